@@ -1,0 +1,97 @@
+"""What the core is told: a value of a known role, from one source, at one time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+import math
+
+
+class Role(StrEnum):
+    """What a signal means to the models; the adapter maps HA entities to these."""
+
+    # Occupancy evidence
+    MOTION = "motion"  # motion / occupancy / presence: 1 seen, 0 clear
+    DOOR = "door"  # 1 open, 0 closed
+    MEDIA = "media"  # 1 playing, 0 not
+    POWER = "power"  # W
+    PRESENCE = "presence"  # per-zone presence (e.g. Bermuda): 1 present, 0 away
+    # Environment
+    CO2 = "co2"  # ppm
+    ILLUMINANCE = "illuminance"  # lx
+    SOUND = "sound"  # dB
+    # Comfort
+    TEMPERATURE = "temperature"  # °C indoor
+    HUMIDITY = "humidity"  # % relative
+    OUTDOOR_TEMPERATURE = "outdoor_temperature"  # °C
+    WINDOW = "window"  # 1 open, 0 closed
+    # HVAC
+    HVAC_SETPOINT = "hvac_setpoint"  # °C target
+    HVAC_ACTION = "hvac_action"  # 1 heating, -1 cooling, 0 idle or off
+    # Lights
+    LIGHT_ON = "light_on"  # 1 on, 0 off
+    LIGHT_BRIGHTNESS = "light_brightness"  # % 0..100
+    LIGHT_COLOR_TEMP = "light_color_temp"  # K
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One reading. ``manual`` marks a person's own change (a comfort label)."""
+
+    role: Role
+    value: float
+    when: datetime
+    source: str = ""
+    manual: bool = False
+
+
+# Readings outside these are sensor faults, not weather: they are dropped and counted.
+PLAUSIBLE_RANGE: dict[Role, tuple[float, float]] = {
+    Role.MOTION: (0.0, 1.0),
+    Role.DOOR: (0.0, 1.0),
+    Role.MEDIA: (0.0, 1.0),
+    Role.PRESENCE: (0.0, 1.0),
+    Role.WINDOW: (0.0, 1.0),
+    Role.LIGHT_ON: (0.0, 1.0),
+    Role.POWER: (0.0, 100_000.0),
+    Role.CO2: (0.0, 20_000.0),
+    Role.ILLUMINANCE: (0.0, 200_000.0),
+    Role.SOUND: (0.0, 200.0),
+    Role.TEMPERATURE: (-60.0, 80.0),
+    Role.OUTDOOR_TEMPERATURE: (-90.0, 70.0),
+    Role.HUMIDITY: (0.0, 100.0),
+    Role.HVAC_SETPOINT: (0.0, 45.0),
+    Role.HVAC_ACTION: (-1.0, 1.0),
+    Role.LIGHT_BRIGHTNESS: (0.0, 100.0),
+    Role.LIGHT_COLOR_TEMP: (1000.0, 20_000.0),
+}
+
+
+def as_number(value: object) -> float | None:
+    """Return ``value`` as a finite float, or None for anything that is not one.
+
+    Accepts ints, floats, bools and numeric strings; None, NaN, inf, other strings
+    and other types give None. Never raises.
+    """
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def plausible(role: Role, value: object) -> float | None:
+    """Return ``value`` as a float if it is a number within ``role``'s range."""
+    number = as_number(value)
+    if number is None:
+        return None
+    low, high = PLAUSIBLE_RANGE[role]
+    return number if low <= number <= high else None
