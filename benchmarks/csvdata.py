@@ -1,0 +1,380 @@
+"""Read a CSV table for a benchmark: plain or gzip, chosen columns, parsed times.
+
+The benchmarks must run unchanged on other files of the same shape, so nothing here
+knows a particular dataset. A file is read whole (benchmark files are small), its
+delimiter is sniffed, a leading index column is recognised whether or not the header
+names it, and cells that are not numbers are counted instead of raising.
+
+Example::
+
+    table = read_table("datatraining.txt", time_column="date", label_column="Occupancy")
+    for when, features, label in table.rows():
+        ...
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator, Sequence
+import csv
+from dataclasses import dataclass, field
+from datetime import datetime
+import gzip
+import io
+import math
+from pathlib import Path
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+# Header names that mark a row number, never a feature.
+INDEX_NAMES = frozenset({"", "index", "unnamed: 0"})
+
+# Tried after ISO 8601; the first format that parses a file's first time is kept.
+TIME_FORMATS = (
+    "%d-%b-%Y %H:%M:%S",
+    "%d-%b-%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%Y%m%d%H%M%S",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+)
+
+TRUE_WORDS = frozenset({"true", "yes", "on"})
+FALSE_WORDS = frozenset({"false", "no", "off"})
+
+# A column is numeric when more than this share of its non-empty cells are numbers.
+NUMERIC_SHARE = 0.5
+
+
+@dataclass
+class Table:
+    """Rows of a CSV file with the columns a benchmark asked for.
+
+    ``times[i]`` is the row's local wall-clock time (None without a time column),
+    ``features[i]`` maps each feature column to a float or None (empty or bad cell),
+    ``labels[i]`` is the label cell's text ("" without a label column) and ``text[i]``
+    holds the raw text of the columns asked for as ``text_columns``. Rows whose time
+    or label cannot be read are left out and counted in ``skipped_rows``; cells that
+    are present but not finite numbers are counted in ``bad_cells``.
+    """
+
+    source: str
+    feature_columns: list[str]
+    time_column: str | None = None
+    label_column: str | None = None
+    times: list[datetime | None] = field(default_factory=list)
+    features: list[dict[str, float | None]] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    text: list[dict[str, str]] = field(default_factory=list)
+    bad_cells: int = 0
+    missing_cells: int = 0
+    skipped_rows: int = 0
+
+    def __len__(self) -> int:
+        """Return the number of rows kept."""
+        return len(self.features)
+
+    def rows(self) -> Iterator[tuple[datetime | None, dict[str, float | None], str]]:
+        """Yield (time, features, label) per row, in file order."""
+        yield from zip(self.times, self.features, self.labels, strict=True)
+
+    def binary_labels(self) -> list[int | None]:
+        """Labels as 0/1: numbers above 0.5 and words like "true" are 1."""
+        return [label_as_binary(label) for label in self.labels]
+
+    def sorted_by_time(self) -> Table:
+        """Return a copy in time order (stable; rows without a time keep order)."""
+        order = sorted(
+            range(len(self)),
+            key=lambda i: self.times[i] or datetime.min,
+        )
+        return self._subset(order)
+
+    def _subset(self, order: Sequence[int]) -> Table:
+        return Table(
+            source=self.source,
+            feature_columns=list(self.feature_columns),
+            time_column=self.time_column,
+            label_column=self.label_column,
+            times=[self.times[i] for i in order],
+            features=[self.features[i] for i in order],
+            labels=[self.labels[i] for i in order],
+            text=[self.text[i] for i in order],
+            bad_cells=self.bad_cells,
+            missing_cells=self.missing_cells,
+            skipped_rows=self.skipped_rows,
+        )
+
+
+def concat(tables: Sequence[Table]) -> Table:
+    """Join tables read with the same columns (e.g. several files of one stream)."""
+    if not tables:
+        raise ValueError("no tables to join")
+    first = tables[0]
+    for table in tables[1:]:
+        if table.feature_columns != first.feature_columns:
+            raise ValueError(
+                f"{table.source} has columns {table.feature_columns}, "
+                f"{first.source} has {first.feature_columns}"
+            )
+    joined = Table(
+        source="+".join(table.source for table in tables),
+        feature_columns=list(first.feature_columns),
+        time_column=first.time_column,
+        label_column=first.label_column,
+    )
+    for table in tables:
+        joined.times.extend(table.times)
+        joined.features.extend(table.features)
+        joined.labels.extend(table.labels)
+        joined.text.extend(table.text)
+        joined.bad_cells += table.bad_cells
+        joined.missing_cells += table.missing_cells
+        joined.skipped_rows += table.skipped_rows
+    return joined
+
+
+def open_text(path: str | Path) -> io.TextIOWrapper:
+    """Open a file as text, decompressing it if it starts with the gzip magic bytes."""
+    with Path(path).open("rb") as probe:
+        magic = probe.read(2)
+    if magic == GZIP_MAGIC:
+        return io.TextIOWrapper(
+            gzip.open(path, "rb"), encoding="utf-8", errors="replace", newline=""
+        )
+    return Path(path).open(encoding="utf-8", errors="replace", newline="")
+
+
+def parse_number(text: str) -> float | None:
+    """Return a cell as a finite float, or None. "true"/"false" are 1/0."""
+    cleaned = text.strip()
+    lowered = cleaned.lower()
+    if lowered in TRUE_WORDS:
+        return 1.0
+    if lowered in FALSE_WORDS:
+        return 0.0
+    try:
+        number = float(cleaned)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def label_as_binary(text: str) -> int | None:
+    """Return a label cell as 0 or 1, or None if it is no number or yes/no word."""
+    number = parse_number(text)
+    if number is None:
+        return None
+    return 1 if number > 0.5 else 0
+
+
+class TimeParser:
+    """Parse timestamps in common formats, remembering the one that worked.
+
+    Time zones are dropped, keeping the wall clock the file states, because the core
+    works in local wall-clock time. Plain numbers are taken as Unix seconds
+    (milliseconds when they are too large for seconds).
+    """
+
+    def __init__(self) -> None:
+        """Start without a known format."""
+        self._format: str | None = None
+
+    def __call__(self, text: str) -> datetime | None:
+        """Return the time in ``text`` or None."""
+        cleaned = text.strip()
+        if not cleaned:
+            return None
+        if self._format is not None:
+            try:
+                return datetime.strptime(cleaned, self._format)
+            except ValueError:
+                pass
+        try:
+            return datetime.fromisoformat(cleaned).replace(tzinfo=None)
+        except ValueError:
+            pass
+        for candidate in TIME_FORMATS:
+            try:
+                parsed = datetime.strptime(cleaned, candidate)
+            except ValueError:
+                continue
+            self._format = candidate
+            return parsed
+        return _unix_time(cleaned)
+
+
+def _unix_time(text: str) -> datetime | None:
+    number = parse_number(text)
+    if number is None or number <= 1e8:  # small numbers are not plausible times
+        return None
+    seconds = number / 1000.0 if number > 1e11 else number
+    try:
+        return datetime.fromtimestamp(seconds)
+    except OverflowError, OSError, ValueError:
+        return None
+
+
+def _split_rows(path: str | Path) -> tuple[list[str], list[list[str]]]:
+    with open_text(path) as handle:
+        content = handle.read()
+    sample = content[:8192]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
+            sample, delimiters=",;\t|"
+        )
+    except csv.Error:
+        dialect = csv.excel
+    records = [row for row in csv.reader(io.StringIO(content), dialect) if row]
+    if not records:
+        raise ValueError(f"{path} is empty")
+    header = [name.strip() for name in records[0]]
+    body = records[1:]
+    # A row-number column the header does not name (R's write.csv): name it "".
+    widest = max((len(row) for row in body), default=len(header))
+    if widest > len(header):
+        header = [""] * (widest - len(header)) + header
+    return header, body
+
+
+def _find(header: list[str], name: str, path: str | Path) -> int:
+    lowered = [column.lower() for column in header]
+    if name in header:
+        return header.index(name)
+    if name.lower() in lowered:
+        return lowered.index(name.lower())
+    raise ValueError(f"{path} has no column {name!r}; columns: {header}")
+
+
+def read_table(
+    path: str | Path,
+    *,
+    time_column: str | None = None,
+    label_column: str | None = None,
+    feature_columns: Sequence[str] | None = None,
+    text_columns: Sequence[str] = (),
+    exclude_columns: Sequence[str] = (),
+) -> Table:
+    """Read ``path`` (plain or gzip CSV) into a :class:`Table`.
+
+    ``feature_columns`` defaults to every numeric column other than the time, label,
+    text, excluded and index columns; a column is numeric when most of its
+    non-empty cells are numbers. Column names match case-insensitively. Raises
+    ValueError only for an empty file or an unknown column name.
+    """
+    header, body = _split_rows(path)
+    time_index = _find(header, time_column, path) if time_column else None
+    label_index = _find(header, label_column, path) if label_column else None
+    text_indexes = [_find(header, name, path) for name in text_columns]
+    if feature_columns is None:
+        taken = {time_index, label_index, *text_indexes}
+        taken.update(_find(header, name, path) for name in exclude_columns)
+        feature_indexes = [
+            index
+            for index, name in enumerate(header)
+            if index not in taken
+            and name.lower() not in INDEX_NAMES
+            and _is_numeric(body, index)
+        ]
+    else:
+        feature_indexes = [_find(header, name, path) for name in feature_columns]
+    table = Table(
+        source=Path(path).name,
+        feature_columns=[header[index] for index in feature_indexes],
+        time_column=header[time_index] if time_index is not None else None,
+        label_column=header[label_index] if label_index is not None else None,
+    )
+    parse_time = TimeParser()
+    for row in body:
+        when: datetime | None = None
+        if time_index is not None:
+            when = parse_time(_cell(row, time_index))
+            if when is None:
+                table.skipped_rows += 1
+                continue
+        label = _cell(row, label_index).strip() if label_index is not None else ""
+        if label_index is not None and not label:
+            table.skipped_rows += 1
+            continue
+        features: dict[str, float | None] = {}
+        for index in feature_indexes:
+            cell = _cell(row, index)
+            value = parse_number(cell)
+            if value is None:
+                if cell.strip():
+                    table.bad_cells += 1
+                else:
+                    table.missing_cells += 1
+            features[header[index]] = value
+        table.times.append(when)
+        table.features.append(features)
+        table.labels.append(label)
+        table.text.append({header[index]: _cell(row, index) for index in text_indexes})
+    return table
+
+
+def _cell(row: list[str], index: int | None) -> str:
+    if index is None or index >= len(row):
+        return ""
+    return row[index]
+
+
+def _is_numeric(body: list[list[str]], index: int) -> bool:
+    filled = numbers = 0
+    for row in body:
+        cell = _cell(row, index).strip()
+        if not cell:
+            continue
+        filled += 1
+        if parse_number(cell) is not None:
+            numbers += 1
+    return filled > 0 and numbers > NUMERIC_SHARE * filled
+
+
+def add_column_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    time_column: str | None = None,
+    label_column: str | None = None,
+) -> None:
+    """Add the shared --time-column, --label-column and --feature-columns flags."""
+    parser.add_argument(
+        "--time-column",
+        default=time_column,
+        help="column holding the timestamp (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--label-column",
+        default=label_column,
+        help="column holding the ground truth (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--feature-columns",
+        type=_column_list,
+        default=None,
+        help="comma-separated feature columns (default: every other numeric column)",
+    )
+
+
+def read_from_arguments(
+    path: str | Path, arguments: argparse.Namespace, **options: Sequence[str]
+) -> Table:
+    """Read ``path`` with the columns given on the command line."""
+    return read_table(
+        path,
+        time_column=arguments.time_column,
+        label_column=arguments.label_column,
+        feature_columns=arguments.feature_columns,
+        **options,
+    )
+
+
+def _column_list(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]

@@ -1,0 +1,1 @@
+"""Tests of the benchmark commands and their CSV reader."""

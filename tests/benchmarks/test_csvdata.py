@@ -1,0 +1,131 @@
+"""Tests of the shared CSV reader."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+import gzip
+from pathlib import Path
+
+import pytest
+
+from benchmarks.csvdata import (
+    TimeParser,
+    add_column_arguments,
+    concat,
+    label_as_binary,
+    read_from_arguments,
+    read_table,
+)
+
+UCI_LIKE = (
+    '"date","Temperature","Light","CO2","Occupancy"\n'
+    '"1","2015-02-04 17:51:00",23.18,426,721.25,1\n'
+    '"2","2015-02-04 17:51:59",23.15,oops,714,1\n'
+    '"3","2015-02-04 17:53:00",23.15,,713.5,0\n'
+    '"4","not a time",23.1,0,700,0\n'
+    '"5","2015-02-04 17:50:00",23.1,0,699,\n'
+)
+
+
+def write(path: Path, text: str, *, compress: bool = False) -> Path:
+    if compress:
+        with gzip.open(path, "wt", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_reads_unnamed_index_column_plain_and_gzip(
+    tmp_path: Path, compress: bool
+) -> None:
+    # The gzip file has a plain name: the magic bytes, not the suffix, decide.
+    path = write(tmp_path / "data.txt", UCI_LIKE, compress=compress)
+    table = read_table(path, time_column="date", label_column="Occupancy")
+    assert table.feature_columns == ["Temperature", "Light", "CO2"]
+    assert len(table) == 3
+    assert table.skipped_rows == 2  # unreadable time, empty label
+    assert table.bad_cells == 1  # "oops"
+    assert table.missing_cells == 1
+    assert table.times[0] == datetime(2015, 2, 4, 17, 51)
+    assert table.features[1]["Light"] is None
+    assert table.features[0]["CO2"] == 721.25
+    assert table.binary_labels() == [1, 1, 0]
+
+
+def test_named_index_column_and_chosen_features(tmp_path: Path) -> None:
+    text = "index;when;a;b;label\n0;2020-01-01T10:00:00Z;1;2;yes\n1;2020-01-01T09:00:00Z;3;4;no\n"
+    path = write(tmp_path / "data.csv", text)
+    default = read_table(path, time_column="when", label_column="label")
+    assert default.feature_columns == ["a", "b"]
+    chosen = read_table(
+        path, time_column="WHEN", label_column="label", feature_columns=["b"]
+    )
+    assert chosen.feature_columns == ["b"]
+    assert chosen.times[0] == datetime(2020, 1, 1, 10)
+    ordered = chosen.sorted_by_time()
+    assert ordered.times[0] == datetime(2020, 1, 1, 9)
+    assert ordered.features[0]["b"] == 4.0
+    assert ordered.binary_labels() == [0, 1]
+
+
+def test_text_columns_and_exclusions(tmp_path: Path) -> None:
+    text = "id,season,ta,pref\n1,summer,25.5,cooler\n2,winter,19,warmer\n"
+    path = write(tmp_path / "votes.csv", text)
+    table = read_table(
+        path, label_column="pref", text_columns=["season"], exclude_columns=["id"]
+    )
+    assert table.feature_columns == ["ta"]
+    assert table.text[1] == {"season": "winter"}
+    assert table.labels == ["cooler", "warmer"]
+    assert table.times == [None, None]
+    assert table.binary_labels() == [None, None]
+
+
+def test_unknown_column_and_empty_file_raise(tmp_path: Path) -> None:
+    path = write(tmp_path / "data.csv", "a,b\n1,2\n")
+    with pytest.raises(ValueError, match="no column 'c'"):
+        read_table(path, label_column="c")
+    with pytest.raises(ValueError, match="empty"):
+        read_table(write(tmp_path / "empty.csv", ""))
+
+
+def test_time_formats() -> None:
+    parse = TimeParser()
+    assert parse("25-Feb-2008 00:20:14") == datetime(2008, 2, 25, 0, 20, 14)
+    assert parse("26-Feb-2008 09:00:00") == datetime(2008, 2, 26, 9)
+    assert parse("2015-02-04 17:51:59") == datetime(2015, 2, 4, 17, 51, 59)
+    assert parse("31/12/2020 23:59") == datetime(2020, 12, 31, 23, 59)
+    assert parse("1600000000") == datetime.fromtimestamp(1_600_000_000)
+    assert parse("1600000000000") == datetime.fromtimestamp(1_600_000_000)
+    assert parse("") is None
+    assert parse("yesterday") is None
+    assert parse("12") is None
+
+
+def test_label_as_binary() -> None:
+    assert label_as_binary("1") == 1
+    assert label_as_binary("0.0") == 0
+    assert label_as_binary("True") == 1
+    assert label_as_binary("off") == 0
+    assert label_as_binary("nan") is None
+    assert label_as_binary("maybe") is None
+
+
+def test_concat_and_arguments(tmp_path: Path) -> None:
+    first = write(tmp_path / "a.csv", "t,x,y\n2020-01-02 00:00,1,1\n")
+    second = write(tmp_path / "b.csv", "t,x,y\n2020-01-01 00:00,2,0\n")
+    parser = argparse.ArgumentParser()
+    add_column_arguments(parser, time_column="t", label_column="y")
+    arguments = parser.parse_args(["--feature-columns", "x"])
+    tables = [read_from_arguments(path, arguments) for path in (first, second)]
+    joined = concat(tables).sorted_by_time()
+    assert joined.source == "a.csv+b.csv"
+    assert [row["x"] for row in joined.features] == [2.0, 1.0]
+    other = read_table(second, time_column="t")
+    with pytest.raises(ValueError, match="columns"):
+        concat([tables[0], other])
+    with pytest.raises(ValueError, match="no tables"):
+        concat([])
