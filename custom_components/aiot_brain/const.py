@@ -2,10 +2,53 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 import logging
 from typing import Final
 
 DOMAIN: Final = "aiot_brain"
 NAME: Final = "AIoT Brain"
+MANUFACTURER: Final = "AIoT Brain"
 
 LOGGER = logging.getLogger(__package__)
+
+# Option keys. Everything a user chooses lives in the config entry's options, so
+# the options flow and the reconfigure flow change the same values.
+CONF_ZONES: Final = "zones"  # area ids of the zones to learn
+CONF_OUTDOOR_SOURCE: Final = "outdoor_source"  # entity id, or absent
+CONF_HEATING_SETPOINT: Final = "heating_setpoint"  # °C
+CONF_COOLING_SETPOINT: Final = "cooling_setpoint"  # °C
+CONF_MIN_TEMPERATURE: Final = "min_temperature"  # °C, never set below
+CONF_MAX_TEMPERATURE: Final = "max_temperature"  # °C, never set above
+CONF_CONTROL_LEVEL: Final = "control_level"
+CONF_NETWORK_INVENTORY: Final = "network_inventory"
+CONF_HISTORY_DAYS: Final = "history_days"
+
+
+class ControlLevel(StrEnum):
+    """How far the integration may act on its own."""
+
+    OBSERVE = "observe"  # learn and predict only
+    SUGGEST = "suggest"  # propose actions, a person confirms
+    AUTOMATE = "automate"  # act through service calls within the safety rules
+
+
+DEFAULT_HEATING_SETPOINT: Final = 20.0
+DEFAULT_COOLING_SETPOINT: Final = 24.0
+DEFAULT_MIN_TEMPERATURE: Final = 16.0
+DEFAULT_MAX_TEMPERATURE: Final = 28.0
+DEFAULT_CONTROL_LEVEL: Final = ControlLevel.OBSERVE
+DEFAULT_NETWORK_INVENTORY: Final = True
+DEFAULT_HISTORY_DAYS: Final = 14
+
+# Limits the forms accept.
+SETPOINT_LOWEST: Final = 5.0
+SETPOINT_HIGHEST: Final = 35.0
+HISTORY_DAYS_MAX: Final = 90
+
+# Fired when the network inventory sees a device it has never seen before.
+EVENT_NEW_NETWORK_DEVICE: Final = f"{DOMAIN}_new_network_device"
+
+# Storage keys under .storage/ (one entry per Home Assistant: single_config_entry).
+STORAGE_VERSION: Final = 1
+NETWORK_STORAGE_KEY: Final = f"{DOMAIN}.network_inventory"

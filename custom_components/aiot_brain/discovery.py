@@ -1,0 +1,280 @@
+"""Find the zones of a home and what each of their entities means to the models.
+
+Zones are Home Assistant areas; floors group them. An entity belongs to its own area,
+or else to its device's area. Every entity is classified once, from the registries
+alone (domain, device class, unit, names), so discovery is cheap and repeatable.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+import re
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+    floor_registry as fr,
+)
+
+from .brain.observation import Role
+from .const import DOMAIN
+
+
+class Actuator(StrEnum):
+    """What an entity can drive."""
+
+    CLIMATE = "climate"
+    LIGHT = "light"
+    FAN = "fan"
+    COVER = "cover"
+
+
+# Roles that say someone is (or is not) in the zone.
+OCCUPANCY_ROLES: frozenset[Role] = frozenset(
+    {Role.MOTION, Role.DOOR, Role.MEDIA, Role.POWER, Role.PRESENCE}
+)
+# Roles that describe the zone's air and light.
+ENVIRONMENT_ROLES: frozenset[Role] = frozenset(
+    {Role.TEMPERATURE, Role.HUMIDITY, Role.CO2, Role.ILLUMINANCE, Role.SOUND}
+)
+# A zone can be learned from when it has at least one of these.
+LEARNABLE_ROLES: frozenset[Role] = OCCUPANCY_ROLES | ENVIRONMENT_ROLES
+
+_BINARY_SENSOR_ROLES: dict[str, Role] = {
+    "motion": Role.MOTION,
+    "occupancy": Role.MOTION,
+    "presence": Role.MOTION,
+    "door": Role.DOOR,
+    "garage_door": Role.DOOR,
+    "window": Role.WINDOW,
+}
+_SENSOR_ROLES: dict[str, Role] = {
+    "temperature": Role.TEMPERATURE,
+    "humidity": Role.HUMIDITY,
+    "carbon_dioxide": Role.CO2,
+    "illuminance": Role.ILLUMINANCE,
+    "sound_pressure": Role.SOUND,
+    "power": Role.POWER,
+}
+# A climate entity reports the room temperature and a person's setpoint choices.
+_CLIMATE_ROLES = (Role.TEMPERATURE, Role.HVAC_SETPOINT, Role.HVAC_ACTION)
+_LIGHT_ROLES = (Role.LIGHT_ON, Role.LIGHT_BRIGHTNESS, Role.LIGHT_COLOR_TEMP)
+
+# Domains whose every entity means the same, whatever its device class.
+_DOMAIN_MEANINGS: dict[str, tuple[tuple[Role, ...], Actuator | None]] = {
+    Platform.WEATHER: ((Role.OUTDOOR_TEMPERATURE,), None),
+    Platform.MEDIA_PLAYER: ((Role.MEDIA,), None),
+    Platform.CLIMATE: (_CLIMATE_ROLES, Actuator.CLIMATE),
+    Platform.LIGHT: (_LIGHT_ROLES, Actuator.LIGHT),
+    Platform.FAN: ((), Actuator.FAN),
+    Platform.COVER: ((), Actuator.COVER),
+}
+
+# Temperature sensors whose names or areas say "outside" measure the weather.
+_OUTDOOR_WORDS = re.compile(
+    r"outdoor|outside|exterior|garden|balcony|terrace|patio|yard|"
+    r"au(ss|ß)en|garten|balkon|terrasse",
+    re.IGNORECASE,
+)
+# Bermuda (BLE room presence) names the area a tracked device is in.
+_AREA_TRACKER_PLATFORMS = frozenset({"bermuda"})
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneEntity:
+    """An entity and what it means: the roles it reports and what it can drive."""
+
+    entity_id: str
+    roles: tuple[Role, ...]
+    actuator: Actuator | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Floor:
+    """A floor of the building; it groups zones."""
+
+    floor_id: str
+    name: str
+    level: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    """An area of the home and the entities in it."""
+
+    zone_id: str  # the area id: stable across renames
+    name: str
+    floor_id: str | None
+    entities: tuple[ZoneEntity, ...] = ()
+
+    @property
+    def learnable(self) -> bool:
+        """Whether the zone has any sensor the models can learn from."""
+        return any(role in LEARNABLE_ROLES for role in self.roles)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """Every role reported by an entity in the zone."""
+        return frozenset(role for entity in self.entities for role in entity.roles)
+
+    def entities_with(self, role: Role) -> tuple[ZoneEntity, ...]:
+        """Return the entities that report ``role``."""
+        return tuple(entity for entity in self.entities if role in entity.roles)
+
+    def actuators(self, kind: Actuator) -> tuple[str, ...]:
+        """Return the entity ids of the actuators of ``kind``."""
+        return tuple(e.entity_id for e in self.entities if e.actuator is kind)
+
+    def counts(self) -> dict[str, int]:
+        """Count entities per role and per actuator kind, for people to read."""
+        counter: Counter[str] = Counter()
+        for entity in self.entities:
+            if entity.actuator is not None:
+                counter[entity.actuator.value] += 1
+            else:
+                counter.update(role.value for role in entity.roles)
+        return dict(sorted(counter.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    """Everything found in the registries, ready for the models and the entities."""
+
+    zones: tuple[Zone, ...] = ()
+    floors: tuple[Floor, ...] = ()
+    # Outdoor temperature sensors and weather entities, wherever they are.
+    outdoor: tuple[ZoneEntity, ...] = ()
+    # person and device_tracker entities: is anybody home at all.
+    home_presence: tuple[str, ...] = ()
+    # Entities whose state names the area someone is in (Bermuda).
+    area_trackers: tuple[str, ...] = ()
+    # Relevant entities in no area: they cannot be placed in a zone.
+    unassigned: tuple[ZoneEntity, ...] = field(default=())
+
+    def zone(self, zone_id: str) -> Zone | None:
+        """Return the zone with this id, if there is one."""
+        return next((zone for zone in self.zones if zone.zone_id == zone_id), None)
+
+    @property
+    def learnable_zones(self) -> tuple[Zone, ...]:
+        """Zones with at least one sensor to learn from."""
+        return tuple(zone for zone in self.zones if zone.learnable)
+
+    @property
+    def unlearnable_zones(self) -> tuple[Zone, ...]:
+        """Zones with nothing to learn from (no sensors, or actuators only)."""
+        return tuple(zone for zone in self.zones if not zone.learnable)
+
+
+def classify(entry: er.RegistryEntry, area_name: str | None) -> ZoneEntity | None:
+    """Return what ``entry`` means to the models, or None if it means nothing."""
+    device_class = entry.device_class or entry.original_device_class
+    roles: tuple[Role, ...] = ()
+    actuator: Actuator | None = None
+    if entry.domain in _DOMAIN_MEANINGS:
+        roles, actuator = _DOMAIN_MEANINGS[entry.domain]
+    elif entry.domain == Platform.BINARY_SENSOR:
+        if device_class in _BINARY_SENSOR_ROLES:
+            roles = (_BINARY_SENSOR_ROLES[device_class],)
+    elif entry.domain == Platform.SENSOR:
+        if entry.platform in _AREA_TRACKER_PLATFORMS:
+            if entry.entity_id.endswith("_area"):
+                roles = (Role.PRESENCE,)
+        elif device_class in _SENSOR_ROLES:
+            roles = (_SENSOR_ROLES[device_class],)
+            if roles == (Role.TEMPERATURE,) and _looks_outdoor(entry, area_name):
+                roles = (Role.OUTDOOR_TEMPERATURE,)
+    if not roles and actuator is None:
+        return None
+    return ZoneEntity(entry.entity_id, roles, actuator, entry.unit_of_measurement)
+
+
+def _looks_outdoor(entry: er.RegistryEntry, area_name: str | None) -> bool:
+    names = (entry.entity_id, entry.name, entry.original_name, area_name)
+    return any(name and _OUTDOOR_WORDS.search(name) for name in names)
+
+
+def _skipped(entry: er.RegistryEntry) -> bool:
+    """Disabled, hidden, configuration and diagnostic entities, and our own."""
+    return (
+        entry.disabled_by is not None
+        or entry.hidden_by is not None
+        or entry.entity_category is not None
+        or entry.platform == DOMAIN
+    )
+
+
+def async_discover(hass: HomeAssistant) -> Discovery:
+    """Read the registries and return the home's zones and their entities."""
+    area_registry = ar.async_get(hass)
+    device_registry = dr.async_get(hass)
+    entity_registry = er.async_get(hass)
+    floor_registry = fr.async_get(hass)
+
+    areas = {area.id: area for area in area_registry.async_list_areas()}
+    per_zone: dict[str, list[ZoneEntity]] = {area_id: [] for area_id in areas}
+    outdoor: list[ZoneEntity] = []
+    home_presence: list[str] = []
+    area_trackers: list[str] = []
+    unassigned: list[ZoneEntity] = []
+
+    for entry in entity_registry.entities.values():
+        if _skipped(entry):
+            continue
+        if entry.domain in (Platform.DEVICE_TRACKER, "person"):
+            home_presence.append(entry.entity_id)
+            continue
+        area_id = entry.area_id
+        if area_id is None and entry.device_id is not None:
+            device = device_registry.async_get(entry.device_id)
+            area_id = device.area_id if device else None
+        area = areas.get(area_id) if area_id else None
+        zone_entity = classify(entry, area.name if area else None)
+        if zone_entity is None:
+            continue
+        if Role.OUTDOOR_TEMPERATURE in zone_entity.roles:
+            outdoor.append(zone_entity)
+        elif Role.PRESENCE in zone_entity.roles:
+            area_trackers.append(entry.entity_id)
+        elif area is None:
+            unassigned.append(zone_entity)
+        else:
+            per_zone[area.id].append(zone_entity)
+
+    floors = sorted(
+        (
+            Floor(floor.floor_id, floor.name, floor.level)
+            for floor in floor_registry.async_list_floors()
+        ),
+        key=lambda floor: (floor.level is None, floor.level or 0, floor.name),
+    )
+    floor_order = {floor.floor_id: index for index, floor in enumerate(floors)}
+    zones = sorted(
+        (
+            Zone(
+                area.id,
+                area.name,
+                area.floor_id,
+                tuple(sorted(per_zone[area.id], key=lambda e: e.entity_id)),
+            )
+            for area in areas.values()
+        ),
+        key=lambda zone: (
+            floor_order.get(zone.floor_id or "", len(floor_order)),
+            zone.name,
+        ),
+    )
+    return Discovery(
+        zones=tuple(zones),
+        floors=tuple(floors),
+        outdoor=tuple(sorted(outdoor, key=lambda e: e.entity_id)),
+        home_presence=tuple(sorted(home_presence)),
+        area_trackers=tuple(sorted(area_trackers)),
+        unassigned=tuple(sorted(unassigned, key=lambda e: e.entity_id)),
+    )

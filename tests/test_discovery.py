@@ -1,0 +1,349 @@
+"""Discovery: zones and roles from the real area, floor, device and entity registries."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+    floor_registry as fr,
+)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.aiot_brain.brain.observation import Role
+from custom_components.aiot_brain.discovery import Actuator, async_discover
+
+
+def build_home(hass: HomeAssistant) -> None:  # noqa: PLR0915  (one line per entity)
+    """A two-storey house with a garden, as a typical install registers it."""
+    floors = fr.async_get(hass)
+    areas = ar.async_get(hass)
+    devices = dr.async_get(hass)
+    entities = er.async_get(hass)
+
+    ground = floors.async_create("Ground floor", level=0)
+    upstairs = floors.async_create("First floor", level=1)
+    cellar = floors.async_create("Basement", level=-1)
+    living = areas.async_create("Living room", floor_id=ground.floor_id)
+    kitchen = areas.async_create("Kitchen", floor_id=ground.floor_id)
+    hallway = areas.async_create("Hallway", floor_id=ground.floor_id)
+    bedroom = areas.async_create("Bedroom", floor_id=upstairs.floor_id)
+    office = areas.async_create("Office", floor_id=upstairs.floor_id)
+    areas.async_create("Storage", floor_id=cellar.floor_id)  # empty
+    garage = areas.async_create("Garage")  # a light only
+    garden = areas.async_create("Garden")
+
+    def device(domain: str, name: str, area_id: str | None) -> str:
+        entry = MockConfigEntry(domain=domain)
+        entry.add_to_hass(hass)
+        created = devices.async_get_or_create(
+            config_entry_id=entry.entry_id,
+            identifiers={(domain, name)},
+            name=name,
+        )
+        devices.async_update_device(created.id, area_id=area_id)
+        return created.id
+
+    def entity(
+        domain: str,
+        platform: str,
+        object_id: str,
+        *,
+        device_id: str | None = None,
+        area_id: str | None = None,
+        device_class: str | None = None,
+        unit: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        created = entities.async_get_or_create(
+            domain,
+            platform,
+            object_id,
+            suggested_object_id=object_id,
+            device_id=device_id,
+            original_device_class=device_class,
+            unit_of_measurement=unit,
+            **kwargs,
+        )
+        if area_id is not None:
+            # An entity placed apart from its device needs a name of its own.
+            entities.async_update_entity(
+                created.entity_id, area_id=area_id, name=object_id.replace("_", " ")
+            )
+
+    # Living room: a multisensor, a TV, a thermostat, two lights, a blind.
+    multi = device("zha", "Living multisensor", living.id)
+    entity(
+        "binary_sensor", "zha", "living_motion", device_id=multi, device_class="motion"
+    )
+    entity(
+        "sensor",
+        "zha",
+        "living_temperature",
+        device_id=multi,
+        device_class="temperature",
+        unit="°C",
+    )
+    entity(
+        "sensor",
+        "zha",
+        "living_humidity",
+        device_id=multi,
+        device_class="humidity",
+        unit="%",
+    )
+    entity(
+        "sensor",
+        "zha",
+        "living_illuminance",
+        device_id=multi,
+        device_class="illuminance",
+        unit="lx",
+    )
+    entity(
+        "sensor",
+        "zha",
+        "living_battery",
+        device_id=multi,
+        device_class="battery",
+        unit="%",
+    )
+    tv = device("cast", "Living TV", living.id)
+    entity("media_player", "cast", "living_tv", device_id=tv)
+    thermostat = device("tado", "Living thermostat", living.id)
+    entity("climate", "tado", "living_thermostat", device_id=thermostat)
+    entity(
+        "sensor",
+        "tado",
+        "living_thermostat_chip_temperature",
+        device_id=thermostat,
+        device_class="temperature",
+        unit="°C",
+        entity_category=er.EntityCategory.DIAGNOSTIC,
+    )
+    entity("light", "hue", "living_ceiling", area_id=living.id)
+    entity("light", "hue", "living_floor_lamp", area_id=living.id)
+    entity("cover", "somfy", "living_blind", area_id=living.id)
+    # Kitchen: a US-made sensor reporting °F, a dishwasher plug, a door and CO2.
+    kitchen_sensor = device("ecobee", "Kitchen sensor", kitchen.id)
+    entity(
+        "sensor",
+        "ecobee",
+        "kitchen_temperature",
+        device_id=kitchen_sensor,
+        device_class="temperature",
+        unit="°F",
+    )
+    entity(
+        "binary_sensor",
+        "ecobee",
+        "kitchen_occupancy",
+        device_id=kitchen_sensor,
+        device_class="occupancy",
+    )
+    plug = device("shelly", "Dishwasher plug", kitchen.id)
+    entity(
+        "sensor",
+        "shelly",
+        "dishwasher_power",
+        device_id=plug,
+        device_class="power",
+        unit="kW",
+    )
+    entity(
+        "sensor",
+        "shelly",
+        "dishwasher_energy",
+        device_id=plug,
+        device_class="energy",
+        unit="kWh",
+    )
+    entity("switch", "shelly", "dishwasher_relay", device_id=plug)
+    entity(
+        "binary_sensor",
+        "zha",
+        "kitchen_back_door",
+        area_id=kitchen.id,
+        device_class="door",
+    )
+    entity(
+        "sensor",
+        "airthings",
+        "kitchen_co2",
+        area_id=kitchen.id,
+        device_class="carbon_dioxide",
+        unit="ppm",
+    )
+    # Hallway: a presence radar whose device sits in the hallway but the entity
+    # itself was moved to the office; a hidden duplicate; a disabled sensor.
+    radar = device("esphome", "Radar", hallway.id)
+    entity(
+        "binary_sensor",
+        "esphome",
+        "radar_presence",
+        device_id=radar,
+        area_id=office.id,
+        device_class="presence",
+    )
+    entity(
+        "binary_sensor",
+        "esphome",
+        "radar_motion_raw",
+        device_id=radar,
+        device_class="motion",
+        hidden_by=er.RegistryEntryHider.USER,
+    )
+    entity(
+        "sensor",
+        "esphome",
+        "radar_illuminance",
+        device_id=radar,
+        device_class="illuminance",
+        unit="lx",
+        disabled_by=er.RegistryEntryDisabler.USER,
+    )
+    entity(
+        "binary_sensor", "zha", "front_door", area_id=hallway.id, device_class="door"
+    )
+    # Bedroom: a window contact, a fan, a sound level sensor.
+    entity(
+        "binary_sensor",
+        "zha",
+        "bedroom_window",
+        area_id=bedroom.id,
+        device_class="window",
+    )
+    entity("fan", "dyson", "bedroom_fan", area_id=bedroom.id)
+    entity(
+        "sensor",
+        "netatmo",
+        "bedroom_noise",
+        area_id=bedroom.id,
+        device_class="sound_pressure",
+        unit="dB",
+    )
+    # Office: a PC power meter.
+    entity(
+        "sensor",
+        "tasmota",
+        "office_pc_power",
+        area_id=office.id,
+        device_class="power",
+        unit="W",
+    )
+    # Garage: a light only, nothing to learn from.
+    entity("light", "tplink", "garage_light", area_id=garage.id)
+    # Garden and outdoors: a garden thermometer, a weather service, a sensor
+    # named as outdoor but in no area.
+    entity(
+        "sensor",
+        "zha",
+        "garden_temperature",
+        area_id=garden.id,
+        device_class="temperature",
+        unit="°C",
+    )
+    entity("weather", "met", "home")
+    entity(
+        "sensor",
+        "netatmo",
+        "outdoor_module_temperature",
+        device_class="temperature",
+        unit="°F",
+    )
+    # No area at all: a thermometer nobody placed; home-level presence.
+    entity(
+        "sensor", "xiaomi", "spare_thermometer", device_class="temperature", unit="°C"
+    )
+    entity("person", "person", "anna")
+    entity("device_tracker", "mobile_app", "annas_phone")
+    entity(
+        "device_tracker",
+        "mobile_app",
+        "old_phone",
+        disabled_by=er.RegistryEntryDisabler.USER,
+    )
+    # Bermuda: the area a BLE tag is in.
+    tag = device("bermuda", "Keys tag", None)
+    entity("sensor", "bermuda", "keys_tag_area", device_id=tag)
+    entity(
+        "sensor",
+        "bermuda",
+        "keys_tag_distance",
+        device_id=tag,
+        device_class="distance",
+        unit="m",
+    )
+    # Our own entities are never evidence for ourselves.
+    entity(
+        "binary_sensor",
+        "aiot_brain",
+        "living_room_occupancy",
+        area_id=living.id,
+        device_class="occupancy",
+    )
+
+
+async def test_realistic_home(hass: HomeAssistant, snapshot: SnapshotAssertion) -> None:
+    build_home(hass)
+
+    discovery = async_discover(hass)
+
+    assert asdict(discovery) == snapshot
+    assert [zone.name for zone in discovery.unlearnable_zones] == [
+        "Storage",
+        "Garage",
+        "Garden",
+    ]
+
+
+async def test_zone_queries(hass: HomeAssistant) -> None:
+    build_home(hass)
+
+    discovery = async_discover(hass)
+
+    living = next(zone for zone in discovery.zones if zone.name == "Living room")
+    assert discovery.zone(living.zone_id) is living
+    assert discovery.zone("nowhere") is None
+    assert [e.entity_id for e in living.entities_with(Role.TEMPERATURE)] == [
+        "climate.living_thermostat",
+        "sensor.living_temperature",
+    ]
+    assert living.actuators(Actuator.LIGHT) == (
+        "light.living_ceiling",
+        "light.living_floor_lamp",
+    )
+    assert living.counts() == {
+        "climate": 1,
+        "cover": 1,
+        "humidity": 1,
+        "illuminance": 1,
+        "light": 2,
+        "media": 1,
+        "motion": 1,
+        "temperature": 1,
+    }
+    office = next(zone for zone in discovery.zones if zone.name == "Office")
+    # The entity's own area wins over its device's (the radar's device is in the hall).
+    assert [e.entity_id for e in office.entities_with(Role.MOTION)] == [
+        "binary_sensor.radar_presence"
+    ]
+    kitchen = next(zone for zone in discovery.zones if zone.name == "Kitchen")
+    assert {e.unit for e in kitchen.entities_with(Role.TEMPERATURE)} == {"°F"}
+
+
+async def test_home_without_areas(hass: HomeAssistant) -> None:
+    er.async_get(hass).async_get_or_create(
+        "sensor", "zha", "t1", original_device_class="temperature"
+    )
+
+    discovery = async_discover(hass)
+
+    assert discovery.zones == ()
+    assert discovery.learnable_zones == ()
+    assert [e.entity_id for e in discovery.unassigned] == ["sensor.zha_t1"]
