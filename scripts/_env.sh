@@ -70,6 +70,13 @@ run_in_env() {
             mkdir -p "$sid_root$shared"
             mount --bind "$shared" "$sid_root$shared"
         fi
+        # Further folders to show at their own paths (e.g. a config dir outside the checkout).
+        IFS=: read -ra extra <<<"${AIOT_BRAIN_EXTRA_MOUNTS:-}"
+        for dir in "${extra[@]}"; do
+            [ -d "$dir" ] || continue
+            mkdir -p "$sid_root$dir"
+            mount --bind "$dir" "$sid_root$dir"
+        done
         cp -L /etc/resolv.conf "$sid_root/etc/resolv.conf" 2>/dev/null || true
         if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
             cp /etc/ssl/certs/ca-certificates.crt "$sid_root/etc/ssl/certs/ca-certificates.crt"
