@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest.mock import MagicMock
+
 import pytest
 
 # Import the repository's package first: pytest-homeassistant-custom-component ships a
@@ -14,3 +16,16 @@ def auto_enable_custom_integrations(
     enable_custom_integrations: None,
 ) -> None:
     """Let Home Assistant load the integrations under custom_components/."""
+
+
+@pytest.fixture(autouse=True)
+def auto_mock_zeroconf(mock_async_zeroconf: MagicMock) -> None:
+    """Give every test Home Assistant's shared zeroconf without opening sockets.
+
+    The integration depends on zeroconf (network inventory), so any test that sets
+    up a config entry sets up zeroconf too. The network inventory runs a real
+    service browser on this instance; a stand-in loop keeps the browser's query
+    timers from running, while records fed to the browser are handled as on a
+    real network.
+    """
+    mock_async_zeroconf.zeroconf.loop = MagicMock()

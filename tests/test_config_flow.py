@@ -1,31 +1,197 @@
-"""The config flow."""
+"""The config, options and reconfigure flows."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.aiot_brain.const import DOMAIN
+from custom_components.aiot_brain.const import (
+    CONF_CONTROL_LEVEL,
+    CONF_COOLING_SETPOINT,
+    CONF_HEATING_SETPOINT,
+    CONF_HISTORY_DAYS,
+    CONF_MAX_TEMPERATURE,
+    CONF_MIN_TEMPERATURE,
+    CONF_NETWORK_INVENTORY,
+    CONF_OUTDOOR_SOURCE,
+    CONF_ZONES,
+    DOMAIN,
+)
+from custom_components.aiot_brain.settings import Settings
+
+from .test_discovery import build_home
+
+LEARNABLE = ["hallway", "kitchen", "living_room", "bedroom", "office"]
 
 
-async def test_user_flow_creates_the_entry(hass: HomeAssistant) -> None:
+def form_input(**changes: Any) -> dict[str, Any]:
+    """A valid form as the frontend sends it, with ``changes`` applied."""
+    values: dict[str, Any] = {
+        CONF_ZONES: ["kitchen", "living_room"],
+        CONF_OUTDOOR_SOURCE: "sensor.garden_temperature",
+        CONF_HEATING_SETPOINT: 20.5,
+        CONF_COOLING_SETPOINT: 25.0,
+        CONF_MIN_TEMPERATURE: 17.0,
+        CONF_MAX_TEMPERATURE: 27.0,
+        CONF_CONTROL_LEVEL: "suggest",
+        CONF_NETWORK_INVENTORY: False,
+        CONF_HISTORY_DAYS: 7.0,
+    }
+    values.update(changes)
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def suggested(result: Any, key: str) -> Any:
+    """The value a form field is filled in with."""
+    for marker in result["data_schema"].schema:
+        if marker == key:
+            if marker.description and "suggested_value" in marker.description:
+                return marker.description["suggested_value"]
+            return marker.default()
+    raise KeyError(key)
+
+
+async def test_user_flow_shows_discovery_and_creates_the_entry(
+    hass: HomeAssistant,
+) -> None:
+    build_home(hass)
+
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
     )
+
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     assert not result["errors"]
+    placeholders = result["description_placeholders"]
+    assert placeholders["zone_count"] == "5"
+    assert "- Living room (Ground floor): 1 climate, 1 cover" in placeholders["zones"]
+    assert placeholders["unlearnable"] == "Storage, Garage, Garden"
+    assert placeholders["outdoor_count"] == "3"
+    # Every learnable zone is chosen, and a thermometer beats the weather service.
+    assert suggested(result, CONF_ZONES) == LEARNABLE
+    assert suggested(result, CONF_OUTDOOR_SOURCE) == "sensor.garden_temperature"
+    assert suggested(result, CONF_HISTORY_DAYS) == 14
 
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], form_input()
+    )
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "AIoT Brain"
-    entries = hass.config_entries.async_entries(DOMAIN)
-    assert len(entries) == 1
-    assert entries[0].state is ConfigEntryState.LOADED
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.data == {}
+    assert Settings.from_options(entry.options) == Settings(
+        zones=("kitchen", "living_room"),
+        outdoor_source="sensor.garden_temperature",
+        heating_setpoint=20.5,
+        cooling_setpoint=25.0,
+        min_temperature=17.0,
+        max_temperature=27.0,
+        control_level="suggest",  # type: ignore[arg-type]
+        network_inventory=False,
+        history_days=7,
+    )
+    assert [zone.name for zone in entry.runtime_data.zones] == [
+        "Kitchen",
+        "Living room",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "error"),
+    [
+        ({CONF_ZONES: []}, CONF_ZONES, "no_zone_selected"),
+        (
+            {CONF_OUTDOOR_SOURCE: "sensor.gone"},
+            CONF_OUTDOOR_SOURCE,
+            "outdoor_source_unknown",
+        ),
+        ({CONF_MIN_TEMPERATURE: 27.0}, CONF_MIN_TEMPERATURE, "min_above_max"),
+        ({CONF_HEATING_SETPOINT: 25.0}, CONF_HEATING_SETPOINT, "heating_above_cooling"),
+        (
+            {CONF_HEATING_SETPOINT: 16.0},
+            CONF_HEATING_SETPOINT,
+            "setpoint_out_of_bounds",
+        ),
+        (
+            {CONF_COOLING_SETPOINT: 28.0},
+            CONF_COOLING_SETPOINT,
+            "setpoint_out_of_bounds",
+        ),
+    ],
+)
+async def test_user_flow_errors_and_recovery(
+    hass: HomeAssistant, changes: dict[str, Any], field: str, error: str
+) -> None:
+    build_home(hass)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], form_input(**changes)
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {field: error}
+    # The form keeps what the user typed.
+    assert suggested(result, field) == form_input(**changes).get(field)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], form_input()
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_weather_entity_is_the_fallback_outdoor_source(
+    hass: HomeAssistant,
+) -> None:
+    build_home(hass)
+    for entity_id in ("sensor.garden_temperature", "sensor.outdoor_module_temperature"):
+        er.async_get(hass).async_remove(entity_id)
+
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+
+    assert suggested(result, CONF_OUTDOOR_SOURCE) == "weather.home"
+
+
+async def test_home_without_areas(hass: HomeAssistant) -> None:
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert CONF_ZONES not in result["data_schema"].schema
+    assert result["description_placeholders"] == {
+        "zone_count": "0",
+        "zones": "-",
+        "unlearnable": "-",
+        "outdoor_count": "0",
+    }
+    assert suggested(result, CONF_OUTDOOR_SOURCE) is None
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], form_input(zones=None, outdoor_source=None)
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    assert entry.options[CONF_ZONES] == []
+    assert CONF_OUTDOOR_SOURCE not in entry.options
+    assert entry.state is ConfigEntryState.LOADED
 
 
 async def test_only_one_entry(hass: HomeAssistant) -> None:
@@ -37,3 +203,69 @@ async def test_only_one_entry(hass: HomeAssistant) -> None:
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "single_instance_allowed"
+
+
+async def _loaded_entry(hass: HomeAssistant) -> MockConfigEntry:
+    build_home(hass)
+    options = Settings(zones=("kitchen",), network_inventory=False).as_options()
+    entry = MockConfigEntry(domain=DOMAIN, title="AIoT Brain", options=options)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+async def test_options_flow_changes_everything_and_reloads(
+    hass: HomeAssistant,
+) -> None:
+    entry = await _loaded_entry(hass)
+    runtime_before = entry.runtime_data
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "init"
+    assert suggested(result, CONF_ZONES) == ["kitchen"]
+    assert suggested(result, CONF_CONTROL_LEVEL) == "observe"
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], form_input(heating_setpoint=26.0)
+    )
+    assert result["errors"] == {CONF_HEATING_SETPOINT: "heating_above_cooling"}
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], form_input(control_level="automate")
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data is not runtime_before  # reloaded
+    settings = entry.runtime_data.settings
+    assert settings.control_level == "automate"
+    assert settings.zones == ("kitchen", "living_room")
+    assert settings.heating_setpoint == 20.5
+
+
+async def test_reconfigure_flow(hass: HomeAssistant) -> None:
+    entry = await _loaded_entry(hass)
+
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    assert suggested(result, CONF_ZONES) == ["kitchen"]
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], form_input(zones=[])
+    )
+    assert result["errors"] == {CONF_ZONES: "no_zone_selected"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], form_input(zones=["office"])
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.options[CONF_ZONES] == ["office"]
+    assert entry.state is ConfigEntryState.LOADED
+    assert [zone.zone_id for zone in entry.runtime_data.zones] == ["office"]

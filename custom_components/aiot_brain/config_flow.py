@@ -1,12 +1,219 @@
-"""Config flow for AIoT Brain."""
+"""Config, options and reconfigure flows for AIoT Brain.
+
+All three show the same form: what discovery found, the zones to learn, the outdoor
+temperature source, comfort defaults, the control level, the network inventory and
+how many days of history to learn from. The choices are stored as entry options.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.const import UnitOfTemperature
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    EntitySelector,
+    EntitySelectorConfig,
+    EntityWithDeviceFilterSelectorConfig,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+)
+import probatio
 
-from .const import DOMAIN, NAME
+from .const import (
+    CONF_CONTROL_LEVEL,
+    CONF_COOLING_SETPOINT,
+    CONF_HEATING_SETPOINT,
+    CONF_HISTORY_DAYS,
+    CONF_MAX_TEMPERATURE,
+    CONF_MIN_TEMPERATURE,
+    CONF_NETWORK_INVENTORY,
+    CONF_OUTDOOR_SOURCE,
+    CONF_ZONES,
+    DOMAIN,
+    HISTORY_DAYS_MAX,
+    NAME,
+    SETPOINT_HIGHEST,
+    SETPOINT_LOWEST,
+    ControlLevel,
+)
+from .discovery import Discovery, Zone, async_discover
+from .settings import Settings
+
+_TEMPERATURE_SELECTOR = NumberSelector(
+    NumberSelectorConfig(
+        min=SETPOINT_LOWEST,
+        max=SETPOINT_HIGHEST,
+        step=0.5,
+        unit_of_measurement=UnitOfTemperature.CELSIUS,
+        mode=NumberSelectorMode.BOX,
+    )
+)
+_OUTDOOR_SELECTOR = EntitySelector(
+    EntitySelectorConfig(
+        filter=[
+            EntityWithDeviceFilterSelectorConfig(
+                domain="sensor", device_class="temperature"
+            ),
+            EntityWithDeviceFilterSelectorConfig(domain="weather"),
+        ]
+    )
+)
+
+
+def default_settings(discovery: Discovery) -> Settings:
+    """Suggest settings for a new install: every learnable zone, the best outdoor source."""
+    # A thermometer outside beats a forecast service's estimate.
+    outdoor = sorted(
+        discovery.outdoor, key=lambda entity: entity.entity_id.startswith("weather.")
+    )
+    return Settings(
+        zones=tuple(zone.zone_id for zone in discovery.learnable_zones),
+        outdoor_source=outdoor[0].entity_id if outdoor else None,
+    )
+
+
+def _zone_label(zone: Zone, discovery: Discovery) -> str:
+    floor = next(
+        (f.name for f in discovery.floors if f.floor_id == zone.floor_id), None
+    )
+    counts = ", ".join(f"{count} {what}" for what, count in zone.counts().items())
+    where = f"{zone.name} ({floor})" if floor else zone.name
+    return f"{where}: {counts}"
+
+
+def _summary(discovery: Discovery) -> dict[str, str]:
+    """Placeholders that tell the user what discovery found."""
+    unlearnable = ", ".join(zone.name for zone in discovery.unlearnable_zones)
+    return {
+        "zone_count": str(len(discovery.learnable_zones)),
+        "zones": "\n".join(
+            f"- {_zone_label(zone, discovery)}" for zone in discovery.learnable_zones
+        )
+        or "-",
+        "unlearnable": unlearnable or "-",
+        "outdoor_count": str(len(discovery.outdoor)),
+    }
+
+
+def _schema(discovery: Discovery, settings: Settings) -> probatio.Schema:
+    """Build the form, filled in with ``settings``."""
+    fields: dict[probatio.Marker, Any] = {}
+    offered = [zone.zone_id for zone in discovery.learnable_zones]
+    if offered:
+        # A home without learnable areas gets no zone field; it can still be set up.
+        fields[
+            probatio.Required(
+                CONF_ZONES, default=[z for z in settings.zones if z in offered]
+            )
+        ] = SelectSelector(
+            SelectSelectorConfig(
+                options=[
+                    SelectOptionDict(
+                        value=zone.zone_id, label=_zone_label(zone, discovery)
+                    )
+                    for zone in discovery.learnable_zones
+                ],
+                multiple=True,
+                mode=SelectSelectorMode.LIST,
+            )
+        )
+    fields[
+        probatio.Optional(
+            CONF_OUTDOOR_SOURCE,
+            description={"suggested_value": settings.outdoor_source},
+        )
+    ] = _OUTDOOR_SELECTOR
+    for key, value in (
+        (CONF_HEATING_SETPOINT, settings.heating_setpoint),
+        (CONF_COOLING_SETPOINT, settings.cooling_setpoint),
+        (CONF_MIN_TEMPERATURE, settings.min_temperature),
+        (CONF_MAX_TEMPERATURE, settings.max_temperature),
+    ):
+        fields[probatio.Required(key, default=value)] = _TEMPERATURE_SELECTOR
+    fields[
+        probatio.Required(CONF_CONTROL_LEVEL, default=settings.control_level.value)
+    ] = SelectSelector(
+        SelectSelectorConfig(
+            options=[level.value for level in ControlLevel],
+            translation_key=CONF_CONTROL_LEVEL,
+            mode=SelectSelectorMode.LIST,
+        )
+    )
+    fields[
+        probatio.Required(CONF_NETWORK_INVENTORY, default=settings.network_inventory)
+    ] = BooleanSelector()
+    fields[probatio.Required(CONF_HISTORY_DAYS, default=settings.history_days)] = (
+        NumberSelector(
+            NumberSelectorConfig(
+                min=0,
+                max=HISTORY_DAYS_MAX,
+                step=1,
+                unit_of_measurement="d",
+                mode=NumberSelectorMode.BOX,
+            )
+        )
+    )
+    return probatio.Schema(fields)
+
+
+def _validate(
+    hass: HomeAssistant, discovery: Discovery, user_input: dict[str, Any]
+) -> tuple[Settings, dict[str, str]]:
+    """Read the form into settings; return them and the errors per field."""
+    settings = Settings.from_options(user_input)
+    errors: dict[str, str] = {}
+    if discovery.learnable_zones and not settings.zones:
+        errors[CONF_ZONES] = "no_zone_selected"
+    source = settings.outdoor_source
+    if source and not (hass.states.get(source) or er.async_get(hass).async_get(source)):
+        errors[CONF_OUTDOOR_SOURCE] = "outdoor_source_unknown"
+    if settings.min_temperature >= settings.max_temperature:
+        errors[CONF_MIN_TEMPERATURE] = "min_above_max"
+    elif settings.heating_setpoint >= settings.cooling_setpoint:
+        errors[CONF_HEATING_SETPOINT] = "heating_above_cooling"
+    elif settings.heating_setpoint < settings.min_temperature:
+        errors[CONF_HEATING_SETPOINT] = "setpoint_out_of_bounds"
+    elif settings.cooling_setpoint > settings.max_temperature:
+        errors[CONF_COOLING_SETPOINT] = "setpoint_out_of_bounds"
+    return settings, errors
+
+
+class _SettingsForm:
+    """The form every flow shows, and the discovery it shows."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        self.discovery = async_discover(hass)
+        self._hass = hass
+
+    def read(self, user_input: dict[str, Any]) -> tuple[Settings, dict[str, str]]:
+        """Validate submitted input."""
+        return _validate(self._hass, self.discovery, user_input)
+
+    def schema(
+        self, settings: Settings, user_input: dict[str, Any] | None
+    ) -> probatio.Schema:
+        """Return the form, showing what the user typed if they typed anything."""
+        if user_input is not None:
+            settings = Settings.from_options(user_input)
+        return _schema(self.discovery, settings)
+
+    def placeholders(self) -> dict[str, str]:
+        """Return what discovery found, for the form's description."""
+        return _summary(self.discovery)
 
 
 class AiotBrainConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -14,10 +221,69 @@ class AiotBrainConfigFlow(ConfigFlow, domain=DOMAIN):
 
     VERSION = 1
 
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> AiotBrainOptionsFlow:
+        """Return the options flow."""
+        return AiotBrainOptionsFlow()
+
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Confirm, then create the single entry."""
+        """Show what was found and let the user choose what to learn."""
+        form = _SettingsForm(self.hass)
+        errors: dict[str, str] = {}
         if user_input is not None:
-            return self.async_create_entry(title=NAME, data={})
-        return self.async_show_form(step_id="user")
+            settings, errors = form.read(user_input)
+            if not errors:
+                return self.async_create_entry(
+                    title=NAME, data={}, options=settings.as_options()
+                )
+        return self.async_show_form(
+            step_id="user",
+            data_schema=form.schema(default_settings(form.discovery), user_input),
+            description_placeholders=form.placeholders(),
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Discover again and change the choices, e.g. after adding areas."""
+        entry = self._get_reconfigure_entry()
+        form = _SettingsForm(self.hass)
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            settings, errors = form.read(user_input)
+            if not errors:
+                return self.async_update_reload_and_abort(
+                    entry, options=settings.as_options()
+                )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=form.schema(Settings.from_options(entry.options), user_input),
+            description_placeholders=form.placeholders(),
+            errors=errors,
+        )
+
+
+class AiotBrainOptionsFlow(OptionsFlowWithReload):
+    """Change the choices; the entry reloads with them."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the form filled in with the current choices."""
+        form = _SettingsForm(self.hass)
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            settings, errors = form.read(user_input)
+            if not errors:
+                return self.async_create_entry(data=settings.as_options())
+        current = Settings.from_options(self.config_entry.options)
+        return self.async_show_form(
+            step_id="init",
+            data_schema=form.schema(current, user_input),
+            description_placeholders=form.placeholders(),
+            errors=errors,
+        )

@@ -52,3 +52,13 @@ EVENT_NEW_NETWORK_DEVICE: Final = f"{DOMAIN}_new_network_device"
 # Storage keys under .storage/ (one entry per Home Assistant: single_config_entry).
 STORAGE_VERSION: Final = 1
 NETWORK_STORAGE_KEY: Final = f"{DOMAIN}.network_inventory"
+
+# Keys of the building's network entities (unique id suffixes and translation keys).
+KEY_NEW_NETWORK_DEVICE: Final = "new_network_device"
+KEY_ACKNOWLEDGE_NETWORK_DEVICES: Final = "acknowledge_network_devices"
+KEY_NETWORK_DEVICES: Final = "network_devices"
+NETWORK_ENTITY_KEYS: Final = (
+    KEY_NEW_NETWORK_DEVICE,
+    KEY_ACKNOWLEDGE_NETWORK_DEVICES,
+    KEY_NETWORK_DEVICES,
+)

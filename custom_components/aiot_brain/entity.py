@@ -1,0 +1,106 @@
+"""The base entity of AIoT Brain, its devices and its unique ids.
+
+Unique ids are stable: ``{entry_id}_{key}`` for the building's entities and
+``{entry_id}_{zone_id}_{key}`` for a zone's, where ``zone_id`` is the area id (which
+survives renaming the area). Devices are identified the same way: the building by
+``(DOMAIN, entry_id)``, a zone by ``(DOMAIN, "{entry_id}_{zone_id}")``.
+"""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.entity import Entity, EntityDescription
+
+from .const import DOMAIN, MANUFACTURER, NAME
+from .discovery import Zone
+from .network import NetworkInventory
+
+
+def building_unique_id(entry_id: str, key: str) -> str:
+    """Return the unique id of the building entity ``key``."""
+    return f"{entry_id}_{key}"
+
+
+def zone_unique_id(entry_id: str, zone_id: str, key: str) -> str:
+    """Return the unique id of the entity ``key`` of zone ``zone_id``."""
+    return f"{entry_id}_{zone_id}_{key}"
+
+
+def building_device_info(entry: ConfigEntry) -> DeviceInfo:
+    """Return the device that carries the building-wide entities."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, entry.entry_id)},
+        name=NAME,
+        manufacturer=MANUFACTURER,
+        model="Building",
+        entry_type=DeviceEntryType.SERVICE,
+    )
+
+
+def zone_device_info(
+    entry: ConfigEntry, zone: Zone, building_device_id: str
+) -> DeviceInfo:
+    """Return the device of one zone, placed in the zone's area, under the building."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, f"{entry.entry_id}_{zone.zone_id}")},
+        name=zone.name,
+        manufacturer=MANUFACTURER,
+        model="Zone",
+        entry_type=DeviceEntryType.SERVICE,
+        suggested_area=zone.name,
+        via_device_id=building_device_id,
+    )
+
+
+class AiotBrainEntity(Entity):
+    """An entity of the building, or of one zone when ``zone`` is given.
+
+    Zone entities need the building device's id (``AiotBrainData.building_device_id``)
+    so their device sits under the building's.
+    """
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(
+        self,
+        entry: ConfigEntry,
+        description: EntityDescription,
+        zone: Zone | None = None,
+        building_device_id: str | None = None,
+    ) -> None:
+        """Name the entity by its description and attach it to its device."""
+        self.entity_description = description
+        if zone is None or building_device_id is None:
+            self._attr_unique_id = building_unique_id(entry.entry_id, description.key)
+            self._attr_device_info = building_device_info(entry)
+        else:
+            self._attr_unique_id = zone_unique_id(
+                entry.entry_id, zone.zone_id, description.key
+            )
+            self._attr_device_info = zone_device_info(entry, zone, building_device_id)
+
+
+class NetworkInventoryEntity(AiotBrainEntity):
+    """A building entity that shows the network inventory."""
+
+    def __init__(
+        self,
+        entry: ConfigEntry,
+        description: EntityDescription,
+        inventory: NetworkInventory,
+    ) -> None:
+        """Follow ``inventory``."""
+        super().__init__(entry, description)
+        self.inventory = inventory
+
+    async def async_added_to_hass(self) -> None:
+        """Update whenever the inventory changes."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self.inventory.async_add_listener(self._handle_update))
+
+    @callback
+    def _handle_update(self) -> None:
+        self.async_write_ha_state()

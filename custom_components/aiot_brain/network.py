@@ -1,0 +1,257 @@
+"""An inventory of the smart devices announced on the local network (mDNS).
+
+It browses device service types on Home Assistant's shared zeroconf instance, keeps
+every device it has seen (persisted, so it survives restarts) and reports a device
+never seen before: an event, and a flag that stays on until someone acknowledges it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.components.zeroconf import async_get_async_instance
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+from zeroconf import BadTypeInNameException, ServiceStateChange, Zeroconf
+from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo
+
+from .const import (
+    EVENT_NEW_NETWORK_DEVICE,
+    LOGGER,
+    NETWORK_STORAGE_KEY,
+    STORAGE_VERSION,
+)
+
+# Service types of home and building devices, and what kind of device each means.
+SERVICE_TYPES: dict[str, str] = {
+    "_hap._tcp.local.": "homekit",
+    "_hap._udp.local.": "homekit",  # HomeKit over Thread
+    "_matter._tcp.local.": "matter",
+    "_matterc._udp.local.": "matter",  # commissionable: not yet paired
+    "_meshcop._udp.local.": "thread_border_router",
+    "_esphomelib._tcp.local.": "esphome",
+    "_shelly._tcp.local.": "shelly",
+    "_hue._tcp.local.": "hue",
+    "_googlecast._tcp.local.": "cast",
+    "_airplay._tcp.local.": "airplay",
+    "_raop._tcp.local.": "airplay",
+    "_sonos._tcp.local.": "sonos",
+    "_spotify-connect._tcp.local.": "spotify_connect",
+    "_ipp._tcp.local.": "printer",
+    "_ipps._tcp.local.": "printer",
+    "_printer._tcp.local.": "printer",
+    "_wled._tcp.local.": "wled",
+    "_nanoleafapi._tcp.local.": "nanoleaf",
+    "_elg._tcp.local.": "elgato",
+    "_miio._udp.local.": "xiaomi",
+    "_axis-video._tcp.local.": "camera",
+    "_companion-link._tcp.local.": "apple",
+}
+
+# After the first start, everything already on the network is the baseline: nobody
+# wants forty "new device" alerts the minute they install the integration.
+BASELINE_PERIOD = timedelta(minutes=2)
+# How long to wait for a device's answer when its records are not cached yet.
+RESOLVE_TIMEOUT_MS = 3000
+SAVE_DELAY_S = 10
+
+
+@dataclass(slots=True)
+class NetworkDevice:
+    """A device seen on the network, identified by its host name."""
+
+    key: str
+    name: str
+    kinds: list[str] = field(default_factory=list)
+    service_types: list[str] = field(default_factory=list)
+    addresses: list[str] = field(default_factory=list)
+    first_seen: str = ""  # ISO 8601, UTC
+    last_seen: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> NetworkDevice:
+        """Read a stored device; raises KeyError or TypeError on bad data."""
+        return cls(
+            key=str(data["key"]),
+            name=str(data["name"]),
+            kinds=[str(kind) for kind in data.get("kinds", [])],
+            service_types=[str(kind) for kind in data.get("service_types", [])],
+            addresses=[str(address) for address in data.get("addresses", [])],
+            first_seen=str(data.get("first_seen", "")),
+            last_seen=str(data.get("last_seen", "")),
+        )
+
+
+def device_key(info: AsyncServiceInfo) -> str:
+    """One key per physical device: it may announce several services on one host."""
+    if info.server:
+        return info.server.lower().removesuffix(".").removesuffix(".local")
+    return info.name.lower()
+
+
+def device_name(info: AsyncServiceInfo) -> str:
+    """Return a name for people: the announced friendly name, else the instance name."""
+    properties = info.decoded_properties
+    for key in ("fn", "friendly_name", "name", "md"):
+        if value := properties.get(key):
+            return value
+    return info.name.removesuffix("." + info.type)
+
+
+class NetworkInventory:
+    """Browse the network for devices and remember them."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Create an inventory; call :meth:`async_start` to start browsing."""
+        self._hass = hass
+        self._store: Store[dict[str, Any]] = Store(
+            hass, STORAGE_VERSION, NETWORK_STORAGE_KEY
+        )
+        self.devices: dict[str, NetworkDevice] = {}
+        self.unacknowledged: list[str] = []
+        self._baseline_until: datetime | None = None
+        self._browser: AsyncServiceBrowser | None = None
+        self._zeroconf: Zeroconf | None = None
+        self._listeners: list[CALLBACK_TYPE] = []
+        self._lookups: dict[str, asyncio.Task[None]] = {}
+
+    @property
+    def new_devices(self) -> list[NetworkDevice]:
+        """Devices first seen since the last acknowledgement."""
+        return [self.devices[key] for key in self.unacknowledged]
+
+    async def async_start(self) -> None:
+        """Restore the stored inventory and start browsing."""
+        await self._async_load()
+        aiozc = await async_get_async_instance(self._hass)
+        self._zeroconf = aiozc.zeroconf
+        self._browser = AsyncServiceBrowser(
+            aiozc.zeroconf, list(SERVICE_TYPES), handlers=[self._on_service_change]
+        )
+
+    async def async_stop(self) -> None:
+        """Stop browsing and write the inventory now."""
+        if self._browser is not None:
+            await self._browser.async_cancel()
+            self._browser = None
+        for task in list(self._lookups.values()):
+            task.cancel()
+        self._zeroconf = None
+        await self._store.async_save(self._as_dict())
+
+    async def _async_load(self) -> None:
+        stored = await self._store.async_load()
+        if stored is None:
+            self._baseline_until = dt_util.utcnow() + BASELINE_PERIOD
+            return
+        try:
+            devices = [NetworkDevice.from_dict(item) for item in stored["devices"]]
+            unacknowledged = [str(key) for key in stored["unacknowledged"]]
+        except KeyError, TypeError, AttributeError:
+            # Start over rather than fail: the next scan rebuilds the inventory.
+            LOGGER.warning("The stored network inventory is invalid; starting anew")
+            self._baseline_until = dt_util.utcnow() + BASELINE_PERIOD
+            return
+        self.devices = {device.key: device for device in devices}
+        self.unacknowledged = [key for key in unacknowledged if key in self.devices]
+
+    def _as_dict(self) -> dict[str, Any]:
+        return {
+            "devices": [asdict(device) for device in self.devices.values()],
+            "unacknowledged": list(self.unacknowledged),
+        }
+
+    @callback
+    def async_add_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call ``update`` whenever the inventory changes; returns the remover."""
+        self._listeners.append(update)
+        return lambda: self._listeners.remove(update)
+
+    @callback
+    def async_acknowledge(self) -> None:
+        """Mark every new device as known."""
+        if not self.unacknowledged:
+            return
+        self.unacknowledged.clear()
+        self._changed()
+
+    @callback
+    def _changed(self) -> None:
+        self._store.async_delay_save(self._as_dict, SAVE_DELAY_S)
+        for update in list(self._listeners):
+            update()
+
+    @callback
+    def _on_service_change(
+        self,
+        zeroconf: Zeroconf,
+        service_type: str,
+        name: str,
+        state_change: ServiceStateChange,
+    ) -> None:
+        """Handle the browser's report (names are the browser's keyword arguments)."""
+        if state_change is ServiceStateChange.Removed:
+            return  # the inventory is of devices ever seen, not of those online now
+        try:
+            info = AsyncServiceInfo(service_type, name)
+        except BadTypeInNameException:
+            LOGGER.debug("Ignoring a badly named service %s", name)
+            return
+        if info.load_from_cache(zeroconf):
+            self._async_record(info)
+        elif name not in self._lookups:
+            self._lookups[name] = self._hass.async_create_background_task(
+                self._async_resolve(zeroconf, info), f"aiot_brain resolve {name}"
+            )
+
+    async def _async_resolve(self, zeroconf: Zeroconf, info: AsyncServiceInfo) -> None:
+        try:
+            if await info.async_request(zeroconf, RESOLVE_TIMEOUT_MS):
+                if self._browser is not None:  # still running
+                    self._async_record(info)
+            else:
+                LOGGER.debug("No answer from %s", info.name)
+        finally:
+            self._lookups.pop(info.name, None)
+
+    @callback
+    def _async_record(self, info: AsyncServiceInfo) -> None:
+        """Add or update the device that announced ``info``."""
+        now = dt_util.utcnow()
+        key = device_key(info)
+        kind = SERVICE_TYPES.get(info.type, "other")
+        addresses = sorted(info.parsed_addresses())
+        device = self.devices.get(key)
+        if device is None:
+            device = NetworkDevice(
+                key=key,
+                name=device_name(info),
+                first_seen=now.isoformat(),
+                last_seen=now.isoformat(),
+            )
+            self.devices[key] = device
+            if self._baseline_until is None or now >= self._baseline_until:
+                self.unacknowledged.append(key)
+                self._hass.bus.async_fire(
+                    EVENT_NEW_NETWORK_DEVICE,
+                    {
+                        "key": key,
+                        "name": device.name,
+                        "kind": kind,
+                        "service_type": info.type,
+                        "addresses": addresses,
+                    },
+                )
+                LOGGER.info("New device on the network: %s (%s)", device.name, key)
+        device.last_seen = now.isoformat()
+        if kind not in device.kinds:
+            device.kinds.append(kind)
+        if info.type not in device.service_types:
+            device.service_types.append(info.type)
+        if addresses:
+            device.addresses = addresses
+        self._changed()
