@@ -1,0 +1,319 @@
+"""Turn one zone's stream of observations into occupancy features.
+
+Sensors report at irregular times and some go quiet, so every feature is derived
+online from time-aware exponential averages: a few floats per signal, whatever the
+reporting rate. A signal the zone has never reported gives no feature at all, and the
+models treat an absent feature as "no evidence" rather than as zero.
+
+Trends come from the gap between a fast and a slow average: for a signal rising
+linearly at ``r`` per minute, an exponential average with time constant ``tau`` lags
+by ``r * tau``, so ``(fast - slow) / (tau_slow - tau_fast)`` is the slope in units
+per minute, whatever the sampling rate.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+import math
+from typing import Any
+
+from .observation import Observation, Role, plausible
+from .timefeatures import cyclic, hour_of_day
+
+FEATURES_VERSION = 1
+
+# Time constants (minutes) of the fast, medium and slow averages of each level.
+FAST_MINUTES = 2.0
+MEDIUM_MINUTES = 10.0
+SLOW_MINUTES = 30.0
+
+# Readings older than this are stale: the signal's features are dropped.
+STALE_MINUTES = 60.0
+
+# Outdoor air is about 400-450 ppm; an empty room decays towards it over hours, so the
+# baseline starts there, follows any lower reading at once and creeps upwards only
+# slowly (a sensor reading high all along is learnt within a day or two).
+CO2_OUTDOOR_PPM = 420.0
+CO2_BASELINE_CREEP_PPM_PER_HOUR = 5.0
+
+# Evidence that fades: how long a motion, door or media event still counts.
+RECENT_EVENT_MINUTES = (5.0, 30.0)
+
+# Light is nearly on/off evidence but its response is far from linear: one-hot bands
+# on a 1-3-10 log scale let a linear model learn which levels mean "lamps on".
+LIGHT_BANDS_LUX = (10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0)
+
+# Roles whose level is tracked for a trend.
+LEVEL_ROLES = (Role.CO2, Role.ILLUMINANCE, Role.TEMPERATURE, Role.SOUND, Role.POWER)
+EVENT_ROLES = (Role.MOTION, Role.DOOR, Role.MEDIA, Role.PRESENCE, Role.LIGHT_ON)
+
+
+def humidity_ratio(temperature: float, relative_humidity: float) -> float:
+    """Return grams of water per kilogram of dry air (sea-level pressure).
+
+    People breathe out water, so absolute humidity rises in an occupied room even
+    when the relative humidity hides it behind a temperature change.
+    """
+    saturation = 6.112 * math.exp(17.62 * temperature / (243.12 + temperature))
+    vapour = saturation * relative_humidity / 100.0
+    return 622.0 * vapour / max(1013.25 - vapour, 1.0)
+
+
+def light_band(lux: float) -> str:
+    """Return the feature name of the light band ``lux`` falls in."""
+    lower = 0.0
+    for upper in LIGHT_BANDS_LUX:
+        if lux < upper:
+            return f"light_{lower:g}_{upper:g}lx"
+        lower = upper
+    return f"light_above_{lower:g}lx"
+
+
+class Level:
+    """Fast, medium and slow exponential averages of one signal, time-aware."""
+
+    __slots__ = ("fast", "last", "medium", "slow", "updated", "wiggle")
+
+    def __init__(self) -> None:
+        """Start empty: the first reading fills every average."""
+        self.fast = self.medium = self.slow = self.last = 0.0
+        self.wiggle = 0.0  # average size of reading-to-reading changes
+        self.updated: datetime | None = None
+
+    def update(self, value: float, when: datetime) -> None:
+        """Fold a reading in; readings older than the last one are ignored."""
+        if self.updated is None:
+            self.fast = self.medium = self.slow = self.last = value
+            self.updated = when
+            return
+        minutes = (when - self.updated).total_seconds() / 60.0
+        if minutes < 0.0:
+            return
+        self.fast += _weight(minutes, FAST_MINUTES) * (value - self.fast)
+        self.medium += _weight(minutes, MEDIUM_MINUTES) * (value - self.medium)
+        self.slow += _weight(minutes, SLOW_MINUTES) * (value - self.slow)
+        step = abs(value - self.last)
+        self.wiggle += _weight(max(minutes, 1.0), MEDIUM_MINUTES) * (step - self.wiggle)
+        self.last = value
+        self.updated = when
+
+    def short_slope(self) -> float:
+        """Return the recent trend in units per minute."""
+        return (self.fast - self.medium) / (MEDIUM_MINUTES - FAST_MINUTES)
+
+    def long_slope(self) -> float:
+        """Return the trend of the last half hour or so, in units per minute."""
+        return (self.medium - self.slow) / (SLOW_MINUTES - MEDIUM_MINUTES)
+
+    def to_list(self) -> list[Any]:
+        """Return the state as a JSON-compatible list."""
+        updated = self.updated.isoformat() if self.updated else None
+        return [self.fast, self.medium, self.slow, self.last, self.wiggle, updated]
+
+    @classmethod
+    def from_list(cls, data: list[Any]) -> Level:
+        """Restore from :meth:`to_list`."""
+        level = cls()
+        fast, medium, slow, last, wiggle, updated = data
+        level.fast, level.medium, level.slow = float(fast), float(medium), float(slow)
+        level.last, level.wiggle = float(last), float(wiggle)
+        level.updated = datetime.fromisoformat(updated) if updated else None
+        return level
+
+
+def _weight(minutes: float, tau: float) -> float:
+    return 1.0 - math.exp(-minutes / tau)
+
+
+def _minutes(later: datetime, earlier: datetime) -> float:
+    return (later - earlier).total_seconds() / 60.0
+
+
+class OccupancyFeatures:
+    """Feature builder for one zone: observations in, a feature dict out.
+
+    Call :meth:`update` with every observation of the zone, in time order, and
+    :meth:`features` whenever a prediction is wanted. Implausible values are ignored
+    and counted in ``bad_values``.
+
+    Features (present only when the zone has the signal):
+
+    - ``motion_now``, ``motion_5min``, ``motion_30min``: the sensor's state and how
+      recently it last saw motion (1 just now, fading to 0); likewise ``door_*`` and
+      ``media_*``; ``presence_now``, ``light_on_now``;
+    - ``co2_excess``: ppm above the zone's own fresh-air baseline (log scale);
+      ``co2_slope``, ``co2_trend``: ppm per minute over minutes and over half an hour;
+    - ``light_level`` (log lux), ``light_<low>_<high>lx``: which band of a 1-3-10
+      scale the light is in, ``light_wiggle``: how much the light flickers
+      between readings (people move and cast shadows), ``light_slope``;
+    - ``humidity_slope``: change of absolute humidity (from temperature and relative
+      humidity), ``temperature_slope``;
+    - ``sound_level``, ``power_level``, ``power_slope``;
+    - ``hour_sin``, ``hour_cos``: time of day.
+
+    >>> from datetime import datetime
+    >>> builder = OccupancyFeatures()
+    >>> builder.update(Observation(Role.CO2, 650.0, datetime(2024, 1, 8, 9, 0)))
+    >>> round(builder.features(datetime(2024, 1, 8, 9, 0))["co2_slope"], 3)
+    0.0
+    """
+
+    def __init__(self) -> None:
+        """Start with no signals seen."""
+        self.levels: dict[str, Level] = {}
+        self.last_event: dict[str, datetime] = {}
+        self.state: dict[str, float] = {}
+        self.co2_baseline: float | None = None
+        self.co2_baseline_time: datetime | None = None
+        self.temperature: float | None = None
+        self.relative_humidity: float | None = None
+        self.bad_values = 0
+
+    def update(self, observation: Observation) -> None:
+        """Fold one observation of this zone in."""
+        try:
+            role = Role(observation.role)
+        except ValueError:
+            role = None
+        value = plausible(role, observation.value) if role is not None else None
+        when = observation.when
+        if role is None or value is None or not isinstance(when, datetime):
+            self.bad_values += 1
+            return
+        if role in EVENT_ROLES:
+            self.state[role.value] = value
+            if value > 0.5:
+                self.last_event[role.value] = when
+            elif role.value in self.last_event:
+                # The sensor cleared: its evidence fades from now, not from the start.
+                self.last_event[role.value] = max(self.last_event[role.value], when)
+            return
+        if role is Role.HUMIDITY:
+            self.relative_humidity = value
+            self._update_humidity(when)
+            return
+        if role in (Role.ILLUMINANCE, Role.POWER):
+            value = math.log1p(value)  # both span decades
+        elif role is Role.TEMPERATURE:
+            self.temperature = value
+            self._update_humidity(when)
+        elif role is Role.CO2:
+            self._update_baseline(value, when)
+        if role in LEVEL_ROLES:
+            self.levels.setdefault(role.value, Level()).update(value, when)
+
+    def _update_humidity(self, when: datetime) -> None:
+        if self.temperature is None or self.relative_humidity is None:
+            return
+        ratio = humidity_ratio(self.temperature, self.relative_humidity)
+        self.levels.setdefault("humidity_ratio", Level()).update(ratio, when)
+
+    def _update_baseline(self, ppm: float, when: datetime) -> None:
+        if self.co2_baseline is None or self.co2_baseline_time is None:
+            self.co2_baseline = min(ppm, CO2_OUTDOOR_PPM)
+            self.co2_baseline_time = when
+            return
+        hours = max(_minutes(when, self.co2_baseline_time), 0.0) / 60.0
+        crept = self.co2_baseline + CO2_BASELINE_CREEP_PPM_PER_HOUR * hours
+        self.co2_baseline = min(crept, ppm)
+        self.co2_baseline_time = when
+
+    def features(self, when: datetime) -> dict[str, float]:
+        """Return the features at time ``when`` (after the observations so far)."""
+        features: dict[str, float] = {}
+        hour_sin, hour_cos = cyclic(hour_of_day(when), 24.0)
+        features["hour_sin"], features["hour_cos"] = hour_sin, hour_cos
+        for name, state in self.state.items():
+            features[f"{name}_now"] = state
+        for name, last in self.last_event.items():
+            if name in (Role.PRESENCE.value, Role.LIGHT_ON.value):
+                continue
+            ago = max(_minutes(when, last), 0.0)
+            if self.state.get(name, 0.0) > 0.5:
+                ago = 0.0
+            for tau in RECENT_EVENT_MINUTES:
+                features[f"{name}_{tau:g}min"] = math.exp(-ago / tau)
+        for name, level in self.levels.items():
+            if level.updated is None or _minutes(when, level.updated) > STALE_MINUTES:
+                continue
+            self._level_features(name, level, features)
+        return features
+
+    def _level_features(
+        self, name: str, level: Level, features: dict[str, float]
+    ) -> None:
+        # Each feature is scaled to roughly -1..1 in everyday use, so one learning
+        # rate suits them all.
+        if name == Role.CO2.value:
+            excess = max(level.fast - (self.co2_baseline or level.fast), 0.0)
+            features["co2_excess"] = math.log1p(excess / 100.0)
+            features["co2_slope"] = level.short_slope() / 5.0
+            features["co2_trend"] = level.long_slope() / 5.0
+        elif name == Role.ILLUMINANCE.value:
+            features["light_level"] = level.last / 5.0
+            features[light_band(math.expm1(level.last))] = 1.0
+            features["light_wiggle"] = level.wiggle
+            features["light_slope"] = level.short_slope()
+        elif name == "humidity_ratio":
+            features["humidity_slope"] = level.short_slope() * 20.0
+            features["humidity_trend"] = level.long_slope() * 20.0
+        elif name == Role.TEMPERATURE.value:
+            features["temperature_slope"] = level.long_slope() * 20.0
+        elif name == Role.SOUND.value:
+            features["sound_level"] = level.fast / 50.0
+        elif name == Role.POWER.value:
+            features["power_level"] = level.fast / 5.0
+            features["power_slope"] = level.short_slope()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the state as versioned JSON-compatible data."""
+        return {
+            "version": FEATURES_VERSION,
+            "levels": {name: level.to_list() for name, level in self.levels.items()},
+            "last_event": {
+                name: when.isoformat() for name, when in self.last_event.items()
+            },
+            "state": dict(self.state),
+            "co2_baseline": self.co2_baseline,
+            "co2_baseline_time": (
+                self.co2_baseline_time.isoformat() if self.co2_baseline_time else None
+            ),
+            "temperature": self.temperature,
+            "relative_humidity": self.relative_humidity,
+            "bad_values": self.bad_values,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OccupancyFeatures:
+        """Restore from :meth:`to_dict`; ValueError on an unknown version or bad data."""
+        if not isinstance(data, dict) or data.get("version") != FEATURES_VERSION:
+            raise ValueError(
+                "unknown occupancy feature state version: "
+                f"{data.get('version') if isinstance(data, dict) else data!r}"
+            )
+        builder = cls()
+        try:
+            builder.levels = {
+                str(name): Level.from_list(values)
+                for name, values in data["levels"].items()
+            }
+            builder.last_event = {
+                str(name): datetime.fromisoformat(when)
+                for name, when in data["last_event"].items()
+            }
+            builder.state = {str(k): float(v) for k, v in data["state"].items()}
+            builder.co2_baseline = _optional_float(data["co2_baseline"])
+            baseline_time = data["co2_baseline_time"]
+            builder.co2_baseline_time = (
+                datetime.fromisoformat(baseline_time) if baseline_time else None
+            )
+            builder.temperature = _optional_float(data["temperature"])
+            builder.relative_humidity = _optional_float(data["relative_humidity"])
+            builder.bad_values = int(data["bad_values"])
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise ValueError(f"corrupt occupancy feature state: {error}") from error
+        return builder
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)

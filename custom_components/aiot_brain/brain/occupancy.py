@@ -1,0 +1,305 @@
+"""Occupancy now: a calibrated P(occupied) for one zone, learned online.
+
+The model is an online logistic regression with per-feature adaptive step sizes
+(AdaGrad) over the features of :mod:`.features`. Logistic loss keeps the probability
+calibrated, the model is a few dozen floats, and each update is plain arithmetic.
+
+Labels come from ground truth when there is one (benchmarks) and otherwise from the
+zone itself (:meth:`OccupancyModel.self_label`): fresh motion, presence or media
+playing is a positive example, and a long quiet spell with CO2 falling towards fresh
+air is a negative one. The environmental features learnt from those clear moments
+are what carries P(occupied) through the unclear ones, such as someone reading
+without moving while the CO2 stays up.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+import math
+from typing import Any
+
+from .features import OccupancyFeatures
+from .observation import Observation, as_number
+
+OCCUPANCY_VERSION = 1
+
+# What a zone knows before it has learnt anything: recent motion, presence and media
+# mean someone is there, and an empty zone is the more common state. Learning moves
+# these weights; they only make the first hours sensible.
+PRIOR_WEIGHTS: dict[str, float] = {
+    "motion_now": 2.0,
+    "motion_5min": 3.0,
+    "motion_30min": 1.0,
+    "presence_now": 4.0,
+    "media_now": 2.0,
+    "door_5min": 1.0,
+    "co2_excess": 1.0,
+}
+PRIOR_BIAS = -2.0
+
+# Words for the explanation, by feature name.
+FEATURE_WORDS: dict[str, str] = {
+    "motion_now": "motion sensor active",
+    "motion_5min": "motion in the last minutes",
+    "motion_30min": "motion in the last half hour",
+    "door_now": "door open",
+    "door_5min": "door used recently",
+    "door_30min": "door used in the last half hour",
+    "media_now": "media playing",
+    "media_5min": "media played recently",
+    "media_30min": "media played in the last half hour",
+    "presence_now": "presence detected",
+    "light_on_now": "lights on",
+    "co2_excess": "CO2 above fresh air",
+    "co2_slope": "CO2 trend",
+    "co2_trend": "CO2 half-hour trend",
+    "light_level": "light level",
+    "light_wiggle": "light flicker",
+    "light_slope": "light change",
+    "humidity_slope": "humidity trend",
+    "humidity_trend": "humidity half-hour trend",
+    "temperature_slope": "temperature trend",
+    "sound_level": "sound level",
+    "power_level": "power use",
+    "power_slope": "power change",
+    "hour_sin": "time of day",
+    "hour_cos": "time of day",
+}
+
+# Self-supervision: how fresh motion must be to count as a positive label, and how
+# stale (together with falling CO2) to count as a negative one.
+FRESH_MOTION = math.exp(-1.0 / 5.0)  # motion_5min after one minute
+QUIET_MOTION = math.exp(-45.0 / 30.0)  # motion_30min after 45 minutes
+
+MAX_WEIGHT = 50.0
+
+
+def _sigmoid(score: float) -> float:
+    if score >= 0.0:
+        return 1.0 / (1.0 + math.exp(-score))
+    exp = math.exp(score)
+    return exp / (1.0 + exp)
+
+
+class OccupancyModel:
+    """Online, calibrated P(occupied) for one zone.
+
+    Feed it every observation of the zone with :meth:`observe`, then either give it
+    ground truth (``learn_one(features, occupied)``) or let it label itself
+    (:meth:`update`). Bad values are ignored and counted in ``bad_values``.
+
+    >>> from datetime import datetime
+    >>> from .observation import Observation, Role
+    >>> model = OccupancyModel()
+    >>> now = datetime(2024, 1, 8, 9, 0)
+    >>> model.observe(Observation(Role.MOTION, 1.0, now))
+    >>> model.predict_one(model.features(now))
+    True
+
+    Parameters
+    ----------
+    learning_rate
+        AdaGrad base step size.
+    l2
+        L2 penalty per update, which keeps weights of rare features modest.
+    use_time_of_day
+        Whether the hour of day is a feature. Off by default: the schedule belongs
+        to the forecast, and a few days of it teach the detector habits that need
+        not hold tomorrow.
+
+    """
+
+    def __init__(
+        self,
+        learning_rate: float = 1.0,
+        l2: float = 1e-5,
+        use_time_of_day: bool = False,
+    ) -> None:
+        """Start from the prior weights."""
+        self.learning_rate = learning_rate
+        self.l2 = l2
+        self.use_time_of_day = use_time_of_day
+        self.builder = OccupancyFeatures()
+        self.weights: dict[str, float] = dict(PRIOR_WEIGHTS)
+        self.bias = PRIOR_BIAS
+        self.squared_gradients: dict[str, float] = {}
+        self.bias_squared_gradient = 0.0
+        self.labels_seen = 0
+        self.self_labels = 0
+        self._bad_labels = 0
+
+    @property
+    def bad_values(self) -> int:
+        """Ignored observations and labels so far."""
+        return self.builder.bad_values + self._bad_labels
+
+    # The stream of one zone -------------------------------------------------
+
+    def observe(self, observation: Observation) -> None:
+        """Fold one observation of the zone into the features."""
+        self.builder.update(observation)
+
+    def features(self, when: datetime) -> dict[str, float]:
+        """Return the zone's feature dict at ``when``."""
+        features = self.builder.features(when)
+        if not self.use_time_of_day:
+            features.pop("hour_sin", None)
+            features.pop("hour_cos", None)
+        return features
+
+    def update(self, when: datetime) -> float:
+        """Learn from the zone's own clear evidence at ``when``; return P(occupied).
+
+        This is the self-supervised loop a home runs (e.g. once a minute): the
+        probability is computed before any learning, so it is an honest prediction.
+        """
+        features = self.features(when)
+        probability = self.predict_proba_one(features)[True]
+        label = self.self_label(features)
+        if label is not None:
+            self.learn_one(features, label)
+            self.self_labels += 1
+        return probability
+
+    @staticmethod
+    def self_label(features: dict[str, float]) -> bool | None:
+        """Return a label the evidence makes obvious, or None when it does not.
+
+        Positive: fresh motion, presence, or a door used while media plays.
+        Negative: no motion for the best part of an hour, nothing playing, no one
+        present, and CO2 not rising (or no CO2 sensor at all).
+        """
+        if features.get("presence_now", 0.0) > 0.5:
+            return True
+        if features.get("motion_5min", 0.0) >= FRESH_MOTION:
+            return True
+        if features.get("media_now", 0.0) > 0.5 and features.get("door_30min", 0.0):
+            return True
+        if "motion_30min" not in features:
+            return None  # without a motion sensor, quiet proves nothing
+        quiet = features["motion_30min"] <= QUIET_MOTION
+        idle = features.get("media_now", 0.0) < 0.5
+        absent = features.get("presence_now", 0.0) < 0.5
+        co2_falling = features.get("co2_trend", 0.0) <= 0.0
+        if quiet and idle and absent and co2_falling:
+            return False
+        return None
+
+    # River-style estimator API ----------------------------------------------
+
+    def _score(self, features: dict[str, float]) -> float:
+        score = self.bias
+        for name, value in features.items():
+            score += self.weights.get(name, 0.0) * value
+        return score
+
+    def predict_proba_one(self, x: dict[str, float]) -> dict[bool, float]:
+        """Return ``{False: P(empty), True: P(occupied)}``."""
+        probability = _sigmoid(self._score(_clean(x)))
+        return {False: 1.0 - probability, True: probability}
+
+    def predict_one(self, x: dict[str, float]) -> bool:
+        """Return whether the zone is more likely occupied than not."""
+        return self.predict_proba_one(x)[True] >= 0.5
+
+    def learn_one(self, x: dict[str, float], y: object) -> None:
+        """Take one labelled example; a label that is not 0/1/bool is counted."""
+        label = as_number(y)
+        if label is None or label not in (0.0, 1.0):
+            self._bad_labels += 1
+            return
+        features = _clean(x)
+        error = _sigmoid(self._score(features)) - label
+        rate = self.learning_rate
+        self.bias_squared_gradient += error * error
+        self.bias -= rate * error / math.sqrt(self.bias_squared_gradient + 1e-8)
+        for name, value in features.items():
+            weight = self.weights.get(name, 0.0)
+            gradient = error * value + self.l2 * weight
+            accumulated = self.squared_gradients.get(name, 0.0) + gradient * gradient
+            self.squared_gradients[name] = accumulated
+            weight -= rate * gradient / math.sqrt(accumulated + 1e-8)
+            self.weights[name] = max(-MAX_WEIGHT, min(MAX_WEIGHT, weight))
+        self.labels_seen += 1
+
+    # Words ------------------------------------------------------------------
+
+    def explain(self, x: dict[str, float], top: int = 3) -> str:
+        """Say which signals pushed P(occupied) up or down the most."""
+        features = _clean(x)
+        probability = self.predict_proba_one(features)[True]
+        contributions: dict[str, float] = {}
+        for name, value in features.items():
+            words = FEATURE_WORDS.get(name, name.replace("_", " "))
+            if name.startswith("light_") and name.endswith("lx"):
+                words = "light level"
+            contributions[words] = contributions.get(words, 0.0) + (
+                self.weights.get(name, 0.0) * value
+            )
+        ranked = sorted(contributions.items(), key=lambda item: -abs(item[1]))
+        reasons = [
+            f"{words} ({'for' if push > 0 else 'against'})"
+            for words, push in ranked[:top]
+            if abs(push) >= 0.05
+        ]
+        verdict = "occupied" if probability >= 0.5 else "empty"
+        if not reasons:
+            return f"Probably {verdict} ({probability:.0%}): no signal stands out."
+        return f"Probably {verdict} ({probability:.0%}): " + ", ".join(reasons) + "."
+
+    # State --------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the whole state as versioned JSON-compatible data."""
+        return {
+            "version": OCCUPANCY_VERSION,
+            "learning_rate": self.learning_rate,
+            "l2": self.l2,
+            "use_time_of_day": self.use_time_of_day,
+            "features": self.builder.to_dict(),
+            "weights": dict(self.weights),
+            "bias": self.bias,
+            "squared_gradients": dict(self.squared_gradients),
+            "bias_squared_gradient": self.bias_squared_gradient,
+            "labels_seen": self.labels_seen,
+            "self_labels": self.self_labels,
+            "bad_labels": self._bad_labels,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OccupancyModel:
+        """Restore from :meth:`to_dict`; ValueError on an unknown version or bad data."""
+        if not isinstance(data, dict) or data.get("version") != OCCUPANCY_VERSION:
+            version = data.get("version") if isinstance(data, dict) else data
+            raise ValueError(f"unknown occupancy model state version: {version!r}")
+        try:
+            model = cls(
+                learning_rate=float(data["learning_rate"]),
+                l2=float(data["l2"]),
+                use_time_of_day=bool(data["use_time_of_day"]),
+            )
+            model.builder = OccupancyFeatures.from_dict(data["features"])
+            model.weights = _floats(data["weights"])
+            model.bias = float(data["bias"])
+            model.squared_gradients = _floats(data["squared_gradients"])
+            model.bias_squared_gradient = float(data["bias_squared_gradient"])
+            model.labels_seen = int(data["labels_seen"])
+            model.self_labels = int(data["self_labels"])
+            model._bad_labels = int(data["bad_labels"])
+        except (KeyError, TypeError, AttributeError) as error:
+            raise ValueError(f"corrupt occupancy model state: {error!r}") from error
+        return model
+
+
+def _floats(data: Any) -> dict[str, float]:
+    return {str(name): float(value) for name, value in data.items()}
+
+
+def _clean(x: dict[str, Any]) -> dict[str, float]:
+    """Drop feature values that are not finite numbers."""
+    clean: dict[str, float] = {}
+    for name, value in x.items():
+        number = as_number(value)
+        if number is not None and abs(number) < 1e6:
+            clean[name] = number
+    return clean
