@@ -1,0 +1,155 @@
+"""Turn Home Assistant states into the learning core's observations.
+
+One function, :func:`observations_from_state`, knows how each kind of entity reports
+each role: binary sensors as on/off, sensors as numbers in their own unit, climates
+and lights through attributes. Values are converted to the core's units (°C, W, %,
+K) and checked against the role's plausible range; anything unknown, unavailable,
+non-numeric or absurd gives no observation, never an error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.climate import (
+    ATTR_CURRENT_TEMPERATURE,
+    ATTR_HVAC_ACTION,
+    HVACAction,
+)
+from homeassistant.components.light import ATTR_BRIGHTNESS, ATTR_COLOR_TEMP_KELVIN
+from homeassistant.components.weather import ATTR_WEATHER_TEMPERATURE
+from homeassistant.const import (
+    ATTR_TEMPERATURE,
+    ATTR_UNIT_OF_MEASUREMENT,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    Platform,
+    UnitOfPower,
+    UnitOfTemperature,
+)
+from homeassistant.core import State
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_conversion import PowerConverter, TemperatureConverter
+
+from .brain.observation import Observation, Role, as_number, plausible
+from .discovery import ZoneEntity
+
+_NO_READING = frozenset({STATE_UNKNOWN, STATE_UNAVAILABLE, "", "none"})
+_TEMPERATURE_ROLES = frozenset({Role.TEMPERATURE, Role.OUTDOOR_TEMPERATURE})
+# Per-area presence trackers (Bermuda) name an area instead: the coordinator routes them.
+_ON_OFF_ROLES = frozenset({Role.MOTION, Role.DOOR, Role.WINDOW, Role.LIGHT_ON})
+_HVAC_ACTION_VALUES = {
+    HVACAction.HEATING: 1.0,
+    HVACAction.PREHEATING: 1.0,
+    HVACAction.COOLING: -1.0,
+}
+_MEDIA_ACTIVE = frozenset({"playing"})
+_WEATHER_TEMPERATURE_UNIT = "temperature_unit"
+
+
+def observations_from_state(
+    entity: ZoneEntity,
+    state: State,
+    *,
+    system_temperature_unit: str = UnitOfTemperature.CELSIUS,
+    manual: bool = False,
+) -> list[Observation]:
+    """Return what ``state`` of ``entity`` tells the core, one observation a role.
+
+    ``system_temperature_unit`` is the unit HA uses for climate and weather
+    attributes that carry no unit of their own. ``manual`` marks a person's change.
+    """
+    if state.state in _NO_READING:
+        return []
+    when = dt_util.as_local(state.last_updated)
+    observations = []
+    for role in entity.roles:
+        raw = _raw_value(entity, role, state, system_temperature_unit)
+        value = plausible(role, raw) if raw is not None else None
+        if value is not None:
+            observations.append(
+                Observation(role, value, when, source=entity.entity_id, manual=manual)
+            )
+    return observations
+
+
+def _raw_value(
+    entity: ZoneEntity, role: Role, state: State, system_unit: str
+) -> float | None:
+    domain = state.domain
+    attributes = state.attributes
+    if domain == Platform.CLIMATE:
+        return _climate_value(role, attributes, system_unit)
+    if domain == Platform.LIGHT:
+        return _light_value(role, state)
+    if domain == Platform.MEDIA_PLAYER:
+        return 1.0 if state.state in _MEDIA_ACTIVE else 0.0
+    if domain == Platform.WEATHER:
+        unit = attributes.get(_WEATHER_TEMPERATURE_UNIT, system_unit)
+        return _celsius(attributes.get(ATTR_WEATHER_TEMPERATURE), unit)
+    if role in _ON_OFF_ROLES:
+        return _on_off(state.state)
+    unit = attributes.get(ATTR_UNIT_OF_MEASUREMENT, entity.unit)
+    if role in _TEMPERATURE_ROLES:
+        return _celsius(state.state, unit or UnitOfTemperature.CELSIUS)
+    if role is Role.POWER:
+        return _watts(state.state, unit)
+    return as_number(state.state)
+
+
+def _climate_value(role: Role, attributes: Any, system_unit: str) -> float | None:
+    if role is Role.TEMPERATURE:
+        return _celsius(attributes.get(ATTR_CURRENT_TEMPERATURE), system_unit)
+    if role is Role.HVAC_SETPOINT:
+        return _celsius(attributes.get(ATTR_TEMPERATURE), system_unit)
+    if role is Role.HVAC_ACTION:
+        action = attributes.get(ATTR_HVAC_ACTION)
+        return None if action is None else _HVAC_ACTION_VALUES.get(action, 0.0)
+    return None
+
+
+def _light_value(role: Role, state: State) -> float | None:
+    is_on = _on_off(state.state)
+    if role is Role.LIGHT_ON or is_on is None:
+        return is_on
+    if not is_on:
+        return None  # an off light has no brightness or colour to learn from
+    if role is Role.LIGHT_BRIGHTNESS:
+        brightness = as_number(state.attributes.get(ATTR_BRIGHTNESS))
+        return None if brightness is None else brightness / 255.0 * 100.0
+    if role is Role.LIGHT_COLOR_TEMP:
+        return as_number(state.attributes.get(ATTR_COLOR_TEMP_KELVIN))
+    return None
+
+
+def _on_off(value: str) -> float | None:
+    if value == STATE_ON:
+        return 1.0
+    if value == STATE_OFF:
+        return 0.0
+    return None
+
+
+def _celsius(value: object, unit: str) -> float | None:
+    number = as_number(value)
+    if number is None:
+        return None
+    try:
+        return TemperatureConverter.convert(number, unit, UnitOfTemperature.CELSIUS)
+    except HomeAssistantError:
+        return None  # a unit that is not a temperature
+
+
+def _watts(value: object, unit: str | None) -> float | None:
+    number = as_number(value)
+    if number is None:
+        return None
+    try:
+        return PowerConverter.convert(
+            number, unit or UnitOfPower.WATT, UnitOfPower.WATT
+        )
+    except HomeAssistantError:
+        return None

@@ -1,0 +1,152 @@
+"""States of real entities become observations in the core's units."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+import pytest
+
+from custom_components.aiot_brain.brain.observation import Observation, Role
+from custom_components.aiot_brain.discovery import Actuator, ZoneEntity
+from custom_components.aiot_brain.state_mapping import observations_from_state
+
+
+def _observe(
+    hass: HomeAssistant,
+    entity: ZoneEntity,
+    state: str,
+    attributes: dict[str, object] | None = None,
+    **kwargs: object,
+) -> list[Observation]:
+    hass.states.async_set(entity.entity_id, state, attributes or {})
+    current = hass.states.get(entity.entity_id)
+    assert current is not None
+    return observations_from_state(entity, current, **kwargs)  # type: ignore[arg-type]
+
+
+def _values(observations: list[Observation]) -> dict[Role, float]:
+    return {observation.role: observation.value for observation in observations}
+
+
+MOTION = ZoneEntity("binary_sensor.hall_motion", (Role.MOTION,))
+TEMPERATURE = ZoneEntity("sensor.office_temperature", (Role.TEMPERATURE,), unit="°F")
+POWER = ZoneEntity("sensor.tv_power", (Role.POWER,), unit="kW")
+CO2 = ZoneEntity("sensor.office_co2", (Role.CO2,), unit="ppm")
+CLIMATE = ZoneEntity(
+    "climate.office",
+    (Role.TEMPERATURE, Role.HVAC_SETPOINT, Role.HVAC_ACTION),
+    Actuator.CLIMATE,
+)
+LIGHT = ZoneEntity(
+    "light.office",
+    (Role.LIGHT_ON, Role.LIGHT_BRIGHTNESS, Role.LIGHT_COLOR_TEMP),
+    Actuator.LIGHT,
+)
+MEDIA = ZoneEntity("media_player.living_room", (Role.MEDIA,))
+WEATHER = ZoneEntity("weather.home", (Role.OUTDOOR_TEMPERATURE,))
+
+
+async def test_binary_sensor_and_time(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to("2026-11-16 07:30:00+00:00")
+    [observation] = _observe(hass, MOTION, "on")
+    assert observation == Observation(
+        Role.MOTION,
+        1.0,
+        dt_util.as_local(datetime.fromisoformat("2026-11-16T07:30:00+00:00")),
+        source=MOTION.entity_id,
+    )
+    assert _values(_observe(hass, MOTION, "off")) == {Role.MOTION: 0.0}
+
+
+@pytest.mark.parametrize(
+    "state", ["unknown", "unavailable", "", "banana", "nan", "inf"]
+)
+async def test_no_reading_gives_nothing(hass: HomeAssistant, state: str) -> None:
+    assert _observe(hass, MOTION, state) == []
+    assert _observe(hass, CO2, state, {"unit_of_measurement": "ppm"}) == []
+
+
+async def test_units_are_converted(hass: HomeAssistant) -> None:
+    fahrenheit = _observe(hass, TEMPERATURE, "68", {"unit_of_measurement": "°F"})
+    assert _values(fahrenheit)[Role.TEMPERATURE] == pytest.approx(20.0)
+    kelvin = _observe(hass, TEMPERATURE, "294.15", {"unit_of_measurement": "K"})
+    assert _values(kelvin)[Role.TEMPERATURE] == pytest.approx(21.0)
+    kilowatts = _observe(hass, POWER, "0.35", {"unit_of_measurement": "kW"})
+    assert _values(kilowatts)[Role.POWER] == pytest.approx(350.0)
+    # The registry's unit is used when the state carries none.
+    assert _values(_observe(hass, TEMPERATURE, "50"))[Role.TEMPERATURE] == (
+        pytest.approx(10.0)
+    )
+
+
+async def test_wrong_units_and_absurd_values_are_dropped(hass: HomeAssistant) -> None:
+    assert _observe(hass, TEMPERATURE, "20", {"unit_of_measurement": "lx"}) == []
+    assert _observe(hass, POWER, "20", {"unit_of_measurement": "°C"}) == []
+    assert _observe(hass, CO2, "-40", {"unit_of_measurement": "ppm"}) == []
+    assert _observe(hass, TEMPERATURE, "5000", {"unit_of_measurement": "°C"}) == []
+
+
+async def test_climate_attributes(hass: HomeAssistant) -> None:
+    values = _values(
+        _observe(
+            hass,
+            CLIMATE,
+            "heat",
+            {"current_temperature": 19.5, "temperature": 21, "hvac_action": "heating"},
+        )
+    )
+    assert values == {
+        Role.TEMPERATURE: 19.5,
+        Role.HVAC_SETPOINT: 21.0,
+        Role.HVAC_ACTION: 1.0,
+    }
+    cooling = _observe(
+        hass,
+        CLIMATE,
+        "cool",
+        {"current_temperature": 80.6, "temperature": 75.2, "hvac_action": "cooling"},
+        system_temperature_unit="°F",
+    )
+    assert _values(cooling) == pytest.approx(
+        {Role.TEMPERATURE: 27.0, Role.HVAC_SETPOINT: 24.0, Role.HVAC_ACTION: -1.0}
+    )
+    idle = _values(_observe(hass, CLIMATE, "off", {"hvac_action": "off"}))
+    assert idle == {Role.HVAC_ACTION: 0.0}
+
+
+async def test_light_attributes(hass: HomeAssistant) -> None:
+    values = _values(
+        _observe(hass, LIGHT, "on", {"brightness": 128, "color_temp_kelvin": 2700})
+    )
+    assert values == pytest.approx(
+        {
+            Role.LIGHT_ON: 1.0,
+            Role.LIGHT_BRIGHTNESS: 50.2,
+            Role.LIGHT_COLOR_TEMP: 2700.0,
+        },
+        abs=0.1,
+    )
+    assert _values(_observe(hass, LIGHT, "off", {"brightness": None})) == {
+        Role.LIGHT_ON: 0.0
+    }
+
+
+async def test_media_and_weather(hass: HomeAssistant) -> None:
+    assert _values(_observe(hass, MEDIA, "playing")) == {Role.MEDIA: 1.0}
+    assert _values(_observe(hass, MEDIA, "paused")) == {Role.MEDIA: 0.0}
+    weather = _observe(
+        hass, WEATHER, "sunny", {"temperature": 41.0, "temperature_unit": "°F"}
+    )
+    assert _values(weather) == pytest.approx({Role.OUTDOOR_TEMPERATURE: 5.0})
+
+
+async def test_manual_flag_is_kept(hass: HomeAssistant) -> None:
+    [*observations] = _observe(
+        hass, CLIMATE, "heat", {"temperature": 22.5}, manual=True
+    )
+    assert [o.manual for o in observations] == [True]
