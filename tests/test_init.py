@@ -2,25 +2,112 @@
 
 from __future__ import annotations
 
+from typing import Any
+from unittest.mock import MagicMock
+
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.entity import EntityDescription
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.aiot_brain import AiotBrainData
-from custom_components.aiot_brain.const import DOMAIN
+from custom_components.aiot_brain.const import DOMAIN, NETWORK_STORAGE_KEY
+from custom_components.aiot_brain.discovery import Zone
+from custom_components.aiot_brain.entity import AiotBrainEntity
+from custom_components.aiot_brain.settings import Settings
+
+from .test_discovery import build_home
+from .test_network import announce
+
+
+async def setup_entry(hass: HomeAssistant, **settings: Any) -> MockConfigEntry:
+    entry = MockConfigEntry(
+        domain=DOMAIN, title="AIoT Brain", options=Settings(**settings).as_options()
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
 
 
 async def test_setup_and_unload(hass: HomeAssistant) -> None:
-    entry = MockConfigEntry(domain=DOMAIN, title="AIoT Brain", data={})
-    entry.add_to_hass(hass)
+    build_home(hass)
 
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await setup_entry(hass, zones=("kitchen", "office", "gone"))
 
     assert entry.state is ConfigEntryState.LOADED
-    assert isinstance(entry.runtime_data, AiotBrainData)
-    assert entry.runtime_data.river_version == "0.26.1"
+    data = entry.runtime_data
+    assert isinstance(data, AiotBrainData)
+    assert data.river_version == "0.26.1"
+    assert data.settings.zones == ("kitchen", "office", "gone")
+    # A chosen area that no longer exists is left out.
+    assert [zone.zone_id for zone in data.zones] == ["kitchen", "office"]
+    building = dr.async_get(hass).async_get(data.building_device_id)
+    assert building is not None
+    assert building.identifiers == {(DOMAIN, entry.entry_id)}
+    assert building.name == "AIoT Brain"
 
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_unload_leaves_nothing_behind(
+    hass: HomeAssistant,
+    mock_async_zeroconf: MagicMock,
+    hass_storage: dict[str, Any],
+) -> None:
+    zeroconf = mock_async_zeroconf.zeroconf
+    entry = await setup_entry(hass)
+    # The first load also sets up zeroconf and the entity platforms, which stay.
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    listeners_before = hass.bus.async_listeners()
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    inventory = entry.runtime_data.network
+    assert inventory is not None
+    browser = inventory._browser
+    assert browser in [call.args[0] for call in zeroconf.async_add_listener.mock_calls]
+    # One listener per network entity (binary sensor, button, sensor).
+    assert len(inventory._listeners) == 3
+    announce(inventory, zeroconf, "_hue._tcp.local.", "Hue Bridge", "hue-bridge")
+    await hass.async_block_till_done()
+    assert inventory._store._delay_handle is not None  # a save is due
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    zeroconf.async_remove_listener.assert_any_call(browser)
+    assert inventory._browser is None
+    assert inventory._listeners == []
+    assert inventory._lookups == {}
+    # The due save was written at once, and no timer is left.
+    assert inventory._store._delay_handle is None
+    assert hass_storage[NETWORK_STORAGE_KEY]["data"]["devices"][0]["key"] == (
+        "hue-bridge"
+    )
+    assert hass.bus.async_listeners() == listeners_before
+
+
+async def test_unique_ids_and_devices(hass: HomeAssistant) -> None:
+    """The scheme the zone entities use: stable ids, one device per zone."""
+    entry = await setup_entry(hass, network_inventory=False)
+    zone = Zone("kitchen", "Kitchen", "ground_floor")
+    description = EntityDescription(key="occupancy", translation_key="occupancy")
+
+    building_entity = AiotBrainEntity(entry, description)
+    zone_entity = AiotBrainEntity(
+        entry, description, zone, entry.runtime_data.building_device_id
+    )
+
+    assert building_entity.unique_id == f"{entry.entry_id}_occupancy"
+    assert zone_entity.unique_id == f"{entry.entry_id}_kitchen_occupancy"
+    device_info = zone_entity.device_info
+    assert device_info is not None
+    assert device_info["identifiers"] == {(DOMAIN, f"{entry.entry_id}_kitchen")}
+    assert device_info["suggested_area"] == "Kitchen"
+    assert device_info["via_device_id"] == entry.runtime_data.building_device_id
+    assert er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id) == []

@@ -88,9 +88,8 @@ class NetworkDevice:
 
 def device_key(info: AsyncServiceInfo) -> str:
     """One key per physical device: it may announce several services on one host."""
-    if info.server:
-        return info.server.lower().removesuffix(".").removesuffix(".local")
-    return info.name.lower()
+    host = info.server or info.name  # records are only cached with a server
+    return host.lower().removesuffix(".").removesuffix(".local")
 
 
 def device_name(info: AsyncServiceInfo) -> str:
@@ -138,8 +137,9 @@ class NetworkInventory:
         if self._browser is not None:
             await self._browser.async_cancel()
             self._browser = None
-        for task in list(self._lookups.values()):
+        for task in self._lookups.values():
             task.cancel()
+        self._lookups.clear()
         self._zeroconf = None
         await self._store.async_save(self._as_dict())
 
@@ -204,19 +204,18 @@ class NetworkInventory:
         if info.load_from_cache(zeroconf):
             self._async_record(info)
         elif name not in self._lookups:
-            self._lookups[name] = self._hass.async_create_background_task(
+            task = self._hass.async_create_background_task(
                 self._async_resolve(zeroconf, info), f"aiot_brain resolve {name}"
             )
+            if not task.done():  # tasks start eagerly and may be done already
+                self._lookups[name] = task
+                task.add_done_callback(lambda _: self._lookups.pop(name, None))
 
     async def _async_resolve(self, zeroconf: Zeroconf, info: AsyncServiceInfo) -> None:
-        try:
-            if await info.async_request(zeroconf, RESOLVE_TIMEOUT_MS):
-                if self._browser is not None:  # still running
-                    self._async_record(info)
-            else:
-                LOGGER.debug("No answer from %s", info.name)
-        finally:
-            self._lookups.pop(info.name, None)
+        if not await info.async_request(zeroconf, RESOLVE_TIMEOUT_MS):
+            LOGGER.debug("No answer from %s", info.name)
+        elif self._browser is not None:  # still running
+            self._async_record(info)
 
     @callback
     def _async_record(self, info: AsyncServiceInfo) -> None:

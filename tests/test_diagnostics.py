@@ -1,0 +1,67 @@
+"""Diagnostics."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from unittest.mock import MagicMock
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
+from syrupy.filters import props
+
+from custom_components.aiot_brain.network import BASELINE_PERIOD
+
+from .test_discovery import build_home
+from .test_init import setup_entry
+from .test_network import announce
+
+
+async def test_diagnostics(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    mock_async_zeroconf: MagicMock,
+    freezer: FrozenDateTimeFactory,
+    snapshot: SnapshotAssertion,
+) -> None:
+    build_home(hass)
+    entry = await setup_entry(
+        hass, zones=("kitchen", "living_room"), outdoor_source="weather.home"
+    )
+    inventory = entry.runtime_data.network
+    assert inventory is not None
+    zeroconf = mock_async_zeroconf.zeroconf
+    announce(inventory, zeroconf, "_hue._tcp.local.", "Hue Bridge", "hue-bridge")
+    freezer.tick(BASELINE_PERIOD + timedelta(seconds=1))
+    announce(
+        inventory, zeroconf, "_hap._tcp.local.", "Annas lamp", "annas-lamp",
+        address="192.168.1.77", md="Annas lamp",
+    )  # fmt: skip
+    await hass.async_block_till_done()
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+
+    # Times depend on when the test runs; the frozen clock gives them exactly.
+    assert diagnostics == snapshot(exclude=props("first_seen", "last_seen"))
+    devices = diagnostics["network"]["devices"]
+    assert devices[1]["first_seen"] == dt_util.utcnow().isoformat()
+    text = str(diagnostics)
+    assert "annas" not in text.lower()
+    assert "192.168.1.77" not in text
+
+
+async def test_diagnostics_without_network_inventory(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator
+) -> None:
+    entry = await setup_entry(hass, network_inventory=False)
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+
+    assert diagnostics["network"] is None
+    assert diagnostics["discovery"]["zones"] == []
+    assert diagnostics["options"]["network_inventory"] is False
