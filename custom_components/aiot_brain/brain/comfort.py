@@ -1,0 +1,636 @@
+"""Comfort: the setpoint people choose, and whether they want it cooler or warmer.
+
+Two models live here:
+
+* :class:`PreferredSetpoint` learns the thermostat setpoint a zone's people pick by
+  hand, as a function of the time of week, occupancy, the outdoor temperature and
+  the season, with its uncertainty. Without labels it answers with the configured
+  heating or cooling default.
+* :class:`ThermalPreference` learns online to tell, from the comfort signals at hand
+  (air temperature, humidity, air speed, clothing...), whether people would rather be
+  cooler, stay as they are or be warmer. A global model is mixed with per-building and
+  per-person offsets, so each group gets its own adapting class priors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+import math
+from typing import Any
+
+from .observation import Role, as_number, plausible
+from .timefeatures import hour_of_day, is_weekend
+
+SETPOINT_VERSION = 1
+PREFERENCE_VERSION = 1
+
+# Time-of-week profile: an hourly slot per mode (heating, cooling) and day type
+# (weekday, weekend); neighbouring hours share what they learned through a kernel.
+_HOURS = 24
+_PROFILE_SLOTS = 2 * 2 * _HOURS
+_KERNEL_HOURS = 1.0
+_OTHER_DAY_TYPE = 0.2  # how much weekdays and weekends inform each other
+# Linear effects on top of the profile, and how far each may plausibly move it (K).
+# The season enters through the mode (a heating and a cooling profile) and the
+# outdoor temperature: a calendar term would soak up any offset seen in one month.
+_EFFECTS = ("occupancy", "outdoor temperature")
+_EFFECT_PRIOR_STD = (1.0, 1.0)
+
+
+def _check_version(data: Mapping[str, Any], version: int, name: str) -> None:
+    if not isinstance(data, Mapping):
+        raise ValueError(f"{name} state must be a mapping, got {type(data).__name__}")
+    if data.get("version") != version:
+        raise ValueError(
+            f"unknown {name} state version {data.get('version')!r}, expected {version}"
+        )
+
+
+class PreferredSetpoint:
+    """The setpoint a zone's people choose, learned from their manual changes.
+
+    Two parts, learned together by backfitting: a time-of-week profile (per mode,
+    heating or cooling season, per day type and hour, smoothed over neighbouring
+    hours) of how far people set the thermostat from the configured default, and
+    small linear effects of occupancy and outdoor temperature (a Kalman filter). Old
+    labels fade, so a changed habit wins after a few weeks. With no labels the
+    answer is the default of the current mode; the predictive standard deviation
+    shrinks from ``prior_std`` as labels near that hour accumulate.
+
+    Parameters
+    ----------
+        heating_default: setpoint (°C) to use when heating and nothing is learned.
+        cooling_default: setpoint (°C) to use when cooling and nothing is learned.
+        cooling_above: outdoor temperature (°C) above which the zone is taken to be
+            in cooling mode when ``x`` does not say (``hvac_mode``).
+        prior_std: how far (K) people plausibly set away from the default.
+        fading: weight an hour slot keeps per new label there (below 1 forgets).
+
+    ``x`` may hold ``occupied`` (0..1), ``outdoor_temperature`` (°C) and
+    ``hvac_mode`` (1 heating, -1 cooling); missing or bad values count as unknown.
+
+    Example:
+        >>> from datetime import datetime
+        >>> model = PreferredSetpoint(heating_default=20.0, cooling_default=24.0)
+        >>> model.predict_one(datetime(2026, 1, 5, 20), {"outdoor_temperature": 3})
+        20.0
+        >>> for day in range(5, 29):
+        ...     model.learn_one(datetime(2026, 1, day, 20), {}, 21.5)
+        >>> round(model.predict_one(datetime(2026, 1, 29, 20), {}), 1)
+        21.5
+
+    """
+
+    def __init__(
+        self,
+        heating_default: float = 20.0,
+        cooling_default: float = 24.0,
+        *,
+        cooling_above: float = 20.0,
+        prior_std: float = 1.5,
+        fading: float = 0.97,
+    ) -> None:
+        """Start from the defaults with no labels."""
+        self.heating_default = float(heating_default)
+        self.cooling_default = float(cooling_default)
+        self.cooling_above = float(cooling_above)
+        self.prior_std = float(prior_std)
+        self.fading = float(fading)
+        # Per slot: weight of the labels, their mean offset from the default, and
+        # the mean squared deviation around it.
+        self.profile = [[0.0, 0.0, 0.0] for _ in range(_PROFILE_SLOTS)]
+        self.effects = [0.0] * len(_EFFECTS)
+        self.effect_variance = [std * std for std in _EFFECT_PRIOR_STD]
+        self.input_means = [1.0, 15.0]  # occupancy and outdoor °C seen at labels
+        self.input_counts = [0, 0]
+        self.labels = 0
+        self.bad_values = 0
+
+    # -- inputs ----------------------------------------------------------------
+
+    def _number(self, x: Mapping[str, object], key: str) -> float | None:
+        if key not in x or x[key] is None:
+            return None
+        number = as_number(x[key])
+        if number is None:
+            self.bad_values += 1
+        return number
+
+    def _conditions(
+        self, when: datetime, x: Mapping[str, object]
+    ) -> tuple[bool, list[float]]:
+        """Return whether the zone is cooling and the linear-effect inputs."""
+        outdoor = self._number(x, Role.OUTDOOR_TEMPERATURE.value)
+        if outdoor is not None and plausible(Role.OUTDOOR_TEMPERATURE, outdoor) is None:
+            self.bad_values += 1
+            outdoor = None
+        occupied = self._number(x, "occupied")
+        if occupied is not None and not 0.0 <= occupied <= 1.0:
+            self.bad_values += 1
+            occupied = None
+        mode = self._number(x, "hvac_mode")
+        if mode is not None and mode not in (-1.0, 1.0):
+            self.bad_values += 1
+            mode = None
+        if mode is None:
+            cooling = outdoor is not None and outdoor > self.cooling_above
+        else:
+            cooling = mode < 0
+        # Centred on what is usual when people make changes, so an effect only
+        # explains departures from it and never competes with the profile.
+        occupancy_mean, outdoor_mean = self.input_means
+        inputs = [
+            0.0 if occupied is None else occupied - occupancy_mean,
+            0.0 if outdoor is None else (outdoor - outdoor_mean) / 10.0,
+        ]
+        return cooling, inputs
+
+    # -- the two parts ---------------------------------------------------------
+
+    @staticmethod
+    def _slot(cooling: bool, weekend: bool, hour: int) -> int:
+        return ((2 if cooling else 0) + (1 if weekend else 0)) * _HOURS + hour % _HOURS
+
+    def _profile(self, when: datetime, cooling: bool) -> tuple[float, float, float]:
+        """Kernel-smoothed offset, its label weight and the scatter around it."""
+        hour = hour_of_day(when)
+        weekend = is_weekend(when)
+        weight = offset = scatter = 0.0
+        base = int(hour)
+        for shift in range(-3, 4):
+            slot_hour = base + shift
+            distance = abs(slot_hour + 0.5 - hour)
+            closeness = math.exp(-0.5 * (distance / _KERNEL_HOURS) ** 2)
+            for same_type in (True, False):
+                slot = self.profile[
+                    self._slot(cooling, weekend == same_type, slot_hour)
+                ]
+                share = closeness * (1.0 if same_type else _OTHER_DAY_TYPE) * slot[0]
+                weight += share
+                offset += share * slot[1]
+                scatter += share * slot[2]
+        if weight <= 0.0:
+            return 0.0, 0.0, 0.0
+        return offset / weight, weight, scatter / weight
+
+    def _effect(self, inputs: list[float]) -> float:
+        return sum(e * i for e, i in zip(self.effects, inputs, strict=True))
+
+    def _estimate(self, when: datetime, x: Mapping[str, object]) -> tuple[float, float]:
+        """Return the setpoint and its standard deviation."""
+        cooling, inputs = self._conditions(when, x)
+        default = self.cooling_default if cooling else self.heating_default
+        offset, weight, scatter = self._profile(when, cooling)
+        # Few labels nearby: lean towards the default, and be unsure.
+        trust = weight / (weight + 1.0)
+        setpoint = default + trust * offset + self._effect(inputs)
+        effect_variance = sum(
+            v * i * i for v, i in zip(self.effect_variance, inputs, strict=True)
+        )
+        variance = (
+            (1.0 - trust) * self.prior_std**2
+            + trust * max(scatter, 0.01)
+            + effect_variance
+        )
+        return setpoint, math.sqrt(variance)
+
+    # -- learning and prediction -----------------------------------------------
+
+    def learn_one(self, when: datetime, x: Mapping[str, object], y: object) -> None:
+        """Learn from a setpoint ``y`` (°C) a person chose by hand at ``when``."""
+        setpoint = plausible(Role.HVAC_SETPOINT, y)
+        if setpoint is None:
+            self.bad_values += 1
+            return
+        cooling, inputs = self._conditions(when, x)
+        default = self.cooling_default if cooling else self.heating_default
+        offset, weight, _ = self._profile(when, cooling)
+        # Linear effects explain what the profile does not (Kalman step, diagonal).
+        trust = weight / (weight + 1.0)
+        residual = setpoint - default - trust * offset - self._effect(inputs)
+        noise = 0.25
+        for index, value in enumerate(inputs):
+            if value == 0.0:
+                continue
+            # A little process noise keeps the effects learning while the
+            # profile they share the labels with is still settling.
+            variance = min(
+                self.effect_variance[index] + 0.002, _EFFECT_PRIOR_STD[index] ** 2
+            )
+            gain = variance * value / (variance * value * value + noise)
+            self.effects[index] += gain * residual
+            self.effect_variance[index] = max((1.0 - gain * value) * variance, 1e-4)
+        # The profile slot learns what the effects do not explain.
+        target = setpoint - default - self._effect(inputs)
+        slot = self.profile[
+            self._slot(cooling, is_weekend(when), int(hour_of_day(when)))
+        ]
+        slot[0] = slot[0] * self.fading + 1.0
+        share = 1.0 / slot[0]
+        deviation = target - slot[1]
+        slot[1] += share * deviation
+        slot[2] += share * (min(deviation * deviation, 25.0) * (1.0 - share) - slot[2])
+        self._learn_input_means(inputs)
+        self.labels += 1
+
+    def _learn_input_means(self, inputs: list[float]) -> None:
+        for index, centred in enumerate(inputs):
+            if centred == 0.0:
+                continue
+            self.input_counts[index] += 1
+            rate = max(1.0 / self.input_counts[index], 0.02)
+            scale = 10.0 if index == 1 else 1.0
+            self.input_means[index] += rate * centred * scale
+
+    def predict_one(self, when: datetime, x: Mapping[str, object]) -> float:
+        """Return the preferred setpoint (°C) at ``when`` for the conditions ``x``."""
+        return self._estimate(when, x)[0]
+
+    def predict_std_one(self, when: datetime, x: Mapping[str, object]) -> float:
+        """Return the standard deviation (K) of the preferred setpoint."""
+        return self._estimate(when, x)[1]
+
+    def explain(self, when: datetime, x: Mapping[str, object]) -> str:
+        """Say which signals moved the setpoint away from the default."""
+        setpoint, std = self._estimate(when, x)
+        cooling, inputs = self._conditions(when, x)
+        mode = "cooling" if cooling else "heating"
+        default = self.cooling_default if cooling else self.heating_default
+        if self.labels == 0:
+            return (
+                f"{setpoint:.1f} °C ± {std:.1f}: the {mode} default, "
+                "no manual changes learned yet"
+            )
+        offset, weight, _ = self._profile(when, cooling)
+        effects = {"time of day": weight / (weight + 1.0) * offset}
+        for name, effect, value in zip(_EFFECTS, self.effects, inputs, strict=True):
+            effects[name] = effects.get(name, 0.0) + effect * value
+        ranked = sorted(effects.items(), key=lambda item: -abs(item[1]))
+        parts = [f"{signal} {effect:+.1f} K" for signal, effect in ranked[:3]]
+        return (
+            f"{setpoint:.1f} °C ± {std:.1f} from {self.labels} manual changes "
+            f"({mode} default {default:.1f} °C; " + ", ".join(parts) + ")"
+        )
+
+    # -- state -----------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the state as JSON-compatible data (empty slots stay short)."""
+        return {
+            "version": SETPOINT_VERSION,
+            "heating_default": self.heating_default,
+            "cooling_default": self.cooling_default,
+            "cooling_above": self.cooling_above,
+            "prior_std": self.prior_std,
+            "fading": self.fading,
+            "profile": {
+                str(index): list(slot)
+                for index, slot in enumerate(self.profile)
+                if slot[0] > 0.0
+            },
+            "effects": list(self.effects),
+            "effect_variance": list(self.effect_variance),
+            "input_means": list(self.input_means),
+            "input_counts": list(self.input_counts),
+            "labels": self.labels,
+            "bad_values": self.bad_values,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PreferredSetpoint:
+        """Restore a model saved with :meth:`to_dict`."""
+        _check_version(data, SETPOINT_VERSION, "preferred setpoint")
+        try:
+            model = cls(
+                float(data["heating_default"]),
+                float(data["cooling_default"]),
+                cooling_above=float(data["cooling_above"]),
+                prior_std=float(data["prior_std"]),
+                fading=float(data["fading"]),
+            )
+            for index, slot in data["profile"].items():
+                values = [float(value) for value in slot]
+                if len(values) != 3:
+                    raise ValueError(f"slot {index} has {len(values)} values")
+                model.profile[int(index)] = values
+            effects = [float(value) for value in data["effects"]]
+            variances = [float(value) for value in data["effect_variance"]]
+            means = [float(value) for value in data["input_means"]]
+            counts = [int(value) for value in data["input_counts"]]
+            model.labels = int(data["labels"])
+            model.bad_values = int(data["bad_values"])
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"corrupt preferred setpoint state: {error}") from error
+        if any(
+            len(values) != len(_EFFECTS)
+            for values in (effects, variances, means, counts)
+        ):
+            raise ValueError(
+                "corrupt preferred setpoint state: wrong number of effects"
+            )
+        model.effects = effects
+        model.effect_variance = variances
+        model.input_means = means
+        model.input_counts = counts
+        return model
+
+
+class ThermalPreference:
+    """Online classifier of thermal preference (e.g. cooler / no change / warmer).
+
+    A multinomial logistic regression on the numeric comfort signals, standardised
+    online, plus per-group class offsets: each building, person or other group named
+    in ``group_keys`` gets its own intercepts, learned faster than the shared weights.
+    The literature finds people and buildings differ mostly in where their comfort
+    lies, so these offsets act as class priors that adapt to each group while the
+    shared weights carry what is common. Unseen groups start from the global model.
+
+    Parameters
+    ----------
+        group_keys: keys of ``x`` whose values name a group (building, person,
+            season...) rather than a measurement.
+        learning_rate: step size of the shared weights.
+        group_learning_rate: step size of the per-group offsets.
+        l2: weight decay, keeping weights and offsets small and calibrated.
+        max_groups: groups remembered; the least recently seen is forgotten first,
+            which bounds the state.
+        max_features: numeric signals remembered; later new names are ignored.
+        max_classes: labels remembered; later new labels are ignored and counted.
+
+    Numbers in ``x`` are features (missing ones count as average); anything else that
+    is not a group is a bad value, ignored and counted.
+
+    Example:
+        >>> model = ThermalPreference(group_keys=("person",))
+        >>> for _ in range(50):
+        ...     model.learn_one({"ta": 28.0, "person": "a"}, "cooler")
+        ...     model.learn_one({"ta": 18.0, "person": "a"}, "warmer")
+        >>> model.predict_one({"ta": 29.0, "person": "a"})
+        'cooler'
+
+    """
+
+    def __init__(
+        self,
+        group_keys: tuple[str, ...] = (),
+        *,
+        learning_rate: float = 0.005,
+        group_learning_rate: float = 0.1,
+        l2: float = 1e-4,
+        max_groups: int = 64,
+        max_features: int = 64,
+        max_classes: int = 8,
+    ) -> None:
+        """Start with no classes, features or groups."""
+        self.group_keys = tuple(group_keys)
+        self.learning_rate = float(learning_rate)
+        self.group_learning_rate = float(group_learning_rate)
+        self.l2 = float(l2)
+        self.max_groups = int(max_groups)
+        self.max_features = int(max_features)
+        self.max_classes = int(max_classes)
+        self.classes: list[str] = []
+        # Running mean, sum of squared deviations and count per feature (Welford).
+        self.feature_stats: dict[str, list[float]] = {}
+        # Per class: the shared weights per feature, "" being the intercept.
+        self.weights: list[dict[str, float]] = []
+        # Per group ("key=value"): one offset per class and when it was last seen.
+        self.group_offsets: dict[str, list[float]] = {}
+        self.group_seen: dict[str, int] = {}
+        self.seen = 0
+        self.bad_values = 0
+
+    # -- inputs ----------------------------------------------------------------
+
+    def _split(self, x: Mapping[str, object]) -> tuple[dict[str, float], list[str]]:
+        """Return the raw numeric features and the group names in ``x``."""
+        numbers: dict[str, float] = {}
+        groups: list[str] = []
+        for key, value in x.items():
+            if key in self.group_keys:
+                if value is None or value == "":
+                    continue
+                number = as_number(value)
+                # "12.0" and 12 name the same group.
+                name = (
+                    int(number) if number is not None and number.is_integer() else value
+                )
+                groups.append(f"{key}={name}")
+                continue
+            if value is None:
+                continue
+            number = as_number(value)
+            if number is None or abs(number) > 1e9:
+                self.bad_values += 1
+                continue
+            numbers[key] = number
+        return numbers, groups
+
+    def _standardise(self, numbers: Mapping[str, float]) -> dict[str, float]:
+        features = {"": 1.0}
+        for key, value in numbers.items():
+            stats = self.feature_stats.get(key)
+            if stats is None or stats[2] < 2:
+                continue
+            std = math.sqrt(stats[1] / (stats[2] - 1.0))
+            if std <= 0.0:
+                continue
+            features[key] = max(-5.0, min(5.0, (value - stats[0]) / std))
+        return features
+
+    def _scores(self, features: Mapping[str, float], groups: list[str]) -> list[float]:
+        scores = []
+        for index, weights in enumerate(self.weights):
+            score = sum(
+                weights.get(key, 0.0) * value for key, value in features.items()
+            )
+            for group in groups:
+                offsets = self.group_offsets.get(group)
+                if offsets is not None:
+                    score += offsets[index]
+            scores.append(score)
+        return scores
+
+    @staticmethod
+    def _softmax(scores: list[float]) -> list[float]:
+        top = max(scores)
+        exps = [math.exp(score - top) for score in scores]
+        total = sum(exps)
+        return [value / total for value in exps]
+
+    # -- learning and prediction -----------------------------------------------
+
+    def predict_proba_one(self, x: Mapping[str, object]) -> dict[str, float]:
+        """Return the probability of each known class (empty before any label)."""
+        if not self.classes:
+            return {}
+        numbers, groups = self._split(x)
+        probabilities = self._softmax(self._scores(self._standardise(numbers), groups))
+        return dict(zip(self.classes, probabilities, strict=True))
+
+    def predict_one(self, x: Mapping[str, object]) -> str | None:
+        """Return the most likely class, or None before any label."""
+        probabilities = self.predict_proba_one(x)
+        if not probabilities:
+            return None
+        return max(probabilities, key=probabilities.__getitem__)
+
+    def learn_one(self, x: Mapping[str, object], y: object) -> None:
+        """Learn that the signals ``x`` came with the preference ``y``."""
+        if not isinstance(y, str) or not y.strip():
+            self.bad_values += 1
+            return
+        label = y.strip()
+        if label not in self.classes:
+            if len(self.classes) >= self.max_classes:
+                self.bad_values += 1
+                return
+            self.classes.append(label)
+            self.weights.append({})
+            for offsets in self.group_offsets.values():
+                offsets.append(0.0)
+        numbers, groups = self._split(x)
+        features = self._standardise(numbers)
+        probabilities = self._softmax(self._scores(features, groups))
+        self.seen += 1
+        for group in groups:
+            if group not in self.group_offsets:
+                self._make_room_for_group()
+                self.group_offsets[group] = [0.0] * len(self.classes)
+            self.group_seen[group] = self.seen
+        target = self.classes.index(label)
+        rate, group_rate, decay = (
+            self.learning_rate,
+            self.group_learning_rate,
+            self.l2,
+        )
+        for index, weights in enumerate(self.weights):
+            error = probabilities[index] - (1.0 if index == target else 0.0)
+            for key, value in features.items():
+                weight = weights.get(key, 0.0)
+                weights[key] = weight - rate * (error * value + decay * weight)
+            for group in groups:
+                offsets = self.group_offsets[group]
+                offsets[index] -= group_rate * (error + decay * offsets[index])
+        self._update_stats(numbers)
+
+    def _make_room_for_group(self) -> None:
+        if len(self.group_offsets) < self.max_groups:
+            return
+        oldest = min(self.group_seen, key=self.group_seen.__getitem__)
+        del self.group_offsets[oldest]
+        del self.group_seen[oldest]
+
+    def _update_stats(self, numbers: Mapping[str, float]) -> None:
+        for key, value in numbers.items():
+            stats = self.feature_stats.get(key)
+            if stats is None:
+                if len(self.feature_stats) >= self.max_features:
+                    continue
+                stats = self.feature_stats[key] = [0.0, 0.0, 0.0]
+            stats[2] += 1.0
+            delta = value - stats[0]
+            stats[0] += delta / stats[2]
+            stats[1] += delta * (value - stats[0])
+
+    def explain(self, x: Mapping[str, object]) -> str:
+        """Say which signals pushed the prediction towards its class."""
+        prediction = self.predict_one(x)
+        if prediction is None:
+            return "no preference learned yet"
+        numbers, groups = self._split(x)
+        features = self._standardise(numbers)
+        index = self.classes.index(prediction)
+        # A signal's push towards the prediction, against the average of the others.
+        others = [i for i in range(len(self.classes)) if i != index] or [index]
+
+        def push(key: str, value: float) -> float:
+            own = self.weights[index].get(key, 0.0)
+            rest = sum(self.weights[i].get(key, 0.0) for i in others) / len(others)
+            return (own - rest) * value
+
+        pushes = {key: push(key, value) for key, value in features.items() if key != ""}
+        for group in groups:
+            offsets = self.group_offsets.get(group)
+            if offsets is not None:
+                rest = sum(offsets[i] for i in others) / len(others)
+                pushes[group] = offsets[index] - rest
+        ranked = sorted(pushes.items(), key=lambda item: -item[1])[:3]
+        probability = self.predict_proba_one(x)[prediction]
+        reasons = [
+            f"{key} ({'high' if features.get(key, 0.0) > 0 else 'low'})"
+            if key in features
+            else key
+            for key, effect in ranked
+            if effect > 0
+        ]
+        because = ", ".join(reasons) if reasons else "the usual preference"
+        return f"{prediction} ({probability:.0%}) mostly because of {because}"
+
+    # -- state -----------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the state as JSON-compatible data."""
+        return {
+            "version": PREFERENCE_VERSION,
+            "group_keys": list(self.group_keys),
+            "learning_rate": self.learning_rate,
+            "group_learning_rate": self.group_learning_rate,
+            "l2": self.l2,
+            "max_groups": self.max_groups,
+            "max_features": self.max_features,
+            "max_classes": self.max_classes,
+            "classes": list(self.classes),
+            "feature_stats": {key: list(v) for key, v in self.feature_stats.items()},
+            "weights": [dict(weights) for weights in self.weights],
+            "group_offsets": {k: list(v) for k, v in self.group_offsets.items()},
+            "group_seen": dict(self.group_seen),
+            "seen": self.seen,
+            "bad_values": self.bad_values,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ThermalPreference:
+        """Restore a model saved with :meth:`to_dict`."""
+        _check_version(data, PREFERENCE_VERSION, "thermal preference")
+        try:
+            model = cls(
+                tuple(str(key) for key in data["group_keys"]),
+                learning_rate=float(data["learning_rate"]),
+                group_learning_rate=float(data["group_learning_rate"]),
+                l2=float(data["l2"]),
+                max_groups=int(data["max_groups"]),
+                max_features=int(data["max_features"]),
+                max_classes=int(data["max_classes"]),
+            )
+            model.classes = [str(label) for label in data["classes"]]
+            model.feature_stats = {
+                str(key): [float(v) for v in stats]
+                for key, stats in data["feature_stats"].items()
+            }
+            model.weights = [
+                {str(key): float(v) for key, v in weights.items()}
+                for weights in data["weights"]
+            ]
+            model.group_offsets = {
+                str(key): [float(v) for v in offsets]
+                for key, offsets in data["group_offsets"].items()
+            }
+            model.group_seen = {
+                str(key): int(seen) for key, seen in data["group_seen"].items()
+            }
+            model.seen = int(data["seen"])
+            model.bad_values = int(data["bad_values"])
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"corrupt thermal preference state: {error}") from error
+        classes = len(model.classes)
+        if len(model.weights) != classes or any(
+            len(offsets) != classes for offsets in model.group_offsets.values()
+        ):
+            raise ValueError("corrupt thermal preference state: class count mismatch")
+        if any(len(stats) != 3 for stats in model.feature_stats.values()):
+            raise ValueError("corrupt thermal preference state: feature statistics")
+        if set(model.group_seen) != set(model.group_offsets):
+            raise ValueError("corrupt thermal preference state: group bookkeeping")
+        return model

@@ -1,0 +1,239 @@
+"""Comfort models: the preferred setpoint and the thermal preference classifier."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import json
+import math
+import random
+
+import pytest
+
+from custom_components.aiot_brain.brain.comfort import (
+    PreferredSetpoint,
+    ThermalPreference,
+)
+
+BAD_VALUES = [None, float("nan"), float("inf"), "unavailable", 1e12, -500.0]
+
+
+def _evening_and_night(model: PreferredSetpoint, days: int = 28) -> None:
+    """A person who sets 21.5 °C at 19-22 h and 19 °C at 23-6 h."""
+    start = datetime(2026, 1, 5)
+    for day in range(days):
+        for hour in (19, 20, 21, 22):
+            model.learn_one(start + timedelta(days=day, hours=hour), {}, 21.5)
+        for hour in (23, 25, 27, 29):  # 23:00, 01:00, 03:00, 05:00
+            model.learn_one(start + timedelta(days=day, hours=hour), {}, 19.0)
+
+
+def test_setpoint_defaults_without_data() -> None:
+    model = PreferredSetpoint(heating_default=20.5, cooling_default=25.0)
+    winter = datetime(2026, 1, 10, 12)
+    assert model.predict_one(winter, {"outdoor_temperature": 2.0}) == 20.5
+    assert model.predict_one(winter, {"outdoor_temperature": 30.0}) == 25.0
+    assert model.predict_one(winter, {"hvac_mode": -1}) == 25.0
+    assert model.predict_one(winter, {"hvac_mode": 1}) == 20.5
+    assert model.predict_std_one(winter, {}) > 1.0
+    assert "default" in model.explain(winter, {})
+
+
+def test_setpoint_learns_evening_and_night() -> None:
+    model = PreferredSetpoint(heating_default=20.0)
+    _evening_and_night(model)
+    evening = datetime(2026, 2, 9, 20, 30)
+    night = datetime(2026, 2, 10, 2, 0)
+    assert model.predict_one(evening, {}) == pytest.approx(21.5, abs=0.2)
+    assert model.predict_one(night, {}) == pytest.approx(19.0, abs=0.2)
+    # Sure where it has seen labels, less sure at noon where it has none.
+    assert model.predict_std_one(evening, {}) < model.predict_std_one(
+        datetime(2026, 2, 10, 13), {}
+    )
+    assert "time of day" in model.explain(night, {})
+
+
+def test_setpoint_learns_outdoor_and_occupancy_effects() -> None:
+    model = PreferredSetpoint(heating_default=20.0)
+    rng = random.Random(3)
+    start = datetime(2026, 1, 5)
+    for step in range(400):
+        outdoor = rng.uniform(-5.0, 15.0)
+        occupied = rng.random() < 0.5
+        # Colder outside: a warmer setpoint; away: a lower one.
+        setpoint = 21.0 - 0.1 * (outdoor - 5.0) - (0.0 if occupied else 2.0)
+        when = start + timedelta(hours=7 * step)
+        model.learn_one(
+            when,
+            {"outdoor_temperature": outdoor, "occupied": float(occupied)},
+            setpoint,
+        )
+    when = datetime(2026, 6, 1, 12)
+    cold = model.predict_one(when, {"outdoor_temperature": -5.0, "occupied": 1})
+    mild = model.predict_one(when, {"outdoor_temperature": 15.0, "occupied": 1})
+    away = model.predict_one(when, {"outdoor_temperature": 5.0, "occupied": 0})
+    home = model.predict_one(when, {"outdoor_temperature": 5.0, "occupied": 1})
+    assert cold - mild == pytest.approx(2.0, abs=0.4)
+    assert home - away == pytest.approx(2.0, abs=0.3)
+    explanation = model.explain(when, {"outdoor_temperature": -5.0, "occupied": 0})
+    assert "occupancy" in explanation
+    assert "outdoor temperature" in explanation
+
+
+def test_setpoint_ignores_and_counts_bad_values() -> None:
+    model = PreferredSetpoint()
+    when = datetime(2026, 1, 5, 20)
+    for bad in BAD_VALUES:
+        model.learn_one(when, {}, bad)
+    assert model.labels == 0
+    assert model.bad_values == len(BAD_VALUES)
+    before = model.bad_values
+    value = model.predict_one(
+        when,
+        {"outdoor_temperature": float("nan"), "occupied": 7, "hvac_mode": "x"},
+    )
+    assert value == 20.0
+    assert model.bad_values == before + 3
+    model.learn_one(when, {"outdoor_temperature": 1e9}, 21.0)
+    assert model.labels == 1
+
+
+def test_setpoint_round_trip() -> None:
+    model = PreferredSetpoint(heating_default=19.5, cooling_default=23.0)
+    _evening_and_night(model, days=5)
+    restored = PreferredSetpoint.from_dict(json.loads(json.dumps(model.to_dict())))
+    for hour in range(24):
+        when = datetime(2026, 3, 1, hour)
+        x = {"outdoor_temperature": 4.0, "occupied": 1}
+        assert restored.predict_one(when, x) == model.predict_one(when, x)
+        assert restored.predict_std_one(when, x) == model.predict_std_one(when, x)
+    assert len(json.dumps(model.to_dict())) < 8192
+
+
+def test_setpoint_rejects_bad_state() -> None:
+    state = PreferredSetpoint().to_dict()
+    with pytest.raises(ValueError, match="version"):
+        PreferredSetpoint.from_dict({**state, "version": 99})
+    with pytest.raises(ValueError, match="corrupt"):
+        PreferredSetpoint.from_dict({**state, "effects": [1.0]})
+    with pytest.raises(ValueError, match="corrupt"):
+        PreferredSetpoint.from_dict({**state, "profile": {"0": [1.0]}})
+    with pytest.raises(ValueError, match="corrupt"):
+        PreferredSetpoint.from_dict({**state, "profile": {"999": [1.0, 0.0, 0.0]}})
+    with pytest.raises(ValueError, match="corrupt"):
+        PreferredSetpoint.from_dict({k: v for k, v in state.items() if k != "labels"})
+    with pytest.raises(ValueError, match="mapping"):
+        PreferredSetpoint.from_dict([])  # type: ignore[arg-type]
+
+
+def _comfort_stream(
+    rng: random.Random, count: int
+) -> list[tuple[dict[str, object], str]]:
+    """Two buildings whose people like it 2 K apart; warm people want cooler."""
+    rows: list[tuple[dict[str, object], str]] = []
+    for _ in range(count):
+        building = rng.choice(["north", "south"])
+        neutral = 23.0 if building == "north" else 25.0
+        air = rng.uniform(19.0, 29.0)
+        humidity = rng.uniform(30.0, 70.0)
+        gap = air - neutral + rng.gauss(0.0, 0.7)
+        label = "cooler" if gap > 1.0 else "warmer" if gap < -1.0 else "no change"
+        rows.append(({"ta": air, "rh": humidity, "building": building}, label))
+    return rows
+
+
+def test_preference_learns_and_adapts_per_group() -> None:
+    rng = random.Random(7)
+    model = ThermalPreference(group_keys=("building",))
+    rows = _comfort_stream(rng, 4000)
+    correct = 0
+    for x, label in rows[:3000]:
+        model.learn_one(x, label)
+    for x, label in rows[3000:]:
+        correct += model.predict_one(x) == label
+    assert correct / 1000 > 0.75
+    # The same air temperature means different things in the two buildings.
+    north = model.predict_proba_one({"ta": 24.5, "rh": 50, "building": "north"})
+    south = model.predict_proba_one({"ta": 24.5, "rh": 50, "building": "south"})
+    assert north["cooler"] > south["cooler"]
+    assert south["warmer"] > north["warmer"]
+    assert math.isclose(sum(north.values()), 1.0)
+    explanation = model.explain({"ta": 29.0, "rh": 50, "building": "south"})
+    assert explanation.startswith("cooler")
+    assert "ta (high)" in explanation
+
+
+def test_preference_group_beats_global_alone() -> None:
+    rows = _comfort_stream(random.Random(11), 3000)
+    scores = []
+    for groups in ((), ("building",)):
+        model = ThermalPreference(group_keys=groups)
+        hits = 0
+        for x, label in rows:
+            hits += model.predict_one(x) == label
+            model.learn_one(x, label)
+        scores.append(hits)
+    assert scores[1] > scores[0]
+
+
+def test_preference_before_data_and_bad_values() -> None:
+    model = ThermalPreference(group_keys=("person",))
+    assert model.predict_one({"ta": 22.0}) is None
+    assert model.predict_proba_one({"ta": 22.0}) == {}
+    assert model.explain({"ta": 22.0}) == "no preference learned yet"
+    for bad in (None, "", 3, float("nan")):
+        model.learn_one({"ta": 22.0}, bad)
+    assert model.bad_values == 4
+    assert model.classes == []
+    model.learn_one(
+        {"ta": "warm", "rh": float("inf"), "vel": 1e30, "clo": None, "person": 12.0},
+        "warmer",
+    )
+    assert model.bad_values == 7
+    assert model.classes == ["warmer"]
+    assert "person=12" in model.group_offsets
+    assert model.predict_one({"person": "12"}) == "warmer"
+
+
+def test_preference_bounds_groups_and_classes() -> None:
+    model = ThermalPreference(group_keys=("person",), max_groups=3, max_classes=2)
+    for person in range(10):
+        model.learn_one({"ta": 20.0 + person, "person": person}, "cooler")
+    assert len(model.group_offsets) == 3
+    assert set(model.group_offsets) == {"person=7", "person=8", "person=9"}
+    model.learn_one({"ta": 20.0}, "warmer")
+    model.learn_one({"ta": 20.0}, "no change")
+    assert model.classes == ["cooler", "warmer"]
+    assert model.bad_values == 1
+
+
+def test_preference_round_trip() -> None:
+    model = ThermalPreference(group_keys=("building",))
+    rows = _comfort_stream(random.Random(5), 500)
+    for x, label in rows:
+        model.learn_one(x, label)
+    state = json.loads(json.dumps(model.to_dict()))
+    restored = ThermalPreference.from_dict(state)
+    for x, _ in rows[:50]:
+        assert restored.predict_proba_one(x) == model.predict_proba_one(x)
+    # And they keep learning alike.
+    for x, label in rows[:20]:
+        model.learn_one(x, label)
+        restored.learn_one(x, label)
+    assert restored.to_dict() == model.to_dict()
+    assert len(json.dumps(state)) < 8192
+
+
+def test_preference_rejects_bad_state() -> None:
+    model = ThermalPreference(group_keys=("b",))
+    model.learn_one({"ta": 20.0, "b": 1}, "cooler")
+    state = model.to_dict()
+    with pytest.raises(ValueError, match="version"):
+        ThermalPreference.from_dict({**state, "version": 0})
+    with pytest.raises(ValueError, match="class count"):
+        ThermalPreference.from_dict({**state, "classes": ["a", "b"]})
+    with pytest.raises(ValueError, match="feature statistics"):
+        ThermalPreference.from_dict({**state, "feature_stats": {"ta": [1.0]}})
+    with pytest.raises(ValueError, match="group bookkeeping"):
+        ThermalPreference.from_dict({**state, "group_seen": {}})
+    with pytest.raises(ValueError, match="corrupt"):
+        ThermalPreference.from_dict({**state, "weights": "nonsense"})
