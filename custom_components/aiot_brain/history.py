@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from homeassistant.components.recorder import get_instance, history
+from homeassistant.components.recorder import history
 from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers.recorder import get_instance
 
 CHUNK = timedelta(hours=6)
 
