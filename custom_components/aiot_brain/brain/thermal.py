@@ -1,0 +1,363 @@
+"""Thermal response of a zone: how fast it heats, cools and drifts.
+
+The zone is modelled as one thermal mass::
+
+    dT/dt = loss * (T_out - T_in) + heating_rate * heating + cooling_rate * cooling + bias
+
+(K/h; ``heating`` and ``cooling`` are the share of the time the HVAC spent doing so).
+The four coefficients are learned online by recursive least squares from successive
+indoor temperature readings, and give the time to reach a temperature: how early to
+start heating (optimum start) and how early to stop before people leave (optimum
+stop: how long the zone takes to drift to a setback with the HVAC off).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+import math
+from typing import Any, NamedTuple
+
+from .observation import Role, plausible
+
+VERSION = 1
+_NAMES = ("loss", "heating_rate", "cooling_rate", "bias")
+_SIZE = len(_NAMES)
+# How far each coefficient may plausibly be from its prior. The bias (sun, people,
+# appliances) is kept small: otherwise it trades off against the loss, since the
+# indoor-outdoor gap varies little over a day.
+_PRIOR_VARIANCE = (0.01, 1.0, 1.0, 0.04)
+
+
+class TimeToTemperature(NamedTuple):
+    """How long the zone takes to reach a temperature, and how sure that is (0..1)."""
+
+    duration: timedelta | None
+    confidence: float
+
+
+class ThermalModel:
+    """Heating and cooling rates of a zone, learned from its temperature readings.
+
+    Parameters
+    ----------
+        loss: prior heat-loss coefficient (1/h): share of the indoor-outdoor gap
+            closed per hour with the HVAC off (0.05 is a time constant of 20 h).
+        heating_rate: prior temperature rise (K/h) while heating.
+        cooling_rate: prior temperature change (K/h) while cooling (negative).
+        forgetting: forgetting factor per sample (<1 lets the model follow
+            changes such as a season's ventilation).
+        min_interval: shortest span (minutes) over which a rate is measured;
+            shorter spans are dominated by the sensor's resolution.
+        max_interval: longest span (minutes); a longer gap restarts the span.
+
+    ``learn_one(when, x)`` takes readings as they come: ``x`` may hold
+    ``temperature``, ``outdoor_temperature`` and ``hvac_action`` (1 heating, -1
+    cooling, 0 idle), any of them missing.
+
+    Example:
+        >>> model = ThermalModel(heating_rate=2.0, loss=0.0)
+        >>> model.time_to_temperature(18.0, 21.0, 18.0).duration
+        datetime.timedelta(seconds=5400)
+
+    """
+
+    def __init__(
+        self,
+        *,
+        loss: float = 0.05,
+        heating_rate: float = 1.5,
+        cooling_rate: float = -1.5,
+        forgetting: float = 0.999,
+        min_interval: float = 15.0,
+        max_interval: float = 120.0,
+    ) -> None:
+        """Start from the prior coefficients."""
+        self.prior = [float(loss), float(heating_rate), float(cooling_rate), 0.0]
+        self.coefficients = list(self.prior)
+        self.covariance = [
+            [_PRIOR_VARIANCE[row] if row == col else 0.0 for col in range(_SIZE)]
+            for row in range(_SIZE)
+        ]
+        self.forgetting = float(forgetting)
+        self.min_interval = float(min_interval)
+        self.max_interval = float(max_interval)
+        # The span being measured: start time, start temperature, and the time
+        # spent heating / cooling and the outdoor temperature seen since.
+        self.span_start: datetime | None = None
+        self.span_temperature = 0.0
+        self.span_heating = 0.0
+        self.span_cooling = 0.0
+        self.span_outdoor: float | None = None
+        self.last_time: datetime | None = None
+        self.action = 0.0
+        self.outdoor: float | None = None
+        self.temperature: float | None = None
+        # Samples seen per HVAC state (idle, heating, cooling) and squared errors.
+        self.samples = [0, 0, 0]
+        self.error_variance = 0.25
+        self.bad_values = 0
+
+    # -- learning --------------------------------------------------------------
+
+    def _clean(self, x: Mapping[str, object], role: Role) -> float | None:
+        if role.value not in x or x[role.value] is None:
+            return None
+        value = plausible(role, x[role.value])
+        if value is None:
+            self.bad_values += 1
+        return value
+
+    def learn_one(self, when: datetime, x: Mapping[str, object]) -> None:
+        """Take the readings ``x`` taken at ``when``."""
+        temperature = self._clean(x, Role.TEMPERATURE)
+        outdoor = self._clean(x, Role.OUTDOOR_TEMPERATURE)
+        action = self._clean(x, Role.HVAC_ACTION)
+        if self.last_time is not None and when < self.last_time:
+            self.bad_values += 1  # out of order: ignore rather than learn nonsense
+            return
+        self._accumulate(when)
+        if outdoor is not None:
+            self.outdoor = outdoor
+        if action is not None:
+            self.action = float(round(action))
+        if temperature is None:
+            return
+        self.temperature = temperature
+        if self.span_start is None:
+            self._start_span(when, temperature)
+            return
+        minutes = (when - self.span_start).total_seconds() / 60.0
+        if minutes > self.max_interval:
+            self._start_span(when, temperature)
+        elif minutes >= self.min_interval:
+            self._learn_span(minutes, temperature)
+            self._start_span(when, temperature)
+
+    def _accumulate(self, when: datetime) -> None:
+        if self.last_time is not None and self.span_start is not None:
+            hours = (when - self.last_time).total_seconds() / 3600.0
+            if self.action > 0:
+                self.span_heating += hours
+            elif self.action < 0:
+                self.span_cooling += hours
+        self.last_time = when
+
+    def _start_span(self, when: datetime, temperature: float) -> None:
+        self.span_start = when
+        self.span_temperature = temperature
+        self.span_heating = self.span_cooling = 0.0
+        self.span_outdoor = self.outdoor
+
+    def _learn_span(self, minutes: float, temperature: float) -> None:
+        outdoor = self.span_outdoor if self.span_outdoor is not None else self.outdoor
+        if outdoor is None:
+            return  # without the outdoor temperature the loss cannot be told apart
+        hours = minutes / 60.0
+        rate = (temperature - self.span_temperature) / hours
+        middle = (temperature + self.span_temperature) / 2.0
+        heating = min(self.span_heating / hours, 1.0)
+        cooling = min(self.span_cooling / hours, 1.0)
+        self._update([outdoor - middle, heating, cooling, 1.0], rate)
+        state = 1 if heating >= 0.5 else 2 if cooling >= 0.5 else 0
+        self.samples[state] += 1
+
+    def _update(self, features: list[float], target: float) -> None:
+        """One recursive least squares step with forgetting."""
+        covariance_x = [
+            sum(self.covariance[row][col] * features[col] for col in range(_SIZE))
+            for row in range(_SIZE)
+        ]
+        spread = self.forgetting + sum(
+            f * c for f, c in zip(features, covariance_x, strict=True)
+        )
+        error = target - sum(
+            c * f for c, f in zip(self.coefficients, features, strict=True)
+        )
+        gain = [value / spread for value in covariance_x]
+        for row in range(_SIZE):
+            self.coefficients[row] += gain[row] * error
+            for col in range(_SIZE):
+                self.covariance[row][col] = (
+                    self.covariance[row][col] - gain[row] * covariance_x[col]
+                ) / self.forgetting
+        # Bound the covariance so rarely excited terms cannot wind up.
+        for row in range(_SIZE):
+            self.covariance[row][row] = min(
+                self.covariance[row][row], _PRIOR_VARIANCE[row]
+            )
+        self.error_variance = 0.98 * self.error_variance + 0.02 * min(
+            error * error, 100.0
+        )
+
+    # -- prediction ------------------------------------------------------------
+
+    def _physical(self) -> tuple[float, float, float, float]:
+        """Return the coefficients held to physics.
+
+        Heat leaks from warm to cold, heating warms and cooling cools; the estimate
+        itself stays unclamped so that least squares stays consistent.
+        """
+        loss, heating_rate, cooling_rate, bias = self.coefficients
+        return max(loss, 0.0), max(heating_rate, 0.05), min(cooling_rate, -0.05), bias
+
+    def predict_one(self, x: Mapping[str, object]) -> float | None:
+        """Return the expected rate of change (K/h) for the conditions ``x``."""
+        temperature = self._clean(x, Role.TEMPERATURE)
+        outdoor = self._clean(x, Role.OUTDOOR_TEMPERATURE)
+        action = self._clean(x, Role.HVAC_ACTION)
+        temperature = self.temperature if temperature is None else temperature
+        outdoor = self.outdoor if outdoor is None else outdoor
+        if temperature is None or outdoor is None:
+            return None
+        return self._rate(
+            temperature, outdoor, self.action if action is None else action
+        )
+
+    def _rate(self, temperature: float, outdoor: float, action: float) -> float:
+        loss, heating_rate, cooling_rate, bias = self._physical()
+        return (
+            loss * (outdoor - temperature)
+            + (heating_rate if action > 0 else cooling_rate if action < 0 else 0.0)
+            + bias
+        )
+
+    def time_to_temperature(
+        self,
+        current: float,
+        target: float,
+        outdoor: float,
+        hvac_action: float | None = None,
+    ) -> TimeToTemperature:
+        """Return how long the zone takes to go from ``current`` to ``target`` °C.
+
+        ``hvac_action`` is 1 to heat, -1 to cool, 0 to let it drift with the HVAC
+        off (optimum stop); by default it heats up or cools down towards the target.
+        The duration is None when the target cannot be reached that way.
+        """
+        if hvac_action is None:
+            hvac_action = 1.0 if target > current else -1.0 if target < current else 0
+        if abs(target - current) < 1e-9:
+            return TimeToTemperature(timedelta(0), self._confidence(hvac_action))
+        loss, heating_rate, cooling_rate, bias = self._physical()
+        drive = (
+            heating_rate
+            if hvac_action > 0
+            else cooling_rate
+            if hvac_action < 0
+            else 0.0
+        ) + bias
+        # Constant inputs: T(t) = T_eq + (T0 - T_eq) * exp(-loss * t).
+        hours: float | None
+        if loss < 1e-6:
+            rate = drive
+            hours = (target - current) / rate if abs(rate) > 1e-9 else None
+        else:
+            equilibrium = outdoor + drive / loss
+            ratio = (target - equilibrium) / (current - equilibrium)
+            hours = -math.log(ratio) / loss if 0.0 < ratio < 1.0 else None
+        if hours is None or hours < 0 or hours > 24 * 7:
+            return TimeToTemperature(None, self._confidence(hvac_action))
+        return TimeToTemperature(
+            timedelta(seconds=round(hours * 3600)), self._confidence(hvac_action)
+        )
+
+    def _confidence(self, hvac_action: float) -> float:
+        state = 1 if hvac_action > 0 else 2 if hvac_action < 0 else 0
+        seen = self.samples[state] + self.samples[0] / 4.0
+        # More samples of this kind and a smaller scatter make it surer.
+        return round(seen / (seen + 20.0) / (1.0 + math.sqrt(self.error_variance)), 3)
+
+    def explain(self) -> str:
+        """Say in words what the zone has been learned to do."""
+        loss, heating_rate, cooling_rate, _ = self._physical()
+        learned = sum(self.samples)
+        source = (
+            f"from {learned} measured spans" if learned else "defaults, no data yet"
+        )
+        time_constant = f"{1.0 / loss:.0f} h" if loss > 1e-6 else "very long"
+        return (
+            f"heats {heating_rate:.1f} K/h, cools {-cooling_rate:.1f} K/h, "
+            f"drifts towards outdoors with a time constant of {time_constant} "
+            f"({source})"
+        )
+
+    # -- state -----------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the state as JSON-compatible data."""
+
+        def time(value: datetime | None) -> str | None:
+            return None if value is None else value.isoformat()
+
+        return {
+            "version": VERSION,
+            "prior": list(self.prior),
+            "coefficients": list(self.coefficients),
+            "covariance": [list(row) for row in self.covariance],
+            "forgetting": self.forgetting,
+            "min_interval": self.min_interval,
+            "max_interval": self.max_interval,
+            "span_start": time(self.span_start),
+            "span_temperature": self.span_temperature,
+            "span_heating": self.span_heating,
+            "span_cooling": self.span_cooling,
+            "span_outdoor": self.span_outdoor,
+            "last_time": time(self.last_time),
+            "action": self.action,
+            "outdoor": self.outdoor,
+            "temperature": self.temperature,
+            "samples": list(self.samples),
+            "error_variance": self.error_variance,
+            "bad_values": self.bad_values,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ThermalModel:
+        """Restore a model saved with :meth:`to_dict`."""
+        if not isinstance(data, Mapping) or data.get("version") != VERSION:
+            version = data.get("version") if isinstance(data, Mapping) else None
+            raise ValueError(
+                f"unknown thermal model state version {version!r}, expected {VERSION}"
+            )
+
+        def time(value: object) -> datetime | None:
+            return None if value is None else datetime.fromisoformat(str(value))
+
+        def optional(value: object) -> float | None:
+            return None if value is None else float(value)  # type: ignore[arg-type]
+
+        try:
+            loss, heating_rate, cooling_rate, _ = (float(v) for v in data["prior"])
+            model = cls(
+                loss=loss,
+                heating_rate=heating_rate,
+                cooling_rate=cooling_rate,
+                forgetting=float(data["forgetting"]),
+                min_interval=float(data["min_interval"]),
+                max_interval=float(data["max_interval"]),
+            )
+            model.coefficients = [float(v) for v in data["coefficients"]]
+            model.covariance = [[float(v) for v in row] for row in data["covariance"]]
+            model.span_start = time(data["span_start"])
+            model.span_temperature = float(data["span_temperature"])
+            model.span_heating = float(data["span_heating"])
+            model.span_cooling = float(data["span_cooling"])
+            model.span_outdoor = optional(data["span_outdoor"])
+            model.last_time = time(data["last_time"])
+            model.action = float(data["action"])
+            model.outdoor = optional(data["outdoor"])
+            model.temperature = optional(data["temperature"])
+            model.samples = [int(v) for v in data["samples"]]
+            model.error_variance = float(data["error_variance"])
+            model.bad_values = int(data["bad_values"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"corrupt thermal model state: {error}") from error
+        if (
+            len(model.coefficients) != _SIZE
+            or len(model.covariance) != _SIZE
+            or any(len(row) != _SIZE for row in model.covariance)
+            or len(model.samples) != 3
+        ):
+            raise ValueError("corrupt thermal model state: wrong sizes")
+        return model

@@ -1,0 +1,144 @@
+"""Thermal model: heating and cooling rates and time to temperature."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import json
+import random
+
+import pytest
+
+from custom_components.aiot_brain.brain.thermal import ThermalModel
+
+START = datetime(2026, 1, 5)
+
+
+def _simulate(
+    model: ThermalModel,
+    *,
+    loss: float,
+    heating_rate: float,
+    cooling_rate: float,
+    hours: int = 72,
+    noise: float = 0.0,
+) -> None:
+    """A zone cycling between heating, idle and cooling, read every 5 minutes."""
+    rng = random.Random(1)
+    indoor, step = 18.0, timedelta(minutes=5)
+    for index in range(hours * 12):
+        when = START + index * step
+        outdoor = 5.0 + 5.0 * ((index // 72) % 2)
+        phase = (index // 24) % 4  # two hours per phase
+        action = {0: 1, 1: 0, 2: -1, 3: 0}[phase]
+        model.learn_one(
+            when,
+            {
+                "temperature": round(indoor + rng.gauss(0.0, noise), 2),
+                "outdoor_temperature": outdoor,
+                "hvac_action": action,
+            },
+        )
+        drive = heating_rate if action > 0 else cooling_rate if action < 0 else 0.0
+        indoor += (loss * (outdoor - indoor) + drive) * step.total_seconds() / 3600
+
+
+def test_defaults_before_data() -> None:
+    model = ThermalModel()
+    answer = model.time_to_temperature(18.0, 21.0, 5.0)
+    assert answer.duration is not None
+    assert answer.confidence == 0.0
+    assert "defaults" in model.explain()
+    assert model.predict_one({}) is None
+    assert model.predict_one({"temperature": 20.0, "outdoor_temperature": 10.0}) == (
+        pytest.approx(0.05 * -10.0)
+    )
+
+
+def test_learns_a_zone_that_heats_two_kelvin_an_hour() -> None:
+    model = ThermalModel()
+    _simulate(model, loss=0.0, heating_rate=2.0, cooling_rate=-1.0)
+    loss, heating_rate, cooling_rate, _ = model.coefficients
+    assert heating_rate == pytest.approx(2.0, abs=0.1)
+    assert cooling_rate == pytest.approx(-1.0, abs=0.1)
+    assert loss == pytest.approx(0.0, abs=0.02)
+    answer = model.time_to_temperature(18.0, 21.0, 5.0)
+    assert answer.duration is not None
+    assert answer.duration.total_seconds() / 3600 == pytest.approx(1.5, abs=0.1)
+    assert answer.confidence > 0.5
+    cooled = model.time_to_temperature(24.0, 22.0, 5.0)
+    assert cooled.duration is not None
+    assert cooled.duration.total_seconds() / 3600 == pytest.approx(2.0, abs=0.2)
+    assert "heats 2.0 K/h" in model.explain()
+
+
+def test_drift_to_setback_follows_heat_loss() -> None:
+    model = ThermalModel()
+    _simulate(model, loss=0.1, heating_rate=3.0, cooling_rate=-2.0, noise=0.02)
+    assert model.coefficients[0] == pytest.approx(0.1, abs=0.02)
+    # Optimum stop: HVAC off, from 21 to 18 with 5 °C outdoors:
+    # t = ln((21 - 5) / (18 - 5)) / 0.1 = 2.08 h.
+    drift = model.time_to_temperature(21.0, 18.0, 5.0, hvac_action=0)
+    assert drift.duration is not None
+    assert drift.duration.total_seconds() / 3600 == pytest.approx(2.08, abs=0.3)
+    # Drifting with the HVAC off never reaches a temperature beyond outdoors.
+    assert model.time_to_temperature(21.0, 2.0, 5.0, hvac_action=0).duration is None
+    # Heating cannot go past its equilibrium: 5 + 3 / 0.1 = 35 °C.
+    assert model.time_to_temperature(20.0, 40.0, 5.0).duration is None
+    assert model.time_to_temperature(20.0, 20.0, 5.0).duration == timedelta(0)
+    rate = model.predict_one(
+        {"temperature": 20.0, "outdoor_temperature": 5.0, "hvac_action": 1}
+    )
+    assert rate == pytest.approx(0.1 * -15.0 + 3.0, abs=0.3)
+
+
+def test_bad_values_are_ignored_and_counted() -> None:
+    model = ThermalModel()
+    model.learn_one(START, {"temperature": 20.0, "outdoor_temperature": 5.0})
+    bad = [None, float("nan"), float("inf"), "unavailable", 500.0]
+    for offset, value in enumerate(bad, start=1):
+        model.learn_one(
+            START + timedelta(minutes=offset),
+            {"temperature": value, "outdoor_temperature": value, "hvac_action": value},
+        )
+    # None means "not reported"; the other four are bad in all three fields.
+    assert model.bad_values == 12
+    model.learn_one(START - timedelta(hours=1), {"temperature": 19.0})
+    assert model.bad_values == 13
+    assert model.temperature == 20.0
+    assert sum(model.samples) == 0
+
+
+def test_long_gap_restarts_the_span() -> None:
+    model = ThermalModel()
+    model.learn_one(START, {"temperature": 20.0, "outdoor_temperature": 5.0})
+    model.learn_one(START + timedelta(hours=5), {"temperature": 15.0})
+    assert sum(model.samples) == 0
+    model.learn_one(START + timedelta(hours=5, minutes=30), {"temperature": 14.8})
+    assert sum(model.samples) == 1
+
+
+def test_round_trip() -> None:
+    model = ThermalModel()
+    _simulate(model, loss=0.05, heating_rate=1.0, cooling_rate=-1.0, hours=10)
+    restored = ThermalModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert restored.time_to_temperature(17.0, 21.0, 0.0) == (
+        model.time_to_temperature(17.0, 21.0, 0.0)
+    )
+    after = START + timedelta(hours=11)
+    for copy in (model, restored):
+        copy.learn_one(after, {"temperature": 20.0, "hvac_action": 1})
+        copy.learn_one(after + timedelta(minutes=20), {"temperature": 20.5})
+    assert restored.to_dict() == model.to_dict()
+    assert len(json.dumps(model.to_dict())) < 8192
+
+
+def test_rejects_bad_state() -> None:
+    state = ThermalModel().to_dict()
+    with pytest.raises(ValueError, match="version"):
+        ThermalModel.from_dict({**state, "version": 2})
+    with pytest.raises(ValueError, match="version"):
+        ThermalModel.from_dict("nonsense")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="corrupt"):
+        ThermalModel.from_dict({**state, "coefficients": [1.0]})
+    with pytest.raises(ValueError, match="corrupt"):
+        ThermalModel.from_dict({**state, "span_start": "not a time"})
