@@ -1,0 +1,363 @@
+"""Lighting preferences of a zone, learned from what people do by hand.
+
+Three things are learned from the light's state changes (each flagged as a person's
+own change or not) and the illuminance around them:
+
+* the ambient level below which people want light: switching on by hand at 40 lx
+  says "40 lx is too dark", switching off by hand at 300 lx says "bright enough";
+* the brightness and colour temperature people pick, per time of day and ambient
+  band, shrunk towards broader averages while there are few adjustments;
+* the vacancy delay before switching off an empty zone: lengthened when a person
+  switches the light back on soon after we switched it off (a false-off), and
+  shortened slowly while our switch-offs go unchallenged, within bounds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+import math
+from typing import Any
+
+from .observation import Role, plausible
+from .timefeatures import hour_of_day
+
+VERSION = 1
+_PERIODS = 8  # three-hour slices of the day
+_BANDS = (10.0, 100.0)  # lx: dark below 10, dim below 100, bright above
+_BAND_NAMES = ("dark", "dim", "bright")
+_BAND_COUNT = len(_BAND_NAMES)
+_SHRINK = 3.0  # adjustments it takes for a slice to outweigh the broader average
+
+
+def _period(when: datetime) -> int:
+    return int(hour_of_day(when) // (24 / _PERIODS)) % _PERIODS
+
+
+def _band(illuminance: float | None) -> int:
+    if illuminance is None:
+        return 1
+    return sum(1 for edge in _BANDS if illuminance >= edge)
+
+
+def _default_color_temp(when: datetime) -> float:
+    """Warm light in the evening and night, neutral by day."""
+    hour = hour_of_day(when)
+    return 4000.0 if 7.0 <= hour < 18.0 else 2700.0
+
+
+class LightingPreference:
+    """Preferred light level, ambient threshold and vacancy delay of a zone.
+
+    Parameters
+    ----------
+        threshold: ambient illuminance (lx) below which light is wanted, before
+            anything is learned.
+        threshold_rate: how far (in log-lux) one contradicting switch moves it.
+        default_brightness: brightness (%) before anything is learned.
+        vacancy_delay: initial delay (s) before switching off an empty zone.
+        min_delay: shortest delay (s) it may shrink to.
+        max_delay: longest delay (s) it may grow to.
+        complaint_window: a manual switch-on within this many seconds of our
+            switch-off counts as a false-off.
+        lengthen: factor the delay grows by after a false-off.
+        shorten: factor the delay shrinks by after an unchallenged switch-off.
+
+    ``learn_one(when, x, manual)`` takes the light's changes: ``x`` may hold
+    ``light_on`` (1/0), ``light_brightness`` (%), ``light_color_temp`` (K) and
+    ``illuminance`` (lx, best from a sensor the lamp does not light); ``manual`` says
+    whether a person made the change. Illuminance alone (no light keys) just updates
+    the ambient level.
+
+    Example:
+        >>> from datetime import datetime
+        >>> model = LightingPreference()
+        >>> for day in range(1, 21):
+        ...     model.learn_one(datetime(2026, 1, day, 17), {"illuminance": 30})
+        ...     model.learn_one(datetime(2026, 1, day, 17), {"light_on": 1}, True)
+        >>> model.predict_one(datetime(2026, 1, 21, 17), {"illuminance": 30})["light_on"]
+        True
+
+    """
+
+    def __init__(
+        self,
+        *,
+        threshold: float = 50.0,
+        threshold_rate: float = 0.1,
+        default_brightness: float = 80.0,
+        vacancy_delay: float = 600.0,
+        min_delay: float = 120.0,
+        max_delay: float = 3600.0,
+        complaint_window: float = 120.0,
+        lengthen: float = 1.5,
+        shorten: float = 0.97,
+    ) -> None:
+        """Start from the defaults."""
+        self.log_threshold = math.log1p(float(threshold))
+        self.threshold_rate = float(threshold_rate)
+        self.default_brightness = float(default_brightness)
+        self.vacancy_delay = float(vacancy_delay)
+        self.min_delay = float(min_delay)
+        self.max_delay = float(max_delay)
+        self.complaint_window = float(complaint_window)
+        self.lengthen = float(lengthen)
+        self.shorten = float(shorten)
+        # Per (period, band) cell and per period: [count, brightness sum,
+        # colour-temperature count, colour-temperature sum], faded so habits can move.
+        self.cells = [
+            [0.0, 0.0, 0.0, 0.0] for _ in range(_PERIODS * _BAND_COUNT + _PERIODS)
+        ]
+        self.overall = [0.0, 0.0, 0.0, 0.0]
+        self.illuminance: float | None = None
+        self.light_on: bool | None = None
+        self.auto_off_at: datetime | None = None
+        self.switches = 0
+        self.adjustments = 0
+        self.false_offs = 0
+        self.quiet_offs = 0
+        self.bad_values = 0
+
+    @property
+    def threshold(self) -> float:
+        """Ambient illuminance (lx) below which people want light."""
+        return math.expm1(self.log_threshold)
+
+    # -- learning --------------------------------------------------------------
+
+    def _clean(self, x: Mapping[str, object], role: Role) -> float | None:
+        if role.value not in x or x[role.value] is None:
+            return None
+        value = plausible(role, x[role.value])
+        if value is None:
+            self.bad_values += 1
+        return value
+
+    def learn_one(
+        self, when: datetime, x: Mapping[str, object], manual: bool = False
+    ) -> None:
+        """Take the light's change (or an illuminance reading) at ``when``."""
+        illuminance = self._clean(x, Role.ILLUMINANCE)
+        on = self._clean(x, Role.LIGHT_ON)
+        brightness = self._clean(x, Role.LIGHT_BRIGHTNESS)
+        color_temp = self._clean(x, Role.LIGHT_COLOR_TEMP)
+        if self.auto_off_at is not None:
+            self._settle_auto_off(when, turned_on_by_hand=manual and on == 1.0)
+        # Ambient is what was seen before the lamp changed it.
+        ambient = self.illuminance
+        if illuminance is not None and on is None:
+            self.illuminance = illuminance
+            ambient = illuminance
+        elif illuminance is not None:
+            ambient = illuminance if ambient is None else ambient
+        if on is not None:
+            switched_on = on >= 0.5
+            if switched_on != self.light_on:
+                if manual and ambient is not None:
+                    self._learn_threshold(math.log1p(ambient), switched_on)
+                if not switched_on and not manual:
+                    self.auto_off_at = when
+            self.light_on = switched_on
+        if manual and (brightness is not None or color_temp is not None):
+            if brightness is not None and brightness > 0.0:
+                self._learn_level(when, ambient, brightness, color_temp)
+                self.light_on = True
+            elif brightness is None:
+                self._learn_level(when, ambient, None, color_temp)
+        if illuminance is not None:
+            self.illuminance = illuminance
+
+    def _learn_threshold(self, level: float, switched_on: bool) -> None:
+        """Move the threshold only when a person's switch contradicts it."""
+        margin = 0.05
+        self.switches += 1
+        if switched_on and level > self.log_threshold - margin:
+            self.log_threshold += self.threshold_rate * (
+                level + margin - self.log_threshold
+            )
+        elif not switched_on and level < self.log_threshold + margin:
+            self.log_threshold -= self.threshold_rate * (
+                self.log_threshold + margin - level
+            )
+
+    def _learn_level(
+        self,
+        when: datetime,
+        ambient: float | None,
+        brightness: float | None,
+        color_temp: float | None,
+    ) -> None:
+        period = _period(when)
+        cells = (
+            self.cells[period * _BAND_COUNT + _band(ambient)],
+            self.cells[_PERIODS * _BAND_COUNT + period],
+            self.overall,
+        )
+        for cell in cells:
+            # Fade old adjustments so a changed habit wins within a few dozen.
+            for index in range(4):
+                cell[index] *= 0.97
+            if brightness is not None:
+                cell[0] += 1.0
+                cell[1] += brightness
+            if color_temp is not None:
+                cell[2] += 1.0
+                cell[3] += color_temp
+        self.adjustments += 1
+
+    def _settle_auto_off(self, when: datetime, *, turned_on_by_hand: bool) -> None:
+        assert self.auto_off_at is not None
+        elapsed = (when - self.auto_off_at).total_seconds()
+        if turned_on_by_hand and elapsed <= self.complaint_window:
+            self.false_offs += 1
+            self.vacancy_delay = min(self.vacancy_delay * self.lengthen, self.max_delay)
+            self.auto_off_at = None
+        elif elapsed > self.complaint_window:
+            self.quiet_offs += 1
+            self.vacancy_delay = max(self.vacancy_delay * self.shorten, self.min_delay)
+            self.auto_off_at = None
+
+    # -- prediction ------------------------------------------------------------
+
+    def _level(
+        self, when: datetime, ambient: float | None
+    ) -> tuple[float, float, float]:
+        """Brightness, colour temperature and the adjustments behind them."""
+        period = _period(when)
+        brightness = self.default_brightness
+        color_temp = _default_color_temp(when)
+        weight = 0.0
+        # From broad to narrow: each level is shrunk towards the one above.
+        for cell in (
+            self.overall,
+            self.cells[_PERIODS * _BAND_COUNT + period],
+            self.cells[period * _BAND_COUNT + _band(ambient)],
+        ):
+            brightness = (cell[1] + _SHRINK * brightness) / (cell[0] + _SHRINK)
+            color_temp = (cell[3] + _SHRINK * color_temp) / (cell[2] + _SHRINK)
+            weight = cell[0]
+        return brightness, color_temp, weight
+
+    def predict_one(self, when: datetime, x: Mapping[str, object]) -> dict[str, Any]:
+        """Return whether light is wanted, and at what brightness and colour.
+
+        ``x`` may hold ``illuminance`` (lx); otherwise the last one seen is used.
+        """
+        illuminance = self._clean(x, Role.ILLUMINANCE)
+        ambient = self.illuminance if illuminance is None else illuminance
+        brightness, color_temp, _ = self._level(when, ambient)
+        return {
+            "light_on": ambient is None or ambient < self.threshold,
+            "brightness": round(brightness, 1),
+            "color_temp": round(color_temp),
+            "vacancy_delay": timedelta(seconds=round(self.vacancy_delay)),
+        }
+
+    def predict_proba_one(self, when: datetime, x: Mapping[str, object]) -> float:
+        """Return how likely people want light now, from the ambient level."""
+        illuminance = self._clean(x, Role.ILLUMINANCE)
+        ambient = self.illuminance if illuminance is None else illuminance
+        if ambient is None:
+            return 0.5
+        # A logistic curve in log-lux centred on the threshold.
+        gap = (self.log_threshold - math.log1p(ambient)) * 4.0
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, gap))))
+
+    def explain(self, when: datetime, x: Mapping[str, object]) -> str:
+        """Say which signals drove the lighting answer."""
+        illuminance = self._clean(x, Role.ILLUMINANCE)
+        ambient = self.illuminance if illuminance is None else illuminance
+        brightness, color_temp, weight = self._level(when, ambient)
+        if ambient is None:
+            light = "no illuminance reading, so light is assumed wanted"
+        else:
+            wanted = "below" if ambient < self.threshold else "above"
+            light = (
+                f"ambient {ambient:.0f} lx is {wanted} the learned threshold "
+                f"{self.threshold:.0f} lx (from {self.switches} manual switches)"
+            )
+        start = _period(when) * 24 // _PERIODS
+        band = _BAND_NAMES[_band(ambient)]
+        level = (
+            f"{brightness:.0f} % at {color_temp:.0f} K for {start:02d}-"
+            f"{start + 24 // _PERIODS:02d} h when {band}, from "
+            f"{self.adjustments} manual adjustments ({weight:.0f} recent here)"
+        )
+        delay = (
+            f"vacancy delay {self.vacancy_delay / 60:.0f} min after "
+            f"{self.false_offs} false-offs and {self.quiet_offs} unchallenged offs"
+        )
+        return f"{light}; {level}; {delay}"
+
+    # -- state -----------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the state as JSON-compatible data."""
+        return {
+            "version": VERSION,
+            "log_threshold": self.log_threshold,
+            "threshold_rate": self.threshold_rate,
+            "default_brightness": self.default_brightness,
+            "vacancy_delay": self.vacancy_delay,
+            "min_delay": self.min_delay,
+            "max_delay": self.max_delay,
+            "complaint_window": self.complaint_window,
+            "lengthen": self.lengthen,
+            "shorten": self.shorten,
+            "cells": [list(cell) for cell in self.cells],
+            "overall": list(self.overall),
+            "illuminance": self.illuminance,
+            "light_on": self.light_on,
+            "auto_off_at": None
+            if self.auto_off_at is None
+            else self.auto_off_at.isoformat(),
+            "switches": self.switches,
+            "adjustments": self.adjustments,
+            "false_offs": self.false_offs,
+            "quiet_offs": self.quiet_offs,
+            "bad_values": self.bad_values,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LightingPreference:
+        """Restore a model saved with :meth:`to_dict`."""
+        if not isinstance(data, Mapping) or data.get("version") != VERSION:
+            version = data.get("version") if isinstance(data, Mapping) else None
+            raise ValueError(
+                f"unknown lighting state version {version!r}, expected {VERSION}"
+            )
+        try:
+            model = cls(
+                threshold_rate=float(data["threshold_rate"]),
+                default_brightness=float(data["default_brightness"]),
+                vacancy_delay=float(data["vacancy_delay"]),
+                min_delay=float(data["min_delay"]),
+                max_delay=float(data["max_delay"]),
+                complaint_window=float(data["complaint_window"]),
+                lengthen=float(data["lengthen"]),
+                shorten=float(data["shorten"]),
+            )
+            model.log_threshold = float(data["log_threshold"])
+            model.cells = [[float(v) for v in cell] for cell in data["cells"]]
+            model.overall = [float(v) for v in data["overall"]]
+            illuminance = data["illuminance"]
+            model.illuminance = None if illuminance is None else float(illuminance)
+            light_on = data["light_on"]
+            model.light_on = None if light_on is None else bool(light_on)
+            auto_off_at = data["auto_off_at"]
+            model.auto_off_at = (
+                None if auto_off_at is None else datetime.fromisoformat(auto_off_at)
+            )
+            model.switches = int(data["switches"])
+            model.adjustments = int(data["adjustments"])
+            model.false_offs = int(data["false_offs"])
+            model.quiet_offs = int(data["quiet_offs"])
+            model.bad_values = int(data["bad_values"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"corrupt lighting state: {error}") from error
+        expected = _PERIODS * _BAND_COUNT + _PERIODS
+        if len(model.cells) != expected or any(
+            len(cell) != 4 for cell in [*model.cells, model.overall]
+        ):
+            raise ValueError("corrupt lighting state: wrong cell sizes")
+        return model

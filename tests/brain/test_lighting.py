@@ -1,0 +1,174 @@
+"""Lighting preferences: threshold, level, colour and vacancy delay."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import json
+import random
+
+import pytest
+
+from custom_components.aiot_brain.brain.lighting import LightingPreference
+
+START = datetime(2026, 1, 5)
+
+
+def _switches(model: LightingPreference, days: int = 30) -> None:
+    """Lights switched on by hand below 80 lx and off by hand above it."""
+    rng = random.Random(4)
+    for day in range(days):
+        for event in range(6):
+            when = START + timedelta(days=day, hours=7 + 2 * event)
+            dark = rng.uniform(5.0, 78.0)
+            bright = rng.uniform(82.0, 600.0)
+            model.learn_one(when, {"illuminance": dark})
+            model.learn_one(when, {"light_on": 1}, manual=True)
+            model.learn_one(when + timedelta(hours=1), {"illuminance": bright})
+            model.learn_one(when + timedelta(hours=1), {"light_on": 0}, manual=True)
+
+
+def test_defaults_before_data() -> None:
+    model = LightingPreference(threshold=50.0)
+    evening = datetime(2026, 1, 5, 20)
+    answer = model.predict_one(evening, {"illuminance": 10})
+    assert answer["light_on"] is True
+    assert answer["brightness"] == 80.0
+    assert answer["color_temp"] == 2700
+    assert answer["vacancy_delay"] == timedelta(minutes=10)
+    assert model.predict_one(datetime(2026, 1, 5, 12), {})["color_temp"] == 4000
+    assert model.predict_one(evening, {"illuminance": 500})["light_on"] is False
+    assert model.predict_proba_one(evening, {}) == 0.5
+    assert model.threshold == pytest.approx(50.0)
+
+
+def test_learns_threshold_near_80_lux() -> None:
+    model = LightingPreference(threshold=20.0)
+    _switches(model)
+    assert model.threshold == pytest.approx(80.0, rel=0.15)
+    when = START + timedelta(days=40, hours=18)
+    assert model.predict_one(when, {"illuminance": 40})["light_on"] is True
+    assert model.predict_one(when, {"illuminance": 200})["light_on"] is False
+    assert model.predict_proba_one(when, {"illuminance": 40}) > 0.8
+    assert model.predict_proba_one(when, {"illuminance": 300}) < 0.2
+    explanation = model.explain(when, {"illuminance": 40})
+    assert "below the learned threshold" in explanation
+    assert "manual switches" in explanation
+
+
+def test_automatic_switching_does_not_move_the_threshold() -> None:
+    model = LightingPreference(threshold=50.0)
+    model.learn_one(START, {"illuminance": 500})
+    model.learn_one(START, {"light_on": 1})
+    model.learn_one(START + timedelta(hours=1), {"light_on": 0})
+    assert model.threshold == pytest.approx(50.0)
+
+
+def test_learns_brightness_and_colour_by_time_and_ambient() -> None:
+    model = LightingPreference()
+    for day in range(20):
+        evening = START + timedelta(days=day, hours=21)
+        morning = START + timedelta(days=day, hours=7)
+        model.learn_one(evening, {"illuminance": 2})
+        model.learn_one(
+            evening, {"light_brightness": 30, "light_color_temp": 2200}, manual=True
+        )
+        model.learn_one(morning, {"illuminance": 50})
+        model.learn_one(
+            morning, {"light_brightness": 90, "light_color_temp": 5000}, manual=True
+        )
+    later = START + timedelta(days=30)
+    evening = model.predict_one(later + timedelta(hours=22), {"illuminance": 1})
+    morning = model.predict_one(later + timedelta(hours=8), {"illuminance": 40})
+    assert evening["brightness"] == pytest.approx(30.0, abs=3.0)
+    assert evening["color_temp"] == pytest.approx(2200.0, abs=150.0)
+    assert morning["brightness"] == pytest.approx(90.0, abs=3.0)
+    assert morning["color_temp"] == pytest.approx(5000.0, abs=150.0)
+    # Midday was never adjusted: it leans on the overall average.
+    noon = model.predict_one(later + timedelta(hours=13), {"illuminance": 40})
+    assert 30.0 < noon["brightness"] < 90.0
+    explanation = model.explain(later + timedelta(hours=22), {"illuminance": 1})
+    assert "21-24 h when dark" in explanation
+    assert "40 manual adjustments" in explanation
+
+
+def test_false_offs_lengthen_and_quiet_offs_shorten_the_delay() -> None:
+    model = LightingPreference(vacancy_delay=600.0, min_delay=120.0, max_delay=3600.0)
+    when = START
+    for _ in range(3):
+        model.learn_one(when, {"light_on": 0})  # we switched it off
+        model.learn_one(when + timedelta(seconds=30), {"light_on": 1}, manual=True)
+        when += timedelta(hours=1)
+    assert model.false_offs == 3
+    assert model.vacancy_delay == pytest.approx(600.0 * 1.5**3)
+    for _ in range(20):
+        model.learn_one(when, {"light_on": 0})
+        when += timedelta(hours=1)
+        model.learn_one(when, {"light_on": 1}, manual=True)  # long after: no complaint
+        when += timedelta(minutes=1)
+    assert model.quiet_offs == 20
+    assert model.vacancy_delay == pytest.approx(600.0 * 1.5**3 * 0.97**20)
+    # Within bounds, however long it runs.
+    for _ in range(500):
+        model.learn_one(when, {"light_on": 1})  # on by motion, say
+        model.learn_one(when + timedelta(hours=1), {"light_on": 0})
+        when += timedelta(hours=2)
+        model.learn_one(when, {"illuminance": 100})
+    assert model.vacancy_delay == 120.0
+    for _ in range(50):
+        model.learn_one(when, {"light_on": 0})
+        model.learn_one(when + timedelta(seconds=10), {"light_on": 1}, manual=True)
+        when += timedelta(hours=1)
+    assert model.vacancy_delay == 3600.0
+    assert "false-offs" in model.explain(when, {})
+
+
+def test_bad_values_are_ignored_and_counted() -> None:
+    model = LightingPreference()
+    bad = [float("nan"), float("inf"), "unavailable", -5.0, 1e9]
+    for value in bad:
+        model.learn_one(
+            START,
+            {
+                "illuminance": value,
+                "light_on": value,
+                "light_brightness": value,
+                "light_color_temp": value,
+            },
+            manual=True,
+        )
+    assert model.bad_values == 4 * len(bad)
+    assert model.adjustments == 0
+    assert model.switches == 0
+    model.learn_one(START, {"illuminance": None, "light_on": None})
+    assert model.bad_values == 4 * len(bad)
+    model.predict_one(START, {"illuminance": "dark"})
+    assert model.bad_values == 4 * len(bad) + 1
+
+
+def test_round_trip() -> None:
+    model = LightingPreference()
+    _switches(model, days=5)
+    model.learn_one(START, {"light_brightness": 55, "light_color_temp": 3000}, True)
+    model.learn_one(START + timedelta(days=6), {"light_on": 0})
+    state = json.loads(json.dumps(model.to_dict()))
+    restored = LightingPreference.from_dict(state)
+    for hour in range(24):
+        when = START + timedelta(days=7, hours=hour)
+        for lux in (None, 5, 60, 300):
+            x = {} if lux is None else {"illuminance": lux}
+            assert restored.predict_one(when, x) == model.predict_one(when, x)
+            assert restored.explain(when, x) == model.explain(when, x)
+    assert restored.to_dict() == model.to_dict()
+    assert len(json.dumps(state)) < 8192
+
+
+def test_rejects_bad_state() -> None:
+    state = LightingPreference().to_dict()
+    with pytest.raises(ValueError, match="version"):
+        LightingPreference.from_dict({**state, "version": 7})
+    with pytest.raises(ValueError, match="corrupt"):
+        LightingPreference.from_dict({**state, "cells": [[0.0]]})
+    with pytest.raises(ValueError, match="corrupt"):
+        LightingPreference.from_dict({**state, "auto_off_at": "yesterday"})
+    with pytest.raises(ValueError, match="corrupt"):
+        LightingPreference.from_dict({k: v for k, v in state.items() if k != "cells"})
