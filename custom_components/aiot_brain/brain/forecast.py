@@ -1,0 +1,507 @@
+"""Occupancy forecast: P(occupied) at +15 min ... +6 h, next arrival and departure.
+
+Three pieces of evidence, mixed per horizon by an online logistic regression:
+
+- a weekly profile: how often the zone was occupied at this half hour of the week,
+  shrunk towards the same half hour of any day and smoothed over its neighbours, so
+  a few weeks of data already give a usable schedule;
+- a transition table: how often the zone was occupied ``h`` later, given its state
+  now and the hour of a weekday or weekend day (leaving at 08:00 on a Monday usually
+  means back at 17:00, not 08:15);
+- the recent state: occupied or not, for how long, and any extra evidence the caller
+  passes (e.g. recent sensor activity), weighted separately for each state because
+  activity while "away" means someone is back and silence while "home" may mean
+  they left.
+
+Labels are delayed by the horizon, as in real life: a forecast made at ``t`` for
+``t + h`` is learnt only once the state at ``t + h`` is known. Persistence wins at
+short horizons and the profile at long ones; the learnt mix takes the best of both.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import datetime, timedelta
+import itertools
+import math
+from typing import Any
+
+from .observation import as_number
+from .timefeatures import hour_of_day, hour_of_week, is_weekend
+
+FORECAST_VERSION = 1
+
+HORIZONS_MINUTES: tuple[int, ...] = (15, 30, 60, 120, 360)
+HORIZON_NAMES: tuple[str, ...] = ("15min", "30min", "1h", "2h", "6h")
+
+WEEK_BINS = 336  # half hours of a week
+DAY_BINS = 48  # half hours of a day
+TRANSITION_BINS = 48  # hours of a weekday, then hours of a weekend day
+BIN_MINUTES = 30.0
+
+# Pseudo-counts of the shrinkage: a weekly bin needs about this many observations
+# before it outweighs the daily profile, and a daily bin before it outweighs 50 %.
+WEEK_PRIOR = 2.0
+DAY_PRIOR = 2.0
+TRANSITION_PRIOR = 2.0
+
+# Old habits fade: each bin keeps about this many observations' worth of memory.
+MEMORY_OBSERVATIONS = 30.0
+
+LOGIT_LIMIT = 4.0
+# Evidence of order one is put on the scale of the logits it competes with, so a
+# decisive signal (the front door, then footsteps) can overrule the state.
+EVIDENCE_SCALE = 4.0
+MAX_WEIGHT = 20.0
+
+# Before any learning, trust the present at short horizons and the schedule at long
+# ones; learning replaces these quickly.
+PERSISTENCE_MINUTES = 120.0
+
+SCAN_DAYS = 7  # how far ahead next arrival / departure are searched
+
+
+def _sigmoid(score: float) -> float:
+    if score >= 0.0:
+        return 1.0 / (1.0 + math.exp(-score))
+    exp = math.exp(score)
+    return exp / (1.0 + exp)
+
+
+def _logit(probability: float) -> float:
+    probability = min(max(probability, 1e-6), 1.0 - 1e-6)
+    return max(
+        -LOGIT_LIMIT, min(LOGIT_LIMIT, math.log(probability / (1.0 - probability)))
+    )
+
+
+def _week_bin(when: datetime) -> int:
+    return int(hour_of_week(when) * 60.0 / BIN_MINUTES) % WEEK_BINS
+
+
+def _day_bin(when: datetime) -> int:
+    return int(hour_of_day(when) * 60.0 / BIN_MINUTES) % DAY_BINS
+
+
+def _hour_bin(when: datetime) -> int:
+    return when.hour + (24 if is_weekend(when) else 0)
+
+
+class Counts:
+    """Decayed counts of occupied and total per bin, for frequencies."""
+
+    __slots__ = ("occupied", "total")
+
+    def __init__(self, bins: int) -> None:
+        """Start with empty bins."""
+        self.occupied = [0.0] * bins
+        self.total = [0.0] * bins
+
+    def add(self, index: int, occupied: float, weight: float = 1.0) -> None:
+        """Count one observation in bin ``index``, fading the bin's older ones."""
+        keep = (1.0 - 1.0 / MEMORY_OBSERVATIONS) ** weight
+        self.occupied[index] = self.occupied[index] * keep + weight * occupied
+        self.total[index] = self.total[index] * keep + weight
+
+    def rate(self, index: int, prior: float, strength: float) -> float:
+        """Return the bin's frequency shrunk towards ``prior``."""
+        return (self.occupied[index] + strength * prior) / (
+            self.total[index] + strength
+        )
+
+    def smoothed_rate(self, index: int, prior: float, strength: float) -> float:
+        """Return the frequency over the bin and its two neighbours (1-2-1)."""
+        size = len(self.total)
+        occupied = total = 0.0
+        for offset, share in ((-1, 0.25), (0, 0.5), (1, 0.25)):
+            neighbour = (index + offset) % size
+            occupied += share * self.occupied[neighbour]
+            total += share * self.total[neighbour]
+        return (occupied + strength * prior) / (total + strength)
+
+    def to_list(self) -> list[list[float]]:
+        """Return the counts, rounded, as JSON-compatible lists."""
+        return [[round(v, 3) for v in self.occupied], [round(v, 3) for v in self.total]]
+
+    @classmethod
+    def from_list(cls, data: list[list[float]], bins: int) -> Counts:
+        """Restore from :meth:`to_list`."""
+        counts = cls(bins)
+        occupied, total = data
+        if len(occupied) != bins or len(total) != bins:
+            raise ValueError(f"expected {bins} bins, got {len(occupied)}/{len(total)}")
+        counts.occupied = [float(v) for v in occupied]
+        counts.total = [float(v) for v in total]
+        return counts
+
+
+class OccupancyForecast:
+    """Forecast of P(occupied) for one zone at fixed horizons.
+
+    Call :meth:`learn_one` with the zone's state whenever it is known (every few
+    minutes, e.g. from the occupancy detector or ground truth), and
+    :meth:`predict_one` for the forecast. ``x`` is optional extra evidence about
+    the recent state, a dict of numbers of order one (for instance
+    ``{"activity_30min": 0.6}``); a key the model has not seen starts with weight 0.
+    Bad values are ignored and counted in ``bad_values``.
+
+    >>> from datetime import datetime, timedelta
+    >>> model = OccupancyForecast()
+    >>> start = datetime(2024, 1, 1)
+    >>> for step in range(4 * 24 * 14):
+    ...     when = start + timedelta(minutes=15 * step)
+    ...     model.learn_one(when, 8 <= when.hour < 17)
+    >>> round(model.predict_one(datetime(2024, 1, 15, 7, 0))["2h"], 1)
+    1.0
+
+    Parameters
+    ----------
+    learning_rate
+        AdaGrad base step size of the per-horizon mix.
+    l2
+        L2 penalty per update.
+
+    """
+
+    def __init__(self, learning_rate: float = 0.5, l2: float = 1e-4) -> None:
+        """Start with empty profiles and a persistence-then-schedule prior mix."""
+        self.learning_rate = learning_rate
+        self.l2 = l2
+        self.week = Counts(WEEK_BINS)
+        self.day = Counts(DAY_BINS)
+        # transitions[h][state] counts occupancy h later by hour of day.
+        self.transitions = [
+            [Counts(TRANSITION_BINS), Counts(TRANSITION_BINS)] for _ in HORIZONS_MINUTES
+        ]
+        self.weights: list[dict[str, float]] = [
+            {
+                "state": 2.0 * math.exp(-minutes / PERSISTENCE_MINUTES),
+                "week": 0.5,
+                "transition": 0.5,
+            }
+            for minutes in HORIZONS_MINUTES
+        ]
+        self.squared_gradients: list[dict[str, float]] = [{} for _ in HORIZONS_MINUTES]
+        # Forecasts waiting for their label: (due, horizon, state, hour, features).
+        self.pending: deque[tuple[datetime, int, int, int, dict[str, float]]] = deque()
+        self.occupied: bool | None = None
+        self.since: datetime | None = None
+        self.last_update: datetime | None = None
+        self.last_forecast: datetime | None = None
+        self.bad_values = 0
+
+    # Learning -------------------------------------------------------------------
+
+    def learn_one(
+        self, when: datetime, occupied: object, x: dict[str, Any] | None = None
+    ) -> None:
+        """Record the zone's state at ``when`` and learn the forecasts now due."""
+        state = as_number(occupied)
+        if (
+            state is None
+            or state not in (0.0, 1.0)
+            or not isinstance(when, datetime)
+            or (self.last_update is not None and when < self.last_update)
+        ):
+            self.bad_values += 1
+            return
+        previous = self.occupied
+        self._resolve(when, state, previous)
+        minutes = (
+            BIN_MINUTES
+            if self.last_update is None
+            else (when - self.last_update).total_seconds() / 60.0
+        )
+        weight = min(minutes, BIN_MINUTES) / BIN_MINUTES
+        if weight > 0.0:
+            self.week.add(_week_bin(when), state, weight)
+            self.day.add(_day_bin(when), state, weight)
+        if previous is None or bool(state) != previous:
+            self.since = when
+        self.occupied = bool(state)
+        self.last_update = when
+        self._queue(when, self._clean(x))
+
+    def _queue(self, when: datetime, extra: dict[str, float]) -> None:
+        # One forecast per horizon per quarter hour is plenty to learn from, and it
+        # bounds the queue (and the saved state) whatever the call rate.
+        if self.last_forecast is not None and when - self.last_forecast < timedelta(
+            minutes=HORIZONS_MINUTES[0]
+        ):
+            return
+        self.last_forecast = when
+        state = int(bool(self.occupied))
+        hour = _hour_bin(when)
+        for index, minutes in enumerate(HORIZONS_MINUTES):
+            due = when + timedelta(minutes=minutes)
+            features = self._features(index, when, state, hour, extra)
+            self.pending.append((due, index, state, hour, features))
+
+    def _resolve(self, when: datetime, state: float, previous: bool | None) -> None:
+        """Learn every pending forecast whose target time has come."""
+        still: deque[tuple[datetime, int, int, int, dict[str, float]]] = deque()
+        for item in self.pending:
+            due, index, then_state, hour, features = item
+            if due > when:
+                still.append(item)
+                continue
+            # The state held from the previous report until now.
+            label = state if due == when or previous is None else float(previous)
+            self._learn_mix(index, features, label)
+            self.transitions[index][then_state].add(hour, label)
+        self.pending = still
+
+    def _learn_mix(self, index: int, features: dict[str, float], label: float) -> None:
+        weights = self.weights[index]
+        squares = self.squared_gradients[index]
+        error = _sigmoid(_dot(weights, features)) - label
+        # Long horizons have noisier labels (more can happen in 6 h): smaller steps.
+        rate = self.learning_rate * math.sqrt(
+            HORIZONS_MINUTES[0] / HORIZONS_MINUTES[index]
+        )
+        for name, value in features.items():
+            weight = weights.get(name, 0.0)
+            gradient = error * value + self.l2 * weight
+            squares[name] = squares.get(name, 0.0) + gradient * gradient
+            weight -= rate * gradient / math.sqrt(squares[name] + 1e-8)
+            weights[name] = max(-MAX_WEIGHT, min(MAX_WEIGHT, weight))
+
+    # Features -------------------------------------------------------------------
+
+    def profile(self, when: datetime) -> float:
+        """Return the weekly profile's P(occupied) at ``when``."""
+        overall = self._overall_rate()
+        daily = self.day.smoothed_rate(_day_bin(when), overall, DAY_PRIOR)
+        return self.week.smoothed_rate(_week_bin(when), daily, WEEK_PRIOR)
+
+    def _overall_rate(self) -> float:
+        total = sum(self.day.total)
+        return (sum(self.day.occupied) + 1.0) / (total + 2.0)
+
+    def _features(
+        self,
+        index: int,
+        origin: datetime,
+        state: int,
+        hour: int,
+        extra: dict[str, float],
+    ) -> dict[str, float]:
+        target = origin + timedelta(minutes=HORIZONS_MINUTES[index])
+        week = self.profile(target)
+        transition = self.transitions[index][state].rate(hour, week, TRANSITION_PRIOR)
+        sign = 1.0 if state else -1.0
+        features = {
+            "bias": 1.0,
+            "state": sign,
+            "week": _logit(week),
+            "transition": _logit(transition),
+        }
+        if self.since is not None and self.occupied is not None:
+            hours = max((origin - self.since).total_seconds(), 0.0) / 3600.0
+            features["state_duration"] = sign * min(math.log1p(hours), 3.0) / 3.0
+        # Evidence means different things by state: activity while "away" says
+        # someone is back, silence while "home" that they may have left.
+        for name, value in extra.items():
+            features[f"{name}_{'home' if state else 'away'}"] = EVIDENCE_SCALE * value
+        return features
+
+    def _clean(self, x: dict[str, Any] | None) -> dict[str, float]:
+        clean: dict[str, float] = {}
+        for name, value in (x or {}).items():
+            number = as_number(value)
+            if number is None or abs(number) > 1e3:
+                self.bad_values += 1
+                continue
+            clean[f"x_{name}"] = number
+        return clean
+
+    # Prediction -----------------------------------------------------------------
+
+    def predict_one(
+        self, when: datetime, x: dict[str, Any] | None = None
+    ) -> dict[str, float]:
+        """Return P(occupied) at each horizon, keyed "15min" ... "6h"."""
+        extra = self._clean(x)
+        state = int(bool(self.occupied))
+        forecast: dict[str, float] = {}
+        for index, name in enumerate(HORIZON_NAMES):
+            features = self._features(index, when, state, _hour_bin(when), extra)
+            if self.occupied is None:
+                features["state"] = 0.0
+            forecast[name] = _sigmoid(_dot(self.weights[index], features))
+        return forecast
+
+    def predict_proba_one(
+        self, when: datetime, x: dict[str, Any] | None = None
+    ) -> dict[str, dict[bool, float]]:
+        """Return ``{horizon: {False: P(empty), True: P(occupied)}}``."""
+        return {
+            name: {False: 1.0 - probability, True: probability}
+            for name, probability in self.predict_one(when, x).items()
+        }
+
+    def _curve(self, when: datetime) -> list[tuple[datetime, float]]:
+        """P(occupied) every 15 minutes over the next days: the mix, then the profile."""
+        forecast = self.predict_one(when)
+        known = [(0.0, 1.0 if self.occupied else 0.0)]
+        known += [
+            (float(minutes), forecast[name])
+            for minutes, name in zip(HORIZONS_MINUTES, HORIZON_NAMES, strict=True)
+        ]
+        curve: list[tuple[datetime, float]] = []
+        last_minutes, last_probability = known[-1]
+        for step in range(1, SCAN_DAYS * 96 + 1):
+            minutes = step * 15.0
+            moment = when + timedelta(minutes=minutes)
+            if minutes <= last_minutes:
+                probability = _interpolate(known, minutes)
+            else:
+                # Beyond the last horizon, the mix fades into the weekly profile.
+                fade = math.exp(-(minutes - last_minutes) / last_minutes)
+                probability = fade * last_probability + (1 - fade) * self.profile(
+                    moment
+                )
+            curve.append((moment, probability))
+        return curve
+
+    def next_arrival(self, when: datetime) -> tuple[datetime | None, float]:
+        """Return when the zone is next expected occupied, and the confidence.
+
+        None (with confidence 0) when no arrival is expected within a week. The
+        confidence is P(occupied) at that time, so 0.5-1.
+        """
+        if self.occupied:
+            return when, 1.0
+        for moment, probability in self._curve(when):
+            if probability >= 0.5:
+                return moment, probability
+        return None, 0.0
+
+    def next_departure(self, when: datetime) -> tuple[datetime | None, float]:
+        """Return when the zone is next expected empty, and the confidence (0.5-1)."""
+        if self.occupied is False:
+            return when, 1.0
+        for moment, probability in self._curve(when):
+            if probability < 0.5:
+                return moment, 1.0 - probability
+        return None, 0.0
+
+    # Words ----------------------------------------------------------------------
+
+    def explain(self, when: datetime, horizon: str = "1h") -> str:
+        """Say what drove the forecast at one horizon."""
+        if horizon not in HORIZON_NAMES:
+            raise ValueError(f"unknown horizon {horizon!r}; use one of {HORIZON_NAMES}")
+        index = HORIZON_NAMES.index(horizon)
+        state = int(bool(self.occupied))
+        features = self._features(index, when, state, _hour_bin(when), {})
+        weights = self.weights[index]
+        probability = _sigmoid(_dot(weights, features))
+        words = {
+            "state": "occupied now" if self.occupied else "empty now",
+            "week": "usual occupancy at that time of week",
+            "transition": "what usually follows this state at this hour",
+            "state_duration": "how long it has been so",
+        }
+        pushes = {
+            name: weights.get(name, 0.0) * value
+            for name, value in features.items()
+            if name in words
+        }
+        ranked = sorted(pushes.items(), key=lambda item: -abs(item[1]))
+        reasons = ", ".join(
+            f"{words[name]} ({'for' if push > 0 else 'against'})"
+            for name, push in ranked[:2]
+        )
+        return f"In {horizon}: {probability:.0%} occupied, mainly {reasons}."
+
+    # State ------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the whole state as versioned JSON-compatible data."""
+        return {
+            "version": FORECAST_VERSION,
+            "learning_rate": self.learning_rate,
+            "l2": self.l2,
+            "week": self.week.to_list(),
+            "day": self.day.to_list(),
+            "transitions": [[c.to_list() for c in pair] for pair in self.transitions],
+            "weights": [dict(w) for w in self.weights],
+            "squared_gradients": [dict(s) for s in self.squared_gradients],
+            "pending": [
+                [due.isoformat(), index, state, hour, features]
+                for due, index, state, hour, features in self.pending
+            ],
+            "occupied": self.occupied,
+            "since": self.since.isoformat() if self.since else None,
+            "last_update": self.last_update.isoformat() if self.last_update else None,
+            "last_forecast": (
+                self.last_forecast.isoformat() if self.last_forecast else None
+            ),
+            "bad_values": self.bad_values,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OccupancyForecast:
+        """Restore from :meth:`to_dict`; ValueError on an unknown version or bad data."""
+        if not isinstance(data, dict) or data.get("version") != FORECAST_VERSION:
+            version = data.get("version") if isinstance(data, dict) else data
+            raise ValueError(f"unknown occupancy forecast state version: {version!r}")
+        try:
+            model = cls(
+                learning_rate=float(data["learning_rate"]), l2=float(data["l2"])
+            )
+            model.week = Counts.from_list(data["week"], WEEK_BINS)
+            model.day = Counts.from_list(data["day"], DAY_BINS)
+            model.transitions = [
+                [Counts.from_list(c, TRANSITION_BINS) for c in pair]
+                for pair in data["transitions"]
+            ]
+            model.weights = [_floats(w) for w in data["weights"]]
+            model.squared_gradients = [_floats(s) for s in data["squared_gradients"]]
+            if not (
+                len(model.transitions)
+                == len(model.weights)
+                == len(model.squared_gradients)
+                == len(HORIZONS_MINUTES)
+            ):
+                raise ValueError("wrong number of horizons")
+            model.pending = deque(
+                (
+                    datetime.fromisoformat(due),
+                    int(index),
+                    int(state),
+                    int(hour),
+                    _floats(features),
+                )
+                for due, index, state, hour, features in data["pending"]
+            )
+            occupied = data["occupied"]
+            model.occupied = None if occupied is None else bool(occupied)
+            model.since = _optional_time(data["since"])
+            model.last_update = _optional_time(data["last_update"])
+            model.last_forecast = _optional_time(data["last_forecast"])
+            model.bad_values = int(data["bad_values"])
+        except (KeyError, TypeError, AttributeError) as error:
+            raise ValueError(f"corrupt occupancy forecast state: {error!r}") from error
+        return model
+
+
+def _dot(weights: dict[str, float], features: dict[str, float]) -> float:
+    return sum(weights.get(name, 0.0) * value for name, value in features.items())
+
+
+def _interpolate(known: list[tuple[float, float]], minutes: float) -> float:
+    for (left, low), (right, high) in itertools.pairwise(known):
+        if left <= minutes <= right:
+            share = (minutes - left) / (right - left)
+            return low + share * (high - low)
+    return known[-1][1]
+
+
+def _floats(data: Any) -> dict[str, float]:
+    return {str(name): float(value) for name, value in data.items()}
+
+
+def _optional_time(value: Any) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
