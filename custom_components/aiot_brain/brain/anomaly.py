@@ -1,0 +1,535 @@
+"""Anomalies in a zone: faulty sensors, ineffective HVAC, occupancy at odd hours.
+
+Each source (sensor) is followed on its own:
+
+* out of range: a reading outside what its role can physically be;
+* stuck: the value has not changed for far longer than it usually goes unchanged;
+* drifting: it moved away from its peers of the same role in the zone (two
+  temperature sensors that used to agree now differ by much more than usual).
+
+For the zone as a whole:
+
+* HVAC without effect: heating (cooling) for a long time while the indoor
+  temperature did not rise (fall);
+* unusual occupancy: someone present at an hour of the week when, over weeks of
+  history, nobody ever was (a security signal).
+
+Each anomaly comes with its reason in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from .observation import PLAUSIBLE_RANGE, Observation, Role, as_number
+from .timefeatures import hour_of_week
+
+VERSION = 1
+
+# Roles whose values vary continuously: only these can be "stuck" or "drift".
+CONTINUOUS_ROLES = frozenset(
+    {
+        Role.TEMPERATURE,
+        Role.HUMIDITY,
+        Role.CO2,
+        Role.ILLUMINANCE,
+        Role.SOUND,
+        Role.POWER,
+        Role.OUTDOOR_TEMPERATURE,
+    }
+)
+OCCUPANCY_ROLES = frozenset({Role.MOTION, Role.PRESENCE})
+# Below these, a difference between peers is sensor tolerance, not drift.
+DRIFT_FLOOR = {
+    Role.TEMPERATURE: 1.0,
+    Role.HUMIDITY: 8.0,
+    Role.CO2: 150.0,
+    Role.ILLUMINANCE: 200.0,
+    Role.SOUND: 10.0,
+    Role.POWER: 100.0,
+    Role.OUTDOOR_TEMPERATURE: 2.0,
+}
+_UNITS = {
+    Role.TEMPERATURE: "K",
+    Role.OUTDOOR_TEMPERATURE: "K",
+    Role.HUMIDITY: "%",
+    Role.CO2: "ppm",
+    Role.ILLUMINANCE: "lx",
+    Role.SOUND: "dB",
+    Role.POWER: "W",
+}
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True, slots=True)
+class Anomaly:
+    """Something wrong in a zone, with its reason in words."""
+
+    kind: str  # "out_of_range", "stuck", "drift", "hvac_no_effect", "unusual_occupancy"
+    source: str
+    reason: str
+    since: datetime
+
+
+class _Source:
+    """What is known about one sensor."""
+
+    __slots__ = (
+        "changes",
+        "fast_gap",
+        "gap_spread",
+        "last_change",
+        "out_of_range_at",
+        "peer_samples",
+        "role",
+        "run_hours",
+        "slow_gap",
+        "value",
+        "when",
+    )
+
+    def __init__(self, role: Role) -> None:
+        self.role = role
+        self.value: float | None = None
+        self.when: datetime | None = None
+        self.last_change: datetime | None = None
+        self.changes = 0
+        self.run_hours = 0.0  # typical hours between value changes (EW mean)
+        self.slow_gap = 0.0  # usual difference to the peers' mean
+        self.fast_gap = 0.0  # recent difference to the peers' mean
+        self.gap_spread = 0.0  # usual scatter of that difference
+        self.peer_samples = 0
+        self.out_of_range_at: datetime | None = None
+
+    def to_list(self) -> list[Any]:
+        def time(value: datetime | None) -> str | None:
+            return None if value is None else value.isoformat()
+
+        return [
+            self.role.value,
+            self.value,
+            time(self.when),
+            time(self.last_change),
+            self.changes,
+            self.run_hours,
+            self.slow_gap,
+            self.fast_gap,
+            self.gap_spread,
+            self.peer_samples,
+            time(self.out_of_range_at),
+        ]
+
+    @classmethod
+    def from_list(cls, data: list[Any]) -> _Source:
+        def time(value: object) -> datetime | None:
+            return None if value is None else datetime.fromisoformat(str(value))
+
+        source = cls(Role(data[0]))
+        source.value = None if data[1] is None else float(data[1])
+        source.when = time(data[2])
+        source.last_change = time(data[3])
+        source.changes = int(data[4])
+        source.run_hours = float(data[5])
+        source.slow_gap = float(data[6])
+        source.fast_gap = float(data[7])
+        source.gap_spread = float(data[8])
+        source.peer_samples = int(data[9])
+        source.out_of_range_at = time(data[10])
+        return source
+
+
+class AnomalyDetector:
+    """Watches one zone's observations and reports what looks wrong.
+
+    Parameters
+    ----------
+        stuck_factor: a value unchanged for this many times its usual run is stuck.
+        min_stuck_hours: never call a sensor stuck before this many hours flat.
+        min_changes: value changes needed before judging whether a sensor is stuck.
+        drift_factor: a gap to the peers this many times its usual scatter (and
+            above the role's tolerance) is drift.
+        min_peer_samples: comparisons with the peers needed before judging drift.
+        hvac_minutes: how long the HVAC must run before its effect is judged.
+        hvac_min_change: the least change (K) expected in that time.
+        min_history_days: days of occupancy history before odd hours are reported.
+        unusual_hours: how long an unusual occupancy stays reported.
+        max_sources: sources followed; further ones are ignored.
+
+    ``learn_one(observation)`` takes each observation; ``predict_one(when)`` returns
+    the anomalies at ``when``.
+
+    Example:
+        >>> from datetime import datetime, timedelta
+        >>> from custom_components.aiot_brain.brain.observation import Observation, Role
+        >>> detector = AnomalyDetector()
+        >>> detector.learn_one(Observation(Role.TEMPERATURE, 120.0, datetime(2026, 1, 5), "t1"))
+        >>> [anomaly.kind for anomaly in detector.predict_one(datetime(2026, 1, 5))]
+        ['out_of_range']
+
+    """
+
+    def __init__(
+        self,
+        *,
+        stuck_factor: float = 20.0,
+        min_stuck_hours: float = 6.0,
+        min_changes: int = 20,
+        drift_factor: float = 5.0,
+        min_peer_samples: int = 100,
+        hvac_minutes: float = 60.0,
+        hvac_min_change: float = 0.3,
+        min_history_days: float = 14.0,
+        unusual_hours: float = 1.0,
+        max_sources: int = 32,
+    ) -> None:
+        """Start with no history."""
+        self.stuck_factor = float(stuck_factor)
+        self.min_stuck_hours = float(min_stuck_hours)
+        self.min_changes = int(min_changes)
+        self.drift_factor = float(drift_factor)
+        self.min_peer_samples = int(min_peer_samples)
+        self.hvac_minutes = float(hvac_minutes)
+        self.hvac_min_change = float(hvac_min_change)
+        self.min_history_days = float(min_history_days)
+        self.unusual_hours = float(unusual_hours)
+        self.max_sources = int(max_sources)
+        self.sources: dict[str, _Source] = {}
+        # HVAC: the action running, since when, and the indoor temperature range
+        # since it started (start, lowest, highest).
+        self.hvac_action = 0.0
+        self.hvac_since: datetime | None = None
+        self.hvac_temperatures: list[float] = []
+        # Occupancy: hours of the week ever occupied (count of distinct weeks).
+        self.occupied_hours = [0] * 168
+        self.last_occupied_slot = -1
+        self.first_seen: datetime | None = None
+        self.unusual_at: datetime | None = None
+        self.unusual_source = ""
+        self.bad_values = 0
+
+    # -- learning --------------------------------------------------------------
+
+    def learn_one(self, observation: Observation) -> None:
+        """Take one observation of the zone."""
+        role, when = observation.role, observation.when
+        source_name = observation.source or role.value
+        if self.first_seen is None or when < self.first_seen:
+            self.first_seen = when
+        number = as_number(observation.value)
+        if number is None:
+            self.bad_values += 1
+            return
+        source = self._source(source_name, role)
+        low, high = PLAUSIBLE_RANGE[role]
+        if not low <= number <= high:
+            self.bad_values += 1
+            if source is not None:
+                source.out_of_range_at = when
+            return
+        if role in OCCUPANCY_ROLES:
+            self._learn_occupancy(when, number, source_name)
+        elif role is Role.HVAC_ACTION:
+            self._learn_hvac(when, number)
+        if source is None:
+            return
+        source.out_of_range_at = None
+        if role in CONTINUOUS_ROLES:
+            self._learn_flatness(source, when, number)
+        source.value = number
+        source.when = when
+        if role in CONTINUOUS_ROLES:
+            self._learn_peers(source_name, source)
+        if role is Role.TEMPERATURE and self.hvac_since is not None:
+            self._track_hvac_temperature(number)
+
+    def _source(self, name: str, role: Role) -> _Source | None:
+        source = self.sources.get(name)
+        if source is None:
+            if len(self.sources) >= self.max_sources:
+                return None
+            source = self.sources[name] = _Source(role)
+        return source
+
+    def _learn_flatness(self, source: _Source, when: datetime, value: float) -> None:
+        if source.last_change is None:
+            source.last_change = when
+            return
+        if source.value is not None and value != source.value:
+            hours = max((when - source.last_change).total_seconds() / 3600.0, 0.0)
+            source.changes += 1
+            weight = max(1.0 / source.changes, 0.02)
+            source.run_hours += weight * (hours - source.run_hours)
+            source.last_change = when
+
+    def _learn_peers(self, name: str, source: _Source) -> None:
+        assert source.when is not None
+        assert source.value is not None
+        fresh = source.when - timedelta(minutes=30)
+        peers = [
+            peer.value
+            for peer_name, peer in self.sources.items()
+            if peer_name != name
+            and peer.role is source.role
+            and peer.value is not None
+            and peer.when is not None
+            and peer.when >= fresh
+            and peer.out_of_range_at is None
+        ]
+        if not peers:
+            return
+        gap = source.value - sum(peers) / len(peers)
+        source.peer_samples += 1
+        if source.peer_samples == 1:
+            source.slow_gap = source.fast_gap = gap
+            return
+        # The usual gap learns slowly, the recent one quickly: a sensor that walks
+        # away shows as the two parting.
+        slow_weight = max(1.0 / source.peer_samples, 0.001)
+        if self._drift_limit(source) < abs(source.fast_gap - source.slow_gap):
+            # While it drifts, the usual gap barely follows, or the drift would
+            # soon look usual; a sensor that was moved on purpose is accepted
+            # after a few days.
+            slow_weight *= 0.1
+        source.gap_spread += slow_weight * (
+            abs(gap - source.slow_gap) - source.gap_spread
+        )
+        source.slow_gap += slow_weight * (gap - source.slow_gap)
+        source.fast_gap += 0.05 * (gap - source.fast_gap)
+
+    def _drift_limit(self, source: _Source) -> float:
+        return max(
+            DRIFT_FLOOR.get(source.role, 0.0), self.drift_factor * source.gap_spread
+        )
+
+    def _learn_hvac(self, when: datetime, action: float) -> None:
+        action = float(round(action))
+        if action == self.hvac_action:
+            return
+        self.hvac_action = action
+        self.hvac_since = when if action != 0 else None
+        indoor = self._indoor_temperature()
+        self.hvac_temperatures = [] if indoor is None else [indoor, indoor, indoor]
+
+    def _indoor_temperature(self) -> float | None:
+        values = [
+            source.value
+            for source in self.sources.values()
+            if source.role is Role.TEMPERATURE and source.value is not None
+        ]
+        return sum(values) / len(values) if values else None
+
+    def _track_hvac_temperature(self, value: float) -> None:
+        indoor = self._indoor_temperature()
+        if indoor is None:
+            return
+        if not self.hvac_temperatures:
+            self.hvac_temperatures = [indoor, indoor, indoor]
+        self.hvac_temperatures[1] = min(self.hvac_temperatures[1], indoor)
+        self.hvac_temperatures[2] = max(self.hvac_temperatures[2], indoor)
+
+    def _learn_occupancy(self, when: datetime, value: float, source: str) -> None:
+        if value < 0.5:
+            return
+        hour = int(hour_of_week(when))
+        slot = int((when - datetime(2000, 1, 3)).total_seconds() // 3600)
+        if slot == self.last_occupied_slot:
+            return
+        self.last_occupied_slot = slot
+        if self._history_days(when) >= self.min_history_days and not any(
+            self.occupied_hours[(hour + shift) % 168] for shift in (-1, 0, 1)
+        ):
+            self.unusual_at = when
+            self.unusual_source = source
+        self.occupied_hours[hour] += 1
+
+    def _history_days(self, when: datetime) -> float:
+        if self.first_seen is None:
+            return 0.0
+        return (when - self.first_seen).total_seconds() / 86400.0
+
+    # -- prediction ------------------------------------------------------------
+
+    def predict_one(self, when: datetime) -> list[Anomaly]:
+        """Return the anomalies at ``when``, each with its reason."""
+        found: list[Anomaly] = []
+        for name, source in self.sources.items():
+            found.extend(self._source_anomalies(name, source, when))
+        hvac = self._hvac_anomaly(when)
+        if hvac is not None:
+            found.append(hvac)
+        if self.unusual_at is not None and timedelta(0) <= when - self.unusual_at <= (
+            timedelta(hours=self.unusual_hours)
+        ):
+            weeks = self._history_days(self.unusual_at) / 7.0
+            day = _DAYS[self.unusual_at.weekday()]
+            found.append(
+                Anomaly(
+                    "unusual_occupancy",
+                    self.unusual_source,
+                    f"{self.unusual_source} saw someone on {day} at "
+                    f"{self.unusual_at:%H:%M}, a time nobody was present in "
+                    f"{weeks:.0f} weeks of history",
+                    self.unusual_at,
+                )
+            )
+        return found
+
+    def _source_anomalies(
+        self, name: str, source: _Source, when: datetime
+    ) -> list[Anomaly]:
+        found = []
+        if source.out_of_range_at is not None:
+            low, high = PLAUSIBLE_RANGE[source.role]
+            found.append(
+                Anomaly(
+                    "out_of_range",
+                    name,
+                    f"{name} reported a {source.role.value} outside the possible "
+                    f"range {low:g} to {high:g}",
+                    source.out_of_range_at,
+                )
+            )
+        if (
+            source.role in CONTINUOUS_ROLES
+            and source.last_change is not None
+            and source.changes >= self.min_changes
+        ):
+            flat_hours = (when - source.last_change).total_seconds() / 3600.0
+            limit = max(self.min_stuck_hours, self.stuck_factor * source.run_hours)
+            if flat_hours > limit:
+                found.append(
+                    Anomaly(
+                        "stuck",
+                        name,
+                        f"{name} has read {source.value:g} for {flat_hours:.1f} h; "
+                        f"it usually changes every {source.run_hours * 60:.0f} min",
+                        source.last_change,
+                    )
+                )
+        if source.peer_samples >= self.min_peer_samples and source.when is not None:
+            moved = source.fast_gap - source.slow_gap
+            if abs(moved) > self._drift_limit(source):
+                unit = _UNITS.get(source.role, "")
+                found.append(
+                    Anomaly(
+                        "drift",
+                        name,
+                        f"{name} reads {source.fast_gap:+.1f} {unit} from its peers, "
+                        f"usually {source.slow_gap:+.1f} {unit}",
+                        source.when,
+                    )
+                )
+        return found
+
+    def _hvac_anomaly(self, when: datetime) -> Anomaly | None:
+        if self.hvac_since is None or len(self.hvac_temperatures) != 3:
+            return None
+        minutes = (when - self.hvac_since).total_seconds() / 60.0
+        if minutes < self.hvac_minutes:
+            return None
+        start, lowest, highest = self.hvac_temperatures
+        heating = self.hvac_action > 0
+        change = highest - start if heating else start - lowest
+        if change >= self.hvac_min_change:
+            return None
+        verb, direction = ("heating", "rose") if heating else ("cooling", "fell")
+        return Anomaly(
+            "hvac_no_effect",
+            "hvac",
+            f"{verb} for {minutes:.0f} min but the temperature {direction} only "
+            f"{max(change, 0.0):.1f} K (expected at least {self.hvac_min_change:g} K)",
+            self.hvac_since,
+        )
+
+    def explain(self, when: datetime) -> str:
+        """Say what is wrong at ``when``, or that nothing is."""
+        anomalies = self.predict_one(when)
+        if not anomalies:
+            return f"no anomalies among {len(self.sources)} sources"
+        return "; ".join(anomaly.reason for anomaly in anomalies)
+
+    # -- state -----------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the state as JSON-compatible data."""
+
+        def time(value: datetime | None) -> str | None:
+            return None if value is None else value.isoformat()
+
+        return {
+            "version": VERSION,
+            "settings": [
+                self.stuck_factor,
+                self.min_stuck_hours,
+                self.min_changes,
+                self.drift_factor,
+                self.min_peer_samples,
+                self.hvac_minutes,
+                self.hvac_min_change,
+                self.min_history_days,
+                self.unusual_hours,
+                self.max_sources,
+            ],
+            "sources": {
+                name: source.to_list() for name, source in self.sources.items()
+            },
+            "hvac_action": self.hvac_action,
+            "hvac_since": time(self.hvac_since),
+            "hvac_temperatures": list(self.hvac_temperatures),
+            "occupied_hours": list(self.occupied_hours),
+            "last_occupied_slot": self.last_occupied_slot,
+            "first_seen": time(self.first_seen),
+            "unusual_at": time(self.unusual_at),
+            "unusual_source": self.unusual_source,
+            "bad_values": self.bad_values,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AnomalyDetector:
+        """Restore a detector saved with :meth:`to_dict`."""
+        if not isinstance(data, Mapping) or data.get("version") != VERSION:
+            version = data.get("version") if isinstance(data, Mapping) else None
+            raise ValueError(
+                f"unknown anomaly state version {version!r}, expected {VERSION}"
+            )
+
+        def time(value: object) -> datetime | None:
+            return None if value is None else datetime.fromisoformat(str(value))
+
+        try:
+            settings = list(data["settings"])
+            detector = cls(
+                stuck_factor=float(settings[0]),
+                min_stuck_hours=float(settings[1]),
+                min_changes=int(settings[2]),
+                drift_factor=float(settings[3]),
+                min_peer_samples=int(settings[4]),
+                hvac_minutes=float(settings[5]),
+                hvac_min_change=float(settings[6]),
+                min_history_days=float(settings[7]),
+                unusual_hours=float(settings[8]),
+                max_sources=int(settings[9]),
+            )
+            detector.sources = {
+                str(name): _Source.from_list(list(values))
+                for name, values in data["sources"].items()
+            }
+            detector.hvac_action = float(data["hvac_action"])
+            detector.hvac_since = time(data["hvac_since"])
+            detector.hvac_temperatures = [float(v) for v in data["hvac_temperatures"]]
+            detector.occupied_hours = [int(v) for v in data["occupied_hours"]]
+            detector.last_occupied_slot = int(data["last_occupied_slot"])
+            detector.first_seen = time(data["first_seen"])
+            detector.unusual_at = time(data["unusual_at"])
+            detector.unusual_source = str(data["unusual_source"])
+            detector.bad_values = int(data["bad_values"])
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"corrupt anomaly state: {error}") from error
+        if len(detector.occupied_hours) != 168 or len(
+            detector.hvac_temperatures
+        ) not in (0, 3):
+            raise ValueError("corrupt anomaly state: wrong sizes")
+        return detector

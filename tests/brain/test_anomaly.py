@@ -1,0 +1,212 @@
+"""Anomaly detection: stuck, drifting and out-of-range sensors, HVAC, odd hours."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import json
+import math
+import random
+
+import pytest
+
+from custom_components.aiot_brain.brain.anomaly import AnomalyDetector
+from custom_components.aiot_brain.brain.observation import Observation, Role
+
+START = datetime(2026, 1, 5)
+
+
+def _kinds(detector: AnomalyDetector, when: datetime) -> set[tuple[str, str]]:
+    return {(anomaly.kind, anomaly.source) for anomaly in detector.predict_one(when)}
+
+
+def _two_temperature_sensors(
+    detector: AnomalyDetector, hours: int, drift_after: int | None = None
+) -> datetime:
+    """Two sensors in one room, 0.3 K apart, every 10 minutes."""
+    rng = random.Random(8)
+    when = START
+    for step in range(hours * 6):
+        when = START + timedelta(minutes=10 * step)
+        room = 20.0 + 2.0 * math.sin(step / 40.0)
+        drift = 0.0
+        if drift_after is not None and step >= drift_after * 6:
+            drift = min((step - drift_after * 6) * 0.05, 3.0)
+        for source, offset in (("desk", 0.0), ("shelf", 0.3 + drift)):
+            value = round(room + offset + rng.gauss(0.0, 0.05), 1)
+            detector.learn_one(Observation(Role.TEMPERATURE, value, when, source))
+    return when
+
+
+def test_nothing_wrong_in_a_normal_room() -> None:
+    detector = AnomalyDetector()
+    when = _two_temperature_sensors(detector, hours=48)
+    assert detector.predict_one(when) == []
+    assert detector.explain(when) == "no anomalies among 2 sources"
+
+
+def test_flat_sensor_is_flagged_stuck() -> None:
+    detector = AnomalyDetector()
+    when = _two_temperature_sensors(detector, hours=48)
+    # The shelf sensor keeps reporting the same value; the desk one goes on.
+    stuck_value = 21.0
+    for step in range(1, 6 * 10):
+        later = when + timedelta(minutes=10 * step)
+        detector.learn_one(Observation(Role.TEMPERATURE, stuck_value, later, "shelf"))
+        desk = 20.0 + 0.5 * math.sin(step / 5.0)
+        detector.learn_one(Observation(Role.TEMPERATURE, round(desk, 2), later, "desk"))
+    later = when + timedelta(hours=10)
+    assert ("stuck", "shelf") in _kinds(detector, later)
+    assert ("stuck", "desk") not in _kinds(detector, later)
+    stuck = next(a for a in detector.predict_one(later) if a.kind == "stuck")
+    assert "shelf has read 21" in stuck.reason
+    assert "usually changes every" in stuck.reason
+    # A fresh change clears it.
+    detector.learn_one(Observation(Role.TEMPERATURE, 21.4, later, "shelf"))
+    assert ("stuck", "shelf") not in _kinds(detector, later)
+
+
+def test_silent_sensor_is_stuck_but_not_before_it_has_history() -> None:
+    detector = AnomalyDetector(min_changes=20)
+    for step in range(10):
+        detector.learn_one(
+            Observation(Role.HUMIDITY, 40.0 + step, START + timedelta(hours=step), "h")
+        )
+    assert detector.predict_one(START + timedelta(days=5)) == []
+    for step in range(10, 40):
+        detector.learn_one(
+            Observation(
+                Role.HUMIDITY, 40.0 + step % 3, START + timedelta(hours=step), "h"
+            )
+        )
+    assert ("stuck", "h") in _kinds(detector, START + timedelta(days=5))
+
+
+def test_drifting_sensor_is_flagged() -> None:
+    detector = AnomalyDetector()
+    when = _two_temperature_sensors(detector, hours=72, drift_after=48)
+    kinds = _kinds(detector, when)
+    assert ("drift", "shelf") in kinds
+    drift = next(a for a in detector.predict_one(when) if a.source == "shelf")
+    assert "from its peers, usually" in drift.reason
+    assert "K" in drift.reason
+
+
+def test_out_of_range_reading_is_flagged_and_counted() -> None:
+    detector = AnomalyDetector()
+    detector.learn_one(Observation(Role.TEMPERATURE, 21.0, START, "t"))
+    detector.learn_one(Observation(Role.TEMPERATURE, 150.0, START, "t"))
+    detector.learn_one(Observation(Role.CO2, -40.0, START, "co2"))
+    assert detector.bad_values == 2
+    kinds = _kinds(detector, START)
+    assert ("out_of_range", "t") in kinds
+    assert ("out_of_range", "co2") in kinds
+    reason = next(a.reason for a in detector.predict_one(START) if a.source == "t")
+    assert "outside the possible range -60 to 80" in reason
+    detector.learn_one(Observation(Role.TEMPERATURE, 21.5, START, "t"))
+    assert ("out_of_range", "t") not in _kinds(detector, START)
+
+
+def test_unreadable_values_are_counted_not_raised() -> None:
+    detector = AnomalyDetector()
+    for value in (None, float("nan"), float("inf"), "unavailable"):
+        detector.learn_one(Observation(Role.TEMPERATURE, value, START, "t"))  # type: ignore[arg-type]
+    assert detector.bad_values == 4
+    assert detector.predict_one(START) == []
+
+
+def test_heating_without_effect() -> None:
+    detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    detector.learn_one(Observation(Role.TEMPERATURE, 19.0, START, "t"))
+    detector.learn_one(Observation(Role.HVAC_ACTION, 1, START, "climate"))
+    for minute in range(10, 100, 10):
+        when = START + timedelta(minutes=minute)
+        detector.learn_one(Observation(Role.TEMPERATURE, 19.1, when, "t"))
+    assert ("hvac_no_effect", "hvac") not in _kinds(
+        detector, START + timedelta(minutes=50)
+    )
+    late = START + timedelta(minutes=95)
+    anomalies = [a for a in detector.predict_one(late) if a.kind == "hvac_no_effect"]
+    assert len(anomalies) == 1
+    assert "heating for 95 min" in anomalies[0].reason
+    assert "rose only 0.1 K" in anomalies[0].reason
+
+
+def test_cooling_that_works_is_not_flagged() -> None:
+    detector = AnomalyDetector()
+    detector.learn_one(Observation(Role.TEMPERATURE, 26.0, START, "t"))
+    detector.learn_one(Observation(Role.HVAC_ACTION, -1, START, "climate"))
+    for minute in range(10, 130, 10):
+        when = START + timedelta(minutes=minute)
+        detector.learn_one(Observation(Role.TEMPERATURE, 26.0 - minute / 60, when, "t"))
+    assert detector.predict_one(START + timedelta(minutes=125)) == []
+    detector.learn_one(Observation(Role.HVAC_ACTION, 0, START, "climate"))
+    assert detector.hvac_since is None
+
+
+def test_occupancy_at_a_time_never_seen() -> None:
+    detector = AnomalyDetector(min_history_days=14)
+    # Three weeks of occupancy on weekdays 8-17 only.
+    for day in range(21):
+        date = START + timedelta(days=day)
+        if date.weekday() >= 5:
+            continue
+        for hour in range(8, 17):
+            when = date + timedelta(hours=hour, minutes=5)
+            detector.learn_one(Observation(Role.MOTION, 1, when, "hall"))
+            detector.learn_one(
+                Observation(Role.MOTION, 0, when + timedelta(minutes=30), "hall")
+            )
+    usual = START + timedelta(days=21, hours=10)  # a Monday at 10:00
+    detector.learn_one(Observation(Role.MOTION, 1, usual, "hall"))
+    assert detector.predict_one(usual) == []
+    night = START + timedelta(days=22, hours=3)  # Tuesday 03:00
+    detector.learn_one(Observation(Role.MOTION, 1, night, "hall"))
+    anomalies = detector.predict_one(night + timedelta(minutes=10))
+    assert [a.kind for a in anomalies] == ["unusual_occupancy"]
+    assert "hall saw someone on Tuesday at 03:00" in anomalies[0].reason
+    assert "3 weeks of history" in anomalies[0].reason
+    # Reported for an hour, then it is history.
+    assert detector.predict_one(night + timedelta(hours=2)) == []
+
+
+def test_no_security_signal_without_enough_history() -> None:
+    detector = AnomalyDetector(min_history_days=14)
+    detector.learn_one(Observation(Role.MOTION, 1, START + timedelta(hours=10), "hall"))
+    night = START + timedelta(days=3, hours=3)
+    detector.learn_one(Observation(Role.MOTION, 1, night, "hall"))
+    assert detector.predict_one(night) == []
+
+
+def test_sources_are_bounded() -> None:
+    detector = AnomalyDetector(max_sources=3)
+    for index in range(10):
+        detector.learn_one(Observation(Role.TEMPERATURE, 20.0, START, f"t{index}"))
+    assert len(detector.sources) == 3
+
+
+def test_round_trip() -> None:
+    detector = AnomalyDetector()
+    when = _two_temperature_sensors(detector, hours=60, drift_after=48)
+    detector.learn_one(Observation(Role.HVAC_ACTION, 1, when, "climate"))
+    detector.learn_one(Observation(Role.MOTION, 1, when, "hall"))
+    detector.learn_one(Observation(Role.CO2, 1e6, when, "co2"))
+    state = json.loads(json.dumps(detector.to_dict()))
+    restored = AnomalyDetector.from_dict(state)
+    for hours in (0, 2, 12):
+        later = when + timedelta(hours=hours)
+        assert restored.predict_one(later) == detector.predict_one(later)
+        assert restored.explain(later) == detector.explain(later)
+    assert restored.to_dict() == detector.to_dict()
+    assert len(json.dumps(state)) < 8192
+
+
+def test_rejects_bad_state() -> None:
+    state = AnomalyDetector().to_dict()
+    with pytest.raises(ValueError, match="version"):
+        AnomalyDetector.from_dict({**state, "version": 3})
+    with pytest.raises(ValueError, match="corrupt"):
+        AnomalyDetector.from_dict({**state, "occupied_hours": [0] * 24})
+    with pytest.raises(ValueError, match="corrupt"):
+        AnomalyDetector.from_dict({**state, "sources": {"t": ["not a role"]}})
+    with pytest.raises(ValueError, match="corrupt"):
+        AnomalyDetector.from_dict({**state, "settings": [1.0]})
