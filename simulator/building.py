@@ -904,6 +904,6 @@ def _number(value: object, name: str, low: float, high: float) -> float:
 def _coarse_lux(lux: float) -> float:
     """Illuminance as a sensor reports it: 1 lx steps when dim, ~5 % steps when bright."""
     if lux < 100.0:
-        return round(lux)
-    step = 10 ** (len(str(int(lux))) - 2)  # two significant digits
-    return round(lux / step) * step
+        return float(round(lux))
+    step = 10.0 ** (len(str(int(lux))) - 2)  # two significant digits
+    return float(round(lux / step) * step)

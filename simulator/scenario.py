@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 SENSOR_KINDS = (
@@ -584,7 +584,7 @@ def _parse_occupant(  # noqa: PLR0912 (one check per field)
 
 
 def _parse_occupants(raw_list: list[Any], zone_ids: set[str]) -> list[OccupantSpec]:
-    occupants = []
+    occupants: list[OccupantSpec] = []
     for index, item in enumerate(raw_list):
         where = f"occupants[{index}]"
         raw = _mapping(item, where)
