@@ -158,15 +158,18 @@ class PreferredSetpoint:
         weekend = is_weekend(when)
         weight = offset = scatter = 0.0
         base = int(hour)
+        same = self._slot(cooling, weekend, 0)
+        other = self._slot(cooling, not weekend, 0)
+        profile = self.profile
         for shift in range(-3, 4):
-            slot_hour = base + shift
-            distance = abs(slot_hour + 0.5 - hour)
+            slot_hour = (base + shift) % _HOURS
+            near, far = profile[same + slot_hour], profile[other + slot_hour]
+            if near[0] == 0.0 and far[0] == 0.0:
+                continue  # nothing learned at this hour: skip the kernel
+            distance = base + shift + 0.5 - hour
             closeness = math.exp(-0.5 * (distance / _KERNEL_HOURS) ** 2)
-            for same_type in (True, False):
-                slot = self.profile[
-                    self._slot(cooling, weekend == same_type, slot_hour)
-                ]
-                share = closeness * (1.0 if same_type else _OTHER_DAY_TYPE) * slot[0]
+            for slot, kinship in ((near, 1.0), (far, _OTHER_DAY_TYPE)):
+                share = closeness * kinship * slot[0]
                 weight += share
                 offset += share * slot[1]
                 scatter += share * slot[2]
