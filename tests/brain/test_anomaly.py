@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 import json
 import math
 import random
@@ -112,6 +112,19 @@ def test_unreadable_values_are_counted_not_raised() -> None:
         detector.learn_one(Observation(Role.TEMPERATURE, value, START, "t"))  # type: ignore[arg-type]
     assert detector.bad_values == 4
     assert detector.predict_one(START) == []
+
+
+def test_unknown_roles_and_times_are_counted_not_raised() -> None:
+    detector = AnomalyDetector()
+    detector.learn_one(Observation("smell", 1.0, START, "nose"))  # type: ignore[arg-type]
+    detector.learn_one(Observation(Role.CO2, 500.0, "now", "co2"))  # type: ignore[arg-type]
+    assert detector.bad_values == 2
+    assert detector.sources == {}
+    # Aware times run on their own wall clock, alongside naive ones.
+    aware = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    detector.learn_one(Observation(Role.CO2, 500.0, aware, "co2"))
+    detector.learn_one(Observation(Role.CO2, 510.0, START + timedelta(hours=10), "co2"))
+    assert detector.predict_one(aware) == []
 
 
 def test_heating_without_effect() -> None:

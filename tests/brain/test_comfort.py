@@ -95,6 +95,8 @@ def test_setpoint_ignores_and_counts_bad_values() -> None:
     assert model.bad_values == before + 3
     model.learn_one(when, {"outdoor_temperature": 1e9}, 21.0)
     assert model.labels == 1
+    model.learn_one("evening", {}, 21.0)  # type: ignore[arg-type]
+    assert model.labels == 1
 
 
 def test_setpoint_round_trip() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 import json
 import random
 
@@ -143,6 +143,16 @@ def test_bad_values_are_ignored_and_counted() -> None:
     assert model.bad_values == 4 * len(bad)
     model.predict_one(START, {"illuminance": "dark"})
     assert model.bad_values == 4 * len(bad) + 1
+
+
+def test_times_that_are_not_times_are_counted() -> None:
+    model = LightingPreference()
+    model.learn_one(None, {"light_on": 1}, manual=True)  # type: ignore[arg-type]
+    assert model.bad_values == 1
+    assert model.light_on is None
+    model.learn_one(START.replace(tzinfo=UTC), {"light_on": 0})
+    model.learn_one(START + timedelta(seconds=20), {"light_on": 1}, manual=True)
+    assert model.false_offs == 1
 
 
 def test_round_trip() -> None:

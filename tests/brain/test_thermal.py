@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 import json
 import random
 
@@ -106,6 +106,16 @@ def test_bad_values_are_ignored_and_counted() -> None:
     assert model.bad_values == 13
     assert model.temperature == 20.0
     assert sum(model.samples) == 0
+
+
+def test_times_that_are_not_times_are_counted() -> None:
+    model = ThermalModel()
+    model.learn_one("now", {"temperature": 20.0})  # type: ignore[arg-type]
+    assert model.bad_values == 1
+    # Aware and naive times mix on their wall clock.
+    model.learn_one(START.replace(tzinfo=UTC), {"temperature": 20.0})
+    model.learn_one(START + timedelta(minutes=5), {"temperature": 20.1})
+    assert model.bad_values == 1
 
 
 def test_long_gap_restarts_the_span() -> None:

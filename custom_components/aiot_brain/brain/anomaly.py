@@ -214,8 +214,15 @@ class AnomalyDetector:
 
     def learn_one(self, observation: Observation) -> None:
         """Take one observation of the zone."""
-        role, when = observation.role, observation.when
-        source_name = observation.source or role.value
+        try:
+            role = Role(observation.role)
+        except ValueError:
+            role = None
+        if role is None or not isinstance(observation.when, datetime):
+            self.bad_values += 1
+            return
+        when = observation.when.replace(tzinfo=None)  # comparable with ours
+        source_name = str(observation.source or role.value)
         if self.first_seen is None or when < self.first_seen:
             self.first_seen = when
         number = as_number(observation.value)
@@ -354,6 +361,7 @@ class AnomalyDetector:
 
     def predict_one(self, when: datetime) -> list[Anomaly]:
         """Return the anomalies at ``when``, each with its reason."""
+        when = when.replace(tzinfo=None)
         found: list[Anomaly] = []
         for name, source in self.sources.items():
             found.extend(self._source_anomalies(name, source, when))

@@ -203,7 +203,7 @@ class PreferredSetpoint:
     def learn_one(self, when: datetime, x: Mapping[str, object], y: object) -> None:
         """Learn from a setpoint ``y`` (°C) a person chose by hand at ``when``."""
         setpoint = plausible(Role.HVAC_SETPOINT, y)
-        if setpoint is None:
+        if setpoint is None or not isinstance(when, datetime):
             self.bad_values += 1
             return
         cooling, inputs = self._conditions(when, x)

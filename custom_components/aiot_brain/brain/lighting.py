@@ -137,6 +137,10 @@ class LightingPreference:
         self, when: datetime, x: Mapping[str, object], manual: bool = False
     ) -> None:
         """Take the light's change (or an illuminance reading) at ``when``."""
+        if not isinstance(when, datetime):  # untyped callers may send anything
+            self.bad_values += 1  # type: ignore[unreachable]
+            return
+        when = when.replace(tzinfo=None)  # its wall clock, comparable with ours
         illuminance = self._clean(x, Role.ILLUMINANCE)
         on = self._clean(x, Role.LIGHT_ON)
         brightness = self._clean(x, Role.LIGHT_BRIGHTNESS)

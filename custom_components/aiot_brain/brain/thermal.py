@@ -110,6 +110,10 @@ class ThermalModel:
 
     def learn_one(self, when: datetime, x: Mapping[str, object]) -> None:
         """Take the readings ``x`` taken at ``when``."""
+        if not isinstance(when, datetime):  # untyped callers may send anything
+            self.bad_values += 1  # type: ignore[unreachable]
+            return
+        when = when.replace(tzinfo=None)  # its wall clock, comparable with ours
         temperature = self._clean(x, Role.TEMPERATURE)
         outdoor = self._clean(x, Role.OUTDOOR_TEMPERATURE)
         action = self._clean(x, Role.HVAC_ACTION)
