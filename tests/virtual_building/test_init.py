@@ -53,6 +53,8 @@ async def _advance(
 
 
 async def test_creates_floors_areas_devices_and_entities(hass: HomeAssistant) -> None:
+    # Onboarding creates a "Kitchen" area without a floor; the building places it.
+    kitchen = ar.async_get(hass).async_create("Kitchen")
     entry = await _setup(hass)
     floors = {floor.name: floor for floor in fr.async_get(hass).async_list_floors()}
     assert set(floors) >= {"Ground floor", "First floor"}
@@ -64,6 +66,7 @@ async def test_creates_floors_areas_devices_and_entities(hass: HomeAssistant) ->
         ("Bathroom", "First floor"),
     ):
         assert areas[name].floor_id == floors[floor].floor_id
+    assert areas["Kitchen"].id == kitchen.id
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
     names = {device.name: device for device in devices}
     assert names["Living room thermostat"].area_id == areas["Living room"].id

@@ -122,6 +122,8 @@ def _register_building(
         area = areas.async_get_area_by_name(zone.name)
         if area is None:
             area = areas.async_create(zone.name, floor_id=floor_ids[zone.floor_id])
+        elif area.floor_id is None:  # e.g. the "Kitchen" onboarding creates
+            area = areas.async_update(area.id, floor_id=floor_ids[zone.floor_id])
         for device in sorted({DEVICE_OF_ROLE[role] for role in zone.entities}):
             device_entry = devices.async_get_or_create(
                 config_entry_id=entry.entry_id,

@@ -10,11 +10,11 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import (
-    CONCENTRATION_PARTS_PER_MILLION,
     LIGHT_LUX,
     PERCENTAGE,
     EntityCategory,
     UnitOfPower,
+    UnitOfRatio,
     UnitOfTemperature,
 )
 from homeassistant.core import HomeAssistant
@@ -30,7 +30,7 @@ PARALLEL_UPDATES = 0
 SENSORS: dict[str, tuple[SensorDeviceClass, str]] = {
     "temperature": (SensorDeviceClass.TEMPERATURE, UnitOfTemperature.CELSIUS),
     "humidity": (SensorDeviceClass.HUMIDITY, PERCENTAGE),
-    "co2": (SensorDeviceClass.CO2, CONCENTRATION_PARTS_PER_MILLION),
+    "co2": (SensorDeviceClass.CO2, UnitOfRatio.PARTS_PER_MILLION),
     "illuminance": (SensorDeviceClass.ILLUMINANCE, LIGHT_LUX),
     "power": (SensorDeviceClass.POWER, UnitOfPower.WATT),
 }
