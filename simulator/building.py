@@ -225,6 +225,17 @@ class Building:
             for role in ("light", "climate")
             if (entity := zone.entity(role)) is not None
         }
+        self._sensor_ids = [
+            [(kind, entity_id_for(zone.id, kind)) for kind in zone.sensors]
+            for zone in zones
+        ]
+        self._light_ids = [
+            entity_id_for(zone.id, "light") if zone.has_light else "" for zone in zones
+        ]
+        self._climate_ids = [
+            entity_id_for(zone.id, "climate") if zone.has_climate else ""
+            for zone in zones
+        ]
         self.states: dict[str, EntityState] = {}
         self.changes: list[StateChange] = []
         self._published: dict[str, object] = {}
@@ -777,18 +788,20 @@ class Building:
 
     def _publish_light(self, zone: int, manual: bool) -> None:
         on = self.light_on[zone]
+        brightness = round(self.brightness[zone] * 2.55) if on else None
+        kelvin = round(self.kelvin[zone]) if on else None
+        entity_id = self._light_ids[zone]
+        key = (on, brightness, kelvin)
+        if self._published.get(entity_id) == key:
+            return
+        self._published[entity_id] = key
         attributes: dict[str, Any] = {
             **_LIGHT_STATIC,
             "color_mode": "color_temp" if on else None,
-            "brightness": round(self.brightness[zone] * 2.55) if on else None,
-            "color_temp_kelvin": round(self.kelvin[zone]) if on else None,
+            "brightness": brightness,
+            "color_temp_kelvin": kelvin,
         }
-        self._set_state(
-            entity_id_for(self.zone_ids[zone], "light"),
-            "on" if on else "off",
-            attributes,
-            manual,
-        )
+        self._set_state(entity_id, "on" if on else "off", attributes, manual)
 
     def _publish_climate(self, zone: int, manual: bool) -> None:
         mode = self.hvac_mode[zone]
@@ -801,22 +814,30 @@ class Building:
         else:
             action = "idle"
         dual = mode == "heat_cool"
+        current = round(self.temp[zone], 1)
+        temperature = None if dual else self.target[zone]
+        low = self.target_low[zone] if dual else None
+        high = self.target_high[zone] if dual else None
+        entity_id = self._climate_ids[zone]
+        # Cheap test first: most steps change nothing a thermostat shows.
+        key = (mode, action, current, temperature, low, high, self.preset[zone])
+        if self._published.get(entity_id) == key:
+            return
+        self._published[entity_id] = key
         attributes: dict[str, Any] = {
             "hvac_modes": self.hvac_modes(zone),
             "min_temp": MIN_TEMP_C,
             "max_temp": MAX_TEMP_C,
             "target_temp_step": 0.5,
             "preset_modes": ["none", *PRESETS],
-            "current_temperature": round(self.temp[zone], 1),
-            "temperature": None if dual else self.target[zone],
-            "target_temp_low": self.target_low[zone] if dual else None,
-            "target_temp_high": self.target_high[zone] if dual else None,
+            "current_temperature": current,
+            "temperature": temperature,
+            "target_temp_low": low,
+            "target_temp_high": high,
             "hvac_action": action,
             "preset_mode": self.preset[zone],
         }
-        self._set_state(
-            entity_id_for(self.zone_ids[zone], "climate"), mode, attributes, manual
-        )
+        self._set_state(entity_id, mode, attributes, manual)
 
     def _publish_value(
         self, entity_id: str, value: float, kind: str, digits: int
@@ -829,42 +850,37 @@ class Building:
 
     def _publish_all(self, manual: bool) -> None:
         minute = self.minute
-        for zone, zone_id in enumerate(self.zone_ids):
-            sensors = self.scenario.zones[zone].sensors
-            for kind in sensors:
-                entity_id = entity_id_for(zone_id, kind)
+        publish_value, publish_flag = self._publish_value, self._publish_flag
+        for zone, sensors in enumerate(self._sensor_ids):
+            for kind, entity_id in sensors:
                 if kind == "motion":
-                    self._publish_flag(
-                        entity_id, self.motion_until[zone] >= minute, kind
-                    )
+                    publish_flag(entity_id, self.motion_until[zone] >= minute, kind)
                 elif kind == "door":
-                    self._publish_flag(
-                        entity_id, self.door_until[zone] >= minute - 1, kind
-                    )
+                    publish_flag(entity_id, self.door_until[zone] >= minute - 1, kind)
                 elif kind == "window":
-                    self._publish_flag(entity_id, self.window_open[zone], kind)
+                    publish_flag(entity_id, self.window_open[zone], kind)
                 elif kind == "temperature":
-                    self._publish_value(entity_id, self.temp[zone], kind, 1)
+                    publish_value(entity_id, self.temp[zone], kind, 1)
                 elif kind == "humidity":
                     relative = (
                         100.0
                         * self.water[zone]
                         / saturation_humidity_g_m3(self.temp[zone])
                     )
-                    self._publish_value(entity_id, min(100.0, relative), kind, 0)
+                    publish_value(entity_id, min(100.0, relative), kind, 0)
                 elif kind == "co2":
-                    self._publish_value(entity_id, round(self.co2[zone], -1), kind, 0)
+                    publish_value(entity_id, round(self.co2[zone], -1), kind, 0)
                 elif kind == "illuminance":
-                    self._publish_value(
+                    publish_value(
                         entity_id, _coarse_lux(self.illuminance[zone]), kind, 0
                     )
                 elif kind == "power":
-                    self._publish_value(entity_id, self.power_w[zone], kind, 0)
-            if self.light_w[zone] > 0:
+                    publish_value(entity_id, self.power_w[zone], kind, 0)
+            if self._light_ids[zone]:
                 self._publish_light(zone, manual)
-            if self.heater_w[zone] > 0 or self.cooler_w[zone] > 0:
+            if self._climate_ids[zone]:
                 self._publish_climate(zone, manual)
-        self._publish_value(OUTDOOR_TEMPERATURE, self.outdoor_c, "temperature", 1)
+        publish_value(OUTDOOR_TEMPERATURE, self.outdoor_c, "temperature", 1)
 
     def _publish_flag(self, entity_id: str, on: bool, kind: str) -> None:
         if self._published.get(entity_id) is on:
