@@ -89,9 +89,12 @@ class Level:
         minutes = (when - self.updated).total_seconds() / 60.0
         if minutes < 0.0:
             return
-        self.fast += _weight(minutes, FAST_MINUTES) * (value - self.fast)
-        self.medium += _weight(minutes, MEDIUM_MINUTES) * (value - self.medium)
-        self.slow += _weight(minutes, SLOW_MINUTES) * (value - self.slow)
+        if minutes > 0.0:
+            self.fast = _follow(self.fast, self.last, value, minutes, FAST_MINUTES)
+            self.medium = _follow(
+                self.medium, self.last, value, minutes, MEDIUM_MINUTES
+            )
+            self.slow = _follow(self.slow, self.last, value, minutes, SLOW_MINUTES)
         step = abs(value - self.last)
         self.wiggle += _weight(max(minutes, 1.0), MEDIUM_MINUTES) * (step - self.wiggle)
         self.last = value
@@ -123,6 +126,19 @@ class Level:
 
 def _weight(minutes: float, tau: float) -> float:
     return 1.0 - math.exp(-minutes / tau)
+
+
+def _follow(
+    average: float, previous: float, value: float, minutes: float, tau: float
+) -> float:
+    """Exponential average of a signal taken as linear between two readings.
+
+    Unlike the plain update, its lag behind a ramp is ``tau`` whatever the gap
+    between readings, which keeps the slope estimates right for slow sensors.
+    """
+    decay = math.exp(-minutes / tau)
+    share = (1.0 - decay) * tau / minutes
+    return decay * average + (1.0 - share) * value + (share - decay) * previous
 
 
 def _minutes(later: datetime, earlier: datetime) -> float:
@@ -181,11 +197,13 @@ class OccupancyFeatures:
             self.bad_values += 1
             return
         if role in EVENT_ROLES:
+            previous = self.state.get(role.value, 0.0)
             self.state[role.value] = value
             if value > 0.5:
                 self.last_event[role.value] = when
-            elif role.value in self.last_event:
+            elif previous > 0.5 and role.value in self.last_event:
                 # The sensor cleared: its evidence fades from now, not from the start.
+                # A repeated "clear" is no news and must not refresh it.
                 self.last_event[role.value] = max(self.last_event[role.value], when)
             return
         if role is Role.HUMIDITY:

@@ -2,7 +2,7 @@
 
 Three pieces of evidence, mixed per horizon by an online logistic regression:
 
-- a weekly profile: how often the zone was occupied at this half hour of the week,
+- a weekly profile: how often the zone was occupied at this hour of the week,
   shrunk towards the same half hour of any day and smoothed over its neighbours, so
   a few weeks of data already give a usable schedule;
 - a transition table: how often the zone was occupied ``h`` later, given its state
@@ -34,7 +34,7 @@ FORECAST_VERSION = 1
 HORIZONS_MINUTES: tuple[int, ...] = (15, 30, 60, 120, 360)
 HORIZON_NAMES: tuple[str, ...] = ("15min", "30min", "1h", "2h", "6h")
 
-WEEK_BINS = 336  # half hours of a week
+WEEK_BINS = 168  # hours of a week
 DAY_BINS = 48  # half hours of a day
 TRANSITION_BINS = 48  # hours of a weekday, then hours of a weekend day
 BIN_MINUTES = 30.0
@@ -76,7 +76,7 @@ def _logit(probability: float) -> float:
 
 
 def _week_bin(when: datetime) -> int:
-    return int(hour_of_week(when) * 60.0 / BIN_MINUTES) % WEEK_BINS
+    return int(hour_of_week(when)) % WEEK_BINS
 
 
 def _day_bin(when: datetime) -> int:
@@ -100,8 +100,10 @@ class Counts:
     def add(self, index: int, occupied: float, weight: float = 1.0) -> None:
         """Count one observation in bin ``index``, fading the bin's older ones."""
         keep = (1.0 - 1.0 / MEMORY_OBSERVATIONS) ** weight
-        self.occupied[index] = self.occupied[index] * keep + weight * occupied
-        self.total[index] = self.total[index] * keep + weight
+        # Two decimals are plenty for counts and keep the saved state small; the
+        # rounding happens here so that a restored model is the same model.
+        self.occupied[index] = round(self.occupied[index] * keep + weight * occupied, 2)
+        self.total[index] = round(self.total[index] * keep + weight, 2)
 
     def rate(self, index: int, prior: float, strength: float) -> float:
         """Return the bin's frequency shrunk towards ``prior``."""
@@ -120,8 +122,8 @@ class Counts:
         return (occupied + strength * prior) / (total + strength)
 
     def to_list(self) -> list[list[float]]:
-        """Return the counts, rounded, as JSON-compatible lists."""
-        return [[round(v, 3) for v in self.occupied], [round(v, 3) for v in self.total]]
+        """Return the counts as JSON-compatible lists."""
+        return [list(self.occupied), list(self.total)]
 
     @classmethod
     def from_list(cls, data: list[list[float]], bins: int) -> Counts:
@@ -235,6 +237,8 @@ class OccupancyForecast:
         for index, minutes in enumerate(HORIZONS_MINUTES):
             due = when + timedelta(minutes=minutes)
             features = self._features(index, when, state, hour, extra)
+            # Rounded so that the saved queue is small and restores exactly.
+            features = {name: round(value, 3) for name, value in features.items()}
             self.pending.append((due, index, state, hour, features))
 
     def _resolve(self, when: datetime, state: float, previous: bool | None) -> None:
@@ -341,27 +345,32 @@ class OccupancyForecast:
         }
 
     def _curve(self, when: datetime) -> list[tuple[datetime, float]]:
-        """P(occupied) every 15 minutes over the next days: the mix, then the profile."""
+        """P(occupied) every 15 minutes over the next days.
+
+        The weekly profile gives the shape; the learnt mix says how far the near
+        future departs from it. That departure is interpolated between horizons
+        and fades out beyond the last one, leaving the profile alone.
+        """
         forecast = self.predict_one(when)
-        known = [(0.0, 1.0 if self.occupied else 0.0)]
-        known += [
-            (float(minutes), forecast[name])
-            for minutes, name in zip(HORIZONS_MINUTES, HORIZON_NAMES, strict=True)
-        ]
+        now = 1.0 if self.occupied else 0.0
+        offsets = [(0.0, _logit(now) - _logit(self.profile(when)))]
+        for horizon, name in zip(HORIZONS_MINUTES, HORIZON_NAMES, strict=True):
+            target = when + timedelta(minutes=horizon)
+            offsets.append(
+                (float(horizon), _logit(forecast[name]) - _logit(self.profile(target)))
+            )
+        last_minutes, last_offset = offsets[-1]
         curve: list[tuple[datetime, float]] = []
-        last_minutes, last_probability = known[-1]
         for step in range(1, SCAN_DAYS * 96 + 1):
             minutes = step * 15.0
             moment = when + timedelta(minutes=minutes)
             if minutes <= last_minutes:
-                probability = _interpolate(known, minutes)
+                offset = _interpolate(offsets, minutes)
             else:
-                # Beyond the last horizon, the mix fades into the weekly profile.
-                fade = math.exp(-(minutes - last_minutes) / last_minutes)
-                probability = fade * last_probability + (1 - fade) * self.profile(
-                    moment
+                offset = last_offset * math.exp(
+                    -(minutes - last_minutes) / last_minutes
                 )
-            curve.append((moment, probability))
+            curve.append((moment, _sigmoid(_logit(self.profile(moment)) + offset)))
         return curve
 
     def next_arrival(self, when: datetime) -> tuple[datetime | None, float]:
@@ -411,7 +420,7 @@ class OccupancyForecast:
         ranked = sorted(pushes.items(), key=lambda item: -abs(item[1]))
         reasons = ", ".join(
             f"{words[name]} ({'for' if push > 0 else 'against'})"
-            for name, push in ranked[:2]
+            for name, push in ranked[:3]
         )
         return f"In {horizon}: {probability:.0%} occupied, mainly {reasons}."
 

@@ -67,9 +67,16 @@ FEATURE_WORDS: dict[str, str] = {
 }
 
 # Self-supervision: how fresh motion must be to count as a positive label, and how
-# stale (together with falling CO2) to count as a negative one.
+# stale to count as a negative one: 45 minutes when CO2 confirms it (falling, or
+# back near fresh air), two hours when there is no CO2 sensor to ask.
 FRESH_MOTION = math.exp(-1.0 / 5.0)  # motion_5min after one minute
 QUIET_MOTION = math.exp(-45.0 / 30.0)  # motion_30min after 45 minutes
+LONG_QUIET_MOTION = math.exp(-120.0 / 30.0)  # motion_30min after two hours
+CO2_FALLING = -0.1  # co2_trend, i.e. -0.5 ppm per minute
+CO2_NEAR_FRESH_AIR = math.log1p(0.5)  # co2_excess of 50 ppm
+
+# Features that make self-labels; the model does not learn from them in that mode.
+LABEL_EVIDENCE = ("motion_", "presence_", "media_", "door_")
 
 MAX_WEIGHT = 50.0
 
@@ -157,7 +164,14 @@ class OccupancyModel:
         probability = self.predict_proba_one(features)[True]
         label = self.self_label(features)
         if label is not None:
-            self.learn_one(features, label)
+            # Learn the environment's view only: the evidence that made the label
+            # would explain it away and teach nothing for the moments without it.
+            environment = {
+                name: value
+                for name, value in features.items()
+                if not name.startswith(LABEL_EVIDENCE)
+            }
+            self.learn_one(environment, label)
             self.self_labels += 1
         return probability
 
@@ -166,8 +180,8 @@ class OccupancyModel:
         """Return a label the evidence makes obvious, or None when it does not.
 
         Positive: fresh motion, presence, or a door used while media plays.
-        Negative: no motion for the best part of an hour, nothing playing, no one
-        present, and CO2 not rising (or no CO2 sensor at all).
+        Negative: nothing playing, no one present, and no motion for 45 minutes
+        with CO2 falling or back near fresh air (two hours without a CO2 sensor).
         """
         if features.get("presence_now", 0.0) > 0.5:
             return True
@@ -177,11 +191,18 @@ class OccupancyModel:
             return True
         if "motion_30min" not in features:
             return None  # without a motion sensor, quiet proves nothing
-        quiet = features["motion_30min"] <= QUIET_MOTION
-        idle = features.get("media_now", 0.0) < 0.5
-        absent = features.get("presence_now", 0.0) < 0.5
-        co2_falling = features.get("co2_trend", 0.0) <= 0.0
-        if quiet and idle and absent and co2_falling:
+        if features.get("media_now", 0.0) > 0.5:
+            return None
+        quiet = features["motion_30min"]
+        if "co2_trend" in features:
+            co2_says_empty = (
+                features["co2_trend"] <= CO2_FALLING
+                or features.get("co2_excess", 0.0) <= CO2_NEAR_FRESH_AIR
+            )
+            if quiet <= QUIET_MOTION and co2_says_empty:
+                return False
+            return None
+        if quiet <= LONG_QUIET_MOTION:
             return False
         return None
 

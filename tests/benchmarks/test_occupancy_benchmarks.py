@@ -1,0 +1,206 @@
+"""The occupancy benchmark commands on small generated files."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import gzip
+import json
+from pathlib import Path
+import random
+
+import pytest
+
+from benchmarks import occupancy_detection, occupancy_forecast
+from custom_components.aiot_brain.brain.observation import Role
+
+START = datetime(2015, 2, 2, 0, 0)
+
+
+def office_rows(days: int, seed: int, start: datetime = START) -> list[str]:
+    """One row a minute of an office: lights and CO2 follow the people."""
+    rng = random.Random(seed)
+    rows = []
+    co2 = 430.0
+    for minute in range(days * 24 * 60):
+        when = start + timedelta(minutes=minute)
+        occupied = when.weekday() < 5 and 8 <= when.hour < 17
+        co2 += (6.0 if occupied else 0.0) - 0.02 * (co2 - 430.0)
+        light = (450.0 if occupied else 0.0) + rng.gauss(0, 10)
+        rows.append(
+            f'"{minute + 1}","{when:%Y-%m-%d %H:%M:%S}",{21 + rng.random():.2f},'
+            f"{27 + rng.random():.3f},{max(light, 0):.1f},{co2 + rng.gauss(0, 5):.1f},"
+            f"0.0048,{int(occupied)}"
+        )
+    return rows
+
+
+HEADER = '"date","Temperature","Humidity","Light","CO2","HumidityRatio","Occupancy"'
+
+
+def write_csv(path: Path, rows: list[str], *, compress: bool = False) -> Path:
+    text = "\n".join([HEADER, *rows]) + "\n"
+    if compress:
+        with gzip.open(path, "wt", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_detection_train_test_prints_the_metrics(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    train = write_csv(tmp_path / "train.txt", office_rows(2, seed=1))
+    test = write_csv(
+        tmp_path / "test.gz",
+        office_rows(1, seed=2, start=START + timedelta(days=3)),
+        compress=True,
+    )
+    result = occupancy_detection.main(
+        ["--train", str(train), "--test", str(test), "--time-column", "date"]
+    )
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == result
+    assert printed["task"] == "occupancy_detection"
+    assert printed["data"]["roles"]["CO2"] == "co2"
+    assert printed["data"]["baseline_only_columns"] == ["HumidityRatio"]
+    models = printed["models"]
+    assert set(models) == {
+        "aiot_brain",
+        "threshold_rule",
+        "lda",
+        "logistic_regression",
+        "random_forest",
+    }
+    for metrics in models.values():
+        assert {"accuracy", "f1", "brier", "ece"} <= set(metrics)
+    assert models["aiot_brain"]["accuracy"] > 0.95
+    assert models["threshold_rule"]["rule"].startswith(("Light", "CO2"))
+
+
+def test_detection_prequential_prints_the_metrics(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    later = write_csv(
+        tmp_path / "b.txt", office_rows(1, seed=3, start=START + timedelta(days=1))
+    )
+    earlier = write_csv(tmp_path / "a.txt", office_rows(1, seed=4))
+    result = occupancy_detection.main(
+        ["--prequential", str(later), str(earlier), "--retrain-hours", "12"]
+    )
+    assert json.loads(capsys.readouterr().out) == result
+    assert result["task"] == "occupancy_detection_prequential"
+    assert result["data"]["rows"] == 2 * 24 * 60
+    assert "retrain" in result["note"]
+    assert result["models"]["aiot_brain"]["accuracy"] > 0.95
+    assert set(result["models"]["lda"]) == {"accuracy", "f1", "brier", "ece"}
+
+
+def test_detection_needs_files() -> None:
+    with pytest.raises(SystemExit):
+        occupancy_detection.main([])
+
+
+def test_metrics_and_threshold_rule() -> None:
+    scores = occupancy_detection.metrics([1, 0, 1, 0], [0.9, 0.1, 0.4, 0.2])
+    assert scores["accuracy"] == 0.75
+    assert scores["f1"] == pytest.approx(2 / 3, abs=1e-4)
+    assert scores["brier"] == pytest.approx((0.01 + 0.01 + 0.36 + 0.04) / 4, abs=1e-4)
+    # perfectly calibrated: each bin's mean prediction equals its frequency
+    assert occupancy_detection.expected_calibration_error([1, 0], [0.5, 0.5]) == 0.0
+    assert occupancy_detection.expected_calibration_error([1, 1], [0.0, 0.0]) == 1.0
+    rule = occupancy_detection.ThresholdRule()
+    rows = [[5.0, 1.0], [4.0, 2.0], [1.0, 3.0], [0.0, 4.0]]
+    rule.fit(rows, [0, 0, 1, 1], ["a", "b"])
+    assert rule.predict(rows) == [0.0, 0.0, 1.0, 1.0]
+    assert rule.describe() in {"a <= 2.5", "b > 2.5"}
+
+
+def test_column_roles() -> None:
+    roles = occupancy_detection.column_roles(
+        ["CO2", "Light", "HumidityRatio", "Humidity", "outdoor_temp", "pir_1", "x"]
+    )
+    assert roles == {
+        "CO2": Role.CO2,
+        "Light": Role.ILLUMINANCE,
+        "Humidity": Role.HUMIDITY,
+        "outdoor_temp": Role.OUTDOOR_TEMPERATURE,
+        "pir_1": Role.MOTION,
+    }
+
+
+def test_forecast_on_a_csv_prints_every_horizon(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = ["time,occupied"]
+    when = datetime(2024, 1, 1)
+    while when < datetime(2024, 1, 15):
+        occupied = when.weekday() < 5 and 8 <= when.hour < 17
+        lines.append(f"{when:%Y-%m-%d %H:%M},{int(occupied)}")
+        when += timedelta(minutes=5)
+    path = tmp_path / "home.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = occupancy_forecast.main(
+        ["--data", str(path), "--time-column", "time", "--label-column", "occupied"]
+    )
+    assert json.loads(capsys.readouterr().out) == result
+    assert result["task"] == "occupancy_forecast"
+    models = result["models"]
+    assert set(models) == {"aiot_brain", "persistence", "time_of_day"}
+    for horizons in models.values():
+        assert set(horizons) == {"15min", "30min", "1h", "2h", "6h"}
+        for scores in horizons.values():
+            assert set(scores) == {"accuracy", "brier"}
+    # A regular schedule: the learnt forecast beats persistence at 6 h.
+    assert (
+        models["aiot_brain"]["6h"]["accuracy"] > models["persistence"]["6h"]["accuracy"]
+    )
+
+
+def test_forecast_needs_data(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit):
+        occupancy_forecast.main([])
+    with pytest.raises(SystemExit):
+        occupancy_forecast.main(["--data", str(tmp_path / "x.csv")])
+
+
+def test_kasteren_format_and_labels(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    legend = (
+        "Start time: start of an activity\r\nactivity id list:\r\n1: 'leave house'\r\n"
+    )
+    header = "Start time          \tEnd time            \tID\r\n--\t--\t--\r\n"
+    activities = []
+    sensors = []
+    day = datetime(2008, 2, 25)
+    fmt = "%d-%b-%Y %H:%M:%S"
+    for number in range(9):
+        morning = day + timedelta(days=number, hours=9)
+        evening = day + timedelta(days=number, hours=18)
+        activities.append(f"{morning:{fmt}}\t{evening:{fmt}}\t1")
+        door_out = morning - timedelta(minutes=1)
+        door_in = evening + timedelta(seconds=30)
+        fridge = door_in + timedelta(minutes=2)
+        for moment, ident in ((door_out, 12), (door_in, 12), (fridge, 8)):
+            end = moment + timedelta(seconds=20)
+            sensors.append(f"{moment:{fmt}}\t{end:{fmt}}\t{ident}\t1")
+    (tmp_path / "kasterenActData.txt").write_text(
+        legend + header + "\r\n".join(activities) + "\r\n", encoding="latin-1"
+    )
+    (tmp_path / "kasterenSenseData.txt").write_text(
+        header + "\r\n".join(sensors) + "\r\n", encoding="latin-1"
+    )
+    series = occupancy_forecast.slots_from_kasteren(tmp_path)
+    assert series.start == day
+    assert series.labels[9 * 4 - 1] == 1  # 8:45-9:00 at home
+    assert series.labels[9 * 4] == 0  # 9:00-9:15 away
+    assert series.labels[18 * 4] == 1  # 18:00-18:15 home again
+    # The door at 18:00:30 followed by the fridge: someone came in.
+    assert series.evidence[18 * 4]["door_then_activity"] > 0.3
+    assert series.evidence[18 * 4]["door_then_quiet"] == 0.0
+    assert series.evidence[9 * 4]["door_then_quiet"] > 0.0
+    result = occupancy_forecast.main(["--kasteren", str(tmp_path)])
+    assert json.loads(capsys.readouterr().out) == result
+    assert set(result["models"]["aiot_brain"]) == {"15min", "30min", "1h", "2h", "6h"}
+    assert result["data"]["aiot_brain_evidence"].endswith("sensor activity")

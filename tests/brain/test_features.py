@@ -1,0 +1,116 @@
+"""Tests of the zone feature builder."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import json
+import math
+
+import pytest
+
+from custom_components.aiot_brain.brain.features import (
+    OccupancyFeatures,
+    humidity_ratio,
+    light_band,
+)
+from custom_components.aiot_brain.brain.observation import Observation, Role
+
+START = datetime(2024, 3, 4, 9, 0)
+
+
+def ramp(
+    builder: OccupancyFeatures, minutes: list[float], ppm_per_minute: float
+) -> None:
+    for minute in minutes:
+        when = START + timedelta(minutes=minute)
+        builder.update(Observation(Role.CO2, 500.0 + ppm_per_minute * minute, when))
+
+
+@pytest.mark.parametrize(
+    "minutes",
+    [
+        [float(m) for m in range(121)],  # every minute
+        [m * 4.7 for m in range(26)],  # every 4.7 minutes
+    ],
+)
+def test_co2_slope_is_per_minute_whatever_the_rate(minutes: list[float]) -> None:
+    builder = OccupancyFeatures()
+    ramp(builder, minutes, 5.0)
+    features = builder.features(START + timedelta(minutes=minutes[-1]))
+    # 5 ppm/min is scaled to 1.0 for the model
+    assert features["co2_slope"] == pytest.approx(1.0, abs=0.05)
+    assert features["co2_trend"] == pytest.approx(1.0, abs=0.1)
+    assert features["co2_excess"] > 1.0
+
+
+def test_falling_co2_gives_negative_slope_and_baseline_follows_lows() -> None:
+    builder = OccupancyFeatures()
+    ramp(builder, [float(m) for m in range(61)], -2.0)
+    features = builder.features(START + timedelta(minutes=60))
+    assert features["co2_slope"] < -0.3
+    assert builder.co2_baseline == pytest.approx(380.0)
+    assert features["co2_excess"] < 0.05
+
+
+def test_motion_evidence_fades_and_stale_levels_drop() -> None:
+    builder = OccupancyFeatures()
+    builder.update(Observation(Role.MOTION, 1.0, START))
+    assert builder.features(START)["motion_5min"] == 1.0
+    builder.update(Observation(Role.MOTION, 0.0, START + timedelta(minutes=1)))
+    later = builder.features(START + timedelta(minutes=11))
+    assert later["motion_now"] == 0.0
+    assert later["motion_5min"] == pytest.approx(math.exp(-2.0))
+    assert later["motion_30min"] == pytest.approx(math.exp(-10.0 / 30.0))
+    builder.update(Observation(Role.ILLUMINANCE, 400.0, START))
+    assert "light_level" in builder.features(START + timedelta(minutes=30))
+    assert "light_level" not in builder.features(START + timedelta(minutes=90))
+
+
+def test_light_bands_and_humidity_ratio() -> None:
+    assert light_band(0.0) == "light_0_10lx"
+    assert light_band(450.0) == "light_300_1000lx"
+    assert light_band(50_000.0) == "light_above_3000lx"
+    # 20 °C at 50 % is about 7.3 g of water per kg of dry air
+    assert humidity_ratio(20.0, 50.0) == pytest.approx(7.3, abs=0.1)
+    builder = OccupancyFeatures()
+    for minute in range(30):
+        when = START + timedelta(minutes=minute)
+        builder.update(Observation(Role.TEMPERATURE, 21.0, when))
+        builder.update(Observation(Role.HUMIDITY, 40.0 + minute * 0.2, when))
+    features = builder.features(START + timedelta(minutes=29))
+    assert features["humidity_slope"] > 0.0
+    assert features["temperature_slope"] == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize(
+    "observation",
+    [
+        Observation(Role.CO2, None, START),  # type: ignore[arg-type]
+        Observation(Role.CO2, math.nan, START),
+        Observation(Role.CO2, math.inf, START),
+        Observation(Role.CO2, "lots", START),  # type: ignore[arg-type]
+        Observation(Role.CO2, 1e9, START),
+        Observation("smell", 1.0, START),  # type: ignore[arg-type]
+        Observation(Role.MOTION, 1.0, "noon"),  # type: ignore[arg-type]
+    ],
+)
+def test_bad_values_are_counted_not_raised(observation: Observation) -> None:
+    builder = OccupancyFeatures()
+    builder.update(observation)
+    assert builder.bad_values == 1
+    assert set(builder.features(START)) == {"hour_sin", "hour_cos"}
+
+
+def test_round_trip_and_errors() -> None:
+    builder = OccupancyFeatures()
+    ramp(builder, [float(m) for m in range(20)], 3.0)
+    builder.update(Observation(Role.MOTION, 1.0, START + timedelta(minutes=5)))
+    builder.update(Observation(Role.TEMPERATURE, 21.0, START))
+    builder.update(Observation(Role.HUMIDITY, 45.0, START))
+    restored = OccupancyFeatures.from_dict(json.loads(json.dumps(builder.to_dict())))
+    when = START + timedelta(minutes=25)
+    assert restored.features(when) == builder.features(when)
+    with pytest.raises(ValueError, match="version"):
+        OccupancyFeatures.from_dict({"version": 99})
+    with pytest.raises(ValueError, match="corrupt"):
+        OccupancyFeatures.from_dict({"version": 1, "levels": {"co2": [1, 2]}})

@@ -1,0 +1,189 @@
+"""Tests of the occupancy forecast."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import json
+import math
+import random
+
+import pytest
+
+from custom_components.aiot_brain.brain.forecast import (
+    HORIZON_NAMES,
+    OccupancyForecast,
+)
+
+MONDAY = datetime(2024, 3, 4)
+STEP = timedelta(minutes=15)
+
+
+def office(when: datetime) -> bool:
+    """Occupied on weekdays from 8:00 to 17:00."""
+    return when.weekday() < 5 and 8 <= when.hour < 17
+
+
+def trained(weeks: int = 3) -> OccupancyForecast:
+    model = OccupancyForecast()
+    when = MONDAY
+    while when < MONDAY + timedelta(weeks=weeks):
+        model.learn_one(when, office(when))
+        when += STEP
+    return model
+
+
+def feed(model: OccupancyForecast, start: datetime, end: datetime) -> None:
+    when = start
+    while when <= end:
+        model.learn_one(when, office(when))
+        when += STEP
+
+
+def test_weekday_schedule_is_forecast() -> None:
+    model = trained()
+    monday = MONDAY + timedelta(weeks=3)
+    feed(model, monday, monday + timedelta(hours=7))
+    early = model.predict_one(monday + timedelta(hours=7))
+    assert early["15min"] < 0.3  # still empty at 7:15
+    assert early["2h"] > 0.8  # in at 9:00
+    assert early["6h"] > 0.8  # still in at 13:00
+    feed(model, monday + timedelta(hours=7, minutes=15), monday + timedelta(hours=13))
+    midday = model.predict_one(monday + timedelta(hours=13))
+    assert midday["15min"] > 0.9
+    assert midday["6h"] < 0.2  # gone by 19:00
+    saturday = MONDAY + timedelta(weeks=3, days=5)
+    feed(model, monday + timedelta(hours=13, minutes=15), saturday + timedelta(hours=9))
+    assert all(
+        p < 0.2 for p in model.predict_one(saturday + timedelta(hours=9)).values()
+    )
+
+
+def test_next_arrival_and_departure() -> None:
+    model = trained()
+    sunday_evening = MONDAY + timedelta(weeks=3) - timedelta(hours=4)
+    feed(model, MONDAY + timedelta(weeks=3) - timedelta(days=2), sunday_evening)
+    arrival, confidence = model.next_arrival(sunday_evening)
+    assert arrival is not None
+    assert abs(arrival - (MONDAY + timedelta(weeks=3, hours=8))) <= timedelta(hours=1)
+    assert 0.5 <= confidence <= 1.0
+    assert model.next_departure(sunday_evening) == (sunday_evening, 1.0)
+    monday_morning = MONDAY + timedelta(weeks=3, hours=10)
+    feed(model, sunday_evening + STEP, monday_morning)
+    departure, confidence = model.next_departure(monday_morning)
+    assert departure is not None
+    assert abs(departure - (MONDAY + timedelta(weeks=3, hours=17))) <= timedelta(
+        hours=1
+    )
+    assert confidence >= 0.5
+    assert model.next_arrival(monday_morning) == (monday_morning, 1.0)
+
+
+def test_no_arrival_expected_in_an_always_empty_zone() -> None:
+    model = OccupancyForecast()
+    when = MONDAY
+    for _ in range(4 * 24 * 8):
+        model.learn_one(when, False)
+        when += STEP
+    assert model.next_arrival(when) == (None, 0.0)
+
+
+def test_labels_are_learnt_only_once_due() -> None:
+    model = OccupancyForecast()
+    model.learn_one(MONDAY, True)
+    before = [dict(w) for w in model.weights]
+    assert len(model.pending) == len(HORIZON_NAMES)
+    model.learn_one(MONDAY + timedelta(minutes=10), True)  # nothing due yet
+    assert model.weights == before
+    model.learn_one(MONDAY + timedelta(minutes=15), False)  # the 15-minute one is due
+    assert model.weights[0] != before[0]
+    assert model.weights[1:] == before[1:]
+    assert len(model.pending) == 2 * len(HORIZON_NAMES) - 1
+
+
+def test_evidence_teaches_arrivals() -> None:
+    model = OccupancyForecast()
+    rng = random.Random(5)
+    when = MONDAY
+    # Away and home for random spells; activity while still "away" precedes every
+    # return, so only the evidence can tell when the next return is.
+    for _ in range(120):
+        away = rng.randint(2, 12)
+        for step in range(away):
+            arriving = step == away - 1
+            model.learn_one(when, False, {"activity": 1.0 if arriving else 0.0})
+            when += STEP
+        for _ in range(rng.randint(2, 12)):
+            model.learn_one(when, True, {"activity": 1.0})
+            when += STEP
+    model.learn_one(when, False, {"activity": 0.0})
+    assert model.predict_one(when, {"activity": 1.0})["15min"] > 0.5
+    assert model.predict_one(when, {"activity": 0.0})["15min"] < 0.5
+
+
+def test_round_trip_gives_identical_forecasts() -> None:
+    model = trained(weeks=2)
+    model.learn_one(MONDAY + timedelta(weeks=2), True, {"activity": 0.5})
+    data = json.loads(json.dumps(model.to_dict()))
+    assert len(json.dumps(data)) < 16_000
+    restored = OccupancyForecast.from_dict(data)
+    when = MONDAY + timedelta(weeks=2, minutes=5)
+    assert restored.predict_one(when) == model.predict_one(when)
+    assert restored.next_departure(when) == model.next_departure(when)
+    later = when + timedelta(hours=1)
+    model.learn_one(later, False)
+    restored.learn_one(later, False)
+    assert restored.to_dict() == model.to_dict()
+
+
+def test_from_dict_rejects_unknown_or_corrupt_state() -> None:
+    with pytest.raises(ValueError, match="version"):
+        OccupancyForecast.from_dict({"version": 2})
+    with pytest.raises(ValueError, match="version"):
+        OccupancyForecast.from_dict("nope")  # type: ignore[arg-type]
+    state = OccupancyForecast().to_dict()
+    state["week"] = [[0.0], [0.0]]
+    with pytest.raises(ValueError, match="bins"):
+        OccupancyForecast.from_dict(state)
+    state = OccupancyForecast().to_dict()
+    state["weights"] = state["weights"][:2]
+    with pytest.raises(ValueError, match="horizons"):
+        OccupancyForecast.from_dict(state)
+    state = OccupancyForecast().to_dict()
+    del state["pending"]
+    with pytest.raises(ValueError, match="corrupt"):
+        OccupancyForecast.from_dict(state)
+
+
+def test_bad_values_are_ignored_and_counted() -> None:
+    model = OccupancyForecast()
+    model.learn_one(MONDAY, True)
+    for label in (None, math.nan, "maybe", 0.5, math.inf):
+        model.learn_one(MONDAY + STEP, label)
+    model.learn_one("tomorrow", True)  # type: ignore[arg-type]
+    model.learn_one(MONDAY - STEP, True)  # time going backwards
+    model.learn_one(MONDAY + STEP, True, {"activity": math.nan, "door": "open"})
+    assert model.bad_values == 9
+    forecast = model.predict_one(MONDAY + STEP, {"activity": None, "noise": 1e9})
+    assert model.bad_values == 11
+    assert set(forecast) == set(HORIZON_NAMES)
+    assert all(0.0 < p < 1.0 for p in forecast.values())
+
+
+def test_predict_proba_and_explanations() -> None:
+    model = trained()
+    when = MONDAY + timedelta(weeks=3)
+    feed(model, when, when + timedelta(hours=10))
+    proba = model.predict_proba_one(when + timedelta(hours=10))
+    assert proba["1h"][True] == pytest.approx(1.0 - proba["1h"][False])
+    text = model.explain(when + timedelta(hours=10), "15min")
+    assert text.startswith("In 15min:")
+    assert "occupied now" in text
+    long = model.explain(when + timedelta(hours=10), "6h")
+    assert "usually" in long or "usual" in long
+    with pytest.raises(ValueError, match="horizon"):
+        model.explain(when, "3h")
+
+
+def test_untrained_model_is_unsure() -> None:
+    forecast = OccupancyForecast().predict_one(MONDAY)
+    assert all(0.2 < p < 0.8 for p in forecast.values())

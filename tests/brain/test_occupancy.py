@@ -1,0 +1,192 @@
+"""Tests of the occupancy-now model."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import json
+import math
+import random
+
+import pytest
+
+from custom_components.aiot_brain.brain.observation import Observation, Role
+from custom_components.aiot_brain.brain.occupancy import OccupancyModel
+
+MONDAY = datetime(2024, 3, 4)
+
+
+def office_day(
+    model: OccupancyModel,
+    day: datetime,
+    rng: random.Random,
+    *,
+    with_co2: bool = True,
+    reading_from: int | None = None,
+) -> dict[int, float]:
+    """Someone works 9:00-17:00; motion fires only now and then; CO2 follows.
+
+    From ``reading_from`` (minute of the day) the person sits still until 17:00:
+    no motion at all. Runs the self-supervised loop every minute and returns
+    P(occupied) per minute of the day.
+    """
+    co2 = 420.0
+    probabilities: dict[int, float] = {}
+    for minute in range(6 * 60, 20 * 60):
+        when = day + timedelta(minutes=minute)
+        present = 9 * 60 <= minute < 17 * 60
+        # Mass balance: one person adds ~8 ppm/min, ventilation removes 2 %/min.
+        co2 += (8.0 if present else 0.0) - 0.02 * (co2 - 420.0)
+        if with_co2:
+            model.observe(Observation(Role.CO2, co2 + rng.gauss(0.0, 3.0), when))
+        still = reading_from is not None and minute >= reading_from
+        moving = present and not still and rng.random() < 0.3
+        model.observe(Observation(Role.MOTION, 1.0 if moving else 0.0, when))
+        probabilities[minute] = model.update(when)
+    return probabilities
+
+
+def trained(with_co2: bool = True) -> tuple[OccupancyModel, random.Random]:
+    rng = random.Random(7)
+    model = OccupancyModel()
+    for day in range(5):
+        office_day(model, MONDAY + timedelta(days=day), rng, with_co2=with_co2)
+    return model, rng
+
+
+def test_sitting_still_keeps_occupancy_while_co2_stays_up() -> None:
+    model, rng = trained()
+    tuesday = MONDAY + timedelta(days=8)
+    probabilities = office_day(model, tuesday, rng, reading_from=14 * 60)
+    # 40 and 90 minutes without any motion, but CO2 says someone is there.
+    assert probabilities[14 * 60 + 40] > 0.5
+    assert probabilities[15 * 60 + 30] > 0.5
+    # Well after they leave, quiet and falling CO2 bring it down.
+    assert probabilities[18 * 60 + 30] < 0.2
+    assert probabilities[8 * 60] < 0.2
+    assert model.self_labels > 1000
+
+
+def test_without_co2_the_same_gap_is_less_certain() -> None:
+    with_co2, rng = trained(with_co2=True)
+    without_co2, rng_without = trained(with_co2=False)
+    day = MONDAY + timedelta(days=8)
+    gap = 15 * 60 + 30
+    assert (
+        office_day(with_co2, day, rng, reading_from=14 * 60)[gap]
+        > office_day(
+            without_co2, day, rng_without, with_co2=False, reading_from=14 * 60
+        )[gap]
+    )
+
+
+def test_learns_from_ground_truth_and_is_calibrated() -> None:
+    rng = random.Random(3)
+    model = OccupancyModel()
+    start = datetime(2024, 1, 1)
+    labels: list[int] = []
+    probabilities: list[float] = []
+    for minute in range(6000):
+        when = start + timedelta(minutes=minute)
+        # Lit half the time; while lit, the room is occupied 80 % of the minutes
+        # at random, so no feature can do better than say 80 %.
+        lit = (minute // 90) % 2 == 0
+        occupied = lit and rng.random() < 0.8
+        lux = (420.0 if lit else 5.0) * (1 + rng.gauss(0, 0.05))
+        model.observe(Observation(Role.ILLUMINANCE, lux, when))
+        features = model.features(when)
+        if minute >= 3000:
+            labels.append(int(occupied))
+            probabilities.append(model.predict_proba_one(features)[True])
+        model.learn_one(features, occupied)
+    accuracy = sum(
+        int(p >= 0.5) == y for p, y in zip(probabilities, labels, strict=True)
+    ) / len(labels)
+    assert accuracy > 0.85
+    # A calibrated model says about 80 % when lit (neither 100 % nor 50 %) and
+    # close to 0 when dark.
+    lit = [p for p in probabilities if p > 0.5]
+    dark = [p for p in probabilities if p <= 0.5]
+    assert sum(lit) / len(lit) == pytest.approx(0.8, abs=0.05)
+    assert sum(dark) / len(dark) < 0.05
+
+
+def test_round_trip_gives_identical_predictions() -> None:
+    model, _ = trained()
+    when = MONDAY + timedelta(days=8, hours=10)
+    model.observe(Observation(Role.CO2, 800.0, when))
+    restored = OccupancyModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    features = model.features(when)
+    assert restored.features(when) == features
+    assert restored.predict_proba_one(features) == model.predict_proba_one(features)
+    # and they keep learning alike
+    model.learn_one(features, True)
+    restored.learn_one(features, True)
+    assert restored.to_dict() == model.to_dict()
+    assert len(json.dumps(model.to_dict())) < 16_000
+
+
+def test_from_dict_rejects_unknown_or_corrupt_state() -> None:
+    with pytest.raises(ValueError, match="version"):
+        OccupancyModel.from_dict({"version": 0})
+    with pytest.raises(ValueError, match="version"):
+        OccupancyModel.from_dict([])  # type: ignore[arg-type]
+    state = OccupancyModel().to_dict()
+    del state["weights"]
+    with pytest.raises(ValueError, match="corrupt"):
+        OccupancyModel.from_dict(state)
+
+
+def test_bad_values_are_ignored_and_counted() -> None:
+    model = OccupancyModel()
+    now = datetime(2024, 1, 1, 12)
+    for value in (None, math.nan, math.inf, "high", 1e12):
+        model.observe(Observation(Role.CO2, value, now))  # type: ignore[arg-type]
+    for label in (None, "yes", 0.5, math.nan):
+        model.learn_one({"co2_excess": 1.0}, label)
+    assert model.bad_values == 9
+    assert model.labels_seen == 0
+    # Bad feature values are skipped, not used.
+    clean = model.predict_proba_one({"co2_excess": 1.0})
+    dirty = model.predict_proba_one(
+        {"co2_excess": 1.0, "light_level": math.nan, "x": "y"}  # type: ignore[dict-item]
+    )
+    assert clean == dirty
+
+
+def test_self_label_rules() -> None:
+    assert OccupancyModel.self_label({"motion_5min": 1.0, "motion_30min": 1.0})
+    assert OccupancyModel.self_label({"presence_now": 1.0})
+    assert OccupancyModel.self_label({"media_now": 1.0, "door_30min": 0.5})
+    quiet = {"motion_5min": 0.0, "motion_30min": 0.1, "co2_trend": -0.2}
+    quiet["co2_excess"] = 1.5
+    assert OccupancyModel.self_label(quiet) is False
+    # CO2 holding up: someone may be sitting still
+    assert OccupancyModel.self_label({**quiet, "co2_trend": 0.0}) is None
+    # CO2 flat but back at fresh air: empty
+    assert (
+        OccupancyModel.self_label({**quiet, "co2_trend": 0.0, "co2_excess": 0.1})
+        is False
+    )
+    assert OccupancyModel.self_label({**quiet, "media_now": 1.0}) is None
+    assert OccupancyModel.self_label({"co2_trend": -1.0}) is None
+    # Without CO2, only a much longer quiet spell counts.
+    assert OccupancyModel.self_label({"motion_30min": 0.1}) is None
+    assert OccupancyModel.self_label({"motion_30min": 0.01}) is False
+
+
+def test_explanations_name_the_signals_that_drove_it() -> None:
+    model, _ = trained()
+    moving = {"motion_now": 1.0, "motion_5min": 1.0, "motion_30min": 1.0}
+    assert "motion" in model.explain(moving)
+    assert model.explain(moving).startswith("Probably occupied")
+    still = {"motion_5min": 0.0, "motion_30min": 0.3, "co2_excess": 1.8}
+    assert "CO2" in model.explain(still)
+    lamp = OccupancyModel()
+    text = lamp.explain({"light_300_1000lx": 1.0, "hour_sin": 0.0})
+    assert "no signal stands out" in text
+
+
+def test_time_of_day_is_optional() -> None:
+    when = datetime(2024, 1, 1, 6)
+    assert "hour_sin" not in OccupancyModel().features(when)
+    assert "hour_sin" in OccupancyModel(use_time_of_day=True).features(when)
