@@ -177,6 +177,23 @@ def test_preference_group_beats_global_alone() -> None:
     assert scores[1] > scores[0]
 
 
+def test_preference_new_group_adapts_within_a_few_votes() -> None:
+    model = ThermalPreference(group_keys=("person",))
+    rng = random.Random(9)
+    for _ in range(2000):
+        air = rng.uniform(19.0, 29.0)
+        label = "cooler" if air > 25 else "warmer" if air < 21 else "no change"
+        model.learn_one({"ta": air, "person": "usual"}, label)
+    newcomer = {"ta": 23.0, "person": "chilly"}
+    assert model.predict_one(newcomer) == "no change"
+    for _ in range(5):
+        model.learn_one(newcomer, "warmer")
+    assert model.predict_one(newcomer) == "warmer"
+    # The others are not moved by the newcomer.
+    assert model.predict_one({"ta": 23.0, "person": "usual"}) == "no change"
+    assert model.group_labels == {"person=usual": 2000, "person=chilly": 5}
+
+
 def test_preference_before_data_and_bad_values() -> None:
     model = ThermalPreference(group_keys=("person",))
     assert model.predict_one({"ta": 22.0}) is None

@@ -344,7 +344,9 @@ class ThermalPreference:
 
     A multinomial logistic regression on the numeric comfort signals, standardised
     online, plus per-group class offsets: each building, person or other group named
-    in ``group_keys`` gets its own intercepts, learned faster than the shared weights.
+    in ``group_keys`` gets its own intercepts, learned faster than the shared weights
+    (a new group's step starts large and shrinks with the square root of its labels,
+    so a newcomer adapts within a few votes and a known one stays steady).
     The literature finds people and buildings differ mostly in where their comfort
     lies, so these offsets act as class priors that adapt to each group while the
     shared weights carry what is common. Unseen groups start from the global model.
@@ -354,7 +356,9 @@ class ThermalPreference:
         group_keys: keys of ``x`` whose values name a group (building, person,
             season...) rather than a measurement.
         learning_rate: step size of the shared weights.
-        group_learning_rate: step size of the per-group offsets.
+        group_learning_rate: first step size of a group's offsets.
+        min_group_learning_rate: the step size they shrink to, no further, so groups
+            keep following their people.
         l2: weight decay, keeping weights and offsets small and calibrated.
         max_groups: groups remembered; the least recently seen is forgotten first,
             which bounds the state.
@@ -379,9 +383,10 @@ class ThermalPreference:
         group_keys: tuple[str, ...] = (),
         *,
         learning_rate: float = 0.005,
-        group_learning_rate: float = 0.1,
+        group_learning_rate: float = 0.5,
+        min_group_learning_rate: float = 0.05,
         l2: float = 1e-4,
-        max_groups: int = 64,
+        max_groups: int = 16,
         max_features: int = 64,
         max_classes: int = 8,
     ) -> None:
@@ -389,6 +394,7 @@ class ThermalPreference:
         self.group_keys = tuple(group_keys)
         self.learning_rate = float(learning_rate)
         self.group_learning_rate = float(group_learning_rate)
+        self.min_group_learning_rate = float(min_group_learning_rate)
         self.l2 = float(l2)
         self.max_groups = int(max_groups)
         self.max_features = int(max_features)
@@ -398,9 +404,11 @@ class ThermalPreference:
         self.feature_stats: dict[str, list[float]] = {}
         # Per class: the shared weights per feature, "" being the intercept.
         self.weights: list[dict[str, float]] = []
-        # Per group ("key=value"): one offset per class and when it was last seen.
+        # Per group ("key=value"): one offset per class, when it was last seen and
+        # how many labels it has given.
         self.group_offsets: dict[str, list[float]] = {}
         self.group_seen: dict[str, int] = {}
+        self.group_labels: dict[str, int] = {}
         self.seen = 0
         self.bad_values = 0
 
@@ -502,20 +510,30 @@ class ThermalPreference:
                 self._make_room_for_group()
                 self.group_offsets[group] = [0.0] * len(self.classes)
             self.group_seen[group] = self.seen
+        group_rates = [
+            max(
+                self.group_learning_rate
+                / math.sqrt(self.group_labels.get(group, 0) + 1),
+                self.min_group_learning_rate,
+            )
+            for group in groups
+        ]
         target = self.classes.index(label)
-        rate, group_rate, decay = (
-            self.learning_rate,
-            self.group_learning_rate,
-            self.l2,
-        )
+        rate, decay = self.learning_rate, self.l2
+        # The shared intercept keeps pace with the groups' offsets, so it holds the
+        # population's class priors for groups not seen yet.
+        intercept_rate = max(rate, self.min_group_learning_rate)
         for index, weights in enumerate(self.weights):
             error = probabilities[index] - (1.0 if index == target else 0.0)
             for key, value in features.items():
                 weight = weights.get(key, 0.0)
-                weights[key] = weight - rate * (error * value + decay * weight)
-            for group in groups:
+                step = intercept_rate if key == "" else rate
+                weights[key] = weight - step * (error * value + decay * weight)
+            for group, group_rate in zip(groups, group_rates, strict=True):
                 offsets = self.group_offsets[group]
                 offsets[index] -= group_rate * (error + decay * offsets[index])
+        for group in groups:
+            self.group_labels[group] = self.group_labels.get(group, 0) + 1
         self._update_stats(numbers)
 
     def _make_room_for_group(self) -> None:
@@ -524,6 +542,7 @@ class ThermalPreference:
         oldest = min(self.group_seen, key=self.group_seen.__getitem__)
         del self.group_offsets[oldest]
         del self.group_seen[oldest]
+        del self.group_labels[oldest]
 
     def _update_stats(self, numbers: Mapping[str, float]) -> None:
         for key, value in numbers.items():
@@ -580,6 +599,7 @@ class ThermalPreference:
             "group_keys": list(self.group_keys),
             "learning_rate": self.learning_rate,
             "group_learning_rate": self.group_learning_rate,
+            "min_group_learning_rate": self.min_group_learning_rate,
             "l2": self.l2,
             "max_groups": self.max_groups,
             "max_features": self.max_features,
@@ -589,6 +609,7 @@ class ThermalPreference:
             "weights": [dict(weights) for weights in self.weights],
             "group_offsets": {k: list(v) for k, v in self.group_offsets.items()},
             "group_seen": dict(self.group_seen),
+            "group_labels": dict(self.group_labels),
             "seen": self.seen,
             "bad_values": self.bad_values,
         }
@@ -602,6 +623,7 @@ class ThermalPreference:
                 tuple(str(key) for key in data["group_keys"]),
                 learning_rate=float(data["learning_rate"]),
                 group_learning_rate=float(data["group_learning_rate"]),
+                min_group_learning_rate=float(data["min_group_learning_rate"]),
                 l2=float(data["l2"]),
                 max_groups=int(data["max_groups"]),
                 max_features=int(data["max_features"]),
@@ -623,6 +645,9 @@ class ThermalPreference:
             model.group_seen = {
                 str(key): int(seen) for key, seen in data["group_seen"].items()
             }
+            model.group_labels = {
+                str(key): int(count) for key, count in data["group_labels"].items()
+            }
             model.seen = int(data["seen"])
             model.bad_values = int(data["bad_values"])
         except (AttributeError, KeyError, TypeError, ValueError) as error:
@@ -634,6 +659,10 @@ class ThermalPreference:
             raise ValueError("corrupt thermal preference state: class count mismatch")
         if any(len(stats) != 3 for stats in model.feature_stats.values()):
             raise ValueError("corrupt thermal preference state: feature statistics")
-        if set(model.group_seen) != set(model.group_offsets):
+        if (
+            not set(model.group_seen)
+            == set(model.group_labels)
+            == set(model.group_offsets)
+        ):
             raise ValueError("corrupt thermal preference state: group bookkeeping")
         return model
