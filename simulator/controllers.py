@@ -38,26 +38,48 @@ def _entities(building: BuildingInfo, role: str) -> list[str]:
     ]
 
 
+def _matches(view: View, command: Command) -> bool:
+    """Whether the climate already shows what ``command`` would set."""
+    state = view.states.get(command.entity_id)
+    if state is None or state.state != command.data.get("hvac_mode"):
+        return False
+    return all(
+        state.attributes.get(key) == value
+        for key, value in command.data.items()
+        if key != "hvac_mode"
+    )
+
+
 class ConstantController:
-    """Every thermostat at the comfort setpoint, all the time; lights left to people."""
+    """Every thermostat at the comfort setpoint, always; lights are left to people.
+
+    A thermostat found at anything else (someone changed it) is set back to comfort,
+    at most once an hour per thermostat.
+    """
+
+    REASSERT_AFTER = timedelta(hours=1)
 
     def __init__(self, building: BuildingInfo) -> None:
-        """Remember the thermostats; the setpoint is sent once, at the first step."""
+        """Remember the thermostats and the comfort setpoints."""
         self.climates = _entities(building, "climate")
         self.baseline = building.baseline
-        self._done = False
+        self._sent: dict[str, datetime] = {}
 
     def step(self, view: View) -> Iterable[Command]:
-        """Set the comfort setpoint once."""
-        if self._done:
-            return []
-        self._done = True
-        return [
-            _climate_command(
+        """Put every thermostat that is not at comfort back to comfort."""
+        commands = []
+        for entity in self.climates:
+            command = _climate_command(
                 view, entity, self.baseline.comfort_c, self.baseline.cooling_c
             )
-            for entity in self.climates
-        ]
+            if _matches(view, command):
+                continue
+            last = self._sent.get(entity)
+            if last is not None and view.now - last < self.REASSERT_AFTER:
+                continue
+            self._sent[entity] = view.now
+            commands.append(command)
+        return commands
 
 
 class ScheduleController:

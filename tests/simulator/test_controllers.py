@@ -192,3 +192,27 @@ def test_registry_has_the_baselines() -> None:
     for factory in CONTROLLERS.values():
         controller = factory(building.info)
         building.run(controller, 10)
+
+
+def test_constant_controller_holds_comfort_against_changes() -> None:
+    building = Building(load_scenario("family_home"))
+    controller = CONTROLLERS["constant"](building.info)
+    sent = list(controller.step(building.take_view()))
+    assert len(sent) == 6
+    for command in sent:
+        building.apply(command)
+    assert list(controller.step(building.take_view())) == []  # all at comfort now
+    building.apply(
+        Command("climate", "set_temperature", "climate.study", {"temperature": 25.0})
+    )
+    reverted_at = None
+    for minute in range(120):
+        building.step()
+        for command in controller.step(building.take_view()):
+            if command.entity_id == "climate.study":
+                reverted_at = reverted_at if reverted_at is not None else minute
+            building.apply(command)
+    # The study was last commanded at the start, so it is set back within the hour.
+    assert reverted_at is not None
+    assert reverted_at < 60
+    assert building.states["climate.study"].attributes["temperature"] == 21.0
