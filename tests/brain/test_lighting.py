@@ -55,6 +55,31 @@ def test_learns_threshold_near_80_lux() -> None:
     assert "manual switches" in explanation
 
 
+def test_learns_the_lamps_own_light_and_looks_past_it() -> None:
+    model = LightingPreference(threshold=80.0)
+    when = START + timedelta(hours=18)
+    for day in range(5):
+        when = START + timedelta(days=day, hours=18)
+        model.learn_one(when, {"illuminance": 40})
+        model.learn_one(when, {"light_on": 1})
+        # The sensor sees the lamp: 300 lx more a few seconds later.
+        model.learn_one(when + timedelta(seconds=5), {"illuminance": 340})
+        model.learn_one(when + timedelta(hours=3), {"illuminance": 330})
+        model.learn_one(when + timedelta(hours=3, seconds=1), {"light_on": 0})
+        model.learn_one(when + timedelta(hours=3, seconds=6), {"illuminance": 30})
+    assert model.lamp_lux == pytest.approx(300.0, abs=5.0)
+    model.learn_one(when + timedelta(days=1), {"light_on": 1})
+    model.learn_one(when + timedelta(days=1, seconds=30), {"illuminance": 350})
+    # 350 lx with our lamp on is 50 lx of daylight: light is still wanted.
+    assert model.predict_one(when + timedelta(days=1), {})["light_on"] is True
+    assert "not counting the lamp's own 300 lx" in model.explain(when, {})
+    # A reading long after a switch teaches nothing about the lamp.
+    model.learn_one(when + timedelta(days=1, hours=1), {"light_on": 0})
+    model.learn_one(when + timedelta(days=1, hours=2), {"illuminance": 0})
+    assert model.lamp_lux == pytest.approx(300.0, abs=5.0)
+    assert model.switch_at is None
+
+
 def test_automatic_switching_does_not_move_the_threshold() -> None:
     model = LightingPreference(threshold=50.0)
     model.learn_one(START, {"illuminance": 500})

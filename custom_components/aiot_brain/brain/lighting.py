@@ -28,6 +28,7 @@ _BANDS = (10.0, 100.0)  # lx: dark below 10, dim below 100, bright above
 _BAND_NAMES = ("dark", "dim", "bright")
 _BAND_COUNT = len(_BAND_NAMES)
 _SHRINK = 3.0  # adjustments it takes for a slice to outweigh the broader average
+_LAMP_SETTLE_SECONDS = 120.0  # a reading this soon after a switch shows the lamp
 
 
 def _period(when: datetime) -> int:
@@ -121,6 +122,11 @@ class LightingPreference:
         self.illuminance: float | None = None
         self.light_on: bool | None = None
         self.auto_off_at: datetime | None = None
+        # The lamp's own share of the illuminance, from the steps seen at switches.
+        self.lamp_lux = 0.0
+        self.lamp_switches = 0
+        self.switch_at: datetime | None = None
+        self.switch_from: float | None = None
         self.switches = 0
         self.adjustments = 0
         self.false_offs = 0
@@ -156,13 +162,13 @@ class LightingPreference:
         color_temp = self._clean(x, Role.LIGHT_COLOR_TEMP)
         if self.auto_off_at is not None:
             self._settle_auto_off(when, turned_on_by_hand=manual and on == 1.0)
-        # Ambient is what was seen before the lamp changed it.
-        ambient = self.illuminance
         if illuminance is not None and on is None:
+            self._learn_lamp(when, illuminance)
             self.illuminance = illuminance
-            ambient = illuminance
-        elif illuminance is not None:
-            ambient = illuminance if ambient is None else ambient
+        elif illuminance is not None and self.illuminance is None:
+            self.illuminance = illuminance
+        # Ambient is what was seen before the switch, without our lamp's share.
+        ambient = self._ambient(None)
         if on is not None:
             switched_on = on >= 0.5
             if switched_on != self.light_on:
@@ -170,6 +176,7 @@ class LightingPreference:
                     self._learn_threshold(math.log1p(ambient), switched_on)
                 if not switched_on and not manual:
                     self.auto_off_at = when
+                self.switch_at, self.switch_from = when, self.illuminance
             self.light_on = switched_on
         if manual and (brightness is not None or color_temp is not None):
             if brightness is not None and brightness > 0.0:
@@ -179,6 +186,29 @@ class LightingPreference:
                 self._learn_level(when, ambient, None, color_temp)
         if illuminance is not None:
             self.illuminance = illuminance
+
+    def _learn_lamp(self, when: datetime, illuminance: float) -> None:
+        """Learn how much the lamp adds from the step the sensor saw at a switch."""
+        if self.switch_at is None or self.switch_from is None:
+            return
+        seconds = (when - self.switch_at).total_seconds()
+        if 0.0 < seconds <= _LAMP_SETTLE_SECONDS:
+            step = illuminance - self.switch_from
+            if not self.light_on:
+                step = -step
+            if step > 0.0:
+                self.lamp_switches += 1
+                rate = max(1.0 / self.lamp_switches, 0.2)
+                self.lamp_lux += rate * (step - self.lamp_lux)
+        if seconds != 0.0:
+            self.switch_at = self.switch_from = None
+
+    def _ambient(self, illuminance: float | None) -> float | None:
+        """Illuminance without our own lamp: what daylight alone gives."""
+        level = self.illuminance if illuminance is None else illuminance
+        if level is None:
+            return None
+        return max(level - self.lamp_lux, 0.0) if self.light_on else level
 
     def _learn_threshold(self, level: float, switched_on: bool) -> None:
         """Move the threshold only when a person's switch contradicts it."""
@@ -257,7 +287,7 @@ class LightingPreference:
         ``x`` may hold ``illuminance`` (lx); otherwise the last one seen is used.
         """
         illuminance = self._clean(x, Role.ILLUMINANCE)
-        ambient = self.illuminance if illuminance is None else illuminance
+        ambient = self._ambient(illuminance)
         brightness, color_temp, _ = self._level(when, ambient)
         return {
             "light_on": ambient is None or ambient < self.threshold,
@@ -269,7 +299,7 @@ class LightingPreference:
     def predict_proba_one(self, when: datetime, x: Mapping[str, object]) -> float:
         """Return how likely people want light now, from the ambient level."""
         illuminance = self._clean(x, Role.ILLUMINANCE)
-        ambient = self.illuminance if illuminance is None else illuminance
+        ambient = self._ambient(illuminance)
         if ambient is None:
             return 0.5
         # A logistic curve in log-lux centred on the threshold.
@@ -279,7 +309,7 @@ class LightingPreference:
     def explain(self, when: datetime, x: Mapping[str, object]) -> str:
         """Say which signals drove the lighting answer."""
         illuminance = self._clean(x, Role.ILLUMINANCE)
-        ambient = self.illuminance if illuminance is None else illuminance
+        ambient = self._ambient(illuminance)
         brightness, color_temp, weight = self._level(when, ambient)
         if ambient is None:
             light = "no illuminance reading, so light is assumed wanted"
@@ -289,6 +319,8 @@ class LightingPreference:
                 f"ambient {ambient:.0f} lx is {wanted} the learned threshold "
                 f"{self.threshold:.0f} lx (from {self.switches} manual switches)"
             )
+            if self.light_on and self.lamp_lux > 0.0:
+                light += f", not counting the lamp's own {self.lamp_lux:.0f} lx"
         start = _period(when) * 24 // _PERIODS
         band = _BAND_NAMES[_band(ambient)]
         level = (
@@ -324,6 +356,10 @@ class LightingPreference:
             "auto_off_at": None
             if self.auto_off_at is None
             else self.auto_off_at.isoformat(),
+            "lamp_lux": self.lamp_lux,
+            "lamp_switches": self.lamp_switches,
+            "switch_at": None if self.switch_at is None else self.switch_at.isoformat(),
+            "switch_from": self.switch_from,
             "switches": self.switches,
             "adjustments": self.adjustments,
             "false_offs": self.false_offs,
@@ -361,6 +397,14 @@ class LightingPreference:
             model.auto_off_at = (
                 None if auto_off_at is None else datetime.fromisoformat(auto_off_at)
             )
+            model.lamp_lux = float(data["lamp_lux"])
+            model.lamp_switches = int(data["lamp_switches"])
+            switch_at = data["switch_at"]
+            model.switch_at = (
+                None if switch_at is None else datetime.fromisoformat(switch_at)
+            )
+            switch_from = data["switch_from"]
+            model.switch_from = None if switch_from is None else float(switch_from)
             model.switches = int(data["switches"])
             model.adjustments = int(data["adjustments"])
             model.false_offs = int(data["false_offs"])
