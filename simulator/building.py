@@ -619,7 +619,11 @@ class Building:
         for person in self.occupants:
             zone = self.position[person.index]
             if zone >= 0:
-                wanted[zone] += person.prefs.setpoint[minute_of_day]
+                night = person.spec.sleep_setpoint_c
+                if night is not None and self.activity[person.index] == ASLEEP:
+                    wanted[zone] += night
+                else:
+                    wanted[zone] += person.prefs.setpoint[minute_of_day]
                 present[zone] += 1
         for zone in range(count):
             if present[zone]:

@@ -152,6 +152,7 @@ class OccupantSpec:
     vacations: tuple[tuple[date, date], ...] = ()
     setpoint: tuple[tuple[int, float], ...] = ((0, 21.0),)
     lighting: tuple[tuple[int, float, float], ...] = ((0, 80.0, 3000.0),)
+    sleep_setpoint_c: float | None = None  # while asleep, instead of ``setpoint``
     tolerance_c: float = 1.5
     patience_min: int = 10
     need_lux: float = 150.0
@@ -458,6 +459,7 @@ _OCCUPANT_NUMBERS = {
     "late_prob": (0.0, 1.0),
     "min_sleep_h": (0.0, 12.0),
     "tolerance_c": (0.2, 10.0),
+    "sleep_setpoint_c": (5.0, 35.0),
     "need_lux": (0.0, 2000.0),
     "lights_off_prob": (0.0, 1.0),
 }

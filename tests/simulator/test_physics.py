@@ -8,6 +8,7 @@ import pytest
 
 from simulator import Building, Command, load_scenario
 from simulator.controllers import CONTROLLERS
+from simulator.occupants import ASLEEP
 
 from .helpers import one_room
 
@@ -134,3 +135,17 @@ def test_daylight_follows_the_sun() -> None:
     assert seen[2 * 60] == 0.0  # 02:00 in January
     assert seen[12 * 60] > 2000.0
     assert seen[22 * 60] == 0.0
+
+
+def test_sleepers_are_scored_against_their_night_preference() -> None:
+    building = Building(load_scenario("apartment"), seed=1)
+    sam = building.occupants[0]
+    assert sam.spec.sleep_setpoint_c == 18.5
+    bedroom = building.zone_index["bedroom"]
+    building.temp[bedroom] = 18.5  # right for sleeping, 2 °C under the day preference
+    building.step()
+    assert building.activity[0] == ASLEEP
+    assert building.metrics.miss_time_min == 0
+    building.temp[bedroom] = 21.0
+    building.step()
+    assert building.metrics.miss_time_min == 1
