@@ -33,6 +33,7 @@ from .interface import (
     BuildingInfo,
     Command,
     CommandError,
+    Controller,
     EntityState,
     StateChange,
     View,
@@ -896,7 +897,7 @@ class Building:
 
     # --- running ------------------------------------------------------------------------
 
-    def run(self, controller: Any, minutes: int) -> None:
+    def run(self, controller: Controller, minutes: int) -> None:
         """Step ``minutes`` times, letting ``controller`` act after each step."""
         for _ in range(minutes):
             self.step()
