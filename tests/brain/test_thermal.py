@@ -118,6 +118,14 @@ def test_times_that_are_not_times_are_counted() -> None:
     assert model.bad_values == 1
 
 
+def test_time_to_temperature_with_bad_inputs() -> None:
+    model = ThermalModel()
+    for bad in (float("nan"), "warm", None, 1000.0):
+        answer = model.time_to_temperature(18.0, bad, 5.0)  # type: ignore[arg-type]
+        assert answer == (None, 0.0)
+    assert model.bad_values == 4
+
+
 def test_long_gap_restarts_the_span() -> None:
     model = ThermalModel()
     model.learn_one(START, {"temperature": 20.0, "outdoor_temperature": 5.0})

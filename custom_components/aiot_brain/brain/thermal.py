@@ -243,8 +243,21 @@ class ThermalModel:
 
         ``hvac_action`` is 1 to heat, -1 to cool, 0 to let it drift with the HVAC
         off (optimum stop); by default it heats up or cools down towards the target.
-        The duration is None when the target cannot be reached that way.
+        The duration is None when the target cannot be reached that way, or when
+        an input is not a plausible temperature (counted in ``bad_values``).
         """
+        temperatures = [
+            plausible(role, value)
+            for role, value in (
+                (Role.TEMPERATURE, current),
+                (Role.TEMPERATURE, target),
+                (Role.OUTDOOR_TEMPERATURE, outdoor),
+            )
+        ]
+        if any(value is None for value in temperatures):
+            self.bad_values += 1
+            return TimeToTemperature(None, 0.0)
+        current, target, outdoor = (v for v in temperatures if v is not None)
         if hvac_action is None:
             hvac_action = 1.0 if target > current else -1.0 if target < current else 0
         if abs(target - current) < 1e-9:
