@@ -20,19 +20,20 @@ short horizons and the profile at long ones; the learnt mix takes the best of bo
 
 from __future__ import annotations
 
-from collections import deque
 from datetime import datetime, timedelta
+import heapq
 import itertools
 import math
 from typing import Any
 
 from .observation import as_number
-from .timefeatures import hour_of_day, hour_of_week, is_weekend
+from .timefeatures import is_weekend
 
 FORECAST_VERSION = 1
 
 HORIZONS_MINUTES: tuple[int, ...] = (15, 30, 60, 120, 360)
 HORIZON_NAMES: tuple[str, ...] = ("15min", "30min", "1h", "2h", "6h")
+HORIZON_DELTAS = tuple(timedelta(minutes=minutes) for minutes in HORIZONS_MINUTES)
 
 WEEK_BINS = 168  # hours of a week
 DAY_BINS = 48  # half hours of a day
@@ -68,19 +69,23 @@ def _sigmoid(score: float) -> float:
     return exp / (1.0 + exp)
 
 
+LOGIT_LOW = 1.0 / (1.0 + math.exp(LOGIT_LIMIT))
+
+
 def _logit(probability: float) -> float:
-    probability = min(max(probability, 1e-6), 1.0 - 1e-6)
-    return max(
-        -LOGIT_LIMIT, min(LOGIT_LIMIT, math.log(probability / (1.0 - probability)))
-    )
+    if probability <= LOGIT_LOW:
+        return -LOGIT_LIMIT
+    if probability >= 1.0 - LOGIT_LOW:
+        return LOGIT_LIMIT
+    return math.log(probability / (1.0 - probability))
 
 
 def _week_bin(when: datetime) -> int:
-    return int(hour_of_week(when)) % WEEK_BINS
+    return when.weekday() * 24 + when.hour
 
 
 def _day_bin(when: datetime) -> int:
-    return int(hour_of_day(when) * 60.0 / BIN_MINUTES) % DAY_BINS
+    return (when.hour * 60 + when.minute) // int(BIN_MINUTES)
 
 
 def _hour_bin(when: datetime) -> int:
@@ -114,12 +119,13 @@ class Counts:
     def smoothed_rate(self, index: int, prior: float, strength: float) -> float:
         """Return the frequency over the bin and its two neighbours (1-2-1)."""
         size = len(self.total)
-        occupied = total = 0.0
-        for offset, share in ((-1, 0.25), (0, 0.5), (1, 0.25)):
-            neighbour = (index + offset) % size
-            occupied += share * self.occupied[neighbour]
-            total += share * self.total[neighbour]
-        return (occupied + strength * prior) / (total + strength)
+        before, after = (index - 1) % size, (index + 1) % size
+        occupied, total = self.occupied, self.total
+        smoothed_occupied = (
+            0.25 * occupied[before] + 0.5 * occupied[index] + 0.25 * occupied[after]
+        )
+        smoothed_total = 0.25 * total[before] + 0.5 * total[index] + 0.25 * total[after]
+        return (smoothed_occupied + strength * prior) / (smoothed_total + strength)
 
     def to_list(self) -> list[list[float]]:
         """Return the counts as JSON-compatible lists."""
@@ -184,13 +190,15 @@ class OccupancyForecast:
             for minutes in HORIZONS_MINUTES
         ]
         self.squared_gradients: list[dict[str, float]] = [{} for _ in HORIZONS_MINUTES]
-        # Forecasts waiting for their label: (due, horizon, state, hour, features).
-        self.pending: deque[tuple[datetime, int, int, int, dict[str, float]]] = deque()
+        # Forecasts waiting for their label, a heap by due time:
+        # (due, horizon, state, hour, features).
+        self.pending: list[tuple[datetime, int, int, int, dict[str, float]]] = []
         self.occupied: bool | None = None
         self.since: datetime | None = None
         self.last_update: datetime | None = None
         self.last_forecast: datetime | None = None
         self.bad_values = 0
+        self._overall: float | None = None
 
     # Learning -------------------------------------------------------------------
 
@@ -218,6 +226,7 @@ class OccupancyForecast:
         if weight > 0.0:
             self.week.add(_week_bin(when), state, weight)
             self.day.add(_day_bin(when), state, weight)
+            self._overall = None
         if previous is None or bool(state) != previous:
             self.since = when
         self.occupied = bool(state)
@@ -234,26 +243,20 @@ class OccupancyForecast:
         self.last_forecast = when
         state = int(bool(self.occupied))
         hour = _hour_bin(when)
-        for index, minutes in enumerate(HORIZONS_MINUTES):
-            due = when + timedelta(minutes=minutes)
-            features = self._features(index, when, state, hour, extra)
+        for index, features in enumerate(self._features(when, state, extra)):
+            due = when + timedelta(minutes=HORIZONS_MINUTES[index])
             # Rounded so that the saved queue is small and restores exactly.
-            features = {name: round(value, 3) for name, value in features.items()}
-            self.pending.append((due, index, state, hour, features))
+            rounded = {name: round(value, 3) for name, value in features.items()}
+            heapq.heappush(self.pending, (due, index, state, hour, rounded))
 
     def _resolve(self, when: datetime, state: float, previous: bool | None) -> None:
         """Learn every pending forecast whose target time has come."""
-        still: deque[tuple[datetime, int, int, int, dict[str, float]]] = deque()
-        for item in self.pending:
-            due, index, then_state, hour, features = item
-            if due > when:
-                still.append(item)
-                continue
+        while self.pending and self.pending[0][0] <= when:
+            due, index, then_state, hour, features = heapq.heappop(self.pending)
             # The state held from the previous report until now.
             label = state if due == when or previous is None else float(previous)
             self._learn_mix(index, features, label)
             self.transitions[index][then_state].add(hour, label)
-        self.pending = still
 
     def _learn_mix(self, index: int, features: dict[str, float], label: float) -> None:
         weights = self.weights[index]
@@ -274,40 +277,52 @@ class OccupancyForecast:
 
     def profile(self, when: datetime) -> float:
         """Return the weekly profile's P(occupied) at ``when``."""
-        overall = self._overall_rate()
+        overall = self._overall if self._overall is not None else self._overall_rate()
         daily = self.day.smoothed_rate(_day_bin(when), overall, DAY_PRIOR)
         return self.week.smoothed_rate(_week_bin(when), daily, WEEK_PRIOR)
 
     def _overall_rate(self) -> float:
-        total = sum(self.day.total)
-        return (sum(self.day.occupied) + 1.0) / (total + 2.0)
+        # Asked for ten times per update, changed once: worth remembering.
+        if self._overall is None:
+            total = sum(self.day.total)
+            self._overall = (sum(self.day.occupied) + 1.0) / (total + 2.0)
+        return self._overall
 
-    def _features(
-        self,
-        index: int,
-        origin: datetime,
-        state: int,
-        hour: int,
-        extra: dict[str, float],
+    def _common_features(
+        self, origin: datetime, state: int, extra: dict[str, float]
     ) -> dict[str, float]:
-        target = origin + timedelta(minutes=HORIZONS_MINUTES[index])
-        week = self.profile(target)
-        transition = self.transitions[index][state].rate(hour, week, TRANSITION_PRIOR)
+        """Return the features every horizon shares: the recent state."""
         sign = 1.0 if state else -1.0
-        features = {
-            "bias": 1.0,
-            "state": sign,
-            "week": _logit(week),
-            "transition": _logit(transition),
-        }
+        common = {"bias": 1.0, "state": sign if self.occupied is not None else 0.0}
         if self.since is not None and self.occupied is not None:
             hours = max((origin - self.since).total_seconds(), 0.0) / 3600.0
-            features["state_duration"] = sign * min(math.log1p(hours), 3.0) / 3.0
+            common["state_duration"] = sign * min(math.log1p(hours), 3.0) / 3.0
         # Evidence means different things by state: activity while "away" says
         # someone is back, silence while "home" that they may have left.
+        suffix = "_home" if state else "_away"
         for name, value in extra.items():
-            features[f"{name}_{'home' if state else 'away'}"] = EVIDENCE_SCALE * value
-        return features
+            common[name + suffix] = EVIDENCE_SCALE * value
+        return common
+
+    def _schedule_features(
+        self, index: int, origin: datetime, state: int, hour: int
+    ) -> tuple[float, float]:
+        """Return the logits of the weekly profile and the transition table."""
+        week = self.profile(origin + HORIZON_DELTAS[index])
+        transition = self.transitions[index][state].rate(hour, week, TRANSITION_PRIOR)
+        return _logit(week), _logit(transition)
+
+    def _features(
+        self, origin: datetime, state: int, extra: dict[str, float]
+    ) -> list[dict[str, float]]:
+        """Return the mix's features at ``origin``, one dict per horizon."""
+        common = self._common_features(origin, state, extra)
+        hour = _hour_bin(origin)
+        per_horizon = []
+        for index in range(len(HORIZONS_MINUTES)):
+            week, transition = self._schedule_features(index, origin, state, hour)
+            per_horizon.append({**common, "week": week, "transition": transition})
+        return per_horizon
 
     def _clean(self, x: dict[str, Any] | None) -> dict[str, float]:
         clean: dict[str, float] = {}
@@ -327,12 +342,18 @@ class OccupancyForecast:
         """Return P(occupied) at each horizon, keyed "15min" ... "6h"."""
         extra = self._clean(x)
         state = int(bool(self.occupied))
+        common = self._common_features(when, state, extra)
+        hour = _hour_bin(when)
         forecast: dict[str, float] = {}
         for index, name in enumerate(HORIZON_NAMES):
-            features = self._features(index, when, state, _hour_bin(when), extra)
-            if self.occupied is None:
-                features["state"] = 0.0
-            forecast[name] = _sigmoid(_dot(self.weights[index], features))
+            weights = self.weights[index]
+            week, transition = self._schedule_features(index, when, state, hour)
+            score = (
+                _dot(weights, common)
+                + weights.get("week", 0.0) * week
+                + weights.get("transition", 0.0) * transition
+            )
+            forecast[name] = _sigmoid(score)
         return forecast
 
     def predict_proba_one(
@@ -402,8 +423,7 @@ class OccupancyForecast:
         if horizon not in HORIZON_NAMES:
             raise ValueError(f"unknown horizon {horizon!r}; use one of {HORIZON_NAMES}")
         index = HORIZON_NAMES.index(horizon)
-        state = int(bool(self.occupied))
-        features = self._features(index, when, state, _hour_bin(when), {})
+        features = self._features(when, int(bool(self.occupied)), {})[index]
         weights = self.weights[index]
         probability = _sigmoid(_dot(weights, features))
         words = {
@@ -475,7 +495,7 @@ class OccupancyForecast:
                 == len(HORIZONS_MINUTES)
             ):
                 raise ValueError("wrong number of horizons")
-            model.pending = deque(
+            model.pending = [
                 (
                     datetime.fromisoformat(due),
                     int(index),
@@ -484,7 +504,8 @@ class OccupancyForecast:
                     _floats(features),
                 )
                 for due, index, state, hour, features in data["pending"]
-            )
+            ]
+            heapq.heapify(model.pending)
             occupied = data["occupied"]
             model.occupied = None if occupied is None else bool(occupied)
             model.since = _optional_time(data["since"])
@@ -497,7 +518,10 @@ class OccupancyForecast:
 
 
 def _dot(weights: dict[str, float], features: dict[str, float]) -> float:
-    return sum(weights.get(name, 0.0) * value for name, value in features.items())
+    total = 0.0
+    for name, value in features.items():
+        total += weights.get(name, 0.0) * value
+    return total
 
 
 def _interpolate(known: list[tuple[float, float]], minutes: float) -> float:
