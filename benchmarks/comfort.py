@@ -14,7 +14,10 @@ present) name groups the model may adapt to.
 The PMV rule computes Fanger's PMV (ISO 7730) from ta, tr (ta when missing), vel,
 rh, met and clo, and maps PMV > +0.5 to "cooler", PMV < -0.5 to "warmer", else "no
 change". Missing inputs take typical indoor values (vel 0.1 m/s, rh 50 %, met 1.2,
-clo 0.7).
+clo 0.7); ``--pmv-inputs`` names the six columns in another file. For context the
+same stream also feeds the majority class so far and two plain river classifiers
+(logistic regression one-vs-rest on standardised features, Gaussian naive Bayes);
+``--no-baselines`` leaves them out. ``--feature-columns`` fixes the features.
 """
 
 from __future__ import annotations
