@@ -77,10 +77,13 @@ run_in_env() {
             mkdir -p "$sid_root$dir"
             mount --bind "$dir" "$sid_root$dir"
         done
-        cp -L /etc/resolv.conf "$sid_root/etc/resolv.conf" 2>/dev/null || true
-        if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
-            cp /etc/ssl/certs/ca-certificates.crt "$sid_root/etc/ssl/certs/ca-certificates.crt"
-        fi
+        # The host resolver config and CA bundle, copied only when they changed and by
+        # rename, so that commands running side by side never read a half-written file.
+        for file in /etc/resolv.conf /etc/ssl/certs/ca-certificates.crt; do
+            if [ -f "$file" ] && ! cmp -s "$file" "$sid_root$file"; then
+                cp -L "$file" "$sid_root$file.$$" && mv -f "$sid_root$file.$$" "$sid_root$file"
+            fi
+        done
         # Host pip settings that name host paths mean nothing inside the root.
         exec chroot "$sid_root" /usr/bin/env -u PIP_FIND_LINKS -u PIP_CONSTRAINT -u PIP_CONFIG_FILE \
             PATH="$venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
