@@ -1,0 +1,399 @@
+"""One zone's models behind one door: observations in, predictions out.
+
+:class:`ZoneBrain` routes each observation to the models that learn from it, runs
+the zone's self-supervised loop on :meth:`ZoneBrain.tick` (about once a minute), and
+answers :meth:`ZoneBrain.predict_one` with everything the entities and the
+controller need. :class:`Brain` keeps the zones of a building and saves them as one
+versioned JSON document; a zone whose saved state is unreadable starts afresh
+without taking the others with it.
+
+The core runs on the building's naive local wall-clock time: aware datetimes are
+turned into their own wall-clock time on the way in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+import json
+from typing import Any
+
+from .anomaly import Anomaly, AnomalyDetector
+from .comfort import PreferredSetpoint
+from .forecast import OccupancyForecast
+from .lighting import LightingPreference
+from .observation import Observation, Role, plausible
+from .occupancy import OccupancyModel
+from .thermal import ThermalModel
+
+ZONE_VERSION = 1
+BRAIN_VERSION = 1
+
+# How each role is named in the x dicts of the thermal and lighting models.
+_THERMAL_KEYS = {
+    Role.TEMPERATURE: "temperature",
+    Role.OUTDOOR_TEMPERATURE: "outdoor_temperature",
+    Role.HVAC_ACTION: "hvac_action",
+}
+_LIGHT_KEYS = {
+    Role.LIGHT_ON: "light_on",
+    Role.LIGHT_BRIGHTNESS: "light_brightness",
+    Role.LIGHT_COLOR_TEMP: "light_color_temp",
+    Role.ILLUMINANCE: "illuminance",
+}
+
+
+def wall_clock(when: datetime) -> datetime:
+    """Return the naive local wall-clock time the core runs on."""
+    return when.replace(tzinfo=None) if when.tzinfo is not None else when
+
+
+@dataclass(frozen=True, slots=True)
+class ZonePrediction:
+    """Everything the zone's models say at one moment."""
+
+    when: datetime
+    occupancy_probability: float
+    occupied: bool
+    forecast: dict[str, float]
+    next_arrival: datetime | None
+    arrival_confidence: float
+    next_departure: datetime | None
+    departure_confidence: float
+    comfort_setpoint: float
+    comfort_setpoint_std: float
+    time_to_temperature: timedelta | None
+    lighting: dict[str, Any]
+    window_open: bool | None
+    anomalies: tuple[Anomaly, ...] = field(default=())
+    reasons: dict[str, str] = field(default_factory=dict)
+    accuracy: float | None = None
+    calibration_error: float | None = None
+
+
+class Scorecard:
+    """How well P(occupied) agrees with the moments the zone labels itself.
+
+    Without ground truth the honest test is the zone's own clear evidence (fresh
+    motion, long quiet): the probability given *before* learning from such a
+    moment is scored against it. Recent moments count most (about the last
+    ``window`` labelled ones): accuracy, and the expected calibration error over
+    ten probability bins.
+
+    >>> score = Scorecard()
+    >>> score.learn_one(0.9, True)
+    >>> score.learn_one(0.2, True)
+    >>> round(score.accuracy, 2)
+    0.5
+
+    """
+
+    BINS = 10
+
+    def __init__(self, window: float = 5000.0) -> None:
+        """Start with nothing scored."""
+        self.decay = 1.0 - 1.0 / window
+        self.weight = 0.0
+        self.correct = 0.0
+        # Per bin: weight, sum of probabilities, sum of labels.
+        self.bins = [[0.0, 0.0, 0.0] for _ in range(self.BINS)]
+
+    def learn_one(self, probability: float, label: bool) -> None:
+        """Score one probability against its label."""
+        decay = self.decay
+        self.weight = self.weight * decay + 1.0
+        self.correct = self.correct * decay + float((probability >= 0.5) == label)
+        index = min(int(probability * self.BINS), self.BINS - 1)
+        for number, row in enumerate(self.bins):
+            row[0] *= decay
+            row[1] *= decay
+            row[2] *= decay
+            if number == index:
+                row[0] += 1.0
+                row[1] += probability
+                row[2] += float(label)
+
+    @property
+    def accuracy(self) -> float | None:
+        """Share of labelled moments called right, or None before the first."""
+        return self.correct / self.weight if self.weight else None
+
+    @property
+    def calibration_error(self) -> float | None:
+        """Mean gap between stated and observed occupancy rates, weighted by bin."""
+        if not self.weight:
+            return None
+        gap = sum(abs(row[1] - row[2]) for row in self.bins)
+        return gap / self.weight
+
+    def to_list(self) -> list[Any]:
+        """Return the state as JSON-compatible data."""
+        return [self.decay, self.weight, self.correct, [list(r) for r in self.bins]]
+
+    @classmethod
+    def from_list(cls, data: Any) -> Scorecard:
+        """Restore from :meth:`to_list`; anything unreadable starts afresh."""
+        score = cls()
+        try:
+            decay, weight, correct, bins = data
+            rows = [[float(value) for value in row] for row in bins]
+        except TypeError, ValueError:
+            return score
+        if len(rows) == cls.BINS and all(len(row) == 3 for row in rows):
+            score.decay, score.weight = float(decay), float(weight)
+            score.correct, score.bins = float(correct), rows
+        return score
+
+
+class ZoneBrain:
+    """The learning models of one zone.
+
+    Parameters
+    ----------
+    heating_default
+        Comfort setpoint (°C) while heating, before people have shown theirs.
+    cooling_default
+        Comfort setpoint (°C) while cooling, before people have shown theirs.
+
+    >>> from datetime import datetime
+    >>> zone = ZoneBrain()
+    >>> zone.learn_one(Observation(Role.MOTION, 1.0, datetime(2026, 1, 5, 9, 0)))
+    >>> zone.tick(datetime(2026, 1, 5, 9, 1)) > 0.5
+    True
+
+    """
+
+    def __init__(
+        self, heating_default: float = 20.0, cooling_default: float = 24.0
+    ) -> None:
+        """Start a zone that knows nothing yet."""
+        self.occupancy = OccupancyModel()
+        self.forecast = OccupancyForecast()
+        self.comfort = PreferredSetpoint(heating_default, cooling_default)
+        self.lighting = LightingPreference()
+        self.thermal = ThermalModel()
+        self.anomalies = AnomalyDetector()
+        self.score = Scorecard()
+        self.latest: dict[Role, float] = {}
+        self.occupancy_probability = 0.0
+        self.bad_values = 0
+
+    # -- learning ----------------------------------------------------------------
+
+    def learn_one(self, observation: Observation) -> None:
+        """Take one observation of the zone; bad ones are counted, never raised."""
+        value = plausible(observation.role, observation.value)
+        if value is None or not isinstance(observation.when, datetime):
+            self.bad_values += 1
+            return
+        when = wall_clock(observation.when)
+        if value != observation.value or when is not observation.when:
+            observation = Observation(
+                observation.role, value, when, observation.source, observation.manual
+            )
+        role = observation.role
+        self.latest[role] = value
+        self.occupancy.observe(observation)
+        self.anomalies.learn_one(observation)
+        if role in _THERMAL_KEYS:
+            self.thermal.learn_one(when, {_THERMAL_KEYS[role]: value})
+        if role in _LIGHT_KEYS:
+            self.lighting.learn_one(
+                when, {_LIGHT_KEYS[role]: value}, manual=observation.manual
+            )
+        if role is Role.HVAC_SETPOINT and observation.manual:
+            self.comfort.learn_one(when, self._comfort_conditions(), value)
+
+    def tick(self, when: datetime) -> float:
+        """Run the zone's self-supervised step at ``when``; return P(occupied)."""
+        when = wall_clock(when)
+        label = self.occupancy.self_label(self.occupancy.features(when))
+        self.occupancy_probability = self.occupancy.update(when)
+        if label is not None:
+            self.score.learn_one(self.occupancy_probability, label)
+        self.forecast.learn_one(
+            when, self.occupancy_probability >= 0.5, self._forecast_evidence(when)
+        )
+        return self.occupancy_probability
+
+    # -- predicting --------------------------------------------------------------
+
+    def predict_one(self, when: datetime) -> ZonePrediction:
+        """Return what the zone's models say at ``when`` (nothing is learned)."""
+        when = wall_clock(when)
+        features = self.occupancy.features(when)
+        probability = self.occupancy.predict_proba_one(features)[True]
+        evidence = self._forecast_evidence(when)
+        arrival, arrival_confidence = self.forecast.next_arrival(when)
+        departure, departure_confidence = self.forecast.next_departure(when)
+        conditions = self._comfort_conditions()
+        setpoint = self.comfort.predict_one(when, conditions)
+        light_conditions = (
+            {"illuminance": self.latest[Role.ILLUMINANCE]}
+            if Role.ILLUMINANCE in self.latest
+            else {}
+        )
+        return ZonePrediction(
+            when=when,
+            occupancy_probability=probability,
+            occupied=probability >= 0.5,
+            forecast=self.forecast.predict_one(when, evidence),
+            next_arrival=arrival,
+            arrival_confidence=arrival_confidence,
+            next_departure=departure,
+            departure_confidence=departure_confidence,
+            comfort_setpoint=setpoint,
+            comfort_setpoint_std=self.comfort.predict_std_one(when, conditions),
+            time_to_temperature=self._time_to(setpoint),
+            lighting=self.lighting.predict_one(when, light_conditions),
+            window_open=self._window_open(),
+            anomalies=tuple(self.anomalies.predict_one(when)),
+            reasons={
+                "occupancy": self.occupancy.explain(features),
+                "forecast": self.forecast.explain(when),
+                "comfort": self.comfort.explain(when, conditions),
+                "lighting": self.lighting.explain(when, light_conditions),
+                "thermal": self.thermal.explain(),
+                "anomaly": self.anomalies.explain(when),
+            },
+            accuracy=self.score.accuracy,
+            calibration_error=self.score.calibration_error,
+        )
+
+    def _comfort_conditions(self) -> dict[str, float]:
+        conditions = {"occupied": self.occupancy_probability}
+        if Role.OUTDOOR_TEMPERATURE in self.latest:
+            conditions["outdoor_temperature"] = self.latest[Role.OUTDOOR_TEMPERATURE]
+        return conditions
+
+    def _forecast_evidence(self, when: datetime) -> dict[str, float]:
+        features = self.occupancy.features(when)
+        return {
+            name: features[name]
+            for name in ("motion_30min", "door_30min", "media_30min")
+            if name in features
+        }
+
+    def _time_to(self, target: float) -> timedelta | None:
+        current = self.latest.get(Role.TEMPERATURE)
+        outdoor = self.latest.get(Role.OUTDOOR_TEMPERATURE)
+        if current is None or outdoor is None:
+            return None
+        return self.thermal.time_to_temperature(current, target, outdoor).duration
+
+    def _window_open(self) -> bool | None:
+        window = self.latest.get(Role.WINDOW)
+        return None if window is None else window >= 0.5
+
+    # -- state -------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the zone's whole state as versioned JSON-compatible data."""
+        return {
+            "version": ZONE_VERSION,
+            "occupancy": self.occupancy.to_dict(),
+            "forecast": self.forecast.to_dict(),
+            "comfort": self.comfort.to_dict(),
+            "lighting": self.lighting.to_dict(),
+            "thermal": self.thermal.to_dict(),
+            "anomalies": self.anomalies.to_dict(),
+            "score": self.score.to_list(),
+            "latest": {role.value: value for role, value in self.latest.items()},
+            "occupancy_probability": self.occupancy_probability,
+            "bad_values": self.bad_values,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ZoneBrain:
+        """Restore a zone saved by :meth:`to_dict`; ValueError if it is unreadable."""
+        if not isinstance(data, Mapping) or data.get("version") != ZONE_VERSION:
+            version = data.get("version") if isinstance(data, Mapping) else None
+            msg = f"unsupported zone state version: {version!r}"
+            raise ValueError(msg)
+        zone = cls.__new__(cls)
+        try:
+            zone.occupancy = OccupancyModel.from_dict(data["occupancy"])
+            zone.forecast = OccupancyForecast.from_dict(data["forecast"])
+            zone.comfort = PreferredSetpoint.from_dict(data["comfort"])
+            zone.lighting = LightingPreference.from_dict(data["lighting"])
+            zone.thermal = ThermalModel.from_dict(data["thermal"])
+            zone.anomalies = AnomalyDetector.from_dict(data["anomalies"])
+            zone.score = Scorecard.from_list(data.get("score"))
+            zone.latest = {Role(role): float(v) for role, v in data["latest"].items()}
+            zone.occupancy_probability = float(data["occupancy_probability"])
+            zone.bad_values = int(data["bad_values"])
+        except (KeyError, TypeError, AttributeError) as err:
+            msg = f"corrupt zone state: {err!r}"
+            raise ValueError(msg) from err
+        return zone
+
+    def state_bytes(self) -> int:
+        """Size of the zone's saved state as compact JSON, in bytes."""
+        return len(json.dumps(self.to_dict(), separators=(",", ":")))
+
+
+class Brain:
+    """The zones of one building, saved and restored together.
+
+    Parameters
+    ----------
+    heating_default
+        Comfort setpoint (°C) while heating for zones that learn nothing yet.
+    cooling_default
+        Comfort setpoint (°C) while cooling for zones that learn nothing yet.
+
+    """
+
+    def __init__(
+        self, heating_default: float = 20.0, cooling_default: float = 24.0
+    ) -> None:
+        """Start a building with no zones."""
+        self.heating_default = heating_default
+        self.cooling_default = cooling_default
+        self.zones: dict[str, ZoneBrain] = {}
+
+    def zone(self, zone_id: str) -> ZoneBrain:
+        """Return the zone's models, starting them if the zone is new."""
+        if zone_id not in self.zones:
+            self.zones[zone_id] = ZoneBrain(self.heating_default, self.cooling_default)
+        return self.zones[zone_id]
+
+    def remove_zone(self, zone_id: str) -> None:
+        """Forget a zone and everything learned about it."""
+        self.zones.pop(zone_id, None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return every zone's state as one versioned JSON-compatible document."""
+        return {
+            "version": BRAIN_VERSION,
+            "zones": {zone_id: zone.to_dict() for zone_id, zone in self.zones.items()},
+        }
+
+    @classmethod
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        heating_default: float = 20.0,
+        cooling_default: float = 24.0,
+    ) -> tuple[Brain, list[str]]:
+        """Restore a building; return it and the ids of zones that had to be reset.
+
+        ValueError when the document itself is unreadable.
+        """
+        if not isinstance(data, Mapping) or data.get("version") != BRAIN_VERSION:
+            msg = "unsupported or corrupt brain state"
+            raise ValueError(msg)
+        zones = data.get("zones")
+        if not isinstance(zones, Mapping):
+            msg = "corrupt brain state: no zones"
+            raise ValueError(msg)
+        brain = cls(heating_default, cooling_default)
+        reset: list[str] = []
+        for zone_id, zone_data in zones.items():
+            try:
+                brain.zones[str(zone_id)] = ZoneBrain.from_dict(zone_data)
+            except ValueError:
+                reset.append(str(zone_id))
+                brain.zone(str(zone_id))
+        return brain, reset

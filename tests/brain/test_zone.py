@@ -1,0 +1,155 @@
+"""A zone's models wired together, and a building of zones saved and restored."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+import json
+
+import pytest
+
+from custom_components.aiot_brain.brain.observation import Observation, Role
+from custom_components.aiot_brain.brain.zone import Brain, ZoneBrain, wall_clock
+
+MONDAY = datetime(2026, 11, 2)
+
+
+def _live_two_weeks(zone: ZoneBrain) -> datetime:
+    """Occupied 08:00-17:00 on weekdays with motion every 10 minutes, CO2 up."""
+    when = MONDAY
+    for minute in range(14 * 24 * 60):
+        when = MONDAY + timedelta(minutes=minute)
+        present = when.weekday() < 5 and 8 <= when.hour < 17
+        if minute % 10 == 0:
+            zone.learn_one(Observation(Role.MOTION, float(present), when, "motion"))
+            co2 = 900.0 if present else 420.0
+            zone.learn_one(Observation(Role.CO2, co2, when, "co2"))
+        if minute % 5 == 0:
+            zone.tick(when)
+    return when
+
+
+@pytest.fixture(scope="module")
+def trained() -> ZoneBrain:
+    zone = ZoneBrain()
+    _live_two_weeks(zone)
+    return zone
+
+
+def test_occupancy_follows_motion(trained: ZoneBrain) -> None:
+    zone = ZoneBrain.from_dict(json.loads(json.dumps(trained.to_dict())))
+    tuesday_10 = MONDAY + timedelta(days=15, hours=10)
+    zone.learn_one(Observation(Role.MOTION, 1.0, tuesday_10, "motion"))
+    zone.learn_one(Observation(Role.CO2, 900.0, tuesday_10, "co2"))
+    assert zone.tick(tuesday_10 + timedelta(minutes=1)) > 0.8
+    prediction = zone.predict_one(tuesday_10 + timedelta(minutes=1))
+    assert prediction.occupied
+    assert "motion" in prediction.reasons["occupancy"]
+
+
+def test_forecast_learns_the_working_week(trained: ZoneBrain) -> None:
+    monday_early = MONDAY + timedelta(days=14, hours=5)
+    prediction = trained.predict_one(monday_early)
+    assert not prediction.occupied
+    assert prediction.forecast["15min"] < 0.1
+    assert prediction.forecast["6h"] > 0.8
+    assert prediction.next_arrival is not None
+    assert prediction.next_arrival.date() == monday_early.date()
+    assert 7 <= prediction.next_arrival.hour <= 9
+
+
+def test_manual_setpoints_teach_comfort() -> None:
+    zone = ZoneBrain(heating_default=20.0)
+    for day in range(21):
+        evening = MONDAY + timedelta(days=day, hours=19)
+        zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 5.0, evening, "out"))
+        zone.learn_one(
+            Observation(Role.HVAC_SETPOINT, 22.0, evening, "climate", manual=True)
+        )
+        # An automatic setpoint (not a person's) is no comfort label.
+        zone.learn_one(Observation(Role.HVAC_SETPOINT, 16.0, evening, "climate"))
+    prediction = zone.predict_one(MONDAY + timedelta(days=22, hours=19))
+    assert prediction.comfort_setpoint == pytest.approx(22.0, abs=0.5)
+    assert prediction.comfort_setpoint_std < 1.0
+
+
+def test_time_to_temperature_needs_both_temperatures() -> None:
+    zone = ZoneBrain()
+    assert zone.predict_one(MONDAY).time_to_temperature is None
+    zone.learn_one(Observation(Role.TEMPERATURE, 17.0, MONDAY, "t"))
+    zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 5.0, MONDAY, "out"))
+    duration = zone.predict_one(MONDAY).time_to_temperature
+    assert duration is not None
+    assert duration > timedelta(0)
+
+
+def test_window_contact_and_anomalies() -> None:
+    zone = ZoneBrain()
+    assert zone.predict_one(MONDAY).window_open is None
+    zone.learn_one(Observation(Role.WINDOW, 1.0, MONDAY, "window"))
+    zone.learn_one(Observation(Role.TEMPERATURE, 79.0, MONDAY, "t"))
+    prediction = zone.predict_one(MONDAY)
+    assert prediction.window_open is True
+    assert prediction.anomalies == ()  # 79 °C is still plausible for the core...
+    zone.learn_one(Observation(Role.TEMPERATURE, 120.0, MONDAY, "t"))
+    assert zone.bad_values == 1  # ...but 120 °C is not a reading at all
+
+
+def test_aware_times_run_on_their_wall_clock() -> None:
+    zone = ZoneBrain()
+    aware = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    zone.learn_one(Observation(Role.MOTION, 1.0, aware, "motion"))
+    zone.learn_one(Observation(Role.TEMPERATURE, 20.0, aware, "t"))
+    assert zone.tick(aware + timedelta(minutes=1)) > 0.5
+    assert zone.predict_one(aware).when == datetime(2026, 11, 2, 9, 0)
+    assert wall_clock(MONDAY) is MONDAY
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -1e9, 1e12])
+def test_bad_values_are_counted(value: float) -> None:
+    zone = ZoneBrain()
+    zone.learn_one(Observation(Role.CO2, value, MONDAY, "co2"))
+    zone.learn_one(Observation(Role.CO2, "x", MONDAY, "co2"))  # type: ignore[arg-type]
+    zone.learn_one(Observation(Role.CO2, 500.0, "now", "co2"))  # type: ignore[arg-type]
+    assert zone.bad_values == 3
+    assert Role.CO2 not in zone.latest
+
+
+def test_round_trip_gives_identical_predictions(trained: ZoneBrain) -> None:
+    restored = ZoneBrain.from_dict(json.loads(json.dumps(trained.to_dict())))
+    later = MONDAY + timedelta(days=14, hours=7, minutes=40)
+    assert restored.predict_one(later) == trained.predict_one(later)
+    assert restored.to_dict() == trained.to_dict()
+    assert trained.state_bytes() <= 64 * 1024
+
+
+def test_brain_resets_only_the_corrupt_zone(trained: ZoneBrain) -> None:
+    brain = Brain(heating_default=19.0)
+    brain.zones["office"] = trained
+    brain.zone("hall")
+    data = json.loads(json.dumps(brain.to_dict()))
+    data["zones"]["hall"]["forecast"] = "garbage"
+    data["zones"]["kitchen"] = {"version": 99}
+
+    restored, reset = Brain.from_dict(data, heating_default=19.0)
+
+    assert sorted(reset) == ["hall", "kitchen"]
+    assert restored.zones["office"].to_dict() == trained.to_dict()
+    assert restored.zones["hall"].predict_one(MONDAY).comfort_setpoint == 19.0
+    restored.remove_zone("hall")
+    assert "hall" not in restored.zones
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"version": 2, "zones": {}}, {"version": 1}, {"version": 1, "zones": 3}],
+)
+def test_unreadable_brain_raises(data: dict[str, object]) -> None:
+    with pytest.raises(ValueError, match="brain state"):
+        Brain.from_dict(data)
+
+
+def test_unreadable_zone_raises() -> None:
+    with pytest.raises(ValueError, match="version"):
+        ZoneBrain.from_dict({"version": 7})
+    with pytest.raises(ValueError, match="corrupt"):
+        ZoneBrain.from_dict({"version": 1})
