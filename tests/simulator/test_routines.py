@@ -53,9 +53,11 @@ def test_family_weekday_and_weekend_routines() -> None:
     wake_weekday, wake_weekend, away_at_noon = [], [], []
     for day in range(1, 28):
         weekend = (start + timedelta(days=day)).weekday() >= 5
+        kind = anna.day_log[day]
+        if kind == "vacation" or anna.day_log[day - 1] == "vacation":
+            continue
         wake = _first(timeline, day, AWAKE, after=4 * 60)
         assert wake is not None
-        kind = anna.day_log[day]
         if weekend:
             wake_weekend.append(wake)
         elif kind == "normal":
@@ -68,7 +70,8 @@ def test_family_weekday_and_weekend_routines() -> None:
     # Asleep in her bedroom at 03:00 every night.
     bedroom = building.zone_index["bedroom"]
     for day in range(28):
-        assert timeline[day * DAY + 180] == (bedroom, ASLEEP)
+        if anna.day_log[day] != "vacation" and anna.day_log.get(day - 1) != "vacation":
+            assert timeline[day * DAY + 180] == (bedroom, ASLEEP)
     # The public holiday (Tuesday 6 January) is a day at home.
     assert anna.day_log[1] == "holiday"
     assert timeline[DAY + 9 * 60 + 45][1] == AWAKE
@@ -141,3 +144,25 @@ def test_personal_rhythm_varies_day_to_day() -> None:
         if (building.scenario.start + timedelta(days=day)).weekday() < 5
     }
     assert len(wakes) > 5
+
+
+def test_family_goes_away_for_a_weekend() -> None:
+    building, timelines = _timelines("family_home", 28)
+    trip = [
+        (first - building.scenario.start).days
+        for first, _ in building.occupants[0].spec.vacations
+    ]
+    first_day = trip[0]
+    for person in building.occupants:
+        timeline = timelines[person.index]
+        for day in range(first_day, first_day + 3):
+            assert person.day_log[day] == "vacation"
+            assert all(
+                activity == AWAY
+                for _, activity in timeline[day * DAY : (day + 1) * DAY]
+            )
+        # Back the next afternoon, and asleep at home that night.
+        back = first_day + 3
+        assert timeline[back * DAY + 10 * 60][1] == AWAY
+        assert timeline[back * DAY + 18 * 60][1] == AWAKE
+        assert timeline[(back + 1) * DAY + 3 * 60][1] == ASLEEP
