@@ -114,3 +114,20 @@ def test_round_trip_and_errors() -> None:
         OccupancyFeatures.from_dict({"version": 99})
     with pytest.raises(ValueError, match="corrupt"):
         OccupancyFeatures.from_dict({"version": 1, "levels": {"co2": [1, 2]}})
+
+
+def test_other_signals_and_late_readings() -> None:
+    builder = OccupancyFeatures()
+    builder.update(Observation(Role.SOUND, 40.0, START))
+    builder.update(Observation(Role.POWER, 150.0, START))
+    builder.update(Observation(Role.PRESENCE, 1.0, START))
+    builder.update(Observation(Role.LIGHT_ON, 1.0, START))
+    builder.update(Observation(Role.OUTDOOR_TEMPERATURE, 5.0, START))  # not used here
+    builder.update(Observation(Role.POWER, 10.0, START - timedelta(minutes=5)))  # late
+    features = builder.features(START + timedelta(minutes=1))
+    assert features["sound_level"] == pytest.approx(0.8)
+    assert features["power_level"] == pytest.approx(math.log1p(150.0) / 5.0)
+    assert features["presence_now"] == 1.0
+    assert features["light_on_now"] == 1.0
+    assert "presence_5min" not in features
+    assert builder.bad_values == 0
