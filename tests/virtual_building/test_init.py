@@ -217,6 +217,7 @@ async def test_the_building_lives(hass: HomeAssistant) -> None:
     await hass.async_block_till_done()
     assert set(seen) == set(watched)
     assert seen["binary_sensor.living_kitchen_motion"] > 10
+    assert seen["sensor.weather_station_simulated_time"] == 24 * 60
     assert runtime.building.metrics.manual_interventions > 0
 
 

@@ -24,6 +24,8 @@ _LOGGER = logging.getLogger(__name__)
 
 type VirtualBuildingConfigEntry = ConfigEntry[VirtualBuildingRuntime]
 
+EVERY_STEP = "*"  # listen to this instead of an entity id to hear every step
+
 
 class VirtualBuildingRuntime:
     """The building, its clock and the entities listening to its state changes."""
@@ -67,7 +69,10 @@ class VirtualBuildingRuntime:
 
     @callback
     def async_listen(self, entity_id: str, update: CALLBACK_TYPE) -> Callable[[], None]:
-        """Call ``update`` whenever the simulated ``entity_id`` changes."""
+        """Call ``update`` whenever the simulated ``entity_id`` changes.
+
+        ``EVERY_STEP`` instead of an entity id: after every step.
+        """
         self._listeners.setdefault(entity_id, []).append(update)
 
         def remove() -> None:
@@ -103,6 +108,7 @@ class VirtualBuildingRuntime:
     @callback
     def _async_notify(self) -> None:
         changed = {change.entity_id for change in self.building.take_view().changes}
+        changed.add(EVERY_STEP)
         for entity_id in changed:
             for update in self._listeners.get(entity_id, ()):
                 update()

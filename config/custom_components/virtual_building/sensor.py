@@ -23,7 +23,11 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
-from .coordinator import VirtualBuildingConfigEntry, VirtualBuildingRuntime
+from .coordinator import (
+    EVERY_STEP,
+    VirtualBuildingConfigEntry,
+    VirtualBuildingRuntime,
+)
 from .entity import VirtualBuildingEntity
 
 PARALLEL_UPDATES = 0
@@ -127,10 +131,7 @@ class SimulatedClockSensor(SensorEntity):
         return self.runtime.now.replace(tzinfo=dt_util.get_default_time_zone())
 
     async def async_added_to_hass(self) -> None:
-        """Tick with the simulation: the outdoor sensor changes at least hourly."""
+        """Tick with the simulation."""
         self.async_on_remove(
-            self.runtime.async_listen(
-                self.runtime.building.info.outdoor_temperature,
-                self.async_write_ha_state,
-            )
+            self.runtime.async_listen(EVERY_STEP, self.async_write_ha_state)
         )
