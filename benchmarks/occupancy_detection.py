@@ -26,7 +26,6 @@ import argparse
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 import json
-import math
 from typing import Any
 
 from benchmarks.csvdata import (
@@ -80,15 +79,20 @@ def column_roles(columns: Sequence[str]) -> dict[str, Role]:
 # Metrics ---------------------------------------------------------------------
 
 
-def metrics(labels: Sequence[int], probabilities: Sequence[float]) -> dict[str, float]:
-    """Return accuracy, F1 of the occupied class, Brier score and ECE."""
+def metrics(
+    labels: Sequence[int], probabilities: Sequence[float]
+) -> dict[str, float | None]:
+    """Return accuracy, F1 of the occupied class, Brier score and ECE.
+
+    With nothing to score every metric is None (JSON null), never NaN.
+    """
     total = len(labels)
     if total == 0:
         return {
-            "accuracy": math.nan,
-            "f1": math.nan,
-            "brier": math.nan,
-            "ece": math.nan,
+            "accuracy": None,
+            "f1": None,
+            "brier": None,
+            "ece": None,
         }
     predicted = [1 if p >= 0.5 else 0 for p in probabilities]
     correct = sum(1 for y, q in zip(labels, predicted, strict=True) if y == q)

@@ -179,7 +179,7 @@ def _recency(now: datetime, last: datetime | None, minutes: float) -> float:
     return math.exp(-(now - last).total_seconds() / 60.0 / minutes)
 
 
-def evaluate(series: SlotSeries) -> dict[str, dict[str, dict[str, float]]]:
+def evaluate(series: SlotSeries) -> dict[str, dict[str, dict[str, float | None]]]:
     """Run the three models over the slots and score them per horizon."""
     steps = [minutes // 15 for minutes in HORIZONS_MINUTES]
     first_scored = (SCORED_FROM_DAY - 1) * SLOTS_PER_DAY
@@ -214,7 +214,7 @@ def evaluate(series: SlotSeries) -> dict[str, dict[str, dict[str, float]]]:
             seen = day_seen[target % SLOTS_PER_DAY]
             occupied = day_occupied[target % SLOTS_PER_DAY]
             made["time_of_day"][horizon].append(occupied / seen if seen else 0.5)
-    results: dict[str, dict[str, dict[str, float]]] = {}
+    results: dict[str, dict[str, dict[str, float | None]]] = {}
     for name in names:
         results[name] = {}
         for horizon in HORIZON_NAMES:
@@ -257,6 +257,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             "occupied_share": round(sum(labelled) / len(labelled), 4),
             "start": series.start.isoformat(),
             "scored_from_day": SCORED_FROM_DAY,
+            "scored_slots": max(
+                len(series.labels) - (SCORED_FROM_DAY - 1) * SLOTS_PER_DAY, 0
+            ),
             "aiot_brain_evidence": evidence,
         },
         "models": evaluate(series),

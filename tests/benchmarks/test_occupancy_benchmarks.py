@@ -204,3 +204,16 @@ def test_kasteren_format_and_labels(
     assert json.loads(capsys.readouterr().out) == result
     assert set(result["models"]["aiot_brain"]) == {"15min", "30min", "1h", "2h", "6h"}
     assert result["data"]["aiot_brain_evidence"].endswith("sensor activity")
+
+
+def test_too_short_a_stream_scores_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "short.csv"
+    path.write_text("t,y\n2024-01-01 10:00,1\n2024-01-01 10:20,0\n", encoding="utf-8")
+    result = occupancy_forecast.main(
+        ["--data", str(path), "--time-column", "t", "--label-column", "y"]
+    )
+    assert "NaN" not in capsys.readouterr().out
+    assert result["data"]["scored_slots"] == 0
+    assert result["models"]["persistence"]["1h"] == {"accuracy": None, "brier": None}
