@@ -110,4 +110,9 @@ async def test_unique_ids_and_devices(hass: HomeAssistant) -> None:
     assert device_info["identifiers"] == {(DOMAIN, f"{entry.entry_id}_kitchen")}
     assert device_info["suggested_area"] == "Kitchen"
     assert device_info["via_device_id"] == entry.runtime_data.building_device_id
-    assert er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id) == []
+    # Without zones (and without the inventory) only the building's own entities.
+    registered = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    assert sorted(entity.unique_id for entity in registered) == [
+        f"{entry.entry_id}_{key}"
+        for key in ("learning_progress", "mode", "occupied_zones")
+    ]

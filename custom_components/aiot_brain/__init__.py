@@ -2,46 +2,41 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib.metadata import version
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
+from homeassistant.helpers.storage import Store
 
-from .const import LOGGER, NETWORK_ENTITY_KEYS
-from .discovery import Discovery, Zone, async_discover
+from .const import (
+    BRAIN_STORAGE_KEY,
+    DOMAIN,
+    ISSUE_STATE_RESET,
+    LOGGER,
+    NETWORK_ENTITY_KEYS,
+    STORAGE_VERSION,
+)
+from .coordinator import AiotBrainConfigEntry, AiotBrainCoordinator, AiotBrainData
 from .entity import building_device_info, building_unique_id
 from .network import NetworkInventory
 from .settings import Settings
 
+__all__ = ["AiotBrainConfigEntry", "AiotBrainData"]
+
 PLATFORMS: tuple[Platform, ...] = (
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
+    Platform.NUMBER,
+    Platform.SELECT,
     Platform.SENSOR,
+    Platform.SWITCH,
 )
-
-
-@dataclass
-class AiotBrainData:
-    """What a loaded config entry holds while it runs."""
-
-    river_version: str
-    settings: Settings
-    discovery: Discovery
-    network: NetworkInventory | None  # None when the user switched it off
-    building_device_id: str  # zone devices hang under it
-
-    @property
-    def zones(self) -> tuple[Zone, ...]:
-        """The zones the user chose to learn, as discovered now."""
-        return tuple(
-            zone for zone in self.discovery.zones if zone.zone_id in self.settings.zones
-        )
-
-
-type AiotBrainConfigEntry = ConfigEntry[AiotBrainData]
 
 
 def _load_river() -> str:
@@ -65,12 +60,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: AiotBrainConfigEntry) ->
     building = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **building_device_info(entry)
     )
+    coordinator = AiotBrainCoordinator(hass, entry, settings, building.id)
+    await coordinator.async_start()
     entry.runtime_data = AiotBrainData(
         river_version=river_version,
-        settings=settings,
-        discovery=async_discover(hass),
         network=network,
         building_device_id=building.id,
+        coordinator=coordinator,
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     LOGGER.debug("AIoT Brain set up with river %s", river_version)
@@ -79,7 +75,27 @@ async def async_setup_entry(hass: HomeAssistant, entry: AiotBrainConfigEntry) ->
 
 async def async_unload_entry(hass: HomeAssistant, entry: AiotBrainConfigEntry) -> bool:
     """Unload a config entry; the on-unload callbacks stop the network inventory."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if not await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
+        return False
+    coordinator = entry.runtime_data.coordinator
+    await coordinator.async_stop()
+    coordinator.async_remove_issues()
+    return True
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Forget everything learned when the integration is removed."""
+    await Store[dict[str, object]](
+        hass, STORAGE_VERSION, BRAIN_STORAGE_KEY, private=True
+    ).async_remove()
+    ir.async_delete_issue(hass, DOMAIN, ISSUE_STATE_RESET)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: AiotBrainConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Let the user delete a zone device only once its zone is gone."""
+    return not entry.runtime_data.coordinator.is_active_device(device)
 
 
 @callback

@@ -1,4 +1,4 @@
-"""Binary sensors of AIoT Brain."""
+"""Binary sensors of AIoT Brain: each zone's states, and new network devices."""
 
 from __future__ import annotations
 
@@ -10,15 +10,26 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import AiotBrainConfigEntry
-from .const import KEY_NEW_NETWORK_DEVICE
-from .entity import NetworkInventoryEntity
+from .brain.zone import ZonePrediction
+from .const import KEY_ANOMALY, KEY_NEW_NETWORK_DEVICE, KEY_OCCUPANCY, KEY_WINDOW_OPEN
+from .discovery import Zone
+from .entity import AiotBrainZoneEntity, NetworkInventoryEntity
 from .network import NetworkInventory
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
+
+
+@dataclass(frozen=True, kw_only=True)
+class ZoneBinarySensorDescription(BinarySensorEntityDescription):
+    """A binary sensor computed from a zone's prediction."""
+
+    value_fn: Callable[[ZonePrediction], bool | None]
+    attributes_fn: Callable[[ZonePrediction], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,6 +39,36 @@ class NetworkBinarySensorDescription(BinarySensorEntityDescription):
     value_fn: Callable[[NetworkInventory], bool]
     attributes_fn: Callable[[NetworkInventory], dict[str, Any]]
 
+
+def _anomaly_attributes(prediction: ZonePrediction) -> dict[str, Any]:
+    anomalies = prediction.anomalies
+    return {
+        "reason": "; ".join(anomaly.reason for anomaly in anomalies) or None,
+        "kinds": sorted({anomaly.kind for anomaly in anomalies}),
+    }
+
+
+ZONE_BINARY_SENSORS: tuple[ZoneBinarySensorDescription, ...] = (
+    ZoneBinarySensorDescription(
+        key=KEY_OCCUPANCY,
+        translation_key=KEY_OCCUPANCY,
+        device_class=BinarySensorDeviceClass.OCCUPANCY,
+        value_fn=lambda prediction: prediction.occupied,
+    ),
+    ZoneBinarySensorDescription(
+        key=KEY_ANOMALY,
+        translation_key=KEY_ANOMALY,
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        value_fn=lambda prediction: bool(prediction.anomalies),
+        attributes_fn=_anomaly_attributes,
+    ),
+    ZoneBinarySensorDescription(
+        key=KEY_WINDOW_OPEN,
+        translation_key=KEY_WINDOW_OPEN,
+        device_class=BinarySensorDeviceClass.WINDOW,
+        value_fn=lambda prediction: prediction.window_open,
+    ),
+)
 
 NETWORK_BINARY_SENSORS: tuple[NetworkBinarySensorDescription, ...] = (
     NetworkBinarySensorDescription(
@@ -46,12 +87,50 @@ async def async_setup_entry(
     entry: AiotBrainConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the binary sensors."""
+    """Add the binary sensors, and those of zones that appear later."""
     if (inventory := entry.runtime_data.network) is not None:
         async_add_entities(
             NetworkBinarySensor(entry, description, inventory)
             for description in NETWORK_BINARY_SENSORS
         )
+    coordinator = entry.runtime_data.coordinator
+
+    @callback
+    def add_zones(zones: list[Zone]) -> None:
+        async_add_entities(
+            ZoneBinarySensor(coordinator, description, zone)
+            for zone in zones
+            for description in ZONE_BINARY_SENSORS
+        )
+
+    add_zones(list(coordinator.zones.values()))
+    entry.async_on_unload(coordinator.async_add_zone_adder(add_zones))
+
+
+class ZoneBinarySensor(AiotBrainZoneEntity, BinarySensorEntity):
+    """A yes/no prediction of one zone."""
+
+    entity_description: ZoneBinarySensorDescription
+
+    @property
+    def available(self) -> bool:
+        """Return True once the zone has a prediction."""
+        return self.prediction is not None
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return the prediction; None when the zone cannot tell."""
+        if (prediction := self.prediction) is None:
+            return None
+        return self.entity_description.value_fn(prediction)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return the details, if the sensor has any."""
+        attributes_fn = self.entity_description.attributes_fn
+        if attributes_fn is None or (prediction := self.prediction) is None:
+            return None
+        return attributes_fn(prediction)
 
 
 class NetworkBinarySensor(NetworkInventoryEntity, BinarySensorEntity):

@@ -6,15 +6,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import AiotBrainConfigEntry
-from .const import KEY_ACKNOWLEDGE_NETWORK_DEVICES
-from .entity import NetworkInventoryEntity
+from .const import KEY_ACKNOWLEDGE_NETWORK_DEVICES, KEY_RELEARN
+from .coordinator import AiotBrainCoordinator
+from .discovery import Zone
+from .entity import AiotBrainZoneEntity, NetworkInventoryEntity
 from .network import NetworkInventory
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
+
+
+@dataclass(frozen=True, kw_only=True)
+class ZoneButtonDescription(ButtonEntityDescription):
+    """A button that acts on one zone's models."""
+
+    press_fn: Callable[[AiotBrainCoordinator, str], None]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,6 +33,15 @@ class NetworkButtonDescription(ButtonEntityDescription):
 
     press_fn: Callable[[NetworkInventory], None]
 
+
+ZONE_BUTTONS: tuple[ZoneButtonDescription, ...] = (
+    ZoneButtonDescription(
+        key=KEY_RELEARN,
+        translation_key=KEY_RELEARN,
+        entity_category=EntityCategory.CONFIG,
+        press_fn=lambda coordinator, zone_id: coordinator.async_relearn(zone_id),
+    ),
+)
 
 NETWORK_BUTTONS: tuple[NetworkButtonDescription, ...] = (
     NetworkButtonDescription(
@@ -38,12 +57,35 @@ async def async_setup_entry(
     entry: AiotBrainConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the buttons."""
+    """Add the buttons, and those of zones that appear later."""
     if (inventory := entry.runtime_data.network) is not None:
         async_add_entities(
             NetworkButton(entry, description, inventory)
             for description in NETWORK_BUTTONS
         )
+    coordinator = entry.runtime_data.coordinator
+
+    @callback
+    def add_zones(zones: list[Zone]) -> None:
+        async_add_entities(
+            ZoneButton(coordinator, description, zone)
+            for zone in zones
+            for description in ZONE_BUTTONS
+        )
+
+    add_zones(list(coordinator.zones.values()))
+    entry.async_on_unload(coordinator.async_add_zone_adder(add_zones))
+
+
+class ZoneButton(AiotBrainZoneEntity, ButtonEntity):
+    """A button on one zone."""
+
+    entity_description: ZoneButtonDescription
+    follows_predictions = False
+
+    async def async_press(self) -> None:
+        """Act on the zone."""
+        self.entity_description.press_fn(self.coordinator, self.zone_id)
 
 
 class NetworkButton(NetworkInventoryEntity, ButtonEntity):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 import logging
 from typing import Final
@@ -52,6 +53,53 @@ EVENT_NEW_NETWORK_DEVICE: Final = f"{DOMAIN}_new_network_device"
 # Storage keys under .storage/ (one entry per Home Assistant: single_config_entry).
 STORAGE_VERSION: Final = 1
 NETWORK_STORAGE_KEY: Final = f"{DOMAIN}.network_inventory"
+BRAIN_STORAGE_KEY: Final = f"{DOMAIN}.brain"
+
+# How often every zone runs its self-supervised step and publishes its forecast.
+TICK_INTERVAL: Final = timedelta(minutes=1)
+# Learned state is written at most this often; a stop or unload writes it at once.
+SAVE_DELAY: Final = timedelta(minutes=5).total_seconds()
+# A control the user changed is written sooner: losing it would surprise them.
+CONTROL_SAVE_DELAY: Final = 10.0
+# Registry changes come in bursts (a new device brings several entities).
+REDISCOVER_COOLDOWN: Final = 2.0
+
+
+class Mode(StrEnum):
+    """What a zone, or the whole building, should aim for."""
+
+    AUTO = "auto"  # follow the learned occupancy and comfort
+    COMFORT = "comfort"  # keep the comfort setpoint, occupied or not
+    ECO = "eco"  # save energy, accept less comfort
+    AWAY = "away"  # nobody is expected: protect the building only
+    OFF = "off"  # do not act at all
+
+
+COMFORT_OFFSET_LIMIT: Final = 3.0  # °C either way from the learned setpoint
+
+# Keys of the zone entities (unique id suffixes and translation keys).
+KEY_OCCUPANCY: Final = "occupancy"
+KEY_OCCUPANCY_PROBABILITY: Final = "occupancy_probability"
+KEY_OCCUPANCY_FORECAST: Final = "occupancy_forecast"
+KEY_NEXT_ARRIVAL: Final = "next_arrival"
+KEY_NEXT_DEPARTURE: Final = "next_departure"
+KEY_COMFORT_SETPOINT: Final = "comfort_setpoint"
+KEY_TIME_TO_TEMPERATURE: Final = "time_to_temperature"
+KEY_ANOMALY: Final = "anomaly"
+KEY_WINDOW_OPEN: Final = "window_open"
+KEY_MODEL_ACCURACY: Final = "model_accuracy"
+KEY_MODEL_CALIBRATION: Final = "model_calibration"
+KEY_MODE: Final = "mode"
+KEY_CONTROL: Final = "control"
+KEY_COMFORT_OFFSET: Final = "comfort_offset"
+KEY_RELEARN: Final = "relearn"
+# Keys of the building's own entities.
+KEY_OCCUPIED_ZONES: Final = "occupied_zones"
+KEY_LEARNING_PROGRESS: Final = "learning_progress"
+
+# Repair issues.
+ISSUE_ZONE_WITHOUT_SENSORS: Final = "zone_without_sensors"
+ISSUE_STATE_RESET: Final = "state_reset"
 
 # Keys of the building's network entities (unique id suffixes and translation keys).
 KEY_NEW_NETWORK_DEVICE: Final = "new_network_device"

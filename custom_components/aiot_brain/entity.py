@@ -8,14 +8,20 @@ survives renaming the area). Devices are identified the same way: the building b
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 
+from .brain.zone import ZonePrediction
 from .const import DOMAIN, MANUFACTURER, NAME
 from .discovery import Zone
 from .network import NetworkInventory
+
+if TYPE_CHECKING:
+    from .coordinator import AiotBrainCoordinator, ZoneControls
 
 
 def building_unique_id(entry_id: str, key: str) -> str:
@@ -26,6 +32,11 @@ def building_unique_id(entry_id: str, key: str) -> str:
 def zone_unique_id(entry_id: str, zone_id: str, key: str) -> str:
     """Return the unique id of the entity ``key`` of zone ``zone_id``."""
     return f"{entry_id}_{zone_id}_{key}"
+
+
+def zone_device_identifier(entry_id: str, zone_id: str) -> tuple[str, str]:
+    """Return the device registry identifier of a zone's device."""
+    return (DOMAIN, f"{entry_id}_{zone_id}")
 
 
 def building_device_info(entry: ConfigEntry) -> DeviceInfo:
@@ -44,8 +55,10 @@ def zone_device_info(
 ) -> DeviceInfo:
     """Return the device of one zone, placed in the zone's area, under the building."""
     return DeviceInfo(
-        identifiers={(DOMAIN, f"{entry.entry_id}_{zone.zone_id}")},
-        name=zone.name,
+        identifiers={zone_device_identifier(entry.entry_id, zone.zone_id)},
+        # Entity ids lead with the area's name already: "sensor.office_aiot_brain_…"
+        # tells a prediction apart from a real "sensor.office_…".
+        name=NAME,
         manufacturer=MANUFACTURER,
         model="Zone",
         entry_type=DeviceEntryType.SERVICE,
@@ -100,6 +113,75 @@ class NetworkInventoryEntity(AiotBrainEntity):
         """Update whenever the inventory changes."""
         await super().async_added_to_hass()
         self.async_on_remove(self.inventory.async_add_listener(self._handle_update))
+
+    @callback
+    def _handle_update(self) -> None:
+        self.async_write_ha_state()
+
+
+class AiotBrainZoneEntity(AiotBrainEntity):
+    """An entity of one zone that shows what the coordinator says about it.
+
+    Controls (``follows_predictions = False``) change only when they are set, so
+    they skip the zone's updates.
+    """
+
+    follows_predictions = True
+
+    def __init__(
+        self,
+        coordinator: AiotBrainCoordinator,
+        description: EntityDescription,
+        zone: Zone,
+    ) -> None:
+        """Follow ``zone`` through ``coordinator``."""
+        super().__init__(
+            coordinator.entry, description, zone, coordinator.building_device_id
+        )
+        self.coordinator = coordinator
+        self.zone_id = zone.zone_id
+
+    @property
+    def prediction(self) -> ZonePrediction | None:
+        """The zone's latest prediction, if it has one."""
+        return self.coordinator.predictions.get(self.zone_id)
+
+    @property
+    def controls(self) -> ZoneControls:
+        """The zone's controls."""
+        return self.coordinator.zone_controls(self.zone_id)
+
+    async def async_added_to_hass(self) -> None:
+        """Update whenever the zone's prediction changes."""
+        await super().async_added_to_hass()
+        if self.follows_predictions:
+            self.async_on_remove(
+                self.coordinator.async_add_zone_listener(
+                    self.zone_id, self._handle_update
+                )
+            )
+
+    @callback
+    def _handle_update(self) -> None:
+        self.async_write_ha_state()
+
+
+class AiotBrainBuildingEntity(AiotBrainEntity):
+    """An entity of the building that follows the coordinator."""
+
+    def __init__(
+        self, coordinator: AiotBrainCoordinator, description: EntityDescription
+    ) -> None:
+        """Follow ``coordinator``."""
+        super().__init__(coordinator.entry, description)
+        self.coordinator = coordinator
+
+    async def async_added_to_hass(self) -> None:
+        """Update whenever something building-wide changes."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.async_add_building_listener(self._handle_update)
+        )
 
     @callback
     def _handle_update(self) -> None:

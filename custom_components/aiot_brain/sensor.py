@@ -1,25 +1,98 @@
-"""Sensors of AIoT Brain."""
+"""Sensors of AIoT Brain: each zone's predictions and the building's figures."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 from homeassistant.components.sensor import (
+    SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
+from homeassistant.const import (
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfTemperature,
+    UnitOfTime,
+)
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
 
 from . import AiotBrainConfigEntry
-from .const import KEY_NETWORK_DEVICES
-from .entity import NetworkInventoryEntity
+from .brain.zone import ZonePrediction
+from .const import (
+    KEY_COMFORT_SETPOINT,
+    KEY_LEARNING_PROGRESS,
+    KEY_MODEL_ACCURACY,
+    KEY_MODEL_CALIBRATION,
+    KEY_NETWORK_DEVICES,
+    KEY_NEXT_ARRIVAL,
+    KEY_NEXT_DEPARTURE,
+    KEY_OCCUPANCY_FORECAST,
+    KEY_OCCUPANCY_PROBABILITY,
+    KEY_OCCUPIED_ZONES,
+    KEY_TIME_TO_TEMPERATURE,
+)
+from .coordinator import AiotBrainCoordinator
+from .discovery import Zone
+from .entity import AiotBrainBuildingEntity, AiotBrainZoneEntity, NetworkInventoryEntity
 from .network import NetworkInventory
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
+
+# The forecast's own resolution: a time shown finer than this would only churn.
+TIME_STEP = timedelta(minutes=15)
+# Forecast horizons as attributes of the next-hour forecast sensor.
+FORECAST_ATTRIBUTES = {
+    "15min": "in_15_minutes",
+    "30min": "in_30_minutes",
+    "1h": "in_60_minutes",
+    "2h": "in_120_minutes",
+    "6h": "in_6_hours",
+}
+
+
+def percent(probability: float | None) -> int | None:
+    """Return a probability in whole percent, as the recorder should keep it."""
+    return None if probability is None else round(probability * 100)
+
+
+def upcoming(when: datetime | None, now: datetime) -> datetime | None:
+    """Return a predicted wall-clock time as an aware time, to the step.
+
+    None when nothing is expected, and when it is now (an occupied zone's next
+    arrival): "now" would change every minute and say nothing.
+    """
+    if when is None or when <= now:
+        return None
+    when = when.replace(tzinfo=dt_util.get_default_time_zone())
+    return when - (when - when.replace(minute=0, second=0, microsecond=0)) % TIME_STEP
+
+
+def minutes(duration: timedelta | None) -> int | None:
+    """Return a duration in whole minutes."""
+    return None if duration is None else round(duration.total_seconds() / 60)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ZoneSensorDescription(SensorEntityDescription):
+    """A sensor computed from a zone's prediction."""
+
+    value_fn: Callable[[ZonePrediction], StateType | datetime]
+    attributes_fn: Callable[[ZonePrediction], dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuildingSensorDescription(SensorEntityDescription):
+    """A building-wide sensor computed by the coordinator."""
+
+    value_fn: Callable[[AiotBrainCoordinator], StateType]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,6 +101,103 @@ class NetworkSensorDescription(SensorEntityDescription):
 
     value_fn: Callable[[NetworkInventory], int]
 
+
+ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
+    ZoneSensorDescription(
+        key=KEY_OCCUPANCY_PROBABILITY,
+        translation_key=KEY_OCCUPANCY_PROBABILITY,
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda prediction: percent(prediction.occupancy_probability),
+    ),
+    ZoneSensorDescription(
+        key=KEY_OCCUPANCY_FORECAST,
+        translation_key=KEY_OCCUPANCY_FORECAST,
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda prediction: percent(prediction.forecast.get("1h")),
+        attributes_fn=lambda prediction: {
+            name: percent(prediction.forecast.get(horizon))
+            for horizon, name in FORECAST_ATTRIBUTES.items()
+        },
+    ),
+    ZoneSensorDescription(
+        key=KEY_NEXT_ARRIVAL,
+        translation_key=KEY_NEXT_ARRIVAL,
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda p: upcoming(p.next_arrival, p.when),
+        attributes_fn=lambda prediction: {
+            "confidence": percent(prediction.arrival_confidence)
+        },
+    ),
+    ZoneSensorDescription(
+        key=KEY_NEXT_DEPARTURE,
+        translation_key=KEY_NEXT_DEPARTURE,
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda p: upcoming(p.next_departure, p.when),
+        attributes_fn=lambda prediction: {
+            "confidence": percent(prediction.departure_confidence)
+        },
+    ),
+    ZoneSensorDescription(
+        key=KEY_COMFORT_SETPOINT,
+        translation_key=KEY_COMFORT_SETPOINT,
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda prediction: round(prediction.comfort_setpoint, 1),
+    ),
+    ZoneSensorDescription(
+        key=KEY_TIME_TO_TEMPERATURE,
+        translation_key=KEY_TIME_TO_TEMPERATURE,
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MINUTES,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda prediction: minutes(prediction.time_to_temperature),
+    ),
+    ZoneSensorDescription(
+        key=KEY_MODEL_ACCURACY,
+        translation_key=KEY_MODEL_ACCURACY,
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda prediction: percent(prediction.accuracy),
+    ),
+    ZoneSensorDescription(
+        key=KEY_MODEL_CALIBRATION,
+        translation_key=KEY_MODEL_CALIBRATION,
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda prediction: percent(prediction.calibration_error),
+    ),
+)
+
+BUILDING_SENSORS: tuple[BuildingSensorDescription, ...] = (
+    BuildingSensorDescription(
+        key=KEY_OCCUPIED_ZONES,
+        translation_key=KEY_OCCUPIED_ZONES,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda coordinator: coordinator.occupied_zones,
+    ),
+    BuildingSensorDescription(
+        key=KEY_LEARNING_PROGRESS,
+        translation_key=KEY_LEARNING_PROGRESS,
+        native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=0,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda coordinator: percent(coordinator.learning_progress),
+    ),
+)
 
 NETWORK_SENSORS: tuple[NetworkSensorDescription, ...] = (
     NetworkSensorDescription(
@@ -45,12 +215,64 @@ async def async_setup_entry(
     entry: AiotBrainConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the sensors."""
+    """Add the sensors, and those of zones that appear later."""
+    coordinator = entry.runtime_data.coordinator
+    async_add_entities(
+        BuildingSensor(coordinator, description) for description in BUILDING_SENSORS
+    )
     if (inventory := entry.runtime_data.network) is not None:
         async_add_entities(
             NetworkSensor(entry, description, inventory)
             for description in NETWORK_SENSORS
         )
+
+    @callback
+    def add_zones(zones: list[Zone]) -> None:
+        async_add_entities(
+            ZoneSensor(coordinator, description, zone)
+            for zone in zones
+            for description in ZONE_SENSORS
+        )
+
+    add_zones(list(coordinator.zones.values()))
+    entry.async_on_unload(coordinator.async_add_zone_adder(add_zones))
+
+
+class ZoneSensor(AiotBrainZoneEntity, SensorEntity):
+    """A prediction of one zone."""
+
+    entity_description: ZoneSensorDescription
+
+    @property
+    def available(self) -> bool:
+        """Return True once the zone has a prediction."""
+        return self.prediction is not None
+
+    @property
+    def native_value(self) -> StateType | datetime:
+        """Return the sensor's value."""
+        if (prediction := self.prediction) is None:
+            return None
+        return self.entity_description.value_fn(prediction)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return the details of the prediction, if the sensor has any."""
+        attributes_fn = self.entity_description.attributes_fn
+        if attributes_fn is None or (prediction := self.prediction) is None:
+            return None
+        return attributes_fn(prediction)
+
+
+class BuildingSensor(AiotBrainBuildingEntity, SensorEntity):
+    """A building-wide figure."""
+
+    entity_description: BuildingSensorDescription
+
+    @property
+    def native_value(self) -> StateType:
+        """Return the sensor's value."""
+        return self.entity_description.value_fn(self.coordinator)
 
 
 class NetworkSensor(NetworkInventoryEntity, SensorEntity):

@@ -1,0 +1,707 @@
+"""The runtime: Home Assistant's states in, the zones' predictions out.
+
+The coordinator subscribes to the state changes of the chosen zones' entities (plus
+the outdoor source, which every zone hears, and per-area presence trackers, which
+speak to the zone they name), feeds them to the learning core, ticks every zone once
+a minute and tells the entities when a zone's prediction changed. It keeps the
+learned state in a private ``Store``, teaches zones without learned state from the
+recorder's history, and follows the registries as areas and entities come and go.
+
+The core's models are not thread-safe. While a zone learns from history in an
+executor thread, live observations for it are buffered, it is not ticked or
+predicted, and it is left out of saves (it has no state worth keeping yet); the
+buffer is applied when the replay ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    State,
+    callback,
+)
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
+from homeassistant.helpers.debounce import Debouncer
+from homeassistant.helpers.event import (
+    async_track_state_change_event,
+    async_track_time_interval,
+)
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from .brain.observation import Observation, Role
+from .brain.zone import BRAIN_VERSION, Brain, ZoneBrain, ZonePrediction
+from .const import (
+    BRAIN_STORAGE_KEY,
+    COMFORT_OFFSET_LIMIT,
+    CONF_ZONES,
+    CONTROL_SAVE_DELAY,
+    DOMAIN,
+    ISSUE_STATE_RESET,
+    ISSUE_ZONE_WITHOUT_SENSORS,
+    LOGGER,
+    REDISCOVER_COOLDOWN,
+    SAVE_DELAY,
+    STORAGE_VERSION,
+    TICK_INTERVAL,
+    Mode,
+)
+from .discovery import Discovery, Zone, ZoneEntity, async_discover
+from .entity import zone_device_identifier
+from .history import async_replay_history
+from .network import NetworkInventory
+from .settings import Settings
+from .state_mapping import observations_from_state
+
+# While replaying history a zone is ticked just after each minute with data, as the
+# live timer would, and every few minutes in between so quiet spells are learned.
+REPLAY_QUIET_TICK = timedelta(minutes=5)
+
+
+@dataclass
+class ZoneControls:
+    """What the user set for one zone; the controller reads these."""
+
+    mode: Mode = Mode.AUTO
+    control: bool = True  # the controller may act on this zone
+    comfort_offset: float = 0.0  # °C added to the learned comfort setpoint
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the controls as JSON-compatible data."""
+        return {
+            "mode": self.mode.value,
+            "control": self.control,
+            "comfort_offset": self.comfort_offset,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> ZoneControls:
+        """Restore saved controls; anything unreadable keeps its default."""
+        controls = cls()
+        if not isinstance(data, dict):
+            return controls
+        if data.get("mode") in Mode.__members__.values():
+            controls.mode = Mode(data["mode"])
+        if isinstance(data.get("control"), bool):
+            controls.control = data["control"]
+        offset = data.get("comfort_offset")
+        if isinstance(offset, int | float) and abs(offset) <= COMFORT_OFFSET_LIMIT:
+            controls.comfort_offset = float(offset)
+        return controls
+
+
+class Router:
+    """Which zones a state speaks to, and the observations it gives each of them.
+
+    Holds no Home Assistant object, so a replay can use its own copy in a thread.
+    """
+
+    def __init__(
+        self,
+        zones: Iterable[Zone],
+        outdoor: ZoneEntity | None,
+        area_trackers: Iterable[str],
+        temperature_unit: str,
+    ) -> None:
+        """Route the entities of ``zones``, the outdoor source and the trackers."""
+        self.temperature_unit = temperature_unit
+        self._routes: dict[str, tuple[ZoneEntity, list[str]]] = {}
+        zone_ids: list[str] = []
+        self._zone_by_name: dict[str, str] = {}
+        for zone in zones:
+            zone_ids.append(zone.zone_id)
+            self._zone_by_name[zone.name.casefold()] = zone.zone_id
+            self._zone_by_name[zone.zone_id.casefold()] = zone.zone_id
+            for entity in zone.entities:
+                if entity.roles:
+                    self._routes.setdefault(entity.entity_id, (entity, []))[1].append(
+                        zone.zone_id
+                    )
+        if outdoor is not None and zone_ids:
+            self._routes[outdoor.entity_id] = (outdoor, zone_ids)
+        self._trackers = frozenset(area_trackers)
+        self._tracker_zone: dict[str, str] = {}
+
+    @property
+    def entity_ids(self) -> list[str]:
+        """Every entity whose states matter."""
+        return sorted({*self._routes, *self._trackers})
+
+    def route(
+        self, state: State, manual: bool = False
+    ) -> list[tuple[str, Observation]]:
+        """Return (zone id, observation) pairs for one new state."""
+        if state.entity_id in self._trackers:
+            return self._presence(state)
+        route = self._routes.get(state.entity_id)
+        if route is None:
+            return []
+        entity, zone_ids = route
+        observations = observations_from_state(
+            entity, state, system_temperature_unit=self.temperature_unit, manual=manual
+        )
+        return [(zone_id, obs) for zone_id in zone_ids for obs in observations]
+
+    def _presence(self, state: State) -> list[tuple[str, Observation]]:
+        """Mark the tracked person present where they are and gone from before."""
+        when = dt_util.as_local(state.last_updated)
+        source = state.entity_id
+        new = self._zone_by_name.get(state.state.casefold())
+        old = self._tracker_zone.pop(source, None)
+        if new is not None:
+            self._tracker_zone[source] = new
+        routed = []
+        if old is not None and old != new and old not in self._tracker_zone.values():
+            routed.append((old, Observation(Role.PRESENCE, 0.0, when, source)))
+        if new is not None:
+            routed.append((new, Observation(Role.PRESENCE, 1.0, when, source)))
+        return routed
+
+
+@dataclass
+class ReplayClock:
+    """Ticks one zone along replayed time the way the live minute timer would."""
+
+    zone: ZoneBrain
+    due: datetime | None = None
+
+    def advance(self, until: datetime) -> None:
+        """Run every tick due up to ``until``."""
+        while self.due is not None and self.due <= until:
+            self.zone.tick(self.due)
+            self.due += REPLAY_QUIET_TICK
+
+    def learn(self, observation: Observation) -> None:
+        """Tick up to the observation, learn it, and tick again after its minute."""
+        self.advance(observation.when)
+        self.zone.learn_one(observation)
+        minute_end = observation.when.replace(second=0, microsecond=0) + timedelta(
+            minutes=1
+        )
+        if self.due is None or minute_end < self.due:
+            self.due = minute_end
+
+
+@dataclass
+class AiotBrainCoordinator:
+    """The learning core of one building, wired to Home Assistant."""
+
+    hass: HomeAssistant
+    entry: ConfigEntry
+    settings: Settings
+    building_device_id: str
+    discovery: Discovery = field(default_factory=Discovery)
+    zones: dict[str, Zone] = field(default_factory=dict)  # the active zones
+    predictions: dict[str, ZonePrediction] = field(default_factory=dict)
+    controls: dict[str, ZoneControls] = field(default_factory=dict)
+    building_mode: Mode = Mode.AUTO
+    learning: set[str] = field(default_factory=set)  # zones replaying history
+    learning_progress: float = 1.0
+    reset_zones: list[str] = field(default_factory=list)  # found corrupt at start
+
+    def __post_init__(self) -> None:
+        """Prepare the store, the brain and the listener lists."""
+        self.brain = Brain(
+            self.settings.heating_setpoint, self.settings.cooling_setpoint
+        )
+        self._store: Store[dict[str, Any]] = Store(
+            self.hass,
+            STORAGE_VERSION,
+            BRAIN_STORAGE_KEY,
+            private=True,
+            atomic_writes=True,
+        )
+        self._save_scheduled = False
+        self._router = Router((), None, (), self.hass.config.units.temperature_unit)
+        self._buffer: list[tuple[str, Observation]] = []
+        self._replay_lock = asyncio.Lock()
+        self._known_areas: set[str] = set()
+        self._zone_listeners: dict[str, list[CALLBACK_TYPE]] = {}
+        self._building_listeners: list[CALLBACK_TYPE] = []
+        self._zone_adders: list[Callable[[list[Zone]], None]] = []
+        self._unsubscribe_states: CALLBACK_TYPE | None = None
+        self._unsubscribers: list[CALLBACK_TYPE] = []
+        self._rediscover = Debouncer(
+            self.hass,
+            LOGGER,
+            cooldown=REDISCOVER_COOLDOWN,
+            immediate=False,
+            function=self._async_rediscover,
+            background=True,
+        )
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    async def async_start(self) -> None:
+        """Restore the learned state, subscribe, and start learning what is new."""
+        self._restore(await self._store.async_load())
+        self.discovery = async_discover(self.hass)
+        self._known_areas = {zone.zone_id for zone in self.discovery.zones}
+        self._apply_discovery()
+        self._remove_stale_devices()
+        self._unsubscribers += [
+            async_track_time_interval(
+                self.hass, self._async_tick, TICK_INTERVAL, name="AIoT Brain tick"
+            ),
+            self.hass.bus.async_listen(
+                ar.EVENT_AREA_REGISTRY_UPDATED, self._async_registry_updated
+            ),
+            self.hass.bus.async_listen(
+                dr.EVENT_DEVICE_REGISTRY_UPDATED, self._async_registry_updated
+            ),
+            self.hass.bus.async_listen(
+                er.EVENT_ENTITY_REGISTRY_UPDATED, self._async_registry_updated
+            ),
+        ]
+        self._publish(self.zones)
+        if unlearned := [z for z in self.zones if z not in self.brain.zones]:
+            self.async_learn_history(unlearned)
+
+    async def async_stop(self) -> None:
+        """Stop listening and write the learned state at once."""
+        self._rediscover.async_cancel()
+        for unsubscribe in self._unsubscribers:
+            unsubscribe()
+        self._unsubscribers.clear()
+        if self._unsubscribe_states is not None:
+            self._unsubscribe_states()
+            self._unsubscribe_states = None
+        await self._store.async_save(self._data_to_save())
+
+    # -- persistence -----------------------------------------------------------------
+
+    def _restore(self, stored: dict[str, Any] | None) -> None:
+        """Take the stored state; unreadable parts start afresh and are reported."""
+        if stored is None:
+            return
+        controls = stored.get("controls") if isinstance(stored, dict) else None
+        if isinstance(controls, dict):
+            if controls.get("building_mode") in Mode.__members__.values():
+                self.building_mode = Mode(controls["building_mode"])
+            zone_controls = controls.get("zones")
+            if isinstance(zone_controls, dict):
+                self.controls = {
+                    str(zone_id): ZoneControls.from_dict(data)
+                    for zone_id, data in zone_controls.items()
+                }
+        brain = stored.get("brain") if isinstance(stored, dict) else None
+        try:
+            self.brain, reset = Brain.from_dict(
+                brain if isinstance(brain, dict) else {},
+                self.settings.heating_setpoint,
+                self.settings.cooling_setpoint,
+            )
+        except ValueError as err:
+            LOGGER.warning("Learned state unreadable, starting afresh: %s", err)
+            self.reset_zones = ["*"]
+        else:
+            for zone_id in reset:
+                # Relearned from history like a new zone.
+                self.brain.remove_zone(zone_id)
+            self.reset_zones = reset
+        if self.reset_zones:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                ISSUE_STATE_RESET,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=ISSUE_STATE_RESET,
+                translation_placeholders={
+                    "zones": "*"
+                    if self.reset_zones == ["*"]
+                    else ", ".join(self.reset_zones)
+                },
+            )
+
+    def _data_to_save(self) -> dict[str, Any]:
+        """Return what the store keeps; zones replaying history are left out."""
+        self._save_scheduled = False
+        zones = {
+            zone_id: zone.to_dict()
+            for zone_id, zone in self.brain.zones.items()
+            if zone_id not in self.learning
+        }
+        return {
+            "brain": {"version": BRAIN_VERSION, "zones": zones},
+            "controls": {
+                "building_mode": self.building_mode.value,
+                "zones": {
+                    zone_id: controls.to_dict()
+                    for zone_id, controls in self.controls.items()
+                },
+            },
+        }
+
+    @callback
+    def _schedule_save(self, delay: float = SAVE_DELAY) -> None:
+        # A pending delayed save moves later on every call: only ask once.
+        if not self._save_scheduled or delay < SAVE_DELAY:
+            self._store.async_delay_save(self._data_to_save, delay)
+            self._save_scheduled = True
+
+    # -- discovery -------------------------------------------------------------------
+
+    @callback
+    def _async_registry_updated(self, _event: Event[Any]) -> None:
+        self._rediscover.async_schedule_call()
+
+    async def _async_rediscover(self) -> None:
+        discovery = async_discover(self.hass)
+        if discovery != self.discovery:
+            self.discovery = discovery
+            self._apply_discovery()
+
+    @callback
+    def _apply_discovery(self) -> None:
+        """Follow the registries: add new zones, drop removed ones, resubscribe."""
+        discovered = {zone.zone_id: zone for zone in self.discovery.zones}
+        # An area created since setup joins as soon as it has something to learn.
+        new_areas = [
+            zone_id
+            for zone_id, zone in discovered.items()
+            if zone_id not in self._known_areas and zone.learnable
+        ]
+        if new_areas:
+            self._known_areas.update(new_areas)
+            self.settings = replace(
+                self.settings, zones=(*self.settings.zones, *new_areas)
+            )
+            self.hass.config_entries.async_update_entry(
+                self.entry,
+                options={**self.entry.options, CONF_ZONES: list(self.settings.zones)},
+            )
+        chosen = set(self.settings.zones)
+        zones = {
+            zone.zone_id: zone
+            for zone in self.discovery.zones
+            if zone.zone_id in chosen
+        }
+        added = [zone for zone_id, zone in zones.items() if zone_id not in self.zones]
+        removed = [zone_id for zone_id in self.zones if zone_id not in zones]
+        self.zones = zones
+        for zone_id in removed:
+            self._remove_zone(zone_id)
+        for zone in added:
+            self.controls.setdefault(zone.zone_id, ZoneControls())
+        self._router = Router(
+            zones.values(),
+            self._outdoor_source(),
+            self.discovery.area_trackers,
+            self.hass.config.units.temperature_unit,
+        )
+        if self._unsubscribe_states is not None:
+            self._unsubscribe_states()
+        self._unsubscribe_states = async_track_state_change_event(
+            self.hass, self._router.entity_ids, self._async_state_changed
+        )
+        self._update_zone_issues()
+        if added and self._unsubscribers:  # at run time, not during start
+            self._publish([zone.zone_id for zone in added])
+            for add_entities in self._zone_adders:
+                add_entities(added)
+            self.async_learn_history([zone.zone_id for zone in added])
+        if removed:
+            self._notify_building()
+
+    def _outdoor_source(self) -> ZoneEntity | None:
+        source = self.settings.outdoor_source
+        if source is None:
+            return None
+        return next(
+            (entity for entity in self.discovery.outdoor if entity.entity_id == source),
+            ZoneEntity(source, (Role.OUTDOOR_TEMPERATURE,)),
+        )
+
+    @callback
+    def _remove_zone(self, zone_id: str) -> None:
+        """Forget a zone whose area is gone, with its device and entities."""
+        self.brain.remove_zone(zone_id)
+        self.predictions.pop(zone_id, None)
+        self.controls.pop(zone_id, None)
+        self._zone_listeners.pop(zone_id, None)
+        registry = dr.async_get(self.hass)
+        if device := registry.async_get_device(
+            identifiers={zone_device_identifier(self.entry.entry_id, zone_id)}
+        ):
+            registry.async_update_device(
+                device.id, remove_config_entry_id=self.entry.entry_id
+            )
+        ir.async_delete_issue(
+            self.hass, DOMAIN, f"{ISSUE_ZONE_WITHOUT_SENSORS}_{zone_id}"
+        )
+
+    @callback
+    def _remove_stale_devices(self) -> None:
+        """Remove devices of zones that are no longer chosen or no longer exist."""
+        registry = dr.async_get(self.hass)
+        for device in dr.async_entries_for_config_entry(registry, self.entry.entry_id):
+            if device.id != self.building_device_id and not self.is_active_device(
+                device
+            ):
+                registry.async_update_device(
+                    device.id, remove_config_entry_id=self.entry.entry_id
+                )
+
+    def is_active_device(self, device: dr.DeviceEntry) -> bool:
+        """Whether ``device`` is the building or the device of an active zone."""
+        identifiers = {(DOMAIN, self.entry.entry_id)} | {
+            zone_device_identifier(self.entry.entry_id, zone_id)
+            for zone_id in self.zones
+        }
+        return bool(device.identifiers & identifiers)
+
+    @callback
+    def _update_zone_issues(self) -> None:
+        for zone in self.zones.values():
+            issue_id = f"{ISSUE_ZONE_WITHOUT_SENSORS}_{zone.zone_id}"
+            if zone.learnable:
+                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            else:
+                ir.async_create_issue(
+                    self.hass,
+                    DOMAIN,
+                    issue_id,
+                    is_fixable=False,
+                    severity=ir.IssueSeverity.WARNING,
+                    translation_key=ISSUE_ZONE_WITHOUT_SENSORS,
+                    translation_placeholders={"zone": zone.name},
+                )
+
+    @callback
+    def async_remove_issues(self) -> None:
+        """Remove the issues this entry raised about its zones."""
+        for zone_id in self.zones:
+            ir.async_delete_issue(
+                self.hass, DOMAIN, f"{ISSUE_ZONE_WITHOUT_SENSORS}_{zone_id}"
+            )
+
+    # -- live learning ---------------------------------------------------------------
+
+    @callback
+    def _async_state_changed(self, event: Event[EventStateChangedData]) -> None:
+        state = event.data["new_state"]
+        if state is None:
+            return  # the entity was removed; the registry event follows
+        # A change a person made (in the UI, by voice) carries their user id.
+        manual = state.context.user_id is not None
+        touched: set[str] = set()
+        for zone_id, observation in self._router.route(state, manual):
+            if zone_id in self.learning:
+                self._buffer.append((zone_id, observation))
+            else:
+                self.brain.zone(zone_id).learn_one(observation)
+                touched.add(zone_id)
+        if touched:
+            self._publish(touched)
+            # Keep a save pending: the store writes it when Home Assistant stops.
+            self._schedule_save()
+
+    @callback
+    def _async_tick(self, now: datetime) -> None:
+        now = dt_util.as_local(now)
+        ready = [zone_id for zone_id in self.zones if zone_id not in self.learning]
+        for zone_id in ready:
+            self.brain.zone(zone_id).tick(now)
+        self._publish(ready, now)
+        self._schedule_save()
+
+    @callback
+    def _publish(self, zone_ids: Iterable[str], now: datetime | None = None) -> None:
+        """Predict ``zone_ids`` now and tell their entities and the building's."""
+        now = now or dt_util.now()
+        for zone_id in zone_ids:
+            if zone_id in self.learning:
+                continue
+            self.predictions[zone_id] = self.brain.zone(zone_id).predict_one(now)
+            for listener in self._zone_listeners.get(zone_id, ()):
+                listener()
+        self._notify_building()
+
+    @callback
+    def _notify_building(self) -> None:
+        for listener in self._building_listeners:
+            listener()
+
+    # -- learning from history -------------------------------------------------------
+
+    @callback
+    def async_learn_history(self, zone_ids: list[str]) -> None:
+        """Teach ``zone_ids`` from the recorder's history in the background."""
+        zone_ids = [z for z in zone_ids if z in self.zones and z not in self.learning]
+        if not zone_ids or self.settings.history_days <= 0:
+            return
+        if "recorder" not in self.hass.config.components:
+            LOGGER.debug("No recorder: zones learn from now on")
+            return
+        self.learning.update(zone_ids)
+        self.entry.async_create_background_task(
+            self.hass, self._async_learn_history(zone_ids), "AIoT Brain history"
+        )
+
+    async def _async_learn_history(self, zone_ids: list[str]) -> None:
+        async with self._replay_lock:
+            end = dt_util.utcnow()
+            start = end - timedelta(days=self.settings.history_days)
+            zones = [self.zones[z] for z in zone_ids if z in self.zones]
+            router = Router(
+                zones,
+                self._outdoor_source(),
+                self.discovery.area_trackers,
+                self.hass.config.units.temperature_unit,
+            )
+            clocks = {z.zone_id: ReplayClock(self.brain.zone(z.zone_id)) for z in zones}
+
+            def learn(states: list[State]) -> None:
+                for state in states:
+                    for zone_id, observation in router.route(state):
+                        clocks[zone_id].learn(observation)
+
+            def finish() -> None:
+                for clock in clocks.values():
+                    clock.advance(dt_util.as_local(end))
+
+            self._set_progress(0.0)
+            replayed = await async_replay_history(
+                self.hass,
+                router.entity_ids,
+                start,
+                end,
+                learn,
+                progress=self._set_progress,
+            )
+            await self.hass.async_add_executor_job(finish)
+            LOGGER.debug("Learned %s states of history for %s", replayed, zone_ids)
+            self._finish_learning(zone_ids)
+
+    @callback
+    def _finish_learning(self, zone_ids: list[str]) -> None:
+        """Apply what arrived live meanwhile, then predict and save."""
+        self.learning.difference_update(zone_ids)
+        waiting = []
+        for zone_id, observation in self._buffer:
+            if zone_id in self.learning:
+                waiting.append((zone_id, observation))
+            elif zone_id in self.zones:
+                self.brain.zone(zone_id).learn_one(observation)
+        self._buffer = waiting
+        self._publish(zone_ids)
+        self._schedule_save()
+
+    @callback
+    def _set_progress(self, fraction: float) -> None:
+        self.learning_progress = fraction
+        self._notify_building()
+
+    @callback
+    def async_relearn(self, zone_id: str) -> None:
+        """Forget what the zone learned and learn it again from history."""
+        if zone_id not in self.zones or zone_id in self.learning:
+            return
+        self.brain.remove_zone(zone_id)
+        self.brain.zone(zone_id)
+        self._publish([zone_id])
+        self.async_learn_history([zone_id])
+        self._schedule_save()
+
+    # -- controls --------------------------------------------------------------------
+
+    def zone_controls(self, zone_id: str) -> ZoneControls:
+        """Return the controls of a zone."""
+        return self.controls.setdefault(zone_id, ZoneControls())
+
+    @callback
+    def async_set_controls(self, zone_id: str | None, **changes: Any) -> None:
+        """Change a zone's controls (or the building's mode) and keep them."""
+        if zone_id is None:
+            self.building_mode = Mode(changes["mode"])
+            self._notify_building()
+        else:
+            controls = self.zone_controls(zone_id)
+            self.controls[zone_id] = replace(controls, **changes)
+            for listener in self._zone_listeners.get(zone_id, ()):
+                listener()
+        self._schedule_save(CONTROL_SAVE_DELAY)
+
+    # -- listeners -------------------------------------------------------------------
+
+    @callback
+    def async_add_zone_listener(
+        self, zone_id: str, listener: CALLBACK_TYPE
+    ) -> CALLBACK_TYPE:
+        """Call ``listener`` whenever the zone's prediction or controls change."""
+        listeners = self._zone_listeners.setdefault(zone_id, [])
+        listeners.append(listener)
+
+        @callback
+        def remove() -> None:
+            if listener in listeners:
+                listeners.remove(listener)
+
+        return remove
+
+    @callback
+    def async_add_building_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call ``listener`` whenever anything building-wide may have changed."""
+        self._building_listeners.append(listener)
+        return lambda: self._building_listeners.remove(listener)
+
+    @callback
+    def async_add_zone_adder(
+        self, add_entities: Callable[[list[Zone]], None]
+    ) -> CALLBACK_TYPE:
+        """Call ``add_entities`` with the zones that appear at run time."""
+        self._zone_adders.append(add_entities)
+        return lambda: self._zone_adders.remove(add_entities)
+
+    @property
+    def occupied_zones(self) -> int:
+        """How many zones are occupied now."""
+        return sum(
+            prediction.occupied
+            for zone_id, prediction in self.predictions.items()
+            if zone_id in self.zones
+        )
+
+
+@dataclass
+class AiotBrainData:
+    """What a loaded config entry holds while it runs."""
+
+    river_version: str
+    network: NetworkInventory | None  # None when the user switched it off
+    building_device_id: str  # zone devices hang under it
+    coordinator: AiotBrainCoordinator
+
+    @property
+    def settings(self) -> Settings:
+        """The user's choices (new areas join the zones at run time)."""
+        return self.coordinator.settings
+
+    @property
+    def discovery(self) -> Discovery:
+        """What the registries hold now."""
+        return self.coordinator.discovery
+
+    @property
+    def zones(self) -> tuple[Zone, ...]:
+        """The zones the user chose to learn, as discovered now."""
+        return tuple(self.coordinator.zones.values())
+
+
+type AiotBrainConfigEntry = ConfigEntry[AiotBrainData]

@@ -1,0 +1,72 @@
+"""Selects of AIoT Brain: the mode of each zone and of the whole building."""
+
+from __future__ import annotations
+
+from homeassistant.components.select import SelectEntity, SelectEntityDescription
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from . import AiotBrainConfigEntry
+from .const import KEY_MODE, Mode
+from .discovery import Zone
+from .entity import AiotBrainBuildingEntity, AiotBrainZoneEntity
+
+PARALLEL_UPDATES = 0  # nothing here talks to a device
+
+MODE_OPTIONS = [mode.value for mode in Mode]
+
+ZONE_MODE = SelectEntityDescription(
+    key=KEY_MODE, translation_key=KEY_MODE, options=MODE_OPTIONS
+)
+BUILDING_MODE = SelectEntityDescription(
+    key=KEY_MODE, translation_key="building_mode", options=MODE_OPTIONS
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: AiotBrainConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the building's mode and each zone's, also for zones that appear later."""
+    coordinator = entry.runtime_data.coordinator
+    async_add_entities([BuildingModeSelect(coordinator, BUILDING_MODE)])
+
+    @callback
+    def add_zones(zones: list[Zone]) -> None:
+        async_add_entities(
+            ZoneModeSelect(coordinator, ZONE_MODE, zone) for zone in zones
+        )
+
+    add_zones(list(coordinator.zones.values()))
+    entry.async_on_unload(coordinator.async_add_zone_adder(add_zones))
+
+
+class ZoneModeSelect(AiotBrainZoneEntity, SelectEntity):
+    """What one zone should aim for."""
+
+    follows_predictions = False
+
+    @property
+    def current_option(self) -> str:
+        """Return the zone's mode."""
+        return self.controls.mode.value
+
+    async def async_select_option(self, option: str) -> None:
+        """Set the zone's mode."""
+        self.coordinator.async_set_controls(self.zone_id, mode=Mode(option))
+        self.async_write_ha_state()
+
+
+class BuildingModeSelect(AiotBrainBuildingEntity, SelectEntity):
+    """What the whole building should aim for."""
+
+    @property
+    def current_option(self) -> str:
+        """Return the building's mode."""
+        return self.coordinator.building_mode.value
+
+    async def async_select_option(self, option: str) -> None:
+        """Set the building's mode."""
+        self.coordinator.async_set_controls(None, mode=Mode(option))
+        self.async_write_ha_state()

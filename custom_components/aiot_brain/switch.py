@@ -1,0 +1,60 @@
+"""Switches of AIoT Brain: whether the controller may act on each zone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from . import AiotBrainConfigEntry
+from .const import KEY_CONTROL
+from .discovery import Zone
+from .entity import AiotBrainZoneEntity
+
+PARALLEL_UPDATES = 0  # nothing here talks to a device
+
+ZONE_CONTROL = SwitchEntityDescription(
+    key=KEY_CONTROL, translation_key=KEY_CONTROL, entity_category=EntityCategory.CONFIG
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: AiotBrainConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add each zone's control switch, also for zones that appear later."""
+    coordinator = entry.runtime_data.coordinator
+
+    @callback
+    def add_zones(zones: list[Zone]) -> None:
+        async_add_entities(
+            ZoneControlSwitch(coordinator, ZONE_CONTROL, zone) for zone in zones
+        )
+
+    add_zones(list(coordinator.zones.values()))
+    entry.async_on_unload(coordinator.async_add_zone_adder(add_zones))
+
+
+class ZoneControlSwitch(AiotBrainZoneEntity, SwitchEntity):
+    """Whether the controller may drive the zone's heating, cooling and lights."""
+
+    follows_predictions = False
+
+    @property
+    def is_on(self) -> bool:
+        """Return True while the controller may act on the zone."""
+        return self.controls.control
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Let the controller act on the zone."""
+        self.coordinator.async_set_controls(self.zone_id, control=True)
+        self.async_write_ha_state()
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Keep the controller's hands off the zone."""
+        self.coordinator.async_set_controls(self.zone_id, control=False)
+        self.async_write_ha_state()

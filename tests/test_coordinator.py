@@ -1,0 +1,290 @@
+"""The runtime: states in, predictions out, with Home Assistant's clock under control."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers import area_registry as ar, entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.aiot_brain.brain.observation import Role
+from custom_components.aiot_brain.const import DOMAIN
+from custom_components.aiot_brain.coordinator import AiotBrainCoordinator
+from custom_components.aiot_brain.settings import Settings
+
+START = datetime.fromisoformat("2026-11-02T16:00:00+00:00")  # a Monday, 08:00 local
+
+OCCUPANCY = "binary_sensor.office_aiot_brain_occupancy"
+PROBABILITY = "sensor.office_aiot_brain_occupancy_probability"
+FORECAST = "sensor.office_aiot_brain_occupancy_forecast_next_hour"
+OCCUPIED_ZONES = "sensor.aiot_brain_occupied_zones"
+
+
+def build_office(hass: HomeAssistant) -> None:
+    """An office (motion, CO2, temperature, thermostat), a kitchen, weather, a tag."""
+    areas = ar.async_get(hass)
+    entities = er.async_get(hass)
+    office = areas.async_create("Office")
+    kitchen = areas.async_create("Kitchen")
+
+    def entity(
+        domain: str,
+        object_id: str,
+        area_id: str | None,
+        platform: str = "test",
+        **kwargs: Any,
+    ) -> None:
+        created = entities.async_get_or_create(
+            domain, platform, object_id, suggested_object_id=object_id, **kwargs
+        )
+        if area_id:
+            entities.async_update_entity(created.entity_id, area_id=area_id)
+
+    entity("binary_sensor", "office_motion", office.id, original_device_class="motion")
+    entity(
+        "sensor",
+        "office_co2",
+        office.id,
+        original_device_class="carbon_dioxide",
+        unit_of_measurement="ppm",
+    )
+    entity(
+        "sensor",
+        "office_temperature",
+        office.id,
+        original_device_class="temperature",
+        unit_of_measurement="°C",
+    )
+    entity("climate", "office_thermostat", office.id)
+    entity(
+        "binary_sensor", "kitchen_motion", kitchen.id, original_device_class="motion"
+    )
+    entity("weather", "home", None)
+    entity("sensor", "keys_tag_area", None, platform="bermuda")
+
+
+async def setup_office(hass: HomeAssistant, **settings: Any) -> MockConfigEntry:
+    """Set AIoT Brain up on the office (and whatever else ``settings`` chooses)."""
+    options: dict[str, Any] = {"zones": ("office",), "history_days": 0, **settings}
+    entry = MockConfigEntry(
+        domain=DOMAIN, title="AIoT Brain", options=Settings(**options).as_options()
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+def coordinator_of(entry: MockConfigEntry) -> AiotBrainCoordinator:
+    coordinator: AiotBrainCoordinator = entry.runtime_data.coordinator
+    return coordinator
+
+
+async def minutes_pass(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, minutes: int
+) -> None:
+    """Let the minute timer run ``minutes`` times."""
+    for _ in range(minutes):
+        freezer.tick(timedelta(minutes=1))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+
+
+async def test_occupancy_follows_motion(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    await setup_office(hass)
+    assert hass.states.get(OCCUPANCY).state == STATE_OFF
+    assert hass.states.get(OCCUPIED_ZONES).state == "0"
+
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    await hass.async_block_till_done()
+
+    # On the change itself, not at the next minute.
+    assert hass.states.get(OCCUPANCY).state == STATE_ON
+    assert hass.states.get(OCCUPIED_ZONES).state == "1"
+    probability = int(hass.states.get(PROBABILITY).state)
+    assert probability > 50
+
+    hass.states.async_set("binary_sensor.office_motion", STATE_OFF)
+    await minutes_pass(hass, freezer, 10)
+    assert hass.states.get(OCCUPANCY).state == STATE_ON  # just left, or sitting still
+    await minutes_pass(hass, freezer, 170)
+    assert hass.states.get(OCCUPANCY).state == STATE_OFF
+    assert int(hass.states.get(PROBABILITY).state) < 50
+    assert hass.states.get(OCCUPIED_ZONES).state == "0"
+
+
+async def test_forecast_is_published_every_minute(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    coordinator = coordinator_of(entry)
+    first = coordinator.predictions["office"].when
+
+    await minutes_pass(hass, freezer, 3)
+
+    assert coordinator.predictions["office"].when == first + timedelta(minutes=3)
+    forecast = hass.states.get(FORECAST)
+    horizons = [
+        "in_15_minutes",
+        "in_30_minutes",
+        "in_60_minutes",
+        "in_120_minutes",
+        "in_6_hours",
+    ]
+    assert all(isinstance(forecast.attributes[name], int) for name in horizons)
+    assert all(0 <= forecast.attributes[name] <= 100 for name in horizons)
+    assert forecast.state == str(forecast.attributes["in_60_minutes"])
+    assert forecast.attributes["unit_of_measurement"] == "%"
+
+
+async def test_outdoor_source_reaches_every_zone_in_celsius(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(
+        hass, zones=("office", "kitchen"), outdoor_source="weather.home"
+    )
+    brain = coordinator_of(entry).brain
+
+    hass.states.async_set(
+        "weather.home", "rainy", {"temperature": 41.0, "temperature_unit": "°F"}
+    )
+    hass.states.async_set(
+        "sensor.office_temperature", "18.5", {"unit_of_measurement": "°C"}
+    )
+    await hass.async_block_till_done()
+
+    for zone_id in ("office", "kitchen"):
+        assert brain.zone(zone_id).latest[Role.OUTDOOR_TEMPERATURE] == pytest.approx(5)
+    assert brain.zone("office").latest[Role.TEMPERATURE] == 18.5
+    assert Role.TEMPERATURE not in brain.zone("kitchen").latest
+    # Both temperatures known: the time to reach the comfort setpoint can be told.
+    time_to = hass.states.get("sensor.office_aiot_brain_time_to_temperature")
+    assert time_to.state not in (STATE_UNKNOWN, STATE_UNAVAILABLE)
+    assert time_to.attributes["unit_of_measurement"] == "min"
+
+
+async def test_only_the_chosen_zones_listen(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+
+    hass.states.async_set("binary_sensor.kitchen_motion", STATE_ON)
+    await hass.async_block_till_done()
+
+    assert set(coordinator_of(entry).brain.zones) == {"office"}
+    assert hass.states.get("binary_sensor.kitchen_aiot_brain_occupancy") is None
+
+
+async def test_area_tracker_moves_presence_between_zones(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass, zones=("office", "kitchen"))
+    brain = coordinator_of(entry).brain
+
+    hass.states.async_set("sensor.keys_tag_area", "Office")
+    await hass.async_block_till_done()
+    assert brain.zone("office").latest[Role.PRESENCE] == 1.0
+    assert hass.states.get(OCCUPANCY).state == STATE_ON
+
+    hass.states.async_set("sensor.keys_tag_area", "kitchen")  # by id works too
+    await hass.async_block_till_done()
+    assert brain.zone("office").latest[Role.PRESENCE] == 0.0
+    assert brain.zone("kitchen").latest[Role.PRESENCE] == 1.0
+    assert hass.states.get("binary_sensor.kitchen_aiot_brain_occupancy").state == (
+        STATE_ON
+    )
+
+    hass.states.async_set("sensor.keys_tag_area", "not_home")
+    await hass.async_block_till_done()
+    assert brain.zone("kitchen").latest[Role.PRESENCE] == 0.0
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [STATE_UNKNOWN, STATE_UNAVAILABLE, "", "high", "nan", "inf", "-5", "1e9"],
+)
+async def test_bad_states_teach_nothing_and_break_nothing(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, bad: str
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    zone = coordinator_of(entry).brain.zone("office")
+    hass.states.async_set("sensor.office_co2", "650", {"unit_of_measurement": "ppm"})
+    await hass.async_block_till_done()
+    learned = zone.to_dict()
+
+    freezer.tick(timedelta(seconds=5))
+    hass.states.async_set("sensor.office_co2", bad, {"unit_of_measurement": "ppm"})
+    await hass.async_block_till_done()
+
+    assert zone.latest[Role.CO2] == 650.0
+    assert zone.to_dict() == learned
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(PROBABILITY).state not in (STATE_UNKNOWN, STATE_UNAVAILABLE)
+
+
+async def test_a_removed_entity_is_no_error(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    await setup_office(hass)
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    await hass.async_block_till_done()
+
+    hass.states.async_remove("binary_sensor.office_motion")
+    await minutes_pass(hass, freezer, 1)
+
+    assert hass.states.get(OCCUPANCY).state == STATE_ON
+
+
+async def test_only_a_persons_setpoint_teaches_comfort(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    await setup_office(hass, heating_setpoint=20.0)
+    setpoint = "sensor.office_aiot_brain_comfort_setpoint"
+    heating = {"current_temperature": 19.0, "hvac_action": "heating"}
+
+    # A schedule or an automation: no user behind the change.
+    for minute in range(5):
+        hass.states.async_set(
+            "climate.office_thermostat",
+            "heat",
+            {**heating, "temperature": 17.0 + minute / 10},
+            context=Context(parent_id="automation"),
+        )
+        await minutes_pass(hass, freezer, 1)
+    assert float(hass.states.get(setpoint).state) == 20.0
+
+    for minute in range(5):
+        hass.states.async_set(
+            "climate.office_thermostat",
+            "heat",
+            {**heating, "temperature": 23.0 - minute / 10},
+            context=Context(user_id="someone"),
+        )
+        await minutes_pass(hass, freezer, 1)
+    assert float(hass.states.get(setpoint).state) > 20.0

@@ -1,0 +1,117 @@
+"""Learned state and controls survive restarts, in real files under .storage/."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+import json
+from pathlib import Path
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_ON
+from homeassistant.core import Context, HomeAssistant
+import pytest
+
+from custom_components.aiot_brain.const import BRAIN_STORAGE_KEY
+
+from .test_coordinator import START, build_office, minutes_pass, setup_office
+
+
+@pytest.fixture
+def hass_config_dir(hass_tmp_config_dir: str) -> str:
+    """A configuration directory of this test's own."""
+    return hass_tmp_config_dir
+
+
+@pytest.fixture
+def hass_storage() -> Generator[dict[str, Any]]:
+    """No stand-in: every Store reads and writes real files."""
+    return {}
+
+
+def storage_file(hass: HomeAssistant) -> Path:
+    return Path(hass.config.path(".storage", BRAIN_STORAGE_KEY))
+
+
+def zone_states(hass: HomeAssistant) -> dict[str, tuple[str, dict[str, Any]]]:
+    return {
+        state.entity_id: (state.state, dict(state.attributes))
+        for state in hass.states.async_all()
+        if state.entity_id.split(".")[1].startswith("office_aiot_brain")
+    }
+
+
+async def live_a_morning(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Someone works in the office and turns the heating up by hand."""
+    hass.states.async_set(
+        "weather.home", "cloudy", {"temperature": 41, "temperature_unit": "°F"}
+    )
+    for step in range(12):
+        hass.states.async_set(
+            "binary_sensor.office_motion", "on" if step % 3 else "off"
+        )
+        hass.states.async_set(
+            "sensor.office_co2", str(500 + 40 * step), {"unit_of_measurement": "ppm"}
+        )
+        hass.states.async_set(
+            "sensor.office_temperature",
+            str(19 + step / 10),
+            {"unit_of_measurement": "°C"},
+        )
+        await minutes_pass(hass, freezer, 5)
+    hass.states.async_set(
+        "climate.office_thermostat",
+        "heat",
+        {"temperature": 22.5, "current_temperature": 20.1, "hvac_action": "heating"},
+        context=Context(user_id="a-person"),
+    )
+    await minutes_pass(hass, freezer, 2)
+
+
+async def test_restart_gives_the_same_predictions(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass, outdoor_source="weather.home")
+    await live_a_morning(hass, freezer)
+    await hass.services.async_call(
+        "select", "select_option",
+        {"entity_id": "select.office_aiot_brain_mode", "option": "eco"},
+        blocking=True,
+    )  # fmt: skip
+    await hass.services.async_call(
+        "number", "set_value",
+        {"entity_id": "number.office_aiot_brain_comfort_offset", "value": 1.5},
+        blocking=True,
+    )  # fmt: skip
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": "switch.office_aiot_brain_control"},
+        blocking=True,
+    )  # fmt: skip
+    before = zone_states(hass)
+    # Learned, not defaults: the manual setpoint moved the comfort setpoint up.
+    assert float(before["sensor.office_aiot_brain_comfort_setpoint"][0]) > 20.0
+    assert before["binary_sensor.office_aiot_brain_occupancy"][0] == STATE_ON
+    predictions = dict(entry.runtime_data.coordinator.predictions)
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    saved = json.loads(storage_file(hass).read_text(encoding="utf-8"))
+    assert saved["key"] == BRAIN_STORAGE_KEY
+    assert set(saved["data"]["brain"]["zones"]) == {"office"}
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    after = zone_states(hass)
+    assert after == before
+    assert after["select.office_aiot_brain_mode"][0] == "eco"
+    assert after["number.office_aiot_brain_comfort_offset"][0] == "1.5"
+    assert after["switch.office_aiot_brain_control"][0] == "off"
+    restored = entry.runtime_data.coordinator.predictions["office"]
+    assert restored.comfort_setpoint == pytest.approx(
+        predictions["office"].comfort_setpoint
+    )
+    assert restored.occupancy_probability == pytest.approx(
+        predictions["office"].occupancy_probability
+    )
