@@ -38,6 +38,7 @@ HORIZON_DELTAS = tuple(timedelta(minutes=minutes) for minutes in HORIZONS_MINUTE
 WEEK_BINS = 168  # hours of a week
 DAY_BINS = 48  # half hours of a day
 TRANSITION_BINS = 48  # hours of a weekday, then hours of a weekend day
+HOURS_PER_DAY = 24
 BIN_MINUTES = 30.0
 
 # Pseudo-counts of the shrinkage: a weekly bin needs about this many observations
@@ -55,8 +56,8 @@ LOGIT_LIMIT = 4.0
 EVIDENCE_SCALE = 4.0
 MAX_WEIGHT = 20.0
 
-# Before any learning, trust the present at short horizons and the schedule at long
-# ones; learning replaces these quickly.
+# Before any learning, trust the present at short horizons and what usually follows
+# the present state at long ones; learning replaces these quickly.
 PERSISTENCE_MINUTES = 120.0
 
 SCAN_DAYS = 7  # how far ahead next arrival / departure are searched
@@ -127,19 +128,22 @@ class Counts:
         smoothed_total = 0.25 * total[before] + 0.5 * total[index] + 0.25 * total[after]
         return (smoothed_occupied + strength * prior) / (smoothed_total + strength)
 
-    def to_list(self) -> list[list[float]]:
-        """Return the counts as JSON-compatible lists."""
-        return [list(self.occupied), list(self.total)]
+    def to_list(self) -> list[list[int]]:
+        """Return the counts in hundredths, as JSON-compatible lists of ints."""
+        return [
+            [round(value * 100) for value in self.occupied],
+            [round(value * 100) for value in self.total],
+        ]
 
     @classmethod
-    def from_list(cls, data: list[list[float]], bins: int) -> Counts:
+    def from_list(cls, data: list[list[int]], bins: int) -> Counts:
         """Restore from :meth:`to_list`."""
         counts = cls(bins)
         occupied, total = data
         if len(occupied) != bins or len(total) != bins:
             raise ValueError(f"expected {bins} bins, got {len(occupied)}/{len(total)}")
-        counts.occupied = [float(v) for v in occupied]
-        counts.total = [float(v) for v in total]
+        counts.occupied = [int(value) / 100 for value in occupied]
+        counts.total = [int(value) / 100 for value in total]
         return counts
 
 
@@ -177,15 +181,19 @@ class OccupancyForecast:
         self.l2 = l2
         self.week = Counts(WEEK_BINS)
         self.day = Counts(DAY_BINS)
-        # transitions[h][state] counts occupancy h later by hour of day.
+        # transitions[h][state] counts occupancy h later by hour of a weekday or
+        # weekend day; daily_transitions[h][state] by hour of any day, the
+        # fallback while a weekend hour has few observations.
         self.transitions = [
             [Counts(TRANSITION_BINS), Counts(TRANSITION_BINS)] for _ in HORIZONS_MINUTES
+        ]
+        self.daily_transitions = [
+            [Counts(HOURS_PER_DAY), Counts(HOURS_PER_DAY)] for _ in HORIZONS_MINUTES
         ]
         self.weights: list[dict[str, float]] = [
             {
                 "state": 2.0 * math.exp(-minutes / PERSISTENCE_MINUTES),
-                "week": 0.5,
-                "transition": 0.5,
+                "transition": 1.0,
             }
             for minutes in HORIZONS_MINUTES
         ]
@@ -246,7 +254,11 @@ class OccupancyForecast:
         for index, features in enumerate(self._features(when, state, extra)):
             due = when + timedelta(minutes=HORIZONS_MINUTES[index])
             # Rounded so that the saved queue is small and restores exactly.
-            rounded = {name: round(value, 3) for name, value in features.items()}
+            rounded = {
+                name: round(value, 3)
+                for name, value in features.items()
+                if name != "bias"
+            }
             heapq.heappush(self.pending, (due, index, state, hour, rounded))
 
     def _resolve(self, when: datetime, state: float, previous: bool | None) -> None:
@@ -255,8 +267,9 @@ class OccupancyForecast:
             due, index, then_state, hour, features = heapq.heappop(self.pending)
             # The state held from the previous report until now.
             label = state if due == when or previous is None else float(previous)
-            self._learn_mix(index, features, label)
+            self._learn_mix(index, {"bias": 1.0, **features}, label)
             self.transitions[index][then_state].add(hour, label)
+            self.daily_transitions[index][then_state].add(hour % HOURS_PER_DAY, label)
 
     def _learn_mix(self, index: int, features: dict[str, float], label: float) -> None:
         weights = self.weights[index]
@@ -309,7 +322,10 @@ class OccupancyForecast:
     ) -> tuple[float, float]:
         """Return the logits of the weekly profile and the transition table."""
         week = self.profile(origin + HORIZON_DELTAS[index])
-        transition = self.transitions[index][state].rate(hour, week, TRANSITION_PRIOR)
+        daily = self.daily_transitions[index][state].rate(
+            hour % HOURS_PER_DAY, week, TRANSITION_PRIOR
+        )
+        transition = self.transitions[index][state].rate(hour, daily, TRANSITION_PRIOR)
         return _logit(week), _logit(transition)
 
     def _features(
@@ -455,6 +471,9 @@ class OccupancyForecast:
             "week": self.week.to_list(),
             "day": self.day.to_list(),
             "transitions": [[c.to_list() for c in pair] for pair in self.transitions],
+            "daily_transitions": [
+                [c.to_list() for c in pair] for pair in self.daily_transitions
+            ],
             "weights": [dict(w) for w in self.weights],
             "squared_gradients": [dict(s) for s in self.squared_gradients],
             "pending": [
@@ -486,10 +505,15 @@ class OccupancyForecast:
                 [Counts.from_list(c, TRANSITION_BINS) for c in pair]
                 for pair in data["transitions"]
             ]
+            model.daily_transitions = [
+                [Counts.from_list(c, HOURS_PER_DAY) for c in pair]
+                for pair in data["daily_transitions"]
+            ]
             model.weights = [_floats(w) for w in data["weights"]]
             model.squared_gradients = [_floats(s) for s in data["squared_gradients"]]
             if not (
                 len(model.transitions)
+                == len(model.daily_transitions)
                 == len(model.weights)
                 == len(model.squared_gradients)
                 == len(HORIZONS_MINUTES)
