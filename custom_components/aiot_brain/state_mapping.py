@@ -79,7 +79,8 @@ def observations_from_state(
 def _raw_value(
     entity: ZoneEntity, role: Role, state: State, system_unit: str
 ) -> float | None:
-    domain = state.domain
+    # The recorder's LazyState has no ``domain``; the entity id always does.
+    domain = state.entity_id.partition(".")[0]
     attributes = state.attributes
     if domain == Platform.CLIMATE:
         return _climate_value(role, attributes, system_unit)
