@@ -71,13 +71,19 @@ def build_office(hass: HomeAssistant) -> None:
     entity("sensor", "keys_tag_area", None, platform="bermuda")
 
 
-async def setup_office(hass: HomeAssistant, **settings: Any) -> MockConfigEntry:
-    """Set AIoT Brain up on the office (and whatever else ``settings`` chooses)."""
+def office_entry(hass: HomeAssistant, **settings: Any) -> MockConfigEntry:
+    """A config entry for the office (and whatever else ``settings`` chooses)."""
     options: dict[str, Any] = {"zones": ("office",), "history_days": 0, **settings}
     entry = MockConfigEntry(
         domain=DOMAIN, title="AIoT Brain", options=Settings(**options).as_options()
     )
     entry.add_to_hass(hass)
+    return entry
+
+
+async def setup_office(hass: HomeAssistant, **settings: Any) -> MockConfigEntry:
+    """Set AIoT Brain up on the office (and whatever else ``settings`` chooses)."""
+    entry = office_entry(hass, **settings)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry

@@ -268,9 +268,12 @@ class AiotBrainCoordinator:
                 er.EVENT_ENTITY_REGISTRY_UPDATED, self._async_registry_updated
             ),
         ]
+        # Zones without learned state (first setup, new, or reset) learn history.
+        unlearned = [
+            zone_id for zone_id in self.zones if zone_id not in self.brain.zones
+        ]
         self._publish(self.zones)
-        if unlearned := [z for z in self.zones if z not in self.brain.zones]:
-            self.async_learn_history(unlearned)
+        self.async_learn_history(unlearned)
 
     async def async_stop(self) -> None:
         """Stop listening and write the learned state at once."""

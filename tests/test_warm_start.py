@@ -1,0 +1,159 @@
+"""First setup learns from the real recorder's history, off the event loop."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder import Recorder
+from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+
+from custom_components.aiot_brain.brain.observation import Role
+
+from .test_coordinator import (
+    START,
+    build_office,
+    coordinator_of,
+    office_entry,
+    setup_office,
+)
+
+PROGRESS = "sensor.aiot_brain_learning_progress"
+RELEARN = "button.office_aiot_brain_relearn"
+DAYS = 5
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(
+    recorder_mock: Recorder, enable_custom_integrations: None
+) -> None:
+    """Start the recorder before Home Assistant, as the recorder fixtures require."""
+
+
+async def record_working_week(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Office hours 08:00-17:00 local: motion every 10 minutes, CO2 up."""
+    build_office(hass)
+    local_start = dt_util.as_local(START).replace(hour=0)
+    for day in range(DAYS):
+        for minute in range(6 * 60, 20 * 60, 10):
+            freezer.move_to(local_start + timedelta(days=day, minutes=minute))
+            present = 8 * 60 <= minute < 17 * 60
+            hass.states.async_set(
+                "sensor.office_co2",
+                "900" if present else "420",
+                {"unit_of_measurement": "ppm"},
+            )
+            if present:
+                hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+                freezer.tick(timedelta(minutes=2))
+                hass.states.async_set("binary_sensor.office_motion", STATE_OFF)
+    await async_wait_recording_done(hass)
+    # The next Monday, 06:00 local.
+    freezer.move_to(local_start + timedelta(days=7, hours=6))
+
+
+async def test_first_setup_learns_from_history(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await record_working_week(hass, freezer)
+    entry = office_entry(hass, history_days=14)
+    progress: list[str] = []
+    buffered: list[int] = []
+
+    @callback
+    def follow(event: Event) -> None:
+        if event.data["entity_id"] != PROGRESS or not event.data["new_state"]:
+            return
+        progress.append(event.data["new_state"].state)
+        coordinator = coordinator_of(entry)
+        if len(progress) == 2:
+            # A live change while history is replayed waits for the replay's end.
+            assert coordinator.learning == {"office"}
+            hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+        elif len(progress) == 3:
+            buffered.append(len(coordinator._buffer))
+
+    hass.bus.async_listen("state_changed", follow)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    coordinator = coordinator_of(entry)
+    assert buffered == [1]
+    assert coordinator.learning == set()
+    assert coordinator._buffer == []
+    assert progress[-1] == "100"
+    numbers = [int(value) for value in progress]
+    assert numbers == sorted(numbers)
+    assert len(set(numbers)) > 10  # 14 days in 6-hour chunks
+    zone = coordinator.brain.zone("office")
+    assert zone.latest[Role.MOTION] == 1.0  # the buffered live change
+    assert zone.occupancy.self_labels > 100  # ticked along the replayed days
+    assert zone.score.accuracy is not None
+    # The forecast learned the office hours (a fresh zone says 0.5 for both).
+    monday = dt_util.now().replace(tzinfo=None)
+    assert zone.forecast.profile(monday.replace(hour=11)) > 0.5
+    assert zone.forecast.profile(monday.replace(hour=3)) < 0.5
+    assert hass.states.get(PROGRESS).state == "100"
+
+
+async def test_restart_does_not_replay_again(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await record_working_week(hass, freezer)
+    entry = await setup_office(hass, history_days=14)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert coordinator_of(entry).learning == set()
+
+
+async def test_relearn_forgets_and_learns_history_again(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await record_working_week(hass, freezer)
+    entry = await setup_office(hass, history_days=14)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    coordinator = coordinator_of(entry)
+    before = coordinator.brain.zone("office")
+    learned = before.occupancy.self_labels
+
+    await hass.services.async_call(
+        "button", "press", {"entity_id": RELEARN}, blocking=True
+    )
+    assert coordinator.learning == {"office"}
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    after = coordinator.brain.zone("office")
+    assert after is not before
+    assert after.occupancy.self_labels == pytest.approx(learned, rel=0.05)
+
+
+async def test_relearn_without_history_starts_afresh(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await record_working_week(hass, freezer)
+    entry = await setup_office(hass, history_days=0)
+    coordinator = coordinator_of(entry)
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    await hass.async_block_till_done()
+    assert coordinator.brain.zone("office").latest
+
+    await hass.services.async_call(
+        "button", "press", {"entity_id": RELEARN}, blocking=True
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert coordinator.learning == set()
+    assert coordinator.brain.zone("office").latest == {}
