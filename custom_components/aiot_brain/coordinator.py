@@ -439,8 +439,8 @@ class AiotBrainCoordinator:
         self.controls.pop(zone_id, None)
         self._zone_listeners.pop(zone_id, None)
         registry = dr.async_get(self.hass)
-        if device := registry.async_get_device(
-            identifiers={zone_device_identifier(self.entry.entry_id, zone_id)}
+        if device := registry.async_get_device_by_identifier(
+            zone_device_identifier(self.entry.entry_id, zone_id), self.entry.entry_id
         ):
             registry.async_update_device(
                 device.id, remove_config_entry_id=self.entry.entry_id

@@ -1,0 +1,169 @@
+"""Areas and entities that come and go while AIoT Brain runs, without a reload."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.const import STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from custom_components.aiot_brain import async_remove_config_entry_device
+from custom_components.aiot_brain.brain.observation import Role
+from custom_components.aiot_brain.const import DOMAIN, REDISCOVER_COOLDOWN
+
+from .test_coordinator import START, build_office, coordinator_of, setup_office
+
+
+async def registries_settle(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Let the debounced rediscovery run."""
+    freezer.tick(timedelta(seconds=REDISCOVER_COOLDOWN + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+def zone_device(
+    hass: HomeAssistant, entry: ConfigEntry, zone_id: str
+) -> dr.DeviceEntry | None:
+    return dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, f"{entry.entry_id}_{zone_id}"), entry.entry_id
+    )
+
+
+def add_sensor(
+    hass: HomeAssistant, object_id: str, area_id: str, device_class: str
+) -> str:
+    registry = er.async_get(hass)
+    entity = registry.async_get_or_create(
+        "binary_sensor",
+        "test",
+        object_id,
+        suggested_object_id=object_id,
+        original_device_class=device_class,
+    )
+    registry.async_update_entity(entity.entity_id, area_id=area_id)
+    return entity.entity_id
+
+
+async def test_new_entity_in_a_zone_is_heard(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    door = add_sensor(hass, "office_door", "office", "door")
+    await registries_settle(hass, freezer)
+
+    hass.states.async_set(door, STATE_ON)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert coordinator_of(entry).brain.zone("office").latest[Role.DOOR] == 1.0
+
+
+async def test_new_area_becomes_a_zone(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    lab = ar.async_get(hass).async_create("Lab")
+    await registries_settle(hass, freezer)
+    assert "lab" not in coordinator_of(entry).zones  # nothing to learn from yet
+
+    motion = add_sensor(hass, "lab_motion", lab.id, "motion")
+    await registries_settle(hass, freezer)
+    hass.states.async_set(motion, STATE_ON)
+    await hass.async_block_till_done()
+
+    assert "lab" in coordinator_of(entry).zones
+    assert entry.options["zones"] == ["office", "lab"]  # the options show it too
+    assert hass.states.get("binary_sensor.lab_aiot_brain_occupancy").state == STATE_ON
+    assert hass.states.get("select.lab_aiot_brain_mode").state == "auto"
+    device = zone_device(hass, entry, "lab")
+    assert device is not None
+    assert device.area_id == lab.id
+
+
+async def test_removed_area_takes_its_zone_device_and_entities(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass, zones=("office", "kitchen"))
+    assert zone_device(hass, entry, "kitchen") is not None
+
+    ar.async_get(hass).async_delete("kitchen")
+    await registries_settle(hass, freezer)
+
+    coordinator = coordinator_of(entry)
+    assert list(coordinator.zones) == ["office"]
+    assert "kitchen" not in coordinator.brain.zones
+    assert zone_device(hass, entry, "kitchen") is None
+    assert hass.states.get("binary_sensor.kitchen_aiot_brain_occupancy") is None
+    assert not [
+        entity
+        for entity in er.async_entries_for_config_entry(
+            er.async_get(hass), entry.entry_id
+        )
+        if "kitchen" in entity.unique_id
+    ]
+    assert hass.states.get("sensor.aiot_brain_occupied_zones").state == str(
+        coordinator.occupied_zones
+    )
+
+
+async def test_zone_without_sensors_is_a_repair_until_it_has_one(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    ar.async_get(hass).async_create("Cellar")
+    await setup_office(hass, zones=("office", "cellar"))
+    issues = ir.async_get(hass)
+    issue = issues.async_get_issue(DOMAIN, "zone_without_sensors_cellar")
+    assert issue is not None
+    assert issue.translation_placeholders == {"zone": "Cellar"}
+    assert issues.async_get_issue(DOMAIN, "zone_without_sensors_office") is None
+
+    add_sensor(hass, "cellar_motion", "cellar", "motion")
+    await registries_settle(hass, freezer)
+
+    assert issues.async_get_issue(DOMAIN, "zone_without_sensors_cellar") is None
+
+
+async def test_stale_zone_devices_are_removed_and_removable(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass, zones=("office", "kitchen"))
+    devices = dr.async_get(hass)
+    kitchen = zone_device(hass, entry, "kitchen")
+    office = zone_device(hass, entry, "office")
+    building = devices.async_get(entry.runtime_data.building_device_id)
+    assert kitchen is not None
+    assert office is not None
+    assert building is not None
+
+    # The user takes the kitchen out of the zones.
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "zones": ["office"]}
+    )
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert devices.async_get(kitchen.id) is None
+    assert not await async_remove_config_entry_device(hass, entry, office)
+    assert not await async_remove_config_entry_device(hass, entry, building)
+    assert await async_remove_config_entry_device(hass, entry, kitchen)
