@@ -10,9 +10,10 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_ON
 from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 import pytest
 
-from custom_components.aiot_brain.const import BRAIN_STORAGE_KEY
+from custom_components.aiot_brain.const import BRAIN_STORAGE_KEY, DOMAIN
 
 from .test_coordinator import START, build_office, minutes_pass, setup_office
 
@@ -115,3 +116,131 @@ async def test_restart_gives_the_same_predictions(
     assert restored.occupancy_probability == pytest.approx(
         predictions["office"].occupancy_probability
     )
+
+
+def write_store(hass: HomeAssistant, data: object) -> None:
+    path = storage_file(hass)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {
+        "version": 1,
+        "minor_version": 1,
+        "key": BRAIN_STORAGE_KEY,
+        "data": data,
+    }
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+
+async def test_learned_state_is_saved_without_a_stop(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    await setup_office(hass)
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    assert not storage_file(hass).exists()
+
+    await minutes_pass(hass, freezer, 6)  # the delayed save is due after 5
+
+    saved = json.loads(storage_file(hass).read_text(encoding="utf-8"))
+    assert saved["data"]["brain"]["zones"]["office"]["latest"]["motion"] == 1.0
+    assert storage_file(hass).stat().st_mode & 0o077 == 0  # private
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"brain": "garbage"},
+        {"brain": {"version": 99, "zones": {}}},
+        {"brain": {"version": 1}},
+        ["not", "a", "mapping"],
+    ],
+)
+async def test_unreadable_state_starts_afresh_and_says_so(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, data: object
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    write_store(hass, data)
+
+    entry = await setup_office(hass)
+
+    coordinator = entry.runtime_data.coordinator
+    assert coordinator.reset_zones == ["*"]
+    assert coordinator.brain.zone("office").latest == {}
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, "state_reset")
+    assert issue is not None
+    assert issue.translation_placeholders == {"zones": "*"}
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    await hass.async_block_till_done()
+    assert hass.states.get("binary_sensor.office_aiot_brain_occupancy").state == (
+        STATE_ON
+    )
+
+
+async def test_one_corrupt_zone_resets_alone(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass, zones=("office", "kitchen"))
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    hass.states.async_set("binary_sensor.kitchen_motion", STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    await hass.services.async_call(
+        "select", "select_option",
+        {"entity_id": "select.kitchen_aiot_brain_mode", "option": "away"},
+        blocking=True,
+    )  # fmt: skip
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    saved = json.loads(storage_file(hass).read_text(encoding="utf-8"))
+    saved["data"]["brain"]["zones"]["office"]["forecast"] = "garbage"
+    saved["data"]["controls"]["zones"]["office"] = {"mode": "party", "control": 3}
+    write_store(hass, saved["data"])
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    coordinator = entry.runtime_data.coordinator
+    assert coordinator.reset_zones == ["office"]
+    assert coordinator.brain.zone("office").latest == {}
+    assert coordinator.brain.zone("kitchen").latest["motion"] == 1.0
+    assert hass.states.get("select.kitchen_aiot_brain_mode").state == "away"
+    assert hass.states.get("select.office_aiot_brain_mode").state == "auto"
+    assert hass.states.get("switch.office_aiot_brain_control").state == "on"
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, "state_reset")
+    assert issue is not None
+    assert issue.translation_placeholders == {"zones": "office"}
+
+
+async def test_invalid_json_starts_afresh(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    path = storage_file(hass)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"version": 1, "data": {"brain": ', encoding="utf-8")
+
+    entry = await setup_office(hass)
+
+    assert entry.runtime_data.coordinator.brain.zone("office").latest == {}
+    # Home Assistant keeps the broken file aside for the user to look at.
+    assert list(path.parent.glob(f"{BRAIN_STORAGE_KEY}.corrupt.*"))
+
+
+async def test_removing_the_entry_forgets_everything(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    write_store(hass, {"brain": "garbage"})
+    entry = await setup_office(hass)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert storage_file(hass).exists()
+
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert not storage_file(hass).exists()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, "state_reset") is None
