@@ -30,6 +30,11 @@ from .thermal import ThermalModel
 ZONE_VERSION = 1
 BRAIN_VERSION = 1
 
+# Window inference without a contact: a fall of this many °C per 20 minutes while
+# it is at least this much colder outside.
+WINDOW_OPEN_FALL = 0.5
+WINDOW_OPEN_GAP = 5.0
+
 # How each role is named in the x dicts of the thermal and lighting models.
 _THERMAL_KEYS = {
     Role.TEMPERATURE: "temperature",
@@ -247,7 +252,7 @@ class ZoneBrain:
             comfort_setpoint_std=self.comfort.predict_std_one(when, conditions),
             time_to_temperature=self._time_to(setpoint),
             lighting=self.lighting.predict_one(when, light_conditions),
-            window_open=self._window_open(),
+            window_open=self._window_open(features),
             anomalies=tuple(self.anomalies.predict_one(when)),
             reasons={
                 "occupancy": self.occupancy.explain(features),
@@ -282,9 +287,23 @@ class ZoneBrain:
             return None
         return self.thermal.time_to_temperature(current, target, outdoor).duration
 
-    def _window_open(self) -> bool | None:
+    def _window_open(self, features: dict[str, float]) -> bool | None:
         window = self.latest.get(Role.WINDOW)
-        return None if window is None else window >= 0.5
+        if window is not None:
+            return window >= 0.5
+        # No contact sensor: a quick fall towards a much colder outside, with no
+        # cooling running, is what an open window looks like.
+        indoor = self.latest.get(Role.TEMPERATURE)
+        outdoor = self.latest.get(Role.OUTDOOR_TEMPERATURE)
+        slope = features.get("temperature_slope")  # °C per 20 minutes
+        if indoor is None or outdoor is None or slope is None:
+            return None
+        cooling = self.latest.get(Role.HVAC_ACTION, 0.0) < 0.0
+        return (
+            slope <= -WINDOW_OPEN_FALL
+            and indoor - outdoor >= WINDOW_OPEN_GAP
+            and not cooling
+        )
 
     # -- state -------------------------------------------------------------------
 
