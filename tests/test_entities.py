@@ -1,0 +1,251 @@
+"""The entities: what they are in the registries, and what their states say."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+)
+from homeassistant.helpers.entity import EntityCategory
+from homeassistant.util import dt as dt_util
+import pytest
+
+from custom_components.aiot_brain import (
+    binary_sensor,
+    button,
+    number,
+    select,
+    sensor,
+    switch,
+)
+from custom_components.aiot_brain.brain.observation import Observation, Role
+
+from .test_coordinator import (
+    START,
+    build_office,
+    coordinator_of,
+    minutes_pass,
+    setup_office,
+)
+
+INTEGRATION = Path(sensor.__file__).parent
+DESCRIPTIONS = {
+    "binary_sensor": binary_sensor.ZONE_BINARY_SENSORS,
+    "button": button.ZONE_BUTTONS,
+    "number": (number.COMFORT_OFFSET,),
+    "select": (select.ZONE_MODE, select.BUILDING_MODE),
+    "sensor": sensor.ZONE_SENSORS + sensor.BUILDING_SENSORS,
+    "switch": (switch.ZONE_CONTROL,),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_every_entity_has_a_name_and_an_icon(language: str) -> None:
+    names = json.loads(
+        (INTEGRATION / "translations" / f"{language}.json").read_text(encoding="utf-8")
+    )["entity"]
+    icons = json.loads((INTEGRATION / "icons.json").read_text(encoding="utf-8"))
+    for platform, descriptions in DESCRIPTIONS.items():
+        for description in descriptions:
+            key = description.translation_key
+            assert names[platform][key]["name"], (platform, key)
+            assert icons["entity"][platform][key]["default"], (platform, key)
+    modes = names["select"]["mode"]["state"]
+    assert set(modes) == set(select.MODE_OPTIONS)
+
+
+async def test_zone_entities_in_the_registries(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    entities = er.async_get(hass)
+    devices = dr.async_get(hass)
+
+    office = [
+        entity
+        for entity in er.async_entries_for_config_entry(entities, entry.entry_id)
+        if entity.unique_id.startswith(f"{entry.entry_id}_office_")
+    ]
+    expected = {
+        description.key
+        for platform, descriptions in DESCRIPTIONS.items()
+        for description in descriptions
+        if description not in sensor.BUILDING_SENSORS
+        and description is not select.BUILDING_MODE
+    }
+    assert {
+        entity.unique_id.removeprefix(f"{entry.entry_id}_office_") for entity in office
+    } == expected
+    device = devices.async_get(office[0].device_id)
+    assert device is not None
+    assert device.area_id == "office"
+    assert device.via_device_id == entry.runtime_data.building_device_id
+    assert all(entity.device_id == device.id for entity in office)
+    by_key = {entity.unique_id.rsplit("_office_", 1)[1]: entity for entity in office}
+    for key in ("model_accuracy", "model_calibration"):
+        assert by_key[key].entity_category is EntityCategory.DIAGNOSTIC
+        assert by_key[key].disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    for key in ("control", "comfort_offset", "relearn"):
+        assert by_key[key].entity_category is EntityCategory.CONFIG
+    for key in ("occupancy", "occupancy_probability", "mode", "comfort_setpoint"):
+        assert by_key[key].entity_category is None
+        assert by_key[key].disabled_by is None
+
+    probability = hass.states.get("sensor.office_aiot_brain_occupancy_probability")
+    assert probability.attributes["state_class"] == "measurement"
+    assert probability.attributes["unit_of_measurement"] == "%"
+    assert probability.state.isdigit()  # whole percent
+    setpoint = hass.states.get("sensor.office_aiot_brain_comfort_setpoint")
+    assert setpoint.attributes["device_class"] == "temperature"
+    assert setpoint.state == "20.0"
+    occupancy = hass.states.get("binary_sensor.office_aiot_brain_occupancy")
+    assert occupancy.attributes["device_class"] == "occupancy"
+    progress = hass.states.get("sensor.aiot_brain_learning_progress")
+    assert progress.state == "100"
+
+
+async def test_accuracy_and_calibration_once_enabled(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    entities = er.async_get(hass)
+    for name in ("model_accuracy", "model_calibration_error"):
+        entities.async_update_entity(
+            f"sensor.office_aiot_brain_{name}", disabled_by=None
+        )
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    accuracy = "sensor.office_aiot_brain_model_accuracy"
+    assert hass.states.get(accuracy).state == STATE_UNKNOWN  # nothing scored yet
+
+    for _ in range(3):
+        hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+        await minutes_pass(hass, freezer, 1)
+        hass.states.async_set("binary_sensor.office_motion", STATE_OFF)
+        await minutes_pass(hass, freezer, 20)
+
+    assert 0 <= int(hass.states.get(accuracy).state) <= 100
+    calibration = hass.states.get("sensor.office_aiot_brain_model_calibration_error")
+    assert 0 <= int(calibration.state) <= 100
+
+
+async def test_window_is_inferred_without_a_contact(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    await setup_office(hass, outdoor_source="weather.home")
+    window = "binary_sensor.office_aiot_brain_window_open"
+    assert hass.states.get(window).state == STATE_UNKNOWN  # no temperatures yet
+    hass.states.async_set(
+        "weather.home", "sunny", {"temperature": 0.0, "temperature_unit": "°C"}
+    )
+    for _ in range(30):
+        hass.states.async_set(
+            "sensor.office_temperature", "21.0", {"unit_of_measurement": "°C"}
+        )
+        await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(window).state == STATE_OFF
+
+    for minute in range(15):
+        hass.states.async_set(
+            "sensor.office_temperature",
+            str(21.0 - 0.3 * minute),
+            {"unit_of_measurement": "°C"},
+        )
+        await minutes_pass(hass, freezer, 1)
+
+    assert hass.states.get(window).state == STATE_ON
+
+
+async def test_window_contact_wins(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    registry = er.async_get(hass)
+    contact = registry.async_get_or_create(
+        "binary_sensor",
+        "test",
+        "office_window",
+        suggested_object_id="office_window",
+        original_device_class="window",
+    )
+    registry.async_update_entity(contact.entity_id, area_id="office")
+    await setup_office(hass)
+    window = "binary_sensor.office_aiot_brain_window_open"
+
+    hass.states.async_set(contact.entity_id, STATE_ON)
+    await hass.async_block_till_done()
+    assert hass.states.get(window).state == STATE_ON
+    hass.states.async_set(contact.entity_id, STATE_OFF)
+    await hass.async_block_till_done()
+    assert hass.states.get(window).state == STATE_OFF
+
+
+async def test_anomaly_shows_its_reason(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    anomaly = "binary_sensor.office_aiot_brain_anomaly"
+    assert hass.states.get(anomaly).state == STATE_OFF
+    assert hass.states.get(anomaly).attributes["reason"] is None
+
+    # A thermometer that reports an impossible value is a fault the core reports.
+    zone = coordinator_of(entry).brain.zone("office")
+    zone.anomalies.learn_one(
+        Observation(Role.TEMPERATURE, 120.0, dt_util.now(), "sensor.office_temperature")
+    )
+    await minutes_pass(hass, freezer, 1)
+
+    state = hass.states.get(anomaly)
+    assert state.state == STATE_ON
+    assert state.attributes["device_class"] == "problem"
+    assert state.attributes["kinds"] == ["out_of_range"]
+    assert "sensor.office_temperature" in state.attributes["reason"]
+
+
+async def test_controls_are_what_the_coordinator_reads(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    coordinator = coordinator_of(entry)
+
+    await hass.services.async_call(
+        "select", "select_option",
+        {"entity_id": "select.aiot_brain_building_mode", "option": "away"},
+        blocking=True,
+    )  # fmt: skip
+    await hass.services.async_call(
+        "number", "set_value",
+        {"entity_id": "number.office_aiot_brain_comfort_offset", "value": -2},
+        blocking=True,
+    )  # fmt: skip
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": "switch.office_aiot_brain_control"},
+        blocking=True,
+    )  # fmt: skip
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.office_aiot_brain_control"},
+        blocking=True,
+    )  # fmt: skip
+
+    assert coordinator.building_mode == "away"
+    assert hass.states.get("select.aiot_brain_building_mode").state == "away"
+    assert coordinator.zone_controls("office").comfort_offset == -2.0
+    assert coordinator.zone_controls("office").control is True
+    assert hass.states.get("number.office_aiot_brain_comfort_offset").state == "-2.0"
