@@ -31,7 +31,14 @@ async def test_diagnostics(
 ) -> None:
     build_home(hass)
     entry = await setup_entry(
-        hass, zones=("kitchen", "living_room"), outdoor_source="weather.home"
+        hass,
+        zones=("kitchen", "living_room"),
+        outdoor_source="weather.home",
+        history_days=0,
+    )
+    hass.states.async_set("binary_sensor.kitchen_occupancy", "on")
+    hass.states.async_set(
+        "sensor.kitchen_temperature", "68", {"unit_of_measurement": "°F"}
     )
     inventory = entry.runtime_data.network
     assert inventory is not None
@@ -47,12 +54,20 @@ async def test_diagnostics(
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
 
     # Times depend on when the test runs; the frozen clock gives them exactly.
-    assert diagnostics == snapshot(exclude=props("first_seen", "last_seen"))
+    # Predictions depend on the time of day too: they are checked below.
+    assert diagnostics == snapshot(
+        exclude=props("first_seen", "last_seen", "prediction", "state_bytes")
+    )
     devices = diagnostics["network"]["devices"]
     assert devices[1]["first_seen"] == dt_util.utcnow().isoformat()
     text = str(diagnostics)
     assert "annas" not in text.lower()
     assert "192.168.1.77" not in text
+    kitchen = diagnostics["runtime"]["zones"][0]
+    assert kitchen["zone_id"] == "kitchen"
+    assert kitchen["model"]["roles_seen"] == ["motion", "temperature"]
+    assert kitchen["prediction"]["occupancy_probability"] > 0.5
+    assert kitchen["prediction"]["reasons"]["occupancy"]
 
 
 async def test_diagnostics_without_network_inventory(

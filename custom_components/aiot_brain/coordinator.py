@@ -673,6 +673,11 @@ class AiotBrainCoordinator:
         return lambda: self._zone_adders.remove(add_entities)
 
     @property
+    def buffered_observations(self) -> int:
+        """Live observations waiting for a replay of history to end."""
+        return len(self._buffer)
+
+    @property
     def occupied_zones(self) -> int:
         """How many zones are occupied now."""
         return sum(

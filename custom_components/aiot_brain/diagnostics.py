@@ -9,6 +9,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
 from . import AiotBrainConfigEntry
+from .coordinator import AiotBrainCoordinator
 
 # Host and device names often carry people's names ("annas-iphone"); addresses
 # locate devices. Neither is needed to understand a problem.
@@ -22,6 +23,7 @@ async def async_get_config_entry_diagnostics(
     data = entry.runtime_data
     discovery = data.discovery
     network = data.network
+    coordinator = data.coordinator
     return {
         "options": dict(entry.options),
         "river_version": data.river_version,
@@ -42,6 +44,13 @@ async def async_get_config_entry_diagnostics(
             "area_trackers": len(discovery.area_trackers),
             "unassigned": [entity.entity_id for entity in discovery.unassigned],
         },
+        "runtime": {
+            "building_mode": coordinator.building_mode.value,
+            "learning_progress": round(coordinator.learning_progress, 2),
+            "reset_zones": coordinator.reset_zones,
+            "buffered_observations": coordinator.buffered_observations,
+            "zones": [_zone(coordinator, zone_id) for zone_id in coordinator.zones],
+        },
         "network": None
         if network is None
         else {
@@ -53,3 +62,34 @@ async def async_get_config_entry_diagnostics(
             ],
         },
     }
+
+
+def _zone(coordinator: AiotBrainCoordinator, zone_id: str) -> dict[str, Any]:
+    """Return what one zone learned and says now, in rounded numbers and words."""
+    learning = zone_id in coordinator.learning
+    summary: dict[str, Any] = {
+        "zone_id": zone_id,
+        "learning_history": learning,
+        "controls": coordinator.zone_controls(zone_id).to_dict(),
+    }
+    if learning:
+        return summary  # its models are busy in another thread
+    zone = coordinator.brain.zone(zone_id)
+    summary["model"] = {
+        "roles_seen": sorted(role.value for role in zone.latest),
+        "bad_values": zone.bad_values,
+        "self_labels": zone.occupancy.self_labels,
+        "state_bytes": zone.state_bytes(),
+    }
+    if (prediction := coordinator.predictions.get(zone_id)) is not None:
+        summary["prediction"] = {
+            "occupancy_probability": round(prediction.occupancy_probability, 2),
+            "forecast": {h: round(p, 2) for h, p in prediction.forecast.items()},
+            "comfort_setpoint": round(prediction.comfort_setpoint, 1),
+            "window_open": prediction.window_open,
+            "anomalies": [anomaly.kind for anomaly in prediction.anomalies],
+            "accuracy": prediction.accuracy,
+            "calibration_error": prediction.calibration_error,
+            "reasons": prediction.reasons,
+        }
+    return summary
