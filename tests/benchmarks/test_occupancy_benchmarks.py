@@ -157,6 +157,32 @@ def test_forecast_on_a_csv_prints_every_horizon(
     )
 
 
+def test_forecast_scores_from_a_later_day(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = ["time,occupied"]
+    when = datetime(2024, 1, 1)
+    while when < datetime(2024, 1, 15):
+        occupied = 8 <= when.hour < 17
+        lines.append(f"{when:%Y-%m-%d %H:%M},{int(occupied)}")
+        when += timedelta(hours=1)
+    path = tmp_path / "home.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    arguments = ["--data", str(path), "--time-column", "time"]
+    arguments += ["--label-column", "occupied"]
+    default = occupancy_forecast.main(arguments)
+    later = occupancy_forecast.main([*arguments, "--scored-from-day", "12"])
+    capsys.readouterr()
+    assert default["data"]["scored_from_day"] == 8
+    assert later["data"]["scored_from_day"] == 12
+    # Days 8-11 are scored by default only.
+    slots = default["data"]["slots"]
+    assert default["data"]["scored_slots"] == slots - 7 * 96
+    assert later["data"]["scored_slots"] == slots - 11 * 96
+    with pytest.raises(SystemExit):
+        occupancy_forecast.main([*arguments, "--scored-from-day", "0"])
+
+
 def test_forecast_needs_data(tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         occupancy_forecast.main([])
