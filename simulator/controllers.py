@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from importlib import import_module
 
 from .interface import BuildingInfo, Command, Controller, View, ZoneEntities
 
@@ -228,4 +229,8 @@ CONTROLLERS: dict[str, Callable[[BuildingInfo], Controller]] = {
     "constant": ConstantController,
     "schedule": ScheduleController,
     "reactive": ReactiveController,
+    # Imported on use: it brings in the integration's package (and Home Assistant).
+    "aiot_brain": lambda info: import_module(
+        ".aiot_brain_controller", __package__
+    ).AiotBrainController(info),
 }

@@ -1,0 +1,921 @@
+"""Deciding what to do in a zone: heating, cooling and lighting, safely.
+
+:class:`ZoneController` turns one zone's prediction and readings into service-like
+commands (``climate.set_temperature``, ``light.turn_on``...), each with a one-line
+reason people can read, and reports every action it holds back with its reason too.
+It is pure: plain dataclasses in, plain dataclasses out, no clock of its own.
+
+Rules, in the order they win:
+
+1. Safety bounds always hold: no heating target below frost protection's floor
+   and no cooling target above heat protection's ceiling, even in ``off`` mode or
+   while a person's hold is active.
+2. A person's own change holds that entity for ``hold_duration`` or until the
+   zone is next vacant, whichever comes first.
+3. An open window (contact, or inferred from a quick temperature drop) sends the
+   zone to eco after ``window_delay``; comfort resumes when it closes.
+4. The mode: ``off`` leaves the zone alone, ``away`` and ``eco`` set back,
+   ``comfort`` holds the learned comfort setpoint, ``auto`` follows occupancy:
+   comfort while occupied, optimum start before a predicted arrival, optimum stop
+   before a predicted departure, setback when vacant long enough, and a quiet,
+   dark zone at night is kept at the sleep temperature.
+5. No flooding: no call that would change nothing, at least ``min_call_interval``
+   between calls to one entity and at most ``max_calls_per_hour`` per entity.
+
+The control level decides what becomes of a decision: ``observe`` only reports
+it, ``suggest`` proposes it, ``automate`` returns it as a command to carry out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from .zone import ZonePrediction
+
+VERSION = 1
+
+HEAT = "heat"
+COOL = "cool"
+HEAT_COOL = "heat_cool"
+OFF = "off"
+
+
+class Mode(StrEnum):
+    """What the zone (or the building) is asked to do."""
+
+    AUTO = "auto"
+    COMFORT = "comfort"
+    ECO = "eco"
+    AWAY = "away"
+    OFF = "off"
+
+
+class ControlLevel(StrEnum):
+    """How far decisions go: reported, proposed or carried out."""
+
+    OBSERVE = "observe"
+    SUGGEST = "suggest"
+    AUTOMATE = "automate"
+
+
+@dataclass(frozen=True, slots=True)
+class ControlSettings:
+    """The bounds and timings a zone is controlled within.
+
+    Temperatures are °C, offsets K. ``eco_offset`` and ``away_offset`` set back from
+    the comfort setpoint (down when heating, up when cooling), as does
+    ``setback_offset`` while the zone is empty in auto mode; ``cooling_margin``
+    is how far above the comfort setpoint cooling starts.
+    """
+
+    frost_protection: float = 7.0
+    heat_protection: float = 30.0
+    min_temperature: float = 12.0
+    max_temperature: float = 26.0
+    eco_offset: float = 3.0
+    setback_offset: float = 4.0
+    away_offset: float = 5.0
+    cooling_margin: float = 1.0
+    sleep_temperature: float | None = 18.5
+    night_start: time = time(21, 0)
+    night_end: time = time(9, 0)
+    quiet_for_sleep: timedelta = timedelta(minutes=20)
+    preheat_confidence: float = 0.6
+    preheat_margin: timedelta = timedelta(minutes=15)
+    max_preheat: timedelta = timedelta(hours=4)
+    setback_after: timedelta = timedelta(minutes=45)
+    stop_confidence: float = 0.7
+    stop_drift: float = 0.5
+    window_delay: timedelta = timedelta(minutes=5)
+    hold_duration: timedelta = timedelta(hours=2)
+    vacant_after: timedelta = timedelta(minutes=15)
+    min_call_interval: timedelta = timedelta(minutes=5)
+    max_calls_per_hour: int = 4
+    preset_temperatures: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ClimateDevice:
+    """A thermostat and what it supports, as its HA entity shows it."""
+
+    entity_id: str
+    hvac_modes: tuple[str, ...] = (OFF, HEAT)
+    preset_modes: tuple[str, ...] = ()
+    supports_temperature: bool = True
+    min_temp: float = 7.0
+    max_temp: float = 35.0
+    step: float = 0.5
+
+    @property
+    def presets_only(self) -> bool:
+        """Whether the thermostat is driven by presets alone."""
+        return not self.supports_temperature and bool(self.preset_modes)
+
+
+@dataclass(frozen=True, slots=True)
+class ClimateState:
+    """A thermostat's current state."""
+
+    hvac_mode: str
+    temperature: float | None = None
+    target_low: float | None = None
+    target_high: float | None = None
+    preset_mode: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LightDevice:
+    """A light and what it supports.
+
+    ``colour_managed`` marks a light whose colour another integration (such as
+    Adaptive Lighting) manages: we switch it and set its brightness only.
+    """
+
+    entity_id: str
+    supported_color_modes: tuple[str, ...] = ("brightness",)
+    min_kelvin: int = 2000
+    max_kelvin: int = 6500
+    colour_managed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LightState:
+    """A light's current state."""
+
+    on: bool
+    brightness_pct: float | None = None
+    color_temp_kelvin: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneReadings:
+    """What the zone's entities show now."""
+
+    temperature: float | None = None
+    outdoor_temperature: float | None = None
+    window_open: bool | None = None
+    last_motion: datetime | None = None
+    climate: ClimateState | None = None
+    light: LightState | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A service call to make, and why."""
+
+    domain: str
+    service: str
+    entity_id: str
+    data: Mapping[str, Any]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What was decided for one entity: a command, or a reason to do nothing.
+
+    ``command`` is what would be called; ``act`` says whether the caller should
+    call it now (automate), ``suggest`` whether it is to be proposed.
+    """
+
+    entity_id: str
+    reason: str
+    command: Command | None = None
+    act: bool = False
+    suggest: bool = False
+    held: bool = False
+
+
+@dataclass(slots=True)
+class Hold:
+    """A person's change that we leave alone for a while."""
+
+    since: datetime
+    until: datetime
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """What the thermostat should do: heat to ``heat``, cool above ``cool``."""
+
+    heat: float | None
+    cool: float | None
+    preset: str
+    reason: str
+
+
+def _clock(when: datetime, now: datetime | None = None) -> str:
+    """Say a time of day, with the weekday when it is not ``now``'s day."""
+    if now is not None and when.date() != now.date():
+        return when.strftime("%a %H:%M")
+    return when.strftime("%H:%M")
+
+
+def _minutes(span: timedelta) -> int:
+    return round(span.total_seconds() / 60)
+
+
+def _snap(value: float, step: float) -> float:
+    return round(round(value / step) * step, 2) if step > 0 else round(value, 2)
+
+
+class ZoneController:
+    """The decision engine of one zone.
+
+    Parameters
+    ----------
+    name
+        The zone's name, for reasons.
+    settings
+        Bounds and timings (:class:`ControlSettings`).
+    climate
+        The zone's thermostat, if any.
+    light
+        The zone's light, if any.
+
+    Feed it people's changes with :meth:`note_manual_change` and call
+    :meth:`decide` about once a minute; carry out the decisions whose ``act`` is
+    True and report them with :meth:`record_call`.
+
+    Example:
+        >>> from datetime import datetime
+        >>> from custom_components.aiot_brain.brain.zone import ZoneBrain
+        >>> controller = ZoneController("Study", climate=ClimateDevice("climate.study"))
+        >>> now = datetime(2026, 1, 5, 9, 0)
+        >>> prediction = ZoneBrain(21.0).predict_one(now)
+        >>> readings = ZoneReadings(20.0, 5.0, climate=ClimateState("heat", 17.0))
+        >>> [d.reason for d in controller.decide(now, prediction, readings, Mode.COMFORT)]
+        ['Heating Study to 21.0 °C: comfort mode']
+
+    """
+
+    def __init__(
+        self,
+        name: str,
+        settings: ControlSettings | None = None,
+        *,
+        climate: ClimateDevice | None = None,
+        light: LightDevice | None = None,
+    ) -> None:
+        """Start with no holds and no calls made."""
+        self.name = name
+        self.settings = settings or ControlSettings()
+        self.climate = climate
+        self.light = light
+        self.holds: dict[str, Hold] = {}
+        self.calls: dict[str, list[datetime]] = {}
+        self.window_open_since: datetime | None = None
+        self.window_eco = False
+        self.occupied: bool | None = None
+        self.asleep_since: datetime | None = None
+        self.was_occupied = False
+        self.vacant_since: datetime | None = None
+        self.last_reasons: dict[str, str] = {}
+
+    # -- people ----------------------------------------------------------------
+
+    def note_manual_change(self, entity_id: str, when: datetime, what: str) -> str:
+        """Hold ``entity_id`` after a person's change; return the hold's reason."""
+        until = when + self.settings.hold_duration
+        reason = (
+            f"Holding {what} in {self.name}: changed by hand at {_clock(when)}, "
+            f"left alone until {_clock(until)} or until the zone is empty"
+        )
+        self.holds[entity_id] = Hold(when, until, reason)
+        return reason
+
+    def hold(self, entity_id: str, when: datetime, until: datetime, why: str) -> None:
+        """Hold ``entity_id`` until ``until`` (a service asked for it)."""
+        reason = f"Holding {entity_id} in {self.name} until {_clock(until)}: {why}"
+        self.holds[entity_id] = Hold(when, until, reason)
+
+    def resume(self, entity_id: str | None = None) -> None:
+        """End the hold of one entity, or of all when ``entity_id`` is None."""
+        if entity_id is None:
+            self.holds.clear()
+        else:
+            self.holds.pop(entity_id, None)
+
+    def active_hold(self, entity_id: str, now: datetime) -> Hold | None:
+        """Return the entity's hold if it still applies at ``now``."""
+        hold = self.holds.get(entity_id)
+        if hold is None:
+            return None
+        ended_by_vacancy = self.vacant_since is not None and self.vacant_since > (
+            hold.since
+        )
+        if now >= hold.until or ended_by_vacancy:
+            del self.holds[entity_id]
+            return None
+        return hold
+
+    # -- rate limits -------------------------------------------------------------
+
+    def record_call(self, entity_id: str, when: datetime) -> None:
+        """Note that a call to ``entity_id`` was made at ``when``."""
+        recent = [
+            moment
+            for moment in self.calls.get(entity_id, [])
+            if when - moment < timedelta(hours=1)
+        ]
+        recent.append(when)
+        self.calls[entity_id] = recent
+
+    def rate_limited(self, entity_id: str, now: datetime) -> str | None:
+        """Return why a call to ``entity_id`` must wait, or None if it may go."""
+        settings = self.settings
+        recent = [
+            moment
+            for moment in self.calls.get(entity_id, [])
+            if now - moment < timedelta(hours=1)
+        ]
+        if recent and now - recent[-1] < settings.min_call_interval:
+            wait = recent[-1] + settings.min_call_interval
+            return f"last call at {_clock(recent[-1])}, next allowed at {_clock(wait)}"
+        if len(recent) >= settings.max_calls_per_hour:
+            return (
+                f"{len(recent)} calls in the last hour, "
+                f"at most {settings.max_calls_per_hour} allowed"
+            )
+        return None
+
+    # -- deciding ------------------------------------------------------------------
+
+    def decide(
+        self,
+        now: datetime,
+        prediction: ZonePrediction,
+        readings: ZoneReadings,
+        mode: Mode = Mode.AUTO,
+        level: ControlLevel = ControlLevel.AUTOMATE,
+    ) -> list[Decision]:
+        """Return one decision per controlled entity, each with its reason."""
+        self._track_occupancy(now, prediction, readings)
+        self._track_window(now, prediction, readings)
+        self._track_sleep(now, readings)
+        decisions: list[Decision] = []
+        if self.climate is not None and readings.climate is not None:
+            decisions.append(
+                self._decide_climate(now, prediction, readings, mode, level)
+            )
+        if self.light is not None and readings.light is not None:
+            decisions.append(self._decide_light(now, prediction, readings, mode, level))
+        for decision in decisions:
+            self.last_reasons[decision.entity_id] = decision.reason
+        return decisions
+
+    def _track_occupancy(
+        self, now: datetime, prediction: ZonePrediction, readings: ZoneReadings
+    ) -> None:
+        self.was_occupied = bool(self.occupied)
+        quiet = (
+            readings.last_motion is None
+            or now - readings.last_motion >= self.settings.vacant_after
+        )
+        occupied = prediction.occupied or not quiet
+        if occupied:
+            self.vacant_since = None
+        elif self.vacant_since is None:
+            self.vacant_since = now
+        self.occupied = occupied
+
+    def _track_window(
+        self, now: datetime, prediction: ZonePrediction, readings: ZoneReadings
+    ) -> None:
+        is_open = (
+            readings.window_open
+            if readings.window_open is not None
+            else bool(prediction.window_open)
+        )
+        if not is_open:
+            self.window_open_since = None
+            self.window_eco = False
+        elif self.window_open_since is None:
+            self.window_open_since = now
+        elif now - self.window_open_since >= self.settings.window_delay:
+            self.window_eco = True
+
+    def _finish(
+        self,
+        now: datetime,
+        entity_id: str,
+        command: Command | None,
+        reason: str,
+        level: ControlLevel,
+    ) -> Decision:
+        """Apply the control level and the rate limits to a wanted command."""
+        if command is None:
+            return Decision(entity_id, reason)
+        if level is ControlLevel.OBSERVE:
+            return Decision(entity_id, f"Observing only: {reason}", command)
+        if level is ControlLevel.SUGGEST:
+            return Decision(entity_id, f"Suggested: {reason}", command, suggest=True)
+        limited = self.rate_limited(entity_id, now)
+        if limited is not None:
+            return Decision(
+                entity_id, f"Waiting ({limited}): {reason}", command, held=True
+            )
+        return Decision(entity_id, reason, command, act=True)
+
+    # -- climate ---------------------------------------------------------------------
+
+    def _protected(self, target: _Target) -> _Target:
+        """Clamp a target into the configured and the device's bounds."""
+        assert self.climate is not None
+        settings, device = self.settings, self.climate
+        floor = max(settings.frost_protection, device.min_temp)
+        ceiling = min(settings.heat_protection, device.max_temp)
+        heat = target.heat
+        cool = target.cool
+        if heat is not None:
+            heat = _snap(min(max(heat, floor), ceiling), device.step)
+        if cool is not None:
+            cool = _snap(min(max(cool, floor), ceiling), device.step)
+        if heat is not None and cool is not None and cool < heat:
+            cool = heat
+        return replace(target, heat=heat, cool=cool)
+
+    def _comfort_bounds(self, setpoint: float) -> float:
+        settings = self.settings
+        return min(max(setpoint, settings.min_temperature), settings.max_temperature)
+
+    def _setback(self, comfort: float, offset: float, preset: str, why: str) -> _Target:
+        settings = self.settings
+        return _Target(
+            heat=max(comfort - offset, settings.frost_protection),
+            cool=min(
+                comfort + settings.cooling_margin + offset, settings.heat_protection
+            ),
+            preset=preset,
+            reason=why,
+        )
+
+    def _comfort(self, comfort: float, why: str) -> _Target:
+        return _Target(comfort, comfort + self.settings.cooling_margin, "comfort", why)
+
+    def _target(
+        self,
+        now: datetime,
+        prediction: ZonePrediction,
+        readings: ZoneReadings,
+        mode: Mode,
+    ) -> _Target:
+        """Return the temperature the zone should head for now, and why."""
+        settings = self.settings
+        comfort = self._comfort_bounds(prediction.comfort_setpoint)
+        if self.window_eco:
+            return self._setback(comfort, settings.eco_offset, "eco", "window open")
+        if mode is Mode.AWAY:
+            return self._setback(comfort, settings.away_offset, "away", "away mode")
+        if mode is Mode.ECO:
+            return self._setback(comfort, settings.eco_offset, "eco", "eco mode")
+        if mode is Mode.COMFORT:
+            return self._comfort(comfort, "comfort mode")
+        if self.occupied:
+            return self._occupied_target(now, prediction, readings, comfort)
+        return self._vacant_target(now, prediction, readings, comfort)
+
+    def _occupied_target(
+        self,
+        now: datetime,
+        prediction: ZonePrediction,
+        readings: ZoneReadings,
+        comfort: float,
+    ) -> _Target:
+        settings = self.settings
+        if self.asleep_since is not None and settings.sleep_temperature is not None:
+            sleep = settings.sleep_temperature
+            return _Target(
+                sleep,
+                max(sleep, comfort) + settings.cooling_margin,
+                "sleep" if "sleep" in self._presets() else "eco",
+                "quiet and dark at night: sleep temperature",
+            )
+        departure = prediction.next_departure
+        drift = self._drift_time(readings, comfort)
+        if (
+            departure is not None
+            and departure > now
+            and prediction.departure_confidence >= settings.stop_confidence
+            and drift is not None
+            and departure - now <= drift
+        ):
+            return self._setback(
+                comfort,
+                settings.eco_offset,
+                "eco",
+                f"departure predicted {_clock(departure, now)} "
+                f"({prediction.departure_confidence:.0%}), "
+                f"it stays within {settings.stop_drift:.1f} K until then",
+            )
+        probability = prediction.occupancy_probability
+        return self._comfort(comfort, f"occupied ({probability:.0%})")
+
+    def _vacant_target(
+        self,
+        now: datetime,
+        prediction: ZonePrediction,
+        readings: ZoneReadings,
+        comfort: float,
+    ) -> _Target:
+        settings = self.settings
+        arrival = prediction.next_arrival
+        confident = prediction.arrival_confidence >= settings.preheat_confidence
+        if arrival is not None and confident:
+            needed = self._time_needed(prediction, readings, comfort)
+            lead = arrival - now
+            if needed is not None and lead <= min(
+                needed + settings.preheat_margin, settings.max_preheat
+            ):
+                verb = (
+                    "Pre-cooling"
+                    if self._needs_cooling(readings, comfort)
+                    else ("Pre-heating")
+                )
+                return self._comfort(
+                    comfort,
+                    f"{verb}: arrival predicted {_clock(arrival, now)} "
+                    f"({prediction.arrival_confidence:.0%}), "
+                    f"{_minutes(needed)} min needed",
+                )
+        vacant_for = None if self.vacant_since is None else now - self.vacant_since
+        expected_back = arrival if arrival is not None and confident else None
+        if expected_back is not None and expected_back - now < settings.setback_after:
+            return self._comfort(
+                comfort,
+                f"empty, but arrival predicted {_clock(expected_back, now)} "
+                f"({prediction.arrival_confidence:.0%})",
+            )
+        since = f" for {_minutes(vacant_for)} min" if vacant_for is not None else ""
+        back = (
+            f", arrival predicted {_clock(expected_back, now)}"
+            if expected_back is not None
+            else ", no arrival expected soon"
+        )
+        if self.asleep_since is not None and settings.sleep_temperature is not None:
+            sleep = min(settings.sleep_temperature, comfort - settings.eco_offset)
+            return _Target(
+                sleep,
+                comfort + settings.cooling_margin + settings.eco_offset,
+                "eco",
+                f"empty{since} at night{back}",
+            )
+        return self._setback(
+            comfort, settings.setback_offset, "eco", f"setback: empty{since}{back}"
+        )
+
+    def _track_sleep(self, now: datetime, readings: ZoneReadings) -> None:
+        """Night, a while without motion and the light off: people sleep (or are out).
+
+        Once asleep the zone stays so, whatever a sleeper's turning over shows the
+        motion sensor, until a light goes on or the night ends.
+        """
+        settings = self.settings
+        clock = now.time()
+        start, end = settings.night_start, settings.night_end
+        night = start <= clock or clock < end if start > end else start <= clock < end
+        dark = readings.light is None or not readings.light.on
+        if not night or not dark:
+            self.asleep_since = None
+            return
+        quiet = (
+            readings.last_motion is None
+            or now - readings.last_motion >= settings.quiet_for_sleep
+        )
+        if self.asleep_since is None and quiet:
+            self.asleep_since = now
+
+    def _needs_cooling(self, readings: ZoneReadings, comfort: float) -> bool:
+        current = readings.temperature
+        return current is not None and current > comfort + self.settings.cooling_margin
+
+    def _time_needed(
+        self, prediction: ZonePrediction, readings: ZoneReadings, comfort: float
+    ) -> timedelta | None:
+        """Time to reach comfort from here (zero when it is already there)."""
+        current = readings.temperature
+        if current is None:
+            return None
+        if comfort - 0.2 <= current <= comfort + self.settings.cooling_margin:
+            return timedelta(0)
+        return prediction.time_to_temperature
+
+    def _drift_time(self, readings: ZoneReadings, comfort: float) -> timedelta | None:
+        """How long the zone stays near comfort with the HVAC off (optimum stop)."""
+        current, outdoor = readings.temperature, readings.outdoor_temperature
+        if current is None or outdoor is None or abs(current - comfort) > 0.5:
+            return None
+        gap = abs(comfort - outdoor)
+        if gap < 1.0:
+            return None
+        # Losing ``stop_drift`` of a ``gap`` K difference at about 5 % of the gap an
+        # hour (a typical room's time constant of 20 h).
+        hours = self.settings.stop_drift / (0.05 * gap)
+        return timedelta(hours=min(hours, 2.0))
+
+    def _presets(self) -> tuple[str, ...]:
+        return self.climate.preset_modes if self.climate is not None else ()
+
+    def _decide_climate(
+        self,
+        now: datetime,
+        prediction: ZonePrediction,
+        readings: ZoneReadings,
+        mode: Mode,
+        level: ControlLevel,
+    ) -> Decision:
+        device = self.climate
+        state = readings.climate
+        assert device is not None
+        assert state is not None
+        entity_id = device.entity_id
+        unsafe = self._unsafe(readings, state)
+        if unsafe is not None:
+            return self._finish(now, entity_id, unsafe[0], unsafe[1], level)
+        hold = self.active_hold(entity_id, now)
+        if hold is not None:
+            return Decision(entity_id, hold.reason, held=True)
+        if mode is Mode.OFF:
+            return Decision(
+                entity_id, f"Mode off: leaving {self.name}'s thermostat alone"
+            )
+        target = self._protected(self._target(now, prediction, readings, mode))
+        call, words = self._climate_command(device, state, target)
+        if call is None:
+            return Decision(entity_id, f"{self.name} already {words}: {target.reason}")
+        reason = f"{words[:1].upper()}{words[1:]}: {target.reason}"
+        return self._finish(
+            now,
+            entity_id,
+            Command(call[0], call[1], entity_id, call[2], reason),
+            reason,
+            level,
+        )
+
+    def _unsafe(
+        self, readings: ZoneReadings, state: ClimateState
+    ) -> tuple[Command, str] | None:
+        """Return a command that puts the thermostat back inside the safety bounds."""
+        device = self.climate
+        assert device is not None
+        settings = self.settings
+        floor = max(settings.frost_protection, device.min_temp)
+        ceiling = min(settings.heat_protection, device.max_temp)
+        current = readings.temperature
+        heats = state.hvac_mode in (HEAT, HEAT_COOL)
+        heat_target = (
+            state.target_low if state.hvac_mode == HEAT_COOL else (state.temperature)
+        )
+        if device.presets_only:
+            if current is not None and current < floor and state.hvac_mode == OFF:
+                data = {"hvac_mode": HEAT}
+                reason = (
+                    f"Frost protection in {self.name}: {current:.1f} °C is below "
+                    f"{floor:.1f} °C, switching heating on"
+                )
+                return Command(
+                    "climate", "set_hvac_mode", device.entity_id, data, reason
+                ), reason
+            return None
+        if heats and heat_target is not None and heat_target > ceiling:
+            target = _Target(ceiling, None, "comfort", "")
+            reason = (
+                f"Heat protection in {self.name}: heating target {heat_target:.1f} °C "
+                f"is above {ceiling:.1f} °C"
+            )
+        elif (
+            current is not None
+            and current < floor
+            and (not heats or heat_target is None or heat_target < floor)
+        ):
+            target = _Target(floor, None, "comfort", "")
+            reason = (
+                f"Frost protection in {self.name}: {current:.1f} °C is below "
+                f"{floor:.1f} °C"
+            )
+        elif (
+            current is not None
+            and current > ceiling
+            and COOL in device.hvac_modes
+            and state.hvac_mode not in (COOL, HEAT_COOL)
+        ):
+            target = _Target(None, ceiling, "comfort", "")
+            reason = (
+                f"Heat protection in {self.name}: {current:.1f} °C is above "
+                f"{ceiling:.1f} °C"
+            )
+        else:
+            return None
+        call, words = self._climate_command(device, state, target, force=True)
+        assert call is not None
+        return Command(call[0], call[1], device.entity_id, call[2], reason), (
+            f"{reason}, {words}"
+        )
+
+    def _climate_command(
+        self,
+        device: ClimateDevice,
+        state: ClimateState,
+        target: _Target,
+        *,
+        force: bool = False,
+    ) -> tuple[tuple[str, str, dict[str, Any]] | None, str]:
+        """Return the call that brings the thermostat to ``target`` (None: it is there)."""
+        name = self.name
+        if device.presets_only:
+            preset = self._preset_for(device, target.preset)
+            if state.preset_mode == preset and state.hvac_mode != OFF and not force:
+                return None, f"on preset {preset}"
+            return (
+                ("climate", "set_preset_mode", {"preset_mode": preset}),
+                f"setting {name} to preset {preset}",
+            )
+        can_heat = HEAT in device.hvac_modes or HEAT_COOL in device.hvac_modes
+        can_cool = COOL in device.hvac_modes or HEAT_COOL in device.hvac_modes
+        heat = target.heat if can_heat else None
+        cool = target.cool if can_cool else None
+        if heat is not None and cool is not None and HEAT_COOL in device.hvac_modes:
+            if (
+                not force
+                and state.hvac_mode == HEAT_COOL
+                and state.target_low == heat
+                and state.target_high == cool
+            ):
+                return None, f"heats below {heat:.1f} °C and cools above {cool:.1f} °C"
+            data: dict[str, Any] = {
+                "hvac_mode": HEAT_COOL,
+                "target_temp_low": heat,
+                "target_temp_high": cool,
+            }
+            return (
+                ("climate", "set_temperature", data),
+                f"keeping {name} between {heat:.1f} and {cool:.1f} °C",
+            )
+        if heat is not None and HEAT in device.hvac_modes:
+            mode, value, verb = HEAT, heat, "heating"
+        elif cool is not None and COOL in device.hvac_modes:
+            mode, value, verb = COOL, cool, "cooling"
+        else:
+            return None, "left alone (it can neither heat nor cool)"
+        if not force and state.hvac_mode == mode and state.temperature == value:
+            return None, f"{verb} to {value:.1f} °C"
+        data = {"hvac_mode": mode, "temperature": value}
+        return ("climate", "set_temperature", data), f"{verb} {name} to {value:.1f} °C"
+
+    def _preset_for(self, device: ClimateDevice, wanted: str) -> str:
+        """Return the device's preset closest to what is wanted."""
+        presets = device.preset_modes
+        for candidate in (wanted, "eco" if wanted in ("away", "sleep") else wanted):
+            if candidate in presets:
+                return candidate
+        fallback = ("comfort", "home", "eco", "away")
+        return next((preset for preset in fallback if preset in presets), presets[0])
+
+    # -- lighting --------------------------------------------------------------------
+
+    def _decide_light(
+        self,
+        now: datetime,
+        prediction: ZonePrediction,
+        readings: ZoneReadings,
+        mode: Mode,
+        level: ControlLevel,
+    ) -> Decision:
+        device = self.light
+        state = readings.light
+        assert device is not None
+        assert state is not None
+        entity_id = device.entity_id
+        lighting = prediction.lighting
+        delay = lighting.get("vacancy_delay", timedelta(minutes=10))
+        last_motion = readings.last_motion
+        quiet_for = None if last_motion is None else now - last_motion
+        if quiet_for is not None and quiet_for >= delay:
+            # Nobody seen for the vacancy delay: whoever set the light has left.
+            self.holds.pop(entity_id, None)
+        hold = self.active_hold(entity_id, now)
+        if hold is not None:
+            return Decision(entity_id, hold.reason, held=True)
+        if mode is Mode.OFF:
+            return Decision(entity_id, f"Mode off: leaving {self.name}'s light alone")
+        if state.on:
+            if quiet_for is not None and quiet_for >= delay:
+                reason = (
+                    f"Switching off {self.name}'s light: no motion for "
+                    f"{_minutes(quiet_for)} min (vacancy delay {_minutes(delay)} min)"
+                )
+                command = Command("light", "turn_off", entity_id, {}, reason)
+                return self._finish(now, entity_id, command, reason, level)
+            return Decision(entity_id, f"{self.name}'s light stays on: occupied")
+        arriving = (
+            not self.was_occupied
+            and quiet_for is not None
+            and quiet_for <= timedelta(minutes=1)
+        )
+        if not arriving:
+            return Decision(
+                entity_id, f"{self.name}'s light stays off: no one arriving"
+            )
+        if self.asleep_since is not None:
+            return Decision(
+                entity_id, f"{self.name}'s light stays off: people are asleep"
+            )
+        if not lighting.get("light_on", True):
+            return Decision(
+                entity_id,
+                f"{self.name}'s light stays off: bright enough without it",
+            )
+        data, words = self._light_level(device, lighting)
+        reason = (
+            f"Switching on {self.name}'s light{words}: someone arrived and it is dark"
+        )
+        command = Command("light", "turn_on", entity_id, data, reason)
+        return self._finish(now, entity_id, command, reason, level)
+
+    def _light_level(
+        self, device: LightDevice, lighting: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], str]:
+        modes = set(device.supported_color_modes)
+        data: dict[str, Any] = {}
+        words = ""
+        if modes - {"onoff"}:
+            brightness = round(float(lighting.get("brightness", 80.0)))
+            data["brightness_pct"] = max(1, min(brightness, 100))
+            words = f" at {data['brightness_pct']} %"
+        kelvin_modes = {"color_temp", "rgbww", "rgbw", "hs", "xy", "rgb"}
+        if modes & kelvin_modes and not device.colour_managed:
+            kelvin = round(float(lighting.get("color_temp", 3000.0)))
+            data["color_temp_kelvin"] = min(
+                max(kelvin, device.min_kelvin), device.max_kelvin
+            )
+            words += f", {data['color_temp_kelvin']} K"
+        return data, words
+
+    # -- state -------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return holds, recent calls and window state as versioned JSON data."""
+        return {
+            "version": VERSION,
+            "holds": {
+                entity_id: [hold.since.isoformat(), hold.until.isoformat(), hold.reason]
+                for entity_id, hold in self.holds.items()
+            },
+            "calls": {
+                entity_id: [moment.isoformat() for moment in moments]
+                for entity_id, moments in self.calls.items()
+            },
+            "window_open_since": _iso(self.window_open_since),
+            "window_eco": self.window_eco,
+            "vacant_since": _iso(self.vacant_since),
+            "asleep_since": _iso(self.asleep_since),
+        }
+
+    def load_dict(self, data: Mapping[str, Any]) -> None:
+        """Restore what :meth:`to_dict` saved; ValueError if it is unreadable."""
+        if not isinstance(data, Mapping) or data.get("version") != VERSION:
+            version = data.get("version") if isinstance(data, Mapping) else None
+            msg = f"unsupported controller state version: {version!r}"
+            raise ValueError(msg)
+        try:
+            holds = {
+                str(entity_id): Hold(
+                    datetime.fromisoformat(since),
+                    datetime.fromisoformat(until),
+                    str(reason),
+                )
+                for entity_id, (since, until, reason) in data["holds"].items()
+            }
+            calls = {
+                str(entity_id): [datetime.fromisoformat(m) for m in moments]
+                for entity_id, moments in data["calls"].items()
+            }
+            window_open_since = _from_iso(data["window_open_since"])
+            vacant_since = _from_iso(data["vacant_since"])
+            asleep_since = _from_iso(data["asleep_since"])
+            window_eco = bool(data["window_eco"])
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            msg = f"corrupt controller state: {err!r}"
+            raise ValueError(msg) from err
+        self.holds, self.calls = holds, calls
+        self.window_open_since, self.vacant_since = window_open_since, vacant_since
+        self.window_eco = window_eco
+        self.asleep_since = asleep_since
+
+
+def _iso(when: datetime | None) -> str | None:
+    return None if when is None else when.isoformat()
+
+
+def _from_iso(value: object) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        msg = f"expected a time, got {value!r}"
+        raise TypeError(msg)
+    return datetime.fromisoformat(value)

@@ -1,0 +1,308 @@
+"""AIoT Brain as a simulator controller: ``--controller aiot_brain``.
+
+It sees what Home Assistant would show and nothing else: the building's registry
+description (``BuildingInfo``), entity states and state changes, with a person's own
+changes flagged as HA shows them (a change no call of ours caused). Each zone gets
+a :class:`ZoneBrain` that learns from day 1 and a :class:`ZoneController` that decides;
+commands go out only as the interface's service-call-like ``Command`` objects.
+
+Learning labels: a person's thermostat change teaches the comfort model (the target
+they chose; in heat_cool mode the bound they moved, the upper one minus our cooling
+margin), a person's light change teaches the lighting model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from custom_components.aiot_brain.brain.control import (
+    ClimateDevice,
+    ClimateState,
+    ControlLevel,
+    ControlSettings,
+    LightDevice,
+    LightState,
+    Mode,
+    ZoneController,
+    ZoneReadings,
+)
+from custom_components.aiot_brain.brain.observation import Observation, Role, as_number
+from custom_components.aiot_brain.brain.zone import ZoneBrain, ZonePrediction
+
+from .interface import BuildingInfo, Command, EntityState, StateChange, View
+
+# Sensor roles of the interface and what they mean to the core.
+_SENSOR_ROLES = {
+    "motion": Role.MOTION,
+    "door": Role.DOOR,
+    "window": Role.WINDOW,
+    "temperature": Role.TEMPERATURE,
+    "humidity": Role.HUMIDITY,
+    "co2": Role.CO2,
+    "illuminance": Role.ILLUMINANCE,
+    "power": Role.POWER,
+}
+_ON_OFF = frozenset({"motion", "door", "window"})
+_HVAC_ACTION = {"heating": 1.0, "preheating": 1.0, "cooling": -1.0}
+# A full prediction (arrival scan and all) is refreshed this often; occupancy itself
+# is fresh every minute from the zone's tick.
+PREDICT_EVERY = timedelta(minutes=15)
+
+
+@dataclass(slots=True)
+class _Zone:
+    """One zone's entities, models, controller and what we last saw."""
+
+    name: str
+    roles: dict[str, str]
+    brain: ZoneBrain
+    controller: ZoneController
+    prediction: ZonePrediction | None = None
+    predicted_at: datetime | None = None
+    last_motion: datetime | None = None
+
+
+class AiotBrainController:
+    """Learn each zone from its entities and act through HA-like service calls."""
+
+    def __init__(
+        self,
+        building: BuildingInfo,
+        settings: ControlSettings | None = None,
+        mode: Mode = Mode.AUTO,
+        level: ControlLevel = ControlLevel.AUTOMATE,
+    ) -> None:
+        """Set up one brain and one controller per zone, knowing nothing yet."""
+        baseline = building.baseline
+        self.settings = settings or ControlSettings()
+        self.mode = mode
+        self.level = level
+        self.outdoor_entity = building.outdoor_temperature
+        self.zones: dict[str, _Zone] = {}
+        self._entity_zone: dict[str, tuple[str, str]] = {}
+        for zone in building.zones:
+            roles = dict(zone.entities)
+            climate = roles.get("climate")
+            light = roles.get("light")
+            self.zones[zone.zone_id] = _Zone(
+                name=zone.name,
+                roles=roles,
+                brain=ZoneBrain(baseline.comfort_c, baseline.comfort_c),
+                controller=ZoneController(
+                    zone.name,
+                    self.settings,
+                    climate=None if climate is None else ClimateDevice(climate),
+                    light=None if light is None else LightDevice(light),
+                ),
+            )
+            for role, entity_id in roles.items():
+                self._entity_zone[entity_id] = (zone.zone_id, role)
+        self.decisions: list[tuple[datetime, str, str]] = []
+        self._devices_known: set[str] = set()
+
+    # -- seeing ---------------------------------------------------------------------
+
+    def step(self, view: View) -> Iterable[Command]:
+        """Learn from the changes, tick the zones, and return the calls to make."""
+        now = view.now
+        for change in view.changes:
+            self._learn(now, change)
+        commands: list[Command] = []
+        for zone in self.zones.values():
+            probability = zone.brain.tick(now)
+            self._refresh(zone, view)
+            if zone.prediction is None or zone.predicted_at is None:
+                continue
+            prediction = self._fresh(zone, now, probability)
+            readings = self._readings(zone, view)
+            for decision in zone.controller.decide(
+                now, prediction, readings, self.mode, self.level
+            ):
+                if decision.act and decision.command is not None:
+                    call = decision.command
+                    commands.append(
+                        Command(call.domain, call.service, call.entity_id, call.data)
+                    )
+                    zone.controller.record_call(call.entity_id, now)
+                    self.decisions.append((now, call.entity_id, decision.reason))
+        return commands
+
+    def _learn(self, now: datetime, change: StateChange) -> None:
+        if change.entity_id == self.outdoor_entity:
+            value = as_number(change.new.state)
+            if value is not None:
+                for zone in self.zones.values():
+                    zone.brain.learn_one(
+                        Observation(Role.OUTDOOR_TEMPERATURE, value, now)
+                    )
+            return
+        located = self._entity_zone.get(change.entity_id)
+        if located is None:
+            return
+        zone = self.zones[located[0]]
+        role = located[1]
+        for observation in self._observations(now, role, change):
+            zone.brain.learn_one(observation)
+        if role == "motion" and change.new.state == "on":
+            zone.last_motion = now
+        if change.manual and role in ("climate", "light"):
+            what = "the thermostat" if role == "climate" else "the light"
+            zone.controller.note_manual_change(change.entity_id, now, what)
+
+    def _observations(
+        self, now: datetime, role: str, change: StateChange
+    ) -> list[Observation]:
+        new, source, manual = change.new, change.entity_id, change.manual
+        found: list[tuple[Role, float | None]] = []
+        if role in _SENSOR_ROLES:
+            value = _on_off(new.state) if role in _ON_OFF else as_number(new.state)
+            found.append((_SENSOR_ROLES[role], value))
+        elif role == "light":
+            on = _on_off(new.state)
+            found.append((Role.LIGHT_ON, on))
+            if on:
+                brightness = as_number(new.attributes.get("brightness"))
+                if brightness is not None:
+                    found.append((Role.LIGHT_BRIGHTNESS, brightness / 255.0 * 100.0))
+                found.append(
+                    (
+                        Role.LIGHT_COLOR_TEMP,
+                        as_number(new.attributes.get("color_temp_kelvin")),
+                    )
+                )
+        elif role == "climate":
+            action = new.attributes.get("hvac_action")
+            found.append((Role.HVAC_ACTION, _HVAC_ACTION.get(str(action), 0.0)))
+            found.append((Role.HVAC_SETPOINT, self._setpoint_label(change)))
+        return [
+            Observation(role_, value, now, source, manual)
+            for role_, value in found
+            if value is not None
+        ]
+
+    def _setpoint_label(self, change: StateChange) -> float | None:
+        """Return the setpoint a thermostat state stands for."""
+        new, old = change.new.attributes, change.old
+        temperature = as_number(new.get("temperature"))
+        if temperature is not None:
+            return temperature
+        low = as_number(new.get("target_temp_low"))
+        high = as_number(new.get("target_temp_high"))
+        old_high = (
+            None if old is None else as_number(old.attributes.get("target_temp_high"))
+        )
+        if high is not None and old_high is not None and high != old_high:
+            # Our own convention puts cooling this far above comfort.
+            return high - self.settings.cooling_margin
+        return low
+
+    # -- predicting and reading -------------------------------------------------------
+
+    def _refresh(self, zone: _Zone, view: View) -> None:
+        now = view.now
+        if zone.predicted_at is None or now - zone.predicted_at >= PREDICT_EVERY:
+            zone.prediction = zone.brain.predict_one(now)
+            zone.predicted_at = now
+
+    @staticmethod
+    def _fresh(zone: _Zone, now: datetime, probability: float) -> ZonePrediction:
+        """Return the last full prediction with this minute's occupancy."""
+        prediction = zone.prediction
+        assert prediction is not None
+        return replace(
+            prediction,
+            when=now,
+            occupancy_probability=probability,
+            occupied=probability >= 0.5,
+        )
+
+    def _readings(self, zone: _Zone, view: View) -> ZoneReadings:
+        states = view.states
+        roles = zone.roles
+        climate_state = light_state = None
+        climate_id, light_id = roles.get("climate"), roles.get("light")
+        current = None
+        if climate_id is not None and (state := states.get(climate_id)) is not None:
+            climate_state, current = self._climate(zone, state)
+        if light_id is not None and (state := states.get(light_id)) is not None:
+            light_state = self._light(zone, state)
+        motion_id = roles.get("motion")
+        motion = states.get(motion_id) if motion_id is not None else None
+        if motion is not None and motion.state == "on":
+            # A sensor that stays on is still seeing someone now.
+            zone.last_motion = view.now
+        temperature = _number(states, roles.get("temperature"))
+        window_id = roles.get("window")
+        window = None
+        if window_id is not None and (state := states.get(window_id)) is not None:
+            window = state.state == "on"
+        return ZoneReadings(
+            temperature=temperature if temperature is not None else current,
+            outdoor_temperature=_number(states, self.outdoor_entity),
+            window_open=window,
+            last_motion=zone.last_motion,
+            climate=climate_state,
+            light=light_state,
+        )
+
+    def _climate(
+        self, zone: _Zone, state: EntityState
+    ) -> tuple[ClimateState, float | None]:
+        attributes = state.attributes
+        controller = zone.controller
+        if state.entity_id not in self._devices_known and controller.climate:
+            # The supported modes and bounds are known once the entity shows them.
+            controller.climate = ClimateDevice(
+                state.entity_id,
+                hvac_modes=tuple(attributes.get("hvac_modes", ("off", "heat"))),
+                preset_modes=tuple(attributes.get("preset_modes", ())),
+                min_temp=float(attributes.get("min_temp", 7.0)),
+                max_temp=float(attributes.get("max_temp", 35.0)),
+                step=float(attributes.get("target_temp_step", 0.5)),
+            )
+            self._devices_known.add(state.entity_id)
+        preset = attributes.get("preset_mode")
+        return (
+            ClimateState(
+                hvac_mode=state.state,
+                temperature=as_number(attributes.get("temperature")),
+                target_low=as_number(attributes.get("target_temp_low")),
+                target_high=as_number(attributes.get("target_temp_high")),
+                preset_mode=None if preset is None else str(preset),
+            ),
+            as_number(attributes.get("current_temperature")),
+        )
+
+    def _light(self, zone: _Zone, state: EntityState) -> LightState:
+        attributes = state.attributes
+        controller = zone.controller
+        if state.entity_id not in self._devices_known and controller.light:
+            controller.light = LightDevice(
+                state.entity_id,
+                supported_color_modes=tuple(
+                    attributes.get("supported_color_modes", ("brightness",))
+                ),
+                min_kelvin=int(attributes.get("min_color_temp_kelvin", 2000)),
+                max_kelvin=int(attributes.get("max_color_temp_kelvin", 6500)),
+            )
+            self._devices_known.add(state.entity_id)
+        brightness = as_number(attributes.get("brightness"))
+        return LightState(
+            on=state.state == "on",
+            brightness_pct=None if brightness is None else brightness / 2.55,
+            color_temp_kelvin=as_number(attributes.get("color_temp_kelvin")),
+        )
+
+
+def _on_off(state: str) -> float | None:
+    return 1.0 if state == "on" else 0.0 if state == "off" else None
+
+
+def _number(states: Mapping[str, EntityState], entity_id: str | None) -> float | None:
+    if entity_id is None or (state := states.get(entity_id)) is None:
+        return None
+    value: Any = state.state
+    return as_number(value)

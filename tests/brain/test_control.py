@@ -1,0 +1,635 @@
+"""The decision engine: modes, bounds, holds, rate limits, windows, lights, reasons."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+import json
+from typing import Any
+
+import pytest
+
+from custom_components.aiot_brain.brain.control import (
+    ClimateDevice,
+    ClimateState,
+    ControlLevel,
+    ControlSettings,
+    Decision,
+    LightDevice,
+    LightState,
+    Mode,
+    ZoneController,
+    ZoneReadings,
+)
+from custom_components.aiot_brain.brain.zone import ZonePrediction
+
+NOW = datetime(2026, 1, 5, 17, 0)
+HEATER = ClimateDevice("climate.study", hvac_modes=("off", "heat"))
+LIGHT = LightDevice(
+    "light.study", supported_color_modes=("color_temp",), min_kelvin=2200
+)
+
+
+def prediction(**changes: Any) -> ZonePrediction:
+    """A zone that is occupied, prefers 21 °C and wants light at 70 % / 2700 K."""
+    base = ZonePrediction(
+        when=NOW,
+        occupancy_probability=0.9,
+        occupied=True,
+        forecast={},
+        next_arrival=NOW,
+        arrival_confidence=1.0,
+        next_departure=None,
+        departure_confidence=0.0,
+        comfort_setpoint=21.0,
+        comfort_setpoint_std=0.5,
+        time_to_temperature=timedelta(minutes=30),
+        lighting={
+            "light_on": True,
+            "brightness": 70.0,
+            "color_temp": 2700,
+            "vacancy_delay": timedelta(minutes=10),
+        },
+        window_open=False,
+    )
+    return replace(base, **changes)
+
+
+def readings(**changes: Any) -> ZoneReadings:
+    """20 °C inside, 5 °C outside, motion just now, heating to 17 °C, light off."""
+    base = ZoneReadings(
+        temperature=20.0,
+        outdoor_temperature=5.0,
+        window_open=False,
+        last_motion=NOW,
+        climate=ClimateState("heat", 17.0),
+        light=LightState(on=False),
+    )
+    return replace(base, **changes)
+
+
+def vacant(**changes: Any) -> ZonePrediction:
+    """An empty zone with nobody expected for a day."""
+    defaults: dict[str, Any] = {
+        "occupancy_probability": 0.05,
+        "occupied": False,
+        "next_arrival": NOW + timedelta(days=1),
+        "arrival_confidence": 0.9,
+    }
+    return prediction(**{**defaults, **changes})
+
+
+def controller(**settings: Any) -> ZoneController:
+    return ZoneController(
+        "Study", ControlSettings(**settings), climate=HEATER, light=LIGHT
+    )
+
+
+def climate_decision(
+    engine: ZoneController,
+    when: datetime = NOW,
+    *,
+    predicted: ZonePrediction | None = None,
+    seen: ZoneReadings | None = None,
+    mode: Mode = Mode.AUTO,
+    level: ControlLevel = ControlLevel.AUTOMATE,
+) -> Decision:
+    decisions = engine.decide(
+        when, predicted or prediction(), seen or readings(), mode, level
+    )
+    return next(d for d in decisions if d.entity_id.startswith("climate."))
+
+
+def light_decision(
+    engine: ZoneController,
+    when: datetime = NOW,
+    *,
+    predicted: ZonePrediction | None = None,
+    seen: ZoneReadings | None = None,
+    mode: Mode = Mode.AUTO,
+) -> Decision:
+    decisions = engine.decide(when, predicted or prediction(), seen or readings(), mode)
+    return next(d for d in decisions if d.entity_id.startswith("light."))
+
+
+# -- modes ---------------------------------------------------------------------------
+
+
+def test_comfort_mode_heats_to_the_learned_setpoint_with_a_reason() -> None:
+    decision = climate_decision(
+        controller(), predicted=prediction(comfort_setpoint=21.5), mode=Mode.COMFORT
+    )
+    assert decision.act
+    assert decision.command is not None
+    assert decision.command.service == "set_temperature"
+    assert decision.command.data == {"hvac_mode": "heat", "temperature": 21.5}
+    assert decision.reason == "Heating Study to 21.5 °C: comfort mode"
+    assert decision.command.reason == decision.reason
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected", "why"),
+    [(Mode.ECO, 18.0, "eco mode"), (Mode.AWAY, 16.0, "away mode")],
+)
+def test_eco_and_away_set_back_from_comfort(
+    mode: Mode, expected: float, why: str
+) -> None:
+    decision = climate_decision(controller(), mode=mode)
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == expected
+    assert decision.reason == f"Heating Study to {expected:.1f} °C: {why}"
+
+
+def test_off_mode_leaves_everything_alone() -> None:
+    decisions = controller().decide(NOW, prediction(), readings(), Mode.OFF)
+    assert [d.command for d in decisions] == [None, None]
+    assert decisions[0].reason == "Mode off: leaving Study's thermostat alone"
+    assert decisions[1].reason == "Mode off: leaving Study's light alone"
+
+
+def test_auto_heats_an_occupied_zone_to_comfort() -> None:
+    decision = climate_decision(controller())
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 21.0
+    assert decision.reason == "Heating Study to 21.0 °C: occupied (90%)"
+
+
+def test_no_call_when_the_thermostat_already_shows_the_target() -> None:
+    decision = climate_decision(
+        controller(), seen=readings(climate=ClimateState("heat", 21.0))
+    )
+    assert decision.command is None
+    assert not decision.act
+    assert decision.reason == "Study already heating to 21.0 °C: occupied (90%)"
+
+
+def test_observe_reports_and_suggest_proposes_without_acting() -> None:
+    observed = climate_decision(controller(), level=ControlLevel.OBSERVE)
+    assert observed.command is not None
+    assert not observed.act
+    assert not observed.suggest
+    assert observed.reason.startswith("Observing only: Heating Study to 21.0 °C")
+    suggested = climate_decision(controller(), level=ControlLevel.SUGGEST)
+    assert suggested.suggest
+    assert not suggested.act
+    assert suggested.reason.startswith("Suggested: Heating Study to 21.0 °C")
+
+
+# -- optimum start, stop, setback and sleep ----------------------------------------
+
+
+def test_optimum_start_pre_heats_before_a_confident_arrival() -> None:
+    arrival = NOW + timedelta(minutes=40)
+    decision = climate_decision(
+        controller(),
+        predicted=vacant(next_arrival=arrival, arrival_confidence=0.86),
+        seen=readings(last_motion=NOW - timedelta(hours=3)),
+    )
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 21.0
+    assert decision.reason == (
+        "Heating Study to 21.0 °C: Pre-heating: arrival predicted 17:40 (86%), "
+        "30 min needed"
+    )
+
+
+def test_no_pre_heating_below_the_confidence_threshold() -> None:
+    decision = climate_decision(
+        controller(),
+        predicted=vacant(
+            next_arrival=NOW + timedelta(minutes=40), arrival_confidence=0.55
+        ),
+        seen=readings(
+            last_motion=NOW - timedelta(hours=3), climate=ClimateState("heat", 21.0)
+        ),
+    )
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 17.0
+    assert decision.reason.endswith(
+        "setback: empty for 0 min, no arrival expected soon"
+    )
+
+
+def test_setback_when_empty_and_nobody_expected() -> None:
+    engine = controller()
+    empty = readings(
+        last_motion=NOW - timedelta(hours=3), climate=ClimateState("heat", 21.0)
+    )
+    decision = climate_decision(engine, predicted=vacant(), seen=empty)
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 17.0
+    assert decision.reason == (
+        "Heating Study to 17.0 °C: setback: empty for 0 min, "
+        "arrival predicted Tue 17:00"
+    )
+
+
+def test_keeps_comfort_when_empty_but_back_soon() -> None:
+    decision = climate_decision(
+        controller(),
+        predicted=vacant(next_arrival=NOW + timedelta(minutes=20)),
+        seen=readings(
+            temperature=21.0,
+            last_motion=NOW - timedelta(hours=1),
+        ),
+    )
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 21.0
+
+
+def test_optimum_stop_sets_back_before_a_confident_departure() -> None:
+    departure = NOW + timedelta(minutes=20)
+    decision = climate_decision(
+        controller(),
+        predicted=prediction(next_departure=departure, departure_confidence=0.9),
+        seen=readings(temperature=21.0),
+    )
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 18.0
+    assert "departure predicted 17:20 (90%)" in decision.reason
+
+
+def test_a_quiet_dark_zone_at_night_sleeps_until_the_light_goes_on() -> None:
+    engine = controller()
+    night = datetime(2026, 1, 5, 23, 30)
+    sleeping = readings(last_motion=night - timedelta(minutes=30))
+    decision = climate_decision(engine, night, seen=sleeping)
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 18.5
+    assert "sleep temperature" in decision.reason
+    # A sleeper turning over does not wake the zone...
+    later = night + timedelta(minutes=10)
+    turned_over = readings(
+        last_motion=later, climate=ClimateState("heat", 18.5), light=LightState(False)
+    )
+    assert climate_decision(engine, later, seen=turned_over).command is None
+    # ...a light switched on does.
+    awake = replace(turned_over, light=LightState(on=True, brightness_pct=50))
+    woken = climate_decision(engine, later + timedelta(minutes=10), seen=awake)
+    assert woken.command is not None
+    assert woken.command.data["temperature"] == 21.0
+
+
+# -- bounds ------------------------------------------------------------------------
+
+
+def test_targets_stay_within_the_configured_comfort_bounds() -> None:
+    decision = climate_decision(
+        controller(), predicted=prediction(comfort_setpoint=35.0), mode=Mode.COMFORT
+    )
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 26.0
+
+
+def test_setbacks_never_go_below_frost_protection() -> None:
+    engine = controller(min_temperature=8.0, away_offset=10.0)
+    decision = climate_decision(
+        engine, predicted=prediction(comfort_setpoint=9.0), mode=Mode.AWAY
+    )
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 7.0
+
+
+def test_frost_protection_acts_even_in_off_mode() -> None:
+    decision = climate_decision(
+        controller(),
+        seen=readings(temperature=5.5, climate=ClimateState("off")),
+        mode=Mode.OFF,
+    )
+    assert decision.act
+    assert decision.command is not None
+    assert decision.command.data == {"hvac_mode": "heat", "temperature": 7.0}
+    assert decision.reason == (
+        "Frost protection in Study: 5.5 °C is below 7.0 °C, heating Study to 7.0 °C"
+    )
+
+
+def test_heat_protection_overrides_a_persons_hold() -> None:
+    engine = controller()
+    engine.note_manual_change("climate.study", NOW, "the thermostat")
+    decision = climate_decision(
+        engine, seen=readings(climate=ClimateState("heat", 32.0))
+    )
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 30.0
+    assert decision.reason.startswith(
+        "Heat protection in Study: heating target 32.0 °C is above 30.0 °C"
+    )
+
+
+def test_heat_protection_switches_cooling_on_when_too_hot() -> None:
+    engine = ZoneController(
+        "Server room",
+        climate=ClimateDevice("climate.server", hvac_modes=("off", "cool")),
+    )
+    decision = climate_decision(
+        engine, seen=readings(temperature=31.0, climate=ClimateState("off"))
+    )
+    assert decision.command is not None
+    assert decision.command.data == {"hvac_mode": "cool", "temperature": 30.0}
+    assert decision.reason.startswith("Heat protection in Server room: 31.0 °C")
+
+
+# -- each kind of thermostat -------------------------------------------------------
+
+
+def test_heat_cool_thermostats_get_a_low_and_a_high_target() -> None:
+    engine = ZoneController(
+        "Office",
+        climate=ClimateDevice(
+            "climate.office", hvac_modes=("off", "heat", "cool", "heat_cool")
+        ),
+    )
+    decision = climate_decision(engine)
+    assert decision.command is not None
+    assert decision.command.data == {
+        "hvac_mode": "heat_cool",
+        "target_temp_low": 21.0,
+        "target_temp_high": 22.0,
+    }
+    assert decision.reason == (
+        "Keeping Office between 21.0 and 22.0 °C: occupied (90%)"
+    )
+    already = readings(climate=ClimateState("heat_cool", None, 21.0, 22.0))
+    assert climate_decision(engine, seen=already).command is None
+
+
+def test_cooling_only_thermostats_cool_above_comfort() -> None:
+    engine = ZoneController(
+        "Office", climate=ClimateDevice("climate.office", hvac_modes=("off", "cool"))
+    )
+    decision = climate_decision(
+        engine, seen=readings(climate=ClimateState("cool", 25.0))
+    )
+    assert decision.command is not None
+    assert decision.command.data == {"hvac_mode": "cool", "temperature": 22.0}
+    assert decision.reason == "Cooling Office to 22.0 °C: occupied (90%)"
+
+
+def test_preset_only_thermostats_are_driven_by_presets() -> None:
+    device = ClimateDevice(
+        "climate.versatile",
+        hvac_modes=("off", "heat"),
+        preset_modes=("none", "comfort", "eco", "frost"),
+        supports_temperature=False,
+    )
+    engine = ZoneController("Hall", climate=device)
+    decision = climate_decision(
+        engine, seen=readings(climate=ClimateState("heat", preset_mode="eco"))
+    )
+    assert decision.command is not None
+    assert decision.command.service == "set_preset_mode"
+    assert decision.command.data == {"preset_mode": "comfort"}
+    assert decision.reason == "Setting Hall to preset comfort: occupied (90%)"
+    away = climate_decision(
+        engine,
+        NOW + timedelta(minutes=10),
+        seen=readings(climate=ClimateState("heat", preset_mode="comfort")),
+        mode=Mode.AWAY,
+    )
+    assert away.command is not None
+    assert away.command.data == {"preset_mode": "eco"}
+    same = readings(climate=ClimateState("heat", preset_mode="comfort"))
+    assert climate_decision(engine, seen=same).command is None
+
+
+def test_preset_only_thermostats_are_switched_on_against_frost() -> None:
+    device = ClimateDevice(
+        "climate.versatile", preset_modes=("comfort", "eco"), supports_temperature=False
+    )
+    engine = ZoneController("Hall", climate=device)
+    decision = climate_decision(
+        engine,
+        seen=readings(temperature=4.0, climate=ClimateState("off")),
+        mode=Mode.OFF,
+    )
+    assert decision.command is not None
+    assert decision.command.service == "set_hvac_mode"
+    assert decision.command.data == {"hvac_mode": "heat"}
+
+
+# -- windows -----------------------------------------------------------------------
+
+
+def test_an_open_window_goes_eco_after_the_delay_and_resumes_when_closed() -> None:
+    engine = controller()
+    opened = readings(window_open=True)
+    first = climate_decision(engine, NOW, seen=opened)
+    assert first.command is not None
+    assert first.command.data["temperature"] == 21.0
+    later = climate_decision(engine, NOW + timedelta(minutes=5), seen=opened)
+    assert later.command is not None
+    assert later.command.data["temperature"] == 18.0
+    assert later.reason == "Heating Study to 18.0 °C: window open"
+    closed = readings(window_open=False, climate=ClimateState("heat", 18.0))
+    resumed = climate_decision(engine, NOW + timedelta(minutes=20), seen=closed)
+    assert resumed.command is not None
+    assert resumed.command.data["temperature"] == 21.0
+
+
+def test_an_inferred_open_window_counts_without_a_contact() -> None:
+    engine = controller()
+    no_contact = readings(window_open=None)
+    climate_decision(
+        engine, NOW, predicted=prediction(window_open=True), seen=no_contact
+    )
+    decision = climate_decision(
+        engine,
+        NOW + timedelta(minutes=6),
+        predicted=prediction(window_open=True),
+        seen=no_contact,
+    )
+    assert decision.reason == "Heating Study to 18.0 °C: window open"
+
+
+# -- holds and rate limits ---------------------------------------------------------
+
+
+def test_a_persons_change_is_held_with_a_reason() -> None:
+    engine = controller()
+    reason = engine.note_manual_change("climate.study", NOW, "the thermostat")
+    assert reason == (
+        "Holding the thermostat in Study: changed by hand at 17:00, "
+        "left alone until 19:00 or until the zone is empty"
+    )
+    decision = climate_decision(engine, NOW + timedelta(minutes=30))
+    assert decision.held
+    assert decision.command is None
+    assert decision.reason == reason
+    after = climate_decision(engine, NOW + timedelta(hours=2, minutes=1))
+    assert after.act
+
+
+def test_a_hold_ends_when_the_zone_is_next_vacant() -> None:
+    engine = controller()
+    engine.note_manual_change("climate.study", NOW, "the thermostat")
+    gone = NOW + timedelta(minutes=40)
+    decision = climate_decision(
+        engine,
+        gone,
+        predicted=vacant(),
+        seen=readings(last_motion=NOW, climate=ClimateState("heat", 21.0)),
+    )
+    assert not decision.held
+    assert decision.act
+    assert "climate.study" not in engine.holds
+
+
+def test_resume_and_explicit_holds() -> None:
+    engine = controller()
+    engine.hold("climate.study", NOW, NOW + timedelta(hours=1), "asked by a service")
+    held = climate_decision(engine)
+    assert (
+        held.reason == "Holding climate.study in Study until 18:00: asked by a service"
+    )
+    engine.resume("climate.study")
+    assert climate_decision(engine).act
+    engine.hold("light.study", NOW, NOW + timedelta(hours=1), "party")
+    engine.resume()
+    assert not engine.holds
+
+
+def test_minimum_interval_between_calls_to_one_entity() -> None:
+    engine = controller()
+    engine.record_call("climate.study", NOW - timedelta(minutes=2))
+    decision = climate_decision(engine)
+    assert decision.held
+    assert not decision.act
+    assert decision.reason == (
+        "Waiting (last call at 16:58, next allowed at 17:03): "
+        "Heating Study to 21.0 °C: occupied (90%)"
+    )
+
+
+def test_at_most_n_calls_per_entity_per_hour() -> None:
+    engine = controller(max_calls_per_hour=3)
+    for minutes in (50, 40, 30):
+        engine.record_call("climate.study", NOW - timedelta(minutes=minutes))
+    decision = climate_decision(engine)
+    assert not decision.act
+    assert "3 calls in the last hour, at most 3 allowed" in decision.reason
+    # The oldest call leaves the hour: one more may go.
+    assert climate_decision(engine, NOW + timedelta(minutes=11)).act
+
+
+# -- lighting ----------------------------------------------------------------------
+
+
+def test_light_on_at_arrival_when_dark_at_the_learned_level() -> None:
+    engine = controller()
+    decision = light_decision(
+        engine, predicted=vacant(), seen=readings(last_motion=None)
+    )
+    assert decision.command is None
+    arrived = light_decision(engine, NOW + timedelta(minutes=1))
+    assert arrived.act
+    assert arrived.command is not None
+    assert arrived.command.data == {"brightness_pct": 70, "color_temp_kelvin": 2700}
+    assert arrived.reason == (
+        "Switching on Study's light at 70 %, 2700 K: someone arrived and it is dark"
+    )
+
+
+def test_light_respects_colour_modes_and_a_colour_manager() -> None:
+    for device, expected in (
+        (LightDevice("light.a", ("onoff",)), {}),
+        (LightDevice("light.a", ("brightness",)), {"brightness_pct": 70}),
+        (
+            LightDevice("light.a", ("color_temp",), colour_managed=True),
+            {"brightness_pct": 70},
+        ),
+        (
+            LightDevice("light.a", ("color_temp",), min_kelvin=3000),
+            {"brightness_pct": 70, "color_temp_kelvin": 3000},
+        ),
+    ):
+        engine = ZoneController("Hall", light=device)
+        decision = light_decision(engine)
+        assert decision.command is not None
+        assert decision.command.data == expected
+
+
+def test_light_stays_off_when_bright_enough_or_asleep() -> None:
+    bright = prediction(lighting={"light_on": False, "brightness": 70.0})
+    decision = light_decision(controller(), predicted=bright)
+    assert decision.command is None
+    assert decision.reason == "Study's light stays off: bright enough without it"
+    engine = controller()
+    night = datetime(2026, 1, 5, 23, 0)
+    light_decision(engine, night, predicted=vacant(), seen=readings(last_motion=None))
+    turning_over = light_decision(
+        engine,
+        night + timedelta(minutes=1),
+        seen=readings(last_motion=night + timedelta(minutes=1)),
+    )
+    assert turning_over.command is None
+    assert turning_over.reason == "Study's light stays off: people are asleep"
+
+
+def test_light_off_after_the_vacancy_delay_and_no_redundant_calls() -> None:
+    engine = controller()
+    on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)
+    left = NOW - timedelta(minutes=9)
+    still = light_decision(engine, seen=readings(light=on, last_motion=left))
+    assert still.command is None
+    decision = light_decision(
+        engine, NOW + timedelta(minutes=1), seen=readings(light=on, last_motion=left)
+    )
+    assert decision.command is not None
+    assert decision.command.service == "turn_off"
+    assert decision.reason == (
+        "Switching off Study's light: no motion for 10 min (vacancy delay 10 min)"
+    )
+    off = light_decision(
+        engine,
+        NOW + timedelta(minutes=2),
+        seen=readings(light=LightState(False), last_motion=left),
+    )
+    assert off.command is None
+
+
+def test_a_light_switched_off_by_hand_is_not_switched_back_on() -> None:
+    engine = controller()
+    engine.note_manual_change("light.study", NOW, "the light")
+    decision = light_decision(engine, NOW + timedelta(minutes=1))
+    assert decision.held
+    assert decision.command is None
+
+
+# -- state ---------------------------------------------------------------------------
+
+
+def test_state_round_trips_through_json() -> None:
+    engine = controller()
+    engine.note_manual_change("climate.study", NOW, "the thermostat")
+    engine.record_call("light.study", NOW)
+    climate_decision(engine, seen=readings(window_open=True))
+    saved = json.loads(json.dumps(engine.to_dict()))
+    assert saved["version"] == 1
+    restored = controller()
+    restored.load_dict(saved)
+    assert restored.to_dict() == engine.to_dict()
+    assert restored.holds["climate.study"].until == NOW + timedelta(hours=2)
+    assert restored.rate_limited("light.study", NOW + timedelta(minutes=1))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"version": 99},
+        [],
+        {"version": 1, "holds": {"x": [1, 2, 3]}, "calls": {}},
+        {
+            "version": 1,
+            "holds": {},
+            "calls": {},
+            "window_open_since": 5,
+            "window_eco": False,
+            "vacant_since": None,
+            "asleep_since": None,
+        },
+    ],
+)
+def test_unreadable_state_is_refused(data: Any) -> None:
+    with pytest.raises(ValueError, match="controller state"):
+        controller().load_dict(data)

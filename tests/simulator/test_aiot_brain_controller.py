@@ -1,0 +1,125 @@
+"""AIoT Brain in the virtual building: it sees only what HA shows and acts by calls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+import gc
+from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
+from typing import Any
+
+from simulator import Building, Command, load_scenario
+from simulator.aiot_brain_controller import AiotBrainController
+from simulator.building import Building as BuildingClass
+from simulator.controllers import CONTROLLERS
+from simulator.interface import BuildingInfo, EntityState, StateChange, View
+from simulator.occupants import Occupant
+from simulator.scenario import Scenario
+
+
+def test_registered_as_a_benchmark_controller() -> None:
+    building = Building(load_scenario("apartment"))
+    assert isinstance(CONTROLLERS["aiot_brain"](building.info), AiotBrainController)
+
+
+class Spy:
+    """Passes views on to the controller and remembers what it was given."""
+
+    def __init__(self, info: BuildingInfo) -> None:
+        self.inner = AiotBrainController(info)
+        self.given: set[type] = set()
+        self.commands: list[Command] = []
+
+    def step(self, view: View) -> Iterable[Command]:
+        self.given.add(type(view))
+        self.given.update(type(change) for change in view.changes)
+        commands = list(self.inner.step(view))
+        self.commands.extend(commands)
+        return commands
+
+
+def _hidden_truth_reachable(root: object) -> list[object]:
+    """Objects of the simulator's hidden truth reachable from ``root``'s data."""
+    hidden = (BuildingClass, Occupant, Scenario)
+    skip = (type, ModuleType, FunctionType, BuiltinFunctionType, MethodType)
+    seen: set[int] = set()
+    found: list[object] = []
+    todo: list[Any] = [root]
+    while todo:
+        item = todo.pop()
+        if id(item) in seen or isinstance(item, skip):
+            continue
+        seen.add(id(item))
+        if isinstance(item, hidden):
+            found.append(item)
+            continue
+        todo.extend(gc.get_referents(item))
+    return found
+
+
+def test_runs_a_day_and_acts_only_through_the_interface() -> None:
+    building = Building(load_scenario("family_home"), seed=1)
+    spy = Spy(building.info)
+    building.run(spy, 24 * 60)
+    # Every command was carried out (and validated) by the building as HA would.
+    assert spy.commands
+    assert sum(building.metrics.calls.values()) == len(spy.commands)
+    assert {command.domain for command in spy.commands} <= {"climate", "light"}
+    assert building.metrics.calls_hour_max <= spy.inner.settings.max_calls_per_hour
+    # Each call went out with a reason people can read.
+    assert len(spy.inner.decisions) == len(spy.commands)
+    assert all(reason for _, _, reason in spy.inner.decisions)
+    # It only ever got views and state changes...
+    assert spy.given <= {View, StateChange}
+    # ...and holds nothing of the hidden truth.
+    assert _hidden_truth_reachable(spy.inner) == []
+
+
+def _climate(temperature: float, current: float, when: datetime) -> EntityState:
+    return EntityState(
+        "climate.bedroom",
+        "heat",
+        {
+            "hvac_modes": ["off", "heat"],
+            "min_temp": 7.0,
+            "max_temp": 30.0,
+            "target_temp_step": 0.5,
+            "preset_modes": ["none", "comfort", "eco", "away"],
+            "current_temperature": current,
+            "temperature": temperature,
+            "hvac_action": "idle",
+            "preset_mode": "none",
+        },
+        when,
+    )
+
+
+def test_a_persons_thermostat_change_is_learned_and_held() -> None:
+    """Driven by hand-made views alone: a manual change teaches comfort and holds."""
+    info = Building(load_scenario("apartment")).info
+    controller = AiotBrainController(info)
+    now = datetime(2026, 3, 2, 18, 0)
+    before = _climate(20.0, 19.0, now - timedelta(hours=1))
+    after = _climate(22.5, 19.0, now)
+    states = {
+        "climate.bedroom": after,
+        "sensor.bedroom_temperature": EntityState(
+            "sensor.bedroom_temperature", "19.0", {}, now
+        ),
+        "sensor.outdoor_temperature": EntityState(
+            "sensor.outdoor_temperature", "5.0", {}, now
+        ),
+    }
+    change = StateChange("climate.bedroom", before, after, manual=True)
+    commands = list(controller.step(View(now, states, [change])))
+    bedroom = controller.zones["bedroom"]
+    assert bedroom.brain.comfort.labels == 1
+    hold = bedroom.controller.holds["climate.bedroom"]
+    assert hold.since == now
+    assert "changed by hand at 18:00" in hold.reason
+    assert all(command.entity_id != "climate.bedroom" for command in commands)
+    # Our own change (not manual) teaches nothing and holds nothing.
+    ours = StateChange("climate.living_kitchen", None, after, manual=False)
+    controller.step(View(now + timedelta(minutes=1), states, [ours]))
+    assert controller.zones["living_kitchen"].brain.comfort.labels == 0
+    assert not controller.zones["living_kitchen"].controller.holds
