@@ -320,6 +320,11 @@ def _clean(x: dict[str, Any]) -> dict[str, float]:
     """Drop feature values that are not finite numbers."""
     clean: dict[str, float] = {}
     for name, value in x.items():
+        # Plain floats in range are nearly every value: take them as they are. NaN
+        # fails the comparison and goes the long way, like any other odd value.
+        if type(value) is float and -1e6 < value < 1e6:
+            clean[name] = value
+            continue
         number = as_number(value)
         if number is not None and abs(number) < 1e6:
             clean[name] = number
