@@ -47,9 +47,9 @@ _SENSOR_ROLES = {
 }
 _ON_OFF = frozenset({"motion", "door", "window"})
 _HVAC_ACTION = {"heating": 1.0, "preheating": 1.0, "cooling": -1.0}
-# A full prediction (arrival scan and all) is refreshed this often; occupancy itself
-# is fresh every minute from the zone's tick.
-PREDICT_EVERY = timedelta(minutes=15)
+# A full prediction (arrival scan and all) is refreshed this often and whenever the
+# zone turns occupied or empty; occupancy itself is fresh every minute from the tick.
+PREDICT_EVERY = timedelta(minutes=30)
 
 
 @dataclass(slots=True)
@@ -113,7 +113,7 @@ class AiotBrainController:
         commands: list[Command] = []
         for zone in self.zones.values():
             probability = zone.brain.tick(now)
-            self._refresh(zone, view)
+            self._refresh(zone, view, probability)
             if zone.prediction is None or zone.predicted_at is None:
                 continue
             prediction = self._fresh(zone, now, probability)
@@ -144,7 +144,9 @@ class AiotBrainController:
             return
         zone = self.zones[located[0]]
         role = located[1]
-        for observation in self._observations(now, role, change):
+        for observation in self._observations(
+            now, role, change, has_thermometer="temperature" in zone.roles
+        ):
             zone.brain.learn_one(observation)
         if role == "motion" and change.new.state == "on":
             zone.last_motion = now
@@ -153,7 +155,12 @@ class AiotBrainController:
             zone.controller.note_manual_change(change.entity_id, now, what)
 
     def _observations(
-        self, now: datetime, role: str, change: StateChange
+        self,
+        now: datetime,
+        role: str,
+        change: StateChange,
+        *,
+        has_thermometer: bool = True,
     ) -> list[Observation]:
         new, source, manual = change.new, change.entity_id, change.manual
         found: list[tuple[Role, float | None]] = []
@@ -177,6 +184,10 @@ class AiotBrainController:
             action = new.attributes.get("hvac_action")
             found.append((Role.HVAC_ACTION, _HVAC_ACTION.get(str(action), 0.0)))
             found.append((Role.HVAC_SETPOINT, self._setpoint_label(change)))
+            if not has_thermometer:
+                # A zone without its own sensor reads the thermostat's.
+                current = as_number(new.attributes.get("current_temperature"))
+                found.append((Role.TEMPERATURE, current))
         return [
             Observation(role_, value, now, source, manual)
             for role_, value in found
@@ -201,9 +212,16 @@ class AiotBrainController:
 
     # -- predicting and reading -------------------------------------------------------
 
-    def _refresh(self, zone: _Zone, view: View) -> None:
+    def _refresh(self, zone: _Zone, view: View, probability: float) -> None:
         now = view.now
-        if zone.predicted_at is None or now - zone.predicted_at >= PREDICT_EVERY:
+        previous = zone.prediction
+        turned = previous is not None and previous.occupied != (probability >= 0.5)
+        if (
+            previous is None
+            or zone.predicted_at is None
+            or now - zone.predicted_at >= PREDICT_EVERY
+            or turned
+        ):
             zone.prediction = zone.brain.predict_one(now)
             zone.predicted_at = now
 

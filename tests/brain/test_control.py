@@ -633,3 +633,32 @@ def test_state_round_trips_through_json() -> None:
 def test_unreadable_state_is_refused(data: Any) -> None:
     with pytest.raises(ValueError, match="controller state"):
         controller().load_dict(data)
+
+
+def test_a_hand_set_light_is_released_once_nobody_is_seen() -> None:
+    engine = controller()
+    engine.note_manual_change("light.study", NOW, "the light")
+    on = LightState(on=True, brightness_pct=40, color_temp_kelvin=3000)
+    gone = light_decision(
+        engine,
+        NOW + timedelta(minutes=12),
+        seen=readings(light=on, last_motion=NOW + timedelta(minutes=1)),
+    )
+    assert "light.study" not in engine.holds
+    assert gone.command is not None
+    assert gone.command.service == "turn_off"
+
+
+def test_a_high_probability_without_motion_for_an_hour_is_not_occupancy() -> None:
+    engine = controller(occupied_memory=timedelta(hours=1))
+    stale = readings(
+        last_motion=NOW - timedelta(minutes=61), climate=ClimateState("heat", 21.0)
+    )
+    decision = climate_decision(
+        engine, predicted=prediction(next_arrival=NOW + timedelta(days=1)), seen=stale
+    )
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 17.0
+    recent = readings(last_motion=NOW - timedelta(minutes=30))
+    kept = climate_decision(engine, NOW + timedelta(minutes=10), seen=recent)
+    assert kept.reason.endswith("occupied (90%)")

@@ -93,6 +93,7 @@ class ControlSettings:
     window_delay: timedelta = timedelta(minutes=5)
     hold_duration: timedelta = timedelta(hours=2)
     vacant_after: timedelta = timedelta(minutes=15)
+    occupied_memory: timedelta | None = None
     min_call_interval: timedelta = timedelta(minutes=5)
     max_calls_per_hour: int = 4
     preset_temperatures: Mapping[str, float] = field(default_factory=dict)
@@ -373,11 +374,18 @@ class ZoneController:
         self, now: datetime, prediction: ZonePrediction, readings: ZoneReadings
     ) -> None:
         self.was_occupied = bool(self.occupied)
-        quiet = (
-            readings.last_motion is None
-            or now - readings.last_motion >= self.settings.vacant_after
-        )
-        occupied = prediction.occupied or not quiet
+        last_motion = readings.last_motion
+        if last_motion is None:
+            occupied = prediction.occupied
+        else:
+            # Optionally, a high probability without motion for ``occupied_memory``
+            # counts as the model's memory of people rather than people (off by
+            # default: people who sleep by day lie still too).
+            quiet_for = now - last_motion
+            memory = self.settings.occupied_memory
+            occupied = quiet_for < self.settings.vacant_after or (
+                prediction.occupied and (memory is None or quiet_for < memory)
+            )
         if occupied:
             self.vacant_since = None
         elif self.vacant_since is None:
