@@ -153,6 +153,24 @@ def test_bad_values_are_ignored_and_counted() -> None:
     assert clean == dirty
 
 
+def test_feature_values_of_other_numeric_types_count_like_floats() -> None:
+    model = OccupancyModel()
+    as_floats = model.predict_proba_one({"co2_excess": 2.0, "motion_now": 1.0})
+    as_others = model.predict_proba_one(
+        {"co2_excess": "2", "motion_now": True}  # type: ignore[dict-item]
+    )
+    assert as_others == as_floats
+    assert (
+        model.predict_proba_one({"co2_excess": 2})[True]
+        > (model.predict_proba_one({})[True])
+    )
+    # An absurd value is dropped whatever its type.
+    assert model.predict_proba_one({"co2_excess": 1e12}) == model.predict_proba_one({})
+    assert model.predict_proba_one({"co2_excess": 10**12}) == (
+        model.predict_proba_one({})
+    )
+
+
 def test_self_label_rules() -> None:
     assert OccupancyModel.self_label({"motion_5min": 1.0, "motion_30min": 1.0})
     assert OccupancyModel.self_label({"presence_now": 1.0})
