@@ -345,12 +345,12 @@ def test_heat_cool_thermostats_get_a_low_and_a_high_target() -> None:
     assert decision.command.data == {
         "hvac_mode": "heat_cool",
         "target_temp_low": 21.0,
-        "target_temp_high": 22.0,
+        "target_temp_high": 21.5,
     }
     assert decision.reason == (
-        "Keeping Office between 21.0 and 22.0 °C: occupied (90%)"
+        "Keeping Office between 21.0 and 21.5 °C: occupied (90%)"
     )
-    already = readings(climate=ClimateState("heat_cool", None, 21.0, 22.0))
+    already = readings(climate=ClimateState("heat_cool", None, 21.0, 21.5))
     assert climate_decision(engine, seen=already).command is None
 
 
@@ -362,8 +362,8 @@ def test_cooling_only_thermostats_cool_above_comfort() -> None:
         engine, seen=readings(climate=ClimateState("cool", 25.0))
     )
     assert decision.command is not None
-    assert decision.command.data == {"hvac_mode": "cool", "temperature": 22.0}
-    assert decision.reason == "Cooling Office to 22.0 °C: occupied (90%)"
+    assert decision.command.data == {"hvac_mode": "cool", "temperature": 21.5}
+    assert decision.reason == "Cooling Office to 21.5 °C: occupied (90%)"
 
 
 def test_preset_only_thermostats_are_driven_by_presets() -> None:
@@ -662,3 +662,19 @@ def test_a_high_probability_without_motion_for_an_hour_is_not_occupancy() -> Non
     recent = readings(last_motion=NOW - timedelta(minutes=30))
     kept = climate_decision(engine, NOW + timedelta(minutes=10), seen=recent)
     assert kept.reason.endswith("occupied (90%)")
+
+
+def test_cooling_sets_back_less_than_heating() -> None:
+    engine = ZoneController(
+        "Office",
+        climate=ClimateDevice(
+            "climate.office", hvac_modes=("off", "heat", "cool", "heat_cool")
+        ),
+    )
+    decision = climate_decision(engine, mode=Mode.AWAY)
+    assert decision.command is not None
+    assert decision.command.data == {
+        "hvac_mode": "heat_cool",
+        "target_temp_low": 16.0,
+        "target_temp_high": 23.5,
+    }

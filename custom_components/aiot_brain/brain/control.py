@@ -67,8 +67,9 @@ class ControlSettings:
     """The bounds and timings a zone is controlled within.
 
     Temperatures are °C, offsets K. ``eco_offset`` and ``away_offset`` set back from
-    the comfort setpoint (down when heating, up when cooling), as does
-    ``setback_offset`` while the zone is empty in auto mode; ``cooling_margin``
+    the comfort setpoint (down when heating, up when cooling, by at most
+    ``cooling_setback_offset``), as does ``setback_offset`` while the zone is empty
+    in auto mode; ``cooling_margin``
     is how far above the comfort setpoint cooling starts.
     """
 
@@ -79,7 +80,8 @@ class ControlSettings:
     eco_offset: float = 3.0
     setback_offset: float = 4.0
     away_offset: float = 5.0
-    cooling_margin: float = 1.0
+    cooling_margin: float = 0.5
+    cooling_setback_offset: float = 2.0
     sleep_temperature: float | None = 18.5
     night_start: time = time(21, 0)
     night_end: time = time(9, 0)
@@ -454,10 +456,13 @@ class ZoneController:
 
     def _setback(self, comfort: float, offset: float, preset: str, why: str) -> _Target:
         settings = self.settings
+        # Sun and equipment warm an empty room fast: cooling sets back less.
+        cool_offset = min(offset, settings.cooling_setback_offset)
         return _Target(
             heat=max(comfort - offset, settings.frost_protection),
             cool=min(
-                comfort + settings.cooling_margin + offset, settings.heat_protection
+                comfort + settings.cooling_margin + cool_offset,
+                settings.heat_protection,
             ),
             preset=preset,
             reason=why,
@@ -569,7 +574,7 @@ class ZoneController:
             sleep = min(settings.sleep_temperature, comfort - settings.eco_offset)
             return _Target(
                 sleep,
-                comfort + settings.cooling_margin + settings.eco_offset,
+                comfort + settings.cooling_margin + settings.cooling_setback_offset,
                 "eco",
                 f"empty{since} at night{back}",
             )
