@@ -124,9 +124,11 @@ def test_round_trip_gives_identical_forecasts() -> None:
     model = trained(weeks=2)
     model.learn_one(MONDAY + timedelta(weeks=2), True, {"activity": 0.5})
     data = json.loads(json.dumps(model.to_dict()))
-    assert len(json.dumps(data)) < 16_000
+    assert len(json.dumps(data)) < 20_000
     restored = OccupancyForecast.from_dict(data)
     when = MONDAY + timedelta(weeks=2, minutes=5)
+    assert restored.changes == model.changes
+    assert restored.duration_forecast(when) == model.duration_forecast(when)
     assert restored.predict_one(when) == model.predict_one(when)
     assert restored.next_departure(when) == model.next_departure(when)
     later = when + timedelta(hours=1)
@@ -137,7 +139,7 @@ def test_round_trip_gives_identical_forecasts() -> None:
 
 def test_from_dict_rejects_unknown_or_corrupt_state() -> None:
     with pytest.raises(ValueError, match="version"):
-        OccupancyForecast.from_dict({"version": 2})
+        OccupancyForecast.from_dict({"version": 99})
     with pytest.raises(ValueError, match="version"):
         OccupancyForecast.from_dict("nope")  # type: ignore[arg-type]
     state = OccupancyForecast().to_dict()
@@ -187,3 +189,92 @@ def test_predict_proba_and_explanations() -> None:
 def test_untrained_model_is_unsure() -> None:
     forecast = OccupancyForecast().predict_one(MONDAY)
     assert all(0.2 < p < 0.8 for p in forecast.values())
+
+
+def errands(when: datetime) -> bool:
+    """Out all day on odd days, out for lunch only on even days."""
+    day = (when - MONDAY).days
+    if day % 2:
+        return not 8 <= when.hour < 17
+    return not 11 <= when.hour < 13
+
+
+def test_duration_model_tells_a_long_absence_from_an_errand() -> None:
+    model = OccupancyForecast()
+    when = MONDAY
+    end = MONDAY + timedelta(days=14, hours=12)
+    while when <= end:
+        model.learn_one(when, errands(when))
+        when += STEP
+    # Day 14 (even): out since 11:00, so back at 13:00.
+    errand = model.duration_forecast(end)
+    # Day 15 (odd) at noon: out since 08:00, so out until 17:00.
+    day_out = MONDAY + timedelta(days=15, hours=12)
+    while when <= day_out:
+        model.learn_one(when, errands(when))
+        when += STEP
+    long_absence = model.duration_forecast(day_out)
+    two_hours = HORIZON_NAMES.index("2h")
+    assert errand[two_hours] > 0.6
+    assert long_absence[two_hours] < 0.3
+    # The same hour, the same state: only how long it has lasted tells them apart.
+    assert model.predict_one(day_out)["2h"] < 0.3
+
+
+def test_duration_model_learns_only_outcomes_already_seen() -> None:
+    model = OccupancyForecast()
+    when = MONDAY
+    for _ in range(8):  # two hours home, then away from 02:00
+        model.learn_one(when, True)
+        when += STEP
+    model.learn_one(when, False)
+    # No moment has a known outcome 6 h on: the estimate is its prior alone.
+    assert model.duration_forecast(when)[-1] == 0.5
+    priors = (0.2,) * len(HORIZON_NAMES)
+    assert model.duration_forecast(when, priors)[-1] == pytest.approx(0.2)
+    assert OccupancyForecast().duration_forecast(when) == (0.5,) * len(HORIZON_NAMES)
+
+
+def test_forecast_leans_on_the_better_of_mix_and_duration_model() -> None:
+    model = OccupancyForecast()
+    model.learning_rate = 0.0  # a mix that never learns: always 50 %
+    for weights in model.weights:
+        weights.clear()
+    when = MONDAY
+    while when < MONDAY + timedelta(days=10):
+        model.learn_one(when, errands(when))
+        when += STEP
+    six_hours = HORIZON_NAMES.index("6h")
+    assert model.mix_share(six_hours) < 0.1
+    forecast = model.predict_one(when)["6h"]
+    assert forecast == pytest.approx(model.duration_forecast(when)[six_hours], abs=0.1)
+    assert "went on before" in model.explain(when, "6h")
+
+
+def test_version_1_state_restores_without_history() -> None:
+    data = trained(weeks=1).to_dict()
+    data["version"] = 1
+    del data["changes"], data["losses"]
+    restored = OccupancyForecast.from_dict(data)
+    assert restored.changes == []
+    assert restored.losses == [[0.0, 0.0]] * len(HORIZON_NAMES)
+    when = MONDAY + timedelta(weeks=1)
+    assert set(restored.predict_one(when)) == set(HORIZON_NAMES)
+
+
+def test_history_is_bounded() -> None:
+    model = OccupancyForecast()
+    when = MONDAY
+    for step in range(4 * 24 * 60):  # 60 days, a change every quarter hour
+        model.learn_one(when, step % 2 == 0)
+        when += STEP
+    assert len(model.changes) <= 400
+    assert len(json.dumps(model.to_dict())) < 20_000
+
+
+def test_corrupt_history_is_rejected() -> None:
+    data = trained(weeks=1).to_dict()
+    minute, state, gaps = data["changes"]
+    data["changes"] = [minute, state, [*gaps, -5]]
+    with pytest.raises(ValueError, match="corrupt"):
+        OccupancyForecast.from_dict(data)

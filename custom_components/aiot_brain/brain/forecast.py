@@ -1,6 +1,6 @@
 """Occupancy forecast: P(occupied) at +15 min ... +6 h, next arrival and departure.
 
-Three pieces of evidence, mixed per horizon by an online logistic regression:
+Four pieces of evidence, mixed per horizon by an online logistic regression:
 
 - a weekly profile: how often the zone was occupied at this hour of the week,
   shrunk towards the same half hour of any day and smoothed over its neighbours, so
@@ -11,11 +11,24 @@ Three pieces of evidence, mixed per horizon by an online logistic regression:
 - the recent state: occupied or not, for how long, and any extra evidence the caller
   passes (e.g. recent sensor activity), weighted separately for each state because
   activity while "away" means someone is back and silence while "home" may mean
-  they left.
+  they left;
+- a duration model: of the past moments of the last four weeks in the same state,
+  at about the same time of day and about as long into it, how many were occupied
+  ``h`` later. It is kept as the zone's history of changes of state, so it knows
+  that an absence begun at 08:00 lasts until the evening, one begun at 20:00 a
+  few hours, and one that has lasted since Friday night the weekend.
+
+The mix's many weights learn slowly from few days, and at long horizons its
+recent-state features are mostly noise; so the final forecast is the mix and the
+duration model alone, weighted by their recent squared errors (exponential
+weights), which picks the mix at short horizons and the duration model at long
+ones.
 
 Labels are delayed by the horizon, as in real life: a forecast made at ``t`` for
 ``t + h`` is learnt only once the state at ``t + h`` is known. Persistence wins at
 short horizons and the profile at long ones; the learnt mix takes the best of both.
+The mix's own past forecasts (as made, not as it would make them now) are what the
+weighting judges.
 """
 
 from __future__ import annotations
@@ -26,10 +39,14 @@ import itertools
 import math
 from typing import Any
 
+import numpy as np
+
 from .observation import as_number
 from .timefeatures import is_weekend
 
-FORECAST_VERSION = 1
+FORECAST_VERSION = 2
+# Version 1 had no duration model: it restores with an empty history.
+READABLE_VERSIONS = (1, 2)
 
 HORIZONS_MINUTES: tuple[int, ...] = (15, 30, 60, 120, 360)
 HORIZON_NAMES: tuple[str, ...] = ("15min", "30min", "1h", "2h", "6h")
@@ -61,6 +78,28 @@ MAX_WEIGHT = 20.0
 PERSISTENCE_MINUTES = 120.0
 
 SCAN_DAYS = 7  # how far ahead next arrival / departure are searched
+
+# The duration model looks back over this many days of stays and absences ...
+HISTORY_DAYS = 28
+# ... and keeps at most this many changes of state (a flapping zone stays small).
+MAX_CHANGES = 400
+# Past moments count by how close they were in time of day (Gaussian, hours) ...
+DURATION_DAY_HOURS = 1.0
+# ... in how long the state had lasted (Gaussian in log(1 + hours)) ...
+DURATION_SPELL_WIDTH = 0.5
+# ... and less on the other kind of day (weekday against weekend).
+OTHER_DAY_TYPE_WEIGHT = 0.3
+# Pseudo-count of the schedule's forecast behind the duration model's.
+DURATION_PRIOR = 3.0
+QUARTER_MINUTES = 15
+MINUTES_PER_DAY = 1440
+EPOCH = datetime(2000, 1, 1)  # a Saturday: weekday 5
+# The final forecast leans towards whichever of the learnt mix and the duration
+# model has had the lower log-loss lately, over about this many forecasts.
+CHOICE_MEMORY = 1000.0
+# Exponential-weights rate for squared errors in [0, 1] (2 keeps it exp-concave).
+CHOICE_RATE = 2.0
+MIX_FORECAST = "forecast"  # the key that carries a pending forecast's mix value
 
 
 def _sigmoid(score: float) -> float:
@@ -193,16 +232,25 @@ class OccupancyForecast:
         self.weights: list[dict[str, float]] = [
             {
                 "state": 2.0 * math.exp(-minutes / PERSISTENCE_MINUTES),
-                "transition": 1.0,
+                "duration": 1.0,
             }
             for minutes in HORIZONS_MINUTES
         ]
         self.squared_gradients: list[dict[str, float]] = [{} for _ in HORIZONS_MINUTES]
+        # Recent log-loss of the mix and of the duration model, per horizon.
+        self.losses: list[list[float]] = [[0.0, 0.0] for _ in HORIZONS_MINUTES]
         # Forecasts waiting for their label, a heap by due time:
         # (due, horizon, state, hour, features).
         self.pending: list[tuple[datetime, int, int, int, dict[str, float]]] = []
         self.occupied: bool | None = None
         self.since: datetime | None = None
+        # The zone's recent history for the duration model: (minute, state) at
+        # each change of state, oldest first, minutes counted from EPOCH.
+        self.changes: list[tuple[int, int]] = []
+        self._duration_cache: (
+            tuple[tuple[int, int, int], tuple[tuple[float, ...], tuple[float, ...]]]
+            | None
+        ) = None
         self.last_update: datetime | None = None
         self.last_forecast: datetime | None = None
         self.bad_values = 0
@@ -237,9 +285,21 @@ class OccupancyForecast:
             self._overall = None
         if previous is None or bool(state) != previous:
             self.since = when
+            self._record_change(when, int(state))
         self.occupied = bool(state)
         self.last_update = when
         self._queue(when, self._clean(x))
+
+    def _record_change(self, when: datetime, state: int) -> None:
+        minute = _minutes(when)
+        self.changes.append((minute, state))
+        cutoff = minute - HISTORY_DAYS * MINUTES_PER_DAY
+        # Keep the last change before the cutoff: it says the state at the cutoff.
+        drop = 0
+        while drop + 1 < len(self.changes) and self.changes[drop + 1][0] <= cutoff:
+            drop += 1
+        drop = max(drop, len(self.changes) - MAX_CHANGES)
+        del self.changes[:drop]
 
     def _queue(self, when: datetime, extra: dict[str, float]) -> None:
         # One forecast per horizon per quarter hour is plenty to learn from, and it
@@ -259,6 +319,10 @@ class OccupancyForecast:
                 for name, value in features.items()
                 if name != "bias"
             }
+            # The mix's forecast as made now, to judge it fairly once due.
+            rounded[MIX_FORECAST] = round(
+                _sigmoid(_dot(self.weights[index], features)), 4
+            )
             heapq.heappush(self.pending, (due, index, state, hour, rounded))
 
     def _resolve(self, when: datetime, state: float, previous: bool | None) -> None:
@@ -267,9 +331,25 @@ class OccupancyForecast:
             due, index, then_state, hour, features = heapq.heappop(self.pending)
             # The state held from the previous report until now.
             label = state if due == when or previous is None else float(previous)
+            features = dict(features)
+            made = features.pop(MIX_FORECAST, None)
+            if made is not None:
+                self._score_choice(index, made, features.get("duration", 0.0), label)
             self._learn_mix(index, {"bias": 1.0, **features}, label)
             self.transitions[index][then_state].add(hour, label)
             self.daily_transitions[index][then_state].add(hour % HOURS_PER_DAY, label)
+
+    def _score_choice(
+        self, index: int, mixed: float, duration: float, label: float
+    ) -> None:
+        """Add the latest squared errors of the mix and the duration model."""
+        keep = 1.0 - 1.0 / CHOICE_MEMORY
+        self.losses[index] = [
+            round(loss * keep + (probability - label) ** 2, 3)
+            for loss, probability in zip(
+                self.losses[index], (mixed, _sigmoid(duration)), strict=True
+            )
+        ]
 
     def _learn_mix(self, index: int, features: dict[str, float], label: float) -> None:
         weights = self.weights[index]
@@ -328,17 +408,99 @@ class OccupancyForecast:
         transition = self.transitions[index][state].rate(hour, daily, TRANSITION_PRIOR)
         return _logit(week), _logit(transition)
 
+    def duration_forecast(
+        self, when: datetime, priors: tuple[float, ...] | None = None
+    ) -> tuple[float, ...]:
+        """Return P(occupied) at each horizon from how past spells went on.
+
+        A kernel estimate over every past quarter hour of the last weeks whose
+        outcome ``h`` later is already known: moments in the same state as now,
+        weighted by how close they were in time of day, in how long that state
+        had lasted, and in the kind of day. Someone who left at 08:00 and has
+        been out for 10 h is likely back soon; someone out since 20:00 the day
+        before is away for the weekend. Answers for the start of the quarter
+        hour, so a restored model gives the same numbers. Where few past moments
+        are alike, the estimate leans on ``priors`` (by default 0.5), e.g. the
+        schedule's.
+        """
+        count = len(HORIZONS_MINUTES)
+        if priors is None:
+            priors = (0.5,) * count
+        occupied, total = self._duration_sums(when)
+        return tuple(
+            (occupied[index] + DURATION_PRIOR * priors[index])
+            / (total[index] + DURATION_PRIOR)
+            for index in range(count)
+        )
+
+    def _duration_sums(
+        self, when: datetime
+    ) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """Return the kernel-weighted counts of occupied and of all alike moments."""
+        count = len(HORIZONS_MINUTES)
+        if not self.changes:
+            return (0.0,) * count, (0.0,) * count
+        now = _minutes(when) // QUARTER_MINUTES * QUARTER_MINUTES
+        key = (now, len(self.changes), self.changes[-1][0])
+        if self._duration_cache is not None and self._duration_cache[0] == key:
+            return self._duration_cache[1]
+        times = np.array([minute for minute, _ in self.changes], dtype=np.int64)
+        states = np.array([state for _, state in self.changes], dtype=np.int64)
+        current = int(np.searchsorted(times, now, side="right")) - 1
+        if current < 0:
+            return (0.0,) * count, (0.0,) * count
+        origins = now + _ORIGIN_OFFSETS
+        inside = origins >= times[0]
+        origins = origins[inside]
+        at = np.searchsorted(times, origins, side="right") - 1
+        spell_hours = np.log1p((origins - times[at]) / 60.0)
+        now_spell = math.log1p((now - int(times[current])) / 60.0)
+        weights = (
+            _ORIGIN_WEIGHTS[inside]
+            * np.exp(-0.5 * ((spell_hours - now_spell) / DURATION_SPELL_WIDTH) ** 2)
+            * _day_type_weights(origins, now)
+            * (states[at] == states[current])
+        )
+        # One row per horizon.
+        targets = origins[None, :] + _HORIZON_COLUMN
+        # Only moments whose outcome is known by now: labels come late.
+        known = (
+            weights[None, :]
+            * (targets <= now)
+            * _day_type_weights(targets, now + _HORIZON_COLUMN)
+        )
+        later = states[np.searchsorted(times, targets.ravel(), side="right") - 1]
+        occupied = (known * later.reshape(targets.shape)).sum(axis=1)
+        total = known.sum(axis=1)
+        result = (
+            tuple(float(value) for value in occupied),
+            tuple(float(value) for value in total),
+        )
+        self._duration_cache = (key, result)
+        return result
+
     def _features(
         self, origin: datetime, state: int, extra: dict[str, float]
     ) -> list[dict[str, float]]:
         """Return the mix's features at ``origin``, one dict per horizon."""
         common = self._common_features(origin, state, extra)
         hour = _hour_bin(origin)
-        per_horizon = []
-        for index in range(len(HORIZONS_MINUTES)):
-            week, transition = self._schedule_features(index, origin, state, hour)
-            per_horizon.append({**common, "week": week, "transition": transition})
-        return per_horizon
+        schedules = [
+            self._schedule_features(index, origin, state, hour)
+            for index in range(len(HORIZONS_MINUTES))
+        ]
+        durations = self.duration_forecast(
+            origin, tuple(_sigmoid(transition) for _, transition in schedules)
+        )
+        return [
+            {
+                **common,
+                "week": week,
+                "transition": transition,
+                "duration": _logit(duration),
+            }
+            for (week, transition), duration in zip(schedules, durations, strict=True)
+        ]
 
     def _clean(self, x: dict[str, Any] | None) -> dict[str, float]:
         clean: dict[str, float] = {}
@@ -360,17 +522,38 @@ class OccupancyForecast:
         state = int(bool(self.occupied))
         common = self._common_features(when, state, extra)
         hour = _hour_bin(when)
+        schedules = [
+            self._schedule_features(index, when, state, hour)
+            for index in range(len(HORIZONS_MINUTES))
+        ]
+        durations = self.duration_forecast(
+            when, tuple(_sigmoid(transition) for _, transition in schedules)
+        )
         forecast: dict[str, float] = {}
         for index, name in enumerate(HORIZON_NAMES):
             weights = self.weights[index]
-            week, transition = self._schedule_features(index, when, state, hour)
+            week, transition = schedules[index]
+            duration = _logit(durations[index])
             score = (
                 _dot(weights, common)
                 + weights.get("week", 0.0) * week
                 + weights.get("transition", 0.0) * transition
+                + weights.get("duration", 0.0) * duration
             )
-            forecast[name] = _sigmoid(score)
+            share = self.mix_share(index)
+            forecast[name] = share * _sigmoid(score) + (1.0 - share) * _sigmoid(
+                duration
+            )
         return forecast
+
+    def mix_share(self, index: int) -> float:
+        """Return the weight of the learnt mix against the duration model alone.
+
+        Exponential weights on their recent log-loss: the one that has forecast
+        this horizon better lately carries the forecast.
+        """
+        mix_loss, duration_loss = self.losses[index]
+        return _sigmoid(CHOICE_RATE * (duration_loss - mix_loss))
 
     def predict_proba_one(
         self, when: datetime, x: dict[str, Any] | None = None
@@ -440,14 +623,18 @@ class OccupancyForecast:
             raise ValueError(f"unknown horizon {horizon!r}; use one of {HORIZON_NAMES}")
         index = HORIZON_NAMES.index(horizon)
         features = self._features(when, int(bool(self.occupied)), {})[index]
-        weights = self.weights[index]
-        probability = _sigmoid(_dot(weights, features))
+        probability = self.predict_one(when)[horizon]
         words = {
             "state": "occupied now" if self.occupied else "empty now",
             "week": "usual occupancy at that time of week",
             "transition": "what usually follows this state at this hour",
             "state_duration": "how long it has been so",
+            "duration": "how such stays and absences went on before",
         }
+        share = self.mix_share(index)
+        # The duration model alone carries the rest of the forecast.
+        weights = {name: share * weight for name, weight in self.weights[index].items()}
+        weights["duration"] = weights.get("duration", 0.0) + (1.0 - share)
         pushes = {
             name: weights.get(name, 0.0) * value
             for name, value in features.items()
@@ -480,6 +667,21 @@ class OccupancyForecast:
                 [due.isoformat(), index, state, hour, features]
                 for due, index, state, hour, features in self.pending
             ],
+            # States alternate, so the first change and the gaps between them
+            # (in minutes) say it all, compactly.
+            "changes": (
+                [
+                    self.changes[0][0],
+                    self.changes[0][1],
+                    [
+                        later - earlier
+                        for (earlier, _), (later, _) in itertools.pairwise(self.changes)
+                    ],
+                ]
+                if self.changes
+                else []
+            ),
+            "losses": [list(pair) for pair in self.losses],
             "occupied": self.occupied,
             "since": self.since.isoformat() if self.since else None,
             "last_update": self.last_update.isoformat() if self.last_update else None,
@@ -492,7 +694,7 @@ class OccupancyForecast:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OccupancyForecast:
         """Restore from :meth:`to_dict`; ValueError on an unknown version or bad data."""
-        if not isinstance(data, dict) or data.get("version") != FORECAST_VERSION:
+        if not isinstance(data, dict) or data.get("version") not in READABLE_VERSIONS:
             version = data.get("version") if isinstance(data, dict) else data
             raise ValueError(f"unknown occupancy forecast state version: {version!r}")
         try:
@@ -530,6 +732,15 @@ class OccupancyForecast:
                 for due, index, state, hour, features in data["pending"]
             ]
             heapq.heapify(model.pending)
+            model.changes = _changes_from_list(data.get("changes", []))
+            model.losses = [
+                [float(mix), float(duration)]
+                for mix, duration in data.get(
+                    "losses", [[0.0, 0.0] for _ in HORIZONS_MINUTES]
+                )
+            ]
+            if len(model.losses) != len(HORIZONS_MINUTES):
+                raise ValueError("wrong number of horizons")
             occupied = data["occupied"]
             model.occupied = None if occupied is None else bool(occupied)
             model.since = _optional_time(data["since"])
@@ -539,6 +750,41 @@ class OccupancyForecast:
         except (KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"corrupt occupancy forecast state: {error!r}") from error
         return model
+
+
+def _minutes(when: datetime) -> int:
+    """Whole minutes of wall-clock time since EPOCH."""
+    return int((when.replace(tzinfo=None) - EPOCH).total_seconds() // 60)
+
+
+def _day_type_weights(
+    minutes: np.ndarray[Any, Any], reference: int | np.ndarray[Any, Any]
+) -> np.ndarray[Any, Any]:
+    """Weight 1 on the reference's kind of day, less on the other kind."""
+    # EPOCH is a Saturday: days 0 and 1 of each week are the weekend.
+    weekend = (minutes // MINUTES_PER_DAY) % 7 < 2
+    reference_weekend = (reference // MINUTES_PER_DAY) % 7 < 2
+    return np.where(weekend == reference_weekend, 1.0, OTHER_DAY_TYPE_WEIGHT)
+
+
+def _origin_grid() -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Offsets (minutes) of the past moments the duration model looks at.
+
+    Quarter hours within three bandwidths of the time of day, on every day of the
+    history, and their time-of-day weights; farther moments would weigh < 1 %.
+    """
+    reach = int(3 * DURATION_DAY_HOURS * 60) // QUARTER_MINUTES * QUARTER_MINUTES
+    day_offsets = np.arange(-reach, reach + 1, QUARTER_MINUTES, dtype=np.int64)
+    days = np.arange(HISTORY_DAYS + 1, dtype=np.int64) * MINUTES_PER_DAY
+    offsets = (day_offsets[None, :] - days[:, None]).ravel()
+    hours = np.abs(np.broadcast_to(day_offsets, (len(days), len(day_offsets))))
+    weights = np.exp(-0.5 * (hours.ravel() / 60.0 / DURATION_DAY_HOURS) ** 2)
+    keep = (offsets < 0) & (offsets >= -HISTORY_DAYS * MINUTES_PER_DAY)
+    return offsets[keep], weights[keep]
+
+
+_ORIGIN_OFFSETS, _ORIGIN_WEIGHTS = _origin_grid()
+_HORIZON_COLUMN = np.array(HORIZONS_MINUTES, dtype=np.int64)[:, None]
 
 
 def _dot(weights: dict[str, float], features: dict[str, float]) -> float:
@@ -554,6 +800,20 @@ def _interpolate(known: list[tuple[float, float]], minutes: float) -> float:
             share = (minutes - left) / (right - left)
             return low + share * (high - low)
     return known[-1][1]
+
+
+def _changes_from_list(data: Any) -> list[tuple[int, int]]:
+    """Restore the history of changes saved by :meth:`OccupancyForecast.to_dict`."""
+    if not data:
+        return []
+    minute, state, gaps = data
+    changes = [(int(minute), int(state))]
+    for gap in gaps:
+        minute, state = changes[-1]
+        if int(gap) <= 0 or state not in (0, 1):
+            raise ValueError(f"corrupt history of changes at gap {gap!r}")
+        changes.append((minute + int(gap), 1 - state))
+    return changes
 
 
 def _floats(data: Any) -> dict[str, float]:
