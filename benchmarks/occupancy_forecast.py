@@ -16,7 +16,9 @@ learn from the start), to see whether a figure holds on the second half.
 - ``persistence``: the state now, for every horizon;
 - ``time_of_day``: how often the target slot's time of day was occupied so far;
 - ``aiot_brain``: :class:`OccupancyForecast`, fed the slot labels and, for the van
-  Kasteren home, the recent sensor activity as evidence (never later events).
+  Kasteren home, the recent sensor activity as evidence (never later events);
+  activity inside counts only once it follows the front door's last opening, as
+  what came before belongs to whoever left.
 
 For a CSV, the other numeric columns are ignored: only the label history is used.
 For van Kasteren's house A, the home is occupied except during "leave house"
@@ -163,10 +165,12 @@ def _sensor_evidence(
             and last_inside is not None
             and (last_inside > last_door)
         )
+        # Activity before the door was last opened belongs to whoever left.
+        inside = last_inside if came_in or last_door is None else None
         evidence.append(
             {
-                "activity": _recency(now, last_inside, 30.0),
-                "activity_slow": _recency(now, last_inside, 180.0),
+                "activity": _recency(now, inside, 30.0),
+                "activity_slow": _recency(now, inside, 180.0),
                 "activity_hour": min(len(recent) / 10.0, 1.0),
                 "door_then_activity": door if came_in else 0.0,
                 "door_then_quiet": 0.0 if came_in else door,

@@ -226,6 +226,12 @@ def test_kasteren_format_and_labels(
     assert series.evidence[18 * 4]["door_then_activity"] > 0.3
     assert series.evidence[18 * 4]["door_then_quiet"] == 0.0
     assert series.evidence[9 * 4]["door_then_quiet"] > 0.0
+    # The next morning's departure: the evening's fridge was before the door, so
+    # it no longer counts as activity inside.
+    next_morning = series.evidence[96 + 9 * 4]
+    assert next_morning["door_then_quiet"] > 0.0
+    assert next_morning["activity_slow"] == 0.0
+    assert series.evidence[96 + 9 * 4 - 2]["activity_slow"] > 0.0
     result = occupancy_forecast.main(["--kasteren", str(tmp_path)])
     assert json.loads(capsys.readouterr().out) == result
     assert set(result["models"]["aiot_brain"]) == {"15min", "30min", "1h", "2h", "6h"}
