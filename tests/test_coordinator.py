@@ -179,7 +179,8 @@ async def test_outdoor_source_reaches_every_zone_in_celsius(
         assert brain.zone(zone_id).latest[Role.OUTDOOR_TEMPERATURE] == pytest.approx(5)
     assert brain.zone("office").latest[Role.TEMPERATURE] == 18.5
     assert Role.TEMPERATURE not in brain.zone("kitchen").latest
-    # Both temperatures known: the time to reach the comfort setpoint can be told.
+    # Both temperatures known: the next minute tells the time to reach comfort.
+    await minutes_pass(hass, freezer, 1)
     time_to = hass.states.get("sensor.office_aiot_brain_time_to_temperature")
     assert time_to.state not in (STATE_UNKNOWN, STATE_UNAVAILABLE)
     assert time_to.attributes["unit_of_measurement"] == "min"

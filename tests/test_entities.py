@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 import json
 from pathlib import Path
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
@@ -19,6 +22,7 @@ import pytest
 from custom_components.aiot_brain import (
     binary_sensor,
     button,
+    entity,
     number,
     select,
     sensor,
@@ -249,3 +253,61 @@ async def test_controls_are_what_the_coordinator_reads(
     assert coordinator.zone_controls("office").comfort_offset == -2.0
     assert coordinator.zone_controls("office").control is True
     assert hass.states.get("number.office_aiot_brain_comfort_offset").state == "-2.0"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "deadband", "expected"),
+    [
+        (40, 45, 10, False),  # a wobble is not worth a recorder row
+        (40, 50, 10, True),
+        (96, 100, 10, True),  # certainty is always shown
+        (4, 0, 10, True),
+        (20.1, 20.2, 0, True),  # no deadband: every change
+        (None, 5, 10, True),
+        (5, None, 10, True),
+        (
+            datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+            datetime(2026, 11, 2, 9, 15, tzinfo=UTC),
+            30,
+            False,
+        ),
+        (
+            datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+            datetime(2026, 11, 2, 9, 30, tzinfo=UTC),
+            30,
+            True,
+        ),
+    ],
+)
+def test_significant_change(
+    old: Any, new: Any, deadband: float, expected: bool
+) -> None:
+    assert entity.significant(old, new, deadband) is expected
+
+
+async def test_small_wobbles_write_no_state(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    probability = "sensor.office_aiot_brain_occupancy_probability"
+    written: list[str] = []
+
+    @callback
+    def follow(event: Event) -> None:
+        if event.data["entity_id"] == probability:
+            written.append(event.data["new_state"].state)
+
+    hass.bus.async_listen("state_changed", follow)
+    coordinator = coordinator_of(entry)
+    shown = int(hass.states.get(probability).state)
+    prediction = coordinator.predictions["office"]
+    for step in (0.03, 0.06, 0.2):
+        coordinator.predictions["office"] = replace(
+            prediction, occupancy_probability=shown / 100 + step
+        )
+        for listener in coordinator._zone_listeners["office"]:
+            listener()
+
+    assert written == [str(shown + 20)]

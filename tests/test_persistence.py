@@ -13,6 +13,8 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 import pytest
 
+from custom_components.aiot_brain import binary_sensor, sensor
+from custom_components.aiot_brain.brain.zone import ZonePrediction
 from custom_components.aiot_brain.const import BRAIN_STORAGE_KEY, DOMAIN
 
 from .test_coordinator import START, build_office, minutes_pass, setup_office
@@ -105,17 +107,34 @@ async def test_restart_gives_the_same_predictions(
     await hass.async_block_till_done()
 
     after = zone_states(hass)
-    assert after == before
+    restored = entry.runtime_data.coordinator.predictions["office"]
+    # Every entity's value and attributes, as the entities render them.
+    assert rendered(restored) == rendered(predictions["office"])
+    for entity_id in (
+        "binary_sensor.office_aiot_brain_occupancy",
+        "sensor.office_aiot_brain_comfort_setpoint",
+        "sensor.office_aiot_brain_time_to_temperature",
+        "sensor.office_aiot_brain_next_arrival",
+    ):
+        assert after[entity_id] == before[entity_id]
     assert after["select.office_aiot_brain_mode"][0] == "eco"
     assert after["number.office_aiot_brain_comfort_offset"][0] == "1.5"
     assert after["switch.office_aiot_brain_control"][0] == "off"
-    restored = entry.runtime_data.coordinator.predictions["office"]
-    assert restored.comfort_setpoint == pytest.approx(
-        predictions["office"].comfort_setpoint
-    )
-    assert restored.occupancy_probability == pytest.approx(
-        predictions["office"].occupancy_probability
-    )
+
+
+def rendered(prediction: ZonePrediction) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        description.key: (
+            description.value_fn(prediction),
+            description.attributes_fn(prediction)
+            if description.attributes_fn
+            else None,
+        )
+        for description in sensor.ZONE_SENSORS
+    }
+    for description in binary_sensor.ZONE_BINARY_SENSORS:
+        values[description.key] = description.value_fn(prediction)
+    return values
 
 
 def write_store(hass: HomeAssistant, data: object) -> None:

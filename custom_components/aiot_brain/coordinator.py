@@ -45,7 +45,13 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .brain.observation import Observation, Role
-from .brain.zone import BRAIN_VERSION, Brain, ZoneBrain, ZonePrediction
+from .brain.zone import (
+    BRAIN_VERSION,
+    Brain,
+    ZoneBrain,
+    ZonePrediction,
+    wall_clock,
+)
 from .const import (
     BRAIN_STORAGE_KEY,
     COMFORT_OFFSET_LIMIT,
@@ -227,6 +233,8 @@ class AiotBrainCoordinator:
             atomic_writes=True,
         )
         self._save_scheduled = False
+        self._ticking = False
+        self._stopped = False
         self._router = Router((), None, (), self.hass.config.units.temperature_unit)
         self._buffer: list[tuple[str, Observation]] = []
         self._replay_lock = asyncio.Lock()
@@ -272,11 +280,12 @@ class AiotBrainCoordinator:
         unlearned = [
             zone_id for zone_id in self.zones if zone_id not in self.brain.zones
         ]
-        self._publish(self.zones)
+        await self._async_predict(list(self.zones), dt_util.now())
         self.async_learn_history(unlearned)
 
     async def async_stop(self) -> None:
         """Stop listening and write the learned state at once."""
+        self._stopped = True
         self._rediscover.async_cancel()
         for unsubscribe in self._unsubscribers:
             unsubscribe()
@@ -503,29 +512,91 @@ class AiotBrainCoordinator:
             return  # the entity was removed; the registry event follows
         # A change a person made (in the UI, by voice) carries their user id.
         manual = state.context.user_id is not None
-        touched: set[str] = set()
+        touched: dict[str, bool] = {}  # zone id: whether it needs a full prediction
         for zone_id, observation in self._router.route(state, manual):
             if zone_id in self.learning:
                 self._buffer.append((zone_id, observation))
             else:
                 self.brain.zone(zone_id).learn_one(observation)
-                touched.add(zone_id)
-        if touched:
-            self._publish(touched)
-            # Keep a save pending: the store writes it when Home Assistant stops.
-            self._schedule_save()
-
-    @callback
-    def _async_tick(self, now: datetime) -> None:
-        now = dt_util.as_local(now)
-        ready = [zone_id for zone_id in self.zones if zone_id not in self.learning]
-        for zone_id in ready:
-            self.brain.zone(zone_id).tick(now)
-        self._publish(ready, now)
+                touched[zone_id] = touched.get(zone_id, False) or (
+                    observation.manual or observation.role is Role.WINDOW
+                )
+        if not touched:
+            return
+        # Predict for the moment of the change, as the tick does for its minute.
+        when = dt_util.as_local(state.last_updated)
+        self._publish([zone_id for zone_id, full in touched.items() if full], when)
+        self._publish_occupancy([z for z, full in touched.items() if not full], when)
+        # Keep a save pending: the store writes it when Home Assistant stops.
         self._schedule_save()
 
     @callback
-    def _publish(self, zone_ids: Iterable[str], now: datetime | None = None) -> None:
+    def _publish_occupancy(self, zone_ids: list[str], when: datetime) -> None:
+        """Refresh only P(occupied) of ``zone_ids``: cheap enough for every change.
+
+        Forecasts, times and comfort move slowly; the minute tick refreshes them. A
+        window or a person's own setpoint gets a full prediction at once instead.
+        """
+        for zone_id in zone_ids:
+            previous = self.predictions.get(zone_id)
+            if previous is None:
+                self._publish([zone_id], when)
+                continue
+            occupancy = self.brain.zone(zone_id).occupancy
+            features = occupancy.features(wall_clock(when))
+            probability = occupancy.predict_proba_one(features)[True]
+            self.predictions[zone_id] = replace(
+                previous, occupancy_probability=probability, occupied=probability >= 0.5
+            )
+            for listener in self._zone_listeners.get(zone_id, ()):
+                listener()
+        if zone_ids:
+            self._notify_building()
+
+    @callback
+    def _async_tick(self, now: datetime) -> None:
+        """Start the minute's step of every zone."""
+        if self._ticking:
+            return  # the last minute's step is still at work (a very large building)
+        self._ticking = True
+        self.entry.async_create_task(
+            self.hass, self._async_step(dt_util.as_local(now)), "AIoT Brain tick"
+        )
+
+    async def _async_step(self, now: datetime) -> None:
+        try:
+            await self._async_predict(list(self.zones), now, tick=True)
+        finally:
+            self._ticking = False
+        self._schedule_save()
+
+    async def _async_predict(
+        self, zone_ids: list[str], now: datetime, *, tick: bool = False
+    ) -> None:
+        """Tick (if asked) and predict ``zone_ids``, one zone per loop turn.
+
+        A zone's prediction takes a few milliseconds (the forecast looks a week
+        ahead); taking turns keeps the event loop responsive in a large building.
+        """
+        for zone_id in zone_ids:
+            if self._stopped:
+                return
+            if zone_id not in self.zones or zone_id in self.learning:
+                continue
+            if tick:
+                self.brain.zone(zone_id).tick(now)
+            self._publish([zone_id], now, notify_building=False)
+            await asyncio.sleep(0)
+        self._notify_building()
+
+    @callback
+    def _publish(
+        self,
+        zone_ids: Iterable[str],
+        now: datetime | None = None,
+        *,
+        notify_building: bool = True,
+    ) -> None:
         """Predict ``zone_ids`` now and tell their entities and the building's."""
         now = now or dt_util.now()
         for zone_id in zone_ids:
@@ -534,7 +605,8 @@ class AiotBrainCoordinator:
             self.predictions[zone_id] = self.brain.zone(zone_id).predict_one(now)
             for listener in self._zone_listeners.get(zone_id, ()):
                 listener()
-        self._notify_building()
+        if notify_building:
+            self._notify_building()
 
     @callback
     def _notify_building(self) -> None:
@@ -591,6 +663,7 @@ class AiotBrainCoordinator:
             await self.hass.async_add_executor_job(finish)
             LOGGER.debug("Learned %s states of history for %s", replayed, zone_ids)
             self._finish_learning(zone_ids)
+            await self._async_predict(zone_ids, dt_util.now())
 
     @callback
     def _finish_learning(self, zone_ids: list[str]) -> None:
@@ -603,7 +676,6 @@ class AiotBrainCoordinator:
             elif zone_id in self.zones:
                 self.brain.zone(zone_id).learn_one(observation)
         self._buffer = waiting
-        self._publish(zone_ids)
         self._schedule_save()
 
     @callback

@@ -8,7 +8,8 @@ survives renaming the area). Devices are identified the same way: the building b
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import callback
@@ -22,6 +23,22 @@ from .network import NetworkInventory
 
 if TYPE_CHECKING:
     from .coordinator import AiotBrainCoordinator, ZoneControls
+
+
+def significant(old: Any, new: Any, deadband: float) -> bool:
+    """Whether ``new`` differs from ``old`` by enough to be worth a new state.
+
+    Numbers move by at least ``deadband`` or reach 0 or 100 (empty, certain, there),
+    times move by at least ``deadband`` minutes; anything else counts when it
+    differs at all.
+    """
+    if not deadband or type(old) is not type(new):
+        return bool(old != new)
+    if isinstance(old, datetime) and isinstance(new, datetime):
+        return abs(new - old) >= timedelta(minutes=deadband)
+    if not isinstance(old, int | float) or not isinstance(new, int | float):
+        return bool(old != new)
+    return abs(new - old) >= deadband or (new != old and new in (0, 100))
 
 
 def building_unique_id(entry_id: str, key: str) -> str:
@@ -119,7 +136,46 @@ class NetworkInventoryEntity(AiotBrainEntity):
         self.async_write_ha_state()
 
 
-class AiotBrainZoneEntity(AiotBrainEntity):
+class ChangeFilteredEntity(AiotBrainEntity):
+    """An entity that writes its state only when what it shows changed enough.
+
+    The coordinator notifies on every change and every minute; the recorder keeps a
+    row for every state written. ``_shown`` says what the entity shows; a
+    description's ``deadband`` (if it has one) is the change worth a new state.
+    """
+
+    _published: tuple[Any, Any, dict[str, Any]] | None = None
+
+    def _shown(self) -> tuple[Any, Any, dict[str, Any]]:
+        """Return availability, value and attributes as they are now."""
+        return (self.available, self.state, dict(self.extra_state_attributes or {}))
+
+    async def async_added_to_hass(self) -> None:
+        """Remember what is shown from the start."""
+        await super().async_added_to_hass()
+        self._published = self._shown()
+
+    @callback
+    def _handle_update(self) -> None:
+        """Write the state only when it changed enough to matter."""
+        shown = self._shown()
+        published = self._published
+        deadband: float = getattr(self.entity_description, "deadband", 0.0)
+        if published is not None and not (
+            published[0] != shown[0]
+            or significant(published[1], shown[1], deadband)
+            or published[2].keys() != shown[2].keys()
+            or any(
+                significant(published[2][name], value, deadband)
+                for name, value in shown[2].items()
+            )
+        ):
+            return
+        self._published = shown
+        self.async_write_ha_state()
+
+
+class AiotBrainZoneEntity(ChangeFilteredEntity):
     """An entity of one zone that shows what the coordinator says about it.
 
     Controls (``follows_predictions = False``) change only when they are set, so
@@ -161,12 +217,8 @@ class AiotBrainZoneEntity(AiotBrainEntity):
                 )
             )
 
-    @callback
-    def _handle_update(self) -> None:
-        self.async_write_ha_state()
 
-
-class AiotBrainBuildingEntity(AiotBrainEntity):
+class AiotBrainBuildingEntity(ChangeFilteredEntity):
     """An entity of the building that follows the coordinator."""
 
     def __init__(
@@ -182,7 +234,3 @@ class AiotBrainBuildingEntity(AiotBrainEntity):
         self.async_on_remove(
             self.coordinator.async_add_building_listener(self._handle_update)
         )
-
-    @callback
-    def _handle_update(self) -> None:
-        self.async_write_ha_state()

@@ -86,6 +86,10 @@ class ZoneSensorDescription(SensorEntityDescription):
 
     value_fn: Callable[[ZonePrediction], StateType | datetime]
     attributes_fn: Callable[[ZonePrediction], dict[str, Any]] | None = None
+    # Smallest change of the value (or a numeric attribute; minutes for times)
+    # worth a new state: the recorder writes a row for every state, and the tick
+    # recomputes every minute.
+    deadband: float = 0.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,6 +110,7 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
     ZoneSensorDescription(
         key=KEY_OCCUPANCY_PROBABILITY,
         translation_key=KEY_OCCUPANCY_PROBABILITY,
+        deadband=10,
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
@@ -114,6 +119,7 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
     ZoneSensorDescription(
         key=KEY_OCCUPANCY_FORECAST,
         translation_key=KEY_OCCUPANCY_FORECAST,
+        deadband=10,
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
@@ -126,6 +132,7 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
     ZoneSensorDescription(
         key=KEY_NEXT_ARRIVAL,
         translation_key=KEY_NEXT_ARRIVAL,
+        deadband=30,  # minutes
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda p: upcoming(p.next_arrival, p.when),
         attributes_fn=lambda prediction: {
@@ -135,6 +142,7 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
     ZoneSensorDescription(
         key=KEY_NEXT_DEPARTURE,
         translation_key=KEY_NEXT_DEPARTURE,
+        deadband=30,  # minutes
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda p: upcoming(p.next_departure, p.when),
         attributes_fn=lambda prediction: {
@@ -153,6 +161,7 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
     ZoneSensorDescription(
         key=KEY_TIME_TO_TEMPERATURE,
         translation_key=KEY_TIME_TO_TEMPERATURE,
+        deadband=5,
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.MINUTES,
         state_class=SensorStateClass.MEASUREMENT,
@@ -162,6 +171,7 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
     ZoneSensorDescription(
         key=KEY_MODEL_ACCURACY,
         translation_key=KEY_MODEL_ACCURACY,
+        deadband=2,
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
@@ -172,6 +182,7 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
     ZoneSensorDescription(
         key=KEY_MODEL_CALIBRATION,
         translation_key=KEY_MODEL_CALIBRATION,
+        deadband=2,
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
@@ -242,6 +253,9 @@ class ZoneSensor(AiotBrainZoneEntity, SensorEntity):
     """A prediction of one zone."""
 
     entity_description: ZoneSensorDescription
+
+    def _shown(self) -> tuple[Any, Any, dict[str, Any]]:
+        return (self.available, self.native_value, self.extra_state_attributes or {})
 
     @property
     def available(self) -> bool:
