@@ -34,6 +34,7 @@ from datetime import datetime, timedelta
 import json
 import math
 from pathlib import Path
+import re
 from typing import Any
 
 from benchmarks.csvdata import add_column_arguments, read_table
@@ -48,8 +49,11 @@ SLOT = timedelta(minutes=15)
 SLOTS_PER_DAY = 96
 SCORED_FROM_DAY = 8
 
+# House A's ids, used when a file's legend does not name them.
 LEAVE_HOUSE = 1
 FRONT_DOOR = 12
+ACTIVITY_LEGEND = re.compile(r"^\s*(\d+)\s*:\s*'([^']*)'")
+SENSOR_LEGEND = re.compile(r"\[\s*(\d+)\s*\]\s*'([^']*)'")
 KASTEREN_TIME_FORMAT = "%d-%b-%Y %H:%M:%S"
 
 
@@ -116,7 +120,13 @@ def slots_from_kasteren(directory: str | Path) -> SlotSeries:
     folder = Path(directory)
     activities = _read_intervals(folder / "kasterenActData.txt")
     sensors = _read_intervals(folder / "kasterenSenseData.txt")
-    away = [(start, end) for start, end, ident in activities if ident == LEAVE_HOUSE]
+    leave = _legend_id(
+        folder / "kasterenActData.txt", ACTIVITY_LEGEND, "leavehouse", LEAVE_HOUSE
+    )
+    door = _legend_id(
+        folder / "kasterenSenseData.txt", SENSOR_LEGEND, "frontdoor", FRONT_DOOR
+    )
+    away = [(start, end) for start, end, ident in activities if ident == leave]
     start = _midnight(min(item[0] for item in activities + sensors))
     finish = max(item[1] for item in activities + sensors)
     count = int((finish - start) / SLOT) + 1
@@ -128,11 +138,27 @@ def slots_from_kasteren(directory: str | Path) -> SlotSeries:
             for leave, end in away
         )
         labels.append(0 if away_seconds >= SLOT.total_seconds() / 2 else 1)
-    return SlotSeries(start, labels, _sensor_evidence(start, count, sensors))
+    return SlotSeries(start, labels, _sensor_evidence(start, count, sensors, door))
+
+
+def _legend_id(path: Path, pattern: re.Pattern[str], name: str, default: int) -> int:
+    """Return the id the file's legend gives ``name`` (spaces, dashes, case aside).
+
+    Another home numbers its sensors and activities differently; the legend at
+    the top of each file says which is which.
+    """
+    for line in path.read_text(encoding="latin-1").splitlines():
+        match = pattern.search(line)
+        if match and re.sub(r"[\s_-]", "", match.group(2).lower()) == name:
+            return int(match.group(1))
+    return default
 
 
 def _sensor_evidence(
-    start: datetime, count: int, sensors: list[tuple[datetime, datetime, int]]
+    start: datetime,
+    count: int,
+    sensors: list[tuple[datetime, datetime, int]],
+    front_door: int = FRONT_DOOR,
 ) -> list[dict[str, float]]:
     """Recent activity at each slot's end, from sensor changes up to that moment.
 
@@ -152,7 +178,7 @@ def _sensor_evidence(
         now = start + SLOT * (slot + 1)
         while position < len(changes) and changes[position][0] <= now:
             moment, ident = changes[position]
-            if ident == FRONT_DOOR:
+            if ident == front_door:
                 last_door = moment
             else:
                 last_inside = moment

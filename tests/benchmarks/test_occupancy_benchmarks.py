@@ -238,6 +238,33 @@ def test_kasteren_format_and_labels(
     assert result["data"]["aiot_brain_evidence"].endswith("sensor activity")
 
 
+def test_kasteren_ids_come_from_the_legends(tmp_path: Path) -> None:
+    fmt = "%d-%b-%Y %H:%M:%S"
+    day = datetime(2008, 3, 3)
+    out, back = day + timedelta(hours=9), day + timedelta(hours=18)
+    (tmp_path / "kasterenActData.txt").write_text(
+        "activity id list:\r\n1: 'use toilet'\r\n7: 'leave house'\r\n"
+        f"{day + timedelta(hours=8):{fmt}}\t{day + timedelta(hours=8, minutes=5):{fmt}}"
+        f"\t1\r\n{out:{fmt}}\t{back:{fmt}}\t7\r\n",
+        encoding="latin-1",
+    )
+    sensors = [(out - timedelta(minutes=1), 3), (out - timedelta(minutes=30), 12)]
+    (tmp_path / "kasterenSenseData.txt").write_text(
+        "Sensor IDs are:\r\n    [ 3]    'Front door'  \r\n    [12]    'Fridge'\r\n"
+        + "".join(
+            f"{moment:{fmt}}\t{moment + timedelta(seconds=5):{fmt}}\t{ident}\t1\r\n"
+            for moment, ident in sensors
+        ),
+        encoding="latin-1",
+    )
+    series = occupancy_forecast.slots_from_kasteren(tmp_path)
+    assert series.labels[8 * 4] == 1  # on the toilet, not away
+    assert series.labels[10 * 4] == 0  # away: activity 7 here
+    # Sensor 3 is this home's front door; 12 (the fridge) is activity inside.
+    assert series.evidence[9 * 4 - 1]["door_then_quiet"] > 0.5
+    assert series.evidence[9 * 4 - 3]["activity"] > 0.5
+
+
 def test_too_short_a_stream_scores_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
