@@ -8,13 +8,16 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
 from custom_components.aiot_brain.brain.observation import Role
+from custom_components.aiot_brain.const import REDISCOVER_COOLDOWN
 
 from .test_coordinator import (
     START,
@@ -157,3 +160,25 @@ async def test_relearn_without_history_starts_afresh(
 
     assert coordinator.learning == set()
     assert coordinator.brain.zone("office").latest == {}
+
+
+async def test_an_area_placed_at_run_time_learns_its_history(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await record_working_week(hass, freezer)
+    entry = await setup_office(hass, history_days=14)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    # The office's motion sensor is moved to a new area, history and all.
+    lab = ar.async_get(hass).async_create("Lab")
+    er.async_get(hass).async_update_entity(
+        "binary_sensor.office_motion", area_id=lab.id
+    )
+    freezer.tick(timedelta(seconds=REDISCOVER_COOLDOWN + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    coordinator = coordinator_of(entry)
+    assert "lab" in coordinator.zones
+    assert coordinator.learning == set()
+    assert coordinator.brain.zone("lab").occupancy.self_labels > 100
+    assert hass.states.get("sensor.lab_aiot_brain_occupancy_probability") is not None
