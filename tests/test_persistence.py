@@ -214,6 +214,8 @@ async def test_one_corrupt_zone_resets_alone(
     assert await hass.config_entries.async_unload(entry.entry_id)
     saved = json.loads(storage_file(hass).read_text(encoding="utf-8"))
     saved["data"]["brain"]["zones"]["office"]["forecast"] = "garbage"
+    # The accuracy scorecard is a nicety: unreadable, it alone starts afresh.
+    saved["data"]["brain"]["zones"]["kitchen"]["score"] = "garbage"
     saved["data"]["controls"]["zones"]["office"] = {"mode": "party", "control": 3}
     write_store(hass, saved["data"])
 
@@ -224,6 +226,7 @@ async def test_one_corrupt_zone_resets_alone(
     assert coordinator.reset_zones == ["office"]
     assert coordinator.brain.zone("office").latest == {}
     assert coordinator.brain.zone("kitchen").latest["motion"] == 1.0
+    assert coordinator.brain.zone("kitchen").score.accuracy is None
     assert hass.states.get("select.kitchen_aiot_brain_mode").state == "away"
     assert hass.states.get("select.office_aiot_brain_mode").state == "auto"
     assert hass.states.get("switch.office_aiot_brain_control").state == "on"
