@@ -278,3 +278,16 @@ def test_corrupt_history_is_rejected() -> None:
     data["changes"] = [minute, state, [*gaps, -5]]
     with pytest.raises(ValueError, match="corrupt"):
         OccupancyForecast.from_dict(data)
+
+
+def test_duration_model_knows_a_change_within_the_quarter_hour() -> None:
+    model = OccupancyForecast()
+    when = MONDAY
+    while when < MONDAY + timedelta(days=7, hours=10):
+        model.learn_one(when, True)
+        when += STEP
+    assert model.duration_forecast(when)[0] > 0.9  # home, as always
+    left = when + timedelta(minutes=5)
+    model.learn_one(left, False)
+    # The first absence ever: no past one to go by, so the prior alone.
+    assert model.duration_forecast(left)[0] == pytest.approx(0.5)

@@ -248,7 +248,10 @@ class OccupancyForecast:
         # each change of state, oldest first, minutes counted from EPOCH.
         self.changes: list[tuple[int, int]] = []
         self._duration_cache: (
-            tuple[tuple[int, int, int], tuple[tuple[float, ...], tuple[float, ...]]]
+            tuple[
+                tuple[int, int, int, bool],
+                tuple[tuple[float, ...], tuple[float, ...]],
+            ]
             | None
         ) = None
         self.last_update: datetime | None = None
@@ -440,26 +443,34 @@ class OccupancyForecast:
         count = len(HORIZONS_MINUTES)
         if not self.changes:
             return (0.0,) * count, (0.0,) * count
-        now = _minutes(when) // QUARTER_MINUTES * QUARTER_MINUTES
-        key = (now, len(self.changes), self.changes[-1][0])
+        minute = _minutes(when)
+        now = minute // QUARTER_MINUTES * QUARTER_MINUTES
+        changed = self.changes[-1][0] <= minute
+        key = (now, len(self.changes), self.changes[-1][0], changed)
         if self._duration_cache is not None and self._duration_cache[0] == key:
             return self._duration_cache[1]
-        times = np.array([minute for minute, _ in self.changes], dtype=np.int64)
-        states = np.array([state for _, state in self.changes], dtype=np.int64)
+        times = np.fromiter(
+            (minute for minute, _ in self.changes), np.int64, len(self.changes)
+        )
+        first_state = self.changes[0][1]
         current = int(np.searchsorted(times, now, side="right")) - 1
+        if changed:
+            # A change within this quarter hour already counts: the state now.
+            current = len(self.changes) - 1
         if current < 0:
             return (0.0,) * count, (0.0,) * count
         origins = now + _ORIGIN_OFFSETS
-        inside = origins >= times[0]
-        origins = origins[inside]
         at = np.searchsorted(times, origins, side="right") - 1
-        spell_hours = np.log1p((origins - times[at]) / 60.0)
-        now_spell = math.log1p((now - int(times[current])) / 60.0)
+        # States alternate, so a moment is in the current state when its change
+        # has the current one's parity (and it is not before the history).
+        alike = (at >= 0) & ((at & 1) == (current & 1))
+        origins = origins[alike]
+        spell_hours = np.log1p((origins - times[at[alike]]) / 60.0)
+        now_spell = math.log1p(max(now - int(times[current]), 0) / 60.0)
         weights = (
-            _ORIGIN_WEIGHTS[inside]
+            _ORIGIN_WEIGHTS[alike]
             * np.exp(-0.5 * ((spell_hours - now_spell) / DURATION_SPELL_WIDTH) ** 2)
             * _day_type_weights(origins, now)
-            * (states[at] == states[current])
         )
         # One row per horizon.
         targets = origins[None, :] + _HORIZON_COLUMN
@@ -469,7 +480,8 @@ class OccupancyForecast:
             * (targets <= now)
             * _day_type_weights(targets, now + _HORIZON_COLUMN)
         )
-        later = states[np.searchsorted(times, targets.ravel(), side="right") - 1]
+        changes_before = np.searchsorted(times, targets.ravel(), side="right") - 1
+        later = (changes_before & 1) ^ first_state
         occupied = (known * later.reshape(targets.shape)).sum(axis=1)
         total = known.sum(axis=1)
         result = (
@@ -764,7 +776,8 @@ def _day_type_weights(
     # EPOCH is a Saturday: days 0 and 1 of each week are the weekend.
     weekend = (minutes // MINUTES_PER_DAY) % 7 < 2
     reference_weekend = (reference // MINUTES_PER_DAY) % 7 < 2
-    return np.where(weekend == reference_weekend, 1.0, OTHER_DAY_TYPE_WEIGHT)
+    same: np.ndarray[Any, Any] = weekend == reference_weekend
+    return OTHER_DAY_TYPE_WEIGHT + (1.0 - OTHER_DAY_TYPE_WEIGHT) * same
 
 
 def _origin_grid() -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
