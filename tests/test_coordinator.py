@@ -227,8 +227,7 @@ async def test_area_tracker_moves_presence_between_zones(
 
 
 @pytest.mark.parametrize(
-    "bad",
-    [STATE_UNKNOWN, STATE_UNAVAILABLE, "", "high", "nan", "inf", "-5", "1e9"],
+    "bad", [STATE_UNKNOWN, STATE_UNAVAILABLE, "", "high", "nan", "inf"]
 )
 async def test_bad_states_teach_nothing_and_break_nothing(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, bad: str
@@ -249,6 +248,33 @@ async def test_bad_states_teach_nothing_and_break_nothing(
     assert zone.to_dict() == learned
     await minutes_pass(hass, freezer, 1)
     assert hass.states.get(PROBABILITY).state not in (STATE_UNKNOWN, STATE_UNAVAILABLE)
+
+
+@pytest.mark.parametrize("absurd", ["-5", "1e9"])
+async def test_absurd_readings_are_reported_not_learned(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, absurd: str
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    zone = coordinator_of(entry).brain.zone("office")
+    hass.states.async_set("sensor.office_co2", "650", {"unit_of_measurement": "ppm"})
+    await hass.async_block_till_done()
+    learned = zone.to_dict()
+
+    freezer.tick(timedelta(seconds=5))
+    hass.states.async_set("sensor.office_co2", absurd, {"unit_of_measurement": "ppm"})
+    await hass.async_block_till_done()
+
+    assert zone.latest[Role.CO2] == 650.0
+    after = zone.to_dict()
+    for state in (learned, after):
+        del state["anomalies"], state["bad_values"]
+    assert after == learned  # no model learned from it...
+    anomalies = zone.predict_one(START).anomalies
+    assert [anomaly.kind for anomaly in anomalies] == [
+        "out_of_range"
+    ]  # ...it is reported
 
 
 async def test_a_removed_entity_is_no_error(

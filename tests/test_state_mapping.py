@@ -84,11 +84,18 @@ async def test_units_are_converted(hass: HomeAssistant) -> None:
     )
 
 
-async def test_wrong_units_and_absurd_values_are_dropped(hass: HomeAssistant) -> None:
+async def test_wrong_units_are_dropped(hass: HomeAssistant) -> None:
     assert _observe(hass, TEMPERATURE, "20", {"unit_of_measurement": "lx"}) == []
     assert _observe(hass, POWER, "20", {"unit_of_measurement": "°C"}) == []
-    assert _observe(hass, CO2, "-40", {"unit_of_measurement": "ppm"}) == []
-    assert _observe(hass, TEMPERATURE, "5000", {"unit_of_measurement": "°C"}) == []
+
+
+async def test_absurd_numbers_reach_the_core(hass: HomeAssistant) -> None:
+    """The core reports them as a faulty sensor, so they must not vanish here."""
+    assert _values(_observe(hass, CO2, "-40", {"unit_of_measurement": "ppm"})) == {
+        Role.CO2: -40.0
+    }
+    hot = _observe(hass, TEMPERATURE, "5000", {"unit_of_measurement": "°C"})
+    assert _values(hot) == {Role.TEMPERATURE: 5000.0}
 
 
 async def test_climate_attributes(hass: HomeAssistant) -> None:

@@ -34,7 +34,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import PowerConverter, TemperatureConverter
 
-from .brain.observation import Observation, Role, as_number, plausible
+from .brain.observation import Observation, Role, as_number
 from .discovery import ZoneEntity
 
 _NO_READING = frozenset({STATE_UNKNOWN, STATE_UNAVAILABLE, "", "none"})
@@ -67,8 +67,7 @@ def observations_from_state(
     when = dt_util.as_local(state.last_updated)
     observations = []
     for role in entity.roles:
-        raw = _raw_value(entity, role, state, system_temperature_unit)
-        value = plausible(role, raw) if raw is not None else None
+        value = _raw_value(entity, role, state, system_temperature_unit)
         if value is not None:
             observations.append(
                 Observation(role, value, when, source=entity.entity_id, manual=manual)

@@ -91,7 +91,11 @@ def test_window_contact_and_anomalies() -> None:
     assert prediction.window_open is True
     assert prediction.anomalies == ()  # 79 °C is still plausible for the core...
     zone.learn_one(Observation(Role.TEMPERATURE, 120.0, MONDAY, "t"))
-    assert zone.bad_values == 1  # ...but 120 °C is not a reading at all
+    assert zone.bad_values == 1  # ...but 120 °C is not a reading to learn from,
+    assert zone.latest[Role.TEMPERATURE] == 79.0
+    # ...it is a faulty sensor to report.
+    kinds = [anomaly.kind for anomaly in zone.predict_one(MONDAY).anomalies]
+    assert kinds == ["out_of_range"]
 
 
 def test_aware_times_run_on_their_wall_clock() -> None:

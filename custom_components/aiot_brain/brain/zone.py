@@ -23,7 +23,7 @@ from .anomaly import Anomaly, AnomalyDetector
 from .comfort import PreferredSetpoint
 from .forecast import OccupancyForecast
 from .lighting import LightingPreference
-from .observation import Observation, Role, plausible
+from .observation import Observation, Role, as_number, plausible
 from .occupancy import OccupancyModel
 from .thermal import ThermalModel
 
@@ -187,10 +187,27 @@ class ZoneBrain:
     # -- learning ----------------------------------------------------------------
 
     def learn_one(self, observation: Observation) -> None:
-        """Take one observation of the zone; bad ones are counted, never raised."""
-        value = plausible(observation.role, observation.value)
-        if value is None or not isinstance(observation.when, datetime):
+        """Take one observation of the zone; bad ones are counted, never raised.
+
+        A number outside the role's plausible range is a faulty sensor: only the
+        anomaly detector sees it (to report it), the models do not learn from it.
+        """
+        if not isinstance(observation.when, datetime):
             self.bad_values += 1
+            return
+        value = plausible(observation.role, observation.value)
+        if value is None:
+            self.bad_values += 1
+            number = as_number(observation.value)
+            if number is not None:
+                self.anomalies.learn_one(
+                    Observation(
+                        observation.role,
+                        number,
+                        wall_clock(observation.when),
+                        observation.source,
+                    )
+                )
             return
         when = wall_clock(observation.when)
         if value != observation.value or when is not observation.when:
