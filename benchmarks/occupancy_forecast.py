@@ -22,7 +22,8 @@ learn from the start), to see whether a figure holds on the second half.
 
 For a CSV, the other numeric columns are ignored: only the label history is used.
 For van Kasteren's house A, the home is occupied except during "leave house"
-(activity 1).
+(activity 1); for another home of the same format, the files' legends say which
+activity is "leave house" and which sensor the front door.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def _read_intervals(path: Path) -> list[tuple[datetime, datetime, int]]:
 
 
 def slots_from_kasteren(directory: str | Path) -> SlotSeries:
-    """Whole-home occupancy of van Kasteren's house A, with sensor evidence."""
+    """Whole-home occupancy of a van Kasteren home (house A), with sensor evidence."""
     folder = Path(directory)
     activities = _read_intervals(folder / "kasterenActData.txt")
     sensors = _read_intervals(folder / "kasterenSenseData.txt")
