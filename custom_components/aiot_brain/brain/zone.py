@@ -192,14 +192,11 @@ class ZoneBrain:
         A number outside the role's plausible range is a faulty sensor: only the
         anomaly detector sees it (to report it), the models do not learn from it.
         """
-        if not isinstance(observation.when, datetime):
-            self.bad_values += 1
-            return
         value = plausible(observation.role, observation.value)
-        if value is None:
+        if value is None or not isinstance(observation.when, datetime):
             self.bad_values += 1
             number = as_number(observation.value)
-            if number is not None:
+            if number is not None and isinstance(observation.when, datetime):
                 self.anomalies.learn_one(
                     Observation(
                         observation.role,
