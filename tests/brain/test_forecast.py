@@ -291,3 +291,19 @@ def test_duration_model_knows_a_change_within_the_quarter_hour() -> None:
     model.learn_one(left, False)
     # The first absence ever: no past one to go by, so the prior alone.
     assert model.duration_forecast(left)[0] == pytest.approx(0.5)
+
+
+def test_a_blip_within_the_minute_keeps_the_history_valid() -> None:
+    model = trained(weeks=1)
+    when = MONDAY + timedelta(weeks=1, hours=3)
+    model.learn_one(when, True)
+    changes = list(model.changes)
+    model.learn_one(when + timedelta(seconds=20), False)
+    model.learn_one(when + timedelta(seconds=40), True)
+    assert model.changes == changes  # the blip left no trace
+    restored = OccupancyForecast.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert restored.changes == model.changes
+    fresh = OccupancyForecast()
+    fresh.learn_one(when, True)
+    fresh.learn_one(when + timedelta(seconds=30), False)
+    assert fresh.changes == [(fresh.changes[0][0], 0)]

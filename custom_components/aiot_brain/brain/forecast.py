@@ -295,6 +295,13 @@ class OccupancyForecast:
 
     def _record_change(self, when: datetime, state: int) -> None:
         minute = _minutes(when)
+        if self.changes and minute <= self.changes[-1][0]:
+            # Flipped back within the minute (or the wall clock went back): the
+            # blip is forgotten, which keeps the history alternating and ordered.
+            self.changes.pop()
+            if not self.changes:
+                self.changes.append((minute, state))
+            return
         self.changes.append((minute, state))
         cutoff = minute - HISTORY_DAYS * MINUTES_PER_DAY
         # Keep the last change before the cutoff: it says the state at the cutoff.
