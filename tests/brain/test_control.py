@@ -344,13 +344,13 @@ def test_heat_cool_thermostats_get_a_low_and_a_high_target() -> None:
     assert decision.command is not None
     assert decision.command.data == {
         "hvac_mode": "heat_cool",
-        "target_temp_low": 21.0,
+        "target_temp_low": 20.5,
         "target_temp_high": 21.5,
     }
     assert decision.reason == (
-        "Keeping Office between 21.0 and 21.5 °C: occupied (90%)"
+        "Keeping Office between 20.5 and 21.5 °C: occupied (90%)"
     )
-    already = readings(climate=ClimateState("heat_cool", None, 21.0, 21.5))
+    already = readings(climate=ClimateState("heat_cool", None, 20.5, 21.5))
     assert climate_decision(engine, seen=already).command is None
 
 
@@ -675,6 +675,6 @@ def test_cooling_sets_back_less_than_heating() -> None:
     assert decision.command is not None
     assert decision.command.data == {
         "hvac_mode": "heat_cool",
-        "target_temp_low": 16.0,
+        "target_temp_low": 15.5,
         "target_temp_high": 23.5,
     }

@@ -69,8 +69,8 @@ class ControlSettings:
     Temperatures are °C, offsets K. ``eco_offset`` and ``away_offset`` set back from
     the comfort setpoint (down when heating, up when cooling, by at most
     ``cooling_setback_offset``), as does ``setback_offset`` while the zone is empty
-    in auto mode; ``cooling_margin``
-    is how far above the comfort setpoint cooling starts.
+    in auto mode. ``cooling_margin`` is how far above the comfort setpoint cooling
+    starts; a heat_cool thermostat heats from ``heat_cool_slack`` below it.
     """
 
     frost_protection: float = 7.0
@@ -82,6 +82,7 @@ class ControlSettings:
     away_offset: float = 5.0
     cooling_margin: float = 0.5
     cooling_setback_offset: float = 2.0
+    heat_cool_slack: float = 0.5
     sleep_temperature: float | None = 18.5
     night_start: time = time(21, 0)
     night_end: time = time(9, 0)
@@ -657,7 +658,12 @@ class ZoneController:
             return Decision(
                 entity_id, f"Mode off: leaving {self.name}'s thermostat alone"
             )
-        target = self._protected(self._target(now, prediction, readings, mode))
+        target = self._target(now, prediction, readings, mode)
+        if HEAT_COOL in device.hvac_modes and target.heat is not None:
+            # Heating and cooling around comfort need a dead band between them, or
+            # the heat one removes is soon put back by the other.
+            target = replace(target, heat=target.heat - self.settings.heat_cool_slack)
+        target = self._protected(target)
         call, words = self._climate_command(device, state, target)
         if call is None:
             return Decision(entity_id, f"{self.name} already {words}: {target.reason}")
