@@ -1,0 +1,443 @@
+"""End to end: AIoT Brain in a real Home Assistant over the virtual building.
+
+::
+
+    python -m benchmarks.end_to_end [--scenario family_home] [--days 3] [--seed 0]
+        [--learning-days 1]
+
+A Home Assistant (real state machine, registries and timers) gets the virtual
+building of ``--scenario`` through its config flow, then AIoT Brain through its own
+config flow with what that flow suggests: every zone discovery found and the
+building's outdoor thermometer; the network inventory off and no history to learn
+(the building is new). Home Assistant's clock is frozen and moved on one minute at a
+time; each minute fires the timers that are due, so the building takes a step, its
+entities change, and AIoT Brain hears the changes and ticks, as they would live.
+
+After each minute, every zone's ``binary_sensor.<area>_aiot_brain_occupancy`` and
+``sensor.<area>_aiot_brain_occupancy_probability`` are read from the state machine
+and compared with the simulator's hidden truth (somebody in the zone, awake or
+asleep), which only this scorer reads. Minutes after ``--learning-days`` are scored,
+per zone and overall, next to two baselines that read the same motion sensor
+AIoT Brain hears:
+
+- ``motion_10min``: occupied iff the motion sensor was on in the last 10 minutes;
+- ``motion_now``: occupied iff the motion sensor is on.
+
+Each gets ``accuracy``, ``balanced_accuracy`` (the mean of the recalls of occupied
+and empty, so a zone that is nearly always empty does not flatter "always empty")
+and ``f1`` of occupied; AIoT Brain's probability gets a ``brier`` score (baselines:
+their 0/1 answer as a probability) and its mean over the occupied and over the empty
+minutes (how far apart the two states' probabilities are). ``occupied_share`` is how often the zone was
+occupied, so ``max(share, 1 - share)`` is what always guessing the commoner state
+scores, and ``base_rate_brier`` is the Brier score of always answering that share
+(known only in hindsight). Prints one JSON object, with the real seconds the run
+took.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+import json
+from pathlib import Path
+import sys
+import tempfile
+from typing import Any
+
+from freezegun import api as freezegun_api, freeze_time
+from homeassistant import loader
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import (
+    area_registry as ar,
+    entity_registry as er,
+)
+from homeassistant.util import dt as dt_util
+
+# Makes ``dt_util.utcnow`` follow a frozen clock, as in Home Assistant's own tests.
+from pytest_homeassistant_custom_component import patch_time  # noqa: F401
+from pytest_homeassistant_custom_component.common import (
+    async_fire_time_changed,
+    async_test_home_assistant,
+)
+
+from custom_components.aiot_brain.const import (
+    CONF_HISTORY_DAYS,
+    CONF_NETWORK_INVENTORY,
+    CONF_OUTDOOR_SOURCE,
+    DOMAIN,
+    KEY_OCCUPANCY,
+    KEY_OCCUPANCY_PROBABILITY,
+)
+from custom_components.aiot_brain.coordinator import AiotBrainCoordinator
+from custom_components.aiot_brain.entity import zone_unique_id
+
+BUILDING_DOMAIN = "virtual_building"
+CONFIG_DIR = Path(__file__).resolve().parents[1] / "config"
+MOTION_WINDOW_MIN = 10
+PREDICTORS = ("aiot_brain", "motion_10min", "motion_now")
+# A Monday, far from daylight-saving changes in the usual time zones.
+DEFAULT_START = datetime(2026, 1, 5)
+
+type Advance = Callable[[], Awaitable[None]]
+
+
+def add_config_dir_to_path() -> None:
+    """Make ``config/custom_components`` (the virtual building) importable.
+
+    ``custom_components`` is a namespace package: with ``config/`` on the path, the
+    virtual building joins the repository's own integration under it.
+    """
+    if str(CONFIG_DIR) not in sys.path:
+        sys.path.append(str(CONFIG_DIR))
+
+
+@dataclass
+class Counts:
+    """A confusion matrix and a squared-error sum for one predictor."""
+
+    true_pos: int = 0
+    false_pos: int = 0
+    true_neg: int = 0
+    false_neg: int = 0
+    squared_error: float = 0.0
+    probability_occupied: float = 0.0  # summed over the occupied minutes
+    probability_empty: float = 0.0  # summed over the empty minutes
+
+    def add(self, truth: bool, predicted: bool, probability: float) -> None:
+        """Count one minute."""
+        self.squared_error += (probability - float(truth)) ** 2
+        if truth:
+            self.probability_occupied += probability
+            if predicted:
+                self.true_pos += 1
+            else:
+                self.false_neg += 1
+            return
+        self.probability_empty += probability
+        if predicted:
+            self.false_pos += 1
+        else:
+            self.true_neg += 1
+
+    def merge(self, other: Counts) -> None:
+        """Add another zone's counts."""
+        self.true_pos += other.true_pos
+        self.false_pos += other.false_pos
+        self.true_neg += other.true_neg
+        self.false_neg += other.false_neg
+        self.squared_error += other.squared_error
+        self.probability_occupied += other.probability_occupied
+        self.probability_empty += other.probability_empty
+
+    @property
+    def total(self) -> int:
+        """Minutes counted."""
+        return self.true_pos + self.false_pos + self.true_neg + self.false_neg
+
+    def scores(self) -> dict[str, float | None]:
+        """Accuracy, balanced accuracy, F1 of occupied and the Brier score."""
+        total = self.total
+        if not total:
+            return {"accuracy": None, "balanced_accuracy": None, "f1": None}
+        occupied = self.true_pos + self.false_neg
+        empty = self.true_neg + self.false_pos
+        recalls = [
+            hits / count
+            for hits, count in ((self.true_pos, occupied), (self.true_neg, empty))
+            if count
+        ]
+        f1_denominator = 2 * self.true_pos + self.false_pos + self.false_neg
+        return {
+            "accuracy": round((self.true_pos + self.true_neg) / total, 4),
+            "balanced_accuracy": round(sum(recalls) / len(recalls), 4),
+            "f1": round(2 * self.true_pos / f1_denominator, 4)
+            if f1_denominator
+            else None,
+            "brier": round(self.squared_error / total, 4),
+            "mean_probability_occupied": round(self.probability_occupied / occupied, 4)
+            if occupied
+            else None,
+            "mean_probability_empty": round(self.probability_empty / empty, 4)
+            if empty
+            else None,
+        }
+
+
+@dataclass
+class ZoneTrack:
+    """One zone as the scorer sees it: the truth, the entities and the baselines."""
+
+    area_id: str
+    name: str
+    sim_index: int  # the zone's index in the simulator's truth
+    occupancy_entity: str
+    probability_entity: str
+    motion_entity: str | None
+    last_motion: int | None = None  # minute the motion sensor was last seen on
+    occupied_minutes: int = 0
+    unavailable_minutes: int = 0  # AIoT Brain had no answer (counted as empty)
+    counts: dict[str, Counts] = field(
+        default_factory=lambda: {name: Counts() for name in PREDICTORS}
+    )
+
+
+@dataclass
+class EndToEnd:
+    """A virtual building and AIoT Brain running in one Home Assistant."""
+
+    hass: HomeAssistant
+    building_entry_id: str
+    brain_entry_id: str
+    zones: list[ZoneTrack]
+
+    @property
+    def coordinator(self) -> AiotBrainCoordinator:
+        """AIoT Brain's runtime."""
+        entry = self.hass.config_entries.async_get_entry(self.brain_entry_id)
+        assert entry is not None
+        coordinator: AiotBrainCoordinator = entry.runtime_data.coordinator
+        return coordinator
+
+    def _truth(self) -> list[bool]:
+        """Who is where, from the simulator: only the scorer reads this."""
+        entry = self.hass.config_entries.async_get_entry(self.building_entry_id)
+        assert entry is not None
+        building = entry.runtime_data.building
+        return [
+            building.awake[zone] + building.asleep[zone] > 0
+            for zone in range(len(building.zone_ids))
+        ]
+
+    def observe(self, minute: int, *, scored: bool) -> None:
+        """Read the entities and the truth after ``minute``; count it if ``scored``."""
+        truth = self._truth()
+        states = self.hass.states
+        for zone in self.zones:
+            motion = zone.motion_entity and states.get(zone.motion_entity)
+            motion_now = bool(motion and motion.state == STATE_ON)
+            if motion_now:
+                zone.last_motion = minute
+            if not scored:
+                continue
+            occupied = truth[zone.sim_index]
+            zone.occupied_minutes += occupied
+            answer = states.get(zone.occupancy_entity)
+            probability = _percent(states.get(zone.probability_entity))
+            if answer is None or answer.state not in ("on", "off"):
+                zone.unavailable_minutes += 1
+            predicted = answer is not None and answer.state == STATE_ON
+            zone.counts["aiot_brain"].add(
+                occupied,
+                predicted,
+                float(predicted) if probability is None else probability,
+            )
+            recent = (
+                zone.last_motion is not None
+                and minute - zone.last_motion < MOTION_WINDOW_MIN
+            )
+            zone.counts["motion_10min"].add(occupied, recent, float(recent))
+            zone.counts["motion_now"].add(occupied, motion_now, float(motion_now))
+
+    def result(self) -> dict[str, Any]:
+        """Per zone and overall scores."""
+        overall = {name: Counts() for name in PREDICTORS}
+        zones: dict[str, Any] = {}
+        minutes = occupied = 0
+        base_rate_error = 0.0
+        for zone in self.zones:
+            for name, counts in zone.counts.items():
+                overall[name].merge(counts)
+            total = zone.counts["aiot_brain"].total
+            share = zone.occupied_minutes / total if total else 0.0
+            minutes += total
+            occupied += zone.occupied_minutes
+            base_rate_error += total * share * (1.0 - share)
+            zones[zone.area_id] = {
+                "name": zone.name,
+                "has_motion_sensor": zone.motion_entity is not None,
+                "occupied_share": round(share, 4),
+                "base_rate_brier": round(share * (1.0 - share), 4),
+                "aiot_brain_unavailable_minutes": zone.unavailable_minutes,
+                **{name: counts.scores() for name, counts in zone.counts.items()},
+            }
+        return {
+            "zones": zones,
+            "overall": {
+                "zone_minutes": minutes,
+                "occupied_share": round(occupied / minutes, 4) if minutes else None,
+                "base_rate_brier": round(base_rate_error / minutes, 4)
+                if minutes
+                else None,
+                **{name: counts.scores() for name, counts in overall.items()},
+            },
+        }
+
+
+def _percent(state: Any) -> float | None:
+    """Return a probability sensor's state as 0..1, or None when it has none."""
+    if state is None:
+        return None
+    try:
+        return min(max(float(state.state) / 100.0, 0.0), 1.0)
+    except ValueError:
+        return None
+
+
+async def async_set_up(hass: HomeAssistant, scenario: str, seed: int) -> EndToEnd:
+    """Add the virtual building and then AIoT Brain, each through its config flow."""
+    flow = await hass.config_entries.flow.async_init(
+        BUILDING_DOMAIN, context={"source": SOURCE_USER}
+    )
+    # Speed 1: one simulated minute per minute of Home Assistant's (frozen) clock.
+    flow = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {"scenario": scenario, "speed": 1, "seed": seed}
+    )
+    if flow["type"] is not FlowResultType.CREATE_ENTRY:
+        msg = f"the virtual building was not added: {flow}"
+        raise RuntimeError(msg)
+    await hass.async_block_till_done()
+    building_entry = flow["result"]
+
+    flow = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    schema = flow["data_schema"]
+    choices = dict(schema({}))  # what the form suggests
+    for marker in schema.schema:
+        if str(marker) == CONF_OUTDOOR_SOURCE:
+            suggested = (marker.description or {}).get("suggested_value")
+            if suggested:
+                choices[CONF_OUTDOOR_SOURCE] = suggested
+    choices[CONF_NETWORK_INVENTORY] = False
+    choices[CONF_HISTORY_DAYS] = 0  # nothing recorded before the building started
+    flow = await hass.config_entries.flow.async_configure(flow["flow_id"], choices)
+    if flow["type"] is not FlowResultType.CREATE_ENTRY:
+        msg = f"AIoT Brain was not added: {flow}"
+        raise RuntimeError(msg)
+    await hass.async_block_till_done()
+    brain_entry = flow["result"]
+    return EndToEnd(
+        hass,
+        building_entry.entry_id,
+        brain_entry.entry_id,
+        _zone_tracks(hass, building_entry.runtime_data.building, brain_entry.entry_id),
+    )
+
+
+def _zone_tracks(
+    hass: HomeAssistant, building: Any, brain_entry_id: str
+) -> list[ZoneTrack]:
+    """Pair each simulated zone with its area and AIoT Brain's entities for it."""
+    areas = ar.async_get(hass)
+    entities = er.async_get(hass)
+    tracks = []
+    for zone in building.info.zones:
+        area = areas.async_get_area_by_name(zone.name)
+        if area is None:
+            continue
+
+        def entity_id(domain: str, key: str, area_id: str = area.id) -> str:
+            found = entities.async_get_entity_id(
+                domain, DOMAIN, zone_unique_id(brain_entry_id, area_id, key)
+            )
+            return found or f"{domain}.missing_{area_id}_{key}"
+
+        tracks.append(
+            ZoneTrack(
+                area_id=area.id,
+                name=zone.name,
+                sim_index=building.zone_index[zone.zone_id],
+                occupancy_entity=entity_id("binary_sensor", KEY_OCCUPANCY),
+                probability_entity=entity_id("sensor", KEY_OCCUPANCY_PROBABILITY),
+                motion_entity=zone.entity("motion"),
+            )
+        )
+    return tracks
+
+
+def real_seconds() -> float:
+    """Return the real clock's seconds, also while Home Assistant's is frozen."""
+    return float(freezegun_api.real_perf_counter())
+
+
+async def async_run(
+    run: EndToEnd, minutes: int, learning_minutes: int, advance: Advance
+) -> dict[str, Any]:
+    """Advance ``minutes`` minutes; score those after ``learning_minutes``."""
+    began = real_seconds()
+    for minute in range(minutes):
+        await advance()
+        run.observe(minute, scored=minute >= learning_minutes)
+    seconds = real_seconds() - began
+    result = run.result()
+    result["real_seconds"] = round(seconds, 2)
+    result["simulated_minutes_per_real_second"] = (
+        round(minutes / seconds, 1) if seconds else None
+    )
+    return result
+
+
+async def _benchmark(
+    scenario: str, days: int, learning_days: int, seed: int
+) -> dict[str, Any]:
+    add_config_dir_to_path()
+    started = real_seconds()
+    with tempfile.TemporaryDirectory() as config_dir:
+        async with async_test_home_assistant(config_dir=config_dir) as hass:
+            # Let Home Assistant load the repository's and config/'s integrations.
+            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)
+            # The network inventory is off: zeroconf's sockets are not needed.
+            hass.config.components.add("zeroconf")
+            start = dt_util.as_utc(
+                DEFAULT_START.replace(tzinfo=dt_util.get_default_time_zone())
+            )
+            with freeze_time(start) as frozen:
+
+                async def advance() -> None:
+                    frozen.tick(timedelta(minutes=1))
+                    async_fire_time_changed(hass)
+                    await hass.async_block_till_done()
+
+                run = await async_set_up(hass, scenario, seed)
+                result = await async_run(
+                    run, days * 24 * 60, learning_days * 24 * 60, advance
+                )
+                for entry_id in (run.brain_entry_id, run.building_entry_id):
+                    await hass.config_entries.async_unload(entry_id)
+                await hass.async_stop()
+    return {
+        "task": "end_to_end",
+        "scenario": scenario,
+        "seed": seed,
+        "days": days,
+        "learning_days": learning_days,
+        "scored_days": days - learning_days,
+        **result,
+        "total_real_seconds": round(real_seconds() - started, 2),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the benchmark from the command line and print its JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", default="family_home")
+    parser.add_argument("--days", type=int, default=3)
+    parser.add_argument("--learning-days", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    if not 0 <= args.learning_days < args.days:
+        parser.error("--learning-days must be at least 0 and less than --days")
+    result = asyncio.run(
+        _benchmark(args.scenario, args.days, args.learning_days, args.seed)
+    )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""End to end: AIoT Brain over the virtual apartment in a real Home Assistant.
+
+The virtual building and AIoT Brain are added through their config flows; Home
+Assistant's clock moves on a minute at a time, the building steps, its entities
+change, and AIoT Brain hears them and ticks. Its occupancy entities are scored
+against the simulator's hidden truth, which only the scorer reads.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar, entity_registry as er
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from benchmarks import end_to_end
+
+end_to_end.add_config_dir_to_path()
+
+# A Monday afternoon: the flat's nurse is on the early shift, comes home at about
+# 14:45 and goes to bed at about 21:30. Four hours to learn (the return home among
+# them), then the evening and the first hours of sleep are scored.
+START = datetime(2026, 1, 5, 14)
+MINUTES = 10 * 60
+LEARNING = 4 * 60
+
+
+async def test_aiot_brain_tracks_the_virtual_apartment(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(
+        dt_util.as_utc(START.replace(tzinfo=dt_util.get_default_time_zone()))
+    )
+    run = await end_to_end.async_set_up(hass, "apartment", seed=0)
+
+    # Both integrations run, and AIoT Brain found every room of the flat as a zone.
+    for entry_id in (run.building_entry_id, run.brain_entry_id):
+        entry = hass.config_entries.async_get_entry(entry_id)
+        assert entry is not None
+        assert entry.state is ConfigEntryState.LOADED
+    areas = {area.name: area.id for area in ar.async_get(hass).async_list_areas()}
+    rooms = {"Living room and kitchen", "Bedroom", "Bathroom"}
+    assert set(run.coordinator.zones) == {areas[room] for room in rooms}
+    assert {zone.name for zone in run.zones} == rooms
+    # It hears the building's entities through the state machine, nothing else.
+    heard = run.coordinator._router.entity_ids
+    registry = er.async_get(hass)
+    assert "binary_sensor.bedroom_motion" in heard
+    assert all(
+        registry.async_get(entity_id).platform == "virtual_building"
+        for entity_id in heard
+    )
+    for zone in run.zones:
+        assert hass.states.get(zone.occupancy_entity).state in ("on", "off")
+        assert 0 <= float(hass.states.get(zone.probability_entity).state) <= 100
+        assert zone.motion_entity is not None
+
+    async def advance() -> None:
+        freezer.tick(timedelta(minutes=1))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+
+    result = await end_to_end.async_run(run, MINUTES, LEARNING, advance)
+    zones = {zone["name"]: zone for zone in result["zones"].values()}
+    overall = result["overall"]
+    ours, motion = overall["aiot_brain"], overall["motion_10min"]
+
+    assert overall["zone_minutes"] == 3 * (MINUTES - LEARNING)
+    # Somebody was home, and somewhere else most of the time: not a one-sided test.
+    assert 0.15 < overall["occupied_share"] < 0.6
+    assert all(zone["aiot_brain_unavailable_minutes"] == 0 for zone in zones.values())
+    # Far better than chance (0.5) on both states, and better than the motion
+    # sensors alone, because it keeps a quiet room occupied.
+    assert ours["balanced_accuracy"] >= 0.75
+    assert ours["balanced_accuracy"] >= motion["balanced_accuracy"] + 0.05
+    assert ours["balanced_accuracy"] >= overall["motion_now"]["balanced_accuracy"]
+    # The sleeper barely moves: the motion sensor misses them, AIoT Brain does not.
+    bedroom = zones["Bedroom"]
+    assert bedroom["aiot_brain"]["accuracy"] >= 0.75
+    assert (
+        bedroom["aiot_brain"]["accuracy"] >= bedroom["motion_10min"]["accuracy"] + 0.15
+    )
+    # The probability tells the two states apart.
+    assert ours["mean_probability_occupied"] >= ours["mean_probability_empty"] + 0.4
+    # A loose guard: about 10 s on an idle core, 600 simulated minutes.
+    assert result["real_seconds"] < 60
