@@ -208,3 +208,44 @@ def test_time_of_day_is_optional() -> None:
     when = datetime(2024, 1, 1, 6)
     assert "hour_sin" not in OccupancyModel().features(when)
     assert "hour_sin" in OccupancyModel(use_time_of_day=True).features(when)
+
+
+def test_a_young_model_lets_go_soon_after_people_leave() -> None:
+    rng = random.Random(7)
+    model = OccupancyModel()
+    first_day = office_day(model, MONDAY, rng)
+    # CO2 is still well above fresh air 25 minutes after the 17:00 departure, but
+    # it has been falling all along and nobody moved: the zone is empty.
+    assert first_day[17 * 60 + 25] < 0.5
+    assert first_day[16 * 60 + 55] > 0.5
+    second_day = office_day(
+        model, MONDAY + timedelta(days=1), rng, reading_from=14 * 60
+    )
+    # Sitting still with the CO2 holding up is not mistaken for a departure.
+    assert min(second_day[minute] for minute in range(14 * 60, 17 * 60)) > 0.5
+    assert second_day[17 * 60 + 15] < 0.5
+
+
+def test_self_label_of_a_recent_departure() -> None:
+    # 25 quiet minutes, CO2 falling over minutes and over the half hour: empty.
+    left = {"motion_5min": 0.0, "motion_30min": math.exp(-25.0 / 30.0)}
+    falling = {**left, "co2_excess": 1.5, "co2_trend": -0.3, "co2_slope": -0.3}
+    assert OccupancyModel.self_label(falling) is False
+    # Falling over the half hour but level now (someone still breathing): unsure.
+    assert OccupancyModel.self_label({**falling, "co2_slope": 0.0}) is None
+    # Too soon after the last motion: unsure.
+    just_left = {**falling, "motion_30min": math.exp(-10.0 / 30.0)}
+    assert OccupancyModel.self_label(just_left) is None
+
+
+def test_self_labels_of_both_classes_weigh_the_same_in_total() -> None:
+    model = OccupancyModel()
+    assert model.label_weight(True) == model.label_weight(False) == 1.0
+    model.label_counts = {False: 40.0, True: 990.0}
+    assert model.label_weight(False) == 1.0
+    assert model.label_weight(True) == pytest.approx(50.0 / 1000.0)
+    # The counts survive a round trip; state saved before them starts afresh.
+    state = model.to_dict()
+    assert OccupancyModel.from_dict(state).label_counts == model.label_counts
+    del state["label_counts"]
+    assert OccupancyModel.from_dict(state).label_counts == {False: 0.0, True: 0.0}

@@ -6,10 +6,11 @@ calibrated, the model is a few dozen floats, and each update is plain arithmetic
 
 Labels come from ground truth when there is one (benchmarks) and otherwise from the
 zone itself (:meth:`OccupancyModel.self_label`): fresh motion, presence or media
-playing is a positive example, and a long quiet spell with CO2 falling towards fresh
-air is a negative one. The environmental features learnt from those clear moments
-are what carries P(occupied) through the unclear ones, such as someone reading
-without moving while the CO2 stays up.
+playing is a positive example, and a quiet spell with CO2 falling towards fresh
+air is a negative one. Positives come far more often than negatives, so the two
+classes are weighted to count alike. The environmental features learnt from those
+clear moments are what carries P(occupied) through the unclear ones, such as
+someone reading without moving while the CO2 stays up.
 """
 
 from __future__ import annotations
@@ -71,6 +72,11 @@ FEATURE_WORDS: dict[str, str] = {
 # back near fresh air), two hours when there is no CO2 sensor to ask.
 FRESH_MOTION = math.exp(-1.0 / 5.0)  # motion_5min after one minute
 QUIET_MOTION = math.exp(-45.0 / 30.0)  # motion_30min after 45 minutes
+# CO2 falling over both the last minutes and the last half hour means the air is
+# being breathed by fewer people than before; after 20 quiet minutes that is the
+# plainest sign that the last one left, and learning it then (not an hour later)
+# teaches the model what the minutes just after a departure look like.
+SHORT_QUIET_MOTION = math.exp(-20.0 / 30.0)  # motion_30min after 20 minutes
 LONG_QUIET_MOTION = math.exp(-120.0 / 30.0)  # motion_30min after two hours
 CO2_FALLING = -0.1  # co2_trend, i.e. -0.5 ppm per minute
 CO2_NEAR_FRESH_AIR = math.log1p(0.5)  # co2_excess of 50 ppm
@@ -79,6 +85,14 @@ CO2_NEAR_FRESH_AIR = math.log1p(0.5)  # co2_excess of 50 ppm
 LABEL_EVIDENCE = ("motion_", "presence_", "media_", "door_")
 
 MAX_WEIGHT = 50.0
+
+# Self-labels are lopsided: every minute with fresh motion is a positive, while a
+# negative needs a long, confirmed quiet spell, so a young model sees many times more
+# positives than negatives and learns that "occupied" is the normal state of the
+# zone. Each class therefore carries the same total weight: a label of the commoner
+# class counts by the ratio of the two counts (which start from a few pseudo-labels
+# each, so the first labels do not swing it).
+LABEL_PSEUDO_COUNT = 10.0
 
 
 def _sigmoid(score: float) -> float:
@@ -133,6 +147,8 @@ class OccupancyModel:
         self.bias_squared_gradient = 0.0
         self.labels_seen = 0
         self.self_labels = 0
+        # Self-labels per class, for balancing: {False: negatives, True: positives}.
+        self.label_counts: dict[bool, float] = {False: 0.0, True: 0.0}
         self._bad_labels = 0
 
     @property
@@ -171,9 +187,16 @@ class OccupancyModel:
                 for name, value in features.items()
                 if not name.startswith(LABEL_EVIDENCE)
             }
-            self.learn_one(environment, label)
+            self.label_counts[label] += 1.0
+            self.learn_one(environment, label, self.label_weight(label))
             self.self_labels += 1
         return probability
+
+    def label_weight(self, label: bool) -> float:
+        """Return the weight of a self-label that balances the two classes."""
+        mine = self.label_counts[label] + LABEL_PSEUDO_COUNT
+        other = self.label_counts[not label] + LABEL_PSEUDO_COUNT
+        return min(other / mine, 1.0)
 
     @staticmethod
     def self_label(features: dict[str, float]) -> bool | None:
@@ -181,7 +204,9 @@ class OccupancyModel:
 
         Positive: fresh motion, presence, or a door used while media plays.
         Negative: nothing playing, no one present, and no motion for 45 minutes
-        with CO2 falling or back near fresh air (two hours without a CO2 sensor).
+        with CO2 falling or back near fresh air, or for 20 minutes with CO2 falling
+        over both the last minutes and the last half hour (two hours without a CO2
+        sensor).
         """
         if features.get("presence_now", 0.0) > 0.5:
             return True
@@ -200,6 +225,12 @@ class OccupancyModel:
                 or features.get("co2_excess", 0.0) <= CO2_NEAR_FRESH_AIR
             )
             if quiet <= QUIET_MOTION and co2_says_empty:
+                return False
+            co2_still_falling = (
+                features["co2_trend"] <= CO2_FALLING
+                and features.get("co2_slope", 0.0) <= CO2_FALLING
+            )
+            if quiet <= SHORT_QUIET_MOTION and co2_still_falling:
                 return False
             return None
         if quiet <= LONG_QUIET_MOTION:
@@ -223,14 +254,17 @@ class OccupancyModel:
         """Return whether the zone is more likely occupied than not."""
         return self.predict_proba_one(x)[True] >= 0.5
 
-    def learn_one(self, x: dict[str, float], y: object) -> None:
-        """Take one labelled example; a label that is not 0/1/bool is counted."""
+    def learn_one(self, x: dict[str, float], y: object, weight: float = 1.0) -> None:
+        """Take one labelled example; a label that is not 0/1/bool is counted.
+
+        ``weight`` scales the example's pull (1 is an ordinary example).
+        """
         label = as_number(y)
         if label is None or label not in (0.0, 1.0):
             self._bad_labels += 1
             return
         features = _clean(x)
-        error = _sigmoid(self._score(features)) - label
+        error = (_sigmoid(self._score(features)) - label) * weight
         rate = self.learning_rate
         self.bias_squared_gradient += error * error
         self.bias -= rate * error / math.sqrt(self.bias_squared_gradient + 1e-8)
@@ -284,6 +318,7 @@ class OccupancyModel:
             "bias_squared_gradient": self.bias_squared_gradient,
             "labels_seen": self.labels_seen,
             "self_labels": self.self_labels,
+            "label_counts": [self.label_counts[False], self.label_counts[True]],
             "bad_labels": self._bad_labels,
         }
 
@@ -307,6 +342,9 @@ class OccupancyModel:
             model.labels_seen = int(data["labels_seen"])
             model.self_labels = int(data["self_labels"])
             model._bad_labels = int(data["bad_labels"])
+            # State saved before balancing has no counts: start them afresh.
+            negatives, positives = data.get("label_counts", (0.0, 0.0))
+            model.label_counts = {False: float(negatives), True: float(positives)}
         except (KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"corrupt occupancy model state: {error!r}") from error
         return model
