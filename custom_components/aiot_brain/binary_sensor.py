@@ -11,25 +11,29 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import AiotBrainConfigEntry
 from .brain.zone import ZonePrediction
 from .const import KEY_ANOMALY, KEY_NEW_NETWORK_DEVICE, KEY_OCCUPANCY, KEY_WINDOW_OPEN
-from .discovery import Zone
-from .entity import AiotBrainZoneEntity, NetworkInventoryEntity
+from .entity import (
+    NetworkInventoryEntity,
+    ZonePredictionDescription,
+    ZonePredictionEntity,
+)
 from .network import NetworkInventory
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
 
 
 @dataclass(frozen=True, kw_only=True)
-class ZoneBinarySensorDescription(BinarySensorEntityDescription):
+class ZoneBinarySensorDescription(
+    BinarySensorEntityDescription, ZonePredictionDescription
+):
     """A binary sensor computed from a zone's prediction."""
 
     value_fn: Callable[[ZonePrediction], bool | None]
-    attributes_fn: Callable[[ZonePrediction], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,28 +98,19 @@ async def async_setup_entry(
             for description in NETWORK_BINARY_SENSORS
         )
     coordinator = entry.runtime_data.coordinator
-
-    @callback
-    def add_zones(zones: list[Zone]) -> None:
-        async_add_entities(
+    coordinator.async_add_zone_entities(
+        async_add_entities,
+        lambda zone: (
             ZoneBinarySensor(coordinator, description, zone)
-            for zone in zones
             for description in ZONE_BINARY_SENSORS
-        )
-
-    add_zones(list(coordinator.zones.values()))
-    entry.async_on_unload(coordinator.async_add_zone_adder(add_zones))
+        ),
+    )
 
 
-class ZoneBinarySensor(AiotBrainZoneEntity, BinarySensorEntity):
+class ZoneBinarySensor(ZonePredictionEntity, BinarySensorEntity):
     """A yes/no prediction of one zone."""
 
     entity_description: ZoneBinarySensorDescription
-
-    @property
-    def available(self) -> bool:
-        """Return True once the zone has a prediction."""
-        return self.prediction is not None
 
     @property
     def is_on(self) -> bool | None:
@@ -123,14 +118,6 @@ class ZoneBinarySensor(AiotBrainZoneEntity, BinarySensorEntity):
         if (prediction := self.prediction) is None:
             return None
         return self.entity_description.value_fn(prediction)
-
-    @property
-    def extra_state_attributes(self) -> dict[str, Any] | None:
-        """Return the details, if the sensor has any."""
-        attributes_fn = self.entity_description.attributes_fn
-        if attributes_fn is None or (prediction := self.prediction) is None:
-            return None
-        return attributes_fn(prediction)
 
 
 class NetworkBinarySensor(NetworkInventoryEntity, BinarySensorEntity):

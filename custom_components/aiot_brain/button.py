@@ -7,13 +7,12 @@ from dataclasses import dataclass
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import AiotBrainConfigEntry
 from .const import KEY_ACKNOWLEDGE_NETWORK_DEVICES, KEY_RELEARN
 from .coordinator import AiotBrainCoordinator
-from .discovery import Zone
 from .entity import AiotBrainZoneEntity, NetworkInventoryEntity
 from .network import NetworkInventory
 
@@ -64,17 +63,12 @@ async def async_setup_entry(
             for description in NETWORK_BUTTONS
         )
     coordinator = entry.runtime_data.coordinator
-
-    @callback
-    def add_zones(zones: list[Zone]) -> None:
-        async_add_entities(
-            ZoneButton(coordinator, description, zone)
-            for zone in zones
-            for description in ZONE_BUTTONS
-        )
-
-    add_zones(list(coordinator.zones.values()))
-    entry.async_on_unload(coordinator.async_add_zone_adder(add_zones))
+    coordinator.async_add_zone_entities(
+        async_add_entities,
+        lambda zone: (
+            ZoneButton(coordinator, description, zone) for description in ZONE_BUTTONS
+        ),
+    )
 
 
 class ZoneButton(AiotBrainZoneEntity, ButtonEntity):

@@ -37,6 +37,7 @@ from homeassistant.helpers import (
     issue_registry as ir,
 )
 from homeassistant.helpers.debounce import Debouncer
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.event import (
     async_track_state_change_event,
     async_track_time_interval,
@@ -737,12 +738,21 @@ class AiotBrainCoordinator:
         return lambda: self._building_listeners.remove(listener)
 
     @callback
-    def async_add_zone_adder(
-        self, add_entities: Callable[[list[Zone]], None]
-    ) -> CALLBACK_TYPE:
-        """Call ``add_entities`` with the zones that appear at run time."""
-        self._zone_adders.append(add_entities)
-        return lambda: self._zone_adders.remove(add_entities)
+    @callback
+    def async_add_zone_entities(
+        self,
+        async_add_entities: Callable[[Iterable[Entity]], None],
+        entities_of: Callable[[Zone], Iterable[Entity]],
+    ) -> None:
+        """Add a platform's entities of every zone, now and as zones appear."""
+
+        @callback
+        def add(zones: list[Zone]) -> None:
+            async_add_entities(entity for zone in zones for entity in entities_of(zone))
+
+        add(list(self.zones.values()))
+        self._zone_adders.append(add)
+        self.entry.async_on_unload(lambda: self._zone_adders.remove(add))
 
     @property
     def buffered_observations(self) -> int:

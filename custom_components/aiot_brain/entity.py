@@ -8,6 +8,8 @@ survives renaming the area). Devices are identified the same way: the building b
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -216,6 +218,32 @@ class AiotBrainZoneEntity(ChangeFilteredEntity):
                     self.zone_id, self._handle_update
                 )
             )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ZonePredictionDescription(EntityDescription):
+    """What a zone entity shows of its zone's prediction besides its state."""
+
+    attributes_fn: Callable[[ZonePrediction], dict[str, Any]] | None = None
+
+
+class ZonePredictionEntity(AiotBrainZoneEntity):
+    """A zone entity that shows part of the zone's latest prediction."""
+
+    entity_description: ZonePredictionDescription
+
+    @property
+    def available(self) -> bool:
+        """Return True once the zone has a prediction."""
+        return self.prediction is not None
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return the details of the prediction, if the entity has any."""
+        attributes_fn = self.entity_description.attributes_fn
+        if attributes_fn is None or (prediction := self.prediction) is None:
+            return None
+        return attributes_fn(prediction)
 
 
 class AiotBrainBuildingEntity(ChangeFilteredEntity):

@@ -9,12 +9,11 @@ from homeassistant.components.number import (
     NumberMode,
 )
 from homeassistant.const import EntityCategory, UnitOfTemperature
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import AiotBrainConfigEntry
 from .const import COMFORT_OFFSET_LIMIT, KEY_COMFORT_OFFSET
-from .discovery import Zone
 from .entity import AiotBrainZoneEntity
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
@@ -39,15 +38,10 @@ async def async_setup_entry(
 ) -> None:
     """Add each zone's comfort offset, also for zones that appear later."""
     coordinator = entry.runtime_data.coordinator
-
-    @callback
-    def add_zones(zones: list[Zone]) -> None:
-        async_add_entities(
-            ComfortOffsetNumber(coordinator, COMFORT_OFFSET, zone) for zone in zones
-        )
-
-    add_zones(list(coordinator.zones.values()))
-    entry.async_on_unload(coordinator.async_add_zone_adder(add_zones))
+    coordinator.async_add_zone_entities(
+        async_add_entities,
+        lambda zone: [ComfortOffsetNumber(coordinator, COMFORT_OFFSET, zone)],
+    )
 
 
 class ComfortOffsetNumber(AiotBrainZoneEntity, NumberEntity):

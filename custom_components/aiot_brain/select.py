@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import AiotBrainConfigEntry
 from .const import KEY_MODE, Mode
-from .discovery import Zone
 from .entity import AiotBrainBuildingEntity, AiotBrainZoneEntity
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
@@ -32,14 +31,9 @@ async def async_setup_entry(
     coordinator = entry.runtime_data.coordinator
     async_add_entities([BuildingModeSelect(coordinator, BUILDING_MODE)])
 
-    @callback
-    def add_zones(zones: list[Zone]) -> None:
-        async_add_entities(
-            ZoneModeSelect(coordinator, ZONE_MODE, zone) for zone in zones
-        )
-
-    add_zones(list(coordinator.zones.values()))
-    entry.async_on_unload(coordinator.async_add_zone_adder(add_zones))
+    coordinator.async_add_zone_entities(
+        async_add_entities, lambda zone: [ZoneModeSelect(coordinator, ZONE_MODE, zone)]
+    )
 
 
 class ZoneModeSelect(AiotBrainZoneEntity, SelectEntity):

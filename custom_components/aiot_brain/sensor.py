@@ -19,7 +19,7 @@ from homeassistant.const import (
     UnitOfTemperature,
     UnitOfTime,
 )
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
@@ -40,8 +40,12 @@ from .const import (
     KEY_TIME_TO_TEMPERATURE,
 )
 from .coordinator import AiotBrainCoordinator
-from .discovery import Zone
-from .entity import AiotBrainBuildingEntity, AiotBrainZoneEntity, NetworkInventoryEntity
+from .entity import (
+    AiotBrainBuildingEntity,
+    NetworkInventoryEntity,
+    ZonePredictionDescription,
+    ZonePredictionEntity,
+)
 from .network import NetworkInventory
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
@@ -81,11 +85,10 @@ def minutes(duration: timedelta | None) -> int | None:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ZoneSensorDescription(SensorEntityDescription):
+class ZoneSensorDescription(SensorEntityDescription, ZonePredictionDescription):
     """A sensor computed from a zone's prediction."""
 
     value_fn: Callable[[ZonePrediction], StateType | datetime]
-    attributes_fn: Callable[[ZonePrediction], dict[str, Any]] | None = None
     # Smallest change of the value (or a numeric attribute; minutes for times)
     # worth a new state: the recorder writes a row for every state, and the tick
     # recomputes every minute.
@@ -237,19 +240,15 @@ async def async_setup_entry(
             for description in NETWORK_SENSORS
         )
 
-    @callback
-    def add_zones(zones: list[Zone]) -> None:
-        async_add_entities(
-            ZoneSensor(coordinator, description, zone)
-            for zone in zones
-            for description in ZONE_SENSORS
-        )
-
-    add_zones(list(coordinator.zones.values()))
-    entry.async_on_unload(coordinator.async_add_zone_adder(add_zones))
+    coordinator.async_add_zone_entities(
+        async_add_entities,
+        lambda zone: (
+            ZoneSensor(coordinator, description, zone) for description in ZONE_SENSORS
+        ),
+    )
 
 
-class ZoneSensor(AiotBrainZoneEntity, SensorEntity):
+class ZoneSensor(ZonePredictionEntity, SensorEntity):
     """A prediction of one zone."""
 
     entity_description: ZoneSensorDescription
@@ -258,24 +257,11 @@ class ZoneSensor(AiotBrainZoneEntity, SensorEntity):
         return (self.available, self.native_value, self.extra_state_attributes or {})
 
     @property
-    def available(self) -> bool:
-        """Return True once the zone has a prediction."""
-        return self.prediction is not None
-
-    @property
     def native_value(self) -> StateType | datetime:
         """Return the sensor's value."""
         if (prediction := self.prediction) is None:
             return None
         return self.entity_description.value_fn(prediction)
-
-    @property
-    def extra_state_attributes(self) -> dict[str, Any] | None:
-        """Return the details of the prediction, if the sensor has any."""
-        attributes_fn = self.entity_description.attributes_fn
-        if attributes_fn is None or (prediction := self.prediction) is None:
-            return None
-        return attributes_fn(prediction)
 
 
 class BuildingSensor(AiotBrainBuildingEntity, SensorEntity):

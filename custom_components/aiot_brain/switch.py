@@ -6,12 +6,11 @@ from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import AiotBrainConfigEntry
 from .const import KEY_CONTROL
-from .discovery import Zone
 from .entity import AiotBrainZoneEntity
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
@@ -28,15 +27,10 @@ async def async_setup_entry(
 ) -> None:
     """Add each zone's control switch, also for zones that appear later."""
     coordinator = entry.runtime_data.coordinator
-
-    @callback
-    def add_zones(zones: list[Zone]) -> None:
-        async_add_entities(
-            ZoneControlSwitch(coordinator, ZONE_CONTROL, zone) for zone in zones
-        )
-
-    add_zones(list(coordinator.zones.values()))
-    entry.async_on_unload(coordinator.async_add_zone_adder(add_zones))
+    coordinator.async_add_zone_entities(
+        async_add_entities,
+        lambda zone: [ZoneControlSwitch(coordinator, ZONE_CONTROL, zone)],
+    )
 
 
 class ZoneControlSwitch(AiotBrainZoneEntity, SwitchEntity):
