@@ -39,16 +39,11 @@ PLATFORMS: tuple[Platform, ...] = (
 )
 
 
-def _load_river() -> str:
-    """Import river (about 1.3 s) and return its version; runs in the executor."""
-    import river  # noqa: F401, PLC0415  (deferred: too slow for the event loop)
-
-    return version("river")
-
-
 async def async_setup_entry(hass: HomeAssistant, entry: AiotBrainConfigEntry) -> bool:
     """Set up AIoT Brain from a config entry."""
-    river_version = await hass.async_add_executor_job(_load_river)
+    # The installed version, for diagnostics. Read from the package metadata (a
+    # file, hence the executor): importing river itself would cost over a second.
+    river_version = await hass.async_add_executor_job(version, "river")
     settings = Settings.from_options(entry.options)
     network: NetworkInventory | None = None
     if settings.network_inventory:
