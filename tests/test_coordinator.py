@@ -16,6 +16,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.aiot_brain.brain.observation import Role
+from custom_components.aiot_brain.brain.zone import ZoneBrain
 from custom_components.aiot_brain.const import DOMAIN
 from custom_components.aiot_brain.coordinator import AiotBrainCoordinator
 from custom_components.aiot_brain.settings import Settings
@@ -226,12 +227,13 @@ async def test_area_tracker_moves_presence_between_zones(
     assert brain.zone("kitchen").latest[Role.PRESENCE] == 0.0
 
 
-@pytest.mark.parametrize(
-    "bad", [STATE_UNKNOWN, STATE_UNAVAILABLE, "", "high", "nan", "inf"]
-)
-async def test_bad_states_teach_nothing_and_break_nothing(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, bad: str
-) -> None:
+async def _co2_reads_650_then(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, reading: str
+) -> tuple[ZoneBrain, dict[str, Any]]:
+    """Set up the office, let its CO2 read 650 ppm, then ``reading``.
+
+    Return the office zone and its state from before ``reading``.
+    """
     freezer.move_to(START)
     build_office(hass)
     entry = await setup_office(hass)
@@ -241,8 +243,18 @@ async def test_bad_states_teach_nothing_and_break_nothing(
     learned = zone.to_dict()
 
     freezer.tick(timedelta(seconds=5))
-    hass.states.async_set("sensor.office_co2", bad, {"unit_of_measurement": "ppm"})
+    hass.states.async_set("sensor.office_co2", reading, {"unit_of_measurement": "ppm"})
     await hass.async_block_till_done()
+    return zone, learned
+
+
+@pytest.mark.parametrize(
+    "bad", [STATE_UNKNOWN, STATE_UNAVAILABLE, "", "high", "nan", "inf"]
+)
+async def test_bad_states_teach_nothing_and_break_nothing(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, bad: str
+) -> None:
+    zone, learned = await _co2_reads_650_then(hass, freezer, bad)
 
     assert zone.latest[Role.CO2] == 650.0
     assert zone.to_dict() == learned
@@ -254,17 +266,7 @@ async def test_bad_states_teach_nothing_and_break_nothing(
 async def test_absurd_readings_are_reported_not_learned(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, absurd: str
 ) -> None:
-    freezer.move_to(START)
-    build_office(hass)
-    entry = await setup_office(hass)
-    zone = coordinator_of(entry).brain.zone("office")
-    hass.states.async_set("sensor.office_co2", "650", {"unit_of_measurement": "ppm"})
-    await hass.async_block_till_done()
-    learned = zone.to_dict()
-
-    freezer.tick(timedelta(seconds=5))
-    hass.states.async_set("sensor.office_co2", absurd, {"unit_of_measurement": "ppm"})
-    await hass.async_block_till_done()
+    zone, learned = await _co2_reads_650_then(hass, freezer, absurd)
 
     assert zone.latest[Role.CO2] == 650.0
     after = zone.to_dict()
