@@ -256,3 +256,13 @@ def test_preference_rejects_bad_state() -> None:
         ThermalPreference.from_dict({**state, "group_seen": {}})
     with pytest.raises(ValueError, match="corrupt"):
         ThermalPreference.from_dict({**state, "weights": "nonsense"})
+
+
+def test_a_first_label_is_not_explained_away_by_an_unusual_occupancy() -> None:
+    # The model was unsure anyone was there when the person turned the heat up;
+    # a moment later it is sure. The person's 22.5 °C must still pull upwards.
+    model = PreferredSetpoint(heating_default=20.0, cooling_default=24.0)
+    when = datetime(2026, 11, 2, 14, 0)
+    model.learn_one(when, {"occupied": 0.2}, 22.5)
+
+    assert model.predict_one(when, {"occupied": 1.0}) > 20.5

@@ -36,6 +36,9 @@ _OTHER_DAY_TYPE = 0.2  # how much weekdays and weekends inform each other
 # outdoor temperature: a calendar term would soak up any offset seen in one month.
 _EFFECTS = ("occupancy", "outdoor temperature")
 _EFFECT_PRIOR_STD = (1.0, 1.0)
+# An effect explains departures from what is usual at labels: until an input has
+# been seen at this many labels, the usual is unknown and the effect stays put.
+_EFFECT_MIN_LABELS = 3
 
 
 def _check_version(data: Mapping[str, Any], version: int, name: str) -> None:
@@ -219,7 +222,7 @@ class PreferredSetpoint:
         residual = setpoint - default - trust * offset - self._effect(inputs)
         noise = 0.25
         for index, value in enumerate(inputs):
-            if value == 0.0:
+            if value == 0.0 or self.input_counts[index] < _EFFECT_MIN_LABELS:
                 continue
             # A little process noise keeps the effects learning while the
             # profile they share the labels with is still settling.
