@@ -44,7 +44,11 @@ DESCRIPTIONS = {
     "button": button.ZONE_BUTTONS,
     "number": (number.COMFORT_OFFSET,),
     "select": (select.ZONE_MODE, select.BUILDING_MODE),
-    "sensor": sensor.ZONE_SENSORS + sensor.BUILDING_SENSORS,
+    "sensor": (
+        *sensor.ZONE_SENSORS,
+        sensor.ZONE_CONTROL_STATUS,
+        *sensor.BUILDING_SENSORS,
+    ),
     "switch": (switch.ZONE_CONTROL,),
 }
 
@@ -62,6 +66,8 @@ def test_every_entity_has_a_name_and_an_icon(language: str) -> None:
             assert icons["entity"][platform][key]["default"], (platform, key)
     modes = names["select"]["mode"]["state"]
     assert set(modes) == set(select.MODE_OPTIONS)
+    statuses = names["sensor"]["control_status"]["state"]
+    assert set(statuses) == set(sensor.ZONE_CONTROL_STATUS.options or ())
 
 
 async def test_zone_entities_in_the_registries(

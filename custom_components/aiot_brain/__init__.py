@@ -8,11 +8,13 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import (
+    config_validation as cv,
     device_registry as dr,
     entity_registry as er,
     issue_registry as ir,
 )
 from homeassistant.helpers.storage import Store
+from homeassistant.helpers.typing import ConfigType
 
 from .const import (
     BRAIN_STORAGE_KEY,
@@ -25,6 +27,7 @@ from .const import (
 from .coordinator import AiotBrainConfigEntry, AiotBrainCoordinator, AiotBrainData
 from .entity import building_device_info, building_unique_id
 from .network import NetworkInventory
+from .services import async_setup_services
 from .settings import Settings
 
 __all__ = ["AiotBrainConfigEntry", "AiotBrainData"]
@@ -37,6 +40,14 @@ PLATFORMS: tuple[Platform, ...] = (
     Platform.SENSOR,
     Platform.SWITCH,
 )
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions, so they exist (and explain themselves) even unloaded."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: AiotBrainConfigEntry) -> bool:

@@ -38,14 +38,18 @@ from .const import (
     CONF_COOLING_SETPOINT,
     CONF_HEATING_SETPOINT,
     CONF_HISTORY_DAYS,
+    CONF_HOLD_MINUTES,
     CONF_MAX_TEMPERATURE,
     CONF_MIN_TEMPERATURE,
     CONF_NETWORK_INVENTORY,
     CONF_OUTDOOR_SOURCE,
+    CONF_SETBACK_MINUTES,
     CONF_ZONES,
     DOMAIN,
     HISTORY_DAYS_MAX,
+    HOLD_MINUTES_MAX,
     NAME,
+    SETBACK_MINUTES_MAX,
     SETPOINT_HIGHEST,
     SETPOINT_LOWEST,
     ControlLevel,
@@ -153,6 +157,19 @@ def _schema(discovery: Discovery, settings: Settings) -> probatio.Schema:
             mode=SelectSelectorMode.LIST,
         )
     )
+    for key, value, highest in (
+        (CONF_HOLD_MINUTES, settings.hold_minutes, HOLD_MINUTES_MAX),
+        (CONF_SETBACK_MINUTES, settings.setback_minutes, SETBACK_MINUTES_MAX),
+    ):
+        fields[probatio.Required(key, default=value)] = NumberSelector(
+            NumberSelectorConfig(
+                min=0,
+                max=highest,
+                step=5,
+                unit_of_measurement="min",
+                mode=NumberSelectorMode.BOX,
+            )
+        )
     fields[
         probatio.Required(CONF_NETWORK_INVENTORY, default=settings.network_inventory)
     ] = BooleanSelector()

@@ -7,6 +7,10 @@ from enum import StrEnum
 import logging
 from typing import Final
 
+from .brain.control import ControlLevel, Mode
+
+__all__ = ["ControlLevel", "Mode"]
+
 DOMAIN: Final = "aiot_brain"
 NAME: Final = "AIoT Brain"
 MANUFACTURER: Final = "AIoT Brain"
@@ -24,14 +28,8 @@ CONF_MAX_TEMPERATURE: Final = "max_temperature"  # °C, never set above
 CONF_CONTROL_LEVEL: Final = "control_level"
 CONF_NETWORK_INVENTORY: Final = "network_inventory"
 CONF_HISTORY_DAYS: Final = "history_days"
-
-
-class ControlLevel(StrEnum):
-    """How far the integration may act on its own."""
-
-    OBSERVE = "observe"  # learn and predict only
-    SUGGEST = "suggest"  # propose actions, a person confirms
-    AUTOMATE = "automate"  # act through service calls within the safety rules
+CONF_HOLD_MINUTES: Final = "hold_minutes"  # a person's change is left alone so long
+CONF_SETBACK_MINUTES: Final = "setback_minutes"  # set back if nobody is back sooner
 
 
 DEFAULT_HEATING_SETPOINT: Final = 20.0
@@ -41,14 +39,23 @@ DEFAULT_MAX_TEMPERATURE: Final = 28.0
 DEFAULT_CONTROL_LEVEL: Final = ControlLevel.OBSERVE
 DEFAULT_NETWORK_INVENTORY: Final = True
 DEFAULT_HISTORY_DAYS: Final = 14
+DEFAULT_HOLD_MINUTES: Final = 120
+DEFAULT_SETBACK_MINUTES: Final = 45
 
 # Limits the forms accept.
 SETPOINT_LOWEST: Final = 5.0
 SETPOINT_HIGHEST: Final = 35.0
 HISTORY_DAYS_MAX: Final = 90
+HOLD_MINUTES_MAX: Final = 24 * 60
+SETBACK_MINUTES_MAX: Final = 12 * 60
 
 # Fired when the network inventory sees a device it has never seen before.
 EVENT_NEW_NETWORK_DEVICE: Final = f"{DOMAIN}_new_network_device"
+# Fired by the controllers: a call made, proposed, or only observed; a hold.
+EVENT_ACTION: Final = f"{DOMAIN}_action"
+EVENT_SUGGESTION: Final = f"{DOMAIN}_suggestion"
+EVENT_DECISION: Final = f"{DOMAIN}_decision"
+EVENT_HOLD: Final = f"{DOMAIN}_hold"
 
 # Storage keys under .storage/ (one entry per Home Assistant: single_config_entry).
 STORAGE_VERSION: Final = 1
@@ -65,14 +72,15 @@ CONTROL_SAVE_DELAY: Final = 10.0
 REDISCOVER_COOLDOWN: Final = 2.0
 
 
-class Mode(StrEnum):
-    """What a zone, or the whole building, should aim for."""
+class ControlStatus(StrEnum):
+    """What a zone's controller is doing, as its control sensor shows it."""
 
-    AUTO = "auto"  # follow the learned occupancy and comfort
-    COMFORT = "comfort"  # keep the comfort setpoint, occupied or not
-    ECO = "eco"  # save energy, accept less comfort
-    AWAY = "away"  # nobody is expected: protect the building only
-    OFF = "off"  # do not act at all
+    CONTROLLING = "controlling"
+    SUGGESTING = "suggesting"
+    OBSERVING = "observing"
+    HOLDING = "holding"  # a person's change (or a service) holds a device
+    OFF = "off"  # the mode is off
+    NO_DEVICES = "no_devices"  # no thermostat or light to control
 
 
 COMFORT_OFFSET_LIMIT: Final = 3.0  # °C either way from the learned setpoint
@@ -93,6 +101,7 @@ KEY_MODE: Final = "mode"
 KEY_CONTROL: Final = "control"
 KEY_COMFORT_OFFSET: Final = "comfort_offset"
 KEY_RELEARN: Final = "relearn"
+KEY_CONTROL_STATUS: Final = "control_status"
 # Keys of the building's own entities.
 KEY_OCCUPIED_ZONES: Final = "occupied_zones"
 KEY_LEARNING_PROGRESS: Final = "learning_progress"

@@ -68,6 +68,7 @@ from .const import (
     TICK_INTERVAL,
     Mode,
 )
+from .controller import BuildingController
 from .discovery import Discovery, Zone, ZoneEntity, async_discover
 from .entity import zone_device_identifier
 from .history import async_replay_history
@@ -78,6 +79,9 @@ from .state_mapping import observations_from_state
 # While replaying history a zone is ticked just after each minute with data, as the
 # live timer would, and every few minutes in between so quiet spells are learned.
 REPLAY_QUIET_TICK = timedelta(minutes=5)
+# Changes a zone's controller answers at once rather than at the next minute.
+REACT_TO = frozenset({Role.MOTION, Role.DOOR, Role.WINDOW, Role.PRESENCE})
+CONTROLLED_DOMAINS = frozenset({"climate", "light"})
 
 
 @dataclass
@@ -226,6 +230,7 @@ class AiotBrainCoordinator:
         self.brain = Brain(
             self.settings.heating_setpoint, self.settings.cooling_setpoint
         )
+        self.control = BuildingController(self)
         self._store: Store[dict[str, Any]] = Store(
             self.hass,
             STORAGE_VERSION,
@@ -294,6 +299,7 @@ class AiotBrainCoordinator:
         if self._unsubscribe_states is not None:
             self._unsubscribe_states()
             self._unsubscribe_states = None
+        self.control.async_stop()
         await self._store.async_save(self._data_to_save())
 
     # -- persistence -----------------------------------------------------------------
@@ -312,6 +318,8 @@ class AiotBrainCoordinator:
                     str(zone_id): ZoneControls.from_dict(data)
                     for zone_id, data in zone_controls.items()
                 }
+        if isinstance(stored, dict):
+            self.control.load_dict(stored.get("controller"))
         brain = stored.get("brain") if isinstance(stored, dict) else None
         try:
             self.brain, reset = Brain.from_dict(
@@ -359,6 +367,7 @@ class AiotBrainCoordinator:
                     for zone_id, controls in self.controls.items()
                 },
             },
+            "controller": self.control.to_dict(),
         }
 
     @callback
@@ -414,7 +423,7 @@ class AiotBrainCoordinator:
             self.controls.setdefault(zone.zone_id, ZoneControls())
         self._router = Router(
             zones.values(),
-            self._outdoor_source(),
+            self.outdoor_source(),
             self.discovery.area_trackers,
             self.hass.config.units.temperature_unit,
         )
@@ -432,7 +441,8 @@ class AiotBrainCoordinator:
         if removed:
             self._notify_building()
 
-    def _outdoor_source(self) -> ZoneEntity | None:
+    def outdoor_source(self) -> ZoneEntity | None:
+        """Return the outdoor temperature source the user chose, if any."""
         source = self.settings.outdoor_source
         if source is None:
             return None
@@ -447,6 +457,7 @@ class AiotBrainCoordinator:
         self.brain.remove_zone(zone_id)
         self.predictions.pop(zone_id, None)
         self.controls.pop(zone_id, None)
+        self.control.async_remove_zone(zone_id)
         self._zone_listeners.pop(zone_id, None)
         registry = dr.async_get(self.hass)
         if device := registry.async_get_device_by_identifier(
@@ -511,10 +522,18 @@ class AiotBrainCoordinator:
         state = event.data["new_state"]
         if state is None:
             return  # the entity was removed; the registry event follows
-        # A change a person made (in the UI, by voice) carries their user id.
-        manual = state.context.user_id is not None
+        # A change a person made carries their user id; on a thermostat or light,
+        # any change we did not cause is a person's (a knob, a wall switch).
+        manual = (
+            self.control.async_person_change(event)
+            if state.domain in CONTROLLED_DOMAINS
+            else state.context.user_id is not None
+        )
         touched: dict[str, bool] = {}  # zone id: whether it needs a full prediction
+        react: set[str] = set()  # zones whose controller should decide at once
         for zone_id, observation in self._router.route(state, manual):
+            if observation.role in REACT_TO or observation.manual:
+                react.add(zone_id)
             if zone_id in self.learning:
                 self._buffer.append((zone_id, observation))
             else:
@@ -528,6 +547,8 @@ class AiotBrainCoordinator:
         when = dt_util.as_local(state.last_updated)
         self._publish([zone_id for zone_id, full in touched.items() if full], when)
         self._publish_occupancy([z for z, full in touched.items() if not full], when)
+        # Lights must answer someone walking in at once, not at the next minute.
+        self.control.async_step([zone_id for zone_id in touched if zone_id in react])
         # Keep a save pending: the store writes it when Home Assistant stops.
         self._schedule_save()
 
@@ -567,6 +588,8 @@ class AiotBrainCoordinator:
     async def _async_step(self, now: datetime) -> None:
         try:
             await self._async_predict(list(self.zones), now, tick=True)
+            if not self._stopped:
+                self.control.async_step(list(self.zones), now)
         finally:
             self._ticking = False
         self._schedule_save()
@@ -637,7 +660,7 @@ class AiotBrainCoordinator:
             zones = [self.zones[z] for z in zone_ids if z in self.zones]
             router = Router(
                 zones,
-                self._outdoor_source(),
+                self.outdoor_source(),
                 self.discovery.area_trackers,
                 self.hass.config.units.temperature_unit,
             )
@@ -695,6 +718,16 @@ class AiotBrainCoordinator:
         self.async_learn_history([zone_id])
         self._schedule_save()
 
+    @callback
+    def async_reset(self, zone_id: str) -> None:
+        """Forget what the zone learned; it starts afresh from now on."""
+        if zone_id not in self.zones or zone_id in self.learning:
+            return
+        self.brain.remove_zone(zone_id)
+        self.brain.zone(zone_id)
+        self._publish([zone_id])
+        self._schedule_save(CONTROL_SAVE_DELAY)
+
     # -- controls --------------------------------------------------------------------
 
     def zone_controls(self, zone_id: str) -> ZoneControls:
@@ -712,6 +745,8 @@ class AiotBrainCoordinator:
             self.controls[zone_id] = replace(controls, **changes)
             for listener in self._zone_listeners.get(zone_id, ()):
                 listener()
+        # A new mode or level applies now, not at the next minute.
+        self.control.async_step(list(self.zones) if zone_id is None else [zone_id])
         self._schedule_save(CONTROL_SAVE_DELAY)
 
     # -- listeners -------------------------------------------------------------------

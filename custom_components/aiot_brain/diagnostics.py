@@ -71,6 +71,14 @@ def _zone(coordinator: AiotBrainCoordinator, zone_id: str) -> dict[str, Any]:
         "zone_id": zone_id,
         "learning_history": learning,
         "controls": coordinator.zone_controls(zone_id).to_dict(),
+        "control": {
+            "status": coordinator.control.status(zone_id).value,
+            "mode": coordinator.control.mode(zone_id).value,
+            "level": coordinator.control.level(zone_id).value,
+            "decisions": coordinator.control.reasons(zone_id),
+            "held": sorted(coordinator.control.holds(zone_id)),
+            "suggestions": coordinator.control.zone_suggestions(zone_id),
+        },
     }
     if learning:
         return summary  # its models are busy in another thread

@@ -19,7 +19,7 @@ from homeassistant.const import (
     UnitOfTemperature,
     UnitOfTime,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
@@ -28,6 +28,7 @@ from . import AiotBrainConfigEntry
 from .brain.zone import ZonePrediction
 from .const import (
     KEY_COMFORT_SETPOINT,
+    KEY_CONTROL_STATUS,
     KEY_LEARNING_PROGRESS,
     KEY_MODEL_ACCURACY,
     KEY_MODEL_CALIBRATION,
@@ -38,10 +39,12 @@ from .const import (
     KEY_OCCUPANCY_PROBABILITY,
     KEY_OCCUPIED_ZONES,
     KEY_TIME_TO_TEMPERATURE,
+    ControlStatus,
 )
 from .coordinator import AiotBrainCoordinator
 from .entity import (
     AiotBrainBuildingEntity,
+    AiotBrainZoneEntity,
     NetworkInventoryEntity,
     ZonePredictionDescription,
     ZonePredictionEntity,
@@ -195,6 +198,13 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
     ),
 )
 
+ZONE_CONTROL_STATUS = SensorEntityDescription(
+    key=KEY_CONTROL_STATUS,
+    translation_key=KEY_CONTROL_STATUS,
+    device_class=SensorDeviceClass.ENUM,
+    options=[status.value for status in ControlStatus],
+)
+
 BUILDING_SENSORS: tuple[BuildingSensorDescription, ...] = (
     BuildingSensorDescription(
         key=KEY_OCCUPIED_ZONES,
@@ -242,9 +252,13 @@ async def async_setup_entry(
 
     coordinator.async_add_zone_entities(
         async_add_entities,
-        lambda zone: (
-            ZoneSensor(coordinator, description, zone) for description in ZONE_SENSORS
-        ),
+        lambda zone: [
+            *(
+                ZoneSensor(coordinator, description, zone)
+                for description in ZONE_SENSORS
+            ),
+            ZoneControlSensor(coordinator, ZONE_CONTROL_STATUS, zone),
+        ],
     )
 
 
@@ -262,6 +276,49 @@ class ZoneSensor(ZonePredictionEntity, SensorEntity):
         if (prediction := self.prediction) is None:
             return None
         return self.entity_description.value_fn(prediction)
+
+
+class ZoneControlSensor(AiotBrainZoneEntity, SensorEntity):
+    """What the zone's controller is doing, and why, device by device."""
+
+    # Reasons change with every prediction; the logbook keeps the actions.
+    _unrecorded_attributes = frozenset({"reasons", "suggestions"})
+
+    @property
+    def native_value(self) -> str:
+        """Return the controller's status."""
+        return self.coordinator.control.status(self.zone_id).value
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return the reasons, holds, suggestions and the last action."""
+        control = self.coordinator.control
+        last = control.last_action.get(self.zone_id)
+        return {
+            "reasons": control.reasons(self.zone_id),
+            "held_until": {
+                entity_id: until.isoformat()
+                for entity_id, until in control.holds(self.zone_id).items()
+            },
+            "suggestions": control.zone_suggestions(self.zone_id),
+            "last_action": None if last is None else last[1],
+            "last_action_at": None
+            if last is None
+            else last[0].replace(tzinfo=dt_util.get_default_time_zone()).isoformat(),
+        }
+
+    async def async_added_to_hass(self) -> None:
+        """Also update whenever the zone's controller decides or holds."""
+        await super().async_added_to_hass()
+
+        @callback
+        def control_changed(zone_id: str) -> None:
+            if zone_id == self.zone_id:
+                self._handle_update()
+
+        self.async_on_remove(
+            self.coordinator.control.async_add_listener(control_changed)
+        )
 
 
 class BuildingSensor(AiotBrainBuildingEntity, SensorEntity):

@@ -11,18 +11,22 @@ from .const import (
     CONF_COOLING_SETPOINT,
     CONF_HEATING_SETPOINT,
     CONF_HISTORY_DAYS,
+    CONF_HOLD_MINUTES,
     CONF_MAX_TEMPERATURE,
     CONF_MIN_TEMPERATURE,
     CONF_NETWORK_INVENTORY,
     CONF_OUTDOOR_SOURCE,
+    CONF_SETBACK_MINUTES,
     CONF_ZONES,
     DEFAULT_CONTROL_LEVEL,
     DEFAULT_COOLING_SETPOINT,
     DEFAULT_HEATING_SETPOINT,
     DEFAULT_HISTORY_DAYS,
+    DEFAULT_HOLD_MINUTES,
     DEFAULT_MAX_TEMPERATURE,
     DEFAULT_MIN_TEMPERATURE,
     DEFAULT_NETWORK_INVENTORY,
+    DEFAULT_SETBACK_MINUTES,
     ControlLevel,
 )
 
@@ -43,6 +47,8 @@ class Settings:
     control_level: ControlLevel = DEFAULT_CONTROL_LEVEL
     network_inventory: bool = DEFAULT_NETWORK_INVENTORY
     history_days: int = DEFAULT_HISTORY_DAYS
+    hold_minutes: int = DEFAULT_HOLD_MINUTES
+    setback_minutes: int = DEFAULT_SETBACK_MINUTES
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> Settings:
@@ -69,6 +75,10 @@ class Settings:
                 options.get(CONF_NETWORK_INVENTORY, DEFAULT_NETWORK_INVENTORY)
             ),
             history_days=int(options.get(CONF_HISTORY_DAYS, DEFAULT_HISTORY_DAYS)),
+            hold_minutes=int(options.get(CONF_HOLD_MINUTES, DEFAULT_HOLD_MINUTES)),
+            setback_minutes=int(
+                options.get(CONF_SETBACK_MINUTES, DEFAULT_SETBACK_MINUTES)
+            ),
         )
 
     def as_options(self) -> dict[str, Any]:
@@ -82,6 +92,8 @@ class Settings:
             CONF_CONTROL_LEVEL: self.control_level.value,
             CONF_NETWORK_INVENTORY: self.network_inventory,
             CONF_HISTORY_DAYS: self.history_days,
+            CONF_HOLD_MINUTES: self.hold_minutes,
+            CONF_SETBACK_MINUTES: self.setback_minutes,
         }
         if self.outdoor_source:
             options[CONF_OUTDOOR_SOURCE] = self.outdoor_source

@@ -1,0 +1,793 @@
+"""Acting on the building: each zone's decisions carried out through service calls.
+
+The pure decision engine (:mod:`.brain.control`) decides; this module feeds it what
+Home Assistant shows (thermostats, lights, motion, windows, the zone's prediction,
+its mode and the control level) and carries out what it decides:
+
+* ``automate`` calls ``climate.*`` and ``light.*`` services in a context of ours;
+* ``suggest`` proposes the call in a persistent notification and an event, and
+  :meth:`BuildingController.async_accept` carries it out when asked;
+* ``observe`` only reports what would have been done, in the log and an event.
+
+A change to a controlled entity in a context that is not ours is a person's (or
+another automation's): the entity is held, the change is learned as a label, and
+an event says so. Every decision keeps its one-line reason for the zone's control
+sensor, the logbook and ``aiot_brain.explain``.
+
+Each thermostat and each light gets its own engine, so a zone with several lights
+rate-limits and holds each of them on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+import time
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components import persistent_notification
+from homeassistant.components.climate.const import (
+    ATTR_HVAC_MODES,
+    ATTR_MAX_TEMP,
+    ATTR_MIN_TEMP,
+    ATTR_PRESET_MODE,
+    ATTR_PRESET_MODES,
+    ATTR_TARGET_TEMP_HIGH,
+    ATTR_TARGET_TEMP_LOW,
+    ATTR_TARGET_TEMP_STEP,
+    ClimateEntityFeature,
+)
+from homeassistant.components.light.const import (
+    ATTR_BRIGHTNESS,
+    ATTR_BRIGHTNESS_PCT,
+    ATTR_COLOR_TEMP_KELVIN,
+    ATTR_MAX_COLOR_TEMP_KELVIN,
+    ATTR_MIN_COLOR_TEMP_KELVIN,
+    ATTR_SUPPORTED_COLOR_MODES,
+)
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    ATTR_SUPPORTED_FEATURES,
+    ATTR_TEMPERATURE,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    UnitOfTemperature,
+)
+from homeassistant.core import Context, Event, EventStateChangedData, State, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_conversion import TemperatureConverter
+
+from .brain.control import (
+    ClimateDevice,
+    ClimateState,
+    Command,
+    ControlSettings,
+    Decision,
+    LightDevice,
+    LightState,
+    ZoneController,
+    ZoneReadings,
+)
+from .brain.observation import Role, as_number
+from .brain.zone import wall_clock
+from .const import (
+    DOMAIN,
+    EVENT_ACTION,
+    EVENT_DECISION,
+    EVENT_HOLD,
+    EVENT_SUGGESTION,
+    LOGGER,
+    ControlLevel,
+    ControlStatus,
+    Mode,
+)
+from .discovery import Actuator, Zone, ZoneEntity
+from .state_mapping import observations_from_state
+
+if TYPE_CHECKING:
+    from .coordinator import AiotBrainCoordinator
+
+# Our calls' contexts are recognised in the state changes they cause for this long.
+OUR_CONTEXT_MEMORY = 600.0  # seconds
+# A device that reports our change back in its own context (many Zigbee and cloud
+# integrations do) is recognised by the values we asked for, this long after the call.
+ECHO_WINDOW = timedelta(minutes=2)
+# What a person changes on a thermostat or a light; other attributes (the room
+# temperature, the HVAC action) change by themselves.
+_CLIMATE_SETTINGS = (
+    ATTR_TEMPERATURE,
+    ATTR_TARGET_TEMP_LOW,
+    ATTR_TARGET_TEMP_HIGH,
+    ATTR_PRESET_MODE,
+)
+_LIGHT_SETTINGS = (ATTR_BRIGHTNESS, ATTR_COLOR_TEMP_KELVIN)
+_NO_STATE = frozenset({STATE_UNAVAILABLE, STATE_UNKNOWN})
+_TEMPERATURE_KEYS = (ATTR_TEMPERATURE, ATTR_TARGET_TEMP_LOW, ATTR_TARGET_TEMP_HIGH)
+# Adaptive Lighting's switches list the lights whose colour they manage.
+_ADAPTIVE_LIGHTING = "adaptive_lighting"
+_ADAPTIVE_LIGHTING_LIGHTS = "configured_lights"
+
+
+def control_settings(
+    min_temperature: float, max_temperature: float, hold: timedelta, setback: timedelta
+) -> ControlSettings:
+    """Return the engine's settings for the user's bounds and timings.
+
+    The lowest allowed setpoint is also the frost protection (below it the zone is
+    heated whatever else holds), the highest the heat protection.
+    """
+    return ControlSettings(
+        frost_protection=min_temperature,
+        heat_protection=max_temperature,
+        min_temperature=min_temperature,
+        max_temperature=max_temperature,
+        hold_duration=hold,
+        setback_after=setback,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A call proposed to a person, waiting for ``accept_suggestion``."""
+
+    zone_id: str
+    command: Command
+    proposed: datetime
+
+
+@dataclass(slots=True)
+class _Sent:
+    """The last call made to an entity, to recognise the device echoing it."""
+
+    command: Command
+    when: datetime
+
+
+class BuildingController:
+    """The controllers of every zone's thermostats and lights."""
+
+    def __init__(self, coordinator: AiotBrainCoordinator) -> None:
+        """Start with no engines; they appear as zones are controlled."""
+        self.coordinator = coordinator
+        self.hass = coordinator.hass
+        # zone id: {entity id: engine}
+        self.engines: dict[str, dict[str, ZoneController]] = {}
+        self.suggestions: dict[str, Suggestion] = {}  # by entity id
+        self.observed: dict[str, Command] = {}  # by entity id, observe level
+        self.last_action: dict[str, tuple[datetime, str]] = {}  # by zone id
+        self._our_contexts: dict[str, float] = {}
+        self._sent: dict[str, _Sent] = {}
+        self._saved: dict[str, Any] = {}
+        self._listeners: list[Callable[[str], None]] = []
+
+    # -- engines ---------------------------------------------------------------------
+
+    @property
+    def settings(self) -> ControlSettings:
+        """The engines' settings, from the user's options."""
+        settings = self.coordinator.settings
+        return control_settings(
+            settings.min_temperature,
+            settings.max_temperature,
+            timedelta(minutes=settings.hold_minutes),
+            timedelta(minutes=settings.setback_minutes),
+        )
+
+    def zone_engines(self, zone: Zone) -> dict[str, ZoneController]:
+        """Return the engines of the zone's thermostats and lights, made on demand."""
+        engines = self.engines.setdefault(zone.zone_id, {})
+        settings = self.settings
+        wanted = {
+            **dict.fromkeys(zone.actuators(Actuator.CLIMATE), Actuator.CLIMATE),
+            **dict.fromkeys(zone.actuators(Actuator.LIGHT), Actuator.LIGHT),
+        }
+        for entity_id in [e for e in engines if e not in wanted]:
+            del engines[entity_id]
+        for entity_id, kind in wanted.items():
+            engine = engines.get(entity_id)
+            if engine is None:
+                engine = ZoneController(zone.name, settings)
+                saved = self._saved.get(zone.zone_id, {}).get(entity_id)
+                if saved is not None:
+                    try:
+                        engine.load_dict(saved)
+                    except ValueError as err:
+                        LOGGER.warning(
+                            "Controller state of %s reset: %s", entity_id, err
+                        )
+                engines[entity_id] = engine
+            engine.name = zone.name
+            engine.settings = settings
+            state = self.hass.states.get(entity_id)
+            if kind is Actuator.CLIMATE:
+                engine.climate = None if state is None else self._climate_device(state)
+            else:
+                engine.light = None if state is None else self._light_device(state)
+        return engines
+
+    def engine_of(self, entity_id: str) -> tuple[str, ZoneController] | None:
+        """Return the zone id and engine that control ``entity_id``."""
+        for zone_id, engines in self.engines.items():
+            if entity_id in engines:
+                return zone_id, engines[entity_id]
+        return None
+
+    def controlled_zone(self, entity_id: str) -> Zone | None:
+        """Return the active zone whose thermostat or light ``entity_id`` is."""
+        for zone in self.coordinator.zones.values():
+            if entity_id in zone.actuators(Actuator.CLIMATE) or entity_id in (
+                zone.actuators(Actuator.LIGHT)
+            ):
+                return zone
+        return None
+
+    @callback
+    def async_stop(self) -> None:
+        """Withdraw every suggestion: nobody could accept it any more."""
+        for entity_id in list(self.suggestions):
+            self._drop_suggestion(entity_id)
+
+    @callback
+    def async_remove_zone(self, zone_id: str) -> None:
+        """Forget a zone's engines and dismiss its suggestions."""
+        for entity_id in self.engines.pop(zone_id, {}):
+            self._drop_suggestion(entity_id)
+            self.observed.pop(entity_id, None)
+        self.last_action.pop(zone_id, None)
+        self._saved.pop(zone_id, None)
+
+    # -- what the zone shows ---------------------------------------------------------
+
+    def _celsius(self, value: object) -> float | None:
+        number = as_number(value)
+        unit = self.hass.config.units.temperature_unit
+        if number is None or unit == UnitOfTemperature.CELSIUS:
+            return number
+        return round(
+            TemperatureConverter.convert(number, unit, UnitOfTemperature.CELSIUS), 2
+        )
+
+    def _native(self, celsius: float) -> float:
+        unit = self.hass.config.units.temperature_unit
+        if unit == UnitOfTemperature.CELSIUS:
+            return celsius
+        return round(
+            TemperatureConverter.convert(celsius, UnitOfTemperature.CELSIUS, unit), 1
+        )
+
+    def _climate_device(self, state: State) -> ClimateDevice:
+        attributes = state.attributes
+        features = ClimateEntityFeature(attributes.get(ATTR_SUPPORTED_FEATURES, 0))
+        supports_temperature = bool(
+            features
+            & (
+                ClimateEntityFeature.TARGET_TEMPERATURE
+                | ClimateEntityFeature.TARGET_TEMPERATURE_RANGE
+            )
+        )
+        presets = (
+            tuple(attributes.get(ATTR_PRESET_MODES) or ())
+            if features & ClimateEntityFeature.PRESET_MODE
+            else ()
+        )
+        fahrenheit = (
+            self.hass.config.units.temperature_unit != UnitOfTemperature.CELSIUS
+        )
+        step = as_number(attributes.get(ATTR_TARGET_TEMP_STEP))
+        if step is None:
+            step = 1.0 if fahrenheit else 0.5
+        return ClimateDevice(
+            state.entity_id,
+            hvac_modes=tuple(attributes.get(ATTR_HVAC_MODES) or ()),
+            preset_modes=presets,
+            supports_temperature=supports_temperature,
+            min_temp=self._celsius(attributes.get(ATTR_MIN_TEMP)) or 7.0,
+            max_temp=self._celsius(attributes.get(ATTR_MAX_TEMP)) or 35.0,
+            # A step of 1 °F is 5/9 K: the engine then snaps to the same grid.
+            step=step * 5 / 9 if fahrenheit else step,
+        )
+
+    def _light_device(self, state: State) -> LightDevice:
+        attributes = state.attributes
+        return LightDevice(
+            state.entity_id,
+            supported_color_modes=tuple(
+                attributes.get(ATTR_SUPPORTED_COLOR_MODES) or ("onoff",)
+            ),
+            min_kelvin=int(attributes.get(ATTR_MIN_COLOR_TEMP_KELVIN) or 2000),
+            max_kelvin=int(attributes.get(ATTR_MAX_COLOR_TEMP_KELVIN) or 6500),
+            colour_managed=self._colour_managed(state.entity_id),
+        )
+
+    def _colour_managed(self, light_id: str) -> bool:
+        """Whether an Adaptive Lighting switch that is on manages the light."""
+        registry = er.async_get(self.hass)
+        for state in self.hass.states.async_all("switch"):
+            lights = state.attributes.get(_ADAPTIVE_LIGHTING_LIGHTS)
+            if state.state != STATE_ON or not isinstance(lights, list | tuple):
+                continue
+            entry = registry.async_get(state.entity_id)
+            if (
+                entry is not None
+                and entry.platform == _ADAPTIVE_LIGHTING
+                and light_id in lights
+            ):
+                return True
+        return False
+
+    def _readings(self, zone: Zone, now: datetime) -> ZoneReadings:
+        """Return what the zone's entities show now, in °C."""
+        states = self.hass.states
+        windows = [
+            state.state == STATE_ON
+            for entity in zone.entities_with(Role.WINDOW)
+            if (state := states.get(entity.entity_id)) is not None
+            and state.state not in _NO_STATE
+        ]
+        last_motion: datetime | None = None
+        for entity in zone.entities_with(Role.MOTION):
+            state = states.get(entity.entity_id)
+            if state is None or state.state in _NO_STATE:
+                continue
+            # On: someone is seen now; off: last seen when it went off.
+            seen = now if state.state == STATE_ON else state.last_changed
+            seen = wall_clock(dt_util.as_local(seen))
+            last_motion = seen if last_motion is None else max(last_motion, seen)
+        lights = [
+            light
+            for entity_id in zone.actuators(Actuator.LIGHT)
+            if (light := self._light_state(entity_id)) is not None
+        ]
+        # A thermostat's own reading counts only where no room sensor reads.
+        sensors = [
+            e for e in zone.entities_with(Role.TEMPERATURE) if e.actuator is None
+        ]
+        outdoor = self.coordinator.outdoor_source()
+        return ZoneReadings(
+            temperature=self._mean(
+                sensors or zone.entities_with(Role.TEMPERATURE), Role.TEMPERATURE
+            ),
+            outdoor_temperature=None
+            if outdoor is None
+            else self._mean([outdoor], Role.OUTDOOR_TEMPERATURE),
+            window_open=any(windows) if windows else None,
+            last_motion=last_motion,
+            light=LightState(on=any(light.on for light in lights)) if lights else None,
+        )
+
+    def _mean(self, entities: Iterable[ZoneEntity], role: Role) -> float | None:
+        """Return the mean of what ``entities`` read now for ``role``, in °C."""
+        unit = self.hass.config.units.temperature_unit
+        values = [
+            observation.value
+            for entity in entities
+            if (state := self.hass.states.get(entity.entity_id)) is not None
+            for observation in observations_from_state(
+                entity, state, system_temperature_unit=unit
+            )
+            if observation.role is role
+        ]
+        return sum(values) / len(values) if values else None
+
+    def _climate_state(self, entity_id: str) -> ClimateState | None:
+        state = self.hass.states.get(entity_id)
+        if state is None or state.state in _NO_STATE:
+            return None
+        attributes = state.attributes
+        preset = attributes.get(ATTR_PRESET_MODE)
+        return ClimateState(
+            hvac_mode=state.state,
+            temperature=self._celsius(attributes.get(ATTR_TEMPERATURE)),
+            target_low=self._celsius(attributes.get(ATTR_TARGET_TEMP_LOW)),
+            target_high=self._celsius(attributes.get(ATTR_TARGET_TEMP_HIGH)),
+            preset_mode=None if preset is None else str(preset),
+        )
+
+    def _light_state(self, entity_id: str) -> LightState | None:
+        state = self.hass.states.get(entity_id)
+        if state is None or state.state in _NO_STATE:
+            return None
+        brightness = as_number(state.attributes.get(ATTR_BRIGHTNESS))
+        return LightState(
+            on=state.state == STATE_ON,
+            brightness_pct=None if brightness is None else brightness / 2.55,
+            color_temp_kelvin=as_number(state.attributes.get(ATTR_COLOR_TEMP_KELVIN)),
+        )
+
+    # -- deciding --------------------------------------------------------------------
+
+    def mode(self, zone_id: str) -> Mode:
+        """Return the zone's own mode, unless the building's overrides it.
+
+        A zone set to off stays off; otherwise a building mode other than auto
+        (eco, away, comfort, off) applies to every zone.
+        """
+        zone_mode = self.coordinator.zone_controls(zone_id).mode
+        building_mode = self.coordinator.building_mode
+        if zone_mode is Mode.OFF or building_mode is Mode.AUTO:
+            return zone_mode
+        return building_mode
+
+    def level(self, zone_id: str) -> ControlLevel:
+        """How far the zone's decisions go: its control switch can only lower it."""
+        if not self.coordinator.zone_controls(zone_id).control:
+            return ControlLevel.OBSERVE
+        return self.coordinator.settings.control_level
+
+    def status(self, zone_id: str) -> ControlStatus:
+        """Return what the zone's controller is doing, in one word."""
+        zone = self.coordinator.zones.get(zone_id)
+        if zone is None or not (
+            zone.actuators(Actuator.CLIMATE) or zone.actuators(Actuator.LIGHT)
+        ):
+            return ControlStatus.NO_DEVICES
+        if self.mode(zone_id) is Mode.OFF:
+            return ControlStatus.OFF
+        now = wall_clock(dt_util.now())
+        if any(
+            engine.holds.get(entity_id) is not None
+            and engine.holds[entity_id].until > now
+            for entity_id, engine in self.engines.get(zone_id, {}).items()
+        ):
+            return ControlStatus.HOLDING
+        return {
+            ControlLevel.OBSERVE: ControlStatus.OBSERVING,
+            ControlLevel.SUGGEST: ControlStatus.SUGGESTING,
+            ControlLevel.AUTOMATE: ControlStatus.CONTROLLING,
+        }[self.level(zone_id)]
+
+    def reasons(self, zone_id: str) -> dict[str, str]:
+        """Return the latest reason for each of the zone's thermostats and lights."""
+        return {
+            entity_id: reason
+            for entity_id, engine in self.engines.get(zone_id, {}).items()
+            if (reason := engine.last_reasons.get(entity_id)) is not None
+        }
+
+    def holds(self, zone_id: str) -> dict[str, datetime]:
+        """Return when each held entity of the zone is released (aware local times)."""
+        now = wall_clock(dt_util.now())
+        return {
+            entity_id: _aware(hold.until)
+            for entity_id, engine in self.engines.get(zone_id, {}).items()
+            if (hold := engine.holds.get(entity_id)) is not None and hold.until > now
+        }
+
+    def zone_suggestions(self, zone_id: str) -> dict[str, str]:
+        """Return the calls waiting for a person's yes, with their reasons."""
+        return {
+            entity_id: suggestion.command.reason
+            for entity_id, suggestion in self.suggestions.items()
+            if suggestion.zone_id == zone_id
+        }
+
+    @callback
+    def async_step(self, zone_ids: Iterable[str], when: datetime | None = None) -> None:
+        """Decide for ``zone_ids`` now and carry out what their level allows."""
+        now = wall_clock(dt_util.as_local(when or dt_util.now()))
+        for zone_id in zone_ids:
+            zone = self.coordinator.zones.get(zone_id)
+            prediction = self.coordinator.predictions.get(zone_id)
+            if (
+                zone is None
+                or prediction is None
+                or zone_id in self.coordinator.learning
+            ):
+                continue
+            offset = self.coordinator.zone_controls(zone_id).comfort_offset
+            if offset:
+                prediction = replace(
+                    prediction,
+                    comfort_setpoint=prediction.comfort_setpoint + offset,
+                )
+            readings = self._readings(zone, now)
+            mode, level = self.mode(zone_id), self.level(zone_id)
+            for entity_id, engine in self.zone_engines(zone).items():
+                zone_readings = replace(
+                    readings,
+                    climate=self._climate_state(entity_id)
+                    if engine.climate is not None
+                    else None,
+                    light=self._light_state(entity_id)
+                    if engine.light is not None
+                    else readings.light,
+                )
+                for decision in engine.decide(
+                    now, prediction, zone_readings, mode, level
+                ):
+                    self._carry_out(zone_id, engine, decision, now)
+            self._notify(zone_id)
+
+    def _carry_out(
+        self, zone_id: str, engine: ZoneController, decision: Decision, now: datetime
+    ) -> None:
+        entity_id, command = decision.entity_id, decision.command
+        if not decision.suggest:
+            self._drop_suggestion(entity_id)
+        if command is None or decision.held:
+            self.observed.pop(entity_id, None)
+            return
+        if decision.act:
+            self._call(zone_id, engine, command, now)
+        elif decision.suggest:
+            self._suggest(zone_id, command, now)
+        elif not _same_call(self.observed.get(entity_id), command):
+            self.observed[entity_id] = command
+            LOGGER.info(
+                "Would call %s.%s: %s", command.domain, command.service, command.reason
+            )
+            self._fire(EVENT_DECISION, zone_id, command)
+
+    def _call(
+        self, zone_id: str, engine: ZoneController, command: Command, now: datetime
+    ) -> None:
+        engine.record_call(command.entity_id, now)
+        self._sent[command.entity_id] = _Sent(command, now)
+        self.last_action[zone_id] = (now, command.reason)
+        context = Context()
+        self._remember(context)
+        self._fire(EVENT_ACTION, zone_id, command, context)
+        self.coordinator.entry.async_create_task(
+            self.hass,
+            self._async_call(command, context),
+            f"AIoT Brain {command.domain}.{command.service}",
+        )
+
+    async def _async_call(self, command: Command, context: Context) -> None:
+        data = dict(command.data)
+        for key in _TEMPERATURE_KEYS:
+            if key in data:
+                data[key] = self._native(float(data[key]))
+        try:
+            await self.hass.services.async_call(
+                command.domain,
+                command.service,
+                {ATTR_ENTITY_ID: command.entity_id, **data},
+                blocking=True,
+                context=context,
+            )
+        except (HomeAssistantError, ValueError) as err:
+            LOGGER.warning(
+                "Could not call %s.%s for %s: %s",
+                command.domain,
+                command.service,
+                command.entity_id,
+                err,
+            )
+
+    def _suggest(self, zone_id: str, command: Command, now: datetime) -> None:
+        pending = self.suggestions.get(command.entity_id)
+        if pending is not None and _same_call(pending.command, command):
+            return
+        self.suggestions[command.entity_id] = Suggestion(zone_id, command, now)
+        zone = self.coordinator.zones[zone_id]
+        persistent_notification.async_create(
+            self.hass,
+            f"{command.reason}.\n\nAccept it with the action "
+            f"`{DOMAIN}.accept_suggestion` for {zone.name}, or ignore it.",
+            title=f"AIoT Brain suggests: {zone.name}",
+            notification_id=_notification_id(command.entity_id),
+        )
+        self._fire(EVENT_SUGGESTION, zone_id, command)
+
+    def _drop_suggestion(self, entity_id: str) -> None:
+        if self.suggestions.pop(entity_id, None) is not None:
+            persistent_notification.async_dismiss(
+                self.hass, _notification_id(entity_id)
+            )
+
+    @callback
+    def async_accept(self, zone_ids: Iterable[str]) -> list[Command]:
+        """Carry out the zones' suggestions (a person said yes); return them."""
+        now = wall_clock(dt_util.now())
+        accepted = []
+        for entity_id, suggestion in list(self.suggestions.items()):
+            if suggestion.zone_id not in zone_ids:
+                continue
+            located = self.engine_of(entity_id)
+            self._drop_suggestion(entity_id)
+            if located is None:
+                continue
+            self._call(suggestion.zone_id, located[1], suggestion.command, now)
+            accepted.append(suggestion.command)
+            self._notify(suggestion.zone_id)
+        return accepted
+
+    # -- holds -------------------------------------------------------------------------
+
+    @callback
+    def async_hold(self, zone_id: str, duration: timedelta) -> None:
+        """Leave the zone's thermostats and lights alone for ``duration``."""
+        zone = self.coordinator.zones[zone_id]
+        now = wall_clock(dt_util.now())
+        until = now + duration
+        for entity_id, engine in self.zone_engines(zone).items():
+            engine.hold(entity_id, now, until, "asked to hold")
+            self._drop_suggestion(entity_id)
+            self._fire_hold(zone_id, entity_id, engine.holds[entity_id].reason, until)
+        self._notify(zone_id)
+
+    @callback
+    def async_resume(self, zone_id: str) -> None:
+        """End every hold in the zone; the next step decides afresh."""
+        for entity_id, engine in self.engines.get(zone_id, {}).items():
+            if entity_id in engine.holds:
+                engine.resume(entity_id)
+                self._fire_hold(zone_id, entity_id, "Hold ended: asked to resume", None)
+        self._notify(zone_id)
+
+    @callback
+    def async_person_change(self, event: Event[EventStateChangedData]) -> bool:
+        """Hold a thermostat or light someone else changed; say if a person did.
+
+        A change of a setting a person would change, in a context that is not one
+        of our calls and not the device's echo of our last call, holds the entity
+        (we never fight another hand, an automation's included) and is reported.
+        It is a person's, to learn from, unless an automation or script caused it.
+        """
+        old, new = event.data["old_state"], event.data["new_state"]
+        if new is None or new.state in _NO_STATE or self._ours(new):
+            return False
+        if old is None or old.state in _NO_STATE:
+            # Coming back says nothing of what changed, unless a user set it.
+            return new.context.user_id is not None
+        if _settings(old) == _settings(new):
+            return False
+        zone = self.controlled_zone(new.entity_id)
+        if zone is None:
+            return False
+        now = wall_clock(dt_util.as_local(new.last_updated))
+        engine = self.zone_engines(zone)[new.entity_id]
+        what = "the thermostat" if new.domain == "climate" else "the light"
+        reason = engine.note_manual_change(new.entity_id, now, what)
+        self._drop_suggestion(new.entity_id)
+        self._fire_hold(
+            zone.zone_id, new.entity_id, reason, engine.holds[new.entity_id].until
+        )
+        self._notify(zone.zone_id)
+        return new.context.parent_id is None
+
+    def _ours(self, state: State) -> bool:
+        self._forget_old_contexts()
+        context = state.context
+        if context.id in self._our_contexts or (
+            context.parent_id is not None and context.parent_id in self._our_contexts
+        ):
+            return True
+        sent = self._sent.get(state.entity_id)
+        return (
+            sent is not None
+            and wall_clock(dt_util.as_local(state.last_updated)) - sent.when
+            <= ECHO_WINDOW
+            and self._shows(state, sent.command)
+        )
+
+    def _shows(self, state: State, command: Command) -> bool:
+        """Whether ``state`` shows what ``command`` asked for."""
+        if command.service == "turn_off":
+            return state.state != STATE_ON
+        if command.service == "turn_on" and state.state != STATE_ON:
+            return False
+        attributes = state.attributes
+        for key, wanted in command.data.items():
+            if key == "hvac_mode":
+                shown: Any = state.state
+            elif key == ATTR_BRIGHTNESS_PCT:
+                brightness = as_number(attributes.get(ATTR_BRIGHTNESS))
+                if brightness is None or abs(brightness / 2.55 - wanted) > 2:
+                    return False
+                continue
+            elif key in _TEMPERATURE_KEYS:
+                shown = self._celsius(attributes.get(key))
+                if shown is None or abs(shown - wanted) > 0.3:
+                    return False
+                continue
+            elif key == ATTR_COLOR_TEMP_KELVIN:
+                kelvin = as_number(attributes.get(key))
+                if kelvin is None or abs(kelvin - wanted) > 100:
+                    return False
+                continue
+            else:
+                shown = attributes.get(key)
+            if shown != wanted:
+                return False
+        return True
+
+    def _remember(self, context: Context) -> None:
+        self._forget_old_contexts()
+        self._our_contexts[context.id] = time.monotonic()
+
+    def _forget_old_contexts(self) -> None:
+        oldest = time.monotonic() - OUR_CONTEXT_MEMORY
+        for context_id in [c for c, t in self._our_contexts.items() if t < oldest]:
+            del self._our_contexts[context_id]
+
+    # -- telling -----------------------------------------------------------------------
+
+    def _fire(
+        self,
+        event_type: str,
+        zone_id: str,
+        command: Command,
+        context: Context | None = None,
+    ) -> None:
+        self.hass.bus.async_fire(
+            event_type,
+            {
+                "zone_id": zone_id,
+                "zone": self.coordinator.zones[zone_id].name,
+                ATTR_ENTITY_ID: command.entity_id,
+                "action": f"{command.domain}.{command.service}",
+                "data": dict(command.data),
+                "reason": command.reason,
+            },
+            context=context,
+        )
+
+    def _fire_hold(
+        self, zone_id: str, entity_id: str, reason: str, until: datetime | None
+    ) -> None:
+        self.hass.bus.async_fire(
+            EVENT_HOLD,
+            {
+                "zone_id": zone_id,
+                "zone": self.coordinator.zones[zone_id].name,
+                ATTR_ENTITY_ID: entity_id,
+                "until": None if until is None else _aware(until).isoformat(),
+                "reason": reason,
+            },
+        )
+
+    @callback
+    def async_add_listener(self, listener: Callable[[str], None]) -> Callable[[], None]:
+        """Call ``listener(zone_id)`` whenever a zone's control changed."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _notify(self, zone_id: str) -> None:
+        for listener in self._listeners:
+            listener(zone_id)
+
+    # -- state ---------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return every engine's holds and recent calls as JSON data."""
+        saved = dict(self._saved)
+        for zone_id, engines in self.engines.items():
+            saved[zone_id] = {
+                entity_id: engine.to_dict() for entity_id, engine in engines.items()
+            }
+        return saved
+
+    def load_dict(self, data: object) -> None:
+        """Keep saved engine states; each is restored when its engine is made."""
+        if isinstance(data, Mapping):
+            self._saved = {
+                str(zone_id): dict(engines)
+                for zone_id, engines in data.items()
+                if isinstance(engines, Mapping)
+            }
+
+
+def _settings(state: State) -> tuple[Any, ...]:
+    """Return what a person may have changed on a thermostat or light."""
+    names = _CLIMATE_SETTINGS if state.domain == "climate" else _LIGHT_SETTINGS
+    return (state.state, *(state.attributes.get(name) for name in names))
+
+
+def _same_call(old: Command | None, new: Command) -> bool:
+    """Whether two commands call the same (the reason's numbers move every minute)."""
+    return old is not None and (old.service, old.data) == (new.service, new.data)
+
+
+def _notification_id(entity_id: str) -> str:
+    return f"{DOMAIN}_suggestion_{entity_id}"
+
+
+def _aware(when: datetime) -> datetime:
+    """Return the core's naive local time as an aware time."""
+    return when.replace(tzinfo=dt_util.get_default_time_zone())

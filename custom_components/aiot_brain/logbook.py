@@ -1,0 +1,58 @@
+"""Describe AIoT Brain's events in the logbook, each with its reason."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from homeassistant.components.logbook.const import (
+    LOGBOOK_ENTRY_CONTEXT_ID,
+    LOGBOOK_ENTRY_ENTITY_ID,
+    LOGBOOK_ENTRY_MESSAGE,
+    LOGBOOK_ENTRY_NAME,
+)
+from homeassistant.components.logbook.models import LazyEventPartialState
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import HomeAssistant, callback
+
+from .const import (
+    DOMAIN,
+    EVENT_ACTION,
+    EVENT_DECISION,
+    EVENT_HOLD,
+    EVENT_SUGGESTION,
+    NAME,
+)
+
+# How each event's reason is introduced.
+_PREFIXES = {
+    EVENT_ACTION: "",
+    EVENT_SUGGESTION: "suggests: ",
+    EVENT_DECISION: "would act, but only observes: ",
+    EVENT_HOLD: "",
+}
+
+
+@callback
+def async_describe_events(
+    hass: HomeAssistant,
+    async_describe_event: Callable[
+        [str, str, Callable[[LazyEventPartialState], dict[str, Any]]], None
+    ],
+) -> None:
+    """Describe the controllers' events: the reason is the message."""
+
+    @callback
+    def describe(event: LazyEventPartialState) -> dict[str, Any]:
+        data = event.data
+        return {
+            LOGBOOK_ENTRY_NAME: f"{NAME} ({data.get('zone')})",
+            LOGBOOK_ENTRY_MESSAGE: (
+                f"{_PREFIXES.get(str(event.event_type), '')}{data.get('reason')}"
+            ),
+            LOGBOOK_ENTRY_ENTITY_ID: data.get(ATTR_ENTITY_ID),
+            LOGBOOK_ENTRY_CONTEXT_ID: event.context_id,
+        }
+
+    for event_type in _PREFIXES:
+        async_describe_event(DOMAIN, event_type, describe)

@@ -1,0 +1,308 @@
+"""Actions of AIoT Brain: modes, suggestions, holds, explanations and relearning.
+
+Every action targets zones the way Home Assistant's target selector does: by area
+(a zone is an area), floor, device (a zone's device, or the building's) or entity
+(any AIoT Brain entity of a zone). No target means every zone, and for ``set_mode``
+the building itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_AREA_ID, ATTR_DEVICE_ID, ATTR_ENTITY_ID
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    entity_registry as er,
+)
+from homeassistant.util import dt as dt_util
+import probatio
+
+from .brain.zone import wall_clock
+from .const import DOMAIN, Mode
+from .coordinator import AiotBrainConfigEntry, AiotBrainCoordinator
+from .discovery import Actuator
+from .entity import zone_device_identifier
+
+ATTR_FLOOR_ID = "floor_id"
+ATTR_MODE = "mode"
+ATTR_DURATION = "duration"
+ATTR_HOURS = "hours"
+
+SERVICE_SET_MODE = "set_mode"
+SERVICE_ACCEPT_SUGGESTION = "accept_suggestion"
+SERVICE_HOLD = "hold"
+SERVICE_RESUME = "resume"
+SERVICE_EXPLAIN = "explain"
+SERVICE_GET_FORECAST = "get_forecast"
+SERVICE_RELEARN = "relearn"
+SERVICE_RESET = "reset"
+
+_TARGET: dict[probatio.Marker, Any] = {
+    probatio.Optional(ATTR_AREA_ID): probatio.All(cv.ensure_list, [cv.string]),
+    probatio.Optional(ATTR_FLOOR_ID): probatio.All(cv.ensure_list, [cv.string]),
+    probatio.Optional(ATTR_DEVICE_ID): probatio.All(cv.ensure_list, [cv.string]),
+    probatio.Optional(ATTR_ENTITY_ID): cv.entity_ids,
+}
+TARGET_KEYS = (ATTR_AREA_ID, ATTR_FLOOR_ID, ATTR_DEVICE_ID, ATTR_ENTITY_ID)
+TARGET_SCHEMA = probatio.Schema(_TARGET)
+SET_MODE_SCHEMA = probatio.Schema(
+    {
+        **_TARGET,
+        probatio.Required(ATTR_MODE): probatio.All(cv.string, probatio.In(list(Mode))),
+    }
+)
+HOLD_SCHEMA = probatio.Schema(
+    {
+        **_TARGET,
+        probatio.Optional(ATTR_DURATION): probatio.All(
+            cv.positive_time_period,
+            probatio.Range(min=timedelta(minutes=1), max=timedelta(days=7)),
+        ),
+    }
+)
+FORECAST_SCHEMA = probatio.Schema(
+    {
+        **_TARGET,
+        probatio.Optional(ATTR_HOURS, default=24): probatio.All(
+            int, probatio.Range(1, 168)
+        ),
+    }
+)
+
+
+def _error(key: str, **placeholders: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders,
+    )
+
+
+def _coordinator(hass: HomeAssistant) -> AiotBrainCoordinator:
+    entries: list[AiotBrainConfigEntry] = hass.config_entries.async_entries(DOMAIN)
+    for entry in entries:
+        if entry.state is ConfigEntryState.LOADED:
+            return entry.runtime_data.coordinator
+    raise _error("not_loaded")
+
+
+def _zones(coordinator: AiotBrainCoordinator, call: ServiceCall) -> list[str] | None:
+    """Return the targeted zone ids; None when the call names no target at all."""
+    data = call.data
+    if not any(data.get(key) for key in TARGET_KEYS):
+        return None
+    zones = coordinator.zones
+    targeted: list[str] = []
+
+    def add(zone_ids: list[str]) -> None:
+        targeted.extend(z for z in zone_ids if z not in targeted)
+
+    for area_id in data.get(ATTR_AREA_ID, []):
+        if area_id not in zones:
+            raise _error("unknown_target", target=area_id)
+        add([area_id])
+    for floor_id in data.get(ATTR_FLOOR_ID, []):
+        on_floor = [z.zone_id for z in zones.values() if z.floor_id == floor_id]
+        if not on_floor:
+            raise _error("unknown_target", target=floor_id)
+        add(on_floor)
+    devices = dr.async_get(coordinator.hass)
+    for device_id in data.get(ATTR_DEVICE_ID, []):
+        add(_device_zones(coordinator, devices.async_get(device_id), device_id))
+    entities = er.async_get(coordinator.hass)
+    for entity_id in data.get(ATTR_ENTITY_ID, []):
+        entry = entities.async_get(entity_id)
+        if entry is None or entry.platform != DOMAIN or entry.device_id is None:
+            raise _error("unknown_target", target=entity_id)
+        add(_device_zones(coordinator, devices.async_get(entry.device_id), entity_id))
+    return targeted
+
+
+def _device_zones(
+    coordinator: AiotBrainCoordinator, device: dr.AnyDeviceEntry | None, name: str
+) -> list[str]:
+    """Return the zone of a zone device, or every zone for the building's device."""
+    entry_id = coordinator.entry.entry_id
+    if device is not None:
+        if (DOMAIN, entry_id) in device.identifiers:
+            return list(coordinator.zones)
+        for zone_id in coordinator.zones:
+            if zone_device_identifier(entry_id, zone_id) in device.identifiers:
+                return [zone_id]
+    raise _error("unknown_target", target=name)
+
+
+def _all_or(coordinator: AiotBrainCoordinator, call: ServiceCall) -> list[str]:
+    zone_ids = _zones(coordinator, call)
+    return list(coordinator.zones) if zone_ids is None else zone_ids
+
+
+def _controlled(coordinator: AiotBrainCoordinator, zone_ids: list[str]) -> list[str]:
+    """Return the zones with something to control; error if none has."""
+    controlled = [
+        zone_id
+        for zone_id in zone_ids
+        if coordinator.zones[zone_id].actuators(Actuator.CLIMATE)
+        or coordinator.zones[zone_id].actuators(Actuator.LIGHT)
+    ]
+    if not controlled:
+        raise _error("no_devices", zones=_names(coordinator, zone_ids))
+    return controlled
+
+
+def _names(coordinator: AiotBrainCoordinator, zone_ids: list[str]) -> str:
+    return ", ".join(coordinator.zones[zone_id].name for zone_id in zone_ids) or "-"
+
+
+def _aware(when: datetime | None) -> str | None:
+    if when is None:
+        return None
+    return when.replace(tzinfo=dt_util.get_default_time_zone()).isoformat()
+
+
+async def _set_mode(call: ServiceCall) -> None:
+    coordinator = _coordinator(call.hass)
+    zone_ids = _zones(coordinator, call)
+    mode = Mode(call.data[ATTR_MODE])
+    if zone_ids is None:
+        coordinator.async_set_controls(None, mode=mode)
+    for zone_id in zone_ids or []:
+        coordinator.async_set_controls(zone_id, mode=mode)
+
+
+async def _accept_suggestion(call: ServiceCall) -> None:
+    coordinator = _coordinator(call.hass)
+    zone_ids = _all_or(coordinator, call)
+    if not coordinator.control.async_accept(zone_ids):
+        raise _error("no_suggestion", zones=_names(coordinator, zone_ids))
+
+
+async def _hold(call: ServiceCall) -> None:
+    coordinator = _coordinator(call.hass)
+    duration = call.data.get(
+        ATTR_DURATION, timedelta(minutes=coordinator.settings.hold_minutes)
+    )
+    for zone_id in _controlled(coordinator, _all_or(coordinator, call)):
+        coordinator.control.async_hold(zone_id, duration)
+
+
+async def _resume(call: ServiceCall) -> None:
+    coordinator = _coordinator(call.hass)
+    zone_ids = _controlled(coordinator, _all_or(coordinator, call))
+    for zone_id in zone_ids:
+        coordinator.control.async_resume(zone_id)
+    coordinator.control.async_step(zone_ids)
+
+
+async def _explain(call: ServiceCall) -> ServiceResponse:
+    coordinator = _coordinator(call.hass)
+    control = coordinator.control
+    zones: dict[str, Any] = {}
+    for zone_id in _all_or(coordinator, call):
+        prediction = coordinator.predictions.get(zone_id)
+        zones[zone_id] = {
+            "name": coordinator.zones[zone_id].name,
+            "mode": control.mode(zone_id).value,
+            "control_level": control.level(zone_id).value,
+            "status": control.status(zone_id).value,
+            "decisions": control.reasons(zone_id),
+            "suggestions": control.zone_suggestions(zone_id),
+            "holds": {
+                entity_id: until.isoformat()
+                for entity_id, until in control.holds(zone_id).items()
+            },
+            "predictions": {} if prediction is None else dict(prediction.reasons),
+        }
+    return {"zones": zones}
+
+
+async def _get_forecast(call: ServiceCall) -> ServiceResponse:
+    coordinator = _coordinator(call.hass)
+    hours: int = call.data[ATTR_HOURS]
+    now = wall_clock(dt_util.now()).replace(minute=0, second=0, microsecond=0)
+    starts = [now + timedelta(hours=hour) for hour in range(hours)]
+    zones: dict[str, Any] = {}
+    for zone_id in _all_or(coordinator, call):
+        prediction = coordinator.predictions.get(zone_id)
+        if prediction is None or zone_id in coordinator.learning:
+            zones[zone_id] = {"name": coordinator.zones[zone_id].name, "ready": False}
+            continue
+        forecast = coordinator.brain.zone(zone_id).forecast
+        ttt = prediction.time_to_temperature
+        zones[zone_id] = {
+            "name": coordinator.zones[zone_id].name,
+            "ready": True,
+            "occupancy_probability": round(prediction.occupancy_probability, 2),
+            "forecast": {
+                horizon: round(probability, 2)
+                for horizon, probability in prediction.forecast.items()
+            },
+            "next_arrival": _aware(prediction.next_arrival),
+            "arrival_confidence": round(prediction.arrival_confidence, 2),
+            "next_departure": _aware(prediction.next_departure),
+            "departure_confidence": round(prediction.departure_confidence, 2),
+            "comfort_setpoint": round(prediction.comfort_setpoint, 1),
+            "time_to_temperature_min": None
+            if ttt is None
+            else round(ttt.total_seconds() / 60),
+            # The learned weekly pattern, hour by hour: what is usual, not a
+            # forecast from the present state.
+            "weekly_profile": [
+                {
+                    "start": _aware(start),
+                    "probability": round(forecast.profile(start), 2),
+                }
+                for start in starts
+            ],
+        }
+    return {"zones": zones}
+
+
+async def _relearn(call: ServiceCall) -> None:
+    coordinator = _coordinator(call.hass)
+    for zone_id in _all_or(coordinator, call):
+        coordinator.async_relearn(zone_id)
+
+
+async def _reset(call: ServiceCall) -> None:
+    coordinator = _coordinator(call.hass)
+    for zone_id in _all_or(coordinator, call):
+        coordinator.async_reset(zone_id)
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register AIoT Brain's actions (once, when the integration loads)."""
+    register = hass.services.async_register
+    register(DOMAIN, SERVICE_SET_MODE, _set_mode, SET_MODE_SCHEMA)
+    register(DOMAIN, SERVICE_ACCEPT_SUGGESTION, _accept_suggestion, TARGET_SCHEMA)
+    register(DOMAIN, SERVICE_HOLD, _hold, HOLD_SCHEMA)
+    register(DOMAIN, SERVICE_RESUME, _resume, TARGET_SCHEMA)
+    register(
+        DOMAIN,
+        SERVICE_EXPLAIN,
+        _explain,
+        TARGET_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
+    register(
+        DOMAIN,
+        SERVICE_GET_FORECAST,
+        _get_forecast,
+        FORECAST_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
+    register(DOMAIN, SERVICE_RELEARN, _relearn, TARGET_SCHEMA)
+    register(DOMAIN, SERVICE_RESET, _reset, TARGET_SCHEMA)

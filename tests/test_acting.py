@@ -1,0 +1,664 @@
+"""Acting on real thermostats and lights: levels, rules, holds and reasons.
+
+The thermostats and lights are Home Assistant's demo entities, driven through real
+service calls; motion and window sensors are plain states, as a sensor shows them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from itertools import pairwise
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components import persistent_notification
+from homeassistant.components.climate import HVACMode
+from homeassistant.components.demo.climate import DemoClimate
+from homeassistant.components.demo.light import DemoLight
+from homeassistant.components.persistent_notification import UpdateType
+from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.core import Context, Event, HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import area_registry as ar, entity_registry as er
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    MockUser,
+    async_capture_events,
+    async_fire_time_changed,
+    setup_test_component_platform,
+)
+
+from custom_components.aiot_brain.const import (
+    DOMAIN,
+    EVENT_ACTION,
+    EVENT_DECISION,
+    EVENT_HOLD,
+    EVENT_SUGGESTION,
+    ControlLevel,
+)
+from custom_components.aiot_brain.coordinator import AiotBrainCoordinator
+from custom_components.aiot_brain.settings import Settings
+
+START = datetime.fromisoformat("2026-11-02T22:00:00+00:00")  # a Monday, 14:00 local
+THERMOSTAT = "climate.living_room"
+LAMP = "light.living_room"
+MOTION = "binary_sensor.living_room_motion"
+WINDOW = "binary_sensor.living_room_window"
+CONTROL = "sensor.living_room_aiot_brain_control"
+
+
+def thermostat(
+    object_id: str,
+    hvac_modes: list[HVACMode],
+    *,
+    target: float | None = 17.0,
+    mode: HVACMode = HVACMode.HEAT,
+    low: float | None = None,
+    high: float | None = None,
+    preset: str | None = None,
+    presets: list[str] | None = None,
+    current: float = 19.0,
+) -> DemoClimate:
+    """A demo thermostat in °C with the given abilities."""
+    entity = DemoClimate(
+        unique_id=object_id,
+        device_name=object_id,
+        target_temperature=target,
+        unit_of_measurement="°C",
+        preset=preset,
+        current_temperature=current,
+        fan_mode=None,
+        target_humidity=None,
+        current_humidity=None,
+        swing_mode=None,
+        swing_horizontal_mode=None,
+        hvac_mode=mode,
+        hvac_action=None,
+        target_temp_high=high,
+        target_temp_low=low,
+        hvac_modes=hvac_modes,
+        preset_modes=presets,
+    )
+    entity.entity_id = f"climate.{object_id}"
+    return entity
+
+
+def lamp(object_id: str = "living_room") -> DemoLight:
+    """A demo light with brightness and colour temperature, off."""
+    entity = DemoLight(unique_id=object_id, device_name=object_id, state=False)
+    entity.entity_id = f"light.{object_id}"
+    return entity
+
+
+async def build_living_room(
+    hass: HomeAssistant,
+    climates: list[DemoClimate] | None = None,
+    lights: list[DemoLight] | None = None,
+    window: bool = False,
+) -> None:
+    """A living room with motion, the given devices and optionally a window."""
+    climates = (
+        [thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF])]
+        if (climates is None)
+        else climates
+    )
+    setup_test_component_platform(hass, "climate", climates)
+    setup_test_component_platform(hass, "light", lights or [])
+    assert await async_setup_component(
+        hass, "climate", {"climate": {"platform": "test"}}
+    )
+    assert await async_setup_component(hass, "light", {"light": {"platform": "test"}})
+    await hass.async_block_till_done()
+    area = ar.async_get(hass).async_create("Living room")
+    entities = er.async_get(hass)
+    for entity in [*climates, *(lights or [])]:
+        entities.async_update_entity(entity.entity_id, area_id=area.id)
+    sensors = [("living_room_motion", "motion")]
+    if window:
+        sensors.append(("living_room_window", "window"))
+    for object_id, device_class in sensors:
+        created = entities.async_get_or_create(
+            "binary_sensor",
+            "test",
+            object_id,
+            suggested_object_id=object_id,
+            original_device_class=device_class,
+        )
+        entities.async_update_entity(created.entity_id, area_id=area.id)
+        hass.states.async_set(created.entity_id, STATE_OFF)
+
+
+async def setup_brain(
+    hass: HomeAssistant, level: str = "automate", **settings: Any
+) -> MockConfigEntry:
+    options: dict[str, Any] = {
+        "zones": ("living_room",),
+        "history_days": 0,
+        "control_level": ControlLevel(level),
+        **settings,
+    }
+    entry = MockConfigEntry(
+        domain=DOMAIN, title="AIoT Brain", options=Settings(**options).as_options()
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+def coordinator_of(entry: MockConfigEntry) -> AiotBrainCoordinator:
+    coordinator: AiotBrainCoordinator = entry.runtime_data.coordinator
+    return coordinator
+
+
+async def minutes_pass(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, minutes: int
+) -> None:
+    for _ in range(minutes):
+        freezer.tick(timedelta(minutes=1))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+
+
+async def set_state(hass: HomeAssistant, entity_id: str, state: str) -> None:
+    hass.states.async_set(entity_id, state)
+    await hass.async_block_till_done()
+
+
+def target(hass: HomeAssistant, entity_id: str = THERMOSTAT) -> Any:
+    return hass.states.get(entity_id).attributes["temperature"]
+
+
+def calls_to(events: list[Event], entity_id: str) -> list[Event]:
+    return [event for event in events if event.data["entity_id"] == entity_id]
+
+
+def assert_calm(calls: list[Event]) -> None:
+    """At least 5 minutes between calls and at most 4 in any hour."""
+    times = [event.time_fired for event in calls]
+    assert all(b - a >= timedelta(minutes=5) for a, b in pairwise(times))
+    for index, first in enumerate(times):
+        assert len([t for t in times[index:] if t - first < timedelta(hours=1)]) <= 4
+
+
+async def test_automate_heats_an_occupied_zone_and_sets_back_when_it_is_empty(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+
+    assert target(hass) == 20.0  # the default comfort until one is learned
+    assert hass.states.get(THERMOSTAT).state == HVACMode.HEAT
+    assert len(actions) == 1
+    reason = actions[0].data["reason"]
+    assert reason.startswith("Heating Living room to 20.0 °C: occupied (")
+    control = hass.states.get(CONTROL)
+    assert control.state == "controlling"
+    assert control.attributes["last_action"] == reason
+    # The climate's own echo of our call is not a person's change.
+    assert "held_until" in control.attributes
+    assert control.attributes["held_until"] == {}
+
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 240)
+
+    # Empty, nobody expected: set back by 4 K, never below the lowest setpoint.
+    assert target(hass) == 16.0
+    assert (
+        "setback: empty for"
+        in hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    )
+    # Two calls in four hours: no flapping.
+    assert len(calls_to(actions, THERMOSTAT)) == 2
+
+
+async def test_observe_only_reports_what_it_would_do(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    observed = async_capture_events(hass, EVENT_DECISION)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass, level="observe")
+
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+
+    assert target(hass) == 17.0
+    assert actions == []
+    assert len(observed) == 1  # reported once, not every minute
+    assert observed[0].data["action"] == "climate.set_temperature"
+    assert observed[0].data["data"] == {"hvac_mode": "heat", "temperature": 20.0}
+    control = hass.states.get(CONTROL)
+    assert control.state == "observing"
+    assert control.attributes["reasons"][THERMOSTAT].startswith(
+        "Observing only: Heating Living room to 20.0 °C"
+    )
+
+
+async def test_the_control_switch_keeps_a_zone_to_observing(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass)
+    await hass.services.async_call(
+        "switch",
+        "turn_off",
+        {"entity_id": "switch.living_room_aiot_brain_control"},
+        blocking=True,
+    )
+
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+
+    assert target(hass) == 17.0
+    assert hass.states.get(CONTROL).state == "observing"
+
+
+def follow_notifications(hass: HomeAssistant) -> dict[str, str]:
+    """The persistent notifications shown, as the frontend is told of them."""
+    shown: dict[str, str] = {}
+
+    @callback
+    def update(kind: UpdateType, notifications: dict[str, Any]) -> None:
+        for notification_id, notification in notifications.items():
+            if kind is UpdateType.REMOVED:
+                shown.pop(notification_id, None)
+            else:
+                shown[notification_id] = notification["message"]
+
+    persistent_notification.async_register_callback(hass, update)
+    return shown
+
+
+async def test_suggest_proposes_and_a_person_accepts(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    suggested = async_capture_events(hass, EVENT_SUGGESTION)
+    await setup_brain(hass, level="suggest")
+    notifications = follow_notifications(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 3)
+
+    assert target(hass) == 17.0
+    assert len(suggested) == 1
+    message = notifications[f"{DOMAIN}_suggestion_{THERMOSTAT}"]
+    assert "Heating Living room to 20.0 °C" in message
+    assert hass.states.get(CONTROL).attributes["suggestions"] == {
+        THERMOSTAT: suggested[0].data["reason"]
+    }
+
+    await hass.services.async_call(
+        DOMAIN, "accept_suggestion", {"area_id": "living_room"}, blocking=True
+    )
+    await hass.async_block_till_done()
+
+    assert target(hass) == 20.0
+    assert f"{DOMAIN}_suggestion_{THERMOSTAT}" not in notifications
+    assert hass.states.get(CONTROL).attributes["suggestions"] == {}
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(DOMAIN, "accept_suggestion", {}, blocking=True)
+    assert raised.value.translation_key == "no_suggestion"
+    assert raised.value.translation_placeholders == {"zones": "Living room"}
+
+
+async def test_a_persons_change_is_held_learned_and_released_when_empty(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    holds = async_capture_events(hass, EVENT_HOLD)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass, hold_minutes=600)
+    await set_state(hass, MOTION, STATE_ON)
+    assert target(hass) == 20.0
+    assert holds == []  # our own call
+
+    await hass.services.async_call(
+        "climate",
+        "set_temperature",
+        {"entity_id": THERMOSTAT, "temperature": 22.5},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await minutes_pass(hass, freezer, 30)
+
+    assert target(hass) == 22.5  # left alone
+    assert len(holds) == 1
+    assert holds[0].data["entity_id"] == THERMOSTAT
+    assert (
+        holds[0]
+        .data["reason"]
+        .startswith("Holding the thermostat in Living room: changed by hand at 14:00")
+    )
+    control = hass.states.get(CONTROL)
+    assert control.state == "holding"
+    assert THERMOSTAT in control.attributes["held_until"]
+    # Learned as a comfort label.
+    setpoint = float(
+        hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint").state
+    )
+    assert setpoint > 20.0
+
+    # Everyone leaves: the hold ends with the occupancy and the zone sets back.
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 240)
+    assert target(hass) < 20.0
+    assert hass.states.get(CONTROL).attributes["held_until"] == {}
+    assert_calm(calls_to(actions, THERMOSTAT))
+
+
+async def test_an_automation_is_not_fought_but_not_learned_either(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    holds = async_capture_events(hass, EVENT_HOLD)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+
+    await hass.services.async_call(
+        "climate",
+        "set_temperature",
+        {"entity_id": THERMOSTAT, "temperature": 24.0},
+        blocking=True,
+        context=Context(parent_id="an-automation-run"),
+    )
+    await minutes_pass(hass, freezer, 10)
+
+    assert target(hass) == 24.0
+    assert len(holds) == 1
+    setpoint = float(
+        hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint").state
+    )
+    assert setpoint == 20.0
+
+
+async def test_a_device_echoing_our_call_is_not_a_person_but_a_knob_is(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    holds = async_capture_events(hass, EVENT_HOLD)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    echoed = hass.states.get(THERMOSTAT)
+
+    # The device reports our target back in a context of its own.
+    hass.states.async_set(
+        THERMOSTAT,
+        echoed.state,
+        {**echoed.attributes, "current_temperature": 19.5},
+        context=Context(),
+    )
+    await hass.async_block_till_done()
+    assert holds == []
+
+    # Someone turns the knob: a fresh context, no user, a new target.
+    hass.states.async_set(
+        THERMOSTAT, echoed.state, {**echoed.attributes, "temperature": 21.5}
+    )
+    await hass.async_block_till_done()
+    assert len(holds) == 1
+
+
+async def test_never_more_than_four_calls_an_hour_however_the_mode_flaps(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+
+    reasons = []
+    for minute in range(60):
+        await hass.services.async_call(
+            "select",
+            "select_option",
+            {
+                "entity_id": "select.living_room_aiot_brain_mode",
+                "option": "eco" if minute % 2 else "comfort",
+            },
+            blocking=True,
+        )
+        await minutes_pass(hass, freezer, 1)
+        reasons.append(hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT])
+
+    calls = calls_to(actions, THERMOSTAT)
+    assert len(calls) >= 2
+    assert_calm(calls)
+    assert any(reason.startswith("Waiting (last call at") for reason in reasons)
+
+
+async def test_an_open_window_goes_eco_after_a_delay_and_comfort_resumes(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, window=True)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    assert target(hass) == 20.0
+
+    await set_state(hass, WINDOW, STATE_ON)
+    await minutes_pass(hass, freezer, 3)
+    assert target(hass) == 20.0  # a window opened briefly changes nothing
+    await minutes_pass(hass, freezer, 3)
+    assert target(hass) == 17.0
+    assert "window open" in hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+
+    await set_state(hass, WINDOW, STATE_OFF)
+    await minutes_pass(hass, freezer, 5)
+    assert target(hass) == 20.0
+
+
+async def test_frost_protection_holds_even_when_the_zone_is_off(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    cold = thermostat(
+        "living_room", [HVACMode.HEAT, HVACMode.OFF], target=12.0, current=14.0
+    )
+    await build_living_room(hass, climates=[cold])
+    await setup_brain(hass)
+    await hass.services.async_call(
+        DOMAIN, "set_mode", {"area_id": "living_room", "mode": "off"}, blocking=True
+    )
+    await minutes_pass(hass, freezer, 1)
+
+    assert target(hass) == 16.0  # the lowest allowed setpoint is the frost floor
+    control = hass.states.get(CONTROL)
+    assert control.attributes["last_action"].startswith(
+        "Frost protection in Living room: 14.0 °C is below 16.0 °C"
+    )
+    # Safe again: the zone is off, so it is left alone from now on.
+    assert control.attributes["reasons"][THERMOSTAT] == (
+        "Mode off: leaving Living room's thermostat alone"
+    )
+
+
+async def test_the_comfort_setpoint_never_goes_beyond_the_bounds(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass, max_temperature=21.0)
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": "number.living_room_aiot_brain_comfort_offset", "value": 3.0},
+        blocking=True,
+    )
+    await set_state(hass, MOTION, STATE_ON)
+
+    assert target(hass) == 21.0
+
+
+async def test_heat_cool_thermostats_get_a_band_and_preset_ones_a_preset(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    band = thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.HEAT_COOL, HVACMode.COOL],
+        target=None,
+        mode=HVACMode.HEAT_COOL,
+        low=15.0,
+        high=28.0,
+    )
+    presets = thermostat(
+        "living_room_radiator",
+        [HVACMode.HEAT, HVACMode.OFF],
+        target=None,
+        preset="away",
+        presets=["comfort", "eco", "away"],
+    )
+    await build_living_room(hass, climates=[band, presets])
+    await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+
+    attributes = hass.states.get(THERMOSTAT).attributes
+    # Heats from just below comfort, cools from just above: a dead band between.
+    assert (attributes["target_temp_low"], attributes["target_temp_high"]) == (
+        19.5,
+        20.5,
+    )
+    radiator = hass.states.get("climate.living_room_radiator")
+    assert radiator.attributes["preset_mode"] == "comfort"
+
+    await hass.services.async_call(
+        DOMAIN, "set_mode", {"mode": "away"}, blocking=True
+    )  # the building's mode
+    await minutes_pass(hass, freezer, 5)
+    assert (
+        hass.states.get("climate.living_room_radiator").attributes["preset_mode"]
+        == "away"
+    )
+    attributes = hass.states.get(THERMOSTAT).attributes
+    assert attributes["target_temp_low"] == 16.0  # bounded by the lowest setpoint
+
+
+async def test_lights_come_on_at_the_learned_level_and_go_off_when_empty(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    entry = await setup_brain(hass)
+    lighting = coordinator_of(entry).predictions["living_room"].lighting
+    brightness, kelvin = round(lighting["brightness"]), lighting["color_temp"]
+
+    await set_state(hass, MOTION, STATE_ON)
+
+    light = hass.states.get(LAMP)
+    assert light.state == STATE_ON
+    assert round(light.attributes["brightness"] / 2.55) == brightness
+    assert light.attributes["color_temp_kelvin"] == kelvin
+    assert (
+        actions[-1]
+        .data["reason"]
+        .startswith(
+            f"Switching on Living room's light at {brightness} %, {kelvin} K: "
+            "someone arrived"
+        )
+    )
+
+    # Still there, moving now and then: no more calls.
+    for _ in range(6):
+        await set_state(hass, MOTION, STATE_OFF)
+        await minutes_pass(hass, freezer, 4)
+        await set_state(hass, MOTION, STATE_ON)
+    assert len(calls_to(actions, LAMP)) == 1
+
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 9)
+    assert hass.states.get(LAMP).state == STATE_ON
+    await minutes_pass(hass, freezer, 2)
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert len(calls_to(actions, LAMP)) == 2
+
+
+async def test_adaptive_lighting_keeps_the_colour(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    switch = er.async_get(hass).async_get_or_create(
+        "switch",
+        "adaptive_lighting",
+        "living",
+        suggested_object_id="adaptive_lighting_living",
+    )
+    hass.states.async_set(switch.entity_id, STATE_ON, {"configured_lights": [LAMP]})
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+
+    assert hass.states.get(LAMP).state == STATE_ON
+    assert actions[-1].data["data"] == {"brightness_pct": 80}
+
+
+async def test_a_light_switched_by_hand_is_left_alone_until_the_room_empties(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    holds = async_capture_events(hass, EVENT_HOLD)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+
+    await hass.services.async_call(
+        "light",
+        "turn_off",
+        {"entity_id": LAMP},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await set_state(hass, MOTION, STATE_OFF)
+    await set_state(hass, MOTION, STATE_ON)  # a new arrival would turn it on
+    await minutes_pass(hass, freezer, 2)
+
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert len(holds) == 1
+    assert holds[0].data["reason"].startswith("Holding the light in Living room")
+
+
+async def test_holds_and_recent_calls_survive_a_restart(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    entry = await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await hass.services.async_call(
+        DOMAIN,
+        "hold",
+        {"area_id": "living_room", "duration": "03:00:00"},
+        blocking=True,
+    )
+    held_until = hass.states.get(CONTROL).attributes["held_until"]
+    assert list(held_until) == [THERMOSTAT]
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await minutes_pass(hass, freezer, 1)
+
+    control = hass.states.get(CONTROL)
+    assert control.attributes["held_until"] == held_until
+    engine = coordinator_of(entry).control.engines["living_room"][THERMOSTAT]
+    assert len(engine.calls[THERMOSTAT]) == 1  # the rate limit remembers
