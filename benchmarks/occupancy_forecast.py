@@ -5,6 +5,7 @@
     python -m benchmarks.occupancy_forecast --data FILE --time-column T --label-column L
     python -m benchmarks.occupancy_forecast --kasteren DIR
     python -m benchmarks.occupancy_forecast --kasteren DIR --scored-from-day 15
+    python -m benchmarks.occupancy_forecast --kasteren DIR --batch-baselines
 
 The stream is cut into 15-minute slots; a slot is occupied when most of it is. At
 the end of every slot each model forecasts the slots 15 min, 30 min, 1 h, 2 h and
@@ -18,7 +19,14 @@ learn from the start), to see whether a figure holds on the second half.
 - ``aiot_brain``: :class:`OccupancyForecast`, fed the slot labels and, for the van
   Kasteren home, the recent sensor activity as evidence (never later events);
   activity inside counts only once it follows the front door's last opening, as
-  what came before belongs to whoever left.
+  what came before belongs to whoever left;
+- ``logistic_regression``, ``random_forest`` (with ``--batch-baselines``, as they
+  take a while): the batch models a data scientist
+  would reach for (scikit-learn), retrained every midnight on every past
+  forecast whose outcome is known by then, from the state now, how long it has
+  lasted, the target's time of day and kind of day, and the same evidence as
+  ``aiot_brain``. They show what the data allows a model that sees all the past
+  at once, i.e. whether a shortfall is the online model's or the data's.
 
 For a CSV, the other numeric columns are ignored: only the label history is used.
 For van Kasteren's house A, the home is occupied except during "leave house"
@@ -29,7 +37,7 @@ activity is "leave house" and which sensor the front door.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 import json
@@ -49,6 +57,7 @@ from custom_components.aiot_brain.brain.forecast import (
 SLOT = timedelta(minutes=15)
 SLOTS_PER_DAY = 96
 SCORED_FROM_DAY = 8
+HOURS_PER_SLOT = SLOT.total_seconds() / 3600.0
 
 # House A's ids, used when a file's legend does not name them.
 LEAVE_HOUSE = 1
@@ -213,16 +222,20 @@ def _recency(now: datetime, last: datetime | None, minutes: float) -> float:
 
 
 def evaluate(
-    series: SlotSeries, scored_from_day: int = SCORED_FROM_DAY
+    series: SlotSeries,
+    scored_from_day: int = SCORED_FROM_DAY,
+    *,
+    batch_baselines: bool = False,
 ) -> dict[str, dict[str, dict[str, float | None]]]:
-    """Run the three models over the slots and score them per horizon.
+    """Run the models over the slots and score them per horizon.
 
     Forecasts for slots from day ``scored_from_day`` on (1 is the first day) are
     scored; the models learn from every slot.
     """
     steps = [minutes // 15 for minutes in HORIZONS_MINUTES]
     first_scored = (scored_from_day - 1) * SLOTS_PER_DAY
-    names = ("aiot_brain", "persistence", "time_of_day")
+    batch = batch_forecasts(series, steps) if batch_baselines else {}
+    names = ("aiot_brain", "persistence", "time_of_day", *batch)
     made: dict[str, dict[str, list[float]]] = {
         name: {horizon: [] for horizon in HORIZON_NAMES} for name in names
     }
@@ -253,6 +266,8 @@ def evaluate(
             seen = day_seen[target % SLOTS_PER_DAY]
             occupied = day_occupied[target % SLOTS_PER_DAY]
             made["time_of_day"][horizon].append(occupied / seen if seen else 0.5)
+            for name, forecasts in batch.items():
+                made[name][horizon].append(forecasts[horizon][slot])
     results: dict[str, dict[str, dict[str, float | None]]] = {}
     for name in names:
         results[name] = {}
@@ -263,6 +278,118 @@ def evaluate(
                 "brier": scores["brier"],
             }
     return results
+
+
+def batch_models() -> dict[str, Callable[[], Any]]:
+    """Return factories of the scikit-learn baselines (imported only here)."""
+    from sklearn.ensemble import RandomForestClassifier  # noqa: PLC0415
+    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
+    from sklearn.pipeline import make_pipeline  # noqa: PLC0415
+    from sklearn.preprocessing import StandardScaler  # noqa: PLC0415
+
+    return {
+        "logistic_regression": lambda: make_pipeline(
+            StandardScaler(), LogisticRegression(max_iter=2000)
+        ),
+        "random_forest": lambda: RandomForestClassifier(
+            n_estimators=50, min_samples_leaf=10, random_state=0, n_jobs=1
+        ),
+    }
+
+
+def batch_features(series: SlotSeries, step: int) -> list[list[float] | None]:
+    """Return the batch baselines' features of a forecast made at each slot's end.
+
+    None where the slot has no label (no forecast is made there). Evidence keys
+    are those of the first slot, in order, so every row has the same columns.
+    """
+    keys = list(series.evidence[0]) if series.evidence else []
+    rows: list[list[float] | None] = []
+    state: int | None = None
+    spell = 0
+    for slot, label in enumerate(series.labels):
+        if label is None:
+            rows.append(None)
+            continue
+        spell = spell + 1 if label == state else 1
+        state = label
+        sign = 1.0 if label else -1.0
+        target = series.end_of(slot + step - 1)  # the target slot's end
+        hour_sin, hour_cos = _cyclic(target, 1)
+        twice_sin, twice_cos = _cyclic(target, 2)
+        evidence = series.evidence[slot] if series.evidence else {}
+        values = [float(evidence.get(key, 0.0)) for key in keys]
+        rows.append(
+            [
+                sign,
+                sign * math.log1p(spell * HOURS_PER_SLOT),
+                hour_sin,
+                hour_cos,
+                twice_sin,
+                twice_cos,
+                1.0 if target.weekday() >= 5 else 0.0,
+                *values,
+                # Evidence means different things by state, as for aiot_brain.
+                *(sign * value for value in values),
+            ]
+        )
+    return rows
+
+
+def _cyclic(when: datetime, harmonic: int) -> tuple[float, float]:
+    day = (when.hour * 60 + when.minute) / (24 * 60)
+    angle = 2.0 * math.pi * harmonic * day
+    return math.sin(angle), math.cos(angle)
+
+
+def batch_forecasts(
+    series: SlotSeries, steps: Sequence[int]
+) -> dict[str, dict[str, list[float]]]:
+    """Return each batch baseline's forecast made at each slot, per horizon.
+
+    A model forecasting on day ``d`` was fitted at that day's midnight on the
+    forecasts of earlier slots whose target slot had ended by then: labels come
+    late here too. Before both states have been seen it forecasts the share of
+    occupied outcomes so far (0.5 with none).
+    """
+    factories = batch_models()
+    count = len(series.labels)
+    result: dict[str, dict[str, list[float]]] = {name: {} for name in factories}
+    for horizon, step in zip(HORIZON_NAMES, steps, strict=True):
+        rows = batch_features(series, step)
+        outcomes = [
+            series.labels[slot + step] if slot + step < count else None
+            for slot in range(count)
+        ]
+        forecasts = {name: [0.5] * count for name in factories}
+        for day_start in range(0, count, SLOTS_PER_DAY):
+            day = range(day_start, min(day_start + SLOTS_PER_DAY, count))
+            known = [
+                slot
+                for slot in range(max(day_start - step, 0))
+                if rows[slot] is not None and outcomes[slot] is not None
+            ]
+            past = [rows[slot] for slot in known]
+            past_outcomes = [int(outcomes[slot] or 0) for slot in known]
+            today = [slot for slot in day if rows[slot] is not None]
+            if not today:
+                continue
+            if len(set(past_outcomes)) < 2:
+                share = sum(past_outcomes) / len(past_outcomes) if known else 0.5
+                for made in forecasts.values():
+                    for slot in today:
+                        made[slot] = share
+                continue
+            for name, factory in factories.items():
+                model = factory()
+                model.fit(past, past_outcomes)
+                column = list(model.classes_).index(1)
+                probabilities = model.predict_proba([rows[slot] for slot in today])
+                for slot, row in zip(today, probabilities, strict=True):
+                    forecasts[name][slot] = float(row[column])
+        for name, made in forecasts.items():
+            result[name][horizon] = made
+    return result
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
@@ -276,6 +403,11 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         default=SCORED_FROM_DAY,
         help="score forecasts for slots from this day on (default: %(default)s); "
         "a later day scores only the end of the stream",
+    )
+    parser.add_argument(
+        "--batch-baselines",
+        action="store_true",
+        help="also score scikit-learn models retrained every midnight (slower)",
     )
     add_column_arguments(parser)
     arguments = parser.parse_args(argv)
@@ -311,7 +443,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             ),
             "aiot_brain_evidence": evidence,
         },
-        "models": evaluate(series, first_day),
+        "models": evaluate(
+            series, first_day, batch_baselines=arguments.batch_baselines
+        ),
     }
     print(json.dumps(result))
     return result

@@ -276,3 +276,48 @@ def test_too_short_a_stream_scores_nothing(
     assert "NaN" not in capsys.readouterr().out
     assert result["data"]["scored_slots"] == 0
     assert result["models"]["persistence"]["1h"] == {"accuracy": None, "brier": None}
+
+
+def office_slots(days: int) -> list[int | None]:
+    """Occupied 08:00-17:00 every day, one label per 15-minute slot."""
+    return [1 if 32 <= slot % 96 < 68 else 0 for slot in range(days * 96)]
+
+
+def test_batch_baselines_learn_only_from_known_outcomes() -> None:
+    labels = office_slots(5)
+    # Day 5 breaks the habit: occupied all day. A model that saw day 5's
+    # outcomes would forecast it; one fitted at midnight cannot.
+    labels[4 * 96 :] = [1] * 96
+    series = occupancy_forecast.SlotSeries(datetime(2024, 1, 1), labels)
+    forecasts = occupancy_forecast.batch_forecasts(series, [1, 2, 4, 8, 24])
+    assert set(forecasts) == {"logistic_regression", "random_forest"}
+    five_pm = 4 * 96 + 68
+    for horizons in forecasts.values():
+        assert set(horizons) == {"15min", "30min", "1h", "2h", "6h"}
+        # Occupied at 17:00 has always meant empty at 23:00 so far.
+        assert horizons["6h"][five_pm] < 0.5
+        # ... and the usual working day is forecast as such.
+        assert horizons["1h"][4 * 96 + 40] > 0.5
+    # Before any outcome is known: a coin flip.
+    assert forecasts["random_forest"]["1h"][0] == 0.5
+
+
+def test_batch_baselines_are_scored_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = ["time,occupied"]
+    when = datetime(2024, 1, 1)
+    while when < datetime(2024, 1, 4):
+        lines.append(f"{when:%Y-%m-%d %H:%M},{int(8 <= when.hour < 17)}")
+        when += timedelta(minutes=15)
+    path = tmp_path / "home.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    arguments = ["--data", str(path), "--time-column", "time"]
+    arguments += ["--label-column", "occupied", "--scored-from-day", "3"]
+    plain = occupancy_forecast.main(arguments)
+    batch = occupancy_forecast.main([*arguments, "--batch-baselines"])
+    capsys.readouterr()
+    assert "random_forest" not in plain["models"]
+    assert batch["models"]["aiot_brain"] == plain["models"]["aiot_brain"]
+    for name in ("logistic_regression", "random_forest"):
+        assert batch["models"][name]["1h"]["accuracy"] > 0.9
