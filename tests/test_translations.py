@@ -8,8 +8,15 @@ import re
 from typing import Any
 
 import pytest
+import yaml
 
-from custom_components.aiot_brain import binary_sensor, button, config_flow, sensor
+from custom_components.aiot_brain import (
+    binary_sensor,
+    button,
+    config_flow,
+    sensor,
+    services,
+)
 
 TRANSLATIONS = Path(config_flow.__file__).parent / "translations"
 ICONS = Path(config_flow.__file__).parent / "icons.json"
@@ -62,3 +69,20 @@ def test_every_entity_has_a_name_and_an_icon() -> None:
         for description in descriptions:
             assert english[platform][description.translation_key]["name"]
             assert icons[platform][description.translation_key]["default"]
+
+
+def test_every_action_its_fields_and_its_errors_are_described() -> None:
+    english = _load("en.json")
+    icons = json.loads(ICONS.read_text(encoding="utf-8"))["services"]
+    described = yaml.safe_load(
+        (TRANSLATIONS.parent / "services.yaml").read_text(encoding="utf-8")
+    )
+    for service, spec in described.items():
+        assert english["services"][service]["name"], service
+        assert english["services"][service]["description"], service
+        assert icons[service]["service"], service
+        for field in spec.get("fields", {}):
+            assert english["services"][service]["fields"][field]["name"], field
+    source = Path(services.__file__).read_text(encoding="utf-8")
+    raised = set(re.findall(r'_error\(\s*"(\w+)"', source))
+    assert raised == english["exceptions"].keys()

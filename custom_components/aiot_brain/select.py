@@ -37,9 +37,7 @@ async def async_setup_entry(
 
 
 class ZoneModeSelect(AiotBrainZoneEntity, SelectEntity):
-    """What one zone should aim for."""
-
-    follows_predictions = False
+    """What one zone should aim for (also set by ``aiot_brain.set_mode``)."""
 
     @property
     def current_option(self) -> str:

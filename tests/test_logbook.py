@@ -1,0 +1,61 @@
+"""The logbook tells what AIoT Brain did and why, with the real recorder."""
+
+from __future__ import annotations
+
+from homeassistant.components.recorder import Recorder
+from homeassistant.const import STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+
+from .test_acting import MOTION, THERMOSTAT, build_living_room, set_state, setup_brain
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(
+    recorder_mock: Recorder, enable_custom_integrations: None
+) -> None:
+    """Start the recorder before Home Assistant, as the recorder fixtures require."""
+
+
+async def test_actions_and_holds_appear_in_the_logbook_with_their_reasons(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator
+) -> None:
+    assert await async_setup_component(hass, "logbook", {})
+    start = dt_util.utcnow()
+    await build_living_room(hass)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await hass.services.async_call(
+        "climate",
+        "set_temperature",
+        {"entity_id": THERMOSTAT, "temperature": 23.0},
+        blocking=True,
+    )
+    await async_wait_recording_done(hass)
+
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "logbook/get_events",
+            "start_time": start.isoformat(),
+        }
+    )
+    response = await client.receive_json()
+
+    assert response["success"]
+    ours = [
+        entry
+        for entry in response["result"]
+        if entry.get("name") == "AIoT Brain (Living room)"
+    ]
+    messages = [entry["message"] for entry in ours]
+    assert len(messages) == 2
+    assert messages[0].startswith("Heating Living room to 20.0 °C: occupied (")
+    assert messages[1].startswith("Holding the thermostat in Living room: changed by")
+    assert all(entry["entity_id"] == THERMOSTAT for entry in ours)

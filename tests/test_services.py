@@ -1,0 +1,281 @@
+"""AIoT Brain's actions: targets, schemas, responses and translated errors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.climate import HVACMode
+from homeassistant.const import STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+    floor_registry as fr,
+)
+import probatio
+import pytest
+
+from custom_components.aiot_brain.const import DOMAIN
+from custom_components.aiot_brain.entity import zone_device_identifier
+
+from .test_acting import (
+    CONTROL,
+    MOTION,
+    START,
+    THERMOSTAT,
+    build_living_room,
+    minutes_pass,
+    set_state,
+    setup_brain,
+    target,
+    thermostat,
+)
+
+ZONE_MODE = "select.living_room_aiot_brain_mode"
+BUILDING_MODE = "select.aiot_brain_building_mode"
+
+
+async def call(
+    hass: HomeAssistant, service: str, data: dict[str, Any] | None = None
+) -> Any:
+    return await hass.services.async_call(
+        DOMAIN,
+        service,
+        data or {},
+        blocking=True,
+        return_response=service in ("explain", "get_forecast"),
+    )
+
+
+async def test_set_mode_by_area_floor_device_entity_or_for_the_building(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    floor = fr.async_get(hass).async_create("Ground floor")
+    ar.async_get(hass).async_update("living_room", floor_id=floor.floor_id)
+    entry = await setup_brain(hass)
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        zone_device_identifier(entry.entry_id, "living_room"), entry.entry_id
+    )
+    assert device is not None
+
+    for target_data, mode in (
+        ({"area_id": "living_room"}, "eco"),
+        ({"floor_id": floor.floor_id}, "comfort"),
+        ({"device_id": device.id}, "away"),
+        ({"entity_id": "sensor.living_room_aiot_brain_occupancy_probability"}, "off"),
+    ):
+        await call(hass, "set_mode", {**target_data, "mode": mode})
+        assert hass.states.get(ZONE_MODE).state == mode, target_data
+
+    await call(hass, "set_mode", {"mode": "away"})
+    assert hass.states.get(BUILDING_MODE).state == "away"
+    assert hass.states.get(ZONE_MODE).state == "off"  # the zone keeps its own
+
+
+@pytest.mark.parametrize(
+    ("data", "missing"),
+    [
+        ({"area_id": "garage"}, "garage"),
+        ({"floor_id": "attic"}, "attic"),
+        ({"device_id": "not-a-device"}, "not-a-device"),
+        ({"entity_id": "light.living_room"}, "light.living_room"),
+    ],
+)
+async def test_unknown_targets_are_named_in_the_error(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    data: dict[str, str],
+    missing: str,
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass)
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await call(hass, "set_mode", {**data, "mode": "eco"})
+
+    assert raised.value.translation_domain == DOMAIN
+    assert raised.value.translation_key == "unknown_target"
+    assert raised.value.translation_placeholders == {"target": missing}
+    assert hass.states.get(ZONE_MODE).state == "auto"
+
+
+@pytest.mark.parametrize(
+    ("service", "data"),
+    [
+        ("set_mode", {"mode": "party"}),
+        ("set_mode", {}),
+        ("hold", {"duration": "-01:00:00"}),
+        ("hold", {"duration": "30 days"}),
+        ("get_forecast", {"hours": 0}),
+        ("get_forecast", {"hours": 1000}),
+        ("explain", {"area_id": 7, "colour": "blue"}),
+    ],
+)
+async def test_invalid_data_is_refused(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    service: str,
+    data: dict[str, Any],
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass)
+
+    with pytest.raises(probatio.Invalid):
+        await call(hass, service, data)
+
+
+async def test_actions_exist_but_refuse_while_nothing_is_loaded(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    entry = await setup_brain(hass)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert hass.services.has_service(DOMAIN, "explain")
+    with pytest.raises(ServiceValidationError) as raised:
+        await call(hass, "explain")
+    assert raised.value.translation_key == "not_loaded"
+
+
+async def test_explain_says_what_was_decided_and_why(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+
+    response = await call(hass, "explain", {"area_id": "living_room"})
+
+    zone = response["zones"]["living_room"]
+    assert zone["name"] == "Living room"
+    assert zone["mode"] == "auto"
+    assert zone["control_level"] == "automate"
+    assert zone["status"] == "controlling"
+    assert zone["decisions"][THERMOSTAT].startswith("Heating Living room to 20.0 °C")
+    assert zone["holds"] == {}
+    assert set(zone["predictions"]) >= {"occupancy", "comfort", "forecast"}
+
+
+async def test_get_forecast_returns_the_forecast_and_the_weekly_profile(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+
+    response = await call(hass, "get_forecast", {"hours": 6})
+
+    zone = response["zones"]["living_room"]
+    assert zone["ready"] is True
+    assert set(zone["forecast"]) == {"15min", "30min", "1h", "2h", "6h"}
+    assert all(0.0 <= p <= 1.0 for p in zone["forecast"].values())
+    assert zone["occupancy_probability"] > 0.5
+    assert zone["comfort_setpoint"] == 20.0
+    profile = zone["weekly_profile"]
+    assert len(profile) == 6
+    assert profile[0]["start"] == "2026-11-02T14:00:00-08:00"
+    assert profile[5]["start"] == "2026-11-02T19:00:00-08:00"
+
+
+async def test_hold_and_resume(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass)
+
+    await call(hass, "hold", {"area_id": "living_room", "duration": {"minutes": 30}})
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+
+    assert target(hass) == 17.0  # held: no pre-set comfort
+    control = hass.states.get(CONTROL)
+    assert control.state == "holding"
+    assert control.attributes["held_until"] == {THERMOSTAT: "2026-11-02T14:30:00-08:00"}
+
+    await call(hass, "resume", {"area_id": "living_room"})
+    await hass.async_block_till_done()
+
+    assert target(hass) == 20.0
+    assert hass.states.get(CONTROL).state == "controlling"
+
+
+async def test_a_hold_ends_on_its_own(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass)
+    await call(hass, "hold", {"duration": timedelta(minutes=20)})
+    await set_state(hass, MOTION, STATE_ON)
+
+    await minutes_pass(hass, freezer, 19)
+    assert target(hass) == 17.0
+    await minutes_pass(hass, freezer, 2)
+    assert target(hass) == 20.0
+
+
+async def test_hold_needs_something_to_hold(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[])
+    await setup_brain(hass)
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await call(hass, "hold", {"area_id": "living_room"})
+
+    assert raised.value.translation_key == "no_devices"
+    assert raised.value.translation_placeholders == {"zones": "Living room"}
+
+
+async def test_reset_forgets_what_a_zone_learned(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    warm = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF], target=20.0)
+    await build_living_room(hass, climates=[warm])
+    entry = await setup_brain(hass, level="observe")
+    coordinator = entry.runtime_data.coordinator
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 3)
+    assert coordinator.brain.zone("living_room").occupancy.self_labels > 0
+
+    await call(hass, "reset", {"area_id": "living_room"})
+
+    assert coordinator.brain.zone("living_room").occupancy.self_labels == 0
+    assert hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint").state == (
+        "20.0"
+    )
+
+
+async def test_relearn_starts_the_zone_again(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    entry = await setup_brain(hass)
+    coordinator = entry.runtime_data.coordinator
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 3)
+    learned = coordinator.brain.zone("living_room")
+
+    await call(hass, "relearn")
+
+    assert coordinator.brain.zone("living_room") is not learned
+    assert "living_room" in coordinator.predictions
+    entity = er.async_get(hass).async_get(CONTROL)
+    assert entity is not None
