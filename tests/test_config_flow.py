@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
@@ -233,7 +234,8 @@ async def test_options_flow_changes_everything_and_reloads(
     assert result["errors"] == {CONF_HEATING_SETPOINT: "heating_above_cooling"}
 
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], form_input(control_level="automate")
+        result["flow_id"],
+        form_input(control_level="automate", hold_minutes=30, setback_minutes=90),
     )
     await hass.async_block_till_done()
 
@@ -242,6 +244,11 @@ async def test_options_flow_changes_everything_and_reloads(
     assert entry.runtime_data is not runtime_before  # reloaded
     settings = entry.runtime_data.settings
     assert settings.control_level == "automate"
+    assert (settings.hold_minutes, settings.setback_minutes) == (30, 90)
+    engine_settings = entry.runtime_data.coordinator.control.settings
+    assert engine_settings.hold_duration == timedelta(minutes=30)
+    assert engine_settings.setback_after == timedelta(minutes=90)
+    assert engine_settings.frost_protection == settings.min_temperature
     assert settings.zones == ("kitchen", "living_room")
     assert settings.heating_setpoint == 20.5
 
