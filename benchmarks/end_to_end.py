@@ -3,7 +3,7 @@
 ::
 
     python -m benchmarks.end_to_end [--scenario family_home] [--days 3] [--seed 0]
-        [--learning-days 1]
+        [--learning-days 1] [--control-level observe|suggest|automate]
 
 A Home Assistant (real state machine, registries and timers) gets the virtual
 building of ``--scenario`` through its config flow, then AIoT Brain through its own
@@ -67,6 +67,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.aiot_brain.const import (
+    CONF_CONTROL_LEVEL,
     CONF_HISTORY_DAYS,
     CONF_NETWORK_INVENTORY,
     CONF_OUTDOOR_SOURCE,
@@ -76,6 +77,12 @@ from custom_components.aiot_brain.const import (
 )
 from custom_components.aiot_brain.coordinator import AiotBrainCoordinator
 from custom_components.aiot_brain.entity import zone_unique_id
+from simulator.benchmark import run_benchmark
+
+# The simulator's controllers to compare with when AIoT Brain acts.
+CONTROL_BASELINES = ("constant", "schedule", "reactive")
+# AIoT Brain in the simulator alone, to tell Home Assistant's part from the core's.
+CORE_ONLY = "aiot_brain"
 
 BUILDING_DOMAIN = "virtual_building"
 CONFIG_DIR = Path(__file__).resolve().parents[1] / "config"
@@ -289,7 +296,9 @@ def _percent(state: Any) -> float | None:
         return None
 
 
-async def async_set_up(hass: HomeAssistant, scenario: str, seed: int) -> EndToEnd:
+async def async_set_up(
+    hass: HomeAssistant, scenario: str, seed: int, control_level: str = "observe"
+) -> EndToEnd:
     """Add the virtual building and then AIoT Brain, each through its config flow."""
     flow = await hass.config_entries.flow.async_init(
         BUILDING_DOMAIN, context={"source": SOURCE_USER}
@@ -316,6 +325,7 @@ async def async_set_up(hass: HomeAssistant, scenario: str, seed: int) -> EndToEn
                 choices[CONF_OUTDOOR_SOURCE] = suggested
     choices[CONF_NETWORK_INVENTORY] = False
     choices[CONF_HISTORY_DAYS] = 0  # nothing recorded before the building started
+    choices[CONF_CONTROL_LEVEL] = control_level
     flow = await hass.config_entries.flow.async_configure(flow["flow_id"], choices)
     if flow["type"] is not FlowResultType.CREATE_ENTRY:
         msg = f"AIoT Brain was not added: {flow}"
@@ -383,8 +393,33 @@ async def async_run(
     return result
 
 
+def building_figures(hass: HomeAssistant, run: EndToEnd) -> dict[str, Any]:
+    """Return the simulator's own figures of the run (energy, comfort, calls)."""
+    entry = hass.config_entries.async_get_entry(run.building_entry_id)
+    assert entry is not None
+    building = entry.runtime_data.building
+    figures: dict[str, Any] = building.metrics.result(len(building.devices))
+    return figures
+
+
+def baseline_figures(scenario: str, days: int, seed: int) -> dict[str, Any]:
+    """Run the simulator's controllers over the same scenario, days and seed."""
+    return {
+        ("aiot_brain_without_home_assistant" if name == CORE_ONLY else name): {
+            key: value
+            for key, value in run_benchmark(scenario, days, name, seed).items()
+            if key not in ("scenario", "controller", "days", "seed", "sim_days_per_s")
+        }
+        for name in (*CONTROL_BASELINES, CORE_ONLY)
+    }
+
+
 async def _benchmark(
-    scenario: str, days: int, learning_days: int, seed: int
+    scenario: str,
+    days: int,
+    learning_days: int,
+    seed: int,
+    control_level: str = "observe",
 ) -> dict[str, Any]:
     add_config_dir_to_path()
     started = real_seconds()
@@ -404,13 +439,18 @@ async def _benchmark(
                     async_fire_time_changed(hass)
                     await hass.async_block_till_done()
 
-                run = await async_set_up(hass, scenario, seed)
+                run = await async_set_up(hass, scenario, seed, control_level)
                 result = await async_run(
                     run, days * 24 * 60, learning_days * 24 * 60, advance
                 )
+                if control_level == "automate":
+                    result["control"] = {"aiot_brain": building_figures(hass, run)}
                 for entry_id in (run.brain_entry_id, run.building_entry_id):
                     await hass.config_entries.async_unload(entry_id)
                 await hass.async_stop()
+    if "control" in result:
+        # Outside the frozen clock: the simulator times its own runs.
+        result["control"].update(baseline_figures(scenario, days, seed))
     return {
         "task": "end_to_end",
         "scenario": scenario,
@@ -418,6 +458,7 @@ async def _benchmark(
         "days": days,
         "learning_days": learning_days,
         "scored_days": days - learning_days,
+        "control_level": control_level,
         **result,
         "total_real_seconds": round(real_seconds() - started, 2),
     }
@@ -430,11 +471,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--days", type=int, default=3)
     parser.add_argument("--learning-days", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--control-level",
+        default="observe",
+        choices=("observe", "suggest", "automate"),
+        help="automate: AIoT Brain also drives the thermostats and lights",
+    )
     args = parser.parse_args(argv)
     if not 0 <= args.learning_days < args.days:
         parser.error("--learning-days must be at least 0 and less than --days")
     result = asyncio.run(
-        _benchmark(args.scenario, args.days, args.learning_days, args.seed)
+        _benchmark(
+            args.scenario, args.days, args.learning_days, args.seed, args.control_level
+        )
     )
     print(json.dumps(result))
 

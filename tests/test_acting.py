@@ -662,3 +662,24 @@ async def test_holds_and_recent_calls_survive_a_restart(
     assert control.attributes["held_until"] == held_until
     engine = coordinator_of(entry).control.engines["living_room"][THERMOSTAT]
     assert len(engine.calls[THERMOSTAT]) == 1  # the rate limit remembers
+
+
+async def test_a_light_switched_on_by_hand_stays_on_before_motion_is_seen(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    await setup_brain(hass)
+    await minutes_pass(hass, freezer, 30)  # nobody seen for long
+
+    # The wall switch's change comes before the motion sensor's.
+    await hass.services.async_call(
+        "light",
+        "turn_on",
+        {"entity_id": LAMP},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await minutes_pass(hass, freezer, 5)
+
+    assert hass.states.get(LAMP).state == STATE_ON

@@ -15,9 +15,13 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    async_capture_events,
+    async_fire_time_changed,
+)
 
 from benchmarks import end_to_end
+from custom_components.aiot_brain.const import EVENT_ACTION
 
 end_to_end.add_config_dir_to_path()
 
@@ -88,3 +92,32 @@ async def test_aiot_brain_tracks_the_virtual_apartment(
     assert ours["mean_probability_occupied"] >= ours["mean_probability_empty"] + 0.4
     # A loose guard: about 10 s on an idle core, 600 simulated minutes.
     assert result["real_seconds"] < 60
+
+
+async def test_aiot_brain_drives_the_virtual_apartment(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(
+        dt_util.as_utc(START.replace(tzinfo=dt_util.get_default_time_zone()))
+    )
+    run = await end_to_end.async_set_up(hass, "apartment", 0, "automate")
+    areas = {area.name: area.id for area in ar.async_get(hass).async_list_areas()}
+    control = f"sensor.{areas['Living room and kitchen']}_aiot_brain_control"
+    actions = async_capture_events(hass, EVENT_ACTION)
+
+    async def advance() -> None:
+        freezer.tick(timedelta(minutes=1))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+
+    await end_to_end.async_run(run, MINUTES, LEARNING, advance)
+    figures = end_to_end.building_figures(hass, run)
+
+    # Its calls went through Home Assistant into the building's devices.
+    assert hass.states.get(control).state in ("controlling", "holding")
+    assert hass.states.get(control).attributes["last_action"]
+    acted_on = {event.data["entity_id"] for event in actions}
+    assert any(entity_id.startswith("climate.") for entity_id in acted_on)
+    assert any(entity_id.startswith("light.") for entity_id in acted_on)
+    assert figures["calls_per_device_hour_mean"] > 0
+    assert figures["calls_per_device_hour_max"] <= 6

@@ -159,6 +159,9 @@ class BuildingController:
         self.suggestions: dict[str, Suggestion] = {}  # by entity id
         self.observed: dict[str, Command] = {}  # by entity id, observe level
         self.last_action: dict[str, tuple[datetime, str]] = {}  # by zone id
+        # When someone last changed a device by hand, by zone: they were there then,
+        # whatever the motion sensor (whose change may come a moment later) says.
+        self.last_touched: dict[str, datetime] = {}
         self._our_contexts: dict[str, float] = {}
         self._sent: dict[str, _Sent] = {}
         self._saved: dict[str, Any] = {}
@@ -238,6 +241,7 @@ class BuildingController:
             self._drop_suggestion(entity_id)
             self.observed.pop(entity_id, None)
         self.last_action.pop(zone_id, None)
+        self.last_touched.pop(zone_id, None)
         self._saved.pop(zone_id, None)
 
     # -- what the zone shows ---------------------------------------------------------
@@ -337,6 +341,9 @@ class BuildingController:
             seen = now if state.state == STATE_ON else state.last_changed
             seen = wall_clock(dt_util.as_local(seen))
             last_motion = seen if last_motion is None else max(last_motion, seen)
+        touched = self.last_touched.get(zone.zone_id)
+        if touched is not None and (last_motion is None or touched > last_motion):
+            last_motion = touched
         lights = [
             light
             for entity_id in zone.actuators(Actuator.LIGHT)
@@ -641,6 +648,7 @@ class BuildingController:
         if zone is None:
             return False
         now = wall_clock(dt_util.as_local(new.last_updated))
+        self.last_touched[zone.zone_id] = now
         engine = self.zone_engines(zone)[new.entity_id]
         what = "the thermostat" if new.domain == "climate" else "the light"
         reason = engine.note_manual_change(new.entity_id, now, what)
