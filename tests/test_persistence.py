@@ -17,6 +17,7 @@ from custom_components.aiot_brain import binary_sensor, sensor
 from custom_components.aiot_brain.brain.zone import ZonePrediction
 from custom_components.aiot_brain.const import BRAIN_STORAGE_KEY, DOMAIN
 
+from . import test_acting as acting
 from .test_coordinator import START, build_office, minutes_pass, setup_office
 
 
@@ -266,3 +267,26 @@ async def test_removing_the_entry_forgets_everything(
 
     assert not storage_file(hass).exists()
     assert ir.async_get(hass).async_get_issue(DOMAIN, "state_reset") is None
+
+
+@pytest.mark.parametrize(
+    "saved",
+    [
+        "garbage",
+        {"living_room": "garbage"},
+        {"living_room": {"climate.living_room": {"version": 99}}},
+        {"living_room": {"climate.living_room": {"version": 1, "holds": 7}}},
+    ],
+)
+async def test_unreadable_controller_state_starts_that_device_afresh(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, saved: object
+) -> None:
+    freezer.move_to(acting.START)
+    await acting.build_living_room(hass)
+    write_store(hass, {"controller": saved})
+    await acting.setup_brain(hass)
+
+    await acting.set_state(hass, acting.MOTION, "on")
+
+    assert acting.target(hass) == 20.0
+    assert hass.states.get(acting.CONTROL).attributes["held_until"] == {}
