@@ -270,6 +270,52 @@ def test_a_quiet_dark_zone_at_night_sleeps_until_the_light_goes_on() -> None:
     assert woken.command.data["temperature"] == 21.0
 
 
+def test_a_room_left_dark_for_the_night_is_set_back_not_kept_for_sleepers() -> None:
+    engine = controller()
+    night = datetime(2026, 1, 5, 23, 30)
+    left = readings(
+        last_motion=night - timedelta(minutes=30), climate=ClimateState("heat", 21.0)
+    )
+    # The zone went quiet and dark: asleep or out, we cannot tell yet.
+    climate_decision(engine, night, predicted=vacant(), seen=left)
+    later = night + timedelta(hours=1)
+    decision = climate_decision(engine, later, predicted=vacant(), seen=left)
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 17.0
+    assert "setback: empty for 60 min" in decision.reason
+    # A sleeper turning over shows the room is slept in: sleep temperature.
+    turned_over = replace(left, last_motion=night + timedelta(minutes=15))
+    slept_in = climate_decision(engine, later, predicted=vacant(), seen=turned_over)
+    assert slept_in.command is not None
+    assert slept_in.command.data["temperature"] == 18.0
+    assert "at night" in slept_in.reason
+
+
+def test_a_young_sleeper_at_eight_in_the_evening_gets_the_sleep_temperature() -> None:
+    engine = controller()
+    evening = datetime(2026, 1, 5, 20, 30)
+    quiet = readings(last_motion=evening - timedelta(minutes=25))
+    decision = climate_decision(engine, evening, seen=quiet)
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 18.5
+    assert "sleep temperature" in decision.reason
+
+
+def test_pre_heating_for_bedtime_aims_at_the_sleep_temperature() -> None:
+    evening = datetime(2026, 1, 5, 22, 0)
+    decision = climate_decision(
+        controller(),
+        evening,
+        predicted=vacant(
+            next_arrival=evening + timedelta(minutes=30), arrival_confidence=0.9
+        ),
+        seen=readings(temperature=17.0, last_motion=evening - timedelta(hours=3)),
+    )
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 18.5
+    assert "Pre-heating: arrival predicted 22:30 (90%)" in decision.reason
+
+
 # -- bounds ------------------------------------------------------------------------
 
 

@@ -84,7 +84,7 @@ class ControlSettings:
     cooling_setback_offset: float = 2.0
     heat_cool_slack: float = 0.5
     sleep_temperature: float | None = 18.5
-    night_start: time = time(21, 0)
+    night_start: time = time(20, 0)
     night_end: time = time(9, 0)
     quiet_for_sleep: timedelta = timedelta(minutes=20)
     preheat_confidence: float = 0.6
@@ -541,6 +541,10 @@ class ZoneController:
         arrival = prediction.next_arrival
         confident = prediction.arrival_confidence >= settings.preheat_confidence
         if arrival is not None and confident:
+            if self._is_night(arrival) and settings.sleep_temperature is not None:
+                # Whoever arrives at night comes to sleep: warm the room for
+                # sleeping, not for the evening.
+                comfort = min(comfort, settings.sleep_temperature)
             needed = self._time_needed(prediction, readings, comfort)
             lead = arrival - now
             if needed is not None and lead <= min(
@@ -571,7 +575,11 @@ class ZoneController:
             if expected_back is not None
             else ", no arrival expected soon"
         )
-        if self.asleep_since is not None and settings.sleep_temperature is not None:
+        if (
+            self.asleep_since is not None
+            and settings.sleep_temperature is not None
+            and self._sleepers_seen(readings)
+        ):
             sleep = min(settings.sleep_temperature, comfort - settings.eco_offset)
             return _Target(
                 sleep,
@@ -583,23 +591,39 @@ class ZoneController:
             comfort, settings.setback_offset, "eco", f"setback: empty{since}{back}"
         )
 
+    def _is_night(self, when: datetime) -> bool:
+        clock = when.time()
+        start, end = self.settings.night_start, self.settings.night_end
+        return start <= clock or clock < end if start > end else start <= clock < end
+
+    def _sleepers_seen(self, readings: ZoneReadings) -> bool:
+        """Whether someone seems to sleep here: motion since the night went quiet.
+
+        Sleepers turn over now and then in view of the sensor; a living room left
+        dark for the night shows nothing more, and is simply empty. Without a
+        motion sensor we cannot tell, so we assume sleepers.
+        """
+        last_motion = readings.last_motion
+        return (
+            last_motion is None
+            or self.asleep_since is None
+            or last_motion > self.asleep_since
+        )
+
     def _track_sleep(self, now: datetime, readings: ZoneReadings) -> None:
         """Night, a while without motion and the light off: people sleep (or are out).
 
         Once asleep the zone stays so, whatever a sleeper's turning over shows the
         motion sensor, until a light goes on or the night ends.
         """
-        settings = self.settings
-        clock = now.time()
-        start, end = settings.night_start, settings.night_end
-        night = start <= clock or clock < end if start > end else start <= clock < end
+        night = self._is_night(now)
         dark = readings.light is None or not readings.light.on
         if not night or not dark:
             self.asleep_since = None
             return
         quiet = (
             readings.last_motion is None
-            or now - readings.last_motion >= settings.quiet_for_sleep
+            or now - readings.last_motion >= self.settings.quiet_for_sleep
         )
         if self.asleep_since is None and quiet:
             self.asleep_since = now
