@@ -616,10 +616,16 @@ def test_light_off_after_the_vacancy_delay_and_no_redundant_calls() -> None:
     engine = controller()
     on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)
     left = NOW - timedelta(minutes=9)
-    still = light_decision(engine, seen=readings(light=on, last_motion=left))
+    gone = vacant()
+    still = light_decision(
+        engine, predicted=gone, seen=readings(light=on, last_motion=left)
+    )
     assert still.command is None
     decision = light_decision(
-        engine, NOW + timedelta(minutes=1), seen=readings(light=on, last_motion=left)
+        engine,
+        NOW + timedelta(minutes=1),
+        predicted=gone,
+        seen=readings(light=on, last_motion=left),
     )
     assert decision.command is not None
     assert decision.command.service == "turn_off"
@@ -632,6 +638,23 @@ def test_light_off_after_the_vacancy_delay_and_no_redundant_calls() -> None:
         seen=readings(light=LightState(False), last_motion=left),
     )
     assert off.command is None
+
+
+def test_light_stays_on_through_a_long_still_spell_while_the_model_sees_people() -> (
+    None
+):
+    # Someone reading misses the motion sensor for many minutes: without the
+    # occupancy model's word that they left, only 20 quiet minutes switch off.
+    engine = controller()
+    on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)
+    reading = readings(light=on, last_motion=NOW - timedelta(minutes=19))
+    assert light_decision(engine, seen=reading).command is None
+    decision = light_decision(engine, NOW + timedelta(minutes=1), seen=reading)
+    assert decision.command is not None
+    assert decision.command.service == "turn_off"
+    assert decision.reason == (
+        "Switching off Study's light: no motion for 20 min (vacancy delay 20 min)"
+    )
 
 
 def test_a_light_switched_off_by_hand_is_not_switched_back_on() -> None:
@@ -688,6 +711,7 @@ def test_a_hand_set_light_is_released_once_nobody_is_seen() -> None:
     gone = light_decision(
         engine,
         NOW + timedelta(minutes=12),
+        predicted=vacant(),
         seen=readings(light=on, last_motion=NOW + timedelta(minutes=1)),
     )
     assert "light.study" not in engine.holds

@@ -70,7 +70,10 @@ class ControlSettings:
     the comfort setpoint (down when heating, up when cooling, by at most
     ``cooling_setback_offset``), as does ``setback_offset`` while the zone is empty
     in auto mode. ``cooling_margin`` is how far above the comfort setpoint cooling
-    starts; a heat_cool thermostat heats from ``heat_cool_slack`` below it.
+    starts; a heat_cool thermostat heats from ``heat_cool_slack`` below it. A light
+    goes off after the learned vacancy delay once the occupancy model puts the zone
+    below ``light_empty_below``, otherwise only after ``light_quiet_floor`` without
+    motion (a person sitting still can miss a motion sensor for ten minutes).
     """
 
     frost_protection: float = 7.0
@@ -97,6 +100,8 @@ class ControlSettings:
     hold_duration: timedelta = timedelta(hours=2)
     vacant_after: timedelta = timedelta(minutes=15)
     occupied_memory: timedelta | None = None
+    light_empty_below: float = 0.2
+    light_quiet_floor: timedelta = timedelta(minutes=20)
     min_call_interval: timedelta = timedelta(minutes=5)
     max_calls_per_hour: int = 4
     preset_temperatures: Mapping[str, float] = field(default_factory=dict)
@@ -838,6 +843,12 @@ class ZoneController:
         delay = lighting.get("vacancy_delay", timedelta(minutes=10))
         last_motion = readings.last_motion
         quiet_for = None if last_motion is None else now - last_motion
+        settings = self.settings
+        seen_leaving = prediction.occupancy_probability < settings.light_empty_below
+        if not seen_leaving:
+            # Motion alone: people sitting still miss a sensor for minutes on end,
+            # so only a long silence says they have gone.
+            delay = max(delay, settings.light_quiet_floor)
         if quiet_for is not None and quiet_for >= delay:
             # Nobody seen for the vacancy delay: whoever set the light has left.
             self.holds.pop(entity_id, None)
