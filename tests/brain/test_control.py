@@ -316,6 +316,22 @@ def test_pre_heating_for_bedtime_aims_at_the_sleep_temperature() -> None:
     assert "Pre-heating: arrival predicted 22:30 (90%)" in decision.reason
 
 
+def test_pre_heating_for_a_morning_arrival_aims_at_comfort() -> None:
+    # 08:00 is still "night" for sleeping, but people arriving then are up.
+    morning = datetime(2026, 1, 6, 7, 30)
+    decision = climate_decision(
+        controller(),
+        morning,
+        predicted=vacant(
+            next_arrival=morning + timedelta(minutes=30), arrival_confidence=0.9
+        ),
+        seen=readings(temperature=17.0, last_motion=morning - timedelta(hours=9)),
+    )
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 21.0
+    assert "Pre-heating: arrival predicted 08:00 (90%)" in decision.reason
+
+
 # -- bounds ------------------------------------------------------------------------
 
 

@@ -546,9 +546,9 @@ class ZoneController:
         arrival = prediction.next_arrival
         confident = prediction.arrival_confidence >= settings.preheat_confidence
         if arrival is not None and confident:
-            if self._is_night(arrival) and settings.sleep_temperature is not None:
-                # Whoever arrives at night comes to sleep: warm the room for
-                # sleeping, not for the evening.
+            if self._is_bedtime(arrival) and settings.sleep_temperature is not None:
+                # Whoever arrives in the first half of the night comes to sleep:
+                # warm the room for sleeping, not for the evening.
                 comfort = min(comfort, settings.sleep_temperature)
             needed = self._time_needed(prediction, readings, comfort)
             lead = arrival - now
@@ -600,6 +600,18 @@ class ZoneController:
         clock = when.time()
         start, end = self.settings.night_start, self.settings.night_end
         return start <= clock or clock < end if start > end else start <= clock < end
+
+    def _is_bedtime(self, when: datetime) -> bool:
+        """Whether ``when`` is in the night's first half (its second: getting up)."""
+        if not self._is_night(when):
+            return False
+        start = datetime.combine(when.date(), self.settings.night_start)
+        if start > when:
+            start -= timedelta(days=1)
+        end = datetime.combine(start.date(), self.settings.night_end)
+        if end <= start:
+            end += timedelta(days=1)
+        return when < start + (end - start) / 2
 
     def _sleepers_seen(self, readings: ZoneReadings) -> bool:
         """Whether someone seems to sleep here: motion since the night went quiet.
