@@ -332,6 +332,89 @@ def test_pre_heating_for_a_morning_arrival_aims_at_comfort() -> None:
     assert "Pre-heating: arrival predicted 08:00 (90%)" in decision.reason
 
 
+def test_pre_heating_goes_on_while_the_forecast_wavers() -> None:
+    engine = controller()
+    away = readings(temperature=18.0, last_motion=NOW - timedelta(hours=3))
+    arrival = NOW + timedelta(minutes=40)
+
+    def decide(minutes: int, confidence: float, temperature: float) -> Decision:
+        return climate_decision(
+            engine,
+            NOW + timedelta(minutes=minutes),
+            predicted=vacant(next_arrival=arrival, arrival_confidence=confidence),
+            seen=replace(away, temperature=temperature),
+        )
+
+    started = decide(0, 0.65, 18.0)
+    assert started.command is not None
+    assert started.command.data["temperature"] == 21.0
+    # Below the starting threshold, and warm already: a fresh look would set back.
+    going_on = decide(5, 0.5, 21.0)
+    assert going_on.command is not None
+    assert going_on.command.data["temperature"] == 21.0
+    assert going_on.reason == (
+        "Heating Study to 21.0 °C: Ready for the arrival: arrival predicted 17:40 "
+        "(50%), 0 min needed"
+    )
+    # Confidence lost: back to setback, and no memory of the pre-heating is kept.
+    dropped = decide(10, 0.3, 21.0)
+    assert dropped.reason.endswith(
+        "setback: empty for 10 min, no arrival expected soon"
+    )
+    assert engine.preheat_lead is None
+    assert "setback" in decide(15, 0.5, 21.0).reason
+
+
+def test_pre_heating_stops_when_the_arrival_moves_much_later() -> None:
+    engine = controller()
+    away = readings(temperature=18.0, last_motion=NOW - timedelta(hours=3))
+    first = climate_decision(
+        engine,
+        predicted=vacant(
+            next_arrival=NOW + timedelta(minutes=40), arrival_confidence=0.9
+        ),
+        seen=away,
+    )
+    assert first.command is not None
+    assert first.command.data["temperature"] == 21.0
+    assert engine.preheat_lead == timedelta(minutes=45)
+    later = NOW + timedelta(minutes=5)
+    slightly = climate_decision(
+        engine,
+        later,
+        predicted=vacant(
+            next_arrival=later + timedelta(minutes=70), arrival_confidence=0.9
+        ),
+        seen=away,
+    )
+    assert slightly.command is not None
+    assert slightly.command.data["temperature"] == 21.0
+    much = climate_decision(
+        engine,
+        later,
+        predicted=vacant(
+            next_arrival=later + timedelta(minutes=120), arrival_confidence=0.9
+        ),
+        seen=away,
+    )
+    assert "setback" in much.reason
+    assert engine.preheat_lead is None
+
+
+def test_a_heater_in_a_warm_room_is_not_said_to_pre_cool() -> None:
+    decision = climate_decision(
+        controller(),
+        predicted=vacant(
+            next_arrival=NOW + timedelta(minutes=20), arrival_confidence=0.9
+        ),
+        seen=readings(temperature=23.0, last_motion=NOW - timedelta(hours=3)),
+    )
+    assert decision.command is not None
+    assert decision.reason.startswith(
+        "Heating Study to 21.0 °C: Ready for the arrival: arrival predicted 17:20"
+    )
+
+
 # -- bounds ------------------------------------------------------------------------
 
 
@@ -686,6 +769,14 @@ def test_a_light_switched_off_by_hand_is_not_switched_back_on() -> None:
 
 def test_state_round_trips_through_json() -> None:
     engine = controller()
+    climate_decision(
+        engine,
+        predicted=vacant(
+            next_arrival=NOW + timedelta(minutes=40), arrival_confidence=0.9
+        ),
+        seen=readings(temperature=18.0, last_motion=NOW - timedelta(hours=3)),
+    )
+    assert engine.preheat_lead is not None
     engine.note_manual_change("climate.study", NOW, "the thermostat")
     engine.record_call("light.study", NOW)
     climate_decision(engine, seen=readings(window_open=True))
@@ -696,6 +787,7 @@ def test_state_round_trips_through_json() -> None:
     assert restored.to_dict() == engine.to_dict()
     assert restored.holds["climate.study"].until == NOW + timedelta(hours=2)
     assert restored.rate_limited("light.study", NOW + timedelta(minutes=1))
+    assert restored.preheat_lead == engine.preheat_lead
 
 
 @pytest.mark.parametrize(

@@ -70,7 +70,11 @@ class ControlSettings:
     the comfort setpoint (down when heating, up when cooling, by at most
     ``cooling_setback_offset``), as does ``setback_offset`` while the zone is empty
     in auto mode. ``cooling_margin`` is how far above the comfort setpoint cooling
-    starts; a heat_cool thermostat heats from ``heat_cool_slack`` below it. A light
+    starts; a heat_cool thermostat heats from ``heat_cool_slack`` below it.
+    Pre-heating starts at ``preheat_confidence`` and, once started, goes on while the
+    arrival stays above ``preheat_keep_confidence`` and no more than
+    ``preheat_slack`` later than planned, so a forecast hovering at the threshold
+    does not switch between pre-heating and setback. A light
     goes off after the learned vacancy delay once the occupancy model puts the zone
     below ``light_empty_below``, otherwise only after ``light_quiet_floor`` without
     motion (a person sitting still can miss a motion sensor for ten minutes).
@@ -91,6 +95,8 @@ class ControlSettings:
     night_end: time = time(9, 0)
     quiet_for_sleep: timedelta = timedelta(minutes=20)
     preheat_confidence: float = 0.6
+    preheat_keep_confidence: float = 0.45
+    preheat_slack: timedelta = timedelta(minutes=30)
     preheat_margin: timedelta = timedelta(minutes=15)
     max_preheat: timedelta = timedelta(hours=4)
     setback_after: timedelta = timedelta(minutes=45)
@@ -284,6 +290,8 @@ class ZoneController:
         self.asleep_since: datetime | None = None
         self.was_occupied = False
         self.vacant_since: datetime | None = None
+        # How long before the arrival pre-heating began, while it goes on.
+        self.preheat_lead: timedelta | None = None
         self.last_reasons: dict[str, str] = {}
 
     # -- people ----------------------------------------------------------------
@@ -487,6 +495,7 @@ class ZoneController:
         """Return the temperature the zone should head for now, and why."""
         settings = self.settings
         comfort = self._comfort_bounds(prediction.comfort_setpoint)
+        preheat_lead, self.preheat_lead = self.preheat_lead, None
         if self.window_eco:
             return self._setback(comfort, settings.eco_offset, "eco", "window open")
         if mode is Mode.AWAY:
@@ -497,7 +506,7 @@ class ZoneController:
             return self._comfort(comfort, "comfort mode")
         if self.occupied:
             return self._occupied_target(now, prediction, readings, comfort)
-        return self._vacant_target(now, prediction, readings, comfort)
+        return self._vacant_target(now, prediction, readings, comfort, preheat_lead)
 
     def _occupied_target(
         self,
@@ -541,25 +550,41 @@ class ZoneController:
         prediction: ZonePrediction,
         readings: ZoneReadings,
         comfort: float,
+        preheat_lead: timedelta | None,
     ) -> _Target:
         settings = self.settings
         arrival = prediction.next_arrival
         confident = prediction.arrival_confidence >= settings.preheat_confidence
-        if arrival is not None and confident:
+        keep_preheating = (
+            preheat_lead is not None
+            and prediction.arrival_confidence >= settings.preheat_keep_confidence
+        )
+        if arrival is not None and (confident or keep_preheating):
             if self._is_bedtime(arrival) and settings.sleep_temperature is not None:
                 # Whoever arrives in the first half of the night comes to sleep:
                 # warm the room for sleeping, not for the evening.
                 comfort = min(comfort, settings.sleep_temperature)
             needed = self._time_needed(prediction, readings, comfort)
             lead = arrival - now
-            if needed is not None and lead <= min(
-                needed + settings.preheat_margin, settings.max_preheat
+            start_lead = (
+                None
+                if needed is None
+                else min(needed + settings.preheat_margin, settings.max_preheat)
+            )
+            # Once warming, the room reaching comfort early or the forecast wavering
+            # a little is no reason to let it cool again.
+            go_on = (
+                keep_preheating
+                and preheat_lead is not None
+                and lead <= preheat_lead + settings.preheat_slack
+            )
+            if (
+                needed is not None
+                and start_lead is not None
+                and ((confident and lead <= start_lead) or go_on)
             ):
-                verb = (
-                    "Pre-cooling"
-                    if self._needs_cooling(readings, comfort)
-                    else ("Pre-heating")
-                )
+                self.preheat_lead = preheat_lead or start_lead
+                verb = self._preheat_verb(readings, comfort, needed)
                 return self._comfort(
                     comfort,
                     f"{verb}: arrival predicted {_clock(arrival, now)} "
@@ -644,6 +669,18 @@ class ZoneController:
         )
         if self.asleep_since is None and quiet:
             self.asleep_since = now
+
+    def _preheat_verb(
+        self, readings: ZoneReadings, comfort: float, needed: timedelta
+    ) -> str:
+        if self._needs_cooling(readings, comfort):
+            assert self.climate is not None
+            modes = self.climate.hvac_modes
+            if needed and (COOL in modes or HEAT_COOL in modes):
+                return "Pre-cooling"
+        elif needed:
+            return "Pre-heating"
+        return "Ready for the arrival"
 
     def _needs_cooling(self, readings: ZoneReadings, comfort: float) -> bool:
         current = readings.temperature
@@ -940,6 +977,11 @@ class ZoneController:
             "window_eco": self.window_eco,
             "vacant_since": _iso(self.vacant_since),
             "asleep_since": _iso(self.asleep_since),
+            "preheat_minutes": (
+                None
+                if self.preheat_lead is None
+                else self.preheat_lead.total_seconds() / 60
+            ),
         }
 
     def load_dict(self, data: Mapping[str, Any]) -> None:
@@ -965,6 +1007,13 @@ class ZoneController:
             vacant_since = _from_iso(data["vacant_since"])
             asleep_since = _from_iso(data["asleep_since"])
             window_eco = bool(data["window_eco"])
+            # Absent from states saved before pre-heating was remembered.
+            preheat_minutes = data.get("preheat_minutes")
+            preheat_lead = (
+                None
+                if preheat_minutes is None
+                else timedelta(minutes=float(preheat_minutes))
+            )
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             msg = f"corrupt controller state: {err!r}"
             raise ValueError(msg) from err
@@ -972,6 +1021,7 @@ class ZoneController:
         self.window_open_since, self.vacant_since = window_open_since, vacant_since
         self.window_eco = window_eco
         self.asleep_since = asleep_since
+        self.preheat_lead = preheat_lead
 
 
 def _iso(when: datetime | None) -> str | None:
