@@ -40,7 +40,7 @@ import argparse
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 import json
 from pathlib import Path
 import sys
@@ -78,6 +78,7 @@ from custom_components.aiot_brain.const import (
 from custom_components.aiot_brain.coordinator import AiotBrainCoordinator
 from custom_components.aiot_brain.entity import zone_unique_id
 from simulator.benchmark import run_benchmark
+from simulator.scenario import load_scenario
 
 # The simulator's controllers to compare with when AIoT Brain acts.
 CONTROL_BASELINES = ("constant", "schedule", "reactive")
@@ -88,9 +89,6 @@ BUILDING_DOMAIN = "virtual_building"
 CONFIG_DIR = Path(__file__).resolve().parents[1] / "config"
 MOTION_WINDOW_MIN = 10
 PREDICTORS = ("aiot_brain", "motion_10min", "motion_now")
-# A Monday, far from daylight-saving changes in the usual time zones.
-DEFAULT_START = datetime(2026, 1, 5)
-
 type Advance = Callable[[], Awaitable[None]]
 
 
@@ -429,8 +427,11 @@ async def _benchmark(
             hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)
             # The network inventory is off: zeroconf's sockets are not needed.
             hass.config.components.add("zeroconf")
+            # The scenario's own first day, as the simulator's baselines use: its
+            # season sets the weather and the daylight.
+            first_day = datetime.combine(load_scenario(scenario).start, time())
             start = dt_util.as_utc(
-                DEFAULT_START.replace(tzinfo=dt_util.get_default_time_zone())
+                first_day.replace(tzinfo=dt_util.get_default_time_zone())
             )
             with freeze_time(start) as frozen:
 
