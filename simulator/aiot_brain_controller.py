@@ -63,6 +63,7 @@ class _Zone:
     prediction: ZonePrediction | None = None
     predicted_at: datetime | None = None
     last_motion: datetime | None = None
+    last_door: datetime | None = None
 
 
 class AiotBrainController:
@@ -150,6 +151,8 @@ class AiotBrainController:
             zone.brain.learn_one(observation)
         if role == "motion" and change.new.state == "on":
             zone.last_motion = now
+        if role == "door" and change.new.state == "on":
+            zone.last_door = now
         if change.manual and role in ("climate", "light"):
             what = "the thermostat" if role == "climate" else "the light"
             zone.controller.note_manual_change(change.entity_id, now, what)
@@ -252,6 +255,10 @@ class AiotBrainController:
         if motion is not None and motion.state == "on":
             # A sensor that stays on is still seeing someone now.
             zone.last_motion = view.now
+        door_id = roles.get("door")
+        door = states.get(door_id) if door_id is not None else None
+        if door is not None and door.state == "on":
+            zone.last_door = view.now
         temperature = _number(states, roles.get("temperature"))
         window_id = roles.get("window")
         window = None
@@ -262,6 +269,7 @@ class AiotBrainController:
             outdoor_temperature=_number(states, self.outdoor_entity),
             window_open=window,
             last_motion=zone.last_motion,
+            last_door=zone.last_door,
             climate=climate_state,
             light=light_state,
         )

@@ -46,6 +46,7 @@ THERMOSTAT = "climate.living_room"
 LAMP = "light.living_room"
 MOTION = "binary_sensor.living_room_motion"
 WINDOW = "binary_sensor.living_room_window"
+DOOR = "binary_sensor.living_room_door"
 CONTROL = "sensor.living_room_aiot_brain_control"
 
 
@@ -97,8 +98,9 @@ async def build_living_room(
     climates: list[DemoClimate] | None = None,
     lights: list[DemoLight] | None = None,
     window: bool = False,
+    door: bool = False,
 ) -> None:
-    """A living room with motion, the given devices and optionally a window."""
+    """A living room with motion, the given devices and optionally a window, door."""
     climates = (
         [thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF])]
         if (climates is None)
@@ -118,6 +120,8 @@ async def build_living_room(
     sensors = [("living_room_motion", "motion")]
     if window:
         sensors.append(("living_room_window", "window"))
+    if door:
+        sensors.append(("living_room_door", "door"))
     for object_id, device_class in sensors:
         created = entities.async_get_or_create(
             "binary_sensor",
@@ -590,6 +594,48 @@ async def test_lights_come_on_at_the_learned_level_and_go_off_when_empty(
     await minutes_pass(hass, freezer, 2)
     assert hass.states.get(LAMP).state == STATE_OFF
     assert len(calls_to(actions, LAMP)) == 2
+
+
+async def test_the_light_goes_off_soon_after_someone_leaves_through_the_door(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    assert hass.states.get(LAMP).state == STATE_ON
+
+    await minutes_pass(hass, freezer, 3)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, DOOR, STATE_ON)  # out through the door
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, DOOR, STATE_OFF)
+    await minutes_pass(hass, freezer, 9)
+    assert hass.states.get(LAMP).state == STATE_ON
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert actions[-1].data["reason"] == (
+        "Switching off Living room's light: the door moved 10 min ago and no one has "
+        "been seen since"
+    )
+
+
+async def test_someone_who_came_in_through_the_door_keeps_the_light(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
+    await setup_brain(hass)
+    await set_state(hass, DOOR, STATE_ON)  # in through the door, then seen inside
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, DOOR, STATE_OFF)
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 15)
+    assert hass.states.get(LAMP).state == STATE_ON
 
 
 async def test_adaptive_lighting_keeps_the_colour(

@@ -332,15 +332,7 @@ class BuildingController:
             if (state := states.get(entity.entity_id)) is not None
             and state.state not in _NO_STATE
         ]
-        last_motion: datetime | None = None
-        for entity in zone.entities_with(Role.MOTION):
-            state = states.get(entity.entity_id)
-            if state is None or state.state in _NO_STATE:
-                continue
-            # On: someone is seen now; off: last seen when it went off.
-            seen = now if state.state == STATE_ON else state.last_changed
-            seen = wall_clock(dt_util.as_local(seen))
-            last_motion = seen if last_motion is None else max(last_motion, seen)
+        last_motion = self._last_on(zone, Role.MOTION, now)
         touched = self.last_touched.get(zone.zone_id)
         if touched is not None and (last_motion is None or touched > last_motion):
             last_motion = touched
@@ -363,8 +355,22 @@ class BuildingController:
             else self._mean([outdoor], Role.OUTDOOR_TEMPERATURE),
             window_open=any(windows) if windows else None,
             last_motion=last_motion,
+            last_door=self._last_on(zone, Role.DOOR, now),
             light=LightState(on=any(light.on for light in lights)) if lights else None,
         )
+
+    def _last_on(self, zone: Zone, role: Role, now: datetime) -> datetime | None:
+        """When a binary sensor of ``role`` in the zone was last on (now if it is)."""
+        last: datetime | None = None
+        for entity in zone.entities_with(role):
+            state = self.hass.states.get(entity.entity_id)
+            if state is None or state.state in _NO_STATE:
+                continue
+            # On: seen now; off: last seen when it went off.
+            seen = now if state.state == STATE_ON else state.last_changed
+            seen = wall_clock(dt_util.as_local(seen))
+            last = seen if last is None else max(last, seen)
+        return last
 
     def _mean(self, entities: Iterable[ZoneEntity], role: Role) -> float | None:
         """Return the mean of what ``entities`` read now for ``role``, in °C."""

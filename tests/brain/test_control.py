@@ -756,6 +756,37 @@ def test_light_stays_on_through_a_long_still_spell_while_the_model_sees_people()
     )
 
 
+def test_light_off_soon_after_the_door_moved_and_no_one_was_seen_since() -> None:
+    # The model still sees people (its memory), but the door moved after the last
+    # motion: whoever was seen went out.
+    engine = controller()
+    on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)
+    last_motion = NOW - timedelta(minutes=10)
+    door = NOW - timedelta(minutes=9)
+    out = readings(light=on, last_motion=last_motion, last_door=door)
+    assert light_decision(engine, seen=out).command is None
+    decision = light_decision(engine, NOW + timedelta(minutes=1), seen=out)
+    assert decision.command is not None
+    assert decision.command.service == "turn_off"
+    assert decision.reason == (
+        "Switching off Study's light: the door moved 10 min ago and no one has been "
+        "seen since"
+    )
+
+
+def test_motion_after_the_door_means_someone_came_in() -> None:
+    engine = controller()
+    on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)
+    came_in = readings(
+        light=on,
+        last_door=NOW - timedelta(minutes=12),
+        last_motion=NOW - timedelta(minutes=11),
+    )
+    decision = light_decision(engine, seen=came_in)
+    assert decision.command is None
+    assert decision.reason == "Study's light stays on: occupied"
+
+
 def test_a_light_switched_off_by_hand_is_not_switched_back_on() -> None:
     engine = controller()
     engine.note_manual_change("light.study", NOW, "the light")

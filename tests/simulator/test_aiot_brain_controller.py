@@ -69,6 +69,8 @@ def test_runs_a_day_and_acts_only_through_the_interface() -> None:
     # Each call went out with a reason people can read.
     assert len(spy.inner.decisions) == len(spy.commands)
     assert all(reason for _, _, reason in spy.inner.decisions)
+    # The doors are seen: someone who went out through one leaves no light on long.
+    assert any("the door moved" in reason for _, _, reason in spy.inner.decisions)
     # It only ever got views and state changes...
     assert spy.given <= {View, StateChange}
     # ...and holds nothing of the hidden truth.

@@ -77,7 +77,9 @@ class ControlSettings:
     does not switch between pre-heating and setback. A light
     goes off after the learned vacancy delay once the occupancy model puts the zone
     below ``light_empty_below``, otherwise only after ``light_quiet_floor`` without
-    motion (a person sitting still can miss a motion sensor for ten minutes).
+    motion (a person sitting still can miss a motion sensor for ten minutes). Where
+    the zone's door moved after the last motion inside, whoever was seen went out
+    through it: the light goes off after ``light_after_door`` without motion.
     """
 
     frost_protection: float = 7.0
@@ -108,6 +110,7 @@ class ControlSettings:
     occupied_memory: timedelta | None = None
     light_empty_below: float = 0.2
     light_quiet_floor: timedelta = timedelta(minutes=20)
+    light_after_door: timedelta = timedelta(minutes=10)
     min_call_interval: timedelta = timedelta(minutes=5)
     max_calls_per_hour: int = 4
     preset_temperatures: Mapping[str, float] = field(default_factory=dict)
@@ -176,6 +179,8 @@ class ZoneReadings:
     last_motion: datetime | None = None
     climate: ClimateState | None = None
     light: LightState | None = None
+    # When a door of the zone was last seen open (now while it is open).
+    last_door: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -898,7 +903,13 @@ class ZoneController:
             # Motion alone: people sitting still miss a sensor for minutes on end,
             # so only a long silence says they have gone.
             delay = max(delay, settings.light_quiet_floor)
-        if quiet_for is not None and quiet_for >= delay:
+        gone = self._gone_through_door(now, readings)
+        if gone is None and quiet_for is not None and quiet_for >= delay:
+            gone = (
+                f"no motion for {_minutes(quiet_for)} min "
+                f"(vacancy delay {_minutes(delay)} min)"
+            )
+        if gone is not None:
             # Nobody seen for the vacancy delay: whoever set the light has left.
             self.holds.pop(entity_id, None)
         hold = self.active_hold(entity_id, now)
@@ -907,11 +918,8 @@ class ZoneController:
         if mode is Mode.OFF:
             return Decision(entity_id, f"Mode off: leaving {self.name}'s light alone")
         if state.on:
-            if quiet_for is not None and quiet_for >= delay:
-                reason = (
-                    f"Switching off {self.name}'s light: no motion for "
-                    f"{_minutes(quiet_for)} min (vacancy delay {_minutes(delay)} min)"
-                )
+            if gone is not None:
+                reason = f"Switching off {self.name}'s light: {gone}"
                 command = Command("light", "turn_off", entity_id, {}, reason)
                 return self._finish(now, entity_id, command, reason, level)
             return Decision(entity_id, f"{self.name}'s light stays on: occupied")
@@ -939,6 +947,20 @@ class ZoneController:
         )
         command = Command("light", "turn_on", entity_id, data, reason)
         return self._finish(now, entity_id, command, reason, level)
+
+    def _gone_through_door(self, now: datetime, readings: ZoneReadings) -> str | None:
+        """Say so if the zone's door moved after the last motion, a while ago.
+
+        Whoever was last seen inside went out through the door; someone who came in
+        would have moved in view of the sensor since.
+        """
+        door, motion = readings.last_door, readings.last_motion
+        if door is None or motion is None or door < motion:
+            return None
+        quiet = now - door
+        if quiet < self.settings.light_after_door:
+            return None
+        return f"the door moved {_minutes(quiet)} min ago and no one has been seen since"
 
     def _light_level(
         self, device: LightDevice, lighting: Mapping[str, Any]
