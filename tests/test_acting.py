@@ -509,6 +509,37 @@ async def test_the_comfort_setpoint_never_goes_beyond_the_bounds(
     assert target(hass) == 21.0
 
 
+async def test_a_persons_heat_cool_change_is_learned_as_the_comfort_they_want(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    freezer.move_to(START)
+    band = thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.HEAT_COOL],
+        target=None,
+        mode=HVACMode.HEAT_COOL,
+        low=15.0,
+        high=28.0,
+    )
+    await build_living_room(hass, climates=[band])
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+
+    await hass.services.async_call(
+        "climate",
+        "set_temperature",
+        {"entity_id": THERMOSTAT, "target_temp_low": 23.0, "target_temp_high": 24.0},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await minutes_pass(hass, freezer, 1)
+
+    setpoint = float(
+        hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint").state
+    )
+    assert setpoint > 20.5
+
+
 async def test_heat_cool_thermostats_get_a_band_and_preset_ones_a_preset(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -98,6 +98,34 @@ async def test_absurd_numbers_reach_the_core(hass: HomeAssistant) -> None:
     assert _values(hot) == {Role.TEMPERATURE: 5000.0}
 
 
+async def test_a_heat_cool_band_stands_for_the_temperature_asked_for(
+    hass: HomeAssistant,
+) -> None:
+    band = {"current_temperature": 23.0, "target_temp_low": 19.5}
+    before = _observe(hass, CLIMATE, "heat_cool", {**band, "target_temp_high": 20.5})
+    assert _values(before)[Role.HVAC_SETPOINT] == 19.5  # the warmth wanted
+    previous = hass.states.get(CLIMATE.entity_id)
+    # Too warm: only the upper edge comes down, to where cooling should start.
+    cooler = _observe(
+        hass,
+        CLIMATE,
+        "heat_cool",
+        {"current_temperature": 23.0, "target_temp_low": 18.0, "target_temp_high": 20},
+        previous=previous,
+    )
+    assert _values(cooler)[Role.HVAC_SETPOINT] == 19.5
+    # Too cold: the lower edge goes up, and is what they want.
+    previous = hass.states.get(CLIMATE.entity_id)
+    warmer = _observe(
+        hass,
+        CLIMATE,
+        "heat_cool",
+        {"current_temperature": 18.0, "target_temp_low": 22, "target_temp_high": 23},
+        previous=previous,
+    )
+    assert _values(warmer)[Role.HVAC_SETPOINT] == 22.0
+
+
 async def test_climate_attributes(hass: HomeAssistant) -> None:
     values = _values(
         _observe(

@@ -154,9 +154,9 @@ class Router:
         return sorted({*self._routes, *self._trackers})
 
     def route(
-        self, state: State, manual: bool = False
+        self, state: State, manual: bool = False, previous: State | None = None
     ) -> list[tuple[str, Observation]]:
-        """Return (zone id, observation) pairs for one new state."""
+        """Return (zone id, observation) pairs for one new state (after ``previous``)."""
         if state.entity_id in self._trackers:
             return self._presence(state)
         route = self._routes.get(state.entity_id)
@@ -164,7 +164,11 @@ class Router:
             return []
         entity, zone_ids = route
         observations = observations_from_state(
-            entity, state, system_temperature_unit=self.temperature_unit, manual=manual
+            entity,
+            state,
+            system_temperature_unit=self.temperature_unit,
+            manual=manual,
+            previous=previous,
         )
         return [(zone_id, obs) for zone_id in zone_ids for obs in observations]
 
@@ -531,7 +535,8 @@ class AiotBrainCoordinator:
         )
         touched: dict[str, bool] = {}  # zone id: whether it needs a full prediction
         react: set[str] = set()  # zones whose controller should decide at once
-        for zone_id, observation in self._router.route(state, manual):
+        previous = event.data["old_state"]
+        for zone_id, observation in self._router.route(state, manual, previous):
             if observation.role in REACT_TO or observation.manual:
                 react.add(zone_id)
             if zone_id in self.learning:

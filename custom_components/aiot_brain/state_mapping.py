@@ -14,6 +14,8 @@ from typing import Any
 from homeassistant.components.climate.const import (
     ATTR_CURRENT_TEMPERATURE,
     ATTR_HVAC_ACTION,
+    ATTR_TARGET_TEMP_HIGH,
+    ATTR_TARGET_TEMP_LOW,
     HVACAction,
 )
 from homeassistant.components.light.const import ATTR_BRIGHTNESS, ATTR_COLOR_TEMP_KELVIN
@@ -34,6 +36,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import PowerConverter, TemperatureConverter
 
+from .brain.control import ControlSettings
 from .brain.observation import Observation, Role, as_number
 from .discovery import ZoneEntity
 
@@ -48,6 +51,8 @@ _HVAC_ACTION_VALUES = {
 }
 _MEDIA_ACTIVE = frozenset({"playing"})
 _WEATHER_TEMPERATURE_UNIT = "temperature_unit"
+# A heat_cool thermostat cools from this far above the comfort it stands for.
+_COOLING_MARGIN = ControlSettings().cooling_margin
 
 
 def observations_from_state(
@@ -56,18 +61,20 @@ def observations_from_state(
     *,
     system_temperature_unit: str = UnitOfTemperature.CELSIUS,
     manual: bool = False,
+    previous: State | None = None,
 ) -> list[Observation]:
     """Return what ``state`` of ``entity`` tells the core, one observation a role.
 
     ``system_temperature_unit`` is the unit HA uses for climate and weather
-    attributes that carry no unit of their own. ``manual`` marks a person's change.
+    attributes that carry no unit of their own. ``manual`` marks a person's change,
+    and ``previous`` is the state before it, where known.
     """
     if state.state in _NO_READING:
         return []
     when = dt_util.as_local(state.last_updated)
     observations = []
     for role in entity.roles:
-        value = _raw_value(entity, role, state, system_temperature_unit)
+        value = _raw_value(entity, role, state, system_temperature_unit, previous)
         if value is not None:
             observations.append(
                 Observation(role, value, when, source=entity.entity_id, manual=manual)
@@ -76,12 +83,18 @@ def observations_from_state(
 
 
 def _raw_value(
-    entity: ZoneEntity, role: Role, state: State, system_unit: str
+    entity: ZoneEntity,
+    role: Role,
+    state: State,
+    system_unit: str,
+    previous: State | None = None,
 ) -> float | None:
     # The recorder's LazyState has no ``domain``; the entity id always does.
     domain = state.entity_id.partition(".")[0]
     attributes = state.attributes
     if domain == Platform.CLIMATE:
+        if role is Role.HVAC_SETPOINT:
+            return _setpoint(attributes, previous, system_unit)
         return _climate_value(role, attributes, system_unit)
     if domain == Platform.LIGHT:
         return _light_value(role, state)
@@ -103,12 +116,31 @@ def _raw_value(
 def _climate_value(role: Role, attributes: Any, system_unit: str) -> float | None:
     if role is Role.TEMPERATURE:
         return _celsius(attributes.get(ATTR_CURRENT_TEMPERATURE), system_unit)
-    if role is Role.HVAC_SETPOINT:
-        return _celsius(attributes.get(ATTR_TEMPERATURE), system_unit)
     if role is Role.HVAC_ACTION:
         action = attributes.get(ATTR_HVAC_ACTION)
         return None if action is None else _HVAC_ACTION_VALUES.get(action, 0.0)
     return None
+
+
+def _setpoint(attributes: Any, previous: State | None, unit: str) -> float | None:
+    """Return the temperature a thermostat state asks for, in °C.
+
+    A heat_cool thermostat asks for a band: its lower edge is the warmth wanted,
+    unless only the upper edge just moved, when it is the coolness wanted.
+    """
+    single = _celsius(attributes.get(ATTR_TEMPERATURE), unit)
+    if single is not None:
+        return single
+    low = _celsius(attributes.get(ATTR_TARGET_TEMP_LOW), unit)
+    high = _celsius(attributes.get(ATTR_TARGET_TEMP_HIGH), unit)
+    before = previous.attributes if previous is not None else {}
+    old_high = _celsius(before.get(ATTR_TARGET_TEMP_HIGH), unit)
+    old_low = _celsius(before.get(ATTR_TARGET_TEMP_LOW), unit)
+    cooler = high is not None and old_high is not None and high < old_high
+    if cooler and (low is None or old_low is None or low <= old_low):
+        assert high is not None
+        return high - _COOLING_MARGIN
+    return low
 
 
 def _light_value(role: Role, state: State) -> float | None:
