@@ -960,7 +960,9 @@ class ZoneController:
         quiet = now - door
         if quiet < self.settings.light_after_door:
             return None
-        return f"the door moved {_minutes(quiet)} min ago and no one has been seen since"
+        return (
+            f"the door moved {_minutes(quiet)} min ago and no one has been seen since"
+        )
 
     def _light_level(
         self, device: LightDevice, lighting: Mapping[str, Any]
