@@ -52,6 +52,19 @@ def test_setpoint_learns_evening_and_night() -> None:
     assert "time of day" in model.explain(night, {})
 
 
+def test_setpoint_labels_reach_hours_without_labels_of_their_own() -> None:
+    # Turned up in the morning and the afternoon: most likely wanted up all day.
+    model = PreferredSetpoint(heating_default=20.0)
+    monday = datetime(2026, 1, 5)
+    winter = {"outdoor_temperature": 3.0}
+    for hour in (9, 14):
+        model.learn_one(monday + timedelta(hours=hour), winter, 22.5)
+    evening = model.predict_one(monday + timedelta(hours=20), winter)
+    assert 20.5 < evening < model.predict_one(monday + timedelta(hours=9), winter)
+    # Not in the cooling season, which has learned nothing.
+    assert model.predict_one(monday + timedelta(hours=20), {"hvac_mode": -1}) == 24.0
+
+
 def test_setpoint_learns_outdoor_and_occupancy_effects() -> None:
     model = PreferredSetpoint(heating_default=20.0)
     rng = random.Random(3)

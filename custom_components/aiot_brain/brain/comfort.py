@@ -185,6 +185,28 @@ class PreferredSetpoint:
             return 0.0, 0.0, 0.0
         return offset / weight, weight, scatter / weight
 
+    def _level(self, cooling: bool) -> float:
+        """Return the mode's offset over all hours, shrunk towards none by its weight.
+
+        An hour with no labels nearby leans on it: people who turned the heating up
+        in the morning and the afternoon most likely want it up at noon too.
+        """
+        start = self._slot(cooling, False, 0)
+        slots = self.profile[start : start + 2 * _HOURS]
+        weight = sum(slot[0] for slot in slots)
+        if weight <= 0.0:
+            return 0.0
+        return sum(slot[0] * slot[1] for slot in slots) / (weight + 1.0)
+
+    def _shrunk_profile(self, when: datetime, cooling: bool) -> tuple[float, float]:
+        """Return the offset at ``when`` and the trust in the hour's own labels.
+
+        Where labels nearby are few, the offset leans on the mode's level.
+        """
+        offset, weight, _ = self._profile(when, cooling)
+        trust = weight / (weight + 1.0)
+        return trust * offset + (1.0 - trust) * self._level(cooling), trust
+
     def _effect(self, inputs: list[float]) -> float:
         return sum(e * i for e, i in zip(self.effects, inputs, strict=True))
 
@@ -192,10 +214,10 @@ class PreferredSetpoint:
         """Return the setpoint and its standard deviation."""
         cooling, inputs = self._conditions(when, x)
         default = self.cooling_default if cooling else self.heating_default
-        offset, weight, scatter = self._profile(when, cooling)
-        # Few labels nearby: lean towards the default, and be unsure.
-        trust = weight / (weight + 1.0)
-        setpoint = default + trust * offset + self._effect(inputs)
+        _, _, scatter = self._profile(when, cooling)
+        # Few labels nearby: lean towards the usual level, and be unsure.
+        profile, trust = self._shrunk_profile(when, cooling)
+        setpoint = default + profile + self._effect(inputs)
         effect_variance = sum(
             v * i * i for v, i in zip(self.effect_variance, inputs, strict=True)
         )
@@ -216,10 +238,9 @@ class PreferredSetpoint:
             return
         cooling, inputs = self._conditions(when, x)
         default = self.cooling_default if cooling else self.heating_default
-        offset, weight, _ = self._profile(when, cooling)
+        profile, _ = self._shrunk_profile(when, cooling)
         # Linear effects explain what the profile does not (Kalman step, diagonal).
-        trust = weight / (weight + 1.0)
-        residual = setpoint - default - trust * offset - self._effect(inputs)
+        residual = setpoint - default - profile - self._effect(inputs)
         noise = 0.25
         for index, value in enumerate(inputs):
             if value == 0.0 or self.input_counts[index] < _EFFECT_MIN_LABELS:
