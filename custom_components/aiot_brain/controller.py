@@ -180,8 +180,14 @@ class BuildingController:
             timedelta(minutes=settings.setback_minutes),
         )
 
-    def zone_engines(self, zone: Zone) -> dict[str, ZoneController]:
-        """Return the engines of the zone's thermostats and lights, made on demand."""
+    def zone_engines(
+        self, zone: Zone, colour_managed: frozenset[str] | None = None
+    ) -> dict[str, ZoneController]:
+        """Return the engines of the zone's thermostats and lights, made on demand.
+
+        ``colour_managed`` are the lights Adaptive Lighting colours, when the caller
+        has them at hand (found here otherwise).
+        """
         engines = self.engines.setdefault(zone.zone_id, {})
         settings = self.settings
         wanted = {
@@ -190,6 +196,8 @@ class BuildingController:
         }
         for entity_id in [e for e in engines if e not in wanted]:
             del engines[entity_id]
+        if colour_managed is None and zone.actuators(Actuator.LIGHT):
+            colour_managed = self._colour_managed_lights()
         for entity_id, kind in wanted.items():
             engine = engines.get(entity_id)
             if engine is None:
@@ -209,7 +217,13 @@ class BuildingController:
             if kind is Actuator.CLIMATE:
                 engine.climate = None if state is None else self._climate_device(state)
             else:
-                engine.light = None if state is None else self._light_device(state)
+                engine.light = (
+                    None
+                    if state is None
+                    else self._light_device(
+                        state, entity_id in (colour_managed or frozenset())
+                    )
+                )
         return engines
 
     def engine_of(self, entity_id: str) -> tuple[str, ZoneController] | None:
@@ -295,7 +309,7 @@ class BuildingController:
             step=step * 5 / 9 if fahrenheit else step,
         )
 
-    def _light_device(self, state: State) -> LightDevice:
+    def _light_device(self, state: State, colour_managed: bool) -> LightDevice:
         attributes = state.attributes
         return LightDevice(
             state.entity_id,
@@ -304,24 +318,21 @@ class BuildingController:
             ),
             min_kelvin=int(attributes.get(ATTR_MIN_COLOR_TEMP_KELVIN) or 2000),
             max_kelvin=int(attributes.get(ATTR_MAX_COLOR_TEMP_KELVIN) or 6500),
-            colour_managed=self._colour_managed(state.entity_id),
+            colour_managed=colour_managed,
         )
 
-    def _colour_managed(self, light_id: str) -> bool:
-        """Whether an Adaptive Lighting switch that is on manages the light."""
+    def _colour_managed_lights(self) -> frozenset[str]:
+        """Return the lights an Adaptive Lighting switch that is on manages."""
         registry = er.async_get(self.hass)
+        managed: set[str] = set()
         for state in self.hass.states.async_all("switch"):
             lights = state.attributes.get(_ADAPTIVE_LIGHTING_LIGHTS)
             if state.state != STATE_ON or not isinstance(lights, list | tuple):
                 continue
             entry = registry.async_get(state.entity_id)
-            if (
-                entry is not None
-                and entry.platform == _ADAPTIVE_LIGHTING
-                and light_id in lights
-            ):
-                return True
-        return False
+            if entry is not None and entry.platform == _ADAPTIVE_LIGHTING:
+                managed.update(str(light) for light in lights)
+        return frozenset(managed)
 
     def _readings(self, zone: Zone, now: datetime) -> ZoneReadings:
         """Return what the zone's entities show now, in °C."""
@@ -482,6 +493,7 @@ class BuildingController:
     def async_step(self, zone_ids: Iterable[str], when: datetime | None = None) -> None:
         """Decide for ``zone_ids`` now and carry out what their level allows."""
         now = wall_clock(dt_util.as_local(when or dt_util.now()))
+        colour_managed: frozenset[str] | None = None  # found once, when needed
         for zone_id in zone_ids:
             zone = self.coordinator.zones.get(zone_id)
             prediction = self.coordinator.predictions.get(zone_id)
@@ -499,7 +511,10 @@ class BuildingController:
                 )
             readings = self._readings(zone, now)
             mode, level = self.mode(zone_id), self.level(zone_id)
-            for entity_id, engine in self.zone_engines(zone).items():
+            if colour_managed is None and zone.actuators(Actuator.LIGHT):
+                colour_managed = self._colour_managed_lights()
+            engines = self.zone_engines(zone, colour_managed)
+            for entity_id, engine in engines.items():
                 zone_readings = replace(
                     readings,
                     climate=self._climate_state(entity_id)
