@@ -72,7 +72,17 @@ async def test_user_flow_shows_discovery_and_creates_the_entry(
     assert not result["errors"]
     placeholders = result["description_placeholders"]
     assert placeholders["zone_count"] == "5"
-    assert "- Living room (Ground floor): 1 climate, 1 cover" in placeholders["zones"]
+    # Each area's contents are shown once, beside its choice.
+    labels = [
+        option["label"]
+        for marker, selector in result["data_schema"].schema.items()
+        if marker == CONF_ZONES
+        for option in selector.config["options"]
+    ]
+    assert any(
+        label.startswith("Living room (Ground floor): 1 climate, 1 cover")
+        for label in labels
+    )
     assert placeholders["unlearnable"] == "Storage, Garage, Garden"
     assert placeholders["outdoor_count"] == "3"
     # Every learnable zone is chosen, and a thermometer beats the weather service.
@@ -177,7 +187,6 @@ async def test_home_without_areas(hass: HomeAssistant) -> None:
     assert CONF_ZONES not in result["data_schema"].schema
     assert result["description_placeholders"] == {
         "zone_count": "0",
-        "zones": "-",
         "unlearnable": "-",
         "outdoor_count": "0",
     }

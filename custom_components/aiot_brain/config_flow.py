@@ -104,10 +104,6 @@ def _summary(discovery: Discovery) -> dict[str, str]:
     unlearnable = ", ".join(zone.name for zone in discovery.unlearnable_zones)
     return {
         "zone_count": str(len(discovery.learnable_zones)),
-        "zones": "\n".join(
-            f"- {_zone_label(zone, discovery)}" for zone in discovery.learnable_zones
-        )
-        or "-",
         "unlearnable": unlearnable or "-",
         "outdoor_count": str(len(discovery.outdoor)),
     }
