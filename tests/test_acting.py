@@ -18,7 +18,7 @@ from homeassistant.components.demo.light import DemoLight
 from homeassistant.components.persistent_notification import UpdateType
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Context, Event, HomeAssistant, callback
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
@@ -667,6 +667,33 @@ async def test_someone_who_came_in_through_the_door_keeps_the_light(
     await set_state(hass, MOTION, STATE_OFF)
     await minutes_pass(hass, freezer, 15)
     assert hass.states.get(LAMP).state == STATE_ON
+
+
+class UnreachableLamp(DemoLight):
+    """A lamp whose radio link is down: every command fails."""
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        raise HomeAssistantError("the lamp does not answer")
+
+
+async def test_a_failed_call_is_logged_and_not_reported_as_done(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    freezer.move_to(START)
+    broken = UnreachableLamp(unique_id="living_room", device_name="lamp", state=False)
+    broken.entity_id = LAMP
+    await build_living_room(hass, climates=[], lights=[broken])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert actions == []
+    assert "Could not call light.turn_on for light.living_room" in caplog.text
+    assert "the lamp does not answer" in caplog.text
 
 
 async def test_adaptive_lighting_keeps_the_colour(

@@ -558,14 +558,16 @@ class BuildingController:
         self.last_action[zone_id] = (now, command.reason)
         context = Context()
         self._remember(context)
-        self._fire(EVENT_ACTION, zone_id, command, context)
         self.coordinator.entry.async_create_task(
             self.hass,
-            self._async_call(command, context),
+            self._async_call(zone_id, command, context),
             f"AIoT Brain {command.domain}.{command.service}",
         )
 
-    async def _async_call(self, command: Command, context: Context) -> None:
+    async def _async_call(
+        self, zone_id: str, command: Command, context: Context
+    ) -> None:
+        """Make the call; the action event says it was made, once it was."""
         data = dict(command.data)
         for key in _TEMPERATURE_KEYS:
             if key in data:
@@ -586,6 +588,8 @@ class BuildingController:
                 command.entity_id,
                 err,
             )
+            return
+        self._fire(EVENT_ACTION, zone_id, command, context)
 
     def _suggest(self, zone_id: str, command: Command, now: datetime) -> None:
         pending = self.suggestions.get(command.entity_id)
