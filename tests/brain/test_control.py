@@ -353,8 +353,7 @@ def test_pre_heating_goes_on_while_the_forecast_wavers() -> None:
     assert going_on.command is not None
     assert going_on.command.data["temperature"] == 21.0
     assert going_on.reason == (
-        "Heating Study to 21.0 °C: Ready for the arrival: arrival predicted 17:40 "
-        "(50%), 0 min needed"
+        "Heating Study to 21.0 °C: Ready for the arrival: arrival predicted 17:40 (50%)"
     )
     # Confidence lost: back to setback, and no memory of the pre-heating is kept.
     dropped = decide(10, 0.3, 21.0)
@@ -410,8 +409,8 @@ def test_a_heater_in_a_warm_room_is_not_said_to_pre_cool() -> None:
         seen=readings(temperature=23.0, last_motion=NOW - timedelta(hours=3)),
     )
     assert decision.command is not None
-    assert decision.reason.startswith(
-        "Heating Study to 21.0 °C: Ready for the arrival: arrival predicted 17:20"
+    assert decision.reason == (
+        "Heating Study to 21.0 °C: Ready for the arrival: arrival predicted 17:20 (90%)"
     )
 
 

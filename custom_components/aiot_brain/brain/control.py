@@ -42,6 +42,7 @@ HEAT = "heat"
 COOL = "cool"
 HEAT_COOL = "heat_cool"
 OFF = "off"
+READY = "Ready for the arrival"  # at comfort, or as near as the device can get
 
 
 class Mode(StrEnum):
@@ -590,12 +591,13 @@ class ZoneController:
             ):
                 self.preheat_lead = preheat_lead or start_lead
                 verb = self._preheat_verb(readings, comfort, needed)
-                return self._comfort(
-                    comfort,
+                why = (
                     f"{verb}: arrival predicted {_clock(arrival, now)} "
-                    f"({prediction.arrival_confidence:.0%}), "
-                    f"{_minutes(needed)} min needed",
+                    f"({prediction.arrival_confidence:.0%})"
                 )
+                if verb != READY:
+                    why += f", {_minutes(needed)} min needed"
+                return self._comfort(comfort, why)
         vacant_for = None if self.vacant_since is None else now - self.vacant_since
         expected_back = arrival if arrival is not None and confident else None
         if expected_back is not None and expected_back - now < settings.setback_after:
@@ -685,7 +687,7 @@ class ZoneController:
                 return "Pre-cooling"
         elif needed:
             return "Pre-heating"
-        return "Ready for the arrival"
+        return READY
 
     def _needs_cooling(self, readings: ZoneReadings, comfort: float) -> bool:
         current = readings.temperature
