@@ -28,6 +28,7 @@ from custom_components.aiot_brain.brain.control import (
     Mode,
     ZoneController,
     ZoneReadings,
+    band_setpoint,
 )
 from custom_components.aiot_brain.brain.observation import Observation, Role, as_number
 from custom_components.aiot_brain.brain.zone import ZoneBrain, ZonePrediction
@@ -203,15 +204,14 @@ class AiotBrainController:
         temperature = as_number(new.get("temperature"))
         if temperature is not None:
             return temperature
-        low = as_number(new.get("target_temp_low"))
-        high = as_number(new.get("target_temp_high"))
-        old_high = (
-            None if old is None else as_number(old.attributes.get("target_temp_high"))
+        before = {} if old is None else old.attributes
+        return band_setpoint(
+            as_number(new.get("target_temp_low")),
+            as_number(new.get("target_temp_high")),
+            as_number(before.get("target_temp_low")),
+            as_number(before.get("target_temp_high")),
+            cooling_margin=self.settings.cooling_margin,
         )
-        if high is not None and old_high is not None and high != old_high:
-            # Our own convention puts cooling this far above comfort.
-            return high - self.settings.cooling_margin
-        return low
 
     # -- predicting and reading -------------------------------------------------------
 

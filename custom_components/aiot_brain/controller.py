@@ -196,7 +196,7 @@ class BuildingController:
         }
         for entity_id in [e for e in engines if e not in wanted]:
             del engines[entity_id]
-        if colour_managed is None and zone.actuators(Actuator.LIGHT):
+        if colour_managed is None:
             colour_managed = self._colour_managed_lights()
         for entity_id, kind in wanted.items():
             engine = engines.get(entity_id)
@@ -220,9 +220,7 @@ class BuildingController:
                 engine.light = (
                     None
                     if state is None
-                    else self._light_device(
-                        state, entity_id in (colour_managed or frozenset())
-                    )
+                    else self._light_device(state, entity_id in colour_managed)
                 )
         return engines
 
@@ -493,7 +491,7 @@ class BuildingController:
     def async_step(self, zone_ids: Iterable[str], when: datetime | None = None) -> None:
         """Decide for ``zone_ids`` now and carry out what their level allows."""
         now = wall_clock(dt_util.as_local(when or dt_util.now()))
-        colour_managed: frozenset[str] | None = None  # found once, when needed
+        colour_managed = self._colour_managed_lights()  # once for every zone
         for zone_id in zone_ids:
             zone = self.coordinator.zones.get(zone_id)
             prediction = self.coordinator.predictions.get(zone_id)
@@ -511,10 +509,7 @@ class BuildingController:
                 )
             readings = self._readings(zone, now)
             mode, level = self.mode(zone_id), self.level(zone_id)
-            if colour_managed is None and zone.actuators(Actuator.LIGHT):
-                colour_managed = self._colour_managed_lights()
-            engines = self.zone_engines(zone, colour_managed)
-            for entity_id, engine in engines.items():
+            for entity_id, engine in self.zone_engines(zone, colour_managed).items():
                 zone_readings = replace(
                     readings,
                     climate=self._climate_state(entity_id)

@@ -36,7 +36,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import PowerConverter, TemperatureConverter
 
-from .brain.control import ControlSettings
+from .brain.control import ControlSettings, band_setpoint
 from .brain.observation import Observation, Role, as_number
 from .discovery import ZoneEntity
 
@@ -123,24 +123,18 @@ def _climate_value(role: Role, attributes: Any, system_unit: str) -> float | Non
 
 
 def _setpoint(attributes: Any, previous: State | None, unit: str) -> float | None:
-    """Return the temperature a thermostat state asks for, in °C.
-
-    A heat_cool thermostat asks for a band: its lower edge is the warmth wanted,
-    unless only the upper edge just moved, when it is the coolness wanted.
-    """
+    """Return the temperature a thermostat state asks for, in °C."""
     single = _celsius(attributes.get(ATTR_TEMPERATURE), unit)
     if single is not None:
         return single
-    low = _celsius(attributes.get(ATTR_TARGET_TEMP_LOW), unit)
-    high = _celsius(attributes.get(ATTR_TARGET_TEMP_HIGH), unit)
     before = previous.attributes if previous is not None else {}
-    old_high = _celsius(before.get(ATTR_TARGET_TEMP_HIGH), unit)
-    old_low = _celsius(before.get(ATTR_TARGET_TEMP_LOW), unit)
-    cooler = high is not None and old_high is not None and high < old_high
-    if cooler and (low is None or old_low is None or low <= old_low):
-        assert high is not None
-        return high - _COOLING_MARGIN
-    return low
+    return band_setpoint(
+        _celsius(attributes.get(ATTR_TARGET_TEMP_LOW), unit),
+        _celsius(attributes.get(ATTR_TARGET_TEMP_HIGH), unit),
+        _celsius(before.get(ATTR_TARGET_TEMP_LOW), unit),
+        _celsius(before.get(ATTR_TARGET_TEMP_HIGH), unit),
+        cooling_margin=_COOLING_MARGIN,
+    )
 
 
 def _light_value(role: Role, state: State) -> float | None:

@@ -20,6 +20,7 @@ from custom_components.aiot_brain.brain.control import (
     Mode,
     ZoneController,
     ZoneReadings,
+    band_setpoint,
 )
 from custom_components.aiot_brain.brain.zone import ZonePrediction
 
@@ -412,6 +413,15 @@ def test_a_heater_in_a_warm_room_is_not_said_to_pre_cool() -> None:
     assert decision.reason == (
         "Heating Study to 21.0 °C: Ready for the arrival: arrival predicted 17:20 (90%)"
     )
+
+
+def test_a_heat_cool_band_stands_for_the_lower_edge_unless_it_was_cooled() -> None:
+    # Too cold: the lower edge goes up (and the upper with it); the lower is wanted.
+    assert band_setpoint(22.0, 23.0, 19.5, 20.5, cooling_margin=0.5) == 22.0
+    # Too warm: only the upper edge comes down; cooling starts 0.5 K above the want.
+    assert band_setpoint(18.0, 20.0, 19.5, 22.5, cooling_margin=0.5) == 19.5
+    # Nothing known before: the lower edge.
+    assert band_setpoint(19.5, 20.5, None, None, cooling_margin=0.5) == 19.5
 
 
 # -- bounds ------------------------------------------------------------------------

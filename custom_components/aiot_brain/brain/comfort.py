@@ -198,14 +198,17 @@ class PreferredSetpoint:
             return 0.0
         return sum(slot[0] * slot[1] for slot in slots) / (weight + 1.0)
 
-    def _shrunk_profile(self, when: datetime, cooling: bool) -> tuple[float, float]:
-        """Return the offset at ``when`` and the trust in the hour's own labels.
+    def _shrunk_profile(
+        self, when: datetime, cooling: bool
+    ) -> tuple[float, float, float]:
+        """Return the offset at ``when``, the trust in its hour and their scatter.
 
         Where labels nearby are few, the offset leans on the mode's level.
         """
-        offset, weight, _ = self._profile(when, cooling)
+        offset, weight, scatter = self._profile(when, cooling)
         trust = weight / (weight + 1.0)
-        return trust * offset + (1.0 - trust) * self._level(cooling), trust
+        level = self._level(cooling)
+        return trust * offset + (1.0 - trust) * level, trust, scatter
 
     def _effect(self, inputs: list[float]) -> float:
         return sum(e * i for e, i in zip(self.effects, inputs, strict=True))
@@ -214,9 +217,8 @@ class PreferredSetpoint:
         """Return the setpoint and its standard deviation."""
         cooling, inputs = self._conditions(when, x)
         default = self.cooling_default if cooling else self.heating_default
-        _, _, scatter = self._profile(when, cooling)
         # Few labels nearby: lean towards the usual level, and be unsure.
-        profile, trust = self._shrunk_profile(when, cooling)
+        profile, trust, scatter = self._shrunk_profile(when, cooling)
         setpoint = default + profile + self._effect(inputs)
         effect_variance = sum(
             v * i * i for v, i in zip(self.effect_variance, inputs, strict=True)
@@ -238,7 +240,7 @@ class PreferredSetpoint:
             return
         cooling, inputs = self._conditions(when, x)
         default = self.cooling_default if cooling else self.heating_default
-        profile, _ = self._shrunk_profile(when, cooling)
+        profile, _, _ = self._shrunk_profile(when, cooling)
         # Linear effects explain what the profile does not (Kalman step, diagonal).
         residual = setpoint - default - profile - self._effect(inputs)
         noise = 0.25

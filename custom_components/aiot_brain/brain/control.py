@@ -230,6 +230,29 @@ class _Target:
     reason: str
 
 
+def band_setpoint(
+    low: float | None,
+    high: float | None,
+    old_low: float | None,
+    old_high: float | None,
+    *,
+    cooling_margin: float,
+) -> float | None:
+    """Return the temperature a heat_cool band asks for.
+
+    Its lower edge is the warmth wanted, unless only the upper edge just came down:
+    then it is the coolness wanted, and cooling starts ``cooling_margin`` above it.
+    """
+    if (
+        high is not None
+        and old_high is not None
+        and high < old_high
+        and (low is None or old_low is None or low <= old_low)
+    ):
+        return high - cooling_margin
+    return low
+
+
 def _clock(when: datetime, now: datetime | None = None) -> str:
     """Say a time of day, with the weekday when it is not ``now``'s day."""
     if now is not None and when.date() != now.date():
@@ -577,18 +600,15 @@ class ZoneController:
                 if needed is None
                 else min(needed + settings.preheat_margin, settings.max_preheat)
             )
+            starts = confident and start_lead is not None and lead <= start_lead
             # Once warming, the room reaching comfort early or the forecast wavering
             # a little is no reason to let it cool again.
-            go_on = (
+            goes_on = (
                 keep_preheating
                 and preheat_lead is not None
                 and lead <= preheat_lead + settings.preheat_slack
             )
-            if (
-                needed is not None
-                and start_lead is not None
-                and ((confident and lead <= start_lead) or go_on)
-            ):
+            if needed is not None and (starts or goes_on):
                 self.preheat_lead = preheat_lead or start_lead
                 verb = self._preheat_verb(readings, comfort, needed)
                 why = (
