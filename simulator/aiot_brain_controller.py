@@ -14,8 +14,9 @@ margin), a person's light change teaches the lighting model.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass, fields, replace
+from datetime import datetime, time, timedelta
+import math
 from typing import Any
 
 from custom_components.aiot_brain.brain.control import (
@@ -51,6 +52,47 @@ _HVAC_ACTION = {"heating": 1.0, "preheating": 1.0, "cooling": -1.0}
 # A full prediction (arrival scan and all) is refreshed this often and whenever the
 # zone turns occupied or empty; occupancy itself is fresh every minute from the tick.
 PREDICT_EVERY = timedelta(minutes=30)
+
+
+def settings_from_text(values: Mapping[str, str]) -> ControlSettings:
+    """Return the default settings with some changed, from ``NAME=VALUE`` text.
+
+    Temperatures and offsets are °C or K, durations minutes, times of day HH:MM,
+    and ``none`` turns an optional setting off. Raises ValueError, naming the
+    setting, for an unknown name or a value of the wrong kind.
+    """
+    kinds = {field.name: str(field.type) for field in fields(ControlSettings)}
+    changed: dict[str, Any] = {}
+    for name, text in values.items():
+        kind = kinds.get(name)
+        if kind is None:
+            known = ", ".join(sorted(kinds))
+            raise ValueError(f"unknown setting {name!r} (known: {known})")
+        try:
+            changed[name] = _setting_value(kind, text.strip())
+        except ValueError as err:
+            raise ValueError(f"setting {name}: {err}") from None
+    return ControlSettings(**changed)
+
+
+def _setting_value(kind: str, text: str) -> Any:
+    base = kind.removesuffix(" | None")
+    if base != kind and text.lower() == "none":
+        return None
+    if base == "time":
+        return time.fromisoformat(text)
+    if base not in ("float", "int", "timedelta"):
+        raise ValueError(f"a {kind} cannot be given as text")
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text!r} is not a finite number")
+    if base == "timedelta":
+        return timedelta(minutes=number)
+    if base == "int":
+        if not number.is_integer():
+            raise ValueError(f"{text!r} is not a whole number")
+        return int(number)
+    return number
 
 
 @dataclass(slots=True)

@@ -224,13 +224,15 @@ class ReactiveController:
             return True
 
 
+AIOT_BRAIN = "aiot_brain"
+
 # One line per controller: ``--controller NAME`` picks the factory.
 CONTROLLERS: dict[str, Callable[[BuildingInfo], Controller]] = {
     "constant": ConstantController,
     "schedule": ScheduleController,
     "reactive": ReactiveController,
     # Imported on use: it brings in the integration's package (and Home Assistant).
-    "aiot_brain": lambda info: import_module(
+    AIOT_BRAIN: lambda info: import_module(
         ".aiot_brain_controller", __package__
     ).AiotBrainController(info),
 }

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import time, timedelta
 import json
 import subprocess
 import sys
 
 import pytest
 
+from custom_components.aiot_brain.brain.control import ControlSettings
+from simulator.aiot_brain_controller import settings_from_text
 from simulator.benchmark import main, run_benchmark
 
 KEYS = {
@@ -62,6 +65,69 @@ def test_bad_arguments_exit_with_a_message(capsys: pytest.CaptureFixture[str]) -
     assert main(["--scenario", "apartment", "--days", "0"]) == 2
     with pytest.raises(ValueError, match="unknown controller"):
         run_benchmark("apartment", 1, "magic")
+
+
+def test_settings_are_read_from_text_by_their_kind() -> None:
+    settings = settings_from_text(
+        {
+            "setback_offset": "6",
+            "light_after_door": "7.5",
+            "night_start": "21:30",
+            "sleep_temperature": "none",
+            "max_calls_per_hour": "2",
+        }
+    )
+    assert settings.setback_offset == 6.0
+    assert settings.light_after_door == timedelta(minutes=7.5)
+    assert settings.night_start == time(21, 30)
+    assert settings.sleep_temperature is None
+    assert settings.max_calls_per_hour == 2
+    # The rest keep their defaults.
+    assert settings.eco_offset == ControlSettings().eco_offset
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"setback": "6"}, "unknown setting 'setback'"),
+        ({"setback_offset": "deep"}, "setting setback_offset: could not convert"),
+        ({"setback_offset": "inf"}, "not a finite number"),
+        ({"setback_offset": "none"}, "setting setback_offset"),
+        ({"max_calls_per_hour": "2.5"}, "not a whole number"),
+        ({"night_start": "25:00"}, "setting night_start"),
+        ({"preset_temperatures": "{}"}, "cannot be given as text"),
+    ],
+)
+def test_bad_settings_are_named(values: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        settings_from_text(values)
+
+
+def test_a_setting_changes_how_aiot_brain_acts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    arguments = ["--scenario", "apartment", "--days", "1", "--controller"]
+    assert main([*arguments, "aiot_brain"]) == 0
+    default = json.loads(capsys.readouterr().out)
+    assert main([*arguments, "aiot_brain", "--setting", "max_calls_per_hour=1"]) == 0
+    limited = json.loads(capsys.readouterr().out)
+    assert default["calls_per_device_hour_max"] > 1
+    assert limited["calls_per_device_hour_max"] == 1
+    assert limited["settings"] == {"max_calls_per_hour": "1"}
+    assert "settings" not in default
+
+
+def test_settings_are_refused_where_they_cannot_apply(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    arguments = ["--scenario", "apartment", "--days", "1", "--controller"]
+    assert main([*arguments, "schedule", "--setting", "setback_offset=6"]) == 2
+    assert "aiot_brain controller only" in capsys.readouterr().err
+    assert main([*arguments, "aiot_brain", "--setting", "setback=6"]) == 2
+    assert "unknown setting 'setback'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([*arguments, "aiot_brain", "--setting", "setback_offset"])
+    assert "NAME=VALUE" in capsys.readouterr().err
 
 
 def test_runs_as_a_module() -> None:
