@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
@@ -20,7 +20,10 @@ from custom_components.aiot_brain.const import (
     CONF_MAX_TEMPERATURE,
     CONF_MIN_TEMPERATURE,
     CONF_NETWORK_INVENTORY,
+    CONF_NIGHT_END,
+    CONF_NIGHT_START,
     CONF_OUTDOOR_SOURCE,
+    CONF_SLEEP_TEMPERATURE,
     CONF_ZONES,
     DOMAIN,
 )
@@ -43,6 +46,9 @@ def form_input(**changes: Any) -> dict[str, Any]:
         CONF_CONTROL_LEVEL: "suggest",
         CONF_NETWORK_INVENTORY: False,
         CONF_HISTORY_DAYS: 7.0,
+        CONF_SLEEP_TEMPERATURE: 18.0,
+        CONF_NIGHT_START: "21:00:00",
+        CONF_NIGHT_END: "07:30:00",
     }
     values.update(changes)
     return {key: value for key, value in values.items() if value is not None}
@@ -110,6 +116,9 @@ async def test_user_flow_shows_discovery_and_creates_the_entry(
         control_level="suggest",  # type: ignore[arg-type]
         network_inventory=False,
         history_days=7,
+        sleep_temperature=18.0,
+        night_start=time(21, 0),
+        night_end=time(7, 30),
     )
     assert [zone.name for zone in entry.runtime_data.zones] == [
         "Kitchen",
@@ -138,6 +147,12 @@ async def test_user_flow_shows_discovery_and_creates_the_entry(
             CONF_COOLING_SETPOINT,
             "setpoint_out_of_bounds",
         ),
+        (
+            {CONF_SLEEP_TEMPERATURE: 16.0},
+            CONF_SLEEP_TEMPERATURE,
+            "setpoint_out_of_bounds",
+        ),
+        ({CONF_NIGHT_END: "21:00:00"}, CONF_NIGHT_END, "night_empty"),
     ],
 )
 async def test_user_flow_errors_and_recovery(
@@ -260,6 +275,49 @@ async def test_options_flow_changes_everything_and_reloads(
     assert engine_settings.frost_protection == settings.min_temperature
     assert settings.zones == ("kitchen", "living_room")
     assert settings.heating_setpoint == 20.5
+
+
+async def test_options_set_the_night_and_can_turn_the_sleep_temperature_off(
+    hass: HomeAssistant,
+) -> None:
+    entry = await _loaded_entry(hass)
+    engine_settings = entry.runtime_data.coordinator.control.settings
+    assert engine_settings.sleep_temperature == 18.5  # the default
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert suggested(result, CONF_SLEEP_TEMPERATURE) == 18.5
+    assert suggested(result, CONF_NIGHT_END) == "09:00:00"
+
+    # An office: nobody sleeps there, and people arrive from 07:00.
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        form_input(sleep_temperature=None, night_start="19:00:00", night_end="06:30"),
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options[CONF_SLEEP_TEMPERATURE] is None
+    engine_settings = entry.runtime_data.coordinator.control.settings
+    assert engine_settings.sleep_temperature is None
+    assert (engine_settings.night_start, engine_settings.night_end) == (
+        time(19, 0),
+        time(6, 30),
+    )
+
+    # Emptied stays empty when the options are opened again.
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert suggested(result, CONF_SLEEP_TEMPERATURE) is None
+    assert suggested(result, CONF_NIGHT_END) == "06:30:00"
+
+
+def test_entries_without_the_night_options_keep_the_defaults() -> None:
+    older = Settings(zones=("kitchen",)).as_options()
+    for key in (CONF_SLEEP_TEMPERATURE, CONF_NIGHT_START, CONF_NIGHT_END):
+        del older[key]
+
+    settings = Settings.from_options(older)
+
+    assert settings.sleep_temperature == 18.5
+    assert (settings.night_start, settings.night_end) == (time(20, 0), time(9, 0))
 
 
 async def test_reconfigure_flow(hass: HomeAssistant) -> None:

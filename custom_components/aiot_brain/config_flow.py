@@ -30,6 +30,7 @@ from homeassistant.helpers.selector import (
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
+    TimeSelector,
 )
 import probatio
 
@@ -42,8 +43,11 @@ from .const import (
     CONF_MAX_TEMPERATURE,
     CONF_MIN_TEMPERATURE,
     CONF_NETWORK_INVENTORY,
+    CONF_NIGHT_END,
+    CONF_NIGHT_START,
     CONF_OUTDOOR_SOURCE,
     CONF_SETBACK_MINUTES,
+    CONF_SLEEP_TEMPERATURE,
     CONF_ZONES,
     DOMAIN,
     HISTORY_DAYS_MAX,
@@ -166,6 +170,18 @@ def _schema(discovery: Discovery, settings: Settings) -> probatio.Schema:
                 mode=NumberSelectorMode.BOX,
             )
         )
+    # Empty: sleepers leave the temperature alone (an office has no sleepers).
+    fields[
+        probatio.Optional(
+            CONF_SLEEP_TEMPERATURE,
+            description={"suggested_value": settings.sleep_temperature},
+        )
+    ] = _TEMPERATURE_SELECTOR
+    for key, moment in (
+        (CONF_NIGHT_START, settings.night_start),
+        (CONF_NIGHT_END, settings.night_end),
+    ):
+        fields[probatio.Required(key, default=moment.isoformat())] = TimeSelector()
     fields[
         probatio.Required(CONF_NETWORK_INVENTORY, default=settings.network_inventory)
     ] = BooleanSelector()
@@ -187,7 +203,8 @@ def _validate(
     hass: HomeAssistant, discovery: Discovery, user_input: dict[str, Any]
 ) -> tuple[Settings, dict[str, str]]:
     """Read the form into settings; return them and the errors per field."""
-    settings = Settings.from_options(user_input)
+    # The form leaves out an optional field the user emptied.
+    settings = Settings.from_options({CONF_SLEEP_TEMPERATURE: None, **user_input})
     errors: dict[str, str] = {}
     if discovery.learnable_zones and not settings.zones:
         errors[CONF_ZONES] = "no_zone_selected"
@@ -202,6 +219,12 @@ def _validate(
         errors[CONF_HEATING_SETPOINT] = "setpoint_out_of_bounds"
     elif settings.cooling_setpoint > settings.max_temperature:
         errors[CONF_COOLING_SETPOINT] = "setpoint_out_of_bounds"
+    elif (sleep := settings.sleep_temperature) is not None and not (
+        settings.min_temperature <= sleep <= settings.max_temperature
+    ):
+        errors[CONF_SLEEP_TEMPERATURE] = "setpoint_out_of_bounds"
+    if settings.night_start == settings.night_end:
+        errors[CONF_NIGHT_END] = "night_empty"
     return settings, errors
 
 

@@ -30,6 +30,9 @@ CONF_NETWORK_INVENTORY: Final = "network_inventory"
 CONF_HISTORY_DAYS: Final = "history_days"
 CONF_HOLD_MINUTES: Final = "hold_minutes"  # a person's change is left alone so long
 CONF_SETBACK_MINUTES: Final = "setback_minutes"  # set back if nobody is back sooner
+CONF_SLEEP_TEMPERATURE: Final = "sleep_temperature"  # °C while people sleep, or None
+CONF_NIGHT_START: Final = "night_start"  # "HH:MM:SS": sleep is looked for from then
+CONF_NIGHT_END: Final = "night_end"  # ... until then
 
 
 DEFAULT_HEATING_SETPOINT: Final = 20.0

@@ -86,6 +86,7 @@ from .const import (
     Mode,
 )
 from .discovery import Actuator, Zone, ZoneEntity
+from .settings import Settings
 from .state_mapping import observations_from_state
 
 if TYPE_CHECKING:
@@ -112,21 +113,22 @@ _ADAPTIVE_LIGHTING = "adaptive_lighting"
 _ADAPTIVE_LIGHTING_LIGHTS = "configured_lights"
 
 
-def control_settings(
-    min_temperature: float, max_temperature: float, hold: timedelta, setback: timedelta
-) -> ControlSettings:
-    """Return the engine's settings for the user's bounds and timings.
+def control_settings(settings: Settings) -> ControlSettings:
+    """Return the engine's settings for the user's bounds, timings and night.
 
     The lowest allowed setpoint is also the frost protection (below it the zone is
     heated whatever else holds), the highest the heat protection.
     """
     return ControlSettings(
-        frost_protection=min_temperature,
-        heat_protection=max_temperature,
-        min_temperature=min_temperature,
-        max_temperature=max_temperature,
-        hold_duration=hold,
-        setback_after=setback,
+        frost_protection=settings.min_temperature,
+        heat_protection=settings.max_temperature,
+        min_temperature=settings.min_temperature,
+        max_temperature=settings.max_temperature,
+        hold_duration=timedelta(minutes=settings.hold_minutes),
+        setback_after=timedelta(minutes=settings.setback_minutes),
+        sleep_temperature=settings.sleep_temperature,
+        night_start=settings.night_start,
+        night_end=settings.night_end,
     )
 
 
@@ -172,13 +174,7 @@ class BuildingController:
     @property
     def settings(self) -> ControlSettings:
         """The engines' settings, from the user's options."""
-        settings = self.coordinator.settings
-        return control_settings(
-            settings.min_temperature,
-            settings.max_temperature,
-            timedelta(minutes=settings.hold_minutes),
-            timedelta(minutes=settings.setback_minutes),
-        )
+        return control_settings(self.coordinator.settings)
 
     def zone_engines(
         self, zone: Zone, colour_managed: frozenset[str] | None = None

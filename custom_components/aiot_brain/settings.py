@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import time
 from typing import Any
 
+from .brain.control import ControlSettings
 from .const import (
     CONF_CONTROL_LEVEL,
     CONF_COOLING_SETPOINT,
@@ -15,8 +17,11 @@ from .const import (
     CONF_MAX_TEMPERATURE,
     CONF_MIN_TEMPERATURE,
     CONF_NETWORK_INVENTORY,
+    CONF_NIGHT_END,
+    CONF_NIGHT_START,
     CONF_OUTDOOR_SOURCE,
     CONF_SETBACK_MINUTES,
+    CONF_SLEEP_TEMPERATURE,
     CONF_ZONES,
     DEFAULT_CONTROL_LEVEL,
     DEFAULT_COOLING_SETPOINT,
@@ -29,6 +34,9 @@ from .const import (
     DEFAULT_SETBACK_MINUTES,
     ControlLevel,
 )
+
+# The night and sleep temperature default to the controller's own defaults.
+_CONTROL_DEFAULTS = ControlSettings()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +57,10 @@ class Settings:
     history_days: int = DEFAULT_HISTORY_DAYS
     hold_minutes: int = DEFAULT_HOLD_MINUTES
     setback_minutes: int = DEFAULT_SETBACK_MINUTES
+    # None: people sleeping in a zone do not change its temperature.
+    sleep_temperature: float | None = _CONTROL_DEFAULTS.sleep_temperature
+    night_start: time = _CONTROL_DEFAULTS.night_start
+    night_end: time = _CONTROL_DEFAULTS.night_end
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> Settings:
@@ -79,6 +91,13 @@ class Settings:
             setback_minutes=int(
                 options.get(CONF_SETBACK_MINUTES, DEFAULT_SETBACK_MINUTES)
             ),
+            sleep_temperature=_optional_float(
+                options.get(CONF_SLEEP_TEMPERATURE, _CONTROL_DEFAULTS.sleep_temperature)
+            ),
+            night_start=_time(
+                options.get(CONF_NIGHT_START), _CONTROL_DEFAULTS.night_start
+            ),
+            night_end=_time(options.get(CONF_NIGHT_END), _CONTROL_DEFAULTS.night_end),
         )
 
     def as_options(self) -> dict[str, Any]:
@@ -94,7 +113,19 @@ class Settings:
             CONF_HISTORY_DAYS: self.history_days,
             CONF_HOLD_MINUTES: self.hold_minutes,
             CONF_SETBACK_MINUTES: self.setback_minutes,
+            CONF_SLEEP_TEMPERATURE: self.sleep_temperature,
+            CONF_NIGHT_START: self.night_start.isoformat(),
+            CONF_NIGHT_END: self.night_end.isoformat(),
         }
         if self.outdoor_source:
             options[CONF_OUTDOOR_SOURCE] = self.outdoor_source
         return options
+
+
+def _optional_float(value: object) -> float | None:
+    return None if value is None else float(str(value))
+
+
+def _time(value: object, default: time) -> time:
+    """Read a time of day as the time selector gives it ("HH:MM:SS")."""
+    return default if value is None else time.fromisoformat(str(value))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 import json
 from typing import Any
 
@@ -290,6 +290,25 @@ def test_a_room_left_dark_for_the_night_is_set_back_not_kept_for_sleepers() -> N
     assert slept_in.command is not None
     assert slept_in.command.data["temperature"] == 18.0
     assert "at night" in slept_in.reason
+
+
+def test_the_night_and_the_sleep_temperature_are_the_users() -> None:
+    morning = datetime(2026, 1, 6, 8, 0)
+    # Someone at a desk since 07:30, still, with the light off on a bright morning.
+    at_desk = readings(last_motion=morning - timedelta(minutes=25))
+    default = climate_decision(controller(), morning, seen=at_desk)
+    assert "sleep temperature" in default.reason  # 08:00 is night by default
+    office = controller(night_start=time(20, 0), night_end=time(7, 0))
+    decision = climate_decision(office, morning, seen=at_desk)
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 21.0
+    assert "occupied" in decision.reason
+    # Without a sleep temperature, sleepers keep the comfort temperature.
+    night = datetime(2026, 1, 5, 23, 30)
+    asleep = readings(last_motion=night - timedelta(minutes=30))
+    decision = climate_decision(controller(sleep_temperature=None), night, seen=asleep)
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 21.0
 
 
 def test_a_young_sleeper_at_eight_in_the_evening_gets_the_sleep_temperature() -> None:
