@@ -61,6 +61,7 @@ def settings_from_text(values: Mapping[str, str]) -> ControlSettings:
     and ``none`` turns an optional setting off. Raises ValueError, naming the
     setting, for an unknown name or a value of the wrong kind.
     """
+    # The types as written ("float | None"): the module postpones annotations.
     kinds = {field.name: str(field.type) for field in fields(ControlSettings)}
     changed: dict[str, Any] = {}
     for name, text in values.items():

@@ -56,15 +56,15 @@ def run_benchmark(
         raise ValueError("days must be positive")
     if settings and controller_name != AIOT_BRAIN:
         raise ValueError(f"settings apply to the {AIOT_BRAIN} controller only")
+    if settings:
+        # Imported on use, as in CONTROLLERS: it brings in Home Assistant.
+        ours = import_module(".aiot_brain_controller", __package__)
+        control = ours.settings_from_text(settings)  # bad text fails before the run
     scenario = load_scenario(scenario_name)
     started = time.perf_counter()
     building = Building(scenario, seed=seed)
     if settings:
-        # Imported on use, as in CONTROLLERS: it brings in Home Assistant.
-        ours = import_module(".aiot_brain_controller", __package__)
-        controller = ours.AiotBrainController(
-            building.info, ours.settings_from_text(settings)
-        )
+        controller = ours.AiotBrainController(building.info, control)
     else:
         controller = CONTROLLERS[controller_name](building.info)
     building.run(controller, round(days * MINUTES_PER_DAY))
