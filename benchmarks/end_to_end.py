@@ -70,7 +70,6 @@ from custom_components.aiot_brain.const import (
     CONF_CONTROL_LEVEL,
     CONF_HISTORY_DAYS,
     CONF_NETWORK_INVENTORY,
-    CONF_OUTDOOR_SOURCE,
     DOMAIN,
     KEY_OCCUPANCY,
     KEY_OCCUPANCY_PROBABILITY,
@@ -315,12 +314,13 @@ async def async_set_up(
         DOMAIN, context={"source": SOURCE_USER}
     )
     schema = flow["data_schema"]
-    choices = dict(schema({}))  # what the form suggests
+    choices = dict(schema({}))  # the form's defaults ...
     for marker in schema.schema:
-        if str(marker) == CONF_OUTDOOR_SOURCE:
-            suggested = (marker.description or {}).get("suggested_value")
-            if suggested:
-                choices[CONF_OUTDOOR_SOURCE] = suggested
+        # ... and what it suggests, sent back untouched as the frontend does (an
+        # optional field the user empties is left out, and means "none").
+        suggested = (marker.description or {}).get("suggested_value")
+        if suggested is not None:
+            choices.setdefault(str(marker), suggested)
     choices[CONF_NETWORK_INVENTORY] = False
     choices[CONF_HISTORY_DAYS] = 0  # nothing recorded before the building started
     choices[CONF_CONTROL_LEVEL] = control_level

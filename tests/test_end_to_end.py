@@ -50,6 +50,11 @@ async def test_aiot_brain_tracks_the_virtual_apartment(
     rooms = {"Living room and kitchen", "Bedroom", "Bathroom"}
     assert set(run.coordinator.zones) == {areas[room] for room in rooms}
     assert {zone.name for zone in run.zones} == rooms
+    # It runs on what the form suggests, as a person accepting it would: the
+    # weather as outdoor source and a sleep temperature for the bedroom.
+    settings = run.coordinator.settings
+    assert settings.outdoor_source is not None
+    assert settings.sleep_temperature == 18.5
     # It hears the building's entities through the state machine, nothing else.
     heard = run.coordinator._router.entity_ids
     registry = er.async_get(hass)
