@@ -1,8 +1,9 @@
 """Config, options and reconfigure flows for AIoT Brain.
 
 All three show the same form: what discovery found, the zones to learn, the outdoor
-temperature source, comfort defaults, the control level, the network inventory and
-how many days of history to learn from. The choices are stored as entry options.
+temperature source, comfort defaults and bounds, the control level, the hold and
+setback times, the night and its sleep temperature, the network inventory and how
+many days of history to learn from. The choices are stored as entry options.
 """
 
 from __future__ import annotations
