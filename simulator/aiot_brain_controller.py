@@ -14,7 +14,7 @@ margin), a person's light change teaches the lighting model.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, time, timedelta
 import math
 from typing import Any
@@ -52,6 +52,8 @@ _HVAC_ACTION = {"heating": 1.0, "preheating": 1.0, "cooling": -1.0}
 # A full prediction (arrival scan and all) is refreshed this often and whenever the
 # zone turns occupied or empty; occupancy itself is fresh every minute from the tick.
 PREDICT_EVERY = timedelta(minutes=30)
+# Binary sensors whose last "on" says when someone was last seen in or at the zone.
+_SEEN_ROLES = ("motion", "door")
 
 
 def settings_from_text(values: Mapping[str, str]) -> ControlSettings:
@@ -62,7 +64,7 @@ def settings_from_text(values: Mapping[str, str]) -> ControlSettings:
     setting, for an unknown name or a value of the wrong kind.
     """
     # The types as written ("float | None"): the module postpones annotations.
-    kinds = {field.name: str(field.type) for field in fields(ControlSettings)}
+    kinds = {item.name: str(item.type) for item in fields(ControlSettings)}
     changed: dict[str, Any] = {}
     for name, text in values.items():
         kind = kinds.get(name)
@@ -106,8 +108,8 @@ class _Zone:
     controller: ZoneController
     prediction: ZonePrediction | None = None
     predicted_at: datetime | None = None
-    last_motion: datetime | None = None
-    last_door: datetime | None = None
+    # When each presence sensor ("motion", "door") was last seen on.
+    last_on: dict[str, datetime] = field(default_factory=dict)
 
 
 class AiotBrainController:
@@ -193,10 +195,8 @@ class AiotBrainController:
             now, role, change, has_thermometer="temperature" in zone.roles
         ):
             zone.brain.learn_one(observation)
-        if role == "motion" and change.new.state == "on":
-            zone.last_motion = now
-        if role == "door" and change.new.state == "on":
-            zone.last_door = now
+        if role in _SEEN_ROLES and change.new.state == "on":
+            zone.last_on[role] = now
         if change.manual and role in ("climate", "light"):
             what = "the thermostat" if role == "climate" else "the light"
             zone.controller.note_manual_change(change.entity_id, now, what)
@@ -293,15 +293,12 @@ class AiotBrainController:
             climate_state, current = self._climate(zone, state)
         if light_id is not None and (state := states.get(light_id)) is not None:
             light_state = self._light(zone, state)
-        motion_id = roles.get("motion")
-        motion = states.get(motion_id) if motion_id is not None else None
-        if motion is not None and motion.state == "on":
-            # A sensor that stays on is still seeing someone now.
-            zone.last_motion = view.now
-        door_id = roles.get("door")
-        door = states.get(door_id) if door_id is not None else None
-        if door is not None and door.state == "on":
-            zone.last_door = view.now
+        for role in _SEEN_ROLES:
+            entity_id = roles.get(role)
+            sensor = states.get(entity_id) if entity_id is not None else None
+            if sensor is not None and sensor.state == "on":
+                # A sensor that stays on is still seeing someone now.
+                zone.last_on[role] = view.now
         temperature = _number(states, roles.get("temperature"))
         window_id = roles.get("window")
         window = None
@@ -311,8 +308,8 @@ class AiotBrainController:
             temperature=temperature if temperature is not None else current,
             outdoor_temperature=_number(states, self.outdoor_entity),
             window_open=window,
-            last_motion=zone.last_motion,
-            last_door=zone.last_door,
+            last_motion=zone.last_on.get("motion"),
+            last_door=zone.last_on.get("door"),
             climate=climate_state,
             light=light_state,
         )

@@ -80,6 +80,11 @@ def vacant(**changes: Any) -> ZonePrediction:
     return prediction(**{**defaults, **changes})
 
 
+def arriving(at: datetime, confidence: float = 0.9) -> ZonePrediction:
+    """An empty zone whose people are expected back at ``at``."""
+    return vacant(next_arrival=at, arrival_confidence=confidence)
+
+
 def controller(**settings: Any) -> ZoneController:
     return ZoneController(
         "Study", ControlSettings(**settings), climate=HEATER, light=LIGHT
@@ -326,9 +331,7 @@ def test_pre_heating_for_bedtime_aims_at_the_sleep_temperature() -> None:
     decision = climate_decision(
         controller(),
         evening,
-        predicted=vacant(
-            next_arrival=evening + timedelta(minutes=30), arrival_confidence=0.9
-        ),
+        predicted=arriving(evening + timedelta(minutes=30)),
         seen=readings(temperature=17.0, last_motion=evening - timedelta(hours=3)),
     )
     assert decision.command is not None
@@ -342,9 +345,7 @@ def test_pre_heating_for_a_morning_arrival_aims_at_comfort() -> None:
     decision = climate_decision(
         controller(),
         morning,
-        predicted=vacant(
-            next_arrival=morning + timedelta(minutes=30), arrival_confidence=0.9
-        ),
+        predicted=arriving(morning + timedelta(minutes=30)),
         seen=readings(temperature=17.0, last_motion=morning - timedelta(hours=9)),
     )
     assert decision.command is not None
@@ -361,7 +362,7 @@ def test_pre_heating_goes_on_while_the_forecast_wavers() -> None:
         return climate_decision(
             engine,
             NOW + timedelta(minutes=minutes),
-            predicted=vacant(next_arrival=arrival, arrival_confidence=confidence),
+            predicted=arriving(arrival, confidence),
             seen=replace(away, temperature=temperature),
         )
 
@@ -389,9 +390,7 @@ def test_pre_heating_stops_when_the_arrival_moves_much_later() -> None:
     away = readings(temperature=18.0, last_motion=NOW - timedelta(hours=3))
     first = climate_decision(
         engine,
-        predicted=vacant(
-            next_arrival=NOW + timedelta(minutes=40), arrival_confidence=0.9
-        ),
+        predicted=arriving(NOW + timedelta(minutes=40)),
         seen=away,
     )
     assert first.command is not None
@@ -401,9 +400,7 @@ def test_pre_heating_stops_when_the_arrival_moves_much_later() -> None:
     slightly = climate_decision(
         engine,
         later,
-        predicted=vacant(
-            next_arrival=later + timedelta(minutes=70), arrival_confidence=0.9
-        ),
+        predicted=arriving(later + timedelta(minutes=70)),
         seen=away,
     )
     assert slightly.command is not None
@@ -411,9 +408,7 @@ def test_pre_heating_stops_when_the_arrival_moves_much_later() -> None:
     much = climate_decision(
         engine,
         later,
-        predicted=vacant(
-            next_arrival=later + timedelta(minutes=120), arrival_confidence=0.9
-        ),
+        predicted=arriving(later + timedelta(minutes=120)),
         seen=away,
     )
     assert "setback" in much.reason
@@ -423,9 +418,7 @@ def test_pre_heating_stops_when_the_arrival_moves_much_later() -> None:
 def test_a_heater_in_a_warm_room_is_not_said_to_pre_cool() -> None:
     decision = climate_decision(
         controller(),
-        predicted=vacant(
-            next_arrival=NOW + timedelta(minutes=20), arrival_confidence=0.9
-        ),
+        predicted=arriving(NOW + timedelta(minutes=20)),
         seen=readings(temperature=23.0, last_motion=NOW - timedelta(hours=3)),
     )
     assert decision.command is not None
@@ -830,9 +823,7 @@ def test_state_round_trips_through_json() -> None:
     engine = controller()
     climate_decision(
         engine,
-        predicted=vacant(
-            next_arrival=NOW + timedelta(minutes=40), arrival_confidence=0.9
-        ),
+        predicted=arriving(NOW + timedelta(minutes=40)),
         seen=readings(temperature=18.0, last_motion=NOW - timedelta(hours=3)),
     )
     assert engine.preheat_lead is not None
