@@ -222,6 +222,30 @@ async def test_automate_heats_an_occupied_zone_and_sets_back_when_it_is_empty(
     assert len(calls_to(actions, THERMOSTAT)) == 2
 
 
+async def test_a_heater_is_not_sent_to_the_cooling_setpoint_on_a_warm_day(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass, outdoor_source="sensor.outdoor")
+    hass.states.async_set(
+        "sensor.outdoor",
+        "27.0",
+        {"unit_of_measurement": "°C", "device_class": "temperature"},
+    )
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 10)  # past the least time between calls
+
+    # A warm spell: the zone's comfort is the cooling one ...
+    comfort = hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint")
+    assert float(comfort.state) == 24.0
+    assert comfort.attributes["heating_comfort"] == 20.0
+    assert comfort.attributes["cooling_comfort"] == 24.0
+    # ... but a thermostat that can only heat still heats to the heating comfort.
+    assert target(hass) == 20.0
+    assert hass.states.get(THERMOSTAT).state == HVACMode.HEAT
+
+
 async def test_observe_only_reports_what_it_would_do(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -565,10 +589,11 @@ async def test_heat_cool_thermostats_get_a_band_and_preset_ones_a_preset(
     await set_state(hass, MOTION, STATE_ON)
 
     attributes = hass.states.get(THERMOSTAT).attributes
-    # Heats from just below comfort, cools from just above: a dead band between.
+    # Heats from just below the heating comfort (20 °C), cools from just above the
+    # cooling one (24 °C).
     assert (attributes["target_temp_low"], attributes["target_temp_high"]) == (
         19.5,
-        20.5,
+        24.5,
     )
     radiator = hass.states.get("climate.living_room_radiator")
     assert radiator.attributes["preset_mode"] == "comfort"

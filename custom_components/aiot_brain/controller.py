@@ -499,10 +499,7 @@ class BuildingController:
                 continue
             offset = self.coordinator.zone_controls(zone_id).comfort_offset
             if offset:
-                prediction = replace(
-                    prediction,
-                    comfort_setpoint=prediction.comfort_setpoint + offset,
-                )
+                prediction = prediction.with_comfort_offset(offset)
             readings = self._readings(zone, now)
             mode, level = self.mode(zone_id), self.level(zone_id)
             for entity_id, engine in self.zone_engines(zone, colour_managed).items():

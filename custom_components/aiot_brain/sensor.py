@@ -70,6 +70,11 @@ def percent(probability: float | None) -> int | None:
     return None if probability is None else round(probability * 100)
 
 
+def rounded(temperature: float | None) -> float | None:
+    """Return a temperature to a tenth of a degree."""
+    return None if temperature is None else round(temperature, 1)
+
+
 def upcoming(when: datetime | None, now: datetime) -> datetime | None:
     """Return a predicted wall-clock time as an aware time, to the step.
 
@@ -163,6 +168,11 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
         value_fn=lambda prediction: round(prediction.comfort_setpoint, 1),
+        # The state is the season's comfort; these are both seasons'.
+        attributes_fn=lambda prediction: {
+            "heating_comfort": rounded(prediction.heating_setpoint),
+            "cooling_comfort": rounded(prediction.cooling_setpoint),
+        },
     ),
     ZoneSensorDescription(
         key=KEY_TIME_TO_TEMPERATURE,

@@ -11,6 +11,7 @@ import pytest
 
 from custom_components.aiot_brain.brain.comfort import (
     PreferredSetpoint,
+    Season,
     ThermalPreference,
 )
 
@@ -154,6 +155,57 @@ def _comfort_stream(
         label = "cooler" if gap > 1.0 else "warmer" if gap < -1.0 else "no change"
         rows.append(({"ta": air, "rh": humidity, "building": building}, label))
     return rows
+
+
+def test_season_weighs_how_long_the_hvac_heated_and_cooled() -> None:
+    season = Season()
+    start = datetime(2026, 6, 1)
+    assert season.predict_one(start) is None
+    for day in range(4):
+        # Three hours of heating, then two of cooling: a heating season still ...
+        morning = start + timedelta(days=day, hours=6)
+        season.learn_one(morning, {"hvac_action": 1.0})
+        season.learn_one(morning + timedelta(hours=3), {"hvac_action": -1.0})
+        season.learn_one(morning + timedelta(hours=5), {"hvac_action": 0.0})
+    assert season.predict_one(start + timedelta(days=4)) == 1.0
+    for day in range(4, 6):
+        # ... until cooling runs the longer.
+        noon = start + timedelta(days=day, hours=12)
+        season.learn_one(noon, {"hvac_action": -1.0})
+        season.learn_one(noon + timedelta(hours=6), {"hvac_action": 0.0})
+    assert season.predict_one(start + timedelta(days=6)) == -1.0
+
+
+def test_season_ignores_bad_values_and_restores_exactly() -> None:
+    season = Season(cooling_above=18.0)
+    when = datetime(2026, 4, 1)
+    for value in BAD_VALUES:
+        season.learn_one(when, {"hvac_action": value, "outdoor_temperature": value})
+    assert season.predict_one(when) is None
+    assert season.bad_values == 2 * len(BAD_VALUES)
+    season.learn_one(when, {"outdoor_temperature": 19.0})
+    assert season.predict_one(when + timedelta(hours=5)) == -1.0
+    restored = Season.from_dict(json.loads(json.dumps(season.to_dict())))
+    later = when + timedelta(hours=30)
+    assert restored.predict_one(later) == season.predict_one(later)
+    assert restored.to_dict() == season.to_dict()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"version": 99},
+        {"action": [1.0]},
+        {"action": [0.5, 1.0, None]},
+        {"outdoor": [None, 1.0, "yesterday"]},
+        {"cooling_above": "warm"},
+    ],
+)
+def test_season_rejects_bad_state(change: dict[str, object]) -> None:
+    season = Season()
+    season.learn_one(datetime(2026, 4, 1), {"hvac_action": 1.0})
+    with pytest.raises(ValueError, match="season"):
+        Season.from_dict({**season.to_dict(), **change})
 
 
 def test_preference_learns_and_adapts_per_group() -> None:

@@ -532,6 +532,50 @@ def test_cooling_only_thermostats_cool_above_comfort() -> None:
     assert decision.reason == "Cooling Office to 21.5 °C: occupied (90%)"
 
 
+def test_each_thermostat_works_to_the_comfort_of_the_season_it_can_serve() -> None:
+    # A warm spell: the zone's season is cooling, and people want 24 °C cooling,
+    # 20 °C heating.
+    summer = prediction(
+        comfort_setpoint=24.0, heating_setpoint=20.0, cooling_setpoint=24.0
+    )
+    heater = climate_decision(controller(), predicted=summer)
+    assert heater.command is not None
+    assert heater.command.data == {"hvac_mode": "heat", "temperature": 20.0}
+
+    cooler = ZoneController(
+        "Office", climate=ClimateDevice("climate.office", hvac_modes=("off", "cool"))
+    )
+    winter = prediction(
+        comfort_setpoint=20.0, heating_setpoint=20.0, cooling_setpoint=24.0
+    )
+    cooling = climate_decision(
+        cooler, predicted=winter, seen=readings(climate=ClimateState("cool", 26.0))
+    )
+    assert cooling.command is not None
+    assert cooling.command.data == {"hvac_mode": "cool", "temperature": 24.5}
+
+    # A heat_cool band heats to the heating comfort and cools above the cooling
+    # one in either season ...
+    both = ZoneController(
+        "Office",
+        climate=ClimateDevice("climate.office", hvac_modes=("off", "heat_cool")),
+    )
+    for season in (summer, winter):
+        band = climate_decision(both, predicted=season)
+        assert band.command is not None
+        assert band.command.data["target_temp_low"] == 19.5
+        assert band.command.data["target_temp_high"] == 24.5
+    # ... and keeps its dead band around the season's comfort where people want
+    # it warmer when cooling than when heating.
+    inverted = prediction(
+        comfort_setpoint=21.0, heating_setpoint=22.0, cooling_setpoint=21.0
+    )
+    band = climate_decision(both, predicted=inverted)
+    assert band.command is not None
+    assert band.command.data["target_temp_low"] == 20.5
+    assert band.command.data["target_temp_high"] == 21.5
+
+
 def test_preset_only_thermostats_are_driven_by_presets() -> None:
     device = ClimateDevice(
         "climate.versatile",

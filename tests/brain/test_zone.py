@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 import json
+import math
 
 import pytest
 
@@ -157,3 +158,59 @@ def test_unreadable_zone_raises() -> None:
         ZoneBrain.from_dict({"version": 7})
     with pytest.raises(ValueError, match="corrupt"):
         ZoneBrain.from_dict({"version": 1})
+
+
+def _hvac(zone: ZoneBrain, when: datetime, action: float, outdoor: float) -> None:
+    zone.learn_one(Observation(Role.HVAC_ACTION, action, when, "climate"))
+    zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, outdoor, when, "outdoor"))
+
+
+def test_a_warm_afternoon_does_not_switch_the_heating_season() -> None:
+    zone = ZoneBrain(heating_default=20.0, cooling_default=24.0)
+    morning = MONDAY + timedelta(hours=6)
+    _hvac(zone, morning, 1.0, 8.0)  # heating through a cold morning ...
+    _hvac(zone, morning + timedelta(hours=3), 0.0, 17.0)
+    noon = morning + timedelta(hours=6)
+    _hvac(zone, noon, 0.0, 22.0)  # ... and a warm afternoon outside
+
+    # A heat-only room is not heated to the cooling setpoint on a warm afternoon.
+    assert zone.predict_one(noon).comfort_setpoint == 20.0
+
+
+def test_the_season_follows_what_the_hvac_mostly_did() -> None:
+    zone = ZoneBrain(heating_default=20.0, cooling_default=24.0)
+    start = MONDAY
+    for day in range(3):  # an office in June: a little heat early, cooling all day
+        morning = start + timedelta(days=day, hours=7)
+        _hvac(zone, morning, 1.0, 12.0)
+        _hvac(zone, morning + timedelta(minutes=30), -1.0, 16.0)
+        _hvac(zone, morning + timedelta(hours=10), 0.0, 18.0)
+    cold_morning = start + timedelta(days=3, hours=7)
+    _hvac(zone, cold_morning, 0.0, 11.0)
+    assert zone.predict_one(cold_morning).comfort_setpoint == 24.0
+
+    restored = ZoneBrain.from_dict(json.loads(json.dumps(zone.to_dict())))
+    assert restored.predict_one(cold_morning).comfort_setpoint == 24.0
+
+    # A zone saved before seasons were kept learns its season again.
+    older = {key: value for key, value in zone.to_dict().items() if key != "season"}
+    relearning = ZoneBrain.from_dict(older)
+    assert relearning.predict_one(cold_morning).comfort_setpoint == 20.0
+    _hvac(relearning, cold_morning, -1.0, 11.0)
+    later = cold_morning + timedelta(hours=1)
+    assert relearning.predict_one(later).comfort_setpoint == 24.0
+
+
+def test_without_hvac_the_season_follows_the_days_outdoor_temperature() -> None:
+    zone = ZoneBrain(heating_default=20.0, cooling_default=24.0)
+    for hour in range(48):  # two spring days: 12 °C at night, 21 °C at 15:00
+        when = MONDAY + timedelta(hours=hour)
+        outdoor = 16.5 - 4.5 * math.cos((hour - 3) / 24 * 2 * math.pi)
+        zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, outdoor, when, "out"))
+    afternoon = MONDAY + timedelta(days=1, hours=15)
+    assert zone.predict_one(afternoon).comfort_setpoint == 20.0
+    for hour in range(48, 120):  # then a heat wave: 24-33 °C
+        when = MONDAY + timedelta(hours=hour)
+        outdoor = 28.5 - 4.5 * math.cos((hour - 3) / 24 * 2 * math.pi)
+        zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, outdoor, when, "out"))
+    assert zone.predict_one(MONDAY + timedelta(days=5)).comfort_setpoint == 24.0

@@ -1,7 +1,11 @@
 """Comfort: the setpoint people choose, and whether they want it cooler or warmer.
 
-Two models live here:
+Three models live here:
 
+* :class:`Season` tells whether the zone is in its heating or its cooling season,
+  from what its HVAC has mostly done over the last days (or, without HVAC, from
+  the outdoor temperature of those days), so the comfort learned for one season
+  does not switch to the other's on every warm afternoon.
 * :class:`PreferredSetpoint` learns the thermostat setpoint a zone's people pick by
   hand, as a function of the time of week, occupancy, the outdoor temperature and
   the season, with its uncertainty. Without labels it answers with the configured
@@ -24,6 +28,10 @@ from .timefeatures import hour_of_day, is_weekend
 
 SETPOINT_VERSION = 1
 PREFERENCE_VERSION = 1
+SEASON_VERSION = 1
+
+# The season is what the HVAC (or the weather) did over about this many hours.
+SEASON_HOURS = 48.0
 
 # Time-of-week profile: an hourly slot per mode (heating, cooling) and day type
 # (weekday, weekend); neighbouring hours share what they learned through a kernel.
@@ -48,6 +56,117 @@ def _check_version(data: Mapping[str, Any], version: int, name: str) -> None:
         raise ValueError(
             f"unknown {name} state version {data.get('version')!r}, expected {version}"
         )
+
+
+class _RunningMean:
+    """Time-weighted exponential mean of a signal that holds its value between updates."""
+
+    def __init__(self, hours: float) -> None:
+        self.hours = hours
+        self.mean: float | None = None
+        self.value = 0.0
+        self.since: datetime | None = None
+
+    def update(self, when: datetime, value: float) -> None:
+        self.mean = self.read(when)
+        if self.mean is None:
+            self.mean = value
+        self.value = value
+        self.since = when if self.since is None else max(self.since, when)
+
+    def read(self, when: datetime) -> float | None:
+        if self.mean is None or self.since is None:
+            return None
+        hours = max((when - self.since).total_seconds() / 3600.0, 0.0)
+        return self.value + (self.mean - self.value) * math.exp(-hours / self.hours)
+
+    def to_list(self) -> list[Any]:
+        since = None if self.since is None else self.since.isoformat()
+        return [self.mean, self.value, since]
+
+    def load_list(self, data: object) -> None:
+        if not isinstance(data, list) or len(data) != 3:
+            raise ValueError(f"a running mean needs 3 values, got {data!r}")
+        mean, value, since = data
+        self.mean = None if mean is None else float(mean)
+        self.value = float(value)
+        self.since = None if since is None else datetime.fromisoformat(str(since))
+        if (self.mean is None) != (self.since is None):
+            raise ValueError(f"a running mean with half a history: {data!r}")
+
+
+class Season:
+    """Whether a zone is in its heating (1) or cooling (-1) season.
+
+    The HVAC's action (1 heating, -1 cooling, 0 idle) averaged over the last
+    ``SEASON_HOURS`` decides: an office that heats for an hour on a June morning
+    and cools all afternoon is in its cooling season, a house whose heating ran
+    this morning in its heating season however warm the afternoon. Where no HVAC
+    has acted, the outdoor temperature over those hours decides, against
+    ``cooling_above``.
+
+    >>> from datetime import datetime
+    >>> season = Season()
+    >>> season.learn_one(datetime(2026, 6, 1, 7), {"hvac_action": 1.0})
+    >>> season.learn_one(datetime(2026, 6, 1, 8), {"hvac_action": -1.0})
+    >>> season.predict_one(datetime(2026, 6, 1, 18))
+    -1.0
+
+    """
+
+    def __init__(self, cooling_above: float = 20.0) -> None:
+        """Start knowing no season."""
+        self.cooling_above = float(cooling_above)
+        self.action = _RunningMean(SEASON_HOURS)
+        self.outdoor = _RunningMean(SEASON_HOURS)
+        self.bad_values = 0
+
+    def learn_one(self, when: datetime, x: Mapping[str, object]) -> None:
+        """Take the HVAC action and/or outdoor temperature at ``when``."""
+        for role, mean in (
+            (Role.HVAC_ACTION, self.action),
+            (Role.OUTDOOR_TEMPERATURE, self.outdoor),
+        ):
+            if role.value not in x:
+                continue
+            value = plausible(role, x[role.value])
+            if value is None or not isinstance(when, datetime):
+                self.bad_values += 1
+            else:
+                mean.update(when, value)
+
+    def predict_one(self, when: datetime) -> float | None:
+        """Return 1.0 (heating season), -1.0 (cooling season) or None (unknown)."""
+        balance = self.action.read(when)
+        if balance:
+            return 1.0 if balance > 0.0 else -1.0
+        outdoor = self.outdoor.read(when)
+        if outdoor is None:
+            return None
+        return -1.0 if outdoor > self.cooling_above else 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the state as JSON-compatible data."""
+        return {
+            "version": SEASON_VERSION,
+            "cooling_above": self.cooling_above,
+            "action": self.action.to_list(),
+            "outdoor": self.outdoor.to_list(),
+            "bad_values": self.bad_values,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Season:
+        """Restore a season saved with :meth:`to_dict`."""
+        _check_version(data, SEASON_VERSION, "season")
+        try:
+            season = cls(float(data["cooling_above"]))
+            season.action.load_list(data["action"])
+            season.outdoor.load_list(data["outdoor"])
+            season.bad_values = int(data["bad_values"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"corrupt season state: {error}") from error
+        return season
 
 
 class PreferredSetpoint:

@@ -514,6 +514,22 @@ class ZoneController:
     def _comfort(self, comfort: float, why: str) -> _Target:
         return _Target(comfort, comfort + self.settings.cooling_margin, "comfort", why)
 
+    def _season_comfort(self, prediction: ZonePrediction) -> float:
+        """Return the comfort of the season the thermostat works in.
+
+        A thermostat that only heats (or only cools) has one season, whatever the
+        weather: it is never asked to heat to what people want when cooling.
+        """
+        assert self.climate is not None
+        modes = self.climate.hvac_modes
+        can_heat = HEAT in modes or HEAT_COOL in modes
+        can_cool = COOL in modes or HEAT_COOL in modes
+        if can_heat and not can_cool and prediction.heating_setpoint is not None:
+            return prediction.heating_setpoint
+        if can_cool and not can_heat and prediction.cooling_setpoint is not None:
+            return prediction.cooling_setpoint
+        return prediction.comfort_setpoint
+
     def _target(
         self,
         now: datetime,
@@ -523,7 +539,7 @@ class ZoneController:
     ) -> _Target:
         """Return the temperature the zone should head for now, and why."""
         settings = self.settings
-        comfort = self._comfort_bounds(prediction.comfort_setpoint)
+        comfort = self._comfort_bounds(self._season_comfort(prediction))
         preheat_lead, self.preheat_lead = self.preheat_lead, None
         if self.window_eco:
             return self._setback(comfort, settings.eco_offset, "eco", "window open")
@@ -768,6 +784,7 @@ class ZoneController:
             # Heating and cooling around comfort need a dead band between them, or
             # the heat one removes is soon put back by the other.
             target = replace(target, heat=target.heat - self.settings.heat_cool_slack)
+            target = self._both_seasons(target, prediction)
         target = self._protected(target)
         call, words = self._climate_command(device, state, target)
         if call is None:
@@ -780,6 +797,25 @@ class ZoneController:
             reason,
             level,
         )
+
+    def _both_seasons(self, target: _Target, prediction: ZonePrediction) -> _Target:
+        """Move a heat_cool band's far edge out to the other season's comfort.
+
+        The band is set around the comfort of the season the zone is in. Where
+        people want it cooler when heating than when cooling (heat to 20 °C, cool
+        above 24 °C), the edge for the other season follows its own comfort: a
+        cool summer morning is not heated to the summer's comfort, nor a sunny
+        winter room cooled to the winter's.
+        """
+        heating, cooling = prediction.heating_setpoint, prediction.cooling_setpoint
+        if heating is None or cooling is None or target.heat is None:
+            return target
+        season = self._comfort_bounds(prediction.comfort_setpoint)
+        heat = target.heat - max(season - self._comfort_bounds(heating), 0.0)
+        cool = target.cool
+        if cool is not None:
+            cool += max(self._comfort_bounds(cooling) - season, 0.0)
+        return replace(target, heat=heat, cool=cool)
 
     def _unsafe(
         self, readings: ZoneReadings, state: ClimateState

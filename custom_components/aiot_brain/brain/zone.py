@@ -14,13 +14,13 @@ turned into their own wall-clock time on the way in.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 import json
 from typing import Any
 
 from .anomaly import Anomaly, AnomalyDetector
-from .comfort import PreferredSetpoint
+from .comfort import PreferredSetpoint, Season
 from .forecast import OccupancyForecast
 from .lighting import LightingPreference
 from .observation import Observation, Role, as_number, plausible
@@ -75,6 +75,20 @@ class ZonePrediction:
     reasons: dict[str, str] = field(default_factory=dict)
     accuracy: float | None = None
     calibration_error: float | None = None
+    # The comfort of each season in these conditions, whichever season it is now:
+    # a heater acts on the heating one even on a warm day (None: comfort_setpoint).
+    heating_setpoint: float | None = None
+    cooling_setpoint: float | None = None
+
+    def with_comfort_offset(self, offset: float) -> ZonePrediction:
+        """Return the prediction with every comfort setpoint moved by ``offset`` K."""
+        heating, cooling = self.heating_setpoint, self.cooling_setpoint
+        return replace(
+            self,
+            comfort_setpoint=self.comfort_setpoint + offset,
+            heating_setpoint=None if heating is None else heating + offset,
+            cooling_setpoint=None if cooling is None else cooling + offset,
+        )
 
 
 class Scorecard:
@@ -176,6 +190,7 @@ class ZoneBrain:
         self.occupancy = OccupancyModel()
         self.forecast = OccupancyForecast()
         self.comfort = PreferredSetpoint(heating_default, cooling_default)
+        self.season = Season(self.comfort.cooling_above)
         self.lighting = LightingPreference()
         self.thermal = ThermalModel()
         self.anomalies = AnomalyDetector()
@@ -217,12 +232,14 @@ class ZoneBrain:
         self.anomalies.learn_one(observation)
         if role in _THERMAL_KEYS:
             self.thermal.learn_one(when, {_THERMAL_KEYS[role]: value})
+        if role in (Role.HVAC_ACTION, Role.OUTDOOR_TEMPERATURE):
+            self.season.learn_one(when, {role.value: value})
         if role in _LIGHT_KEYS:
             self.lighting.learn_one(
                 when, {_LIGHT_KEYS[role]: value}, manual=observation.manual
             )
         if role is Role.HVAC_SETPOINT and observation.manual:
-            self.comfort.learn_one(when, self._comfort_conditions(), value)
+            self.comfort.learn_one(when, self._comfort_conditions(when), value)
 
     def tick(self, when: datetime) -> float:
         """Run the zone's self-supervised step at ``when``; return P(occupied)."""
@@ -246,7 +263,7 @@ class ZoneBrain:
         evidence = self._forecast_evidence(when)
         arrival, arrival_confidence = self.forecast.next_arrival(when)
         departure, departure_confidence = self.forecast.next_departure(when)
-        conditions = self._comfort_conditions()
+        conditions = self._comfort_conditions(when)
         setpoint = self.comfort.predict_one(when, conditions)
         light_conditions = (
             {"illuminance": self.latest[Role.ILLUMINANCE]}
@@ -278,10 +295,19 @@ class ZoneBrain:
             },
             accuracy=self.score.accuracy,
             calibration_error=self.score.calibration_error,
+            heating_setpoint=self.comfort.predict_one(
+                when, {**conditions, "hvac_mode": 1.0}
+            ),
+            cooling_setpoint=self.comfort.predict_one(
+                when, {**conditions, "hvac_mode": -1.0}
+            ),
         )
 
-    def _comfort_conditions(self) -> dict[str, float]:
+    def _comfort_conditions(self, when: datetime) -> dict[str, float]:
         conditions = {"occupied": self.occupancy_probability}
+        season = self.season.predict_one(when)
+        if season is not None:
+            conditions["hvac_mode"] = season
         if Role.OUTDOOR_TEMPERATURE in self.latest:
             conditions["outdoor_temperature"] = self.latest[Role.OUTDOOR_TEMPERATURE]
         return conditions
@@ -328,6 +354,7 @@ class ZoneBrain:
             "occupancy": self.occupancy.to_dict(),
             "forecast": self.forecast.to_dict(),
             "comfort": self.comfort.to_dict(),
+            "season": self.season.to_dict(),
             "lighting": self.lighting.to_dict(),
             "thermal": self.thermal.to_dict(),
             "anomalies": self.anomalies.to_dict(),
@@ -349,6 +376,12 @@ class ZoneBrain:
             zone.occupancy = OccupancyModel.from_dict(data["occupancy"])
             zone.forecast = OccupancyForecast.from_dict(data["forecast"])
             zone.comfort = PreferredSetpoint.from_dict(data["comfort"])
+            # Saved before seasons were kept: it is learned again from the HVAC.
+            zone.season = (
+                Season.from_dict(data["season"])
+                if "season" in data
+                else Season(zone.comfort.cooling_above)
+            )
             zone.lighting = LightingPreference.from_dict(data["lighting"])
             zone.thermal = ThermalModel.from_dict(data["thermal"])
             zone.anomalies = AnomalyDetector.from_dict(data["anomalies"])
