@@ -17,7 +17,9 @@ def test_prints_costs_rows_and_warm_start(capsys: pytest.CaptureFixture[str]) ->
     assert "2 zones x 1 days recorded" in result["data"]
     for name in ("state_change_us", "unrouted_state_change_us"):
         timings = result[name]
-        assert 0 < timings["mean"] <= timings["p99"]
+        # Not mean <= p99: one stall of a busy machine can lift the mean past it.
+        assert timings["mean"] > 0
+        assert timings["p99"] > 0
         assert timings["count"] > 100
     assert result["recorder_rows_per_zone_hour"] > 0
     assert all(
