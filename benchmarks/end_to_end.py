@@ -4,12 +4,14 @@
 
     python -m benchmarks.end_to_end [--scenario family_home] [--days 3] [--seed 0]
         [--learning-days 1] [--control-level observe|suggest|automate]
+        [--option NAME=VALUE ...]
 
 A Home Assistant (real state machine, registries and timers) gets the virtual
 building of ``--scenario`` through its config flow, then AIoT Brain through its own
 config flow with what that flow suggests: every zone discovery found and the
 building's outdoor thermometer; the network inventory off and no history to learn
-(the building is new). Home Assistant's clock is frozen and moved on one minute at a
+(the building is new). ``--option`` fills in a field of that form as a building
+manager would (``heating_setpoint=21.5``; ``none`` empties it). Home Assistant's clock is frozen and moved on one minute at a
 time; each minute fires the timers that are due, so the building takes a step, its
 entities change, and AIoT Brain hears the changes and ticks, as they would live.
 
@@ -38,7 +40,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 import json
@@ -293,10 +295,44 @@ def _percent(state: Any) -> float | None:
         return None
 
 
+class FormRejectedError(ValueError):
+    """AIoT Brain's config form refused what it was sent."""
+
+
+def option_values(texts: Sequence[str]) -> dict[str, Any]:
+    """Return the form values of ``NAME=VALUE`` texts: numbers, true/false, none."""
+    values: dict[str, Any] = {}
+    for text in texts:
+        name, sep, raw = text.partition("=")
+        if not sep or not name.strip():
+            msg = f"expected NAME=VALUE, got {text!r}"
+            raise ValueError(msg)
+        raw = raw.strip()
+        value: Any
+        if raw.lower() == "none":
+            value = None
+        elif raw.lower() in ("true", "false"):
+            value = raw.lower() == "true"
+        else:
+            try:
+                value = float(raw)
+            except ValueError:
+                value = raw
+        values[name.strip()] = value
+    return values
+
+
 async def async_set_up(
-    hass: HomeAssistant, scenario: str, seed: int, control_level: str = "observe"
+    hass: HomeAssistant,
+    scenario: str,
+    seed: int,
+    control_level: str = "observe",
+    options: Mapping[str, Any] | None = None,
 ) -> EndToEnd:
-    """Add the virtual building and then AIoT Brain, each through its config flow."""
+    """Add the virtual building and then AIoT Brain, each through its config flow.
+
+    ``options`` replace what the form suggests (None: the field left empty).
+    """
     flow = await hass.config_entries.flow.async_init(
         BUILDING_DOMAIN, context={"source": SOURCE_USER}
     )
@@ -324,10 +360,20 @@ async def async_set_up(
     choices[CONF_NETWORK_INVENTORY] = False
     choices[CONF_HISTORY_DAYS] = 0  # nothing recorded before the building started
     choices[CONF_CONTROL_LEVEL] = control_level
+    fields = {str(marker) for marker in schema.schema}
+    for name, value in (options or {}).items():
+        if name not in fields:
+            known = ", ".join(sorted(fields))
+            msg = f"the form has no field {name!r} (fields: {known})"
+            raise FormRejectedError(msg)
+        if value is None:
+            choices.pop(name, None)
+        else:
+            choices[name] = value
     flow = await hass.config_entries.flow.async_configure(flow["flow_id"], choices)
     if flow["type"] is not FlowResultType.CREATE_ENTRY:
-        msg = f"AIoT Brain was not added: {flow}"
-        raise RuntimeError(msg)
+        msg = f"AIoT Brain was not added: {flow.get('errors') or flow}"
+        raise FormRejectedError(msg)
     await hass.async_block_till_done()
     brain_entry = flow["result"]
     return EndToEnd(
@@ -418,6 +464,8 @@ async def _benchmark(
     learning_days: int,
     seed: int,
     control_level: str = "observe",
+    *,
+    options: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     add_config_dir_to_path()
     started = real_seconds()
@@ -440,7 +488,7 @@ async def _benchmark(
                     async_fire_time_changed(hass)
                     await hass.async_block_till_done()
 
-                run = await async_set_up(hass, scenario, seed, control_level)
+                run = await async_set_up(hass, scenario, seed, control_level, options)
                 result = await async_run(
                     run, days * 24 * 60, learning_days * 24 * 60, advance
                 )
@@ -460,6 +508,7 @@ async def _benchmark(
         "learning_days": learning_days,
         "scored_days": days - learning_days,
         "control_level": control_level,
+        "options": dict(options or {}),
         **result,
         "total_real_seconds": round(real_seconds() - started, 2),
     }
@@ -478,14 +527,33 @@ def main(argv: Sequence[str] | None = None) -> None:
         choices=("observe", "suggest", "automate"),
         help="automate: AIoT Brain also drives the thermostats and lights",
     )
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="fill in a field of AIoT Brain's config form (repeatable)",
+    )
     args = parser.parse_args(argv)
     if not 0 <= args.learning_days < args.days:
         parser.error("--learning-days must be at least 0 and less than --days")
-    result = asyncio.run(
-        _benchmark(
-            args.scenario, args.days, args.learning_days, args.seed, args.control_level
+    try:
+        options = option_values(args.option)
+    except ValueError as err:
+        parser.error(f"--option: {err}")
+    try:
+        result = asyncio.run(
+            _benchmark(
+                args.scenario,
+                args.days,
+                args.learning_days,
+                args.seed,
+                args.control_level,
+                options=options,
+            )
         )
-    )
+    except FormRejectedError as err:
+        parser.exit(2, f"{parser.prog}: error: {err}\n")
     print(json.dumps(result))
 
 

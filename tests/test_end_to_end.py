@@ -15,6 +15,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.util import dt as dt_util
+import pytest
 from pytest_homeassistant_custom_component.common import (
     async_capture_events,
     async_fire_time_changed,
@@ -126,3 +127,39 @@ async def test_aiot_brain_drives_the_virtual_apartment(
     assert any(entity_id.startswith("light.") for entity_id in acted_on)
     assert figures["calls_per_device_hour_mean"] > 0
     assert figures["calls_per_device_hour_max"] <= 6
+
+
+async def test_a_manager_fills_in_the_form_their_own_way(hass: HomeAssistant) -> None:
+    options = end_to_end.option_values(
+        ["heating_setpoint=21.5", "cooling_setpoint = 22", "sleep_temperature=none"]
+    )
+    run = await end_to_end.async_set_up(hass, "apartment", 0, "automate", options)
+
+    settings = run.coordinator.settings
+    assert (settings.heating_setpoint, settings.cooling_setpoint) == (21.5, 22.0)
+    assert settings.sleep_temperature is None
+    assert settings.outdoor_source is not None  # the rest as the form suggests
+
+
+async def test_a_form_that_refuses_what_it_is_sent_says_why(
+    hass: HomeAssistant,
+) -> None:
+    upside_down = {"heating_setpoint": 23.0, "cooling_setpoint": 21.0}
+    with pytest.raises(end_to_end.FormRejectedError, match="heating_above_cooling"):
+        await end_to_end.async_set_up(hass, "apartment", 0, "observe", upside_down)
+
+
+async def test_an_option_the_form_does_not_have_is_named(hass: HomeAssistant) -> None:
+    with pytest.raises(end_to_end.FormRejectedError, match="no field 'colour'"):
+        await end_to_end.async_set_up(hass, "apartment", 0, "observe", {"colour": 1})
+
+
+def test_options_are_read_as_numbers_flags_and_none() -> None:
+    assert end_to_end.option_values(
+        ["a=1", "b=TRUE", "c=false", "d=None", "e=sensor.x"]
+    ) == {"a": 1.0, "b": True, "c": False, "d": None, "e": "sensor.x"}
+    with pytest.raises(ValueError, match="NAME=VALUE"):
+        end_to_end.option_values(["heating_setpoint"])
+    with pytest.raises(SystemExit) as exit_info:
+        end_to_end.main(["--option", "=3"])
+    assert exit_info.value.code == 2
