@@ -555,7 +555,7 @@ def test_each_thermostat_works_to_the_comfort_of_the_season_it_can_serve() -> No
     assert cooling.command.data == {"hvac_mode": "cool", "temperature": 24.5}
 
     # A heat_cool band heats to the heating comfort and cools above the cooling
-    # one in either season ...
+    # one in either season.
     both = ZoneController(
         "Office",
         climate=ClimateDevice("climate.office", hvac_modes=("off", "heat_cool")),
@@ -564,6 +564,21 @@ def test_each_thermostat_works_to_the_comfort_of_the_season_it_can_serve() -> No
         band = climate_decision(both, predicted=season)
         assert band.command is not None
         assert band.command.data["target_temp_low"] == 19.5
+        assert band.command.data["target_temp_high"] == 24.5
+    # Asleep, it heats to the sleep temperature in either season.
+    night = datetime(2026, 6, 1, 23, 30)
+    asleep = readings(
+        last_motion=night - timedelta(minutes=30),
+        climate=ClimateState("heat_cool", None, 19.5, 24.5),
+    )
+    for season in (summer, winter):
+        sleeper = ZoneController(
+            "Bedroom",
+            climate=ClimateDevice("climate.bedroom", hvac_modes=("off", "heat_cool")),
+        )
+        band = climate_decision(sleeper, night, predicted=season, seen=asleep)
+        assert band.command is not None
+        assert band.command.data["target_temp_low"] == 18.0  # 18.5 less the slack
         assert band.command.data["target_temp_high"] == 24.5
     # ... and keeps its dead band around the season's comfort where people want
     # it warmer when cooling than when heating.

@@ -228,6 +228,8 @@ class _Target:
     cool: float | None
     preset: str
     reason: str
+    # The heat edge is the sleep temperature, not an offset from comfort.
+    sleep: bool = False
 
 
 def band_setpoint(
@@ -568,6 +570,7 @@ class ZoneController:
                 max(sleep, comfort) + settings.cooling_margin,
                 "sleep" if "sleep" in self._presets() else "eco",
                 "quiet and dark at night: sleep temperature",
+                sleep=True,
             )
         departure = prediction.next_departure
         drift = self._drift_time(readings, comfort)
@@ -659,6 +662,7 @@ class ZoneController:
                 comfort + settings.cooling_margin + settings.cooling_setback_offset,
                 "eco",
                 f"empty{since} at night{back}",
+                sleep=True,
             )
         return self._setback(
             comfort, settings.setback_offset, "eco", f"setback: empty{since}{back}"
@@ -811,7 +815,9 @@ class ZoneController:
         if heating is None or cooling is None or target.heat is None:
             return target
         season = self._comfort_bounds(prediction.comfort_setpoint)
-        heat = target.heat - max(season - self._comfort_bounds(heating), 0.0)
+        heat = target.heat
+        if not target.sleep:  # the sleep temperature is the same in any season
+            heat -= max(season - self._comfort_bounds(heating), 0.0)
         cool = target.cool
         if cool is not None:
             cool += max(self._comfort_bounds(cooling) - season, 0.0)
