@@ -11,9 +11,10 @@ building of ``--scenario`` through its config flow, then AIoT Brain through its 
 config flow with what that flow suggests: every zone discovery found and the
 building's outdoor thermometer; the network inventory off and no history to learn
 (the building is new). ``--option`` fills in a field of that form as a building
-manager would (``heating_setpoint=21.5``; ``none`` empties it). Home Assistant's clock is frozen and moved on one minute at a
-time; each minute fires the timers that are due, so the building takes a step, its
-entities change, and AIoT Brain hears the changes and ticks, as they would live.
+manager would (``heating_setpoint=21.5``; ``none`` empties it). Home Assistant's
+clock is frozen and moved on one minute at a time; each minute fires the timers that
+are due, so the building takes a step, its entities change, and AIoT Brain hears the
+changes and ticks, as they would live.
 
 After each minute, every zone's ``binary_sensor.<area>_aiot_brain_occupancy`` and
 ``sensor.<area>_aiot_brain_occupancy_probability`` are read from the state machine
@@ -67,6 +68,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
     async_test_home_assistant,
 )
+import voluptuous as vol
 
 from custom_components.aiot_brain.const import (
     CONF_CONTROL_LEVEL,
@@ -370,7 +372,11 @@ async def async_set_up(
             choices.pop(name, None)
         else:
             choices[name] = value
-    flow = await hass.config_entries.flow.async_configure(flow["flow_id"], choices)
+    try:
+        flow = await hass.config_entries.flow.async_configure(flow["flow_id"], choices)
+    except vol.Invalid as err:  # a value of the wrong kind for its field
+        msg = f"AIoT Brain was not added: {err}"
+        raise FormRejectedError(msg) from err
     if flow["type"] is not FlowResultType.CREATE_ENTRY:
         msg = f"AIoT Brain was not added: {flow.get('errors') or flow}"
         raise FormRejectedError(msg)

@@ -154,6 +154,12 @@ async def test_an_option_the_form_does_not_have_is_named(hass: HomeAssistant) ->
         await end_to_end.async_set_up(hass, "apartment", 0, "observe", {"colour": 1})
 
 
+async def test_an_option_of_the_wrong_kind_is_refused(hass: HomeAssistant) -> None:
+    warm = {"heating_setpoint": "warm"}
+    with pytest.raises(end_to_end.FormRejectedError, match="heating_setpoint"):
+        await end_to_end.async_set_up(hass, "apartment", 0, "observe", warm)
+
+
 def test_options_are_read_as_numbers_flags_and_none() -> None:
     assert end_to_end.option_values(
         ["a=1", "b=TRUE", "c=false", "d=None", "e=sensor.x"]
