@@ -136,7 +136,7 @@ async def test_user_flow_shows_discovery_and_creates_the_entry(
             "outdoor_source_unknown",
         ),
         ({CONF_MIN_TEMPERATURE: 27.0}, CONF_MIN_TEMPERATURE, "min_above_max"),
-        ({CONF_HEATING_SETPOINT: 25.0}, CONF_HEATING_SETPOINT, "heating_above_cooling"),
+        ({CONF_HEATING_SETPOINT: 25.5}, CONF_HEATING_SETPOINT, "heating_above_cooling"),
         (
             {CONF_HEATING_SETPOINT: 16.0},
             CONF_HEATING_SETPOINT,
@@ -275,6 +275,22 @@ async def test_options_flow_changes_everything_and_reloads(
     assert engine_settings.frost_protection == settings.min_temperature
     assert settings.zones == ("kitchen", "living_room")
     assert settings.heating_setpoint == 20.5
+
+
+async def test_one_comfort_for_heating_and_cooling_is_allowed(
+    hass: HomeAssistant,
+) -> None:
+    entry = await _loaded_entry(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], form_input(heating_setpoint=22.0, cooling_setpoint=22.0)
+    )
+    await hass.async_block_till_done()
+
+    # The controller keeps its own dead band around one comfort temperature.
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    settings = entry.runtime_data.settings
+    assert (settings.heating_setpoint, settings.cooling_setpoint) == (22.0, 22.0)
 
 
 async def test_options_set_the_night_and_can_turn_the_sleep_temperature_off(

@@ -214,7 +214,7 @@ def _validate(
         errors[CONF_OUTDOOR_SOURCE] = "outdoor_source_unknown"
     if settings.min_temperature >= settings.max_temperature:
         errors[CONF_MIN_TEMPERATURE] = "min_above_max"
-    elif settings.heating_setpoint >= settings.cooling_setpoint:
+    elif settings.heating_setpoint > settings.cooling_setpoint:
         errors[CONF_HEATING_SETPOINT] = "heating_above_cooling"
     elif settings.heating_setpoint < settings.min_temperature:
         errors[CONF_HEATING_SETPOINT] = "setpoint_out_of_bounds"
