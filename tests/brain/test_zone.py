@@ -203,13 +203,15 @@ def test_the_season_follows_what_the_hvac_mostly_did() -> None:
 
 def test_without_hvac_the_season_follows_the_days_outdoor_temperature() -> None:
     zone = ZoneBrain(heating_default=20.0, cooling_default=24.0)
-    for hour in range(48):  # two spring days: 12 °C at night, 21 °C at 15:00
+    # Spring: 12 °C at 03:00, 21 °C at 15:00, up to the second afternoon ...
+    for hour in range(40):
         when = MONDAY + timedelta(hours=hour)
         outdoor = 16.5 - 4.5 * math.cos((hour - 3) / 24 * 2 * math.pi)
         zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, outdoor, when, "out"))
     afternoon = MONDAY + timedelta(days=1, hours=15)
+    assert zone.latest[Role.OUTDOOR_TEMPERATURE] == pytest.approx(21.0)
     assert zone.predict_one(afternoon).comfort_setpoint == 20.0
-    for hour in range(48, 120):  # then a heat wave: 24-33 °C
+    for hour in range(40, 120):  # ... then a heat wave: 24-33 °C
         when = MONDAY + timedelta(hours=hour)
         outdoor = 28.5 - 4.5 * math.cos((hour - 3) / 24 * 2 * math.pi)
         zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, outdoor, when, "out"))
