@@ -580,6 +580,20 @@ def test_each_thermostat_works_to_the_comfort_of_the_season_it_can_serve() -> No
         assert band.command is not None
         assert band.command.data["target_temp_low"] == 18.0  # 18.5 less the slack
         assert band.command.data["target_temp_high"] == 24.5
+    # Warming a bedroom for bedtime aims at the sleep temperature in summer too.
+    evening = datetime(2026, 6, 1, 22, 0)
+    bedtime = replace(
+        summer,
+        occupancy_probability=0.05,
+        occupied=False,
+        next_arrival=evening + timedelta(minutes=30),
+        arrival_confidence=0.9,
+    )
+    cold = readings(temperature=16.0, last_motion=evening - timedelta(hours=3))
+    warming = climate_decision(both, evening, predicted=bedtime, seen=cold)
+    assert warming.command is not None
+    assert warming.command.data["target_temp_low"] == 18.0
+    assert "Pre-heating: arrival predicted 22:30" in warming.reason
     # ... and keeps its dead band around the season's comfort where people want
     # it warmer when cooling than when heating.
     inverted = prediction(

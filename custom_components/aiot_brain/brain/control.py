@@ -228,8 +228,26 @@ class _Target:
     cool: float | None
     preset: str
     reason: str
-    # The heat edge is the sleep temperature, not an offset from comfort.
-    sleep: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Comfort:
+    """The comfort a zone is controlled around.
+
+    ``season`` is what people want in the season the thermostat works in; a band
+    heats from ``heat`` and cools from above ``cool``, which differ where people
+    want it cooler when heating than when cooling (heat to 20 °C, cool above 24 °C).
+    """
+
+    season: float
+    heat: float
+    cool: float
+
+    def capped(self, ceiling: float) -> _Comfort:
+        """Return this comfort no warmer than ``ceiling`` (for sleeping)."""
+        return _Comfort(
+            min(self.season, ceiling), min(self.heat, ceiling), min(self.cool, ceiling)
+        )
 
 
 def band_setpoint(
@@ -499,38 +517,56 @@ class ZoneController:
         settings = self.settings
         return min(max(setpoint, settings.min_temperature), settings.max_temperature)
 
-    def _setback(self, comfort: float, offset: float, preset: str, why: str) -> _Target:
+    def _setback(
+        self, comfort: _Comfort, offset: float, preset: str, why: str
+    ) -> _Target:
         settings = self.settings
         # Sun and equipment warm an empty room fast: cooling sets back less.
         cool_offset = min(offset, settings.cooling_setback_offset)
         return _Target(
-            heat=max(comfort - offset, settings.frost_protection),
+            heat=max(comfort.heat - offset, settings.frost_protection),
             cool=min(
-                comfort + settings.cooling_margin + cool_offset,
+                comfort.cool + settings.cooling_margin + cool_offset,
                 settings.heat_protection,
             ),
             preset=preset,
             reason=why,
         )
 
-    def _comfort(self, comfort: float, why: str) -> _Target:
-        return _Target(comfort, comfort + self.settings.cooling_margin, "comfort", why)
+    def _comfort(self, comfort: _Comfort, why: str) -> _Target:
+        cool = comfort.cool + self.settings.cooling_margin
+        return _Target(comfort.heat, cool, "comfort", why)
 
-    def _season_comfort(self, prediction: ZonePrediction) -> float:
-        """Return the comfort of the season the thermostat works in.
+    def _zone_comfort(self, prediction: ZonePrediction) -> _Comfort:
+        """Return the comfort to control around, within the configured bounds.
 
         A thermostat that only heats (or only cools) has one season, whatever the
-        weather: it is never asked to heat to what people want when cooling.
+        weather: it is never asked to heat to what people want when cooling. One
+        that does both heats from the heating comfort and cools from the cooling
+        one, each no nearer than the season's comfort: a cool summer morning is not
+        heated to the summer's comfort, nor a sunny winter room cooled to the
+        winter's.
         """
         assert self.climate is not None
         modes = self.climate.hvac_modes
         can_heat = HEAT in modes or HEAT_COOL in modes
         can_cool = COOL in modes or HEAT_COOL in modes
-        if can_heat and not can_cool and prediction.heating_setpoint is not None:
-            return prediction.heating_setpoint
-        if can_cool and not can_heat and prediction.cooling_setpoint is not None:
-            return prediction.cooling_setpoint
-        return prediction.comfort_setpoint
+        heating, cooling = prediction.heating_setpoint, prediction.cooling_setpoint
+        season = prediction.comfort_setpoint
+        if can_heat and not can_cool and heating is not None:
+            season = heating
+        elif can_cool and not can_heat and cooling is not None:
+            season = cooling
+        season = self._comfort_bounds(season)
+        return _Comfort(
+            season,
+            heat=season
+            if heating is None
+            else min(season, self._comfort_bounds(heating)),
+            cool=season
+            if cooling is None
+            else max(season, self._comfort_bounds(cooling)),
+        )
 
     def _target(
         self,
@@ -541,7 +577,7 @@ class ZoneController:
     ) -> _Target:
         """Return the temperature the zone should head for now, and why."""
         settings = self.settings
-        comfort = self._comfort_bounds(self._season_comfort(prediction))
+        comfort = self._zone_comfort(prediction)
         preheat_lead, self.preheat_lead = self.preheat_lead, None
         if self.window_eco:
             return self._setback(comfort, settings.eco_offset, "eco", "window open")
@@ -560,20 +596,19 @@ class ZoneController:
         now: datetime,
         prediction: ZonePrediction,
         readings: ZoneReadings,
-        comfort: float,
+        comfort: _Comfort,
     ) -> _Target:
         settings = self.settings
         if self.asleep_since is not None and settings.sleep_temperature is not None:
             sleep = settings.sleep_temperature
             return _Target(
                 sleep,
-                max(sleep, comfort) + settings.cooling_margin,
+                max(sleep, comfort.cool) + settings.cooling_margin,
                 "sleep" if "sleep" in self._presets() else "eco",
                 "quiet and dark at night: sleep temperature",
-                sleep=True,
             )
         departure = prediction.next_departure
-        drift = self._drift_time(readings, comfort)
+        drift = self._drift_time(readings, comfort.season)
         if (
             departure is not None
             and departure > now
@@ -597,7 +632,7 @@ class ZoneController:
         now: datetime,
         prediction: ZonePrediction,
         readings: ZoneReadings,
-        comfort: float,
+        comfort: _Comfort,
         preheat_lead: timedelta | None,
     ) -> _Target:
         settings = self.settings
@@ -611,8 +646,8 @@ class ZoneController:
             if self._is_bedtime(arrival) and settings.sleep_temperature is not None:
                 # Whoever arrives in the first half of the night comes to sleep:
                 # warm the room for sleeping, not for the evening.
-                comfort = min(comfort, settings.sleep_temperature)
-            needed = self._time_needed(prediction, readings, comfort)
+                comfort = comfort.capped(settings.sleep_temperature)
+            needed = self._time_needed(prediction, readings, comfort.season)
             lead = arrival - now
             start_lead = (
                 None
@@ -629,7 +664,7 @@ class ZoneController:
             )
             if needed is not None and (starts or goes_on):
                 self.preheat_lead = preheat_lead or start_lead
-                verb = self._preheat_verb(readings, comfort, needed)
+                verb = self._preheat_verb(readings, comfort.season, needed)
                 why = (
                     f"{verb}: arrival predicted {_clock(arrival, now)} "
                     f"({prediction.arrival_confidence:.0%})"
@@ -656,13 +691,14 @@ class ZoneController:
             and settings.sleep_temperature is not None
             and self._sleepers_seen(readings)
         ):
-            sleep = min(settings.sleep_temperature, comfort - settings.eco_offset)
+            sleep = min(settings.sleep_temperature, comfort.heat - settings.eco_offset)
             return _Target(
                 sleep,
-                comfort + settings.cooling_margin + settings.cooling_setback_offset,
+                comfort.cool
+                + settings.cooling_margin
+                + settings.cooling_setback_offset,
                 "eco",
                 f"empty{since} at night{back}",
-                sleep=True,
             )
         return self._setback(
             comfort, settings.setback_offset, "eco", f"setback: empty{since}{back}"
@@ -788,7 +824,6 @@ class ZoneController:
             # Heating and cooling around comfort need a dead band between them, or
             # the heat one removes is soon put back by the other.
             target = replace(target, heat=target.heat - self.settings.heat_cool_slack)
-            target = self._both_seasons(target, prediction)
         target = self._protected(target)
         call, words = self._climate_command(device, state, target)
         if call is None:
@@ -801,27 +836,6 @@ class ZoneController:
             reason,
             level,
         )
-
-    def _both_seasons(self, target: _Target, prediction: ZonePrediction) -> _Target:
-        """Move a heat_cool band's far edge out to the other season's comfort.
-
-        The band is set around the comfort of the season the zone is in. Where
-        people want it cooler when heating than when cooling (heat to 20 °C, cool
-        above 24 °C), the edge for the other season follows its own comfort: a
-        cool summer morning is not heated to the summer's comfort, nor a sunny
-        winter room cooled to the winter's.
-        """
-        heating, cooling = prediction.heating_setpoint, prediction.cooling_setpoint
-        if heating is None or cooling is None or target.heat is None:
-            return target
-        season = self._comfort_bounds(prediction.comfort_setpoint)
-        heat = target.heat
-        if not target.sleep:  # the sleep temperature is the same in any season
-            heat -= max(season - self._comfort_bounds(heating), 0.0)
-        cool = target.cool
-        if cool is not None:
-            cool += max(self._comfort_bounds(cooling) - season, 0.0)
-        return replace(target, heat=heat, cool=cool)
 
     def _unsafe(
         self, readings: ZoneReadings, state: ClimateState
