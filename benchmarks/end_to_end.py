@@ -80,7 +80,7 @@ from custom_components.aiot_brain.const import (
 )
 from custom_components.aiot_brain.coordinator import AiotBrainCoordinator
 from custom_components.aiot_brain.entity import zone_unique_id
-from simulator.benchmark import run_benchmark
+from simulator.benchmark import name_value_pairs, run_benchmark
 from simulator.scenario import load_scenario
 
 # The simulator's controllers to compare with when AIoT Brain acts.
@@ -304,12 +304,7 @@ class FormRejectedError(ValueError):
 def option_values(texts: Sequence[str]) -> dict[str, Any]:
     """Return the form values of ``NAME=VALUE`` texts: numbers, true/false, none."""
     values: dict[str, Any] = {}
-    for text in texts:
-        name, sep, raw = text.partition("=")
-        if not sep or not name.strip():
-            msg = f"expected NAME=VALUE, got {text!r}"
-            raise ValueError(msg)
-        raw = raw.strip()
+    for name, raw in name_value_pairs(texts).items():
         value: Any
         if raw.lower() == "none":
             value = None
@@ -320,7 +315,7 @@ def option_values(texts: Sequence[str]) -> dict[str, Any]:
                 value = float(raw)
             except ValueError:
                 value = raw
-        values[name.strip()] = value
+        values[name] = value
     return values
 
 

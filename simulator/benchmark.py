@@ -38,6 +38,17 @@ from .controllers import AIOT_BRAIN, CONTROLLERS
 from .scenario import MINUTES_PER_DAY, ScenarioError, load_scenario
 
 
+def name_value_pairs(texts: Sequence[str]) -> dict[str, str]:
+    """Return ``NAME=VALUE`` texts as a mapping; ValueError for one without a name."""
+    pairs: dict[str, str] = {}
+    for text in texts:
+        name, equals, value = text.partition("=")
+        if not equals or not name.strip():
+            raise ValueError(f"expected NAME=VALUE, got {text!r}")
+        pairs[name.strip()] = value.strip()
+    return pairs
+
+
 def run_benchmark(
     scenario_name: str,
     days: float,
@@ -99,12 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="change one of the aiot_brain controller's settings (repeatable)",
     )
     args = parser.parse_args(argv)
-    settings: dict[str, str] = {}
-    for pair in args.setting:
-        name, equals, value = pair.partition("=")
-        if not equals or not name.strip():
-            parser.error(f"--setting wants NAME=VALUE, got {pair!r}")
-        settings[name.strip()] = value
+    try:
+        settings = name_value_pairs(args.setting)
+    except ValueError as err:
+        parser.error(f"--setting: {err}")
     try:
         result = run_benchmark(
             args.scenario, args.days, args.controller, args.seed, settings

@@ -114,6 +114,11 @@ def _summary(discovery: Discovery) -> dict[str, str]:
     }
 
 
+def _suggested(key: str, value: object) -> probatio.Optional:
+    """Return an optional field showing ``value``, which the user may empty."""
+    return probatio.Optional(key, description={"suggested_value": value})
+
+
 def _schema(discovery: Discovery, settings: Settings) -> probatio.Schema:
     """Build the form, filled in with ``settings``."""
     fields: dict[probatio.Marker, Any] = {}
@@ -136,12 +141,7 @@ def _schema(discovery: Discovery, settings: Settings) -> probatio.Schema:
                 mode=SelectSelectorMode.LIST,
             )
         )
-    fields[
-        probatio.Optional(
-            CONF_OUTDOOR_SOURCE,
-            description={"suggested_value": settings.outdoor_source},
-        )
-    ] = _OUTDOOR_SELECTOR
+    fields[_suggested(CONF_OUTDOOR_SOURCE, settings.outdoor_source)] = _OUTDOOR_SELECTOR
     for key, value in (
         (CONF_HEATING_SETPOINT, settings.heating_setpoint),
         (CONF_COOLING_SETPOINT, settings.cooling_setpoint),
@@ -172,12 +172,9 @@ def _schema(discovery: Discovery, settings: Settings) -> probatio.Schema:
             )
         )
     # Empty: sleepers leave the temperature alone (an office has no sleepers).
-    fields[
-        probatio.Optional(
-            CONF_SLEEP_TEMPERATURE,
-            description={"suggested_value": settings.sleep_temperature},
-        )
-    ] = _TEMPERATURE_SELECTOR
+    fields[_suggested(CONF_SLEEP_TEMPERATURE, settings.sleep_temperature)] = (
+        _TEMPERATURE_SELECTOR
+    )
     for key, moment in (
         (CONF_NIGHT_START, settings.night_start),
         (CONF_NIGHT_END, settings.night_end),
