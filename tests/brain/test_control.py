@@ -593,6 +593,7 @@ def test_each_thermostat_works_to_the_comfort_of_the_season_it_can_serve() -> No
     warming = climate_decision(both, evening, predicted=bedtime, seen=cold)
     assert warming.command is not None
     assert warming.command.data["target_temp_low"] == 18.0
+    assert warming.command.data["target_temp_high"] == 24.5  # as while asleep
     assert "Pre-heating: arrival predicted 22:30" in warming.reason
     # ... and keeps its dead band around the season's comfort where people want
     # it warmer when cooling than when heating.

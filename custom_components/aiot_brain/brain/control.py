@@ -243,10 +243,13 @@ class _Comfort:
     heat: float
     cool: float
 
-    def capped(self, ceiling: float) -> _Comfort:
-        """Return this comfort no warmer than ``ceiling`` (for sleeping)."""
+    def for_sleep(self, sleep: float) -> _Comfort:
+        """Return this comfort warming to no more than ``sleep``.
+
+        Cooling starts where it does while people sleep: above the cooling comfort.
+        """
         return _Comfort(
-            min(self.season, ceiling), min(self.heat, ceiling), min(self.cool, ceiling)
+            min(self.season, sleep), min(self.heat, sleep), max(self.cool, sleep)
         )
 
 
@@ -646,7 +649,7 @@ class ZoneController:
             if self._is_bedtime(arrival) and settings.sleep_temperature is not None:
                 # Whoever arrives in the first half of the night comes to sleep:
                 # warm the room for sleeping, not for the evening.
-                comfort = comfort.capped(settings.sleep_temperature)
+                comfort = comfort.for_sleep(settings.sleep_temperature)
             needed = self._time_needed(prediction, readings, comfort.season)
             lead = arrival - now
             start_lead = (
