@@ -22,6 +22,7 @@ from custom_components.aiot_brain.brain.control import (
     ZoneReadings,
     band_setpoint,
 )
+from custom_components.aiot_brain.brain.thermal import ThermalResponse
 from custom_components.aiot_brain.brain.zone import ZonePrediction
 
 NOW = datetime(2026, 1, 5, 17, 0)
@@ -45,6 +46,10 @@ def prediction(**changes: Any) -> ZonePrediction:
         comfort_setpoint=21.0,
         comfort_setpoint_std=0.5,
         time_to_temperature=timedelta(minutes=30),
+        # Heats and cools 2 K an hour whatever the weather: 1 K takes 30 minutes.
+        thermal=ThermalResponse(
+            loss=0.0, heating_rate=2.0, cooling_rate=-2.0, bias=0.0
+        ),
         lighting={
             "light_on": True,
             "brightness": 70.0,
@@ -387,7 +392,7 @@ def test_pre_heating_goes_on_while_the_forecast_wavers() -> None:
 
 def test_pre_heating_stops_when_the_arrival_moves_much_later() -> None:
     engine = controller()
-    away = readings(temperature=18.0, last_motion=NOW - timedelta(hours=3))
+    away = readings(temperature=20.0, last_motion=NOW - timedelta(hours=3))
     first = climate_decision(
         engine,
         predicted=arriving(NOW + timedelta(minutes=40)),
@@ -418,12 +423,12 @@ def test_pre_heating_stops_when_the_arrival_moves_much_later() -> None:
 def test_a_heater_in_a_warm_room_is_not_said_to_pre_cool() -> None:
     decision = climate_decision(
         controller(),
-        predicted=arriving(NOW + timedelta(minutes=20)),
+        predicted=arriving(NOW + timedelta(minutes=10)),
         seen=readings(temperature=23.0, last_motion=NOW - timedelta(hours=3)),
     )
     assert decision.command is not None
     assert decision.reason == (
-        "Heating Study to 21.0 °C: Ready for the arrival: arrival predicted 17:20 (90%)"
+        "Heating Study to 21.0 °C: Ready for the arrival: arrival predicted 17:10 (90%)"
     )
 
 
@@ -594,7 +599,10 @@ def test_each_thermostat_works_to_the_comfort_of_the_season_it_can_serve() -> No
     assert warming.command is not None
     assert warming.command.data["target_temp_low"] == 18.0
     assert warming.command.data["target_temp_high"] == 24.5  # as while asleep
-    assert "Pre-heating: arrival predicted 22:30" in warming.reason
+    # 16 °C to the sleep temperature of 18.5 °C at 2 K an hour.
+    assert "Pre-heating: arrival predicted 22:30 (90%), 75 min needed" in (
+        warming.reason
+    )
     # ... and keeps its dead band around the season's comfort where people want
     # it warmer when cooling than when heating.
     inverted = prediction(
@@ -604,6 +612,65 @@ def test_each_thermostat_works_to_the_comfort_of_the_season_it_can_serve() -> No
     assert band.command is not None
     assert band.command.data["target_temp_low"] == 20.5
     assert band.command.data["target_temp_high"] == 21.5
+
+
+def test_pre_heating_is_timed_to_the_edge_of_the_band_it_heats_to() -> None:
+    # Summer (people want 24 °C cooling, 20 °C heating) and a cold morning at
+    # 16 °C: the band heats to 20 °C, which takes 2 h at 2 K an hour, not the
+    # 4 h that reaching 24 °C would take.
+    morning = datetime(2026, 6, 1, 6, 0)
+    office = ClimateDevice("climate.office", hvac_modes=("off", "heat_cool"))
+    cold = readings(temperature=16.0, last_motion=morning - timedelta(hours=9))
+
+    def arriving_in(hours: float) -> ZonePrediction:
+        return prediction(
+            when=morning,
+            occupancy_probability=0.05,
+            occupied=False,
+            next_arrival=morning + timedelta(hours=hours),
+            arrival_confidence=0.9,
+            comfort_setpoint=24.0,
+            heating_setpoint=20.0,
+            cooling_setpoint=24.0,
+        )
+
+    early = climate_decision(
+        ZoneController("Office", climate=office),
+        morning,
+        predicted=arriving_in(3),
+        seen=cold,
+    )
+    assert "setback" in early.reason
+    timely = climate_decision(
+        ZoneController("Office", climate=office),
+        morning,
+        predicted=arriving_in(2),
+        seen=cold,
+    )
+    assert timely.command is not None
+    assert timely.command.data["target_temp_low"] == 19.5
+    assert timely.reason.endswith(
+        "Pre-heating: arrival predicted 08:00 (90%), 120 min needed"
+    )
+    # A hot afternoon at 28 °C cools to the cooling comfort: 2 h for 4 K.
+    hot = readings(temperature=28.0, last_motion=morning - timedelta(hours=9))
+    cooling = climate_decision(
+        ZoneController("Office", climate=office),
+        morning,
+        predicted=arriving_in(2),
+        seen=hot,
+    )
+    assert cooling.reason.endswith(
+        "Pre-cooling: arrival predicted 08:00 (90%), 120 min needed"
+    )
+    # Without knowing how the zone heats, nothing is timed: no early start.
+    unknown = climate_decision(
+        ZoneController("Office", climate=office),
+        morning,
+        predicted=replace(arriving_in(2), thermal=None),
+        seen=cold,
+    )
+    assert "setback" in unknown.reason
 
 
 def test_preset_only_thermostats_are_driven_by_presets() -> None:

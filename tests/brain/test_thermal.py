@@ -89,6 +89,12 @@ def test_drift_to_setback_follows_heat_loss() -> None:
         {"temperature": 20.0, "outdoor_temperature": 5.0, "hvac_action": 1}
     )
     assert rate == pytest.approx(0.1 * -15.0 + 3.0, abs=0.3)
+    # The response a prediction carries times any temperature as the model does.
+    response = model.response()
+    assert response.loss == pytest.approx(0.1, abs=0.02)
+    assert response.time_to(21.0, 18.0, 5.0, hvac_action=0) == drift.duration
+    assert response.time_to(20.0, 40.0, 5.0) is None
+    assert response.rate(20.0, 5.0, 1) == rate
 
 
 def test_bad_values_are_ignored_and_counted() -> None:

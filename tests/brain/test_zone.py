@@ -78,9 +78,13 @@ def test_time_to_temperature_needs_both_temperatures() -> None:
     assert zone.predict_one(MONDAY).time_to_temperature is None
     zone.learn_one(Observation(Role.TEMPERATURE, 17.0, MONDAY, "t"))
     zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 5.0, MONDAY, "out"))
-    duration = zone.predict_one(MONDAY).time_to_temperature
+    predicted = zone.predict_one(MONDAY)
+    duration = predicted.time_to_temperature
     assert duration is not None
     assert duration > timedelta(0)
+    # The prediction carries the zone's response, which times the same way.
+    assert predicted.thermal is not None
+    assert predicted.thermal.time_to(17.0, predicted.comfort_setpoint, 5.0) == duration
 
 
 def test_window_contact_and_anomalies() -> None:

@@ -650,7 +650,7 @@ class ZoneController:
                 # Whoever arrives in the first half of the night comes to sleep:
                 # warm the room for sleeping, not for the evening.
                 comfort = comfort.for_sleep(settings.sleep_temperature)
-            needed = self._time_needed(prediction, readings, comfort.season)
+            verb, needed = self._warming(prediction, readings, comfort)
             lead = arrival - now
             start_lead = (
                 None
@@ -667,7 +667,6 @@ class ZoneController:
             )
             if needed is not None and (starts or goes_on):
                 self.preheat_lead = preheat_lead or start_lead
-                verb = self._preheat_verb(readings, comfort.season, needed)
                 why = (
                     f"{verb}: arrival predicted {_clock(arrival, now)} "
                     f"({prediction.arrival_confidence:.0%})"
@@ -756,32 +755,32 @@ class ZoneController:
         if self.asleep_since is None and quiet:
             self.asleep_since = now
 
-    def _preheat_verb(
-        self, readings: ZoneReadings, comfort: float, needed: timedelta
-    ) -> str:
-        if self._needs_cooling(readings, comfort):
-            assert self.climate is not None
-            modes = self.climate.hvac_modes
-            if needed and (COOL in modes or HEAT_COOL in modes):
-                return "Pre-cooling"
-        elif needed:
-            return "Pre-heating"
-        return READY
+    def _warming(
+        self, prediction: ZonePrediction, readings: ZoneReadings, comfort: _Comfort
+    ) -> tuple[str, timedelta | None]:
+        """Return what reaching comfort from here takes: a verb and the time needed.
 
-    def _needs_cooling(self, readings: ZoneReadings, comfort: float) -> bool:
-        current = readings.temperature
-        return current is not None and current > comfort + self.settings.cooling_margin
-
-    def _time_needed(
-        self, prediction: ZonePrediction, readings: ZoneReadings, comfort: float
-    ) -> timedelta | None:
-        """Time to reach comfort from here (zero when it is already there)."""
-        current = readings.temperature
+        The room is ready anywhere between the band's edges. Below, it heats to the
+        heat edge; above, it cools to the cool edge: a cold summer morning is warmed
+        to the heating comfort, not to the summer's. Zero where the thermostat
+        cannot go that way; None where the time cannot be told.
+        """
+        assert self.climate is not None
+        modes = self.climate.hvac_modes
+        current, outdoor = readings.temperature, readings.outdoor_temperature
         if current is None:
-            return None
-        if comfort - 0.2 <= current <= comfort + self.settings.cooling_margin:
-            return timedelta(0)
-        return prediction.time_to_temperature
+            return READY, None
+        if current > comfort.cool + self.settings.cooling_margin:
+            verb, goal, able = "Pre-cooling", comfort.cool, COOL in modes
+        elif current < comfort.heat - 0.2:
+            verb, goal, able = "Pre-heating", comfort.heat, HEAT in modes
+        else:
+            return READY, timedelta(0)
+        if not (able or HEAT_COOL in modes):
+            return READY, timedelta(0)
+        if prediction.thermal is None or outdoor is None:
+            return verb, None
+        return verb, prediction.thermal.time_to(current, goal, outdoor)
 
     def _drift_time(self, readings: ZoneReadings, comfort: float) -> timedelta | None:
         """How long the zone stays near comfort with the HVAC off (optimum stop)."""

@@ -36,6 +36,60 @@ class TimeToTemperature(NamedTuple):
     confidence: float
 
 
+class ThermalResponse(NamedTuple):
+    """The zone's learned coefficients, held to physics (see the module's equation).
+
+    A prediction carries them, so that the time to any temperature can be told
+    without the model: to the heat edge of a band, or to the sleep temperature.
+    """
+
+    loss: float
+    heating_rate: float
+    cooling_rate: float
+    bias: float
+
+    def rate(self, temperature: float, outdoor: float, hvac_action: float) -> float:
+        """Return the rate of change (K/h) at ``temperature`` with this action."""
+        return self.loss * (outdoor - temperature) + self._drive(hvac_action)
+
+    def _drive(self, hvac_action: float) -> float:
+        if hvac_action > 0:
+            return self.heating_rate + self.bias
+        if hvac_action < 0:
+            return self.cooling_rate + self.bias
+        return self.bias
+
+    def time_to(
+        self,
+        current: float,
+        target: float,
+        outdoor: float,
+        hvac_action: float | None = None,
+    ) -> timedelta | None:
+        """Return how long going from ``current`` to ``target`` °C takes.
+
+        ``hvac_action`` is 1 to heat, -1 to cool, 0 to drift with the HVAC off; by
+        default it heats up or cools down towards the target. None: it never gets
+        there that way (or not within a week).
+        """
+        if hvac_action is None:
+            hvac_action = 1.0 if target > current else -1.0 if target < current else 0
+        if abs(target - current) < 1e-9:
+            return timedelta(0)
+        drive = self._drive(hvac_action)
+        # Constant inputs: T(t) = T_eq + (T0 - T_eq) * exp(-loss * t).
+        hours: float | None
+        if self.loss < 1e-6:
+            hours = (target - current) / drive if abs(drive) > 1e-9 else None
+        else:
+            equilibrium = outdoor + drive / self.loss
+            ratio = (target - equilibrium) / (current - equilibrium)
+            hours = -math.log(ratio) / self.loss if 0.0 < ratio < 1.0 else None
+        if hours is None or hours < 0 or hours > 24 * 7:
+            return None
+        return timedelta(seconds=round(hours * 3600))
+
+
 class ThermalModel:
     """Heating and cooling rates of a zone, learned from its temperature readings.
 
@@ -220,17 +274,13 @@ class ThermalModel:
         outdoor = self.outdoor if outdoor is None else outdoor
         if temperature is None or outdoor is None:
             return None
-        return self._rate(
+        return self.response().rate(
             temperature, outdoor, self.action if action is None else action
         )
 
-    def _rate(self, temperature: float, outdoor: float, action: float) -> float:
-        loss, heating_rate, cooling_rate, bias = self._physical()
-        return (
-            loss * (outdoor - temperature)
-            + (heating_rate if action > 0 else cooling_rate if action < 0 else 0.0)
-            + bias
-        )
+    def response(self) -> ThermalResponse:
+        """Return the coefficients as they stand, for times to other temperatures."""
+        return ThermalResponse(*self._physical())
 
     def time_to_temperature(
         self,
@@ -260,29 +310,9 @@ class ThermalModel:
         current, target, outdoor = (v for v in temperatures if v is not None)
         if hvac_action is None:
             hvac_action = 1.0 if target > current else -1.0 if target < current else 0
-        if abs(target - current) < 1e-9:
-            return TimeToTemperature(timedelta(0), self._confidence(hvac_action))
-        loss, heating_rate, cooling_rate, bias = self._physical()
-        drive = (
-            heating_rate
-            if hvac_action > 0
-            else cooling_rate
-            if hvac_action < 0
-            else 0.0
-        ) + bias
-        # Constant inputs: T(t) = T_eq + (T0 - T_eq) * exp(-loss * t).
-        hours: float | None
-        if loss < 1e-6:
-            rate = drive
-            hours = (target - current) / rate if abs(rate) > 1e-9 else None
-        else:
-            equilibrium = outdoor + drive / loss
-            ratio = (target - equilibrium) / (current - equilibrium)
-            hours = -math.log(ratio) / loss if 0.0 < ratio < 1.0 else None
-        if hours is None or hours < 0 or hours > 24 * 7:
-            return TimeToTemperature(None, self._confidence(hvac_action))
         return TimeToTemperature(
-            timedelta(seconds=round(hours * 3600)), self._confidence(hvac_action)
+            self.response().time_to(current, target, outdoor, hvac_action),
+            self._confidence(hvac_action),
         )
 
     def _confidence(self, hvac_action: float) -> float:

@@ -25,7 +25,7 @@ from .forecast import OccupancyForecast
 from .lighting import LightingPreference
 from .observation import Observation, Role, as_number, plausible
 from .occupancy import OccupancyModel
-from .thermal import ThermalModel
+from .thermal import ThermalModel, ThermalResponse
 
 ZONE_VERSION = 1
 BRAIN_VERSION = 1
@@ -79,6 +79,9 @@ class ZonePrediction:
     # a heater acts on the heating one even on a warm day (None: comfort_setpoint).
     heating_setpoint: float | None = None
     cooling_setpoint: float | None = None
+    # How the zone heats and cools: the time to any temperature, not only to the
+    # comfort (None: not known, nothing is timed).
+    thermal: ThermalResponse | None = None
 
     def with_comfort_offset(self, offset: float) -> ZonePrediction:
         """Return the prediction with every comfort setpoint moved by ``offset`` K."""
@@ -301,6 +304,7 @@ class ZoneBrain:
             cooling_setpoint=self.comfort.predict_one(
                 when, {**conditions, "hvac_mode": -1.0}
             ),
+            thermal=self.thermal.response(),
         )
 
     def _comfort_conditions(self, when: datetime) -> dict[str, float]:
