@@ -29,7 +29,7 @@ from custom_components.aiot_brain.brain.control import (
     Mode,
     ZoneController,
     ZoneReadings,
-    band_setpoint,
+    wanted_temperature,
 )
 from custom_components.aiot_brain.brain.observation import Observation, Role, as_number
 from custom_components.aiot_brain.brain.zone import ZoneBrain, ZonePrediction
@@ -244,15 +244,14 @@ class AiotBrainController:
     def _setpoint_label(self, change: StateChange) -> float | None:
         """Return the setpoint a thermostat state stands for."""
         new, old = change.new.attributes, change.old
-        temperature = as_number(new.get("temperature"))
-        if temperature is not None:
-            return temperature
         before = {} if old is None else old.attributes
-        return band_setpoint(
-            as_number(new.get("target_temp_low")),
-            as_number(new.get("target_temp_high")),
-            as_number(before.get("target_temp_low")),
-            as_number(before.get("target_temp_high")),
+        return wanted_temperature(
+            change.new.state,
+            as_number(new.get("temperature")),
+            low=as_number(new.get("target_temp_low")),
+            high=as_number(new.get("target_temp_high")),
+            old_low=as_number(before.get("target_temp_low")),
+            old_high=as_number(before.get("target_temp_high")),
             cooling_margin=self.settings.cooling_margin,
         )
 

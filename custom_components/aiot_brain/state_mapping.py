@@ -36,7 +36,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import PowerConverter, TemperatureConverter
 
-from .brain.control import ControlSettings, band_setpoint
+from .brain.control import ControlSettings, wanted_temperature
 from .brain.observation import Observation, Role, as_number
 from .discovery import ZoneEntity
 
@@ -51,7 +51,7 @@ _HVAC_ACTION_VALUES = {
 }
 _MEDIA_ACTIVE = frozenset({"playing"})
 _WEATHER_TEMPERATURE_UNIT = "temperature_unit"
-# A heat_cool thermostat cools from this far above the comfort it stands for.
+# A thermostat cools from this far above the comfort it stands for.
 _COOLING_MARGIN = ControlSettings().cooling_margin
 
 
@@ -94,7 +94,7 @@ def _raw_value(
     attributes = state.attributes
     if domain == Platform.CLIMATE:
         if role is Role.HVAC_SETPOINT:
-            return _setpoint(attributes, previous, system_unit)
+            return _setpoint(state, previous, system_unit)
         return _climate_value(role, attributes, system_unit)
     if domain == Platform.LIGHT:
         return _light_value(role, state)
@@ -122,17 +122,17 @@ def _climate_value(role: Role, attributes: Any, system_unit: str) -> float | Non
     return None
 
 
-def _setpoint(attributes: Any, previous: State | None, unit: str) -> float | None:
+def _setpoint(state: State, previous: State | None, unit: str) -> float | None:
     """Return the temperature a thermostat state asks for, in °C."""
-    single = _celsius(attributes.get(ATTR_TEMPERATURE), unit)
-    if single is not None:
-        return single
+    attributes = state.attributes
     before = previous.attributes if previous is not None else {}
-    return band_setpoint(
-        _celsius(attributes.get(ATTR_TARGET_TEMP_LOW), unit),
-        _celsius(attributes.get(ATTR_TARGET_TEMP_HIGH), unit),
-        _celsius(before.get(ATTR_TARGET_TEMP_LOW), unit),
-        _celsius(before.get(ATTR_TARGET_TEMP_HIGH), unit),
+    return wanted_temperature(
+        state.state,
+        _celsius(attributes.get(ATTR_TEMPERATURE), unit),
+        low=_celsius(attributes.get(ATTR_TARGET_TEMP_LOW), unit),
+        high=_celsius(attributes.get(ATTR_TARGET_TEMP_HIGH), unit),
+        old_low=_celsius(before.get(ATTR_TARGET_TEMP_LOW), unit),
+        old_high=_celsius(before.get(ATTR_TARGET_TEMP_HIGH), unit),
         cooling_margin=_COOLING_MARGIN,
     )
 

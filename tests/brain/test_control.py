@@ -21,6 +21,7 @@ from custom_components.aiot_brain.brain.control import (
     ZoneController,
     ZoneReadings,
     band_setpoint,
+    wanted_temperature,
 )
 from custom_components.aiot_brain.brain.thermal import ThermalResponse
 from custom_components.aiot_brain.brain.zone import ZonePrediction
@@ -430,6 +431,43 @@ def test_a_heater_in_a_warm_room_is_not_said_to_pre_cool() -> None:
     assert decision.reason == (
         "Heating Study to 21.0 °C: Ready for the arrival: arrival predicted 17:10 (90%)"
     )
+
+
+def test_a_persons_setting_read_as_a_label_gives_the_same_setting_back() -> None:
+    # Heating to 22 °C wants 22 °C; cooling to 23 °C wants 22.5 °C, since the
+    # controller cools from 0.5 K above what is wanted.
+    single = {"low": None, "high": None, "old_low": None, "old_high": None}
+    heated = wanted_temperature("heat", 22.0, **single, cooling_margin=0.5)
+    cooled = wanted_temperature("cool", 23.0, **single, cooling_margin=0.5)
+    assert (heated, cooled) == (22.0, 22.5)
+    for device, label, mode, setting in (
+        (HEATER, heated, "heat", 22.0),
+        (
+            ClimateDevice("climate.study", hvac_modes=("off", "cool")),
+            cooled,
+            "cool",
+            23.0,
+        ),
+    ):
+        assert label is not None
+        decision = climate_decision(
+            ZoneController("Study", climate=device),
+            predicted=prediction(comfort_setpoint=label),
+            seen=readings(temperature=24.0, climate=ClimateState(mode, 26.0)),
+        )
+        assert decision.command is not None
+        assert decision.command.data == {"hvac_mode": mode, "temperature": setting}
+    # A band is read by its edges.
+    cooler_band = wanted_temperature(
+        "heat_cool",
+        None,
+        low=21.0,
+        high=22.0,
+        old_low=21.0,
+        old_high=23.0,
+        cooling_margin=0.5,
+    )
+    assert cooler_band == 21.5
 
 
 def test_a_heat_cool_band_stands_for_the_lower_edge_unless_it_was_cooled() -> None:

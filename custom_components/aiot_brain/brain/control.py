@@ -276,6 +276,28 @@ def band_setpoint(
     return low
 
 
+def wanted_temperature(
+    hvac_mode: str | None,
+    temperature: float | None,
+    *,
+    low: float | None,
+    high: float | None,
+    old_low: float | None,
+    old_high: float | None,
+    cooling_margin: float,
+) -> float | None:
+    """Return the temperature a thermostat's setting asks for (a comfort label).
+
+    Read as the controller sets it, so that a label and the target made of it agree:
+    a single setpoint is the warmth wanted, except in cool mode, where cooling
+    starts ``cooling_margin`` above the coolness wanted; a band is read by
+    :func:`band_setpoint`.
+    """
+    if temperature is not None:
+        return temperature - cooling_margin if hvac_mode == COOL else temperature
+    return band_setpoint(low, high, old_low, old_high, cooling_margin=cooling_margin)
+
+
 def _clock(when: datetime, now: datetime | None = None) -> str:
     """Say a time of day, with the weekday when it is not ``now``'s day."""
     if now is not None and when.date() != now.date():
