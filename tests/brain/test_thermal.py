@@ -95,6 +95,9 @@ def test_drift_to_setback_follows_heat_loss() -> None:
     assert response.time_to(21.0, 18.0, 5.0, hvac_action=0) == drift.duration
     assert response.time_to(20.0, 40.0, 5.0) is None
     assert response.rate(20.0, 5.0, 1) == rate
+    # A broken sensor's reading times nothing.
+    assert response.time_to(5000.0, 21.0, 5.0) is None
+    assert response.time_to(20.0, 21.0, float("nan")) is None
 
 
 def test_bad_values_are_ignored_and_counted() -> None:

@@ -70,8 +70,17 @@ class ThermalResponse(NamedTuple):
 
         ``hvac_action`` is 1 to heat, -1 to cool, 0 to drift with the HVAC off; by
         default it heats up or cools down towards the target. None: it never gets
-        there that way (or not within a week).
+        there that way (or not within a week), or a temperature is not plausible.
         """
+        if any(
+            plausible(role, value) is None
+            for role, value in (
+                (Role.TEMPERATURE, current),
+                (Role.TEMPERATURE, target),
+                (Role.OUTDOOR_TEMPERATURE, outdoor),
+            )
+        ):
+            return None
         if hvac_action is None:
             hvac_action = 1.0 if target > current else -1.0 if target < current else 0
         if abs(target - current) < 1e-9:
