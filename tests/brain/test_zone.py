@@ -84,7 +84,26 @@ def test_time_to_temperature_needs_both_temperatures() -> None:
     assert duration > timedelta(0)
     # The prediction carries the zone's response, which times the same way.
     assert predicted.thermal is not None
-    assert predicted.thermal.time_to(17.0, predicted.comfort_setpoint, 5.0) == duration
+    assert predicted.thermal.time_to(17.0, predicted.heating_setpoint, 5.0) == duration
+
+
+def test_time_to_temperature_is_until_the_zone_is_within_its_comfort() -> None:
+    zone = ZoneBrain(heating_default=20.0, cooling_default=24.0)
+    zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 15.0, MONDAY, "out"))
+
+    def time_at(indoor: float) -> timedelta | None:
+        zone.learn_one(Observation(Role.TEMPERATURE, indoor, MONDAY, "t"))
+        return zone.predict_one(MONDAY).time_to_temperature
+
+    # Between the heating and the cooling comfort it is comfortable already.
+    assert time_at(22.0) == timedelta(0)
+    # Colder: up to the heating comfort (20 °C), whichever season it is.
+    assert time_at(18.0) == zone.thermal.response().time_to(18.0, 20.0, 15.0)
+    # Warmer: down to the cooling comfort (24 °C), not to the heating one.
+    warm = time_at(26.0)
+    assert warm == zone.thermal.response().time_to(26.0, 24.0, 15.0)
+    assert warm is not None
+    assert warm < zone.thermal.response().time_to(26.0, 20.0, 15.0)
 
 
 def test_window_contact_and_anomalies() -> None:

@@ -68,6 +68,8 @@ class ZonePrediction:
     departure_confidence: float
     comfort_setpoint: float
     comfort_setpoint_std: float
+    # Until the zone is within its comfort, up to the heating comfort or down to
+    # the cooling one (zero: it is; None: not known).
     time_to_temperature: timedelta | None
     lighting: dict[str, Any]
     window_open: bool | None
@@ -268,6 +270,8 @@ class ZoneBrain:
         departure, departure_confidence = self.forecast.next_departure(when)
         conditions = self._comfort_conditions(when)
         setpoint = self.comfort.predict_one(when, conditions)
+        heating = self.comfort.predict_one(when, {**conditions, "hvac_mode": 1.0})
+        cooling = self.comfort.predict_one(when, {**conditions, "hvac_mode": -1.0})
         light_conditions = (
             {"illuminance": self.latest[Role.ILLUMINANCE]}
             if Role.ILLUMINANCE in self.latest
@@ -284,7 +288,7 @@ class ZoneBrain:
             departure_confidence=departure_confidence,
             comfort_setpoint=setpoint,
             comfort_setpoint_std=self.comfort.predict_std_one(when, conditions),
-            time_to_temperature=self._time_to(setpoint),
+            time_to_temperature=self._time_to_comfort(heating, cooling),
             lighting=self.lighting.predict_one(when, light_conditions),
             window_open=self._window_open(features),
             anomalies=tuple(self.anomalies.predict_one(when)),
@@ -298,12 +302,8 @@ class ZoneBrain:
             },
             accuracy=self.score.accuracy,
             calibration_error=self.score.calibration_error,
-            heating_setpoint=self.comfort.predict_one(
-                when, {**conditions, "hvac_mode": 1.0}
-            ),
-            cooling_setpoint=self.comfort.predict_one(
-                when, {**conditions, "hvac_mode": -1.0}
-            ),
+            heating_setpoint=heating,
+            cooling_setpoint=cooling,
             thermal=self.thermal.response(),
         )
 
@@ -324,11 +324,22 @@ class ZoneBrain:
             if name in features
         }
 
-    def _time_to(self, target: float) -> timedelta | None:
+    def _time_to_comfort(self, heating: float, cooling: float) -> timedelta | None:
+        """Return how long until the zone is comfortable (zero: it is).
+
+        Up to the heating comfort when colder, down to the cooling one when warmer:
+        a cold summer morning is not timed to the summer's comfort.
+        """
         current = self.latest.get(Role.TEMPERATURE)
         outdoor = self.latest.get(Role.OUTDOOR_TEMPERATURE)
         if current is None or outdoor is None:
             return None
+        if current < heating:
+            target = heating
+        elif current > cooling:
+            target = cooling
+        else:
+            return timedelta(0)
         return self.thermal.time_to_temperature(current, target, outdoor).duration
 
     def _window_open(self, features: dict[str, float]) -> bool | None:
