@@ -20,7 +20,6 @@ from custom_components.aiot_brain.brain.control import (
     Mode,
     ZoneController,
     ZoneReadings,
-    band_setpoint,
     wanted_temperature,
 )
 from custom_components.aiot_brain.brain.thermal import ThermalResponse
@@ -471,12 +470,25 @@ def test_a_persons_setting_read_as_a_label_gives_the_same_setting_back() -> None
 
 
 def test_a_heat_cool_band_stands_for_the_lower_edge_unless_it_was_cooled() -> None:
+    def band_setpoint(
+        low: float, high: float, old_low: float | None, old_high: float | None
+    ) -> float | None:
+        return wanted_temperature(
+            "heat_cool",
+            None,
+            low=low,
+            high=high,
+            old_low=old_low,
+            old_high=old_high,
+            cooling_margin=0.5,
+        )
+
     # Too cold: the lower edge goes up (and the upper with it); the lower is wanted.
-    assert band_setpoint(22.0, 23.0, 19.5, 20.5, cooling_margin=0.5) == 22.0
+    assert band_setpoint(22.0, 23.0, 19.5, 20.5) == 22.0
     # Too warm: only the upper edge comes down; cooling starts 0.5 K above the want.
-    assert band_setpoint(18.0, 20.0, 19.5, 22.5, cooling_margin=0.5) == 19.5
+    assert band_setpoint(18.0, 20.0, 19.5, 22.5) == 19.5
     # Nothing known before: the lower edge.
-    assert band_setpoint(19.5, 20.5, None, None, cooling_margin=0.5) == 19.5
+    assert band_setpoint(19.5, 20.5, None, None) == 19.5
 
 
 # -- bounds ------------------------------------------------------------------------

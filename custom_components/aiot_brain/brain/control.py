@@ -253,29 +253,6 @@ class _Comfort:
         )
 
 
-def band_setpoint(
-    low: float | None,
-    high: float | None,
-    old_low: float | None,
-    old_high: float | None,
-    *,
-    cooling_margin: float,
-) -> float | None:
-    """Return the temperature a heat_cool band asks for.
-
-    Its lower edge is the warmth wanted, unless only the upper edge just came down:
-    then it is the coolness wanted, and cooling starts ``cooling_margin`` above it.
-    """
-    if (
-        high is not None
-        and old_high is not None
-        and high < old_high
-        and (low is None or old_low is None or low <= old_low)
-    ):
-        return high - cooling_margin
-    return low
-
-
 def wanted_temperature(
     hvac_mode: str | None,
     temperature: float | None,
@@ -288,14 +265,22 @@ def wanted_temperature(
 ) -> float | None:
     """Return the temperature a thermostat's setting asks for (a comfort label).
 
-    Read as the controller sets it, so that a label and the target made of it agree:
-    a single setpoint is the warmth wanted, except in cool mode, where cooling
-    starts ``cooling_margin`` above the coolness wanted; a band is read by
-    :func:`band_setpoint`.
+    Read as the controller sets it, so that a label and the target made of it agree.
+    A single setpoint is the warmth wanted, except in cool mode, where cooling
+    starts ``cooling_margin`` above the coolness wanted. A heat_cool band's lower
+    edge is the warmth wanted, unless only its upper edge just came down: then
+    that edge is where cooling should start.
     """
     if temperature is not None:
         return temperature - cooling_margin if hvac_mode == COOL else temperature
-    return band_setpoint(low, high, old_low, old_high, cooling_margin=cooling_margin)
+    if (
+        high is not None
+        and old_high is not None
+        and high < old_high
+        and (low is None or old_low is None or low <= old_low)
+    ):
+        return high - cooling_margin
+    return low
 
 
 def _clock(when: datetime, now: datetime | None = None) -> str:

@@ -36,6 +36,25 @@ class TimeToTemperature(NamedTuple):
     confidence: float
 
 
+def _plausible_temperatures(
+    current: object, target: object, outdoor: object
+) -> tuple[float, float, float] | None:
+    """Return the indoor, target and outdoor temperatures, or None if one is absurd."""
+    values = (
+        plausible(Role.TEMPERATURE, current),
+        plausible(Role.TEMPERATURE, target),
+        plausible(Role.OUTDOOR_TEMPERATURE, outdoor),
+    )
+    if values[0] is None or values[1] is None or values[2] is None:
+        return None
+    return values[0], values[1], values[2]
+
+
+def _heading(current: float, target: float) -> float:
+    """Return the HVAC action that heads from ``current`` to ``target``."""
+    return 1.0 if target > current else -1.0 if target < current else 0.0
+
+
 class ThermalResponse(NamedTuple):
     """The zone's learned coefficients, held to physics (see the module's equation).
 
@@ -72,17 +91,12 @@ class ThermalResponse(NamedTuple):
         default it heats up or cools down towards the target. None: it never gets
         there that way (or not within a week), or a temperature is not plausible.
         """
-        if any(
-            plausible(role, value) is None
-            for role, value in (
-                (Role.TEMPERATURE, current),
-                (Role.TEMPERATURE, target),
-                (Role.OUTDOOR_TEMPERATURE, outdoor),
-            )
-        ):
+        temperatures = _plausible_temperatures(current, target, outdoor)
+        if temperatures is None:
             return None
+        current, target, outdoor = temperatures
         if hvac_action is None:
-            hvac_action = 1.0 if target > current else -1.0 if target < current else 0
+            hvac_action = _heading(current, target)
         if abs(target - current) < 1e-9:
             return timedelta(0)
         drive = self._drive(hvac_action)
@@ -305,20 +319,13 @@ class ThermalModel:
         The duration is None when the target cannot be reached that way, or when
         an input is not a plausible temperature (counted in ``bad_values``).
         """
-        temperatures = [
-            plausible(role, value)
-            for role, value in (
-                (Role.TEMPERATURE, current),
-                (Role.TEMPERATURE, target),
-                (Role.OUTDOOR_TEMPERATURE, outdoor),
-            )
-        ]
-        if any(value is None for value in temperatures):
+        temperatures = _plausible_temperatures(current, target, outdoor)
+        if temperatures is None:
             self.bad_values += 1
             return TimeToTemperature(None, 0.0)
-        current, target, outdoor = (v for v in temperatures if v is not None)
+        current, target, outdoor = temperatures
         if hvac_action is None:
-            hvac_action = 1.0 if target > current else -1.0 if target < current else 0
+            hvac_action = _heading(current, target)
         return TimeToTemperature(
             self.response().time_to(current, target, outdoor, hvac_action),
             self._confidence(hvac_action),
