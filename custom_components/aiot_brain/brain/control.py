@@ -134,6 +134,16 @@ class ClimateDevice:
         """Whether the thermostat is driven by presets alone."""
         return not self.supports_temperature and bool(self.preset_modes)
 
+    @property
+    def can_heat(self) -> bool:
+        """Whether the thermostat has a mode that heats."""
+        return HEAT in self.hvac_modes or HEAT_COOL in self.hvac_modes
+
+    @property
+    def can_cool(self) -> bool:
+        """Whether the thermostat has a mode that cools."""
+        return COOL in self.hvac_modes or HEAT_COOL in self.hvac_modes
+
 
 @dataclass(frozen=True, slots=True)
 class ClimateState:
@@ -558,9 +568,7 @@ class ZoneController:
         winter's.
         """
         assert self.climate is not None
-        modes = self.climate.hvac_modes
-        can_heat = HEAT in modes or HEAT_COOL in modes
-        can_cool = COOL in modes or HEAT_COOL in modes
+        can_heat, can_cool = self.climate.can_heat, self.climate.can_cool
         heating, cooling = prediction.heating_setpoint, prediction.cooling_setpoint
         season = prediction.comfort_setpoint
         if can_heat and not can_cool and heating is not None:
@@ -772,18 +780,18 @@ class ZoneController:
         to the heating comfort, not to the summer's. Zero where the thermostat
         cannot go that way; None where the time cannot be told.
         """
-        assert self.climate is not None
-        modes = self.climate.hvac_modes
+        device = self.climate
+        assert device is not None
         current, outdoor = readings.temperature, readings.outdoor_temperature
         if current is None:
             return READY, None
         if current > comfort.cool + self.settings.cooling_margin:
-            verb, goal, able = "Pre-cooling", comfort.cool, COOL in modes
+            verb, goal, able = "Pre-cooling", comfort.cool, device.can_cool
         elif current < comfort.heat - 0.2:
-            verb, goal, able = "Pre-heating", comfort.heat, HEAT in modes
+            verb, goal, able = "Pre-heating", comfort.heat, device.can_heat
         else:
             return READY, timedelta(0)
-        if not (able or HEAT_COOL in modes):
+        if not able:
             return READY, timedelta(0)
         if prediction.thermal is None or outdoor is None:
             return verb, None
@@ -924,10 +932,8 @@ class ZoneController:
                 ("climate", "set_preset_mode", {"preset_mode": preset}),
                 f"setting {name} to preset {preset}",
             )
-        can_heat = HEAT in device.hvac_modes or HEAT_COOL in device.hvac_modes
-        can_cool = COOL in device.hvac_modes or HEAT_COOL in device.hvac_modes
-        heat = target.heat if can_heat else None
-        cool = target.cool if can_cool else None
+        heat = target.heat if device.can_heat else None
+        cool = target.cool if device.can_cool else None
         if heat is not None and cool is not None and HEAT_COOL in device.hvac_modes:
             if (
                 not force
