@@ -246,6 +246,38 @@ async def test_a_heater_is_not_sent_to_the_cooling_setpoint_on_a_warm_day(
     assert hass.states.get(THERMOSTAT).state == HVACMode.HEAT
 
 
+@pytest.mark.parametrize(
+    ("hvac_modes", "waits"),
+    [([HVACMode.HEAT, HVACMode.OFF], False), ([HVACMode.HEAT_COOL], True)],
+)
+async def test_time_to_temperature_only_counts_what_the_thermostat_can_do(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hvac_modes: list[HVACMode],
+    waits: bool,
+) -> None:
+    freezer.move_to(START)
+    room = thermostat("living_room", hvac_modes, mode=hvac_modes[0], current=25.0)
+    await build_living_room(hass, [room])
+    await setup_brain(hass, "observe", outdoor_source="sensor.outdoor")
+    hass.states.async_set(
+        "sensor.outdoor",
+        "27.0",
+        {"unit_of_measurement": "°C", "device_class": "temperature"},
+    )
+    # The room warms up to 26 °C, as its thermostat shows.
+    shown = hass.states.get(THERMOSTAT)
+    hass.states.async_set(
+        THERMOSTAT, shown.state, {**shown.attributes, "current_temperature": 26.0}
+    )
+    await minutes_pass(hass, freezer, 1)
+
+    # 26 °C is above the cooling comfort (24 °C): only an air conditioner has
+    # a way to go; a heater's room is as comfortable as the heater can make it.
+    time_to = hass.states.get("sensor.living_room_aiot_brain_time_to_temperature")
+    assert (float(time_to.state) > 0) is waits
+
+
 async def test_observe_only_reports_what_it_would_do(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

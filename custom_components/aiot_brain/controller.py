@@ -271,6 +271,24 @@ class BuildingController:
             TemperatureConverter.convert(celsius, UnitOfTemperature.CELSIUS, unit), 1
         )
 
+    def hvac_reach(self, zone: Zone) -> tuple[bool, bool]:
+        """Return whether the zone's thermostats can heat, and whether they can cool.
+
+        A zone with no thermostat that shows its modes might go either way.
+        """
+        devices = [
+            self._climate_device(state)
+            for entity_id in zone.actuators(Actuator.CLIMATE)
+            if (state := self.hass.states.get(entity_id)) is not None
+            and state.attributes.get(ATTR_HVAC_MODES)
+        ]
+        if not devices:
+            return True, True
+        return (
+            any(device.can_heat for device in devices),
+            any(device.can_cool for device in devices),
+        )
+
     def _climate_device(self, state: State) -> ClimateDevice:
         attributes = state.attributes
         features = ClimateEntityFeature(attributes.get(ATTR_SUPPORTED_FEATURES, 0))

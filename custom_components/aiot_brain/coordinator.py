@@ -631,7 +631,13 @@ class AiotBrainCoordinator:
         for zone_id in zone_ids:
             if zone_id in self.learning:
                 continue
-            self.predictions[zone_id] = self.brain.zone(zone_id).predict_one(now)
+            zone = self.zones.get(zone_id)
+            can_heat, can_cool = (
+                (True, True) if zone is None else self.control.hvac_reach(zone)
+            )
+            self.predictions[zone_id] = self.brain.zone(zone_id).predict_one(
+                now, can_heat=can_heat, can_cool=can_cool
+            )
             for listener in self._zone_listeners.get(zone_id, ()):
                 listener()
         if notify_building:

@@ -106,6 +106,26 @@ def test_time_to_temperature_is_until_the_zone_is_within_its_comfort() -> None:
     assert warm < zone.thermal.response().time_to(26.0, 20.0, 15.0)
 
 
+def test_time_to_temperature_only_times_a_way_the_thermostats_can_go() -> None:
+    zone = ZoneBrain(heating_default=20.0, cooling_default=24.0)
+    zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 15.0, MONDAY, "out"))
+
+    def time_at(indoor: float, **reach: bool) -> timedelta | None:
+        zone.learn_one(Observation(Role.TEMPERATURE, indoor, MONDAY, "t"))
+        return zone.predict_one(MONDAY, **reach).time_to_temperature
+
+    # A heater cannot cool a warm room down: nothing to wait for.
+    assert time_at(26.0, can_cool=False) == timedelta(0)
+    assert time_at(18.0, can_cool=False) == zone.thermal.response().time_to(
+        18.0, 20.0, 15.0
+    )
+    # An air conditioner cannot warm a cold one up.
+    assert time_at(18.0, can_heat=False) == timedelta(0)
+    assert time_at(26.0, can_heat=False) == zone.thermal.response().time_to(
+        26.0, 24.0, 15.0
+    )
+
+
 def test_window_contact_and_anomalies() -> None:
     zone = ZoneBrain()
     assert zone.predict_one(MONDAY).window_open is None

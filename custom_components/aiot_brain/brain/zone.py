@@ -260,8 +260,14 @@ class ZoneBrain:
 
     # -- predicting --------------------------------------------------------------
 
-    def predict_one(self, when: datetime) -> ZonePrediction:
-        """Return what the zone's models say at ``when`` (nothing is learned)."""
+    def predict_one(
+        self, when: datetime, *, can_heat: bool = True, can_cool: bool = True
+    ) -> ZonePrediction:
+        """Return what the zone's models say at ``when`` (nothing is learned).
+
+        ``can_heat`` and ``can_cool`` tell whether the zone's thermostats can go
+        that way; the time to temperature only times a way they can.
+        """
         when = wall_clock(when)
         features = self.occupancy.features(when)
         probability = self.occupancy.predict_proba_one(features)[True]
@@ -288,7 +294,9 @@ class ZoneBrain:
             departure_confidence=departure_confidence,
             comfort_setpoint=setpoint,
             comfort_setpoint_std=self.comfort.predict_std_one(when, conditions),
-            time_to_temperature=self._time_to_comfort(heating, cooling),
+            time_to_temperature=self._time_to_comfort(
+                heating if can_heat else None, cooling if can_cool else None
+            ),
             lighting=self.lighting.predict_one(when, light_conditions),
             window_open=self._window_open(features),
             anomalies=tuple(self.anomalies.predict_one(when)),
@@ -324,19 +332,23 @@ class ZoneBrain:
             if name in features
         }
 
-    def _time_to_comfort(self, heating: float, cooling: float) -> timedelta | None:
+    def _time_to_comfort(
+        self, heating: float | None, cooling: float | None
+    ) -> timedelta | None:
         """Return how long until the zone is comfortable (zero: it is).
 
         Up to the heating comfort when colder, down to the cooling one when warmer:
-        a cold summer morning is not timed to the summer's comfort.
+        a cold summer morning is not timed to the summer's comfort. A way the
+        thermostats cannot go (None) has nothing to wait for: a heater's room is
+        as comfortable as it can make it once it is warm enough.
         """
         current = self.latest.get(Role.TEMPERATURE)
         outdoor = self.latest.get(Role.OUTDOOR_TEMPERATURE)
         if current is None or outdoor is None:
             return None
-        if current < heating:
+        if heating is not None and current < heating:
             target = heating
-        elif current > cooling:
+        elif cooling is not None and current > cooling:
             target = cooling
         else:
             return timedelta(0)
