@@ -187,6 +187,30 @@ async def test_outdoor_source_reaches_every_zone_in_celsius(
     assert time_to.attributes["unit_of_measurement"] == "min"
 
 
+async def test_a_zone_without_history_starts_from_the_states_as_they_stand(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    hass.states.async_set(
+        "weather.home", "rainy", {"temperature": 5.0, "temperature_unit": "°C"}
+    )
+    hass.states.async_set(
+        "sensor.office_temperature", "18.5", {"unit_of_measurement": "°C"}
+    )
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    freezer.tick(timedelta(hours=1))  # none of them will change for a while
+
+    entry = await setup_office(hass, outdoor_source="weather.home")
+
+    zone = coordinator_of(entry).brain.zone("office")
+    assert zone.latest[Role.OUTDOOR_TEMPERATURE] == 5.0
+    assert zone.latest[Role.TEMPERATURE] == 18.5
+    assert hass.states.get(OCCUPANCY).state == STATE_ON
+    time_to = hass.states.get("sensor.office_aiot_brain_time_to_temperature")
+    assert float(time_to.state) > 0  # 18.5 °C is below the heating comfort
+
+
 async def test_only_the_chosen_zones_listen(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -19,6 +19,7 @@ from homeassistant.helpers import (
 import probatio
 import pytest
 
+from custom_components.aiot_brain.brain.observation import Role
 from custom_components.aiot_brain.const import DOMAIN
 from custom_components.aiot_brain.entity import zone_device_identifier
 
@@ -256,10 +257,15 @@ async def test_reset_forgets_what_a_zone_learned(
 
     await call(hass, "reset", {"area_id": "living_room"})
 
-    assert coordinator.brain.zone("living_room").occupancy.self_labels == 0
+    zone = coordinator.brain.zone("living_room")
+    assert zone.occupancy.self_labels == 0
     assert hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint").state == (
         "20.0"
     )
+    # It starts again from the room as it stands: 19 °C, someone moving.
+    assert zone.latest[Role.TEMPERATURE] == 19.0
+    occupancy = hass.states.get("binary_sensor.living_room_aiot_brain_occupancy")
+    assert occupancy.state == STATE_ON
 
 
 async def test_relearn_starts_the_zone_again(

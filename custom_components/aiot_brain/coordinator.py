@@ -652,12 +652,19 @@ class AiotBrainCoordinator:
 
     @callback
     def async_learn_history(self, zone_ids: list[str]) -> None:
-        """Teach ``zone_ids`` from the recorder's history in the background."""
+        """Teach ``zone_ids`` from the recorder's history in the background.
+
+        Without history to learn, they start from the states as they stand.
+        """
         zone_ids = [z for z in zone_ids if z in self.zones and z not in self.learning]
-        if not zone_ids or self.settings.history_days <= 0:
+        if not zone_ids:
             return
-        if "recorder" not in self.hass.config.components:
-            LOGGER.debug("No recorder: zones learn from now on")
+        if self.settings.history_days <= 0 or (
+            "recorder" not in self.hass.config.components
+        ):
+            LOGGER.debug("No history to learn: %s learn from now on", zone_ids)
+            self._learn_standing_states(zone_ids)
+            self._publish(zone_ids)
             return
         self.learning.update(zone_ids)
         self.entry.async_create_background_task(
@@ -730,12 +737,28 @@ class AiotBrainCoordinator:
         self._schedule_save()
 
     @callback
+    def _learn_standing_states(self, zone_ids: list[str]) -> None:
+        """Start ``zone_ids`` from the states as they stand, as history would.
+
+        A zone that learns from now on would otherwise not know a temperature, an
+        open window or the weather until they next change, which can take hours.
+        """
+        for entity_id in self._router.entity_ids:
+            state = self.hass.states.get(entity_id)
+            if state is None:
+                continue
+            for zone_id, observation in self._router.route(state):
+                if zone_id in zone_ids:
+                    self.brain.zone(zone_id).learn_one(observation)
+
+    @callback
     def async_reset(self, zone_id: str) -> None:
         """Forget what the zone learned; it starts afresh from now on."""
         if zone_id not in self.zones or zone_id in self.learning:
             return
         self.brain.remove_zone(zone_id)
         self.brain.zone(zone_id)
+        self._learn_standing_states([zone_id])
         self._publish([zone_id])
         self._schedule_save(CONTROL_SAVE_DELAY)
 
