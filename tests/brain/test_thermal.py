@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from custom_components.aiot_brain.brain.thermal import ThermalModel
+from custom_components.aiot_brain.brain.thermal import ThermalModel, ThermalResponse
 
 START = datetime(2026, 1, 5)
 
@@ -93,11 +93,20 @@ def test_drift_to_setback_follows_heat_loss() -> None:
     response = model.response()
     assert response.loss == pytest.approx(0.1, abs=0.02)
     assert response.time_to(21.0, 18.0, 5.0, hvac_action=0) == drift.duration
+
     assert response.time_to(20.0, 40.0, 5.0) is None
     assert response.rate(20.0, 5.0, 1) == rate
     # A broken sensor's reading times nothing.
     assert response.time_to(5000.0, 21.0, 5.0) is None
     assert response.time_to(20.0, 21.0, float("nan")) is None
+
+
+def test_a_room_at_its_equilibrium_never_moves() -> None:
+    # Heating holds 0 + 2 / 0.1 = 20 °C at 0 °C outdoors; drifting holds outdoors.
+    response = ThermalResponse(loss=0.1, heating_rate=2.0, cooling_rate=-2.0, bias=0.0)
+    assert response.time_to(20.0, 22.0, 0.0) is None
+    assert response.time_to(5.0, 7.0, 5.0, hvac_action=0) is None
+    assert response.time_to(20.0, 18.0, 0.0) is not None  # cooling still gets there
 
 
 def test_bad_values_are_ignored_and_counted() -> None:

@@ -106,8 +106,11 @@ class ThermalResponse(NamedTuple):
             hours = (target - current) / drive if abs(drive) > 1e-9 else None
         else:
             equilibrium = outdoor + drive / self.loss
-            ratio = (target - equilibrium) / (current - equilibrium)
-            hours = -math.log(ratio) / self.loss if 0.0 < ratio < 1.0 else None
+            if abs(current - equilibrium) < 1e-9:
+                hours = None  # the room stays where it is
+            else:
+                ratio = (target - equilibrium) / (current - equilibrium)
+                hours = -math.log(ratio) / self.loss if 0.0 < ratio < 1.0 else None
         if hours is None or hours < 0 or hours > 24 * 7:
             return None
         return timedelta(seconds=round(hours * 3600))
