@@ -278,6 +278,50 @@ async def test_time_to_temperature_only_counts_what_the_thermostat_can_do(
     assert (float(time_to.state) > 0) is waits
 
 
+async def test_a_fault_in_one_zone_does_not_stop_acting_in_the_others(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    hall = ar.async_get(hass).async_create("Hall")
+    sensor = er.async_get(hass).async_get_or_create(
+        "binary_sensor",
+        "test",
+        "hall_motion",
+        suggested_object_id="hall_motion",
+        original_device_class="motion",
+    )
+    er.async_get(hass).async_update_entity(sensor.entity_id, area_id=hall.id)
+    entry = await setup_brain(hass, zones=("hall", "living_room"))
+    control = coordinator_of(entry).control
+    engines = control.zone_engines
+
+    def broken_in_the_hall(zone: Any, *args: Any) -> Any:
+        if zone.zone_id == "hall":
+            raise ValueError("a bug in the hall's controller")
+        return engines(zone, *args)
+
+    monkeypatch.setattr(control, "zone_engines", broken_in_the_hall)
+    assert list(coordinator_of(entry).zones) == ["hall", "living_room"]
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass) == 20.0
+
+    # The whole building goes away: the hall fails first, the living room follows.
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.aiot_brain_building_mode", "option": "away"},
+        blocking=True,
+    )
+    assert target(hass) == 16.0  # away, as low as the setpoints go
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert errors == ["Controlling hall failed; the other zones go on"]
+
+
 async def test_observe_only_reports_what_it_would_do(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -9,6 +9,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -16,7 +17,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.aiot_brain.brain.observation import Role
-from custom_components.aiot_brain.brain.zone import ZoneBrain
+from custom_components.aiot_brain.brain.zone import ZoneBrain, wall_clock
 from custom_components.aiot_brain.const import DOMAIN
 from custom_components.aiot_brain.coordinator import AiotBrainCoordinator
 from custom_components.aiot_brain.settings import Settings
@@ -209,6 +210,33 @@ async def test_a_zone_without_history_starts_from_the_states_as_they_stand(
     assert hass.states.get(OCCUPANCY).state == STATE_ON
     time_to = hass.states.get("sensor.office_aiot_brain_time_to_temperature")
     assert float(time_to.state) > 0  # 18.5 °C is below the heating comfort
+
+
+async def test_a_fault_in_one_zone_leaves_the_others_going(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass, zones=("office", "kitchen"))
+    coordinator = coordinator_of(entry)
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise ZeroDivisionError("a bug in the kitchen's model")
+
+    monkeypatch.setattr(coordinator.brain.zone("kitchen"), "predict_one", broken)
+    await minutes_pass(hass, freezer, 3)
+
+    # The office is still predicted every minute ...
+    assert coordinator.predictions["office"].when == wall_clock(dt_util.now())
+    # ... and the kitchen's fault is told once, not every minute.
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert [r.getMessage() for r in errors] == [
+        "Predicting kitchen failed; the other zones go on"
+    ]
+    assert errors[0].exc_info is not None
 
 
 async def test_only_the_chosen_zones_listen(

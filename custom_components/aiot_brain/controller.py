@@ -73,7 +73,7 @@ from .brain.control import (
     ZoneReadings,
 )
 from .brain.observation import Role, as_number
-from .brain.zone import wall_clock
+from .brain.zone import ZonePrediction, wall_clock
 from .const import (
     DOMAIN,
     EVENT_ACTION,
@@ -515,26 +515,36 @@ class BuildingController:
                 or zone_id in self.coordinator.learning
             ):
                 continue
-            offset = self.coordinator.zone_controls(zone_id).comfort_offset
-            if offset:
-                prediction = prediction.with_comfort_offset(offset)
-            readings = self._readings(zone, now)
-            mode, level = self.mode(zone_id), self.level(zone_id)
-            for entity_id, engine in self.zone_engines(zone, colour_managed).items():
-                zone_readings = replace(
-                    readings,
-                    climate=self._climate_state(entity_id)
-                    if engine.climate is not None
-                    else None,
-                    light=self._light_state(entity_id)
-                    if engine.light is not None
-                    else readings.light,
-                )
-                for decision in engine.decide(
-                    now, prediction, zone_readings, mode, level
-                ):
-                    self._carry_out(zone_id, engine, decision, now)
+            with self.coordinator.zone_fault(zone_id, "controlling"):
+                self._step_zone(zone, prediction, now, colour_managed)
             self._notify(zone_id)
+
+    def _step_zone(
+        self,
+        zone: Zone,
+        prediction: ZonePrediction,
+        now: datetime,
+        colour_managed: frozenset[str],
+    ) -> None:
+        """Decide for each thermostat and light of ``zone`` and carry it out."""
+        zone_id = zone.zone_id
+        offset = self.coordinator.zone_controls(zone_id).comfort_offset
+        if offset:
+            prediction = prediction.with_comfort_offset(offset)
+        readings = self._readings(zone, now)
+        mode, level = self.mode(zone_id), self.level(zone_id)
+        for entity_id, engine in self.zone_engines(zone, colour_managed).items():
+            zone_readings = replace(
+                readings,
+                climate=self._climate_state(entity_id)
+                if engine.climate is not None
+                else None,
+                light=self._light_state(entity_id)
+                if engine.light is not None
+                else readings.light,
+            )
+            for decision in engine.decide(now, prediction, zone_readings, mode, level):
+                self._carry_out(zone_id, engine, decision, now)
 
     def _carry_out(
         self, zone_id: str, engine: ZoneController, decision: Decision, now: datetime

@@ -16,7 +16,8 @@ buffer is applied when the replay ends.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -253,6 +254,7 @@ class AiotBrainCoordinator:
         self._building_listeners: list[CALLBACK_TYPE] = []
         self._zone_adders: list[Callable[[list[Zone]], None]] = []
         self._unsubscribe_states: CALLBACK_TYPE | None = None
+        self._faults: set[tuple[str, str]] = set()  # (zone id, doing) logged
         self._unsubscribers: list[CALLBACK_TYPE] = []
         self._rediscover = Debouncer(
             self.hass,
@@ -631,17 +633,36 @@ class AiotBrainCoordinator:
         for zone_id in zone_ids:
             if zone_id in self.learning:
                 continue
-            zone = self.zones.get(zone_id)
-            can_heat, can_cool = (
-                (True, True) if zone is None else self.control.hvac_reach(zone)
-            )
-            self.predictions[zone_id] = self.brain.zone(zone_id).predict_one(
-                now, can_heat=can_heat, can_cool=can_cool
-            )
-            for listener in self._zone_listeners.get(zone_id, ()):
-                listener()
+            with self.zone_fault(zone_id, "predicting"):
+                zone = self.zones.get(zone_id)
+                can_heat, can_cool = (
+                    (True, True) if zone is None else self.control.hvac_reach(zone)
+                )
+                self.predictions[zone_id] = self.brain.zone(zone_id).predict_one(
+                    now, can_heat=can_heat, can_cool=can_cool
+                )
+                for listener in self._zone_listeners.get(zone_id, ()):
+                    listener()
         if notify_building:
             self._notify_building()
+
+    @contextmanager
+    def zone_fault(self, zone_id: str, doing: str) -> Iterator[None]:
+        """Keep a fault in one zone from stopping every other zone of the building.
+
+        The first fault of each kind in a zone is logged with its traceback, the
+        rest only at debug level: the zone would repeat it every minute.
+        """
+        try:
+            yield
+        except Exception:  # noqa: BLE001 - any fault, the other zones go on
+            if (zone_id, doing) in self._faults:
+                LOGGER.debug("%s %s failed again", doing.capitalize(), zone_id)
+            else:
+                self._faults.add((zone_id, doing))
+                LOGGER.exception(
+                    "%s %s failed; the other zones go on", doing.capitalize(), zone_id
+                )
 
     @callback
     def _notify_building(self) -> None:
