@@ -226,6 +226,33 @@ def test_a_young_model_lets_go_soon_after_people_leave() -> None:
     assert second_day[17 * 60 + 15] < 0.5
 
 
+def test_hindsight_teaches_what_the_minutes_after_a_departure_look_like() -> None:
+    model, rng = trained()
+    day = office_day(model, MONDAY + timedelta(days=8), rng, reading_from=14 * 60)
+    # Five days of confirmed empty evenings taught what their first minutes
+    # looked like: 5 minutes after the 17:00 departure it already doubts (0.92
+    # without hindsight), 8 minutes after it is sure ...
+    assert day[17 * 60 + 5] < 0.75
+    assert day[17 * 60 + 8] < 0.05
+    # ... while three hours of sitting still with the CO2 up are not mistaken.
+    assert min(day[minute] for minute in range(14 * 60, 17 * 60)) > 0.9
+
+
+def test_a_silence_in_progress_survives_a_round_trip() -> None:
+    model = OccupancyModel()
+    start = MONDAY + timedelta(hours=9)
+    for minute in range(17):  # someone moves once, then 15 quiet minutes
+        when = start + timedelta(minutes=minute)
+        model.observe(Observation(Role.CO2, 900.0, when))
+        model.observe(Observation(Role.MOTION, 1.0 if minute == 0 else 0.0, when))
+        model.update(when)
+    assert len(model.silence) == 2  # kept at 10 and 15 minutes, not yet learnt
+    state = json.loads(json.dumps(model.to_dict()))
+    assert OccupancyModel.from_dict(state).silence == model.silence
+    del state["silence"]  # saved before hindsight: nothing kept
+    assert OccupancyModel.from_dict(state).silence == []
+
+
 def test_self_label_of_a_recent_departure() -> None:
     # 25 quiet minutes, CO2 falling over minutes and over the half hour: empty.
     left = {"motion_5min": 0.0, "motion_30min": math.exp(-25.0 / 30.0)}

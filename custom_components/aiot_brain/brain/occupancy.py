@@ -8,9 +8,10 @@ Labels come from ground truth when there is one (benchmarks) and otherwise from 
 zone itself (:meth:`OccupancyModel.self_label`): fresh motion, presence or media
 playing is a positive example, and a quiet spell with CO2 falling towards fresh
 air is a negative one. Positives come far more often than negatives, so the two
-classes are weighted to count alike. The environmental features learnt from those
-clear moments are what carries P(occupied) through the unclear ones, such as
-someone reading without moving while the CO2 stays up.
+classes are weighted to count alike. A confirmed quiet spell also labels, in hindsight,
+the minutes after its last motion as empty. The environmental features learnt
+from those moments are what carries P(occupied) through the unclear ones, such
+as someone reading without moving while the CO2 stays up.
 """
 
 from __future__ import annotations
@@ -81,6 +82,14 @@ LONG_QUIET_MOTION = math.exp(-120.0 / 30.0)  # motion_30min after two hours
 CO2_FALLING = -0.1  # co2_trend, i.e. -0.5 ppm per minute
 CO2_NEAR_FRESH_AIR = math.log1p(0.5)  # co2_excess of 50 ppm
 
+# Hindsight: a silence that ends up confirmed empty was most likely empty from
+# soon after the last motion. The environment at these minutes after it is kept
+# and learnt as empty once the silence is confirmed, so the model learns what the
+# minutes after a departure look like (CO2 still high, only starting to fall, a
+# lamp left on) instead of only what a long-empty zone looks like. Any new
+# motion ends the silence and drops what was kept.
+HINDSIGHT_MINUTES = (10.0, 15.0, 20.0, 30.0)
+
 # Features that make self-labels; the model does not learn from them in that mode.
 LABEL_EVIDENCE = ("motion_", "presence_", "media_", "door_")
 
@@ -149,6 +158,8 @@ class OccupancyModel:
         self.self_labels = 0
         # Self-labels per class, for balancing: {False: negatives, True: positives}.
         self.label_counts: dict[bool, float] = {False: 0.0, True: 0.0}
+        # The environment at HINDSIGHT_MINUTES into the current silence.
+        self.silence: list[dict[str, float]] = []
         self._bad_labels = 0
 
     @property
@@ -179,18 +190,34 @@ class OccupancyModel:
         features = self.features(when)
         probability = self.predict_proba_one(features)[True]
         label = self.self_label(features)
-        if label is not None:
-            # Learn the environment's view only: the evidence that made the label
-            # would explain it away and teach nothing for the moments without it.
-            environment = {
-                name: value
-                for name, value in features.items()
-                if not name.startswith(LABEL_EVIDENCE)
-            }
+        # Learn the environment's view only: the evidence that made the label
+        # would explain it away and teach nothing for the moments without it.
+        environment = {
+            name: value
+            for name, value in features.items()
+            if not name.startswith(LABEL_EVIDENCE)
+        }
+        if label is None:
+            self._remember_silence(features, environment)
+            return probability
+        moments = [environment] if label else [*self.silence, environment]
+        self.silence = []
+        for moment in moments:
             self.label_counts[label] += 1.0
-            self.learn_one(environment, label, self.label_weight(label))
+            self.learn_one(moment, label, self.label_weight(label))
             self.self_labels += 1
         return probability
+
+    def _remember_silence(
+        self, features: dict[str, float], environment: dict[str, float]
+    ) -> None:
+        """Keep the environment at the silence's next hindsight minute."""
+        recent = features.get("motion_30min", 0.0)  # exp(-quiet minutes / 30)
+        count = len(self.silence)
+        if count < len(HINDSIGHT_MINUTES) and 0.0 < recent <= math.exp(
+            -HINDSIGHT_MINUTES[count] / 30.0
+        ):
+            self.silence.append(environment)
 
     def label_weight(self, label: bool) -> float:
         """Return the weight of a self-label that balances the two classes."""
@@ -319,6 +346,7 @@ class OccupancyModel:
             "labels_seen": self.labels_seen,
             "self_labels": self.self_labels,
             "label_counts": [self.label_counts[False], self.label_counts[True]],
+            "silence": [dict(moment) for moment in self.silence],
             "bad_labels": self._bad_labels,
         }
 
@@ -345,6 +373,7 @@ class OccupancyModel:
             # State saved before balancing has no counts: start them afresh.
             negatives, positives = data.get("label_counts", (0.0, 0.0))
             model.label_counts = {False: float(negatives), True: float(positives)}
+            model.silence = [_floats(moment) for moment in data.get("silence", ())]
         except (KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"corrupt occupancy model state: {error!r}") from error
         return model
