@@ -543,11 +543,12 @@ class AiotBrainCoordinator:
                 react.add(zone_id)
             if zone_id in self.learning:
                 self._buffer.append((zone_id, observation))
-            else:
+                continue
+            with self.zone_fault(zone_id, "learning"):
                 self.brain.zone(zone_id).learn_one(observation)
-                touched[zone_id] = touched.get(zone_id, False) or (
-                    observation.manual or observation.role is Role.WINDOW
-                )
+            touched[zone_id] = touched.get(zone_id, False) or (
+                observation.manual or observation.role is Role.WINDOW
+            )
         if not touched:
             return
         # Predict for the moment of the change, as the tick does for its minute.
@@ -571,14 +572,17 @@ class AiotBrainCoordinator:
             if previous is None:
                 self._publish([zone_id], when)
                 continue
-            occupancy = self.brain.zone(zone_id).occupancy
-            features = occupancy.features(wall_clock(when))
-            probability = occupancy.predict_proba_one(features)[True]
-            self.predictions[zone_id] = replace(
-                previous, occupancy_probability=probability, occupied=probability >= 0.5
-            )
-            for listener in self._zone_listeners.get(zone_id, ()):
-                listener()
+            with self.zone_fault(zone_id, "predicting"):
+                occupancy = self.brain.zone(zone_id).occupancy
+                features = occupancy.features(wall_clock(when))
+                probability = occupancy.predict_proba_one(features)[True]
+                self.predictions[zone_id] = replace(
+                    previous,
+                    occupancy_probability=probability,
+                    occupied=probability >= 0.5,
+                )
+                for listener in self._zone_listeners.get(zone_id, ()):
+                    listener()
         if zone_ids:
             self._notify_building()
 
@@ -615,7 +619,8 @@ class AiotBrainCoordinator:
             if zone_id not in self.zones or zone_id in self.learning:
                 continue
             if tick:
-                self.brain.zone(zone_id).tick(now)
+                with self.zone_fault(zone_id, "learning"):
+                    self.brain.zone(zone_id).tick(now)
             self._publish([zone_id], now, notify_building=False)
             await asyncio.sleep(0)
         self._notify_building()
