@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
 from homeassistant.const import STATE_OFF, STATE_ON
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import Event, HomeAssistant, State, callback
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
@@ -15,11 +16,14 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
+from sqlalchemy.exc import OperationalError
 
+from custom_components.aiot_brain import history
 from custom_components.aiot_brain.brain.observation import Role
 from custom_components.aiot_brain.const import REDISCOVER_COOLDOWN
 
 from .test_coordinator import (
+    OCCUPANCY,
     START,
     build_office,
     coordinator_of,
@@ -29,6 +33,7 @@ from .test_coordinator import (
 )
 
 PROGRESS = "sensor.aiot_brain_learning_progress"
+states_between = history._states_between  # the real read, which a test wraps
 RELEARN = "button.office_aiot_brain_relearn"
 DAYS = 5
 
@@ -142,6 +147,38 @@ async def test_relearn_forgets_and_learns_history_again(
     after = coordinator.brain.zone("office")
     assert after is not before
     assert after.occupancy.self_labels == pytest.approx(learned, rel=0.05)
+
+
+async def test_a_failing_history_read_does_not_leave_zones_waiting(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await record_working_week(hass, freezer)
+    reads: list[datetime] = []
+
+    def locked_after_a_day(
+        hass: HomeAssistant, start: datetime, *args: Any
+    ) -> list[State]:
+        reads.append(start)
+        if len(reads) > 4:  # six-hour chunks: the database locks up after a day
+            raise OperationalError("SELECT", {}, Exception("database is locked"))
+        return states_between(hass, start, *args)
+
+    monkeypatch.setattr(history, "_states_between", locked_after_a_day)
+    entry = await setup_office(hass, history_days=14)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    coordinator = coordinator_of(entry)
+    assert coordinator.learning == set()
+    assert "Learning the history of ['office'] failed" in caplog.text
+    assert hass.states.get(PROGRESS).state == "100"
+    # The office goes on from now: predicted, and learning what happens live.
+    assert hass.states.get(OCCUPANCY).state == STATE_OFF
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    await hass.async_block_till_done()
+    assert hass.states.get(OCCUPANCY).state == STATE_ON
 
 
 async def test_relearn_without_history_starts_afresh(

@@ -720,16 +720,24 @@ class AiotBrainCoordinator:
                     clock.advance(dt_util.as_local(end))
 
             self._set_progress(0.0)
-            replayed = await async_replay_history(
-                self.hass,
-                router.entity_ids,
-                start,
-                end,
-                learn,
-                progress=self._set_progress,
-            )
-            await self.hass.async_add_executor_job(finish)
-            LOGGER.debug("Learned %s states of history for %s", replayed, zone_ids)
+            try:
+                replayed = await async_replay_history(
+                    self.hass,
+                    router.entity_ids,
+                    start,
+                    end,
+                    learn,
+                    progress=self._set_progress,
+                )
+                await self.hass.async_add_executor_job(finish)
+            except Exception:  # noqa: BLE001 - the zones must not wait for ever
+                # What was learned up to the fault stays; the rest comes live.
+                LOGGER.exception(
+                    "Learning the history of %s failed; they go on from now", zone_ids
+                )
+                self._set_progress(1.0)
+            else:
+                LOGGER.debug("Learned %s states of history for %s", replayed, zone_ids)
             self._finish_learning(zone_ids)
             await self._async_predict(zone_ids, dt_util.now())
 
