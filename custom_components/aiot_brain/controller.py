@@ -277,10 +277,10 @@ class BuildingController:
         A zone with no thermostat that shows its modes might go either way.
         """
         devices = [
-            self._climate_device(state)
+            ClimateDevice(entity_id, hvac_modes=tuple(modes))
             for entity_id in zone.actuators(Actuator.CLIMATE)
             if (state := self.hass.states.get(entity_id)) is not None
-            and state.attributes.get(ATTR_HVAC_MODES)
+            and (modes := state.attributes.get(ATTR_HVAC_MODES))
         ]
         if not devices:
             return True, True

@@ -427,12 +427,7 @@ class AiotBrainCoordinator:
             self._remove_zone(zone_id)
         for zone in added:
             self.controls.setdefault(zone.zone_id, ZoneControls())
-        self._router = Router(
-            zones.values(),
-            self.outdoor_source(),
-            self.discovery.area_trackers,
-            self.hass.config.units.temperature_unit,
-        )
+        self._router = self._router_of(zones.values())
         if self._unsubscribe_states is not None:
             self._unsubscribe_states()
         self._unsubscribe_states = async_track_state_change_event(
@@ -446,6 +441,15 @@ class AiotBrainCoordinator:
             self.async_learn_history([zone.zone_id for zone in added])
         if removed:
             self._notify_building()
+
+    def _router_of(self, zones: Iterable[Zone]) -> Router:
+        """Return a router of ``zones``' entities, the outdoor source and trackers."""
+        return Router(
+            zones,
+            self.outdoor_source(),
+            self.discovery.area_trackers,
+            self.hass.config.units.temperature_unit,
+        )
 
     def outdoor_source(self) -> ZoneEntity | None:
         """Return the outdoor temperature source the user chose, if any."""
@@ -702,12 +706,7 @@ class AiotBrainCoordinator:
             end = dt_util.utcnow()
             start = end - timedelta(days=self.settings.history_days)
             zones = [self.zones[z] for z in zone_ids if z in self.zones]
-            router = Router(
-                zones,
-                self.outdoor_source(),
-                self.discovery.area_trackers,
-                self.hass.config.units.temperature_unit,
-            )
+            router = self._router_of(zones)
             clocks = {z.zone_id: ReplayClock(self.brain.zone(z.zone_id)) for z in zones}
 
             def learn(states: list[State]) -> None:
@@ -777,12 +776,12 @@ class AiotBrainCoordinator:
         A zone that learns from now on would otherwise not know a temperature, an
         open window or the weather until they next change, which can take hours.
         """
-        for entity_id in self._router.entity_ids:
-            state = self.hass.states.get(entity_id)
-            if state is None:
-                continue
-            for zone_id, observation in self._router.route(state):
-                if zone_id in zone_ids:
+        # Their own router: only their entities are read, and the live router's
+        # record of where each tracked person is stays as it is.
+        router = self._router_of(self.zones[z] for z in zone_ids if z in self.zones)
+        for entity_id in router.entity_ids:
+            if (state := self.hass.states.get(entity_id)) is not None:
+                for zone_id, observation in router.route(state):
                     self.brain.zone(zone_id).learn_one(observation)
 
     @callback

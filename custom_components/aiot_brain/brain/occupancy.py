@@ -190,16 +190,10 @@ class OccupancyModel:
         features = self.features(when)
         probability = self.predict_proba_one(features)[True]
         label = self.self_label(features)
-        # Learn the environment's view only: the evidence that made the label
-        # would explain it away and teach nothing for the moments without it.
-        environment = {
-            name: value
-            for name, value in features.items()
-            if not name.startswith(LABEL_EVIDENCE)
-        }
         if label is None:
-            self._remember_silence(features, environment)
+            self._remember_silence(features)
             return probability
+        environment = _environment(features)
         moments = [environment] if label else [*self.silence, environment]
         self.silence = []
         for moment in moments:
@@ -208,16 +202,14 @@ class OccupancyModel:
             self.self_labels += 1
         return probability
 
-    def _remember_silence(
-        self, features: dict[str, float], environment: dict[str, float]
-    ) -> None:
+    def _remember_silence(self, features: dict[str, float]) -> None:
         """Keep the environment at the silence's next hindsight minute."""
         recent = features.get("motion_30min", 0.0)  # exp(-quiet minutes / 30)
         count = len(self.silence)
         if count < len(HINDSIGHT_MINUTES) and 0.0 < recent <= math.exp(
             -HINDSIGHT_MINUTES[count] / 30.0
         ):
-            self.silence.append(environment)
+            self.silence.append(_environment(features))
 
     def label_weight(self, label: bool) -> float:
         """Return the weight of a self-label that balances the two classes."""
@@ -377,6 +369,19 @@ class OccupancyModel:
         except (KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"corrupt occupancy model state: {error!r}") from error
         return model
+
+
+def _environment(features: dict[str, float]) -> dict[str, float]:
+    """Return the environment's view of the zone, the one self-labels teach.
+
+    The evidence that makes a label would explain it away and teach nothing for
+    the moments without it.
+    """
+    return {
+        name: value
+        for name, value in features.items()
+        if not name.startswith(LABEL_EVIDENCE)
+    }
 
 
 def _floats(data: Any) -> dict[str, float]:

@@ -278,6 +278,7 @@ class ZoneBrain:
         setpoint = self.comfort.predict_one(when, conditions)
         heating = self.comfort.predict_one(when, {**conditions, "hvac_mode": 1.0})
         cooling = self.comfort.predict_one(when, {**conditions, "hvac_mode": -1.0})
+        thermal = self.thermal.response()
         light_conditions = (
             {"illuminance": self.latest[Role.ILLUMINANCE]}
             if Role.ILLUMINANCE in self.latest
@@ -295,7 +296,7 @@ class ZoneBrain:
             comfort_setpoint=setpoint,
             comfort_setpoint_std=self.comfort.predict_std_one(when, conditions),
             time_to_temperature=self._time_to_comfort(
-                heating if can_heat else None, cooling if can_cool else None
+                thermal, heating if can_heat else None, cooling if can_cool else None
             ),
             lighting=self.lighting.predict_one(when, light_conditions),
             window_open=self._window_open(features),
@@ -312,7 +313,7 @@ class ZoneBrain:
             calibration_error=self.score.calibration_error,
             heating_setpoint=heating,
             cooling_setpoint=cooling,
-            thermal=self.thermal.response(),
+            thermal=thermal,
         )
 
     def _comfort_conditions(self, when: datetime) -> dict[str, float]:
@@ -333,7 +334,7 @@ class ZoneBrain:
         }
 
     def _time_to_comfort(
-        self, heating: float | None, cooling: float | None
+        self, thermal: ThermalResponse, heating: float | None, cooling: float | None
     ) -> timedelta | None:
         """Return how long until the zone is comfortable (zero: it is).
 
@@ -352,7 +353,7 @@ class ZoneBrain:
             target = cooling
         else:
             return timedelta(0)
-        return self.thermal.time_to_temperature(current, target, outdoor).duration
+        return thermal.time_to(current, target, outdoor)
 
     def _window_open(self, features: dict[str, float]) -> bool | None:
         window = self.latest.get(Role.WINDOW)
