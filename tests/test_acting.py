@@ -12,7 +12,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import persistent_notification
-from homeassistant.components.climate import HVACMode
+from homeassistant.components.climate import ClimateEntityFeature, HVACMode
 from homeassistant.components.demo.climate import DemoClimate
 from homeassistant.components.demo.light import DemoLight
 from homeassistant.components.persistent_notification import UpdateType
@@ -276,6 +276,45 @@ async def test_time_to_temperature_only_counts_what_the_thermostat_can_do(
     # a way to go; a heater's room is as comfortable as the heater can make it.
     time_to = hass.states.get("sensor.living_room_aiot_brain_time_to_temperature")
     assert (float(time_to.state) > 0) is waits
+
+
+async def test_a_pilot_wire_radiator_is_switched_on_then_given_its_preset(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Presets only, and "auto" its one way on: it heats all the same."""
+    freezer.move_to(START)
+    radiator = thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.AUTO],
+        target=None,
+        mode=HVACMode.OFF,
+        preset="eco",
+        presets=["comfort", "eco", "away"],
+        current=5.0,
+    )
+    # The demo offers a temperature range with "auto"; a radiator does not.
+    radiator._attr_supported_features &= ~ClimateEntityFeature.TARGET_TEMPERATURE_RANGE
+    await build_living_room(hass, climates=[radiator])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass, outdoor_source="sensor.outdoor")
+    hass.states.async_set(
+        "sensor.outdoor",
+        "0.0",
+        {"unit_of_measurement": "°C", "device_class": "temperature"},
+    )
+    await minutes_pass(hass, freezer, 1)
+
+    # Frost: switched on the one way it has (HA refuses a mode it does not list).
+    assert hass.states.get(THERMOSTAT).state == HVACMode.AUTO
+    assert actions[0].data["reason"].startswith("Frost protection in Living room")
+    time_to = hass.states.get("sensor.living_room_aiot_brain_time_to_temperature")
+    assert float(time_to.state) > 0  # 5 °C is far from comfort: it has to heat
+
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+    assert hass.states.get(THERMOSTAT).attributes["preset_mode"] == "comfort"
+    reason = actions[-1].data["reason"]
+    assert reason.startswith("Setting Living room to preset comfort: occupied")
 
 
 async def test_a_fault_in_one_zone_does_not_stop_acting_in_the_others(

@@ -277,10 +277,10 @@ class BuildingController:
         A zone with no thermostat that shows its modes might go either way.
         """
         devices = [
-            ClimateDevice(entity_id, hvac_modes=tuple(modes))
+            self._climate_device(state)
             for entity_id in zone.actuators(Actuator.CLIMATE)
             if (state := self.hass.states.get(entity_id)) is not None
-            and (modes := state.attributes.get(ATTR_HVAC_MODES))
+            and state.attributes.get(ATTR_HVAC_MODES)
         ]
         if not devices:
             return True, True

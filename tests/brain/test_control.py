@@ -750,9 +750,18 @@ def test_preset_only_thermostats_are_driven_by_presets() -> None:
     assert climate_decision(engine, seen=same).command is None
 
 
-def test_preset_only_thermostats_are_switched_on_against_frost() -> None:
+@pytest.mark.parametrize(
+    ("hvac_modes", "switch_on"),
+    [(("off", "heat"), "heat"), (("off", "auto"), "auto"), (("off",), None)],
+)
+def test_preset_only_thermostats_are_switched_on_against_frost(
+    hvac_modes: tuple[str, ...], switch_on: str | None
+) -> None:
     device = ClimateDevice(
-        "climate.versatile", preset_modes=("comfort", "eco"), supports_temperature=False
+        "climate.versatile",
+        hvac_modes=hvac_modes,
+        preset_modes=("comfort", "eco"),
+        supports_temperature=False,
     )
     engine = ZoneController("Hall", climate=device)
     decision = climate_decision(
@@ -760,9 +769,58 @@ def test_preset_only_thermostats_are_switched_on_against_frost() -> None:
         seen=readings(temperature=4.0, climate=ClimateState("off")),
         mode=Mode.OFF,
     )
+    if switch_on is None:  # nothing it offers would switch it on
+        assert decision.command is None
+        return
     assert decision.command is not None
     assert decision.command.service == "set_hvac_mode"
-    assert decision.command.data == {"hvac_mode": "heat"}
+    assert decision.command.data == {"hvac_mode": switch_on}
+
+
+def test_a_preset_only_thermostat_that_is_off_is_switched_on_only_for_comfort() -> None:
+    device = ClimateDevice(
+        "climate.radiator",
+        hvac_modes=("off", "auto"),
+        preset_modes=("comfort", "eco", "away"),
+        supports_temperature=False,
+    )
+    assert device.can_heat  # a radiator that names no way to go heats
+    engine = ZoneController("Hall", climate=device)
+    off = readings(climate=ClimateState("off", preset_mode="eco"))
+    on = climate_decision(engine, seen=off)
+    assert on.command is not None
+    assert on.command.service == "set_hvac_mode"
+    assert on.command.data == {"hvac_mode": "auto"}
+    assert on.reason == "Switching Hall on for preset comfort: occupied (90%)"
+    # Setting a preset would not switch it on, and off beats any setback.
+    away = climate_decision(
+        engine, NOW + timedelta(minutes=10), seen=off, mode=Mode.AWAY
+    )
+    assert away.command is None
+    assert (
+        away.reason == "Hall already off, which saves more than preset away: away mode"
+    )
+
+
+def test_a_thermostat_that_neither_heats_nor_cools_is_left_alone_when_cold() -> None:
+    fan = ClimateDevice("climate.fan", hvac_modes=("off", "fan_only"))
+    engine = ZoneController("Hall", climate=fan)
+    decision = climate_decision(
+        engine, seen=readings(temperature=4.0, climate=ClimateState("fan_only"))
+    )
+    assert decision.command is None
+    assert decision.reason == (
+        "Leaving Hall's thermostat alone: none of its modes heats or cools"
+    )
+
+
+def test_frost_cannot_make_an_air_conditioner_heat() -> None:
+    cooler = ClimateDevice("climate.server", hvac_modes=("off", "cool"))
+    engine = ZoneController("Server room", climate=cooler)
+    cold = readings(temperature=4.0, climate=ClimateState("cool", 22.0))
+    decision = climate_decision(engine, seen=cold)
+    assert decision.command is None or decision.command.data.get("hvac_mode") != "heat"
+    assert not decision.reason.startswith("Frost protection")
 
 
 # -- windows -----------------------------------------------------------------------

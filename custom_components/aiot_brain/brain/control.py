@@ -41,6 +41,7 @@ VERSION = 1
 HEAT = "heat"
 COOL = "cool"
 HEAT_COOL = "heat_cool"
+AUTO = "auto"
 OFF = "off"
 READY = "Ready for the arrival"  # at comfort, or as near as the device can get
 
@@ -136,8 +137,23 @@ class ClimateDevice:
 
     @property
     def can_heat(self) -> bool:
-        """Whether the thermostat has a mode that heats."""
-        return HEAT in self.hvac_modes or HEAT_COOL in self.hvac_modes
+        """Whether the thermostat has a mode that heats.
+
+        One driven by presets alone whose modes name neither way (only "auto", say)
+        is taken for a heater, as pilot-wire radiators are.
+        """
+        modes = self.hvac_modes
+        if HEAT in modes or HEAT_COOL in modes:
+            return True
+        return self.presets_only and COOL not in modes
+
+    @property
+    def heating_mode(self) -> str | None:
+        """Return the HVAC mode that switches it on to heat; None if it has none."""
+        return next(
+            (mode for mode in (HEAT, HEAT_COOL, AUTO) if mode in self.hvac_modes),
+            None,
+        )
 
     @property
     def can_cool(self) -> bool:
@@ -836,6 +852,12 @@ class ZoneController:
             return Decision(
                 entity_id, f"Mode off: leaving {self.name}'s thermostat alone"
             )
+        if not (device.presets_only or device.can_heat or device.can_cool):
+            return Decision(
+                entity_id,
+                f"Leaving {self.name}'s thermostat alone: none of its modes heats "
+                "or cools",
+            )
         target = self._target(now, prediction, readings, mode)
         if HEAT_COOL in device.hvac_modes and target.heat is not None:
             # Heating and cooling around comfort need a dead band between them, or
@@ -869,8 +891,14 @@ class ZoneController:
             state.target_low if state.hvac_mode == HEAT_COOL else (state.temperature)
         )
         if device.presets_only:
-            if current is not None and current < floor and state.hvac_mode == OFF:
-                data = {"hvac_mode": HEAT}
+            switch_on = device.heating_mode
+            if (
+                current is not None
+                and current < floor
+                and state.hvac_mode == OFF
+                and switch_on is not None
+            ):
+                data = {"hvac_mode": switch_on}
                 reason = (
                     f"Frost protection in {self.name}: {current:.1f} °C is below "
                     f"{floor:.1f} °C, switching heating on"
@@ -909,7 +937,8 @@ class ZoneController:
         else:
             return None
         call, words = self._climate_command(device, state, target, force=True)
-        assert call is not None
+        if call is None:
+            return None  # it has no mode that could help: nothing to do but report
         return Command(call[0], call[1], device.entity_id, call[2], reason), (
             f"{reason}, {words}"
         )
@@ -926,7 +955,17 @@ class ZoneController:
         name = self.name
         if device.presets_only:
             preset = self._preset_for(device, target.preset)
-            if state.preset_mode == preset and state.hvac_mode != OFF and not force:
+            if state.hvac_mode == OFF:
+                # A preset does not switch it on, and off saves more than any
+                # setback: it is switched on only for comfort, then set next step.
+                switch_on = device.heating_mode
+                if target.preset != "comfort" or switch_on is None:
+                    return None, f"off, which saves more than preset {preset}"
+                return (
+                    ("climate", "set_hvac_mode", {"hvac_mode": switch_on}),
+                    f"switching {name} on for preset {preset}",
+                )
+            if state.preset_mode == preset and not force:
                 return None, f"on preset {preset}"
             return (
                 ("climate", "set_preset_mode", {"preset_mode": preset}),
@@ -956,7 +995,7 @@ class ZoneController:
         elif cool is not None and COOL in device.hvac_modes:
             mode, value, verb = COOL, cool, "cooling"
         else:
-            return None, "left alone (it can neither heat nor cool)"
+            return None, "as near as it can get (it cannot go that way)"
         if not force and state.hvac_mode == mode and state.temperature == value:
             return None, f"{verb} to {value:.1f} °C"
         data = {"hvac_mode": mode, "temperature": value}
