@@ -317,6 +317,33 @@ async def test_a_pilot_wire_radiator_is_switched_on_then_given_its_preset(
     assert reason.startswith("Setting Living room to preset comfort: occupied")
 
 
+async def test_a_split_unit_with_one_target_is_sent_calls_it_accepts(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Heat, cool and heat_cool modes, one target temperature and no band."""
+    freezer.move_to(START)
+    split = thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.HEAT, HVACMode.COOL, HVACMode.HEAT_COOL],
+        target=22.0,
+        mode=HVACMode.OFF,
+        current=27.0,
+    )
+    split._attr_supported_features &= ~ClimateEntityFeature.TARGET_TEMPERATURE_RANGE
+    await build_living_room(hass, climates=[split])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+
+    # 27 °C is above the cooling comfort (24 °C): cool, with the one target HA
+    # accepts for it (a low and a high one would be refused).
+    shown = hass.states.get(THERMOSTAT)
+    assert shown.state == HVACMode.COOL
+    assert shown.attributes["temperature"] == 24.5
+    assert actions[-1].data["reason"].startswith("Cooling Living room to 24.5 °C")
+
+
 async def test_a_fault_in_one_zone_does_not_stop_acting_in_the_others(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

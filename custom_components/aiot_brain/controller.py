@@ -292,13 +292,8 @@ class BuildingController:
     def _climate_device(self, state: State) -> ClimateDevice:
         attributes = state.attributes
         features = ClimateEntityFeature(attributes.get(ATTR_SUPPORTED_FEATURES, 0))
-        supports_temperature = bool(
-            features
-            & (
-                ClimateEntityFeature.TARGET_TEMPERATURE
-                | ClimateEntityFeature.TARGET_TEMPERATURE_RANGE
-            )
-        )
+        supports_temperature = bool(features & ClimateEntityFeature.TARGET_TEMPERATURE)
+        supports_range = bool(features & ClimateEntityFeature.TARGET_TEMPERATURE_RANGE)
         presets = (
             tuple(attributes.get(ATTR_PRESET_MODES) or ())
             if features & ClimateEntityFeature.PRESET_MODE
@@ -315,6 +310,7 @@ class BuildingController:
             hvac_modes=tuple(attributes.get(ATTR_HVAC_MODES) or ()),
             preset_modes=presets,
             supports_temperature=supports_temperature,
+            supports_range=supports_range,
             min_temp=self._celsius(attributes.get(ATTR_MIN_TEMP)) or 7.0,
             max_temp=self._celsius(attributes.get(ATTR_MAX_TEMP)) or 35.0,
             # A step of 1 °F is 5/9 K: the engine then snaps to the same grid.

@@ -575,6 +575,54 @@ def test_heat_cool_thermostats_get_a_low_and_a_high_target() -> None:
     assert climate_decision(engine, seen=already).command is None
 
 
+@pytest.mark.parametrize(
+    ("current", "mode_now", "expected"),
+    [
+        (18.0, "off", {"hvac_mode": "heat", "temperature": 20.0}),  # cold: heat
+        (27.0, "heat", {"hvac_mode": "cool", "temperature": 24.5}),  # hot: cool
+        (22.0, "cool", {"hvac_mode": "cool", "temperature": 24.5}),  # carries on
+        (22.0, "heat", {"hvac_mode": "heat", "temperature": 20.0}),  # carries on
+    ],
+)
+def test_a_split_unit_with_one_target_heats_or_cools_by_the_room(
+    current: float, mode_now: str, expected: dict[str, Any]
+) -> None:
+    """Heat and cool modes but no band: the room says which way to go."""
+    split = ClimateDevice(
+        "climate.split", hvac_modes=("off", "heat", "cool"), supports_range=False
+    )
+    engine = ZoneController("Office", climate=split)
+    wants = prediction(
+        comfort_setpoint=22.0, heating_setpoint=20.0, cooling_setpoint=24.0
+    )
+    seen = readings(temperature=current, climate=ClimateState(mode_now, 23.0))
+    decision = climate_decision(engine, predicted=wants, seen=seen)
+    assert decision.command is not None
+    assert decision.command.data == expected
+
+
+def test_a_heat_cool_mode_with_one_target_holds_the_middle_of_the_band() -> None:
+    auto = ClimateDevice(
+        "climate.split", hvac_modes=("off", "heat_cool"), supports_range=False
+    )
+    engine = ZoneController("Office", climate=auto)
+    wants = prediction(
+        comfort_setpoint=22.0, heating_setpoint=20.0, cooling_setpoint=24.0
+    )
+    decision = climate_decision(engine, predicted=wants)
+    assert decision.command is not None
+    # 20 to 24.5 °C: no slack is taken off the heating side without a band.
+    assert decision.command.data == {"hvac_mode": "heat_cool", "temperature": 22.0}
+    assert decision.reason == "Heating or cooling Office to 22.0 °C: occupied (90%)"
+    frost = climate_decision(
+        ZoneController("Office", climate=auto),
+        seen=readings(temperature=4.0, climate=ClimateState("off", 22.0)),
+        mode=Mode.OFF,
+    )
+    assert frost.command is not None
+    assert frost.command.data == {"hvac_mode": "heat_cool", "temperature": 7.0}
+
+
 def test_cooling_only_thermostats_cool_above_comfort() -> None:
     engine = ZoneController(
         "Office", climate=ClimateDevice("climate.office", hvac_modes=("off", "cool"))
@@ -729,6 +777,7 @@ def test_preset_only_thermostats_are_driven_by_presets() -> None:
         hvac_modes=("off", "heat"),
         preset_modes=("none", "comfort", "eco", "frost"),
         supports_temperature=False,
+        supports_range=False,
     )
     engine = ZoneController("Hall", climate=device)
     decision = climate_decision(
@@ -762,6 +811,7 @@ def test_preset_only_thermostats_are_switched_on_against_frost(
         hvac_modes=hvac_modes,
         preset_modes=("comfort", "eco"),
         supports_temperature=False,
+        supports_range=False,
     )
     engine = ZoneController("Hall", climate=device)
     decision = climate_decision(
@@ -783,6 +833,7 @@ def test_a_preset_only_thermostat_that_is_off_is_switched_on_only_for_comfort() 
         hvac_modes=("off", "auto"),
         preset_modes=("comfort", "eco", "away"),
         supports_temperature=False,
+        supports_range=False,
     )
     assert device.can_heat  # a radiator that names no way to go heats
     engine = ZoneController("Hall", climate=device)

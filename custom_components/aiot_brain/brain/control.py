@@ -125,7 +125,8 @@ class ClimateDevice:
     entity_id: str
     hvac_modes: tuple[str, ...] = (OFF, HEAT)
     preset_modes: tuple[str, ...] = ()
-    supports_temperature: bool = True
+    supports_temperature: bool = True  # one target temperature
+    supports_range: bool = True  # a low and a high target
     min_temp: float = 7.0
     max_temp: float = 35.0
     step: float = 0.5
@@ -133,7 +134,16 @@ class ClimateDevice:
     @property
     def presets_only(self) -> bool:
         """Whether the thermostat is driven by presets alone."""
-        return not self.supports_temperature and bool(self.preset_modes)
+        return (
+            not self.supports_temperature
+            and not self.supports_range
+            and bool(self.preset_modes)
+        )
+
+    @property
+    def holds_band(self) -> bool:
+        """Whether it heats below one target and cools above another at once."""
+        return HEAT_COOL in self.hvac_modes and self.supports_range
 
     @property
     def can_heat(self) -> bool:
@@ -859,12 +869,12 @@ class ZoneController:
                 "or cools",
             )
         target = self._target(now, prediction, readings, mode)
-        if HEAT_COOL in device.hvac_modes and target.heat is not None:
+        if device.holds_band and target.heat is not None:
             # Heating and cooling around comfort need a dead band between them, or
             # the heat one removes is soon put back by the other.
             target = replace(target, heat=target.heat - self.settings.heat_cool_slack)
         target = self._protected(target)
-        call, words = self._climate_command(device, state, target)
+        call, words = self._climate_command(device, state, target, readings.temperature)
         if call is None:
             return Decision(entity_id, f"{self.name} already {words}: {target.reason}")
         reason = f"{words[:1].upper()}{words[1:]}: {target.reason}"
@@ -888,7 +898,9 @@ class ZoneController:
         current = readings.temperature
         heats = state.hvac_mode in (HEAT, HEAT_COOL)
         heat_target = (
-            state.target_low if state.hvac_mode == HEAT_COOL else (state.temperature)
+            state.target_low
+            if state.hvac_mode == HEAT_COOL and state.target_low is not None
+            else state.temperature
         )
         if device.presets_only:
             switch_on = device.heating_mode
@@ -936,7 +948,7 @@ class ZoneController:
             )
         else:
             return None
-        call, words = self._climate_command(device, state, target, force=True)
+        call, words = self._climate_command(device, state, target, current, force=True)
         if call is None:
             return None  # it has no mode that could help: nothing to do but report
         return Command(call[0], call[1], device.entity_id, call[2], reason), (
@@ -948,10 +960,15 @@ class ZoneController:
         device: ClimateDevice,
         state: ClimateState,
         target: _Target,
+        current: float | None,
         *,
         force: bool = False,
     ) -> tuple[tuple[str, str, dict[str, Any]] | None, str]:
-        """Return the call that brings the thermostat to ``target`` (None: it is there)."""
+        """Return the call that brings the thermostat to ``target`` (None: it is there).
+
+        ``current`` is the room's temperature, which tells a thermostat with one
+        target which way to go.
+        """
         name = self.name
         if device.presets_only:
             preset = self._preset_for(device, target.preset)
@@ -973,7 +990,7 @@ class ZoneController:
             )
         heat = target.heat if device.can_heat else None
         cool = target.cool if device.can_cool else None
-        if heat is not None and cool is not None and HEAT_COOL in device.hvac_modes:
+        if heat is not None and cool is not None and device.holds_band:
             if (
                 not force
                 and state.hvac_mode == HEAT_COOL
@@ -990,16 +1007,49 @@ class ZoneController:
                 ("climate", "set_temperature", data),
                 f"keeping {name} between {heat:.1f} and {cool:.1f} °C",
             )
-        if heat is not None and HEAT in device.hvac_modes:
-            mode, value, verb = HEAT, heat, "heating"
-        elif cool is not None and COOL in device.hvac_modes:
-            mode, value, verb = COOL, cool, "cooling"
-        else:
+        single = self._single_target(device, state, heat, cool, current)
+        if single is None or not device.supports_temperature:
             return None, "as near as it can get (it cannot go that way)"
+        mode, value, verb = single
         if not force and state.hvac_mode == mode and state.temperature == value:
             return None, f"{verb} to {value:.1f} °C"
         data = {"hvac_mode": mode, "temperature": value}
         return ("climate", "set_temperature", data), f"{verb} {name} to {value:.1f} °C"
+
+    def _single_target(
+        self,
+        device: ClimateDevice,
+        state: ClimateState,
+        heat: float | None,
+        cool: float | None,
+        current: float | None,
+    ) -> tuple[str, float, str] | None:
+        """Return the mode, target and verb for a thermostat with one target."""
+        modes = device.hvac_modes
+        if heat is not None and cool is not None and HEAT in modes and COOL in modes:
+            # Cool above the band and heat below it; inside it, carry on as it
+            # is, so that it does not switch over on every reading.
+            above = current is not None and current > cool
+            below = current is not None and current < heat
+            if above or (not below and state.hvac_mode == COOL):
+                return COOL, cool, "cooling"
+            return HEAT, heat, "heating"
+        if heat is not None and HEAT in modes:
+            return HEAT, heat, "heating"
+        if cool is not None and COOL in modes:
+            return COOL, cool, "cooling"
+        if HEAT_COOL not in modes:
+            return None
+        # One target for both ways (as many split units have): the middle of the
+        # band keeps the room inside it.
+        if heat is not None and cool is not None:
+            return (
+                HEAT_COOL,
+                _snap((heat + cool) / 2.0, device.step),
+                "heating or cooling",
+            )
+        value = heat if heat is not None else cool
+        return None if value is None else (HEAT_COOL, value, "heating or cooling")
 
     def _preset_for(self, device: ClimateDevice, wanted: str) -> str:
         """Return the device's preset closest to what is wanted."""
