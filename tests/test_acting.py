@@ -859,8 +859,25 @@ async def test_a_failed_call_is_logged_and_not_reported_as_done(
 
     assert hass.states.get(LAMP).state == STATE_OFF
     assert actions == []
-    assert "Could not call light.turn_on for light.living_room" in caplog.text
+    refused = "Could not call light.turn_on for light.living_room"
+    assert refused in caplog.text
     assert "the lamp does not answer" in caplog.text
+    last_action = hass.states.get(CONTROL).attributes["last_action"]
+    assert last_action.startswith("Failed: Switching on Living room's light")
+    assert last_action.endswith("(light.living_room refused: the lamp does not answer)")
+
+    # It is tried again at the next arrival, and warned about only once.
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 60)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    warnings = [
+        record
+        for record in caplog.records
+        if record.levelname == "WARNING" and refused in record.getMessage()
+    ]
+    assert len(warnings) == 1
+    assert caplog.text.count(refused) >= 2
 
 
 async def test_adaptive_lighting_keeps_the_colour(

@@ -168,6 +168,8 @@ class BuildingController:
         self._sent: dict[str, _Sent] = {}
         self._saved: dict[str, Any] = {}
         self._listeners: list[Callable[[str], None]] = []
+        # The last error of each device whose calls fail, logged as a warning once.
+        self._refusals: dict[str, str] = {}
 
     # -- engines ---------------------------------------------------------------------
 
@@ -572,14 +574,19 @@ class BuildingController:
         self._remember(context)
         self.coordinator.entry.async_create_task(
             self.hass,
-            self._async_call(zone_id, command, context),
+            self._async_call(zone_id, command, context, now),
             f"AIoT Brain {command.domain}.{command.service}",
         )
 
     async def _async_call(
-        self, zone_id: str, command: Command, context: Context
+        self, zone_id: str, command: Command, context: Context, when: datetime
     ) -> None:
-        """Make the call; the action event says it was made, once it was."""
+        """Make the call; the action event says it was made, once it was.
+
+        A refused call shows as the zone's last action, and is logged as a warning
+        the first time a device gives that error: it is retried within the rate
+        limits, which would otherwise fill the log.
+        """
         data = dict(command.data)
         for key in _TEMPERATURE_KEYS:
             if key in data:
@@ -593,14 +600,23 @@ class BuildingController:
                 context=context,
             )
         except (HomeAssistantError, ValueError) as err:
-            LOGGER.warning(
+            entity_id = command.entity_id
+            first = self._refusals.get(entity_id) != str(err)
+            self._refusals[entity_id] = str(err)
+            (LOGGER.warning if first else LOGGER.debug)(
                 "Could not call %s.%s for %s: %s",
                 command.domain,
                 command.service,
-                command.entity_id,
+                entity_id,
                 err,
             )
+            self.last_action[zone_id] = (
+                when,
+                f"Failed: {command.reason} ({entity_id} refused: {err})",
+            )
+            self._notify(zone_id)
             return
+        self._refusals.pop(command.entity_id, None)
         self._fire(EVENT_ACTION, zone_id, command, context)
 
     def _suggest(self, zone_id: str, command: Command, now: datetime) -> None:
