@@ -800,6 +800,35 @@ def test_preset_only_thermostats_are_driven_by_presets() -> None:
 
 
 @pytest.mark.parametrize(
+    ("presets", "mode", "expected"),
+    [
+        (("comfort", "home", "away"), Mode.ECO, "away"),  # a setback, not comfort
+        (("home", "eco", "sleep"), Mode.COMFORT, "home"),
+        (("none", "comfort", "eco", "frost"), Mode.AWAY, "eco"),
+        (("boost", "frost"), Mode.ECO, None),  # nothing near: left as it is
+    ],
+)
+def test_a_preset_only_thermostat_gets_the_nearest_preset_it_has(
+    presets: tuple[str, ...], mode: Mode, expected: str | None
+) -> None:
+    device = ClimateDevice(
+        "climate.radiator",
+        preset_modes=presets,
+        supports_temperature=False,
+        supports_range=False,
+    )
+    engine = ZoneController("Hall", climate=device)
+    seen = readings(climate=ClimateState("heat", preset_mode="elsewhere"))
+    decision = climate_decision(engine, seen=seen, mode=mode)
+    if expected is None:
+        assert decision.command is None
+        assert decision.reason.startswith("Hall already as it is (it has no preset")
+        return
+    assert decision.command is not None
+    assert decision.command.data == {"preset_mode": expected}
+
+
+@pytest.mark.parametrize(
     ("hvac_modes", "switch_on"),
     [(("off", "heat"), "heat"), (("off", "auto"), "auto"), (("off",), None)],
 )

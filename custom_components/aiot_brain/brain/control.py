@@ -118,6 +118,16 @@ class ControlSettings:
     preset_temperatures: Mapping[str, float] = field(default_factory=dict)
 
 
+# The presets that serve each wish, nearest first: a setback falls back on another
+# setback, never on comfort.
+PRESET_CHOICES: dict[str, tuple[str, ...]] = {
+    "comfort": ("comfort", "home"),
+    "eco": ("eco", "away", "sleep"),
+    "away": ("away", "eco"),
+    "sleep": ("sleep", "eco", "away"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class ClimateDevice:
     """A thermostat and what it supports, as its HA entity shows it."""
@@ -648,7 +658,7 @@ class ZoneController:
             return _Target(
                 sleep,
                 max(sleep, comfort.cool) + settings.cooling_margin,
-                "sleep" if "sleep" in self._presets() else "eco",
+                "sleep",
                 "quiet and dark at night: sleep temperature",
             )
         departure = prediction.next_departure
@@ -836,9 +846,6 @@ class ZoneController:
         hours = self.settings.stop_drift / (0.05 * gap)
         return timedelta(hours=min(hours, 2.0))
 
-    def _presets(self) -> tuple[str, ...]:
-        return self.climate.preset_modes if self.climate is not None else ()
-
     def _decide_climate(
         self,
         now: datetime,
@@ -972,6 +979,8 @@ class ZoneController:
         name = self.name
         if device.presets_only:
             preset = self._preset_for(device, target.preset)
+            if preset is None:
+                return None, f"as it is (it has no preset for {target.preset})"
             if state.hvac_mode == OFF:
                 # A preset does not switch it on, and off saves more than any
                 # setback: it is switched on only for comfort, then set next step.
@@ -1051,14 +1060,12 @@ class ZoneController:
         value = heat if heat is not None else cool
         return None if value is None else (HEAT_COOL, value, "heating or cooling")
 
-    def _preset_for(self, device: ClimateDevice, wanted: str) -> str:
-        """Return the device's preset closest to what is wanted."""
-        presets = device.preset_modes
-        for candidate in (wanted, "eco" if wanted in ("away", "sleep") else wanted):
-            if candidate in presets:
-                return candidate
-        fallback = ("comfort", "home", "eco", "away")
-        return next((preset for preset in fallback if preset in presets), presets[0])
+    def _preset_for(self, device: ClimateDevice, wanted: str) -> str | None:
+        """Return the device's preset nearest to what is wanted, if it has one."""
+        choices = PRESET_CHOICES.get(wanted, (wanted,))
+        return next(
+            (preset for preset in choices if preset in device.preset_modes), None
+        )
 
     # -- lighting --------------------------------------------------------------------
 
