@@ -836,6 +836,125 @@ async def test_someone_who_came_in_through_the_door_keeps_the_light(
     assert hass.states.get(LAMP).state == STATE_ON
 
 
+async def build_lamps_and_group(
+    hass: HomeAssistant,
+    members: list[str],
+    hall_lamp: bool = False,
+    outer_group: bool = False,
+) -> list[Event]:
+    """Two living room lamps (and a hall lamp), a light group of ``members`` (and
+    a group of that group) in the living room, and motion there; return our
+    actions from now on."""
+    lamps = [lamp("ceiling"), lamp("reading")] + ([lamp("hall")] if hall_lamp else [])
+    setup_test_component_platform(hass, "light", lamps)
+    groups = {"living_room_lights": members}
+    if outer_group:
+        groups["living_room_all"] = ["light.living_room_lights"]
+    platforms = [{"platform": "test"}] + [
+        {"platform": "group", "name": key, "unique_id": key, "entities": entities}
+        for key, entities in groups.items()
+    ]
+    assert await async_setup_component(hass, "light", {"light": platforms})
+    await hass.async_block_till_done()
+    await build_living_room(hass, climates=[])
+    areas, entities = ar.async_get(hass), er.async_get(hass)
+    living_room = areas.async_get_area_by_name("Living room")
+    assert living_room is not None
+    for entity_id in ["light.ceiling", "light.reading"] + [
+        f"light.{key}" for key in groups
+    ]:
+        entities.async_update_entity(entity_id, area_id=living_room.id)
+    if hall_lamp:
+        hall = areas.async_create("Hall")
+        entities.async_update_entity("light.hall", area_id=hall.id)
+    return async_capture_events(hass, EVENT_ACTION)
+
+
+def light_calls(actions: list[Event]) -> list[tuple[str, str]]:
+    """The light calls we made, as (service, entity id)."""
+    return [
+        (action.data["action"], action.data["entity_id"])
+        for action in actions
+        if action.data["entity_id"].startswith("light.")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("outer_group", "called"),
+    [(False, "light.living_room_lights"), (True, "light.living_room_all")],
+)
+async def test_a_light_group_is_called_once_and_a_lamp_changed_by_hand_holds_it(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    outer_group: bool,
+    called: str,
+) -> None:
+    freezer.move_to(START)
+    calls = await build_lamps_and_group(
+        hass, ["light.ceiling", "light.reading"], outer_group=outer_group
+    )
+    await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+
+    # One call for the room (to the outermost group), not one per lamp as well.
+    assert light_calls(calls) == [("light.turn_on", called)]
+    assert hass.states.get("light.reading").state == STATE_ON
+
+    # Someone switches the reading lamp off: the group is held, not called again.
+    await hass.services.async_call(
+        "light", "turn_off", {"entity_id": "light.reading"}, blocking=True
+    )
+    await minutes_pass(hass, freezer, 30)
+    reasons = hass.states.get(CONTROL).attributes["reasons"]
+    assert list(reasons) == [called]
+    assert reasons[called].startswith(
+        "Holding the light in Living room: changed by hand"
+    )
+    assert hass.states.get("light.reading").state == STATE_OFF
+    assert len(light_calls(calls)) == 1
+
+
+async def test_a_light_group_leaves_the_colour_to_adaptive_lighting_of_a_lamp(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    calls = await build_lamps_and_group(hass, ["light.ceiling", "light.reading"])
+    switch = er.async_get(hass).async_get_or_create(
+        "switch", "adaptive_lighting", "living", suggested_object_id="al_living"
+    )
+    hass.states.async_set(
+        switch.entity_id, STATE_ON, {"configured_lights": ["light.reading"]}
+    )
+    await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+
+    assert light_calls(calls) == [("light.turn_on", "light.living_room_lights")]
+    assert calls[0].data["data"] == {"brightness_pct": 80}  # no colour of ours
+
+
+async def test_a_light_group_reaching_beyond_the_zone_is_left_to_its_lamps(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    calls = await build_lamps_and_group(
+        hass, ["light.ceiling", "light.hall"], hall_lamp=True
+    )
+    await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+
+    # The hall lamp is not the living room's to switch on.
+    assert sorted(light_calls(calls)) == [
+        ("light.turn_on", "light.ceiling"),
+        ("light.turn_on", "light.reading"),
+    ]
+    assert hass.states.get("light.hall").state == STATE_OFF
+
+
 class UnreachableLamp(DemoLight):
     """A lamp whose radio link is down: every command fails."""
 

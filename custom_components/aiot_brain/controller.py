@@ -188,9 +188,13 @@ class BuildingController:
         """
         engines = self.engines.setdefault(zone.zone_id, {})
         settings = self.settings
+        climates, lights = (
+            self._to_call(zone, Actuator.CLIMATE),
+            self._to_call(zone, Actuator.LIGHT),
+        )
         wanted = {
-            **dict.fromkeys(zone.actuators(Actuator.CLIMATE), Actuator.CLIMATE),
-            **dict.fromkeys(zone.actuators(Actuator.LIGHT), Actuator.LIGHT),
+            **dict.fromkeys(climates, Actuator.CLIMATE),
+            **dict.fromkeys(lights, Actuator.LIGHT),
         }
         for entity_id in [e for e in engines if e not in wanted]:
             del engines[entity_id]
@@ -215,12 +219,48 @@ class BuildingController:
             if kind is Actuator.CLIMATE:
                 engine.climate = None if state is None else self._climate_device(state)
             else:
+                # A group is coloured by Adaptive Lighting when a member is.
+                coloured = bool({entity_id, *lights[entity_id]} & colour_managed)
                 engine.light = (
-                    None
-                    if state is None
-                    else self._light_device(state, entity_id in colour_managed)
+                    None if state is None else self._light_device(state, coloured)
                 )
         return engines
+
+    def _to_call(self, zone: Zone, kind: Actuator) -> dict[str, set[str]]:
+        """Return the zone's devices of ``kind`` to call, each with its members.
+
+        A group (a light group, say) whose members are all in the zone is called
+        instead of them: one call, and no two engines acting on one lamp. A group
+        reaching beyond the zone is left to its members' own zones.
+        """
+        in_zone = set(zone.actuators(kind))
+        members: dict[str, set[str]] = {}
+        for entity_id in zone.actuators(kind):
+            state = self.hass.states.get(entity_id)
+            group = state.attributes.get(ATTR_ENTITY_ID) if state is not None else None
+            members[entity_id] = (
+                {str(member) for member in group}
+                if isinstance(group, list | tuple)
+                else set()
+            )
+        for group in members.values():  # a group of groups has their lamps too
+            pending = list(group)
+            while pending:
+                for member in members.get(pending.pop(), ()):
+                    if member not in group:
+                        group.add(member)
+                        pending.append(member)
+        grouped = {
+            member
+            for group in members.values()
+            if group and group <= in_zone
+            for member in group
+        }
+        return {
+            entity_id: group
+            for entity_id, group in members.items()
+            if entity_id not in grouped and group <= in_zone
+        }
 
     def engine_of(self, entity_id: str) -> tuple[str, ZoneController] | None:
         """Return the zone id and engine that control ``entity_id``."""
@@ -702,15 +742,35 @@ class BuildingController:
             return False
         now = wall_clock(dt_util.as_local(new.last_updated))
         self.last_touched[zone.zone_id] = now
-        engine = self.zone_engines(zone)[new.entity_id]
-        what = "the thermostat" if new.domain == "climate" else "the light"
-        reason = engine.note_manual_change(new.entity_id, now, what)
-        self._drop_suggestion(new.entity_id)
-        self._fire_hold(
-            zone.zone_id, new.entity_id, reason, engine.holds[new.entity_id].until
-        )
-        self._notify(zone.zone_id)
+        called = self._called_for(zone, new.entity_id)
+        if called is not None:
+            # A lamp of a group we call holds the group: calling it would undo them.
+            entity_id, engine = called
+            what = "the thermostat" if new.domain == "climate" else "the light"
+            reason = engine.note_manual_change(entity_id, now, what)
+            self._drop_suggestion(entity_id)
+            self._fire_hold(
+                zone.zone_id, entity_id, reason, engine.holds[entity_id].until
+            )
+            self._notify(zone.zone_id)
         return new.context.parent_id is None
+
+    def _called_for(
+        self, zone: Zone, entity_id: str
+    ) -> tuple[str, ZoneController] | None:
+        """Return the device we call for ``entity_id`` and its engine, if any.
+
+        That is the device itself, or the group we call it through; a group that
+        reaches beyond the zone is not called (its members are).
+        """
+        engines = self.zone_engines(zone)
+        if entity_id in engines:
+            return entity_id, engines[entity_id]
+        for kind in (Actuator.CLIMATE, Actuator.LIGHT):
+            for group, members in self._to_call(zone, kind).items():
+                if entity_id in members:
+                    return group, engines[group]
+        return None
 
     def _ours(self, state: State) -> bool:
         self._forget_old_contexts()
