@@ -347,3 +347,40 @@ async def test_home_without_areas(hass: HomeAssistant) -> None:
     assert discovery.zones == ()
     assert discovery.learnable_zones == ()
     assert [e.entity_id for e in discovery.unassigned] == ["sensor.zha_t1"]
+
+
+async def test_an_opening_contact_is_a_window_only_when_named_one(
+    hass: HomeAssistant,
+) -> None:
+    """Contacts that say only "opening", as many pair until told otherwise."""
+    bedroom = ar.async_get(hass).async_create("Bedroom")
+    entry = MockConfigEntry(domain="zha")
+    entry.add_to_hass(hass)
+    devices, entities = dr.async_get(hass), er.async_get(hass)
+    for ident, device_name in [
+        ("a", "Fenster Schlafzimmer"),  # the device is named for its window
+        ("b", "Lumi magnet sensor"),  # nothing says where it is: a door
+    ]:
+        device = devices.async_get_or_create(
+            config_entry_id=entry.entry_id, identifiers={("zha", ident)}
+        )
+        devices.async_update_device(
+            device.id, area_id=bedroom.id, name_by_user=device_name
+        )
+        entities.async_get_or_create(
+            "binary_sensor",
+            "zha",
+            f"contact_{ident}",
+            suggested_object_id=f"contact_{ident}",  # no word of the window
+            device_id=device.id,
+            original_device_class="opening",
+        )
+
+    zone = async_discover(hass).zones[0]
+
+    assert [e.entity_id for e in zone.entities_with(Role.WINDOW)] == [
+        "binary_sensor.contact_a"
+    ]
+    assert [e.entity_id for e in zone.entities_with(Role.DOOR)] == [
+        "binary_sensor.contact_b"
+    ]

@@ -81,6 +81,11 @@ _OUTDOOR_WORDS = re.compile(
     r"au(ss|ß)en|garten|balkon|terrasse",
     re.IGNORECASE,
 )
+# A contact that says only "opening" (as many door and window sensors do until
+# told otherwise) is on a window when its name or its device's says so.
+_WINDOW_WORDS = re.compile(
+    r"window|skylight|fenster|dachfenster|fen[eê]tre|finestra|ventana", re.IGNORECASE
+)
 # Bermuda (BLE room presence) names the area a tracked device is in.
 _AREA_TRACKER_PLATFORMS = frozenset({"bermuda"})
 
@@ -172,9 +177,12 @@ class Discovery:
         return tuple(zone for zone in self.zones if not zone.learnable)
 
 
-def classify(entry: er.RegistryEntry, area_name: str | None) -> ZoneEntity | None:
+def classify(
+    entry: er.RegistryEntry, area_name: str | None, device_name: str | None = None
+) -> ZoneEntity | None:
     """Return what ``entry`` means to the models, or None if it means nothing."""
     device_class = entry.device_class or entry.original_device_class
+    names = (entry.entity_id, entry.name, entry.original_name, device_name)
     roles: tuple[Role, ...] = ()
     actuator: Actuator | None = None
     if entry.domain in _DOMAIN_MEANINGS:
@@ -182,22 +190,28 @@ def classify(entry: er.RegistryEntry, area_name: str | None) -> ZoneEntity | Non
     elif entry.domain == Platform.BINARY_SENSOR:
         if device_class in _BINARY_SENSOR_ROLES:
             roles = (_BINARY_SENSOR_ROLES[device_class],)
+        elif device_class == "opening":
+            # A door taken for a window would set the heating back whenever it
+            # stood open, so a contact is a door unless it is named a window.
+            window = _named(names, _WINDOW_WORDS)
+            roles = (Role.WINDOW if window else Role.DOOR,)
     elif entry.domain == Platform.SENSOR:
         if entry.platform in _AREA_TRACKER_PLATFORMS:
             if entry.entity_id.endswith("_area"):
                 roles = (Role.PRESENCE,)
         elif device_class in _SENSOR_ROLES:
             roles = (_SENSOR_ROLES[device_class],)
-            if roles == (Role.TEMPERATURE,) and _looks_outdoor(entry, area_name):
+            if roles == (Role.TEMPERATURE,) and _named(
+                (*names, area_name), _OUTDOOR_WORDS
+            ):
                 roles = (Role.OUTDOOR_TEMPERATURE,)
     if not roles and actuator is None:
         return None
     return ZoneEntity(entry.entity_id, roles, actuator, entry.unit_of_measurement)
 
 
-def _looks_outdoor(entry: er.RegistryEntry, area_name: str | None) -> bool:
-    names = (entry.entity_id, entry.name, entry.original_name, area_name)
-    return any(name and _OUTDOOR_WORDS.search(name) for name in names)
+def _named(names: tuple[str | None, ...], words: re.Pattern[str]) -> bool:
+    return any(name and words.search(name) for name in names)
 
 
 def _skipped(entry: er.RegistryEntry) -> bool:
@@ -230,12 +244,14 @@ def async_discover(hass: HomeAssistant) -> Discovery:
         if entry.domain in (Platform.DEVICE_TRACKER, "person"):
             home_presence.append(entry.entity_id)
             continue
-        area_id = entry.area_id
-        if area_id is None and entry.device_id is not None:
-            device = device_registry.async_get(entry.device_id)
-            area_id = device.area_id if device else None
+        device = device_registry.async_get(entry.device_id) if entry.device_id else None
+        area_id = entry.area_id or (device.area_id if device else None)
         area = areas.get(area_id) if area_id else None
-        zone_entity = classify(entry, area.name if area else None)
+        zone_entity = classify(
+            entry,
+            area.name if area else None,
+            (device.name_by_user or device.name) if device else None,
+        )
         if zone_entity is None:
             continue
         if Role.OUTDOOR_TEMPERATURE in zone_entity.roles:
