@@ -601,19 +601,34 @@ def test_a_split_unit_with_one_target_heats_or_cools_by_the_room(
     assert decision.command.data == expected
 
 
-def test_a_heat_cool_mode_with_one_target_holds_the_middle_of_the_band() -> None:
+def test_a_heat_cool_mode_with_one_target_holds_comfort_or_the_middle() -> None:
+    """One target kept both ways: what people want, or inside a setback band."""
     auto = ClimateDevice(
         "climate.split", hvac_modes=("off", "heat_cool"), supports_range=False
     )
-    engine = ZoneController("Office", climate=auto)
-    wants = prediction(
-        comfort_setpoint=22.0, heating_setpoint=20.0, cooling_setpoint=24.0
+    winter = {
+        "comfort_setpoint": 20.0,
+        "heating_setpoint": 20.0,
+        "cooling_setpoint": 24.0,
+    }
+    decision = climate_decision(
+        ZoneController("Office", climate=auto), predicted=prediction(**winter)
     )
-    decision = climate_decision(engine, predicted=wants)
     assert decision.command is not None
-    # 20 to 24.5 °C: no slack is taken off the heating side without a band.
-    assert decision.command.data == {"hvac_mode": "heat_cool", "temperature": 22.0}
-    assert decision.reason == "Heating or cooling Office to 22.0 °C: occupied (90%)"
+    # The comfort wanted, as a person setting it would mean it.
+    assert decision.command.data == {"hvac_mode": "heat_cool", "temperature": 20.0}
+    assert decision.reason == "Heating or cooling Office to 20.0 °C: occupied (90%)"
+
+    empty = climate_decision(
+        ZoneController("Office", climate=auto),
+        predicted=vacant(**winter),
+        seen=readings(last_motion=NOW - timedelta(hours=3)),
+    )
+    assert empty.command is not None
+    # The setback band is 16 to 26.5 °C: its edge would cool a sunny room to
+    # 16 °C, its middle keeps the room inside it.
+    assert empty.command.data == {"hvac_mode": "heat_cool", "temperature": 21.0}
+
     frost = climate_decision(
         ZoneController("Office", climate=auto),
         seen=readings(temperature=4.0, climate=ClimateState("off", 22.0)),

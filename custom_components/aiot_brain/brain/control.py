@@ -268,12 +268,18 @@ class Hold:
 
 @dataclass(frozen=True, slots=True)
 class _Target:
-    """What the thermostat should do: heat to ``heat``, cool above ``cool``."""
+    """What the thermostat should do: heat to ``heat``, cool above ``cool``.
+
+    ``hold`` is the one temperature to keep, both ways, on a thermostat with a
+    single target for heating and cooling: the comfort people want, where
+    there is one.
+    """
 
     heat: float | None
     cool: float | None
     preset: str
     reason: str
+    hold: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -559,15 +565,15 @@ class ZoneController:
         settings, device = self.settings, self.climate
         floor = max(settings.frost_protection, device.min_temp)
         ceiling = min(settings.heat_protection, device.max_temp)
-        heat = target.heat
-        cool = target.cool
-        if heat is not None:
-            heat = _snap(min(max(heat, floor), ceiling), device.step)
-        if cool is not None:
-            cool = _snap(min(max(cool, floor), ceiling), device.step)
+        heat, cool, hold = (
+            None
+            if value is None
+            else _snap(min(max(value, floor), ceiling), device.step)
+            for value in (target.heat, target.cool, target.hold)
+        )
         if heat is not None and cool is not None and cool < heat:
             cool = heat
-        return replace(target, heat=heat, cool=cool)
+        return replace(target, heat=heat, cool=cool, hold=hold)
 
     def _comfort_bounds(self, setpoint: float) -> float:
         settings = self.settings
@@ -591,7 +597,7 @@ class ZoneController:
 
     def _comfort(self, comfort: _Comfort, why: str) -> _Target:
         cool = comfort.cool + self.settings.cooling_margin
-        return _Target(comfort.heat, cool, "comfort", why)
+        return _Target(comfort.heat, cool, "comfort", why, hold=comfort.season)
 
     def _zone_comfort(self, prediction: ZonePrediction) -> _Comfort:
         """Return the comfort to control around, within the configured bounds.
@@ -1016,7 +1022,8 @@ class ZoneController:
                 ("climate", "set_temperature", data),
                 f"keeping {name} between {heat:.1f} and {cool:.1f} °C",
             )
-        single = self._single_target(device, state, heat, cool, current)
+        reachable = replace(target, heat=heat, cool=cool)
+        single = self._single_target(device, state, reachable, current)
         if single is None or not device.supports_temperature:
             return None, "as near as it can get (it cannot go that way)"
         mode, value, verb = single
@@ -1029,12 +1036,11 @@ class ZoneController:
         self,
         device: ClimateDevice,
         state: ClimateState,
-        heat: float | None,
-        cool: float | None,
+        target: _Target,
         current: float | None,
     ) -> tuple[str, float, str] | None:
         """Return the mode, target and verb for a thermostat with one target."""
-        modes = device.hvac_modes
+        modes, heat, cool = device.hvac_modes, target.heat, target.cool
         if heat is not None and cool is not None and HEAT in modes and COOL in modes:
             # Cool above the band and heat below it; inside it, carry on as it
             # is, so that it does not switch over on every reading.
@@ -1049,14 +1055,13 @@ class ZoneController:
             return COOL, cool, "cooling"
         if HEAT_COOL not in modes:
             return None
-        # One target for both ways (as many split units have): the middle of the
-        # band keeps the room inside it.
+        # One target kept both ways: the comfort wanted (what a person setting it
+        # means), else the middle of the band, which keeps the room inside it (an
+        # edge would cool a sunny room to the heating setback).
         if heat is not None and cool is not None:
-            return (
-                HEAT_COOL,
-                _snap((heat + cool) / 2.0, device.step),
-                "heating or cooling",
-            )
+            middle = _snap((heat + cool) / 2.0, device.step)
+            hold = target.hold if target.hold is not None else middle
+            return HEAT_COOL, hold, "heating or cooling"
         value = heat if heat is not None else cool
         return None if value is None else (HEAT_COOL, value, "heating or cooling")
 
