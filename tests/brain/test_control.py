@@ -601,8 +601,8 @@ def test_a_split_unit_with_one_target_heats_or_cools_by_the_room(
     assert decision.command.data == expected
 
 
-def test_a_heat_cool_mode_with_one_target_holds_comfort_or_the_middle() -> None:
-    """One target kept both ways: what people want, or inside a setback band."""
+def test_a_heat_cool_mode_with_one_target_holds_the_comfort_of_the_season() -> None:
+    """One target kept both ways: what people want, even when empty."""
     auto = ClimateDevice(
         "climate.split", hvac_modes=("off", "heat_cool"), supports_range=False
     )
@@ -619,15 +619,15 @@ def test_a_heat_cool_mode_with_one_target_holds_comfort_or_the_middle() -> None:
     assert decision.command.data == {"hvac_mode": "heat_cool", "temperature": 20.0}
     assert decision.reason == "Heating or cooling Office to 20.0 °C: occupied (90%)"
 
+    engine = ZoneController("Office", climate=auto)
     empty = climate_decision(
-        ZoneController("Office", climate=auto),
+        engine,
         predicted=vacant(**winter),
         seen=readings(last_motion=NOW - timedelta(hours=3)),
     )
-    assert empty.command is not None
-    # The setback band is 16 to 26.5 °C: its edge would cool a sunny room to
-    # 16 °C, its middle keeps the room inside it.
-    assert empty.command.data == {"hvac_mode": "heat_cool", "temperature": 21.0}
+    # The setback band is 16 to 26.5 °C, and any one target but comfort would
+    # drive the room the wrong way: 16 °C would cool a sunny room down to it.
+    assert empty.reason.startswith("Heating or cooling Office to 20.0 °C: setback")
 
     frost = climate_decision(
         ZoneController("Office", climate=auto),

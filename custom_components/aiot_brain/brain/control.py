@@ -271,8 +271,7 @@ class _Target:
     """What the thermostat should do: heat to ``heat``, cool above ``cool``.
 
     ``hold`` is the one temperature to keep, both ways, on a thermostat with a
-    single target for heating and cooling: the comfort people want, where
-    there is one.
+    single target for heating and cooling.
     """
 
     heat: float | None
@@ -597,7 +596,7 @@ class ZoneController:
 
     def _comfort(self, comfort: _Comfort, why: str) -> _Target:
         cool = comfort.cool + self.settings.cooling_margin
-        return _Target(comfort.heat, cool, "comfort", why, hold=comfort.season)
+        return _Target(comfort.heat, cool, "comfort", why)
 
     def _zone_comfort(self, prediction: ZonePrediction) -> _Comfort:
         """Return the comfort to control around, within the configured bounds.
@@ -636,8 +635,22 @@ class ZoneController:
         mode: Mode,
     ) -> _Target:
         """Return the temperature the zone should head for now, and why."""
-        settings = self.settings
         comfort = self._zone_comfort(prediction)
+        target = self._target_around(comfort, now, prediction, readings, mode)
+        # One target kept both ways can only be the season's comfort: any other
+        # would drive the room the wrong way (a setback's edge would cool a
+        # sunny room down to it).
+        return replace(target, hold=comfort.season)
+
+    def _target_around(
+        self,
+        comfort: _Comfort,
+        now: datetime,
+        prediction: ZonePrediction,
+        readings: ZoneReadings,
+        mode: Mode,
+    ) -> _Target:
+        settings = self.settings
         preheat_lead, self.preheat_lead = self.preheat_lead, None
         if self.window_eco:
             return self._setback(comfort, settings.eco_offset, "eco", "window open")
@@ -1055,13 +1068,10 @@ class ZoneController:
             return COOL, cool, "cooling"
         if HEAT_COOL not in modes:
             return None
-        # One target kept both ways: the comfort wanted (what a person setting it
-        # means), else the middle of the band, which keeps the room inside it (an
-        # edge would cool a sunny room to the heating setback).
+        # One target kept both ways (as some split units have).
         if heat is not None and cool is not None:
-            middle = _snap((heat + cool) / 2.0, device.step)
-            hold = target.hold if target.hold is not None else middle
-            return HEAT_COOL, hold, "heating or cooling"
+            hold = target.hold
+            return None if hold is None else (HEAT_COOL, hold, "heating or cooling")
         value = heat if heat is not None else cool
         return None if value is None else (HEAT_COOL, value, "heating or cooling")
 
