@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 import json
 import math
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -150,6 +152,53 @@ def test_aware_times_run_on_their_wall_clock() -> None:
     assert zone.tick(aware + timedelta(minutes=1)) > 0.5
     assert zone.predict_one(aware).when == datetime(2026, 11, 2, 9, 0)
     assert wall_clock(MONDAY) is MONDAY
+
+
+@pytest.mark.parametrize(
+    ("zone_name", "start"),
+    [
+        ("Europe/Berlin", datetime(2026, 10, 24, 22, 0, tzinfo=UTC)),  # back
+        ("Europe/Berlin", datetime(2026, 3, 28, 22, 0, tzinfo=UTC)),  # forward
+        ("America/New_York", datetime(2026, 11, 1, 3, 0, tzinfo=UTC)),  # back
+    ],
+)
+def test_the_core_clock_never_runs_backwards_when_the_clocks_change(
+    zone_name: str, start: datetime
+) -> None:
+    zone = ZoneInfo(zone_name)
+    clock = []
+    for minute in range(8 * 60):
+        local = (start + timedelta(minutes=minute)).astimezone(zone)
+        clock.append(wall_clock(local))
+        off_by = abs(clock[-1] - local.replace(tzinfo=None))
+        # Within half the change of the local time, and exactly it away from
+        # the change (the first and last two hours here).
+        assert off_by <= timedelta(minutes=30)
+        if minute < 120 or minute >= 6 * 60:
+            assert off_by == timedelta(0)
+    assert all(later > earlier for earlier, later in pairwise(clock))
+
+
+def test_the_hour_that_repeats_in_autumn_does_not_look_occupied() -> None:
+    """A room left at 02:50 summer time is empty again at 02:30 winter time."""
+    berlin = ZoneInfo("Europe/Berlin")
+    zone = ZoneBrain()
+    start = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)  # 14:00 summer time
+    # Someone about until 20:00 (UTC), then passing through at 00:50 UTC, which is
+    # 02:50 summer time; the clocks go back at 01:00 UTC.
+    moves = dict.fromkeys(range(0, 8 * 60, 7), 1.0)
+    moves |= {minute + 1: 0.0 for minute in moves} | {770: 1.0, 771: 0.0}
+    for minute in range(16 * 60):  # until 04:00 winter time
+        now = (start + timedelta(minutes=minute)).astimezone(berlin)
+        if minute in moves:
+            zone.learn_one(Observation(Role.MOTION, moves[minute], now, "motion"))
+        if minute % 5 == 0:
+            zone.learn_one(Observation(Role.TEMPERATURE, 20.0, now, "t"))
+        zone.tick(now)
+        if minute == 810:  # 02:30 winter time, 40 minutes after the last motion
+            assert now.isoformat() == "2026-10-25T02:30:00+01:00"
+            assert zone.predict_one(now).occupancy_probability < 0.5
+    assert zone.forecast.bad_values == 0  # no update set aside as stale
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -1e9, 1e12])

@@ -8,14 +8,15 @@ versioned JSON document; a zone whose saved state is unreadable starts afresh
 without taking the others with it.
 
 The core runs on the building's naive local wall-clock time: aware datetimes are
-turned into their own wall-clock time on the way in.
+turned into their own wall-clock time on the way in (see :func:`wall_clock` for
+the hours around a change of the clocks).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 import json
 from typing import Any
 
@@ -49,9 +50,39 @@ _LIGHT_KEYS = {
 }
 
 
+# Around a change of the clocks, the core's clock eases from the old UTC offset to
+# the new one over this long before and after the change.
+CLOCK_CHANGE_EASE = timedelta(hours=1)
+
+
 def wall_clock(when: datetime) -> datetime:
-    """Return the naive local wall-clock time the core runs on."""
-    return when.replace(tzinfo=None) if when.tzinfo is not None else when
+    """Return the naive local wall-clock time the core runs on.
+
+    When the clocks go back an hour, local time repeats an hour: the models would
+    take the second pass for stale data and motion from the first pass for fresh.
+    So from an hour before a change of the clocks to an hour after it, the core's
+    clock runs at half speed (one and a half when they go forward) and never runs
+    backwards or skips; its time of day is off by at most half the change, at
+    night.
+    """
+    if when.tzinfo is None:
+        return when
+    zone = when.tzinfo
+    utc = when.astimezone(UTC)
+    before = (utc - CLOCK_CHANGE_EASE).astimezone(zone).utcoffset()
+    after = (utc + CLOCK_CHANGE_EASE).astimezone(zone).utcoffset()
+    if before is None or after is None or before == after:
+        return when.replace(tzinfo=None)
+    # The first minute at the new offset; changes fall on whole minutes.
+    low, high = utc - CLOCK_CHANGE_EASE, utc + CLOCK_CHANGE_EASE
+    while high - low > timedelta(minutes=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(zone).utcoffset() == before:
+            low = middle
+        else:
+            high = middle
+    share = (utc - (high - CLOCK_CHANGE_EASE)) / (2 * CLOCK_CHANGE_EASE)
+    return (utc + before + (after - before) * share).replace(tzinfo=None)
 
 
 @dataclass(frozen=True, slots=True)
