@@ -19,7 +19,11 @@ from homeassistant.components.persistent_notification import UpdateType
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Context, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import area_registry as ar, entity_registry as er
+from homeassistant.helpers import (
+    area_registry as ar,
+    entity_registry as er,
+    issue_registry as ir,
+)
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -956,10 +960,14 @@ async def test_a_light_group_reaching_beyond_the_zone_is_left_to_its_lamps(
 
 
 class UnreachableLamp(DemoLight):
-    """A lamp whose radio link is down: every command fails."""
+    """A lamp whose radio link is down (every command fails) until it is back."""
+
+    reachable = False
 
     async def async_turn_on(self, **kwargs: Any) -> None:
-        raise HomeAssistantError("the lamp does not answer")
+        if not self.reachable:
+            raise HomeAssistantError("the lamp does not answer")
+        await super().async_turn_on(**kwargs)
 
 
 async def test_a_failed_call_is_logged_and_not_reported_as_done(
@@ -997,6 +1005,41 @@ async def test_a_failed_call_is_logged_and_not_reported_as_done(
     ]
     assert len(warnings) == 1
     assert caplog.text.count(refused) >= 2
+    # A repair issue says so, in words, until a call gets through.
+    issue_id = "call_refused_light.living_room"
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "entity": "living room",  # its friendly name
+        "zone": "Living room",
+        "error": "the lamp does not answer",
+    }
+
+    # Back in reach: the next call gets through, and the issue goes.
+    broken.reachable = True
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 180)  # long enough to be sure it is empty
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(LAMP).state == STATE_ON
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_a_refused_call_issue_goes_with_the_integration(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    broken = UnreachableLamp(unique_id="living_room", device_name="lamp", state=False)
+    broken.entity_id = LAMP
+    await build_living_room(hass, climates=[], lights=[broken])
+    entry = await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, "call_refused_light.living_room")
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+    assert issues.async_get_issue(DOMAIN, "call_refused_light.living_room") is None
 
 
 async def test_adaptive_lighting_keeps_the_colour(

@@ -57,7 +57,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import Context, Event, EventStateChangedData, State, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import TemperatureConverter
 
@@ -80,6 +80,7 @@ from .const import (
     EVENT_DECISION,
     EVENT_HOLD,
     EVENT_SUGGESTION,
+    ISSUE_CALL_REFUSED,
     LOGGER,
     ControlLevel,
     ControlStatus,
@@ -623,9 +624,10 @@ class BuildingController:
     ) -> None:
         """Make the call; the action event says it was made, once it was.
 
-        A refused call shows as the zone's last action, and is logged as a warning
-        the first time a device gives that error: it is retried within the rate
-        limits, which would otherwise fill the log.
+        A refused call shows as the zone's last action and as a repair issue
+        until a call to the device succeeds, and is logged as a warning the first
+        time the device gives that error: it is retried within the rate limits,
+        which would otherwise fill the log.
         """
         data = dict(command.data)
         for key in _TEMPERATURE_KEYS:
@@ -654,9 +656,26 @@ class BuildingController:
                 when,
                 f"Failed: {command.reason} ({entity_id} refused: {err})",
             )
+            state = self.hass.states.get(entity_id)
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                f"{ISSUE_CALL_REFUSED}_{entity_id}",
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=ISSUE_CALL_REFUSED,
+                translation_placeholders={
+                    "entity": state.name if state is not None else entity_id,
+                    "zone": self.coordinator.zones[zone_id].name,
+                    "error": str(err),
+                },
+            )
             self._notify(zone_id)
             return
         self._refusals.pop(command.entity_id, None)
+        ir.async_delete_issue(
+            self.hass, DOMAIN, f"{ISSUE_CALL_REFUSED}_{command.entity_id}"
+        )
         self._fire(EVENT_ACTION, zone_id, command, context)
 
     def _suggest(self, zone_id: str, command: Command, now: datetime) -> None:

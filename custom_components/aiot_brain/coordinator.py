@@ -60,6 +60,7 @@ from .const import (
     CONF_ZONES,
     CONTROL_SAVE_DELAY,
     DOMAIN,
+    ISSUE_CALL_REFUSED,
     ISSUE_STATE_RESET,
     ISSUE_ZONE_WITHOUT_SENSORS,
     LOGGER,
@@ -519,11 +520,18 @@ class AiotBrainCoordinator:
 
     @callback
     def async_remove_issues(self) -> None:
-        """Remove the issues this entry raised about its zones."""
+        """Remove the issues this entry raised about its zones and devices."""
         for zone_id in self.zones:
             ir.async_delete_issue(
                 self.hass, DOMAIN, f"{ISSUE_ZONE_WITHOUT_SENSORS}_{zone_id}"
             )
+        refused = [
+            issue_id
+            for domain, issue_id in ir.async_get(self.hass).issues
+            if domain == DOMAIN and issue_id.startswith(f"{ISSUE_CALL_REFUSED}_")
+        ]
+        for issue_id in refused:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
 
     # -- live learning ---------------------------------------------------------------
 
