@@ -657,6 +657,7 @@ class BuildingController:
                 f"Failed: {command.reason} ({entity_id} refused: {err})",
             )
             state = self.hass.states.get(entity_id)
+            zone = self.coordinator.zones.get(zone_id)  # gone meanwhile, perhaps
             ir.async_create_issue(
                 self.hass,
                 DOMAIN,
@@ -666,7 +667,7 @@ class BuildingController:
                 translation_key=ISSUE_CALL_REFUSED,
                 translation_placeholders={
                     "entity": state.name if state is not None else entity_id,
-                    "zone": self.coordinator.zones[zone_id].name,
+                    "zone": zone.name if zone is not None else zone_id,
                     "error": str(err),
                 },
             )

@@ -84,7 +84,7 @@ _OUTDOOR_WORDS = re.compile(
 # A contact that says only "opening" (as many door and window sensors do until
 # told otherwise) is on a window when its name or its device's says so.
 _WINDOW_WORDS = re.compile(
-    r"window|skylight|fenster|dachfenster|fen[eê]tre|finestra|ventana", re.IGNORECASE
+    r"window|skylight|fenster|fen[eê]tre|finestra|ventana", re.IGNORECASE
 )
 # Bermuda (BLE room presence) names the area a tracked device is in.
 _AREA_TRACKER_PLATFORMS = frozenset({"bermuda"})
@@ -182,7 +182,7 @@ def classify(
 ) -> ZoneEntity | None:
     """Return what ``entry`` means to the models, or None if it means nothing."""
     device_class = entry.device_class or entry.original_device_class
-    names = (entry.entity_id, entry.name, entry.original_name, device_name)
+    names = (entry.entity_id, entry.name, entry.original_name)
     roles: tuple[Role, ...] = ()
     actuator: Actuator | None = None
     if entry.domain in _DOMAIN_MEANINGS:
@@ -193,7 +193,7 @@ def classify(
         elif device_class == "opening":
             # A door taken for a window would set the heating back whenever it
             # stood open, so a contact is a door unless it is named a window.
-            window = _named(names, _WINDOW_WORDS)
+            window = _named((*names, device_name), _WINDOW_WORDS)
             roles = (Role.WINDOW if window else Role.DOOR,)
     elif entry.domain == Platform.SENSOR:
         if entry.platform in _AREA_TRACKER_PLATFORMS:
