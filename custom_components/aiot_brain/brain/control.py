@@ -650,6 +650,7 @@ class ZoneController:
         readings: ZoneReadings,
         mode: Mode,
     ) -> _Target:
+        """Return the target around ``comfort`` for the mode and the occupancy."""
         settings = self.settings
         preheat_lead, self.preheat_lead = self.preheat_lead, None
         if self.window_eco:
