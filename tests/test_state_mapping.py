@@ -175,6 +175,11 @@ async def test_light_attributes(hass: HomeAssistant) -> None:
 async def test_media_and_weather(hass: HomeAssistant) -> None:
     assert _values(_observe(hass, MEDIA, "playing")) == {Role.MEDIA: 1.0}
     assert _values(_observe(hass, MEDIA, "paused")) == {Role.MEDIA: 0.0}
+    # A TV on live TV says only "on"; a speaker that is "on" plays nothing.
+    tv, speaker = {"device_class": "tv"}, {"device_class": "speaker"}
+    assert _values(_observe(hass, MEDIA, "on", tv)) == {Role.MEDIA: 1.0}
+    assert _values(_observe(hass, MEDIA, "on", speaker)) == {Role.MEDIA: 0.0}
+    assert _values(_observe(hass, MEDIA, "idle", tv)) == {Role.MEDIA: 0.0}
     weather = _observe(
         hass, WEATHER, "sunny", {"temperature": 41.0, "temperature_unit": "°F"}
     )

@@ -49,7 +49,10 @@ _HVAC_ACTION_VALUES = {
     HVACAction.PREHEATING: 1.0,
     HVACAction.COOLING: -1.0,
 }
-_MEDIA_ACTIVE = frozenset({"playing"})
+_MEDIA_ACTIVE = frozenset({"playing", "buffering"})
+# Many TVs say only "on" while someone watches live TV; a speaker that is "on" is
+# merely awake.
+_MEDIA_TV = "tv"
 _WEATHER_TEMPERATURE_UNIT = "temperature_unit"
 # A thermostat cools from this far above the comfort it stands for.
 _COOLING_MARGIN = ControlSettings().cooling_margin
@@ -99,7 +102,10 @@ def _raw_value(
     if domain == Platform.LIGHT:
         return _light_value(role, state)
     if domain == Platform.MEDIA_PLAYER:
-        return 1.0 if state.state in _MEDIA_ACTIVE else 0.0
+        watched = (
+            state.state == STATE_ON and attributes.get("device_class") == _MEDIA_TV
+        )
+        return 1.0 if state.state in _MEDIA_ACTIVE or watched else 0.0
     if domain == Platform.WEATHER:
         unit = attributes.get(_WEATHER_TEMPERATURE_UNIT, system_unit)
         return _celsius(attributes.get(ATTR_WEATHER_TEMPERATURE), unit)
