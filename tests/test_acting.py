@@ -65,9 +65,10 @@ def thermostat(
     preset: str | None = None,
     presets: list[str] | None = None,
     current: float = 19.0,
+    kind: type[DemoClimate] = DemoClimate,
 ) -> DemoClimate:
     """A demo thermostat in °C with the given abilities."""
-    entity = DemoClimate(
+    entity = kind(
         unique_id=object_id,
         device_name=object_id,
         target_temperature=target,
@@ -957,6 +958,47 @@ async def test_a_light_group_reaching_beyond_the_zone_is_left_to_its_lamps(
         ("light.turn_on", "light.reading"),
     ]
     assert hass.states.get("light.hall").state == STATE_OFF
+
+
+class ThermostatOverValves(DemoClimate):
+    """Like Versatile Thermostat over climates: it drives the valves it lists."""
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        return {"underlying_entities": ["climate.living_room_valve", "switch.pump"]}
+
+
+async def test_a_thermostat_over_valves_is_called_and_its_valves_left_to_it(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    valve = thermostat("living_room_valve", [HVACMode.HEAT, HVACMode.OFF])
+    wrapper = thermostat(
+        "living_room", [HVACMode.HEAT, HVACMode.OFF], kind=ThermostatOverValves
+    )
+    await build_living_room(hass, climates=[wrapper, valve])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    holds = async_capture_events(hass, EVENT_HOLD)
+    await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+
+    # Only the thermostat over the valve is called ...
+    assert [action.data["entity_id"] for action in actions] == [THERMOSTAT]
+    # ... and its own work on the valve is neither held nor taken for a person's.
+    await hass.services.async_call(
+        "climate",
+        "set_temperature",
+        {"entity_id": "climate.living_room_valve", "temperature": 24.0},
+        blocking=True,
+    )
+    await minutes_pass(hass, freezer, 5)
+    assert holds == []
+    reasons = hass.states.get(CONTROL).attributes["reasons"]
+    assert list(reasons) == [THERMOSTAT]
+    assert not reasons[THERMOSTAT].startswith("Holding")
+    comfort = hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint")
+    assert float(comfort.state) == 20.0  # the valve's 24 °C taught nothing
 
 
 class UnreachableLamp(DemoLight):

@@ -112,6 +112,8 @@ _TEMPERATURE_KEYS = (ATTR_TEMPERATURE, ATTR_TARGET_TEMP_LOW, ATTR_TARGET_TEMP_HI
 # Adaptive Lighting's switches list the lights whose colour they manage.
 _ADAPTIVE_LIGHTING = "adaptive_lighting"
 _ADAPTIVE_LIGHTING_LIGHTS = "configured_lights"
+# A thermostat that drives others (Versatile Thermostat over climates) lists them.
+_UNDERLYING_ENTITIES = "underlying_entities"
 
 
 def control_settings(settings: Settings) -> ControlSettings:
@@ -231,17 +233,23 @@ class BuildingController:
         """Return the zone's devices of ``kind`` to call, each with its members.
 
         A group (a light group, say) whose members are all in the zone is called
-        instead of them: one call, and no two engines acting on one lamp. A group
+        instead of them: one call, and no two engines acting on one lamp. So is a
+        thermostat that drives others, such as a Versatile Thermostat over the
+        room's valve thermostats: calling those too would fight it. A group
         reaching beyond the zone is left to its members' own zones.
         """
         in_zone = set(zone.actuators(kind))
         members: dict[str, set[str]] = {}
         for entity_id in zone.actuators(kind):
             state = self.hass.states.get(entity_id)
-            group = state.attributes.get(ATTR_ENTITY_ID) if state is not None else None
+            attributes = state.attributes if state is not None else {}
+            listed = attributes.get(ATTR_ENTITY_ID) or attributes.get(
+                _UNDERLYING_ENTITIES
+            )
+            domain = entity_id.partition(".")[0]
             members[entity_id] = (
-                {str(member) for member in group}
-                if isinstance(group, list | tuple)
+                {str(m) for m in listed if str(m).startswith(f"{domain}.")}
+                if isinstance(listed, list | tuple)
                 else set()
             )
         for group in members.values():  # a group of groups has their lamps too
@@ -760,9 +768,11 @@ class BuildingController:
         zone = self.controlled_zone(new.entity_id)
         if zone is None:
             return False
+        called = self._called_for(zone, new.entity_id)
+        if called is not None and self._drives(called[0], new.entity_id):
+            return False  # the thermostat over it at work, not a person
         now = wall_clock(dt_util.as_local(new.last_updated))
         self.last_touched[zone.zone_id] = now
-        called = self._called_for(zone, new.entity_id)
         if called is not None:
             # A lamp of a group we call holds the group: calling it would undo them.
             entity_id, engine = called
@@ -774,6 +784,12 @@ class BuildingController:
             )
             self._notify(zone.zone_id)
         return new.context.parent_id is None
+
+    def _drives(self, driver: str, entity_id: str) -> bool:
+        """Whether thermostat ``driver`` drives ``entity_id`` (as its own doing)."""
+        state = self.hass.states.get(driver)
+        driven = state.attributes.get(_UNDERLYING_ENTITIES) if state else None
+        return isinstance(driven, list | tuple) and entity_id in driven
 
     def _called_for(
         self, zone: Zone, entity_id: str
