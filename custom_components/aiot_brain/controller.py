@@ -173,6 +173,8 @@ class BuildingController:
         self._listeners: list[Callable[[str], None]] = []
         # The last error of each device whose calls fail, logged as a warning once.
         self._refusals: dict[str, str] = {}
+        # By zone id: each device called, with the group members it is called for.
+        self._members: dict[str, dict[str, set[str]]] = {}
 
     # -- engines ---------------------------------------------------------------------
 
@@ -199,6 +201,7 @@ class BuildingController:
             **dict.fromkeys(climates, Actuator.CLIMATE),
             **dict.fromkeys(lights, Actuator.LIGHT),
         }
+        self._members[zone.zone_id] = {**climates, **lights}
         for entity_id in [e for e in engines if e not in wanted]:
             del engines[entity_id]
         if colour_managed is None:
@@ -299,6 +302,7 @@ class BuildingController:
         for entity_id in self.engines.pop(zone_id, {}):
             self._drop_suggestion(entity_id)
             self.observed.pop(entity_id, None)
+        self._members.pop(zone_id, None)
         self.last_action.pop(zone_id, None)
         self.last_touched.pop(zone_id, None)
         self._saved.pop(zone_id, None)
@@ -800,12 +804,9 @@ class BuildingController:
         reaches beyond the zone is not called (its members are).
         """
         engines = self.zone_engines(zone)
-        if entity_id in engines:
-            return entity_id, engines[entity_id]
-        for kind in (Actuator.CLIMATE, Actuator.LIGHT):
-            for group, members in self._to_call(zone, kind).items():
-                if entity_id in members:
-                    return group, engines[group]
+        for called, members in self._members[zone.zone_id].items():
+            if entity_id == called or entity_id in members:
+                return called, engines[called]
         return None
 
     def _ours(self, state: State) -> bool:
