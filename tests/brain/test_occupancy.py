@@ -192,6 +192,48 @@ def test_self_label_rules() -> None:
     assert OccupancyModel.self_label({"motion_30min": 0.01}) is False
 
 
+def test_self_label_while_everyone_is_away() -> None:
+    away = {"nobody_home_now": 1.0}
+    quiet = {**away, "motion_5min": 0.0, "motion_30min": math.exp(-12.0 / 30.0)}
+    # Ten quiet minutes, CO2 still high: empty all the same.
+    assert OccupancyModel.self_label({**quiet, "co2_excess": 1.5}) is False
+    # A zone with no motion sensor at all learns from it too.
+    assert OccupancyModel.self_label({**away, "co2_excess": 1.5}) is False
+    # Motion while everyone is away is a guest or a cleaner: occupied ...
+    assert OccupancyModel.self_label({**away, "motion_5min": 1.0}) is True
+    # ... and the minutes after it, or media playing, say nothing for sure.
+    just_moved = {**quiet, "motion_30min": math.exp(-5.0 / 30.0)}
+    assert OccupancyModel.self_label(just_moved) is None
+    assert OccupancyModel.self_label({**quiet, "media_now": 1.0}) is None
+    # Someone at home: the usual rules.
+    assert OccupancyModel.self_label({**quiet, "nobody_home_now": 0.0}) is None
+
+
+def test_everyone_away_lets_a_young_zone_go_soon_but_motion_still_counts() -> None:
+    model = OccupancyModel()
+    start = MONDAY + timedelta(hours=8)
+    for minute in range(60):  # an hour of someone moving about: only positives
+        when = start + timedelta(minutes=minute)
+        model.observe(Observation(Role.MOTION, float(minute % 3 == 0), when))
+        model.update(when)
+    left = start + timedelta(minutes=61)
+    model.observe(Observation(Role.MOTION, 0.0, left))
+    at_home = OccupancyModel.from_dict(model.to_dict())
+    model.observe(Observation(Role.NOBODY_HOME, 1.0, left, "person.anna"))
+    for minute in range(21):
+        when = left + timedelta(minutes=minute)
+        with_trackers, without = model.update(when), at_home.update(when)
+    # Twenty quiet minutes: a young zone that only ever saw people keeps
+    # believing in them, unless their trackers say they are all out.
+    assert without > 0.9
+    assert with_trackers < 0.2
+    assert "everyone away" in model.explain(model.features(when))
+    # A cleaner comes in while everyone is out.
+    cleaner = left + timedelta(minutes=45)
+    model.observe(Observation(Role.MOTION, 1.0, cleaner))
+    assert model.update(cleaner) > 0.8
+
+
 def test_explanations_name_the_signals_that_drove_it() -> None:
     model, _ = trained()
     moving = {"motion_now": 1.0, "motion_5min": 1.0, "motion_30min": 1.0}

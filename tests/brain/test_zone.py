@@ -60,6 +60,20 @@ def test_forecast_learns_the_working_week(trained: ZoneBrain) -> None:
     assert 7 <= prediction.next_arrival.hour <= 9
 
 
+def test_everyone_away_reaches_the_forecast() -> None:
+    zone = ZoneBrain()
+    when = MONDAY + timedelta(hours=12)
+    zone.learn_one(Observation(Role.NOBODY_HOME, 1.0, when, "person.anna"))
+    zone.tick(when)
+    pending = zone.forecast.pending
+    assert pending
+    # Weighted apart by the zone's state, as all evidence is.
+    assert all(
+        any("nobody_home_now" in name and value > 0 for name, value in x.items())
+        for *_, x in pending
+    )
+
+
 def test_manual_setpoints_teach_comfort() -> None:
     zone = ZoneBrain(heating_default=20.0)
     for day in range(21):

@@ -45,7 +45,18 @@ LIGHT_BANDS_LUX = (10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0)
 
 # Roles whose level is tracked for a trend.
 LEVEL_ROLES = (Role.CO2, Role.ILLUMINANCE, Role.TEMPERATURE, Role.SOUND, Role.POWER)
-EVENT_ROLES = (Role.MOTION, Role.DOOR, Role.MEDIA, Role.PRESENCE, Role.LIGHT_ON)
+EVENT_ROLES = (
+    Role.MOTION,
+    Role.DOOR,
+    Role.MEDIA,
+    Role.PRESENCE,
+    Role.NOBODY_HOME,
+    Role.LIGHT_ON,
+)
+# Event roles whose state alone is the evidence, without "how long ago".
+STATE_ONLY_ROLES = frozenset(
+    {Role.PRESENCE.value, Role.NOBODY_HOME.value, Role.LIGHT_ON.value}
+)
 
 
 def humidity_ratio(temperature: float, relative_humidity: float) -> float:
@@ -156,7 +167,7 @@ class OccupancyFeatures:
 
     - ``motion_now``, ``motion_5min``, ``motion_30min``: the sensor's state and how
       recently it last saw motion (1 just now, fading to 0); likewise ``door_*`` and
-      ``media_*``; ``presence_now``, ``light_on_now``;
+      ``media_*``; ``presence_now``, ``nobody_home_now``, ``light_on_now``;
     - ``co2_excess``: ppm above the zone's own fresh-air baseline (log scale);
       ``co2_slope``, ``co2_trend``: ppm per minute over minutes and over half an hour;
     - ``light_level`` (log lux), ``light_<low>_<high>lx``: which band of a 1-3-10
@@ -244,7 +255,7 @@ class OccupancyFeatures:
         for name, state in self.state.items():
             features[f"{name}_now"] = state
         for name, last in self.last_event.items():
-            if name in (Role.PRESENCE.value, Role.LIGHT_ON.value):
+            if name in STATE_ONLY_ROLES:
                 continue
             ago = max(_minutes(when, last), 0.0)
             if self.state.get(name, 0.0) > 0.5:

@@ -17,6 +17,9 @@ class Role(StrEnum):
     MEDIA = "media"  # 1 playing, 0 not
     POWER = "power"  # W
     PRESENCE = "presence"  # per-zone presence (e.g. Bermuda): 1 present, 0 away
+    # Building-wide, from people's trackers: 1 everyone is away, 0 someone is home
+    # or nobody knows.
+    NOBODY_HOME = "nobody_home"
     # Environment
     CO2 = "co2"  # ppm
     ILLUMINANCE = "illuminance"  # lx
@@ -52,6 +55,7 @@ PLAUSIBLE_RANGE: dict[Role, tuple[float, float]] = {
     Role.DOOR: (0.0, 1.0),
     Role.MEDIA: (0.0, 1.0),
     Role.PRESENCE: (0.0, 1.0),
+    Role.NOBODY_HOME: (0.0, 1.0),
     Role.WINDOW: (0.0, 1.0),
     Role.LIGHT_ON: (0.0, 1.0),
     Role.POWER: (0.0, 100_000.0),
@@ -66,6 +70,46 @@ PLAUSIBLE_RANGE: dict[Role, tuple[float, float]] = {
     Role.LIGHT_BRIGHTNESS: (0.0, 100.0),
     Role.LIGHT_COLOR_TEMP: (1000.0, 20_000.0),
 }
+
+
+class Whereabouts:
+    """Whether everyone is away, from each tracked person's "home" or "away".
+
+    A person whose whereabouts are not known (no tracker yet) counts neither way.
+
+    >>> people = Whereabouts()
+    >>> people.update("person.anna", False)
+    True
+    >>> people.update("person.ben", True)
+    False
+    >>> people.update("person.anna", False) is None  # no news
+    True
+    """
+
+    def __init__(self) -> None:
+        """Start knowing nobody's whereabouts."""
+        self.at_home: dict[str, bool] = {}
+
+    def update(self, person: str, home: bool | None) -> bool | None:
+        """Take one person's news (None: not known now).
+
+        Return whether everyone is away, or None when that cannot have changed.
+        """
+        seen_before = person in self.at_home
+        before = self.everyone_away
+        if home is None:
+            self.at_home.pop(person, None)
+        else:
+            self.at_home[person] = home
+        after = self.everyone_away
+        if seen_before and after == before:
+            return None
+        return after
+
+    @property
+    def everyone_away(self) -> bool:
+        """True when people are tracked and none of them is home."""
+        return bool(self.at_home) and not any(self.at_home.values())
 
 
 def as_number(value: object) -> float | None:

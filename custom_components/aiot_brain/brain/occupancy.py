@@ -7,7 +7,8 @@ calibrated, the model is a few dozen floats, and each update is plain arithmetic
 Labels come from ground truth when there is one (benchmarks) and otherwise from the
 zone itself (:meth:`OccupancyModel.self_label`): fresh motion, presence or media
 playing is a positive example, and a quiet spell with CO2 falling towards fresh
-air is a negative one. Positives come far more often than negatives, so the two
+air is a negative one, as is a quiet zone while everyone's tracker says they are
+away. Positives come far more often than negatives, so the two
 classes are weighted to count alike. A confirmed quiet spell also labels, in hindsight,
 the minutes after its last motion as empty. The environmental features learnt
 from those moments are what carries P(occupied) through the unclear ones, such
@@ -33,6 +34,9 @@ PRIOR_WEIGHTS: dict[str, float] = {
     "motion_5min": 3.0,
     "motion_30min": 1.0,
     "presence_now": 4.0,
+    # Everyone away: fresh motion still outweighs it (a guest, a cleaner), but
+    # the quiet minutes after it soon read as empty.
+    "nobody_home_now": -3.0,
     "media_now": 2.0,
     "door_5min": 1.0,
     "co2_excess": 1.0,
@@ -51,6 +55,7 @@ FEATURE_WORDS: dict[str, str] = {
     "media_5min": "media played recently",
     "media_30min": "media played in the last half hour",
     "presence_now": "presence detected",
+    "nobody_home_now": "everyone away",
     "light_on_now": "lights on",
     "co2_excess": "CO2 above fresh air",
     "co2_slope": "CO2 trend",
@@ -79,6 +84,9 @@ QUIET_MOTION = math.exp(-45.0 / 30.0)  # motion_30min after 45 minutes
 # teaches the model what the minutes just after a departure look like.
 SHORT_QUIET_MOTION = math.exp(-20.0 / 30.0)  # motion_30min after 20 minutes
 LONG_QUIET_MOTION = math.exp(-120.0 / 30.0)  # motion_30min after two hours
+# With everyone away, a zone quiet for ten minutes is empty (one never quiet is
+# a pet's or an untracked person's: it gets no label).
+AWAY_QUIET_MOTION = math.exp(-10.0 / 30.0)  # motion_30min after 10 minutes
 CO2_FALLING = -0.1  # co2_trend, i.e. -0.5 ppm per minute
 CO2_NEAR_FRESH_AIR = math.log1p(0.5)  # co2_excess of 50 ppm
 
@@ -91,7 +99,7 @@ CO2_NEAR_FRESH_AIR = math.log1p(0.5)  # co2_excess of 50 ppm
 HINDSIGHT_MINUTES = (10.0, 15.0, 20.0, 30.0)
 
 # Features that make self-labels; the model does not learn from them in that mode.
-LABEL_EVIDENCE = ("motion_", "presence_", "media_", "door_")
+LABEL_EVIDENCE = ("motion_", "presence_", "media_", "door_", "nobody_home_")
 
 MAX_WEIGHT = 50.0
 
@@ -222,9 +230,10 @@ class OccupancyModel:
         """Return a label the evidence makes obvious, or None when it does not.
 
         Positive: fresh motion, presence, or a door used while media plays.
-        Negative: nothing playing, no one present, and no motion for 45 minutes
-        with CO2 falling or back near fresh air, or for 20 minutes with CO2 falling
-        over both the last minutes and the last half hour (two hours without a CO2
+        Negative: nothing playing, no one present, and no motion for 10 minutes
+        while everyone is away; otherwise no motion for 45 minutes with CO2
+        falling or back near fresh air, or for 20 minutes with CO2 falling over
+        both the last minutes and the last half hour (two hours without a CO2
         sensor).
         """
         if features.get("presence_now", 0.0) > 0.5:
@@ -233,10 +242,15 @@ class OccupancyModel:
             return True
         if features.get("media_now", 0.0) > 0.5 and features.get("door_30min", 0.0):
             return True
-        if "motion_30min" not in features:
-            return None  # without a motion sensor, quiet proves nothing
         if features.get("media_now", 0.0) > 0.5:
             return None
+        if (
+            features.get("nobody_home_now", 0.0) > 0.5
+            and features.get("motion_30min", 0.0) <= AWAY_QUIET_MOTION
+        ):
+            return False
+        if "motion_30min" not in features:
+            return None  # without a motion sensor, quiet proves nothing
         quiet = features["motion_30min"]
         if "co2_trend" in features:
             co2_says_empty = (

@@ -36,6 +36,10 @@ BRAIN_VERSION = 1
 WINDOW_OPEN_FALL = 0.5
 WINDOW_OPEN_GAP = 5.0
 
+# Occupancy features that tell the forecast more than the zone's state does:
+# recent activity, and everyone being away.
+_FORECAST_EVIDENCE = ("motion_30min", "door_30min", "media_30min", "nobody_home_now")
+
 # How each role is named in the x dicts of the thermal and lighting models.
 _THERMAL_KEYS = {
     Role.TEMPERATURE: "temperature",
@@ -358,11 +362,7 @@ class ZoneBrain:
 
     def _forecast_evidence(self, when: datetime) -> dict[str, float]:
         features = self.occupancy.features(when)
-        return {
-            name: features[name]
-            for name in ("motion_30min", "door_30min", "media_30min")
-            if name in features
-        }
+        return {name: features[name] for name in _FORECAST_EVIDENCE if name in features}
 
     def _time_to_comfort(
         self, thermal: ThermalResponse, heating: float | None, cooling: float | None
