@@ -285,6 +285,80 @@ async def test_area_tracker_moves_presence_between_zones(
     assert brain.zone("kitchen").latest[Role.PRESENCE] == 0.0
 
 
+def add_people(hass: HomeAssistant) -> None:
+    """Anna and Ben, and a printer whose tracker says "home" all day."""
+    entities = er.async_get(hass)
+    for person in ("anna", "ben"):
+        entities.async_get_or_create(
+            "person", "person", person, suggested_object_id=person
+        )
+    entities.async_get_or_create(
+        "device_tracker", "ping", "printer", suggested_object_id="printer"
+    )
+    hass.states.async_set("device_tracker.printer", "home")
+
+
+async def test_everyone_away_empties_every_zone(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    add_people(hass)
+    hass.states.async_set("person.anna", "home")
+    hass.states.async_set("person.ben", "not_home")
+    entry = await setup_office(hass, zones=("office", "kitchen"))
+    brain = coordinator_of(entry).brain
+
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    await minutes_pass(hass, freezer, 30)
+    hass.states.async_set("binary_sensor.office_motion", STATE_OFF)
+    await minutes_pass(hass, freezer, 20)
+    # Anna may be reading: a young zone that has seen only her keeps her.
+    assert hass.states.get(OCCUPANCY).state == STATE_ON
+    assert brain.zone("office").latest[Role.NOBODY_HOME] == 0.0
+
+    hass.states.async_set("person.anna", "Work", {"latitude": 52.1})
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(OCCUPANCY).state == STATE_OFF
+    reasons = coordinator_of(entry).predictions["office"].reasons
+    assert "everyone away" in reasons["occupancy"]
+    for zone_id in ("office", "kitchen"):
+        assert brain.zone(zone_id).latest[Role.NOBODY_HOME] == 1.0
+
+    # A new position far away changes nothing; Ben coming home does.
+    observed = brain.zone("kitchen").occupancy.builder.last_event.copy()
+    freezer.tick(timedelta(minutes=1))
+    hass.states.async_set("person.anna", "not_home", {"latitude": 52.3})
+    await hass.async_block_till_done()
+    assert brain.zone("kitchen").occupancy.builder.last_event == observed
+    hass.states.async_set("person.ben", "home")
+    await hass.async_block_till_done()
+    assert brain.zone("kitchen").latest[Role.NOBODY_HOME] == 0.0
+
+
+async def test_people_who_left_while_home_assistant_was_down_are_away(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    add_people(hass)
+    hass.states.async_set("person.anna", "home")
+    entry = await setup_office(hass)
+    brain = coordinator_of(entry).brain
+    await minutes_pass(hass, freezer, 1)
+    assert brain.zone("office").latest[Role.NOBODY_HOME] == 0.0
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    hass.states.async_set("person.anna", "not_home")
+    hass.states.async_set("person.ben", STATE_UNKNOWN)  # no tracker of his own
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    brain = coordinator_of(entry).brain
+    assert brain.zone("office").latest[Role.NOBODY_HOME] == 1.0
+
+
 async def _co2_reads_650_then(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, reading: str
 ) -> tuple[ZoneBrain, dict[str, Any]]:

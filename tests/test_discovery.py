@@ -349,6 +349,23 @@ async def test_home_without_areas(hass: HomeAssistant) -> None:
     assert [e.entity_id for e in discovery.unassigned] == ["sensor.zha_t1"]
 
 
+async def test_device_trackers_say_who_is_home_only_without_people(
+    hass: HomeAssistant,
+) -> None:
+    registry = er.async_get(hass)
+    registry.async_get_or_create("device_tracker", "mobile_app", "annas_phone")
+    registry.async_get_or_create("device_tracker", "ping", "printer")
+
+    assert async_discover(hass).home_presence == (
+        "device_tracker.mobile_app_annas_phone",
+        "device_tracker.ping_printer",
+    )
+
+    registry.async_get_or_create("person", "person", "anna")
+
+    assert async_discover(hass).home_presence == ("person.person_anna",)
+
+
 async def test_an_opening_contact_is_a_window_only_when_named_one(
     hass: HomeAssistant,
 ) -> None:

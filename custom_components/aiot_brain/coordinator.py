@@ -1,11 +1,12 @@
 """The runtime: Home Assistant's states in, the zones' predictions out.
 
 The coordinator subscribes to the state changes of the chosen zones' entities (plus
-the outdoor source, which every zone hears, and per-area presence trackers, which
-speak to the zone they name), feeds them to the learning core, ticks every zone once
-a minute and tells the entities when a zone's prediction changed. It keeps the
-learned state in a private ``Store``, teaches zones without learned state from the
-recorder's history, and follows the registries as areas and entities come and go.
+the outdoor source and people's trackers, which every zone hears, and per-area
+presence trackers, which speak to the zone they name), feeds them to the learning
+core, ticks every zone once a minute and tells the entities when a zone's
+prediction changed. It keeps the learned state in a private ``Store``, teaches
+zones without learned state from the recorder's history, and follows the
+registries as areas and entities come and go.
 
 The core's models are not thread-safe. While a zone learns from history in an
 executor thread, live observations for it are buffered, it is not ticked or
@@ -46,7 +47,7 @@ from homeassistant.helpers.event import (
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .brain.observation import Observation, Role
+from .brain.observation import Observation, Role, Whereabouts
 from .brain.zone import (
     BRAIN_VERSION,
     Brain,
@@ -76,7 +77,7 @@ from .entity import zone_device_identifier
 from .history import async_replay_history
 from .network import NetworkInventory
 from .settings import Settings
-from .state_mapping import observations_from_state
+from .state_mapping import at_home, observations_from_state
 
 # While replaying history a zone is ticked just after each minute with data, as the
 # live timer would, and every few minutes in between so quiet spells are learned.
@@ -130,6 +131,7 @@ class Router:
         outdoor: ZoneEntity | None,
         area_trackers: Iterable[str],
         temperature_unit: str,
+        home_presence: Iterable[str] = (),
     ) -> None:
         """Route the entities of ``zones``, the outdoor source and the trackers."""
         self.temperature_unit = temperature_unit
@@ -149,11 +151,19 @@ class Router:
             self._routes[outdoor.entity_id] = (outdoor, zone_ids)
         self._trackers = frozenset(area_trackers)
         self._tracker_zone: dict[str, str] = {}
+        self._zone_ids = tuple(zone_ids)
+        self._home_presence = frozenset(home_presence)
+        self._people = Whereabouts()
 
     @property
     def entity_ids(self) -> list[str]:
         """Every entity whose states matter."""
-        return sorted({*self._routes, *self._trackers})
+        return sorted({*self._routes, *self.whereabouts})
+
+    @property
+    def whereabouts(self) -> frozenset[str]:
+        """The trackers that say where people are."""
+        return self._trackers | self._home_presence
 
     def route(
         self, state: State, manual: bool = False, previous: State | None = None
@@ -161,6 +171,8 @@ class Router:
         """Return (zone id, observation) pairs for one new state (after ``previous``)."""
         if state.entity_id in self._trackers:
             return self._presence(state)
+        if state.entity_id in self._home_presence:
+            return self._nobody_home(state)
         route = self._routes.get(state.entity_id)
         if route is None:
             return []
@@ -188,6 +200,15 @@ class Router:
         if new is not None:
             routed.append((new, Observation(Role.PRESENCE, 1.0, when, source)))
         return routed
+
+    def _nobody_home(self, state: State) -> list[tuple[str, Observation]]:
+        """Tell every zone whether everyone is away, whenever that may change."""
+        away = self._people.update(state.entity_id, at_home(state))
+        if away is None:
+            return []  # a move between places away, or a new GPS fix
+        when = dt_util.as_local(state.last_updated)
+        observation = Observation(Role.NOBODY_HOME, float(away), when, state.entity_id)
+        return [(zone_id, observation) for zone_id in self._zone_ids]
 
 
 @dataclass
@@ -429,6 +450,7 @@ class AiotBrainCoordinator:
         for zone in added:
             self.controls.setdefault(zone.zone_id, ZoneControls())
         self._router = self._router_of(zones.values())
+        self._learn_whereabouts()
         if self._unsubscribe_states is not None:
             self._unsubscribe_states()
         self._unsubscribe_states = async_track_state_change_event(
@@ -443,6 +465,22 @@ class AiotBrainCoordinator:
         if removed:
             self._notify_building()
 
+    @callback
+    def _learn_whereabouts(self) -> None:
+        """Tell the zones with learned state where people are now.
+
+        A new router knows nobody's whereabouts until they next change, and
+        people come and go while Home Assistant is down. Zones without learned
+        state learn them with their history.
+        """
+        for entity_id in sorted(self._router.whereabouts):
+            if (state := self.hass.states.get(entity_id)) is None:
+                continue
+            for zone_id, observation in self._router.route(state):
+                if zone_id in self.brain.zones and zone_id not in self.learning:
+                    with self.zone_fault(zone_id, "learning"):
+                        self.brain.zones[zone_id].learn_one(observation)
+
     def _router_of(self, zones: Iterable[Zone]) -> Router:
         """Return a router of ``zones``' entities, the outdoor source and trackers."""
         return Router(
@@ -450,6 +488,7 @@ class AiotBrainCoordinator:
             self.outdoor_source(),
             self.discovery.area_trackers,
             self.hass.config.units.temperature_unit,
+            self.discovery.home_presence,
         )
 
     def outdoor_source(self) -> ZoneEntity | None:

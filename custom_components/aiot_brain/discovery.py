@@ -155,7 +155,8 @@ class Discovery:
     floors: tuple[Floor, ...] = ()
     # Outdoor temperature sensors and weather entities, wherever they are.
     outdoor: tuple[ZoneEntity, ...] = ()
-    # person and device_tracker entities: is anybody home at all.
+    # Whose state says whether anybody is home at all: the people (person
+    # entities), or the device trackers where nobody set people up.
     home_presence: tuple[str, ...] = ()
     # Entities whose state names the area someone is in (Bermuda).
     area_trackers: tuple[str, ...] = ()
@@ -224,6 +225,16 @@ def _skipped(entry: er.RegistryEntry) -> bool:
     )
 
 
+def _people_or_trackers(entity_ids: list[str]) -> tuple[str, ...]:
+    """Return the person entities, or the device trackers if there are none.
+
+    A person follows their own trackers; the trackers of a home's printers and TVs
+    say "home" all day and would hide that the people are out.
+    """
+    people = [entity_id for entity_id in entity_ids if entity_id.startswith("person.")]
+    return tuple(sorted(people or entity_ids))
+
+
 def async_discover(hass: HomeAssistant) -> Discovery:
     """Read the registries and return the home's zones and their entities."""
     area_registry = ar.async_get(hass)
@@ -290,7 +301,7 @@ def async_discover(hass: HomeAssistant) -> Discovery:
         zones=tuple(zones),
         floors=tuple(floors),
         outdoor=tuple(sorted(outdoor, key=lambda e: e.entity_id)),
-        home_presence=tuple(sorted(home_presence)),
+        home_presence=_people_or_trackers(home_presence),
         area_trackers=tuple(sorted(area_trackers)),
         unassigned=tuple(sorted(unassigned, key=lambda e: e.entity_id)),
     )

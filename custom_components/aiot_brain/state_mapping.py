@@ -23,6 +23,7 @@ from homeassistant.components.weather.const import ATTR_WEATHER_TEMPERATURE
 from homeassistant.const import (
     ATTR_TEMPERATURE,
     ATTR_UNIT_OF_MEASUREMENT,
+    STATE_HOME,
     STATE_OFF,
     STATE_ON,
     STATE_UNAVAILABLE,
@@ -56,6 +57,16 @@ _MEDIA_TV = "tv"
 _WEATHER_TEMPERATURE_UNIT = "temperature_unit"
 # A thermostat cools from this far above the comfort it stands for.
 _COOLING_MARGIN = ControlSettings().cooling_margin
+
+
+def at_home(state: State) -> bool | None:
+    """Return whether a person or device tracker is home (None: not known).
+
+    Away is ``not_home`` or the name of another zone, such as "Work".
+    """
+    if state.state in _NO_READING:
+        return None
+    return state.state == STATE_HOME
 
 
 def observations_from_state(
