@@ -31,10 +31,15 @@ from custom_components.aiot_brain.brain.control import (
     ZoneReadings,
     wanted_temperature,
 )
-from custom_components.aiot_brain.brain.observation import Observation, Role, as_number
+from custom_components.aiot_brain.brain.observation import (
+    Observation,
+    Role,
+    Whereabouts,
+    as_number,
+)
 from custom_components.aiot_brain.brain.zone import ZoneBrain, ZonePrediction
 
-from .interface import BuildingInfo, Command, EntityState, StateChange, View
+from .interface import HOME, BuildingInfo, Command, EntityState, StateChange, View
 
 # Sensor roles of the interface and what they mean to the core.
 _SENSOR_ROLES = {
@@ -149,6 +154,8 @@ class AiotBrainController:
                 self._entity_zone[entity_id] = (zone.zone_id, role)
         self.decisions: list[tuple[datetime, str, str]] = []
         self._devices_known: set[str] = set()
+        self.people = frozenset(building.people)
+        self._whereabouts = Whereabouts()
 
     # -- seeing ---------------------------------------------------------------------
 
@@ -185,6 +192,13 @@ class AiotBrainController:
                     zone.brain.learn_one(
                         Observation(Role.OUTDOOR_TEMPERATURE, value, now)
                     )
+            return
+        if change.entity_id in self.people:
+            away = self._whereabouts.update(change.entity_id, change.new.state == HOME)
+            if away is not None:
+                news = Observation(Role.NOBODY_HOME, float(away), now, change.entity_id)
+                for zone in self.zones.values():
+                    zone.brain.learn_one(news)
             return
         located = self._entity_zone.get(change.entity_id)
         if located is None:

@@ -9,6 +9,10 @@ controller's ``ControlSettings``: °C or K, minutes for durations, HH:MM for tim
 day, ``none`` to turn an optional one off. It shows what a different trade-off
 between energy, comfort and lights costs.
 
+``--tracked residents`` (or ``--tracked Anna,Ben``, or ``none``) says whose phones
+Home Assistant tracks, whatever the scenario says: each of them shows as a
+``person`` entity, ``home`` while they are in the building.
+
 Figures (all from the simulator's hidden truth, over the whole run):
 
 * ``heating_kwh``: heat delivered by heaters; ``cooling_kwh``: electricity drawn by
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from importlib import import_module
 import json
 import sys
@@ -35,7 +40,7 @@ import time
 
 from .building import Building
 from .controllers import AIOT_BRAIN, CONTROLLERS
-from .scenario import MINUTES_PER_DAY, ScenarioError, load_scenario
+from .scenario import MINUTES_PER_DAY, Scenario, ScenarioError, load_scenario
 
 
 def name_value_pairs(texts: Sequence[str]) -> dict[str, str]:
@@ -49,16 +54,42 @@ def name_value_pairs(texts: Sequence[str]) -> dict[str, str]:
     return pairs
 
 
+def with_tracked(scenario: Scenario, who: str) -> Scenario:
+    """Return ``scenario`` with the phones of ``who`` tracked, and nobody else's.
+
+    ``who`` is ``residents``, ``none`` or a comma-separated list of names;
+    ValueError for a name the scenario does not have.
+    """
+    if who in ("residents", "none"):
+        chosen = {
+            spec.name
+            for spec in scenario.occupants
+            if who == "residents" and spec.kind == "resident"
+        }
+    else:
+        chosen = {name.strip() for name in who.split(",")}
+        unknown = chosen - {spec.name for spec in scenario.occupants}
+        if unknown:
+            raise ValueError(f"--tracked: no occupant named {sorted(unknown)}")
+    occupants = tuple(
+        replace(spec, tracked=spec.name in chosen) for spec in scenario.occupants
+    )
+    return replace(scenario, occupants=occupants)
+
+
 def run_benchmark(
     scenario_name: str,
     days: float,
     controller_name: str,
     seed: int = 0,
+    *,
     settings: Mapping[str, str] | None = None,
+    tracked: str | None = None,
 ) -> dict[str, object]:
     """Simulate ``days`` days and return the scores (see the module docstring).
 
-    ``settings`` changes the ``aiot_brain`` controller's settings, as text.
+    ``settings`` changes the ``aiot_brain`` controller's settings, as text, and
+    ``tracked`` whose phones are tracked (see :func:`with_tracked`).
     """
     if controller_name not in CONTROLLERS:
         known = ", ".join(sorted(CONTROLLERS))
@@ -72,6 +103,8 @@ def run_benchmark(
         ours = import_module(".aiot_brain_controller", __package__)
         control = ours.settings_from_text(settings)  # bad text fails before the run
     scenario = load_scenario(scenario_name)
+    if tracked is not None:
+        scenario = with_tracked(scenario, tracked)
     started = time.perf_counter()
     building = Building(scenario, seed=seed)
     if settings:
@@ -86,6 +119,7 @@ def run_benchmark(
         "days": days,
         "seed": seed,
         **({"settings": dict(settings)} if settings else {}),
+        **({"tracked": tracked} if tracked is not None else {}),
         **building.metrics.result(len(building.devices)),
         "sim_days_per_s": round(days / elapsed, 2),
     }
@@ -109,6 +143,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="NAME=VALUE",
         help="change one of the aiot_brain controller's settings (repeatable)",
     )
+    parser.add_argument(
+        "--tracked",
+        metavar="WHO",
+        help="whose phones HA tracks: residents, none or NAME,NAME (default: "
+        "as the scenario says)",
+    )
     args = parser.parse_args(argv)
     try:
         settings = name_value_pairs(args.setting)
@@ -116,7 +156,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"--setting: {err}")
     try:
         result = run_benchmark(
-            args.scenario, args.days, args.controller, args.seed, settings
+            args.scenario,
+            args.days,
+            args.controller,
+            args.seed,
+            settings=settings,
+            tracked=args.tracked,
         )
     except (ScenarioError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -28,6 +28,8 @@ import random
 from typing import Any
 
 from .interface import (
+    HOME,
+    NOT_HOME,
     OUTDOOR_TEMPERATURE,
     PRESETS,
     BuildingInfo,
@@ -39,6 +41,7 @@ from .interface import (
     View,
     ZoneEntities,
     entity_id_for,
+    person_entity_id,
 )
 from .occupants import ASLEEP, AWAKE, AWAY, NOWHERE, Occupant, plan_meetings
 from .scenario import MINUTES_PER_DAY, Scenario
@@ -237,6 +240,11 @@ class Building:
             entity_id_for(zone.id, "climate") if zone.has_climate else ""
             for zone in zones
         ]
+        self._people = [
+            (person.index, person_entity_id(person.spec.name))
+            for person in self.occupants
+            if person.spec.tracked
+        ]
         self.states: dict[str, EntityState] = {}
         self.changes: list[StateChange] = []
         self._published: dict[str, object] = {}
@@ -269,6 +277,11 @@ class Building:
             start=start,
             step=timedelta(seconds=STEP_S),
             baseline=self.scenario.baseline,
+            people=tuple(
+                person_entity_id(spec.name)
+                for spec in self.scenario.occupants
+                if spec.tracked
+            ),
         )
 
     def hvac_modes(self, zone: int) -> list[str]:
@@ -886,6 +899,13 @@ class Building:
             if self._climate_ids[zone]:
                 self._publish_climate(zone, manual)
         publish_value(OUTDOOR_TEMPERATURE, self.outdoor_c, "temperature", 1)
+        self._publish_people()
+
+    def _publish_people(self) -> None:
+        """Tracked phones, as their geofence sees them: home while in the building."""
+        for index, entity_id in self._people:
+            home = self.position[index] != NOWHERE
+            self._set_state(entity_id, HOME if home else NOT_HOME, {}, manual=False)
 
     def _publish_flag(self, entity_id: str, on: bool, kind: str) -> None:
         if self._published.get(entity_id) is on:

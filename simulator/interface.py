@@ -15,7 +15,9 @@ and is registered in ``simulator.controllers.CONTROLLERS`` (name -> factory taki
 (zones) and, per zone, the entity id of each role (``motion``, ``door``, ``window``,
 ``temperature``, ``humidity``, ``co2``, ``illuminance``, ``power``, ``light``,
 ``climate``; ``None`` where the zone has no such entity), plus the outdoor temperature
-sensor and the building manager's baseline settings (comfort, setback, schedule).
+sensor, the ``person`` entities of the people whose phones HA tracks (``"home"`` or
+``"not_home"``), and the building manager's baseline settings (comfort, setback,
+schedule).
 
 Once per simulated step (1 minute by default) the simulator calls ``step(view)``:
 
@@ -53,6 +55,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+import re
 from typing import Any, Protocol
 
 from .scenario import BaselineSpec
@@ -82,6 +85,7 @@ ENTITY_DOMAIN = {
     "climate": "climate",
 }
 OUTDOOR_TEMPERATURE = "sensor.outdoor_temperature"
+HOME, NOT_HOME = "home", "not_home"  # a person entity's states
 PRESETS = {"comfort": 21.0, "eco": 18.0, "away": 15.0}
 
 
@@ -91,6 +95,11 @@ def entity_id_for(zone_id: str, role: str) -> str:
     if role in ("light", "climate"):
         return f"{domain}.{zone_id}"
     return f"{domain}.{zone_id}_{role}"
+
+
+def person_entity_id(name: str) -> str:
+    """Return the entity id of a tracked person, as HA derives it from the name."""
+    return "person." + "_".join(re.findall(r"[a-z0-9]+", name.lower()))
 
 
 class CommandError(ValueError):
@@ -152,6 +161,8 @@ class BuildingInfo:
     start: datetime
     step: timedelta
     baseline: BaselineSpec
+    # The person entities of the people whose phones HA tracks.
+    people: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

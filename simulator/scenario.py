@@ -157,6 +157,7 @@ class OccupantSpec:
     patience_min: int = 10
     need_lux: float = 150.0
     lights_off_prob: float = 0.7
+    tracked: bool = False  # carries a phone HA tracks: a ``person`` entity
 
 
 @dataclass(frozen=True, slots=True)
@@ -483,6 +484,7 @@ _OCCUPANT_OTHER = frozenset(
         "vacations",
         "setpoint",
         "lighting",
+        "tracked",
     }
 )
 _DEFAULT_WEEK = ("weekday",) * 5 + ("weekend",) * 2
@@ -545,6 +547,9 @@ def _parse_occupant(  # noqa: PLR0912 (one check per field)
                 _date(pair[1], f"{where}.vacations[{index}][1]"),
             )
         )
+    tracked = values.get("tracked", False)
+    if not isinstance(tracked, bool):
+        raise ScenarioError(f"{where}.tracked: expected true or false")
     patience = values.get("patience_min", 10)
     breaks = values.get("breaks_per_day", 2)
     for key, number in (("patience_min", patience), ("breaks_per_day", breaks)):
@@ -574,6 +579,7 @@ def _parse_occupant(  # noqa: PLR0912 (one check per field)
         ),
         breaks_per_day=breaks,
         patience_min=patience,
+        tracked=tracked,
         vacations=tuple(vacations),
         setpoint=_parse_schedule(
             values.get("setpoint", {"00:00": 21.0}), f"{where}.setpoint"

@@ -8,8 +8,10 @@ import gc
 from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
 from typing import Any
 
+from custom_components.aiot_brain.brain.observation import Role
 from simulator import Building, Command, load_scenario
 from simulator.aiot_brain_controller import AiotBrainController
+from simulator.benchmark import with_tracked
 from simulator.building import Building as BuildingClass
 from simulator.controllers import CONTROLLERS
 from simulator.interface import BuildingInfo, EntityState, StateChange, View
@@ -125,3 +127,37 @@ def test_a_persons_thermostat_change_is_learned_and_held() -> None:
     controller.step(View(now + timedelta(minutes=1), states, [ours]))
     assert controller.zones["living_kitchen"].brain.comfort.labels == 0
     assert not controller.zones["living_kitchen"].controller.holds
+
+
+def test_tracked_phones_show_as_people_and_tell_every_zone_who_is_home() -> None:
+    scenario = with_tracked(load_scenario("family_home"), "residents")
+    building = Building(scenario, seed=0)
+    people = ("person.anna", "person.ben", "person.clara", "person.david")
+    assert building.info.people == people
+    controller = AiotBrainController(building.info)
+    heard: dict[datetime, set[float]] = {}  # what the zones knew, when all were out
+
+    class Watch:
+        def step(self, view: View) -> Iterable[Command]:
+            commands = controller.step(view)
+            if all(view.states[person].state == "not_home" for person in people):
+                heard[view.now] = {
+                    zone.brain.latest.get(Role.NOBODY_HOME, -1.0)
+                    for zone in controller.zones.values()
+                }
+            return commands
+
+    building.run(Watch(), 3 * 24 * 60)
+    # On Wednesday the children are at school and both parents at work, and
+    # every zone knew it; on Monday and Tuesday Ben works from home.
+    assert heard
+    assert {when.weekday() for when in heard} == {2}
+    assert all(known == {1.0} for known in heard.values())
+    # Since then someone came home, and every zone heard that too.
+    assert {
+        zone.brain.latest[Role.NOBODY_HOME] for zone in controller.zones.values()
+    } == {0.0}
+
+
+def test_nobody_is_tracked_unless_the_scenario_says_so() -> None:
+    assert Building(load_scenario("family_home")).info.people == ()

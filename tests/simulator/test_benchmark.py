@@ -11,7 +11,8 @@ import pytest
 
 from custom_components.aiot_brain.brain.control import ControlSettings
 from simulator.aiot_brain_controller import settings_from_text
-from simulator.benchmark import main, run_benchmark
+from simulator.benchmark import main, run_benchmark, with_tracked
+from simulator.scenario import load_scenario
 
 KEYS = {
     "heating_kwh",
@@ -128,6 +129,26 @@ def test_settings_are_refused_where_they_cannot_apply(
     with pytest.raises(SystemExit):
         main([*arguments, "aiot_brain", "--setting", "setback_offset"])
     assert "NAME=VALUE" in capsys.readouterr().err
+
+
+def test_tracked_phones_are_chosen_by_flag(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    arguments = ["--scenario", "apartment", "--days", "0.5", "--controller"]
+    assert main([*arguments, "aiot_brain", "--tracked", "residents"]) == 0
+    assert json.loads(capsys.readouterr().out)["tracked"] == "residents"
+    assert main([*arguments, "schedule", "--tracked", "Nobody,Zed"]) == 2
+    assert "no occupant named ['Nobody', 'Zed']" in capsys.readouterr().err
+    family = load_scenario("family_home")
+    assert [spec.tracked for spec in with_tracked(family, "Anna, Ben").occupants] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    tracked = with_tracked(family, "residents")
+    assert all(spec.tracked for spec in tracked.occupants)
+    assert not any(spec.tracked for spec in with_tracked(tracked, "none").occupants)
 
 
 def test_runs_as_a_module() -> None:

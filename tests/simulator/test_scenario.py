@@ -77,6 +77,19 @@ def test_load_by_path_yaml_and_json(tmp_path: Path) -> None:
             ),
             "occupants[0].patterns.weekday.wake",
         ),
+        (
+            lambda d: d["occupants"].append(
+                {
+                    "name": "X",
+                    "sleep_zone": "room",
+                    "zones": {"room": 1},
+                    "patterns": {"weekday": {"wake": "07:00", "sleep": "23:00"}},
+                    "week": ["weekday"] * 7,
+                    "tracked": "yes",
+                }
+            ),
+            "occupants[0].tracked: expected true or false",
+        ),
         (lambda d: d.update(floors=[]), "at least one zone"),
     ],
 )
