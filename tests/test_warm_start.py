@@ -25,6 +25,7 @@ from custom_components.aiot_brain.const import REDISCOVER_COOLDOWN
 from .test_coordinator import (
     OCCUPANCY,
     START,
+    add_people,
     build_office,
     coordinator_of,
     minutes_pass,
@@ -223,3 +224,25 @@ async def test_an_area_placed_at_run_time_learns_its_history(
     assert coordinator.learning == set()
     assert coordinator.brain.zone("lab").occupancy.self_labels > 100
     assert hass.states.get("sensor.lab_aiot_brain_occupancy_probability") is not None
+
+
+async def test_history_says_when_everyone_was_away(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    add_people(hass)
+    freezer.move_to(START - timedelta(days=1))
+    hass.states.async_set("person.anna", "home")
+    hass.states.async_set("person.ben", "home")
+    await record_working_week(hass, freezer)  # both at home, the office busy
+    freezer.tick(timedelta(hours=2))
+    hass.states.async_set("person.anna", "not_home")
+    hass.states.async_set("person.ben", "Work")
+    await async_wait_recording_done(hass)
+    freezer.tick(timedelta(hours=1))
+    entry = office_entry(hass, history_days=14)
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    zone = coordinator_of(entry).brain.zone("office")
+    assert zone.latest[Role.NOBODY_HOME] == 1.0
