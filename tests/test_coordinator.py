@@ -359,6 +359,36 @@ async def test_people_who_left_while_home_assistant_was_down_are_away(
     assert brain.zone("office").latest[Role.NOBODY_HOME] == 1.0
 
 
+async def test_someone_in_the_office_while_everyone_is_away_is_an_anomaly(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    add_people(hass)
+    hass.states.async_set("person.anna", "home")
+    await setup_office(hass)
+    anomaly = "binary_sensor.office_aiot_brain_anomaly"
+    morning = dt_util.as_local(START)  # Monday 08:00
+
+    async def at(when: datetime, entity_id: str, state: str) -> None:
+        freezer.move_to(when)
+        hass.states.async_set(entity_id, state)
+        await hass.async_block_till_done()
+
+    for day in range(6):  # Anna works 08:00-17:00; nobody comes in meanwhile
+        leaving = morning + timedelta(days=day)
+        await at(leaving, "person.anna", "not_home")
+        await at(leaving + timedelta(hours=9), "person.anna", "home")
+    await at(morning + timedelta(days=6), "person.anna", "not_home")
+    await at(morning + timedelta(days=6, hours=3), "binary_sensor.office_motion", "on")
+    await minutes_pass(hass, freezer, 15)
+
+    state = hass.states.get(anomaly)
+    assert state.state == STATE_ON
+    assert state.attributes["kinds"] == ["occupied_while_away"]
+    assert "while everyone was away" in state.attributes["reason"]
+
+
 async def _co2_reads_650_then(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, reading: str
 ) -> tuple[ZoneBrain, dict[str, Any]]:

@@ -190,6 +190,80 @@ def test_no_security_signal_without_enough_history() -> None:
     assert detector.predict_one(night) == []
 
 
+def _absences(detector: AnomalyDetector, days: int, *, pet: bool = False) -> datetime:
+    """Everyone out 08:00-17:00; the door motion sensor sees them come home.
+
+    Their phones say so two minutes after they walk in. A pet moves at noon.
+    """
+    for day in range(days):
+        date = START + timedelta(days=day)
+        away = Observation(Role.NOBODY_HOME, 1, date + timedelta(hours=8), "person")
+        detector.learn_one(away)
+        if pet:
+            noon = date + timedelta(hours=12)
+            detector.learn_one(Observation(Role.MOTION, 1, noon, "hall"))
+        door = date + timedelta(hours=16, minutes=58)
+        detector.learn_one(Observation(Role.MOTION, 1, door, "hall"))
+        home = Observation(Role.NOBODY_HOME, 0, date + timedelta(hours=17), "person")
+        detector.learn_one(home)
+    return START + timedelta(days=days)
+
+
+def test_someone_seen_while_everyone_is_away() -> None:
+    detector = AnomalyDetector()
+    day = _absences(detector, 6)
+    detector.learn_one(Observation(Role.NOBODY_HOME, 1, day + timedelta(hours=8)))
+    seen = day + timedelta(hours=11)
+    detector.learn_one(Observation(Role.MOTION, 1, seen, "hall"))
+    # Not yet: it could be someone coming home before their phone says so.
+    assert detector.predict_one(seen + timedelta(minutes=5)) == []
+    anomalies = detector.predict_one(seen + timedelta(minutes=15))
+    assert [a.kind for a in anomalies] == ["occupied_while_away"]
+    assert anomalies[0].reason == (
+        "hall saw someone at 11:00 while everyone was away "
+        "(someone was seen in 0 of 6 absences before)"
+    )
+    # Still reported, in the same words, once someone is back.
+    back = seen + timedelta(minutes=30)
+    detector.learn_one(Observation(Role.NOBODY_HOME, 0, back))
+    assert detector.predict_one(back) == anomalies
+    assert detector.predict_one(seen + timedelta(hours=2)) == []
+    assert (detector.absences.count, detector.absences.visited) == (7, 1)
+    # People's trackers are no sensors of the zone.
+    assert set(detector.sources) == {"hall"}
+
+
+def test_someone_coming_home_is_no_visitor() -> None:
+    detector = AnomalyDetector()
+    day = _absences(detector, 6)
+    detector.learn_one(Observation(Role.NOBODY_HOME, 1, day + timedelta(hours=8)))
+    seen = day + timedelta(hours=11)
+    detector.learn_one(Observation(Role.MOTION, 1, seen, "hall"))
+    home = seen + timedelta(minutes=3)
+    detector.learn_one(Observation(Role.NOBODY_HOME, 0, home))
+    assert detector.predict_one(seen + timedelta(minutes=15)) == []
+    assert (detector.absences.count, detector.absences.visited) == (7, 0)
+
+
+def test_a_pet_that_moves_in_most_absences_is_no_news() -> None:
+    detector = AnomalyDetector()
+    day = _absences(detector, 6, pet=True)
+    assert (detector.absences.count, detector.absences.visited) == (6, 6)
+    detector.learn_one(Observation(Role.NOBODY_HOME, 1, day + timedelta(hours=8)))
+    seen = day + timedelta(hours=12)
+    detector.learn_one(Observation(Role.MOTION, 1, seen, "hall"))
+    assert detector.predict_one(seen + timedelta(minutes=15)) == []
+
+
+def test_no_visitor_reported_before_enough_absences() -> None:
+    detector = AnomalyDetector()
+    day = _absences(detector, 2)
+    detector.learn_one(Observation(Role.NOBODY_HOME, 1, day + timedelta(hours=8)))
+    seen = day + timedelta(hours=11)
+    detector.learn_one(Observation(Role.MOTION, 1, seen, "hall"))
+    assert detector.predict_one(seen + timedelta(minutes=15)) == []
+
+
 def test_sources_are_bounded() -> None:
     detector = AnomalyDetector(max_sources=3)
     for index in range(10):
@@ -211,6 +285,20 @@ def test_round_trip() -> None:
         assert restored.explain(later) == detector.explain(later)
     assert restored.to_dict() == detector.to_dict()
     assert len(json.dumps(state)) < 8192
+    # Saved before absences were followed: none known.
+    del state["absences"]
+    assert AnomalyDetector.from_dict(state).absences.count == 0
+
+
+def test_round_trip_of_a_visit_while_away() -> None:
+    detector = AnomalyDetector()
+    day = _absences(detector, 6)
+    detector.learn_one(Observation(Role.NOBODY_HOME, 1, day + timedelta(hours=8)))
+    seen = day + timedelta(hours=11)
+    detector.learn_one(Observation(Role.MOTION, 1, seen, "hall"))
+    restored = AnomalyDetector.from_dict(json.loads(json.dumps(detector.to_dict())))
+    later = seen + timedelta(minutes=15)
+    assert restored.predict_one(later) == detector.predict_one(later) != []
 
 
 def test_rejects_bad_state() -> None:

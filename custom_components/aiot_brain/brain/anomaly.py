@@ -12,7 +12,10 @@ For the zone as a whole:
 * HVAC without effect: heating (cooling) for a long time while the indoor
   temperature did not rise (fall);
 * unusual occupancy: someone present at an hour of the week when, over weeks of
-  history, nobody ever was (a security signal).
+  history, nobody ever was (a security signal);
+* occupied while away: someone present while every tracked person is away, in a
+  home where that has been rare (another security signal; a pet that moves in
+  most absences is no news).
 
 Each anomaly comes with its reason in words.
 """
@@ -42,6 +45,12 @@ CONTINUOUS_ROLES = frozenset(
     }
 )
 OCCUPANCY_ROLES = frozenset({Role.MOTION, Role.PRESENCE})
+# Someone seen while everyone is away is reported once the trackers still say
+# so this long after, and only where absences with someone seen have been rare
+# (at most this share of at least this many absences).
+ARRIVAL_GRACE = timedelta(minutes=10)
+USUAL_VISIT_SHARE = 0.2
+MIN_ABSENCES = 5
 # Below these, a difference between peers is sensor tolerance, not drift.
 DRIFT_FLOOR = {
     Role.TEMPERATURE: 1.0,
@@ -68,7 +77,9 @@ _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Su
 class Anomaly:
     """Something wrong in a zone, with its reason in words."""
 
-    kind: str  # "out_of_range", "stuck", "drift", "hvac_no_effect", "unusual_occupancy"
+    # "out_of_range", "stuck", "drift", "hvac_no_effect", "unusual_occupancy",
+    # "occupied_while_away"
+    kind: str
     source: str
     reason: str
     since: datetime
@@ -139,6 +150,80 @@ class _Source:
         source.peer_samples = int(data[9])
         source.out_of_range_at = time(data[10])
         return source
+
+
+class _Absences:
+    """The times everyone was away, and whether someone was seen in the zone.
+
+    Someone seen just before the trackers say a person is home again is that
+    person coming in (phones are often a few minutes late), not a visitor.
+    """
+
+    __slots__ = ("count", "seen_at", "seen_by", "since", "visited")
+
+    def __init__(self) -> None:
+        self.since: datetime | None = None  # everyone away since
+        self.count = 0  # absences that ended
+        self.visited = 0  # of those, absences with someone seen
+        self.seen_at: datetime | None = None  # first seen in the latest absence
+        self.seen_by = ""
+
+    def learn_away(self, when: datetime, away: bool) -> None:
+        if away and self.since is None:
+            self.since, self.seen_at = when, None
+        elif not away and self.since is not None:
+            if self.seen_at is not None and when - self.seen_at < ARRIVAL_GRACE:
+                self.seen_at = None  # whoever came home, seen at the door
+            self.count += 1
+            self.visited += self.seen_at is not None
+            self.since = None
+
+    def learn_seen(self, when: datetime, source: str) -> None:
+        if self.since is not None and self.seen_at is None:
+            self.seen_at, self.seen_by = when, source
+
+    def anomaly(self, when: datetime, report_hours: float) -> Anomaly | None:
+        """Report a visit while everyone was away, where visits are rare."""
+        seen = self.seen_at
+        if seen is None:
+            return None
+        # Once the absence is over, it is already counted, as visited.
+        ended = self.since is None
+        count, visited = self.count - ended, self.visited - ended
+        ago = when - seen
+        confirmed = ended or ago >= ARRIVAL_GRACE
+        if not confirmed or ago > timedelta(hours=report_hours):
+            return None
+        if count < MIN_ABSENCES or visited > USUAL_VISIT_SHARE * count:
+            return None
+        return Anomaly(
+            "occupied_while_away",
+            self.seen_by,
+            f"{self.seen_by} saw someone at {seen:%H:%M} while everyone was away "
+            f"(someone was seen in {visited} of {count} absences before)",
+            seen,
+        )
+
+    def to_list(self) -> list[Any]:
+        def time(value: datetime | None) -> str | None:
+            return None if value is None else value.isoformat()
+
+        since, seen_at = time(self.since), time(self.seen_at)
+        return [since, self.count, self.visited, seen_at, self.seen_by]
+
+    @classmethod
+    def from_list(cls, data: Any) -> _Absences:
+        def time(value: object) -> datetime | None:
+            return None if value is None else datetime.fromisoformat(str(value))
+
+        absences = cls()
+        if data is None:  # saved before absences were followed
+            return absences
+        since, count, visited, seen_at, seen_by = data
+        absences.since, absences.seen_at = time(since), time(seen_at)
+        absences.count, absences.visited = int(count), int(visited)
+        absences.seen_by = str(seen_by)
+        return absences
 
 
 class AnomalyDetector:
@@ -218,6 +303,7 @@ class AnomalyDetector:
         self.first_seen: datetime | None = None
         self.unusual_at: datetime | None = None
         self.unusual_source = ""
+        self.absences = _Absences()
         self.bad_values = 0
 
     # -- learning --------------------------------------------------------------
@@ -239,6 +325,10 @@ class AnomalyDetector:
         if number is None:
             self.bad_values += 1
             return
+        if role is Role.NOBODY_HOME:
+            # People's trackers, not a sensor of the zone: not followed as one.
+            self.absences.learn_away(when, number >= 0.5)
+            return
         source = self._source(source_name, role)
         low, high = PLAUSIBLE_RANGE[role]
         if not low <= number <= high:
@@ -250,17 +340,22 @@ class AnomalyDetector:
             self._learn_occupancy(when, number, source_name)
         elif role is Role.HVAC_ACTION:
             self._learn_hvac(when, number)
-        if source is None:
-            return
+        if source is not None:
+            self._learn_source(source_name, source, role, when, number)
+
+    def _learn_source(
+        self, name: str, source: _Source, role: Role, when: datetime, value: float
+    ) -> None:
+        """Follow one sensor's plausible reading (a thermostat reports several roles)."""
         source.out_of_range_at = None
         if role in CONTINUOUS_ROLES:
-            self._learn_flatness(source, when, number)
-        source.value = number
+            self._learn_flatness(source, when, value)
+        source.value = value
         source.when = when
         if role in CONTINUOUS_ROLES:
-            self._learn_peers(source_name, source)
+            self._learn_peers(name, source)
         if role is Role.TEMPERATURE and self.hvac_since is not None:
-            self._track_hvac_temperature(number)
+            self._track_hvac_temperature(value)
 
     def _source(self, name: str, role: Role) -> _Source | None:
         source = self.sources.get(name)
@@ -350,6 +445,7 @@ class AnomalyDetector:
     def _learn_occupancy(self, when: datetime, value: float, source: str) -> None:
         if value < 0.5:
             return
+        self.absences.learn_seen(when, source)
         hour = int(hour_of_week(when))
         slot = int((when - datetime(2000, 1, 3)).total_seconds() // 3600)
         if slot == self.last_occupied_slot:
@@ -393,6 +489,9 @@ class AnomalyDetector:
                     self.unusual_at,
                 )
             )
+        away = self.absences.anomaly(when, self.unusual_hours)
+        if away is not None:
+            found.append(away)
         return found
 
     def _source_anomalies(
@@ -502,6 +601,7 @@ class AnomalyDetector:
             "first_seen": time(self.first_seen),
             "unusual_at": time(self.unusual_at),
             "unusual_source": self.unusual_source,
+            "absences": self.absences.to_list(),
             "bad_values": self.bad_values,
         }
 
@@ -543,6 +643,7 @@ class AnomalyDetector:
             detector.first_seen = time(data["first_seen"])
             detector.unusual_at = time(data["unusual_at"])
             detector.unusual_source = str(data["unusual_source"])
+            detector.absences = _Absences.from_list(data.get("absences"))
             detector.bad_values = int(data["bad_values"])
         except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
             raise ValueError(f"corrupt anomaly state: {error}") from error
