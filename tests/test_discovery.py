@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
     area_registry as ar,
@@ -353,8 +354,19 @@ async def test_device_trackers_say_who_is_home_only_without_people(
     hass: HomeAssistant,
 ) -> None:
     registry = er.async_get(hass)
-    registry.async_get_or_create("device_tracker", "mobile_app", "annas_phone")
-    registry.async_get_or_create("device_tracker", "ping", "printer")
+    # Home Assistant files every device tracker under diagnostics.
+    diagnostic = {"entity_category": EntityCategory.DIAGNOSTIC}
+    registry.async_get_or_create(
+        "device_tracker", "mobile_app", "annas_phone", **diagnostic
+    )
+    registry.async_get_or_create("device_tracker", "ping", "printer", **diagnostic)
+    registry.async_get_or_create(
+        "device_tracker",
+        "nmap",
+        "old_tv",
+        hidden_by=er.RegistryEntryHider.USER,
+        **diagnostic,
+    )
 
     assert async_discover(hass).home_presence == (
         "device_tracker.mobile_app_annas_phone",

@@ -250,10 +250,12 @@ def async_discover(hass: HomeAssistant) -> Discovery:
     unassigned: list[ZoneEntity] = []
 
     for entry in entity_registry.entities.values():
-        if _skipped(entry):
-            continue
         if entry.domain in (Platform.DEVICE_TRACKER, "person"):
-            home_presence.append(entry.entity_id)
+            # Home Assistant files every device tracker under diagnostics.
+            if entry.disabled_by is None and entry.hidden_by is None:
+                home_presence.append(entry.entity_id)
+            continue
+        if _skipped(entry):
             continue
         device = device_registry.async_get(entry.device_id) if entry.device_id else None
         area_id = entry.area_id or (device.area_id if device else None)
