@@ -4,14 +4,16 @@
 
     python -m benchmarks.end_to_end [--scenario family_home] [--days 3] [--seed 0]
         [--learning-days 1] [--control-level observe|suggest|automate]
-        [--option NAME=VALUE ...]
+        [--option NAME=VALUE ...] [--tracked residents|none|NAME,NAME]
 
 A Home Assistant (real state machine, registries and timers) gets the virtual
 building of ``--scenario`` through its config flow, then AIoT Brain through its own
 config flow with what that flow suggests: every zone discovery found and the
 building's outdoor thermometer; the network inventory off and no history to learn
 (the building is new). ``--option`` fills in a field of that form as a building
-manager would (``heating_setpoint=21.5``; ``none`` empties it). Home Assistant's
+manager would (``heating_setpoint=21.5``; ``none`` empties it). ``--tracked`` gives
+those occupants a phone the building shows as a ``device_tracker`` (default: none,
+as in the scenarios). Home Assistant's
 clock is frozen and moved on one minute at a time; each minute fires the timers that
 are due, so the building takes a step, its entities change, and AIoT Brain hears the
 changes and ticks, as they would live.
@@ -325,6 +327,8 @@ async def async_set_up(
     seed: int,
     control_level: str = "observe",
     options: Mapping[str, Any] | None = None,
+    *,
+    tracked: str = "none",
 ) -> EndToEnd:
     """Add the virtual building and then AIoT Brain, each through its config flow.
 
@@ -335,7 +339,8 @@ async def async_set_up(
     )
     # Speed 1: one simulated minute per minute of Home Assistant's (frozen) clock.
     flow = await hass.config_entries.flow.async_configure(
-        flow["flow_id"], {"scenario": scenario, "speed": 1, "seed": seed}
+        flow["flow_id"],
+        {"scenario": scenario, "speed": 1, "seed": seed, "tracked": tracked},
     )
     if flow["type"] is not FlowResultType.CREATE_ENTRY:
         msg = f"the virtual building was not added: {flow}"
@@ -447,13 +452,18 @@ def building_figures(hass: HomeAssistant, run: EndToEnd) -> dict[str, Any]:
     return figures
 
 
-def baseline_figures(scenario: str, days: int, seed: int) -> dict[str, Any]:
+def baseline_figures(
+    scenario: str, days: int, seed: int, tracked: str = "none"
+) -> dict[str, Any]:
     """Run the simulator's controllers over the same scenario, days and seed."""
+    skip = ("scenario", "controller", "days", "seed", "tracked", "sim_days_per_s")
     return {
         ("aiot_brain_without_home_assistant" if name == CORE_ONLY else name): {
             key: value
-            for key, value in run_benchmark(scenario, days, name, seed).items()
-            if key not in ("scenario", "controller", "days", "seed", "sim_days_per_s")
+            for key, value in run_benchmark(
+                scenario, days, name, seed, tracked=tracked
+            ).items()
+            if key not in skip
         }
         for name in (*CONTROL_BASELINES, CORE_ONLY)
     }
@@ -467,6 +477,7 @@ async def _benchmark(
     control_level: str = "observe",
     *,
     options: Mapping[str, Any] | None = None,
+    tracked: str = "none",
 ) -> dict[str, Any]:
     add_config_dir_to_path()
     started = real_seconds()
@@ -489,7 +500,9 @@ async def _benchmark(
                     async_fire_time_changed(hass)
                     await hass.async_block_till_done()
 
-                run = await async_set_up(hass, scenario, seed, control_level, options)
+                run = await async_set_up(
+                    hass, scenario, seed, control_level, options, tracked=tracked
+                )
                 result = await async_run(
                     run, days * 24 * 60, learning_days * 24 * 60, advance
                 )
@@ -500,7 +513,7 @@ async def _benchmark(
                 await hass.async_stop()
     if "control" in result:
         # Outside the frozen clock: the simulator times its own runs.
-        result["control"].update(baseline_figures(scenario, days, seed))
+        result["control"].update(baseline_figures(scenario, days, seed, tracked))
     return {
         "task": "end_to_end",
         "scenario": scenario,
@@ -510,6 +523,7 @@ async def _benchmark(
         "scored_days": days - learning_days,
         "control_level": control_level,
         "options": dict(options or {}),
+        "tracked": tracked,
         **result,
         "total_real_seconds": round(real_seconds() - started, 2),
     }
@@ -535,6 +549,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         metavar="NAME=VALUE",
         help="fill in a field of AIoT Brain's config form (repeatable)",
     )
+    parser.add_argument(
+        "--tracked",
+        default="none",
+        metavar="WHO",
+        help="whose phones Home Assistant tracks: residents, none or NAME,NAME",
+    )
     args = parser.parse_args(argv)
     if not 0 <= args.learning_days < args.days:
         parser.error("--learning-days must be at least 0 and less than --days")
@@ -551,6 +571,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 args.seed,
                 args.control_level,
                 options=options,
+                tracked=args.tracked,
             )
         )
     except FormRejectedError as err:

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from importlib import import_module
 import json
 import sys
@@ -40,7 +39,7 @@ import time
 
 from .building import Building
 from .controllers import AIOT_BRAIN, CONTROLLERS
-from .scenario import MINUTES_PER_DAY, Scenario, ScenarioError, load_scenario
+from .scenario import MINUTES_PER_DAY, ScenarioError, load_scenario, with_tracked
 
 
 def name_value_pairs(texts: Sequence[str]) -> dict[str, str]:
@@ -52,29 +51,6 @@ def name_value_pairs(texts: Sequence[str]) -> dict[str, str]:
             raise ValueError(f"expected NAME=VALUE, got {text!r}")
         pairs[name.strip()] = value.strip()
     return pairs
-
-
-def with_tracked(scenario: Scenario, who: str) -> Scenario:
-    """Return ``scenario`` with the phones of ``who`` tracked, and nobody else's.
-
-    ``who`` is ``residents``, ``none`` or a comma-separated list of names;
-    ValueError for a name the scenario does not have.
-    """
-    if who in ("residents", "none"):
-        chosen = {
-            spec.name
-            for spec in scenario.occupants
-            if who == "residents" and spec.kind == "resident"
-        }
-    else:
-        chosen = {name.strip() for name in who.split(",")}
-        unknown = chosen - {spec.name for spec in scenario.occupants}
-        if unknown:
-            raise ValueError(f"--tracked: no occupant named {sorted(unknown)}")
-    occupants = tuple(
-        replace(spec, tracked=spec.name in chosen) for spec in scenario.occupants
-    )
-    return replace(scenario, occupants=occupants)
 
 
 def run_benchmark(

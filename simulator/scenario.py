@@ -8,7 +8,7 @@ with the path of the offending field, so a typo never turns into a silent defaul
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 import json
 from pathlib import Path
@@ -765,3 +765,26 @@ def parse_scenario(data: object) -> Scenario:
             if key in root
         },
     )
+
+
+def with_tracked(scenario: Scenario, who: str) -> Scenario:
+    """Return ``scenario`` with the phones of ``who`` tracked, and nobody else's.
+
+    ``who`` is ``residents``, ``none`` or a comma-separated list of names;
+    ScenarioError for a name the scenario does not have.
+    """
+    if who in ("residents", "none"):
+        chosen = {
+            spec.name
+            for spec in scenario.occupants
+            if who == "residents" and spec.kind == "resident"
+        }
+    else:
+        chosen = {name.strip() for name in who.split(",")}
+        unknown = chosen - {spec.name for spec in scenario.occupants}
+        if unknown:
+            raise ScenarioError(f"tracked: no occupant named {sorted(unknown)}")
+    occupants = tuple(
+        replace(spec, tracked=spec.name in chosen) for spec in scenario.occupants
+    )
+    return replace(scenario, occupants=occupants)

@@ -22,6 +22,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from benchmarks import end_to_end
+from custom_components.aiot_brain.brain.observation import Role
 from custom_components.aiot_brain.const import EVENT_ACTION
 
 end_to_end.add_config_dir_to_path()
@@ -169,3 +170,29 @@ def test_options_are_read_as_numbers_flags_and_none() -> None:
     with pytest.raises(SystemExit) as exit_info:
         end_to_end.main(["--option", "=3"])
     assert exit_info.value.code == 2
+
+
+async def test_a_tracked_phone_tells_every_room_when_the_flat_is_empty(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(
+        dt_util.as_utc(START.replace(tzinfo=dt_util.get_default_time_zone()))
+    )
+    run = await end_to_end.async_set_up(hass, "apartment", 0, tracked="residents")
+    coordinator = run.coordinator
+    # No person is set up in this Home Assistant: the phone's tracker says it.
+    assert coordinator.discovery.home_presence == ("device_tracker.sam_phone",)
+    assert "device_tracker.sam_phone" in coordinator._router.entity_ids
+    seen: set[tuple[str, float]] = set()
+    for _ in range(90):  # Sam is at work, and comes home at about 14:45
+        freezer.tick(timedelta(minutes=1))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        phone = hass.states.get("device_tracker.sam_phone").state
+        heard = {
+            coordinator.brain.zone(zone_id).latest[Role.NOBODY_HOME]
+            for zone_id in coordinator.zones
+        }
+        (everyone_away,) = heard  # every room knows the same
+        seen.add((phone, everyone_away))
+    assert seen == {("not_home", 1.0), ("home", 0.0)}

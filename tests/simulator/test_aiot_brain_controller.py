@@ -11,12 +11,11 @@ from typing import Any
 from custom_components.aiot_brain.brain.observation import Role
 from simulator import Building, Command, load_scenario
 from simulator.aiot_brain_controller import AiotBrainController
-from simulator.benchmark import with_tracked
 from simulator.building import Building as BuildingClass
 from simulator.controllers import CONTROLLERS
 from simulator.interface import BuildingInfo, EntityState, StateChange, View
 from simulator.occupants import Occupant
-from simulator.scenario import Scenario
+from simulator.scenario import Scenario, with_tracked
 
 
 def test_registered_as_a_benchmark_controller() -> None:

@@ -11,8 +11,8 @@ import pytest
 
 from custom_components.aiot_brain.brain.control import ControlSettings
 from simulator.aiot_brain_controller import settings_from_text
-from simulator.benchmark import main, run_benchmark, with_tracked
-from simulator.scenario import load_scenario
+from simulator.benchmark import main, run_benchmark
+from simulator.scenario import load_scenario, with_tracked
 
 KEYS = {
     "heating_kwh",
@@ -138,7 +138,7 @@ def test_tracked_phones_are_chosen_by_flag(
     assert main([*arguments, "aiot_brain", "--tracked", "residents"]) == 0
     assert json.loads(capsys.readouterr().out)["tracked"] == "residents"
     assert main([*arguments, "schedule", "--tracked", "Nobody,Zed"]) == 2
-    assert "no occupant named ['Nobody', 'Zed']" in capsys.readouterr().err
+    assert "tracked: no occupant named ['Nobody', 'Zed']" in capsys.readouterr().err
     family = load_scenario("family_home")
     assert [spec.tracked for spec in with_tracked(family, "Anna, Ben").occupants] == [
         True,

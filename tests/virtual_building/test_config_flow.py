@@ -19,14 +19,26 @@ async def test_user_flow_creates_an_entry(hass: HomeAssistant) -> None:
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"scenario": "bad_scenario"}
+    apartment = {"scenario": "apartment", "speed": 10, "seed": 3}
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"scenario": "apartment", "speed": 10, "seed": 3}
+        result["flow_id"], {**apartment, "tracked": "Zed"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"tracked": "bad_tracked"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], apartment
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Virtual apartment"
-    assert result["data"] == {"scenario": "apartment", "speed": 10.0, "seed": 3}
+    assert result["data"] == {
+        "scenario": "apartment",
+        "speed": 10.0,
+        "seed": 3,
+        "tracked": "none",
+    }
     await hass.async_block_till_done()
     assert hass.states.get("light.bedroom") is not None
+    assert hass.states.async_entity_ids("device_tracker") == []
 
 
 async def test_import_updates_an_existing_entry(hass: HomeAssistant) -> None:

@@ -271,8 +271,50 @@ async def test_yaml_configuration_creates_the_entry(hass: HomeAssistant) -> None
     )
     await hass.async_block_till_done()
     (entry,) = hass.config_entries.async_entries(DOMAIN)
-    assert entry.data == {"scenario": "apartment", "speed": 30.0, "seed": 2}
+    assert entry.data == {
+        "scenario": "apartment",
+        "speed": 30.0,
+        "seed": 2,
+        "tracked": "none",
+    }
     assert hass.states.get("climate.living_kitchen") is not None
+
+
+async def test_tracked_phones_come_and_go_with_their_people(
+    hass: HomeAssistant,
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="family_home",
+        data={"scenario": "family_home", "speed": 60, "seed": 1, "tracked": "Anna"},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    runtime = entry.runtime_data
+    assert hass.states.async_entity_ids("device_tracker") == [
+        "device_tracker.anna_phone"
+    ]
+    assert hass.states.get("device_tracker.anna_phone").name == "Anna's phone"
+    states = []
+    for _ in range(24 * 60):  # a day, minute by minute
+        runtime.async_step()
+        await hass.async_block_till_done()
+        states.append(hass.states.get("device_tracker.anna_phone").state)
+        assert (states[-1] == "home") == (runtime.state("person.anna").state == "home")
+    assert {"home", "not_home"} <= set(states)
+
+
+async def test_tracking_someone_the_scenario_lacks_fails_setup_clearly(
+    hass: HomeAssistant,
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={"scenario": "apartment", "speed": 60, "seed": 0, "tracked": "Zed"},
+    )
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert "no occupant named ['Zed']" in (entry.reason or "")
 
 
 async def test_bad_scenario_fails_setup_clearly(hass: HomeAssistant) -> None:

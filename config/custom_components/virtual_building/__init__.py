@@ -9,6 +9,7 @@ YAML::
       scenario: family_home   # a built-in scenario or a path to a YAML/JSON file
       speed: 60               # simulated minutes per real minute, 1..60
       seed: 1
+      tracked: residents      # whose phones HA tracks: residents, none or names
 
 or add it from the UI.
 """
@@ -30,13 +31,16 @@ from homeassistant.util import dt as dt_util
 import probatio as vol
 
 from simulator import Building, ScenarioError, load_scenario
+from simulator.scenario import with_tracked
 
 from .const import (
     CONF_SCENARIO,
     CONF_SEED,
     CONF_SPEED,
+    CONF_TRACKED,
     DEFAULT_SCENARIO,
     DEFAULT_SPEED,
+    DEFAULT_TRACKED,
     DOMAIN,
     MANUFACTURER,
     MAX_SPEED,
@@ -45,7 +49,13 @@ from .const import (
 from .coordinator import VirtualBuildingConfigEntry, VirtualBuildingRuntime
 from .entity import DEVICE_MODELS, DEVICE_OF_ROLE, device_identifier, device_name
 
-PLATFORMS = [Platform.BINARY_SENSOR, Platform.CLIMATE, Platform.LIGHT, Platform.SENSOR]
+PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.CLIMATE,
+    Platform.DEVICE_TRACKER,
+    Platform.LIGHT,
+    Platform.SENSOR,
+]
 
 BUILDING_SCHEMA = vol.Schema(
     {
@@ -54,6 +64,7 @@ BUILDING_SCHEMA = vol.Schema(
             vol.Coerce(float), vol.Range(min=MIN_SPEED, max=MAX_SPEED)
         ),
         vol.Optional(CONF_SEED, default=0): vol.Coerce(int),
+        vol.Optional(CONF_TRACKED, default=DEFAULT_TRACKED): cv.string,
     }
 )
 CONFIG_SCHEMA = vol.Schema({DOMAIN: BUILDING_SCHEMA}, extra=vol.ALLOW_EXTRA)
@@ -77,7 +88,10 @@ async def async_setup_entry(
     start = dt_util.now().replace(tzinfo=None, second=0, microsecond=0)
 
     def build() -> Building:
-        scenario = load_scenario(entry.data[CONF_SCENARIO])
+        scenario = with_tracked(
+            load_scenario(entry.data[CONF_SCENARIO]),
+            entry.data.get(CONF_TRACKED, DEFAULT_TRACKED),
+        )
         return Building(scenario, seed=int(entry.data.get(CONF_SEED, 0)), start=start)
 
     try:

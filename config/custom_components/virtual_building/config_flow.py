@@ -11,18 +11,21 @@ from homeassistant.helpers.selector import (
     NumberSelectorMode,
     SelectSelector,
     SelectSelectorConfig,
+    TextSelector,
 )
 import probatio as vol
 
 from simulator import ScenarioError, load_scenario
-from simulator.scenario import builtin_scenarios
+from simulator.scenario import builtin_scenarios, with_tracked
 
 from .const import (
     CONF_SCENARIO,
     CONF_SEED,
     CONF_SPEED,
+    CONF_TRACKED,
     DEFAULT_SCENARIO,
     DEFAULT_SPEED,
+    DEFAULT_TRACKED,
     DOMAIN,
     MAX_SPEED,
     MIN_SPEED,
@@ -58,6 +61,7 @@ class VirtualBuildingConfigFlow(ConfigFlow, domain=DOMAIN):
                     )
                 ),
                 vol.Required(CONF_SEED, default=0): vol.Coerce(int),
+                vol.Required(CONF_TRACKED, default=DEFAULT_TRACKED): TextSelector(),
             }
         )
         return self.async_show_form(step_id="user", data_schema=schema, errors=errors)
@@ -71,7 +75,7 @@ class VirtualBuildingConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         result = await self._async_create(import_data, errors)
         if result is None:
-            return self.async_abort(reason=errors[CONF_SCENARIO])
+            return self.async_abort(reason=next(iter(errors.values())))
         return result
 
     async def _async_create(
@@ -83,6 +87,11 @@ class VirtualBuildingConfigFlow(ConfigFlow, domain=DOMAIN):
             )
         except ScenarioError:
             errors[CONF_SCENARIO] = "bad_scenario"
+            return None
+        try:
+            with_tracked(scenario, data.get(CONF_TRACKED, DEFAULT_TRACKED))
+        except ScenarioError:
+            errors[CONF_TRACKED] = "bad_tracked"
             return None
         await self.async_set_unique_id(data[CONF_SCENARIO])
         self._abort_if_unique_id_configured()
