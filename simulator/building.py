@@ -216,6 +216,11 @@ class Building:
         self._hour_calls: dict[str, int] = {}
 
         # What HA would show.
+        self._people = [
+            (person.index, person_entity_id(person.spec.name))
+            for person in self.occupants
+            if person.spec.tracked
+        ]
         self.info = self._building_info(start)
         self.devices = [
             entity
@@ -239,11 +244,6 @@ class Building:
         self._climate_ids = [
             entity_id_for(zone.id, "climate") if zone.has_climate else ""
             for zone in zones
-        ]
-        self._people = [
-            (person.index, person_entity_id(person.spec.name))
-            for person in self.occupants
-            if person.spec.tracked
         ]
         self.states: dict[str, EntityState] = {}
         self.changes: list[StateChange] = []
@@ -277,11 +277,7 @@ class Building:
             start=start,
             step=timedelta(seconds=STEP_S),
             baseline=self.scenario.baseline,
-            people=tuple(
-                person_entity_id(spec.name)
-                for spec in self.scenario.occupants
-                if spec.tracked
-            ),
+            people=tuple(entity_id for _, entity_id in self._people),
         )
 
     def hvac_modes(self, zone: int) -> list[str]:
