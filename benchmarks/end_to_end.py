@@ -11,12 +11,12 @@ building of ``--scenario`` through its config flow, then AIoT Brain through its 
 config flow with what that flow suggests: every zone discovery found and the
 building's outdoor thermometer; the network inventory off and no history to learn
 (the building is new). ``--option`` fills in a field of that form as a building
-manager would (``heating_setpoint=21.5``; ``none`` empties it). ``--tracked`` gives
-those occupants a phone the building shows as a ``device_tracker`` (default: none,
-as in the scenarios). Home Assistant's
-clock is frozen and moved on one minute at a time; each minute fires the timers that
-are due, so the building takes a step, its entities change, and AIoT Brain hears the
-changes and ticks, as they would live.
+manager would (``heating_setpoint=21.5``; ``none`` empties it). ``--tracked``
+gives those occupants a phone, which the building shows as a ``device_tracker``
+(default: nobody, as in the scenarios). Home Assistant's clock is frozen and moved
+on one minute at a time; each minute fires the timers that are due, so the building
+takes a step, its entities change, and AIoT Brain hears the changes and ticks, as
+they would live.
 
 After each minute, every zone's ``binary_sensor.<area>_aiot_brain_occupancy`` and
 ``sensor.<area>_aiot_brain_occupancy_probability`` are read from the state machine
