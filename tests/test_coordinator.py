@@ -18,7 +18,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.aiot_brain.brain.observation import Role
 from custom_components.aiot_brain.brain.zone import ZoneBrain, wall_clock
-from custom_components.aiot_brain.const import DOMAIN
+from custom_components.aiot_brain.const import DOMAIN, REDISCOVER_COOLDOWN
 from custom_components.aiot_brain.coordinator import AiotBrainCoordinator
 from custom_components.aiot_brain.settings import Settings
 
@@ -282,6 +282,38 @@ async def test_area_tracker_moves_presence_between_zones(
 
     hass.states.async_set("sensor.keys_tag_area", "not_home")
     await hass.async_block_till_done()
+    assert brain.zone("kitchen").latest[Role.PRESENCE] == 0.0
+
+
+async def test_an_area_tracker_is_followed_across_registry_changes_and_restarts(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass, zones=("office", "kitchen"))
+    hass.states.async_set("sensor.keys_tag_area", "Office")
+    await hass.async_block_till_done()
+
+    # Any registry change rebuilds the routes; the tag's place is kept.
+    er.async_get(hass).async_update_entity(
+        "sensor.office_co2", name="Office air quality"
+    )
+    freezer.tick(timedelta(seconds=REDISCOVER_COOLDOWN + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    hass.states.async_set("sensor.keys_tag_area", "Kitchen")
+    await hass.async_block_till_done()
+    brain = coordinator_of(entry).brain
+    assert brain.zone("office").latest[Role.PRESENCE] == 0.0
+    assert brain.zone("kitchen").latest[Role.PRESENCE] == 1.0
+
+    # The tag leaves the house while Home Assistant is down.
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    hass.states.async_set("sensor.keys_tag_area", "not_home")
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    brain = coordinator_of(entry).brain
     assert brain.zone("kitchen").latest[Role.PRESENCE] == 0.0
 
 

@@ -165,6 +165,11 @@ class Router:
         """The trackers that say where people are."""
         return self._trackers | self._home_presence
 
+    @property
+    def zones_with_someone(self) -> frozenset[str]:
+        """The zones an area tracker last placed someone in."""
+        return frozenset(self._tracker_zone.values())
+
     def route(
         self, state: State, manual: bool = False, previous: State | None = None
     ) -> list[tuple[str, Observation]]:
@@ -473,13 +478,23 @@ class AiotBrainCoordinator:
         people come and go while Home Assistant is down. Zones without learned
         state learn them with their history.
         """
+        routed: list[tuple[str, Observation]] = []
         for entity_id in sorted(self._router.whereabouts):
-            if (state := self.hass.states.get(entity_id)) is None:
-                continue
-            for zone_id, observation in self._router.route(state):
-                if zone_id in self.brain.zones and zone_id not in self.learning:
-                    with self.zone_fault(zone_id, "learning"):
-                        self.brain.zones[zone_id].learn_one(observation)
+            if (state := self.hass.states.get(entity_id)) is not None:
+                routed += self._router.route(state)
+        # A zone someone was placed in before, and no tracker places anyone in now,
+        # is empty of them: they left while nobody was listening.
+        now = dt_util.now()
+        placed = self._router.zones_with_someone
+        routed += [
+            (zone_id, Observation(Role.PRESENCE, 0.0, now, "area trackers"))
+            for zone_id, zone in self.brain.zones.items()
+            if zone_id not in placed and zone.latest.get(Role.PRESENCE) == 1.0
+        ]
+        for zone_id, observation in routed:
+            if zone_id in self.brain.zones and zone_id not in self.learning:
+                with self.zone_fault(zone_id, "learning"):
+                    self.brain.zones[zone_id].learn_one(observation)
 
     def _router_of(self, zones: Iterable[Zone]) -> Router:
         """Return a router of ``zones``' entities, the outdoor source and trackers."""
