@@ -107,9 +107,10 @@ class Season:
 
     >>> from datetime import datetime
     >>> season = Season()
-    >>> season.learn_one(datetime(2026, 6, 1, 7), {"hvac_action": 1.0})
     >>> season.learn_one(datetime(2026, 6, 1, 8), {"hvac_action": -1.0})
-    >>> season.predict_one(datetime(2026, 6, 1, 18))
+    >>> season.learn_one(datetime(2026, 6, 3, 7), {"hvac_action": 1.0})
+    >>> season.learn_one(datetime(2026, 6, 3, 8), {"hvac_action": -1.0})
+    >>> season.predict_one(datetime(2026, 6, 3, 18))  # an hour's heating changes nothing
     -1.0
 
     """
