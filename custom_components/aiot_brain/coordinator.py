@@ -478,10 +478,7 @@ class AiotBrainCoordinator:
         people come and go while Home Assistant is down. Zones without learned
         state learn them with their history.
         """
-        routed: list[tuple[str, Observation]] = []
-        for entity_id in sorted(self._router.whereabouts):
-            if (state := self.hass.states.get(entity_id)) is not None:
-                routed += self._router.route(state)
+        routed = self._route_standing(self._router, sorted(self._router.whereabouts))
         # A zone someone was placed in before, and no tracker places anyone in now,
         # is empty of them: they left while nobody was listening.
         now = dt_util.now()
@@ -841,10 +838,19 @@ class AiotBrainCoordinator:
         # Their own router: only their entities are read, and the live router's
         # record of where each tracked person is stays as it is.
         router = self._router_of(self.zones[z] for z in zone_ids if z in self.zones)
-        for entity_id in router.entity_ids:
-            if (state := self.hass.states.get(entity_id)) is not None:
-                for zone_id, observation in router.route(state):
-                    self.brain.zone(zone_id).learn_one(observation)
+        for zone_id, observation in self._route_standing(router, router.entity_ids):
+            self.brain.zone(zone_id).learn_one(observation)
+
+    def _route_standing(
+        self, router: Router, entity_ids: Iterable[str]
+    ) -> list[tuple[str, Observation]]:
+        """Route the states of ``entity_ids`` as they stand now."""
+        return [
+            routed
+            for entity_id in entity_ids
+            if (state := self.hass.states.get(entity_id)) is not None
+            for routed in router.route(state)
+        ]
 
     @callback
     def async_reset(self, zone_id: str) -> None:

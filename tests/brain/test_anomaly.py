@@ -209,12 +209,23 @@ def _absences(detector: AnomalyDetector, days: int, *, pet: bool = False) -> dat
     return START + timedelta(days=days)
 
 
+def _seen_while_away(
+    detector: AnomalyDetector, days: int, *, pet: bool = False, hour: int = 11
+) -> datetime:
+    """``days`` of absences, then everyone out again and the hall sees someone.
+
+    Return when it saw them.
+    """
+    day = _absences(detector, days, pet=pet)
+    detector.learn_one(Observation(Role.NOBODY_HOME, 1, day + timedelta(hours=8)))
+    seen = day + timedelta(hours=hour)
+    detector.learn_one(Observation(Role.MOTION, 1, seen, "hall"))
+    return seen
+
+
 def test_someone_seen_while_everyone_is_away() -> None:
     detector = AnomalyDetector()
-    day = _absences(detector, 6)
-    detector.learn_one(Observation(Role.NOBODY_HOME, 1, day + timedelta(hours=8)))
-    seen = day + timedelta(hours=11)
-    detector.learn_one(Observation(Role.MOTION, 1, seen, "hall"))
+    seen = _seen_while_away(detector, 6)
     # Not yet: it could be someone coming home before their phone says so.
     assert detector.predict_one(seen + timedelta(minutes=5)) == []
     anomalies = detector.predict_one(seen + timedelta(minutes=15))
@@ -235,10 +246,7 @@ def test_someone_seen_while_everyone_is_away() -> None:
 
 def test_someone_coming_home_is_no_visitor() -> None:
     detector = AnomalyDetector()
-    day = _absences(detector, 6)
-    detector.learn_one(Observation(Role.NOBODY_HOME, 1, day + timedelta(hours=8)))
-    seen = day + timedelta(hours=11)
-    detector.learn_one(Observation(Role.MOTION, 1, seen, "hall"))
+    seen = _seen_while_away(detector, 6)
     home = seen + timedelta(minutes=3)
     detector.learn_one(Observation(Role.NOBODY_HOME, 0, home))
     assert detector.predict_one(seen + timedelta(minutes=15)) == []
@@ -247,20 +255,14 @@ def test_someone_coming_home_is_no_visitor() -> None:
 
 def test_a_pet_that_moves_in_most_absences_is_no_news() -> None:
     detector = AnomalyDetector()
-    day = _absences(detector, 6, pet=True)
+    seen = _seen_while_away(detector, 6, pet=True, hour=12)
     assert (detector.absences.count, detector.absences.visited) == (6, 6)
-    detector.learn_one(Observation(Role.NOBODY_HOME, 1, day + timedelta(hours=8)))
-    seen = day + timedelta(hours=12)
-    detector.learn_one(Observation(Role.MOTION, 1, seen, "hall"))
     assert detector.predict_one(seen + timedelta(minutes=15)) == []
 
 
 def test_no_visitor_reported_before_enough_absences() -> None:
     detector = AnomalyDetector()
-    day = _absences(detector, 2)
-    detector.learn_one(Observation(Role.NOBODY_HOME, 1, day + timedelta(hours=8)))
-    seen = day + timedelta(hours=11)
-    detector.learn_one(Observation(Role.MOTION, 1, seen, "hall"))
+    seen = _seen_while_away(detector, 2)
     assert detector.predict_one(seen + timedelta(minutes=15)) == []
 
 
@@ -292,10 +294,7 @@ def test_round_trip() -> None:
 
 def test_round_trip_of_a_visit_while_away() -> None:
     detector = AnomalyDetector()
-    day = _absences(detector, 6)
-    detector.learn_one(Observation(Role.NOBODY_HOME, 1, day + timedelta(hours=8)))
-    seen = day + timedelta(hours=11)
-    detector.learn_one(Observation(Role.MOTION, 1, seen, "hall"))
+    seen = _seen_while_away(detector, 6)
     restored = AnomalyDetector.from_dict(json.loads(json.dumps(detector.to_dict())))
     later = seen + timedelta(minutes=15)
     assert restored.predict_one(later) == detector.predict_one(later) != []
