@@ -11,6 +11,7 @@ import pytest
 
 from custom_components.aiot_brain.brain.anomaly import AnomalyDetector
 from custom_components.aiot_brain.brain.observation import Observation, Role
+from custom_components.aiot_brain.brain.units import FAHRENHEIT
 
 START = datetime(2026, 1, 5)
 
@@ -100,8 +101,13 @@ def test_out_of_range_reading_is_flagged_and_counted() -> None:
     kinds = _kinds(detector, START)
     assert ("out_of_range", "t") in kinds
     assert ("out_of_range", "co2") in kinds
-    reason = next(a.reason for a in detector.predict_one(START) if a.source == "t")
-    assert "outside the possible range -60 to 80" in reason
+    reasons = {a.source: a.reason for a in detector.predict_one(START)}
+    assert reasons["t"].endswith("outside the possible range -60.0 °C to 80.0 °C")
+    assert reasons["co2"].endswith("outside the possible range 0 to 20000")
+    # Where people read °F, so does the anomaly; CO2 has no other scale.
+    reasons = {a.source: a.reason for a in detector.predict_one(START, FAHRENHEIT)}
+    assert reasons["t"].endswith("range -76.0 °F to 176.0 °F")
+    assert reasons["co2"].endswith("range 0 to 20000")
     detector.learn_one(Observation(Role.TEMPERATURE, 21.5, START, "t"))
     assert ("out_of_range", "t") not in _kinds(detector, START)
 
@@ -141,7 +147,9 @@ def test_heating_without_effect() -> None:
     anomalies = [a for a in detector.predict_one(late) if a.kind == "hvac_no_effect"]
     assert len(anomalies) == 1
     assert "heating for 95 min" in anomalies[0].reason
-    assert "rose only 0.1 K" in anomalies[0].reason
+    assert "rose only 0.1 K (expected at least 0.3 K)" in anomalies[0].reason
+    in_fahrenheit = detector.explain(late, FAHRENHEIT)
+    assert "rose only 0.2 °F (expected at least 0.5 °F)" in in_fahrenheit
 
 
 def test_cooling_that_works_is_not_flagged() -> None:

@@ -14,6 +14,7 @@ from custom_components.aiot_brain.brain.comfort import (
     Season,
     ThermalPreference,
 )
+from custom_components.aiot_brain.brain.units import FAHRENHEIT
 
 BAD_VALUES = [None, float("nan"), float("inf"), "unavailable", 1e12, -500.0]
 
@@ -91,6 +92,14 @@ def test_setpoint_learns_outdoor_and_occupancy_effects() -> None:
     explanation = model.explain(when, {"outdoor_temperature": -5.0, "occupied": 0})
     assert "occupancy" in explanation
     assert "outdoor temperature" in explanation
+    # The same words on the scale people read: 2 K is 3.6 °F.
+    setpoint = model.predict_one(when, {"outdoor_temperature": -5.0, "occupied": 0})
+    fahrenheit = model.explain(
+        when, {"outdoor_temperature": -5.0, "occupied": 0}, FAHRENHEIT
+    )
+    assert fahrenheit.startswith(f"{setpoint * 1.8 + 32:.1f} °F ± ")
+    assert "(heating default 68.0 °F; " in fahrenheit
+    assert "K" not in fahrenheit
 
 
 def test_setpoint_ignores_and_counts_bad_values() -> None:

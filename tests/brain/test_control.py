@@ -23,6 +23,7 @@ from custom_components.aiot_brain.brain.control import (
     wanted_temperature,
 )
 from custom_components.aiot_brain.brain.thermal import ThermalResponse
+from custom_components.aiot_brain.brain.units import FAHRENHEIT
 from custom_components.aiot_brain.brain.zone import ZonePrediction
 
 NOW = datetime(2026, 1, 5, 17, 0)
@@ -136,6 +137,33 @@ def test_comfort_mode_heats_to_the_learned_setpoint_with_a_reason() -> None:
     assert decision.command.data == {"hvac_mode": "heat", "temperature": 21.5}
     assert decision.reason == "Heating Study to 21.5 °C: comfort mode"
     assert decision.command.reason == decision.reason
+
+
+def test_reasons_speak_fahrenheit_where_people_read_it() -> None:
+    """The call stays in °C (the glue converts it); the words do not."""
+    engine = controller(scale=FAHRENHEIT)
+    decision = climate_decision(
+        engine, predicted=prediction(comfort_setpoint=20.0), mode=Mode.COMFORT
+    )
+    assert decision.command is not None
+    assert decision.command.data == {"hvac_mode": "heat", "temperature": 20.0}
+    assert decision.reason == "Heating Study to 68.0 °F: comfort mode"
+    departure = NOW + timedelta(minutes=20)
+    stop = climate_decision(
+        engine,
+        predicted=prediction(next_departure=departure, departure_confidence=0.9),
+        seen=readings(temperature=21.0),
+    )
+    assert stop.reason.startswith("Heating Study to 64.4 °F: departure predicted")
+    assert stop.reason.endswith("it stays within 0.9 °F until then")
+    frost = climate_decision(
+        engine,
+        seen=readings(temperature=5.5, climate=ClimateState("off")),
+        mode=Mode.OFF,
+    )
+    assert frost.reason == (
+        "Frost protection in Study: 41.9 °F is below 44.6 °F, heating Study to 44.6 °F"
+    )
 
 
 @pytest.mark.parametrize(
@@ -569,7 +597,7 @@ def test_heat_cool_thermostats_get_a_low_and_a_high_target() -> None:
         "target_temp_high": 21.5,
     }
     assert decision.reason == (
-        "Keeping Office between 20.5 and 21.5 °C: occupied (90%)"
+        "Keeping Office between 20.5 °C and 21.5 °C: occupied (90%)"
     )
     already = readings(climate=ClimateState("heat_cool", None, 20.5, 21.5))
     assert climate_decision(engine, seen=already).command is None

@@ -9,6 +9,7 @@ import random
 import pytest
 
 from custom_components.aiot_brain.brain.thermal import ThermalModel, ThermalResponse
+from custom_components.aiot_brain.brain.units import FAHRENHEIT
 
 START = datetime(2026, 1, 5)
 
@@ -69,6 +70,7 @@ def test_learns_a_zone_that_heats_two_kelvin_an_hour() -> None:
     assert cooled.duration is not None
     assert cooled.duration.total_seconds() / 3600 == pytest.approx(2.0, abs=0.2)
     assert "heats 2.0 K/h" in model.explain()
+    assert "heats 3.6 °F/h" in model.explain(FAHRENHEIT)
 
 
 def test_drift_to_setback_follows_heat_loss() -> None:

@@ -29,6 +29,7 @@ from typing import Any
 
 from .observation import PLAUSIBLE_RANGE, Observation, Role, as_number
 from .timefeatures import hour_of_week
+from .units import CELSIUS, TemperatureScale
 
 VERSION = 1
 
@@ -61,9 +62,10 @@ DRIFT_FLOOR = {
     Role.POWER: 100.0,
     Role.OUTDOOR_TEMPERATURE: 2.0,
 }
+_TEMPERATURE_ROLES = frozenset(
+    {Role.TEMPERATURE, Role.OUTDOOR_TEMPERATURE, Role.HVAC_SETPOINT}
+)
 _UNITS = {
-    Role.TEMPERATURE: "K",
-    Role.OUTDOOR_TEMPERATURE: "K",
     Role.HUMIDITY: "%",
     Role.CO2: "ppm",
     Role.ILLUMINANCE: "lx",
@@ -465,13 +467,15 @@ class AnomalyDetector:
 
     # -- prediction ------------------------------------------------------------
 
-    def predict_one(self, when: datetime) -> list[Anomaly]:
+    def predict_one(
+        self, when: datetime, scale: TemperatureScale = CELSIUS
+    ) -> list[Anomaly]:
         """Return the anomalies at ``when``, each with its reason."""
         when = when.replace(tzinfo=None)
         found: list[Anomaly] = []
         for name, source in self.sources.items():
-            found.extend(self._source_anomalies(name, source, when))
-        hvac = self._hvac_anomaly(when)
+            found.extend(self._source_anomalies(name, source, when, scale))
+        hvac = self._hvac_anomaly(when, scale)
         if hvac is not None:
             found.append(hvac)
         if self.unusual_at is not None and timedelta(0) <= when - self.unusual_at <= (
@@ -495,9 +499,19 @@ class AnomalyDetector:
         return found
 
     def _source_anomalies(
-        self, name: str, source: _Source, when: datetime
+        self, name: str, source: _Source, when: datetime, scale: TemperatureScale
     ) -> list[Anomaly]:
         found = []
+        temperature = source.role in _TEMPERATURE_ROLES
+
+        def reading(value: float) -> str:
+            return scale.degrees(value) if temperature else f"{value:g}"
+
+        def gap(value: float) -> str:
+            if temperature:
+                return scale.difference(value, "+")
+            return f"{value:+.1f} {_UNITS.get(source.role, '')}".rstrip()
+
         if source.out_of_range_at is not None:
             low, high = PLAUSIBLE_RANGE[source.role]
             found.append(
@@ -505,12 +519,13 @@ class AnomalyDetector:
                     "out_of_range",
                     name,
                     f"{name} reported a {source.role.value} outside the possible "
-                    f"range {low:g} to {high:g}",
+                    f"range {reading(low)} to {reading(high)}",
                     source.out_of_range_at,
                 )
             )
         if (
             source.role in CONTINUOUS_ROLES
+            and source.value is not None
             and source.last_change is not None
             and source.changes >= self.min_changes
         ):
@@ -521,7 +536,7 @@ class AnomalyDetector:
                     Anomaly(
                         "stuck",
                         name,
-                        f"{name} has read {source.value:g} for {flat_hours:.1f} h; "
+                        f"{name} has read {reading(source.value)} for {flat_hours:.1f} h; "
                         f"it usually changes every {source.run_hours * 60:.0f} min",
                         source.last_change,
                     )
@@ -529,19 +544,18 @@ class AnomalyDetector:
         if source.peer_samples >= self.min_peer_samples and source.when is not None:
             moved = source.fast_gap - source.slow_gap
             if abs(moved) > self._drift_limit(source):
-                unit = _UNITS.get(source.role, "")
                 found.append(
                     Anomaly(
                         "drift",
                         name,
-                        f"{name} reads {source.fast_gap:+.1f} {unit} from its peers, "
-                        f"usually {source.slow_gap:+.1f} {unit}",
+                        f"{name} reads {gap(source.fast_gap)} from its peers, "
+                        f"usually {gap(source.slow_gap)}",
                         source.when,
                     )
                 )
         return found
 
-    def _hvac_anomaly(self, when: datetime) -> Anomaly | None:
+    def _hvac_anomaly(self, when: datetime, scale: TemperatureScale) -> Anomaly | None:
         if self.hvac_since is None or len(self.hvac_temperatures) != 3:
             return None
         minutes = (when - self.hvac_since).total_seconds() / 60.0
@@ -557,13 +571,14 @@ class AnomalyDetector:
             "hvac_no_effect",
             "hvac",
             f"{verb} for {minutes:.0f} min but the temperature {direction} only "
-            f"{max(change, 0.0):.1f} K (expected at least {self.hvac_min_change:g} K)",
+            f"{scale.difference(max(change, 0.0))} (expected at least "
+            f"{scale.difference(self.hvac_min_change)})",
             self.hvac_since,
         )
 
-    def explain(self, when: datetime) -> str:
+    def explain(self, when: datetime, scale: TemperatureScale = CELSIUS) -> str:
         """Say what is wrong at ``when``, or that nothing is."""
-        anomalies = self.predict_one(when)
+        anomalies = self.predict_one(when, scale)
         if not anomalies:
             return f"no anomalies among {len(self.sources)} sources"
         return "; ".join(anomaly.reason for anomaly in anomalies)

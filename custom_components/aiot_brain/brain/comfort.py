@@ -25,6 +25,7 @@ from typing import Any
 
 from .observation import Role, as_number, plausible
 from .timefeatures import hour_of_day, is_weekend
+from .units import CELSIUS, TemperatureScale
 
 SETPOINT_VERSION = 1
 PREFERENCE_VERSION = 1
@@ -405,26 +406,31 @@ class PreferredSetpoint:
         """Return the standard deviation (K) of the preferred setpoint."""
         return self._estimate(when, x)[1]
 
-    def explain(self, when: datetime, x: Mapping[str, object]) -> str:
+    def explain(
+        self,
+        when: datetime,
+        x: Mapping[str, object],
+        scale: TemperatureScale = CELSIUS,
+    ) -> str:
         """Say which signals moved the setpoint away from the default."""
         setpoint, std = self._estimate(when, x)
+        estimate = f"{scale.degrees(setpoint)} ± {scale.difference(std)}"
         cooling, inputs = self._conditions(when, x)
         mode = "cooling" if cooling else "heating"
         default = self.cooling_default if cooling else self.heating_default
         if self.labels == 0:
-            return (
-                f"{setpoint:.1f} °C ± {std:.1f}: the {mode} default, "
-                "no manual changes learned yet"
-            )
+            return f"{estimate}: the {mode} default, no manual changes learned yet"
         offset, weight, _ = self._profile(when, cooling)
         effects = {"time of day": weight / (weight + 1.0) * offset}
         for name, effect, value in zip(_EFFECTS, self.effects, inputs, strict=True):
             effects[name] = effects.get(name, 0.0) + effect * value
         ranked = sorted(effects.items(), key=lambda item: -abs(item[1]))
-        parts = [f"{signal} {effect:+.1f} K" for signal, effect in ranked[:3]]
+        parts = [
+            f"{signal} {scale.difference(effect, '+')}" for signal, effect in ranked[:3]
+        ]
         return (
-            f"{setpoint:.1f} °C ± {std:.1f} from {self.labels} manual changes "
-            f"({mode} default {default:.1f} °C; " + ", ".join(parts) + ")"
+            f"{estimate} from {self.labels} manual changes "
+            f"({mode} default {scale.degrees(default)}; " + ", ".join(parts) + ")"
         )
 
     # -- state -----------------------------------------------------------------

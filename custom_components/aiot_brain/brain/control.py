@@ -34,6 +34,7 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
+from .units import CELSIUS, TemperatureScale
 from .zone import ZonePrediction
 
 VERSION = 1
@@ -82,6 +83,7 @@ class ControlSettings:
     motion (a person sitting still can miss a motion sensor for ten minutes). Where
     the zone's door moved after the last motion inside, whoever was seen went out
     through it: the light goes off after ``light_after_door`` without motion.
+    Reasons write temperatures on ``scale``.
     """
 
     frost_protection: float = 7.0
@@ -116,6 +118,7 @@ class ControlSettings:
     min_call_interval: timedelta = timedelta(minutes=5)
     max_calls_per_hour: int = 4
     preset_temperatures: Mapping[str, float] = field(default_factory=dict)
+    scale: TemperatureScale = CELSIUS
 
 
 # The presets that serve each wish, nearest first: a setback falls back on another
@@ -696,7 +699,7 @@ class ZoneController:
                 "eco",
                 f"departure predicted {_clock(departure, now)} "
                 f"({prediction.departure_confidence:.0%}), "
-                f"it stays within {settings.stop_drift:.1f} K until then",
+                f"it stays within {settings.scale.difference(settings.stop_drift)} until then",
             )
         probability = prediction.occupancy_probability
         return self._comfort(comfort, f"occupied ({probability:.0%})")
@@ -923,6 +926,7 @@ class ZoneController:
         floor = max(settings.frost_protection, device.min_temp)
         ceiling = min(settings.heat_protection, device.max_temp)
         current = readings.temperature
+        degrees = settings.scale.degrees
         heats = state.hvac_mode in (HEAT, HEAT_COOL)
         heat_target = (
             state.target_low
@@ -939,8 +943,8 @@ class ZoneController:
             ):
                 data = {"hvac_mode": switch_on}
                 reason = (
-                    f"Frost protection in {self.name}: {current:.1f} °C is below "
-                    f"{floor:.1f} °C, switching heating on"
+                    f"Frost protection in {self.name}: {degrees(current)} is below "
+                    f"{degrees(floor)}, switching heating on"
                 )
                 return Command(
                     "climate", "set_hvac_mode", device.entity_id, data, reason
@@ -949,8 +953,8 @@ class ZoneController:
         if heats and heat_target is not None and heat_target > ceiling:
             target = _Target(ceiling, None, "comfort", "")
             reason = (
-                f"Heat protection in {self.name}: heating target {heat_target:.1f} °C "
-                f"is above {ceiling:.1f} °C"
+                f"Heat protection in {self.name}: heating target "
+                f"{degrees(heat_target)} is above {degrees(ceiling)}"
             )
         elif (
             current is not None
@@ -959,8 +963,8 @@ class ZoneController:
         ):
             target = _Target(floor, None, "comfort", "")
             reason = (
-                f"Frost protection in {self.name}: {current:.1f} °C is below "
-                f"{floor:.1f} °C"
+                f"Frost protection in {self.name}: {degrees(current)} is below "
+                f"{degrees(floor)}"
             )
         elif (
             current is not None
@@ -970,8 +974,8 @@ class ZoneController:
         ):
             target = _Target(None, ceiling, "comfort", "")
             reason = (
-                f"Heat protection in {self.name}: {current:.1f} °C is above "
-                f"{ceiling:.1f} °C"
+                f"Heat protection in {self.name}: {degrees(current)} is above "
+                f"{degrees(ceiling)}"
             )
         else:
             return None
@@ -997,6 +1001,7 @@ class ZoneController:
         target which way to go.
         """
         name = self.name
+        degrees = self.settings.scale.degrees
         if device.presets_only:
             preset = self._preset_for(device, target.preset)
             if preset is None:
@@ -1026,7 +1031,10 @@ class ZoneController:
                 and state.target_low == heat
                 and state.target_high == cool
             ):
-                return None, f"heats below {heat:.1f} °C and cools above {cool:.1f} °C"
+                return (
+                    None,
+                    f"heats below {degrees(heat)} and cools above {degrees(cool)}",
+                )
             data: dict[str, Any] = {
                 "hvac_mode": HEAT_COOL,
                 "target_temp_low": heat,
@@ -1034,7 +1042,7 @@ class ZoneController:
             }
             return (
                 ("climate", "set_temperature", data),
-                f"keeping {name} between {heat:.1f} and {cool:.1f} °C",
+                f"keeping {name} between {degrees(heat)} and {degrees(cool)}",
             )
         reachable = replace(target, heat=heat, cool=cool)
         single = self._single_target(device, state, reachable, current)
@@ -1042,9 +1050,13 @@ class ZoneController:
             return None, "as near as it can get (it cannot go that way)"
         mode, value, verb = single
         if not force and state.hvac_mode == mode and state.temperature == value:
-            return None, f"{verb} to {value:.1f} °C"
+            return None, f"{verb} to {degrees(value)}"
         data = {"hvac_mode": mode, "temperature": value}
-        return ("climate", "set_temperature", data), f"{verb} {name} to {value:.1f} °C"
+        return (
+            "climate",
+            "set_temperature",
+            data,
+        ), f"{verb} {name} to {degrees(value)}"
 
     def _single_target(
         self,

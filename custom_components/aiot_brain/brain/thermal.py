@@ -19,6 +19,7 @@ import math
 from typing import Any, NamedTuple
 
 from .observation import Role, plausible
+from .units import CELSIUS, TemperatureScale
 
 VERSION = 1
 _NAMES = ("loss", "heating_rate", "cooling_rate", "bias")
@@ -340,7 +341,7 @@ class ThermalModel:
         # More samples of this kind and a smaller scatter make it surer.
         return round(seen / (seen + 20.0) / (1.0 + math.sqrt(self.error_variance)), 3)
 
-    def explain(self) -> str:
+    def explain(self, scale: TemperatureScale = CELSIUS) -> str:
         """Say in words what the zone has been learned to do."""
         loss, heating_rate, cooling_rate, _ = self._physical()
         learned = sum(self.samples)
@@ -349,7 +350,8 @@ class ThermalModel:
         )
         time_constant = f"{1.0 / loss:.0f} h" if loss > 1e-6 else "very long"
         return (
-            f"heats {heating_rate:.1f} K/h, cools {-cooling_rate:.1f} K/h, "
+            f"heats {scale.difference(heating_rate)}/h, "
+            f"cools {scale.difference(-cooling_rate)}/h, "
             f"drifts towards outdoors with a time constant of {time_constant} "
             f"({source})"
         )

@@ -27,6 +27,7 @@ from .lighting import LightingPreference
 from .observation import Observation, Role, as_number, plausible
 from .occupancy import OccupancyModel
 from .thermal import ThermalModel, ThermalResponse
+from .units import CELSIUS, TemperatureScale
 
 ZONE_VERSION = 1
 BRAIN_VERSION = 1
@@ -296,12 +297,18 @@ class ZoneBrain:
     # -- predicting --------------------------------------------------------------
 
     def predict_one(
-        self, when: datetime, *, can_heat: bool = True, can_cool: bool = True
+        self,
+        when: datetime,
+        *,
+        can_heat: bool = True,
+        can_cool: bool = True,
+        scale: TemperatureScale = CELSIUS,
     ) -> ZonePrediction:
         """Return what the zone's models say at ``when`` (nothing is learned).
 
         ``can_heat`` and ``can_cool`` tell whether the zone's thermostats can go
-        that way; the time to temperature only times a way they can.
+        that way; the time to temperature only times a way they can. The reasons
+        write temperatures on ``scale``; the numbers stay °C.
         """
         when = wall_clock(when)
         features = self.occupancy.features(when)
@@ -335,14 +342,14 @@ class ZoneBrain:
             ),
             lighting=self.lighting.predict_one(when, light_conditions),
             window_open=self._window_open(features),
-            anomalies=tuple(self.anomalies.predict_one(when)),
+            anomalies=tuple(self.anomalies.predict_one(when, scale)),
             reasons={
                 "occupancy": self.occupancy.explain(features),
                 "forecast": self.forecast.explain(when),
-                "comfort": self.comfort.explain(when, conditions),
+                "comfort": self.comfort.explain(when, conditions, scale),
                 "lighting": self.lighting.explain(when, light_conditions),
-                "thermal": self.thermal.explain(),
-                "anomaly": self.anomalies.explain(when),
+                "thermal": self.thermal.explain(scale),
+                "anomaly": self.anomalies.explain(when, scale),
             },
             accuracy=self.score.accuracy,
             calibration_error=self.score.calibration_error,
