@@ -25,6 +25,7 @@ from homeassistant.helpers import (
     issue_registry as ir,
 )
 from homeassistant.setup import async_setup_component
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -66,13 +67,14 @@ def thermostat(
     presets: list[str] | None = None,
     current: float = 19.0,
     kind: type[DemoClimate] = DemoClimate,
+    unit: str = "°C",
 ) -> DemoClimate:
-    """A demo thermostat in °C with the given abilities."""
+    """A demo thermostat in ``unit`` with the given abilities."""
     entity = kind(
         unique_id=object_id,
         device_name=object_id,
         target_temperature=target,
-        unit_of_measurement="°C",
+        unit_of_measurement=unit,
         preset=preset,
         current_temperature=current,
         fan_mode=None,
@@ -225,6 +227,49 @@ async def test_automate_heats_an_occupied_zone_and_sets_back_when_it_is_empty(
     )
     # Two calls in four hours: no flapping.
     assert len(calls_to(actions, THERMOSTAT)) == 2
+
+
+async def test_an_american_home_is_heated_and_told_why_in_fahrenheit(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """HA shows °F: calls, reasons, attributes and answers all speak °F."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    freezer.move_to(START)
+    room = thermostat(
+        "living_room", [HVACMode.HEAT, HVACMode.OFF], target=62.0, unit="°F"
+    )
+    await build_living_room(hass, [room])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+
+    assert target(hass) == 68.0  # the default comfort, 20 °C
+    reason = actions[0].data["reason"]
+    assert reason.startswith("Heating Living room to 68.0 °F: occupied (")
+    comfort = hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint")
+    assert comfort.attributes["unit_of_measurement"] == "°F"
+    assert float(comfort.state) == 68.0
+    assert comfort.attributes["heating_comfort"] == 68.0
+    assert comfort.attributes["cooling_comfort"] == 75.2
+    forecast = await hass.services.async_call(
+        DOMAIN, "get_forecast", {}, blocking=True, return_response=True
+    )
+    assert forecast["zones"]["living_room"]["comfort_setpoint"] == 68.0
+    explained = await hass.services.async_call(
+        DOMAIN, "explain", {}, blocking=True, return_response=True
+    )
+    predictions = explained["zones"]["living_room"]["predictions"]
+    assert predictions["comfort"].startswith("68.0 °F ± ")
+    assert "°F/h" in predictions["thermal"]
+
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 240)
+
+    # Set back 4 K (7.2 °F) to the thermostat's whole degrees: 61 °F, not 60.8.
+    assert target(hass) == 61.0
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert "to 61.0 °F" in reason
 
 
 async def test_a_heater_is_not_sent_to_the_cooling_setpoint_on_a_warm_day(

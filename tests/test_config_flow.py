@@ -9,6 +9,7 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -32,6 +33,13 @@ from custom_components.aiot_brain.settings import Settings
 from .test_discovery import build_home
 
 LEARNABLE = ["hallway", "kitchen", "living_room", "bedroom", "office"]
+FORM_TEMPERATURES = (
+    CONF_HEATING_SETPOINT,
+    CONF_COOLING_SETPOINT,
+    CONF_MIN_TEMPERATURE,
+    CONF_MAX_TEMPERATURE,
+    CONF_SLEEP_TEMPERATURE,
+)
 
 
 def form_input(**changes: Any) -> dict[str, Any]:
@@ -275,6 +283,64 @@ async def test_options_flow_changes_everything_and_reloads(
     assert engine_settings.frost_protection == settings.min_temperature
     assert settings.zones == ("kitchen", "living_room")
     assert settings.heating_setpoint == 20.5
+
+
+async def test_temperatures_are_asked_in_the_unit_home_assistant_shows(
+    hass: HomeAssistant,
+) -> None:
+    """An American home types °F; the settings keep °C, the form shows °F again."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    entry = await _loaded_entry(hass)
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    # The defaults, 20, 24, 16 and 28 °C, and the sleep temperature 18.5 °C.
+    assert [suggested(result, key) for key in FORM_TEMPERATURES] == [
+        68.0,
+        75.2,
+        60.8,
+        82.4,
+        65.3,
+    ]
+    selector = result["data_schema"].schema[CONF_HEATING_SETPOINT]
+    assert selector.config["unit_of_measurement"] == "°F"
+    assert (selector.config["min"], selector.config["max"]) == (41.0, 95.0)
+
+    # Checked in °F as typed: 80 °F heating is above 78 °F cooling.
+    typed = {
+        CONF_HEATING_SETPOINT: 80.0,
+        CONF_COOLING_SETPOINT: 78.0,
+        CONF_MIN_TEMPERATURE: 45.0,
+        CONF_MAX_TEMPERATURE: 86.0,
+        CONF_SLEEP_TEMPERATURE: 64.0,
+    }
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], form_input(**typed)
+    )
+    assert result["errors"] == {CONF_HEATING_SETPOINT: "heating_above_cooling"}
+    assert suggested(result, CONF_HEATING_SETPOINT) == 80.0
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], form_input(**{**typed, CONF_HEATING_SETPOINT: 69.0})
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    settings = entry.runtime_data.settings
+    assert (
+        settings.heating_setpoint,
+        settings.cooling_setpoint,
+        settings.min_temperature,
+        settings.max_temperature,
+        settings.sleep_temperature,
+    ) == (20.56, 25.56, 7.22, 30.0, 17.78)
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert [suggested(result, key) for key in FORM_TEMPERATURES] == [
+        69.0,
+        78.0,
+        45.0,
+        86.0,
+        64.0,
+    ]
 
 
 async def test_one_comfort_for_heating_and_cooling_is_allowed(

@@ -33,6 +33,7 @@ from homeassistant.helpers.selector import (
     SelectSelectorMode,
     TimeSelector,
 )
+from homeassistant.util.unit_conversion import TemperatureConverter
 import probatio
 
 from .const import (
@@ -61,15 +62,15 @@ from .const import (
 )
 from .discovery import Discovery, Zone, async_discover
 from .settings import Settings
+from .state_mapping import from_celsius
 
-_TEMPERATURE_SELECTOR = NumberSelector(
-    NumberSelectorConfig(
-        min=SETPOINT_LOWEST,
-        max=SETPOINT_HIGHEST,
-        step=0.5,
-        unit_of_measurement=UnitOfTemperature.CELSIUS,
-        mode=NumberSelectorMode.BOX,
-    )
+# Settings keep °C; the form shows and takes the unit HA shows temperatures in.
+_TEMPERATURES = (
+    CONF_HEATING_SETPOINT,
+    CONF_COOLING_SETPOINT,
+    CONF_MIN_TEMPERATURE,
+    CONF_MAX_TEMPERATURE,
+    CONF_SLEEP_TEMPERATURE,
 )
 _OUTDOOR_SELECTOR = EntitySelector(
     EntitySelectorConfig(
@@ -119,8 +120,35 @@ def _suggested(key: str, value: object) -> probatio.Optional:
     return probatio.Optional(key, description={"suggested_value": value})
 
 
-def _schema(discovery: Discovery, settings: Settings) -> probatio.Schema:
-    """Build the form, filled in with ``settings``."""
+def _temperature_selector(unit: str) -> NumberSelector:
+    return NumberSelector(
+        NumberSelectorConfig(
+            min=from_celsius(SETPOINT_LOWEST, unit),
+            max=from_celsius(SETPOINT_HIGHEST, unit),
+            step=0.5 if unit == UnitOfTemperature.CELSIUS else 1,
+            unit_of_measurement=unit,
+            mode=NumberSelectorMode.BOX,
+        )
+    )
+
+
+def _in_celsius(user_input: dict[str, Any], unit: str) -> dict[str, Any]:
+    """Return the form's input with its temperatures in °C."""
+    converted = dict(user_input)
+    for key in _TEMPERATURES:
+        if (value := user_input.get(key)) is not None:
+            converted[key] = round(
+                TemperatureConverter.convert(
+                    float(value), unit, UnitOfTemperature.CELSIUS
+                ),
+                2,
+            )
+    return converted
+
+
+def _schema(discovery: Discovery, settings: Settings, unit: str) -> probatio.Schema:
+    """Build the form, filled in with ``settings``, temperatures in ``unit``."""
+    temperature = _temperature_selector(unit)
     fields: dict[probatio.Marker, Any] = {}
     offered = [zone.zone_id for zone in discovery.learnable_zones]
     if offered:
@@ -148,7 +176,7 @@ def _schema(discovery: Discovery, settings: Settings) -> probatio.Schema:
         (CONF_MIN_TEMPERATURE, settings.min_temperature),
         (CONF_MAX_TEMPERATURE, settings.max_temperature),
     ):
-        fields[probatio.Required(key, default=value)] = _TEMPERATURE_SELECTOR
+        fields[probatio.Required(key, default=from_celsius(value, unit))] = temperature
     fields[
         probatio.Required(CONF_CONTROL_LEVEL, default=settings.control_level.value)
     ] = SelectSelector(
@@ -172,9 +200,12 @@ def _schema(discovery: Discovery, settings: Settings) -> probatio.Schema:
             )
         )
     # Empty: sleepers leave the temperature alone (an office has no sleepers).
-    fields[_suggested(CONF_SLEEP_TEMPERATURE, settings.sleep_temperature)] = (
-        _TEMPERATURE_SELECTOR
-    )
+    sleep = settings.sleep_temperature
+    fields[
+        _suggested(
+            CONF_SLEEP_TEMPERATURE, None if sleep is None else from_celsius(sleep, unit)
+        )
+    ] = temperature
     for key, moment in (
         (CONF_NIGHT_START, settings.night_start),
         (CONF_NIGHT_END, settings.night_end),
@@ -202,7 +233,12 @@ def _validate(
 ) -> tuple[Settings, dict[str, str]]:
     """Read the form into settings; return them and the errors per field."""
     # The form leaves out an optional field the user emptied.
-    settings = Settings.from_options({CONF_SLEEP_TEMPERATURE: None, **user_input})
+    settings = Settings.from_options(
+        {
+            CONF_SLEEP_TEMPERATURE: None,
+            **_in_celsius(user_input, hass.config.units.temperature_unit),
+        }
+    )
     errors: dict[str, str] = {}
     if discovery.learnable_zones and not settings.zones:
         errors[CONF_ZONES] = "no_zone_selected"
@@ -241,9 +277,10 @@ class _SettingsForm:
         self, settings: Settings, user_input: dict[str, Any] | None
     ) -> probatio.Schema:
         """Return the form, showing what the user typed if they typed anything."""
+        unit = self._hass.config.units.temperature_unit
         if user_input is not None:
-            settings = Settings.from_options(user_input)
-        return _schema(self.discovery, settings)
+            settings = Settings.from_options(_in_celsius(user_input, unit))
+        return _schema(self.discovery, settings, unit)
 
     def placeholders(self) -> dict[str, str]:
         """Return what discovery found, for the form's description."""

@@ -73,6 +73,7 @@ from .brain.control import (
     ZoneReadings,
 )
 from .brain.observation import Role, as_number
+from .brain.units import TemperatureScale
 from .brain.zone import ZonePrediction, wall_clock
 from .const import (
     DOMAIN,
@@ -88,7 +89,7 @@ from .const import (
 )
 from .discovery import Actuator, Zone, ZoneEntity
 from .settings import Settings
-from .state_mapping import observations_from_state
+from .state_mapping import from_celsius, observations_from_state, temperature_scale
 
 if TYPE_CHECKING:
     from .coordinator import AiotBrainCoordinator
@@ -116,11 +117,12 @@ _ADAPTIVE_LIGHTING_LIGHTS = "configured_lights"
 _UNDERLYING_ENTITIES = "underlying_entities"
 
 
-def control_settings(settings: Settings) -> ControlSettings:
+def control_settings(settings: Settings, scale: TemperatureScale) -> ControlSettings:
     """Return the engine's settings for the user's bounds, timings and night.
 
     The lowest allowed setpoint is also the frost protection (below it the zone is
-    heated whatever else holds), the highest the heat protection.
+    heated whatever else holds), the highest the heat protection. Reasons write
+    temperatures on ``scale``.
     """
     return ControlSettings(
         frost_protection=settings.min_temperature,
@@ -132,6 +134,7 @@ def control_settings(settings: Settings) -> ControlSettings:
         sleep_temperature=settings.sleep_temperature,
         night_start=settings.night_start,
         night_end=settings.night_end,
+        scale=scale,
     )
 
 
@@ -181,7 +184,10 @@ class BuildingController:
     @property
     def settings(self) -> ControlSettings:
         """The engines' settings, from the user's options."""
-        return control_settings(self.coordinator.settings)
+        return control_settings(
+            self.coordinator.settings,
+            temperature_scale(self.hass.config.units.temperature_unit),
+        )
 
     def zone_engines(
         self, zone: Zone, colour_managed: frozenset[str] | None = None
@@ -319,12 +325,7 @@ class BuildingController:
         )
 
     def _native(self, celsius: float) -> float:
-        unit = self.hass.config.units.temperature_unit
-        if unit == UnitOfTemperature.CELSIUS:
-            return celsius
-        return round(
-            TemperatureConverter.convert(celsius, UnitOfTemperature.CELSIUS, unit), 1
-        )
+        return from_celsius(celsius, self.hass.config.units.temperature_unit)
 
     def hvac_reach(self, zone: Zone) -> tuple[bool, bool]:
         """Return whether the zone's thermostats can heat, and whether they can cool.

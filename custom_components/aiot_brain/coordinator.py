@@ -77,7 +77,7 @@ from .entity import zone_device_identifier
 from .history import async_replay_history
 from .network import NetworkInventory
 from .settings import Settings
-from .state_mapping import at_home, observations_from_state
+from .state_mapping import at_home, observations_from_state, temperature_scale
 
 # While replaying history a zone is ticked just after each minute with data, as the
 # live timer would, and every few minutes in between so quiet spells are learned.
@@ -698,6 +698,7 @@ class AiotBrainCoordinator:
     ) -> None:
         """Predict ``zone_ids`` now and tell their entities and the building's."""
         now = now or dt_util.now()
+        scale = temperature_scale(self.hass.config.units.temperature_unit)
         for zone_id in zone_ids:
             if zone_id in self.learning:
                 continue
@@ -707,7 +708,7 @@ class AiotBrainCoordinator:
                     (True, True) if zone is None else self.control.hvac_reach(zone)
                 )
                 self.predictions[zone_id] = self.brain.zone(zone_id).predict_one(
-                    now, can_heat=can_heat, can_cool=can_cool
+                    now, can_heat=can_heat, can_cool=can_cool, scale=scale
                 )
                 for listener in self._zone_listeners.get(zone_id, ()):
                     listener()

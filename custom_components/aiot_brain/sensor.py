@@ -50,6 +50,7 @@ from .entity import (
     ZonePredictionEntity,
 )
 from .network import NetworkInventory
+from .state_mapping import from_celsius
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
 
@@ -286,6 +287,19 @@ class ZoneSensor(ZonePredictionEntity, SensorEntity):
         if (prediction := self.prediction) is None:
             return None
         return self.entity_description.value_fn(prediction)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return the attributes; a temperature's are in the unit its state is shown in."""
+        attributes = super().extra_state_attributes
+        if not attributes or self.device_class != SensorDeviceClass.TEMPERATURE:
+            return attributes
+        # HA converts the state (°C) to the unit it shows, but not attributes.
+        unit = self.unit_of_measurement or UnitOfTemperature.CELSIUS
+        return {
+            key: None if value is None else from_celsius(value, unit)
+            for key, value in attributes.items()
+        }
 
 
 class ZoneControlSensor(AiotBrainZoneEntity, SensorEntity):

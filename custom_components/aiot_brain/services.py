@@ -34,6 +34,7 @@ from .const import DOMAIN, Mode
 from .coordinator import AiotBrainConfigEntry, AiotBrainCoordinator
 from .discovery import Actuator
 from .entity import zone_device_identifier
+from .state_mapping import from_celsius
 
 ATTR_FLOOR_ID = "floor_id"
 ATTR_MODE = "mode"
@@ -233,6 +234,7 @@ async def _get_forecast(call: ServiceCall) -> ServiceResponse:
     hours: int = call.data[ATTR_HOURS]
     now = wall_clock(dt_util.now()).replace(minute=0, second=0, microsecond=0)
     starts = [now + timedelta(hours=hour) for hour in range(hours)]
+    unit = call.hass.config.units.temperature_unit
     zones: dict[str, Any] = {}
     for zone_id in _all_or(coordinator, call):
         prediction = coordinator.predictions.get(zone_id)
@@ -253,7 +255,10 @@ async def _get_forecast(call: ServiceCall) -> ServiceResponse:
             "arrival_confidence": round(prediction.arrival_confidence, 2),
             "next_departure": _aware(prediction.next_departure),
             "departure_confidence": round(prediction.departure_confidence, 2),
-            "comfort_setpoint": round(prediction.comfort_setpoint, 1),
+            # In the unit HA shows temperatures in, as its own services answer.
+            "comfort_setpoint": round(
+                from_celsius(prediction.comfort_setpoint, unit), 1
+            ),
             "time_to_temperature_min": None
             if ttt is None
             else round(ttt.total_seconds() / 60),

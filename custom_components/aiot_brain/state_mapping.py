@@ -39,6 +39,7 @@ from homeassistant.util.unit_conversion import PowerConverter, TemperatureConver
 
 from .brain.control import ControlSettings, wanted_temperature
 from .brain.observation import Observation, Role, as_number
+from .brain.units import CELSIUS, FAHRENHEIT, TemperatureScale
 from .discovery import ZoneEntity
 
 _NO_READING = frozenset({STATE_UNKNOWN, STATE_UNAVAILABLE, "", "none"})
@@ -174,6 +175,23 @@ def _on_off(value: str) -> float | None:
     if value == STATE_OFF:
         return 0.0
     return None
+
+
+def temperature_scale(unit: str) -> TemperatureScale:
+    """Return the scale AIoT Brain's words use where HA shows temperatures in ``unit``."""
+    return FAHRENHEIT if unit == UnitOfTemperature.FAHRENHEIT else CELSIUS
+
+
+def from_celsius(celsius: float, unit: str) -> float:
+    """Return ``celsius`` in ``unit``, the unit HA shows temperatures in.
+
+    Only a conversion is rounded (to a tenth): °C goes through as it is.
+    """
+    if unit == UnitOfTemperature.CELSIUS:
+        return celsius
+    return round(
+        TemperatureConverter.convert(celsius, UnitOfTemperature.CELSIUS, unit), 1
+    )
 
 
 def _celsius(value: object, unit: str) -> float | None:
