@@ -263,6 +263,18 @@ async def test_an_american_home_is_heated_and_told_why_in_fahrenheit(
     assert predictions["comfort"].startswith("68.0 °F ± ")
     assert "°F/h" in predictions["thermal"]
 
+    # The comfort offset moves in whole °F: 2 °F cooler is 66 °F.
+    offset = "number.living_room_aiot_brain_comfort_offset"
+    shown = hass.states.get(offset)
+    assert shown.attributes["unit_of_measurement"] == "°F"
+    assert (shown.attributes["min"], shown.attributes["max"]) == (-5.0, 5.0)
+    await hass.services.async_call(
+        "number", "set_value", {"entity_id": offset, "value": -2}, blocking=True
+    )
+    assert hass.states.get(offset).state == "-2.0"
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass) == 66.0
+
     await set_state(hass, MOTION, STATE_OFF)
     await minutes_pass(hass, freezer, 240)
 

@@ -8,13 +8,15 @@ from homeassistant.components.number import (
     NumberEntityDescription,
     NumberMode,
 )
-from homeassistant.const import EntityCategory, UnitOfTemperature
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import AiotBrainConfigEntry
+from .brain.units import CELSIUS, TemperatureScale
 from .const import COMFORT_OFFSET_LIMIT, KEY_COMFORT_OFFSET
 from .entity import AiotBrainZoneEntity
+from .state_mapping import temperature_scale
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
 
@@ -23,10 +25,6 @@ COMFORT_OFFSET = NumberEntityDescription(
     translation_key=KEY_COMFORT_OFFSET,
     entity_category=EntityCategory.CONFIG,
     device_class=NumberDeviceClass.TEMPERATURE_DELTA,
-    native_unit_of_measurement=UnitOfTemperature.CELSIUS,
-    native_min_value=-COMFORT_OFFSET_LIMIT,
-    native_max_value=COMFORT_OFFSET_LIMIT,
-    native_step=0.5,
     mode=NumberMode.SLIDER,
 )
 
@@ -45,16 +43,45 @@ async def async_setup_entry(
 
 
 class ComfortOffsetNumber(AiotBrainZoneEntity, NumberEntity):
-    """Degrees added to the zone's learned comfort setpoint."""
+    """Degrees added to the zone's learned comfort setpoint.
+
+    The offset is kept in K. HA converts a difference only when a person picks
+    another unit for this entity, so a home that shows °F is given °F here.
+    """
 
     follows_predictions = False
 
     @property
+    def _scale(self) -> TemperatureScale:
+        return temperature_scale(self.hass.config.units.temperature_unit)
+
+    @property
+    def native_unit_of_measurement(self) -> str:
+        """Return °C, or °F in a home that shows °F."""
+        return self._scale.symbol
+
+    @property
+    def native_min_value(self) -> float:
+        """Return the lowest offset."""
+        return -self.native_max_value
+
+    @property
+    def native_max_value(self) -> float:
+        """Return the highest offset, in whole degrees."""
+        return float(int(COMFORT_OFFSET_LIMIT * self._scale.per_kelvin))
+
+    @property
+    def native_step(self) -> float:
+        """Return half a degree Celsius, or a whole degree Fahrenheit."""
+        return 0.5 if self._scale is CELSIUS else 1.0
+
+    @property
     def native_value(self) -> float:
         """Return the offset."""
-        return self.controls.comfort_offset
+        return round(self.controls.comfort_offset * self._scale.per_kelvin, 2)
 
     async def async_set_native_value(self, value: float) -> None:
         """Set the offset."""
-        self.coordinator.async_set_controls(self.zone_id, comfort_offset=value)
+        offset = value / self._scale.per_kelvin
+        self.coordinator.async_set_controls(self.zone_id, comfort_offset=offset)
         self.async_write_ha_state()
