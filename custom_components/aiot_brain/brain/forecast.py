@@ -33,6 +33,7 @@ weighting judges.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 import heapq
 import itertools
@@ -583,12 +584,13 @@ class OccupancyForecast:
             for name, probability in self.predict_one(when, x).items()
         }
 
-    def _curve(self, when: datetime) -> list[tuple[datetime, float]]:
+    def _curve(self, when: datetime) -> Iterator[tuple[datetime, float]]:
         """P(occupied) every 15 minutes over the next days.
 
         The weekly profile gives the shape; the learnt mix says how far the near
         future departs from it. That departure is interpolated between horizons
-        and fades out beyond the last one, leaving the profile alone.
+        and fades out beyond the last one, leaving the profile alone. It is made
+        as it is read: the next arrival is mostly hours away, not a week.
         """
         forecast = self.predict_one(when)
         now = 1.0 if self.occupied else 0.0
@@ -599,7 +601,6 @@ class OccupancyForecast:
                 (float(horizon), _logit(forecast[name]) - _logit(self.profile(target)))
             )
         last_minutes, last_offset = offsets[-1]
-        curve: list[tuple[datetime, float]] = []
         for step in range(1, SCAN_DAYS * 96 + 1):
             minutes = step * 15.0
             moment = when + timedelta(minutes=minutes)
@@ -609,8 +610,7 @@ class OccupancyForecast:
                 offset = last_offset * math.exp(
                     -(minutes - last_minutes) / last_minutes
                 )
-            curve.append((moment, _sigmoid(_logit(self.profile(moment)) + offset)))
-        return curve
+            yield moment, _sigmoid(_logit(self.profile(moment)) + offset)
 
     def next_arrival(self, when: datetime) -> tuple[datetime | None, float]:
         """Return when the zone is next expected occupied, and the confidence.
