@@ -8,7 +8,8 @@ lights, CO2, an outdoor temperature cycle). Each model takes one learn-plus-pred
 update per minute with the signals it uses; the best of ``--repeats`` runs gives the
 updates per second on one core, and the JSON size of each model's state after the
 run gives the bytes it needs per zone. Models that are not in the package yet are
-skipped with a note.
+skipped with a note. ``zone`` times the whole zone as Home Assistant runs it each
+minute (readings, the self-supervised tick and a full prediction with its reasons).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from custom_components.aiot_brain.brain.comfort import (
 from custom_components.aiot_brain.brain.lighting import LightingPreference
 from custom_components.aiot_brain.brain.observation import Observation, Role
 from custom_components.aiot_brain.brain.thermal import ThermalModel
+from custom_components.aiot_brain.brain.zone import ZoneBrain
 
 START = datetime(2026, 1, 5)  # a Monday
 STATE_LIMIT = 64 * 1024
@@ -242,6 +244,51 @@ def measure(
     return {"updates_per_second": round(best), "state_bytes": state_bytes}
 
 
+def measure_zone(minutes: Sequence[Minute], repeats: int) -> dict[str, Any]:
+    """Time the whole zone as HA runs it: its readings, a tick, a prediction.
+
+    Home Assistant predicts every zone each minute on its event loop, so the time
+    one zone-minute takes, times the zones, is what a building costs per minute.
+    """
+    best = 0.0
+    for _ in range(repeats):
+        zone = ZoneBrain()
+        started = time.perf_counter()
+        for minute in minutes:
+            when = minute.when
+            for role, value, source in (
+                (Role.MOTION, minute.motion, "motion"),
+                (Role.TEMPERATURE, minute.temperature, "temperature"),
+                (Role.ILLUMINANCE, minute.illuminance, "lux"),
+                (Role.LIGHT_ON, minute.light_on, "light"),
+                (Role.HVAC_ACTION, minute.hvac_action, "climate"),
+            ):
+                zone.learn_one(Observation(role, value, when, source))
+            if when.minute % 5 == 0:
+                zone.learn_one(Observation(Role.CO2, minute.co2, when, "co2"))
+                zone.learn_one(
+                    Observation(Role.OUTDOOR_TEMPERATURE, minute.outdoor, when)
+                )
+            if minute.manual:
+                zone.learn_one(
+                    Observation(
+                        Role.HVAC_SETPOINT,
+                        minute.setpoint,
+                        when,
+                        "climate",
+                        manual=True,
+                    )
+                )
+            zone.tick(when)
+            zone.predict_one(when)
+        elapsed = time.perf_counter() - started
+        best = max(best, len(minutes) / elapsed if elapsed > 0 else math.inf)
+    return {
+        "zone_minutes_per_second": round(best),
+        "ms_per_zone_minute": round(1000.0 / best, 3),
+    }
+
+
 def run(days: int = 28, repeats: int = 2) -> dict[str, Any]:
     """Measure every model that exists and return the JSON-ready result."""
     minutes = synthetic_zone(days)
@@ -259,6 +306,7 @@ def run(days: int = 28, repeats: int = 2) -> dict[str, Any]:
         "models": models,
         "skipped": skipped,
         "zone_state_bytes": zone_bytes,
+        "zone": measure_zone(minutes, repeats),
         "targets": {
             "updates_per_second": TARGET_UPDATES,
             "zone_state_bytes": STATE_LIMIT,

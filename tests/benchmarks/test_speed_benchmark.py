@@ -26,6 +26,11 @@ def test_prints_speed_and_state_for_each_model(
     assert result["zone_state_bytes"] == sum(
         metrics["state_bytes"] for metrics in result["models"].values()
     )
+    zone = result["zone"]
+    assert zone["zone_minutes_per_second"] > 0
+    assert zone["ms_per_zone_minute"] == pytest.approx(
+        1000 / zone["zone_minutes_per_second"], rel=0.01
+    )
     assert set(result["targets"]) == {
         "updates_per_second",
         "zone_state_bytes",
