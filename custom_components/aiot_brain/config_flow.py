@@ -33,7 +33,6 @@ from homeassistant.helpers.selector import (
     SelectSelectorMode,
     TimeSelector,
 )
-from homeassistant.util.unit_conversion import TemperatureConverter
 import probatio
 
 from .const import (
@@ -62,7 +61,7 @@ from .const import (
 )
 from .discovery import Discovery, Zone, async_discover
 from .settings import Settings
-from .state_mapping import from_celsius
+from .state_mapping import from_celsius, to_celsius
 
 # Settings keep °C; the form shows and takes the unit HA shows temperatures in.
 _TEMPERATURES = (
@@ -136,13 +135,8 @@ def _in_celsius(user_input: dict[str, Any], unit: str) -> dict[str, Any]:
     """Return the form's input with its temperatures in °C."""
     converted = dict(user_input)
     for key in _TEMPERATURES:
-        if (value := user_input.get(key)) is not None:
-            converted[key] = round(
-                TemperatureConverter.convert(
-                    float(value), unit, UnitOfTemperature.CELSIUS
-                ),
-                2,
-            )
+        if (celsius := to_celsius(user_input.get(key), unit)) is not None:
+            converted[key] = round(celsius, 2)
     return converted
 
 

@@ -120,12 +120,12 @@ def _raw_value(
         return 1.0 if state.state in _MEDIA_ACTIVE or watched else 0.0
     if domain == Platform.WEATHER:
         unit = attributes.get(_WEATHER_TEMPERATURE_UNIT, system_unit)
-        return _celsius(attributes.get(ATTR_WEATHER_TEMPERATURE), unit)
+        return to_celsius(attributes.get(ATTR_WEATHER_TEMPERATURE), unit)
     if role in _ON_OFF_ROLES:
         return _on_off(state.state)
     unit = attributes.get(ATTR_UNIT_OF_MEASUREMENT, entity.unit)
     if role in _TEMPERATURE_ROLES:
-        return _celsius(state.state, unit or UnitOfTemperature.CELSIUS)
+        return to_celsius(state.state, unit or UnitOfTemperature.CELSIUS)
     if role is Role.POWER:
         return _watts(state.state, unit)
     return as_number(state.state)
@@ -133,7 +133,7 @@ def _raw_value(
 
 def _climate_value(role: Role, attributes: Any, system_unit: str) -> float | None:
     if role is Role.TEMPERATURE:
-        return _celsius(attributes.get(ATTR_CURRENT_TEMPERATURE), system_unit)
+        return to_celsius(attributes.get(ATTR_CURRENT_TEMPERATURE), system_unit)
     if role is Role.HVAC_ACTION:
         action = attributes.get(ATTR_HVAC_ACTION)
         return None if action is None else _HVAC_ACTION_VALUES.get(action, 0.0)
@@ -146,11 +146,11 @@ def _setpoint(state: State, previous: State | None, unit: str) -> float | None:
     before = previous.attributes if previous is not None else {}
     return wanted_temperature(
         state.state,
-        _celsius(attributes.get(ATTR_TEMPERATURE), unit),
-        low=_celsius(attributes.get(ATTR_TARGET_TEMP_LOW), unit),
-        high=_celsius(attributes.get(ATTR_TARGET_TEMP_HIGH), unit),
-        old_low=_celsius(before.get(ATTR_TARGET_TEMP_LOW), unit),
-        old_high=_celsius(before.get(ATTR_TARGET_TEMP_HIGH), unit),
+        to_celsius(attributes.get(ATTR_TEMPERATURE), unit),
+        low=to_celsius(attributes.get(ATTR_TARGET_TEMP_LOW), unit),
+        high=to_celsius(attributes.get(ATTR_TARGET_TEMP_HIGH), unit),
+        old_low=to_celsius(before.get(ATTR_TARGET_TEMP_LOW), unit),
+        old_high=to_celsius(before.get(ATTR_TARGET_TEMP_HIGH), unit),
         cooling_margin=_COOLING_MARGIN,
     )
 
@@ -194,7 +194,8 @@ def from_celsius(celsius: float, unit: str) -> float:
     )
 
 
-def _celsius(value: object, unit: str) -> float | None:
+def to_celsius(value: object, unit: str) -> float | None:
+    """Return a reading in ``unit`` in °C; None if it is no number or no temperature."""
     number = as_number(value)
     if number is None:
         return None

@@ -536,7 +536,8 @@ class AnomalyDetector:
                     Anomaly(
                         "stuck",
                         name,
-                        f"{name} has read {reading(source.value)} for {flat_hours:.1f} h; "
+                        f"{name} has read {reading(source.value)} "
+                        f"for {flat_hours:.1f} h; "
                         f"it usually changes every {source.run_hours * 60:.0f} min",
                         source.last_change,
                     )

@@ -699,7 +699,8 @@ class ZoneController:
                 "eco",
                 f"departure predicted {_clock(departure, now)} "
                 f"({prediction.departure_confidence:.0%}), "
-                f"it stays within {settings.scale.difference(settings.stop_drift)} until then",
+                f"it stays within {settings.scale.difference(settings.stop_drift)} "
+                "until then",
             )
         probability = prediction.occupancy_probability
         return self._comfort(comfort, f"occupied ({probability:.0%})")
@@ -1052,11 +1053,8 @@ class ZoneController:
         if not force and state.hvac_mode == mode and state.temperature == value:
             return None, f"{verb} to {degrees(value)}"
         data = {"hvac_mode": mode, "temperature": value}
-        return (
-            "climate",
-            "set_temperature",
-            data,
-        ), f"{verb} {name} to {degrees(value)}"
+        reason = f"{verb} {name} to {degrees(value)}"
+        return ("climate", "set_temperature", data), reason
 
     def _single_target(
         self,
