@@ -247,6 +247,8 @@ async def test_an_american_home_is_heated_and_told_why_in_fahrenheit(
     assert target(hass) == 68.0  # the default comfort, 20 °C
     reason = actions[0].data["reason"]
     assert reason.startswith("Heating Living room to 68.0 °F: occupied (")
+    # The event tells automations what the thermostat was sent, in its unit.
+    assert actions[0].data["data"] == {"hvac_mode": "heat", "temperature": 68.0}
     comfort = hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint")
     assert comfort.attributes["unit_of_measurement"] == "°F"
     assert float(comfort.state) == 68.0

@@ -327,6 +327,14 @@ class BuildingController:
     def _native(self, celsius: float) -> float:
         return from_celsius(celsius, self.hass.config.units.temperature_unit)
 
+    def _native_data(self, command: Command) -> dict[str, Any]:
+        """Return the call's data as HA takes it: temperatures in its unit."""
+        data = dict(command.data)
+        for key in _TEMPERATURE_KEYS:
+            if key in data:
+                data[key] = self._native(float(data[key]))
+        return data
+
     def hvac_reach(self, zone: Zone) -> tuple[bool, bool]:
         """Return whether the zone's thermostats can heat, and whether they can cool.
 
@@ -642,10 +650,7 @@ class BuildingController:
         time the device gives that error: it is retried within the rate limits,
         which would otherwise fill the log.
         """
-        data = dict(command.data)
-        for key in _TEMPERATURE_KEYS:
-            if key in data:
-                data[key] = self._native(float(data[key]))
+        data = self._native_data(command)
         try:
             await self.hass.services.async_call(
                 command.domain,
@@ -881,7 +886,7 @@ class BuildingController:
                 "zone": self.coordinator.zones[zone_id].name,
                 ATTR_ENTITY_ID: command.entity_id,
                 "action": f"{command.domain}.{command.service}",
-                "data": dict(command.data),
+                "data": self._native_data(command),
                 "reason": command.reason,
             },
             context=context,
