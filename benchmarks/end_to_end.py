@@ -5,6 +5,7 @@
     python -m benchmarks.end_to_end [--scenario family_home] [--days 3] [--seed 0]
         [--learning-days 1] [--control-level observe|suggest|automate]
         [--option NAME=VALUE ...] [--tracked residents|none|NAME,NAME]
+        [--units metric|us_customary]
 
 A Home Assistant (real state machine, registries and timers) gets the virtual
 building of ``--scenario`` through its config flow, then AIoT Brain through its own
@@ -13,7 +14,9 @@ building's outdoor thermometer; the network inventory off and no history to lear
 (the building is new). ``--option`` fills in a field of that form as a building
 manager would (``heating_setpoint=21.5``; ``none`` empties it). ``--tracked``
 gives those occupants a phone, which the building shows as a ``device_tracker``
-(default: nobody, as in the scenarios). Home Assistant's clock is frozen and moved
+(default: nobody, as in the scenarios). ``--units us_customary`` runs a Home
+Assistant that shows °F, so the form, the readings and the calls all go through
+°F (``--option`` temperatures too). Home Assistant's clock is frozen and moved
 on one minute at a time; each minute fires the timers that are due, so the building
 takes a step, its entities change, and AIoT Brain hears the changes and ticks, as
 they would live.
@@ -63,6 +66,7 @@ from homeassistant.helpers import (
     entity_registry as er,
 )
 from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_system import get_unit_system
 
 # Makes ``dt_util.utcnow`` follow a frozen clock, as in Home Assistant's own tests.
 from pytest_homeassistant_custom_component import patch_time  # noqa: F401
@@ -478,6 +482,7 @@ async def _benchmark(
     *,
     options: Mapping[str, Any] | None = None,
     tracked: str = "none",
+    units: str = "metric",
 ) -> dict[str, Any]:
     add_config_dir_to_path()
     started = real_seconds()
@@ -487,6 +492,7 @@ async def _benchmark(
             hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)
             # The network inventory is off: zeroconf's sockets are not needed.
             hass.config.components.add("zeroconf")
+            hass.config.units = get_unit_system(units)
             # The scenario's own first day, as the simulator's baselines use: its
             # season sets the weather and the daylight.
             first_day = datetime.combine(load_scenario(scenario).start, time())
@@ -524,6 +530,7 @@ async def _benchmark(
         "control_level": control_level,
         "options": dict(options or {}),
         "tracked": tracked,
+        "units": units,
         **result,
         "total_real_seconds": round(real_seconds() - started, 2),
     }
@@ -555,6 +562,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         metavar="WHO",
         help="whose phones Home Assistant tracks: residents, none or NAME,NAME",
     )
+    parser.add_argument(
+        "--units",
+        default="metric",
+        choices=("metric", "us_customary"),
+        help="the unit system Home Assistant shows (us_customary: °F)",
+    )
     args = parser.parse_args(argv)
     if not 0 <= args.learning_days < args.days:
         parser.error("--learning-days must be at least 0 and less than --days")
@@ -572,6 +585,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 args.control_level,
                 options=options,
                 tracked=args.tracked,
+                units=args.units,
             )
         )
     except FormRejectedError as err:

@@ -15,6 +15,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
 from pytest_homeassistant_custom_component.common import (
     async_capture_events,
@@ -128,6 +129,44 @@ async def test_aiot_brain_drives_the_virtual_apartment(
     assert any(entity_id.startswith("light.") for entity_id in acted_on)
     assert figures["calls_per_device_hour_mean"] > 0
     assert figures["calls_per_device_hour_max"] <= 6
+
+
+async def test_an_american_home_drives_the_apartment_through_fahrenheit(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The form's defaults, the readings and the calls all pass through °F."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    freezer.move_to(
+        dt_util.as_utc(START.replace(tzinfo=dt_util.get_default_time_zone()))
+    )
+    run = await end_to_end.async_set_up(hass, "apartment", 0, "automate")
+    # The form showed 68 °F and 65.3 °F; the settings keep °C.
+    settings = run.coordinator.settings
+    assert (settings.heating_setpoint, settings.sleep_temperature) == (20.0, 18.5)
+    actions = async_capture_events(hass, EVENT_ACTION)
+
+    async def advance() -> None:
+        freezer.tick(timedelta(minutes=1))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+
+    await end_to_end.async_run(run, MINUTES, LEARNING, advance)
+
+    heating = [
+        event.data
+        for event in actions
+        if event.data["action"] == "climate.set_temperature"
+        and event.data["data"].get("hvac_mode") == "heat"
+    ]
+    assert heating
+    for action in heating:
+        # Sent in °F, within the bounds (16-28 °C is 60.8-82.4 °F) ...
+        sent = action["data"]["temperature"]
+        assert 60.8 <= sent <= 82.4
+        # ... and said in °F: the value the thermostat was sent.
+        said = action["reason"].split(":", 1)[0]
+        assert said.endswith(f" to {sent:.1f} °F")
+    assert end_to_end.building_figures(hass, run)["calls_per_device_hour_max"] <= 6
 
 
 async def test_a_manager_fills_in_the_form_their_own_way(hass: HomeAssistant) -> None:
