@@ -107,8 +107,11 @@ class VirtualBuildingRuntime:
 
     @callback
     def _async_notify(self) -> None:
-        changed = {change.entity_id for change in self.building.take_view().changes}
-        changed.add(EVERY_STEP)
+        # In the order the building changed them, the same in every run.
+        changed = dict.fromkeys(
+            [change.entity_id for change in self.building.take_view().changes]
+        )
+        changed[EVERY_STEP] = None
         for entity_id in changed:
             for update in self._listeners.get(entity_id, ()):
                 update()
