@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 import json
 import math
@@ -9,6 +10,7 @@ import random
 
 import pytest
 
+from custom_components.aiot_brain.brain import forecast as forecast_module
 from custom_components.aiot_brain.brain.forecast import (
     HORIZON_NAMES,
     OccupancyForecast,
@@ -307,3 +309,29 @@ def test_a_blip_within_the_minute_keeps_the_history_valid() -> None:
     fresh.learn_one(when, True)
     fresh.learn_one(when + timedelta(seconds=30), False)
     assert fresh.changes == [(fresh.changes[0][0], 0)]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        lambda when: False,  # a storeroom: nothing to find in a week
+        lambda when: True,  # a server room: never empty
+        office,
+        lambda when: when.weekday() == 2 and when.hour == 14,  # one weekly meeting
+    ],
+)
+def test_a_scan_that_stops_early_finds_what_a_whole_week_finds(
+    pattern: Callable[[datetime], bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = OccupancyForecast()
+    start = datetime(2026, 1, 5)
+    for minute in range(8 * 24 * 60):
+        when = start + timedelta(minutes=minute)
+        model.learn_one(when, pattern(when))
+    end = start + timedelta(days=8)
+    moments = [end + timedelta(minutes=minutes) for minutes in range(0, 2880, 97)]
+    answers = [(model.next_arrival(t), model.next_departure(t)) for t in moments]
+    monkeypatch.setattr(forecast_module, "_NO_CROSSING_MARGIN", math.inf)
+    assert answers == [
+        (model.next_arrival(t), model.next_departure(t)) for t in moments
+    ]

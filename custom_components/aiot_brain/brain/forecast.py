@@ -101,6 +101,8 @@ CHOICE_MEMORY = 1000.0
 # Exponential-weights rate for squared errors in [0, 1] (2 keeps it exp-concave).
 CHOICE_RATE = 2.0
 MIX_FORECAST = "forecast"  # the key that carries a pending forecast's mix value
+# A curve stops when it stays this far (in log-odds) from 0.5: well above rounding.
+_NO_CROSSING_MARGIN = 1e-9
 
 
 def _sigmoid(score: float) -> float:
@@ -584,13 +586,17 @@ class OccupancyForecast:
             for name, probability in self.predict_one(when, x).items()
         }
 
-    def _curve(self, when: datetime) -> Iterator[tuple[datetime, float]]:
-        """P(occupied) every 15 minutes over the next days.
+    def _curve(
+        self, when: datetime, occupied: bool
+    ) -> Iterator[tuple[datetime, float]]:
+        """P(occupied) every 15 minutes over the next days, while it may cross 0.5.
 
         The weekly profile gives the shape; the learnt mix says how far the near
         future departs from it. That departure is interpolated between horizons
         and fades out beyond the last one, leaving the profile alone. It is made
-        as it is read: the next arrival is mostly hours away, not a week.
+        as it is read, and ends once it can no longer become ``occupied`` (P at
+        least 0.5) or, for False, empty: a storeroom nobody uses would otherwise
+        be scanned a week ahead every minute.
         """
         forecast = self.predict_one(when)
         now = 1.0 if self.occupied else 0.0
@@ -601,6 +607,8 @@ class OccupancyForecast:
                 (float(horizon), _logit(forecast[name]) - _logit(self.profile(target)))
             )
         last_minutes, last_offset = offsets[-1]
+        sign = 1.0 if occupied else -1.0
+        reach: float | None = None  # how far towards the other side the profile goes
         for step in range(1, SCAN_DAYS * 96 + 1):
             minutes = step * 15.0
             moment = when + timedelta(minutes=minutes)
@@ -610,7 +618,28 @@ class OccupancyForecast:
                 offset = last_offset * math.exp(
                     -(minutes - last_minutes) / last_minutes
                 )
+                if reach is None:
+                    low, high = self._profile_bounds()
+                    reach = sign * _logit(high if occupied else low)
+                # From here on the offset only fades: it crosses nowhere later.
+                if reach + max(sign * offset, 0.0) < -_NO_CROSSING_MARGIN:
+                    return
             yield moment, _sigmoid(_logit(self.profile(moment)) + offset)
+
+    def _profile_bounds(self) -> tuple[float, float]:
+        """Return the least and the most the weekly profile is anywhere in the week.
+
+        Every profile value is a weighted mean of bin frequencies and the overall
+        rate, so it lies between the extremes of those.
+        """
+        rates = [self._overall_rate()]
+        for counts in (self.day, self.week):
+            rates += [
+                occupied / total
+                for occupied, total in zip(counts.occupied, counts.total, strict=True)
+                if total > 0
+            ]
+        return min(rates), max(rates)
 
     def next_arrival(self, when: datetime) -> tuple[datetime | None, float]:
         """Return when the zone is next expected occupied, and the confidence.
@@ -620,7 +649,7 @@ class OccupancyForecast:
         """
         if self.occupied:
             return when, 1.0
-        for moment, probability in self._curve(when):
+        for moment, probability in self._curve(when, occupied=True):
             if probability >= 0.5:
                 return moment, probability
         return None, 0.0
@@ -629,7 +658,7 @@ class OccupancyForecast:
         """Return when the zone is next expected empty, and the confidence (0.5-1)."""
         if self.occupied is False:
             return when, 1.0
-        for moment, probability in self._curve(when):
+        for moment, probability in self._curve(when, occupied=False):
             if probability < 0.5:
                 return moment, 1.0 - probability
         return None, 0.0
