@@ -280,6 +280,13 @@ def build_home(hass: HomeAssistant) -> None:  # noqa: PLR0915  (one line per ent
         device_class="distance",
         unit="m",
     )
+    # Adaptive Lighting colours the living room's lights; its switch is no sensor.
+    entity(
+        "switch",
+        "adaptive_lighting",
+        "adaptive_lighting_living_room",
+        area_id=living.id,
+    )
     # Our own entities are never evidence for ourselves.
     entity(
         "binary_sensor",

@@ -20,7 +20,7 @@ rate-limits and holds each of them on its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 import time
@@ -55,9 +55,16 @@ from homeassistant.const import (
     STATE_UNKNOWN,
     UnitOfTemperature,
 )
-from homeassistant.core import Context, Event, EventStateChangedData, State, callback
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    Context,
+    Event,
+    EventStateChangedData,
+    State,
+    callback,
+)
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import TemperatureConverter
 
@@ -111,7 +118,6 @@ _LIGHT_SETTINGS = (ATTR_BRIGHTNESS, ATTR_COLOR_TEMP_KELVIN)
 _NO_STATE = frozenset({STATE_UNAVAILABLE, STATE_UNKNOWN})
 _TEMPERATURE_KEYS = (ATTR_TEMPERATURE, ATTR_TARGET_TEMP_LOW, ATTR_TARGET_TEMP_HIGH)
 # Adaptive Lighting's switches list the lights whose colour they manage.
-_ADAPTIVE_LIGHTING = "adaptive_lighting"
 _ADAPTIVE_LIGHTING_LIGHTS = "configured_lights"
 # A thermostat that drives others (Versatile Thermostat over climates) lists them.
 _UNDERLYING_ENTITIES = "underlying_entities"
@@ -173,7 +179,7 @@ class BuildingController:
         self._our_contexts: dict[str, float] = {}
         self._sent: dict[str, _Sent] = {}
         self._saved: dict[str, Any] = {}
-        self._listeners: list[Callable[[str], None]] = []
+        self._listeners: dict[str, list[CALLBACK_TYPE]] = {}
         # The last error of each device whose calls fail, logged as a warning once.
         self._refusals: dict[str, str] = {}
         # By zone id: each device called, with the group members it is called for.
@@ -395,14 +401,13 @@ class BuildingController:
 
     def _colour_managed_lights(self) -> frozenset[str]:
         """Return the lights an Adaptive Lighting switch that is on manages."""
-        registry = er.async_get(self.hass)
         managed: set[str] = set()
-        for state in self.hass.states.async_all("switch"):
-            lights = state.attributes.get(_ADAPTIVE_LIGHTING_LIGHTS)
-            if state.state != STATE_ON or not isinstance(lights, list | tuple):
+        for entity_id in self.coordinator.discovery.colour_managers:
+            state = self.hass.states.get(entity_id)
+            if state is None or state.state != STATE_ON:
                 continue
-            entry = registry.async_get(state.entity_id)
-            if entry is not None and entry.platform == _ADAPTIVE_LIGHTING:
+            lights = state.attributes.get(_ADAPTIVE_LIGHTING_LIGHTS)
+            if isinstance(lights, list | tuple):
                 managed.update(str(light) for light in lights)
         return frozenset(managed)
 
@@ -907,14 +912,17 @@ class BuildingController:
         )
 
     @callback
-    def async_add_listener(self, listener: Callable[[str], None]) -> Callable[[], None]:
-        """Call ``listener(zone_id)`` whenever a zone's control changed."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
+    def async_add_listener(
+        self, zone_id: str, listener: CALLBACK_TYPE
+    ) -> CALLBACK_TYPE:
+        """Call ``listener`` whenever the zone's control changed."""
+        listeners = self._listeners.setdefault(zone_id, [])
+        listeners.append(listener)
+        return lambda: listeners.remove(listener)
 
     def _notify(self, zone_id: str) -> None:
-        for listener in self._listeners:
-            listener(zone_id)
+        for listener in list(self._listeners.get(zone_id, ())):
+            listener()
 
     # -- state ---------------------------------------------------------------------------
 

@@ -88,6 +88,8 @@ _WINDOW_WORDS = re.compile(
 )
 # Bermuda (BLE room presence) names the area a tracked device is in.
 _AREA_TRACKER_PLATFORMS = frozenset({"bermuda"})
+# Its main switches list the lights whose colour it manages.
+_ADAPTIVE_LIGHTING = "adaptive_lighting"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +162,8 @@ class Discovery:
     home_presence: tuple[str, ...] = ()
     # Entities whose state names the area someone is in (Bermuda).
     area_trackers: tuple[str, ...] = ()
+    # Adaptive Lighting's switches: the lights they list get their colour there.
+    colour_managers: tuple[str, ...] = ()
     # Relevant entities in no area: they cannot be placed in a zone.
     unassigned: tuple[ZoneEntity, ...] = field(default=())
 
@@ -247,6 +251,7 @@ def async_discover(hass: HomeAssistant) -> Discovery:
     outdoor: list[ZoneEntity] = []
     home_presence: list[str] = []
     area_trackers: list[str] = []
+    colour_managers: list[str] = []
     unassigned: list[ZoneEntity] = []
 
     for entry in entity_registry.entities.values():
@@ -254,6 +259,9 @@ def async_discover(hass: HomeAssistant) -> Discovery:
             # Home Assistant files every device tracker under diagnostics.
             if entry.disabled_by is None and entry.hidden_by is None:
                 home_presence.append(entry.entity_id)
+            continue
+        if entry.domain == Platform.SWITCH and entry.platform == _ADAPTIVE_LIGHTING:
+            colour_managers.append(entry.entity_id)
             continue
         if _skipped(entry):
             continue
@@ -305,5 +313,6 @@ def async_discover(hass: HomeAssistant) -> Discovery:
         outdoor=tuple(sorted(outdoor, key=lambda e: e.entity_id)),
         home_presence=_people_or_trackers(home_presence),
         area_trackers=tuple(sorted(area_trackers)),
+        colour_managers=tuple(sorted(colour_managers)),
         unassigned=tuple(sorted(unassigned, key=lambda e: e.entity_id)),
     )

@@ -19,7 +19,7 @@ from homeassistant.const import (
     UnitOfTemperature,
     UnitOfTime,
 )
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
@@ -334,14 +334,10 @@ class ZoneControlSensor(AiotBrainZoneEntity, SensorEntity):
     async def async_added_to_hass(self) -> None:
         """Also update whenever the zone's controller decides or holds."""
         await super().async_added_to_hass()
-
-        @callback
-        def control_changed(zone_id: str) -> None:
-            if zone_id == self.zone_id:
-                self._handle_update()
-
         self.async_on_remove(
-            self.coordinator.control.async_add_listener(control_changed)
+            self.coordinator.control.async_add_listener(
+                self.zone_id, self._handle_update
+            )
         )
 
 
