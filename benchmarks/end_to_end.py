@@ -57,7 +57,7 @@ from typing import Any
 
 from freezegun import api as freezegun_api, freeze_time
 from homeassistant import loader
-from homeassistant.config_entries import SOURCE_USER
+from homeassistant.config_entries import SOURCE_USER, ConfigEntry
 from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -352,6 +352,25 @@ async def async_set_up(
     await hass.async_block_till_done()
     building_entry = flow["result"]
 
+    brain_entry = await async_add_aiot_brain(hass, control_level, options)
+    return EndToEnd(
+        hass,
+        building_entry.entry_id,
+        brain_entry.entry_id,
+        _zone_tracks(hass, building_entry.runtime_data.building, brain_entry.entry_id),
+    )
+
+
+async def async_add_aiot_brain(
+    hass: HomeAssistant,
+    control_level: str = "observe",
+    options: Mapping[str, Any] | None = None,
+) -> ConfigEntry:
+    """Add AIoT Brain through its config flow, taking what the form suggests.
+
+    The network inventory is off and no history is learned (the building is new);
+    ``options`` replace what the form suggests (None: the field left empty).
+    """
     flow = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
     )
@@ -385,13 +404,8 @@ async def async_set_up(
         msg = f"AIoT Brain was not added: {flow.get('errors') or flow}"
         raise FormRejectedError(msg)
     await hass.async_block_till_done()
-    brain_entry = flow["result"]
-    return EndToEnd(
-        hass,
-        building_entry.entry_id,
-        brain_entry.entry_id,
-        _zone_tracks(hass, building_entry.runtime_data.building, brain_entry.entry_id),
-    )
+    entry: ConfigEntry = flow["result"]
+    return entry
 
 
 def _zone_tracks(

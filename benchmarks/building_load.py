@@ -1,0 +1,171 @@
+"""Building load: AIoT Brain over many areas in a real Home Assistant.
+
+::
+
+    python -m benchmarks.building_load [--areas 200] [--minutes 10] [--changes 4000]
+
+A Home Assistant (real state machine, registries and timers) gets ``--areas``
+areas, each with a motion sensor and a temperature sensor registered as an
+integration registers them, and AIoT Brain through its config flow over every one
+of them (observe level: it decides for each area but calls nothing). After an hour
+on the frozen clock, so every zone has learned and predicts, it measures on the
+real clock:
+
+- ``tick_ms``: one minute's step of every zone (the timers due that minute and all
+  they set off: learning, predicting, deciding, publishing), the mean of
+  ``--minutes`` minutes;
+- ``state_changes_per_second``: a burst of ``--changes`` sensor changes spread
+  over the areas (motion on and off, temperatures moving), each heard, learned
+  from and published at once, as a building's sensors report.
+
+Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+import json
+import tempfile
+from typing import Any
+
+from freezegun import freeze_time
+from homeassistant import loader
+from homeassistant.const import STATE_OFF, STATE_ON, UnitOfTemperature
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar, entity_registry as er
+from homeassistant.util import dt as dt_util
+
+# Makes ``dt_util.utcnow`` follow a frozen clock, as in Home Assistant's own tests.
+from pytest_homeassistant_custom_component import patch_time  # noqa: F401
+from pytest_homeassistant_custom_component.common import (
+    async_fire_time_changed,
+    async_test_home_assistant,
+)
+
+from benchmarks.end_to_end import async_add_aiot_brain, real_seconds
+
+START = datetime(2026, 1, 5, 8)  # a Monday morning
+WARM_UP_MINUTES = 60
+# Changes handled before waiting for all they set off: a sensor network's burst.
+BURST = 50
+_PLATFORM = "building_load"
+
+
+def _add_areas(hass: HomeAssistant, count: int) -> list[tuple[str, str]]:
+    """Register ``count`` areas with their sensors; return (motion, temperature)."""
+    areas = ar.async_get(hass)
+    entities = er.async_get(hass)
+    sensors: list[tuple[str, str]] = []
+    for index in range(count):
+        area = areas.async_create(f"Room {index + 1}")
+        pair = []
+        for domain, device_class in (
+            ("binary_sensor", "motion"),
+            ("sensor", "temperature"),
+        ):
+            entry = entities.async_get_or_create(
+                domain,
+                _PLATFORM,
+                f"room_{index + 1}_{device_class}",
+                suggested_object_id=f"room_{index + 1}_{device_class}",
+                original_device_class=device_class,
+            )
+            entities.async_update_entity(entry.entity_id, area_id=area.id)
+            pair.append(entry.entity_id)
+        motion, temperature = pair
+        hass.states.async_set(motion, STATE_OFF, {"device_class": "motion"})
+        _set_temperature(hass, temperature, 20.0)
+        sensors.append((motion, temperature))
+    return sensors
+
+
+def _set_temperature(hass: HomeAssistant, entity_id: str, celsius: float) -> None:
+    hass.states.async_set(
+        entity_id,
+        f"{celsius:.1f}",
+        {
+            "device_class": "temperature",
+            "unit_of_measurement": UnitOfTemperature.CELSIUS,
+        },
+    )
+
+
+async def _measure(areas: int, minutes: int, changes: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as config_dir:
+        async with async_test_home_assistant(config_dir=config_dir) as hass:
+            # Let Home Assistant load the repository's integration.
+            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)
+            # The network inventory is off: zeroconf's sockets are not needed.
+            hass.config.components.add("zeroconf")
+            start = dt_util.as_utc(
+                START.replace(tzinfo=dt_util.get_default_time_zone())
+            )
+            with freeze_time(start) as frozen:
+
+                async def advance() -> None:
+                    frozen.tick(timedelta(minutes=1))
+                    async_fire_time_changed(hass)
+                    await hass.async_block_till_done()
+
+                sensors = _add_areas(hass, areas)
+                began = real_seconds()
+                entry = await async_add_aiot_brain(hass)
+                setup_seconds = real_seconds() - began
+                zones = len(entry.runtime_data.coordinator.zones)
+                for _ in range(WARM_UP_MINUTES):
+                    await advance()
+
+                began = real_seconds()
+                for _ in range(minutes):
+                    await advance()
+                tick_seconds = (real_seconds() - began) / minutes
+
+                began = real_seconds()
+                for change in range(changes):
+                    motion, temperature = sensors[change % areas]
+                    if change % 2 == 0:
+                        on = (change // (2 * areas)) % 2 == 0
+                        hass.states.async_set(
+                            motion,
+                            STATE_ON if on else STATE_OFF,
+                            {"device_class": "motion"},
+                        )
+                    else:
+                        _set_temperature(hass, temperature, 20.0 + (change % 7) / 10)
+                    if change % BURST == BURST - 1:
+                        await hass.async_block_till_done()
+                await hass.async_block_till_done()
+                change_seconds = real_seconds() - began
+
+                await hass.config_entries.async_unload(entry.entry_id)
+                await hass.async_stop()
+    return {
+        "task": "building_load",
+        "data": f"{areas} areas, each a motion and a temperature sensor",
+        "zones": zones,
+        "setup_seconds": round(setup_seconds, 2),
+        "tick_ms": round(tick_seconds * 1000, 1),
+        "tick_ms_per_zone": round(tick_seconds * 1000 / max(zones, 1), 3),
+        "state_changes_per_second": round(changes / change_seconds)
+        if change_seconds > 0
+        else None,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Parse the command line, run the benchmark and print its JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--areas", type=int, default=200)
+    parser.add_argument("--minutes", type=int, default=10, help="minutes timed")
+    parser.add_argument("--changes", type=int, default=4000, help="changes timed")
+    args = parser.parse_args(argv)
+    if min(args.areas, args.minutes, args.changes) < 1:
+        parser.error("--areas, --minutes and --changes must be at least 1")
+    print(json.dumps(asyncio.run(_measure(args.areas, args.minutes, args.changes))))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""The building load benchmark on a small building."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from benchmarks import building_load
+
+
+def test_prints_the_cost_of_a_minute_and_of_a_state_change(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    building_load.main(["--areas", "3", "--minutes", "2", "--changes", "60"])
+    result = json.loads(capsys.readouterr().out)
+    assert result["task"] == "building_load"
+    assert result["zones"] == 3  # every area found, set up and ticking
+    assert result["tick_ms"] > 0
+    # Both rounded: the tick to a tenth of a millisecond.
+    assert result["tick_ms_per_zone"] == pytest.approx(result["tick_ms"] / 3, abs=0.02)
+    assert result["state_changes_per_second"] > 0
+
+
+def test_rejects_an_empty_building() -> None:
+    with pytest.raises(SystemExit):
+        building_load.main(["--areas", "0"])
