@@ -75,6 +75,18 @@ _UNITS = {
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
+def _reading(role: Role, value: float, scale: TemperatureScale) -> str:
+    """Write a source's reading, a temperature on the reader's scale."""
+    return scale.degrees(value) if role in _TEMPERATURE_ROLES else f"{value:g}"
+
+
+def _gap(role: Role, value: float, scale: TemperatureScale) -> str:
+    """Write how far a source reads from its peers, with its unit."""
+    if role in _TEMPERATURE_ROLES:
+        return scale.difference(value, "+")
+    return f"{value:+.1f} {_UNITS.get(role, '')}".rstrip()
+
+
 @dataclass(frozen=True, slots=True)
 class Anomaly:
     """Something wrong in a zone, with its reason in words."""
@@ -502,16 +514,7 @@ class AnomalyDetector:
         self, name: str, source: _Source, when: datetime, scale: TemperatureScale
     ) -> list[Anomaly]:
         found = []
-        temperature = source.role in _TEMPERATURE_ROLES
-
-        def reading(value: float) -> str:
-            return scale.degrees(value) if temperature else f"{value:g}"
-
-        def gap(value: float) -> str:
-            if temperature:
-                return scale.difference(value, "+")
-            return f"{value:+.1f} {_UNITS.get(source.role, '')}".rstrip()
-
+        role = source.role
         if source.out_of_range_at is not None:
             low, high = PLAUSIBLE_RANGE[source.role]
             found.append(
@@ -519,7 +522,8 @@ class AnomalyDetector:
                     "out_of_range",
                     name,
                     f"{name} reported a {source.role.value} outside the possible "
-                    f"range {reading(low)} to {reading(high)}",
+                    f"range {_reading(role, low, scale)} to "
+                    f"{_reading(role, high, scale)}",
                     source.out_of_range_at,
                 )
             )
@@ -536,7 +540,7 @@ class AnomalyDetector:
                     Anomaly(
                         "stuck",
                         name,
-                        f"{name} has read {reading(source.value)} "
+                        f"{name} has read {_reading(role, source.value, scale)} "
                         f"for {flat_hours:.1f} h; "
                         f"it usually changes every {source.run_hours * 60:.0f} min",
                         source.last_change,
@@ -549,8 +553,8 @@ class AnomalyDetector:
                     Anomaly(
                         "drift",
                         name,
-                        f"{name} reads {gap(source.fast_gap)} from its peers, "
-                        f"usually {gap(source.slow_gap)}",
+                        f"{name} reads {_gap(role, source.fast_gap, scale)} from "
+                        f"its peers, usually {_gap(role, source.slow_gap, scale)}",
                         source.when,
                     )
                 )
