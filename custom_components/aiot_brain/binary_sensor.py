@@ -57,6 +57,7 @@ ZONE_BINARY_SENSORS: tuple[ZoneBinarySensorDescription, ...] = (
         key=KEY_OCCUPANCY,
         translation_key=KEY_OCCUPANCY,
         device_class=BinarySensorDeviceClass.OCCUPANCY,
+        shows_occupancy=True,
         value_fn=lambda prediction: prediction.occupied,
     ),
     ZoneBinarySensorDescription(

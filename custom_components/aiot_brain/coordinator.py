@@ -278,6 +278,8 @@ class AiotBrainCoordinator:
         self._replay_lock = asyncio.Lock()
         self._known_areas: set[str] = set()
         self._zone_listeners: dict[str, list[CALLBACK_TYPE]] = {}
+        # Those of the zone listeners that show P(occupied).
+        self._occupancy_listeners: dict[str, list[CALLBACK_TYPE]] = {}
         self._building_listeners: list[CALLBACK_TYPE] = []
         self._zone_adders: list[Callable[[list[Zone]], None]] = []
         self._unsubscribe_states: CALLBACK_TYPE | None = None
@@ -521,6 +523,7 @@ class AiotBrainCoordinator:
         self.controls.pop(zone_id, None)
         self.control.async_remove_zone(zone_id)
         self._zone_listeners.pop(zone_id, None)
+        self._occupancy_listeners.pop(zone_id, None)
         registry = dr.async_get(self.hass)
         if device := registry.async_get_device_by_identifier(
             zone_device_identifier(self.entry.entry_id, zone_id), self.entry.entry_id
@@ -644,7 +647,7 @@ class AiotBrainCoordinator:
                     occupancy_probability=probability,
                     occupied=probability >= 0.5,
                 )
-                for listener in self._zone_listeners.get(zone_id, ()):
+                for listener in self._occupancy_listeners.get(zone_id, ()):
                     listener()
         if zone_ids:
             self._notify_building()
@@ -889,16 +892,22 @@ class AiotBrainCoordinator:
 
     @callback
     def async_add_zone_listener(
-        self, zone_id: str, listener: CALLBACK_TYPE
+        self, zone_id: str, listener: CALLBACK_TYPE, *, occupancy: bool = False
     ) -> CALLBACK_TYPE:
-        """Call ``listener`` whenever the zone's prediction or controls change."""
+        """Call ``listener`` whenever the zone's prediction or controls change.
+
+        With ``occupancy``, also whenever a sensor's change moves P(occupied).
+        """
         listeners = self._zone_listeners.setdefault(zone_id, [])
         listeners.append(listener)
+        if occupancy:
+            self._occupancy_listeners.setdefault(zone_id, []).append(listener)
 
         @callback
         def remove() -> None:
-            if listener in listeners:
-                listeners.remove(listener)
+            for kept in (listeners, self._occupancy_listeners.get(zone_id, [])):
+                if listener in kept:
+                    kept.remove(listener)
 
         return remove
 

@@ -215,16 +215,25 @@ class AiotBrainZoneEntity(ChangeFilteredEntity):
         if self.follows_predictions:
             self.async_on_remove(
                 self.coordinator.async_add_zone_listener(
-                    self.zone_id, self._handle_update
+                    self.zone_id,
+                    self._handle_update,
+                    occupancy=getattr(
+                        self.entity_description, "shows_occupancy", False
+                    ),
                 )
             )
 
 
 @dataclass(frozen=True, kw_only=True)
 class ZonePredictionDescription(EntityDescription):
-    """What a zone entity shows of its zone's prediction besides its state."""
+    """What a zone entity shows of its zone's prediction besides its state.
+
+    ``shows_occupancy``: it shows P(occupied), which every sensor change updates;
+    the rest of a prediction changes only with the minute or a full prediction.
+    """
 
     attributes_fn: Callable[[ZonePrediction], dict[str, Any]] | None = None
+    shows_occupancy: bool = False
 
 
 class ZonePredictionEntity(AiotBrainZoneEntity):

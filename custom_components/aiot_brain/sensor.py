@@ -126,6 +126,7 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
+        shows_occupancy=True,
         value_fn=lambda prediction: percent(prediction.occupancy_probability),
     ),
     ZoneSensorDescription(
