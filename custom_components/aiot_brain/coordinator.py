@@ -270,6 +270,7 @@ class AiotBrainCoordinator:
             private=True,
             atomic_writes=True,
         )
+        self._occupied: set[str] = set()  # zones whose prediction says occupied
         self._save_scheduled = False
         self._ticking = False
         self._stopped = False
@@ -519,7 +520,7 @@ class AiotBrainCoordinator:
     def _remove_zone(self, zone_id: str) -> None:
         """Forget a zone whose area is gone, with its device and entities."""
         self.brain.remove_zone(zone_id)
-        self.predictions.pop(zone_id, None)
+        self._set_prediction(zone_id, None)
         self.controls.pop(zone_id, None)
         self.control.async_remove_zone(zone_id)
         self._zone_listeners.pop(zone_id, None)
@@ -642,10 +643,13 @@ class AiotBrainCoordinator:
                 occupancy = self.brain.zone(zone_id).occupancy
                 features = occupancy.features(wall_clock(when))
                 probability = occupancy.predict_proba_one(features)[True]
-                self.predictions[zone_id] = replace(
-                    previous,
-                    occupancy_probability=probability,
-                    occupied=probability >= 0.5,
+                self._set_prediction(
+                    zone_id,
+                    replace(
+                        previous,
+                        occupancy_probability=probability,
+                        occupied=probability >= 0.5,
+                    ),
                 )
                 for listener in self._occupancy_listeners.get(zone_id, ()):
                     listener()
@@ -710,8 +714,11 @@ class AiotBrainCoordinator:
                 can_heat, can_cool = (
                     (True, True) if zone is None else self.control.hvac_reach(zone)
                 )
-                self.predictions[zone_id] = self.brain.zone(zone_id).predict_one(
-                    now, can_heat=can_heat, can_cool=can_cool, scale=scale
+                self._set_prediction(
+                    zone_id,
+                    self.brain.zone(zone_id).predict_one(
+                        now, can_heat=can_heat, can_cool=can_cool, scale=scale
+                    ),
                 )
                 for listener in self._zone_listeners.get(zone_id, ()):
                     listener()
@@ -942,11 +949,22 @@ class AiotBrainCoordinator:
     @property
     def occupied_zones(self) -> int:
         """How many zones are occupied now."""
-        return sum(
-            prediction.occupied
-            for zone_id, prediction in self.predictions.items()
-            if zone_id in self.zones
-        )
+        return len(self._occupied)
+
+    def _set_prediction(self, zone_id: str, prediction: ZonePrediction | None) -> None:
+        """Keep (None: drop) a zone's prediction, and note whether it is occupied.
+
+        The building's count follows every sensor change in any zone; adding up
+        every zone each time would cost a large building dearly.
+        """
+        if prediction is None:
+            self.predictions.pop(zone_id, None)
+        else:
+            self.predictions[zone_id] = prediction
+        if prediction is not None and prediction.occupied:
+            self._occupied.add(zone_id)
+        else:
+            self._occupied.discard(zone_id)
 
 
 @dataclass
