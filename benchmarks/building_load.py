@@ -5,9 +5,10 @@
     python -m benchmarks.building_load [--areas 200] [--minutes 10] [--changes 4000]
 
 A Home Assistant (real state machine, registries and timers) gets ``--areas``
-areas, each with a motion sensor and a temperature sensor registered as an
-integration registers them, and AIoT Brain through its config flow over every one
-of them (observe level: it decides for each area but calls nothing). After an hour
+areas, each with a motion sensor, a temperature sensor, a thermostat and a light
+registered as an integration registers them, and AIoT Brain through its config
+flow over every one of them (observe level: it decides for each thermostat and
+light but calls nothing, so the devices need only show a state). After an hour
 on the frozen clock, so every zone has learned and predicts, it measures on the
 real clock:
 
@@ -52,6 +53,15 @@ WARM_UP_MINUTES = 60
 # Changes handled before waiting for all they set off: a sensor network's burst.
 BURST = 50
 _PLATFORM = "building_load"
+_THERMOSTAT = {
+    "hvac_modes": ["off", "heat"],
+    "min_temp": 7,
+    "max_temp": 30,
+    "current_temperature": 20.0,
+    "temperature": 20.0,
+    "supported_features": 385,  # target temperature, turn on and off
+}
+_LIGHT = {"supported_color_modes": ["brightness"], "supported_features": 0}
 
 
 def _add_areas(hass: HomeAssistant, count: int) -> list[tuple[str, str]]:
@@ -78,6 +88,18 @@ def _add_areas(hass: HomeAssistant, count: int) -> list[tuple[str, str]]:
         motion, temperature = pair
         hass.states.async_set(motion, STATE_OFF, {"device_class": "motion"})
         _set_temperature(hass, temperature, 20.0)
+        for domain, state, attributes in (
+            ("climate", "heat", _THERMOSTAT),
+            ("light", STATE_OFF, _LIGHT),
+        ):
+            entry = entities.async_get_or_create(
+                domain,
+                _PLATFORM,
+                f"room_{index + 1}_{domain}",
+                suggested_object_id=f"room_{index + 1}",
+            )
+            entities.async_update_entity(entry.entity_id, area_id=area.id)
+            hass.states.async_set(entry.entity_id, state, attributes)
         sensors.append((motion, temperature))
     return sensors
 
@@ -144,7 +166,7 @@ async def _measure(areas: int, minutes: int, changes: int) -> dict[str, Any]:
                 await hass.async_stop()
     return {
         "task": "building_load",
-        "data": f"{areas} areas, each a motion and a temperature sensor",
+        "data": f"{areas} areas, each with motion, temperature, a thermostat, a light",
         "zones": zones,
         "setup_seconds": round(setup_seconds, 2),
         "tick_ms": round(tick_seconds * 1000, 1),

@@ -669,11 +669,15 @@ class AiotBrainCoordinator:
     async def _async_step(self, now: datetime) -> None:
         try:
             await self._async_predict(list(self.zones), now, tick=True)
-            if not self._stopped:
-                self.control.async_step(list(self.zones), now)
+            # Every zone predicted, each decides in its own turn of the loop.
+            for zone_id in list(self.zones):
+                if self._stopped:
+                    return
+                self.control.async_step([zone_id], now)
+                await asyncio.sleep(0)
         finally:
             self._ticking = False
-        self._schedule_save()
+            self._schedule_save()
 
     async def _async_predict(
         self, zone_ids: list[str], now: datetime, *, tick: bool = False
