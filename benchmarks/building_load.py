@@ -27,26 +27,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 import json
-import tempfile
 from typing import Any
 
-from freezegun import freeze_time
-from homeassistant import loader
 from homeassistant.const import STATE_OFF, STATE_ON, UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
-from homeassistant.util import dt as dt_util
 
 # Makes ``dt_util.utcnow`` follow a frozen clock, as in Home Assistant's own tests.
 from pytest_homeassistant_custom_component import patch_time  # noqa: F401
-from pytest_homeassistant_custom_component.common import (
-    async_fire_time_changed,
-    async_test_home_assistant,
-)
 
-from benchmarks.end_to_end import async_add_aiot_brain, real_seconds
+from benchmarks.end_to_end import (
+    async_add_aiot_brain,
+    frozen_home_assistant,
+    real_seconds,
+)
 
 START = datetime(2026, 1, 5, 8)  # a Monday morning
 WARM_UP_MINUTES = 60
@@ -116,54 +112,38 @@ def _set_temperature(hass: HomeAssistant, entity_id: str, celsius: float) -> Non
 
 
 async def _measure(areas: int, minutes: int, changes: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as config_dir:
-        async with async_test_home_assistant(config_dir=config_dir) as hass:
-            # Let Home Assistant load the repository's integration.
-            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)
-            # The network inventory is off: zeroconf's sockets are not needed.
-            hass.config.components.add("zeroconf")
-            start = dt_util.as_utc(
-                START.replace(tzinfo=dt_util.get_default_time_zone())
-            )
-            with freeze_time(start) as frozen:
+    async with frozen_home_assistant(START) as (hass, advance):
+        sensors = _add_areas(hass, areas)
+        began = real_seconds()
+        entry = await async_add_aiot_brain(hass)
+        setup_seconds = real_seconds() - began
+        zones = len(entry.runtime_data.coordinator.zones)
+        for _ in range(WARM_UP_MINUTES):
+            await advance()
 
-                async def advance() -> None:
-                    frozen.tick(timedelta(minutes=1))
-                    async_fire_time_changed(hass)
-                    await hass.async_block_till_done()
+        began = real_seconds()
+        for _ in range(minutes):
+            await advance()
+        tick_seconds = (real_seconds() - began) / minutes
 
-                sensors = _add_areas(hass, areas)
-                began = real_seconds()
-                entry = await async_add_aiot_brain(hass)
-                setup_seconds = real_seconds() - began
-                zones = len(entry.runtime_data.coordinator.zones)
-                for _ in range(WARM_UP_MINUTES):
-                    await advance()
-
-                began = real_seconds()
-                for _ in range(minutes):
-                    await advance()
-                tick_seconds = (real_seconds() - began) / minutes
-
-                began = real_seconds()
-                for change in range(changes):
-                    motion, temperature = sensors[change % areas]
-                    if change % 2 == 0:
-                        on = (change // (2 * areas)) % 2 == 0
-                        hass.states.async_set(
-                            motion,
-                            STATE_ON if on else STATE_OFF,
-                            {"device_class": "motion"},
-                        )
-                    else:
-                        _set_temperature(hass, temperature, 20.0 + (change % 7) / 10)
-                    if change % BURST == BURST - 1:
-                        await hass.async_block_till_done()
+        began = real_seconds()
+        for change in range(changes):
+            motion, temperature = sensors[change % areas]
+            if change % 2 == 0:
+                on = (change // (2 * areas)) % 2 == 0
+                hass.states.async_set(
+                    motion,
+                    STATE_ON if on else STATE_OFF,
+                    {"device_class": "motion"},
+                )
+            else:
+                _set_temperature(hass, temperature, 20.0 + (change % 7) / 10)
+            if change % BURST == BURST - 1:
                 await hass.async_block_till_done()
-                change_seconds = real_seconds() - began
+        await hass.async_block_till_done()
+        change_seconds = real_seconds() - began
 
-                await hass.config_entries.async_unload(entry.entry_id)
-                await hass.async_stop()
+        await hass.config_entries.async_unload(entry.entry_id)
     return {
         "task": "building_load",
         "data": f"{areas} areas, each with motion, temperature, a thermostat, a light",

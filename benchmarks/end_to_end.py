@@ -46,7 +46,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 import json
@@ -487,6 +488,34 @@ def baseline_figures(
     }
 
 
+@asynccontextmanager
+async def frozen_home_assistant(
+    start: datetime, units: str = "metric"
+) -> AsyncIterator[tuple[HomeAssistant, Advance]]:
+    """Yield a Home Assistant whose clock stands at local ``start``, and a step.
+
+    It loads the repository's integrations (and config/'s, once
+    ``add_config_dir_to_path`` ran) and shows ``units``. Each ``await advance()``
+    moves the clock on one minute and lets everything that was due run.
+    """
+    with tempfile.TemporaryDirectory() as config_dir:
+        async with async_test_home_assistant(config_dir=config_dir) as hass:
+            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)
+            # The network inventory is off: zeroconf's sockets are not needed.
+            hass.config.components.add("zeroconf")
+            hass.config.units = get_unit_system(units)
+            local = start.replace(tzinfo=dt_util.get_default_time_zone())
+            with freeze_time(dt_util.as_utc(local)) as frozen:
+
+                async def advance() -> None:
+                    frozen.tick(timedelta(minutes=1))
+                    async_fire_time_changed(hass)
+                    await hass.async_block_till_done()
+
+                yield hass, advance
+                await hass.async_stop()
+
+
 async def _benchmark(
     scenario: str,
     days: int,
@@ -500,37 +529,18 @@ async def _benchmark(
 ) -> dict[str, Any]:
     add_config_dir_to_path()
     started = real_seconds()
-    with tempfile.TemporaryDirectory() as config_dir:
-        async with async_test_home_assistant(config_dir=config_dir) as hass:
-            # Let Home Assistant load the repository's and config/'s integrations.
-            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)
-            # The network inventory is off: zeroconf's sockets are not needed.
-            hass.config.components.add("zeroconf")
-            hass.config.units = get_unit_system(units)
-            # The scenario's own first day, as the simulator's baselines use: its
-            # season sets the weather and the daylight.
-            first_day = datetime.combine(load_scenario(scenario).start, time())
-            start = dt_util.as_utc(
-                first_day.replace(tzinfo=dt_util.get_default_time_zone())
-            )
-            with freeze_time(start) as frozen:
-
-                async def advance() -> None:
-                    frozen.tick(timedelta(minutes=1))
-                    async_fire_time_changed(hass)
-                    await hass.async_block_till_done()
-
-                run = await async_set_up(
-                    hass, scenario, seed, control_level, options, tracked=tracked
-                )
-                result = await async_run(
-                    run, days * 24 * 60, learning_days * 24 * 60, advance
-                )
-                if control_level == "automate":
-                    result["control"] = {"aiot_brain": building_figures(hass, run)}
-                for entry_id in (run.brain_entry_id, run.building_entry_id):
-                    await hass.config_entries.async_unload(entry_id)
-                await hass.async_stop()
+    # The scenario's own first day, as the simulator's baselines use: its season
+    # sets the weather and the daylight.
+    first_day = datetime.combine(load_scenario(scenario).start, time())
+    async with frozen_home_assistant(first_day, units) as (hass, advance):
+        run = await async_set_up(
+            hass, scenario, seed, control_level, options, tracked=tracked
+        )
+        result = await async_run(run, days * 24 * 60, learning_days * 24 * 60, advance)
+        if control_level == "automate":
+            result["control"] = {"aiot_brain": building_figures(hass, run)}
+        for entry_id in (run.brain_entry_id, run.building_entry_id):
+            await hass.config_entries.async_unload(entry_id)
     if "control" in result:
         # Outside the frozen clock: the simulator times its own runs.
         result["control"].update(baseline_figures(scenario, days, seed, tracked))

@@ -66,7 +66,6 @@ from homeassistant.core import (
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
-from homeassistant.util.unit_conversion import TemperatureConverter
 
 from .brain.control import (
     ClimateDevice,
@@ -96,7 +95,12 @@ from .const import (
 )
 from .discovery import Actuator, Zone, ZoneEntity
 from .settings import Settings
-from .state_mapping import from_celsius, observations_from_state, temperature_scale
+from .state_mapping import (
+    from_celsius,
+    observations_from_state,
+    temperature_scale,
+    to_celsius,
+)
 
 if TYPE_CHECKING:
     from .coordinator import AiotBrainCoordinator
@@ -322,13 +326,12 @@ class BuildingController:
     # -- what the zone shows ---------------------------------------------------------
 
     def _celsius(self, value: object) -> float | None:
-        number = as_number(value)
         unit = self.hass.config.units.temperature_unit
+        number = to_celsius(value, unit)
+        # A converted value is rounded, so the same °F always reads the same °C.
         if number is None or unit == UnitOfTemperature.CELSIUS:
             return number
-        return round(
-            TemperatureConverter.convert(number, unit, UnitOfTemperature.CELSIUS), 2
-        )
+        return round(number, 2)
 
     def _native(self, celsius: float) -> float:
         return from_celsius(celsius, self.hass.config.units.temperature_unit)
