@@ -17,7 +17,12 @@ real clock:
   ``--minutes`` minutes;
 - ``state_changes_per_second``: a burst of ``--changes`` sensor changes spread
   over the areas (motion on and off, temperatures moving), each heard, learned
-  from and published at once, as a building's sensors report.
+  from and published at once, as a building's sensors report;
+- ``longest_loop_hold_ms``: the longest the event loop was held at once over
+  the next ``SAVE_MINUTES`` minutes, which include writing the learned state:
+  how long anything else in Home Assistant could have had to wait;
+- ``longest_gc_pause_ms``: the longest pause of Python's garbage collector in
+  those minutes, which stops the whole process and is left out of the hold.
 
 Prints one JSON object.
 """
@@ -26,8 +31,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime
+import gc
 import json
 from typing import Any
 
@@ -46,6 +53,8 @@ from benchmarks.end_to_end import (
 
 START = datetime(2026, 1, 5, 8)  # a Monday morning
 WARM_UP_MINUTES = 60
+# Longer than the delay of a save, so these minutes include one.
+SAVE_MINUTES = 6
 # Changes handled before waiting for all they set off: a sensor network's burst.
 BURST = 50
 _PLATFORM = "building_load"
@@ -143,6 +152,10 @@ async def _measure(areas: int, minutes: int, changes: int) -> dict[str, Any]:
         await hass.async_block_till_done()
         change_seconds = real_seconds() - began
 
+        async with _loop_watch() as loop_figures:
+            for _ in range(SAVE_MINUTES):
+                await advance()
+
         await hass.config_entries.async_unload(entry.entry_id)
     return {
         "task": "building_load",
@@ -154,7 +167,51 @@ async def _measure(areas: int, minutes: int, changes: int) -> dict[str, Any]:
         "state_changes_per_second": round(changes / change_seconds)
         if change_seconds > 0
         else None,
+        "longest_loop_hold_ms": round(loop_figures["longest_hold"] * 1000, 1),
+        "longest_gc_pause_ms": round(loop_figures["longest_gc_pause"] * 1000, 1),
     }
+
+
+@asynccontextmanager
+async def _loop_watch() -> AsyncIterator[dict[str, float]]:
+    """Yield figures that end up holding the event loop's longest turn, in seconds.
+
+    A task that only yields notes the real time between its turns: each gap is
+    one pass of the loop. Python's garbage collector also stops everything, now
+    and then, for as long as walking all of Home Assistant's objects takes. Its
+    pauses are taken out of the gaps and given on their own.
+    """
+    figures = {"longest_hold": 0.0, "longest_gc_pause": 0.0}
+    collecting = {"since": 0.0, "total": 0.0}
+
+    def on_collection(phase: str, _info: dict[str, int]) -> None:
+        now = real_seconds()
+        if phase == "start":
+            collecting["since"] = now
+            return
+        pause = now - collecting["since"]
+        collecting["total"] += pause
+        figures["longest_gc_pause"] = max(figures["longest_gc_pause"], pause)
+
+    stop = asyncio.Event()
+
+    async def watch() -> None:
+        last, collected = real_seconds(), 0.0
+        while not stop.is_set():
+            await asyncio.sleep(0)
+            now = real_seconds()
+            held = now - last - (collecting["total"] - collected)
+            figures["longest_hold"] = max(figures["longest_hold"], held)
+            last, collected = now, collecting["total"]
+
+    gc.callbacks.append(on_collection)
+    watcher = asyncio.get_running_loop().create_task(watch())
+    try:
+        yield figures
+    finally:
+        stop.set()
+        await watcher
+        gc.callbacks.remove(on_collection)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

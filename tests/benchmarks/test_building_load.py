@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
+import time
 
 import pytest
 
@@ -20,6 +23,19 @@ def test_prints_the_cost_of_a_minute_and_of_a_state_change(
     # Both rounded: the tick to a tenth of a millisecond.
     assert result["tick_ms_per_zone"] == pytest.approx(result["tick_ms"] / 3, abs=0.02)
     assert result["state_changes_per_second"] > 0
+    assert result["longest_loop_hold_ms"] > 0
+    assert result["longest_gc_pause_ms"] >= 0
+
+
+async def test_the_loop_watch_sees_the_longest_turn_and_collection() -> None:
+    async with building_load._loop_watch() as figures:
+        await asyncio.sleep(0)
+        time.sleep(0.05)  # noqa: ASYNC251 - a turn that holds the loop, on purpose
+        await asyncio.sleep(0)
+        gc.collect()
+        await asyncio.sleep(0)
+    assert figures["longest_hold"] >= 0.05
+    assert figures["longest_gc_pause"] > 0
 
 
 def test_rejects_an_empty_building() -> None:
