@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+from datetime import timedelta
 import json
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from homeassistant.const import STATE_ON
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.aiot_brain import binary_sensor, sensor
 from custom_components.aiot_brain.brain.zone import ZonePrediction
@@ -165,6 +167,46 @@ async def test_learned_state_is_saved_without_a_stop(
     saved = json.loads(storage_file(hass).read_text(encoding="utf-8"))
     assert saved["data"]["brain"]["zones"]["office"]["latest"]["motion"] == 1.0
     assert storage_file(hass).stat().st_mode & 0o077 == 0  # private
+
+
+async def test_learned_state_is_saved_when_home_assistant_stops(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    await setup_office(hass)
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    assert not storage_file(hass).exists()  # the delayed save is not due yet
+
+    # Home Assistant stops without unloading its integrations.
+    await hass.async_stop()
+
+    saved = json.loads(storage_file(hass).read_text(encoding="utf-8"))
+    assert saved["data"]["brain"]["zones"]["office"]["latest"]["motion"] == 1.0
+
+
+async def test_a_zone_reset_during_a_save_is_saved_as_reset(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    coordinator = entry.runtime_data.coordinator
+    await live_a_morning(hass, freezer)  # the first save was due after 5 minutes
+    learned = coordinator.brain.zones["office"].occupancy.label_counts[True]
+    assert learned > 0
+
+    # The next save starts copying; someone resets the zone before it writes.
+    freezer.tick(timedelta(minutes=6))
+    async_fire_time_changed(hass)
+    coordinator.async_reset("office")
+    await hass.async_block_till_done()
+
+    saved = json.loads(storage_file(hass).read_text(encoding="utf-8"))
+    assert saved["data"]["brain"]["zones"]["office"]["occupancy"]["label_counts"][1] < (
+        learned
+    )
 
 
 @pytest.mark.parametrize(

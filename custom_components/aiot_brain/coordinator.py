@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
 from homeassistant.core import (
     CALLBACK_TYPE,
     Event,
@@ -41,11 +42,14 @@ from homeassistant.helpers import (
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.event import (
+    async_call_later,
     async_track_state_change_event,
     async_track_time_interval,
 )
+from homeassistant.helpers.json import json_bytes, json_fragment
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
+from orjson import Fragment
 
 from .brain.observation import Observation, Role, Whereabouts
 from .brain.zone import (
@@ -85,6 +89,11 @@ REPLAY_QUIET_TICK = timedelta(minutes=5)
 # Changes a zone's controller answers at once rather than at the next minute.
 REACT_TO = frozenset({Role.MOTION, Role.DOOR, Role.WINDOW, Role.PRESENCE})
 CONTROLLED_DOMAINS = frozenset({"climate", "light"})
+
+
+def _encoded(zone: ZoneBrain) -> Fragment:
+    """Return the zone's state as JSON, ready to be written as part of a document."""
+    return json_fragment(json_bytes(zone.to_dict()))
 
 
 @dataclass
@@ -271,7 +280,10 @@ class AiotBrainCoordinator:
             atomic_writes=True,
         )
         self._occupied: set[str] = set()  # zones whose prediction says occupied
-        self._save_scheduled = False
+        self._save_lock = asyncio.Lock()
+        self._unsaved = False  # learned or changed since the last save began
+        self._cancel_save: CALLBACK_TYPE | None = None
+        self._save_due = 0.0  # loop time of the pending save
         self._ticking = False
         self._stopped = False
         self._router = Router((), None, (), self.hass.config.units.temperature_unit)
@@ -317,6 +329,10 @@ class AiotBrainCoordinator:
             self.hass.bus.async_listen(
                 er.EVENT_ENTITY_REGISTRY_UPDATED, self._async_registry_updated
             ),
+            # Home Assistant stops without unloading: the last moment to save.
+            self.hass.bus.async_listen(
+                EVENT_HOMEASSISTANT_FINAL_WRITE, self._async_final_write
+            ),
         ]
         # Zones without learned state (first setup, new, or reset) learn history.
         unlearned = [
@@ -336,7 +352,7 @@ class AiotBrainCoordinator:
             self._unsubscribe_states()
             self._unsubscribe_states = None
         self.control.async_stop()
-        await self._store.async_save(self._data_to_save())
+        await self._async_save(in_turns=False)
 
     # -- persistence -----------------------------------------------------------------
 
@@ -386,32 +402,70 @@ class AiotBrainCoordinator:
                 },
             )
 
-    def _data_to_save(self) -> dict[str, Any]:
-        """Return what the store keeps; zones replaying history are left out."""
-        self._save_scheduled = False
-        zones = {
-            zone_id: zone.to_dict()
-            for zone_id, zone in self.brain.zones.items()
-            if zone_id not in self.learning
-        }
-        return {
-            "brain": {"version": BRAIN_VERSION, "zones": zones},
-            "controls": {
-                "building_mode": self.building_mode.value,
-                "zones": {
-                    zone_id: controls.to_dict()
-                    for zone_id, controls in self.controls.items()
-                },
-            },
-            "controller": self.control.to_dict(),
-        }
+    async def _async_save(self, *, in_turns: bool = True) -> None:
+        """Write what was learned; zones replaying history are left out.
+
+        Each zone is encoded on its own, and ``in_turns`` encodes one zone per
+        turn of the event loop: a thousand zones take over 100 ms to encode.
+        """
+        async with self._save_lock:
+            self._unsaved = False
+            self._cancel_pending_save()
+            encoded: dict[str, tuple[ZoneBrain, Fragment]] = {}
+            for zone_id, zone in list(self.brain.zones.items()):
+                if zone_id not in self.learning:
+                    encoded[zone_id] = (zone, _encoded(zone))
+                if in_turns:
+                    await asyncio.sleep(0)
+            # Zones reset, added or gone meanwhile are taken as they are now.
+            zones: dict[str, Fragment] = {}
+            for zone_id, zone in self.brain.zones.items():
+                if zone_id not in self.learning:
+                    early = encoded.get(zone_id)
+                    zones[zone_id] = (
+                        early[1] if early and early[0] is zone else _encoded(zone)
+                    )
+            await self._store.async_save(
+                {
+                    "brain": {"version": BRAIN_VERSION, "zones": zones},
+                    "controls": {
+                        "building_mode": self.building_mode.value,
+                        "zones": {
+                            zone_id: controls.to_dict()
+                            for zone_id, controls in self.controls.items()
+                        },
+                    },
+                    "controller": self.control.to_dict(),
+                }
+            )
 
     @callback
     def _schedule_save(self, delay: float = SAVE_DELAY) -> None:
-        # A pending delayed save moves later on every call: only ask once.
-        if not self._save_scheduled or delay < SAVE_DELAY:
-            self._store.async_delay_save(self._data_to_save, delay)
-            self._save_scheduled = True
+        """Save within ``delay`` seconds; a save already due sooner takes this along."""
+        if self._stopped:
+            return
+        self._unsaved = True
+        due = self.hass.loop.time() + delay
+        if self._cancel_save is not None and self._save_due <= due:
+            return
+        self._cancel_pending_save()
+        self._save_due = due
+        self._cancel_save = async_call_later(self.hass, delay, self._async_save_due)
+
+    @callback
+    def _async_save_due(self, _now: datetime) -> None:
+        self._cancel_save = None
+        self.entry.async_create_task(self.hass, self._async_save(), "AIoT Brain save")
+
+    @callback
+    def _cancel_pending_save(self) -> None:
+        if self._cancel_save is not None:
+            self._cancel_save()
+            self._cancel_save = None
+
+    async def _async_final_write(self, _event: Event) -> None:
+        if self._unsaved:
+            await self._async_save(in_turns=False)
 
     # -- discovery -------------------------------------------------------------------
 
