@@ -311,7 +311,7 @@ class AiotBrainCoordinator:
 
     async def async_start(self) -> None:
         """Restore the learned state, subscribe, and start learning what is new."""
-        self._restore(await self._store.async_load())
+        await self._async_restore(await self._store.async_load())
         self.discovery = async_discover(self.hass)
         self._known_areas = {zone.zone_id for zone in self.discovery.zones}
         self._apply_discovery()
@@ -352,12 +352,16 @@ class AiotBrainCoordinator:
             self._unsubscribe_states()
             self._unsubscribe_states = None
         self.control.async_stop()
-        await self._async_save(in_turns=False)
+        await self._async_save()
 
     # -- persistence -----------------------------------------------------------------
 
-    def _restore(self, stored: dict[str, Any] | None) -> None:
-        """Take the stored state; unreadable parts start afresh and are reported."""
+    async def _async_restore(self, stored: dict[str, Any] | None) -> None:
+        """Take the stored state; unreadable parts start afresh and are reported.
+
+        The zones are read in a worker: a thousand of them take over a second.
+        Nothing else uses the brain before the coordinator has started.
+        """
         if stored is None:
             return
         controls = stored.get("controls") if isinstance(stored, dict) else None
@@ -374,7 +378,8 @@ class AiotBrainCoordinator:
             self.control.load_dict(stored.get("controller"))
         brain = stored.get("brain") if isinstance(stored, dict) else None
         try:
-            self.brain, reset = Brain.from_dict(
+            self.brain, reset = await self.hass.async_add_executor_job(
+                Brain.from_dict,
                 brain if isinstance(brain, dict) else {},
                 self.settings.heating_setpoint,
                 self.settings.cooling_setpoint,
@@ -402,11 +407,11 @@ class AiotBrainCoordinator:
                 },
             )
 
-    async def _async_save(self, *, in_turns: bool = True) -> None:
+    async def _async_save(self) -> None:
         """Write what was learned; zones replaying history are left out.
 
-        Each zone is encoded on its own, and ``in_turns`` encodes one zone per
-        turn of the event loop: a thousand zones take over 100 ms to encode.
+        Each zone is encoded in its own turn of the event loop: a thousand zones
+        take over 100 ms to encode.
         """
         async with self._save_lock:
             self._unsaved = False
@@ -415,8 +420,7 @@ class AiotBrainCoordinator:
             for zone_id, zone in list(self.brain.zones.items()):
                 if zone_id not in self.learning:
                     encoded[zone_id] = (zone, _encoded(zone))
-                if in_turns:
-                    await asyncio.sleep(0)
+                await asyncio.sleep(0)
             # Zones reset, added or gone meanwhile are taken as they are now.
             zones: dict[str, Fragment] = {}
             for zone_id, zone in self.brain.zones.items():
@@ -465,7 +469,7 @@ class AiotBrainCoordinator:
 
     async def _async_final_write(self, _event: Event) -> None:
         if self._unsaved:
-            await self._async_save(in_turns=False)
+            await self._async_save()
 
     # -- discovery -------------------------------------------------------------------
 
