@@ -5,7 +5,7 @@
     python -m benchmarks.end_to_end [--scenario family_home] [--days 3] [--seed 0]
         [--learning-days 1] [--control-level observe|suggest|automate]
         [--option NAME=VALUE ...] [--tracked residents|none|NAME,NAME]
-        [--units metric|us_customary]
+        [--units metric|us_customary] [--reload-every HOURS]
 
 A Home Assistant (real state machine, registries and timers) gets the virtual
 building of ``--scenario`` through its config flow, then AIoT Brain through its own
@@ -16,10 +16,12 @@ manager would (``heating_setpoint=21.5``; ``none`` empties it). ``--tracked``
 gives those occupants a phone, which the building shows as a ``device_tracker``
 (default: nobody, as in the scenarios). ``--units us_customary`` runs a Home
 Assistant that shows °F, so the form, the readings and the calls all go through
-°F (``--option`` temperatures too). Home Assistant's clock is frozen and moved
-on one minute at a time; each minute fires the timers that are due, so the building
-takes a step, its entities change, and AIoT Brain hears the changes and ticks, as
-they would live.
+°F (``--option`` temperatures too). ``--reload-every`` reloads AIoT Brain's entry
+every so many hours: it saves what it learned and holds, stops, and starts again
+from what it saved, as across a restart of Home Assistant. Home Assistant's clock
+is frozen and moved on one minute at a time; each minute fires the timers that are
+due, so the building takes a step, its entities change, and AIoT Brain hears the
+changes and ticks, as they would live.
 
 After each minute, every zone's ``binary_sensor.<area>_aiot_brain_occupancy`` and
 ``sensor.<area>_aiot_brain_occupancy_probability`` are read from the state machine
@@ -446,15 +448,29 @@ def real_seconds() -> float:
 
 
 async def async_run(
-    run: EndToEnd, minutes: int, learning_minutes: int, advance: Advance
+    run: EndToEnd,
+    minutes: int,
+    learning_minutes: int,
+    advance: Advance,
+    *,
+    reload_every: int = 0,
 ) -> dict[str, Any]:
-    """Advance ``minutes`` minutes; score those after ``learning_minutes``."""
+    """Advance ``minutes`` minutes; score those after ``learning_minutes``.
+
+    ``reload_every`` minutes (if not 0), AIoT Brain's entry is reloaded.
+    """
     began = real_seconds()
+    reloads = 0
     for minute in range(minutes):
         await advance()
         run.observe(minute, scored=minute >= learning_minutes)
+        if reload_every and (minute + 1) % reload_every == 0:
+            assert await run.hass.config_entries.async_reload(run.brain_entry_id)
+            await run.hass.async_block_till_done()
+            reloads += 1
     seconds = real_seconds() - began
     result = run.result()
+    result["reloads"] = reloads
     result["real_seconds"] = round(seconds, 2)
     result["simulated_minutes_per_real_second"] = (
         round(minutes / seconds, 1) if seconds else None
@@ -526,6 +542,7 @@ async def _benchmark(
     options: Mapping[str, Any] | None = None,
     tracked: str = "none",
     units: str = "metric",
+    reload_every_hours: int = 0,
 ) -> dict[str, Any]:
     add_config_dir_to_path()
     started = real_seconds()
@@ -536,7 +553,13 @@ async def _benchmark(
         run = await async_set_up(
             hass, scenario, seed, control_level, options, tracked=tracked
         )
-        result = await async_run(run, days * 24 * 60, learning_days * 24 * 60, advance)
+        result = await async_run(
+            run,
+            days * 24 * 60,
+            learning_days * 24 * 60,
+            advance,
+            reload_every=reload_every_hours * 60,
+        )
         if control_level == "automate":
             result["control"] = {"aiot_brain": building_figures(hass, run)}
         for entry_id in (run.brain_entry_id, run.building_entry_id):
@@ -555,6 +578,7 @@ async def _benchmark(
         "options": dict(options or {}),
         "tracked": tracked,
         "units": units,
+        "reload_every_hours": reload_every_hours,
         **result,
         "total_real_seconds": round(real_seconds() - started, 2),
     }
@@ -592,9 +616,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         choices=("metric", "us_customary"),
         help="the unit system Home Assistant shows (us_customary: °F)",
     )
+    parser.add_argument(
+        "--reload-every",
+        type=int,
+        default=0,
+        metavar="HOURS",
+        help="reload AIoT Brain's entry every HOURS hours, as across a restart",
+    )
     args = parser.parse_args(argv)
     if not 0 <= args.learning_days < args.days:
         parser.error("--learning-days must be at least 0 and less than --days")
+    if args.reload_every < 0:
+        parser.error("--reload-every must be 0 (never) or more")
     try:
         options = option_values(args.option)
     except ValueError as err:
@@ -610,6 +643,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 options=options,
                 tracked=args.tracked,
                 units=args.units,
+                reload_every_hours=args.reload_every,
             )
         )
     except FormRejectedError as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Generator
 from datetime import timedelta
 import json
@@ -15,11 +16,12 @@ from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
+from benchmarks import end_to_end
 from custom_components.aiot_brain import binary_sensor, sensor
 from custom_components.aiot_brain.brain.zone import ZonePrediction
 from custom_components.aiot_brain.const import BRAIN_STORAGE_KEY, DOMAIN
 
-from . import test_acting as acting
+from . import test_acting as acting, test_end_to_end as apartment
 from .test_coordinator import START, build_office, minutes_pass, setup_office
 
 
@@ -332,3 +334,35 @@ async def test_unreadable_controller_state_starts_that_device_afresh(
 
     assert acting.target(hass) == 20.0
     assert hass.states.get(acting.CONTROL).attributes["held_until"] == {}
+
+
+def test_reloads_lose_nothing_it_learned() -> None:
+    """The virtual apartment, driven with and without a reload every two hours."""
+
+    async def drive(reload_every: int) -> dict[str, Any]:
+        async with end_to_end.frozen_home_assistant(apartment.START) as (hass, advance):
+            run = await end_to_end.async_set_up(hass, "apartment", 0, "automate")
+            result = await end_to_end.async_run(
+                run,
+                apartment.MINUTES,
+                apartment.LEARNING,
+                advance,
+                reload_every=reload_every,
+            )
+            result["control"] = end_to_end.building_figures(hass, run)
+            for entry_id in (run.brain_entry_id, run.building_entry_id):
+                await hass.config_entries.async_unload(entry_id)
+        return result
+
+    steady = asyncio.run(drive(0))
+    reloaded = asyncio.run(drive(2 * 60))
+
+    assert reloaded["reloads"] == apartment.MINUTES // (2 * 60)
+    for figure in ("accuracy", "brier"):
+        assert reloaded["overall"]["aiot_brain"][figure] == pytest.approx(
+            steady["overall"]["aiot_brain"][figure], abs=0.005
+        )
+    for figure in ("heating_kwh", "miss_time_min", "lights_on_empty_min"):
+        assert reloaded["control"][figure] == pytest.approx(
+            steady["control"][figure], rel=0.02, abs=2
+        )
