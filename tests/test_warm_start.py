@@ -129,6 +129,32 @@ async def test_restart_does_not_replay_again(
     assert coordinator_of(entry).learning == set()
 
 
+async def test_a_restart_while_learning_history_learns_it_again(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
+) -> None:
+    await record_working_week(hass, freezer)
+    entry = office_entry(hass, history_days=14)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()  # history is still being read meanwhile
+    assert coordinator_of(entry).learning == {"office"}
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    # Part of a history is not kept as if it were all.
+    assert "office" not in hass_storage["aiot_brain.brain"]["data"]["brain"]["zones"]
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    coordinator = coordinator_of(entry)
+    assert coordinator.learning == set()
+    zone = coordinator.brain.zone("office")
+    assert zone.occupancy.self_labels > 100
+    monday = dt_util.now().replace(tzinfo=None)
+    assert zone.forecast.profile(monday.replace(hour=11)) > 0.5
+    assert hass.states.get(PROGRESS).state == "100"
+
+
 async def test_relearn_forgets_and_learns_history_again(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
