@@ -25,6 +25,7 @@ from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
 from . import AiotBrainConfigEntry
+from .brain.forecast import on_time_step
 from .brain.zone import ZonePrediction
 from .const import (
     KEY_COMFORT_SETPOINT,
@@ -54,8 +55,6 @@ from .state_mapping import from_celsius
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
 
-# The forecast's own resolution: a time shown finer than this would only churn.
-TIME_STEP = timedelta(minutes=15)
 # Forecast horizons as attributes of the next-hour forecast sensor.
 FORECAST_ATTRIBUTES = {
     "15min": "in_15_minutes",
@@ -84,8 +83,7 @@ def upcoming(when: datetime | None, now: datetime) -> datetime | None:
     """
     if when is None or when <= now:
         return None
-    when = when.replace(tzinfo=dt_util.get_default_time_zone())
-    return when - (when - when.replace(minute=0, second=0, microsecond=0)) % TIME_STEP
+    return on_time_step(when.replace(tzinfo=dt_util.get_default_time_zone()))
 
 
 def minutes(duration: timedelta | None) -> int | None:

@@ -226,10 +226,30 @@ def test_optimum_start_pre_heats_before_a_confident_arrival() -> None:
     )
     assert decision.command is not None
     assert decision.command.data["temperature"] == 21.0
+    # Predicted times are said to the forecast's quarter hour, as its sensors do.
     assert decision.reason == (
-        "Heating Study to 21.0 °C: Pre-heating: arrival predicted 17:40 (86%), "
+        "Heating Study to 21.0 °C: Pre-heating: arrival predicted 17:30 (86%), "
         "30 min needed"
     )
+
+
+def test_a_reason_stays_the_same_while_only_the_clock_moves() -> None:
+    # The forecast's curve is sampled every quarter hour from now, so an arrival
+    # it predicts moves on a minute with each minute. The reason, an attribute
+    # recorded at each change, does not.
+    engine = controller()
+    empty = readings(last_motion=NOW - timedelta(hours=3))
+    reasons = {
+        climate_decision(
+            engine,
+            NOW + timedelta(minutes=minute),
+            predicted=arriving(NOW + timedelta(hours=5, minutes=minute)),
+            seen=empty,
+        ).reason
+        for minute in range(5)
+    }
+    assert len(reasons) == 1
+    assert reasons.pop().endswith("setback: empty since 17:00, arrival predicted 22:00")
 
 
 def test_no_pre_heating_below_the_confidence_threshold() -> None:
@@ -245,7 +265,7 @@ def test_no_pre_heating_below_the_confidence_threshold() -> None:
     assert decision.command is not None
     assert decision.command.data["temperature"] == 17.0
     assert decision.reason.endswith(
-        "setback: empty for 0 min, no arrival expected soon"
+        "setback: empty since 17:00, no arrival expected soon"
     )
 
 
@@ -258,7 +278,7 @@ def test_setback_when_empty_and_nobody_expected() -> None:
     assert decision.command is not None
     assert decision.command.data["temperature"] == 17.0
     assert decision.reason == (
-        "Heating Study to 17.0 °C: setback: empty for 0 min, "
+        "Heating Study to 17.0 °C: setback: empty since 17:00, "
         "arrival predicted Tue 17:00"
     )
 
@@ -285,7 +305,7 @@ def test_optimum_stop_sets_back_before_a_confident_departure() -> None:
     )
     assert decision.command is not None
     assert decision.command.data["temperature"] == 18.0
-    assert "departure predicted 17:20 (90%)" in decision.reason
+    assert "departure predicted 17:15 (90%)" in decision.reason
 
 
 def test_a_quiet_dark_zone_at_night_sleeps_until_the_light_goes_on() -> None:
@@ -321,7 +341,7 @@ def test_a_room_left_dark_for_the_night_is_set_back_not_kept_for_sleepers() -> N
     decision = climate_decision(engine, later, predicted=vacant(), seen=left)
     assert decision.command is not None
     assert decision.command.data["temperature"] == 17.0
-    assert "setback: empty for 60 min" in decision.reason
+    assert "setback: empty since Mon 23:30" in decision.reason
     # A sleeper turning over shows the room is slept in: sleep temperature.
     turned_over = replace(left, last_motion=night + timedelta(minutes=15))
     slept_in = climate_decision(engine, later, predicted=vacant(), seen=turned_over)
@@ -407,12 +427,12 @@ def test_pre_heating_goes_on_while_the_forecast_wavers() -> None:
     assert going_on.command is not None
     assert going_on.command.data["temperature"] == 21.0
     assert going_on.reason == (
-        "Heating Study to 21.0 °C: Ready for the arrival: arrival predicted 17:40 (50%)"
+        "Heating Study to 21.0 °C: Ready for the arrival: arrival predicted 17:30 (50%)"
     )
     # Confidence lost: back to setback, and no memory of the pre-heating is kept.
     dropped = decide(10, 0.3, 21.0)
     assert dropped.reason.endswith(
-        "setback: empty for 10 min, no arrival expected soon"
+        "setback: empty since 17:00, no arrival expected soon"
     )
     assert engine.preheat_lead is None
     assert "setback" in decide(15, 0.5, 21.0).reason
@@ -456,7 +476,7 @@ def test_a_heater_in_a_warm_room_is_not_said_to_pre_cool() -> None:
     )
     assert decision.command is not None
     assert decision.reason == (
-        "Heating Study to 21.0 °C: Ready for the arrival: arrival predicted 17:10 (90%)"
+        "Heating Study to 21.0 °C: Ready for the arrival: arrival predicted 17:00 (90%)"
     )
 
 
@@ -1122,7 +1142,7 @@ def test_light_off_after_the_vacancy_delay_and_no_redundant_calls() -> None:
     assert decision.command is not None
     assert decision.command.service == "turn_off"
     assert decision.reason == (
-        "Switching off Study's light: no motion for 10 min (vacancy delay 10 min)"
+        "Switching off Study's light: no motion since 16:51 (vacancy delay 10 min)"
     )
     off = light_decision(
         engine,
@@ -1145,7 +1165,7 @@ def test_light_stays_on_through_a_long_still_spell_while_the_model_sees_people()
     assert decision.command is not None
     assert decision.command.service == "turn_off"
     assert decision.reason == (
-        "Switching off Study's light: no motion for 20 min (vacancy delay 20 min)"
+        "Switching off Study's light: no motion since 16:41 (vacancy delay 20 min)"
     )
 
 
@@ -1162,7 +1182,7 @@ def test_light_off_soon_after_the_door_moved_and_no_one_was_seen_since() -> None
     assert decision.command is not None
     assert decision.command.service == "turn_off"
     assert decision.reason == (
-        "Switching off Study's light: the door moved 10 min ago and no one has been "
+        "Switching off Study's light: the door moved at 16:51 and no one has been "
         "seen since"
     )
 

@@ -34,6 +34,7 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
+from .forecast import on_time_step
 from .units import CELSIUS, TemperatureScale
 from .zone import ZonePrediction
 
@@ -342,6 +343,11 @@ def _clock(when: datetime, now: datetime | None = None) -> str:
     if now is not None and when.date() != now.date():
         return when.strftime("%a %H:%M")
     return when.strftime("%H:%M")
+
+
+def _predicted(when: datetime, now: datetime) -> str:
+    """Say a predicted time to the forecast's step, as its sensors show it."""
+    return _clock(on_time_step(when), now)
 
 
 def _minutes(span: timedelta) -> int:
@@ -697,7 +703,7 @@ class ZoneController:
                 comfort,
                 settings.eco_offset,
                 "eco",
-                f"departure predicted {_clock(departure, now)} "
+                f"departure predicted {_predicted(departure, now)} "
                 f"({prediction.departure_confidence:.0%}), "
                 f"it stays within {settings.scale.difference(settings.stop_drift)} "
                 "until then",
@@ -743,23 +749,28 @@ class ZoneController:
             if needed is not None and (starts or goes_on):
                 self.preheat_lead = preheat_lead or start_lead
                 why = (
-                    f"{verb}: arrival predicted {_clock(arrival, now)} "
+                    f"{verb}: arrival predicted {_predicted(arrival, now)} "
                     f"({prediction.arrival_confidence:.0%})"
                 )
                 if verb != READY:
                     why += f", {_minutes(needed)} min needed"
                 return self._comfort(comfort, why)
-        vacant_for = None if self.vacant_since is None else now - self.vacant_since
         expected_back = arrival if arrival is not None and confident else None
         if expected_back is not None and expected_back - now < settings.setback_after:
             return self._comfort(
                 comfort,
-                f"empty, but arrival predicted {_clock(expected_back, now)} "
+                f"empty, but arrival predicted {_predicted(expected_back, now)} "
                 f"({prediction.arrival_confidence:.0%})",
             )
-        since = f" for {_minutes(vacant_for)} min" if vacant_for is not None else ""
+        # A moment, not a running "for N min": the reason (a state attribute,
+        # recorded at each change) stays the same while nothing else changes.
+        since = (
+            f" since {_clock(self.vacant_since, now)}"
+            if self.vacant_since is not None
+            else ""
+        )
         back = (
-            f", arrival predicted {_clock(expected_back, now)}"
+            f", arrival predicted {_predicted(expected_back, now)}"
             if expected_back is not None
             else ", no arrival expected soon"
         )
@@ -1119,9 +1130,9 @@ class ZoneController:
             # so only a long silence says they have gone.
             delay = max(delay, settings.light_quiet_floor)
         gone = self._gone_through_door(now, readings)
-        if gone is None and quiet_for is not None and quiet_for >= delay:
+        if gone is None and last_motion is not None and now - last_motion >= delay:
             gone = (
-                f"no motion for {_minutes(quiet_for)} min "
+                f"no motion since {_clock(last_motion, now)} "
                 f"(vacancy delay {_minutes(delay)} min)"
             )
         if gone is not None:
@@ -1175,9 +1186,7 @@ class ZoneController:
         quiet = now - door
         if quiet < self.settings.light_after_door:
             return None
-        return (
-            f"the door moved {_minutes(quiet)} min ago and no one has been seen since"
-        )
+        return f"the door moved at {_clock(door, now)} and no one has been seen since"
 
     def _light_level(
         self, device: LightDevice, lighting: Mapping[str, Any]

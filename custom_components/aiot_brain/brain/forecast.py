@@ -79,6 +79,8 @@ MAX_WEIGHT = 20.0
 PERSISTENCE_MINUTES = 120.0
 
 SCAN_DAYS = 7  # how far ahead next arrival / departure are searched
+# The resolution of a predicted arrival or departure: the curve's step.
+TIME_STEP = timedelta(minutes=15)
 
 # The duration model looks back over this many days of stays and absences ...
 HISTORY_DAYS = 28
@@ -103,6 +105,15 @@ CHOICE_RATE = 2.0
 MIX_FORECAST = "forecast"  # the key that carries a pending forecast's mix value
 # A curve stops when it stays this far (in log-odds) from 0.5: well above rounding.
 _NO_CROSSING_MARGIN = 1e-9
+
+
+def on_time_step(when: datetime) -> datetime:
+    """Return the start of the quarter hour ``when`` falls in.
+
+    A predicted time shown to the minute would only move on with the clock: the
+    curve is sampled every quarter hour from now.
+    """
+    return when - (when - when.replace(minute=0, second=0, microsecond=0)) % TIME_STEP
 
 
 def _sigmoid(score: float) -> float:
@@ -609,8 +620,9 @@ class OccupancyForecast:
         last_minutes, last_offset = offsets[-1]
         sign = 1.0 if occupied else -1.0
         reach: float | None = None  # how far towards the other side the profile goes
-        for step in range(1, SCAN_DAYS * 96 + 1):
-            minutes = step * 15.0
+        step_minutes = TIME_STEP.total_seconds() / 60
+        for step in range(1, round(SCAN_DAYS * 24 * 60 / step_minutes) + 1):
+            minutes = step * step_minutes
             moment = when + timedelta(minutes=minutes)
             if minutes <= last_minutes:
                 offset = _interpolate(offsets, minutes)
