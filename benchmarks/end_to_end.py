@@ -40,7 +40,9 @@ their 0/1 answer as a probability) and its mean over the occupied and over the e
 minutes (how far apart the two states' probabilities are). ``occupied_share`` is how often the zone was
 occupied, so ``max(share, 1 - share)`` is what always guessing the commoner state
 scores, and ``base_rate_brier`` is the Brier score of always answering that share
-(known only in hindsight). Prints one JSON object, with the real seconds the run
+(known only in hindsight). ``state_writes_per_zone_hour`` counts how often AIoT
+Brain's entities changed in the scored minutes, per zone: each change is a row in
+the recorder's database. Prints one JSON object, with the real seconds the run
 took.
 """
 
@@ -61,8 +63,8 @@ from typing import Any
 from freezegun import api as freezegun_api, freeze_time
 from homeassistant import loader
 from homeassistant.config_entries import SOURCE_USER, ConfigEntry
-from homeassistant.const import STATE_ON
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_STATE_CHANGED, STATE_ON
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import (
     area_registry as ar,
@@ -461,21 +463,46 @@ async def async_run(
     """
     began = real_seconds()
     reloads = 0
+    writes = _StateWrites(run.hass)
     for minute in range(minutes):
+        writes.counting = minute >= learning_minutes
         await advance()
         run.observe(minute, scored=minute >= learning_minutes)
         if reload_every and (minute + 1) % reload_every == 0:
             assert await run.hass.config_entries.async_reload(run.brain_entry_id)
             await run.hass.async_block_till_done()
             reloads += 1
+    writes.stop()
     seconds = real_seconds() - began
     result = run.result()
     result["reloads"] = reloads
+    scored_hours = (minutes - learning_minutes) / 60
+    result["state_writes_per_zone_hour"] = (
+        round(writes.count / len(run.zones) / scored_hours, 1)
+        if run.zones and scored_hours
+        else None
+    )
     result["real_seconds"] = round(seconds, 2)
     result["simulated_minutes_per_real_second"] = (
         round(minutes / seconds, 1) if seconds else None
     )
     return result
+
+
+class _StateWrites:
+    """Counts AIoT Brain's state changes: each is a row in the recorder's database."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        self.count = 0
+        self.counting = False
+        self._registry = er.async_get(hass)
+        self.stop = hass.bus.async_listen(EVENT_STATE_CHANGED, self._changed)
+
+    @callback
+    def _changed(self, event: Event[EventStateChangedData]) -> None:
+        entry = self._registry.async_get(event.data["entity_id"])
+        if self.counting and entry is not None and entry.platform == DOMAIN:
+            self.count += 1
 
 
 def building_figures(hass: HomeAssistant, run: EndToEnd) -> dict[str, Any]:
