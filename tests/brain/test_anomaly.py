@@ -59,11 +59,39 @@ def test_flat_sensor_is_flagged_stuck() -> None:
     assert ("stuck", "shelf") in _kinds(detector, later)
     assert ("stuck", "desk") not in _kinds(detector, later)
     stuck = next(a for a in detector.predict_one(later) if a.kind == "stuck")
-    assert "shelf has read 21" in stuck.reason
+    # Since when, not for how long: the reason stays as it is while nothing changes.
+    since = (when + timedelta(minutes=10)).strftime("%H:%M")
+    assert stuck.reason.startswith(f"shelf has read 21.0 °C since {since}; ")
     assert "usually changes every" in stuck.reason
+    assert stuck.reason == next(
+        a.reason
+        for a in detector.predict_one(later + timedelta(hours=1))
+        if a.kind == "stuck"
+    )
     # A fresh change clears it.
     detector.learn_one(Observation(Role.TEMPERATURE, 21.4, later, "shelf"))
     assert ("stuck", "shelf") not in _kinds(detector, later)
+
+
+@pytest.mark.parametrize(
+    ("role", "rest", "lit"),
+    [(Role.ILLUMINANCE, 0.0, 350.0), (Role.POWER, 1.5, 60.0), (Role.CO2, 400.0, 800.0)],
+)
+def test_darkness_a_device_switched_off_and_fresh_air_are_not_stuck(
+    role: Role, rest: float, lit: float
+) -> None:
+    # A day of changes, so the sensor's usual pace is known.
+    detector = AnomalyDetector()
+    when = START
+    for step in range(72):
+        when = START + timedelta(minutes=20 * step)
+        detector.learn_one(Observation(role, lit + step % 5, when, "sensor"))
+    night = when + timedelta(minutes=20)
+    detector.learn_one(Observation(role, rest, night, "sensor"))
+    assert detector.predict_one(night + timedelta(hours=12)) == []
+    # Flat at a value it does not rest at, as long, it is stuck.
+    detector.learn_one(Observation(role, lit, night + timedelta(hours=12), "sensor"))
+    assert ("stuck", "sensor") in _kinds(detector, night + timedelta(hours=24))
 
 
 def test_silent_sensor_is_stuck_but_not_before_it_has_history() -> None:
@@ -146,7 +174,8 @@ def test_heating_without_effect() -> None:
     late = START + timedelta(minutes=95)
     anomalies = [a for a in detector.predict_one(late) if a.kind == "hvac_no_effect"]
     assert len(anomalies) == 1
-    assert "heating for 95 min" in anomalies[0].reason
+    since = START.strftime("%H:%M")
+    assert anomalies[0].reason.startswith(f"heating since {since} but the temperature")
     assert "rose only 0.1 K (expected at least 0.3 K)" in anomalies[0].reason
     in_fahrenheit = detector.explain(late, FAHRENHEIT)
     assert "rose only 0.2 °F (expected at least 0.5 °F)" in in_fahrenheit

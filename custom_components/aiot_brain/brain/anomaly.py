@@ -25,10 +25,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+import math
 from typing import Any
 
 from .observation import PLAUSIBLE_RANGE, Observation, Role, as_number
-from .timefeatures import hour_of_week
+from .timefeatures import clock, hour_of_week
 from .units import CELSIUS, TemperatureScale
 
 VERSION = 1
@@ -45,6 +46,10 @@ CONTINUOUS_ROLES = frozenset(
         Role.OUTDOOR_TEMPERATURE,
     }
 )
+# Readings at or below which a sensor may rest for any time: darkness, a device
+# switched off or on standby, and fresh air (outdoor CO2, where many sensors stop
+# at 400 ppm). A lux sensor reads 0 all night; that is not stuck.
+AT_REST = {Role.ILLUMINANCE: 5.0, Role.POWER: 5.0, Role.CO2: 450.0}
 OCCUPANCY_ROLES = frozenset({Role.MOTION, Role.PRESENCE})
 # Someone seen while everyone is away is reported once the trackers still say
 # so this long after, and only where absences with someone seen have been rare
@@ -532,6 +537,7 @@ class AnomalyDetector:
             and source.value is not None
             and source.last_change is not None
             and source.changes >= self.min_changes
+            and source.value > AT_REST.get(source.role, -math.inf)
         ):
             flat_hours = (when - source.last_change).total_seconds() / 3600.0
             limit = max(self.min_stuck_hours, self.stuck_factor * source.run_hours)
@@ -541,7 +547,7 @@ class AnomalyDetector:
                         "stuck",
                         name,
                         f"{name} has read {_reading(role, source.value, scale)} "
-                        f"for {flat_hours:.1f} h; "
+                        f"since {clock(source.last_change, when)}; "
                         f"it usually changes every {source.run_hours * 60:.0f} min",
                         source.last_change,
                     )
@@ -575,7 +581,8 @@ class AnomalyDetector:
         return Anomaly(
             "hvac_no_effect",
             "hvac",
-            f"{verb} for {minutes:.0f} min but the temperature {direction} only "
+            f"{verb} since {clock(self.hvac_since, when)} but the temperature "
+            f"{direction} only "
             f"{scale.difference(max(change, 0.0))} (expected at least "
             f"{scale.difference(self.hvac_min_change)})",
             self.hvac_since,

@@ -35,6 +35,7 @@ from enum import StrEnum
 from typing import Any
 
 from .forecast import on_time_step
+from .timefeatures import clock
 from .units import CELSIUS, TemperatureScale
 from .zone import ZonePrediction
 
@@ -338,16 +339,9 @@ def wanted_temperature(
     return low
 
 
-def _clock(when: datetime, now: datetime | None = None) -> str:
-    """Say a time of day, with the weekday when it is not ``now``'s day."""
-    if now is not None and when.date() != now.date():
-        return when.strftime("%a %H:%M")
-    return when.strftime("%H:%M")
-
-
 def _predicted(when: datetime, now: datetime) -> str:
     """Say a predicted time to the forecast's step, as its sensors show it."""
-    return _clock(on_time_step(when), now)
+    return clock(on_time_step(when), now)
 
 
 def _minutes(span: timedelta) -> int:
@@ -419,15 +413,15 @@ class ZoneController:
         """Hold ``entity_id`` after a person's change; return the hold's reason."""
         until = when + self.settings.hold_duration
         reason = (
-            f"Holding {what} in {self.name}: changed by hand at {_clock(when)}, "
-            f"left alone until {_clock(until)} or until the zone is empty"
+            f"Holding {what} in {self.name}: changed by hand at {clock(when)}, "
+            f"left alone until {clock(until)} or until the zone is empty"
         )
         self.holds[entity_id] = Hold(when, until, reason)
         return reason
 
     def hold(self, entity_id: str, when: datetime, until: datetime, why: str) -> None:
         """Hold ``entity_id`` until ``until`` (a service asked for it)."""
-        reason = f"Holding {entity_id} in {self.name} until {_clock(until)}: {why}"
+        reason = f"Holding {entity_id} in {self.name} until {clock(until)}: {why}"
         self.holds[entity_id] = Hold(when, until, reason)
 
     def resume(self, entity_id: str | None = None) -> None:
@@ -472,7 +466,7 @@ class ZoneController:
         ]
         if recent and now - recent[-1] < settings.min_call_interval:
             wait = recent[-1] + settings.min_call_interval
-            return f"last call at {_clock(recent[-1])}, next allowed at {_clock(wait)}"
+            return f"last call at {clock(recent[-1])}, next allowed at {clock(wait)}"
         if len(recent) >= settings.max_calls_per_hour:
             return (
                 f"{len(recent)} calls in the last hour, "
@@ -765,7 +759,7 @@ class ZoneController:
         # A moment, not a running "for N min": the reason (a state attribute,
         # recorded at each change) stays the same while nothing else changes.
         since = (
-            f" since {_clock(self.vacant_since, now)}"
+            f" since {clock(self.vacant_since, now)}"
             if self.vacant_since is not None
             else ""
         )
@@ -1132,7 +1126,7 @@ class ZoneController:
         gone = self._gone_through_door(now, readings)
         if gone is None and last_motion is not None and now - last_motion >= delay:
             gone = (
-                f"no motion since {_clock(last_motion, now)} "
+                f"no motion since {clock(last_motion, now)} "
                 f"(vacancy delay {_minutes(delay)} min)"
             )
         if gone is not None:
@@ -1186,7 +1180,7 @@ class ZoneController:
         quiet = now - door
         if quiet < self.settings.light_after_door:
             return None
-        return f"the door moved at {_clock(door, now)} and no one has been seen since"
+        return f"the door moved at {clock(door, now)} and no one has been seen since"
 
     def _light_level(
         self, device: LightDevice, lighting: Mapping[str, Any]

@@ -36,3 +36,10 @@ def cyclic(value: float, period: float) -> tuple[float, float]:
 def day_of_year_cyclic(when: datetime) -> tuple[float, float]:
     """(sin, cos) of the season."""
     return cyclic(when.timetuple().tm_yday - 1 + hour_of_day(when) / 24.0, 365.25)
+
+
+def clock(when: datetime, now: datetime | None = None) -> str:
+    """Say a time of day, with the weekday when it is not ``now``'s day."""
+    if now is not None and when.date() != now.date():
+        return when.strftime("%a %H:%M")
+    return when.strftime("%H:%M")
