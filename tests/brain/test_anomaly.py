@@ -181,6 +181,26 @@ def test_heating_without_effect() -> None:
     assert "rose only 0.2 °F (expected at least 0.5 °F)" in in_fahrenheit
 
 
+def test_heating_a_room_still_cooling_down_counts_from_its_low() -> None:
+    # At dawn the room goes on cooling for a while after the radiators start.
+    detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    detector.learn_one(Observation(Role.TEMPERATURE, 19.0, START, "t"))
+    detector.learn_one(Observation(Role.HVAC_ACTION, 1, START, "climate"))
+    for minute, temperature in ((20, 18.7), (40, 18.5), (60, 18.7), (80, 18.9)):
+        when = START + timedelta(minutes=minute)
+        detector.learn_one(Observation(Role.TEMPERATURE, temperature, when, "t"))
+    # Never above where it started, but 0.4 K up from its low: the heating works.
+    assert detector.predict_one(START + timedelta(minutes=85)) == []
+    # One that only ever falls is still without effect.
+    failing = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    failing.learn_one(Observation(Role.TEMPERATURE, 19.0, START, "t"))
+    failing.learn_one(Observation(Role.HVAC_ACTION, 1, START, "climate"))
+    for minute in range(10, 90, 10):
+        when = START + timedelta(minutes=minute)
+        failing.learn_one(Observation(Role.TEMPERATURE, 19.0 - minute / 100, when, "t"))
+    assert ("hvac_no_effect", "hvac") in _kinds(failing, START + timedelta(minutes=85))
+
+
 def test_cooling_that_works_is_not_flagged() -> None:
     detector = AnomalyDetector()
     detector.learn_one(Observation(Role.TEMPERATURE, 26.0, START, "t"))
@@ -327,6 +347,11 @@ def test_round_trip() -> None:
     # Saved before absences were followed: none known.
     del state["absences"]
     assert AnomalyDetector.from_dict(state).absences.count == 0
+    # Saved before the HVAC's effect was kept: its lowest and highest go on.
+    lowest, highest = state["hvac_temperatures"]
+    del state["hvac_effect"]
+    state["hvac_temperatures"] = [lowest, lowest, highest]
+    assert AnomalyDetector.from_dict(state).hvac_temperatures == [lowest, highest]
 
 
 def test_round_trip_of_a_visit_while_away() -> None:

@@ -315,7 +315,12 @@ class AnomalyDetector:
         # since it started (start, lowest, highest).
         self.hvac_action = 0.0
         self.hvac_since: datetime | None = None
+        # The lowest and highest indoor temperature since the HVAC started.
         self.hvac_temperatures: list[float] = []
+        # How far the temperature has since gone the HVAC's way from its lowest
+        # (heating) or highest (cooling) before: a room still cooling down when
+        # the heating starts has its effect counted from its low.
+        self.hvac_effect = 0.0
         # Occupancy: hours of the week ever occupied (count of distinct weeks).
         self.occupied_hours = [0] * 168
         self.last_occupied_slot = -1
@@ -442,7 +447,8 @@ class AnomalyDetector:
         self.hvac_action = action
         self.hvac_since = when if action != 0 else None
         indoor = self._indoor_temperature()
-        self.hvac_temperatures = [] if indoor is None else [indoor, indoor, indoor]
+        self.hvac_temperatures = [] if indoor is None else [indoor, indoor]
+        self.hvac_effect = 0.0
 
     def _indoor_temperature(self) -> float | None:
         values = [
@@ -457,9 +463,12 @@ class AnomalyDetector:
         if indoor is None:
             return
         if not self.hvac_temperatures:
-            self.hvac_temperatures = [indoor, indoor, indoor]
-        self.hvac_temperatures[1] = min(self.hvac_temperatures[1], indoor)
-        self.hvac_temperatures[2] = max(self.hvac_temperatures[2], indoor)
+            self.hvac_temperatures = [indoor, indoor]
+        lowest, highest = self.hvac_temperatures
+        lowest, highest = min(lowest, indoor), max(highest, indoor)
+        self.hvac_temperatures = [lowest, highest]
+        moved = indoor - lowest if self.hvac_action > 0 else highest - indoor
+        self.hvac_effect = max(self.hvac_effect, moved)
 
     def _learn_occupancy(self, when: datetime, value: float, source: str) -> None:
         if value < 0.5:
@@ -567,14 +576,13 @@ class AnomalyDetector:
         return found
 
     def _hvac_anomaly(self, when: datetime, scale: TemperatureScale) -> Anomaly | None:
-        if self.hvac_since is None or len(self.hvac_temperatures) != 3:
+        if self.hvac_since is None or len(self.hvac_temperatures) != 2:
             return None
         minutes = (when - self.hvac_since).total_seconds() / 60.0
         if minutes < self.hvac_minutes:
             return None
-        start, lowest, highest = self.hvac_temperatures
         heating = self.hvac_action > 0
-        change = highest - start if heating else start - lowest
+        change = self.hvac_effect
         if change >= self.hvac_min_change:
             return None
         verb, direction = ("heating", "rose") if heating else ("cooling", "fell")
@@ -623,6 +631,7 @@ class AnomalyDetector:
             "hvac_action": self.hvac_action,
             "hvac_since": time(self.hvac_since),
             "hvac_temperatures": list(self.hvac_temperatures),
+            "hvac_effect": self.hvac_effect,
             "occupied_hours": list(self.occupied_hours),
             "last_occupied_slot": self.last_occupied_slot,
             "first_seen": time(self.first_seen),
@@ -664,7 +673,10 @@ class AnomalyDetector:
             }
             detector.hvac_action = float(data["hvac_action"])
             detector.hvac_since = time(data["hvac_since"])
-            detector.hvac_temperatures = [float(v) for v in data["hvac_temperatures"]]
+            # Saved as [start, lowest, highest] before the effect was kept.
+            temperatures = [float(v) for v in data["hvac_temperatures"]]
+            detector.hvac_temperatures = temperatures[-2:]
+            detector.hvac_effect = float(data.get("hvac_effect", 0.0))
             detector.occupied_hours = [int(v) for v in data["occupied_hours"]]
             detector.last_occupied_slot = int(data["last_occupied_slot"])
             detector.first_seen = time(data["first_seen"])
@@ -676,6 +688,6 @@ class AnomalyDetector:
             raise ValueError(f"corrupt anomaly state: {error}") from error
         if len(detector.occupied_hours) != 168 or len(
             detector.hvac_temperatures
-        ) not in (0, 3):
+        ) not in (0, 2):
             raise ValueError("corrupt anomaly state: wrong sizes")
         return detector
