@@ -42,8 +42,9 @@ occupied, so ``max(share, 1 - share)`` is what always guessing the commoner stat
 scores, and ``base_rate_brier`` is the Brier score of always answering that share
 (known only in hindsight). ``state_writes_per_zone_hour`` counts how often AIoT
 Brain's entities changed in the scored minutes, per zone: each change is a row in
-the recorder's database. Prints one JSON object, with the real seconds the run
-took.
+the recorder's database. ``anomaly_share`` is how often a zone's *Anomaly* sensor
+was on: the virtual building has no faulty sensors and no intruders, so each is
+a false alarm. Prints one JSON object, with the real seconds the run took.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ from custom_components.aiot_brain.const import (
     CONF_HISTORY_DAYS,
     CONF_NETWORK_INVENTORY,
     DOMAIN,
+    KEY_ANOMALY,
     KEY_OCCUPANCY,
     KEY_OCCUPANCY_PROBABILITY,
 )
@@ -197,9 +199,11 @@ class ZoneTrack:
     sim_index: int  # the zone's index in the simulator's truth
     occupancy_entity: str
     probability_entity: str
+    anomaly_entity: str
     motion_entity: str | None
     last_motion: int | None = None  # minute the motion sensor was last seen on
     occupied_minutes: int = 0
+    anomaly_minutes: int = 0  # the building has no faults: each is a false alarm
     unavailable_minutes: int = 0  # AIoT Brain had no answer (counted as empty)
     counts: dict[str, Counts] = field(
         default_factory=lambda: {name: Counts() for name in PREDICTORS}
@@ -250,6 +254,8 @@ class EndToEnd:
             probability = _percent(states.get(zone.probability_entity))
             if answer is None or answer.state not in ("on", "off"):
                 zone.unavailable_minutes += 1
+            anomaly = states.get(zone.anomaly_entity)
+            zone.anomaly_minutes += anomaly is not None and anomaly.state == STATE_ON
             predicted = answer is not None and answer.state == STATE_ON
             zone.counts["aiot_brain"].add(
                 occupied,
@@ -267,7 +273,7 @@ class EndToEnd:
         """Per zone and overall scores."""
         overall = {name: Counts() for name in PREDICTORS}
         zones: dict[str, Any] = {}
-        minutes = occupied = 0
+        minutes = occupied = anomalies = 0
         base_rate_error = 0.0
         for zone in self.zones:
             for name, counts in zone.counts.items():
@@ -276,6 +282,7 @@ class EndToEnd:
             share = zone.occupied_minutes / total if total else 0.0
             minutes += total
             occupied += zone.occupied_minutes
+            anomalies += zone.anomaly_minutes
             base_rate_error += total * share * (1.0 - share)
             zones[zone.area_id] = {
                 "name": zone.name,
@@ -283,6 +290,9 @@ class EndToEnd:
                 "occupied_share": round(share, 4),
                 "base_rate_brier": round(share * (1.0 - share), 4),
                 "aiot_brain_unavailable_minutes": zone.unavailable_minutes,
+                "anomaly_share": round(zone.anomaly_minutes / total, 4)
+                if total
+                else None,
                 **{name: counts.scores() for name, counts in zone.counts.items()},
             }
         return {
@@ -293,6 +303,7 @@ class EndToEnd:
                 "base_rate_brier": round(base_rate_error / minutes, 4)
                 if minutes
                 else None,
+                "anomaly_share": round(anomalies / minutes, 4) if minutes else None,
                 **{name: counts.scores() for name, counts in overall.items()},
             },
         }
@@ -438,6 +449,7 @@ def _zone_tracks(
                 sim_index=building.zone_index[zone.zone_id],
                 occupancy_entity=entity_id("binary_sensor", KEY_OCCUPANCY),
                 probability_entity=entity_id("sensor", KEY_OCCUPANCY_PROBABILITY),
+                anomaly_entity=entity_id("binary_sensor", KEY_ANOMALY),
                 motion_entity=zone.entity("motion"),
             )
         )

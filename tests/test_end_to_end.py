@@ -98,6 +98,8 @@ async def test_aiot_brain_tracks_the_virtual_apartment(
     )
     # The probability tells the two states apart.
     assert ours["mean_probability_occupied"] >= ours["mean_probability_empty"] + 0.4
+    # The building has no faulty sensors and no intruders: no alarm is due.
+    assert overall["anomaly_share"] == 0.0
     # A loose guard: about 10 s on an idle core, 600 simulated minutes.
     assert result["real_seconds"] < 60
 
