@@ -311,15 +311,13 @@ class AnomalyDetector:
         self.unusual_hours = float(unusual_hours)
         self.max_sources = int(max_sources)
         self.sources: dict[str, _Source] = {}
-        # HVAC: the action running, since when, and the indoor temperature range
-        # since it started (start, lowest, highest).
+        # HVAC: the action running, since when, the indoor temperature's range
+        # since it started (lowest, highest), and how far the temperature has
+        # gone the HVAC's way from its lowest (heating) or highest (cooling)
+        # before: a room still cooling when the heating starts counts from its low.
         self.hvac_action = 0.0
         self.hvac_since: datetime | None = None
-        # The lowest and highest indoor temperature since the HVAC started.
         self.hvac_temperatures: list[float] = []
-        # How far the temperature has since gone the HVAC's way from its lowest
-        # (heating) or highest (cooling) before: a room still cooling down when
-        # the heating starts has its effect counted from its low.
         self.hvac_effect = 0.0
         # Occupancy: hours of the week ever occupied (count of distinct weeks).
         self.occupied_hours = [0] * 168
