@@ -22,7 +22,9 @@ real clock:
   the next ``SAVE_MINUTES`` minutes, which include writing the learned state:
   how long anything else in Home Assistant could have had to wait;
 - ``longest_gc_pause_ms``: the longest pause of Python's garbage collector in
-  those minutes, which stops the whole process and is left out of the hold.
+  those minutes, which stops the whole process and is left out of the hold;
+- ``longest_reload_hold_ms``: the same hold while AIoT Brain is reloaded (saved,
+  stopped, read back and its entities added again), as an options change does.
 
 Prints one JSON object.
 """
@@ -155,6 +157,9 @@ async def _measure(areas: int, minutes: int, changes: int) -> dict[str, Any]:
         async with _loop_watch() as loop_figures:
             for _ in range(SAVE_MINUTES):
                 await advance()
+        async with _loop_watch() as reload_figures:
+            await hass.config_entries.async_reload(entry.entry_id)
+            await hass.async_block_till_done()
 
         await hass.config_entries.async_unload(entry.entry_id)
     return {
@@ -169,6 +174,7 @@ async def _measure(areas: int, minutes: int, changes: int) -> dict[str, Any]:
         else None,
         "longest_loop_hold_ms": round(loop_figures["longest_hold"] * 1000, 1),
         "longest_gc_pause_ms": round(loop_figures["longest_gc_pause"] * 1000, 1),
+        "longest_reload_hold_ms": round(reload_figures["longest_hold"] * 1000, 1),
     }
 
 

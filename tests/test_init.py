@@ -7,7 +7,11 @@ from unittest.mock import MagicMock
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+)
 from homeassistant.helpers.entity import EntityDescription
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -51,6 +55,38 @@ async def test_setup_and_unload(hass: HomeAssistant) -> None:
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_unload_while_entities_are_being_added(hass: HomeAssistant) -> None:
+    areas, entities = ar.async_get(hass), er.async_get(hass)
+    for index in range(30):
+        area = areas.async_create(f"Room {index}")
+        motion = entities.async_get_or_create(
+            "binary_sensor", "test", f"motion_{index}", original_device_class="motion"
+        )
+        entities.async_update_entity(motion.entity_id, area_id=area.id)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="AIoT Brain",
+        options=Settings(
+            zones=tuple(areas.areas), network_inventory=False
+        ).as_options(),
+    )
+    entry.add_to_hass(hass)
+    # Each zone's entities come in a turn of their own; unload before they all have.
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    ours = [
+        state
+        for state in hass.states.async_all()
+        if (registered := entities.async_get(state.entity_id))
+        and registered.platform == DOMAIN
+    ]
+    # Nothing was added to a platform already torn down: none is left live.
+    assert ours
+    assert {state.state for state in ours} == {"unavailable"}
 
 
 async def test_unload_leaves_nothing_behind(
