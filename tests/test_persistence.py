@@ -154,15 +154,22 @@ def write_store(hass: HomeAssistant, data: object) -> None:
     path.write_text(json.dumps(document), encoding="utf-8")
 
 
-async def test_learned_state_is_saved_without_a_stop(
+async def motion_not_yet_saved(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
+    """The office sees motion; a minute on, the delayed save is not due yet."""
     freezer.move_to(START)
     build_office(hass)
     await setup_office(hass)
     hass.states.async_set("binary_sensor.office_motion", STATE_ON)
     await minutes_pass(hass, freezer, 1)
     assert not storage_file(hass).exists()
+
+
+async def test_learned_state_is_saved_without_a_stop(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await motion_not_yet_saved(hass, freezer)
 
     await minutes_pass(hass, freezer, 6)  # the delayed save is due after 5
 
@@ -174,12 +181,7 @@ async def test_learned_state_is_saved_without_a_stop(
 async def test_learned_state_is_saved_when_home_assistant_stops(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    freezer.move_to(START)
-    build_office(hass)
-    await setup_office(hass)
-    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
-    await minutes_pass(hass, freezer, 1)
-    assert not storage_file(hass).exists()  # the delayed save is not due yet
+    await motion_not_yet_saved(hass, freezer)
 
     # Home Assistant stops without unloading its integrations.
     await hass.async_stop()

@@ -285,7 +285,6 @@ class AiotBrainCoordinator:
         )
         self._occupied: set[str] = set()  # zones whose prediction says occupied
         self._save_lock = asyncio.Lock()
-        self._unsaved = False  # learned or changed since the last save began
         self._cancel_save: CALLBACK_TYPE | None = None
         self._save_due = 0.0  # loop time of the pending save
         self._ticking = False
@@ -418,7 +417,6 @@ class AiotBrainCoordinator:
         take over 100 ms to encode.
         """
         async with self._save_lock:
-            self._unsaved = False
             self._cancel_pending_save()
             encoded: dict[str, tuple[ZoneBrain, Fragment]] = {}
             for zone_id, zone in list(self.brain.zones.items()):
@@ -452,7 +450,6 @@ class AiotBrainCoordinator:
         """Save within ``delay`` seconds; a save already due sooner takes this along."""
         if self._stopped:
             return
-        self._unsaved = True
         due = self.hass.loop.time() + delay
         if self._cancel_save is not None and self._save_due <= due:
             return
@@ -472,8 +469,8 @@ class AiotBrainCoordinator:
             self._cancel_save = None
 
     async def _async_final_write(self, _event: Event) -> None:
-        if self._unsaved:
-            await self._async_save()
+        # Every minute's tick changes what was learned: there is always news.
+        await self._async_save()
 
     # -- discovery -------------------------------------------------------------------
 
@@ -1014,12 +1011,10 @@ class AiotBrainCoordinator:
 
         @callback
         def add(zones: list[Zone]) -> None:
-            if len(zones) == 1:
-                async_add_entities(entities_of(zones[0]))
-            elif zones:
-                self.entry.async_create_task(
-                    self.hass, add_in_turns(zones), "AIoT Brain entities"
-                )
+            # The task starts at once: the first zone's entities come in this turn.
+            self.entry.async_create_task(
+                self.hass, add_in_turns(zones), "AIoT Brain entities"
+            )
 
         add(list(self.zones.values()))
         self._zone_adders.append(add)
