@@ -131,7 +131,10 @@ class ThermalModel:
         Prior temperature change (K/h) while cooling (negative).
     forgetting
         Forgetting factor per sample (<1 lets the model follow
-        changes such as a season's ventilation).
+        changes such as a season's ventilation). The default remembers
+        about 2,000 spans, three weeks of quarter hours: with ten days,
+        the loss and the gains wandered off together and the time to
+        temperature with them (``benchmarks.thermal``).
     min_interval
         Shortest span (minutes) over which a rate is measured;
         shorter spans are dominated by the sensor's resolution.
@@ -155,7 +158,7 @@ class ThermalModel:
         loss: float = 0.05,
         heating_rate: float = 1.5,
         cooling_rate: float = -1.5,
-        forgetting: float = 0.999,
+        forgetting: float = 0.9995,
         min_interval: float = 15.0,
         max_interval: float = 120.0,
     ) -> None:
