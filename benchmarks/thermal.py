@@ -12,7 +12,8 @@ in every area whose thermostat is heating (cooling) at least 0.5 °C below
 (above) its target, each model says how long the room will take to get there:
 
 - ``aiot_brain``: the area's learned thermal model (loss to outdoors, heating
-  and cooling rates, gains), as optimum start uses it;
+  and cooling rates, the gains of the sun and of people) with the area's
+  P(occupied) now, as optimum start uses it (there with none: the area is empty);
 - ``learned_rate``: a learning thermostat's recovery rate, the mean rise
   (fall) in K/h the area showed over past quarter hours of heating (cooling),
   without regard to the weather;
@@ -129,10 +130,11 @@ def _tell(
     target: float,
     outdoor: float,
     heating: bool,
+    *,
+    occupied: float = 0.0,
 ) -> float | None:
-    return _minutes(
-        response.time_to(current, target, outdoor, 1.0 if heating else -1.0)
-    )
+    action = 1.0 if heating else -1.0
+    return _minutes(response.time_to(current, target, outdoor, action, occupied))
 
 
 def run(
@@ -172,7 +174,12 @@ def run(
                 continue
             told = {
                 "aiot_brain": _tell(
-                    ours.brain.thermal.response(), current, target, outdoor, heating
+                    ours.brain.thermal.response(),
+                    current,
+                    target,
+                    outdoor,
+                    heating,
+                    occupied=ours.brain.occupancy_probability,
                 ),
                 "learned_rate": baselines[index].minutes_to(current, target, heating),
                 "prior": _tell(prior, current, target, outdoor, heating),

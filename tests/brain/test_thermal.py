@@ -22,8 +22,12 @@ def _simulate(
     cooling_rate: float,
     hours: int = 72,
     noise: float = 0.0,
+    people: float = 0.0,
 ) -> None:
-    """A zone cycling between heating, idle and cooling, read every 5 minutes."""
+    """A zone cycling between heating, idle and cooling, read every 5 minutes.
+
+    People, who add ``people`` K/h, are there every other three hours.
+    """
     rng = random.Random(1)
     indoor, step = 18.0, timedelta(minutes=5)
     for index in range(hours * 12):
@@ -31,6 +35,8 @@ def _simulate(
         outdoor = 5.0 + 5.0 * ((index // 72) % 2)
         phase = (index // 24) % 4  # two hours per phase
         action = {0: 1, 1: 0, 2: -1, 3: 0}[phase]
+        occupied = float((index // 36) % 2)
+        model.note_occupied(occupied)
         model.learn_one(
             when,
             {
@@ -40,6 +46,7 @@ def _simulate(
             },
         )
         drive = heating_rate if action > 0 else cooling_rate if action < 0 else 0.0
+        drive += people * occupied
         indoor += (loss * (outdoor - indoor) + drive) * step.total_seconds() / 3600
 
 
@@ -58,7 +65,7 @@ def test_defaults_before_data() -> None:
 def test_learns_a_zone_that_heats_two_kelvin_an_hour() -> None:
     model = ThermalModel()
     _simulate(model, loss=0.0, heating_rate=2.0, cooling_rate=-1.0)
-    loss, heating_rate, cooling_rate, _ = model.coefficients
+    loss, heating_rate, cooling_rate, _, _ = model.coefficients
     assert heating_rate == pytest.approx(2.0, abs=0.1)
     assert cooling_rate == pytest.approx(-1.0, abs=0.1)
     assert loss == pytest.approx(0.0, abs=0.02)
@@ -97,10 +104,46 @@ def test_drift_to_setback_follows_heat_loss() -> None:
     assert response.time_to(21.0, 18.0, 5.0, hvac_action=0) == drift.duration
 
     assert response.time_to(20.0, 40.0, 5.0) is None
-    assert response.rate(20.0, 5.0, 1) == rate
+    assert response.rate(20.0, 5.0, 1, model.occupied) == rate
     # A broken sensor's reading times nothing.
     assert response.time_to(5000.0, 21.0, 5.0) is None
     assert response.time_to(20.0, 21.0, float("nan")) is None
+
+
+def test_people_warm_the_room_and_empty_rooms_are_timed_without_them() -> None:
+    model = ThermalModel()
+    _simulate(model, loss=0.05, heating_rate=2.0, cooling_rate=-2.0, people=0.6)
+    response = model.response()
+    assert response.occupied_gain == pytest.approx(0.6, abs=0.1)
+    assert response.heating_rate == pytest.approx(2.0, abs=0.15)
+    assert "people add 0.6 K/h" in model.explain()
+    empty = model.time_to_temperature(18.0, 21.0, 5.0)
+    busy = model.time_to_temperature(18.0, 21.0, 5.0, occupied=1.0)
+    assert empty.duration is not None
+    assert busy.duration is not None
+    # 3 K at about 2 - 0.05 * 14.5 K/h alone, with people 0.6 K/h more.
+    assert empty.duration.total_seconds() / 3600 == pytest.approx(2.4, abs=0.25)
+    assert busy.duration < empty.duration - timedelta(minutes=20)
+    # People slow the cooling down.
+    cooled_busy = model.time_to_temperature(24.0, 22.0, 5.0, occupied=1.0).duration
+    cooled_empty = model.time_to_temperature(24.0, 22.0, 5.0).duration
+    assert cooled_busy is not None
+    assert cooled_empty is not None
+    assert cooled_busy > cooled_empty
+    # Without people in the data, the gain stays at its prior: nothing.
+    alone = ThermalModel()
+    _simulate(alone, loss=0.05, heating_rate=2.0, cooling_rate=-2.0)
+    assert alone.response().occupied_gain == pytest.approx(0.0, abs=0.05)
+
+
+def test_a_probability_that_is_not_one_is_counted() -> None:
+    model = ThermalModel()
+    for bad in (float("nan"), -0.1, 1.5, "home", None):
+        model.note_occupied(bad)  # type: ignore[arg-type]
+    assert model.bad_values == 5
+    assert model.occupied == 0.0
+    model.note_occupied(0.75)
+    assert model.occupied == 0.75
 
 
 def test_a_room_at_its_equilibrium_never_moves() -> None:
@@ -170,10 +213,33 @@ def test_round_trip() -> None:
     assert len(json.dumps(model.to_dict())) < 8192
 
 
+def test_a_model_saved_before_people_counted_restores_with_no_gain() -> None:
+    model = ThermalModel()
+    _simulate(model, loss=0.05, heating_rate=1.0, cooling_rate=-1.0, hours=10)
+    state = model.to_dict()
+    older = {
+        **{k: v for k, v in state.items() if k not in ("span_occupied", "occupied")},
+        "version": 1,
+        "prior": state["prior"][:4],
+        "coefficients": [*state["coefficients"][:4]],
+        "covariance": [row[:4] for row in state["covariance"][:4]],
+    }
+    restored = ThermalModel.from_dict(json.loads(json.dumps(older)))
+    assert restored.coefficients == [*older["coefficients"], 0.0]
+    assert restored.covariance[4] == [0.0, 0.0, 0.0, 0.0, 0.25]
+    assert all(row[4] == 0.0 for row in restored.covariance[:4])
+    # Its empty room is timed as before; from now on it learns what people add.
+    before = ThermalResponse(*model.response()[:4])
+    assert restored.time_to_temperature(17.0, 21.0, 0.0).duration == (
+        before.time_to(17.0, 21.0, 0.0)
+    )
+    assert restored.to_dict()["version"] == 2
+
+
 def test_rejects_bad_state() -> None:
     state = ThermalModel().to_dict()
     with pytest.raises(ValueError, match="version"):
-        ThermalModel.from_dict({**state, "version": 2})
+        ThermalModel.from_dict({**state, "version": 3})
     with pytest.raises(ValueError, match="version"):
         ThermalModel.from_dict("nonsense")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="corrupt"):

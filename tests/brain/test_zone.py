@@ -103,6 +103,28 @@ def test_time_to_temperature_needs_both_temperatures() -> None:
     assert predicted.thermal.time_to(17.0, predicted.heating_setpoint, 5.0) == duration
 
 
+def test_the_thermal_model_learns_with_the_zones_occupancy(trained: ZoneBrain) -> None:
+    zone = ZoneBrain.from_dict(json.loads(json.dumps(trained.to_dict())))
+    tuesday_10 = MONDAY + timedelta(days=15, hours=10)
+    zone.learn_one(Observation(Role.MOTION, 1.0, tuesday_10, "motion"))
+    zone.learn_one(Observation(Role.CO2, 900.0, tuesday_10, "co2"))
+    probability = zone.tick(tuesday_10 + timedelta(minutes=1))
+    assert zone.thermal.occupied == probability > 0.8
+    # An occupied room's time to temperature counts what its people add.
+    zone.thermal.coefficients[4] = 1.0  # K/h from people, as if learned
+    zone.learn_one(Observation(Role.TEMPERATURE, 18.0, tuesday_10, "t"))
+    zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 5.0, tuesday_10, "out"))
+    predicted = zone.predict_one(tuesday_10 + timedelta(minutes=1))
+    assert predicted.thermal is not None
+    goal = predicted.heating_setpoint
+    empty = predicted.thermal.time_to(18.0, goal, 5.0)
+    assert empty is not None
+    assert predicted.time_to_temperature == (
+        predicted.thermal.time_to(18.0, goal, 5.0, occupied=probability)
+    )
+    assert predicted.time_to_temperature < empty
+
+
 def test_time_to_temperature_is_until_the_zone_is_within_its_comfort() -> None:
     zone = ZoneBrain(heating_default=20.0, cooling_default=24.0)
     zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 15.0, MONDAY, "out"))

@@ -2,13 +2,17 @@
 
 The zone is modelled as one thermal mass::
 
-    dT/dt = loss * (T_out - T_in) + heating_rate * heating + cooling_rate * cooling + bias
+    dT/dt = loss * (T_out - T_in) + heating_rate * heating + cooling_rate * cooling
+            + bias + occupied_gain * occupied
 
-(K/h; ``heating`` and ``cooling`` are the share of the time the HVAC spent doing so).
-The four coefficients are learned online by recursive least squares from successive
-indoor temperature readings, and give the time to reach a temperature: how early to
-start heating (optimum start) and how early to stop before people leave (optimum
-stop: how long the zone takes to drift to a setback with the HVAC off).
+(K/h; ``heating`` and ``cooling`` are the share of the time the HVAC spent doing so,
+``occupied`` the share of it people were there). People and what they switch on warm
+a room: an office cools more slowly while people work in it than while it stands
+empty before they come, which is when pre-cooling has to be timed. The five
+coefficients are learned online by recursive least squares from successive indoor
+temperature readings, and give the time to reach a temperature: how early to start
+heating (optimum start) and how early to stop before people leave (optimum stop:
+how long the zone takes to drift to a setback with the HVAC off).
 """
 
 from __future__ import annotations
@@ -18,16 +22,18 @@ from datetime import datetime, timedelta
 import math
 from typing import Any, NamedTuple
 
-from .observation import Role, plausible
+from .observation import Role, as_number, plausible
 from .units import CELSIUS, TemperatureScale
 
-VERSION = 1
-_NAMES = ("loss", "heating_rate", "cooling_rate", "bias")
+VERSION = 2
+# Version 1 had no occupied gain: it restores with the gain at its prior.
+READABLE_VERSIONS = (1, 2)
+_NAMES = ("loss", "heating_rate", "cooling_rate", "bias", "occupied_gain")
 _SIZE = len(_NAMES)
-# How far each coefficient may plausibly be from its prior. The bias (sun, people,
+# How far each coefficient may plausibly be from its prior. The bias (sun,
 # appliances) is kept small: otherwise it trades off against the loss, since the
 # indoor-outdoor gap varies little over a day.
-_PRIOR_VARIANCE = (0.01, 1.0, 1.0, 0.04)
+_PRIOR_VARIANCE = (0.01, 1.0, 1.0, 0.04, 0.25)
 
 
 class TimeToTemperature(NamedTuple):
@@ -67,17 +73,25 @@ class ThermalResponse(NamedTuple):
     heating_rate: float
     cooling_rate: float
     bias: float
+    occupied_gain: float = 0.0
 
-    def rate(self, temperature: float, outdoor: float, hvac_action: float) -> float:
+    def rate(
+        self,
+        temperature: float,
+        outdoor: float,
+        hvac_action: float,
+        occupied: float = 0.0,
+    ) -> float:
         """Return the rate of change (K/h) at ``temperature`` with this action."""
-        return self.loss * (outdoor - temperature) + self._drive(hvac_action)
+        return self.loss * (outdoor - temperature) + self._drive(hvac_action, occupied)
 
-    def _drive(self, hvac_action: float) -> float:
+    def _drive(self, hvac_action: float, occupied: float) -> float:
+        gains = self.bias + self.occupied_gain * occupied
         if hvac_action > 0:
-            return self.heating_rate + self.bias
+            return self.heating_rate + gains
         if hvac_action < 0:
-            return self.cooling_rate + self.bias
-        return self.bias
+            return self.cooling_rate + gains
+        return gains
 
     def time_to(
         self,
@@ -85,12 +99,15 @@ class ThermalResponse(NamedTuple):
         target: float,
         outdoor: float,
         hvac_action: float | None = None,
+        occupied: float = 0.0,
     ) -> timedelta | None:
         """Return how long going from ``current`` to ``target`` °C takes.
 
         ``hvac_action`` is 1 to heat, -1 to cool, 0 to drift with the HVAC off; by
-        default it heats up or cools down towards the target. None: it never gets
-        there that way (or not within a week), or a temperature is not plausible.
+        default it heats up or cools down towards the target. ``occupied`` is the
+        share of that time people are there (0: an empty room made ready for
+        them). None: it never gets there that way (or not within a week), or a
+        temperature is not plausible.
         """
         temperatures = _plausible_temperatures(current, target, outdoor)
         if temperatures is None:
@@ -100,7 +117,7 @@ class ThermalResponse(NamedTuple):
             hvac_action = _heading(current, target)
         if abs(target - current) < 1e-9:
             return timedelta(0)
-        drive = self._drive(hvac_action)
+        drive = self._drive(hvac_action, occupied)
         # Constant inputs: T(t) = T_eq + (T0 - T_eq) * exp(-loss * t).
         hours: float | None
         if self.loss < 1e-6:
@@ -163,7 +180,7 @@ class ThermalModel:
         max_interval: float = 120.0,
     ) -> None:
         """Start from the prior coefficients."""
-        self.prior = [float(loss), float(heating_rate), float(cooling_rate), 0.0]
+        self.prior = [float(loss), float(heating_rate), float(cooling_rate), 0.0, 0.0]
         self.coefficients = list(self.prior)
         self.covariance = [
             [_PRIOR_VARIANCE[row] if row == col else 0.0 for col in range(_SIZE)]
@@ -178,9 +195,12 @@ class ThermalModel:
         self.span_temperature = 0.0
         self.span_heating = 0.0
         self.span_cooling = 0.0
+        self.span_occupied = 0.0
         self.span_outdoor: float | None = None
         self.last_time: datetime | None = None
         self.action = 0.0
+        # P(occupied) as last noted: the share of the time ahead people are there.
+        self.occupied = 0.0
         self.outdoor: float | None = None
         self.temperature: float | None = None
         # Samples seen per HVAC state (idle, heating, cooling) and squared errors.
@@ -228,6 +248,14 @@ class ThermalModel:
             self._learn_span(minutes, temperature)
             self._start_span(when, temperature)
 
+    def note_occupied(self, probability: float) -> None:
+        """Take the zone's P(occupied) from now on (no reading, no time)."""
+        value = as_number(probability)
+        if value is None or not 0.0 <= value <= 1.0:
+            self.bad_values += 1
+            return
+        self.occupied = value
+
     def _accumulate(self, when: datetime) -> None:
         if self.last_time is not None and self.span_start is not None:
             hours = (when - self.last_time).total_seconds() / 3600.0
@@ -235,12 +263,13 @@ class ThermalModel:
                 self.span_heating += hours
             elif self.action < 0:
                 self.span_cooling += hours
+            self.span_occupied += hours * self.occupied
         self.last_time = when
 
     def _start_span(self, when: datetime, temperature: float) -> None:
         self.span_start = when
         self.span_temperature = temperature
-        self.span_heating = self.span_cooling = 0.0
+        self.span_heating = self.span_cooling = self.span_occupied = 0.0
         self.span_outdoor = self.outdoor
 
     def _learn_span(self, minutes: float, temperature: float) -> None:
@@ -252,7 +281,8 @@ class ThermalModel:
         middle = (temperature + self.span_temperature) / 2.0
         heating = min(self.span_heating / hours, 1.0)
         cooling = min(self.span_cooling / hours, 1.0)
-        self._update([outdoor - middle, heating, cooling, 1.0], rate)
+        occupied = min(self.span_occupied / hours, 1.0)
+        self._update([outdoor - middle, heating, cooling, 1.0, occupied], rate)
         state = 1 if heating >= 0.5 else 2 if cooling >= 0.5 else 0
         self.samples[state] += 1
 
@@ -286,15 +316,6 @@ class ThermalModel:
 
     # -- prediction ------------------------------------------------------------
 
-    def _physical(self) -> tuple[float, float, float, float]:
-        """Return the coefficients held to physics.
-
-        Heat leaks from warm to cold, heating warms and cooling cools; the estimate
-        itself stays unclamped so that least squares stays consistent.
-        """
-        loss, heating_rate, cooling_rate, bias = self.coefficients
-        return max(loss, 0.0), max(heating_rate, 0.05), min(cooling_rate, -0.05), bias
-
     def predict_one(self, x: Mapping[str, object]) -> float | None:
         """Return the expected rate of change (K/h) for the conditions ``x``."""
         temperature = self._clean(x, Role.TEMPERATURE)
@@ -305,12 +326,26 @@ class ThermalModel:
         if temperature is None or outdoor is None:
             return None
         return self.response().rate(
-            temperature, outdoor, self.action if action is None else action
+            temperature,
+            outdoor,
+            self.action if action is None else action,
+            self.occupied,
         )
 
     def response(self) -> ThermalResponse:
-        """Return the coefficients as they stand, for times to other temperatures."""
-        return ThermalResponse(*self._physical())
+        """Return the coefficients as they stand, held to physics.
+
+        Heat leaks from warm to cold, heating warms and cooling cools; the estimate
+        itself stays unclamped so that least squares stays consistent.
+        """
+        loss, heating_rate, cooling_rate, bias, occupied_gain = self.coefficients
+        return ThermalResponse(
+            max(loss, 0.0),
+            max(heating_rate, 0.05),
+            min(cooling_rate, -0.05),
+            bias,
+            max(occupied_gain, 0.0),  # people warm a room
+        )
 
     def time_to_temperature(
         self,
@@ -318,13 +353,15 @@ class ThermalModel:
         target: float,
         outdoor: float,
         hvac_action: float | None = None,
+        occupied: float = 0.0,
     ) -> TimeToTemperature:
         """Return how long the zone takes to go from ``current`` to ``target`` °C.
 
         ``hvac_action`` is 1 to heat, -1 to cool, 0 to let it drift with the HVAC
         off (optimum stop); by default it heats up or cools down towards the target.
-        The duration is None when the target cannot be reached that way, or when
-        an input is not a plausible temperature (counted in ``bad_values``).
+        ``occupied`` is the share of that time people are there. The duration is
+        None when the target cannot be reached that way, or when an input is not a
+        plausible temperature (counted in ``bad_values``).
         """
         temperatures = _plausible_temperatures(current, target, outdoor)
         if temperatures is None:
@@ -334,7 +371,7 @@ class ThermalModel:
         if hvac_action is None:
             hvac_action = _heading(current, target)
         return TimeToTemperature(
-            self.response().time_to(current, target, outdoor, hvac_action),
+            self.response().time_to(current, target, outdoor, hvac_action, occupied),
             self._confidence(hvac_action),
         )
 
@@ -346,15 +383,17 @@ class ThermalModel:
 
     def explain(self, scale: TemperatureScale = CELSIUS) -> str:
         """Say in words what the zone has been learned to do."""
-        loss, heating_rate, cooling_rate, _ = self._physical()
+        response = self.response()
+        loss = response.loss
         learned = sum(self.samples)
         source = (
             f"from {learned} measured spans" if learned else "defaults, no data yet"
         )
         time_constant = f"{1.0 / loss:.0f} h" if loss > 1e-6 else "very long"
         return (
-            f"heats {scale.difference(heating_rate)}/h, "
-            f"cools {scale.difference(-cooling_rate)}/h, "
+            f"heats {scale.difference(response.heating_rate)}/h, "
+            f"cools {scale.difference(-response.cooling_rate)}/h, "
+            f"people add {scale.difference(response.occupied_gain)}/h, "
             f"drifts towards outdoors with a time constant of {time_constant} "
             f"({source})"
         )
@@ -379,9 +418,11 @@ class ThermalModel:
             "span_temperature": self.span_temperature,
             "span_heating": self.span_heating,
             "span_cooling": self.span_cooling,
+            "span_occupied": self.span_occupied,
             "span_outdoor": self.span_outdoor,
             "last_time": time(self.last_time),
             "action": self.action,
+            "occupied": self.occupied,
             "outdoor": self.outdoor,
             "temperature": self.temperature,
             "samples": list(self.samples),
@@ -392,8 +433,8 @@ class ThermalModel:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ThermalModel:
         """Restore a model saved with :meth:`to_dict`."""
-        if not isinstance(data, Mapping) or data.get("version") != VERSION:
-            version = data.get("version") if isinstance(data, Mapping) else None
+        version = data.get("version") if isinstance(data, Mapping) else None
+        if version not in READABLE_VERSIONS:
             raise ValueError(
                 f"unknown thermal model state version {version!r}, expected {VERSION}"
             )
@@ -405,7 +446,7 @@ class ThermalModel:
             return None if value is None else float(value)  # type: ignore[arg-type]
 
         try:
-            loss, heating_rate, cooling_rate, _ = (float(v) for v in data["prior"])
+            loss, heating_rate, cooling_rate = (float(v) for v in data["prior"][:3])
             model = cls(
                 loss=loss,
                 heating_rate=heating_rate,
@@ -414,15 +455,20 @@ class ThermalModel:
                 min_interval=float(data["min_interval"]),
                 max_interval=float(data["max_interval"]),
             )
-            model.coefficients = [float(v) for v in data["coefficients"]]
-            model.covariance = [[float(v) for v in row] for row in data["covariance"]]
+            coefficients = [float(v) for v in data["coefficients"]]
+            covariance = [[float(v) for v in row] for row in data["covariance"]]
+            if version == 1:
+                coefficients, covariance = _with_occupied_gain(coefficients, covariance)
+            model.coefficients, model.covariance = coefficients, covariance
             model.span_start = time(data["span_start"])
             model.span_temperature = float(data["span_temperature"])
             model.span_heating = float(data["span_heating"])
             model.span_cooling = float(data["span_cooling"])
+            model.span_occupied = float(data.get("span_occupied", 0.0))
             model.span_outdoor = optional(data["span_outdoor"])
             model.last_time = time(data["last_time"])
             model.action = float(data["action"])
+            model.occupied = float(data.get("occupied", 0.0))
             model.outdoor = optional(data["outdoor"])
             model.temperature = optional(data["temperature"])
             model.samples = [int(v) for v in data["samples"]]
@@ -438,3 +484,12 @@ class ThermalModel:
         ):
             raise ValueError("corrupt thermal model state: wrong sizes")
         return model
+
+
+def _with_occupied_gain(
+    coefficients: list[float], covariance: list[list[float]]
+) -> tuple[list[float], list[list[float]]]:
+    """Add the occupied gain, at its prior, to a version 1 model's estimate."""
+    rows = [[*row, 0.0] for row in covariance]
+    rows.append([*([0.0] * len(coefficients)), _PRIOR_VARIANCE[-1]])
+    return [*coefficients, 0.0], rows

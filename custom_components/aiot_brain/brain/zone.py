@@ -287,6 +287,7 @@ class ZoneBrain:
         when = wall_clock(when)
         label = self.occupancy.self_label(self.occupancy.features(when))
         self.occupancy_probability = self.occupancy.update(when)
+        self.thermal.note_occupied(self.occupancy_probability)
         if label is not None:
             self.score.learn_one(self.occupancy_probability, label)
         self.forecast.learn_one(
@@ -391,7 +392,9 @@ class ZoneBrain:
             target = cooling
         else:
             return timedelta(0)
-        return thermal.time_to(current, target, outdoor)
+        return thermal.time_to(
+            current, target, outdoor, occupied=self.occupancy_probability
+        )
 
     def _window_open(self, features: dict[str, float]) -> bool | None:
         window = self.latest.get(Role.WINDOW)
