@@ -157,7 +157,7 @@ def run(
         view = View(now=building.now, states=building.states, changes=[])
         for index, zone in enumerate(zones):
             ours = controller.zones[zone.zone_id]
-            seen = controller._readings(ours, view)  # noqa: SLF001 (what it sees)
+            seen = controller.readings(ours, view)
             thermostat = _thermostat(view.states.get(zone.entities.get("climate", "")))
             current, outdoor = seen.temperature, seen.outdoor_temperature
             readings[index].append(current)

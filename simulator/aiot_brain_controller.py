@@ -171,7 +171,7 @@ class AiotBrainController:
             if zone.prediction is None or zone.predicted_at is None:
                 continue
             prediction = self._fresh(zone, now, probability)
-            readings = self._readings(zone, view)
+            readings = self.readings(zone, view)
             for decision in zone.controller.decide(
                 now, prediction, readings, self.mode, self.level
             ):
@@ -296,7 +296,8 @@ class AiotBrainController:
             occupied=probability >= 0.5,
         )
 
-    def _readings(self, zone: _Zone, view: View) -> ZoneReadings:
+    def readings(self, zone: _Zone, view: View) -> ZoneReadings:
+        """Return what the zone's entities show in ``view``, as the controller reads them."""
         states = view.states
         roles = zone.roles
         climate_state = light_state = None

@@ -339,7 +339,10 @@ class ZoneBrain:
             comfort_setpoint=setpoint,
             comfort_setpoint_std=self.comfort.predict_std_one(when, conditions),
             time_to_temperature=self._time_to_comfort(
-                thermal, heating if can_heat else None, cooling if can_cool else None
+                thermal,
+                heating if can_heat else None,
+                cooling if can_cool else None,
+                probability,
             ),
             lighting=self.lighting.predict_one(when, light_conditions),
             window_open=self._window_open(features),
@@ -373,9 +376,15 @@ class ZoneBrain:
         return {name: features[name] for name in _FORECAST_EVIDENCE if name in features}
 
     def _time_to_comfort(
-        self, thermal: ThermalResponse, heating: float | None, cooling: float | None
+        self,
+        thermal: ThermalResponse,
+        heating: float | None,
+        cooling: float | None,
+        occupied: float,
     ) -> timedelta | None:
         """Return how long until the zone is comfortable (zero: it is).
+
+        ``occupied`` is the prediction's P(occupied): people there warm it too.
 
         Up to the heating comfort when colder, down to the cooling one when warmer:
         a cold summer morning is not timed to the summer's comfort. A way the
@@ -392,9 +401,7 @@ class ZoneBrain:
             target = cooling
         else:
             return timedelta(0)
-        return thermal.time_to(
-            current, target, outdoor, occupied=self.occupancy_probability
-        )
+        return thermal.time_to(current, target, outdoor, occupied=occupied)
 
     def _window_open(self, features: dict[str, float]) -> bool | None:
         window = self.latest.get(Role.WINDOW)
