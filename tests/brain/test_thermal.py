@@ -8,10 +8,12 @@ import random
 
 import pytest
 
+from custom_components.aiot_brain.brain.daylight import Daylight, Site, sun_height
 from custom_components.aiot_brain.brain.thermal import ThermalModel, ThermalResponse
 from custom_components.aiot_brain.brain.units import FAHRENHEIT
 
 START = datetime(2026, 1, 5)
+EQUATOR = Site(0.0, 0.0)  # a clock that is solar time, and the sun high at noon
 
 
 def _simulate(
@@ -23,10 +25,12 @@ def _simulate(
     hours: int = 72,
     noise: float = 0.0,
     people: float = 0.0,
+    sun: float = 0.0,
 ) -> None:
     """A zone cycling between heating, idle and cooling, read every 5 minutes.
 
-    People, who add ``people`` K/h, are there every other three hours.
+    People, who add ``people`` K/h, are there every other three hours; the sun
+    adds ``sun`` K/h times its height over the equator.
     """
     rng = random.Random(1)
     indoor, step = 18.0, timedelta(minutes=5)
@@ -36,7 +40,9 @@ def _simulate(
         phase = (index // 24) % 4  # two hours per phase
         action = {0: 1, 1: 0, 2: -1, 3: 0}[phase]
         occupied = float((index // 36) % 2)
+        height = sun_height(when, EQUATOR)
         model.note_occupied(occupied)
+        model.note_sun(height)
         model.learn_one(
             when,
             {
@@ -46,7 +52,7 @@ def _simulate(
             },
         )
         drive = heating_rate if action > 0 else cooling_rate if action < 0 else 0.0
-        drive += people * occupied
+        drive += people * occupied + sun * height
         indoor += (loss * (outdoor - indoor) + drive) * step.total_seconds() / 3600
 
 
@@ -65,7 +71,7 @@ def test_defaults_before_data() -> None:
 def test_learns_a_zone_that_heats_two_kelvin_an_hour() -> None:
     model = ThermalModel()
     _simulate(model, loss=0.0, heating_rate=2.0, cooling_rate=-1.0)
-    loss, heating_rate, cooling_rate, _, _ = model.coefficients
+    loss, heating_rate, cooling_rate, *_ = model.coefficients
     assert heating_rate == pytest.approx(2.0, abs=0.1)
     assert cooling_rate == pytest.approx(-1.0, abs=0.1)
     assert loss == pytest.approx(0.0, abs=0.02)
@@ -136,14 +142,68 @@ def test_people_warm_the_room_and_empty_rooms_are_timed_without_them() -> None:
     assert alone.response().occupied_gain == pytest.approx(0.0, abs=0.05)
 
 
+def test_the_sun_warms_by_day_and_is_timed_as_it_will_stand() -> None:
+    model = ThermalModel()
+    _simulate(model, loss=0.05, heating_rate=2.0, cooling_rate=-2.0, sun=1.2)
+    assert model.response().sun_gain == pytest.approx(1.2, abs=0.15)
+    assert model.response().bias == pytest.approx(0.0, abs=0.1)
+    assert "the sun adds up to 1.2 K/h" in model.explain()
+    # Cooling 2 K from 24 °C: before dawn the sun does not hold it back; from
+    # noon it takes about half the cooling, so twice as long.
+    dawn = model.response(Daylight(EQUATOR, datetime(2026, 1, 12, 4, 0)))
+    noon = model.response(Daylight(EQUATOR, datetime(2026, 1, 12, 12, 0)))
+    before_dawn = dawn.time_to(24.0, 22.0, 20.0)
+    from_noon = noon.time_to(24.0, 22.0, 20.0)
+    assert before_dawn is not None
+    assert from_noon is not None
+    assert before_dawn.total_seconds() / 3600 == pytest.approx(1.0, abs=0.15)
+    assert from_noon > before_dawn * 1.6
+    # Without a site the sun is left out, as at night.
+    assert model.response().time_to(24.0, 22.0, 20.0) == pytest.approx(
+        before_dawn, abs=timedelta(minutes=5)
+    )
+
+
+def test_the_time_in_sunshine_adds_up_quarter_by_quarter() -> None:
+    # 1 K/h from the heater and 1 K/h from a sun that stands straight overhead
+    # at noon on the equator in March (its height there is about 1).
+    response = ThermalResponse(
+        loss=0.0,
+        heating_rate=1.0,
+        cooling_rate=-1.0,
+        bias=0.0,
+        sun_gain=1.0,
+        daylight=Daylight(EQUATOR, datetime(2026, 3, 20, 11, 30)),
+    )
+    told = response.time_to(20.0, 21.0, 10.0)
+    assert told is not None
+    assert told.total_seconds() / 60 == pytest.approx(30.0, abs=1.5)
+    # From 17:00 the sun sets within the hour: 2 K take longer than 1 h, less than 2.
+    evening = response._replace(daylight=Daylight(EQUATOR, datetime(2026, 3, 20, 17)))
+    late = evening.time_to(20.0, 22.0, 10.0)
+    assert late is not None
+    assert timedelta(hours=1.5) < late < timedelta(hours=2)
+    # Beyond a day the day's mean sun carries on: 40 K take more than a day.
+    far = evening.time_to(20.0, 60.0, 10.0)
+    assert far is not None
+    assert timedelta(hours=24) < far < timedelta(hours=40)
+    # Cooling that even a sunless room cannot manage is never reached.
+    warm = ThermalResponse(0.1, 2.0, -0.5, 1.0, sun_gain=1.0, daylight=evening.daylight)
+    assert warm.time_to(30.0, 25.0, 30.0) is None
+
+
 def test_a_probability_that_is_not_one_is_counted() -> None:
     model = ThermalModel()
     for bad in (float("nan"), -0.1, 1.5, "home", None):
         model.note_occupied(bad)  # type: ignore[arg-type]
-    assert model.bad_values == 5
+        model.note_sun(bad)  # type: ignore[arg-type]
+    assert model.bad_values == 10
     assert model.occupied == 0.0
+    assert model.sun == 0.0
     model.note_occupied(0.75)
+    model.note_sun(0.5)
     assert model.occupied == 0.75
+    assert model.sun == 0.5
 
 
 def test_a_room_at_its_equilibrium_never_moves() -> None:
@@ -200,7 +260,9 @@ def test_long_gap_restarts_the_span() -> None:
 
 def test_round_trip() -> None:
     model = ThermalModel()
-    _simulate(model, loss=0.05, heating_rate=1.0, cooling_rate=-1.0, hours=10)
+    _simulate(model, loss=0.05, heating_rate=1.0, cooling_rate=-1.0, hours=10, sun=1)
+    assert model.sun > 0.0
+    assert model.span_sun > 0.0
     restored = ThermalModel.from_dict(json.loads(json.dumps(model.to_dict())))
     assert restored.time_to_temperature(17.0, 21.0, 0.0) == (
         model.time_to_temperature(17.0, 21.0, 0.0)
@@ -213,33 +275,46 @@ def test_round_trip() -> None:
     assert len(json.dumps(model.to_dict())) < 8192
 
 
-def test_a_model_saved_before_people_counted_restores_with_no_gain() -> None:
+@pytest.mark.parametrize(
+    ("version", "size", "left_out"),
+    [
+        (1, 4, ("span_occupied", "occupied", "span_sun", "sun")),
+        (2, 5, ("span_sun", "sun")),
+    ],
+)
+def test_a_model_saved_before_people_or_sun_counted_restores_without_them(
+    version: int, size: int, left_out: tuple[str, ...]
+) -> None:
     model = ThermalModel()
     _simulate(model, loss=0.05, heating_rate=1.0, cooling_rate=-1.0, hours=10)
     state = model.to_dict()
     older = {
-        **{k: v for k, v in state.items() if k not in ("span_occupied", "occupied")},
-        "version": 1,
+        **{k: v for k, v in state.items() if k not in left_out},
+        "version": version,
         "prior": state["prior"][:4],
-        "coefficients": [*state["coefficients"][:4]],
-        "covariance": [row[:4] for row in state["covariance"][:4]],
+        "coefficients": [*state["coefficients"][:size]],
+        "covariance": [row[:size] for row in state["covariance"][:size]],
     }
     restored = ThermalModel.from_dict(json.loads(json.dumps(older)))
-    assert restored.coefficients == [*older["coefficients"], 0.0]
-    assert restored.covariance[4] == [0.0, 0.0, 0.0, 0.0, 0.25]
-    assert all(row[4] == 0.0 for row in restored.covariance[:4])
-    # Its empty room is timed as before; from now on it learns what people add.
-    before = ThermalResponse(*model.response()[:4])
+    assert restored.coefficients == [*older["coefficients"], *[0.0] * (6 - size)]
+    assert restored.covariance[5] == [0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+    assert restored.covariance[4][4] == (
+        0.25 if version == 1 else model.covariance[4][4]
+    )
+    assert all(row[5] == 0.0 for row in restored.covariance[:5])
+    # Its empty room is timed as before; from now on it learns what people and
+    # the sun add.
+    before = ThermalResponse(*restored.response()[:size])
     assert restored.time_to_temperature(17.0, 21.0, 0.0).duration == (
         before.time_to(17.0, 21.0, 0.0)
     )
-    assert restored.to_dict()["version"] == 2
+    assert restored.to_dict()["version"] == 3
 
 
 def test_rejects_bad_state() -> None:
     state = ThermalModel().to_dict()
     with pytest.raises(ValueError, match="version"):
-        ThermalModel.from_dict({**state, "version": 3})
+        ThermalModel.from_dict({**state, "version": 4})
     with pytest.raises(ValueError, match="version"):
         ThermalModel.from_dict("nonsense")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="corrupt"):
