@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 import json
+import math
 import random
 
+import numpy as np
 import pytest
 
 from custom_components.aiot_brain.brain.daylight import Daylight, Site, sun_height
@@ -321,3 +323,40 @@ def test_rejects_bad_state() -> None:
         ThermalModel.from_dict({**state, "coefficients": [1.0]})
     with pytest.raises(ValueError, match="corrupt"):
         ThermalModel.from_dict({**state, "span_start": "not a time"})
+
+
+def test_a_heat_only_room_keeps_its_estimate_sound_for_weeks() -> None:
+    """A cooling rate that is never seen keeps its prior, and nothing blows up.
+
+    Heating, the sun and people each excite their terms at their own hours; the
+    never-excited cooling rate's variance is held at its bound all the while.
+    """
+    model = ThermalModel()
+    rng = random.Random(7)
+    indoor, step = 18.0, timedelta(minutes=5)
+    for index in range(60 * 24 * 12):
+        when = START + index * step
+        hour = when.hour + when.minute / 60
+        outdoor = 3.0 + 4.0 * math.sin(2 * math.pi * (hour - 9) / 24)
+        heating = 1.0 if indoor < (20.0 if 7 <= hour < 22 else 17.0) else 0.0
+        occupied = 1.0 if 8 <= hour < 20 and rng.random() < 0.7 else 0.0
+        height = sun_height(when, EQUATOR)
+        model.note_occupied(occupied)
+        model.note_sun(height)
+        model.learn_one(
+            when,
+            {
+                "temperature": round(indoor + rng.gauss(0.0, 0.05), 1),
+                "outdoor_temperature": round(outdoor, 1),
+                "hvac_action": heating,
+            },
+        )
+        rate = 0.05 * (outdoor - indoor) + 2.0 * heating + 0.4 * occupied
+        indoor += (rate + 0.8 * height) * step.total_seconds() / 3600
+        covariance = np.array(model.covariance)
+        assert np.linalg.eigvalsh((covariance + covariance.T) / 2).min() > -1e-9
+    response = model.response()
+    assert response.loss == pytest.approx(0.05, abs=0.02)
+    assert response.heating_rate == pytest.approx(2.0, abs=0.3)
+    assert response.cooling_rate == -1.5  # never seen: its prior
+    assert response.sun_gain == pytest.approx(0.8, abs=0.3)

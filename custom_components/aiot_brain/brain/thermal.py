@@ -388,11 +388,19 @@ class ThermalModel:
                 self.covariance[row][col] = (
                     self.covariance[row][col] - gain[row] * covariance_x[col]
                 ) / self.forgetting
-        # Bound the covariance so rarely excited terms cannot wind up.
+        # Bound the covariance so rarely excited terms cannot wind up. A variance
+        # is scaled down with its row and column, keeping the correlations: cut
+        # alone, the matrix stops being positive definite and the estimate blows
+        # up (a heat-only room, whose cooling rate is never seen).
+        scale = [
+            math.sqrt(min(1.0, _PRIOR_VARIANCE[row] / self.covariance[row][row]))
+            if self.covariance[row][row] > 0.0
+            else 1.0
+            for row in range(_SIZE)
+        ]
         for row in range(_SIZE):
-            self.covariance[row][row] = min(
-                self.covariance[row][row], _PRIOR_VARIANCE[row]
-            )
+            for col in range(_SIZE):
+                self.covariance[row][col] *= scale[row] * scale[col]
         self.error_variance = 0.98 * self.error_variance + 0.02 * min(
             error * error, 100.0
         )
