@@ -341,17 +341,6 @@ def option_values(texts: Sequence[str]) -> dict[str, Any]:
     return values
 
 
-def _place_home(hass: HomeAssistant, latitude: float) -> None:
-    """Put Home Assistant's home where the virtual building stands.
-
-    The simulated clock is local solar time, so the home's longitude is the one
-    where the sun stands highest at noon of Home Assistant's local clock (today).
-    """
-    offset = dt_util.now().utcoffset() or timedelta(0)
-    hass.config.latitude = latitude
-    hass.config.longitude = 15.0 * offset.total_seconds() / 3600.0
-
-
 async def async_set_up(
     hass: HomeAssistant,
     scenario: str,
@@ -378,7 +367,6 @@ async def async_set_up(
         raise RuntimeError(msg)
     await hass.async_block_till_done()
     building_entry = flow["result"]
-    _place_home(hass, building_entry.runtime_data.building.info.latitude)
 
     brain_entry = await async_add_aiot_brain(hass, control_level, options)
     return EndToEnd(

@@ -30,14 +30,12 @@ from custom_components.aiot_brain.brain.comfort import (
     PreferredSetpoint,
     ThermalPreference,
 )
-from custom_components.aiot_brain.brain.daylight import Site
 from custom_components.aiot_brain.brain.lighting import LightingPreference
 from custom_components.aiot_brain.brain.observation import Observation, Role
 from custom_components.aiot_brain.brain.thermal import ThermalModel
 from custom_components.aiot_brain.brain.zone import ZoneBrain
 
 START = datetime(2026, 1, 5)  # a Monday
-SITE = Site(52.0, 5.0)  # Home Assistant always knows where the home is
 STATE_LIMIT = 64 * 1024
 TARGET_UPDATES = 20_000
 
@@ -254,7 +252,7 @@ def measure_zone(minutes: Sequence[Minute], repeats: int) -> dict[str, Any]:
     """
     best = 0.0
     for _ in range(repeats):
-        zone = ZoneBrain(site=SITE)
+        zone = ZoneBrain()
         started = time.perf_counter()
         for minute in minutes:
             when = minute.when

@@ -12,9 +12,8 @@ in every area whose thermostat is heating (cooling) at least 0.5 °C below
 (above) its target, each model says how long the room will take to get there:
 
 - ``aiot_brain``: the area's learned thermal model (loss to outdoors, heating
-  and cooling rates, the gains of people and of the sun as it will stand) with
-  the area's P(occupied) now, as optimum start uses it (there with none: the
-  area is empty);
+  and cooling rates, the gains of the sun and of people) with the area's
+  P(occupied) now, as optimum start uses it (there with none: the area is empty);
 - ``learned_rate``: a learning thermostat's recovery rate, the mean rise
   (fall) in K/h the area showed over past quarter hours of heating (cooling),
   without regard to the weather;
@@ -175,7 +174,7 @@ def run(
                 continue
             told = {
                 "aiot_brain": _tell(
-                    ours.brain.thermal_response(view.now),
+                    ours.brain.thermal.response(),
                     current,
                     target,
                     outdoor,

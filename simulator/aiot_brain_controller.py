@@ -31,7 +31,6 @@ from custom_components.aiot_brain.brain.control import (
     ZoneReadings,
     wanted_temperature,
 )
-from custom_components.aiot_brain.brain.daylight import Site
 from custom_components.aiot_brain.brain.observation import (
     Observation,
     Role,
@@ -136,8 +135,6 @@ class AiotBrainController:
         self.outdoor_entity = building.outdoor_temperature
         self.zones: dict[str, _Zone] = {}
         self._entity_zone: dict[str, tuple[str, str]] = {}
-        # The clock is naive: the core takes it as UTC (see BuildingInfo).
-        site = Site(building.latitude, building.longitude)
         for zone in building.zones:
             roles = dict(zone.entities)
             climate = roles.get("climate")
@@ -145,7 +142,7 @@ class AiotBrainController:
             self.zones[zone.zone_id] = _Zone(
                 name=zone.name,
                 roles=roles,
-                brain=ZoneBrain(baseline.comfort_c, baseline.comfort_c, site),
+                brain=ZoneBrain(baseline.comfort_c, baseline.comfort_c),
                 controller=ZoneController(
                     zone.name,
                     self.settings,

@@ -278,7 +278,6 @@ class Building:
             step=timedelta(seconds=STEP_S),
             baseline=self.scenario.baseline,
             people=tuple(entity_id for _, entity_id in self._people),
-            latitude=self.scenario.weather.latitude,
         )
 
     def hvac_modes(self, zone: int) -> list[str]:

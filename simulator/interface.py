@@ -163,10 +163,6 @@ class BuildingInfo:
     baseline: BaselineSpec
     # The person entities of the people whose phones HA tracks.
     people: tuple[str, ...] = ()
-    # Where HA's configuration puts the home. The simulated clock is local solar
-    # time, which is UTC at longitude 0.
-    latitude: float = 52.0
-    longitude: float = 0.0
 
 
 @dataclass(slots=True)

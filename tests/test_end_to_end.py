@@ -53,9 +53,6 @@ async def test_aiot_brain_tracks_the_virtual_apartment(
     rooms = {"Living room and kitchen", "Bedroom", "Bathroom"}
     assert set(run.coordinator.zones) == {areas[room] for room in rooms}
     assert {zone.name for zone in run.zones} == rooms
-    # Home Assistant's home stands where the flat does (latitude 48), and its
-    # winter clock (UTC-8) is the flat's solar time: the sun's warmth is timed.
-    assert run.coordinator.site == (48.0, -120.0)
     # It runs on what the form suggests, as a person accepting it would: the
     # weather as outdoor source and a sleep temperature for the bedroom.
     settings = run.coordinator.settings

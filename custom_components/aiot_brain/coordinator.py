@@ -51,7 +51,6 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from orjson import Fragment
 
-from .brain.daylight import Site
 from .brain.observation import Observation, Role, Whereabouts
 from .brain.zone import (
     BRAIN_VERSION,
@@ -274,9 +273,7 @@ class AiotBrainCoordinator:
     def __post_init__(self) -> None:
         """Prepare the store, the brain and the listener lists."""
         self.brain = Brain(
-            self.settings.heating_setpoint,
-            self.settings.cooling_setpoint,
-            self.site,
+            self.settings.heating_setpoint, self.settings.cooling_setpoint
         )
         self.control = BuildingController(self)
         self._store: Store[dict[str, Any]] = Store(
@@ -389,7 +386,6 @@ class AiotBrainCoordinator:
                 brain if isinstance(brain, dict) else {},
                 self.settings.heating_setpoint,
                 self.settings.cooling_setpoint,
-                self.site,
             )
         except ValueError as err:
             LOGGER.warning("Learned state unreadable, starting afresh: %s", err)
@@ -568,11 +564,6 @@ class AiotBrainCoordinator:
             self.hass.config.units.temperature_unit,
             self.discovery.home_presence,
         )
-
-    @property
-    def site(self) -> Site:
-        """Where Home Assistant says the building stands: the sun's warmth follows."""
-        return Site(self.hass.config.latitude, self.hass.config.longitude)
 
     def outdoor_source(self) -> ZoneEntity | None:
         """Return the outdoor temperature source the user chose, if any."""

@@ -10,12 +10,10 @@ import random
 import numpy as np
 import pytest
 
-from custom_components.aiot_brain.brain.daylight import Daylight, Site, sun_height
 from custom_components.aiot_brain.brain.thermal import ThermalModel, ThermalResponse
 from custom_components.aiot_brain.brain.units import FAHRENHEIT
 
 START = datetime(2026, 1, 5)
-EQUATOR = Site(0.0, 0.0)  # a clock that is solar time, and the sun high at noon
 
 
 def _simulate(
@@ -27,12 +25,10 @@ def _simulate(
     hours: int = 72,
     noise: float = 0.0,
     people: float = 0.0,
-    sun: float = 0.0,
 ) -> None:
     """A zone cycling between heating, idle and cooling, read every 5 minutes.
 
-    People, who add ``people`` K/h, are there every other three hours; the sun
-    adds ``sun`` K/h times its height over the equator.
+    People, who add ``people`` K/h, are there every other three hours.
     """
     rng = random.Random(1)
     indoor, step = 18.0, timedelta(minutes=5)
@@ -42,9 +38,7 @@ def _simulate(
         phase = (index // 24) % 4  # two hours per phase
         action = {0: 1, 1: 0, 2: -1, 3: 0}[phase]
         occupied = float((index // 36) % 2)
-        height = sun_height(when, EQUATOR)
         model.note_occupied(occupied)
-        model.note_sun(height)
         model.learn_one(
             when,
             {
@@ -54,7 +48,7 @@ def _simulate(
             },
         )
         drive = heating_rate if action > 0 else cooling_rate if action < 0 else 0.0
-        drive += people * occupied + sun * height
+        drive += people * occupied
         indoor += (loss * (outdoor - indoor) + drive) * step.total_seconds() / 3600
 
 
@@ -73,7 +67,7 @@ def test_defaults_before_data() -> None:
 def test_learns_a_zone_that_heats_two_kelvin_an_hour() -> None:
     model = ThermalModel()
     _simulate(model, loss=0.0, heating_rate=2.0, cooling_rate=-1.0)
-    loss, heating_rate, cooling_rate, *_ = model.coefficients
+    loss, heating_rate, cooling_rate, _, _ = model.coefficients
     assert heating_rate == pytest.approx(2.0, abs=0.1)
     assert cooling_rate == pytest.approx(-1.0, abs=0.1)
     assert loss == pytest.approx(0.0, abs=0.02)
@@ -144,68 +138,14 @@ def test_people_warm_the_room_and_empty_rooms_are_timed_without_them() -> None:
     assert alone.response().occupied_gain == pytest.approx(0.0, abs=0.05)
 
 
-def test_the_sun_warms_by_day_and_is_timed_as_it_will_stand() -> None:
-    model = ThermalModel()
-    _simulate(model, loss=0.05, heating_rate=2.0, cooling_rate=-2.0, sun=1.2)
-    assert model.response().sun_gain == pytest.approx(1.2, abs=0.15)
-    assert model.response().bias == pytest.approx(0.0, abs=0.1)
-    assert "the sun adds up to 1.2 K/h" in model.explain()
-    # Cooling 2 K from 24 °C: before dawn the sun does not hold it back; from
-    # noon it takes about half the cooling, so twice as long.
-    dawn = model.response(Daylight(EQUATOR, datetime(2026, 1, 12, 4, 0)))
-    noon = model.response(Daylight(EQUATOR, datetime(2026, 1, 12, 12, 0)))
-    before_dawn = dawn.time_to(24.0, 22.0, 20.0)
-    from_noon = noon.time_to(24.0, 22.0, 20.0)
-    assert before_dawn is not None
-    assert from_noon is not None
-    assert before_dawn.total_seconds() / 3600 == pytest.approx(1.0, abs=0.15)
-    assert from_noon > before_dawn * 1.6
-    # Without a site the sun is left out, as at night.
-    assert model.response().time_to(24.0, 22.0, 20.0) == pytest.approx(
-        before_dawn, abs=timedelta(minutes=5)
-    )
-
-
-def test_the_time_in_sunshine_adds_up_quarter_by_quarter() -> None:
-    # 1 K/h from the heater and 1 K/h from a sun that stands straight overhead
-    # at noon on the equator in March (its height there is about 1).
-    response = ThermalResponse(
-        loss=0.0,
-        heating_rate=1.0,
-        cooling_rate=-1.0,
-        bias=0.0,
-        sun_gain=1.0,
-        daylight=Daylight(EQUATOR, datetime(2026, 3, 20, 11, 30)),
-    )
-    told = response.time_to(20.0, 21.0, 10.0)
-    assert told is not None
-    assert told.total_seconds() / 60 == pytest.approx(30.0, abs=1.5)
-    # From 17:00 the sun sets within the hour: 2 K take longer than 1 h, less than 2.
-    evening = response._replace(daylight=Daylight(EQUATOR, datetime(2026, 3, 20, 17)))
-    late = evening.time_to(20.0, 22.0, 10.0)
-    assert late is not None
-    assert timedelta(hours=1.5) < late < timedelta(hours=2)
-    # Beyond a day the day's mean sun carries on: 40 K take more than a day.
-    far = evening.time_to(20.0, 60.0, 10.0)
-    assert far is not None
-    assert timedelta(hours=24) < far < timedelta(hours=40)
-    # Cooling that even a sunless room cannot manage is never reached.
-    warm = ThermalResponse(0.1, 2.0, -0.5, 1.0, sun_gain=1.0, daylight=evening.daylight)
-    assert warm.time_to(30.0, 25.0, 30.0) is None
-
-
 def test_a_probability_that_is_not_one_is_counted() -> None:
     model = ThermalModel()
     for bad in (float("nan"), -0.1, 1.5, "home", None):
         model.note_occupied(bad)  # type: ignore[arg-type]
-        model.note_sun(bad)  # type: ignore[arg-type]
-    assert model.bad_values == 10
+    assert model.bad_values == 5
     assert model.occupied == 0.0
-    assert model.sun == 0.0
     model.note_occupied(0.75)
-    model.note_sun(0.5)
     assert model.occupied == 0.75
-    assert model.sun == 0.5
 
 
 def test_a_room_at_its_equilibrium_never_moves() -> None:
@@ -262,9 +202,7 @@ def test_long_gap_restarts_the_span() -> None:
 
 def test_round_trip() -> None:
     model = ThermalModel()
-    _simulate(model, loss=0.05, heating_rate=1.0, cooling_rate=-1.0, hours=10, sun=1)
-    assert model.sun > 0.0
-    assert model.span_sun > 0.0
+    _simulate(model, loss=0.05, heating_rate=1.0, cooling_rate=-1.0, hours=10)
     restored = ThermalModel.from_dict(json.loads(json.dumps(model.to_dict())))
     assert restored.time_to_temperature(17.0, 21.0, 0.0) == (
         model.time_to_temperature(17.0, 21.0, 0.0)
@@ -277,46 +215,33 @@ def test_round_trip() -> None:
     assert len(json.dumps(model.to_dict())) < 8192
 
 
-@pytest.mark.parametrize(
-    ("version", "size", "left_out"),
-    [
-        (1, 4, ("span_occupied", "occupied", "span_sun", "sun")),
-        (2, 5, ("span_sun", "sun")),
-    ],
-)
-def test_a_model_saved_before_people_or_sun_counted_restores_without_them(
-    version: int, size: int, left_out: tuple[str, ...]
-) -> None:
+def test_a_model_saved_before_people_counted_restores_with_no_gain() -> None:
     model = ThermalModel()
     _simulate(model, loss=0.05, heating_rate=1.0, cooling_rate=-1.0, hours=10)
     state = model.to_dict()
     older = {
-        **{k: v for k, v in state.items() if k not in left_out},
-        "version": version,
+        **{k: v for k, v in state.items() if k not in ("span_occupied", "occupied")},
+        "version": 1,
         "prior": state["prior"][:4],
-        "coefficients": [*state["coefficients"][:size]],
-        "covariance": [row[:size] for row in state["covariance"][:size]],
+        "coefficients": [*state["coefficients"][:4]],
+        "covariance": [row[:4] for row in state["covariance"][:4]],
     }
     restored = ThermalModel.from_dict(json.loads(json.dumps(older)))
-    assert restored.coefficients == [*older["coefficients"], *[0.0] * (6 - size)]
-    assert restored.covariance[5] == [0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
-    assert restored.covariance[4][4] == (
-        0.25 if version == 1 else model.covariance[4][4]
-    )
-    assert all(row[5] == 0.0 for row in restored.covariance[:5])
-    # Its empty room is timed as before; from now on it learns what people and
-    # the sun add.
-    before = ThermalResponse(*restored.response()[:size])
+    assert restored.coefficients == [*older["coefficients"], 0.0]
+    assert restored.covariance[4] == [0.0, 0.0, 0.0, 0.0, 0.25]
+    assert all(row[4] == 0.0 for row in restored.covariance[:4])
+    # Its empty room is timed as before; from now on it learns what people add.
+    before = ThermalResponse(*model.response()[:4])
     assert restored.time_to_temperature(17.0, 21.0, 0.0).duration == (
         before.time_to(17.0, 21.0, 0.0)
     )
-    assert restored.to_dict()["version"] == 3
+    assert restored.to_dict()["version"] == 2
 
 
 def test_rejects_bad_state() -> None:
     state = ThermalModel().to_dict()
     with pytest.raises(ValueError, match="version"):
-        ThermalModel.from_dict({**state, "version": 4})
+        ThermalModel.from_dict({**state, "version": 3})
     with pytest.raises(ValueError, match="version"):
         ThermalModel.from_dict("nonsense")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="corrupt"):
@@ -328,7 +253,7 @@ def test_rejects_bad_state() -> None:
 def test_a_heat_only_room_keeps_its_estimate_sound_for_weeks() -> None:
     """A cooling rate that is never seen keeps its prior, and nothing blows up.
 
-    Heating, the sun and people each excite their terms at their own hours; the
+    Heating and people each excite their terms at their own hours; the
     never-excited cooling rate's variance is held at its bound all the while.
     """
     model = ThermalModel()
@@ -340,9 +265,7 @@ def test_a_heat_only_room_keeps_its_estimate_sound_for_weeks() -> None:
         outdoor = 3.0 + 4.0 * math.sin(2 * math.pi * (hour - 9) / 24)
         heating = 1.0 if indoor < (20.0 if 7 <= hour < 22 else 17.0) else 0.0
         occupied = 1.0 if 8 <= hour < 20 and rng.random() < 0.7 else 0.0
-        height = sun_height(when, EQUATOR)
         model.note_occupied(occupied)
-        model.note_sun(height)
         model.learn_one(
             when,
             {
@@ -352,11 +275,11 @@ def test_a_heat_only_room_keeps_its_estimate_sound_for_weeks() -> None:
             },
         )
         rate = 0.05 * (outdoor - indoor) + 2.0 * heating + 0.4 * occupied
-        indoor += (rate + 0.8 * height) * step.total_seconds() / 3600
+        indoor += rate * step.total_seconds() / 3600
         covariance = np.array(model.covariance)
         assert np.linalg.eigvalsh((covariance + covariance.T) / 2).min() > -1e-9
     response = model.response()
     assert response.loss == pytest.approx(0.05, abs=0.02)
     assert response.heating_rate == pytest.approx(2.0, abs=0.3)
     assert response.cooling_rate == -1.5  # never seen: its prior
-    assert response.sun_gain == pytest.approx(0.8, abs=0.3)
+    assert response.occupied_gain == pytest.approx(0.4, abs=0.2)

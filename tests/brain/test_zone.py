@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.aiot_brain.brain.daylight import Daylight, Site
 from custom_components.aiot_brain.brain.observation import Observation, Role
 from custom_components.aiot_brain.brain.zone import Brain, ZoneBrain, wall_clock
 
@@ -124,45 +123,6 @@ def test_the_thermal_model_learns_with_the_zones_occupancy(trained: ZoneBrain) -
         predicted.thermal.time_to(18.0, goal, 5.0, occupied=probability)
     )
     assert predicted.time_to_temperature < empty
-
-
-def test_the_sun_over_the_site_reaches_the_thermal_model() -> None:
-    amsterdam = Site(52.37, 4.9)
-    zone = ZoneBrain(site=amsterdam)
-    summer = ZoneInfo("Europe/Amsterdam")
-    midnight = datetime(2026, 6, 22, 0, 30, tzinfo=summer)
-    zone.tick(midnight)
-    assert zone.thermal.sun == 0.0
-    # 13:40 summer time is about solar noon there: the sun stands at 61 degrees.
-    noon = datetime(2026, 6, 22, 13, 40, tzinfo=summer)
-    zone.tick(noon)
-    assert zone.thermal.sun == pytest.approx(math.sin(math.radians(61.0)), abs=0.01)
-    # The prediction times with the sun as it will stand from then on.
-    thermal = zone.predict_one(noon).thermal
-    assert thermal is not None
-    assert thermal.daylight == Daylight(amsterdam, noon)
-    # Without a site the sun is left out.
-    unknown = ZoneBrain()
-    unknown.tick(noon)
-    assert unknown.thermal.sun == 0.0
-    unknown_thermal = unknown.predict_one(noon).thermal
-    assert unknown_thermal is not None
-    assert unknown_thermal.daylight is None
-
-
-def test_a_building_gives_its_site_to_new_and_restored_zones(
-    trained: ZoneBrain,
-) -> None:
-    site = Site(40.4, -3.7)
-    brain = Brain(site=site)
-    assert brain.zone("hall").site == site
-    brain.zones["office"] = trained
-    data = json.loads(json.dumps(brain.to_dict()))
-    data["zones"]["kitchen"] = {"version": 99}
-    restored, reset = Brain.from_dict(data, site=site)
-    assert reset == ["kitchen"]
-    assert {zone.site for zone in restored.zones.values()} == {site}
-    assert ZoneBrain.from_dict(data["zones"]["office"]).site is None
 
 
 def test_time_to_temperature_is_until_the_zone_is_within_its_comfort() -> None:

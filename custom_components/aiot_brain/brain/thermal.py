@@ -3,19 +3,16 @@
 The zone is modelled as one thermal mass::
 
     dT/dt = loss * (T_out - T_in) + heating_rate * heating + cooling_rate * cooling
-            + bias + occupied_gain * occupied + sun_gain * sun
+            + bias + occupied_gain * occupied
 
 (K/h; ``heating`` and ``cooling`` are the share of the time the HVAC spent doing so,
-``occupied`` the share of it people were there, ``sun`` the sun's height as a clear
-sky would give it, see :mod:`.daylight`). People and what they switch on warm a
-room: an office cools more slowly while people work in it than while it stands
-empty before they come, which is when pre-cooling has to be timed. So does the
-sun, by day only: learned as a constant gain, it made early-morning pre-cooling
-times too long and afternoon ones too short. The six coefficients are learned online
-by recursive least squares from successive indoor temperature readings, and give
-the time to reach a temperature: how early to start heating (optimum start) and how
-early to stop before people leave (optimum stop: how long the zone takes to drift
-to a setback with the HVAC off).
+``occupied`` the share of it people were there). People and what they switch on warm
+a room: an office cools more slowly while people work in it than while it stands
+empty before they come, which is when pre-cooling has to be timed. The five
+coefficients are learned online by recursive least squares from successive indoor
+temperature readings, and give the time to reach a temperature: how early to start
+heating (optimum start) and how early to stop before people leave (optimum stop:
+how long the zone takes to drift to a setback with the HVAC off).
 """
 
 from __future__ import annotations
@@ -25,24 +22,18 @@ from datetime import datetime, timedelta
 import math
 from typing import Any, NamedTuple
 
-from .daylight import Daylight
 from .observation import Role, as_number, plausible
 from .units import CELSIUS, TemperatureScale
 
-VERSION = 3
-# Version 1 had no occupied gain, version 2 no sun gain: they restore with the
-# missing gains at their prior.
-READABLE_VERSIONS = (1, 2, 3)
-_NAMES = ("loss", "heating_rate", "cooling_rate", "bias", "occupied_gain", "sun_gain")
+VERSION = 2
+# Version 1 had no occupied gain: it restores with the gain at its prior.
+READABLE_VERSIONS = (1, 2)
+_NAMES = ("loss", "heating_rate", "cooling_rate", "bias", "occupied_gain")
 _SIZE = len(_NAMES)
-# How far each coefficient may plausibly be from its prior. The bias (appliances,
-# neighbours) is kept small: otherwise it trades off against the loss, since the
+# How far each coefficient may plausibly be from its prior. The bias (sun,
+# appliances) is kept small: otherwise it trades off against the loss, since the
 # indoor-outdoor gap varies little over a day.
-_PRIOR_VARIANCE = (0.01, 1.0, 1.0, 0.04, 0.25, 1.0)
-# The sun is taken as steady over each quarter hour ahead, and beyond a day as its
-# mean over that day.
-_SUN_STEP_HOURS = 0.25
-_SUN_STEPS = 96
+_PRIOR_VARIANCE = (0.01, 1.0, 1.0, 0.04, 0.25)
 
 
 class TimeToTemperature(NamedTuple):
@@ -74,9 +65,8 @@ def _heading(current: float, target: float) -> float:
 class ThermalResponse(NamedTuple):
     """The zone's learned coefficients, held to physics (see the module's equation).
 
-    A prediction carries them, and the sun of the hours ahead, so that the time to
-    any temperature can be told without the model: to the heat edge of a band, or
-    to the sleep temperature. Without ``daylight`` the sun adds nothing.
+    A prediction carries them, so that the time to any temperature can be told
+    without the model: to the heat edge of a band, or to the sleep temperature.
     """
 
     loss: float
@@ -84,8 +74,6 @@ class ThermalResponse(NamedTuple):
     cooling_rate: float
     bias: float
     occupied_gain: float = 0.0
-    sun_gain: float = 0.0
-    daylight: Daylight | None = None
 
     def rate(
         self,
@@ -93,15 +81,12 @@ class ThermalResponse(NamedTuple):
         outdoor: float,
         hvac_action: float,
         occupied: float = 0.0,
-        sun: float = 0.0,
     ) -> float:
         """Return the rate of change (K/h) at ``temperature`` with this action."""
-        return self.loss * (outdoor - temperature) + self._drive(
-            hvac_action, occupied, sun
-        )
+        return self.loss * (outdoor - temperature) + self._drive(hvac_action, occupied)
 
-    def _drive(self, hvac_action: float, occupied: float, sun: float) -> float:
-        gains = self.bias + self.occupied_gain * occupied + self.sun_gain * sun
+    def _drive(self, hvac_action: float, occupied: float) -> float:
+        gains = self.bias + self.occupied_gain * occupied
         if hvac_action > 0:
             return self.heating_rate + gains
         if hvac_action < 0:
@@ -132,68 +117,21 @@ class ThermalResponse(NamedTuple):
             hvac_action = _heading(current, target)
         if abs(target - current) < 1e-9:
             return timedelta(0)
-        if self.daylight is None or self.sun_gain <= 0.0:
-            drive = self._drive(hvac_action, occupied, 0.0)
-            hours = self._hours_to(current, target, outdoor, drive)
+        drive = self._drive(hvac_action, occupied)
+        # Constant inputs: T(t) = T_eq + (T0 - T_eq) * exp(-loss * t).
+        hours: float | None
+        if self.loss < 1e-6:
+            hours = (target - current) / drive if abs(drive) > 1e-9 else None
         else:
-            hours = self._hours_in_daylight(
-                current, target, outdoor, hvac_action, occupied
-            )
+            equilibrium = outdoor + drive / self.loss
+            if abs(current - equilibrium) < 1e-9:
+                hours = None  # the room stays where it is
+            else:
+                ratio = (target - equilibrium) / (current - equilibrium)
+                hours = -math.log(ratio) / self.loss if 0.0 < ratio < 1.0 else None
         if hours is None or hours < 0 or hours > 24 * 7:
             return None
         return timedelta(seconds=round(hours * 3600))
-
-    def _hours_to(
-        self, current: float, target: float, outdoor: float, drive: float
-    ) -> float | None:
-        """Hours from ``current`` to ``target`` with a steady drive (None: never)."""
-        # T(t) = T_eq + (T0 - T_eq) * exp(-loss * t).
-        if self.loss < 1e-6:
-            hours = (target - current) / drive if abs(drive) > 1e-9 else None
-            return hours if hours is not None and hours >= 0 else None
-        equilibrium = outdoor + drive / self.loss
-        if abs(current - equilibrium) < 1e-9:
-            return None  # the room stays where it is
-        ratio = (target - equilibrium) / (current - equilibrium)
-        return -math.log(ratio) / self.loss if 0.0 < ratio < 1.0 else None
-
-    def _after(
-        self, current: float, outdoor: float, drive: float, hours: float
-    ) -> float:
-        """Return the temperature ``hours`` on from ``current`` with a steady drive."""
-        if self.loss < 1e-6:
-            return current + drive * hours
-        equilibrium = outdoor + drive / self.loss
-        return equilibrium + (current - equilibrium) * math.exp(-self.loss * hours)
-
-    def _hours_in_daylight(
-        self,
-        current: float,
-        target: float,
-        outdoor: float,
-        hvac_action: float,
-        occupied: float,
-    ) -> float | None:
-        """Hours to ``target`` with the sun as it will stand, quarter by quarter."""
-        assert self.daylight is not None
-        # The sun can only help heating and hinder cooling: if even the sun that
-        # helps most (full sun up, none down) never gets there, nothing does.
-        best = self._drive(hvac_action, occupied, 1.0 if target > current else 0.0)
-        if self._hours_to(current, target, outdoor, best) is None:
-            return None
-        elapsed = sun_total = 0.0
-        for step in range(_SUN_STEPS):
-            sun = self.daylight.ahead(elapsed + _SUN_STEP_HOURS / 2)
-            sun_total += sun
-            drive = self._drive(hvac_action, occupied, sun)
-            hours = self._hours_to(current, target, outdoor, drive)
-            if hours is not None and hours <= _SUN_STEP_HOURS:
-                return elapsed + hours
-            current = self._after(current, outdoor, drive, _SUN_STEP_HOURS)
-            elapsed = (step + 1) * _SUN_STEP_HOURS
-        day_drive = self._drive(hvac_action, occupied, sun_total / _SUN_STEPS)
-        rest = self._hours_to(current, target, outdoor, day_drive)
-        return None if rest is None else elapsed + rest
 
 
 class ThermalModel:
@@ -242,14 +180,7 @@ class ThermalModel:
         max_interval: float = 120.0,
     ) -> None:
         """Start from the prior coefficients."""
-        self.prior = [
-            float(loss),
-            float(heating_rate),
-            float(cooling_rate),
-            0.0,
-            0.0,
-            0.0,
-        ]
+        self.prior = [float(loss), float(heating_rate), float(cooling_rate), 0.0, 0.0]
         self.coefficients = list(self.prior)
         self.covariance = [
             [_PRIOR_VARIANCE[row] if row == col else 0.0 for col in range(_SIZE)]
@@ -259,20 +190,17 @@ class ThermalModel:
         self.min_interval = float(min_interval)
         self.max_interval = float(max_interval)
         # The span being measured: start time, start temperature, and the time
-        # spent heating / cooling, with people there and in the sun (weighted by
-        # the sun's height), and the outdoor temperature seen since.
+        # spent heating / cooling and the outdoor temperature seen since.
         self.span_start: datetime | None = None
         self.span_temperature = 0.0
         self.span_heating = 0.0
         self.span_cooling = 0.0
         self.span_occupied = 0.0
-        self.span_sun = 0.0
         self.span_outdoor: float | None = None
         self.last_time: datetime | None = None
         self.action = 0.0
-        # P(occupied) and the sun's height as last noted: they hold until the next.
+        # P(occupied) as last noted: the share of the time ahead people are there.
         self.occupied = 0.0
-        self.sun = 0.0
         self.outdoor: float | None = None
         self.temperature: float | None = None
         # Samples seen per HVAC state (idle, heating, cooling) and squared errors.
@@ -328,14 +256,6 @@ class ThermalModel:
             return
         self.occupied = value
 
-    def note_sun(self, height: float) -> None:
-        """Take the sun's height (0..1, see :mod:`.daylight`) from now on."""
-        value = as_number(height)
-        if value is None or not 0.0 <= value <= 1.0:
-            self.bad_values += 1
-            return
-        self.sun = value
-
     def _accumulate(self, when: datetime) -> None:
         if self.last_time is not None and self.span_start is not None:
             hours = (when - self.last_time).total_seconds() / 3600.0
@@ -344,14 +264,12 @@ class ThermalModel:
             elif self.action < 0:
                 self.span_cooling += hours
             self.span_occupied += hours * self.occupied
-            self.span_sun += hours * self.sun
         self.last_time = when
 
     def _start_span(self, when: datetime, temperature: float) -> None:
         self.span_start = when
         self.span_temperature = temperature
-        self.span_heating = self.span_cooling = 0.0
-        self.span_occupied = self.span_sun = 0.0
+        self.span_heating = self.span_cooling = self.span_occupied = 0.0
         self.span_outdoor = self.outdoor
 
     def _learn_span(self, minutes: float, temperature: float) -> None:
@@ -364,8 +282,7 @@ class ThermalModel:
         heating = min(self.span_heating / hours, 1.0)
         cooling = min(self.span_cooling / hours, 1.0)
         occupied = min(self.span_occupied / hours, 1.0)
-        sun = min(self.span_sun / hours, 1.0)
-        self._update([outdoor - middle, heating, cooling, 1.0, occupied, sun], rate)
+        self._update([outdoor - middle, heating, cooling, 1.0, occupied], rate)
         state = 1 if heating >= 0.5 else 2 if cooling >= 0.5 else 0
         self.samples[state] += 1
 
@@ -421,27 +338,21 @@ class ThermalModel:
             outdoor,
             self.action if action is None else action,
             self.occupied,
-            self.sun,
         )
 
-    def response(self, daylight: Daylight | None = None) -> ThermalResponse:
+    def response(self) -> ThermalResponse:
         """Return the coefficients as they stand, held to physics.
 
-        Heat leaks from warm to cold, heating warms, cooling cools, and people and
-        the sun warm; the estimate itself stays unclamped so that least squares
-        stays consistent. ``daylight``: the sun from now on, for the times it tells.
+        Heat leaks from warm to cold, heating warms and cooling cools; the estimate
+        itself stays unclamped so that least squares stays consistent.
         """
-        loss, heating_rate, cooling_rate, bias, occupied_gain, sun_gain = (
-            self.coefficients
-        )
+        loss, heating_rate, cooling_rate, bias, occupied_gain = self.coefficients
         return ThermalResponse(
             max(loss, 0.0),
             max(heating_rate, 0.05),
             min(cooling_rate, -0.05),
             bias,
-            max(occupied_gain, 0.0),
-            max(sun_gain, 0.0),
-            daylight,
+            max(occupied_gain, 0.0),  # people warm a room
         )
 
     def time_to_temperature(
@@ -491,7 +402,6 @@ class ThermalModel:
             f"heats {scale.difference(response.heating_rate)}/h, "
             f"cools {scale.difference(-response.cooling_rate)}/h, "
             f"people add {scale.difference(response.occupied_gain)}/h, "
-            f"the sun adds up to {scale.difference(response.sun_gain)}/h, "
             f"drifts towards outdoors with a time constant of {time_constant} "
             f"({source})"
         )
@@ -517,12 +427,10 @@ class ThermalModel:
             "span_heating": self.span_heating,
             "span_cooling": self.span_cooling,
             "span_occupied": self.span_occupied,
-            "span_sun": self.span_sun,
             "span_outdoor": self.span_outdoor,
             "last_time": time(self.last_time),
             "action": self.action,
             "occupied": self.occupied,
-            "sun": self.sun,
             "outdoor": self.outdoor,
             "temperature": self.temperature,
             "samples": list(self.samples),
@@ -557,20 +465,18 @@ class ThermalModel:
             )
             coefficients = [float(v) for v in data["coefficients"]]
             covariance = [[float(v) for v in row] for row in data["covariance"]]
-            if version in (1, 2):
-                coefficients, covariance = _with_new_gains(coefficients, covariance)
+            if version == 1:
+                coefficients, covariance = _with_occupied_gain(coefficients, covariance)
             model.coefficients, model.covariance = coefficients, covariance
             model.span_start = time(data["span_start"])
             model.span_temperature = float(data["span_temperature"])
             model.span_heating = float(data["span_heating"])
             model.span_cooling = float(data["span_cooling"])
             model.span_occupied = float(data.get("span_occupied", 0.0))
-            model.span_sun = float(data.get("span_sun", 0.0))
             model.span_outdoor = optional(data["span_outdoor"])
             model.last_time = time(data["last_time"])
             model.action = float(data["action"])
             model.occupied = float(data.get("occupied", 0.0))
-            model.sun = float(data.get("sun", 0.0))
             model.outdoor = optional(data["outdoor"])
             model.temperature = optional(data["temperature"])
             model.samples = [int(v) for v in data["samples"]]
@@ -588,15 +494,10 @@ class ThermalModel:
         return model
 
 
-def _with_new_gains(
+def _with_occupied_gain(
     coefficients: list[float], covariance: list[list[float]]
 ) -> tuple[list[float], list[list[float]]]:
-    """Add the gains an older model lacks, at their prior, to its estimate."""
-    known = len(coefficients)
-    added = _SIZE - known
-    rows = [[*row, *([0.0] * added)] for row in covariance]
-    rows.extend(
-        [_PRIOR_VARIANCE[index] if col == index else 0.0 for col in range(_SIZE)]
-        for index in range(known, _SIZE)
-    )
-    return [*coefficients, *([0.0] * added)], rows
+    """Add the occupied gain, at its prior, to a version 1 model's estimate."""
+    rows = [[*row, 0.0] for row in covariance]
+    rows.append([*([0.0] * len(coefficients)), _PRIOR_VARIANCE[-1]])
+    return [*coefficients, 0.0], rows

@@ -22,7 +22,6 @@ from typing import Any
 
 from .anomaly import Anomaly, AnomalyDetector
 from .comfort import PreferredSetpoint, Season
-from .daylight import Daylight, Site, sun_height
 from .forecast import OccupancyForecast
 from .lighting import LightingPreference
 from .observation import Observation, Role, as_number, plausible
@@ -216,9 +215,6 @@ class ZoneBrain:
         Comfort setpoint (°C) while heating, before people have shown theirs.
     cooling_default
         Comfort setpoint (°C) while cooling, before people have shown theirs.
-    site
-        Where the building stands, for the sun's warmth (None: not known, the
-        sun is left out of the thermal model).
 
     >>> from datetime import datetime
     >>> zone = ZoneBrain()
@@ -229,13 +225,9 @@ class ZoneBrain:
     """
 
     def __init__(
-        self,
-        heating_default: float = 20.0,
-        cooling_default: float = 24.0,
-        site: Site | None = None,
+        self, heating_default: float = 20.0, cooling_default: float = 24.0
     ) -> None:
         """Start a zone that knows nothing yet."""
-        self.site = site
         self.occupancy = OccupancyModel()
         self.forecast = OccupancyForecast()
         self.comfort = PreferredSetpoint(heating_default, cooling_default)
@@ -292,8 +284,6 @@ class ZoneBrain:
 
     def tick(self, when: datetime) -> float:
         """Run the zone's self-supervised step at ``when``; return P(occupied)."""
-        if self.site is not None:
-            self.thermal.note_sun(sun_height(when, self.site))
         when = wall_clock(when)
         label = self.occupancy.self_label(self.occupancy.features(when))
         self.occupancy_probability = self.occupancy.update(when)
@@ -321,7 +311,6 @@ class ZoneBrain:
         that way; the time to temperature only times a way they can. The reasons
         write temperatures on ``scale``; the numbers stay °C.
         """
-        thermal = self.thermal_response(when)
         when = wall_clock(when)
         features = self.occupancy.features(when)
         probability = self.occupancy.predict_proba_one(features)[True]
@@ -332,6 +321,7 @@ class ZoneBrain:
         setpoint = self.comfort.predict_one(when, conditions)
         heating = self.comfort.predict_one(when, {**conditions, "hvac_mode": 1.0})
         cooling = self.comfort.predict_one(when, {**conditions, "hvac_mode": -1.0})
+        thermal = self.thermal.response()
         light_conditions = (
             {"illuminance": self.latest[Role.ILLUMINANCE]}
             if Role.ILLUMINANCE in self.latest
@@ -371,11 +361,6 @@ class ZoneBrain:
             cooling_setpoint=cooling,
             thermal=thermal,
         )
-
-    def thermal_response(self, when: datetime) -> ThermalResponse:
-        """Return how the zone heats and cools, with the sun from ``when`` on."""
-        daylight = None if self.site is None else Daylight(self.site, when)
-        return self.thermal.response(daylight)
 
     def _comfort_conditions(self, when: datetime) -> dict[str, float]:
         conditions = {"occupied": self.occupancy_probability}
@@ -456,17 +441,13 @@ class ZoneBrain:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], site: Site | None = None) -> ZoneBrain:
-        """Restore a zone saved by :meth:`to_dict`; ValueError if it is unreadable.
-
-        The ``site`` is the building's (it is configuration, not saved state).
-        """
+    def from_dict(cls, data: Mapping[str, Any]) -> ZoneBrain:
+        """Restore a zone saved by :meth:`to_dict`; ValueError if it is unreadable."""
         if not isinstance(data, Mapping) or data.get("version") != ZONE_VERSION:
             version = data.get("version") if isinstance(data, Mapping) else None
             msg = f"unsupported zone state version: {version!r}"
             raise ValueError(msg)
         zone = cls.__new__(cls)
-        zone.site = site
         try:
             zone.occupancy = OccupancyModel.from_dict(data["occupancy"])
             zone.forecast = OccupancyForecast.from_dict(data["forecast"])
@@ -503,29 +484,21 @@ class Brain:
         Comfort setpoint (°C) while heating for zones that learn nothing yet.
     cooling_default
         Comfort setpoint (°C) while cooling for zones that learn nothing yet.
-    site
-        Where the building stands (None: not known); see :class:`ZoneBrain`.
 
     """
 
     def __init__(
-        self,
-        heating_default: float = 20.0,
-        cooling_default: float = 24.0,
-        site: Site | None = None,
+        self, heating_default: float = 20.0, cooling_default: float = 24.0
     ) -> None:
         """Start a building with no zones."""
         self.heating_default = heating_default
         self.cooling_default = cooling_default
-        self.site = site
         self.zones: dict[str, ZoneBrain] = {}
 
     def zone(self, zone_id: str) -> ZoneBrain:
         """Return the zone's models, starting them if the zone is new."""
         if zone_id not in self.zones:
-            self.zones[zone_id] = ZoneBrain(
-                self.heating_default, self.cooling_default, self.site
-            )
+            self.zones[zone_id] = ZoneBrain(self.heating_default, self.cooling_default)
         return self.zones[zone_id]
 
     def remove_zone(self, zone_id: str) -> None:
@@ -545,7 +518,6 @@ class Brain:
         data: Mapping[str, Any],
         heating_default: float = 20.0,
         cooling_default: float = 24.0,
-        site: Site | None = None,
     ) -> tuple[Brain, list[str]]:
         """Restore a building; return it and the ids of zones that had to be reset.
 
@@ -558,11 +530,11 @@ class Brain:
         if not isinstance(zones, Mapping):
             msg = "corrupt brain state: no zones"
             raise ValueError(msg)
-        brain = cls(heating_default, cooling_default, site)
+        brain = cls(heating_default, cooling_default)
         reset: list[str] = []
         for zone_id, zone_data in zones.items():
             try:
-                brain.zones[str(zone_id)] = ZoneBrain.from_dict(zone_data, site)
+                brain.zones[str(zone_id)] = ZoneBrain.from_dict(zone_data)
             except ValueError:
                 reset.append(str(zone_id))
                 brain.zone(str(zone_id))
