@@ -310,10 +310,8 @@ class ThermalModel:
         # alone, the matrix stops being positive definite and the estimate blows
         # up (a heat-only room, whose cooling rate is never seen).
         scale = [
-            math.sqrt(min(1.0, _PRIOR_VARIANCE[row] / self.covariance[row][row]))
-            if self.covariance[row][row] > 0.0
-            else 1.0
-            for row in range(_SIZE)
+            math.sqrt(bound / max(self.covariance[row][row], bound))
+            for row, bound in enumerate(_PRIOR_VARIANCE)
         ]
         for row in range(_SIZE):
             for col in range(_SIZE):
