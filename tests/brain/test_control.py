@@ -624,6 +624,47 @@ def test_heat_cool_thermostats_get_a_low_and_a_high_target() -> None:
 
 
 @pytest.mark.parametrize(
+    ("modes", "step", "expected"),
+    [
+        # 20.75 and 21.75 rounded to the nearest would be 21 and 22 °C: cooling
+        # only 0.75 K above what people want.
+        (
+            ("off", "heat_cool"),
+            0.5,
+            {
+                "hvac_mode": "heat_cool",
+                "target_temp_low": 21.0,
+                "target_temp_high": 21.5,
+            },
+        ),
+        (("off", "cool"), 0.5, {"hvac_mode": "cool", "temperature": 21.5}),
+        # A heater's target carries no margin: the nearest step.
+        (("off", "heat"), 0.5, {"hvac_mode": "heat", "temperature": 21.0}),
+        # Whole degrees: rounded inwards the band would close, so the nearest.
+        (
+            ("off", "heat_cool"),
+            1.0,
+            {
+                "hvac_mode": "heat_cool",
+                "target_temp_low": 21.0,
+                "target_temp_high": 22.0,
+            },
+        ),
+    ],
+)
+def test_a_margin_is_never_widened_by_rounding_to_the_thermostats_step(
+    modes: tuple[str, ...], step: float, expected: dict[str, Any]
+) -> None:
+    device = ClimateDevice("climate.office", hvac_modes=modes, step=step)
+    engine = ZoneController("Office", climate=device)
+    wants = prediction(comfort_setpoint=21.25)
+    seen = readings(temperature=21.2, climate=ClimateState("off", 17.0))
+    decision = climate_decision(engine, predicted=wants, seen=seen)
+    assert decision.command is not None
+    assert decision.command.data == expected
+
+
+@pytest.mark.parametrize(
     ("current", "mode_now", "expected"),
     [
         (18.0, "off", {"hvac_mode": "heat", "temperature": 20.0}),  # cold: heat

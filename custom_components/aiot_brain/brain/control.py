@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from enum import StrEnum
+import math
 from typing import Any
 
 from .forecast import on_time_step
@@ -348,8 +349,18 @@ def _minutes(span: timedelta) -> int:
     return round(span.total_seconds() / 60)
 
 
-def _snap(value: float, step: float) -> float:
-    return round(round(value / step) * step, 2) if step > 0 else round(value, 2)
+def _snap(value: float, step: float, toward: float | None = None) -> float:
+    """Put ``value`` on the device's step: the nearest, or the nearest on ``toward``'s side."""
+    if step <= 0:
+        return round(value, 2)
+    steps = round(value / step, 6)  # 20.4999999 is 20.5
+    if toward is None or abs(toward - value) < 1e-9:
+        steps = round(steps)
+    elif toward > value:
+        steps = math.ceil(steps)
+    else:
+        steps = math.floor(steps)
+    return round(steps * step, 2)
 
 
 class ZoneController:
@@ -567,12 +578,21 @@ class ZoneController:
         settings, device = self.settings, self.climate
         floor = max(settings.frost_protection, device.min_temp)
         ceiling = min(settings.heat_protection, device.max_temp)
-        heat, cool, hold = (
-            None
-            if value is None
-            else _snap(min(max(value, floor), ceiling), device.step)
-            for value in (target.heat, target.cool, target.hold)
-        )
+
+        def snapped(value: float | None, toward: float | None = None) -> float | None:
+            if value is None:
+                return None
+            return _snap(min(max(value, floor), ceiling), device.step, toward)
+
+        # The cooling edge, and a band's heating edge, already stand a margin off
+        # the comfort: rounding them away from it would widen that margin by up to
+        # half a step, enough for people to feel.
+        comfort = target.hold
+        heat = snapped(target.heat, comfort if device.holds_band else None)
+        cool = snapped(target.cool, comfort)
+        hold = snapped(target.hold)
+        if heat is not None and cool is not None and cool - heat < device.step:
+            heat, cool = snapped(target.heat), snapped(target.cool)
         if heat is not None and cool is not None and cool < heat:
             cool = heat
         return replace(target, heat=heat, cool=cool, hold=hold)
