@@ -76,7 +76,8 @@ class ControlSettings:
     the comfort setpoint (down when heating, up when cooling, by at most
     ``cooling_setback_offset``), as does ``setback_offset`` while the zone is empty
     in auto mode. ``cooling_margin`` is how far above the comfort setpoint cooling
-    starts; a heat_cool thermostat heats from ``heat_cool_slack`` below it.
+    starts; a heat_cool thermostat heats from ``heat_cool_slack`` below it (at most
+    that far: rounding to the thermostat's step goes towards the comfort).
     Pre-heating starts at ``preheat_confidence`` and, once started, goes on while the
     arrival stays above ``preheat_keep_confidence`` and no more than
     ``preheat_slack`` later than planned, so a forecast hovering at the threshold
