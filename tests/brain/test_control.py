@@ -664,6 +664,22 @@ def test_a_margin_is_never_widened_by_rounding_to_the_thermostats_step(
     assert decision.command.data == expected
 
 
+def test_a_band_in_whole_fahrenheit_degrees_is_one_degree_wide() -> None:
+    """21 °C is 69.8 °F: the band is 69 to 70 °F, not 69 to 71 °F (0.67 K above)."""
+    device = ClimateDevice(
+        "climate.office", hvac_modes=("off", "heat_cool"), step=5 / 9
+    )
+    engine = ZoneController("Office", climate=device)
+    wants = prediction(comfort_setpoint=21.0)
+    seen = readings(temperature=21.0, climate=ClimateState("off", 17.0))
+    decision = climate_decision(engine, predicted=wants, seen=seen)
+    assert decision.command is not None
+    data = decision.command.data
+    low, high = data["target_temp_low"], data["target_temp_high"]
+    assert round(low * 9 / 5 + 32) == 69
+    assert round(high * 9 / 5 + 32) == 70
+
+
 @pytest.mark.parametrize(
     ("current", "mode_now", "expected"),
     [

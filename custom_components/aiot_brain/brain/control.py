@@ -592,7 +592,8 @@ class ZoneController:
         heat = snapped(target.heat, comfort if device.holds_band else None)
         cool = snapped(target.cool, comfort)
         hold = snapped(target.hold)
-        if heat is not None and cool is not None and cool - heat < device.step:
+        if heat is not None and cool is not None and cool - heat < device.step / 2:
+            # Both on one step (the band closed): the nearest steps instead.
             heat, cool = snapped(target.heat), snapped(target.cool)
         if heat is not None and cool is not None and cool < heat:
             cool = heat
