@@ -278,7 +278,8 @@ class _Target:
     """What the thermostat should do: heat to ``heat``, cool above ``cool``.
 
     ``hold`` is the one temperature to keep, both ways, on a thermostat with a
-    single target for heating and cooling.
+    single target for heating and cooling: the season's comfort, which is also what
+    ``heat`` and ``cool`` are rounded towards.
     """
 
     heat: float | None
@@ -588,9 +589,8 @@ class ZoneController:
         # The cooling edge, and a band's heating edge, already stand a margin off
         # the comfort: rounding them away from it would widen that margin by up to
         # half a step, enough for people to feel.
-        comfort = target.hold
-        heat = snapped(target.heat, comfort if device.holds_band else None)
-        cool = snapped(target.cool, comfort)
+        heat = snapped(target.heat, target.hold if device.holds_band else None)
+        cool = snapped(target.cool, target.hold)
         hold = snapped(target.hold)
         if heat is not None and cool is not None and cool - heat < device.step / 2:
             # Both on one step (the band closed): the nearest steps instead.
