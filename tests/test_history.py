@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
@@ -12,8 +13,12 @@ import pytest
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
+from sqlalchemy.exc import OperationalError
 
+from custom_components.aiot_brain import history
 from custom_components.aiot_brain.history import CHUNK, async_replay_history
+
+states_between = history._states_between  # the real read, which tests wrap
 
 
 @pytest.fixture(autouse=True)
@@ -86,3 +91,72 @@ async def test_nothing_to_replay(hass: HomeAssistant) -> None:
         == 0
     )
     assert progress == [1.0]
+
+
+def _locked(refusals: int, reads: list[datetime]) -> Any:
+    """The real read, refused ``refusals`` times in a row from the second chunk on."""
+
+    def read(hass: HomeAssistant, start: datetime, *args: Any) -> list[State]:
+        reads.append(start)
+        if len(reads) > 1 and len(reads) <= 1 + refusals:
+            raise OperationalError("SELECT", {}, Exception("database is locked"))
+        return states_between(hass, start, *args)
+
+    return read
+
+
+async def test_a_chunk_the_database_refuses_is_read_again(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await _record_two_days(hass, freezer)
+    freezer.move_to(START + timedelta(days=3))
+    reads: list[datetime] = []
+    monkeypatch.setattr(history, "_states_between", _locked(2, reads))
+    monkeypatch.setattr(history, "RETRY_PAUSES", (0.0, 0.0, 0.0))
+    chunks: list[list[State]] = []
+
+    replayed = await async_replay_history(
+        hass,
+        ["binary_sensor.hall_motion", "light.hall"],
+        START - timedelta(hours=1),
+        dt_util.utcnow(),
+        chunks.append,
+    )
+
+    # Nothing is lost: the same six states as without the trouble, in order.
+    states = [state for chunk in chunks for state in chunk]
+    assert replayed == len(states) == 6
+    assert [s.last_updated for s in states] == sorted(s.last_updated for s in states)
+    # The second chunk was asked for three times, then the replay went on.
+    assert reads[1] == reads[2] == reads[3] != reads[4]
+    assert caplog.text.count("Reading the history from") == 2
+    assert "database is locked" in caplog.text
+
+
+async def test_a_database_that_stays_locked_ends_the_replay(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await _record_two_days(hass, freezer)
+    freezer.move_to(START + timedelta(days=3))
+    reads: list[datetime] = []
+    monkeypatch.setattr(history, "_states_between", _locked(100, reads))
+    monkeypatch.setattr(history, "RETRY_PAUSES", (0.0, 0.0))
+    chunks: list[list[State]] = []
+
+    with pytest.raises(OperationalError):
+        await async_replay_history(
+            hass,
+            ["binary_sensor.hall_motion"],
+            START - timedelta(hours=1),
+            dt_util.utcnow(),
+            chunks.append,
+        )
+
+    # The first chunk, then the second asked for once and again after each pause.
+    assert len(reads) == 1 + 3
+    assert len(chunks) == 1

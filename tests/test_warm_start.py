@@ -194,6 +194,7 @@ async def test_a_failing_history_read_does_not_leave_zones_waiting(
         return states_between(hass, start, *args)
 
     monkeypatch.setattr(history, "_states_between", locked_after_a_day)
+    monkeypatch.setattr(history, "RETRY_PAUSES", (0.0,))  # asked again, in vain
     entry = await setup_office(hass, history_days=14)
     await hass.async_block_till_done(wait_background_tasks=True)
 

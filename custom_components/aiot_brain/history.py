@@ -7,14 +7,23 @@ a time, so memory stays bounded and the event loop never waits on the database.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from homeassistant.components.recorder import history
+from homeassistant.components.recorder.core import Recorder
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers.recorder import get_instance
+from sqlalchemy.exc import SQLAlchemyError
+
+from .const import LOGGER
 
 CHUNK = timedelta(hours=6)
+# A chunk the database cannot give now (locked, or its server restarting) is asked
+# for again after each of these pauses (seconds) before the replay gives up: a
+# moment's trouble must not cost the days of history still to come.
+RETRY_PAUSES: tuple[float, ...] = (10.0, 60.0, 300.0)
 
 
 def _states_between(
@@ -69,8 +78,13 @@ async def async_replay_history(
     chunk_start = start
     while chunk_start < end:
         chunk_end = min(chunk_start + CHUNK, end)
-        states = await recorder.async_add_executor_job(
-            _states_between, hass, chunk_start, chunk_end, ids, chunk_start == start
+        states = await _read_chunk(
+            recorder,
+            hass,
+            chunk_start,
+            chunk_end,
+            ids,
+            include_start_state=chunk_start == start,
         )
         if states:
             await hass.async_add_executor_job(learn, states)
@@ -79,3 +93,31 @@ async def async_replay_history(
         if progress:
             progress((chunk_start - start).total_seconds() / total)
     return replayed
+
+
+async def _read_chunk(
+    recorder: Recorder,
+    hass: HomeAssistant,
+    start: datetime,
+    end: datetime,
+    entity_ids: list[str],
+    *,
+    include_start_state: bool,
+) -> list[State]:
+    """Read one chunk, asking again after a pause while the database fails."""
+    for pause in RETRY_PAUSES:
+        try:
+            return await recorder.async_add_executor_job(
+                _states_between, hass, start, end, entity_ids, include_start_state
+            )
+        except SQLAlchemyError as err:
+            LOGGER.warning(
+                "Reading the history from %s failed (%s); trying again in %.0f s",
+                start,
+                err,
+                pause,
+            )
+            await asyncio.sleep(pause)
+    return await recorder.async_add_executor_job(
+        _states_between, hass, start, end, entity_ids, include_start_state
+    )
