@@ -335,3 +335,49 @@ def test_a_scan_that_stops_early_finds_what_a_whole_week_finds(
     assert answers == [
         (model.next_arrival(t), model.next_departure(t)) for t in moments
     ]
+
+
+def test_a_short_daily_visit_is_expected_though_never_likely_at_one_moment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bathroom used for 12 minutes each morning, starting 06:30-06:50."""
+    model = OccupancyForecast()
+    jitter = random.Random(1)
+    start = datetime(2026, 1, 5)
+    days = 14
+    for day in range(days):
+        midnight = start + timedelta(days=day)
+        visit = midnight + timedelta(hours=6, minutes=30 + jitter.randint(0, 20))
+        for minute in range(24 * 60):
+            when = midnight + timedelta(minutes=minute)
+            model.learn_one(when, visit <= when < visit + timedelta(minutes=12))
+    early = start + timedelta(days=days, hours=5, minutes=30)
+    model.learn_one(early, False)
+
+    arrival, confidence = model.next_arrival(early)
+
+    assert arrival is not None
+    assert early + timedelta(minutes=45) <= arrival <= early + timedelta(minutes=90)
+    assert confidence >= 0.6  # enough to pre-heat, at the default threshold
+    # P(occupied) alone never reaches 0.5 that morning: no arrival before noon.
+    monkeypatch.setattr(OccupancyForecast, "_soon_arrival", lambda self, when: None)
+    by_profile, _ = model.next_arrival(early)
+    assert by_profile is None or by_profile > early + timedelta(hours=6)
+
+
+def test_an_occasional_visit_is_not_expected() -> None:
+    """A guest room entered before 09:00 on one morning in four."""
+    model = OccupancyForecast()
+    start = datetime(2026, 1, 5)
+    days = 16
+    for day in range(days):
+        midnight = start + timedelta(days=day)
+        for minute in range(24 * 60):
+            when = midnight + timedelta(minutes=minute)
+            model.learn_one(when, day % 4 == 0 and 8 <= when.hour < 9)
+    early = start + timedelta(days=days, hours=7)
+    model.learn_one(early, False)
+
+    arrival, _ = model.next_arrival(early)
+
+    assert arrival is None or arrival > early + timedelta(hours=12)

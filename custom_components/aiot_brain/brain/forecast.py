@@ -29,6 +29,10 @@ Labels are delayed by the horizon, as in real life: a forecast made at ``t`` for
 short horizons and the profile at long ones; the learnt mix takes the best of both.
 The mix's own past forecasts (as made, not as it would make them now) are what the
 weighting judges.
+
+The next arrival is first told from the same history of changes: how soon someone
+came in after past moments like now. A short visit (the bathroom each morning)
+never makes P(occupied) reach 0.5 at any one moment, yet it comes nearly every day.
 """
 
 from __future__ import annotations
@@ -94,6 +98,13 @@ DURATION_SPELL_WIDTH = 0.5
 OTHER_DAY_TYPE_WEIGHT = 0.3
 # Pseudo-count of the schedule's forecast behind the duration model's.
 DURATION_PRIOR = 3.0
+# An arrival is told from how soon people came in after alike moments when most
+# of them came within this window: the lead that pre-heating usually needs ...
+ARRIVAL_WINDOW_MINUTES = 120
+# ... of the moments within this many minutes of now's time of day (moments hours
+# away would time a morning's visit too early or too late).
+ARRIVAL_DAY_MINUTES = 30
+ARRIVAL_NEVER = 10**9  # the delay of a moment with no arrival after it yet
 QUARTER_MINUTES = 15
 MINUTES_PER_DAY = 1440
 EPOCH = datetime(2000, 1, 1)  # a Saturday: weekday 5
@@ -470,29 +481,11 @@ class OccupancyForecast:
         key = (now, len(self.changes), self.changes[-1][0], changed)
         if self._duration_cache is not None and self._duration_cache[0] == key:
             return self._duration_cache[1]
-        times = np.fromiter(
-            (minute for minute, _ in self.changes), np.int64, len(self.changes)
-        )
-        first_state = self.changes[0][1]
-        current = int(np.searchsorted(times, now, side="right")) - 1
-        if changed:
-            # A change within this quarter hour already counts: the state now.
-            current = len(self.changes) - 1
-        if current < 0:
+        alike = self._alike_moments(minute)
+        if alike is None:
             return (0.0,) * count, (0.0,) * count
-        origins = now + _ORIGIN_OFFSETS
-        at = np.searchsorted(times, origins, side="right") - 1
-        # States alternate, so a moment is in the current state when its change
-        # has the current one's parity (and it is not before the history).
-        alike = (at >= 0) & ((at & 1) == (current & 1))
-        origins = origins[alike]
-        spell_hours = np.log1p((origins - times[at[alike]]) / 60.0)
-        now_spell = math.log1p(max(now - int(times[current]), 0) / 60.0)
-        weights = (
-            _ORIGIN_WEIGHTS[alike]
-            * np.exp(-0.5 * ((spell_hours - now_spell) / DURATION_SPELL_WIDTH) ** 2)
-            * _day_type_weights(origins, now)
-        )
+        times, origins, _, weights = alike
+        first_state = self.changes[0][1]
         # One row per horizon.
         targets = origins[None, :] + _HORIZON_COLUMN
         # Only moments whose outcome is known by now: labels come late.
@@ -511,6 +504,79 @@ class OccupancyForecast:
         )
         self._duration_cache = (key, result)
         return result
+
+    def _alike_moments(self, minute: int) -> _Moments | None:
+        """Return the past quarter hours in the state the zone is in at ``minute``.
+
+        With them: the times of the changes, the index of the change each moment
+        follows, and each moment's weight by how close it was in time of day, in
+        how long that state had lasted, and in the kind of day. None before any
+        change is known.
+        """
+        now = minute // QUARTER_MINUTES * QUARTER_MINUTES
+        times = np.fromiter(
+            (minute for minute, _ in self.changes), np.int64, len(self.changes)
+        )
+        current = int(np.searchsorted(times, now, side="right")) - 1
+        if self.changes[-1][0] <= minute:
+            # A change within this quarter hour already counts: the state now.
+            current = len(self.changes) - 1
+        if current < 0:
+            return None
+        origins = now + _ORIGIN_OFFSETS
+        at = np.searchsorted(times, origins, side="right") - 1
+        # States alternate, so a moment is in the current state when its change
+        # has the current one's parity (and it is not before the history).
+        alike = (at >= 0) & ((at & 1) == (current & 1))
+        origins, at = origins[alike], at[alike]
+        spell_hours = np.log1p((origins - times[at]) / 60.0)
+        now_spell = math.log1p(max(now - int(times[current]), 0) / 60.0)
+        weights = (
+            _ORIGIN_WEIGHTS[alike]
+            * np.exp(-0.5 * ((spell_hours - now_spell) / DURATION_SPELL_WIDTH) ** 2)
+            * _day_type_weights(origins, now)
+        )
+        return times, origins, at, weights
+
+    def _soon_arrival(self, when: datetime) -> tuple[datetime, float] | None:
+        """Return when someone usually came in after moments like this one.
+
+        Of the past moments alike to now (empty as now, within
+        ``ARRIVAL_DAY_MINUTES`` of the time of day, on a day of the same kind, as
+        long empty), the share that someone entered within
+        ``ARRIVAL_WINDOW_MINUTES``, and the weighted median of how soon. A short
+        visit (the bathroom at 06:40) leaves P(occupied) below 0.5 at every moment
+        of the weekly profile, yet someone comes in nearly every morning. None
+        unless that share is at least a half.
+        """
+        if not self.changes:
+            return None
+        minute = _minutes(when)
+        alike = self._alike_moments(minute)
+        if alike is None:
+            return None
+        times, origins, at, weights = alike
+        later = np.minimum(at + 1, len(times) - 1)
+        delays = np.where(at + 1 < len(times), times[later] - origins, ARRIVAL_NEVER)
+        window = ARRIVAL_WINDOW_MINUTES
+        now = minute // QUARTER_MINUTES * QUARTER_MINUTES
+        half_day = MINUTES_PER_DAY // 2
+        minutes_apart = (origins - now + half_day) % MINUTES_PER_DAY - half_day
+        arrived = delays <= window
+        # Only moments whose outcome is known: someone came, or the window is over.
+        known = arrived | (origins + window <= now)
+        weights = weights * known * (np.abs(minutes_apart) <= ARRIVAL_DAY_MINUTES)
+        share = float((weights * arrived).sum()) / (
+            float(weights.sum()) + DURATION_PRIOR
+        )
+        if share < 0.5:
+            return None
+        delays, weights = delays[arrived], weights[arrived]
+        order = np.argsort(delays, kind="stable")
+        middle = np.searchsorted(np.cumsum(weights[order]), weights.sum() / 2)
+        delay = int(delays[order][min(int(middle), len(delays) - 1)])
+        start = when - timedelta(minutes=minute - now)
+        return max(start + timedelta(minutes=delay), when), share
 
     def _features(
         self, origin: datetime, state: int, extra: dict[str, float]
@@ -656,11 +722,17 @@ class OccupancyForecast:
     def next_arrival(self, when: datetime) -> tuple[datetime | None, float]:
         """Return when the zone is next expected occupied, and the confidence.
 
-        None (with confidence 0) when no arrival is expected within a week. The
-        confidence is P(occupied) at that time, so 0.5-1.
+        First from how soon people came in after alike moments (the confidence is
+        then the share that came within ``ARRIVAL_WINDOW_MINUTES``), else where
+        the forecast curve first reaches P(occupied) 0.5 (the confidence is that
+        P). None (with confidence 0) when no arrival is expected within a week.
+        Either confidence is 0.5-1.
         """
         if self.occupied:
             return when, 1.0
+        soon = self._soon_arrival(when)
+        if soon is not None:
+            return soon
         for moment, probability in self._curve(when, occupied=True):
             if probability >= 0.5:
                 return moment, probability
@@ -810,6 +882,15 @@ class OccupancyForecast:
         except (KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"corrupt occupancy forecast state: {error!r}") from error
         return model
+
+
+# Past moments: the change times, the moments, the change each follows, weights.
+_Moments = tuple[
+    np.ndarray[Any, Any],
+    np.ndarray[Any, Any],
+    np.ndarray[Any, Any],
+    np.ndarray[Any, Any],
+]
 
 
 def _minutes(when: datetime) -> int:
