@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 
 from homeassistant.components.recorder import history
 from homeassistant.components.recorder.core import Recorder
@@ -78,14 +79,10 @@ async def async_replay_history(
     chunk_start = start
     while chunk_start < end:
         chunk_end = min(chunk_start + CHUNK, end)
-        states = await _read_chunk(
-            recorder,
-            hass,
-            chunk_start,
-            chunk_end,
-            ids,
-            include_start_state=chunk_start == start,
+        read = partial(
+            _states_between, hass, chunk_start, chunk_end, ids, chunk_start == start
         )
+        states = await _read_chunk(recorder, read, chunk_start)
         if states:
             await hass.async_add_executor_job(learn, states)
             replayed += len(states)
@@ -96,20 +93,12 @@ async def async_replay_history(
 
 
 async def _read_chunk(
-    recorder: Recorder,
-    hass: HomeAssistant,
-    start: datetime,
-    end: datetime,
-    entity_ids: list[str],
-    *,
-    include_start_state: bool,
+    recorder: Recorder, read: Callable[[], list[State]], start: datetime
 ) -> list[State]:
-    """Read one chunk, asking again after a pause while the database fails."""
+    """Run ``read`` in the database's executor, again after a pause while it fails."""
     for pause in RETRY_PAUSES:
         try:
-            return await recorder.async_add_executor_job(
-                _states_between, hass, start, end, entity_ids, include_start_state
-            )
+            return await recorder.async_add_executor_job(read)
         except SQLAlchemyError as err:
             LOGGER.warning(
                 "Reading the history from %s failed (%s); trying again in %.0f s",
@@ -118,6 +107,4 @@ async def _read_chunk(
                 pause,
             )
             await asyncio.sleep(pause)
-    return await recorder.async_add_executor_job(
-        _states_between, hass, start, end, entity_ids, include_start_state
-    )
+    return await recorder.async_add_executor_job(read)
