@@ -273,12 +273,11 @@ class OccupancyForecast:
         # each change of state, oldest first, minutes counted from EPOCH.
         self.changes: list[tuple[int, int]] = []
         self._duration_cache: (
-            tuple[
-                tuple[int, int, int, bool],
-                tuple[tuple[float, ...], tuple[float, ...]],
-            ]
-            | None
+            tuple[_HistoryKey, tuple[tuple[float, ...], tuple[float, ...]]] | None
         ) = None
+        # The usual arrival (minutes from the quarter hour, share), or None, for
+        # the same key: it changes once a quarter hour, not every minute.
+        self._arrival_cache: tuple[_HistoryKey, tuple[int, float] | None] | None = None
         self.last_update: datetime | None = None
         self.last_forecast: datetime | None = None
         self.bad_values = 0
@@ -476,9 +475,8 @@ class OccupancyForecast:
         if not self.changes:
             return (0.0,) * count, (0.0,) * count
         minute = _minutes(when)
-        now = minute // QUARTER_MINUTES * QUARTER_MINUTES
-        changed = self.changes[-1][0] <= minute
-        key = (now, len(self.changes), self.changes[-1][0], changed)
+        key = self._history_key(minute)
+        now = key[0]
         if self._duration_cache is not None and self._duration_cache[0] == key:
             return self._duration_cache[1]
         alike = self._alike_moments(minute)
@@ -538,8 +536,38 @@ class OccupancyForecast:
         )
         return times, origins, at, weights
 
+    def _history_key(self, minute: int) -> _HistoryKey:
+        """Return what answers drawn from the changes depend on at ``minute``.
+
+        The quarter hour, and the history: its length, its last change (a blip
+        forgotten within the minute changes its state, not its time) and whether
+        that change is already in the past.
+        """
+        last = self.changes[-1]
+        now = minute // QUARTER_MINUTES * QUARTER_MINUTES
+        return (now, len(self.changes), last, last[0] <= minute)
+
     def _soon_arrival(self, when: datetime) -> tuple[datetime, float] | None:
         """Return when someone usually came in after moments like this one.
+
+        None unless most alike moments were followed by an arrival within
+        ``ARRIVAL_WINDOW_MINUTES`` (see :meth:`_usual_arrival`).
+        """
+        if not self.changes:
+            return None
+        minute = _minutes(when)
+        key = self._history_key(minute)
+        if self._arrival_cache is None or self._arrival_cache[0] != key:
+            self._arrival_cache = (key, self._usual_arrival(minute))
+        usual = self._arrival_cache[1]
+        if usual is None:
+            return None
+        delay, share = usual
+        quarter = when - timedelta(minutes=minute % QUARTER_MINUTES)
+        return max(quarter + timedelta(minutes=delay), when), share
+
+    def _usual_arrival(self, minute: int) -> tuple[int, float] | None:
+        """Return how soon after this quarter hour someone usually came in, and how often.
 
         Of the past moments alike to now (empty as now, within
         ``ARRIVAL_DAY_MINUTES`` of the time of day, on a day of the same kind, as
@@ -549,9 +577,6 @@ class OccupancyForecast:
         of the weekly profile, yet someone comes in nearly every morning. None
         unless that share is at least a half.
         """
-        if not self.changes:
-            return None
-        minute = _minutes(when)
         alike = self._alike_moments(minute)
         if alike is None:
             return None
@@ -574,9 +599,7 @@ class OccupancyForecast:
         delays, weights = delays[arrived], weights[arrived]
         order = np.argsort(delays, kind="stable")
         middle = np.searchsorted(np.cumsum(weights[order]), weights.sum() / 2)
-        delay = int(delays[order][min(int(middle), len(delays) - 1)])
-        start = when - timedelta(minutes=minute - now)
-        return max(start + timedelta(minutes=delay), when), share
+        return int(delays[order][min(int(middle), len(delays) - 1)]), share
 
     def _features(
         self, origin: datetime, state: int, extra: dict[str, float]
@@ -884,6 +907,8 @@ class OccupancyForecast:
         return model
 
 
+# Quarter hour, number of changes, the last change, and whether it is past.
+_HistoryKey = tuple[int, int, tuple[int, int], bool]
 # Past moments: the change times, the moments, the change each follows, weights.
 _Moments = tuple[
     np.ndarray[Any, Any],
