@@ -93,8 +93,20 @@ async def test_nothing_to_replay(hass: HomeAssistant) -> None:
     assert progress == [1.0]
 
 
-def _locked(refusals: int, reads: list[datetime]) -> Any:
-    """The real read, refused ``refusals`` times in a row from the second chunk on."""
+async def _two_days_with_locked_reads(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    refusals: int,
+    pauses: tuple[float, ...],
+) -> list[datetime]:
+    """Record two days; the read is refused ``refusals`` times from chunk two on.
+
+    Returns the start of every chunk asked for, as it is asked for.
+    """
+    await _record_two_days(hass, freezer)
+    freezer.move_to(START + timedelta(days=3))
+    reads: list[datetime] = []
 
     def read(hass: HomeAssistant, start: datetime, *args: Any) -> list[State]:
         reads.append(start)
@@ -102,7 +114,9 @@ def _locked(refusals: int, reads: list[datetime]) -> Any:
             raise OperationalError("SELECT", {}, Exception("database is locked"))
         return states_between(hass, start, *args)
 
-    return read
+    monkeypatch.setattr(history, "_states_between", read)
+    monkeypatch.setattr(history, "RETRY_PAUSES", pauses)
+    return reads
 
 
 async def test_a_chunk_the_database_refuses_is_read_again(
@@ -111,11 +125,9 @@ async def test_a_chunk_the_database_refuses_is_read_again(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    await _record_two_days(hass, freezer)
-    freezer.move_to(START + timedelta(days=3))
-    reads: list[datetime] = []
-    monkeypatch.setattr(history, "_states_between", _locked(2, reads))
-    monkeypatch.setattr(history, "RETRY_PAUSES", (0.0, 0.0, 0.0))
+    reads = await _two_days_with_locked_reads(
+        hass, freezer, monkeypatch, 2, (0.0, 0.0, 0.0)
+    )
     chunks: list[list[State]] = []
 
     replayed = await async_replay_history(
@@ -141,11 +153,9 @@ async def test_a_database_that_stays_locked_ends_the_replay(
     freezer: FrozenDateTimeFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    await _record_two_days(hass, freezer)
-    freezer.move_to(START + timedelta(days=3))
-    reads: list[datetime] = []
-    monkeypatch.setattr(history, "_states_between", _locked(100, reads))
-    monkeypatch.setattr(history, "RETRY_PAUSES", (0.0, 0.0))
+    reads = await _two_days_with_locked_reads(
+        hass, freezer, monkeypatch, 100, (0.0, 0.0)
+    )
     chunks: list[list[State]] = []
 
     with pytest.raises(OperationalError):
