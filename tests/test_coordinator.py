@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -210,6 +211,34 @@ async def test_a_zone_without_history_starts_from_the_states_as_they_stand(
     assert hass.states.get(OCCUPANCY).state == STATE_ON
     time_to = hass.states.get("sensor.office_aiot_brain_time_to_temperature")
     assert float(time_to.state) > 0  # 18.5 °C is below the heating comfort
+
+
+async def test_areas_without_history_make_their_first_predictions_in_turns(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A new building's hundreds of areas must not hold the event loop at once."""
+    freezer.move_to(START)
+    build_office(hass)
+    hass.states.async_set(
+        "sensor.office_temperature", "18.5", {"unit_of_measurement": "°C"}
+    )
+    entry = await setup_office(hass, zones=("office", "kitchen"))
+    coordinator = coordinator_of(entry)
+    zones = ("office", "kitchen")
+    for zone_id in zones:
+        coordinator.brain.remove_zone(zone_id)
+        coordinator.brain.zone(zone_id)
+    before = dict(coordinator.predictions)
+
+    def fresh() -> list[str]:
+        return [z for z in zones if coordinator.predictions.get(z) is not before[z]]
+
+    coordinator.async_learn_history(list(zones))
+    assert len(fresh()) <= 1  # the first may come at once, the other waits its turn
+    await asyncio.sleep(0)
+    await hass.async_block_till_done()
+    assert fresh() == list(zones)
+    assert coordinator.brain.zone("office").latest[Role.TEMPERATURE] == 18.5
 
 
 async def test_a_fault_in_one_zone_leaves_the_others_going(

@@ -525,7 +525,6 @@ class AiotBrainCoordinator:
         )
         self._update_zone_issues()
         if added and self._unsubscribers:  # at run time, not during start
-            self._publish([zone.zone_id for zone in added])
             for add_entities in self._zone_adders:
                 add_entities(added)
             self.async_learn_history([zone.zone_id for zone in added])
@@ -827,7 +826,13 @@ class AiotBrainCoordinator:
         ):
             LOGGER.debug("No history to learn: %s learn from now on", zone_ids)
             self._learn_standing_states(zone_ids)
-            self._publish(zone_ids)
+            # A zone's first prediction takes milliseconds: a new building's
+            # hundreds of areas predict one a turn, not all in one.
+            self.entry.async_create_task(
+                self.hass,
+                self._async_predict(zone_ids, dt_util.now()),
+                "AIoT Brain predictions",
+            )
             return
         self.learning.update(zone_ids)
         self.entry.async_create_background_task(

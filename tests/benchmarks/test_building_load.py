@@ -26,6 +26,7 @@ def test_prints_the_cost_of_a_minute_and_of_a_state_change(
     assert result["longest_loop_hold_ms"] > 0
     assert result["longest_gc_pause_ms"] >= 0
     assert result["longest_reload_hold_ms"] > 0
+    assert result["longest_setup_hold_ms"] > 0
 
 
 async def test_the_loop_watch_sees_the_longest_turn_and_collection() -> None:
