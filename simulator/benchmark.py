@@ -18,7 +18,10 @@ Figures (all from the simulator's hidden truth, over the whole run):
 * ``heating_kwh``: heat delivered by heaters; ``cooling_kwh``: electricity drawn by
   coolers; ``lighting_kwh``: electricity drawn by lights.
 * ``miss_time_min``: zone-minutes in which a zone is occupied and its temperature is
-  more than 1 °C from its occupants' preferred setpoint (their mean when several).
+  more than 1 °C from its occupants' preferred setpoint (their mean when several);
+  ``miss_time_too_warm_min``: those of them too warm. Heating cannot help those:
+  where a building without heat is already too warm, no heating controller does
+  better.
 * ``comfort_degree_hours``: the same deviation beyond 1 °C, integrated (K·h).
 * ``lights_on_empty_min``: zone-minutes with the light on and nobody there.
 * ``false_offs``: lights the controller switched off while someone awake was there.

@@ -19,6 +19,7 @@ KEYS = {
     "cooling_kwh",
     "lighting_kwh",
     "miss_time_min",
+    "miss_time_too_warm_min",
     "comfort_degree_hours",
     "lights_on_empty_min",
     "false_offs",
