@@ -26,7 +26,9 @@ real clock:
 - ``longest_reload_hold_ms``: the same hold while AIoT Brain is reloaded (saved,
   stopped, read back and its entities added again), as an options change does;
 - ``longest_setup_hold_ms``: the same hold while it is first added through the
-  config flow (``setup_seconds`` in all), and every area starts learning.
+  config flow (``setup_seconds`` in all), and every area starts learning;
+- ``longest_mode_change_hold_ms``: the same hold while the whole building is set
+  to away and back (``aiot_brain.set_mode``), and every area decides anew.
 
 Prints one JSON object.
 """
@@ -45,6 +47,8 @@ from typing import Any
 from homeassistant.const import STATE_OFF, STATE_ON, UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
+
+from custom_components.aiot_brain.const import DOMAIN
 
 # Makes ``dt_util.utcnow`` follow a frozen clock, as in Home Assistant's own tests.
 from pytest_homeassistant_custom_component import patch_time  # noqa: F401
@@ -161,6 +165,12 @@ async def _measure(areas: int, minutes: int, changes: int) -> dict[str, Any]:
         async with _loop_watch() as loop_figures:
             for _ in range(SAVE_MINUTES):
                 await advance()
+        async with _loop_watch() as mode_figures:
+            for mode in ("away", "auto"):  # the whole building, as a manager would
+                await hass.services.async_call(
+                    DOMAIN, "set_mode", {"mode": mode}, blocking=True
+                )
+            await hass.async_block_till_done()
         async with _loop_watch() as reload_figures:
             await hass.config_entries.async_reload(entry.entry_id)
             await hass.async_block_till_done()
@@ -180,6 +190,7 @@ async def _measure(areas: int, minutes: int, changes: int) -> dict[str, Any]:
         "longest_gc_pause_ms": round(loop_figures["longest_gc_pause"] * 1000, 1),
         "longest_reload_hold_ms": round(reload_figures["longest_hold"] * 1000, 1),
         "longest_setup_hold_ms": round(setup_figures["longest_hold"] * 1000, 1),
+        "longest_mode_change_hold_ms": round(mode_figures["longest_hold"] * 1000, 1),
     }
 
 
@@ -217,6 +228,7 @@ async def _loop_watch() -> AsyncIterator[dict[str, float]]:
 
     gc.callbacks.append(on_collection)
     watcher = asyncio.get_running_loop().create_task(watch())
+    await asyncio.sleep(0)  # the watch starts first, or it misses the first turn
     try:
         yield figures
     finally:

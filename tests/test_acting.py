@@ -6,6 +6,7 @@ service calls; motion and window sensors are plain states, as a sensor shows the
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
@@ -450,6 +451,60 @@ async def test_a_fault_in_one_zone_does_not_stop_acting_in_the_others(
     assert target(hass) == 16.0  # away, as low as the setpoints go
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert errors == ["Controlling hall failed; the other zones go on"]
+
+
+async def test_a_building_wide_mode_change_acts_in_one_area_a_turn(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Hundreds of areas deciding at once would hold the event loop."""
+    freezer.move_to(START)
+    study_thermostat = thermostat("study", [HVACMode.HEAT, HVACMode.OFF])
+    await build_living_room(
+        hass,
+        climates=[thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF])]
+        + [study_thermostat],
+    )
+    study = ar.async_get(hass).async_create("Study")
+    entities = er.async_get(hass)
+    entities.async_update_entity("climate.study", area_id=study.id)
+    motion = entities.async_get_or_create(
+        "binary_sensor", "test", "study_motion", original_device_class="motion"
+    )
+    entities.async_update_entity(motion.entity_id, area_id=study.id)
+    await setup_brain(hass, zones=("living_room", "study"))
+    await set_state(hass, MOTION, STATE_ON)
+    await set_state(hass, motion.entity_id, STATE_ON)
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass) == target(hass, "climate.study") == 20.0
+    turns = 0
+
+    async def count_turns() -> None:
+        nonlocal turns
+        while True:
+            await asyncio.sleep(0)
+            turns += 1
+
+    acted_at: dict[str, int] = {}
+
+    @callback
+    def note_turn(event: Event) -> None:
+        acted_at[event.data["entity_id"]] = turns
+
+    hass.bus.async_listen(EVENT_ACTION, note_turn)
+    counter = hass.loop.create_task(count_turns())
+    await asyncio.sleep(0)
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.aiot_brain_building_mode", "option": "away"},
+        blocking=True,
+    )
+    counter.cancel()
+
+    assert set(acted_at) == {THERMOSTAT, "climate.study"}  # both, by the call's end
+    assert acted_at[THERMOSTAT] != acted_at["climate.study"]  # in turns of their own
+    await hass.async_block_till_done()
+    assert target(hass) == target(hass, "climate.study") == 16.0
 
 
 async def test_observe_only_reports_what_it_would_do(

@@ -727,12 +727,7 @@ class AiotBrainCoordinator:
     async def _async_step(self, now: datetime) -> None:
         try:
             await self._async_predict(list(self.zones), now, tick=True)
-            # Every zone predicted, each decides in its own turn of the loop.
-            for zone_id in list(self.zones):
-                if self._stopped:
-                    return
-                self.control.async_step([zone_id], now)
-                await asyncio.sleep(0)
+            await self.async_decide(list(self.zones), now)
         finally:
             self._ticking = False
             self._schedule_save()
@@ -948,20 +943,36 @@ class AiotBrainCoordinator:
         """Return the controls of a zone."""
         return self.controls.setdefault(zone_id, ZoneControls())
 
-    @callback
-    def async_set_controls(self, zone_id: str | None, **changes: Any) -> None:
-        """Change a zone's controls (or the building's mode) and keep them."""
-        if zone_id is None:
+    async def async_set_controls(
+        self, zone_ids: list[str] | None, **changes: Any
+    ) -> None:
+        """Change zones' controls (None: the building's mode) and keep them."""
+        if zone_ids is None:
             self.building_mode = Mode(changes["mode"])
             self._notify_building()
         else:
-            controls = self.zone_controls(zone_id)
-            self.controls[zone_id] = replace(controls, **changes)
-            for listener in self._zone_listeners.get(zone_id, ()):
-                listener()
-        # A new mode or level applies now, not at the next minute.
-        self.control.async_step(list(self.zones) if zone_id is None else [zone_id])
+            for zone_id in zone_ids:
+                controls = self.zone_controls(zone_id)
+                self.controls[zone_id] = replace(controls, **changes)
+                for listener in self._zone_listeners.get(zone_id, ()):
+                    listener()
         self._schedule_save(CONTROL_SAVE_DELAY)
+        # A new mode or level applies now, not at the next minute.
+        await self.async_decide(list(self.zones) if zone_ids is None else zone_ids)
+
+    async def async_decide(
+        self, zone_ids: list[str], now: datetime | None = None
+    ) -> None:
+        """Let ``zone_ids`` decide now, each in its own turn of the event loop.
+
+        A building of a thousand areas would hold the loop for a tenth of a
+        second deciding for all of them in one turn.
+        """
+        for zone_id in zone_ids:
+            if self._stopped:
+                return
+            self.control.async_step([zone_id], now)
+            await asyncio.sleep(0)
 
     # -- listeners -------------------------------------------------------------------
 

@@ -83,5 +83,5 @@ class ComfortOffsetNumber(AiotBrainZoneEntity, NumberEntity):
     async def async_set_native_value(self, value: float) -> None:
         """Set the offset."""
         offset = value / self._scale.per_kelvin
-        self.coordinator.async_set_controls(self.zone_id, comfort_offset=offset)
+        await self.coordinator.async_set_controls([self.zone_id], comfort_offset=offset)
         self.async_write_ha_state()

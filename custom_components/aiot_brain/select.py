@@ -46,7 +46,7 @@ class ZoneModeSelect(AiotBrainZoneEntity, SelectEntity):
 
     async def async_select_option(self, option: str) -> None:
         """Set the zone's mode."""
-        self.coordinator.async_set_controls(self.zone_id, mode=Mode(option))
+        await self.coordinator.async_set_controls([self.zone_id], mode=Mode(option))
         self.async_write_ha_state()
 
 
@@ -60,5 +60,5 @@ class BuildingModeSelect(AiotBrainBuildingEntity, SelectEntity):
 
     async def async_select_option(self, option: str) -> None:
         """Set the building's mode."""
-        self.coordinator.async_set_controls(None, mode=Mode(option))
+        await self.coordinator.async_set_controls(None, mode=Mode(option))
         self.async_write_ha_state()

@@ -177,10 +177,7 @@ async def _set_mode(call: ServiceCall) -> None:
     coordinator = _coordinator(call.hass)
     zone_ids = _zones(coordinator, call)
     mode = Mode(call.data[ATTR_MODE])
-    if zone_ids is None:
-        coordinator.async_set_controls(None, mode=mode)
-    for zone_id in zone_ids or []:
-        coordinator.async_set_controls(zone_id, mode=mode)
+    await coordinator.async_set_controls(zone_ids, mode=mode)
 
 
 async def _accept_suggestion(call: ServiceCall) -> None:
@@ -204,7 +201,7 @@ async def _resume(call: ServiceCall) -> None:
     zone_ids = _controlled(coordinator, _all_or(coordinator, call))
     for zone_id in zone_ids:
         coordinator.control.async_resume(zone_id)
-    coordinator.control.async_step(zone_ids)
+    await coordinator.async_decide(zone_ids)
 
 
 async def _explain(call: ServiceCall) -> ServiceResponse:

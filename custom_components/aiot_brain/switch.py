@@ -45,10 +45,10 @@ class ZoneControlSwitch(AiotBrainZoneEntity, SwitchEntity):
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Let the controller act on the zone."""
-        self.coordinator.async_set_controls(self.zone_id, control=True)
+        await self.coordinator.async_set_controls([self.zone_id], control=True)
         self.async_write_ha_state()
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Keep the controller's hands off the zone."""
-        self.coordinator.async_set_controls(self.zone_id, control=False)
+        await self.coordinator.async_set_controls([self.zone_id], control=False)
         self.async_write_ha_state()

@@ -27,6 +27,7 @@ def test_prints_the_cost_of_a_minute_and_of_a_state_change(
     assert result["longest_gc_pause_ms"] >= 0
     assert result["longest_reload_hold_ms"] > 0
     assert result["longest_setup_hold_ms"] > 0
+    assert result["longest_mode_change_hold_ms"] > 0
 
 
 async def test_the_loop_watch_sees_the_longest_turn_and_collection() -> None:
@@ -38,6 +39,13 @@ async def test_the_loop_watch_sees_the_longest_turn_and_collection() -> None:
         await asyncio.sleep(0)
     assert figures["longest_hold"] >= 0.05
     assert figures["longest_gc_pause"] > 0
+
+
+async def test_the_loop_watch_sees_a_turn_held_from_its_start() -> None:
+    async with building_load._loop_watch() as figures:
+        time.sleep(0.05)  # noqa: ASYNC251 - held before anything else had a turn
+        await asyncio.sleep(0)
+    assert figures["longest_hold"] >= 0.05
 
 
 def test_rejects_an_empty_building() -> None:
