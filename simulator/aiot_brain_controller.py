@@ -37,7 +37,7 @@ from custom_components.aiot_brain.brain.observation import (
     Whereabouts,
     as_number,
 )
-from custom_components.aiot_brain.brain.zone import ZoneBrain, ZonePrediction
+from custom_components.aiot_brain.brain.zone import Brain, ZoneBrain, ZonePrediction
 
 from .interface import HOME, BuildingInfo, Command, EntityState, StateChange, View
 
@@ -130,6 +130,8 @@ class AiotBrainController:
         """Set up one brain and one controller per zone, knowing nothing yet."""
         baseline = building.baseline
         self.settings = settings or ControlSettings()
+        # One building: a zone leans on what people set in the others.
+        self.brain = Brain(baseline.comfort_c, baseline.comfort_c)
         self.mode = mode
         self.level = level
         self.outdoor_entity = building.outdoor_temperature
@@ -142,7 +144,7 @@ class AiotBrainController:
             self.zones[zone.zone_id] = _Zone(
                 name=zone.name,
                 roles=roles,
-                brain=ZoneBrain(baseline.comfort_c, baseline.comfort_c),
+                brain=self.brain.zone(zone.zone_id),
                 controller=ZoneController(
                     zone.name,
                     self.settings,

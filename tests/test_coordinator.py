@@ -522,7 +522,7 @@ async def test_only_a_persons_setpoint_teaches_comfort(
 ) -> None:
     freezer.move_to(START)
     build_office(hass)
-    await setup_office(hass, heating_setpoint=20.0)
+    await setup_office(hass, heating_setpoint=20.0, zones=("office", "kitchen"))
     setpoint = "sensor.office_aiot_brain_comfort_setpoint"
     heating = {"current_temperature": 19.0, "hvac_action": "heating"}
 
@@ -546,3 +546,6 @@ async def test_only_a_persons_setpoint_teaches_comfort(
         )
         await minutes_pass(hass, freezer, 1)
     assert float(hass.states.get(setpoint).state) > 20.0
+    # The kitchen, where nobody has changed anything, leans on the office.
+    kitchen = hass.states.get("sensor.kitchen_aiot_brain_comfort_setpoint")
+    assert float(kitchen.state) > 20.0

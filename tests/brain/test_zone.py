@@ -89,6 +89,52 @@ def test_manual_setpoints_teach_comfort() -> None:
     assert prediction.comfort_setpoint_std < 1.0
 
 
+def _turned_up(zone: ZoneBrain, setpoint: float, days: int = 3) -> None:
+    """People set ``setpoint`` by hand each winter morning at 09:00."""
+    for day in range(days):
+        morning = MONDAY + timedelta(days=day, hours=9)
+        zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 5.0, morning, "out"))
+        zone.learn_one(
+            Observation(Role.HVAC_SETPOINT, setpoint, morning, "climate", manual=True)
+        )
+
+
+def test_a_zone_without_changes_of_its_own_starts_from_the_others() -> None:
+    brain = Brain(heating_default=20.0, cooling_default=24.0)
+    for zone_id in ("office_1", "office_2"):
+        _turned_up(brain.zone(zone_id), 22.0)
+    brain.zone("office_3").learn_one(
+        Observation(Role.OUTDOOR_TEMPERATURE, 5.0, MONDAY, "out")
+    )
+    noon = MONDAY + timedelta(days=4, hours=12)
+
+    quiet = brain.zone("office_3").predict_one(noon)
+    assert 21.5 < quiet.comfort_setpoint < 22.0  # most of the way to the others'
+    assert "as people set other areas" in quiet.reasons["comfort"]
+    assert quiet.cooling_setpoint == 24.0  # nobody has set the cooling yet
+
+    # Its own people's changes outweigh the others' within a few.
+    _turned_up(brain.zone("office_3"), 19.0)
+    morning = noon - timedelta(hours=3)
+    assert brain.zone("office_3").predict_one(morning).comfort_setpoint < 19.5
+    assert brain.zone("office_3").predict_one(noon).comfort_setpoint < 20.0
+
+    # Saved and restored, the building tells the same; without the others, the
+    # default again.
+    data = json.loads(json.dumps(brain.to_dict()))
+    restored, _ = Brain.from_dict(data, heating_default=20.0, cooling_default=24.0)
+    for zone_id in ("office_1", "office_2", "office_3"):
+        assert restored.zone(zone_id).predict_one(noon) == brain.zone(
+            zone_id
+        ).predict_one(noon)
+    fresh = restored.zone("office_4")
+    fresh.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 5.0, MONDAY, "out"))
+    assert fresh.predict_one(noon).comfort_setpoint > 20.5
+    for zone_id in ("office_1", "office_2", "office_3"):
+        restored.remove_zone(zone_id)
+    assert fresh.predict_one(noon).comfort_setpoint == 20.0
+
+
 def test_time_to_temperature_needs_both_temperatures() -> None:
     zone = ZoneBrain()
     assert zone.predict_one(MONDAY).time_to_temperature is None

@@ -9,7 +9,8 @@ Three models live here:
 * :class:`PreferredSetpoint` learns the thermostat setpoint a zone's people pick by
   hand, as a function of the time of week, occupancy, the outdoor temperature and
   the season, with its uncertainty. Without labels it answers with the configured
-  heating or cooling default.
+  heating or cooling default, moved by what people set in the building's other
+  zones (a :class:`ComfortPool`).
 * :class:`ThermalPreference` learns online to tell, from the comfort signals at hand
   (air temperature, humidity, air speed, clothing...), whether people would rather be
   cooler, stay as they are or be warmer. A global model is mixed with per-building and
@@ -171,6 +172,55 @@ class Season:
         return season
 
 
+# Per mode (heating, cooling): the labels' weight and their weighted offset sum.
+_ModeSums = tuple[tuple[float, float], tuple[float, float]]
+_NO_LABELS: _ModeSums = ((0.0, 0.0), (0.0, 0.0))
+
+
+class ComfortPool:
+    """What people set by hand across a building, for zones that have seen little.
+
+    Each zone's labels are kept as, per mode, their weight and the weighted sum of
+    their offsets from the default. A zone leans on the other zones' mean offset
+    where it has few labels of its own: people who turned the heating up in five
+    offices most likely want the sixth warmer too.
+    """
+
+    def __init__(self) -> None:
+        """Start with no zones."""
+        self._sums: dict[str, _ModeSums] = {}
+        self._totals: _ModeSums | None = _NO_LABELS  # None: to be added up again
+
+    def update(self, zone_id: str, sums: _ModeSums) -> None:
+        """Keep ``zone_id``'s (weight, weighted offset) for heating and cooling."""
+        self._sums[zone_id] = sums
+        self._totals = None
+
+    def remove(self, zone_id: str) -> None:
+        """Forget a zone's labels."""
+        self._sums.pop(zone_id, None)
+        self._totals = None
+
+    def _added_up(self) -> _ModeSums:
+        # Added up afresh after a change, once, not kept as a running sum: a
+        # restored building then answers exactly as the one that was saved.
+        if self._totals is None:
+
+            def total(mode: int) -> tuple[float, float]:
+                pairs = [sums[mode] for sums in self._sums.values()]
+                return sum(weight for weight, _ in pairs), sum(s for _, s in pairs)
+
+            self._totals = (total(0), total(1))
+        return self._totals
+
+    def offset(self, zone_id: str, cooling: bool) -> float:
+        """Return the other zones' mean offset (K), shrunk towards none while few."""
+        mode = 1 if cooling else 0
+        weight, total = self._added_up()[mode]
+        own_weight, own_total = self._sums.get(zone_id, _NO_LABELS)[mode]
+        return (total - own_total) / (weight - own_weight + 1.0)
+
+
 class PreferredSetpoint:
     """The setpoint a zone's people choose, learned from their manual changes.
 
@@ -235,6 +285,26 @@ class PreferredSetpoint:
         self.input_counts = [0, 0]
         self.labels = 0
         self.bad_values = 0
+        self._pool: ComfortPool | None = None
+        self._zone_id = ""
+
+    def join(self, pool: ComfortPool, zone_id: str) -> None:
+        """Share this zone's labels through ``pool``, and lean on the others'."""
+        self._pool, self._zone_id = pool, zone_id
+        pool.update(zone_id, self._mode_sums())
+
+    def _mode_sums(self) -> _ModeSums:
+        return self._labels_of(cooling=False), self._labels_of(cooling=True)
+
+    def _labels_of(self, *, cooling: bool) -> tuple[float, float]:
+        """Return a mode's label weight and weighted offset sum, over all hours."""
+        start = self._slot(cooling, False, 0)
+        slots = self.profile[start : start + 2 * _HOURS]
+        return sum(slot[0] for slot in slots), sum(slot[0] * slot[1] for slot in slots)
+
+    def _shared_offset(self, cooling: bool) -> float:
+        """Return what people set in the building's other zones, as an offset (K)."""
+        return 0.0 if self._pool is None else self._pool.offset(self._zone_id, cooling)
 
     # -- inputs ----------------------------------------------------------------
 
@@ -307,17 +377,14 @@ class PreferredSetpoint:
         return offset / weight, weight, scatter / weight
 
     def _level(self, cooling: bool) -> float:
-        """Return the mode's offset over all hours, shrunk towards none by its weight.
+        """Return the mode's offset over all hours, shrunk by its weight.
 
         An hour with no labels nearby leans on it: people who turned the heating up
-        in the morning and the afternoon most likely want it up at noon too.
+        in the morning and the afternoon most likely want it up at noon too. With
+        few labels it leans on the building's other zones.
         """
-        start = self._slot(cooling, False, 0)
-        slots = self.profile[start : start + 2 * _HOURS]
-        weight = sum(slot[0] for slot in slots)
-        if weight <= 0.0:
-            return 0.0
-        return sum(slot[0] * slot[1] for slot in slots) / (weight + 1.0)
+        weight, total = self._labels_of(cooling=cooling)
+        return (total + self._shared_offset(cooling)) / (weight + 1.0)
 
     def _shrunk_profile(
         self, when: datetime, cooling: bool
@@ -388,6 +455,8 @@ class PreferredSetpoint:
         slot[2] += share * (min(deviation * deviation, 25.0) * (1.0 - share) - slot[2])
         self._learn_input_means(inputs)
         self.labels += 1
+        if self._pool is not None:
+            self._pool.update(self._zone_id, self._mode_sums())
 
     def _learn_input_means(self, inputs: list[float]) -> None:
         for index, centred in enumerate(inputs):
@@ -419,7 +488,14 @@ class PreferredSetpoint:
         mode = "cooling" if cooling else "heating"
         default = self.cooling_default if cooling else self.heating_default
         if self.labels == 0:
-            return f"{estimate}: the {mode} default, no manual changes learned yet"
+            shared = self._shared_offset(cooling)
+            if round(shared * scale.per_kelvin, 1) == 0:  # nothing the text would show
+                return f"{estimate}: the {mode} default, no manual changes learned yet"
+            return (
+                f"{estimate}: no manual changes here yet; the {mode} default "
+                f"{scale.degrees(default)} {scale.difference(shared, '+')} "
+                "as people set other areas"
+            )
         offset, weight, _ = self._profile(when, cooling)
         effects = {"time of day": weight / (weight + 1.0) * offset}
         for name, effect, value in zip(_EFFECTS, self.effects, inputs, strict=True):

@@ -21,7 +21,7 @@ import json
 from typing import Any
 
 from .anomaly import Anomaly, AnomalyDetector
-from .comfort import PreferredSetpoint, Season
+from .comfort import ComfortPool, PreferredSetpoint, Season
 from .forecast import OccupancyForecast
 from .lighting import LightingPreference
 from .observation import Observation, Role, as_number, plausible
@@ -494,16 +494,22 @@ class Brain:
         self.heating_default = heating_default
         self.cooling_default = cooling_default
         self.zones: dict[str, ZoneBrain] = {}
+        self.comfort_pool = ComfortPool()
 
     def zone(self, zone_id: str) -> ZoneBrain:
         """Return the zone's models, starting them if the zone is new."""
         if zone_id not in self.zones:
-            self.zones[zone_id] = ZoneBrain(self.heating_default, self.cooling_default)
+            self._add(zone_id, ZoneBrain(self.heating_default, self.cooling_default))
         return self.zones[zone_id]
+
+    def _add(self, zone_id: str, zone: ZoneBrain) -> None:
+        self.zones[zone_id] = zone
+        zone.comfort.join(self.comfort_pool, zone_id)
 
     def remove_zone(self, zone_id: str) -> None:
         """Forget a zone and everything learned about it."""
         self.zones.pop(zone_id, None)
+        self.comfort_pool.remove(zone_id)
 
     def to_dict(self) -> dict[str, Any]:
         """Return every zone's state as one versioned JSON-compatible document."""
@@ -534,7 +540,7 @@ class Brain:
         reset: list[str] = []
         for zone_id, zone_data in zones.items():
             try:
-                brain.zones[str(zone_id)] = ZoneBrain.from_dict(zone_data)
+                brain._add(str(zone_id), ZoneBrain.from_dict(zone_data))
             except ValueError:
                 reset.append(str(zone_id))
                 brain.zone(str(zone_id))
