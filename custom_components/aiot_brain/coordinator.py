@@ -344,6 +344,11 @@ class AiotBrainCoordinator:
         await self._async_predict(list(self.zones), dt_util.now())
         self.async_learn_history(unlearned)
 
+    async def _async_start_zones(self, zone_ids: list[str]) -> None:
+        """Predict new zones, one a turn, as at start; then learn their history."""
+        await self._async_predict(zone_ids, dt_util.now())
+        self.async_learn_history(zone_ids)
+
     async def async_stop(self) -> None:
         """Stop listening and write the learned state at once."""
         self._stopped = True
@@ -527,7 +532,11 @@ class AiotBrainCoordinator:
         if added and self._unsubscribers:  # at run time, not during start
             for add_entities in self._zone_adders:
                 add_entities(added)
-            self.async_learn_history([zone.zone_id for zone in added])
+            self.entry.async_create_task(
+                self.hass,
+                self._async_start_zones([zone.zone_id for zone in added]),
+                "AIoT Brain new areas",
+            )
         if removed:
             self._notify_building()
 
