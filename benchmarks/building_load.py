@@ -48,8 +48,6 @@ from homeassistant.const import STATE_OFF, STATE_ON, UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 
-from custom_components.aiot_brain.const import DOMAIN
-
 # Makes ``dt_util.utcnow`` follow a frozen clock, as in Home Assistant's own tests.
 from pytest_homeassistant_custom_component import patch_time  # noqa: F401
 
@@ -58,6 +56,7 @@ from benchmarks.end_to_end import (
     frozen_home_assistant,
     real_seconds,
 )
+from custom_components.aiot_brain.const import DOMAIN
 
 START = datetime(2026, 1, 5, 8)  # a Monday morning
 WARM_UP_MINUTES = 60

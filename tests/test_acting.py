@@ -461,8 +461,10 @@ async def test_a_building_wide_mode_change_acts_in_one_area_a_turn(
     study_thermostat = thermostat("study", [HVACMode.HEAT, HVACMode.OFF])
     await build_living_room(
         hass,
-        climates=[thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF])]
-        + [study_thermostat],
+        climates=[
+            thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF]),
+            study_thermostat,
+        ],
     )
     study = ar.async_get(hass).async_create("Study")
     entities = er.async_get(hass)
