@@ -448,6 +448,17 @@ async def test_someone_in_the_office_while_everyone_is_away_is_an_anomaly(
     assert state.state == STATE_ON
     assert state.attributes["kinds"] == ["occupied_while_away"]
     assert "while everyone was away" in state.attributes["reason"]
+    # The building's sensor names the area, for one automation over all of them.
+    building = hass.states.get("binary_sensor.aiot_brain_anomaly")
+    assert building.state == STATE_ON
+    assert building.attributes["areas"] == {"Office": state.attributes["reason"]}
+
+    await at(morning + timedelta(days=6, hours=4), "person.anna", "home")
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(anomaly).state == STATE_OFF
+    building = hass.states.get("binary_sensor.aiot_brain_anomaly")
+    assert building.state == STATE_OFF
+    assert building.attributes["areas"] == {}
 
 
 async def _co2_reads_650_then(

@@ -1,4 +1,4 @@
-"""Binary sensors of AIoT Brain: each zone's states, and new network devices."""
+"""Binary sensors of AIoT Brain: each zone's states, the building's, new devices."""
 
 from __future__ import annotations
 
@@ -16,8 +16,16 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import AiotBrainConfigEntry
 from .brain.zone import ZonePrediction
-from .const import KEY_ANOMALY, KEY_NEW_NETWORK_DEVICE, KEY_OCCUPANCY, KEY_WINDOW_OPEN
+from .const import (
+    KEY_ANOMALY,
+    KEY_BUILDING_ANOMALY,
+    KEY_NEW_NETWORK_DEVICE,
+    KEY_OCCUPANCY,
+    KEY_WINDOW_OPEN,
+)
+from .coordinator import AiotBrainCoordinator
 from .entity import (
+    AiotBrainBuildingEntity,
     NetworkInventoryEntity,
     ZonePredictionDescription,
     ZonePredictionEntity,
@@ -34,6 +42,14 @@ class ZoneBinarySensorDescription(
     """A binary sensor computed from a zone's prediction."""
 
     value_fn: Callable[[ZonePrediction], bool | None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuildingBinarySensorDescription(BinarySensorEntityDescription):
+    """A building-wide binary sensor computed by the coordinator."""
+
+    value_fn: Callable[[AiotBrainCoordinator], bool]
+    attributes_fn: Callable[[AiotBrainCoordinator], dict[str, Any]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,6 +91,18 @@ ZONE_BINARY_SENSORS: tuple[ZoneBinarySensorDescription, ...] = (
     ),
 )
 
+BUILDING_BINARY_SENSORS: tuple[BuildingBinarySensorDescription, ...] = (
+    # One sensor for the whole building: a visitor walking through three rooms
+    # while everyone is away turns it on once, not three times.
+    BuildingBinarySensorDescription(
+        key=KEY_BUILDING_ANOMALY,
+        translation_key=KEY_BUILDING_ANOMALY,
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        value_fn=lambda coordinator: bool(coordinator.anomalies),
+        attributes_fn=lambda coordinator: {"areas": coordinator.anomalies},
+    ),
+)
+
 NETWORK_BINARY_SENSORS: tuple[NetworkBinarySensorDescription, ...] = (
     NetworkBinarySensorDescription(
         key=KEY_NEW_NETWORK_DEVICE,
@@ -99,6 +127,10 @@ async def async_setup_entry(
             for description in NETWORK_BINARY_SENSORS
         )
     coordinator = entry.runtime_data.coordinator
+    async_add_entities(
+        BuildingBinarySensor(coordinator, description)
+        for description in BUILDING_BINARY_SENSORS
+    )
     coordinator.async_add_zone_entities(
         async_add_entities,
         lambda zone: (
@@ -119,6 +151,22 @@ class ZoneBinarySensor(ZonePredictionEntity, BinarySensorEntity):
         if (prediction := self.prediction) is None:
             return None
         return self.entity_description.value_fn(prediction)
+
+
+class BuildingBinarySensor(AiotBrainBuildingEntity, BinarySensorEntity):
+    """A yes/no of the whole building."""
+
+    entity_description: BuildingBinarySensorDescription
+
+    @property
+    def is_on(self) -> bool:
+        """Return the coordinator's answer."""
+        return self.entity_description.value_fn(self.coordinator)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return what goes with it."""
+        return self.entity_description.attributes_fn(self.coordinator)
 
 
 class NetworkBinarySensor(NetworkInventoryEntity, BinarySensorEntity):

@@ -284,6 +284,7 @@ class AiotBrainCoordinator:
             atomic_writes=True,
         )
         self._occupied: set[str] = set()  # zones whose prediction says occupied
+        self._anomalous: set[str] = set()  # zones whose prediction has anomalies
         self._save_lock = asyncio.Lock()
         self._cancel_save: CALLBACK_TYPE | None = None
         self._save_due = 0.0  # loop time of the pending save
@@ -1055,8 +1056,20 @@ class AiotBrainCoordinator:
         """How many zones are occupied now."""
         return len(self._occupied)
 
+    @property
+    def anomalies(self) -> dict[str, str]:
+        """What is unusual now, by the name of each zone where something is."""
+        found = {
+            self.zones[zone_id].name: "; ".join(
+                anomaly.reason for anomaly in self.predictions[zone_id].anomalies
+            )
+            for zone_id in self._anomalous
+            if zone_id in self.zones and zone_id in self.predictions
+        }
+        return dict(sorted(found.items()))
+
     def _set_prediction(self, zone_id: str, prediction: ZonePrediction | None) -> None:
-        """Keep (None: drop) a zone's prediction, and note whether it is occupied.
+        """Keep (None: drop) a zone's prediction; note if it is occupied or anomalous.
 
         The building's count follows every sensor change in any zone; adding up
         every zone each time would cost a large building dearly.
@@ -1069,6 +1082,10 @@ class AiotBrainCoordinator:
             self._occupied.add(zone_id)
         else:
             self._occupied.discard(zone_id)
+        if prediction is not None and prediction.anomalies:
+            self._anomalous.add(zone_id)
+        else:
+            self._anomalous.discard(zone_id)
 
 
 @dataclass
