@@ -9,7 +9,11 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant, State, callback
-from homeassistant.helpers import area_registry as ar, entity_registry as er
+from homeassistant.helpers import (
+    area_registry as ar,
+    entity_registry as er,
+    issue_registry as ir,
+)
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -20,7 +24,7 @@ from sqlalchemy.exc import OperationalError
 
 from custom_components.aiot_brain import history
 from custom_components.aiot_brain.brain.observation import Role
-from custom_components.aiot_brain.const import REDISCOVER_COOLDOWN
+from custom_components.aiot_brain.const import DOMAIN, REDISCOVER_COOLDOWN
 
 from .test_coordinator import (
     OCCUPANCY,
@@ -207,6 +211,20 @@ async def test_a_failing_history_read_does_not_leave_zones_waiting(
     hass.states.async_set("binary_sensor.office_motion", STATE_ON)
     await hass.async_block_till_done()
     assert hass.states.get(OCCUPANCY).state == STATE_ON
+    # A repair issue asks for a relearn once the database works again ...
+    issues = ir.async_get(hass)
+    issue = issues.async_get_issue(DOMAIN, "history_failed_office")
+    assert issue is not None
+    assert issue.translation_placeholders == {"zone": "Office"}
+
+    # ... and goes once the history is read in full.
+    monkeypatch.setattr(history, "_states_between", states_between)
+    await hass.services.async_call(
+        "button", "press", {"entity_id": RELEARN}, blocking=True
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert coordinator.learning == set()
+    assert issues.async_get_issue(DOMAIN, "history_failed_office") is None
 
 
 async def test_relearn_without_history_starts_afresh(

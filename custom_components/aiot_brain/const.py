@@ -114,6 +114,7 @@ KEY_LEARNING_PROGRESS: Final = "learning_progress"
 ISSUE_ZONE_WITHOUT_SENSORS: Final = "zone_without_sensors"
 ISSUE_STATE_RESET: Final = "state_reset"
 ISSUE_CALL_REFUSED: Final = "call_refused"
+ISSUE_HISTORY_FAILED: Final = "history_failed"
 
 # Keys of the building's network entities (unique id suffixes and translation keys).
 KEY_NEW_NETWORK_DEVICE: Final = "new_network_device"

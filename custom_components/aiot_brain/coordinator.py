@@ -66,6 +66,7 @@ from .const import (
     CONTROL_SAVE_DELAY,
     DOMAIN,
     ISSUE_CALL_REFUSED,
+    ISSUE_HISTORY_FAILED,
     ISSUE_STATE_RESET,
     ISSUE_ZONE_WITHOUT_SENSORS,
     LOGGER,
@@ -600,9 +601,8 @@ class AiotBrainCoordinator:
             registry.async_update_device(
                 device.id, remove_config_entry_id=self.entry.entry_id
             )
-        ir.async_delete_issue(
-            self.hass, DOMAIN, f"{ISSUE_ZONE_WITHOUT_SENSORS}_{zone_id}"
-        )
+        for issue in (ISSUE_ZONE_WITHOUT_SENSORS, ISSUE_HISTORY_FAILED):
+            ir.async_delete_issue(self.hass, DOMAIN, f"{issue}_{zone_id}")
 
     @callback
     def _remove_stale_devices(self) -> None:
@@ -878,10 +878,34 @@ class AiotBrainCoordinator:
                     "Learning the history of %s failed; they go on from now", zone_ids
                 )
                 self._set_progress(1.0)
+                self._report_history(zones, failed=True)
             else:
                 LOGGER.debug("Learned %s states of history for %s", replayed, zone_ids)
+                self._report_history(zones, failed=False)
             self._finish_learning(zone_ids)
             await self._async_predict(zone_ids, dt_util.now())
+
+    @callback
+    def _report_history(self, zones: list[Zone], *, failed: bool) -> None:
+        """Keep a repair issue for each zone whose history could not be read.
+
+        It stays, across restarts, until the zone's history is read in full
+        (*Relearn*) or the zone is removed.
+        """
+        for zone in zones:
+            issue_id = f"{ISSUE_HISTORY_FAILED}_{zone.zone_id}"
+            if not failed:
+                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+                continue
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=ISSUE_HISTORY_FAILED,
+                translation_placeholders={"zone": zone.name},
+            )
 
     @callback
     def _finish_learning(self, zone_ids: list[str]) -> None:
