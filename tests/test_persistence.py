@@ -308,11 +308,22 @@ async def test_removing_the_entry_forgets_everything(
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert storage_file(hass).exists()
 
+    ir.async_create_issue(  # as a history that could not be read leaves it
+        hass,
+        DOMAIN,
+        "history_failed_office",
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="history_failed",
+        translation_placeholders={"zone": "Office"},
+    )
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
 
     assert not storage_file(hass).exists()
-    assert ir.async_get(hass).async_get_issue(DOMAIN, "state_reset") is None
+    assert [
+        issue for domain, issue in ir.async_get(hass).issues if domain == DOMAIN
+    ] == []
 
 
 @pytest.mark.parametrize(

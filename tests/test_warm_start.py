@@ -217,13 +217,18 @@ async def test_a_failing_history_read_does_not_leave_zones_waiting(
     assert issue is not None
     assert issue.translation_placeholders == {"zone": "Office"}
 
+    # ... stays when the integration is reloaded, which reads nothing again ...
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert issues.async_get_issue(DOMAIN, "history_failed_office") is not None
+
     # ... and goes once the history is read in full.
     monkeypatch.setattr(history, "_states_between", states_between)
     await hass.services.async_call(
         "button", "press", {"entity_id": RELEARN}, blocking=True
     )
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert coordinator.learning == set()
+    assert coordinator_of(entry).learning == set()
     assert issues.async_get_issue(DOMAIN, "history_failed_office") is None
 
 

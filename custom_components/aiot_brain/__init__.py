@@ -19,7 +19,6 @@ from homeassistant.helpers.typing import ConfigType
 from .const import (
     BRAIN_STORAGE_KEY,
     DOMAIN,
-    ISSUE_STATE_RESET,
     LOGGER,
     NETWORK_ENTITY_KEYS,
     STORAGE_VERSION,
@@ -94,7 +93,10 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     await Store[dict[str, object]](
         hass, STORAGE_VERSION, BRAIN_STORAGE_KEY, private=True
     ).async_remove()
-    ir.async_delete_issue(hass, DOMAIN, ISSUE_STATE_RESET)
+    issues = ir.async_get(hass)
+    for domain, issue_id in list(issues.issues):
+        if domain == DOMAIN:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 async def async_remove_config_entry_device(

@@ -627,33 +627,42 @@ class AiotBrainCoordinator:
     @callback
     def _update_zone_issues(self) -> None:
         for zone in self.zones.values():
-            issue_id = f"{ISSUE_ZONE_WITHOUT_SENSORS}_{zone.zone_id}"
-            if zone.learnable:
-                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-            else:
-                ir.async_create_issue(
-                    self.hass,
-                    DOMAIN,
-                    issue_id,
-                    is_fixable=False,
-                    severity=ir.IssueSeverity.WARNING,
-                    translation_key=ISSUE_ZONE_WITHOUT_SENSORS,
-                    translation_placeholders={"zone": zone.name},
-                )
+            self._zone_issue(
+                ISSUE_ZONE_WITHOUT_SENSORS, zone, raised=not zone.learnable
+            )
+
+    @callback
+    def _zone_issue(self, kind: str, zone: Zone, *, raised: bool) -> None:
+        """Raise (or clear) the repair issue ``kind`` about ``zone``."""
+        issue_id = f"{kind}_{zone.zone_id}"
+        if not raised:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=kind,
+            translation_placeholders={"zone": zone.name},
+        )
 
     @callback
     def async_remove_issues(self) -> None:
-        """Remove the issues this entry raised about its zones and devices."""
-        for zone_id in self.zones:
-            ir.async_delete_issue(
-                self.hass, DOMAIN, f"{ISSUE_ZONE_WITHOUT_SENSORS}_{zone_id}"
-            )
-        refused = [
+        """Remove the issues this entry raises again when it next starts.
+
+        A history that could not be read is not read again on its own: that
+        issue stays until a Relearn, or until the integration is removed.
+        """
+        kinds = (ISSUE_ZONE_WITHOUT_SENSORS, ISSUE_CALL_REFUSED)
+        prefixes = tuple(f"{kind}_" for kind in kinds)
+        raised = [
             issue_id
             for domain, issue_id in ir.async_get(self.hass).issues
-            if domain == DOMAIN and issue_id.startswith(f"{ISSUE_CALL_REFUSED}_")
+            if domain == DOMAIN and issue_id.startswith(prefixes)
         ]
-        for issue_id in refused:
+        for issue_id in raised:
             ir.async_delete_issue(self.hass, DOMAIN, issue_id)
 
     # -- live learning ---------------------------------------------------------------
@@ -878,34 +887,15 @@ class AiotBrainCoordinator:
                     "Learning the history of %s failed; they go on from now", zone_ids
                 )
                 self._set_progress(1.0)
-                self._report_history(zones, failed=True)
+                failed = True
             else:
                 LOGGER.debug("Learned %s states of history for %s", replayed, zone_ids)
-                self._report_history(zones, failed=False)
+                failed = False
+            # Until a Relearn reads it in full, across restarts, or the zone goes.
+            for zone in zones:
+                self._zone_issue(ISSUE_HISTORY_FAILED, zone, raised=failed)
             self._finish_learning(zone_ids)
             await self._async_predict(zone_ids, dt_util.now())
-
-    @callback
-    def _report_history(self, zones: list[Zone], *, failed: bool) -> None:
-        """Keep a repair issue for each zone whose history could not be read.
-
-        It stays, across restarts, until the zone's history is read in full
-        (*Relearn*) or the zone is removed.
-        """
-        for zone in zones:
-            issue_id = f"{ISSUE_HISTORY_FAILED}_{zone.zone_id}"
-            if not failed:
-                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-                continue
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key=ISSUE_HISTORY_FAILED,
-                translation_placeholders={"zone": zone.name},
-            )
 
     @callback
     def _finish_learning(self, zone_ids: list[str]) -> None:
