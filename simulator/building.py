@@ -85,7 +85,7 @@ class Metrics:
     cooling_j: float = 0.0
     lighting_j: float = 0.0
     miss_time_min: int = 0
-    too_warm_min: int = 0
+    miss_time_too_warm_min: int = 0
     comfort_degree_min: float = 0.0
     lights_on_empty_min: int = 0
     false_offs: int = 0
@@ -103,7 +103,7 @@ class Metrics:
             "cooling_kwh": round(self.cooling_j / 3.6e6, 2),
             "lighting_kwh": round(self.lighting_j / 3.6e6, 2),
             "miss_time_min": self.miss_time_min,
-            "miss_time_too_warm_min": self.too_warm_min,
+            "miss_time_too_warm_min": self.miss_time_too_warm_min,
             "comfort_degree_hours": round(self.comfort_degree_min / 60.0, 2),
             "lights_on_empty_min": self.lights_on_empty_min,
             "false_offs": self.false_offs,
@@ -643,7 +643,7 @@ class Building:
                 miss = abs(off) - 1.0
                 if miss > 0:
                     metrics.miss_time_min += 1
-                    metrics.too_warm_min += off > 0
+                    metrics.miss_time_too_warm_min += off > 0
                     metrics.comfort_degree_min += miss
             elif self.light_on[zone]:
                 metrics.lights_on_empty_min += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,6 +48,22 @@ async def _record_two_days(hass: HomeAssistant, freezer: FrozenDateTimeFactory) 
     await async_wait_recording_done(hass)
 
 
+async def _replay_the_hall(
+    hass: HomeAssistant,
+    learn: Callable[[list[State]], None],
+    progress: Callable[[float], None] | None = None,
+) -> int:
+    """Replay the hall's motion sensor and light from before the recording."""
+    return await async_replay_history(
+        hass,
+        ["binary_sensor.hall_motion", "light.hall"],
+        START - timedelta(hours=1),
+        dt_util.utcnow(),
+        learn,
+        progress=progress,
+    )
+
+
 async def test_replay_in_order_and_in_chunks(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -55,14 +72,7 @@ async def test_replay_in_order_and_in_chunks(
     chunks: list[list[State]] = []
     progress: list[float] = []
 
-    replayed = await async_replay_history(
-        hass,
-        ["binary_sensor.hall_motion", "light.hall"],
-        START - timedelta(hours=1),
-        dt_util.utcnow(),
-        chunks.append,
-        progress=progress.append,
-    )
+    replayed = await _replay_the_hall(hass, chunks.append, progress.append)
 
     states = [state for chunk in chunks for state in chunk]
     assert replayed == len(states) == 6
@@ -130,13 +140,7 @@ async def test_a_chunk_the_database_refuses_is_read_again(
     )
     chunks: list[list[State]] = []
 
-    replayed = await async_replay_history(
-        hass,
-        ["binary_sensor.hall_motion", "light.hall"],
-        START - timedelta(hours=1),
-        dt_util.utcnow(),
-        chunks.append,
-    )
+    replayed = await _replay_the_hall(hass, chunks.append)
 
     # Nothing is lost: the same six states as without the trouble, in order.
     states = [state for chunk in chunks for state in chunk]
@@ -159,13 +163,7 @@ async def test_a_database_that_stays_locked_ends_the_replay(
     chunks: list[list[State]] = []
 
     with pytest.raises(OperationalError):
-        await async_replay_history(
-            hass,
-            ["binary_sensor.hall_motion"],
-            START - timedelta(hours=1),
-            dt_util.utcnow(),
-            chunks.append,
-        )
+        await _replay_the_hall(hass, chunks.append)
 
     # The first chunk, then the second asked for once and again after each pause.
     assert len(reads) == 1 + 3

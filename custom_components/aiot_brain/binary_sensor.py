@@ -63,7 +63,7 @@ class NetworkBinarySensorDescription(BinarySensorEntityDescription):
 def _anomaly_attributes(prediction: ZonePrediction) -> dict[str, Any]:
     anomalies = prediction.anomalies
     return {
-        "reason": "; ".join(anomaly.reason for anomaly in anomalies) or None,
+        "reason": prediction.anomaly_reason,
         "kinds": sorted({anomaly.kind for anomaly in anomalies}),
     }
 

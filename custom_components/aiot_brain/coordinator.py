@@ -340,16 +340,29 @@ class AiotBrainCoordinator:
             ),
         ]
         # Zones without learned state (first setup, new, or reset) learn history.
-        unlearned = [
-            zone_id for zone_id in self.zones if zone_id not in self.brain.zones
-        ]
-        await self._async_predict(list(self.zones), dt_util.now())
-        self.async_learn_history(unlearned)
+        known = self.brain.zones  # read before predicting adds the new ones
+        learned = [zone_id for zone_id in self.zones if zone_id in known]
+        unlearned = [zone_id for zone_id in self.zones if zone_id not in known]
+        await self._async_predict(learned, dt_util.now())
+        await self._async_start_zones(unlearned)
 
     async def _async_start_zones(self, zone_ids: list[str]) -> None:
-        """Predict new zones, one a turn, as at start; then learn their history."""
-        await self._async_predict(zone_ids, dt_util.now())
+        """Start zones new to the brain, predicting them one a turn.
+
+        They show what their fresh models say while their history is read; with
+        no history to read, they start from the states as they stand (and
+        ``async_learn_history`` predicts them then).
+        """
+        if self._history_to_learn:
+            await self._async_predict(zone_ids, dt_util.now())
         self.async_learn_history(zone_ids)
+
+    @property
+    def _history_to_learn(self) -> bool:
+        """Whether there is recorded history to learn from."""
+        return (
+            self.settings.history_days > 0 and "recorder" in self.hass.config.components
+        )
 
     async def async_stop(self) -> None:
         """Stop listening and write the learned state at once."""
@@ -745,28 +758,38 @@ class AiotBrainCoordinator:
 
     async def _async_step(self, now: datetime) -> None:
         try:
-            await self._async_predict(list(self.zones), now, tick=True)
+            await self._async_predict(
+                list(self.zones),
+                now,
+                first=lambda zone_id: self.brain.zone(zone_id).tick(now),
+            )
             await self.async_decide(list(self.zones), now)
         finally:
             self._ticking = False
             self._schedule_save()
 
     async def _async_predict(
-        self, zone_ids: list[str], now: datetime, *, tick: bool = False
+        self,
+        zone_ids: list[str],
+        now: datetime,
+        *,
+        first: Callable[[str], object] | None = None,
     ) -> None:
-        """Tick (if asked) and predict ``zone_ids``, one zone per loop turn.
+        """Predict ``zone_ids``, one zone per loop turn, each after ``first`` if given.
 
         A zone's minute takes about half a millisecond; a building of a thousand
         areas would hold the event loop for half a second without taking turns.
+        ``first`` is what the zone learns just before: its minute's tick, or the
+        states as they stand.
         """
         for zone_id in zone_ids:
             if self._stopped:
                 return
             if zone_id not in self.zones or zone_id in self.learning:
                 continue
-            if tick:
+            if first is not None:
                 with self.zone_fault(zone_id, "learning"):
-                    self.brain.zone(zone_id).tick(now)
+                    first(zone_id)
             self._publish([zone_id], now, notify_building=False)
             await asyncio.sleep(0)
         self._notify_building()
@@ -835,16 +858,17 @@ class AiotBrainCoordinator:
         zone_ids = [z for z in zone_ids if z in self.zones and z not in self.learning]
         if not zone_ids:
             return
-        if self.settings.history_days <= 0 or (
-            "recorder" not in self.hass.config.components
-        ):
+        if not self._history_to_learn:
             LOGGER.debug("No history to learn: %s learn from now on", zone_ids)
-            self._learn_standing_states(zone_ids)
             # A zone's first prediction takes milliseconds: a new building's
-            # hundreds of areas predict one a turn, not all in one.
+            # hundreds of areas start one a turn, not all in one.
             self.entry.async_create_task(
                 self.hass,
-                self._async_predict(zone_ids, dt_util.now()),
+                self._async_predict(
+                    zone_ids,
+                    dt_util.now(),
+                    first=lambda zone_id: self._learn_standing_states([zone_id]),
+                ),
                 "AIoT Brain predictions",
             )
             return
@@ -1074,11 +1098,10 @@ class AiotBrainCoordinator:
     def anomalies(self) -> dict[str, str]:
         """What is unusual now, by the name of each zone where something is."""
         found = {
-            self.zones[zone_id].name: "; ".join(
-                anomaly.reason for anomaly in self.predictions[zone_id].anomalies
-            )
+            self.zones[zone_id].name: reason
             for zone_id in self._anomalous
-            if zone_id in self.zones and zone_id in self.predictions
+            if zone_id in self.zones
+            and (reason := self.predictions[zone_id].anomaly_reason) is not None
         }
         return dict(sorted(found.items()))
 

@@ -149,8 +149,8 @@ def test_sleepers_are_scored_against_their_night_preference() -> None:
     building.temp[bedroom] = 21.0
     building.step()
     assert building.metrics.miss_time_min == 1
-    assert building.metrics.too_warm_min == 1
+    assert building.metrics.miss_time_too_warm_min == 1
     building.temp[bedroom] = 16.0
     building.step()
     assert building.metrics.miss_time_min == 2
-    assert building.metrics.too_warm_min == 1  # too cold this time
+    assert building.metrics.miss_time_too_warm_min == 1  # too cold this time

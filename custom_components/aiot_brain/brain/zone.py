@@ -121,6 +121,11 @@ class ZonePrediction:
     # comfort (None: not known, nothing is timed).
     thermal: ThermalResponse | None = None
 
+    @property
+    def anomaly_reason(self) -> str | None:
+        """Say what is unusual, each anomaly's reason in turn (None: nothing)."""
+        return "; ".join(anomaly.reason for anomaly in self.anomalies) or None
+
     def with_comfort_offset(self, offset: float) -> ZonePrediction:
         """Return the prediction with every comfort setpoint moved by ``offset`` K."""
         heating, cooling = self.heating_setpoint, self.cooling_setpoint
