@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 from itertools import pairwise
+import math
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -937,7 +938,70 @@ async def test_the_light_goes_off_soon_after_someone_leaves_through_the_door(
     assert hass.states.get(LAMP).state == STATE_OFF
     assert actions[-1].data["reason"] == (
         "Switching off Living room's light: the door moved at 14:05 and no one has "
-        "been seen since"
+        "been seen since (after 10 min)"
+    )
+
+
+async def test_a_room_one_person_uses_learns_to_go_dark_sooner_after_the_door(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
+    await setup_brain(hass)
+    await hass.services.async_call(
+        DOMAIN, "set_mode", {"area_id": "living_room", "mode": "off"}, blocking=True
+    )
+    # 120 visits: in through the door, a while inside (still for a minute), out
+    # through the door. Nobody is ever left behind.
+    for _ in range(120):
+        await set_state(hass, MOTION, STATE_ON)
+        await set_state(hass, DOOR, STATE_ON)
+        await minutes_pass(hass, freezer, 1)
+        await set_state(hass, DOOR, STATE_OFF)
+        await minutes_pass(hass, freezer, 1)
+        await set_state(hass, MOTION, STATE_OFF)
+        await minutes_pass(hass, freezer, 1)
+        await set_state(hass, MOTION, STATE_ON)
+        await minutes_pass(hass, freezer, 1)
+        await set_state(hass, MOTION, STATE_OFF)
+        await set_state(hass, DOOR, STATE_ON)
+        await minutes_pass(hass, freezer, 1)
+        await set_state(hass, DOOR, STATE_OFF)
+        await minutes_pass(hass, freezer, 1)
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    learned = coordinator_of(entry).predictions["living_room"].lighting["door_delay"]
+    assert timedelta(minutes=3) <= learned < timedelta(minutes=8)
+    await hass.services.async_call(
+        DOMAIN, "set_mode", {"area_id": "living_room", "mode": "auto"}, blocking=True
+    )
+    actions = async_capture_events(hass, EVENT_ACTION)
+
+    # Someone comes in and switches the light on, and goes out again.
+    await set_state(hass, MOTION, STATE_ON)
+    await set_state(hass, DOOR, STATE_ON)
+    await hass.services.async_call(
+        "light", "turn_on", {"entity_id": LAMP}, blocking=True, context=Context()
+    )
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, DOOR, STATE_OFF)
+    await minutes_pass(hass, freezer, 2)
+    await set_state(hass, MOTION, STATE_OFF)
+    await set_state(hass, DOOR, STATE_ON)  # out through the door
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, DOOR, STATE_OFF)
+    # This visit's coming in settled the last visit's exit: one more learned.
+    learned = coordinator_of(entry).predictions["living_room"].lighting["door_delay"]
+    minutes = math.ceil(learned.total_seconds() / 60)
+    await minutes_pass(hass, freezer, minutes - 1)
+    assert hass.states.get(LAMP).state == STATE_ON
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert (
+        actions[-1]
+        .data["reason"]
+        .endswith(
+            f"no one has been seen since (after {round(learned.total_seconds() / 60)} min)"
+        )
     )
 
 

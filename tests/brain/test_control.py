@@ -1240,8 +1240,53 @@ def test_light_off_soon_after_the_door_moved_and_no_one_was_seen_since() -> None
     assert decision.command.service == "turn_off"
     assert decision.reason == (
         "Switching off Study's light: the door moved at 16:51 and no one has been "
-        "seen since"
+        "seen since (after 10 min)"
     )
+
+
+def test_a_zone_nobody_stays_behind_in_goes_dark_sooner_after_the_door() -> None:
+    engine = controller()
+    on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)
+    learned = prediction(
+        lighting={**prediction().lighting, "door_delay": timedelta(minutes=4)}
+    )
+    door = NOW - timedelta(minutes=4)
+    out = readings(light=on, last_motion=door - timedelta(minutes=1), last_door=door)
+    decision = light_decision(engine, predicted=learned, seen=out)
+    assert decision.command is not None
+    assert decision.command.service == "turn_off"
+    assert decision.reason.endswith("no one has been seen since (after 4 min)")
+    # A minute sooner, someone might still be in there.
+    sooner = light_decision(
+        controller(), NOW - timedelta(minutes=1), predicted=learned, seen=out
+    )
+    assert sooner.command is None
+
+
+def test_a_door_left_open_keeps_the_long_delay() -> None:
+    # An open door reads "seen now": whoever is inside may just be sitting still.
+    learned = prediction(
+        lighting={**prediction().lighting, "door_delay": timedelta(minutes=4)}
+    )
+    on = LightState(on=True)
+    still_open = readings(
+        light=on, last_motion=NOW - timedelta(minutes=5), last_door=NOW
+    )
+    assert (
+        light_decision(controller(), predicted=learned, seen=still_open).command is None
+    )
+
+
+def test_the_learned_door_delay_never_exceeds_the_setting() -> None:
+    learned = prediction(
+        lighting={**prediction().lighting, "door_delay": timedelta(minutes=40)}
+    )
+    on = LightState(on=True)
+    door = NOW - timedelta(minutes=10)
+    out = readings(light=on, last_motion=door - timedelta(minutes=1), last_door=door)
+    decision = light_decision(controller(), predicted=learned, seen=out)
+    assert decision.command is not None
+    assert decision.reason.endswith("(after 10 min)")
 
 
 def test_motion_after_the_door_means_someone_came_in() -> None:

@@ -1,4 +1,4 @@
-"""Lighting preferences: threshold, level, colour and vacancy delay."""
+"""Lighting preferences: threshold, level, colour, vacancy delay and exits."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import random
 
 import pytest
 
-from custom_components.aiot_brain.brain.lighting import LightingPreference
+from custom_components.aiot_brain.brain.lighting import ExitWatch, LightingPreference
+from custom_components.aiot_brain.brain.observation import Role
 
 START = datetime(2026, 1, 5)
 
@@ -180,9 +181,107 @@ def test_times_that_are_not_times_are_counted() -> None:
     assert model.false_offs == 1
 
 
+def _visits(
+    watch: ExitWatch,
+    count: int,
+    *,
+    still: int = 1,
+    stays: int = 0,
+    start: datetime = START,
+) -> datetime:
+    """People come in, sit ``still`` minutes once and go out through the door.
+
+    Every ``stays``-th time one of them stays behind a while. Returns when the last
+    visit began.
+    """
+    when = start
+    for visit in range(count):
+        when = start + timedelta(hours=visit)
+        watch.learn_one(when, Role.MOTION, 1.0)  # seen coming in, the door just after
+        watch.learn_one(when, Role.DOOR, 1.0)
+        watch.learn_one(when + timedelta(minutes=1), Role.DOOR, 0.0)
+        watch.learn_one(when + timedelta(minutes=5), Role.MOTION, 0.0)
+        watch.learn_one(when + timedelta(minutes=5 + still), Role.MOTION, 1.0)
+        watch.learn_one(when + timedelta(minutes=20), Role.MOTION, 0.0)
+        watch.learn_one(when + timedelta(minutes=20), Role.DOOR, 1.0)  # one goes
+        if stays and visit % stays == 0:
+            back = when + timedelta(minutes=25)
+            watch.learn_one(back, Role.MOTION, 1.0)  # the one left behind moves
+            watch.learn_one(back + timedelta(minutes=3), Role.MOTION, 0.0)
+            watch.learn_one(back + timedelta(minutes=3), Role.DOOR, 1.0)
+    return when
+
+
+def test_a_zone_one_person_uses_goes_dark_soon_after_the_door() -> None:
+    watch = ExitWatch()
+    last = _visits(watch, 15)
+    assert watch.door_delay() is None  # too few exits to tell
+    last = _visits(watch, 150, start=last + timedelta(hours=1))
+    after_150 = watch.door_delay()
+    _visits(watch, 300, start=last + timedelta(hours=1))
+    after_300 = watch.door_delay()
+    assert after_150 is not None
+    assert after_300 is not None
+    assert 180.0 <= after_300 < after_150 < 600.0
+    assert after_300 < 240.0
+    assert watch.stayers == 0.0
+    assert "someone stayed behind after 0 of" in watch.explain()
+
+
+def test_a_shared_zone_keeps_a_long_delay_after_the_door() -> None:
+    watch = ExitWatch()
+    # A quarter of the time someone stays, and people there sit still for minutes.
+    _visits(watch, 300, still=5, stays=4)
+    assert watch.door_delay() is None  # the full delay after the door holds
+    assert watch.stayers > 0.15 * watch.exits  # each stay ends in one more exit
+    assert watch.explain().startswith("the full delay after the door: someone")
+
+
+def test_a_false_off_lengthens_the_delay_after_the_door() -> None:
+    watch = ExitWatch()
+    last = _visits(watch, 300)
+    short = watch.door_delay()
+    # The light went off on someone left behind, who then moved.
+    last = _visits(watch, 1, stays=1, start=last + timedelta(hours=1))
+    longer = watch.door_delay()
+    assert short is not None
+    assert longer is not None
+    assert longer > short
+    assert watch.stayers == 1.0
+    # Twice more: people stay behind here, the full delay is back.
+    _visits(watch, 2, stays=1, start=last + timedelta(hours=1))
+    assert watch.door_delay() is None
+
+
+def test_people_who_sit_still_long_keep_the_long_delay() -> None:
+    brisk, still = ExitWatch(), ExitWatch()
+    _visits(brisk, 300, still=1)
+    _visits(still, 300, still=12)
+    brisk_delay, still_delay = brisk.door_delay(), still.door_delay()
+    assert brisk_delay is not None
+    assert still_delay is not None
+    assert brisk_delay < 300.0
+    assert still_delay > 3 * 600.0
+    assert "people sit still 11." in still.explain()
+
+
+def test_other_roles_and_lone_door_moves_teach_no_stayers() -> None:
+    watch = ExitWatch()
+    watch.learn_one(START, Role.LIGHT_ON, 1.0)
+    assert watch.to_dict() == ExitWatch().to_dict()
+    for minute in range(0, 600, 10):  # a door nobody walks through
+        watch.learn_one(START + timedelta(minutes=minute), Role.DOOR, 1.0)
+    assert watch.stayers == 0.0
+
+
 def test_round_trip() -> None:
     model = LightingPreference()
     _switches(model, days=5)
+    # An exit whose motion came back and is not yet settled, saved half-way.
+    last = _visits(model.exits, 60, stays=3)
+    model.exits.learn_one(last + timedelta(hours=1), Role.DOOR, 1.0)
+    model.exits.learn_one(last + timedelta(hours=1, minutes=5), Role.MOTION, 1.0)
+    assert model.exits.returned is not None
     model.learn_one(START, {"light_brightness": 55, "light_color_temp": 3000}, True)
     model.learn_one(START + timedelta(days=6), {"light_on": 0})
     state = json.loads(json.dumps(model.to_dict()))
@@ -195,6 +294,18 @@ def test_round_trip() -> None:
             assert restored.explain(when, x) == model.explain(when, x)
     assert restored.to_dict() == model.to_dict()
     assert len(json.dumps(state)) < 8192
+    later = last + timedelta(hours=2)
+    for watch in (model.exits, restored.exits):
+        watch.learn_one(later, Role.DOOR, 1.0)
+    assert restored.exits.to_dict() == model.exits.to_dict()
+    assert restored.exits.door_delay() == model.exits.door_delay()
+
+
+def test_state_saved_before_exits_were_watched_still_loads() -> None:
+    state = LightingPreference().to_dict()
+    del state["exits"]
+    restored = LightingPreference.from_dict(state)
+    assert restored.exits.to_dict() == ExitWatch().to_dict()
 
 
 def test_rejects_bad_state() -> None:
@@ -207,3 +318,9 @@ def test_rejects_bad_state() -> None:
         LightingPreference.from_dict({**state, "auto_off_at": "yesterday"})
     with pytest.raises(ValueError, match="corrupt"):
         LightingPreference.from_dict({k: v for k, v in state.items() if k != "cells"})
+    with pytest.raises(ValueError, match="exit state version"):
+        LightingPreference.from_dict({**state, "exits": {"version": 9}})
+    with pytest.raises(ValueError, match="corrupt"):
+        LightingPreference.from_dict(
+            {**state, "exits": {**state["exits"], "pending": "soon"}}
+        )

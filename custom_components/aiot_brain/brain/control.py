@@ -86,7 +86,9 @@ class ControlSettings:
     below ``light_empty_below``, otherwise only after ``light_quiet_floor`` without
     motion (a person sitting still can miss a motion sensor for ten minutes). Where
     the zone's door moved after the last motion inside, whoever was seen went out
-    through it: the light goes off after ``light_after_door`` without motion.
+    through it: the light goes off after ``light_after_door`` without motion, or
+    sooner where the zone has learned that people seldom stay behind and are
+    seldom still for long.
     Reasons write temperatures on ``scale``.
     """
 
@@ -1145,7 +1147,7 @@ class ZoneController:
             # Motion alone: people sitting still miss a sensor for minutes on end,
             # so only a long silence says they have gone.
             delay = max(delay, settings.light_quiet_floor)
-        gone = self._gone_through_door(now, readings)
+        gone = self._gone_through_door(now, readings, lighting.get("door_delay"))
         if gone is None and last_motion is not None and now - last_motion >= delay:
             gone = (
                 f"no motion since {clock(last_motion, now)} "
@@ -1190,19 +1192,28 @@ class ZoneController:
         command = Command("light", "turn_on", entity_id, data, reason)
         return self._finish(now, entity_id, command, reason, level)
 
-    def _gone_through_door(self, now: datetime, readings: ZoneReadings) -> str | None:
+    def _gone_through_door(
+        self, now: datetime, readings: ZoneReadings, learned: timedelta | None
+    ) -> str | None:
         """Say so if the zone's door moved after the last motion, a while ago.
 
         Whoever was last seen inside went out through the door; someone who came in
-        would have moved in view of the sensor since.
+        would have moved in view of the sensor since. How long "a while" is the zone
+        has ``learned`` from how often someone stays behind, within
+        ``light_after_door``; a door still open keeps all of that.
         """
         door, motion = readings.last_door, readings.last_motion
         if door is None or motion is None or door < motion:
             return None
-        quiet = now - door
-        if quiet < self.settings.light_after_door:
+        delay = self.settings.light_after_door
+        if learned is not None and door < now:
+            delay = min(delay, learned)
+        if now - door < delay:
             return None
-        return f"the door moved at {clock(door, now)} and no one has been seen since"
+        return (
+            f"the door moved at {clock(door, now)} and no one has been seen since "
+            f"(after {_minutes(delay)} min)"
+        )
 
     def _light_level(
         self, device: LightDevice, lighting: Mapping[str, Any]

@@ -9,7 +9,10 @@ own change or not) and the illuminance around them:
   band, shrunk towards broader averages while there are few adjustments;
 * the vacancy delay before switching off an empty zone: lengthened when a person
   switches the light back on soon after we switched it off (a false-off), and
-  shortened slowly while our switch-offs go unchallenged, within bounds.
+  shortened slowly while our switch-offs go unchallenged, within bounds;
+* how soon after a door closes behind the last person seen the zone is empty
+  (:class:`ExitWatch`): short where nobody is ever left behind, long where people
+  often stay when someone goes.
 """
 
 from __future__ import annotations
@@ -29,6 +32,226 @@ _BAND_NAMES = ("dark", "dim", "bright")
 _BAND_COUNT = len(_BAND_NAMES)
 _SHRINK = 3.0  # adjustments it takes for a slice to outweigh the broader average
 _LAMP_SETTLE_SECONDS = 120.0  # a reading this soon after a switch shows the lamp
+
+EXITS_VERSION = 1
+_ENTRY_SECONDS = 60.0  # motion this soon after the door is someone coming in
+_EXIT_FADE = 0.999  # each exit fades the exit counts: about the last 1,000 count
+_GAP_FADE = 0.998  # each quiet spell fades the spell counts: about the last 500
+_MAX_STAY_SHARE = 0.01  # shorten only where at most 1 in 100 exits leaves someone
+_MAX_GAP_MINUTES = 30.0  # a quiet spell longer than this counts as this long
+_PRIOR_GAP_MINUTES = 3.0  # people's quiet spells before any is seen
+_PRIOR_GAPS = 5.0  # how many spells that prior weighs
+_FALSE_OFF_RISK = 0.00005  # chance per exit of a light off on someone left behind
+_MIN_DOOR_DELAY = 180.0  # s: never sooner, whatever the zone has shown
+
+
+class ExitWatch:
+    """How soon after the door moved behind the last motion a zone is empty.
+
+    An *exit* is a door moving while the motion sensors are clear, after the last
+    motion. If motion comes back without the door opening again, someone stayed
+    behind (a *stayer*). Motion within a minute of the door is someone coming in,
+    not an exit. A *quiet spell* is the time from the motion sensors clearing to
+    their next motion with no door moving in between: someone there sitting still.
+
+    In a zone where at most one exit in 100 leaves a stayer, a stayer is taken to be
+    as still as anyone there: each further minute of quiet after an exit is as
+    likely as the zone's quiet spells say (a geometric distribution with their
+    mean). :meth:`door_delay` is then the quiet time after which a light would be
+    switched off on someone left behind less than once in 20,000 exits, never below
+    three minutes. A zone that one person at a time uses briskly gets a short
+    delay; one where people sit still long, a long one; one where people often stay
+    behind (a living room, a shared office) keeps the full delay. A false-off
+    teaches it too: the person left behind moves, a stayer.
+
+    >>> from datetime import datetime, timedelta
+    >>> watch = ExitWatch()
+    >>> start = datetime(2026, 1, 5, 8)
+    >>> for visit in range(300):  # one person: in, out, never anyone left behind
+    ...     t = start + timedelta(hours=visit)
+    ...     watch.learn_one(t, Role.DOOR, 1.0)
+    ...     watch.learn_one(t, Role.MOTION, 1.0)
+    ...     watch.learn_one(t + timedelta(minutes=5), Role.MOTION, 0.0)
+    ...     watch.learn_one(t + timedelta(minutes=6), Role.MOTION, 1.0)  # still there
+    ...     watch.learn_one(t + timedelta(minutes=9), Role.MOTION, 0.0)
+    ...     watch.learn_one(t + timedelta(minutes=9), Role.DOOR, 1.0)  # out
+    >>> round(watch.door_delay() / 60)  # minutes
+    4
+
+    """
+
+    def __init__(self) -> None:
+        """Start knowing no exits."""
+        self.motion_on = False
+        self.motion_seen: datetime | None = None
+        self.door_seen: datetime | None = None
+        self.pending: datetime | None = None  # an exit not yet settled
+        self.returned: datetime | None = None  # motion back after it, not yet settled
+        self.exits = 0.0
+        self.stayers = 0.0
+        self.gaps = 0.0  # quiet spells of people there
+        self.gap_minutes = 0.0  # and their length, summed
+
+    def learn_one(self, when: datetime, role: Role, value: float) -> None:
+        """Take a motion or door sensor's change (1 on or open, 0 clear or shut)."""
+        if role not in (Role.MOTION, Role.DOOR):
+            return
+        if self.returned is not None:
+            self._settle_return(when, door=role is Role.DOOR)
+        if role is Role.MOTION:
+            if value >= 0.5 and not self.motion_on:
+                self._quiet_spell(when)
+                if self.pending is not None:
+                    if _within_entry(self.door_seen, when):
+                        self._came_in(when)
+                    else:
+                        self.returned = when  # settled once no door follows
+            self.motion_on = value >= 0.5
+            self.motion_seen = when
+        else:
+            opened = value >= 0.5
+            if opened and self.pending is not None and self.returned is None:
+                self._count(stayed=False)  # the door again: they had all gone
+            self.door_seen = when
+        if (
+            self.pending is None
+            and not self.motion_on
+            and self.door_seen is not None
+            and self.motion_seen is not None
+            and self.door_seen >= self.motion_seen
+        ):
+            self.pending = self.door_seen
+
+    def _quiet_spell(self, when: datetime) -> None:
+        """Motion again with no door since it cleared: someone sat still so long."""
+        cleared = self.motion_seen
+        if cleared is None or (
+            self.door_seen is not None and self.door_seen >= cleared
+        ):
+            return
+        minutes = (when - cleared).total_seconds() / 60.0
+        self.gaps = self.gaps * _GAP_FADE + 1.0
+        self.gap_minutes = self.gap_minutes * _GAP_FADE + min(minutes, _MAX_GAP_MINUTES)
+
+    def _settle_return(self, when: datetime, *, door: bool) -> None:
+        """Motion came back after an exit: someone stayed, unless a door came with it.
+
+        Sensors report one moment in either order, so a door just after the motion
+        is someone coming in too.
+        """
+        assert self.returned is not None
+        assert self.pending is not None
+        if door and _within_entry(self.returned, when):
+            came_in, self.returned = self.returned, None
+            self._came_in(came_in)
+        elif not _within_entry(self.returned, when):
+            self.returned = None
+            self._count(stayed=True)
+
+    def _came_in(self, when: datetime) -> None:
+        """Someone came in through the door: all had gone since the exit."""
+        assert self.pending is not None
+        if _within_entry(self.pending, when):
+            self.pending = None  # that door was them coming in, not an exit
+        else:
+            self._count(stayed=False)
+
+    def _count(self, *, stayed: bool) -> None:
+        self.pending = None
+        self.exits = self.exits * _EXIT_FADE + 1.0
+        self.stayers = self.stayers * _EXIT_FADE + stayed
+
+    def _stay_share(self) -> float:
+        """How often someone stays behind when the door closes after the motion."""
+        return (self.stayers + 1.0) / (self.exits + 2.0)
+
+    def _still(self) -> float:
+        """How likely someone there is to stay quiet one more minute."""
+        return 1.0 - 1.0 / max(self._mean_gap(), 1.5)
+
+    def door_delay(self) -> float | None:
+        """Quiet seconds after such an exit before the zone is taken as empty.
+
+        None where people stay behind more often than once in 100 exits (or too
+        few exits were seen to tell): those left behind there are often people who
+        just sat down, stiller than the zone's quiet spells say.
+        """
+        share = self._stay_share()
+        if share > _MAX_STAY_SHARE:
+            return None
+        minutes = math.log(_FALSE_OFF_RISK / share) / math.log(self._still())
+        return max(_MIN_DOOR_DELAY, minutes * 60.0)
+
+    def _mean_gap(self) -> float:
+        """Minutes people there stay quiet at a time, shrunk towards three."""
+        return (self.gap_minutes + _PRIOR_GAPS * _PRIOR_GAP_MINUTES) / (
+            self.gaps + _PRIOR_GAPS
+        )
+
+    def explain(self) -> str:
+        """Say what the delay after a door rests on."""
+        delay = self.door_delay()
+        if delay is None:
+            return (
+                f"the full delay after the door: someone stayed behind after "
+                f"{self.stayers:.0f} of {self.exits:.0f} recent exits"
+            )
+        return (
+            f"{delay / 60:.0f} min after the door: someone stayed behind after "
+            f"{self.stayers:.0f} of {self.exits:.0f} recent exits, and people sit "
+            f"still {self._mean_gap():.1f} min at a time"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the state as JSON-compatible data."""
+        return {
+            "version": EXITS_VERSION,
+            "motion_on": self.motion_on,
+            "motion_seen": _iso(self.motion_seen),
+            "door_seen": _iso(self.door_seen),
+            "pending": _iso(self.pending),
+            "returned": _iso(self.returned),
+            "exits": self.exits,
+            "stayers": self.stayers,
+            "gaps": self.gaps,
+            "gap_minutes": self.gap_minutes,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ExitWatch:
+        """Restore a watch saved with :meth:`to_dict`."""
+        if not isinstance(data, Mapping) or data.get("version") != EXITS_VERSION:
+            version = data.get("version") if isinstance(data, Mapping) else None
+            raise ValueError(
+                f"unknown exit state version {version!r}, expected {EXITS_VERSION}"
+            )
+        watch = cls()
+        try:
+            watch.motion_on = bool(data["motion_on"])
+            watch.motion_seen = _from_iso(data["motion_seen"])
+            watch.door_seen = _from_iso(data["door_seen"])
+            watch.pending = _from_iso(data["pending"])
+            watch.returned = _from_iso(data["returned"])
+            watch.exits = float(data["exits"])
+            watch.stayers = float(data["stayers"])
+            watch.gaps = float(data["gaps"])
+            watch.gap_minutes = float(data["gap_minutes"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"corrupt exit state: {error}") from error
+        return watch
+
+
+def _within_entry(moment: datetime | None, when: datetime) -> bool:
+    """Whether ``when`` is close enough to ``moment`` to be one passage."""
+    return moment is not None and abs((when - moment).total_seconds()) <= _ENTRY_SECONDS
+
+
+def _iso(when: datetime | None) -> str | None:
+    return None if when is None else when.isoformat()
+
+
+def _from_iso(text: object) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(str(text))
 
 
 def _period(when: datetime) -> int:
@@ -132,6 +355,7 @@ class LightingPreference:
         self.false_offs = 0
         self.quiet_offs = 0
         self.bad_values = 0
+        self.exits = ExitWatch()
 
     @property
     def threshold(self) -> float:
@@ -289,11 +513,13 @@ class LightingPreference:
         illuminance = self._clean(x, Role.ILLUMINANCE)
         ambient = self._ambient(illuminance)
         brightness, color_temp, _ = self._level(when, ambient)
+        door = self.exits.door_delay()
         return {
             "light_on": ambient is None or ambient < self.threshold,
             "brightness": round(brightness, 1),
             "color_temp": round(color_temp),
             "vacancy_delay": timedelta(seconds=round(self.vacancy_delay)),
+            "door_delay": None if door is None else timedelta(seconds=round(door)),
         }
 
     def predict_proba_one(self, when: datetime, x: Mapping[str, object]) -> float:
@@ -332,7 +558,7 @@ class LightingPreference:
             f"vacancy delay {self.vacancy_delay / 60:.0f} min after "
             f"{self.false_offs} false-offs and {self.quiet_offs} unchallenged offs"
         )
-        return f"{light}; {level}; {delay}"
+        return f"{light}; {level}; {delay}; {self.exits.explain()}"
 
     # -- state -----------------------------------------------------------------
 
@@ -365,6 +591,7 @@ class LightingPreference:
             "false_offs": self.false_offs,
             "quiet_offs": self.quiet_offs,
             "bad_values": self.bad_values,
+            "exits": self.exits.to_dict(),
         }
 
     @classmethod
@@ -410,6 +637,9 @@ class LightingPreference:
             model.false_offs = int(data["false_offs"])
             model.quiet_offs = int(data["quiet_offs"])
             model.bad_values = int(data["bad_values"])
+            # Saved before exits were watched: they are learned from now on.
+            if "exits" in data:
+                model.exits = ExitWatch.from_dict(data["exits"])
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"corrupt lighting state: {error}") from error
         expected = _PERIODS * _BAND_COUNT + _PERIODS
