@@ -162,7 +162,7 @@ class ExitWatch:
         self.stayers = self.stayers * _EXIT_FADE + stayed
 
     def _stay_share(self) -> float:
-        """How often someone stays behind when the door closes after the motion."""
+        """How often someone stays behind when the door moves after the motion."""
         return (self.stayers + 1.0) / (self.exits + 2.0)
 
     def _still(self) -> float:
