@@ -36,7 +36,7 @@ import math
 from typing import Any
 
 from .forecast import on_time_step
-from .timefeatures import clock
+from .timefeatures import clock, from_iso, to_iso
 from .units import CELSIUS, TemperatureScale
 from .zone import ZonePrediction
 
@@ -1248,10 +1248,10 @@ class ZoneController:
                 entity_id: [moment.isoformat() for moment in moments]
                 for entity_id, moments in self.calls.items()
             },
-            "window_open_since": _iso(self.window_open_since),
+            "window_open_since": to_iso(self.window_open_since),
             "window_eco": self.window_eco,
-            "vacant_since": _iso(self.vacant_since),
-            "asleep_since": _iso(self.asleep_since),
+            "vacant_since": to_iso(self.vacant_since),
+            "asleep_since": to_iso(self.asleep_since),
             "preheat_minutes": (
                 None
                 if self.preheat_lead is None
@@ -1278,9 +1278,9 @@ class ZoneController:
                 str(entity_id): [datetime.fromisoformat(m) for m in moments]
                 for entity_id, moments in data["calls"].items()
             }
-            window_open_since = _from_iso(data["window_open_since"])
-            vacant_since = _from_iso(data["vacant_since"])
-            asleep_since = _from_iso(data["asleep_since"])
+            window_open_since = from_iso(data["window_open_since"])
+            vacant_since = from_iso(data["vacant_since"])
+            asleep_since = from_iso(data["asleep_since"])
             window_eco = bool(data["window_eco"])
             # Absent from states saved before pre-heating was remembered.
             preheat_minutes = data.get("preheat_minutes")
@@ -1297,16 +1297,3 @@ class ZoneController:
         self.window_eco = window_eco
         self.asleep_since = asleep_since
         self.preheat_lead = preheat_lead
-
-
-def _iso(when: datetime | None) -> str | None:
-    return None if when is None else when.isoformat()
-
-
-def _from_iso(value: object) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        msg = f"expected a time, got {value!r}"
-        raise TypeError(msg)
-    return datetime.fromisoformat(value)

@@ -23,7 +23,7 @@ import math
 from typing import Any
 
 from .observation import Role, plausible
-from .timefeatures import hour_of_day
+from .timefeatures import from_iso, hour_of_day, to_iso
 
 VERSION = 1
 _PERIODS = 8  # three-hour slices of the day
@@ -207,10 +207,10 @@ class ExitWatch:
         return {
             "version": EXITS_VERSION,
             "motion_on": self.motion_on,
-            "motion_seen": _iso(self.motion_seen),
-            "door_seen": _iso(self.door_seen),
-            "pending": _iso(self.pending),
-            "returned": _iso(self.returned),
+            "motion_seen": to_iso(self.motion_seen),
+            "door_seen": to_iso(self.door_seen),
+            "pending": to_iso(self.pending),
+            "returned": to_iso(self.returned),
             "exits": self.exits,
             "stayers": self.stayers,
             "gaps": self.gaps,
@@ -228,10 +228,10 @@ class ExitWatch:
         watch = cls()
         try:
             watch.motion_on = bool(data["motion_on"])
-            watch.motion_seen = _from_iso(data["motion_seen"])
-            watch.door_seen = _from_iso(data["door_seen"])
-            watch.pending = _from_iso(data["pending"])
-            watch.returned = _from_iso(data["returned"])
+            watch.motion_seen = from_iso(data["motion_seen"])
+            watch.door_seen = from_iso(data["door_seen"])
+            watch.pending = from_iso(data["pending"])
+            watch.returned = from_iso(data["returned"])
             watch.exits = float(data["exits"])
             watch.stayers = float(data["stayers"])
             watch.gaps = float(data["gaps"])
@@ -244,14 +244,6 @@ class ExitWatch:
 def _within_entry(moment: datetime | None, when: datetime) -> bool:
     """Whether ``when`` is close enough to ``moment`` to be one passage."""
     return moment is not None and abs((when - moment).total_seconds()) <= _ENTRY_SECONDS
-
-
-def _iso(when: datetime | None) -> str | None:
-    return None if when is None else when.isoformat()
-
-
-def _from_iso(text: object) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(str(text))
 
 
 def _period(when: datetime) -> int:
@@ -579,12 +571,10 @@ class LightingPreference:
             "overall": list(self.overall),
             "illuminance": self.illuminance,
             "light_on": self.light_on,
-            "auto_off_at": None
-            if self.auto_off_at is None
-            else self.auto_off_at.isoformat(),
+            "auto_off_at": to_iso(self.auto_off_at),
             "lamp_lux": self.lamp_lux,
             "lamp_switches": self.lamp_switches,
-            "switch_at": None if self.switch_at is None else self.switch_at.isoformat(),
+            "switch_at": to_iso(self.switch_at),
             "switch_from": self.switch_from,
             "switches": self.switches,
             "adjustments": self.adjustments,
@@ -620,16 +610,10 @@ class LightingPreference:
             model.illuminance = None if illuminance is None else float(illuminance)
             light_on = data["light_on"]
             model.light_on = None if light_on is None else bool(light_on)
-            auto_off_at = data["auto_off_at"]
-            model.auto_off_at = (
-                None if auto_off_at is None else datetime.fromisoformat(auto_off_at)
-            )
+            model.auto_off_at = from_iso(data["auto_off_at"])
             model.lamp_lux = float(data["lamp_lux"])
             model.lamp_switches = int(data["lamp_switches"])
-            switch_at = data["switch_at"]
-            model.switch_at = (
-                None if switch_at is None else datetime.fromisoformat(switch_at)
-            )
+            model.switch_at = from_iso(data["switch_at"])
             switch_from = data["switch_from"]
             model.switch_from = None if switch_from is None else float(switch_from)
             model.switches = int(data["switches"])
