@@ -56,6 +56,8 @@ READABLE_VERSIONS = (1, 2)
 HORIZONS_MINUTES: tuple[int, ...] = (15, 30, 60, 120, 360)
 HORIZON_NAMES: tuple[str, ...] = ("15min", "30min", "1h", "2h", "6h")
 HORIZON_DELTAS = tuple(timedelta(minutes=minutes) for minutes in HORIZONS_MINUTES)
+# One forecast per horizon is queued per this much time.
+QUEUE_INTERVAL = HORIZON_DELTAS[0]
 
 WEEK_BINS = 168  # hours of a week
 DAY_BINS = 48  # half hours of a day
@@ -71,6 +73,7 @@ TRANSITION_PRIOR = 2.0
 
 # Old habits fade: each bin keeps about this many observations' worth of memory.
 MEMORY_OBSERVATIONS = 30.0
+KEEP_PER_OBSERVATION = 1.0 - 1.0 / MEMORY_OBSERVATIONS
 
 LOGIT_LIMIT = 4.0
 # Evidence of order one is put on the scale of the logits it competes with, so a
@@ -145,12 +148,21 @@ def _logit(probability: float) -> float:
     return math.log(probability / (1.0 - probability))
 
 
-def _week_bin(when: datetime) -> int:
-    return when.weekday() * 24 + when.hour
+def _week_minute(when: datetime) -> int:
+    """Return the minute of the (wall-clock) week, Monday 00:00 being 0.
+
+    The profile's bins follow from it by integer steps, and so do those of the
+    horizons ahead: adding minutes to it is what adding them to ``when`` does.
+    """
+    return (when.weekday() * HOURS_PER_DAY + when.hour) * 60 + when.minute
 
 
-def _day_bin(when: datetime) -> int:
-    return (when.hour * 60 + when.minute) // int(BIN_MINUTES)
+def _week_bin(week_minute: int) -> int:
+    return week_minute // 60 % WEEK_BINS
+
+
+def _day_bin(week_minute: int) -> int:
+    return week_minute % MINUTES_PER_DAY // int(BIN_MINUTES)
 
 
 def _hour_bin(when: datetime) -> int:
@@ -169,7 +181,7 @@ class Counts:
 
     def add(self, index: int, occupied: float, weight: float = 1.0) -> None:
         """Count one observation in bin ``index``, fading the bin's older ones."""
-        keep = (1.0 - 1.0 / MEMORY_OBSERVATIONS) ** weight
+        keep = KEEP_PER_OBSERVATION**weight
         # Two decimals are plenty for counts and keep the saved state small; the
         # rounding happens here so that a restored model is the same model.
         self.occupied[index] = round(self.occupied[index] * keep + weight * occupied, 2)
@@ -278,10 +290,16 @@ class OccupancyForecast:
         # The usual arrival (minutes from the quarter hour, share), or None, for
         # the same key: it changes once a quarter hour, not every minute.
         self._arrival_cache: tuple[_HistoryKey, tuple[int, float] | None] | None = None
+        # The changes' minutes as an array, for as long as the history stays.
+        self._times_cache: (
+            tuple[tuple[int, tuple[int, int], tuple[int, int]], np.ndarray[Any, Any]]
+            | None
+        ) = None
         self.last_update: datetime | None = None
         self.last_forecast: datetime | None = None
         self.bad_values = 0
         self._overall: float | None = None
+        self._shares: list[float] | None = None
 
     # Learning -------------------------------------------------------------------
 
@@ -307,8 +325,9 @@ class OccupancyForecast:
         )
         weight = min(minutes, BIN_MINUTES) / BIN_MINUTES
         if weight > 0.0:
-            self.week.add(_week_bin(when), state, weight)
-            self.day.add(_day_bin(when), state, weight)
+            week_minute = _week_minute(when)
+            self.week.add(_week_bin(week_minute), state, weight)
+            self.day.add(_day_bin(week_minute), state, weight)
             self._overall = None
         if previous is None or bool(state) != previous:
             self.since = when
@@ -338,15 +357,16 @@ class OccupancyForecast:
     def _queue(self, when: datetime, extra: dict[str, float]) -> None:
         # One forecast per horizon per quarter hour is plenty to learn from, and it
         # bounds the queue (and the saved state) whatever the call rate.
-        if self.last_forecast is not None and when - self.last_forecast < timedelta(
-            minutes=HORIZONS_MINUTES[0]
+        if (
+            self.last_forecast is not None
+            and when - self.last_forecast < QUEUE_INTERVAL
         ):
             return
         self.last_forecast = when
         state = int(bool(self.occupied))
         hour = _hour_bin(when)
         for index, features in enumerate(self._features(when, state, extra)):
-            due = when + timedelta(minutes=HORIZONS_MINUTES[index])
+            due = when + HORIZON_DELTAS[index]
             # Rounded so that the saved queue is small and restores exactly.
             rounded = {
                 name: round(value, 3)
@@ -384,6 +404,7 @@ class OccupancyForecast:
                 self.losses[index], (mixed, _sigmoid(duration)), strict=True
             )
         ]
+        self._shares = None
 
     def _learn_mix(self, index: int, features: dict[str, float], label: float) -> None:
         weights = self.weights[index]
@@ -404,9 +425,11 @@ class OccupancyForecast:
 
     def profile(self, when: datetime) -> float:
         """Return the weekly profile's P(occupied) at ``when``."""
-        overall = self._overall if self._overall is not None else self._overall_rate()
-        daily = self.day.smoothed_rate(_day_bin(when), overall, DAY_PRIOR)
-        return self.week.smoothed_rate(_week_bin(when), daily, WEEK_PRIOR)
+        return self._profile_at(_week_minute(when), self._overall_rate())
+
+    def _profile_at(self, week_minute: int, overall: float) -> float:
+        daily = self.day.smoothed_rate(_day_bin(week_minute), overall, DAY_PRIOR)
+        return self.week.smoothed_rate(_week_bin(week_minute), daily, WEEK_PRIOR)
 
     def _overall_rate(self) -> float:
         # Asked for ten times per update, changed once: worth remembering.
@@ -432,15 +455,26 @@ class OccupancyForecast:
         return common
 
     def _schedule_features(
-        self, index: int, origin: datetime, state: int, hour: int
-    ) -> tuple[float, float]:
-        """Return the logits of the weekly profile and the transition table."""
-        week = self.profile(origin + HORIZON_DELTAS[index])
-        daily = self.daily_transitions[index][state].rate(
-            hour % HOURS_PER_DAY, week, TRANSITION_PRIOR
-        )
-        transition = self.transitions[index][state].rate(hour, daily, TRANSITION_PRIOR)
-        return _logit(week), _logit(transition)
+        self, week_minute: int, state: int, hour: int
+    ) -> list[tuple[float, float]]:
+        """Return the logits of the weekly profile and the transition table.
+
+        One pair per horizon, for a forecast made at ``week_minute`` of the week
+        in ``state`` during ``hour`` (see ``_hour_bin``).
+        """
+        overall = self._overall_rate()
+        day_hour = hour % HOURS_PER_DAY
+        schedules = []
+        for index, horizon in enumerate(HORIZONS_MINUTES):
+            week = self._profile_at(week_minute + horizon, overall)
+            daily = self.daily_transitions[index][state].rate(
+                day_hour, week, TRANSITION_PRIOR
+            )
+            transition = self.transitions[index][state].rate(
+                hour, daily, TRANSITION_PRIOR
+            )
+            schedules.append((_logit(week), _logit(transition)))
+        return schedules
 
     def duration_forecast(
         self, when: datetime, priors: tuple[float, ...] | None = None
@@ -512,9 +546,7 @@ class OccupancyForecast:
         change is known.
         """
         now = minute // QUARTER_MINUTES * QUARTER_MINUTES
-        times = np.fromiter(
-            (minute for minute, _ in self.changes), np.int64, len(self.changes)
-        )
+        times = self._change_times()
         current = int(np.searchsorted(times, now, side="right")) - 1
         if self.changes[-1][0] <= minute:
             # A change within this quarter hour already counts: the state now.
@@ -535,6 +567,16 @@ class OccupancyForecast:
             * _day_type_weights(origins, now)
         )
         return times, origins, at, weights
+
+    def _change_times(self) -> np.ndarray[Any, Any]:
+        """Return the minutes of the changes as an array, made once per history."""
+        key = (len(self.changes), self.changes[0], self.changes[-1])
+        if self._times_cache is None or self._times_cache[0] != key:
+            times = np.fromiter(
+                (minute for minute, _ in self.changes), np.int64, len(self.changes)
+            )
+            self._times_cache = (key, times)
+        return self._times_cache[1]
 
     def _history_key(self, minute: int) -> _HistoryKey:
         """Return what answers drawn from the changes depend on at ``minute``.
@@ -601,19 +643,24 @@ class OccupancyForecast:
         middle = np.searchsorted(np.cumsum(weights[order]), weights.sum() / 2)
         return int(delays[order][min(int(middle), len(delays) - 1)]), share
 
+    def _evidence(
+        self, origin: datetime, state: int, extra: dict[str, float]
+    ) -> tuple[dict[str, float], list[tuple[float, float]], tuple[float, ...]]:
+        """Return the shared features, the schedules' logits and the durations'."""
+        common = self._common_features(origin, state, extra)
+        schedules = self._schedule_features(
+            _week_minute(origin), state, _hour_bin(origin)
+        )
+        durations = self.duration_forecast(
+            origin, tuple(_sigmoid(transition) for _, transition in schedules)
+        )
+        return common, schedules, durations
+
     def _features(
         self, origin: datetime, state: int, extra: dict[str, float]
     ) -> list[dict[str, float]]:
         """Return the mix's features at ``origin``, one dict per horizon."""
-        common = self._common_features(origin, state, extra)
-        hour = _hour_bin(origin)
-        schedules = [
-            self._schedule_features(index, origin, state, hour)
-            for index in range(len(HORIZONS_MINUTES))
-        ]
-        durations = self.duration_forecast(
-            origin, tuple(_sigmoid(transition) for _, transition in schedules)
-        )
+        common, schedules, durations = self._evidence(origin, state, extra)
         return [
             {
                 **common,
@@ -640,33 +687,35 @@ class OccupancyForecast:
         self, when: datetime, x: dict[str, Any] | None = None
     ) -> dict[str, float]:
         """Return P(occupied) at each horizon, keyed "15min" ... "6h"."""
-        extra = self._clean(x)
-        state = int(bool(self.occupied))
-        common = self._common_features(when, state, extra)
-        hour = _hour_bin(when)
-        schedules = [
-            self._schedule_features(index, when, state, hour)
-            for index in range(len(HORIZONS_MINUTES))
-        ]
-        durations = self.duration_forecast(
-            when, tuple(_sigmoid(transition) for _, transition in schedules)
+        common, schedules, durations = self._evidence(
+            when, int(bool(self.occupied)), self._clean(x)
         )
         forecast: dict[str, float] = {}
-        for index, name in enumerate(HORIZON_NAMES):
-            weights = self.weights[index]
-            week, transition = schedules[index]
-            duration = _logit(durations[index])
+        for name, weights, (week, transition), probability, share in zip(
+            HORIZON_NAMES,
+            self.weights,
+            schedules,
+            durations,
+            self._mix_shares(),
+            strict=True,
+        ):
+            duration = _logit(probability)
             score = (
                 _dot(weights, common)
                 + weights.get("week", 0.0) * week
                 + weights.get("transition", 0.0) * transition
                 + weights.get("duration", 0.0) * duration
             )
-            share = self.mix_share(index)
             forecast[name] = share * _sigmoid(score) + (1.0 - share) * _sigmoid(
                 duration
             )
         return forecast
+
+    def _mix_shares(self) -> list[float]:
+        """Return :meth:`mix_share` of every horizon, remembered until they change."""
+        if self._shares is None:
+            self._shares = [self.mix_share(index) for index in range(len(self.losses))]
+        return self._shares
 
     def mix_share(self, index: int) -> float:
         """Return the weight of the learnt mix against the duration model alone.
