@@ -274,6 +274,51 @@ def test_other_roles_and_lone_door_moves_teach_no_stayers() -> None:
     assert watch.stayers == 0.0
 
 
+def test_a_door_while_another_motion_sensor_sees_someone_is_no_exit() -> None:
+    watch = ExitWatch()
+    last = _visits(watch, 300)
+    short = watch.door_delay()
+    assert short is not None
+    desk, by_door, door = "binary_sensor.desk", "binary_sensor.by_door", "door"
+
+    def come_in(when: datetime) -> None:
+        watch.learn_one(when, Role.DOOR, 1.0, door)
+        watch.learn_one(when, Role.MOTION, 1.0, desk)
+        watch.learn_one(when, Role.MOTION, 1.0, by_door)
+
+    # Two come in. The sensor by the door clears, the door moves (one goes), and
+    # the sensor by the desk still sees the other: no exit yet.
+    start = last + timedelta(hours=1)
+    come_in(start)
+    watch.learn_one(start + timedelta(minutes=3), Role.MOTION, 0.0, by_door)
+    watch.learn_one(start + timedelta(minutes=4), Role.DOOR, 0.0, door)
+    assert watch.pending is None
+    # The other goes: the desk clears, then the door moves behind them.
+    watch.learn_one(start + timedelta(minutes=30), Role.MOTION, 0.0, desk)
+    watch.learn_one(start + timedelta(minutes=31), Role.DOOR, 1.0, door)
+    assert watch.pending == start + timedelta(minutes=31)
+    # Saved and restored half-way through the next visit, the sensors still on
+    # are still told apart.
+    come_in(start + timedelta(hours=1))
+    watch.learn_one(start + timedelta(hours=1, minutes=3), Role.MOTION, 0.0, by_door)
+    restored = ExitWatch.from_dict(json.loads(json.dumps(watch.to_dict())))
+    assert restored.motion_on == {desk}
+    for each in (watch, restored):
+        each.learn_one(start + timedelta(hours=1, minutes=4), Role.DOOR, 0.0, door)
+        assert each.pending is None
+        assert each.to_dict() == watch.to_dict()
+    assert watch.stayers == 0.0  # nobody was ever left behind
+    delay = watch.door_delay()
+    assert delay is not None
+    assert delay < short  # and two more exits went cleanly
+
+
+def test_an_exit_state_saved_with_one_motion_flag_loads() -> None:
+    state = ExitWatch().to_dict()
+    restored = ExitWatch.from_dict({**state, "motion_on": True})
+    assert restored.motion_on == set()
+
+
 def test_round_trip() -> None:
     model = LightingPreference()
     _switches(model, days=5)

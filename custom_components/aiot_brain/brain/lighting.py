@@ -48,7 +48,7 @@ _MIN_DOOR_DELAY = 180.0  # s: never sooner, whatever the zone has shown
 class ExitWatch:
     """How soon after the door moved behind the last motion a zone is empty.
 
-    An *exit* is a door moving while the motion sensors are clear, after the last
+    An *exit* is a door moving while every motion sensor is clear, after the last
     motion. If motion comes back without the door opening again, someone stayed
     behind (a *stayer*). Motion within a minute of the door is someone coming in,
     not an exit. A *quiet spell* is the time from the motion sensors clearing to
@@ -82,7 +82,7 @@ class ExitWatch:
 
     def __init__(self) -> None:
         """Start knowing no exits."""
-        self.motion_on = False
+        self.motion_on: set[str] = set()  # the motion sensors that are on
         self.motion_seen: datetime | None = None
         self.door_seen: datetime | None = None
         self.pending: datetime | None = None  # an exit not yet settled
@@ -92,8 +92,14 @@ class ExitWatch:
         self.gaps = 0.0  # quiet spells of people there
         self.gap_minutes = 0.0  # and their length, summed
 
-    def learn_one(self, when: datetime, role: Role, value: float) -> None:
-        """Take a motion or door sensor's change (1 on or open, 0 clear or shut)."""
+    def learn_one(
+        self, when: datetime, role: Role, value: float, source: str | None = None
+    ) -> None:
+        """Take a motion or door sensor's change (1 on or open, 0 clear or shut).
+
+        ``source`` names the sensor: where one of two motion sensors clears, the
+        other may still see someone.
+        """
         if role not in (Role.MOTION, Role.DOOR):
             return
         if self.returned is not None:
@@ -106,7 +112,10 @@ class ExitWatch:
                         self._came_in(when)
                     else:
                         self.returned = when  # settled once no door follows
-            self.motion_on = value >= 0.5
+            if value >= 0.5:
+                self.motion_on.add(source or "")
+            else:
+                self.motion_on.discard(source or "")
             self.motion_seen = when
         else:
             opened = value >= 0.5
@@ -206,7 +215,7 @@ class ExitWatch:
         """Return the state as JSON-compatible data."""
         return {
             "version": EXITS_VERSION,
-            "motion_on": self.motion_on,
+            "motion_on": sorted(self.motion_on),
             "motion_seen": to_iso(self.motion_seen),
             "door_seen": to_iso(self.door_seen),
             "pending": to_iso(self.pending),
@@ -227,7 +236,12 @@ class ExitWatch:
             )
         watch = cls()
         try:
-            watch.motion_on = bool(data["motion_on"])
+            motion_on = data["motion_on"]
+            # A state saved before sensors were told apart held one flag; the
+            # next clearing could not say whose, so it starts with none on.
+            watch.motion_on = (
+                set() if isinstance(motion_on, bool) else {str(s) for s in motion_on}
+            )
             watch.motion_seen = from_iso(data["motion_seen"])
             watch.door_seen = from_iso(data["door_seen"])
             watch.pending = from_iso(data["pending"])

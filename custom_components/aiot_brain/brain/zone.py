@@ -281,7 +281,7 @@ class ZoneBrain:
         if role in (Role.HVAC_ACTION, Role.OUTDOOR_TEMPERATURE):
             self.season.learn_one(when, {role.value: value})
         if role in (Role.MOTION, Role.DOOR):
-            self.lighting.exits.learn_one(when, role, value)
+            self.lighting.exits.learn_one(when, role, value, observation.source)
         if role in _LIGHT_KEYS:
             self.lighting.learn_one(
                 when, {_LIGHT_KEYS[role]: value}, manual=observation.manual
