@@ -226,6 +226,27 @@ def test_window_contact_and_anomalies() -> None:
     assert kinds == ["out_of_range"]
 
 
+def test_the_exit_watch_tells_the_zones_motion_sensors_apart() -> None:
+    zone = ZoneBrain()
+    minute = timedelta(minutes=1)
+    zone.learn_one(Observation(Role.MOTION, 1.0, MONDAY, "binary_sensor.desk"))
+    zone.learn_one(Observation(Role.MOTION, 1.0, MONDAY, "binary_sensor.hall"))
+    zone.learn_one(
+        Observation(Role.MOTION, 0.0, MONDAY + 3 * minute, "binary_sensor.hall")
+    )
+    zone.learn_one(
+        Observation(Role.DOOR, 1.0, MONDAY + 4 * minute, "binary_sensor.door")
+    )
+    assert zone.lighting.exits.pending is None  # the desk still sees someone
+    zone.learn_one(
+        Observation(Role.MOTION, 0.0, MONDAY + 9 * minute, "binary_sensor.desk")
+    )
+    zone.learn_one(
+        Observation(Role.DOOR, 0.0, MONDAY + 10 * minute, "binary_sensor.door")
+    )
+    assert zone.lighting.exits.pending == MONDAY + 10 * minute
+
+
 def test_aware_times_run_on_their_wall_clock() -> None:
     zone = ZoneBrain()
     aware = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
