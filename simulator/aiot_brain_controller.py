@@ -288,11 +288,11 @@ class AiotBrainController:
 
     @staticmethod
     def _fresh(zone: _Zone, now: datetime, probability: float) -> ZonePrediction:
-        """Return the last full prediction with this minute's occupancy."""
+        """Return the last full prediction with this minute's occupancy and exit."""
         prediction = zone.prediction
         assert prediction is not None
         return replace(
-            prediction,
+            zone.brain.with_exit(prediction),
             when=now,
             occupancy_probability=probability,
             occupied=probability >= 0.5,

@@ -27,6 +27,7 @@ from homeassistant.helpers import (
     issue_registry as ir,
 )
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -173,6 +174,14 @@ async def minutes_pass(
         freezer.tick(timedelta(minutes=1))
         async_fire_time_changed(hass)
         await hass.async_block_till_done()
+
+
+async def seconds_pass(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: int
+) -> None:
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
 
 
 async def set_state(hass: HomeAssistant, entity_id: str, state: str) -> None:
@@ -1002,6 +1011,72 @@ async def test_a_room_one_person_uses_learns_to_go_dark_sooner_after_the_door(
         .endswith(
             f"no one has been seen since (after {round(learned.total_seconds() / 60)} min)"
         )
+    )
+
+
+async def visit_seen_by_a_holding_sensor(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Someone comes in, sits, moves, goes out, as real sensors report it.
+
+    The motion sensor stays on 90 s after it last saw someone; the door contact
+    is open for seconds. The visitor sits down as they come in (seen once), moves
+    again two minutes later and goes out; the sensor clears after the door closed.
+    """
+    await set_state(hass, DOOR, STATE_ON)
+    await seconds_pass(hass, freezer, 3)
+    await set_state(hass, MOTION, STATE_ON)
+    await seconds_pass(hass, freezer, 3)
+    await set_state(hass, DOOR, STATE_OFF)
+    await seconds_pass(hass, freezer, 87)
+    await set_state(hass, MOTION, STATE_OFF)  # 90 s after it saw them come in
+    await seconds_pass(hass, freezer, 30)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+    await seconds_pass(hass, freezer, 2)  # last seen, then out through the door
+    await set_state(hass, DOOR, STATE_ON)
+    await seconds_pass(hass, freezer, 4)
+    await set_state(hass, DOOR, STATE_OFF)
+    await seconds_pass(hass, freezer, 84)
+    await set_state(hass, MOTION, STATE_OFF)
+
+
+async def test_the_door_tells_people_left_though_the_motion_sensor_holds_on(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
+    entry = await setup_brain(hass)
+    await hass.services.async_call(
+        DOMAIN, "set_mode", {"area_id": "living_room", "mode": "off"}, blocking=True
+    )
+    # Ten visits show the sensor's hold: its shortest "on", 90 s.
+    for _ in range(10):
+        await visit_seen_by_a_holding_sensor(hass, freezer)
+        await minutes_pass(hass, freezer, 20)
+    exits = coordinator_of(entry).brain.zone("living_room").lighting.exits
+    assert exits.hold(MOTION) == 90.0
+    await hass.services.async_call(
+        DOMAIN, "set_mode", {"area_id": "living_room", "mode": "auto"}, blocking=True
+    )
+    actions = async_capture_events(hass, EVENT_ACTION)
+
+    # The next visitor switches the light on and goes out. The door closed
+    # before the sensor cleared, yet the light goes off the door's 10 minutes
+    # after it, not only after 20 minutes without motion.
+    await hass.services.async_call(
+        "light", "turn_on", {"entity_id": LAMP}, blocking=True, context=Context()
+    )
+    await visit_seen_by_a_holding_sensor(hass, freezer)
+    door_closed = hass.states.get(DOOR).last_changed
+    await minutes_pass(hass, freezer, 8)
+    assert hass.states.get(LAMP).state == STATE_ON
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert actions[-1].data["reason"] == (
+        "Switching off Living room's light: the door moved at "
+        f"{dt_util.as_local(door_closed):%H:%M} and no one has been seen since "
+        "(after 10 min)"
     )
 
 

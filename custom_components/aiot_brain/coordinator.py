@@ -721,8 +721,9 @@ class AiotBrainCoordinator:
     def _publish_occupancy(self, zone_ids: list[str], when: datetime) -> None:
         """Refresh only P(occupied) of ``zone_ids``: cheap enough for every change.
 
-        Forecasts, times and comfort move slowly; the minute tick refreshes them. A
-        window or a person's own setpoint gets a full prediction at once instead.
+        Forecasts, times and comfort move slowly; the minute tick refreshes them.
+        The exit the door rule waits for is refreshed too. A window or a person's
+        own setpoint gets a full prediction at once instead.
         """
         for zone_id in zone_ids:
             previous = self.predictions.get(zone_id)
@@ -730,13 +731,13 @@ class AiotBrainCoordinator:
                 self._publish([zone_id], when)
                 continue
             with self.zone_fault(zone_id, "predicting"):
-                occupancy = self.brain.zone(zone_id).occupancy
-                features = occupancy.features(wall_clock(when))
-                probability = occupancy.predict_proba_one(features)[True]
+                zone = self.brain.zone(zone_id)
+                features = zone.occupancy.features(wall_clock(when))
+                probability = zone.occupancy.predict_proba_one(features)[True]
                 self._set_prediction(
                     zone_id,
                     replace(
-                        previous,
+                        zone.with_exit(previous),
                         occupancy_probability=probability,
                         occupied=probability >= 0.5,
                     ),

@@ -1226,6 +1226,12 @@ def test_light_stays_on_through_a_long_still_spell_while_the_model_sees_people()
     )
 
 
+def went_out(door: datetime, door_delay: timedelta | None = None) -> ZonePrediction:
+    """The zone's exit watch saw the door move behind the last person at ``door``."""
+    lighting = {**prediction().lighting, "exit_door": door, "door_delay": door_delay}
+    return prediction(lighting=lighting)
+
+
 def test_light_off_soon_after_the_door_moved_and_no_one_was_seen_since() -> None:
     # The model still sees people (its memory), but the door moved after the last
     # motion: whoever was seen went out.
@@ -1234,8 +1240,10 @@ def test_light_off_soon_after_the_door_moved_and_no_one_was_seen_since() -> None
     last_motion = NOW - timedelta(minutes=10)
     door = NOW - timedelta(minutes=9)
     out = readings(light=on, last_motion=last_motion, last_door=door)
-    assert light_decision(engine, seen=out).command is None
-    decision = light_decision(engine, NOW + timedelta(minutes=1), seen=out)
+    assert light_decision(engine, predicted=went_out(door), seen=out).command is None
+    decision = light_decision(
+        engine, NOW + timedelta(minutes=1), predicted=went_out(door), seen=out
+    )
     assert decision.command is not None
     assert decision.command.service == "turn_off"
     assert decision.reason == (
@@ -1247,10 +1255,8 @@ def test_light_off_soon_after_the_door_moved_and_no_one_was_seen_since() -> None
 def test_a_zone_nobody_stays_behind_in_goes_dark_sooner_after_the_door() -> None:
     engine = controller()
     on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)
-    learned = prediction(
-        lighting={**prediction().lighting, "door_delay": timedelta(minutes=4)}
-    )
     door = NOW - timedelta(minutes=4)
+    learned = went_out(door, timedelta(minutes=4))
     out = readings(light=on, last_motion=door - timedelta(minutes=1), last_door=door)
     decision = light_decision(engine, predicted=learned, seen=out)
     assert decision.command is not None
@@ -1265,9 +1271,7 @@ def test_a_zone_nobody_stays_behind_in_goes_dark_sooner_after_the_door() -> None
 
 def test_a_door_left_open_keeps_the_long_delay() -> None:
     # An open door reads "seen now": whoever is inside may just be sitting still.
-    learned = prediction(
-        lighting={**prediction().lighting, "door_delay": timedelta(minutes=4)}
-    )
+    learned = went_out(NOW - timedelta(minutes=5), timedelta(minutes=4))
     on = LightState(on=True)
     still_open = readings(
         light=on, last_motion=NOW - timedelta(minutes=5), last_door=NOW
@@ -1278,11 +1282,9 @@ def test_a_door_left_open_keeps_the_long_delay() -> None:
 
 
 def test_the_learned_door_delay_never_exceeds_the_setting() -> None:
-    learned = prediction(
-        lighting={**prediction().lighting, "door_delay": timedelta(minutes=40)}
-    )
     on = LightState(on=True)
     door = NOW - timedelta(minutes=10)
+    learned = went_out(door, timedelta(minutes=40))
     out = readings(light=on, last_motion=door - timedelta(minutes=1), last_door=door)
     decision = light_decision(controller(), predicted=learned, seen=out)
     assert decision.command is not None
@@ -1290,16 +1292,29 @@ def test_the_learned_door_delay_never_exceeds_the_setting() -> None:
 
 
 def test_motion_after_the_door_means_someone_came_in() -> None:
-    engine = controller()
     on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)
+    door = NOW - timedelta(minutes=12)
     came_in = readings(
-        light=on,
-        last_door=NOW - timedelta(minutes=12),
-        last_motion=NOW - timedelta(minutes=11),
+        light=on, last_door=door, last_motion=NOW - timedelta(minutes=11)
     )
-    decision = light_decision(engine, seen=came_in)
+    # The exit watch saw the motion after the door: no exit.
+    decision = light_decision(controller(), seen=came_in)
     assert decision.command is None
     assert decision.reason == "Study's light stays on: occupied"
+    # Within a sensor's hold of the door, a clearing is the one who went out ...
+    assert light_decision(controller(), predicted=went_out(door), seen=came_in).command
+    # ... later, someone was there after the door, whatever a stale watch says.
+    moved_later = readings(
+        light=on, last_door=door, last_motion=NOW - timedelta(minutes=7)
+    )
+    decision = light_decision(controller(), predicted=went_out(door), seen=moved_later)
+    assert decision.command is None
+    # And motion now is someone there now.
+    moving = readings(light=on, last_door=door, last_motion=NOW)
+    assert (
+        light_decision(controller(), predicted=went_out(door), seen=moving).command
+        is None
+    )
 
 
 def test_a_light_switched_off_by_hand_is_not_switched_back_on() -> None:

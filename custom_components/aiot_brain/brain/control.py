@@ -36,6 +36,7 @@ import math
 from typing import Any
 
 from .forecast import on_time_step
+from .lighting import MAX_MOTION_HOLD
 from .timefeatures import clock, from_iso, to_iso
 from .units import CELSIUS, TemperatureScale
 from .zone import ZonePrediction
@@ -1147,7 +1148,12 @@ class ZoneController:
             # Motion alone: people sitting still miss a sensor for minutes on end,
             # so only a long silence says they have gone.
             delay = max(delay, settings.light_quiet_floor)
-        gone = self._gone_through_door(now, readings, lighting.get("door_delay"))
+        gone = self._gone_through_door(
+            now,
+            readings,
+            exited=lighting.get("exit_door") is not None,
+            learned=lighting.get("door_delay"),
+        )
         if gone is None and last_motion is not None and now - last_motion >= delay:
             gone = (
                 f"no motion since {clock(last_motion, now)} "
@@ -1193,20 +1199,35 @@ class ZoneController:
         return self._finish(now, entity_id, command, reason, level)
 
     def _gone_through_door(
-        self, now: datetime, readings: ZoneReadings, learned: timedelta | None
+        self,
+        now: datetime,
+        readings: ZoneReadings,
+        *,
+        exited: bool,
+        learned: timedelta | None,
     ) -> str | None:
         """Say so if the zone's door moved after the last motion, a while ago.
 
-        Whoever was last seen inside went out through the door; someone who came in
-        would have moved in view of the sensor since. How long "a while" is the zone
-        has ``learned`` from how often someone stays behind, within
-        ``light_after_door``; a door still open keeps all of that.
+        Whether it did, the zone's exit watch tells (``exited``): it takes each
+        motion sensor's hold off its clearing. Whoever was last seen inside went
+        out through the door; someone who came in would have moved in view of the
+        sensor since. The wait counts from the door's last move; how long it is the
+        zone has ``learned`` from how often someone stays behind, within
+        ``light_after_door``. A door open now or motion now says nothing yet, and
+        nor does motion that cleared long after the door (someone was there after
+        it, or the sensor came back from a restart).
         """
         door, motion = readings.last_door, readings.last_motion
-        if door is None or motion is None or door < motion:
+        if (
+            not exited
+            or door is None
+            or motion is None
+            or max(door, motion) >= now
+            or motion - door > MAX_MOTION_HOLD
+        ):
             return None
         delay = self.settings.light_after_door
-        if learned is not None and door < now:
+        if learned is not None:
             delay = min(delay, learned)
         if now - door < delay:
             return None

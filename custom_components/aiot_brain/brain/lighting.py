@@ -43,15 +43,23 @@ _PRIOR_GAP_MINUTES = 3.0  # people's quiet spells before any is seen
 _PRIOR_GAPS = 5.0  # how many spells that prior weighs
 _FALSE_OFF_RISK = 0.00005  # chance per exit of a light off on someone left behind
 _MIN_DOOR_DELAY = 180.0  # s: never sooner, whatever the zone has shown
+# A motion sensor stays on for its hold after it last saw someone. Its shortest
+# "on" is that hold once it has shown this many ...
+_HOLD_SPELLS = 20
+# ... unless that is longer than any sensor holds: then people were moving.
+MAX_MOTION_HOLD = timedelta(minutes=4)
 
 
 class ExitWatch:
     """How soon after the door moved behind the last motion a zone is empty.
 
     An *exit* is a door moving while every motion sensor is clear, after the last
-    motion. If motion comes back without the door opening again, someone stayed
-    behind (a *stayer*). Motion within a minute of the door is someone coming in,
-    not an exit. A *quiet spell* is the time from the motion sensors clearing to
+    motion. A sensor stays on for a while (its *hold*) after it last saw someone,
+    so the door of someone going out often moves before it clears: the last
+    motion is when it cleared less its hold, learnt as its shortest "on", and a
+    door opened after that was an exit. If motion comes back without the door
+    opening again, someone stayed behind (a *stayer*). Motion within a minute of the door is someone coming in, not an
+    exit. A *quiet spell* is the time from the motion sensors clearing to
     their next motion with no door moving in between: someone there sitting still.
 
     In a zone where at most one exit in 100 leaves a stayer, a stayer is taken to be
@@ -82,9 +90,13 @@ class ExitWatch:
 
     def __init__(self) -> None:
         """Start knowing no exits."""
-        self.motion_on: set[str] = set()  # the motion sensors that are on
-        self.motion_seen: datetime | None = None
+        # The motion sensors that are on, and since when (None: not known).
+        self.motion_on: dict[str, datetime | None] = {}
+        self.motion_seen: datetime | None = None  # the last change of any of them
+        self.moved: datetime | None = None  # the last movement they saw
+        self.holds: dict[str, tuple[float, int]] = {}  # shortest "on" (s), spells
         self.door_seen: datetime | None = None
+        self.door_opened: datetime | None = None
         self.pending: datetime | None = None  # an exit not yet settled
         self.returned: datetime | None = None  # motion back after it, not yet settled
         self.exits = 0.0
@@ -112,24 +124,66 @@ class ExitWatch:
                         self._came_in(when)
                     else:
                         self.returned = when  # settled once no door follows
-            if value >= 0.5:
-                self.motion_on.add(source or "")
-            else:
-                self.motion_on.discard(source or "")
-            self.motion_seen = when
+            self._motion(when, source or "", on=value >= 0.5)
         else:
             opened = value >= 0.5
             if opened and self.pending is not None and self.returned is None:
                 self._count(stayed=False)  # the door again: they had all gone
             self.door_seen = when
-        if (
-            self.pending is None
-            and not self.motion_on
-            and self.door_seen is not None
-            and self.motion_seen is not None
-            and self.door_seen >= self.motion_seen
-        ):
+            if opened:
+                self.door_opened = when
+        if self.pending is None and not self.motion_on and self._door_after_motion():
             self.pending = self.door_seen
+
+    def _motion(self, when: datetime, source: str, *, on: bool) -> None:
+        """Follow one motion sensor, its hold and the last movement it saw."""
+        self.motion_seen = when
+        if on:
+            self.motion_on.setdefault(source, when)
+            self.moved = when
+            return
+        since = self.motion_on.pop(source, None)
+        moved = when - timedelta(seconds=self.hold(source))
+        if since is not None:
+            seconds = (when - since).total_seconds()
+            if seconds > 0.0:
+                shortest, spells = self.holds.get(source, (seconds, 0))
+                self.holds[source] = (min(shortest, seconds), spells + 1)
+            moved = max(moved, since)
+        self.moved = moved if self.moved is None else max(self.moved, moved)
+
+    def hold(self, source: str) -> float:
+        """Return how long (s) ``source`` stays on after it last saw movement.
+
+        0 until its shortest "on" is known from enough of them, or where even that
+        is longer than sensors hold.
+        """
+        shortest, spells = self.holds.get(source, (0.0, 0))
+        if spells < _HOLD_SPELLS or shortest > MAX_MOTION_HOLD.total_seconds():
+            return 0.0
+        return shortest
+
+    def _door_after_motion(self) -> bool:
+        """Whether the door moved after the last movement: everyone seen went out.
+
+        After the sensors cleared, surely. Before they cleared, only if the door
+        was opened after the last movement they held on to: someone who comes in
+        is seen after the door opens (and may then sit still at once), and someone
+        going out opens it after they were last seen.
+        """
+        door = self.door_seen
+        if door is None or self.motion_seen is None:
+            return False
+        if door >= self.motion_seen:
+            return True
+        opened, moved = self.door_opened, self.moved
+        return opened is not None and moved is not None and opened > moved
+
+    def exit_door(self) -> datetime | None:
+        """Return when the door moved behind the last person, if none is seen since."""
+        if self.motion_on or self.returned is not None:
+            return None
+        return self.pending
 
     def _quiet_spell(self, when: datetime) -> None:
         """Motion again with no door since it cleared: someone sat still so long."""
@@ -201,23 +255,32 @@ class ExitWatch:
         """Say what the delay after a door rests on."""
         delay = self.door_delay()
         if delay is None:
-            return (
+            words = (
                 f"the full delay after the door: someone stayed behind after "
                 f"{self.stayers:.0f} of {self.exits:.0f} recent exits"
             )
-        return (
-            f"{delay / 60:.0f} min after the door: someone stayed behind after "
-            f"{self.stayers:.0f} of {self.exits:.0f} recent exits, and people sit "
-            f"still {self._mean_gap():.1f} min at a time"
-        )
+        else:
+            words = (
+                f"{delay / 60:.0f} min after the door: someone stayed behind after "
+                f"{self.stayers:.0f} of {self.exits:.0f} recent exits, and people "
+                f"sit still {self._mean_gap():.1f} min at a time"
+            )
+        holds = sorted({round(self.hold(name)) for name in self.holds} - {0})
+        if holds:
+            seconds = "/".join(str(hold) for hold in holds)
+            words += f" (motion sensors hold on {seconds} s)"
+        return words
 
     def to_dict(self) -> dict[str, Any]:
         """Return the state as JSON-compatible data."""
         return {
             "version": EXITS_VERSION,
-            "motion_on": sorted(self.motion_on),
+            "motion_on": {name: to_iso(on) for name, on in self.motion_on.items()},
             "motion_seen": to_iso(self.motion_seen),
+            "moved": to_iso(self.moved),
+            "holds": {name: list(hold) for name, hold in self.holds.items()},
             "door_seen": to_iso(self.door_seen),
+            "door_opened": to_iso(self.door_opened),
             "pending": to_iso(self.pending),
             "returned": to_iso(self.returned),
             "exits": self.exits,
@@ -238,19 +301,27 @@ class ExitWatch:
         try:
             motion_on = data["motion_on"]
             # A state saved before sensors were told apart held one flag; the
-            # next clearing could not say whose, so it starts with none on.
-            watch.motion_on = (
-                set() if isinstance(motion_on, bool) else {str(s) for s in motion_on}
-            )
+            # next clearing could not say whose, so it starts with none on. It
+            # knew no holds either: they are learnt from then on.
+            if not isinstance(motion_on, bool):
+                watch.motion_on = {
+                    str(name): from_iso(on) for name, on in motion_on.items()
+                }
             watch.motion_seen = from_iso(data["motion_seen"])
+            watch.moved = from_iso(data.get("moved", data["motion_seen"]))
+            watch.holds = {
+                str(name): (float(shortest), int(spells))
+                for name, (shortest, spells) in data.get("holds", {}).items()
+            }
             watch.door_seen = from_iso(data["door_seen"])
+            watch.door_opened = from_iso(data.get("door_opened"))
             watch.pending = from_iso(data["pending"])
             watch.returned = from_iso(data["returned"])
             watch.exits = float(data["exits"])
             watch.stayers = float(data["stayers"])
             watch.gaps = float(data["gaps"])
             watch.gap_minutes = float(data["gap_minutes"])
-        except (KeyError, TypeError, ValueError) as error:
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
             raise ValueError(f"corrupt exit state: {error}") from error
         return watch
 
@@ -526,6 +597,7 @@ class LightingPreference:
             "color_temp": round(color_temp),
             "vacancy_delay": timedelta(seconds=round(self.vacancy_delay)),
             "door_delay": None if door is None else timedelta(seconds=round(door)),
+            "exit_door": self.exits.exit_door(),
         }
 
     def predict_proba_one(self, when: datetime, x: Mapping[str, object]) -> float:

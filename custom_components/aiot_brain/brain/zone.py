@@ -369,6 +369,14 @@ class ZoneBrain:
             thermal=thermal,
         )
 
+    def with_exit(self, prediction: ZonePrediction) -> ZonePrediction:
+        """Return ``prediction`` with the exit the door rule waits for, as it is now.
+
+        A full prediction may be minutes old; an exit is a moment's news.
+        """
+        lighting = {**prediction.lighting, "exit_door": self.lighting.exits.exit_door()}
+        return replace(prediction, lighting=lighting)
+
     def _comfort_conditions(self, when: datetime) -> dict[str, float]:
         conditions = {"occupied": self.occupancy_probability}
         season = self.season.predict_one(when)
