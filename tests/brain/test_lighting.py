@@ -316,12 +316,12 @@ def test_a_door_while_another_motion_sensor_sees_someone_is_no_exit() -> None:
 def _visits_seen_by_a_holding_sensor(
     watch: ExitWatch, count: int, hold: timedelta, start: datetime = START
 ) -> datetime:
-    """Visits as real sensors report them: a PIR stays on ``hold`` after it last
-    saw someone, a door contact is open for a few seconds.
+    """Return when the last of ``count`` visits began, as real sensors saw them.
 
-    Each visitor comes in and sits down at once (the sensor saw them once), moves
-    again two minutes later, and goes out twenty minutes after coming in.
-    Returns when the last visit began.
+    The motion sensor stays on ``hold`` after it last saw someone; the door
+    contact is open for a few seconds. Each visitor comes in and sits down at once
+    (the sensor saw them once), moves again half a minute after it cleared, and
+    goes out twenty minutes after coming in.
     """
     second = timedelta(seconds=1)
     pir, door = "binary_sensor.pir", "binary_sensor.door"
@@ -332,7 +332,7 @@ def _visits_seen_by_a_holding_sensor(
         watch.learn_one(when + 3 * second, Role.MOTION, 1.0, pir)
         watch.learn_one(when + 6 * second, Role.DOOR, 0.0, door)
         watch.learn_one(when + 3 * second + hold, Role.MOTION, 0.0, pir)
-        watch.learn_one(when + timedelta(minutes=2), Role.MOTION, 1.0, pir)
+        watch.learn_one(when + 33 * second + hold, Role.MOTION, 1.0, pir)
         out = when + timedelta(minutes=20)  # last seen two seconds before
         watch.learn_one(out, Role.DOOR, 1.0, door)
         watch.learn_one(out + 4 * second, Role.DOOR, 0.0, door)
