@@ -378,6 +378,16 @@ def test_a_motion_sensor_that_holds_on_still_lets_the_door_tell_an_exit() -> Non
     assert watch.explain().endswith("(motion sensors hold on 90 s)")
 
 
+def test_a_glitch_of_a_second_does_not_hide_the_hold() -> None:
+    watch = ExitWatch()
+    pir = "binary_sensor.pir"
+    blip = START - timedelta(hours=1)
+    watch.learn_one(blip, Role.MOTION, 1.0, pir)
+    watch.learn_one(blip + timedelta(seconds=1), Role.MOTION, 0.0, pir)
+    _visits_seen_by_a_holding_sensor(watch, 10, timedelta(seconds=90))
+    assert watch.hold(pir) == 90.0
+
+
 def test_a_sensor_never_on_for_less_than_minutes_shows_no_hold() -> None:
     watch = ExitWatch()
     # Always on for at least six minutes: people moving, not what the sensor holds.

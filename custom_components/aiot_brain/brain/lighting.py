@@ -48,6 +48,9 @@ _MIN_DOOR_DELAY = 180.0  # s: never sooner, whatever the zone has shown
 _HOLD_SPELLS = 20
 # ... unless that is longer than any sensor holds: then people were moving.
 MAX_MOTION_HOLD = timedelta(minutes=4)
+# An "on" shorter than any sensor holds is a glitch (a radio blip, a restart):
+# one of them would hide the hold for good.
+_MIN_HOLD_SECONDS = 5.0
 
 
 class ExitWatch:
@@ -146,7 +149,7 @@ class ExitWatch:
         moved = when - timedelta(seconds=self.hold(source))
         if since is not None:
             seconds = (when - since).total_seconds()
-            if seconds > 0.0:
+            if seconds >= _MIN_HOLD_SECONDS:
                 shortest, spells = self.holds.get(source, (seconds, 0))
                 self.holds[source] = (min(shortest, seconds), spells + 1)
             moved = max(moved, since)
