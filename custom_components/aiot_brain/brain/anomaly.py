@@ -29,6 +29,7 @@ import math
 from typing import Any
 
 from .observation import PLAUSIBLE_RANGE, Observation, Role, as_number
+from .saved import check_version
 from .timefeatures import clock, hour_of_week
 from .units import CELSIUS, TemperatureScale
 
@@ -642,11 +643,7 @@ class AnomalyDetector:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AnomalyDetector:
         """Restore a detector saved with :meth:`to_dict`."""
-        if not isinstance(data, Mapping) or data.get("version") != VERSION:
-            version = data.get("version") if isinstance(data, Mapping) else None
-            raise ValueError(
-                f"unknown anomaly state version {version!r}, expected {VERSION}"
-            )
+        check_version(data, "anomaly", VERSION)
 
         def time(value: object) -> datetime | None:
             return None if value is None else datetime.fromisoformat(str(value))

@@ -25,6 +25,7 @@ import math
 from typing import Any
 
 from .observation import Role, as_number, plausible
+from .saved import check_version
 from .timefeatures import hour_of_day, is_weekend
 from .units import CELSIUS, TemperatureScale
 
@@ -49,15 +50,6 @@ _EFFECT_PRIOR_STD = (1.0, 1.0)
 # An effect explains departures from what is usual at labels: until an input has
 # been seen at this many labels, the usual is unknown and the effect stays put.
 _EFFECT_MIN_LABELS = 3
-
-
-def _check_version(data: Mapping[str, Any], version: int, name: str) -> None:
-    if not isinstance(data, Mapping):
-        raise ValueError(f"{name} state must be a mapping, got {type(data).__name__}")
-    if data.get("version") != version:
-        raise ValueError(
-            f"unknown {name} state version {data.get('version')!r}, expected {version}"
-        )
 
 
 class _RunningMean:
@@ -161,7 +153,7 @@ class Season:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Season:
         """Restore a season saved with :meth:`to_dict`."""
-        _check_version(data, SEASON_VERSION, "season")
+        check_version(data, "season", SEASON_VERSION)
         try:
             season = cls(float(data["cooling_above"]))
             season.action.load_list(data["action"])
@@ -536,7 +528,7 @@ class PreferredSetpoint:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PreferredSetpoint:
         """Restore a model saved with :meth:`to_dict`."""
-        _check_version(data, SETPOINT_VERSION, "preferred setpoint")
+        check_version(data, "preferred setpoint", SETPOINT_VERSION)
         try:
             model = cls(
                 float(data["heating_default"]),
@@ -858,7 +850,7 @@ class ThermalPreference:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ThermalPreference:
         """Restore a model saved with :meth:`to_dict`."""
-        _check_version(data, PREFERENCE_VERSION, "thermal preference")
+        check_version(data, "thermal preference", PREFERENCE_VERSION)
         try:
             model = cls(
                 tuple(str(key) for key in data["group_keys"]),

@@ -37,7 +37,8 @@ from typing import Any
 
 from .forecast import on_time_step
 from .lighting import MAX_MOTION_HOLD
-from .timefeatures import clock, from_iso, to_iso
+from .saved import check_version, from_iso, to_iso
+from .timefeatures import clock
 from .units import CELSIUS, TemperatureScale
 from .zone import ZonePrediction
 
@@ -1282,10 +1283,7 @@ class ZoneController:
 
     def load_dict(self, data: Mapping[str, Any]) -> None:
         """Restore what :meth:`to_dict` saved; ValueError if it is unreadable."""
-        if not isinstance(data, Mapping) or data.get("version") != VERSION:
-            version = data.get("version") if isinstance(data, Mapping) else None
-            msg = f"unsupported controller state version: {version!r}"
-            raise ValueError(msg)
+        check_version(data, "controller", VERSION)
         try:
             holds = {
                 str(entity_id): Hold(

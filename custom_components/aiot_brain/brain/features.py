@@ -18,6 +18,7 @@ import math
 from typing import Any
 
 from .observation import Observation, Role, plausible
+from .saved import check_version
 from .timefeatures import cyclic, hour_of_day
 
 FEATURES_VERSION = 1
@@ -315,11 +316,7 @@ class OccupancyFeatures:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OccupancyFeatures:
         """Restore from :meth:`to_dict`; ValueError on an unknown version or bad data."""
-        if not isinstance(data, dict) or data.get("version") != FEATURES_VERSION:
-            raise ValueError(
-                "unknown occupancy feature state version: "
-                f"{data.get('version') if isinstance(data, dict) else data!r}"
-            )
+        check_version(data, "occupancy feature", FEATURES_VERSION)
         builder = cls()
         try:
             builder.levels = {

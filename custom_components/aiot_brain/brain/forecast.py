@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from .observation import as_number
+from .saved import check_version
 from .timefeatures import is_weekend
 
 FORECAST_VERSION = 2
@@ -898,9 +899,7 @@ class OccupancyForecast:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OccupancyForecast:
         """Restore from :meth:`to_dict`; ValueError on an unknown version or bad data."""
-        if not isinstance(data, dict) or data.get("version") not in READABLE_VERSIONS:
-            version = data.get("version") if isinstance(data, dict) else data
-            raise ValueError(f"unknown occupancy forecast state version: {version!r}")
+        check_version(data, "occupancy forecast", *READABLE_VERSIONS)
         try:
             model = cls(
                 learning_rate=float(data["learning_rate"]), l2=float(data["l2"])

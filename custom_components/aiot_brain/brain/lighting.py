@@ -23,7 +23,8 @@ import math
 from typing import Any
 
 from .observation import Role, plausible
-from .timefeatures import from_iso, hour_of_day, to_iso
+from .saved import check_version, from_iso, to_iso
+from .timefeatures import hour_of_day
 
 VERSION = 1
 _PERIODS = 8  # three-hour slices of the day
@@ -295,11 +296,7 @@ class ExitWatch:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ExitWatch:
         """Restore a watch saved with :meth:`to_dict`."""
-        if not isinstance(data, Mapping) or data.get("version") != EXITS_VERSION:
-            version = data.get("version") if isinstance(data, Mapping) else None
-            raise ValueError(
-                f"unknown exit state version {version!r}, expected {EXITS_VERSION}"
-            )
+        check_version(data, "exit", EXITS_VERSION)
         watch = cls()
         try:
             motion_on = data["motion_on"]
@@ -676,11 +673,7 @@ class LightingPreference:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> LightingPreference:
         """Restore a model saved with :meth:`to_dict`."""
-        if not isinstance(data, Mapping) or data.get("version") != VERSION:
-            version = data.get("version") if isinstance(data, Mapping) else None
-            raise ValueError(
-                f"unknown lighting state version {version!r}, expected {VERSION}"
-            )
+        check_version(data, "lighting", VERSION)
         try:
             model = cls(
                 threshold_rate=float(data["threshold_rate"]),

@@ -23,6 +23,7 @@ from typing import Any
 
 from .features import OccupancyFeatures
 from .observation import Observation, as_number
+from .saved import check_version
 
 OCCUPANCY_VERSION = 1
 
@@ -359,9 +360,7 @@ class OccupancyModel:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OccupancyModel:
         """Restore from :meth:`to_dict`; ValueError on an unknown version or bad data."""
-        if not isinstance(data, dict) or data.get("version") != OCCUPANCY_VERSION:
-            version = data.get("version") if isinstance(data, dict) else data
-            raise ValueError(f"unknown occupancy model state version: {version!r}")
+        check_version(data, "occupancy model", OCCUPANCY_VERSION)
         try:
             model = cls(
                 learning_rate=float(data["learning_rate"]),

@@ -23,6 +23,7 @@ import math
 from typing import Any, NamedTuple
 
 from .observation import Role, as_number, plausible
+from .saved import check_version
 from .units import CELSIUS, TemperatureScale
 
 VERSION = 2
@@ -439,11 +440,7 @@ class ThermalModel:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ThermalModel:
         """Restore a model saved with :meth:`to_dict`."""
-        version = data.get("version") if isinstance(data, Mapping) else None
-        if version not in READABLE_VERSIONS:
-            raise ValueError(
-                f"unknown thermal model state version {version!r}, expected {VERSION}"
-            )
+        version = check_version(data, "thermal model", *READABLE_VERSIONS)
 
         def time(value: object) -> datetime | None:
             return None if value is None else datetime.fromisoformat(str(value))

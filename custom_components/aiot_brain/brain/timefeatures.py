@@ -43,18 +43,3 @@ def clock(when: datetime, now: datetime | None = None) -> str:
     if now is not None and when.date() != now.date():
         return when.strftime("%a %H:%M")
     return when.strftime("%H:%M")
-
-
-def to_iso(when: datetime | None) -> str | None:
-    """Return a moment as saved state: ISO 8601 text, or None."""
-    return None if when is None else when.isoformat()
-
-
-def from_iso(value: object) -> datetime | None:
-    """Return a moment read back from saved state (TypeError, ValueError if bad)."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        msg = f"expected a time, got {value!r}"
-        raise TypeError(msg)
-    return datetime.fromisoformat(value)

@@ -26,6 +26,7 @@ from .forecast import OccupancyForecast
 from .lighting import LightingPreference
 from .observation import Observation, Role, as_number, plausible
 from .occupancy import OccupancyModel
+from .saved import check_version
 from .thermal import ThermalModel, ThermalResponse
 from .units import CELSIUS, TemperatureScale
 
@@ -458,10 +459,7 @@ class ZoneBrain:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ZoneBrain:
         """Restore a zone saved by :meth:`to_dict`; ValueError if it is unreadable."""
-        if not isinstance(data, Mapping) or data.get("version") != ZONE_VERSION:
-            version = data.get("version") if isinstance(data, Mapping) else None
-            msg = f"unsupported zone state version: {version!r}"
-            raise ValueError(msg)
+        check_version(data, "zone", ZONE_VERSION)
         zone = cls.__new__(cls)
         try:
             zone.occupancy = OccupancyModel.from_dict(data["occupancy"])
@@ -544,9 +542,7 @@ class Brain:
 
         ValueError when the document itself is unreadable.
         """
-        if not isinstance(data, Mapping) or data.get("version") != BRAIN_VERSION:
-            msg = "unsupported or corrupt brain state"
-            raise ValueError(msg)
+        check_version(data, "brain", BRAIN_VERSION)
         zones = data.get("zones")
         if not isinstance(zones, Mapping):
             msg = "corrupt brain state: no zones"

@@ -1,0 +1,34 @@
+"""Saved state: what every model's ``to_dict`` and ``from_dict`` share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+
+def check_version(data: object, name: str, *readable: int) -> int:
+    """Return the version of saved ``data``; ValueError unless it is ``readable``."""
+    if not isinstance(data, Mapping):
+        msg = f"no {name} state version: a {type(data).__name__}, not a mapping"
+        raise ValueError(msg)
+    version = data.get("version")
+    if version not in readable:
+        expected = " or ".join(str(each) for each in readable)
+        msg = f"unknown {name} state version {version!r}, expected {expected}"
+        raise ValueError(msg)
+    return int(version)
+
+
+def to_iso(when: datetime | None) -> str | None:
+    """Return a moment as saved state: ISO 8601 text, or None."""
+    return None if when is None else when.isoformat()
+
+
+def from_iso(value: object) -> datetime | None:
+    """Return a moment read back from saved state (TypeError, ValueError if bad)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        msg = f"expected a time, got {value!r}"
+        raise TypeError(msg)
+    return datetime.fromisoformat(value)
