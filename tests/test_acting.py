@@ -184,6 +184,12 @@ async def seconds_pass(
     await hass.async_block_till_done()
 
 
+async def set_living_room_mode(hass: HomeAssistant, mode: str) -> None:
+    await hass.services.async_call(
+        DOMAIN, "set_mode", {"area_id": "living_room", "mode": mode}, blocking=True
+    )
+
+
 async def set_state(hass: HomeAssistant, entity_id: str, state: str) -> None:
     hass.states.async_set(entity_id, state)
     await hass.async_block_till_done()
@@ -773,9 +779,7 @@ async def test_frost_protection_holds_even_when_the_zone_is_off(
     )
     await build_living_room(hass, climates=[cold])
     await setup_brain(hass)
-    await hass.services.async_call(
-        DOMAIN, "set_mode", {"area_id": "living_room", "mode": "off"}, blocking=True
-    )
+    await set_living_room_mode(hass, "off")
     await minutes_pass(hass, freezer, 1)
 
     assert target(hass) == 16.0  # the lowest allowed setpoint is the frost floor
@@ -957,9 +961,7 @@ async def test_a_room_one_person_uses_learns_to_go_dark_sooner_after_the_door(
     freezer.move_to(START)
     await build_living_room(hass, climates=[], lights=[lamp()], door=True)
     await setup_brain(hass)
-    await hass.services.async_call(
-        DOMAIN, "set_mode", {"area_id": "living_room", "mode": "off"}, blocking=True
-    )
+    await set_living_room_mode(hass, "off")
     # 120 visits: in through the door, a while inside (still for a minute), out
     # through the door. Nobody is ever left behind.
     for _ in range(120):
@@ -980,9 +982,7 @@ async def test_a_room_one_person_uses_learns_to_go_dark_sooner_after_the_door(
     entry = hass.config_entries.async_entries(DOMAIN)[0]
     learned = coordinator_of(entry).predictions["living_room"].lighting["door_delay"]
     assert timedelta(minutes=3) <= learned < timedelta(minutes=8)
-    await hass.services.async_call(
-        DOMAIN, "set_mode", {"area_id": "living_room", "mode": "auto"}, blocking=True
-    )
+    await set_living_room_mode(hass, "auto")
     actions = async_capture_events(hass, EVENT_ACTION)
 
     # Someone comes in and switches the light on, and goes out again.
@@ -1047,18 +1047,14 @@ async def test_the_door_tells_people_left_though_the_motion_sensor_holds_on(
     freezer.move_to(START)
     await build_living_room(hass, climates=[], lights=[lamp()], door=True)
     entry = await setup_brain(hass)
-    await hass.services.async_call(
-        DOMAIN, "set_mode", {"area_id": "living_room", "mode": "off"}, blocking=True
-    )
+    await set_living_room_mode(hass, "off")
     # Ten visits show the sensor's hold: its shortest "on", 90 s.
     for _ in range(10):
         await visit_seen_by_a_holding_sensor(hass, freezer)
         await minutes_pass(hass, freezer, 20)
     exits = coordinator_of(entry).brain.zone("living_room").lighting.exits
     assert exits.hold(MOTION) == 90.0
-    await hass.services.async_call(
-        DOMAIN, "set_mode", {"area_id": "living_room", "mode": "auto"}, blocking=True
-    )
+    await set_living_room_mode(hass, "auto")
     actions = async_capture_events(hass, EVENT_ACTION)
 
     # The next visitor switches the light on and goes out. The door closed
