@@ -139,6 +139,44 @@ def test_round_trip_gives_identical_forecasts() -> None:
     assert restored.to_dict() == model.to_dict()
 
 
+def test_the_profile_counts_a_quarter_hours_reports_together() -> None:
+    model = OccupancyForecast()
+    eight = MONDAY + timedelta(hours=8)
+    hour_bin = 8  # Monday 08:00-09:00 in the weekly profile
+    model.learn_one(eight, True)
+    # The first report of a quarter hour counts at once.
+    assert model.week.total[hour_bin] == 1.0
+    assert model.week.occupied[hour_bin] == 1.0
+    profile = model.profile(eight)
+    for minute in range(1, 15):
+        model.learn_one(eight + timedelta(minutes=minute), False)
+    # The later ones wait for the next quarter hour: the schedule stands meanwhile.
+    assert model.week.total[hour_bin] == 1.0
+    assert model.profile(eight + timedelta(minutes=14)) == profile
+    model.learn_one(eight + timedelta(minutes=15), False)
+    # Then all of them count, none lost: 15 more minutes of a 30-minute bin.
+    assert model.week.total[hour_bin] == pytest.approx(1.5, abs=0.03)
+    assert model.week.occupied[hour_bin] == pytest.approx(1.0, abs=0.03)
+    assert model.profile(eight) < profile
+
+
+def test_round_trip_within_a_quarter_hour_counts_the_same() -> None:
+    model = OccupancyForecast()
+    when = MONDAY
+    while when < MONDAY + timedelta(days=8, hours=8, minutes=7):
+        model.learn_one(when, office(when))
+        when += timedelta(minutes=1)
+    assert model.profile_batch is not None
+    assert model.profile_batch[3] > 0.0  # reports of this quarter hour wait
+    restored = OccupancyForecast.from_dict(json.loads(json.dumps(model.to_dict())))
+    while when < MONDAY + timedelta(days=8, hours=9):
+        for each in (model, restored):
+            each.learn_one(when, office(when))
+        assert restored.predict_one(when) == model.predict_one(when)
+        when += timedelta(minutes=1)
+    assert restored.to_dict() == model.to_dict()
+
+
 def test_from_dict_rejects_unknown_or_corrupt_state() -> None:
     with pytest.raises(ValueError, match="version"):
         OccupancyForecast.from_dict({"version": 99})
@@ -156,6 +194,11 @@ def test_from_dict_rejects_unknown_or_corrupt_state() -> None:
     del state["pending"]
     with pytest.raises(ValueError, match="corrupt"):
         OccupancyForecast.from_dict(state)
+    for batch in ([1, 2], 5, [1, 2, "x", 0.5]):
+        state = OccupancyForecast().to_dict()
+        state["profile_batch"] = batch
+        with pytest.raises(ValueError, match="corrupt"):
+            OccupancyForecast.from_dict(state)
 
 
 def test_bad_values_are_ignored_and_counted() -> None:

@@ -299,8 +299,16 @@ class OccupancyForecast:
         self.last_update: datetime | None = None
         self.last_forecast: datetime | None = None
         self.bad_values = 0
+        # The profile's reports of the current quarter hour not yet counted:
+        # (quarter hour since EPOCH, its minute of the week, occupied, weight).
+        self.profile_batch: tuple[int, int, float, float] | None = None
         self._overall: float | None = None
         self._shares: list[float] | None = None
+        # The schedules' logits and the transitions' P(occupied) per horizon, for
+        # one quarter hour of the week and state, until the counts change.
+        self._schedules: (
+            tuple[tuple[int, int], list[tuple[float, float]], tuple[float, ...]] | None
+        ) = None
 
     # Learning -------------------------------------------------------------------
 
@@ -326,16 +334,45 @@ class OccupancyForecast:
         )
         weight = min(minutes, BIN_MINUTES) / BIN_MINUTES
         if weight > 0.0:
-            week_minute = _week_minute(when)
-            self.week.add(_week_bin(week_minute), state, weight)
-            self.day.add(_day_bin(week_minute), state, weight)
-            self._overall = None
+            self._count(when, state, weight)
         if previous is None or bool(state) != previous:
             self.since = when
             self._record_change(when, int(state))
         self.occupied = bool(state)
         self.last_update = when
         self._queue(when, self._clean(x))
+
+    def _count(self, when: datetime, state: float, weight: float) -> None:
+        """Count the state in the weekly profile, once per quarter hour.
+
+        The first report of a quarter hour counts at once (a caller that reports
+        once a quarter hour, as the benchmarks do, sees each report at once); the
+        later ones are summed and counted with the next quarter's first. So the
+        profile, and the schedule worked out from it, changes once a quarter hour,
+        not with each report, and a minute's 1/30 is not rounded to hundredths.
+        """
+        quarter = _minutes(when) // QUARTER_MINUTES
+        batch = self.profile_batch
+        if batch is not None and batch[0] == quarter:
+            self.profile_batch = (
+                quarter,
+                batch[1],
+                batch[2] + state * weight,
+                batch[3] + weight,
+            )
+            return
+        if batch is not None and batch[3] > 0.0:
+            self._add_to_profile(batch[1], batch[2], batch[3])
+        week_minute = _week_minute(when)
+        self._add_to_profile(week_minute, state * weight, weight)
+        self.profile_batch = (quarter, week_minute, 0.0, 0.0)
+
+    def _add_to_profile(self, week_minute: int, occupied: float, weight: float) -> None:
+        share = occupied / weight
+        self.week.add(_week_bin(week_minute), share, weight)
+        self.day.add(_day_bin(week_minute), share, weight)
+        self._overall = None
+        self._schedules = None
 
     def _record_change(self, when: datetime, state: int) -> None:
         minute = _minutes(when)
@@ -393,6 +430,7 @@ class OccupancyForecast:
             self._learn_mix(index, {"bias": 1.0, **features}, label)
             self.transitions[index][then_state].add(hour, label)
             self.daily_transitions[index][then_state].add(hour % HOURS_PER_DAY, label)
+            self._schedules = None
 
     def _score_choice(
         self, index: int, mixed: float, duration: float, label: float
@@ -522,10 +560,10 @@ class OccupancyForecast:
         # One row per horizon.
         targets = origins[None, :] + _HORIZON_COLUMN
         # Only moments whose outcome is known by now: labels come late.
-        known = (
-            weights[None, :]
-            * (targets <= now)
-            * _day_type_weights(targets, now + _HORIZON_COLUMN)
+        known = np.where(
+            targets <= now,
+            weights[None, :] * _day_type_weights(targets, now + _HORIZON_COLUMN),
+            0.0,
         )
         changes_before = np.searchsorted(times, targets.ravel(), side="right") - 1
         later = (changes_before & 1) ^ first_state
@@ -649,13 +687,14 @@ class OccupancyForecast:
     ) -> tuple[dict[str, float], list[tuple[float, float]], tuple[float, ...]]:
         """Return the shared features, the schedules' logits and the durations'."""
         common = self._common_features(origin, state, extra)
-        schedules = self._schedule_features(
-            _week_minute(origin), state, _hour_bin(origin)
-        )
-        durations = self.duration_forecast(
-            origin, tuple(_sigmoid(transition) for _, transition in schedules)
-        )
-        return common, schedules, durations
+        week_minute = _week_minute(origin)
+        key = (week_minute // QUARTER_MINUTES, state)
+        if self._schedules is None or self._schedules[0] != key:
+            schedules = self._schedule_features(week_minute, state, _hour_bin(origin))
+            priors = tuple(_sigmoid(transition) for _, transition in schedules)
+            self._schedules = (key, schedules, priors)
+        _, schedules, priors = self._schedules
+        return common, schedules, self.duration_forecast(origin, priors)
 
     def _features(
         self, origin: datetime, state: int, extra: dict[str, float]
@@ -893,6 +932,9 @@ class OccupancyForecast:
             "last_forecast": (
                 self.last_forecast.isoformat() if self.last_forecast else None
             ),
+            "profile_batch": (
+                list(self.profile_batch) if self.profile_batch is not None else None
+            ),
             "bad_values": self.bad_values,
         }
 
@@ -949,6 +991,7 @@ class OccupancyForecast:
             model.since = _optional_time(data["since"])
             model.last_update = _optional_time(data["last_update"])
             model.last_forecast = _optional_time(data["last_forecast"])
+            model.profile_batch = _batch_from_list(data.get("profile_batch"))
             model.bad_values = int(data["bad_values"])
         except (KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"corrupt occupancy forecast state: {error!r}") from error
@@ -971,15 +1014,19 @@ def _minutes(when: datetime) -> int:
     return int((when.replace(tzinfo=None) - EPOCH).total_seconds() // 60)
 
 
+_WEEK_MINUTES = 7 * MINUTES_PER_DAY
+_WEEKEND_MINUTES = 2 * MINUTES_PER_DAY
+
+
 def _day_type_weights(
     minutes: np.ndarray[Any, Any], reference: int | np.ndarray[Any, Any]
 ) -> np.ndarray[Any, Any]:
     """Weight 1 on the reference's kind of day, less on the other kind."""
-    # EPOCH is a Saturday: days 0 and 1 of each week are the weekend.
-    weekend = (minutes // MINUTES_PER_DAY) % 7 < 2
-    reference_weekend = (reference // MINUTES_PER_DAY) % 7 < 2
-    same: np.ndarray[Any, Any] = weekend == reference_weekend
-    return OTHER_DAY_TYPE_WEIGHT + (1.0 - OTHER_DAY_TYPE_WEIGHT) * same
+    # EPOCH is a Saturday: the first two days of each week are the weekend.
+    same = (minutes % _WEEK_MINUTES < _WEEKEND_MINUTES) == (
+        reference % _WEEK_MINUTES < _WEEKEND_MINUTES
+    )
+    return np.where(same, 1.0, OTHER_DAY_TYPE_WEIGHT)
 
 
 def _origin_grid() -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
@@ -1029,6 +1076,17 @@ def _changes_from_list(data: Any) -> list[tuple[int, int]]:
             raise ValueError(f"corrupt history of changes at gap {gap!r}")
         changes.append((minute + int(gap), 1 - state))
     return changes
+
+
+def _batch_from_list(data: Any) -> tuple[int, int, float, float] | None:
+    """Restore the profile's reports not yet counted (None: there are none)."""
+    if data is None:
+        return None
+    try:
+        quarter, week_minute, occupied, weight = data
+        return int(quarter), int(week_minute), float(occupied), float(weight)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"corrupt profile batch {data!r}") from error
 
 
 def _floats(data: Any) -> dict[str, float]:
