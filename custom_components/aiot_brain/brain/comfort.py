@@ -271,6 +271,7 @@ class PreferredSetpoint:
         # Per slot: weight of the labels, their mean offset from the default, and
         # the mean squared deviation around it.
         self.profile = [[0.0, 0.0, 0.0] for _ in range(_PROFILE_SLOTS)]
+        self._label_sums: dict[bool, tuple[float, float]] = {}
         self.effects = [0.0] * len(_EFFECTS)
         self.effect_variance = [std * std for std in _EFFECT_PRIOR_STD]
         self.input_means = [1.0, 15.0]  # occupancy and outdoor °C seen at labels
@@ -290,9 +291,17 @@ class PreferredSetpoint:
 
     def _labels_of(self, *, cooling: bool) -> tuple[float, float]:
         """Return a mode's label weight and weighted offset sum, over all hours."""
-        start = self._slot(cooling, False, 0)
-        slots = self.profile[start : start + 2 * _HOURS]
-        return sum(slot[0] for slot in slots), sum(slot[0] * slot[1] for slot in slots)
+        # Asked for with every estimate, changed only by a label: remembered.
+        sums = self._label_sums.get(cooling)
+        if sums is None:
+            start = self._slot(cooling, False, 0)
+            slots = self.profile[start : start + 2 * _HOURS]
+            sums = (
+                sum(slot[0] for slot in slots),
+                sum(slot[0] * slot[1] for slot in slots),
+            )
+            self._label_sums[cooling] = sums
+        return sums
 
     def _shared_offset(self, cooling: bool) -> float:
         """Return what people set in the building's other zones, as an offset (K)."""
@@ -445,6 +454,7 @@ class PreferredSetpoint:
         deviation = target - slot[1]
         slot[1] += share * deviation
         slot[2] += share * (min(deviation * deviation, 25.0) * (1.0 - share) - slot[2])
+        self._label_sums.pop(cooling, None)
         self._learn_input_means(inputs)
         self.labels += 1
         if self._pool is not None:
