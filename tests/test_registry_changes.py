@@ -71,6 +71,35 @@ async def test_new_entity_in_a_zone_is_heard(
     assert coordinator_of(entry).brain.zone("office").latest[Role.DOOR] == 1.0
 
 
+async def test_sensors_moved_to_another_area_are_forgotten_by_their_old_zone(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    office = coordinator_of(entry).brain.zone("office")
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    hass.states.async_set(
+        "sensor.office_temperature", "21.5", {"unit_of_measurement": "°C"}
+    )
+    hass.states.async_set("sensor.office_co2", "650", {"unit_of_measurement": "ppm"})
+    await hass.async_block_till_done()
+    assert office.lighting.exits.motion_on.keys() == {"binary_sensor.office_motion"}
+    assert "sensor.office_temperature" in office.anomalies.sources
+
+    # Both go to the kitchen, the motion sensor while it is still on.
+    kitchen = ar.async_get(hass).async_get_area_by_name("Kitchen")
+    assert kitchen is not None
+    registry = er.async_get(hass)
+    for entity_id in ("binary_sensor.office_motion", "sensor.office_temperature"):
+        registry.async_update_entity(entity_id, area_id=kitchen.id)
+    await registries_settle(hass, freezer)
+
+    assert office.lighting.exits.motion_on == {}
+    assert "sensor.office_temperature" not in office.anomalies.sources
+    assert "sensor.office_co2" in office.anomalies.sources  # still there
+
+
 async def test_new_area_becomes_a_zone(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

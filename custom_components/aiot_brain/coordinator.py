@@ -152,21 +152,27 @@ class Router:
         self._routes: dict[str, tuple[ZoneEntity, list[str]]] = {}
         zone_ids: list[str] = []
         self._zone_by_name: dict[str, str] = {}
+        self._trackers = frozenset(area_trackers)
+        self._home_presence = frozenset(home_presence)
+        # What each zone hears from: its entities, the outdoor source, the trackers.
+        self.sources: dict[str, set[str]] = {}
         for zone in zones:
             zone_ids.append(zone.zone_id)
             self._zone_by_name[zone.name.casefold()] = zone.zone_id
             self._zone_by_name[zone.zone_id.casefold()] = zone.zone_id
+            sources = self.sources[zone.zone_id] = set(self.whereabouts)
             for entity in zone.entities:
                 if entity.roles:
                     self._routes.setdefault(entity.entity_id, (entity, []))[1].append(
                         zone.zone_id
                     )
+                    sources.add(entity.entity_id)
         if outdoor is not None and zone_ids:
             self._routes[outdoor.entity_id] = (outdoor, zone_ids)
-        self._trackers = frozenset(area_trackers)
+            for sources in self.sources.values():
+                sources.add(outdoor.entity_id)
         self._tracker_zone: dict[str, str] = {}
         self._zone_ids = tuple(zone_ids)
-        self._home_presence = frozenset(home_presence)
         self._people = Whereabouts()
 
     @property
@@ -537,6 +543,7 @@ class AiotBrainCoordinator:
         for zone in added:
             self.controls.setdefault(zone.zone_id, ZoneControls())
         self._router = self._router_of(zones.values())
+        self._forget_departed_sensors()
         self._learn_whereabouts()
         if self._unsubscribe_states is not None:
             self._unsubscribe_states()
@@ -554,6 +561,19 @@ class AiotBrainCoordinator:
             )
         if removed:
             self._notify_building()
+
+    @callback
+    def _forget_departed_sensors(self) -> None:
+        """Let each zone forget the sensors it no longer hears from.
+
+        A sensor moved to another area, or removed (also while Home Assistant was
+        down), would stay in the zone's learned state: a motion sensor that was on
+        for good, a temperature that never changes again (an anomaly).
+        """
+        for zone_id, sources in self._router.sources.items():
+            zone = self.brain.zones.get(zone_id)
+            if zone is not None and zone_id not in self.learning:
+                zone.keep_sources(sources)
 
     @callback
     def _learn_whereabouts(self) -> None:

@@ -73,6 +73,19 @@ def test_flat_sensor_is_flagged_stuck() -> None:
     assert ("stuck", "shelf") not in _kinds(detector, later)
 
 
+def test_a_sensor_that_left_the_zone_is_forgotten_not_stuck() -> None:
+    detector = AnomalyDetector()
+    when = _two_temperature_sensors(detector, hours=48)
+    # The shelf sensor is moved to another room: it reports here no more.
+    detector.keep_sources({"desk"})
+    for step in range(1, 6 * 10):
+        later = when + timedelta(minutes=10 * step)
+        desk = 20.0 + 0.5 * math.sin(step / 5.0)
+        detector.learn_one(Observation(Role.TEMPERATURE, round(desk, 2), later, "desk"))
+    assert _kinds(detector, when + timedelta(hours=10)) == set()
+    assert list(detector.sources) == ["desk"]
+
+
 @pytest.mark.parametrize(
     ("role", "rest", "lit"),
     [(Role.ILLUMINANCE, 0.0, 350.0), (Role.POWER, 1.5, 60.0), (Role.CO2, 400.0, 800.0)],

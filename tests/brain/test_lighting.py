@@ -396,6 +396,23 @@ def test_a_sensor_never_on_for_less_than_minutes_shows_no_hold() -> None:
     assert watch.exits == 0.0
 
 
+def test_a_motion_sensor_taken_from_the_zone_while_on_is_forgotten() -> None:
+    watch = ExitWatch()
+    last = _visits_seen_by_a_holding_sensor(watch, 10, timedelta(seconds=90))
+    pir, door = "binary_sensor.pir", "binary_sensor.door"
+    # The sensor sees someone, and is moved to another room while still on: it
+    # never clears here. The door then moves behind the one who was there.
+    seen = last + timedelta(hours=1)
+    watch.learn_one(seen, Role.MOTION, 1.0, pir)
+    watch.learn_one(seen + timedelta(minutes=5), Role.DOOR, 1.0, door)
+    watch.learn_one(seen + timedelta(minutes=5, seconds=4), Role.DOOR, 0.0, door)
+    assert watch.exit_door() is None  # the sensor is on, as far as it knows
+    watch.keep_sensors({door, "binary_sensor.new_pir"})
+    assert watch.motion_on == {}
+    assert watch.holds == {}
+    assert watch.exit_door() == seen + timedelta(minutes=5, seconds=4)
+
+
 def test_an_exit_state_saved_with_one_motion_flag_loads() -> None:
     state = ExitWatch().to_dict()
     restored = ExitWatch.from_dict({**state, "motion_on": True})

@@ -22,7 +22,7 @@ Each anomaly comes with its reason in words.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 import math
@@ -379,6 +379,15 @@ class AnomalyDetector:
             self._learn_peers(name, source)
         if role is Role.TEMPERATURE and self.hvac_since is not None:
             self._track_hvac_temperature(value)
+
+    def keep_sources(self, sources: Collection[str]) -> None:
+        """Forget the sensors not in ``sources``: they left the zone.
+
+        One that reports no more would read the same for good: stuck.
+        """
+        self.sources = {
+            name: source for name, source in self.sources.items() if name in sources
+        }
 
     def _source(self, name: str, role: Role) -> _Source | None:
         source = self.sources.get(name)

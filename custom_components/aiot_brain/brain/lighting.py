@@ -17,7 +17,7 @@ own change or not) and the illuminance around them:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 import math
 from typing import Any
@@ -136,8 +136,7 @@ class ExitWatch:
             self.door_seen = when
             if opened:
                 self.door_opened = when
-        if self.pending is None and not self.motion_on and self._door_after_motion():
-            self.pending = self.door_seen
+        self._look_for_exit()
 
     def _motion(self, when: datetime, source: str, *, on: bool) -> None:
         """Follow one motion sensor, its hold and the last movement it saw."""
@@ -155,6 +154,21 @@ class ExitWatch:
                 self.holds[source] = (min(shortest, seconds), spells + 1)
             moved = max(moved, since)
         self.moved = moved if self.moved is None else max(self.moved, moved)
+
+    def keep_sensors(self, sources: Collection[str]) -> None:
+        """Forget the motion sensors not in ``sources``: they left the area.
+
+        One taken away while on would stay on here for good, and no door would
+        tell an exit again.
+        """
+        self.motion_on = {s: on for s, on in self.motion_on.items() if s in sources}
+        self.holds = {s: hold for s, hold in self.holds.items() if s in sources}
+        self._look_for_exit()
+
+    def _look_for_exit(self) -> None:
+        """Take the door's last move as an exit once no one is seen after it."""
+        if self.pending is None and not self.motion_on and self._door_after_motion():
+            self.pending = self.door_seen
 
     def hold(self, source: str) -> float:
         """Return how long (s) ``source`` stays on after it last saw movement.

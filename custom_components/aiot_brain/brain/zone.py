@@ -14,7 +14,7 @@ the hours around a change of the clocks).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 import json
@@ -369,6 +369,11 @@ class ZoneBrain:
             cooling_setpoint=cooling,
             thermal=thermal,
         )
+
+    def keep_sources(self, sources: Collection[str]) -> None:
+        """Forget the sensors not in ``sources``: they left the zone."""
+        self.lighting.exits.keep_sensors(sources)
+        self.anomalies.keep_sources(sources)
 
     def with_exit(self, prediction: ZonePrediction) -> ZonePrediction:
         """Return ``prediction`` with the exit the door rule waits for, as it is now.
