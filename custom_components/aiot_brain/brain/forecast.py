@@ -111,6 +111,8 @@ ARRIVAL_DAY_MINUTES = 30
 ARRIVAL_NEVER = 10**9  # the delay of a moment with no arrival after it yet
 QUARTER_MINUTES = 15
 MINUTES_PER_DAY = 1440
+_WEEK_MINUTES = 7 * MINUTES_PER_DAY
+_WEEKEND_MINUTES = 2 * MINUTES_PER_DAY  # EPOCH is a Saturday: two days of each week
 EPOCH = datetime(2000, 1, 1)  # a Saturday: weekday 5
 # The final forecast leans towards whichever of the learnt mix and the duration
 # model has had the lower log-loss lately, over about this many forecasts.
@@ -303,6 +305,10 @@ class OccupancyForecast:
         # (quarter hour since EPOCH, its minute of the week, occupied, weight).
         self.profile_batch: tuple[int, int, float, float] | None = None
         self._overall: float | None = None
+        # The profile per half hour of the week, and its extremes, until it changes:
+        # a scan for the next arrival asks for every quarter hour ahead each minute.
+        self._profiles: dict[int, float] = {}
+        self._bounds: tuple[float, float] | None = None
         self._shares: list[float] | None = None
         # The schedules' logits and the transitions' P(occupied) per horizon, for
         # one quarter hour of the week and state, until the counts change.
@@ -372,6 +378,8 @@ class OccupancyForecast:
         self.week.add(_week_bin(week_minute), share, weight)
         self.day.add(_day_bin(week_minute), share, weight)
         self._overall = None
+        self._profiles.clear()
+        self._bounds = None
         self._schedules = None
 
     def _record_change(self, when: datetime, state: int) -> None:
@@ -464,11 +472,19 @@ class OccupancyForecast:
 
     def profile(self, when: datetime) -> float:
         """Return the weekly profile's P(occupied) at ``when``."""
-        return self._profile_at(_week_minute(when), self._overall_rate())
+        return self._profile_at(_week_minute(when))
 
-    def _profile_at(self, week_minute: int, overall: float) -> float:
-        daily = self.day.smoothed_rate(_day_bin(week_minute), overall, DAY_PRIOR)
-        return self.week.smoothed_rate(_week_bin(week_minute), daily, WEEK_PRIOR)
+    def _profile_at(self, week_minute: int) -> float:
+        # Its bins (an hour of the week, a half hour of the day) follow from the
+        # half hour of the week.
+        key = week_minute % _WEEK_MINUTES // int(BIN_MINUTES)
+        rate = self._profiles.get(key)
+        if rate is None:
+            overall = self._overall_rate()
+            daily = self.day.smoothed_rate(_day_bin(week_minute), overall, DAY_PRIOR)
+            rate = self.week.smoothed_rate(_week_bin(week_minute), daily, WEEK_PRIOR)
+            self._profiles[key] = rate
+        return rate
 
     def _overall_rate(self) -> float:
         # Asked for ten times per update, changed once: worth remembering.
@@ -501,11 +517,10 @@ class OccupancyForecast:
         One pair per horizon, for a forecast made at ``week_minute`` of the week
         in ``state`` during ``hour`` (see ``_hour_bin``).
         """
-        overall = self._overall_rate()
         day_hour = hour % HOURS_PER_DAY
         schedules = []
         for index, horizon in enumerate(HORIZONS_MINUTES):
-            week = self._profile_at(week_minute + horizon, overall)
+            week = self._profile_at(week_minute + horizon)
             daily = self.daily_transitions[index][state].rate(
                 day_hour, week, TRANSITION_PRIOR
             )
@@ -789,12 +804,11 @@ class OccupancyForecast:
         """
         forecast = self.predict_one(when)
         now = 1.0 if self.occupied else 0.0
-        offsets = [(0.0, _logit(now) - _logit(self.profile(when)))]
+        week_minute = _week_minute(when)
+        offsets = [(0.0, _logit(now) - _logit(self._profile_at(week_minute)))]
         for horizon, name in zip(HORIZONS_MINUTES, HORIZON_NAMES, strict=True):
-            target = when + timedelta(minutes=horizon)
-            offsets.append(
-                (float(horizon), _logit(forecast[name]) - _logit(self.profile(target)))
-            )
+            profile = self._profile_at(week_minute + horizon)
+            offsets.append((float(horizon), _logit(forecast[name]) - _logit(profile)))
         last_minutes, last_offset = offsets[-1]
         sign = 1.0 if occupied else -1.0
         reach: float | None = None  # how far towards the other side the profile goes
@@ -814,7 +828,8 @@ class OccupancyForecast:
                 # From here on the offset only fades: it crosses nowhere later.
                 if reach + max(sign * offset, 0.0) < -_NO_CROSSING_MARGIN:
                     return
-            yield moment, _sigmoid(_logit(self.profile(moment)) + offset)
+            profile = self._profile_at(week_minute + int(minutes))
+            yield moment, _sigmoid(_logit(profile) + offset)
 
     def _profile_bounds(self) -> tuple[float, float]:
         """Return the least and the most the weekly profile is anywhere in the week.
@@ -822,14 +837,18 @@ class OccupancyForecast:
         Every profile value is a weighted mean of bin frequencies and the overall
         rate, so it lies between the extremes of those.
         """
-        rates = [self._overall_rate()]
-        for counts in (self.day, self.week):
-            rates += [
-                occupied / total
-                for occupied, total in zip(counts.occupied, counts.total, strict=True)
-                if total > 0
-            ]
-        return min(rates), max(rates)
+        if self._bounds is None:
+            rates = [self._overall_rate()]
+            for counts in (self.day, self.week):
+                rates += [
+                    occupied / total
+                    for occupied, total in zip(
+                        counts.occupied, counts.total, strict=True
+                    )
+                    if total > 0
+                ]
+            self._bounds = min(rates), max(rates)
+        return self._bounds
 
     def next_arrival(self, when: datetime) -> tuple[datetime | None, float]:
         """Return when the zone is next expected occupied, and the confidence.
@@ -1012,10 +1031,6 @@ _Moments = tuple[
 def _minutes(when: datetime) -> int:
     """Whole minutes of wall-clock time since EPOCH."""
     return int((when.replace(tzinfo=None) - EPOCH).total_seconds() // 60)
-
-
-_WEEK_MINUTES = 7 * MINUTES_PER_DAY
-_WEEKEND_MINUTES = 2 * MINUTES_PER_DAY
 
 
 def _day_type_weights(
