@@ -118,6 +118,8 @@ def as_number(value: object) -> float | None:
     Accepts ints, floats, bools and numeric strings; None, NaN, inf, other strings
     and other types give None. Never raises.
     """
+    if type(value) is float:  # nearly always: the quick way first
+        return value if math.isfinite(value) else None
     if isinstance(value, bool):
         return float(value)
     if isinstance(value, int | float):
