@@ -100,6 +100,29 @@ async def test_sensors_moved_to_another_area_are_forgotten_by_their_old_zone(
     assert "sensor.office_co2" in office.anomalies.sources  # still there
 
 
+async def test_a_sensor_moved_while_home_assistant_was_down_is_forgotten_at_start(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    kitchen = ar.async_get(hass).async_get_area_by_name("Kitchen")
+    assert kitchen is not None
+    er.async_get(hass).async_update_entity(
+        "binary_sensor.office_motion", area_id=kitchen.id
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    office = coordinator_of(entry).brain.zone("office")
+    assert office.lighting.exits.motion_on == {}  # saved on, forgotten at start
+
+
 async def test_new_area_becomes_a_zone(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
