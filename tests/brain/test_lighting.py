@@ -396,6 +396,13 @@ def test_a_sensor_never_on_for_less_than_minutes_shows_no_hold() -> None:
     assert watch.exits == 0.0
 
 
+def test_a_four_minute_hold_that_reads_a_second_over_is_still_a_hold() -> None:
+    watch = ExitWatch()
+    _visits_seen_by_a_holding_sensor(watch, 25, timedelta(seconds=241))
+    assert watch.hold("binary_sensor.pir") == 241.0
+    assert watch.exits > 0.0
+
+
 def test_a_motion_sensor_taken_from_the_zone_while_on_is_forgotten() -> None:
     watch = ExitWatch()
     last = _visits_seen_by_a_holding_sensor(watch, 10, timedelta(seconds=90))
