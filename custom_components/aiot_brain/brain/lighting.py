@@ -48,7 +48,7 @@ _MIN_DOOR_DELAY = 180.0  # s: never sooner, whatever the zone has shown
 # "on" is that hold once it has shown this many ...
 _HOLD_SPELLS = 20
 # ... unless that is longer than any sensor holds: then people were moving. Four
-# minutes is the longest usual setting (Z-Wave multisensors), and such a sensor's
+# minutes is a common setting (some Z-Wave multisensors), and such a sensor's
 # times show a second or two either side of it.
 MAX_MOTION_HOLD = timedelta(minutes=4, seconds=10)
 # An "on" shorter than any sensor holds is a glitch (a radio blip, a restart):
