@@ -55,6 +55,15 @@ def add_sensor(
     return entity.entity_id
 
 
+def move_to_kitchen(hass: HomeAssistant, *entity_ids: str) -> None:
+    """Move ``entity_ids`` to the kitchen in the entity registry."""
+    kitchen = ar.async_get(hass).async_get_area_by_name("Kitchen")
+    assert kitchen is not None
+    registry = er.async_get(hass)
+    for entity_id in entity_ids:
+        registry.async_update_entity(entity_id, area_id=kitchen.id)
+
+
 async def test_new_entity_in_a_zone_is_heard(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -88,11 +97,7 @@ async def test_sensors_moved_to_another_area_are_forgotten_by_their_old_zone(
     assert "sensor.office_temperature" in office.anomalies.sources
 
     # Both go to the kitchen, the motion sensor while it is still on.
-    kitchen = ar.async_get(hass).async_get_area_by_name("Kitchen")
-    assert kitchen is not None
-    registry = er.async_get(hass)
-    for entity_id in ("binary_sensor.office_motion", "sensor.office_temperature"):
-        registry.async_update_entity(entity_id, area_id=kitchen.id)
+    move_to_kitchen(hass, "binary_sensor.office_motion", "sensor.office_temperature")
     await registries_settle(hass, freezer)
 
     assert office.lighting.exits.motion_on == {}
@@ -111,11 +116,7 @@ async def test_a_sensor_moved_while_home_assistant_was_down_is_forgotten_at_star
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
 
-    kitchen = ar.async_get(hass).async_get_area_by_name("Kitchen")
-    assert kitchen is not None
-    er.async_get(hass).async_update_entity(
-        "binary_sensor.office_motion", area_id=kitchen.id
-    )
+    move_to_kitchen(hass, "binary_sensor.office_motion")
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
