@@ -64,9 +64,10 @@ class ExitWatch:
     so the door of someone going out often moves before it clears: the last
     motion is when it cleared less its hold, learnt as its shortest "on", and a
     door opened after that was an exit. If motion comes back without the door
-    opening again, someone stayed behind (a *stayer*). Motion within a minute of the door is someone coming in, not an
-    exit. A *quiet spell* is the time from the motion sensors clearing to
-    their next motion with no door moving in between: someone there sitting still.
+    opening again, someone stayed behind (a *stayer*). Motion within a minute of
+    the door is someone coming in, not an exit. A *quiet spell* is the time from
+    the motion sensors clearing to their next motion with no door moving in
+    between: someone there sitting still.
 
     In a zone where at most one exit in 100 leaves a stayer, a stayer is taken to be
     as still as anyone there: each further minute of quiet after an exit is as
