@@ -133,9 +133,13 @@ def expected_calibration_error(
 def observations(
     when: datetime, row: dict[str, float | None], roles: dict[str, Role]
 ) -> list[Observation]:
-    """Turn one CSV row into observations (missing cells are simply not reported)."""
+    """Turn one CSV row into observations (missing cells are simply not reported).
+
+    Each column is its own sensor: with two PIR columns, the zone sees motion
+    while either does.
+    """
     return [
-        Observation(role, value, when)
+        Observation(role, value, when, column)
         for column, role in roles.items()
         if (value := row.get(column)) is not None
     ]

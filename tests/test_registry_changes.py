@@ -94,6 +94,7 @@ async def test_sensors_moved_to_another_area_are_forgotten_by_their_old_zone(
     hass.states.async_set("sensor.office_co2", "650", {"unit_of_measurement": "ppm"})
     await hass.async_block_till_done()
     assert office.lighting.exits.motion_on.keys() == {"binary_sensor.office_motion"}
+    assert office.occupancy.builder.state["motion"] == 1.0
     assert "sensor.office_temperature" in office.anomalies.sources
 
     # Both go to the kitchen, the motion sensor while it is still on.
@@ -101,6 +102,7 @@ async def test_sensors_moved_to_another_area_are_forgotten_by_their_old_zone(
     await registries_settle(hass, freezer)
 
     assert office.lighting.exits.motion_on == {}
+    assert office.occupancy.builder.state["motion"] == 0.0
     assert "sensor.office_temperature" not in office.anomalies.sources
     assert "sensor.office_co2" in office.anomalies.sources  # still there
 
@@ -122,6 +124,7 @@ async def test_a_sensor_moved_while_home_assistant_was_down_is_forgotten_at_star
 
     office = coordinator_of(entry).brain.zone("office")
     assert office.lighting.exits.motion_on == {}  # saved on, forgotten at start
+    assert office.occupancy.builder.state["motion"] == 0.0
 
 
 async def test_new_area_becomes_a_zone(

@@ -129,6 +129,18 @@ def test_column_roles() -> None:
     }
 
 
+def test_each_pir_column_is_its_own_sensor() -> None:
+    roles = occupancy_detection.column_roles(["pir_1", "pir_2"])
+    model = occupancy_detection.OccupancyModel()
+    for minute, (first, second) in enumerate([(1.0, 1.0), (1.0, 0.0), (1.0, 0.0)]):
+        row: dict[str, float | None] = {"pir_1": first, "pir_2": second}
+        for observation in occupancy_detection.observations(
+            START + timedelta(minutes=minute), row, roles
+        ):
+            model.observe(observation)
+    assert model.features(START + timedelta(minutes=2))["motion_now"] == 1.0
+
+
 def test_forecast_on_a_csv_prints_every_horizon(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

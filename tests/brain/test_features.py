@@ -66,6 +66,57 @@ def test_motion_evidence_fades_and_stale_levels_drop() -> None:
     assert "light_level" not in builder.features(START + timedelta(minutes=90))
 
 
+def test_a_zone_sees_motion_while_any_of_its_sensors_does() -> None:
+    builder = OccupancyFeatures()
+    builder.update(Observation(Role.MOTION, 1.0, START, "binary_sensor.desk"))
+    builder.update(Observation(Role.MOTION, 1.0, START, "binary_sensor.sofa"))
+    builder.update(
+        Observation(
+            Role.MOTION, 0.0, START + timedelta(minutes=1), "binary_sensor.sofa"
+        )
+    )
+    still = builder.features(START + timedelta(minutes=10))
+    assert still["motion_now"] == 1.0  # the desk still sees someone
+    assert still["motion_5min"] == 1.0
+
+    # Saved and restored mid-way, the desk is still the one on.
+    builder = OccupancyFeatures.from_dict(json.loads(json.dumps(builder.to_dict())))
+    builder.update(
+        Observation(
+            Role.MOTION, 0.0, START + timedelta(minutes=12), "binary_sensor.desk"
+        )
+    )
+    later = builder.features(START + timedelta(minutes=17))
+    assert later["motion_now"] == 0.0
+    assert later["motion_5min"] == pytest.approx(math.exp(-1.0))  # from the last clear
+
+
+def test_a_sensor_that_left_while_on_stops_counting() -> None:
+    builder = OccupancyFeatures()
+    builder.update(Observation(Role.MOTION, 1.0, START, "binary_sensor.desk"))
+    builder.update(Observation(Role.DOOR, 1.0, START, "binary_sensor.door"))
+    builder.keep_sources({"binary_sensor.door"})
+    features = builder.features(START + timedelta(minutes=5))
+    assert features["motion_now"] == 0.0
+    assert features["motion_5min"] == pytest.approx(math.exp(-1.0))  # from its last on
+    assert features["door_now"] == 1.0
+
+
+def test_state_saved_before_sensors_were_told_apart_clears_on_any_sensor() -> None:
+    builder = OccupancyFeatures()
+    builder.update(Observation(Role.MOTION, 1.0, START, "binary_sensor.desk"))
+    saved = builder.to_dict()
+    del saved["on_sources"]
+    restored = OccupancyFeatures.from_dict(json.loads(json.dumps(saved)))
+    assert restored.features(START)["motion_now"] == 1.0
+    restored.update(
+        Observation(
+            Role.MOTION, 0.0, START + timedelta(minutes=1), "binary_sensor.sofa"
+        )
+    )
+    assert restored.features(START + timedelta(minutes=1))["motion_now"] == 0.0
+
+
 def test_light_bands_and_humidity_ratio() -> None:
     assert light_band(0.0) == "light_0_10lx"
     assert light_band(450.0) == "light_300_1000lx"

@@ -13,6 +13,7 @@ per minute, whatever the sampling rate.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 import math
 from typing import Any
@@ -57,6 +58,11 @@ EVENT_ROLES = (
 # Event roles whose state alone is the evidence, without "how long ago".
 STATE_ONLY_ROLES = frozenset(
     {Role.PRESENCE.value, Role.NOBODY_HOME.value, Role.LIGHT_ON.value}
+)
+# Event roles whose sensors each report their own state: the zone's is on while any
+# of them is. (Presence and "nobody home" come already summed over people.)
+PER_SENSOR_ROLES = frozenset(
+    {Role.MOTION.value, Role.DOOR.value, Role.MEDIA.value, Role.LIGHT_ON.value}
 )
 
 
@@ -191,6 +197,7 @@ class OccupancyFeatures:
         self.levels: dict[str, Level] = {}
         self.last_event: dict[str, datetime] = {}
         self.state: dict[str, float] = {}
+        self.on_sources: dict[str, set[str]] = {}  # role: its sensors now on
         self.co2_baseline: float | None = None
         self.co2_baseline_time: datetime | None = None
         self.temperature: float | None = None
@@ -210,6 +217,7 @@ class OccupancyFeatures:
             return
         if role in EVENT_ROLES:
             previous = self.state.get(role.value, 0.0)
+            value = self._any_on(role.value, observation.source, value)
             self.state[role.value] = value
             if value > 0.5:
                 self.last_event[role.value] = when
@@ -231,6 +239,32 @@ class OccupancyFeatures:
             self._update_baseline(value, when)
         if role in LEVEL_ROLES:
             self.levels.setdefault(role.value, Level()).update(value, when)
+
+    def _any_on(self, role: str, source: str, value: float) -> float:
+        """Return the zone's state of ``role`` after ``source`` reported ``value``.
+
+        With two motion sensors in a room, one clearing says nothing while the
+        other still sees someone.
+        """
+        if role not in PER_SENSOR_ROLES:
+            return value
+        on = self.on_sources.setdefault(role, set())
+        if value > 0.5:
+            on.add(source)
+        else:
+            on.discard(source)
+        return 1.0 if on else value
+
+    def keep_sources(self, sources: Collection[str]) -> None:
+        """Forget the sensors not in ``sources``: they left the zone.
+
+        One taken away while on would keep the zone's motion on for good; its
+        evidence now fades from when it was last on.
+        """
+        for role, on in self.on_sources.items():
+            if on and not on.intersection(sources):
+                self.state[role] = 0.0
+            on.intersection_update(sources)
 
     def _update_humidity(self, when: datetime) -> None:
         if self.temperature is None or self.relative_humidity is None:
@@ -304,6 +338,9 @@ class OccupancyFeatures:
                 name: when.isoformat() for name, when in self.last_event.items()
             },
             "state": dict(self.state),
+            "on_sources": {
+                role: sorted(on) for role, on in self.on_sources.items() if on
+            },
             "co2_baseline": self.co2_baseline,
             "co2_baseline_time": (
                 self.co2_baseline_time.isoformat() if self.co2_baseline_time else None
@@ -328,6 +365,11 @@ class OccupancyFeatures:
                 for name, when in data["last_event"].items()
             }
             builder.state = {str(k): float(v) for k, v in data["state"].items()}
+            # Absent before sensors were told apart: the next "clear" of any counts.
+            builder.on_sources = {
+                str(role): {str(source) for source in on}
+                for role, on in data.get("on_sources", {}).items()
+            }
             builder.co2_baseline = _optional_float(data["co2_baseline"])
             baseline_time = data["co2_baseline_time"]
             builder.co2_baseline_time = (

@@ -372,6 +372,7 @@ class ZoneBrain:
 
     def keep_sources(self, sources: Collection[str]) -> None:
         """Forget the sensors not in ``sources``: they left the zone."""
+        self.occupancy.builder.keep_sources(sources)
         self.lighting.exits.keep_sensors(sources)
         self.anomalies.keep_sources(sources)
 
