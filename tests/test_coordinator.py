@@ -189,6 +189,38 @@ async def test_outdoor_source_reaches_every_zone_in_celsius(
     assert time_to.attributes["unit_of_measurement"] == "min"
 
 
+async def test_a_room_sensor_not_the_thermostat_reads_the_room(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    kitchen = ar.async_get(hass).async_get_area_by_name("Kitchen")
+    assert kitchen is not None
+    registry = er.async_get(hass)
+    valve = registry.async_get_or_create(
+        "climate", "test", "kitchen_valve", suggested_object_id="kitchen_valve"
+    )
+    registry.async_update_entity(valve.entity_id, area_id=kitchen.id)
+    entry = await setup_office(hass, zones=("office", "kitchen"))
+    brain = coordinator_of(entry).brain
+
+    hass.states.async_set(
+        "sensor.office_temperature", "19.5", {"unit_of_measurement": "°C"}
+    )
+    # Radiator valves read the heat next to them.
+    for valve_id in ("climate.office_thermostat", "climate.kitchen_valve"):
+        hass.states.async_set(
+            valve_id, "heat", {"current_temperature": 23.0, "temperature": 21.0}
+        )
+    await hass.async_block_till_done()
+
+    office, kitchen_zone = brain.zone("office"), brain.zone("kitchen")
+    assert office.latest[Role.TEMPERATURE] == 19.5
+    assert office.thermal.temperature == 19.5
+    assert office.latest[Role.HVAC_SETPOINT] == 21.0  # the rest of it still counts
+    assert kitchen_zone.latest[Role.TEMPERATURE] == 23.0  # nothing else reads there
+
+
 async def test_a_zone_without_history_starts_from_the_states_as_they_stand(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

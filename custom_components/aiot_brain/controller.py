@@ -432,15 +432,9 @@ class BuildingController:
             for entity_id in zone.actuators(Actuator.LIGHT)
             if (light := self._light_state(entity_id)) is not None
         ]
-        # A thermostat's own reading counts only where no room sensor reads.
-        sensors = [
-            e for e in zone.entities_with(Role.TEMPERATURE) if e.actuator is None
-        ]
         outdoor = self.coordinator.outdoor_source()
         return ZoneReadings(
-            temperature=self._mean(
-                sensors or zone.entities_with(Role.TEMPERATURE), Role.TEMPERATURE
-            ),
+            temperature=self._mean(zone.thermometers, Role.TEMPERATURE),
             outdoor_temperature=None
             if outdoor is None
             else self._mean([outdoor], Role.OUTDOOR_TEMPERATURE),

@@ -156,8 +156,17 @@ class Router:
         self._home_presence = frozenset(home_presence)
         # What each zone hears from: its entities, the outdoor source, the trackers.
         self.sources: dict[str, set[str]] = {}
+        # (entity id, zone id) of thermostats whose own reading the zone does not
+        # take, since a sensor of its own reads the room.
+        self._not_thermometers: set[tuple[str, str]] = set()
         for zone in zones:
             zone_ids.append(zone.zone_id)
+            thermometers = zone.thermometers
+            self._not_thermometers.update(
+                (entity.entity_id, zone.zone_id)
+                for entity in zone.entities_with(Role.TEMPERATURE)
+                if entity not in thermometers
+            )
             self._zone_by_name[zone.name.casefold()] = zone.zone_id
             self._zone_by_name[zone.zone_id.casefold()] = zone.zone_id
             sources = self.sources[zone.zone_id] = set(self.whereabouts)
@@ -209,7 +218,13 @@ class Router:
             manual=manual,
             previous=previous,
         )
-        return [(zone_id, obs) for zone_id in zone_ids for obs in observations]
+        return [
+            (zone_id, obs)
+            for zone_id in zone_ids
+            for obs in observations
+            if obs.role is not Role.TEMPERATURE
+            or (entity.entity_id, zone_id) not in self._not_thermometers
+        ]
 
     def _presence(self, state: State) -> list[tuple[str, Observation]]:
         """Mark the tracked person present where they are and gone from before."""

@@ -134,6 +134,17 @@ class Zone:
         """Return the entities that report ``role``."""
         return tuple(entity for entity in self.entities if role in entity.roles)
 
+    @property
+    def thermometers(self) -> tuple[ZoneEntity, ...]:
+        """Return what reads the room's temperature: its sensors, else its thermostats.
+
+        A thermostat reads where it hangs, a radiator valve next to the heat: where
+        a room has a sensor of its own, that is the room's temperature.
+        """
+        readers = self.entities_with(Role.TEMPERATURE)
+        sensors = tuple(entity for entity in readers if entity.actuator is None)
+        return sensors or readers
+
     def actuators(self, kind: Actuator) -> tuple[str, ...]:
         """Return the entity ids of the actuators of ``kind``."""
         return tuple(e.entity_id for e in self.entities if e.actuator is kind)
