@@ -247,6 +247,49 @@ def test_the_exit_watch_tells_the_zones_motion_sensors_apart() -> None:
     assert zone.lighting.exits.pending == MONDAY + 10 * minute
 
 
+def test_a_room_read_by_two_sensors_is_read_as_their_mean() -> None:
+    # Two thermometers a degree apart, a room warming a degree an hour, and two
+    # light sensors that disagree on a steady level.
+    zone, alone = ZoneBrain(), ZoneBrain()
+    for minute in range(90):
+        when = MONDAY + timedelta(minutes=minute)
+        room = 20.0 + minute / 60.0
+        source = "desk" if minute % 2 else "shelf"
+        offset = 1.0 if source == "desk" else 0.0
+        zone.learn_one(Observation(Role.TEMPERATURE, room + offset, when, source))
+        zone.learn_one(
+            Observation(Role.ILLUMINANCE, 100.0 + 200.0 * offset, when, source)
+        )
+        alone.learn_one(Observation(Role.TEMPERATURE, room, when, "shelf"))
+        alone.learn_one(Observation(Role.ILLUMINANCE, 100.0, when, "shelf"))
+    end = MONDAY + timedelta(minutes=89)
+    features, single = zone.occupancy.features(end), alone.occupancy.features(end)
+    # Each switch between the sensors is no change of the room.
+    assert features["temperature_slope"] == pytest.approx(
+        single["temperature_slope"], abs=0.05
+    )
+    assert features["light_wiggle"] < 0.001  # they disagree by a log-unit
+    assert zone.latest[Role.TEMPERATURE] == pytest.approx(
+        (20.0 + 88 / 60 + 21.0 + 89 / 60) / 2
+    )
+    # The drift check still sees each sensor as it reads.
+    assert zone.anomalies.sources.keys() >= {"desk", "shelf"}
+
+    # A sensor that leaves the room no longer counts.
+    zone.keep_sources({"shelf"})
+    zone.learn_one(Observation(Role.TEMPERATURE, 21.6, end, "shelf"))
+    assert zone.latest[Role.TEMPERATURE] == 21.6
+
+    restored = ZoneBrain.from_dict(json.loads(json.dumps(zone.to_dict())))
+    restored.learn_one(Observation(Role.TEMPERATURE, 21.7, end, "desk"))
+    assert restored.latest[Role.TEMPERATURE] == pytest.approx(21.65)
+    # One silent for a day has died: the other reads the room alone.
+    restored.learn_one(
+        Observation(Role.TEMPERATURE, 22.0, end + timedelta(hours=25), "desk")
+    )
+    assert restored.latest[Role.TEMPERATURE] == 22.0
+
+
 def test_aware_times_run_on_their_wall_clock() -> None:
     zone = ZoneBrain()
     aware = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -56,6 +56,22 @@ _LIGHT_KEYS = {
 }
 
 
+# Roles a room may have several sensors of. The zone reads their mean (power: their
+# sum), so a switch between two sensors that differ is no change of the room.
+_ROOM_READINGS = frozenset(
+    {
+        Role.TEMPERATURE,
+        Role.HUMIDITY,
+        Role.CO2,
+        Role.ILLUMINANCE,
+        Role.SOUND,
+        Role.POWER,
+    }
+)
+# A sensor silent this long has died or gone: its last reading no longer counts.
+READING_LIFETIME = timedelta(hours=24)
+
+
 # Around a change of the clocks, the core's clock eases from the old UTC offset to
 # the new one over this long before and after the change.
 CLOCK_CHANGE_EASE = timedelta(hours=1)
@@ -243,6 +259,8 @@ class ZoneBrain:
         self.anomalies = AnomalyDetector()
         self.score = Scorecard()
         self.latest: dict[Role, float] = {}
+        # Per role of _ROOM_READINGS: each sensor's last reading and its time.
+        self.readings: dict[Role, dict[str, tuple[float, datetime]]] = {}
         self.occupancy_probability = 0.0
         self.bad_values = 0
 
@@ -273,10 +291,15 @@ class ZoneBrain:
             observation = Observation(
                 observation.role, value, when, observation.source, observation.manual
             )
+        self.anomalies.learn_one(observation)  # each sensor as it reads
         role = observation.role
+        if role in _ROOM_READINGS:
+            value = self._room_reading(role, observation.source, value, when)
+            observation = Observation(
+                role, value, when, observation.source, observation.manual
+            )
         self.latest[role] = value
         self.occupancy.observe(observation)
-        self.anomalies.learn_one(observation)
         if role in _THERMAL_KEYS:
             self.thermal.learn_one(when, {_THERMAL_KEYS[role]: value})
         if role in (Role.HVAC_ACTION, Role.OUTDOOR_TEMPERATURE):
@@ -289,6 +312,21 @@ class ZoneBrain:
             )
         if role is Role.HVAC_SETPOINT and observation.manual:
             self.comfort.learn_one(when, self._comfort_conditions(when), value)
+
+    def _room_reading(
+        self, role: Role, source: str, value: float, when: datetime
+    ) -> float:
+        """Return the room's reading of ``role`` after ``source`` read ``value``."""
+        readings = self.readings.setdefault(role, {})
+        readings[source] = (value, when)
+        if len(readings) == 1:
+            return value
+        for gone in [
+            s for s, (_, seen) in readings.items() if when - seen > READING_LIFETIME
+        ]:
+            del readings[gone]
+        total = sum(reading for reading, _ in readings.values())
+        return total if role is Role.POWER else total / len(readings)
 
     def tick(self, when: datetime) -> float:
         """Run the zone's self-supervised step at ``when``; return P(occupied)."""
@@ -373,6 +411,9 @@ class ZoneBrain:
     def keep_sources(self, sources: Collection[str]) -> None:
         """Forget the sensors not in ``sources``: they left the zone."""
         self.occupancy.builder.keep_sources(sources)
+        for readings in self.readings.values():
+            for gone in readings.keys() - set(sources):
+                del readings[gone]
         self.lighting.exits.keep_sensors(sources)
         self.anomalies.keep_sources(sources)
 
@@ -458,6 +499,13 @@ class ZoneBrain:
             "anomalies": self.anomalies.to_dict(),
             "score": self.score.to_list(),
             "latest": {role.value: value for role, value in self.latest.items()},
+            "readings": {
+                role.value: {
+                    source: [value, seen.isoformat()]
+                    for source, (value, seen) in readings.items()
+                }
+                for role, readings in self.readings.items()
+            },
             "occupancy_probability": self.occupancy_probability,
             "bad_values": self.bad_values,
         }
@@ -482,6 +530,14 @@ class ZoneBrain:
             zone.anomalies = AnomalyDetector.from_dict(data["anomalies"])
             zone.score = Scorecard.from_list(data.get("score"))
             zone.latest = {Role(role): float(v) for role, v in data["latest"].items()}
+            # Absent when saved before sensors were told apart: read afresh.
+            zone.readings = {
+                Role(role): {
+                    str(source): (float(value), datetime.fromisoformat(seen))
+                    for source, (value, seen) in readings.items()
+                }
+                for role, readings in data.get("readings", {}).items()
+            }
             zone.occupancy_probability = float(data["occupancy_probability"])
             zone.bad_values = int(data["bad_values"])
         except (KeyError, TypeError, AttributeError) as err:
