@@ -290,6 +290,16 @@ def test_a_room_read_by_two_sensors_is_read_as_their_mean() -> None:
     assert restored.latest[Role.TEMPERATURE] == 22.0
 
 
+def test_a_room_heats_while_any_of_its_radiators_does() -> None:
+    zone = ZoneBrain()
+    zone.learn_one(Observation(Role.HVAC_ACTION, 1.0, MONDAY, "climate.window_valve"))
+    zone.learn_one(Observation(Role.HVAC_ACTION, 0.0, MONDAY, "climate.door_valve"))
+    assert zone.latest[Role.HVAC_ACTION] == 1.0
+    assert zone.thermal.action == 1.0
+    zone.learn_one(Observation(Role.HVAC_ACTION, 0.0, MONDAY, "climate.window_valve"))
+    assert zone.thermal.action == 0.0
+
+
 def test_aware_times_run_on_their_wall_clock() -> None:
     zone = ZoneBrain()
     aware = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ the hours around a change of the clocks).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 import json
@@ -56,18 +56,26 @@ _LIGHT_KEYS = {
 }
 
 
-# Roles a room may have several sensors of. The zone reads their mean (power: their
-# sum), so a switch between two sensors that differ is no change of the room.
-_ROOM_READINGS = frozenset(
-    {
-        Role.TEMPERATURE,
-        Role.HUMIDITY,
-        Role.CO2,
-        Role.ILLUMINANCE,
-        Role.SOUND,
-        Role.POWER,
-    }
-)
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def _hvac_action(values: list[float]) -> float:
+    """Heating while any thermostat heats, else cooling while any cools."""
+    return 1.0 if max(values) > 0.0 else -1.0 if min(values) < 0.0 else 0.0
+
+
+# Roles a room may have several sensors of, and how the room's reading follows
+# from theirs: a switch between two sensors that differ is no change of the room.
+_ROOM_READINGS: dict[Role, Callable[[list[float]], float]] = {
+    Role.TEMPERATURE: _mean,
+    Role.HUMIDITY: _mean,
+    Role.CO2: _mean,
+    Role.ILLUMINANCE: _mean,
+    Role.SOUND: _mean,
+    Role.POWER: sum,
+    Role.HVAC_ACTION: _hvac_action,  # two radiators, one heating: the room heats
+}
 # A sensor silent this long has died or gone: its last reading no longer counts.
 READING_LIFETIME = timedelta(hours=24)
 
@@ -325,8 +333,7 @@ class ZoneBrain:
             s for s, (_, seen) in readings.items() if when - seen > READING_LIFETIME
         ]:
             del readings[gone]
-        total = sum(reading for reading, _ in readings.values())
-        return total if role is Role.POWER else total / len(readings)
+        return _ROOM_READINGS[role]([reading for reading, _ in readings.values()])
 
     def tick(self, when: datetime) -> float:
         """Run the zone's self-supervised step at ``when``; return P(occupied)."""
