@@ -300,6 +300,24 @@ def test_a_room_heats_while_any_of_its_radiators_does() -> None:
     assert zone.thermal.action == 0.0
 
 
+def test_one_lamp_of_two_switched_off_is_not_the_room_going_dark() -> None:
+    zone = ZoneBrain()
+    zone.learn_one(Observation(Role.ILLUMINANCE, 40.0, MONDAY, "sensor.lux"))
+    for lamp in ("light.sofa", "light.shelf"):
+        zone.learn_one(Observation(Role.LIGHT_ON, 1.0, MONDAY, lamp, manual=True))
+    threshold = zone.lighting.log_threshold
+    switches = zone.lighting.switches
+    zone.learn_one(Observation(Role.LIGHT_ON, 0.0, MONDAY, "light.shelf", manual=True))
+    assert zone.lighting.light_on  # the sofa lamp is still on
+    assert (zone.lighting.switches, zone.lighting.log_threshold) == (
+        switches,
+        threshold,
+    )
+    zone.learn_one(Observation(Role.LIGHT_ON, 0.0, MONDAY, "light.sofa", manual=True))
+    assert not zone.lighting.light_on
+    assert zone.lighting.switches == switches + 1
+
+
 def test_aware_times_run_on_their_wall_clock() -> None:
     zone = ZoneBrain()
     aware = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

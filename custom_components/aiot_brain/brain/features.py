@@ -255,6 +255,10 @@ class OccupancyFeatures:
             on.discard(source)
         return 1.0 if on else value
 
+    def state_of(self, role: Role) -> float | None:
+        """Return the zone's state of an event role (None before any report)."""
+        return self.state.get(role.value)
+
     def keep_sources(self, sources: Collection[str]) -> None:
         """Forget the sensors not in ``sources``: they left the zone.
 

@@ -308,6 +308,9 @@ class ZoneBrain:
             )
         self.latest[role] = value
         self.occupancy.observe(observation)
+        if role is Role.LIGHT_ON:
+            # One lamp of two switched off is not the room going dark.
+            value = self.occupancy.builder.state_of(role) or value
         if role in _THERMAL_KEYS:
             self.thermal.learn_one(when, {_THERMAL_KEYS[role]: value})
         if role in (Role.HVAC_ACTION, Role.OUTDOOR_TEMPERATURE):
