@@ -134,6 +134,37 @@ async def test_occupancy_follows_motion(
     assert hass.states.get(OCCUPIED_ZONES).state == "0"
 
 
+async def test_an_area_is_occupied_while_any_of_its_motion_sensors_sees_someone(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    office = ar.async_get(hass).async_get_area_by_name("Office")
+    assert office is not None
+    registry = er.async_get(hass)
+    desk = registry.async_get_or_create(
+        "binary_sensor",
+        "test",
+        "office_desk_presence",
+        suggested_object_id="office_desk_presence",
+        original_device_class="occupancy",
+    )
+    registry.async_update_entity(desk.entity_id, area_id=office.id)
+    await setup_office(hass)
+
+    # Someone walks past the door's sensor to the desk, and sits there.
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    hass.states.async_set(desk.entity_id, STATE_ON)
+    await hass.async_block_till_done()
+    hass.states.async_set("binary_sensor.office_motion", STATE_OFF)
+    await minutes_pass(hass, freezer, 180)
+    assert hass.states.get(OCCUPANCY).state == STATE_ON
+
+    hass.states.async_set(desk.entity_id, STATE_OFF)
+    await minutes_pass(hass, freezer, 180)
+    assert hass.states.get(OCCUPANCY).state == STATE_OFF
+
+
 async def test_forecast_is_published_every_minute(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
