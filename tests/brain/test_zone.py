@@ -296,6 +296,7 @@ def test_a_room_heats_while_any_of_its_radiators_does() -> None:
     zone.learn_one(Observation(Role.HVAC_ACTION, 0.0, MONDAY, "climate.door_valve"))
     assert zone.latest[Role.HVAC_ACTION] == 1.0
     assert zone.thermal.action == 1.0
+    assert zone.anomalies.hvac_since == MONDAY  # its effect is judged from then
     zone.learn_one(Observation(Role.HVAC_ACTION, 0.0, MONDAY, "climate.window_valve"))
     assert zone.thermal.action == 0.0
 

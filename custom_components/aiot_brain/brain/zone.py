@@ -299,13 +299,15 @@ class ZoneBrain:
             observation = Observation(
                 observation.role, value, when, observation.source, observation.manual
             )
-        self.anomalies.learn_one(observation)  # each sensor as it reads
         role = observation.role
+        reading = observation
         if role in _ROOM_READINGS:
             value = self._room_reading(role, observation.source, value, when)
             observation = Observation(
                 role, value, when, observation.source, observation.manual
             )
+        # The anomaly checks follow each sensor as it reads, the HVAC as the room's.
+        self.anomalies.learn_one(observation if role is Role.HVAC_ACTION else reading)
         self.latest[role] = value
         self.occupancy.observe(observation)
         if role is Role.LIGHT_ON:
