@@ -165,6 +165,24 @@ async def test_an_area_is_occupied_while_any_of_its_motion_sensors_sees_someone(
     assert hass.states.get(OCCUPANCY).state == STATE_OFF
 
 
+async def test_a_motion_sensor_that_goes_unavailable_while_on_stops_counting(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    await hass.async_block_till_done()
+    assert hass.states.get(OCCUPANCY).state == STATE_ON
+
+    # Its battery dies while it is on.
+    hass.states.async_set("binary_sensor.office_motion", STATE_UNAVAILABLE)
+    await minutes_pass(hass, freezer, 180)
+    assert hass.states.get(OCCUPANCY).state == STATE_OFF
+    office = coordinator_of(entry).brain.zone("office")
+    assert office.bad_values == 0
+
+
 async def test_forecast_is_published_every_minute(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -545,9 +563,21 @@ async def _co2_reads_650_then(
     return zone, learned
 
 
-@pytest.mark.parametrize(
-    "bad", [STATE_UNKNOWN, STATE_UNAVAILABLE, "", "high", "nan", "inf"]
-)
+@pytest.mark.parametrize("no_reading", [STATE_UNKNOWN, STATE_UNAVAILABLE, ""])
+async def test_a_sensor_without_a_reading_is_forgotten_not_learned(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, no_reading: str
+) -> None:
+    zone, learned = await _co2_reads_650_then(hass, freezer, no_reading)
+
+    now = zone.to_dict()
+    assert now.pop("readings") == {"co2": {}}  # its 650 ppm no longer holds
+    learned.pop("readings")
+    assert now == learned
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(PROBABILITY).state not in (STATE_UNKNOWN, STATE_UNAVAILABLE)
+
+
+@pytest.mark.parametrize("bad", ["high", "nan", "inf"])
 async def test_bad_states_teach_nothing_and_break_nothing(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, bad: str
 ) -> None:

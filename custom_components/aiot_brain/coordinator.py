@@ -82,7 +82,12 @@ from .entity import zone_device_identifier
 from .history import async_replay_history
 from .network import NetworkInventory
 from .settings import Settings
-from .state_mapping import at_home, observations_from_state, temperature_scale
+from .state_mapping import (
+    NO_READING,
+    at_home,
+    observations_from_state,
+    temperature_scale,
+)
 
 # While replaying history a zone is ticked just after each minute with data, as the
 # live timer would, and every few minutes in between so quiet spells are learned.
@@ -211,6 +216,11 @@ class Router:
         if route is None:
             return []
         entity, zone_ids = route
+        if state.state in NO_READING:
+            # Unavailable: what it said last no longer holds.
+            when = dt_util.as_local(state.last_updated)
+            gone = Observation(entity.roles[0], 0.0, when, entity.entity_id, gone=True)
+            return [(zone_id, gone) for zone_id in zone_ids]
         observations = observations_from_state(
             entity,
             state,

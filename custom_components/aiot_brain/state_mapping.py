@@ -42,7 +42,8 @@ from .brain.observation import Observation, Role, as_number
 from .brain.units import CELSIUS, FAHRENHEIT, TemperatureScale
 from .discovery import ZoneEntity
 
-_NO_READING = frozenset({STATE_UNKNOWN, STATE_UNAVAILABLE, "", "none"})
+# States that carry no reading: the entity is unavailable or does not know.
+NO_READING = frozenset({STATE_UNKNOWN, STATE_UNAVAILABLE, "", "none"})
 _TEMPERATURE_ROLES = frozenset({Role.TEMPERATURE, Role.OUTDOOR_TEMPERATURE})
 # Per-area presence trackers (Bermuda) name an area instead: the coordinator routes them.
 _ON_OFF_ROLES = frozenset({Role.MOTION, Role.DOOR, Role.WINDOW, Role.LIGHT_ON})
@@ -65,7 +66,7 @@ def at_home(state: State) -> bool | None:
 
     Away is ``not_home`` or the name of another zone, such as "Work".
     """
-    if state.state in _NO_READING:
+    if state.state in NO_READING:
         return None
     return state.state == STATE_HOME
 
@@ -84,7 +85,7 @@ def observations_from_state(
     attributes that carry no unit of their own. ``manual`` marks a person's change,
     and ``previous`` is the state before it, where known.
     """
-    if state.state in _NO_READING:
+    if state.state in NO_READING:
         return []
     when = dt_util.as_local(state.last_updated)
     observations = []

@@ -102,6 +102,18 @@ def test_a_sensor_that_left_while_on_stops_counting() -> None:
     assert features["door_now"] == 1.0
 
 
+def test_a_sensor_that_stops_reading_counts_as_off_from_then() -> None:
+    builder = OccupancyFeatures()
+    builder.update(Observation(Role.MOTION, 1.0, START, "binary_sensor.desk"))
+    builder.update(Observation(Role.MOTION, 1.0, START, "binary_sensor.sofa"))
+    builder.lose_source("binary_sensor.sofa", START + timedelta(minutes=5))
+    assert builder.features(START + timedelta(minutes=6))["motion_now"] == 1.0
+    builder.lose_source("binary_sensor.desk", START + timedelta(minutes=10))
+    features = builder.features(START + timedelta(minutes=15))
+    assert features["motion_now"] == 0.0
+    assert features["motion_5min"] == pytest.approx(math.exp(-1.0))  # from then
+
+
 def test_state_saved_before_sensors_were_told_apart_clears_on_any_sensor() -> None:
     builder = OccupancyFeatures()
     builder.update(Observation(Role.MOTION, 1.0, START, "binary_sensor.desk"))

@@ -319,6 +319,22 @@ def test_one_lamp_of_two_switched_off_is_not_the_room_going_dark() -> None:
     assert zone.lighting.switches == switches + 1
 
 
+def test_a_sensor_that_stops_reading_no_longer_counts() -> None:
+    zone = ZoneBrain()
+    zone.learn_one(Observation(Role.MOTION, 1.0, MONDAY, "binary_sensor.desk"))
+    for source, reading in (("sensor.desk", 21.0), ("sensor.shelf", 22.0)):
+        zone.learn_one(Observation(Role.TEMPERATURE, reading, MONDAY, source))
+    later = MONDAY + timedelta(minutes=30)
+    for source in ("binary_sensor.desk", "sensor.shelf"):
+        zone.learn_one(Observation(Role.MOTION, 0.0, later, source, gone=True))
+    assert zone.occupancy.features(later)["motion_now"] == 0.0
+    # The door rule still takes the desk as seeing someone: no exit is made up.
+    assert zone.lighting.exits.motion_on.keys() == {"binary_sensor.desk"}
+    zone.learn_one(Observation(Role.TEMPERATURE, 21.2, later, "sensor.desk"))
+    assert zone.latest[Role.TEMPERATURE] == 21.2
+    assert zone.bad_values == 0
+
+
 def test_aware_times_run_on_their_wall_clock() -> None:
     zone = ZoneBrain()
     aware = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -266,9 +266,26 @@ class OccupancyFeatures:
         evidence now fades from when it was last on.
         """
         for role, on in self.on_sources.items():
-            if on and not on.intersection(sources):
-                self.state[role] = 0.0
-            on.intersection_update(sources)
+            self._forget(role, on - set(sources), None)
+
+    def lose_source(self, source: str, when: datetime) -> None:
+        """Take ``source`` as off from ``when``: it stopped reading (unavailable).
+
+        A motion sensor whose battery dies while on would otherwise keep the zone
+        occupied until it is back.
+        """
+        for role in self.on_sources:
+            self._forget(role, {source}, when)
+
+    def _forget(self, role: str, sources: set[str], when: datetime | None) -> None:
+        on = self.on_sources[role]
+        if not on & sources:
+            return
+        on -= sources
+        if not on:
+            self.state[role] = 0.0
+            if when is not None and role in self.last_event:
+                self.last_event[role] = max(self.last_event[role], when)
 
     def _update_humidity(self, when: datetime) -> None:
         if self.temperature is None or self.relative_humidity is None:

@@ -40,13 +40,18 @@ class Role(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Observation:
-    """One reading. ``manual`` marks a person's own change (a comfort label)."""
+    """One reading. ``manual`` marks a person's own change (a comfort label).
+
+    ``gone`` says instead that the source stopped reading (unavailable): what it
+    said last no longer holds.
+    """
 
     role: Role
     value: float
     when: datetime
     source: str = ""
     manual: bool = False
+    gone: bool = False
 
 
 # Readings outside these are sensor faults, not weather: they are dropped and counted.

@@ -280,6 +280,9 @@ class ZoneBrain:
         A number outside the role's plausible range is a faulty sensor: only the
         anomaly detector sees it (to report it), the models do not learn from it.
         """
+        if observation.gone and isinstance(observation.when, datetime):
+            self._lose_source(observation.source, wall_clock(observation.when))
+            return
         value = plausible(observation.role, observation.value)
         if value is None or not isinstance(observation.when, datetime):
             self.bad_values += 1
@@ -339,6 +342,16 @@ class ZoneBrain:
         ]:
             del readings[gone]
         return _ROOM_READINGS[role]([reading for reading, _ in readings.values()])
+
+    def _lose_source(self, source: str, when: datetime) -> None:
+        """Forget what ``source`` said last: it stopped reading.
+
+        The exit watch keeps it (on stays on there): a door opened meanwhile is no
+        exit of someone that sensor might still see.
+        """
+        self.occupancy.builder.lose_source(source, when)
+        for readings in self.readings.values():
+            readings.pop(source, None)
 
     def tick(self, when: datetime) -> float:
         """Run the zone's self-supervised step at ``when``; return P(occupied)."""
