@@ -179,6 +179,11 @@ async def test_a_motion_sensor_that_goes_unavailable_while_on_stops_counting(
     hass.states.async_set("binary_sensor.office_motion", STATE_UNAVAILABLE)
     await minutes_pass(hass, freezer, 180)
     assert hass.states.get(OCCUPANCY).state == STATE_OFF
+    anomaly = hass.states.get("binary_sensor.office_aiot_brain_anomaly")
+    assert anomaly.state == STATE_ON
+    assert anomaly.attributes["reason"] == (
+        "binary_sensor.office_motion has been unavailable since 08:00"
+    )
     office = coordinator_of(entry).brain.zone("office")
     assert office.bad_values == 0
 
@@ -572,6 +577,9 @@ async def test_a_sensor_without_a_reading_is_forgotten_not_learned(
     now = zone.to_dict()
     assert now.pop("readings") == {"co2": {}}  # its 650 ppm no longer holds
     learned.pop("readings")
+    # Unavailable since then (the anomaly check says so after an hour).
+    assert now["anomalies"]["sources"]["sensor.office_co2"].pop() is not None
+    assert learned["anomalies"]["sources"]["sensor.office_co2"].pop() is None
     assert now == learned
     await minutes_pass(hass, freezer, 1)
     assert hass.states.get(PROBABILITY).state not in (STATE_UNKNOWN, STATE_UNAVAILABLE)

@@ -86,6 +86,32 @@ def test_a_sensor_that_left_the_zone_is_forgotten_not_stuck() -> None:
     assert list(detector.sources) == ["desk"]
 
 
+def test_a_sensor_that_stopped_reading_is_unavailable_not_stuck() -> None:
+    detector = AnomalyDetector()
+    when = _two_temperature_sensors(detector, hours=48)
+    detector.lose_source("shelf", when)
+    # The room's temperature is the desk's alone now.
+    detector.learn_one(Observation(Role.HVAC_ACTION, 1, when, "climate"))
+    assert detector.hvac_temperatures[0] == detector.sources["desk"].value
+    detector.learn_one(Observation(Role.HVAC_ACTION, 0, when, "climate"))
+    assert _kinds(detector, when + timedelta(minutes=30)) == set()  # a radio blip
+    for step in range(1, 6 * 10):
+        desk = 20.0 + 0.5 * math.sin(step / 5.0)
+        moment = when + timedelta(minutes=10 * step)
+        detector.learn_one(
+            Observation(Role.TEMPERATURE, round(desk, 2), moment, "desk")
+        )
+    later = when + timedelta(hours=10)
+    assert _kinds(detector, later) == {("unavailable", "shelf")}
+    unavailable = detector.predict_one(later)[0]
+    assert unavailable.reason == f"shelf has been unavailable since {when:%a %H:%M}"
+    restored = AnomalyDetector.from_dict(json.loads(json.dumps(detector.to_dict())))
+    assert restored.predict_one(later) == detector.predict_one(later)
+    # Back: it is followed as before.
+    detector.learn_one(Observation(Role.TEMPERATURE, 21.4, later, "shelf"))
+    assert ("unavailable", "shelf") not in _kinds(detector, later)
+
+
 @pytest.mark.parametrize(
     ("role", "rest", "lit"),
     [(Role.ILLUMINANCE, 0.0, 350.0), (Role.POWER, 1.5, 60.0), (Role.CO2, 400.0, 800.0)],

@@ -5,7 +5,8 @@ Each source (sensor) is followed on its own:
 * out of range: a reading outside what its role can physically be;
 * stuck: the value has not changed for far longer than it usually goes unchanged;
 * drifting: it moved away from its peers of the same role in the zone (two
-  temperature sensors that used to agree now differ by much more than usual).
+  temperature sensors that used to agree now differ by much more than usual);
+* unavailable: Home Assistant has had no reading from it for an hour.
 
 For the zone as a whole:
 
@@ -58,6 +59,8 @@ OCCUPANCY_ROLES = frozenset({Role.MOTION, Role.PRESENCE})
 ARRIVAL_GRACE = timedelta(minutes=10)
 USUAL_VISIT_SHARE = 0.2
 MIN_ABSENCES = 5
+# A sensor unavailable this long is reported (a radio drops out for seconds).
+UNAVAILABLE_GRACE = timedelta(hours=1)
 # Below these, a difference between peers is sensor tolerance, not drift.
 DRIFT_FLOOR = {
     Role.TEMPERATURE: 1.0,
@@ -97,8 +100,8 @@ def _gap(role: Role, value: float, scale: TemperatureScale) -> str:
 class Anomaly:
     """Something wrong in a zone, with its reason in words."""
 
-    # "out_of_range", "stuck", "drift", "hvac_no_effect", "unusual_occupancy",
-    # "occupied_while_away"
+    # "out_of_range", "stuck", "drift", "unavailable", "hvac_no_effect",
+    # "unusual_occupancy", "occupied_while_away"
     kind: str
     source: str
     reason: str
@@ -112,6 +115,7 @@ class _Source:
         "changes",
         "fast_gap",
         "gap_spread",
+        "gone_at",
         "last_change",
         "out_of_range_at",
         "peer_samples",
@@ -134,6 +138,7 @@ class _Source:
         self.gap_spread = 0.0  # usual scatter of that difference
         self.peer_samples = 0
         self.out_of_range_at: datetime | None = None
+        self.gone_at: datetime | None = None  # unavailable since
 
     def to_list(self) -> list[Any]:
         def time(value: datetime | None) -> str | None:
@@ -151,6 +156,7 @@ class _Source:
             self.gap_spread,
             self.peer_samples,
             time(self.out_of_range_at),
+            time(self.gone_at),
         ]
 
     @classmethod
@@ -169,6 +175,8 @@ class _Source:
         source.gap_spread = float(data[8])
         source.peer_samples = int(data[9])
         source.out_of_range_at = time(data[10])
+        # Saved before unavailability was followed: taken as reading.
+        source.gone_at = time(data[11]) if len(data) > 11 else None
         return source
 
 
@@ -370,7 +378,7 @@ class AnomalyDetector:
         self, name: str, source: _Source, role: Role, when: datetime, value: float
     ) -> None:
         """Follow one sensor's plausible reading (a thermostat reports several roles)."""
-        source.out_of_range_at = None
+        source.out_of_range_at = source.gone_at = None
         if role in CONTINUOUS_ROLES:
             self._learn_flatness(source, when, value)
         source.value = value
@@ -388,6 +396,12 @@ class AnomalyDetector:
         self.sources = {
             name: source for name, source in self.sources.items() if name in sources
         }
+
+    def lose_source(self, name: str, when: datetime) -> None:
+        """Note that sensor ``name`` stopped reading (unavailable) at ``when``."""
+        source = self.sources.get(name)
+        if source is not None and source.gone_at is None:
+            source.gone_at = when.replace(tzinfo=None)
 
     def _source(self, name: str, role: Role) -> _Source | None:
         source = self.sources.get(name)
@@ -462,7 +476,9 @@ class AnomalyDetector:
         values = [
             source.value
             for source in self.sources.values()
-            if source.role is Role.TEMPERATURE and source.value is not None
+            if source.role is Role.TEMPERATURE
+            and source.value is not None
+            and source.gone_at is None
         ]
         return sum(values) / len(values) if values else None
 
@@ -535,8 +551,20 @@ class AnomalyDetector:
     def _source_anomalies(
         self, name: str, source: _Source, when: datetime, scale: TemperatureScale
     ) -> list[Anomaly]:
-        found = []
         role = source.role
+        if source.gone_at is not None:
+            # What it read last is old news: not stuck, not drifting.
+            if when - source.gone_at < UNAVAILABLE_GRACE:
+                return []
+            return [
+                Anomaly(
+                    "unavailable",
+                    name,
+                    f"{name} has been unavailable since {clock(source.gone_at, when)}",
+                    source.gone_at,
+                )
+            ]
+        found = []
         if source.out_of_range_at is not None:
             low, high = PLAUSIBLE_RANGE[source.role]
             found.append(

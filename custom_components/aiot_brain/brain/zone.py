@@ -350,6 +350,7 @@ class ZoneBrain:
         exit of someone that sensor might still see.
         """
         self.occupancy.builder.lose_source(source, when)
+        self.anomalies.lose_source(source, when)
         for readings in self.readings.values():
             readings.pop(source, None)
 
