@@ -112,6 +112,16 @@ def test_a_sensor_that_stopped_reading_is_unavailable_not_stuck() -> None:
     assert ("unavailable", "shelf") not in _kinds(detector, later)
 
 
+def test_a_lamp_cut_at_the_wall_or_the_weather_service_down_is_no_news() -> None:
+    detector = AnomalyDetector()
+    detector.learn_one(Observation(Role.LIGHT_ON, 1.0, START, "light.sofa"))
+    detector.learn_one(Observation(Role.MEDIA, 1.0, START, "media_player.tv"))
+    detector.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 4.0, START, "weather"))
+    for source in ("light.sofa", "media_player.tv", "weather"):
+        detector.lose_source(source, START)
+    assert detector.predict_one(START + timedelta(days=2)) == []
+
+
 @pytest.mark.parametrize(
     ("role", "rest", "lit"),
     [(Role.ILLUMINANCE, 0.0, 350.0), (Role.POWER, 1.5, 60.0), (Role.CO2, 400.0, 800.0)],

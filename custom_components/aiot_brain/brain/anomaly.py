@@ -59,8 +59,22 @@ OCCUPANCY_ROLES = frozenset({Role.MOTION, Role.PRESENCE})
 ARRIVAL_GRACE = timedelta(minutes=10)
 USUAL_VISIT_SHARE = 0.2
 MIN_ABSENCES = 5
-# A sensor unavailable this long is reported (a radio drops out for seconds).
+# A sensor unavailable this long is reported (a radio drops out for seconds) ...
 UNAVAILABLE_GRACE = timedelta(hours=1)
+# ... if it is one whose silence is news. A lamp cut at the wall, a TV switched
+# off, a plug pulled out and a weather service down for an hour are not.
+WATCHED_WHEN_UNAVAILABLE = frozenset(
+    {
+        Role.TEMPERATURE,
+        Role.HUMIDITY,
+        Role.CO2,
+        Role.ILLUMINANCE,
+        Role.SOUND,
+        Role.MOTION,
+        Role.DOOR,
+        Role.WINDOW,
+    }
+)
 # Below these, a difference between peers is sensor tolerance, not drift.
 DRIFT_FLOOR = {
     Role.TEMPERATURE: 1.0,
@@ -554,7 +568,10 @@ class AnomalyDetector:
         role = source.role
         if source.gone_at is not None:
             # What it read last is old news: not stuck, not drifting.
-            if when - source.gone_at < UNAVAILABLE_GRACE:
+            if (
+                role not in WATCHED_WHEN_UNAVAILABLE
+                or when - source.gone_at < UNAVAILABLE_GRACE
+            ):
                 return []
             return [
                 Anomaly(
