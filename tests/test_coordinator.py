@@ -31,47 +31,63 @@ FORECAST = "sensor.office_aiot_brain_occupancy_forecast_next_hour"
 OCCUPIED_ZONES = "sensor.aiot_brain_occupied_zones"
 
 
+def add_entity(
+    hass: HomeAssistant,
+    domain: str,
+    object_id: str,
+    area_id: str | None,
+    platform: str = "test",
+    **kwargs: Any,
+) -> str:
+    """Register an entity (in ``area_id``, if given); return its entity id."""
+    registry = er.async_get(hass)
+    created = registry.async_get_or_create(
+        domain, platform, object_id, suggested_object_id=object_id, **kwargs
+    )
+    if area_id:
+        registry.async_update_entity(created.entity_id, area_id=area_id)
+    return created.entity_id
+
+
 def build_office(hass: HomeAssistant) -> None:
     """An office (motion, CO2, temperature, thermostat), a kitchen, weather, a tag."""
     areas = ar.async_get(hass)
-    entities = er.async_get(hass)
     office = areas.async_create("Office")
     kitchen = areas.async_create("Kitchen")
 
-    def entity(
-        domain: str,
-        object_id: str,
-        area_id: str | None,
-        platform: str = "test",
-        **kwargs: Any,
-    ) -> None:
-        created = entities.async_get_or_create(
-            domain, platform, object_id, suggested_object_id=object_id, **kwargs
-        )
-        if area_id:
-            entities.async_update_entity(created.entity_id, area_id=area_id)
-
-    entity("binary_sensor", "office_motion", office.id, original_device_class="motion")
-    entity(
+    add_entity(
+        hass,
+        "binary_sensor",
+        "office_motion",
+        office.id,
+        original_device_class="motion",
+    )
+    add_entity(
+        hass,
         "sensor",
         "office_co2",
         office.id,
         original_device_class="carbon_dioxide",
         unit_of_measurement="ppm",
     )
-    entity(
+    add_entity(
+        hass,
         "sensor",
         "office_temperature",
         office.id,
         original_device_class="temperature",
         unit_of_measurement="°C",
     )
-    entity("climate", "office_thermostat", office.id)
-    entity(
-        "binary_sensor", "kitchen_motion", kitchen.id, original_device_class="motion"
+    add_entity(hass, "climate", "office_thermostat", office.id)
+    add_entity(
+        hass,
+        "binary_sensor",
+        "kitchen_motion",
+        kitchen.id,
+        original_device_class="motion",
     )
-    entity("weather", "home", None)
-    entity("sensor", "keys_tag_area", None, platform="bermuda")
+    add_entity(hass, "weather", "home", None)
+    add_entity(hass, "sensor", "keys_tag_area", None, platform="bermuda")
 
 
 def office_entry(hass: HomeAssistant, **settings: Any) -> MockConfigEntry:
@@ -95,6 +111,18 @@ async def setup_office(hass: HomeAssistant, **settings: Any) -> MockConfigEntry:
 def coordinator_of(entry: MockConfigEntry) -> AiotBrainCoordinator:
     coordinator: AiotBrainCoordinator = entry.runtime_data.coordinator
     return coordinator
+
+
+async def setup_office_with_motion_on(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> MockConfigEntry:
+    """Set the office up at START and let its motion sensor see someone."""
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    await hass.async_block_till_done()
+    return entry
 
 
 async def minutes_pass(
@@ -139,28 +167,24 @@ async def test_an_area_is_occupied_while_any_of_its_motion_sensors_sees_someone(
 ) -> None:
     freezer.move_to(START)
     build_office(hass)
-    office = ar.async_get(hass).async_get_area_by_name("Office")
-    assert office is not None
-    registry = er.async_get(hass)
-    desk = registry.async_get_or_create(
+    desk = add_entity(
+        hass,
         "binary_sensor",
-        "test",
         "office_desk_presence",
-        suggested_object_id="office_desk_presence",
+        "office",
         original_device_class="occupancy",
     )
-    registry.async_update_entity(desk.entity_id, area_id=office.id)
     await setup_office(hass)
 
     # Someone walks past the door's sensor to the desk, and sits there.
     hass.states.async_set("binary_sensor.office_motion", STATE_ON)
-    hass.states.async_set(desk.entity_id, STATE_ON)
+    hass.states.async_set(desk, STATE_ON)
     await hass.async_block_till_done()
     hass.states.async_set("binary_sensor.office_motion", STATE_OFF)
     await minutes_pass(hass, freezer, 180)
     assert hass.states.get(OCCUPANCY).state == STATE_ON
 
-    hass.states.async_set(desk.entity_id, STATE_OFF)
+    hass.states.async_set(desk, STATE_OFF)
     await minutes_pass(hass, freezer, 180)
     assert hass.states.get(OCCUPANCY).state == STATE_OFF
 
@@ -168,11 +192,7 @@ async def test_an_area_is_occupied_while_any_of_its_motion_sensors_sees_someone(
 async def test_a_motion_sensor_that_goes_unavailable_while_on_stops_counting(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    freezer.move_to(START)
-    build_office(hass)
-    entry = await setup_office(hass)
-    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
-    await hass.async_block_till_done()
+    entry = await setup_office_with_motion_on(hass, freezer)
     assert hass.states.get(OCCUPANCY).state == STATE_ON
 
     # Its battery dies while it is on.
@@ -248,13 +268,7 @@ async def test_a_room_sensor_not_the_thermostat_reads_the_room(
 ) -> None:
     freezer.move_to(START)
     build_office(hass)
-    kitchen = ar.async_get(hass).async_get_area_by_name("Kitchen")
-    assert kitchen is not None
-    registry = er.async_get(hass)
-    valve = registry.async_get_or_create(
-        "climate", "test", "kitchen_valve", suggested_object_id="kitchen_valve"
-    )
-    registry.async_update_entity(valve.entity_id, area_id=kitchen.id)
+    add_entity(hass, "climate", "kitchen_valve", "kitchen")
     entry = await setup_office(hass, zones=("office", "kitchen"))
     brain = coordinator_of(entry).brain
 
@@ -617,11 +631,7 @@ async def test_absurd_readings_are_reported_not_learned(
 async def test_a_removed_entity_is_no_error(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    freezer.move_to(START)
-    build_office(hass)
-    await setup_office(hass)
-    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
-    await hass.async_block_till_done()
+    await setup_office_with_motion_on(hass, freezer)
 
     hass.states.async_remove("binary_sensor.office_motion")
     await minutes_pass(hass, freezer, 1)

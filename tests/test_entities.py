@@ -32,6 +32,7 @@ from custom_components.aiot_brain.brain.observation import Observation, Role
 
 from .test_coordinator import (
     START,
+    add_entity,
     build_office,
     coordinator_of,
     minutes_pass,
@@ -183,22 +184,16 @@ async def test_window_contact_wins(
 ) -> None:
     freezer.move_to(START)
     build_office(hass)
-    registry = er.async_get(hass)
-    contact = registry.async_get_or_create(
-        "binary_sensor",
-        "test",
-        "office_window",
-        suggested_object_id="office_window",
-        original_device_class="window",
+    contact = add_entity(
+        hass, "binary_sensor", "office_window", "office", original_device_class="window"
     )
-    registry.async_update_entity(contact.entity_id, area_id="office")
     await setup_office(hass)
     window = "binary_sensor.office_aiot_brain_window_open"
 
-    hass.states.async_set(contact.entity_id, STATE_ON)
+    hass.states.async_set(contact, STATE_ON)
     await hass.async_block_till_done()
     assert hass.states.get(window).state == STATE_ON
-    hass.states.async_set(contact.entity_id, STATE_OFF)
+    hass.states.async_set(contact, STATE_OFF)
     await hass.async_block_till_done()
     assert hass.states.get(window).state == STATE_OFF
 

@@ -20,7 +20,14 @@ from custom_components.aiot_brain import async_remove_config_entry_device
 from custom_components.aiot_brain.brain.observation import Role
 from custom_components.aiot_brain.const import DOMAIN, REDISCOVER_COOLDOWN
 
-from .test_coordinator import START, build_office, coordinator_of, setup_office
+from .test_coordinator import (
+    START,
+    add_entity,
+    build_office,
+    coordinator_of,
+    setup_office,
+    setup_office_with_motion_on,
+)
 
 
 async def registries_settle(
@@ -43,16 +50,9 @@ def zone_device(
 def add_sensor(
     hass: HomeAssistant, object_id: str, area_id: str, device_class: str
 ) -> str:
-    registry = er.async_get(hass)
-    entity = registry.async_get_or_create(
-        "binary_sensor",
-        "test",
-        object_id,
-        suggested_object_id=object_id,
-        original_device_class=device_class,
+    return add_entity(
+        hass, "binary_sensor", object_id, area_id, original_device_class=device_class
     )
-    registry.async_update_entity(entity.entity_id, area_id=area_id)
-    return entity.entity_id
 
 
 def move_to_kitchen(hass: HomeAssistant, *entity_ids: str) -> None:
@@ -110,11 +110,7 @@ async def test_sensors_moved_to_another_area_are_forgotten_by_their_old_zone(
 async def test_a_sensor_moved_while_home_assistant_was_down_is_forgotten_at_start(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    freezer.move_to(START)
-    build_office(hass)
-    entry = await setup_office(hass)
-    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
-    await hass.async_block_till_done()
+    entry = await setup_office_with_motion_on(hass, freezer)
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
 
