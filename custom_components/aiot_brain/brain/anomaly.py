@@ -30,7 +30,7 @@ import math
 from typing import Any
 
 from .observation import PLAUSIBLE_RANGE, Observation, Role, as_number
-from .saved import check_version
+from .saved import check_version, from_iso, to_iso
 from .timefeatures import clock, hour_of_week
 from .units import CELSIUS, TemperatureScale
 
@@ -155,42 +155,36 @@ class _Source:
         self.gone_at: datetime | None = None  # unavailable since
 
     def to_list(self) -> list[Any]:
-        def time(value: datetime | None) -> str | None:
-            return None if value is None else value.isoformat()
-
         return [
             self.role.value,
             self.value,
-            time(self.when),
-            time(self.last_change),
+            to_iso(self.when),
+            to_iso(self.last_change),
             self.changes,
             self.run_hours,
             self.slow_gap,
             self.fast_gap,
             self.gap_spread,
             self.peer_samples,
-            time(self.out_of_range_at),
-            time(self.gone_at),
+            to_iso(self.out_of_range_at),
+            to_iso(self.gone_at),
         ]
 
     @classmethod
     def from_list(cls, data: list[Any]) -> _Source:
-        def time(value: object) -> datetime | None:
-            return None if value is None else datetime.fromisoformat(str(value))
-
         source = cls(Role(data[0]))
         source.value = None if data[1] is None else float(data[1])
-        source.when = time(data[2])
-        source.last_change = time(data[3])
+        source.when = from_iso(data[2])
+        source.last_change = from_iso(data[3])
         source.changes = int(data[4])
         source.run_hours = float(data[5])
         source.slow_gap = float(data[6])
         source.fast_gap = float(data[7])
         source.gap_spread = float(data[8])
         source.peer_samples = int(data[9])
-        source.out_of_range_at = time(data[10])
+        source.out_of_range_at = from_iso(data[10])
         # Saved before unavailability was followed: taken as reading.
-        source.gone_at = time(data[11]) if len(data) > 11 else None
+        source.gone_at = from_iso(data[11]) if len(data) > 11 else None
         return source
 
 
@@ -247,22 +241,16 @@ class _Absences:
         )
 
     def to_list(self) -> list[Any]:
-        def time(value: datetime | None) -> str | None:
-            return None if value is None else value.isoformat()
-
-        since, seen_at = time(self.since), time(self.seen_at)
+        since, seen_at = to_iso(self.since), to_iso(self.seen_at)
         return [since, self.count, self.visited, seen_at, self.seen_by]
 
     @classmethod
     def from_list(cls, data: Any) -> _Absences:
-        def time(value: object) -> datetime | None:
-            return None if value is None else datetime.fromisoformat(str(value))
-
         absences = cls()
         if data is None:  # saved before absences were followed
             return absences
         since, count, visited, seen_at, seen_by = data
-        absences.since, absences.seen_at = time(since), time(seen_at)
+        absences.since, absences.seen_at = from_iso(since), from_iso(seen_at)
         absences.count, absences.visited = int(count), int(visited)
         absences.seen_by = str(seen_by)
         return absences
@@ -660,10 +648,6 @@ class AnomalyDetector:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the state as JSON-compatible data."""
-
-        def time(value: datetime | None) -> str | None:
-            return None if value is None else value.isoformat()
-
         return {
             "version": VERSION,
             "settings": [
@@ -682,13 +666,13 @@ class AnomalyDetector:
                 name: source.to_list() for name, source in self.sources.items()
             },
             "hvac_action": self.hvac_action,
-            "hvac_since": time(self.hvac_since),
+            "hvac_since": to_iso(self.hvac_since),
             "hvac_temperatures": list(self.hvac_temperatures),
             "hvac_effect": self.hvac_effect,
             "occupied_hours": list(self.occupied_hours),
             "last_occupied_slot": self.last_occupied_slot,
-            "first_seen": time(self.first_seen),
-            "unusual_at": time(self.unusual_at),
+            "first_seen": to_iso(self.first_seen),
+            "unusual_at": to_iso(self.unusual_at),
             "unusual_source": self.unusual_source,
             "absences": self.absences.to_list(),
             "bad_values": self.bad_values,
@@ -698,9 +682,6 @@ class AnomalyDetector:
     def from_dict(cls, data: Mapping[str, Any]) -> AnomalyDetector:
         """Restore a detector saved with :meth:`to_dict`."""
         check_version(data, "anomaly", VERSION)
-
-        def time(value: object) -> datetime | None:
-            return None if value is None else datetime.fromisoformat(str(value))
 
         try:
             settings = list(data["settings"])
@@ -721,15 +702,15 @@ class AnomalyDetector:
                 for name, values in data["sources"].items()
             }
             detector.hvac_action = float(data["hvac_action"])
-            detector.hvac_since = time(data["hvac_since"])
+            detector.hvac_since = from_iso(data["hvac_since"])
             # Saved as [start, lowest, highest] before the effect was kept.
             temperatures = [float(v) for v in data["hvac_temperatures"]]
             detector.hvac_temperatures = temperatures[-2:]
             detector.hvac_effect = float(data.get("hvac_effect", 0.0))
             detector.occupied_hours = [int(v) for v in data["occupied_hours"]]
             detector.last_occupied_slot = int(data["last_occupied_slot"])
-            detector.first_seen = time(data["first_seen"])
-            detector.unusual_at = time(data["unusual_at"])
+            detector.first_seen = from_iso(data["first_seen"])
+            detector.unusual_at = from_iso(data["unusual_at"])
             detector.unusual_source = str(data["unusual_source"])
             detector.absences = _Absences.from_list(data.get("absences"))
             detector.bad_values = int(data["bad_values"])

@@ -23,7 +23,7 @@ import math
 from typing import Any, NamedTuple
 
 from .observation import Role, as_number, plausible
-from .saved import check_version
+from .saved import check_version, from_iso, to_iso
 from .units import CELSIUS, TemperatureScale
 
 VERSION = 2
@@ -409,10 +409,6 @@ class ThermalModel:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the state as JSON-compatible data."""
-
-        def time(value: datetime | None) -> str | None:
-            return None if value is None else value.isoformat()
-
         return {
             "version": VERSION,
             "prior": list(self.prior),
@@ -421,13 +417,13 @@ class ThermalModel:
             "forgetting": self.forgetting,
             "min_interval": self.min_interval,
             "max_interval": self.max_interval,
-            "span_start": time(self.span_start),
+            "span_start": to_iso(self.span_start),
             "span_temperature": self.span_temperature,
             "span_heating": self.span_heating,
             "span_cooling": self.span_cooling,
             "span_occupied": self.span_occupied,
             "span_outdoor": self.span_outdoor,
-            "last_time": time(self.last_time),
+            "last_time": to_iso(self.last_time),
             "action": self.action,
             "occupied": self.occupied,
             "outdoor": self.outdoor,
@@ -441,9 +437,6 @@ class ThermalModel:
     def from_dict(cls, data: Mapping[str, Any]) -> ThermalModel:
         """Restore a model saved with :meth:`to_dict`."""
         version = check_version(data, "thermal model", *READABLE_VERSIONS)
-
-        def time(value: object) -> datetime | None:
-            return None if value is None else datetime.fromisoformat(str(value))
 
         def optional(value: object) -> float | None:
             return None if value is None else float(value)  # type: ignore[arg-type]
@@ -463,13 +456,13 @@ class ThermalModel:
             if version == 1:
                 coefficients, covariance = _with_occupied_gain(coefficients, covariance)
             model.coefficients, model.covariance = coefficients, covariance
-            model.span_start = time(data["span_start"])
+            model.span_start = from_iso(data["span_start"])
             model.span_temperature = float(data["span_temperature"])
             model.span_heating = float(data["span_heating"])
             model.span_cooling = float(data["span_cooling"])
             model.span_occupied = float(data.get("span_occupied", 0.0))
             model.span_outdoor = optional(data["span_outdoor"])
-            model.last_time = time(data["last_time"])
+            model.last_time = from_iso(data["last_time"])
             model.action = float(data["action"])
             model.occupied = float(data.get("occupied", 0.0))
             model.outdoor = optional(data["outdoor"])
