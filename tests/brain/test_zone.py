@@ -319,6 +319,31 @@ def test_one_lamp_of_two_switched_off_is_not_the_room_going_dark() -> None:
     assert zone.lighting.switches == switches + 1
 
 
+@pytest.mark.parametrize("leaves", ["unavailable", "moved away"])
+def test_a_lamp_cut_at_the_wall_no_longer_hides_the_daylight(leaves: str) -> None:
+    zone = ZoneBrain()
+    evening = MONDAY + timedelta(hours=10)
+    zone.learn_one(Observation(Role.ILLUMINANCE, 40.0, evening, "sensor.lux"))
+    zone.learn_one(Observation(Role.LIGHT_ON, 1.0, evening, "light.sofa"))
+    seen = evening + timedelta(seconds=5)  # the sensor sees the lamp add 300 lx
+    zone.learn_one(Observation(Role.ILLUMINANCE, 340.0, seen, "sensor.lux"))
+    assert zone.lighting.lamp_lux == pytest.approx(300.0)
+    threshold, switches = zone.lighting.log_threshold, zone.lighting.switches
+    cut = evening + timedelta(days=1)
+    if leaves == "unavailable":
+        zone.learn_one(Observation(Role.LIGHT_ON, 0.0, cut, "light.sofa", gone=True))
+    else:
+        zone.keep_sources({"sensor.lux"})
+    # 200 lx of daylight now, no longer read as 300 lx less.
+    zone.learn_one(Observation(Role.ILLUMINANCE, 200.0, cut, "sensor.lux"))
+    assert not zone.lighting.light_on
+    assert zone.lighting.predict_one(cut, {})["light_on"] is False
+    assert (zone.lighting.log_threshold, zone.lighting.switches) == (
+        threshold,
+        switches,
+    )
+
+
 def test_a_sensor_that_stops_reading_no_longer_counts() -> None:
     zone = ZoneBrain()
     zone.learn_one(Observation(Role.MOTION, 1.0, MONDAY, "binary_sensor.desk"))

@@ -350,9 +350,23 @@ class ZoneBrain:
         exit of someone that sensor might still see.
         """
         self.occupancy.builder.lose_source(source, when)
+        self._lamps_gone()
         self.anomalies.lose_source(source, when)
         for readings in self.readings.values():
             readings.pop(source, None)
+
+    def _lamps_gone(self) -> None:
+        """Take the room's lamps as off when the last one on stopped reading or left.
+
+        A bulb cut at the wall reads unavailable: its light is gone, and counting
+        it would read the daylight as dark. Nothing tells a cut from a bulb off the
+        network, so this teaches the lighting model nothing.
+        """
+        if (
+            self.lighting.light_on
+            and self.occupancy.builder.state_of(Role.LIGHT_ON) == 0.0
+        ):
+            self.lighting.light_on = False
 
     def tick(self, when: datetime) -> float:
         """Run the zone's self-supervised step at ``when``; return P(occupied)."""
@@ -437,6 +451,7 @@ class ZoneBrain:
     def keep_sources(self, sources: Collection[str]) -> None:
         """Forget the sensors not in ``sources``: they left the zone."""
         self.occupancy.builder.keep_sources(sources)
+        self._lamps_gone()
         for readings in self.readings.values():
             for gone in readings.keys() - set(sources):
                 del readings[gone]
