@@ -344,6 +344,28 @@ def test_a_lamp_cut_at_the_wall_no_longer_hides_the_daylight(leaves: str) -> Non
     )
 
 
+def test_everyone_away_far_longer_than_usual_is_a_trip() -> None:
+    zone = ZoneBrain()
+    phone = "person.anna"
+    for day in range(12):
+        left = MONDAY + timedelta(days=day, hours=-1)
+        zone.learn_one(Observation(Role.NOBODY_HOME, 1.0, left, phone))
+        back = left + timedelta(hours=8)
+        zone.learn_one(Observation(Role.NOBODY_HOME, 0.0, back, phone))
+    left = MONDAY + timedelta(days=12, hours=-1)
+    zone.learn_one(Observation(Role.NOBODY_HOME, 1.0, left, phone))
+    assert zone.predict_one(left + timedelta(hours=11)).trip_since is None
+    later = left + timedelta(hours=13)
+    assert zone.predict_one(later).trip_since == left
+    assert "a trip" in zone.predict_one(later).reasons["absence"]
+    restored = ZoneBrain.from_dict(json.loads(json.dumps(zone.to_dict())))
+    assert restored.predict_one(later).trip_since == left
+    # Saved before absences were learned: none known, nothing lost.
+    data = zone.to_dict()
+    del data["absences"]
+    assert ZoneBrain.from_dict(data).predict_one(later).trip_since is None
+
+
 def test_a_sensor_that_stops_reading_no_longer_counts() -> None:
     zone = ZoneBrain()
     zone.learn_one(Observation(Role.MOTION, 1.0, MONDAY, "binary_sensor.desk"))

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 import json
 from typing import Any
 
+from .absence import Absences
 from .anomaly import Anomaly, AnomalyDetector
 from .comfort import ComfortPool, PreferredSetpoint, Season
 from .forecast import OccupancyForecast
@@ -145,6 +146,9 @@ class ZonePrediction:
     # How the zone heats and cools: the time to any temperature, not only to the
     # comfort (None: not known, nothing is timed).
     thermal: ThermalResponse | None = None
+    # Since when everyone is away, where that has gone on far longer than usual
+    # (a trip: nobody comes back at the usual time); None otherwise.
+    trip_since: datetime | None = None
 
     @property
     def anomaly_reason(self) -> str | None:
@@ -265,6 +269,7 @@ class ZoneBrain:
         self.lighting = LightingPreference()
         self.thermal = ThermalModel()
         self.anomalies = AnomalyDetector()
+        self.absences = Absences()
         self.score = Scorecard()
         self.latest: dict[Role, float] = {}
         # Per role of _ROOM_READINGS: each sensor's last reading and its time.
@@ -326,6 +331,8 @@ class ZoneBrain:
             self.lighting.learn_one(
                 when, {_LIGHT_KEYS[role]: value}, manual=observation.manual
             )
+        if role is Role.NOBODY_HOME:
+            self.absences.learn_one(when, value >= 0.5)
         if role is Role.HVAC_SETPOINT and observation.manual:
             self.comfort.learn_one(when, self._comfort_conditions(when), value)
 
@@ -440,12 +447,14 @@ class ZoneBrain:
                 "lighting": self.lighting.explain(when, light_conditions),
                 "thermal": self.thermal.explain(scale),
                 "anomaly": self.anomalies.explain(when, scale),
+                "absence": self.absences.explain(when),
             },
             accuracy=self.score.accuracy,
             calibration_error=self.score.calibration_error,
             heating_setpoint=heating,
             cooling_setpoint=cooling,
             thermal=thermal,
+            trip_since=self.absences.predict_one(when),
         )
 
     def keep_sources(self, sources: Collection[str]) -> None:
@@ -538,6 +547,7 @@ class ZoneBrain:
             "lighting": self.lighting.to_dict(),
             "thermal": self.thermal.to_dict(),
             "anomalies": self.anomalies.to_dict(),
+            "absences": self.absences.to_dict(),
             "score": self.score.to_list(),
             "latest": {role.value: value for role, value in self.latest.items()},
             "readings": {
@@ -569,6 +579,12 @@ class ZoneBrain:
             zone.lighting = LightingPreference.from_dict(data["lighting"])
             zone.thermal = ThermalModel.from_dict(data["thermal"])
             zone.anomalies = AnomalyDetector.from_dict(data["anomalies"])
+            # Saved before absences were learned: learned from the next one on.
+            zone.absences = (
+                Absences.from_dict(data["absences"])
+                if "absences" in data
+                else Absences()
+            )
             zone.score = Scorecard.from_list(data.get("score"))
             zone.latest = {Role(role): float(v) for role, v in data["latest"].items()}
             # Absent when saved before sensors were told apart: read afresh.
