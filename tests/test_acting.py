@@ -246,6 +246,44 @@ async def test_automate_heats_an_occupied_zone_and_sets_back_when_it_is_empty(
     assert len(calls_to(actions, THERMOSTAT)) == 2
 
 
+async def test_everyone_away_a_day_and_a_night_sets_back_to_away(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    er.async_get(hass).async_get_or_create(
+        "person", "person", "anna", suggested_object_id="anna"
+    )
+    await set_state(hass, "person.anna", "home")
+    entry = await setup_brain(hass, min_temperature=12.0)
+    await set_state(hass, MOTION, STATE_ON)
+    assert target(hass) == 20.0
+
+    await set_state(hass, MOTION, STATE_OFF)
+    await set_state(hass, "person.anna", "not_home")
+    left = dt_util.now()
+    await minutes_pass(hass, freezer, 240)
+    assert target(hass) == 16.0  # an ordinary absence: the setback of an empty room
+    # Home Assistant restarts while she is away: her absence is remembered.
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(hours=20))
+    await minutes_pass(hass, freezer, 1)
+
+    # No absence of hers is known yet: a day and a night away is a trip.
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert f"everyone away since {left:%a %H:%M}, far longer than usual" in reason
+    assert target(hass) == 15.0  # the away setback, 5 K, where the bounds allow
+    await set_state(hass, "person.anna", "home")
+    await minutes_pass(hass, freezer, 10)
+    assert (
+        "everyone away"
+        not in hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    )
+
+
 async def test_an_american_home_is_heated_and_told_why_in_fahrenheit(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -233,6 +233,32 @@ def test_optimum_start_pre_heats_before_a_confident_arrival() -> None:
     )
 
 
+def test_no_pre_heating_while_everyone_is_away_on_a_trip() -> None:
+    engine = controller()
+    empty = readings(last_motion=NOW - timedelta(days=1))
+    trip = arriving(NOW + timedelta(minutes=40), 0.86)
+    left = NOW - timedelta(days=1, hours=9)
+    decision = climate_decision(
+        engine, predicted=replace(trip, trip_since=left), seen=empty
+    )
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 16.0  # comfort less the away 5 K
+    assert decision.reason == (
+        "Heating Study to 16.0 °C: empty, everyone away since Sun 08:00, "
+        "far longer than usual"
+    )
+    # Someone is home again: the arrival is warmed for as before.
+    back = climate_decision(engine, predicted=trip, seen=empty)
+    assert back.command is not None
+    assert back.command.data["temperature"] == 21.0
+    # Occupied all the same (a visitor without a phone): comfort.
+    occupied = climate_decision(
+        controller(), predicted=prediction(trip_since=left), seen=readings()
+    )
+    assert occupied.command is not None
+    assert occupied.command.data["temperature"] == 21.0
+
+
 def test_a_reason_stays_the_same_while_only_the_clock_moves() -> None:
     # The forecast's curve is sampled every quarter hour from now, so an arrival
     # it predicts moves on a minute with each minute. The reason, an attribute

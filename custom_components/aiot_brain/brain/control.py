@@ -740,6 +740,16 @@ class ZoneController:
         preheat_lead: timedelta | None,
     ) -> _Target:
         settings = self.settings
+        if prediction.trip_since is not None:
+            # Nobody comes back at the usual time: warm for no arrival until
+            # someone is home again.
+            return self._setback(
+                comfort,
+                settings.away_offset,
+                "away",
+                f"empty, everyone away since {clock(prediction.trip_since, now)}, "
+                "far longer than usual",
+            )
         arrival = prediction.next_arrival
         confident = prediction.arrival_confidence >= settings.preheat_confidence
         keep_preheating = (
