@@ -83,6 +83,8 @@ def test_round_trip_keeps_the_absence_under_way() -> None:
         {"version": 1, "away_since": "yesterday", "hours": []},
         {"version": 1, "away_since": None, "hours": ["long"]},
         {"version": 1, "hours": []},
+        {"version": 1, "away_since": None, "hours": [7.0, "nan"]},
+        {"version": 1, "away_since": None, "hours": [-3.0]},
     ],
 )
 def test_unreadable_state_is_refused(data: dict[str, object]) -> None:

@@ -92,7 +92,7 @@ class Absences:
             return "no absence of everyone seen yet (people's phones tell it)"
         if since is None:
             return f"someone is home; {learned}"
-        trip = "a trip" if self.predict_one(when) else "not yet a trip"
+        trip = "not yet a trip" if self.predict_one(when) is None else "a trip"
         return f"everyone away since {since:%a %H:%M}, {trip}; {learned}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -113,4 +113,6 @@ class Absences:
             absences.hours = [float(hours) for hours in data["hours"]][-ABSENCES_KEPT:]
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"corrupt absences state: {error}") from error
+        if not all(0.0 <= hours < math.inf for hours in absences.hours):
+            raise ValueError(f"corrupt absences state: lengths {absences.hours}")
         return absences
