@@ -56,6 +56,7 @@ MOTION = "binary_sensor.living_room_motion"
 WINDOW = "binary_sensor.living_room_window"
 DOOR = "binary_sensor.living_room_door"
 CONTROL = "sensor.living_room_aiot_brain_control"
+TRIP = "binary_sensor.aiot_brain_away_on_a_trip"
 
 
 def thermostat(
@@ -264,6 +265,7 @@ async def test_everyone_away_a_day_and_a_night_sets_back_to_away(
     left = dt_util.now()
     await minutes_pass(hass, freezer, 240)
     assert target(hass) == 16.0  # an ordinary absence: the setback of an empty room
+    assert hass.states.get(TRIP).state == STATE_OFF
     # Home Assistant restarts while she is away: her absence is remembered.
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
@@ -276,8 +278,16 @@ async def test_everyone_away_a_day_and_a_night_sets_back_to_away(
     reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
     assert f"everyone away since {left:%a %H:%M}, far longer than usual" in reason
     assert target(hass) == 15.0  # the away setback, 5 K, where the bounds allow
+    # The building's sensor says so, for a holiday home's automations.
+    trip = hass.states.get(TRIP)
+    assert trip.state == STATE_ON
+    assert dt_util.parse_datetime(trip.attributes["since"]) == left.replace(
+        second=0, microsecond=0
+    )
     await set_state(hass, "person.anna", "home")
     await minutes_pass(hass, freezer, 10)
+    assert hass.states.get(TRIP).state == STATE_OFF
+    assert hass.states.get(TRIP).attributes["since"] is None
     assert (
         "everyone away"
         not in hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]

@@ -150,5 +150,11 @@ async def test_unique_ids_and_devices(hass: HomeAssistant) -> None:
     registered = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
     assert sorted(entity.unique_id for entity in registered) == [
         f"{entry.entry_id}_{key}"
-        for key in ("building_anomaly", "learning_progress", "mode", "occupied_zones")
+        for key in (
+            "building_anomaly",
+            "learning_progress",
+            "mode",
+            "occupied_zones",
+            "trip",
+        )
     ]

@@ -13,6 +13,7 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
 
 from . import AiotBrainConfigEntry
 from .brain.zone import ZonePrediction
@@ -21,6 +22,7 @@ from .const import (
     KEY_BUILDING_ANOMALY,
     KEY_NEW_NETWORK_DEVICE,
     KEY_OCCUPANCY,
+    KEY_TRIP,
     KEY_WINDOW_OPEN,
 )
 from .coordinator import AiotBrainCoordinator
@@ -68,6 +70,14 @@ def _anomaly_attributes(prediction: ZonePrediction) -> dict[str, Any]:
     }
 
 
+def _trip_since(coordinator: AiotBrainCoordinator) -> str | None:
+    """Return when everyone left for the trip, as an aware ISO time."""
+    since = coordinator.trip_since
+    if since is None:
+        return None
+    return since.replace(tzinfo=dt_util.get_default_time_zone()).isoformat()
+
+
 ZONE_BINARY_SENSORS: tuple[ZoneBinarySensorDescription, ...] = (
     ZoneBinarySensorDescription(
         key=KEY_OCCUPANCY,
@@ -100,6 +110,13 @@ BUILDING_BINARY_SENSORS: tuple[BuildingBinarySensorDescription, ...] = (
         device_class=BinarySensorDeviceClass.PROBLEM,
         value_fn=lambda coordinator: bool(coordinator.anomalies),
         attributes_fn=lambda coordinator: {"areas": coordinator.anomalies},
+    ),
+    # Everyone away far longer than usual: for automations of a holiday home.
+    BuildingBinarySensorDescription(
+        key=KEY_TRIP,
+        translation_key=KEY_TRIP,
+        value_fn=lambda coordinator: coordinator.trip_since is not None,
+        attributes_fn=lambda coordinator: {"since": _trip_since(coordinator)},
     ),
 )
 

@@ -108,6 +108,7 @@ KEY_RELEARN: Final = "relearn"
 KEY_CONTROL_STATUS: Final = "control_status"
 # Keys of the building's own entities.
 KEY_OCCUPIED_ZONES: Final = "occupied_zones"
+KEY_TRIP: Final = "trip"
 KEY_LEARNING_PROGRESS: Final = "learning_progress"
 
 # Repair issues.

@@ -317,6 +317,7 @@ class AiotBrainCoordinator:
         )
         self._occupied: set[str] = set()  # zones whose prediction says occupied
         self._anomalous: set[str] = set()  # zones whose prediction has anomalies
+        self._on_trip: set[str] = set()  # zones that take everyone to be on a trip
         self._save_lock = asyncio.Lock()
         self._cancel_save: CALLBACK_TYPE | None = None
         self._save_due = 0.0  # loop time of the pending save
@@ -1151,6 +1152,20 @@ class AiotBrainCoordinator:
         }
         return dict(sorted(found.items()))
 
+    @property
+    def trip_since(self) -> datetime | None:
+        """Since when everyone is away on a trip (None: not on one).
+
+        Every zone hears the same phones; one added later tells a trip later, as
+        it has seen fewer absences, so the first zone to tell one says.
+        """
+        found = [
+            since
+            for zone_id in self._on_trip
+            if (since := self.predictions[zone_id].trip_since) is not None
+        ]
+        return min(found, default=None)
+
     def _set_prediction(self, zone_id: str, prediction: ZonePrediction | None) -> None:
         """Keep (None: drop) a zone's prediction; note if it is occupied or anomalous.
 
@@ -1169,6 +1184,10 @@ class AiotBrainCoordinator:
             self._anomalous.add(zone_id)
         else:
             self._anomalous.discard(zone_id)
+        if prediction is not None and prediction.trip_since is not None:
+            self._on_trip.add(zone_id)
+        else:
+            self._on_trip.discard(zone_id)
 
 
 @dataclass
