@@ -345,7 +345,7 @@ def test_someone_seen_while_everyone_is_away() -> None:
     detector.learn_one(Observation(Role.NOBODY_HOME, 0, back))
     assert detector.predict_one(back) == anomalies
     assert detector.predict_one(seen + timedelta(hours=2)) == []
-    assert (detector.absences.count, detector.absences.visited) == (7, 1)
+    assert (detector.visits.count, detector.visits.visited) == (7, 1)
     # People's trackers are no sensors of the zone.
     assert set(detector.sources) == {"hall"}
 
@@ -356,13 +356,13 @@ def test_someone_coming_home_is_no_visitor() -> None:
     home = seen + timedelta(minutes=3)
     detector.learn_one(Observation(Role.NOBODY_HOME, 0, home))
     assert detector.predict_one(seen + timedelta(minutes=15)) == []
-    assert (detector.absences.count, detector.absences.visited) == (7, 0)
+    assert (detector.visits.count, detector.visits.visited) == (7, 0)
 
 
 def test_a_pet_that_moves_in_most_absences_is_no_news() -> None:
     detector = AnomalyDetector()
     seen = _seen_while_away(detector, 6, pet=True, hour=12)
-    assert (detector.absences.count, detector.absences.visited) == (6, 6)
+    assert (detector.visits.count, detector.visits.visited) == (6, 6)
     assert detector.predict_one(seen + timedelta(minutes=15)) == []
 
 
@@ -395,7 +395,7 @@ def test_round_trip() -> None:
     assert len(json.dumps(state)) < 8192
     # Saved before absences were followed: none known.
     del state["absences"]
-    assert AnomalyDetector.from_dict(state).absences.count == 0
+    assert AnomalyDetector.from_dict(state).visits.count == 0
     # Saved before the HVAC's effect was kept: its lowest and highest go on.
     lowest, highest = state["hvac_temperatures"]
     del state["hvac_effect"]

@@ -188,11 +188,12 @@ class _Source:
         return source
 
 
-class _Absences:
-    """The times everyone was away, and whether someone was seen in the zone.
+class _VisitsWhileAway:
+    """Whether someone was seen in the zone while everyone was away, absence by absence.
 
     Someone seen just before the trackers say a person is home again is that
-    person coming in (phones are often a few minutes late), not a visitor.
+    person coming in (phones are often a few minutes late), not a visitor. How
+    long absences last, and which are trips, is the zone's ``Absences``.
     """
 
     __slots__ = ("count", "seen_at", "seen_by", "since", "visited")
@@ -245,15 +246,15 @@ class _Absences:
         return [since, self.count, self.visited, seen_at, self.seen_by]
 
     @classmethod
-    def from_list(cls, data: Any) -> _Absences:
-        absences = cls()
+    def from_list(cls, data: Any) -> _VisitsWhileAway:
+        visits = cls()
         if data is None:  # saved before absences were followed
-            return absences
+            return visits
         since, count, visited, seen_at, seen_by = data
-        absences.since, absences.seen_at = from_iso(since), from_iso(seen_at)
-        absences.count, absences.visited = int(count), int(visited)
-        absences.seen_by = str(seen_by)
-        return absences
+        visits.since, visits.seen_at = from_iso(since), from_iso(seen_at)
+        visits.count, visits.visited = int(count), int(visited)
+        visits.seen_by = str(seen_by)
+        return visits
 
 
 class AnomalyDetector:
@@ -336,7 +337,7 @@ class AnomalyDetector:
         self.first_seen: datetime | None = None
         self.unusual_at: datetime | None = None
         self.unusual_source = ""
-        self.absences = _Absences()
+        self.visits = _VisitsWhileAway()
         self.bad_values = 0
 
     # -- learning --------------------------------------------------------------
@@ -360,7 +361,7 @@ class AnomalyDetector:
             return
         if role is Role.NOBODY_HOME:
             # People's trackers, not a sensor of the zone: not followed as one.
-            self.absences.learn_away(when, number >= 0.5)
+            self.visits.learn_away(when, number >= 0.5)
             return
         source = self._source(source_name, role)
         low, high = PLAUSIBLE_RANGE[role]
@@ -499,7 +500,7 @@ class AnomalyDetector:
     def _learn_occupancy(self, when: datetime, value: float, source: str) -> None:
         if value < 0.5:
             return
-        self.absences.learn_seen(when, source)
+        self.visits.learn_seen(when, source)
         hour = int(hour_of_week(when))
         slot = int((when - datetime(2000, 1, 3)).total_seconds() // 3600)
         if slot == self.last_occupied_slot:
@@ -545,7 +546,7 @@ class AnomalyDetector:
                     self.unusual_at,
                 )
             )
-        away = self.absences.anomaly(when, self.unusual_hours)
+        away = self.visits.anomaly(when, self.unusual_hours)
         if away is not None:
             found.append(away)
         return found
@@ -674,7 +675,7 @@ class AnomalyDetector:
             "first_seen": to_iso(self.first_seen),
             "unusual_at": to_iso(self.unusual_at),
             "unusual_source": self.unusual_source,
-            "absences": self.absences.to_list(),
+            "absences": self.visits.to_list(),
             "bad_values": self.bad_values,
         }
 
@@ -712,7 +713,7 @@ class AnomalyDetector:
             detector.first_seen = from_iso(data["first_seen"])
             detector.unusual_at = from_iso(data["unusual_at"])
             detector.unusual_source = str(data["unusual_source"])
-            detector.absences = _Absences.from_list(data.get("absences"))
+            detector.visits = _VisitsWhileAway.from_list(data.get("absences"))
             detector.bad_values = int(data["bad_values"])
         except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
             raise ValueError(f"corrupt anomaly state: {error}") from error
