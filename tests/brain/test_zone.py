@@ -38,6 +38,19 @@ def trained() -> ZoneBrain:
     return zone
 
 
+def test_no_arrival_is_told_while_everyone_is_away_on_a_trip(
+    trained: ZoneBrain,
+) -> None:
+    zone = ZoneBrain.from_dict(json.loads(json.dumps(trained.to_dict())))
+    monday_early = MONDAY + timedelta(days=14, hours=5)
+    assert zone.predict_one(monday_early).next_arrival is not None
+    left = monday_early - timedelta(hours=33)  # Saturday evening
+    zone.learn_one(Observation(Role.NOBODY_HOME, 1.0, left, "person.anna"))
+    prediction = zone.predict_one(monday_early)
+    assert prediction.trip_since == left
+    assert (prediction.next_arrival, prediction.arrival_confidence) == (None, 0.0)
+
+
 def test_occupancy_follows_motion(trained: ZoneBrain) -> None:
     zone = ZoneBrain.from_dict(json.loads(json.dumps(trained.to_dict())))
     tuesday_10 = MONDAY + timedelta(days=15, hours=10)

@@ -408,7 +408,11 @@ class ZoneBrain:
         features = self.occupancy.features(when)
         probability = self.occupancy.predict_proba_one(features)[True]
         evidence = self._forecast_evidence(when)
+        trip_since = self.absences.predict_one(when)
         arrival, arrival_confidence = self.forecast.next_arrival(when)
+        if trip_since is not None and arrival is not None and arrival > when:
+            # Nobody comes back at the usual time; when they will is not known.
+            arrival, arrival_confidence = None, 0.0
         departure, departure_confidence = self.forecast.next_departure(when)
         conditions = self._comfort_conditions(when)
         setpoint = self.comfort.predict_one(when, conditions)
@@ -454,7 +458,7 @@ class ZoneBrain:
             heating_setpoint=heating,
             cooling_setpoint=cooling,
             thermal=thermal,
-            trip_since=self.absences.predict_one(when),
+            trip_since=trip_since,
         )
 
     def keep_sources(self, sources: Collection[str]) -> None:
