@@ -296,3 +296,33 @@ async def test_history_says_when_everyone_was_away(
 
     zone = coordinator_of(entry).brain.zone("office")
     assert zone.latest[Role.NOBODY_HOME] == 1.0
+
+
+async def test_history_teaches_how_long_everyone_is_usually_out(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    add_people(hass)
+    build_office(hass)
+    morning = dt_util.as_local(START).replace(hour=8)
+    for day in range(12):  # both out 08:00-17:00 every day
+        for hours, state in ((0, "not_home"), (9, "home")):
+            freezer.move_to(morning + timedelta(days=day, hours=hours))
+            hass.states.async_set("person.anna", state)
+            hass.states.async_set("person.ben", state)
+    left = morning + timedelta(days=12)
+    freezer.move_to(left)
+    hass.states.async_set("person.anna", "not_home")
+    hass.states.async_set("person.ben", "not_home")
+    await async_wait_recording_done(hass)
+    freezer.move_to(left + timedelta(hours=16))  # 1.5 times the usual 9 hours: 13.5
+    entry = office_entry(hass, history_days=14)
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await minutes_pass(hass, freezer, 1)
+
+    zone = coordinator_of(entry).brain.zone("office")
+    assert zone.absences.hours == [9.0] * 12
+    trip = hass.states.get("binary_sensor.aiot_brain_away_on_a_trip")
+    assert trip.state == STATE_ON
+    assert dt_util.parse_datetime(trip.attributes["since"]) == left
