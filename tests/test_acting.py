@@ -293,6 +293,22 @@ async def test_everyone_away_a_day_and_a_night_sets_back_to_away(
         not in hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
     )
 
+    # She leaves again for two days, and a house-sitter without a phone comes in:
+    # nobody has gone on a trip after all.
+    await set_state(hass, "person.anna", "not_home")
+    freezer.tick(timedelta(hours=25))
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(TRIP).state == STATE_ON
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(TRIP).state == STATE_OFF
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 240)
+    assert (
+        "everyone away"
+        not in (hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT])
+    )
+
 
 async def test_an_american_home_is_heated_and_told_why_in_fahrenheit(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory

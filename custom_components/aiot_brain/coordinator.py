@@ -1156,9 +1156,12 @@ class AiotBrainCoordinator:
     def trip_since(self) -> datetime | None:
         """Since when everyone is away on a trip (None: not on one).
 
-        Every zone hears the same phones; one added later tells a trip later, as
-        it has seen fewer absences, so the first zone to tell one says.
+        Every zone hears the same phones, but one where someone was seen meanwhile
+        (a child without a phone) is on no trip, and one added later has seen
+        fewer absences and tells a trip later: the building is on one once all are.
         """
+        if len(self._on_trip) < len(self.predictions):
+            return None
         found = [
             since
             for zone_id in self._on_trip

@@ -45,6 +45,26 @@ def test_an_absence_far_longer_than_usual_is_a_trip() -> None:
     assert absences.trip_after() == timedelta(hours=13.5)
 
 
+def test_someone_seen_meanwhile_is_no_trip_here() -> None:
+    absences = Absences()
+    left = working_days(absences, 14)
+    absences.learn_one(left, True)
+    # The last one out, seen on the way to the door before the phone said "away".
+    absences.learn_seen(left + timedelta(minutes=5))
+    assert absences.predict_one(left + timedelta(hours=14)) == left
+    # A child without a phone, seen in the evening: nobody has gone on a trip.
+    absences.learn_seen(left + timedelta(hours=10))
+    assert absences.predict_one(left + timedelta(hours=14)) is None
+    assert "someone was seen here since" in absences.explain(left + timedelta(hours=14))
+    restored = Absences.from_dict(json.loads(json.dumps(absences.to_dict())))
+    assert restored.predict_one(left + timedelta(hours=14)) is None
+    # The next absence starts afresh.
+    absences.learn_one(left + timedelta(days=1), False)
+    later = left + timedelta(days=2)
+    absences.learn_one(later, True)
+    assert absences.predict_one(later + timedelta(hours=14)) == later
+
+
 def test_before_ten_absences_a_day_and_a_night_away_is_a_trip() -> None:
     absences = Absences()
     left = working_days(absences, 9, hours=3.0)
@@ -85,6 +105,7 @@ def test_round_trip_keeps_the_absence_under_way() -> None:
         {"version": 1, "hours": []},
         {"version": 1, "away_since": None, "hours": [7.0, "nan"]},
         {"version": 1, "away_since": None, "hours": [-3.0]},
+        {"version": 1, "away_since": None, "hours": [], "seen": "no"},
     ],
 )
 def test_unreadable_state_is_refused(data: dict[str, object]) -> None:

@@ -49,6 +49,11 @@ def test_no_arrival_is_told_while_everyone_is_away_on_a_trip(
     prediction = zone.predict_one(monday_early)
     assert prediction.trip_since == left
     assert (prediction.next_arrival, prediction.arrival_confidence) == (None, 0.0)
+    # Someone without a phone moves about here: no trip here, arrivals as usual.
+    zone.learn_one(Observation(Role.MOTION, 1.0, monday_early, "motion"))
+    prediction = zone.predict_one(monday_early)
+    assert prediction.trip_since is None
+    assert "no trip here" in prediction.reasons["absence"]
 
 
 def test_occupancy_follows_motion(trained: ZoneBrain) -> None:

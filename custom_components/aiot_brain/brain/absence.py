@@ -4,7 +4,8 @@ Fed "everyone away" and "someone home" as people's phones tell it, the model
 learns how long the household's ordinary absences last. An absence that goes on
 well past them is a trip (a skiing weekend, a holiday): nobody comes back at the
 usual time, so rooms need not be warmed for the usual arrivals until someone is
-home again.
+home again. Where someone is seen during the absence (a child or a guest without
+a tracked phone, a house-sitter), it is no trip there.
 
 >>> from datetime import datetime, timedelta
 >>> absences = Absences()
@@ -41,6 +42,9 @@ TRIP_FACTOR = 1.5
 USUAL_QUANTILE = 0.9
 # Before enough absences are known: a day and a night away is no working day.
 TRIP_UNLEARNED = timedelta(hours=24)
+# Someone seen this long after everyone left is not the last one leaving (phones
+# say "away" some minutes after the door).
+SEEN_AFTER = timedelta(minutes=10)
 
 
 class Absences:
@@ -50,10 +54,13 @@ class Absences:
         """Start knowing no absence."""
         self.away_since: datetime | None = None
         self.hours: list[float] = []  # the last absences' lengths, oldest first
+        self.seen = False  # someone was seen here during this absence
 
     def learn_one(self, when: datetime, away: bool) -> None:
         """Take "everyone away" (True) or "someone home" (False) at ``when``."""
         if away:
+            if self.away_since is None:
+                self.seen = False
             if self.away_since is None or when < self.away_since:
                 self.away_since = when
             return
@@ -61,6 +68,11 @@ class Absences:
             self.hours.append((when - self.away_since) / timedelta(hours=1))
             del self.hours[:-ABSENCES_KEPT]
         self.away_since = None
+
+    def learn_seen(self, when: datetime) -> None:
+        """Take someone seen here at ``when``: whoever stayed without a phone."""
+        if self.away_since is not None and when - self.away_since >= SEEN_AFTER:
+            self.seen = True
 
     def trip_after(self) -> timedelta:
         """Return how long an absence lasts before it counts as a trip."""
@@ -71,9 +83,9 @@ class Absences:
         return timedelta(hours=usual * TRIP_FACTOR)
 
     def predict_one(self, when: datetime) -> datetime | None:
-        """Return since when everyone is away, if that is a trip by ``when``."""
+        """Return since when everyone is away, if that is a trip here by ``when``."""
         since = self.away_since
-        if since is None or when - since < self.trip_after():
+        if since is None or self.seen or when - since < self.trip_after():
             return None
         return since
 
@@ -92,7 +104,12 @@ class Absences:
             return "no absence of everyone seen yet (people's phones tell it)"
         if since is None:
             return f"someone is home; {learned}"
-        trip = "not yet a trip" if self.predict_one(when) is None else "a trip"
+        if self.seen:
+            trip = "but someone was seen here since, so no trip here"
+        elif self.predict_one(when) is None:
+            trip = "not yet a trip"
+        else:
+            trip = "a trip"
         return f"everyone away since {since:%a %H:%M}, {trip}; {learned}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,6 +118,7 @@ class Absences:
             "version": ABSENCES_VERSION,
             "away_since": to_iso(self.away_since),
             "hours": list(self.hours),
+            "seen": self.seen,
         }
 
     @classmethod
@@ -111,8 +129,11 @@ class Absences:
         try:
             absences.away_since = from_iso(data["away_since"])
             absences.hours = [float(hours) for hours in data["hours"]][-ABSENCES_KEPT:]
+            absences.seen = data.get("seen", False)
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"corrupt absences state: {error}") from error
         if not all(0.0 <= hours < math.inf for hours in absences.hours):
             raise ValueError(f"corrupt absences state: lengths {absences.hours}")
+        if not isinstance(absences.seen, bool):
+            raise ValueError(f"corrupt absences state: seen {absences.seen!r}")
         return absences

@@ -331,10 +331,17 @@ class ZoneBrain:
             self.lighting.learn_one(
                 when, {_LIGHT_KEYS[role]: value}, manual=observation.manual
             )
-        if role is Role.NOBODY_HOME:
-            self.absences.learn_one(when, value >= 0.5)
+        if role in (Role.NOBODY_HOME, Role.MOTION, Role.PRESENCE):
+            self._learn_absence(role, when, value)
         if role is Role.HVAC_SETPOINT and observation.manual:
             self.comfort.learn_one(when, self._comfort_conditions(when), value)
+
+    def _learn_absence(self, role: Role, when: datetime, value: float) -> None:
+        """Follow everyone's absence, and whether someone is seen here meanwhile."""
+        if role is Role.NOBODY_HOME:
+            self.absences.learn_one(when, value >= 0.5)
+        elif value >= 0.5:  # someone moving, or placed here by their tracker
+            self.absences.learn_seen(when)
 
     def _room_reading(
         self, role: Role, source: str, value: float, when: datetime
