@@ -13,7 +13,6 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.util import dt as dt_util
 
 from . import AiotBrainConfigEntry
 from .brain.zone import ZonePrediction
@@ -33,6 +32,7 @@ from .entity import (
     ZonePredictionEntity,
 )
 from .network import NetworkInventory
+from .state_mapping import aware_iso
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
 
@@ -68,14 +68,6 @@ def _anomaly_attributes(prediction: ZonePrediction) -> dict[str, Any]:
         "reason": prediction.anomaly_reason,
         "kinds": sorted({anomaly.kind for anomaly in anomalies}),
     }
-
-
-def _trip_since(coordinator: AiotBrainCoordinator) -> str | None:
-    """Return when everyone left for the trip, as an aware ISO time."""
-    since = coordinator.trip_since
-    if since is None:
-        return None
-    return since.replace(tzinfo=dt_util.get_default_time_zone()).isoformat()
 
 
 ZONE_BINARY_SENSORS: tuple[ZoneBinarySensorDescription, ...] = (
@@ -116,7 +108,7 @@ BUILDING_BINARY_SENSORS: tuple[BuildingBinarySensorDescription, ...] = (
         key=KEY_TRIP,
         translation_key=KEY_TRIP,
         value_fn=lambda coordinator: coordinator.trip_since is not None,
-        attributes_fn=lambda coordinator: {"since": _trip_since(coordinator)},
+        attributes_fn=lambda coordinator: {"since": aware_iso(coordinator.trip_since)},
     ),
 )
 

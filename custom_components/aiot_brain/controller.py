@@ -96,6 +96,8 @@ from .const import (
 from .discovery import Actuator, Zone, ZoneEntity
 from .settings import Settings
 from .state_mapping import (
+    aware,
+    aware_iso,
     from_celsius,
     observations_from_state,
     temperature_scale,
@@ -550,7 +552,7 @@ class BuildingController:
         """Return when each held entity of the zone is released (aware local times)."""
         now = wall_clock(dt_util.now())
         return {
-            entity_id: _aware(hold.until)
+            entity_id: aware(hold.until)
             for entity_id, engine in self.engines.get(zone_id, {}).items()
             if (hold := engine.holds.get(entity_id)) is not None and hold.until > now
         }
@@ -903,7 +905,7 @@ class BuildingController:
                 "zone_id": zone_id,
                 "zone": self.coordinator.zones[zone_id].name,
                 ATTR_ENTITY_ID: entity_id,
-                "until": None if until is None else _aware(until).isoformat(),
+                "until": aware_iso(until),
                 "reason": reason,
             },
         )
@@ -955,8 +957,3 @@ def _same_call(old: Command | None, new: Command) -> bool:
 
 def _notification_id(entity_id: str) -> str:
     return f"{DOMAIN}_suggestion_{entity_id}"
-
-
-def _aware(when: datetime) -> datetime:
-    """Return the core's naive local time as an aware time."""
-    return when.replace(tzinfo=dt_util.get_default_time_zone())

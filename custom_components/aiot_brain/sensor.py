@@ -22,7 +22,6 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
-from homeassistant.util import dt as dt_util
 
 from . import AiotBrainConfigEntry
 from .brain.forecast import on_time_step
@@ -51,7 +50,7 @@ from .entity import (
     ZonePredictionEntity,
 )
 from .network import NetworkInventory
-from .state_mapping import from_celsius
+from .state_mapping import aware, aware_iso, from_celsius
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
 
@@ -83,7 +82,7 @@ def upcoming(when: datetime | None, now: datetime) -> datetime | None:
     """
     if when is None or when <= now:
         return None
-    return on_time_step(when.replace(tzinfo=dt_util.get_default_time_zone()))
+    return on_time_step(aware(when))
 
 
 def minutes(duration: timedelta | None) -> int | None:
@@ -325,9 +324,7 @@ class ZoneControlSensor(AiotBrainZoneEntity, SensorEntity):
             },
             "suggestions": control.zone_suggestions(self.zone_id),
             "last_action": None if last is None else last[1],
-            "last_action_at": None
-            if last is None
-            else last[0].replace(tzinfo=dt_util.get_default_time_zone()).isoformat(),
+            "last_action_at": None if last is None else aware_iso(last[0]),
         }
 
     async def async_added_to_hass(self) -> None:

@@ -8,7 +8,7 @@ the building itself.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
@@ -34,7 +34,7 @@ from .const import DOMAIN, Mode
 from .coordinator import AiotBrainConfigEntry, AiotBrainCoordinator
 from .discovery import Actuator
 from .entity import zone_device_identifier
-from .state_mapping import from_celsius
+from .state_mapping import aware_iso, from_celsius
 
 ATTR_FLOOR_ID = "floor_id"
 ATTR_MODE = "mode"
@@ -167,12 +167,6 @@ def _names(coordinator: AiotBrainCoordinator, zone_ids: list[str]) -> str:
     return ", ".join(coordinator.zones[zone_id].name for zone_id in zone_ids) or "-"
 
 
-def _aware(when: datetime | None) -> str | None:
-    if when is None:
-        return None
-    return when.replace(tzinfo=dt_util.get_default_time_zone()).isoformat()
-
-
 async def _set_mode(call: ServiceCall) -> None:
     coordinator = _coordinator(call.hass)
     zone_ids = _zones(coordinator, call)
@@ -248,9 +242,9 @@ async def _get_forecast(call: ServiceCall) -> ServiceResponse:
                 horizon: round(probability, 2)
                 for horizon, probability in prediction.forecast.items()
             },
-            "next_arrival": _aware(prediction.next_arrival),
+            "next_arrival": aware_iso(prediction.next_arrival),
             "arrival_confidence": round(prediction.arrival_confidence, 2),
-            "next_departure": _aware(prediction.next_departure),
+            "next_departure": aware_iso(prediction.next_departure),
             "departure_confidence": round(prediction.departure_confidence, 2),
             # In the unit HA shows temperatures in, as its own services answer.
             "comfort_setpoint": round(
@@ -263,7 +257,7 @@ async def _get_forecast(call: ServiceCall) -> ServiceResponse:
             # forecast from the present state.
             "weekly_profile": [
                 {
-                    "start": _aware(start),
+                    "start": aware_iso(start),
                     "probability": round(forecast.profile(start), 2),
                 }
                 for start in starts

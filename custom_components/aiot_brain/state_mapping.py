@@ -4,11 +4,13 @@ One function, :func:`observations_from_state`, knows how each kind of entity rep
 each role: binary sensors as on/off, sensors as numbers in their own unit, climates
 and lights through attributes. Values are converted to the core's units (°C, W, %,
 K) and checked against the role's plausible range; anything unknown, unavailable,
-non-numeric or absurd gives no observation, never an error.
+non-numeric or absurd gives no observation, never an error. The core's naive
+wall-clock times go back to Home Assistant through :func:`aware`.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from homeassistant.components.climate.const import (
@@ -216,3 +218,13 @@ def _watts(value: object, unit: str | None) -> float | None:
         )
     except HomeAssistantError:
         return None
+
+
+def aware(when: datetime) -> datetime:
+    """Return a time of the core (naive local wall clock) as an aware local time."""
+    return when.replace(tzinfo=dt_util.get_default_time_zone())
+
+
+def aware_iso(when: datetime | None) -> str | None:
+    """Return a time of the core as aware ISO 8601 text (None stays None)."""
+    return None if when is None else aware(when).isoformat()
