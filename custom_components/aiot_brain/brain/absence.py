@@ -60,9 +60,9 @@ class Absences:
         """Take "everyone away" (True) or "someone home" (False) at ``when``."""
         if away:
             if self.away_since is None:
-                self.seen = False
-            if self.away_since is None or when < self.away_since:
-                self.away_since = when
+                self.away_since, self.seen = when, False
+            else:  # a phone that says "away" again, or one replayed late
+                self.away_since = min(self.away_since, when)
             return
         if self.away_since is not None and when - self.away_since >= SHORTEST_COUNTED:
             self.hours.append((when - self.away_since) / timedelta(hours=1))
