@@ -56,6 +56,21 @@ def test_no_arrival_is_told_while_everyone_is_away_on_a_trip(
     assert "no trip here" in prediction.reasons["absence"]
 
 
+def test_the_usual_week_is_not_forecast_during_a_trip(trained: ZoneBrain) -> None:
+    zone = ZoneBrain.from_dict(json.loads(json.dumps(trained.to_dict())))
+    monday_0730 = MONDAY + timedelta(days=14, hours=7, minutes=30)
+    usual = zone.predict_one(monday_0730)
+    assert usual.forecast["1h"] > 0.8
+    assert "trip" not in usual.reasons["forecast"]
+    left = monday_0730 - timedelta(hours=36)  # Saturday evening
+    zone.learn_one(Observation(Role.NOBODY_HOME, 1.0, left, "person.anna"))
+    on_trip = zone.predict_one(monday_0730)
+    assert on_trip.trip_since == left
+    assert on_trip.forecast.keys() == usual.forecast.keys()
+    assert max(on_trip.forecast.values()) <= on_trip.occupancy_probability < 0.5
+    assert "on a trip" in on_trip.reasons["forecast"]
+
+
 def test_occupancy_follows_motion(trained: ZoneBrain) -> None:
     zone = ZoneBrain.from_dict(json.loads(json.dumps(trained.to_dict())))
     tuesday_10 = MONDAY + timedelta(days=15, hours=10)

@@ -417,9 +417,17 @@ class ZoneBrain:
         evidence = self._forecast_evidence(when)
         trip_since = self.absences.predict_one(when)
         arrival, arrival_confidence = self.forecast.next_arrival(when)
-        if trip_since is not None and arrival is not None and arrival > when:
-            # Nobody comes back at the usual time; when they will is not known.
+        forecast = self.forecast.predict_one(when, evidence)
+        forecast_reason = self.forecast.explain(when)
+        if trip_since is not None and not self.forecast.occupied:
+            # Nobody comes back at the usual time; when they will is not known,
+            # so the usual week says nothing and the present is all there is.
             arrival, arrival_confidence = None, 0.0
+            forecast = {name: min(p, probability) for name, p in forecast.items()}
+            forecast_reason = (
+                f"In 1h: {forecast['1h']:.0%} occupied, as now: everyone is away"
+                " on a trip, nobody is expected back at the usual time."
+            )
         departure, departure_confidence = self.forecast.next_departure(when)
         conditions = self._comfort_conditions(when)
         setpoint = self.comfort.predict_one(when, conditions)
@@ -435,7 +443,7 @@ class ZoneBrain:
             when=when,
             occupancy_probability=probability,
             occupied=probability >= 0.5,
-            forecast=self.forecast.predict_one(when, evidence),
+            forecast=forecast,
             next_arrival=arrival,
             arrival_confidence=arrival_confidence,
             next_departure=departure,
@@ -453,7 +461,7 @@ class ZoneBrain:
             anomalies=tuple(self.anomalies.predict_one(when, scale)),
             reasons={
                 "occupancy": self.occupancy.explain(features),
-                "forecast": self.forecast.explain(when),
+                "forecast": forecast_reason,
                 "comfort": self.comfort.explain(when, conditions, scale),
                 "lighting": self.lighting.explain(when, light_conditions),
                 "thermal": self.thermal.explain(scale),
