@@ -15,7 +15,10 @@ from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
     floor_registry as fr,
+    label_registry as lr,
 )
+from homeassistant.helpers.service import async_get_all_descriptions
+from homeassistant.setup import async_setup_component
 import probatio
 import pytest
 
@@ -52,7 +55,7 @@ async def call(
     )
 
 
-async def test_set_mode_by_area_floor_device_entity_or_for_the_building(
+async def test_set_mode_by_area_floor_label_device_entity_or_the_building(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     freezer.move_to(START)
@@ -64,10 +67,17 @@ async def test_set_mode_by_area_floor_device_entity_or_for_the_building(
         zone_device_identifier(entry.entry_id, "living_room"), entry.entry_id
     )
     assert device is not None
+    labels = lr.async_get(hass)
+    heated = labels.async_create("Heated rooms")
+    ar.async_get(hass).async_update("living_room", labels={heated.label_id})
+    learning = labels.async_create("Learning")
+    dr.async_get(hass).async_update_device(device.id, labels={learning.label_id})
 
     for target_data, mode in (
         ({"area_id": "living_room"}, "eco"),
         ({"floor_id": floor.floor_id}, "comfort"),
+        ({"label_id": heated.label_id}, "eco"),
+        ({"label_id": learning.label_id}, "comfort"),
         ({"device_id": device.id}, "away"),
         ({"entity_id": "sensor.living_room_aiot_brain_occupancy_probability"}, "off"),
     ):
@@ -79,11 +89,29 @@ async def test_set_mode_by_area_floor_device_entity_or_for_the_building(
     assert hass.states.get(ZONE_MODE).state == "off"  # the zone keeps its own
 
 
+async def test_every_action_shows_its_target_and_fields_in_the_ui(
+    hass: HomeAssistant,
+) -> None:
+    # The actions are there from setup on; Home Assistant reads their form from
+    # services.yaml, and drops the whole file if any part breaks its schema.
+    assert await async_setup_component(hass, DOMAIN, {})
+
+    described = (await async_get_all_descriptions(hass))[DOMAIN]
+
+    assert described.keys() == hass.services.async_services_for_domain(DOMAIN).keys()
+    for service, description in described.items():
+        assert description["target"]["device"] == [{"integration": DOMAIN}], service
+    assert "mode" in described["set_mode"]["fields"]
+    assert "duration" in described["hold"]["fields"]
+    assert "hours" in described["get_forecast"]["fields"]
+
+
 @pytest.mark.parametrize(
     ("data", "missing"),
     [
         ({"area_id": "garage"}, "garage"),
         ({"floor_id": "attic"}, "attic"),
+        ({"label_id": "no_such_label"}, "no_such_label"),
         ({"device_id": "not-a-device"}, "not-a-device"),
         ({"entity_id": "light.living_room"}, "light.living_room"),
     ],

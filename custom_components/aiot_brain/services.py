@@ -1,9 +1,10 @@
 """Actions of AIoT Brain: modes, suggestions, holds, explanations and relearning.
 
 Every action targets zones the way Home Assistant's target selector does: by area
-(a zone is an area), floor, device (a zone's device, or the building's) or entity
-(any AIoT Brain entity of a zone). No target means every zone, and for ``set_mode``
-the building itself.
+(a zone is an area), floor, label (of areas, or of AIoT Brain's devices and
+entities), device (a zone's device, or the building's) or entity (any AIoT Brain
+entity of a zone). No target means every zone, and for ``set_mode`` the building
+itself.
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ from datetime import timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_AREA_ID, ATTR_DEVICE_ID, ATTR_ENTITY_ID
+from homeassistant.const import (
+    ATTR_AREA_ID,
+    ATTR_DEVICE_ID,
+    ATTR_ENTITY_ID,
+    ATTR_LABEL_ID,
+)
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -22,6 +28,7 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import (
+    area_registry as ar,
     config_validation as cv,
     device_registry as dr,
     entity_registry as er,
@@ -53,10 +60,17 @@ SERVICE_RESET = "reset"
 _TARGET: dict[probatio.Marker, Any] = {
     probatio.Optional(ATTR_AREA_ID): probatio.All(cv.ensure_list, [cv.string]),
     probatio.Optional(ATTR_FLOOR_ID): probatio.All(cv.ensure_list, [cv.string]),
+    probatio.Optional(ATTR_LABEL_ID): probatio.All(cv.ensure_list, [cv.string]),
     probatio.Optional(ATTR_DEVICE_ID): probatio.All(cv.ensure_list, [cv.string]),
     probatio.Optional(ATTR_ENTITY_ID): cv.entity_ids,
 }
-TARGET_KEYS = (ATTR_AREA_ID, ATTR_FLOOR_ID, ATTR_DEVICE_ID, ATTR_ENTITY_ID)
+TARGET_KEYS = (
+    ATTR_AREA_ID,
+    ATTR_FLOOR_ID,
+    ATTR_LABEL_ID,
+    ATTR_DEVICE_ID,
+    ATTR_ENTITY_ID,
+)
 TARGET_SCHEMA = probatio.Schema(_TARGET)
 SET_MODE_SCHEMA = probatio.Schema(
     {
@@ -119,30 +133,64 @@ def _zones(coordinator: AiotBrainCoordinator, call: ServiceCall) -> list[str] | 
         if not on_floor:
             raise _error("unknown_target", target=floor_id)
         add(on_floor)
+    for label_id in data.get(ATTR_LABEL_ID, []):
+        add(_label_zones(coordinator, label_id))
     devices = dr.async_get(coordinator.hass)
     for device_id in data.get(ATTR_DEVICE_ID, []):
-        add(_device_zones(coordinator, devices.async_get(device_id), device_id))
+        add(_found(_device_zones(coordinator, devices.async_get(device_id)), device_id))
     entities = er.async_get(coordinator.hass)
     for entity_id in data.get(ATTR_ENTITY_ID, []):
         entry = entities.async_get(entity_id)
-        if entry is None or entry.platform != DOMAIN or entry.device_id is None:
-            raise _error("unknown_target", target=entity_id)
-        add(_device_zones(coordinator, devices.async_get(entry.device_id), entity_id))
+        device = None
+        if entry is not None and entry.platform == DOMAIN and entry.device_id:
+            device = devices.async_get(entry.device_id)
+        add(_found(_device_zones(coordinator, device), entity_id))
     return targeted
 
 
+def _found(zone_ids: list[str], target: str) -> list[str]:
+    """Return the zones a target names; error if it names none."""
+    if not zone_ids:
+        raise _error("unknown_target", target=target)
+    return zone_ids
+
+
 def _device_zones(
-    coordinator: AiotBrainCoordinator, device: dr.AnyDeviceEntry | None, name: str
+    coordinator: AiotBrainCoordinator, device: dr.AnyDeviceEntry | None
 ) -> list[str]:
-    """Return the zone of a zone device, or every zone for the building's device."""
+    """Return the zone of a zone device, every zone for the building's device."""
     entry_id = coordinator.entry.entry_id
-    if device is not None:
-        if (DOMAIN, entry_id) in device.identifiers:
-            return list(coordinator.zones)
-        for zone_id in coordinator.zones:
-            if zone_device_identifier(entry_id, zone_id) in device.identifiers:
-                return [zone_id]
-    raise _error("unknown_target", target=name)
+    if device is None:
+        return []
+    if (DOMAIN, entry_id) in device.identifiers:
+        return list(coordinator.zones)
+    return [
+        zone_id
+        for zone_id in coordinator.zones
+        if zone_device_identifier(entry_id, zone_id) in device.identifiers
+    ]
+
+
+def _label_zones(coordinator: AiotBrainCoordinator, label_id: str) -> list[str]:
+    """Return the zones of the areas, and of our devices and entities, so labelled."""
+    hass = coordinator.hass
+    devices = dr.async_get(hass)
+    zone_ids = [
+        area.id
+        for area in ar.async_entries_for_label(ar.async_get(hass), label_id)
+        if area.id in coordinator.zones
+    ]
+    labelled: list[dr.AnyDeviceEntry | None] = [
+        *dr.async_entries_for_label(devices, label_id)
+    ]
+    labelled += [
+        devices.async_get(entity.device_id)
+        for entity in er.async_entries_for_label(er.async_get(hass), label_id)
+        if entity.platform == DOMAIN and entity.device_id is not None
+    ]
+    for device in labelled:
+        zone_ids += _device_zones(coordinator, device)
+    return _found(zone_ids, label_id)
 
 
 def _all_or(coordinator: AiotBrainCoordinator, call: ServiceCall) -> list[str]:
