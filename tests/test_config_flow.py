@@ -369,7 +369,15 @@ async def test_options_set_the_night_and_can_turn_the_sleep_temperature_off(
     assert suggested(result, CONF_SLEEP_TEMPERATURE) == 18.5
     assert suggested(result, CONF_NIGHT_END) == "09:00:00"
 
-    # An office: nobody sleeps there, and people arrive from 07:00.
+    # An office: nobody sleeps there. A night that ends as it starts is refused,
+    # and the form shown again keeps the temperature the user emptied empty.
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        form_input(sleep_temperature=None, night_start="19:00:00", night_end="19:00"),
+    )
+    assert result["errors"] == {CONF_NIGHT_END: "night_empty"}
+    assert suggested(result, CONF_SLEEP_TEMPERATURE) is None
+    # People arrive from 07:00.
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         form_input(sleep_temperature=None, night_start="19:00:00", night_end="06:30"),

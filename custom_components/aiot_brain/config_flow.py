@@ -222,17 +222,19 @@ def _schema(discovery: Discovery, settings: Settings, unit: str) -> probatio.Sch
     return probatio.Schema(fields)
 
 
+def _settings(user_input: dict[str, Any], unit: str) -> Settings:
+    """Return the settings the form's input says."""
+    # The form leaves out an optional field the user emptied.
+    return Settings.from_options(
+        {CONF_SLEEP_TEMPERATURE: None, **_in_celsius(user_input, unit)}
+    )
+
+
 def _validate(
     hass: HomeAssistant, discovery: Discovery, user_input: dict[str, Any]
 ) -> tuple[Settings, dict[str, str]]:
     """Read the form into settings; return them and the errors per field."""
-    # The form leaves out an optional field the user emptied.
-    settings = Settings.from_options(
-        {
-            CONF_SLEEP_TEMPERATURE: None,
-            **_in_celsius(user_input, hass.config.units.temperature_unit),
-        }
-    )
+    settings = _settings(user_input, hass.config.units.temperature_unit)
     errors: dict[str, str] = {}
     if discovery.learnable_zones and not settings.zones:
         errors[CONF_ZONES] = "no_zone_selected"
@@ -273,7 +275,7 @@ class _SettingsForm:
         """Return the form, showing what the user typed if they typed anything."""
         unit = self._hass.config.units.temperature_unit
         if user_input is not None:
-            settings = Settings.from_options(_in_celsius(user_input, unit))
+            settings = _settings(user_input, unit)
         return _schema(self.discovery, settings, unit)
 
     def placeholders(self) -> dict[str, str]:
