@@ -13,13 +13,18 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_ON
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.storage import Store
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from benchmarks import end_to_end
 from custom_components.aiot_brain import binary_sensor, sensor
 from custom_components.aiot_brain.brain.zone import ZonePrediction
-from custom_components.aiot_brain.const import BRAIN_STORAGE_KEY, DOMAIN
+from custom_components.aiot_brain.const import (
+    BRAIN_STORAGE_KEY,
+    DOMAIN,
+    NETWORK_STORAGE_KEY,
+)
 
 from . import test_acting as acting, test_end_to_end as apartment
 from .test_coordinator import START, build_office, minutes_pass, setup_office
@@ -37,8 +42,8 @@ def hass_storage() -> Generator[dict[str, Any]]:
     return {}
 
 
-def storage_file(hass: HomeAssistant) -> Path:
-    return Path(hass.config.path(".storage", BRAIN_STORAGE_KEY))
+def storage_file(hass: HomeAssistant, key: str = BRAIN_STORAGE_KEY) -> Path:
+    return Path(hass.config.path(".storage", key))
 
 
 def zone_states(hass: HomeAssistant) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -307,6 +312,9 @@ async def test_removing_the_entry_forgets_everything(
     entry = await setup_office(hass)
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert storage_file(hass).exists()
+    # The devices the network inventory saw, and which the user acknowledged.
+    await Store[dict[str, Any]](hass, 1, NETWORK_STORAGE_KEY).async_save({})
+    assert storage_file(hass, NETWORK_STORAGE_KEY).exists()
 
     ir.async_create_issue(  # as a history that could not be read leaves it
         hass,
@@ -321,6 +329,7 @@ async def test_removing_the_entry_forgets_everything(
     await hass.async_block_till_done()
 
     assert not storage_file(hass).exists()
+    assert not storage_file(hass, NETWORK_STORAGE_KEY).exists()
     assert [
         issue for domain, issue in ir.async_get(hass).issues if domain == DOMAIN
     ] == []

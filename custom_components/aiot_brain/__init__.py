@@ -21,6 +21,7 @@ from .const import (
     DOMAIN,
     LOGGER,
     NETWORK_ENTITY_KEYS,
+    NETWORK_STORAGE_KEY,
     STORAGE_VERSION,
 )
 from .coordinator import AiotBrainConfigEntry, AiotBrainCoordinator, AiotBrainData
@@ -89,9 +90,12 @@ async def async_unload_entry(hass: HomeAssistant, entry: AiotBrainConfigEntry) -
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Forget everything learned when the integration is removed."""
+    """Forget everything learned and seen when the integration is removed."""
     await Store[dict[str, object]](
         hass, STORAGE_VERSION, BRAIN_STORAGE_KEY, private=True
+    ).async_remove()
+    await Store[dict[str, object]](
+        hass, STORAGE_VERSION, NETWORK_STORAGE_KEY
     ).async_remove()
     issues = ir.async_get(hass)
     for domain, issue_id in list(issues.issues):
