@@ -18,8 +18,13 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.aiot_brain import async_remove_config_entry_device
 from custom_components.aiot_brain.brain.observation import Role
-from custom_components.aiot_brain.const import DOMAIN, REDISCOVER_COOLDOWN
+from custom_components.aiot_brain.const import (
+    CONF_ZONES,
+    DOMAIN,
+    REDISCOVER_COOLDOWN,
+)
 
+from .test_config_flow import suggested
 from .test_coordinator import (
     START,
     add_entity,
@@ -189,6 +194,22 @@ async def test_zone_without_sensors_is_a_repair_until_it_has_one(
     assert issue is not None
     assert issue.translation_placeholders == {"zone": "Cellar"}
     assert issues.async_get_issue(DOMAIN, "zone_without_sensors_office") is None
+    # The options, where the issue says to remove it, offer it and keep it chosen:
+    # saving them for anything else does not drop it.
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    form = await hass.config_entries.options.async_init(entry.entry_id)
+    assert suggested(form, CONF_ZONES) == ["office", "cellar"]
+    offered = next(
+        selector.config["options"]
+        for marker, selector in form["data_schema"].schema.items()
+        if marker == CONF_ZONES
+    )
+    labels = {option["value"]: option["label"] for option in offered}
+    assert labels["cellar"] == "Cellar: no sensor to learn from now"
+    filled_in = {key: value for key, value in entry.options.items() if value}
+    await hass.config_entries.options.async_configure(form["flow_id"], filled_in)
+    await hass.async_block_till_done()
+    assert entry.options[CONF_ZONES] == ["office", "cellar"]
 
     add_sensor(hass, "cellar_motion", "cellar", "motion")
     await registries_settle(hass, freezer)

@@ -101,6 +101,8 @@ def _zone_label(zone: Zone, discovery: Discovery) -> str:
     )
     counts = ", ".join(f"{count} {what}" for what, count in zone.counts().items())
     where = f"{zone.name} ({floor})" if floor else zone.name
+    if not zone.learnable:
+        return f"{where}: no sensor to learn from now"
     return f"{where}: {counts}"
 
 
@@ -144,12 +146,19 @@ def _schema(discovery: Discovery, settings: Settings, unit: str) -> probatio.Sch
     """Build the form, filled in with ``settings``, temperatures in ``unit``."""
     temperature = _temperature_selector(unit)
     fields: dict[probatio.Marker, Any] = {}
-    offered = [zone.zone_id for zone in discovery.learnable_zones]
+    # A zone chosen before stays on offer while its area has no sensor (a repair
+    # issue says so), or saving the options for anything else would drop it.
+    offered = [
+        zone
+        for zone in discovery.zones
+        if zone.learnable or zone.zone_id in settings.zones
+    ]
     if offered:
         # A home without learnable areas gets no zone field; it can still be set up.
+        offered_ids = [zone.zone_id for zone in offered]
         fields[
             probatio.Required(
-                CONF_ZONES, default=[z for z in settings.zones if z in offered]
+                CONF_ZONES, default=[z for z in settings.zones if z in offered_ids]
             )
         ] = SelectSelector(
             SelectSelectorConfig(
@@ -157,7 +166,7 @@ def _schema(discovery: Discovery, settings: Settings, unit: str) -> probatio.Sch
                     SelectOptionDict(
                         value=zone.zone_id, label=_zone_label(zone, discovery)
                     )
-                    for zone in discovery.learnable_zones
+                    for zone in offered
                 ],
                 multiple=True,
                 mode=SelectSelectorMode.LIST,
