@@ -520,6 +520,40 @@ async def test_people_who_left_while_home_assistant_was_down_are_away(
     assert brain.zone("office").latest[Role.NOBODY_HOME] == 1.0
 
 
+async def test_a_reload_while_one_of_two_is_out_makes_up_no_absence(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    add_people(hass)
+    hass.states.async_set("person.anna", "home")
+    hass.states.async_set("person.ben", "home")
+    entry = await setup_office(hass)
+    hass.states.async_set("person.anna", "not_home")  # Anna goes to work
+    freezer.tick(timedelta(hours=5))
+    hass.states.async_set("person.ben", "home", {"gps_accuracy": 12})  # a new fix
+    await hass.async_block_till_done()
+
+    # Saving the options reloads; Anna's state is read before Ben's.
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    zone = coordinator_of(entry).brain.zone("office")
+    assert zone.latest[Role.NOBODY_HOME] == 0.0
+    assert (zone.absences.hours, zone.absences.away_since) == ([], None)
+
+    # Ben leaves too, and Home Assistant restarts an hour later: everyone has
+    # been away since he left, not since Anna did.
+    hass.states.async_set("person.ben", "not_home")
+    left = dt_util.now()
+    freezer.tick(timedelta(hours=1))
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    zone = coordinator_of(entry).brain.zone("office")
+    assert zone.absences.away_since == dt_util.as_local(left).replace(tzinfo=None)
+
+
 async def test_someone_in_the_office_while_everyone_is_away_is_an_anomaly(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -251,6 +251,36 @@ class Router:
             routed.append((new, Observation(Role.PRESENCE, 1.0, when, source)))
         return routed
 
+    def route_standing(self, states: Iterable[State]) -> list[tuple[str, Observation]]:
+        """Return (zone id, observation) pairs for states as they stand now.
+
+        People are taken all at once: one by one, their states would pass through
+        moments that never were (the first read away while the next is home
+        makes up an absence).
+        """
+        routed: list[tuple[str, Observation]] = []
+        people: list[State] = []
+        for state in states:
+            if state.entity_id in self._home_presence:
+                self._people.update(state.entity_id, at_home(state))
+                people.append(state)
+            else:
+                routed += self.route(state)
+        known = [state for state in people if at_home(state) is not None]
+        if not known:
+            return routed
+        away = self._people.everyone_away
+        if away:  # since the last one left
+            since = max(known, key=lambda state: state.last_changed)
+        else:  # someone home since the first came
+            since = min(
+                (state for state in known if at_home(state)),
+                key=lambda state: state.last_changed,
+            )
+        when = dt_util.as_local(since.last_changed)
+        observation = Observation(Role.NOBODY_HOME, float(away), when, since.entity_id)
+        return routed + [(zone_id, observation) for zone_id in self._zone_ids]
+
     def _nobody_home(self, state: State) -> list[tuple[str, Observation]]:
         """Tell every zone whether everyone is away, whenever that may change."""
         away = self._people.update(state.entity_id, at_home(state))
@@ -1014,12 +1044,11 @@ class AiotBrainCoordinator:
         self, router: Router, entity_ids: Iterable[str]
     ) -> list[tuple[str, Observation]]:
         """Route the states of ``entity_ids`` as they stand now."""
-        return [
-            routed
+        return router.route_standing(
+            state
             for entity_id in entity_ids
             if (state := self.hass.states.get(entity_id)) is not None
-            for routed in router.route(state)
-        ]
+        )
 
     @callback
     def async_reset(self, zone_id: str) -> None:
