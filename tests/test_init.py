@@ -18,9 +18,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.aiot_brain import AiotBrainData
 from custom_components.aiot_brain.const import DOMAIN, NETWORK_STORAGE_KEY
 from custom_components.aiot_brain.discovery import Zone
-from custom_components.aiot_brain.entity import AiotBrainEntity
+from custom_components.aiot_brain.entity import AiotBrainEntity, building_device_info
 from custom_components.aiot_brain.settings import Settings
 
+from .test_coordinator import add_entity
 from .test_discovery import build_home
 from .test_network import announce
 
@@ -128,6 +129,50 @@ async def test_unload_leaves_nothing_behind(
     assert hass.bus.async_listeners() == listeners_before
 
 
+async def test_an_area_called_building_has_an_anomaly_sensor_of_its_own(
+    hass: HomeAssistant,
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="AIoT Brain",
+        options=Settings(zones=("building",), network_inventory=False).as_options(),
+    )
+    entry.add_to_hass(hass)
+    # From an earlier version: the building's anomaly sensor, renamed by its user,
+    # under the unique id that an area called "Building" makes for its own.
+    building = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id, **building_device_info(entry)
+    )
+    er.async_get(hass).async_get_or_create(
+        "binary_sensor",
+        DOMAIN,
+        f"{entry.entry_id}_building_anomaly",
+        config_entry=entry,
+        device_id=building.id,
+        suggested_object_id="house_anomaly",
+    )
+    area = ar.async_get(hass).async_create("Building")
+    add_entity(
+        hass, "binary_sensor", "hall_motion", area.id, original_device_class="motion"
+    )
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    registered = {
+        entity.unique_id: entity.entity_id
+        for entity in er.async_entries_for_config_entry(
+            er.async_get(hass), entry.entry_id
+        )
+    }
+    assert registered[f"{entry.entry_id}_anomaly"] == "binary_sensor.house_anomaly"
+    assert registered[f"{entry.entry_id}_building_anomaly"] == (
+        "binary_sensor.building_aiot_brain_anomaly"
+    )
+    assert hass.states.get("binary_sensor.house_anomaly") is not None
+    assert hass.states.get("binary_sensor.building_aiot_brain_anomaly") is not None
+
+
 async def test_unique_ids_and_devices(hass: HomeAssistant) -> None:
     """The scheme the zone entities use: stable ids, one device per zone."""
     entry = await setup_entry(hass, network_inventory=False)
@@ -151,7 +196,7 @@ async def test_unique_ids_and_devices(hass: HomeAssistant) -> None:
     assert sorted(entity.unique_id for entity in registered) == [
         f"{entry.entry_id}_{key}"
         for key in (
-            "building_anomaly",
+            "anomaly",
             "learning_progress",
             "mode",
             "occupied_zones",

@@ -19,6 +19,7 @@ from homeassistant.helpers.typing import ConfigType
 from .const import (
     BRAIN_STORAGE_KEY,
     DOMAIN,
+    KEY_ANOMALY,
     LOGGER,
     NETWORK_ENTITY_KEYS,
     NETWORK_STORAGE_KEY,
@@ -66,6 +67,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AiotBrainConfigEntry) ->
     building = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **building_device_info(entry)
     )
+    await _move_building_anomaly(hass, entry, building.id)
     coordinator = AiotBrainCoordinator(hass, entry, settings, building.id)
     await coordinator.async_start()
     entry.runtime_data = AiotBrainData(
@@ -108,6 +110,25 @@ async def async_remove_config_entry_device(
 ) -> bool:
     """Let the user delete a zone device only once its zone is gone."""
     return not entry.runtime_data.coordinator.is_active_device(device)
+
+
+async def _move_building_anomaly(
+    hass: HomeAssistant, entry: ConfigEntry, building_device_id: str
+) -> None:
+    """Give the building's anomaly sensor the unique id no area can take.
+
+    It was "<entry>_building_anomaly", which an area called "Building" also makes
+    for its own anomaly sensor (and then did not get one).
+    """
+    old = f"{entry.entry_id}_building_anomaly"
+
+    @callback
+    def move(entity: er.RegistryEntry) -> dict[str, str] | None:
+        if entity.unique_id == old and entity.device_id == building_device_id:
+            return {"new_unique_id": building_unique_id(entry.entry_id, KEY_ANOMALY)}
+        return None
+
+    await er.async_migrate_entries(hass, entry.entry_id, move)
 
 
 @callback

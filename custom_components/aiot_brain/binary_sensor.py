@@ -97,7 +97,7 @@ BUILDING_BINARY_SENSORS: tuple[BuildingBinarySensorDescription, ...] = (
     # One sensor for the whole building: a visitor walking through three rooms
     # while everyone is away turns it on once, not three times.
     BuildingBinarySensorDescription(
-        key=KEY_BUILDING_ANOMALY,
+        key=KEY_ANOMALY,  # its unique id: "<entry>_anomaly"
         translation_key=KEY_BUILDING_ANOMALY,
         device_class=BinarySensorDeviceClass.PROBLEM,
         value_fn=lambda coordinator: bool(coordinator.anomalies),
