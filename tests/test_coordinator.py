@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -17,10 +17,14 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.aiot_brain.brain.observation import Role
+from custom_components.aiot_brain.brain.observation import Observation, Role
 from custom_components.aiot_brain.brain.zone import ZoneBrain, wall_clock
 from custom_components.aiot_brain.const import DOMAIN, REDISCOVER_COOLDOWN
-from custom_components.aiot_brain.coordinator import AiotBrainCoordinator
+from custom_components.aiot_brain.coordinator import (
+    REPLAY_QUIET_TICK,
+    AiotBrainCoordinator,
+    ReplayClock,
+)
 from custom_components.aiot_brain.settings import Settings
 
 START = datetime.fromisoformat("2026-11-02T16:00:00+00:00")  # a Monday, 08:00 local
@@ -705,3 +709,34 @@ async def test_only_a_persons_setpoint_teaches_comfort(
     # The kitchen, where nobody has changed anything, leans on the office.
     kitchen = hass.states.get("sensor.kitchen_aiot_brain_comfort_setpoint")
     assert float(kitchen.state) > 20.0
+
+
+class _TickedZone(ZoneBrain):
+    """A zone that notes when it is ticked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ticks: list[datetime] = []
+
+    def tick(self, when: datetime) -> float:
+        self.ticks.append(when)
+        return super().tick(when)
+
+
+async def test_history_of_the_night_the_clocks_go_back_is_ticked_in_order(
+    hass: HomeAssistant,
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    zone = _TickedZone()
+    clock = ReplayClock(zone)
+    # 01:30 CEST; at 03:00 CEST (01:00 UTC) the clocks go back to 02:00 CET.
+    start = datetime(2026, 10, 24, 23, 30, tzinfo=UTC)
+    for minute in range(0, 150, 7):  # motion every 7 minutes
+        when = dt_util.as_local(start + timedelta(minutes=minute))
+        clock.learn(Observation(Role.MOTION, 1.0, when, "binary_sensor.motion"))
+    end = start + timedelta(minutes=180)
+    clock.advance(end)
+
+    instants = [dt_util.as_utc(when) for when in zone.ticks]
+    assert instants == sorted(set(instants))
+    assert end - REPLAY_QUIET_TICK < instants[-1] <= end

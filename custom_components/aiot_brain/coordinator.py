@@ -293,7 +293,11 @@ class Router:
 
 @dataclass
 class ReplayClock:
-    """Ticks one zone along replayed time the way the live minute timer would."""
+    """Ticks one zone along replayed time the way the live minute timer would.
+
+    Its times are UTC: local times a minute apart are an hour apart, or none, the
+    night the clocks change, and the ticks would run out of order.
+    """
 
     zone: ZoneBrain
     due: datetime | None = None
@@ -301,16 +305,16 @@ class ReplayClock:
     def advance(self, until: datetime) -> None:
         """Run every tick due up to ``until``."""
         while self.due is not None and self.due <= until:
-            self.zone.tick(self.due)
+            self.zone.tick(dt_util.as_local(self.due))
             self.due += REPLAY_QUIET_TICK
 
     def learn(self, observation: Observation) -> None:
         """Tick up to the observation, learn it, and tick again after its minute."""
         self.advance(observation.when)
         self.zone.learn_one(observation)
-        minute_end = observation.when.replace(second=0, microsecond=0) + timedelta(
-            minutes=1
-        )
+        minute_end = dt_util.as_utc(observation.when).replace(
+            second=0, microsecond=0
+        ) + timedelta(minutes=1)
         if self.due is None or minute_end < self.due:
             self.due = minute_end
 
@@ -969,7 +973,7 @@ class AiotBrainCoordinator:
 
             def finish() -> None:
                 for clock in clocks.values():
-                    clock.advance(dt_util.as_local(end))
+                    clock.advance(end)
 
             self._set_progress(0.0)
             try:
