@@ -874,6 +874,45 @@ async def test_the_comfort_setpoint_never_goes_beyond_the_bounds(
     assert target(hass) == 21.0
 
 
+def whole_degree_thermostat() -> DemoClimate:
+    room = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF], target=20.0)
+    room._attr_target_temperature_step = 1.0
+    return room
+
+
+async def test_a_setback_on_whole_degrees_never_goes_below_the_lowest_setpoint(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, [whole_degree_thermostat()])
+    await setup_brain(hass, min_temperature=16.5)
+    await set_state(hass, MOTION, STATE_ON)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 240)
+
+    assert target(hass) == 17.0  # 16.5 °C rounded up to the thermostat's step
+
+
+async def test_heating_to_the_highest_setpoint_on_whole_degrees_is_one_calm_call(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Rounded to 26 °C, heat protection would set 25.5 °C back, again and again."""
+    freezer.move_to(START)
+    await build_living_room(hass, [whole_degree_thermostat()])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(
+        hass, heating_setpoint=25.5, cooling_setpoint=25.5, max_temperature=25.5
+    )
+    for _ in range(6):
+        await set_state(hass, MOTION, STATE_ON)
+        await minutes_pass(hass, freezer, 10)
+
+    assert target(hass) == 25.0
+    assert [event.data["data"] for event in actions] == [
+        {"hvac_mode": HVACMode.HEAT, "temperature": 25.0}
+    ]
+
+
 async def test_a_persons_heat_cool_change_is_learned_as_the_comfort_they_want(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:

@@ -625,6 +625,99 @@ def test_heat_protection_switches_cooling_on_when_too_hot() -> None:
     assert decision.reason.startswith("Heat protection in Server room: 31.0 °C")
 
 
+def whole_degree_heater(**settings: Any) -> ZoneController:
+    """A heater that takes whole degrees, with bounds on half degrees."""
+    bounds = {
+        "frost_protection": 16.5,
+        "min_temperature": 16.5,
+        "heat_protection": 25.5,
+        "max_temperature": 25.5,
+    }
+    return ZoneController(
+        "Study",
+        ControlSettings(**{**bounds, **settings}),
+        climate=replace(HEATER, step=1.0),
+    )
+
+
+@pytest.mark.parametrize(
+    ("mode", "comfort", "expected"),
+    [
+        (Mode.AWAY, 20.0, 17.0),  # 15 °C, bounded to 16.5 °C, is 17 °C, not 16 °C
+        (Mode.COMFORT, 25.5, 25.0),  # 25.5 °C is 25 °C, not 26 °C
+    ],
+)
+def test_a_target_put_on_the_thermostats_step_stays_within_the_bounds(
+    mode: Mode, comfort: float, expected: float
+) -> None:
+    decision = climate_decision(
+        whole_degree_heater(),
+        predicted=prediction(comfort_setpoint=comfort),
+        seen=readings(temperature=20.0, climate=ClimateState("heat", 20.0)),
+        mode=mode,
+    )
+    assert decision.command is not None
+    assert decision.command.data == {"hvac_mode": "heat", "temperature": expected}
+
+
+@pytest.mark.parametrize(
+    ("seen", "expected"),
+    [
+        # Heat protection: 25.5 °C would be rounded to 26 °C again.
+        (ClimateState("heat", 27.0), 25.0),
+        # Frost protection: 16.5 °C would be rounded to 16 °C.
+        (ClimateState("off"), 17.0),
+    ],
+)
+def test_protection_puts_its_target_on_the_thermostats_step_within_the_bounds(
+    seen: ClimateState, expected: float
+) -> None:
+    decision = climate_decision(
+        whole_degree_heater(),
+        seen=readings(temperature=14.0, climate=seen),
+        mode=Mode.OFF,
+    )
+    assert decision.command is not None
+    assert decision.command.data == {"hvac_mode": "heat", "temperature": expected}
+    assert decision.reason.endswith(f"heating Study to {expected} °C")
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({}, 25.0),
+        # No whole degree between 16.1 and 16.8 °C: the one nearest them.
+        (
+            {
+                "frost_protection": 16.1,
+                "min_temperature": 16.1,
+                "heat_protection": 16.8,
+                "max_temperature": 16.8,
+            },
+            16.0,
+        ),
+    ],
+)
+def test_a_target_at_a_bound_is_set_once_and_then_kept(
+    settings: dict[str, Any], expected: float
+) -> None:
+    """Control and protection agree on the step: no correcting each other's calls."""
+    engine = whole_degree_heater(**settings)
+    wants = prediction(comfort_setpoint=25.5)
+    seen = readings(temperature=14.0, climate=ClimateState("heat", 20.0))
+    decision = climate_decision(engine, predicted=wants, seen=seen, mode=Mode.COMFORT)
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == expected
+    engine.record_call("climate.study", NOW)
+    later = NOW + timedelta(minutes=20)
+    kept = readings(temperature=14.0, climate=ClimateState("heat", expected))
+    for mode in (Mode.COMFORT, Mode.OFF):
+        decision = climate_decision(
+            engine, later, predicted=wants, seen=kept, mode=mode
+        )
+        assert decision.command is None, decision.reason
+
+
 # -- each kind of thermostat -------------------------------------------------------
 
 

@@ -578,17 +578,43 @@ class ZoneController:
 
     # -- climate ---------------------------------------------------------------------
 
-    def _protected(self, target: _Target) -> _Target:
-        """Clamp a target into the configured and the device's bounds."""
+    def _bounds(self) -> tuple[float, float]:
+        """Return the safety floor and ceiling: the configured ones and the device's."""
         assert self.climate is not None
         settings, device = self.settings, self.climate
-        floor = max(settings.frost_protection, device.min_temp)
-        ceiling = min(settings.heat_protection, device.max_temp)
+        return (
+            max(settings.frost_protection, device.min_temp),
+            min(settings.heat_protection, device.max_temp),
+        )
+
+    def _bounds_on_step(self) -> tuple[float, float]:
+        """Return the lowest and highest targets on the device's step within bounds.
+
+        The floor rounds up to the step and the ceiling down, so that a target put
+        on the step never leaves the bounds (a floor of 16.5 °C is 17 °C on a
+        whole-degree thermostat, not 16 °C).
+        """
+        assert self.climate is not None
+        step = self.climate.step
+        floor, ceiling = self._bounds()
+        lowest = _snap(floor, step, toward=math.inf)
+        highest = _snap(ceiling, step, toward=-math.inf)
+        if lowest > highest:
+            # No step lies within the bounds: the step nearest their middle stands
+            # for both, so that no target can flap between the two steps around.
+            lowest = highest = _snap((floor + ceiling) / 2, step)
+        return lowest, highest
+
+    def _protected(self, target: _Target) -> _Target:
+        """Put a target on the device's step, within the configured and its bounds."""
+        assert self.climate is not None
+        device = self.climate
+        lowest, highest = self._bounds_on_step()
 
         def snapped(value: float | None, toward: float | None = None) -> float | None:
             if value is None:
                 return None
-            return _snap(min(max(value, floor), ceiling), device.step, toward)
+            return min(max(_snap(value, device.step, toward), lowest), highest)
 
         # The cooling edge, and a band's heating edge, already stand a margin off
         # the comfort: rounding them away from it would widen that margin by up to
@@ -965,8 +991,10 @@ class ZoneController:
         device = self.climate
         assert device is not None
         settings = self.settings
-        floor = max(settings.frost_protection, device.min_temp)
-        ceiling = min(settings.heat_protection, device.max_temp)
+        floor, ceiling = self._bounds()
+        # Protection's targets are on the device's step too: control would round any
+        # other back out of the bounds, and protection correct it, call after call.
+        lowest, highest = self._bounds_on_step()
         current = readings.temperature
         degrees = settings.scale.degrees
         heats = state.hvac_mode in (HEAT, HEAT_COOL)
@@ -992,8 +1020,9 @@ class ZoneController:
                     "climate", "set_hvac_mode", device.entity_id, data, reason
                 ), reason
             return None
-        if heats and heat_target is not None and heat_target > ceiling:
-            target = _Target(ceiling, None, "comfort", "")
+        # Where no step lies within the bounds, the nearest one is as safe as it gets.
+        if heats and heat_target is not None and heat_target > max(ceiling, highest):
+            target = _Target(highest, None, "comfort", "")
             reason = (
                 f"Heat protection in {self.name}: heating target "
                 f"{degrees(heat_target)} is above {degrees(ceiling)}"
@@ -1001,9 +1030,9 @@ class ZoneController:
         elif (
             current is not None
             and current < floor
-            and (not heats or heat_target is None or heat_target < floor)
+            and (not heats or heat_target is None or heat_target < min(floor, lowest))
         ):
-            target = _Target(floor, None, "comfort", "")
+            target = _Target(lowest, None, "comfort", "")
             reason = (
                 f"Frost protection in {self.name}: {degrees(current)} is below "
                 f"{degrees(floor)}"
@@ -1014,7 +1043,7 @@ class ZoneController:
             and COOL in device.hvac_modes
             and state.hvac_mode not in (COOL, HEAT_COOL)
         ):
-            target = _Target(None, ceiling, "comfort", "")
+            target = _Target(None, highest, "comfort", "")
             reason = (
                 f"Heat protection in {self.name}: {degrees(current)} is above "
                 f"{degrees(ceiling)}"
