@@ -944,6 +944,58 @@ async def test_a_persons_heat_cool_change_is_learned_as_the_comfort_they_want(
     assert setpoint > 20.5
 
 
+@pytest.mark.parametrize(
+    ("band", "protected", "why"),
+    [
+        # Frost: heats from the lowest setpoint.
+        (
+            (10.0, 30.0),
+            (16.0, 28.0),
+            "Frost protection in Living room: 12.0 °C is below 16.0 °C",
+        ),
+        # Heats to no more than the highest setpoint.
+        (
+            (30.0, 32.0),
+            (27.5, 28.0),
+            "Heat protection in Living room: heating target 30.0 °C is above 28.0 °C",
+        ),
+    ],
+)
+async def test_protection_holds_on_a_thermostat_that_takes_only_a_band(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    band: tuple[float, float],
+    protected: tuple[float, float],
+    why: str,
+) -> None:
+    freezer.move_to(START)
+    low, high = band
+    band_only = thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.HEAT_COOL],
+        target=None,
+        mode=HVACMode.HEAT_COOL,
+        low=low,
+        high=high,
+        current=12.0,
+    )
+    await build_living_room(hass, climates=[band_only])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)  # lowest setpoint 16 °C, highest 28 °C
+    await set_living_room_mode(hass, "off")
+    await minutes_pass(hass, freezer, 30)
+
+    attributes = hass.states.get(THERMOSTAT).attributes
+    assert (attributes["target_temp_low"], attributes["target_temp_high"]) == protected
+    control = hass.states.get(CONTROL)
+    assert control.attributes["last_action"] == why
+    # Safe again: the zone is off, so it is left alone from now on.
+    assert len(actions) == 1
+    assert control.attributes["reasons"][THERMOSTAT] == (
+        "Mode off: leaving Living room's thermostat alone"
+    )
+
+
 async def test_heat_cool_thermostats_get_a_band_and_preset_ones_a_preset(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -718,6 +718,68 @@ def test_a_target_at_a_bound_is_set_once_and_then_kept(
         assert decision.command is None, decision.reason
 
 
+@pytest.mark.parametrize(
+    ("room", "seen", "expected", "why"),
+    [
+        # Frost: the lower edge up to the floor, the upper one kept.
+        (
+            5.5,
+            ClimateState("heat_cool", None, 5.0, 25.0),
+            (7.0, 25.0),
+            "Frost protection in Office: 5.5 °C is below 7.0 °C",
+        ),
+        (
+            5.5,
+            ClimateState("off"),
+            (7.0, 30.0),
+            "Frost protection in Office: 5.5 °C is below 7.0 °C",
+        ),
+        # Heating above the ceiling: both edges at most the ceiling, a step apart.
+        (
+            20.0,
+            ClimateState("heat_cool", None, 31.0, 33.0),
+            (29.5, 30.0),
+            "Heat protection in Office: heating target 31.0 °C is above 30.0 °C",
+        ),
+        # Too hot while off: cooling from the ceiling, the lower edge kept.
+        (
+            31.0,
+            ClimateState("off", None, 20.0, 32.0),
+            (20.0, 30.0),
+            "Heat protection in Office: 31.0 °C is above 30.0 °C",
+        ),
+    ],
+)
+def test_protection_sets_a_band_on_a_thermostat_that_takes_only_a_band(
+    room: float, seen: ClimateState, expected: tuple[float, float], why: str
+) -> None:
+    device = ClimateDevice(
+        "climate.office", hvac_modes=("off", "heat_cool"), supports_temperature=False
+    )
+    engine = ZoneController("Office", climate=device)
+    decision = climate_decision(
+        engine, seen=readings(temperature=room, climate=seen), mode=Mode.OFF
+    )
+    assert decision.act
+    assert decision.command is not None
+    low, high = expected
+    assert decision.command.data == {
+        "hvac_mode": "heat_cool",
+        "target_temp_low": low,
+        "target_temp_high": high,
+    }
+    assert decision.reason == (f"{why}, keeping Office between {low} °C and {high} °C")
+    engine.record_call("climate.office", NOW)
+    protected = ClimateState("heat_cool", None, low, high)
+    later = climate_decision(
+        engine,
+        NOW + timedelta(minutes=20),
+        seen=readings(temperature=room, climate=protected),
+        mode=Mode.OFF,
+    )
+    assert later.command is None, later.reason
+
+
 # -- each kind of thermostat -------------------------------------------------------
 
 

@@ -167,6 +167,11 @@ class ClimateDevice:
         return HEAT_COOL in self.hvac_modes and self.supports_range
 
     @property
+    def band_only(self) -> bool:
+        """Whether a heat/cool band is the only target it takes."""
+        return self.holds_band and not self.supports_temperature
+
+    @property
     def can_heat(self) -> bool:
         """Whether the thermostat has a mode that heats.
 
@@ -1040,7 +1045,8 @@ class ZoneController:
         elif (
             current is not None
             and current > ceiling
-            and COOL in device.hvac_modes
+            # A thermostat that takes only a band cools in heat_cool mode.
+            and (COOL in device.hvac_modes or device.band_only)
             and state.hvac_mode not in (COOL, HEAT_COOL)
         ):
             target = _Target(None, highest, "comfort", "")
@@ -1050,12 +1056,35 @@ class ZoneController:
             )
         else:
             return None
+        if device.band_only:
+            target = self._protective_band(target, state)
         call, words = self._climate_command(device, state, target, current, force=True)
         if call is None:
             return None  # it has no mode that could help: nothing to do but report
         return Command(call[0], call[1], device.entity_id, call[2], reason), (
             f"{reason}, {words}"
         )
+
+    def _protective_band(self, target: _Target, state: ClimateState) -> _Target:
+        """Return a one-edged protective target as a band, all such a device takes.
+
+        The protected edge stays at its bound and the other where the thermostat
+        has it (or at the other bound), within the bounds and a step away; only
+        where the bounds leave no room does the protected edge move a step inwards.
+        """
+        assert self.climate is not None
+        step = self.climate.step
+        lowest, highest = self._bounds_on_step()
+        if target.heat is not None:
+            kept = highest if state.target_high is None else state.target_high
+            high = min(max(kept, round(target.heat + step, 2)), highest)
+            low = max(min(target.heat, round(high - step, 2)), lowest)
+        else:
+            assert target.cool is not None
+            kept = lowest if state.target_low is None else state.target_low
+            low = max(min(kept, round(target.cool - step, 2)), lowest)
+            high = min(max(target.cool, round(low + step, 2)), highest)
+        return replace(target, heat=low, cool=high)
 
     def _climate_command(
         self,
