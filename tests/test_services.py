@@ -7,7 +7,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import HVACMode
-from homeassistant.const import STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import (
@@ -28,10 +28,12 @@ from custom_components.aiot_brain.entity import zone_device_identifier
 
 from .test_acting import (
     CONTROL,
+    LAMP,
     MOTION,
     START,
     THERMOSTAT,
     build_living_room,
+    lamp,
     minutes_pass,
     set_state,
     setup_brain,
@@ -255,6 +257,28 @@ async def test_a_hold_ends_on_its_own(
     assert target(hass) == 17.0
     await minutes_pass(hass, freezer, 2)
     assert target(hass) == 20.0
+
+
+async def test_a_hold_asked_for_lasts_while_the_room_is_empty(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, lights=[lamp()])
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await set_state(hass, MOTION, STATE_OFF)
+    assert (target(hass), hass.states.get(LAMP).state) == (20.0, STATE_ON)
+
+    await call(hass, "hold", {"area_id": "living_room", "duration": {"hours": 2}})
+    # Empty long past the setback and the light's vacancy delay.
+    await minutes_pass(hass, freezer, 90)
+
+    assert (target(hass), hass.states.get(LAMP).state) == (20.0, STATE_ON)
+    held_until = hass.states.get(CONTROL).attributes["held_until"]
+    assert held_until.keys() == {THERMOSTAT, LAMP}
+    await minutes_pass(hass, freezer, 31)  # its time is up
+    assert hass.states.get(CONTROL).attributes["held_until"] == {}
+    assert hass.states.get(LAMP).state == STATE_OFF
 
 
 async def test_hold_needs_something_to_hold(

@@ -15,6 +15,7 @@ from custom_components.aiot_brain.brain.control import (
     ControlLevel,
     ControlSettings,
     Decision,
+    Hold,
     LightDevice,
     LightState,
     Mode,
@@ -1285,6 +1286,25 @@ def test_resume_and_explicit_holds() -> None:
     assert not engine.holds
 
 
+def test_an_asked_hold_lasts_its_time_though_the_zone_empties() -> None:
+    engine = controller()
+    until = NOW + timedelta(hours=3)
+    engine.hold("climate.study", NOW, until, "asked to hold")
+    engine.hold("light.study", NOW, until, "asked to hold")
+    on = LightState(on=True, brightness_pct=40, color_temp_kelvin=3000)
+    empty = readings(last_motion=NOW, climate=ClimateState("heat", 21.0), light=on)
+
+    later = NOW + timedelta(hours=2)  # long past the setback and the light's delay
+    decisions = engine.decide(later, vacant(), empty)
+
+    assert [d.held for d in decisions] == [True, True]
+    over = engine.decide(until, vacant(), empty)
+    assert [d.command.service for d in over if d.command] == [
+        "set_temperature",
+        "turn_off",
+    ]
+
+
 def test_minimum_interval_between_calls_to_one_entity() -> None:
     engine = controller()
     engine.record_call("climate.study", NOW - timedelta(minutes=2))
@@ -1521,13 +1541,47 @@ def test_state_round_trips_through_json() -> None:
     engine.record_call("light.study", NOW)
     climate_decision(engine, seen=readings(window_open=True))
     saved = json.loads(json.dumps(engine.to_dict()))
-    assert saved["version"] == 1
+    assert saved["version"] == 2
     restored = controller()
     restored.load_dict(saved)
     assert restored.to_dict() == engine.to_dict()
     assert restored.holds["climate.study"].until == NOW + timedelta(hours=2)
     assert restored.rate_limited("light.study", NOW + timedelta(minutes=1))
     assert restored.preheat_lead == engine.preheat_lead
+
+
+def test_an_asked_hold_is_still_asked_after_a_restart() -> None:
+    engine = controller()
+    engine.hold("climate.study", NOW, NOW + timedelta(hours=3), "asked to hold")
+    restored = controller()
+    restored.load_dict(json.loads(json.dumps(engine.to_dict())))
+
+    empty = readings(last_motion=NOW, climate=ClimateState("heat", 21.0))
+    assert climate_decision(
+        restored, NOW + timedelta(hours=2), predicted=vacant(), seen=empty
+    ).held
+
+
+def test_a_state_saved_before_asked_holds_loads_its_holds_as_a_persons() -> None:
+    until = NOW + timedelta(hours=2)
+    old = {
+        "version": 1,
+        "holds": {"climate.study": [NOW.isoformat(), until.isoformat(), "by hand"]},
+        "calls": {},
+        "window_open_since": None,
+        "window_eco": False,
+        "vacant_since": None,
+        "asleep_since": None,
+    }
+    engine = controller()
+
+    engine.load_dict(old)
+
+    assert engine.holds == {"climate.study": Hold(NOW, until, "by hand")}
+    assert engine.to_dict()["version"] == 2
+    empty = readings(last_motion=NOW, climate=ClimateState("heat", 21.0))
+    later = NOW + timedelta(minutes=40)
+    assert not climate_decision(engine, later, predicted=vacant(), seen=empty).held
 
 
 @pytest.mark.parametrize(

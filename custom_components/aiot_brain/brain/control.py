@@ -11,7 +11,8 @@ Rules, in the order they win:
    and no cooling target above heat protection's ceiling, even in ``off`` mode or
    while a person's hold is active.
 2. A person's own change holds that entity for ``hold_duration`` or until the
-   zone is next vacant, whichever comes first.
+   zone is next vacant, whichever comes first. A hold asked for (the hold action)
+   lasts its whole time, empty zone or not, unless resumed.
 3. An open window (contact, or inferred from a quick temperature drop) sends the
    zone to eco after ``window_delay``; comfort resumes when it closes.
 4. The mode: ``off`` leaves the zone alone, ``away`` and ``eco`` set back,
@@ -42,7 +43,9 @@ from .timefeatures import clock
 from .units import CELSIUS, TemperatureScale
 from .zone import ZonePrediction
 
-VERSION = 1
+VERSION = 2
+# Version 1 saved no ``asked`` flag with a hold: its holds were all ended by vacancy.
+READABLE_VERSIONS = (1, 2)
 
 HEAT = "heat"
 COOL = "cool"
@@ -275,11 +278,16 @@ class Decision:
 
 @dataclass(slots=True)
 class Hold:
-    """A person's change that we leave alone for a while."""
+    """An entity we leave alone for a while, after a person's change or when asked.
+
+    ``asked`` holds (the hold action) last until ``until``: whoever asked may well
+    have meant the empty room. A person's change only holds while they are there.
+    """
 
     since: datetime
     until: datetime
     reason: str
+    asked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,9 +450,9 @@ class ZoneController:
         return reason
 
     def hold(self, entity_id: str, when: datetime, until: datetime, why: str) -> None:
-        """Hold ``entity_id`` until ``until`` (a service asked for it)."""
+        """Hold ``entity_id`` until ``until``, empty zone or not (a service asked)."""
         reason = f"Holding {entity_id} in {self.name} until {clock(until)}: {why}"
-        self.holds[entity_id] = Hold(when, until, reason)
+        self.holds[entity_id] = Hold(when, until, reason, asked=True)
 
     def resume(self, entity_id: str | None = None) -> None:
         """End the hold of one entity, or of all when ``entity_id`` is None."""
@@ -458,8 +466,10 @@ class ZoneController:
         hold = self.holds.get(entity_id)
         if hold is None:
             return None
-        ended_by_vacancy = self.vacant_since is not None and self.vacant_since > (
-            hold.since
+        ended_by_vacancy = (
+            not hold.asked
+            and self.vacant_since is not None
+            and self.vacant_since > hold.since
         )
         if now >= hold.until or ended_by_vacancy:
             del self.holds[entity_id]
@@ -1228,10 +1238,11 @@ class ZoneController:
                 f"no motion since {clock(last_motion, now)} "
                 f"(vacancy delay {_minutes(delay)} min)"
             )
-        if gone is not None:
-            # Nobody seen for the vacancy delay: whoever set the light has left.
-            self.holds.pop(entity_id, None)
         hold = self.active_hold(entity_id, now)
+        if gone is not None and hold is not None and not hold.asked:
+            # Nobody seen for the vacancy delay: whoever set the light has left.
+            del self.holds[entity_id]
+            hold = None
         if hold is not None:
             return Decision(entity_id, hold.reason, held=True)
         if mode is Mode.OFF:
@@ -1331,7 +1342,12 @@ class ZoneController:
         return {
             "version": VERSION,
             "holds": {
-                entity_id: [hold.since.isoformat(), hold.until.isoformat(), hold.reason]
+                entity_id: [
+                    hold.since.isoformat(),
+                    hold.until.isoformat(),
+                    hold.reason,
+                    hold.asked,
+                ]
                 for entity_id, hold in self.holds.items()
             },
             "calls": {
@@ -1351,15 +1367,11 @@ class ZoneController:
 
     def load_dict(self, data: Mapping[str, Any]) -> None:
         """Restore what :meth:`to_dict` saved; ValueError if it is unreadable."""
-        check_version(data, "controller", VERSION)
+        version = check_version(data, "controller", *READABLE_VERSIONS)
         try:
             holds = {
-                str(entity_id): Hold(
-                    datetime.fromisoformat(since),
-                    datetime.fromisoformat(until),
-                    str(reason),
-                )
-                for entity_id, (since, until, reason) in data["holds"].items()
+                str(entity_id): _saved_hold(saved, version)
+                for entity_id, saved in data["holds"].items()
             }
             calls = {
                 str(entity_id): [datetime.fromisoformat(m) for m in moments]
@@ -1384,3 +1396,18 @@ class ZoneController:
         self.window_eco = window_eco
         self.asleep_since = asleep_since
         self.preheat_lead = preheat_lead
+
+
+def _saved_hold(saved: Any, version: int) -> Hold:
+    """Return a hold as :meth:`ZoneController.to_dict` saved it."""
+    if version == 1:
+        since, until, reason = saved
+        asked = False  # each was ended by vacancy then
+    else:
+        since, until, reason, asked = saved
+    return Hold(
+        datetime.fromisoformat(since),
+        datetime.fromisoformat(until),
+        str(reason),
+        asked=bool(asked),
+    )
