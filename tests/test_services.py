@@ -91,6 +91,29 @@ async def test_set_mode_by_area_floor_label_device_entity_or_the_building(
     assert hass.states.get(ZONE_MODE).state == "off"  # the zone keeps its own
 
 
+async def test_set_mode_on_the_building_device_sets_the_building_mode(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    entry = await setup_brain(hass)
+    building = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, entry.entry_id), entry.entry_id
+    )
+    assert building is not None
+    await call(hass, "set_mode", {"area_id": "living_room", "mode": "off"})
+
+    await call(hass, "set_mode", {"device_id": building.id, "mode": "away"})
+    assert hass.states.get(BUILDING_MODE).state == "away"
+    await call(hass, "set_mode", {"entity_id": BUILDING_MODE, "mode": "eco"})
+    assert hass.states.get(BUILDING_MODE).state == "eco"
+
+    assert hass.states.get(ZONE_MODE).state == "off"  # switched off, it stays off
+    # Other actions aimed at the building's device still reach every zone.
+    explained = await call(hass, "explain", {"device_id": building.id})
+    assert list(explained["zones"]) == ["living_room"]
+
+
 async def test_every_action_shows_its_target_and_fields_in_the_ui(
     hass: HomeAssistant,
 ) -> None:

@@ -3,12 +3,13 @@
 Every action targets zones the way Home Assistant's target selector does: by area
 (a zone is an area), floor, label (of areas, or of AIoT Brain's devices and
 entities), device (a zone's device, or the building's) or entity (any AIoT Brain
-entity of a zone). No target means every zone, and for ``set_mode`` the building
-itself.
+entity of a zone). No target means every zone; for ``set_mode`` it means the
+building itself, and so do the building's device and its entities.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -113,9 +114,10 @@ def _coordinator(hass: HomeAssistant) -> AiotBrainCoordinator:
     raise _error("not_loaded")
 
 
-def _zones(coordinator: AiotBrainCoordinator, call: ServiceCall) -> list[str] | None:
+def _zones(
+    coordinator: AiotBrainCoordinator, data: Mapping[str, Any]
+) -> list[str] | None:
     """Return the targeted zone ids; None when the call names no target at all."""
-    data = call.data
     if not any(data.get(key) for key in TARGET_KEYS):
         return None
     zones = coordinator.zones
@@ -194,7 +196,7 @@ def _label_zones(coordinator: AiotBrainCoordinator, label_id: str) -> list[str]:
 
 
 def _all_or(coordinator: AiotBrainCoordinator, call: ServiceCall) -> list[str]:
-    zone_ids = _zones(coordinator, call)
+    zone_ids = _zones(coordinator, call.data)
     return list(coordinator.zones) if zone_ids is None else zone_ids
 
 
@@ -215,11 +217,45 @@ def _names(coordinator: AiotBrainCoordinator, zone_ids: list[str]) -> str:
     return ", ".join(coordinator.zones[zone_id].name for zone_id in zone_ids) or "-"
 
 
+def _without_building(
+    coordinator: AiotBrainCoordinator, data: Mapping[str, Any]
+) -> tuple[bool, dict[str, Any]]:
+    """Split the building's device and its entities off the call's targets.
+
+    Return whether any was targeted, and the call's data with the other targets.
+    """
+    building = coordinator.building_device_id
+    entities = er.async_get(coordinator.hass)
+    device_ids = data.get(ATTR_DEVICE_ID, [])
+    entity_ids = data.get(ATTR_ENTITY_ID, [])
+    other_devices = [device_id for device_id in device_ids if device_id != building]
+    other_entities = [
+        entity_id
+        for entity_id in entity_ids
+        if (entry := entities.async_get(entity_id)) is None
+        or entry.platform != DOMAIN
+        or entry.device_id != building
+    ]
+    aimed = len(other_devices) + len(other_entities) < len(device_ids) + len(entity_ids)
+    others = {**data, ATTR_DEVICE_ID: other_devices, ATTR_ENTITY_ID: other_entities}
+    return aimed, others
+
+
 async def _set_mode(call: ServiceCall) -> None:
+    """Set the targeted zones' own mode, or the building's.
+
+    The building's device (the UI offers it as a target) and its entities mean the
+    building here, not each zone: setting every zone's own mode would switch a
+    zone someone switched off back on.
+    """
     coordinator = _coordinator(call.hass)
-    zone_ids = _zones(coordinator, call)
     mode = Mode(call.data[ATTR_MODE])
-    await coordinator.async_set_controls(zone_ids, mode=mode)
+    building, others = _without_building(coordinator, call.data)
+    zone_ids = _zones(coordinator, others)
+    if building or zone_ids is None:
+        await coordinator.async_set_controls(None, mode=mode)
+    if zone_ids is not None:
+        await coordinator.async_set_controls(zone_ids, mode=mode)
 
 
 async def _accept_suggestion(call: ServiceCall) -> None:
