@@ -684,6 +684,29 @@ async def test_suggest_proposes_and_a_person_accepts(
     assert raised.value.translation_placeholders == {"zones": "Living room"}
 
 
+async def test_a_suggestion_is_withdrawn_when_its_thermostat_leaves_the_area(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass, level="suggest")
+    notifications = follow_notifications(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    assert f"{DOMAIN}_suggestion_{THERMOSTAT}" in notifications
+
+    er.async_get(hass).async_update_entity(THERMOSTAT, area_id=None)
+    await minutes_pass(hass, freezer, 1)
+
+    assert f"{DOMAIN}_suggestion_{THERMOSTAT}" not in notifications
+    assert hass.states.get(CONTROL).attributes["suggestions"] == {}
+    explained = await hass.services.async_call(
+        DOMAIN, "explain", {}, blocking=True, return_response=True
+    )
+    assert explained is not None
+    assert explained["zones"]["living_room"]["suggestions"] == {}
+
+
 async def test_a_persons_change_is_held_learned_and_released_when_empty(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:
@@ -1486,6 +1509,24 @@ async def test_a_refused_call_issue_goes_with_the_integration(
     assert issues.async_get_issue(DOMAIN, "call_refused_light.living_room")
 
     assert await hass.config_entries.async_unload(entry.entry_id)
+
+    assert issues.async_get_issue(DOMAIN, "call_refused_light.living_room") is None
+
+
+async def test_a_refused_call_issue_goes_when_the_lamp_leaves_the_area(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    broken = UnreachableLamp(unique_id="living_room", device_name="lamp", state=False)
+    broken.entity_id = LAMP
+    await build_living_room(hass, climates=[], lights=[broken])
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, "call_refused_light.living_room")
+
+    er.async_get(hass).async_update_entity(LAMP, area_id=None)
+    await minutes_pass(hass, freezer, 1)
 
     assert issues.async_get_issue(DOMAIN, "call_refused_light.living_room") is None
 

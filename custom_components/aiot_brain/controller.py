@@ -222,6 +222,7 @@ class BuildingController:
         self._members[zone.zone_id] = {**climates, **lights}
         for entity_id in [e for e in engines if e not in wanted]:
             del engines[entity_id]
+            self._forget(zone.zone_id, entity_id)
         if colour_managed is None:
             colour_managed = self._colour_managed_lights()
         for entity_id, kind in wanted.items():
@@ -318,12 +319,30 @@ class BuildingController:
     def async_remove_zone(self, zone_id: str) -> None:
         """Forget a zone's engines and dismiss its suggestions."""
         for entity_id in self.engines.pop(zone_id, {}):
-            self._drop_suggestion(entity_id)
-            self.observed.pop(entity_id, None)
+            self._forget(zone_id, entity_id)
         self._members.pop(zone_id, None)
         self.last_action.pop(zone_id, None)
         self.last_touched.pop(zone_id, None)
         self._saved.pop(zone_id, None)
+
+    def _forget(self, zone_id: str, entity_id: str) -> None:
+        """Forget an entity the zone no longer controls (its engine is gone).
+
+        Its suggestion could not be accepted any more. What else is kept of it
+        goes too, unless another zone controls it now (it moved there).
+        """
+        suggestion = self.suggestions.get(entity_id)
+        if suggestion is not None and suggestion.zone_id == zone_id:
+            self._drop_suggestion(entity_id)
+        if self.engine_of(entity_id) is not None:
+            return
+        self.observed.pop(entity_id, None)
+        self._sent.pop(entity_id, None)
+        if self._refusals.pop(entity_id, None) is not None:
+            # Its calls are no longer retried: nothing left to repair.
+            ir.async_delete_issue(
+                self.hass, DOMAIN, f"{ISSUE_CALL_REFUSED}_{entity_id}"
+            )
 
     # -- what the zone shows ---------------------------------------------------------
 
