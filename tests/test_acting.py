@@ -17,6 +17,7 @@ from homeassistant.components import persistent_notification
 from homeassistant.components.climate import ClimateEntityFeature, HVACMode
 from homeassistant.components.demo.climate import DemoClimate
 from homeassistant.components.demo.light import DemoLight
+from homeassistant.components.light import ColorMode
 from homeassistant.components.persistent_notification import UpdateType
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Context, Event, HomeAssistant, callback
@@ -1550,6 +1551,72 @@ async def test_adaptive_lighting_keeps_the_colour(
 
     assert hass.states.get(LAMP).state == STATE_ON
     assert actions[-1].data["data"] == {"brightness_pct": 80}
+
+
+class CloudLamp(DemoLight):
+    """A lamp whose cloud carries a call out, and reports it back, some time later."""
+
+    asked: dict[str, Any]
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        self.asked = kwargs
+
+    async def async_report(self) -> None:
+        """The cloud reports the lamp as asked, in a context of its own."""
+        await DemoLight.async_turn_on(self, **self.asked)
+        await self.hass.async_block_till_done()
+
+
+async def test_a_colour_lamp_reporting_our_call_late_is_not_held(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    colour_lamp = CloudLamp(
+        unique_id="living_room",
+        device_name="living_room",
+        state=False,
+        hs_color=(30, 50),
+        supported_color_modes={ColorMode.HS},
+    )
+    colour_lamp.entity_id = LAMP
+    await build_living_room(hass, climates=[], lights=[colour_lamp])
+    holds = async_capture_events(hass, EVENT_HOLD)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    assert "color_temp_kelvin" in actions[-1].data["data"]
+    # The lamp has no colour-temperature mode: it is sent that white as a colour.
+    assert "hs_color" in colour_lamp.asked
+
+    await seconds_pass(hass, freezer, 20)
+    await colour_lamp.async_report()
+
+    light = hass.states.get(LAMP)
+    assert light.state == STATE_ON
+    assert light.attributes["color_mode"] == ColorMode.HS
+    assert holds == []
+    assert hass.states.get(CONTROL).attributes["held_until"] == {}
+
+
+async def test_a_lamp_turned_to_a_colour_just_after_our_call_is_held(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    white_and_colour = lamp()
+    await build_living_room(hass, climates=[], lights=[white_and_colour])
+    holds = async_capture_events(hass, EVENT_HOLD)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    shown = hass.states.get(LAMP).attributes
+    assert shown["color_mode"] == ColorMode.COLOR_TEMP
+
+    # A remote turns it red at the same brightness, within the echo window.
+    await seconds_pass(hass, freezer, 20)
+    await white_and_colour.async_turn_on(hs_color=(0, 100))
+    await hass.async_block_till_done()
+
+    assert hass.states.get(LAMP).attributes["brightness"] == shown["brightness"]
+    assert len(holds) == 1
 
 
 async def test_a_light_switched_by_hand_is_left_alone_until_the_room_empties(

@@ -859,30 +859,30 @@ class BuildingController:
             return state.state != STATE_ON
         if command.service == "turn_on" and state.state != STATE_ON:
             return False
+        return all(
+            self._shows_value(state, key, wanted)
+            for key, wanted in command.data.items()
+        )
+
+    def _shows_value(self, state: State, key: str, wanted: Any) -> bool:
+        """Whether ``state`` shows ``wanted``, what a call asked for ``key``."""
         attributes = state.attributes
-        for key, wanted in command.data.items():
-            if key == "hvac_mode":
-                shown: Any = state.state
-            elif key == ATTR_BRIGHTNESS_PCT:
-                brightness = as_number(attributes.get(ATTR_BRIGHTNESS))
-                if brightness is None or abs(brightness / 2.55 - wanted) > 2:
-                    return False
-                continue
-            elif key in _TEMPERATURE_KEYS:
-                shown = self._celsius(attributes.get(key))
-                if shown is None or abs(shown - wanted) > 0.3:
-                    return False
-                continue
-            elif key == ATTR_COLOR_TEMP_KELVIN:
-                kelvin = as_number(attributes.get(key))
-                if kelvin is None or abs(kelvin - wanted) > 100:
-                    return False
-                continue
-            else:
-                shown = attributes.get(key)
-            if shown != wanted:
-                return False
-        return True
+        if key == "hvac_mode":
+            return bool(state.state == wanted)
+        if key == ATTR_BRIGHTNESS_PCT:
+            brightness = as_number(attributes.get(ATTR_BRIGHTNESS))
+            return brightness is not None and abs(brightness / 2.55 - wanted) <= 2
+        if key in _TEMPERATURE_KEYS:
+            shown = self._celsius(attributes.get(key))
+            return shown is not None and abs(shown - wanted) <= 0.3
+        if key == ATTR_COLOR_TEMP_KELVIN:
+            if key not in attributes:
+                # No colour-temperature mode: Home Assistant sent the lamp the
+                # colour of that temperature, and it shows that colour instead.
+                return True
+            kelvin = as_number(attributes.get(key))
+            return kelvin is not None and abs(kelvin - wanted) <= 100
+        return bool(attributes.get(key) == wanted)
 
     def _remember(self, context: Context) -> None:
         self._forget_old_contexts()
