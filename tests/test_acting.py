@@ -808,6 +808,94 @@ async def test_a_device_echoing_our_call_is_not_a_person_but_a_knob_is(
     assert len(holds) == 1
 
 
+class SlowThermostat(DemoClimate):
+    """A radio thermostat: HA sends the call on; the device reports back later."""
+
+    asked: dict[str, Any]
+
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        self.asked = kwargs
+
+    async def async_report(self, **settings: Any) -> None:
+        """The device reports ``settings``, in a context of its own."""
+        await DemoClimate.async_set_temperature(self, **settings)
+        await self.hass.async_block_till_done()
+
+
+async def heat_a_cold_slow_thermostat(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> tuple[SlowThermostat, list[Event], list[Event]]:
+    """Send heat at 20 °C to a thermostat off at 17 °C; return it, holds and calls."""
+    freezer.move_to(START)
+    room = thermostat(
+        "living_room",
+        [HVACMode.HEAT, HVACMode.OFF],
+        target=17.0,
+        mode=HVACMode.OFF,
+        kind=SlowThermostat,
+    )
+    await build_living_room(hass, [room])
+    holds = async_capture_events(hass, EVENT_HOLD)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    assert len(actions) == 1
+    assert (room.asked["hvac_mode"], room.asked["temperature"]) == (HVACMode.HEAT, 20)
+    assert hass.states.get(THERMOSTAT).state == HVACMode.OFF  # not reported yet
+    return room, holds, actions
+
+
+async def test_a_thermostat_reporting_our_call_a_setting_at_a_time_is_not_held(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    room, holds, _ = await heat_a_cold_slow_thermostat(hass, freezer)
+
+    # Seconds later the device reports the new mode with the old setpoint, then
+    # the setpoint.
+    await seconds_pass(hass, freezer, 10)
+    await room.async_report(hvac_mode=HVACMode.HEAT)
+    assert target(hass) == 17.0
+    await seconds_pass(hass, freezer, 30)
+    await room.async_report(temperature=20.0)
+    await minutes_pass(hass, freezer, 5)
+
+    assert holds == []
+    assert hass.states.get(CONTROL).state == "controlling"
+    comfort = hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint")
+    assert float(comfort.state) == 20.0  # the old 17 °C taught nothing
+
+
+@pytest.mark.parametrize(
+    "reports",
+    [
+        # A third setpoint, before the asked one was reported.
+        [{"hvac_mode": HVACMode.HEAT}, {"temperature": 22.0}],
+        # Turned back off, before the setpoint was reported.
+        [{"hvac_mode": HVACMode.HEAT}, {"hvac_mode": HVACMode.OFF}],
+        # The old setpoint back, once the call was reported.
+        [{"hvac_mode": HVACMode.HEAT}, {"temperature": 20.0}, {"temperature": 17.0}],
+    ],
+)
+async def test_a_knob_turned_while_our_call_is_reported_is_a_persons_change(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, reports: list[dict[str, Any]]
+) -> None:
+    room, holds, actions = await heat_a_cold_slow_thermostat(hass, freezer)
+
+    # Within the echo window: the device reports our call, then someone turns
+    # the knob.
+    *ours, knob = reports
+    for settings in ours:
+        await seconds_pass(hass, freezer, 10)
+        await room.async_report(**settings)
+    assert holds == []
+    await seconds_pass(hass, freezer, 10)
+    await room.async_report(**knob)
+    assert len(holds) == 1
+    await minutes_pass(hass, freezer, 10)
+
+    assert len(actions) == 1  # left as the person set it
+
+
 async def test_never_more_than_four_calls_an_hour_however_the_mode_flaps(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -121,6 +121,9 @@ _CLIMATE_SETTINGS = (
     ATTR_PRESET_MODE,
 )
 _LIGHT_SETTINGS = (ATTR_BRIGHTNESS, ATTR_COLOR_TEMP_KELVIN)
+# The call's key for each of what _settings() returns, in the same order.
+_CLIMATE_KEYS = ("hvac_mode", *_CLIMATE_SETTINGS)
+_LIGHT_KEYS = ("state", ATTR_BRIGHTNESS_PCT, ATTR_COLOR_TEMP_KELVIN)
 _NO_STATE = frozenset({STATE_UNAVAILABLE, STATE_UNKNOWN})
 _TEMPERATURE_KEYS = (ATTR_TEMPERATURE, ATTR_TARGET_TEMP_LOW, ATTR_TARGET_TEMP_HIGH)
 # Adaptive Lighting's switches list the lights whose colour they manage.
@@ -791,7 +794,7 @@ class BuildingController:
         It is a person's, to learn from, unless an automation or script caused it.
         """
         old, new = event.data["old_state"], event.data["new_state"]
-        if new is None or new.state in _NO_STATE or self._ours(new):
+        if new is None or new.state in _NO_STATE or self._ours(new, old):
             return False
         if old is None or old.state in _NO_STATE:
             # Coming back says nothing of what changed, unless a user set it.
@@ -838,7 +841,7 @@ class BuildingController:
                 return called, engines[called]
         return None
 
-    def _ours(self, state: State) -> bool:
+    def _ours(self, state: State, old: State | None) -> bool:
         self._forget_old_contexts()
         context = state.context
         if context.id in self._our_contexts or (
@@ -850,7 +853,10 @@ class BuildingController:
             sent is not None
             and wall_clock(dt_util.as_local(state.last_updated)) - sent.when
             <= ECHO_WINDOW
-            and self._shows(state, sent.command)
+            and (
+                self._shows(state, sent.command)
+                or self._arriving(old, state, sent.command)
+            )
         )
 
     def _shows(self, state: State, command: Command) -> bool:
@@ -864,10 +870,32 @@ class BuildingController:
             for key, wanted in command.data.items()
         )
 
+    def _arriving(self, old: State | None, new: State, command: Command) -> bool:
+        """Whether ``new`` is a step of ``command`` arriving, after ``old``.
+
+        A device may report a call a setting at a time, each in a context of its
+        own (a thermostat its new mode, then its setpoint). A step in which each
+        setting that changed now shows what we asked for it is our call still
+        arriving; a setting moved to anything else (back, say) is not ours.
+        """
+        if old is None or old.state in _NO_STATE:
+            return False
+        asked = dict(command.data)
+        if command.service == "turn_on":
+            asked["state"] = STATE_ON
+        keys = _CLIMATE_KEYS if new.domain == "climate" else _LIGHT_KEYS
+        return all(
+            before == after
+            or (key in asked and self._shows_value(new, key, asked[key]))
+            for key, before, after in zip(
+                keys, _settings(old), _settings(new), strict=True
+            )
+        )
+
     def _shows_value(self, state: State, key: str, wanted: Any) -> bool:
         """Whether ``state`` shows ``wanted``, what a call asked for ``key``."""
         attributes = state.attributes
-        if key == "hvac_mode":
+        if key in ("hvac_mode", "state"):
             return bool(state.state == wanted)
         if key == ATTR_BRIGHTNESS_PCT:
             brightness = as_number(attributes.get(ATTR_BRIGHTNESS))
