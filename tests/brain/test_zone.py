@@ -71,6 +71,19 @@ def test_the_usual_week_is_not_forecast_during_a_trip(trained: ZoneBrain) -> Non
     assert "on a trip" in on_trip.reasons["forecast"]
 
 
+def test_the_forecast_reason_gives_the_forecast_shown(trained: ZoneBrain) -> None:
+    zone = ZoneBrain.from_dict(json.loads(json.dumps(trained.to_dict())))
+    saturday_10 = MONDAY + timedelta(days=19, hours=10)  # usually empty
+    zone.learn_one(Observation(Role.MOTION, 1.0, saturday_10, "motion"))
+    zone.tick(saturday_10 + timedelta(minutes=1))
+
+    prediction = zone.predict_one(saturday_10 + timedelta(minutes=2))
+
+    shown = f"In 1h: {prediction.forecast['1h']:.0%} occupied"
+    assert prediction.reasons["forecast"].startswith(shown)
+    assert "recent activity in the area" in prediction.reasons["forecast"]
+
+
 def test_occupancy_follows_motion(trained: ZoneBrain) -> None:
     zone = ZoneBrain.from_dict(json.loads(json.dumps(trained.to_dict())))
     tuesday_10 = MONDAY + timedelta(days=15, hours=10)

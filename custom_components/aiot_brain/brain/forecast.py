@@ -742,8 +742,12 @@ class OccupancyForecast:
         self, when: datetime, x: dict[str, Any] | None = None
     ) -> dict[str, float]:
         """Return P(occupied) at each horizon, keyed "15min" ... "6h"."""
+        return self._predict(when, self._clean(x))
+
+    def _predict(self, when: datetime, extra: dict[str, float]) -> dict[str, float]:
+        """Return :meth:`predict_one` given the cleaned evidence ``extra``."""
         common, schedules, durations = self._evidence(
-            when, int(bool(self.occupied)), self._clean(x)
+            when, int(bool(self.occupied)), extra
         )
         forecast: dict[str, float] = {}
         for name, weights, (week, transition), probability, share in zip(
@@ -880,29 +884,34 @@ class OccupancyForecast:
 
     # Words ----------------------------------------------------------------------
 
-    def explain(self, when: datetime, horizon: str = "1h") -> str:
-        """Say what drove the forecast at one horizon."""
+    def explain(
+        self, when: datetime, horizon: str = "1h", x: dict[str, Any] | None = None
+    ) -> str:
+        """Say what drove the forecast at one horizon, given the evidence ``x``."""
         if horizon not in HORIZON_NAMES:
             raise ValueError(f"unknown horizon {horizon!r}; use one of {HORIZON_NAMES}")
         index = HORIZON_NAMES.index(horizon)
-        features = self._features(when, int(bool(self.occupied)), {})[index]
-        probability = self.predict_one(when)[horizon]
+        extra = self._clean(x)
+        features = self._features(when, int(bool(self.occupied)), extra)[index]
+        probability = self._predict(when, extra)[horizon]
         words = {
             "state": "occupied now" if self.occupied else "empty now",
             "week": "usual occupancy at that time of week",
             "transition": "what usually follows this state at this hour",
             "state_duration": "how long it has been so",
             "duration": "how such stays and absences went on before",
+            "evidence": "recent activity in the area",
         }
         share = self.mix_share(index)
         # The duration model alone carries the rest of the forecast.
         weights = {name: share * weight for name, weight in self.weights[index].items()}
         weights["duration"] = weights.get("duration", 0.0) + (1.0 - share)
-        pushes = {
-            name: weights.get(name, 0.0) * value
-            for name, value in features.items()
-            if name in words
-        }
+        pushes: dict[str, float] = {}
+        for name, value in features.items():
+            # The caller's evidence (motion lately, the door) counts as one reason.
+            word = "evidence" if name.startswith("x_") else name
+            if word in words:
+                pushes[word] = pushes.get(word, 0.0) + weights.get(name, 0.0) * value
         ranked = sorted(pushes.items(), key=lambda item: -abs(item[1]))
         reasons = ", ".join(
             f"{words[name]} ({'for' if push > 0 else 'against'})"

@@ -418,7 +418,7 @@ class ZoneBrain:
         trip_since = self.absences.predict_one(when)
         arrival, arrival_confidence = self.forecast.next_arrival(when)
         forecast = self.forecast.predict_one(when, evidence)
-        forecast_reason = self.forecast.explain(when)
+        forecast_reason = self.forecast.explain(when, x=evidence)
         if trip_since is not None and not self.forecast.occupied:
             # Nobody comes back at the usual time; when they will is not known,
             # so the usual week says nothing and the present is all there is.
