@@ -180,11 +180,11 @@ def test_out_of_range_reading_is_flagged_and_counted() -> None:
     assert ("out_of_range", "co2") in kinds
     reasons = {a.source: a.reason for a in detector.predict_one(START)}
     assert reasons["t"].endswith("outside the possible range -60.0 °C to 80.0 °C")
-    assert reasons["co2"].endswith("outside the possible range 0 to 20000")
+    assert reasons["co2"].endswith("outside the possible range 250 to 20000")
     # Where people read °F, so does the anomaly; CO2 has no other scale.
     reasons = {a.source: a.reason for a in detector.predict_one(START, FAHRENHEIT)}
     assert reasons["t"].endswith("range -76.0 °F to 176.0 °F")
-    assert reasons["co2"].endswith("range 0 to 20000")
+    assert reasons["co2"].endswith("range 250 to 20000")
     detector.learn_one(Observation(Role.TEMPERATURE, 21.5, START, "t"))
     assert ("out_of_range", "t") not in _kinds(detector, START)
 

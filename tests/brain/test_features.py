@@ -52,6 +52,16 @@ def test_falling_co2_gives_negative_slope_and_baseline_follows_lows() -> None:
     assert features["co2_excess"] < 0.05
 
 
+def test_a_co2_sensor_reading_zero_as_it_starts_leaves_fresh_air_as_it_was() -> None:
+    builder = OccupancyFeatures()
+    builder.update(Observation(Role.CO2, 420.0, START))
+    builder.update(Observation(Role.CO2, 0.0, START + timedelta(minutes=1)))
+    builder.update(Observation(Role.CO2, 420.0, START + timedelta(minutes=2)))
+    assert builder.bad_values == 1
+    assert builder.co2_baseline == 420.0
+    assert builder.features(START + timedelta(minutes=2))["co2_excess"] < 0.05
+
+
 def test_motion_evidence_fades_and_stale_levels_drop() -> None:
     builder = OccupancyFeatures()
     builder.update(Observation(Role.MOTION, 1.0, START))

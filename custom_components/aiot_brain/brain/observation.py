@@ -64,7 +64,9 @@ PLAUSIBLE_RANGE: dict[Role, tuple[float, float]] = {
     Role.WINDOW: (0.0, 1.0),
     Role.LIGHT_ON: (0.0, 1.0),
     Role.POWER: (0.0, 100_000.0),
-    Role.CO2: (0.0, 20_000.0),
+    # Indoor air is never fresher than outdoor air (about 420 ppm): a sensor that
+    # reads 0 as it starts up would drag the fresh-air level down for days.
+    Role.CO2: (250.0, 20_000.0),
     Role.ILLUMINANCE: (0.0, 200_000.0),
     Role.SOUND: (0.0, 200.0),
     Role.TEMPERATURE: (-60.0, 80.0),
