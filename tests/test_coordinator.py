@@ -212,6 +212,33 @@ async def test_a_motion_sensor_that_goes_unavailable_while_on_stops_counting(
     assert office.bad_values == 0
 
 
+async def test_a_window_is_open_while_any_of_its_contacts_is(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    left, right = (
+        add_entity(
+            hass, "binary_sensor", name, "office", original_device_class="window"
+        )
+        for name in ("office_window_left", "office_window_right")
+    )
+    await setup_office(hass)
+    window = "binary_sensor.office_aiot_brain_window_open"
+
+    hass.states.async_set(left, STATE_ON)
+    hass.states.async_set(right, STATE_ON)
+    await hass.async_block_till_done()
+    hass.states.async_set(right, STATE_OFF)
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(window).state == STATE_ON  # the left one is still open
+
+    # The open one's battery dies: the shut one reads the window alone.
+    hass.states.async_set(left, STATE_UNAVAILABLE)
+    await hass.async_block_till_done()
+    assert hass.states.get(window).state == STATE_OFF
+
+
 async def test_forecast_is_published_every_minute(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -628,7 +655,9 @@ async def test_a_sensor_without_a_reading_is_forgotten_not_learned(
 
     now = zone.to_dict()
     assert now.pop("readings") == {"co2": {}}  # its 650 ppm no longer holds
+    assert now.pop("latest") == {}  # nor is the room's CO2 known
     learned.pop("readings")
+    assert learned.pop("latest") == {"co2": 650.0}
     # Unavailable since then (the anomaly check says so after an hour).
     assert now["anomalies"]["sources"]["sensor.office_co2"].pop() is not None
     assert learned["anomalies"]["sources"]["sensor.office_co2"].pop() is None

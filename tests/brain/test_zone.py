@@ -272,6 +272,65 @@ def test_window_contact_and_anomalies() -> None:
     assert kinds == ["out_of_range"]
 
 
+def test_a_window_is_open_while_any_of_its_contacts_reads_open() -> None:
+    zone = ZoneBrain()
+    for contact in ("binary_sensor.left", "binary_sensor.right"):
+        zone.learn_one(Observation(Role.WINDOW, 1.0, MONDAY, contact))
+    shut = MONDAY + timedelta(minutes=5)
+    zone.learn_one(Observation(Role.WINDOW, 0.0, shut, "binary_sensor.right"))
+    assert zone.predict_one(shut).window_open is True  # the left one is still open
+    # Open for days, the left one is no dead sensor: it reports only changes.
+    later = shut + timedelta(days=2)
+    zone.learn_one(Observation(Role.WINDOW, 0.0, later, "binary_sensor.right"))
+    assert zone.predict_one(later).window_open is True
+    restored = ZoneBrain.from_dict(json.loads(json.dumps(zone.to_dict())))
+    # The open one stops reading: the other one, shut, reads the room.
+    restored.learn_one(
+        Observation(Role.WINDOW, 0.0, later, "binary_sensor.left", gone=True)
+    )
+    assert restored.predict_one(later).window_open is False
+
+
+@pytest.mark.parametrize("leaves", ["unavailable", "moved away"])
+def test_a_contact_gone_while_open_no_longer_says_the_window_is(leaves: str) -> None:
+    zone = ZoneBrain()
+    zone.learn_one(Observation(Role.WINDOW, 1.0, MONDAY, "binary_sensor.window"))
+    gone = MONDAY + timedelta(minutes=1)
+    if leaves == "unavailable":
+        zone.learn_one(
+            Observation(Role.WINDOW, 0.0, gone, "binary_sensor.window", gone=True)
+        )
+    else:
+        zone.keep_sources(set())
+    assert zone.predict_one(gone + timedelta(days=3)).window_open is None
+    assert Role.WINDOW not in zone.latest
+
+
+@pytest.mark.parametrize("leaves", ["unavailable", "moved away"])
+def test_time_to_temperature_is_unknown_once_no_thermometer_reads(leaves: str) -> None:
+    zone = ZoneBrain()
+    zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 5.0, MONDAY, "weather"))
+    for source, reading in (("sensor.desk", 17.0), ("sensor.shelf", 19.0)):
+        zone.learn_one(Observation(Role.TEMPERATURE, reading, MONDAY, source))
+    gone = MONDAY + timedelta(minutes=1)
+    zone.learn_one(Observation(Role.TEMPERATURE, 0.0, gone, "sensor.shelf", gone=True))
+    # The desk reads the room alone.
+    assert zone.latest[Role.TEMPERATURE] == 17.0
+    assert zone.predict_one(gone).time_to_temperature == (
+        zone.thermal.response().time_to(17.0, 20.0, 5.0)
+    )
+    if leaves == "unavailable":
+        zone.learn_one(
+            Observation(Role.TEMPERATURE, 0.0, gone, "sensor.desk", gone=True)
+        )
+    else:
+        zone.keep_sources({"weather"})
+    prediction = zone.predict_one(gone + timedelta(days=3))
+    assert prediction.time_to_temperature is None
+    assert prediction.window_open is None  # nothing to infer it from
+    assert Role.OUTDOOR_TEMPERATURE in zone.latest
+
+
 def test_the_exit_watch_tells_the_zones_motion_sensors_apart() -> None:
     zone = ZoneBrain()
     minute = timedelta(minutes=1)

@@ -76,8 +76,10 @@ _ROOM_READINGS: dict[Role, Callable[[list[float]], float]] = {
     Role.SOUND: _mean,
     Role.POWER: sum,
     Role.HVAC_ACTION: _hvac_action,  # two radiators, one heating: the room heats
+    Role.WINDOW: max,  # open while any of its windows is
 }
 # A sensor silent this long has died or gone: its last reading no longer counts.
+# Not a window contact: it reports only when opened or shut.
 READING_LIFETIME = timedelta(hours=24)
 
 
@@ -351,11 +353,30 @@ class ZoneBrain:
         readings[source] = (value, when)
         if len(readings) == 1:
             return value
-        for gone in [
-            s for s, (_, seen) in readings.items() if when - seen > READING_LIFETIME
-        ]:
-            del readings[gone]
+        if role is not Role.WINDOW:
+            for gone in [
+                s for s, (_, seen) in readings.items() if when - seen > READING_LIFETIME
+            ]:
+                del readings[gone]
         return _ROOM_READINGS[role]([reading for reading, _ in readings.values()])
+
+    def _forget_readings(self, gone: Collection[str]) -> None:
+        """Drop what the sensors ``gone`` read; the room reads what the rest do.
+
+        With none left, the room's reading is not known: a dead thermometer's last
+        temperature would time the heating days later.
+        """
+        for role, readings in self.readings.items():
+            lost = readings.keys() & gone
+            if not lost:
+                continue
+            for source in lost:
+                del readings[source]
+            if readings:
+                values = [reading for reading, _ in readings.values()]
+                self.latest[role] = _ROOM_READINGS[role](values)
+            else:
+                self.latest.pop(role, None)
 
     def _lose_source(self, source: str, when: datetime) -> None:
         """Forget what ``source`` said last: it stopped reading.
@@ -366,8 +387,7 @@ class ZoneBrain:
         self.occupancy.builder.lose_source(source, when)
         self._lamps_gone()
         self.anomalies.lose_source(source, when)
-        for readings in self.readings.values():
-            readings.pop(source, None)
+        self._forget_readings({source})
 
     def _lamps_gone(self) -> None:
         """Take the room's lamps as off when the last one on stopped reading or left.
@@ -480,9 +500,9 @@ class ZoneBrain:
         """Forget the sensors not in ``sources``: they left the zone."""
         self.occupancy.builder.keep_sources(sources)
         self._lamps_gone()
-        for readings in self.readings.values():
-            for gone in readings.keys() - set(sources):
-                del readings[gone]
+        self._forget_readings(
+            {s for readings in self.readings.values() for s in readings} - set(sources)
+        )
         self.lighting.exits.keep_sensors(sources)
         self.anomalies.keep_sources(sources)
 
@@ -539,7 +559,7 @@ class ZoneBrain:
         window = self.latest.get(Role.WINDOW)
         if window is not None:
             return window >= 0.5
-        # No contact sensor: a quick fall towards a much colder outside, with no
+        # No contact reading: a quick fall towards a much colder outside, with no
         # cooling running, is what an open window looks like.
         indoor = self.latest.get(Role.TEMPERATURE)
         outdoor = self.latest.get(Role.OUTDOOR_TEMPERATURE)
