@@ -100,8 +100,6 @@ async def test_aiot_brain_tracks_the_virtual_apartment(
     assert ours["mean_probability_occupied"] >= ours["mean_probability_empty"] + 0.4
     # The building has no faulty sensors and no intruders: no alarm is due.
     assert overall["anomaly_share"] == 0.0
-    # A loose guard: about 10 s on an idle core, 600 simulated minutes.
-    assert result["real_seconds"] < 60
 
 
 async def test_aiot_brain_drives_the_virtual_apartment(
