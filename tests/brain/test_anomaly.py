@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import json
 import math
 import random
+from typing import Any
 
 import pytest
 
@@ -92,7 +93,8 @@ def test_a_sensor_that_stopped_reading_is_unavailable_not_stuck() -> None:
     detector.lose_source("shelf", when)
     # The room's temperature is the desk's alone now.
     detector.learn_one(Observation(Role.HVAC_ACTION, 1, when, "climate"))
-    assert detector.hvac_temperatures[0] == detector.sources["desk"].value
+    desk_reading = detector.sources["desk"][Role.TEMPERATURE].value
+    assert detector.hvac_temperatures[0] == desk_reading
     detector.learn_one(Observation(Role.HVAC_ACTION, 0, when, "climate"))
     assert _kinds(detector, when + timedelta(minutes=30)) == set()  # a radio blip
     for step in range(1, 6 * 10):
@@ -421,3 +423,108 @@ def test_rejects_bad_state() -> None:
         AnomalyDetector.from_dict({**state, "sources": {"t": ["not a role"]}})
     with pytest.raises(ValueError, match="corrupt"):
         AnomalyDetector.from_dict({**state, "settings": [1.0]})
+
+
+THERMOSTAT = "climate.living"
+
+
+def _thermostat(
+    detector: AnomalyDetector,
+    when: datetime,
+    temperature: float,
+    setpoint: float,
+    action: float,
+) -> None:
+    """One state of a thermostat: its readings under one source, in the order sent."""
+    for role, value in (
+        (Role.TEMPERATURE, temperature),
+        (Role.HVAC_SETPOINT, setpoint),
+        (Role.HVAC_ACTION, action),
+    ):
+        detector.learn_one(Observation(role, value, when, THERMOSTAT))
+
+
+def _heated_room(detector: AnomalyDetector, days: int) -> datetime:
+    """A thermostat and a room sensor ("t"), every 10 minutes; return the last moment.
+
+    The thermostat is set to 21 °C by day and 18 °C at night, reads in half
+    degrees, and heats until it reads above its setpoint, from half a degree
+    below. The room warms while it heats and cools while it does not.
+    """
+    room, heating, when = 20.5, 0.0, START
+    for step in range(days * 24 * 6):
+        when = START + timedelta(minutes=10 * step)
+        setpoint = 21.0 if 7 <= when.hour < 19 else 18.0
+        room += 0.1 if heating else -0.04
+        reading = round(room * 2.0) / 2.0
+        if reading <= setpoint - 0.5 or reading > setpoint:
+            heating = float(reading <= setpoint - 0.5)
+        _thermostat(detector, when, reading, setpoint, heating)
+        detector.learn_one(Observation(Role.TEMPERATURE, round(room, 2), when, "t"))
+    return when
+
+
+def _broken_heating(detector: AnomalyDetector, start: datetime) -> datetime:
+    """The heating runs 95 minutes, and the room, as both read it, stays at 18 °C."""
+    when = start
+    for minute in range(0, 100, 5):
+        when = start + timedelta(minutes=minute)
+        _thermostat(detector, when, 18.0, 21.0, 1.0)
+        detector.learn_one(Observation(Role.TEMPERATURE, 18.0, when, "t"))
+    return when
+
+
+def test_heating_without_effect_where_the_thermostat_reads_the_room_too() -> None:
+    detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    when = _broken_heating(detector, START)
+    # The thermostat's setpoint and its heating "on" are no temperatures.
+    assert detector.hvac_temperatures == [18.0, 18.0]
+    assert _kinds(detector, when) == {("hvac_no_effect", "hvac")}
+
+
+def test_a_thermostat_whose_temperature_is_stuck_but_not_its_setpoint() -> None:
+    detector = AnomalyDetector()
+    when = _heated_room(detector, days=10)
+    assert detector.predict_one(when) == []
+    # Its sensor fails at 21.5 °C, and the setpoint stays at 21 °C for 11 days:
+    # longer than 20 times its usual 12 hours, but a setpoint is set, not measured.
+    for step in range(1, 11 * 24 * 6):
+        later = when + timedelta(minutes=10 * step)
+        _thermostat(detector, later, 21.5, 21.0, 0.0)
+        room = 19.0 + math.sin(step / 20.0)
+        detector.learn_one(Observation(Role.TEMPERATURE, round(room, 2), later, "t"))
+    later = when + timedelta(days=11)
+    stuck = [a for a in detector.predict_one(later) if a.kind == "stuck"]
+    assert [a.source for a in stuck] == [THERMOSTAT]
+    assert stuck[0].reason.startswith(f"{THERMOSTAT} has read 21.5 °C since ")
+    state = json.loads(json.dumps(detector.to_dict()))
+    assert AnomalyDetector.from_dict(state).predict_one(later) == (
+        detector.predict_one(later)
+    )
+
+
+def test_a_state_saved_with_one_record_per_source_loads() -> None:
+    saved = START.isoformat()
+
+    def record(role: str, value: float, gap: float, compared: int) -> list[Any]:
+        """One source as version 1 saved it: 50 changes, one every 12 minutes."""
+        return [role, value, saved, saved, 50, 0.2, gap, gap, 0.2, compared, None, None]
+
+    state = AnomalyDetector().to_dict()
+    # Version 1 kept one record per source: the thermostat's held its heating
+    # "on" (1) as its temperature, and the room sensor learned that it usually
+    # reads 19 K above that.
+    state["version"] = 1
+    state["sources"] = {
+        THERMOSTAT: record("temperature", 1.0, -19.0, 200),
+        "t": record("temperature", 20.0, 19.0, 200),
+        "co2": record("co2", 600.0, 0.0, 0),
+    }
+    detector = AnomalyDetector.from_dict(state)
+    # What the thermostat's mix taught is forgotten, not reported as drift; what
+    # other sensors learned is kept.
+    when = _broken_heating(detector, START + timedelta(minutes=10))
+    assert _kinds(detector, when) == {("hvac_no_effect", "hvac")}
+    co2 = detector.sources["co2"][Role.CO2]
+    assert (co2.changes, co2.run_hours) == (50, 0.2)
+    assert detector.to_dict()["version"] == 2

@@ -1,6 +1,7 @@
 """Anomalies in a zone: faulty sensors, ineffective HVAC, occupancy at odd hours.
 
-Each source (sensor) is followed on its own:
+Each source (sensor) is followed on its own, and each of its readings apart (a
+thermostat reports its temperature, its setpoint and its action):
 
 * out of range: a reading outside what its role can physically be;
 * stuck: the value has not changed for far longer than it usually goes unchanged;
@@ -34,7 +35,8 @@ from .saved import check_version, from_iso, to_iso
 from .timefeatures import clock, hour_of_week
 from .units import CELSIUS, TemperatureScale
 
-VERSION = 1
+# 2: one record per role of a source, no longer one per source.
+VERSION = 2
 
 # Roles whose values vary continuously: only these can be "stuck" or "drift".
 CONTINUOUS_ROLES = frozenset(
@@ -123,7 +125,7 @@ class Anomaly:
 
 
 class _Source:
-    """What is known about one sensor."""
+    """What is known about one reading of one sensor (a thermostat has three)."""
 
     __slots__ = (
         "changes",
@@ -186,6 +188,38 @@ class _Source:
         # Saved before unavailability was followed: taken as reading.
         source.gone_at = from_iso(data[11]) if len(data) > 11 else None
         return source
+
+
+# A source's records, by role.
+_Records = dict[Role, _Source]
+
+
+def _from_version_1(source: _Source) -> _Source:
+    """Return a record saved when all of a source's roles shared one record.
+
+    A thermostat's record took its setpoint and action for temperatures, and the
+    temperature sensors beside it compared themselves with those. So temperature
+    records start afresh, and so do records of roles never judged stuck or
+    drifting (one of a thermostat first seen without a temperature learned from
+    its temperatures); being out of range or unavailable still holds.
+    """
+    if source.role in CONTINUOUS_ROLES and source.role is not Role.TEMPERATURE:
+        return source
+    fresh = _Source(source.role)
+    fresh.out_of_range_at, fresh.gone_at = source.out_of_range_at, source.gone_at
+    return fresh
+
+
+def _sources_from(saved: Mapping[str, Any], version: int) -> dict[str, _Records]:
+    """Return the sources saved by :meth:`AnomalyDetector.to_dict` (``version``)."""
+    sources = {}
+    for name, saved_records in saved.items():
+        if version == 1:
+            records = [_from_version_1(_Source.from_list(list(saved_records)))]
+        else:
+            records = [_Source.from_list(list(record)) for record in saved_records]
+        sources[str(name)] = {record.role: record for record in records}
+    return sources
 
 
 class _VisitsWhileAway:
@@ -282,7 +316,7 @@ class AnomalyDetector:
     unusual_hours
         How long an unusual occupancy stays reported.
     max_sources
-        Sources followed; further ones are ignored.
+        Sources followed (each with its roles); further ones are ignored.
 
     ``learn_one(observation)`` takes each observation; ``predict_one(when)`` returns
     the anomalies at ``when``.
@@ -322,7 +356,7 @@ class AnomalyDetector:
         self.min_history_days = float(min_history_days)
         self.unusual_hours = float(unusual_hours)
         self.max_sources = int(max_sources)
-        self.sources: dict[str, _Source] = {}
+        self.sources: dict[str, _Records] = {}
         # HVAC: the action running, since when, the indoor temperature's range
         # since it started (lowest, highest), and how far the temperature has
         # gone the HVAC's way from its lowest (heating) or highest (cooling)
@@ -375,20 +409,21 @@ class AnomalyDetector:
         elif role is Role.HVAC_ACTION:
             self._learn_hvac(when, number)
         if source is not None:
-            self._learn_source(source_name, source, role, when, number)
+            self._learn_source(source_name, source, when, number)
 
     def _learn_source(
-        self, name: str, source: _Source, role: Role, when: datetime, value: float
+        self, name: str, source: _Source, when: datetime, value: float
     ) -> None:
-        """Follow one sensor's plausible reading (a thermostat reports several roles)."""
+        """Follow one plausible reading of one role of a sensor."""
         source.out_of_range_at = source.gone_at = None
-        if role in CONTINUOUS_ROLES:
+        continuous = source.role in CONTINUOUS_ROLES
+        if continuous:
             self._learn_flatness(source, when, value)
         source.value = value
         source.when = when
-        if role in CONTINUOUS_ROLES:
+        if continuous:
             self._learn_peers(name, source)
-        if role is Role.TEMPERATURE and self.hvac_since is not None:
+        if source.role is Role.TEMPERATURE and self.hvac_since is not None:
             self._track_hvac_temperature(value)
 
     def keep_sources(self, sources: Collection[str]) -> None:
@@ -402,17 +437,29 @@ class AnomalyDetector:
 
     def lose_source(self, name: str, when: datetime) -> None:
         """Note that sensor ``name`` stopped reading (unavailable) at ``when``."""
-        source = self.sources.get(name)
-        if source is not None and source.gone_at is None:
-            source.gone_at = when.replace(tzinfo=None)
+        for source in self.sources.get(name, {}).values():
+            if source.gone_at is None:
+                source.gone_at = when.replace(tzinfo=None)
 
     def _source(self, name: str, role: Role) -> _Source | None:
-        source = self.sources.get(name)
-        if source is None:
+        """Return the record of ``role`` read by ``name``, None beyond the bound."""
+        records = self.sources.get(name)
+        if records is None:
             if len(self.sources) >= self.max_sources:
                 return None
-            source = self.sources[name] = _Source(role)
+            records = self.sources[name] = {}
+        source = records.get(role)
+        if source is None:
+            source = records[role] = _Source(role)
         return source
+
+    def _records_of(self, role: Role) -> list[tuple[str, _Source]]:
+        """Return each source's record of ``role``, with the source's name."""
+        return [
+            (name, records[role])
+            for name, records in self.sources.items()
+            if role in records
+        ]
 
     def _learn_flatness(self, source: _Source, when: datetime, value: float) -> None:
         if source.last_change is None:
@@ -431,9 +478,8 @@ class AnomalyDetector:
         fresh = source.when - timedelta(minutes=30)
         peers = [
             peer.value
-            for peer_name, peer in self.sources.items()
+            for peer_name, peer in self._records_of(source.role)
             if peer_name != name
-            and peer.role is source.role
             and peer.value is not None
             and peer.when is not None
             and peer.when >= fresh
@@ -478,10 +524,8 @@ class AnomalyDetector:
     def _indoor_temperature(self) -> float | None:
         values = [
             source.value
-            for source in self.sources.values()
-            if source.role is Role.TEMPERATURE
-            and source.value is not None
-            and source.gone_at is None
+            for _, source in self._records_of(Role.TEMPERATURE)
+            if source.value is not None and source.gone_at is None
         ]
         return sum(values) / len(values) if values else None
 
@@ -526,8 +570,9 @@ class AnomalyDetector:
         """Return the anomalies at ``when``, each with its reason."""
         when = when.replace(tzinfo=None)
         found: list[Anomaly] = []
-        for name, source in self.sources.items():
-            found.extend(self._source_anomalies(name, source, when, scale))
+        for name, records in self.sources.items():
+            for source in records.values():
+                found.extend(self._source_anomalies(name, source, when, scale))
         hvac = self._hvac_anomaly(when, scale)
         if hvac is not None:
             found.append(hvac)
@@ -664,7 +709,8 @@ class AnomalyDetector:
                 self.max_sources,
             ],
             "sources": {
-                name: source.to_list() for name, source in self.sources.items()
+                name: [source.to_list() for source in records.values()]
+                for name, records in self.sources.items()
             },
             "hvac_action": self.hvac_action,
             "hvac_since": to_iso(self.hvac_since),
@@ -682,7 +728,7 @@ class AnomalyDetector:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AnomalyDetector:
         """Restore a detector saved with :meth:`to_dict`."""
-        check_version(data, "anomaly", VERSION)
+        version = check_version(data, "anomaly", 1, VERSION)
 
         try:
             settings = list(data["settings"])
@@ -698,10 +744,7 @@ class AnomalyDetector:
                 unusual_hours=float(settings[8]),
                 max_sources=int(settings[9]),
             )
-            detector.sources = {
-                str(name): _Source.from_list(list(values))
-                for name, values in data["sources"].items()
-            }
+            detector.sources = _sources_from(data["sources"], version)
             detector.hvac_action = float(data["hvac_action"])
             detector.hvac_since = from_iso(data["hvac_since"])
             # Saved as [start, lowest, highest] before the effect was kept.
