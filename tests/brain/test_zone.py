@@ -569,10 +569,12 @@ def test_brain_resets_only_the_corrupt_zone(trained: ZoneBrain) -> None:
     data = json.loads(json.dumps(brain.to_dict()))
     data["zones"]["hall"]["forecast"] = "garbage"
     data["zones"]["kitchen"] = {"version": 99}
+    data["zones"]["attic"] = json.loads(json.dumps(trained.to_dict()))
+    data["zones"]["attic"]["forecast"]["week"][1][0] = 10**400  # too big a float
 
     restored, reset = Brain.from_dict(data, heating_default=19.0)
 
-    assert sorted(reset) == ["hall", "kitchen"]
+    assert sorted(reset) == ["attic", "hall", "kitchen"]
     assert restored.zones["office"].to_dict() == trained.to_dict()
     assert restored.zones["hall"].predict_one(MONDAY).comfort_setpoint == 19.0
     restored.remove_zone("hall")

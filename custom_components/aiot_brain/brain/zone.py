@@ -636,7 +636,7 @@ class ZoneBrain:
             }
             zone.occupancy_probability = float(data["occupancy_probability"])
             zone.bad_values = int(data["bad_values"])
-        except (KeyError, TypeError, AttributeError) as err:
+        except (KeyError, TypeError, AttributeError, OverflowError) as err:
             msg = f"corrupt zone state: {err!r}"
             raise ValueError(msg) from err
         return zone
