@@ -1585,20 +1585,26 @@ async def test_a_failed_call_is_logged_and_not_reported_as_done(
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
 
-async def test_a_refused_call_issue_goes_with_the_integration(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    freezer.move_to(START)
+async def _living_room_whose_lamp_refused(hass: HomeAssistant) -> MockConfigEntry:
+    """Set up a living room whose lamp does not answer, its repair issue raised."""
     broken = UnreachableLamp(unique_id="living_room", device_name="lamp", state=False)
     broken.entity_id = LAMP
     await build_living_room(hass, climates=[], lights=[broken])
     entry = await setup_brain(hass)
     await set_state(hass, MOTION, STATE_ON)
-    issues = ir.async_get(hass)
-    assert issues.async_get_issue(DOMAIN, "call_refused_light.living_room")
+    assert ir.async_get(hass).async_get_issue(DOMAIN, "call_refused_light.living_room")
+    return entry
+
+
+async def test_a_refused_call_issue_goes_with_the_integration(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    entry = await _living_room_whose_lamp_refused(hass)
 
     assert await hass.config_entries.async_unload(entry.entry_id)
 
+    issues = ir.async_get(hass)
     assert issues.async_get_issue(DOMAIN, "call_refused_light.living_room") is None
 
 
@@ -1606,17 +1612,12 @@ async def test_a_refused_call_issue_goes_when_the_lamp_leaves_the_area(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     freezer.move_to(START)
-    broken = UnreachableLamp(unique_id="living_room", device_name="lamp", state=False)
-    broken.entity_id = LAMP
-    await build_living_room(hass, climates=[], lights=[broken])
-    await setup_brain(hass)
-    await set_state(hass, MOTION, STATE_ON)
-    issues = ir.async_get(hass)
-    assert issues.async_get_issue(DOMAIN, "call_refused_light.living_room")
+    await _living_room_whose_lamp_refused(hass)
 
     er.async_get(hass).async_update_entity(LAMP, area_id=None)
     await minutes_pass(hass, freezer, 1)
 
+    issues = ir.async_get(hass)
     assert issues.async_get_issue(DOMAIN, "call_refused_light.living_room") is None
 
 
