@@ -18,18 +18,20 @@ import argparse
 from collections.abc import Iterator, Sequence
 import csv
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 import gzip
 import io
 import math
 from pathlib import Path
 
 GZIP_MAGIC = b"\x1f\x8b"
+COMPACT_TIME_FORMAT = "%Y%m%d%H%M%S"
 
 # Header names that mark a row number, never a feature.
 INDEX_NAMES = frozenset({"", "index", "unnamed: 0"})
 
 # Tried after ISO 8601; the first format that parses a file's first time is kept.
+# Plain numbers are Unix times, except 14 digits: a compact YYYYMMDDhhmmss stamp.
 TIME_FORMATS = (
     "%d-%b-%Y %H:%M:%S",
     "%d-%b-%Y %H:%M",
@@ -41,7 +43,6 @@ TIME_FORMATS = (
     "%Y/%m/%d %H:%M",
     "%d.%m.%Y %H:%M:%S",
     "%d.%m.%Y %H:%M",
-    "%Y%m%d%H%M%S",
     "%d/%m/%Y",
     "%m/%d/%Y",
 )
@@ -180,7 +181,8 @@ class TimeParser:
 
     Time zones are dropped, keeping the wall clock the file states, because the core
     works in local wall-clock time. Plain numbers are taken as Unix seconds
-    (milliseconds when they are too large for seconds).
+    (milliseconds when they are too large for seconds) and read as UTC wall clock,
+    as a "Z" time is, whatever this machine's zone; 14 digits are YYYYMMDDhhmmss.
     """
 
     def __init__(self) -> None:
@@ -192,6 +194,9 @@ class TimeParser:
         cleaned = text.strip()
         if not cleaned:
             return None
+        if _plain_number(cleaned) is not None:
+            # Never a date format: "1423072260" would read as the year 1423.
+            return _numeric_time(cleaned)
         if self._format is not None:
             try:
                 return datetime.strptime(cleaned, self._format)
@@ -208,16 +213,34 @@ class TimeParser:
                 continue
             self._format = candidate
             return parsed
-        return _unix_time(cleaned)
+        return None
+
+
+def _plain_number(text: str) -> float | None:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _numeric_time(text: str) -> datetime | None:
+    if len(text) == 14 and text.isdigit():
+        try:
+            return datetime.strptime(text, COMPACT_TIME_FORMAT)
+        except ValueError:
+            return None
+    return _unix_time(text)
 
 
 def _unix_time(text: str) -> datetime | None:
-    number = parse_number(text)
-    if number is None or number <= 1e8:  # small numbers are not plausible times
+    number = _plain_number(text)
+    # Small numbers are no plausible times; 14 digits and more are no Unix times.
+    if number is None or not 1e8 < number < 1e13:
         return None
     seconds = number / 1000.0 if number > 1e11 else number
     try:
-        return datetime.fromtimestamp(seconds)
+        return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
     except OverflowError, OSError, ValueError:
         return None
 

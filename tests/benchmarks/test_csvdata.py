@@ -98,11 +98,21 @@ def test_time_formats() -> None:
     assert parse("26-Feb-2008 09:00:00") == datetime(2008, 2, 26, 9)
     assert parse("2015-02-04 17:51:59") == datetime(2015, 2, 4, 17, 51, 59)
     assert parse("31/12/2020 23:59") == datetime(2020, 12, 31, 23, 59)
-    assert parse("1600000000") == datetime.fromtimestamp(1_600_000_000)
-    assert parse("1600000000000") == datetime.fromtimestamp(1_600_000_000)
+    assert parse("1600000000") == datetime(2020, 9, 13, 12, 26, 40)
+    assert parse("1600000000000") == datetime(2020, 9, 13, 12, 26, 40)
     assert parse("") is None
     assert parse("yesterday") is None
     assert parse("12") is None
+
+
+@pytest.mark.parametrize("scale", [1, 1000])
+def test_unix_times_are_utc_and_never_a_date_format(tmp_path: Path, scale: int) -> None:
+    # 2015-02-04 17:51 UTC, a minute apart: once read as the year 1423.
+    rows = "".join(f"{(1423072260 + 60 * i) * scale},{i}\n" for i in range(3))
+    table = read_table(write(tmp_path / "e.csv", "t,y\n" + rows), time_column="t")
+    assert table.times == [datetime(2015, 2, 4, 17, 51 + i) for i in range(3)]
+    compact = write(tmp_path / "c.csv", "t,y\n20150204175100,1\n")
+    assert read_table(compact, time_column="t").times == [datetime(2015, 2, 4, 17, 51)]
 
 
 def test_label_as_binary() -> None:

@@ -195,6 +195,24 @@ def test_forecast_scores_from_a_later_day(
         occupancy_forecast.main([*arguments, "--scored-from-day", "0"])
 
 
+def test_forecast_reads_unix_times(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two days every 5 minutes in epoch seconds: once millions of slots from 1423.
+    start = 1422835200  # 2015-02-02 00:00 UTC
+    lines = ["time,occupied"]
+    lines += [f"{start + 300 * i},{int(96 <= i % 288 < 204)}" for i in range(576)]
+    path = tmp_path / "epoch.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = occupancy_forecast.main(
+        ["--data", str(path), "--time-column", "time", "--label-column", "occupied"]
+    )
+    capsys.readouterr()
+    assert result["data"]["start"] == "2015-02-02T00:00:00"
+    assert result["data"]["slots"] == 192
+    assert result["data"]["labelled_slots"] == 192
+
+
 def test_forecast_needs_data(tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         occupancy_forecast.main([])
