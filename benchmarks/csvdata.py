@@ -47,6 +47,9 @@ TIME_FORMATS = (
     "%m/%d/%Y",
 )
 
+# Cells that mean "no value" (R, pandas, SQL, spreadsheets), in any letter case: a
+# label, feature or time cell holding one is missing, never a class or a bad number.
+MISSING_WORDS = frozenset({"", "na", "n/a", "nan", "null", "none"})
 TRUE_WORDS = frozenset({"true", "yes", "on"})
 FALSE_WORDS = frozenset({"false", "no", "off"})
 
@@ -61,9 +64,10 @@ class Table:
     ``times[i]`` is the row's local wall-clock time (None without a time column),
     ``features[i]`` maps each feature column to a float or None (empty or bad cell),
     ``labels[i]`` is the label cell's text ("" without a label column) and ``text[i]``
-    holds the raw text of the columns asked for as ``text_columns``. Rows whose time
-    or label cannot be read are left out and counted in ``skipped_rows``; cells that
-    are present but not finite numbers are counted in ``bad_cells``.
+    holds the raw text of the columns asked for as ``text_columns`` ("" for a missing
+    value). Rows whose time or label cannot be read are left out and counted in
+    ``skipped_rows``; empty cells and :data:`MISSING_WORDS` are counted in
+    ``missing_cells``, other cells that are not finite numbers in ``bad_cells``.
     """
 
     source: str
@@ -153,10 +157,17 @@ def open_text(path: str | Path) -> io.TextIOWrapper:
     return Path(path).open(encoding="utf-8", errors="replace", newline="")
 
 
+def is_missing(text: str) -> bool:
+    """Return whether a cell is empty or a missing-value word such as "NA"."""
+    return text.strip().lower() in MISSING_WORDS
+
+
 def parse_number(text: str) -> float | None:
     """Return a cell as a finite float, or None. "true"/"false" are 1/0."""
     cleaned = text.strip()
     lowered = cleaned.lower()
+    if lowered in MISSING_WORDS:
+        return None
     if lowered in TRUE_WORDS:
         return 1.0
     if lowered in FALSE_WORDS:
@@ -192,7 +203,7 @@ class TimeParser:
     def __call__(self, text: str) -> datetime | None:
         """Return the time in ``text`` or None."""
         cleaned = text.strip()
-        if not cleaned:
+        if is_missing(cleaned):
             return None
         if _plain_number(cleaned) is not None:
             # Never a date format: "1423072260" would read as the year 1423.
@@ -323,7 +334,7 @@ def read_table(
                 table.skipped_rows += 1
                 continue
         label = _cell(row, label_index).strip() if label_index is not None else ""
-        if label_index is not None and not label:
+        if label_index is not None and is_missing(label):
             table.skipped_rows += 1
             continue
         features: dict[str, float | None] = {}
@@ -331,15 +342,17 @@ def read_table(
             cell = _cell(row, index)
             value = parse_number(cell)
             if value is None:
-                if cell.strip():
-                    table.bad_cells += 1
-                else:
+                if is_missing(cell):
                     table.missing_cells += 1
+                else:
+                    table.bad_cells += 1
             features[header[index]] = value
         table.times.append(when)
         table.features.append(features)
         table.labels.append(label)
-        table.text.append({header[index]: _cell(row, index) for index in text_indexes})
+        table.text.append(
+            {header[index]: _text(_cell(row, index)) for index in text_indexes}
+        )
     return table
 
 
@@ -349,11 +362,15 @@ def _cell(row: list[str], index: int | None) -> str:
     return row[index]
 
 
+def _text(cell: str) -> str:
+    return "" if is_missing(cell) else cell
+
+
 def _is_numeric(body: list[list[str]], index: int) -> bool:
     filled = numbers = 0
     for row in body:
-        cell = _cell(row, index).strip()
-        if not cell:
+        cell = _cell(row, index)
+        if is_missing(cell):
             continue
         filled += 1
         if parse_number(cell) is not None:

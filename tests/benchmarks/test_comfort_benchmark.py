@@ -100,6 +100,20 @@ def test_flags_choose_columns(
     assert set(result["models"]) == {"aiot_brain", "pmv_rule"}
 
 
+def test_missing_vote_words_are_no_class(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _write(tmp_path, rows=120)
+    lines = data.read_text().splitlines()
+    # R writes a missing vote as NA: once scored as a fourth class.
+    lines[1:31] = [line.replace(",cooler,", ",NA,") for line in lines[1:31]]
+    data.write_text("\n".join(lines) + "\n")
+    comfort.main(["--data", str(data), "--no-baselines"])
+    result = json.loads(capsys.readouterr().out)
+    assert "NA" not in result["classes"]
+    assert result["rows"] == sum(result["classes"].values())
+
+
 def test_rejects_wrong_pmv_inputs(tmp_path: Path) -> None:
     data = _write(tmp_path, rows=20)
     with pytest.raises(SystemExit):

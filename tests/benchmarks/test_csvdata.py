@@ -115,6 +115,29 @@ def test_unix_times_are_utc_and_never_a_date_format(tmp_path: Path, scale: int) 
     assert read_table(compact, time_column="t").times == [datetime(2015, 2, 4, 17, 51)]
 
 
+def test_missing_value_words_are_missing_everywhere(tmp_path: Path) -> None:
+    text = (
+        "t,room,co2,rare,pref\n"
+        "2020-01-01 10:00,NA,400,NA,cooler\n"
+        "2020-01-01 10:01,A,N/A,null,NA\n"
+        "2020-01-01 10:02,None,nan,None,warmer\n"
+        "2020-01-01 10:03,B,NULL,3.5,n/a\n"
+    )
+    table = read_table(
+        write(tmp_path / "r.csv", text),
+        time_column="t",
+        label_column="pref",
+        text_columns=["room"],
+    )
+    # A mostly missing column is still numeric; "NA" is no class.
+    assert table.feature_columns == ["co2", "rare"]
+    assert table.labels == ["cooler", "warmer"]
+    assert table.skipped_rows == 2
+    assert [row["room"] for row in table.text] == ["", ""]
+    assert table.bad_cells == 0
+    assert table.missing_cells == 3
+
+
 def test_label_as_binary() -> None:
     assert label_as_binary("1") == 1
     assert label_as_binary("0.0") == 0
