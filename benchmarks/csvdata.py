@@ -300,8 +300,10 @@ def read_table(
 
     ``feature_columns`` defaults to every numeric column other than the time, label,
     text, excluded and index columns; a column is numeric when most of its
-    non-empty cells are numbers. Column names match case-insensitively. Raises
-    ValueError only for an empty file or an unknown column name.
+    non-empty cells are numbers. Column names match case-insensitively, and the
+    columns asked for by name keep the names asked for (a test file spelling
+    "CO2" as "co2" still gives "CO2"). Raises ValueError only for an empty file or
+    an unknown column name.
     """
     header, body = _split_rows(path)
     time_index = _find(header, time_column, path) if time_column else None
@@ -317,14 +319,18 @@ def read_table(
             and name.lower() not in INDEX_NAMES
             and _is_numeric(body, index)
         ]
+        feature_names = [header[index] for index in feature_indexes]
     else:
         feature_indexes = [_find(header, name, path) for name in feature_columns]
+        feature_names = list(feature_columns)
     table = Table(
         source=Path(path).name,
-        feature_columns=[header[index] for index in feature_indexes],
-        time_column=header[time_index] if time_index is not None else None,
-        label_column=header[label_index] if label_index is not None else None,
+        feature_columns=feature_names,
+        time_column=time_column if time_index is not None else None,
+        label_column=label_column if label_index is not None else None,
     )
+    features_at = list(zip(feature_names, feature_indexes, strict=True))
+    text_at = list(zip(text_columns, text_indexes, strict=True))
     parse_time = TimeParser()
     for row in body:
         when: datetime | None = None
@@ -338,7 +344,7 @@ def read_table(
             table.skipped_rows += 1
             continue
         features: dict[str, float | None] = {}
-        for index in feature_indexes:
+        for name, index in features_at:
             cell = _cell(row, index)
             value = parse_number(cell)
             if value is None:
@@ -346,13 +352,11 @@ def read_table(
                     table.missing_cells += 1
                 else:
                     table.bad_cells += 1
-            features[header[index]] = value
+            features[name] = value
         table.times.append(when)
         table.features.append(features)
         table.labels.append(label)
-        table.text.append(
-            {header[index]: _text(_cell(row, index)) for index in text_indexes}
-        )
+        table.text.append({name: _text(_cell(row, index)) for name, index in text_at})
     return table
 
 

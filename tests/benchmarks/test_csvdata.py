@@ -71,6 +71,21 @@ def test_named_index_column_and_chosen_features(tmp_path: Path) -> None:
     assert ordered.binary_labels() == [0, 1]
 
 
+def test_columns_asked_for_keep_the_names_asked_for(tmp_path: Path) -> None:
+    text = "DATE,LIGHT,Room,OCCUPANCY\n2020-01-01 10:00,420,A,1\n"
+    table = read_table(
+        write(tmp_path / "upper.csv", text),
+        time_column="date",
+        label_column="Occupancy",
+        feature_columns=["Light"],
+        text_columns=["room"],
+    )
+    assert table.feature_columns == ["Light"]
+    assert table.features == [{"Light": 420.0}]
+    assert table.text == [{"room": "A"}]
+    assert (table.time_column, table.label_column) == ("date", "Occupancy")
+
+
 def test_text_columns_and_exclusions(tmp_path: Path) -> None:
     text = "id,season,ta,pref\n1,summer,25.5,cooler\n2,winter,19,warmer\n"
     path = write(tmp_path / "votes.csv", text)

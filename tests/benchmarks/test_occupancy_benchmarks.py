@@ -78,6 +78,19 @@ def test_detection_train_test_prints_the_metrics(
     assert models["threshold_rule"]["rule"].startswith(("Light", "CO2"))
 
 
+def test_detection_test_header_in_another_letter_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    train = write_csv(tmp_path / "train.csv", office_rows(2, seed=1))
+    rows = office_rows(1, seed=2, start=START + timedelta(days=3))
+    test = tmp_path / "test.csv"
+    test.write_text("\n".join([HEADER.lower(), *rows]) + "\n", encoding="utf-8")
+    result = occupancy_detection.main(["--train", str(train), "--test", str(test)])
+    capsys.readouterr()
+    # The model sees the test file's sensors, not an empty room.
+    assert result["models"]["aiot_brain"]["accuracy"] > 0.95
+
+
 def test_detection_prequential_prints_the_metrics(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
