@@ -234,6 +234,7 @@ def run(
     group_columns: Sequence[str] = GROUP_COLUMNS,
     pmv_inputs: Sequence[str] = PMV_INPUTS,
     baselines: bool = True,
+    time_format: str | None = None,
 ) -> dict[str, Any]:
     """Run every model over the file and return the JSON-ready result."""
     header = {name.lower() for name in _header(path)}
@@ -249,6 +250,7 @@ def run(
             for name in exclude_columns
             if name.lower() in header and name not in present
         ],
+        time_format=time_format,
     ).sorted_by_time()
     rows = [
         (features, groups, label)
@@ -350,6 +352,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         group_columns=arguments.group_columns,
         pmv_inputs=arguments.pmv_inputs,
         baselines=not arguments.no_baselines,
+        time_format=arguments.time_format,
     )
     print(json.dumps(result))
 

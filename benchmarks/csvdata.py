@@ -15,14 +15,16 @@ Example::
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 import csv
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 import gzip
 import io
 import math
 from pathlib import Path
+import sys
 
 GZIP_MAGIC = b"\x1f\x8b"
 COMPACT_TIME_FORMAT = "%Y%m%d%H%M%S"
@@ -30,9 +32,15 @@ COMPACT_TIME_FORMAT = "%Y%m%d%H%M%S"
 # Header names that mark a row number, never a feature.
 INDEX_NAMES = frozenset({"", "index", "unnamed: 0"})
 
-# Tried after ISO 8601; the first format that parses a file's first time is kept.
-# Plain numbers are Unix times, except 14 digits: a compact YYYYMMDDhhmmss stamp.
+# A time column is read in the one format that reads the most of its cells; on a tie
+# the earlier format wins, so day-first dates beat month-first ones when no day is
+# above 12 (and a warning says so). "iso" is ISO 8601; "unix" takes plain numbers as
+# Unix seconds or milliseconds, except 14 digits: a compact YYYYMMDDhhmmss stamp.
+ISO = "iso"
+UNIX = "unix"
 TIME_FORMATS = (
+    ISO,
+    UNIX,
     "%d-%b-%Y %H:%M:%S",
     "%d-%b-%Y %H:%M",
     "%d/%m/%Y %H:%M:%S",
@@ -46,6 +54,8 @@ TIME_FORMATS = (
     "%d/%m/%Y",
     "%m/%d/%Y",
 )
+# Cells looked at to find the formats worth trying on the whole column.
+FORMAT_PROBES = 1000
 
 # Cells that mean "no value" (R, pandas, SQL, spreadsheets), in any letter case: a
 # label, feature or time cell holding one is missing, never a class or a bad number.
@@ -187,43 +197,89 @@ def label_as_binary(text: str) -> int | None:
     return 1 if number > 0.5 else 0
 
 
-class TimeParser:
-    """Parse timestamps in common formats, remembering the one that worked.
+def parse_times(
+    cells: Sequence[str], time_format: str | None = None
+) -> tuple[list[datetime | None], list[str]]:
+    """Parse a time column in one format; return the times and the formats that fit.
+
+    The format is ``time_format`` (a strptime format, "iso" or "unix") or else the
+    one of :data:`TIME_FORMATS` that reads the most cells, never a mix. A cell it
+    does not read gives None. More than one fitting format means the column is
+    ambiguous (day or month first); the first was used.
 
     Time zones are dropped, keeping the wall clock the file states, because the core
-    works in local wall-clock time. Plain numbers are taken as Unix seconds
-    (milliseconds when they are too large for seconds) and read as UTC wall clock,
-    as a "Z" time is, whatever this machine's zone; 14 digits are YYYYMMDDhhmmss.
+    works in local wall-clock time. Unix times are read as UTC wall clock, as a "Z"
+    time is, whatever this machine's zone.
     """
+    texts = [cell.strip() for cell in cells]
+    names = [time_format] if time_format else _candidate_formats(texts)
+    best: list[datetime | None] = [None] * len(texts)
+    fewest: int | None = None
+    fitting: list[str] = []
+    for name in names:
+        parsed = _parse_all(texts, _time_parser(name), fewest)
+        if parsed is None:
+            continue
+        times, failures = parsed
+        if fewest is None or failures < fewest:
+            best, fewest, fitting = times, failures, [name]
+        elif failures == fewest:
+            fitting.append(name)
+    return best, fitting
 
-    def __init__(self) -> None:
-        """Start without a known format."""
-        self._format: str | None = None
 
-    def __call__(self, text: str) -> datetime | None:
-        """Return the time in ``text`` or None."""
-        cleaned = text.strip()
-        if is_missing(cleaned):
-            return None
-        if _plain_number(cleaned) is not None:
-            # Never a date format: "1423072260" would read as the year 1423.
-            return _numeric_time(cleaned)
-        if self._format is not None:
-            try:
-                return datetime.strptime(cleaned, self._format)
-            except ValueError:
-                pass
-        try:
-            return datetime.fromisoformat(cleaned).replace(tzinfo=None)
-        except ValueError:
-            pass
-        for candidate in TIME_FORMATS:
-            try:
-                parsed = datetime.strptime(cleaned, candidate)
-            except ValueError:
-                continue
-            self._format = candidate
-            return parsed
+def _candidate_formats(texts: Sequence[str]) -> list[str]:
+    """Return the formats that read the first cell any format reads."""
+    probes = (text for text in texts if text.lower() not in MISSING_WORDS)
+    for _, text in zip(range(FORMAT_PROBES), probes, strict=False):
+        names = [name for name in TIME_FORMATS if _time_parser(name)(text)]
+        if names:
+            return names
+    return []
+
+
+def _parse_all(
+    texts: Sequence[str],
+    parse: Callable[[str], datetime | None],
+    limit: int | None,
+) -> tuple[list[datetime | None], int] | None:
+    """Parse every cell; None as soon as more than ``limit`` cells fail."""
+    times: list[datetime | None] = []
+    failures = 0
+    for text in texts:
+        if text.lower() in MISSING_WORDS:
+            times.append(None)
+            continue
+        when = parse(text)
+        if when is None:
+            failures += 1
+            if limit is not None and failures > limit:
+                return None
+        times.append(when)
+    return times, failures
+
+
+def _time_parser(name: str) -> Callable[[str], datetime | None]:
+    if name == ISO:
+        return _iso_time
+    if name == UNIX:
+        return _numeric_time
+    return partial(_strptime, name)
+
+
+def _iso_time(text: str) -> datetime | None:
+    if _plain_number(text) is not None:
+        return None  # "1423072260000" would read as the year 1423
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=None)
+    except ValueError:
+        return None
+
+
+def _strptime(time_format: str, text: str) -> datetime | None:
+    try:
+        return datetime.strptime(text, time_format)
+    except ValueError:
         return None
 
 
@@ -237,10 +293,7 @@ def _plain_number(text: str) -> float | None:
 
 def _numeric_time(text: str) -> datetime | None:
     if len(text) == 14 and text.isdigit():
-        try:
-            return datetime.strptime(text, COMPACT_TIME_FORMAT)
-        except ValueError:
-            return None
+        return _strptime(COMPACT_TIME_FORMAT, text)
     return _unix_time(text)
 
 
@@ -295,6 +348,7 @@ def read_table(
     feature_columns: Sequence[str] | None = None,
     text_columns: Sequence[str] = (),
     exclude_columns: Sequence[str] = (),
+    time_format: str | None = None,
 ) -> Table:
     """Read ``path`` (plain or gzip CSV) into a :class:`Table`.
 
@@ -302,8 +356,9 @@ def read_table(
     text, excluded and index columns; a column is numeric when most of its
     non-empty cells are numbers. Column names match case-insensitively, and the
     columns asked for by name keep the names asked for (a test file spelling
-    "CO2" as "co2" still gives "CO2"). Raises ValueError only for an empty file or
-    an unknown column name.
+    "CO2" as "co2" still gives "CO2"). The time column is read in one format, see
+    :func:`parse_times`. Raises ValueError only for an empty file or an unknown
+    column name.
     """
     header, body = _split_rows(path)
     time_index = _find(header, time_column, path) if time_column else None
@@ -331,33 +386,61 @@ def read_table(
     )
     features_at = list(zip(feature_names, feature_indexes, strict=True))
     text_at = list(zip(text_columns, text_indexes, strict=True))
-    parse_time = TimeParser()
-    for row in body:
-        when: datetime | None = None
-        if time_index is not None:
-            when = parse_time(_cell(row, time_index))
-            if when is None:
-                table.skipped_rows += 1
-                continue
+    times = _read_times(path, body, time_index, time_column, time_format)
+    for row, when in zip(body, times, strict=True):
+        if time_index is not None and when is None:
+            table.skipped_rows += 1
+            continue
         label = _cell(row, label_index).strip() if label_index is not None else ""
         if label_index is not None and is_missing(label):
             table.skipped_rows += 1
             continue
-        features: dict[str, float | None] = {}
-        for name, index in features_at:
-            cell = _cell(row, index)
-            value = parse_number(cell)
-            if value is None:
-                if is_missing(cell):
-                    table.missing_cells += 1
-                else:
-                    table.bad_cells += 1
-            features[name] = value
         table.times.append(when)
-        table.features.append(features)
+        table.features.append(_features(table, row, features_at))
         table.labels.append(label)
         table.text.append({name: _text(_cell(row, index)) for name, index in text_at})
     return table
+
+
+def _read_times(
+    path: str | Path,
+    body: list[list[str]],
+    index: int | None,
+    name: str | None,
+    time_format: str | None,
+) -> list[datetime | None]:
+    if index is None:
+        return [None] * len(body)
+    times, fitting = parse_times([_cell(row, index) for row in body], time_format)
+    if len(fitting) > 1:
+        warn(
+            f"{Path(path).name}: every time in {name!r} reads as {fitting[0]!r} and "
+            f"as {fitting[1]!r} (no day above 12); read as {fitting[0]!r}, "
+            "--time-format chooses"
+        )
+    return times
+
+
+def _features(
+    table: Table, row: list[str], columns: Sequence[tuple[str, int]]
+) -> dict[str, float | None]:
+    """Return a row's feature values, counting its missing and bad cells."""
+    features: dict[str, float | None] = {}
+    for name, index in columns:
+        cell = _cell(row, index)
+        value = parse_number(cell)
+        if value is None:
+            if is_missing(cell):
+                table.missing_cells += 1
+            else:
+                table.bad_cells += 1
+        features[name] = value
+    return features
+
+
+def warn(message: str) -> None:
+    """Tell the user on stderr, keeping stdout for the JSON."""
+    print(f"warning: {message}", file=sys.stderr)
 
 
 def _cell(row: list[str], index: int | None) -> str:
@@ -405,6 +488,12 @@ def add_column_arguments(
         default=None,
         help="comma-separated feature columns (default: every other numeric column)",
     )
+    parser.add_argument(
+        "--time-format",
+        default=None,
+        help='format of the time column: strptime codes such as "%%m/%%d/%%Y %%H:%%M", '
+        '"iso" or "unix" (default: the one format that reads the column)',
+    )
 
 
 def read_from_arguments(
@@ -416,6 +505,7 @@ def read_from_arguments(
         time_column=arguments.time_column,
         label_column=arguments.label_column,
         feature_columns=arguments.feature_columns,
+        time_format=arguments.time_format,
         **options,
     )
 

@@ -387,6 +387,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             time_column=arguments.time_column,
             label_column=arguments.label_column,
             feature_columns=table.feature_columns,
+            time_format=arguments.time_format,
         )
         roles = column_roles(table.feature_columns)
         models = train_test(table, test, roles)

@@ -84,9 +84,19 @@ def _midnight(when: datetime) -> datetime:
     return when.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def slots_from_csv(path: str | Path, time_column: str, label_column: str) -> SlotSeries:
+def slots_from_csv(
+    path: str | Path,
+    time_column: str,
+    label_column: str,
+    time_format: str | None = None,
+) -> SlotSeries:
     """Cut a labelled CSV stream into slots; a slot without rows has no label."""
-    table = read_table(path, time_column=time_column, label_column=label_column)
+    table = read_table(
+        path,
+        time_column=time_column,
+        label_column=label_column,
+        time_format=time_format,
+    )
     pairs = [
         (when, label)
         for when, label in zip(table.times, table.binary_labels(), strict=True)
@@ -419,7 +429,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         if not arguments.time_column or not arguments.label_column:
             parser.error("--data needs --time-column and --label-column")
         series = slots_from_csv(
-            arguments.data, arguments.time_column, arguments.label_column
+            arguments.data,
+            arguments.time_column,
+            arguments.label_column,
+            arguments.time_format,
         )
         source = arguments.data
         evidence = "label history only"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.csvdata import (
-    TimeParser,
     add_column_arguments,
     concat,
     label_as_binary,
+    parse_times,
     read_from_arguments,
     read_table,
 )
@@ -107,8 +107,11 @@ def test_unknown_column_and_empty_file_raise(tmp_path: Path) -> None:
         read_table(write(tmp_path / "empty.csv", ""))
 
 
+def parse(text: str) -> datetime | None:
+    return parse_times([text])[0][0]
+
+
 def test_time_formats() -> None:
-    parse = TimeParser()
     assert parse("25-Feb-2008 00:20:14") == datetime(2008, 2, 25, 0, 20, 14)
     assert parse("26-Feb-2008 09:00:00") == datetime(2008, 2, 26, 9)
     assert parse("2015-02-04 17:51:59") == datetime(2015, 2, 4, 17, 51, 59)
@@ -118,6 +121,29 @@ def test_time_formats() -> None:
     assert parse("") is None
     assert parse("yesterday") is None
     assert parse("12") is None
+
+
+def test_month_first_dates_are_read_month_first_throughout(tmp_path: Path) -> None:
+    # Days 1-12 fit both orders; 13 and on only month first. Never a mix.
+    days = [datetime(2015, 2, day, 9) for day in range(1, 16)]
+    rows = "".join(f"{when:%m/%d/%Y %H:%M},1\n" for when in days)
+    table = read_table(write(tmp_path / "us.csv", "t,y\n" + rows), time_column="t")
+    assert table.times == days
+
+
+def test_ambiguous_dates_are_day_first_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "d.csv", "t,y\n02/04/2015 10:00,1\n03/04/2015 10:00,0\n")
+    table = read_table(path, time_column="t")
+    assert table.times == [datetime(2015, 4, 2, 10), datetime(2015, 4, 3, 10)]
+    assert "%m/%d/%Y %H:%M" in capsys.readouterr().err
+    parser = argparse.ArgumentParser()
+    add_column_arguments(parser, time_column="t")
+    arguments = parser.parse_args(["--time-format", "%m/%d/%Y %H:%M"])
+    chosen = read_from_arguments(path, arguments)
+    assert chosen.times == [datetime(2015, 2, 4, 10), datetime(2015, 3, 4, 10)]
+    assert capsys.readouterr().err == ""
 
 
 @pytest.mark.parametrize("scale", [1, 1000])
