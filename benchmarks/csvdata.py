@@ -3,7 +3,8 @@
 The benchmarks must run unchanged on other files of the same shape, so nothing here
 knows a particular dataset. A file is read whole (benchmark files are small), its
 delimiter is sniffed, a leading index column is recognised whether or not the header
-names it, and cells that are not numbers are counted instead of raising.
+names it, rows with a cell too many are left out and counted, and cells that are not
+numbers are counted instead of raising.
 
 Example::
 
@@ -25,6 +26,7 @@ import io
 import math
 from pathlib import Path
 import sys
+from typing import NamedTuple
 
 GZIP_MAGIC = b"\x1f\x8b"
 COMPACT_TIME_FORMAT = "%Y%m%d%H%M%S"
@@ -76,7 +78,8 @@ class Table:
     ``labels[i]`` is the label cell's text ("" without a label column) and ``text[i]``
     holds the raw text of the columns asked for as ``text_columns`` ("" for a missing
     value). Rows whose time or label cannot be read are left out and counted in
-    ``skipped_rows``; empty cells and :data:`MISSING_WORDS` are counted in
+    ``skipped_rows``, rows with more cells than the header (trailing empty cells
+    aside) in ``ragged_rows``; empty cells and :data:`MISSING_WORDS` are counted in
     ``missing_cells``, other cells that are not finite numbers in ``bad_cells``.
     """
 
@@ -91,6 +94,7 @@ class Table:
     bad_cells: int = 0
     missing_cells: int = 0
     skipped_rows: int = 0
+    ragged_rows: int = 0
 
     def __len__(self) -> int:
         """Return the number of rows kept."""
@@ -125,6 +129,7 @@ class Table:
             bad_cells=self.bad_cells,
             missing_cells=self.missing_cells,
             skipped_rows=self.skipped_rows,
+            ragged_rows=self.ragged_rows,
         )
 
 
@@ -153,6 +158,7 @@ def concat(tables: Sequence[Table]) -> Table:
         joined.bad_cells += table.bad_cells
         joined.missing_cells += table.missing_cells
         joined.skipped_rows += table.skipped_rows
+        joined.ragged_rows += table.ragged_rows
     return joined
 
 
@@ -309,7 +315,13 @@ def _unix_time(text: str) -> datetime | None:
         return None
 
 
-def _split_rows(path: str | Path) -> tuple[list[str], list[list[str]]]:
+class _Rows(NamedTuple):
+    header: list[str]
+    body: list[list[str]]
+    ragged: int  # rows left out for having more cells than the header
+
+
+def _split_rows(path: str | Path) -> _Rows:
     with open_text(path) as handle:
         content = handle.read()
     sample = content[:8192]
@@ -323,12 +335,31 @@ def _split_rows(path: str | Path) -> tuple[list[str], list[list[str]]]:
     if not records:
         raise ValueError(f"{path} is empty")
     header = [name.strip() for name in records[0]]
+    while header and not header[-1]:
+        header.pop()  # a trailing separator names no column
     body = records[1:]
-    # A row-number column the header does not name (R's write.csv): name it "".
-    widest = max((len(row) for row in body), default=len(header))
-    if widest > len(header):
-        header = [""] * (widest - len(header)) + header
-    return header, body
+    if _has_unnamed_index(header, body):
+        header = ["", *header]
+    width = len(header)
+    kept = []
+    for row in body:
+        # A cell too many: which column it belongs to is unknown. Trailing empty
+        # cells (separators) are no such cell.
+        if any(cell.strip() for cell in row[width:]):
+            continue
+        kept.append(row[:width])
+    return _Rows(header, kept, len(body) - len(kept))
+
+
+def _has_unnamed_index(header: list[str], body: list[list[str]]) -> bool:
+    """Whether most rows are one cell wider than the header, mostly by a value.
+
+    R's write.csv and the UCI files number the rows without naming that column.
+    A trailing separator on each row also makes one cell more, but an empty one.
+    """
+    wider = [row for row in body if len(row) == len(header) + 1]
+    filled = sum(1 for row in wider if row[-1].strip())
+    return 2 * len(wider) > len(body) and 2 * filled > len(wider)
 
 
 def _find(header: list[str], name: str, path: str | Path) -> int:
@@ -360,7 +391,7 @@ def read_table(
     :func:`parse_times`. Raises ValueError only for an empty file or an unknown
     column name.
     """
-    header, body = _split_rows(path)
+    header, body, ragged = _split_rows(path)
     time_index = _find(header, time_column, path) if time_column else None
     label_index = _find(header, label_column, path) if label_column else None
     text_indexes = [_find(header, name, path) for name in text_columns]
@@ -383,7 +414,12 @@ def read_table(
         feature_columns=feature_names,
         time_column=time_column if time_index is not None else None,
         label_column=label_column if label_index is not None else None,
+        ragged_rows=ragged,
     )
+    if ragged:
+        warn(
+            f"{table.source}: left out {ragged} row(s) with more cells than the header"
+        )
     features_at = list(zip(feature_names, feature_indexes, strict=True))
     text_at = list(zip(text_columns, text_indexes, strict=True))
     times = _read_times(path, body, time_index, time_column, time_format)

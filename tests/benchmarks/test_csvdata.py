@@ -55,6 +55,31 @@ def test_reads_unnamed_index_column_plain_and_gzip(
     assert table.binary_labels() == [1, 1, 0]
 
 
+@pytest.mark.parametrize("index", ["", "7,"])
+def test_a_ragged_row_is_left_out_and_counted(tmp_path: Path, index: str) -> None:
+    rows = [f"{index}2020-01-01 10:0{i},{i},400,1" for i in range(5)]
+    rows[2] += ",oops"  # one cell too many: the other rows stay in place
+    rows[3] += ","  # a trailing empty cell is no extra column
+    text = "t,a,co2,y\n" + "\n".join(rows) + "\n"
+    table = read_table(write(tmp_path / "r.csv", text), time_column="t")
+    assert table.feature_columns == ["a", "co2", "y"]
+    assert [row["a"] for row in table.features] == [0.0, 1.0, 3.0, 4.0]
+    assert table.ragged_rows == 1
+    assert table.bad_cells == 0
+
+
+def test_a_trailing_separator_on_each_row_is_no_index_column(tmp_path: Path) -> None:
+    rows = "".join(f"2020-01-01 10:0{i},{i},400,1,\n" for i in range(3))
+    table = read_table(
+        write(tmp_path / "t.csv", "t,a,co2,y\n" + rows),
+        time_column="t",
+        label_column="y",
+    )
+    assert len(table) == 3
+    assert table.feature_columns == ["a", "co2"]
+    assert table.binary_labels() == [1, 1, 1]
+
+
 def test_named_index_column_and_chosen_features(tmp_path: Path) -> None:
     text = "index;when;a;b;label\n0;2020-01-01T10:00:00Z;1;2;yes\n1;2020-01-01T09:00:00Z;3;4;no\n"
     path = write(tmp_path / "data.csv", text)

@@ -91,6 +91,21 @@ def test_detection_test_header_in_another_letter_case(
     assert result["models"]["aiot_brain"]["accuracy"] > 0.95
 
 
+def test_detection_reads_trailing_separators_and_a_ragged_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Without the index column, with a trailing comma per row, one row a cell over.
+    rows = [row.split(",", 1)[1] + "," for row in office_rows(2, seed=1)]
+    rows[100] += "9"
+    train = tmp_path / "train.csv"
+    train.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    test = write_csv(tmp_path / "test.csv", office_rows(1, seed=2, start=START))
+    result = occupancy_detection.main(["--train", str(train), "--test", str(test)])
+    capsys.readouterr()
+    assert result["data"]["train_rows"] == 2 * 24 * 60 - 1
+    assert result["models"]["aiot_brain"]["accuracy"] > 0.95
+
+
 def test_detection_prequential_prints_the_metrics(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
