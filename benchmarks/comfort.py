@@ -31,7 +31,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from benchmarks.csvdata import add_column_arguments, open_text, read_table
+from benchmarks.csvdata import DataError, add_column_arguments, open_text, read_table
 from custom_components.aiot_brain.brain.comfort import ThermalPreference
 
 DEFAULT_DATA = (
@@ -343,17 +343,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     arguments = parser.parse_args(argv)
     if len(arguments.pmv_inputs) != len(PMV_INPUTS):
         parser.error("--pmv-inputs takes six columns: ta, tr, vel, rh, met, clo")
-    result = run(
-        arguments.data,
-        time_column=arguments.time_column or None,
-        label_column=arguments.label_column,
-        feature_columns=arguments.feature_columns,
-        exclude_columns=arguments.exclude_columns,
-        group_columns=arguments.group_columns,
-        pmv_inputs=arguments.pmv_inputs,
-        baselines=not arguments.no_baselines,
-        time_format=arguments.time_format,
-    )
+    try:
+        result = run(
+            arguments.data,
+            time_column=arguments.time_column or None,
+            label_column=arguments.label_column,
+            feature_columns=arguments.feature_columns,
+            exclude_columns=arguments.exclude_columns,
+            group_columns=arguments.group_columns,
+            pmv_inputs=arguments.pmv_inputs,
+            baselines=not arguments.no_baselines,
+            time_format=arguments.time_format,
+        )
+    except DataError as error:
+        parser.exit(2, f"{parser.prog}: error: {error}\n")
     print(json.dumps(result))
 
 

@@ -69,6 +69,10 @@ FALSE_WORDS = frozenset({"false", "no", "off"})
 NUMERIC_SHARE = 0.5
 
 
+class DataError(ValueError):
+    """A file cannot give what a benchmark needs; the commands say so in one line."""
+
+
 @dataclass
 class Table:
     """Rows of a CSV file with the columns a benchmark asked for.
@@ -136,11 +140,11 @@ class Table:
 def concat(tables: Sequence[Table]) -> Table:
     """Join tables read with the same columns (e.g. several files of one stream)."""
     if not tables:
-        raise ValueError("no tables to join")
+        raise DataError("no tables to join")
     first = tables[0]
     for table in tables[1:]:
         if table.feature_columns != first.feature_columns:
-            raise ValueError(
+            raise DataError(
                 f"{table.source} has columns {table.feature_columns}, "
                 f"{first.source} has {first.feature_columns}"
             )
@@ -333,7 +337,7 @@ def _split_rows(path: str | Path) -> _Rows:
         dialect = csv.excel
     records = [row for row in csv.reader(io.StringIO(content), dialect) if row]
     if not records:
-        raise ValueError(f"{path} is empty")
+        raise DataError(f"{path} is empty")
     header = [name.strip() for name in records[0]]
     while header and not header[-1]:
         header.pop()  # a trailing separator names no column
@@ -368,7 +372,7 @@ def _find(header: list[str], name: str, path: str | Path) -> int:
         return header.index(name)
     if name.lower() in lowered:
         return lowered.index(name.lower())
-    raise ValueError(f"{path} has no column {name!r}; columns: {header}")
+    raise DataError(f"{path} has no column {name!r}; columns: {header}")
 
 
 def read_table(
@@ -388,7 +392,7 @@ def read_table(
     non-empty cells are numbers. Column names match case-insensitively, and the
     columns asked for by name keep the names asked for (a test file spelling
     "CO2" as "co2" still gives "CO2"). The time column is read in one format, see
-    :func:`parse_times`. Raises ValueError only for an empty file or an unknown
+    :func:`parse_times`. Raises DataError only for an empty file or an unknown
     column name.
     """
     header, body, ragged = _split_rows(path)

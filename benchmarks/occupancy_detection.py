@@ -29,9 +29,11 @@ import json
 from typing import Any
 
 from benchmarks.csvdata import (
+    DataError,
     Table,
     add_column_arguments,
     concat,
+    label_as_binary,
     read_from_arguments,
     read_table,
 )
@@ -268,21 +270,40 @@ def _positive_probability(model: Any, rows: Matrix) -> list[float]:
 
 
 def _labelled(table: Table) -> tuple[Table, list[int]]:
-    """Drop rows whose label is not 0/1 and rows without a time; sort by time."""
+    """Drop rows whose label is not 0/1 and rows without a time; sort by time.
+
+    Raises DataError when no row is left: a label column of other words (say
+    "occupied"/"empty") would otherwise leave nothing to learn or score.
+    """
     keep = [
         i
         for i, label in enumerate(table.binary_labels())
         if label is not None and table.times[i] is not None
     ]
+    if not keep:
+        other = sorted(
+            {label for label in table.labels if label_as_binary(label) is None}
+        )
+        raise DataError(
+            f"{table.source}: no row has a time and a 0/1 label in "
+            f"{table.label_column!r}"
+            + (f" (it holds {', '.join(map(repr, other[:3]))})" if other else "")
+            + "; labels must be numbers or true/false, yes/no, on/off"
+        )
     subset = table._subset(keep).sorted_by_time()  # noqa: SLF001
     labels = [label for label in subset.binary_labels() if label is not None]
     return subset, labels
 
 
 def train_test(train: Table, test: Table, roles: dict[str, Role]) -> dict[str, Any]:
-    """Train on one file, score on another."""
+    """Train on one file, score on another; raise DataError if one class is missing."""
     train, train_labels = _labelled(train)
     test, test_labels = _labelled(test)
+    if len(set(train_labels)) < 2:
+        raise DataError(
+            f"{train.source}: every training row has label {train_labels[0]}; "
+            "the models need both classes to learn from"
+        )
     results: dict[str, Any] = {}
     model = OccupancyModel()
     brain_online(train, train_labels, roles, model)
@@ -353,20 +374,16 @@ def _segments(
     return segments
 
 
-def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    """Run the benchmark, print its JSON and return it."""
-    parser = argparse.ArgumentParser(description="Occupancy detection benchmark.")
-    parser.add_argument("--train", help="training CSV")
-    parser.add_argument("--test", help="test CSV, scored without its labels")
-    parser.add_argument("--prequential", nargs="+", help="CSV files of one stream")
-    parser.add_argument(
-        "--retrain-hours",
-        type=float,
-        default=6.0,
-        help="how often the batch baselines retrain in prequential mode",
+def _scored(table: Table) -> int:
+    """Rows with a time and a 0/1 label: the rows learnt from or scored."""
+    return sum(
+        label is not None and when is not None
+        for label, when in zip(table.binary_labels(), table.times, strict=True)
     )
-    add_column_arguments(parser, time_column="date", label_column="Occupancy")
-    arguments = parser.parse_args(argv)
+
+
+def run(arguments: argparse.Namespace) -> dict[str, Any]:
+    """Run the mode the arguments choose; return the JSON-ready result."""
     data: dict[str, Any]
     if arguments.prequential:
         table = concat(
@@ -374,13 +391,13 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         )
         roles = column_roles(table.feature_columns)
         models = prequential(table, roles, arguments.retrain_hours)
-        data = {"files": arguments.prequential, "rows": len(table)}
+        data = {"files": arguments.prequential, "rows": _scored(table)}
         task = "occupancy_detection_prequential"
         note = (
             "test-then-train over the files in time order; batch baselines retrain "
             f"on all past rows every {arguments.retrain_hours:g} h of data"
         )
-    elif arguments.train and arguments.test:
+    else:
         table = read_from_arguments(arguments.train, arguments)
         test = read_table(
             arguments.test,
@@ -394,18 +411,42 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         data = {
             "train": arguments.train,
             "test": arguments.test,
-            "train_rows": len(table),
-            "test_rows": len(test),
+            "train_rows": _scored(table),
+            "test_rows": _scored(test),
         }
         task = "occupancy_detection"
         note = "aiot_brain learns online from the training stream, then only predicts"
-    else:
-        parser.error("give --train and --test, or --prequential FILE [FILE...]")
     data["roles"] = {column: role.value for column, role in roles.items()}
     data["baseline_only_columns"] = [
         column for column in table.feature_columns if column not in roles
     ]
-    result = {"task": task, "data": data, "note": note, "models": models}
+    return {"task": task, "data": data, "note": note, "models": models}
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    """Run the benchmark, print its JSON and return it.
+
+    Data it cannot use (no such column, labels that are not 0/1, one class to
+    train on) ends it with status 2 and one line on stderr, as a bad flag does.
+    """
+    parser = argparse.ArgumentParser(description="Occupancy detection benchmark.")
+    parser.add_argument("--train", help="training CSV")
+    parser.add_argument("--test", help="test CSV, scored without its labels")
+    parser.add_argument("--prequential", nargs="+", help="CSV files of one stream")
+    parser.add_argument(
+        "--retrain-hours",
+        type=float,
+        default=6.0,
+        help="how often the batch baselines retrain in prequential mode",
+    )
+    add_column_arguments(parser, time_column="date", label_column="Occupancy")
+    arguments = parser.parse_args(argv)
+    if not arguments.prequential and not (arguments.train and arguments.test):
+        parser.error("give --train and --test, or --prequential FILE [FILE...]")
+    try:
+        result = run(arguments)
+    except DataError as error:
+        parser.exit(2, f"{parser.prog}: error: {error}\n")
     print(json.dumps(result))
     return result
 

@@ -46,7 +46,7 @@ from pathlib import Path
 import re
 from typing import Any
 
-from benchmarks.csvdata import add_column_arguments, read_table
+from benchmarks.csvdata import DataError, add_column_arguments, read_table
 from benchmarks.occupancy_detection import metrics
 from custom_components.aiot_brain.brain.forecast import (
     HORIZON_NAMES,
@@ -103,7 +103,7 @@ def slots_from_csv(
         if when is not None and label is not None
     ]
     if not pairs:
-        raise ValueError(f"{path} has no rows with a time and a 0/1 label")
+        raise DataError(f"{path} has no rows with a time and a 0/1 label")
     start = _midnight(min(when for when, _ in pairs))
     count = int((max(when for when, _ in pairs) - start) / SLOT) + 1
     occupied = [0] * count
@@ -428,12 +428,15 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     elif arguments.data:
         if not arguments.time_column or not arguments.label_column:
             parser.error("--data needs --time-column and --label-column")
-        series = slots_from_csv(
-            arguments.data,
-            arguments.time_column,
-            arguments.label_column,
-            arguments.time_format,
-        )
+        try:
+            series = slots_from_csv(
+                arguments.data,
+                arguments.time_column,
+                arguments.label_column,
+                arguments.time_format,
+            )
+        except DataError as error:
+            parser.exit(2, f"{parser.prog}: error: {error}\n")
         source = arguments.data
         evidence = "label history only"
     else:

@@ -106,6 +106,47 @@ def test_detection_reads_trailing_separators_and_a_ragged_row(
     assert result["models"]["aiot_brain"]["accuracy"] > 0.95
 
 
+def relabel(rows: list[str], words: dict[str, str]) -> list[str]:
+    return [row[:-1] + words[row[-1]] for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("train_rows", "message"),
+    [
+        (relabel(office_rows(1, seed=1), {"1": "occupied", "0": "empty"}), "0/1"),
+        (office_rows(1, seed=1)[600:605], "both classes"),
+    ],
+)
+def test_detection_rejects_unusable_labels_in_one_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    train_rows: list[str],
+    message: str,
+) -> None:
+    train = write_csv(tmp_path / "train.csv", train_rows)
+    test = write_csv(tmp_path / "test.csv", office_rows(1, seed=2))
+    with pytest.raises(SystemExit) as stopped:
+        occupancy_detection.main(["--train", str(train), "--test", str(test)])
+    assert stopped.value.code == 2
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    assert message in printed.err
+    assert len(printed.err.strip().splitlines()) == 1
+
+
+def test_detection_counts_only_the_rows_it_scores(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = office_rows(2, seed=1)
+    rows[:10] = relabel(rows[:10], {"0": "maybe", "1": "maybe"})
+    train = write_csv(tmp_path / "train.csv", rows)
+    test = write_csv(tmp_path / "test.csv", office_rows(1, seed=2))
+    result = occupancy_detection.main(["--train", str(train), "--test", str(test)])
+    capsys.readouterr()
+    assert result["data"]["train_rows"] == 2 * 24 * 60 - 10
+    assert result["data"]["test_rows"] == 24 * 60
+
+
 def test_detection_prequential_prints_the_metrics(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
