@@ -14,7 +14,10 @@ present) name groups the model may adapt to.
 The PMV rule computes Fanger's PMV (ISO 7730) from ta, tr (ta when missing), vel,
 rh, met and clo, and maps PMV > +0.5 to "cooler", PMV < -0.5 to "warmer", else "no
 change". Missing inputs take typical indoor values (vel 0.1 m/s, rh 50 %, met 1.2,
-clo 0.7); ``--pmv-inputs`` names the six columns in another file. For context the
+clo 0.7); ``--pmv-inputs`` names the six columns in another file (in any letter
+case; they must be feature columns). Classes named otherwise are matched by word
+("want cooler") or on a -1/0/1 scale; where the air temperature column or such
+classes are missing the rule's metrics are null, with a "note" why. For context the
 same stream also feeds the majority class so far and two plain river classifiers
 (logistic regression one-vs-rest on standardised features, Gaussian naive Bayes);
 ``--no-baselines`` leaves them out. ``--feature-columns`` fixes the features.
@@ -24,14 +27,20 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 import csv
 import json
 import math
 from pathlib import Path
 from typing import Any
 
-from benchmarks.csvdata import DataError, add_column_arguments, open_text, read_table
+from benchmarks.csvdata import (
+    DataError,
+    add_column_arguments,
+    open_text,
+    parse_number,
+    read_table,
+)
 from custom_components.aiot_brain.brain.comfort import ThermalPreference
 
 DEFAULT_DATA = (
@@ -60,6 +69,13 @@ LEAKING_COLUMNS = (
 GROUP_COLUMNS = ("building_id", "subject_id")
 PMV_INPUTS = ("ta", "tr", "vel", "rh", "met", "clo")
 PMV_DEFAULTS = {"vel": 0.1, "rh": 50.0, "met": 1.2, "clo": 0.7}
+# The rule's answers, found in class names by a word ("want cooler") or a number on
+# a -1/0/1 scale (both ends present, so 0/1 yes/no labels are not taken for it).
+PMV_ANSWERS = {
+    "cooler": ("cool", -1.0),
+    "no change": ("no change", 0.0),
+    "warmer": ("warm", 1.0),
+}
 
 Features = dict[str, float | None]
 
@@ -154,6 +170,69 @@ def pmv_preference(features: Mapping[str, float | None], inputs: Sequence[str]) 
     if vote < -0.5:
         return "warmer"
     return "no change"
+
+
+def pmv_classes(labels: Iterable[str]) -> dict[str, str] | None:
+    """Map each PMV rule answer to the label class naming it; None if unclear."""
+    classes = set(labels)
+    mapping: dict[str, str] = {}
+    for label in classes:
+        answer = _pmv_answer(label)
+        if answer is None or answer in mapping:
+            return None
+        mapping[answer] = label
+    numbers = {parse_number(label) for label in classes}
+    if numbers != {None} and not {-1.0, 1.0} <= numbers:
+        return None
+    return {answer: mapping[answer] for answer in PMV_ANSWERS if answer in mapping}
+
+
+def _pmv_answer(label: str) -> str | None:
+    number = parse_number(label)
+    lowered = label.lower()
+    found = [
+        answer
+        for answer, (word, value) in PMV_ANSWERS.items()
+        if (number == value if number is not None else word in lowered)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def pmv_rule_scores(
+    rows: Sequence[tuple[Features, dict[str, str], str]],
+    feature_columns: Sequence[str],
+    pmv_inputs: Sequence[str],
+) -> dict[str, Any]:
+    """Score the PMV rule; metrics are None, with a note, where it cannot answer."""
+    columns = {name.lower(): name for name in feature_columns}
+    if pmv_inputs[0].lower() not in columns:
+        return _unscored(
+            f"no air temperature column {pmv_inputs[0]!r} among the features "
+            "(--pmv-inputs names the rule's columns)"
+        )
+    classes = sorted({label for _, _, label in rows})
+    mapping = pmv_classes(classes)
+    if mapping is None:
+        return _unscored(
+            f"the classes {classes} are not cooler / no change / warmer "
+            "(nor -1 / 0 / 1)"
+        )
+    inputs = [columns.get(name.lower(), name) for name in pmv_inputs]
+
+    def predict(features: Features, _groups: dict[str, str]) -> str:
+        answer = pmv_preference(features, inputs)
+        return mapping.get(answer, answer)
+
+    result: dict[str, Any] = prequential(
+        rows, predict, lambda _features, _groups, _label: None
+    )
+    if any(answer != label for answer, label in mapping.items()):
+        result["note"] = f"classes read as the rule's answers: {mapping}"
+    return result
+
+
+def _unscored(note: str) -> dict[str, Any]:
+    return {"accuracy": None, "macro_f1": None, "note": note}
 
 
 def scores(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
@@ -266,12 +345,10 @@ def run(
     def learn_brain(features: Features, groups: dict[str, str], label: str) -> None:
         model.learn_one({**features, **groups}, label)
 
-    models = {"aiot_brain": prequential(rows, predict_brain, learn_brain)}
-    models["pmv_rule"] = prequential(
-        rows,
-        lambda features, _groups: pmv_preference(features, pmv_inputs),
-        lambda _features, _groups, _label: None,
-    )
+    models: dict[str, dict[str, Any]] = {
+        "aiot_brain": prequential(rows, predict_brain, learn_brain)
+    }
+    models["pmv_rule"] = pmv_rule_scores(rows, table.feature_columns, pmv_inputs)
     if baselines:
         majority: Counter[str] = Counter()
         models["majority"] = prequential(

@@ -114,6 +114,53 @@ def test_missing_vote_words_are_no_class(
     assert result["rows"] == sum(result["classes"].values())
 
 
+def _pmv_rule(data: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    comfort.main(["--data", str(data), "--no-baselines"])
+    return json.loads(capsys.readouterr().out)["models"]["pmv_rule"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("ta,tr,rh,vel,met,clo", "TA,TR,RH,VEL,MET,CLO"),
+        (",cooler,", ",want cooler,"),
+        (",cooler,", ",-1,"),
+    ],
+)
+def test_pmv_rule_reads_other_spellings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str
+) -> None:
+    data = _write(tmp_path, rows=150)
+    expected = _pmv_rule(data, capsys)
+    text = data.read_text().replace(old, new)
+    if new == ",-1,":
+        text = text.replace(",no change,", ",0,").replace(",warmer,", ",1,")
+    else:
+        text = text.replace(",warmer,", ",want warmer,")
+    data.write_text(text)
+    rule = _pmv_rule(data, capsys)
+    assert rule["accuracy"] == expected["accuracy"]
+    assert rule["macro_f1"] == expected["macro_f1"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "note"),
+    [
+        (",ta,", ",air,", "air temperature"),
+        (",cooler,", ",2,", "classes"),
+    ],
+)
+def test_pmv_rule_says_why_it_cannot_answer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, note: str
+) -> None:
+    data = _write(tmp_path, rows=150)
+    data.write_text(data.read_text().replace(old, new))
+    rule = _pmv_rule(data, capsys)
+    assert rule["accuracy"] is None
+    assert rule["macro_f1"] is None
+    assert note in str(rule["note"])
+
+
 def test_rejects_wrong_pmv_inputs(tmp_path: Path) -> None:
     data = _write(tmp_path, rows=20)
     with pytest.raises(SystemExit):
