@@ -3,8 +3,9 @@
 The benchmarks must run unchanged on other files of the same shape, so nothing here
 knows a particular dataset. A file is read whole (benchmark files are small), its
 delimiter is sniffed, a leading index column is recognised whether or not the header
-names it, rows with a cell too many are left out and counted, and cells that are not
-numbers are counted instead of raising.
+names it, rows with a cell too many are left out and counted, a decimal comma is read
+in files not separated by commas, and cells that are not numbers are counted instead
+of raising.
 
 Example::
 
@@ -167,14 +168,18 @@ def concat(tables: Sequence[Table]) -> Table:
 
 
 def open_text(path: str | Path) -> io.TextIOWrapper:
-    """Open a file as text, decompressing it if it starts with the gzip magic bytes."""
+    """Open a file as text, decompressing it if it starts with the gzip magic bytes.
+
+    A UTF-8 byte-order mark (Excel's "CSV UTF-8") is dropped, not read as part of
+    the first column's name.
+    """
     with Path(path).open("rb") as probe:
         magic = probe.read(2)
     if magic == GZIP_MAGIC:
         return io.TextIOWrapper(
-            gzip.open(path, "rb"), encoding="utf-8", errors="replace", newline=""
+            gzip.open(path, "rb"), encoding="utf-8-sig", errors="replace", newline=""
         )
-    return Path(path).open(encoding="utf-8", errors="replace", newline="")
+    return Path(path).open(encoding="utf-8-sig", errors="replace", newline="")
 
 
 def is_missing(text: str) -> bool:
@@ -323,6 +328,7 @@ class _Rows(NamedTuple):
     header: list[str]
     body: list[list[str]]
     ragged: int  # rows left out for having more cells than the header
+    decimal_comma: bool  # "23,5" is 23.5: the separator is not a comma
 
 
 def _split_rows(path: str | Path) -> _Rows:
@@ -352,7 +358,7 @@ def _split_rows(path: str | Path) -> _Rows:
         if any(cell.strip() for cell in row[width:]):
             continue
         kept.append(row[:width])
-    return _Rows(header, kept, len(body) - len(kept))
+    return _Rows(header, kept, len(body) - len(kept), dialect.delimiter != ",")
 
 
 def _has_unnamed_index(header: list[str], body: list[list[str]]) -> bool:
@@ -395,7 +401,7 @@ def read_table(
     :func:`parse_times`. Raises DataError only for an empty file or an unknown
     column name.
     """
-    header, body, ragged = _split_rows(path)
+    header, body, ragged, decimal_comma = _split_rows(path)
     time_index = _find(header, time_column, path) if time_column else None
     label_index = _find(header, label_column, path) if label_column else None
     text_indexes = [_find(header, name, path) for name in text_columns]
@@ -407,7 +413,7 @@ def read_table(
             for index, name in enumerate(header)
             if index not in taken
             and name.lower() not in INDEX_NAMES
-            and _is_numeric(body, index)
+            and _is_numeric(body, index, decimal_comma)
         ]
         feature_names = [header[index] for index in feature_indexes]
     else:
@@ -436,7 +442,7 @@ def read_table(
             table.skipped_rows += 1
             continue
         table.times.append(when)
-        table.features.append(_features(table, row, features_at))
+        table.features.append(_features(table, row, features_at, decimal_comma))
         table.labels.append(label)
         table.text.append({name: _text(_cell(row, index)) for name, index in text_at})
     return table
@@ -462,13 +468,16 @@ def _read_times(
 
 
 def _features(
-    table: Table, row: list[str], columns: Sequence[tuple[str, int]]
+    table: Table,
+    row: list[str],
+    columns: Sequence[tuple[str, int]],
+    decimal_comma: bool,
 ) -> dict[str, float | None]:
     """Return a row's feature values, counting its missing and bad cells."""
     features: dict[str, float | None] = {}
     for name, index in columns:
         cell = _cell(row, index)
-        value = parse_number(cell)
+        value = _number(cell, decimal_comma)
         if value is None:
             if is_missing(cell):
                 table.missing_cells += 1
@@ -493,14 +502,21 @@ def _text(cell: str) -> str:
     return "" if is_missing(cell) else cell
 
 
-def _is_numeric(body: list[list[str]], index: int) -> bool:
+def _number(cell: str, decimal_comma: bool) -> float | None:
+    value = parse_number(cell)
+    if value is None and decimal_comma and cell.count(",") == 1:
+        return parse_number(cell.replace(",", "."))
+    return value
+
+
+def _is_numeric(body: list[list[str]], index: int, decimal_comma: bool) -> bool:
     filled = numbers = 0
     for row in body:
         cell = _cell(row, index)
         if is_missing(cell):
             continue
         filled += 1
-        if parse_number(cell) is not None:
+        if _number(cell, decimal_comma) is not None:
             numbers += 1
     return filled > 0 and numbers > NUMERIC_SHARE * filled
 

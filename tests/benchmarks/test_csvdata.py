@@ -80,6 +80,34 @@ def test_a_trailing_separator_on_each_row_is_no_index_column(tmp_path: Path) -> 
     assert table.binary_labels() == [1, 1, 1]
 
 
+@pytest.mark.parametrize("compress", [False, True])
+def test_a_byte_order_mark_is_no_part_of_the_header(
+    tmp_path: Path, compress: bool
+) -> None:
+    text = "\ufeffdate,co2,y\n2020-01-01 10:00,400,1\n"
+    path = write(tmp_path / "excel.csv", text, compress=compress)
+    table = read_table(path, time_column="date", label_column="y")
+    assert table.times == [datetime(2020, 1, 1, 10)]
+    assert table.feature_columns == ["co2"]
+
+
+def test_decimal_commas_where_commas_do_not_separate(tmp_path: Path) -> None:
+    text = (
+        "t;temp;co2;y\n"
+        "2020-01-01 10:00;21,5;400,5;1\n"
+        "2020-01-01 10:01;-0,25;1,2,3;0\n"
+        "2020-01-01 10:02;22;410;0\n"
+    )
+    table = read_table(write(tmp_path / "eu.csv", text), time_column="t")
+    assert table.feature_columns == ["temp", "co2", "y"]
+    assert [row["temp"] for row in table.features] == [21.5, -0.25, 22.0]
+    assert table.features[0]["co2"] == 400.5
+    assert table.bad_cells == 1  # "1,2,3" is no number
+    # Where commas separate, a quoted "21,5" stays a bad cell.
+    plain = write(tmp_path / "us.csv", 't,temp\n2020-01-01 10:00,"21,5"\n')
+    assert read_table(plain, feature_columns=["temp"]).bad_cells == 1
+
+
 def test_named_index_column_and_chosen_features(tmp_path: Path) -> None:
     text = "index;when;a;b;label\n0;2020-01-01T10:00:00Z;1;2;yes\n1;2020-01-01T09:00:00Z;3;4;no\n"
     path = write(tmp_path / "data.csv", text)
