@@ -374,11 +374,23 @@ def _has_unnamed_index(header: list[str], body: list[list[str]]) -> bool:
 
 def _find(header: list[str], name: str, path: str | Path) -> int:
     lowered = [column.lower() for column in header]
-    if name in header:
-        return header.index(name)
     if name.lower() in lowered:
-        return lowered.index(name.lower())
+        return lowered.index(name.lower())  # the first of columns named alike
     raise DataError(f"{path} has no column {name!r}; columns: {header}")
+
+
+def _duplicates(header: list[str], path: str | Path) -> set[int]:
+    """Return the columns named (in any letter case) as an earlier one, warning."""
+    seen: set[str] = set()
+    later: set[int] = set()
+    for index, name in enumerate(header):
+        if name.lower() in seen and name.lower() not in INDEX_NAMES:
+            later.add(index)
+        seen.add(name.lower())
+    if later:
+        names = sorted({header[index] for index in later})
+        warn(f"{Path(path).name}: columns named twice, the first is used: {names}")
+    return later
 
 
 def read_table(
@@ -395,9 +407,10 @@ def read_table(
 
     ``feature_columns`` defaults to every numeric column other than the time, label,
     text, excluded and index columns; a column is numeric when most of its
-    non-empty cells are numbers. Column names match case-insensitively, and the
-    columns asked for by name keep the names asked for (a test file spelling
-    "CO2" as "co2" still gives "CO2"). The time column is read in one format, see
+    non-empty cells are numbers. Column names match case-insensitively (of two
+    columns named alike the first is used, with a warning), and the columns asked
+    for by name keep the names asked for (a test file spelling "CO2" as "co2"
+    still gives "CO2"). The time column is read in one format, see
     :func:`parse_times`. Raises DataError only for an empty file or an unknown
     column name.
     """
@@ -405,8 +418,9 @@ def read_table(
     time_index = _find(header, time_column, path) if time_column else None
     label_index = _find(header, label_column, path) if label_column else None
     text_indexes = [_find(header, name, path) for name in text_columns]
+    duplicates = _duplicates(header, path)
     if feature_columns is None:
-        taken = {time_index, label_index, *text_indexes}
+        taken = {time_index, label_index, *text_indexes, *duplicates}
         taken.update(_find(header, name, path) for name in exclude_columns)
         feature_indexes = [
             index

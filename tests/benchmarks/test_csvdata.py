@@ -139,6 +139,19 @@ def test_columns_asked_for_keep_the_names_asked_for(tmp_path: Path) -> None:
     assert (table.time_column, table.label_column) == ("date", "Occupancy")
 
 
+def test_a_column_named_twice_is_read_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "t,light,co2,Light\n2020-01-01 10:00,420,400,0\n"
+    path = write(tmp_path / "twice.csv", text)
+    table = read_table(path, time_column="t")
+    assert table.feature_columns == ["light", "co2"]
+    assert table.features == [{"light": 420.0, "co2": 400.0}]
+    assert "Light" in capsys.readouterr().err
+    chosen = read_table(path, time_column="t", feature_columns=["Light"])
+    assert chosen.features == [{"Light": 420.0}]
+
+
 def test_text_columns_and_exclusions(tmp_path: Path) -> None:
     text = "id,season,ta,pref\n1,summer,25.5,cooler\n2,winter,19,warmer\n"
     path = write(tmp_path / "votes.csv", text)
