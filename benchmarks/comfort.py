@@ -3,7 +3,9 @@
     python -m benchmarks.comfort --data FILE --label-column thermal_preference
 
 Rows are taken in time order and each is first predicted, then learned from
-(test-then-train); rows without a readable time or label are left out and counted.
+(test-then-train); rows without a readable time or label are left out and counted
+(``"skipped_rows"``; ``"input_checks"`` adds rows with a cell too many and counts the
+bad and missing feature cells).
 Features are every numeric column except the time, the label, the group columns and
 the columns that would leak the answer (``--exclude-columns``, by default the other
 votes and the indices computed from them: thermal_sensation, thermal_comfort,
@@ -37,6 +39,7 @@ from typing import Any
 from benchmarks.csvdata import (
     DataError,
     add_column_arguments,
+    input_checks,
     open_text,
     parse_number,
     read_table,
@@ -375,6 +378,7 @@ def run(
         "data": table.source,
         "rows": len(rows),
         "skipped_rows": table.skipped_rows,
+        "input_checks": input_checks(table),
         "classes": dict(sorted(Counter(table.labels).items())),
         "features": table.feature_columns,
         "groups": present,

@@ -138,6 +138,20 @@ class Table:
         )
 
 
+def input_checks(table: Table, used: int | None = None) -> dict[str, int]:
+    """Return what reading left out or could not read, for a command's JSON.
+
+    ``used`` is the number of rows the command used (default: every row kept);
+    the rows it dropped itself count as left out.
+    """
+    dropped = 0 if used is None else len(table) - used
+    return {
+        "rows_left_out": table.skipped_rows + table.ragged_rows + dropped,
+        "bad_cells": table.bad_cells,
+        "missing_cells": table.missing_cells,
+    }
+
+
 def concat(tables: Sequence[Table]) -> Table:
     """Join tables read with the same columns (e.g. several files of one stream)."""
     if not tables:

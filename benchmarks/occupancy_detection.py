@@ -17,7 +17,10 @@ predict the base rate seen so far before their first training.
 
 Columns are mapped to sensor roles by name (CO2, light / lux / illuminance,
 temperature, humidity, motion / PIR, sound / noise, door, power); the columns left
-over are used by the baselines only and listed under ``"data"``.
+over are used by the baselines only and listed under ``"data"``. There too,
+``"train_rows"`` and ``"test_rows"`` (``"rows"`` when prequential) count the rows
+used, and ``"input_checks"`` the rows left out (no readable time, no 0/1 label, a
+cell too many) and the feature cells that were bad or missing (empty, NA, ...).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from benchmarks.csvdata import (
     Table,
     add_column_arguments,
     concat,
+    input_checks,
     label_as_binary,
     read_from_arguments,
     read_table,
@@ -391,7 +395,11 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         )
         roles = column_roles(table.feature_columns)
         models = prequential(table, roles, arguments.retrain_hours)
-        data = {"files": arguments.prequential, "rows": _scored(table)}
+        data = {
+            "files": arguments.prequential,
+            "rows": _scored(table),
+            "input_checks": input_checks(table, _scored(table)),
+        }
         task = "occupancy_detection_prequential"
         note = (
             "test-then-train over the files in time order; batch baselines retrain "
@@ -413,6 +421,10 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
             "test": arguments.test,
             "train_rows": _scored(table),
             "test_rows": _scored(test),
+            "input_checks": {
+                "train": input_checks(table, _scored(table)),
+                "test": input_checks(test, _scored(test)),
+            },
         }
         task = "occupancy_detection"
         note = "aiot_brain learns online from the training stream, then only predicts"

@@ -112,6 +112,7 @@ def test_missing_vote_words_are_no_class(
     result = json.loads(capsys.readouterr().out)
     assert "NA" not in result["classes"]
     assert result["rows"] == sum(result["classes"].values())
+    assert result["input_checks"]["rows_left_out"] == result["skipped_rows"]
 
 
 def _pmv_rule(data: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:

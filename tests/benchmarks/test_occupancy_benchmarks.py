@@ -147,6 +147,23 @@ def test_detection_counts_only_the_rows_it_scores(
     assert result["data"]["test_rows"] == 24 * 60
 
 
+def test_detection_reports_what_it_could_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = office_rows(1, seed=1)
+    rows[1] = rows[1].replace(",0.0048,", ",NA,")  # missing
+    rows[2] = rows[2].replace(",0.0048,", ",oops,")  # bad
+    rows[3] += ",7"  # a cell too many
+    rows[4] = rows[4][:-1] + "maybe"  # no 0/1 label
+    train = write_csv(tmp_path / "train.csv", rows)
+    test = write_csv(tmp_path / "test.csv", office_rows(1, seed=2))
+    result = occupancy_detection.main(["--train", str(train), "--test", str(test)])
+    capsys.readouterr()
+    checks = result["data"]["input_checks"]
+    assert checks["train"] == {"rows_left_out": 2, "bad_cells": 1, "missing_cells": 1}
+    assert checks["test"] == {"rows_left_out": 0, "bad_cells": 0, "missing_cells": 0}
+
+
 def test_detection_prequential_prints_the_metrics(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
