@@ -320,6 +320,31 @@ async def test_a_room_sensor_not_the_thermostat_reads_the_room(
     assert kitchen_zone.latest[Role.TEMPERATURE] == 23.0  # nothing else reads there
 
 
+async def test_thermostats_are_read_in_fahrenheit_once_home_assistant_switches(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The user switches Home Assistant to US customary while AIoT Brain runs."""
+    freezer.move_to(START)
+    build_office(hass)
+    add_entity(hass, "climate", "kitchen_valve", "kitchen")
+    entry = await setup_office(hass, zones=("office", "kitchen"))
+
+    await hass.config.async_update(unit_system="us_customary")
+    hass.states.async_set(
+        "climate.kitchen_valve",
+        "heat",
+        {"current_temperature": 68.0, "temperature": 70.0},
+        context=Context(user_id="someone"),
+    )
+    await minutes_pass(hass, freezer, 1)
+
+    kitchen = coordinator_of(entry).brain.zone("kitchen")
+    assert kitchen.latest[Role.TEMPERATURE] == pytest.approx(20.0)
+    assert kitchen.latest[Role.HVAC_SETPOINT] == pytest.approx(21.1, abs=0.1)
+    comfort = hass.states.get("sensor.kitchen_aiot_brain_comfort_setpoint")
+    assert comfort.attributes["unit_of_measurement"] == "°F"
+
+
 async def test_a_zone_without_history_starts_from_the_states_as_they_stand(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

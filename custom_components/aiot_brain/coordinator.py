@@ -24,7 +24,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
-from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
+from homeassistant.const import (
+    EVENT_CORE_CONFIG_UPDATE,
+    EVENT_HOMEASSISTANT_FINAL_WRITE,
+)
 from homeassistant.core import (
     CALLBACK_TYPE,
     Event,
@@ -404,6 +407,9 @@ class AiotBrainCoordinator:
             self.hass.bus.async_listen(
                 EVENT_HOMEASSISTANT_FINAL_WRITE, self._async_final_write
             ),
+            self.hass.bus.async_listen(
+                EVENT_CORE_CONFIG_UPDATE, self._async_core_config_updated
+            ),
         ]
         # Zones without learned state (first setup, new, or reset) learn history.
         known = self.brain.zones  # read before predicting adds the new ones
@@ -442,6 +448,12 @@ class AiotBrainCoordinator:
             self._unsubscribe_states = None
         self.control.async_stop()
         await self._async_save()
+
+    @callback
+    def _async_core_config_updated(self, _event: Event[Any]) -> None:
+        # Thermostats and weather report in the unit system's unit, which the user
+        # may just have changed. The controller and the entities read it as they go.
+        self._router.temperature_unit = self.hass.config.units.temperature_unit
 
     # -- persistence -----------------------------------------------------------------
 
