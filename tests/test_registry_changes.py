@@ -14,11 +14,13 @@ from homeassistant.helpers import (
     entity_registry as er,
     issue_registry as ir,
 )
+import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.aiot_brain import async_remove_config_entry_device
 from custom_components.aiot_brain.brain.observation import Role
 from custom_components.aiot_brain.const import (
+    CONF_OUTDOOR_SOURCE,
     CONF_ZONES,
     DOMAIN,
     REDISCOVER_COOLDOWN,
@@ -126,6 +128,43 @@ async def test_a_sensor_moved_while_home_assistant_was_down_is_forgotten_at_star
     office = coordinator_of(entry).brain.zone("office")
     assert office.lighting.exits.motion_on == {}  # saved on, forgotten at start
     assert office.occupancy.builder.state["motion"] == 0.0
+
+
+# A hidden source is one discovery does not see: renaming it changes nothing there.
+@pytest.mark.parametrize("hidden_by", [None, er.RegistryEntryHider.USER])
+async def test_the_outdoor_source_is_followed_when_it_is_renamed(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hidden_by: er.RegistryEntryHider | None,
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    add_entity(
+        hass,
+        "sensor",
+        "garden_temperature",
+        None,
+        original_device_class="temperature",
+        unit_of_measurement="°C",
+        hidden_by=hidden_by,
+    )
+    entry = await setup_office(hass, outdoor_source="sensor.garden_temperature")
+    coordinator = coordinator_of(entry)
+
+    er.async_get(hass).async_update_entity(
+        "sensor.garden_temperature", new_entity_id="sensor.outdoor_temperature"
+    )
+    await registries_settle(hass, freezer)
+    hass.states.async_set(
+        "sensor.outdoor_temperature", "4.0", {"unit_of_measurement": "°C"}
+    )
+    await hass.async_block_till_done()
+
+    office = coordinator.brain.zone("office")
+    assert office.latest[Role.OUTDOOR_TEMPERATURE] == 4.0
+    # The options show the new id, without a reload.
+    assert entry.options[CONF_OUTDOOR_SOURCE] == "sensor.outdoor_temperature"
+    assert coordinator_of(entry) is coordinator
 
 
 async def test_new_area_becomes_a_zone(

@@ -65,6 +65,7 @@ from .brain.zone import (
 from .const import (
     BRAIN_STORAGE_KEY,
     COMFORT_OFFSET_LIMIT,
+    CONF_OUTDOOR_SOURCE,
     CONF_ZONES,
     CONTROL_SAVE_DELAY,
     DOMAIN,
@@ -157,6 +158,7 @@ class Router:
     ) -> None:
         """Route the entities of ``zones``, the outdoor source and the trackers."""
         self.temperature_unit = temperature_unit
+        self.outdoor_source = outdoor.entity_id if outdoor is not None else None
         self._routes: dict[str, tuple[ZoneEntity, list[str]]] = {}
         zone_ids: list[str] = []
         self._zone_by_name: dict[str, str] = {}
@@ -573,12 +575,33 @@ class AiotBrainCoordinator:
     # -- discovery -------------------------------------------------------------------
 
     @callback
-    def _async_registry_updated(self, _event: Event[Any]) -> None:
+    def _async_registry_updated(self, event: Event[Any]) -> None:
+        self._follow_renamed_outdoor_source(event.data)
         self._rediscover.async_schedule_call()
+
+    @callback
+    def _follow_renamed_outdoor_source(self, data: dict[str, Any]) -> None:
+        """Keep the outdoor source the user chose when its entity id is renamed.
+
+        As Home Assistant's own helpers follow their sources: with the old id,
+        every zone would silently go without the outdoor temperature.
+        """
+        source = self.settings.outdoor_source
+        if source is None or data.get("old_entity_id") != source:
+            return
+        self.settings = replace(self.settings, outdoor_source=data["entity_id"])
+        self.hass.config_entries.async_update_entry(
+            self.entry,
+            options={**self.entry.options, CONF_OUTDOOR_SOURCE: data["entity_id"]},
+        )
 
     async def _async_rediscover(self) -> None:
         discovery = async_discover(self.hass)
-        if discovery != self.discovery:
+        # A renamed outdoor source may change nothing discovery sees (a hidden one).
+        if (
+            discovery != self.discovery
+            or self._router.outdoor_source != self.settings.outdoor_source
+        ):
             self.discovery = discovery
             self._apply_discovery()
 
