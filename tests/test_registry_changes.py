@@ -191,6 +191,25 @@ async def test_new_area_becomes_a_zone(
     assert device.area_id == lab.id
 
 
+async def test_an_area_created_before_a_restart_joins_once_it_has_a_sensor(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)  # the kitchen is left out
+    lab = ar.async_get(hass).async_create("Lab")
+    await registries_settle(hass, freezer)
+    assert await hass.config_entries.async_reload(entry.entry_id)  # a restart
+    await hass.async_block_till_done()
+
+    add_sensor(hass, "lab_motion", lab.id, "motion")
+    add_sensor(hass, "kitchen_door", "kitchen", "door")
+    await registries_settle(hass, freezer)
+
+    assert list(coordinator_of(entry).zones) == ["lab", "office"]
+    assert entry.options["zones"] == ["office", "lab"]
+
+
 async def test_removed_area_takes_its_zone_device_and_entities(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

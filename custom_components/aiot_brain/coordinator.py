@@ -110,6 +110,14 @@ def _encoded(zone: ZoneBrain) -> Fragment:
     return json_fragment(json_bytes(zone.to_dict()))
 
 
+def _saved_areas(stored: Any) -> set[str] | None:
+    """Return the known areas saved with the learned state (None: not saved)."""
+    areas = stored.get("known_areas") if isinstance(stored, dict) else None
+    if not isinstance(areas, list):
+        return None
+    return {area_id for area_id in areas if isinstance(area_id, str)}
+
+
 @dataclass
 class ZoneControls:
     """What the user set for one zone; the controller reads these."""
@@ -387,9 +395,16 @@ class AiotBrainCoordinator:
 
     async def async_start(self) -> None:
         """Restore the learned state, subscribe, and start learning what is new."""
-        await self._async_restore(await self._store.async_load())
+        stored = await self._store.async_load()
+        await self._async_restore(stored)
         self.discovery = async_discover(self.hass)
-        self._known_areas = {zone.zone_id for zone in self.discovery.zones}
+        # The areas there were at setup (left out or chosen), and those that joined
+        # since; any other joins once it has something to learn. Kept across
+        # restarts; an older version did not keep them: every area now counts.
+        saved = _saved_areas(stored)
+        self._known_areas = (
+            {zone.zone_id for zone in self.discovery.zones} if saved is None else saved
+        )
         self._apply_discovery()
         self._remove_stale_devices()
         self._unsubscribers += [
@@ -542,6 +557,7 @@ class AiotBrainCoordinator:
                         },
                     },
                     "controller": self.control.to_dict(),
+                    "known_areas": sorted(self._known_areas),
                 }
             )
 
