@@ -8,7 +8,7 @@ from typing import Any
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -199,6 +199,71 @@ async def test_weather_entity_is_the_fallback_outdoor_source(
     )
 
     assert suggested(result, CONF_OUTDOOR_SOURCE) == "weather.home"
+
+
+async def test_a_thermometer_placed_outdoors_beats_one_nobody_placed(
+    hass: HomeAssistant,
+) -> None:
+    build_home(hass)
+    er.async_get(hass).async_get_or_create(
+        "sensor",
+        "xiaomi",
+        "balcony",
+        suggested_object_id="balcony_temperature",
+        original_device_class="temperature",
+        unit_of_measurement="°C",
+    )
+
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+
+    assert suggested(result, CONF_OUTDOOR_SOURCE) == "sensor.garden_temperature"
+
+
+@pytest.mark.parametrize(
+    ("platform", "tracked"),
+    [
+        ("tesla_fleet", False),  # a car integration
+        ("some_car", True),  # any device with a device tracker
+    ],
+)
+async def test_a_cars_outside_temperature_is_not_the_default_outdoor_source(
+    hass: HomeAssistant, platform: str, tracked: bool
+) -> None:
+    build_home(hass)
+    er.async_get(hass).async_remove("sensor.garden_temperature")
+    car_entry = MockConfigEntry(domain=platform)
+    car_entry.add_to_hass(hass)
+    car = dr.async_get(hass).async_get_or_create(
+        config_entry_id=car_entry.entry_id,
+        identifiers={(platform, "model_y")},
+        name="Model Y",
+    )
+    entities = er.async_get(hass)
+    entities.async_get_or_create(
+        "sensor",
+        platform,
+        "outside",
+        suggested_object_id="model_y_outside_temperature",
+        device_id=car.id,
+        original_device_class="temperature",
+        original_name="Outside temperature",
+        unit_of_measurement="°C",
+    )
+    if tracked:
+        entities.async_get_or_create(
+            "device_tracker", platform, "location", device_id=car.id
+        )
+
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+
+    # The outdoor module, in no area but not on a car, rather than the car.
+    assert suggested(result, CONF_OUTDOOR_SOURCE) == (
+        "sensor.outdoor_module_temperature"
+    )
 
 
 async def test_home_without_areas(hass: HomeAssistant) -> None:

@@ -16,9 +16,9 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     OptionsFlowWithReload,
 )
-from homeassistant.const import UnitOfTemperature
+from homeassistant.const import Platform, UnitOfTemperature
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.selector import (
     BooleanSelector,
     EntitySelector,
@@ -59,7 +59,7 @@ from .const import (
     SETPOINT_LOWEST,
     ControlLevel,
 )
-from .discovery import Discovery, Zone, async_discover
+from .discovery import Discovery, Zone, ZoneEntity, async_discover
 from .settings import Settings
 from .state_mapping import from_celsius, to_celsius
 
@@ -71,6 +71,8 @@ _TEMPERATURES = (
     CONF_MAX_TEMPERATURE,
     CONF_SLEEP_TEMPERATURE,
 )
+# Car integrations: a car's "Outside temperature" is not the home's.
+_VEHICLE_PLATFORMS = frozenset({"renault", "tesla_fleet", "teslemetry", "tessie"})
 _OUTDOOR_SELECTOR = EntitySelector(
     EntitySelectorConfig(
         filter=[
@@ -83,15 +85,48 @@ _OUTDOOR_SELECTOR = EntitySelector(
 )
 
 
-def default_settings(discovery: Discovery) -> Settings:
+def default_settings(hass: HomeAssistant, discovery: Discovery) -> Settings:
     """Suggest settings for a new install: every learnable zone, the best outdoor source."""
-    # A thermometer outside beats a forecast service's estimate.
-    outdoor = sorted(
-        discovery.outdoor, key=lambda entity: entity.entity_id.startswith("weather.")
-    )
+    ranked = [
+        (rank, entity.entity_id)
+        for entity in discovery.outdoor
+        if (rank := _outdoor_rank(hass, entity)) is not None
+    ]
     return Settings(
         zones=tuple(zone.zone_id for zone in discovery.learnable_zones),
-        outdoor_source=outdoor[0].entity_id if outdoor else None,
+        outdoor_source=min(ranked)[1] if ranked else None,
+    )
+
+
+def _outdoor_rank(hass: HomeAssistant, entity: ZoneEntity) -> int | None:
+    """Rank a candidate for the default outdoor source: lowest first, None never.
+
+    A thermometer the user placed in an area (the garden, a balcony) comes first,
+    then other thermometers named outdoor, then a forecast service's estimate. A
+    car's "Outside temperature" reads wherever the car is: a device of a car
+    integration, or with a device tracker, is never the default.
+    """
+    if entity.entity_id.startswith("weather."):
+        return 2
+    entities = er.async_get(hass)
+    entry = entities.async_get(entity.entity_id)
+    if entry is None:  # removed meanwhile
+        return None
+    device = dr.async_get(hass).async_get(entry.device_id) if entry.device_id else None
+    if entry.platform in _VEHICLE_PLATFORMS or (
+        device is not None and _moves(entities, device.id)
+    ):
+        return None
+    return 0 if entry.area_id or (device and device.area_id) else 1
+
+
+def _moves(entities: er.EntityRegistry, device_id: str) -> bool:
+    """Whether the device has a device tracker (a car, a phone)."""
+    return any(
+        entry.domain == Platform.DEVICE_TRACKER
+        for entry in er.async_entries_for_device(
+            entities, device_id, include_disabled_entities=True
+        )
     )
 
 
@@ -317,7 +352,9 @@ class AiotBrainConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
         return self.async_show_form(
             step_id="user",
-            data_schema=form.schema(default_settings(form.discovery), user_input),
+            data_schema=form.schema(
+                default_settings(self.hass, form.discovery), user_input
+            ),
             description_placeholders=form.placeholders(),
             errors=errors,
         )
