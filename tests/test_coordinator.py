@@ -345,6 +345,33 @@ async def test_thermostats_are_read_in_fahrenheit_once_home_assistant_switches(
     assert comfort.attributes["unit_of_measurement"] == "°F"
 
 
+async def test_a_fridge_thermometer_leaves_the_kitchen_temperature_alone(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    for name in ("kitchen_temperature", "fridge_temperature"):
+        add_entity(
+            hass,
+            "sensor",
+            name,
+            "kitchen",
+            original_device_class="temperature",
+            unit_of_measurement="°C",
+        )
+    entry = await setup_office(hass, zones=("office", "kitchen"))
+
+    for entity_id, value in (
+        ("sensor.kitchen_temperature", "21.0"),
+        ("sensor.fridge_temperature", "4.0"),
+    ):
+        hass.states.async_set(entity_id, value, {"unit_of_measurement": "°C"})
+    await hass.async_block_till_done()
+
+    kitchen = coordinator_of(entry).brain.zone("kitchen")
+    assert kitchen.latest[Role.TEMPERATURE] == 21.0  # not 12.5, the two's mean
+
+
 async def test_a_zone_without_history_starts_from_the_states_as_they_stand(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

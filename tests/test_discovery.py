@@ -13,6 +13,7 @@ from homeassistant.helpers import (
     entity_registry as er,
     floor_registry as fr,
 )
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
@@ -420,3 +421,98 @@ async def test_an_opening_contact_is_a_window_only_when_named_one(
     assert [e.entity_id for e in zone.entities_with(Role.DOOR)] == [
         "binary_sensor.contact_b"
     ]
+
+
+def add_device(
+    hass: HomeAssistant, name: str, area_id: str | None, domain: str = "zha"
+) -> str:
+    """Register a device of ``domain`` called ``name`` in ``area_id``; return its id."""
+    entry = MockConfigEntry(domain=domain)
+    entry.add_to_hass(hass)
+    devices = dr.async_get(hass)
+    created = devices.async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={(domain, name)}, name=name
+    )
+    devices.async_update_device(created.id, area_id=area_id)
+    return created.id
+
+
+def add_sensor(
+    hass: HomeAssistant,
+    object_id: str,
+    device_class: str,
+    device_id: str | None,
+    platform: str = "zha",
+    **kwargs: Any,
+) -> str:
+    """Register a sensor of ``device_class`` on ``device_id``; return its entity id."""
+    return (
+        er.async_get(hass)
+        .async_get_or_create(
+            "sensor",
+            platform,
+            object_id,
+            suggested_object_id=object_id,
+            device_id=device_id,
+            original_device_class=device_class,
+            **kwargs,
+        )
+        .entity_id
+    )
+
+
+@pytest.mark.parametrize(
+    ("device_name", "object_id", "device_class", "kwargs"),
+    [
+        # A thermometer in the fridge, named for it or by its device alone.
+        ("Fridge", "fridge_temperature", "temperature", {"has_entity_name": True}),
+        ("Kühlschrank", "aqara_t1_temperature", "temperature", {}),
+        # Figures computed from the room's air: only the translation key tells.
+        ("Room ATC", "room_atc_dp", "temperature", {"translation_key": "dew_point"}),
+        ("GW2000A", "gw2000a_feels_like_temperature", "temperature", {}),
+        ("Weather", "weather_heat_index", "temperature", {}),
+        # A boiler's circuits, and water that people keep in rooms.
+        ("Boiler", "boiler_flow_temperature", "temperature", {}),
+        ("Boiler", "boiler_return_water_temperature", "temperature", {}),
+        ("Boiler", "boiler_dhw_temperature", "temperature", {}),
+        ("Heizung", "heizung_vorlauftemperatur", "temperature", {}),
+        ("Aquarium", "aquarium_temperature", "temperature", {}),
+        # Humidity that is not the air's, and the sun's light.
+        ("Plant", "plant_soil_moisture", "humidity", {}),
+        ("GW2000A", "gw2000a_solar_lux", "illuminance", {}),
+    ],
+)
+async def test_a_reading_of_something_else_than_the_room_air_is_left_out(
+    hass: HomeAssistant,
+    device_name: str,
+    object_id: str,
+    device_class: str,
+    kwargs: dict[str, Any],
+) -> None:
+    """Averaged in, a fridge at 4 °C would make a kitchen at 21 °C read 12.5 °C."""
+    room = ar.async_get(hass).async_create("Pool house")
+    # A vendor's name and a room's name that only look like the words.
+    multi = add_device(hass, "Aquara multisensor", room.id)
+    kept = [
+        add_sensor(hass, "pool_house_temperature", "temperature", multi),
+        add_sensor(hass, "pool_house_humidity", "humidity", multi),
+        add_sensor(hass, "pool_house_illuminance", "illuminance", multi),
+    ]
+    other = add_device(hass, device_name, room.id)
+    add_sensor(hass, object_id, device_class, other, **kwargs)
+
+    (zone,) = async_discover(hass).zones
+
+    assert [e.entity_id for e in zone.entities] == sorted(kept)
+
+
+async def test_mold_indicator_is_not_the_room_humidity(hass: HomeAssistant) -> None:
+    """Home Assistant's helper computes a humidity and joins its sensor's device."""
+    bathroom = ar.async_get(hass).async_create("Bathroom")
+    device = add_device(hass, "Bathroom sensor", bathroom.id)
+    humidity = add_sensor(hass, "bathroom_sensor_humidity", "humidity", device)
+    add_sensor(hass, "bathroom_critical_humidity", "humidity", device, "mold_indicator")
+
+    (zone,) = async_discover(hass).zones
+
+    assert [e.entity_id for e in zone.entities_with(Role.HUMIDITY)] == [humidity]

@@ -75,6 +75,38 @@ _DOMAIN_MEANINGS: dict[str, tuple[tuple[Role, ...], Actuator | None]] = {
     Platform.COVER: ((), Actuator.COVER),
 }
 
+
+def _words(words: str, prefixes: str) -> re.Pattern[str]:
+    """Match ``words`` whole and ``prefixes`` at a word's start, but not a room's name.
+
+    Entity ids part words with "_", and "Aquara" says nothing of an aquarium. German
+    leads its compounds with the word that matters ("Poolwasser"), hence prefixes.
+    A word followed by "room" or "house" names a room ("Pool house").
+    """
+    return re.compile(
+        rf"(?<![^\W_])(?:{words}|(?:{prefixes})[^\W_]*)(?![^\W_])"
+        r"(?![ _-]?(?:room|house)(?![^\W_]))",
+        re.IGNORECASE,
+    )
+
+
+# The room's air and light, read by sensors that may read something else instead.
+_ROOM_AIR_ROLES = frozenset({Role.TEMPERATURE, Role.HUMIDITY, Role.ILLUMINANCE})
+# Such sensors that read no room's air: appliances, water, soil and sun, the pipes
+# of a boiler or a ventilation unit, setpoints, figures computed from the air (dew
+# point, feels-like, mould risk). Averaged in, a fridge would make the kitchen cold.
+# (A bathroom's exhaust fan reads the bathroom: "exhaust" is not on the list.)
+_NOT_ROOM_AIR_WORDS = _words(
+    r"fridge|freezer|refrigerator|cooler|oven|water|spa|hot[ _]tub|soil|solar|"
+    r"flow|return|dhw|supply|setpoint|target|dew[ _]?point|frost[ _]?point|"
+    r"feels[ _]?like|apparent|heat[ _]?index|wind[ _]?chill|wet[ _]?bulb|humidex|"
+    r"mou?ld",
+    r"pool|aquari|k(ü|ue|u)hl|tiefk(ü|ue|u)hl|gefrier|(back)?ofen|"
+    r"(warm|brauch|trink)?wasser|vorlauf|r(ü|ue|u)cklauf|zuluft|fortluft|soll|"
+    r"taupunkt|gef(ü|ue|u)hlt|hitzeindex|schimmel",
+)
+# Helpers that compute their readings from other sensors of the room.
+_DERIVED_PLATFORMS = frozenset({"mold_indicator", "thermal_comfort"})
 # Temperature sensors whose names or areas say "outside" measure the weather.
 _OUTDOOR_WORDS = re.compile(
     r"outdoor|outside|exterior|garden|balcony|terrace|patio|yard|"
@@ -194,11 +226,14 @@ class Discovery:
 
 
 def classify(
-    entry: er.RegistryEntry, area_name: str | None, device_name: str | None = None
+    entry: er.RegistryEntry,
+    area_name: str | None = None,
+    device: dr.BaseDeviceEntry | None = None,
 ) -> ZoneEntity | None:
     """Return what ``entry`` means to the models, or None if it means nothing."""
     device_class = entry.device_class or entry.original_device_class
     names = (entry.entity_id, entry.name, entry.original_name)
+    device_name = (device.name_by_user or device.name) if device else None
     roles: tuple[Role, ...] = ()
     actuator: Actuator | None = None
     if entry.domain in _DOMAIN_MEANINGS:
@@ -216,14 +251,45 @@ def classify(
             if entry.entity_id.endswith("_area"):
                 roles = (Role.PRESENCE,)
         elif device_class in _SENSOR_ROLES:
-            roles = (_SENSOR_ROLES[device_class],)
-            if roles == (Role.TEMPERATURE,) and _named(
-                (*names, area_name), _OUTDOOR_WORDS
-            ):
-                roles = (Role.OUTDOOR_TEMPERATURE,)
+            roles = _reading_roles(
+                entry, _SENSOR_ROLES[device_class], area_name, device
+            )
     if not roles and actuator is None:
         return None
     return ZoneEntity(entry.entity_id, roles, actuator, entry.unit_of_measurement)
+
+
+def _reading_roles(
+    entry: er.RegistryEntry,
+    role: Role,
+    area_name: str | None,
+    device: dr.BaseDeviceEntry | None,
+) -> tuple[Role, ...]:
+    """Return what a sensor's reading is: the room's, the weather's, or nothing."""
+    if role not in _ROOM_AIR_ROLES:
+        return (role,)
+    if entry.platform in _DERIVED_PLATFORMS or _named(
+        _names(entry, device), _NOT_ROOM_AIR_WORDS
+    ):
+        return ()
+    names = (entry.entity_id, entry.name, entry.original_name, area_name)
+    if role is Role.TEMPERATURE and _named(names, _OUTDOOR_WORDS):
+        return (Role.OUTDOOR_TEMPERATURE,)
+    return (role,)
+
+
+def _names(
+    entry: er.RegistryEntry, device: dr.BaseDeviceEntry | None
+) -> tuple[str | None, ...]:
+    """Return an entity's names, the user's first: its own, its device's, defaults."""
+    return (
+        entry.name,
+        device.name_by_user if device else None,
+        entry.entity_id,
+        entry.original_name,
+        entry.translation_key,
+        device.name if device else None,
+    )
 
 
 def _named(names: tuple[str | None, ...], words: re.Pattern[str]) -> bool:
@@ -279,11 +345,7 @@ def async_discover(hass: HomeAssistant) -> Discovery:
         device = device_registry.async_get(entry.device_id) if entry.device_id else None
         area_id = entry.area_id or (device.area_id if device else None)
         area = areas.get(area_id) if area_id else None
-        zone_entity = classify(
-            entry,
-            area.name if area else None,
-            (device.name_by_user or device.name) if device else None,
-        )
+        zone_entity = classify(entry, area.name if area else None, device)
         if zone_entity is None:
             continue
         if Role.OUTDOOR_TEMPERATURE in zone_entity.roles:
