@@ -516,3 +516,52 @@ async def test_mold_indicator_is_not_the_room_humidity(hass: HomeAssistant) -> N
     (zone,) = async_discover(hass).zones
 
     assert [e.entity_id for e in zone.entities_with(Role.HUMIDITY)] == [humidity]
+
+
+async def test_a_contact_named_door_and_window_is_a_door_unless_the_user_says(
+    hass: HomeAssistant,
+) -> None:
+    """Vendors name their contacts "Door/Window Sensor"; the user's names come first."""
+    hallway = ar.async_get(hass).async_create("Hallway")
+    devices, entities = dr.async_get(hass), er.async_get(hass)
+
+    def contact(
+        device_name: str,
+        object_id: str,
+        *,
+        name: str | None = None,
+        device_name_by_user: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        device_id = add_device(hass, device_name, hallway.id)
+        devices.async_update_device(device_id, name_by_user=device_name_by_user)
+        entity_id = entities.async_get_or_create(
+            "binary_sensor",
+            "zha",
+            object_id,
+            suggested_object_id=object_id,
+            device_id=device_id,
+            original_device_class="opening",
+            **kwargs,
+        ).entity_id
+        entities.async_update_entity(entity_id, name=name)
+
+    # IKEA's PARASOLL on ZHA, as it pairs: a door, the safe reading.
+    parasoll = "IKEA of Sweden PARASOLL Door/Window Sensor"
+    contact(parasoll, "parasoll_1_opening", has_entity_name=True)
+    contact(f"{parasoll} 2", "parasoll_2_opening", device_name_by_user="Küchenfenster")
+    # The Xiaomi Aqara gateway's contacts, named by the user.
+    aqara = "Door Window Sensor_158d0001a2b3c"
+    contact("Magnet 1", "aqara_1", original_name=f"{aqara}1", name="Front door")
+    contact("Magnet 2", "aqara_2", original_name=f"{aqara}2", name="Bathroom window")
+
+    (zone,) = async_discover(hass).zones
+
+    assert [e.entity_id for e in zone.entities_with(Role.WINDOW)] == [
+        "binary_sensor.aqara_2",
+        "binary_sensor.parasoll_2_opening",
+    ]
+    assert [e.entity_id for e in zone.entities_with(Role.DOOR)] == [
+        "binary_sensor.aqara_1",
+        "binary_sensor.parasoll_1_opening",
+    ]

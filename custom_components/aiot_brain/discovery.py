@@ -114,10 +114,12 @@ _OUTDOOR_WORDS = re.compile(
     re.IGNORECASE,
 )
 # A contact that says only "opening" (as many door and window sensors do until
-# told otherwise) is on a window when its name or its device's says so.
+# told otherwise) is on a window when its name or its device's says so, and not
+# door too: vendors name their contacts "Door/Window Sensor".
 _WINDOW_WORDS = re.compile(
     r"window|skylight|fenster|fen[eê]tre|finestra|ventana", re.IGNORECASE
 )
+_DOOR_WORDS = re.compile(r"door|t(ü|ue)r|porte|porta|puerta", re.IGNORECASE)
 # Bermuda (BLE room presence) names the area a tracked device is in.
 _AREA_TRACKER_PLATFORMS = frozenset({"bermuda"})
 # Its main switches list the lights whose colour it manages.
@@ -232,8 +234,6 @@ def classify(
 ) -> ZoneEntity | None:
     """Return what ``entry`` means to the models, or None if it means nothing."""
     device_class = entry.device_class or entry.original_device_class
-    names = (entry.entity_id, entry.name, entry.original_name)
-    device_name = (device.name_by_user or device.name) if device else None
     roles: tuple[Role, ...] = ()
     actuator: Actuator | None = None
     if entry.domain in _DOMAIN_MEANINGS:
@@ -242,10 +242,7 @@ def classify(
         if device_class in _BINARY_SENSOR_ROLES:
             roles = (_BINARY_SENSOR_ROLES[device_class],)
         elif device_class == "opening":
-            # A door taken for a window would set the heating back whenever it
-            # stood open, so a contact is a door unless it is named a window.
-            window = _named((*names, device_name), _WINDOW_WORDS)
-            roles = (Role.WINDOW if window else Role.DOOR,)
+            roles = (_contact_role(entry, device),)
     elif entry.domain == Platform.SENSOR:
         if entry.platform in _AREA_TRACKER_PLATFORMS:
             if entry.entity_id.endswith("_area"):
@@ -257,6 +254,22 @@ def classify(
     if not roles and actuator is None:
         return None
     return ZoneEntity(entry.entity_id, roles, actuator, entry.unit_of_measurement)
+
+
+def _contact_role(entry: er.RegistryEntry, device: dr.BaseDeviceEntry | None) -> Role:
+    """Return whether a contact that says only "opening" is on a door or a window.
+
+    The first of its names that says either decides, so a user's "Front door" wins
+    over the vendor's "Door/Window Sensor". A door taken for a window would hide
+    people coming and going and set the heating back whenever it stood open: a name
+    that says both is a door's, and so is a contact that no name places.
+    """
+    for name in filter(None, _names(entry, device)):
+        if _DOOR_WORDS.search(name):
+            return Role.DOOR
+        if _WINDOW_WORDS.search(name):
+            return Role.WINDOW
+    return Role.DOOR
 
 
 def _reading_roles(
