@@ -565,3 +565,57 @@ async def test_a_contact_named_door_and_window_is_a_door_unless_the_user_says(
         "binary_sensor.aqara_1",
         "binary_sensor.parasoll_1_opening",
     ]
+
+
+@pytest.mark.parametrize("area_name", ["Wintergarten", "Winter garden", "Garden room"])
+async def test_a_conservatory_keeps_its_thermometer(
+    hass: HomeAssistant, area_name: str
+) -> None:
+    """A heated conservatory is a room, its name's "garden" notwithstanding."""
+    room = ar.async_get(hass).async_create(area_name)
+    device = add_device(hass, "Thermometer WG", room.id)
+    thermometer = add_sensor(hass, "thermometer_wg_temperature", "temperature", device)
+
+    discovery = async_discover(hass)
+
+    assert [e.entity_id for e in discovery.zones[0].thermometers] == [thermometer]
+    assert discovery.outdoor == ()
+
+
+async def test_outdoor_humidity_and_light_are_no_rooms(hass: HomeAssistant) -> None:
+    """A weather station's gateway in the living room reports the outdoors too."""
+    areas = ar.async_get(hass)
+    living = areas.async_create("Living room")
+    garden = areas.async_create("Garden")
+    station = add_device(hass, "GW2000A", living.id, "ecowitt")
+    for object_id, device_class in (
+        ("gw2000a_indoor_temperature", "temperature"),
+        ("gw2000a_indoor_humidity", "humidity"),
+        ("gw2000a_outdoor_temperature", "temperature"),
+        ("gw2000a_outdoor_humidity", "humidity"),
+        ("gw2000a_outdoor_illuminance", "illuminance"),
+        ("gw2000a_aussenfeuchte", "humidity"),
+    ):
+        add_sensor(hass, object_id, device_class, station, "ecowitt")
+    # A thermometer named for the outdoors by its device only.
+    balcony = add_device(hass, "Aqara T1", None)
+    dr.async_get(hass).async_update_device(balcony, name_by_user="Balkon")
+    add_sensor(hass, "aqara_t1_temperature", "temperature", balcony)
+    # The garden's light is the garden's own, for its lights.
+    garden_sensor = add_device(hass, "Garden sensor", garden.id)
+    add_sensor(hass, "garden_sensor_illuminance", "illuminance", garden_sensor)
+
+    discovery = async_discover(hass)
+
+    garden_zone, living_zone = discovery.zones
+    assert [e.entity_id for e in living_zone.entities] == [
+        "sensor.gw2000a_indoor_humidity",
+        "sensor.gw2000a_indoor_temperature",
+    ]
+    assert [e.entity_id for e in discovery.outdoor] == [
+        "sensor.aqara_t1_temperature",
+        "sensor.gw2000a_outdoor_temperature",
+    ]
+    assert [e.entity_id for e in garden_zone.entities] == [
+        "sensor.garden_sensor_illuminance"
+    ]

@@ -107,11 +107,13 @@ _NOT_ROOM_AIR_WORDS = _words(
 )
 # Helpers that compute their readings from other sensors of the room.
 _DERIVED_PLATFORMS = frozenset({"mold_indicator", "thermal_comfort"})
-# Temperature sensors whose names or areas say "outside" measure the weather.
-_OUTDOOR_WORDS = re.compile(
-    r"outdoor|outside|exterior|garden|balcony|terrace|patio|yard|"
-    r"au(ss|ß)en|garten|balkon|terrasse",
-    re.IGNORECASE,
+# Sensors named for the outdoors read the weather, as do thermometers in an outdoor
+# area (the humidity and light of a garden are its own). A "Winter garden" or a
+# "Wintergarten" is a room.
+_OUTDOOR_WORDS = _words(
+    r"outdoors?|outside|exterior|(?<!winter[ _])garden|balcony|terrace|patio|"
+    r"(back)?yard",
+    r"au(ss|ß)en|garten|balkon|terrass",
 )
 # A contact that says only "opening" (as many door and window sensors do until
 # told otherwise) is on a window when its name or its device's says so, and not
@@ -281,14 +283,16 @@ def _reading_roles(
     """Return what a sensor's reading is: the room's, the weather's, or nothing."""
     if role not in _ROOM_AIR_ROLES:
         return (role,)
-    if entry.platform in _DERIVED_PLATFORMS or _named(
-        _names(entry, device), _NOT_ROOM_AIR_WORDS
-    ):
+    names = _names(entry, device)
+    if entry.platform in _DERIVED_PLATFORMS or _named(names, _NOT_ROOM_AIR_WORDS):
         return ()
-    names = (entry.entity_id, entry.name, entry.original_name, area_name)
-    if role is Role.TEMPERATURE and _named(names, _OUTDOOR_WORDS):
+    outdoor = _named(names, _OUTDOOR_WORDS)
+    outdoor_area = _named((area_name,), _OUTDOOR_WORDS)
+    if role is Role.TEMPERATURE and (outdoor or outdoor_area):
         return (Role.OUTDOOR_TEMPERATURE,)
-    return (role,)
+    # Nothing uses the outdoor humidity or light: a weather station's gateway in the
+    # living room would only add them to the room.
+    return () if outdoor and not outdoor_area else (role,)
 
 
 def _names(
