@@ -619,3 +619,36 @@ async def test_outdoor_humidity_and_light_are_no_rooms(hass: HomeAssistant) -> N
     assert [e.entity_id for e in garden_zone.entities] == [
         "sensor.garden_sensor_illuminance"
     ]
+
+
+async def test_a_renamed_bermuda_area_sensor_is_still_an_area_tracker(
+    hass: HomeAssistant,
+) -> None:
+    """Bermuda's "Area" sensor, renamed by its user; its other sensors are no tracker."""
+    registry = er.async_get(hass)
+    for unique_id, object_id, kwargs in (
+        # Bermuda today: a translated name; before: "Area" in every language.
+        ("aa:bb:cc:dd:ee:01", "annas_watch_area", {"translation_key": "area"}),
+        ("aa:bb:cc:dd:ee:02", "keys_tag_area", {"original_name": "Area"}),
+        (
+            "aa:bb:cc:dd:ee:01_area_last_seen",
+            "annas_watch_area_last_seen",
+            {"translation_key": "area_last_seen"},
+        ),
+    ):
+        entity_id = registry.async_get_or_create(
+            "sensor",
+            "bermuda",
+            unique_id,
+            suggested_object_id=object_id,
+            has_entity_name=True,
+            **kwargs,
+        ).entity_id
+        registry.async_update_entity(
+            entity_id, new_entity_id=entity_id.replace("_area", "_room")
+        )
+
+    assert async_discover(hass).area_trackers == (
+        "sensor.annas_watch_room",
+        "sensor.keys_tag_room",
+    )

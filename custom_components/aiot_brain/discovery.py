@@ -247,8 +247,7 @@ def classify(
             roles = (_contact_role(entry, device),)
     elif entry.domain == Platform.SENSOR:
         if entry.platform in _AREA_TRACKER_PLATFORMS:
-            if entry.entity_id.endswith("_area"):
-                roles = (Role.PRESENCE,)
+            roles = (Role.PRESENCE,) if _is_area_tracker(entry) else ()
         elif device_class in _SENSOR_ROLES:
             roles = _reading_roles(
                 entry, _SENSOR_ROLES[device_class], area_name, device
@@ -256,6 +255,19 @@ def classify(
     if not roles and actuator is None:
         return None
     return ZoneEntity(entry.entity_id, roles, actuator, entry.unit_of_measurement)
+
+
+def _is_area_tracker(entry: er.RegistryEntry) -> bool:
+    """Whether ``entry`` is the sensor that names the area a tracked device is in.
+
+    Its translation key, or the name "Area" it had before Bermuda translated it,
+    stays when the user renames it; its entity id is "…_area" until then.
+    """
+    return (
+        entry.translation_key == "area"
+        or entry.original_name == "Area"
+        or entry.entity_id.endswith("_area")
+    )
 
 
 def _contact_role(entry: er.RegistryEntry, device: dr.BaseDeviceEntry | None) -> Role:
