@@ -554,11 +554,14 @@ async def test_a_contact_named_door_and_window_is_a_door_unless_the_user_says(
     aqara = "Door Window Sensor_158d0001a2b3c"
     contact("Magnet 1", "aqara_1", original_name=f"{aqara}1", name="Front door")
     contact("Magnet 2", "aqara_2", original_name=f"{aqara}2", name="Bathroom window")
+    # The "door" of "indoor" is none.
+    contact("Contact", "indoor_window", name="Indoor window to the hall")
 
     (zone,) = async_discover(hass).zones
 
     assert [e.entity_id for e in zone.entities_with(Role.WINDOW)] == [
         "binary_sensor.aqara_2",
+        "binary_sensor.indoor_window",
         "binary_sensor.parasoll_2_opening",
     ]
     assert [e.entity_id for e in zone.entities_with(Role.DOOR)] == [

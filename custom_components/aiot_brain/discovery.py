@@ -121,7 +121,10 @@ _OUTDOOR_WORDS = _words(
 _WINDOW_WORDS = re.compile(
     r"window|skylight|fenster|fen[eê]tre|finestra|ventana", re.IGNORECASE
 )
-_DOOR_WORDS = re.compile(r"door|t(ü|ue)r|porte|porta|puerta", re.IGNORECASE)
+# Not the "door" of "indoor" or "outdoor"; German doors end compounds (Haustür).
+_DOOR_WORDS = re.compile(
+    r"(?<!in)(?<!out)door|t(ü|ue)r|porte|porta|puerta", re.IGNORECASE
+)
 # Bermuda (BLE room presence) names the area a tracked device is in.
 _AREA_TRACKER_PLATFORMS = frozenset({"bermuda"})
 # Its main switches list the lights whose colour it manages.
