@@ -20,7 +20,7 @@ import argparse
 from collections.abc import Callable, Iterator, Sequence
 import csv
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 import gzip
 import io
@@ -234,7 +234,8 @@ def parse_times(
     The format is ``time_format`` (a strptime format, "iso" or "unix") or else the
     one of :data:`TIME_FORMATS` that reads the most cells, never a mix. A cell it
     does not read gives None. More than one fitting format means the column is
-    ambiguous (day or month first); the first was used.
+    ambiguous (day or month first); the first, whose times lie closest together,
+    was used.
 
     Time zones are dropped, keeping the wall clock the file states, because the core
     works in local wall-clock time. Unix times are read as UTC wall clock, as a "Z"
@@ -242,19 +243,30 @@ def parse_times(
     """
     texts = [cell.strip() for cell in cells]
     names = [time_format] if time_format else _candidate_formats(texts)
-    best: list[datetime | None] = [None] * len(texts)
     fewest: int | None = None
-    fitting: list[str] = []
+    fitting: dict[str, list[datetime | None]] = {}
     for name in names:
         parsed = _parse_all(texts, _time_parser(name), fewest)
         if parsed is None:
             continue
         times, failures = parsed
         if fewest is None or failures < fewest:
-            best, fewest, fitting = times, failures, [name]
+            fewest, fitting = failures, {name: times}
         elif failures == fewest:
-            fitting.append(name)
-    return best, fitting
+            fitting[name] = times
+    if not fitting:
+        return [None] * len(texts), []
+    # Formats that read every cell alike take day and month the other way round:
+    # a log's days lie close together, so the reading with the shortest span is
+    # the right one (on a tie, the earlier format: day first).
+    ranked = sorted(fitting, key=lambda name: _span(fitting[name]))
+    return fitting[ranked[0]], ranked
+
+
+def _span(times: Sequence[datetime | None]) -> timedelta:
+    """Return the time between a column's earliest and latest times."""
+    known = [when for when in times if when is not None]
+    return max(known) - min(known) if known else timedelta(0)
 
 
 def _candidate_formats(texts: Sequence[str]) -> list[str]:
@@ -489,8 +501,8 @@ def _read_times(
     if len(fitting) > 1:
         warn(
             f"{Path(path).name}: every time in {name!r} reads as {fitting[0]!r} and "
-            f"as {fitting[1]!r} (no day above 12); read as {fitting[0]!r}, "
-            "--time-format chooses"
+            f"as {fitting[1]!r} (no day above 12); read as {fitting[0]!r}, whose "
+            "times lie closest together; --time-format chooses"
         )
     return times
 

@@ -197,6 +197,16 @@ def test_month_first_dates_are_read_month_first_throughout(tmp_path: Path) -> No
     assert table.times == days
 
 
+def test_ambiguous_dates_read_the_way_that_keeps_them_close(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A week of US dates, 2 to 8 February: day first they would span 7 months.
+    rows = "".join(f"02/0{day}/2015 10:00,1\n" for day in range(2, 9))
+    table = read_table(write(tmp_path / "us.csv", "t,y\n" + rows), time_column="t")
+    assert table.times == [datetime(2015, 2, day, 10) for day in range(2, 9)]
+    assert "read as '%m/%d/%Y %H:%M'" in capsys.readouterr().err
+
+
 def test_ambiguous_dates_are_day_first_with_a_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
