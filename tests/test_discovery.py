@@ -131,7 +131,7 @@ def build_home(hass: HomeAssistant) -> None:  # noqa: PLR0915  (one line per ent
     entity("light", "hue", "living_ceiling", area_id=living.id)
     entity("light", "hue", "living_floor_lamp", area_id=living.id)
     entity("cover", "somfy", "living_blind", area_id=living.id)
-    # Kitchen: a US-made sensor reporting °F, a dishwasher plug, a door and CO2.
+    # Kitchen: a US-made sensor reporting °F, a coffee machine plug, a door and CO2.
     kitchen_sensor = device("ecobee", "Kitchen sensor", kitchen.id)
     entity(
         "sensor",
@@ -148,11 +148,11 @@ def build_home(hass: HomeAssistant) -> None:  # noqa: PLR0915  (one line per ent
         device_id=kitchen_sensor,
         device_class="occupancy",
     )
-    plug = device("shelly", "Dishwasher plug", kitchen.id)
+    plug = device("shelly", "Coffee machine plug", kitchen.id)
     entity(
         "sensor",
         "shelly",
-        "dishwasher_power",
+        "coffee_machine_power",
         device_id=plug,
         device_class="power",
         unit="kW",
@@ -160,12 +160,12 @@ def build_home(hass: HomeAssistant) -> None:  # noqa: PLR0915  (one line per ent
     entity(
         "sensor",
         "shelly",
-        "dishwasher_energy",
+        "coffee_machine_energy",
         device_id=plug,
         device_class="energy",
         unit="kWh",
     )
-    entity("switch", "shelly", "dishwasher_relay", device_id=plug)
+    entity("switch", "shelly", "coffee_machine_relay", device_id=plug)
     entity(
         "binary_sensor",
         "zha",
@@ -504,6 +504,28 @@ async def test_a_reading_of_something_else_than_the_room_air_is_left_out(
     (zone,) = async_discover(hass).zones
 
     assert [e.entity_id for e in zone.entities] == sorted(kept)
+
+
+async def test_the_power_of_appliances_that_run_on_their_own_is_no_activity(
+    hass: HomeAssistant,
+) -> None:
+    """A fridge's compressor or a washing machine's two hours say nothing of people."""
+    kitchen = ar.async_get(hass).async_create("Kitchen")
+    kept = [
+        add_sensor(hass, name, "power", add_device(hass, device, kitchen.id))
+        for name, device in (("kettle_power", "Kettle plug"), ("tv_power", "TV plug"))
+    ]
+    for name, device in (
+        ("fridge_plug_power", "Fridge plug"),
+        ("plug_3_power", "Kühlschrank"),
+        ("washing_machine_power", "Shelly Plug S"),
+        ("dishwasher_power", "Plug 4"),
+    ):
+        add_sensor(hass, name, "power", add_device(hass, device, kitchen.id))
+
+    (zone,) = async_discover(hass).zones
+
+    assert [e.entity_id for e in zone.entities_with(Role.POWER)] == sorted(kept)
 
 
 async def test_mold_indicator_is_not_the_room_humidity(hass: HomeAssistant) -> None:

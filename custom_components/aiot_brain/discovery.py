@@ -105,6 +105,15 @@ _NOT_ROOM_AIR_WORDS = _words(
     r"(warm|brauch|trink)?wasser|vorlauf|r(ü|ue|u)cklauf|zuluft|fortluft|soll|"
     r"taupunkt|gef(ü|ue|u)hlt|hitzeindex|schimmel",
 )
+# Power of appliances that run on their own, long after anyone touched them (a
+# fridge's compressor, a washing machine's two hours, a server): no sign of people.
+_SELF_RUNNING_WORDS = _words(
+    r"fridge|freezer|refrigerator|aquarium|pump|heat[ _]?pump|boiler|server|nas|"
+    r"router|washer|washing[ _]machine|dryer|dishwasher|dehumidifier|"
+    r"ev[ _]charger|wallbox|water[ _]heater",
+    r"k(ü|ue|u)hlschrank|gefrier|aquari|pumpe|w(ä|ae)rmepumpe|waschmaschine|"
+    r"trockner|sp(ü|ue)lmaschine|geschirrsp(ü|ue)ler|luftentfeuchter|wallbox",
+)
 # Helpers that compute their readings from other sensors of the room.
 _DERIVED_PLATFORMS = frozenset({"mold_indicator", "thermal_comfort"})
 # Sensors named for the outdoors read the weather, as do thermometers in an outdoor
@@ -296,9 +305,11 @@ def _reading_roles(
     device: dr.BaseDeviceEntry | None,
 ) -> tuple[Role, ...]:
     """Return what a sensor's reading is: the room's, the weather's, or nothing."""
+    names = _names(entry, device)
+    if role is Role.POWER:
+        return () if _named(names, _SELF_RUNNING_WORDS) else (role,)
     if role not in _ROOM_AIR_ROLES:
         return (role,)
-    names = _names(entry, device)
     if entry.platform in _DERIVED_PLATFORMS or _named(names, _NOT_ROOM_AIR_WORDS):
         return ()
     outdoor = _named(names, _OUTDOOR_WORDS)
