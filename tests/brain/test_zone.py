@@ -550,8 +550,10 @@ def test_bad_values_are_counted(value: float) -> None:
     zone.learn_one(Observation(Role.CO2, value, MONDAY, "co2"))
     zone.learn_one(Observation(Role.CO2, "x", MONDAY, "co2"))  # type: ignore[arg-type]
     zone.learn_one(Observation(Role.CO2, 500.0, "now", "co2"))  # type: ignore[arg-type]
-    assert zone.bad_values == 3
+    zone.learn_one(Observation("pm25", 12.0, MONDAY, "dust"))  # type: ignore[arg-type]
+    assert zone.bad_values == 4
     assert Role.CO2 not in zone.latest
+    assert zone.latest == {}
 
 
 def test_round_trip_gives_identical_predictions(trained: ZoneBrain) -> None:

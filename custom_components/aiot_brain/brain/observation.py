@@ -142,9 +142,13 @@ def as_number(value: object) -> float | None:
 
 
 def plausible(role: Role, value: object) -> float | None:
-    """Return ``value`` as a float if it is a number within ``role``'s range."""
+    """Return ``value`` as a float if it is a number within ``role``'s range.
+
+    None for anything else, an unknown role included.
+    """
     number = as_number(value)
-    if number is None:
+    bounds = PLAUSIBLE_RANGE.get(role)
+    if number is None or bounds is None:
         return None
-    low, high = PLAUSIBLE_RANGE[role]
+    low, high = bounds
     return number if low <= number <= high else None
