@@ -172,6 +172,25 @@ def _hour_bin(when: datetime) -> int:
     return when.hour + (24 if is_weekend(when) else 0)
 
 
+# What a forecast from one moment weighs: the features every horizon shares, the
+# schedules' logits and the duration model's forecasts, one of each per horizon.
+_Evidence = tuple[dict[str, float], list[tuple[float, float]], tuple[float, ...]]
+
+
+def _features_of(evidence: _Evidence) -> list[dict[str, float]]:
+    """Return the mix's features, one dict per horizon, from its evidence."""
+    common, schedules, durations = evidence
+    return [
+        {
+            **common,
+            "week": week,
+            "transition": transition,
+            "duration": _logit(duration),
+        }
+        for (week, transition), duration in zip(schedules, durations, strict=True)
+    ]
+
+
 class Counts:
     """Decayed counts of occupied and total per bin, for frequencies."""
 
@@ -699,7 +718,7 @@ class OccupancyForecast:
 
     def _evidence(
         self, origin: datetime, state: int, extra: dict[str, float]
-    ) -> tuple[dict[str, float], list[tuple[float, float]], tuple[float, ...]]:
+    ) -> _Evidence:
         """Return the shared features, the schedules' logits and the durations'."""
         common = self._common_features(origin, state, extra)
         week_minute = _week_minute(origin)
@@ -715,16 +734,7 @@ class OccupancyForecast:
         self, origin: datetime, state: int, extra: dict[str, float]
     ) -> list[dict[str, float]]:
         """Return the mix's features at ``origin``, one dict per horizon."""
-        common, schedules, durations = self._evidence(origin, state, extra)
-        return [
-            {
-                **common,
-                "week": week,
-                "transition": transition,
-                "duration": _logit(duration),
-            }
-            for (week, transition), duration in zip(schedules, durations, strict=True)
-        ]
+        return _features_of(self._evidence(origin, state, extra))
 
     def _clean(self, x: dict[str, Any] | None) -> dict[str, float]:
         clean: dict[str, float] = {}
@@ -742,13 +752,14 @@ class OccupancyForecast:
         self, when: datetime, x: dict[str, Any] | None = None
     ) -> dict[str, float]:
         """Return P(occupied) at each horizon, keyed "15min" ... "6h"."""
-        return self._predict(when, self._clean(x))
+        return self._predict(self._now_evidence(when, x))
 
-    def _predict(self, when: datetime, extra: dict[str, float]) -> dict[str, float]:
-        """Return :meth:`predict_one` given the cleaned evidence ``extra``."""
-        common, schedules, durations = self._evidence(
-            when, int(bool(self.occupied)), extra
-        )
+    def _now_evidence(self, when: datetime, x: dict[str, Any] | None) -> _Evidence:
+        return self._evidence(when, int(bool(self.occupied)), self._clean(x))
+
+    def _predict(self, evidence: _Evidence) -> dict[str, float]:
+        """Return :meth:`predict_one` from the evidence it weighs."""
+        common, schedules, durations = evidence
         forecast: dict[str, float] = {}
         for name, weights, (week, transition), probability, share in zip(
             HORIZON_NAMES,
@@ -891,9 +902,9 @@ class OccupancyForecast:
         if horizon not in HORIZON_NAMES:
             raise ValueError(f"unknown horizon {horizon!r}; use one of {HORIZON_NAMES}")
         index = HORIZON_NAMES.index(horizon)
-        extra = self._clean(x)
-        features = self._features(when, int(bool(self.occupied)), extra)[index]
-        probability = self._predict(when, extra)[horizon]
+        evidence = self._now_evidence(when, x)
+        features = _features_of(evidence)[index]
+        probability = self._predict(evidence)[horizon]
         words = {
             "state": "occupied now" if self.occupied else "empty now",
             "week": "usual occupancy at that time of week",

@@ -438,7 +438,6 @@ class ZoneBrain:
         trip_since = self.absences.predict_one(when)
         arrival, arrival_confidence = self.forecast.next_arrival(when)
         forecast = self.forecast.predict_one(when, evidence)
-        forecast_reason = self.forecast.explain(when, x=evidence)
         if trip_since is not None and not self.forecast.occupied:
             # Nobody comes back at the usual time; when they will is not known,
             # so the usual week says nothing and the present is all there is.
@@ -448,6 +447,8 @@ class ZoneBrain:
                 f"In 1h: {forecast['1h']:.0%} occupied, as now: everyone is away"
                 " on a trip, nobody is expected back at the usual time."
             )
+        else:
+            forecast_reason = self.forecast.explain(when, x=evidence)
         departure, departure_confidence = self.forecast.next_departure(when)
         conditions = self._comfort_conditions(when)
         setpoint = self.comfort.predict_one(when, conditions)
