@@ -1067,7 +1067,7 @@ class ZoneController:
         else:
             return None
         if device.band_only:
-            target = self._protective_band(target, state)
+            target = self._protective_band(target, state, lowest, highest)
         call, words = self._climate_command(device, state, target, current, force=True)
         if call is None:
             return None  # it has no mode that could help: nothing to do but report
@@ -1075,16 +1075,18 @@ class ZoneController:
             f"{reason}, {words}"
         )
 
-    def _protective_band(self, target: _Target, state: ClimateState) -> _Target:
+    def _protective_band(
+        self, target: _Target, state: ClimateState, lowest: float, highest: float
+    ) -> _Target:
         """Return a one-edged protective target as a band, all such a device takes.
 
         The protected edge stays at its bound and the other where the thermostat
-        has it (or at the other bound), within the bounds and a step away; only
-        where the bounds leave no room does the protected edge move a step inwards.
+        has it (or at the other bound), within ``lowest`` and ``highest`` (the
+        bounds on its step) and a step away; only where they leave no room does
+        the protected edge move a step inwards.
         """
         assert self.climate is not None
         step = self.climate.step
-        lowest, highest = self._bounds_on_step()
         if target.heat is not None:
             kept = highest if state.target_high is None else state.target_high
             high = min(max(kept, round(target.heat + step, 2)), highest)
