@@ -3,15 +3,15 @@
 Every action targets zones the way Home Assistant's target selector does: by area
 (a zone is an area), floor, label (of areas, or of AIoT Brain's devices and
 entities), device (a zone's device, or the building's) or entity (any AIoT Brain
-entity of a zone). No target means every zone; for ``set_mode`` it means the
-building itself, and so do the building's device and its entities.
+entity). The building (no target, its device or one of its entities) means every
+zone, and for ``set_mode`` the building's own mode.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
@@ -114,90 +114,95 @@ def _coordinator(hass: HomeAssistant) -> AiotBrainCoordinator:
     raise _error("not_loaded")
 
 
-def _zones(
-    coordinator: AiotBrainCoordinator, data: Mapping[str, Any]
-) -> list[str] | None:
-    """Return the targeted zone ids; None when the call names no target at all."""
+class _Targets(NamedTuple):
+    """What a call aims at: the building itself, and zones."""
+
+    building: bool  # no target, or the building's device or one of its entities
+    zone_ids: list[str]
+
+
+def _targets(coordinator: AiotBrainCoordinator, data: Mapping[str, Any]) -> _Targets:
+    """Return what the call's targets aim at; error on one that aims at nothing."""
     if not any(data.get(key) for key in TARGET_KEYS):
-        return None
-    zones = coordinator.zones
-    targeted: list[str] = []
+        return _Targets(True, [])
+    building = False
+    zone_ids: list[str] = []
+    for target, aims in _aims(coordinator, data):
+        if not aims.building and not aims.zone_ids:
+            raise _error("unknown_target", target=target)
+        building = building or aims.building
+        zone_ids += [zone_id for zone_id in aims.zone_ids if zone_id not in zone_ids]
+    return _Targets(building, zone_ids)
 
-    def add(zone_ids: list[str]) -> None:
-        targeted.extend(z for z in zone_ids if z not in targeted)
 
+def _aims(
+    coordinator: AiotBrainCoordinator, data: Mapping[str, Any]
+) -> Iterator[tuple[str, _Targets]]:
+    """Yield each target of the call with what it aims at."""
+    hass, zones = coordinator.hass, coordinator.zones
     for area_id in data.get(ATTR_AREA_ID, []):
-        if area_id not in zones:
-            raise _error("unknown_target", target=area_id)
-        add([area_id])
+        yield area_id, _Targets(False, [area_id] if area_id in zones else [])
     for floor_id in data.get(ATTR_FLOOR_ID, []):
-        on_floor = [z.zone_id for z in zones.values() if z.floor_id == floor_id]
-        if not on_floor:
-            raise _error("unknown_target", target=floor_id)
-        add(on_floor)
+        on_floor = [
+            zone.zone_id for zone in zones.values() if zone.floor_id == floor_id
+        ]
+        yield floor_id, _Targets(False, on_floor)
+    devices, entities = dr.async_get(hass), er.async_get(hass)
     for label_id in data.get(ATTR_LABEL_ID, []):
-        add(_label_zones(coordinator, label_id))
-    devices = dr.async_get(coordinator.hass)
+        labelled = _device_aims(
+            coordinator,
+            [
+                *dr.async_entries_for_label(devices, label_id),
+                *(
+                    _our_device(devices, entity)
+                    for entity in er.async_entries_for_label(entities, label_id)
+                ),
+            ],
+        )
+        areas = [
+            area.id
+            for area in ar.async_entries_for_label(ar.async_get(hass), label_id)
+            if area.id in zones
+        ]
+        yield label_id, _Targets(labelled.building, [*areas, *labelled.zone_ids])
     for device_id in data.get(ATTR_DEVICE_ID, []):
-        add(_found(_device_zones(coordinator, devices.async_get(device_id)), device_id))
-    entities = er.async_get(coordinator.hass)
+        yield device_id, _device_aims(coordinator, [devices.async_get(device_id)])
     for entity_id in data.get(ATTR_ENTITY_ID, []):
-        entry = entities.async_get(entity_id)
-        device = None
-        if entry is not None and entry.platform == DOMAIN and entry.device_id:
-            device = devices.async_get(entry.device_id)
-        add(_found(_device_zones(coordinator, device), entity_id))
-    return targeted
+        device = _our_device(devices, entities.async_get(entity_id))
+        yield entity_id, _device_aims(coordinator, [device])
 
 
-def _found(zone_ids: list[str], target: str) -> list[str]:
-    """Return the zones a target names; error if it names none."""
-    if not zone_ids:
-        raise _error("unknown_target", target=target)
-    return zone_ids
-
-
-def _device_zones(
-    coordinator: AiotBrainCoordinator, device: dr.AnyDeviceEntry | None
-) -> list[str]:
-    """Return the zone of a zone device, every zone for the building's device."""
+def _device_aims(
+    coordinator: AiotBrainCoordinator, devices: list[dr.AnyDeviceEntry | None]
+) -> _Targets:
+    """Return what devices aim at: the building's the building, a zone's its zone."""
     entry_id = coordinator.entry.entry_id
-    if device is None:
-        return []
-    if (DOMAIN, entry_id) in device.identifiers:
-        return list(coordinator.zones)
-    return [
-        zone_id
-        for zone_id in coordinator.zones
-        if zone_device_identifier(entry_id, zone_id) in device.identifiers
-    ]
+    building = False
+    zone_ids: list[str] = []
+    for device in filter(None, devices):
+        if device.id == coordinator.building_device_id:
+            building = True
+        zone_ids += [
+            zone_id
+            for zone_id in coordinator.zones
+            if zone_device_identifier(entry_id, zone_id) in device.identifiers
+        ]
+    return _Targets(building, zone_ids)
 
 
-def _label_zones(coordinator: AiotBrainCoordinator, label_id: str) -> list[str]:
-    """Return the zones of the areas, and of our devices and entities, so labelled."""
-    hass = coordinator.hass
-    devices = dr.async_get(hass)
-    zone_ids = [
-        area.id
-        for area in ar.async_entries_for_label(ar.async_get(hass), label_id)
-        if area.id in coordinator.zones
-    ]
-    labelled: list[dr.AnyDeviceEntry | None] = [
-        *dr.async_entries_for_label(devices, label_id)
-    ]
-    labelled += [
-        devices.async_get(entity.device_id)
-        for entity in er.async_entries_for_label(er.async_get(hass), label_id)
-        if entity.platform == DOMAIN and entity.device_id is not None
-    ]
-    for device in labelled:
-        zone_ids += _device_zones(coordinator, device)
-    return _found(zone_ids, label_id)
+def _our_device(
+    devices: dr.DeviceRegistry, entity: er.RegistryEntry | None
+) -> dr.AnyDeviceEntry | None:
+    """Return the device of one of our entities (None for any other entity)."""
+    if entity is None or entity.platform != DOMAIN or entity.device_id is None:
+        return None
+    return devices.async_get(entity.device_id)
 
 
 def _all_or(coordinator: AiotBrainCoordinator, call: ServiceCall) -> list[str]:
-    zone_ids = _zones(coordinator, call.data)
-    return list(coordinator.zones) if zone_ids is None else zone_ids
+    """Return the targeted zones; the building (or no target) means every zone."""
+    targets = _targets(coordinator, call.data)
+    return list(coordinator.zones) if targets.building else targets.zone_ids
 
 
 def _controlled(coordinator: AiotBrainCoordinator, zone_ids: list[str]) -> list[str]:
@@ -217,30 +222,6 @@ def _names(coordinator: AiotBrainCoordinator, zone_ids: list[str]) -> str:
     return ", ".join(coordinator.zones[zone_id].name for zone_id in zone_ids) or "-"
 
 
-def _without_building(
-    coordinator: AiotBrainCoordinator, data: Mapping[str, Any]
-) -> tuple[bool, dict[str, Any]]:
-    """Split the building's device and its entities off the call's targets.
-
-    Return whether any was targeted, and the call's data with the other targets.
-    """
-    building = coordinator.building_device_id
-    entities = er.async_get(coordinator.hass)
-    device_ids = data.get(ATTR_DEVICE_ID, [])
-    entity_ids = data.get(ATTR_ENTITY_ID, [])
-    other_devices = [device_id for device_id in device_ids if device_id != building]
-    other_entities = [
-        entity_id
-        for entity_id in entity_ids
-        if (entry := entities.async_get(entity_id)) is None
-        or entry.platform != DOMAIN
-        or entry.device_id != building
-    ]
-    aimed = len(other_devices) + len(other_entities) < len(device_ids) + len(entity_ids)
-    others = {**data, ATTR_DEVICE_ID: other_devices, ATTR_ENTITY_ID: other_entities}
-    return aimed, others
-
-
 async def _set_mode(call: ServiceCall) -> None:
     """Set the targeted zones' own mode, or the building's.
 
@@ -250,12 +231,11 @@ async def _set_mode(call: ServiceCall) -> None:
     """
     coordinator = _coordinator(call.hass)
     mode = Mode(call.data[ATTR_MODE])
-    building, others = _without_building(coordinator, call.data)
-    zone_ids = _zones(coordinator, others)
-    if building or zone_ids is None:
+    targets = _targets(coordinator, call.data)
+    if targets.building:
         await coordinator.async_set_controls(None, mode=mode)
-    if zone_ids is not None:
-        await coordinator.async_set_controls(zone_ids, mode=mode)
+    if targets.zone_ids:
+        await coordinator.async_set_controls(targets.zone_ids, mode=mode)
 
 
 async def _accept_suggestion(call: ServiceCall) -> None:
