@@ -215,7 +215,8 @@ class Building:
         self.outdoor_lux = 0.0
 
         self.metrics = Metrics()
-        self._hour_calls: dict[str, int] = {}
+        self._hour_calls: dict[str, int] = {}  # calls per entity in self._calls_hour
+        self._calls_hour = -1
 
         # What HA would show.
         self._people = [
@@ -306,8 +307,6 @@ class Building:
         day, minute_of_day = divmod(minute, MINUTES_PER_DAY)
         if day != self._weather_day:
             self._load_day(day)
-        if minute % 60 == 0:
-            self._hour_calls.clear()
         self.outdoor_c = out_temp = self._out_temp[minute_of_day]
         self.outdoor_lux = out_lux = self._out_lux[minute_of_day]
         out_water = self._out_water[minute_of_day]
@@ -379,13 +378,17 @@ class Building:
         rng = self._behaviour_rng
         for index, zone in left:
             spec = self.occupants[index].spec
+            # Drawn whatever the lights and windows are doing, so that a seed gives
+            # every controller the same habits (light and window state depend on it).
+            switches_off = rng.random() < spec.lights_off_prob
+            closes_window = rng.random() < 0.5
             if awake[zone] == 0 and self.light_on[zone]:
                 sleeping_here = (
                     self.activity[index] == ASLEEP and self.position[index] == zone
                 )
-                if sleeping_here or rng.random() < spec.lights_off_prob:
+                if sleeping_here or switches_off:
                     self._set_light(zone, on=False, manual=True)
-            if self.window_open[zone] and awake[zone] == 0 and rng.random() < 0.5:
+            if self.window_open[zone] and awake[zone] == 0 and closes_window:
                 self.window_open[zone] = False
         for index, _ in entered:
             self._dark_wait[index] = 2  # switch the light on at once if it is dark
@@ -429,6 +432,7 @@ class Building:
                 and self.light_w[zone] > 0
             ):
                 wanted = prefs.brightness[minute_of_day]
+                redims = behaviour.random() < 0.05  # drawn either way, as above
                 if not self.light_on[zone]:
                     self._dark_wait[index] += 1
                     if self._dark_wait[index] >= 2:
@@ -436,10 +440,7 @@ class Building:
                         self._set_light(
                             zone, True, wanted, prefs.kelvin[minute_of_day], manual=True
                         )
-                elif (
-                    abs(self.brightness[zone] - wanted) > 30
-                    and behaviour.random() < 0.05
-                ):
+                elif abs(self.brightness[zone] - wanted) > 30 and redims:
                     self._set_light(
                         zone, True, wanted, prefs.kelvin[minute_of_day], manual=True
                     )
@@ -686,6 +687,10 @@ class Building:
             self._apply_climate(zone, command.service, data)
         calls = self.metrics.calls
         calls[command.entity_id] = calls.get(command.entity_id, 0) + 1
+        hour = self.minute // 60  # the clock hour of self.now, when the call is made
+        if hour != self._calls_hour:
+            self._calls_hour = hour
+            self._hour_calls.clear()
         in_hour = self._hour_calls.get(command.entity_id, 0) + 1
         self._hour_calls[command.entity_id] = in_hour
         self.metrics.calls_hour_max = max(self.metrics.calls_hour_max, in_hour)

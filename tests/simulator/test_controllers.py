@@ -95,6 +95,23 @@ def test_commands_drive_devices_and_are_counted() -> None:
     assert building.light_on == [False]
 
 
+def test_calls_are_counted_by_the_clock_hour() -> None:
+    building = Building(one_room())
+    for _ in range(9 * 60 + 59):
+        building.step()
+    assert building.now.strftime("%H:%M") == "09:59"
+    on = Command("light", "turn_on", "light.room", {"brightness_pct": 50})
+    building.apply(on)
+    building.step()  # 10:00, a new hour
+    building.apply(on)
+    building.apply(on)
+    assert building.metrics.calls_hour_max == 2
+    for _ in range(59):
+        building.step()
+    building.apply(on)  # 10:59, still the hour of the two before
+    assert building.metrics.calls_hour_max == 3
+
+
 @pytest.mark.parametrize(
     ("command", "message"),
     [

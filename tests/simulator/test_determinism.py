@@ -50,3 +50,23 @@ def test_routines_do_not_depend_on_the_controller() -> None:
             seen.append(tuple(building.position))
         positions.append(seen)
     assert positions[0] == positions[1]
+
+
+def test_habits_do_not_depend_on_the_controller() -> None:
+    """A seed gives every controller the same habits: switching off, airing, dimming.
+
+    Lights and windows differ between controllers; the habit draws must not, or two
+    controllers would be scored on different people.
+    """
+    draws = []
+    for controller in ("constant", "reactive"):
+        building = Building(load_scenario("family_home"), seed=5)
+        ctl = CONTROLLERS[controller](building.info)
+        seen = []
+        for _ in range(2 * 1440):
+            building.step()
+            for command in ctl.step(building.take_view()):
+                building.apply(command)
+            seen.append(building._behaviour_rng.getstate())
+        draws.append(seen)
+    assert draws[0] == draws[1]
