@@ -11,7 +11,8 @@ A Home Assistant (real state machine, registries and timers) gets the virtual
 building of ``--scenario`` through its config flow, then AIoT Brain through its own
 config flow with what that flow suggests: every zone discovery found and the
 building's outdoor thermometer; the network inventory off and no history to learn
-(the building is new). ``--option`` fills in a field of that form as a building
+(the building is new); as the sleep temperature, the night the scenario's manager
+gives the simulator's baselines (their setback), not the form's default. ``--option`` fills in a field of that form as a building
 manager would (``heating_setpoint=21.5``; ``none`` empties it). ``--tracked``
 gives those occupants a phone, which the building shows as a ``device_tracker``
 (default: nobody, as in the scenarios). ``--units us_customary`` runs a Home
@@ -86,6 +87,7 @@ from custom_components.aiot_brain.const import (
     CONF_CONTROL_LEVEL,
     CONF_HISTORY_DAYS,
     CONF_NETWORK_INVENTORY,
+    CONF_SLEEP_TEMPERATURE,
     DOMAIN,
     KEY_ANOMALY,
     KEY_OCCUPANCY,
@@ -93,6 +95,7 @@ from custom_components.aiot_brain.const import (
 )
 from custom_components.aiot_brain.coordinator import AiotBrainCoordinator
 from custom_components.aiot_brain.entity import zone_unique_id
+from custom_components.aiot_brain.state_mapping import from_celsius
 from simulator.benchmark import name_value_pairs, run_benchmark
 from simulator.scenario import load_scenario
 
@@ -352,7 +355,8 @@ async def async_set_up(
 ) -> EndToEnd:
     """Add the virtual building and then AIoT Brain, each through its config flow.
 
-    ``options`` replace what the form suggests (None: the field left empty).
+    The sleep temperature is the scenario's setback, the baselines' night;
+    ``options`` replace that and what the form suggests (None: the field left empty).
     """
     flow = await hass.config_entries.flow.async_init(
         BUILDING_DOMAIN, context={"source": SOURCE_USER}
@@ -368,7 +372,14 @@ async def async_set_up(
     await hass.async_block_till_done()
     building_entry = flow["result"]
 
-    brain_entry = await async_add_aiot_brain(hass, control_level, options)
+    # The night the building's manager gave the simulator's baselines, as in the
+    # simulator (simulator.aiot_brain_controller.manager_settings); not our default.
+    night = from_celsius(
+        load_scenario(scenario).baseline.setback_c, hass.config.units.temperature_unit
+    )
+    brain_entry = await async_add_aiot_brain(
+        hass, control_level, {CONF_SLEEP_TEMPERATURE: night, **(options or {})}
+    )
     return EndToEnd(
         hass,
         building_entry.entry_id,

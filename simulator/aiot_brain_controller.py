@@ -40,6 +40,7 @@ from custom_components.aiot_brain.brain.observation import (
 from custom_components.aiot_brain.brain.zone import Brain, ZoneBrain, ZonePrediction
 
 from .interface import HOME, BuildingInfo, Command, EntityState, StateChange, View
+from .scenario import BaselineSpec
 
 # Sensor roles of the interface and what they mean to the core.
 _SENSOR_ROLES = {
@@ -61,12 +62,25 @@ PREDICT_EVERY = timedelta(minutes=30)
 _SEEN_ROLES = ("motion", "door")
 
 
-def settings_from_text(values: Mapping[str, str]) -> ControlSettings:
-    """Return the default settings with some changed, from ``NAME=VALUE`` text.
+def manager_settings(baseline: BaselineSpec) -> ControlSettings:
+    """Our default settings, with the night the building's manager gave the baselines.
 
-    Temperatures and offsets are °C or K, durations minutes, times of day HH:MM,
-    and ``none`` turns an optional setting off. Raises ValueError, naming the
-    setting, for an unknown name or a value of the wrong kind.
+    The baselines hold their setback all night; ours holds its sleep temperature
+    where people sleep. Without this it would be our own default, which no other
+    controller is told, so every controller sleeps on the manager's number.
+    """
+    return ControlSettings(sleep_temperature=baseline.setback_c)
+
+
+def settings_from_text(
+    values: Mapping[str, str], base: ControlSettings | None = None
+) -> ControlSettings:
+    """Return ``base`` (default: the defaults) with some settings changed, from text.
+
+    ``values`` maps names to values as text. Temperatures and offsets are °C or K,
+    durations minutes, times of day HH:MM, and ``none`` turns an optional setting
+    off. Raises ValueError, naming the setting, for an unknown name or a value of
+    the wrong kind.
     """
     # The types as written ("float | None"): the module postpones annotations.
     kinds = {item.name: str(item.type) for item in fields(ControlSettings)}
@@ -80,7 +94,7 @@ def settings_from_text(values: Mapping[str, str]) -> ControlSettings:
             changed[name] = _setting_value(kind, text.strip())
         except ValueError as err:
             raise ValueError(f"setting {name}: {err}") from None
-    return ControlSettings(**changed)
+    return replace(base or ControlSettings(), **changed)
 
 
 def _setting_value(kind: str, text: str) -> Any:
@@ -129,7 +143,7 @@ class AiotBrainController:
     ) -> None:
         """Set up one brain and one controller per zone, knowing nothing yet."""
         baseline = building.baseline
-        self.settings = settings or ControlSettings()
+        self.settings = settings or manager_settings(baseline)
         # One building: a zone leans on what people set in the others.
         self.brain = Brain(baseline.comfort_c, baseline.comfort_c)
         self.mode = mode

@@ -7,7 +7,9 @@
 ``--setting NAME=VALUE`` (repeatable, ``aiot_brain`` only) changes one of the
 controller's ``ControlSettings``: °C or K, minutes for durations, HH:MM for times of
 day, ``none`` to turn an optional one off. It shows what a different trade-off
-between energy, comfort and lights costs.
+between energy, comfort and lights costs. Unless it is given, the sleep temperature
+is the scenario's ``baseline.setback_c``: the night the building's manager gives the
+baselines, not a default of ours that they are not told.
 
 ``--tracked residents`` (or ``--tracked Anna,Ben``, or ``none``) says whose phones
 Home Assistant tracks, whatever the scenario says: each of them shows as a
@@ -77,11 +79,14 @@ def run_benchmark(
         raise ValueError("days must be positive")
     if settings and controller_name != AIOT_BRAIN:
         raise ValueError(f"settings apply to the {AIOT_BRAIN} controller only")
+    scenario = load_scenario(scenario_name)
     if settings:
         # Imported on use, as in CONTROLLERS: it brings in Home Assistant.
         ours = import_module(".aiot_brain_controller", __package__)
-        control = ours.settings_from_text(settings)  # bad text fails before the run
-    scenario = load_scenario(scenario_name)
+        # Bad text fails before the run.
+        control = ours.settings_from_text(
+            settings, ours.manager_settings(scenario.baseline)
+        )
     if tracked is not None:
         scenario = with_tracked(scenario, tracked)
     started = time.perf_counter()

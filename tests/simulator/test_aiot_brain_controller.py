@@ -8,9 +8,14 @@ import gc
 from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
 from typing import Any
 
+from custom_components.aiot_brain.brain.control import ControlSettings
 from custom_components.aiot_brain.brain.observation import Role
 from simulator import Building, Command, load_scenario
-from simulator.aiot_brain_controller import AiotBrainController
+from simulator.aiot_brain_controller import (
+    AiotBrainController,
+    manager_settings,
+    settings_from_text,
+)
 from simulator.building import Building as BuildingClass
 from simulator.controllers import CONTROLLERS
 from simulator.interface import BuildingInfo, EntityState, StateChange, View
@@ -76,6 +81,29 @@ def test_runs_a_day_and_acts_only_through_the_interface() -> None:
     assert spy.given <= {View, StateChange}
     # ...and holds nothing of the hidden truth.
     assert _hidden_truth_reachable(spy.inner) == []
+
+
+def test_people_sleep_at_the_managers_night_as_with_the_baselines() -> None:
+    """Not at a default of ours that no other controller is told (18.5 °C)."""
+    building = Building(load_scenario("apartment"), seed=0)
+    controller = AiotBrainController(building.info)
+    building.run(controller, 24 * 60)
+    night = building.info.baseline.setback_c
+    assert night != ControlSettings().sleep_temperature
+    sleeping = [
+        reason
+        for _, _, reason in controller.decisions
+        if reason.endswith("sleep temperature")
+    ]
+    assert sleeping
+    assert all(f"to {night:.1f} °C:" in reason for reason in sleeping)
+    # A setting given as text changes that setting only.
+    base = manager_settings(building.info.baseline)
+    assert settings_from_text({"eco_offset": "3"}, base).sleep_temperature == night
+    assert (
+        settings_from_text({"sleep_temperature": "none"}, base).sleep_temperature
+        is None
+    )
 
 
 def _climate(temperature: float, current: float, when: datetime) -> EntityState:
