@@ -626,6 +626,74 @@ def test_heat_protection_switches_cooling_on_when_too_hot() -> None:
     assert decision.reason.startswith("Heat protection in Server room: 31.0 °C")
 
 
+SERVER_BAND = ClimateDevice("climate.server", hvac_modes=("off", "cool", "heat_cool"))
+SERVER_ONE_TARGET = ClimateDevice(
+    "climate.server", hvac_modes=("off", "heat_cool"), supports_range=False
+)
+
+
+@pytest.mark.parametrize(
+    ("device", "seen", "expected", "kept"),
+    [
+        # Cooling already, but to a target a person put above the ceiling.
+        (
+            ClimateDevice("climate.server", hvac_modes=("off", "cool")),
+            ClimateState("cool", 32.0),
+            {"hvac_mode": "cool", "temperature": 30.0},
+            ClimateState("cool", 30.0),
+        ),
+        # A band whose upper edge is above it: that edge comes down, the other stays.
+        (
+            SERVER_BAND,
+            ClimateState("heat_cool", None, 20.0, 32.0),
+            {
+                "hvac_mode": "heat_cool",
+                "target_temp_low": 20.0,
+                "target_temp_high": 30.0,
+            },
+            ClimateState("heat_cool", None, 20.0, 30.0),
+        ),
+        # One target kept both ways (off and heat/cool only), while off.
+        (
+            SERVER_ONE_TARGET,
+            ClimateState("off", 24.0),
+            {"hvac_mode": "heat_cool", "temperature": 30.0},
+            ClimateState("heat_cool", 30.0),
+        ),
+    ],
+)
+def test_heat_protection_lowers_cooling_that_would_stay_above_the_ceiling(
+    device: ClimateDevice,
+    seen: ClimateState,
+    expected: dict[str, Any],
+    kept: ClimateState,
+) -> None:
+    engine = ZoneController("Server room", climate=device)
+    engine.note_manual_change("climate.server", NOW, "the thermostat")
+    decision = climate_decision(engine, seen=readings(temperature=31.0, climate=seen))
+    assert decision.command is not None
+    assert decision.command.data == expected
+    assert decision.reason.startswith(
+        "Heat protection in Server room: 31.0 °C is above 30.0 °C"
+    )
+    # Once it cools to the ceiling, the person's setting is left as it is.
+    decision = climate_decision(engine, seen=readings(temperature=31.0, climate=kept))
+    assert decision.command is None
+    assert decision.held
+
+
+def test_frost_protection_raises_the_lower_edge_of_a_band_it_keeps() -> None:
+    engine = ZoneController("Server room", climate=SERVER_BAND)
+    seen = readings(temperature=5.5, climate=ClimateState("heat_cool", None, 5.0, 25.0))
+    decision = climate_decision(engine, seen=seen, mode=Mode.OFF)
+    assert decision.command is not None
+    assert decision.command.data == {
+        "hvac_mode": "heat_cool",
+        "target_temp_low": 7.0,
+        "target_temp_high": 25.0,
+    }
+
+
 def whole_degree_heater(**settings: Any) -> ZoneController:
     """A heater that takes whole degrees, with bounds on half degrees."""
     bounds = {

@@ -1013,9 +1013,16 @@ class ZoneController:
         current = readings.temperature
         degrees = settings.scale.degrees
         heats = state.hvac_mode in (HEAT, HEAT_COOL)
+        cools = state.hvac_mode in (COOL, HEAT_COOL)
+        banded = state.hvac_mode == HEAT_COOL
         heat_target = (
             state.target_low
-            if state.hvac_mode == HEAT_COOL and state.target_low is not None
+            if banded and state.target_low is not None
+            else state.temperature
+        )
+        cool_target = (
+            state.target_high
+            if banded and state.target_high is not None
             else state.temperature
         )
         if device.presets_only:
@@ -1055,9 +1062,10 @@ class ZoneController:
         elif (
             current is not None
             and current > ceiling
-            # A thermostat that takes only a band cools in heat_cool mode.
-            and (COOL in device.hvac_modes or device.band_only)
-            and state.hvac_mode not in (COOL, HEAT_COOL)
+            and device.can_cool
+            and (
+                not cools or cool_target is None or cool_target > max(ceiling, highest)
+            )
         ):
             target = _Target(None, highest, "comfort", "")
             reason = (
@@ -1066,7 +1074,8 @@ class ZoneController:
             )
         else:
             return None
-        if device.band_only:
+        if device.band_only or (device.holds_band and banded):
+            # A band is kept a band: the person's other edge stays where it is.
             target = self._protective_band(target, state, lowest, highest)
         call, words = self._climate_command(device, state, target, current, force=True)
         if call is None:
@@ -1078,9 +1087,10 @@ class ZoneController:
     def _protective_band(
         self, target: _Target, state: ClimateState, lowest: float, highest: float
     ) -> _Target:
-        """Return a one-edged protective target as a band, all such a device takes.
+        """Return a one-edged protective target as a band.
 
-        The protected edge stays at its bound and the other where the thermostat
+        Some devices take only a band, and one that keeps a band now keeps it
+        (it is not switched to one way). The protected edge stays at its bound and the other where the thermostat
         has it (or at the other bound), within ``lowest`` and ``highest`` (the
         bounds on its step) and a step away; only where they leave no room does
         the protected edge move a step inwards.
