@@ -28,7 +28,9 @@ learn from the start), to see whether a figure holds on the second half.
   ``aiot_brain``. They show what the data allows a model that sees all the past
   at once, i.e. whether a shortfall is the online model's or the data's.
 
-For a CSV, the other numeric columns are ignored: only the label history is used.
+For a CSV, the other numeric columns are ignored: only the label history is used;
+``data.input_checks`` counts the rows left out (no readable time, no 0/1 label, a
+cell too many) and the cells not read, as the other commands do.
 For van Kasteren's house A, the home is occupied except during "leave house"
 (activity 1); for another home of the same format, the files' legends say which
 activity is "leave house" and which sensor the front door.
@@ -46,7 +48,12 @@ from pathlib import Path
 import re
 from typing import Any
 
-from benchmarks.csvdata import DataError, add_column_arguments, read_table
+from benchmarks.csvdata import (
+    DataError,
+    add_column_arguments,
+    input_checks,
+    read_table,
+)
 from benchmarks.occupancy_detection import metrics
 from custom_components.aiot_brain.brain.forecast import (
     HORIZON_NAMES,
@@ -74,6 +81,8 @@ class SlotSeries:
     start: datetime
     labels: list[int | None]
     evidence: list[dict[str, float]] = field(default_factory=list)
+    # For a CSV: the rows left out and the cells not read (see csvdata.input_checks).
+    input_checks: dict[str, int] | None = None
 
     def end_of(self, slot: int) -> datetime:
         """Return the end time of slot ``slot``."""
@@ -116,7 +125,9 @@ def slots_from_csv(
         (1 if 2 * occupied[slot] >= seen[slot] else 0) if seen[slot] else None
         for slot in range(count)
     ]
-    return SlotSeries(start, labels, [{} for _ in labels])
+    return SlotSeries(
+        start, labels, [{} for _ in labels], input_checks(table, len(pairs))
+    )
 
 
 def _read_intervals(path: Path) -> list[tuple[datetime, datetime, int]]:
@@ -458,6 +469,11 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                 len(series.labels) - (first_day - 1) * SLOTS_PER_DAY, 0
             ),
             "aiot_brain_evidence": evidence,
+            **(
+                {"input_checks": series.input_checks}
+                if series.input_checks is not None
+                else {}
+            ),
         },
         "models": evaluate(
             series, first_day, batch_baselines=arguments.batch_baselines

@@ -255,6 +255,28 @@ def test_forecast_on_a_csv_prints_every_horizon(
     )
 
 
+def test_forecast_on_a_csv_reports_the_rows_it_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = ["time,occupied"]
+    when = datetime(2024, 1, 1)
+    while when < datetime(2024, 1, 9):
+        lines.append(f"{when:%Y-%m-%d %H:%M},{int(8 <= when.hour < 17)}")
+        when += timedelta(hours=1)
+    lines[5] = lines[5].rsplit(",", 1)[0] + ",maybe"  # no 0/1 label
+    lines[6] = "yesterday," + lines[6].rsplit(",", 1)[1]  # no readable time
+    lines[7] += ",1"  # a cell too many
+    path = tmp_path / "home.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = occupancy_forecast.main(
+        ["--data", str(path), "--time-column", "time", "--label-column", "occupied"]
+    )
+    capsys.readouterr()
+    assert result["data"]["input_checks"]["rows_left_out"] == 3
+    kasteren_like = occupancy_forecast.SlotSeries(datetime(2024, 1, 1), [1, 0])
+    assert kasteren_like.input_checks is None
+
+
 def test_forecast_scores_from_a_later_day(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
