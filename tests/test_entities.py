@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 import json
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from homeassistant.helpers import (
 from homeassistant.helpers.entity import EntityCategory
 from homeassistant.util import dt as dt_util
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.aiot_brain import (
     binary_sensor,
@@ -312,3 +313,36 @@ async def test_small_wobbles_write_no_state(
             listener()
 
     assert written == [str(shown + 20)]
+
+
+def show_prediction(entry: MockConfigEntry, zone_id: str, **changes: Any) -> None:
+    """Give the zone a prediction that differs in ``changes``, and tell its entities."""
+    coordinator = coordinator_of(entry)
+    coordinator.predictions[zone_id] = replace(
+        coordinator.predictions[zone_id], **changes
+    )
+    for listener in coordinator._zone_listeners[zone_id]:
+        listener()
+
+
+async def test_a_next_arrival_that_has_passed_is_not_shown(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)  # 08:00 local
+    build_office(hass)
+    entry = await setup_office(hass)
+    arrival = "sensor.office_aiot_brain_next_arrival"
+    today = dt_util.now().replace(tzinfo=None)  # the core's wall clock
+    show_prediction(entry, "office", when=today, next_arrival=today.replace(hour=9))
+    assert dt_util.parse_datetime(hass.states.get(arrival).state) == (
+        dt_util.now().replace(hour=9)
+    )
+
+    # Nobody came at 09:00; at 09:05 they are expected a quarter of an hour later.
+    freezer.move_to(START + timedelta(hours=1, minutes=5))
+    now = dt_util.now().replace(tzinfo=None)
+    show_prediction(entry, "office", when=now, next_arrival=now.replace(minute=20))
+
+    assert dt_util.parse_datetime(hass.states.get(arrival).state) == (
+        dt_util.now().replace(minute=15, second=0, microsecond=0)
+    )

@@ -17,6 +17,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.util import dt as dt_util
 
 from .brain.zone import ZonePrediction
 from .const import DOMAIN, MANUFACTURER, NAME
@@ -41,6 +42,11 @@ def significant(old: Any, new: Any, deadband: float) -> bool:
     if not isinstance(old, int | float) or not isinstance(new, int | float):
         return bool(old != new)
     return abs(new - old) >= deadband or (new != old and new in (0, 100))
+
+
+def _passed(value: Any) -> bool:
+    """Whether ``value`` is a time that is over."""
+    return isinstance(value, datetime) and value <= dt_util.now()
 
 
 def building_unique_id(entry_id: str, key: str) -> str:
@@ -159,13 +165,18 @@ class ChangeFilteredEntity(AiotBrainEntity):
 
     @callback
     def _handle_update(self) -> None:
-        """Write the state only when it changed enough to matter."""
+        """Write the state only when it changed enough to matter.
+
+        A time shown that has passed is replaced whatever the deadband: a late
+        arrival moves on by a quarter of an hour at a time.
+        """
         shown = self._shown()
         published = self._published
         deadband: float = getattr(self.entity_description, "deadband", 0.0)
         if published is not None and not (
             published[0] != shown[0]
             or significant(published[1], shown[1], deadband)
+            or (_passed(published[1]) and published[1] != shown[1])
             or published[2].keys() != shown[2].keys()
             or any(
                 significant(published[2][name], value, deadband)
