@@ -257,34 +257,30 @@ async def test_controls_are_what_the_coordinator_reads(
     assert hass.states.get("number.office_aiot_brain_comfort_offset").state == "-2.0"
 
 
+NINE = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
 @pytest.mark.parametrize(
-    ("old", "new", "deadband", "expected"),
+    ("old", "new", "deadband", "minutes", "expected"),
     [
-        (40, 45, 10, False),  # a wobble is not worth a recorder row
-        (40, 50, 10, True),
-        (96, 100, 10, True),  # certainty is always shown
-        (4, 0, 10, True),
-        (20.1, 20.2, 0, True),  # no deadband: every change
-        (None, 5, 10, True),
-        (5, None, 10, True),
-        (
-            datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
-            datetime(2026, 11, 2, 9, 15, tzinfo=UTC),
-            30,
-            False,
-        ),
-        (
-            datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
-            datetime(2026, 11, 2, 9, 30, tzinfo=UTC),
-            30,
-            True,
-        ),
+        (40, 45, 10, 0, False),  # a wobble is not worth a recorder row
+        (40, 50, 10, 0, True),
+        (96, 100, 10, 0, True),  # certainty is always shown
+        (4, 0, 10, 0, True),
+        (20.1, 20.2, 0, 0, True),  # no deadband: every change
+        (None, 5, 10, 0, True),
+        (5, None, 10, 0, True),
+        (40, 60, 10, 30, True),  # a percent is no time: its own deadband
+        (NINE, NINE + timedelta(minutes=15), 10, 30, False),
+        (NINE, NINE + timedelta(minutes=30), 10, 30, True),
+        (NINE, NINE + timedelta(minutes=15), 10, 0, True),
+        (NINE, NINE, 0, 0, False),
     ],
 )
 def test_significant_change(
-    old: Any, new: Any, deadband: float, expected: bool
+    old: Any, new: Any, deadband: float, minutes: float, expected: bool
 ) -> None:
-    assert entity.significant(old, new, deadband) is expected
+    assert entity.significant(old, new, deadband, minutes) is expected
 
 
 async def test_small_wobbles_write_no_state(
@@ -346,3 +342,20 @@ async def test_a_next_arrival_that_has_passed_is_not_shown(
     assert dt_util.parse_datetime(hass.states.get(arrival).state) == (
         dt_util.now().replace(minute=15, second=0, microsecond=0)
     )
+
+
+async def test_the_confidence_of_an_arrival_follows_it(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)  # 08:00 local
+    build_office(hass)
+    entry = await setup_office(hass)
+    arrival = "sensor.office_aiot_brain_next_arrival"
+    nine = dt_util.now().replace(tzinfo=None, hour=9)
+    show_prediction(entry, "office", next_arrival=nine, arrival_confidence=0.55)
+    assert hass.states.get(arrival).attributes["confidence"] == 55
+
+    # The time stands; how sure it is rose by a quarter: worth telling.
+    show_prediction(entry, "office", next_arrival=nine, arrival_confidence=0.8)
+
+    assert hass.states.get(arrival).attributes["confidence"] == 80

@@ -28,18 +28,17 @@ if TYPE_CHECKING:
     from .coordinator import AiotBrainCoordinator, ZoneControls
 
 
-def significant(old: Any, new: Any, deadband: float) -> bool:
+def significant(old: Any, new: Any, deadband: float, minutes: float = 0.0) -> bool:
     """Whether ``new`` differs from ``old`` by enough to be worth a new state.
 
     Numbers move by at least ``deadband`` or reach 0 or 100 (empty, certain, there),
-    times move by at least ``deadband`` minutes; anything else counts when it
-    differs at all.
+    times move by at least ``minutes``; anything else counts when it differs at all.
     """
-    if not deadband or type(old) is not type(new):
+    if type(old) is not type(new):
         return bool(old != new)
     if isinstance(old, datetime) and isinstance(new, datetime):
-        return abs(new - old) >= timedelta(minutes=deadband)
-    if not isinstance(old, int | float) or not isinstance(new, int | float):
+        return old != new and abs(new - old) >= timedelta(minutes=minutes)
+    if not deadband or not isinstance(old, int | float):
         return bool(old != new)
     return abs(new - old) >= deadband or (new != old and new in (0, 100))
 
@@ -149,7 +148,8 @@ class ChangeFilteredEntity(AiotBrainEntity):
 
     The coordinator notifies on every change and every minute; the recorder keeps a
     row for every state written. ``_shown`` says what the entity shows; a
-    description's ``deadband`` (if it has one) is the change worth a new state.
+    description's ``deadband`` and ``deadband_minutes`` (if it has them) are the
+    change of a number and of a time worth a new state.
     """
 
     _published: tuple[Any, Any, dict[str, Any]] | None = None
@@ -173,13 +173,14 @@ class ChangeFilteredEntity(AiotBrainEntity):
         shown = self._shown()
         published = self._published
         deadband: float = getattr(self.entity_description, "deadband", 0.0)
+        minutes: float = getattr(self.entity_description, "deadband_minutes", 0.0)
         if published is not None and not (
             published[0] != shown[0]
-            or significant(published[1], shown[1], deadband)
+            or significant(published[1], shown[1], deadband, minutes)
             or (_passed(published[1]) and published[1] != shown[1])
             or published[2].keys() != shown[2].keys()
             or any(
-                significant(published[2][name], value, deadband)
+                significant(published[2][name], value, deadband, minutes)
                 for name, value in shown[2].items()
             )
         ):

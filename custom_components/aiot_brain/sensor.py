@@ -95,10 +95,11 @@ class ZoneSensorDescription(SensorEntityDescription, ZonePredictionDescription):
     """A sensor computed from a zone's prediction."""
 
     value_fn: Callable[[ZonePrediction], StateType | datetime]
-    # Smallest change of the value (or a numeric attribute; minutes for times)
-    # worth a new state: the recorder writes a row for every state, and the tick
-    # recomputes every minute.
+    # Smallest change of the value or a numeric attribute, and of a time in
+    # minutes, worth a new state: the recorder writes a row for every state, and
+    # the tick recomputes every minute.
     deadband: float = 0.0
+    deadband_minutes: float = 0.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,7 +143,8 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
     ZoneSensorDescription(
         key=KEY_NEXT_ARRIVAL,
         translation_key=KEY_NEXT_ARRIVAL,
-        deadband=30,  # minutes
+        deadband=10,  # the confidence, in percent
+        deadband_minutes=30,
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda p: upcoming(p.next_arrival, p.when),
         attributes_fn=lambda prediction: {
@@ -152,7 +154,8 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
     ZoneSensorDescription(
         key=KEY_NEXT_DEPARTURE,
         translation_key=KEY_NEXT_DEPARTURE,
-        deadband=30,  # minutes
+        deadband=10,  # the confidence, in percent
+        deadband_minutes=30,
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda p: upcoming(p.next_departure, p.when),
         attributes_fn=lambda prediction: {
