@@ -359,3 +359,24 @@ async def test_the_confidence_of_an_arrival_follows_it(
     show_prediction(entry, "office", next_arrival=nine, arrival_confidence=0.8)
 
     assert hass.states.get(arrival).attributes["confidence"] == 80
+
+
+async def test_the_comfort_offset_follows_a_new_unit_system(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    await setup_office(hass)
+    offset = "number.office_aiot_brain_comfort_offset"
+    await hass.services.async_call(
+        "number", "set_value", {"entity_id": offset, "value": -2}, blocking=True
+    )
+
+    await hass.config.async_update(unit_system="us_customary")
+    await hass.async_block_till_done()
+
+    # The slider offers what a value set now means: °F, not the °C shown before.
+    state = hass.states.get(offset)
+    assert state.attributes["unit_of_measurement"] == "°F"
+    assert state.state == "-3.6"
+    assert state.attributes["max"] == 5

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.components.number import (
     NumberDeviceClass,
     NumberEntity,
     NumberEntityDescription,
     NumberMode,
 )
-from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE, EntityCategory
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import AiotBrainConfigEntry
@@ -50,6 +52,20 @@ class ComfortOffsetNumber(AiotBrainZoneEntity, NumberEntity):
     """
 
     follows_predictions = False
+
+    async def async_added_to_hass(self) -> None:
+        """Also show the offset anew when the unit system changes."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.hass.bus.async_listen(
+                EVENT_CORE_CONFIG_UPDATE, self._async_config_updated
+            )
+        )
+
+    @callback
+    def _async_config_updated(self, _event: Event[Any]) -> None:
+        # A value set from a state still in the old unit would be taken in the new.
+        self.async_write_ha_state()
 
     @property
     def _scale(self) -> TemperatureScale:
