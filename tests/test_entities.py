@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import (
     device_registry as dr,
@@ -380,3 +380,32 @@ async def test_the_comfort_offset_follows_a_new_unit_system(
     assert state.attributes["unit_of_measurement"] == "°F"
     assert state.state == "-3.6"
     assert state.attributes["max"] == 5
+
+
+async def test_a_zone_that_cannot_be_predicted_is_unavailable_not_stale(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    occupancy = "binary_sensor.office_aiot_brain_occupancy"
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(occupancy).state == STATE_ON
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise ZeroDivisionError("a bug in the office's model")
+
+    office = coordinator_of(entry).brain.zone("office")
+    monkeypatch.setattr(office, "predict_one", broken)
+    await minutes_pass(hass, freezer, 1)
+
+    # Not "occupied" from a prediction that can no longer be made.
+    assert hass.states.get(occupancy).state == STATE_UNAVAILABLE
+    assert hass.states.get("select.office_aiot_brain_mode").state == "auto"
+
+    monkeypatch.undo()
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(occupancy).state == STATE_ON

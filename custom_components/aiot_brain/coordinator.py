@@ -55,6 +55,7 @@ from homeassistant.util import dt as dt_util
 from orjson import Fragment
 
 from .brain.observation import Observation, Role, Whereabouts
+from .brain.units import TemperatureScale
 from .brain.zone import (
     BRAIN_VERSION,
     Brain,
@@ -934,27 +935,40 @@ class AiotBrainCoordinator:
         *,
         notify_building: bool = True,
     ) -> None:
-        """Predict ``zone_ids`` now and tell their entities and the building's."""
+        """Predict ``zone_ids`` now and tell their entities and the building's.
+
+        A zone that cannot be predicted drops its last prediction: its entities
+        go unavailable rather than show it for ever.
+        """
         now = now or dt_util.now()
         scale = temperature_scale(self.hass.config.units.temperature_unit)
         for zone_id in zone_ids:
             if zone_id in self.learning:
                 continue
-            with self.zone_fault(zone_id, "predicting"):
-                zone = self.zones.get(zone_id)
-                can_heat, can_cool = (
-                    (True, True) if zone is None else self.control.hvac_reach(zone)
-                )
-                self._set_prediction(
-                    zone_id,
-                    self.brain.zone(zone_id).predict_one(
-                        now, can_heat=can_heat, can_cool=can_cool, scale=scale
-                    ),
-                )
+            prediction = self._predict_zone(zone_id, now, scale)
+            if prediction is None and zone_id not in self.predictions:
+                continue
+            with self.zone_fault(zone_id, "publishing"):
+                self._set_prediction(zone_id, prediction)
                 for listener in self._zone_listeners.get(zone_id, ()):
                     listener()
         if notify_building:
             self._notify_building()
+
+    def _predict_zone(
+        self, zone_id: str, now: datetime, scale: TemperatureScale
+    ) -> ZonePrediction | None:
+        """Return the zone's prediction now; None when its models fail."""
+        prediction: ZonePrediction | None = None  # stays None if the models fail
+        with self.zone_fault(zone_id, "predicting"):
+            zone = self.zones.get(zone_id)
+            can_heat, can_cool = (
+                (True, True) if zone is None else self.control.hvac_reach(zone)
+            )
+            prediction = self.brain.zone(zone_id).predict_one(
+                now, can_heat=can_heat, can_cool=can_cool, scale=scale
+            )
+        return prediction  # noqa: RET504 - the guard swallows a fault
 
     @contextmanager
     def zone_fault(self, zone_id: str, doing: str) -> Iterator[None]:
