@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from unittest.mock import MagicMock
+
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
 from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant
@@ -13,7 +17,10 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
+from custom_components.aiot_brain.network import BASELINE_PERIOD
+
 from .test_acting import MOTION, THERMOSTAT, build_living_room, set_state, setup_brain
+from .test_network import announce, setup_entry
 
 
 @pytest.fixture(autouse=True)
@@ -62,3 +69,45 @@ async def test_actions_and_holds_appear_in_the_logbook_with_their_reasons(
     assert messages[0].startswith("Heating Living room to 20.0 °C: occupied (")
     assert messages[1].startswith("Holding the thermostat in Living room: changed by")
     assert all(entry["entity_id"] == THERMOSTAT for entry in ours)
+
+
+async def test_each_new_network_device_appears_in_the_logbook(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    mock_async_zeroconf: MagicMock,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    hass.config.components.add("frontend")
+    assert await async_setup_component(hass, "logbook", {})
+    start = dt_util.utcnow()
+    entry = await setup_entry(hass)
+    inventory = entry.runtime_data.network
+    assert inventory is not None
+    zeroconf = mock_async_zeroconf.zeroconf
+    freezer.tick(BASELINE_PERIOD + timedelta(seconds=1))
+    # Two devices while the alert is on: the alert itself turns on only once.
+    announce(inventory, zeroconf, "_hap._tcp.local.", "Eve Door", "eve-door")
+    announce(inventory, zeroconf, "_matter._tcp.local.", "ABCD-1234", "plug-7")
+    await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "logbook/get_events",
+            "start_time": start.isoformat(),
+            "end_time": (dt_util.utcnow() + timedelta(minutes=1)).isoformat(),
+        }
+    )
+    response = await client.receive_json()
+
+    assert response["success"]
+    messages = [
+        entry["message"]
+        for entry in response["result"]
+        if entry.get("name") == "AIoT Brain" and "entity_id" not in entry
+    ]
+    assert messages == [
+        "found a new device on the network: Eve Door (homekit)",
+        "found a new device on the network: ABCD-1234 (matter)",
+    ]

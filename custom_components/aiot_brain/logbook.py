@@ -1,4 +1,4 @@
-"""Describe AIoT Brain's events in the logbook, each with its reason."""
+"""Describe AIoT Brain's events in the logbook: actions with their reasons, new devices."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from .const import (
     EVENT_ACTION,
     EVENT_DECISION,
     EVENT_HOLD,
+    EVENT_NEW_NETWORK_DEVICE,
     EVENT_SUGGESTION,
     NAME,
 )
@@ -54,5 +55,18 @@ def async_describe_events(
             LOGBOOK_ENTRY_CONTEXT_ID: event.context_id,
         }
 
+    @callback
+    def describe_new_device(event: LazyEventPartialState) -> dict[str, Any]:
+        # The alert turns on once; each device that appears meanwhile is told here.
+        data = event.data
+        return {
+            LOGBOOK_ENTRY_NAME: NAME,
+            LOGBOOK_ENTRY_MESSAGE: (
+                "found a new device on the network: "
+                f"{data.get('name')} ({data.get('kind')})"
+            ),
+        }
+
     for event_type in _PREFIXES:
         async_describe_event(DOMAIN, event_type, describe)
+    async_describe_event(DOMAIN, EVENT_NEW_NETWORK_DEVICE, describe_new_device)
