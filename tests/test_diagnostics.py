@@ -80,3 +80,15 @@ async def test_diagnostics_without_network_inventory(
     assert diagnostics["network"] is None
     assert diagnostics["discovery"]["zones"] == []
     assert diagnostics["options"]["network_inventory"] is False
+
+
+async def test_diagnostics_tell_the_unit_temperatures_are_shown_in(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator
+) -> None:
+    # Thermostats, weather and every reason are read and told in this unit.
+    await hass.config.async_update(unit_system="us_customary")
+    entry = await setup_entry(hass, network_inventory=False)
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+
+    assert diagnostics["runtime"]["temperature_unit"] == "°F"

@@ -45,6 +45,8 @@ async def async_get_config_entry_diagnostics(
             "unassigned": [entity.entity_id for entity in discovery.unassigned],
         },
         "runtime": {
+            # Options are kept in °C; thermostats and reasons use this unit.
+            "temperature_unit": hass.config.units.temperature_unit,
             "building_mode": coordinator.building_mode.value,
             "learning_progress": round(coordinator.learning_progress, 2),
             "reset_zones": coordinator.reset_zones,
