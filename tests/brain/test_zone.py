@@ -184,7 +184,12 @@ def test_a_zone_without_changes_of_its_own_starts_from_the_others() -> None:
 def test_time_to_temperature_needs_both_temperatures() -> None:
     zone = ZoneBrain()
     assert zone.predict_one(MONDAY).time_to_temperature is None
+    # Comfortable already: nothing to wait for, outdoor reading or not.
+    zone.learn_one(Observation(Role.TEMPERATURE, 21.5, MONDAY, "t"))
+    assert zone.predict_one(MONDAY).time_to_temperature == timedelta(0)
+    # Colder: how long it takes depends on the outside.
     zone.learn_one(Observation(Role.TEMPERATURE, 17.0, MONDAY, "t"))
+    assert zone.predict_one(MONDAY).time_to_temperature is None
     zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 5.0, MONDAY, "out"))
     predicted = zone.predict_one(MONDAY)
     duration = predicted.time_to_temperature

@@ -545,15 +545,17 @@ class ZoneBrain:
         as comfortable as it can make it once it is warm enough.
         """
         current = self.latest.get(Role.TEMPERATURE)
-        outdoor = self.latest.get(Role.OUTDOOR_TEMPERATURE)
-        if current is None or outdoor is None:
+        if current is None:
             return None
         if heating is not None and current < heating:
             target = heating
         elif cooling is not None and current > cooling:
             target = cooling
         else:
-            return timedelta(0)
+            return timedelta(0)  # no outdoor reading needed to know that
+        outdoor = self.latest.get(Role.OUTDOOR_TEMPERATURE)
+        if outdoor is None:
+            return None
         return thermal.time_to(current, target, outdoor, occupied=occupied)
 
     def _window_open(self, features: dict[str, float]) -> bool | None:
