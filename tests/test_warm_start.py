@@ -326,3 +326,28 @@ async def test_history_teaches_how_long_everyone_is_usually_out(
     trip = hass.states.get("binary_sensor.aiot_brain_away_on_a_trip")
     assert trip.state == STATE_ON
     assert dt_util.parse_datetime(trip.attributes["since"]) == left
+
+
+async def test_a_zone_waiting_for_anothers_replay_learns_a_live_change_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await record_working_week(hass, freezer)
+    entry = await setup_office(hass, zones=("office", "kitchen"), history_days=14)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    coordinator = coordinator_of(entry)
+
+    # The kitchen is relearned first; the office waits for the kitchen's replay.
+    coordinator.async_relearn("kitchen")
+    coordinator.async_relearn("office")
+    assert coordinator.learning == {"kitchen", "office"}
+    freezer.tick(timedelta(minutes=1))
+    # A reading too hot to be true, which the office counts as a bad value.
+    hass.states.async_set(
+        "sensor.office_temperature", "95", {"unit_of_measurement": "°C"}
+    )
+    freezer.tick(timedelta(minutes=1))
+    await async_wait_recording_done(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert coordinator.learning == set()
+    assert coordinator.brain.zone("office").bad_values == 1

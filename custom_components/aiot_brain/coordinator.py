@@ -1019,13 +1019,15 @@ class AiotBrainCoordinator:
             )
             return
         self.learning.update(zone_ids)
+        # History ends where the buffer begins, even for zones that wait for
+        # another replay: what changes meanwhile is learned once, from the buffer.
+        end = dt_util.utcnow()
         self.entry.async_create_background_task(
-            self.hass, self._async_learn_history(zone_ids), "AIoT Brain history"
+            self.hass, self._async_learn_history(zone_ids, end), "AIoT Brain history"
         )
 
-    async def _async_learn_history(self, zone_ids: list[str]) -> None:
+    async def _async_learn_history(self, zone_ids: list[str], end: datetime) -> None:
         async with self._replay_lock:
-            end = dt_util.utcnow()
             start = end - timedelta(days=self.settings.history_days)
             zones = [self.zones[z] for z in zone_ids if z in self.zones]
             router = self._router_of(zones)
