@@ -15,7 +15,10 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    MockUser,
+    async_fire_time_changed,
+)
 
 from benchmarks import end_to_end
 from custom_components.aiot_brain import binary_sensor, sensor
@@ -388,3 +391,35 @@ def test_reloads_lose_nothing_it_learned() -> None:
         assert reloaded["control"][figure] == pytest.approx(
             steady["control"][figure], rel=0.02, abs=2
         )
+
+
+@pytest.mark.parametrize("by", ["action", "hand"])
+async def test_a_hold_is_saved_within_seconds(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_admin_user: MockUser,
+    by: str,
+) -> None:
+    """A hold must outlive a power cut soon after, as a mode set then does."""
+    freezer.move_to(acting.START)
+    await acting.build_living_room(hass)
+    await acting.setup_brain(hass, hold_minutes=600)
+    await acting.set_state(hass, acting.MOTION, STATE_ON)
+    assert acting.target(hass) == 20.0
+
+    if by == "action":
+        await hass.services.async_call(
+            DOMAIN, "hold", {"area_id": "living_room", "duration": {"hours": 8}},
+            blocking=True,
+        )  # fmt: skip
+    else:
+        await hass.services.async_call(
+            "climate", "set_temperature",
+            {"entity_id": acting.THERMOSTAT, "temperature": 22.5},
+            blocking=True, context=Context(user_id=hass_admin_user.id),
+        )  # fmt: skip
+    await acting.seconds_pass(hass, freezer, 30)
+
+    saved = json.loads(storage_file(hass).read_text(encoding="utf-8"))
+    engine = saved["data"]["controller"]["living_room"][acting.THERMOSTAT]
+    assert list(engine["holds"]) == [acting.THERMOSTAT]

@@ -946,6 +946,8 @@ class BuildingController:
     def _fire_hold(
         self, zone_id: str, entity_id: str, reason: str, until: datetime | None
     ) -> None:
+        # A hold is someone's wish, kept like a mode: a power cut must not lose it.
+        self.coordinator.async_save_soon()
         self.hass.bus.async_fire(
             EVENT_HOLD,
             {

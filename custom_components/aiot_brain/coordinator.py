@@ -575,6 +575,11 @@ class AiotBrainCoordinator:
         self._cancel_save = async_call_later(self.hass, delay, self._async_save_due)
 
     @callback
+    def async_save_soon(self) -> None:
+        """Save within seconds what the user chose (a mode, a hold)."""
+        self._schedule_save(CONTROL_SAVE_DELAY)
+
+    @callback
     def _async_save_due(self, _now: datetime) -> None:
         self._cancel_save = None
         self.entry.async_create_task(self.hass, self._async_save(), "AIoT Brain save")
