@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_ON
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import issue_registry as ir
@@ -304,6 +305,63 @@ async def test_invalid_json_starts_afresh(
     assert entry.runtime_data.coordinator.brain.zone("office").latest == {}
     # Home Assistant keeps the broken file aside for the user to look at.
     assert list(path.parent.glob(f"{BRAIN_STORAGE_KEY}.corrupt.*"))
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        # Written by a later release (the user went back to this one).
+        {"version": 2, "minor_version": 1, "key": BRAIN_STORAGE_KEY, "data": {}},
+        {"version": 1, "key": BRAIN_STORAGE_KEY},  # no data
+        ["not", "a", "document"],
+    ],
+)
+async def test_a_storage_file_it_cannot_take_is_set_aside_not_fatal(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, document: object
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    path = storage_file(hass)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(document)
+    path.write_text(text, encoding="utf-8")
+
+    entry = await setup_office(hass)
+
+    assert entry.state is ConfigEntryState.LOADED
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, "state_reset")
+    assert issue is not None
+    assert issue.translation_placeholders == {"zones": "*"}
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    await hass.async_block_till_done()
+    assert hass.states.get("binary_sensor.office_aiot_brain_occupancy").state == (
+        STATE_ON
+    )
+    # The file is kept aside as it was, and a fresh one is written.
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    aside = list(path.parent.glob(f"{BRAIN_STORAGE_KEY}.unreadable.*"))
+    assert [each.read_text(encoding="utf-8") for each in aside] == [text]
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["version"] == 1
+    assert set(saved["data"]["brain"]["zones"]) == {"office"}
+
+
+async def test_a_later_releases_network_inventory_is_set_aside_not_fatal(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    path = storage_file(hass, NETWORK_STORAGE_KEY)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps({"version": 2, "key": NETWORK_STORAGE_KEY, "data": {}}),
+        encoding="utf-8",
+    )
+
+    entry = await setup_office(hass, network_inventory=True)
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert list(path.parent.glob(f"{NETWORK_STORAGE_KEY}.unreadable.*"))
 
 
 async def test_removing_the_entry_forgets_everything(

@@ -93,6 +93,7 @@ from .state_mapping import (
     observations_from_state,
     temperature_scale,
 )
+from .storage import async_load
 
 # While replaying history a zone is ticked just after each minute with data, as the
 # live timer would, and every few minutes in between so quiet spells are learned.
@@ -396,8 +397,11 @@ class AiotBrainCoordinator:
 
     async def async_start(self) -> None:
         """Restore the learned state, subscribe, and start learning what is new."""
-        stored = await self._store.async_load()
+        stored, unreadable = await async_load(self.hass, self._store)
         await self._async_restore(stored)
+        if unreadable:
+            self.reset_zones = ["*"]
+        self._report_reset()
         self.discovery = async_discover(self.hass)
         # The areas there were at setup (left out or chosen), and those that joined
         # since; any other joins once it has something to learn. Kept across
@@ -511,6 +515,10 @@ class AiotBrainCoordinator:
                 # Relearned from history like a new zone.
                 self.brain.remove_zone(zone_id)
             self.reset_zones = reset
+
+    @callback
+    def _report_reset(self) -> None:
+        """Tell the user which zones' learned state was unreadable, if any."""
         if self.reset_zones:
             ir.async_create_issue(
                 self.hass,

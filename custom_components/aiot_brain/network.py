@@ -25,6 +25,7 @@ from .const import (
     NETWORK_STORAGE_KEY,
     STORAGE_VERSION,
 )
+from .storage import async_load
 
 # Service types of home and building devices, and what kind of device each means.
 SERVICE_TYPES: dict[str, str] = {
@@ -144,7 +145,7 @@ class NetworkInventory:
         await self._store.async_save(self._as_dict())
 
     async def _async_load(self) -> None:
-        stored = await self._store.async_load()
+        stored, _ = await async_load(self._hass, self._store)
         if stored is None:
             self._baseline_until = dt_util.utcnow() + BASELINE_PERIOD
             return

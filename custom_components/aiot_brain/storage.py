@@ -1,0 +1,38 @@
+"""Reading a ``Store`` that may hold a file this release cannot take."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from .const import LOGGER
+
+
+async def async_load(hass: HomeAssistant, store: Store[Any]) -> tuple[Any, bool]:
+    """Return the stored data (None: none) and whether a file was unreadable.
+
+    Home Assistant sets a file that is not JSON aside itself. One written by a
+    later release, or JSON that is no storage document, would stop the setup:
+    it is set aside too (kept for a later release, or for the user), and the
+    caller starts afresh.
+    """
+    try:
+        return await store.async_load(), False
+    except (HomeAssistantError, KeyError, TypeError, ValueError) as err:
+        aside = f"{store.path}.unreadable.{dt_util.utcnow().isoformat()}"
+        try:
+            await hass.async_add_executor_job(os.replace, store.path, aside)
+        except OSError as move_err:
+            aside = f"nowhere ({move_err})"
+        LOGGER.error(
+            "Cannot read %s (%r); starting afresh, the file is kept as %s",
+            store.path,
+            err,
+            aside,
+        )
+        return None, True
