@@ -822,3 +822,24 @@ async def test_history_of_the_night_the_clocks_go_back_is_ticked_in_order(
     instants = [dt_util.as_utc(when) for when in zone.ticks]
     assert instants == sorted(set(instants))
     assert end - REPLAY_QUIET_TICK < instants[-1] <= end
+
+
+async def test_an_area_tracker_not_yet_loaded_at_a_restart_takes_nobody_away(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass, zones=("office", "kitchen"))
+    hass.states.async_set("sensor.keys_tag_area", "Office")
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    # Home Assistant starts again; the tracker's integration is not loaded yet.
+    hass.states.async_remove("sensor.keys_tag_area")
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    office = coordinator_of(entry).brain.zone("office")
+    assert office.latest[Role.PRESENCE] == 1.0
+    assert hass.states.get(OCCUPANCY).state == STATE_ON

@@ -710,18 +710,25 @@ class AiotBrainCoordinator:
         """
         routed = self._route_standing(self._router, sorted(self._router.whereabouts))
         # A zone someone was placed in before, and no tracker places anyone in now,
-        # is empty of them: they left while nobody was listening.
-        now = dt_util.now()
-        placed = self._router.zones_with_someone
-        routed += [
-            (zone_id, Observation(Role.PRESENCE, 0.0, now, "area trackers"))
-            for zone_id, zone in self.brain.zones.items()
-            if zone_id not in placed and zone.latest.get(Role.PRESENCE) == 1.0
-        ]
+        # is empty of them: they left while nobody was listening. Unless a tracker
+        # says nothing yet (its integration still loading as Home Assistant
+        # starts): it may be the one that placed them.
+        if all(self._has_reading(t) for t in self.discovery.area_trackers):
+            now = dt_util.now()
+            placed = self._router.zones_with_someone
+            routed += [
+                (zone_id, Observation(Role.PRESENCE, 0.0, now, "area trackers"))
+                for zone_id, zone in self.brain.zones.items()
+                if zone_id not in placed and zone.latest.get(Role.PRESENCE) == 1.0
+            ]
         for zone_id, observation in routed:
             if zone_id in self.brain.zones and zone_id not in self.learning:
                 with self.zone_fault(zone_id, "learning"):
                     self.brain.zones[zone_id].learn_one(observation)
+
+    def _has_reading(self, entity_id: str) -> bool:
+        state = self.hass.states.get(entity_id)
+        return state is not None and state.state not in NO_READING
 
     def _router_of(self, zones: Iterable[Zone]) -> Router:
         """Return a router of ``zones``' entities, the outdoor source and trackers."""
