@@ -13,7 +13,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_ON
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import area_registry as ar, issue_registry as ir
 from homeassistant.helpers.storage import Store
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -481,3 +481,37 @@ async def test_a_hold_is_saved_within_seconds(
     saved = json.loads(storage_file(hass).read_text(encoding="utf-8"))
     engine = saved["data"]["controller"]["living_room"][acting.THERMOSTAT]
     assert list(engine["holds"]) == [acting.THERMOSTAT]
+
+
+async def test_an_area_deleted_while_not_running_is_forgotten_as_at_run_time(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass, zones=("office", "kitchen"))
+    hass.states.async_set("binary_sensor.kitchen_motion", STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    await hass.services.async_call(
+        "select", "select_option",
+        {"entity_id": "select.kitchen_aiot_brain_mode", "option": "away"},
+        blocking=True,
+    )  # fmt: skip
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+    ar.async_get(hass).async_delete("kitchen")
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert "kitchen" not in entry.runtime_data.coordinator.brain.zones
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    saved = json.loads(storage_file(hass).read_text(encoding="utf-8"))["data"]
+    assert list(saved["brain"]["zones"]) == ["office"]
+    assert list(saved["controls"]["zones"]) == ["office"]
+
+    # A new area of the same name starts afresh, not with the old one's habits.
+    ar.async_get(hass).async_create("Kitchen")
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("select.kitchen_aiot_brain_mode").state == "auto"
+    kitchen = entry.runtime_data.coordinator.brain.zone("kitchen")
+    assert kitchen.occupancy.self_labels == 0

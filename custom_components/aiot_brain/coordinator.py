@@ -411,6 +411,7 @@ class AiotBrainCoordinator:
             {zone.zone_id for zone in self.discovery.zones} if saved is None else saved
         )
         self._apply_discovery()
+        self._forget_deleted_areas()
         self._remove_stale_devices()
         self._unsubscribers += [
             async_track_time_interval(
@@ -768,6 +769,18 @@ class AiotBrainCoordinator:
             )
         for issue in (ISSUE_ZONE_WITHOUT_SENSORS, ISSUE_HISTORY_FAILED):
             ir.async_delete_issue(self.hass, DOMAIN, f"{issue}_{zone_id}")
+
+    @callback
+    def _forget_deleted_areas(self) -> None:
+        """Forget what was kept of areas deleted while the entry was not running.
+
+        As at run time: their habits would otherwise be kept for ever, sway the
+        other zones' comfort, and come back with a new area of the same name.
+        """
+        areas = {zone.zone_id for zone in self.discovery.zones}
+        kept = {*self.brain.zones, *self.controls, *self.control.to_dict()}
+        for zone_id in kept - areas:
+            self._remove_zone(zone_id)
 
     @callback
     def _remove_stale_devices(self) -> None:
