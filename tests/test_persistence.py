@@ -370,6 +370,8 @@ async def test_removing_the_entry_forgets_everything(
     freezer.move_to(START)
     build_office(hass)
     write_store(hass, {"brain": "garbage"})
+    aside = storage_file(hass).with_name(f"{BRAIN_STORAGE_KEY}.unreadable.2026")
+    aside.write_text('{"version": 2}', encoding="utf-8")
     entry = await setup_office(hass)
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert storage_file(hass).exists()
@@ -391,6 +393,8 @@ async def test_removing_the_entry_forgets_everything(
 
     assert not storage_file(hass).exists()
     assert not storage_file(hass, NETWORK_STORAGE_KEY).exists()
+    # Nor is a copy of what was learned, set aside as unreadable, left behind.
+    assert not list(storage_file(hass).parent.glob(f"{DOMAIN}.*"))
     assert [
         issue for domain, issue in ir.async_get(hass).issues if domain == DOMAIN
     ] == []

@@ -30,6 +30,7 @@ from .entity import building_device_info, building_unique_id
 from .network import NetworkInventory
 from .services import async_setup_services
 from .settings import Settings
+from .storage import async_remove
 
 __all__ = ["AiotBrainConfigEntry", "AiotBrainData"]
 
@@ -93,12 +94,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: AiotBrainConfigEntry) -
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Forget everything learned and seen when the integration is removed."""
-    await Store[dict[str, object]](
-        hass, STORAGE_VERSION, BRAIN_STORAGE_KEY, private=True
-    ).async_remove()
-    await Store[dict[str, object]](
-        hass, STORAGE_VERSION, NETWORK_STORAGE_KEY
-    ).async_remove()
+    for key in (BRAIN_STORAGE_KEY, NETWORK_STORAGE_KEY):
+        await async_remove(Store[dict[str, object]](hass, STORAGE_VERSION, key))
     issues = ir.async_get(hass)
     for domain, issue_id in list(issues.issues):
         if domain == DOMAIN:

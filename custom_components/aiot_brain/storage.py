@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import glob
 import os
+from pathlib import Path
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -36,3 +38,15 @@ async def async_load(hass: HomeAssistant, store: Store[Any]) -> tuple[Any, bool]
             aside,
         )
         return None, True
+
+
+async def async_remove(store: Store[Any]) -> None:
+    """Remove the stored data and the unreadable files set aside from it."""
+    await store.async_remove()
+    await store.hass.async_add_executor_job(_remove_set_aside, store.path)
+
+
+def _remove_set_aside(path: str) -> None:
+    stored = Path(path)
+    for aside in stored.parent.glob(f"{glob.escape(stored.name)}.unreadable.*"):
+        aside.unlink(missing_ok=True)
