@@ -23,12 +23,14 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from sqlalchemy.exc import OperationalError
 
 from custom_components.aiot_brain import history
+from custom_components.aiot_brain.brain.lighting import LightingPreference
 from custom_components.aiot_brain.brain.observation import Role
 from custom_components.aiot_brain.const import DOMAIN, REDISCOVER_COOLDOWN
 
 from .test_coordinator import (
     OCCUPANCY,
     START,
+    add_entity,
     add_people,
     build_office,
     coordinator_of,
@@ -116,6 +118,36 @@ async def test_first_setup_learns_from_history(
     assert zone.forecast.profile(monday.replace(hour=11)) > 0.5
     assert zone.forecast.profile(monday.replace(hour=3)) < 0.5
     assert hass.states.get(PROGRESS).state == "100"
+
+
+async def test_history_does_not_take_every_switch_off_for_ours(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """History does not say who switched a light off: none counts as our auto-off.
+
+    Taken for ours, each one not followed by a complaint shortened the vacancy
+    delay, so a week of people switching off their own light left it at its
+    shortest after the first setup.
+    """
+    build_office(hass)
+    add_entity(hass, "light", "office_light", "office")
+    local_start = dt_util.as_local(START).replace(hour=0)
+    for day in range(DAYS):
+        for hour in range(8, 17):
+            freezer.move_to(local_start + timedelta(days=day, hours=hour))
+            hass.states.async_set("light.office_light", STATE_ON, {"brightness": 200})
+            freezer.tick(timedelta(minutes=30))
+            hass.states.async_set("light.office_light", STATE_OFF)
+    await async_wait_recording_done(hass)
+    freezer.move_to(local_start + timedelta(days=7, hours=6))
+
+    entry = await setup_office(hass, history_days=14)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    lighting = coordinator_of(entry).brain.zone("office").lighting
+    assert lighting.light_on is False  # the light's history was read
+    assert lighting.quiet_offs == 0
+    assert lighting.vacancy_delay == LightingPreference().vacancy_delay
 
 
 async def test_restart_does_not_replay_again(

@@ -785,28 +785,31 @@ class BuildingController:
         self._notify(zone_id)
 
     @callback
-    def async_person_change(self, event: Event[EventStateChangedData]) -> bool:
+    def async_person_change(self, event: Event[EventStateChangedData]) -> bool | None:
         """Hold a thermostat or light someone else changed; say if a person did.
 
         A change of a setting a person would change, in a context that is not one
         of our calls and not the device's echo of our last call, holds the entity
         (we never fight another hand, an automation's included) and is reported.
-        It is a person's, to learn from, unless an automation or script caused it.
+        It is a person's (True), to learn from, unless an automation or script
+        caused it. False: ours. None: not a person's and not ours, or not known.
         """
         old, new = event.data["old_state"], event.data["new_state"]
-        if new is None or new.state in _NO_STATE or self._ours(new, old):
+        if new is None or new.state in _NO_STATE:
+            return None
+        if self._ours(new, old):
             return False
         if old is None or old.state in _NO_STATE:
             # Coming back says nothing of what changed, unless a user set it.
-            return new.context.user_id is not None
+            return True if new.context.user_id is not None else None
         if _settings(old) == _settings(new):
-            return False
+            return None
         zone = self.controlled_zone(new.entity_id)
         if zone is None:
-            return False
+            return None
         called = self._called_for(zone, new.entity_id)
         if called is not None and self._drives(called[0], new.entity_id):
-            return False  # the thermostat over it at work, not a person
+            return None  # the thermostat over it at work, not a person
         now = wall_clock(dt_util.as_local(new.last_updated))
         self.last_touched[zone.zone_id] = now
         if called is not None:
@@ -819,7 +822,7 @@ class BuildingController:
                 zone.zone_id, entity_id, reason, engine.holds[entity_id].until
             )
             self._notify(zone.zone_id)
-        return new.context.parent_id is None
+        return True if new.context.parent_id is None else None
 
     def _drives(self, driver: str, entity_id: str) -> bool:
         """Whether thermostat ``driver`` drives ``entity_id`` (as its own doing)."""

@@ -220,9 +220,13 @@ class Router:
         return frozenset(self._tracker_zone.values())
 
     def route(
-        self, state: State, manual: bool = False, previous: State | None = None
+        self, state: State, manual: bool | None = None, previous: State | None = None
     ) -> list[tuple[str, Observation]]:
-        """Return (zone id, observation) pairs for one new state (after ``previous``)."""
+        """Return (zone id, observation) pairs for one new state (after ``previous``).
+
+        ``manual``: whether a person made the change; None where that is not known
+        (a recorded state, a state as it stands at start).
+        """
         if state.entity_id in self._trackers:
             return self._presence(state)
         if state.entity_id in self._home_presence:
@@ -851,7 +855,8 @@ class AiotBrainCoordinator:
         if state is None:
             return  # the entity was removed; the registry event follows
         # A change a person made carries their user id; on a thermostat or light,
-        # any change we did not cause is a person's (a knob, a wall switch).
+        # any change we did not cause is a person's (a knob, a wall switch), and
+        # one an automation caused nobody's (None).
         manual = (
             self.control.async_person_change(event)
             if state.domain in CONTROLLED_DOMAINS

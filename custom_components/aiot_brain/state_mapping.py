@@ -78,14 +78,14 @@ def observations_from_state(
     state: State,
     *,
     system_temperature_unit: str = UnitOfTemperature.CELSIUS,
-    manual: bool = False,
+    manual: bool | None = False,
     previous: State | None = None,
 ) -> list[Observation]:
     """Return what ``state`` of ``entity`` tells the core, one observation a role.
 
     ``system_temperature_unit`` is the unit HA uses for climate and weather
-    attributes that carry no unit of their own. ``manual`` marks a person's change,
-    and ``previous`` is the state before it, where known.
+    attributes that carry no unit of their own. ``manual`` marks a person's change
+    (None: not known who made it), and ``previous`` is the state before it, where known.
     """
     if state.state in NO_READING:
         return []

@@ -148,6 +148,20 @@ def test_false_offs_lengthen_and_quiet_offs_shorten_the_delay() -> None:
     assert "false-offs" in model.explain(when, {})
 
 
+def test_a_switch_off_not_known_to_be_ours_is_no_auto_off() -> None:
+    """History does not say who switched off: the delay learns nothing from it."""
+    model = LightingPreference(vacancy_delay=600.0)
+    when = START
+    for _ in range(20):
+        model.learn_one(when, {"light_on": 1}, manual=None)
+        model.learn_one(when + timedelta(minutes=30), {"light_on": 0}, manual=None)
+        when += timedelta(hours=1)
+    # Switched on again soon after, too: no false off either.
+    model.learn_one(when, {"light_on": 1}, manual=True)
+    assert (model.quiet_offs, model.false_offs) == (0, 0)
+    assert model.vacancy_delay == 600.0
+
+
 def test_bad_values_are_ignored_and_counted() -> None:
     model = LightingPreference()
     bad = [float("nan"), float("inf"), "unavailable", -5.0, 1e9]

@@ -393,7 +393,8 @@ class LightingPreference:
     ``learn_one(when, x, manual)`` takes the light's changes: ``x`` may hold
     ``light_on`` (1/0), ``light_brightness`` (%), ``light_color_temp`` (K) and
     ``illuminance`` (lx, best from a sensor the lamp does not light); ``manual`` says
-    whether a person made the change. Illuminance alone (no light keys) just updates
+    whether a person made the change (False: we did; None: not known, as in
+    history, where a switch-off is nobody's auto-off). Illuminance alone (no light keys) just updates
     the ambient level.
 
     Example:
@@ -467,7 +468,7 @@ class LightingPreference:
         return value
 
     def learn_one(
-        self, when: datetime, x: Mapping[str, object], manual: bool = False
+        self, when: datetime, x: Mapping[str, object], manual: bool | None = False
     ) -> None:
         """Take the light's change (or an illuminance reading) at ``when``."""
         if not isinstance(when, datetime):  # untyped callers may send anything
@@ -479,7 +480,7 @@ class LightingPreference:
         brightness = self._clean(x, Role.LIGHT_BRIGHTNESS)
         color_temp = self._clean(x, Role.LIGHT_COLOR_TEMP)
         if self.auto_off_at is not None:
-            self._settle_auto_off(when, turned_on_by_hand=manual and on == 1.0)
+            self._settle_auto_off(when, turned_on_by_hand=manual is True and on == 1.0)
         if illuminance is not None and on is None:
             self._learn_lamp(when, illuminance)
             self.illuminance = illuminance
@@ -492,7 +493,7 @@ class LightingPreference:
             if switched_on != self.light_on:
                 if manual and ambient is not None:
                     self._learn_threshold(math.log1p(ambient), switched_on)
-                if not switched_on and not manual:
+                if not switched_on and manual is False:  # ours, known to be
                     self.auto_off_at = when
                 self.switch_at, self.switch_from = when, self.illuminance
             self.light_on = switched_on

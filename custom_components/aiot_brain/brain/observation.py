@@ -40,9 +40,10 @@ class Role(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Observation:
-    """One reading. ``manual`` marks a person's own change (a comfort label).
+    """One reading, or the news that a source stopped reading.
 
-    ``gone`` says instead that the source stopped reading (unavailable): what it
+    ``manual`` marks a person's own change (a comfort label); False is ours or a
+    sensor's, None not known (history, a state as it stands). ``gone`` says instead that the source stopped reading (unavailable): what it
     said last no longer holds.
     """
 
@@ -50,7 +51,7 @@ class Observation:
     value: float
     when: datetime
     source: str = ""
-    manual: bool = False
+    manual: bool | None = False
     gone: bool = False
 
 
