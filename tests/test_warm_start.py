@@ -24,7 +24,7 @@ from sqlalchemy.exc import OperationalError
 
 from custom_components.aiot_brain import history
 from custom_components.aiot_brain.brain.lighting import LightingPreference
-from custom_components.aiot_brain.brain.observation import Role
+from custom_components.aiot_brain.brain.observation import Observation, Role
 from custom_components.aiot_brain.const import DOMAIN, REDISCOVER_COOLDOWN
 
 from .test_coordinator import (
@@ -200,6 +200,12 @@ async def test_relearn_forgets_and_learns_history_again(
     coordinator = coordinator_of(entry)
     before = coordinator.brain.zone("office")
     learned = before.occupancy.self_labels
+    # A person turned the heating up: history could not tell that from ours.
+    now = dt_util.now()
+    before.learn_one(
+        Observation(Role.HVAC_SETPOINT, 23.0, now, "climate.office", manual=True)
+    )
+    comfort = before.predict_one(now).comfort_setpoint
 
     await hass.services.async_call(
         "button", "press", {"entity_id": RELEARN}, blocking=True
@@ -210,6 +216,9 @@ async def test_relearn_forgets_and_learns_history_again(
     after = coordinator.brain.zone("office")
     assert after is not before
     assert after.occupancy.self_labels == pytest.approx(learned, rel=0.05)
+    # What people taught by hand is kept; the rest was learned again.
+    assert after.comfort.labels == 1
+    assert after.predict_one(now).comfort_setpoint == comfort
 
 
 async def test_a_failing_history_read_does_not_leave_zones_waiting(

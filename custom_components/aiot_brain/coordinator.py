@@ -1127,11 +1127,13 @@ class AiotBrainCoordinator:
 
     @callback
     def async_relearn(self, zone_id: str) -> None:
-        """Forget what the zone learned and learn it again from history."""
+        """Forget what the zone learned from sensors and learn it again from history.
+
+        What people taught it by hand is kept: history cannot teach it again.
+        """
         if zone_id not in self.zones or zone_id in self.learning:
             return
-        self.brain.remove_zone(zone_id)
-        self.brain.zone(zone_id)
+        self.brain.restart_zone(zone_id)
         self._publish([zone_id])
         self.async_learn_history([zone_id])
         self._schedule_save()

@@ -588,6 +588,31 @@ def test_brain_resets_only_the_corrupt_zone(trained: ZoneBrain) -> None:
     assert "hall" not in restored.zones
 
 
+def test_a_restarted_zone_keeps_only_what_people_taught_it() -> None:
+    brain = Brain(heating_default=19.0)
+    zone = brain.zone("study")
+    evening = MONDAY.replace(hour=19)
+    zone.learn_one(Observation(Role.MOTION, 1.0, evening, "motion"))
+    zone.learn_one(Observation(Role.HVAC_SETPOINT, 22.0, evening, "t", manual=True))
+    zone.learn_one(Observation(Role.ILLUMINANCE, 20.0, evening, "lux"))
+    zone.learn_one(Observation(Role.LIGHT_BRIGHTNESS, 35.0, evening, "lamp", True))
+    zone.tick(evening + timedelta(minutes=1))
+    taught = zone.predict_one(evening + timedelta(minutes=1))
+
+    fresh = brain.restart_zone("study")
+
+    assert brain.zones["study"] is fresh is not zone
+    assert fresh.latest == {}  # sensors' lessons start anew...
+    assert fresh.occupancy.to_dict() == ZoneBrain().occupancy.to_dict()
+    kept = fresh.predict_one(evening + timedelta(minutes=1))
+    assert kept.comfort_setpoint == taught.comfort_setpoint != 19.0  # ...people's not
+    assert fresh.lighting.adjustments == 1
+    assert fresh.lighting.to_dict()["overall"] == zone.lighting.to_dict()["overall"]
+    # The building's pool still has the zone's labels, once.
+    assert brain.zone("hall").predict_one(evening).comfort_setpoint > 19.0
+    assert brain.restart_zone("attic").comfort.labels == 0  # a zone new to it
+
+
 @pytest.mark.parametrize(
     "data",
     [{}, {"version": 2, "zones": {}}, {"version": 1}, {"version": 1, "zones": 3}],

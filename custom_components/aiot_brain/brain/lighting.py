@@ -656,6 +656,22 @@ class LightingPreference:
         )
         return f"{light}; {level}; {delay}; {self.exits.explain()}"
 
+    def keep_lessons_of(self, other: LightingPreference) -> None:
+        """Take what people taught ``other``: levels, threshold and vacancy delay.
+
+        They come from people's own changes, and from their complaints about our
+        switch-offs, which history cannot tell apart: a replay cannot teach them
+        again. What sensors teach (the lamp's light, exits) is learned anew.
+        """
+        self.cells = [list(cell) for cell in other.cells]
+        self.overall = list(other.overall)
+        self.log_threshold = other.log_threshold
+        self.vacancy_delay = other.vacancy_delay
+        self.switches = other.switches
+        self.adjustments = other.adjustments
+        self.false_offs = other.false_offs
+        self.quiet_offs = other.quiet_offs
+
     # -- state -----------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:

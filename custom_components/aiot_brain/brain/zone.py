@@ -685,6 +685,22 @@ class Brain:
         self.zones.pop(zone_id, None)
         self.comfort_pool.remove(zone_id)
 
+    def restart_zone(self, zone_id: str) -> ZoneBrain:
+        """Start a zone afresh, keeping only what people taught it by hand.
+
+        Their setpoints and light preferences come from their own changes, which
+        recorded history cannot tell from ours: a replay could not teach them
+        again. Everything sensors teach starts anew, to be learned from history.
+        """
+        old = self.zones.get(zone_id)
+        self.remove_zone(zone_id)
+        fresh = ZoneBrain(self.heating_default, self.cooling_default)
+        if old is not None:
+            fresh.comfort = old.comfort
+            fresh.lighting.keep_lessons_of(old.lighting)
+        self._add(zone_id, fresh)
+        return fresh
+
     def to_dict(self) -> dict[str, Any]:
         """Return every zone's state as one versioned JSON-compatible document."""
         return {
