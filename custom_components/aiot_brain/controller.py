@@ -272,11 +272,11 @@ class BuildingController:
                 _UNDERLYING_ENTITIES
             )
             domain = entity_id.partition(".")[0]
-            members[entity_id] = (
-                {str(m) for m in listed if str(m).startswith(f"{domain}.")}
-                if isinstance(listed, list | tuple)
-                else set()
-            )
+            members[entity_id] = {
+                member
+                for member in _entity_ids(listed)
+                if member.startswith(f"{domain}.")
+            }
         for group in members.values():  # a group of groups has their lamps too
             pending = list(group)
             while pending:
@@ -433,9 +433,7 @@ class BuildingController:
             state = self.hass.states.get(entity_id)
             if state is None or state.state != STATE_ON:
                 continue
-            lights = state.attributes.get(_ADAPTIVE_LIGHTING_LIGHTS)
-            if isinstance(lights, list | tuple):
-                managed.update(str(light) for light in lights)
+            managed.update(_entity_ids(state.attributes.get(_ADAPTIVE_LIGHTING_LIGHTS)))
         return frozenset(managed)
 
     def _readings(self, zone: Zone, now: datetime) -> ZoneReadings:
@@ -828,7 +826,7 @@ class BuildingController:
         """Whether thermostat ``driver`` drives ``entity_id`` (as its own doing)."""
         state = self.hass.states.get(driver)
         driven = state.attributes.get(_UNDERLYING_ENTITIES) if state else None
-        return isinstance(driven, list | tuple) and entity_id in driven
+        return entity_id in _entity_ids(driven)
 
     def _called_for(
         self, zone: Zone, entity_id: str
@@ -1000,6 +998,13 @@ def _settings(state: State) -> tuple[Any, ...]:
     """Return what a person may have changed on a thermostat or light."""
     names = _CLIMATE_SETTINGS if state.domain == "climate" else _LIGHT_SETTINGS
     return (state.state, *(state.attributes.get(name) for name in names))
+
+
+def _entity_ids(listed: object) -> set[str]:
+    """Return the entity ids an attribute lists (a Hue room lists its lamps in a set)."""
+    if isinstance(listed, list | tuple | set | frozenset):
+        return {str(entity_id) for entity_id in listed}
+    return set()
 
 
 def _same_call(old: Command | None, new: Command) -> bool:

@@ -1,0 +1,64 @@
+"""Devices that publish what the documentation does not promise, as real ones do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.demo.light import DemoLight
+from homeassistant.const import STATE_ON
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import async_capture_events
+
+from custom_components.aiot_brain.const import EVENT_ACTION
+
+from .test_acting import (
+    CONTROL,
+    MOTION,
+    START,
+    build_living_room,
+    lamp,
+    light_calls,
+    minutes_pass,
+    set_state,
+    setup_brain,
+)
+
+
+class HueRoom(DemoLight):
+    """A Hue room's light: it lists its lamps in a set, as the Hue integration does."""
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        return {"is_hue_group": True, "entity_id": {"light.ceiling", "light.reading"}}
+
+
+async def test_a_hue_room_is_called_for_its_lamps_and_they_are_left_to_it(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    room = HueRoom(unique_id="hue_room", device_name="Hue room", state=False)
+    room.entity_id = "light.hue_room"
+    await build_living_room(
+        hass, climates=[], lights=[lamp("ceiling"), lamp("reading"), room]
+    )
+    calls = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+
+    # One call to the room, not one to it and one to each of its lamps as well.
+    assert light_calls(calls) == [("light.turn_on", "light.hue_room")]
+
+    # A lamp of the room changed by hand holds the room.
+    await hass.services.async_call(
+        "light", "turn_on", {"entity_id": "light.reading"}, blocking=True
+    )
+    await minutes_pass(hass, freezer, 30)
+    reasons = hass.states.get(CONTROL).attributes["reasons"]
+    assert list(reasons) == ["light.hue_room"]
+    assert reasons["light.hue_room"].startswith(
+        "Holding the light in Living room: changed by hand"
+    )
+    assert len(light_calls(calls)) == 1
