@@ -8,9 +8,13 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.demo.light import DemoLight
 from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant
+import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
+from custom_components.aiot_brain.brain.observation import Role
 from custom_components.aiot_brain.const import EVENT_ACTION
+from custom_components.aiot_brain.discovery import ZoneEntity
+from custom_components.aiot_brain.state_mapping import observations_from_state
 
 from .test_acting import (
     CONTROL,
@@ -62,3 +66,47 @@ async def test_a_hue_room_is_called_for_its_lamps_and_they_are_left_to_it(
         "Holding the light in Living room: changed by hand"
     )
     assert len(light_calls(calls)) == 1
+
+
+THERMOMETER = ZoneEntity("sensor.living_room_temperature", (Role.TEMPERATURE,))
+
+
+def _temperature(
+    hass: HomeAssistant, state: str, unit: str | None, system_unit: str = "°C"
+) -> float | None:
+    """What the core is told of a room thermometer showing ``state`` in ``unit``."""
+    attributes = {"device_class": "temperature"}
+    if unit is not None:
+        attributes["unit_of_measurement"] = unit
+    hass.states.async_set(THERMOMETER.entity_id, state, attributes)
+    current = hass.states.get(THERMOMETER.entity_id)
+    assert current is not None
+    values = {
+        observation.role: observation.value
+        for observation in observations_from_state(
+            THERMOMETER, current, system_temperature_unit=system_unit
+        )
+    }
+    return values.get(Role.TEMPERATURE)
+
+
+@pytest.mark.parametrize("unit", ["C", "ºC", "⁰C", "C°", "°c", "℃", "°C "])
+async def test_a_thermometer_writing_celsius_its_own_way_is_read(
+    hass: HomeAssistant, unit: str
+) -> None:
+    # Firmware and templates write "C" or the ordinal "º" for "°C".
+    assert _temperature(hass, "21.5", unit) == 21.5
+
+
+@pytest.mark.parametrize("unit", ["F", "ºF", "℉", "°f"])
+async def test_a_thermometer_writing_fahrenheit_its_own_way_is_converted(
+    hass: HomeAssistant, unit: str
+) -> None:
+    assert _temperature(hass, "68", unit) == pytest.approx(20.0)
+
+
+async def test_a_thermometer_in_no_temperature_unit_is_still_not_read(
+    hass: HomeAssistant,
+) -> None:
+    assert _temperature(hass, "21.5", "lx") is None
+    assert _temperature(hass, "21.5", "%") is None

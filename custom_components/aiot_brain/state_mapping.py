@@ -61,6 +61,19 @@ _MEDIA_TV = "tv"
 _WEATHER_TEMPERATURE_UNIT = "temperature_unit"
 # A thermostat cools from this far above the comfort it stands for.
 _COOLING_MARGIN = ControlSettings().cooling_margin
+# Temperature units as firmware and templates write them ("C", "ºC" with the
+# ordinal sign, "℃"), once degree signs, spaces and case are set aside.
+_NOT_IN_UNIT_NAMES = str.maketrans("", "", "°º⁰˚ ")
+_TEMPERATURE_UNIT_NAMES = {
+    "c": UnitOfTemperature.CELSIUS,
+    "℃": UnitOfTemperature.CELSIUS,
+    "celsius": UnitOfTemperature.CELSIUS,
+    "f": UnitOfTemperature.FAHRENHEIT,
+    "℉": UnitOfTemperature.FAHRENHEIT,
+    "fahrenheit": UnitOfTemperature.FAHRENHEIT,
+    "k": UnitOfTemperature.KELVIN,
+    "kelvin": UnitOfTemperature.KELVIN,
+}
 
 
 def at_home(state: State) -> bool | None:
@@ -128,7 +141,7 @@ def _raw_value(
         return _on_off(state.state)
     unit = attributes.get(ATTR_UNIT_OF_MEASUREMENT, entity.unit)
     if role in _TEMPERATURE_ROLES:
-        return to_celsius(state.state, unit or UnitOfTemperature.CELSIUS)
+        return to_celsius(state.state, _temperature_unit(unit))
     if role is Role.POWER:
         return _watts(state.state, unit)
     return as_number(state.state)
@@ -206,6 +219,16 @@ def to_celsius(value: object, unit: str) -> float | None:
         return TemperatureConverter.convert(number, unit, UnitOfTemperature.CELSIUS)
     except HomeAssistantError:
         return None  # a unit that is not a temperature
+
+
+def _temperature_unit(unit: object) -> str:
+    """Return the unit Home Assistant knows for a temperature unit as written."""
+    if not unit:
+        return UnitOfTemperature.CELSIUS
+    if not isinstance(unit, str):
+        return ""  # no temperature unit
+    name = unit.casefold().translate(_NOT_IN_UNIT_NAMES)
+    return _TEMPERATURE_UNIT_NAMES.get(name, unit)
 
 
 def _watts(value: object, unit: str | None) -> float | None:
