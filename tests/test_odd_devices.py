@@ -110,3 +110,11 @@ async def test_a_thermometer_in_no_temperature_unit_is_still_not_read(
 ) -> None:
     assert _temperature(hass, "21.5", "lx") is None
     assert _temperature(hass, "21.5", "%") is None
+
+
+async def test_a_thermometer_showing_no_unit_reads_in_the_homes_unit(
+    hass: HomeAssistant,
+) -> None:
+    # An American home's template thermometer without a unit shows °F, not °C.
+    assert _temperature(hass, "68", None, system_unit="°F") == pytest.approx(20.0)
+    assert _temperature(hass, "21.5", None) == 21.5

@@ -141,7 +141,7 @@ def _raw_value(
         return _on_off(state.state)
     unit = attributes.get(ATTR_UNIT_OF_MEASUREMENT, entity.unit)
     if role in _TEMPERATURE_ROLES:
-        return to_celsius(state.state, _temperature_unit(unit))
+        return to_celsius(state.state, _temperature_unit(unit, system_unit))
     if role is Role.POWER:
         return _watts(state.state, unit)
     return as_number(state.state)
@@ -221,10 +221,13 @@ def to_celsius(value: object, unit: str) -> float | None:
         return None  # a unit that is not a temperature
 
 
-def _temperature_unit(unit: object) -> str:
-    """Return the unit Home Assistant knows for a temperature unit as written."""
+def _temperature_unit(unit: object, system_unit: str) -> str:
+    """Return the unit Home Assistant knows for a temperature unit as written.
+
+    A reading with no unit is in the home's: Home Assistant converts none of it.
+    """
     if not unit:
-        return UnitOfTemperature.CELSIUS
+        return system_unit
     if not isinstance(unit, str):
         return ""  # no temperature unit
     name = unit.casefold().translate(_NOT_IN_UNIT_NAMES)
