@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.climate import HVACMode
+from homeassistant.components.demo.climate import DemoClimate
 from homeassistant.components.demo.light import DemoLight
 from homeassistant.const import STATE_ON
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 import pytest
-from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockUser,
+    async_capture_events,
+)
 
 from custom_components.aiot_brain.brain.observation import Role
 from custom_components.aiot_brain.const import EVENT_ACTION
@@ -20,12 +25,15 @@ from .test_acting import (
     CONTROL,
     MOTION,
     START,
+    THERMOSTAT,
     build_living_room,
+    coordinator_of,
     lamp,
     light_calls,
     minutes_pass,
     set_state,
     setup_brain,
+    thermostat,
 )
 
 
@@ -118,3 +126,47 @@ async def test_a_thermometer_showing_no_unit_reads_in_the_homes_unit(
     # An American home's template thermometer without a unit shows °F, not °C.
     assert _temperature(hass, "68", None, system_unit="°F") == pytest.approx(20.0)
     assert _temperature(hass, "21.5", None) == 21.5
+
+
+class EvohomeZone(DemoClimate):
+    """Like an evohome zone: off is its lowest setpoint, 5 °C, and shows it."""
+
+    _attr_min_temp = 5.0
+
+    async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
+        if hvac_mode == HVACMode.OFF:
+            self._target_temperature = self.min_temp
+        await super().async_set_hvac_mode(hvac_mode)
+
+
+async def test_a_thermostat_switched_off_by_hand_teaches_no_comfort(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    freezer.move_to(START)
+    zone = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF], kind=EvohomeZone)
+    await build_living_room(hass, climates=[zone])
+    entry = await setup_brain(hass)
+    comfort = coordinator_of(entry).brain.zone("living_room").comfort
+
+    # Someone switches the radiator off: they asked for no heat, not for 5 °C.
+    await hass.services.async_call(
+        "climate",
+        "set_hvac_mode",
+        {"entity_id": THERMOSTAT, "hvac_mode": HVACMode.OFF},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(THERMOSTAT).attributes["temperature"] == 5.0
+    assert comfort.labels == 0
+
+    # Switched on again and set, that is what they want.
+    await hass.services.async_call(
+        "climate",
+        "set_temperature",
+        {"entity_id": THERMOSTAT, "hvac_mode": HVACMode.HEAT, "temperature": 21.5},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await minutes_pass(hass, freezer, 1)
+    assert comfort.labels == 1

@@ -345,8 +345,11 @@ def wanted_temperature(
     A single setpoint is the warmth wanted, except in cool mode, where cooling
     starts ``cooling_margin`` above the coolness wanted. A heat_cool band's lower
     edge is the warmth wanted, unless only its upper edge just came down: then
-    that edge is where cooling should start.
+    that edge is where cooling should start. A thermostat that is off asks for
+    none: what it shows then is its last setpoint, or its lowest (evohome's 5 °C).
     """
+    if hvac_mode == OFF:
+        return None
     if temperature is not None:
         return temperature - cooling_margin if hvac_mode == COOL else temperature
     if (
