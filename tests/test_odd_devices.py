@@ -31,6 +31,7 @@ from .test_acting import (
     lamp,
     light_calls,
     minutes_pass,
+    set_living_room_mode,
     set_state,
     setup_brain,
     thermostat,
@@ -170,3 +171,31 @@ async def test_a_thermostat_switched_off_by_hand_teaches_no_comfort(
     )
     await minutes_pass(hass, freezer, 1)
     assert comfort.labels == 1
+
+
+async def test_an_air_conditioners_lowest_setpoint_is_not_taken_for_frost(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    split = thermostat(
+        "living_room",
+        [HVACMode.HEAT, HVACMode.COOL, HVACMode.OFF],
+        mode=HVACMode.OFF,
+        target=22.0,
+        current=17.0,
+    )
+    split._attr_min_temp = 18.0  # as low as many split units can be set
+    await build_living_room(hass, climates=[split])
+    await setup_brain(hass)  # frost protection below 16 °C
+    await set_living_room_mode(hass, "off")
+    await minutes_pass(hass, freezer, 5)
+
+    # 17 °C is no frost: the unit someone switched off stays off.
+    assert hass.states.get(THERMOSTAT).state == HVACMode.OFF
+
+    # Below 16 °C it heats, to the lowest setpoint it takes.
+    split._current_temperature = 15.0
+    split.async_write_ha_state()
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(THERMOSTAT).state == HVACMode.HEAT
+    assert hass.states.get(THERMOSTAT).attributes["temperature"] == 18.0

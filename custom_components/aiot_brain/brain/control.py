@@ -1013,6 +1013,9 @@ class ZoneController:
         # Protection's targets are on the device's step too: control would round any
         # other back out of the bounds, and protection correct it, call after call.
         lowest, highest = self._bounds_on_step()
+        # The room is protected at the user's levels; a device's range only limits
+        # the target (a split unit set no lower than 18 °C is no frost at 17 °C).
+        cold, hot = settings.frost_protection, settings.heat_protection
         current = readings.temperature
         degrees = settings.scale.degrees
         heats = state.hvac_mode in (HEAT, HEAT_COOL)
@@ -1032,14 +1035,14 @@ class ZoneController:
             switch_on = device.heating_mode
             if (
                 current is not None
-                and current < floor
+                and current < cold
                 and state.hvac_mode == OFF
                 and switch_on is not None
             ):
                 data = {"hvac_mode": switch_on}
                 reason = (
                     f"Frost protection in {self.name}: {degrees(current)} is below "
-                    f"{degrees(floor)}, switching heating on"
+                    f"{degrees(cold)}, switching heating on"
                 )
                 return Command(
                     "climate", "set_hvac_mode", device.entity_id, data, reason
@@ -1054,17 +1057,17 @@ class ZoneController:
             )
         elif (
             current is not None
-            and current < floor
+            and current < cold
             and (not heats or heat_target is None or heat_target < min(floor, lowest))
         ):
             target = _Target(lowest, None, "comfort", "")
             reason = (
                 f"Frost protection in {self.name}: {degrees(current)} is below "
-                f"{degrees(floor)}"
+                f"{degrees(cold)}"
             )
         elif (
             current is not None
-            and current > ceiling
+            and current > hot
             and device.can_cool
             and (
                 not cools or cool_target is None or cool_target > max(ceiling, highest)
@@ -1073,7 +1076,7 @@ class ZoneController:
             target = _Target(None, highest, "comfort", "")
             reason = (
                 f"Heat protection in {self.name}: {degrees(current)} is above "
-                f"{degrees(ceiling)}"
+                f"{degrees(hot)}"
             )
         else:
             return None
