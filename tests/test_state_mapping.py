@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
@@ -10,8 +10,12 @@ from homeassistant.util import dt as dt_util
 import pytest
 
 from custom_components.aiot_brain.brain.observation import Observation, Role
+from custom_components.aiot_brain.brain.zone import wall_clock
 from custom_components.aiot_brain.discovery import Actuator, ZoneEntity
-from custom_components.aiot_brain.state_mapping import observations_from_state
+from custom_components.aiot_brain.state_mapping import (
+    aware,
+    observations_from_state,
+)
 
 
 def _observe(
@@ -191,3 +195,27 @@ async def test_manual_flag_is_kept(hass: HomeAssistant) -> None:
         hass, CLIMATE, "heat", {"temperature": 22.5}, manual=True
     )
     assert [o.manual for o in observations] == [True]
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "start"),
+    [
+        ("Europe/Berlin", datetime(2026, 3, 28, 22, 0, tzinfo=UTC)),  # forward
+        ("Europe/Berlin", datetime(2026, 10, 24, 22, 0, tzinfo=UTC)),  # back
+        ("America/New_York", datetime(2026, 11, 1, 3, 0, tzinfo=UTC)),  # back
+        ("Australia/Lord_Howe", datetime(2026, 4, 4, 12, 0, tzinfo=UTC)),  # 30 min
+    ],
+)
+async def test_the_cores_times_are_shown_as_the_moments_they_stand_for(
+    hass: HomeAssistant, time_zone: str, start: datetime
+) -> None:
+    """A time the core gives near a change of the clocks, e.g. a hold's end, is
+    shown as the moment the core acts on it: never a time the clocks skip."""
+    await hass.config.async_set_time_zone(time_zone)
+    for minute in range(0, 6 * 60, 5):
+        moment = dt_util.as_local(start + timedelta(minutes=minute))
+        shown = aware(wall_clock(moment))
+        assert abs(dt_util.as_utc(shown) - dt_util.as_utc(moment)) < timedelta(
+            milliseconds=1
+        )
+        assert shown.utcoffset() == moment.utcoffset()

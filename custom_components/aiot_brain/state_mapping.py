@@ -42,6 +42,7 @@ from homeassistant.util.unit_conversion import PowerConverter, TemperatureConver
 from .brain.control import ControlSettings, wanted_temperature
 from .brain.observation import Observation, Role, as_number
 from .brain.units import CELSIUS, FAHRENHEIT, TemperatureScale
+from .brain.zone import local_time
 from .discovery import ZoneEntity
 
 # States that carry no reading: the entity is unavailable or does not know.
@@ -248,7 +249,7 @@ def _watts(value: object, unit: str | None) -> float | None:
 
 def aware(when: datetime) -> datetime:
     """Return a time of the core (naive local wall clock) as an aware local time."""
-    return when.replace(tzinfo=dt_util.get_default_time_zone())
+    return local_time(when, dt_util.get_default_time_zone())
 
 
 def aware_iso(when: datetime | None) -> str | None:

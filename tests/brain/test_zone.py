@@ -11,7 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from custom_components.aiot_brain.brain.observation import Observation, Role
-from custom_components.aiot_brain.brain.zone import Brain, ZoneBrain, wall_clock
+from custom_components.aiot_brain.brain.zone import (
+    Brain,
+    ZoneBrain,
+    local_time,
+    wall_clock,
+)
 
 MONDAY = datetime(2026, 11, 2)
 
@@ -524,6 +529,12 @@ def test_the_core_clock_never_runs_backwards_when_the_clocks_change(
         assert off_by <= timedelta(minutes=30)
         if minute < 120 or minute >= 6 * 60:
             assert off_by == timedelta(0)
+        # And back: the moment it stands for, in the right offset.
+        back = local_time(clock[-1], zone)
+        assert abs(back.astimezone(UTC) - local.astimezone(UTC)) < timedelta(
+            milliseconds=1
+        )
+        assert back.utcoffset() == local.utcoffset()
     assert all(later > earlier for earlier, later in pairwise(clock))
 
 

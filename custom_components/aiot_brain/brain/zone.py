@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 import json
 from typing import Any
 
@@ -88,6 +88,30 @@ READING_LIFETIME = timedelta(hours=24)
 CLOCK_CHANGE_EASE = timedelta(hours=1)
 
 
+def _clock_change(
+    utc: datetime, zone: tzinfo
+) -> tuple[datetime, timedelta, timedelta] | None:
+    """Return when the eased clock starts easing, and the offsets before and after.
+
+    None when the clocks do not change within the ease of ``utc``.
+    """
+    before = (utc - CLOCK_CHANGE_EASE).astimezone(zone).utcoffset()
+    after = (utc + CLOCK_CHANGE_EASE).astimezone(zone).utcoffset()
+    if before is None or after is None or before == after:
+        return None
+    # The first minute at the new offset; changes fall on whole minutes. Found
+    # exactly, whatever ``utc``: the clock and its inverse must agree.
+    low, high = utc - CLOCK_CHANGE_EASE, utc + CLOCK_CHANGE_EASE
+    while high - low > timedelta(minutes=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(zone).utcoffset() == before:
+            low = middle
+        else:
+            high = middle
+    change = low.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return change - CLOCK_CHANGE_EASE, before, after
+
+
 def wall_clock(when: datetime) -> datetime:
     """Return the naive local wall-clock time the core runs on.
 
@@ -100,22 +124,31 @@ def wall_clock(when: datetime) -> datetime:
     """
     if when.tzinfo is None:
         return when
-    zone = when.tzinfo
     utc = when.astimezone(UTC)
-    before = (utc - CLOCK_CHANGE_EASE).astimezone(zone).utcoffset()
-    after = (utc + CLOCK_CHANGE_EASE).astimezone(zone).utcoffset()
-    if before is None or after is None or before == after:
+    change = _clock_change(utc, when.tzinfo)
+    if change is None:
         return when.replace(tzinfo=None)
-    # The first minute at the new offset; changes fall on whole minutes.
-    low, high = utc - CLOCK_CHANGE_EASE, utc + CLOCK_CHANGE_EASE
-    while high - low > timedelta(minutes=1):
-        middle = low + (high - low) / 2
-        if middle.astimezone(zone).utcoffset() == before:
-            low = middle
-        else:
-            high = middle
-    share = (utc - (high - CLOCK_CHANGE_EASE)) / (2 * CLOCK_CHANGE_EASE)
+    start, before, after = change
+    share = (utc - start) / (2 * CLOCK_CHANGE_EASE)
     return (utc + before + (after - before) * share).replace(tzinfo=None)
+
+
+def local_time(when: datetime, zone: tzinfo) -> datetime:
+    """Return a time of the core's clock as the aware time in ``zone`` it stands for.
+
+    The inverse of :func:`wall_clock`: around a change of the clocks a wall-clock
+    time may not exist or exist twice, and the core's time of day is eased.
+    """
+    if when.tzinfo is not None:
+        return when.astimezone(zone)
+    utc = when.replace(tzinfo=zone).astimezone(UTC)
+    change = _clock_change(utc, zone)
+    if change is not None:
+        start, before, after = change
+        speed = 1 + (after - before) / (2 * CLOCK_CHANGE_EASE)
+        eased = (when - (start + before).replace(tzinfo=None)) / speed
+        utc = start + min(max(eased, timedelta(0)), 2 * CLOCK_CHANGE_EASE)
+    return utc.astimezone(zone)
 
 
 @dataclass(frozen=True, slots=True)
