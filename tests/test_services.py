@@ -19,6 +19,7 @@ from homeassistant.helpers import (
 )
 from homeassistant.helpers.service import async_get_all_descriptions
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import probatio
 import pytest
 
@@ -280,6 +281,34 @@ async def test_a_hold_ends_on_its_own(
     assert target(hass) == 17.0
     await minutes_pass(hass, freezer, 2)
     assert target(hass) == 20.0
+
+
+@pytest.mark.parametrize(
+    ("start", "until"),
+    [
+        # 23:00 the night the clocks go back (03:00 summer time is 02:00 again).
+        ("2026-10-24T21:00:00+00:00", "2026-10-25T02:00:00+01:00"),
+        # 23:00 the night they go forward (02:00 is 03:00 at once).
+        ("2026-03-28T22:00:00+00:00", "2026-03-29T04:00:00+02:00"),
+    ],
+)
+async def test_a_hold_over_a_change_of_the_clocks_lasts_as_long_as_asked(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, start: str, until: str
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    freezer.move_to(start)
+    await build_living_room(hass)
+    await setup_brain(hass)
+    await call(hass, "hold", {"area_id": "living_room", "duration": {"hours": 4}})
+    await set_state(hass, MOTION, STATE_ON)
+
+    held_until = hass.states.get(CONTROL).attributes["held_until"]
+    assert held_until == {THERMOSTAT: until}
+    freezer.move_to(dt_util.parse_datetime(start) + timedelta(hours=3, minutes=58))
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(CONTROL).state == "holding"
+    await minutes_pass(hass, freezer, 1)  # four hours later
+    assert hass.states.get(CONTROL).state == "controlling"
 
 
 async def test_a_hold_asked_for_lasts_while_the_room_is_empty(

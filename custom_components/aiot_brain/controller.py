@@ -765,8 +765,10 @@ class BuildingController:
     def async_hold(self, zone_id: str, duration: timedelta) -> None:
         """Leave the zone's thermostats and lights alone for ``duration``."""
         zone = self.coordinator.zones[zone_id]
-        now = wall_clock(dt_util.now())
-        until = now + duration
+        moment = dt_util.utcnow()
+        now = wall_clock(dt_util.as_local(moment))
+        # Timed in real time: across a change of the clocks the wall clock is not.
+        until = wall_clock(dt_util.as_local(moment + duration))
         for entity_id, engine in self.zone_engines(zone).items():
             engine.hold(entity_id, now, until, "asked to hold")
             self._drop_suggestion(entity_id)
