@@ -754,6 +754,35 @@ async def test_a_persons_change_is_held_learned_and_released_when_empty(
     assert_calm(calls_to(actions, THERMOSTAT))
 
 
+async def test_a_persons_change_the_night_the_clocks_go_back_is_held_as_long(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    start = datetime.fromisoformat("2026-10-24T22:00:00+00:00")  # midnight
+    freezer.move_to(start)
+    await build_living_room(hass)
+    await setup_brain(hass, hold_minutes=240)
+    await set_state(hass, MOTION, STATE_ON)
+
+    await hass.services.async_call(
+        "climate",
+        "set_temperature",
+        {"entity_id": THERMOSTAT, "temperature": 22.5},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await hass.async_block_till_done()
+
+    # Four hours, one of them repeated: until 03:00 winter time.
+    held_until = hass.states.get(CONTROL).attributes["held_until"]
+    assert held_until == {THERMOSTAT: "2026-10-25T03:00:00+01:00"}
+    freezer.move_to(start + timedelta(hours=3, minutes=58))
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(CONTROL).state == "holding"
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(CONTROL).state == "controlling"
+
+
 async def test_an_automation_is_not_fought_but_not_learned_either(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

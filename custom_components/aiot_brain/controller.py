@@ -816,7 +816,10 @@ class BuildingController:
             # A lamp of a group we call holds the group: calling it would undo them.
             entity_id, engine = called
             what = "the thermostat" if new.domain == "climate" else "the light"
-            reason = engine.note_manual_change(entity_id, now, what)
+            # Timed in real time: across a change of the clocks the wall clock is not.
+            end = new.last_updated + engine.settings.hold_duration
+            until = wall_clock(dt_util.as_local(end))
+            reason = engine.note_manual_change(entity_id, now, what, until)
             self._drop_suggestion(entity_id)
             self._fire_hold(
                 zone.zone_id, entity_id, reason, engine.holds[entity_id].until

@@ -442,9 +442,15 @@ class ZoneController:
 
     # -- people ----------------------------------------------------------------
 
-    def note_manual_change(self, entity_id: str, when: datetime, what: str) -> str:
-        """Hold ``entity_id`` after a person's change; return the hold's reason."""
-        until = when + self.settings.hold_duration
+    def note_manual_change(
+        self, entity_id: str, when: datetime, what: str, until: datetime | None = None
+    ) -> str:
+        """Hold ``entity_id`` after a person's change; return the hold's reason.
+
+        The hold lasts ``hold_duration``; a caller that knows the change of the
+        clocks gives its end ``until`` (the wall clock may repeat or skip an hour).
+        """
+        until = until or when + self.settings.hold_duration
         reason = (
             f"Holding {what} in {self.name}: changed by hand at {clock(when)}, "
             f"left alone until {clock(until)} or until the zone is empty"
