@@ -245,6 +245,36 @@ async def test_get_forecast_returns_the_forecast_and_the_weekly_profile(
     assert profile[5]["start"] == "2026-11-02T19:00:00-08:00"
 
 
+@pytest.mark.parametrize(
+    ("now", "starts"),
+    [
+        # 00:30 the night the clocks go forward: 02:00 never happens.
+        (
+            "2026-03-28T23:30:00+00:00",
+            ["00:00:00+01:00", "01:00:00+01:00", "03:00:00+02:00", "04:00:00+02:00"],
+        ),
+        # 01:30 the night they go back: 02:00 happens twice.
+        (
+            "2026-10-24T23:30:00+00:00",
+            ["01:00:00+02:00", "02:00:00+02:00", "02:00:00+01:00", "03:00:00+01:00"],
+        ),
+    ],
+)
+async def test_the_weekly_profile_runs_hour_by_hour_over_a_change_of_the_clocks(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, now: str, starts: list[str]
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    freezer.move_to(now)
+    await build_living_room(hass)
+    await setup_brain(hass)
+    await minutes_pass(hass, freezer, 1)
+
+    response = await call(hass, "get_forecast", {"hours": 4})
+
+    profile = response["zones"]["living_room"]["weekly_profile"]
+    assert [hour["start"].split("T")[1] for hour in profile] == starts
+
+
 async def test_hold_and_resume(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -287,8 +287,10 @@ async def _explain(call: ServiceCall) -> ServiceResponse:
 async def _get_forecast(call: ServiceCall) -> ServiceResponse:
     coordinator = _coordinator(call.hass)
     hours: int = call.data[ATTR_HOURS]
-    now = wall_clock(dt_util.now()).replace(minute=0, second=0, microsecond=0)
-    starts = [now + timedelta(hours=hour) for hour in range(hours)]
+    # Hour by hour in real time: the night the clocks change, local hours repeat
+    # or are skipped.
+    first = dt_util.as_utc(dt_util.now().replace(minute=0, second=0, microsecond=0))
+    starts = [dt_util.as_local(first + timedelta(hours=hour)) for hour in range(hours)]
     unit = call.hass.config.units.temperature_unit
     zones: dict[str, Any] = {}
     for zone_id in _all_or(coordinator, call):
@@ -321,8 +323,8 @@ async def _get_forecast(call: ServiceCall) -> ServiceResponse:
             # forecast from the present state.
             "weekly_profile": [
                 {
-                    "start": aware_iso(start),
-                    "probability": round(forecast.profile(start), 2),
+                    "start": start.isoformat(),
+                    "probability": round(forecast.profile(wall_clock(start)), 2),
                 }
                 for start in starts
             ],
