@@ -30,6 +30,7 @@ from custom_components.aiot_brain import (
     switch,
 )
 from custom_components.aiot_brain.brain.observation import Observation, Role
+from custom_components.aiot_brain.brain.zone import wall_clock
 
 from .test_coordinator import (
     START,
@@ -342,6 +343,26 @@ async def test_a_next_arrival_that_has_passed_is_not_shown(
     assert dt_util.parse_datetime(hass.states.get(arrival).state) == (
         dt_util.now().replace(minute=15, second=0, microsecond=0)
     )
+
+
+async def test_an_arrival_in_the_hour_that_repeats_is_shown_in_that_hour(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    # 02:00 summer time; at 03:00 the clocks go back to 02:00 winter time.
+    now = datetime(2026, 10, 25, 0, 0, tzinfo=UTC)
+    freezer.move_to(now)
+    build_office(hass)
+    entry = await setup_office(hass)
+    arrival = "sensor.office_aiot_brain_next_arrival"
+    today = wall_clock(dt_util.as_local(now))
+    show_prediction(entry, "office", when=today, next_arrival=today.replace(hour=8))
+
+    expected = dt_util.as_local(now + timedelta(hours=1, minutes=50))  # 02:50 winter
+    show_prediction(entry, "office", when=today, next_arrival=wall_clock(expected))
+
+    shown = dt_util.parse_datetime(hass.states.get(arrival).state)
+    assert shown == datetime(2026, 10, 25, 1, 45, tzinfo=UTC)  # 02:45 winter time
 
 
 async def test_the_confidence_of_an_arrival_follows_it(

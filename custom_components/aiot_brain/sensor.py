@@ -22,6 +22,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
 
 from . import AiotBrainConfigEntry
 from .brain.forecast import on_time_step
@@ -82,7 +83,8 @@ def upcoming(when: datetime | None, now: datetime) -> datetime | None:
     """
     if when is None or when <= now:
         return None
-    return on_time_step(aware(when))
+    # Rounded in UTC: local arithmetic loses which pass of a repeated hour it is.
+    return dt_util.as_local(on_time_step(dt_util.as_utc(aware(when))))
 
 
 def minutes(duration: timedelta | None) -> int | None:
