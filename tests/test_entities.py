@@ -365,6 +365,26 @@ async def test_an_arrival_in_the_hour_that_repeats_is_shown_in_that_hour(
     assert shown == datetime(2026, 10, 25, 1, 45, tzinfo=UTC)  # 02:45 winter time
 
 
+async def test_an_arrival_moved_to_the_second_pass_of_the_hour_is_shown(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    # 02:00 summer time; at 03:00 the clocks go back to 02:00 winter time.
+    now = datetime(2026, 10, 25, 0, 0, tzinfo=UTC)
+    freezer.move_to(now)
+    build_office(hass)
+    entry = await setup_office(hass)
+    arrival = "sensor.office_aiot_brain_next_arrival"
+    today = wall_clock(dt_util.as_local(now))
+    show_prediction(entry, "office", when=today, next_arrival=today.replace(hour=8))
+    for expected in (timedelta(minutes=45), timedelta(hours=1, minutes=45)):
+        # 02:45 summer time, then 02:45 winter time: an hour later.
+        when = wall_clock(dt_util.as_local(now + expected))
+        show_prediction(entry, "office", when=today, next_arrival=when)
+        shown = dt_util.parse_datetime(hass.states.get(arrival).state)
+        assert shown == now + expected
+
+
 async def test_the_confidence_of_an_arrival_follows_it(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

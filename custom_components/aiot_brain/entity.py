@@ -37,7 +37,10 @@ def significant(old: Any, new: Any, deadband: float, minutes: float = 0.0) -> bo
     if type(old) is not type(new):
         return bool(old != new)
     if isinstance(old, datetime) and isinstance(new, datetime):
-        return old != new and abs(new - old) >= timedelta(minutes=minutes)
+        # In UTC: local times of one zone compare by the wall clock alone, and
+        # the hour that repeats when the clocks go back would look unchanged.
+        change = dt_util.as_utc(new) - dt_util.as_utc(old)
+        return bool(change) and abs(change) >= timedelta(minutes=minutes)
     if not deadband or not isinstance(old, int | float):
         return bool(old != new)
     return abs(new - old) >= deadband or (new != old and new in (0, 100))
@@ -45,7 +48,7 @@ def significant(old: Any, new: Any, deadband: float, minutes: float = 0.0) -> bo
 
 def _passed(value: Any) -> bool:
     """Whether ``value`` is a time that is over."""
-    return isinstance(value, datetime) and value <= dt_util.now()
+    return isinstance(value, datetime) and dt_util.as_utc(value) <= dt_util.utcnow()
 
 
 def building_unique_id(entry_id: str, key: str) -> str:
@@ -177,7 +180,7 @@ class ChangeFilteredEntity(AiotBrainEntity):
         if published is not None and not (
             published[0] != shown[0]
             or significant(published[1], shown[1], deadband, minutes)
-            or (_passed(published[1]) and published[1] != shown[1])
+            or (_passed(published[1]) and significant(published[1], shown[1], 0.0))
             or published[2].keys() != shown[2].keys()
             or any(
                 significant(published[2][name], value, deadband, minutes)
