@@ -345,18 +345,28 @@ async def test_a_next_arrival_that_has_passed_is_not_shown(
     )
 
 
-async def test_an_arrival_in_the_hour_that_repeats_is_shown_in_that_hour(
+async def office_when_the_clocks_go_back(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
+) -> tuple[MockConfigEntry, datetime, datetime]:
+    """The office at 02:00 summer time, an hour before the clocks go back to 02:00.
+
+    Its next arrival is shown at 08:00; returns the entry, now and the core's now.
+    """
     await hass.config.async_set_time_zone("Europe/Berlin")
-    # 02:00 summer time; at 03:00 the clocks go back to 02:00 winter time.
     now = datetime(2026, 10, 25, 0, 0, tzinfo=UTC)
     freezer.move_to(now)
     build_office(hass)
     entry = await setup_office(hass)
-    arrival = "sensor.office_aiot_brain_next_arrival"
     today = wall_clock(dt_util.as_local(now))
     show_prediction(entry, "office", when=today, next_arrival=today.replace(hour=8))
+    return entry, now, today
+
+
+async def test_an_arrival_in_the_hour_that_repeats_is_shown_in_that_hour(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    entry, now, today = await office_when_the_clocks_go_back(hass, freezer)
+    arrival = "sensor.office_aiot_brain_next_arrival"
 
     expected = dt_util.as_local(now + timedelta(hours=1, minutes=50))  # 02:50 winter
     show_prediction(entry, "office", when=today, next_arrival=wall_clock(expected))
@@ -368,15 +378,8 @@ async def test_an_arrival_in_the_hour_that_repeats_is_shown_in_that_hour(
 async def test_an_arrival_moved_to_the_second_pass_of_the_hour_is_shown(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    await hass.config.async_set_time_zone("Europe/Berlin")
-    # 02:00 summer time; at 03:00 the clocks go back to 02:00 winter time.
-    now = datetime(2026, 10, 25, 0, 0, tzinfo=UTC)
-    freezer.move_to(now)
-    build_office(hass)
-    entry = await setup_office(hass)
+    entry, now, today = await office_when_the_clocks_go_back(hass, freezer)
     arrival = "sensor.office_aiot_brain_next_arrival"
-    today = wall_clock(dt_util.as_local(now))
-    show_prediction(entry, "office", when=today, next_arrival=today.replace(hour=8))
     for expected in (timedelta(minutes=45), timedelta(hours=1, minutes=45)):
         # 02:45 summer time, then 02:45 winter time: an hour later.
         when = wall_clock(dt_util.as_local(now + expected))

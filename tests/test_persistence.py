@@ -17,6 +17,7 @@ from homeassistant.helpers import area_registry as ar, issue_registry as ir
 from homeassistant.helpers.storage import Store
 import pytest
 from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
     MockUser,
     async_fire_time_changed,
 )
@@ -253,9 +254,10 @@ async def test_unreadable_state_starts_afresh_and_says_so(
     )
 
 
-async def test_one_corrupt_zone_resets_alone(
+async def office_and_kitchen_saved(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
+) -> MockConfigEntry:
+    """Both areas learned a minute of someone there, the kitchen set to away; unloaded."""
     freezer.move_to(START)
     build_office(hass)
     entry = await setup_office(hass, zones=("office", "kitchen"))
@@ -268,6 +270,13 @@ async def test_one_corrupt_zone_resets_alone(
         blocking=True,
     )  # fmt: skip
     assert await hass.config_entries.async_unload(entry.entry_id)
+    return entry
+
+
+async def test_one_corrupt_zone_resets_alone(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    entry = await office_and_kitchen_saved(hass, freezer)
     saved = json.loads(storage_file(hass).read_text(encoding="utf-8"))
     saved["data"]["brain"]["zones"]["office"]["forecast"] = "garbage"
     # The accuracy scorecard is a nicety: unreadable, it alone starts afresh.
@@ -490,17 +499,7 @@ async def test_a_hold_is_saved_within_seconds(
 async def test_an_area_deleted_while_not_running_is_forgotten_as_at_run_time(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    freezer.move_to(START)
-    build_office(hass)
-    entry = await setup_office(hass, zones=("office", "kitchen"))
-    hass.states.async_set("binary_sensor.kitchen_motion", STATE_ON)
-    await minutes_pass(hass, freezer, 1)
-    await hass.services.async_call(
-        "select", "select_option",
-        {"entity_id": "select.kitchen_aiot_brain_mode", "option": "away"},
-        blocking=True,
-    )  # fmt: skip
-    assert await hass.config_entries.async_unload(entry.entry_id)
+    entry = await office_and_kitchen_saved(hass, freezer)
 
     ar.async_get(hass).async_delete("kitchen")
     assert await hass.config_entries.async_setup(entry.entry_id)
