@@ -341,8 +341,11 @@ class BuildingController:
             return
         self.observed.pop(entity_id, None)
         self._sent.pop(entity_id, None)
+        self._drop_refusal(entity_id)
+
+    def _drop_refusal(self, entity_id: str) -> None:
+        """Dismiss the entity's refused-call issue: its calls are no longer tried."""
         if self._refusals.pop(entity_id, None) is not None:
-            # Its calls are no longer retried: nothing left to repair.
             ir.async_delete_issue(
                 self.hass, DOMAIN, f"{ISSUE_CALL_REFUSED}_{entity_id}"
             )
@@ -618,6 +621,9 @@ class BuildingController:
         readings = self._readings(zone, now)
         mode, level = self.mode(zone_id), self.level(zone_id)
         for entity_id, engine in self.zone_engines(zone, colour_managed).items():
+            if level is ControlLevel.OBSERVE:
+                # Control switched off (as the issue offers): nothing is retried.
+                self._drop_refusal(entity_id)
             zone_readings = replace(
                 readings,
                 climate=self._climate_state(entity_id)
