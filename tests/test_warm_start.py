@@ -16,7 +16,10 @@ from homeassistant.helpers import (
 )
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    async_fire_time_changed,
+    flush_store,
+)
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
@@ -262,6 +265,11 @@ async def test_a_failing_history_read_does_not_leave_zones_waiting(
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert issues.async_get_issue(DOMAIN, "history_failed_office") is not None
+    # ... and when Home Assistant restarts (the repair list as it is read back) ...
+    await flush_store(issues._store)
+    restarted = ir.IssueRegistry(hass)
+    await restarted.async_load()
+    assert restarted.issues[(DOMAIN, "history_failed_office")].active
 
     # ... and goes once the history is read in full.
     monkeypatch.setattr(history, "_states_between", states_between)
@@ -271,6 +279,31 @@ async def test_a_failing_history_read_does_not_leave_zones_waiting(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert coordinator_of(entry).learning == set()
     assert issues.async_get_issue(DOMAIN, "history_failed_office") is None
+
+
+async def test_an_unread_history_issue_goes_with_its_zone_from_the_options(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Its area, no longer learned, has no Relearn to settle it."""
+    freezer.move_to(START)
+    build_office(hass)
+    for zone in ("office", "kitchen"):  # as failed reads left them, before
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            f"history_failed_{zone}",
+            is_fixable=False,
+            is_persistent=True,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="history_failed",
+            translation_placeholders={"zone": zone.title()},
+        )
+
+    await setup_office(hass)  # the kitchen was taken out of the zones
+
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, "history_failed_kitchen") is None
+    assert issues.async_get_issue(DOMAIN, "history_failed_office") is not None
 
 
 async def test_relearn_without_history_starts_afresh(

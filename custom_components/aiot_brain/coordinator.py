@@ -417,6 +417,7 @@ class AiotBrainCoordinator:
         self._apply_discovery()
         self._forget_deleted_areas()
         self._remove_stale_devices()
+        self._remove_unchosen_history_issues()
         self._unsubscribers += [
             async_track_time_interval(
                 self.hass, self._async_tick, TICK_INTERVAL, name="AIoT Brain tick"
@@ -798,6 +799,23 @@ class AiotBrainCoordinator:
                     device.id, remove_config_entry_id=self.entry.entry_id
                 )
 
+    @callback
+    def _remove_unchosen_history_issues(self) -> None:
+        """Dismiss the unread-history issues of areas no longer learned.
+
+        They outlive a restart, and such an area has no Relearn to settle them.
+        """
+        prefix = f"{ISSUE_HISTORY_FAILED}_"
+        stale = [
+            issue_id
+            for domain, issue_id in ir.async_get(self.hass).issues
+            if domain == DOMAIN
+            and issue_id.startswith(prefix)
+            and issue_id.removeprefix(prefix) not in self.zones
+        ]
+        for issue_id in stale:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+
     def is_active_device(self, device: dr.DeviceEntry) -> bool:
         """Whether ``device`` is the building or the device of an active zone."""
         identifiers = {(DOMAIN, self.entry.entry_id)} | {
@@ -825,6 +843,9 @@ class AiotBrainCoordinator:
             DOMAIN,
             issue_id,
             is_fixable=False,
+            # A history left unread is not read again at the next start: its
+            # issue must outlive a restart. The others are raised again.
+            is_persistent=kind == ISSUE_HISTORY_FAILED,
             severity=ir.IssueSeverity.WARNING,
             translation_key=kind,
             translation_placeholders={"zone": zone.name},
