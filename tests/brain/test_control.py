@@ -1292,6 +1292,33 @@ def test_an_open_window_goes_eco_after_the_delay_and_resumes_when_closed() -> No
     assert resumed.command.data["temperature"] == 21.0
 
 
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [(Mode.AUTO, 17.0), (Mode.AWAY, 16.0), (Mode.COMFORT, 18.0)],
+)
+def test_an_open_window_never_warms_a_room_set_back_further(
+    mode: Mode, expected: float
+) -> None:
+    """Eco for a window is the least it saves: an empty room's or away's stand."""
+    engine = controller()
+    empty = readings(
+        window_open=True,
+        last_motion=NOW - timedelta(hours=2),
+        climate=ClimateState("heat", 21.0),
+    )
+    for minutes in (0, 6):
+        decision = climate_decision(
+            engine,
+            NOW + timedelta(minutes=minutes),
+            predicted=vacant(),
+            seen=empty,
+            mode=mode,
+        )
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == expected
+    assert "window open" in decision.reason
+
+
 def test_an_inferred_open_window_counts_without_a_contact() -> None:
     engine = controller()
     no_contact = readings(window_open=None)

@@ -14,7 +14,8 @@ Rules, in the order they win:
    zone is next vacant, whichever comes first. A hold asked for (the hold action)
    lasts its whole time, empty zone or not, unless resumed.
 3. An open window (contact, or inferred from a quick temperature drop) sends the
-   zone to eco after ``window_delay``; comfort resumes when it closes.
+   zone to eco after ``window_delay``, or leaves it lower (away, empty, asleep);
+   comfort resumes when it closes.
 4. The mode: ``off`` leaves the zone alone, ``away`` and ``eco`` set back,
    ``comfort`` holds the learned comfort setpoint, ``auto`` follows occupancy:
    comfort while occupied, optimum start before a predicted arrival, optimum stop
@@ -729,11 +730,33 @@ class ZoneController:
         readings: ZoneReadings,
         mode: Mode,
     ) -> _Target:
+        """Return the target around ``comfort`` for the mode, occupancy and window."""
+        aim = self._aim(comfort, now, prediction, readings, mode)
+        if not self.window_eco:
+            return aim
+        # An open window saves at least eco; an aim set back further (away, an
+        # empty room, sleep) stands, cooling no more than eco either.
+        window = self._setback(comfort, self.settings.eco_offset, "eco", "window open")
+        if aim.heat is None or window.heat is None or aim.heat >= window.heat:
+            return window
+        cool = (
+            window.cool
+            if aim.cool is None or window.cool is None
+            else max(aim.cool, window.cool)
+        )
+        return replace(aim, cool=cool, reason=f"{aim.reason}, window open")
+
+    def _aim(
+        self,
+        comfort: _Comfort,
+        now: datetime,
+        prediction: ZonePrediction,
+        readings: ZoneReadings,
+        mode: Mode,
+    ) -> _Target:
         """Return the target around ``comfort`` for the mode and the occupancy."""
         settings = self.settings
         preheat_lead, self.preheat_lead = self.preheat_lead, None
-        if self.window_eco:
-            return self._setback(comfort, settings.eco_offset, "eco", "window open")
         if mode is Mode.AWAY:
             return self._setback(comfort, settings.away_offset, "away", "away mode")
         if mode is Mode.ECO:
