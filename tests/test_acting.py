@@ -368,6 +368,31 @@ async def test_an_american_home_is_heated_and_told_why_in_fahrenheit(
     assert "to 61.0 °F" in reason
 
 
+async def test_a_half_degree_thermostat_in_fahrenheit_is_called_once_per_change(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """HA shows °F targets in whole degrees: 62.5 °F would show as 62 °F, never set."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    freezer.move_to(START)
+    room = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF], target=20.0)
+    room._attr_target_temperature_step = 0.5
+    await build_living_room(hass, [room])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await set_living_room_mode(hass, "eco")
+    await minutes_pass(hass, freezer, 60)
+
+    # Eco, 17 °C (62.6 °F), on whole degrees: one call, then shown as done.
+    calls = calls_to(actions, THERMOSTAT)
+    assert [event.data["data"] for event in calls] == [
+        {"hvac_mode": HVACMode.HEAT, "temperature": 63.0}
+    ]
+    assert target(hass) == 63
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.startswith("Living room already heating to 63.0 °F")
+
+
 async def test_a_heater_is_not_sent_to_the_cooling_setpoint_on_a_warm_day(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

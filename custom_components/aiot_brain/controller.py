@@ -405,6 +405,9 @@ class BuildingController:
         step = as_number(attributes.get(ATTR_TARGET_TEMP_STEP))
         if step is None:
             step = 1.0 if fahrenheit else 0.5
+        if fahrenheit:
+            # HA shows °F targets in whole degrees: a finer one never shows as set.
+            step = max(step, 1.0)
         return ClimateDevice(
             state.entity_id,
             hvac_modes=tuple(attributes.get(ATTR_HVAC_MODES) or ()),
