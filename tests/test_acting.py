@@ -19,7 +19,7 @@ from homeassistant.components.demo.climate import DemoClimate
 from homeassistant.components.demo.light import DemoLight
 from homeassistant.components.light import ColorMode
 from homeassistant.components.persistent_notification import UpdateType
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import Context, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import (
@@ -1854,3 +1854,32 @@ async def test_a_light_switched_on_by_hand_stays_on_before_motion_is_seen(
     await minutes_pass(hass, freezer, 5)
 
     assert hass.states.get(LAMP).state == STATE_ON
+
+
+async def test_a_motion_sensor_coming_back_is_no_one_arriving(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A sensor that starts up or rejoins shows "off" from now: nobody moved."""
+    freezer.move_to(START)
+    await build_living_room(hass, lights=[lamp()])
+    hass.states.async_set(MOTION, STATE_UNAVAILABLE)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await minutes_pass(hass, freezer, 10)
+    assert hass.states.get(LAMP).state == STATE_OFF
+    heating_to = target(hass)
+
+    await set_state(hass, MOTION, STATE_OFF)  # back, as after a restart
+    assert hass.states.get(LAMP).state == STATE_OFF
+    await minutes_pass(hass, freezer, 10)
+
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert target(hass) == heating_to
+    reasons = [event.data["reason"] for event in actions]
+    assert not [reason for reason in reasons if "arrived" in reason]
+    assert not [reason for reason in reasons if "occupied" in reason]
+
+    # Someone who comes in afterwards is seen as ever.
+    await set_state(hass, MOTION, STATE_ON)
+    assert hass.states.get(LAMP).state == STATE_ON
+    assert target(hass) == 20.0

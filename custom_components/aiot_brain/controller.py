@@ -193,6 +193,8 @@ class BuildingController:
         self._refusals: dict[str, str] = {}
         # By zone id: each device called, with the group members it is called for.
         self._members: dict[str, dict[str, set[str]]] = {}
+        # When each binary sensor was last seen to go from on to off.
+        self._went_off: dict[str, datetime] = {}
 
     # -- engines ---------------------------------------------------------------------
 
@@ -479,9 +481,14 @@ class BuildingController:
             state = self.hass.states.get(entity.entity_id)
             if state is None or state.state in _NO_STATE:
                 continue
-            # On: seen now; off: last seen when it went off.
-            seen = now if state.state == STATE_ON else state.last_changed
-            seen = wall_clock(dt_util.as_local(seen))
+            # On: seen now; off: last seen when it went off. An off we did not see
+            # follow an on (a restart, a sensor coming back) saw nobody.
+            if state.state == STATE_ON:
+                seen = now
+            elif (went_off := self._went_off.get(entity.entity_id)) is not None:
+                seen = wall_clock(dt_util.as_local(went_off))
+            else:
+                continue
             last = seen if last is None else max(last, seen)
         return last
 
@@ -792,6 +799,13 @@ class BuildingController:
                 engine.resume(entity_id)
                 self._fire_hold(zone_id, entity_id, "Hold ended: asked to resume", None)
         self._notify(zone_id)
+
+    @callback
+    def async_sensor_change(self, event: Event[EventStateChangedData]) -> None:
+        """Note when a motion or door sensor went off: someone was seen until then."""
+        old, new = event.data["old_state"], event.data["new_state"]
+        if old is not None and new is not None and old.state == STATE_ON != new.state:
+            self._went_off[new.entity_id] = new.last_changed
 
     @callback
     def async_person_change(self, event: Event[EventStateChangedData]) -> bool | None:

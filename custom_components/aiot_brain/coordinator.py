@@ -875,6 +875,8 @@ class AiotBrainCoordinator:
         state = event.data["new_state"]
         if state is None:
             return  # the entity was removed; the registry event follows
+        if state.domain == "binary_sensor":
+            self.control.async_sensor_change(event)
         # A change a person made carries their user id; on a thermostat or light,
         # any change we did not cause is a person's (a knob, a wall switch), and
         # one an automation caused nobody's (None).
