@@ -1883,3 +1883,22 @@ async def test_a_motion_sensor_coming_back_is_no_one_arriving(
     await set_state(hass, MOTION, STATE_ON)
     assert hass.states.get(LAMP).state == STATE_ON
     assert target(hass) == 20.0
+
+
+async def test_someone_coming_home_at_night_to_a_room_empty_all_evening_gets_light(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Nobody was there to fall asleep: whoever comes in in the dark arrives."""
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 9 * 60)  # 23:00, empty since 14:00
+    assert hass.states.get(LAMP).state == STATE_OFF
+
+    await set_state(hass, MOTION, STATE_ON)
+
+    assert hass.states.get(LAMP).state == STATE_ON
+    assert actions[-1].data["reason"].endswith("someone arrived and it is dark")

@@ -1477,6 +1477,33 @@ def test_light_stays_off_when_bright_enough_or_asleep() -> None:
     assert turning_over.reason == "Study's light stays off: people are asleep"
 
 
+def test_at_night_the_light_comes_on_for_who_arrives_not_for_a_sleeper() -> None:
+    night = datetime(2026, 1, 5, 23, 0)
+    later = night + timedelta(minutes=10)
+    moving = readings(last_motion=later)
+
+    def light_at_night(engine: ZoneController, last_seen: datetime) -> Decision:
+        quiet = readings(last_motion=last_seen)
+        light_decision(engine, night, predicted=vacant(), seen=quiet)
+        return light_decision(engine, later, predicted=vacant(), seen=moving)
+
+    # Someone went to bed at 22:30: their turning over leaves the light off.
+    turning_over = light_at_night(controller(), night - timedelta(minutes=30))
+    assert turning_over.command is None
+    assert turning_over.reason == "Study's light stays off: people are asleep"
+    # The study was left at 14:00: who comes in at 23:10 comes home.
+    arriving = light_at_night(controller(), night.replace(hour=14))
+    assert arriving.command is not None
+    assert arriving.command.service == "turn_on"
+    # A child in bed since 19:00, whom the model knows to be there, sleeps.
+    child = controller()
+    in_bed = readings(last_motion=night.replace(hour=19))
+    light_decision(child, night, seen=in_bed)
+    light_decision(child, night + timedelta(minutes=5), predicted=vacant(), seen=in_bed)
+    stirring = light_decision(child, later, predicted=vacant(), seen=moving)
+    assert stirring.reason == "Study's light stays off: people are asleep"
+
+
 def test_light_off_after_the_vacancy_delay_and_no_redundant_calls() -> None:
     engine = controller()
     on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)

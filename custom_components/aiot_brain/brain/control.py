@@ -904,13 +904,16 @@ class ZoneController:
         """Whether ``when`` is in the night's first half (its second: getting up)."""
         if not self._is_night(when):
             return False
-        start = datetime.combine(when.date(), self.settings.night_start)
-        if start > when:
-            start -= timedelta(days=1)
+        start = self._nightfall(when)
         end = datetime.combine(start.date(), self.settings.night_end)
         if end <= start:
             end += timedelta(days=1)
         return when < start + (end - start) / 2
+
+    def _nightfall(self, when: datetime) -> datetime:
+        """Return when the night ``when`` is in began."""
+        start = datetime.combine(when.date(), self.settings.night_start)
+        return start - timedelta(days=1) if start > when else start
 
     def _sleepers_seen(self, readings: ZoneReadings) -> bool:
         """Whether someone seems to sleep here: motion since the night went quiet.
@@ -929,6 +932,8 @@ class ZoneController:
     def _track_sleep(self, now: datetime, readings: ZoneReadings) -> None:
         """Night, a while without motion and the light off: people sleep (or are out).
 
+        Someone must have been there: seen since nightfall, or thought to be there.
+        A room left empty all evening is empty, and whoever comes in arrives.
         Once asleep the zone stays so, whatever a sleeper's turning over shows the
         motion sensor, until a light goes on or the night ends.
         """
@@ -937,11 +942,13 @@ class ZoneController:
         if not night or not dark:
             self.asleep_since = None
             return
-        quiet = (
-            readings.last_motion is None
-            or now - readings.last_motion >= self.settings.quiet_for_sleep
-        )
-        if self.asleep_since is None and quiet:
+        last_motion = readings.last_motion
+        if last_motion is None:
+            quiet = there = True  # no motion sensor: we cannot tell
+        else:
+            quiet = now - last_motion >= self.settings.quiet_for_sleep
+            there = bool(self.occupied) or last_motion >= self._nightfall(now)
+        if self.asleep_since is None and quiet and there:
             self.asleep_since = now
 
     def _warming(
