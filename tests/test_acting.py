@@ -393,6 +393,29 @@ async def test_a_half_degree_thermostat_in_fahrenheit_is_called_once_per_change(
     assert reason.startswith("Living room already heating to 63.0 °F")
 
 
+async def test_a_split_unit_in_fahrenheit_is_not_sent_past_its_highest_setpoint(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Its 25.5 °C top shows as 78 °F, but 78 °F is 25.6 °C: HA would refuse it."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    freezer.move_to(START)
+    split = thermostat(
+        "living_room", [HVACMode.OFF, HVACMode.COOL], mode=HVACMode.COOL, current=27.0
+    )
+    split._attr_max_temp = 25.5
+    await build_living_room(hass, [split])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await set_living_room_mode(hass, "eco")
+    await minutes_pass(hass, freezer, 10)
+
+    # Eco cools from 26.5 °C, above its top: as high as it takes, 77 °F.
+    assert target(hass) == 77
+    assert calls_to(actions, THERMOSTAT)[-1].data["data"]["temperature"] == 77.0
+    assert not ir.async_get(hass).issues
+
+
 async def test_a_heater_is_not_sent_to_the_cooling_setpoint_on_a_warm_day(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -410,17 +410,25 @@ class BuildingController:
         if fahrenheit:
             # HA shows °F targets in whole degrees: a finer one never shows as set.
             step = max(step, 1.0)
+        # It shows °F limits rounded too: the true ones may be half a degree in.
+        inset = 0.5 if fahrenheit else 0.0
         return ClimateDevice(
             state.entity_id,
             hvac_modes=tuple(attributes.get(ATTR_HVAC_MODES) or ()),
             preset_modes=presets,
             supports_temperature=supports_temperature,
             supports_range=supports_range,
-            min_temp=self._celsius(attributes.get(ATTR_MIN_TEMP)) or 7.0,
-            max_temp=self._celsius(attributes.get(ATTR_MAX_TEMP)) or 35.0,
+            min_temp=self._limit(attributes.get(ATTR_MIN_TEMP), inset, 7.0),
+            max_temp=self._limit(attributes.get(ATTR_MAX_TEMP), -inset, 35.0),
             # A step of 1 °F is 5/9 K: the engine then snaps to the same grid.
             step=step * 5 / 9 if fahrenheit else step,
         )
+
+    def _limit(self, shown: object, inset: float, default: float) -> float:
+        """Return a thermostat's limit in °C, shifted by ``inset`` in HA's unit."""
+        number = as_number(shown)
+        limit = None if number is None else self._celsius(number + inset)
+        return default if limit is None else limit
 
     def _light_device(self, state: State, colour_managed: bool) -> LightDevice:
         attributes = state.attributes
