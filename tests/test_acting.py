@@ -1185,6 +1185,46 @@ async def test_protection_holds_on_a_thermostat_that_takes_only_a_band(
     )
 
 
+@pytest.mark.parametrize(
+    ("mode", "current", "band"),
+    [(HVACMode.COOL, 31.0, (21.0, 24.0)), (HVACMode.AUTO, 12.0, (20.0, 24.0))],
+)
+async def test_protection_leaves_a_band_thermostat_that_already_protects_alone(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mode: HVACMode,
+    current: float,
+    band: tuple[float, float],
+) -> None:
+    """Like an Ecobee cooling to its high target: 28 °C would make it warmer."""
+    freezer.move_to(START)
+    low, high = band
+    ecobee = thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.COOL, HVACMode.HEAT_COOL, HVACMode.AUTO],
+        target=None,
+        mode=mode,
+        low=low,
+        high=high,
+        preset="home",
+        presets=["home", "eco", "away"],
+        current=current,
+    )
+    await build_living_room(hass, climates=[ecobee])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_living_room_mode(hass, "off")
+    await minutes_pass(hass, freezer, 10)
+
+    shown = hass.states.get(THERMOSTAT)
+    assert shown.state == mode
+    assert (
+        shown.attributes["target_temp_low"],
+        shown.attributes["target_temp_high"],
+    ) == band
+    assert not actions
+
+
 async def test_heat_cool_thermostats_get_a_band_and_preset_ones_a_preset(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -653,6 +653,17 @@ SERVER_ONE_TARGET = ClimateDevice(
             },
             ClimateState("heat_cool", None, 20.0, 30.0),
         ),
+        # A band-only one cooling, in cool mode, to a high edge above it.
+        (
+            replace(SERVER_BAND, supports_temperature=False),
+            ClimateState("cool", None, 20.0, 32.0),
+            {
+                "hvac_mode": "heat_cool",
+                "target_temp_low": 20.0,
+                "target_temp_high": 30.0,
+            },
+            ClimateState("cool", None, 20.0, 30.0),
+        ),
         # One target kept both ways (off and heat/cool only), while off.
         (
             SERVER_ONE_TARGET,

@@ -1054,17 +1054,22 @@ class ZoneController:
         cold, hot = settings.frost_protection, settings.heat_protection
         current = readings.temperature
         degrees = settings.scale.degrees
-        heats = state.hvac_mode in (HEAT, HEAT_COOL)
-        cools = state.hvac_mode in (COOL, HEAT_COOL)
-        banded = state.hvac_mode == HEAT_COOL
+        # One that shows only a band heats to its low target and cools to its high
+        # one, in heat or cool mode too; in auto it does both.
+        ranged = state.temperature is None and (
+            state.target_low is not None or state.target_high is not None
+        )
+        banded = state.hvac_mode == HEAT_COOL or (ranged and state.hvac_mode == AUTO)
+        heats = banded or state.hvac_mode == HEAT
+        cools = banded or state.hvac_mode == COOL
         heat_target = (
             state.target_low
-            if banded and state.target_low is not None
+            if (banded or ranged) and state.target_low is not None
             else state.temperature
         )
         cool_target = (
             state.target_high
-            if banded and state.target_high is not None
+            if (banded or ranged) and state.target_high is not None
             else state.temperature
         )
         if device.presets_only:
