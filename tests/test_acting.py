@@ -1948,6 +1948,27 @@ async def test_a_motion_sensor_coming_back_is_no_one_arriving(
     assert target(hass) == 20.0
 
 
+async def test_a_light_left_on_over_a_restart_still_goes_off_in_an_empty_room(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """When motion was last seen is not known: the vacancy delay runs from the start."""
+    freezer.move_to(START)
+    light = DemoLight(unique_id="living_room", device_name="living_room", state=True)
+    light.entity_id = LAMP  # left on, in an empty room
+    await build_living_room(hass, climates=[], lights=[light])
+    assert hass.states.get(LAMP).state == STATE_ON
+    await set_state(hass, MOTION, STATE_OFF)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await minutes_pass(hass, freezer, 5)
+    assert hass.states.get(LAMP).state == STATE_ON  # within the vacancy delay
+
+    await minutes_pass(hass, freezer, 55)
+
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert "no motion since 14:00" in actions[-1].data["reason"]
+
+
 async def test_someone_coming_home_at_night_to_a_room_empty_all_evening_gets_light(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -50,6 +50,7 @@ from homeassistant.const import (
     ATTR_ENTITY_ID,
     ATTR_SUPPORTED_FEATURES,
     ATTR_TEMPERATURE,
+    STATE_OFF,
     STATE_ON,
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
@@ -193,8 +194,11 @@ class BuildingController:
         self._refusals: dict[str, str] = {}
         # By zone id: each device called, with the group members it is called for.
         self._members: dict[str, dict[str, set[str]]] = {}
-        # When each binary sensor was last seen to go from on to off.
+        # When each binary sensor was last seen to go from on to off, and when one
+        # came back reading off (unavailable before): it saw nobody since then.
         self._went_off: dict[str, datetime] = {}
+        self._back_off: dict[str, datetime] = {}
+        self._started = dt_util.utcnow()
 
     # -- engines ---------------------------------------------------------------------
 
@@ -479,8 +483,18 @@ class BuildingController:
             window_open=any(windows) if windows else None,
             last_motion=last_motion,
             last_door=self._last_on(zone, Role.DOOR, now),
+            quiet_since=None if last_motion is not None else self._quiet_since(zone),
             light=LightState(on=any(light.on for light in lights)) if lights else None,
         )
+
+    def _quiet_since(self, zone: Zone) -> datetime:
+        """Since when the zone's motion sensors have seen nobody, as far as known."""
+        came_back = [
+            self._back_off[entity.entity_id]
+            for entity in zone.entities_with(Role.MOTION)
+            if entity.entity_id in self._back_off
+        ]
+        return wall_clock(dt_util.as_local(max([self._started, *came_back])))
 
     def _last_on(self, zone: Zone, role: Role, now: datetime) -> datetime | None:
         """When a binary sensor of ``role`` in the zone was last on (now if it is)."""
@@ -814,6 +828,8 @@ class BuildingController:
         old, new = event.data["old_state"], event.data["new_state"]
         if old is not None and new is not None and old.state == STATE_ON != new.state:
             self._went_off[new.entity_id] = new.last_changed
+        elif new is not None and new.state == STATE_OFF:
+            self._back_off[new.entity_id] = new.last_changed
 
     @callback
     def async_person_change(self, event: Event[EventStateChangedData]) -> bool | None:

@@ -248,6 +248,9 @@ class ZoneReadings:
     light: LightState | None = None
     # When a door of the zone was last seen open (now while it is open).
     last_door: datetime | None = None
+    # Where when motion was last seen is not known (after a restart): since when
+    # the motion sensors are known to have seen nobody. Only lights wait from it.
+    quiet_since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -1292,9 +1295,10 @@ class ZoneController:
             exited=lighting.get("exit_door") is not None,
             learned=lighting.get("door_delay"),
         )
-        if gone is None and last_motion is not None and now - last_motion >= delay:
+        quiet_from = readings.quiet_since if last_motion is None else last_motion
+        if gone is None and quiet_from is not None and now - quiet_from >= delay:
             gone = (
-                f"no motion since {clock(last_motion, now)} "
+                f"no motion since {clock(quiet_from, now)} "
                 f"(vacancy delay {_minutes(delay)} min)"
             )
         hold = self.active_hold(entity_id, now)
