@@ -9,6 +9,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant, State, callback
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import (
     area_registry as ar,
     entity_registry as er,
@@ -214,6 +215,16 @@ async def test_relearn_forgets_and_learns_history_again(
         "button", "press", {"entity_id": RELEARN}, blocking=True
     )
     assert coordinator.learning == {"office"}
+    # While it reads, asking again says so instead of doing nothing.
+    for domain, service, data in (
+        ("button", "press", {"entity_id": RELEARN}),
+        (DOMAIN, "relearn", {}),
+        (DOMAIN, "reset", {}),
+    ):
+        with pytest.raises(ServiceValidationError) as raised:
+            await hass.services.async_call(domain, service, data, blocking=True)
+        assert raised.value.translation_key == "still_learning"
+        assert raised.value.translation_placeholders == {"zones": "Office"}
     await hass.async_block_till_done(wait_background_tasks=True)
 
     after = coordinator.brain.zone("office")

@@ -15,6 +15,7 @@ from .const import KEY_ACKNOWLEDGE_NETWORK_DEVICES, KEY_RELEARN
 from .coordinator import AiotBrainCoordinator
 from .entity import AiotBrainZoneEntity, NetworkInventoryEntity
 from .network import NetworkInventory
+from .services import still_learning_error
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
 
@@ -33,12 +34,19 @@ class NetworkButtonDescription(ButtonEntityDescription):
     press_fn: Callable[[NetworkInventory], None]
 
 
+def _relearn(coordinator: AiotBrainCoordinator, zone_id: str) -> None:
+    """Relearn the zone, or say that it is still reading its history."""
+    if zone_id in coordinator.learning:
+        raise still_learning_error([coordinator.zones[zone_id].name])
+    coordinator.async_relearn(zone_id)
+
+
 ZONE_BUTTONS: tuple[ZoneButtonDescription, ...] = (
     ZoneButtonDescription(
         key=KEY_RELEARN,
         translation_key=KEY_RELEARN,
         entity_category=EntityCategory.CONFIG,
-        press_fn=lambda coordinator, zone_id: coordinator.async_relearn(zone_id),
+        press_fn=_relearn,
     ),
 )
 

@@ -9,7 +9,7 @@ zone, and for ``set_mode`` the building's own mode.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import timedelta
 from typing import Any, NamedTuple
 
@@ -334,14 +334,33 @@ async def _get_forecast(call: ServiceCall) -> ServiceResponse:
 
 async def _relearn(call: ServiceCall) -> None:
     coordinator = _coordinator(call.hass)
-    for zone_id in _all_or(coordinator, call):
-        coordinator.async_relearn(zone_id)
+    _on_idle_zones(coordinator, _all_or(coordinator, call), coordinator.async_relearn)
 
 
 async def _reset(call: ServiceCall) -> None:
     coordinator = _coordinator(call.hass)
-    for zone_id in _all_or(coordinator, call):
-        coordinator.async_reset(zone_id)
+    _on_idle_zones(coordinator, _all_or(coordinator, call), coordinator.async_reset)
+
+
+def _on_idle_zones(
+    coordinator: AiotBrainCoordinator,
+    zone_ids: Iterable[str],
+    act: Callable[[str], None],
+) -> None:
+    """Act on the zones not reading their history; say which ones still are."""
+    busy = []
+    for zone_id in zone_ids:
+        if zone_id in coordinator.learning:
+            busy.append(coordinator.zones[zone_id].name)
+        else:
+            act(zone_id)
+    if busy:
+        raise still_learning_error(busy)
+
+
+def still_learning_error(zone_names: Iterable[str]) -> ServiceValidationError:
+    """Return the error for zones whose history is still being read."""
+    return _error("still_learning", zones=", ".join(zone_names))
 
 
 @callback
