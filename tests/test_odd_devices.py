@@ -23,6 +23,7 @@ from custom_components.aiot_brain.state_mapping import observations_from_state
 
 from .test_acting import (
     CONTROL,
+    LAMP,
     MOTION,
     START,
     THERMOSTAT,
@@ -199,3 +200,37 @@ async def test_an_air_conditioners_lowest_setpoint_is_not_taken_for_frost(
     await minutes_pass(hass, freezer, 1)
     assert hass.states.get(THERMOSTAT).state == HVACMode.HEAT
     assert hass.states.get(THERMOSTAT).attributes["temperature"] == 18.0
+
+
+async def test_a_bridge_writing_odd_attributes_stops_nothing(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Features or kelvin limits as None or text are read as absent, not raised."""
+    freezer.move_to(START)
+    await build_living_room(hass, lights=[lamp()])
+    await setup_brain(hass)
+    climate = hass.states.get(THERMOSTAT)
+    assert climate is not None
+    # A person's change, as a bridge writes it: no features, limits in words.
+    hass.states.async_set(
+        THERMOSTAT,
+        "heat",
+        {**climate.attributes, "supported_features": None, "temperature": 23.0},
+    )
+    light = hass.states.get(LAMP)
+    assert light is not None
+    hass.states.async_set(
+        LAMP, "off", {**light.attributes, "min_color_temp_kelvin": "warm"}
+    )
+    await minutes_pass(hass, freezer, 2)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+
+    assert "Traceback" not in caplog.text
+    assert (
+        hass.states.get(CONTROL)
+        .attributes["reasons"][THERMOSTAT]
+        .startswith("Holding the thermostat")
+    )

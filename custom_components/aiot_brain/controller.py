@@ -397,7 +397,7 @@ class BuildingController:
 
     def _climate_device(self, state: State) -> ClimateDevice:
         attributes = state.attributes
-        features = ClimateEntityFeature(attributes.get(ATTR_SUPPORTED_FEATURES, 0))
+        features = ClimateEntityFeature(_flags(attributes.get(ATTR_SUPPORTED_FEATURES)))
         supports_temperature = bool(features & ClimateEntityFeature.TARGET_TEMPERATURE)
         supports_range = bool(features & ClimateEntityFeature.TARGET_TEMPERATURE_RANGE)
         presets = (
@@ -441,8 +441,12 @@ class BuildingController:
             supported_color_modes=tuple(
                 attributes.get(ATTR_SUPPORTED_COLOR_MODES) or ("onoff",)
             ),
-            min_kelvin=int(attributes.get(ATTR_MIN_COLOR_TEMP_KELVIN) or 2000),
-            max_kelvin=int(attributes.get(ATTR_MAX_COLOR_TEMP_KELVIN) or 6500),
+            min_kelvin=int(
+                as_number(attributes.get(ATTR_MIN_COLOR_TEMP_KELVIN)) or 2000
+            ),
+            max_kelvin=int(
+                as_number(attributes.get(ATTR_MAX_COLOR_TEMP_KELVIN)) or 6500
+            ),
             colour_managed=colour_managed,
         )
 
@@ -1050,6 +1054,14 @@ def _settings(state: State) -> tuple[Any, ...]:
     """Return what a person may have changed on a thermostat or light."""
     names = _CLIMATE_SETTINGS if state.domain == "climate" else _LIGHT_SETTINGS
     return (state.state, *(state.attributes.get(name) for name in names))
+
+
+def _flags(value: object) -> int:
+    """Return supported-feature flags; none where a bridge wrote something else."""
+    number = as_number(value)
+    return (
+        int(number) if number is not None and number.is_integer() and number >= 0 else 0
+    )
 
 
 def _entity_ids(listed: object) -> set[str]:
