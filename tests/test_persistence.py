@@ -297,7 +297,7 @@ async def test_one_corrupt_zone_resets_alone(
     assert hass.states.get("switch.office_aiot_brain_control").state == "on"
     issue = ir.async_get(hass).async_get_issue(DOMAIN, "state_reset")
     assert issue is not None
-    assert issue.translation_placeholders == {"zones": "office"}
+    assert issue.translation_placeholders == {"zones": "Office"}  # its name
 
 
 async def test_invalid_json_starts_afresh(

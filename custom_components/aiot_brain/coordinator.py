@@ -526,6 +526,11 @@ class AiotBrainCoordinator:
     def _report_reset(self) -> None:
         """Tell the user which zones' learned state was unreadable, if any."""
         if self.reset_zones:
+            areas = ar.async_get(self.hass)
+            names = [
+                area.name if (area := areas.async_get_area(zone_id)) else zone_id
+                for zone_id in self.reset_zones
+            ]
             ir.async_create_issue(
                 self.hass,
                 DOMAIN,
@@ -534,9 +539,7 @@ class AiotBrainCoordinator:
                 severity=ir.IssueSeverity.WARNING,
                 translation_key=ISSUE_STATE_RESET,
                 translation_placeholders={
-                    "zones": "*"
-                    if self.reset_zones == ["*"]
-                    else ", ".join(self.reset_zones)
+                    "zones": "*" if self.reset_zones == ["*"] else ", ".join(names)
                 },
             )
 
