@@ -368,6 +368,18 @@ async def test_an_american_home_is_heated_and_told_why_in_fahrenheit(
     assert "to 61.0 °F" in reason
 
 
+async def occupied_in_mode(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, mode: str, minutes: int
+) -> list[Event]:
+    """Set AIoT Brain up, someone in, the living room in ``mode``; return its actions."""
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await set_living_room_mode(hass, mode)
+    await minutes_pass(hass, freezer, minutes)
+    return actions
+
+
 async def test_a_half_degree_thermostat_in_fahrenheit_is_called_once_per_change(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -377,11 +389,7 @@ async def test_a_half_degree_thermostat_in_fahrenheit_is_called_once_per_change(
     room = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF], target=20.0)
     room._attr_target_temperature_step = 0.5
     await build_living_room(hass, [room])
-    actions = async_capture_events(hass, EVENT_ACTION)
-    await setup_brain(hass)
-    await set_state(hass, MOTION, STATE_ON)
-    await set_living_room_mode(hass, "eco")
-    await minutes_pass(hass, freezer, 60)
+    actions = await occupied_in_mode(hass, freezer, "eco", 60)
 
     # Eco, 17 °C (62.6 °F), on whole degrees: one call, then shown as done.
     calls = calls_to(actions, THERMOSTAT)
@@ -404,11 +412,7 @@ async def test_a_split_unit_in_fahrenheit_is_not_sent_past_its_highest_setpoint(
     )
     split._attr_max_temp = 25.5
     await build_living_room(hass, [split])
-    actions = async_capture_events(hass, EVENT_ACTION)
-    await setup_brain(hass)
-    await set_state(hass, MOTION, STATE_ON)
-    await set_living_room_mode(hass, "eco")
-    await minutes_pass(hass, freezer, 10)
+    actions = await occupied_in_mode(hass, freezer, "eco", 10)
 
     # Eco cools from 26.5 °C, above its top: as high as it takes, 77 °F.
     assert target(hass) == 77

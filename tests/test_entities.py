@@ -322,13 +322,23 @@ def show_prediction(entry: MockConfigEntry, zone_id: str, **changes: Any) -> Non
         listener()
 
 
+NEXT_ARRIVAL = "sensor.office_aiot_brain_next_arrival"
+
+
+async def office_at_eight(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> MockConfigEntry:
+    """The office set up at 08:00 local."""
+    freezer.move_to(START)
+    build_office(hass)
+    return await setup_office(hass)
+
+
 async def test_a_next_arrival_that_has_passed_is_not_shown(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    freezer.move_to(START)  # 08:00 local
-    build_office(hass)
-    entry = await setup_office(hass)
-    arrival = "sensor.office_aiot_brain_next_arrival"
+    entry = await office_at_eight(hass, freezer)
+    arrival = NEXT_ARRIVAL
     today = dt_util.now().replace(tzinfo=None)  # the core's wall clock
     show_prediction(entry, "office", when=today, next_arrival=today.replace(hour=9))
     assert dt_util.parse_datetime(hass.states.get(arrival).state) == (
@@ -366,7 +376,7 @@ async def test_an_arrival_in_the_hour_that_repeats_is_shown_in_that_hour(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     entry, now, today = await office_when_the_clocks_go_back(hass, freezer)
-    arrival = "sensor.office_aiot_brain_next_arrival"
+    arrival = NEXT_ARRIVAL
 
     expected = dt_util.as_local(now + timedelta(hours=1, minutes=50))  # 02:50 winter
     show_prediction(entry, "office", when=today, next_arrival=wall_clock(expected))
@@ -379,7 +389,7 @@ async def test_an_arrival_moved_to_the_second_pass_of_the_hour_is_shown(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     entry, now, today = await office_when_the_clocks_go_back(hass, freezer)
-    arrival = "sensor.office_aiot_brain_next_arrival"
+    arrival = NEXT_ARRIVAL
     for expected in (timedelta(minutes=45), timedelta(hours=1, minutes=45)):
         # 02:45 summer time, then 02:45 winter time: an hour later.
         when = wall_clock(dt_util.as_local(now + expected))
@@ -391,10 +401,8 @@ async def test_an_arrival_moved_to_the_second_pass_of_the_hour_is_shown(
 async def test_the_confidence_of_an_arrival_follows_it(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    freezer.move_to(START)  # 08:00 local
-    build_office(hass)
-    entry = await setup_office(hass)
-    arrival = "sensor.office_aiot_brain_next_arrival"
+    entry = await office_at_eight(hass, freezer)
+    arrival = NEXT_ARRIVAL
     nine = dt_util.now().replace(tzinfo=None, hour=9)
     show_prediction(entry, "office", next_arrival=nine, arrival_confidence=0.55)
     assert hass.states.get(arrival).attributes["confidence"] == 55

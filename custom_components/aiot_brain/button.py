@@ -15,7 +15,7 @@ from .const import KEY_ACKNOWLEDGE_NETWORK_DEVICES, KEY_RELEARN
 from .coordinator import AiotBrainCoordinator
 from .entity import AiotBrainZoneEntity, NetworkInventoryEntity
 from .network import NetworkInventory
-from .services import still_learning_error
+from .services import act_on_idle_zones
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
 
@@ -36,9 +36,7 @@ class NetworkButtonDescription(ButtonEntityDescription):
 
 def _relearn(coordinator: AiotBrainCoordinator, zone_id: str) -> None:
     """Relearn the zone, or say that it is still reading its history."""
-    if zone_id in coordinator.learning:
-        raise still_learning_error([coordinator.zones[zone_id].name])
-    coordinator.async_relearn(zone_id)
+    act_on_idle_zones(coordinator, [zone_id], coordinator.async_relearn)
 
 
 ZONE_BUTTONS: tuple[ZoneButtonDescription, ...] = (

@@ -1031,6 +1031,11 @@ class BuildingController:
 
     # -- state ---------------------------------------------------------------------------
 
+    @property
+    def zone_ids(self) -> set[str]:
+        """The zones it keeps anything of: engines, or a state saved for them."""
+        return {*self._saved, *self.engines}
+
     def to_dict(self) -> dict[str, Any]:
         """Return every engine's holds and recent calls as JSON data."""
         saved = dict(self._saved)

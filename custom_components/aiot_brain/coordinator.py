@@ -786,7 +786,7 @@ class AiotBrainCoordinator:
         other zones' comfort, and come back with a new area of the same name.
         """
         areas = {zone.zone_id for zone in self.discovery.zones}
-        kept = {*self.brain.zones, *self.controls, *self.control.to_dict()}
+        kept = {*self.brain.zones, *self.controls, *self.control.zone_ids}
         for zone_id in kept - areas:
             self._remove_zone(zone_id)
 

@@ -334,15 +334,17 @@ async def _get_forecast(call: ServiceCall) -> ServiceResponse:
 
 async def _relearn(call: ServiceCall) -> None:
     coordinator = _coordinator(call.hass)
-    _on_idle_zones(coordinator, _all_or(coordinator, call), coordinator.async_relearn)
+    act_on_idle_zones(
+        coordinator, _all_or(coordinator, call), coordinator.async_relearn
+    )
 
 
 async def _reset(call: ServiceCall) -> None:
     coordinator = _coordinator(call.hass)
-    _on_idle_zones(coordinator, _all_or(coordinator, call), coordinator.async_reset)
+    act_on_idle_zones(coordinator, _all_or(coordinator, call), coordinator.async_reset)
 
 
-def _on_idle_zones(
+def act_on_idle_zones(
     coordinator: AiotBrainCoordinator,
     zone_ids: Iterable[str],
     act: Callable[[str], None],
@@ -355,12 +357,7 @@ def _on_idle_zones(
         else:
             act(zone_id)
     if busy:
-        raise still_learning_error(busy)
-
-
-def still_learning_error(zone_names: Iterable[str]) -> ServiceValidationError:
-    """Return the error for zones whose history is still being read."""
-    return _error("still_learning", zones=", ".join(zone_names))
+        raise _error("still_learning", zones=", ".join(busy))
 
 
 @callback

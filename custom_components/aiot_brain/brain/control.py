@@ -740,13 +740,12 @@ class ZoneController:
         # An open window saves at least eco; an aim set back further (away, an
         # empty room, sleep) stands, cooling no more than eco either.
         window = self._setback(comfort, self.settings.eco_offset, "eco", "window open")
-        if aim.heat is None or window.heat is None or aim.heat >= window.heat:
+        # A setback has both edges.
+        assert window.heat is not None
+        assert window.cool is not None
+        if aim.heat is None or aim.heat >= window.heat:
             return window
-        cool = (
-            window.cool
-            if aim.cool is None or window.cool is None
-            else max(aim.cool, window.cool)
-        )
+        cool = window.cool if aim.cool is None else max(aim.cool, window.cool)
         return replace(aim, cool=cool, reason=f"{aim.reason}, window open")
 
     def _aim(
