@@ -9,7 +9,8 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
-from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
+from homeassistant.helpers.selector import NumberSelector
+from homeassistant.util.unit_system import METRIC_SYSTEM, US_CUSTOMARY_SYSTEM
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -406,6 +407,34 @@ async def test_temperatures_are_asked_in_the_unit_home_assistant_shows(
         86.0,
         64.0,
     ]
+
+
+@pytest.mark.parametrize("units", [METRIC_SYSTEM, US_CUSTOMARY_SYSTEM])
+async def test_every_number_is_filled_in_with_a_value_the_form_accepts(
+    hass: HomeAssistant, units: Any
+) -> None:
+    """The frontend marks a number off the field's step as invalid (red).
+
+    In a home that shows °F the defaults are 75.2, 60.8, 82.4 and 65.3 °F.
+    """
+    hass.config.units = units
+    build_home(hass)
+
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+
+    numbers = {
+        marker.schema: selector.config
+        for marker, selector in result["data_schema"].schema.items()
+        if isinstance(selector, NumberSelector)
+    }
+    assert set(FORM_TEMPERATURES) <= numbers.keys()
+    for key, config in numbers.items():
+        value = suggested(result, key)
+        assert config["min"] <= value <= config["max"], key
+        steps = (value - config["min"]) / config["step"]
+        assert steps == pytest.approx(round(steps)), (key, value, config["step"])
 
 
 async def test_one_comfort_for_heating_and_cooling_is_allowed(

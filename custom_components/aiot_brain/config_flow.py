@@ -157,11 +157,13 @@ def _suggested(key: str, value: object) -> probatio.Optional:
 
 
 def _temperature_selector(unit: str) -> NumberSelector:
+    # A converted temperature is shown to a tenth (20 °C is 68 °F, 24 °C 75.2 °F):
+    # on a coarser step the frontend would mark the value shown as invalid.
     return NumberSelector(
         NumberSelectorConfig(
             min=from_celsius(SETPOINT_LOWEST, unit),
             max=from_celsius(SETPOINT_HIGHEST, unit),
-            step=0.5 if unit == UnitOfTemperature.CELSIUS else 1,
+            step=0.5 if unit == UnitOfTemperature.CELSIUS else 0.1,
             unit_of_measurement=unit,
             mode=NumberSelectorMode.BOX,
         )
