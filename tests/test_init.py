@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from unittest.mock import MagicMock
 
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
     area_registry as ar,
@@ -13,7 +13,9 @@ from homeassistant.helpers import (
     entity_registry as er,
 )
 from homeassistant.helpers.entity import EntityDescription
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.aiot_brain import AiotBrainData
 from custom_components.aiot_brain.const import DOMAIN, NETWORK_STORAGE_KEY
@@ -203,3 +205,52 @@ async def test_unique_ids_and_devices(hass: HomeAssistant) -> None:
             "trip",
         )
     ]
+
+
+async def test_deleting_a_device_while_switched_off_is_answered(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator
+) -> None:
+    """With the integration disabled, Delete on one of its devices says yes or no.
+
+    It raised (the user saw "Unknown error") for want of the running coordinator.
+    """
+    build_home(hass)
+    assert await async_setup_component(hass, "config", {})
+    entry = await setup_entry(
+        hass, zones=("kitchen", "office"), network_inventory=False
+    )
+    devices = dr.async_get(hass)
+    building = devices.async_get(entry.runtime_data.building_device_id)
+    kitchen, office = (
+        devices.async_get_device_by_identifier(
+            (DOMAIN, f"{entry.entry_id}_{zone_id}"), entry.entry_id
+        )
+        for zone_id in ("kitchen", "office")
+    )
+    assert building is not None
+    assert kitchen is not None
+    assert office is not None
+    assert await hass.config_entries.async_set_disabled_by(
+        entry.entry_id, ConfigEntryDisabler.USER
+    )
+    await hass.async_block_till_done()
+    # Meanwhile the kitchen is no longer learned.
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "zones": ["office"]}
+    )
+    client = await hass_ws_client(hass)
+
+    async def remove(device: dr.DeviceEntry) -> dict[str, Any]:
+        await client.send_json_auto_id(
+            {"type": "config/device_registry/remove", "device_id": device.id}
+        )
+        return await client.receive_json()  # type: ignore[no-any-return]
+
+    for kept in (building, office):
+        response = await remove(kept)
+        assert not response["success"]
+        assert response["error"]["code"] == "home_assistant_error"
+        assert devices.async_get(kept.id) is not None
+    response = await remove(kitchen)
+    assert response["success"]
+    assert devices.async_get(kitchen.id) is None

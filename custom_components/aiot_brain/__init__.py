@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import (
@@ -26,7 +26,7 @@ from .const import (
     STORAGE_VERSION,
 )
 from .coordinator import AiotBrainConfigEntry, AiotBrainCoordinator, AiotBrainData
-from .entity import building_device_info, building_unique_id
+from .entity import building_device_info, building_unique_id, zone_device_identifier
 from .network import NetworkInventory
 from .services import async_setup_services
 from .settings import Settings
@@ -106,7 +106,15 @@ async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: AiotBrainConfigEntry, device: dr.DeviceEntry
 ) -> bool:
     """Let the user delete a zone device only once its zone is gone."""
-    return not entry.runtime_data.coordinator.is_active_device(device)
+    if entry.state is ConfigEntryState.LOADED:
+        return not entry.runtime_data.coordinator.is_active_device(device)
+    # Not running (disabled, or its setup failed): the building and the chosen
+    # zones keep their devices.
+    kept = {(DOMAIN, entry.entry_id)} | {
+        zone_device_identifier(entry.entry_id, zone_id)
+        for zone_id in Settings.from_options(entry.options).zones
+    }
+    return not device.identifiers & kept
 
 
 async def _move_building_anomaly(
