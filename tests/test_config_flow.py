@@ -319,6 +319,8 @@ async def test_options_flow_changes_everything_and_reloads(
 ) -> None:
     entry = await _loaded_entry(hass)
     runtime_before = entry.runtime_data
+    comfort = "sensor.kitchen_aiot_brain_comfort_setpoint"
+    assert hass.states.get(comfort).state == "20.0"  # the default, nothing learned
 
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
@@ -349,6 +351,8 @@ async def test_options_flow_changes_everything_and_reloads(
     assert engine_settings.frost_protection == settings.min_temperature
     assert settings.zones == ("kitchen", "living_room")
     assert settings.heating_setpoint == 20.5
+    # Nobody has set the kitchen's thermostat: the new default is its comfort.
+    assert hass.states.get(comfort).state == "20.5"
 
 
 async def test_temperatures_are_asked_in_the_unit_home_assistant_shows(

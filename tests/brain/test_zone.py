@@ -186,6 +186,34 @@ def test_a_zone_without_changes_of_its_own_starts_from_the_others() -> None:
     assert fresh.predict_one(noon).comfort_setpoint == 20.0
 
 
+def test_new_defaults_change_only_what_people_have_not_taught() -> None:
+    brain = Brain(heating_default=20.0, cooling_default=24.0)
+    _turned_up(brain.zone("office_1"), 22.0)
+    brain.zone("hall").learn_one(
+        Observation(Role.OUTDOOR_TEMPERATURE, 5.0, MONDAY, "out")
+    )
+    morning = MONDAY + timedelta(days=4, hours=9)
+    taught = brain.zone("office_1").predict_one(morning).comfort_setpoint
+    leaning = brain.zone("hall").predict_one(morning).comfort_setpoint
+    data = json.loads(json.dumps(brain.to_dict()))
+
+    # The user raised the defaults in the options: restored with them.
+    restored, _ = Brain.from_dict(data, heating_default=21.0, cooling_default=25.0)
+
+    # People's 22 °C stays theirs: only the little weight the default has beside
+    # three changes moves with it.
+    office = restored.zone("office_1").predict_one(morning)
+    assert office.comfort_setpoint == pytest.approx(taught, abs=0.1)
+    # The hall leans on them as before, from the new default: between the two.
+    hall = restored.zone("hall").predict_one(morning)
+    assert leaning < hall.comfort_setpoint < office.comfort_setpoint
+    # Where nobody taught anything, the new defaults answer.
+    assert hall.cooling_setpoint == 25.0
+    restored.remove_zone("office_1")
+    assert restored.zone("hall").predict_one(morning).comfort_setpoint == 21.0
+    assert restored.zone("attic").predict_one(morning).comfort_setpoint == 21.0
+
+
 def test_time_to_temperature_needs_both_temperatures() -> None:
     zone = ZoneBrain()
     assert zone.predict_one(MONDAY).time_to_temperature is None
@@ -581,7 +609,7 @@ def test_round_trip_gives_identical_predictions(trained: ZoneBrain) -> None:
 
 
 def test_brain_resets_only_the_corrupt_zone(trained: ZoneBrain) -> None:
-    brain = Brain(heating_default=19.0)
+    brain = Brain(heating_default=21.0)
     brain.zones["office"] = trained
     brain.zone("hall")
     data = json.loads(json.dumps(brain.to_dict()))
@@ -590,11 +618,15 @@ def test_brain_resets_only_the_corrupt_zone(trained: ZoneBrain) -> None:
     data["zones"]["attic"] = json.loads(json.dumps(trained.to_dict()))
     data["zones"]["attic"]["forecast"]["week"][1][0] = 10**400  # too big a float
 
-    restored, reset = Brain.from_dict(data, heating_default=19.0)
+    restored, reset = Brain.from_dict(data, heating_default=21.0)
 
     assert sorted(reset) == ["attic", "hall", "kitchen"]
-    assert restored.zones["office"].to_dict() == trained.to_dict()
-    assert restored.zones["hall"].predict_one(MONDAY).comfort_setpoint == 19.0
+    # Kept whole, but for the defaults given (the options may have changed them).
+    kept = restored.zones["office"].to_dict()
+    assert kept["comfort"]["heating_default"] == 21.0
+    kept["comfort"] = trained.comfort.to_dict()
+    assert kept == trained.to_dict()
+    assert restored.zones["hall"].predict_one(MONDAY).comfort_setpoint == 21.0
     restored.remove_zone("hall")
     assert "hall" not in restored.zones
 

@@ -513,6 +513,26 @@ class PreferredSetpoint:
 
     # -- state -----------------------------------------------------------------
 
+    def rebase(self, heating_default: float, cooling_default: float) -> None:
+        """Answer from new defaults where nothing is learned, keeping what is.
+
+        Labels are kept as offsets from the default they were learned against: each
+        mode's offsets move by the change, so a setpoint people taught stays theirs.
+        """
+        for cooling, default in ((False, heating_default), (True, cooling_default)):
+            change = float(default) - (
+                self.cooling_default if cooling else self.heating_default
+            )
+            start = self._slot(cooling, False, 0)
+            for slot in self.profile[start : start + 2 * _HOURS]:
+                if slot[0] > 0.0:
+                    slot[1] -= change
+            self._label_sums.pop(cooling, None)
+        self.heating_default = float(heating_default)
+        self.cooling_default = float(cooling_default)
+        if self._pool is not None:
+            self._pool.update(self._zone_id, self._mode_sums())
+
     def to_dict(self) -> dict[str, Any]:
         """Return the state as JSON-compatible data (empty slots stay short)."""
         return {

@@ -761,8 +761,12 @@ class Brain:
         reset: list[str] = []
         for zone_id, zone_data in zones.items():
             try:
-                brain._add(str(zone_id), ZoneBrain.from_dict(zone_data))
+                zone = ZoneBrain.from_dict(zone_data)
             except ValueError:
                 reset.append(str(zone_id))
                 brain.zone(str(zone_id))
+                continue
+            # The defaults may have changed in the options since it was saved.
+            zone.comfort.rebase(heating_default, cooling_default)
+            brain._add(str(zone_id), zone)
         return brain, reset
