@@ -1894,6 +1894,10 @@ async def test_holds_and_recent_calls_survive_a_restart(
     await hass.async_block_till_done()
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+    # Shown held from the start, not only from the area's first step.
+    control = hass.states.get(CONTROL)
+    assert control.state == "holding"
+    assert control.attributes["held_until"] == held_until
     await minutes_pass(hass, freezer, 1)
 
     control = hass.states.get(CONTROL)

@@ -590,7 +590,7 @@ class BuildingController:
         if any(
             engine.holds.get(entity_id) is not None
             and engine.holds[entity_id].until > now
-            for entity_id, engine in self.engines.get(zone_id, {}).items()
+            for entity_id, engine in self._engines(zone_id).items()
         ):
             return ControlStatus.HOLDING
         return {
@@ -603,7 +603,7 @@ class BuildingController:
         """Return the latest reason for each of the zone's thermostats and lights."""
         return {
             entity_id: reason
-            for entity_id, engine in self.engines.get(zone_id, {}).items()
+            for entity_id, engine in self._engines(zone_id).items()
             if (reason := engine.last_reasons.get(entity_id)) is not None
         }
 
@@ -612,9 +612,21 @@ class BuildingController:
         now = wall_clock(dt_util.now())
         return {
             entity_id: aware(hold.until)
-            for entity_id, engine in self.engines.get(zone_id, {}).items()
+            for entity_id, engine in self._engines(zone_id).items()
             if (hold := engine.holds.get(entity_id)) is not None and hold.until > now
         }
+
+    def _engines(self, zone_id: str) -> dict[str, ZoneController]:
+        """Return the zone's engines, made at once where only their saved state is.
+
+        After a restart or reload they are otherwise made at the zone's first step:
+        until then its holds would look lost.
+        """
+        engines = self.engines.get(zone_id)
+        zone = self.coordinator.zones.get(zone_id)
+        if engines is None and zone_id in self._saved and zone is not None:
+            engines = self.zone_engines(zone)
+        return engines or {}
 
     def zone_suggestions(self, zone_id: str) -> dict[str, str]:
         """Return the calls waiting for a person's yes, with their reasons."""
