@@ -24,6 +24,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from benchmarks import end_to_end
 from custom_components.aiot_brain import binary_sensor, sensor
+from custom_components.aiot_brain.brain.observation import Role
 from custom_components.aiot_brain.brain.zone import ZonePrediction
 from custom_components.aiot_brain.const import (
     BRAIN_STORAGE_KEY,
@@ -518,3 +519,30 @@ async def test_an_area_deleted_while_not_running_is_forgotten_as_at_run_time(
     assert hass.states.get("select.kitchen_aiot_brain_mode").state == "auto"
     kitchen = entry.runtime_data.coordinator.brain.zone("kitchen")
     assert kitchen.occupancy.self_labels == 0
+
+
+async def test_a_reading_that_changed_while_not_running_is_read_at_start(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    hass.states.async_set(
+        "sensor.office_temperature", "21.5", {"unit_of_measurement": "°C"}
+    )
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    # A cold night while Home Assistant was down; as it starts, the sensor's
+    # integration sets up before AIoT Brain does.
+    freezer.tick(timedelta(hours=8))
+    hass.states.async_set(
+        "sensor.office_temperature", "17.0", {"unit_of_measurement": "°C"}
+    )
+    freezer.tick(timedelta(seconds=5))
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    office = entry.runtime_data.coordinator.brain.zone("office")
+    assert office.latest[Role.TEMPERATURE] == 17.0

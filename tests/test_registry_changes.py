@@ -14,6 +14,7 @@ from homeassistant.helpers import (
     entity_registry as er,
     issue_registry as ir,
 )
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
@@ -112,6 +113,62 @@ async def test_sensors_moved_to_another_area_are_forgotten_by_their_old_zone(
     assert office.occupancy.builder.state["motion"] == 0.0
     assert "sensor.office_temperature" not in office.anomalies.sources
     assert "sensor.office_co2" in office.anomalies.sources  # still there
+
+
+async def set_up_desk_thermometer(hass: HomeAssistant, area_id: str) -> str:
+    """A real thermometer (a template sensor) reading 21.5 °C in ``area_id``."""
+    sensor = {
+        "name": "Desk temperature",
+        "unique_id": "desk_temperature",
+        "state": "21.5",
+        "device_class": "temperature",
+        "unit_of_measurement": "°C",
+    }
+    assert await async_setup_component(
+        hass, "template", {"template": [{"sensor": [sensor]}]}
+    )
+    await hass.async_block_till_done()
+    er.async_get(hass).async_update_entity("sensor.desk_temperature", area_id=area_id)
+    return "sensor.desk_temperature"
+
+
+async def test_a_renamed_thermometer_is_read_at_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    registry = er.async_get(hass)
+    registry.async_remove("sensor.office_temperature")
+    thermometer = await set_up_desk_thermometer(hass, "office")
+    entry = await setup_office(hass)
+    office = coordinator_of(entry).brain.zone("office")
+    assert office.latest[Role.TEMPERATURE] == 21.5
+
+    registry.async_update_entity(thermometer, new_entity_id="sensor.office_desk")
+    await registries_settle(hass, freezer)
+
+    # Its reading stands, under its new name: the office still knows how warm it is.
+    assert office.latest.get(Role.TEMPERATURE) == 21.5
+    assert set(office.readings[Role.TEMPERATURE]) == {"sensor.office_desk"}
+
+
+async def test_sensors_moved_into_an_area_are_read_at_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    thermometer = await set_up_desk_thermometer(hass, "office")
+    entry = await setup_office(hass, zones=("office", "kitchen"))
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    await hass.async_block_till_done()
+    kitchen = coordinator_of(entry).brain.zone("kitchen")
+    assert Role.TEMPERATURE not in kitchen.latest
+
+    move_to_kitchen(hass, "binary_sensor.office_motion", thermometer)
+    await registries_settle(hass, freezer)
+
+    assert kitchen.latest[Role.TEMPERATURE] == 21.5
+    assert kitchen.occupancy.builder.state["motion"] == 1.0
 
 
 async def test_a_sensor_moved_while_home_assistant_was_down_is_forgotten_at_start(

@@ -112,6 +112,12 @@ def _encoded(zone: ZoneBrain) -> Fragment:
     return json_fragment(json_bytes(zone.to_dict()))
 
 
+def _saved_at(stored: Any) -> datetime | None:
+    """Return when the learned state was saved (None: not known)."""
+    saved = stored.get("saved_at") if isinstance(stored, dict) else None
+    return dt_util.parse_datetime(saved) if isinstance(saved, str) else None
+
+
 def _saved_areas(stored: Any) -> set[str] | None:
     """Return the known areas saved with the learned state (None: not saved)."""
     areas = stored.get("known_areas") if isinstance(stored, dict) else None
@@ -414,6 +420,7 @@ class AiotBrainCoordinator:
         self._known_areas = (
             {zone.zone_id for zone in self.discovery.zones} if saved is None else saved
         )
+        listening_since = dt_util.utcnow()
         self._apply_discovery()
         self._forget_deleted_areas()
         self._remove_stale_devices()
@@ -443,7 +450,22 @@ class AiotBrainCoordinator:
         known = self.brain.zones  # read before predicting adds the new ones
         learned = [zone_id for zone_id in self.zones if zone_id in known]
         unlearned = [zone_id for zone_id in self.zones if zone_id not in known]
-        await self._async_predict(learned, dt_util.now())
+        # What changed after the save and before we listened (a sensor set up
+        # before us as Home Assistant starts, a reload) is news to them.
+        saved_at = _saved_at(stored)
+        await self._async_predict(
+            learned,
+            dt_util.now(),
+            first=lambda zone_id: self._learn_states(
+                zone_id,
+                (
+                    (state, None)
+                    for state in self._states_of(self._router.sources[zone_id])
+                    if (saved_at is None or state.last_updated > saved_at)
+                    and state.last_updated < listening_since
+                ),
+            ),
+        )
         await self._async_start_zones(unlearned)
 
     async def _async_start_zones(self, zone_ids: list[str]) -> None:
@@ -551,6 +573,8 @@ class AiotBrainCoordinator:
         """
         async with self._save_lock:
             self._cancel_pending_save()
+            # What changes from now on may miss the zones encoded first.
+            saved_at = dt_util.utcnow()
             encoded: dict[str, tuple[ZoneBrain, Fragment]] = {}
             for zone_id, zone in list(self.brain.zones.items()):
                 if zone_id not in self.learning:
@@ -576,6 +600,7 @@ class AiotBrainCoordinator:
                     },
                     "controller": self.control.to_dict(),
                     "known_areas": sorted(self._known_areas),
+                    "saved_at": saved_at.isoformat(),
                 }
             )
 
@@ -676,9 +701,16 @@ class AiotBrainCoordinator:
             self._remove_zone(zone_id)
         for zone in added:
             self.controls.setdefault(zone.zone_id, ZoneControls())
+        heard = self._router.sources
         self._router = self._router_of(zones.values())
         self._forget_departed_sensors()
         self._learn_whereabouts()
+        if self._unsubscribers:  # at run time; at start, each zone in its turn
+            # A sensor moved in or renamed is news from now on.
+            now = dt_util.now()
+            for zone_id, sources in self._router.sources.items():
+                new = self._states_of(sources - heard.get(zone_id, set()))
+                self._learn_states(zone_id, ((state, now) for state in new))
         if self._unsubscribe_states is not None:
             self._unsubscribe_states()
         self._unsubscribe_states = async_track_state_change_event(
@@ -732,6 +764,41 @@ class AiotBrainCoordinator:
             ]
         for zone_id, observation in routed:
             if zone_id in self.brain.zones and zone_id not in self.learning:
+                with self.zone_fault(zone_id, "learning"):
+                    self.brain.zones[zone_id].learn_one(observation)
+
+    def _states_of(self, entity_ids: Iterable[str]) -> list[State]:
+        """Return the states of ``entity_ids`` as they stand, trackers left out.
+
+        The trackers are the whereabouts': ``_learn_whereabouts`` reads them.
+        """
+        return [
+            state
+            for entity_id in sorted(set(entity_ids) - self._router.whereabouts)
+            if (state := self.hass.states.get(entity_id)) is not None
+        ]
+
+    @callback
+    def _learn_states(
+        self, zone_id: str, states: Iterable[tuple[State, datetime | None]]
+    ) -> None:
+        """Let a zone with learned state read states it has not heard, at a time.
+
+        Otherwise a sensor is not heard until it next changes, which can take
+        hours: the zone would go without its temperature, or keep the one it
+        read before a restart. Zones without learned state read them with their
+        history, or as they stand when they start. None: at the state's own time.
+        """
+        if zone_id not in self.brain.zones:
+            return
+        for state, when in states:
+            for routed_to, routed in self._router.route(state):
+                if routed_to != zone_id:
+                    continue
+                observation = routed if when is None else replace(routed, when=when)
+                if zone_id in self.learning:
+                    self._buffer.append((zone_id, observation))
+                    continue
                 with self.zone_fault(zone_id, "learning"):
                     self.brain.zones[zone_id].learn_one(observation)
 
