@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+import threading
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -436,3 +437,43 @@ async def test_a_zone_waiting_for_anothers_replay_learns_a_live_change_once(
 
     assert coordinator.learning == set()
     assert coordinator.brain.zone("office").bad_values == 1
+
+
+async def test_a_sensor_moved_away_while_its_area_reads_its_history_is_forgotten(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await record_working_week(hass, freezer)
+    hass.states.async_set(
+        "sensor.office_temperature", "21.0", {"unit_of_measurement": "°C"}
+    )
+    freezer.tick(timedelta(minutes=1))
+    await async_wait_recording_done(hass)
+    moved = threading.Event()
+
+    def after_the_move(hass: HomeAssistant, *args: Any) -> list[State]:
+        moved.wait(timeout=10)
+        return states_between(hass, *args)
+
+    monkeypatch.setattr(history, "_states_between", after_the_move)
+    entry = await setup_office(hass, history_days=14)
+    coordinator = coordinator_of(entry)
+    assert coordinator.learning == {"office"}
+
+    # The thermometer goes to the kitchen while the office reads its history.
+    kitchen = ar.async_get(hass).async_get_area_by_name("Kitchen")
+    assert kitchen is not None
+    er.async_get(hass).async_update_entity(
+        "sensor.office_temperature", area_id=kitchen.id
+    )
+    freezer.tick(timedelta(seconds=REDISCOVER_COOLDOWN + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    moved.set()
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    office = coordinator.brain.zone("office")
+    assert coordinator.learning == set()
+    assert "sensor.office_temperature" not in office.readings.get(Role.TEMPERATURE, {})
+    assert Role.TEMPERATURE not in office.latest  # nothing there reads it now

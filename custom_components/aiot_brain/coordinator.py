@@ -729,17 +729,18 @@ class AiotBrainCoordinator:
             self._notify_building()
 
     @callback
-    def _forget_departed_sensors(self) -> None:
-        """Let each zone forget the sensors it no longer hears from.
+    def _forget_departed_sensors(self, zone_ids: Iterable[str] | None = None) -> None:
+        """Let each zone (of ``zone_ids``) forget the sensors it no longer hears from.
 
         A sensor moved to another area, or removed (also while Home Assistant was
         down), would stay in the zone's learned state: a motion sensor that was on
         for good, a temperature that never changes again (an anomaly).
         """
-        for zone_id, sources in self._router.sources.items():
+        sources = self._router.sources
+        for zone_id in sources if zone_ids is None else zone_ids:
             zone = self.brain.zones.get(zone_id)
-            if zone is not None and zone_id not in self.learning:
-                zone.keep_sources(sources)
+            if zone is not None and zone_id in sources and zone_id not in self.learning:
+                zone.keep_sources(sources[zone_id])
 
     @callback
     def _learn_whereabouts(self) -> None:
@@ -1202,7 +1203,11 @@ class AiotBrainCoordinator:
 
     @callback
     def _finish_learning(self, zone_ids: list[str]) -> None:
-        """Apply what arrived live meanwhile, then predict and save."""
+        """Apply what arrived live meanwhile, then predict and save.
+
+        A sensor that left a zone while it read its history was in the history
+        and the buffer: the zone forgets it now, as it would have then.
+        """
         self.learning.difference_update(zone_ids)
         waiting = []
         for zone_id, observation in self._buffer:
@@ -1211,6 +1216,7 @@ class AiotBrainCoordinator:
             elif zone_id in self.zones:
                 self.brain.zone(zone_id).learn_one(observation)
         self._buffer = waiting
+        self._forget_departed_sensors(zone_ids)
         self._schedule_save()
 
     @callback
