@@ -477,3 +477,33 @@ async def test_a_sensor_moved_away_while_its_area_reads_its_history_is_forgotten
     assert coordinator.learning == set()
     assert "sensor.office_temperature" not in office.readings.get(Role.TEMPERATURE, {})
     assert Role.TEMPERATURE not in office.latest  # nothing there reads it now
+
+
+async def test_an_area_deleted_while_its_history_fails_raises_no_issue(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await record_working_week(hass, freezer)
+    deleted = threading.Event()
+
+    def locked(hass: HomeAssistant, *args: Any) -> list[State]:
+        deleted.wait(timeout=10)
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(history, "_states_between", locked)
+    monkeypatch.setattr(history, "RETRY_PAUSES", (0.0,))
+    entry = await setup_office(hass, zones=("office", "kitchen"), history_days=14)
+    assert coordinator_of(entry).learning == {"office", "kitchen"}
+
+    ar.async_get(hass).async_delete("kitchen")
+    freezer.tick(timedelta(seconds=REDISCOVER_COOLDOWN + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    deleted.set()
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, "history_failed_office") is not None
+    # No area is left to relearn: the issue could never be settled.
+    assert issues.async_get_issue(DOMAIN, "history_failed_kitchen") is None

@@ -1195,9 +1195,11 @@ class AiotBrainCoordinator:
             else:
                 LOGGER.debug("Learned %s states of history for %s", replayed, zone_ids)
                 failed = False
-            # Until a Relearn reads it in full, across restarts, or the zone goes.
+            # Until a Relearn reads it in full, across restarts, or the zone goes
+            # (also meanwhile: it would have no Relearn to settle it).
             for zone in zones:
-                self._zone_issue(ISSUE_HISTORY_FAILED, zone, raised=failed)
+                if zone.zone_id in self.zones:
+                    self._zone_issue(ISSUE_HISTORY_FAILED, zone, raised=failed)
             self._finish_learning(zone_ids)
             await self._async_predict(zone_ids, dt_util.now())
 
