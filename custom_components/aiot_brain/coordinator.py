@@ -840,9 +840,7 @@ class AiotBrainCoordinator:
         if device := registry.async_get_device_by_identifier(
             zone_device_identifier(self.entry.entry_id, zone_id), self.entry.entry_id
         ):
-            registry.async_update_device(
-                device.id, remove_config_entry_id=self.entry.entry_id
-            )
+            registry.async_remove_device(device.id)
         for issue in (ISSUE_ZONE_WITHOUT_SENSORS, ISSUE_HISTORY_FAILED):
             ir.async_delete_issue(self.hass, DOMAIN, f"{issue}_{zone_id}")
 
@@ -866,9 +864,7 @@ class AiotBrainCoordinator:
             if device.id != self.building_device_id and not self.is_active_device(
                 device
             ):
-                registry.async_update_device(
-                    device.id, remove_config_entry_id=self.entry.entry_id
-                )
+                registry.async_remove_device(device.id)
 
     @callback
     def _remove_unchosen_history_issues(self) -> None:
