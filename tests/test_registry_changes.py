@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
@@ -21,8 +22,10 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from custom_components.aiot_brain import async_remove_config_entry_device
 from custom_components.aiot_brain.brain.observation import Role
 from custom_components.aiot_brain.const import (
+    BRAIN_STORAGE_KEY,
     CONF_OUTDOOR_SOURCE,
     CONF_ZONES,
+    CONTROL_SAVE_DELAY,
     DOMAIN,
     REDISCOVER_COOLDOWN,
 )
@@ -265,6 +268,33 @@ async def test_an_area_created_before_a_restart_joins_once_it_has_a_sensor(
 
     assert list(coordinator_of(entry).zones) == ["lab", "office"]
     assert entry.options["zones"] == ["office", "lab"]
+
+
+async def test_an_area_that_joined_just_before_a_crash_is_listed_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    lab = ar.async_get(hass).async_create("Lab")
+    add_sensor(hass, "lab_motion", lab.id, "motion")
+    await registries_settle(hass, freezer)
+    assert entry.options["zones"] == ["office", "lab"]
+    # Known within seconds, with the options, not only at the next save.
+    freezer.tick(timedelta(seconds=CONTROL_SAVE_DELAY + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert "lab" in hass_storage[BRAIN_STORAGE_KEY]["data"]["known_areas"]
+
+    # Had the power gone before that save, the options list it but the save not.
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    hass_storage[BRAIN_STORAGE_KEY]["data"]["known_areas"].remove("lab")
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.options["zones"] == ["office", "lab"]
+    assert list(coordinator_of(entry).zones) == ["lab", "office"]
 
 
 async def test_removed_area_takes_its_zone_device_and_entities(

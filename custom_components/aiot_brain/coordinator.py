@@ -417,9 +417,10 @@ class AiotBrainCoordinator:
         # since; any other joins once it has something to learn. Kept across
         # restarts; an older version did not keep them: every area now counts.
         saved = _saved_areas(stored)
+        # An area that joined just before a crash is in the options, not the save.
         self._known_areas = (
             {zone.zone_id for zone in self.discovery.zones} if saved is None else saved
-        )
+        ) | set(self.settings.zones)
         listening_since = dt_util.utcnow()
         self._apply_discovery()
         self._forget_deleted_areas()
@@ -688,6 +689,7 @@ class AiotBrainCoordinator:
                 self.entry,
                 options={**self.entry.options, CONF_ZONES: list(self.settings.zones)},
             )
+            self.async_save_soon()  # known with the options, not minutes later
         chosen = set(self.settings.zones)
         zones = {
             zone.zone_id: zone
