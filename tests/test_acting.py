@@ -760,6 +760,35 @@ async def test_a_suggestion_is_withdrawn_when_its_thermostat_leaves_the_area(
     assert explained["zones"]["living_room"]["suggestions"] == {}
 
 
+async def test_a_suggestion_is_withdrawn_while_its_thermostat_is_unavailable(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass, level="suggest")
+    notifications = follow_notifications(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    assert f"{DOMAIN}_suggestion_{THERMOSTAT}" in notifications
+
+    # Its integration lost it: a call would do nothing, and must not say it did.
+    hass.states.async_set(THERMOSTAT, STATE_UNAVAILABLE)
+    await hass.async_block_till_done()
+
+    assert f"{DOMAIN}_suggestion_{THERMOSTAT}" not in notifications
+    assert hass.states.get(CONTROL).attributes["suggestions"] == {}
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(
+            DOMAIN, "accept_suggestion", {"area_id": "living_room"}, blocking=True
+        )
+    assert raised.value.translation_key == "no_suggestion"
+    await minutes_pass(hass, freezer, 2)
+    assert f"{DOMAIN}_suggestion_{THERMOSTAT}" not in notifications
+    assert actions == []
+    assert hass.states.get(CONTROL).attributes["last_action"] is None
+
+
 async def test_a_persons_change_is_held_learned_and_released_when_empty(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:

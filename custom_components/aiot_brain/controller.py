@@ -859,6 +859,11 @@ class BuildingController:
         """
         old, new = event.data["old_state"], event.data["new_state"]
         if new is None or new.state in _NO_STATE:
+            # A call to it now would do nothing: what was proposed for it is void.
+            suggestion = self.suggestions.get(event.data["entity_id"])
+            if suggestion is not None:
+                self._drop_suggestion(event.data["entity_id"])
+                self._notify(suggestion.zone_id)
             return None
         if self._ours(new, old):
             return False
