@@ -1035,6 +1035,41 @@ async def test_never_more_than_four_calls_an_hour_however_the_mode_flaps(
     assert any(reason.startswith("Waiting (last call at") for reason in reasons)
 
 
+async def test_accepting_every_suggestion_as_the_mode_flaps_stays_within_the_limits(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass, level="suggest")
+    await set_state(hass, MOTION, STATE_ON)
+
+    reasons = []
+    for minute in range(60):
+        await hass.services.async_call(
+            "select",
+            "select_option",
+            {
+                "entity_id": "select.living_room_aiot_brain_mode",
+                "option": "eco" if minute % 2 else "comfort",
+            },
+            blocking=True,
+        )
+        await minutes_pass(hass, freezer, 1)
+        reasons.append(hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT])
+        # Someone (or an automation) says yes to whatever is proposed.
+        if hass.states.get(CONTROL).attributes["suggestions"]:
+            await hass.services.async_call(
+                DOMAIN, "accept_suggestion", {}, blocking=True
+            )
+            await hass.async_block_till_done()
+
+    calls = calls_to(actions, THERMOSTAT)
+    assert len(calls) >= 2
+    assert_calm(calls)
+    assert any(reason.startswith("Waiting (last call at") for reason in reasons)
+
+
 async def test_an_open_window_goes_eco_after_a_delay_and_comfort_resumes(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

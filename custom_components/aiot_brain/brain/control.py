@@ -595,13 +595,14 @@ class ZoneController:
             return Decision(entity_id, reason)
         if level is ControlLevel.OBSERVE:
             return Decision(entity_id, f"Observing only: {reason}", command)
-        if level is ControlLevel.SUGGEST:
-            return Decision(entity_id, f"Suggested: {reason}", command, suggest=True)
+        # An accepted suggestion is a call too: it is proposed only once it may go.
         limited = self.rate_limited(entity_id, now)
         if limited is not None:
             return Decision(
                 entity_id, f"Waiting ({limited}): {reason}", command, held=True
             )
+        if level is ControlLevel.SUGGEST:
+            return Decision(entity_id, f"Suggested: {reason}", command, suggest=True)
         return Decision(entity_id, reason, command, act=True)
 
     # -- climate ---------------------------------------------------------------------
