@@ -789,6 +789,37 @@ async def test_a_suggestion_is_withdrawn_while_its_thermostat_is_unavailable(
     assert hass.states.get(CONTROL).attributes["last_action"] is None
 
 
+async def test_a_suggested_light_waits_for_an_answer_while_someone_is_there(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    suggested = async_capture_events(hass, EVENT_SUGGESTION)
+    await setup_brain(hass, level="suggest")
+    notifications = follow_notifications(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert len(suggested) == 1
+    assert f"{DOMAIN}_suggestion_{LAMP}" in notifications
+    await hass.services.async_call(
+        DOMAIN, "accept_suggestion", {"area_id": "living_room"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get(LAMP).state == STATE_ON
+
+    # Turned off by hand, then everyone leaves: nothing left to propose.
+    await hass.services.async_call(
+        "light", "turn_off", {"entity_id": LAMP}, blocking=True
+    )
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 30)
+    assert len(suggested) == 1
+    assert f"{DOMAIN}_suggestion_{LAMP}" not in notifications
+
+
 async def test_a_persons_change_is_held_learned_and_released_when_empty(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:

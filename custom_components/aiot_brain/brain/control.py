@@ -1320,6 +1320,9 @@ class ZoneController:
             not self.was_occupied
             and quiet_for is not None
             and quiet_for <= timedelta(minutes=1)
+        ) or (
+            # A proposal must stand until someone can answer it: while they stay.
+            level is ControlLevel.SUGGEST and bool(self.occupied) and gone is None
         )
         if not arriving:
             return Decision(
