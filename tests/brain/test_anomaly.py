@@ -171,6 +171,23 @@ def test_drifting_sensor_is_flagged() -> None:
     assert "K" in drift.reason
 
 
+def test_only_the_sensor_that_drifted_is_flagged_not_its_peers() -> None:
+    # Three thermometers in one room; the shelf one walks 3 K away. The other
+    # two are each compared with a mean that includes it, and so seem to move
+    # half as far; they still agree with each other.
+    detector = AnomalyDetector()
+    rng = random.Random(8)
+    when = START
+    for step in range(72 * 6):
+        when = START + timedelta(minutes=10 * step)
+        room = 20.0 + 2.0 * math.sin(step / 40.0)
+        drift = min(max(step - 48 * 6, 0) * 0.05, 3.0)
+        for source, offset in (("desk", 0.0), ("shelf", 0.3 + drift), ("door", -0.2)):
+            value = round(room + offset + rng.gauss(0.0, 0.05), 1)
+            detector.learn_one(Observation(Role.TEMPERATURE, value, when, source))
+    assert _kinds(detector, when) == {("drift", "shelf")}
+
+
 def test_out_of_range_reading_is_flagged_and_counted() -> None:
     detector = AnomalyDetector()
     detector.learn_one(Observation(Role.TEMPERATURE, 21.0, START, "t"))

@@ -87,6 +87,8 @@ DRIFT_FLOOR = {
     Role.POWER: 100.0,
     Role.OUTDOOR_TEMPERATURE: 2.0,
 }
+# A peer that moved this many times as far as a sensor is the one that drifted.
+DRIFT_CULPRIT = 1.5
 _TEMPERATURE_ROLES = frozenset(
     {Role.TEMPERATURE, Role.OUTDOOR_TEMPERATURE, Role.HVAC_SETPOINT}
 )
@@ -506,6 +508,19 @@ class AnomalyDetector:
         source.slow_gap += slow_weight * (gap - source.slow_gap)
         source.fast_gap += 0.05 * (gap - source.fast_gap)
 
+    def _moved(self, source: _Source) -> float | None:
+        """Return how far ``source`` moved from its usual gap to its peers.
+
+        None while it has not been compared often enough, or is unavailable.
+        """
+        if (
+            source.peer_samples < self.min_peer_samples
+            or source.when is None
+            or source.gone_at is not None
+        ):
+            return None
+        return source.fast_gap - source.slow_gap
+
     def _drift_limit(self, source: _Source) -> float:
         return max(
             DRIFT_FLOOR.get(source.role, 0.0), self.drift_factor * source.gap_spread
@@ -648,19 +663,35 @@ class AnomalyDetector:
                         source.last_change,
                     )
                 )
-        if source.peer_samples >= self.min_peer_samples and source.when is not None:
-            moved = source.fast_gap - source.slow_gap
-            if abs(moved) > self._drift_limit(source):
-                found.append(
-                    Anomaly(
-                        "drift",
-                        name,
-                        f"{name} reads {_gap(role, source.fast_gap, scale)} from "
-                        f"its peers, usually {_gap(role, source.slow_gap, scale)}",
-                        source.when,
-                    )
+        moved = self._moved(source)
+        if (
+            moved is not None
+            and abs(moved) > self._drift_limit(source)
+            and not self._peer_moved_further(name, role, moved)
+        ):
+            found.append(
+                Anomaly(
+                    "drift",
+                    name,
+                    f"{name} reads {_gap(role, source.fast_gap, scale)} from "
+                    f"its peers, usually {_gap(role, source.slow_gap, scale)}",
+                    source.when,
                 )
+            )
         return found
+
+    def _peer_moved_further(self, name: str, role: Role, moved: float) -> bool:
+        """Whether a peer of ``name`` moved clearly further: it is the one that drifted.
+
+        Each sensor is compared with its peers' mean, which holds the one that
+        drifted: the others seem to move too, a share as far. Two that part are
+        both reported; which one is off cannot be told.
+        """
+        return any(
+            abs(other) >= DRIFT_CULPRIT * abs(moved)
+            for peer_name, peer in self._records_of(role)
+            if peer_name != name and (other := self._moved(peer)) is not None
+        )
 
     def _hvac_anomaly(self, when: datetime, scale: TemperatureScale) -> Anomaly | None:
         if self.hvac_since is None or len(self.hvac_temperatures) != 2:
