@@ -348,6 +348,30 @@ def _seen_while_away(
     return seen
 
 
+def test_a_motion_sensor_added_to_an_area_is_no_security_signal() -> None:
+    # Weeks of temperatures, then a motion sensor is put in: the hours it has
+    # not seen yet are not hours nobody was ever present.
+    detector = AnomalyDetector(min_history_days=14)
+    for hour in range(30 * 24):
+        when = START + timedelta(hours=hour)
+        detector.learn_one(Observation(Role.TEMPERATURE, 20.0 + hour % 3, when, "t"))
+    added = START + timedelta(days=30, hours=8)
+    for day in range(14):
+        when = added + timedelta(days=day, hours=day % 12)
+        detector.learn_one(Observation(Role.MOTION, 1, when, "hall"))
+        assert ("unusual_occupancy", "hall") not in _kinds(detector, when)
+    # Two weeks after its first motion, a time it never saw is news again.
+    night = added + timedelta(days=14, hours=19)
+    detector.learn_one(Observation(Role.MOTION, 1, night, "hall"))
+    assert ("unusual_occupancy", "hall") in _kinds(detector, night)
+    assert "2 weeks of history" in detector.explain(night)
+    state = json.loads(json.dumps(detector.to_dict()))
+    assert AnomalyDetector.from_dict(state).to_dict() == detector.to_dict()
+    # Saved when the history started with any first reading: that goes on.
+    state["first_seen"] = state.pop("watched_since")
+    assert AnomalyDetector.from_dict(state).watched_since == added
+
+
 def test_someone_seen_while_everyone_is_away() -> None:
     detector = AnomalyDetector()
     seen = _seen_while_away(detector, 6)

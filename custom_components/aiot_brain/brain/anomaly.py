@@ -370,7 +370,9 @@ class AnomalyDetector:
         # Occupancy: hours of the week ever occupied (count of distinct weeks).
         self.occupied_hours = [0] * 168
         self.last_occupied_slot = -1
-        self.first_seen: datetime | None = None
+        # Since when someone's presence is watched here: a motion sensor put in
+        # an area known for weeks has not seen its empty hours yet.
+        self.watched_since: datetime | None = None
         self.unusual_at: datetime | None = None
         self.unusual_source = ""
         self.visits = _VisitsWhileAway()
@@ -389,8 +391,6 @@ class AnomalyDetector:
             return
         when = observation.when.replace(tzinfo=None)  # comparable with ours
         source_name = str(observation.source or role.value)
-        if self.first_seen is None or when < self.first_seen:
-            self.first_seen = when
         number = as_number(observation.value)
         if number is None:
             self.bad_values += 1
@@ -407,6 +407,8 @@ class AnomalyDetector:
                 source.out_of_range_at = when
             return
         if role in OCCUPANCY_ROLES:
+            if self.watched_since is None or when < self.watched_since:
+                self.watched_since = when
             self._learn_occupancy(when, number, source_name)
         elif role is Role.HVAC_ACTION:
             self._learn_hvac(when, number)
@@ -573,9 +575,9 @@ class AnomalyDetector:
         self.occupied_hours[hour] += 1
 
     def _history_days(self, when: datetime) -> float:
-        if self.first_seen is None:
+        if self.watched_since is None:
             return 0.0
-        return (when - self.first_seen).total_seconds() / 86400.0
+        return (when - self.watched_since).total_seconds() / 86400.0
 
     # -- prediction ------------------------------------------------------------
 
@@ -749,7 +751,7 @@ class AnomalyDetector:
             "hvac_effect": self.hvac_effect,
             "occupied_hours": list(self.occupied_hours),
             "last_occupied_slot": self.last_occupied_slot,
-            "first_seen": to_iso(self.first_seen),
+            "watched_since": to_iso(self.watched_since),
             "unusual_at": to_iso(self.unusual_at),
             "unusual_source": self.unusual_source,
             "absences": self.visits.to_list(),
@@ -784,7 +786,10 @@ class AnomalyDetector:
             detector.hvac_effect = float(data.get("hvac_effect", 0.0))
             detector.occupied_hours = [int(v) for v in data["occupied_hours"]]
             detector.last_occupied_slot = int(data["last_occupied_slot"])
-            detector.first_seen = from_iso(data["first_seen"])
+            # Saved when any sensor's first reading started the history.
+            detector.watched_since = from_iso(
+                data["watched_since"] if "watched_since" in data else data["first_seen"]
+            )
             detector.unusual_at = from_iso(data["unusual_at"])
             detector.unusual_source = str(data["unusual_source"])
             detector.visits = _VisitsWhileAway.from_list(data.get("absences"))
