@@ -212,6 +212,41 @@ async def test_a_motion_sensor_that_goes_unavailable_while_on_stops_counting(
     assert office.bad_values == 0
 
 
+async def test_heating_that_stopped_reporting_is_no_heating_without_effect(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    anomaly = "binary_sensor.office_aiot_brain_anomaly"
+    thermostat = "climate.office_thermostat"
+    heating = {"current_temperature": 19.0, "temperature": 21.0}
+    hass.states.async_set(
+        "sensor.office_temperature", "19.0", {"unit_of_measurement": "°C"}
+    )
+    hass.states.async_set(thermostat, "heat", {**heating, "hvac_action": "heating"})
+    await minutes_pass(hass, freezer, 30)
+
+    # The valve's battery dies while it heats: whether it heats is not known.
+    hass.states.async_set(thermostat, STATE_UNAVAILABLE)
+    await minutes_pass(hass, freezer, 180)
+    assert hass.states.get(anomaly).state == STATE_OFF
+
+    # A new battery: it heats again, and is judged from then on.
+    hass.states.async_set(thermostat, "heat", {**heating, "hvac_action": "heating"})
+    await minutes_pass(hass, freezer, 50)
+    assert hass.states.get(anomaly).state == STATE_OFF
+    await minutes_pass(hass, freezer, 20)
+    assert hass.states.get(anomaly).attributes["kinds"] == ["hvac_no_effect"]
+    assert "heating since 11:30" in hass.states.get(anomaly).attributes["reason"]
+
+    # Taken out of the area: its run is no longer judged here.
+    er.async_get(hass).async_update_entity(thermostat, area_id=None)
+    await minutes_pass(hass, freezer, 180)
+    assert hass.states.get(anomaly).state == STATE_OFF
+    assert thermostat not in coordinator_of(entry).brain.zone("office").anomalies.sources
+
+
 async def test_a_window_is_open_while_any_of_its_contacts_is(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -433,17 +433,37 @@ class AnomalyDetector:
     def keep_sources(self, sources: Collection[str]) -> None:
         """Forget the sensors not in ``sources``: they left the zone.
 
-        One that reports no more would read the same for good: stuck.
+        One that reports no more would read the same for good: stuck. A
+        thermostat that left ends the run of the HVAC being judged.
         """
+        if any(
+            Role.HVAC_ACTION in records
+            for name, records in self.sources.items()
+            if name not in sources
+        ):
+            self._end_hvac_run()
         self.sources = {
             name: source for name, source in self.sources.items() if name in sources
         }
 
     def lose_source(self, name: str, when: datetime) -> None:
-        """Note that sensor ``name`` stopped reading (unavailable) at ``when``."""
-        for source in self.sources.get(name, {}).values():
+        """Note that sensor ``name`` stopped reading (unavailable) at ``when``.
+
+        A thermostat that stopped reading may heat or not: the HVAC's run is not
+        judged until one says again that it runs.
+        """
+        records = self.sources.get(name, {})
+        for source in records.values():
             if source.gone_at is None:
                 source.gone_at = when.replace(tzinfo=None)
+        if Role.HVAC_ACTION in records:
+            self._end_hvac_run()
+
+    def _end_hvac_run(self) -> None:
+        self.hvac_action = 0.0
+        self.hvac_since = None
+        self.hvac_temperatures = []
+        self.hvac_effect = 0.0
 
     def _source(self, name: str, role: Role) -> _Source | None:
         """Return the record of ``role`` read by ``name``, None beyond the bound."""
