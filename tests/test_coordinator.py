@@ -247,6 +247,34 @@ async def test_heating_that_stopped_reporting_is_no_heating_without_effect(
     assert thermostat not in coordinator_of(entry).brain.zone("office").anomalies.sources
 
 
+async def test_a_thermometer_back_after_a_night_unavailable_is_not_stuck(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    await setup_office(hass)
+    anomaly = "binary_sensor.office_aiot_brain_anomaly"
+    thermometer = "sensor.office_temperature"
+    celsius = {"unit_of_measurement": "°C"}
+    # Its usual pace: a change every ten minutes.
+    for step in range(30):
+        hass.states.async_set(thermometer, f"{20.0 + step % 3 / 10:.1f}", celsius)
+        await minutes_pass(hass, freezer, 10)
+    hass.states.async_set(thermometer, "20.5", celsius)
+    await minutes_pass(hass, freezer, 10)
+
+    # Its radio drops out for the night, and it comes back reading as before.
+    hass.states.async_set(thermometer, STATE_UNAVAILABLE)
+    await minutes_pass(hass, freezer, 8 * 60)
+    assert hass.states.get(anomaly).attributes["kinds"] == ["unavailable"]
+    hass.states.async_set(thermometer, "20.5", celsius)
+    await minutes_pass(hass, freezer, 10)
+    assert hass.states.get(anomaly).state == STATE_OFF
+    # Flat for long after it came back, it is stuck after all.
+    await minutes_pass(hass, freezer, 6 * 60)
+    assert hass.states.get(anomaly).attributes["kinds"] == ["stuck"]
+
+
 async def test_a_window_is_open_while_any_of_its_contacts_is(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

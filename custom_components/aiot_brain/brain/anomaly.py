@@ -419,8 +419,12 @@ class AnomalyDetector:
         self, name: str, source: _Source, when: datetime, value: float
     ) -> None:
         """Follow one plausible reading of one role of a sensor."""
-        source.out_of_range_at = source.gone_at = None
         continuous = source.role in CONTINUOUS_ROLES
+        if continuous and source.gone_at is not None:
+            # Back from unavailable: flat is counted from now, not over the
+            # time it did not read.
+            source.last_change = None
+        source.out_of_range_at = source.gone_at = None
         if continuous:
             self._learn_flatness(source, when, value)
         source.value = value
