@@ -244,7 +244,8 @@ async def test_heating_that_stopped_reporting_is_no_heating_without_effect(
     er.async_get(hass).async_update_entity(thermostat, area_id=None)
     await minutes_pass(hass, freezer, 180)
     assert hass.states.get(anomaly).state == STATE_OFF
-    assert thermostat not in coordinator_of(entry).brain.zone("office").anomalies.sources
+    office = coordinator_of(entry).brain.zone("office")
+    assert thermostat not in office.anomalies.sources
 
 
 async def test_a_thermometer_back_after_a_night_unavailable_is_not_stuck(

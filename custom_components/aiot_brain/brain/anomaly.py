@@ -539,11 +539,7 @@ class AnomalyDetector:
 
         None while it has not been compared often enough, or is unavailable.
         """
-        if (
-            source.peer_samples < self.min_peer_samples
-            or source.when is None
-            or source.gone_at is not None
-        ):
+        if source.peer_samples < self.min_peer_samples or source.gone_at is not None:
             return None
         return source.fast_gap - source.slow_gap
 
@@ -692,6 +688,7 @@ class AnomalyDetector:
         moved = self._moved(source)
         if (
             moved is not None
+            and source.when is not None
             and abs(moved) > self._drift_limit(source)
             and not self._peer_moved_further(name, role, moved)
         ):
