@@ -28,6 +28,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from sqlalchemy.exc import OperationalError
 
 from custom_components.aiot_brain import history
+from custom_components.aiot_brain.brain.control import ControlLevel
 from custom_components.aiot_brain.brain.lighting import LightingPreference
 from custom_components.aiot_brain.brain.observation import Observation, Role
 from custom_components.aiot_brain.const import DOMAIN, REDISCOVER_COOLDOWN
@@ -507,3 +508,62 @@ async def test_an_area_deleted_while_its_history_fails_raises_no_issue(
     assert issues.async_get_issue(DOMAIN, "history_failed_office") is not None
     # No area is left to relearn: the issue could never be settled.
     assert issues.async_get_issue(DOMAIN, "history_failed_kitchen") is None
+
+
+async def test_a_suggestion_withdrawn_while_its_area_relearns_is_not_carried_out(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await record_working_week(hass, freezer)
+    hass.states.async_set(
+        "sensor.office_temperature", "15.0", {"unit_of_measurement": "°C"}
+    )
+    hass.states.async_set(
+        "climate.office_thermostat",
+        "heat",
+        {
+            "hvac_modes": ["off", "heat"],
+            "temperature": 15.0,
+            "current_temperature": 15.0,
+            "supported_features": 1,
+            "min_temp": 7.0,
+            "max_temp": 35.0,
+        },
+    )
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    entry = await setup_office(
+        hass, history_days=14, control_level=ControlLevel.SUGGEST
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await minutes_pass(hass, freezer, 1)
+    control = coordinator_of(entry).control
+    assert control.zone_suggestions("office")  # heating the cold office proposed
+    read = threading.Event()
+
+    def held(hass: HomeAssistant, *args: Any) -> list[State]:
+        read.wait(timeout=10)
+        return states_between(hass, *args)
+
+    monkeypatch.setattr(history, "_states_between", held)
+    await hass.services.async_call(
+        "button", "press", {"entity_id": RELEARN}, blocking=True
+    )
+    assert coordinator_of(entry).learning == {"office"}
+
+    # While it reads, the office is switched off: no step comes to withdraw the
+    # proposal, and saying yes to it must not heat.
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.office_aiot_brain_mode", "option": "off"},
+        blocking=True,
+    )
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(
+            DOMAIN, "accept_suggestion", {"area_id": "office"}, blocking=True
+        )
+    assert raised.value.translation_key == "no_suggestion"
+    assert control.zone_suggestions("office") == {}
+    read.set()
+    await hass.async_block_till_done(wait_background_tasks=True)

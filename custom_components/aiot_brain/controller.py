@@ -802,15 +802,23 @@ class BuildingController:
         now = wall_clock(dt_util.now())
         accepted = []
         for entity_id, suggestion in list(self.suggestions.items()):
-            if suggestion.zone_id not in zone_ids:
+            zone_id = suggestion.zone_id
+            if zone_id not in zone_ids:
                 continue
             located = self.engine_of(entity_id)
             self._drop_suggestion(entity_id)
-            if located is None:
+            # Withdrawn by an area switched off or no longer suggesting, where no
+            # step has said so yet (none comes while it reads its history).
+            if (
+                located is None
+                or self.mode(zone_id) is Mode.OFF
+                or self.level(zone_id) is not ControlLevel.SUGGEST
+            ):
+                self._notify(zone_id)
                 continue
-            self._call(suggestion.zone_id, located[1], suggestion.command, now)
+            self._call(zone_id, located[1], suggestion.command, now)
             accepted.append(suggestion.command)
-            self._notify(suggestion.zone_id)
+            self._notify(zone_id)
         return accepted
 
     # -- holds -------------------------------------------------------------------------
