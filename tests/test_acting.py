@@ -2089,3 +2089,23 @@ async def test_someone_coming_home_at_night_to_a_room_empty_all_evening_gets_lig
 
     assert hass.states.get(LAMP).state == STATE_ON
     assert actions[-1].data["reason"].endswith("someone arrived and it is dark")
+
+
+async def test_a_light_group_whose_lamps_are_hidden_is_switched(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The group helper's "Hide members" hides the lamps; the group still lights."""
+    freezer.move_to(START)
+    calls = await build_lamps_and_group(hass, ["light.ceiling", "light.reading"])
+    entities = er.async_get(hass)
+    for lamp_id in ["light.ceiling", "light.reading"]:
+        entities.async_update_entity(
+            lamp_id, hidden_by=er.RegistryEntryHider.INTEGRATION
+        )
+    await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+
+    assert light_calls(calls) == [("light.turn_on", "light.living_room_lights")]
+    assert hass.states.get("light.reading").state == STATE_ON

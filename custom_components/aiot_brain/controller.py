@@ -65,7 +65,11 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
 from homeassistant.util import dt as dt_util
 
 from .brain.control import (
@@ -290,6 +294,12 @@ class BuildingController:
                     if member not in group:
                         group.add(member)
                         pending.append(member)
+        in_zone |= {
+            member
+            for group in members.values()
+            for member in group - in_zone
+            if self._placed_in(zone, member)
+        }
         grouped = {
             member
             for group in members.values()
@@ -301,6 +311,21 @@ class BuildingController:
             for entity_id, group in members.items()
             if entity_id not in grouped and group <= in_zone
         }
+
+    def _placed_in(self, zone: Zone, entity_id: str) -> bool:
+        """Whether the registries place ``entity_id`` in the zone's area.
+
+        The zone leaves hidden entities out, and the group helper's "Hide members"
+        hides a group's lamps: they are still the area's, switched through it.
+        """
+        entry = er.async_get(self.hass).async_get(entity_id)
+        if entry is None:
+            return False
+        area_id = entry.area_id
+        if area_id is None and entry.device_id is not None:
+            device = dr.async_get(self.hass).async_get(entry.device_id)
+            area_id = device.area_id if device is not None else None
+        return area_id == zone.zone_id
 
     def engine_of(self, entity_id: str) -> tuple[str, ZoneController] | None:
         """Return the zone id and engine that control ``entity_id``."""
