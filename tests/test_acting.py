@@ -2109,3 +2109,59 @@ async def test_a_light_group_whose_lamps_are_hidden_is_switched(
 
     assert light_calls(calls) == [("light.turn_on", "light.living_room_lights")]
     assert hass.states.get("light.reading").state == STATE_ON
+
+
+@pytest.mark.parametrize("dead_motion_sensor", [False, True])
+async def test_a_lamp_switched_on_by_hand_where_no_motion_sensor_sees_stays_on(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_admin_user: MockUser,
+    dead_motion_sensor: bool,
+) -> None:
+    """Nothing there sees people leave: a lamp someone switched on is theirs."""
+    freezer.move_to(START)
+    setup_test_component_platform(hass, "light", [lamp()])
+    assert await async_setup_component(hass, "light", {"light": {"platform": "test"}})
+    await hass.async_block_till_done()
+    area = ar.async_get(hass).async_create("Living room")
+    entities = er.async_get(hass)
+    entities.async_update_entity(LAMP, area_id=area.id)
+    thermometer = entities.async_get_or_create(
+        "sensor",
+        "test",
+        "living_room_temperature",
+        suggested_object_id="living_room_temperature",
+        original_device_class="temperature",
+        unit_of_measurement="°C",
+    )
+    entities.async_update_entity(thermometer.entity_id, area_id=area.id)
+    hass.states.async_set(
+        thermometer.entity_id,
+        "21.0",
+        {"device_class": "temperature", "unit_of_measurement": "°C"},
+    )
+    if dead_motion_sensor:  # its battery ran out
+        motion = entities.async_get_or_create(
+            "binary_sensor",
+            "test",
+            "living_room_motion",
+            suggested_object_id="living_room_motion",
+            original_device_class="motion",
+        )
+        entities.async_update_entity(motion.entity_id, area_id=area.id)
+        hass.states.async_set(motion.entity_id, STATE_UNAVAILABLE)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await minutes_pass(hass, freezer, 5)
+
+    await hass.services.async_call(
+        "light",
+        "turn_on",
+        {"entity_id": LAMP},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await minutes_pass(hass, freezer, 90)
+
+    assert [event.data["reason"] for event in calls_to(actions, LAMP)] == []
+    assert hass.states.get(LAMP).state == STATE_ON

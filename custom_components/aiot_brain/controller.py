@@ -495,8 +495,21 @@ class BuildingController:
             and state.state not in _NO_STATE
         ]
         last_motion = self._last_on(zone, Role.MOTION, now)
+        # Where no motion sensor reads (none there, or none available), nothing
+        # sees people leave: neither a long quiet nor a hand on a lamp a while ago
+        # says the zone is empty, and a light switched off then is switched off on
+        # whoever sits there.
+        watched = any(
+            (state := states.get(entity.entity_id)) is not None
+            and state.state not in _NO_STATE
+            for entity in zone.entities_with(Role.MOTION)
+        )
         touched = self.last_touched.get(zone.zone_id)
-        if touched is not None and (last_motion is None or touched > last_motion):
+        if (
+            watched
+            and touched is not None
+            and (last_motion is None or touched > last_motion)
+        ):
             last_motion = touched
         lights = [
             light
@@ -512,7 +525,9 @@ class BuildingController:
             window_open=any(windows) if windows else None,
             last_motion=last_motion,
             last_door=self._last_on(zone, Role.DOOR, now),
-            quiet_since=None if last_motion is not None else self._quiet_since(zone),
+            quiet_since=None
+            if last_motion is not None or not watched
+            else self._quiet_since(zone),
             light=LightState(on=any(light.on for light in lights)) if lights else None,
         )
 
