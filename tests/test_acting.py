@@ -2165,3 +2165,44 @@ async def test_a_lamp_switched_on_by_hand_where_no_motion_sensor_sees_stays_on(
 
     assert [event.data["reason"] for event in calls_to(actions, LAMP)] == []
     assert hass.states.get(LAMP).state == STATE_ON
+
+
+async def test_adaptive_lighting_adapting_a_lamp_is_no_persons_change(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Its adaptations every minute or two, and its sleep mode, are nobody's hand."""
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    switch = er.async_get(hass).async_get_or_create(
+        "switch",
+        "adaptive_lighting",
+        "living",
+        suggested_object_id="adaptive_lighting_living",
+    )
+    hass.states.async_set(switch.entity_id, STATE_ON, {"configured_lights": [LAMP]})
+    holds = async_capture_events(hass, EVENT_HOLD)
+    entry = await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    assert hass.states.get(LAMP).state == STATE_ON
+    learned = coordinator_of(entry).predictions["living_room"].lighting["brightness"]
+
+    # Adaptive Lighting adapts the lamp in a context of its own, as it names them.
+    for minute, (brightness, kelvin) in enumerate([(60, 3500), (1, 2200)]):
+        await minutes_pass(hass, freezer, 3)
+        await hass.services.async_call(
+            "light",
+            "turn_on",
+            {
+                "entity_id": LAMP,
+                "brightness_pct": brightness,
+                "color_temp_kelvin": kelvin,
+            },
+            blocking=True,
+            context=Context(id=f"01JB{minute:06d}:al:Xb3k:ntrvl:00000"),
+        )
+        await minutes_pass(hass, freezer, 1)
+
+    assert holds == []
+    assert hass.states.get(CONTROL).state == "controlling"
+    lighting = coordinator_of(entry).predictions["living_room"].lighting
+    assert lighting["brightness"] == learned

@@ -915,6 +915,10 @@ class BuildingController:
             return None
         if self._ours(new, old):
             return False
+        if _adaptive_lighting_made(new.context):
+            # Adapting the light it manages (every minute or two, or for its sleep
+            # mode) on its own: nobody's hand, to hold or learn from.
+            return None
         if old is None or old.state in _NO_STATE:
             # Coming back says nothing of what changed, unless a user set it.
             return True if new.context.user_id is not None else None
@@ -1139,6 +1143,14 @@ def _entity_ids(listed: object) -> set[str]:
     if isinstance(listed, list | tuple | set | frozenset):
         return {str(entity_id) for entity_id in listed}
     return set()
+
+
+def _adaptive_lighting_made(context: Context) -> bool:
+    """Whether Adaptive Lighting made ``context``: it marks the ids it makes so.
+
+    Its ids read "<time>:al:<name>:<what>:<n>" (in older versions "al:<name>:…").
+    """
+    return ":al:" in context.id or context.id.startswith("al:")
 
 
 def _same_call(old: Command | None, new: Command) -> bool:
