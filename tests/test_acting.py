@@ -380,6 +380,30 @@ async def occupied_in_mode(
     return actions
 
 
+async def test_eco_mode_never_heats_an_empty_room_more_than_auto_does(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass, min_temperature=12.0)
+    await set_state(hass, MOTION, STATE_ON)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 240)
+    assert target(hass) == 16.0  # auto: empty, set back 4 K
+
+    # Eco to save more: the empty room stays set back 4 K, not warmed to 3 K below.
+    await set_living_room_mode(hass, "eco")
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass) == 16.0
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert "eco mode, setback: empty since" in reason
+
+    # Someone in: eco's 3 K below comfort, where auto would heat to comfort.
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass) == 17.0
+
+
 async def test_a_half_degree_thermostat_in_fahrenheit_is_called_once_per_change(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -763,7 +763,17 @@ class ZoneController:
         if mode is Mode.AWAY:
             return self._setback(comfort, settings.away_offset, "away", "away mode")
         if mode is Mode.ECO:
-            return self._setback(comfort, settings.eco_offset, "eco", "eco mode")
+            eco = self._setback(comfort, settings.eco_offset, "eco", "eco mode")
+            if self.occupied:
+                return eco
+            # Eco saves at least what auto does: an empty room (at night, or on a
+            # trip) set back further stays there, but is not warmed for an arrival.
+            vacant = self._vacant_target(now, prediction, readings, comfort, None)
+            self.preheat_lead = None
+            assert eco.heat is not None
+            if vacant.heat is not None and vacant.heat < eco.heat:
+                return replace(vacant, reason=f"eco mode, {vacant.reason}")
+            return eco
         if mode is Mode.COMFORT:
             return self._comfort(comfort, "comfort mode")
         if self.occupied:
