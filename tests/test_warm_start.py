@@ -237,6 +237,27 @@ async def test_relearn_forgets_and_learns_history_again(
     assert after.predict_one(now).comfort_setpoint == comfort
 
 
+async def test_a_building_mode_set_while_an_area_relearns_shows_at_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await record_working_week(hass, freezer)
+    entry = await setup_office(hass, history_days=14)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    control = "sensor.office_aiot_brain_control"
+    assert hass.states.get(control).state == "observing"
+    await hass.services.async_call(
+        "button", "press", {"entity_id": RELEARN}, blocking=True
+    )
+    assert coordinator_of(entry).learning == {"office"}
+
+    # The whole building off: the office, reading its history, says so too.
+    await hass.services.async_call(DOMAIN, "set_mode", {"mode": "off"}, blocking=True)
+    assert coordinator_of(entry).learning == {"office"}
+    assert hass.states.get(control).state == "off"
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(control).state == "off"
+
+
 async def test_a_failing_history_read_does_not_leave_zones_waiting(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

@@ -685,13 +685,14 @@ class BuildingController:
             zone = self.coordinator.zones.get(zone_id)
             prediction = self.coordinator.predictions.get(zone_id)
             if (
-                zone is None
-                or prediction is None
-                or zone_id in self.coordinator.learning
+                zone is not None
+                and prediction is not None
+                and zone_id not in self.coordinator.learning
             ):
-                continue
-            with self.coordinator.zone_fault(zone_id, "controlling"):
-                self._step_zone(zone, prediction, now, colour_managed)
+                with self.coordinator.zone_fault(zone_id, "controlling"):
+                    self._step_zone(zone, prediction, now, colour_managed)
+            # Also where it decides nothing (reading its history): its status
+            # follows a new mode at once.
             self._notify(zone_id)
 
     def _step_zone(
