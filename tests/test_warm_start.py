@@ -19,6 +19,7 @@ from homeassistant.helpers import (
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
     async_fire_time_changed,
     flush_store,
 )
@@ -321,6 +322,8 @@ async def test_an_unread_history_issue_goes_with_its_zone_from_the_options(
     """Its area, no longer learned, has no Relearn to settle it."""
     freezer.move_to(START)
     build_office(hass)
+    entry = await setup_office(hass, zones=("office", "kitchen"))
+    assert await hass.config_entries.async_unload(entry.entry_id)
     for zone in ("office", "kitchen"):  # as failed reads left them, before
         ir.async_create_issue(
             hass,
@@ -333,7 +336,12 @@ async def test_an_unread_history_issue_goes_with_its_zone_from_the_options(
             translation_placeholders={"zone": zone.title()},
         )
 
-    await setup_office(hass)  # the kitchen was taken out of the zones
+    # The kitchen was taken out of the zones.
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "zones": ["office"]}
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
 
     issues = ir.async_get(hass)
     assert issues.async_get_issue(DOMAIN, "history_failed_kitchen") is None
@@ -360,6 +368,62 @@ async def test_relearn_without_history_starts_afresh(
     assert after.occupancy.self_labels == 0
     # Nothing learned, but the office as it stands is known: someone is moving.
     assert after.latest[Role.MOTION] == 1.0
+
+
+async def office_whose_history_failed(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> MockConfigEntry:
+    """Set the office up on a database that refuses every read; its issue raised."""
+    build_office(hass)
+
+    def locked(hass: HomeAssistant, *args: Any) -> list[State]:
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(history, "_states_between", locked)
+    monkeypatch.setattr(history, "RETRY_PAUSES", (0.0,))
+    entry = await setup_office(hass, history_days=14)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert ir.async_get(hass).async_get_issue(DOMAIN, "history_failed_office")
+    return entry
+
+
+async def test_relearn_settles_an_unread_history_once_none_is_read(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue asks for a Relearn: it goes, also with no history left to read."""
+    freezer.move_to(START)
+    entry = await office_whose_history_failed(hass, monkeypatch)
+    # The user gives up on the broken database: no history is read any more.
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "history_days": 0}
+    )
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, "history_failed_office") is not None
+
+    await hass.services.async_call(
+        "button", "press", {"entity_id": RELEARN}, blocking=True
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert issues.async_get_issue(DOMAIN, "history_failed_office") is None
+
+
+async def test_a_reset_settles_an_unread_history(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reset starts the area afresh from now: nothing is left half-read."""
+    freezer.move_to(START)
+    await office_whose_history_failed(hass, monkeypatch)
+
+    await hass.services.async_call(
+        DOMAIN, "reset", {"area_id": "office"}, blocking=True
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, "history_failed_office") is None
 
 
 async def test_an_area_placed_at_run_time_learns_its_history(

@@ -1136,6 +1136,11 @@ class AiotBrainCoordinator:
             return
         if not self._history_to_learn:
             LOGGER.debug("No history to learn: %s learn from now on", zone_ids)
+            # Nothing is left unread: an issue from an earlier failure is settled.
+            for zone_id in zone_ids:
+                self._zone_issue(
+                    ISSUE_HISTORY_FAILED, self.zones[zone_id], raised=False
+                )
             # A zone's first prediction takes milliseconds: a new building's
             # hundreds of areas start one a turn, not all in one.
             self.entry.async_create_task(
@@ -1267,6 +1272,8 @@ class AiotBrainCoordinator:
             return
         self.brain.remove_zone(zone_id)
         self.brain.zone(zone_id)
+        # Nothing half-read is kept: an unread history's issue is settled.
+        self._zone_issue(ISSUE_HISTORY_FAILED, self.zones[zone_id], raised=False)
         self._learn_standing_states([zone_id])
         self._publish([zone_id])
         self._schedule_save(CONTROL_SAVE_DELAY)
