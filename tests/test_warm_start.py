@@ -426,6 +426,23 @@ async def test_a_reset_settles_an_unread_history(
     assert issues.async_get_issue(DOMAIN, "history_failed_office") is None
 
 
+async def test_an_unread_history_issue_names_its_area_as_renamed(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It outlives restarts: it must not send the user to an area of no such name."""
+    freezer.move_to(START)
+    await office_whose_history_failed(hass, monkeypatch)
+
+    ar.async_get(hass).async_update("office", name="Study")
+    freezer.tick(timedelta(seconds=REDISCOVER_COOLDOWN + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, "history_failed_office")
+    assert issue is not None
+    assert issue.translation_placeholders == {"zone": "Study"}
+
+
 async def test_an_area_placed_at_run_time_learns_its_history(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

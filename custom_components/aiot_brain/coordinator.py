@@ -895,10 +895,19 @@ class AiotBrainCoordinator:
 
     @callback
     def _update_zone_issues(self) -> None:
+        issues = ir.async_get(self.hass)
         for zone in self.zones.values():
             self._zone_issue(
                 ISSUE_ZONE_WITHOUT_SENSORS, zone, raised=not zone.learnable
             )
+            # Kept across restarts: it names the area as it is called now.
+            issue = issues.async_get_issue(
+                DOMAIN, f"{ISSUE_HISTORY_FAILED}_{zone.zone_id}"
+            )
+            if issue is not None and issue.translation_placeholders != {
+                "zone": zone.name
+            }:
+                self._zone_issue(ISSUE_HISTORY_FAILED, zone, raised=True)
 
     @callback
     def _zone_issue(self, kind: str, zone: Zone, *, raised: bool) -> None:
