@@ -1861,24 +1861,43 @@ async def test_a_refused_call_issue_goes_when_the_lamp_leaves_the_area(
     assert issues.async_get_issue(DOMAIN, "call_refused_light.living_room") is None
 
 
+@pytest.mark.parametrize(
+    ("call", "status"),
+    [
+        (
+            (
+                "switch",
+                "turn_off",
+                {"entity_id": "switch.living_room_aiot_brain_control"},
+            ),
+            "observing",
+        ),
+        (
+            (
+                "select",
+                "select_option",
+                {"entity_id": "select.living_room_aiot_brain_mode", "option": "off"},
+            ),
+            "off",
+        ),
+    ],
+)
 async def test_a_refused_call_issue_goes_when_control_is_switched_off(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    call: tuple[str, str, dict[str, str]],
+    status: str,
 ) -> None:
-    """The issue offers switching off control: doing so settles it."""
+    """The issue offers switching off control (or the area): doing so settles it."""
     freezer.move_to(START)
     await _living_room_whose_lamp_refused(hass)
 
-    await hass.services.async_call(
-        "switch",
-        "turn_off",
-        {"entity_id": "switch.living_room_aiot_brain_control"},
-        blocking=True,
-    )
+    await hass.services.async_call(*call, blocking=True)
     await minutes_pass(hass, freezer, 1)
 
     issues = ir.async_get(hass)
     assert issues.async_get_issue(DOMAIN, "call_refused_light.living_room") is None
-    assert hass.states.get(CONTROL).state == "observing"
+    assert hass.states.get(CONTROL).state == status
 
 
 async def test_adaptive_lighting_keeps_the_colour(

@@ -710,8 +710,9 @@ class BuildingController:
         readings = self._readings(zone, now)
         mode, level = self.mode(zone_id), self.level(zone_id)
         for entity_id, engine in self.zone_engines(zone, colour_managed).items():
-            if level is ControlLevel.OBSERVE:
-                # Control switched off (as the issue offers): nothing is retried.
+            if level is ControlLevel.OBSERVE or mode is Mode.OFF:
+                # Control or the area switched off: nothing is retried (a frost
+                # or heat protection call refused again raises it again).
                 self._drop_refusal(entity_id)
             zone_readings = replace(
                 readings,
