@@ -1900,10 +1900,8 @@ async def test_a_refused_call_issue_goes_when_control_is_switched_off(
     assert hass.states.get(CONTROL).state == status
 
 
-async def test_adaptive_lighting_keeps_the_colour(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    freezer.move_to(START)
+async def _living_room_lamp_coloured_by_adaptive_lighting(hass: HomeAssistant) -> None:
+    """The living room with its lamp only, which Adaptive Lighting manages."""
     await build_living_room(hass, climates=[], lights=[lamp()])
     switch = er.async_get(hass).async_get_or_create(
         "switch",
@@ -1912,6 +1910,13 @@ async def test_adaptive_lighting_keeps_the_colour(
         suggested_object_id="adaptive_lighting_living",
     )
     hass.states.async_set(switch.entity_id, STATE_ON, {"configured_lights": [LAMP]})
+
+
+async def test_adaptive_lighting_keeps_the_colour(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await _living_room_lamp_coloured_by_adaptive_lighting(hass)
     actions = async_capture_events(hass, EVENT_ACTION)
     await setup_brain(hass)
 
@@ -2215,14 +2220,7 @@ async def test_adaptive_lighting_adapting_a_lamp_is_no_persons_change(
 ) -> None:
     """Its adaptations every minute or two, and its sleep mode, are nobody's hand."""
     freezer.move_to(START)
-    await build_living_room(hass, climates=[], lights=[lamp()])
-    switch = er.async_get(hass).async_get_or_create(
-        "switch",
-        "adaptive_lighting",
-        "living",
-        suggested_object_id="adaptive_lighting_living",
-    )
-    hass.states.async_set(switch.entity_id, STATE_ON, {"configured_lights": [LAMP]})
+    await _living_room_lamp_coloured_by_adaptive_lighting(hass)
     holds = async_capture_events(hass, EVENT_HOLD)
     entry = await setup_brain(hass)
     await set_state(hass, MOTION, STATE_ON)
