@@ -377,14 +377,36 @@ def test_a_room_left_dark_for_the_night_is_set_back_not_kept_for_sleepers() -> N
     assert "at night" in slept_in.reason
 
 
-def test_the_night_and_the_sleep_temperature_are_the_users() -> None:
-    morning = datetime(2026, 1, 6, 8, 0)
+def test_someone_still_in_the_nights_second_half_is_up_not_asleep() -> None:
+    morning = datetime(2026, 1, 6, 8, 0)  # night by default, until 09:00
     # Someone at a desk since 07:30, still, with the light off on a bright morning.
     at_desk = readings(last_motion=morning - timedelta(minutes=25))
-    default = climate_decision(controller(), morning, seen=at_desk)
-    assert "sleep temperature" in default.reason  # 08:00 is night by default
-    office = controller(night_start=time(20, 0), night_end=time(7, 0))
-    decision = climate_decision(office, morning, seen=at_desk)
+    decision = climate_decision(controller(), morning, seen=at_desk)
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 21.0
+    assert "occupied" in decision.reason
+    # The same at 02:00, in the night's first half, is someone asleep.
+    late = datetime(2026, 1, 6, 2, 0)
+    still = readings(last_motion=late - timedelta(minutes=25))
+    assert (
+        "sleep temperature" in climate_decision(controller(), late, seen=still).reason
+    )
+    # ...and at 03:00 someone up in the small hours.
+    small_hours = datetime(2026, 1, 6, 3, 0)
+    up = readings(last_motion=small_hours - timedelta(minutes=25))
+    decision = climate_decision(controller(), small_hours, seen=up)
+    assert "occupied" in decision.reason
+
+
+def test_the_night_and_the_sleep_temperature_are_the_users() -> None:
+    # A night from 22:00 to 06:00: its first half ends at 02:00.
+    night = controller(night_start=time(22, 0), night_end=time(6, 0))
+    late = datetime(2026, 1, 6, 1, 30)
+    still = readings(last_motion=late - timedelta(minutes=25))
+    assert "sleep temperature" in climate_decision(night, late, seen=still).reason
+    evening = datetime(2026, 1, 5, 21, 30)
+    quiet = readings(last_motion=evening - timedelta(minutes=25))
+    decision = climate_decision(night, evening, seen=quiet)
     assert decision.command is not None
     assert decision.command.data["temperature"] == 21.0
     assert "occupied" in decision.reason

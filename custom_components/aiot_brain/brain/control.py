@@ -947,6 +947,8 @@ class ZoneController:
 
         Someone must have been there: seen since nightfall, or thought to be there.
         A room left empty all evening is empty, and whoever comes in arrives.
+        People fall asleep in the night's first half: someone still after it, in a
+        room bright with morning light, is up (at a desk, reading), not asleep.
         Once asleep the zone stays so, whatever a sleeper's turning over shows the
         motion sensor, until a light goes on or the night ends.
         """
@@ -961,7 +963,7 @@ class ZoneController:
         else:
             quiet = now - last_motion >= self.settings.quiet_for_sleep
             there = bool(self.occupied) or last_motion >= self._nightfall(now)
-        if self.asleep_since is None and quiet and there:
+        if self.asleep_since is None and quiet and there and self._is_bedtime(now):
             self.asleep_since = now
 
     def _warming(
