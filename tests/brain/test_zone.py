@@ -728,3 +728,23 @@ def test_without_hvac_the_season_follows_the_days_outdoor_temperature() -> None:
         outdoor = 28.5 - 4.5 * math.cos((hour - 3) / 24 * 2 * math.pi)
         zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, outdoor, when, "out"))
     assert zone.predict_one(MONDAY + timedelta(days=5)).comfort_setpoint == 24.0
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(9999, 12, 31, 23),
+        datetime(9999, 12, 31, 23, tzinfo=UTC),
+        datetime(1, 1, 1, 0, 30, tzinfo=ZoneInfo("Europe/Berlin")),
+        datetime(1, 1, 1),
+    ],
+)
+def test_times_at_the_ends_of_the_calendar_raise_nothing(when: datetime) -> None:
+    zone = ZoneBrain()
+    zone.learn_one(Observation(Role.TEMPERATURE, 21.0, MONDAY, "t1"))
+    zone.learn_one(Observation(Role.TEMPERATURE, 21.5, when, "t2"))  # a broken clock
+    zone.learn_one(Observation(Role.MOTION, 1.0, when, "m", gone=True))
+    assert zone.bad_values == 2
+    assert zone.latest == {Role.TEMPERATURE: 21.0}
+    assert 0.0 <= zone.tick(when) <= 1.0
+    assert 0.0 <= zone.predict_one(when).occupancy_probability <= 1.0

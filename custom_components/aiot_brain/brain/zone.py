@@ -133,6 +133,31 @@ def wall_clock(when: datetime) -> datetime:
     return (utc + before + (after - before) * share).replace(tzinfo=None)
 
 
+# The models look up to a week and a day ahead and read times in other zones'
+# clocks: a time this close to either end of the calendar (a broken clock's) is
+# none they can work with.
+_CALENDAR_MARGIN = timedelta(days=30)
+_EARLIEST = datetime.min + _CALENDAR_MARGIN
+_LATEST = datetime.max - _CALENDAR_MARGIN
+
+
+def _core_time(when: object) -> datetime | None:
+    """Return :func:`wall_clock` of ``when``, or None for no usable time."""
+    if not isinstance(when, datetime):
+        return None
+    if not _EARLIEST <= when.replace(tzinfo=None) <= _LATEST:
+        return None
+    return wall_clock(when)
+
+
+def _query_time(when: datetime) -> datetime:
+    """Return :func:`wall_clock` of a time asked about, kept within the calendar."""
+    core = _core_time(when)
+    if core is not None:
+        return core
+    return _EARLIEST if when.replace(tzinfo=None) < _EARLIEST else _LATEST
+
+
 def local_time(when: datetime, zone: tzinfo) -> datetime:
     """Return a time of the core's clock as the aware time in ``zone`` it stands for.
 
@@ -320,24 +345,19 @@ class ZoneBrain:
         A number outside the role's plausible range is a faulty sensor: only the
         anomaly detector sees it (to report it), the models do not learn from it.
         """
-        if observation.gone and isinstance(observation.when, datetime):
-            self._lose_source(observation.source, wall_clock(observation.when))
+        when = _core_time(observation.when)
+        if observation.gone and when is not None:
+            self._lose_source(observation.source, when)
             return
         value = plausible(observation.role, observation.value)
-        if value is None or not isinstance(observation.when, datetime):
+        if value is None or when is None:
             self.bad_values += 1
             number = as_number(observation.value)
-            if number is not None and isinstance(observation.when, datetime):
+            if number is not None and when is not None:
                 self.anomalies.learn_one(
-                    Observation(
-                        observation.role,
-                        number,
-                        wall_clock(observation.when),
-                        observation.source,
-                    )
+                    Observation(observation.role, number, when, observation.source)
                 )
             return
-        when = wall_clock(observation.when)
         if value != observation.value or when is not observation.when:
             observation = Observation(
                 observation.role, value, when, observation.source, observation.manual
@@ -437,7 +457,7 @@ class ZoneBrain:
 
     def tick(self, when: datetime) -> float:
         """Run the zone's self-supervised step at ``when``; return P(occupied)."""
-        when = wall_clock(when)
+        when = _query_time(when)
         label = self.occupancy.self_label(self.occupancy.features(when))
         self.occupancy_probability = self.occupancy.update(when)
         self.thermal.note_occupied(self.occupancy_probability)
@@ -464,7 +484,7 @@ class ZoneBrain:
         that way; the time to temperature only times a way they can. The reasons
         write temperatures on ``scale``; the numbers stay °C.
         """
-        when = wall_clock(when)
+        when = _query_time(when)
         features = self.occupancy.features(when)
         probability = self.occupancy.predict_proba_one(features)[True]
         evidence = self._forecast_evidence(when)
