@@ -748,3 +748,15 @@ def test_times_at_the_ends_of_the_calendar_raise_nothing(when: datetime) -> None
     assert zone.latest == {Role.TEMPERATURE: 21.0}
     assert 0.0 <= zone.tick(when) <= 1.0
     assert 0.0 <= zone.predict_one(when).occupancy_probability <= 1.0
+
+
+def test_a_role_given_by_its_name_is_saved_as_the_role() -> None:
+    zone = ZoneBrain()
+    for role in Role:
+        value = 3000.0 if role in (Role.CO2, Role.LIGHT_COLOR_TEMP) else 1.0
+        zone.learn_one(Observation(role.value, value, MONDAY, "s", True))  # type: ignore[arg-type]
+    assert zone.bad_values == 0
+    assert all(type(role) is Role for role in zone.latest)
+    assert set(zone.latest) == set(Role)
+    saved = json.loads(json.dumps(zone.to_dict()))
+    assert ZoneBrain.from_dict(saved).to_dict() == saved

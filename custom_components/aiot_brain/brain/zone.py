@@ -358,11 +358,16 @@ class ZoneBrain:
                     Observation(observation.role, number, when, observation.source)
                 )
             return
-        if value != observation.value or when is not observation.when:
+        # A role given as its name ("temperature") is the role; saved, it must be.
+        role = Role(observation.role)
+        if (
+            value != observation.value
+            or when is not observation.when
+            or role is not observation.role
+        ):
             observation = Observation(
-                observation.role, value, when, observation.source, observation.manual
+                role, value, when, observation.source, observation.manual
             )
-        role = observation.role
         reading = observation
         if role in _ROOM_READINGS:
             value = self._room_reading(role, observation.source, value, when)
