@@ -760,3 +760,14 @@ def test_a_role_given_by_its_name_is_saved_as_the_role() -> None:
     assert set(zone.latest) == set(Role)
     saved = json.loads(json.dumps(zone.to_dict()))
     assert ZoneBrain.from_dict(saved).to_dict() == saved
+
+
+def test_sensors_renamed_again_and_again_keep_the_state_small() -> None:
+    zone = ZoneBrain()
+    for minute in range(0, 24 * 60, 2):  # a day: a new name every two minutes
+        now = MONDAY + timedelta(minutes=minute)
+        for role in (Role.TEMPERATURE, Role.POWER):
+            zone.learn_one(Observation(role, 20.0, now, f"sensor.{role}_{minute}"))
+    assert all(len(readings) == 32 for readings in zone.readings.values())
+    assert zone.latest == {Role.TEMPERATURE: 20.0, Role.POWER: 640.0}
+    assert zone.state_bytes() < 16 * 1024

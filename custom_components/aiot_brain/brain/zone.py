@@ -81,6 +81,9 @@ _ROOM_READINGS: dict[Role, Callable[[list[float]], float]] = {
 # A sensor silent this long has died or gone: its last reading no longer counts.
 # Not a window contact: it reports only when opened or shut.
 READING_LIFETIME = timedelta(hours=24)
+# Sensors of a role a room is read from: beyond them, the one heard from least
+# recently is dropped (sensors renamed again and again must not grow the state).
+MAX_ROOM_SENSORS = 32
 
 
 # Around a change of the clocks, the core's clock eases from the old UTC offset to
@@ -409,6 +412,9 @@ class ZoneBrain:
         """Return the room's reading of ``role`` after ``source`` read ``value``."""
         readings = self.readings.setdefault(role, {})
         readings[source] = (value, when)
+        if len(readings) > MAX_ROOM_SENSORS:
+            others = (name for name in readings if name != source)
+            del readings[min(others, key=lambda name: readings[name][1])]
         if len(readings) == 1:
             return value
         if role is not Role.WINDOW:
