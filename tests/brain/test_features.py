@@ -204,3 +204,14 @@ def test_other_signals_and_late_readings() -> None:
     assert features["light_on_now"] == 1.0
     assert "presence_5min" not in features
     assert builder.bad_values == 0
+
+
+def test_sensors_gone_while_on_under_new_names_keep_the_state_small() -> None:
+    builder = OccupancyFeatures()
+    start = datetime(2026, 1, 5)
+    for minute in range(1000):  # lamps that leave while on, never to clear
+        now = start + timedelta(minutes=minute)
+        builder.update(Observation(Role.LIGHT_ON, 1.0, now, f"light.lamp_{minute}"))
+    assert len(builder.on_sources["light_on"]) == 32
+    assert builder.features(now)["light_on_now"] == 1.0
+    assert len(json.dumps(builder.to_dict())) < 4096

@@ -490,3 +490,18 @@ def test_rejects_bad_state() -> None:
         LightingPreference.from_dict(
             {**state, "exits": {**state["exits"], "pending": "soon"}}
         )
+
+
+def test_motion_sensors_renamed_again_and_again_keep_the_watch_small() -> None:
+    watch = ExitWatch()
+    start = datetime(2026, 1, 5)
+    for visit in range(1000):  # each visit seen by a sensor under a new name
+        now = start + timedelta(minutes=10 * visit)
+        watch.learn_one(now, Role.MOTION, 1.0, f"binary_sensor.motion_{visit}")
+        watch.learn_one(
+            now + timedelta(minutes=3), Role.MOTION, 0.0, f"binary_sensor.motion_{visit}"
+        )
+        watch.learn_one(now, Role.MOTION, 1.0, f"binary_sensor.left_on_{visit}")
+    assert len(watch.holds) == 32
+    assert len(watch.motion_on) == 32
+    assert len(json.dumps(watch.to_dict())) < 4096

@@ -64,6 +64,9 @@ STATE_ONLY_ROLES = frozenset(
 PER_SENSOR_ROLES = frozenset(
     {Role.MOTION.value, Role.DOOR.value, Role.MEDIA.value, Role.LIGHT_ON.value}
 )
+# Sensors of a role followed while on: sensors gone under new names without
+# clearing must not grow the saved state without end. The role is on anyway.
+MAX_SENSORS_ON = 32
 
 
 def humidity_ratio(temperature: float, relative_humidity: float) -> float:
@@ -250,7 +253,8 @@ class OccupancyFeatures:
             return value
         on = self.on_sources.setdefault(role, set())
         if value > 0.5:
-            on.add(source)
+            if len(on) < MAX_SENSORS_ON:
+                on.add(source)
         else:
             on.discard(source)
         return 1.0 if on else value

@@ -54,6 +54,9 @@ MAX_MOTION_HOLD = timedelta(minutes=4, seconds=10)
 # An "on" shorter than any sensor holds is a glitch (a radio blip, a restart):
 # one of them would hide the hold for good.
 _MIN_HOLD_SECONDS = 5.0
+# Motion sensors followed, as the anomaly detector's sources: sensors that come
+# and go under new names must not grow the saved state without end.
+MAX_MOTION_SENSORS = 32
 
 
 class ExitWatch:
@@ -145,14 +148,17 @@ class ExitWatch:
         """Follow one motion sensor, its hold and the last movement it saw."""
         self.motion_seen = when
         if on:
-            self.motion_on.setdefault(source, when)
+            if source in self.motion_on or len(self.motion_on) < MAX_MOTION_SENSORS:
+                self.motion_on.setdefault(source, when)
             self.moved = when
             return
         since = self.motion_on.pop(source, None)
         moved = when - timedelta(seconds=self.hold(source))
         if since is not None:
             seconds = (when - since).total_seconds()
-            if seconds >= _MIN_HOLD_SECONDS:
+            if seconds >= _MIN_HOLD_SECONDS and (
+                source in self.holds or len(self.holds) < MAX_MOTION_SENSORS
+            ):
                 shortest, spells = self.holds.get(source, (seconds, 0))
                 self.holds[source] = (min(shortest, seconds), spells + 1)
             moved = max(moved, since)
