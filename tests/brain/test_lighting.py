@@ -499,7 +499,10 @@ def test_motion_sensors_renamed_again_and_again_keep_the_watch_small() -> None:
         now = start + timedelta(minutes=10 * visit)
         watch.learn_one(now, Role.MOTION, 1.0, f"binary_sensor.motion_{visit}")
         watch.learn_one(
-            now + timedelta(minutes=3), Role.MOTION, 0.0, f"binary_sensor.motion_{visit}"
+            now + timedelta(minutes=3),
+            Role.MOTION,
+            0.0,
+            f"binary_sensor.motion_{visit}",
         )
         watch.learn_one(now, Role.MOTION, 1.0, f"binary_sensor.left_on_{visit}")
     assert len(watch.holds) == 32
