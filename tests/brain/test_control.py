@@ -391,11 +391,29 @@ def test_someone_still_in_the_nights_second_half_is_up_not_asleep() -> None:
     assert (
         "sleep temperature" in climate_decision(controller(), late, seen=still).reason
     )
-    # ...and at 03:00 someone up in the small hours.
+    # ...and at 03:00 someone up in the small hours, in a room nobody slept in.
     small_hours = datetime(2026, 1, 6, 3, 0)
     up = readings(last_motion=small_hours - timedelta(minutes=25))
     decision = climate_decision(controller(), small_hours, seen=up)
     assert "occupied" in decision.reason
+
+
+def test_a_sleeper_up_in_the_night_falls_asleep_again() -> None:
+    engine = controller()
+    night = datetime(2026, 1, 5, 23, 30)
+    asleep = readings(last_motion=night - timedelta(minutes=30))
+    assert "sleep temperature" in climate_decision(engine, night, seen=asleep).reason
+    # Up at 04:00 with the light on, back in bed and still by 04:30.
+    up = datetime(2026, 1, 6, 4, 0)
+    lit = readings(last_motion=up, light=LightState(on=True, brightness_pct=30))
+    assert "occupied" in climate_decision(engine, up, seen=lit).reason
+    back = up + timedelta(minutes=30)
+    dark = readings(last_motion=up + timedelta(minutes=5), light=LightState(False))
+    assert "sleep temperature" in climate_decision(engine, back, seen=dark).reason
+    # Kept across a restart (saved as JSON).
+    restored = controller()
+    restored.load_dict(json.loads(json.dumps(engine.to_dict())))
+    assert restored.fell_asleep == engine.fell_asleep == back
 
 
 def test_the_night_and_the_sleep_temperature_are_the_users() -> None:

@@ -438,6 +438,7 @@ class ZoneController:
         self.window_eco = False
         self.occupied: bool | None = None
         self.asleep_since: datetime | None = None
+        self.fell_asleep: datetime | None = None  # when sleep last began here
         self.was_occupied = False
         self.vacant_since: datetime | None = None
         # How long before the arrival pre-heating began, while it goes on.
@@ -947,8 +948,9 @@ class ZoneController:
 
         Someone must have been there: seen since nightfall, or thought to be there.
         A room left empty all evening is empty, and whoever comes in arrives.
-        People fall asleep in the night's first half: someone still after it, in a
-        room bright with morning light, is up (at a desk, reading), not asleep.
+        People fall asleep in the night's first half, or again after waking in the
+        night: someone still later, in a room nobody slept in tonight, is up (at a
+        desk in the morning light, reading), not asleep.
         Once asleep the zone stays so, whatever a sleeper's turning over shows the
         motion sensor, until a light goes on or the night ends.
         """
@@ -963,8 +965,12 @@ class ZoneController:
         else:
             quiet = now - last_motion >= self.settings.quiet_for_sleep
             there = bool(self.occupied) or last_motion >= self._nightfall(now)
-        if self.asleep_since is None and quiet and there and self._is_bedtime(now):
-            self.asleep_since = now
+        slept_tonight = (
+            self.fell_asleep is not None and self.fell_asleep >= self._nightfall(now)
+        )
+        bedtime = self._is_bedtime(now) or slept_tonight
+        if self.asleep_since is None and quiet and there and bedtime:
+            self.asleep_since = self.fell_asleep = now
 
     def _warming(
         self, prediction: ZonePrediction, readings: ZoneReadings, comfort: _Comfort
@@ -1436,6 +1442,7 @@ class ZoneController:
             "window_eco": self.window_eco,
             "vacant_since": to_iso(self.vacant_since),
             "asleep_since": to_iso(self.asleep_since),
+            "fell_asleep": to_iso(self.fell_asleep),
             "preheat_minutes": (
                 None
                 if self.preheat_lead is None
@@ -1458,6 +1465,8 @@ class ZoneController:
             window_open_since = from_iso(data["window_open_since"])
             vacant_since = from_iso(data["vacant_since"])
             asleep_since = from_iso(data["asleep_since"])
+            # Absent from states saved before: taken as when the sleep began.
+            fell_asleep = from_iso(data.get("fell_asleep", data["asleep_since"]))
             window_eco = bool(data["window_eco"])
             # Absent from states saved before pre-heating was remembered.
             preheat_minutes = data.get("preheat_minutes")
@@ -1472,7 +1481,7 @@ class ZoneController:
         self.holds, self.calls = holds, calls
         self.window_open_since, self.vacant_since = window_open_since, vacant_since
         self.window_eco = window_eco
-        self.asleep_since = asleep_since
+        self.asleep_since, self.fell_asleep = asleep_since, fell_asleep
         self.preheat_lead = preheat_lead
 
 
