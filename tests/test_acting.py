@@ -761,9 +761,10 @@ async def test_suggest_proposes_and_a_person_accepts(
     assert raised.value.translation_placeholders == {"zones": "Living room"}
 
 
-async def test_a_suggestion_is_withdrawn_when_its_thermostat_leaves_the_area(
+async def _heating_suggested(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
+) -> dict[str, str]:
+    """Someone in the cold living room at the suggest level: heating is proposed."""
     freezer.move_to(START)
     await build_living_room(hass)
     await setup_brain(hass, level="suggest")
@@ -771,6 +772,13 @@ async def test_a_suggestion_is_withdrawn_when_its_thermostat_leaves_the_area(
     await set_state(hass, MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 1)
     assert f"{DOMAIN}_suggestion_{THERMOSTAT}" in notifications
+    return notifications
+
+
+async def test_a_suggestion_is_withdrawn_when_its_thermostat_leaves_the_area(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    notifications = await _heating_suggested(hass, freezer)
 
     er.async_get(hass).async_update_entity(THERMOSTAT, area_id=None)
     await minutes_pass(hass, freezer, 1)
@@ -787,14 +795,8 @@ async def test_a_suggestion_is_withdrawn_when_its_thermostat_leaves_the_area(
 async def test_a_suggestion_is_withdrawn_while_its_thermostat_is_unavailable(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    freezer.move_to(START)
-    await build_living_room(hass)
+    notifications = await _heating_suggested(hass, freezer)
     actions = async_capture_events(hass, EVENT_ACTION)
-    await setup_brain(hass, level="suggest")
-    notifications = follow_notifications(hass)
-    await set_state(hass, MOTION, STATE_ON)
-    await minutes_pass(hass, freezer, 1)
-    assert f"{DOMAIN}_suggestion_{THERMOSTAT}" in notifications
 
     # Its integration lost it: a call would do nothing, and must not say it did.
     hass.states.async_set(THERMOSTAT, STATE_UNAVAILABLE)

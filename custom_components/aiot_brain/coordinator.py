@@ -798,12 +798,19 @@ class AiotBrainCoordinator:
             for routed_to, routed in self._router.route(state):
                 if routed_to != zone_id:
                     continue
-                observation = routed if when is None else replace(routed, when=when)
-                if zone_id in self.learning:
-                    self._buffer.append((zone_id, observation))
-                    continue
-                with self.zone_fault(zone_id, "learning"):
-                    self.brain.zones[zone_id].learn_one(observation)
+                self._learn_live(
+                    zone_id, routed if when is None else replace(routed, when=when)
+                )
+
+    @callback
+    def _learn_live(self, zone_id: str, observation: Observation) -> bool:
+        """Learn ``observation`` now, or after the history the zone reads; True: now."""
+        if zone_id in self.learning:
+            self._buffer.append((zone_id, observation))
+            return False
+        with self.zone_fault(zone_id, "learning"):
+            self.brain.zone(zone_id).learn_one(observation)
+        return True
 
     def _has_reading(self, entity_id: str) -> bool:
         state = self.hass.states.get(entity_id)
@@ -969,11 +976,8 @@ class AiotBrainCoordinator:
         for zone_id, observation in self._router.route(state, manual, previous):
             if observation.role in REACT_TO or observation.manual:
                 react.add(zone_id)
-            if zone_id in self.learning:
-                self._buffer.append((zone_id, observation))
+            if not self._learn_live(zone_id, observation):
                 continue
-            with self.zone_fault(zone_id, "learning"):
-                self.brain.zone(zone_id).learn_one(observation)
             touched[zone_id] = touched.get(zone_id, False) or (
                 observation.manual or observation.role is Role.WINDOW
             )

@@ -740,15 +740,23 @@ class ZoneController:
         if not self.window_eco:
             return aim
         # An open window saves at least eco; an aim set back further (away, an
-        # empty room, sleep) stands, cooling no more than eco either.
+        # empty room, sleep) stands.
         window = self._setback(comfort, self.settings.eco_offset, "eco", "window open")
+        return self._saving_at_least(window, aim, f"{aim.reason}, window open")
+
+    @staticmethod
+    def _saving_at_least(least: _Target, aim: _Target, why: str) -> _Target:
+        """Return setback ``least``, or ``aim`` (for ``why``) where it saves more.
+
+        ``aim`` heats less than ``least`` then; it cools no more than ``least``.
+        """
         # A setback has both edges.
-        assert window.heat is not None
-        assert window.cool is not None
-        if aim.heat is None or aim.heat >= window.heat:
-            return window
-        cool = window.cool if aim.cool is None else max(aim.cool, window.cool)
-        return replace(aim, cool=cool, reason=f"{aim.reason}, window open")
+        assert least.heat is not None
+        assert least.cool is not None
+        if aim.heat is None or aim.heat >= least.heat:
+            return least
+        cool = least.cool if aim.cool is None else max(aim.cool, least.cool)
+        return replace(aim, cool=cool, reason=why)
 
     def _aim(
         self,
@@ -771,10 +779,7 @@ class ZoneController:
             # trip) set back further stays there, but is not warmed for an arrival.
             vacant = self._vacant_target(now, prediction, readings, comfort, None)
             self.preheat_lead = None
-            assert eco.heat is not None
-            if vacant.heat is not None and vacant.heat < eco.heat:
-                return replace(vacant, reason=f"eco mode, {vacant.reason}")
-            return eco
+            return self._saving_at_least(eco, vacant, f"eco mode, {vacant.reason}")
         if mode is Mode.COMFORT:
             return self._comfort(comfort, "comfort mode")
         if self.occupied:
