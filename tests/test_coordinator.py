@@ -436,6 +436,40 @@ async def test_a_fridge_thermometer_leaves_the_kitchen_temperature_alone(
     assert kitchen.latest[Role.TEMPERATURE] == 21.0  # not 12.5, the two's mean
 
 
+async def test_a_second_thermometer_reading_the_same_for_days_still_counts(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Home Assistant reports a steady reading without a change event."""
+    freezer.move_to(START)
+    build_office(hass)
+    add_entity(
+        hass,
+        "sensor",
+        "office_temperature_2",
+        "office",
+        original_device_class="temperature",
+        unit_of_measurement="°C",
+    )
+    entry = await setup_office(hass)
+    celsius = {"unit_of_measurement": "°C"}
+    hass.states.async_set("sensor.office_temperature_2", "21.0", celsius)
+    for hour in range(30):
+        freezer.tick(timedelta(hours=1))
+        # The first thermometer moves; the second reports 21.0 again each hour.
+        hass.states.async_set("sensor.office_temperature", f"{19 + hour % 2}", celsius)
+        hass.states.async_set("sensor.office_temperature_2", "21.0", celsius)
+        await hass.async_block_till_done()
+
+    office = coordinator_of(entry).brain.zone("office")
+    assert office.latest[Role.TEMPERATURE] == pytest.approx(20.5)  # 20 and 21
+
+    # One that falls silent has died: after a day the room reads the other alone.
+    freezer.tick(timedelta(hours=25))
+    hass.states.async_set("sensor.office_temperature", "19.0", celsius)
+    await hass.async_block_till_done()
+    assert office.latest[Role.TEMPERATURE] == pytest.approx(19.0)
+
+
 async def test_a_zone_without_history_starts_from_the_states_as_they_stand(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

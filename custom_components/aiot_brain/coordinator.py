@@ -32,6 +32,7 @@ from homeassistant.core import (
     CALLBACK_TYPE,
     Event,
     EventStateChangedData,
+    EventStateReportedData,
     HomeAssistant,
     State,
     callback,
@@ -47,6 +48,7 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.event import (
     async_call_later,
     async_track_state_change_event,
+    async_track_state_report_event,
     async_track_time_interval,
 )
 from homeassistant.helpers.json import json_bytes, json_fragment
@@ -391,7 +393,7 @@ class AiotBrainCoordinator:
         self._occupancy_listeners: dict[str, list[CALLBACK_TYPE]] = {}
         self._building_listeners: list[CALLBACK_TYPE] = []
         self._zone_adders: list[Callable[[list[Zone]], None]] = []
-        self._unsubscribe_states: CALLBACK_TYPE | None = None
+        self._unsubscribe_states: list[CALLBACK_TYPE] = []
         self._faults: set[tuple[str, str]] = set()  # (zone id, doing) logged
         self._unsubscribers: list[CALLBACK_TYPE] = []
         self._rediscover = Debouncer(
@@ -494,9 +496,7 @@ class AiotBrainCoordinator:
         for unsubscribe in self._unsubscribers:
             unsubscribe()
         self._unsubscribers.clear()
-        if self._unsubscribe_states is not None:
-            self._unsubscribe_states()
-            self._unsubscribe_states = None
+        self._stop_following_states()
         self.control.async_stop()
         await self._async_save()
 
@@ -713,11 +713,16 @@ class AiotBrainCoordinator:
             for zone_id, sources in self._router.sources.items():
                 new = self._states_of(sources - heard.get(zone_id, set()))
                 self._learn_states(zone_id, ((state, now) for state in new))
-        if self._unsubscribe_states is not None:
-            self._unsubscribe_states()
-        self._unsubscribe_states = async_track_state_change_event(
-            self.hass, self._router.entity_ids, self._async_state_changed
-        )
+        self._stop_following_states()
+        entity_ids = self._router.entity_ids
+        self._unsubscribe_states = [
+            async_track_state_change_event(
+                self.hass, entity_ids, self._async_state_changed
+            ),
+            async_track_state_report_event(
+                self.hass, entity_ids, self._async_state_reported
+            ),
+        ]
         self._update_zone_issues()
         if added and self._unsubscribers:  # at run time, not during start
             for add_entities in self._zone_adders:
@@ -729,6 +734,12 @@ class AiotBrainCoordinator:
             )
         if removed:
             self._notify_building()
+
+    @callback
+    def _stop_following_states(self) -> None:
+        for unsubscribe in self._unsubscribe_states:
+            unsubscribe()
+        self._unsubscribe_states = []
 
     @callback
     def _forget_departed_sensors(self, zone_ids: Iterable[str] | None = None) -> None:
@@ -991,6 +1002,18 @@ class AiotBrainCoordinator:
         self.control.async_step([zone_id for zone_id in touched if zone_id in react])
         # Keep a save pending: the store writes it when Home Assistant stops.
         self._schedule_save()
+
+    @callback
+    def _async_state_reported(self, event: Event[EventStateReportedData]) -> None:
+        """Keep hearing a sensor that reads the same again: no change event comes."""
+        state = event.data["new_state"]
+        if state.entity_id in self._router.whereabouts:
+            return  # a person's whereabouts are no room's reading
+        when = dt_util.as_local(state.last_reported)
+        for zone_id, observation in self._router.route(state):
+            zone = self.brain.zones.get(zone_id)
+            if zone is not None and zone_id not in self.learning:
+                zone.heard(observation.role, observation.source, when)
 
     @callback
     def _publish_occupancy(self, zone_ids: list[str], when: datetime) -> None:

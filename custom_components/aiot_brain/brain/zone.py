@@ -406,6 +406,18 @@ class ZoneBrain:
         elif value >= 0.5:  # someone moving, or placed here by their tracker
             self.absences.learn_seen(when)
 
+    def heard(self, role: Role, source: str, when: datetime) -> None:
+        """Note that ``source`` read for ``role`` at ``when`` what it read before.
+
+        A sensor that reads the same for a day is no dead one: Home Assistant
+        reports such a reading without a change, and it still counts for the room.
+        """
+        readings = self.readings.get(role, {})
+        moment = _core_time(when)
+        if moment is not None and source in readings:
+            value, seen = readings[source]
+            readings[source] = (value, max(seen, moment))
+
     def _room_reading(
         self, role: Role, source: str, value: float, when: datetime
     ) -> float:
