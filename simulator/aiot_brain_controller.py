@@ -145,7 +145,11 @@ class AiotBrainController:
         baseline = building.baseline
         self.settings = settings or manager_settings(baseline)
         # One building: a zone leans on what people set in the others.
-        self.brain = Brain(baseline.comfort_c, baseline.comfort_c)
+        self.brain = Brain(
+            baseline.comfort_c,
+            baseline.comfort_c,
+            (self.settings.min_temperature, self.settings.max_temperature),
+        )
         self.mode = mode
         self.level = level
         self.outdoor_entity = building.outdoor_temperature

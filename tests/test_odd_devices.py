@@ -174,6 +174,43 @@ async def test_a_thermostat_switched_off_by_hand_teaches_no_comfort(
     assert comfort.labels == 1
 
 
+async def test_a_thermostat_turned_right_down_or_up_by_hand_teaches_no_comfort(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Down to 7 °C before a weekend away, up to 30 °C to boost: gestures only."""
+    freezer.move_to(START)
+    await build_living_room(hass, [thermostat("living_room", [HVACMode.HEAT])])
+    entry = await setup_brain(hass, min_temperature=16.0, max_temperature=28.0)
+    zone = coordinator_of(entry).brain.zone("living_room")
+    comfort_sensor = "sensor.living_room_aiot_brain_comfort_setpoint"
+
+    async def set_by_hand(celsius: float) -> None:
+        await hass.services.async_call(
+            "climate",
+            "set_temperature",
+            {"entity_id": THERMOSTAT, "temperature": celsius},
+            blocking=True,
+            context=Context(user_id=hass_admin_user.id),
+        )
+        await minutes_pass(hass, freezer, 1)
+
+    await set_by_hand(7.0)
+    assert zone.comfort.labels == 0
+    assert float(hass.states.get(comfort_sensor).state) == 20.0
+    # Still a person's change: it is held, not fought.
+    assert hass.states.get(THERMOSTAT).attributes["temperature"] == 7.0
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert "changed by hand" in reason
+    await set_by_hand(30.0)  # the heat protection takes it down to 28 °C
+    assert zone.comfort.labels == 0
+    assert float(hass.states.get(comfort_sensor).state) == 20.0
+
+    # A setpoint within the bounds is what they want.
+    await set_by_hand(22.0)
+    assert zone.comfort.labels == 1
+    assert float(hass.states.get(comfort_sensor).state) > 20.0
+
+
 async def test_an_air_conditioners_lowest_setpoint_is_not_taken_for_frost(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

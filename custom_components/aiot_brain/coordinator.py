@@ -365,9 +365,7 @@ class AiotBrainCoordinator:
 
     def __post_init__(self) -> None:
         """Prepare the store, the brain and the listener lists."""
-        self.brain = Brain(
-            self.settings.heating_setpoint, self.settings.cooling_setpoint
-        )
+        self.brain = Brain(*self._brain_defaults)
         self.control = BuildingController(self)
         self._store: Store[dict[str, Any]] = Store(
             self.hass,
@@ -403,6 +401,16 @@ class AiotBrainCoordinator:
             immediate=False,
             function=self._async_rediscover,
             background=True,
+        )
+
+    @property
+    def _brain_defaults(self) -> tuple[float, float, tuple[float, float]]:
+        """The comfort defaults and setpoint bounds the learning brain starts from."""
+        settings = self.settings
+        return (
+            settings.heating_setpoint,
+            settings.cooling_setpoint,
+            (settings.min_temperature, settings.max_temperature),
         )
 
     # -- lifecycle -------------------------------------------------------------------
@@ -533,8 +541,7 @@ class AiotBrainCoordinator:
             self.brain, reset = await self.hass.async_add_executor_job(
                 Brain.from_dict,
                 brain if isinstance(brain, dict) else {},
-                self.settings.heating_setpoint,
-                self.settings.cooling_setpoint,
+                *self._brain_defaults,
             )
         except ValueError as err:
             LOGGER.warning("Learned state unreadable, starting afresh: %s", err)

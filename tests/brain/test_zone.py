@@ -150,6 +150,24 @@ def _turned_up(zone: ZoneBrain, setpoint: float, days: int = 3) -> None:
         )
 
 
+def test_setpoints_outside_the_bounds_teach_no_comfort_before_or_after_saving() -> None:
+    """Turned right down to switch off, right up to boost: no comfort wanted."""
+    brain = Brain(20.0, 24.0, setpoint_bounds=(16.0, 28.0))
+    _turned_up(brain.zone("hall"), 7.0)
+    _turned_up(brain.zone("hall"), 30.0)
+    assert brain.zone("hall").comfort.labels == 0
+
+    data = json.loads(json.dumps(brain.to_dict()))
+    restored, _ = Brain.from_dict(data, 20.0, 24.0, setpoint_bounds=(16.0, 28.0))
+    for labels, zone in enumerate(
+        (restored.zone("hall"), restored.restart_zone("hall"))
+    ):
+        _turned_up(zone, 5.0)
+        assert zone.comfort.labels == labels
+        _turned_up(zone, 16.0, days=1)  # the lowest bound is a setpoint we set
+    assert restored.zone("hall").comfort.labels == 2
+
+
 def test_a_zone_without_changes_of_its_own_starts_from_the_others() -> None:
     brain = Brain(heating_default=20.0, cooling_default=24.0)
     for zone_id in ("office_1", "office_2"):

@@ -238,6 +238,11 @@ class PreferredSetpoint:
     fading
         Weight an hour slot keeps per new label there (below 1 forgets).
 
+    ``bounds`` (°C, lowest and highest) are the setpoints the controller may
+    set; one a person sets outside them is no comfort but a gesture (a
+    thermostat turned right down to switch it off, right up to boost) and
+    teaches nothing.
+
     ``x`` may hold ``occupied`` (0..1), ``outdoor_temperature`` (°C) and
     ``hvac_mode`` (1 heating, -1 cooling); missing or bad values count as unknown.
 
@@ -268,6 +273,7 @@ class PreferredSetpoint:
         self.cooling_above = float(cooling_above)
         self.prior_std = float(prior_std)
         self.fading = float(fading)
+        self.bounds = (-math.inf, math.inf)
         # Per slot: weight of the labels, their mean offset from the default, and
         # the mean squared deviation around it.
         self.profile = [[0.0, 0.0, 0.0] for _ in range(_PROFILE_SLOTS)]
@@ -427,6 +433,9 @@ class PreferredSetpoint:
         if setpoint is None or not isinstance(when, datetime):
             self.bad_values += 1
             return
+        low, high = self.bounds
+        if not low <= setpoint <= high:
+            return  # switched off or boosted by hand: no comfort anyone wants
         cooling, inputs = self._conditions(when, x)
         default = self.cooling_default if cooling else self.heating_default
         profile, _, _ = self._shrunk_profile(when, cooling)

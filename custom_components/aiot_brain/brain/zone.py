@@ -18,6 +18,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 import json
+import math
 from typing import Any
 
 from .absence import Absences
@@ -734,15 +735,22 @@ class Brain:
         Comfort setpoint (°C) while heating for zones that learn nothing yet.
     cooling_default
         Comfort setpoint (°C) while cooling for zones that learn nothing yet.
+    setpoint_bounds
+        The lowest and highest setpoints (°C) the controller may set: one a
+        person sets outside them teaches no comfort (see ``PreferredSetpoint``).
 
     """
 
     def __init__(
-        self, heating_default: float = 20.0, cooling_default: float = 24.0
+        self,
+        heating_default: float = 20.0,
+        cooling_default: float = 24.0,
+        setpoint_bounds: tuple[float, float] = (-math.inf, math.inf),
     ) -> None:
         """Start a building with no zones."""
         self.heating_default = heating_default
         self.cooling_default = cooling_default
+        self.setpoint_bounds = setpoint_bounds
         self.zones: dict[str, ZoneBrain] = {}
         self.comfort_pool = ComfortPool()
 
@@ -754,6 +762,7 @@ class Brain:
 
     def _add(self, zone_id: str, zone: ZoneBrain) -> None:
         self.zones[zone_id] = zone
+        zone.comfort.bounds = self.setpoint_bounds
         zone.comfort.join(self.comfort_pool, zone_id)
 
     def remove_zone(self, zone_id: str) -> None:
@@ -790,6 +799,7 @@ class Brain:
         data: Mapping[str, Any],
         heating_default: float = 20.0,
         cooling_default: float = 24.0,
+        setpoint_bounds: tuple[float, float] = (-math.inf, math.inf),
     ) -> tuple[Brain, list[str]]:
         """Restore a building; return it and the ids of zones that had to be reset.
 
@@ -800,7 +810,7 @@ class Brain:
         if not isinstance(zones, Mapping):
             msg = "corrupt brain state: no zones"
             raise ValueError(msg)
-        brain = cls(heating_default, cooling_default)
+        brain = cls(heating_default, cooling_default, setpoint_bounds)
         reset: list[str] = []
         for zone_id, zone_data in zones.items():
             try:
