@@ -368,3 +368,28 @@ async def test_switched_off(hass: HomeAssistant, zeroconf: MagicMock) -> None:
     for entity_id in (NEW_DEVICE, DEVICE_COUNT, ACKNOWLEDGE):
         assert hass.states.get(entity_id) is None
         assert registry.async_get(entity_id) is None
+
+
+async def test_inventory_is_saved_while_devices_keep_announcing(
+    hass: HomeAssistant,
+    zeroconf: MagicMock,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A busy network does not hold the write off until Home Assistant stops."""
+    entry = await setup_entry(hass)
+    inventory = inventory_of(entry)
+
+    # In a building, something announces every few seconds, for a minute.
+    for second in range(0, 60, 5):
+        announce(
+            inventory, zeroconf, "_googlecast._tcp.local.", f"Speaker {second}",
+            f"cast-{second}", fn=f"Speaker {second}",
+        )  # fmt: skip
+        freezer.tick(timedelta(seconds=5))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+
+    # Written at most 10 s after each change: a power cut loses little.
+    stored = hass_storage[NETWORK_STORAGE_KEY]["data"]
+    assert len(stored["devices"]) >= 10

@@ -118,6 +118,7 @@ class NetworkInventory:
         self._zeroconf: Zeroconf | None = None
         self._listeners: list[CALLBACK_TYPE] = []
         self._lookups: dict[str, asyncio.Task[None]] = {}
+        self._save_due: float | None = None  # loop time the pending write is due
 
     @property
     def new_devices(self) -> list[NetworkDevice]:
@@ -182,7 +183,13 @@ class NetworkInventory:
 
     @callback
     def _changed(self) -> None:
-        self._store.async_delay_save(self._as_dict, SAVE_DELAY_S)
+        # On a busy network something changes every few seconds: a delay that
+        # starts again with each change would put the write off until Home
+        # Assistant stops. Write at most SAVE_DELAY_S after the first unsaved change.
+        now = self._hass.loop.time()
+        if self._save_due is None or self._save_due <= now:
+            self._save_due = now + SAVE_DELAY_S
+        self._store.async_delay_save(self._as_dict, self._save_due - now)
         for update in list(self._listeners):
             update()
 
