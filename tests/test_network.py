@@ -393,3 +393,45 @@ async def test_inventory_is_saved_while_devices_keep_announcing(
     # Written at most 10 s after each change: a power cut loses little.
     stored = hass_storage[NETWORK_STORAGE_KEY]["data"]
     assert len(stored["devices"]) >= 10
+
+
+async def test_device_names_follow_what_devices_announce(
+    hass: HomeAssistant, zeroconf: MagicMock, freezer: FrozenDateTimeFactory
+) -> None:
+    entry = await setup_entry(hass)
+    inventory = inventory_of(entry)
+    freezer.tick(BASELINE_PERIOD + timedelta(seconds=1))
+
+    # First seen by a service that announces no name: its instance name will do.
+    announce(inventory, zeroconf, "_matter._tcp.local.", "ABCD-1234", "eve-door")
+    await hass.async_block_till_done()
+    assert hass.states.get(NEW_DEVICE).attributes["devices"] == ["ABCD-1234"]
+    # Its other service tells its name.
+    announce(
+        inventory, zeroconf, "_hap._tcp.local.", "Eve 4A2F", "eve-door", md="Eve Door"
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get(NEW_DEVICE).attributes["devices"] == ["Eve Door"]
+
+    # A speaker renamed in its app announces its new name.
+    announce(
+        inventory, zeroconf, "_googlecast._tcp.local.", "Chromecast-a1b2",
+        "cast-a1b2", fn="Kitchen speaker",
+    )  # fmt: skip
+    await hass.async_block_till_done()
+    zeroconf.cache.async_remove_records(
+        service_records(
+            "_googlecast._tcp.local.", "Chromecast-a1b2", "cast-a1b2",
+            "192.168.1.20", fn="Kitchen speaker",
+        )
+    )  # fmt: skip
+    announce(
+        inventory, zeroconf, "_googlecast._tcp.local.", "Chromecast-a1b2",
+        "cast-a1b2", fn="Dining room speaker",
+    )  # fmt: skip
+    await hass.async_block_till_done()
+    assert inventory.devices["cast-a1b2"].name == "Dining room speaker"
+    assert hass.states.get(NEW_DEVICE).attributes["devices"] == [
+        "Eve Door",
+        "Dining room speaker",
+    ]

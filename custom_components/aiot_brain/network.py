@@ -93,12 +93,17 @@ def device_key(info: AsyncServiceInfo) -> str:
     return host.lower().removesuffix(".").removesuffix(".local")
 
 
-def device_name(info: AsyncServiceInfo) -> str:
-    """Return a name for people: the announced friendly name, else the instance name."""
+def announced_name(info: AsyncServiceInfo) -> str | None:
+    """Return the friendly name the device announces with the service, if any."""
     properties = info.decoded_properties
     for key in ("fn", "friendly_name", "name", "md"):
         if value := properties.get(key):
             return value
+    return None
+
+
+def instance_name(info: AsyncServiceInfo) -> str:
+    """Return the service's instance name: a name for people when none is announced."""
     return info.name.removesuffix("." + info.type)
 
 
@@ -232,11 +237,12 @@ class NetworkInventory:
         key = device_key(info)
         kind = SERVICE_TYPES.get(info.type, "other")
         addresses = sorted(info.parsed_addresses())
+        name = announced_name(info)
         device = self.devices.get(key)
         if device is None:
             device = NetworkDevice(
                 key=key,
-                name=device_name(info),
+                name=name or instance_name(info),
                 first_seen=now.isoformat(),
                 last_seen=now.isoformat(),
             )
@@ -254,6 +260,10 @@ class NetworkInventory:
                     },
                 )
                 LOGGER.info("New device on the network: %s (%s)", device.name, key)
+        elif name:
+            # Renamed by its owner, or a service that names it better than the
+            # instance name of the service it was first seen with ("ABCD-1234").
+            device.name = name
         device.last_seen = now.isoformat()
         if kind not in device.kinds:
             device.kinds.append(kind)
