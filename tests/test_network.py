@@ -353,10 +353,18 @@ async def test_goodbyes_and_bad_names_are_ignored(
     assert list(inventory.devices) == ["sonos-one"]
 
 
-async def test_switched_off(hass: HomeAssistant, zeroconf: MagicMock) -> None:
+async def test_switched_off(
+    hass: HomeAssistant,
+    zeroconf: MagicMock,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
     entry = await setup_entry(hass)
     registry = er.async_get(hass)
     assert registry.async_get(NEW_DEVICE) is not None
+    freezer.tick(BASELINE_PERIOD + timedelta(seconds=1))
+    announce(inventory_of(entry), zeroconf, "_hue._tcp.local.", "Hue", "hue-bridge")
+    await hass.async_block_till_done()
 
     hass.config_entries.async_update_entry(
         entry, options=Settings(network_inventory=False).as_options()
@@ -368,6 +376,22 @@ async def test_switched_off(hass: HomeAssistant, zeroconf: MagicMock) -> None:
     for entity_id in (NEW_DEVICE, DEVICE_COUNT, ACKNOWLEDGE):
         assert hass.states.get(entity_id) is None
         assert registry.async_get(entity_id) is None
+    # No list of the household's devices is kept.
+    assert NETWORK_STORAGE_KEY not in hass_storage
+
+    # Switched on again months later, it starts afresh: what is on the network
+    # now is the baseline, not news.
+    freezer.tick(timedelta(days=90))
+    hass.config_entries.async_update_entry(
+        entry, options=Settings(network_inventory=True).as_options()
+    )
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    for host in ("hue-bridge", "printer", "wled-1"):
+        announce(inventory_of(entry), zeroconf, "_ipp._tcp.local.", host, host)
+    await hass.async_block_till_done()
+    assert hass.states.get(NEW_DEVICE).state == STATE_OFF
+    assert hass.states.get(DEVICE_COUNT).state == "3"
 
 
 async def test_inventory_is_saved_while_devices_keep_announcing(

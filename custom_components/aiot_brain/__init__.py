@@ -64,7 +64,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: AiotBrainConfigEntry) ->
         await network.async_start()
         entry.async_on_unload(network.async_stop)
     else:
+        # Switched off: keep no list of the household's devices. Switched on again,
+        # the inventory starts afresh with a baseline instead of reporting every
+        # device that came meanwhile as new.
         _remove_network_entities(hass, entry)
+        await async_remove(
+            Store[dict[str, object]](hass, STORAGE_VERSION, NETWORK_STORAGE_KEY)
+        )
     building = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **building_device_info(entry)
     )
