@@ -459,3 +459,51 @@ async def test_device_names_follow_what_devices_announce(
         "Eve Door",
         "Dining room speaker",
     ]
+
+
+async def test_device_under_another_host_name_is_not_new(
+    hass: HomeAssistant, zeroconf: MagicMock, freezer: FrozenDateTimeFactory
+) -> None:
+    """A device known by the id it announces keeps its place when its host changes."""
+    events = async_capture_events(hass, EVENT_NEW_NETWORK_DEVICE)
+    entry = await setup_entry(hass)
+    announce(
+        inventory_of(entry), zeroconf, "_hap._tcp.local.", "Eve Door 4A2F",
+        "eve-door", md="Eve Door", id="4A:2F:11:22:33:44",
+    )  # fmt: skip
+    freezer.tick(BASELINE_PERIOD + timedelta(seconds=1))
+    announce(
+        inventory_of(entry), zeroconf, "_esphomelib._tcp.local.", "attic",
+        "attic", friendly_name="Attic", mac="a1b2c3d4e5f6",
+    )  # fmt: skip
+    await hass.async_block_till_done()
+    assert len(events) == 1
+    # Home Assistant restarts: what the devices announced is remembered.
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    # After a reboot the accessory found its host name taken (a name conflict)
+    # and took another; the ESPHome device was renamed by its owner.
+    announce(
+        inventory_of(entry), zeroconf, "_hap._tcp.local.", "Eve Door 4A2F (2)",
+        "eve-door-2", md="Eve Door", id="4a:2f:11:22:33:44",
+    )  # fmt: skip
+    announce(
+        inventory_of(entry), zeroconf, "_esphomelib._tcp.local.", "attic-climate",
+        "attic-climate", friendly_name="Attic climate", mac="a1b2c3d4e5f6",
+    )  # fmt: skip
+    await hass.async_block_till_done()
+
+    assert len(events) == 1
+    assert hass.states.get(DEVICE_COUNT).state == "2"
+    assert list(inventory_of(entry).devices) == ["eve-door-2", "attic-climate"]
+    # Still waiting to be acknowledged, under its new name.
+    assert hass.states.get(NEW_DEVICE).attributes["devices"] == ["Attic climate"]
+
+    # Another accessory of the same model is another device.
+    announce(
+        inventory_of(entry), zeroconf, "_hap._tcp.local.", "Eve Door 9C01",
+        "eve-door-9c01", md="Eve Door", id="9C:01:11:22:33:44",
+    )  # fmt: skip
+    await hass.async_block_till_done()
+    assert len(events) == 2

@@ -12,8 +12,9 @@ from . import AiotBrainConfigEntry
 from .coordinator import AiotBrainCoordinator
 
 # Host and device names often carry people's names ("annas-iphone"); addresses
-# locate devices. Neither is needed to understand a problem.
-TO_REDACT = {"key", "name", "addresses"}
+# and announced ids (MAC addresses) locate devices. None is needed to understand
+# a problem.
+TO_REDACT = {"key", "name", "addresses", "ids"}
 
 
 async def async_get_config_entry_diagnostics(

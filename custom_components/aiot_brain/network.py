@@ -59,14 +59,31 @@ BASELINE_PERIOD = timedelta(minutes=2)
 # How long to wait for a device's answer when its records are not cached yet.
 RESOLVE_TIMEOUT_MS = 3000
 SAVE_DELAY_S = 10
+# The TXT key, per service type, of an id that stays with a device when its host
+# name changes. Not Cast's "id": a speaker group moves from speaker to speaker.
+STABLE_ID_KEYS: dict[str, str] = {
+    "_hap._tcp.local.": "id",  # HomeKit's device id
+    "_hap._udp.local.": "id",
+    "_esphomelib._tcp.local.": "mac",
+    "_wled._tcp.local.": "mac",
+    "_hue._tcp.local.": "bridgeid",
+    "_elg._tcp.local.": "id",  # the MAC address
+    "_airplay._tcp.local.": "deviceid",  # the MAC address
+}
 
 
 @dataclass(slots=True)
 class NetworkDevice:
-    """A device seen on the network, identified by its host name."""
+    """A device seen on the network, identified by its host name.
+
+    ``ids`` are the stable identifiers it announces: a device that has to take
+    another host name (renamed, or "eve-door-2" after a name conflict) is known
+    by them.
+    """
 
     key: str
     name: str
+    ids: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     service_types: list[str] = field(default_factory=list)
     addresses: list[str] = field(default_factory=list)
@@ -79,6 +96,7 @@ class NetworkDevice:
         return cls(
             key=str(data["key"]),
             name=str(data["name"]),
+            ids=[str(device_id) for device_id in data.get("ids", [])],
             kinds=[str(kind) for kind in data.get("kinds", [])],
             service_types=[str(kind) for kind in data.get("service_types", [])],
             addresses=[str(address) for address in data.get("addresses", [])],
@@ -91,6 +109,17 @@ def device_key(info: AsyncServiceInfo) -> str:
     """One key per physical device: it may announce several services on one host."""
     host = info.server or info.name  # records are only cached with a server
     return host.lower().removesuffix(".").removesuffix(".local")
+
+
+def announced_id(info: AsyncServiceInfo) -> str | None:
+    """Return the stable id announced with the service, if any, with its type.
+
+    The service type keeps one protocol's "id" from matching another's.
+    """
+    key = STABLE_ID_KEYS.get(info.type)
+    if key is None or not (value := info.decoded_properties.get(key)):
+        return None
+    return f"{info.type}{key}={value.lower()}"
 
 
 def announced_name(info: AsyncServiceInfo) -> str | None:
@@ -231,6 +260,29 @@ class NetworkInventory:
             self._async_record(info)
 
     @callback
+    def _async_find(self, key: str, device_id: str | None) -> NetworkDevice | None:
+        """Return the known device on host ``key``, or the one announcing ``device_id``.
+
+        A device found by its id has taken another host name: it moves to ``key``.
+        """
+        if (device := self.devices.get(key)) is not None or device_id is None:
+            return device
+        for device in self.devices.values():
+            if device_id in device.ids:
+                break
+        else:
+            return None
+        LOGGER.debug("%s is now on the network as %s", device.key, key)
+        del self.devices[device.key]
+        self.unacknowledged = [
+            key if unacknowledged == device.key else unacknowledged
+            for unacknowledged in self.unacknowledged
+        ]
+        device.key = key
+        self.devices[key] = device
+        return device
+
+    @callback
     def _async_record(self, info: AsyncServiceInfo) -> None:
         """Add or update the device that announced ``info``."""
         now = dt_util.utcnow()
@@ -238,7 +290,8 @@ class NetworkInventory:
         kind = SERVICE_TYPES.get(info.type, "other")
         addresses = sorted(info.parsed_addresses())
         name = announced_name(info)
-        device = self.devices.get(key)
+        device_id = announced_id(info)
+        device = self._async_find(key, device_id)
         if device is None:
             device = NetworkDevice(
                 key=key,
@@ -265,6 +318,8 @@ class NetworkInventory:
             # instance name of the service it was first seen with ("ABCD-1234").
             device.name = name
         device.last_seen = now.isoformat()
+        if device_id is not None and device_id not in device.ids:
+            device.ids.append(device_id)
         if kind not in device.kinds:
             device.kinds.append(kind)
         if info.type not in device.service_types:
