@@ -22,6 +22,7 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import probatio
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.aiot_brain.brain.observation import Role
 from custom_components.aiot_brain.const import DOMAIN
@@ -159,6 +160,35 @@ async def test_unknown_targets_are_named_in_the_error(
     assert raised.value.translation_key == "unknown_target"
     assert raised.value.translation_placeholders == {"target": missing}
     assert hass.states.get(ZONE_MODE).state == "auto"
+
+
+async def test_a_known_target_that_is_no_zone_is_named_as_the_user_sees_it(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass)
+    garage = ar.async_get(hass).async_create("Garage")
+    attic = fr.async_get(hass).async_create("Attic")
+    outdoor = lr.async_get(hass).async_create("Outdoor lights")
+    other = MockConfigEntry(domain="test")
+    other.add_to_hass(hass)
+    device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=other.entry_id,
+        identifiers={("test", "hall-thermostat")},
+        name="Hall thermostat",
+    )
+
+    for data, named in (
+        ({"area_id": garage.id}, "Garage"),
+        ({"floor_id": attic.floor_id}, "Attic"),
+        ({"label_id": outdoor.label_id}, "Outdoor lights"),
+        # Its id (hex) says nothing to the user; its name does.
+        ({"device_id": device.id}, "Hall thermostat"),
+    ):
+        with pytest.raises(ServiceValidationError) as raised:
+            await call(hass, "set_mode", {**data, "mode": "eco"})
+        assert raised.value.translation_placeholders == {"target": named}, data
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,8 @@ from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
     entity_registry as er,
+    floor_registry as fr,
+    label_registry as lr,
 )
 from homeassistant.util import dt as dt_util
 import probatio
@@ -127,26 +129,50 @@ def _targets(coordinator: AiotBrainCoordinator, data: Mapping[str, Any]) -> _Tar
         return _Targets(True, [])
     building = False
     zone_ids: list[str] = []
-    for target, aims in _aims(coordinator, data):
+    for key, target, aims in _aims(coordinator, data):
         if not aims.building and not aims.zone_ids:
-            raise _error("unknown_target", target=target)
+            raise _error(
+                "unknown_target", target=_target_name(coordinator.hass, key, target)
+            )
         building = building or aims.building
         zone_ids += [zone_id for zone_id in aims.zone_ids if zone_id not in zone_ids]
     return _Targets(building, zone_ids)
 
 
+def _target_name(hass: HomeAssistant, key: str, target: str) -> str:
+    """Return a target as the user sees it: its name where a registry has one.
+
+    A device's id is hex, an area's or floor's may date from a name it no longer
+    has; an entity's id is what people type, and stays.
+    """
+    name: str | None = None
+    if key == ATTR_AREA_ID and (area := ar.async_get(hass).async_get_area(target)):
+        name = area.name
+    elif key == ATTR_FLOOR_ID and (floor := fr.async_get(hass).async_get_floor(target)):
+        name = floor.name
+    elif key == ATTR_LABEL_ID and (label := lr.async_get(hass).async_get_label(target)):
+        name = label.name
+    elif key == ATTR_DEVICE_ID and (device := dr.async_get(hass).async_get(target)):
+        name = device.name_by_user or device.name
+    return name or target
+
+
 def _aims(
     coordinator: AiotBrainCoordinator, data: Mapping[str, Any]
-) -> Iterator[tuple[str, _Targets]]:
-    """Yield each target of the call with what it aims at."""
+) -> Iterator[tuple[str, str, _Targets]]:
+    """Yield each target of the call (its kind and id) with what it aims at."""
     hass, zones = coordinator.hass, coordinator.zones
     for area_id in data.get(ATTR_AREA_ID, []):
-        yield area_id, _Targets(False, [area_id] if area_id in zones else [])
+        yield (
+            ATTR_AREA_ID,
+            area_id,
+            _Targets(False, [area_id] if area_id in zones else []),
+        )
     for floor_id in data.get(ATTR_FLOOR_ID, []):
         on_floor = [
             zone.zone_id for zone in zones.values() if zone.floor_id == floor_id
         ]
-        yield floor_id, _Targets(False, on_floor)
+        yield ATTR_FLOOR_ID, floor_id, _Targets(False, on_floor)
     devices, entities = dr.async_get(hass), er.async_get(hass)
     for label_id in data.get(ATTR_LABEL_ID, []):
         labelled = _device_aims(
@@ -164,12 +190,17 @@ def _aims(
             for area in ar.async_entries_for_label(ar.async_get(hass), label_id)
             if area.id in zones
         ]
-        yield label_id, _Targets(labelled.building, [*areas, *labelled.zone_ids])
+        yield (
+            ATTR_LABEL_ID,
+            label_id,
+            _Targets(labelled.building, [*areas, *labelled.zone_ids]),
+        )
     for device_id in data.get(ATTR_DEVICE_ID, []):
-        yield device_id, _device_aims(coordinator, [devices.async_get(device_id)])
+        device_aims = _device_aims(coordinator, [devices.async_get(device_id)])
+        yield ATTR_DEVICE_ID, device_id, device_aims
     for entity_id in data.get(ATTR_ENTITY_ID, []):
         device = _our_device(devices, entities.async_get(entity_id))
-        yield entity_id, _device_aims(coordinator, [device])
+        yield ATTR_ENTITY_ID, entity_id, _device_aims(coordinator, [device])
 
 
 def _device_aims(
