@@ -393,6 +393,23 @@ async def test_a_hold_asked_for_lasts_while_the_room_is_empty(
     assert hass.states.get(LAMP).state == STATE_OFF
 
 
+async def test_hold_without_a_duration_when_manual_changes_are_not_held(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass, hold_minutes=0)  # a person's change is not held
+
+    # Held for no time would be no hold at all: it says how to ask instead.
+    with pytest.raises(ServiceValidationError) as raised:
+        await call(hass, "hold", {"area_id": "living_room"})
+
+    assert raised.value.translation_key == "no_hold_time"
+    await call(hass, "hold", {"area_id": "living_room", "duration": {"hours": 1}})
+    await set_state(hass, MOTION, STATE_ON)
+    assert hass.states.get(CONTROL).state == "holding"
+
+
 async def test_hold_needs_something_to_hold(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

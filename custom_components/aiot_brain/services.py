@@ -278,9 +278,12 @@ async def _accept_suggestion(call: ServiceCall) -> None:
 
 async def _hold(call: ServiceCall) -> None:
     coordinator = _coordinator(call.hass)
-    duration = call.data.get(
-        ATTR_DURATION, timedelta(minutes=coordinator.settings.hold_minutes)
-    )
+    duration = call.data.get(ATTR_DURATION)
+    if duration is None:
+        # A hold time of 0 (a person's change is not held) would hold nothing.
+        if not coordinator.settings.hold_minutes:
+            raise _error("no_hold_time")
+        duration = timedelta(minutes=coordinator.settings.hold_minutes)
     for zone_id in _controlled(coordinator, _all_or(coordinator, call)):
         coordinator.control.async_hold(zone_id, duration)
 
