@@ -275,6 +275,24 @@ async def test_get_forecast_returns_the_forecast_and_the_weekly_profile(
     assert profile[5]["start"] == "2026-11-02T19:00:00-08:00"
 
 
+async def test_get_forecast_expects_no_arrival_where_someone_is_already_there(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 3)
+
+    zone = (await call(hass, "get_forecast"))["zones"]["living_room"]
+
+    # As the Next arrival sensor says: "now" (the last minute's) is no arrival.
+    assert zone["occupancy_probability"] > 0.5
+    assert zone["next_arrival"] is None
+    arrival = hass.states.get("sensor.living_room_aiot_brain_next_arrival")
+    assert arrival.state == "unknown"
+
+
 @pytest.mark.parametrize(
     ("now", "starts"),
     [

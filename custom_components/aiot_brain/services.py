@@ -10,7 +10,7 @@ zone, and for ``set_mode`` the building's own mode.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from homeassistant.config_entries import ConfigEntryState
@@ -44,7 +44,8 @@ from .const import DOMAIN, Mode
 from .coordinator import AiotBrainConfigEntry, AiotBrainCoordinator
 from .discovery import Actuator
 from .entity import zone_device_identifier
-from .state_mapping import aware_iso, from_celsius
+from .sensor import upcoming
+from .state_mapping import from_celsius
 
 ATTR_FLOOR_ID = "floor_id"
 ATTR_MODE = "mode"
@@ -342,9 +343,11 @@ async def _get_forecast(call: ServiceCall) -> ServiceResponse:
                 horizon: round(probability, 2)
                 for horizon, probability in prediction.forecast.items()
             },
-            "next_arrival": aware_iso(prediction.next_arrival),
+            # As the zone's sensors tell them: none where it is so already, and
+            # on the forecast's step.
+            "next_arrival": _upcoming_iso(prediction.next_arrival, prediction.when),
             "arrival_confidence": round(prediction.arrival_confidence, 2),
-            "next_departure": aware_iso(prediction.next_departure),
+            "next_departure": _upcoming_iso(prediction.next_departure, prediction.when),
             "departure_confidence": round(prediction.departure_confidence, 2),
             # In the unit HA shows temperatures in, as its own services answer.
             "comfort_setpoint": round(
@@ -364,6 +367,11 @@ async def _get_forecast(call: ServiceCall) -> ServiceResponse:
             ],
         }
     return {"zones": zones}
+
+
+def _upcoming_iso(when: datetime | None, now: datetime) -> str | None:
+    upcoming_time = upcoming(when, now)
+    return None if upcoming_time is None else upcoming_time.isoformat()
 
 
 async def _relearn(call: ServiceCall) -> None:
