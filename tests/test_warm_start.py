@@ -238,6 +238,27 @@ async def test_relearn_forgets_and_learns_history_again(
     assert after.predict_one(now).comfort_setpoint == comfort
 
 
+async def test_explain_says_an_area_reading_its_history_is_not_ready(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await record_working_week(hass, freezer)
+    await setup_office(hass, history_days=14)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await hass.services.async_call(DOMAIN, "relearn", {}, blocking=True)
+
+    # Meanwhile it decides nothing, and its models are fresh ones.
+    for service in ("explain", "get_forecast"):
+        response = await hass.services.async_call(
+            DOMAIN, service, {}, blocking=True, return_response=True
+        )
+        assert response["zones"]["office"]["ready"] is False, service
+    await hass.async_block_till_done(wait_background_tasks=True)
+    explained = await hass.services.async_call(
+        DOMAIN, "explain", {}, blocking=True, return_response=True
+    )
+    assert explained["zones"]["office"]["ready"] is True
+
+
 async def test_a_building_mode_set_while_an_area_relearns_shows_at_once(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

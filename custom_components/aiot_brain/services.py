@@ -305,6 +305,9 @@ async def _explain(call: ServiceCall) -> ServiceResponse:
         prediction = coordinator.predictions.get(zone_id)
         zones[zone_id] = {
             "name": coordinator.zones[zone_id].name,
+            # As get_forecast says: while it reads its history it decides nothing,
+            # and its predictions are a fresh model's.
+            "ready": prediction is not None and zone_id not in coordinator.learning,
             "mode": control.mode(zone_id).value,
             "control_level": control.level(zone_id).value,
             "status": control.status(zone_id).value,
