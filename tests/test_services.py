@@ -217,6 +217,19 @@ async def test_invalid_data_is_refused(
         await call(hass, service, data)
 
 
+async def test_a_mode_that_is_none_lists_the_modes_as_they_are_written(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass)
+
+    with pytest.raises(probatio.Invalid) as raised:
+        await call(hass, "set_mode", {"mode": "party"})
+
+    assert "['auto', 'away', 'comfort', 'eco', 'off']" in str(raised.value)
+
+
 async def test_actions_exist_but_refuse_while_nothing_is_loaded(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

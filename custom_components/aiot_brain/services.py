@@ -79,7 +79,9 @@ TARGET_SCHEMA = probatio.Schema(_TARGET)
 SET_MODE_SCHEMA = probatio.Schema(
     {
         **_TARGET,
-        probatio.Required(ATTR_MODE): probatio.All(cv.string, probatio.In(list(Mode))),
+        probatio.Required(ATTR_MODE): probatio.All(
+            cv.string, probatio.In([mode.value for mode in Mode])
+        ),
     }
 )
 HOLD_SCHEMA = probatio.Schema(
