@@ -20,6 +20,7 @@ from homeassistant.helpers import (
 from homeassistant.helpers.service import async_get_all_descriptions
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
+from homeassistant.util.yaml import parse_yaml
 import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -91,6 +92,22 @@ async def test_set_mode_by_area_floor_label_device_entity_or_the_building(
     await call(hass, "set_mode", {"mode": "away"})
     assert hass.states.get(BUILDING_MODE).state == "away"
     assert hass.states.get(ZONE_MODE).state == "off"  # the zone keeps its own
+
+
+async def test_set_mode_off_written_in_yaml_unquoted_is_off(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass)
+    # YAML reads an unquoted off as false, in scripts and automations alike.
+    data = parse_yaml("area_id: living_room\nmode: off\n")
+
+    await call(hass, "set_mode", data)
+
+    assert hass.states.get(ZONE_MODE).state == "off"
+    with pytest.raises(probatio.Invalid):
+        await call(hass, "set_mode", {"mode": True})  # no mode is "on"
 
 
 async def test_set_mode_on_the_building_device_sets_the_building_mode(

@@ -76,11 +76,18 @@ TARGET_KEYS = (
     ATTR_ENTITY_ID,
 )
 TARGET_SCHEMA = probatio.Schema(_TARGET)
+
+
+def _unquoted_off(value: Any) -> Any:
+    """Read YAML's unquoted ``off`` (which it takes for false) as the mode off."""
+    return Mode.OFF.value if value is False else value
+
+
 SET_MODE_SCHEMA = probatio.Schema(
     {
         **_TARGET,
         probatio.Required(ATTR_MODE): probatio.All(
-            cv.string, probatio.In([mode.value for mode in Mode])
+            _unquoted_off, cv.string, probatio.In([mode.value for mode in Mode])
         ),
     }
 )
