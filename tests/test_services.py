@@ -472,6 +472,25 @@ async def test_hold_needs_something_to_hold(
     assert raised.value.translation_placeholders == {"zones": "Living room"}
 
 
+async def test_an_error_about_a_whole_building_names_a_few_zones_not_all(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    areas = ar.async_get(hass)
+    offices = [areas.async_create(f"Office {number}").id for number in range(30)]
+    await setup_brain(hass, level="suggest", zones=("living_room", *offices))
+
+    # Nothing is suggested yet anywhere in the building.
+    with pytest.raises(ServiceValidationError) as raised:
+        await call(hass, "accept_suggestion")
+
+    named = raised.value.translation_placeholders["zones"]
+    assert named.startswith("Living room, Office 0, ")
+    assert named.endswith(", …")
+    assert len(named.split(", ")) <= 11
+
+
 async def test_reset_forgets_what_a_zone_learned(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -259,8 +259,14 @@ def _controlled(coordinator: AiotBrainCoordinator, zone_ids: list[str]) -> list[
     return controlled
 
 
+NAMES_SHOWN = 10  # an error about a whole building names a few of its zones
+
+
 def _names(coordinator: AiotBrainCoordinator, zone_ids: list[str]) -> str:
-    return ", ".join(coordinator.zones[zone_id].name for zone_id in zone_ids) or "-"
+    names = [coordinator.zones[zone_id].name for zone_id in zone_ids[:NAMES_SHOWN]]
+    if len(zone_ids) > NAMES_SHOWN:
+        names.append("…")
+    return ", ".join(names) or "-"
 
 
 async def _set_mode(call: ServiceCall) -> None:
@@ -407,11 +413,11 @@ def act_on_idle_zones(
     busy = []
     for zone_id in zone_ids:
         if zone_id in coordinator.learning:
-            busy.append(coordinator.zones[zone_id].name)
+            busy.append(zone_id)
         else:
             act(zone_id)
     if busy:
-        raise _error("still_learning", zones=", ".join(busy))
+        raise _error("still_learning", zones=_names(coordinator, busy))
 
 
 @callback
