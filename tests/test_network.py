@@ -11,6 +11,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -236,7 +237,6 @@ async def test_inventory_survives_a_restart(
     "stored",
     [
         {"devices": "not a list", "unacknowledged": []},
-        {"devices": [{"name": "no key"}], "unacknowledged": []},
         {"unacknowledged": []},
     ],
 )
@@ -260,6 +260,44 @@ async def test_invalid_stored_inventory_starts_anew(
     announce(inventory_of(entry), zeroconf, "_wled._tcp.local.", "WLED", "wled-1")
     await hass.async_block_till_done()
     assert hass.states.get(DEVICE_COUNT).state == "1"
+
+
+async def test_stored_devices_unreadable_or_long_gone_are_forgotten_alone(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    zeroconf: MagicMock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    now = dt_util.utcnow()
+
+    def stored(key: str, days_ago: int) -> dict[str, Any]:
+        seen = (now - timedelta(days=days_ago)).isoformat()
+        return {"key": key, "name": key, "first_seen": seen, "last_seen": seen}
+
+    hass_storage[NETWORK_STORAGE_KEY] = {
+        "version": 1,
+        "key": NETWORK_STORAGE_KEY,
+        "data": {
+            "devices": [
+                stored("printer", 3),
+                {"name": "no key"},
+                stored("visitors-iphone", 200),
+                stored("hue-bridge", 170),
+            ],
+            "unacknowledged": ["visitors-iphone"],
+        },
+    }
+
+    entry = await setup_entry(hass)
+
+    assert "1 stored network devices could not be read" in caplog.text
+    assert sorted(inventory_of(entry).devices) == ["hue-bridge", "printer"]
+    assert inventory_of(entry).unacknowledged == []
+    # The rest is known, so no baseline starts: a new device is news at once.
+    events = async_capture_events(hass, EVENT_NEW_NETWORK_DEVICE)
+    announce(inventory_of(entry), zeroconf, "_wled._tcp.local.", "WLED", "wled-1")
+    await hass.async_block_till_done()
+    assert len(events) == 1
 
 
 async def test_device_resolved_on_request(

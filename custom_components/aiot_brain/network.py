@@ -59,6 +59,8 @@ BASELINE_PERIOD = timedelta(minutes=2)
 # How long to wait for a device's answer when its records are not cached yet.
 RESOLVE_TIMEOUT_MS = 3000
 SAVE_DELAY_S = 10
+# A device not seen for this long has left for good (a visitor's phone).
+FORGET_AFTER = timedelta(days=180)
 # The TXT key, per service type, of an id that stays with a device when its host
 # name changes. Not Cast's "id": a speaker group moves from speaker to speaker.
 STABLE_ID_KEYS: dict[str, str] = {
@@ -185,15 +187,44 @@ class NetworkInventory:
             self._baseline_until = dt_util.utcnow() + BASELINE_PERIOD
             return
         try:
-            devices = [NetworkDevice.from_dict(item) for item in stored["devices"]]
+            items = stored["devices"]
             unacknowledged = [str(key) for key in stored["unacknowledged"]]
+            if not isinstance(items, list):
+                raise TypeError(items)
         except KeyError, TypeError, AttributeError:
             # Start over rather than fail: the next scan rebuilds the inventory.
             LOGGER.warning("The stored network inventory is invalid; starting anew")
             self._baseline_until = dt_util.utcnow() + BASELINE_PERIOD
             return
+        devices = self._readable(items)
         self.devices = {device.key: device for device in devices}
         self.unacknowledged = [key for key in unacknowledged if key in self.devices]
+
+    @staticmethod
+    def _readable(items: list[Any]) -> list[NetworkDevice]:
+        """Return the stored devices that can be read and were seen lately.
+
+        One bad entry costs only itself. A device not seen for FORGET_AFTER (a
+        visitor's phone) is forgotten: the list must not grow for good.
+        """
+        seen_since = dt_util.utcnow() - FORGET_AFTER
+        devices: list[NetworkDevice] = []
+        unreadable = 0
+        for item in items:
+            try:
+                device = NetworkDevice.from_dict(item)
+            except KeyError, TypeError, AttributeError:
+                unreadable += 1
+                continue
+            last_seen = dt_util.parse_datetime(device.last_seen)
+            if last_seen is None or last_seen >= seen_since:
+                devices.append(device)
+        if unreadable:
+            LOGGER.warning(
+                "%d stored network devices could not be read and are forgotten",
+                unreadable,
+            )
+        return devices
 
     def _as_dict(self) -> dict[str, Any]:
         return {
