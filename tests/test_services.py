@@ -217,6 +217,8 @@ async def test_a_known_target_that_is_no_zone_is_named_as_the_user_sees_it(
         ("hold", {"duration": "30 days"}),
         ("get_forecast", {"hours": 0}),
         ("get_forecast", {"hours": 1000}),
+        ("get_forecast", {"hours": 12.5}),
+        ("get_forecast", {"hours": "twelve"}),
         ("explain", {"area_id": 7, "colour": "blue"}),
     ],
 )

@@ -83,6 +83,15 @@ def _unquoted_off(value: Any) -> Any:
     return Mode.OFF.value if value is False else value
 
 
+def _whole_number(value: Any) -> int:
+    """Return a whole number; 12.5 hours is refused, not cut to 12."""
+    number = float(value)
+    if not number.is_integer() or isinstance(value, bool):
+        msg = "expected a whole number"
+        raise probatio.Invalid(msg)
+    return int(number)
+
+
 SET_MODE_SCHEMA = probatio.Schema(
     {
         **_TARGET,
@@ -104,7 +113,7 @@ FORECAST_SCHEMA = probatio.Schema(
     {
         **_TARGET,
         probatio.Optional(ATTR_HOURS, default=24): probatio.All(
-            int, probatio.Range(1, 168)
+            _whole_number, probatio.Range(1, 168)
         ),
     }
 )
