@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_ON
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar, issue_registry as ir
 from homeassistant.helpers.storage import Store
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -247,7 +249,7 @@ async def test_unreadable_state_starts_afresh_and_says_so(
     assert coordinator.brain.zone("office").latest == {}
     issue = ir.async_get(hass).async_get_issue(DOMAIN, "state_reset")
     assert issue is not None
-    assert issue.translation_placeholders == {"zones": "*"}
+    assert issue.translation_key == "state_reset_all"
     hass.states.async_set("binary_sensor.office_motion", STATE_ON)
     await hass.async_block_till_done()
     assert hass.states.get("binary_sensor.office_aiot_brain_occupancy").state == (
@@ -300,6 +302,17 @@ async def test_one_corrupt_zone_resets_alone(
     assert issue is not None
     assert issue.translation_placeholders == {"zones": "Office"}  # its name
 
+    # Read, it is dismissed through Home Assistant's repairs.
+    assert await async_setup_component(hass, "repairs", {})
+    repairs = repairs_flow_manager(hass)
+    assert repairs is not None
+    flow = await repairs.async_init(DOMAIN, data={"issue_id": "state_reset"})
+    assert flow["step_id"] == "confirm"
+    assert flow["description_placeholders"] == {"zones": "Office"}
+    done = await repairs.async_configure(flow["flow_id"], {})
+    assert done["type"] == "create_entry"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, "state_reset") is None
+
 
 async def test_invalid_json_starts_afresh(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
@@ -341,7 +354,7 @@ async def test_a_storage_file_it_cannot_take_is_set_aside_not_fatal(
     assert entry.state is ConfigEntryState.LOADED
     issue = ir.async_get(hass).async_get_issue(DOMAIN, "state_reset")
     assert issue is not None
-    assert issue.translation_placeholders == {"zones": "*"}
+    assert issue.translation_key == "state_reset_all"
     hass.states.async_set("binary_sensor.office_motion", STATE_ON)
     await hass.async_block_till_done()
     assert hass.states.get("binary_sensor.office_aiot_brain_occupancy").state == (

@@ -561,16 +561,18 @@ class AiotBrainCoordinator:
                 area.name if (area := areas.async_get_area(zone_id)) else zone_id
                 for zone_id in self.reset_zones
             ]
+            every = self.reset_zones == ["*"]
+            # Fixable only to be dismissed once read: the areas learn again alone.
             ir.async_create_issue(
                 self.hass,
                 DOMAIN,
                 ISSUE_STATE_RESET,
-                is_fixable=False,
+                is_fixable=True,
                 severity=ir.IssueSeverity.WARNING,
-                translation_key=ISSUE_STATE_RESET,
-                translation_placeholders={
-                    "zones": "*" if self.reset_zones == ["*"] else ", ".join(names)
-                },
+                translation_key=f"{ISSUE_STATE_RESET}_all"
+                if every
+                else ISSUE_STATE_RESET,
+                translation_placeholders=None if every else {"zones": ", ".join(names)},
             )
 
     async def _async_save(self) -> None:
