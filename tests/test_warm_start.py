@@ -259,6 +259,25 @@ async def test_explain_says_an_area_reading_its_history_is_not_ready(
     assert explained["zones"]["office"]["ready"] is True
 
 
+async def test_an_area_reading_its_history_says_so_on_its_control_sensor(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await record_working_week(hass, freezer)
+    entry = await setup_office(hass, history_days=14)
+    control = "sensor.office_aiot_brain_control"
+    assert coordinator_of(entry).learning == {"office"}
+    assert hass.states.get(control).state == "learning"  # it decides nothing yet
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(control).state == "observing"
+
+    await hass.services.async_call(
+        "button", "press", {"entity_id": RELEARN}, blocking=True
+    )
+    assert hass.states.get(control).state == "learning"
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(control).state == "observing"
+
+
 async def test_a_building_mode_set_while_an_area_relearns_shows_at_once(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

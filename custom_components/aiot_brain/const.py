@@ -82,6 +82,7 @@ class ControlStatus(StrEnum):
     SUGGESTING = "suggesting"
     OBSERVING = "observing"
     HOLDING = "holding"  # a person's change (or a service) holds a device
+    LEARNING = "learning"  # reading its history: it decides nothing meanwhile
     OFF = "off"  # the mode is off
     NO_DEVICES = "no_devices"  # no thermostat or light to control
 

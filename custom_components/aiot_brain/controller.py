@@ -626,6 +626,8 @@ class BuildingController:
             return ControlStatus.NO_DEVICES
         if self.mode(zone_id) is Mode.OFF:
             return ControlStatus.OFF
+        if zone_id in self.coordinator.learning:
+            return ControlStatus.LEARNING
         now = wall_clock(dt_util.now())
         if any(
             engine.holds.get(entity_id) is not None

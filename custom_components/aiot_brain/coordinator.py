@@ -1199,6 +1199,9 @@ class AiotBrainCoordinator:
             )
             return
         self.learning.update(zone_ids)
+        for zone_id in zone_ids:  # their Control sensors say so
+            for listener in self._zone_listeners.get(zone_id, ()):
+                listener()
         # History ends where the buffer begins, even for zones that wait for
         # another replay: what changes meanwhile is learned once, from the buffer.
         end = dt_util.utcnow()
