@@ -569,9 +569,7 @@ class AiotBrainCoordinator:
                 ISSUE_STATE_RESET,
                 is_fixable=True,
                 severity=ir.IssueSeverity.WARNING,
-                translation_key=f"{ISSUE_STATE_RESET}_all"
-                if every
-                else ISSUE_STATE_RESET,
+                translation_key=ISSUE_STATE_RESET + ("_all" if every else ""),
                 translation_placeholders=None if every else {"zones": ", ".join(names)},
             )
 
