@@ -134,7 +134,7 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         translation_key=KEY_OCCUPANCY_FORECAST,
         deadband=10,
         native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
+        # A forecast is no measurement: no long-term statistics (kept for ever).
         suggested_display_precision=0,
         value_fn=lambda prediction: percent(prediction.forecast.get("1h")),
         attributes_fn=lambda prediction: {
@@ -184,7 +184,7 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         deadband=5,
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.MINUTES,
-        state_class=SensorStateClass.MEASUREMENT,
+        # A time still to come, no measurement: no long-term statistics.
         suggested_display_precision=0,
         value_fn=lambda prediction: minutes(prediction.time_to_temperature),
     ),
