@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.recorder import Recorder
+from homeassistant.components.recorder import Recorder, get_instance, history
 from homeassistant.components.recorder.statistics import async_list_statistic_ids
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
@@ -77,3 +77,21 @@ async def test_only_measurements_get_long_term_statistics(
     assert {PROBABILITY, OCCUPIED_ZONES} <= compiled
     assert FORECAST not in compiled
     assert TIME_TO_TEMPERATURE not in compiled
+
+
+async def test_forecast_horizons_are_not_recorded(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Each change of the forecast would store its five horizons anew; they are shown
+    (automations read them), the recorder keeps the next hour's state alone."""
+    await office_after_a_visit(hass, freezer)
+    assert "in_30_minutes" in hass.states.get(FORECAST).attributes
+
+    recorded = await get_instance(hass).async_add_executor_job(
+        history.state_changes_during_period, hass, START, None, FORECAST
+    )
+
+    assert recorded[FORECAST]
+    for state in recorded[FORECAST]:
+        assert state.attributes["unit_of_measurement"] == "%"
+        assert not any(name.startswith("in_") for name in state.attributes)

@@ -280,6 +280,9 @@ class ZoneSensor(ZonePredictionEntity, SensorEntity):
     """A prediction of one zone."""
 
     entity_description: ZoneSensorDescription
+    # The forecast's horizons move with every change of occupancy and are read
+    # live by automations; the recorder keeps the next hour's state alone.
+    _unrecorded_attributes = frozenset(FORECAST_ATTRIBUTES.values())
 
     def _shown(self) -> tuple[Any, Any, dict[str, Any]]:
         return (self.available, self.native_value, self.extra_state_attributes or {})
