@@ -7,25 +7,33 @@ from datetime import timedelta
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder, get_instance, history
 from homeassistant.components.recorder.statistics import async_list_statistic_ids
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import EVENT_STATE_CHANGED, STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 import pytest
+from pytest_homeassistant_custom_component.common import async_capture_events
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
     do_adhoc_statistics,
 )
+
+from custom_components.aiot_brain.brain.observation import Observation, Role
 
 from .test_coordinator import (
     FORECAST,
     OCCUPIED_ZONES,
     PROBABILITY,
     START,
+    add_entity,
     build_office,
+    coordinator_of,
     minutes_pass,
     setup_office,
 )
 
 TIME_TO_TEMPERATURE = "sensor.office_aiot_brain_time_to_temperature"
+ANOMALY = "binary_sensor.office_aiot_brain_anomaly"
+BUILDING_ANOMALY = "binary_sensor.aiot_brain_anomaly"
 
 
 @pytest.fixture(autouse=True)
@@ -95,3 +103,58 @@ async def test_forecast_horizons_are_not_recorded(
     for state in recorded[FORECAST]:
         assert state.attributes["unit_of_measurement"] == "%"
         assert not any(name.startswith("in_") for name in state.attributes)
+
+
+async def test_a_drifting_sensor_writes_its_anomaly_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """How far it drifted moves with each reading: its anomaly is not stored anew
+    each minute for the days until someone replaces it (nor the building's)."""
+    freezer.move_to(START)
+    build_office(hass)
+    sensors = [
+        "sensor.office_co2",
+        *(
+            add_entity(
+                hass,
+                "sensor",
+                f"office_co2_{number}",
+                "office",
+                original_device_class="carbon_dioxide",
+                unit_of_measurement="ppm",
+            )
+            for number in (2, 3)
+        ),
+    ]
+    entry = await setup_office(hass)
+
+    def reading(entity_id: str, minute: int) -> float:
+        # The third reads 600 ppm too high from the start.
+        drift = 600 if minute >= 0 and entity_id == sensors[2] else 0
+        return 500 + minute % 7 + sensors.index(entity_id) + drift
+
+    # Three days of agreement, as the zone would have heard them.
+    anomalies = coordinator_of(entry).brain.zone("office").anomalies
+    for minute in range(-3 * 24 * 60, 0):
+        when = dt_util.now() + timedelta(minutes=minute)
+        for entity_id in sensors:
+            anomalies.learn_one(
+                Observation(Role.CO2, reading(entity_id, minute), when, entity_id)
+            )
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(ANOMALY).state == STATE_OFF
+    written = async_capture_events(hass, EVENT_STATE_CHANGED)
+
+    for minute in range(120):
+        for entity_id in sensors:
+            hass.states.async_set(
+                entity_id,
+                str(reading(entity_id, minute)),
+                {"unit_of_measurement": "ppm"},
+            )
+        await minutes_pass(hass, freezer, 1)
+
+    assert hass.states.get(ANOMALY).state == STATE_ON
+    assert "office_co2_3 reads +" in hass.states.get(ANOMALY).attributes["reason"]
+    for entity_id in (ANOMALY, BUILDING_ANOMALY):
+        assert len([e for e in written if e.data["entity_id"] == entity_id]) == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+import re
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -44,6 +45,19 @@ def significant(old: Any, new: Any, deadband: float, minutes: float = 0.0) -> bo
     if not deadband or not isinstance(old, int | float):
         return bool(old != new)
     return abs(new - old) >= deadband or (new != old and new in (0, 100))
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def wording(text: str | None) -> str | None:
+    """Return ``text`` with its numbers left out: what it says, not how much.
+
+    An anomaly's reason says how far a sensor drifted, which moves with each
+    reading: a new state is worth it when the words change (another sensor,
+    another kind of fault), not the figures.
+    """
+    return None if text is None else _NUMBER.sub("#", text)
 
 
 def _passed(value: Any) -> bool:
@@ -248,6 +262,8 @@ class ZonePredictionDescription(EntityDescription):
     """
 
     attributes_fn: Callable[[ZonePrediction], dict[str, Any]] | None = None
+    # What of the attributes must change for a new state (None: the attributes).
+    changes_fn: Callable[[ZonePrediction], dict[str, Any]] | None = None
     shows_occupancy: bool = False
 
 
@@ -260,6 +276,13 @@ class ZonePredictionEntity(AiotBrainZoneEntity):
     def available(self) -> bool:
         """Return True once the zone has a prediction."""
         return self.prediction is not None
+
+    def _shown(self) -> tuple[Any, Any, dict[str, Any]]:
+        available, value, attributes = super()._shown()
+        changes_fn = self.entity_description.changes_fn
+        if changes_fn is not None and (prediction := self.prediction) is not None:
+            attributes = changes_fn(prediction)
+        return available, value, attributes
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
