@@ -105,11 +105,12 @@ async def test_forecast_horizons_are_not_recorded(
         assert not any(name.startswith("in_") for name in state.attributes)
 
 
-async def test_a_drifting_sensor_writes_its_anomaly_once(
+async def test_a_drifting_sensor_writes_its_anomaly_when_its_figures_clearly_move(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """How far it drifted moves with each reading: its anomaly is not stored anew
-    each minute for the days until someone replaces it (nor the building's)."""
+    each minute for the days until someone replaces it (nor the building's), only
+    when a figure moves by half."""
     freezer.move_to(START)
     build_office(hass)
     sensors = [
@@ -129,9 +130,9 @@ async def test_a_drifting_sensor_writes_its_anomaly_once(
     entry = await setup_office(hass)
 
     def reading(entity_id: str, minute: int) -> float:
-        # The third reads 600 ppm too high from the start.
-        drift = 600 if minute >= 0 and entity_id == sensors[2] else 0
-        return 500 + minute % 7 + sensors.index(entity_id) + drift
+        # The third reads 600 ppm too high from the start, 1,500 after two hours.
+        drift = (600 if minute < 120 else 1500) if entity_id == sensors[2] else 0
+        return 500 + minute % 7 + sensors.index(entity_id) + (minute >= 0) * drift
 
     # Three days of agreement, as the zone would have heard them.
     anomalies = coordinator_of(entry).brain.zone("office").anomalies
@@ -155,6 +156,23 @@ async def test_a_drifting_sensor_writes_its_anomaly_once(
         await minutes_pass(hass, freezer, 1)
 
     assert hass.states.get(ANOMALY).state == STATE_ON
-    assert "office_co2_3 reads +" in hass.states.get(ANOMALY).attributes["reason"]
-    for entity_id in (ANOMALY, BUILDING_ANOMALY):
-        assert len([e for e in written if e.data["entity_id"] == entity_id]) == 1
+    assert "office_co2_3 reads +5" in hass.states.get(ANOMALY).attributes["reason"]
+
+    def writes(entity_id: str) -> int:
+        return len([e for e in written if e.data["entity_id"] == entity_id])
+
+    assert writes(ANOMALY) <= 3  # not 120
+    assert writes(BUILDING_ANOMALY) == writes(ANOMALY)
+    before = writes(ANOMALY)
+
+    # Grown clearly worse, it says so.
+    for minute in range(120, 180):
+        for entity_id in sensors:
+            hass.states.async_set(
+                entity_id,
+                str(reading(entity_id, minute)),
+                {"unit_of_measurement": "ppm"},
+            )
+        await minutes_pass(hass, freezer, 1)
+    assert "office_co2_3 reads +1" in hass.states.get(ANOMALY).attributes["reason"]
+    assert before < writes(ANOMALY) <= before + 3

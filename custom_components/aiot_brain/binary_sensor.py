@@ -27,10 +27,10 @@ from .const import (
 from .coordinator import AiotBrainCoordinator
 from .entity import (
     AiotBrainBuildingEntity,
+    Gist,
     NetworkInventoryEntity,
     ZonePredictionDescription,
     ZonePredictionEntity,
-    wording,
 )
 from .network import NetworkInventory
 from .state_mapping import aware_iso
@@ -77,7 +77,7 @@ def _anomaly_changes(prediction: ZonePrediction) -> dict[str, Any]:
     # A drifting sensor's figures move with each reading, for days: each new
     # state would be a row in the recorder's database.
     attributes = _anomaly_attributes(prediction)
-    return {**attributes, "reason": wording(attributes["reason"])}
+    return {**attributes, "reason": Gist(attributes["reason"])}
 
 
 ZONE_BINARY_SENSORS: tuple[ZoneBinarySensorDescription, ...] = (
@@ -115,7 +115,7 @@ BUILDING_BINARY_SENSORS: tuple[BuildingBinarySensorDescription, ...] = (
         attributes_fn=lambda coordinator: {"areas": coordinator.anomalies},
         changes_fn=lambda coordinator: {
             "areas": {
-                area: wording(reason) for area, reason in coordinator.anomalies.items()
+                area: Gist(reason) for area, reason in coordinator.anomalies.items()
             }
         },
     ),

@@ -50,14 +50,36 @@ def significant(old: Any, new: Any, deadband: float, minutes: float = 0.0) -> bo
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-def wording(text: str | None) -> str | None:
-    """Return ``text`` with its numbers left out: what it says, not how much.
+@dataclass(frozen=True, eq=False)
+class Gist:
+    """A text that is the same while its words are and its figures move by less than half.
 
-    An anomaly's reason says how far a sensor drifted, which moves with each
-    reading: a new state is worth it when the words change (another sensor,
-    another kind of fault), not the figures.
+    An anomaly's reason says how far a sensor drifted, which moves a little with
+    each reading: a new state is worth it when the words change (another sensor,
+    another kind of fault) or a figure clearly does (+160 ppm grown to +600).
+    Compared with the text last written, a figure creeping up does count in the end.
     """
-    return None if text is None else _NUMBER.sub("#", text)
+
+    text: str | None
+
+    def __eq__(self, other: object) -> bool:
+        """Whether both say the same, give or take half of each figure."""
+        if not isinstance(other, Gist):
+            return NotImplemented
+        if self.text is None or other.text is None:
+            return self.text == other.text
+        if _NUMBER.sub("#", self.text) != _NUMBER.sub("#", other.text):
+            return False
+        return all(
+            abs(a - b) <= max(abs(a), abs(b)) / 2
+            for a, b in zip(
+                map(float, _NUMBER.findall(self.text)),
+                map(float, _NUMBER.findall(other.text)),
+                strict=True,
+            )
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def _passed(value: Any) -> bool:
