@@ -168,3 +168,28 @@ async def test_a_database_that_stays_locked_ends_the_replay(
     # The first chunk, then the second asked for once and again after each pause.
     assert len(reads) == 1 + 3
     assert len(chunks) == 1
+
+
+async def test_states_at_the_start_and_on_the_edges_of_chunks_are_replayed_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The recorder reads between two moments, neither included."""
+    changes = [
+        (START, "off"),  # the moment the replay starts
+        (START + CHUNK, "on"),  # where one chunk ends and the next begins
+        (START + CHUNK + timedelta(minutes=1), "off"),
+        (START + 2 * CHUNK, "on"),
+    ]
+    for when, state in changes:
+        freezer.move_to(when)
+        hass.states.async_set("binary_sensor.hall_motion", state)
+    await async_wait_recording_done(hass)
+    freezer.move_to(START + timedelta(days=1))
+    chunks: list[list[State]] = []
+
+    await async_replay_history(
+        hass, ["binary_sensor.hall_motion"], START, dt_util.utcnow(), chunks.append
+    )
+
+    replayed = [(s.last_updated, s.state) for chunk in chunks for s in chunk]
+    assert replayed == changes

@@ -25,6 +25,10 @@ CHUNK = timedelta(hours=6)
 # for again after each of these pauses (seconds) before the replay gives up: a
 # moment's trouble must not cost the days of history still to come.
 RETRY_PAUSES: tuple[float, ...] = (10.0, 60.0, 300.0)
+# The recorder reads what came strictly between two moments: each chunk is asked
+# from this much earlier, so a state at the very moment one chunk ends and the
+# next begins is in the next, and in it alone.
+OVERLAP = timedelta(seconds=1)
 
 
 def _states_between(
@@ -34,20 +38,26 @@ def _states_between(
     entity_ids: list[str],
     include_start_state: bool,
 ) -> list[State]:
-    """Every recorded state of ``entity_ids`` in [start, end), oldest first."""
+    """Every recorded state of ``entity_ids`` in [start, end), oldest first.
+
+    With ``include_start_state``, also each entity's state as it stood at start,
+    and what changed in the moment before.
+    """
     per_entity = history.get_significant_states(
         hass,
-        start,
+        start - OVERLAP,
         end,
         entity_ids,
         include_start_time_state=include_start_state,
         significant_changes_only=False,
     )
+    start_ts = start.timestamp()
     states = [
         state
         for entity_states in per_entity.values()
         for state in entity_states
         if isinstance(state, State)
+        and (include_start_state or state.last_updated_timestamp >= start_ts)
     ]
     states.sort(key=lambda state: state.last_updated)
     return states
