@@ -709,3 +709,28 @@ async def test_a_suggestion_withdrawn_while_its_area_relearns_is_not_carried_out
     assert control.zone_suggestions("office") == {}
     read.set()
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+# The recorder writes what it heard every few seconds (five by default, here an
+# hour: not before the replay reads), to a file that can be read meanwhile.
+@pytest.mark.parametrize("recorder_config", [{"commit_interval": 3600}])
+@pytest.mark.parametrize("persistent_database", [True])
+async def test_a_change_the_recorder_has_not_written_yet_is_learned(
+    hass: HomeAssistant,
+) -> None:
+    """No frozen time here: a leap of the clock makes the recorder write at once."""
+    build_office(hass)
+    hass.states.async_set(
+        "sensor.office_temperature",
+        "23.5",
+        {"unit_of_measurement": "°C"},
+        timestamp=dt_util.utcnow().timestamp() - 0.5,  # half a second ago
+    )
+    entry = office_entry(hass, history_days=14)
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert (
+        coordinator_of(entry).brain.zone("office").latest.get(Role.TEMPERATURE) == 23.5
+    )

@@ -83,6 +83,10 @@ async def async_replay_history(
             progress(1.0)
         return 0
     recorder = get_instance(hass)
+    # The recorder writes every few seconds: what it still holds would be neither
+    # in the history nor among the live changes learned after it.
+    if written := recorder.async_get_commit_future():
+        await written
     ids = list(entity_ids)
     total = (end - start).total_seconds()
     replayed = 0
