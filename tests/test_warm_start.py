@@ -278,6 +278,47 @@ async def test_an_area_reading_its_history_says_so_on_its_control_sensor(
     assert hass.states.get(control).state == "observing"
 
 
+async def test_a_restart_while_an_area_relearns_keeps_what_people_taught_it(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await record_working_week(hass, freezer)
+    entry = await setup_office(hass, history_days=14)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    zone = coordinator_of(entry).brain.zone("office")
+    now = dt_util.now()
+    zone.learn_one(
+        Observation(Role.HVAC_SETPOINT, 23.0, now, "climate.office", manual=True)
+    )
+    comfort = zone.predict_one(now).comfort_setpoint
+    restarted = threading.Event()
+
+    def until_the_restart(hass: HomeAssistant, *args: Any) -> list[State]:
+        restarted.wait(timeout=10)
+        return states_between(hass, *args)
+
+    monkeypatch.setattr(history, "_states_between", until_the_restart)
+    await hass.services.async_call(
+        "button", "press", {"entity_id": RELEARN}, blocking=True
+    )
+    assert coordinator_of(entry).learning == {"office"}
+
+    # Home Assistant restarts while the office reads its history.
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    restarted.set()
+    monkeypatch.setattr(history, "_states_between", states_between)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    coordinator = coordinator_of(entry)
+    assert coordinator.learning == set()
+    after = coordinator.brain.zone("office")
+    # The history was read again in full, and the person's lesson is kept.
+    assert after.occupancy.self_labels > 100
+    assert after.comfort.labels == 1
+    assert after.predict_one(now).comfort_setpoint == comfort
+
+
 async def test_a_building_mode_set_while_an_area_relearns_shows_at_once(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -120,9 +120,9 @@ def _saved_at(stored: Any) -> datetime | None:
     return dt_util.parse_datetime(saved) if isinstance(saved, str) else None
 
 
-def _saved_areas(stored: Any) -> set[str] | None:
-    """Return the known areas saved with the learned state (None: not saved)."""
-    areas = stored.get("known_areas") if isinstance(stored, dict) else None
+def _saved_ids(stored: Any, key: str) -> set[str] | None:
+    """Return the area ids saved under ``key`` with the learned state (None: none)."""
+    areas = stored.get(key) if isinstance(stored, dict) else None
     if not isinstance(areas, list):
         return None
     return {area_id for area_id in areas if isinstance(area_id, str)}
@@ -385,6 +385,9 @@ class AiotBrainCoordinator:
         self._router = Router((), None, (), self.hass.config.units.temperature_unit)
         self._buffer: list[tuple[str, Observation]] = []
         self._replay_lock = asyncio.Lock()
+        # Zones relearning history, as they were before it: what people taught
+        # them by hand, which a save keeps until they have read it all.
+        self._relearning: dict[str, Fragment] = {}
         self._known_areas: set[str] = set()
         self._zone_listeners: dict[str, list[CALLBACK_TYPE]] = {}
         # Those of the zone listeners that show P(occupied).
@@ -426,7 +429,7 @@ class AiotBrainCoordinator:
         # The areas there were at setup (left out or chosen), and those that joined
         # since; any other joins once it has something to learn. Kept across
         # restarts; an older version did not keep them: every area now counts.
-        saved = _saved_areas(stored)
+        saved = _saved_ids(stored, "known_areas")
         # An area that joined just before a crash is in the options, not the save.
         self._known_areas = (
             {zone.zone_id for zone in self.discovery.zones} if saved is None else saved
@@ -459,8 +462,12 @@ class AiotBrainCoordinator:
         ]
         # Zones without learned state (first setup, new, or reset) learn history.
         known = self.brain.zones  # read before predicting adds the new ones
-        learned = [zone_id for zone_id in self.zones if zone_id in known]
-        unlearned = [zone_id for zone_id in self.zones if zone_id not in known]
+        # Zones stopped while relearning keep what people taught them and read
+        # their history again.
+        unread = (_saved_ids(stored, "relearning") or set()) & set(known)
+        self._relearning = {zone_id: _encoded(known[zone_id]) for zone_id in unread}
+        learned = [z for z in self.zones if z in known and z not in unread]
+        unlearned = [z for z in self.zones if z not in known or z in unread]
         # What changed after the save and before we listened (a sensor set up
         # before us as Home Assistant starts, a reload) is news to them.
         saved_at = _saved_at(stored)
@@ -585,13 +592,15 @@ class AiotBrainCoordinator:
             saved_at = dt_util.utcnow()
             encoded: dict[str, tuple[ZoneBrain, Fragment]] = {}
             for zone_id, zone in list(self.brain.zones.items()):
-                if zone_id not in self.learning:
+                if zone_id not in self.learning and zone_id not in self._relearning:
                     encoded[zone_id] = (zone, _encoded(zone))
                 await asyncio.sleep(0)
             # Zones reset, added or gone meanwhile are taken as they are now.
             zones: dict[str, Fragment] = {}
             for zone_id, zone in self.brain.zones.items():
-                if zone_id not in self.learning:
+                if zone_id in self._relearning:
+                    zones[zone_id] = self._relearning[zone_id]
+                elif zone_id not in self.learning:
                     early = encoded.get(zone_id)
                     zones[zone_id] = (
                         early[1] if early and early[0] is zone else _encoded(zone)
@@ -608,6 +617,7 @@ class AiotBrainCoordinator:
                     },
                     "controller": self.control.to_dict(),
                     "known_areas": sorted(self._known_areas),
+                    "relearning": sorted(self._relearning),
                     "saved_at": saved_at.isoformat(),
                 }
             )
@@ -858,6 +868,7 @@ class AiotBrainCoordinator:
     def _remove_zone(self, zone_id: str) -> None:
         """Forget a zone whose area is gone, with its device and entities."""
         self.brain.remove_zone(zone_id)
+        self._relearning.pop(zone_id, None)
         self._set_prediction(zone_id, None)
         self.controls.pop(zone_id, None)
         self.control.async_remove_zone(zone_id)
@@ -1181,6 +1192,7 @@ class AiotBrainCoordinator:
             LOGGER.debug("No history to learn: %s learn from now on", zone_ids)
             # Nothing is left unread: an issue from an earlier failure is settled.
             for zone_id in zone_ids:
+                self._relearning.pop(zone_id, None)
                 self._zone_issue(
                     ISSUE_HISTORY_FAILED, self.zones[zone_id], raised=False
                 )
@@ -1260,6 +1272,8 @@ class AiotBrainCoordinator:
         and the buffer: the zone forgets it now, as it would have then.
         """
         self.learning.difference_update(zone_ids)
+        for zone_id in zone_ids:
+            self._relearning.pop(zone_id, None)
         waiting = []
         for zone_id, observation in self._buffer:
             if zone_id in self.learning:
@@ -1283,9 +1297,11 @@ class AiotBrainCoordinator:
         """
         if zone_id not in self.zones or zone_id in self.learning:
             return
-        self.brain.restart_zone(zone_id)
+        zone = self.brain.restart_zone(zone_id)
         self._publish([zone_id])
         self.async_learn_history([zone_id])
+        if zone_id in self.learning:
+            self._relearning[zone_id] = _encoded(zone)
         self._schedule_save()
 
     @callback
