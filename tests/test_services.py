@@ -518,6 +518,32 @@ async def test_reset_forgets_what_a_zone_learned(
     assert occupancy.state == STATE_ON
 
 
+async def test_relearn_without_a_recorder_forgets_nothing(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    entry = await setup_brain(hass, history_days=14)  # and no recorder loaded
+    coordinator = entry.runtime_data.coordinator
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 3)
+    learned = coordinator.brain.zone("living_room")
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await call(hass, "relearn")
+    assert raised.value.translation_key == "no_recorder"
+    with pytest.raises(ServiceValidationError) as pressed:
+        await hass.services.async_call(
+            "button",
+            "press",
+            {"entity_id": "button.living_room_aiot_brain_relearn"},
+            blocking=True,
+        )
+    assert pressed.value.translation_key == "no_recorder"
+    assert coordinator.brain.zone("living_room") is learned
+    assert learned.occupancy.self_labels > 0
+
+
 async def test_relearn_starts_the_zone_again(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

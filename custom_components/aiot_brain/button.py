@@ -15,7 +15,7 @@ from .const import KEY_ACKNOWLEDGE_NETWORK_DEVICES, KEY_RELEARN
 from .coordinator import AiotBrainCoordinator
 from .entity import AiotBrainZoneEntity, NetworkInventoryEntity
 from .network import NetworkInventory
-from .services import act_on_idle_zones
+from .services import relearn
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
 
@@ -35,8 +35,8 @@ class NetworkButtonDescription(ButtonEntityDescription):
 
 
 def _relearn(coordinator: AiotBrainCoordinator, zone_id: str) -> None:
-    """Relearn the zone, or say that it is still reading its history."""
-    act_on_idle_zones(coordinator, [zone_id], coordinator.async_relearn)
+    """Relearn the zone, or say why it cannot (still reading, no recorder)."""
+    relearn(coordinator, [zone_id])
 
 
 ZONE_BUTTONS: tuple[ZoneButtonDescription, ...] = (

@@ -403,9 +403,21 @@ def _upcoming_iso(when: datetime | None, now: datetime) -> str | None:
 
 async def _relearn(call: ServiceCall) -> None:
     coordinator = _coordinator(call.hass)
-    act_on_idle_zones(
-        coordinator, _all_or(coordinator, call), coordinator.async_relearn
-    )
+    relearn(coordinator, _all_or(coordinator, call))
+
+
+def relearn(coordinator: AiotBrainCoordinator, zone_ids: Iterable[str]) -> None:
+    """Relearn ``zone_ids`` from history; refuse where the recorder is not there.
+
+    Without it, a Relearn would forget what the sensors taught and read nothing.
+    (With the options' 0 days of history, it starts from scratch, as they say.)
+    """
+    if (
+        coordinator.settings.history_days > 0
+        and "recorder" not in coordinator.hass.config.components
+    ):
+        raise _error("no_recorder")
+    act_on_idle_zones(coordinator, zone_ids, coordinator.async_relearn)
 
 
 async def _reset(call: ServiceCall) -> None:
