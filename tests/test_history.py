@@ -193,3 +193,36 @@ async def test_states_at_the_start_and_on_the_edges_of_chunks_are_replayed_once(
 
     replayed = [(s.last_updated, s.state) for chunk in chunks for s in chunk]
     assert replayed == changes
+
+
+async def test_a_busy_history_is_read_in_shorter_chunks(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Meters reporting every few seconds: not hours of them in memory at once."""
+    monkeypatch.setattr(history, "CHUNK_STATES", 40)
+    # A quiet night, then a power meter reporting every 30 s all day.
+    freezer.move_to(START + timedelta(minutes=1))
+    hass.states.async_set("binary_sensor.hall_motion", "off")
+    for step in range(12 * 120):
+        freezer.move_to(START + timedelta(hours=6, seconds=30 * step))
+        hass.states.async_set("sensor.meter", str(step))
+    await async_wait_recording_done(hass)
+    freezer.move_to(START + timedelta(hours=18))
+    chunks: list[list[State]] = []
+
+    replayed = await async_replay_history(
+        hass,
+        ["binary_sensor.hall_motion", "sensor.meter"],
+        START,
+        dt_util.utcnow(),
+        chunks.append,
+    )
+
+    assert replayed == 1 + 12 * 120  # every state, once
+    meter = [
+        int(s.state) for chunk in chunks for s in chunk if s.entity_id == "sensor.meter"
+    ]
+    assert meter == list(range(12 * 120))
+    # The first busy chunk is as long as the quiet one; the next are short.
+    assert max(len(chunk) for chunk in chunks[1:]) > 40
+    assert max(len(chunk) for chunk in chunks[2:]) <= 40

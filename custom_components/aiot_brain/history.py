@@ -29,6 +29,11 @@ RETRY_PAUSES: tuple[float, ...] = (10.0, 60.0, 300.0)
 # from this much earlier, so a state at the very moment one chunk ends and the
 # next begins is in the next, and in it alone.
 OVERLAP = timedelta(seconds=1)
+# States a chunk is meant to hold: where sensors report every few seconds (a
+# building's power meters), the next chunks are shorter than CHUNK, down to
+# SHORTEST_CHUNK, so that hours of them are not held in memory at once.
+CHUNK_STATES = 20_000
+SHORTEST_CHUNK = timedelta(minutes=5)
 
 
 def _states_between(
@@ -91,8 +96,9 @@ async def async_replay_history(
     total = (end - start).total_seconds()
     replayed = 0
     chunk_start = start
+    chunk = CHUNK
     while chunk_start < end:
-        chunk_end = min(chunk_start + CHUNK, end)
+        chunk_end = min(chunk_start + chunk, end)
         read = partial(
             _states_between, hass, chunk_start, chunk_end, ids, chunk_start == start
         )
@@ -100,10 +106,21 @@ async def async_replay_history(
         if states:
             await hass.async_add_executor_job(learn, states)
             replayed += len(states)
+        chunk = _next_chunk(chunk_end - chunk_start, len(states))
         chunk_start = chunk_end
         if progress:
             progress((chunk_start - start).total_seconds() / total)
     return replayed
+
+
+def _next_chunk(length: timedelta, states: int) -> timedelta:
+    """Return how long the next chunk should be after one of ``length`` held ``states``.
+
+    As long as would hold half of CHUNK_STATES at the same rate: room for a busier
+    spell.
+    """
+    wanted = length * (CHUNK_STATES / 2 / max(states, 1))
+    return min(max(wanted, SHORTEST_CHUNK), CHUNK)
 
 
 async def _read_chunk(
