@@ -146,14 +146,17 @@ async def test_a_drifting_sensor_writes_its_anomaly_when_its_figures_clearly_mov
     assert hass.states.get(ANOMALY).state == STATE_OFF
     written = async_capture_events(hass, EVENT_STATE_CHANGED)
 
-    for minute in range(120):
-        for entity_id in sensors:
-            hass.states.async_set(
-                entity_id,
-                str(reading(entity_id, minute)),
-                {"unit_of_measurement": "ppm"},
-            )
-        await minutes_pass(hass, freezer, 1)
+    async def minutes_read(minutes: range) -> None:
+        for minute in minutes:
+            for entity_id in sensors:
+                hass.states.async_set(
+                    entity_id,
+                    str(reading(entity_id, minute)),
+                    {"unit_of_measurement": "ppm"},
+                )
+            await minutes_pass(hass, freezer, 1)
+
+    await minutes_read(range(120))
 
     assert hass.states.get(ANOMALY).state == STATE_ON
     assert "office_co2_3 reads +5" in hass.states.get(ANOMALY).attributes["reason"]
@@ -166,13 +169,6 @@ async def test_a_drifting_sensor_writes_its_anomaly_when_its_figures_clearly_mov
     before = writes(ANOMALY)
 
     # Grown clearly worse, it says so.
-    for minute in range(120, 180):
-        for entity_id in sensors:
-            hass.states.async_set(
-                entity_id,
-                str(reading(entity_id, minute)),
-                {"unit_of_measurement": "ppm"},
-            )
-        await minutes_pass(hass, freezer, 1)
+    await minutes_read(range(120, 180))
     assert "office_co2_3 reads +1" in hass.states.get(ANOMALY).attributes["reason"]
     assert before < writes(ANOMALY) <= before + 3
