@@ -2024,6 +2024,28 @@ async def test_holds_and_recent_calls_survive_a_restart(
     assert len(engine.calls[THERMOSTAT]) == 1  # the rate limit remembers
 
 
+async def test_resume_right_after_a_restart_ends_a_saved_hold(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    entry = await setup_brain(hass)
+    await hass.services.async_call(
+        DOMAIN, "hold", {"area_id": "living_room"}, blocking=True
+    )
+    # The Control sensor switched off: nothing shows the holds at start.
+    er.async_get(hass).async_update_entity(
+        CONTROL, disabled_by=er.RegistryEntryDisabler.USER
+    )
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    await hass.services.async_call(DOMAIN, "resume", {}, blocking=True)
+
+    assert coordinator_of(entry).control.holds("living_room") == {}
+
+
 async def test_a_light_switched_on_by_hand_stays_on_before_motion_is_seen(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:

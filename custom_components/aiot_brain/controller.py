@@ -884,7 +884,7 @@ class BuildingController:
     @callback
     def async_resume(self, zone_id: str) -> None:
         """End every hold in the zone; the next step decides afresh."""
-        for entity_id, engine in self.engines.get(zone_id, {}).items():
+        for entity_id, engine in self._engines(zone_id).items():
             if entity_id in engine.holds:
                 engine.resume(entity_id)
                 self._fire_hold(zone_id, entity_id, "Hold ended: asked to resume", None)
