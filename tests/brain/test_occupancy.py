@@ -173,8 +173,9 @@ def test_feature_values_of_other_numeric_types_count_like_floats() -> None:
 
 def test_self_label_rules() -> None:
     assert OccupancyModel.self_label({"motion_5min": 1.0, "motion_30min": 1.0})
-    assert OccupancyModel.self_label({"presence_now": 1.0})
-    assert OccupancyModel.self_label({"media_now": 1.0, "door_30min": 0.5})
+    seen = {"motion_30min": 0.5}  # a zone whose motion sensor has seen someone
+    assert OccupancyModel.self_label({**seen, "presence_now": 1.0})
+    assert OccupancyModel.self_label({**seen, "media_now": 1.0, "door_30min": 0.5})
     quiet = {"motion_5min": 0.0, "motion_30min": 0.1, "co2_trend": -0.2}
     quiet["co2_excess"] = 1.5
     assert OccupancyModel.self_label(quiet) is False
@@ -197,10 +198,13 @@ def test_self_label_while_everyone_is_away() -> None:
     quiet = {**away, "motion_5min": 0.0, "motion_30min": math.exp(-12.0 / 30.0)}
     # Ten quiet minutes, CO2 still high: empty all the same.
     assert OccupancyModel.self_label({**quiet, "co2_excess": 1.5}) is False
-    # A zone with no motion sensor at all learns from it too.
-    assert OccupancyModel.self_label({**away, "co2_excess": 1.5}) is False
+    # A zone with no motion sensor learns nothing: it could only ever learn
+    # that side (nothing there says when someone is in).
+    assert OccupancyModel.self_label({**away, "co2_excess": 1.5}) is None
+    assert OccupancyModel.self_label({"presence_now": 1.0}) is None
     # Motion while everyone is away is a guest or a cleaner: occupied ...
-    assert OccupancyModel.self_label({**away, "motion_5min": 1.0}) is True
+    moving = {**away, "motion_5min": 1.0, "motion_30min": 1.0}
+    assert OccupancyModel.self_label(moving) is True
     # ... and the minutes after it, or media playing, say nothing for sure.
     just_moved = {**quiet, "motion_30min": math.exp(-5.0 / 30.0)}
     assert OccupancyModel.self_label(just_moved) is None

@@ -236,7 +236,15 @@ class OccupancyModel:
         falling or back near fresh air, or for 20 minutes with CO2 falling over
         both the last minutes and the last half hour (two hours without a CO2
         sensor).
+        None in a zone without a motion sensor (one that has never seen motion).
         """
+        if "motion_30min" not in features:
+            # Without a motion sensor nothing says the zone is quiet, and the
+            # labels left come from one side only: presence says someone is here,
+            # never that nobody is; everyone away says nobody is, never who is.
+            # Learnt, they tilt P(occupied) that way for good (presence alone:
+            # occupied all night long), so the prior weights stand.
+            return None
         if features.get("presence_now", 0.0) > 0.5:
             return True
         if features.get("motion_5min", 0.0) >= FRESH_MOTION:
@@ -250,8 +258,6 @@ class OccupancyModel:
             and features.get("motion_30min", 0.0) <= AWAY_QUIET_MOTION
         ):
             return False
-        if "motion_30min" not in features:
-            return None  # without a motion sensor, quiet proves nothing
         quiet = features["motion_30min"]
         if "co2_trend" in features:
             co2_says_empty = (

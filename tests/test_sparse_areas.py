@@ -1,0 +1,68 @@
+"""Areas with one kind of sensor, as real homes have them, over hours of a day.
+
+Each area of a benchmark building has motion, a door, CO2 and more; a real room
+often has one of them: a phone's area tracker, a TV, a presence sensor at a desk.
+The thermostats and lights are Home Assistant's demo entities.
+"""
+
+from __future__ import annotations
+
+from homeassistant.components.climate import HVACMode
+from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar, entity_registry as er
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import (
+    setup_test_component_platform,
+)
+
+from .test_acting import (
+    START,
+    THERMOSTAT,
+    minutes_pass,
+    set_state,
+    setup_brain,
+    target,
+    thermostat,
+)
+from .test_coordinator import add_entity
+
+OCCUPANCY = "binary_sensor.living_room_aiot_brain_occupancy"
+PROBABILITY = "sensor.living_room_aiot_brain_occupancy_probability"
+
+
+async def build_thermostat_room(hass: HomeAssistant) -> str:
+    """A living room with only a thermostat, and a kitchen; return its area id."""
+    climate = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF])
+    setup_test_component_platform(hass, "climate", [climate])
+    assert await async_setup_component(
+        hass, "climate", {"climate": {"platform": "test"}}
+    )
+    await hass.async_block_till_done()
+    areas = ar.async_get(hass)
+    room = areas.async_create("Living room")
+    areas.async_create("Kitchen")
+    er.async_get(hass).async_update_entity(THERMOSTAT, area_id=room.id)
+    return room.id
+
+
+async def test_a_room_only_a_phone_tracker_sees_is_empty_once_the_phone_leaves(
+    hass, freezer
+) -> None:
+    """Bermuda places the phone in the living room for an afternoon, then not."""
+    freezer.move_to(START)
+    await build_thermostat_room(hass)
+    phone = add_entity(hass, "sensor", "phone_area", None, platform="bermuda")
+    await set_state(hass, phone, "Living room")
+    await setup_brain(hass)
+
+    await minutes_pass(hass, freezer, 240)
+    assert hass.states.get(OCCUPANCY).state == STATE_ON
+    assert target(hass) == 20.0
+
+    # Off to the kitchen at six: the living room is empty.
+    await set_state(hass, phone, "Kitchen")
+    await minutes_pass(hass, freezer, 60)
+    assert hass.states.get(OCCUPANCY).state == STATE_OFF
+    assert int(hass.states.get(PROBABILITY).state) < 50
+    assert target(hass) == 16.0
