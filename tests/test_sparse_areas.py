@@ -66,3 +66,24 @@ async def test_a_room_only_a_phone_tracker_sees_is_empty_once_the_phone_leaves(
     assert hass.states.get(OCCUPANCY).state == STATE_OFF
     assert int(hass.states.get(PROBABILITY).state) < 50
     assert target(hass) == 16.0
+
+
+async def test_a_phone_espresense_places_in_a_room_makes_it_occupied(
+    hass, freezer
+) -> None:
+    """ESPresense reports through MQTT room sensors: their state names the room."""
+    freezer.move_to(START)
+    await build_thermostat_room(hass)
+    phone = add_entity(hass, "sensor", "phone_room", None, platform="mqtt_room")
+    await set_state(hass, phone, "not_home")
+    await setup_brain(hass)
+    await minutes_pass(hass, freezer, 30)
+    assert hass.states.get(OCCUPANCY).state == STATE_OFF
+
+    await set_state(hass, phone, "living_room")
+    assert hass.states.get(OCCUPANCY).state == STATE_ON
+    assert target(hass) == 20.0
+
+    await set_state(hass, phone, "kitchen")
+    await minutes_pass(hass, freezer, 60)
+    assert hass.states.get(OCCUPANCY).state == STATE_OFF

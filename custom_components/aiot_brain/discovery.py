@@ -136,6 +136,9 @@ _DOOR_WORDS = re.compile(
 )
 # Bermuda (BLE room presence) names the area a tracked device is in.
 _AREA_TRACKER_PLATFORMS = frozenset({"bermuda"})
+# So does every MQTT room sensor, ESPresense's way into Home Assistant: its state
+# is the room (its topic's last level, "living_room") or "not_home".
+_ROOM_SENSOR_PLATFORMS = frozenset({"mqtt_room"})
 # Its main switches list the lights whose colour it manages.
 _ADAPTIVE_LIGHTING = "adaptive_lighting"
 
@@ -258,7 +261,9 @@ def classify(
         elif device_class == "opening":
             roles = (_contact_role(entry, device),)
     elif entry.domain == Platform.SENSOR:
-        if entry.platform in _AREA_TRACKER_PLATFORMS:
+        if entry.platform in _ROOM_SENSOR_PLATFORMS:
+            roles = (Role.PRESENCE,)
+        elif entry.platform in _AREA_TRACKER_PLATFORMS:
             roles = (Role.PRESENCE,) if _is_area_tracker(entry) else ()
         elif device_class in _SENSOR_ROLES:
             roles = _reading_roles(
