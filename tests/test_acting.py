@@ -1411,6 +1411,49 @@ async def test_lights_come_on_at_the_learned_level_and_go_off_when_empty(
     assert len(calls_to(actions, LAMP)) == 2
 
 
+async def test_the_light_stays_on_while_the_tv_is_on_and_nobody_moves(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A film: nobody moves for an hour, and the lamp must not go out on them."""
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
+    entities = er.async_get(hass)
+    for object_id, device_class in (("tv", "tv"), ("kitchen_speaker", "speaker")):
+        tv = entities.async_get_or_create(
+            "media_player",
+            "test",
+            object_id,
+            suggested_object_id=object_id,
+            original_device_class=device_class,
+        )
+        entities.async_update_entity(tv.entity_id, area_id="living_room")
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    hass.states.async_set("media_player.tv", "on", {"device_class": "tv"})
+    # Music in the background says nothing of anyone there.
+    hass.states.async_set(
+        "media_player.kitchen_speaker",
+        "playing",
+        {"device_class": "speaker", "media_content_type": "music"},
+    )
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_OFF)
+    await set_state(hass, DOOR, STATE_ON)  # someone else goes out
+    await set_state(hass, DOOR, STATE_OFF)
+
+    await minutes_pass(hass, freezer, 90)
+    assert hass.states.get(LAMP).state == STATE_ON
+    reason = hass.states.get(CONTROL).attributes["reasons"][LAMP]
+    assert reason == "Living room's light stays on: the TV is on"
+
+    # The film is over; the room is dark and still: it goes off.
+    hass.states.async_set("media_player.tv", "off", {"device_class": "tv"})
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert len(calls_to(actions, LAMP)) == 2
+
+
 async def test_the_light_goes_off_soon_after_someone_leaves_through_the_door(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -105,6 +105,7 @@ from .state_mapping import (
     aware_iso,
     from_celsius,
     observations_from_state,
+    screen_on,
     temperature_scale,
     to_celsius,
 )
@@ -529,6 +530,11 @@ class BuildingController:
             if last_motion is not None or not watched
             else self._quiet_since(zone),
             light=LightState(on=any(light.on for light in lights)) if lights else None,
+            screen_on=any(
+                screen_on(state)
+                for entity in zone.entities_with(Role.MEDIA)
+                if (state := states.get(entity.entity_id)) is not None
+            ),
         )
 
     def _quiet_since(self, zone: Zone) -> datetime:

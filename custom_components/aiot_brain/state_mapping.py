@@ -59,6 +59,9 @@ _MEDIA_ACTIVE = frozenset({"playing", "buffering"})
 # Many TVs say only "on" while someone watches live TV; a speaker that is "on" is
 # merely awake.
 _MEDIA_TV = "tv"
+# A TV in these is off; a player playing these shows something to watch.
+_SCREEN_OFF = frozenset({STATE_OFF, "standby", "unavailable", "unknown"})
+_SCREEN_CONTENT = frozenset({"movie", "tvshow", "episode", "video", "channel"})
 _WEATHER_TEMPERATURE_UNIT = "temperature_unit"
 # A thermostat cools from this far above the comfort it stands for.
 _COOLING_MARGIN = ControlSettings().cooling_margin
@@ -169,6 +172,20 @@ def _setpoint(state: State, previous: State | None, unit: str) -> float | None:
         old_low=to_celsius(before.get(ATTR_TARGET_TEMP_LOW), unit),
         old_high=to_celsius(before.get(ATTR_TARGET_TEMP_HIGH), unit),
         cooling_margin=_COOLING_MARGIN,
+    )
+
+
+def screen_on(state: State) -> bool:
+    """Whether a media player shows people something: a TV on, or a video playing.
+
+    People watching sit still for an hour; a speaker playing in an empty room is
+    no sign of them.
+    """
+    if state.attributes.get("device_class") == _MEDIA_TV:
+        return state.state not in _SCREEN_OFF
+    return (
+        state.state in _MEDIA_ACTIVE
+        and state.attributes.get("media_content_type") in _SCREEN_CONTENT
     )
 
 

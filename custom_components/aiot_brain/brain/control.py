@@ -251,6 +251,8 @@ class ZoneReadings:
     # Where when motion was last seen is not known (after a restart): since when
     # the motion sensors are known to have seen nobody. Only lights wait from it.
     quiet_since: datetime | None = None
+    # A TV is on, or a video plays: people watching sit still for an hour.
+    screen_on: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -1324,6 +1326,10 @@ class ZoneController:
                 f"no motion since {clock(quiet_from, now)} "
                 f"(vacancy delay {_minutes(delay)} min)"
             )
+        staying = "occupied"
+        if gone is not None and readings.screen_on:
+            # Nobody seen, but the TV is on: people watching a film keep still.
+            gone, staying = None, "the TV is on"
         hold = self.active_hold(entity_id, now)
         if gone is not None and hold is not None and not hold.asked:
             # Nobody seen for the vacancy delay: whoever set the light has left.
@@ -1338,7 +1344,7 @@ class ZoneController:
                 reason = f"Switching off {self.name}'s light: {gone}"
                 command = Command("light", "turn_off", entity_id, {}, reason)
                 return self._finish(now, entity_id, command, reason, level)
-            return Decision(entity_id, f"{self.name}'s light stays on: occupied")
+            return Decision(entity_id, f"{self.name}'s light stays on: {staying}")
         arriving = (
             not self.was_occupied
             and quiet_for is not None
