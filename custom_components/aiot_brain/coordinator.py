@@ -1014,10 +1014,13 @@ class AiotBrainCoordinator:
             return
         # Predict for the moment of the change, as the tick does for its minute.
         when = dt_util.as_local(state.last_updated)
-        self._publish([zone_id for zone_id, full in touched.items() if full], when)
-        self._publish_occupancy([z for z, full in touched.items() if not full], when)
+        full = [zone_id for zone_id, whole in touched.items() if whole]
+        self._publish(full, when, notify_building=False)
+        self._publish_occupancy([z for z, whole in touched.items() if not whole], when)
+        self._notify_building()  # once for the change, not once per step of it
         # Lights must answer someone walking in at once, not at the next minute.
-        self.control.async_step([zone_id for zone_id in touched if zone_id in react])
+        if reacting := [zone_id for zone_id in touched if zone_id in react]:
+            self.control.async_step(reacting)
         # Keep a save pending: the store writes it when Home Assistant stops.
         self._schedule_save()
 
@@ -1039,12 +1042,13 @@ class AiotBrainCoordinator:
 
         Forecasts, times and comfort move slowly; the minute tick refreshes them.
         The exit the door rule waits for is refreshed too. A window or a person's
-        own setpoint gets a full prediction at once instead.
+        own setpoint gets a full prediction at once instead. The caller tells the
+        building's entities, once for all zones.
         """
         for zone_id in zone_ids:
             previous = self.predictions.get(zone_id)
             if previous is None:
-                self._publish([zone_id], when)
+                self._publish([zone_id], when, notify_building=False)
                 continue
             with self.zone_fault(zone_id, "predicting"):
                 zone = self.brain.zone(zone_id)
@@ -1060,8 +1064,6 @@ class AiotBrainCoordinator:
                 )
                 for listener in self._occupancy_listeners.get(zone_id, ()):
                     listener()
-        if zone_ids:
-            self._notify_building()
 
     @callback
     def _async_tick(self, now: datetime) -> None:
