@@ -114,6 +114,13 @@ def _encoded(zone: ZoneBrain) -> Fragment:
     return json_fragment(json_bytes(zone.to_dict()))
 
 
+def _building_figures(prediction: ZonePrediction | None) -> tuple[Any, ...] | None:
+    """Return what the building's entities show of a zone's prediction."""
+    if prediction is None:
+        return None
+    return (prediction.occupied, prediction.anomaly_reason, prediction.trip_since)
+
+
 def _saved_at(stored: Any) -> datetime | None:
     """Return when the learned state was saved (None: not known)."""
     saved = stored.get("saved_at") if isinstance(stored, dict) else None
@@ -749,8 +756,8 @@ class AiotBrainCoordinator:
                 self._async_start_zones([zone.zone_id for zone in added]),
                 "AIoT Brain new areas",
             )
-        if removed:
-            self._notify_building()
+        # Also without a zone gone: the building's entities name zones by name.
+        self._notify_building()
 
     @callback
     def _stop_following_states(self) -> None:
@@ -1015,9 +1022,11 @@ class AiotBrainCoordinator:
         # Predict for the moment of the change, as the tick does for its minute.
         when = dt_util.as_local(state.last_updated)
         full = [zone_id for zone_id, whole in touched.items() if whole]
-        self._publish(full, when, notify_building=False)
-        self._publish_occupancy([z for z, whole in touched.items() if not whole], when)
-        self._notify_building()  # once for the change, not once per step of it
+        changed = self._publish(full, when, notify_building=False)
+        occupancy = [z for z, whole in touched.items() if not whole]
+        # Most changes move nothing the building's entities show: they are left be.
+        if self._publish_occupancy(occupancy, when) or changed:
+            self._notify_building()
         # Lights must answer someone walking in at once, not at the next minute.
         if reacting := [zone_id for zone_id in touched if zone_id in react]:
             self.control.async_step(reacting)
@@ -1037,24 +1046,26 @@ class AiotBrainCoordinator:
                 zone.heard(observation.role, observation.source, when)
 
     @callback
-    def _publish_occupancy(self, zone_ids: list[str], when: datetime) -> None:
+    def _publish_occupancy(self, zone_ids: list[str], when: datetime) -> bool:
         """Refresh only P(occupied) of ``zone_ids``: cheap enough for every change.
 
         Forecasts, times and comfort move slowly; the minute tick refreshes them.
         The exit the door rule waits for is refreshed too. A window or a person's
         own setpoint gets a full prediction at once instead. The caller tells the
-        building's entities, once for all zones.
+        building's entities, once for all zones, if this returns True: what they
+        show changed.
         """
+        changed = False
         for zone_id in zone_ids:
             previous = self.predictions.get(zone_id)
             if previous is None:
-                self._publish([zone_id], when, notify_building=False)
+                changed |= self._publish([zone_id], when, notify_building=False)
                 continue
             with self.zone_fault(zone_id, "predicting"):
                 zone = self.brain.zone(zone_id)
                 features = zone.occupancy.features(wall_clock(when))
                 probability = zone.occupancy.predict_proba_one(features)[True]
-                self._set_prediction(
+                changed |= self._set_prediction(
                     zone_id,
                     replace(
                         zone.with_exit(previous),
@@ -1064,6 +1075,7 @@ class AiotBrainCoordinator:
                 )
                 for listener in self._occupancy_listeners.get(zone_id, ()):
                     listener()
+        return changed
 
     @callback
     def _async_tick(self, now: datetime) -> None:
@@ -1120,14 +1132,16 @@ class AiotBrainCoordinator:
         now: datetime | None = None,
         *,
         notify_building: bool = True,
-    ) -> None:
+    ) -> bool:
         """Predict ``zone_ids`` now and tell their entities and the building's.
 
         A zone that cannot be predicted drops its last prediction: its entities
-        go unavailable rather than show it for ever.
+        go unavailable rather than show it for ever. True: what the building's
+        entities show changed.
         """
         now = now or dt_util.now()
         scale = temperature_scale(self.hass.config.units.temperature_unit)
+        changed = False
         for zone_id in zone_ids:
             if zone_id in self.learning:
                 continue
@@ -1135,11 +1149,12 @@ class AiotBrainCoordinator:
             if prediction is None and zone_id not in self.predictions:
                 continue
             with self.zone_fault(zone_id, "publishing"):
-                self._set_prediction(zone_id, prediction)
+                changed |= self._set_prediction(zone_id, prediction)
                 for listener in self._zone_listeners.get(zone_id, ()):
                     listener()
         if notify_building:
             self._notify_building()
+        return changed
 
     def _predict_zone(
         self, zone_id: str, now: datetime, scale: TemperatureScale
@@ -1479,12 +1494,16 @@ class AiotBrainCoordinator:
         ]
         return min(found, default=None)
 
-    def _set_prediction(self, zone_id: str, prediction: ZonePrediction | None) -> None:
+    def _set_prediction(self, zone_id: str, prediction: ZonePrediction | None) -> bool:
         """Keep (None: drop) a zone's prediction; note if it is occupied or anomalous.
 
         The building's count follows every sensor change in any zone; adding up
-        every zone each time would cost a large building dearly.
+        every zone each time would cost a large building dearly. True: what the
+        building's entities show of the zone changed.
         """
+        changed = _building_figures(prediction) != _building_figures(
+            self.predictions.get(zone_id)
+        )
         if prediction is None:
             self.predictions.pop(zone_id, None)
         else:
@@ -1501,6 +1520,7 @@ class AiotBrainCoordinator:
             self._on_trip.add(zone_id)
         else:
             self._on_trip.discard(zone_id)
+        return changed
 
 
 @dataclass
