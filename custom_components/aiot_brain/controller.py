@@ -204,6 +204,11 @@ class BuildingController:
         self._went_off: dict[str, datetime] = {}
         self._back_off: dict[str, datetime] = {}
         self._started = dt_util.utcnow()
+        # The zones it was made from, and each thermostat's and light's zone.
+        self._zone_of_device: tuple[dict[str, Zone] | None, dict[str, Zone]] = (
+            None,
+            {},
+        )
 
     # -- engines ---------------------------------------------------------------------
 
@@ -336,13 +341,24 @@ class BuildingController:
         return None
 
     def controlled_zone(self, entity_id: str) -> Zone | None:
-        """Return the active zone whose thermostat or light ``entity_id`` is."""
-        for zone in self.coordinator.zones.values():
-            if entity_id in zone.actuators(Actuator.CLIMATE) or entity_id in (
-                zone.actuators(Actuator.LIGHT)
-            ):
-                return zone
-        return None
+        """Return the active zone whose thermostat or light ``entity_id`` is.
+
+        Asked at every change of a thermostat or light: looked up, not searched
+        for through every zone of the building.
+        """
+        zones = self.coordinator.zones
+        if self._zone_of_device[0] is not zones:  # the zones changed
+            self._zone_of_device = (
+                zones,
+                {
+                    device: zone
+                    # The first zone that has it wins, as a search would find it.
+                    for zone in reversed(zones.values())
+                    for kind in (Actuator.CLIMATE, Actuator.LIGHT)
+                    for device in zone.actuators(kind)
+                },
+            )
+        return self._zone_of_device[1].get(entity_id)
 
     @callback
     def async_stop(self) -> None:
