@@ -313,6 +313,9 @@ class ZoneControlSensor(AiotBrainZoneEntity, SensorEntity):
 
     # Reasons change with every prediction; the logbook keeps the actions.
     _unrecorded_attributes = frozenset({"reasons", "suggestions"})
+    # A prediction alone changes nothing it shows: the controller tells it after
+    # each decision (which follows every new prediction), hold and suggestion.
+    follows_predictions = False
 
     @property
     def native_value(self) -> str:
