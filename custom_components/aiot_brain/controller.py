@@ -20,6 +20,7 @@ rate-limits and holds each of them on its own.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -191,7 +192,8 @@ class BuildingController:
         # When someone last changed a device by hand, by zone: they were there then,
         # whatever the motion sensor (whose change may come a moment later) says.
         self.last_touched: dict[str, datetime] = {}
-        self._our_contexts: dict[str, float] = {}
+        # The contexts of our calls, oldest first, with when they were made.
+        self._our_contexts: OrderedDict[str, float] = OrderedDict()
         self._sent: dict[str, _Sent] = {}
         self._saved: dict[str, Any] = {}
         self._listeners: dict[str, list[CALLBACK_TYPE]] = {}
@@ -1069,9 +1071,13 @@ class BuildingController:
         self._our_contexts[context.id] = time.monotonic()
 
     def _forget_old_contexts(self) -> None:
+        # Done at every change of a thermostat or light: only the old ones are
+        # looked at, not every call of the last minutes in a large building.
         oldest = time.monotonic() - OUR_CONTEXT_MEMORY
-        for context_id in [c for c, t in self._our_contexts.items() if t < oldest]:
-            del self._our_contexts[context_id]
+        while self._our_contexts:
+            if next(iter(self._our_contexts.values())) >= oldest:
+                return
+            self._our_contexts.popitem(last=False)
 
     # -- telling -----------------------------------------------------------------------
 
