@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
 import json
 import math
 from typing import Any
@@ -128,8 +129,17 @@ def wall_clock(when: datetime) -> datetime:
     """
     if when.tzinfo is None:
         return when
+    # Equal aware times in one zone compare equal whatever their fold: it is
+    # part of the key, as is the type (a subclass stays one).
+    return _eased_wall_clock(when, when.tzinfo, when.fold)
+
+
+# Every zone of a building asks about the same moment several times a minute.
+@lru_cache(maxsize=16, typed=True)
+def _eased_wall_clock(when: datetime, zone: tzinfo, _fold: int) -> datetime:
+    """Return :func:`wall_clock` of an aware ``when`` in ``zone``."""
     utc = when.astimezone(UTC)
-    change = _clock_change(utc, when.tzinfo)
+    change = _clock_change(utc, zone)
     if change is None:
         return when.replace(tzinfo=None)
     start, before, after = change
