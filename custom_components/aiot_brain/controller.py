@@ -1126,6 +1126,11 @@ class BuildingController:
         listeners.append(listener)
         return lambda: listeners.remove(listener)
 
+    @callback
+    def async_status_changed(self, zone_id: str) -> None:
+        """Show the zone's new status (it began or ended reading its history)."""
+        self._notify(zone_id)
+
     def _notify(self, zone_id: str) -> None:
         for listener in list(self._listeners.get(zone_id, ())):
             listener()

@@ -1227,8 +1227,7 @@ class AiotBrainCoordinator:
             return
         self.learning.update(zone_ids)
         for zone_id in zone_ids:  # their Control sensors say so
-            for listener in self._zone_listeners.get(zone_id, ()):
-                listener()
+            self.control.async_status_changed(zone_id)
         # History ends where the buffer begins, even for zones that wait for
         # another replay: what changes meanwhile is learned once, from the buffer.
         end = dt_util.utcnow()
@@ -1291,6 +1290,7 @@ class AiotBrainCoordinator:
         self.learning.difference_update(zone_ids)
         for zone_id in zone_ids:
             self._relearning.pop(zone_id, None)
+            self.control.async_status_changed(zone_id)  # it is learning no more
         waiting = []
         for zone_id, observation in self._buffer:
             if zone_id in self.learning:
