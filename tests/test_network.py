@@ -193,6 +193,27 @@ async def test_new_device_alert_until_acknowledged(
     assert hass.states.get(NEW_DEVICE).state == STATE_OFF
 
 
+async def test_a_reload_right_after_the_first_start_keeps_its_baseline(
+    hass: HomeAssistant, zeroconf: MagicMock, freezer: FrozenDateTimeFactory
+) -> None:
+    events = async_capture_events(hass, EVENT_NEW_NETWORK_DEVICE)
+    entry = await setup_entry(hass)
+    announce(inventory_of(entry), zeroconf, "_hue._tcp.local.", "Hue", "hue-bridge")
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(seconds=30))
+    # An option changed at once reloads the integration.
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    announce(inventory_of(entry), zeroconf, "_ipp._tcp.local.", "Printer", "printer")
+    await hass.async_block_till_done()
+    assert events == []  # still the baseline: what was there all along
+    freezer.tick(BASELINE_PERIOD)
+    announce(inventory_of(entry), zeroconf, "_wled._tcp.local.", "WLED", "wled-1")
+    await hass.async_block_till_done()
+    assert len(events) == 1
+
+
 async def test_inventory_survives_a_restart(
     hass: HomeAssistant,
     zeroconf: MagicMock,

@@ -199,6 +199,11 @@ class NetworkInventory:
         devices = self._readable(items)
         self.devices = {device.key: device for device in devices}
         self.unacknowledged = [key for key in unacknowledged if key in self.devices]
+        # A reload within the first start's baseline (an option changed right
+        # after setting up) goes on with it rather than end it early.
+        baseline = stored.get("baseline_until")
+        if isinstance(baseline, str):
+            self._baseline_until = dt_util.parse_datetime(baseline)
 
     @staticmethod
     def _readable(items: list[Any]) -> list[NetworkDevice]:
@@ -227,10 +232,13 @@ class NetworkInventory:
         return devices
 
     def _as_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "devices": [asdict(device) for device in self.devices.values()],
             "unacknowledged": list(self.unacknowledged),
         }
+        if self._baseline_until is not None:
+            data["baseline_until"] = self._baseline_until.isoformat()
+        return data
 
     @callback
     def async_add_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
