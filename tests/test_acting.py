@@ -1411,6 +1411,25 @@ async def test_lights_come_on_at_the_learned_level_and_go_off_when_empty(
     assert len(calls_to(actions, LAMP)) == 2
 
 
+async def test_an_area_where_nothing_sees_people_is_kept_at_comfort(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A radiator thermostat alone cannot tell a study in use from an empty one."""
+    freezer.move_to(START)
+    await build_living_room(hass)
+    er.async_get(hass).async_update_entity(MOTION, area_id=None)  # elsewhere
+    await setup_brain(hass, min_temperature=12.0)
+    await minutes_pass(hass, freezer, 60)
+
+    assert target(hass) == 20.0  # not the empty room's 16 °C, for hours on end
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert "no sensor here sees people come or go" in reason
+
+    # At night it sleeps, as anyone there would.
+    await minutes_pass(hass, freezer, 9 * 60)
+    assert target(hass) == 18.5  # the sleep temperature
+
+
 async def test_the_light_stays_on_while_the_tv_is_on_and_nobody_moves(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -2121,14 +2140,15 @@ async def test_a_motion_sensor_coming_back_is_no_one_arriving(
     await setup_brain(hass)
     await minutes_pass(hass, freezer, 10)
     assert hass.states.get(LAMP).state == STATE_OFF
-    heating_to = target(hass)
+    # While nothing sees people there, it cannot tell the room is empty.
+    assert target(hass) == 20.0
 
     await set_state(hass, MOTION, STATE_OFF)  # back, as after a restart
     assert hass.states.get(LAMP).state == STATE_OFF
     await minutes_pass(hass, freezer, 10)
 
     assert hass.states.get(LAMP).state == STATE_OFF
-    assert target(hass) == heating_to
+    assert target(hass) == 16.0  # seen empty: set back
     reasons = [event.data["reason"] for event in actions]
     assert not [reason for reason in reasons if "arrived" in reason]
     assert not [reason for reason in reasons if "occupied" in reason]

@@ -553,6 +553,7 @@ class BuildingController:
                 for entity in zone.entities_with(Role.MEDIA)
                 if (state := states.get(entity.entity_id)) is not None
             ),
+            sees_people=watched or bool(self.coordinator.discovery.area_trackers),
         )
 
     def _quiet_since(self, zone: Zone) -> datetime:

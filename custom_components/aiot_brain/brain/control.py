@@ -253,6 +253,9 @@ class ZoneReadings:
     quiet_since: datetime | None = None
     # A TV is on, or a video plays: people watching sit still for an hour.
     screen_on: bool = False
+    # Whether anything can see people here: a motion or presence sensor that
+    # reads, or phones placed in rooms.
+    sees_people: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -552,7 +555,12 @@ class ZoneController:
     ) -> None:
         self.was_occupied = bool(self.occupied)
         last_motion = readings.last_motion
-        if last_motion is None:
+        if not readings.sees_people:
+            # Nothing here sees people come or go (a thermostat alone, a door or
+            # CO2 sensor): taken as used, not set back on a model that cannot
+            # tell, unless everyone is away on a trip.
+            occupied = prediction.trip_since is None
+        elif last_motion is None:
             occupied = prediction.occupied
         else:
             # Optionally, a high probability without motion for ``occupied_memory``
@@ -822,6 +830,8 @@ class ZoneController:
                 f"it stays within {settings.scale.difference(settings.stop_drift)} "
                 "until then",
             )
+        if not readings.sees_people:
+            return self._comfort(comfort, "no sensor here sees people come or go")
         probability = prediction.occupancy_probability
         return self._comfort(comfort, f"occupied ({probability:.0%})")
 
