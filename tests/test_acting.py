@@ -1430,6 +1430,27 @@ async def test_an_area_where_nothing_sees_people_is_kept_at_comfort(
     assert target(hass) == 18.5  # the sleep temperature
 
 
+async def test_an_area_where_nothing_sees_people_is_set_back_while_all_are_away(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    entities = er.async_get(hass)
+    entities.async_update_entity(MOTION, area_id=None)  # the thermostat alone
+    entities.async_get_or_create("person", "person", "anna", suggested_object_id="anna")
+    await set_state(hass, "person.anna", "home")
+    await setup_brain(hass, min_temperature=12.0)
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass) == 20.0
+
+    await set_state(hass, "person.anna", "not_home")
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass) == 16.0  # the empty room's setback
+    await set_state(hass, "person.anna", "home")
+    await minutes_pass(hass, freezer, 1)
+    assert target(hass) == 20.0
+
+
 async def test_the_light_stays_on_while_the_tv_is_on_and_nobody_moves(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

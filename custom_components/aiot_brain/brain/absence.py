@@ -82,6 +82,10 @@ class Absences:
         usual = ordered[math.ceil(USUAL_QUANTILE * len(ordered)) - 1]
         return timedelta(hours=usual * TRIP_FACTOR)
 
+    def away_now(self) -> datetime | None:
+        """Return since when everyone is away, unless someone was seen here since."""
+        return None if self.seen else self.away_since
+
     def predict_one(self, when: datetime) -> datetime | None:
         """Return since when everyone is away, if that is a trip here by ``when``."""
         since = self.away_since

@@ -558,8 +558,8 @@ class ZoneController:
         if not readings.sees_people:
             # Nothing here sees people come or go (a thermostat alone, a door or
             # CO2 sensor): taken as used, not set back on a model that cannot
-            # tell, unless everyone is away on a trip.
-            occupied = prediction.trip_since is None
+            # tell, unless everyone is away (their phones say so).
+            occupied = prediction.away_since is None
         elif last_motion is None:
             occupied = prediction.occupied
         else:

@@ -223,6 +223,8 @@ class ZonePrediction:
     # Since when everyone is away, where that has gone on far longer than usual
     # (a trip: nobody comes back at the usual time); None otherwise.
     trip_since: datetime | None = None
+    # Since when everyone is away (their phones say so) with nobody seen here.
+    away_since: datetime | None = None
 
     @property
     def anomaly_reason(self) -> str | None:
@@ -582,6 +584,7 @@ class ZoneBrain:
             cooling_setpoint=cooling,
             thermal=thermal,
             trip_since=trip_since,
+            away_since=self.absences.away_now(),
         )
 
     def keep_sources(self, sources: Collection[str]) -> None:
