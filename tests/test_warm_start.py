@@ -238,6 +238,27 @@ async def test_relearn_forgets_and_learns_history_again(
     assert after.predict_one(now).comfort_setpoint == comfort
 
 
+async def test_a_building_relearn_while_one_area_reads_does_the_others_and_says_so(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await record_working_week(hass, freezer)
+    entry = await setup_office(hass, history_days=14, zones=("office", "kitchen"))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    coordinator = coordinator_of(entry)
+    kitchen = coordinator.brain.zone("kitchen")
+    await hass.services.async_call(
+        "button", "press", {"entity_id": RELEARN}, blocking=True
+    )
+    assert coordinator.learning == {"office"}
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(DOMAIN, "reset", {}, blocking=True)
+
+    assert raised.value.translation_key == "still_learning_others_done"
+    assert raised.value.translation_placeholders == {"zones": "Office"}
+    assert coordinator.brain.zone("kitchen") is not kitchen  # reset all the same
+
+
 async def test_explain_says_an_area_reading_its_history_is_not_ready(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -430,13 +430,21 @@ def act_on_idle_zones(
     zone_ids: Iterable[str],
     act: Callable[[str], None],
 ) -> None:
-    """Act on the zones not reading their history; say which ones still are."""
+    """Act on the zones not reading their history; say which ones still are.
+
+    The error says whether the others were done: an automation that sees it
+    must not take the whole call for undone.
+    """
     busy = []
+    done = False
     for zone_id in zone_ids:
         if zone_id in coordinator.learning:
             busy.append(zone_id)
         else:
             act(zone_id)
+            done = True
+    if busy and done:
+        raise _error("still_learning_others_done", zones=_names(coordinator, busy))
     if busy:
         raise _error("still_learning", zones=_names(coordinator, busy))
 
