@@ -336,10 +336,18 @@ async def test_an_american_home_is_heated_and_told_why_in_fahrenheit(
     assert float(comfort.state) == 68.0
     assert comfort.attributes["heating_comfort"] == 68.0
     assert comfort.attributes["cooling_comfort"] == 75.2
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": "number.living_room_aiot_brain_comfort_offset", "value": 2},
+        blocking=True,
+    )
     forecast = await hass.services.async_call(
         DOMAIN, "get_forecast", {}, blocking=True, return_response=True
     )
     assert forecast["zones"]["living_room"]["comfort_setpoint"] == 68.0
+    # The offset the thermostat gets on top, in °F too.
+    assert forecast["zones"]["living_room"]["comfort_offset"] == 2.0
     explained = await hass.services.async_call(
         DOMAIN, "explain", {}, blocking=True, return_response=True
     )

@@ -301,6 +301,7 @@ async def test_get_forecast_returns_the_forecast_and_the_weekly_profile(
     assert all(0.0 <= p <= 1.0 for p in zone["forecast"].values())
     assert zone["occupancy_probability"] > 0.5
     assert zone["comfort_setpoint"] == 20.0
+    assert zone["comfort_offset"] == 0.0
     profile = zone["weekly_profile"]
     assert len(profile) == 6
     assert profile[0]["start"] == "2026-11-02T14:00:00-08:00"

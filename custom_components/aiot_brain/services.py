@@ -45,7 +45,7 @@ from .coordinator import AiotBrainConfigEntry, AiotBrainCoordinator
 from .discovery import Actuator
 from .entity import zone_device_identifier
 from .sensor import upcoming
-from .state_mapping import from_celsius
+from .state_mapping import from_celsius, temperature_scale
 
 ATTR_FLOOR_ID = "floor_id"
 ATTR_MODE = "mode"
@@ -379,6 +379,12 @@ async def _get_forecast(call: ServiceCall) -> ServiceResponse:
             # In the unit HA shows temperatures in, as its own services answer.
             "comfort_setpoint": round(
                 from_celsius(prediction.comfort_setpoint, unit), 1
+            ),
+            # What the area's Comfort offset adds to it, as the thermostat is sent.
+            "comfort_offset": round(
+                coordinator.zone_controls(zone_id).comfort_offset
+                * temperature_scale(unit).per_kelvin,
+                1,
             ),
             "time_to_temperature_min": None
             if ttt is None
