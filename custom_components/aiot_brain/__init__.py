@@ -68,9 +68,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AiotBrainConfigEntry) ->
         # the inventory starts afresh with a baseline instead of reporting every
         # device that came meanwhile as new.
         _remove_network_entities(hass, entry)
-        await async_remove(
-            Store[dict[str, object]](hass, STORAGE_VERSION, NETWORK_STORAGE_KEY)
-        )
+        await _async_forget(hass, NETWORK_STORAGE_KEY)
     building = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **building_device_info(entry)
     )
@@ -98,10 +96,15 @@ async def async_unload_entry(hass: HomeAssistant, entry: AiotBrainConfigEntry) -
     return True
 
 
+async def _async_forget(hass: HomeAssistant, key: str) -> None:
+    """Delete the store ``key`` and any file of it set aside."""
+    await async_remove(Store[dict[str, object]](hass, STORAGE_VERSION, key))
+
+
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Forget everything learned and seen when the integration is removed."""
     for key in (BRAIN_STORAGE_KEY, NETWORK_STORAGE_KEY):
-        await async_remove(Store[dict[str, object]](hass, STORAGE_VERSION, key))
+        await _async_forget(hass, key)
     issues = ir.async_get(hass)
     for domain, issue_id in list(issues.issues):
         if domain == DOMAIN:

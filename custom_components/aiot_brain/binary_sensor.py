@@ -27,7 +27,6 @@ from .const import (
 from .coordinator import AiotBrainCoordinator
 from .entity import (
     AiotBrainBuildingEntity,
-    Gist,
     NetworkInventoryEntity,
     ZonePredictionDescription,
     ZonePredictionEntity,
@@ -53,8 +52,8 @@ class BuildingBinarySensorDescription(BinarySensorEntityDescription):
 
     value_fn: Callable[[AiotBrainCoordinator], bool]
     attributes_fn: Callable[[AiotBrainCoordinator], dict[str, Any]]
-    # What of the attributes must change for a new state (None: the attributes).
-    changes_fn: Callable[[AiotBrainCoordinator], dict[str, Any]] | None = None
+    # Attributes compared by their gist for a new state (see ``_shown``).
+    rough_attributes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,13 +72,6 @@ def _anomaly_attributes(prediction: ZonePrediction) -> dict[str, Any]:
     }
 
 
-def _anomaly_changes(prediction: ZonePrediction) -> dict[str, Any]:
-    # A drifting sensor's figures move with each reading, for days: each new
-    # state would be a row in the recorder's database.
-    attributes = _anomaly_attributes(prediction)
-    return {**attributes, "reason": Gist(attributes["reason"])}
-
-
 ZONE_BINARY_SENSORS: tuple[ZoneBinarySensorDescription, ...] = (
     ZoneBinarySensorDescription(
         key=KEY_OCCUPANCY,
@@ -94,7 +86,9 @@ ZONE_BINARY_SENSORS: tuple[ZoneBinarySensorDescription, ...] = (
         device_class=BinarySensorDeviceClass.PROBLEM,
         value_fn=lambda prediction: bool(prediction.anomalies),
         attributes_fn=_anomaly_attributes,
-        changes_fn=_anomaly_changes,
+        # A drifting sensor's figures move with each reading, for days: each new
+        # state would be a row in the recorder's database.
+        rough_attributes=frozenset({"reason"}),
     ),
     ZoneBinarySensorDescription(
         key=KEY_WINDOW_OPEN,
@@ -113,11 +107,7 @@ BUILDING_BINARY_SENSORS: tuple[BuildingBinarySensorDescription, ...] = (
         device_class=BinarySensorDeviceClass.PROBLEM,
         value_fn=lambda coordinator: bool(coordinator.anomalies),
         attributes_fn=lambda coordinator: {"areas": coordinator.anomalies},
-        changes_fn=lambda coordinator: {
-            "areas": {
-                area: Gist(reason) for area, reason in coordinator.anomalies.items()
-            }
-        },
+        rough_attributes=frozenset({"areas"}),
     ),
     # Everyone away far longer than usual: for automations of a holiday home.
     BuildingBinarySensorDescription(
@@ -182,12 +172,6 @@ class BuildingBinarySensor(AiotBrainBuildingEntity, BinarySensorEntity):
     """A yes/no of the whole building."""
 
     entity_description: BuildingBinarySensorDescription
-
-    def _shown(self) -> tuple[Any, Any, dict[str, Any]]:
-        available, value, attributes = super()._shown()
-        if (changes_fn := self.entity_description.changes_fn) is not None:
-            attributes = changes_fn(self.coordinator)
-        return available, value, attributes
 
     @property
     def is_on(self) -> bool:

@@ -82,6 +82,13 @@ class Gist:
     __hash__ = None  # type: ignore[assignment]
 
 
+def _gist(value: Any) -> Any:
+    """Return a text, or each text of a map, as its :class:`Gist`."""
+    if isinstance(value, dict):
+        return {key: _gist(text) for key, text in value.items()}
+    return Gist(value) if value is None or isinstance(value, str) else value
+
+
 def _passed(value: Any) -> bool:
     """Whether ``value`` is a time that is over."""
     return isinstance(value, datetime) and dt_util.as_utc(value) <= dt_util.utcnow()
@@ -194,8 +201,19 @@ class ChangeFilteredEntity(AiotBrainEntity):
     _published: tuple[Any, Any, dict[str, Any]] | None = None
 
     def _shown(self) -> tuple[Any, Any, dict[str, Any]]:
-        """Return availability, value and attributes as they are now."""
-        return (self.available, self.state, dict(self.extra_state_attributes or {}))
+        """Return availability, value and attributes as they are now.
+
+        A description's ``rough_attributes`` are texts (or maps of texts) whose
+        figures move with every reading: they are compared as their gist.
+        """
+        rough: frozenset[str] = getattr(
+            self.entity_description, "rough_attributes", frozenset()
+        )
+        attributes = {
+            name: _gist(value) if name in rough else value
+            for name, value in (self.extra_state_attributes or {}).items()
+        }
+        return (self.available, self.state, attributes)
 
     async def async_added_to_hass(self) -> None:
         """Remember what is shown from the start."""
@@ -284,8 +302,8 @@ class ZonePredictionDescription(EntityDescription):
     """
 
     attributes_fn: Callable[[ZonePrediction], dict[str, Any]] | None = None
-    # What of the attributes must change for a new state (None: the attributes).
-    changes_fn: Callable[[ZonePrediction], dict[str, Any]] | None = None
+    # Attributes compared by their gist for a new state (see ``_shown``).
+    rough_attributes: frozenset[str] = frozenset()
     shows_occupancy: bool = False
 
 
@@ -298,13 +316,6 @@ class ZonePredictionEntity(AiotBrainZoneEntity):
     def available(self) -> bool:
         """Return True once the zone has a prediction."""
         return self.prediction is not None
-
-    def _shown(self) -> tuple[Any, Any, dict[str, Any]]:
-        available, value, attributes = super()._shown()
-        changes_fn = self.entity_description.changes_fn
-        if changes_fn is not None and (prediction := self.prediction) is not None:
-            attributes = changes_fn(prediction)
-        return available, value, attributes
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
