@@ -257,6 +257,7 @@ async def test_a_building_relearn_while_one_area_reads_does_the_others_and_says_
     assert raised.value.translation_key == "still_learning_others_done"
     assert raised.value.translation_placeholders == {"zones": "Office"}
     assert coordinator.brain.zone("kitchen") is not kitchen  # reset all the same
+    await hass.async_block_till_done(wait_background_tasks=True)  # the read ends
 
 
 async def test_explain_says_an_area_reading_its_history_is_not_ready(
