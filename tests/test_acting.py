@@ -1409,12 +1409,12 @@ async def test_lights_come_on_at_the_learned_level_and_go_off_when_empty(
         await set_state(hass, MOTION, STATE_ON)
     assert len(calls_to(actions, LAMP)) == 1
 
-    # A new model is not yet sure the room is empty, so only a long silence
-    # says the reader has gone.
+    # Motion alone cannot tell a reader sitting still from an empty room, so
+    # only a long silence says the reader has gone.
     await set_state(hass, MOTION, STATE_OFF)
-    await minutes_pass(hass, freezer, 19)
+    await minutes_pass(hass, freezer, 18)
     assert hass.states.get(LAMP).state == STATE_ON
-    await minutes_pass(hass, freezer, 2)
+    await minutes_pass(hass, freezer, 3)
     assert hass.states.get(LAMP).state == STATE_OFF
     assert len(calls_to(actions, LAMP)) == 2
 
