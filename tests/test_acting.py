@@ -2115,6 +2115,34 @@ async def test_holds_and_recent_calls_survive_a_restart(
     assert len(engine.calls[THERMOSTAT]) == 1  # the rate limit remembers
 
 
+async def test_a_renamed_thermostat_keeps_its_hold_and_its_rate_limit(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    entry = await setup_brain(hass, hold_minutes=600)
+    await set_state(hass, MOTION, STATE_ON)
+    await hass.services.async_call(
+        "climate",
+        "set_temperature",
+        {"entity_id": THERMOSTAT, "temperature": 22.5},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await minutes_pass(hass, freezer, 1)
+    held_until = hass.states.get(CONTROL).attributes["held_until"][THERMOSTAT]
+
+    renamed = "climate.living_room_radiator"
+    er.async_get(hass).async_update_entity(THERMOSTAT, new_entity_id=renamed)
+    await minutes_pass(hass, freezer, 30)
+
+    # Still the person's 22.5 °C, held as long as before under the new id.
+    assert target(hass, renamed) == 22.5
+    assert hass.states.get(CONTROL).attributes["held_until"] == {renamed: held_until}
+    engine = coordinator_of(entry).control.engines["living_room"][renamed]
+    assert len(engine.calls[renamed]) == 1  # our call before the person's
+
+
 async def test_resume_right_after_a_restart_ends_a_saved_hold(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -211,6 +211,9 @@ class BuildingController:
             None,
             {},
         )
+        # Controlled entities renamed in the registry, new id: old id, until the
+        # zones list them by their new ids.
+        self._renamed: dict[str, str] = {}
 
     # -- engines ---------------------------------------------------------------------
 
@@ -241,6 +244,7 @@ class BuildingController:
             **dict.fromkeys(lights, Actuator.LIGHT),
         }
         self._members[zone.zone_id] = {**climates, **lights}
+        self._follow_renames(engines, wanted)
         for entity_id in [e for e in engines if e not in wanted]:
             del engines[entity_id]
             self._forget(zone.zone_id, entity_id)
@@ -271,6 +275,25 @@ class BuildingController:
                     None if state is None else self._light_device(state, coloured)
                 )
         return engines
+
+    @callback
+    def async_entity_renamed(self, old: str, new: str) -> None:
+        """Note a renamed thermostat or lamp, to keep its holds and rate limits."""
+        if self.engine_of(old) is not None:
+            self._renamed[new] = old
+
+    def _follow_renames(
+        self, engines: dict[str, ZoneController], wanted: Iterable[str]
+    ) -> None:
+        """Give renamed entities the engines (holds, recent calls) of their old ids."""
+        for new in wanted:
+            old = self._renamed.pop(new, None)
+            if old is None or old not in engines or new in engines:
+                continue
+            engine = engines[new] = engines.pop(old)
+            engine.rename(old, new)
+            if old in self._sent:
+                self._sent[new] = self._sent.pop(old)
 
     def _to_call(self, zone: Zone, kind: Actuator) -> dict[str, set[str]]:
         """Return the zone's devices of ``kind`` to call, each with its members.

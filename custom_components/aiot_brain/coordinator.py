@@ -666,6 +666,8 @@ class AiotBrainCoordinator:
     @callback
     def _async_registry_updated(self, event: Event[Any]) -> None:
         self._follow_renamed_outdoor_source(event.data)
+        if old := event.data.get("old_entity_id"):
+            self.control.async_entity_renamed(old, event.data["entity_id"])
         self._rediscover.async_schedule_call()
 
     @callback

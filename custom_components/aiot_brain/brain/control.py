@@ -480,6 +480,13 @@ class ZoneController:
         else:
             self.holds.pop(entity_id, None)
 
+    def rename(self, old: str, new: str) -> None:
+        """Carry the holds and recent calls of an entity whose id was renamed."""
+        if old in self.holds:
+            self.holds[new] = self.holds.pop(old)
+        if old in self.calls:
+            self.calls[new] = self.calls.pop(old)
+
     def active_hold(self, entity_id: str, now: datetime) -> Hold | None:
         """Return the entity's hold if it still applies at ``now``."""
         hold = self.holds.get(entity_id)
