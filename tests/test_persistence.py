@@ -35,7 +35,13 @@ from custom_components.aiot_brain.const import (
 )
 
 from . import test_acting as acting, test_end_to_end as apartment
-from .test_coordinator import START, build_office, minutes_pass, setup_office
+from .test_coordinator import (
+    START,
+    add_entity,
+    build_office,
+    minutes_pass,
+    setup_office,
+)
 
 
 @pytest.fixture
@@ -263,6 +269,17 @@ async def office_and_kitchen_saved(
     """Both areas learned a minute of someone there, the kitchen set to away; unloaded."""
     freezer.move_to(START)
     build_office(hass)
+    kitchen_co2 = add_entity(
+        hass,
+        "sensor",
+        "kitchen_co2",
+        "kitchen",
+        original_device_class="carbon_dioxide",
+        unit_of_measurement="ppm",
+    )
+    # What people do to the air is what the areas learn from.
+    for co2 in ("sensor.office_co2", kitchen_co2):
+        hass.states.async_set(co2, "900", {"unit_of_measurement": "ppm"})
     entry = await setup_office(hass, zones=("office", "kitchen"))
     hass.states.async_set("binary_sensor.office_motion", STATE_ON)
     hass.states.async_set("binary_sensor.kitchen_motion", STATE_ON)

@@ -457,6 +457,7 @@ async def test_relearn_without_history_starts_afresh(
     await record_working_week(hass, freezer)
     entry = await setup_office(hass, history_days=0)
     coordinator = coordinator_of(entry)
+    hass.states.async_set("sensor.office_co2", "900", {"unit_of_measurement": "ppm"})
     hass.states.async_set("binary_sensor.office_motion", STATE_ON)
     await minutes_pass(hass, freezer, 2)
     assert coordinator.brain.zone("office").occupancy.self_labels > 0
@@ -552,11 +553,10 @@ async def test_an_area_placed_at_run_time_learns_its_history(
     await record_working_week(hass, freezer)
     entry = await setup_office(hass, history_days=14)
     await hass.async_block_till_done(wait_background_tasks=True)
-    # The office's motion sensor is moved to a new area, history and all.
+    # The office's motion and CO2 sensors are moved to a new area, history and all.
     lab = ar.async_get(hass).async_create("Lab")
-    er.async_get(hass).async_update_entity(
-        "binary_sensor.office_motion", area_id=lab.id
-    )
+    for moved in ("binary_sensor.office_motion", "sensor.office_co2"):
+        er.async_get(hass).async_update_entity(moved, area_id=lab.id)
     freezer.tick(timedelta(seconds=REDISCOVER_COOLDOWN + 1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
