@@ -12,7 +12,7 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar, issue_registry as ir
 from homeassistant.helpers.storage import Store
@@ -576,3 +576,33 @@ async def test_a_reading_that_changed_while_not_running_is_read_at_start(
 
     office = entry.runtime_data.coordinator.brain.zone("office")
     assert office.latest[Role.TEMPERATURE] == 17.0
+
+
+async def test_a_reload_is_no_arrival_for_someone_sitting_in_the_dark(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """An option changed (a reload) or a restart leaves a light switched off off."""
+    freezer.move_to(acting.START)
+    await acting.build_living_room(hass, climates=[], lights=[acting.lamp()])
+    entry = await acting.setup_brain(hass, hold_minutes=30)
+    await acting.set_state(hass, acting.MOTION, STATE_ON)
+    assert hass.states.get(acting.LAMP).state == STATE_ON
+    await hass.services.async_call(
+        "light", "turn_off", {"entity_id": acting.LAMP},
+        blocking=True, context=Context(user_id=hass_admin_user.id),
+    )  # fmt: skip
+    # They stay, moving now and then, long after the hold ended.
+    for minute in range(60):
+        await acting.set_state(
+            hass, acting.MOTION, STATE_OFF if minute % 2 else STATE_ON
+        )
+        await acting.minutes_pass(hass, freezer, 1)
+    assert hass.states.get(acting.LAMP).state == STATE_OFF
+
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await acting.set_state(hass, acting.MOTION, STATE_OFF)
+    await acting.set_state(hass, acting.MOTION, STATE_ON)
+    await acting.minutes_pass(hass, freezer, 1)
+
+    assert hass.states.get(acting.LAMP).state == STATE_OFF

@@ -1469,6 +1469,8 @@ class ZoneController:
             "window_open_since": to_iso(self.window_open_since),
             "window_eco": self.window_eco,
             "vacant_since": to_iso(self.vacant_since),
+            # Someone was there at the last step: a restart is no arrival.
+            "occupied": self.occupied,
             "asleep_since": to_iso(self.asleep_since),
             "fell_asleep": to_iso(self.fell_asleep),
             "preheat_minutes": (
@@ -1492,6 +1494,10 @@ class ZoneController:
             }
             window_open_since = from_iso(data["window_open_since"])
             vacant_since = from_iso(data["vacant_since"])
+            # Absent from states saved before: not known, as at a first start.
+            occupied = data.get("occupied")
+            if occupied is not None and not isinstance(occupied, bool):
+                raise TypeError(occupied)
             asleep_since = from_iso(data["asleep_since"])
             # Absent from states saved before: taken as when the sleep began.
             fell_asleep = from_iso(data.get("fell_asleep", data["asleep_since"]))
@@ -1508,6 +1514,7 @@ class ZoneController:
             raise ValueError(msg) from err
         self.holds, self.calls = holds, calls
         self.window_open_since, self.vacant_since = window_open_since, vacant_since
+        self.occupied = occupied
         self.window_eco = window_eco
         self.asleep_since, self.fell_asleep = asleep_since, fell_asleep
         self.preheat_lead = preheat_lead
