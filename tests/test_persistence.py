@@ -606,3 +606,28 @@ async def test_a_reload_is_no_arrival_for_someone_sitting_in_the_dark(
     await acting.minutes_pass(hass, freezer, 1)
 
     assert hass.states.get(acting.LAMP).state == STATE_OFF
+
+
+@pytest.mark.parametrize("text", ["", '{"version": 1, "data": {"brain": '])
+async def test_removing_the_entry_forgets_a_broken_file_too(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, text: str
+) -> None:
+    """Home Assistant keeps an empty or cut-off file aside; removing forgets it."""
+    freezer.move_to(START)
+    build_office(hass)
+    path = storage_file(hass)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    entry = await setup_office(hass)
+    assert list(path.parent.glob(f"{BRAIN_STORAGE_KEY}.corrupt.*"))
+
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert not list(path.parent.glob(f"{DOMAIN}.*"))
+    # Nor does a repair ask to restore a file of an integration that is gone.
+    assert [
+        issue_id
+        for _domain, issue_id in ir.async_get(hass).issues
+        if BRAIN_STORAGE_KEY in issue_id
+    ] == []

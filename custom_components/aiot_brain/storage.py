@@ -7,8 +7,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import DOMAIN as HOMEASSISTANT_DOMAIN, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
@@ -41,12 +42,22 @@ async def async_load(hass: HomeAssistant, store: Store[Any]) -> tuple[Any, bool]
 
 
 async def async_remove(store: Store[Any]) -> None:
-    """Remove the stored data and the unreadable files set aside from it."""
+    """Remove the stored data and the unreadable files set aside from it.
+
+    Home Assistant sets a file that is not JSON aside as "<file>.corrupt.<time>"
+    and raises a repair asking to restore it: both go with the data.
+    """
     await store.async_remove()
     await store.hass.async_add_executor_job(_remove_set_aside, store.path)
+    corrupt = f"storage_corruption_{store.key}_"
+    issues = ir.async_get(store.hass)
+    for domain, issue_id in list(issues.issues):
+        if domain == HOMEASSISTANT_DOMAIN and issue_id.startswith(corrupt):
+            ir.async_delete_issue(store.hass, domain, issue_id)
 
 
 def _remove_set_aside(path: str) -> None:
     stored = Path(path)
-    for aside in stored.parent.glob(f"{glob.escape(stored.name)}.unreadable.*"):
-        aside.unlink(missing_ok=True)
+    for kind in ("unreadable", "corrupt"):
+        for aside in stored.parent.glob(f"{glob.escape(stored.name)}.{kind}.*"):
+            aside.unlink(missing_ok=True)
