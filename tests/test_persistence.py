@@ -631,3 +631,40 @@ async def test_removing_the_entry_forgets_a_broken_file_too(
         for _domain, issue_id in ir.async_get(hass).issues
         if BRAIN_STORAGE_KEY in issue_id
     ] == []
+
+
+async def test_a_zone_reset_keeps_what_people_taught_it_by_hand(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A model it cannot read (a later release's, after going back) costs only itself.
+
+    What sensors taught is learned again; the comfort people set by hand could
+    not be: history cannot tell their changes from ours.
+    """
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    await live_a_morning(hass, freezer)
+    comfort = hass.states.get("sensor.office_aiot_brain_comfort_setpoint").state
+    assert float(comfort) > 20.0  # taught by the hand on the thermostat
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    saved = json.loads(storage_file(hass).read_text(encoding="utf-8"))
+    saved["data"]["brain"]["zones"]["office"]["forecast"]["version"] = 99
+    write_store(hass, saved["data"])
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    coordinator = entry.runtime_data.coordinator
+    assert coordinator.reset_zones == ["office"]
+    assert coordinator.brain.zone("office").occupancy.self_labels == 0
+    assert hass.states.get("sensor.office_aiot_brain_comfort_setpoint").state == (
+        comfort
+    )
+    # Kept across the next restart too.
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.office_aiot_brain_comfort_setpoint").state == (
+        comfort
+    )

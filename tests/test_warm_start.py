@@ -341,6 +341,35 @@ async def test_a_restart_while_an_area_relearns_keeps_what_people_taught_it(
     assert after.predict_one(now).comfort_setpoint == comfort
 
 
+async def test_an_area_reset_as_unreadable_reads_its_history_and_keeps_lessons(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
+) -> None:
+    await record_working_week(hass, freezer)
+    entry = await setup_office(hass, history_days=14)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    zone = coordinator_of(entry).brain.zone("office")
+    now = dt_util.now()
+    zone.learn_one(
+        Observation(Role.HVAC_SETPOINT, 23.0, now, "climate.office", manual=True)
+    )
+    comfort = zone.predict_one(now).comfort_setpoint
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    # A later release's forecast, read after going back to this one.
+    saved = hass_storage["aiot_brain.brain"]["data"]["brain"]["zones"]["office"]
+    saved["forecast"]["version"] = 99
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    coordinator = coordinator_of(entry)
+    assert coordinator.reset_zones == ["office"]
+    assert coordinator.learning == set()
+    after = coordinator.brain.zone("office")
+    assert after.occupancy.self_labels > 100
+    assert after.comfort.labels == 1
+    assert after.predict_one(now).comfort_setpoint == comfort
+
+
 async def test_a_building_mode_set_while_an_area_relearns_shows_at_once(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -469,9 +469,11 @@ class AiotBrainCoordinator:
         ]
         # Zones without learned state (first setup, new, or reset) learn history.
         known = self.brain.zones  # read before predicting adds the new ones
-        # Zones stopped while relearning keep what people taught them and read
-        # their history again.
-        unread = (_saved_ids(stored, "relearning") or set()) & set(known)
+        # Zones stopped while relearning, or reset as unreadable, keep what
+        # people taught them and read their history again.
+        unread = (
+            (_saved_ids(stored, "relearning") or set()) | set(self.reset_zones)
+        ) & set(known)
         self._relearning = {zone_id: _encoded(known[zone_id]) for zone_id in unread}
         learned = [z for z in self.zones if z in known and z not in unread]
         unlearned = [z for z in self.zones if z not in known or z in unread]
@@ -561,9 +563,7 @@ class AiotBrainCoordinator:
             LOGGER.warning("Learned state unreadable, starting afresh: %s", err)
             self.reset_zones = ["*"]
         else:
-            for zone_id in reset:
-                # Relearned from history like a new zone.
-                self.brain.remove_zone(zone_id)
+            # Each keeps what people taught it, and reads its history again.
             self.reset_zones = reset
 
     @callback

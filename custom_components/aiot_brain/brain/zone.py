@@ -15,6 +15,7 @@ the hours around a change of the clocks).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
@@ -734,6 +735,29 @@ class ZoneBrain:
             raise ValueError(msg) from err
         return zone
 
+    @classmethod
+    def with_lessons_of(
+        cls,
+        data: object,
+        heating_default: float = 20.0,
+        cooling_default: float = 24.0,
+    ) -> ZoneBrain:
+        """Return a fresh zone with what people taught a saved one, where readable.
+
+        For a zone whose saved state cannot be read whole: as
+        :meth:`Brain.restart_zone`, people's setpoints and light preferences are
+        kept, since history cannot teach them again.
+        """
+        zone = cls(heating_default, cooling_default)
+        saved = data if isinstance(data, Mapping) else {}
+        unreadable = (KeyError, TypeError, ValueError, AttributeError, OverflowError)
+        with suppress(*unreadable):
+            zone.comfort = PreferredSetpoint.from_dict(saved["comfort"])
+        with suppress(*unreadable):
+            lighting = LightingPreference.from_dict(saved["lighting"])
+            zone.lighting.keep_lessons_of(lighting)
+        return zone
+
     def state_bytes(self) -> int:
         """Size of the zone's saved state as compact JSON, in bytes."""
         return len(json.dumps(self.to_dict(), separators=(",", ":")))
@@ -816,6 +840,8 @@ class Brain:
     ) -> tuple[Brain, list[str]]:
         """Restore a building; return it and the ids of zones that had to be reset.
 
+        A zone reset keeps what people taught it, where that can be read.
+
         ValueError when the document itself is unreadable.
         """
         check_version(data, "brain", BRAIN_VERSION)
@@ -830,8 +856,9 @@ class Brain:
                 zone = ZoneBrain.from_dict(zone_data)
             except ValueError:
                 reset.append(str(zone_id))
-                brain.zone(str(zone_id))
-                continue
+                zone = ZoneBrain.with_lessons_of(
+                    zone_data, heating_default, cooling_default
+                )
             # The defaults may have changed in the options since it was saved.
             zone.comfort.rebase(heating_default, cooling_default)
             brain._add(str(zone_id), zone)
