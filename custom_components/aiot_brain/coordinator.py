@@ -95,7 +95,7 @@ from .state_mapping import (
     observations_from_state,
     temperature_scale,
 )
-from .storage import async_load
+from .storage import async_keep_copy, async_load
 
 # While replaying history a zone is ticked just after each minute with data, as the
 # live timer would, and every few minutes in between so quiet spells are learned.
@@ -431,6 +431,15 @@ class AiotBrainCoordinator:
         await self._async_restore(stored)
         if unreadable:
             self.reset_zones = ["*"]
+        elif self.reset_zones:
+            # The next save would write over what could not be read.
+            every = self.reset_zones == ["*"]
+            aside = await async_keep_copy(self.hass, self._store)
+            LOGGER.warning(
+                "Learned state unreadable for %s; a copy of the file is kept as %s",
+                "every zone" if every else ", ".join(self.reset_zones),
+                aside,
+            )
         self._report_reset()
         self.discovery = async_discover(self.hass)
         # The areas there were at setup (left out or chosen), and those that joined

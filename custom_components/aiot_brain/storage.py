@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import glob
 import os
 from pathlib import Path
+import shutil
 from typing import Any
 
 from homeassistant.core import DOMAIN as HOMEASSISTANT_DOMAIN, HomeAssistant
@@ -27,11 +29,7 @@ async def async_load(hass: HomeAssistant, store: Store[Any]) -> tuple[Any, bool]
     try:
         return await store.async_load(), False
     except (HomeAssistantError, KeyError, TypeError, ValueError) as err:
-        aside = f"{store.path}.unreadable.{dt_util.utcnow().isoformat()}"
-        try:
-            await hass.async_add_executor_job(os.replace, store.path, aside)
-        except OSError as move_err:
-            aside = f"nowhere ({move_err})"
+        aside = await _async_set_aside(hass, store, os.replace)
         LOGGER.error(
             "Cannot read %s (%r); starting afresh, the file is kept as %s",
             store.path,
@@ -39,6 +37,27 @@ async def async_load(hass: HomeAssistant, store: Store[Any]) -> tuple[Any, bool]
             aside,
         )
         return None, True
+
+
+async def async_keep_copy(hass: HomeAssistant, store: Store[Any]) -> str:
+    """Keep a copy of the stored file, whose unreadable parts a save would lose.
+
+    A later release's learned state, read after going back to this one, is
+    there for the user (or that release) still. Returns where the copy is.
+    """
+    return await _async_set_aside(hass, store, shutil.copy2)
+
+
+async def _async_set_aside(
+    hass: HomeAssistant, store: Store[Any], move: Callable[[str, str], object]
+) -> str:
+    """Move or copy the stored file aside; return where it is now (or why not)."""
+    aside = f"{store.path}.unreadable.{dt_util.utcnow().isoformat()}"
+    try:
+        await hass.async_add_executor_job(move, store.path, aside)
+    except OSError as err:
+        return f"nowhere ({err})"
+    return aside
 
 
 async def async_remove(store: Store[Any]) -> None:
