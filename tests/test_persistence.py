@@ -681,3 +681,23 @@ async def test_a_zone_reset_keeps_what_people_taught_it_by_hand(
     assert hass.states.get("sensor.office_aiot_brain_comfort_setpoint").state == (
         comfort
     )
+
+
+async def test_a_relearn_is_saved_within_seconds(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """As a reset is: a power cut soon after must not bring the old state back."""
+    freezer.move_to(START)
+    build_office(hass)
+    await setup_office(hass)
+    await live_a_morning(hass, freezer)
+
+    await hass.services.async_call(
+        DOMAIN, "relearn", {"area_id": "office"}, blocking=True
+    )
+    freezer.tick(timedelta(seconds=30))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+    saved = json.loads(storage_file(hass).read_text(encoding="utf-8"))["data"]
+    assert saved["brain"]["zones"]["office"]["occupancy"]["self_labels"] == 0

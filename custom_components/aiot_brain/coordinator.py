@@ -1330,7 +1330,8 @@ class AiotBrainCoordinator:
         self.async_learn_history([zone_id])
         if zone_id in self.learning:
             self._relearning[zone_id] = _encoded(zone)
-        self._schedule_save()
+        # Asked for, like a reset: a power cut soon after must not undo it.
+        self._schedule_save(CONTROL_SAVE_DELAY)
 
     @callback
     def _learn_standing_states(self, zone_ids: list[str]) -> None:
