@@ -4,7 +4,8 @@ Three things are learned from the light's state changes (each flagged as a perso
 own change or not) and the illuminance around them:
 
 * the ambient level below which people want light: switching on by hand at 40 lx
-  says "40 lx is too dark", switching off by hand at 300 lx says "bright enough";
+  says "40 lx is too dark", switching off by hand at 300 lx says "bright enough"
+  (in the dark, it says only that someone went out or to bed);
 * the brightness and colour temperature people pick, per time of day and ambient
   band, shrunk towards broader averages while there are few adjustments;
 * the vacancy delay before switching off an empty zone: lengthened when a person
@@ -358,6 +359,11 @@ def _period(when: datetime) -> int:
     return int(hour_of_day(when) // (24 / _PERIODS)) % _PERIODS
 
 
+def _dark(illuminance: float) -> bool:
+    """Whether no one sees by this much daylight: night, or a room without windows."""
+    return illuminance < _BANDS[0]
+
+
 def _band(illuminance: float | None) -> int:
     if illuminance is None:
         return 1
@@ -497,7 +503,13 @@ class LightingPreference:
         if on is not None:
             switched_on = on >= 0.5
             if switched_on != self.light_on:
-                if manual and ambient is not None:
+                # Switched off in the dark, a lamp says someone went out or to
+                # bed, not that the daylight was enough.
+                if (
+                    manual
+                    and ambient is not None
+                    and (switched_on or not _dark(ambient))
+                ):
                     self._learn_threshold(math.log1p(ambient), switched_on)
                 if not switched_on and manual is False:  # ours, known to be
                     self.auto_off_at = when

@@ -1,0 +1,115 @@
+"""Lighting as people live with it: evenings, dimming and switching off by hand.
+
+Real demo lamps and a light sensor in the living room, days of a household's
+habits played through, and what the lamps do (and what we say) at the end.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers import area_registry as ar, entity_registry as er
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockUser,
+    async_fire_time_changed,
+)
+
+from .test_acting import (
+    CONTROL,
+    LAMP,
+    MOTION,
+    START,
+    build_living_room,
+    lamp,
+    set_state,
+    setup_brain,
+)
+
+ILLUMINANCE = "sensor.living_room_illuminance"
+
+
+async def add_light_sensor(hass: HomeAssistant, lux: float) -> None:
+    """A light sensor in the living room, reading ``lux``."""
+    area = ar.async_get(hass).async_get_area_by_name("Living room")
+    assert area is not None
+    entities = er.async_get(hass)
+    sensor = entities.async_get_or_create(
+        "sensor",
+        "test",
+        "living_room_illuminance",
+        suggested_object_id="living_room_illuminance",
+        original_device_class="illuminance",
+        unit_of_measurement="lx",
+    )
+    entities.async_update_entity(sensor.entity_id, area_id=area.id)
+    await set_lux(hass, lux)
+
+
+async def set_lux(hass: HomeAssistant, lux: float) -> None:
+    hass.states.async_set(
+        ILLUMINANCE,
+        str(lux),
+        {"unit_of_measurement": "lx", "device_class": "illuminance"},
+    )
+    await hass.async_block_till_done()
+
+
+def local(day: int, hour: float) -> datetime:
+    """The local time ``hour`` on the ``day``-th day after the start."""
+    start = dt_util.as_local(START).replace(hour=0, minute=0)
+    return start + timedelta(days=day, hours=hour)
+
+
+async def clock_at(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: datetime
+) -> None:
+    """Move the clock to ``when`` and let its minute pass as Home Assistant sees it."""
+    freezer.move_to(when)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+def lamp_reason(hass: HomeAssistant) -> str:
+    """What the area's Control sensor says of the lamp."""
+    return str(hass.states.get(CONTROL).attributes["reasons"][LAMP])
+
+
+async def by_hand(
+    hass: HomeAssistant, user: MockUser, service: str, **data: object
+) -> None:
+    """A person switches the living room lamp from the app."""
+    await hass.services.async_call(
+        "light",
+        service,
+        {"entity_id": LAMP, **data},
+        blocking=True,
+        context=Context(user_id=user.id),
+    )
+
+
+async def test_switching_the_lamp_off_at_bedtime_does_not_teach_that_dusk_is_bright(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    await add_light_sensor(hass, 300)
+    await setup_brain(hass)
+
+    for day in range(7):
+        # Home at dusk: the lamp comes on. At bedtime someone switches it off in
+        # the dark room and goes; the morning is bright.
+        await clock_at(hass, freezer, local(day, 18))
+        await set_lux(hass, 20)
+        await clock_at(hass, freezer, local(day, 18.5))
+        await set_state(hass, MOTION, STATE_ON)
+        assert hass.states.get(LAMP).state == STATE_ON, (day, lamp_reason(hass))
+        await clock_at(hass, freezer, local(day, 23))
+        await set_lux(hass, 0)
+        await by_hand(hass, hass_admin_user, "turn_off")
+        await set_state(hass, MOTION, STATE_OFF)
+        await clock_at(hass, freezer, local(day + 1, 8))
+        await set_lux(hass, 300)
