@@ -113,3 +113,31 @@ async def test_switching_the_lamp_off_at_bedtime_does_not_teach_that_dusk_is_bri
         await set_state(hass, MOTION, STATE_OFF)
         await clock_at(hass, freezer, local(day + 1, 8))
         await set_lux(hass, 300)
+
+
+async def test_dimming_in_the_evening_teaches_no_colour_nobody_chose(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    await setup_brain(hass)
+
+    for day in range(4):
+        # Home in the afternoon: the lamp comes on in daytime white. After
+        # dinner someone dims it, leaving its colour; at bedtime it goes off.
+        await clock_at(hass, freezer, local(day, 17))
+        await set_state(hass, MOTION, STATE_ON)
+        assert hass.states.get(LAMP).attributes["color_temp_kelvin"] == 4000
+        await clock_at(hass, freezer, local(day, 19.5))
+        await by_hand(hass, hass_admin_user, "turn_on", brightness_pct=30)
+        await clock_at(hass, freezer, local(day, 23))
+        await by_hand(hass, hass_admin_user, "turn_off")
+        await set_state(hass, MOTION, STATE_OFF)
+
+    # Home late one evening: dimmed as they like it, in the evening's warm light.
+    await clock_at(hass, freezer, local(4, 19.5))
+    await set_state(hass, MOTION, STATE_ON)
+    light = hass.states.get(LAMP)
+    assert light.state == STATE_ON
+    assert round(light.attributes["brightness"] / 2.55) < 50
+    assert light.attributes["color_temp_kelvin"] == 2700, lamp_reason(hass)

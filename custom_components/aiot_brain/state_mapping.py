@@ -132,7 +132,7 @@ def _raw_value(
             return _setpoint(state, previous, system_unit)
         return _climate_value(role, attributes, system_unit)
     if domain == Platform.LIGHT:
-        return _light_value(role, state)
+        return _light_value(role, state, previous)
     if domain == Platform.MEDIA_PLAYER:
         watched = (
             state.state == STATE_ON and attributes.get("device_class") == _MEDIA_TV
@@ -189,18 +189,25 @@ def screen_on(state: State) -> bool:
     )
 
 
-def _light_value(role: Role, state: State) -> float | None:
+def _light_value(role: Role, state: State, previous: State | None) -> float | None:
     is_on = _on_off(state.state)
     if role is Role.LIGHT_ON or is_on is None:
         return is_on
     if not is_on:
         return None  # an off light has no brightness or colour to learn from
-    if role is Role.LIGHT_BRIGHTNESS:
-        brightness = as_number(state.attributes.get(ATTR_BRIGHTNESS))
-        return None if brightness is None else brightness / 255.0 * 100.0
-    if role is Role.LIGHT_COLOR_TEMP:
-        return as_number(state.attributes.get(ATTR_COLOR_TEMP_KELVIN))
-    return None
+    key = ATTR_BRIGHTNESS if role is Role.LIGHT_BRIGHTNESS else ATTR_COLOR_TEMP_KELVIN
+    value = as_number(state.attributes.get(key))
+    if (
+        previous is not None
+        and previous.state == STATE_ON
+        and as_number(previous.attributes.get(key)) == value
+    ):
+        # Unchanged on a lamp that stays on: someone changed the other setting
+        # (dimmed it under the colour we set in the afternoon, say), not this.
+        return None
+    if value is None or role is Role.LIGHT_COLOR_TEMP:
+        return value
+    return value / 255.0 * 100.0
 
 
 def _on_off(value: str) -> float | None:
