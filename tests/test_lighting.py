@@ -18,11 +18,15 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.aiot_brain.brain.lighting import LightingPreference
+from custom_components.aiot_brain.const import DOMAIN
+
 from .test_acting import (
     CONTROL,
     LAMP,
     MOTION,
     START,
+    build_lamps_and_group,
     build_living_room,
     lamp,
     set_state,
@@ -30,6 +34,7 @@ from .test_acting import (
 )
 
 ILLUMINANCE = "sensor.living_room_illuminance"
+GROUP = "light.living_room_lights"
 
 
 async def add_light_sensor(hass: HomeAssistant, lux: float) -> None:
@@ -76,6 +81,19 @@ async def clock_at(
 def lamp_reason(hass: HomeAssistant) -> str:
     """What the area's Control sensor says of the lamp."""
     return str(hass.states.get(CONTROL).attributes["reasons"][LAMP])
+
+
+async def lighting_explained(hass: HomeAssistant) -> str:
+    """What the explain action says of the living room's lighting."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        "explain",
+        {"area_id": "living_room"},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    return str(response["zones"]["living_room"]["predictions"]["lighting"])  # type: ignore[index]
 
 
 async def by_hand(
@@ -141,3 +159,45 @@ async def test_dimming_in_the_evening_teaches_no_colour_nobody_chose(
     assert light.state == STATE_ON
     assert round(light.attributes["brightness"] / 2.55) < 50
     assert light.attributes["color_temp_kelvin"] == 2700, lamp_reason(hass)
+
+
+async def test_a_lamp_dimmed_in_a_group_teaches_its_level_not_the_groups_mean(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    freezer.move_to(START)
+    calls = await build_lamps_and_group(hass, ["light.ceiling", "light.reading"])
+    await setup_brain(hass)
+
+    # The room's lamps come on in the evening; someone dims the reading lamp
+    # they sit under to 20 %, and at bedtime switches the room off.
+    await clock_at(hass, freezer, local(0, 19))
+    await set_state(hass, MOTION, STATE_ON)
+    await clock_at(hass, freezer, local(0, 19.1))
+    await hass.services.async_call(
+        "light",
+        "turn_on",
+        {"entity_id": "light.reading", "brightness_pct": 20},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await clock_at(hass, freezer, local(0, 23))
+    await hass.services.async_call(
+        "light",
+        "turn_off",
+        {"entity_id": GROUP},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await set_state(hass, MOTION, STATE_OFF)
+
+    # One lamp dimmed once: the group's mean of the two lamps (50 %), or the
+    # reading lamp alone still on while the room went off, nobody chose.
+    assert "from 1 manual adjustments" in await lighting_explained(hass)
+    once = LightingPreference()
+    once.learn_one(local(0, 19.1), {"light_brightness": 20.0}, manual=True)
+    await clock_at(hass, freezer, local(1, 19))
+    await set_state(hass, MOTION, STATE_ON)
+    assert calls[-1].data["entity_id"] == GROUP
+    assert calls[-1].data["data"]["brightness_pct"] == round(
+        once.predict_one(local(1, 19), {})["brightness"]
+    )

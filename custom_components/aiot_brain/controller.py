@@ -1003,7 +1003,21 @@ class BuildingController:
                 zone.zone_id, entity_id, reason, engine.holds[entity_id].until
             )
             self._notify(zone.zone_id)
+        if self._echoes_lamps(zone, new):
+            return None
         return True if new.context.parent_id is None else None
+
+    @staticmethod
+    def _echoes_lamps(zone: Zone, state: State) -> bool:
+        """Whether ``state`` is a light group's whose lamps in the zone say the same.
+
+        A group shows its lamps' mean, and each lamp of it changing on the way;
+        nobody chose those: the lamps themselves teach what a person set.
+        """
+        if state.domain != "light":
+            return False
+        lamps = _entity_ids(state.attributes.get(ATTR_ENTITY_ID))
+        return not lamps.isdisjoint(zone.actuators(Actuator.LIGHT))
 
     def _drives(self, driver: str, entity_id: str) -> bool:
         """Whether thermostat ``driver`` drives ``entity_id`` (as its own doing)."""
