@@ -201,3 +201,20 @@ async def test_a_lamp_dimmed_in_a_group_teaches_its_level_not_the_groups_mean(
     assert calls[-1].data["data"]["brightness_pct"] == round(
         once.predict_one(local(1, 19), {})["brightness"]
     )
+
+
+async def test_someone_walking_in_just_after_the_blinds_came_down_gets_light(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    await add_light_sensor(hass, 300)
+    await setup_brain(hass)
+    await clock_at(hass, freezer, local(0, 17))
+
+    # The blinds come down at dusk and someone walks in seconds later.
+    await set_lux(hass, 5)
+    freezer.tick(timedelta(seconds=20))
+    await set_state(hass, MOTION, STATE_ON)
+
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)

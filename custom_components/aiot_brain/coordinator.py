@@ -1061,10 +1061,10 @@ class AiotBrainCoordinator:
         """Refresh only P(occupied) of ``zone_ids``: cheap enough for every change.
 
         Forecasts, times and comfort move slowly; the minute tick refreshes them.
-        The exit the door rule waits for is refreshed too. A window or a person's
-        own setpoint gets a full prediction at once instead. The caller tells the
-        building's entities, once for all zones, if this returns True: what they
-        show changed.
+        The light wanted (the room may have just gone dark) and the exit the door
+        rule waits for are refreshed too. A window or a person's own setpoint
+        gets a full prediction at once instead. The caller tells the building's
+        entities, once for all zones, if this returns True: what they show changed.
         """
         changed = False
         for zone_id in zone_ids:
@@ -1079,7 +1079,7 @@ class AiotBrainCoordinator:
                 changed |= self._set_prediction(
                     zone_id,
                     replace(
-                        zone.with_exit(previous),
+                        zone.with_light(previous, when),
                         occupancy_probability=probability,
                         occupied=probability >= 0.5,
                     ),

@@ -545,11 +545,7 @@ class ZoneBrain:
         heating = self.comfort.predict_one(when, {**conditions, "hvac_mode": 1.0})
         cooling = self.comfort.predict_one(when, {**conditions, "hvac_mode": -1.0})
         thermal = self.thermal.response()
-        light_conditions = (
-            {"illuminance": self.latest[Role.ILLUMINANCE]}
-            if Role.ILLUMINANCE in self.latest
-            else {}
-        )
+        light_conditions = self._light_conditions()
         return ZonePrediction(
             when=when,
             occupancy_probability=probability,
@@ -605,6 +601,21 @@ class ZoneBrain:
         """
         lighting = {**prediction.lighting, "exit_door": self.lighting.exits.exit_door()}
         return replace(prediction, lighting=lighting)
+
+    def with_light(self, prediction: ZonePrediction, when: datetime) -> ZonePrediction:
+        """Return ``prediction`` with the light wanted at ``when`` and the exit, as now.
+
+        A full prediction may be minutes old; the blinds that came down a moment
+        before someone walked in are a moment's news, as is an exit.
+        """
+        when = _query_time(when)
+        lighting = self.lighting.predict_one(when, self._light_conditions())
+        return replace(prediction, lighting=lighting)
+
+    def _light_conditions(self) -> dict[str, float]:
+        if Role.ILLUMINANCE not in self.latest:
+            return {}
+        return {"illuminance": self.latest[Role.ILLUMINANCE]}
 
     def _comfort_conditions(self, when: datetime) -> dict[str, float]:
         conditions = {"occupied": self.occupancy_probability}
