@@ -218,3 +218,52 @@ async def test_someone_walking_in_just_after_the_blinds_came_down_gets_light(
     await set_state(hass, MOTION, STATE_ON)
 
     assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+
+
+async def control_switch(hass: HomeAssistant, service: str) -> None:
+    await hass.services.async_call(
+        "switch",
+        service,
+        {"entity_id": "switch.living_room_aiot_brain_control"},
+        blocking=True,
+    )
+
+
+async def test_a_level_set_at_dusk_is_learned_for_dusk_where_the_lamp_lights_the_sensor(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    await add_light_sensor(hass, 300)
+    await setup_brain(hass)
+    await control_switch(hass, "turn_off")  # watching the household first
+
+    async def switch_on_by_hand(when: datetime, lux: float, brightness: int) -> None:
+        # The sensor on the ceiling sees the lamp's 150 lx a few seconds later.
+        await clock_at(hass, freezer, when)
+        await set_lux(hass, lux)
+        await by_hand(hass, hass_admin_user, "turn_on", brightness_pct=brightness)
+        freezer.tick(timedelta(seconds=5))
+        await set_lux(hass, lux + 150)
+
+    async def switch_off_by_hand(when: datetime, lux: float) -> None:
+        await clock_at(hass, freezer, when)
+        await by_hand(hass, hass_admin_user, "turn_off")
+        freezer.tick(timedelta(seconds=5))
+        await set_lux(hass, lux)
+
+    for day in range(5):
+        # At dusk they read in full light; after dark they want it low.
+        await switch_on_by_hand(local(day, 18), 30, 100)
+        await switch_off_by_hand(local(day, 19), 30)
+        await switch_on_by_hand(local(day, 20.5), 2, 20)
+        await switch_off_by_hand(local(day, 22), 2)
+
+    await control_switch(hass, "turn_on")
+    await clock_at(hass, freezer, local(5, 17.9))
+    await set_lux(hass, 30)
+    await clock_at(hass, freezer, local(5, 18))
+    await set_state(hass, MOTION, STATE_ON)
+    light = hass.states.get(LAMP)
+    assert light.state == STATE_ON
+    assert round(light.attributes["brightness"] / 2.55) >= 80, lamp_reason(hass)

@@ -545,7 +545,12 @@ class LightingPreference:
         level = self.illuminance if illuminance is None else illuminance
         if level is None:
             return None
-        return max(level - self.lamp_lux, 0.0) if self.light_on else level
+        lit = self.light_on
+        if self.switch_at is not None:
+            # No reading since the last switch: the sensor saw the lamp the other
+            # way (a level chosen as it comes on is chosen in the light before).
+            lit = not lit
+        return max(level - self.lamp_lux, 0.0) if lit else level
 
     def _learn_threshold(self, level: float, switched_on: bool) -> None:
         """Move the threshold only when a person's switch contradicts it."""
