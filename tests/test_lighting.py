@@ -267,3 +267,32 @@ async def test_a_level_set_at_dusk_is_learned_for_dusk_where_the_lamp_lights_the
     light = hass.states.get(LAMP)
     assert light.state == STATE_ON
     assert round(light.attributes["brightness"] / 2.55) >= 80, lamp_reason(hass)
+
+
+async def test_a_lamp_switched_on_by_hand_at_a_level_is_one_adjustment(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    await setup_brain(hass)
+
+    # One evening someone switches the lamp on at 40 % (in the colour it had).
+    await clock_at(hass, freezer, local(0, 19))
+    await by_hand(hass, hass_admin_user, "turn_on", brightness_pct=40)
+    await set_state(hass, MOTION, STATE_ON)
+    kelvin = hass.states.get(LAMP).attributes["color_temp_kelvin"]
+    await clock_at(hass, freezer, local(0, 23))
+    await by_hand(hass, hass_admin_user, "turn_off")
+    await set_state(hass, MOTION, STATE_OFF)
+
+    assert "from 1 manual adjustments" in await lighting_explained(hass)
+    once = LightingPreference()
+    once.learn_one(
+        local(0, 19), {"light_brightness": 40.0, "light_color_temp": kelvin}, True
+    )
+    expected = once.predict_one(local(1, 19), {})
+    await clock_at(hass, freezer, local(1, 19))
+    await set_state(hass, MOTION, STATE_ON)
+    light = hass.states.get(LAMP)
+    assert round(light.attributes["brightness"] / 2.55) == round(expected["brightness"])
+    assert light.attributes["color_temp_kelvin"] == expected["color_temp"]

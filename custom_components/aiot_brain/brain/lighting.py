@@ -459,6 +459,7 @@ class LightingPreference:
         self.switch_from: float | None = None
         self.switches = 0
         self.adjustments = 0
+        self.adjusted_at: datetime | None = None  # the last adjustment's moment
         self.false_offs = 0
         self.quiet_offs = 0
         self.bad_values = 0
@@ -578,17 +579,23 @@ class LightingPreference:
             self.cells[_PERIODS * _BAND_COUNT + period],
             self.overall,
         )
+        # A lamp's brightness and colour come one at a time, at the moment of the
+        # one change they both belong to: it fades the old ones and counts once.
+        new_change = when != self.adjusted_at
+        self.adjusted_at = when
+        if new_change:
+            self.adjustments += 1
         for cell in cells:
-            # Fade old adjustments so a changed habit wins within a few dozen.
-            for index in range(4):
-                cell[index] *= 0.97
+            if new_change:
+                # Fade old adjustments so a changed habit wins within a few dozen.
+                for index in range(4):
+                    cell[index] *= 0.97
             if brightness is not None:
                 cell[0] += 1.0
                 cell[1] += brightness
             if color_temp is not None:
                 cell[2] += 1.0
                 cell[3] += color_temp
-        self.adjustments += 1
 
     def _settle_auto_off(self, when: datetime, *, turned_on_by_hand: bool) -> None:
         assert self.auto_off_at is not None
