@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.util import dt as dt_util
@@ -23,12 +23,15 @@ from custom_components.aiot_brain.const import DOMAIN
 
 from .test_acting import (
     CONTROL,
+    DOOR,
     LAMP,
     MOTION,
     START,
     build_lamps_and_group,
     build_living_room,
     lamp,
+    minutes_pass,
+    seconds_pass,
     set_state,
     setup_brain,
 )
@@ -296,3 +299,34 @@ async def test_a_lamp_switched_on_by_hand_at_a_level_is_one_adjustment(
     light = hass.states.get(LAMP)
     assert round(light.attributes["brightness"] / 2.55) == round(expected["brightness"])
     assert light.attributes["color_temp_kelvin"] == expected["color_temp"]
+
+
+async def test_sensors_back_from_a_restart_are_no_one_going_out_through_the_door(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
+    await setup_brain(hass)
+
+    # Someone comes in through the door and sits down to read.
+    await clock_at(hass, freezer, local(0, 17))
+    await set_state(hass, DOOR, STATE_ON)
+    await seconds_pass(hass, freezer, 3)
+    await set_state(hass, MOTION, STATE_ON)
+    await seconds_pass(hass, freezer, 3)
+    await set_state(hass, DOOR, STATE_OFF)
+    await minutes_pass(hass, freezer, 2)
+    await set_state(hass, MOTION, STATE_OFF)
+    assert hass.states.get(LAMP).state == STATE_ON
+    # The Zigbee network restarts: its sensors are gone a minute, then back shut.
+    await minutes_pass(hass, freezer, 3)
+    for sensor in (MOTION, DOOR):
+        await set_state(hass, sensor, STATE_UNAVAILABLE)
+    await minutes_pass(hass, freezer, 1)
+    for sensor in (MOTION, DOOR):
+        await set_state(hass, sensor, STATE_OFF)
+
+    # Still reading, still: the light waits for the vacancy delay, not the door's.
+    await minutes_pass(hass, freezer, 12)
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+    assert "someone stayed behind after 0 of 0" in await lighting_explained(hass)

@@ -125,6 +125,8 @@ class ExitWatch:
         """
         if role not in (Role.MOTION, Role.DOOR):
             return
+        if role is Role.DOOR and value < 0.5 and not self._door_open():
+            return  # no move: its first reading, or the sensor back from a restart
         if self.returned is not None:
             self._settle_return(when, door=role is Role.DOOR)
         if role is Role.MOTION:
@@ -144,6 +146,10 @@ class ExitWatch:
             if opened:
                 self.door_opened = when
         self._look_for_exit()
+
+    def _door_open(self) -> bool:
+        """Whether the door was last seen opening."""
+        return self.door_opened is not None and self.door_opened == self.door_seen
 
     def _motion(self, when: datetime, source: str, *, on: bool) -> None:
         """Follow one motion sensor, its hold and the last movement it saw."""
