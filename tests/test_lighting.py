@@ -15,11 +15,12 @@ from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockUser,
+    async_capture_events,
     async_fire_time_changed,
 )
 
 from custom_components.aiot_brain.brain.lighting import LightingPreference
-from custom_components.aiot_brain.const import DOMAIN
+from custom_components.aiot_brain.const import DOMAIN, EVENT_ACTION
 
 from .test_acting import (
     CONTROL,
@@ -330,3 +331,23 @@ async def test_sensors_back_from_a_restart_are_no_one_going_out_through_the_door
     await minutes_pass(hass, freezer, 12)
     assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
     assert "someone stayed behind after 0 of 0" in await lighting_explained(hass)
+
+
+async def test_explain_says_when_the_learned_vacancy_delay_applies(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await set_state(hass, MOTION, STATE_OFF)
+
+    # The light waits 20 minutes for someone sitting still, not the 10 learned.
+    await minutes_pass(hass, freezer, 21)
+    assert actions[-1].data["reason"].endswith("(vacancy delay 20 min)")
+    explained = await lighting_explained(hass)
+    assert "vacancy delay 10 min once the room is surely empty" in explained
+    # With no light sensor, no ambient band was read.
+    assert explained.startswith("no illuminance reading")
+    assert " when dim" not in explained

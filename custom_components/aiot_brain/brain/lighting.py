@@ -680,15 +680,18 @@ class LightingPreference:
             if self.light_on and self.lamp_lux > 0.0:
                 light += f", not counting the lamp's own {self.lamp_lux:.0f} lx"
         start = _period(when) * 24 // _PERIODS
-        band = _BAND_NAMES[_band(ambient)]
+        band = "" if ambient is None else f" when {_BAND_NAMES[_band(ambient)]}"
         level = (
             f"{brightness:.0f} % at {color_temp:.0f} K for {start:02d}-"
-            f"{start + 24 // _PERIODS:02d} h when {band}, from "
+            f"{start + 24 // _PERIODS:02d} h{band}, from "
             f"{self.adjustments} manual adjustments ({weight:.0f} recent here)"
         )
+        # Until then the light waits longer for people sitting still (the
+        # controller's floor): this delay alone would put them in the dark.
         delay = (
-            f"vacancy delay {self.vacancy_delay / 60:.0f} min after "
-            f"{self.false_offs} false-offs and {self.quiet_offs} unchallenged offs"
+            f"vacancy delay {self.vacancy_delay / 60:.0f} min once the room is "
+            f"surely empty, after {self.false_offs} false-offs and "
+            f"{self.quiet_offs} unchallenged offs"
         )
         return f"{light}; {level}; {delay}; {self.exits.explain()}"
 
