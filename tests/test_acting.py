@@ -456,7 +456,9 @@ async def test_a_heater_is_not_sent_to_the_cooling_setpoint_on_a_warm_day(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     freezer.move_to(START)
-    await build_living_room(hass)
+    # The room is warm too: the heater does not heat, which would say it is winter.
+    room = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF], current=25.0)
+    await build_living_room(hass, [room])
     await setup_brain(hass, outdoor_source="sensor.outdoor")
     hass.states.async_set(
         "sensor.outdoor",

@@ -130,6 +130,58 @@ async def test_a_thermometer_showing_no_unit_reads_in_the_homes_unit(
     assert _temperature(hass, "21.5", None) == 21.5
 
 
+@pytest.mark.parametrize(
+    ("mode", "attributes", "action"),
+    [
+        (HVACMode.HEAT, {"current_temperature": 18.0, "temperature": 21.0}, 1.0),
+        (HVACMode.HEAT, {"current_temperature": 21.5, "temperature": 21.0}, 0.0),
+        (HVACMode.COOL, {"current_temperature": 27.0, "temperature": 24.0}, -1.0),
+        (
+            HVACMode.HEAT_COOL,
+            {"current_temperature": 18.0, "target_temp_low": 20.0},
+            1.0,
+        ),
+        (HVACMode.OFF, {"current_temperature": 12.0, "temperature": 21.0}, 0.0),
+        (HVACMode.AUTO, {"current_temperature": 18.0, "temperature": 21.0}, None),
+    ],
+)
+async def test_a_thermostat_reporting_no_action_is_read_from_its_target(
+    hass: HomeAssistant, mode: HVACMode, attributes: dict[str, Any], action: float
+) -> None:
+    """Radiator valves and simple thermostats often show no hvac_action."""
+    valve = ZoneEntity(THERMOSTAT, (Role.HVAC_ACTION,))
+    hass.states.async_set(THERMOSTAT, mode, attributes)
+    current = hass.states.get(THERMOSTAT)
+    assert current is not None
+    values = {o.role: o.value for o in observations_from_state(valve, current)}
+    assert values.get(Role.HVAC_ACTION) == action
+
+
+async def test_a_valve_reporting_no_action_teaches_how_fast_it_heats(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    valve = thermostat(
+        "living_room", [HVACMode.HEAT, HVACMode.OFF], target=21.0, current=17.0
+    )
+    await build_living_room(hass, [valve])
+    entry = await setup_brain(hass, "observe", outdoor_source="sensor.outdoor")
+    hass.states.async_set("sensor.outdoor", "2.0", {"unit_of_measurement": "°C"})
+    # It heats the room from 17 °C by 3 K an hour, and says nothing of doing so.
+    for step in range(1, 13):
+        shown = hass.states.get(THERMOSTAT)
+        hass.states.async_set(
+            THERMOSTAT,
+            shown.state,
+            {**shown.attributes, "current_temperature": 17.0 + step * 0.25},
+        )
+        await minutes_pass(hass, freezer, 5)
+
+    thermal = coordinator_of(entry).brain.zone("living_room").thermal
+    assert thermal.samples[1] > 0  # spans measured while heating
+    assert thermal.response().heating_rate > 2.0  # not the 1.5 K/h it assumed
+
+
 class EvohomeZone(DemoClimate):
     """Like an evohome zone: off is its lowest setpoint, 5 °C, and shows it."""
 

@@ -11,7 +11,6 @@ wall-clock times go back to Home Assistant through :func:`aware`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from homeassistant.components.climate.const import (
     ATTR_CURRENT_TEMPERATURE,
@@ -19,6 +18,7 @@ from homeassistant.components.climate.const import (
     ATTR_TARGET_TEMP_HIGH,
     ATTR_TARGET_TEMP_LOW,
     HVACAction,
+    HVACMode,
 )
 from homeassistant.components.light.const import ATTR_BRIGHTNESS, ATTR_COLOR_TEMP_KELVIN
 from homeassistant.components.weather.const import ATTR_WEATHER_TEMPERATURE
@@ -55,6 +55,8 @@ _HVAC_ACTION_VALUES = {
     HVACAction.PREHEATING: 1.0,
     HVACAction.COOLING: -1.0,
 }
+# Modes in which a thermostat that reports no action neither heats nor cools.
+_IDLE_MODES = frozenset({HVACMode.OFF, HVACMode.FAN_ONLY, HVACMode.DRY})
 _MEDIA_ACTIVE = frozenset({"playing", "buffering"})
 # Many TVs say only "on" while someone watches live TV; a speaker that is "on" is
 # merely awake.
@@ -130,7 +132,11 @@ def _raw_value(
     if domain == Platform.CLIMATE:
         if role is Role.HVAC_SETPOINT:
             return _setpoint(state, previous, system_unit)
-        return _climate_value(role, attributes, system_unit)
+        if role is Role.HVAC_ACTION:
+            return _hvac_action(state)
+        if role is Role.TEMPERATURE:
+            return to_celsius(attributes.get(ATTR_CURRENT_TEMPERATURE), system_unit)
+        return None
     if domain == Platform.LIGHT:
         return _light_value(role, state, previous)
     if domain == Platform.MEDIA_PLAYER:
@@ -151,13 +157,37 @@ def _raw_value(
     return as_number(state.state)
 
 
-def _climate_value(role: Role, attributes: Any, system_unit: str) -> float | None:
-    if role is Role.TEMPERATURE:
-        return to_celsius(attributes.get(ATTR_CURRENT_TEMPERATURE), system_unit)
-    if role is Role.HVAC_ACTION:
-        action = attributes.get(ATTR_HVAC_ACTION)
-        return None if action is None else _HVAC_ACTION_VALUES.get(action, 0.0)
-    return None
+def _hvac_action(state: State) -> float | None:
+    """Return whether a thermostat heats (1), cools (-1) or does neither (0).
+
+    Many radiator valves and simple thermostats report no action: one below the
+    target it heats to is taken to heat, as it does, or the thermal model would
+    learn its heating as the room warming by itself. None: it cannot be told.
+    """
+    attributes = state.attributes
+    action = attributes.get(ATTR_HVAC_ACTION)
+    if action is not None:
+        return _HVAC_ACTION_VALUES.get(action, 0.0)
+    if state.state in _IDLE_MODES:
+        return 0.0
+    # All in the thermostat's own unit: only their order counts.
+    current = as_number(attributes.get(ATTR_CURRENT_TEMPERATURE))
+    target = as_number(attributes.get(ATTR_TEMPERATURE))
+    low = as_number(attributes.get(ATTR_TARGET_TEMP_LOW))
+    high = as_number(attributes.get(ATTR_TARGET_TEMP_HIGH))
+    if state.state == HVACMode.HEAT:
+        low, high = target, None
+    elif state.state == HVACMode.COOL:
+        low, high = None, target
+    elif state.state != HVACMode.HEAT_COOL:
+        return None  # auto: what it aims at is not shown
+    if current is None or (low is None and high is None):
+        return None
+    if low is not None and current < low:
+        return 1.0
+    if high is not None and current > high:
+        return -1.0
+    return 0.0
 
 
 def _setpoint(state: State, previous: State | None, unit: str) -> float | None:
