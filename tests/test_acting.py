@@ -510,6 +510,36 @@ async def test_time_to_temperature_only_counts_what_the_thermostat_can_do(
     assert (float(time_to.state) > 0) is waits
 
 
+async def test_time_to_temperature_counts_the_comfort_offset(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    room = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF], current=20.5)
+    await build_living_room(hass, [room])
+    await setup_brain(hass, outdoor_source="sensor.outdoor")
+    hass.states.async_set(
+        "sensor.outdoor",
+        "5.0",
+        {"unit_of_measurement": "°C", "device_class": "temperature"},
+    )
+    await set_state(hass, MOTION, STATE_ON)
+    time_to = "sensor.living_room_aiot_brain_time_to_temperature"
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(time_to).state == "0"  # above the 20 °C comfort
+
+    # 2 K warmer, please: the thermostat is sent 22 °C, 1.5 K above the room.
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": "number.living_room_aiot_brain_comfort_offset", "value": 2},
+        blocking=True,
+    )
+    await minutes_pass(hass, freezer, 10)
+
+    assert target(hass) == 22.0
+    assert float(hass.states.get(time_to).state) > 0
+
+
 async def test_a_pilot_wire_radiator_is_switched_on_then_given_its_preset(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -1178,7 +1178,11 @@ class AiotBrainCoordinator:
                 (True, True) if zone is None else self.control.hvac_reach(zone)
             )
             prediction = self.brain.zone(zone_id).predict_one(
-                now, can_heat=can_heat, can_cool=can_cool, scale=scale
+                now,
+                can_heat=can_heat,
+                can_cool=can_cool,
+                scale=scale,
+                comfort_offset=self.zone_controls(zone_id).comfort_offset,
             )
         return prediction  # noqa: RET504 - the guard swallows a fault
 

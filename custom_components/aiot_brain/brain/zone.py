@@ -514,12 +514,14 @@ class ZoneBrain:
         can_heat: bool = True,
         can_cool: bool = True,
         scale: TemperatureScale = CELSIUS,
+        comfort_offset: float = 0.0,
     ) -> ZonePrediction:
         """Return what the zone's models say at ``when`` (nothing is learned).
 
         ``can_heat`` and ``can_cool`` tell whether the zone's thermostats can go
-        that way; the time to temperature only times a way they can. The reasons
-        write temperatures on ``scale``; the numbers stay °C.
+        that way; the time to temperature only times a way they can, to the
+        comfort moved by ``comfort_offset`` (K), as the thermostats are sent it.
+        The reasons write temperatures on ``scale``; the numbers stay °C.
         """
         when = _query_time(when)
         features = self.occupancy.features(when)
@@ -559,8 +561,8 @@ class ZoneBrain:
             comfort_setpoint_std=self.comfort.predict_std_one(when, conditions),
             time_to_temperature=self._time_to_comfort(
                 thermal,
-                heating if can_heat else None,
-                cooling if can_cool else None,
+                heating + comfort_offset if can_heat else None,
+                cooling + comfort_offset if can_cool else None,
                 probability,
             ),
             lighting=self.lighting.predict_one(when, light_conditions),
