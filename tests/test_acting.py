@@ -540,6 +540,42 @@ async def test_time_to_temperature_counts_the_comfort_offset(
     assert float(hass.states.get(time_to).state) > 0
 
 
+async def test_an_airing_does_not_teach_that_the_room_heats_slowly(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    room = thermostat(
+        "living_room", [HVACMode.HEAT, HVACMode.OFF], target=22.0, current=20.0
+    )
+    await build_living_room(hass, [room], window=True)
+    entry = await setup_brain(hass, "observe", outdoor_source="sensor.outdoor")
+    hass.states.async_set("sensor.outdoor", "0.0", {"unit_of_measurement": "°C"})
+    temperature = 20.0
+
+    async def reads(change: float, times: int) -> None:
+        nonlocal temperature
+        for _ in range(times):
+            temperature += change
+            shown = hass.states.get(THERMOSTAT)
+            hass.states.async_set(
+                THERMOSTAT,
+                shown.state,
+                {**shown.attributes, "current_temperature": temperature},
+            )
+            await minutes_pass(hass, freezer, 5)
+
+    # Aired twice: 3 K lost in half an hour with the window open, while the
+    # radiator heats; shut, the room warms again by 3 K an hour.
+    for _ in range(2):
+        await set_state(hass, WINDOW, STATE_ON)
+        await reads(-0.5, 6)
+        await set_state(hass, WINDOW, STATE_OFF)
+        await reads(0.25, 12)
+
+    thermal = coordinator_of(entry).brain.zone("living_room").thermal
+    assert thermal.response().heating_rate > 1.8
+
+
 async def test_a_pilot_wire_radiator_is_switched_on_then_given_its_preset(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -249,6 +249,13 @@ class ThermalModel:
             self._learn_span(minutes, temperature)
             self._start_span(when, temperature)
 
+    def interrupt(self) -> None:
+        """Measure no span across now: the room is not left to itself (a window).
+
+        The next temperature reading starts a span afresh.
+        """
+        self.span_start = None
+
     def note_occupied(self, probability: float) -> None:
         """Take the zone's P(occupied) from now on (no reading, no time)."""
         value = as_number(probability)

@@ -398,8 +398,7 @@ class ZoneBrain:
         if role is Role.LIGHT_ON:
             # One lamp of two switched off is not the room going dark.
             value = self.occupancy.builder.state_of(role) or value
-        if role in _THERMAL_KEYS:
-            self.thermal.learn_one(when, {_THERMAL_KEYS[role]: value})
+        self._learn_thermal(role, when, value)
         if role in (Role.HVAC_ACTION, Role.OUTDOOR_TEMPERATURE):
             self.season.learn_one(when, {role.value: value})
         if role in (Role.MOTION, Role.DOOR):
@@ -412,6 +411,18 @@ class ZoneBrain:
             self._learn_absence(role, when, value)
         if role is Role.HVAC_SETPOINT and observation.manual:
             self.comfort.learn_one(when, self._comfort_conditions(when), value)
+
+    def _learn_thermal(self, role: Role, when: datetime, value: float) -> None:
+        """Teach the thermal model; no span is measured across an open window.
+
+        An airing's cold draught is no part of how the room heats or keeps its
+        heat: learned, a room aired twice a day while its radiator heated came to
+        take a day to warm.
+        """
+        if role in _THERMAL_KEYS:
+            self.thermal.learn_one(when, {_THERMAL_KEYS[role]: value})
+        if self.latest.get(Role.WINDOW, 0.0) >= 0.5:
+            self.thermal.interrupt()
 
     def _learn_absence(self, role: Role, when: datetime, value: float) -> None:
         """Follow everyone's absence, and whether someone is seen here meanwhile."""
