@@ -19,7 +19,7 @@ from homeassistant.components.demo.climate import DemoClimate
 from homeassistant.components.demo.light import DemoLight
 from homeassistant.components.light import ColorMode
 from homeassistant.components.persistent_notification import UpdateType
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Context, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import (
@@ -508,6 +508,43 @@ async def test_time_to_temperature_only_counts_what_the_thermostat_can_do(
     # a way to go; a heater's room is as comfortable as the heater can make it.
     time_to = hass.states.get("sensor.living_room_aiot_brain_time_to_temperature")
     assert (float(time_to.state) > 0) is waits
+
+
+async def test_no_time_to_temperature_while_the_thermostat_is_left_off(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    room = thermostat(
+        "living_room", [HVACMode.HEAT, HVACMode.OFF], mode=HVACMode.OFF, current=17.0
+    )
+    await build_living_room(hass, [room])
+    await setup_brain(hass, "suggest", outdoor_source="sensor.outdoor")
+    hass.states.async_set(
+        "sensor.outdoor",
+        "5.0",
+        {"unit_of_measurement": "°C", "device_class": "temperature"},
+    )
+    control = "switch.living_room_aiot_brain_control"
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": control}, blocking=True
+    )
+    time_to = "sensor.living_room_aiot_brain_time_to_temperature"
+    await minutes_pass(hass, freezer, 1)
+
+    # Switched off, and only observed: nothing will warm the room to 20 °C.
+    assert hass.states.get(time_to).state == STATE_UNKNOWN
+
+    # Once AIoT Brain may switch it on, it is timed.
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": control}, blocking=True
+    )
+    await minutes_pass(hass, freezer, 1)
+    assert float(hass.states.get(time_to).state) > 0
+
+    # Not while the area's mode is off.
+    await set_living_room_mode(hass, "off")
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(time_to).state == STATE_UNKNOWN
 
 
 async def test_time_to_temperature_counts_the_comfort_offset(

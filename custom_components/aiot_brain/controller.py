@@ -447,16 +447,27 @@ class BuildingController:
     def hvac_reach(self, zone: Zone) -> tuple[bool, bool]:
         """Return whether the zone's thermostats can heat, and whether they can cool.
 
-        A zone with no thermostat that shows its modes might go either way.
+        A zone with no thermostat that shows its modes might go either way. One
+        switched off goes neither way while nothing here may switch it on: the
+        area observes only, or its mode is off.
         """
-        devices = [
-            self._climate_device(state)
+        states = [
+            state
             for entity_id in zone.actuators(Actuator.CLIMATE)
             if (state := self.hass.states.get(entity_id)) is not None
             and state.attributes.get(ATTR_HVAC_MODES)
         ]
-        if not devices:
+        if not states:
             return True, True
+        switched_on = (
+            self.level(zone.zone_id) is not ControlLevel.OBSERVE
+            and self.mode(zone.zone_id) is not Mode.OFF
+        )
+        devices = [
+            self._climate_device(state)
+            for state in states
+            if switched_on or state.state != STATE_OFF
+        ]
         return (
             any(device.can_heat for device in devices),
             any(device.can_cool for device in devices),

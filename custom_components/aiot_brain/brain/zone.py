@@ -657,11 +657,12 @@ class ZoneBrain:
         Up to the heating comfort when colder, down to the cooling one when warmer:
         a cold summer morning is not timed to the summer's comfort. A way the
         thermostats cannot go (None) has nothing to wait for: a heater's room is
-        as comfortable as it can make it once it is warm enough.
+        as comfortable as it can make it once it is warm enough. Neither way:
+        None, no time is told.
         """
         current = self.latest.get(Role.TEMPERATURE)
-        if current is None:
-            return None
+        if current is None or (heating is None and cooling is None):
+            return None  # nothing here heats or cools: it gets nowhere
         if heating is not None and current < heating:
             target = heating
         elif cooling is not None and current > cooling:
