@@ -571,6 +571,7 @@ async def test_time_to_temperature_counts_the_comfort_offset(
         {"entity_id": "number.living_room_aiot_brain_comfort_offset", "value": 2},
         blocking=True,
     )
+    assert float(hass.states.get(time_to).state) > 0  # at once, not in a minute
     await minutes_pass(hass, freezer, 10)
 
     assert target(hass) == 22.0

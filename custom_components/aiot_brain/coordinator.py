@@ -1392,6 +1392,9 @@ class AiotBrainCoordinator:
                 self.controls[zone_id] = replace(controls, **changes)
                 for listener in self._zone_listeners.get(zone_id, ()):
                     listener()
+            if "comfort_offset" in changes:
+                # The time to temperature is timed to the comfort with its offset.
+                self._publish(zone_ids)
         self._schedule_save(CONTROL_SAVE_DELAY)
         # A new mode or level applies now, not at the next minute.
         await self.async_decide(list(self.zones) if zone_ids is None else zone_ids)
