@@ -234,6 +234,31 @@ def test_optimum_start_pre_heats_before_a_confident_arrival() -> None:
     )
 
 
+def test_a_cold_snap_pre_heats_as_early_as_allowed_not_never() -> None:
+    # At -15 °C the room heated at 1.5 K/h, losing 5 % of the gap an hour, never
+    # reaches 21 °C as the model sees it; at 0 °C it takes over 4 h.
+    slow = ThermalResponse(loss=0.05, heating_rate=1.5, cooling_rate=-1.5, bias=0.0)
+    dawn = datetime(2026, 1, 5, 3, 30)
+    for outdoor in (-15.0, 0.0):
+        decision = climate_decision(
+            controller(),
+            dawn,
+            predicted=replace(
+                arriving(dawn + timedelta(hours=3, minutes=30)),
+                when=dawn,
+                thermal=slow,
+            ),
+            seen=readings(
+                temperature=16.0,
+                outdoor_temperature=outdoor,
+                last_motion=dawn - timedelta(hours=8),
+            ),
+        )
+        assert decision.command is not None
+        assert decision.command.data["temperature"] == 21.0
+        assert decision.reason.endswith("(90%), over 240 min needed")
+
+
 def test_no_pre_heating_while_everyone_is_away_on_a_trip() -> None:
     engine = controller()
     empty = readings(last_motion=NOW - timedelta(days=1))

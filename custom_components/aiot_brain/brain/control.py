@@ -894,7 +894,8 @@ class ZoneController:
                     f"({prediction.arrival_confidence:.0%})"
                 )
                 if verb != READY:
-                    why += f", {_minutes(needed)} min needed"
+                    over = "over " if needed >= settings.max_preheat else ""
+                    why += f", {over}{_minutes(needed)} min needed"
                 return self._comfort(comfort, why)
         expected_back = arrival if arrival is not None and confident else None
         if expected_back is not None and expected_back - now < settings.setback_after:
@@ -1021,7 +1022,11 @@ class ZoneController:
             return READY, timedelta(0)
         if prediction.thermal is None or outdoor is None:
             return verb, None
-        return verb, prediction.thermal.time_to(current, goal, outdoor)
+        needed = prediction.thermal.time_to(current, goal, outdoor)
+        # Never there, the model says, where it is colder out than it has seen the
+        # heating cope with: all the more reason to start as early as it may.
+        longest = self.settings.max_preheat
+        return verb, longest if needed is None else min(needed, longest)
 
     def _drift_time(self, readings: ZoneReadings, comfort: float) -> timedelta | None:
         """How long the zone stays near comfort with the HVAC off (optimum stop)."""
