@@ -347,6 +347,40 @@ def test_a_window_is_open_while_any_of_its_contacts_reads_open() -> None:
     assert restored.predict_one(later).window_open is False
 
 
+def test_no_heating_is_learned_while_the_thermostats_are_unavailable() -> None:
+    zone = ZoneBrain()
+    zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 5.0, MONDAY, "weather"))
+    for name in ("climate.left", "climate.right"):
+        zone.learn_one(Observation(Role.HVAC_ACTION, 1.0, MONDAY, name))
+
+    def cooling_down(start: datetime, hours: int) -> datetime:
+        when = start
+        for minute in range(0, hours * 60, 10):
+            when = start + timedelta(minutes=minute)
+            reading = 20.0 - minute / 60.0  # the heating is in fact off
+            zone.learn_one(Observation(Role.TEMPERATURE, reading, when, "sensor.t"))
+        return when
+
+    # One radiator goes unavailable while heating, the other has stopped: the
+    # room cools with nothing heating it, and is learned so.
+    left_gone = MONDAY + timedelta(minutes=1)
+    zone.learn_one(Observation(Role.HVAC_ACTION, 0.0, left_gone, "climate.right"))
+    zone.learn_one(
+        Observation(Role.HVAC_ACTION, 0.0, left_gone, "climate.left", gone=True)
+    )
+    when = cooling_down(left_gone, 2)
+    heating, idle = zone.thermal.samples[1], zone.thermal.samples[0]
+    assert idle > 0
+    # Now both are unavailable: nothing is learned, idle or heating.
+    zone.learn_one(Observation(Role.HVAC_ACTION, 0.0, when, "climate.right", gone=True))
+    when = cooling_down(when, 3)
+    assert zone.thermal.samples[:2] == [idle, heating]
+    # One is back: learning goes on.
+    zone.learn_one(Observation(Role.HVAC_ACTION, 0.0, when, "climate.right"))
+    cooling_down(when, 2)
+    assert zone.thermal.samples[0] > idle
+
+
 @pytest.mark.parametrize("leaves", ["unavailable", "moved away"])
 def test_a_contact_gone_while_open_no_longer_says_the_window_is(leaves: str) -> None:
     zone = ZoneBrain()

@@ -417,11 +417,19 @@ class ZoneBrain:
 
         An airing's cold draught is no part of how the room heats or keeps its
         heat: learned, a room aired twice a day while its radiator heated came to
-        take a day to warm.
+        take a day to warm. Nor is a span measured while the room's thermostats
+        are all unavailable: the last one's "heating" would be learned for days.
         """
         if role in _THERMAL_KEYS:
-            self.thermal.learn_one(when, {_THERMAL_KEYS[role]: value})
-        if self.latest.get(Role.WINDOW, 0.0) >= 0.5:
+            readings = {_THERMAL_KEYS[role]: value}
+            action = self.latest.get(Role.HVAC_ACTION)
+            if action is not None and round(action) != self.thermal.action:
+                # A radiator that heated went unavailable: the others' action.
+                readings["hvac_action"] = action
+            self.thermal.learn_one(when, readings)
+        # Nor while no thermostat says whether it heats: all went unavailable.
+        action_unknown = self.readings.get(Role.HVAC_ACTION) == {}
+        if self.latest.get(Role.WINDOW, 0.0) >= 0.5 or action_unknown:
             self.thermal.interrupt()
 
     def _learn_absence(self, role: Role, when: datetime, value: float) -> None:
