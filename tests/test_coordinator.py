@@ -9,7 +9,11 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.helpers import area_registry as ar, entity_registry as er
+from homeassistant.helpers import (
+    area_registry as ar,
+    entity_registry as er,
+    issue_registry as ir,
+)
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -948,3 +952,21 @@ async def test_an_area_tracker_not_yet_loaded_at_a_restart_takes_nobody_away(
     office = coordinator_of(entry).brain.zone("office")
     assert office.latest[Role.PRESENCE] == 1.0
     assert hass.states.get(OCCUPANCY).state == STATE_ON
+
+
+async def test_without_an_outdoor_source_a_repair_says_heating_cannot_be_timed(
+    hass: HomeAssistant,
+) -> None:
+    build_office(hass)
+    entry = await setup_office(hass)  # a thermostat, no outdoor source chosen
+    issues = ir.async_get(hass)
+    issue = issues.async_get_issue(DOMAIN, "no_outdoor_source")
+    assert issue is not None
+    assert issue.severity is ir.IssueSeverity.WARNING
+
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "outdoor_source": "weather.home"}
+    )
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert issues.async_get_issue(DOMAIN, "no_outdoor_source") is None

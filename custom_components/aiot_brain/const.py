@@ -117,6 +117,7 @@ ISSUE_ZONE_WITHOUT_SENSORS: Final = "zone_without_sensors"
 ISSUE_STATE_RESET: Final = "state_reset"
 ISSUE_CALL_REFUSED: Final = "call_refused"
 ISSUE_HISTORY_FAILED: Final = "history_failed"
+ISSUE_NO_OUTDOOR_SOURCE: Final = "no_outdoor_source"
 
 # Keys of the building's network entities (unique id suffixes and translation keys).
 KEY_NEW_NETWORK_DEVICE: Final = "new_network_device"

@@ -74,6 +74,7 @@ from .const import (
     DOMAIN,
     ISSUE_CALL_REFUSED,
     ISSUE_HISTORY_FAILED,
+    ISSUE_NO_OUTDOOR_SOURCE,
     ISSUE_STATE_RESET,
     ISSUE_ZONE_WITHOUT_SENSORS,
     LOGGER,
@@ -84,7 +85,7 @@ from .const import (
     Mode,
 )
 from .controller import BuildingController
-from .discovery import Discovery, Zone, ZoneEntity, async_discover
+from .discovery import Actuator, Discovery, Zone, ZoneEntity, async_discover
 from .entity import zone_device_identifier
 from .history import async_replay_history
 from .network import NetworkInventory
@@ -949,6 +950,7 @@ class AiotBrainCoordinator:
 
     @callback
     def _update_zone_issues(self) -> None:
+        self._update_outdoor_issue()
         issues = ir.async_get(self.hass)
         for zone in self.zones.values():
             self._zone_issue(
@@ -962,6 +964,28 @@ class AiotBrainCoordinator:
                 "zone": zone.name
             }:
                 self._zone_issue(ISSUE_HISTORY_FAILED, zone, raised=True)
+
+    @callback
+    def _update_outdoor_issue(self) -> None:
+        """Say that heating cannot be timed where thermostats have no outdoor source.
+
+        Without one, no time to temperature is told and no area is warmed for an
+        arrival: the options' "leave empty if there is none" must not hide that.
+        """
+        thermostats = any(
+            zone.actuators(Actuator.CLIMATE) for zone in self.zones.values()
+        )
+        if self.settings.outdoor_source is not None or not thermostats:
+            ir.async_delete_issue(self.hass, DOMAIN, ISSUE_NO_OUTDOOR_SOURCE)
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            ISSUE_NO_OUTDOOR_SOURCE,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=ISSUE_NO_OUTDOOR_SOURCE,
+        )
 
     @callback
     def _zone_issue(self, kind: str, zone: Zone, *, raised: bool) -> None:
@@ -990,6 +1014,7 @@ class AiotBrainCoordinator:
         A history that could not be read is not read again on its own: that
         issue stays until a Relearn, or until the integration is removed.
         """
+        ir.async_delete_issue(self.hass, DOMAIN, ISSUE_NO_OUTDOOR_SOURCE)
         kinds = (ISSUE_ZONE_WITHOUT_SENSORS, ISSUE_CALL_REFUSED)
         prefixes = tuple(f"{kind}_" for kind in kinds)
         raised = [
