@@ -504,12 +504,12 @@ async def test_reset_forgets_what_a_zone_learned(
     coordinator = entry.runtime_data.coordinator
     await set_state(hass, MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 3)
-    assert coordinator.brain.zone("living_room").occupancy.self_labels > 0
+    assert coordinator.brain.zone("living_room").forecast.last_update is not None
 
     await call(hass, "reset", {"area_id": "living_room"})
 
     zone = coordinator.brain.zone("living_room")
-    assert zone.occupancy.self_labels == 0
+    assert zone.forecast.last_update is None  # not a minute learned
     assert hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint").state == (
         "20.0"
     )
@@ -542,7 +542,7 @@ async def test_relearn_without_a_recorder_forgets_nothing(
         )
     assert pressed.value.translation_key == "no_recorder"
     assert coordinator.brain.zone("living_room") is learned
-    assert learned.occupancy.self_labels > 0
+    assert learned.forecast.last_update is not None
 
 
 async def test_relearn_starts_the_zone_again(
