@@ -412,6 +412,21 @@ async def test_a_later_releases_network_inventory_is_set_aside_not_fatal(
     assert list(path.parent.glob(f"{NETWORK_STORAGE_KEY}.unreadable.*"))
 
 
+async def test_the_network_inventory_is_a_private_file(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The household's devices and their addresses: readable by the owner only."""
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass, network_inventory=True)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    path = storage_file(hass, NETWORK_STORAGE_KEY)
+    assert json.loads(path.read_text(encoding="utf-8"))["key"] == NETWORK_STORAGE_KEY
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
 async def test_removing_the_entry_forgets_everything(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

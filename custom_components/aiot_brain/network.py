@@ -144,8 +144,15 @@ class NetworkInventory:
     def __init__(self, hass: HomeAssistant) -> None:
         """Create an inventory; call :meth:`async_start` to start browsing."""
         self._hass = hass
+        # Written every few seconds on a busy network: atomically, so a power cut
+        # leaves the old list rather than an empty file; private, as it lists the
+        # household's devices and their addresses.
         self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, NETWORK_STORAGE_KEY
+            hass,
+            STORAGE_VERSION,
+            NETWORK_STORAGE_KEY,
+            private=True,
+            atomic_writes=True,
         )
         self.devices: dict[str, NetworkDevice] = {}
         self.unacknowledged: list[str] = []
