@@ -196,7 +196,7 @@ async def test_a_lamp_dimmed_in_a_group_teaches_its_level_not_the_groups_mean(
 
     # One lamp dimmed once: the group's mean of the two lamps (50 %), or the
     # reading lamp alone still on while the room went off, nobody chose.
-    assert "from 1 manual adjustments" in await lighting_explained(hass)
+    assert "from 1 manual adjustment " in await lighting_explained(hass)
     once = LightingPreference()
     once.learn_one(local(0, 19.1), {"light_brightness": 20.0}, manual=True)
     await clock_at(hass, freezer, local(1, 19))
@@ -289,7 +289,7 @@ async def test_a_lamp_switched_on_by_hand_at_a_level_is_one_adjustment(
     await by_hand(hass, hass_admin_user, "turn_off")
     await set_state(hass, MOTION, STATE_OFF)
 
-    assert "from 1 manual adjustments" in await lighting_explained(hass)
+    assert "from 1 manual adjustment " in await lighting_explained(hass)
     once = LightingPreference()
     once.learn_one(
         local(0, 19), {"light_brightness": 40.0, "light_color_temp": kelvin}, True
@@ -343,9 +343,13 @@ async def test_explain_says_when_the_learned_vacancy_delay_applies(
     await set_state(hass, MOTION, STATE_ON)
     await set_state(hass, MOTION, STATE_OFF)
 
-    # The light waits 20 minutes for someone sitting still, not the 10 learned.
-    await minutes_pass(hass, freezer, 21)
-    assert actions[-1].data["reason"].endswith("(vacancy delay 20 min)")
+    # The light waits far longer than the 10 minutes learned for someone
+    # sitting still: until P(occupied) says the room is surely empty.
+    await minutes_pass(hass, freezer, 18)
+    assert hass.states.get(LAMP).state == STATE_ON
+    await minutes_pass(hass, freezer, 3)
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert actions[-1].data["reason"].startswith("Switching off")
     explained = await lighting_explained(hass)
     assert "vacancy delay 10 min once the room is surely empty" in explained
     # With no light sensor, no ambient band was read.
