@@ -508,3 +508,12 @@ def test_motion_sensors_renamed_again_and_again_keep_the_watch_small() -> None:
     assert len(watch.holds) == 32
     assert len(watch.motion_on) == 32
     assert len(json.dumps(watch.to_dict())) < 4096
+
+
+def test_a_new_room_is_said_to_go_by_the_default_threshold() -> None:
+    model = LightingPreference()
+    explanation = model.explain(START, {"illuminance": 20})
+    assert "below the default threshold 50 lx (no manual switch yet)" in explanation
+    assert "learned" not in explanation.split(";")[0]
+    assert "from 0 manual adjustments" in explanation
+    assert "after 0 false-offs and 0 unchallenged offs" in explanation

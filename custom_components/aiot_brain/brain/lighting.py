@@ -365,6 +365,11 @@ def _period(when: datetime) -> int:
     return int(hour_of_day(when) // (24 / _PERIODS)) % _PERIODS
 
 
+def _counted(count: int, one: str, many: str) -> str:
+    """Return "1 manual switch" or "3 manual switches"."""
+    return f"{count} {one if count == 1 else many}"
+
+
 def _dark(illuminance: float) -> bool:
     """Whether no one sees by this much daylight: night, or a room without windows."""
     return illuminance < _BANDS[0]
@@ -673,10 +678,13 @@ class LightingPreference:
             light = "no illuminance reading, so light is assumed wanted"
         else:
             wanted = "below" if ambient < self.threshold else "above"
-            light = (
-                f"ambient {ambient:.0f} lx is {wanted} the learned threshold "
-                f"{self.threshold:.0f} lx (from {self.switches} manual switches)"
+            learned = (
+                f"learned threshold {self.threshold:.0f} lx (from "
+                f"{_counted(self.switches, 'manual switch', 'manual switches')})"
+                if self.switches
+                else f"default threshold {self.threshold:.0f} lx (no manual switch yet)"
             )
+            light = f"ambient {ambient:.0f} lx is {wanted} the {learned}"
             if self.light_on and self.lamp_lux > 0.0:
                 light += f", not counting the lamp's own {self.lamp_lux:.0f} lx"
         start = _period(when) * 24 // _PERIODS
@@ -684,14 +692,16 @@ class LightingPreference:
         level = (
             f"{brightness:.0f} % at {color_temp:.0f} K for {start:02d}-"
             f"{start + 24 // _PERIODS:02d} h{band}, from "
-            f"{self.adjustments} manual adjustments ({weight:.0f} recent here)"
+            f"{_counted(self.adjustments, 'manual adjustment', 'manual adjustments')}"
+            f" ({weight:.0f} recent here)"
         )
         # Until then the light waits longer for people sitting still (the
         # controller's floor): this delay alone would put them in the dark.
         delay = (
             f"vacancy delay {self.vacancy_delay / 60:.0f} min once the room is "
-            f"surely empty, after {self.false_offs} false-offs and "
-            f"{self.quiet_offs} unchallenged offs"
+            f"surely empty, after "
+            f"{_counted(self.false_offs, 'false-off', 'false-offs')} and "
+            f"{_counted(self.quiet_offs, 'unchallenged off', 'unchallenged offs')}"
         )
         return f"{light}; {level}; {delay}; {self.exits.explain()}"
 
