@@ -733,14 +733,11 @@ class BuildingController:
         """Return the calls waiting for a person's yes, with their reasons."""
         # Looked up by the zone's own devices: every zone's Control sensor asks,
         # and the building's pending suggestions may be many.
-        waiting = {
-            entity_id: self.suggestions.get(entity_id)
-            for entity_id in self.engines.get(zone_id, ())
-        }
         return {
             entity_id: suggestion.command.reason
-            for entity_id, suggestion in waiting.items()
-            if suggestion is not None and suggestion.zone_id == zone_id
+            for entity_id in self.engines.get(zone_id, ())
+            if (suggestion := self.suggestions.get(entity_id)) is not None
+            and suggestion.zone_id == zone_id
         }
 
     @callback

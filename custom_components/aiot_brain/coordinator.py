@@ -975,22 +975,25 @@ class AiotBrainCoordinator:
         thermostats = any(
             zone.actuators(Actuator.CLIMATE) for zone in self.zones.values()
         )
-        if self.settings.outdoor_source is not None or not thermostats:
-            ir.async_delete_issue(self.hass, DOMAIN, ISSUE_NO_OUTDOOR_SOURCE)
-            return
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            ISSUE_NO_OUTDOOR_SOURCE,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=ISSUE_NO_OUTDOOR_SOURCE,
-        )
+        raised = self.settings.outdoor_source is None and thermostats
+        self._issue(ISSUE_NO_OUTDOOR_SOURCE, ISSUE_NO_OUTDOOR_SOURCE, raised=raised)
 
     @callback
     def _zone_issue(self, kind: str, zone: Zone, *, raised: bool) -> None:
         """Raise (or clear) the repair issue ``kind`` about ``zone``."""
         issue_id = f"{kind}_{zone.zone_id}"
+        self._issue(issue_id, kind, raised=raised, placeholders={"zone": zone.name})
+
+    @callback
+    def _issue(
+        self,
+        issue_id: str,
+        kind: str,
+        *,
+        raised: bool,
+        placeholders: dict[str, str] | None = None,
+    ) -> None:
+        """Raise (or clear) the repair issue ``issue_id`` of ``kind``."""
         if not raised:
             ir.async_delete_issue(self.hass, DOMAIN, issue_id)
             return
@@ -1004,7 +1007,7 @@ class AiotBrainCoordinator:
             is_persistent=kind == ISSUE_HISTORY_FAILED,
             severity=ir.IssueSeverity.WARNING,
             translation_key=kind,
-            translation_placeholders={"zone": zone.name},
+            translation_placeholders=placeholders,
         )
 
     @callback
@@ -1419,7 +1422,7 @@ class AiotBrainCoordinator:
                     listener()
             if "comfort_offset" in changes:
                 # The time to temperature is timed to the comfort with its offset.
-                self._publish(zone_ids)
+                self._publish(zone_ids, notify_building=False)
         self._schedule_save(CONTROL_SAVE_DELAY)
         # A new mode or level applies now, not at the next minute.
         await self.async_decide(list(self.zones) if zone_ids is None else zone_ids)
