@@ -41,6 +41,14 @@ ILLUMINANCE = "sensor.living_room_illuminance"
 GROUP = "light.living_room_lights"
 
 
+async def lamp_room(hass: HomeAssistant, lux: float | None = None) -> None:
+    """The living room with its lamp (and a light sensor reading ``lux``), set up."""
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    if lux is not None:
+        await add_light_sensor(hass, lux)
+    await setup_brain(hass)
+
+
 async def add_light_sensor(hass: HomeAssistant, lux: float) -> None:
     """A light sensor in the living room, reading ``lux``."""
     area = ar.async_get(hass).async_get_area_by_name("Living room")
@@ -117,9 +125,7 @@ async def test_switching_the_lamp_off_at_bedtime_does_not_teach_that_dusk_is_bri
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:
     freezer.move_to(START)
-    await build_living_room(hass, climates=[], lights=[lamp()])
-    await add_light_sensor(hass, 300)
-    await setup_brain(hass)
+    await lamp_room(hass, lux=300)
 
     for day in range(7):
         # Home at dusk: the lamp comes on. At bedtime someone switches it off in
@@ -141,8 +147,7 @@ async def test_dimming_in_the_evening_teaches_no_colour_nobody_chose(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:
     freezer.move_to(START)
-    await build_living_room(hass, climates=[], lights=[lamp()])
-    await setup_brain(hass)
+    await lamp_room(hass)
 
     for day in range(4):
         # Home in the afternoon: the lamp comes on in daytime white. After
@@ -211,9 +216,7 @@ async def test_someone_walking_in_just_after_the_blinds_came_down_gets_light(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     freezer.move_to(START)
-    await build_living_room(hass, climates=[], lights=[lamp()])
-    await add_light_sensor(hass, 300)
-    await setup_brain(hass)
+    await lamp_room(hass, lux=300)
     await clock_at(hass, freezer, local(0, 17))
 
     # The blinds come down at dusk and someone walks in seconds later.
@@ -237,9 +240,7 @@ async def test_a_level_set_at_dusk_is_learned_for_dusk_where_the_lamp_lights_the
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:
     freezer.move_to(START)
-    await build_living_room(hass, climates=[], lights=[lamp()])
-    await add_light_sensor(hass, 300)
-    await setup_brain(hass)
+    await lamp_room(hass, lux=300)
     await control_switch(hass, "turn_off")  # watching the household first
 
     async def switch_on_by_hand(when: datetime, lux: float, brightness: int) -> None:
@@ -277,8 +278,7 @@ async def test_a_lamp_switched_on_by_hand_at_a_level_is_one_adjustment(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:
     freezer.move_to(START)
-    await build_living_room(hass, climates=[], lights=[lamp()])
-    await setup_brain(hass)
+    await lamp_room(hass)
 
     # One evening someone switches the lamp on at 40 % (in the colour it had).
     await clock_at(hass, freezer, local(0, 19))
