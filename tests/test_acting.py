@@ -579,6 +579,29 @@ async def test_time_to_temperature_counts_the_comfort_offset(
     assert float(hass.states.get(time_to).state) > 0
 
 
+async def test_no_time_to_temperature_while_the_outdoor_source_is_unavailable(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    room = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF], current=17.0)
+    await build_living_room(hass, [room])
+    await setup_brain(hass, "observe", outdoor_source="sensor.outdoor")
+    outdoor = {"unit_of_measurement": "°C", "device_class": "temperature"}
+    hass.states.async_set("sensor.outdoor", "5.0", outdoor)
+    time_to = "sensor.living_room_aiot_brain_time_to_temperature"
+    await minutes_pass(hass, freezer, 1)
+    assert float(hass.states.get(time_to).state) > 0
+
+    # The weather service is down: its 5 °C of the morning no longer holds.
+    hass.states.async_set("sensor.outdoor", STATE_UNAVAILABLE)
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(time_to).state == STATE_UNKNOWN
+
+    hass.states.async_set("sensor.outdoor", "4.0", outdoor)
+    await minutes_pass(hass, freezer, 1)
+    assert float(hass.states.get(time_to).state) > 0
+
+
 async def test_an_airing_does_not_teach_that_the_room_heats_slowly(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -421,6 +421,35 @@ def test_time_to_temperature_is_unknown_once_no_thermometer_reads(leaves: str) -
     assert Role.OUTDOOR_TEMPERATURE in zone.latest
 
 
+@pytest.mark.parametrize("leaves", ["unavailable", "no longer chosen"])
+def test_an_outdoor_source_that_stops_reading_is_not_read_for_good(
+    leaves: str,
+) -> None:
+    zone = ZoneBrain()
+    zone.learn_one(Observation(Role.TEMPERATURE, 17.0, MONDAY, "sensor.desk"))
+    zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 5.0, MONDAY, "weather"))
+    assert zone.predict_one(MONDAY).time_to_temperature is not None
+
+    gone = MONDAY + timedelta(minutes=1)
+    if leaves == "unavailable":
+        zone.learn_one(
+            Observation(Role.OUTDOOR_TEMPERATURE, 0.0, gone, "weather", gone=True)
+        )
+    else:
+        zone.keep_sources({"sensor.desk"})
+    # Last week's 5 °C would time the heating, and teach the heating model.
+    assert zone.predict_one(gone).time_to_temperature is None
+    assert zone.thermal.outdoor is None
+    assert zone.thermal.predict_one({"temperature": 17.0}) is None
+
+    # Back: it is read again.
+    later = gone + timedelta(hours=2)
+    zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, -2.0, later, "weather"))
+    assert zone.predict_one(later).time_to_temperature == (
+        zone.thermal.response().time_to(17.0, 20.0, -2.0)
+    )
+
+
 def test_the_exit_watch_tells_the_zones_motion_sensors_apart() -> None:
     zone = ZoneBrain()
     minute = timedelta(minutes=1)

@@ -256,6 +256,13 @@ class ThermalModel:
         """
         self.span_start = None
 
+    def lose_outdoor(self) -> None:
+        """Forget the outdoor temperature: its source stopped reading.
+
+        A span started before keeps the outdoor temperature seen at its start.
+        """
+        self.outdoor = None
+
     def note_occupied(self, probability: float) -> None:
         """Take the zone's P(occupied) from now on (no reading, no time)."""
         value = as_number(probability)

@@ -80,6 +80,7 @@ _ROOM_READINGS: dict[Role, Callable[[list[float]], float]] = {
     Role.POWER: sum,
     Role.HVAC_ACTION: _hvac_action,  # two radiators, one heating: the room heats
     Role.WINDOW: max,  # open while any of its windows is
+    Role.OUTDOOR_TEMPERATURE: _mean,  # one source; its last reading must not outlive it
 }
 # A sensor silent this long has died or gone: its last reading no longer counts.
 # Not a window contact: it reports only when opened or shut.
@@ -473,7 +474,8 @@ class ZoneBrain:
         """Drop what the sensors ``gone`` read; the room reads what the rest do.
 
         With none left, the room's reading is not known: a dead thermometer's last
-        temperature would time the heating days later.
+        temperature would time the heating days later, as would an outdoor source's
+        last reading, which the heating model would also learn from.
         """
         for role, readings in self.readings.items():
             lost = readings.keys() & gone
@@ -486,6 +488,8 @@ class ZoneBrain:
                 self.latest[role] = _ROOM_READINGS[role](values)
             else:
                 self.latest.pop(role, None)
+                if role is Role.OUTDOOR_TEMPERATURE:
+                    self.thermal.lose_outdoor()
 
     def _lose_source(self, source: str, when: datetime) -> None:
         """Forget what ``source`` said last: it stopped reading.
