@@ -564,6 +564,7 @@ async def test_time_to_temperature_counts_the_comfort_offset(
     time_to = "sensor.living_room_aiot_brain_time_to_temperature"
     await minutes_pass(hass, freezer, 1)
     assert hass.states.get(time_to).state == "0"  # above the 20 °C comfort
+    assert hass.states.get(time_to).attributes["target_temperature"] is None
 
     # 2 K warmer, please: the thermostat is sent 22 °C, 1.5 K above the room.
     await hass.services.async_call(
@@ -573,10 +574,37 @@ async def test_time_to_temperature_counts_the_comfort_offset(
         blocking=True,
     )
     assert float(hass.states.get(time_to).state) > 0  # at once, not in a minute
+    assert hass.states.get(time_to).attributes["target_temperature"] == 22.0
     await minutes_pass(hass, freezer, 10)
 
     assert target(hass) == 22.0
     assert float(hass.states.get(time_to).state) > 0
+
+
+@pytest.mark.parametrize(("fahrenheit", "comfort"), [(False, 20.0), (True, 68.0)])
+async def test_time_to_temperature_says_what_it_counts_to(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    fahrenheit: bool,
+    comfort: float,
+) -> None:
+    if fahrenheit:
+        hass.config.units = US_CUSTOMARY_SYSTEM
+    freezer.move_to(START)
+    room = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF], current=17.0)
+    await build_living_room(hass, [room])
+    await setup_brain(hass, "observe", outdoor_source="sensor.outdoor")
+    hass.states.async_set(
+        "sensor.outdoor",
+        "5.0",
+        {"unit_of_measurement": "°C", "device_class": "temperature"},
+    )
+    await minutes_pass(hass, freezer, 1)
+
+    # So many minutes, up to the heating comfort, in the unit the home shows.
+    time_to = hass.states.get("sensor.living_room_aiot_brain_time_to_temperature")
+    assert float(time_to.state) > 0
+    assert time_to.attributes["target_temperature"] == comfort
 
 
 async def test_no_time_to_temperature_while_the_outdoor_source_is_unavailable(

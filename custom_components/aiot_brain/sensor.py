@@ -102,6 +102,8 @@ class ZoneSensorDescription(SensorEntityDescription, ZonePredictionDescription):
     # the tick recomputes every minute.
     deadband: float = 0.0
     deadband_minutes: float = 0.0
+    # Attributes that are temperatures (°C in the prediction).
+    temperature_attributes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -173,6 +175,7 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         suggested_display_precision=1,
         value_fn=lambda prediction: round(prediction.comfort_setpoint, 1),
         # The state is the season's comfort; these are both seasons'.
+        temperature_attributes=frozenset({"heating_comfort", "cooling_comfort"}),
         attributes_fn=lambda prediction: {
             "heating_comfort": rounded(prediction.heating_setpoint),
             "cooling_comfort": rounded(prediction.cooling_setpoint),
@@ -187,6 +190,10 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         # A time still to come, no measurement: no long-term statistics.
         suggested_display_precision=0,
         value_fn=lambda prediction: minutes(prediction.time_to_temperature),
+        temperature_attributes=frozenset({"target_temperature"}),
+        attributes_fn=lambda prediction: {
+            "target_temperature": rounded(prediction.time_to_temperature_target)
+        },
     ),
     ZoneSensorDescription(
         key=KEY_MODEL_ACCURACY,
@@ -296,14 +303,25 @@ class ZoneSensor(ZonePredictionEntity, SensorEntity):
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
-        """Return the attributes; a temperature's are in the unit its state is shown in."""
+        """Return the attributes; temperatures in the unit HA shows them in.
+
+        That of the state where the state is a temperature (a user may choose
+        another), else the home's.
+        """
         attributes = super().extra_state_attributes
-        if not attributes or self.device_class != SensorDeviceClass.TEMPERATURE:
+        temperatures = self.entity_description.temperature_attributes
+        if not attributes or not temperatures:
             return attributes
-        # HA converts the state (°C) to the unit it shows, but not attributes.
-        unit = self.unit_of_measurement or UnitOfTemperature.CELSIUS
+        # HA converts a temperature state (°C) to the unit it shows, not attributes.
+        unit = (
+            self.unit_of_measurement
+            if self.device_class == SensorDeviceClass.TEMPERATURE
+            else None
+        ) or self.hass.config.units.temperature_unit
         return {
-            key: None if value is None else from_celsius(value, unit)
+            key: from_celsius(value, unit)
+            if key in temperatures and value is not None
+            else value
             for key, value in attributes.items()
         }
 

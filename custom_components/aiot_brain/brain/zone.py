@@ -227,6 +227,9 @@ class ZonePrediction:
     trip_since: datetime | None = None
     # Since when everyone is away (their phones say so) with nobody seen here.
     away_since: datetime | None = None
+    # The temperature (°C) time_to_temperature counts to; None where it is zero
+    # or not known.
+    time_to_temperature_target: float | None = None
 
     @property
     def anomaly_reason(self) -> str | None:
@@ -570,6 +573,12 @@ class ZoneBrain:
         heating = self.comfort.predict_one(when, {**conditions, "hvac_mode": 1.0})
         cooling = self.comfort.predict_one(when, {**conditions, "hvac_mode": -1.0})
         thermal = self.thermal.response()
+        time_to_temperature, target = self._time_to_comfort(
+            thermal,
+            heating + comfort_offset if can_heat else None,
+            cooling + comfort_offset if can_cool else None,
+            probability,
+        )
         light_conditions = self._light_conditions()
         return ZonePrediction(
             when=when,
@@ -582,12 +591,8 @@ class ZoneBrain:
             departure_confidence=departure_confidence,
             comfort_setpoint=setpoint,
             comfort_setpoint_std=self.comfort.predict_std_one(when, conditions),
-            time_to_temperature=self._time_to_comfort(
-                thermal,
-                heating + comfort_offset if can_heat else None,
-                cooling + comfort_offset if can_cool else None,
-                probability,
-            ),
+            time_to_temperature=time_to_temperature,
+            time_to_temperature_target=target,
             lighting=self.lighting.predict_one(when, light_conditions),
             window_open=self._window_open(features),
             anomalies=tuple(self.anomalies.predict_one(when, scale)),
@@ -661,8 +666,8 @@ class ZoneBrain:
         heating: float | None,
         cooling: float | None,
         occupied: float,
-    ) -> timedelta | None:
-        """Return how long until the zone is comfortable (zero: it is).
+    ) -> tuple[timedelta | None, float | None]:
+        """Return how long until the zone is comfortable (zero: it is), and to what.
 
         ``occupied`` is the prediction's P(occupied): people there warm it too.
 
@@ -674,17 +679,18 @@ class ZoneBrain:
         """
         current = self.latest.get(Role.TEMPERATURE)
         if current is None or (heating is None and cooling is None):
-            return None  # nothing here heats or cools: it gets nowhere
+            return None, None  # nothing here heats or cools: it gets nowhere
         if heating is not None and current < heating:
             target = heating
         elif cooling is not None and current > cooling:
             target = cooling
         else:
-            return timedelta(0)  # no outdoor reading needed to know that
+            return timedelta(0), None  # no outdoor reading needed to know that
         outdoor = self.latest.get(Role.OUTDOOR_TEMPERATURE)
-        if outdoor is None:
-            return None
-        return thermal.time_to(current, target, outdoor, occupied=occupied)
+        time = None
+        if outdoor is not None:
+            time = thermal.time_to(current, target, outdoor, occupied=occupied)
+        return time, None if time is None else target
 
     def _window_open(self, features: dict[str, float]) -> bool | None:
         window = self.latest.get(Role.WINDOW)
