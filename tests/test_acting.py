@@ -2522,3 +2522,40 @@ async def test_adaptive_lighting_adapting_a_lamp_is_no_persons_change(
     assert hass.states.get(CONTROL).state == "controlling"
     lighting = coordinator_of(entry).predictions["living_room"].lighting
     assert lighting["brightness"] == learned
+
+
+async def test_turned_down_under_a_comfort_offset_teaches_a_cooler_comfort(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """The thermostat gets the offset on top of the comfort: a person's setpoint
+    teaches the comfort without it, or each change would add the offset again."""
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass, hold_minutes=30)
+    await set_state(hass, MOTION, STATE_ON)
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": "number.living_room_aiot_brain_comfort_offset", "value": 3.0},
+        blocking=True,
+    )
+    await minutes_pass(hass, freezer, 5)
+    assert target(hass) == 23.0  # the 20 °C comfort and 3 K on top
+
+    # A little too warm: turned down to 22 °C, 2 K above the learned comfort.
+    await hass.services.async_call(
+        "climate",
+        "set_temperature",
+        {"entity_id": THERMOSTAT, "temperature": 22.0},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await set_state(hass, MOTION, STATE_OFF)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 45)  # the hold is over
+
+    setpoint = float(
+        hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint").state
+    )
+    assert setpoint < 20.0
+    assert target(hass) < 23.0

@@ -856,8 +856,18 @@ class AiotBrainCoordinator:
             self._buffer.append((zone_id, observation))
             return False
         with self.zone_fault(zone_id, "learning"):
-            self.brain.zone(zone_id).learn_one(observation)
+            self._teach(zone_id, observation)
         return True
+
+    def _teach(self, zone_id: str, observation: Observation) -> None:
+        """Let the zone learn ``observation`` as it is now.
+
+        Its thermostats are sent its Comfort offset on top of what it learned: a
+        person's setpoint teaches the comfort without it.
+        """
+        self.brain.zone(zone_id).learn_one(
+            observation, comfort_offset=self.zone_controls(zone_id).comfort_offset
+        )
 
     def _has_reading(self, entity_id: str) -> bool:
         state = self.hass.states.get(entity_id)
@@ -1339,7 +1349,7 @@ class AiotBrainCoordinator:
             if zone_id in self.learning:
                 waiting.append((zone_id, observation))
             elif zone_id in self.zones:
-                self.brain.zone(zone_id).learn_one(observation)
+                self._teach(zone_id, observation)
         self._buffer = waiting
         self._forget_departed_sensors(zone_ids)
         self._schedule_save()

@@ -427,8 +427,20 @@ class PreferredSetpoint:
 
     # -- learning and prediction -----------------------------------------------
 
-    def learn_one(self, when: datetime, x: Mapping[str, object], y: object) -> None:
-        """Learn from a setpoint ``y`` (°C) a person chose by hand at ``when``."""
+    def learn_one(
+        self,
+        when: datetime,
+        x: Mapping[str, object],
+        y: object,
+        *,
+        offset: float = 0.0,
+    ) -> None:
+        """Learn from a setpoint ``y`` (°C) a person chose by hand at ``when``.
+
+        ``offset`` (K) is what the thermostat is sent on top of the comfort (the
+        area's Comfort offset): the setpoint teaches the comfort less it, or each
+        change would add the offset once more.
+        """
         setpoint = plausible(Role.HVAC_SETPOINT, y)
         if setpoint is None or not isinstance(when, datetime):
             self.bad_values += 1
@@ -436,6 +448,7 @@ class PreferredSetpoint:
         low, high = self.bounds
         if not low <= setpoint <= high:
             return  # switched off or boosted by hand: no comfort anyone wants
+        setpoint -= offset
         cooling, inputs = self._conditions(when, x)
         default = self.cooling_default if cooling else self.heating_default
         profile, _, _ = self._shrunk_profile(when, cooling)

@@ -360,11 +360,15 @@ class ZoneBrain:
 
     # -- learning ----------------------------------------------------------------
 
-    def learn_one(self, observation: Observation) -> None:
+    def learn_one(
+        self, observation: Observation, *, comfort_offset: float = 0.0
+    ) -> None:
         """Take one observation of the zone; bad ones are counted, never raised.
 
         A number outside the role's plausible range is a faulty sensor: only the
         anomaly detector sees it (to report it), the models do not learn from it.
+        ``comfort_offset`` (K) is what the zone's thermostats are sent on top of
+        its comfort: a person's setpoint teaches the comfort without it.
         """
         when = _core_time(observation.when)
         if observation.gone and when is not None:
@@ -414,7 +418,9 @@ class ZoneBrain:
         if role in (Role.NOBODY_HOME, Role.MOTION, Role.PRESENCE):
             self._learn_absence(role, when, value)
         if role is Role.HVAC_SETPOINT and observation.manual:
-            self.comfort.learn_one(when, self._comfort_conditions(when), value)
+            self.comfort.learn_one(
+                when, self._comfort_conditions(when), value, offset=comfort_offset
+            )
 
     def _learn_thermal(self, role: Role, when: datetime, value: float) -> None:
         """Teach the thermal model; no span is measured across an open window.
