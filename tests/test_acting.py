@@ -2559,3 +2559,31 @@ async def test_turned_down_under_a_comfort_offset_teaches_a_cooler_comfort(
     )
     assert setpoint < 20.0
     assert target(hass) < 23.0
+
+
+async def test_a_thermostat_gone_unavailable_is_not_said_to_be_heating(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    assert target(hass) == 20.0
+
+    # Its radio link is lost: nothing heats that anyone can tell.
+    await set_state(hass, THERMOSTAT, STATE_UNAVAILABLE)
+    await minutes_pass(hass, freezer, 2)
+
+    reason = "Leaving Living room's thermostat alone: it is unavailable"
+    assert hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT] == reason
+    explained = await hass.services.async_call(
+        DOMAIN,
+        "explain",
+        {"area_id": "living_room"},
+        blocking=True,
+        return_response=True,
+    )
+    assert explained is not None
+    assert explained["zones"]["living_room"]["decisions"][THERMOSTAT] == reason
+    assert len(calls_to(actions, THERMOSTAT)) == 1

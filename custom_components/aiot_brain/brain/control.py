@@ -547,15 +547,31 @@ class ZoneController:
         self._track_window(now, prediction, readings)
         self._track_sleep(now, readings)
         decisions: list[Decision] = []
-        if self.climate is not None and readings.climate is not None:
+        if self.climate is not None:
             decisions.append(
-                self._decide_climate(now, prediction, readings, mode, level)
+                self._unavailable(self.climate.entity_id, "thermostat")
+                if readings.climate is None
+                else self._decide_climate(now, prediction, readings, mode, level)
             )
-        if self.light is not None and readings.light is not None:
-            decisions.append(self._decide_light(now, prediction, readings, mode, level))
+        if self.light is not None:
+            decisions.append(
+                self._unavailable(self.light.entity_id, "light")
+                if readings.light is None
+                else self._decide_light(now, prediction, readings, mode, level)
+            )
         for decision in decisions:
             self.last_reasons[decision.entity_id] = decision.reason
         return decisions
+
+    def _unavailable(self, entity_id: str, what: str) -> Decision:
+        """Say that a device showing no state is left alone, not what it was doing.
+
+        A call would do nothing; the reason before it went would read as if it
+        still did that.
+        """
+        return Decision(
+            entity_id, f"Leaving {self.name}'s {what} alone: it is unavailable"
+        )
 
     def _track_occupancy(
         self, now: datetime, prediction: ZonePrediction, readings: ZoneReadings
