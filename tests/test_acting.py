@@ -2587,3 +2587,36 @@ async def test_a_thermostat_gone_unavailable_is_not_said_to_be_heating(
     assert explained is not None
     assert explained["zones"]["living_room"]["decisions"][THERMOSTAT] == reason
     assert len(calls_to(actions, THERMOSTAT)) == 1
+
+
+async def test_a_sleeper_turning_over_is_kept_at_the_sleep_temperature_all_night(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START + timedelta(hours=8))  # 22:00
+    await build_living_room(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 38)
+
+    # In bed since 22:02, turning over every 40 minutes until the morning.
+    targets = set()
+    for _ in range(12):
+        await set_state(hass, MOTION, STATE_ON)
+        await minutes_pass(hass, freezer, 1)
+        await set_state(hass, MOTION, STATE_OFF)
+        for _ in range(39):
+            await minutes_pass(hass, freezer, 1)
+            targets.add(target(hass))
+
+    assert targets == {18.5}
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.endswith("quiet and dark at night: sleep temperature")
+    # Warmed for the evening, set back once the room went still, then asleep.
+    assert [event.data["data"]["temperature"] for event in actions] == [
+        20.0,
+        16.0,
+        18.5,
+    ]

@@ -394,12 +394,13 @@ def test_a_room_left_dark_for_the_night_is_set_back_not_kept_for_sleepers() -> N
     assert decision.command is not None
     assert decision.command.data["temperature"] == 17.0
     assert "setback: empty since Mon 23:30" in decision.reason
-    # A sleeper turning over shows the room is slept in: sleep temperature.
+    # A sleeper turning over shows the room is slept in: sleep temperature, as
+    # while they are seen, however still they lie between.
     turned_over = replace(left, last_motion=night + timedelta(minutes=15))
     slept_in = climate_decision(engine, later, predicted=vacant(), seen=turned_over)
     assert slept_in.command is not None
-    assert slept_in.command.data["temperature"] == 18.0
-    assert "at night" in slept_in.reason
+    assert slept_in.command.data["temperature"] == 18.5
+    assert slept_in.reason.endswith("quiet and dark at night: sleep temperature")
 
 
 def test_someone_still_in_the_nights_second_half_is_up_not_asleep() -> None:

@@ -828,13 +828,7 @@ class ZoneController:
     ) -> _Target:
         settings = self.settings
         if self.asleep_since is not None and settings.sleep_temperature is not None:
-            sleep = settings.sleep_temperature
-            return _Target(
-                sleep,
-                max(sleep, comfort.cool) + settings.cooling_margin,
-                "sleep",
-                "quiet and dark at night: sleep temperature",
-            )
+            return self._sleep_target(comfort, settings.sleep_temperature)
         departure = prediction.next_departure
         drift = self._drift_time(readings, comfort.season)
         if (
@@ -857,6 +851,15 @@ class ZoneController:
             return self._comfort(comfort, "no sensor here sees people come or go")
         probability = prediction.occupancy_probability
         return self._comfort(comfort, f"occupied ({probability:.0%})")
+
+    def _sleep_target(self, comfort: _Comfort, sleep: float) -> _Target:
+        """Return the target of a room people sleep in: the sleep temperature."""
+        return _Target(
+            sleep,
+            max(sleep, comfort.cool) + self.settings.cooling_margin,
+            "sleep",
+            "quiet and dark at night: sleep temperature",
+        )
 
     def _vacant_target(
         self,
@@ -937,15 +940,9 @@ class ZoneController:
             and settings.sleep_temperature is not None
             and self._sleepers_seen(readings)
         ):
-            sleep = min(settings.sleep_temperature, comfort.heat - settings.eco_offset)
-            return _Target(
-                sleep,
-                comfort.cool
-                + settings.cooling_margin
-                + settings.cooling_setback_offset,
-                "eco",
-                f"empty{since} at night{back}",
-            )
+            # Sleepers lie still for longer than it takes to look empty: each
+            # turning over would otherwise switch the room between two targets.
+            return self._sleep_target(comfort, settings.sleep_temperature)
         return self._setback(
             comfort, settings.setback_offset, "eco", f"setback: empty{since}{back}"
         )
