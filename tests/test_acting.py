@@ -2620,3 +2620,23 @@ async def test_a_sleeper_turning_over_is_kept_at_the_sleep_temperature_all_night
         16.0,
         18.5,
     ]
+
+
+async def test_a_room_kept_warm_for_motion_the_model_doubts_says_so(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 10)
+
+    # Seen 10 minutes ago: still taken as occupied (for 15), while P(occupied)
+    # has fallen below a half. The reason says what keeps the room warm.
+    occupancy = hass.states.get("sensor.living_room_aiot_brain_occupancy_probability")
+    assert float(occupancy.state) < 50
+    assert target(hass) == 20.0
+    assert hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT] == (
+        "Living room already heating to 20.0 °C: occupied, motion at 14:00"
+    )

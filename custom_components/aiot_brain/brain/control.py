@@ -849,6 +849,13 @@ class ZoneController:
             )
         if not readings.sees_people:
             return self._comfort(comfort, "no sensor here sees people come or go")
+        last_motion = readings.last_motion
+        if not prediction.occupied and last_motion is not None:
+            # Motion a few minutes ago keeps it occupied, not the model, which
+            # already doubts it: its probability would read as a contradiction.
+            return self._comfort(
+                comfort, f"occupied, motion at {clock(last_motion, now)}"
+            )
         probability = prediction.occupancy_probability
         return self._comfort(comfort, f"occupied ({probability:.0%})")
 
