@@ -366,6 +366,36 @@ async def test_zone_without_sensors_is_a_repair_until_it_has_one(
     assert issues.async_get_issue(DOMAIN, "zone_without_sensors_cellar") is None
 
 
+@pytest.mark.parametrize("flow", ["options", "reconfigure"])
+async def test_an_area_created_while_the_options_are_open_is_kept(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, flow: str
+) -> None:
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    if flow == "options":
+        form = await hass.config_entries.options.async_init(entry.entry_id)
+        submit = hass.config_entries.options.async_configure
+    else:
+        form = await entry.start_reconfigure_flow(hass)
+        submit = hass.config_entries.flow.async_configure
+    assert suggested(form, CONF_ZONES) == ["office"]
+
+    # A colleague adds the lab meanwhile: it joins, as new areas do.
+    lab = ar.async_get(hass).async_create("Lab")
+    add_sensor(hass, "lab_motion", lab.id, "motion")
+    await registries_settle(hass, freezer)
+    assert entry.options[CONF_ZONES] == ["office", "lab"]
+
+    # The form, saved as it was shown, never offered the lab to untick.
+    filled_in = {key: value for key, value in entry.options.items() if value}
+    await submit(form["flow_id"], {**filled_in, CONF_ZONES: ["office"]})
+    await hass.async_block_till_done()
+
+    assert entry.options[CONF_ZONES] == ["office", "lab"]
+    assert list(coordinator_of(entry).zones) == ["lab", "office"]
+
+
 async def test_stale_zone_devices_are_removed_and_removable(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

@@ -8,6 +8,8 @@ many days of history to learn from. The choices are stored as entry options.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import replace
 from typing import Any
 
 from homeassistant.config_entries import (
@@ -179,17 +181,40 @@ def _in_celsius(user_input: dict[str, Any], unit: str) -> dict[str, Any]:
     return converted
 
 
-def _schema(discovery: Discovery, settings: Settings, unit: str) -> probatio.Schema:
-    """Build the form, filled in with ``settings``, temperatures in ``unit``."""
-    temperature = _temperature_selector(unit)
-    fields: dict[probatio.Marker, Any] = {}
-    # A zone chosen before stays on offer while its area has no sensor (a repair
-    # issue says so), or saving the options for anything else would drop it.
-    offered = [
+def _offered_zones(discovery: Discovery, settings: Settings) -> list[Zone]:
+    """Return the zones the form offers to learn.
+
+    A zone chosen before stays on offer while its area has no sensor (a repair
+    issue says so), or saving the options for anything else would drop it.
+    """
+    return [
         zone
         for zone in discovery.zones
         if zone.learnable or zone.zone_id in settings.zones
     ]
+
+
+def _with_zones_joined(
+    settings: Settings, current: Settings, shown: Collection[str]
+) -> Settings:
+    """Return ``settings`` with the zones that joined while the form was open.
+
+    An area created meanwhile joins the options at once, as new areas do; the
+    form did not show it, so what was submitted says nothing against it.
+    """
+    joined = [
+        zone_id
+        for zone_id in current.zones
+        if zone_id not in shown and zone_id not in settings.zones
+    ]
+    return replace(settings, zones=(*settings.zones, *joined)) if joined else settings
+
+
+def _schema(discovery: Discovery, settings: Settings, unit: str) -> probatio.Schema:
+    """Build the form, filled in with ``settings``, temperatures in ``unit``."""
+    temperature = _temperature_selector(unit)
+    fields: dict[probatio.Marker, Any] = {}
+    offered = _offered_zones(discovery, settings)
     if offered:
         # A home without learnable areas gets no zone field; it can still be set up.
         offered_ids = [zone.zone_id for zone in offered]
@@ -315,14 +340,16 @@ class _SettingsForm:
         """Validate submitted input."""
         return _validate(self._hass, self.discovery, user_input)
 
-    def schema(
-        self, settings: Settings, user_input: dict[str, Any] | None
-    ) -> probatio.Schema:
-        """Return the form, showing what the user typed if they typed anything."""
+    def schema(self, settings: Settings) -> probatio.Schema:
+        """Return the form filled in with ``settings`` (what the user typed, if any)."""
         unit = self._hass.config.units.temperature_unit
-        if user_input is not None:
-            settings = _settings(user_input, unit)
         return _schema(self.discovery, settings, unit)
+
+    def shown_zones(self, settings: Settings) -> frozenset[str]:
+        """Return the zones the form filled in with ``settings`` shows."""
+        return frozenset(
+            zone.zone_id for zone in _offered_zones(self.discovery, settings)
+        )
 
     def placeholders(self) -> dict[str, str]:
         """Return what discovery found, for the form's description."""
@@ -333,6 +360,8 @@ class AiotBrainConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add AIoT Brain from the UI; there is one entry per Home Assistant."""
 
     VERSION = 1
+    # The zones the form last showed (reconfigure): others joined meanwhile.
+    _shown_zones: frozenset[str] = frozenset()
 
     @staticmethod
     @callback
@@ -346,6 +375,7 @@ class AiotBrainConfigFlow(ConfigFlow, domain=DOMAIN):
         """Show what was found and let the user choose what to learn."""
         form = _SettingsForm(self.hass)
         errors: dict[str, str] = {}
+        settings = default_settings(self.hass, form.discovery)
         if user_input is not None:
             settings, errors = form.read(user_input)
             if not errors:
@@ -354,9 +384,7 @@ class AiotBrainConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
         return self.async_show_form(
             step_id="user",
-            data_schema=form.schema(
-                default_settings(self.hass, form.discovery), user_input
-            ),
+            data_schema=form.schema(settings),
             description_placeholders=form.placeholders(),
             errors=errors,
         )
@@ -368,15 +396,20 @@ class AiotBrainConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         form = _SettingsForm(self.hass)
         errors: dict[str, str] = {}
+        settings = Settings.from_options(entry.options)
         if user_input is not None:
             settings, errors = form.read(user_input)
+            settings = _with_zones_joined(
+                settings, Settings.from_options(entry.options), self._shown_zones
+            )
             if not errors:
                 return self.async_update_reload_and_abort(
                     entry, options=settings.as_options()
                 )
+        self._shown_zones = form.shown_zones(settings)
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=form.schema(Settings.from_options(entry.options), user_input),
+            data_schema=form.schema(settings),
             description_placeholders=form.placeholders(),
             errors=errors,
         )
@@ -385,20 +418,29 @@ class AiotBrainConfigFlow(ConfigFlow, domain=DOMAIN):
 class AiotBrainOptionsFlow(OptionsFlowWithReload):
     """Change the choices; the entry reloads with them."""
 
+    # The zones the form last showed: others joined while it was open.
+    _shown_zones: frozenset[str] = frozenset()
+
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show the form filled in with the current choices."""
         form = _SettingsForm(self.hass)
         errors: dict[str, str] = {}
+        settings = Settings.from_options(self.config_entry.options)
         if user_input is not None:
             settings, errors = form.read(user_input)
+            settings = _with_zones_joined(
+                settings,
+                Settings.from_options(self.config_entry.options),
+                self._shown_zones,
+            )
             if not errors:
                 return self.async_create_entry(data=settings.as_options())
-        current = Settings.from_options(self.config_entry.options)
+        self._shown_zones = form.shown_zones(settings)
         return self.async_show_form(
             step_id="init",
-            data_schema=form.schema(current, user_input),
+            data_schema=form.schema(settings),
             description_placeholders=form.placeholders(),
             errors=errors,
         )
