@@ -2622,6 +2622,51 @@ async def test_a_sleeper_turning_over_is_kept_at_the_sleep_temperature_all_night
     ]
 
 
+async def test_the_bedroom_turned_up_at_bedtime_stays_so_while_people_lie_still(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    freezer.move_to(START + timedelta(hours=8, minutes=40))  # 22:40
+    await build_living_room(hass)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+    await hass.services.async_call(
+        "climate",
+        "set_temperature",
+        {"entity_id": THERMOSTAT, "temperature": 21.0},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await set_state(hass, MOTION, STATE_OFF)
+
+    # In bed, in the dark, still but for turning over once: no one left, so the
+    # 21 °C holds its two hours.
+    for minute in range(100):
+        await minutes_pass(hass, freezer, 1)
+        if minute == 60:
+            await set_state(hass, MOTION, STATE_ON)
+            await set_state(hass, MOTION, STATE_OFF)
+        assert target(hass) == 21.0
+    assert THERMOSTAT in hass.states.get(CONTROL).attributes["held_until"]
+    await minutes_pass(hass, freezer, 30)
+    assert target(hass) == 18.5  # then the night's sleep temperature
+
+    # By day a room still for a quarter of an hour is empty: the hold ends.
+    freezer.move_to(START + timedelta(days=1))  # 14:00
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+    await hass.services.async_call(
+        "climate",
+        "set_temperature",
+        {"entity_id": THERMOSTAT, "temperature": 21.0},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 60)
+    assert hass.states.get(CONTROL).attributes["held_until"] == {}
+
+
 async def test_a_room_kept_warm_for_motion_the_model_doubts_says_so(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

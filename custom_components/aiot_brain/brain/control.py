@@ -11,7 +11,8 @@ Rules, in the order they win:
    and no cooling target above heat protection's ceiling, even in ``off`` mode or
    while a person's hold is active.
 2. A person's own change holds that entity for ``hold_duration`` or until the
-   zone is next vacant, whichever comes first. A hold asked for (the hold action)
+   zone is next vacant, whichever comes first; at night in the dark, where people
+   may be asleep, stillness ends no hold. A hold asked for (the hold action)
    lasts its whole time, empty zone or not, unless resumed.
 3. An open window (contact, or inferred from a quick temperature drop) sends the
    zone to eco after ``window_delay``, or leaves it lower (away, empty, asleep);
@@ -444,6 +445,8 @@ class ZoneController:
         self.occupied: bool | None = None
         self.asleep_since: datetime | None = None
         self.fell_asleep: datetime | None = None  # when sleep last began here
+        # Night, dark, and someone here since nightfall: stillness may be sleep.
+        self.sleep_possible = False
         self.was_occupied = False
         self.vacant_since: datetime | None = None
         # How long before the arrival pre-heating began, while it goes on.
@@ -492,10 +495,12 @@ class ZoneController:
         hold = self.holds.get(entity_id)
         if hold is None:
             return None
+        # A person who turned the bedroom up and lies still in bed is not gone.
         ended_by_vacancy = (
             not hold.asked
             and self.vacant_since is not None
             and self.vacant_since > hold.since
+            and not self.sleep_possible
         )
         if now >= hold.until or ended_by_vacancy:
             del self.holds[entity_id]
@@ -1001,6 +1006,7 @@ class ZoneController:
         """
         night = self._is_night(now)
         dark = readings.light is None or not readings.light.on
+        self.sleep_possible = False
         if not night or not dark:
             self.asleep_since = None
             return
@@ -1014,6 +1020,7 @@ class ZoneController:
             self.fell_asleep is not None and self.fell_asleep >= self._nightfall(now)
         )
         bedtime = self._is_bedtime(now) or slept_tonight
+        self.sleep_possible = there and bedtime
         if self.asleep_since is None and quiet and there and bedtime:
             self.asleep_since = self.fell_asleep = now
 
