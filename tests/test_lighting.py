@@ -6,20 +6,25 @@ habits played through, and what the lamps do (and what we say) at the end.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.util import dt as dt_util
+import pytest
 from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
     MockUser,
     async_capture_events,
     async_fire_time_changed,
 )
 
 from custom_components.aiot_brain.brain.lighting import LightingPreference
+from custom_components.aiot_brain.brain.observation import Role
 from custom_components.aiot_brain.const import DOMAIN, EVENT_ACTION
 
 from .test_acting import (
@@ -30,6 +35,7 @@ from .test_acting import (
     START,
     build_lamps_and_group,
     build_living_room,
+    coordinator_of,
     lamp,
     minutes_pass,
     seconds_pass,
@@ -355,3 +361,145 @@ async def test_explain_says_when_the_learned_vacancy_delay_applies(
     # With no light sensor, no ambient band was read.
     assert explained.startswith("no illuminance reading")
     assert " when dim" not in explained
+
+
+@pytest.fixture
+async def sun(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Home Assistant's sun over the test's home (San Diego), from the start on."""
+    freezer.move_to(START)
+    entry = MockConfigEntry(domain="sun")
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+def under_the_sun[Test: Callable[..., Any]](test: Test) -> Test:
+    """Run ``test`` under the sun, whose polling timer outlives every test."""
+    test = pytest.mark.parametrize("expected_lingering_timers", [True])(test)
+    return pytest.mark.usefixtures("sun")(test)
+
+
+async def arrive(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: datetime
+) -> None:
+    """Someone walks into the living room at ``when``."""
+    await clock_at(hass, freezer, when)
+    await set_state(hass, MOTION, STATE_ON)
+
+
+async def switched_off_at_once_at_one(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, user: MockUser, day: int
+) -> None:
+    """At 13:00 (sun at 37°) the lamp comes on; someone switches it off at once."""
+    await arrive(hass, freezer, local(day, 13))
+    assert hass.states.get(LAMP).state == STATE_ON, (day, lamp_reason(hass))
+    await minutes_pass(hass, freezer, 1)
+    await by_hand(hass, user, "turn_off")
+    await set_state(hass, MOTION, STATE_OFF)
+
+
+@under_the_sun
+async def test_a_room_without_a_light_sensor_learns_when_the_sun_lights_it(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    await lamp_room(hass)
+
+    # Two days the lamp comes on after lunch and is switched off at once: one
+    # switch-off alone may be someone who came in for a moment and went.
+    for day in (1, 2):
+        await switched_off_at_once_at_one(hass, freezer, hass_admin_user, day)
+
+    await arrive(hass, freezer, local(3, 13))
+    assert hass.states.get(LAMP).state == STATE_OFF
+    reason = lamp_reason(hass)
+    assert "stays off: bright enough without it (sun at 37°, learned bright" in reason
+    assert "from 2 manual switches" in reason
+    await set_state(hass, MOTION, STATE_OFF)
+
+    # After dusk the room is dark again.
+    await arrive(hass, freezer, local(3, 18))
+    assert hass.states.get(LAMP).state == STATE_ON
+    assert "it is dark (sun at -14°, learned bright enough above" in lamp_reason(hass)
+
+
+@under_the_sun
+async def test_the_lamp_switched_on_by_hand_in_daylight_brings_light_back(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    await lamp_room(hass)
+    for day in (1, 2):
+        await switched_off_at_once_at_one(hass, freezer, hass_admin_user, day)
+
+    # A dull day: the lamp stays off, and someone switches it on themselves;
+    # an hour later they switch it off as they go.
+    await arrive(hass, freezer, local(3, 13))
+    assert hass.states.get(LAMP).state == STATE_OFF
+    await minutes_pass(hass, freezer, 1)
+    await by_hand(hass, hass_admin_user, "turn_on")
+    await clock_at(hass, freezer, local(3, 14))
+    await by_hand(hass, hass_admin_user, "turn_off")
+    await set_state(hass, MOTION, STATE_OFF)
+
+    # At that height of the sun the room gets light again.
+    await arrive(hass, freezer, local(4, 13))
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+
+
+@under_the_sun
+async def test_a_windowless_room_lit_at_noon_keeps_getting_light(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    await lamp_room(hass)
+
+    # In the light all through their stay; switched off as they go.
+    for day in (1, 2, 3):
+        await arrive(hass, freezer, local(day, 13))
+        assert hass.states.get(LAMP).state == STATE_ON, (day, lamp_reason(hass))
+        await minutes_pass(hass, freezer, 40)
+        await by_hand(hass, hass_admin_user, "turn_off")
+        await set_state(hass, MOTION, STATE_OFF)
+
+    await arrive(hass, freezer, local(4, 13))
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+    await minutes_pass(hass, freezer, 1)  # explained as of the minute
+    assert (
+        "light is assumed wanted (sun at 37°; 0 of 2 switch-offs by hand in daylight"
+        in await lighting_explained(hass)
+    )
+
+
+@under_the_sun
+async def test_a_room_with_a_light_sensor_goes_by_it_not_by_the_sun(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    # A north room: 20 lx at noon, under the same high sun.
+    await lamp_room(hass, lux=20)
+    for day in (1, 2):
+        await switched_off_at_once_at_one(hass, freezer, hass_admin_user, day)
+
+    # Two switch-offs move the lux threshold a little, nowhere near 20 lx.
+    await arrive(hass, freezer, local(3, 13))
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+    explained = await lighting_explained(hass)
+    assert explained.startswith("ambient 20 lx is below the learned threshold")
+    assert "sun" not in explained + lamp_reason(hass)
+    # Nor is it told where the sun stands.
+    coordinator = coordinator_of(hass.config_entries.async_entries(DOMAIN)[0])
+    assert Role.SUN_ELEVATION not in coordinator.brain.zone("living_room").latest
+
+
+@under_the_sun
+async def test_what_the_sun_taught_a_room_survives_a_restart(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    await lamp_room(hass)
+    for day in (1, 2):
+        await switched_off_at_once_at_one(hass, freezer, hass_admin_user, day)
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await arrive(hass, freezer, local(3, 13))
+    assert hass.states.get(LAMP).state == STATE_OFF, lamp_reason(hass)

@@ -101,6 +101,8 @@ from .storage import async_keep_copy, async_load
 # While replaying history a zone is ticked just after each minute with data, as the
 # live timer would, and every few minutes in between so quiet spells are learned.
 REPLAY_QUIET_TICK = timedelta(minutes=5)
+# Home Assistant's sun: where no light sensor reads, its elevation tells daylight.
+SUN = ZoneEntity("sun.sun", (Role.SUN_ELEVATION,))
 # Changes a zone's controller answers at once rather than at the next minute.
 REACT_TO = frozenset({Role.MOTION, Role.DOOR, Role.WINDOW, Role.PRESENCE})
 CONTROLLED_DOMAINS = frozenset({"climate", "light"})
@@ -181,22 +183,28 @@ class Router:
         area_trackers: Iterable[str],
         temperature_unit: str,
         home_presence: Iterable[str] = (),
+        *,
+        sun: ZoneEntity | None = None,
     ) -> None:
-        """Route the entities of ``zones``, the outdoor source and the trackers."""
+        """Route the entities of ``zones``, the outdoor source, sun and trackers."""
         self.temperature_unit = temperature_unit
         self.outdoor_source = outdoor.entity_id if outdoor is not None else None
         self._routes: dict[str, tuple[ZoneEntity, list[str]]] = {}
         zone_ids: list[str] = []
+        unlit: list[str] = []  # zones without a light sensor: the sun stands in
         self._zone_by_name: dict[str, str] = {}
         self._trackers = frozenset(area_trackers)
         self._home_presence = frozenset(home_presence)
-        # What each zone hears from: its entities, the outdoor source, the trackers.
+        # What each zone hears from: its entities, the outdoor source, the trackers
+        # and, without a light sensor, the sun.
         self.sources: dict[str, set[str]] = {}
         # (entity id, zone id) of thermostats whose own reading the zone does not
         # take, since a sensor of its own reads the room.
         self._not_thermometers: set[tuple[str, str]] = set()
         for zone in zones:
             zone_ids.append(zone.zone_id)
+            if not zone.entities_with(Role.ILLUMINANCE):
+                unlit.append(zone.zone_id)
             thermometers = zone.thermometers
             self._not_thermometers.update(
                 (entity.entity_id, zone.zone_id)
@@ -212,10 +220,11 @@ class Router:
                         zone.zone_id
                     )
                     sources.add(entity.entity_id)
-        if outdoor is not None and zone_ids:
-            self._routes[outdoor.entity_id] = (outdoor, zone_ids)
-            for sources in self.sources.values():
-                sources.add(outdoor.entity_id)
+        for shared, hearing in ((outdoor, zone_ids), (sun, unlit)):
+            if shared is not None and hearing:
+                self._routes[shared.entity_id] = (shared, hearing)
+                for zone_id in hearing:
+                    self.sources[zone_id].add(shared.entity_id)
         self._tracker_zone: dict[str, str] = {}
         self._zone_ids = tuple(zone_ids)
         self._people = Whereabouts()
@@ -874,13 +883,14 @@ class AiotBrainCoordinator:
         return state is not None and state.state not in NO_READING
 
     def _router_of(self, zones: Iterable[Zone]) -> Router:
-        """Return a router of ``zones``' entities, the outdoor source and trackers."""
+        """Return a router of ``zones``' entities, the outdoor source, sun, trackers."""
         return Router(
             zones,
             self.outdoor_source(),
             self.discovery.area_trackers,
             self.hass.config.units.temperature_unit,
             self.discovery.home_presence,
+            sun=SUN,
         )
 
     def outdoor_source(self) -> ZoneEntity | None:

@@ -65,6 +65,7 @@ _MEDIA_TV = "tv"
 _SCREEN_OFF = frozenset({STATE_OFF, "standby", "unavailable", "unknown"})
 _SCREEN_CONTENT = frozenset({"movie", "tvshow", "episode", "video", "channel"})
 _WEATHER_TEMPERATURE_UNIT = "temperature_unit"
+_SUN_ELEVATION = "elevation"  # of sun.sun, in degrees
 # A thermostat cools from this far above the comfort it stands for.
 _COOLING_MARGIN = ControlSettings().cooling_margin
 # Temperature units as firmware and templates write them ("C", "ºC" with the
@@ -147,6 +148,8 @@ def _raw_value(
     if domain == Platform.WEATHER:
         unit = attributes.get(_WEATHER_TEMPERATURE_UNIT, system_unit)
         return to_celsius(attributes.get(ATTR_WEATHER_TEMPERATURE), unit)
+    if role is Role.SUN_ELEVATION:
+        return as_number(attributes.get(_SUN_ELEVATION))
     if role in _ON_OFF_ROLES:
         return _on_off(state.state)
     unit = attributes.get(ATTR_UNIT_OF_MEASUREMENT, entity.unit)

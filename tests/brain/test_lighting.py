@@ -8,7 +8,11 @@ import random
 
 import pytest
 
-from custom_components.aiot_brain.brain.lighting import ExitWatch, LightingPreference
+from custom_components.aiot_brain.brain.lighting import (
+    ExitWatch,
+    LightingPreference,
+    SunThreshold,
+)
 from custom_components.aiot_brain.brain.observation import Role
 
 START = datetime(2026, 1, 5)
@@ -474,6 +478,28 @@ def test_state_saved_before_exits_were_watched_still_loads() -> None:
     assert restored.exits.to_dict() == ExitWatch().to_dict()
 
 
+def test_state_saved_before_the_sun_stood_in_still_loads() -> None:
+    state = LightingPreference().to_dict()
+    del state["sun"]
+    restored = LightingPreference.from_dict(state)
+    assert restored.sun.to_dict() == SunThreshold().to_dict()
+
+
+def test_a_relearned_zone_keeps_what_people_taught_it_of_the_sun() -> None:
+    taught = LightingPreference()
+    for day in (1, 2):  # the lamp comes on at noon, switched off by hand at once
+        noon = START + timedelta(days=day, hours=12)
+        taught.learn_one(noon, {"sun_elevation": 20.0})
+        taught.learn_one(noon, {"light_on": 1}, manual=False)
+        taught.learn_one(noon + timedelta(minutes=2), {"light_on": 0}, manual=True)
+    assert not taught.predict_one(noon, {})["light_on"]
+
+    relearned = LightingPreference()
+    relearned.keep_lessons_of(taught)
+    assert not relearned.predict_one(noon, {"sun_elevation": 20.0})["light_on"]
+    assert relearned.predict_one(noon, {"sun_elevation": 10.0})["light_on"]
+
+
 def test_rejects_bad_state() -> None:
     state = LightingPreference().to_dict()
     with pytest.raises(ValueError, match="version"):
@@ -486,6 +512,10 @@ def test_rejects_bad_state() -> None:
         LightingPreference.from_dict({k: v for k, v in state.items() if k != "cells"})
     with pytest.raises(ValueError, match="exit state version"):
         LightingPreference.from_dict({**state, "exits": {"version": 9}})
+    with pytest.raises(ValueError, match="sun state version"):
+        LightingPreference.from_dict({**state, "sun": {"version": 9}})
+    with pytest.raises(ValueError, match="corrupt sun state"):
+        LightingPreference.from_dict({**state, "sun": {"version": 1}})
     with pytest.raises(ValueError, match="corrupt"):
         LightingPreference.from_dict(
             {**state, "exits": {**state["exits"], "pending": "soon"}}

@@ -1410,14 +1410,18 @@ class ZoneController:
             return Decision(
                 entity_id, f"{self.name}'s light stays off: people are asleep"
             )
+        # Where no light sensor reads, the sun may have decided: say how.
+        daylight = lighting.get("daylight")
+        why = f" ({daylight})" if daylight else ""
         if not lighting.get("light_on", True):
             return Decision(
                 entity_id,
-                f"{self.name}'s light stays off: bright enough without it",
+                f"{self.name}'s light stays off: bright enough without it{why}",
             )
         data, words = self._light_level(device, lighting)
         reason = (
-            f"Switching on {self.name}'s light{words}: someone arrived and it is dark"
+            f"Switching on {self.name}'s light{words}: someone arrived and it is "
+            f"dark{why}"
         )
         command = Command("light", "turn_on", entity_id, data, reason)
         return self._finish(now, entity_id, command, reason, level)

@@ -5,7 +5,8 @@ own change or not) and the illuminance around them:
 
 * the ambient level below which people want light: switching on by hand at 40 lx
   says "40 lx is too dark", switching off by hand at 300 lx says "bright enough"
-  (in the dark, it says only that someone went out or to bed);
+  (in the dark, it says only that someone went out or to bed); where no light
+  sensor reads, the sun's elevation stands in for it (:class:`SunThreshold`);
 * the brightness and colour temperature people pick, per time of day and ambient
   band, shrunk towards broader averages while there are few adjustments;
 * the vacancy delay before switching off an empty zone: lengthened when a person
@@ -34,6 +35,17 @@ _BAND_NAMES = ("dark", "dim", "bright")
 _BAND_COUNT = len(_BAND_NAMES)
 _SHRINK = 3.0  # adjustments it takes for a slice to outweigh the broader average
 _LAMP_SETTLE_SECONDS = 120.0  # a reading this soon after a switch shows the lamp
+_LUX_MARGIN = 0.05  # log-lux a switch must lie past the threshold to move it
+
+SUN_VERSION = 1
+_SUN_MARGIN = 2.0  # degrees a switch must lie past the threshold to move it
+# Switch-offs by hand in daylight before the sun decides: one alone may be someone
+# who came in for a moment and switched off as they went.
+_SUN_LESSONS = 2
+# A switch-off by hand this soon after the lamp came on for someone corrects it;
+# later, it is more likely someone going out.
+_SUN_CORRECTION_SECONDS = 300.0
+_SUN_UP = 0.0  # degrees: below the horizon no daylight lights a room
 
 EXITS_VERSION = 1
 _ENTRY_SECONDS = 60.0  # motion this soon after the door is someone coming in
@@ -356,6 +368,122 @@ class ExitWatch:
         return watch
 
 
+class SunThreshold:
+    """The sun's elevation above which a room without a light sensor is bright enough.
+
+    Learned from people's own switches, as the lux threshold is, with the sun's
+    elevation for the ambient level: the lamp switched off by hand within five
+    minutes of coming on for someone, while the sun is up, says "bright enough
+    at this elevation"; switched on by hand, "needs light at this elevation".
+    The elevation is all there is to go by, so each switch that contradicts the
+    threshold moves it right past itself: whoever had to switch the lamp on gets
+    light at that elevation the next time.
+
+    Until people have switched it off so twice, light is wanted whatever the sun:
+    nobody is left in the dark on the word of one switch, and a windowless room,
+    where nobody switches the lamp off at noon, keeps its light.
+
+    >>> from datetime import datetime, timedelta
+    >>> sun = SunThreshold()
+    >>> sun.elevation = 40.0
+    >>> for day in (1, 2):  # the lamp comes on at noon; switched off at once
+    ...     noon = datetime(2026, 6, day, 12)
+    ...     sun.learn_switch(noon, switched_on=True, manual=False)
+    ...     sun.learn_switch(noon + timedelta(minutes=1), switched_on=False, manual=True)
+    >>> sun.wants_light(40.0), sun.wants_light(5.0)
+    (False, True)
+
+    """
+
+    def __init__(self) -> None:
+        """Start knowing nothing: light is wanted at any elevation."""
+        self.elevation: float | None = None  # the sun's, last seen (None: no sun)
+        self.threshold = 90.0  # degrees; the zenith: dark at any elevation
+        self.switches = 0  # switches by hand learned from
+        self.bright = 0  # of them, switch-offs in daylight
+        self.lit_at: datetime | None = None  # when the lamp came on, not by hand
+
+    def learn_switch(
+        self, when: datetime, *, switched_on: bool, manual: bool | None
+    ) -> None:
+        """Take the lamp switched at ``when`` (by a person's hand if ``manual``)."""
+        lit_at = self.lit_at
+        self.lit_at = when if switched_on and manual is not True else None
+        elevation = self.elevation
+        if not manual or elevation is None:
+            return
+        if not switched_on:
+            if (
+                elevation <= _SUN_UP
+                or lit_at is None
+                or (when - lit_at).total_seconds() > _SUN_CORRECTION_SECONDS
+            ):
+                return  # someone going out or to bed, not daylight enough
+            self.bright += 1
+        self.switches += 1
+        self.threshold = _moved_threshold(
+            self.threshold, elevation, switched_on, rate=1.0, margin=_SUN_MARGIN
+        )
+
+    def learned(self) -> bool:
+        """Whether people switched off in daylight often enough to go by the sun."""
+        return self.bright >= _SUN_LESSONS
+
+    def wants_light(self, elevation: float | None) -> bool:
+        """Whether the room needs light with the sun at ``elevation`` (None: no sun)."""
+        return elevation is None or not self.learned() or elevation < self.threshold
+
+    def decided(self, elevation: float | None) -> str | None:
+        """Say how the sun decided, or None where it did not."""
+        if elevation is None or not self.learned():
+            return None
+        return (
+            f"sun at {elevation:.0f}°, learned bright enough above "
+            f"{self.threshold:.0f}° from "
+            f"{_counted(self.switches, 'manual switch', 'manual switches')}"
+        )
+
+    def explain(self, elevation: float | None) -> str:
+        """Say what the light wanted without a light sensor rests on."""
+        decided = self.decided(elevation)
+        if decided is not None:
+            return f"no illuminance reading; {decided}"
+        words = "no illuminance reading, so light is assumed wanted"
+        if elevation is None:
+            return words
+        return (
+            f"{words} (sun at {elevation:.0f}°; {self.bright} of {_SUN_LESSONS} "
+            f"switch-offs by hand in daylight to learn from)"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the state as JSON-compatible data."""
+        return {
+            "version": SUN_VERSION,
+            "elevation": self.elevation,
+            "threshold": self.threshold,
+            "switches": self.switches,
+            "bright": self.bright,
+            "lit_at": to_iso(self.lit_at),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SunThreshold:
+        """Restore a threshold saved with :meth:`to_dict`."""
+        check_version(data, "sun", SUN_VERSION)
+        sun = cls()
+        try:
+            elevation = data["elevation"]
+            sun.elevation = None if elevation is None else float(elevation)
+            sun.threshold = float(data["threshold"])
+            sun.switches = int(data["switches"])
+            sun.bright = int(data["bright"])
+            sun.lit_at = from_iso(data["lit_at"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"corrupt sun state: {error}") from error
+        return sun
+
+
 def _within_entry(moment: datetime | None, when: datetime) -> bool:
     """Whether ``when`` is close enough to ``moment`` to be one passage."""
     return moment is not None and abs((when - moment).total_seconds()) <= _ENTRY_SECONDS
@@ -368,6 +496,21 @@ def _period(when: datetime) -> int:
 def _counted(count: int, one: str, many: str) -> str:
     """Return "1 manual switch" or "3 manual switches"."""
     return f"{count} {one if count == 1 else many}"
+
+
+def _moved_threshold(
+    threshold: float, level: float, switched_on: bool, *, rate: float, margin: float
+) -> float:
+    """Return ``threshold`` moved towards a person's switch at ``level``.
+
+    It moves only when the switch contradicts it: on where it says light is not
+    wanted, off where it says it is (or within ``margin`` of either).
+    """
+    if switched_on and level > threshold - margin:
+        return threshold + rate * (level + margin - threshold)
+    if not switched_on and level < threshold + margin:
+        return threshold - rate * (threshold + margin - level)
+    return threshold
 
 
 def _dark(illuminance: float) -> bool:
@@ -415,10 +558,11 @@ class LightingPreference:
 
     ``learn_one(when, x, manual)`` takes the light's changes: ``x`` may hold
     ``light_on`` (1/0), ``light_brightness`` (%), ``light_color_temp`` (K) and
-    ``illuminance`` (lx, best from a sensor the lamp does not light); ``manual`` says
+    ``illuminance`` (lx, best from a sensor the lamp does not light) or, where no
+    light sensor reads, ``sun_elevation`` (°); ``manual`` says
     whether a person made the change (False: we did; None: not known, as in
     history, where a switch-off is nobody's auto-off). Illuminance alone (no light keys) just updates
-    the ambient level.
+    the ambient level, the sun's elevation alone the sun's.
 
     Example:
         >>> from datetime import datetime
@@ -475,6 +619,7 @@ class LightingPreference:
         self.quiet_offs = 0
         self.bad_values = 0
         self.exits = ExitWatch()
+        self.sun = SunThreshold()
 
     @property
     def threshold(self) -> float:
@@ -503,6 +648,7 @@ class LightingPreference:
         on = self._clean(x, Role.LIGHT_ON)
         brightness = self._clean(x, Role.LIGHT_BRIGHTNESS)
         color_temp = self._clean(x, Role.LIGHT_COLOR_TEMP)
+        self.sun.elevation = self._elevation(x)
         if self.auto_off_at is not None:
             self._settle_auto_off(when, turned_on_by_hand=manual is True and on == 1.0)
         if illuminance is not None and on is None:
@@ -515,17 +661,7 @@ class LightingPreference:
         if on is not None:
             switched_on = on >= 0.5
             if switched_on != self.light_on:
-                # Switched off in the dark, a lamp says someone went out or to
-                # bed, not that the daylight was enough.
-                if (
-                    manual
-                    and ambient is not None
-                    and (switched_on or not _dark(ambient))
-                ):
-                    self._learn_threshold(math.log1p(ambient), switched_on)
-                if not switched_on and manual is False:  # ours, known to be
-                    self.auto_off_at = when
-                self.switch_at, self.switch_from = when, self.illuminance
+                self._switched(when, switched_on, manual=manual, ambient=ambient)
             self.light_on = switched_on
         if manual and (brightness is not None or color_temp is not None):
             if brightness is not None and brightness > 0.0:
@@ -535,6 +671,25 @@ class LightingPreference:
                 self._learn_level(when, ambient, None, color_temp)
         if illuminance is not None:
             self.illuminance = illuminance
+
+    def _switched(
+        self,
+        when: datetime,
+        switched_on: bool,
+        *,
+        manual: bool | None,
+        ambient: float | None,
+    ) -> None:
+        """Take the light switched on or off at ``when``, in ``ambient`` lx."""
+        # Switched off in the dark, a lamp says someone went out or to bed, not
+        # that the daylight was enough.
+        if manual and ambient is not None and (switched_on or not _dark(ambient)):
+            self._learn_threshold(math.log1p(ambient), switched_on)
+        if ambient is None:  # no light sensor: the sun stands in for it
+            self.sun.learn_switch(when, switched_on=switched_on, manual=manual)
+        if not switched_on and manual is False:  # ours, known to be
+            self.auto_off_at = when
+        self.switch_at, self.switch_from = when, self.illuminance
 
     def _learn_lamp(self, when: datetime, illuminance: float) -> None:
         """Learn how much the lamp adds from the step the sensor saw at a switch."""
@@ -566,16 +721,14 @@ class LightingPreference:
 
     def _learn_threshold(self, level: float, switched_on: bool) -> None:
         """Move the threshold only when a person's switch contradicts it."""
-        margin = 0.05
         self.switches += 1
-        if switched_on and level > self.log_threshold - margin:
-            self.log_threshold += self.threshold_rate * (
-                level + margin - self.log_threshold
-            )
-        elif not switched_on and level < self.log_threshold + margin:
-            self.log_threshold -= self.threshold_rate * (
-                self.log_threshold + margin - level
-            )
+        self.log_threshold = _moved_threshold(
+            self.log_threshold,
+            level,
+            switched_on,
+            rate=self.threshold_rate,
+            margin=_LUX_MARGIN,
+        )
 
     def _learn_level(
         self,
@@ -641,17 +794,28 @@ class LightingPreference:
             weight = cell[0]
         return brightness, color_temp, weight
 
+    def _elevation(self, x: Mapping[str, object]) -> float | None:
+        """Return the sun's elevation given in ``x``, else the last one seen."""
+        elevation = self._clean(x, Role.SUN_ELEVATION)
+        return self.sun.elevation if elevation is None else elevation
+
     def predict_one(self, when: datetime, x: Mapping[str, object]) -> dict[str, Any]:
         """Return whether light is wanted, and at what brightness and colour.
 
-        ``x`` may hold ``illuminance`` (lx); otherwise the last one seen is used.
+        ``x`` may hold ``illuminance`` (lx) and ``sun_elevation`` (°); otherwise
+        the last ones seen are used. ``daylight`` says how the sun decided where no
+        light sensor reads (None: it did not).
         """
         illuminance = self._clean(x, Role.ILLUMINANCE)
         ambient = self._ambient(illuminance)
         brightness, color_temp, _ = self._level(when, ambient)
         door = self.exits.door_delay()
+        elevation = None if ambient is not None else self._elevation(x)
         return {
-            "light_on": ambient is None or ambient < self.threshold,
+            "light_on": self.sun.wants_light(elevation)
+            if ambient is None
+            else ambient < self.threshold,
+            "daylight": self.sun.decided(elevation),
             "brightness": round(brightness, 1),
             "color_temp": round(color_temp),
             "vacancy_delay": timedelta(seconds=round(self.vacancy_delay)),
@@ -675,7 +839,7 @@ class LightingPreference:
         ambient = self._ambient(illuminance)
         brightness, color_temp, weight = self._level(when, ambient)
         if ambient is None:
-            light = "no illuminance reading, so light is assumed wanted"
+            light = self.sun.explain(self._elevation(x))
         else:
             wanted = "below" if ambient < self.threshold else "above"
             learned = (
@@ -708,7 +872,8 @@ class LightingPreference:
     def keep_lessons_of(self, other: LightingPreference) -> None:
         """Take what people taught ``other``: levels, threshold and vacancy delay.
 
-        They come from people's own changes, and from their complaints about our
+        The sun's threshold too. They come from people's own changes, and from
+        their complaints about our
         switch-offs, which history cannot tell apart: a replay cannot teach them
         again. What sensors teach (the lamp's light, exits) is learned anew.
         """
@@ -720,6 +885,9 @@ class LightingPreference:
         self.adjustments = other.adjustments
         self.false_offs = other.false_offs
         self.quiet_offs = other.quiet_offs
+        self.sun.threshold = other.sun.threshold
+        self.sun.switches = other.sun.switches
+        self.sun.bright = other.sun.bright
 
     # -- state -----------------------------------------------------------------
 
@@ -751,6 +919,7 @@ class LightingPreference:
             "quiet_offs": self.quiet_offs,
             "bad_values": self.bad_values,
             "exits": self.exits.to_dict(),
+            "sun": self.sun.to_dict(),
         }
 
     @classmethod
@@ -789,6 +958,9 @@ class LightingPreference:
             # Saved before exits were watched: they are learned from now on.
             if "exits" in data:
                 model.exits = ExitWatch.from_dict(data["exits"])
+            # Saved before the sun stood in for a light sensor: nothing learned.
+            if "sun" in data:
+                model.sun = SunThreshold.from_dict(data["sun"])
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"corrupt lighting state: {error}") from error
         expected = _PERIODS * _BAND_COUNT + _PERIODS

@@ -36,6 +36,9 @@ class Role(StrEnum):
     LIGHT_ON = "light_on"  # 1 on, 0 off
     LIGHT_BRIGHTNESS = "light_brightness"  # % 0..100
     LIGHT_COLOR_TEMP = "light_color_temp"  # K
+    # Building-wide, from Home Assistant's sun: where no light sensor reads, it
+    # tells daylight from dark.
+    SUN_ELEVATION = "sun_elevation"  # degrees above the horizon
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,7 @@ PLAUSIBLE_RANGE: dict[Role, tuple[float, float]] = {
     Role.HVAC_ACTION: (-1.0, 1.0),
     Role.LIGHT_BRIGHTNESS: (0.0, 100.0),
     Role.LIGHT_COLOR_TEMP: (1000.0, 20_000.0),
+    Role.SUN_ELEVATION: (-90.0, 90.0),
 }
 
 

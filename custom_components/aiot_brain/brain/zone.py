@@ -371,6 +371,9 @@ class ZoneBrain:
         its comfort: a person's setpoint teaches the comfort without it.
         """
         when = _core_time(observation.when)
+        if observation.role == Role.SUN_ELEVATION:
+            self._learn_sun(observation, when)
+            return
         if observation.gone and when is not None:
             self._lose_source(observation.source, when)
             return
@@ -421,6 +424,24 @@ class ZoneBrain:
             self.comfort.learn_one(
                 when, self._comfort_conditions(when), value, offset=comfort_offset
             )
+
+    def _learn_sun(self, observation: Observation, when: datetime | None) -> None:
+        """Take the sun's elevation: no sensor of the room, nor a sign of people.
+
+        Only the room's light heeds it, where no light sensor reads. Gone (the sun
+        integration removed), it leaves no daylight to go by.
+        """
+        role = Role.SUN_ELEVATION
+        if observation.gone:
+            self.latest.pop(role, None)
+            self.lighting.sun.elevation = None
+            return
+        value = plausible(role, observation.value)
+        if value is None or when is None:
+            self.bad_values += 1
+            return
+        self.latest[role] = value
+        self.lighting.learn_one(when, {role.value: value})
 
     def _learn_thermal(self, role: Role, when: datetime, value: float) -> None:
         """Teach the thermal model; no span is measured across an open window.
