@@ -373,6 +373,32 @@ async def sun(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     await hass.async_block_till_done()
 
 
+async def test_a_lamp_dimmed_at_night_comes_on_bright_on_a_dark_morning(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    freezer.move_to(START)
+    await lamp_room(hass, lux=300)
+
+    # A week of late evenings: the lamp comes on in the dark and is dimmed to 20 %.
+    for day in range(7):
+        await clock_at(hass, freezer, local(day, 22))
+        await set_lux(hass, 2)
+        await set_state(hass, MOTION, STATE_ON)
+        await minutes_pass(hass, freezer, 1)
+        await by_hand(hass, hass_admin_user, "turn_on", brightness_pct=20)
+        await clock_at(hass, freezer, local(day, 23))
+        await by_hand(hass, hass_admin_user, "turn_off")
+        await set_state(hass, MOTION, STATE_OFF)
+
+    # A dark winter morning: the night's dimming is no one's wish for it.
+    await clock_at(hass, freezer, local(7, 7))
+    await set_lux(hass, 2)
+    await set_state(hass, MOTION, STATE_ON)
+    light = hass.states.get(LAMP)
+    assert light.state == STATE_ON
+    assert round(light.attributes["brightness"] / 2.55) == 80, lamp_reason(hass)
+
+
 def under_the_sun[Test: Callable[..., Any]](test: Test) -> Test:
     """Run ``test`` under the sun, whose polling timer outlives every test."""
     test = pytest.mark.parametrize("expected_lingering_timers", [True])(test)

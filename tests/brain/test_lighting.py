@@ -113,9 +113,12 @@ def test_learns_brightness_and_colour_by_time_and_ambient() -> None:
     assert evening["color_temp"] == pytest.approx(2200.0, abs=150.0)
     assert morning["brightness"] == pytest.approx(90.0, abs=3.0)
     assert morning["color_temp"] == pytest.approx(5000.0, abs=150.0)
-    # Midday was never adjusted: it leans on the overall average.
+    # Midday was never adjusted, nor were the hours around it: the default.
     noon = model.predict_one(later + timedelta(hours=13), {"illuminance": 40})
-    assert 30.0 < noon["brightness"] < 90.0
+    assert noon["brightness"] == 80.0
+    # The hour next to the mornings' leans on them.
+    ten = model.predict_one(later + timedelta(hours=10), {"illuminance": 40})
+    assert 80.0 < ten["brightness"] < 90.0
     explanation = model.explain(later + timedelta(hours=22), {"illuminance": 1})
     assert "21-24 h when dark" in explanation
     assert "40 manual adjustments" in explanation
@@ -483,6 +486,14 @@ def test_state_saved_before_the_sun_stood_in_still_loads() -> None:
     del state["sun"]
     restored = LightingPreference.from_dict(state)
     assert restored.sun.to_dict() == SunThreshold().to_dict()
+
+
+def test_state_saved_with_the_whole_days_average_still_loads() -> None:
+    model = LightingPreference()
+    model.learn_one(START + timedelta(hours=22), {"light_brightness": 20}, True)
+    state = {**model.to_dict(), "overall": [1.0, 20.0, 0.0, 0.0]}
+    restored = LightingPreference.from_dict(state)
+    assert restored.to_dict() == model.to_dict()
 
 
 def test_a_relearned_zone_keeps_what_people_taught_it_of_the_sun() -> None:

@@ -731,7 +731,7 @@ def test_a_restarted_zone_keeps_only_what_people_taught_it() -> None:
     kept = fresh.predict_one(evening + timedelta(minutes=1))
     assert kept.comfort_setpoint == taught.comfort_setpoint != 19.0  # ...people's not
     assert fresh.lighting.adjustments == 1
-    assert fresh.lighting.to_dict()["overall"] == zone.lighting.to_dict()["overall"]
+    assert fresh.lighting.to_dict()["cells"] == zone.lighting.to_dict()["cells"]
     # The building's pool still has the zone's labels, once.
     assert brain.zone("hall").predict_one(evening).comfort_setpoint > 19.0
     assert brain.restart_zone("attic").comfort.labels == 0  # a zone new to it

@@ -8,7 +8,9 @@ own change or not) and the illuminance around them:
   (in the dark, it says only that someone went out or to bed); where no light
   sensor reads, the sun's elevation stands in for it (:class:`SunThreshold`);
 * the brightness and colour temperature people pick, per time of day and ambient
-  band, shrunk towards broader averages while there are few adjustments;
+  band, shrunk towards broader averages while there are few adjustments: the
+  time of day, then the hours around it (not the whole day: a level dimmed at
+  night says nothing of the morning);
 * the vacancy delay before switching off an empty zone: lengthened when a person
   switches the light back on soon after we switched it off (a false-off), and
   shortened slowly while our switch-offs go unchallenged, within bounds;
@@ -34,6 +36,7 @@ _BANDS = (10.0, 100.0)  # lx: dark below 10, dim below 100, bright above
 _BAND_NAMES = ("dark", "dim", "bright")
 _BAND_COUNT = len(_BAND_NAMES)
 _SHRINK = 3.0  # adjustments it takes for a slice to outweigh the broader average
+_NEARBY = (-1, 0, 1)  # the slices a slice's broader average pools
 _LAMP_SETTLE_SECONDS = 120.0  # a reading this soon after a switch shows the lamp
 _LUX_MARGIN = 0.05  # log-lux a switch must lie past the threshold to move it
 
@@ -603,7 +606,6 @@ class LightingPreference:
         self.cells = [
             [0.0, 0.0, 0.0, 0.0] for _ in range(_PERIODS * _BAND_COUNT + _PERIODS)
         ]
-        self.overall = [0.0, 0.0, 0.0, 0.0]
         self.illuminance: float | None = None
         self.light_on: bool | None = None
         self.auto_off_at: datetime | None = None
@@ -741,7 +743,6 @@ class LightingPreference:
         cells = (
             self.cells[period * _BAND_COUNT + _band(ambient)],
             self.cells[_PERIODS * _BAND_COUNT + period],
-            self.overall,
         )
         # A lamp's brightness and colour come one at a time, at the moment of the
         # one change they both belong to: it fades the old ones and counts once.
@@ -783,9 +784,13 @@ class LightingPreference:
         brightness = self.default_brightness
         color_temp = _default_color_temp(when)
         weight = 0.0
+        nearby = [
+            self.cells[_PERIODS * _BAND_COUNT + (period + step) % _PERIODS]
+            for step in _NEARBY
+        ]
         # From broad to narrow: each level is shrunk towards the one above.
         for cell in (
-            self.overall,
+            [sum(values) for values in zip(*nearby, strict=True)],
             self.cells[_PERIODS * _BAND_COUNT + period],
             self.cells[period * _BAND_COUNT + _band(ambient)],
         ):
@@ -878,7 +883,6 @@ class LightingPreference:
         again. What sensors teach (the lamp's light, exits) is learned anew.
         """
         self.cells = [list(cell) for cell in other.cells]
-        self.overall = list(other.overall)
         self.log_threshold = other.log_threshold
         self.vacancy_delay = other.vacancy_delay
         self.switches = other.switches
@@ -905,7 +909,6 @@ class LightingPreference:
             "lengthen": self.lengthen,
             "shorten": self.shorten,
             "cells": [list(cell) for cell in self.cells],
-            "overall": list(self.overall),
             "illuminance": self.illuminance,
             "light_on": self.light_on,
             "auto_off_at": to_iso(self.auto_off_at),
@@ -939,7 +942,8 @@ class LightingPreference:
             )
             model.log_threshold = float(data["log_threshold"])
             model.cells = [[float(v) for v in cell] for cell in data["cells"]]
-            model.overall = [float(v) for v in data["overall"]]
+            # A state saved with "overall", the whole day's average, loads: the
+            # hours around each slice are pooled from the slices instead.
             illuminance = data["illuminance"]
             model.illuminance = None if illuminance is None else float(illuminance)
             light_on = data["light_on"]
@@ -964,8 +968,6 @@ class LightingPreference:
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"corrupt lighting state: {error}") from error
         expected = _PERIODS * _BAND_COUNT + _PERIODS
-        if len(model.cells) != expected or any(
-            len(cell) != 4 for cell in [*model.cells, model.overall]
-        ):
+        if len(model.cells) != expected or any(len(cell) != 4 for cell in model.cells):
             raise ValueError("corrupt lighting state: wrong cell sizes")
         return model
