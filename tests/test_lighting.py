@@ -373,6 +373,22 @@ async def sun(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     await hass.async_block_till_done()
 
 
+async def test_a_light_sensor_that_stopped_reading_leaves_no_one_in_the_dark(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await lamp_room(hass, lux=300)
+
+    # Its battery dies on a bright afternoon.
+    await clock_at(hass, freezer, local(0, 15))
+    await set_state(hass, ILLUMINANCE, STATE_UNAVAILABLE)
+
+    # Home after dark: with nothing reading the light, light is wanted.
+    await clock_at(hass, freezer, local(0, 19))
+    await set_state(hass, MOTION, STATE_ON)
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+
+
 async def test_a_lamp_dimmed_at_night_comes_on_bright_on_a_dark_morning(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:

@@ -505,7 +505,8 @@ class ZoneBrain:
 
         With none left, the room's reading is not known: a dead thermometer's last
         temperature would time the heating days later, as would an outdoor source's
-        last reading, which the heating model would also learn from.
+        last reading (which the heating model would also learn from), and a dead
+        light sensor's bright afternoon would keep the lamps off at night.
         """
         for role, readings in self.readings.items():
             lost = readings.keys() & gone
@@ -520,6 +521,8 @@ class ZoneBrain:
                 self.latest.pop(role, None)
                 if role is Role.OUTDOOR_TEMPERATURE:
                     self.thermal.lose_outdoor()
+                if role is Role.ILLUMINANCE:
+                    self.lighting.illuminance = None
 
     def _lose_source(self, source: str, when: datetime) -> None:
         """Forget what ``source`` said last: it stopped reading.
