@@ -496,6 +496,16 @@ def test_state_saved_with_the_whole_days_average_still_loads() -> None:
     assert restored.to_dict() == model.to_dict()
 
 
+def test_state_saved_keeps_the_whole_days_levels_an_earlier_release_reads() -> None:
+    model = LightingPreference()
+    model.learn_one(START + timedelta(hours=22), {"light_brightness": 20}, True)
+    model.learn_one(START + timedelta(days=1, hours=7), {"light_brightness": 80}, True)
+    weight, brightness_sum, _, _ = model.to_dict()["overall"]
+    # Both levels, as an earlier release learned them into its day's average.
+    assert weight == pytest.approx(2.0, abs=0.1)
+    assert brightness_sum / weight == pytest.approx(50.0, abs=1.0)
+
+
 def test_a_relearned_zone_keeps_what_people_taught_it_of_the_sun() -> None:
     taught = LightingPreference()
     for day in (1, 2):  # the lamp comes on at noon, switched off by hand at once

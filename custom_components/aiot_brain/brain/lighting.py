@@ -909,6 +909,12 @@ class LightingPreference:
             "lengthen": self.lengthen,
             "shorten": self.shorten,
             "cells": [list(cell) for cell in self.cells],
+            # The whole day's sums, which earlier releases read: going back to one
+            # keeps the levels people taught.
+            "overall": [
+                sum(values)
+                for values in zip(*self.cells[_PERIODS * _BAND_COUNT :], strict=True)
+            ],
             "illuminance": self.illuminance,
             "light_on": self.light_on,
             "auto_off_at": to_iso(self.auto_off_at),
