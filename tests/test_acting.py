@@ -376,6 +376,17 @@ async def test_an_american_home_is_heated_and_told_why_in_fahrenheit(
     assert "to 61.0 °F" in reason
 
 
+async def set_by_hand(hass: HomeAssistant, user: MockUser, temperature: float) -> None:
+    """A person sets the thermostat to ``temperature`` from the UI."""
+    await hass.services.async_call(
+        "climate",
+        "set_temperature",
+        {"entity_id": THERMOSTAT, "temperature": temperature},
+        blocking=True,
+        context=Context(user_id=user.id),
+    )
+
+
 async def occupied_in_mode(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, mode: str, minutes: int
 ) -> list[Event]:
@@ -1024,13 +1035,7 @@ async def test_a_persons_change_is_held_learned_and_released_when_empty(
     assert target(hass) == 20.0
     assert holds == []  # our own call
 
-    await hass.services.async_call(
-        "climate",
-        "set_temperature",
-        {"entity_id": THERMOSTAT, "temperature": 22.5},
-        blocking=True,
-        context=Context(user_id=hass_admin_user.id),
-    )
+    await set_by_hand(hass, hass_admin_user, 22.5)
     await minutes_pass(hass, freezer, 30)
 
     assert target(hass) == 22.5  # left alone
@@ -1068,13 +1073,7 @@ async def test_a_persons_change_the_night_the_clocks_go_back_is_held_as_long(
     await setup_brain(hass, hold_minutes=240)
     await set_state(hass, MOTION, STATE_ON)
 
-    await hass.services.async_call(
-        "climate",
-        "set_temperature",
-        {"entity_id": THERMOSTAT, "temperature": 22.5},
-        blocking=True,
-        context=Context(user_id=hass_admin_user.id),
-    )
+    await set_by_hand(hass, hass_admin_user, 22.5)
     await hass.async_block_till_done()
 
     # Four hours, one of them repeated: until 03:00 winter time.
@@ -2280,13 +2279,7 @@ async def test_a_renamed_thermostat_keeps_its_hold_and_its_rate_limit(
     await build_living_room(hass)
     entry = await setup_brain(hass, hold_minutes=600)
     await set_state(hass, MOTION, STATE_ON)
-    await hass.services.async_call(
-        "climate",
-        "set_temperature",
-        {"entity_id": THERMOSTAT, "temperature": 22.5},
-        blocking=True,
-        context=Context(user_id=hass_admin_user.id),
-    )
+    await set_by_hand(hass, hass_admin_user, 22.5)
     await minutes_pass(hass, freezer, 1)
     held_until = hass.states.get(CONTROL).attributes["held_until"][THERMOSTAT]
 
@@ -2543,13 +2536,7 @@ async def test_turned_down_under_a_comfort_offset_teaches_a_cooler_comfort(
     assert target(hass) == 23.0  # the 20 °C comfort and 3 K on top
 
     # A little too warm: turned down to 22 °C, 2 K above the learned comfort.
-    await hass.services.async_call(
-        "climate",
-        "set_temperature",
-        {"entity_id": THERMOSTAT, "temperature": 22.0},
-        blocking=True,
-        context=Context(user_id=hass_admin_user.id),
-    )
+    await set_by_hand(hass, hass_admin_user, 22.0)
     await set_state(hass, MOTION, STATE_OFF)
     await set_state(hass, MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 45)  # the hold is over
@@ -2630,13 +2617,7 @@ async def test_the_bedroom_turned_up_at_bedtime_stays_so_while_people_lie_still(
     await setup_brain(hass)
     await set_state(hass, MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 2)
-    await hass.services.async_call(
-        "climate",
-        "set_temperature",
-        {"entity_id": THERMOSTAT, "temperature": 21.0},
-        blocking=True,
-        context=Context(user_id=hass_admin_user.id),
-    )
+    await set_by_hand(hass, hass_admin_user, 21.0)
     await set_state(hass, MOTION, STATE_OFF)
 
     # In bed, in the dark, still but for turning over once: no one left, so the
@@ -2655,13 +2636,7 @@ async def test_the_bedroom_turned_up_at_bedtime_stays_so_while_people_lie_still(
     freezer.move_to(START + timedelta(days=1))  # 14:00
     await set_state(hass, MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 5)
-    await hass.services.async_call(
-        "climate",
-        "set_temperature",
-        {"entity_id": THERMOSTAT, "temperature": 21.0},
-        blocking=True,
-        context=Context(user_id=hass_admin_user.id),
-    )
+    await set_by_hand(hass, hass_admin_user, 21.0)
     await set_state(hass, MOTION, STATE_OFF)
     await minutes_pass(hass, freezer, 60)
     assert hass.states.get(CONTROL).attributes["held_until"] == {}
