@@ -396,12 +396,10 @@ class AiotBrainConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         form = _SettingsForm(self.hass)
         errors: dict[str, str] = {}
-        settings = Settings.from_options(entry.options)
+        settings = current = Settings.from_options(entry.options)
         if user_input is not None:
             settings, errors = form.read(user_input)
-            settings = _with_zones_joined(
-                settings, Settings.from_options(entry.options), self._shown_zones
-            )
+            settings = _with_zones_joined(settings, current, self._shown_zones)
             if not errors:
                 return self.async_update_reload_and_abort(
                     entry, options=settings.as_options()
@@ -427,14 +425,10 @@ class AiotBrainOptionsFlow(OptionsFlowWithReload):
         """Show the form filled in with the current choices."""
         form = _SettingsForm(self.hass)
         errors: dict[str, str] = {}
-        settings = Settings.from_options(self.config_entry.options)
+        settings = current = Settings.from_options(self.config_entry.options)
         if user_input is not None:
             settings, errors = form.read(user_input)
-            settings = _with_zones_joined(
-                settings,
-                Settings.from_options(self.config_entry.options),
-                self._shown_zones,
-            )
+            settings = _with_zones_joined(settings, current, self._shown_zones)
             if not errors:
                 return self.async_create_entry(data=settings.as_options())
         self._shown_zones = form.shown_zones(settings)
