@@ -336,12 +336,7 @@ async def test_an_american_home_is_heated_and_told_why_in_fahrenheit(
     assert float(comfort.state) == 68.0
     assert comfort.attributes["heating_comfort"] == 68.0
     assert comfort.attributes["cooling_comfort"] == 75.2
-    await hass.services.async_call(
-        "number",
-        "set_value",
-        {"entity_id": "number.living_room_aiot_brain_comfort_offset", "value": 2},
-        blocking=True,
-    )
+    await set_comfort_offset(hass, 2)
     forecast = await hass.services.async_call(
         DOMAIN, "get_forecast", {}, blocking=True, return_response=True
     )
@@ -374,6 +369,16 @@ async def test_an_american_home_is_heated_and_told_why_in_fahrenheit(
     assert target(hass) == 61.0
     reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
     assert "to 61.0 °F" in reason
+
+
+async def set_comfort_offset(hass: HomeAssistant, value: float) -> None:
+    """Someone sets the living room's Comfort offset, in the home's unit, in the UI."""
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": "number.living_room_aiot_brain_comfort_offset", "value": value},
+        blocking=True,
+    )
 
 
 async def set_by_hand(hass: HomeAssistant, user: MockUser, temperature: float) -> None:
@@ -578,12 +583,7 @@ async def test_time_to_temperature_counts_the_comfort_offset(
     assert hass.states.get(time_to).attributes["target_temperature"] is None
 
     # 2 K warmer, please: the thermostat is sent 22 °C, 1.5 K above the room.
-    await hass.services.async_call(
-        "number",
-        "set_value",
-        {"entity_id": "number.living_room_aiot_brain_comfort_offset", "value": 2},
-        blocking=True,
-    )
+    await set_comfort_offset(hass, 2)
     assert float(hass.states.get(time_to).state) > 0  # at once, not in a minute
     assert hass.states.get(time_to).attributes["target_temperature"] == 22.0
     await minutes_pass(hass, freezer, 10)
@@ -1315,12 +1315,7 @@ async def test_the_comfort_setpoint_never_goes_beyond_the_bounds(
     freezer.move_to(START)
     await build_living_room(hass)
     await setup_brain(hass, max_temperature=21.0)
-    await hass.services.async_call(
-        "number",
-        "set_value",
-        {"entity_id": "number.living_room_aiot_brain_comfort_offset", "value": 3.0},
-        blocking=True,
-    )
+    await set_comfort_offset(hass, 3.0)
     await set_state(hass, MOTION, STATE_ON)
 
     assert target(hass) == 21.0
@@ -2526,12 +2521,7 @@ async def test_turned_down_under_a_comfort_offset_teaches_a_cooler_comfort(
     await build_living_room(hass)
     await setup_brain(hass, hold_minutes=30)
     await set_state(hass, MOTION, STATE_ON)
-    await hass.services.async_call(
-        "number",
-        "set_value",
-        {"entity_id": "number.living_room_aiot_brain_comfort_offset", "value": 3.0},
-        blocking=True,
-    )
+    await set_comfort_offset(hass, 3.0)
     await minutes_pass(hass, freezer, 5)
     assert target(hass) == 23.0  # the 20 °C comfort and 3 K on top
 
