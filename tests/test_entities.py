@@ -355,6 +355,22 @@ async def test_a_next_arrival_that_has_passed_is_not_shown(
     )
 
 
+async def test_an_arrival_within_the_quarter_hour_is_not_shown_as_past(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    entry = await office_at_eight(hass, freezer)
+    today = dt_util.now().replace(tzinfo=None)  # the core's wall clock
+    show_prediction(entry, "office", when=today, next_arrival=today.replace(hour=10))
+    # At 09:05 someone is expected at 09:10, as they come every day.
+    freezer.move_to(START + timedelta(hours=1, minutes=5))
+    now = dt_util.now().replace(tzinfo=None)
+    show_prediction(entry, "office", when=now, next_arrival=now.replace(minute=10))
+
+    # Not 09:00, a time already past, which would stand until they came.
+    shown = dt_util.parse_datetime(hass.states.get(NEXT_ARRIVAL).state)
+    assert shown == dt_util.now().replace(minute=10, second=0, microsecond=0)
+
+
 async def office_when_the_clocks_go_back(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> tuple[MockConfigEntry, datetime, datetime]:

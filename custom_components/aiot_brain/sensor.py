@@ -25,7 +25,7 @@ from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
 from . import AiotBrainConfigEntry
-from .brain.forecast import on_time_step
+from .brain.forecast import time_shown
 from .brain.zone import ZonePrediction
 from .const import (
     KEY_COMFORT_SETPOINT,
@@ -76,7 +76,7 @@ def rounded(temperature: float | None) -> float | None:
 
 
 def upcoming(when: datetime | None, now: datetime) -> datetime | None:
-    """Return a predicted wall-clock time as an aware time, to the step.
+    """Return a predicted wall-clock time as an aware time, as it is shown.
 
     None when nothing is expected, and when it is now (an occupied zone's next
     arrival): "now" would change every minute and say nothing.
@@ -84,7 +84,8 @@ def upcoming(when: datetime | None, now: datetime) -> datetime | None:
     if when is None or when <= now:
         return None
     # Rounded in UTC: local arithmetic loses which pass of a repeated hour it is.
-    return dt_util.as_local(on_time_step(dt_util.as_utc(aware(when))))
+    utc = dt_util.as_utc
+    return dt_util.as_local(time_shown(utc(aware(when)), utc(aware(now))))
 
 
 def minutes(duration: timedelta | None) -> int | None:

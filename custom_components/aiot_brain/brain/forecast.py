@@ -133,6 +133,16 @@ def on_time_step(when: datetime) -> datetime:
     return when - (when - when.replace(minute=0, second=0, microsecond=0)) % TIME_STEP
 
 
+def time_shown(when: datetime, now: datetime) -> datetime:
+    """Return a predicted time as it is shown: on the step, once its step is ahead.
+
+    A time within the quarter hour under way stays as it is: rounded down, it
+    would be past already, and stand so until it came.
+    """
+    step = on_time_step(when)
+    return step if step > now else when
+
+
 def _sigmoid(score: float) -> float:
     if score >= 0.0:
         return 1.0 / (1.0 + math.exp(-score))
