@@ -568,8 +568,9 @@ def test_a_heater_in_a_warm_room_is_not_said_to_pre_cool() -> None:
         seen=readings(temperature=23.0, last_motion=NOW - timedelta(hours=3)),
     )
     assert decision.command is not None
+    # At 17:10, within the quarter hour under way: not 17:00, a time past.
     assert decision.reason == (
-        "Heating Study to 21.0 °C: Ready for the arrival: arrival predicted 17:00 (90%)"
+        "Heating Study to 21.0 °C: Ready for the arrival: arrival predicted 17:10 (90%)"
     )
 
 

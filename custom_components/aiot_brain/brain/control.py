@@ -38,7 +38,7 @@ from enum import StrEnum
 import math
 from typing import Any
 
-from .forecast import on_time_step
+from .forecast import time_shown
 from .lighting import MAX_MOTION_HOLD
 from .saved import check_version, from_iso, to_iso
 from .timefeatures import clock
@@ -373,8 +373,8 @@ def wanted_temperature(
 
 
 def _predicted(when: datetime, now: datetime) -> str:
-    """Say a predicted time to the forecast's step, as its sensors show it."""
-    return clock(on_time_step(when), now)
+    """Say a predicted time as the forecast's sensors show it."""
+    return clock(time_shown(when, now), now)
 
 
 def _minutes(span: timedelta) -> int:
