@@ -429,6 +429,17 @@ async def test_the_confidence_of_an_arrival_follows_it(
     assert hass.states.get(arrival).attributes["confidence"] == 80
 
 
+async def test_an_empty_office_is_sure_of_no_departure_it_does_not_show(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await office_at_eight(hass, freezer)
+
+    departure = hass.states.get("sensor.office_aiot_brain_next_departure")
+
+    assert departure.state == STATE_UNKNOWN  # empty already: no departure to come
+    assert departure.attributes["confidence"] is None
+
+
 async def test_the_comfort_offset_follows_a_new_unit_system(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -322,8 +322,11 @@ async def test_get_forecast_expects_no_arrival_where_someone_is_already_there(
     # As the Next arrival sensor says: "now" (the last minute's) is no arrival.
     assert zone["occupancy_probability"] > 0.5
     assert zone["next_arrival"] is None
+    # Nor is it sure of a time it does not give.
+    assert zone["arrival_confidence"] is None
     arrival = hass.states.get("sensor.living_room_aiot_brain_next_arrival")
     assert arrival.state == "unknown"
+    assert arrival.attributes["confidence"] is None
 
 
 @pytest.mark.parametrize(

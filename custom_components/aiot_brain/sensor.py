@@ -88,6 +88,17 @@ def upcoming(when: datetime | None, now: datetime) -> datetime | None:
     return dt_util.as_local(time_shown(utc(aware(when)), utc(aware(now))))
 
 
+def confidence_shown(
+    when: datetime | None, confidence: float, now: datetime
+) -> float | None:
+    """Return how sure a predicted time is; None where no time is shown.
+
+    An occupied zone's next arrival is "now", shown as unknown: "100 %" beside
+    it would say it is certain of a time it does not show.
+    """
+    return None if upcoming(when, now) is None else confidence
+
+
 def minutes(duration: timedelta | None) -> int | None:
     """Return a duration in whole minutes."""
     return None if duration is None else round(duration.total_seconds() / 60)
@@ -152,8 +163,10 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         deadband_minutes=30,
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda p: upcoming(p.next_arrival, p.when),
-        attributes_fn=lambda prediction: {
-            "confidence": percent(prediction.arrival_confidence)
+        attributes_fn=lambda p: {
+            "confidence": percent(
+                confidence_shown(p.next_arrival, p.arrival_confidence, p.when)
+            )
         },
     ),
     ZoneSensorDescription(
@@ -163,8 +176,10 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         deadband_minutes=30,
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda p: upcoming(p.next_departure, p.when),
-        attributes_fn=lambda prediction: {
-            "confidence": percent(prediction.departure_confidence)
+        attributes_fn=lambda p: {
+            "confidence": percent(
+                confidence_shown(p.next_departure, p.departure_confidence, p.when)
+            )
         },
     ),
     ZoneSensorDescription(

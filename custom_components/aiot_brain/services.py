@@ -44,7 +44,7 @@ from .const import DOMAIN, Mode
 from .coordinator import AiotBrainConfigEntry, AiotBrainCoordinator
 from .discovery import Actuator
 from .entity import zone_device_identifier
-from .sensor import upcoming
+from .sensor import confidence_shown, upcoming
 from .state_mapping import from_celsius, temperature_scale
 
 ATTR_FLOOR_ID = "floor_id"
@@ -373,9 +373,15 @@ async def _get_forecast(call: ServiceCall) -> ServiceResponse:
             # As the zone's sensors tell them: none where it is so already, and
             # on the forecast's step.
             "next_arrival": _upcoming_iso(prediction.next_arrival, prediction.when),
-            "arrival_confidence": round(prediction.arrival_confidence, 2),
+            "arrival_confidence": _rounded_confidence(
+                prediction.next_arrival, prediction.arrival_confidence, prediction.when
+            ),
             "next_departure": _upcoming_iso(prediction.next_departure, prediction.when),
-            "departure_confidence": round(prediction.departure_confidence, 2),
+            "departure_confidence": _rounded_confidence(
+                prediction.next_departure,
+                prediction.departure_confidence,
+                prediction.when,
+            ),
             # In the unit HA shows temperatures in, as its own services answer.
             "comfort_setpoint": round(
                 from_celsius(prediction.comfort_setpoint, unit), 1
@@ -405,6 +411,13 @@ async def _get_forecast(call: ServiceCall) -> ServiceResponse:
 def _upcoming_iso(when: datetime | None, now: datetime) -> str | None:
     upcoming_time = upcoming(when, now)
     return None if upcoming_time is None else upcoming_time.isoformat()
+
+
+def _rounded_confidence(
+    when: datetime | None, confidence: float, now: datetime
+) -> float | None:
+    shown = confidence_shown(when, confidence, now)
+    return None if shown is None else round(shown, 2)
 
 
 async def _relearn(call: ServiceCall) -> None:
