@@ -371,6 +371,52 @@ async def test_an_arrival_within_the_quarter_hour_is_not_shown_as_past(
     assert shown == dt_util.now().replace(minute=10, second=0, microsecond=0)
 
 
+async def test_people_a_few_minutes_late_are_still_expected(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    entry = await office_at_eight(hass, freezer)
+    today = dt_util.now().replace(tzinfo=None)  # the core's wall clock
+    show_prediction(entry, "office", when=today, next_arrival=today.replace(hour=10))
+    # At 09:05 the office is empty, and people are due now: they usually came by
+    # 09:03.
+    freezer.move_to(START + timedelta(hours=1, minutes=5))
+    now = dt_util.now().replace(tzinfo=None)
+    show_prediction(
+        entry,
+        "office",
+        when=now,
+        occupied=False,
+        next_arrival=now,
+        arrival_confidence=0.9,
+    )
+
+    # Not unknown, as if they were in or nobody was expected: within the quarter
+    # hour under way.
+    state = hass.states.get(NEXT_ARRIVAL)
+    shown = dt_util.parse_datetime(state.state)
+    assert shown == dt_util.now().replace(minute=15, second=0, microsecond=0)
+    assert state.attributes["confidence"] == 90
+
+
+async def test_people_who_just_left_are_not_taken_for_late(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    entry = await office_at_eight(hass, freezer)
+    now = dt_util.now().replace(tzinfo=None)
+    show_prediction(entry, "office", when=now, next_arrival=now.replace(hour=10))
+    # The minute's forecast found them in (arrival now, certain); they left since.
+    show_prediction(
+        entry,
+        "office",
+        when=now,
+        occupied=False,
+        next_arrival=now,
+        arrival_confidence=1.0,
+    )
+
+    assert hass.states.get(NEXT_ARRIVAL).state == STATE_UNKNOWN
+
+
 async def office_when_the_clocks_go_back(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> tuple[MockConfigEntry, datetime, datetime]:

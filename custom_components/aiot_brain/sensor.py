@@ -25,7 +25,7 @@ from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
 from . import AiotBrainConfigEntry
-from .brain.forecast import time_shown
+from .brain.forecast import TIME_STEP, on_time_step, time_shown
 from .brain.zone import ZonePrediction
 from .const import (
     KEY_COMFORT_SETPOINT,
@@ -75,28 +75,49 @@ def rounded(temperature: float | None) -> float | None:
     return None if temperature is None else round(temperature, 1)
 
 
-def upcoming(when: datetime | None, now: datetime) -> datetime | None:
+def upcoming(
+    when: datetime | None, now: datetime, *, so_already: bool = True
+) -> datetime | None:
     """Return a predicted wall-clock time as an aware time, as it is shown.
 
-    None when nothing is expected, and when it is now (an occupied zone's next
-    arrival): "now" would change every minute and say nothing.
+    None when nothing is expected, and when it is so already (an occupied zone's
+    next arrival is "now", which would change every minute and say nothing). A
+    time due that has not come (people a few minutes late, ``so_already`` False)
+    is shown at the end of the quarter hour under way: unknown would say nobody
+    is expected.
     """
-    if when is None or when <= now:
+    if when is None or (when <= now and so_already):
         return None
     # Rounded in UTC: local arithmetic loses which pass of a repeated hour it is.
     utc = dt_util.as_utc
-    return dt_util.as_local(time_shown(utc(aware(when)), utc(aware(now))))
+    shown, utc_now = utc(aware(when)), utc(aware(now))
+    if when <= now:
+        shown = on_time_step(utc_now) + TIME_STEP
+    return dt_util.as_local(time_shown(shown, utc_now))
 
 
-def confidence_shown(
-    when: datetime | None, confidence: float, now: datetime
-) -> float | None:
+def next_arrival(prediction: ZonePrediction) -> datetime | None:
+    """Return the zone's next arrival as it is shown; None while it is occupied.
+
+    The forecast's arrival of an occupied zone is now, certain; its occupancy may
+    have changed since (a full prediction comes each minute).
+    """
+    occupied = prediction.occupied or prediction.arrival_confidence >= 1.0
+    return upcoming(prediction.next_arrival, prediction.when, so_already=occupied)
+
+
+def next_departure(prediction: ZonePrediction) -> datetime | None:
+    """Return the zone's next departure as it is shown; None while it is empty."""
+    return upcoming(prediction.next_departure, prediction.when)
+
+
+def confidence_shown(shown: datetime | None, confidence: float) -> float | None:
     """Return how sure a predicted time is; None where no time is shown.
 
     An occupied zone's next arrival is "now", shown as unknown: "100 %" beside
     it would say it is certain of a time it does not show.
     """
-    return None if upcoming(when, now) is None else confidence
+    return None if shown is None else confidence
 
 
 def minutes(duration: timedelta | None) -> int | None:
@@ -162,10 +183,10 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         deadband=10,  # the confidence, in percent
         deadband_minutes=30,
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda p: upcoming(p.next_arrival, p.when),
+        value_fn=next_arrival,
         attributes_fn=lambda p: {
             "confidence": percent(
-                confidence_shown(p.next_arrival, p.arrival_confidence, p.when)
+                confidence_shown(next_arrival(p), p.arrival_confidence)
             )
         },
     ),
@@ -175,10 +196,10 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         deadband=10,  # the confidence, in percent
         deadband_minutes=30,
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda p: upcoming(p.next_departure, p.when),
+        value_fn=next_departure,
         attributes_fn=lambda p: {
             "confidence": percent(
-                confidence_shown(p.next_departure, p.departure_confidence, p.when)
+                confidence_shown(next_departure(p), p.departure_confidence)
             )
         },
     ),

@@ -44,7 +44,7 @@ from .const import DOMAIN, Mode
 from .coordinator import AiotBrainConfigEntry, AiotBrainCoordinator
 from .discovery import Actuator
 from .entity import zone_device_identifier
-from .sensor import confidence_shown, upcoming
+from .sensor import confidence_shown, next_arrival, next_departure
 from .state_mapping import from_celsius, temperature_scale
 
 ATTR_FLOOR_ID = "floor_id"
@@ -372,15 +372,11 @@ async def _get_forecast(call: ServiceCall) -> ServiceResponse:
             },
             # As the zone's sensors tell them: none where it is so already, and
             # on the forecast's step.
-            "next_arrival": _upcoming_iso(prediction.next_arrival, prediction.when),
-            "arrival_confidence": _rounded_confidence(
-                prediction.next_arrival, prediction.arrival_confidence, prediction.when
+            **_expected(
+                "arrival", next_arrival(prediction), prediction.arrival_confidence
             ),
-            "next_departure": _upcoming_iso(prediction.next_departure, prediction.when),
-            "departure_confidence": _rounded_confidence(
-                prediction.next_departure,
-                prediction.departure_confidence,
-                prediction.when,
+            **_expected(
+                "departure", next_departure(prediction), prediction.departure_confidence
             ),
             # In the unit HA shows temperatures in, as its own services answer.
             "comfort_setpoint": round(
@@ -408,16 +404,13 @@ async def _get_forecast(call: ServiceCall) -> ServiceResponse:
     return {"zones": zones}
 
 
-def _upcoming_iso(when: datetime | None, now: datetime) -> str | None:
-    upcoming_time = upcoming(when, now)
-    return None if upcoming_time is None else upcoming_time.isoformat()
-
-
-def _rounded_confidence(
-    when: datetime | None, confidence: float, now: datetime
-) -> float | None:
-    shown = confidence_shown(when, confidence, now)
-    return None if shown is None else round(shown, 2)
+def _expected(kind: str, shown: datetime | None, confidence: float) -> dict[str, Any]:
+    """Return a predicted time and how sure it is, as the zone's sensor shows them."""
+    sure = confidence_shown(shown, confidence)
+    return {
+        f"next_{kind}": None if shown is None else shown.isoformat(),
+        f"{kind}_confidence": None if sure is None else round(sure, 2),
+    }
 
 
 async def _relearn(call: ServiceCall) -> None:
