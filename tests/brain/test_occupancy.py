@@ -22,11 +22,13 @@ def office_day(
     *,
     with_co2: bool = True,
     reading_from: int | None = None,
+    aired_from: int | None = None,
 ) -> dict[int, float]:
     """Someone works 9:00-17:00; motion fires only now and then; CO2 follows.
 
     From ``reading_from`` (minute of the day) the person sits still until 17:00:
-    no motion at all. Runs the self-supervised loop every minute and returns
+    no motion at all. From ``aired_from`` the window is wide open for a quarter
+    of an hour. Runs the self-supervised loop every minute and returns
     P(occupied) per minute of the day.
     """
     co2 = 420.0
@@ -35,7 +37,9 @@ def office_day(
         when = day + timedelta(minutes=minute)
         present = 9 * 60 <= minute < 17 * 60
         # Mass balance: one person adds ~8 ppm/min, ventilation removes 2 %/min.
-        co2 += (8.0 if present else 0.0) - 0.02 * (co2 - 420.0)
+        aired = aired_from is not None and 0 <= minute - aired_from < 15
+        ventilation = 0.2 if aired else 0.02
+        co2 += (8.0 if present else 0.0) - ventilation * (co2 - 420.0)
         if with_co2:
             model.observe(Observation(Role.CO2, co2 + rng.gauss(0.0, 3.0), when))
         still = reading_from is not None and minute >= reading_from
@@ -64,6 +68,51 @@ def test_sitting_still_keeps_occupancy_while_co2_stays_up() -> None:
     assert probabilities[18 * 60 + 30] < 0.2
     assert probabilities[8 * 60] < 0.2
     assert model.self_labels > 1000
+
+
+def test_an_airing_with_someone_in_is_not_taken_for_a_departure() -> None:
+    model, rng = trained()
+    tuesday = MONDAY + timedelta(days=8)
+    probabilities = office_day(model, tuesday, rng, aired_from=15 * 60)
+    # CO2 falls 100 ppm a minute and more: the window, not people leaving.
+    airing_and_after = range(15 * 60, 16 * 60)
+    assert min(probabilities[minute] for minute in airing_and_after) > 0.5
+    assert probabilities[18 * 60 + 30] < 0.2
+
+
+def test_an_open_window_leaves_the_air_trends_out_until_they_forget_it() -> None:
+    model = OccupancyModel()
+    start = MONDAY + timedelta(hours=9)
+    opened, closed = start + timedelta(hours=1), start + timedelta(hours=2)
+    features = {}
+    for minute in range(4 * 60):
+        when = start + timedelta(minutes=minute)
+        if when == opened:
+            model.observe(Observation(Role.WINDOW, 1.0, when, "window"))
+        if when == closed:
+            model.observe(Observation(Role.WINDOW, 0.0, when, "window"))
+        model.observe(Observation(Role.CO2, 600.0 + 2.0 * minute, when))
+        features[when] = model.features(when)
+    assert "co2_trend" in features[opened - timedelta(minutes=1)]
+    assert "co2_trend" not in features[opened]
+    assert "co2_slope" not in features[closed + timedelta(minutes=29)]
+    assert "co2_slope" in features[closed + timedelta(minutes=30)]
+    assert "co2_excess" in features[opened]  # what is left is still people's
+    # An open window survives a restart.
+    reopened = start + timedelta(hours=4)
+    model.observe(Observation(Role.WINDOW, 1.0, reopened, "window"))
+    model.observe(Observation(Role.CO2, 1080.0, reopened, "co2"))
+    restored = OccupancyModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert "co2_trend" not in restored.features(reopened + timedelta(hours=1))
+
+
+def test_a_co2_sensor_falling_back_from_a_spike_is_no_airing() -> None:
+    model = OccupancyModel()
+    start = MONDAY + timedelta(hours=9)
+    readings = [800.0] * 30 + [1000.0, 930.0, 850.0] + [800.0] * 5
+    for minute, ppm in enumerate(readings):
+        model.observe(Observation(Role.CO2, ppm, start + timedelta(minutes=minute)))
+    assert "co2_slope" in model.features(start + timedelta(minutes=len(readings)))
 
 
 def test_without_co2_the_same_gap_is_less_certain() -> None:

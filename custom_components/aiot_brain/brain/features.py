@@ -38,6 +38,23 @@ STALE_MINUTES = 60.0
 CO2_OUTDOOR_PPM = 420.0
 CO2_BASELINE_CREEP_PPM_PER_HOUR = 5.0
 
+# An airing: CO2 falling faster than people leaving can make it (a departure
+# lets a room's excess decay over an hour or so, a few ppm a minute) or a window
+# open. The fresh air then moves CO2, humidity and temperature, not people, so
+# their trends say nothing of who is in until the half-hour averages have
+# forgotten it: a child awake in a room aired at night read 0.1 % occupied.
+# (CO2's level stays: it falls, but what is left of it is still people's.)
+AIRING_CO2_PPM_PER_MINUTE = -15.0
+AIRING_MIN_FALL_PPM = 30.0  # above a sensor's noise
+AIRING_MEMORY_MINUTES = SLOW_MINUTES
+AIR_CHANGE_FEATURES = (
+    "co2_slope",
+    "co2_trend",
+    "humidity_slope",
+    "humidity_trend",
+    "temperature_slope",
+)
+
 # Evidence that fades: how long a motion, door or media event still counts.
 RECENT_EVENT_MINUTES = (5.0, 30.0)
 
@@ -205,6 +222,9 @@ class OccupancyFeatures:
         self.co2_baseline_time: datetime | None = None
         self.temperature: float | None = None
         self.relative_humidity: float | None = None
+        self.window_open = False
+        self.aired_at: datetime | None = None  # last minute of the latest airing
+        self.co2_fell_fast = False  # at the last reading
         self.bad_values = 0
 
     def update(self, observation: Observation) -> None:
@@ -229,6 +249,9 @@ class OccupancyFeatures:
                 # A repeated "clear" is no news and must not refresh it.
                 self.last_event[role.value] = max(self.last_event[role.value], when)
             return
+        if role is Role.WINDOW:
+            self._update_window(value >= 0.5, when)
+            return
         if role is Role.HUMIDITY:
             self.relative_humidity = value
             self._update_humidity(when)
@@ -239,7 +262,7 @@ class OccupancyFeatures:
             self.temperature = value
             self._update_humidity(when)
         elif role is Role.CO2:
-            self._update_baseline(value, when)
+            self._update_co2(value, when)
         if role in LEVEL_ROLES:
             self.levels.setdefault(role.value, Level()).update(value, when)
 
@@ -291,6 +314,39 @@ class OccupancyFeatures:
             if when is not None and role in self.last_event:
                 self.last_event[role] = max(self.last_event[role], when)
 
+    def _update_window(self, is_open: bool, when: datetime) -> None:
+        if self.window_open or is_open:
+            self.aired_at = when  # the airing lasts until it is shut
+        self.window_open = is_open
+
+    def _update_co2(self, ppm: float, when: datetime) -> None:
+        # Before the level takes the reading: the fall is read from the last one.
+        falls_fast = self._falls_fast(ppm, when)
+        if falls_fast and self.co2_fell_fast:
+            self.aired_at = when
+        self.co2_fell_fast = falls_fast
+        self._update_baseline(ppm, when)
+
+    def _falls_fast(self, ppm: float, when: datetime) -> bool:
+        """Return whether CO2 fell to ``ppm`` too fast for people leaving.
+
+        Read from the last reading, not the averages: they lag by minutes, and
+        in those minutes the fall reads as the plainest departure there is. An
+        airing falls so reading after reading, below where the air has been of
+        late; a sensor's glitch once, or back from a spike.
+        """
+        level = self.levels.get(Role.CO2.value)
+        if level is None or level.updated is None:
+            return False
+        minutes = _minutes(when, level.updated)
+        fall = level.last - ppm
+        return (
+            minutes > 0.0
+            and ppm < level.slow
+            and fall >= AIRING_MIN_FALL_PPM
+            and -fall / minutes <= AIRING_CO2_PPM_PER_MINUTE
+        )
+
     def _update_humidity(self, when: datetime) -> None:
         if self.temperature is None or self.relative_humidity is None:
             return
@@ -327,6 +383,15 @@ class OccupancyFeatures:
                 continue
             self._level_features(name, level, features)
         return features
+
+    def airing(self, when: datetime) -> bool:
+        """Return whether fresh air, not people, drives the air's trends now."""
+        if self.window_open:
+            return True
+        return (
+            self.aired_at is not None
+            and _minutes(when, self.aired_at) < AIRING_MEMORY_MINUTES
+        )
 
     def _level_features(
         self, name: str, level: Level, features: dict[str, float]
@@ -372,6 +437,9 @@ class OccupancyFeatures:
             ),
             "temperature": self.temperature,
             "relative_humidity": self.relative_humidity,
+            "window_open": self.window_open,
+            "aired_at": self.aired_at.isoformat() if self.aired_at else None,
+            "co2_fell_fast": self.co2_fell_fast,
             "bad_values": self.bad_values,
         }
 
@@ -402,6 +470,11 @@ class OccupancyFeatures:
             )
             builder.temperature = _optional_float(data["temperature"])
             builder.relative_humidity = _optional_float(data["relative_humidity"])
+            # Absent before airings were told apart.
+            builder.window_open = bool(data.get("window_open", False))
+            aired_at = data.get("aired_at")
+            builder.aired_at = datetime.fromisoformat(aired_at) if aired_at else None
+            builder.co2_fell_fast = bool(data.get("co2_fell_fast", False))
             builder.bad_values = int(data["bad_values"])
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ValueError(f"corrupt occupancy feature state: {error}") from error

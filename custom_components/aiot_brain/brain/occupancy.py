@@ -23,7 +23,7 @@ from datetime import datetime
 import math
 from typing import Any
 
-from .features import OccupancyFeatures
+from .features import AIR_CHANGE_FEATURES, OccupancyFeatures
 from .observation import Observation, as_number
 from .saved import check_version
 
@@ -198,11 +198,17 @@ class OccupancyModel:
         self.builder.update(observation)
 
     def features(self, when: datetime) -> dict[str, float]:
-        """Return the zone's feature dict at ``when``."""
+        """Return the features the model reads at ``when``.
+
+        During an airing the air's trends are left out: they follow the window.
+        """
         features = self.builder.features(when)
         if not self.use_time_of_day:
             features.pop("hour_sin", None)
             features.pop("hour_cos", None)
+        if self.builder.airing(when):
+            for name in AIR_CHANGE_FEATURES:
+                features.pop(name, None)
         return features
 
     def update(self, when: datetime) -> float:

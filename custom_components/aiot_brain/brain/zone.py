@@ -624,7 +624,7 @@ class ZoneBrain:
             time_to_temperature=time_to_temperature,
             time_to_temperature_target=target,
             lighting=self.lighting.predict_one(when, light_conditions),
-            window_open=self._window_open(features),
+            window_open=self._window_open(when),
             anomalies=tuple(self.anomalies.predict_one(when, scale)),
             reasons={
                 "occupancy": self.occupancy.explain(features),
@@ -722,7 +722,7 @@ class ZoneBrain:
             time = thermal.time_to(current, target, outdoor, occupied=occupied)
         return time, None if time is None else target
 
-    def _window_open(self, features: dict[str, float]) -> bool | None:
+    def _window_open(self, when: datetime) -> bool | None:
         window = self.latest.get(Role.WINDOW)
         if window is not None:
             return window >= 0.5
@@ -730,8 +730,11 @@ class ZoneBrain:
         # cooling running, is what an open window looks like.
         indoor = self.latest.get(Role.TEMPERATURE)
         outdoor = self.latest.get(Role.OUTDOOR_TEMPERATURE)
-        slope = features.get("temperature_slope")  # °C per 20 minutes
-        if indoor is None or outdoor is None or slope is None:
+        if indoor is None or outdoor is None:
+            return None
+        # The builder's own features: the occupancy model's leave an airing's out.
+        slope = self.occupancy.builder.features(when).get("temperature_slope")
+        if slope is None:  # °C per 20 minutes
             return None
         cooling = self.latest.get(Role.HVAC_ACTION, 0.0) < 0.0
         return (
