@@ -2650,3 +2650,52 @@ async def test_a_room_kept_warm_for_motion_the_model_doubts_says_so(
     assert hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT] == (
         "Living room already heating to 20.0 °C: occupied, motion at 14:00"
     )
+
+
+SUMMER = datetime.fromisoformat("2026-07-06T21:00:00+00:00")  # a Monday, 14:00 local
+
+
+def hot_day(hass: HomeAssistant, outdoor: float = 31.0) -> None:
+    """The outdoor sensor reads a summer afternoon."""
+    hass.states.async_set(
+        "sensor.outdoor",
+        str(outdoor),
+        {"unit_of_measurement": "°C", "device_class": "temperature"},
+    )
+
+
+@pytest.mark.parametrize("mode", [HVACMode.OFF, HVACMode.HEAT])
+async def test_a_thermostat_driven_by_presets_cools_a_hot_room(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, mode: HVACMode
+) -> None:
+    """Its comfort preset in heat mode would keep a 28 °C room as it is."""
+    freezer.move_to(SUMMER)
+    presets = thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.HEAT, HVACMode.COOL],
+        target=None,
+        mode=mode,
+        preset="eco",
+        presets=["comfort", "eco", "away"],
+        current=28.0,
+    )
+    await build_living_room(hass, climates=[presets])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass, outdoor_source="sensor.outdoor")
+    hot_day(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 10)
+
+    shown = hass.states.get(THERMOSTAT)
+    assert shown.state == HVACMode.COOL
+    assert shown.attributes["preset_mode"] == "comfort"
+    assert actions[0].data["reason"].startswith("Switching Living room")
+    assert_calm(calls_to(actions, THERMOSTAT))
+
+    # Cooled to 23 °C, inside the comfort band: it carries on cooling.
+    hass.states.async_set(
+        THERMOSTAT, shown.state, {**shown.attributes, "current_temperature": 23.0}
+    )
+    await minutes_pass(hass, freezer, 30)
+    assert hass.states.get(THERMOSTAT).state == HVACMode.COOL
+    assert len(calls_to(actions, THERMOSTAT)) == 2

@@ -1252,15 +1252,22 @@ class ZoneController:
             preset = self._preset_for(device, target.preset)
             if preset is None:
                 return None, f"as it is (it has no preset for {target.preset})"
+            way = self._preset_way(device, state, target, current)
             if state.hvac_mode == OFF:
                 # A preset does not switch it on, and off saves more than any
                 # setback: it is switched on only for comfort, then set next step.
-                switch_on = device.heating_mode
-                if target.preset != "comfort" or switch_on is None:
+                if target.preset != "comfort" or way is None:
                     return None, f"off, which saves more than preset {preset}"
                 return (
-                    ("climate", "set_hvac_mode", {"hvac_mode": switch_on}),
+                    ("climate", "set_hvac_mode", {"hvac_mode": way}),
                     f"switching {name} on for preset {preset}",
+                )
+            if way is not None and way != state.hvac_mode:
+                # Its presets keep the temperatures of the way it is on: a room
+                # too warm is cooled, not kept at the heating preset.
+                return (
+                    ("climate", "set_hvac_mode", {"hvac_mode": way}),
+                    f"switching {name} to {way} for preset {preset}",
                 )
             if state.preset_mode == preset and not force:
                 return None, f"on preset {preset}"
@@ -1330,6 +1337,32 @@ class ZoneController:
             return None if hold is None else (HEAT_COOL, hold, "heating or cooling")
         value = heat if heat is not None else cool
         return None if value is None else (HEAT_COOL, value, "heating or cooling")
+
+    @staticmethod
+    def _preset_way(
+        device: ClimateDevice,
+        state: ClimateState,
+        target: _Target,
+        current: float | None,
+    ) -> str | None:
+        """Return the HVAC mode a thermostat driven by presets should be in.
+
+        Its presets keep the temperatures of the way it is on: a room above the
+        target's cooling edge is cooled, one below its heating edge heated. In
+        between it carries on as it is, so that it does not switch over on every
+        reading, and one that is off is switched on to heat, as a radiator is.
+        None: it has no mode for that, or keeps the one it has.
+        """
+        mode = state.hvac_mode
+        if mode not in (OFF, HEAT, COOL):
+            return None  # auto, or a way a person chose (fan only, dry): kept
+        if current is None or COOL not in device.hvac_modes:
+            return device.heating_mode if mode == OFF else mode
+        too_warm = target.cool is not None and current > target.cool
+        too_cold = target.heat is not None and current < target.heat
+        if too_warm or (mode == COOL and not too_cold):
+            return COOL
+        return device.heating_mode
 
     def _preset_for(self, device: ClimateDevice, wanted: str) -> str | None:
         """Return the device's preset nearest to what is wanted, if it has one."""
