@@ -2699,3 +2699,36 @@ async def test_a_thermostat_driven_by_presets_cools_a_hot_room(
     await minutes_pass(hass, freezer, 30)
     assert hass.states.get(THERMOSTAT).state == HVACMode.COOL
     assert len(calls_to(actions, THERMOSTAT)) == 2
+
+
+async def test_an_air_conditioner_stops_cooling_while_a_window_is_open(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Cooling to eco (26.5 °C) a 29 °C room with the window open cools the street."""
+    freezer.move_to(SUMMER)
+    air_conditioner = thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.COOL],
+        mode=HVACMode.COOL,
+        target=24.5,
+        current=29.0,
+    )
+    await build_living_room(hass, [air_conditioner], window=True)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass, outdoor_source="sensor.outdoor")
+    hot_day(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+    assert target(hass) == 24.5
+
+    await set_state(hass, WINDOW, STATE_ON)
+    await minutes_pass(hass, freezer, 10)
+    # Only heat protection is kept: no cooling below the highest setpoint, 28 °C.
+    assert target(hass) == 28.0
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.endswith("28.0 °C: window open")
+
+    await set_state(hass, WINDOW, STATE_OFF)
+    await minutes_pass(hass, freezer, 5)
+    assert target(hass) == 24.5
+    assert_calm(calls_to(actions, THERMOSTAT))

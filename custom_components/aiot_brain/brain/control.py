@@ -15,8 +15,8 @@ Rules, in the order they win:
    may be asleep, stillness ends no hold. A hold asked for (the hold action)
    lasts its whole time, empty zone or not, unless resumed.
 3. An open window (contact, or inferred from a quick temperature drop) sends the
-   zone to eco after ``window_delay``, or leaves it lower (away, empty, asleep);
-   comfort resumes when it closes.
+   zone to eco after ``window_delay``, or leaves it lower (away, empty, asleep),
+   and cools it only as heat protection does; comfort resumes when it closes.
 4. The mode: ``off`` leaves the zone alone, ``away`` and ``eco`` set back,
    ``comfort`` holds the learned comfort setpoint, ``auto`` follows occupancy:
    comfort while occupied, optimum start before a predicted arrival, optimum stop
@@ -777,9 +777,11 @@ class ZoneController:
         aim = self._aim(comfort, now, prediction, readings, mode)
         if not self.window_eco:
             return aim
-        # An open window saves at least eco; an aim set back further (away, an
+        # An open window saves at least eco, and cooling it would cool the street:
+        # only heat protection cools then. An aim set back further (away, an
         # empty room, sleep) stands.
-        window = self._setback(comfort, self.settings.eco_offset, "eco", "window open")
+        eco = self._setback(comfort, self.settings.eco_offset, "eco", "window open")
+        window = replace(eco, cool=self.settings.heat_protection)
         return self._saving_at_least(window, aim, f"{aim.reason}, window open")
 
     @staticmethod
