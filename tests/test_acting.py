@@ -14,7 +14,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import persistent_notification
-from homeassistant.components.climate import ClimateEntityFeature, HVACMode
+from homeassistant.components.climate import ClimateEntityFeature, HVACAction, HVACMode
 from homeassistant.components.demo.climate import DemoClimate
 from homeassistant.components.demo.light import DemoLight
 from homeassistant.components.light import ColorMode
@@ -2732,3 +2732,43 @@ async def test_an_air_conditioner_stops_cooling_while_a_window_is_open(
     await minutes_pass(hass, freezer, 5)
     assert target(hass) == 24.5
     assert_calm(calls_to(actions, THERMOSTAT))
+
+
+async def test_a_room_the_air_conditioner_just_cooled_has_no_window_open(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Its fall of 2.4 °C in 24 minutes lingers in the half-hour slope once it stops.
+
+    On a summer evening, 6 °C colder outside, that fall read as an open window:
+    the Window open sensor turned on and the air conditioner was set to 28 °C,
+    then back, each time it reached its target.
+    """
+    freezer.move_to(datetime.fromisoformat("2026-07-07T03:00:00+00:00"))  # 20:00
+    air_conditioner = thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.COOL],
+        mode=HVACMode.COOL,
+        target=24.5,
+        current=27.0,
+    )
+    await build_living_room(hass, [air_conditioner])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass, outdoor_source="sensor.outdoor")
+    hot_day(hass, outdoor=18.5)
+    await set_state(hass, MOTION, STATE_ON)
+    window = "binary_sensor.living_room_aiot_brain_window_open"
+    seen_open = []
+    for minute in range(60):
+        cooling = minute < 24
+        air_conditioner._current_temperature = round(27.0 - 0.1 * min(minute, 24), 1)
+        air_conditioner._hvac_action = (
+            HVACAction.COOLING if cooling else HVACAction.IDLE
+        )
+        air_conditioner.async_write_ha_state()
+        await minutes_pass(hass, freezer, 1)
+        seen_open.append(hass.states.get(window).state == STATE_ON)
+
+    assert not any(seen_open)
+    assert [call.data["data"] for call in calls_to(actions, THERMOSTAT)] == []
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason == "Living room already cooling to 24.5 °C: occupied (98%)"

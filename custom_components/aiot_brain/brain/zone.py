@@ -30,7 +30,7 @@ from .forecast import OccupancyForecast
 from .lighting import LightingPreference
 from .observation import Observation, Role, as_number, plausible
 from .occupancy import OccupancyModel
-from .saved import check_version
+from .saved import check_version, from_iso, to_iso
 from .thermal import ThermalModel, ThermalResponse
 from .units import CELSIUS, TemperatureScale
 
@@ -41,6 +41,9 @@ BRAIN_VERSION = 1
 # it is at least this much colder outside.
 WINDOW_OPEN_FALL = 0.5
 WINDOW_OPEN_GAP = 5.0
+# A fall the cooling made shows in that slope for up to about an hour after the
+# cooling stops (a room cooled 2 K in 20 minutes): no window is inferred from it.
+COOLING_FALL_MEMORY = timedelta(hours=1)
 
 # Occupancy features that tell the forecast more than the zone's state does:
 # recent activity, and everyone being away.
@@ -356,6 +359,8 @@ class ZoneBrain:
         # Per role of _ROOM_READINGS: each sensor's last reading and its time.
         self.readings: dict[Role, dict[str, tuple[float, datetime]]] = {}
         self.occupancy_probability = 0.0
+        # When the HVAC last cooled here: the fall it left is no open window.
+        self.cooled_at: datetime | None = None
         self.bad_values = 0
 
     # -- learning ----------------------------------------------------------------
@@ -404,6 +409,7 @@ class ZoneBrain:
             )
         # The anomaly checks follow each sensor as it reads, the HVAC as the room's.
         self.anomalies.learn_one(observation if role is Role.HVAC_ACTION else reading)
+        self._note_cooling(role, when, value)
         self.latest[role] = value
         self.occupancy.observe(observation)
         if role is Role.LIGHT_ON:
@@ -424,6 +430,11 @@ class ZoneBrain:
             self.comfort.learn_one(
                 when, self._comfort_conditions(when), value, offset=comfort_offset
             )
+
+    def _note_cooling(self, role: Role, when: datetime, value: float) -> None:
+        """Note when the HVAC cools, and when it stops: the fall it leaves lingers."""
+        if role is Role.HVAC_ACTION and min(value, self.latest.get(role, 0.0)) < 0.0:
+            self.cooled_at = when
 
     def _learn_sun(self, observation: Observation, when: datetime | None) -> None:
         """Take the sun's elevation: no sensor of the room, nor a sign of people.
@@ -727,7 +738,7 @@ class ZoneBrain:
         if window is not None:
             return window >= 0.5
         # No contact reading: a quick fall towards a much colder outside, with no
-        # cooling running, is what an open window looks like.
+        # cooling running or just stopped, is what an open window looks like.
         indoor = self.latest.get(Role.TEMPERATURE)
         outdoor = self.latest.get(Role.OUTDOOR_TEMPERATURE)
         if indoor is None or outdoor is None:
@@ -736,7 +747,9 @@ class ZoneBrain:
         slope = self.occupancy.builder.features(when).get("temperature_slope")
         if slope is None:  # °C per 20 minutes
             return None
-        cooling = self.latest.get(Role.HVAC_ACTION, 0.0) < 0.0
+        cooling = self.latest.get(Role.HVAC_ACTION, 0.0) < 0.0 or (
+            self.cooled_at is not None and when - self.cooled_at < COOLING_FALL_MEMORY
+        )
         return (
             slope <= -WINDOW_OPEN_FALL
             and indoor - outdoor >= WINDOW_OPEN_GAP
@@ -767,6 +780,7 @@ class ZoneBrain:
                 for role, readings in self.readings.items()
             },
             "occupancy_probability": self.occupancy_probability,
+            "cooled_at": to_iso(self.cooled_at),
             "bad_values": self.bad_values,
         }
 
@@ -805,6 +819,8 @@ class ZoneBrain:
                 for role, readings in data.get("readings", {}).items()
             }
             zone.occupancy_probability = float(data["occupancy_probability"])
+            # Absent when saved before: as if it had not cooled lately.
+            zone.cooled_at = from_iso(data.get("cooled_at"))
             zone.bad_values = int(data["bad_values"])
         except (KeyError, TypeError, AttributeError, OverflowError) as err:
             msg = f"corrupt zone state: {err!r}"
