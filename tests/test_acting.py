@@ -2772,3 +2772,43 @@ async def test_a_room_the_air_conditioner_just_cooled_has_no_window_open(
     assert [call.data["data"] for call in calls_to(actions, THERMOSTAT)] == []
     reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
     assert reason == "Living room already cooling to 24.5 °C: occupied (98%)"
+
+
+@pytest.mark.parametrize("mode", [HVACMode.DRY, HVACMode.FAN_ONLY])
+async def test_an_air_conditioner_set_to_dry_or_fan_by_hand_teaches_no_comfort(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_admin_user: MockUser,
+    mode: HVACMode,
+) -> None:
+    """Its setpoint stays the 24.5 °C we set for cooling: nobody chose it."""
+    freezer.move_to(SUMMER)
+    air_conditioner = thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.COOL, HVACMode.DRY, HVACMode.FAN_ONLY],
+        mode=HVACMode.COOL,
+        target=24.5,
+        current=26.0,
+    )
+    await build_living_room(hass, [air_conditioner])
+    await setup_brain(hass, outdoor_source="sensor.outdoor")
+    hot_day(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 10)
+
+    for _ in range(3):
+        for hvac_mode in (mode, HVACMode.COOL):
+            await hass.services.async_call(
+                "climate",
+                "set_hvac_mode",
+                {"entity_id": THERMOSTAT, "hvac_mode": hvac_mode},
+                blocking=True,
+                context=Context(user_id=hass_admin_user.id),
+            )
+            await minutes_pass(hass, freezer, 10)
+
+    comfort = hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint")
+    assert comfort.attributes["cooling_comfort"] == 24.0
+    # The person's own choice is held all the same.
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.startswith("Holding the thermostat in Living room")

@@ -54,6 +54,8 @@ COOL = "cool"
 HEAT_COOL = "heat_cool"
 AUTO = "auto"
 OFF = "off"
+# Modes that neither heat nor cool to a setpoint: what they show is the last one.
+_NO_SETPOINT_MODES = frozenset({OFF, "fan_only", "dry"})
 READY = "Ready for the arrival"  # at comfort, or as near as the device can get
 
 
@@ -355,10 +357,11 @@ def wanted_temperature(
     A single setpoint is the warmth wanted, except in cool mode, where cooling
     starts ``cooling_margin`` above the coolness wanted. A heat_cool band's lower
     edge is the warmth wanted, unless only its upper edge just came down: then
-    that edge is where cooling should start. A thermostat that is off asks for
-    none: what it shows then is its last setpoint, or its lowest (evohome's 5 °C).
+    that edge is where cooling should start. A thermostat that is off, or only
+    dries or blows air, asks for none: what it shows then is its last setpoint, or
+    its lowest (evohome's 5 °C).
     """
-    if hvac_mode == OFF:
+    if hvac_mode in _NO_SETPOINT_MODES:
         return None
     if temperature is not None:
         return temperature - cooling_margin if hvac_mode == COOL else temperature
