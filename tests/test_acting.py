@@ -2812,3 +2812,46 @@ async def test_an_air_conditioner_set_to_dry_or_fan_by_hand_teaches_no_comfort(
     # The person's own choice is held all the same.
     reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
     assert reason.startswith("Holding the thermostat in Living room")
+
+
+async def test_an_air_conditioner_switched_off_on_a_mild_evening_stays_off(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Once the person's hold is over it is switched on only when the room needs it."""
+    freezer.move_to(datetime.fromisoformat("2026-07-07T01:00:00+00:00"))  # 18:00
+    air_conditioner = thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.COOL],
+        mode=HVACMode.COOL,
+        target=24.5,
+        current=23.0,
+    )
+    await build_living_room(hass, [air_conditioner])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass, outdoor_source="sensor.outdoor")
+    hot_day(hass, outdoor=21.0)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+    await hass.services.async_call(
+        "climate",
+        "set_hvac_mode",
+        {"entity_id": THERMOSTAT, "hvac_mode": HVACMode.OFF},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    # They go out: the room is empty, and the hold is over.
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 60)
+    assert hass.states.get(THERMOSTAT).state == HVACMode.OFF
+    assert not calls_to(actions, THERMOSTAT)
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.startswith(
+        "Living room already off, left so until it is warmer than 26.5 °C: setback"
+    )
+
+    # The room warms past the setback's cooling edge: it is cooled again.
+    air_conditioner._current_temperature = 27.0
+    air_conditioner.async_write_ha_state()
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(THERMOSTAT).state == HVACMode.COOL
+    assert target(hass) == 26.5

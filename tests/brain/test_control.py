@@ -986,7 +986,7 @@ def test_a_margin_is_never_widened_by_rounding_to_the_thermostats_step(
     device = ClimateDevice("climate.office", hvac_modes=modes, step=step)
     engine = ZoneController("Office", climate=device)
     wants = prediction(comfort_setpoint=21.25)
-    seen = readings(temperature=21.2, climate=ClimateState("off", 17.0))
+    seen = readings(temperature=21.2, climate=ClimateState(modes[-1], 17.0))
     decision = climate_decision(engine, predicted=wants, seen=seen)
     assert decision.command is not None
     assert decision.command.data == expected
@@ -999,7 +999,7 @@ def test_a_band_in_whole_fahrenheit_degrees_is_one_degree_wide() -> None:
     )
     engine = ZoneController("Office", climate=device)
     wants = prediction(comfort_setpoint=21.0)
-    seen = readings(temperature=21.0, climate=ClimateState("off", 17.0))
+    seen = readings(temperature=21.0, climate=ClimateState("heat_cool", 17.0))
     decision = climate_decision(engine, predicted=wants, seen=seen)
     assert decision.command is not None
     data = decision.command.data

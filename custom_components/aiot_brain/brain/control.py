@@ -1282,7 +1282,10 @@ class ZoneController:
             )
         heat = target.heat if device.can_heat else None
         cool = target.cool if device.can_cool else None
+        left_off = None if force else self._left_off(state, current, heat, cool)
         if heat is not None and cool is not None and device.holds_band:
+            if left_off is not None:
+                return None, left_off
             if (
                 not force
                 and state.hvac_mode == HEAT_COOL
@@ -1307,11 +1310,40 @@ class ZoneController:
         if single is None or not device.supports_temperature:
             return None, "as near as it can get (it cannot go that way)"
         mode, value, verb = single
+        if left_off is not None and mode != HEAT_COOL:
+            return None, left_off
         if not force and state.hvac_mode == mode and state.temperature == value:
             return None, f"{verb} to {degrees(value)}"
         data = {"hvac_mode": mode, "temperature": value}
         reason = f"{verb} {name} to {degrees(value)}"
         return ("climate", "set_temperature", data), reason
+
+    def _left_off(
+        self,
+        state: ClimateState,
+        current: float | None,
+        heat: float | None,
+        cool: float | None,
+    ) -> str | None:
+        """Say why a thermostat that is off stays so; None: it is to be switched on.
+
+        We never switch one off: someone did (a person, or another automation).
+        It is left off while the room needs neither way, colder than ``heat`` or
+        warmer than ``cool``, so that an air conditioner switched off on a mild
+        evening is not switched on again once the person's hold is over.
+        """
+        if state.hvac_mode != OFF or current is None:
+            return None
+        too_cold = heat is not None and current < heat
+        too_warm = cool is not None and current > cool
+        if too_cold or too_warm or (heat is None and cool is None):
+            return None
+        degrees = self.settings.scale.degrees
+        until = [
+            f"colder than {degrees(heat)}" if heat is not None else "",
+            f"warmer than {degrees(cool)}" if cool is not None else "",
+        ]
+        return f"off, left so until it is {' or '.join(filter(None, until))}"
 
     def _single_target(
         self,
