@@ -2855,3 +2855,30 @@ async def test_an_air_conditioner_switched_off_on_a_mild_evening_stays_off(
     await minutes_pass(hass, freezer, 1)
     assert hass.states.get(THERMOSTAT).state == HVACMode.COOL
     assert target(hass) == 26.5
+
+
+async def test_heat_protection_cools_with_a_thermostat_driven_by_presets(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Above the highest setpoint, 28 °C, even in off mode, as frost protection heats."""
+    freezer.move_to(SUMMER)
+    presets = thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.HEAT, HVACMode.COOL],
+        target=None,
+        mode=HVACMode.OFF,
+        preset="eco",
+        presets=["comfort", "eco", "away"],
+        current=31.0,
+    )
+    await build_living_room(hass, climates=[presets])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass, outdoor_source="sensor.outdoor")
+    hot_day(hass, outdoor=36.0)
+    await set_living_room_mode(hass, "off")
+    await minutes_pass(hass, freezer, 1)
+
+    assert hass.states.get(THERMOSTAT).state == HVACMode.COOL
+    assert actions[0].data["reason"] == (
+        "Heat protection in Living room: 31.0 °C is above 28.0 °C, switching cooling on"
+    )

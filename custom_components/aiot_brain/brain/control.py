@@ -1155,22 +1155,7 @@ class ZoneController:
             else state.temperature
         )
         if device.presets_only:
-            switch_on = device.heating_mode
-            if (
-                current is not None
-                and current < cold
-                and state.hvac_mode == OFF
-                and switch_on is not None
-            ):
-                data = {"hvac_mode": switch_on}
-                reason = (
-                    f"Frost protection in {self.name}: {degrees(current)} is below "
-                    f"{degrees(cold)}, switching heating on"
-                )
-                return Command(
-                    "climate", "set_hvac_mode", device.entity_id, data, reason
-                ), reason
-            return None
+            return self._unsafe_presets(current, state)
         # Where no step lies within the bounds, the nearest one is as safe as it gets.
         if heats and heat_target is not None and heat_target > max(ceiling, highest):
             target = _Target(highest, None, "comfort", "")
@@ -1212,6 +1197,45 @@ class ZoneController:
         return Command(call[0], call[1], device.entity_id, call[2], reason), (
             f"{reason}, {words}"
         )
+
+    def _unsafe_presets(
+        self, current: float | None, state: ClimateState
+    ) -> tuple[Command, str] | None:
+        """Return the mode that protects a room whose thermostat takes presets alone.
+
+        Its presets set no temperature we know: frost protection switches it on
+        to heat where it is off, heat protection to cool where it does not.
+        """
+        device = self.climate
+        assert device is not None
+        settings = self.settings
+        degrees = settings.scale.degrees
+        cold, hot = settings.frost_protection, settings.heat_protection
+        switch_on = device.heating_mode
+        if current is None:
+            return None
+        if current < cold and state.hvac_mode == OFF and switch_on is not None:
+            mode = switch_on
+            reason = (
+                f"Frost protection in {self.name}: {degrees(current)} is below "
+                f"{degrees(cold)}, switching heating on"
+            )
+        elif (
+            current > hot
+            and COOL in device.hvac_modes
+            and state.hvac_mode not in (COOL, HEAT_COOL, AUTO)
+        ):
+            mode = COOL
+            reason = (
+                f"Heat protection in {self.name}: {degrees(current)} is above "
+                f"{degrees(hot)}, switching cooling on"
+            )
+        else:
+            return None
+        data = {"hvac_mode": mode}
+        return Command(
+            "climate", "set_hvac_mode", device.entity_id, data, reason
+        ), reason
 
     def _protective_band(
         self, target: _Target, state: ClimateState, lowest: float, highest: float
