@@ -2882,3 +2882,46 @@ async def test_heat_protection_cools_with_a_thermostat_driven_by_presets(
     assert actions[0].data["reason"] == (
         "Heat protection in Living room: 31.0 °C is above 28.0 °C, switching cooling on"
     )
+
+
+async def test_a_cooler_setpoint_on_a_spring_afternoon_teaches_the_cooling_comfort(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Heated in the morning, the season is heating's; the afternoon sun cools.
+
+    Cooling set to 23 °C by hand wants 22.5 °C when cooling: learned as the heating
+    comfort, the next cold morning would be heated to it.
+    """
+    freezer.move_to(datetime.fromisoformat("2026-04-13T14:00:00+00:00"))  # 07:00
+    heat_pump = thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.HEAT, HVACMode.COOL],
+        mode=HVACMode.HEAT,
+        target=20.0,
+        current=18.0,
+    )
+    await build_living_room(hass, [heat_pump])
+    await setup_brain(hass, outdoor_source="sensor.outdoor")
+    hot_day(hass, outdoor=12.0)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 240)
+    # The sun warms the room: it is cooled.
+    heat_pump._current_temperature = 26.0
+    heat_pump.async_write_ha_state()
+    await minutes_pass(hass, freezer, 10)
+    assert hass.states.get(THERMOSTAT).state == HVACMode.COOL
+    comfort = "sensor.living_room_aiot_brain_comfort_setpoint"
+    assert float(hass.states.get(comfort).state) == 20.0  # the heating season
+
+    await hass.services.async_call(
+        "climate",
+        "set_temperature",
+        {"entity_id": THERMOSTAT, "temperature": 23.0, "hvac_mode": HVACMode.COOL},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await minutes_pass(hass, freezer, 1)
+
+    attributes = hass.states.get(comfort).attributes
+    assert attributes["heating_comfort"] == 20.0
+    assert attributes["cooling_comfort"] < 24.0

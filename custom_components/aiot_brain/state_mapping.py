@@ -39,7 +39,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import PowerConverter, TemperatureConverter
 
-from .brain.control import ControlSettings, wanted_temperature
+from .brain.control import ControlSettings, wanted_cooling, wanted_temperature
 from .brain.observation import Observation, Role, as_number
 from .brain.units import CELSIUS, FAHRENHEIT, TemperatureScale
 from .brain.zone import local_time
@@ -114,8 +114,20 @@ def observations_from_state(
     for role in entity.roles:
         value = _raw_value(entity, role, state, system_temperature_unit, previous)
         if value is not None:
+            cooling = (
+                _setpoint_cooling(state, previous, system_temperature_unit)
+                if role is Role.HVAC_SETPOINT
+                else None
+            )
             observations.append(
-                Observation(role, value, when, source=entity.entity_id, manual=manual)
+                Observation(
+                    role,
+                    value,
+                    when,
+                    source=entity.entity_id,
+                    manual=manual,
+                    cooling=cooling,
+                )
             )
     return observations
 
@@ -205,6 +217,20 @@ def _setpoint(state: State, previous: State | None, unit: str) -> float | None:
         old_low=to_celsius(before.get(ATTR_TARGET_TEMP_LOW), unit),
         old_high=to_celsius(before.get(ATTR_TARGET_TEMP_HIGH), unit),
         cooling_margin=_COOLING_MARGIN,
+    )
+
+
+def _setpoint_cooling(state: State, previous: State | None, unit: str) -> bool | None:
+    """Return whether a thermostat state's setpoint is wanted when cooling."""
+    attributes = state.attributes
+    before = previous.attributes if previous is not None else {}
+    return wanted_cooling(
+        state.state,
+        to_celsius(attributes.get(ATTR_TEMPERATURE), unit),
+        low=to_celsius(attributes.get(ATTR_TARGET_TEMP_LOW), unit),
+        high=to_celsius(attributes.get(ATTR_TARGET_TEMP_HIGH), unit),
+        old_low=to_celsius(before.get(ATTR_TARGET_TEMP_LOW), unit),
+        old_high=to_celsius(before.get(ATTR_TARGET_TEMP_HIGH), unit),
     )
 
 

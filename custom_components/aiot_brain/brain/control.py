@@ -365,14 +365,47 @@ def wanted_temperature(
         return None
     if temperature is not None:
         return temperature - cooling_margin if hvac_mode == COOL else temperature
-    if (
+    if _band_cooled(low, high, old_low, old_high):
+        assert high is not None
+        return high - cooling_margin
+    return low
+
+
+def wanted_cooling(
+    hvac_mode: str | None,
+    temperature: float | None,
+    *,
+    low: float | None,
+    high: float | None,
+    old_low: float | None,
+    old_high: float | None,
+) -> bool | None:
+    """Return whether what a thermostat's setting asks for is wanted when cooling.
+
+    True in cool mode, or where a band's upper edge just came down; False in heat
+    mode, or for a band's lower edge; None for one target kept both ways (auto,
+    heat/cool), which the season tells.
+    """
+    if hvac_mode in (HEAT, COOL):
+        return hvac_mode == COOL
+    if temperature is not None:
+        return None
+    return _band_cooled(low, high, old_low, old_high)
+
+
+def _band_cooled(
+    low: float | None,
+    high: float | None,
+    old_low: float | None,
+    old_high: float | None,
+) -> bool:
+    """Whether only a band's upper edge just came down: someone wants it cooler."""
+    return (
         high is not None
         and old_high is not None
         and high < old_high
         and (low is None or old_low is None or low <= old_low)
-    ):
-        return high - cooling_margin
-    return low
+    )
 
 
 def _predicted(when: datetime, now: datetime) -> str:

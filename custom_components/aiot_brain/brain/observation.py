@@ -47,7 +47,8 @@ class Observation:
 
     ``manual`` marks a person's own change (a comfort label); False is ours or a
     sensor's, None not known (history, a state as it stands). ``gone`` says instead that the source stopped reading (unavailable): what it
-    said last no longer holds.
+    said last no longer holds. ``cooling`` says of a setpoint whether it is wanted
+    when cooling (True) or heating (False); None: the season tells.
     """
 
     role: Role
@@ -56,6 +57,7 @@ class Observation:
     source: str = ""
     manual: bool | None = False
     gone: bool = False
+    cooling: bool | None = None
 
 
 # Readings outside these are sensor faults, not weather: they are dropped and counted.

@@ -398,15 +398,11 @@ class ZoneBrain:
             or when is not observation.when
             or role is not observation.role
         ):
-            observation = Observation(
-                role, value, when, observation.source, observation.manual
-            )
+            observation = replace(observation, role=role, value=value, when=when)
         reading = observation
         if role in _ROOM_READINGS:
             value = self._room_reading(role, observation.source, value, when)
-            observation = Observation(
-                role, value, when, observation.source, observation.manual
-            )
+            observation = replace(observation, value=value)
         # The anomaly checks follow each sensor as it reads, the HVAC as the room's.
         self.anomalies.learn_one(observation if role is Role.HVAC_ACTION else reading)
         self._note_cooling(role, when, value)
@@ -427,9 +423,20 @@ class ZoneBrain:
         if role in (Role.NOBODY_HOME, Role.MOTION, Role.PRESENCE):
             self._learn_absence(role, when, value)
         if role is Role.HVAC_SETPOINT and observation.manual:
-            self.comfort.learn_one(
-                when, self._comfort_conditions(when), value, offset=comfort_offset
-            )
+            self._learn_comfort(observation, when, value, comfort_offset)
+
+    def _learn_comfort(
+        self, observation: Observation, when: datetime, value: float, offset: float
+    ) -> None:
+        """Learn a person's setpoint as the comfort of the way they set it.
+
+        Set to cool, it is what they want when cooling, whatever the season: on a
+        spring afternoon cooled after a morning's heating, no heating comfort.
+        """
+        conditions = self._comfort_conditions(when)
+        if observation.cooling is not None:
+            conditions["hvac_mode"] = -1.0 if observation.cooling else 1.0
+        self.comfort.learn_one(when, conditions, value, offset=offset)
 
     def _note_cooling(self, role: Role, when: datetime, value: float) -> None:
         """Note when the HVAC cools, and when it stops: the fall it leaves lingers."""
