@@ -1397,6 +1397,29 @@ def test_an_open_window_never_warms_a_room_set_back_further(
     assert "window open" in decision.reason
 
 
+# Heat protection's 30 °C, or eco's 2 K above where cooling starts (21.5 °C).
+@pytest.mark.parametrize(("outdoor", "expected"), [(31.0, 30.0), (20.0, 23.5)])
+def test_an_open_window_stops_cooling_only_while_it_lets_the_heat_in(
+    outdoor: float, expected: float
+) -> None:
+    """Warmer outside, cooling cools the street; colder, the window helps it."""
+    cooler = ClimateDevice("climate.study", hvac_modes=("off", "cool"))
+    engine = ZoneController("Study", ControlSettings(), climate=cooler)
+    opened = readings(
+        temperature=27.0,
+        outdoor_temperature=outdoor,
+        window_open=True,
+        climate=ClimateState("cool", 22.0),
+    )
+    for minutes in (0, 6):
+        decision = climate_decision(
+            engine, NOW + timedelta(minutes=minutes), seen=opened
+        )
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == expected
+    assert decision.reason.endswith("window open")
+
+
 def test_an_inferred_open_window_counts_without_a_contact() -> None:
     engine = controller()
     no_contact = readings(window_open=None)

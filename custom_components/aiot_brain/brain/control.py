@@ -16,7 +16,8 @@ Rules, in the order they win:
    lasts its whole time, empty zone or not, unless resumed.
 3. An open window (contact, or inferred from a quick temperature drop) sends the
    zone to eco after ``window_delay``, or leaves it lower (away, empty, asleep),
-   and cools it only as heat protection does; comfort resumes when it closes.
+   and, warmer outside, cools it only as heat protection does; comfort resumes
+   when it closes.
 4. The mode: ``off`` leaves the zone alone, ``away`` and ``eco`` set back,
    ``comfort`` holds the learned comfort setpoint, ``auto`` follows occupancy:
    comfort while occupied, optimum start before a predicted arrival, optimum stop
@@ -813,11 +814,14 @@ class ZoneController:
         aim = self._aim(comfort, now, prediction, readings, mode)
         if not self.window_eco:
             return aim
-        # An open window saves at least eco, and cooling it would cool the street:
-        # only heat protection cools then. An aim set back further (away, an
+        # An open window saves at least eco. An aim set back further (away, an
         # empty room, sleep) stands.
-        eco = self._setback(comfort, self.settings.eco_offset, "eco", "window open")
-        window = replace(eco, cool=self.settings.heat_protection)
+        window = self._setback(comfort, self.settings.eco_offset, "eco", "window open")
+        outdoor, current = readings.outdoor_temperature, readings.temperature
+        if outdoor is not None and current is not None and outdoor >= current:
+            # The window lets the heat in: cooling would cool the street, and
+            # only heat protection cools. Colder out, it helps the cooling.
+            window = replace(window, cool=self.settings.heat_protection)
         return self._saving_at_least(window, aim, f"{aim.reason}, window open")
 
     @staticmethod
