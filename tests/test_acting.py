@@ -2655,11 +2655,11 @@ async def test_a_room_kept_warm_for_motion_the_model_doubts_says_so(
 SUMMER = datetime.fromisoformat("2026-07-06T21:00:00+00:00")  # a Monday, 14:00 local
 
 
-def hot_day(hass: HomeAssistant, outdoor: float = 31.0) -> None:
-    """The outdoor sensor reads a summer afternoon."""
+def outdoors(hass: HomeAssistant, celsius: float = 31.0) -> None:
+    """The outdoor sensor reads ``celsius``: by default a summer afternoon."""
     hass.states.async_set(
         "sensor.outdoor",
-        str(outdoor),
+        str(celsius),
         {"unit_of_measurement": "°C", "device_class": "temperature"},
     )
 
@@ -2682,7 +2682,7 @@ async def test_a_thermostat_driven_by_presets_cools_a_hot_room(
     await build_living_room(hass, climates=[presets])
     actions = async_capture_events(hass, EVENT_ACTION)
     await setup_brain(hass, outdoor_source="sensor.outdoor")
-    hot_day(hass)
+    outdoors(hass)
     await set_state(hass, MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 10)
 
@@ -2716,7 +2716,7 @@ async def test_an_air_conditioner_stops_cooling_while_a_window_is_open(
     await build_living_room(hass, [air_conditioner], window=True)
     actions = async_capture_events(hass, EVENT_ACTION)
     await setup_brain(hass, outdoor_source="sensor.outdoor")
-    hot_day(hass)
+    outdoors(hass)
     await set_state(hass, MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 5)
     assert target(hass) == 24.5
@@ -2754,7 +2754,7 @@ async def test_a_room_the_air_conditioner_just_cooled_has_no_window_open(
     await build_living_room(hass, [air_conditioner])
     actions = async_capture_events(hass, EVENT_ACTION)
     await setup_brain(hass, outdoor_source="sensor.outdoor")
-    hot_day(hass, outdoor=18.5)
+    outdoors(hass, 18.5)
     await set_state(hass, MOTION, STATE_ON)
     window = "binary_sensor.living_room_aiot_brain_window_open"
     seen_open = []
@@ -2792,7 +2792,7 @@ async def test_an_air_conditioner_set_to_dry_or_fan_by_hand_teaches_no_comfort(
     )
     await build_living_room(hass, [air_conditioner])
     await setup_brain(hass, outdoor_source="sensor.outdoor")
-    hot_day(hass)
+    outdoors(hass)
     await set_state(hass, MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 10)
 
@@ -2829,7 +2829,7 @@ async def test_an_air_conditioner_switched_off_on_a_mild_evening_stays_off(
     await build_living_room(hass, [air_conditioner])
     actions = async_capture_events(hass, EVENT_ACTION)
     await setup_brain(hass, outdoor_source="sensor.outdoor")
-    hot_day(hass, outdoor=21.0)
+    outdoors(hass, 21.0)
     await set_state(hass, MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 5)
     await hass.services.async_call(
@@ -2874,7 +2874,7 @@ async def test_heat_protection_cools_with_a_thermostat_driven_by_presets(
     await build_living_room(hass, climates=[presets])
     actions = async_capture_events(hass, EVENT_ACTION)
     await setup_brain(hass, outdoor_source="sensor.outdoor")
-    hot_day(hass, outdoor=36.0)
+    outdoors(hass, 36.0)
     await set_living_room_mode(hass, "off")
     await minutes_pass(hass, freezer, 1)
 
@@ -2902,7 +2902,7 @@ async def test_a_cooler_setpoint_on_a_spring_afternoon_teaches_the_cooling_comfo
     )
     await build_living_room(hass, [heat_pump])
     await setup_brain(hass, outdoor_source="sensor.outdoor")
-    hot_day(hass, outdoor=12.0)
+    outdoors(hass, 12.0)
     await set_state(hass, MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 240)
     # The sun warms the room: it is cooled.
