@@ -424,3 +424,24 @@ def test_an_occasional_visit_is_not_expected() -> None:
     arrival, _ = model.next_arrival(early)
 
     assert arrival is None or arrival > early + timedelta(hours=12)
+
+
+def test_the_usual_arrival_keeps_its_time_as_it_nears() -> None:
+    """Someone home at 17:40 every day: at 17:10 and at 17:32 alike."""
+    model = OccupancyForecast()
+    start = datetime(2026, 1, 5)
+    days = 10
+    for day in range(days):
+        midnight = start + timedelta(days=day)
+        for minute in range(24 * 60):
+            when = midnight + timedelta(minutes=minute)
+            model.learn_one(when, 17 * 60 + 40 <= minute < 23 * 60)
+    today = start + timedelta(days=days)
+    expected = today + timedelta(hours=17, minutes=40)
+    for minute in range(17 * 60 + 33):
+        model.learn_one(today + timedelta(minutes=minute), False)
+        if minute in (16 * 60 + 50, 17 * 60 + 10, 17 * 60 + 25, 17 * 60 + 32):
+            arrival, confidence = model.next_arrival(today + timedelta(minutes=minute))
+            assert arrival is not None
+            assert abs(arrival - expected) <= timedelta(minutes=5), minute
+            assert confidence >= 0.6

@@ -697,7 +697,8 @@ class OccupancyForecast:
         Of the past moments alike to now (empty as now, within
         ``ARRIVAL_DAY_MINUTES`` of the time of day, on a day of the same kind, as
         long empty), the share that someone entered within
-        ``ARRIVAL_WINDOW_MINUTES``, and the weighted median of how soon. A short
+        ``ARRIVAL_WINDOW_MINUTES``, and the weighted median of how long after
+        this quarter hour's time of day they came. A short
         visit (the bathroom at 06:40) leaves P(occupied) below 0.5 at every moment
         of the weekly profile, yet someone comes in nearly every morning. None
         unless that share is at least a half.
@@ -721,7 +722,10 @@ class OccupancyForecast:
         )
         if share < 0.5:
             return None
-        delays, weights = delays[arrived], weights[arrived]
+        # How soon after now's time of day, not after the alike moment's: at
+        # 17:30, a 17:40 arrival came 40 minutes after a moment alike at 17:00.
+        delays = np.maximum(delays + minutes_apart, 0)[arrived]
+        weights = weights[arrived]
         order = np.argsort(delays, kind="stable")
         middle = np.searchsorted(np.cumsum(weights[order]), weights.sum() / 2)
         return int(delays[order][min(int(middle), len(delays) - 1)]), share
