@@ -207,31 +207,29 @@ def _hvac_action(state: State) -> float | None:
 
 def _setpoint(state: State, previous: State | None, unit: str) -> float | None:
     """Return the temperature a thermostat state asks for, in °C."""
-    attributes = state.attributes
-    before = previous.attributes if previous is not None else {}
     return wanted_temperature(
-        state.state,
-        to_celsius(attributes.get(ATTR_TEMPERATURE), unit),
-        low=to_celsius(attributes.get(ATTR_TARGET_TEMP_LOW), unit),
-        high=to_celsius(attributes.get(ATTR_TARGET_TEMP_HIGH), unit),
-        old_low=to_celsius(before.get(ATTR_TARGET_TEMP_LOW), unit),
-        old_high=to_celsius(before.get(ATTR_TARGET_TEMP_HIGH), unit),
-        cooling_margin=_COOLING_MARGIN,
+        state.state, **_setting(state, previous, unit), cooling_margin=_COOLING_MARGIN
     )
 
 
 def _setpoint_cooling(state: State, previous: State | None, unit: str) -> bool | None:
     """Return whether a thermostat state's setpoint is wanted when cooling."""
+    return wanted_cooling(state.state, **_setting(state, previous, unit))
+
+
+def _setting(
+    state: State, previous: State | None, unit: str
+) -> dict[str, float | None]:
+    """Return a thermostat's setpoints, and its band before this state, in °C."""
     attributes = state.attributes
     before = previous.attributes if previous is not None else {}
-    return wanted_cooling(
-        state.state,
-        to_celsius(attributes.get(ATTR_TEMPERATURE), unit),
-        low=to_celsius(attributes.get(ATTR_TARGET_TEMP_LOW), unit),
-        high=to_celsius(attributes.get(ATTR_TARGET_TEMP_HIGH), unit),
-        old_low=to_celsius(before.get(ATTR_TARGET_TEMP_LOW), unit),
-        old_high=to_celsius(before.get(ATTR_TARGET_TEMP_HIGH), unit),
-    )
+    return {
+        "temperature": to_celsius(attributes.get(ATTR_TEMPERATURE), unit),
+        "low": to_celsius(attributes.get(ATTR_TARGET_TEMP_LOW), unit),
+        "high": to_celsius(attributes.get(ATTR_TARGET_TEMP_HIGH), unit),
+        "old_low": to_celsius(before.get(ATTR_TARGET_TEMP_LOW), unit),
+        "old_high": to_celsius(before.get(ATTR_TARGET_TEMP_HIGH), unit),
+    }
 
 
 def screen_on(state: State) -> bool:
