@@ -381,12 +381,25 @@ async def set_comfort_offset(hass: HomeAssistant, value: float) -> None:
     )
 
 
-async def set_by_hand(hass: HomeAssistant, user: MockUser, temperature: float) -> None:
-    """A person sets the thermostat to ``temperature`` from the UI."""
+async def set_by_hand(
+    hass: HomeAssistant, user: MockUser, temperature: float, **data: object
+) -> None:
+    """A person sets the thermostat to ``temperature`` (and ``data``) from the UI."""
     await hass.services.async_call(
         "climate",
         "set_temperature",
-        {"entity_id": THERMOSTAT, "temperature": temperature},
+        {"entity_id": THERMOSTAT, "temperature": temperature, **data},
+        blocking=True,
+        context=Context(user_id=user.id),
+    )
+
+
+async def set_mode_by_hand(hass: HomeAssistant, user: MockUser, mode: str) -> None:
+    """A person switches the thermostat to ``mode`` from the UI."""
+    await hass.services.async_call(
+        "climate",
+        "set_hvac_mode",
+        {"entity_id": THERMOSTAT, "hvac_mode": mode},
         blocking=True,
         context=Context(user_id=user.id),
     )
@@ -2655,6 +2668,17 @@ async def test_a_room_kept_warm_for_motion_the_model_doubts_says_so(
 SUMMER = datetime.fromisoformat("2026-07-06T21:00:00+00:00")  # a Monday, 14:00 local
 
 
+def cooling_unit(current: float, modes: list[HVACMode] | None = None) -> DemoClimate:
+    """Return the living room's air conditioner, cooling to 24.5 °C in a room at ``current``."""
+    return thermostat(
+        "living_room",
+        modes or [HVACMode.OFF, HVACMode.COOL],
+        mode=HVACMode.COOL,
+        target=24.5,
+        current=current,
+    )
+
+
 def outdoors(hass: HomeAssistant, celsius: float = 31.0) -> None:
     """The outdoor sensor reads ``celsius``: by default a summer afternoon."""
     hass.states.async_set(
@@ -2706,13 +2730,7 @@ async def test_an_air_conditioner_stops_cooling_while_a_window_is_open(
 ) -> None:
     """Cooling to eco (26.5 °C) a 29 °C room with the window open cools the street."""
     freezer.move_to(SUMMER)
-    air_conditioner = thermostat(
-        "living_room",
-        [HVACMode.OFF, HVACMode.COOL],
-        mode=HVACMode.COOL,
-        target=24.5,
-        current=29.0,
-    )
+    air_conditioner = cooling_unit(29.0)
     await build_living_room(hass, [air_conditioner], window=True)
     actions = async_capture_events(hass, EVENT_ACTION)
     await setup_brain(hass, outdoor_source="sensor.outdoor")
@@ -2744,13 +2762,7 @@ async def test_a_room_the_air_conditioner_just_cooled_has_no_window_open(
     then back, each time it reached its target.
     """
     freezer.move_to(datetime.fromisoformat("2026-07-07T03:00:00+00:00"))  # 20:00
-    air_conditioner = thermostat(
-        "living_room",
-        [HVACMode.OFF, HVACMode.COOL],
-        mode=HVACMode.COOL,
-        target=24.5,
-        current=27.0,
-    )
+    air_conditioner = cooling_unit(27.0)
     await build_living_room(hass, [air_conditioner])
     actions = async_capture_events(hass, EVENT_ACTION)
     await setup_brain(hass, outdoor_source="sensor.outdoor")
@@ -2783,12 +2795,8 @@ async def test_an_air_conditioner_set_to_dry_or_fan_by_hand_teaches_no_comfort(
 ) -> None:
     """Its setpoint stays the 24.5 °C we set for cooling: nobody chose it."""
     freezer.move_to(SUMMER)
-    air_conditioner = thermostat(
-        "living_room",
-        [HVACMode.OFF, HVACMode.COOL, HVACMode.DRY, HVACMode.FAN_ONLY],
-        mode=HVACMode.COOL,
-        target=24.5,
-        current=26.0,
+    air_conditioner = cooling_unit(
+        26.0, modes=[HVACMode.OFF, HVACMode.COOL, HVACMode.DRY, HVACMode.FAN_ONLY]
     )
     await build_living_room(hass, [air_conditioner])
     await setup_brain(hass, outdoor_source="sensor.outdoor")
@@ -2798,13 +2806,7 @@ async def test_an_air_conditioner_set_to_dry_or_fan_by_hand_teaches_no_comfort(
 
     for _ in range(3):
         for hvac_mode in (mode, HVACMode.COOL):
-            await hass.services.async_call(
-                "climate",
-                "set_hvac_mode",
-                {"entity_id": THERMOSTAT, "hvac_mode": hvac_mode},
-                blocking=True,
-                context=Context(user_id=hass_admin_user.id),
-            )
+            await set_mode_by_hand(hass, hass_admin_user, hvac_mode)
             await minutes_pass(hass, freezer, 10)
 
     comfort = hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint")
@@ -2819,26 +2821,14 @@ async def test_an_air_conditioner_switched_off_on_a_mild_evening_stays_off(
 ) -> None:
     """Once the person's hold is over it is switched on only when the room needs it."""
     freezer.move_to(datetime.fromisoformat("2026-07-07T01:00:00+00:00"))  # 18:00
-    air_conditioner = thermostat(
-        "living_room",
-        [HVACMode.OFF, HVACMode.COOL],
-        mode=HVACMode.COOL,
-        target=24.5,
-        current=23.0,
-    )
+    air_conditioner = cooling_unit(23.0)
     await build_living_room(hass, [air_conditioner])
     actions = async_capture_events(hass, EVENT_ACTION)
     await setup_brain(hass, outdoor_source="sensor.outdoor")
     outdoors(hass, 21.0)
     await set_state(hass, MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 5)
-    await hass.services.async_call(
-        "climate",
-        "set_hvac_mode",
-        {"entity_id": THERMOSTAT, "hvac_mode": HVACMode.OFF},
-        blocking=True,
-        context=Context(user_id=hass_admin_user.id),
-    )
+    await set_mode_by_hand(hass, hass_admin_user, HVACMode.OFF)
     # They go out: the room is empty, and the hold is over.
     await set_state(hass, MOTION, STATE_OFF)
     await minutes_pass(hass, freezer, 60)
@@ -2913,13 +2903,7 @@ async def test_a_cooler_setpoint_on_a_spring_afternoon_teaches_the_cooling_comfo
     comfort = "sensor.living_room_aiot_brain_comfort_setpoint"
     assert float(hass.states.get(comfort).state) == 20.0  # the heating season
 
-    await hass.services.async_call(
-        "climate",
-        "set_temperature",
-        {"entity_id": THERMOSTAT, "temperature": 23.0, "hvac_mode": HVACMode.COOL},
-        blocking=True,
-        context=Context(user_id=hass_admin_user.id),
-    )
+    await set_by_hand(hass, hass_admin_user, 23.0, hvac_mode=HVACMode.COOL)
     await minutes_pass(hass, freezer, 1)
 
     attributes = hass.states.get(comfort).attributes

@@ -32,6 +32,7 @@ from .test_acting import (
     lamp,
     light_calls,
     minutes_pass,
+    set_by_hand,
     set_living_room_mode,
     set_state,
     setup_brain,
@@ -236,29 +237,23 @@ async def test_a_thermostat_turned_right_down_or_up_by_hand_teaches_no_comfort(
     zone = coordinator_of(entry).brain.zone("living_room")
     comfort_sensor = "sensor.living_room_aiot_brain_comfort_setpoint"
 
-    async def set_by_hand(celsius: float) -> None:
-        await hass.services.async_call(
-            "climate",
-            "set_temperature",
-            {"entity_id": THERMOSTAT, "temperature": celsius},
-            blocking=True,
-            context=Context(user_id=hass_admin_user.id),
-        )
+    async def set_to(celsius: float) -> None:
+        await set_by_hand(hass, hass_admin_user, celsius)
         await minutes_pass(hass, freezer, 1)
 
-    await set_by_hand(7.0)
+    await set_to(7.0)
     assert zone.comfort.labels == 0
     assert float(hass.states.get(comfort_sensor).state) == 20.0
     # Still a person's change: it is held, not fought.
     assert hass.states.get(THERMOSTAT).attributes["temperature"] == 7.0
     reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
     assert "changed by hand" in reason
-    await set_by_hand(30.0)  # the heat protection takes it down to 28 °C
+    await set_to(30.0)  # the heat protection takes it down to 28 °C
     assert zone.comfort.labels == 0
     assert float(hass.states.get(comfort_sensor).state) == 20.0
 
     # A setpoint within the bounds is what they want.
-    await set_by_hand(22.0)
+    await set_to(22.0)
     assert zone.comfort.labels == 1
     assert float(hass.states.get(comfort_sensor).state) > 20.0
 

@@ -183,6 +183,16 @@ def _minutes(later: datetime, earlier: datetime) -> float:
     return (later - earlier).total_seconds() / 60.0
 
 
+def _fresh(level: Level, when: datetime) -> bool:
+    """Whether ``level`` read recently enough for its features at ``when``."""
+    return level.updated is not None and _minutes(when, level.updated) <= STALE_MINUTES
+
+
+def _temperature_slope(level: Level) -> float:
+    """Return the half-hour temperature trend in °C per 20 minutes."""
+    return level.long_slope() * 20.0
+
+
 class OccupancyFeatures:
     """Feature builder for one zone: observations in, a feature dict out.
 
@@ -379,10 +389,17 @@ class OccupancyFeatures:
             for tau in RECENT_EVENT_MINUTES:
                 features[f"{name}_{tau:g}min"] = math.exp(-ago / tau)
         for name, level in self.levels.items():
-            if level.updated is None or _minutes(when, level.updated) > STALE_MINUTES:
+            if not _fresh(level, when):
                 continue
             self._level_features(name, level, features)
         return features
+
+    def temperature_slope(self, when: datetime) -> float | None:
+        """Return the ``temperature_slope`` feature, whatever the model leaves out."""
+        level = self.levels.get(Role.TEMPERATURE.value)
+        if level is None or not _fresh(level, when):
+            return None
+        return _temperature_slope(level)
 
     def airing(self, when: datetime) -> bool:
         """Return whether fresh air, not people, drives the air's trends now."""
@@ -412,7 +429,7 @@ class OccupancyFeatures:
             features["humidity_slope"] = level.short_slope() * 20.0
             features["humidity_trend"] = level.long_slope() * 20.0
         elif name == Role.TEMPERATURE.value:
-            features["temperature_slope"] = level.long_slope() * 20.0
+            features["temperature_slope"] = _temperature_slope(level)
         elif name == Role.SOUND.value:
             features["sound_level"] = level.fast / 50.0
         elif name == Role.POWER.value:

@@ -750,9 +750,9 @@ class ZoneBrain:
         outdoor = self.latest.get(Role.OUTDOOR_TEMPERATURE)
         if indoor is None or outdoor is None:
             return None
-        # The builder's own features: the occupancy model's leave an airing's out.
-        slope = self.occupancy.builder.features(when).get("temperature_slope")
-        if slope is None:  # °C per 20 minutes
+        # The builder's: the occupancy model's features leave an airing's out.
+        slope = self.occupancy.builder.temperature_slope(when)  # °C per 20 minutes
+        if slope is None:
             return None
         cooling = self.latest.get(Role.HVAC_ACTION, 0.0) < 0.0 or (
             self.cooled_at is not None and when - self.cooled_at < COOLING_FALL_MEMORY
