@@ -177,6 +177,26 @@ def test_round_trip_within_a_quarter_hour_counts_the_same() -> None:
     assert restored.to_dict() == model.to_dict()
 
 
+def test_forecasts_remembered_between_quarter_hours_never_go_stale() -> None:
+    # Each minute's forecast reuses what changes only with the quarter hour; a
+    # restored model remembers nothing, so it must say the same at every moment.
+    rng = random.Random(7)
+    model = OccupancyForecast()
+    # Started off the quarter hour, so forecasts fall due, and the mix learns,
+    # between quarter hours too.
+    when, occupied = MONDAY + timedelta(minutes=7), False
+    while when < MONDAY + timedelta(days=10):
+        if rng.random() < 0.02:
+            occupied = not occupied
+        activity = {"activity": rng.random()}
+        model.learn_one(when, occupied, activity)
+        forecast = model.predict_one(when, activity)
+        if when >= MONDAY + timedelta(days=7) and when.minute % 7 == 0:
+            restored = OccupancyForecast.from_dict(model.to_dict())
+            assert restored.predict_one(when, activity) == forecast, when
+        when += timedelta(minutes=1)
+
+
 def test_from_dict_rejects_unknown_or_corrupt_state() -> None:
     with pytest.raises(ValueError, match="version"):
         OccupancyForecast.from_dict({"version": 99})

@@ -344,6 +344,16 @@ class OccupancyForecast:
         self._schedules: (
             tuple[tuple[int, int], list[tuple[float, float]], tuple[float, ...]] | None
         ) = None
+        # The duration model's P(occupied) per horizon for the sums and priors it
+        # came from (the very objects: both are remembered until they change).
+        self._durations: tuple[object, object, tuple[float, ...]] | None = None
+        # Per horizon, the part of the mix's score that changes only with the
+        # quarter hour, and the duration model's P(occupied), for the evidence
+        # (the very objects) it came from. The weights change only where the
+        # schedules are dropped, so new weights come with new schedules.
+        self._fixed_scores: tuple[object, object, list[tuple[float, float]]] | None = (
+            None
+        )
 
     # Learning -------------------------------------------------------------------
 
@@ -577,12 +587,18 @@ class OccupancyForecast:
         count = len(HORIZONS_MINUTES)
         if priors is None:
             priors = (0.5,) * count
-        occupied, total = self._duration_sums(when)
-        return tuple(
+        sums = self._duration_sums(when)
+        cached = self._durations
+        if cached is not None and cached[0] is sums and cached[1] is priors:
+            return cached[2]
+        occupied, total = sums
+        forecast = tuple(
             (occupied[index] + DURATION_PRIOR * priors[index])
             / (total[index] + DURATION_PRIOR)
             for index in range(count)
         )
+        self._durations = (sums, priors, forecast)
+        return forecast
 
     def _duration_sums(
         self, when: datetime
@@ -775,25 +791,40 @@ class OccupancyForecast:
         """Return :meth:`predict_one` from the evidence it weighs."""
         common, schedules, durations = evidence
         forecast: dict[str, float] = {}
-        for name, weights, (week, transition), probability, share in zip(
+        for name, weights, (fixed, duration), share in zip(
             HORIZON_NAMES,
             self.weights,
-            schedules,
-            durations,
+            self._fixed_scores_of(schedules, durations),
             self._mix_shares(),
             strict=True,
         ):
+            score = _dot(weights, common) + fixed
+            forecast[name] = share * _sigmoid(score) + (1.0 - share) * duration
+        return forecast
+
+    def _fixed_scores_of(
+        self, schedules: list[tuple[float, float]], durations: tuple[float, ...]
+    ) -> list[tuple[float, float]]:
+        """Per horizon: the score of the schedules and durations, and the durations' P.
+
+        Asked for each minute, changed once a quarter hour: worth remembering.
+        """
+        cached = self._fixed_scores
+        if cached is not None and cached[0] is schedules and cached[1] is durations:
+            return cached[2]
+        fixed = []
+        for weights, (week, transition), probability in zip(
+            self.weights, schedules, durations, strict=True
+        ):
             duration = _logit(probability)
             score = (
-                _dot(weights, common)
-                + weights.get("week", 0.0) * week
+                weights.get("week", 0.0) * week
                 + weights.get("transition", 0.0) * transition
                 + weights.get("duration", 0.0) * duration
             )
-            forecast[name] = share * _sigmoid(score) + (1.0 - share) * _sigmoid(
-                duration
-            )
-        return forecast
+            fixed.append((score, _sigmoid(duration)))
+        self._fixed_scores = (schedules, durations, fixed)
+        return fixed
 
     def _mix_shares(self) -> list[float]:
         """Return :meth:`mix_share` of every horizon, remembered until they change."""
