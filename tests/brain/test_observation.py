@@ -6,7 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from custom_components.aiot_brain.brain.observation import Role, as_number, plausible
+from custom_components.aiot_brain.brain.observation import (
+    Role,
+    as_number,
+    plausible,
+    role_of,
+)
 from custom_components.aiot_brain.brain.timefeatures import (
     cyclic,
     day_of_year_cyclic,
@@ -59,3 +64,10 @@ def test_calendar_features() -> None:
     summer = day_of_year_cyclic(datetime(2026, 7, 2))
     assert winter[1] > 0.99
     assert summer[1] < -0.99
+
+
+def test_a_role_is_known_by_itself_or_its_name_and_nothing_else() -> None:
+    assert role_of(Role.CO2) is Role.CO2
+    assert role_of("co2") is Role.CO2
+    for unknown in ("smell", "", None, 5, 1.5, Role):
+        assert role_of(unknown) is None

@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 import math
 from typing import Any
 
-from .observation import PLAUSIBLE_RANGE, Observation, Role, as_number
+from .observation import PLAUSIBLE_RANGE, Observation, Role, as_number, role_of
 from .saved import check_version, from_iso, to_iso
 from .timefeatures import clock, hour_of_week
 from .units import CELSIUS, TemperatureScale
@@ -382,10 +382,7 @@ class AnomalyDetector:
 
     def learn_one(self, observation: Observation) -> None:
         """Take one observation of the zone."""
-        try:
-            role = Role(observation.role)
-        except ValueError:
-            role = None
+        role = role_of(observation.role)
         if role is None or not isinstance(observation.when, datetime):
             self.bad_values += 1
             return

@@ -18,7 +18,7 @@ from datetime import datetime
 import math
 from typing import Any
 
-from .observation import Observation, Role, plausible
+from .observation import Observation, Role, plausible, role_of
 from .saved import check_version
 from .timefeatures import cyclic, hour_of_day
 
@@ -239,25 +239,23 @@ class OccupancyFeatures:
 
     def update(self, observation: Observation) -> None:
         """Fold one observation of this zone in."""
-        try:
-            role = Role(observation.role)
-        except ValueError:
-            role = None
+        role = role_of(observation.role)
         value = plausible(role, observation.value) if role is not None else None
         when = observation.when
         if role is None or value is None or not isinstance(when, datetime):
             self.bad_values += 1
             return
+        name = role.value
         if role in EVENT_ROLES:
-            previous = self.state.get(role.value, 0.0)
-            value = self._any_on(role.value, observation.source, value)
-            self.state[role.value] = value
+            previous = self.state.get(name, 0.0)
+            value = self._any_on(name, observation.source, value)
+            self.state[name] = value
             if value > 0.5:
-                self.last_event[role.value] = when
-            elif previous > 0.5 and role.value in self.last_event:
+                self.last_event[name] = when
+            elif previous > 0.5 and name in self.last_event:
                 # The sensor cleared: its evidence fades from now, not from the start.
                 # A repeated "clear" is no news and must not refresh it.
-                self.last_event[role.value] = max(self.last_event[role.value], when)
+                self.last_event[name] = max(self.last_event[name], when)
             return
         if role is Role.WINDOW:
             self._update_window(value >= 0.5, when)
@@ -274,7 +272,10 @@ class OccupancyFeatures:
         elif role is Role.CO2:
             self._update_co2(value, when)
         if role in LEVEL_ROLES:
-            self.levels.setdefault(role.value, Level()).update(value, when)
+            level = self.levels.get(name)
+            if level is None:
+                level = self.levels[name] = Level()
+            level.update(value, when)
 
     def _any_on(self, role: str, source: str, value: float) -> float:
         """Return the zone's state of ``role`` after ``source`` reported ``value``.

@@ -148,6 +148,18 @@ def as_number(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def role_of(value: object) -> Role | None:
+    """Return ``value`` as a role (a role or its name), or None if it names none."""
+    if isinstance(value, Role):
+        return value  # nearly always: no lookup by name each reading
+    if not isinstance(value, str):
+        return None
+    try:
+        return Role(value)
+    except ValueError:
+        return None
+
+
 def plausible(role: Role, value: object) -> float | None:
     """Return ``value`` as a float if it is a number within ``role``'s range.
 
