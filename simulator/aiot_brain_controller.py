@@ -310,7 +310,7 @@ class AiotBrainController:
         prediction = zone.prediction
         assert prediction is not None
         return replace(
-            zone.brain.with_exit(prediction),
+            zone.brain.with_exit(prediction, now),
             when=now,
             occupancy_probability=probability,
             occupied=probability >= 0.5,

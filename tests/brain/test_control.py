@@ -1676,6 +1676,25 @@ def test_light_off_soon_after_the_door_moved_and_no_one_was_seen_since() -> None
     )
 
 
+def test_light_stays_on_after_the_door_while_co2_rises_as_people_make_it() -> None:
+    # Two were in a phone booth, one went out, the other sits still on the phone:
+    # no motion, but CO2 still rises. Once it stops rising, the door rule holds.
+    on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)
+    door = NOW - timedelta(minutes=10)
+    out = readings(light=on, last_motion=door - timedelta(minutes=1), last_door=door)
+    went = went_out(door)
+    breathing = replace(went, lighting={**went.lighting, "co2_rising": True})
+    decision = light_decision(controller(), predicted=breathing, seen=out)
+    assert decision.command is None
+    assert decision.reason == "Study's light stays on: CO2 is rising as people make it"
+    # Nor does the long silence switch it off on them.
+    quiet = readings(light=on, last_motion=NOW - timedelta(minutes=25))
+    assert light_decision(controller(), predicted=breathing, seen=quiet).command is None
+    decision = light_decision(controller(), predicted=went, seen=out)
+    assert decision.command is not None
+    assert decision.command.service == "turn_off"
+
+
 def test_a_zone_nobody_stays_behind_in_goes_dark_sooner_after_the_door() -> None:
     engine = controller()
     on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)

@@ -52,6 +52,32 @@ def test_falling_co2_gives_negative_slope_and_baseline_follows_lows() -> None:
     assert features["co2_excess"] < 0.05
 
 
+def test_co2_rising_as_people_breathe_is_told_from_noise_falls_and_old_news() -> None:
+    builder = OccupancyFeatures()
+    # Someone breathing in a small room: +10 ppm a minute, read each minute.
+    ramp(builder, [float(m) for m in range(21)], 10.0)
+    now = START + timedelta(minutes=20)
+    assert builder.co2_rising(now)
+    # No reading since is no change: an old rise fades within minutes.
+    assert builder.co2_rising(now + timedelta(minutes=1))
+    assert not builder.co2_rising(now + timedelta(minutes=15))
+    # A sensor's noise of +-10 ppm about a steady level is no one breathing.
+    noisy = OccupancyFeatures()
+    for minute in range(60):
+        ppm = 800.0 + (10.0 if minute % 3 == 0 else -10.0 if minute % 3 == 1 else 0)
+        noisy.update(Observation(Role.CO2, ppm, START + timedelta(minutes=minute)))
+        assert not noisy.co2_rising(START + timedelta(minutes=minute))
+    # Falling after everyone left, or fresh air through an open window: no.
+    falling = OccupancyFeatures()
+    ramp(falling, [float(m) for m in range(21)], -5.0)
+    assert not falling.co2_rising(now)
+    aired = OccupancyFeatures()
+    ramp(aired, [float(m) for m in range(21)], 10.0)
+    aired.update(Observation(Role.WINDOW, 1.0, now))
+    assert not aired.co2_rising(now)
+    assert not OccupancyFeatures().co2_rising(now)  # no CO2 sensor
+
+
 def test_a_co2_sensor_reading_zero_as_it_starts_leaves_fresh_air_as_it_was() -> None:
     builder = OccupancyFeatures()
     builder.update(Observation(Role.CO2, 420.0, START))

@@ -858,3 +858,25 @@ def test_sensors_renamed_again_and_again_keep_the_state_small() -> None:
     assert all(len(readings) == 32 for readings in zone.readings.values())
     assert zone.latest == {Role.TEMPERATURE: 20.0, Role.POWER: 640.0}
     assert zone.state_bytes() < 16 * 1024
+
+
+def test_the_light_is_told_whether_someone_still_breathes_there() -> None:
+    # Two in a phone booth; one goes out through the door, the other sits still on
+    # the phone: no motion, but CO2 still rises, as the lights are told. Once no
+    # reading has come for a while, the old rise is no longer news.
+    zone = ZoneBrain()
+    start = MONDAY + timedelta(hours=12)
+    for minute in range(21):
+        when = start + timedelta(minutes=minute)
+        if minute in (0, 10):  # in, then one of them out
+            zone.learn_one(Observation(Role.DOOR, 1.0, when, "door"))
+            zone.learn_one(Observation(Role.DOOR, 0.0, when, "door"))
+        if minute in (0, 8):
+            zone.learn_one(Observation(Role.MOTION, float(minute == 0), when, "motion"))
+        zone.learn_one(Observation(Role.CO2, 800.0 + 10.0 * minute, when, "co2"))
+    now = start + timedelta(minutes=20)
+    lighting = zone.predict_one(now).lighting
+    assert lighting["co2_rising"] is True
+    assert lighting["exit_door"] == start + timedelta(minutes=10)
+    later = zone.with_exit(zone.predict_one(now), now + timedelta(minutes=15))
+    assert later.lighting["co2_rising"] is False

@@ -98,7 +98,8 @@ class ControlSettings:
     the zone's door moved after the last motion inside, whoever was seen went out
     through it: the light goes off after ``light_after_door`` without motion, or
     sooner where the zone has learned that people seldom stay behind and are
-    seldom still for long.
+    seldom still for long. Neither while the TV is on or CO2 rises as people
+    breathing there make it.
     Reasons write temperatures on ``scale``.
     """
 
@@ -1510,6 +1511,9 @@ class ZoneController:
         if gone is not None and readings.screen_on:
             # Nobody seen, but the TV is on: people watching a film keep still.
             gone, staying = None, "the TV is on"
+        elif gone is not None and lighting.get("co2_rising"):
+            # Nobody seen, but someone is breathing there: one stayed behind, still.
+            gone, staying = None, "CO2 is rising as people make it"
         hold = self.active_hold(entity_id, now)
         if gone is not None and hold is not None and not hold.asked:
             # Nobody seen for the vacancy delay: whoever set the light has left.

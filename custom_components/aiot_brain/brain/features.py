@@ -47,6 +47,12 @@ CO2_BASELINE_CREEP_PPM_PER_HOUR = 5.0
 AIRING_CO2_PPM_PER_MINUTE = -15.0
 AIRING_MIN_FALL_PPM = 30.0  # above a sensor's noise
 AIRING_MEMORY_MINUTES = SLOW_MINUTES
+
+# CO2 rising this fast over the last minutes is people breathing there: one person
+# adds 5-30 ppm a minute to a room of 10-60 m3 (less once the air is near its
+# balance), and an empty room's CO2 only falls. A sensor's noise of +-10 ppm moves
+# the short trend by about 1 ppm a minute.
+BREATHING_CO2_PPM_PER_MINUTE = 3.0
 AIR_CHANGE_FEATURES = (
     "co2_slope",
     "co2_trend",
@@ -141,6 +147,15 @@ class Level:
     def short_slope(self) -> float:
         """Return the recent trend in units per minute."""
         return (self.fast - self.medium) / (MEDIUM_MINUTES - FAST_MINUTES)
+
+    def short_slope_at(self, when: datetime) -> float:
+        """Return the recent trend at ``when``, taking no reading since as no change."""
+        if self.updated is None or when <= self.updated:
+            return self.short_slope()
+        minutes = _minutes(when, self.updated)
+        fast = _follow(self.fast, self.last, self.last, minutes, FAST_MINUTES)
+        medium = _follow(self.medium, self.last, self.last, minutes, MEDIUM_MINUTES)
+        return (fast - medium) / (MEDIUM_MINUTES - FAST_MINUTES)
 
     def long_slope(self) -> float:
         """Return the trend of the last half hour or so, in units per minute."""
@@ -401,6 +416,17 @@ class OccupancyFeatures:
         if level is None or not _fresh(level, when):
             return None
         return _temperature_slope(level)
+
+    def co2_rising(self, when: datetime) -> bool:
+        """Return whether CO2 rises now as only people breathing there make it.
+
+        No reading since the last one counts as no change, so a sensor that
+        reports only large changes does not keep an old rise for long.
+        """
+        level = self.levels.get(Role.CO2.value)
+        if level is None or not _fresh(level, when) or self.airing(when):
+            return False
+        return level.short_slope_at(when) >= BREATHING_CO2_PPM_PER_MINUTE
 
     def airing(self, when: datetime) -> bool:
         """Return whether fresh air, not people, drives the air's trends now."""

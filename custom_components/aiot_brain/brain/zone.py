@@ -627,7 +627,6 @@ class ZoneBrain:
             cooling + comfort_offset if can_cool else None,
             probability,
         )
-        light_conditions = self._light_conditions()
         return ZonePrediction(
             when=when,
             occupancy_probability=probability,
@@ -641,14 +640,14 @@ class ZoneBrain:
             comfort_setpoint_std=self.comfort.predict_std_one(when, conditions),
             time_to_temperature=time_to_temperature,
             time_to_temperature_target=target,
-            lighting=self.lighting.predict_one(when, light_conditions),
+            lighting=self._lighting(when),
             window_open=self._window_open(when),
             anomalies=tuple(self.anomalies.predict_one(when, scale)),
             reasons={
                 "occupancy": self.occupancy.explain(features),
                 "forecast": forecast_reason,
                 "comfort": self.comfort.explain(when, conditions, scale),
-                "lighting": self.lighting.explain(when, light_conditions),
+                "lighting": self.lighting.explain(when, self._light_conditions()),
                 "thermal": self.thermal.explain(scale),
                 "anomaly": self.anomalies.explain(when, scale),
                 "absence": self.absences.explain(when),
@@ -672,12 +671,12 @@ class ZoneBrain:
         self.lighting.exits.keep_sensors(sources)
         self.anomalies.keep_sources(sources)
 
-    def with_exit(self, prediction: ZonePrediction) -> ZonePrediction:
-        """Return ``prediction`` with the exit the door rule waits for, as it is now.
+    def with_exit(self, prediction: ZonePrediction, when: datetime) -> ZonePrediction:
+        """Return ``prediction`` with the signs of people gone or still in, as at ``when``.
 
         A full prediction may be minutes old; an exit is a moment's news.
         """
-        lighting = {**prediction.lighting, "exit_door": self.lighting.exits.exit_door()}
+        lighting = {**prediction.lighting, **self._still_in(_query_time(when))}
         return replace(prediction, lighting=lighting)
 
     def with_light(self, prediction: ZonePrediction, when: datetime) -> ZonePrediction:
@@ -686,9 +685,24 @@ class ZoneBrain:
         A full prediction may be minutes old; the blinds that came down a moment
         before someone walked in are a moment's news, as is an exit.
         """
-        when = _query_time(when)
-        lighting = self.lighting.predict_one(when, self._light_conditions())
-        return replace(prediction, lighting=lighting)
+        return replace(prediction, lighting=self._lighting(_query_time(when)))
+
+    def _lighting(self, when: datetime) -> dict[str, Any]:
+        return {
+            **self.lighting.predict_one(when, self._light_conditions()),
+            **self._still_in(when),
+        }
+
+    def _still_in(self, when: datetime) -> dict[str, Any]:
+        """Return the moment's signs for switching a light off on people or not.
+
+        The exit the door rule waits for, and whether CO2 rises as only people
+        breathing there make it (someone stayed behind, sitting still).
+        """
+        return {
+            "exit_door": self.lighting.exits.exit_door(),
+            "co2_rising": self.occupancy.builder.co2_rising(when),
+        }
 
     def _light_conditions(self) -> dict[str, float]:
         if Role.ILLUMINANCE not in self.latest:
