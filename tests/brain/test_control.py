@@ -1687,9 +1687,11 @@ def test_light_stays_on_after_the_door_while_co2_rises_as_people_make_it() -> No
     decision = light_decision(controller(), predicted=breathing, seen=out)
     assert decision.command is None
     assert decision.reason == "Study's light stays on: CO2 is rising as people make it"
-    # Nor does the long silence switch it off on them.
+    # The long silence still does: a person asleep with the light on breathes too.
     quiet = readings(light=on, last_motion=NOW - timedelta(minutes=25))
-    assert light_decision(controller(), predicted=breathing, seen=quiet).command is None
+    asleep = light_decision(controller(), predicted=breathing, seen=quiet)
+    assert asleep.command is not None
+    assert asleep.command.service == "turn_off"
     decision = light_decision(controller(), predicted=went, seen=out)
     assert decision.command is not None
     assert decision.command.service == "turn_off"

@@ -98,8 +98,8 @@ class ControlSettings:
     the zone's door moved after the last motion inside, whoever was seen went out
     through it: the light goes off after ``light_after_door`` without motion, or
     sooner where the zone has learned that people seldom stay behind and are
-    seldom still for long. Neither while the TV is on or CO2 rises as people
-    breathing there make it.
+    seldom still for long, unless CO2 still rises as people breathing there make
+    it (someone stayed behind). Neither while the TV is on.
     Reasons write temperatures on ``scale``.
     """
 
@@ -1501,19 +1501,20 @@ class ZoneController:
             exited=lighting.get("exit_door") is not None,
             learned=lighting.get("door_delay"),
         )
+        staying = "occupied"
+        if gone is not None and lighting.get("co2_rising"):
+            # Someone went out, but CO2 still rises: one stayed behind, sitting
+            # still. Only the long silence says they left too (or fell asleep).
+            gone, staying = None, "CO2 is rising as people make it"
         quiet_from = readings.quiet_since if last_motion is None else last_motion
         if gone is None and quiet_from is not None and now - quiet_from >= delay:
             gone = (
                 f"no motion since {clock(quiet_from, now)} "
                 f"(vacancy delay {_minutes(delay)} min)"
             )
-        staying = "occupied"
         if gone is not None and readings.screen_on:
             # Nobody seen, but the TV is on: people watching a film keep still.
             gone, staying = None, "the TV is on"
-        elif gone is not None and lighting.get("co2_rising"):
-            # Nobody seen, but someone is breathing there: one stayed behind, still.
-            gone, staying = None, "CO2 is rising as people make it"
         hold = self.active_hold(entity_id, now)
         if gone is not None and hold is not None and not hold.asked:
             # Nobody seen for the vacancy delay: whoever set the light has left.
