@@ -55,20 +55,27 @@ async def lamp_room(hass: HomeAssistant, lux: float | None = None) -> None:
     await setup_brain(hass)
 
 
-async def add_light_sensor(hass: HomeAssistant, lux: float) -> None:
-    """A light sensor in the living room, reading ``lux``."""
+def add_sensor(
+    hass: HomeAssistant, object_id: str, device_class: str, unit: str
+) -> None:
+    """A sensor of ``device_class`` in the living room."""
     area = ar.async_get(hass).async_get_area_by_name("Living room")
     assert area is not None
     entities = er.async_get(hass)
     sensor = entities.async_get_or_create(
         "sensor",
         "test",
-        "living_room_illuminance",
-        suggested_object_id="living_room_illuminance",
-        original_device_class="illuminance",
-        unit_of_measurement="lx",
+        object_id,
+        suggested_object_id=object_id,
+        original_device_class=device_class,
+        unit_of_measurement=unit,
     )
     entities.async_update_entity(sensor.entity_id, area_id=area.id)
+
+
+async def add_light_sensor(hass: HomeAssistant, lux: float) -> None:
+    """A light sensor in the living room, reading ``lux``."""
+    add_sensor(hass, "living_room_illuminance", "illuminance", "lx")
     await set_lux(hass, lux)
 
 
@@ -361,6 +368,57 @@ async def test_explain_says_when_the_learned_vacancy_delay_applies(
     # With no light sensor, no ambient band was read.
     assert explained.startswith("no illuminance reading")
     assert " when dim" not in explained
+
+
+HUMIDITY = "sensor.living_room_humidity"
+TEMPERATURE = "sensor.living_room_temperature"
+
+
+async def set_air(hass: HomeAssistant, humidity: float) -> None:
+    """The room's air reads ``humidity`` % at 22 °C."""
+    for entity_id, value, unit, device_class in (
+        (TEMPERATURE, 22.0, "°C", "temperature"),
+        (HUMIDITY, humidity, "%", "humidity"),
+    ):
+        attributes = {"unit_of_measurement": unit, "device_class": device_class}
+        hass.states.async_set(entity_id, str(round(value, 1)), attributes)
+    await hass.async_block_till_done()
+
+
+async def test_the_light_stays_on_for_someone_showering_out_of_the_sensors_view(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    add_sensor(hass, "living_room_humidity", "humidity", "%")
+    add_sensor(hass, "living_room_temperature", "temperature", "°C")
+    await set_air(hass, 55.0)
+    await setup_brain(hass)
+    await minutes_pass(hass, freezer, 30)
+
+    # Someone comes in, undresses and showers 25 minutes behind the curtain,
+    # where the motion sensor cannot see them: the air grows damp.
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_OFF)
+    assert hass.states.get(LAMP).state == STATE_ON
+    for minute in range(25):
+        await set_air(hass, 55.0 + 1.4 * minute)
+        await minutes_pass(hass, freezer, 1)
+        assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+    assert lamp_reason(hass) == (
+        "Living room's light stays on: humidity is rising as a shower makes it"
+    )
+
+    # They dry off, go out, and the damp air lingers: the light goes off after
+    # the quiet as for any room.
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+    await set_state(hass, MOTION, STATE_OFF)
+    for minute in range(30):
+        await set_air(hass, 89.0 - 0.5 * minute)
+        await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(LAMP).state == STATE_OFF
 
 
 @pytest.fixture

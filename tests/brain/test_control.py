@@ -1697,6 +1697,24 @@ def test_light_stays_on_after_the_door_while_co2_rises_as_people_make_it() -> No
     assert decision.command.service == "turn_off"
 
 
+def test_light_stays_on_while_humidity_rises_as_a_shower_makes_it() -> None:
+    # Someone showers behind the curtain, out of the motion sensor's view: no
+    # motion for 25 minutes, but the air grows damp. Once it stops, the light
+    # goes off after the quiet as before.
+    on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)
+    quiet = readings(light=on, last_motion=NOW - timedelta(minutes=25))
+    usual = prediction()
+    showering = replace(usual, lighting={**usual.lighting, "steam_rising": True})
+    decision = light_decision(controller(), predicted=showering, seen=quiet)
+    assert decision.command is None
+    assert decision.reason == (
+        "Study's light stays on: humidity is rising as a shower makes it"
+    )
+    decision = light_decision(controller(), predicted=usual, seen=quiet)
+    assert decision.command is not None
+    assert decision.command.service == "turn_off"
+
+
 def test_a_zone_nobody_stays_behind_in_goes_dark_sooner_after_the_door() -> None:
     engine = controller()
     on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)

@@ -78,6 +78,37 @@ def test_co2_rising_as_people_breathe_is_told_from_noise_falls_and_old_news() ->
     assert not OccupancyFeatures().co2_rising(now)  # no CO2 sensor
 
 
+def shower(
+    builder: OccupancyFeatures, minutes: range, percent_per_minute: float
+) -> None:
+    """Relative humidity from 55 % changing each minute at 22 °C, read each minute."""
+    for minute in minutes:
+        when = START + timedelta(minutes=minute)
+        builder.update(Observation(Role.TEMPERATURE, 22.0, when))
+        builder.update(
+            Observation(Role.HUMIDITY, 55.0 + percent_per_minute * minute, when)
+        )
+
+
+def test_steam_rising_is_a_shower_not_breathing_nor_its_damp_air_after() -> None:
+    builder = OccupancyFeatures()
+    # A shower: 55 to 90 % in a quarter hour.
+    shower(builder, range(16), 35.0 / 15.0)
+    now = START + timedelta(minutes=15)
+    assert builder.steam_rising(now)
+    # No reading since is no change: the shower turned off is old news in minutes.
+    assert not builder.steam_rising(now + timedelta(minutes=15))
+    # The damp air drying out after it: not rising.
+    drying = OccupancyFeatures()
+    shower(drying, range(16), -1.0)
+    assert not drying.steam_rising(now)
+    # Someone breathing in the bathroom: 0.3 % a minute.
+    breathing = OccupancyFeatures()
+    shower(breathing, range(16), 0.3)
+    assert not breathing.steam_rising(now)
+    assert not OccupancyFeatures().steam_rising(now)  # no humidity sensor
+
+
 def test_a_co2_sensor_reading_zero_as_it_starts_leaves_fresh_air_as_it_was() -> None:
     builder = OccupancyFeatures()
     builder.update(Observation(Role.CO2, 420.0, START))

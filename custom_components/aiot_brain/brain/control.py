@@ -99,7 +99,8 @@ class ControlSettings:
     through it: the light goes off after ``light_after_door`` without motion, or
     sooner where the zone has learned that people seldom stay behind and are
     seldom still for long, unless CO2 still rises as people breathing there make
-    it (someone stayed behind). Neither while the TV is on.
+    it (someone stayed behind). Neither while the TV is on or humidity rises as a
+    shower makes it.
     Reasons write temperatures on ``scale``.
     """
 
@@ -408,6 +409,17 @@ def _band_cooled(
         and high < old_high
         and (low is None or old_low is None or low <= old_low)
     )
+
+
+def _still_there(lighting: Mapping[str, Any], readings: ZoneReadings) -> str | None:
+    """Say why people unseen by the motion sensors are still there, if they are."""
+    if readings.screen_on:
+        # The TV is on: people watching a film keep still.
+        return "the TV is on"
+    if lighting.get("steam_rising"):
+        # A shower runs: someone is behind its curtain, out of the sensor's view.
+        return "humidity is rising as a shower makes it"
+    return None
 
 
 def _predicted(when: datetime, now: datetime) -> str:
@@ -1512,9 +1524,9 @@ class ZoneController:
                 f"no motion since {clock(quiet_from, now)} "
                 f"(vacancy delay {_minutes(delay)} min)"
             )
-        if gone is not None and readings.screen_on:
-            # Nobody seen, but the TV is on: people watching a film keep still.
-            gone, staying = None, "the TV is on"
+        still_there = _still_there(lighting, readings) if gone is not None else None
+        if still_there is not None:
+            gone, staying = None, still_there
         hold = self.active_hold(entity_id, now)
         if gone is not None and hold is not None and not hold.asked:
             # Nobody seen for the vacancy delay: whoever set the light has left.

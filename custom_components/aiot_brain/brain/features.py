@@ -53,6 +53,10 @@ AIRING_MEMORY_MINUTES = SLOW_MINUTES
 # balance), and an empty room's CO2 only falls. A sensor's noise of +-10 ppm moves
 # the short trend by about 1 ppm a minute.
 BREATHING_CO2_PPM_PER_MINUTE = 3.0
+# Absolute humidity rising this fast is steam, a shower running: one takes a
+# bathroom from 55 to 90 % in a quarter hour, about 0.4 g/kg a minute, while
+# someone breathing in a small room adds some 0.05.
+STEAM_G_PER_KG_MINUTE = 0.15
 AIR_CHANGE_FEATURES = (
     "co2_slope",
     "co2_trend",
@@ -418,15 +422,28 @@ class OccupancyFeatures:
         return _temperature_slope(level)
 
     def co2_rising(self, when: datetime) -> bool:
-        """Return whether CO2 rises now as only people breathing there make it.
+        """Return whether CO2 rises now as only people breathing there make it."""
+        if self.airing(when):
+            return False
+        return self._rises(Role.CO2.value, BREATHING_CO2_PPM_PER_MINUTE, when)
+
+    def steam_rising(self, when: datetime) -> bool:
+        """Return whether the air grows damp as only a shower running makes it.
+
+        Behind a curtain someone showers out of a motion sensor's view.
+        """
+        return self._rises("humidity_ratio", STEAM_G_PER_KG_MINUTE, when)
+
+    def _rises(self, name: str, per_minute: float, when: datetime) -> bool:
+        """Return whether level ``name`` rises at least ``per_minute`` now.
 
         No reading since the last one counts as no change, so a sensor that
         reports only large changes does not keep an old rise for long.
         """
-        level = self.levels.get(Role.CO2.value)
-        if level is None or not _fresh(level, when) or self.airing(when):
+        level = self.levels.get(name)
+        if level is None or not _fresh(level, when):
             return False
-        return level.short_slope_at(when) >= BREATHING_CO2_PPM_PER_MINUTE
+        return level.short_slope_at(when) >= per_minute
 
     def airing(self, when: datetime) -> bool:
         """Return whether fresh air, not people, drives the air's trends now."""

@@ -696,12 +696,16 @@ class ZoneBrain:
     def _still_in(self, when: datetime) -> dict[str, Any]:
         """Return the moment's signs for switching a light off on people or not.
 
-        The exit the door rule waits for, and whether CO2 rises as only people
-        breathing there make it (someone stayed behind, sitting still).
+        The exit the door rule waits for, whether CO2 rises as only people
+        breathing there make it (someone stayed behind, sitting still) and
+        whether humidity rises as only a shower makes it (someone behind the
+        curtain).
         """
+        builder = self.occupancy.builder
         return {
             "exit_door": self.lighting.exits.exit_door(),
-            "co2_rising": self.occupancy.builder.co2_rising(when),
+            "co2_rising": builder.co2_rising(when),
+            "steam_rising": builder.steam_rising(when),
         }
 
     def _light_conditions(self) -> dict[str, float]:
