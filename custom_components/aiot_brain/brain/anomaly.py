@@ -87,6 +87,13 @@ DRIFT_FLOOR = {
     Role.POWER: 100.0,
     Role.OUTDOOR_TEMPERATURE: 2.0,
 }
+# The recent gap to the peers is this many hours' average, whatever the rate a
+# sensor reads at: a drift lasts, while steam by a shower or an oven's heat
+# parts two sensors of one room for an hour or so.
+FAST_GAP_HOURS = 3.0
+# The usual gap, and its scatter, are some days' average: a sensor reading each
+# minute must not take a drift for usual within a day.
+SLOW_GAP_DAYS = 7.0
 # A peer that moved this many times as far as a sensor is the one that drifted.
 DRIFT_CULPRIT = 1.5
 _TEMPERATURE_ROLES = frozenset(
@@ -194,6 +201,11 @@ class _Source:
 
 # A source's records, by role.
 _Records = dict[Role, _Source]
+
+
+def _weight(span: float, time_constant: float) -> float:
+    """Return an exponential average's weight for a reading ``span`` after the last."""
+    return 1.0 - math.exp(-span / time_constant)
 
 
 def _from_version_1(source: _Source) -> _Source:
@@ -424,10 +436,9 @@ class AnomalyDetector:
         source.out_of_range_at = source.gone_at = None
         if continuous:
             self._learn_flatness(source, when, value)
-        source.value = value
-        source.when = when
+        previous, source.value, source.when = source.when, value, when
         if continuous:
-            self._learn_peers(name, source)
+            self._learn_peers(name, source, previous)
         if source.role is Role.TEMPERATURE and self.hvac_since is not None:
             self._track_hvac_temperature(value)
 
@@ -497,7 +508,10 @@ class AnomalyDetector:
             source.run_hours += weight * (hours - source.run_hours)
             source.last_change = when
 
-    def _learn_peers(self, name: str, source: _Source) -> None:
+    def _learn_peers(
+        self, name: str, source: _Source, previous: datetime | None
+    ) -> None:
+        """Compare ``source``'s reading with its peers'; it read before at ``previous``."""
         assert source.when is not None
         assert source.value is not None
         fresh = source.when - timedelta(minutes=30)
@@ -518,8 +532,12 @@ class AnomalyDetector:
             source.slow_gap = source.fast_gap = gap
             return
         # The usual gap learns slowly, the recent one quickly: a sensor that walks
-        # away shows as the two parting.
-        slow_weight = max(1.0 / source.peer_samples, 0.001)
+        # away shows as the two parting. Both are weighed by the time since its
+        # last reading: a sensor reading each minute moves them no faster than
+        # one reading each ten.
+        seconds = 0.0 if previous is None else (source.when - previous).total_seconds()
+        days = max(seconds, 0.0) / 86400.0
+        slow_weight = max(1.0 / source.peer_samples, _weight(days, SLOW_GAP_DAYS))
         if self._drift_limit(source) < abs(source.fast_gap - source.slow_gap):
             # While it drifts, the usual gap barely follows, or the drift would
             # soon look usual; a sensor that was moved on purpose is accepted
@@ -529,7 +547,8 @@ class AnomalyDetector:
             abs(gap - source.slow_gap) - source.gap_spread
         )
         source.slow_gap += slow_weight * (gap - source.slow_gap)
-        source.fast_gap += 0.05 * (gap - source.fast_gap)
+        fast_weight = _weight(days * 24.0, FAST_GAP_HOURS)
+        source.fast_gap += fast_weight * (gap - source.fast_gap)
 
     def _moved(self, source: _Source) -> float | None:
         """Return how far ``source`` moved from its usual gap to its peers.
