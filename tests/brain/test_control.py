@@ -335,6 +335,27 @@ def test_setback_when_empty_and_nobody_expected() -> None:
     )
 
 
+def test_someone_showering_out_of_the_sensors_view_is_not_set_back() -> None:
+    # 20 minutes behind the curtain: no motion, the model reads the bathroom as
+    # empty, but the air grows damp as only a shower makes it.
+    engine = controller()
+    showering = readings(
+        last_motion=NOW - timedelta(minutes=20), climate=ClimateState("heat", 21.0)
+    )
+    empty = vacant()
+    steam = replace(empty, lighting={**empty.lighting, "steam_rising": True})
+    decision = climate_decision(engine, predicted=steam, seen=showering)
+    assert decision.command is None
+    assert decision.reason == (
+        "Study already heating to 21.0 °C: occupied, humidity is rising as a "
+        "shower makes it"
+    )
+    # Once the shower is off and nobody is seen, it is set back as any room left.
+    decision = climate_decision(engine, predicted=empty, seen=showering)
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 17.0
+
+
 def test_keeps_comfort_when_empty_but_back_soon() -> None:
     decision = climate_decision(
         controller(),

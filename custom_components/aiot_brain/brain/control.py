@@ -139,6 +139,8 @@ class ControlSettings:
     scale: TemperatureScale = CELSIUS
 
 
+SHOWERING = "humidity is rising as a shower makes it"
+
 # The presets that serve each wish, nearest first: a setback falls back on another
 # setback, never on comfort.
 PRESET_CHOICES: dict[str, tuple[str, ...]] = {
@@ -416,10 +418,14 @@ def _still_there(lighting: Mapping[str, Any], readings: ZoneReadings) -> str | N
     if readings.screen_on:
         # The TV is on: people watching a film keep still.
         return "the TV is on"
-    if lighting.get("steam_rising"):
-        # A shower runs: someone is behind its curtain, out of the sensor's view.
-        return "humidity is rising as a shower makes it"
+    if _showering(lighting):
+        return SHOWERING
     return None
+
+
+def _showering(lighting: Mapping[str, Any]) -> bool:
+    """Whether a shower runs: someone is behind its curtain, out of sensors' view."""
+    return bool(lighting.get("steam_rising"))
 
 
 def _predicted(when: datetime, now: datetime) -> str:
@@ -646,8 +652,10 @@ class ZoneController:
             # default: people who sleep by day lie still too).
             quiet_for = now - last_motion
             memory = self.settings.occupied_memory
-            occupied = quiet_for < self.settings.vacant_after or (
-                prediction.occupied and (memory is None or quiet_for < memory)
+            occupied = (
+                quiet_for < self.settings.vacant_after
+                or (prediction.occupied and (memory is None or quiet_for < memory))
+                or _showering(prediction.lighting)
             )
         if occupied:
             self.vacant_since = None
@@ -909,6 +917,8 @@ class ZoneController:
             )
         if not readings.sees_people:
             return self._comfort(comfort, "no sensor here sees people come or go")
+        if not prediction.occupied and _showering(prediction.lighting):
+            return self._comfort(comfort, f"occupied, {SHOWERING}")
         last_motion = readings.last_motion
         if not prediction.occupied and last_motion is not None:
             # Motion a few minutes ago keeps it occupied, not the model, which

@@ -694,7 +694,7 @@ class ZoneBrain:
         }
 
     def _still_in(self, when: datetime) -> dict[str, Any]:
-        """Return the moment's signs for switching a light off on people or not.
+        """Return the moment's signs of people gone or still in, unseen.
 
         The exit the door rule waits for, whether CO2 rises as only people
         breathing there make it (someone stayed behind, sitting still) and
