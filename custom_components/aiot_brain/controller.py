@@ -590,6 +590,16 @@ class BuildingController:
             sees_people=watched or bool(self.coordinator.discovery.area_trackers),
         )
 
+    def _last_motion_elsewhere(self, zone: Zone, now: datetime) -> datetime | None:
+        """When motion was last seen in any other zone (now if it is)."""
+        seen = [
+            last
+            for other in self.coordinator.zones.values()
+            if other.zone_id != zone.zone_id
+            and (last := self._last_on(other, Role.MOTION, now)) is not None
+        ]
+        return max(seen, default=None)
+
     def _quiet_since(self, zone: Zone) -> datetime:
         """Since when the zone's motion sensors have seen nobody, as far as known."""
         came_back = [
@@ -773,7 +783,15 @@ class BuildingController:
             prediction = prediction.with_comfort_offset(offset)
         readings = self._readings(zone, now)
         mode, level = self.mode(zone_id), self.level(zone_id)
-        for entity_id, engine in self.zone_engines(zone, colour_managed).items():
+        engines = self.zone_engines(zone, colour_managed)
+        if any(
+            engine.motion_since_sleep(readings.last_motion)
+            for engine in engines.values()
+        ):
+            readings = replace(
+                readings, last_motion_elsewhere=self._last_motion_elsewhere(zone, now)
+            )
+        for entity_id, engine in engines.items():
             if level is ControlLevel.OBSERVE or mode is Mode.OFF:
                 # Control or the area switched off: nothing is retried (a frost
                 # or heat protection call refused again raises it again).

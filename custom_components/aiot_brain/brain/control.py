@@ -58,6 +58,8 @@ OFF = "off"
 # Modes that neither heat nor cool to a setpoint: what they show is the last one.
 _NO_SETPOINT_MODES = frozenset({OFF, "fan_only", "dry"})
 READY = "Ready for the arrival"  # at comfort, or as near as the device can get
+# Motion in another zone this soon before motion here is someone walking in.
+_CAME_IN = timedelta(minutes=2)
 
 
 class Mode(StrEnum):
@@ -256,6 +258,9 @@ class ZoneReadings:
     light: LightState | None = None
     # When a door of the zone was last seen open (now while it is open).
     last_door: datetime | None = None
+    # When motion was last seen in any other zone: someone moving here just after
+    # came in from there. Only looked up where it tells a sleeper from an arrival.
+    last_motion_elsewhere: datetime | None = None
     # Where when motion was last seen is not known (after a restart): since when
     # the motion sensors are known to have seen nobody. Only lights wait from it.
     quiet_since: datetime | None = None
@@ -503,6 +508,8 @@ class ZoneController:
         self.fell_asleep: datetime | None = None  # when sleep last began here
         # Night, dark, and someone here since nightfall: stillness may be sleep.
         self.sleep_possible = False
+        # Motion seen here since sleep began that nobody brought in: sleepers.
+        self.sleepers_stirred = False
         self.was_occupied = False
         self.vacant_since: datetime | None = None
         # How long before the arrival pre-heating began, while it goes on.
@@ -1051,11 +1058,22 @@ class ZoneController:
         dark for the night shows nothing more, and is simply empty. Without a
         motion sensor we cannot tell, so we assume sleepers.
         """
-        last_motion = readings.last_motion
         return (
-            last_motion is None
+            readings.last_motion is None
             or self.asleep_since is None
-            or last_motion > self.asleep_since
+            or self.sleepers_stirred
+        )
+
+    def motion_since_sleep(self, last_motion: datetime | None) -> bool:
+        """Whether motion here is the first since sleep began: a sleeper or a visitor.
+
+        Only then does it matter where else people moved just before.
+        """
+        return (
+            self.asleep_since is not None
+            and not self.sleepers_stirred
+            and last_motion is not None
+            and last_motion > self.asleep_since
         )
 
     def _track_sleep(self, now: datetime, readings: ZoneReadings) -> None:
@@ -1067,15 +1085,29 @@ class ZoneController:
         night: someone still later, in a room nobody slept in tonight, is up (at a
         desk in the morning light, reading), not asleep.
         Once asleep the zone stays so, whatever a sleeper's turning over shows the
-        motion sensor, until a light goes on or the night ends.
+        motion sensor, until a light goes on or the night ends. Someone who comes
+        in from another room just seen (the hallway, at 3 am), where nobody has
+        stirred since, wakes no sleeper: the bathroom visited at bedtime is in use.
         """
         night = self._is_night(now)
         dark = readings.light is None or not readings.light.on
         self.sleep_possible = False
         if not night or not dark:
             self.asleep_since = None
+            self.sleepers_stirred = False
             return
         last_motion = readings.last_motion
+        if self.motion_since_sleep(last_motion):
+            assert last_motion is not None
+            elsewhere = readings.last_motion_elsewhere
+            # Seen there just before, not after: someone going out is no visitor.
+            if (
+                elsewhere is not None
+                and timedelta(0) <= last_motion - elsewhere <= _CAME_IN
+            ):
+                self.asleep_since = None
+            else:
+                self.sleepers_stirred = True
         if last_motion is None:
             quiet = there = True  # no motion sensor: we cannot tell
         else:
@@ -1088,6 +1120,7 @@ class ZoneController:
         self.sleep_possible = there and bedtime
         if self.asleep_since is None and quiet and there and bedtime:
             self.asleep_since = self.fell_asleep = now
+            self.sleepers_stirred = False
 
     def _warming(
         self, prediction: ZonePrediction, readings: ZoneReadings, comfort: _Comfort
@@ -1667,6 +1700,7 @@ class ZoneController:
             "occupied": self.occupied,
             "asleep_since": to_iso(self.asleep_since),
             "fell_asleep": to_iso(self.fell_asleep),
+            "sleepers_stirred": self.sleepers_stirred,
             "preheat_minutes": (
                 None
                 if self.preheat_lead is None
@@ -1695,6 +1729,8 @@ class ZoneController:
             asleep_since = from_iso(data["asleep_since"])
             # Absent from states saved before: taken as when the sleep began.
             fell_asleep = from_iso(data.get("fell_asleep", data["asleep_since"]))
+            # Absent from states saved before: as before, motion since says so.
+            sleepers_stirred = bool(data.get("sleepers_stirred", False))
             window_eco = bool(data["window_eco"])
             # Absent from states saved before pre-heating was remembered.
             preheat_minutes = data.get("preheat_minutes")
@@ -1711,6 +1747,7 @@ class ZoneController:
         self.occupied = occupied
         self.window_eco = window_eco
         self.asleep_since, self.fell_asleep = asleep_since, fell_asleep
+        self.sleepers_stirred = sleepers_stirred
         self.preheat_lead = preheat_lead
 
 

@@ -1,0 +1,100 @@
+"""Nights in a home: going to bed, getting up in the dark, sleepers left in peace.
+
+Demo lights driven through real service calls; motion sensors are plain states.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar, entity_registry as er
+from pytest_homeassistant_custom_component.common import async_capture_events
+
+from custom_components.aiot_brain.const import EVENT_ACTION
+
+from .test_acting import (
+    CONTROL,
+    LAMP,
+    MOTION,
+    START,
+    build_living_room,
+    lamp,
+    minutes_pass,
+    set_state,
+    setup_brain,
+)
+
+HALL_MOTION = "binary_sensor.hall_motion"
+
+
+async def living_room_and_hall(hass: HomeAssistant) -> None:
+    """A living room with a lamp and motion, and a hall with motion."""
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    hall = ar.async_get(hass).async_create("Hall")
+    entities = er.async_get(hass)
+    sensor = entities.async_get_or_create(
+        "binary_sensor",
+        "test",
+        "hall_motion",
+        suggested_object_id="hall_motion",
+        original_device_class="motion",
+    )
+    entities.async_update_entity(sensor.entity_id, area_id=hall.id)
+    hass.states.async_set(HALL_MOTION, STATE_OFF)
+
+
+async def test_someone_up_at_three_gets_light_in_the_room_they_left_at_bedtime(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The living room went quiet and dark at bedtime: nobody sleeps there."""
+    freezer.move_to(START + timedelta(hours=8, minutes=30))  # 22:30
+    await living_room_and_hall(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass, zones=("hall", "living_room"))
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 60)
+    assert hass.states.get(LAMP).state == STATE_OFF  # off behind them
+    await minutes_pass(hass, freezer, 3 * 60 + 25)  # 03:00
+
+    # Down the hall for a glass of water.
+    await set_state(hass, HALL_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_ON)
+
+    assert hass.states.get(LAMP).state == STATE_ON
+    assert actions[-1].data["reason"].endswith("someone arrived and it is dark")
+
+
+async def test_a_sleeper_getting_up_and_coming_back_is_left_in_the_dark(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The partner still asleep there wants no light, going or coming back."""
+    freezer.move_to(START + timedelta(hours=8, minutes=30))  # 22:30
+    await living_room_and_hall(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass, zones=("hall", "living_room"))
+    # In bed in the dark: the light never came on, as a lamp switched off by hand.
+    hass.states.async_set(MOTION, STATE_ON)
+    await set_state(hass, LAMP, STATE_OFF)
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 4 * 60 + 29)  # 03:00
+    calls_before = len(actions)
+
+    await set_state(hass, MOTION, STATE_ON)  # getting up
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_OFF)
+    await set_state(hass, HALL_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 30)  # long enough to leave the room empty
+    await set_state(hass, HALL_MOTION, STATE_OFF)
+    await set_state(hass, MOTION, STATE_ON)  # back to bed
+
+    assert hass.states.get(LAMP).state == STATE_OFF
+    reason = hass.states.get(CONTROL).attributes["reasons"][LAMP]
+    assert reason == "Living room's light stays off: people are asleep"
+    assert len(actions) == calls_before
