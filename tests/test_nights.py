@@ -11,7 +11,10 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
-from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockUser,
+    async_capture_events,
+)
 
 from custom_components.aiot_brain.const import EVENT_ACTION
 
@@ -26,6 +29,7 @@ from .test_acting import (
     set_state,
     setup_brain,
 )
+from .test_lighting import by_hand
 
 HALL_MOTION = "binary_sensor.hall_motion"
 
@@ -98,3 +102,43 @@ async def test_a_sleeper_getting_up_and_coming_back_is_left_in_the_dark(
     reason = hass.states.get(CONTROL).attributes["reasons"][LAMP]
     assert reason == "Living room's light stays off: people are asleep"
     assert len(actions) == calls_before
+
+
+async def test_a_night_light_set_by_hand_stays_on_till_the_morning(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """The child lies still by it, and the parent went out: neither is gone."""
+    freezer.move_to(START + timedelta(hours=6, minutes=30))  # 20:30
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+    await by_hand(hass, hass_admin_user, "turn_on", brightness_pct=10)
+    await minutes_pass(hass, freezer, 3)
+    await set_state(hass, MOTION, STATE_OFF)
+
+    await minutes_pass(hass, freezer, 12 * 60 + 20)  # 08:55, still night
+    assert hass.states.get(LAMP).state == STATE_ON
+    reason = hass.states.get(CONTROL).attributes["reasons"][LAMP]
+    assert reason == "Living room's light stays on: a night light someone left on"
+    # Switched off once the night is over and nobody moves there.
+    await minutes_pass(hass, freezer, 10)
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert actions[-1].data["reason"].startswith("Switching off Living room's light")
+
+
+async def test_a_reading_lamp_left_on_at_night_goes_off_once_nobody_moves(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Set bright by hand, it is no night light: left behind, it goes off."""
+    freezer.move_to(START + timedelta(hours=8))  # 22:00
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+    await by_hand(hass, hass_admin_user, "turn_on", brightness_pct=60)
+    await set_state(hass, MOTION, STATE_OFF)
+
+    await minutes_pass(hass, freezer, 60)
+    assert hass.states.get(LAMP).state == STATE_OFF

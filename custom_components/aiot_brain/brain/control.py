@@ -60,6 +60,8 @@ _NO_SETPOINT_MODES = frozenset({OFF, "fan_only", "dry"})
 READY = "Ready for the arrival"  # at comfort, or as near as the device can get
 # Motion in another zone this soon before motion here is someone walking in.
 _CAME_IN = timedelta(minutes=2)
+# A light a person sets this dim (%) at night is a night light, not a reading lamp.
+_NIGHT_LIGHT_PCT = 20.0
 
 
 class Mode(StrEnum):
@@ -418,16 +420,6 @@ def _band_cooled(
     )
 
 
-def _still_there(lighting: Mapping[str, Any], readings: ZoneReadings) -> str | None:
-    """Say why people unseen by the motion sensors are still there, if they are."""
-    if readings.screen_on:
-        # The TV is on: people watching a film keep still.
-        return "the TV is on"
-    if _showering(lighting):
-        return SHOWERING
-    return None
-
-
 def _showering(lighting: Mapping[str, Any]) -> bool:
     """Whether a shower runs: someone is behind its curtain, out of sensors' view."""
     return bool(lighting.get("steam_rising"))
@@ -510,6 +502,8 @@ class ZoneController:
         self.sleep_possible = False
         # Motion seen here since sleep began that nobody brought in: sleepers.
         self.sleepers_stirred = False
+        # A person set the light dim tonight: a night light, left on till morning.
+        self.night_light = False
         self.was_occupied = False
         self.vacant_since: datetime | None = None
         # How long before the arrival pre-heating began, while it goes on.
@@ -1567,10 +1561,11 @@ class ZoneController:
                 f"no motion since {clock(quiet_from, now)} "
                 f"(vacancy delay {_minutes(delay)} min)"
             )
-        still_there = _still_there(lighting, readings) if gone is not None else None
-        if still_there is not None:
-            gone, staying = None, still_there
         hold = self.active_hold(entity_id, now)
+        self._note_night_light(now, state, hold)
+        kept_on = self._kept_on(readings, lighting) if gone is not None else None
+        if kept_on is not None:
+            gone, staying = None, kept_on
         if gone is not None and hold is not None and not hold.asked:
             # Nobody seen for the vacancy delay: whoever set the light has left.
             del self.holds[entity_id]
@@ -1616,6 +1611,32 @@ class ZoneController:
         )
         command = Command("light", "turn_on", entity_id, data, reason)
         return self._finish(now, entity_id, command, reason, level)
+
+    def _kept_on(
+        self, readings: ZoneReadings, lighting: Mapping[str, Any]
+    ) -> str | None:
+        """Say why a light is kept on though nobody is seen, if it is."""
+        if readings.screen_on:
+            # Nobody seen, but the TV is on: people watching a film keep still.
+            return "the TV is on"
+        if _showering(lighting):
+            return SHOWERING
+        if self.night_light:
+            # A child asleep by it lies still, and the parent went out the door.
+            return "a night light someone left on"
+        return None
+
+    def _note_night_light(
+        self, now: datetime, state: LightState, hold: Hold | None
+    ) -> None:
+        """Note a light a person set dim at night: a night light, kept till morning."""
+        dim = state.brightness_pct is not None and state.brightness_pct <= (
+            _NIGHT_LIGHT_PCT
+        )
+        if not state.on or not dim or not self._is_night(now):
+            self.night_light = False
+        elif hold is not None and not hold.asked:
+            self.night_light = True
 
     def _gone_through_door(
         self,
@@ -1701,6 +1722,7 @@ class ZoneController:
             "asleep_since": to_iso(self.asleep_since),
             "fell_asleep": to_iso(self.fell_asleep),
             "sleepers_stirred": self.sleepers_stirred,
+            "night_light": self.night_light,
             "preheat_minutes": (
                 None
                 if self.preheat_lead is None
@@ -1731,6 +1753,7 @@ class ZoneController:
             fell_asleep = from_iso(data.get("fell_asleep", data["asleep_since"]))
             # Absent from states saved before: as before, motion since says so.
             sleepers_stirred = bool(data.get("sleepers_stirred", False))
+            night_light = bool(data.get("night_light", False))
             window_eco = bool(data["window_eco"])
             # Absent from states saved before pre-heating was remembered.
             preheat_minutes = data.get("preheat_minutes")
@@ -1748,6 +1771,7 @@ class ZoneController:
         self.window_eco = window_eco
         self.asleep_since, self.fell_asleep = asleep_since, fell_asleep
         self.sleepers_stirred = sleepers_stirred
+        self.night_light = night_light
         self.preheat_lead = preheat_lead
 
 
