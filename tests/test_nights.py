@@ -23,11 +23,13 @@ from .test_acting import (
     LAMP,
     MOTION,
     START,
+    THERMOSTAT,
     build_living_room,
     lamp,
     minutes_pass,
     set_state,
     setup_brain,
+    target,
 )
 from .test_lighting import by_hand
 
@@ -142,3 +144,28 @@ async def test_a_reading_lamp_left_on_at_night_goes_off_once_nobody_moves(
 
     await minutes_pass(hass, freezer, 60)
     assert hass.states.get(LAMP).state == STATE_OFF
+
+
+async def test_a_child_asleep_by_a_night_light_gets_the_sleep_temperature(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """The night light left on leaves the room as dark as sleepers want it."""
+    freezer.move_to(START + timedelta(hours=6, minutes=30))  # 20:30
+    await build_living_room(hass, lights=[lamp()])
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+    await by_hand(hass, hass_admin_user, "turn_on", brightness_pct=10)
+    await minutes_pass(hass, freezer, 3)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 40)
+
+    # Turning over shows the room is slept in.
+    await set_state(hass, MOTION, STATE_ON)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 30)
+
+    assert hass.states.get(LAMP).state == STATE_ON
+    assert target(hass) == 18.5  # the sleep temperature, not a setback
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.endswith("quiet and dark at night: sleep temperature")

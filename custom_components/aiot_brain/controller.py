@@ -581,7 +581,7 @@ class BuildingController:
             quiet_since=None
             if last_motion is not None or not watched
             else self._quiet_since(zone),
-            light=LightState(on=any(light.on for light in lights)) if lights else None,
+            light=_zone_light(lights) if lights else None,
             screen_on=any(
                 screen_on(state)
                 for entity in zone.entities_with(Role.MEDIA)
@@ -1235,6 +1235,15 @@ def _settings(state: State) -> tuple[Any, ...]:
     """Return what a person may have changed on a thermostat or light."""
     names = _CLIMATE_SETTINGS if state.domain == "climate" else _LIGHT_SETTINGS
     return (state.state, *(state.attributes.get(name) for name in names))
+
+
+def _zone_light(lights: list[LightState]) -> LightState:
+    """Return the zone's lights as one: on if any is, as bright as the brightest."""
+    lit = [light for light in lights if light.on]
+    levels = [light.brightness_pct for light in lit if light.brightness_pct is not None]
+    # A lamp that shows no brightness may be at full.
+    brightest = max(levels) if lit and len(levels) == len(lit) else None
+    return LightState(on=bool(lit), brightness_pct=brightest)
 
 
 def _flags(value: object) -> int:

@@ -425,6 +425,13 @@ def _showering(lighting: Mapping[str, Any]) -> bool:
     return bool(lighting.get("steam_rising"))
 
 
+def _dim(light: LightState) -> bool:
+    """Whether a light is no brighter than a night light."""
+    return light.brightness_pct is not None and light.brightness_pct <= (
+        _NIGHT_LIGHT_PCT
+    )
+
+
 def _predicted(when: datetime, now: datetime) -> str:
     """Say a predicted time as the forecast's sensors show it."""
     return clock(time_shown(when, now), now)
@@ -504,6 +511,7 @@ class ZoneController:
         self.sleepers_stirred = False
         # A person set the light dim tonight: a night light, left on till morning.
         self.night_light = False
+        self.was_lit = False  # a light was on at the last step
         self.was_occupied = False
         self.vacant_since: datetime | None = None
         # How long before the arrival pre-heating began, while it goes on.
@@ -1084,7 +1092,12 @@ class ZoneController:
         stirred since, wakes no sleeper: the bathroom visited at bedtime is in use.
         """
         night = self._is_night(now)
-        dark = readings.light is None or not readings.light.on
+        light = readings.light
+        lit = light is not None and light.on
+        switched_on, self.was_lit = lit and not self.was_lit, lit
+        # A night light left on leaves the room as dark as sleepers want it; any
+        # light switched on says someone is up.
+        dark = not lit or (light is not None and _dim(light) and not switched_on)
         self.sleep_possible = False
         if not night or not dark:
             self.asleep_since = None
@@ -1630,10 +1643,7 @@ class ZoneController:
         self, now: datetime, state: LightState, hold: Hold | None
     ) -> None:
         """Note a light a person set dim at night: a night light, kept till morning."""
-        dim = state.brightness_pct is not None and state.brightness_pct <= (
-            _NIGHT_LIGHT_PCT
-        )
-        if not state.on or not dim or not self._is_night(now):
+        if not state.on or not _dim(state) or not self._is_night(now):
             self.night_light = False
         elif hold is not None and not hold.asked:
             self.night_light = True
