@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from pytest_homeassistant_custom_component.common import (
     MockUser,
@@ -52,14 +52,22 @@ async def living_room_and_hall(hass: HomeAssistant) -> None:
     hass.states.async_set(HALL_MOTION, STATE_OFF)
 
 
+async def at_bedtime(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> list[Event]:
+    """Set up the living room and hall at 22:30; return the actions to come."""
+    freezer.move_to(START + timedelta(hours=8, minutes=30))
+    await living_room_and_hall(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass, zones=("hall", "living_room"))
+    return actions
+
+
 async def test_someone_up_at_three_gets_light_in_the_room_they_left_at_bedtime(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """The living room went quiet and dark at bedtime: nobody sleeps there."""
-    freezer.move_to(START + timedelta(hours=8, minutes=30))  # 22:30
-    await living_room_and_hall(hass)
-    actions = async_capture_events(hass, EVENT_ACTION)
-    await setup_brain(hass, zones=("hall", "living_room"))
+    actions = await at_bedtime(hass, freezer)
     await set_state(hass, MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 5)
     await set_state(hass, MOTION, STATE_OFF)
@@ -80,10 +88,7 @@ async def test_a_sleeper_getting_up_and_coming_back_is_left_in_the_dark(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """The partner still asleep there wants no light, going or coming back."""
-    freezer.move_to(START + timedelta(hours=8, minutes=30))  # 22:30
-    await living_room_and_hall(hass)
-    actions = async_capture_events(hass, EVENT_ACTION)
-    await setup_brain(hass, zones=("hall", "living_room"))
+    actions = await at_bedtime(hass, freezer)
     # In bed in the dark: the light never came on, as a lamp switched off by hand.
     hass.states.async_set(MOTION, STATE_ON)
     await set_state(hass, LAMP, STATE_OFF)
