@@ -111,6 +111,17 @@ async def test_a_sleeper_getting_up_and_coming_back_is_left_in_the_dark(
     assert len(actions) == calls_before
 
 
+async def night_light_by_hand(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, user: MockUser
+) -> None:
+    """A parent sets the lamp to 10 % and goes out; the child lies still."""
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+    await by_hand(hass, user, "turn_on", brightness_pct=10)
+    await minutes_pass(hass, freezer, 3)
+    await set_state(hass, MOTION, STATE_OFF)
+
+
 async def test_a_night_light_set_by_hand_stays_on_till_the_morning(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:
@@ -119,11 +130,7 @@ async def test_a_night_light_set_by_hand_stays_on_till_the_morning(
     await build_living_room(hass, climates=[], lights=[lamp()])
     actions = async_capture_events(hass, EVENT_ACTION)
     await setup_brain(hass)
-    await set_state(hass, MOTION, STATE_ON)
-    await minutes_pass(hass, freezer, 2)
-    await by_hand(hass, hass_admin_user, "turn_on", brightness_pct=10)
-    await minutes_pass(hass, freezer, 3)
-    await set_state(hass, MOTION, STATE_OFF)
+    await night_light_by_hand(hass, freezer, hass_admin_user)
 
     await minutes_pass(hass, freezer, 12 * 60 + 20)  # 08:55, still night
     assert hass.states.get(LAMP).state == STATE_ON
@@ -158,11 +165,7 @@ async def test_a_child_asleep_by_a_night_light_gets_the_sleep_temperature(
     freezer.move_to(START + timedelta(hours=6, minutes=30))  # 20:30
     await build_living_room(hass, lights=[lamp()])
     await setup_brain(hass)
-    await set_state(hass, MOTION, STATE_ON)
-    await minutes_pass(hass, freezer, 2)
-    await by_hand(hass, hass_admin_user, "turn_on", brightness_pct=10)
-    await minutes_pass(hass, freezer, 3)
-    await set_state(hass, MOTION, STATE_OFF)
+    await night_light_by_hand(hass, freezer, hass_admin_user)
     await minutes_pass(hass, freezer, 40)
 
     # Turning over shows the room is slept in.

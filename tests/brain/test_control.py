@@ -63,6 +63,11 @@ def prediction(**changes: Any) -> ZonePrediction:
     return replace(base, **changes)
 
 
+def with_signs(predicted: ZonePrediction, **signs: Any) -> ZonePrediction:
+    """``predicted`` with the moment's signs for the lights (exit, CO2, steam)."""
+    return replace(predicted, lighting={**predicted.lighting, **signs})
+
+
 def readings(**changes: Any) -> ZoneReadings:
     """20 °C inside, 5 °C outside, motion just now, heating to 17 °C, light off."""
     base = ZoneReadings(
@@ -343,7 +348,7 @@ def test_someone_showering_out_of_the_sensors_view_is_not_set_back() -> None:
         last_motion=NOW - timedelta(minutes=20), climate=ClimateState("heat", 21.0)
     )
     empty = vacant()
-    steam = replace(empty, lighting={**empty.lighting, "steam_rising": True})
+    steam = with_signs(empty, steam_rising=True)
     decision = climate_decision(engine, predicted=steam, seen=showering)
     assert decision.command is None
     assert decision.reason == (
@@ -1673,8 +1678,7 @@ def test_light_stays_on_through_a_long_still_spell_while_the_model_sees_people()
 
 def went_out(door: datetime, door_delay: timedelta | None = None) -> ZonePrediction:
     """The zone's exit watch saw the door move behind the last person at ``door``."""
-    lighting = {**prediction().lighting, "exit_door": door, "door_delay": door_delay}
-    return prediction(lighting=lighting)
+    return with_signs(prediction(), exit_door=door, door_delay=door_delay)
 
 
 def test_light_off_soon_after_the_door_moved_and_no_one_was_seen_since() -> None:
@@ -1704,7 +1708,7 @@ def test_light_stays_on_after_the_door_while_co2_rises_as_people_make_it() -> No
     door = NOW - timedelta(minutes=10)
     out = readings(light=on, last_motion=door - timedelta(minutes=1), last_door=door)
     went = went_out(door)
-    breathing = replace(went, lighting={**went.lighting, "co2_rising": True})
+    breathing = with_signs(went, co2_rising=True)
     decision = light_decision(controller(), predicted=breathing, seen=out)
     assert decision.command is None
     assert decision.reason == "Study's light stays on: CO2 is rising as people make it"
@@ -1725,7 +1729,7 @@ def test_light_stays_on_while_humidity_rises_as_a_shower_makes_it() -> None:
     on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)
     quiet = readings(light=on, last_motion=NOW - timedelta(minutes=25))
     usual = prediction()
-    showering = replace(usual, lighting={**usual.lighting, "steam_rising": True})
+    showering = with_signs(usual, steam_rising=True)
     decision = light_decision(controller(), predicted=showering, seen=quiet)
     assert decision.command is None
     assert decision.reason == (

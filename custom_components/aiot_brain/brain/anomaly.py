@@ -32,7 +32,7 @@ from typing import Any
 
 from .observation import PLAUSIBLE_RANGE, Observation, Role, as_number, role_of
 from .saved import check_version, from_iso, to_iso
-from .timefeatures import clock, hour_of_week
+from .timefeatures import average_weight, clock, hour_of_week
 from .units import CELSIUS, TemperatureScale
 
 # 2: one record per role of a source, no longer one per source.
@@ -201,11 +201,6 @@ class _Source:
 
 # A source's records, by role.
 _Records = dict[Role, _Source]
-
-
-def _weight(span: float, time_constant: float) -> float:
-    """Return an exponential average's weight for a reading ``span`` after the last."""
-    return 1.0 - math.exp(-span / time_constant)
 
 
 def _from_version_1(source: _Source) -> _Source:
@@ -537,7 +532,9 @@ class AnomalyDetector:
         # one reading each ten.
         seconds = 0.0 if previous is None else (source.when - previous).total_seconds()
         days = max(seconds, 0.0) / 86400.0
-        slow_weight = max(1.0 / source.peer_samples, _weight(days, SLOW_GAP_DAYS))
+        slow_weight = max(
+            1.0 / source.peer_samples, average_weight(days, SLOW_GAP_DAYS)
+        )
         if self._drift_limit(source) < abs(source.fast_gap - source.slow_gap):
             # While it drifts, the usual gap barely follows, or the drift would
             # soon look usual; a sensor that was moved on purpose is accepted
@@ -547,7 +544,7 @@ class AnomalyDetector:
             abs(gap - source.slow_gap) - source.gap_spread
         )
         source.slow_gap += slow_weight * (gap - source.slow_gap)
-        fast_weight = _weight(days * 24.0, FAST_GAP_HOURS)
+        fast_weight = average_weight(days * 24.0, FAST_GAP_HOURS)
         source.fast_gap += fast_weight * (gap - source.fast_gap)
 
     def _moved(self, source: _Source) -> float | None:

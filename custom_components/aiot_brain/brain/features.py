@@ -20,7 +20,7 @@ from typing import Any
 
 from .observation import Observation, Role, plausible, role_of
 from .saved import check_version
-from .timefeatures import cyclic, hour_of_day
+from .timefeatures import average_weight, cyclic, hour_of_day
 
 FEATURES_VERSION = 1
 
@@ -144,22 +144,25 @@ class Level:
             )
             self.slow = _follow(self.slow, self.last, value, minutes, SLOW_MINUTES)
         step = abs(value - self.last)
-        self.wiggle += _weight(max(minutes, 1.0), MEDIUM_MINUTES) * (step - self.wiggle)
+        self.wiggle += average_weight(max(minutes, 1.0), MEDIUM_MINUTES) * (
+            step - self.wiggle
+        )
         self.last = value
         self.updated = when
 
     def short_slope(self) -> float:
         """Return the recent trend in units per minute."""
-        return (self.fast - self.medium) / (MEDIUM_MINUTES - FAST_MINUTES)
+        return _short_slope(self.fast, self.medium)
 
     def short_slope_at(self, when: datetime) -> float:
         """Return the recent trend at ``when``, taking no reading since as no change."""
         if self.updated is None or when <= self.updated:
             return self.short_slope()
         minutes = _minutes(when, self.updated)
-        fast = _follow(self.fast, self.last, self.last, minutes, FAST_MINUTES)
-        medium = _follow(self.medium, self.last, self.last, minutes, MEDIUM_MINUTES)
-        return (fast - medium) / (MEDIUM_MINUTES - FAST_MINUTES)
+        return _short_slope(
+            _follow(self.fast, self.last, self.last, minutes, FAST_MINUTES),
+            _follow(self.medium, self.last, self.last, minutes, MEDIUM_MINUTES),
+        )
 
     def long_slope(self) -> float:
         """Return the trend of the last half hour or so, in units per minute."""
@@ -181,8 +184,8 @@ class Level:
         return level
 
 
-def _weight(minutes: float, tau: float) -> float:
-    return 1.0 - math.exp(-minutes / tau)
+def _short_slope(fast: float, medium: float) -> float:
+    return (fast - medium) / (MEDIUM_MINUTES - FAST_MINUTES)
 
 
 def _follow(

@@ -825,7 +825,6 @@ class LightingPreference:
             "color_temp": round(color_temp),
             "vacancy_delay": timedelta(seconds=round(self.vacancy_delay)),
             "door_delay": None if door is None else timedelta(seconds=round(door)),
-            "exit_door": self.exits.exit_door(),
         }
 
     def predict_proba_one(self, when: datetime, x: Mapping[str, object]) -> float:

@@ -1,4 +1,6 @@
-"""Calendar features. Times are the building's local wall-clock time.
+"""Calendar features, and how much time counts in an average.
+
+Times are the building's local wall-clock time.
 
 Naive datetimes are taken as local time and aware ones are used as they are (their
 own wall clock); nothing is converted, so a model sees 08:00 as 08:00.
@@ -25,6 +27,15 @@ def hour_of_week(when: datetime) -> float:
 def is_weekend(when: datetime) -> bool:
     """Saturday or Sunday."""
     return when.weekday() >= 5
+
+
+def average_weight(span: float, time_constant: float) -> float:
+    """Return the weight of a reading ``span`` after the last in a time-aware average.
+
+    An exponential average with ``time_constant`` (in ``span``'s unit) moves by
+    this share towards it, whatever the rate readings come at.
+    """
+    return 1.0 - math.exp(-span / time_constant)
 
 
 def cyclic(value: float, period: float) -> tuple[float, float]:
