@@ -177,3 +177,29 @@ async def test_a_child_asleep_by_a_night_light_gets_the_sleep_temperature(
     assert target(hass) == 18.5  # the sleep temperature, not a setback
     reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
     assert reason.endswith("quiet and dark at night: sleep temperature")
+
+
+async def test_a_restart_at_night_leaves_a_child_asleep_by_a_night_light(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """The light was on before the restart: it is no light switched on by someone up."""
+    freezer.move_to(START + timedelta(hours=6, minutes=30))  # 20:30
+    await build_living_room(hass, lights=[lamp()])
+    entry = await setup_brain(hass)
+    await night_light_by_hand(hass, freezer, hass_admin_user)
+    await minutes_pass(hass, freezer, 40)
+    await set_state(hass, MOTION, STATE_ON)  # turning over
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 30)
+    assert target(hass) == 18.5
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await minutes_pass(hass, freezer, 5)
+
+    assert hass.states.get(LAMP).state == STATE_ON
+    assert target(hass) == 18.5  # still asleep, not taken to be up
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.endswith("quiet and dark at night: sleep temperature")

@@ -1733,6 +1733,8 @@ class ZoneController:
             "fell_asleep": to_iso(self.fell_asleep),
             "sleepers_stirred": self.sleepers_stirred,
             "night_light": self.night_light,
+            # A light on before a restart was not switched on by someone up.
+            "was_lit": self.was_lit,
             "preheat_minutes": (
                 None
                 if self.preheat_lead is None
@@ -1764,6 +1766,7 @@ class ZoneController:
             # Absent from states saved before: as before, motion since says so.
             sleepers_stirred = bool(data.get("sleepers_stirred", False))
             night_light = bool(data.get("night_light", False))
+            was_lit = bool(data.get("was_lit", False))
             window_eco = bool(data["window_eco"])
             # Absent from states saved before pre-heating was remembered.
             preheat_minutes = data.get("preheat_minutes")
@@ -1781,7 +1784,7 @@ class ZoneController:
         self.window_eco = window_eco
         self.asleep_since, self.fell_asleep = asleep_since, fell_asleep
         self.sleepers_stirred = sleepers_stirred
-        self.night_light = night_light
+        self.night_light, self.was_lit = night_light, was_lit
         self.preheat_lead = preheat_lead
 
 
