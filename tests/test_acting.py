@@ -1241,19 +1241,13 @@ async def test_a_knob_turned_while_our_call_is_reported_is_a_persons_change(
     assert len(actions) == 1  # left as the person set it
 
 
-@pytest.mark.parametrize("level", ["automate", "suggest"])
-async def test_never_more_than_four_calls_an_hour_however_the_mode_flaps(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, level: str
-) -> None:
-    """Also where each proposal is accepted at once: an accepted one is a call."""
-    freezer.move_to(START)
-    await build_living_room(hass)
-    actions = async_capture_events(hass, EVENT_ACTION)
-    await setup_brain(hass, level=level)
-    await set_state(hass, MOTION, STATE_ON)
-
+async def flap_the_mode(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, minutes: int
+) -> list[str]:
+    """Switch the living room between eco and comfort each minute; return the
+    thermostat's reasons, minute by minute."""
     reasons = []
-    for minute in range(60):
+    for minute in range(minutes):
         await hass.services.async_call(
             "select",
             "select_option",
@@ -1271,11 +1265,45 @@ async def test_never_more_than_four_calls_an_hour_however_the_mode_flaps(
                 DOMAIN, "accept_suggestion", {}, blocking=True
             )
             await hass.async_block_till_done()
+    return reasons
+
+
+@pytest.mark.parametrize("level", ["automate", "suggest"])
+async def test_never_more_than_four_calls_an_hour_however_the_mode_flaps(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, level: str
+) -> None:
+    """Also where each proposal is accepted at once: an accepted one is a call."""
+    freezer.move_to(START)
+    await build_living_room(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass, level=level)
+    await set_state(hass, MOTION, STATE_ON)
+
+    reasons = await flap_the_mode(hass, freezer, 60)
 
     calls = calls_to(actions, THERMOSTAT)
     assert len(calls) >= 2
     assert_calm(calls)
     assert any(reason.startswith("Waiting (last call at") for reason in reasons)
+
+
+async def test_never_more_than_four_calls_an_hour_the_night_the_clocks_go_forward(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Local time skips an hour, real time does not: an hour is an hour of calls."""
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    # 01:00 winter time; at 02:00 the clocks go forward to 03:00.
+    freezer.move_to(datetime.fromisoformat("2026-03-29T00:00:00+00:00"))
+    await build_living_room(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+
+    await flap_the_mode(hass, freezer, 120)
+
+    calls = calls_to(actions, THERMOSTAT)
+    assert len(calls) >= 2
+    assert_calm(calls)
 
 
 async def test_an_open_window_goes_eco_after_a_delay_and_comfort_resumes(

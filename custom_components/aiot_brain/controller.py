@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -139,12 +139,14 @@ _ADAPTIVE_LIGHTING_LIGHTS = "configured_lights"
 _UNDERLYING_ENTITIES = "underlying_entities"
 
 
-def control_settings(settings: Settings, scale: TemperatureScale) -> ControlSettings:
+def control_settings(
+    settings: Settings, scale: TemperatureScale, time_zone: tzinfo
+) -> ControlSettings:
     """Return the engine's settings for the user's bounds, timings and night.
 
     The lowest allowed setpoint is also the frost protection (below it the zone is
     heated whatever else holds), the highest the heat protection. Reasons write
-    temperatures on ``scale``.
+    temperatures on ``scale``; the rate limits count real time in ``time_zone``.
     """
     return ControlSettings(
         frost_protection=settings.min_temperature,
@@ -157,6 +159,7 @@ def control_settings(settings: Settings, scale: TemperatureScale) -> ControlSett
         night_start=settings.night_start,
         night_end=settings.night_end,
         scale=scale,
+        time_zone=time_zone,
     )
 
 
@@ -223,6 +226,7 @@ class BuildingController:
         return control_settings(
             self.coordinator.settings,
             temperature_scale(self.hass.config.units.temperature_unit),
+            dt_util.get_default_time_zone(),
         )
 
     def zone_engines(

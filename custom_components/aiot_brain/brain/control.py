@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 import math
 from typing import Any
@@ -44,7 +44,7 @@ from .lighting import MAX_MOTION_HOLD
 from .saved import check_version, from_iso, to_iso
 from .timefeatures import clock
 from .units import CELSIUS, TemperatureScale
-from .zone import ZonePrediction
+from .zone import ZonePrediction, local_time, wall_clock
 
 VERSION = 2
 # Version 1 saved no ``asked`` flag with a hold: its holds were all ended by vacancy.
@@ -105,7 +105,9 @@ class ControlSettings:
     seldom still for long, unless CO2 still rises as people breathing there make
     it (someone stayed behind). Neither while the TV is on or humidity rises as a
     shower makes it.
-    Reasons write temperatures on ``scale``.
+    Reasons write temperatures on ``scale``. Where the building's ``time_zone`` is
+    given, the rate limits count real time also while the core's clock eases over
+    a change of the clocks (see :func:`~.zone.wall_clock`).
     """
 
     frost_protection: float = 7.0
@@ -141,6 +143,7 @@ class ControlSettings:
     max_calls_per_hour: int = 4
     preset_temperatures: Mapping[str, float] = field(default_factory=dict)
     scale: TemperatureScale = CELSIUS
+    time_zone: tzinfo | None = None
 
 
 SHOWERING = "humidity is rising as a shower makes it"
@@ -576,24 +579,20 @@ class ZoneController:
 
     def record_call(self, entity_id: str, when: datetime) -> None:
         """Note that a call to ``entity_id`` was made at ``when``."""
-        recent = [
-            moment
-            for moment in self.calls.get(entity_id, [])
-            if when - moment < timedelta(hours=1)
-        ]
+        recent = self._calls_within_the_hour(entity_id, when)
         recent.append(when)
         self.calls[entity_id] = recent
 
     def rate_limited(self, entity_id: str, now: datetime) -> str | None:
         """Return why a call to ``entity_id`` must wait, or None if it may go."""
         settings = self.settings
-        recent = [
-            moment
-            for moment in self.calls.get(entity_id, [])
-            if now - moment < timedelta(hours=1)
-        ]
-        if recent and now - recent[-1] < settings.min_call_interval:
-            wait = recent[-1] + settings.min_call_interval
+        recent = self._calls_within_the_hour(entity_id, now)
+        if recent and (
+            self._moment(now) - self._moment(recent[-1]) < settings.min_call_interval
+        ):
+            wait = self._core_time(
+                self._moment(recent[-1]) + settings.min_call_interval
+            )
             return f"last call at {clock(recent[-1])}, next allowed at {clock(wait)}"
         if len(recent) >= settings.max_calls_per_hour:
             return (
@@ -601,6 +600,29 @@ class ZoneController:
                 f"at most {settings.max_calls_per_hour} allowed"
             )
         return None
+
+    def _calls_within_the_hour(self, entity_id: str, now: datetime) -> list[datetime]:
+        """Return the calls to ``entity_id`` made in the real hour before ``now``."""
+        moment = self._moment(now)
+        return [
+            when
+            for when in self.calls.get(entity_id, [])
+            if moment - self._moment(when) < timedelta(hours=1)
+        ]
+
+    def _moment(self, when: datetime) -> datetime:
+        """Return the real moment a time of the core's clock stands for.
+
+        Around a change of the clocks the core's clock runs at half or one and a
+        half times real speed: an hour of it is no hour of calls to a device.
+        """
+        zone = self.settings.time_zone
+        return when if zone is None else local_time(when, zone).astimezone(UTC)
+
+    def _core_time(self, moment: datetime) -> datetime:
+        """Return the time of the core's clock at a real moment (see :meth:`_moment`)."""
+        zone = self.settings.time_zone
+        return moment if zone is None else wall_clock(moment.astimezone(zone))
 
     # -- deciding ------------------------------------------------------------------
 
