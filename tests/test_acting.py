@@ -2937,3 +2937,26 @@ async def test_a_cooler_setpoint_on_a_spring_afternoon_teaches_the_cooling_comfo
     attributes = hass.states.get(comfort).attributes
     assert attributes["heating_comfort"] == 20.0
     assert attributes["cooling_comfort"] < 24.0
+
+
+async def test_a_persons_change_the_night_the_clocks_go_forward_says_when_it_was(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """The core's clock eases over the change; the reason tells the clocks' time."""
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    # 01:40 winter time; at 02:00 the clocks go forward to 03:00.
+    freezer.move_to(datetime.fromisoformat("2026-03-29T00:40:00+00:00"))
+    await build_living_room(hass)
+    holds = async_capture_events(hass, EVENT_HOLD)
+    await setup_brain(hass, hold_minutes=120)
+    await set_state(hass, MOTION, STATE_ON)
+
+    await set_by_hand(hass, hass_admin_user, 22.5)
+    await minutes_pass(hass, freezer, 1)
+
+    assert holds[0].data["reason"] == (
+        "Holding the thermostat in Living room: changed by hand at 01:40, "
+        "left alone until 04:40 or until the zone is empty"
+    )
+    held_until = hass.states.get(CONTROL).attributes["held_until"]
+    assert held_until == {THERMOSTAT: "2026-03-29T04:40:00+02:00"}

@@ -435,11 +435,6 @@ def _dim(light: LightState) -> bool:
     )
 
 
-def _predicted(when: datetime, now: datetime) -> str:
-    """Say a predicted time as the forecast's sensors show it."""
-    return clock(time_shown(when, now), now)
-
-
 def _minutes(span: timedelta) -> int:
     return round(span.total_seconds() / 60)
 
@@ -533,15 +528,16 @@ class ZoneController:
         """
         until = until or when + self.settings.hold_duration
         reason = (
-            f"Holding {what} in {self.name}: changed by hand at {clock(when)}, "
-            f"left alone until {clock(until)} or until the zone is empty"
+            f"Holding {what} in {self.name}: changed by hand at {self._clock(when)}, "
+            f"left alone until {self._clock(until)} or until the zone is empty"
         )
         self.holds[entity_id] = Hold(when, until, reason)
         return reason
 
     def hold(self, entity_id: str, when: datetime, until: datetime, why: str) -> None:
         """Hold ``entity_id`` until ``until``, empty zone or not (a service asked)."""
-        reason = f"Holding {entity_id} in {self.name} until {clock(until)}: {why}"
+        until_shown = self._clock(until)
+        reason = f"Holding {entity_id} in {self.name} until {until_shown}: {why}"
         self.holds[entity_id] = Hold(when, until, reason, asked=True)
 
     def resume(self, entity_id: str | None = None) -> None:
@@ -593,7 +589,10 @@ class ZoneController:
             wait = self._core_time(
                 self._moment(recent[-1]) + settings.min_call_interval
             )
-            return f"last call at {clock(recent[-1])}, next allowed at {clock(wait)}"
+            return (
+                f"last call at {self._clock(recent[-1])}, "
+                f"next allowed at {self._clock(wait)}"
+            )
         if len(recent) >= settings.max_calls_per_hour:
             return (
                 f"{len(recent)} calls in the last hour, "
@@ -619,8 +618,26 @@ class ZoneController:
         zone = self.settings.time_zone
         return when if zone is None else local_time(when, zone).astimezone(UTC)
 
+    # -- saying times ----------------------------------------------------------------
+
+    def _clock(self, when: datetime, now: datetime | None = None) -> str:
+        """Say a time of the core's clock as the building's clocks showed it then.
+
+        Around a change of the clocks the core's eased time of day is off by up to
+        half an hour, and may be in the hour the clocks skip.
+        """
+        zone = self.settings.time_zone
+        if zone is None:
+            return clock(when, now)
+        shown = local_time(when, zone).replace(tzinfo=None)
+        return clock(shown, None if now is None else local_time(now, zone))
+
+    def _predicted(self, when: datetime, now: datetime) -> str:
+        """Say a predicted time as the forecast's sensors show it."""
+        return self._clock(time_shown(when, now), now)
+
     def _core_time(self, moment: datetime) -> datetime:
-        """Return the time of the core's clock at a real moment (see :meth:`_moment`)."""
+        """Return the core's time at a real moment (see :meth:`_moment`)."""
         zone = self.settings.time_zone
         return moment if zone is None else wall_clock(moment.astimezone(zone))
 
@@ -941,7 +958,7 @@ class ZoneController:
                 comfort,
                 settings.eco_offset,
                 "eco",
-                f"departure predicted {_predicted(departure, now)} "
+                f"departure predicted {self._predicted(departure, now)} "
                 f"({prediction.departure_confidence:.0%}), "
                 f"it stays within {settings.scale.difference(settings.stop_drift)} "
                 "until then",
@@ -955,7 +972,7 @@ class ZoneController:
             # Motion a few minutes ago keeps it occupied, not the model, which
             # already doubts it: its probability would read as a contradiction.
             return self._comfort(
-                comfort, f"occupied, motion at {clock(last_motion, now)}"
+                comfort, f"occupied, motion at {self._clock(last_motion, now)}"
             )
         probability = prediction.occupancy_probability
         return self._comfort(comfort, f"occupied ({probability:.0%})")
@@ -985,8 +1002,8 @@ class ZoneController:
                 comfort,
                 settings.away_offset,
                 "away",
-                f"empty, everyone away since {clock(prediction.trip_since, now)}, "
-                "far longer than usual",
+                f"empty, everyone away since "
+                f"{self._clock(prediction.trip_since, now)}, far longer than usual",
             )
         arrival = prediction.next_arrival
         confident = prediction.arrival_confidence >= settings.preheat_confidence
@@ -1017,7 +1034,7 @@ class ZoneController:
             if needed is not None and (starts or goes_on):
                 self.preheat_lead = preheat_lead or start_lead
                 why = (
-                    f"{verb}: arrival predicted {_predicted(arrival, now)} "
+                    f"{verb}: arrival predicted {self._predicted(arrival, now)} "
                     f"({prediction.arrival_confidence:.0%})"
                 )
                 if verb != READY:
@@ -1028,18 +1045,18 @@ class ZoneController:
         if expected_back is not None and expected_back - now < settings.setback_after:
             return self._comfort(
                 comfort,
-                f"empty, but arrival predicted {_predicted(expected_back, now)} "
+                f"empty, but arrival predicted {self._predicted(expected_back, now)} "
                 f"({prediction.arrival_confidence:.0%})",
             )
         # A moment, not a running "for N min": the reason (a state attribute,
         # recorded at each change) stays the same while nothing else changes.
         since = (
-            f" since {clock(self.vacant_since, now)}"
+            f" since {self._clock(self.vacant_since, now)}"
             if self.vacant_since is not None
             else ""
         )
         back = (
-            f", arrival predicted {_predicted(expected_back, now)}"
+            f", arrival predicted {self._predicted(expected_back, now)}"
             if expected_back is not None
             else ", no arrival expected soon"
         )
@@ -1593,7 +1610,7 @@ class ZoneController:
         quiet_from = readings.quiet_since if last_motion is None else last_motion
         if gone is None and quiet_from is not None and now - quiet_from >= delay:
             gone = (
-                f"no motion since {clock(quiet_from, now)} "
+                f"no motion since {self._clock(quiet_from, now)} "
                 f"(vacancy delay {_minutes(delay)} min)"
             )
         hold = self.active_hold(entity_id, now)
@@ -1704,8 +1721,8 @@ class ZoneController:
         if now - door < delay:
             return None
         return (
-            f"the door moved at {clock(door, now)} and no one has been seen since "
-            f"(after {_minutes(delay)} min)"
+            f"the door moved at {self._clock(door, now)} and no one has been seen "
+            f"since (after {_minutes(delay)} min)"
         )
 
     def _light_level(
