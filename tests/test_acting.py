@@ -1168,10 +1168,10 @@ class SlowThermostat(DemoClimate):
 
 
 async def heat_a_cold_slow_thermostat(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, start: datetime = START
 ) -> tuple[SlowThermostat, list[Event], list[Event]]:
     """Send heat at 20 °C to a thermostat off at 17 °C; return it, holds and calls."""
-    freezer.move_to(START)
+    freezer.move_to(start)
     room = thermostat(
         "living_room",
         [HVACMode.HEAT, HVACMode.OFF],
@@ -1208,6 +1208,25 @@ async def test_a_thermostat_reporting_our_call_a_setting_at_a_time_is_not_held(
     assert hass.states.get(CONTROL).state == "controlling"
     comfort = hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint")
     assert float(comfort.state) == 20.0  # the old 17 °C taught nothing
+
+
+async def test_a_thermostat_reporting_our_call_the_night_the_clocks_go_forward(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Reported within the echo window in real time: no person's change."""
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    # 01:30 winter time; at 02:00 the clocks go forward to 03:00.
+    start = datetime.fromisoformat("2026-03-29T00:30:00+00:00")
+    room, holds, _ = await heat_a_cold_slow_thermostat(hass, freezer, start)
+
+    await seconds_pass(hass, freezer, 10)
+    await room.async_report(hvac_mode=HVACMode.HEAT)
+    await seconds_pass(hass, freezer, 90)  # 100 s after the call
+    await room.async_report(temperature=20.0)
+    await minutes_pass(hass, freezer, 5)
+
+    assert holds == []
+    assert hass.states.get(CONTROL).state == "controlling"
 
 
 @pytest.mark.parametrize(

@@ -177,7 +177,7 @@ class _Sent:
     """The last call made to an entity, to recognise the device echoing it."""
 
     command: Command
-    when: datetime
+    when: datetime  # UTC: the wall clock may repeat or skip the minutes after it
 
 
 class BuildingController:
@@ -836,7 +836,7 @@ class BuildingController:
         self, zone_id: str, engine: ZoneController, command: Command, now: datetime
     ) -> None:
         engine.record_call(command.entity_id, now)
-        self._sent[command.entity_id] = _Sent(command, now)
+        self._sent[command.entity_id] = _Sent(command, dt_util.utcnow())
         self.last_action[zone_id] = (now, command.reason)
         context = Context()
         self._remember(context)
@@ -1079,8 +1079,7 @@ class BuildingController:
         sent = self._sent.get(state.entity_id)
         return (
             sent is not None
-            and wall_clock(dt_util.as_local(state.last_updated)) - sent.when
-            <= ECHO_WINDOW
+            and state.last_updated - sent.when <= ECHO_WINDOW
             and (
                 self._shows(state, sent.command)
                 or self._arriving(old, state, sent.command)
