@@ -2979,3 +2979,23 @@ async def test_a_persons_change_the_night_the_clocks_go_forward_says_when_it_was
     )
     held_until = hass.states.get(CONTROL).attributes["held_until"]
     assert held_until == {THERMOSTAT: "2026-03-29T04:40:00+02:00"}
+
+
+async def test_a_persons_change_in_the_hour_that_repeats_says_which_pass(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Changed at 02:20 summer time and held an hour: until 02:20 winter time."""
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    freezer.move_to(datetime.fromisoformat("2026-10-25T00:20:00+00:00"))
+    await build_living_room(hass)
+    holds = async_capture_events(hass, EVENT_HOLD)
+    await setup_brain(hass, hold_minutes=60)
+    await set_state(hass, MOTION, STATE_ON)
+
+    await set_by_hand(hass, hass_admin_user, 22.5)
+    await minutes_pass(hass, freezer, 1)
+
+    assert holds[0].data["reason"] == (
+        "Holding the thermostat in Living room: changed by hand at 02:20 CEST, "
+        "left alone until 02:20 CET or until the zone is empty"
+    )

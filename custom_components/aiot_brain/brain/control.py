@@ -624,13 +624,16 @@ class ZoneController:
         """Say a time of the core's clock as the building's clocks showed it then.
 
         Around a change of the clocks the core's eased time of day is off by up to
-        half an hour, and may be in the hour the clocks skip.
+        half an hour, and may be in the hour the clocks skip. A time of the hour
+        the clocks repeat says which of the two it is (02:20 CEST, 02:20 CET).
         """
         zone = self.settings.time_zone
         if zone is None:
             return clock(when, now)
-        shown = local_time(when, zone).replace(tzinfo=None)
-        return clock(shown, None if now is None else local_time(now, zone))
+        local = local_time(when, zone)
+        said = clock(local, None if now is None else local_time(now, zone))
+        twice = local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+        return f"{said} {local:%Z}" if twice else said
 
     def _predicted(self, when: datetime, now: datetime) -> str:
         """Say a predicted time as the forecast's sensors show it."""
