@@ -22,7 +22,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.aiot_brain.brain.observation import Observation, Role
-from custom_components.aiot_brain.brain.zone import ZoneBrain, wall_clock
+from custom_components.aiot_brain.brain.timefeatures import wall_clock
+from custom_components.aiot_brain.brain.zone import ZoneBrain
 from custom_components.aiot_brain.const import DOMAIN, REDISCOVER_COOLDOWN
 from custom_components.aiot_brain.coordinator import (
     REPLAY_QUIET_TICK,

@@ -30,7 +30,7 @@ from custom_components.aiot_brain import (
     switch,
 )
 from custom_components.aiot_brain.brain.observation import Observation, Role
-from custom_components.aiot_brain.brain.zone import wall_clock
+from custom_components.aiot_brain.brain.timefeatures import wall_clock
 
 from .test_coordinator import (
     START,

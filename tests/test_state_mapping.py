@@ -10,7 +10,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 
 from custom_components.aiot_brain.brain.observation import Observation, Role
-from custom_components.aiot_brain.brain.zone import wall_clock
+from custom_components.aiot_brain.brain.timefeatures import wall_clock
 from custom_components.aiot_brain.discovery import Actuator, ZoneEntity
 from custom_components.aiot_brain.state_mapping import (
     aware,

@@ -85,8 +85,9 @@ from .brain.control import (
     ZoneReadings,
 )
 from .brain.observation import Role, as_number
+from .brain.timefeatures import wall_clock
 from .brain.units import TemperatureScale
-from .brain.zone import ZonePrediction, wall_clock
+from .brain.zone import ZonePrediction
 from .const import (
     DOMAIN,
     EVENT_ACTION,

@@ -57,14 +57,9 @@ from homeassistant.util import dt as dt_util
 from orjson import Fragment
 
 from .brain.observation import Observation, Role, Whereabouts
+from .brain.timefeatures import wall_clock
 from .brain.units import TemperatureScale
-from .brain.zone import (
-    BRAIN_VERSION,
-    Brain,
-    ZoneBrain,
-    ZonePrediction,
-    wall_clock,
-)
+from .brain.zone import BRAIN_VERSION, Brain, ZoneBrain, ZonePrediction
 from .const import (
     BRAIN_STORAGE_KEY,
     COMFORT_OFFSET_LIMIT,

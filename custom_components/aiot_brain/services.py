@@ -39,7 +39,7 @@ from homeassistant.helpers import (
 from homeassistant.util import dt as dt_util
 import probatio
 
-from .brain.zone import wall_clock
+from .brain.timefeatures import wall_clock
 from .const import DOMAIN, Mode
 from .coordinator import AiotBrainConfigEntry, AiotBrainCoordinator
 from .discovery import Actuator

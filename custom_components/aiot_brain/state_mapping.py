@@ -41,8 +41,8 @@ from homeassistant.util.unit_conversion import PowerConverter, TemperatureConver
 
 from .brain.control import ControlSettings, wanted_cooling, wanted_temperature
 from .brain.observation import Observation, Role, as_number
+from .brain.timefeatures import local_time
 from .brain.units import CELSIUS, FAHRENHEIT, TemperatureScale
-from .brain.zone import local_time
 from .discovery import ZoneEntity
 
 # States that carry no reading: the entity is unavailable or does not know.

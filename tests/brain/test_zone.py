@@ -11,12 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from custom_components.aiot_brain.brain.observation import Observation, Role
-from custom_components.aiot_brain.brain.zone import (
-    Brain,
-    ZoneBrain,
-    local_time,
-    wall_clock,
-)
+from custom_components.aiot_brain.brain.timefeatures import local_time, wall_clock
+from custom_components.aiot_brain.brain.zone import Brain, ZoneBrain
 
 MONDAY = datetime(2026, 11, 2)
 

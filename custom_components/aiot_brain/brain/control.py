@@ -42,9 +42,9 @@ from typing import Any
 from .forecast import time_shown
 from .lighting import MAX_MOTION_HOLD
 from .saved import check_version, from_iso, to_iso
-from .timefeatures import clock
+from .timefeatures import clock, local_time, wall_clock
 from .units import CELSIUS, TemperatureScale
-from .zone import ZonePrediction, local_time, wall_clock
+from .zone import ZonePrediction
 
 VERSION = 2
 # Version 1 saved no ``asked`` flag with a hold: its holds were all ended by vacancy.
@@ -107,7 +107,7 @@ class ControlSettings:
     shower makes it.
     Reasons write temperatures on ``scale``. Where the building's ``time_zone`` is
     given, the rate limits count real time also while the core's clock eases over
-    a change of the clocks (see :func:`~.zone.wall_clock`).
+    a change of the clocks (see :func:`~.timefeatures.wall_clock`).
     """
 
     frost_protection: float = 7.0
@@ -621,19 +621,8 @@ class ZoneController:
     # -- saying times ----------------------------------------------------------------
 
     def _clock(self, when: datetime, now: datetime | None = None) -> str:
-        """Say a time of the core's clock as the building's clocks showed it then.
-
-        Around a change of the clocks the core's eased time of day is off by up to
-        half an hour, and may be in the hour the clocks skip. A time of the hour
-        the clocks repeat says which of the two it is (02:20 CEST, 02:20 CET).
-        """
-        zone = self.settings.time_zone
-        if zone is None:
-            return clock(when, now)
-        local = local_time(when, zone)
-        said = clock(local, None if now is None else local_time(now, zone))
-        twice = local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
-        return f"{said} {local:%Z}" if twice else said
+        """Say a time of the core's clock as the building's clocks showed it."""
+        return clock(when, now, self.settings.time_zone)
 
     def _predicted(self, when: datetime, now: datetime) -> str:
         """Say a predicted time as the forecast's sensors show it."""

@@ -8,8 +8,8 @@ versioned JSON document; a zone whose saved state is unreadable starts afresh
 without taking the others with it.
 
 The core runs on the building's naive local wall-clock time: aware datetimes are
-turned into their own wall-clock time on the way in (see :func:`wall_clock` for
-the hours around a change of the clocks).
+turned into their own wall-clock time on the way in (see
+:func:`~.timefeatures.wall_clock` for the hours around a change of the clocks).
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta, tzinfo
-from functools import lru_cache
+from datetime import datetime, timedelta
 import json
 import math
 from typing import Any
@@ -32,6 +31,7 @@ from .observation import Observation, Role, as_number, plausible
 from .occupancy import OccupancyModel
 from .saved import check_version, from_iso, to_iso
 from .thermal import ThermalModel, ThermalResponse
+from .timefeatures import wall_clock
 from .units import CELSIUS, TemperatureScale
 
 ZONE_VERSION = 1
@@ -93,65 +93,6 @@ READING_LIFETIME = timedelta(hours=24)
 MAX_ROOM_SENSORS = 32
 
 
-# Around a change of the clocks, the core's clock eases from the old UTC offset to
-# the new one over this long before and after the change.
-CLOCK_CHANGE_EASE = timedelta(hours=1)
-
-
-def _clock_change(
-    utc: datetime, zone: tzinfo
-) -> tuple[datetime, timedelta, timedelta] | None:
-    """Return when the eased clock starts easing, and the offsets before and after.
-
-    None when the clocks do not change within the ease of ``utc``.
-    """
-    before = (utc - CLOCK_CHANGE_EASE).astimezone(zone).utcoffset()
-    after = (utc + CLOCK_CHANGE_EASE).astimezone(zone).utcoffset()
-    if before is None or after is None or before == after:
-        return None
-    # The first minute at the new offset; changes fall on whole minutes. Found
-    # exactly, whatever ``utc``: the clock and its inverse must agree.
-    low, high = utc - CLOCK_CHANGE_EASE, utc + CLOCK_CHANGE_EASE
-    while high - low > timedelta(minutes=1):
-        middle = low + (high - low) / 2
-        if middle.astimezone(zone).utcoffset() == before:
-            low = middle
-        else:
-            high = middle
-    change = low.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    return change - CLOCK_CHANGE_EASE, before, after
-
-
-def wall_clock(when: datetime) -> datetime:
-    """Return the naive local wall-clock time the core runs on.
-
-    When the clocks go back an hour, local time repeats an hour: the models would
-    take the second pass for stale data and motion from the first pass for fresh.
-    So from an hour before a change of the clocks to an hour after it, the core's
-    clock runs at half speed (one and a half when they go forward) and never runs
-    backwards or skips; its time of day is off by at most half the change, at
-    night.
-    """
-    if when.tzinfo is None:
-        return when
-    # Equal aware times in one zone compare equal whatever their fold: it is
-    # part of the key, as is the type (a subclass stays one).
-    return _eased_wall_clock(when, when.tzinfo, when.fold)
-
-
-# Every zone of a building asks about the same moment several times a minute.
-@lru_cache(maxsize=16, typed=True)
-def _eased_wall_clock(when: datetime, zone: tzinfo, _fold: int) -> datetime:
-    """Return :func:`wall_clock` of an aware ``when`` in ``zone``."""
-    utc = when.astimezone(UTC)
-    change = _clock_change(utc, zone)
-    if change is None:
-        return when.replace(tzinfo=None)
-    start, before, after = change
-    share = (utc - start) / (2 * CLOCK_CHANGE_EASE)
-    return (utc + before + (after - before) * share).replace(tzinfo=None)
-
-
 # The models look up to a week and a day ahead and read times in other zones'
 # clocks: a time this close to either end of the calendar (a broken clock's) is
 # none they can work with.
@@ -175,24 +116,6 @@ def _query_time(when: datetime) -> datetime:
     if core is not None:
         return core
     return _EARLIEST if when.replace(tzinfo=None) < _EARLIEST else _LATEST
-
-
-def local_time(when: datetime, zone: tzinfo) -> datetime:
-    """Return a time of the core's clock as the aware time in ``zone`` it stands for.
-
-    The inverse of :func:`wall_clock`: around a change of the clocks a wall-clock
-    time may not exist or exist twice, and the core's time of day is eased.
-    """
-    if when.tzinfo is not None:
-        return when.astimezone(zone)
-    utc = when.replace(tzinfo=zone).astimezone(UTC)
-    change = _clock_change(utc, zone)
-    if change is not None:
-        start, before, after = change
-        speed = 1 + (after - before) / (2 * CLOCK_CHANGE_EASE)
-        eased = (when - (start + before).replace(tzinfo=None)) / speed
-        utc = start + min(max(eased, timedelta(0)), 2 * CLOCK_CHANGE_EASE)
-    return utc.astimezone(zone)
 
 
 @dataclass(frozen=True, slots=True)
