@@ -222,6 +222,27 @@ async def test_a_motion_sensor_that_goes_unavailable_while_on_stops_counting(
     assert office.bad_values == 0
 
 
+async def test_a_sensor_gone_the_night_the_clocks_go_forward_is_said_gone_then(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The core's clock eases over the change; the anomaly tells the clocks' time."""
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    # 01:00 winter time; at 02:00 the clocks go forward to 03:00.
+    freezer.move_to(datetime.fromisoformat("2026-03-29T00:00:00+00:00"))
+    build_office(hass)
+    await setup_office(hass)
+    hass.states.async_set("sensor.office_temperature", "20.0")
+    await minutes_pass(hass, freezer, 40)
+
+    hass.states.async_set("sensor.office_temperature", STATE_UNAVAILABLE)  # 01:40
+    await minutes_pass(hass, freezer, 90)
+
+    anomaly = hass.states.get("binary_sensor.office_aiot_brain_anomaly")
+    assert anomaly.attributes["reason"] == (
+        "sensor.office_temperature has been unavailable since 01:40"
+    )
+
+
 async def test_heating_that_stopped_reporting_is_no_heating_without_effect(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

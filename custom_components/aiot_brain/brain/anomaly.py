@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 import math
 from typing import Any
 
@@ -262,8 +262,13 @@ class _VisitsWhileAway:
         if self.since is not None and self.seen_at is None:
             self.seen_at, self.seen_by = when, source
 
-    def anomaly(self, when: datetime, report_hours: float) -> Anomaly | None:
-        """Report a visit while everyone was away, where visits are rare."""
+    def anomaly(
+        self, when: datetime, report_hours: float, zone: tzinfo | None = None
+    ) -> Anomaly | None:
+        """Report a visit while everyone was away, where visits are rare.
+
+        Its time is said as the clocks of ``zone`` showed it (see :func:`clock`).
+        """
         seen = self.seen_at
         if seen is None:
             return None
@@ -279,7 +284,8 @@ class _VisitsWhileAway:
         return Anomaly(
             "occupied_while_away",
             self.seen_by,
-            f"{self.seen_by} saw someone at {seen:%H:%M} while everyone was away "
+            f"{self.seen_by} saw someone at {clock(seen, zone=zone)} while everyone "
+            "was away "
             f"(someone was seen in {visited} of {count} absences before)",
             seen,
         )
@@ -615,15 +621,25 @@ class AnomalyDetector:
     # -- prediction ------------------------------------------------------------
 
     def predict_one(
-        self, when: datetime, scale: TemperatureScale = CELSIUS
+        self,
+        when: datetime,
+        scale: TemperatureScale = CELSIUS,
+        *,
+        zone: tzinfo | None = None,
     ) -> list[Anomaly]:
-        """Return the anomalies at ``when``, each with its reason."""
+        """Return the anomalies at ``when``, each with its reason.
+
+        The reasons say times as the clocks of the building's time ``zone`` showed
+        them (see :func:`clock`).
+        """
         when = when.replace(tzinfo=None)
         found: list[Anomaly] = []
         for name, records in self.sources.items():
             for source in records.values():
-                found.extend(self._source_anomalies(name, source, when, scale))
-        hvac = self._hvac_anomaly(when, scale)
+                found.extend(
+                    self._source_anomalies(name, source, when, scale, zone=zone)
+                )
+        hvac = self._hvac_anomaly(when, scale, zone)
         if hvac is not None:
             found.append(hvac)
         if self.unusual_at is not None and timedelta(0) <= when - self.unusual_at <= (
@@ -636,18 +652,24 @@ class AnomalyDetector:
                     "unusual_occupancy",
                     self.unusual_source,
                     f"{self.unusual_source} saw someone on {day} at "
-                    f"{self.unusual_at:%H:%M}, a time nobody was present in "
-                    f"{weeks:.0f} weeks of history",
+                    f"{clock(self.unusual_at, zone=zone)}, a time nobody was "
+                    f"present in {weeks:.0f} weeks of history",
                     self.unusual_at,
                 )
             )
-        away = self.visits.anomaly(when, self.unusual_hours)
+        away = self.visits.anomaly(when, self.unusual_hours, zone)
         if away is not None:
             found.append(away)
         return found
 
     def _source_anomalies(
-        self, name: str, source: _Source, when: datetime, scale: TemperatureScale
+        self,
+        name: str,
+        source: _Source,
+        when: datetime,
+        scale: TemperatureScale,
+        *,
+        zone: tzinfo | None,
     ) -> list[Anomaly]:
         role = source.role
         if source.gone_at is not None:
@@ -661,7 +683,8 @@ class AnomalyDetector:
                 Anomaly(
                     "unavailable",
                     name,
-                    f"{name} has been unavailable since {clock(source.gone_at, when)}",
+                    f"{name} has been unavailable since "
+                    f"{clock(source.gone_at, when, zone)}",
                     source.gone_at,
                 )
             ]
@@ -693,7 +716,7 @@ class AnomalyDetector:
                         "stuck",
                         name,
                         f"{name} has read {_reading(role, source.value, scale)} "
-                        f"since {clock(source.last_change, when)}; "
+                        f"since {clock(source.last_change, when, zone)}; "
                         f"it usually changes every {source.run_hours * 60:.0f} min",
                         source.last_change,
                     )
@@ -729,7 +752,9 @@ class AnomalyDetector:
             if peer_name != name and (other := self._moved(peer)) is not None
         )
 
-    def _hvac_anomaly(self, when: datetime, scale: TemperatureScale) -> Anomaly | None:
+    def _hvac_anomaly(
+        self, when: datetime, scale: TemperatureScale, zone: tzinfo | None
+    ) -> Anomaly | None:
         if self.hvac_since is None or len(self.hvac_temperatures) != 2:
             return None
         minutes = (when - self.hvac_since).total_seconds() / 60.0
@@ -743,16 +768,22 @@ class AnomalyDetector:
         return Anomaly(
             "hvac_no_effect",
             "hvac",
-            f"{verb} since {clock(self.hvac_since, when)} but the temperature "
+            f"{verb} since {clock(self.hvac_since, when, zone)} but the temperature "
             f"{direction} only "
             f"{scale.difference(max(change, 0.0))} (expected at least "
             f"{scale.difference(self.hvac_min_change)})",
             self.hvac_since,
         )
 
-    def explain(self, when: datetime, scale: TemperatureScale = CELSIUS) -> str:
-        """Say what is wrong at ``when``, or that nothing is."""
-        anomalies = self.predict_one(when, scale)
+    def explain(
+        self,
+        when: datetime,
+        scale: TemperatureScale = CELSIUS,
+        *,
+        zone: tzinfo | None = None,
+    ) -> str:
+        """Say what is wrong at ``when``, or that nothing is (times as in ``zone``)."""
+        anomalies = self.predict_one(when, scale, zone=zone)
         if not anomalies:
             return f"no anomalies among {len(self.sources)} sources"
         return "; ".join(anomaly.reason for anomaly in anomalies)

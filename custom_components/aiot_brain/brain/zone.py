@@ -518,8 +518,10 @@ class ZoneBrain:
         ``can_heat`` and ``can_cool`` tell whether the zone's thermostats can go
         that way; the time to temperature only times a way they can, to the
         comfort moved by ``comfort_offset`` (K), as the thermostats are sent it.
-        The reasons write temperatures on ``scale``; the numbers stay °C.
+        The reasons write temperatures on ``scale``; the numbers stay °C. Those of
+        anomalies say times as the clocks of an aware ``when``'s zone show them.
         """
+        zone = when.tzinfo
         when = _query_time(when)
         features = self.occupancy.features(when)
         probability = self.occupancy.predict_proba_one(features)[True]
@@ -565,14 +567,14 @@ class ZoneBrain:
             time_to_temperature_target=target,
             lighting=self._lighting(when),
             window_open=self._window_open(when),
-            anomalies=tuple(self.anomalies.predict_one(when, scale)),
+            anomalies=tuple(self.anomalies.predict_one(when, scale, zone=zone)),
             reasons={
                 "occupancy": self.occupancy.explain(features),
                 "forecast": forecast_reason,
                 "comfort": self.comfort.explain(when, conditions, scale),
                 "lighting": self.lighting.explain(when, self._light_conditions()),
                 "thermal": self.thermal.explain(scale),
-                "anomaly": self.anomalies.explain(when, scale),
+                "anomaly": self.anomalies.explain(when, scale, zone=zone),
                 "absence": self.absences.explain(when),
             },
             accuracy=self.score.accuracy,
