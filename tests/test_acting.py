@@ -1318,11 +1318,16 @@ async def test_never_more_than_four_calls_an_hour_the_night_the_clocks_go_forwar
     await setup_brain(hass)
     await set_state(hass, MOTION, STATE_ON)
 
-    await flap_the_mode(hass, freezer, 120)
+    reasons = await flap_the_mode(hass, freezer, 120)
 
     calls = calls_to(actions, THERMOSTAT)
     assert len(calls) >= 2
     assert_calm(calls)
+    # Said by the clocks: 01:00 winter time and 03:00 summer time, an hour apart.
+    assert any(
+        reason.startswith("Waiting (last call at 03:00, next allowed at 03:05)")
+        for reason in reasons
+    )
 
 
 async def test_an_open_window_goes_eco_after_a_delay_and_comfort_resumes(

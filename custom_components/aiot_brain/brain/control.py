@@ -42,7 +42,7 @@ from typing import Any
 from .forecast import time_shown
 from .lighting import MAX_MOTION_HOLD
 from .saved import check_version, from_iso, to_iso
-from .timefeatures import clock, local_time, wall_clock
+from .timefeatures import clock, local_time
 from .units import CELSIUS, TemperatureScale
 from .zone import ZonePrediction
 
@@ -586,9 +586,7 @@ class ZoneController:
         if recent and (
             self._moment(now) - self._moment(recent[-1]) < settings.min_call_interval
         ):
-            wait = self._core_time(
-                self._moment(recent[-1]) + settings.min_call_interval
-            )
+            wait = self._moment(recent[-1]) + settings.min_call_interval
             return (
                 f"last call at {self._clock(recent[-1])}, "
                 f"next allowed at {self._clock(wait)}"
@@ -621,17 +619,12 @@ class ZoneController:
     # -- saying times ----------------------------------------------------------------
 
     def _clock(self, when: datetime, now: datetime | None = None) -> str:
-        """Say a time of the core's clock as the building's clocks showed it."""
+        """Say a time of the core's clock, or an aware moment, as the clocks showed it."""
         return clock(when, now, self.settings.time_zone)
 
     def _predicted(self, when: datetime, now: datetime) -> str:
         """Say a predicted time as the forecast's sensors show it."""
         return self._clock(time_shown(when, now), now)
-
-    def _core_time(self, moment: datetime) -> datetime:
-        """Return the core's time at a real moment (see :meth:`_moment`)."""
-        zone = self.settings.time_zone
-        return moment if zone is None else wall_clock(moment.astimezone(zone))
 
     # -- deciding ------------------------------------------------------------------
 
