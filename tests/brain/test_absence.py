@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,6 +13,8 @@ from custom_components.aiot_brain.brain.absence import (
     TRIP_UNLEARNED,
     Absences,
 )
+from custom_components.aiot_brain.brain.observation import Observation, Role
+from custom_components.aiot_brain.brain.zone import ZoneBrain
 
 MONDAY = datetime(2026, 1, 5)
 
@@ -43,6 +46,20 @@ def test_an_absence_far_longer_than_usual_is_a_trip() -> None:
     assert absences.predict_one(left + timedelta(days=3, hours=1)) is None
     # The trip itself is one long absence among short ones: the usual stays.
     assert absences.trip_after() == timedelta(hours=13.5)
+
+
+def test_an_absence_begun_the_night_the_clocks_go_forward_is_said_by_the_clocks() -> (
+    None
+):
+    """The core's clock eases over the change; the reason tells the clocks' time."""
+    berlin = ZoneInfo("Europe/Berlin")
+    zone = ZoneBrain()
+    # 01:40 winter time; at 02:00 the clocks go forward to 03:00.
+    left = datetime(2026, 3, 29, 0, 40, tzinfo=UTC).astimezone(berlin)
+    zone.learn_one(Observation(Role.NOBODY_HOME, 1.0, left))
+
+    reason = zone.predict_one(left + timedelta(hours=3)).reasons["absence"]
+    assert reason.startswith("everyone away since Sun 01:40, not yet a trip")
 
 
 def test_someone_seen_meanwhile_is_no_trip_here() -> None:

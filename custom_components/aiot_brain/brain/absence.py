@@ -22,11 +22,12 @@ datetime.datetime(2026, 1, 23, 8, 0)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 import math
 from typing import Any
 
 from .saved import check_version, from_iso, to_iso
+from .timefeatures import clock
 
 ABSENCES_VERSION = 1
 
@@ -93,8 +94,11 @@ class Absences:
             return None
         return since
 
-    def explain(self, when: datetime) -> str:
-        """Say how long absences usually last and whether this one is a trip."""
+    def explain(self, when: datetime, zone: tzinfo | None = None) -> str:
+        """Say how long absences usually last and whether this one is a trip.
+
+        Since when everyone is away is said as the clocks of ``zone`` showed it.
+        """
         after = self.trip_after() / timedelta(hours=1)
         learned = (
             f"an absence of {after:.0f} h counts as a trip, from the "
@@ -114,7 +118,8 @@ class Absences:
             trip = "not yet a trip"
         else:
             trip = "a trip"
-        return f"everyone away since {since:%a %H:%M}, {trip}; {learned}"
+        said = f"{since:%a} {clock(since, zone=zone)}"
+        return f"everyone away since {said}, {trip}; {learned}"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the state as JSON-compatible data."""

@@ -519,7 +519,8 @@ class ZoneBrain:
         that way; the time to temperature only times a way they can, to the
         comfort moved by ``comfort_offset`` (K), as the thermostats are sent it.
         The reasons write temperatures on ``scale``; the numbers stay °C. Those of
-        anomalies say times as the clocks of an aware ``when``'s zone show them.
+        anomalies and absences say times as the clocks of an aware ``when``'s zone
+        show them.
         """
         zone = when.tzinfo
         when = _query_time(when)
@@ -575,7 +576,7 @@ class ZoneBrain:
                 "lighting": self.lighting.explain(when, self._light_conditions()),
                 "thermal": self.thermal.explain(scale),
                 "anomaly": self.anomalies.explain(when, scale, zone=zone),
-                "absence": self.absences.explain(when),
+                "absence": self.absences.explain(when, zone),
             },
             accuracy=self.score.accuracy,
             calibration_error=self.score.calibration_error,
