@@ -348,6 +348,11 @@ async def test_an_american_home_is_heated_and_told_why_in_fahrenheit(
     )
     predictions = explained["zones"]["living_room"]["predictions"]
     assert predictions["comfort"].startswith("68.0 °F ± ")
+    # The sensor and get_forecast say the same uncertainty, in °F as well.
+    uncertainty = comfort.attributes["uncertainty"]
+    assert predictions["comfort"].startswith(f"68.0 °F ± {uncertainty} °F")
+    assert forecast["zones"]["living_room"]["comfort_uncertainty"] == uncertainty
+    assert uncertainty >= 2.7  # at least the 1.5 K of nothing learned
     assert "°F/h" in predictions["thermal"]
 
     # The comfort offset moves in whole °F: 2 °F cooler is 66 °F.
@@ -1074,6 +1079,39 @@ async def test_a_persons_change_is_held_learned_and_released_when_empty(
     assert target(hass) < 20.0
     assert hass.states.get(CONTROL).attributes["held_until"] == {}
     assert_calm(calls_to(actions, THERMOSTAT))
+
+
+async def test_the_comfort_setpoint_says_how_sure_it_is(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Unsure with nothing learned; surer each afternoon people turn it up alike."""
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass, hold_minutes=60)
+    comfort = "sensor.living_room_aiot_brain_comfort_setpoint"
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    unsure = hass.states.get(comfort).attributes["uncertainty"]
+    assert unsure == 1.5  # the prior: nothing learned yet
+    response = await hass.services.async_call(
+        DOMAIN, "get_forecast", {}, blocking=True, return_response=True
+    )
+    assert response["zones"]["living_room"]["comfort_uncertainty"] == unsure
+
+    shown = []
+    for day in range(3):
+        freezer.move_to(START + timedelta(days=day))
+        await minutes_pass(hass, freezer, 1)
+        await set_by_hand(hass, hass_admin_user, 22.5)
+        await minutes_pass(hass, freezer, 1)
+        shown.append(hass.states.get(comfort).attributes["uncertainty"])
+
+    assert shown == sorted(shown, reverse=True)
+    assert shown[-1] < shown[0] < unsure
+    response = await hass.services.async_call(
+        DOMAIN, "get_forecast", {}, blocking=True, return_response=True
+    )
+    assert response["zones"]["living_room"]["comfort_uncertainty"] == shown[-1]
 
 
 async def test_a_persons_change_the_night_the_clocks_go_back_is_held_as_long(

@@ -51,7 +51,7 @@ from .entity import (
     ZonePredictionEntity,
 )
 from .network import NetworkInventory
-from .state_mapping import aware, aware_iso, from_celsius
+from .state_mapping import aware, aware_iso, from_celsius, temperature_scale
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
 
@@ -137,6 +137,8 @@ class ZoneSensorDescription(SensorEntityDescription, ZonePredictionDescription):
     deadband_minutes: float = 0.0
     # Attributes that are temperatures (°C in the prediction).
     temperature_attributes: frozenset[str] = frozenset()
+    # Attributes that are temperature differences (K in the prediction).
+    difference_attributes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -213,9 +215,13 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         value_fn=lambda prediction: round(prediction.comfort_setpoint, 1),
         # The state is the season's comfort; these are both seasons'.
         temperature_attributes=frozenset({"heating_comfort", "cooling_comfort"}),
+        # How sure the comfort is: one standard deviation, which narrows as
+        # people's own changes near this hour agree.
+        difference_attributes=frozenset({"uncertainty"}),
         attributes_fn=lambda prediction: {
             "heating_comfort": rounded(prediction.heating_setpoint),
             "cooling_comfort": rounded(prediction.cooling_setpoint),
+            "uncertainty": rounded(prediction.comfort_setpoint_std),
         },
     ),
     ZoneSensorDescription(
@@ -346,8 +352,10 @@ class ZoneSensor(ZonePredictionEntity, SensorEntity):
         another), else the home's.
         """
         attributes = super().extra_state_attributes
-        temperatures = self.entity_description.temperature_attributes
-        if not attributes or not temperatures:
+        description = self.entity_description
+        temperatures = description.temperature_attributes
+        differences = description.difference_attributes
+        if not attributes or not (temperatures or differences):
             return attributes
         # HA converts a temperature state (°C) to the unit it shows, not attributes.
         unit = (
@@ -355,12 +363,16 @@ class ZoneSensor(ZonePredictionEntity, SensorEntity):
             if self.device_class == SensorDeviceClass.TEMPERATURE
             else None
         ) or self.hass.config.units.temperature_unit
-        return {
-            key: from_celsius(value, unit)
-            if key in temperatures and value is not None
-            else value
-            for key, value in attributes.items()
-        }
+        per_kelvin = temperature_scale(unit).per_kelvin
+        shown = dict(attributes)
+        for key, value in attributes.items():
+            if value is None:
+                continue
+            if key in temperatures:
+                shown[key] = from_celsius(value, unit)
+            elif key in differences:
+                shown[key] = round(value * per_kelvin, 1)
+        return shown
 
 
 class ZoneControlSensor(AiotBrainZoneEntity, SensorEntity):

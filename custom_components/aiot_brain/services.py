@@ -382,6 +382,10 @@ async def _get_forecast(call: ServiceCall) -> ServiceResponse:
             "comfort_setpoint": round(
                 from_celsius(prediction.comfort_setpoint, unit), 1
             ),
+            # One standard deviation of it, in the same unit.
+            "comfort_uncertainty": round(
+                prediction.comfort_setpoint_std * temperature_scale(unit).per_kelvin, 1
+            ),
             # What the area's Comfort offset adds to it, as the thermostat is sent.
             "comfort_offset": round(
                 coordinator.zone_controls(zone_id).comfort_offset
