@@ -54,6 +54,19 @@ def test_setpoint_learns_evening_and_night() -> None:
     assert "time of day" in model.explain(night, {})
 
 
+def test_setpoint_is_unsure_between_hours_that_disagree() -> None:
+    # 21.5 °C every evening to 22 h, 19 °C every night from 23 h: each hour is
+    # sure of itself, but at 23:00 the estimate lies between the two.
+    model = PreferredSetpoint(heating_default=20.0)
+    _evening_and_night(model)
+    evening = datetime(2026, 2, 9, 20, 30)
+    between = datetime(2026, 2, 9, 23, 0)
+    assert 19.5 < model.predict_one(between, {}) < 21.0
+    assert model.predict_std_one(evening, {}) < 0.4
+    assert model.predict_std_one(between, {}) > 1.0
+    assert " ± 1." in model.explain(between, {})
+
+
 def test_setpoint_labels_reach_hours_without_labels_of_their_own() -> None:
     # Turned up in the morning and the afternoon: most likely wanted up all day.
     model = PreferredSetpoint(heating_default=20.0)

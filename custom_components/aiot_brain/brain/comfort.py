@@ -359,10 +359,15 @@ class PreferredSetpoint:
         return ((2 if cooling else 0) + (1 if weekend else 0)) * _HOURS + hour % _HOURS
 
     def _profile(self, when: datetime, cooling: bool) -> tuple[float, float, float]:
-        """Kernel-smoothed offset, its label weight and the scatter around it."""
+        """Kernel-smoothed offset, its label weight and the scatter around it.
+
+        The scatter counts how far the hours nearby disagree as well as how much
+        each hour's own labels do: between 21.5 °C every evening and 19 °C every
+        night, 20.4 °C at 23:00 is no sure thing.
+        """
         hour = hour_of_day(when)
         weekend = is_weekend(when)
-        weight = offset = scatter = 0.0
+        weight = offset = second_moment = 0.0
         base = int(hour)
         same = self._slot(cooling, weekend, 0)
         other = self._slot(cooling, not weekend, 0)
@@ -378,10 +383,11 @@ class PreferredSetpoint:
                 share = closeness * kinship * slot[0]
                 weight += share
                 offset += share * slot[1]
-                scatter += share * slot[2]
+                second_moment += share * (slot[2] + slot[1] * slot[1])
         if weight <= 0.0:
             return 0.0, 0.0, 0.0
-        return offset / weight, weight, scatter / weight
+        mean = offset / weight
+        return mean, weight, max(second_moment / weight - mean * mean, 0.0)
 
     def _level(self, cooling: bool) -> float:
         """Return the mode's offset over all hours, shrunk by its weight.
