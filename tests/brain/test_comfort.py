@@ -76,6 +76,10 @@ def test_setpoint_labels_reach_hours_without_labels_of_their_own() -> None:
         model.learn_one(monday + timedelta(hours=hour), winter, 22.5)
     evening = model.predict_one(monday + timedelta(hours=20), winter)
     assert 20.5 < evening < model.predict_one(monday + timedelta(hours=9), winter)
+    # Said so: the evening's own hour has learned nothing.
+    assert "changes at other hours +" in model.explain(
+        monday + timedelta(hours=20), winter
+    )
     # Not in the cooling season, which has learned nothing.
     assert model.predict_one(monday + timedelta(hours=20), {"hvac_mode": -1}) == 24.0
 

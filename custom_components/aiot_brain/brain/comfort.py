@@ -527,7 +527,13 @@ class PreferredSetpoint:
                 "as people set other areas"
             )
         offset, weight, _ = self._profile(when, cooling)
-        effects = {"time of day": weight / (weight + 1.0) * offset}
+        trust = weight / (weight + 1.0)
+        # Where this hour has few labels of its own, the estimate leans on what
+        # people set at the other hours: say so, or nothing explains it.
+        effects = {
+            "time of day": trust * offset,
+            "changes at other hours": (1.0 - trust) * self._level(cooling),
+        }
         for name, effect, value in zip(_EFFECTS, self.effects, inputs, strict=True):
             effects[name] = effects.get(name, 0.0) + effect * value
         ranked = sorted(effects.items(), key=lambda item: -abs(item[1]))
