@@ -23,7 +23,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.yaml import parse_yaml
 import probatio
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
 
 from custom_components.aiot_brain.brain.observation import Role
 from custom_components.aiot_brain.const import DOMAIN
@@ -38,6 +38,7 @@ from .test_acting import (
     build_living_room,
     lamp,
     minutes_pass,
+    set_by_hand,
     set_state,
     setup_brain,
     target,
@@ -520,6 +521,42 @@ async def test_reset_forgets_what_a_zone_learned(
     assert zone.latest[Role.TEMPERATURE] == 19.0
     occupancy = hass.states.get("binary_sensor.living_room_aiot_brain_occupancy")
     assert occupancy.state == STATE_ON
+
+
+async def test_forget_comfort_forgets_only_the_setpoints_people_taught(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """A guest turned the heating up: the area's comfort goes back to the default."""
+    freezer.move_to(START)
+    await build_living_room(hass)
+    entry = await setup_brain(hass, hold_minutes=30)
+    coordinator = entry.runtime_data.coordinator
+    await set_state(hass, MOTION, STATE_ON)
+    await set_by_hand(hass, hass_admin_user, 23.0)
+    await minutes_pass(hass, freezer, 60)
+    comfort = "sensor.living_room_aiot_brain_comfort_setpoint"
+    assert float(hass.states.get(comfort).state) > 21.0
+    assert target(hass) > 21.0  # the hold is over: heated to what they taught
+    zone = coordinator.brain.zone("living_room")
+    learned = zone.forecast.last_update
+    assert learned is not None
+
+    await call(hass, "forget_comfort", {"area_id": "living_room"})
+
+    shown = hass.states.get(comfort)
+    assert shown.state == "20.0"  # the default heating setpoint
+    assert shown.attributes["uncertainty"] == 1.5  # as with nothing learned
+    # What the sensors taught stays: the same zone, its forecast where it was.
+    assert coordinator.brain.zone("living_room") is zone
+    assert zone.forecast.last_update == learned
+    await minutes_pass(hass, freezer, 1)
+    assert target(hass) == 20.0
+
+    # Forgotten for good: a restart does not bring the guest's comfort back.
+    await minutes_pass(hass, freezer, 5)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(comfort).state == "20.0"
 
 
 async def test_relearn_without_a_recorder_forgets_nothing(

@@ -1416,6 +1416,14 @@ class AiotBrainCoordinator:
         self._publish([zone_id])
         self._schedule_save(CONTROL_SAVE_DELAY)
 
+    def async_forget_comfort(self, zone_id: str) -> None:
+        """Forget the setpoints people taught the zone, and show its default now."""
+        if zone_id not in self.zones or zone_id in self.learning:
+            return
+        self.brain.forget_comfort(zone_id)
+        self._publish([zone_id])
+        self._schedule_save(CONTROL_SAVE_DELAY)
+
     # -- controls --------------------------------------------------------------------
 
     def zone_controls(self, zone_id: str) -> ZoneControls:

@@ -60,6 +60,7 @@ SERVICE_EXPLAIN = "explain"
 SERVICE_GET_FORECAST = "get_forecast"
 SERVICE_RELEARN = "relearn"
 SERVICE_RESET = "reset"
+SERVICE_FORGET_COMFORT = "forget_comfort"
 
 _TARGET: dict[probatio.Marker, Any] = {
     probatio.Optional(ATTR_AREA_ID): probatio.All(cv.ensure_list, [cv.string]),
@@ -441,6 +442,13 @@ async def _reset(call: ServiceCall) -> None:
     act_on_idle_zones(coordinator, _all_or(coordinator, call), coordinator.async_reset)
 
 
+async def _forget_comfort(call: ServiceCall) -> None:
+    coordinator = _coordinator(call.hass)
+    act_on_idle_zones(
+        coordinator, _all_or(coordinator, call), coordinator.async_forget_comfort
+    )
+
+
 def act_on_idle_zones(
     coordinator: AiotBrainCoordinator,
     zone_ids: Iterable[str],
@@ -489,3 +497,4 @@ def async_setup_services(hass: HomeAssistant) -> None:
     )
     register(DOMAIN, SERVICE_RELEARN, _relearn, TARGET_SCHEMA)
     register(DOMAIN, SERVICE_RESET, _reset, TARGET_SCHEMA)
+    register(DOMAIN, SERVICE_FORGET_COMFORT, _forget_comfort, TARGET_SCHEMA)

@@ -206,6 +206,30 @@ def test_a_zone_without_changes_of_its_own_starts_from_the_others() -> None:
     assert fresh.predict_one(noon).comfort_setpoint == 20.0
 
 
+def test_forgetting_a_zones_comfort_keeps_its_other_lessons() -> None:
+    """A guest's 23 °C goes, from the zone and from what the others lean on."""
+    brain = Brain(heating_default=20.0, cooling_default=24.0)
+    guest_room, hall = brain.zone("guest_room"), brain.zone("hall")
+    _turned_up(guest_room, 23.0)
+    hall.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 5.0, MONDAY, "out"))
+    noon = MONDAY + timedelta(days=4, hours=12)
+    assert hall.predict_one(noon).comfort_setpoint > 21.0  # leaning on the guest's
+    occupancy = guest_room.occupancy
+
+    brain.forget_comfort("guest_room")
+
+    assert brain.zone("guest_room") is guest_room
+    assert guest_room.occupancy is occupancy
+    assert guest_room.comfort.labels == 0
+    assert guest_room.predict_one(noon).comfort_setpoint == 20.0
+    assert hall.predict_one(noon).comfort_setpoint == 20.0
+    # It learns again, and the others lean on it again.
+    _turned_up(guest_room, 21.0)
+    assert hall.predict_one(noon).comfort_setpoint > 20.0
+    brain.forget_comfort("attic")  # no such zone: nothing to forget
+    assert "attic" not in brain.zones
+
+
 def test_new_defaults_change_only_what_people_have_not_taught() -> None:
     brain = Brain(heating_default=20.0, cooling_default=24.0)
     _turned_up(brain.zone("office_1"), 22.0)

@@ -850,6 +850,19 @@ class Brain:
         self.zones.pop(zone_id, None)
         self.comfort_pool.remove(zone_id)
 
+    def forget_comfort(self, zone_id: str) -> None:
+        """Forget the setpoints people taught a zone; keep everything else.
+
+        It starts again from the defaults and what people set in the other zones:
+        a new tenant's office, not the last one's.
+        """
+        zone = self.zones.get(zone_id)
+        if zone is None:
+            return
+        self.comfort_pool.remove(zone_id)
+        zone.comfort = PreferredSetpoint(self.heating_default, self.cooling_default)
+        self._add(zone_id, zone)
+
     def restart_zone(self, zone_id: str) -> ZoneBrain:
         """Start a zone afresh, keeping only what people taught it by hand.
 
