@@ -106,9 +106,15 @@ async def test_zone_entities_in_the_registries(
     for key in ("model_accuracy", "model_calibration"):
         assert by_key[key].entity_category is EntityCategory.DIAGNOSTIC
         assert by_key[key].disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    for key in ("control", "comfort_offset", "relearn"):
+    for key in ("control", "relearn"):
         assert by_key[key].entity_category is EntityCategory.CONFIG
-    for key in ("occupancy", "occupancy_probability", "mode", "comfort_setpoint"):
+    for key in (
+        "occupancy",
+        "occupancy_probability",
+        "mode",
+        "comfort_setpoint",
+        "comfort_offset",
+    ):
         assert by_key[key].entity_category is None
         assert by_key[key].disabled_by is None
 

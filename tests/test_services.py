@@ -95,6 +95,31 @@ async def test_set_mode_by_area_floor_label_device_entity_or_the_building(
     assert hass.states.get(ZONE_MODE).state == "off"  # the zone keeps its own
 
 
+async def test_a_floors_comfort_offset_is_set_at_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A manager lowers a whole floor's comfort by targeting the floor."""
+    freezer.move_to(START)
+    await build_living_room(hass)
+    floor = fr.async_get(hass).async_create("Ground floor")
+    ar.async_get(hass).async_update("living_room", floor_id=floor.floor_id)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    assert target(hass) == 20.0
+
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"floor_id": floor.floor_id, "value": -1.0},
+        blocking=True,
+    )
+
+    offset = hass.states.get("number.living_room_aiot_brain_comfort_offset")
+    assert float(offset.state) == -1.0
+    await minutes_pass(hass, freezer, 10)  # past the least time between calls
+    assert target(hass) == 19.0
+
+
 async def test_set_mode_off_written_in_yaml_unquoted_is_off(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -10,7 +10,7 @@ from homeassistant.components.number import (
     NumberEntityDescription,
     NumberMode,
 )
-from homeassistant.const import EVENT_CORE_CONFIG_UPDATE, EntityCategory
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -25,7 +25,8 @@ PARALLEL_UPDATES = 0  # nothing here talks to a device
 COMFORT_OFFSET = NumberEntityDescription(
     key=KEY_COMFORT_OFFSET,
     translation_key=KEY_COMFORT_OFFSET,
-    entity_category=EntityCategory.CONFIG,
+    # A control, not a configuration entity: those are left out when an action
+    # targets an area, floor or label, and a manager sets a whole floor's at once.
     device_class=NumberDeviceClass.TEMPERATURE_DELTA,
     mode=NumberMode.SLIDER,
 )
