@@ -24,6 +24,7 @@ from homeassistant.core import Context, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import (
     area_registry as ar,
+    device_registry as dr,
     entity_registry as er,
     issue_registry as ir,
 )
@@ -2390,6 +2391,53 @@ async def test_a_renamed_thermostat_keeps_its_hold_and_its_rate_limit(
     assert hass.states.get(CONTROL).attributes["held_until"] == {renamed: held_until}
     engine = coordinator_of(entry).control.engines["living_room"][renamed]
     assert len(engine.calls[renamed]) == 1  # our call before the person's
+
+
+def on_a_device(hass: HomeAssistant, entity_id: str, area_id: str) -> str:
+    """Put ``entity_id`` on a device of its own in ``area_id``; return the device id.
+
+    The entity has no area of its own: it is where its device is.
+    """
+    source = MockConfigEntry(domain="test")
+    source.add_to_hass(hass)
+    devices = dr.async_get(hass)
+    device = devices.async_get_or_create(
+        config_entry_id=source.entry_id, identifiers={("test", entity_id)}
+    )
+    devices.async_update_device(device.id, area_id=area_id)
+    er.async_get(hass).async_update_entity(entity_id, device_id=device.id, area_id=None)
+    return device.id
+
+
+async def test_a_thermostat_moved_to_another_area_keeps_its_hold_and_rate_limit(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """A building manager moves the device to the open-plan area it hangs in."""
+    freezer.move_to(START)
+    await build_living_room(hass)
+    device_id = on_a_device(hass, THERMOSTAT, "living_room")
+    study = ar.async_get(hass).async_create("Study")
+    motion = er.async_get(hass).async_get_or_create(
+        "binary_sensor", "test", "study_motion", original_device_class="motion"
+    )
+    er.async_get(hass).async_update_entity(motion.entity_id, area_id=study.id)
+    entry = await setup_brain(hass, hold_minutes=600, zones=("living_room", "study"))
+    await set_state(hass, MOTION, STATE_ON)
+    await set_state(hass, motion.entity_id, STATE_ON)
+    await set_by_hand(hass, hass_admin_user, 22.5)
+    await minutes_pass(hass, freezer, 1)
+    held_until = hass.states.get(CONTROL).attributes["held_until"][THERMOSTAT]
+
+    dr.async_get(hass).async_update_device(device_id, area_id=study.id)
+    await minutes_pass(hass, freezer, 30)
+
+    # Still the person's 22.5 °C, held as long as before, now in the study.
+    assert target(hass) == 22.5
+    study_control = hass.states.get("sensor.study_aiot_brain_control")
+    assert study_control.attributes["held_until"] == {THERMOSTAT: held_until}
+    assert hass.states.get(CONTROL).attributes["held_until"] == {}
+    engine = coordinator_of(entry).control.engines["study"][THERMOSTAT]
+    assert len(engine.calls[THERMOSTAT]) == 1  # our call before the person's
 
 
 async def test_resume_right_after_a_restart_ends_a_saved_hold(

@@ -282,6 +282,27 @@ class BuildingController:
         return engines
 
     @callback
+    def async_zones_changed(self) -> None:
+        """Move the engines of thermostats and lights that moved to another zone.
+
+        A person's hold and the calls made within the hour are the device's, not
+        its area's: a fresh engine in the new zone would call it at once, against
+        the person who just set it, or beyond the rate limits.
+        """
+        for zone_id, engines in list(self.engines.items()):
+            for entity_id in list(engines):
+                zone = self.controlled_zone(entity_id)
+                if zone is None or zone.zone_id == zone_id:
+                    continue
+                moved_to = self.engines.setdefault(zone.zone_id, {})
+                if entity_id in moved_to:
+                    continue
+                moved_to[entity_id] = engines.pop(entity_id)
+                # Proposed for the zone it left: the new one proposes afresh.
+                self._drop_suggestion(entity_id)
+                self._notify(zone_id)
+
+    @callback
     def async_entity_renamed(self, old: str, new: str) -> None:
         """Note a renamed thermostat or lamp, to keep its holds and rate limits."""
         if self.engine_of(old) is not None:

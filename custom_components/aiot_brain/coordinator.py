@@ -739,6 +739,7 @@ class AiotBrainCoordinator:
         added = [zone for zone_id, zone in zones.items() if zone_id not in self.zones]
         removed = [zone_id for zone_id in self.zones if zone_id not in zones]
         self.zones = zones
+        self.control.async_zones_changed()
         for zone_id in removed:
             self._remove_zone(zone_id)
         for zone in added:
