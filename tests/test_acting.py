@@ -7,6 +7,7 @@ service calls; motion and window sensors are plain states, as a sensor shows the
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from itertools import pairwise
 import math
@@ -46,6 +47,7 @@ from custom_components.aiot_brain.const import (
     EVENT_DECISION,
     EVENT_HOLD,
     EVENT_SUGGESTION,
+    REDISCOVER_COOLDOWN,
     ControlLevel,
 )
 from custom_components.aiot_brain.coordinator import AiotBrainCoordinator
@@ -2220,6 +2222,62 @@ async def test_a_refused_call_issue_goes_when_control_is_switched_off(
     issues = ir.async_get(hass)
     assert issues.async_get_issue(DOMAIN, "call_refused_light.living_room") is None
     assert hass.states.get(CONTROL).state == status
+
+
+class LateThermostat(DemoClimate):
+    """A thermostat that answers a call only after ``meanwhile`` has happened."""
+
+    meanwhile: Callable[[], Awaitable[None]] | None = None
+    refuse = False
+
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        if self.meanwhile is not None:
+            meanwhile, self.meanwhile = self.meanwhile, None
+            await meanwhile()
+        if self.refuse:
+            raise HomeAssistantError("the thermostat does not answer")
+        await super().async_set_temperature(**kwargs)
+
+
+async def delete_the_living_room_while_it_answers(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, refuse: bool = False
+) -> MockConfigEntry:
+    """Someone comes in; the living room is deleted before its thermostat answers."""
+    freezer.move_to(START)
+    room = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF], kind=LateThermostat)
+    room.refuse = refuse
+    await build_living_room(hass, [room])
+    entry = await setup_brain(hass)
+    coordinator = coordinator_of(entry)
+
+    async def delete_the_area() -> None:
+        ar.async_get(hass).async_delete("living_room")
+        # The registries tell of it, then the rediscovery waits its cool-down.
+        for _ in range(100):
+            await asyncio.sleep(0)
+            if "living_room" not in coordinator.zones:
+                return
+            freezer.tick(timedelta(seconds=REDISCOVER_COOLDOWN / 10))
+            async_fire_time_changed(hass)
+        raise AssertionError("the living room was not forgotten")
+
+    room.meanwhile = delete_the_area
+    await set_state(hass, MOTION, STATE_ON)
+    assert "living_room" not in coordinator.zones
+    return entry
+
+
+async def test_a_call_answered_after_its_area_was_deleted_names_the_area(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    actions = async_capture_events(hass, EVENT_ACTION)
+
+    await delete_the_living_room_while_it_answers(hass, freezer)
+
+    assert target(hass) == 20.0
+    assert len(actions) == 1
+    assert actions[0].data["zone_id"] == "living_room"
+    assert actions[0].data["zone"] == "Living room"
 
 
 async def _living_room_lamp_coloured_by_adaptive_lighting(hass: HomeAssistant) -> None:

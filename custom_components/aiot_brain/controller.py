@@ -852,7 +852,7 @@ class BuildingController:
             LOGGER.info(
                 "Would call %s.%s: %s", command.domain, command.service, command.reason
             )
-            self._fire(EVENT_DECISION, zone_id, command)
+            self._fire(EVENT_DECISION, self.coordinator.zones[zone_id], command)
 
     def _call(
         self, zone_id: str, engine: ZoneController, command: Command, now: datetime
@@ -862,14 +862,16 @@ class BuildingController:
         self.last_action[zone_id] = (now, command.reason)
         context = Context()
         self._remember(context)
+        # The zone as it is now: its area may be deleted before the device answers.
+        zone = self.coordinator.zones[zone_id]
         self.coordinator.entry.async_create_task(
             self.hass,
-            self._async_call(zone_id, command, context, now),
+            self._async_call(zone, command, context, now),
             f"AIoT Brain {command.domain}.{command.service}",
         )
 
     async def _async_call(
-        self, zone_id: str, command: Command, context: Context, when: datetime
+        self, zone: Zone, command: Command, context: Context, when: datetime
     ) -> None:
         """Make the call; the action event says it was made, once it was.
 
@@ -878,6 +880,7 @@ class BuildingController:
         time the device gives that error: it is retried within the rate limits,
         which would otherwise fill the log.
         """
+        zone_id = zone.zone_id
         data = self._native_data(command)
         try:
             await self.hass.services.async_call(
@@ -903,7 +906,6 @@ class BuildingController:
                 f"Failed: {command.reason} ({entity_id} refused: {err})",
             )
             state = self.hass.states.get(entity_id)
-            zone = self.coordinator.zones.get(zone_id)  # gone meanwhile, perhaps
             ir.async_create_issue(
                 self.hass,
                 DOMAIN,
@@ -913,7 +915,7 @@ class BuildingController:
                 translation_key=ISSUE_CALL_REFUSED,
                 translation_placeholders={
                     "entity": state.name if state is not None else entity_id,
-                    "zone": zone.name if zone is not None else zone_id,
+                    "zone": zone.name,
                     "error": str(err),
                 },
             )
@@ -923,7 +925,7 @@ class BuildingController:
         ir.async_delete_issue(
             self.hass, DOMAIN, f"{ISSUE_CALL_REFUSED}_{command.entity_id}"
         )
-        self._fire(EVENT_ACTION, zone_id, command, context)
+        self._fire(EVENT_ACTION, zone, command, context)
 
     def _suggest(self, zone_id: str, command: Command, now: datetime) -> None:
         pending = self.suggestions.get(command.entity_id)
@@ -938,7 +940,7 @@ class BuildingController:
             title=f"AIoT Brain suggests: {zone.name}",
             notification_id=_notification_id(command.entity_id),
         )
-        self._fire(EVENT_SUGGESTION, zone_id, command)
+        self._fire(EVENT_SUGGESTION, zone, command)
 
     def _drop_suggestion(self, entity_id: str) -> None:
         if self.suggestions.pop(entity_id, None) is not None:
@@ -1179,15 +1181,15 @@ class BuildingController:
     def _fire(
         self,
         event_type: str,
-        zone_id: str,
+        zone: Zone,
         command: Command,
         context: Context | None = None,
     ) -> None:
         self.hass.bus.async_fire(
             event_type,
             {
-                "zone_id": zone_id,
-                "zone": self.coordinator.zones[zone_id].name,
+                "zone_id": zone.zone_id,
+                "zone": zone.name,
                 ATTR_ENTITY_ID: command.entity_id,
                 "action": f"{command.domain}.{command.service}",
                 "data": self._native_data(command),
