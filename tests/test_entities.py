@@ -12,8 +12,11 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import (
+    area_registry as ar,
     device_registry as dr,
     entity_registry as er,
+    floor_registry as fr,
+    label_registry as lr,
 )
 from homeassistant.helpers.entity import EntityCategory
 from homeassistant.util import dt as dt_util
@@ -106,14 +109,14 @@ async def test_zone_entities_in_the_registries(
     for key in ("model_accuracy", "model_calibration"):
         assert by_key[key].entity_category is EntityCategory.DIAGNOSTIC
         assert by_key[key].disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    for key in ("control", "relearn"):
-        assert by_key[key].entity_category is EntityCategory.CONFIG
+    assert by_key["relearn"].entity_category is EntityCategory.CONFIG
     for key in (
         "occupancy",
         "occupancy_probability",
         "mode",
         "comfort_setpoint",
         "comfort_offset",
+        "control",
     ):
         assert by_key[key].entity_category is None
         assert by_key[key].disabled_by is None
@@ -262,6 +265,32 @@ async def test_controls_are_what_the_coordinator_reads(
     assert coordinator.zone_controls("office").comfort_offset == -2.0
     assert coordinator.zone_controls("office").control is True
     assert hass.states.get("number.office_aiot_brain_comfort_offset").state == "-2.0"
+
+
+@pytest.mark.parametrize("target", ["floor", "label"])
+async def test_control_switches_off_for_a_whole_floor_or_label(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, target: str
+) -> None:
+    """A building manager switches control off floor by floor, or by a label."""
+    freezer.move_to(START)
+    build_office(hass)
+    floor = fr.async_get(hass).async_create("Second floor")
+    label = lr.async_get(hass).async_create("Tenant A")
+    ar.async_get(hass).async_update(
+        "office", floor_id=floor.floor_id, labels={label.label_id}
+    )
+    entry = await setup_office(hass, zones=("office", "kitchen"))
+    coordinator = coordinator_of(entry)
+
+    targets = {
+        "floor": {"floor_id": floor.floor_id},
+        "label": {"label_id": label.label_id},
+    }
+    await hass.services.async_call("switch", "turn_off", targets[target], blocking=True)
+
+    assert coordinator.zone_controls("office").control is False
+    assert hass.states.get("switch.office_aiot_brain_control").state == STATE_OFF
+    assert coordinator.zone_controls("kitchen").control is True  # on another floor
 
 
 NINE = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -15,9 +14,9 @@ from .entity import AiotBrainZoneEntity
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
 
-ZONE_CONTROL = SwitchEntityDescription(
-    key=KEY_CONTROL, translation_key=KEY_CONTROL, entity_category=EntityCategory.CONFIG
-)
+# A control, not a configuration entity: those are left out when an action targets
+# an area, floor or label, and a manager switches a whole floor's off at once.
+ZONE_CONTROL = SwitchEntityDescription(key=KEY_CONTROL, translation_key=KEY_CONTROL)
 
 
 async def async_setup_entry(
