@@ -2280,6 +2280,19 @@ async def test_a_call_answered_after_its_area_was_deleted_names_the_area(
     assert actions[0].data["zone"] == "Living room"
 
 
+async def test_a_call_refused_after_its_area_was_deleted_raises_no_issue(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Nothing calls the thermostat any more: the issue would stay for ever."""
+    await delete_the_living_room_while_it_answers(hass, freezer, refuse=True)
+
+    assert "Could not call climate.set_temperature" in caplog.text
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, f"call_refused_{THERMOSTAT}") is None
+
+
 async def _living_room_lamp_coloured_by_adaptive_lighting(hass: HomeAssistant) -> None:
     """The living room with its lamp only, which Adaptive Lighting manages."""
     await build_living_room(hass, climates=[], lights=[lamp()])

@@ -901,6 +901,11 @@ class BuildingController:
                 entity_id,
                 err,
             )
+            if self.engine_of(entity_id) is None:
+                # Its area deleted (or the device gone from it) meanwhile: no
+                # call is tried again to settle an issue, so none is raised.
+                self._refusals.pop(entity_id)
+                return
             self.last_action[zone_id] = (
                 when,
                 f"Failed: {command.reason} ({entity_id} refused: {err})",
