@@ -2480,8 +2480,12 @@ def on_a_device(hass: HomeAssistant, entity_id: str, area_id: str) -> str:
     return device.id
 
 
+@pytest.mark.parametrize("while_down", [False, True])
 async def test_a_thermostat_moved_to_another_area_keeps_its_hold_and_rate_limit(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_admin_user: MockUser,
+    while_down: bool,
 ) -> None:
     """A building manager moves the device to the open-plan area it hangs in."""
     freezer.move_to(START)
@@ -2499,7 +2503,13 @@ async def test_a_thermostat_moved_to_another_area_keeps_its_hold_and_rate_limit(
     await minutes_pass(hass, freezer, 1)
     held_until = hass.states.get(CONTROL).attributes["held_until"][THERMOSTAT]
 
+    if while_down:
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
     dr.async_get(hass).async_update_device(device_id, area_id=study.id)
+    if while_down:
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
     await minutes_pass(hass, freezer, 30)
 
     # Still the person's 22.5 °C, held as long as before, now in the study.

@@ -259,7 +259,7 @@ class BuildingController:
             engine = engines.get(entity_id)
             if engine is None:
                 engine = ZoneController(zone.name, settings)
-                saved = self._saved.get(zone.zone_id, {}).get(entity_id)
+                saved = self._saved_engine(zone.zone_id, entity_id)
                 if saved is not None:
                     try:
                         engine.load_dict(saved)
@@ -280,6 +280,20 @@ class BuildingController:
                     None if state is None else self._light_device(state, coloured)
                 )
         return engines
+
+    def _saved_engine(self, zone_id: str, entity_id: str) -> Any:
+        """Return the saved state of the engine of ``entity_id`` in the zone.
+
+        A device moved to it while Home Assistant was down was saved with the zone
+        it left: it is taken from there, once.
+        """
+        saved = self._saved.get(zone_id, {})
+        if entity_id in saved:
+            return saved[entity_id]
+        for other, engines in self._saved.items():
+            if entity_id in engines and entity_id not in self.engines.get(other, {}):
+                return engines.pop(entity_id)
+        return None
 
     @callback
     def async_zones_changed(self) -> None:
