@@ -267,7 +267,7 @@ async def test_controls_are_what_the_coordinator_reads(
     assert hass.states.get("number.office_aiot_brain_comfort_offset").state == "-2.0"
 
 
-@pytest.mark.parametrize("target", ["floor", "label"])
+@pytest.mark.parametrize("target", ["area", "floor", "label"])
 async def test_control_switches_off_for_a_whole_floor_or_label(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, target: str
 ) -> None:
@@ -283,6 +283,7 @@ async def test_control_switches_off_for_a_whole_floor_or_label(
     coordinator = coordinator_of(entry)
 
     targets = {
+        "area": {"area_id": "office"},
         "floor": {"floor_id": floor.floor_id},
         "label": {"label_id": label.label_id},
     }
@@ -290,7 +291,7 @@ async def test_control_switches_off_for_a_whole_floor_or_label(
 
     assert coordinator.zone_controls("office").control is False
     assert hass.states.get("switch.office_aiot_brain_control").state == STATE_OFF
-    assert coordinator.zone_controls("kitchen").control is True  # on another floor
+    assert coordinator.zone_controls("kitchen").control is True  # not aimed at
 
 
 NINE = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
