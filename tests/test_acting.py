@@ -3130,44 +3130,45 @@ async def test_a_cooler_setpoint_on_a_spring_afternoon_teaches_the_cooling_comfo
     assert attributes["cooling_comfort"] < 24.0
 
 
-async def test_a_persons_change_the_night_the_clocks_go_forward_says_when_it_was(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+@pytest.mark.parametrize(
+    "case",
+    [
+        # 01:40 winter time; at 02:00 the clocks go forward to 03:00. The core's
+        # clock eases over the change; the reason tells the clocks' time.
+        (
+            "2026-03-29T00:40:00+00:00",
+            120,
+            "changed by hand at 01:40, left alone until 04:40",
+            "2026-03-29T04:40:00+02:00",
+        ),
+        # 02:20 summer time, held an hour: until 02:20 winter time.
+        (
+            "2026-10-25T00:20:00+00:00",
+            60,
+            "changed by hand at 02:20 CEST, left alone until 02:20 CET",
+            "2026-10-25T02:20:00+01:00",
+        ),
+    ],
+)
+async def test_a_persons_change_the_night_the_clocks_change_says_when_it_was(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_admin_user: MockUser,
+    case: tuple[str, int, str, str],
 ) -> None:
-    """The core's clock eases over the change; the reason tells the clocks' time."""
+    changed, hold_minutes, said, held_until = case
     await hass.config.async_set_time_zone("Europe/Berlin")
-    # 01:40 winter time; at 02:00 the clocks go forward to 03:00.
-    freezer.move_to(datetime.fromisoformat("2026-03-29T00:40:00+00:00"))
+    freezer.move_to(datetime.fromisoformat(changed))
     await build_living_room(hass)
     holds = async_capture_events(hass, EVENT_HOLD)
-    await setup_brain(hass, hold_minutes=120)
+    await setup_brain(hass, hold_minutes=hold_minutes)
     await set_state(hass, MOTION, STATE_ON)
 
     await set_by_hand(hass, hass_admin_user, 22.5)
     await minutes_pass(hass, freezer, 1)
 
     assert holds[0].data["reason"] == (
-        "Holding the thermostat in Living room: changed by hand at 01:40, "
-        "left alone until 04:40 or until the zone is empty"
+        f"Holding the thermostat in Living room: {said} or until the zone is empty"
     )
-    held_until = hass.states.get(CONTROL).attributes["held_until"]
-    assert held_until == {THERMOSTAT: "2026-03-29T04:40:00+02:00"}
-
-
-async def test_a_persons_change_in_the_hour_that_repeats_says_which_pass(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
-) -> None:
-    """Changed at 02:20 summer time and held an hour: until 02:20 winter time."""
-    await hass.config.async_set_time_zone("Europe/Berlin")
-    freezer.move_to(datetime.fromisoformat("2026-10-25T00:20:00+00:00"))
-    await build_living_room(hass)
-    holds = async_capture_events(hass, EVENT_HOLD)
-    await setup_brain(hass, hold_minutes=60)
-    await set_state(hass, MOTION, STATE_ON)
-
-    await set_by_hand(hass, hass_admin_user, 22.5)
-    await minutes_pass(hass, freezer, 1)
-
-    assert holds[0].data["reason"] == (
-        "Holding the thermostat in Living room: changed by hand at 02:20 CEST, "
-        "left alone until 02:20 CET or until the zone is empty"
-    )
+    shown = hass.states.get(CONTROL).attributes["held_until"]
+    assert shown == {THERMOSTAT: held_until}
