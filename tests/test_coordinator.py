@@ -258,10 +258,17 @@ async def test_heating_that_stopped_reporting_is_no_heating_without_effect(
     hass.states.async_set(thermostat, "heat", {**heating, "hvac_action": "heating"})
     await minutes_pass(hass, freezer, 30)
 
-    # The valve's battery dies while it heats: whether it heats is not known.
-    hass.states.async_set(thermostat, STATE_UNAVAILABLE)
-    await minutes_pass(hass, freezer, 180)
-    assert hass.states.get(anomaly).state == STATE_OFF
+    # The valve's battery dies while it heats: whether it heats is not known,
+    # only that it is gone, said once (not for its setpoint and its reading).
+    hass.states.async_set(thermostat, STATE_UNAVAILABLE)  # 08:30
+    await minutes_pass(hass, freezer, 59)
+    assert hass.states.get(anomaly).state == STATE_OFF  # a radio blip, perhaps
+    await minutes_pass(hass, freezer, 121)
+    gone = hass.states.get(anomaly)
+    assert gone.attributes["kinds"] == ["unavailable"]
+    assert gone.attributes["reason"] == (
+        f"{thermostat} has been unavailable since 08:30"
+    )
 
     # A new battery: it heats again, and is judged from then on.
     hass.states.async_set(thermostat, "heat", {**heating, "hvac_action": "heating"})

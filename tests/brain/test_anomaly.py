@@ -115,6 +115,25 @@ def test_a_sensor_that_stopped_reading_is_unavailable_not_stuck() -> None:
     assert ("unavailable", "shelf") not in _kinds(detector, later)
 
 
+def test_a_thermostat_that_stopped_reporting_is_said_gone_once() -> None:
+    """A valve's battery died: the room goes unruled. One word, not one a reading."""
+    detector = AnomalyDetector()
+    for minutes in range(0, 120, 10):
+        moment = START + timedelta(minutes=minutes)
+        for role, value in ((Role.HVAC_SETPOINT, 21.0), (Role.TEMPERATURE, 20.5)):
+            detector.learn_one(Observation(role, value, moment, "climate.valve"))
+    gone_at = START + timedelta(hours=2)
+    detector.lose_source("climate.valve", gone_at)
+
+    assert _kinds(detector, gone_at + timedelta(minutes=59)) == set()
+    later = gone_at + timedelta(hours=3)
+    found = detector.predict_one(later)
+    assert [(anomaly.kind, anomaly.source) for anomaly in found] == [
+        ("unavailable", "climate.valve")
+    ]
+    assert found[0].reason == "climate.valve has been unavailable since 02:00"
+
+
 def test_a_lamp_cut_at_the_wall_or_the_weather_service_down_is_no_news() -> None:
     detector = AnomalyDetector()
     detector.learn_one(Observation(Role.LIGHT_ON, 1.0, START, "light.sofa"))

@@ -64,9 +64,11 @@ MIN_ABSENCES = 5
 # A sensor unavailable this long is reported (a radio drops out for seconds) ...
 UNAVAILABLE_GRACE = timedelta(hours=1)
 # ... if it is one whose silence is news. A lamp cut at the wall, a TV switched
-# off, a plug pulled out and a weather service down for an hour are not.
+# off, a plug pulled out and a weather service down for an hour are not; a
+# thermostat or valve whose battery died is (its setpoint: the room goes unruled).
 WATCHED_WHEN_UNAVAILABLE = frozenset(
     {
+        Role.HVAC_SETPOINT,
         Role.TEMPERATURE,
         Role.HUMIDITY,
         Role.CO2,
@@ -635,10 +637,17 @@ class AnomalyDetector:
         when = when.replace(tzinfo=None)
         found: list[Anomaly] = []
         for name, records in self.sources.items():
-            for source in records.values():
-                found.extend(
-                    self._source_anomalies(name, source, when, scale, zone=zone)
+            anomalies = [
+                anomaly
+                for source in records.values()
+                for anomaly in self._source_anomalies(
+                    name, source, when, scale, zone=zone
                 )
+            ]
+            # One word that a device is gone, not one per reading of it (a
+            # thermostat's setpoint and its own temperature).
+            gone = [anomaly for anomaly in anomalies if anomaly.kind == "unavailable"]
+            found += [a for a in anomalies if a.kind != "unavailable"] + gone[:1]
         hvac = self._hvac_anomaly(when, scale, zone)
         if hvac is not None:
             found.append(hvac)
