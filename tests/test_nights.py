@@ -12,6 +12,7 @@ from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
     MockUser,
     async_capture_events,
 )
@@ -201,5 +202,82 @@ async def test_a_restart_at_night_leaves_a_child_asleep_by_a_night_light(
 
     assert hass.states.get(LAMP).state == STATE_ON
     assert target(hass) == 18.5  # still asleep, not taken to be up
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.endswith("quiet and dark at night: sleep temperature")
+
+
+async def restart(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Home Assistant stops and starts again: the entry unloads and sets up."""
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def test_a_restart_at_night_finds_nobody_asleep_in_a_room_empty_all_evening(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Used in the afternoon and left: set back before a restart, and after it."""
+    freezer.move_to(START)  # 14:00
+    await build_living_room(hass, lights=[lamp()])
+    entry = await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 9 * 60)  # 23:05
+    assert target(hass) == 16.0
+
+    await restart(hass, entry)
+    await minutes_pass(hass, freezer, 5)
+
+    assert target(hass) == 16.0  # no sleep temperature for nobody
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert "setback: empty" in reason
+    # Whoever comes in at 01:00 is no sleeper turning over: the light comes on.
+    await minutes_pass(hass, freezer, 110)
+    await set_state(hass, MOTION, STATE_ON)
+    assert hass.states.get(LAMP).state == STATE_ON
+
+
+async def test_a_restart_at_night_leaves_a_room_left_at_bedtime_set_back(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The living room went quiet and dark at bedtime: nobody sleeps there."""
+    freezer.move_to(START + timedelta(hours=8, minutes=30))  # 22:30
+    await build_living_room(hass)
+    entry = await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 60)
+    assert target(hass) == 16.0
+
+    await restart(hass, entry)
+    await minutes_pass(hass, freezer, 5)
+
+    assert target(hass) == 16.0
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert "setback: empty" in reason
+
+
+async def test_a_restart_just_after_bedtime_lets_the_room_fall_asleep(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Someone went to bed minutes before the restart: their room is slept in."""
+    freezer.move_to(START + timedelta(hours=8, minutes=30))  # 22:30
+    await build_living_room(hass)
+    entry = await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 5)
+
+    await restart(hass, entry)
+    await minutes_pass(hass, freezer, 30)
+    await set_state(hass, MOTION, STATE_ON)  # turning over
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 30)
+
+    assert target(hass) == 18.5
     reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
     assert reason.endswith("quiet and dark at night: sleep temperature")

@@ -267,7 +267,7 @@ class ZoneReadings:
     # came in from there. Only looked up where it tells a sleeper from an arrival.
     last_motion_elsewhere: datetime | None = None
     # Where when motion was last seen is not known (after a restart): since when
-    # the motion sensors are known to have seen nobody. Only lights wait from it.
+    # the motion sensors are known to have seen nobody. Lights wait from it.
     quiet_since: datetime | None = None
     # A TV is on, or a video plays: people watching sit still for an hour.
     screen_on: bool = False
@@ -511,6 +511,10 @@ class ZoneController:
         self.night_light = False
         self.was_lit = False  # a light was on at the last step
         self.was_occupied = False
+        # When a step last found people here. After a restart, when motion was
+        # last seen is not known: this says whether the zone was used tonight.
+        self.last_occupied: datetime | None = None
+        self.restarted = False  # restored from a state that says the above
         self.vacant_since: datetime | None = None
         # How long before the arrival pre-heating began, while it goes on.
         self.preheat_lead: timedelta | None = None
@@ -692,6 +696,7 @@ class ZoneController:
             )
         if occupied:
             self.vacant_since = None
+            self.last_occupied = now
         elif self.vacant_since is None:
             self.vacant_since = now
         self.occupied = occupied
@@ -1082,12 +1087,21 @@ class ZoneController:
 
         Sleepers turn over now and then in view of the sensor; a living room left
         dark for the night shows nothing more, and is simply empty. Without a
-        motion sensor we cannot tell, so we assume sleepers.
+        motion sensor we cannot tell, so we assume sleepers; after a restart, what
+        its sensor showed before it tells.
         """
         return (
-            readings.last_motion is None
-            or self.asleep_since is None
-            or self.sleepers_stirred
+            self._unseen(readings) or self.asleep_since is None or self.sleepers_stirred
+        )
+
+    def _unseen(self, readings: ZoneReadings) -> bool:
+        """Whether nothing tells when people were last here.
+
+        No motion sensor reads, or it has seen nobody since a first start. After a
+        restart, what the zone saw before it tells.
+        """
+        return readings.last_motion is None and (
+            readings.quiet_since is None or not self.restarted
         )
 
     def motion_since_sleep(self, last_motion: datetime | None) -> bool:
@@ -1140,7 +1154,12 @@ class ZoneController:
             else:
                 self.sleepers_stirred = True
         if last_motion is None:
-            quiet = there = True  # no motion sensor: we cannot tell
+            quiet = True
+            # Seen by nobody since a restart: there if used since nightfall.
+            there = self._unseen(readings) or (
+                self.last_occupied is not None
+                and self.last_occupied >= self._nightfall(now)
+            )
         else:
             quiet = now - last_motion >= self.settings.quiet_for_sleep
             there = bool(self.occupied) or last_motion >= self._nightfall(now)
@@ -1753,6 +1772,7 @@ class ZoneController:
             "vacant_since": to_iso(self.vacant_since),
             # Someone was there at the last step: a restart is no arrival.
             "occupied": self.occupied,
+            "last_occupied": to_iso(self.last_occupied),
             "asleep_since": to_iso(self.asleep_since),
             "fell_asleep": to_iso(self.fell_asleep),
             "sleepers_stirred": self.sleepers_stirred,
@@ -1784,6 +1804,9 @@ class ZoneController:
             occupied = data.get("occupied")
             if occupied is not None and not isinstance(occupied, bool):
                 raise TypeError(occupied)
+            # Absent from states saved before: not known, as at a first start.
+            restarted = "last_occupied" in data
+            last_occupied = from_iso(data.get("last_occupied"))
             asleep_since = from_iso(data["asleep_since"])
             # Absent from states saved before: taken as when the sleep began.
             fell_asleep = from_iso(data.get("fell_asleep", data["asleep_since"]))
@@ -1804,7 +1827,8 @@ class ZoneController:
             raise ValueError(msg) from err
         self.holds, self.calls = holds, calls
         self.window_open_since, self.vacant_since = window_open_since, vacant_since
-        self.occupied = occupied
+        self.occupied, self.last_occupied = occupied, last_occupied
+        self.restarted = restarted
         self.window_eco = window_eco
         self.asleep_since, self.fell_asleep = asleep_since, fell_asleep
         self.sleepers_stirred = sleepers_stirred
