@@ -11,6 +11,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     MockUser,
@@ -281,3 +282,34 @@ async def test_a_restart_just_after_bedtime_lets_the_room_fall_asleep(
     assert target(hass) == 18.5
     reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
     assert reason.endswith("quiet and dark at night: sleep temperature")
+
+
+@pytest.mark.parametrize("down_hours", [12, 23])
+async def test_a_sleep_before_a_long_downtime_ends(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_admin_user: MockUser,
+    down_hours: int,
+) -> None:
+    """Down from 21:45 over the morning: nobody sleeps there now, day or evening."""
+    freezer.move_to(START + timedelta(hours=6, minutes=30))  # 20:30
+    await build_living_room(hass, lights=[lamp()])
+    entry = await setup_brain(hass)
+    await night_light_by_hand(hass, freezer, hass_admin_user)
+    await minutes_pass(hass, freezer, 40)
+    await set_state(hass, MOTION, STATE_ON)  # turning over
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 30)
+    assert target(hass) == 18.5
+    await by_hand(hass, hass_admin_user, "turn_off")  # in the morning, going out
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(hours=down_hours))  # 09:45, or 20:45 the next day
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await minutes_pass(hass, freezer, 5)
+
+    assert target(hass) == 16.0
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert "setback: empty" in reason

@@ -1137,6 +1137,11 @@ class ZoneController:
         # light switched on says someone is up.
         dark = not lit or (light is not None and _dim(light) and not switched_on)
         self.sleep_possible = False
+        if self.asleep_since is not None and self.asleep_since < self._nightfall(now):
+            # Asleep since a night before, Home Assistant down all day: whoever
+            # slept then is up; tonight's sleepers fall asleep anew.
+            self.asleep_since = None
+            self.sleepers_stirred = False
         if not night or not dark:
             self.asleep_since = None
             self.sleepers_stirred = False
