@@ -631,6 +631,33 @@ async def test_a_reload_is_no_arrival_for_someone_sitting_in_the_dark(
     assert hass.states.get(acting.LAMP).state == STATE_OFF
 
 
+async def test_someone_coming_home_as_home_assistant_starts_gets_light(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Down with someone there; five hours later, someone comes in as it starts."""
+    freezer.move_to(acting.START)  # 14:00
+    await acting.build_living_room(hass, climates=[], lights=[acting.lamp()])
+    entry = await acting.setup_brain(hass)
+    await acting.set_state(hass, acting.MOTION, STATE_ON)
+    await hass.services.async_call(
+        "light", "turn_off", {"entity_id": acting.LAMP},
+        blocking=True, context=Context(user_id=hass_admin_user.id),
+    )  # fmt: skip
+    await acting.minutes_pass(hass, freezer, 5)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(hours=5))
+    hass.states.async_set(acting.MOTION, STATE_OFF)  # they went out meanwhile
+    freezer.tick(timedelta(minutes=1))
+    hass.states.async_set(acting.MOTION, STATE_ON)  # home at dusk
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await acting.minutes_pass(hass, freezer, 1)
+
+    assert hass.states.get(acting.LAMP).state == STATE_ON
+
+
 @pytest.mark.parametrize("text", ["", '{"version": 1, "data": {"brain": '])
 async def test_removing_the_entry_forgets_a_broken_file_too(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, text: str

@@ -62,6 +62,8 @@ READY = "Ready for the arrival"  # at comfort, or as near as the device can get
 _CAME_IN = timedelta(minutes=2)
 # A light a person sets this dim (%) at night is a night light, not a reading lamp.
 _NIGHT_LIGHT_PCT = 20.0
+# People seen this long before a restart are taken to be still there after it.
+_STILL_THERE = timedelta(hours=2)
 
 
 class Mode(StrEnum):
@@ -674,7 +676,11 @@ class ZoneController:
     def _track_occupancy(
         self, now: datetime, prediction: ZonePrediction, readings: ZoneReadings
     ) -> None:
-        self.was_occupied = bool(self.occupied)
+        # People there when Home Assistant stopped hours ago are there no more.
+        self.was_occupied = bool(self.occupied) and (
+            self.last_occupied is None
+            or self._moment(now) - self._moment(self.last_occupied) <= _STILL_THERE
+        )
         last_motion = readings.last_motion
         if not readings.sees_people:
             # Nothing here sees people come or go (a thermostat alone, a door or
@@ -1809,7 +1815,8 @@ class ZoneController:
             occupied = data.get("occupied")
             if occupied is not None and not isinstance(occupied, bool):
                 raise TypeError(occupied)
-            # Absent from states saved before: not known, as at a first start.
+            # Absent from states saved before: not known, as at a first start,
+            # and the occupied trusted.
             restarted = "last_occupied" in data
             last_occupied = from_iso(data.get("last_occupied"))
             asleep_since = from_iso(data["asleep_since"])
