@@ -2185,6 +2185,35 @@ async def test_a_refused_call_issue_goes_when_the_lamp_leaves_the_area(
     assert issues.async_get_issue(DOMAIN, "call_refused_light.living_room") is None
 
 
+class TimingOutLamp(DemoLight):
+    """A lamp behind a cloud whose request times out."""
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        raise TimeoutError
+
+
+async def test_a_call_that_times_out_is_reported_as_refused(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Not only Home Assistant's own errors: any failure is the device refusing."""
+    freezer.move_to(START)
+    broken = TimingOutLamp(unique_id="living_room", device_name="lamp", state=False)
+    broken.entity_id = LAMP
+    await build_living_room(hass, climates=[], lights=[broken])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+
+    assert actions == []
+    last_action = hass.states.get(CONTROL).attributes["last_action"]
+    assert last_action.startswith("Failed: Switching on Living room's light")
+    assert last_action.endswith("(light.living_room refused: TimeoutError)")
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, "call_refused_light.living_room")
+    assert issue is not None
+    assert issue.translation_placeholders["error"] == "TimeoutError"
+
+
 @pytest.mark.parametrize(
     ("call", "status"),
     [

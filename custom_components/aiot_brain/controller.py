@@ -65,7 +65,6 @@ from homeassistant.core import (
     State,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
@@ -904,16 +903,19 @@ class BuildingController:
                 blocking=True,
                 context=context,
             )
-        except (HomeAssistantError, ValueError) as err:
+        # Whatever the device's integration raises (a timeout, its own bug), the
+        # call was not carried out: the device refused it, and the step goes on.
+        except Exception as err:  # noqa: BLE001
             entity_id = command.entity_id
-            first = self._refusals.get(entity_id) != str(err)
-            self._refusals[entity_id] = str(err)
+            error = str(err) or type(err).__name__  # a timeout says nothing
+            first = self._refusals.get(entity_id) != error
+            self._refusals[entity_id] = error
             (LOGGER.warning if first else LOGGER.debug)(
                 "Could not call %s.%s for %s: %s",
                 command.domain,
                 command.service,
                 entity_id,
-                err,
+                error,
             )
             if self.engine_of(entity_id) is None:
                 # Its area deleted (or the device gone from it) meanwhile: no
@@ -922,7 +924,7 @@ class BuildingController:
                 return
             self.last_action[zone_id] = (
                 when,
-                f"Failed: {command.reason} ({entity_id} refused: {err})",
+                f"Failed: {command.reason} ({entity_id} refused: {error})",
             )
             state = self.hass.states.get(entity_id)
             ir.async_create_issue(
@@ -935,7 +937,7 @@ class BuildingController:
                 translation_placeholders={
                     "entity": state.name if state is not None else entity_id,
                     "zone": zone.name,
-                    "error": str(err),
+                    "error": error,
                 },
             )
             self._notify(zone_id)
