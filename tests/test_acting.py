@@ -2214,6 +2214,56 @@ async def test_a_call_that_times_out_is_reported_as_refused(
     assert issue.translation_placeholders["error"] == "TimeoutError"
 
 
+class SlowLamp(DemoLight):
+    """A lamp whose answer, a refusal, comes only once it is let go."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.answer = asyncio.Event()
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        await self.answer.wait()
+        raise HomeAssistantError("the lamp does not answer")
+
+
+async def test_a_call_refused_after_the_integration_unloaded_raises_no_issue(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Disabled while a call was on its way: nothing is left to repair."""
+    freezer.move_to(START)
+    slow = SlowLamp(unique_id="living_room", device_name="lamp", state=False)
+    slow.entity_id = LAMP
+    await build_living_room(hass, climates=[], lights=[slow])
+    entry = await setup_brain(hass)
+    hass.states.async_set(MOTION, STATE_ON)  # the call goes out, and waits
+    # Another device's issue, which the unload removes: then it has done so.
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        "call_refused_light.hall",
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="call_refused",
+    )
+    removed = asyncio.Event()
+
+    @callback
+    def issue_updated(event: Event[ir.EventIssueRegistryUpdatedData]) -> None:
+        if event.data["issue_id"] == "call_refused_light.hall":
+            removed.set()
+
+    hass.bus.async_listen(ir.EVENT_REPAIRS_ISSUE_REGISTRY_UPDATED, issue_updated)
+
+    unloading = hass.async_create_task(hass.config_entries.async_unload(entry.entry_id))
+    await removed.wait()
+    slow.answer.set()
+    assert await unloading
+    await hass.async_block_till_done()
+
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, "call_refused_light.living_room") is None
+
+
 @pytest.mark.parametrize(
     ("call", "status"),
     [

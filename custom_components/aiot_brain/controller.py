@@ -209,6 +209,7 @@ class BuildingController:
         self._went_off: dict[str, datetime] = {}
         self._back_off: dict[str, datetime] = {}
         self._started = dt_util.utcnow()
+        self._stopped = False  # unloaded: calls still on their way raise no issue
         # The zones it was made from, and each thermostat's and light's zone.
         self._zone_of_device: tuple[dict[str, Zone] | None, dict[str, Zone]] = (
             None,
@@ -427,6 +428,7 @@ class BuildingController:
     @callback
     def async_stop(self) -> None:
         """Withdraw every suggestion: nobody could accept it any more."""
+        self._stopped = True
         for entity_id in list(self.suggestions):
             self._drop_suggestion(entity_id)
 
@@ -926,6 +928,10 @@ class BuildingController:
                 when,
                 f"Failed: {command.reason} ({entity_id} refused: {error})",
             )
+            if self._stopped:
+                # Disabled or reloading meanwhile: the unload removed our issues,
+                # and one raised now would outlive it.
+                return
             state = self.hass.states.get(entity_id)
             ir.async_create_issue(
                 self.hass,
