@@ -2600,6 +2600,29 @@ async def test_a_thermostat_moved_to_another_area_keeps_its_hold_and_rate_limit(
     assert len(engine.calls[THERMOSTAT]) == 1  # our call before the person's
 
 
+async def test_a_persons_hold_survives_a_reload_while_they_sit_still(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Turned up by hand, then reading still: an option changed keeps their 22.5."""
+    freezer.move_to(START)
+    await build_living_room(hass)
+    entry = await setup_brain(hass, hold_minutes=600)
+    await set_state(hass, MOTION, STATE_ON)
+    await set_by_hand(hass, hass_admin_user, 22.5)
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 2)
+    held_until = hass.states.get(CONTROL).attributes["held_until"]
+    assert list(held_until) == [THERMOSTAT]
+
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await minutes_pass(hass, freezer, 5)
+
+    assert target(hass) == 22.5
+    assert hass.states.get(CONTROL).attributes["held_until"] == held_until
+
+
 async def test_resume_right_after_a_restart_ends_a_saved_hold(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -517,6 +517,7 @@ class ZoneController:
         # last seen is not known: this says whether the zone was used tonight.
         self.last_occupied: datetime | None = None
         self.restarted = False  # restored from a state that says the above
+        self.last_motion: datetime | None = None  # when people were last seen
         self.vacant_since: datetime | None = None
         # How long before the arrival pre-heating began, while it goes on.
         self.preheat_lead: timedelta | None = None
@@ -682,6 +683,11 @@ class ZoneController:
             or self._moment(now) - self._moment(self.last_occupied) <= _STILL_THERE
         )
         last_motion = readings.last_motion
+        if last_motion is None and readings.quiet_since is not None:
+            # Seen by nobody since a restart: whoever was seen just before it
+            # (reading, still, with the heating turned up) is there still.
+            last_motion = self.last_motion
+        self.last_motion = last_motion
         if not readings.sees_people:
             # Nothing here sees people come or go (a thermostat alone, a door or
             # CO2 sensor): taken as used, not set back on a model that cannot
@@ -1784,6 +1790,7 @@ class ZoneController:
             # Someone was there at the last step: a restart is no arrival.
             "occupied": self.occupied,
             "last_occupied": to_iso(self.last_occupied),
+            "last_motion": to_iso(self.last_motion),
             "asleep_since": to_iso(self.asleep_since),
             "fell_asleep": to_iso(self.fell_asleep),
             "sleepers_stirred": self.sleepers_stirred,
@@ -1819,6 +1826,7 @@ class ZoneController:
             # and the occupied trusted.
             restarted = "last_occupied" in data
             last_occupied = from_iso(data.get("last_occupied"))
+            last_motion = from_iso(data.get("last_motion"))
             asleep_since = from_iso(data["asleep_since"])
             # Absent from states saved before: taken as when the sleep began.
             fell_asleep = from_iso(data.get("fell_asleep", data["asleep_since"]))
@@ -1840,7 +1848,7 @@ class ZoneController:
         self.holds, self.calls = holds, calls
         self.window_open_since, self.vacant_since = window_open_since, vacant_since
         self.occupied, self.last_occupied = occupied, last_occupied
-        self.restarted = restarted
+        self.restarted, self.last_motion = restarted, last_motion
         self.window_eco = window_eco
         self.asleep_since, self.fell_asleep = asleep_since, fell_asleep
         self.sleepers_stirred = sleepers_stirred
