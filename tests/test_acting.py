@@ -1251,6 +1251,27 @@ async def test_a_thermostat_reporting_our_call_a_setting_at_a_time_is_not_held(
     assert float(comfort.state) == 20.0  # the old 17 °C taught nothing
 
 
+async def test_a_thermostat_reporting_our_call_after_a_restart_is_not_held(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Home Assistant restarts between our call and the radio's late report."""
+    room, holds, actions = await heat_a_cold_slow_thermostat(hass, freezer)
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    await seconds_pass(hass, freezer, 10)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    await seconds_pass(hass, freezer, 30)
+    await room.async_report(hvac_mode=HVACMode.HEAT, temperature=20.0)
+    await minutes_pass(hass, freezer, 5)
+
+    assert holds == []
+    assert hass.states.get(CONTROL).state == "controlling"
+    assert len(actions) == 1  # not sent again
+    comfort = hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint")
+    assert float(comfort.state) == 20.0
+
+
 async def test_a_thermostat_reporting_our_call_the_night_the_clocks_go_forward(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -486,6 +486,36 @@ async def test_unreadable_controller_state_starts_that_device_afresh(
     assert hass.states.get(acting.CONTROL).attributes["held_until"] == {}
 
 
+@pytest.mark.parametrize(
+    "sent",
+    [
+        "garbage",
+        {"climate.living_room": 7},
+        {"climate.living_room": {"domain": "climate"}},
+        {
+            "climate.living_room": {
+                "domain": "climate",
+                "service": "set_temperature",
+                "data": {"temperature": 20.0},
+                "reason": "Heating",
+                "when": "2026-11-02T13:59:00",  # no zone: not ours to compare
+            }
+        },
+    ],
+)
+async def test_unreadable_last_calls_are_left_out(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, sent: object
+) -> None:
+    freezer.move_to(acting.START)
+    await acting.build_living_room(hass)
+    write_store(hass, {"sent": sent})
+    await acting.setup_brain(hass)
+
+    await acting.set_state(hass, acting.MOTION, "on")
+
+    assert acting.target(hass) == 20.0
+
+
 def test_reloads_lose_nothing_it_learned() -> None:
     """The virtual apartment, driven with and without a reload every two hours."""
 

@@ -1284,6 +1284,42 @@ class BuildingController:
                 if isinstance(engines, Mapping)
             }
 
+    def sent_to_dict(self) -> dict[str, Any]:
+        """Return the last call made to each device as JSON data.
+
+        A radio thermostat may report a call back after a restart: it is no
+        person's change.
+        """
+        return {
+            entity_id: {
+                "domain": sent.command.domain,
+                "service": sent.command.service,
+                "data": dict(sent.command.data),
+                "reason": sent.command.reason,
+                "when": sent.when.isoformat(),
+            }
+            for entity_id, sent in self._sent.items()
+        }
+
+    def load_sent(self, data: object) -> None:
+        """Take the last calls :meth:`sent_to_dict` saved; an unreadable one is not."""
+        if not isinstance(data, Mapping):
+            return
+        for entity_id, saved in data.items():
+            try:
+                command = Command(
+                    str(saved["domain"]),
+                    str(saved["service"]),
+                    str(entity_id),
+                    dict(saved["data"]),
+                    str(saved["reason"]),
+                )
+                when = datetime.fromisoformat(saved["when"])
+            except KeyError, TypeError, ValueError, AttributeError:
+                continue
+            if when.tzinfo is not None:  # compared with aware state times
+                self._sent[command.entity_id] = _Sent(command, when)
+
 
 def _settings(state: State) -> tuple[Any, ...]:
     """Return what a person may have changed on a thermostat or light."""

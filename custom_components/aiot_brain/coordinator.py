@@ -566,6 +566,7 @@ class AiotBrainCoordinator:
                 }
         if isinstance(stored, dict):
             self.control.load_dict(stored.get("controller"))
+            self.control.load_sent(stored.get("sent"))
         brain = stored.get("brain") if isinstance(stored, dict) else None
         try:
             self.brain, reset = await self.hass.async_add_executor_job(
@@ -637,6 +638,7 @@ class AiotBrainCoordinator:
                         },
                     },
                     "controller": self.control.to_dict(),
+                    "sent": self.control.sent_to_dict(),
                     "known_areas": sorted(self._known_areas),
                     "relearning": sorted(self._relearning),
                     "saved_at": saved_at.isoformat(),
