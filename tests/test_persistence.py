@@ -688,6 +688,38 @@ async def test_someone_coming_home_as_home_assistant_starts_gets_light(
     assert hass.states.get(acting.LAMP).state == STATE_ON
 
 
+async def test_a_room_left_while_home_assistant_was_down_is_empty_after_it(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Down five hours with someone there, who left meanwhile: nobody is there now."""
+    freezer.move_to(acting.START)  # 14:00
+    await acting.build_living_room(hass, lights=[acting.lamp()])
+    entry = await acting.setup_brain(hass)
+    await acting.set_state(hass, acting.MOTION, STATE_ON)
+    await acting.minutes_pass(hass, freezer, 5)
+    assert hass.states.get("binary_sensor.living_room_aiot_brain_occupancy").state == (
+        STATE_ON
+    )
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(hours=5))
+    # The motion sensor's integration starts first, showing no motion.
+    hass.states.async_set(acting.MOTION, STATE_OFF)
+    freezer.tick(timedelta(seconds=5))
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await acting.minutes_pass(hass, freezer, 1)
+
+    occupancy = hass.states.get("binary_sensor.living_room_aiot_brain_occupancy")
+    assert occupancy.state == STATE_OFF
+    reason = hass.states.get(acting.CONTROL).attributes["reasons"][acting.THERMOSTAT]
+    assert "occupied" not in reason
+    # Whoever comes in now is someone arriving: the light comes on.
+    await acting.set_state(hass, acting.MOTION, STATE_ON)
+    assert hass.states.get(acting.LAMP).state == STATE_ON
+
+
 @pytest.mark.parametrize("text", ["", '{"version": 1, "data": {"brain": '])
 async def test_removing_the_entry_forgets_a_broken_file_too(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, text: str

@@ -107,6 +107,10 @@ _ADDING_STATES = frozenset(
 )
 
 
+# Event roles whose evidence fades from when the sensor last saw something.
+_FADING_EVENTS = frozenset({Role.MOTION, Role.DOOR, Role.MEDIA})
+
+
 def _encoded(zone: ZoneBrain) -> Fragment:
     """Return the zone's state as JSON, ready to be written as part of a document."""
     return json_fragment(json_bytes(zone.to_dict()))
@@ -505,6 +509,7 @@ class AiotBrainCoordinator:
                     if (saved_at is None or state.last_updated > saved_at)
                     and state.last_updated < listening_since
                 ),
+                last_heard=saved_at,
             ),
         )
         await self._async_start_zones(unlearned)
@@ -837,7 +842,10 @@ class AiotBrainCoordinator:
 
     @callback
     def _learn_states(
-        self, zone_id: str, states: Iterable[tuple[State, datetime | None]]
+        self,
+        zone_id: str,
+        states: Iterable[tuple[State, datetime | None]],
+        last_heard: datetime | None = None,
     ) -> None:
         """Let a zone with learned state read states it has not heard, at a time.
 
@@ -845,16 +853,32 @@ class AiotBrainCoordinator:
         hours: the zone would go without its temperature, or keep the one it
         read before a restart. Zones without learned state read them with their
         history, or as they stand when they start. None: at the state's own time.
+        A motion, door or media sensor that cleared after ``last_heard`` (the last
+        save, before a restart) cleared when is not known: what it saw fades from
+        then, not from the restart (people gone hours ago are not there now).
         """
         if zone_id not in self.brain.zones:
             return
-        for state, when in states:
-            for routed_to, routed in self._router.route(state):
-                if routed_to != zone_id:
-                    continue
-                self._learn_live(
-                    zone_id, routed if when is None else replace(routed, when=when)
-                )
+        observations = [
+            routed if when is None else replace(routed, when=when)
+            for state, when in states
+            for routed_to, routed in self._router.route(state)
+            if routed_to == zone_id
+        ]
+        if last_heard is not None:
+            cleared = [
+                replace(observation, when=dt_util.as_local(last_heard))
+                for observation in observations
+                if observation.role in _FADING_EVENTS and not observation.value
+            ]
+            # Learned first: they are the oldest.
+            observations = cleared + [
+                observation
+                for observation in observations
+                if not (observation.role in _FADING_EVENTS and not observation.value)
+            ]
+        for observation in observations:
+            self._learn_live(zone_id, observation)
 
     @callback
     def _learn_live(self, zone_id: str, observation: Observation) -> bool:
