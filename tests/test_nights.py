@@ -284,6 +284,26 @@ async def test_a_restart_just_after_bedtime_lets_the_room_fall_asleep(
     assert reason.endswith("quiet and dark at night: sleep temperature")
 
 
+async def test_a_restart_is_no_sleep_for_someone_who_just_lay_down(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Quiet 20 minutes before sleep is taken, a restart or not."""
+    freezer.move_to(START + timedelta(hours=8, minutes=30))  # 22:30
+    await build_living_room(hass)
+    entry = await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 5)
+
+    await restart(hass, entry)
+    await minutes_pass(hass, freezer, 5)  # 22:45, quiet for 10 minutes
+
+    assert target(hass) == 20.0
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.endswith("occupied, motion at 22:35")
+
+
 @pytest.mark.parametrize("down_hours", [12, 23])
 async def test_a_sleep_before_a_long_downtime_ends(
     hass: HomeAssistant,

@@ -969,7 +969,7 @@ class ZoneController:
             return self._comfort(comfort, "no sensor here sees people come or go")
         if not prediction.occupied and _showering(prediction.lighting):
             return self._comfort(comfort, f"occupied, {SHOWERING}")
-        last_motion = readings.last_motion
+        last_motion = self.last_motion
         if not prediction.occupied and last_motion is not None:
             # Motion a few minutes ago keeps it occupied, not the model, which
             # already doubts it: its probability would read as a contradiction.
@@ -1112,7 +1112,7 @@ class ZoneController:
         No motion sensor reads, or it has seen nobody since a first start. After a
         restart, what the zone saw before it tells.
         """
-        return readings.last_motion is None and (
+        return self.last_motion is None and (
             readings.quiet_since is None or not self.restarted
         )
 
@@ -1158,7 +1158,7 @@ class ZoneController:
             self.asleep_since = None
             self.sleepers_stirred = False
             return
-        last_motion = readings.last_motion
+        last_motion = self.last_motion  # also when seen just before a restart
         if self.motion_since_sleep(last_motion):
             assert last_motion is not None
             elsewhere = readings.last_motion_elsewhere
