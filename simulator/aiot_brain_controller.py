@@ -200,7 +200,7 @@ class AiotBrainController:
                     commands.append(
                         Command(call.domain, call.service, call.entity_id, call.data)
                     )
-                    zone.controller.record_call(call.entity_id, now)
+                    zone.controller.record_call(call.entity_id, now, call)
                     self.decisions.append((now, call.entity_id, decision.reason))
         return commands
 

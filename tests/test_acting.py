@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from functools import partial
 from itertools import pairwise
 import math
 from typing import Any
@@ -1229,6 +1230,35 @@ async def heat_a_cold_slow_thermostat(
     assert (room.asked["hvac_mode"], room.asked["temperature"]) == (HVACMode.HEAT, 20)
     assert hass.states.get(THERMOSTAT).state == HVACMode.OFF  # not reported yet
     return room, holds, actions
+
+
+async def test_a_thermostat_that_never_takes_our_call_is_not_called_for_ever(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Offline in its cloud, it accepts calls and shows nothing: 3, then it waits."""
+    room, _, actions = await heat_a_cold_slow_thermostat(hass, freezer)
+
+    await minutes_pass(hass, freezer, 60)
+    assert len(actions) == 3  # 14:00, 14:05 and 14:10, no more
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.startswith(
+        "Waiting (the last 3 calls alike were not taken, next try at 15:10)"
+    )
+    await minutes_pass(hass, freezer, 180)
+    # Then an hour later, and two hours after that.
+    times = [event.time_fired - START for event in actions]
+    assert times == [timedelta(minutes=m) for m in (0, 5, 10, 70, 190)]
+
+    # Another call is no call alike: it goes at once (and is taken, online again).
+    await minutes_pass(hass, freezer, 120)
+    assert len(actions) == 5  # the next try: four hours after the last
+    room.async_set_temperature = partial(  # type: ignore[method-assign]
+        DemoClimate.async_set_temperature, room
+    )
+    await set_comfort_offset(hass, 1)
+    await minutes_pass(hass, freezer, 1)
+    assert len(actions) == 6
+    assert (hass.states.get(THERMOSTAT).state, target(hass)) == (HVACMode.HEAT, 21.0)
 
 
 async def test_a_thermostat_reporting_our_call_a_setting_at_a_time_is_not_held(

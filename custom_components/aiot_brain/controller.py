@@ -872,7 +872,7 @@ class BuildingController:
     def _call(
         self, zone_id: str, engine: ZoneController, command: Command, now: datetime
     ) -> None:
-        engine.record_call(command.entity_id, now)
+        engine.record_call(command.entity_id, now, command)
         self._sent[command.entity_id] = _Sent(command, dt_util.utcnow())
         self.last_action[zone_id] = (now, command.reason)
         context = Context()

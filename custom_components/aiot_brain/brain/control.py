@@ -64,6 +64,12 @@ _CAME_IN = timedelta(minutes=2)
 _NIGHT_LIGHT_PCT = 20.0
 # People seen this long before a restart are taken to be still there after it.
 _STILL_THERE = timedelta(hours=2)
+# A device sent the same call this many times running, with nobody changing it in
+# between, is not taking it (a cloud thermostat offline, a valve that rounds
+# coarser than it says): the same call waits an hour, then two, four, at most ...
+UNHEEDED_CALLS = 3
+UNHEEDED_WAIT = timedelta(hours=1)
+MAX_UNHEEDED_WAIT = timedelta(hours=8)
 
 
 class Mode(StrEnum):
@@ -305,6 +311,19 @@ class Decision:
     held: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class _SameCalls:
+    """The last call to a device, and how many alike were made in a row."""
+
+    key: tuple[Any, ...]
+    when: datetime
+    count: int
+
+
+def _call_key(command: Command) -> tuple[Any, ...]:
+    return (command.service, tuple(sorted(command.data.items())))
+
+
 @dataclass(slots=True)
 class Hold:
     """An entity we leave alone for a while, after a person's change or when asked.
@@ -500,6 +519,7 @@ class ZoneController:
         self.light = light
         self.holds: dict[str, Hold] = {}
         self.calls: dict[str, list[datetime]] = {}
+        self.same_calls: dict[str, _SameCalls] = {}
         self.window_open_since: datetime | None = None
         self.window_eco = False
         self.occupied: bool | None = None
@@ -539,6 +559,7 @@ class ZoneController:
             f"left alone until {self._clock(until)} or until the zone is empty"
         )
         self.holds[entity_id] = Hold(when, until, reason)
+        self.same_calls.pop(entity_id, None)  # it changes, so it takes calls
         return reason
 
     def hold(self, entity_id: str, when: datetime, until: datetime, why: str) -> None:
@@ -560,6 +581,8 @@ class ZoneController:
             self.holds[new] = self.holds.pop(old)
         if old in self.calls:
             self.calls[new] = self.calls.pop(old)
+        if old in self.same_calls:
+            self.same_calls[new] = self.same_calls.pop(old)
 
     def active_hold(self, entity_id: str, now: datetime) -> Hold | None:
         """Return the entity's hold if it still applies at ``now``."""
@@ -580,11 +603,40 @@ class ZoneController:
 
     # -- rate limits -------------------------------------------------------------
 
-    def record_call(self, entity_id: str, when: datetime) -> None:
-        """Note that a call to ``entity_id`` was made at ``when``."""
+    def record_call(
+        self, entity_id: str, when: datetime, command: Command | None = None
+    ) -> None:
+        """Note that a call to ``entity_id`` (``command``, if known) was made."""
         recent = self._calls_within_the_hour(entity_id, when)
         recent.append(when)
         self.calls[entity_id] = recent
+        if command is not None:
+            key, last = _call_key(command), self.same_calls.get(entity_id)
+            count = last.count + 1 if last is not None and last.key == key else 1
+            self.same_calls[entity_id] = _SameCalls(key, when, count)
+
+    def _unheeded(self, command: Command, now: datetime) -> str | None:
+        """Return why ``command`` waits, its device not taking it; None if it may go.
+
+        Sent again and again, it would be sent 4 times an hour for ever.
+        """
+        last = self.same_calls.get(command.entity_id)
+        if (
+            last is None
+            or last.count < UNHEEDED_CALLS
+            or last.key != _call_key(command)
+        ):
+            return None
+        wait = min(
+            UNHEEDED_WAIT * 2 ** (last.count - UNHEEDED_CALLS), MAX_UNHEEDED_WAIT
+        )
+        again = self._moment(last.when) + wait
+        if self._moment(now) >= again:
+            return None
+        return (
+            f"the last {last.count} calls alike were not taken, "
+            f"next try at {self._clock(again, now)}"
+        )
 
     def rate_limited(self, entity_id: str, now: datetime) -> str | None:
         """Return why a call to ``entity_id`` must wait, or None if it may go."""
@@ -743,7 +795,7 @@ class ZoneController:
         if level is ControlLevel.OBSERVE:
             return Decision(entity_id, f"Observing only: {reason}", command)
         # An accepted suggestion is a call too: it is proposed only once it may go.
-        limited = self.rate_limited(entity_id, now)
+        limited = self.rate_limited(entity_id, now) or self._unheeded(command, now)
         if limited is not None:
             return Decision(
                 entity_id, f"Waiting ({limited}): {reason}", command, held=True
