@@ -261,19 +261,25 @@ async def test_a_restart_at_night_leaves_a_room_left_at_bedtime_set_back(
     assert "setback: empty" in reason
 
 
-async def test_a_restart_just_after_bedtime_lets_the_room_fall_asleep(
+async def to_bed_at_2235_and_restart(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Someone went to bed minutes before the restart: their room is slept in."""
-    freezer.move_to(START + timedelta(hours=8, minutes=30))  # 22:30
+    """Someone moves about from 22:30, lies down at 22:35; a restart at 22:40."""
+    freezer.move_to(START + timedelta(hours=8, minutes=30))
     await build_living_room(hass)
     entry = await setup_brain(hass)
     await set_state(hass, MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 5)
     await set_state(hass, MOTION, STATE_OFF)
     await minutes_pass(hass, freezer, 5)
-
     await restart(hass, entry)
+
+
+async def test_a_restart_just_after_bedtime_lets_the_room_fall_asleep(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Someone went to bed minutes before the restart: their room is slept in."""
+    await to_bed_at_2235_and_restart(hass, freezer)
     await minutes_pass(hass, freezer, 30)
     await set_state(hass, MOTION, STATE_ON)  # turning over
     await set_state(hass, MOTION, STATE_OFF)
@@ -288,15 +294,7 @@ async def test_a_restart_is_no_sleep_for_someone_who_just_lay_down(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Quiet 20 minutes before sleep is taken, a restart or not."""
-    freezer.move_to(START + timedelta(hours=8, minutes=30))  # 22:30
-    await build_living_room(hass)
-    entry = await setup_brain(hass)
-    await set_state(hass, MOTION, STATE_ON)
-    await minutes_pass(hass, freezer, 5)
-    await set_state(hass, MOTION, STATE_OFF)
-    await minutes_pass(hass, freezer, 5)
-
-    await restart(hass, entry)
+    await to_bed_at_2235_and_restart(hass, freezer)
     await minutes_pass(hass, freezer, 5)  # 22:45, quiet for 10 minutes
 
     assert target(hass) == 20.0
