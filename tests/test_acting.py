@@ -2145,19 +2145,29 @@ class UnreachableLamp(DemoLight):
         await super().async_turn_on(**kwargs)
 
 
+async def someone_comes_in_by_a_failing_lamp(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, kind: type[DemoLight]
+) -> tuple[DemoLight, list[Event]]:
+    """The living room's only device is a lamp of ``kind``; return it and actions."""
+    freezer.move_to(START)
+    broken = kind(unique_id="living_room", device_name="lamp", state=False)
+    broken.entity_id = LAMP
+    await build_living_room(hass, climates=[], lights=[broken])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    return broken, actions
+
+
 async def test_a_failed_call_is_logged_and_not_reported_as_done(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    freezer.move_to(START)
-    broken = UnreachableLamp(unique_id="living_room", device_name="lamp", state=False)
-    broken.entity_id = LAMP
-    await build_living_room(hass, climates=[], lights=[broken])
-    actions = async_capture_events(hass, EVENT_ACTION)
-    await setup_brain(hass)
-
-    await set_state(hass, MOTION, STATE_ON)
+    broken, actions = await someone_comes_in_by_a_failing_lamp(
+        hass, freezer, UnreachableLamp
+    )
+    assert isinstance(broken, UnreachableLamp)
 
     assert hass.states.get(LAMP).state == STATE_OFF
     assert actions == []
@@ -2247,14 +2257,7 @@ async def test_a_call_that_times_out_is_reported_as_refused(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Not only Home Assistant's own errors: any failure is the device refusing."""
-    freezer.move_to(START)
-    broken = TimingOutLamp(unique_id="living_room", device_name="lamp", state=False)
-    broken.entity_id = LAMP
-    await build_living_room(hass, climates=[], lights=[broken])
-    actions = async_capture_events(hass, EVENT_ACTION)
-    await setup_brain(hass)
-
-    await set_state(hass, MOTION, STATE_ON)
+    _, actions = await someone_comes_in_by_a_failing_lamp(hass, freezer, TimingOutLamp)
 
     assert actions == []
     last_action = hass.states.get(CONTROL).attributes["last_action"]

@@ -111,6 +111,11 @@ _ADDING_STATES = frozenset(
 _FADING_EVENTS = frozenset({Role.MOTION, Role.DOOR, Role.MEDIA})
 
 
+def _cleared(observation: Observation) -> bool:
+    """Whether ``observation`` is a motion, door or media sensor gone quiet."""
+    return observation.role in _FADING_EVENTS and not observation.value
+
+
 def _encoded(zone: ZoneBrain) -> Fragment:
     """Return the zone's state as JSON, ready to be written as part of a document."""
     return json_fragment(json_bytes(zone.to_dict()))
@@ -866,17 +871,16 @@ class AiotBrainCoordinator:
             if routed_to == zone_id
         ]
         if last_heard is not None:
-            cleared = [
-                replace(observation, when=dt_util.as_local(last_heard))
-                for observation in observations
-                if observation.role in _FADING_EVENTS and not observation.value
-            ]
-            # Learned first: they are the oldest.
-            observations = cleared + [
-                observation
-                for observation in observations
-                if not (observation.role in _FADING_EVENTS and not observation.value)
-            ]
+            heard = dt_util.as_local(last_heard)
+            observations = sorted(
+                (
+                    replace(observation, when=heard)
+                    if _cleared(observation)
+                    else observation
+                    for observation in observations
+                ),
+                key=lambda observation: not _cleared(observation),  # oldest first
+            )
         for observation in observations:
             self._learn_live(zone_id, observation)
 

@@ -51,7 +51,7 @@ from .entity import (
     ZonePredictionEntity,
 )
 from .network import NetworkInventory
-from .state_mapping import aware, aware_iso, from_celsius, temperature_scale
+from .state_mapping import aware, aware_iso, difference_in, from_celsius
 
 PARALLEL_UPDATES = 0  # nothing here talks to a device
 
@@ -221,7 +221,7 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         attributes_fn=lambda prediction: {
             "heating_comfort": rounded(prediction.heating_setpoint),
             "cooling_comfort": rounded(prediction.cooling_setpoint),
-            "uncertainty": rounded(prediction.comfort_setpoint_std),
+            "uncertainty": prediction.comfort_setpoint_std,  # rounded when shown
         },
     ),
     ZoneSensorDescription(
@@ -363,7 +363,6 @@ class ZoneSensor(ZonePredictionEntity, SensorEntity):
             if self.device_class == SensorDeviceClass.TEMPERATURE
             else None
         ) or self.hass.config.units.temperature_unit
-        per_kelvin = temperature_scale(unit).per_kelvin
         shown = dict(attributes)
         for key, value in attributes.items():
             if value is None:
@@ -371,7 +370,7 @@ class ZoneSensor(ZonePredictionEntity, SensorEntity):
             if key in temperatures:
                 shown[key] = from_celsius(value, unit)
             elif key in differences:
-                shown[key] = round(value * per_kelvin, 1)
+                shown[key] = difference_in(value, unit)
         return shown
 
 

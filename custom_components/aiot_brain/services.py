@@ -45,7 +45,7 @@ from .coordinator import AiotBrainConfigEntry, AiotBrainCoordinator
 from .discovery import Actuator
 from .entity import zone_device_identifier
 from .sensor import confidence_shown, next_arrival, next_departure
-from .state_mapping import from_celsius, temperature_scale
+from .state_mapping import difference_in, from_celsius
 
 ATTR_FLOOR_ID = "floor_id"
 ATTR_MODE = "mode"
@@ -384,14 +384,10 @@ async def _get_forecast(call: ServiceCall) -> ServiceResponse:
                 from_celsius(prediction.comfort_setpoint, unit), 1
             ),
             # One standard deviation of it, in the same unit.
-            "comfort_uncertainty": round(
-                prediction.comfort_setpoint_std * temperature_scale(unit).per_kelvin, 1
-            ),
+            "comfort_uncertainty": difference_in(prediction.comfort_setpoint_std, unit),
             # What the area's Comfort offset adds to it, as the thermostat is sent.
-            "comfort_offset": round(
-                coordinator.zone_controls(zone_id).comfort_offset
-                * temperature_scale(unit).per_kelvin,
-                1,
+            "comfort_offset": difference_in(
+                coordinator.zone_controls(zone_id).comfort_offset, unit
             ),
             "time_to_temperature_min": None
             if ttt is None

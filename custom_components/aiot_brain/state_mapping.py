@@ -280,6 +280,11 @@ def temperature_scale(unit: str) -> TemperatureScale:
     return FAHRENHEIT if unit == UnitOfTemperature.FAHRENHEIT else CELSIUS
 
 
+def difference_in(kelvin: float, unit: str) -> float:
+    """Return a temperature difference in ``unit``, to a tenth."""
+    return round(kelvin * temperature_scale(unit).per_kelvin, 1)
+
+
 def from_celsius(celsius: float, unit: str) -> float:
     """Return ``celsius`` in ``unit``, the unit HA shows temperatures in.
 

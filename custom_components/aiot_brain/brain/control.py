@@ -1201,14 +1201,15 @@ class ZoneController:
         # light switched on says someone is up.
         dark = not lit or (light is not None and _dim(light) and not switched_on)
         self.sleep_possible = False
-        if self.asleep_since is not None and self.asleep_since < self._nightfall(now):
-            # Asleep since a night before, Home Assistant down all day: whoever
-            # slept then is up; tonight's sleepers fall asleep anew.
+        # Asleep since a night before (Home Assistant down all day): whoever slept
+        # then is up; tonight's sleepers fall asleep anew.
+        slept_before = (
+            self.asleep_since is not None and self.asleep_since < self._nightfall(now)
+        )
+        if slept_before or not night or not dark:
             self.asleep_since = None
             self.sleepers_stirred = False
         if not night or not dark:
-            self.asleep_since = None
-            self.sleepers_stirred = False
             return
         last_motion = self.last_motion  # also when seen just before a restart
         if self.motion_since_sleep(last_motion):
