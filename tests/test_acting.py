@@ -1422,6 +1422,58 @@ async def test_never_more_than_four_calls_an_hour_the_night_the_clocks_go_forwar
     )
 
 
+# The night the clocks go forward in Berlin: 02:00 CET becomes 03:00 CEST at 01:00
+# UTC, and the core's clock runs one and a half times real speed from 00:00 to 02:00
+# UTC. A week before, the same hours of a night without a change.
+SPRING_FORWARD = datetime.fromisoformat("2026-03-29T00:30:00+00:00")
+A_WEEK_BEFORE = datetime.fromisoformat("2026-03-22T00:30:00+00:00")
+
+
+@pytest.mark.parametrize("night", [A_WEEK_BEFORE, SPRING_FORWARD])
+async def test_an_open_window_waits_five_real_minutes_whatever_the_clocks_do(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, night: datetime
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    freezer.move_to(night)
+    await build_living_room(hass, window=True)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 10)  # the last call long enough ago
+    before = target(hass)
+
+    await set_state(hass, WINDOW, STATE_ON)
+    await minutes_pass(hass, freezer, 4)
+    assert target(hass) == before  # four minutes, not six of the eased clock
+    await minutes_pass(hass, freezer, 2)
+    assert target(hass) == 17.0
+
+
+@pytest.mark.parametrize("night", [A_WEEK_BEFORE, SPRING_FORWARD])
+async def test_the_light_waits_ten_real_minutes_after_the_door_whatever_the_clocks_do(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, night: datetime
+) -> None:
+    """For anyone who stayed behind, sitting still: not 6.7 minutes that night."""
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    freezer.move_to(night)
+    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    assert hass.states.get(LAMP).state == STATE_ON
+
+    await minutes_pass(hass, freezer, 3)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, DOOR, STATE_ON)  # out through the door
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, DOOR, STATE_OFF)
+    await minutes_pass(hass, freezer, 9)
+    assert hass.states.get(LAMP).state == STATE_ON
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(LAMP).state == STATE_OFF
+    reason = hass.states.get(CONTROL).attributes["last_action"]
+    assert "no one has been seen since (after 10 min)" in reason
+
+
 async def test_an_open_window_goes_eco_after_a_delay_and_comfort_resumes(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -630,9 +630,9 @@ class ZoneController:
         wait = min(
             UNHEEDED_WAIT * 2 ** (last.count - UNHEEDED_CALLS), MAX_UNHEEDED_WAIT
         )
-        again = self._moment(last.when) + wait
-        if self._moment(now) >= again:
+        if self._elapsed(last.when, now) >= wait:
             return None
+        again = self._moment(last.when) + wait
         return (
             f"the last {last.count} calls alike were not taken, "
             f"next try at {self._clock(again, now)}"
@@ -642,9 +642,7 @@ class ZoneController:
         """Return why a call to ``entity_id`` must wait, or None if it may go."""
         settings = self.settings
         recent = self._calls_within_the_hour(entity_id, now)
-        if recent and (
-            self._moment(now) - self._moment(recent[-1]) < settings.min_call_interval
-        ):
+        if recent and self._elapsed(recent[-1], now) < settings.min_call_interval:
             wait = self._moment(recent[-1]) + settings.min_call_interval
             return (
                 f"last call at {self._clock(recent[-1])}, "
@@ -659,12 +657,20 @@ class ZoneController:
 
     def _calls_within_the_hour(self, entity_id: str, now: datetime) -> list[datetime]:
         """Return the calls to ``entity_id`` made in the real hour before ``now``."""
-        moment = self._moment(now)
         return [
             when
             for when in self.calls.get(entity_id, [])
-            if moment - self._moment(when) < timedelta(hours=1)
+            if self._elapsed(when, now) < timedelta(hours=1)
         ]
+
+    def _elapsed(self, since: datetime, now: datetime) -> timedelta:
+        """Return the real time from ``since`` to ``now``, both of the core's clock.
+
+        Every wait counts real time: the core's clock runs at half or one and a
+        half times real speed around a change of the clocks, and a reader's light
+        must not go off after 13 minutes of stillness instead of 20 that night.
+        """
+        return self._moment(now) - self._moment(since)
 
     def _moment(self, when: datetime) -> datetime:
         """Return the real moment a time of the core's clock stands for.
@@ -732,7 +738,7 @@ class ZoneController:
         # People there when Home Assistant stopped hours ago are there no more.
         self.was_occupied = bool(self.occupied) and (
             self.last_occupied is None
-            or self._moment(now) - self._moment(self.last_occupied) <= _STILL_THERE
+            or self._elapsed(self.last_occupied, now) <= _STILL_THERE
         )
         last_motion = readings.last_motion
         if last_motion is None and readings.quiet_since is not None:
@@ -751,7 +757,7 @@ class ZoneController:
             # Optionally, a high probability without motion for ``occupied_memory``
             # counts as the model's memory of people rather than people (off by
             # default: people who sleep by day lie still too).
-            quiet_for = now - last_motion
+            quiet_for = self._elapsed(last_motion, now)
             memory = self.settings.occupied_memory
             occupied = (
                 quiet_for < self.settings.vacant_after
@@ -778,7 +784,7 @@ class ZoneController:
             self.window_eco = False
         elif self.window_open_since is None:
             self.window_open_since = now
-        elif now - self.window_open_since >= self.settings.window_delay:
+        elif self._elapsed(self.window_open_since, now) >= self.settings.window_delay:
             self.window_eco = True
 
     def _finish(
@@ -1231,7 +1237,7 @@ class ZoneController:
                 and self.last_occupied >= self._nightfall(now)
             )
         else:
-            quiet = now - last_motion >= self.settings.quiet_for_sleep
+            quiet = self._elapsed(last_motion, now) >= self.settings.quiet_for_sleep
             there = bool(self.occupied) or last_motion >= self._nightfall(now)
         slept_tonight = (
             self.fell_asleep is not None and self.fell_asleep >= self._nightfall(now)
@@ -1663,7 +1669,7 @@ class ZoneController:
         lighting = prediction.lighting
         delay = lighting.get("vacancy_delay", timedelta(minutes=10))
         last_motion = readings.last_motion
-        quiet_for = None if last_motion is None else now - last_motion
+        quiet_for = None if last_motion is None else self._elapsed(last_motion, now)
         settings = self.settings
         seen_leaving = prediction.occupancy_probability < settings.light_empty_below
         if not seen_leaving:
@@ -1682,7 +1688,11 @@ class ZoneController:
             # still. Only the long silence says they left too (or fell asleep).
             gone, staying = None, "CO2 is rising as people make it"
         quiet_from = readings.quiet_since if last_motion is None else last_motion
-        if gone is None and quiet_from is not None and now - quiet_from >= delay:
+        if (
+            gone is None
+            and quiet_from is not None
+            and self._elapsed(quiet_from, now) >= delay
+        ):
             gone = (
                 f"no motion since {self._clock(quiet_from, now)} "
                 f"(vacancy delay {_minutes(delay)} min)"
@@ -1792,7 +1802,7 @@ class ZoneController:
         delay = self.settings.light_after_door
         if learned is not None:
             delay = min(delay, learned)
-        if now - door < delay:
+        if self._elapsed(door, now) < delay:
             return None
         return (
             f"the door moved at {self._clock(door, now)} and no one has been seen "
