@@ -8,7 +8,7 @@ The thermostats and lights are Home Assistant's demo entities.
 from __future__ import annotations
 
 from homeassistant.components.climate import HVACMode
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.setup import async_setup_component
@@ -65,6 +65,35 @@ async def test_a_room_only_a_phone_tracker_sees_is_empty_once_the_phone_leaves(
     await minutes_pass(hass, freezer, 60)
     assert hass.states.get(OCCUPANCY).state == STATE_OFF
     assert int(hass.states.get(PROBABILITY).state) < 50
+    assert target(hass) == 16.0
+
+
+async def test_a_phone_tracker_that_goes_unavailable_says_nothing_of_the_phone(
+    hass, freezer
+) -> None:
+    """Bermuda updated or reloaded for an hour: its sensors are unavailable.
+
+    That is no news of the phone, which still lies in the living room. Bermuda's
+    own "unknown" is: no proxy has seen the phone for a while.
+    """
+    freezer.move_to(START)
+    await build_thermostat_room(hass)
+    phone = add_entity(hass, "sensor", "phone_area", None, platform="bermuda")
+    await set_state(hass, phone, "Living room")
+    await setup_brain(hass)
+    await minutes_pass(hass, freezer, 60)
+
+    await set_state(hass, phone, STATE_UNAVAILABLE)
+    await minutes_pass(hass, freezer, 60)
+    assert hass.states.get(OCCUPANCY).state == STATE_ON
+    assert target(hass) == 20.0
+    await set_state(hass, phone, "Living room")
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(OCCUPANCY).state == STATE_ON
+
+    await set_state(hass, phone, STATE_UNKNOWN)
+    await minutes_pass(hass, freezer, 60)
+    assert hass.states.get(OCCUPANCY).state == STATE_OFF
     assert target(hass) == 16.0
 
 

@@ -27,6 +27,7 @@ from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import (
     EVENT_CORE_CONFIG_UPDATE,
     EVENT_HOMEASSISTANT_FINAL_WRITE,
+    STATE_UNAVAILABLE,
 )
 from homeassistant.core import (
     CALLBACK_TYPE,
@@ -286,6 +287,11 @@ class Router:
 
     def _presence(self, state: State) -> list[tuple[str, Observation]]:
         """Mark the tracked person present where they are and gone from before."""
+        if state.state == STATE_UNAVAILABLE:
+            # The tracker's integration is reloading or down: no news of the
+            # person, who is where they were. (Bermuda's "unknown" is news: no
+            # proxy has seen them for a while.)
+            return []
         when = dt_util.as_local(state.last_updated)
         source = state.entity_id
         new = self._zone_by_name.get(state.state.casefold())
