@@ -486,6 +486,47 @@ async def test_unreadable_controller_state_starts_that_device_afresh(
     assert hass.states.get(acting.CONTROL).attributes["held_until"] == {}
 
 
+async def test_the_last_action_is_still_shown_after_a_restart(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """What AIoT Brain last did to an area is no news lost with a reload."""
+    freezer.move_to(acting.START)
+    await acting.build_living_room(hass)
+    entry = await acting.setup_brain(hass)
+    await acting.set_state(hass, acting.MOTION, STATE_ON)
+    await acting.minutes_pass(hass, freezer, 5)
+    before = hass.states.get(acting.CONTROL).attributes
+    assert before["last_action"].startswith("Heating Living room to 20.0 °C")
+
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    after = hass.states.get(acting.CONTROL).attributes
+    assert after["last_action"] == before["last_action"]
+    assert after["last_action_at"] == before["last_action_at"]
+
+
+@pytest.mark.parametrize(
+    "saved",
+    [
+        "garbage",
+        {"living_room": 7},
+        {"living_room": {"when": "2026-11-02T13:59:00+00:00"}},
+        {"living_room": {"when": "yesterday", "reason": "Heating"}},
+        {"living_room": {"when": "2026-11-02T13:59:00", "reason": "Heating"}},
+    ],
+)
+async def test_an_unreadable_last_action_is_left_out(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, saved: object
+) -> None:
+    freezer.move_to(acting.START)
+    await acting.build_living_room(hass)
+    write_store(hass, {"last_actions": saved})
+    await acting.setup_brain(hass)
+
+    assert hass.states.get(acting.CONTROL).attributes["last_action"] is None
+
+
 @pytest.mark.parametrize(
     "sent",
     [

@@ -1320,6 +1320,29 @@ class BuildingController:
             if when.tzinfo is not None:  # compared with aware state times
                 self._sent[command.entity_id] = _Sent(command, when)
 
+    def last_actions_to_dict(self) -> dict[str, Any]:
+        """Return each zone's last action as JSON data: the Control sensor shows it."""
+        return {
+            zone_id: {"when": aware_iso(when), "reason": reason}
+            for zone_id, (when, reason) in self.last_action.items()
+        }
+
+    def load_last_actions(self, data: object) -> None:
+        """Take what :meth:`last_actions_to_dict` saved; an unreadable one is not."""
+        if not isinstance(data, Mapping):
+            return
+        for zone_id, saved in data.items():
+            try:
+                when = datetime.fromisoformat(saved["when"])
+                reason = saved["reason"]
+            except KeyError, TypeError, ValueError:
+                continue
+            if when.tzinfo is not None and isinstance(reason, str):
+                self.last_action[str(zone_id)] = (
+                    wall_clock(dt_util.as_local(when)),
+                    reason,
+                )
+
 
 def _settings(state: State) -> tuple[Any, ...]:
     """Return what a person may have changed on a thermostat or light."""

@@ -583,6 +583,7 @@ class AiotBrainCoordinator:
         if isinstance(stored, dict):
             self.control.load_dict(stored.get("controller"))
             self.control.load_sent(stored.get("sent"))
+            self.control.load_last_actions(stored.get("last_actions"))
         brain = stored.get("brain") if isinstance(stored, dict) else None
         try:
             self.brain, reset = await self.hass.async_add_executor_job(
@@ -655,6 +656,7 @@ class AiotBrainCoordinator:
                     },
                     "controller": self.control.to_dict(),
                     "sent": self.control.sent_to_dict(),
+                    "last_actions": self.control.last_actions_to_dict(),
                     "known_areas": sorted(self._known_areas),
                     "relearning": sorted(self._relearning),
                     "saved_at": saved_at.isoformat(),
