@@ -1232,6 +1232,26 @@ async def heat_a_cold_slow_thermostat(
     return room, holds, actions
 
 
+async def test_a_thermostat_that_never_takes_our_call_still_waits_after_a_restart(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """An option changed while it waits is no reason for three calls more."""
+    _, _, actions = await heat_a_cold_slow_thermostat(hass, freezer)
+    await minutes_pass(hass, freezer, 20)
+    assert len(actions) == 3
+
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await minutes_pass(hass, freezer, 30)
+
+    assert len(actions) == 3
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.startswith(
+        "Waiting (the last 3 calls alike were not taken, next try at 15:10)"
+    )
+
+
 async def test_a_thermostat_that_never_takes_our_call_is_not_called_for_ever(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -320,8 +320,9 @@ class _SameCalls:
     count: int
 
 
-def _call_key(command: Command) -> tuple[Any, ...]:
-    return (command.service, tuple(sorted(command.data.items())))
+def _call_key(service: str, data: Mapping[str, Any]) -> tuple[Any, ...]:
+    """Return what makes two calls alike: the service and its data."""
+    return (service, tuple(sorted(data.items())))
 
 
 @dataclass(slots=True)
@@ -611,7 +612,8 @@ class ZoneController:
         recent.append(when)
         self.calls[entity_id] = recent
         if command is not None:
-            key, last = _call_key(command), self.same_calls.get(entity_id)
+            key = _call_key(command.service, command.data)
+            last = self.same_calls.get(entity_id)
             count = last.count + 1 if last is not None and last.key == key else 1
             self.same_calls[entity_id] = _SameCalls(key, when, count)
 
@@ -624,7 +626,7 @@ class ZoneController:
         if (
             last is None
             or last.count < UNHEEDED_CALLS
-            or last.key != _call_key(command)
+            or last.key != _call_key(command.service, command.data)
         ):
             return None
         wait = min(
@@ -1847,6 +1849,16 @@ class ZoneController:
                 entity_id: [moment.isoformat() for moment in moments]
                 for entity_id, moments in self.calls.items()
             },
+            # A device that takes no call waits as long after a restart.
+            "same_calls": {
+                entity_id: [
+                    last.key[0],
+                    dict(last.key[1]),
+                    last.when.isoformat(),
+                    last.count,
+                ]
+                for entity_id, last in self.same_calls.items()
+            },
             "window_open_since": to_iso(self.window_open_since),
             "window_eco": self.window_eco,
             "vacant_since": to_iso(self.vacant_since),
@@ -1879,6 +1891,11 @@ class ZoneController:
                 str(entity_id): [datetime.fromisoformat(m) for m in moments]
                 for entity_id, moments in data["calls"].items()
             }
+            # Absent from states saved before: counted afresh.
+            same_calls = {
+                str(entity_id): _saved_same_calls(saved)
+                for entity_id, saved in data.get("same_calls", {}).items()
+            }
             window_open_since = from_iso(data["window_open_since"])
             vacant_since = from_iso(data["vacant_since"])
             # Absent from states saved before: not known, as at a first start.
@@ -1908,7 +1925,7 @@ class ZoneController:
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             msg = f"corrupt controller state: {err!r}"
             raise ValueError(msg) from err
-        self.holds, self.calls = holds, calls
+        self.holds, self.calls, self.same_calls = holds, calls, same_calls
         self.window_open_since, self.vacant_since = window_open_since, vacant_since
         self.occupied, self.last_occupied = occupied, last_occupied
         self.restarted, self.last_motion = restarted, last_motion
@@ -1917,6 +1934,13 @@ class ZoneController:
         self.sleepers_stirred = sleepers_stirred
         self.night_light, self.was_lit = night_light, was_lit
         self.preheat_lead = preheat_lead
+
+
+def _saved_same_calls(saved: Any) -> _SameCalls:
+    """Return the calls alike as :meth:`ZoneController.to_dict` saved them."""
+    service, data, when, count = saved
+    key = _call_key(str(service), dict(data))
+    return _SameCalls(key, datetime.fromisoformat(when), int(count))
 
 
 def _saved_hold(saved: Any, version: int) -> Hold:
