@@ -2721,9 +2721,30 @@ async def test_a_thermostat_moved_to_another_area_keeps_its_hold_and_rate_limit(
     assert target(hass) == 22.5
     study_control = hass.states.get("sensor.study_aiot_brain_control")
     assert study_control.attributes["held_until"] == {THERMOSTAT: held_until}
+    assert (
+        "in Study: changed by hand" in study_control.attributes["reasons"][THERMOSTAT]
+    )
     assert hass.states.get(CONTROL).attributes["held_until"] == {}
     engine = coordinator_of(entry).control.engines["study"][THERMOSTAT]
     assert len(engine.calls[THERMOSTAT]) == 1  # our call before the person's
+
+
+async def test_a_hold_is_said_in_the_areas_new_name(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass, hold_minutes=600)
+    await set_state(hass, MOTION, STATE_ON)
+    await set_by_hand(hass, hass_admin_user, 22.5)
+    await minutes_pass(hass, freezer, 1)
+
+    ar.async_get(hass).async_update("living_room", name="Lounge")
+    freezer.tick(timedelta(seconds=REDISCOVER_COOLDOWN + 1))
+    await minutes_pass(hass, freezer, 1)
+
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.startswith("Holding the thermostat in Lounge: changed by hand")
 
 
 async def test_a_persons_hold_survives_a_reload_while_they_sit_still(

@@ -268,7 +268,7 @@ class BuildingController:
                             "Controller state of %s reset: %s", entity_id, err
                         )
                 engines[entity_id] = engine
-            engine.name = zone.name
+            engine.rename_zone(zone.name)
             engine.settings = settings
             state = self.hass.states.get(entity_id)
             if kind is Actuator.CLIMATE:

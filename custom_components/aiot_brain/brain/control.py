@@ -563,6 +563,15 @@ class ZoneController:
         self.same_calls.pop(entity_id, None)  # it changes, so it takes calls
         return reason
 
+    def rename_zone(self, name: str) -> None:
+        """Take the zone's new name: its area renamed, or the device moved to another.
+
+        The holds' reasons name the zone, and a hold lasts hours: they say the new.
+        """
+        for hold in self.holds.values():
+            hold.reason = hold.reason.replace(f" in {self.name}", f" in {name}", 1)
+        self.name = name
+
     def hold(self, entity_id: str, when: datetime, until: datetime, why: str) -> None:
         """Hold ``entity_id`` until ``until``, empty zone or not (a service asked)."""
         until_shown = self._clock(until)
@@ -1836,6 +1845,7 @@ class ZoneController:
         """Return holds, recent calls and window state as versioned JSON data."""
         return {
             "version": VERSION,
+            "name": self.name,  # what the holds' reasons say
             "holds": {
                 entity_id: [
                     hold.since.isoformat(),
@@ -1896,6 +1906,8 @@ class ZoneController:
                 str(entity_id): _saved_same_calls(saved)
                 for entity_id, saved in data.get("same_calls", {}).items()
             }
+            # Absent from states saved before: taken as the zone's name now.
+            name = str(data.get("name", self.name))
             window_open_since = from_iso(data["window_open_since"])
             vacant_since = from_iso(data["vacant_since"])
             # Absent from states saved before: not known, as at a first start.
@@ -1925,7 +1937,8 @@ class ZoneController:
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             msg = f"corrupt controller state: {err!r}"
             raise ValueError(msg) from err
-        self.holds, self.calls, self.same_calls = holds, calls, same_calls
+        self.name, self.holds, self.calls = name, holds, calls
+        self.same_calls = same_calls
         self.window_open_since, self.vacant_since = window_open_since, vacant_since
         self.occupied, self.last_occupied = occupied, last_occupied
         self.restarted, self.last_motion = restarted, last_motion
