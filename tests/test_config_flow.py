@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time, timedelta
 from typing import Any
 
@@ -304,9 +305,12 @@ async def test_only_one_entry(hass: HomeAssistant) -> None:
     assert result["reason"] == "single_instance_allowed"
 
 
-async def _loaded_entry(hass: HomeAssistant) -> MockConfigEntry:
+async def _loaded_entry(
+    hass: HomeAssistant, settings: Settings | None = None
+) -> MockConfigEntry:
     build_home(hass)
-    options = Settings(zones=("kitchen",), network_inventory=False).as_options()
+    settings = settings or Settings(zones=("kitchen",))
+    options = replace(settings, network_inventory=False).as_options()
     entry = MockConfigEntry(domain=DOMAIN, title="AIoT Brain", options=options)
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
@@ -411,6 +415,39 @@ async def test_temperatures_are_asked_in_the_unit_home_assistant_shows(
         86.0,
         64.0,
     ]
+
+
+def offered_zones(result: Any) -> list[str]:
+    """The zones a form offers to tick."""
+    return [
+        option["value"]
+        for marker, selector in result["data_schema"].schema.items()
+        if marker == CONF_ZONES
+        for option in selector.config["options"]
+    ]
+
+
+async def test_a_zone_unticked_before_an_error_is_offered_again(
+    hass: HomeAssistant,
+) -> None:
+    # The storage has no sensor: it is offered because it was chosen.
+    entry = await _loaded_entry(hass, Settings(zones=("kitchen", "storage")))
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert "storage" in offered_zones(result)
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], form_input(zones=["kitchen"], min_temperature=27.0)
+    )
+
+    assert result["errors"] == {CONF_MIN_TEMPERATURE: "min_above_max"}
+    assert suggested(result, CONF_ZONES) == ["kitchen"]
+    assert "storage" in offered_zones(result)  # to tick again
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], form_input(zones=["kitchen", "storage"])
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options[CONF_ZONES] == ["kitchen", "storage"]
 
 
 @pytest.mark.parametrize("units", [METRIC_SYSTEM, US_CUSTOMARY_SYSTEM])

@@ -181,16 +181,20 @@ def _in_celsius(user_input: dict[str, Any], unit: str) -> dict[str, Any]:
     return converted
 
 
-def _offered_zones(discovery: Discovery, settings: Settings) -> list[Zone]:
+def _offered_zones(
+    discovery: Discovery, settings: Settings, shown: Collection[str]
+) -> list[Zone]:
     """Return the zones the form offers to learn.
 
     A zone chosen before stays on offer while its area has no sensor (a repair
-    issue says so), or saving the options for anything else would drop it.
+    issue says so), or saving the options for anything else would drop it; one
+    the form offered stays on offer, or unticked before an error it could not be
+    ticked again.
     """
     return [
         zone
         for zone in discovery.zones
-        if zone.learnable or zone.zone_id in settings.zones
+        if zone.learnable or zone.zone_id in settings.zones or zone.zone_id in shown
     ]
 
 
@@ -210,11 +214,12 @@ def _with_zones_joined(
     return replace(settings, zones=(*settings.zones, *joined)) if joined else settings
 
 
-def _schema(discovery: Discovery, settings: Settings, unit: str) -> probatio.Schema:
+def _schema(
+    discovery: Discovery, settings: Settings, offered: list[Zone], unit: str
+) -> probatio.Schema:
     """Build the form, filled in with ``settings``, temperatures in ``unit``."""
     temperature = _temperature_selector(unit)
     fields: dict[probatio.Marker, Any] = {}
-    offered = _offered_zones(discovery, settings)
     if offered:
         # A home without learnable areas gets no zone field; it can still be set up.
         offered_ids = [zone.zone_id for zone in offered]
@@ -301,11 +306,10 @@ def _settings(user_input: dict[str, Any], unit: str) -> Settings:
     )
 
 
-def _validate(
-    hass: HomeAssistant, discovery: Discovery, user_input: dict[str, Any]
-) -> tuple[Settings, dict[str, str]]:
-    """Read the form into settings; return them and the errors per field."""
-    settings = _settings(user_input, hass.config.units.temperature_unit)
+def _errors(
+    hass: HomeAssistant, discovery: Discovery, settings: Settings
+) -> dict[str, str]:
+    """Return what is wrong with the settings, per field."""
     errors: dict[str, str] = {}
     if discovery.learnable_zones and not settings.zones:
         errors[CONF_ZONES] = "no_zone_selected"
@@ -326,42 +330,53 @@ def _validate(
         errors[CONF_SLEEP_TEMPERATURE] = "setpoint_out_of_bounds"
     if settings.night_start == settings.night_end:
         errors[CONF_NIGHT_END] = "night_empty"
-    return settings, errors
+    return errors
 
 
 class _SettingsForm:
-    """The form every flow shows, and the discovery it shows."""
+    """The form every flow shows, and the zones it showed last.
 
-    def __init__(self, hass: HomeAssistant) -> None:
-        self.discovery = async_discover(hass)
-        self._hass = hass
+    Each step discovers again: areas come and go while the form is open.
+    """
 
-    def read(self, user_input: dict[str, Any]) -> tuple[Settings, dict[str, str]]:
-        """Validate submitted input."""
-        return _validate(self._hass, self.discovery, user_input)
+    def __init__(self) -> None:
+        # The zones the form last offered: others joined while it was open.
+        self._shown_zones: frozenset[str] = frozenset()
 
-    def schema(self, settings: Settings) -> probatio.Schema:
+    def read(
+        self,
+        hass: HomeAssistant,
+        discovery: Discovery,
+        user_input: dict[str, Any],
+        current: Settings,
+    ) -> tuple[Settings, dict[str, str]]:
+        """Read submitted input; ``current`` is what is stored (or suggested) now."""
+        unit = hass.config.units.temperature_unit
+        settings = _settings(user_input, unit)
+        settings = _with_zones_joined(settings, current, self._shown_zones)
+        return settings, _errors(hass, discovery, settings)
+
+    def show(
+        self, hass: HomeAssistant, discovery: Discovery, settings: Settings
+    ) -> dict[str, Any]:
         """Return the form filled in with ``settings`` (what the user typed, if any)."""
-        unit = self._hass.config.units.temperature_unit
-        return _schema(self.discovery, settings, unit)
-
-    def shown_zones(self, settings: Settings) -> frozenset[str]:
-        """Return the zones the form filled in with ``settings`` shows."""
-        return frozenset(
-            zone.zone_id for zone in _offered_zones(self.discovery, settings)
-        )
-
-    def placeholders(self) -> dict[str, str]:
-        """Return what discovery found, for the form's description."""
-        return _summary(self.discovery)
+        offered = _offered_zones(discovery, settings, self._shown_zones)
+        self._shown_zones = frozenset(zone.zone_id for zone in offered)
+        unit = hass.config.units.temperature_unit
+        return {
+            "data_schema": _schema(discovery, settings, offered, unit),
+            "description_placeholders": _summary(discovery),
+        }
 
 
 class AiotBrainConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add AIoT Brain from the UI; there is one entry per Home Assistant."""
 
     VERSION = 1
-    # The zones the form last showed (reconfigure): others joined meanwhile.
-    _shown_zones: frozenset[str] = frozenset()
+
+    def __init__(self) -> None:
+        """Start with the form not shown yet."""
+        self._form = _SettingsForm()
 
     @staticmethod
     @callback
@@ -373,19 +388,20 @@ class AiotBrainConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show what was found and let the user choose what to learn."""
-        form = _SettingsForm(self.hass)
+        discovery = async_discover(self.hass)
         errors: dict[str, str] = {}
-        settings = default_settings(self.hass, form.discovery)
+        settings = default_settings(self.hass, discovery)
         if user_input is not None:
-            settings, errors = form.read(user_input)
+            settings, errors = self._form.read(
+                self.hass, discovery, user_input, settings
+            )
             if not errors:
                 return self.async_create_entry(
                     title=NAME, data={}, options=settings.as_options()
                 )
         return self.async_show_form(
             step_id="user",
-            data_schema=form.schema(settings),
-            description_placeholders=form.placeholders(),
+            **self._form.show(self.hass, discovery, settings),
             errors=errors,
         )
 
@@ -394,21 +410,20 @@ class AiotBrainConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Discover again and change the choices, e.g. after adding areas."""
         entry = self._get_reconfigure_entry()
-        form = _SettingsForm(self.hass)
+        discovery = async_discover(self.hass)
         errors: dict[str, str] = {}
-        settings = current = Settings.from_options(entry.options)
+        settings = Settings.from_options(entry.options)
         if user_input is not None:
-            settings, errors = form.read(user_input)
-            settings = _with_zones_joined(settings, current, self._shown_zones)
+            settings, errors = self._form.read(
+                self.hass, discovery, user_input, settings
+            )
             if not errors:
                 return self.async_update_reload_and_abort(
                     entry, options=settings.as_options()
                 )
-        self._shown_zones = form.shown_zones(settings)
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=form.schema(settings),
-            description_placeholders=form.placeholders(),
+            **self._form.show(self.hass, discovery, settings),
             errors=errors,
         )
 
@@ -416,25 +431,25 @@ class AiotBrainConfigFlow(ConfigFlow, domain=DOMAIN):
 class AiotBrainOptionsFlow(OptionsFlowWithReload):
     """Change the choices; the entry reloads with them."""
 
-    # The zones the form last showed: others joined while it was open.
-    _shown_zones: frozenset[str] = frozenset()
+    def __init__(self) -> None:
+        """Start with the form not shown yet."""
+        self._form = _SettingsForm()
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show the form filled in with the current choices."""
-        form = _SettingsForm(self.hass)
+        discovery = async_discover(self.hass)
         errors: dict[str, str] = {}
-        settings = current = Settings.from_options(self.config_entry.options)
+        settings = Settings.from_options(self.config_entry.options)
         if user_input is not None:
-            settings, errors = form.read(user_input)
-            settings = _with_zones_joined(settings, current, self._shown_zones)
+            settings, errors = self._form.read(
+                self.hass, discovery, user_input, settings
+            )
             if not errors:
                 return self.async_create_entry(data=settings.as_options())
-        self._shown_zones = form.shown_zones(settings)
         return self.async_show_form(
             step_id="init",
-            data_schema=form.schema(settings),
-            description_placeholders=form.placeholders(),
+            **self._form.show(self.hass, discovery, settings),
             errors=errors,
         )
