@@ -369,11 +369,11 @@ async def test_temperatures_are_asked_in_the_unit_home_assistant_shows(
     result = await hass.config_entries.options.async_init(entry.entry_id)
     # The defaults, 20, 24, 16 and 28 °C, and the sleep temperature 18.5 °C.
     assert [suggested(result, key) for key in FORM_TEMPERATURES] == [
-        68.0,
-        75.2,
-        60.8,
-        82.4,
-        65.3,
+        68,
+        75,
+        61,
+        82,
+        65,
     ]
     selector = result["data_schema"].schema[CONF_HEATING_SETPOINT]
     assert selector.config["unit_of_measurement"] == "°F"
@@ -427,6 +427,65 @@ def offered_zones(result: Any) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize(
+    ("units", "stored", "shown"),
+    [
+        # The defaults, 20, 24, 16, 28 and 18.5 °C, are 68, 75.2, 60.8, 82.4 and
+        # 65.3 °F: shown in whole degrees, as Home Assistant shows a thermostat's.
+        (US_CUSTOMARY_SYSTEM, (20.0, 24.0, 16.0, 28.0, 18.5), (68, 75, 61, 82, 65)),
+        # 21.3 °C is 70.3 °F, which came back as 21.28 °C.
+        (US_CUSTOMARY_SYSTEM, (21.3, 24.0, 16.0, 28.0, 18.5), (70, 75, 61, 82, 65)),
+        # Typed in °F (69, 78, 45, 86, 64) before the home changed to °C.
+        (METRIC_SYSTEM, (20.56, 25.56, 7.22, 30.0, 17.78), (20.5, 25.5, 7, 30, 18)),
+    ],
+)
+async def test_temperatures_submitted_as_shown_keep_what_is_stored(
+    hass: HomeAssistant,
+    units: Any,
+    stored: tuple[float, ...],
+    shown: tuple[float, ...],
+) -> None:
+    """The form shows a temperature on its field's step; unchanged, it is not stored."""
+    hass.config.units = units
+    entry = await _loaded_entry(
+        hass, Settings.from_options(dict(zip(FORM_TEMPERATURES, stored, strict=True)))
+    )
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert tuple(suggested(result, key) for key in FORM_TEMPERATURES) == shown
+    step = result["data_schema"].schema[CONF_HEATING_SETPOINT].config["step"]
+    assert step == (1 if units is US_CUSTOMARY_SYSTEM else 0.5)
+    as_shown = dict(zip(FORM_TEMPERATURES, shown, strict=True))
+    # Also after an error elsewhere, the form showing what was sent.
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        form_input(zones=["kitchen"], night_end="21:00:00", **as_shown),
+    )
+    assert result["errors"] == {CONF_NIGHT_END: "night_empty"}
+    assert tuple(suggested(result, key) for key in FORM_TEMPERATURES) == shown
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], form_input(zones=["kitchen"], **as_shown)
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert tuple(entry.options[key] for key in FORM_TEMPERATURES) == stored
+    # Opened again, submitted as shown but for a change: only that one is stored.
+    cooling = 77 if units is US_CUSTOMARY_SYSTEM else 25  # 25 °C
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        form_input(zones=["kitchen"], **{**as_shown, CONF_COOLING_SETPOINT: cooling}),
+    )
+    await hass.async_block_till_done()
+
+    assert tuple(entry.options[key] for key in FORM_TEMPERATURES) == (
+        stored[0],
+        25.0,
+        *stored[2:],
+    )
+
+
 async def test_a_zone_unticked_before_an_error_is_offered_again(
     hass: HomeAssistant,
 ) -> None:
@@ -456,7 +515,8 @@ async def test_every_number_is_filled_in_with_a_value_the_form_accepts(
 ) -> None:
     """The frontend marks a number off the field's step as invalid (red).
 
-    In a home that shows °F the defaults are 75.2, 60.8, 82.4 and 65.3 °F.
+    In a home that shows °F the defaults are 75.2, 60.8, 82.4 and 65.3 °F: they are
+    shown in whole degrees.
     """
     hass.config.units = units
     build_home(hass)

@@ -158,25 +158,46 @@ def _suggested(key: str, value: object) -> probatio.Optional:
     return probatio.Optional(key, description={"suggested_value": value})
 
 
+def _temperature_step(unit: str) -> float:
+    """Half degrees Celsius, whole degrees Fahrenheit: as HA shows a thermostat's."""
+    return 0.5 if unit == UnitOfTemperature.CELSIUS else 1.0
+
+
 def _temperature_selector(unit: str) -> NumberSelector:
-    # A converted temperature is shown to a tenth (20 °C is 68 °F, 24 °C 75.2 °F):
-    # on a coarser step the frontend would mark the value shown as invalid.
     return NumberSelector(
         NumberSelectorConfig(
             min=from_celsius(SETPOINT_LOWEST, unit),
             max=from_celsius(SETPOINT_HIGHEST, unit),
-            step=0.5 if unit == UnitOfTemperature.CELSIUS else 0.1,
+            step=_temperature_step(unit),
             unit_of_measurement=unit,
             mode=NumberSelectorMode.BOX,
         )
     )
 
 
-def _in_celsius(user_input: dict[str, Any], unit: str) -> dict[str, Any]:
-    """Return the form's input with its temperatures in °C."""
+def _shown_temperature(celsius: float, unit: str) -> float:
+    """Return a stored temperature as the form shows it: in ``unit``, on its step.
+
+    The frontend marks a value off the field's step as invalid (18.5 °C is 65.3 °F).
+    """
+    step = _temperature_step(unit)
+    return round(from_celsius(celsius, unit) / step) * step
+
+
+def _in_celsius(
+    user_input: dict[str, Any], unit: str, shown: Settings
+) -> dict[str, Any]:
+    """Return the form's input with its temperatures in °C.
+
+    A temperature left as the form showed it (rounded) keeps the value stored.
+    """
     converted = dict(user_input)
+    before = shown.as_options()
     for key in _TEMPERATURES:
-        if (celsius := to_celsius(user_input.get(key), unit)) is not None:
+        value = user_input.get(key)
+        if before[key] is not None and value == _shown_temperature(before[key], unit):
+            converted[key] = before[key]
+        elif (celsius := to_celsius(value, unit)) is not None:
             converted[key] = round(celsius, 2)
     return converted
 
@@ -246,7 +267,9 @@ def _schema(
         (CONF_MIN_TEMPERATURE, settings.min_temperature),
         (CONF_MAX_TEMPERATURE, settings.max_temperature),
     ):
-        fields[probatio.Required(key, default=from_celsius(value, unit))] = temperature
+        fields[probatio.Required(key, default=_shown_temperature(value, unit))] = (
+            temperature
+        )
     fields[
         probatio.Required(CONF_CONTROL_LEVEL, default=settings.control_level.value)
     ] = SelectSelector(
@@ -273,7 +296,8 @@ def _schema(
     sleep = settings.sleep_temperature
     fields[
         _suggested(
-            CONF_SLEEP_TEMPERATURE, None if sleep is None else from_celsius(sleep, unit)
+            CONF_SLEEP_TEMPERATURE,
+            None if sleep is None else _shown_temperature(sleep, unit),
         )
     ] = temperature
     for key, moment in (
@@ -298,11 +322,11 @@ def _schema(
     return probatio.Schema(fields)
 
 
-def _settings(user_input: dict[str, Any], unit: str) -> Settings:
-    """Return the settings the form's input says."""
+def _settings(user_input: dict[str, Any], unit: str, shown: Settings) -> Settings:
+    """Return the settings the form's input says; the form showed ``shown``."""
     # The form leaves out an optional field the user emptied.
     return Settings.from_options(
-        {CONF_SLEEP_TEMPERATURE: None, **_in_celsius(user_input, unit)}
+        {CONF_SLEEP_TEMPERATURE: None, **_in_celsius(user_input, unit, shown)}
     )
 
 
@@ -334,13 +358,14 @@ def _errors(
 
 
 class _SettingsForm:
-    """The form every flow shows, and the zones it showed last.
+    """The form every flow shows, and what it showed last: input is read against it.
 
     Each step discovers again: areas come and go while the form is open.
     """
 
     def __init__(self) -> None:
-        # The zones the form last offered: others joined while it was open.
+        # What the form was last filled in with, and the zones it offered.
+        self._shown = Settings()
         self._shown_zones: frozenset[str] = frozenset()
 
     def read(
@@ -352,7 +377,7 @@ class _SettingsForm:
     ) -> tuple[Settings, dict[str, str]]:
         """Read submitted input; ``current`` is what is stored (or suggested) now."""
         unit = hass.config.units.temperature_unit
-        settings = _settings(user_input, unit)
+        settings = _settings(user_input, unit, self._shown)
         settings = _with_zones_joined(settings, current, self._shown_zones)
         return settings, _errors(hass, discovery, settings)
 
@@ -361,6 +386,7 @@ class _SettingsForm:
     ) -> dict[str, Any]:
         """Return the form filled in with ``settings`` (what the user typed, if any)."""
         offered = _offered_zones(discovery, settings, self._shown_zones)
+        self._shown = settings
         self._shown_zones = frozenset(zone.zone_id for zone in offered)
         unit = hass.config.units.temperature_unit
         return {
