@@ -9,7 +9,11 @@ from typing import Any
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+)
 from homeassistant.helpers.selector import NumberSelector
 from homeassistant.util.unit_system import METRIC_SYSTEM, US_CUSTOMARY_SYSTEM
 import pytest
@@ -32,6 +36,7 @@ from custom_components.aiot_brain.const import (
 )
 from custom_components.aiot_brain.settings import Settings
 
+from .test_coordinator import add_entity
 from .test_discovery import build_home
 
 LEARNABLE = ["hallway", "kitchen", "living_room", "bedroom", "office"]
@@ -187,6 +192,32 @@ async def test_user_flow_errors_and_recovery(
     )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_an_area_created_while_setting_up_joins(hass: HomeAssistant) -> None:
+    """The form never showed it: it joins, as areas created later do."""
+    build_home(hass)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    lab = ar.async_get(hass).async_create("Lab")
+    add_entity(
+        hass, "binary_sensor", "lab_motion", lab.id, original_device_class="motion"
+    )
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], form_input()
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    assert entry.options[CONF_ZONES] == ["kitchen", "living_room", "lab"]
+    assert [zone.zone_id for zone in entry.runtime_data.zones] == [
+        "kitchen",
+        "living_room",
+        "lab",
+    ]
 
 
 async def test_weather_entity_is_the_fallback_outdoor_source(
