@@ -12,6 +12,7 @@ from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.setup import async_setup_component
+import pytest
 from pytest_homeassistant_custom_component.common import (
     setup_test_component_platform,
 )
@@ -46,54 +47,32 @@ async def build_thermostat_room(hass: HomeAssistant) -> str:
     return room.id
 
 
+@pytest.mark.parametrize("gone", ["Kitchen", STATE_UNKNOWN])
 async def test_a_room_only_a_phone_tracker_sees_is_empty_once_the_phone_leaves(
-    hass, freezer
+    hass, freezer, gone: str
 ) -> None:
-    """Bermuda places the phone in the living room for an afternoon, then not."""
-    freezer.move_to(START)
-    await build_thermostat_room(hass)
-    phone = add_entity(hass, "sensor", "phone_area", None, platform="bermuda")
-    await set_state(hass, phone, "Living room")
-    await setup_brain(hass)
+    """Bermuda places the phone in the living room for an afternoon, then not.
 
-    await minutes_pass(hass, freezer, 240)
-    assert hass.states.get(OCCUPANCY).state == STATE_ON
-    assert target(hass) == 20.0
-
-    # Off to the kitchen at six: the living room is empty.
-    await set_state(hass, phone, "Kitchen")
-    await minutes_pass(hass, freezer, 60)
-    assert hass.states.get(OCCUPANCY).state == STATE_OFF
-    assert int(hass.states.get(PROBABILITY).state) < 50
-    assert target(hass) == 16.0
-
-
-async def test_a_phone_tracker_that_goes_unavailable_says_nothing_of_the_phone(
-    hass, freezer
-) -> None:
-    """Bermuda updated or reloaded for an hour: its sensors are unavailable.
-
-    That is no news of the phone, which still lies in the living room. Bermuda's
-    own "unknown" is: no proxy has seen the phone for a while.
+    Bermuda updated or reloaded meanwhile (its sensors unavailable for an hour)
+    is no news of the phone. Its "unknown" is: no proxy has seen it for a while.
     """
     freezer.move_to(START)
     await build_thermostat_room(hass)
     phone = add_entity(hass, "sensor", "phone_area", None, platform="bermuda")
     await set_state(hass, phone, "Living room")
     await setup_brain(hass)
-    await minutes_pass(hass, freezer, 60)
-
+    await minutes_pass(hass, freezer, 180)
     await set_state(hass, phone, STATE_UNAVAILABLE)
     await minutes_pass(hass, freezer, 60)
     assert hass.states.get(OCCUPANCY).state == STATE_ON
     assert target(hass) == 20.0
     await set_state(hass, phone, "Living room")
-    await minutes_pass(hass, freezer, 1)
-    assert hass.states.get(OCCUPANCY).state == STATE_ON
 
-    await set_state(hass, phone, STATE_UNKNOWN)
+    # Off to the kitchen at six (or out of every proxy's range): the room is empty.
+    await set_state(hass, phone, gone)
     await minutes_pass(hass, freezer, 60)
     assert hass.states.get(OCCUPANCY).state == STATE_OFF
+    assert int(hass.states.get(PROBABILITY).state) < 50
     assert target(hass) == 16.0
 
 
