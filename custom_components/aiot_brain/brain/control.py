@@ -678,8 +678,8 @@ class ZoneController:
         """Return the real time from ``since`` to ``now``, both of the core's clock.
 
         Every wait counts real time: the core's clock runs at half or one and a
-        half times real speed around a change of the clocks, and a reader's light
-        must not go off after 13 minutes of stillness instead of 20 that night.
+        half times real speed around a change of the clocks, and an open window's
+        five minutes are no three and a third that night.
         """
         return self._moment(now) - self._moment(since)
 
