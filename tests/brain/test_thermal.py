@@ -167,7 +167,7 @@ def test_bad_values_are_ignored_and_counted() -> None:
         )
     # None means "not reported"; the other four are bad in all three fields.
     assert model.bad_values == 12
-    model.learn_one(START - timedelta(hours=1), {"temperature": 19.0})
+    model.learn_one(START - timedelta(minutes=1), {"temperature": 19.0})
     assert model.bad_values == 13
     assert model.temperature == 20.0
     assert sum(model.samples) == 0
@@ -283,3 +283,38 @@ def test_a_heat_only_room_keeps_its_estimate_sound_for_weeks() -> None:
     assert response.heating_rate == pytest.approx(2.0, abs=0.3)
     assert response.cooling_rate == -1.5  # never seen: its prior
     assert response.occupied_gain == pytest.approx(0.4, abs=0.2)
+
+
+def _heat(model: ThermalModel, start: datetime, hours: float) -> None:
+    """Heat from 18 °C at 2 K/h with 18 °C outdoors, read every 5 minutes."""
+    for index in range(int(hours * 12) + 1):
+        model.learn_one(
+            start + index * timedelta(minutes=5),
+            {
+                "temperature": 18.0 + 2.0 * index / 12,
+                "outdoor_temperature": 18.0,
+                "hvac_action": 1,
+            },
+        )
+
+
+def test_learns_again_at_once_after_the_clock_is_put_back() -> None:
+    # A clock a day ahead (a Raspberry Pi's at boot) stamps one reading, then
+    # it is put right: the real readings that follow are all "older".
+    model = ThermalModel()
+    _heat(model, START, 1.0)
+    learned = sum(model.samples)
+    model.learn_one(START + timedelta(days=1, hours=1), {"temperature": 20.0})
+    _heat(model, START + timedelta(hours=1, minutes=5), 3.0)
+    assert model.bad_values == 0
+    assert model.temperature == 24.0
+    assert sum(model.samples) >= learned + 10
+    assert model.response().heating_rate == pytest.approx(2.0, abs=0.2)
+
+
+def test_readings_a_little_out_of_order_are_still_dropped() -> None:
+    model = ThermalModel()
+    _heat(model, START, 1.0)
+    model.learn_one(START + timedelta(minutes=59, seconds=30), {"temperature": 30.0})
+    assert model.bad_values == 1
+    assert model.temperature == 20.0

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 from .observation import Role, as_number, plausible
 from .saved import check_version, from_iso, to_iso
+from .timefeatures import clock_put_back
 from .units import CELSIUS, TemperatureScale
 
 VERSION = 2
@@ -228,6 +229,10 @@ class ThermalModel:
         temperature = self._clean(x, Role.TEMPERATURE)
         outdoor = self._clean(x, Role.OUTDOOR_TEMPERATURE)
         action = self._clean(x, Role.HVAC_ACTION)
+        if clock_put_back(when, self.last_time):
+            # No span across the jump: timing restarts here, the rates stay.
+            self.last_time = None
+            self.interrupt()
         if self.last_time is not None and when < self.last_time:
             self.bad_values += 1  # out of order: ignore rather than learn nonsense
             return

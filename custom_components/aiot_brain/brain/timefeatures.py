@@ -30,6 +30,28 @@ def is_weekend(when: datetime) -> bool:
     return when.weekday() >= 5
 
 
+# Readings come a few seconds or minutes out of order at most: one this much
+# older than a model's last is no late reading but a clock put back. A Raspberry
+# Pi without a real-time clock may boot a day or a year ahead and be put right
+# later; dropping every reading older than the last would freeze learning until
+# the wrong time had passed. (The core's clock never goes back at a change of the
+# clocks: wall_clock eases over it.)
+CLOCK_PUT_BACK = timedelta(hours=1)
+
+
+def clock_put_back(when: datetime, last: datetime | None) -> bool:
+    """Whether ``when`` is so far before ``last`` that the clock was put back.
+
+    A model then starts timing afresh from ``when``, keeping what it learned.
+    """
+    return last is not None and last - when > CLOCK_PUT_BACK
+
+
+def later(last: datetime, when: datetime) -> datetime:
+    """Return the later of two times, or ``when`` if the clock was put back since."""
+    return when if clock_put_back(when, last) else max(last, when)
+
+
 def average_weight(span: float, time_constant: float) -> float:
     """Return the weight of a reading ``span`` after the last in a time-aware average.
 
