@@ -272,3 +272,43 @@ def test_sensors_gone_while_on_under_new_names_keep_the_state_small() -> None:
     assert len(builder.on_sources["light_on"]) == 32
     assert builder.features(now)["light_on_now"] == 1.0
     assert len(json.dumps(builder.to_dict())) < 4096
+
+
+def test_levels_follow_again_once_the_clock_is_put_back() -> None:
+    # One reading stamped a day ahead (a clock wrong at boot, put right later):
+    # the real readings after it are all "older" than it.
+    builder = OccupancyFeatures()
+    ramp(builder, [float(m) for m in range(30)], 0.0)
+    builder.update(Observation(Role.CO2, 500.0, START + timedelta(days=1)))
+    builder.update(Observation(Role.TEMPERATURE, 20.0, START + timedelta(days=1)))
+    for minute in range(30, 151):
+        when = START + timedelta(minutes=minute)
+        builder.update(Observation(Role.CO2, 500.0 + 5.0 * (minute - 30), when))
+        builder.update(Observation(Role.TEMPERATURE, 20.0 + (minute - 30) / 20, when))
+    features = builder.features(START + timedelta(minutes=150))
+    assert features["co2_slope"] == pytest.approx(1.0, abs=0.05)  # 5 ppm/min
+    assert features["co2_excess"] > math.log1p(5.0)  # 1100 ppm: 600 above its low
+    assert features["temperature_slope"] == pytest.approx(1.0, abs=0.1)  # °C/20 min
+    assert builder.bad_values == 0
+    # A reading half a minute late is still no news.
+    late = START + timedelta(minutes=149, seconds=30)
+    builder.update(Observation(Role.CO2, 3000.0, late))
+    assert builder.features(START + timedelta(minutes=150)) == features
+
+
+def test_motion_evidence_fades_once_the_clock_is_put_back() -> None:
+    # Motion cleared while the clock was a day ahead: it is no motion "just now"
+    # for a day once the clock is right.
+    builder = OccupancyFeatures()
+    builder.update(Observation(Role.MOTION, 1.0, START, "hall"))
+    builder.update(Observation(Role.MOTION, 0.0, START + timedelta(days=1), "hall"))
+    features = builder.features(START + timedelta(hours=2))
+    assert features["motion_now"] == 0.0
+    assert features["motion_30min"] < 0.05
+    # Motion seen while the clock was ahead, cleared once it is right: the
+    # evidence fades from the clear.
+    builder.update(Observation(Role.MOTION, 1.0, START + timedelta(days=1), "hall"))
+    cleared = START + timedelta(hours=2, minutes=1)
+    builder.update(Observation(Role.MOTION, 0.0, cleared, "hall"))
+    later = builder.features(cleared + timedelta(minutes=10))
+    assert later["motion_5min"] == pytest.approx(math.exp(-2.0))

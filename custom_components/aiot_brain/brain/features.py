@@ -20,7 +20,7 @@ from typing import Any
 
 from .observation import Observation, Role, plausible, role_of
 from .saved import check_version
-from .timefeatures import average_weight, cyclic, hour_of_day
+from .timefeatures import average_weight, clock_put_back, cyclic, hour_of_day, later
 
 FEATURES_VERSION = 1
 
@@ -129,8 +129,12 @@ class Level:
         self.updated: datetime | None = None
 
     def update(self, value: float, when: datetime) -> None:
-        """Fold a reading in; readings older than the last one are ignored."""
-        if self.updated is None:
+        """Fold a reading in; readings older than the last one are ignored.
+
+        The first reading since the clock was put back starts the averages afresh,
+        as after a long gap.
+        """
+        if self.updated is None or clock_put_back(when, self.updated):
             self.fast = self.medium = self.slow = self.last = value
             self.updated = when
             return
@@ -205,9 +209,23 @@ def _minutes(later: datetime, earlier: datetime) -> float:
     return (later - earlier).total_seconds() / 60.0
 
 
+def _minutes_since(when: datetime, then: datetime) -> float:
+    """Return the minutes from ``then`` to ``when``; none if ``then`` is later.
+
+    A time far later than ``when`` was stamped before the clock was put back:
+    long ago, however late it reads.
+    """
+    if clock_put_back(when, then):
+        return math.inf
+    return max(_minutes(when, then), 0.0)
+
+
 def _fresh(level: Level, when: datetime) -> bool:
     """Whether ``level`` read recently enough for its features at ``when``."""
-    return level.updated is not None and _minutes(when, level.updated) <= STALE_MINUTES
+    return (
+        level.updated is not None
+        and _minutes_since(when, level.updated) <= STALE_MINUTES
+    )
 
 
 def _temperature_slope(level: Level) -> float:
@@ -277,7 +295,7 @@ class OccupancyFeatures:
             elif previous > 0.5 and name in self.last_event:
                 # The sensor cleared: its evidence fades from now, not from the start.
                 # A repeated "clear" is no news and must not refresh it.
-                self.last_event[name] = max(self.last_event[name], when)
+                self.last_event[name] = later(self.last_event[name], when)
             return
         if role is Role.WINDOW:
             self._update_window(value >= 0.5, when)
@@ -345,7 +363,7 @@ class OccupancyFeatures:
         if not on:
             self.state[role] = 0.0
             if when is not None and role in self.last_event:
-                self.last_event[role] = max(self.last_event[role], when)
+                self.last_event[role] = later(self.last_event[role], when)
 
     def _update_window(self, is_open: bool, when: datetime) -> None:
         if self.window_open or is_open:
@@ -406,7 +424,7 @@ class OccupancyFeatures:
         for name, last in self.last_event.items():
             if name in STATE_ONLY_ROLES:
                 continue
-            ago = max(_minutes(when, last), 0.0)
+            ago = _minutes_since(when, last)
             if self.state.get(name, 0.0) > 0.5:
                 ago = 0.0
             for tau in RECENT_EVENT_MINUTES:
@@ -454,7 +472,7 @@ class OccupancyFeatures:
             return True
         return (
             self.aired_at is not None
-            and _minutes(when, self.aired_at) < AIRING_MEMORY_MINUTES
+            and _minutes_since(when, self.aired_at) < AIRING_MEMORY_MINUTES
         )
 
     def _level_features(
