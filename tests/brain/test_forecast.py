@@ -465,3 +465,27 @@ def test_the_usual_arrival_keeps_its_time_as_it_nears() -> None:
             assert arrival is not None
             assert abs(arrival - expected) <= timedelta(minutes=5), minute
             assert confidence >= 0.6
+
+
+def test_learns_again_once_the_clock_is_put_back() -> None:
+    # A clock a day ahead stamps one report, then it is put right: the office
+    # works late from then on, and the forecast learns it.
+    def working_late(when: datetime) -> bool:
+        return when.weekday() < 5 and 8 <= when.hour < 21
+
+    model = trained()
+    monday = MONDAY + timedelta(weeks=3)
+    model.learn_one(monday + timedelta(days=1, hours=20), False)
+    late = monday + timedelta(hours=19)
+    before = model.profile(late)
+    when = monday
+    while when <= monday + timedelta(weeks=1, hours=18):
+        model.learn_one(when, working_late(when))
+        when += STEP
+    assert model.bad_values == 0
+    assert model.profile(late) > before + 0.1
+    evening = when - STEP
+    assert model.predict_one(evening)["15min"] > 0.5
+    departure, _ = model.next_departure(evening)
+    assert departure is not None
+    assert departure > evening

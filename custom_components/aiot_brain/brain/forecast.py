@@ -48,7 +48,7 @@ import numpy as np
 
 from .observation import as_number
 from .saved import check_version
-from .timefeatures import is_weekend
+from .timefeatures import clock_put_back, is_weekend
 
 FORECAST_VERSION = 2
 # Version 1 had no duration model: it restores with an empty history.
@@ -362,6 +362,8 @@ class OccupancyForecast:
     ) -> None:
         """Record the zone's state at ``when`` and learn the forecasts now due."""
         state = as_number(occupied)
+        if isinstance(when, datetime) and clock_put_back(when, self.last_update):
+            self._put_back(when)
         if (
             state is None
             or state not in (0.0, 1.0)
@@ -386,6 +388,31 @@ class OccupancyForecast:
         self.occupied = bool(state)
         self.last_update = when
         self._queue(when, self._clean(x))
+
+    def _put_back(self, when: datetime) -> None:
+        """Start timing afresh from ``when``: the clock was put back to it.
+
+        What the models learned stays. The changes and forecasts stamped after
+        ``when`` are forgotten: the history must stay in time order, and a
+        forecast made at the wrong time is due at no real moment.
+        """
+        minute = _minutes(when)
+        while self.changes and self.changes[-1][0] > minute:
+            self.changes.pop()
+        # The state as the history has it, to go on alternating from.
+        if self.changes:
+            last_minute, last_state = self.changes[-1]
+            self.occupied = bool(last_state)
+            self.since = EPOCH + timedelta(minutes=last_minute)
+        else:
+            self.occupied = self.since = None
+        self.pending = [
+            forecast
+            for forecast in self.pending
+            if forecast[0] - HORIZON_DELTAS[forecast[1]] <= when
+        ]
+        heapq.heapify(self.pending)
+        self.last_update = self.last_forecast = None
 
     def _count(self, when: datetime, state: float, weight: float) -> None:
         """Count the state in the weekly profile, once per quarter hour.
