@@ -202,6 +202,18 @@ def test_season_weighs_how_long_the_hvac_heated_and_cooled() -> None:
     assert season.predict_one(start + timedelta(days=6)) == -1.0
 
 
+def test_season_follows_the_hvac_again_once_the_clock_is_put_back() -> None:
+    season = Season()
+    start = datetime(2026, 6, 1)
+    for hour in range(4 * 24):
+        season.learn_one(start + timedelta(hours=hour), {"hvac_action": 1.0})
+    # One reading stamped a year ahead, by a clock put right after it.
+    season.learn_one(start + timedelta(days=369), {"hvac_action": 1.0})
+    for hour in range(4 * 24, 7 * 24):
+        season.learn_one(start + timedelta(hours=hour), {"hvac_action": -1.0})
+    assert season.predict_one(start + timedelta(days=7)) == -1.0
+
+
 def test_season_ignores_bad_values_and_restores_exactly() -> None:
     season = Season(cooling_above=18.0)
     when = datetime(2026, 4, 1)

@@ -26,7 +26,7 @@ from typing import Any
 
 from .observation import Role, as_number, plausible
 from .saved import check_version
-from .timefeatures import hour_of_day, is_weekend
+from .timefeatures import hour_of_day, is_weekend, later
 from .units import CELSIUS, TemperatureScale
 
 SETPOINT_VERSION = 1
@@ -66,7 +66,7 @@ class _RunningMean:
         if self.mean is None:
             self.mean = value
         self.value = value
-        self.since = when if self.since is None else max(self.since, when)
+        self.since = when if self.since is None else later(self.since, when)
 
     def read(self, when: datetime) -> float | None:
         if self.mean is None or self.since is None:
