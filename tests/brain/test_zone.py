@@ -695,6 +695,38 @@ def test_the_hour_that_repeats_in_autumn_does_not_look_occupied() -> None:
     assert zone.forecast.bad_values == 0  # no update set aside as stale
 
 
+@pytest.mark.parametrize("ahead", [timedelta(days=1), timedelta(days=365)])
+def test_a_zone_learns_again_once_its_clock_is_put_back(ahead: timedelta) -> None:
+    """A Raspberry Pi boots with a clock ahead, then it is put right."""
+    zone = ZoneBrain()
+    zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 5.0, MONDAY, "out"))
+
+    def live(when: datetime, minute: int) -> None:
+        """Heating 2 K/h from 18 °C, CO2 up 5 ppm a minute from 500 ppm."""
+        zone.learn_one(Observation(Role.HVAC_ACTION, 1.0, when, "valve"))
+        zone.learn_one(Observation(Role.CO2, 500.0 + 5.0 * minute, when, "co2"))
+        zone.learn_one(Observation(Role.TEMPERATURE, 18.0 + minute / 30, when, "t"))
+        zone.tick(when)
+        zone.predict_one(when)
+
+    for minute in range(60):
+        live(MONDAY + timedelta(minutes=minute), minute)
+    for minute in range(3):
+        live(MONDAY + ahead + timedelta(minutes=minute), 60)
+    learned = sum(zone.thermal.samples)
+    for minute in range(90):
+        live(MONDAY + timedelta(hours=1, minutes=minute), minute)
+    now = MONDAY + timedelta(hours=1, minutes=89)
+    features = zone.occupancy.features(now)
+    assert features["co2_slope"] == pytest.approx(1.0, abs=0.05)  # 5 ppm/min
+    assert features["temperature_slope"] == pytest.approx(2 / 3, abs=0.1)
+    assert sum(zone.thermal.samples) >= learned + 4
+    assert zone.thermal.bad_values == zone.forecast.bad_values == 0
+    prediction = zone.predict_one(now)
+    assert prediction.window_open is False
+    assert prediction.time_to_temperature is not None
+
+
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -1e9, 1e12])
 def test_bad_values_are_counted(value: float) -> None:
     zone = ZoneBrain()
