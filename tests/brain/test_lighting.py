@@ -249,6 +249,23 @@ def test_a_zone_one_person_uses_goes_dark_soon_after_the_door() -> None:
     assert "someone stayed behind after 0 of" in watch.explain()
 
 
+def test_the_wait_after_the_door_is_kept_when_the_clock_is_put_back() -> None:
+    watch = ExitWatch()
+    last = _visits(watch, 300, still=5)  # people sit still five minutes
+    delay = watch.door_delay()
+    assert delay is not None
+    # Someone came in and sat still while the clock was a day ahead; it is put
+    # right before they move again: no quiet spell of minus a day is learned.
+    ahead = last + timedelta(days=1)
+    watch.learn_one(ahead, Role.DOOR, 1.0)
+    watch.learn_one(ahead, Role.MOTION, 1.0)
+    watch.learn_one(ahead + timedelta(minutes=5), Role.MOTION, 0.0)
+    last = _visits(watch, 3, still=5, start=last + timedelta(hours=1))
+    assert watch.door_delay() == pytest.approx(delay, rel=0.01)
+    assert watch.stayers == 0.0
+    assert watch.exit_door() == last + timedelta(minutes=20)
+
+
 def test_a_shared_zone_keeps_a_long_delay_after_the_door() -> None:
     watch = ExitWatch()
     # A quarter of the time someone stays, and people there sit still for minutes.

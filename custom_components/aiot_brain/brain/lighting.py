@@ -28,7 +28,7 @@ from typing import Any
 
 from .observation import Role, plausible
 from .saved import check_version, from_iso, to_iso
-from .timefeatures import hour_of_day
+from .timefeatures import clock_put_back, hour_of_day
 
 VERSION = 1
 _PERIODS = 8  # three-hour slices of the day
@@ -140,6 +140,8 @@ class ExitWatch:
         """
         if role not in (Role.MOTION, Role.DOOR):
             return
+        if clock_put_back(when, self._last_seen()):
+            self._forget_times()
         if role is Role.DOOR and value < 0.5 and not self._door_open():
             return  # no move: its first reading, or the sensor back from a restart
         if self.returned is not None:
@@ -161,6 +163,21 @@ class ExitWatch:
             if opened:
                 self.door_opened = when
         self._look_for_exit()
+
+    def _last_seen(self) -> datetime | None:
+        """Return when a motion sensor or the door last changed, if ever."""
+        seen = [t for t in (self.motion_seen, self.door_seen) if t is not None]
+        return max(seen, default=None)
+
+    def _forget_times(self) -> None:
+        """Forget when things happened: the clock was put back since.
+
+        What was learned stays; an exit or quiet spell timed across the jump
+        would be nonsense (a quiet spell of minus a day).
+        """
+        self.motion_on = dict.fromkeys(self.motion_on)  # on, since when not known
+        self.motion_seen = self.moved = self.door_seen = self.door_opened = None
+        self.pending = self.returned = None
 
     def _door_open(self) -> bool:
         """Whether the door was last seen opening."""
