@@ -1539,6 +1539,33 @@ def test_minimum_interval_between_calls_to_one_entity() -> None:
     )
 
 
+def test_calls_and_holds_made_while_the_clock_was_ahead_wait_for_nothing() -> None:
+    # A clock a day ahead (a Raspberry Pi's at boot) put right: what was done at
+    # its times is no reason to wait a day.
+    engine = controller()
+    ahead = NOW + timedelta(days=1)
+    command = climate_decision(engine).command
+    assert command is not None
+    for minutes in (0, 20, 40):  # three calls alike, not taken
+        called = ahead + timedelta(minutes=minutes)
+        engine.record_call(command.entity_id, called, command)
+    assert climate_decision(engine).act
+    # A person's change then holds from the moment the clock is right, until the
+    # zone is next empty.
+    engine = controller()
+    engine.note_manual_change("climate.study", ahead, "the thermostat")
+    assert climate_decision(engine).held
+    gone = NOW + timedelta(minutes=40)
+    decision = climate_decision(
+        engine,
+        gone,
+        predicted=vacant(),
+        seen=readings(last_motion=NOW, climate=ClimateState("heat", 21.0)),
+    )
+    assert not decision.held
+    assert decision.act
+
+
 def test_at_most_n_calls_per_entity_per_hour() -> None:
     engine = controller(max_calls_per_hour=3)
     for minutes in (50, 40, 30):

@@ -42,7 +42,7 @@ from typing import Any
 from .forecast import time_shown
 from .lighting import MAX_MOTION_HOLD
 from .saved import check_version, from_iso, to_iso
-from .timefeatures import clock, local_time
+from .timefeatures import clock, clock_put_back, local_time
 from .units import CELSIUS, TemperatureScale
 from .zone import ZonePrediction
 
@@ -599,6 +599,10 @@ class ZoneController:
         hold = self.holds.get(entity_id)
         if hold is None:
             return None
+        if clock_put_back(now, hold.since):
+            # Made before the clock was put back: it holds as long from now.
+            hold = replace(hold, since=now, until=now + (hold.until - hold.since))
+            self.holds[entity_id] = hold
         # A person who turned the bedroom up and lies still in bed is not gone.
         ended_by_vacancy = (
             not hold.asked
@@ -636,6 +640,7 @@ class ZoneController:
             last is None
             or last.count < UNHEEDED_CALLS
             or last.key != _call_key(command.service, command.data)
+            or clock_put_back(now, last.when)  # no waiting for the wrong time
         ):
             return None
         wait = min(
@@ -667,11 +672,15 @@ class ZoneController:
         return None
 
     def _calls_within_the_hour(self, entity_id: str, now: datetime) -> list[datetime]:
-        """Return the calls to ``entity_id`` made in the real hour before ``now``."""
+        """Return the calls to ``entity_id`` made in the real hour before ``now``.
+
+        Not those made before the clock was put back: when they were is not known.
+        """
         return [
             when
             for when in self.calls.get(entity_id, [])
             if self._elapsed(when, now) < timedelta(hours=1)
+            and not clock_put_back(now, when)
         ]
 
     def _elapsed(self, since: datetime, now: datetime) -> timedelta:
