@@ -727,6 +727,18 @@ def test_a_zone_learns_again_once_its_clock_is_put_back(ahead: timedelta) -> Non
     assert prediction.time_to_temperature is not None
 
 
+def test_cooling_before_the_clock_was_put_back_hides_no_open_window() -> None:
+    zone = ZoneBrain()
+    zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 0.0, MONDAY, "out"))
+    ahead = MONDAY + timedelta(days=1)  # a clock a day ahead, put right after
+    zone.learn_one(Observation(Role.HVAC_ACTION, -1.0, ahead, "split"))
+    zone.learn_one(Observation(Role.HVAC_ACTION, 0.0, ahead, "split"))
+    for minute in range(41):  # 1 °C in 20 minutes, 20 °C colder outside
+        when = MONDAY + timedelta(minutes=minute)
+        zone.learn_one(Observation(Role.TEMPERATURE, 22.0 - minute / 20, when, "t"))
+    assert zone.predict_one(MONDAY + timedelta(minutes=40)).window_open is True
+
+
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -1e9, 1e12])
 def test_bad_values_are_counted(value: float) -> None:
     zone = ZoneBrain()

@@ -31,7 +31,7 @@ from .observation import Observation, Role, as_number, plausible
 from .occupancy import OccupancyModel
 from .saved import check_version, from_iso, to_iso
 from .thermal import ThermalModel, ThermalResponse
-from .timefeatures import wall_clock
+from .timefeatures import clock_put_back, wall_clock
 from .units import CELSIUS, TemperatureScale
 
 ZONE_VERSION = 1
@@ -698,8 +698,11 @@ class ZoneBrain:
         slope = self.occupancy.builder.temperature_slope(when)  # °C per 20 minutes
         if slope is None:
             return None
+        cooled = self.cooled_at
         cooling = self.latest.get(Role.HVAC_ACTION, 0.0) < 0.0 or (
-            self.cooled_at is not None and when - self.cooled_at < COOLING_FALL_MEMORY
+            cooled is not None
+            and not clock_put_back(when, cooled)  # cooled before: long ago
+            and when - cooled < COOLING_FALL_MEMORY
         )
         return (
             slope <= -WINDOW_OPEN_FALL
