@@ -205,15 +205,15 @@ def _follow(
     return decay * average + (1.0 - share) * value + (share - decay) * previous
 
 
-def _minutes(later: datetime, earlier: datetime) -> float:
-    return (later - earlier).total_seconds() / 60.0
+def _minutes(end: datetime, start: datetime) -> float:
+    return (end - start).total_seconds() / 60.0
 
 
 def _minutes_since(when: datetime, then: datetime) -> float:
-    """Return the minutes from ``then`` to ``when``; none if ``then`` is later.
+    """Return the minutes from ``then`` to ``when``, 0 if ``then`` is a little later.
 
     A time far later than ``when`` was stamped before the clock was put back:
-    long ago, however late it reads.
+    long ago (infinitely), however late it reads.
     """
     if clock_put_back(when, then):
         return math.inf
