@@ -190,7 +190,9 @@ class BuildingController:
         # zone id: {entity id: engine}
         self.engines: dict[str, dict[str, ZoneController]] = {}
         self.suggestions: dict[str, Suggestion] = {}  # by entity id
-        self.observed: dict[str, Command] = {}  # by entity id, observe level
+        # By entity id, observe level: the call last reported, saved so that a
+        # restart or an option changed does not report it again.
+        self.observed: dict[str, Command] = {}
         self.last_action: dict[str, tuple[datetime, str]] = {}  # by zone id
         # When someone last changed a device by hand, by zone: they were there then,
         # whatever the motion sensor (whose change may come a moment later) says.
@@ -1291,13 +1293,7 @@ class BuildingController:
         person's change.
         """
         return {
-            entity_id: {
-                "domain": sent.command.domain,
-                "service": sent.command.service,
-                "data": dict(sent.command.data),
-                "reason": sent.command.reason,
-                "when": sent.when.isoformat(),
-            }
+            entity_id: {**_command_to_dict(sent.command), "when": sent.when.isoformat()}
             for entity_id, sent in self._sent.items()
         }
 
@@ -1307,18 +1303,31 @@ class BuildingController:
             return
         for entity_id, saved in data.items():
             try:
-                command = Command(
-                    str(saved["domain"]),
-                    str(saved["service"]),
-                    str(entity_id),
-                    dict(saved["data"]),
-                    str(saved["reason"]),
-                )
+                command = _command_from_dict(str(entity_id), saved)
                 when = datetime.fromisoformat(saved["when"])
             except KeyError, TypeError, ValueError, AttributeError:
                 continue
             if when.tzinfo is not None:  # compared with aware state times
                 self._sent[command.entity_id] = _Sent(command, when)
+
+    def observed_to_dict(self) -> dict[str, Any]:
+        """Return the calls last reported at the observe level as JSON data."""
+        return {
+            entity_id: _command_to_dict(command)
+            for entity_id, command in self.observed.items()
+        }
+
+    def load_observed(self, data: object) -> None:
+        """Take what :meth:`observed_to_dict` saved; an unreadable one is not."""
+        if not isinstance(data, Mapping):
+            return
+        for entity_id, saved in data.items():
+            try:
+                self.observed[str(entity_id)] = _command_from_dict(
+                    str(entity_id), saved
+                )
+            except KeyError, TypeError, ValueError, AttributeError:
+                continue
 
     def last_actions_to_dict(self) -> dict[str, Any]:
         """Return each zone's last action as JSON data: the Control sensor shows it."""
@@ -1342,6 +1351,26 @@ class BuildingController:
                     wall_clock(dt_util.as_local(when)),
                     reason,
                 )
+
+
+def _command_to_dict(command: Command) -> dict[str, Any]:
+    return {
+        "domain": command.domain,
+        "service": command.service,
+        "data": dict(command.data),
+        "reason": command.reason,
+    }
+
+
+def _command_from_dict(entity_id: str, saved: Any) -> Command:
+    """Return the command :func:`_command_to_dict` saved; raise if unreadable."""
+    return Command(
+        str(saved["domain"]),
+        str(saved["service"]),
+        entity_id,
+        dict(saved["data"]),
+        str(saved["reason"]),
+    )
 
 
 def _settings(state: State) -> tuple[Any, ...]:

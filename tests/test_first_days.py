@@ -1,0 +1,121 @@
+"""A new user's first days at the observe and suggest levels: what they are told.
+
+A living room and a bedroom, each with motion, a demo thermostat and a demo lamp,
+driven (or not) through real service calls.
+"""
+
+from __future__ import annotations
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.climate import HVACMode
+from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar, entity_registry as er
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    setup_test_component_platform,
+)
+
+from custom_components.aiot_brain.const import EVENT_DECISION
+
+from .test_acting import (
+    START,
+    lamp,
+    minutes_pass,
+    outdoors,
+    set_state,
+    setup_brain,
+    thermostat,
+)
+from .test_persistence import write_store
+
+ROOMS = {"living_room": "Living room", "bedroom": "Bedroom"}
+LIVING_ROOM_MOTION = "binary_sensor.living_room_motion"
+
+
+async def build_home(hass: HomeAssistant) -> None:
+    """A living room and a bedroom, each with motion, a thermostat and a lamp."""
+    setup_test_component_platform(
+        hass,
+        "climate",
+        [thermostat(room, [HVACMode.HEAT, HVACMode.OFF]) for room in ROOMS],
+    )
+    setup_test_component_platform(hass, "light", [lamp(room) for room in ROOMS])
+    assert await async_setup_component(
+        hass, "climate", {"climate": {"platform": "test"}}
+    )
+    assert await async_setup_component(hass, "light", {"light": {"platform": "test"}})
+    await hass.async_block_till_done()
+    areas, entities = ar.async_get(hass), er.async_get(hass)
+    for room, name in ROOMS.items():
+        area = areas.async_create(name)
+        for entity_id in (f"climate.{room}", f"light.{room}"):
+            entities.async_update_entity(entity_id, area_id=area.id)
+        motion = entities.async_get_or_create(
+            "binary_sensor",
+            "test",
+            f"{room}_motion",
+            suggested_object_id=f"{room}_motion",
+            original_device_class="motion",
+        )
+        entities.async_update_entity(motion.entity_id, area_id=area.id)
+        hass.states.async_set(motion.entity_id, STATE_OFF)
+    outdoors(hass, 5.0)
+
+
+async def setup_home(hass: HomeAssistant, level: str) -> MockConfigEntry:
+    return await setup_brain(hass, level=level, zones=tuple(ROOMS))
+
+
+async def change_an_option(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """The user changes the hold time in the options: the entry reloads."""
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "hold_minutes": 60}
+    )
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def test_an_option_changed_at_observe_reports_no_decision_again(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Each would-be call is told once, not again after every reload or restart."""
+    freezer.move_to(START)
+    await build_home(hass)
+    decisions = async_capture_events(hass, EVENT_DECISION)
+    entry = await setup_home(hass, "observe")
+    await set_state(hass, LIVING_ROOM_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+    told = [event.data["reason"] for event in decisions]
+    # Heating the living room, its lamp, and setting the empty bedroom back.
+    assert len(told) == 3
+
+    await change_an_option(hass, entry)
+    await minutes_pass(hass, freezer, 5)
+
+    assert [event.data["reason"] for event in decisions] == told
+
+
+@pytest.mark.parametrize(
+    "saved",
+    [
+        "garbage",
+        {"climate.living_room": 7},
+        {"climate.living_room": {"domain": "climate", "service": "set_temperature"}},
+    ],
+)
+async def test_an_unreadable_decision_told_before_is_told_again(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, saved: object
+) -> None:
+    freezer.move_to(START)
+    await build_home(hass)
+    write_store(hass, {"observed": saved})
+    decisions = async_capture_events(hass, EVENT_DECISION)
+    await setup_home(hass, "observe")
+    await set_state(hass, LIVING_ROOM_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+
+    assert "climate.living_room" in {event.data["entity_id"] for event in decisions}
