@@ -19,10 +19,11 @@ from pytest_homeassistant_custom_component.common import (
     setup_test_component_platform,
 )
 
-from custom_components.aiot_brain.const import EVENT_DECISION
+from custom_components.aiot_brain.const import EVENT_DECISION, EVENT_SUGGESTION
 
 from .test_acting import (
     START,
+    follow_notifications,
     lamp,
     minutes_pass,
     outdoors,
@@ -103,8 +104,16 @@ async def test_an_option_changed_at_observe_reports_no_decision_again(
     "saved",
     [
         "garbage",
-        {"climate.living_room": 7},
-        {"climate.living_room": {"domain": "climate", "service": "set_temperature"}},
+        {"observed": "garbage"},
+        {"observed": {"climate.living_room": 7}},
+        {
+            "observed": {
+                "climate.living_room": {
+                    "domain": "climate",
+                    "service": "set_temperature",
+                }
+            }
+        },
     ],
 )
 async def test_an_unreadable_decision_told_before_is_told_again(
@@ -112,10 +121,33 @@ async def test_an_unreadable_decision_told_before_is_told_again(
 ) -> None:
     freezer.move_to(START)
     await build_home(hass)
-    write_store(hass, {"observed": saved})
+    write_store(hass, {"told": saved})
     decisions = async_capture_events(hass, EVENT_DECISION)
     await setup_home(hass, "observe")
     await set_state(hass, LIVING_ROOM_MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 1)
 
     assert "climate.living_room" in {event.data["entity_id"] for event in decisions}
+
+
+async def test_an_option_changed_at_suggest_proposes_nothing_again(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The reload takes the notifications down and puts the same ones back, no news."""
+    freezer.move_to(START)
+    await build_home(hass)
+    suggested = async_capture_events(hass, EVENT_SUGGESTION)
+    entry = await setup_home(hass, "suggest")
+    notifications = follow_notifications(hass)
+    await set_state(hass, LIVING_ROOM_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+    told = [event.data["reason"] for event in suggested]
+    assert len(told) == 3
+    shown = dict(notifications)
+    assert len(shown) == 3
+
+    await change_an_option(hass, entry)
+    await minutes_pass(hass, freezer, 5)
+
+    assert [event.data["reason"] for event in suggested] == told
+    assert notifications == shown

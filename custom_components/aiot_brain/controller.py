@@ -193,6 +193,9 @@ class BuildingController:
         # By entity id, observe level: the call last reported, saved so that a
         # restart or an option changed does not report it again.
         self.observed: dict[str, Command] = {}
+        # By entity id, suggest level: the call last proposed, kept (and saved)
+        # while it is proposed, even while a reload has taken its notification down.
+        self.proposed: dict[str, Command] = {}
         self.last_action: dict[str, tuple[datetime, str]] = {}  # by zone id
         # When someone last changed a device by hand, by zone: they were there then,
         # whatever the motion sensor (whose change may come a moment later) says.
@@ -432,7 +435,7 @@ class BuildingController:
         """Withdraw every suggestion: nobody could accept it any more."""
         self._stopped = True
         for entity_id in list(self.suggestions):
-            self._drop_suggestion(entity_id)
+            self._drop_suggestion(entity_id, still_proposed=True)
 
     @callback
     def async_remove_zone(self, zone_id: str) -> None:
@@ -456,6 +459,7 @@ class BuildingController:
         if self.engine_of(entity_id) is not None:
             return
         self.observed.pop(entity_id, None)
+        self.proposed.pop(entity_id, None)
         self._sent.pop(entity_id, None)
         self._drop_refusal(entity_id)
 
@@ -969,9 +973,15 @@ class BuildingController:
             title=f"AIoT Brain suggests: {zone.name}",
             notification_id=_notification_id(command.entity_id),
         )
-        self._fire(EVENT_SUGGESTION, zone, command)
+        # Shown again after a restart or an option changed: no news.
+        if not _same_call(self.proposed.get(command.entity_id), command):
+            self.proposed[command.entity_id] = command
+            self._fire(EVENT_SUGGESTION, zone, command)
 
-    def _drop_suggestion(self, entity_id: str) -> None:
+    def _drop_suggestion(self, entity_id: str, still_proposed: bool = False) -> None:
+        """Withdraw the entity's suggestion; ``still_proposed``: only for a reload."""
+        if not still_proposed:
+            self.proposed.pop(entity_id, None)
         if self.suggestions.pop(entity_id, None) is not None:
             persistent_notification.async_dismiss(
                 self.hass, _notification_id(entity_id)
@@ -1310,24 +1320,29 @@ class BuildingController:
             if when.tzinfo is not None:  # compared with aware state times
                 self._sent[command.entity_id] = _Sent(command, when)
 
-    def observed_to_dict(self) -> dict[str, Any]:
-        """Return the calls last reported at the observe level as JSON data."""
+    def told_to_dict(self) -> dict[str, Any]:
+        """Return the calls last reported (observe) and proposed (suggest) as JSON."""
         return {
-            entity_id: _command_to_dict(command)
-            for entity_id, command in self.observed.items()
+            key: {
+                entity_id: _command_to_dict(command)
+                for entity_id, command in told.items()
+            }
+            for key, told in (("observed", self.observed), ("proposed", self.proposed))
         }
 
-    def load_observed(self, data: object) -> None:
-        """Take what :meth:`observed_to_dict` saved; an unreadable one is not."""
+    def load_told(self, data: object) -> None:
+        """Take what :meth:`told_to_dict` saved; an unreadable call is not."""
         if not isinstance(data, Mapping):
             return
-        for entity_id, saved in data.items():
-            try:
-                self.observed[str(entity_id)] = _command_from_dict(
-                    str(entity_id), saved
-                )
-            except KeyError, TypeError, ValueError, AttributeError:
+        for key, told in (("observed", self.observed), ("proposed", self.proposed)):
+            saved_calls = data.get(key)
+            if not isinstance(saved_calls, Mapping):
                 continue
+            for entity_id, saved in saved_calls.items():
+                try:
+                    told[str(entity_id)] = _command_from_dict(str(entity_id), saved)
+                except KeyError, TypeError, ValueError, AttributeError:
+                    continue
 
     def last_actions_to_dict(self) -> dict[str, Any]:
         """Return each zone's last action as JSON data: the Control sensor shows it."""
