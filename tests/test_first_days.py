@@ -9,12 +9,13 @@ from __future__ import annotations
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import HVACMode
 from homeassistant.const import STATE_OFF, STATE_ON
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    MockUser,
     async_capture_events,
     setup_test_component_platform,
 )
@@ -35,6 +36,7 @@ from .test_persistence import write_store
 
 ROOMS = {"living_room": "Living room", "bedroom": "Bedroom"}
 LIVING_ROOM_MOTION = "binary_sensor.living_room_motion"
+LIVING_ROOM_CONTROL = "sensor.living_room_aiot_brain_control"
 
 
 async def build_home(hass: HomeAssistant) -> None:
@@ -151,3 +153,26 @@ async def test_an_option_changed_at_suggest_proposes_nothing_again(
 
     assert [event.data["reason"] for event in suggested] == told
     assert notifications == shown
+
+
+async def test_the_control_sensor_reads_observing_while_a_lamp_switched_by_hand_is_held(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """At the observe level nothing is held back from anyone: it only watches."""
+    freezer.move_to(START)
+    await build_home(hass)
+    await setup_home(hass, "observe")
+    await set_state(hass, LIVING_ROOM_MOTION, STATE_ON)
+    await hass.services.async_call(
+        "light",
+        "turn_on",
+        {"entity_id": "light.living_room"},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await minutes_pass(hass, freezer, 1)
+
+    control = hass.states.get(LIVING_ROOM_CONTROL)
+    assert control.state == "observing"
+    # What it would leave alone, were it to act, is still shown.
+    assert list(control.attributes["held_until"]) == ["light.living_room"]

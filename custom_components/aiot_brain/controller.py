@@ -744,6 +744,11 @@ class BuildingController:
             return ControlStatus.OFF
         if zone_id in self.coordinator.learning:
             return ControlStatus.LEARNING
+        level = self.level(zone_id)
+        if level is ControlLevel.OBSERVE:
+            # It holds nothing back from anyone: it only watches (held_until says
+            # what it would leave alone).
+            return ControlStatus.OBSERVING
         now = wall_clock(dt_util.now())
         if any(
             engine.holds.get(entity_id) is not None
@@ -751,11 +756,9 @@ class BuildingController:
             for entity_id, engine in self._engines(zone_id).items()
         ):
             return ControlStatus.HOLDING
-        return {
-            ControlLevel.OBSERVE: ControlStatus.OBSERVING,
-            ControlLevel.SUGGEST: ControlStatus.SUGGESTING,
-            ControlLevel.AUTOMATE: ControlStatus.CONTROLLING,
-        }[self.level(zone_id)]
+        if level is ControlLevel.SUGGEST:
+            return ControlStatus.SUGGESTING
+        return ControlStatus.CONTROLLING
 
     def reasons(self, zone_id: str) -> dict[str, str]:
         """Return the latest reason for each of the zone's thermostats and lights."""
