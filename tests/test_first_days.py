@@ -6,6 +6,8 @@ driven (or not) through real service calls.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import HVACMode
 from homeassistant.const import STATE_OFF, STATE_ON
@@ -20,7 +22,7 @@ from pytest_homeassistant_custom_component.common import (
     setup_test_component_platform,
 )
 
-from custom_components.aiot_brain.const import EVENT_DECISION, EVENT_SUGGESTION
+from custom_components.aiot_brain.const import DOMAIN, EVENT_DECISION, EVENT_SUGGESTION
 
 from .test_acting import (
     START,
@@ -37,6 +39,7 @@ from .test_persistence import write_store
 ROOMS = {"living_room": "Living room", "bedroom": "Bedroom"}
 LIVING_ROOM_MOTION = "binary_sensor.living_room_motion"
 LIVING_ROOM_CONTROL = "sensor.living_room_aiot_brain_control"
+LIVING_ROOM_LAMP = "light.living_room"
 
 
 async def build_home(hass: HomeAssistant) -> None:
@@ -176,3 +179,31 @@ async def test_the_control_sensor_reads_observing_while_a_lamp_switched_by_hand_
     assert control.state == "observing"
     # What it would leave alone, were it to act, is still shown.
     assert list(control.attributes["held_until"]) == ["light.living_room"]
+
+
+async def test_a_lamp_proposed_for_someone_staying_is_proposed_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """At 18:00 the light it would give turns warmer: the same proposal, updated."""
+    freezer.move_to(START + timedelta(hours=3, minutes=30))  # 17:30
+    await build_home(hass)
+    suggested = async_capture_events(hass, EVENT_SUGGESTION)
+    await setup_home(hass, "suggest")
+    notifications = follow_notifications(hass)
+    # Someone spends the evening in the living room and never answers.
+    for _ in range(60):
+        await set_state(hass, LIVING_ROOM_MOTION, STATE_ON)
+        await minutes_pass(hass, freezer, 1)
+        await set_state(hass, LIVING_ROOM_MOTION, STATE_OFF)
+        await minutes_pass(hass, freezer, 2)
+
+    lamp_proposals = [e for e in suggested if e.data["entity_id"] == LIVING_ROOM_LAMP]
+    assert len(lamp_proposals) == 1
+    assert lamp_proposals[0].data["data"]["color_temp_kelvin"] == 4000
+    # What is shown, and what accepting it would do, is the light of the hour.
+    assert "2700 K" in notifications[f"{DOMAIN}_suggestion_{LIVING_ROOM_LAMP}"]
+    await hass.services.async_call(
+        DOMAIN, "accept_suggestion", {"area_id": "living_room"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get(LIVING_ROOM_LAMP).attributes["color_temp_kelvin"] == 2700

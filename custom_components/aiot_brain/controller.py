@@ -976,9 +976,10 @@ class BuildingController:
             title=f"AIoT Brain suggests: {zone.name}",
             notification_id=_notification_id(command.entity_id),
         )
-        # Shown again after a restart or an option changed: no news.
-        if not _same_call(self.proposed.get(command.entity_id), command):
-            self.proposed[command.entity_id] = command
+        # Shown again after a restart or an option changed, or updated: no news.
+        told = self.proposed.get(command.entity_id)
+        self.proposed[command.entity_id] = command
+        if not _same_proposal(told, command):
             self._fire(EVENT_SUGGESTION, zone, command)
 
     def _drop_suggestion(self, entity_id: str, still_proposed: bool = False) -> None:
@@ -1432,6 +1433,19 @@ def _adaptive_lighting_made(context: Context) -> bool:
 def _same_call(old: Command | None, new: Command) -> bool:
     """Whether two commands call the same (the reason's numbers move every minute)."""
     return old is not None and (old.service, old.data) == (new.service, new.data)
+
+
+def _same_proposal(old: Command | None, new: Command) -> bool:
+    """Whether ``new`` proposes what ``old`` did, perhaps updated.
+
+    A lamp to switch on for someone staying is the same proposal when the light
+    it would give moves with the hour (warmer from 18:00, say).
+    """
+    if old is None:
+        return False
+    if _same_call(old, new):
+        return True
+    return new.domain == "light" and old.service == new.service == "turn_on"
 
 
 def _notification_id(entity_id: str) -> str:
