@@ -40,6 +40,7 @@ ROOMS = {"living_room": "Living room", "bedroom": "Bedroom"}
 LIVING_ROOM_MOTION = "binary_sensor.living_room_motion"
 LIVING_ROOM_CONTROL = "sensor.living_room_aiot_brain_control"
 LIVING_ROOM_LAMP = "light.living_room"
+BEDROOM_CONTROL = "sensor.bedroom_aiot_brain_control"
 
 
 async def build_home(hass: HomeAssistant) -> None:
@@ -207,3 +208,22 @@ async def test_a_lamp_proposed_for_someone_staying_is_proposed_once(
     )
     await hass.async_block_till_done()
     assert hass.states.get(LIVING_ROOM_LAMP).attributes["color_temp_kelvin"] == 2700
+
+
+async def test_a_bedroom_nobody_entered_since_the_afternoon_is_not_slept_in(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Installed at 14:00; its motion sensor saw nobody there all evening."""
+    freezer.move_to(START)
+    await build_home(hass)
+    decisions = async_capture_events(hass, EVENT_DECISION)
+    await setup_home(hass, "observe")
+    await minutes_pass(hass, freezer, 6 * 60 + 30)  # 20:30, night since 20:00
+
+    reasons = hass.states.get(BEDROOM_CONTROL).attributes["reasons"]
+    assert reasons["climate.bedroom"] == (
+        "Observing only: Heating Bedroom to 16.0 °C: setback: empty since 14:01, "
+        "no arrival expected soon"
+    )
+    told = [e.data["reason"] for e in decisions if e.data["zone_id"] == "bedroom"]
+    assert len(told) == 1

@@ -1251,8 +1251,13 @@ class ZoneController:
                 self.sleepers_stirred = True
         if last_motion is None:
             quiet = True
-            # Seen by nobody since a restart: there if used since nightfall.
-            there = self._unseen(readings) or (
+            # Seen by nobody since a restart: there if used since nightfall. Since
+            # a first start before nightfall, its sensor saw it empty all evening.
+            watched_since = readings.quiet_since
+            there = (
+                self._unseen(readings)
+                and (watched_since is None or watched_since >= self._nightfall(now))
+            ) or (
                 self.last_occupied is not None
                 and self.last_occupied >= self._nightfall(now)
             )
