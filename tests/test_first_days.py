@@ -227,3 +227,26 @@ async def test_a_bedroom_nobody_entered_since_the_afternoon_is_not_slept_in(
     )
     told = [e.data["reason"] for e in decisions if e.data["zone_id"] == "bedroom"]
     assert len(told) == 1
+
+
+async def test_a_notification_says_accepting_takes_the_areas_other_suggestion_too(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Home at 17:30: the heating and the lamp are proposed; one yes does both."""
+    freezer.move_to(START + timedelta(hours=3, minutes=30))
+    await build_home(hass)
+    await setup_home(hass, "suggest")
+    notifications = follow_notifications(hass)
+    await set_state(hass, LIVING_ROOM_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    lamp_message = notifications[f"{DOMAIN}_suggestion_{LIVING_ROOM_LAMP}"]
+    assert "Switching on Living room's light" in lamp_message
+    assert "with any other suggestion for Living room" in lamp_message
+
+    await hass.services.async_call(
+        DOMAIN, "accept_suggestion", {"area_id": "living_room"}, blocking=True
+    )
+    await hass.async_block_till_done()
+
+    assert hass.states.get(LIVING_ROOM_LAMP).state == STATE_ON
+    assert hass.states.get("climate.living_room").attributes["temperature"] == 20.0

@@ -971,8 +971,10 @@ class BuildingController:
         zone = self.coordinator.zones[zone_id]
         persistent_notification.async_create(
             self.hass,
+            # Accepting is per area: say so, or a yes to the lamp heats the room too.
             f"{command.reason}.\n\nAccept it with the action "
-            f"`{DOMAIN}.accept_suggestion` for {zone.name}, or ignore it.",
+            f"`{DOMAIN}.accept_suggestion` for {zone.name}, with any other "
+            f"suggestion for {zone.name}, or ignore it.",
             title=f"AIoT Brain suggests: {zone.name}",
             notification_id=_notification_id(command.entity_id),
         )
