@@ -34,7 +34,13 @@ from .test_acting import (
     setup_brain,
     thermostat,
 )
-from .test_persistence import write_store
+
+# Every Store reads and writes real files here: a saved state is written as one.
+from .test_persistence import (  # noqa: F401
+    hass_config_dir,
+    hass_storage,
+    write_store,
+)
 
 ROOMS = {"living_room": "Living room", "bedroom": "Bedroom"}
 LIVING_ROOM_MOTION = "binary_sensor.living_room_motion"
