@@ -511,6 +511,30 @@ def test_pre_heating_for_bedtime_aims_at_the_sleep_temperature() -> None:
     assert "Pre-heating: arrival predicted 22:30 (90%)" in decision.reason
 
 
+def test_an_empty_room_is_set_back_alike_whether_anyone_comes_to_sleep() -> None:
+    # A forecast wavering at night between an arrival to sleep and none must not
+    # move the setback: an arrival predicted never makes the room colder.
+    night = datetime(2026, 1, 5, 23, 0)
+    seen = readings(
+        temperature=19.0,
+        last_motion=night - timedelta(hours=3),
+        climate=ClimateState("heat", 20.0),
+    )
+    engine = controller()
+    expected = climate_decision(engine, night, predicted=vacant(), seen=seen)
+    for minutes in (15, 30):
+        decision = climate_decision(
+            engine,
+            night + timedelta(minutes=minutes),
+            predicted=arriving(night + timedelta(hours=2)),
+            seen=seen,
+        )
+        assert decision.command is not None
+        assert expected.command is not None
+        expected_data = {"hvac_mode": "heat", "temperature": 17.0}
+        assert decision.command.data == expected.command.data == expected_data
+
+
 def test_pre_heating_for_a_morning_arrival_aims_at_comfort() -> None:
     # 08:00 is still "night" for sleeping, but people arriving then are up.
     morning = datetime(2026, 1, 6, 7, 30)

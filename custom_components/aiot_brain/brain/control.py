@@ -1091,12 +1091,15 @@ class ZoneController:
             preheat_lead is not None
             and prediction.arrival_confidence >= settings.preheat_keep_confidence
         )
+        # What an arrival is warmed to; the setback stays the comfort's, or a
+        # forecast wavering over an arrival to sleep would move it each time.
+        arrival_comfort = comfort
         if arrival is not None and (confident or keep_preheating):
             if self._is_bedtime(arrival) and settings.sleep_temperature is not None:
                 # Whoever arrives in the first half of the night comes to sleep:
                 # warm the room for sleeping, not for the evening.
-                comfort = comfort.for_sleep(settings.sleep_temperature)
-            verb, needed = self._warming(prediction, readings, comfort)
+                arrival_comfort = comfort.for_sleep(settings.sleep_temperature)
+            verb, needed = self._warming(prediction, readings, arrival_comfort)
             lead = arrival - now
             start_lead = (
                 None
@@ -1120,11 +1123,11 @@ class ZoneController:
                 if verb != READY:
                     over = "over " if needed >= settings.max_preheat else ""
                     why += f", {over}{_minutes(needed)} min needed"
-                return self._comfort(comfort, why)
+                return self._comfort(arrival_comfort, why)
         expected_back = arrival if arrival is not None and confident else None
         if expected_back is not None and expected_back - now < settings.setback_after:
             return self._comfort(
-                comfort,
+                arrival_comfort,
                 f"empty, but arrival predicted {self._predicted(expected_back, now)} "
                 f"({prediction.arrival_confidence:.0%})",
             )
