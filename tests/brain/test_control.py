@@ -1590,6 +1590,19 @@ def test_calls_and_holds_made_while_the_clock_was_ahead_wait_for_nothing() -> No
     assert decision.act
 
 
+def test_motion_seen_while_the_clock_was_ahead_is_long_past() -> None:
+    # The motion sensor last cleared while the clock ran a day ahead, then the
+    # clock was put right: nobody has been seen since, and the empty study is set
+    # back, not kept warm as occupied until the wrong time has passed.
+    seen = readings(
+        last_motion=NOW + timedelta(days=1), climate=ClimateState("heat", 21.0)
+    )
+    decision = climate_decision(controller(), predicted=vacant(), seen=seen)
+    assert decision.command is not None
+    assert decision.command.data["temperature"] < 20.0
+    assert "occupied" not in decision.reason
+
+
 def test_at_most_n_calls_per_entity_per_hour() -> None:
     engine = controller(max_calls_per_hour=3)
     for minutes in (50, 40, 30):

@@ -640,7 +640,6 @@ class ZoneController:
             last is None
             or last.count < UNHEEDED_CALLS
             or last.key != _call_key(command.service, command.data)
-            or clock_put_back(now, last.when)  # no waiting for the wrong time
         ):
             return None
         wait = min(
@@ -674,13 +673,12 @@ class ZoneController:
     def _calls_within_the_hour(self, entity_id: str, now: datetime) -> list[datetime]:
         """Return the calls to ``entity_id`` made in the real hour before ``now``.
 
-        Not those made before the clock was put back: when they were is not known.
+        Not those made before the clock was put back: they are long past.
         """
         return [
             when
             for when in self.calls.get(entity_id, [])
             if self._elapsed(when, now) < timedelta(hours=1)
-            and not clock_put_back(now, when)
         ]
 
     def _elapsed(self, since: datetime, now: datetime) -> timedelta:
@@ -688,8 +686,11 @@ class ZoneController:
 
         Every wait counts real time: the core's clock runs at half or one and a
         half times real speed around a change of the clocks, and an open window's
-        five minutes are no three and a third that night.
+        five minutes are no three and a third that night. A time more than an
+        hour ahead of ``now`` was stamped before the clock was put back: long past.
         """
+        if clock_put_back(now, since):
+            return timedelta.max
         return self._moment(now) - self._moment(since)
 
     def _moment(self, when: datetime) -> datetime:
