@@ -165,6 +165,23 @@ def test_darkness_a_device_switched_off_and_fresh_air_are_not_stuck(
     assert ("stuck", "sensor") in _kinds(detector, night + timedelta(hours=24))
 
 
+def test_a_device_on_its_own_standby_all_weekend_is_not_stuck() -> None:
+    # A kitchen plug: 200 W standby at night, appliances by day, a weekend off.
+    detector = AnomalyDetector()
+    when = START  # a Monday
+    for day in range(5):
+        for minute in range(0, 24 * 60, 20):
+            when = START + timedelta(days=day, minutes=minute)
+            busy = 8 * 60 <= minute < 17 * 60
+            power = 1700.0 + minute % 7 * 10.0 if busy else 200.0
+            detector.learn_one(Observation(Role.POWER, power, when, "plug"))
+    monday = START + timedelta(days=7, hours=7)
+    assert detector.predict_one(monday) == []
+    # Flat at a value it does not rest at, for as long, it is stuck.
+    detector.learn_one(Observation(Role.POWER, 1700.0, monday, "plug"))
+    assert ("stuck", "plug") in _kinds(detector, monday + timedelta(days=2))
+
+
 def test_silent_sensor_is_stuck_but_not_before_it_has_history() -> None:
     detector = AnomalyDetector(min_changes=20)
     for step in range(10):
@@ -520,6 +537,16 @@ def test_round_trip() -> None:
     del state["hvac_effect"]
     state["hvac_temperatures"] = [lowest, lowest, highest]
     assert AnomalyDetector.from_dict(state).hvac_temperatures == [lowest, highest]
+    # Saved before a sensor's lowest reading was kept: learned afresh.
+    state["sources"] = {
+        name: [record[:12] for record in records]
+        for name, records in state["sources"].items()
+    }
+    assert all(
+        record.lowest is None
+        for records in AnomalyDetector.from_dict(state).sources.values()
+        for record in records.values()
+    )
 
 
 def test_round_trip_of_a_visit_while_away() -> None:

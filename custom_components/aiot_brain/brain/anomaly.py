@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-import math
 from typing import Any
 
 from .observation import PLAUSIBLE_RANGE, Observation, Role, as_number, role_of
@@ -52,7 +51,10 @@ CONTINUOUS_ROLES = frozenset(
 )
 # Readings at or below which a sensor may rest for any time: darkness, a device
 # switched off or on standby, and fresh air (outdoor CO2, where many sensors stop
-# at 400 ppm). A lux sensor reads 0 all night; that is not stuck.
+# at 400 ppm). A lux sensor reads 0 all night; that is not stuck. Nor is one of
+# these at the lowest it ever read: a kitchen's fridge and coffee machine on
+# standby (200 W) all weekend, a room's fresh air where a sensor never reads
+# below 480 ppm.
 AT_REST = {Role.ILLUMINANCE: 5.0, Role.POWER: 5.0, Role.CO2: 450.0}
 OCCUPANCY_ROLES = frozenset({Role.MOTION, Role.PRESENCE})
 # Someone seen while everyone is away is reported once the trackers still say
@@ -144,6 +146,7 @@ class _Source:
         "gap_spread",
         "gone_at",
         "last_change",
+        "lowest",
         "out_of_range_at",
         "peer_samples",
         "role",
@@ -166,6 +169,7 @@ class _Source:
         self.peer_samples = 0
         self.out_of_range_at: datetime | None = None
         self.gone_at: datetime | None = None  # unavailable since
+        self.lowest: float | None = None  # the lowest plausible value it read
 
     def to_list(self) -> list[Any]:
         return [
@@ -181,6 +185,7 @@ class _Source:
             self.peer_samples,
             to_iso(self.out_of_range_at),
             to_iso(self.gone_at),
+            self.lowest,
         ]
 
     @classmethod
@@ -198,6 +203,9 @@ class _Source:
         source.out_of_range_at = from_iso(data[10])
         # Saved before unavailability was followed: taken as reading.
         source.gone_at = from_iso(data[11]) if len(data) > 11 else None
+        # Saved before the lowest was kept: learned from the next reading on.
+        if len(data) > 12 and data[12] is not None:
+            source.lowest = float(data[12])
         return source
 
 
@@ -439,6 +447,8 @@ class AnomalyDetector:
         source.out_of_range_at = source.gone_at = None
         if continuous:
             self._learn_flatness(source, when, value)
+            if source.lowest is None or value < source.lowest:
+                source.lowest = value
         previous, source.value, source.when = source.when, value, when
         if continuous:
             self._learn_peers(name, source, previous)
@@ -715,7 +725,7 @@ class AnomalyDetector:
             and source.value is not None
             and source.last_change is not None
             and source.changes >= self.min_changes
-            and source.value > AT_REST.get(source.role, -math.inf)
+            and not self._at_rest(source, source.value)
         ):
             flat_hours = (when - source.last_change).total_seconds() / 3600.0
             limit = max(self.min_stuck_hours, self.stuck_factor * source.run_hours)
@@ -747,6 +757,14 @@ class AnomalyDetector:
                 )
             )
         return found
+
+    @staticmethod
+    def _at_rest(source: _Source, value: float) -> bool:
+        """Whether ``value`` is one ``source`` may read for any time (see AT_REST)."""
+        rest = AT_REST.get(source.role)
+        if rest is None:
+            return False
+        return value <= rest or (source.lowest is not None and value <= source.lowest)
 
     def _peer_moved_further(self, name: str, role: Role, moved: float) -> bool:
         """Whether a peer of ``name`` moved clearly further: it is the one that drifted.
