@@ -400,6 +400,28 @@ def test_occupancy_at_a_time_never_seen() -> None:
     assert detector.predict_one(night + timedelta(hours=2)) == []
 
 
+def test_the_hours_a_presence_sensor_stays_on_through_are_occupied() -> None:
+    # A desk worked at from 8 to 17 on weekdays: the sensor turns on once and
+    # stays on all day, as Home Assistant reports only its changes.
+    detector = AnomalyDetector(min_history_days=14)
+    for day in range(21):
+        date = START + timedelta(days=day)
+        if date.weekday() >= 5:
+            continue
+        detector.learn_one(
+            Observation(Role.MOTION, 1, date + timedelta(hours=8, minutes=5), "desk")
+        )
+        detector.learn_one(
+            Observation(Role.MOTION, 0, date + timedelta(hours=16, minutes=50), "desk")
+        )
+    back = START + timedelta(days=21, hours=13, minutes=5)  # Monday after lunch
+    detector.learn_one(Observation(Role.MOTION, 1, back, "desk"))
+    assert detector.predict_one(back) == []
+    night = START + timedelta(days=22, hours=3)  # Tuesday 03:00
+    detector.learn_one(Observation(Role.MOTION, 1, night, "desk"))
+    assert _kinds(detector, night) == {("unusual_occupancy", "desk")}
+
+
 def test_no_security_signal_without_enough_history() -> None:
     detector = AnomalyDetector(min_history_days=14)
     detector.learn_one(Observation(Role.MOTION, 1, START + timedelta(hours=10), "hall"))

@@ -61,6 +61,9 @@ OCCUPANCY_ROLES = frozenset({Role.MOTION, Role.PRESENCE})
 # so this long after, and only where absences with someone seen have been rare
 # (at most this share of at least this many absences).
 ARRIVAL_GRACE = timedelta(minutes=10)
+# A presence sensor reports its changes only: the hours it stayed on through
+# were occupied too, up to this long (longer, it hung; it saw nobody all along).
+LONGEST_PRESENCE = timedelta(hours=24)
 USUAL_VISIT_SHARE = 0.2
 MIN_ABSENCES = 5
 # A sensor unavailable this long is reported (a radio drops out for seconds) ...
@@ -239,6 +242,14 @@ def _sources_from(saved: Mapping[str, Any], version: int) -> dict[str, _Records]
             records = [_Source.from_list(list(record)) for record in saved_records]
         sources[str(name)] = {record.role: record for record in records}
     return sources
+
+
+HOURS_PER_WEEK = 168
+
+
+def _hour_slot(when: datetime) -> int:
+    """Return the hours since a Monday's midnight: its remainder is the hour of the week."""
+    return int((when - datetime(2000, 1, 3)).total_seconds() // 3600)
 
 
 class _VisitsWhileAway:
@@ -429,7 +440,7 @@ class AnomalyDetector:
         if role in OCCUPANCY_ROLES:
             if self.watched_since is None or when < self.watched_since:
                 self.watched_since = when
-            self._learn_occupancy(when, number, source_name)
+            self._learn_occupancy(when, number, source_name, source)
         elif role is Role.HVAC_ACTION:
             self._learn_hvac(when, number)
         if source is not None:
@@ -609,12 +620,22 @@ class AnomalyDetector:
         moved = indoor - lowest if self.hvac_action > 0 else highest - indoor
         self.hvac_effect = max(self.hvac_effect, moved)
 
-    def _learn_occupancy(self, when: datetime, value: float, source: str) -> None:
+    def _learn_occupancy(
+        self, when: datetime, value: float, name: str, source: _Source | None
+    ) -> None:
         if value < 0.5:
+            if (
+                source is not None
+                and source.value is not None
+                and source.value >= 0.5
+                and source.when is not None
+                and timedelta(0) <= when - source.when <= LONGEST_PRESENCE
+            ):
+                self._occupied_through(source.when, when)
             return
-        self.visits.learn_seen(when, source)
+        self.visits.learn_seen(when, name)
         hour = int(hour_of_week(when))
-        slot = int((when - datetime(2000, 1, 3)).total_seconds() // 3600)
+        slot = _hour_slot(when)
         if slot == self.last_occupied_slot:
             return
         self.last_occupied_slot = slot
@@ -622,8 +643,21 @@ class AnomalyDetector:
             self.occupied_hours[(hour + shift) % 168] for shift in (-1, 0, 1)
         ):
             self.unusual_at = when
-            self.unusual_source = source
+            self.unusual_source = name
         self.occupied_hours[hour] += 1
+
+    def _occupied_through(self, start: datetime, end: datetime) -> None:
+        """Count the hours after ``start``'s up to ``end``'s as occupied.
+
+        Each hour once a week: one up to the latest counted (another sensor saw
+        someone then) is counted only if it never was.
+        """
+        last = _hour_slot(end)
+        for slot in range(_hour_slot(start) + 1, last + 1):
+            hour = slot % HOURS_PER_WEEK
+            if slot > self.last_occupied_slot or not self.occupied_hours[hour]:
+                self.occupied_hours[hour] += 1
+        self.last_occupied_slot = max(self.last_occupied_slot, last)
 
     def _history_days(self, when: datetime) -> float:
         if self.watched_since is None:
