@@ -182,6 +182,20 @@ def test_a_device_on_its_own_standby_all_weekend_is_not_stuck() -> None:
     assert ("stuck", "plug") in _kinds(detector, monday + timedelta(days=2))
 
 
+def test_a_calm_night_as_long_as_calm_nights_before_is_not_stuck() -> None:
+    # An office's temperature: a change every 15 min by day, flat at night.
+    detector = AnomalyDetector()
+    when = START
+    for day in range(8):
+        for step in range(71):  # 06:00 to 23:30
+            when = START + timedelta(days=day, hours=6, minutes=15 * step)
+            value = 21.0 + 0.1 * (step % 3)
+            detector.learn_one(Observation(Role.TEMPERATURE, value, when, "office"))
+    # Flat from 23:30 on: 6.5 h, the usual night, seven times before.
+    assert detector.predict_one(when + timedelta(hours=9)) == []
+    assert ("stuck", "office") in _kinds(detector, when + timedelta(hours=24))
+
+
 def test_silent_sensor_is_stuck_but_not_before_it_has_history() -> None:
     detector = AnomalyDetector(min_changes=20)
     for step in range(10):
@@ -559,13 +573,14 @@ def test_round_trip() -> None:
     del state["hvac_effect"]
     state["hvac_temperatures"] = [lowest, lowest, highest]
     assert AnomalyDetector.from_dict(state).hvac_temperatures == [lowest, highest]
-    # Saved before a sensor's lowest reading was kept: learned afresh.
+    # Saved before a sensor's lowest reading and longest run were kept: learned
+    # afresh.
     state["sources"] = {
         name: [record[:12] for record in records]
         for name, records in state["sources"].items()
     }
     assert all(
-        record.lowest is None
+        record.lowest is None and record.longest_run == 0.0
         for records in AnomalyDetector.from_dict(state).sources.values()
         for record in records.values()
     )

@@ -37,6 +37,13 @@ from .units import CELSIUS, TemperatureScale
 # 2: one record per role of a source, no longer one per source.
 VERSION = 2
 
+# A sensor is stuck only once flat this many times as long as it ever was
+# before: a room's temperature flat all of a calm night, seen on other nights,
+# is no fault however fast it changes by day. A run longer than a day is not
+# learned as usual: it was a fault, and the next one is still news. Nor is a
+# run at rest (see AT_REST).
+STUCK_OVER_LONGEST = 2.0
+LONGEST_USUAL_RUN_HOURS = 24.0
 # Roles whose values vary continuously: only these can be "stuck" or "drift".
 CONTINUOUS_ROLES = frozenset(
     {
@@ -149,6 +156,7 @@ class _Source:
         "gap_spread",
         "gone_at",
         "last_change",
+        "longest_run",
         "lowest",
         "out_of_range_at",
         "peer_samples",
@@ -166,6 +174,7 @@ class _Source:
         self.last_change: datetime | None = None
         self.changes = 0
         self.run_hours = 0.0  # typical hours between value changes (EW mean)
+        self.longest_run = 0.0  # the most hours it was flat (up to a day)
         self.slow_gap = 0.0  # usual difference to the peers' mean
         self.fast_gap = 0.0  # recent difference to the peers' mean
         self.gap_spread = 0.0  # usual scatter of that difference
@@ -189,6 +198,7 @@ class _Source:
             to_iso(self.out_of_range_at),
             to_iso(self.gone_at),
             self.lowest,
+            self.longest_run,
         ]
 
     @classmethod
@@ -209,6 +219,8 @@ class _Source:
         # Saved before the lowest was kept: learned from the next reading on.
         if len(data) > 12 and data[12] is not None:
             source.lowest = float(data[12])
+        # Saved before the longest run was kept: learned from the next one on.
+        source.longest_run = float(data[13]) if len(data) > 13 else 0.0
         return source
 
 
@@ -527,6 +539,11 @@ class AnomalyDetector:
             return
         if source.value is not None and value != source.value:
             hours = max((when - source.last_change).total_seconds() / 3600.0, 0.0)
+            # A night's darkness says nothing of how long it stays flat lit.
+            if hours <= LONGEST_USUAL_RUN_HOURS and not self._at_rest(
+                source, source.value
+            ):
+                source.longest_run = max(source.longest_run, hours)
             source.changes += 1
             weight = max(1.0 / source.changes, 0.02)
             source.run_hours += weight * (hours - source.run_hours)
@@ -762,8 +779,7 @@ class AnomalyDetector:
             and not self._at_rest(source, source.value)
         ):
             flat_hours = (when - source.last_change).total_seconds() / 3600.0
-            limit = max(self.min_stuck_hours, self.stuck_factor * source.run_hours)
-            if flat_hours > limit:
+            if flat_hours > self._stuck_limit(source):
                 found.append(
                     Anomaly(
                         "stuck",
@@ -791,6 +807,14 @@ class AnomalyDetector:
                 )
             )
         return found
+
+    def _stuck_limit(self, source: _Source) -> float:
+        """Return the hours ``source`` may stay flat before it is stuck."""
+        return max(
+            self.min_stuck_hours,
+            self.stuck_factor * source.run_hours,
+            STUCK_OVER_LONGEST * source.longest_run,
+        )
 
     @staticmethod
     def _at_rest(source: _Source, value: float) -> bool:
