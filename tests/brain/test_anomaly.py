@@ -388,6 +388,38 @@ def test_cooling_that_works_is_not_flagged() -> None:
     assert detector.hvac_since is None
 
 
+def _cooled_kitchen(detector: AnomalyDetector, *, working: bool) -> datetime:
+    """Lunch in a kitchen: it warms 0.1 K each 5 minutes while the cooler is idle.
+
+    Then the cooler runs two hours: one that works, but no more than the load
+    of the lunch, holds the kitchen where it was (its sensor has nothing new to
+    say); one that does nothing lets it warm on as before.
+    """
+    when = START
+    for step in range(4 + 24):
+        when = START + timedelta(minutes=5 * step)
+        if step <= 4 or not working:
+            temperature = 24.0 + 0.1 * step
+            detector.learn_one(Observation(Role.TEMPERATURE, temperature, when, "t"))
+        if step in (0, 4):
+            action = 0 if step == 0 else -1
+            detector.learn_one(Observation(Role.HVAC_ACTION, action, when, "climate"))
+    return when
+
+
+def test_cooling_that_holds_a_warming_room_is_not_flagged() -> None:
+    detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    assert detector.predict_one(_cooled_kitchen(detector, working=True)) == []
+    broken = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    when = _cooled_kitchen(broken, working=False)
+    assert _kinds(broken, when) == {("hvac_no_effect", "hvac")}
+    # Its course while idle is kept across a restart.
+    state = json.loads(json.dumps(detector.to_dict()))
+    assert AnomalyDetector.from_dict(state).hvac_course == detector.hvac_course
+    del state["idle"], state["hvac_course"]
+    assert AnomalyDetector.from_dict(state).hvac_course == []
+
+
 def test_occupancy_at_a_time_never_seen() -> None:
     detector = AnomalyDetector(min_history_days=14)
     # Three weeks of occupancy on weekdays 8-17 only.

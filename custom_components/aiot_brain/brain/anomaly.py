@@ -44,6 +44,13 @@ VERSION = 2
 # run at rest (see AT_REST).
 STUCK_OVER_LONGEST = 2.0
 LONGEST_USUAL_RUN_HOURS = 24.0
+# A room that warmed (cooled) while its HVAC was idle would have gone on so: a
+# cooler that holds a kitchen's lunch where it was has an effect, though the
+# room did not fall. Its course over the idle spell, if that lasted this long
+# (a flicker says nothing), counts for this long of the run at most, so that
+# an HVAC that does nothing (the room going on as before) is still reported.
+MIN_IDLE_MINUTES = 10.0
+COURSE_HOURS = 1.0
 # Roles whose values vary continuously: only these can be "stuck" or "drift".
 CONTINUOUS_ROLES = frozenset(
     {
@@ -413,6 +420,12 @@ class AnomalyDetector:
         self.hvac_since: datetime | None = None
         self.hvac_temperatures: list[float] = []
         self.hvac_effect = 0.0
+        # Since when, and from what indoor temperature, the HVAC was idle; and
+        # for the run, the temperature it started at and how fast (K/h) the room
+        # went against it while idle (see COURSE_HOURS).
+        self.idle_since: datetime | None = None
+        self.idle_temperature: float | None = None
+        self.hvac_course: list[float] = []
         # Occupancy: hours of the week ever occupied (count of distinct weeks).
         self.occupied_hours = [0] * 168
         self.last_occupied_slot = -1
@@ -476,7 +489,7 @@ class AnomalyDetector:
         if continuous:
             self._learn_peers(name, source, previous)
         if source.role is Role.TEMPERATURE and self.hvac_since is not None:
-            self._track_hvac_temperature(value)
+            self._track_hvac_temperature(when)
 
     def keep_sources(self, sources: Collection[str]) -> None:
         """Forget the sensors not in ``sources``: they left the zone.
@@ -512,6 +525,8 @@ class AnomalyDetector:
         self.hvac_since = None
         self.hvac_temperatures = []
         self.hvac_effect = 0.0
+        self.hvac_course = []
+        self.idle_since = self.idle_temperature = None
 
     def _source(self, name: str, role: Role) -> _Source | None:
         """Return the record of ``role`` read by ``name``, None beyond the bound."""
@@ -610,12 +625,30 @@ class AnomalyDetector:
     def _learn_hvac(self, when: datetime, action: float) -> None:
         action = float(round(action))
         if action == self.hvac_action:
+            if action == 0 and self.idle_temperature is None:
+                # Idle from the first it says so with a temperature known.
+                self.idle_since = when
+                self.idle_temperature = self._indoor_temperature()
             return
         self.hvac_action = action
         self.hvac_since = when if action != 0 else None
         indoor = self._indoor_temperature()
         self.hvac_temperatures = [] if indoor is None else [indoor, indoor]
         self.hvac_effect = 0.0
+        self.hvac_course = []
+        if action == 0:
+            self.idle_since, self.idle_temperature = when, indoor
+            return
+        if (
+            indoor is not None
+            and self.idle_since is not None
+            and self.idle_temperature is not None
+        ):
+            idle_hours = (when - self.idle_since).total_seconds() / 3600.0
+            if idle_hours * 60.0 >= MIN_IDLE_MINUTES:
+                against = (self.idle_temperature - indoor) * action / idle_hours
+                self.hvac_course = [indoor, max(against, 0.0)]
+        self.idle_since = self.idle_temperature = None
 
     def _indoor_temperature(self) -> float | None:
         values = [
@@ -625,9 +658,9 @@ class AnomalyDetector:
         ]
         return sum(values) / len(values) if values else None
 
-    def _track_hvac_temperature(self, value: float) -> None:
+    def _track_hvac_temperature(self, when: datetime) -> None:
         indoor = self._indoor_temperature()
-        if indoor is None:
+        if indoor is None or self.hvac_since is None:
             return
         if not self.hvac_temperatures:
             self.hvac_temperatures = [indoor, indoor]
@@ -635,7 +668,20 @@ class AnomalyDetector:
         lowest, highest = min(lowest, indoor), max(highest, indoor)
         self.hvac_temperatures = [lowest, highest]
         moved = indoor - lowest if self.hvac_action > 0 else highest - indoor
-        self.hvac_effect = max(self.hvac_effect, moved)
+        self.hvac_effect = max(self.hvac_effect, moved, self._held(when))
+
+    def _held(self, when: datetime) -> float:
+        """Return how far the HVAC kept the room from where its idle course led.
+
+        0 where that course is not known.
+        """
+        indoor = self._indoor_temperature()
+        if not self.hvac_course or indoor is None or self.hvac_since is None:
+            return 0.0
+        start, against = self.hvac_course
+        hours = (when - self.hvac_since).total_seconds() / 3600.0
+        went = (indoor - start) * self.hvac_action
+        return went + against * min(hours, COURSE_HOURS)
 
     def _learn_occupancy(
         self, when: datetime, value: float, name: str, source: _Source | None
@@ -846,7 +892,8 @@ class AnomalyDetector:
         if minutes < self.hvac_minutes:
             return None
         heating = self.hvac_action > 0
-        change = self.hvac_effect
+        # A room held where it was reads nothing new: held until now.
+        change = max(self.hvac_effect, self._held(when))
         if change >= self.hvac_min_change:
             return None
         verb, direction = ("heating", "rose") if heating else ("cooling", "fell")
@@ -899,6 +946,8 @@ class AnomalyDetector:
             "hvac_since": to_iso(self.hvac_since),
             "hvac_temperatures": list(self.hvac_temperatures),
             "hvac_effect": self.hvac_effect,
+            "idle": [to_iso(self.idle_since), self.idle_temperature],
+            "hvac_course": list(self.hvac_course),
             "occupied_hours": list(self.occupied_hours),
             "last_occupied_slot": self.last_occupied_slot,
             "watched_since": to_iso(self.watched_since),
@@ -934,6 +983,12 @@ class AnomalyDetector:
             temperatures = [float(v) for v in data["hvac_temperatures"]]
             detector.hvac_temperatures = temperatures[-2:]
             detector.hvac_effect = float(data.get("hvac_effect", 0.0))
+            # Saved before the room's idle course was kept: none known.
+            idle_since, idle_temperature = data.get("idle", [None, None])
+            detector.idle_since = from_iso(idle_since)
+            if idle_temperature is not None:
+                detector.idle_temperature = float(idle_temperature)
+            detector.hvac_course = [float(v) for v in data.get("hvac_course", [])]
             detector.occupied_hours = [int(v) for v in data["occupied_hours"]]
             detector.last_occupied_slot = int(data["last_occupied_slot"])
             # Saved when any sensor's first reading started the history.
@@ -946,8 +1001,10 @@ class AnomalyDetector:
             detector.bad_values = int(data["bad_values"])
         except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
             raise ValueError(f"corrupt anomaly state: {error}") from error
-        if len(detector.occupied_hours) != 168 or len(
-            detector.hvac_temperatures
-        ) not in (0, 2):
+        if (
+            len(detector.occupied_hours) != 168
+            or len(detector.hvac_temperatures) not in (0, 2)
+            or len(detector.hvac_course) not in (0, 2)
+        ):
             raise ValueError("corrupt anomaly state: wrong sizes")
         return detector
