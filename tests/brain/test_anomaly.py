@@ -468,6 +468,30 @@ def test_the_hours_a_presence_sensor_stays_on_through_are_occupied() -> None:
     assert _kinds(detector, night) == {("unusual_occupancy", "desk")}
 
 
+def test_a_meeting_at_an_hour_of_other_weekdays_is_no_security_signal() -> None:
+    # A meeting room booked at a different hour each weekday, three weeks.
+    detector = AnomalyDetector(min_history_days=14)
+    for day in range(21):
+        date = START + timedelta(days=day)
+        if date.weekday() >= 5:
+            continue
+        start = date + timedelta(hours=(9, 14, 11, 16, 10)[date.weekday()])
+        detector.learn_one(Observation(Role.MOTION, 1, start, "room"))
+        detector.learn_one(
+            Observation(Role.MOTION, 0, start + timedelta(minutes=50), "room")
+        )
+    tuesday = START + timedelta(days=22, hours=10, minutes=5)  # as on Fridays
+    detector.learn_one(Observation(Role.MOTION, 1, tuesday, "room"))
+    assert detector.predict_one(tuesday) == []
+    # Nobody was ever there on a weekend, nor at night.
+    saturday = START + timedelta(days=26, hours=10, minutes=5)
+    detector.learn_one(Observation(Role.MOTION, 1, saturday, "room"))
+    assert _kinds(detector, saturday) == {("unusual_occupancy", "room")}
+    night = START + timedelta(days=29, hours=3)  # Tuesday 03:00
+    detector.learn_one(Observation(Role.MOTION, 1, night, "room"))
+    assert _kinds(detector, night) == {("unusual_occupancy", "room")}
+
+
 def test_no_security_signal_without_enough_history() -> None:
     detector = AnomalyDetector(min_history_days=14)
     detector.learn_one(Observation(Role.MOTION, 1, START + timedelta(hours=10), "hall"))

@@ -264,6 +264,9 @@ def _sources_from(saved: Mapping[str, Any], version: int) -> dict[str, _Records]
 
 
 HOURS_PER_WEEK = 168
+# Days alike for presence: Monday to Friday, and the weekend.
+WEEKDAYS = range(5)
+WEEKEND = range(5, 7)
 
 
 def _hour_slot(when: datetime) -> int:
@@ -702,12 +705,26 @@ class AnomalyDetector:
         if slot == self.last_occupied_slot:
             return
         self.last_occupied_slot = slot
-        if self._history_days(when) >= self.min_history_days and not any(
-            self.occupied_hours[(hour + shift) % 168] for shift in (-1, 0, 1)
+        if self._history_days(when) >= self.min_history_days and not (
+            self._ever_occupied_near(hour)
         ):
             self.unusual_at = when
             self.unusual_source = name
         self.occupied_hours[hour] += 1
+
+    def _ever_occupied_near(self, hour: int) -> bool:
+        """Whether someone was ever present within an hour of ``hour`` of the week.
+
+        On any day of its kind: a meeting at 10 on a Tuesday is no news where
+        there were meetings at 10 on Mondays, one on a Saturday or at night is.
+        """
+        day, hour_of_day = divmod(hour, 24)
+        days = WEEKDAYS if day in WEEKDAYS else WEEKEND
+        return any(
+            self.occupied_hours[(other * 24 + hour_of_day + shift) % HOURS_PER_WEEK]
+            for other in days
+            for shift in (-1, 0, 1)
+        )
 
     def _occupied_through(self, start: datetime, end: datetime) -> None:
         """Count the hours after ``start``'s up to ``end``'s as occupied.
@@ -763,13 +780,14 @@ class AnomalyDetector:
         ):
             weeks = self._history_days(self.unusual_at) / 7.0
             day = _DAYS[self.unusual_at.weekday()]
+            kind = "weekdays" if self.unusual_at.weekday() in WEEKDAYS else "weekends"
             found.append(
                 Anomaly(
                     "unusual_occupancy",
                     self.unusual_source,
                     f"{self.unusual_source} saw someone on {day} at "
                     f"{clock(self.unusual_at, zone=zone)}, a time nobody was "
-                    f"present in {weeks:.0f} weeks of history",
+                    f"present on {kind} in {weeks:.0f} weeks of history",
                     self.unusual_at,
                 )
             )
