@@ -849,9 +849,10 @@ async def test_a_sensor_without_a_reading_is_forgotten_not_learned(
     learned.pop("readings")
     assert learned.pop("latest") == {"co2": 650.0}
     # Unavailable since then (the anomaly check says so after an hour).
-    # Its one record (of CO2) ends with when it went.
-    assert now["anomalies"]["sources"]["sensor.office_co2"][0].pop() is not None
-    assert learned["anomalies"]["sources"]["sensor.office_co2"][0].pop() is None
+    # Its one record (of CO2) says when it went, in its twelfth field.
+    gone_at = 11
+    assert now["anomalies"]["sources"]["sensor.office_co2"][0].pop(gone_at)
+    assert learned["anomalies"]["sources"]["sensor.office_co2"][0].pop(gone_at) is None
     assert now == learned
     await minutes_pass(hass, freezer, 1)
     assert hass.states.get(PROBABILITY).state not in (STATE_UNKNOWN, STATE_UNAVAILABLE)
