@@ -356,6 +356,16 @@ def test_heating_without_effect() -> None:
     assert "rose only 0.2 °F (expected at least 0.5 °F)" in in_fahrenheit
 
 
+def test_heating_that_fell_just_short_does_not_say_it_did_enough() -> None:
+    detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    detector.learn_one(Observation(Role.TEMPERATURE, 19.0, START, "t"))
+    detector.learn_one(Observation(Role.HVAC_ACTION, 1, START, "climate"))
+    later = START + timedelta(minutes=30)
+    detector.learn_one(Observation(Role.TEMPERATURE, 19.29, later, "t"))
+    reason = detector.explain(START + timedelta(minutes=70))
+    assert "rose only 0.2 K (expected at least 0.3 K)" in reason
+
+
 def test_heating_a_room_still_cooling_down_counts_from_its_low() -> None:
     # At dawn the room goes on cooling for a while after the radiators start.
     detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)

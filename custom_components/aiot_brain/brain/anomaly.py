@@ -915,12 +915,16 @@ class AnomalyDetector:
         if change >= self.hvac_min_change:
             return None
         verb, direction = ("heating", "rose") if heating else ("cooling", "fell")
+        # In the tenths shown, what fell short is short: 0.29 K is no "0.3 K".
+        shown = round(max(change, 0.0) * scale.per_kelvin, 1)
+        needed = round(self.hvac_min_change * scale.per_kelvin, 1)
+        shown = min(shown, needed - 0.1)
         return Anomaly(
             "hvac_no_effect",
             "hvac",
             f"{verb} since {clock(self.hvac_since, when, zone)} but the temperature "
             f"{direction} only "
-            f"{scale.difference(max(change, 0.0))} (expected at least "
+            f"{scale.difference(max(shown, 0.0) / scale.per_kelvin)} (expected at least "
             f"{scale.difference(self.hvac_min_change)})",
             self.hvac_since,
         )
