@@ -1503,16 +1503,20 @@ def test_a_persons_change_is_held_with_a_reason() -> None:
     assert after.act
 
 
-def test_a_hold_ends_when_the_zone_is_next_vacant() -> None:
-    engine = controller()
-    engine.note_manual_change("climate.study", NOW, "the thermostat")
-    gone = NOW + timedelta(minutes=40)
-    decision = climate_decision(
+def decided_once_left_at_now(engine: ZoneController) -> Decision:
+    """Decide for the study 40 minutes after its people left, at ``NOW``."""
+    return climate_decision(
         engine,
-        gone,
+        NOW + timedelta(minutes=40),
         predicted=vacant(),
         seen=readings(last_motion=NOW, climate=ClimateState("heat", 21.0)),
     )
+
+
+def test_a_hold_ends_when_the_zone_is_next_vacant() -> None:
+    engine = controller()
+    engine.note_manual_change("climate.study", NOW, "the thermostat")
+    decision = decided_once_left_at_now(engine)
     assert not decision.held
     assert decision.act
     assert "climate.study" not in engine.holds
@@ -1579,13 +1583,7 @@ def test_calls_and_holds_made_while_the_clock_was_ahead_wait_for_nothing() -> No
     engine = controller()
     engine.note_manual_change("climate.study", ahead, "the thermostat")
     assert climate_decision(engine).held
-    gone = NOW + timedelta(minutes=40)
-    decision = climate_decision(
-        engine,
-        gone,
-        predicted=vacant(),
-        seen=readings(last_motion=NOW, climate=ClimateState("heat", 21.0)),
-    )
+    decision = decided_once_left_at_now(engine)
     assert not decision.held
     assert decision.act
 
