@@ -2633,15 +2633,23 @@ async def test_holds_and_recent_calls_survive_a_restart(
     assert len(engine.calls[THERMOSTAT]) == 1  # the rate limit remembers
 
 
-async def test_a_renamed_thermostat_keeps_its_hold_and_its_rate_limit(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
-) -> None:
+async def turned_up_by_hand(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, user: MockUser
+) -> MockConfigEntry:
+    """Someone in the living room turns it up to 22.5 °C, held 10 hours."""
     freezer.move_to(START)
     await build_living_room(hass)
     entry = await setup_brain(hass, hold_minutes=600)
     await set_state(hass, MOTION, STATE_ON)
-    await set_by_hand(hass, hass_admin_user, 22.5)
+    await set_by_hand(hass, user, 22.5)
     await minutes_pass(hass, freezer, 1)
+    return entry
+
+
+async def test_a_renamed_thermostat_keeps_its_hold_and_its_rate_limit(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    entry = await turned_up_by_hand(hass, freezer, hass_admin_user)
     held_until = hass.states.get(CONTROL).attributes["held_until"][THERMOSTAT]
 
     renamed = "climate.living_room_radiator"
@@ -2718,12 +2726,7 @@ async def test_a_thermostat_moved_to_another_area_keeps_its_hold_and_rate_limit(
 async def test_a_hold_is_said_in_the_areas_new_name(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:
-    freezer.move_to(START)
-    await build_living_room(hass)
-    await setup_brain(hass, hold_minutes=600)
-    await set_state(hass, MOTION, STATE_ON)
-    await set_by_hand(hass, hass_admin_user, 22.5)
-    await minutes_pass(hass, freezer, 1)
+    await turned_up_by_hand(hass, freezer, hass_admin_user)
 
     ar.async_get(hass).async_update("living_room", name="Lounge")
     freezer.tick(timedelta(seconds=REDISCOVER_COOLDOWN + 1))
@@ -2737,12 +2740,7 @@ async def test_a_persons_hold_survives_a_reload_while_they_sit_still(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:
     """Turned up by hand, then reading still: an option changed keeps their 22.5."""
-    freezer.move_to(START)
-    await build_living_room(hass)
-    entry = await setup_brain(hass, hold_minutes=600)
-    await set_state(hass, MOTION, STATE_ON)
-    await set_by_hand(hass, hass_admin_user, 22.5)
-    await minutes_pass(hass, freezer, 1)
+    entry = await turned_up_by_hand(hass, freezer, hass_admin_user)
     await set_state(hass, MOTION, STATE_OFF)
     await minutes_pass(hass, freezer, 2)
     held_until = hass.states.get(CONTROL).attributes["held_until"]

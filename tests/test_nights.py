@@ -181,19 +181,27 @@ async def test_a_child_asleep_by_a_night_light_gets_the_sleep_temperature(
     assert reason.endswith("quiet and dark at night: sleep temperature")
 
 
-async def test_a_restart_at_night_leaves_a_child_asleep_by_a_night_light(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
-) -> None:
-    """The light was on before the restart: it is no light switched on by someone up."""
+async def asleep_by_a_night_light(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, user: MockUser
+) -> MockConfigEntry:
+    """A child asleep from about 21:00 by a night light set at 20:30, turning over."""
     freezer.move_to(START + timedelta(hours=6, minutes=30))  # 20:30
     await build_living_room(hass, lights=[lamp()])
     entry = await setup_brain(hass)
-    await night_light_by_hand(hass, freezer, hass_admin_user)
+    await night_light_by_hand(hass, freezer, user)
     await minutes_pass(hass, freezer, 40)
     await set_state(hass, MOTION, STATE_ON)  # turning over
     await set_state(hass, MOTION, STATE_OFF)
     await minutes_pass(hass, freezer, 30)
     assert target(hass) == 18.5
+    return entry
+
+
+async def test_a_restart_at_night_leaves_a_child_asleep_by_a_night_light(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """The light was on before the restart: it is no light switched on by someone up."""
+    entry = await asleep_by_a_night_light(hass, freezer, hass_admin_user)
 
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
@@ -310,15 +318,7 @@ async def test_a_sleep_before_a_long_downtime_ends(
     down_hours: int,
 ) -> None:
     """Down from 21:45 over the morning: nobody sleeps there now, day or evening."""
-    freezer.move_to(START + timedelta(hours=6, minutes=30))  # 20:30
-    await build_living_room(hass, lights=[lamp()])
-    entry = await setup_brain(hass)
-    await night_light_by_hand(hass, freezer, hass_admin_user)
-    await minutes_pass(hass, freezer, 40)
-    await set_state(hass, MOTION, STATE_ON)  # turning over
-    await set_state(hass, MOTION, STATE_OFF)
-    await minutes_pass(hass, freezer, 30)
-    assert target(hass) == 18.5
+    entry = await asleep_by_a_night_light(hass, freezer, hass_admin_user)
     await by_hand(hass, hass_admin_user, "turn_off")  # in the morning, going out
 
     assert await hass.config_entries.async_unload(entry.entry_id)

@@ -173,6 +173,16 @@ def write_store(hass: HomeAssistant, data: object) -> None:
     path.write_text(json.dumps(document), encoding="utf-8")
 
 
+async def start_living_room_saved_as(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, data: object
+) -> None:
+    """Set AIoT Brain up on the living room, its saved state ``data``."""
+    freezer.move_to(acting.START)
+    await acting.build_living_room(hass)
+    write_store(hass, data)
+    await acting.setup_brain(hass)
+
+
 async def motion_not_yet_saved(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -475,10 +485,7 @@ async def test_removing_the_entry_forgets_everything(
 async def test_unreadable_controller_state_starts_that_device_afresh(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, saved: object
 ) -> None:
-    freezer.move_to(acting.START)
-    await acting.build_living_room(hass)
-    write_store(hass, {"controller": saved})
-    await acting.setup_brain(hass)
+    await start_living_room_saved_as(hass, freezer, {"controller": saved})
 
     await acting.set_state(hass, acting.MOTION, "on")
 
@@ -519,10 +526,7 @@ async def test_the_last_action_is_still_shown_after_a_restart(
 async def test_an_unreadable_last_action_is_left_out(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, saved: object
 ) -> None:
-    freezer.move_to(acting.START)
-    await acting.build_living_room(hass)
-    write_store(hass, {"last_actions": saved})
-    await acting.setup_brain(hass)
+    await start_living_room_saved_as(hass, freezer, {"last_actions": saved})
 
     assert hass.states.get(acting.CONTROL).attributes["last_action"] is None
 
@@ -547,10 +551,7 @@ async def test_an_unreadable_last_action_is_left_out(
 async def test_unreadable_last_calls_are_left_out(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, sent: object
 ) -> None:
-    freezer.move_to(acting.START)
-    await acting.build_living_room(hass)
-    write_store(hass, {"sent": sent})
-    await acting.setup_brain(hass)
+    await start_living_room_saved_as(hass, freezer, {"sent": sent})
 
     await acting.set_state(hass, acting.MOTION, "on")
 

@@ -671,14 +671,13 @@ class AnomalyDetector:
         lowest, highest = min(lowest, indoor), max(highest, indoor)
         self.hvac_temperatures = [lowest, highest]
         moved = indoor - lowest if self.hvac_action > 0 else highest - indoor
-        self.hvac_effect = max(self.hvac_effect, moved, self._held(when))
+        self.hvac_effect = max(self.hvac_effect, moved, self._held(when, indoor))
 
-    def _held(self, when: datetime) -> float:
-        """Return how far the HVAC kept the room from where its idle course led.
+    def _held(self, when: datetime, indoor: float | None) -> float:
+        """Return how far the HVAC kept the room (at ``indoor``) from its idle course.
 
         0 where that course is not known.
         """
-        indoor = self._indoor_temperature()
         if not self.hvac_course or indoor is None or self.hvac_since is None:
             return 0.0
         start, against = self.hvac_course
@@ -911,7 +910,7 @@ class AnomalyDetector:
             return None
         heating = self.hvac_action > 0
         # A room held where it was reads nothing new: held until now.
-        change = max(self.hvac_effect, self._held(when))
+        change = max(self.hvac_effect, self._held(when, self._indoor_temperature()))
         if change >= self.hvac_min_change:
             return None
         verb, direction = ("heating", "rose") if heating else ("cooling", "fell")
