@@ -47,6 +47,7 @@ LIVING_ROOM_MOTION = "binary_sensor.living_room_motion"
 LIVING_ROOM_CONTROL = "sensor.living_room_aiot_brain_control"
 LIVING_ROOM_LAMP = "light.living_room"
 BEDROOM_CONTROL = "sensor.bedroom_aiot_brain_control"
+BEDROOM_LAMP = "light.bedroom"
 
 
 async def build_home(hass: HomeAssistant) -> None:
@@ -186,6 +187,44 @@ async def test_the_control_sensor_reads_observing_while_a_lamp_switched_by_hand_
     assert control.state == "observing"
     # What it would leave alone, were it to act, is still shown.
     assert list(control.attributes["held_until"]) == ["light.living_room"]
+
+
+@pytest.mark.parametrize(
+    ("from_the_app", "lamp_after"), [(True, STATE_OFF), (False, STATE_ON)]
+)
+async def test_a_thermostat_changed_from_the_app_puts_nobody_in_its_room(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_admin_user: MockUser,
+    from_the_app: bool,
+    lamp_after: str,
+) -> None:
+    """The bedroom's heating switched off from the sofa lights no bedroom lamp.
+
+    A change from the app or a dashboard carries its user and may come from any
+    room; a hand on the thermostat itself (no user) is someone there.
+    """
+    freezer.move_to(START + timedelta(hours=3, minutes=30))  # 17:30, dark
+    await build_home(hass)
+    await setup_home(hass, "automate")
+    await set_state(hass, LIVING_ROOM_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(BEDROOM_LAMP).state == STATE_OFF
+
+    await hass.services.async_call(
+        "climate",
+        "set_hvac_mode",
+        {"entity_id": "climate.bedroom", "hvac_mode": HVACMode.OFF},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id if from_the_app else None),
+    )
+    await minutes_pass(hass, freezer, 1)
+
+    assert hass.states.get(BEDROOM_LAMP).state == lamp_after
+    # Held either way: nobody's change is fought.
+    assert "climate.bedroom" in hass.states.get(BEDROOM_CONTROL).attributes[
+        "held_until"
+    ]
 
 
 async def test_a_lamp_proposed_for_someone_staying_is_proposed_once(

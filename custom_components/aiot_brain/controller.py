@@ -1088,7 +1088,11 @@ class BuildingController:
         if called is not None and self._drives(called[0], new.entity_id):
             return None  # the thermostat over it at work, not a person
         now = wall_clock(dt_util.as_local(new.last_updated))
-        self.last_touched[zone.zone_id] = now
+        if new.domain != "climate" or new.context.user_id is None:
+            # A hand on it is someone there. A thermostat set from the app may be
+            # set from anywhere (the bedroom's, from the sofa); a lamp is lit
+            # from the app for the room one is in.
+            self.last_touched[zone.zone_id] = now
         if called is not None:
             # A lamp of a group we call holds the group: calling it would undo them.
             entity_id, engine = called
