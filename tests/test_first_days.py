@@ -22,7 +22,12 @@ from pytest_homeassistant_custom_component.common import (
     setup_test_component_platform,
 )
 
-from custom_components.aiot_brain.const import DOMAIN, EVENT_DECISION, EVENT_SUGGESTION
+from custom_components.aiot_brain.const import (
+    DOMAIN,
+    EVENT_ACTION,
+    EVENT_DECISION,
+    EVENT_SUGGESTION,
+)
 
 from .test_acting import (
     START,
@@ -222,9 +227,40 @@ async def test_a_thermostat_changed_from_the_app_puts_nobody_in_its_room(
 
     assert hass.states.get(BEDROOM_LAMP).state == lamp_after
     # Held either way: nobody's change is fought.
-    assert "climate.bedroom" in hass.states.get(BEDROOM_CONTROL).attributes[
-        "held_until"
-    ]
+    assert (
+        "climate.bedroom" in hass.states.get(BEDROOM_CONTROL).attributes["held_until"]
+    )
+
+
+async def test_a_suggestion_accepted_is_carried_out_in_the_name_of_who_accepted_it(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """The logbook says who said yes; the lamp's change is still no person's hand."""
+    freezer.move_to(START + timedelta(hours=3, minutes=30))  # 17:30, dark
+    await build_home(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_home(hass, "suggest")
+    await set_state(hass, LIVING_ROOM_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+
+    yes = Context(user_id=hass_admin_user.id)
+    await hass.services.async_call(
+        DOMAIN,
+        "accept_suggestion",
+        {"area_id": "living_room"},
+        blocking=True,
+        context=yes,
+    )
+    await hass.async_block_till_done()
+
+    lamp_state = hass.states.get(LIVING_ROOM_LAMP)
+    assert lamp_state.state == STATE_ON
+    assert lamp_state.context.user_id == hass_admin_user.id
+    assert lamp_state.context.parent_id == yes.id
+    assert {event.context.user_id for event in actions} == {hass_admin_user.id}
+    assert len(actions) == 2  # the lamp and the heating
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(LIVING_ROOM_CONTROL).attributes["held_until"] == {}
 
 
 async def test_a_lamp_proposed_for_someone_staying_is_proposed_once(

@@ -879,12 +879,21 @@ class BuildingController:
             self._fire(EVENT_DECISION, self.coordinator.zones[zone_id], command)
 
     def _call(
-        self, zone_id: str, engine: ZoneController, command: Command, now: datetime
+        self,
+        zone_id: str,
+        engine: ZoneController,
+        command: Command,
+        now: datetime,
+        asked: Context | None = None,
     ) -> None:
         engine.record_call(command.entity_id, now, command)
         self._sent[command.entity_id] = _Sent(command, dt_util.utcnow())
         self.last_action[zone_id] = (now, command.reason)
-        context = Context()
+        context = (
+            Context()
+            if asked is None
+            else Context(user_id=asked.user_id, parent_id=asked.id)
+        )
         self._remember(context)
         # The zone as it is now: its area may be deleted before the device answers.
         zone = self.coordinator.zones[zone_id]
@@ -994,8 +1003,14 @@ class BuildingController:
             )
 
     @callback
-    def async_accept(self, zone_ids: Iterable[str]) -> list[Command]:
-        """Carry out the zones' suggestions (a person said yes); return them."""
+    def async_accept(
+        self, zone_ids: Iterable[str], asked: Context | None = None
+    ) -> list[Command]:
+        """Carry out the zones' suggestions (a person said yes); return them.
+
+        The calls are made in a context of the yes (``asked``): the logbook says
+        who accepted them, and the device's change is still ours.
+        """
         now = wall_clock(dt_util.now())
         accepted = []
         for entity_id, suggestion in list(self.suggestions.items()):
@@ -1013,7 +1028,7 @@ class BuildingController:
             ):
                 self._notify(zone_id)
                 continue
-            self._call(zone_id, located[1], suggestion.command, now)
+            self._call(zone_id, located[1], suggestion.command, now, asked)
             accepted.append(suggestion.command)
             self._notify(zone_id)
         return accepted

@@ -298,7 +298,7 @@ async def _set_mode(call: ServiceCall) -> None:
 async def _accept_suggestion(call: ServiceCall) -> None:
     coordinator = _coordinator(call.hass)
     zone_ids = _all_or(coordinator, call)
-    if not coordinator.control.async_accept(zone_ids):
+    if not coordinator.control.async_accept(zone_ids, call.context):
         raise _error("no_suggestion", zones=_names(coordinator, zone_ids))
 
 
