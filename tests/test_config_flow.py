@@ -468,6 +468,13 @@ def offered_zones(result: Any) -> list[str]:
         (US_CUSTOMARY_SYSTEM, (21.3, 24.0, 16.0, 28.0, 18.5), (70, 75, 61, 82, 65)),
         # Typed in °F (69, 78, 45, 86, 64) before the home changed to °C.
         (METRIC_SYSTEM, (20.56, 25.56, 7.22, 30.0, 17.78), (20.5, 25.5, 7, 30, 18)),
+        # 72.5, 81.5, 54.5 and 63.5 °F: halves go up, as a thermostat shows them
+        # (not to the even number: 72, 82, 54, 64).
+        (US_CUSTOMARY_SYSTEM, (22.5, 27.5, 12.5, 28.0, 17.5), (73, 82, 55, 82, 64)),
+        # 68.45 and 41.45 °F are rounded once, not to 68.5 and 41.5 first.
+        (US_CUSTOMARY_SYSTEM, (20.25, 24.0, 5.25, 28.0, 18.5), (68, 75, 41, 82, 65)),
+        # Half a half-degree step goes up too.
+        (METRIC_SYSTEM, (20.25, 24.25, 16.0, 28.0, 18.25), (20.5, 24.5, 16, 28, 18.5)),
     ],
 )
 async def test_temperatures_submitted_as_shown_keep_what_is_stored(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from homeassistant.config_entries import (
@@ -35,6 +36,7 @@ from homeassistant.helpers.selector import (
     SelectSelectorMode,
     TimeSelector,
 )
+from homeassistant.util.unit_conversion import TemperatureConverter
 import probatio
 
 from .const import (
@@ -179,9 +181,21 @@ def _shown_temperature(celsius: float, unit: str) -> float:
     """Return a stored temperature as the form shows it: in ``unit``, on its step.
 
     The frontend marks a value off the field's step as invalid (18.5 °C is 65.3 °F).
+    Converted exactly and rounded once: 20.25 °C is 68.45 °F, shown 68; rounded to a
+    tenth first it would be 68.5 and show 69.
     """
-    step = _temperature_step(unit)
-    return round(from_celsius(celsius, unit) / step) * step
+    exact = TemperatureConverter.convert(celsius, UnitOfTemperature.CELSIUS, unit)
+    return _on_step(exact, _temperature_step(unit))
+
+
+def _on_step(value: float, step: float) -> float:
+    """Return ``value`` on the nearest multiple of ``step``, halves away from zero.
+
+    As a thermostat shows it: 72.5 °F is 73. Python's round() takes halves to the
+    even number (72). The noise of a conversion (72.49999999) is rounded off first.
+    """
+    steps = Decimal(str(round(value / step, 6))).to_integral_value(ROUND_HALF_UP)
+    return float(steps) * step
 
 
 def _in_celsius(
