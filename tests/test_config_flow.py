@@ -524,6 +524,58 @@ async def test_temperatures_submitted_as_shown_keep_what_is_stored(
     )
 
 
+@pytest.mark.parametrize(
+    ("stored", "typed", "in_order"),
+    [
+        # The highest typed down to 65 °F (18.33 °C), the sleep temperature 18.5 °C
+        # shown as 65 °F: it may sleep at the highest, stored as that.
+        (
+            (17.0, 18.0, 16.0, 28.0, 18.5),
+            {CONF_MAX_TEMPERATURE: 65},
+            (17.0, 18.0, 16.0, 18.33, 18.33),
+        ),
+        # Cooling typed down to the heating shown, 65 °F: one comfort both ways.
+        (
+            (18.5, 24.0, 16.0, 28.0, 18.5),
+            {CONF_COOLING_SETPOINT: 65},
+            (18.33, 18.33, 16.0, 28.0, 18.5),
+        ),
+        # The lowest typed up to the sleep temperature, 17.5 °C shown as 64 °F.
+        (
+            (20.0, 24.0, 16.0, 28.0, 17.5),
+            {CONF_MIN_TEMPERATURE: 64},
+            (20.0, 24.0, 17.78, 28.0, 17.78),
+        ),
+    ],
+)
+async def test_temperatures_equal_as_shown_are_equal(
+    hass: HomeAssistant,
+    stored: tuple[float, ...],
+    typed: dict[str, float],
+    in_order: tuple[float, ...],
+) -> None:
+    """The form checks what it shows; the stored values are kept in that order."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    entry = await _loaded_entry(
+        hass, Settings.from_options(dict(zip(FORM_TEMPERATURES, stored, strict=True)))
+    )
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    shown = {key: suggested(result, key) for key in FORM_TEMPERATURES}
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], form_input(zones=["kitchen"], **{**shown, **typed})
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
+    assert tuple(entry.options[key] for key in FORM_TEMPERATURES) == in_order
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert {key: suggested(result, key) for key in FORM_TEMPERATURES} == {
+        **shown,
+        **typed,
+    }
+
+
 async def test_a_zone_unticked_before_an_error_is_offered_again(
     hass: HomeAssistant,
 ) -> None:

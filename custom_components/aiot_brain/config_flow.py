@@ -345,7 +345,10 @@ def _settings(user_input: dict[str, Any], unit: str, shown: Settings) -> Setting
 
 
 def _errors(
-    hass: HomeAssistant, discovery: Discovery, settings: Settings
+    hass: HomeAssistant,
+    discovery: Discovery,
+    settings: Settings,
+    user_input: dict[str, Any],
 ) -> dict[str, str]:
     """Return what is wrong with the settings, per field."""
     errors: dict[str, str] = {}
@@ -354,21 +357,56 @@ def _errors(
     source = settings.outdoor_source
     if source and not (hass.states.get(source) or er.async_get(hass).async_get(source)):
         errors[CONF_OUTDOOR_SOURCE] = "outdoor_source_unknown"
-    if settings.min_temperature >= settings.max_temperature:
-        errors[CONF_MIN_TEMPERATURE] = "min_above_max"
-    elif settings.heating_setpoint > settings.cooling_setpoint:
-        errors[CONF_HEATING_SETPOINT] = "heating_above_cooling"
-    elif settings.heating_setpoint < settings.min_temperature:
-        errors[CONF_HEATING_SETPOINT] = "setpoint_out_of_bounds"
-    elif settings.cooling_setpoint > settings.max_temperature:
-        errors[CONF_COOLING_SETPOINT] = "setpoint_out_of_bounds"
-    elif (sleep := settings.sleep_temperature) is not None and not (
-        settings.min_temperature <= sleep <= settings.max_temperature
-    ):
-        errors[CONF_SLEEP_TEMPERATURE] = "setpoint_out_of_bounds"
+    errors.update(_temperature_errors(user_input))
     if settings.night_start == settings.night_end:
         errors[CONF_NIGHT_END] = "night_empty"
     return errors
+
+
+def _temperature_errors(user_input: dict[str, Any]) -> dict[str, str]:
+    """Return what is wrong with the temperatures as the form shows them.
+
+    They are compared as the person reads and typed them, in the form's unit: a
+    sleep temperature shown as 65 °F is not above a highest of 65 °F, whatever
+    either is stored as (18.5 °C kept, 18.33 °C typed).
+    """
+    lowest = user_input[CONF_MIN_TEMPERATURE]
+    highest = user_input[CONF_MAX_TEMPERATURE]
+    heating = user_input[CONF_HEATING_SETPOINT]
+    cooling = user_input[CONF_COOLING_SETPOINT]
+    sleep = user_input.get(CONF_SLEEP_TEMPERATURE)
+    if lowest >= highest:
+        return {CONF_MIN_TEMPERATURE: "min_above_max"}
+    if heating > cooling:
+        return {CONF_HEATING_SETPOINT: "heating_above_cooling"}
+    if heating < lowest:
+        return {CONF_HEATING_SETPOINT: "setpoint_out_of_bounds"}
+    if cooling > highest:
+        return {CONF_COOLING_SETPOINT: "setpoint_out_of_bounds"}
+    if sleep is not None and not lowest <= sleep <= highest:
+        return {CONF_SLEEP_TEMPERATURE: "setpoint_out_of_bounds"}
+    return {}
+
+
+def _in_order(settings: Settings) -> Settings:
+    """Return ``settings`` with the stored temperatures in the order the form checked.
+
+    A field left as shown keeps its stored value, up to half a step off what the
+    form showed: a highest typed as 65 °F (18.33 °C) and a sleep temperature shown
+    as 65 °F but kept at 18.5 °C. The bounds are the limits the person set: the
+    comfort and sleep temperatures are clamped into them, and heating to at most
+    cooling. Only a value that showed the same as its limit moves, so the form
+    shows it as before.
+    """
+    lowest, highest = settings.min_temperature, settings.max_temperature
+    cooling = min(max(settings.cooling_setpoint, lowest), highest)
+    sleep = settings.sleep_temperature
+    return replace(
+        settings,
+        heating_setpoint=min(max(settings.heating_setpoint, lowest), cooling),
+        cooling_setpoint=cooling,
+        sleep_temperature=None if sleep is None else min(max(sleep, lowest), highest),
+    )
 
 
 class _SettingsForm:
@@ -393,7 +431,9 @@ class _SettingsForm:
         unit = hass.config.units.temperature_unit
         settings = _settings(user_input, unit, self._shown)
         settings = _with_zones_joined(settings, current, self._shown_zones)
-        return settings, _errors(hass, discovery, settings)
+        errors = _errors(hass, discovery, settings, user_input)
+        # Shown again after an error, the form keeps what the person typed.
+        return (settings if errors else _in_order(settings)), errors
 
     def show(
         self, hass: HomeAssistant, discovery: Discovery, settings: Settings
