@@ -203,7 +203,9 @@ def _in_celsius(
 ) -> dict[str, Any]:
     """Return the form's input with its temperatures in °C.
 
-    A temperature left as the form showed it (rounded) keeps the value stored.
+    A temperature left as the form showed it (rounded) keeps the value stored. The
+    frontend sends every field, touched or not: one typed again as it was shown
+    cannot be told from one left alone, and keeps the value stored too.
     """
     converted = dict(user_input)
     before = shown.as_options()
