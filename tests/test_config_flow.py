@@ -576,6 +576,33 @@ async def test_temperatures_equal_as_shown_are_equal(
     }
 
 
+async def test_a_form_shown_in_fahrenheit_is_read_in_fahrenheit(
+    hass: HomeAssistant,
+) -> None:
+    """The home switched to °C while the form was open: what it sends is still °F."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    entry = await _loaded_entry(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    shown = {key: suggested(result, key) for key in FORM_TEMPERATURES}
+    hass.config.units = METRIC_SYSTEM
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        form_input(zones=["kitchen"], **{**shown, CONF_HEATING_SETPOINT: 69}),
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
+    # 69 °F, and the defaults kept, not 69, 75, 61, 82 and 65 °C.
+    assert tuple(entry.options[key] for key in FORM_TEMPERATURES) == (
+        20.56,
+        24.0,
+        16.0,
+        28.0,
+        18.5,
+    )
+
+
 async def test_a_zone_unticked_before_an_error_is_offered_again(
     hass: HomeAssistant,
 ) -> None:

@@ -418,9 +418,11 @@ class _SettingsForm:
     """
 
     def __init__(self) -> None:
-        # What the form was last filled in with, and the zones it offered.
+        # What the form was last filled in with, the zones it offered and the unit
+        # of its temperatures: the home's may change while the form is open.
         self._shown = Settings()
         self._shown_zones: frozenset[str] = frozenset()
+        self._unit: str = UnitOfTemperature.CELSIUS
 
     def read(
         self,
@@ -430,8 +432,7 @@ class _SettingsForm:
         current: Settings,
     ) -> tuple[Settings, dict[str, str]]:
         """Read submitted input; ``current`` is what is stored (or suggested) now."""
-        unit = hass.config.units.temperature_unit
-        settings = _settings(user_input, unit, self._shown)
+        settings = _settings(user_input, self._unit, self._shown)
         settings = _with_zones_joined(settings, current, self._shown_zones)
         errors = _errors(hass, discovery, settings, user_input)
         # Shown again after an error, the form keeps what the person typed.
@@ -444,9 +445,9 @@ class _SettingsForm:
         offered = _offered_zones(discovery, settings, self._shown_zones)
         self._shown = settings
         self._shown_zones = frozenset(zone.zone_id for zone in offered)
-        unit = hass.config.units.temperature_unit
+        self._unit = hass.config.units.temperature_unit
         return {
-            "data_schema": _schema(discovery, settings, offered, unit),
+            "data_schema": _schema(discovery, settings, offered, self._unit),
             "description_placeholders": _summary(discovery),
         }
 
