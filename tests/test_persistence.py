@@ -56,6 +56,10 @@ def hass_storage() -> Generator[dict[str, Any]]:
     return {}
 
 
+OFFICE_MODE = "select.office_aiot_brain_mode"
+BUILDING_MODE = "select.aiot_brain_building_mode"
+
+
 def storage_file(hass: HomeAssistant, key: str = BRAIN_STORAGE_KEY) -> Path:
     return Path(hass.config.path(".storage", key))
 
@@ -847,3 +851,60 @@ async def test_a_relearn_is_saved_within_seconds(
 
     saved = json.loads(storage_file(hass).read_text(encoding="utf-8"))["data"]
     assert saved["brain"]["zones"]["office"]["occupancy"]["self_labels"] == 0
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        '{"version": 1, "data": {"brain": ',  # cut off: Home Assistant sets it aside
+        json.dumps({"version": 1, "key": BRAIN_STORAGE_KEY, "data": {"controls": 7}}),
+    ],
+)
+async def test_an_area_switched_off_stays_off_when_the_saved_file_is_lost(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, broken: str
+) -> None:
+    """Home Assistant's own copy of the switches and selects stands in for ours."""
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    for domain, service, data in (
+        ("switch", "turn_off", {"entity_id": "switch.office_aiot_brain_control"}),
+        ("select", "select_option", {"entity_id": OFFICE_MODE, "option": "eco"}),
+        ("select", "select_option", {"entity_id": BUILDING_MODE, "option": "away"}),
+    ):
+        await hass.services.async_call(domain, service, data, blocking=True)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    storage_file(hass).write_text(broken, encoding="utf-8")
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert hass.states.get("switch.office_aiot_brain_control").state == STATE_OFF
+    assert hass.states.get(OFFICE_MODE).state == "eco"
+    assert hass.states.get(BUILDING_MODE).state == "away"
+    controls = entry.runtime_data.coordinator.zone_controls("office")
+    assert (controls.control, controls.mode) == (False, "eco")
+
+
+async def test_what_the_saved_file_says_wins_over_home_assistants_copy(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Home Assistant's copy stands in only for what our file lost."""
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": OFFICE_MODE, "option": "eco"},
+        blocking=True,
+    )
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    saved = json.loads(storage_file(hass).read_text(encoding="utf-8"))
+    saved["data"]["controls"]["zones"]["office"]["mode"] = "comfort"
+    write_store(hass, saved["data"])
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert hass.states.get(OFFICE_MODE).state == "comfort"

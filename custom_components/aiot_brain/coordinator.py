@@ -27,6 +27,8 @@ from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import (
     EVENT_CORE_CONFIG_UPDATE,
     EVENT_HOMEASSISTANT_FINAL_WRITE,
+    STATE_OFF,
+    STATE_ON,
     STATE_UNAVAILABLE,
 )
 from homeassistant.core import (
@@ -43,6 +45,7 @@ from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
     issue_registry as ir,
+    restore_state,
 )
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.entity import Entity
@@ -73,6 +76,8 @@ from .const import (
     ISSUE_NO_OUTDOOR_SOURCE,
     ISSUE_STATE_RESET,
     ISSUE_ZONE_WITHOUT_SENSORS,
+    KEY_CONTROL,
+    KEY_MODE,
     LOGGER,
     REDISCOVER_COOLDOWN,
     SAVE_DELAY,
@@ -568,18 +573,9 @@ class AiotBrainCoordinator:
         The zones are read in a worker: a thousand of them take over a second.
         Nothing else uses the brain before the coordinator has started.
         """
+        self._restore_controls(stored)
         if stored is None:
             return
-        controls = stored.get("controls") if isinstance(stored, dict) else None
-        if isinstance(controls, dict):
-            if controls.get("building_mode") in Mode.__members__.values():
-                self.building_mode = Mode(controls["building_mode"])
-            zone_controls = controls.get("zones")
-            if isinstance(zone_controls, dict):
-                self.controls = {
-                    str(zone_id): ZoneControls.from_dict(data)
-                    for zone_id, data in zone_controls.items()
-                }
         if isinstance(stored, dict):
             self.control.load_dict(stored.get("controller"))
             self.control.load_sent(stored.get("sent"))
@@ -598,6 +594,49 @@ class AiotBrainCoordinator:
         else:
             # Each keeps what people taught it, and reads its history again.
             self.reset_zones = reset
+
+    @callback
+    def _restore_controls(self, stored: Any) -> None:
+        """Take the saved modes and *Control* switches, or Home Assistant's copy.
+
+        Home Assistant keeps the last state of each *Mode* select and *Control*
+        switch itself: where our file was unreadable, lost or cut short, an area
+        switched off stays off and a building set to away stays away, as people
+        left them, instead of coming back on in auto.
+        """
+        controls = stored.get("controls") if isinstance(stored, dict) else None
+        controls = controls if isinstance(controls, dict) else {}
+        building_mode = controls.get("building_mode")
+        building_saved = building_mode in Mode.__members__.values()
+        if building_saved:
+            self.building_mode = Mode(building_mode)
+        zone_controls = controls.get("zones")
+        if isinstance(zone_controls, dict):
+            self.controls = {
+                str(zone_id): ZoneControls.from_dict(data)
+                for zone_id, data in zone_controls.items()
+                if isinstance(data, dict)
+            }
+        saved = set(self.controls)
+        kept = restore_state.async_get(self.hass).last_states
+        prefix = f"{self.entry.entry_id}_"
+        registry = er.async_get(self.hass)
+        for entity in er.async_entries_for_config_entry(registry, self.entry.entry_id):
+            last = kept.get(entity.entity_id)
+            if last is None or not entity.unique_id.startswith(prefix):
+                continue
+            key = entity.unique_id.removeprefix(prefix)
+            value = last.state.state
+            if entity.domain == "select" and value in Mode.__members__.values():
+                if key == KEY_MODE and not building_saved:
+                    self.building_mode = Mode(value)
+                zone_id = key.removesuffix(f"_{KEY_MODE}")
+                if zone_id != key and zone_id not in saved:
+                    self.zone_controls(zone_id).mode = Mode(value)
+            elif entity.domain == "switch" and value in (STATE_ON, STATE_OFF):
+                zone_id = key.removesuffix(f"_{KEY_CONTROL}")
+                if zone_id != key and zone_id not in saved:
+                    self.zone_controls(zone_id).control = value == STATE_ON
 
     @callback
     def _report_reset(self) -> None:

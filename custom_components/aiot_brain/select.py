@@ -5,6 +5,7 @@ from __future__ import annotations
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
 
 from . import AiotBrainConfigEntry
 from .const import KEY_MODE, Mode
@@ -36,8 +37,10 @@ async def async_setup_entry(
     )
 
 
-class ZoneModeSelect(AiotBrainZoneEntity, SelectEntity):
+class ZoneModeSelect(AiotBrainZoneEntity, SelectEntity, RestoreEntity):
     """What one zone should aim for (also set by ``aiot_brain.set_mode``)."""
+
+    # Kept by Home Assistant too, as the Control switch is (``_restore_controls``).
 
     @property
     def current_option(self) -> str:
@@ -50,7 +53,7 @@ class ZoneModeSelect(AiotBrainZoneEntity, SelectEntity):
         self.async_write_ha_state()
 
 
-class BuildingModeSelect(AiotBrainBuildingEntity, SelectEntity):
+class BuildingModeSelect(AiotBrainBuildingEntity, SelectEntity, RestoreEntity):
     """What the whole building should aim for."""
 
     @property

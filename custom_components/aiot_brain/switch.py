@@ -7,6 +7,7 @@ from typing import Any
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
 
 from . import AiotBrainConfigEntry
 from .const import KEY_CONTROL
@@ -32,8 +33,11 @@ async def async_setup_entry(
     )
 
 
-class ZoneControlSwitch(AiotBrainZoneEntity, SwitchEntity):
+class ZoneControlSwitch(AiotBrainZoneEntity, SwitchEntity, RestoreEntity):
     """Whether the controller may drive the zone's heating, cooling and lights."""
+
+    # Home Assistant keeps its last state: where our saved file is lost, the
+    # coordinator takes it back from there (``_restore_controls``).
 
     follows_predictions = False
 
