@@ -1014,6 +1014,37 @@ async def test_a_suggestion_is_withdrawn_while_its_thermostat_is_unavailable(
     assert hass.states.get(CONTROL).attributes["last_action"] is None
 
 
+async def test_a_suggestion_waiting_shows_over_another_devices_hold(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """The Control sensor says what waits for a yes before what it leaves alone."""
+    freezer.move_to(START)
+    await build_living_room(hass, lights=[lamp()])
+    await setup_brain(hass, level="suggest")
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+
+    # The lamp switched on by hand is held; the heating still waits for a yes.
+    await hass.services.async_call(
+        "light",
+        "turn_on",
+        {"entity_id": LAMP},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await minutes_pass(hass, freezer, 1)
+    control = hass.states.get(CONTROL)
+    assert list(control.attributes["held_until"]) == [LAMP]
+    assert list(control.attributes["suggestions"]) == [THERMOSTAT]
+    assert control.state == "suggesting"
+
+    await hass.services.async_call(
+        DOMAIN, "accept_suggestion", {"area_id": "living_room"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get(CONTROL).state == "holding"
+
+
 async def test_a_suggested_light_waits_for_an_answer_while_someone_is_there(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

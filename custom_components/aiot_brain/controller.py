@@ -749,6 +749,9 @@ class BuildingController:
             # It holds nothing back from anyone: it only watches (held_until says
             # what it would leave alone).
             return ControlStatus.OBSERVING
+        if level is ControlLevel.SUGGEST and self.zone_suggestions(zone_id):
+            # Waiting for a person's yes matters more than a device left alone.
+            return ControlStatus.SUGGESTING
         now = wall_clock(dt_util.now())
         if any(
             engine.holds.get(entity_id) is not None
