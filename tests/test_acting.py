@@ -1014,6 +1014,36 @@ async def test_a_suggestion_is_withdrawn_while_its_thermostat_is_unavailable(
     assert hass.states.get(CONTROL).attributes["last_action"] is None
 
 
+async def test_heating_proposed_half_a_degree_warmer_is_the_same_proposal(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The notification says the new target; no new event reaches anyone's phone."""
+    notifications = await _heating_suggested(hass, freezer)
+    suggested = async_capture_events(hass, EVENT_SUGGESTION)
+
+    await set_comfort_offset(hass, 0.5)
+    await minutes_pass(hass, freezer, 1)
+
+    assert suggested == []
+    message = notifications[f"{DOMAIN}_suggestion_{THERMOSTAT}"]
+    assert "Heating Living room to 20.5 °C" in message
+    # Half a degree more again: a full degree from what was proposed, news.
+    await set_comfort_offset(hass, 1)
+    await minutes_pass(hass, freezer, 1)
+    assert [event.data["data"] for event in suggested] == [
+        {"hvac_mode": "heat", "temperature": 21.0}
+    ]
+    await set_comfort_offset(hass, 0.5)
+    await minutes_pass(hass, freezer, 1)
+    assert len(suggested) == 1
+    # Accepting carries out the latest target.
+    await hass.services.async_call(
+        DOMAIN, "accept_suggestion", {"area_id": "living_room"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert target(hass) == 20.5
+
+
 async def test_a_suggestion_waiting_shows_over_another_devices_hold(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:

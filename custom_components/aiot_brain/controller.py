@@ -82,6 +82,7 @@ from .brain.control import (
     LightState,
     ZoneController,
     ZoneReadings,
+    same_proposal,
 )
 from .brain.observation import Role, as_number
 from .brain.timefeatures import wall_clock
@@ -193,8 +194,9 @@ class BuildingController:
         # By entity id, observe level: the call last reported, saved so that a
         # restart or an option changed does not report it again.
         self.observed: dict[str, Command] = {}
-        # By entity id, suggest level: the call last proposed, kept (and saved)
-        # while it is proposed, even while a reload has taken its notification down.
+        # By entity id, suggest level: the call last told of in an event, kept (and
+        # saved) while it is proposed, even while a reload has taken its
+        # notification down.
         self.proposed: dict[str, Command] = {}
         self.last_action: dict[str, tuple[datetime, str]] = {}  # by zone id
         # When someone last changed a device by hand, by zone: they were there then,
@@ -991,9 +993,11 @@ class BuildingController:
             notification_id=_notification_id(command.entity_id),
         )
         # Shown again after a restart or an option changed, or updated: no news.
-        told = self.proposed.get(command.entity_id)
-        self.proposed[command.entity_id] = command
-        if not _same_proposal(told, command):
+        # Compared with what was told, not the last update: small moves add up.
+        if not same_proposal(
+            self.proposed.get(command.entity_id), command, self.settings.scale
+        ):
+            self.proposed[command.entity_id] = command
             self._fire(EVENT_SUGGESTION, zone, command)
 
     def _drop_suggestion(self, entity_id: str, still_proposed: bool = False) -> None:
@@ -1457,19 +1461,6 @@ def _adaptive_lighting_made(context: Context) -> bool:
 def _same_call(old: Command | None, new: Command) -> bool:
     """Whether two commands call the same (the reason's numbers move every minute)."""
     return old is not None and (old.service, old.data) == (new.service, new.data)
-
-
-def _same_proposal(old: Command | None, new: Command) -> bool:
-    """Whether ``new`` proposes what ``old`` did, perhaps updated.
-
-    A lamp to switch on for someone staying is the same proposal when the light
-    it would give moves with the hour (warmer from 18:00, say).
-    """
-    if old is None:
-        return False
-    if _same_call(old, new):
-        return True
-    return new.domain == "light" and old.service == new.service == "turn_on"
 
 
 def _notification_id(entity_id: str) -> str:

@@ -12,6 +12,7 @@ import pytest
 from custom_components.aiot_brain.brain.control import (
     ClimateDevice,
     ClimateState,
+    Command,
     ControlLevel,
     ControlSettings,
     Decision,
@@ -21,10 +22,11 @@ from custom_components.aiot_brain.brain.control import (
     Mode,
     ZoneController,
     ZoneReadings,
+    same_proposal,
     wanted_temperature,
 )
 from custom_components.aiot_brain.brain.thermal import ThermalResponse
-from custom_components.aiot_brain.brain.units import FAHRENHEIT
+from custom_components.aiot_brain.brain.units import CELSIUS, FAHRENHEIT
 from custom_components.aiot_brain.brain.zone import ZonePrediction
 
 NOW = datetime(2026, 1, 5, 17, 0)
@@ -1999,3 +2001,18 @@ def test_cooling_sets_back_less_than_heating() -> None:
         "target_temp_low": 15.5,
         "target_temp_high": 23.5,
     }
+
+
+def test_heating_proposed_under_a_degree_apart_is_the_same_in_either_unit() -> None:
+    def heating_to(celsius: float) -> Command:
+        data = {"hvac_mode": "heat", "temperature": celsius}
+        return Command("climate", "set_temperature", "climate.office", data, "")
+
+    # Half a kelvin is 0.9 °F: the same proposal in both units.
+    assert same_proposal(heating_to(21.0), heating_to(21.5), CELSIUS)
+    assert same_proposal(heating_to(21.0), heating_to(21.5), FAHRENHEIT)
+    assert not same_proposal(heating_to(21.0), heating_to(22.0), CELSIUS)
+    # 70 °F and 71 °F, on a whole-°F thermostat's grid in °C: a degree apart.
+    assert not same_proposal(heating_to(21 + 1 / 9), heating_to(21 + 2 / 3), FAHRENHEIT)
+    switched_off = Command("climate", "set_hvac_mode", "climate.office", {}, "")
+    assert not same_proposal(heating_to(21.0), switched_off, CELSIUS)

@@ -295,6 +295,37 @@ class Command:
     reason: str
 
 
+# The temperatures a thermostat's call may set, in °C.
+_TEMPERATURES = ("temperature", "target_temp_low", "target_temp_high")
+
+
+def same_proposal(old: Command | None, new: Command, scale: TemperatureScale) -> bool:
+    """Whether ``new`` proposes what ``old`` did, perhaps updated.
+
+    A lamp to switch on for someone staying is the same proposal when the light
+    it would give moves with the hour (warmer from 18:00, say); a thermostat's is
+    while its targets stay less than a degree (on ``scale``) from ``old``'s, as
+    the comfort learned moves by half a degree.
+    """
+    if old is None or (old.domain, old.service) != (new.domain, new.service):
+        return False
+    if old.data == new.data:
+        return True
+    if new.domain == "light":
+        return new.service == "turn_on"
+    if old.data.keys() != new.data.keys():
+        return False
+    for key, value in new.data.items():
+        before = old.data[key]
+        if key not in _TEMPERATURES:
+            if value != before:
+                return False
+        # Rounded: whole °F kept in °C may be 0.9999 °F apart.
+        elif round(abs(float(value) - float(before)) * scale.per_kelvin, 1) >= 1.0:
+            return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     """What was decided for one entity: a command, or a reason to do nothing.
