@@ -925,6 +925,18 @@ def follow_notifications(hass: HomeAssistant) -> dict[str, str]:
     return shown
 
 
+async def dismiss_suggestion(hass: HomeAssistant, entity_id: str) -> None:
+    """Someone dismisses the notification of the suggestion for ``entity_id``."""
+    assert await async_setup_component(hass, "persistent_notification", {})
+    await hass.services.async_call(
+        "persistent_notification",
+        "dismiss",
+        {"notification_id": f"{DOMAIN}_suggestion_{entity_id}"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+
+
 async def test_suggest_proposes_and_a_person_accepts(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -1042,6 +1054,51 @@ async def test_heating_proposed_half_a_degree_warmer_is_the_same_proposal(
     )
     await hass.async_block_till_done()
     assert target(hass) == 20.5
+
+
+async def test_dismissed_heating_is_proposed_again_only_a_degree_apart(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A person's dismissal says "not now" to that proposal, not to every other."""
+    notifications = await _heating_suggested(hass, freezer)
+    suggested = async_capture_events(hass, EVENT_SUGGESTION)
+
+    await dismiss_suggestion(hass, THERMOSTAT)
+    await set_comfort_offset(hass, 0.5)
+    await minutes_pass(hass, freezer, 5)
+
+    assert suggested == []
+    assert f"{DOMAIN}_suggestion_{THERMOSTAT}" not in notifications
+    assert hass.states.get(CONTROL).attributes["suggestions"] == {}
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.startswith(
+        "Not now (dismissed at 14:01, until Living room is empty): "
+        "Heating Living room to 20.5 °C"
+    )
+    await set_comfort_offset(hass, 1)
+    await minutes_pass(hass, freezer, 1)
+    assert [event.data["data"] for event in suggested] == [
+        {"hvac_mode": "heat", "temperature": 21.0}
+    ]
+    assert f"{DOMAIN}_suggestion_{THERMOSTAT}" in notifications
+
+
+async def test_a_suggestion_withdrawn_by_a_hold_is_no_persons_dismissal(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Our own taking down of a notification says nothing of what people want."""
+    notifications = await _heating_suggested(hass, freezer)
+    await hass.services.async_call(
+        DOMAIN, "hold", {"area_id": "living_room"}, blocking=True
+    )
+    assert f"{DOMAIN}_suggestion_{THERMOSTAT}" not in notifications
+
+    await hass.services.async_call(
+        DOMAIN, "resume", {"area_id": "living_room"}, blocking=True
+    )
+    await minutes_pass(hass, freezer, 1)
+
+    assert f"{DOMAIN}_suggestion_{THERMOSTAT}" in notifications
 
 
 async def test_a_suggestion_waiting_shows_over_another_devices_hold(

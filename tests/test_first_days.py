@@ -12,6 +12,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import HVACMode
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
@@ -31,6 +32,8 @@ from custom_components.aiot_brain.const import (
 
 from .test_acting import (
     START,
+    build_living_room,
+    dismiss_suggestion,
     follow_notifications,
     lamp,
     minutes_pass,
@@ -289,6 +292,54 @@ async def test_a_lamp_proposed_for_someone_staying_is_proposed_once(
     )
     await hass.async_block_till_done()
     assert hass.states.get(LIVING_ROOM_LAMP).attributes["color_temp_kelvin"] == 2700
+
+
+async def test_a_lamp_dismissed_is_not_proposed_again_until_the_room_is_empty(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Dismissing the notification says "not now": not again while they stay."""
+    freezer.move_to(START + timedelta(hours=3, minutes=30))  # 17:30
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    suggested = async_capture_events(hass, EVENT_SUGGESTION)
+    entry = await setup_brain(hass, level="suggest")
+    notifications = follow_notifications(hass)
+    await set_state(hass, LIVING_ROOM_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    assert len(suggested) == 1
+    notification = f"{DOMAIN}_suggestion_{LIVING_ROOM_LAMP}"
+    assert notification in notifications
+
+    await dismiss_suggestion(hass, LIVING_ROOM_LAMP)
+    # They stay all evening; the light it would give turns warmer at 18:00, and
+    # an option changed reloads AIoT Brain meanwhile.
+    for minutes in range(20):
+        if minutes == 10:
+            await change_an_option(hass, entry)
+        await set_state(hass, LIVING_ROOM_MOTION, STATE_ON)
+        await minutes_pass(hass, freezer, 1)
+        await set_state(hass, LIVING_ROOM_MOTION, STATE_OFF)
+        await minutes_pass(hass, freezer, 2)
+
+    assert len(suggested) == 1
+    assert notification not in notifications
+    control = hass.states.get(LIVING_ROOM_CONTROL)
+    assert control.attributes["suggestions"] == {}
+    assert control.attributes["reasons"][LIVING_ROOM_LAMP].startswith(
+        "Not now (dismissed at 17:31, until Living room is empty): "
+        "Switching on Living room's light"
+    )
+    # A yes to what was dismissed is no longer possible.
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(
+            DOMAIN, "accept_suggestion", {"area_id": "living_room"}, blocking=True
+        )
+
+    # They leave; whoever comes in later is asked again.
+    await minutes_pass(hass, freezer, 60)
+    await set_state(hass, LIVING_ROOM_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    assert len(suggested) == 2
+    assert notification in notifications
 
 
 async def test_a_bedroom_nobody_entered_since_the_afternoon_is_not_slept_in(

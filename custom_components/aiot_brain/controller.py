@@ -1004,10 +1004,38 @@ class BuildingController:
         """Withdraw the entity's suggestion; ``still_proposed``: only for a reload."""
         if not still_proposed:
             self.proposed.pop(entity_id, None)
+        # Taken from the suggestions before its notification goes: the dismissal
+        # is then known to be ours, not a person's.
         if self.suggestions.pop(entity_id, None) is not None:
             persistent_notification.async_dismiss(
                 self.hass, _notification_id(entity_id)
             )
+
+    @callback
+    def async_notifications_changed(
+        self,
+        change: persistent_notification.UpdateType,
+        notifications: Mapping[str, Any],
+    ) -> None:
+        """Take a suggestion's notification a person dismissed as "not now".
+
+        The same proposal is not made again until the area is next empty; a yes
+        to it is no longer possible.
+        """
+        if change is not persistent_notification.UpdateType.REMOVED:
+            return
+        now = wall_clock(dt_util.now())
+        for entity_id, suggestion in list(self.suggestions.items()):
+            if _notification_id(entity_id) not in notifications:
+                continue
+            del self.suggestions[entity_id]
+            self.proposed.pop(entity_id, None)
+            located = self.engine_of(entity_id)
+            if located is not None:
+                located[1].decline(suggestion.command, now)
+            # Someone's wish, kept like a hold: a restart must not lose it.
+            self.coordinator.async_save_soon()
+            self._notify(suggestion.zone_id)
 
     @callback
     def async_accept(

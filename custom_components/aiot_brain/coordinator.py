@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import (
     EVENT_CORE_CONFIG_UPDATE,
@@ -499,6 +500,10 @@ class AiotBrainCoordinator:
             ),
             self.hass.bus.async_listen(
                 EVENT_CORE_CONFIG_UPDATE, self._async_core_config_updated
+            ),
+            # A suggestion's notification dismissed by a person says "not now".
+            persistent_notification.async_register_callback(
+                self.hass, self.control.async_notifications_changed
             ),
         ]
         # Zones without learned state (first setup, new, or reset) learn history.

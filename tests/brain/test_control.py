@@ -2016,3 +2016,30 @@ def test_heating_proposed_under_a_degree_apart_is_the_same_in_either_unit() -> N
     assert not same_proposal(heating_to(21 + 1 / 9), heating_to(21 + 2 / 3), FAHRENHEIT)
     switched_off = Command("climate", "set_hvac_mode", "climate.office", {}, "")
     assert not same_proposal(heating_to(21.0), switched_off, CELSIUS)
+
+
+def test_heating_dismissed_where_nobody_is_seen_leaving_is_proposed_a_day_on() -> None:
+    """Nothing sees the zone empty: "not now" ends the next day, saved or not."""
+    engine = controller()
+    unwatched = readings(last_motion=None, sees_people=False)
+
+    def suggested(when: datetime, engine: ZoneController = engine) -> Decision:
+        return climate_decision(
+            engine, when, seen=unwatched, level=ControlLevel.SUGGEST
+        )
+
+    proposal = suggested(NOW)
+    assert proposal.suggest
+    assert proposal.command is not None
+    engine.decline(proposal.command, NOW)
+    restored = controller()
+    restored.load_dict(json.loads(json.dumps(engine.to_dict())))
+
+    later = NOW + timedelta(hours=23)
+    for kept in (engine, restored):
+        waiting = suggested(later, kept)
+        assert not waiting.suggest
+        assert waiting.reason.startswith(
+            "Not now (dismissed at Mon 17:00, until Study is empty): Heating Study"
+        )
+        assert suggested(NOW + timedelta(days=1), kept).suggest

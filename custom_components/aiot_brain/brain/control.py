@@ -27,7 +27,8 @@ Rules, in the order they win:
    between calls to one entity and at most ``max_calls_per_hour`` per entity.
 
 The control level decides what becomes of a decision: ``observe`` only reports
-it, ``suggest`` proposes it, ``automate`` returns it as a command to carry out.
+it, ``suggest`` proposes it (not again one a person dismissed, until the zone is
+next empty), ``automate`` returns it as a command to carry out.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ _STILL_THERE = timedelta(hours=2)
 UNHEEDED_CALLS = 3
 UNHEEDED_WAIT = timedelta(hours=1)
 MAX_UNHEEDED_WAIT = timedelta(hours=8)
+# A proposal dismissed where nothing sees the zone empty is made again a day on.
+DECLINED_AT_MOST = timedelta(days=1)
 
 
 class Mode(StrEnum):
@@ -371,6 +374,14 @@ class Hold:
 
 
 @dataclass(frozen=True, slots=True)
+class Declined:
+    """A proposal a person dismissed: "not now", until the zone is next empty."""
+
+    command: Command
+    when: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class _Target:
     """What the thermostat should do: heat to ``heat``, cool above ``cool``.
 
@@ -550,6 +561,7 @@ class ZoneController:
         self.climate = climate
         self.light = light
         self.holds: dict[str, Hold] = {}
+        self.declined: dict[str, Declined] = {}
         self.calls: dict[str, list[datetime]] = {}
         self.same_calls: dict[str, _SameCalls] = {}
         self.window_open_since: datetime | None = None
@@ -594,6 +606,29 @@ class ZoneController:
         self.same_calls.pop(entity_id, None)  # it changes, so it takes calls
         return reason
 
+    def decline(self, command: Command, when: datetime) -> None:
+        """Note a proposal a person dismissed at ``when``: not made again meanwhile.
+
+        What else may be proposed for the device still is (switching it off,
+        another temperature): the no was to this.
+        """
+        self.declined[command.entity_id] = Declined(command, when)
+
+    def _end_declines(self, now: datetime) -> None:
+        """Forget the proposals dismissed before the zone was last empty.
+
+        Whoever said no has gone; at night in the dark, where they may lie in bed,
+        stillness is no leaving (as for a hold).
+        """
+        for entity_id, declined in list(self.declined.items()):
+            left = (
+                self.vacant_since is not None
+                and self.vacant_since > declined.when
+                and not self.sleep_possible
+            )
+            if left or self._elapsed(declined.when, now) >= DECLINED_AT_MOST:
+                del self.declined[entity_id]
+
     def rename_zone(self, name: str) -> None:
         """Take the zone's new name: its area renamed, or the device moved to another.
 
@@ -620,6 +655,10 @@ class ZoneController:
         """Carry the holds and recent calls of an entity whose id was renamed."""
         if old in self.holds:
             self.holds[new] = self.holds.pop(old)
+        if old in self.declined:
+            declined = self.declined.pop(old)
+            command = replace(declined.command, entity_id=new)
+            self.declined[new] = replace(declined, command=command)
         if old in self.calls:
             self.calls[new] = self.calls.pop(old)
         if old in self.same_calls:
@@ -757,6 +796,7 @@ class ZoneController:
         self._track_occupancy(now, prediction, readings)
         self._track_window(now, prediction, readings)
         self._track_sleep(now, readings)
+        self._end_declines(now)
         decisions: list[Decision] = []
         if self.climate is not None:
             decisions.append(
@@ -859,6 +899,17 @@ class ZoneController:
                 entity_id, f"Waiting ({limited}): {reason}", command, held=True
             )
         if level is ControlLevel.SUGGEST:
+            declined = self.declined.get(entity_id)
+            if declined is not None and same_proposal(
+                declined.command, command, self.settings.scale
+            ):
+                dismissed = (
+                    f"dismissed at {self._clock(declined.when, now)}, "
+                    f"until {self.name} is empty"
+                )
+                return Decision(
+                    entity_id, f"Not now ({dismissed}): {reason}", command, held=True
+                )
             return Decision(entity_id, f"Suggested: {reason}", command, suggest=True)
         return Decision(entity_id, reason, command, act=True)
 
@@ -1891,7 +1942,7 @@ class ZoneController:
     # -- state -------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        """Return holds, recent calls and window state as versioned JSON data."""
+        """Return holds, dismissed proposals, recent calls and window state as JSON."""
         return {
             "version": VERSION,
             "name": self.name,  # what the holds' reasons say
@@ -1907,6 +1958,17 @@ class ZoneController:
             "calls": {
                 entity_id: [moment.isoformat() for moment in moments]
                 for entity_id, moments in self.calls.items()
+            },
+            # A dismissed proposal is not made again after a restart either.
+            "declined": {
+                entity_id: [
+                    declined.command.domain,
+                    declined.command.service,
+                    dict(declined.command.data),
+                    declined.command.reason,
+                    declined.when.isoformat(),
+                ]
+                for entity_id, declined in self.declined.items()
             },
             # A device that takes no call waits as long after a restart.
             "same_calls": {
@@ -1950,6 +2012,11 @@ class ZoneController:
                 str(entity_id): [datetime.fromisoformat(m) for m in moments]
                 for entity_id, moments in data["calls"].items()
             }
+            # Absent from states saved before: nothing was dismissed.
+            declined = {
+                str(entity_id): _saved_declined(str(entity_id), saved)
+                for entity_id, saved in data.get("declined", {}).items()
+            }
             # Absent from states saved before: counted afresh.
             same_calls = {
                 str(entity_id): _saved_same_calls(saved)
@@ -1987,6 +2054,7 @@ class ZoneController:
             msg = f"corrupt controller state: {err!r}"
             raise ValueError(msg) from err
         self.name, self.holds, self.calls = name, holds, calls
+        self.declined = declined
         self.same_calls = same_calls
         self.window_open_since, self.vacant_since = window_open_since, vacant_since
         self.occupied, self.last_occupied = occupied, last_occupied
@@ -2003,6 +2071,13 @@ def _saved_same_calls(saved: Any) -> _SameCalls:
     service, data, when, count = saved
     key = _call_key(str(service), dict(data))
     return _SameCalls(key, datetime.fromisoformat(when), int(count))
+
+
+def _saved_declined(entity_id: str, saved: Any) -> Declined:
+    """Return a dismissed proposal as :meth:`ZoneController.to_dict` saved it."""
+    domain, service, data, reason, when = saved
+    command = Command(str(domain), str(service), entity_id, dict(data), str(reason))
+    return Declined(command, datetime.fromisoformat(when))
 
 
 def _saved_hold(saved: Any, version: int) -> Hold:
