@@ -2673,6 +2673,56 @@ async def test_a_colour_lamp_reporting_our_call_late_is_not_held(
     assert hass.states.get(CONTROL).attributes["held_until"] == {}
 
 
+# The whites' colours, on the line of whites (the Planckian locus), CIE xy.
+WHITES_XY = {2700: (0.4599, 0.4106), 3000: (0.4369, 0.4041), 4000: (0.3804, 0.3767)}
+RED_XY = (0.7, 0.3)
+
+
+class WhiteAsColourLamp(DemoLight):
+    """A lamp that takes a white and reports it back as its colour (some do)."""
+
+    async def async_report_as_colour(
+        self, xy: tuple[float, float] | None = None
+    ) -> None:
+        """Its bridge reports its colour (the white it shows), in a context of its own."""
+        self._attr_color_mode = ColorMode.XY
+        self._attr_xy_color = xy or WHITES_XY[self._attr_color_temp_kelvin]
+        self.async_write_ha_state()
+        await self.hass.async_block_till_done()
+
+
+@pytest.mark.parametrize(("reported", "held"), [(None, False), (RED_XY, True)])
+async def test_a_lamp_reporting_our_white_as_a_colour_is_not_held(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    reported: tuple[float, float] | None,
+    held: bool,
+) -> None:
+    """Reported red instead (a remote turned it red at once), it is a person's."""
+    freezer.move_to(START)
+    white_lamp = WhiteAsColourLamp(
+        unique_id="living_room",
+        device_name="living_room",
+        state=False,
+        supported_color_modes={ColorMode.COLOR_TEMP, ColorMode.XY},
+    )
+    white_lamp.entity_id = LAMP
+    await build_living_room(hass, climates=[], lights=[white_lamp])
+    holds = async_capture_events(hass, EVENT_HOLD)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    assert hass.states.get(LAMP).attributes["color_temp_kelvin"] in WHITES_XY
+
+    await seconds_pass(hass, freezer, 20)
+    await white_lamp.async_report_as_colour(reported)
+
+    light = hass.states.get(LAMP)
+    assert light.attributes["color_mode"] == ColorMode.XY
+    assert light.attributes["color_temp_kelvin"] is None
+    assert len(holds) == held
+    assert bool(hass.states.get(CONTROL).attributes["held_until"]) is held
+
+
 async def test_a_lamp_turned_to_a_colour_just_after_our_call_is_held(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -24,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
+import math
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,7 @@ from homeassistant.components.light.const import (
     ATTR_MAX_COLOR_TEMP_KELVIN,
     ATTR_MIN_COLOR_TEMP_KELVIN,
     ATTR_SUPPORTED_COLOR_MODES,
+    ATTR_XY_COLOR,
 )
 from homeassistant.const import (
     ATTR_ENTITY_ID,
@@ -70,7 +72,7 @@ from homeassistant.helpers import (
     entity_registry as er,
     issue_registry as ir,
 )
-from homeassistant.util import dt as dt_util
+from homeassistant.util import color as color_util, dt as dt_util
 
 from .brain.control import (
     ClimateDevice,
@@ -120,6 +122,10 @@ OUR_CONTEXT_MEMORY = 600.0  # seconds
 # A device that reports our change back in its own context (many Zigbee and cloud
 # integrations do) is recognised by the values we asked for, this long after the call.
 ECHO_WINDOW = timedelta(minutes=2)
+# A colour temperature shown is the one asked for within this; a colour a lamp
+# shows is a white when it lies this close to the line of whites (CIE xy).
+_OFF_WHITE = 0.02
+_KELVIN_TOLERANCE = 100
 # What a person changes on a thermostat or a light; other attributes (the room
 # temperature, the HVAC action) change by themselves.
 _CLIMATE_SETTINGS = (
@@ -1259,7 +1265,11 @@ class BuildingController:
                 # colour of that temperature, and it shows that colour instead.
                 return True
             kelvin = as_number(attributes.get(key))
-            return kelvin is not None and abs(kelvin - wanted) <= 100
+            if kelvin is None:
+                # Some lamps (of Zigbee2MQTT's, say) take the white and report it
+                # as a colour: the white's own, on the line of whites.
+                return _shows_white(attributes.get(ATTR_XY_COLOR), wanted)
+            return abs(kelvin - wanted) <= _KELVIN_TOLERANCE
         return bool(attributes.get(key) == wanted)
 
     def _remember(self, context: Context) -> None:
@@ -1452,6 +1462,39 @@ def _settings(state: State) -> tuple[Any, ...]:
     """Return what a person may have changed on a thermostat or light."""
     names = _CLIMATE_SETTINGS if state.domain == "climate" else _LIGHT_SETTINGS
     return (state.state, *(state.attributes.get(name) for name in names))
+
+
+def _shows_white(xy: object, kelvin: float) -> bool:
+    """Whether a lamp showing the colour ``xy`` shows the white of ``kelvin``."""
+    if not isinstance(xy, list | tuple) or len(xy) != 2:
+        return False
+    x, y = as_number(xy[0]), as_number(xy[1])
+    if x is None or y is None or y <= 0:
+        return False
+    shown = color_util.color_xy_to_temperature(x, y)
+    return (
+        math.dist((x, y), _white_xy(shown)) <= _OFF_WHITE
+        and abs(shown - kelvin) <= _KELVIN_TOLERANCE
+    )
+
+
+def _white_xy(kelvin: float) -> tuple[float, float]:
+    """Return the CIE xy of the white of ``kelvin`` (kept within 1,667-25,000 K).
+
+    The cubic fits of the Planckian locus by Kim et al. (2002).
+    """
+    t = min(max(kelvin, 1667.0), 25000.0)
+    if t <= 4000:
+        x = -0.2661239e9 / t**3 - 0.2343589e6 / t**2 + 0.8776956e3 / t + 0.179910
+    else:
+        x = -3.0258469e9 / t**3 + 2.1070379e6 / t**2 + 0.2226347e3 / t + 0.240390
+    if t <= 2222:
+        y = -1.1063814 * x**3 - 1.34811020 * x**2 + 2.18555832 * x - 0.20219683
+    elif t <= 4000:
+        y = -0.9549476 * x**3 - 1.37418593 * x**2 + 2.09137015 * x - 0.16748867
+    else:
+        y = 3.0817580 * x**3 - 5.87338670 * x**2 + 3.75112997 * x - 0.37001483
+    return x, y
 
 
 def _zone_light(lights: list[LightState]) -> LightState:
