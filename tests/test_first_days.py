@@ -40,6 +40,7 @@ from .test_acting import (
     outdoors,
     set_state,
     setup_brain,
+    target,
     thermostat,
 )
 
@@ -110,9 +111,10 @@ async def test_an_option_changed_at_observe_reports_no_decision_again(
     decisions = async_capture_events(hass, EVENT_DECISION)
     entry = await setup_home(hass, "observe")
     await set_state(hass, LIVING_ROOM_MOTION, STATE_ON)
-    await minutes_pass(hass, freezer, 5)
+    await minutes_pass(hass, freezer, 15)
     told = [event.data["reason"] for event in decisions]
-    # Heating the living room, its lamp, and setting the empty bedroom back.
+    # Heating the living room, its lamp, and setting the bedroom back, nobody
+    # seen there for 15 minutes.
     assert len(told) == 3
 
     await change_an_option(hass, entry)
@@ -161,7 +163,7 @@ async def test_an_option_changed_at_suggest_proposes_nothing_again(
     entry = await setup_home(hass, "suggest")
     notifications = follow_notifications(hass)
     await set_state(hass, LIVING_ROOM_MOTION, STATE_ON)
-    await minutes_pass(hass, freezer, 5)
+    await minutes_pass(hass, freezer, 15)
     told = [event.data["reason"] for event in suggested]
     assert len(told) == 3
     shown = dict(notifications)
@@ -354,8 +356,8 @@ async def test_a_bedroom_nobody_entered_since_the_afternoon_is_not_slept_in(
 
     reasons = hass.states.get(BEDROOM_CONTROL).attributes["reasons"]
     assert reasons["climate.bedroom"] == (
-        "Observing only: Heating Bedroom to 16.0 °C: setback: empty since 14:01, "
-        "no arrival expected soon"
+        "Observing only: Heating Bedroom to 16.0 °C: setback: empty since 14:15 "
+        "(nobody seen yet), no arrival expected soon"
     )
     told = [e.data["reason"] for e in decisions if e.data["zone_id"] == "bedroom"]
     assert len(told) == 1
@@ -382,3 +384,54 @@ async def test_a_notification_says_accepting_takes_the_areas_other_suggestion_to
 
     assert hass.states.get(LIVING_ROOM_LAMP).state == STATE_ON
     assert hass.states.get("climate.living_room").attributes["temperature"] == 20.0
+
+
+async def test_a_room_nobody_was_seen_in_since_the_start_is_set_back_once_quiet_long_enough(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Added at 14:00: nobody seen yet is nobody known gone, for the vacancy time.
+
+    Someone sitting still since before the start looks the same to its sensor as
+    an empty room, as someone sitting still after motion went off would.
+    """
+    freezer.move_to(START)
+    await build_home(hass)
+    suggested = async_capture_events(hass, EVENT_SUGGESTION)
+    await setup_home(hass, "suggest")
+    await minutes_pass(hass, freezer, 14)
+
+    assert suggested == []
+    assert hass.states.get(BEDROOM_CONTROL).attributes["reasons"][
+        "climate.bedroom"
+    ] == (
+        "Leaving Bedroom's thermostat as it is: nobody seen since 14:00, "
+        "taken as empty from 14:15"
+    )
+
+    await minutes_pass(hass, freezer, 1)
+
+    assert {event.data["entity_id"]: event.data["reason"] for event in suggested} == {
+        f"climate.{room}": (
+            f"Heating {name} to 16.0 °C: setback: empty since 14:15 "
+            "(nobody seen yet), no arrival expected soon"
+        )
+        for room, name in ROOMS.items()
+    }
+
+
+async def test_someone_sitting_still_at_the_start_is_not_set_back_at_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Automate from 14:00; someone in the living room stirs at 14:10."""
+    freezer.move_to(START)
+    await build_home(hass)
+    await setup_home(hass, "automate")
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass, "climate.living_room") == 17.0
+    assert target(hass, "climate.bedroom") == 17.0
+
+    await set_state(hass, LIVING_ROOM_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 6)
+
+    assert target(hass, "climate.living_room") == 20.0
+    assert target(hass, "climate.bedroom") == 16.0

@@ -845,6 +845,14 @@ class ZoneController:
             occupied = prediction.away_since is None
         elif last_motion is None:
             occupied = prediction.occupied
+            if (
+                not occupied
+                and self.occupied is None
+                and self._watched_too_briefly(readings, now)
+            ):
+                # Nobody seen since we began to watch, not for long: someone
+                # sitting still since before looks the same. Not known yet.
+                occupied = None
         else:
             # Optionally, a high probability without motion for ``occupied_memory``
             # counts as the model's memory of people rather than people (off by
@@ -859,9 +867,20 @@ class ZoneController:
         if occupied:
             self.vacant_since = None
             self.last_occupied = now
-        elif self.vacant_since is None:
+        elif occupied is not None and self.vacant_since is None:
             self.vacant_since = now
         self.occupied = occupied
+
+    def _watched_too_briefly(self, readings: ZoneReadings, now: datetime) -> bool:
+        """Whether nobody seen since watching began is too short to say it is empty.
+
+        Motion seen going off then would keep the zone occupied ``vacant_after``.
+        """
+        watched_since = readings.quiet_since
+        return (
+            watched_since is not None
+            and self._elapsed(watched_since, now) < self.settings.vacant_after
+        )
 
     def _track_window(
         self, now: datetime, prediction: ZonePrediction, readings: ZoneReadings
@@ -1085,7 +1104,7 @@ class ZoneController:
             return self._setback(comfort, settings.away_offset, "away", "away mode")
         if mode is Mode.ECO:
             eco = self._setback(comfort, settings.eco_offset, "eco", "eco mode")
-            if self.occupied:
+            if self.occupied is not False:  # occupied, or not known yet
                 return eco
             # Eco saves at least what auto does: an empty room (at night, or on a
             # trip) set back further stays there, but is not warmed for an arrival.
@@ -1094,6 +1113,9 @@ class ZoneController:
             return self._saving_at_least(eco, vacant, f"eco mode, {vacant.reason}")
         if mode is Mode.COMFORT:
             return self._comfort(comfort, "comfort mode")
+        if self.occupied is None:
+            # Not known yet whether anyone is here: an open window's eco is all.
+            return self._comfort(comfort, "nobody known to be here yet")
         if self.occupied:
             return self._occupied_target(now, prediction, readings, comfort)
         return self._vacant_target(now, prediction, readings, comfort, preheat_lead)
@@ -1221,6 +1243,14 @@ class ZoneController:
             if self.vacant_since is not None
             else ""
         )
+        if (
+            since
+            and readings.quiet_since is not None
+            and self.last_motion is None
+            and self.last_occupied is None
+        ):
+            # Watched, and nobody ever seen: empty on that alone, no motion went off.
+            since += " (nobody seen yet)"
         back = (
             f", arrival predicted {self._predicted(expected_back, now)}"
             if expected_back is not None
@@ -1432,6 +1462,8 @@ class ZoneController:
                 f"Leaving {self.name}'s thermostat alone: none of its modes heats "
                 "or cools",
             )
+        if mode is Mode.AUTO and self.occupied is None and not self.window_eco:
+            return Decision(entity_id, self._not_known_yet(readings, now))
         target = self._target(now, prediction, readings, mode)
         if device.holds_band and target.heat is not None:
             # Heating and cooling around comfort need a dead band between them, or
@@ -1448,6 +1480,17 @@ class ZoneController:
             Command(call[0], call[1], entity_id, call[2], reason),
             reason,
             level,
+        )
+
+    def _not_known_yet(self, readings: ZoneReadings, now: datetime) -> str:
+        """Say why a thermostat is left as it is while nobody is known to be here."""
+        watched_since = readings.quiet_since
+        assert watched_since is not None
+        empty_from = watched_since + self.settings.vacant_after
+        return (
+            f"Leaving {self.name}'s thermostat as it is: nobody seen since "
+            f"{self._clock(watched_since, now)}, taken as empty from "
+            f"{self._clock(empty_from, now)}"
         )
 
     def _unsafe(
