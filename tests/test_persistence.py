@@ -17,6 +17,7 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar, issue_registry as ir
 from homeassistant.helpers.storage import Store
 from homeassistant.setup import async_setup_component
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -58,6 +59,7 @@ def hass_storage() -> Generator[dict[str, Any]]:
 
 OFFICE_MODE = "select.office_aiot_brain_mode"
 BUILDING_MODE = "select.aiot_brain_building_mode"
+OFFICE_OFFSET = "number.office_aiot_brain_comfort_offset"
 
 
 def storage_file(hass: HomeAssistant, key: str = BRAIN_STORAGE_KEY) -> Path:
@@ -871,6 +873,7 @@ async def test_an_area_switched_off_stays_off_when_the_saved_file_is_lost(
         ("switch", "turn_off", {"entity_id": "switch.office_aiot_brain_control"}),
         ("select", "select_option", {"entity_id": OFFICE_MODE, "option": "eco"}),
         ("select", "select_option", {"entity_id": BUILDING_MODE, "option": "away"}),
+        ("number", "set_value", {"entity_id": OFFICE_OFFSET, "value": 1.5}),
     ):
         await hass.services.async_call(domain, service, data, blocking=True)
     assert await hass.config_entries.async_unload(entry.entry_id)
@@ -882,8 +885,35 @@ async def test_an_area_switched_off_stays_off_when_the_saved_file_is_lost(
     assert hass.states.get("switch.office_aiot_brain_control").state == STATE_OFF
     assert hass.states.get(OFFICE_MODE).state == "eco"
     assert hass.states.get(BUILDING_MODE).state == "away"
+    assert hass.states.get(OFFICE_OFFSET).state == "1.5"
     controls = entry.runtime_data.coordinator.zone_controls("office")
-    assert (controls.control, controls.mode) == (False, "eco")
+    assert (controls.control, controls.mode, controls.comfort_offset) == (
+        False,
+        "eco",
+        1.5,
+    )
+
+
+async def test_a_comfort_offset_kept_by_home_assistant_in_fahrenheit_is_read_so(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Kept as 3 °F, it is 3 °F again, not 3 K."""
+    freezer.move_to(START)
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    build_office(hass)
+    entry = await setup_office(hass)
+    await hass.services.async_call(
+        "number", "set_value", {"entity_id": OFFICE_OFFSET, "value": 3}, blocking=True
+    )
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    storage_file(hass).unlink()
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert float(hass.states.get(OFFICE_OFFSET).state) == 3.0
+    offset = entry.runtime_data.coordinator.zone_controls("office").comfort_offset
+    assert offset == pytest.approx(3 / 1.8)
 
 
 async def test_what_the_saved_file_says_wins_over_home_assistants_copy(

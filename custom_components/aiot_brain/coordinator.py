@@ -77,6 +77,7 @@ from .const import (
     ISSUE_NO_OUTDOOR_SOURCE,
     ISSUE_STATE_RESET,
     ISSUE_ZONE_WITHOUT_SENSORS,
+    KEY_COMFORT_OFFSET,
     KEY_CONTROL,
     KEY_MODE,
     LOGGER,
@@ -179,6 +180,22 @@ class ZoneControls:
         if isinstance(offset, int | float) and abs(offset) <= COMFORT_OFFSET_LIMIT:
             controls.comfort_offset = float(offset)
         return controls
+
+
+def _zone_of(key: str, entity_key: str) -> str | None:
+    """Return the zone id of a zone entity's key (``{zone_id}_{entity_key}``)."""
+    zone_id = key.removesuffix(f"_{entity_key}")
+    return zone_id if zone_id != key else None
+
+
+def _kept_offset(kept: restore_state.StoredState) -> float | None:
+    """Return the comfort offset (K) a *Comfort offset* number was kept at."""
+    data = kept.extra_data.as_dict() if kept.extra_data is not None else {}
+    value, unit = data.get("native_value"), data.get("native_unit_of_measurement")
+    if not isinstance(value, int | float) or not isinstance(unit, str):
+        return None
+    offset = value / temperature_scale(unit).per_kelvin
+    return float(offset) if abs(offset) <= COMFORT_OFFSET_LIMIT else None
 
 
 class Router:
@@ -602,12 +619,12 @@ class AiotBrainCoordinator:
 
     @callback
     def _restore_controls(self, stored: Any) -> None:
-        """Take the saved modes and *Control* switches, or Home Assistant's copy.
+        """Take the saved modes, *Control* switches and comfort offsets.
 
-        Home Assistant keeps the last state of each *Mode* select and *Control*
-        switch itself: where our file was unreadable, lost or cut short, an area
-        switched off stays off and a building set to away stays away, as people
-        left them, instead of coming back on in auto.
+        Where our file was unreadable, lost or cut short, Home Assistant's own copy
+        of their entities' last states stands in: an area switched off stays off
+        and a building set to away stays away, as people left them, instead of
+        coming back on in auto.
         """
         controls = stored.get("controls") if isinstance(stored, dict) else None
         controls = controls if isinstance(controls, dict) else {}
@@ -631,17 +648,23 @@ class AiotBrainCoordinator:
             if last is None or not entity.unique_id.startswith(prefix):
                 continue
             key = entity.unique_id.removeprefix(prefix)
-            value = last.state.state
-            if entity.domain == "select" and value in Mode.__members__.values():
-                if key == KEY_MODE and not building_saved:
-                    self.building_mode = Mode(value)
-                zone_id = key.removesuffix(f"_{KEY_MODE}")
-                if zone_id != key and zone_id not in saved:
-                    self.zone_controls(zone_id).mode = Mode(value)
-            elif entity.domain == "switch" and value in (STATE_ON, STATE_OFF):
-                zone_id = key.removesuffix(f"_{KEY_CONTROL}")
-                if zone_id != key and zone_id not in saved:
-                    self.zone_controls(zone_id).control = value == STATE_ON
+            kept_state = last.state.state
+            if entity.domain == "select" and kept_state in Mode.__members__.values():
+                zone_id = _zone_of(key, KEY_MODE)
+                if zone_id is None and key == KEY_MODE and not building_saved:
+                    self.building_mode = Mode(kept_state)
+                elif zone_id is not None and zone_id not in saved:
+                    self.zone_controls(zone_id).mode = Mode(kept_state)
+            elif entity.domain == "switch" and kept_state in (STATE_ON, STATE_OFF):
+                zone_id = _zone_of(key, KEY_CONTROL)
+                if zone_id is not None and zone_id not in saved:
+                    self.zone_controls(zone_id).control = kept_state == STATE_ON
+            elif (
+                entity.domain == "number" and (offset := _kept_offset(last)) is not None
+            ):
+                zone_id = _zone_of(key, KEY_COMFORT_OFFSET)
+                if zone_id is not None and zone_id not in saved:
+                    self.zone_controls(zone_id).comfort_offset = offset
 
     @callback
     def _report_reset(self) -> None:

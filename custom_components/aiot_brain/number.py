@@ -6,9 +6,9 @@ from typing import Any
 
 from homeassistant.components.number import (
     NumberDeviceClass,
-    NumberEntity,
     NumberEntityDescription,
     NumberMode,
+    RestoreNumber,
 )
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import Event, HomeAssistant, callback
@@ -45,11 +45,13 @@ async def async_setup_entry(
     )
 
 
-class ComfortOffsetNumber(AiotBrainZoneEntity, NumberEntity):
+class ComfortOffsetNumber(AiotBrainZoneEntity, RestoreNumber):
     """Degrees added to the zone's learned comfort setpoint.
 
     The offset is kept in K. HA converts a difference only when a person picks
-    another unit for this entity, so a home that shows °F is given °F here.
+    another unit for this entity, so a home that shows °F is given °F here. Home
+    Assistant keeps its last value too: where our saved file is lost, the
+    coordinator takes it back from there (``_restore_controls``).
     """
 
     follows_predictions = False
