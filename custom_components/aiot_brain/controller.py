@@ -1269,7 +1269,7 @@ class BuildingController:
                 # Some lamps (of Zigbee2MQTT's, say) take the white and report it
                 # as a colour: the white's own, on the line of whites.
                 return _shows_white(attributes.get(ATTR_XY_COLOR), wanted)
-            return abs(kelvin - wanted) <= _KELVIN_TOLERANCE
+            return bool(abs(kelvin - wanted) <= _KELVIN_TOLERANCE)
         return bool(attributes.get(key) == wanted)
 
     def _remember(self, context: Context) -> None:

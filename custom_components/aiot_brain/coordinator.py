@@ -631,7 +631,7 @@ class AiotBrainCoordinator:
         building_mode = controls.get("building_mode")
         building_saved = building_mode in Mode.__members__.values()
         if building_saved:
-            self.building_mode = Mode(building_mode)
+            self.building_mode = Mode(str(building_mode))
         zone_controls = controls.get("zones")
         if isinstance(zone_controls, dict):
             self.controls = {
