@@ -1313,18 +1313,22 @@ async def test_a_device_echoing_our_call_is_not_a_person_but_a_knob_is(
     assert len(holds) == 1
 
 
-class SlowThermostat(DemoClimate):
+class CloudThermostat(DemoClimate):
+    """A polled thermostat: it shows a call at once; each poll reports later."""
+
+    async def async_report(self, **settings: Any) -> None:
+        """The device reports ``settings``, in a context of its own."""
+        await DemoClimate.async_set_temperature(self, **settings)
+        await self.hass.async_block_till_done()
+
+
+class SlowThermostat(CloudThermostat):
     """A radio thermostat: HA sends the call on; the device reports back later."""
 
     asked: dict[str, Any]
 
     async def async_set_temperature(self, **kwargs: Any) -> None:
         self.asked = kwargs
-
-    async def async_report(self, **settings: Any) -> None:
-        """The device reports ``settings``, in a context of its own."""
-        await DemoClimate.async_set_temperature(self, **settings)
-        await self.hass.async_block_till_done()
 
 
 async def heat_a_cold_slow_thermostat(
@@ -1464,8 +1468,6 @@ async def test_a_thermostat_reporting_our_call_the_night_the_clocks_go_forward(
     [
         # A third setpoint, before the asked one was reported.
         [{"hvac_mode": HVACMode.HEAT}, {"temperature": 22.0}],
-        # Turned back off, before the setpoint was reported.
-        [{"hvac_mode": HVACMode.HEAT}, {"hvac_mode": HVACMode.OFF}],
         # The old setpoint back, once the call was reported.
         [{"hvac_mode": HVACMode.HEAT}, {"temperature": 20.0}, {"temperature": 17.0}],
     ],
@@ -1487,6 +1489,128 @@ async def test_a_knob_turned_while_our_call_is_reported_is_a_persons_change(
     assert len(holds) == 1
     await minutes_pass(hass, freezer, 10)
 
+    assert len(actions) == 1  # left as the person set it
+
+
+async def heat_a_cloud_thermostat(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> tuple[CloudThermostat, list[Event], MockConfigEntry]:
+    """Heat a thermostat set back to 17 °C to 20 °C; return it, holds and entry."""
+    freezer.move_to(START)
+    room = thermostat(
+        "living_room", [HVACMode.HEAT, HVACMode.OFF], kind=CloudThermostat
+    )
+    await build_living_room(hass, [room])
+    holds = async_capture_events(hass, EVENT_HOLD)
+    entry = await setup_brain(hass, hold_minutes=240)
+    await set_state(hass, MOTION, STATE_ON)
+    assert target(hass) == 20.0  # shown at once
+    return room, holds, entry
+
+
+async def test_a_cloud_thermostat_reporting_its_old_setpoint_once_is_not_held(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A poll the cloud answered before it took our call says 17 °C again."""
+    room, holds, entry = await heat_a_cloud_thermostat(hass, freezer)
+    comfort = coordinator_of(entry).brain.zone("living_room").comfort
+
+    await seconds_pass(hass, freezer, 45)
+    await room.async_report(temperature=17.0)
+    await seconds_pass(hass, freezer, 45)
+    await room.async_report(temperature=20.0)  # the next poll
+    await minutes_pass(hass, freezer, 10)
+
+    assert holds == []
+    control = hass.states.get(CONTROL)
+    assert control.state == "controlling"
+    assert control.attributes["held_until"] == {}
+    assert comfort.labels == 0
+    sensor = hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint")
+    assert float(sensor.state) == 20.0
+    assert target(hass) == 20.0
+
+
+async def test_a_cloud_thermostat_turned_back_by_hand_is_held_after_the_window(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Back to 17 °C and left there: a hand on the knob, judged as one once the
+    device had the time to show our call again."""
+    room, holds, entry = await heat_a_cloud_thermostat(hass, freezer)
+    comfort = coordinator_of(entry).brain.zone("living_room").comfort
+
+    await seconds_pass(hass, freezer, 45)
+    await room.async_report(temperature=17.0)
+    assert holds == []
+    assert comfort.labels == 0
+    await minutes_pass(hass, freezer, 2)
+
+    assert len(holds) == 1
+    reason = holds[0].data["reason"]
+    assert reason.startswith(
+        "Holding the thermostat in Living room: changed by hand at 14:00, "
+        "left alone until 18:00"
+    )
+    assert comfort.labels == 1
+    control = hass.states.get(CONTROL)
+    assert control.state == "holding"
+    assert control.attributes["held_until"] == {THERMOSTAT: "2026-11-02T18:00:45-08:00"}
+    await minutes_pass(hass, freezer, 30)
+    assert target(hass) == 17.0  # left as they set it
+    assert len(holds) == 1
+    assert comfort.labels == 1  # learned once
+
+
+async def test_a_cloud_thermostat_still_unsure_at_a_reload_is_never_held(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """What it was is not known, and not saved: neither held nor learned."""
+    room, holds, entry = await heat_a_cloud_thermostat(hass, freezer)
+
+    await seconds_pass(hass, freezer, 45)
+    await room.async_report(temperature=17.0)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await minutes_pass(hass, freezer, 10)
+
+    assert holds == []
+    assert coordinator_of(entry).brain.zone("living_room").comfort.labels == 0
+
+
+async def test_a_cloud_thermostat_set_back_from_the_app_is_held_at_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """A person's own user says who changed it: no report of the cloud."""
+    _, holds, entry = await heat_a_cloud_thermostat(hass, freezer)
+    comfort = coordinator_of(entry).brain.zone("living_room").comfort
+
+    await seconds_pass(hass, freezer, 45)
+    await set_by_hand(hass, hass_admin_user, 17.0)
+
+    assert len(holds) == 1
+    assert comfort.labels == 1
+    await minutes_pass(hass, freezer, 10)
+    assert len(holds) == 1
+    assert comfort.labels == 1
+    assert target(hass) == 17.0
+
+
+async def test_a_thermostat_turned_back_off_while_our_call_is_reported_is_held(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Back to just what it showed before our call: held once the window is over."""
+    room, holds, actions = await heat_a_cold_slow_thermostat(hass, freezer)
+
+    await seconds_pass(hass, freezer, 10)
+    await room.async_report(hvac_mode=HVACMode.HEAT)
+    await seconds_pass(hass, freezer, 10)
+    await room.async_report(hvac_mode=HVACMode.OFF)
+    assert holds == []
+    await minutes_pass(hass, freezer, 2)
+
+    assert len(holds) == 1
+    assert "changed by hand at 14:00" in holds[0].data["reason"]
+    await minutes_pass(hass, freezer, 10)
     assert len(actions) == 1  # left as the person set it
 
 

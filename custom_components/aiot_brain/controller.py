@@ -11,8 +11,10 @@ its mode and the control level) and carries out what it decides:
 
 A change to a controlled entity in a context that is not ours is a person's (or
 another automation's): the entity is held, the change is learned as a label, and
-an event says so. Every decision keeps its one-line reason for the zone's control
-sensor, the logbook and ``aiot_brain.explain``.
+an event says so; a thermostat going back by itself to what it showed before our
+call is judged when the echo window is over (a cloud's stale report, or a hand).
+Every decision keeps its one-line reason for the zone's control sensor, the
+logbook and ``aiot_brain.explain``.
 
 Each thermostat and each light gets its own engine, so a zone with several lights
 rate-limits and holds each of them on its own.
@@ -24,6 +26,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
+from functools import partial
 import math
 import time
 from typing import TYPE_CHECKING, Any
@@ -72,6 +75,7 @@ from homeassistant.helpers import (
     entity_registry as er,
     issue_registry as ir,
 )
+from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import color as color_util, dt as dt_util
 
 from .brain.control import (
@@ -185,6 +189,24 @@ class _Sent:
 
     command: Command
     when: datetime  # UTC: the wall clock may repeat or skip the minutes after it
+    # What the device showed before it (its _settings), where it showed anything.
+    # Not saved: after a restart, a report of those is taken at once, as it comes.
+    before: tuple[Any, ...] | None = None
+
+
+@dataclass(slots=True)
+class _Unsure:
+    """A thermostat gone back to what it showed before our call, by itself.
+
+    A cloud thermostat polled shows our call, and may then report its old
+    settings on a poll its cloud answered before it took the call (and our call
+    again on the next); a hand turning it back looks the same. It is judged when
+    the echo window is over. Not saved: one a restart loses is never a hold.
+    """
+
+    old: State | None
+    new: State
+    cancel: CALLBACK_TYPE
 
 
 class BuildingController:
@@ -211,6 +233,7 @@ class BuildingController:
         # The contexts of our calls, oldest first, with when they were made.
         self._our_contexts: OrderedDict[str, float] = OrderedDict()
         self._sent: dict[str, _Sent] = {}
+        self._unsure: dict[str, _Unsure] = {}  # by entity id
         self._saved: dict[str, Any] = {}
         self._listeners: dict[str, list[CALLBACK_TYPE]] = {}
         # The last error of each device whose calls fail, logged as a warning once.
@@ -444,6 +467,8 @@ class BuildingController:
         self._stopped = True
         for entity_id in list(self.suggestions):
             self._drop_suggestion(entity_id, still_proposed=True)
+        for entity_id in list(self._unsure):
+            self._forget_unsure(entity_id)
 
     @callback
     def async_remove_zone(self, zone_id: str) -> None:
@@ -469,6 +494,7 @@ class BuildingController:
         self.observed.pop(entity_id, None)
         self.proposed.pop(entity_id, None)
         self._sent.pop(entity_id, None)
+        self._forget_unsure(entity_id)
         self._drop_refusal(entity_id)
 
     def _drop_refusal(self, entity_id: str) -> None:
@@ -898,7 +924,12 @@ class BuildingController:
         asked: Context | None = None,
     ) -> None:
         engine.record_call(command.entity_id, now, command)
-        self._sent[command.entity_id] = _Sent(command, dt_util.utcnow())
+        shown = self.hass.states.get(command.entity_id)
+        self._sent[command.entity_id] = _Sent(
+            command,
+            dt_util.utcnow(),
+            None if shown is None or shown.state in _NO_STATE else _settings(shown),
+        )
         self.last_action[zone_id] = (now, command.reason)
         context = (
             Context()
@@ -1143,6 +1174,74 @@ class BuildingController:
         called = self._called_for(zone, new.entity_id)
         if called is not None and self._drives(called[0], new.entity_id):
             return None  # the thermostat over it at work, not a person
+        if self._back_to_before_our_call(new):
+            self._judge_later(old, new)
+            return None
+        return self._persons_change(zone, called, new)
+
+    def _back_to_before_our_call(self, new: State) -> bool:
+        """Whether thermostat ``new`` went back by itself to before our last call.
+
+        Within the echo window, to just what it showed then: a stale report of
+        the device, or a hand turning it back. A person's user (the app, the UI)
+        says it is theirs; an automation's change is held at once, as any other.
+        """
+        sent = self._sent.get(new.entity_id)
+        return (
+            new.domain == "climate"
+            and new.context.user_id is None
+            and new.context.parent_id is None
+            and sent is not None
+            and sent.before == _settings(new)
+            and new.last_updated - sent.when <= ECHO_WINDOW
+        )
+
+    def _judge_later(self, old: State | None, new: State) -> None:
+        """Judge ``new`` when the echo window of the last call to it is over.
+
+        We call a device again only minutes after the last call: waiting fights
+        nobody.
+        """
+        entity_id = new.entity_id
+        self._forget_unsure(entity_id)
+        self._unsure[entity_id] = _Unsure(
+            old,
+            new,
+            async_track_point_in_utc_time(
+                self.hass,
+                partial(self._async_judge, entity_id),
+                self._sent[entity_id].when + ECHO_WINDOW,
+            ),
+        )
+
+    @callback
+    def _async_judge(self, entity_id: str, _now: datetime) -> None:
+        """Judge a thermostat that went back to what it showed before our call.
+
+        Showing something else now (our call again), it was a stale report:
+        nothing to hold or learn. Still showing it, a hand turned it back: the
+        person's change, held and learned as of when they made it.
+        """
+        unsure = self._unsure.pop(entity_id)
+        state = self.hass.states.get(entity_id)
+        zone = self.controlled_zone(entity_id)
+        if state is None or zone is None or _settings(state) != _settings(unsure.new):
+            return
+        called = self._called_for(zone, entity_id)
+        if self._persons_change(zone, called, unsure.new):
+            self.coordinator.async_learn_person_change(unsure.new, unsure.old)
+
+    def _forget_unsure(self, entity_id: str) -> None:
+        if (unsure := self._unsure.pop(entity_id, None)) is not None:
+            unsure.cancel()
+
+    def _persons_change(
+        self, zone: Zone, called: tuple[str, ZoneController] | None, new: State
+    ) -> bool | None:
+        """Hold the device a hand changed to ``new``; say if it was a person's.
+
+        ``called``: the device we call for it (itself, or its group), if any.
+        """
         now = wall_clock(dt_util.as_local(new.last_updated))
         if new.domain != "climate" or new.context.user_id is None:
             # A hand on it is someone there. A thermostat set from the app may be

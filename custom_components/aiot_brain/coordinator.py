@@ -1168,10 +1168,37 @@ class AiotBrainCoordinator:
             if state.domain in CONTROLLED_DOMAINS
             else state.context.user_id is not None
         )
+        self._learn_change(
+            self._router.route(state, manual, event.data["old_state"]),
+            # Predict for the moment of the change, as the tick does for its minute.
+            dt_util.as_local(state.last_updated),
+        )
+
+    @callback
+    def async_learn_person_change(self, state: State, previous: State | None) -> None:
+        """Learn a thermostat's change found a person's only now (by the controller).
+
+        Only its setpoint is taught again, now as theirs and as of when they set
+        it: the rest of that state (the room's temperature, its heating) was
+        learned as it came.
+        """
+        self._learn_change(
+            [
+                (zone_id, observation)
+                for zone_id, observation in self._router.route(state, True, previous)
+                if observation.role is Role.HVAC_SETPOINT
+            ],
+            dt_util.now(),
+        )
+
+    @callback
+    def _learn_change(
+        self, observations: Iterable[tuple[str, Observation]], when: datetime
+    ) -> None:
+        """Learn what a change of state tells its zones, and predict for ``when``."""
         touched: dict[str, bool] = {}  # zone id: whether it needs a full prediction
         react: set[str] = set()  # zones whose controller should decide at once
-        previous = event.data["old_state"]
-        for zone_id, observation in self._router.route(state, manual, previous):
+        for zone_id, observation in observations:
             if observation.role in REACT_TO or observation.manual:
                 react.add(zone_id)
             if not self._learn_live(zone_id, observation):
@@ -1181,8 +1208,6 @@ class AiotBrainCoordinator:
             )
         if not touched:
             return
-        # Predict for the moment of the change, as the tick does for its minute.
-        when = dt_util.as_local(state.last_updated)
         full = [zone_id for zone_id, whole in touched.items() if whole]
         changed = self._publish(full, when, notify_building=False)
         occupancy = [z for z, whole in touched.items() if not whole]
