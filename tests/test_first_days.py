@@ -94,6 +94,17 @@ async def setup_home(hass: HomeAssistant, level: str) -> MockConfigEntry:
     return await setup_brain(hass, level=level, zones=tuple(ROOMS))
 
 
+def set_back_as_nobody_seen_since(clock: str) -> dict[str, str]:
+    """Each room's setback once nobody has been seen there since the start."""
+    return {
+        f"climate.{room}": (
+            f"Heating {name} to 16.0 °C: setback: empty since {clock} "
+            "(nobody seen yet), no arrival expected soon"
+        )
+        for room, name in ROOMS.items()
+    }
+
+
 async def change_an_option(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """The user changes the hold time in the options: the entry reloads."""
     hass.config_entries.async_update_entry(
@@ -411,13 +422,9 @@ async def test_a_room_nobody_was_seen_in_since_the_start_is_set_back_once_quiet_
 
     await minutes_pass(hass, freezer, 1)
 
-    assert {event.data["entity_id"]: event.data["reason"] for event in suggested} == {
-        f"climate.{room}": (
-            f"Heating {name} to 16.0 °C: setback: empty since 14:15 "
-            "(nobody seen yet), no arrival expected soon"
-        )
-        for room, name in ROOMS.items()
-    }
+    assert {
+        event.data["entity_id"]: event.data["reason"] for event in suggested
+    } == set_back_as_nobody_seen_since("14:15")
 
 
 async def test_someone_sitting_still_at_the_start_is_not_set_back_at_once(
@@ -448,13 +455,9 @@ async def test_a_first_start_at_night_takes_no_room_nobody_was_seen_in_for_slept
     await setup_home(hass, "observe")
     await minutes_pass(hass, freezer, 30)
 
-    assert {event.data["entity_id"]: event.data["reason"] for event in decisions} == {
-        f"climate.{room}": (
-            f"Heating {name} to 16.0 °C: setback: empty since 02:15 "
-            "(nobody seen yet), no arrival expected soon"
-        )
-        for room, name in ROOMS.items()
-    }
+    assert {
+        event.data["entity_id"]: event.data["reason"] for event in decisions
+    } == set_back_as_nobody_seen_since("02:15")
 
     await set_state(hass, BEDROOM_MOTION, STATE_ON)
 
