@@ -57,7 +57,6 @@ LIVING_ROOM_CONTROL = "sensor.living_room_aiot_brain_control"
 LIVING_ROOM_LAMP = "light.living_room"
 BEDROOM_CONTROL = "sensor.bedroom_aiot_brain_control"
 BEDROOM_LAMP = "light.bedroom"
-BEDROOM_MOTION = "binary_sensor.bedroom_motion"
 
 
 async def build_home(hass: HomeAssistant) -> None:
@@ -443,52 +442,3 @@ async def test_someone_sitting_still_at_the_start_is_not_set_back_at_once(
 
     assert target(hass, "climate.living_room") == 20.0
     assert target(hass, "climate.bedroom") == 16.0
-
-
-async def test_a_first_start_at_night_takes_no_room_nobody_was_seen_in_for_slept_in(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    """Added at 02:00 with nothing saved; someone walks into the bedroom at 02:30."""
-    freezer.move_to(START + timedelta(hours=12))  # 02:00
-    await build_home(hass)
-    decisions = async_capture_events(hass, EVENT_DECISION)
-    await setup_home(hass, "observe")
-    await minutes_pass(hass, freezer, 30)
-
-    assert {
-        event.data["entity_id"]: event.data["reason"] for event in decisions
-    } == set_back_as_nobody_seen_since("02:15")
-
-    await set_state(hass, BEDROOM_MOTION, STATE_ON)
-
-    reasons = hass.states.get(BEDROOM_CONTROL).attributes["reasons"]
-    assert reasons["light.bedroom"].startswith(
-        "Observing only: Switching on Bedroom's light"
-    )
-
-
-async def test_a_first_start_at_night_lets_whoever_is_seen_going_to_bed_sleep(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    """Added at 23:00; someone goes to bed in the bedroom and turns over at 23:45."""
-    freezer.move_to(START + timedelta(hours=9))  # 23:00
-    await build_home(hass)
-    await setup_home(hass, "observe")
-    await set_state(hass, BEDROOM_MOTION, STATE_ON)
-    await minutes_pass(hass, freezer, 2)
-    await set_state(hass, BEDROOM_MOTION, STATE_OFF)
-    await minutes_pass(hass, freezer, 43)
-    await set_state(hass, BEDROOM_MOTION, STATE_ON)
-    await set_state(hass, BEDROOM_MOTION, STATE_OFF)
-    await minutes_pass(hass, freezer, 30)
-
-    reasons = hass.states.get(BEDROOM_CONTROL).attributes["reasons"]
-    assert reasons["climate.bedroom"] == (
-        "Observing only: Heating Bedroom to 18.5 °C: quiet and dark at night: "
-        "sleep temperature"
-    )
-    reasons = hass.states.get(LIVING_ROOM_CONTROL).attributes["reasons"]
-    assert reasons["climate.living_room"] == (
-        "Observing only: Heating Living room to 16.0 °C: setback: empty since "
-        "Mon 23:15 (nobody seen yet), no arrival expected soon"
-    )

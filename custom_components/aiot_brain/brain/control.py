@@ -1367,10 +1367,13 @@ class ZoneController:
                 self.sleepers_stirred = True
         if last_motion is None:
             quiet = True
-            # Where no motion sensor reads, nothing says nobody is there. Where
-            # one saw nobody since a start or restart: there if used since
-            # nightfall (before a restart); since a first start, nobody was.
-            there = readings.quiet_since is None or (
+            # Seen by nobody since a restart: there if used since nightfall. Since
+            # a first start before nightfall, its sensor saw it empty all evening.
+            watched_since = readings.quiet_since
+            there = (
+                self._unseen(readings)
+                and (watched_since is None or watched_since >= self._nightfall(now))
+            ) or (
                 self.last_occupied is not None
                 and self.last_occupied >= self._nightfall(now)
             )
