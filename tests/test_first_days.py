@@ -442,3 +442,22 @@ async def test_someone_sitting_still_at_the_start_is_not_set_back_at_once(
 
     assert target(hass, "climate.living_room") == 20.0
     assert target(hass, "climate.bedroom") == 16.0
+
+
+async def test_a_first_start_at_bedtime_leaves_unseen_rooms_to_the_sleep_rule(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Added at 23:00: whoever lies still in bed is not left cold or woken.
+
+    Nothing seen there may be sleepers: the sleep temperature, from the start.
+    """
+    freezer.move_to(START + timedelta(hours=9))  # 23:00
+    await build_home(hass)
+    await setup_home(hass, "observe")
+    await minutes_pass(hass, freezer, 2)
+
+    reasons = hass.states.get(BEDROOM_CONTROL).attributes["reasons"]
+    assert reasons["climate.bedroom"] == (
+        "Observing only: Heating Bedroom to 18.5 °C: quiet and dark at night: "
+        "sleep temperature"
+    )

@@ -849,9 +849,11 @@ class ZoneController:
                 not occupied
                 and self.occupied is None
                 and self._watched_too_briefly(readings, now)
+                and not self._is_bedtime(now)
             ):
                 # Nobody seen since we began to watch, not for long: someone
-                # sitting still since before looks the same. Not known yet.
+                # sitting still since before looks the same. Not known yet. (At
+                # bedtime the sleep rule takes such a room as maybe slept in.)
                 occupied = None
         else:
             # Optionally, a high probability without motion for ``occupied_memory``
