@@ -182,6 +182,103 @@ def test_a_device_on_its_own_standby_all_weekend_is_not_stuck() -> None:
     assert ("stuck", "plug") in _kinds(detector, monday + timedelta(days=2))
 
 
+def _someone_seen(detector: AnomalyDetector, when: datetime) -> None:
+    """The zone's motion sensor sees someone at ``when``, for five minutes."""
+    detector.learn_one(Observation(Role.MOTION, 1, when, "motion"))
+    detector.learn_one(
+        Observation(Role.MOTION, 0, when + timedelta(minutes=5), "motion")
+    )
+
+
+def _people_come_and_go(detector: AnomalyDetector, start: datetime, hours: int) -> None:
+    """Someone is seen each 20 minutes from 08:00 to 17:00, for ``hours`` from ``start``."""
+    for minute in range(0, hours * 60, 20):
+        when = start + timedelta(minutes=minute)
+        if 8 <= when.hour < 17:
+            _someone_seen(detector, when)
+
+
+def _working_days(
+    detector: AnomalyDetector, role: Role, rest: float, busy: float, days: int
+) -> datetime:
+    """A zone busy 08:00-17:00 on weekdays, its motion sensor on each 20 minutes.
+
+    The sensor reads ``busy`` and a little more while people are there and rests
+    at ``rest`` otherwise, all weekend too. Return the first moment after.
+    """
+    for day in range(days):
+        for minute in range(0, 24 * 60, 20):
+            when = START + timedelta(days=day, minutes=minute)
+            used = when.weekday() < 5 and 8 * 60 <= minute < 17 * 60
+            if used:
+                _someone_seen(detector, when)
+            value = busy + minute % 7 * 10.0 if used else rest
+            detector.learn_one(Observation(role, value, when, "sensor"))
+    return START + timedelta(days=days)
+
+
+@pytest.mark.parametrize(
+    ("role", "rest", "busy"),
+    [
+        (Role.CO2, 400.0, 800.0),  # fresh air at night, people breathe by day
+        (Role.ILLUMINANCE, 0.0, 350.0),  # dark at night, lit by day
+        (Role.POWER, 200.0, 1700.0),  # a kitchen's standby, its coffee machine
+    ],
+    ids=["co2", "illuminance", "standby"],
+)
+def test_a_sensor_frozen_at_its_rest_while_people_come_and_go_is_stuck(
+    role: Role, rest: float, busy: float
+) -> None:
+    detector = AnomalyDetector()
+    # Two working weeks: at rest each night and all weekend, no fault.
+    monday = _working_days(detector, role, rest, busy, days=14)
+    assert detector.predict_one(monday + timedelta(hours=7)) == []
+    # It stays at its rest from Monday on, while people come and go as before.
+    # A morning at rest with people there may be a quiet one; two days are not.
+    _people_come_and_go(detector, monday, hours=11)
+    assert detector.predict_one(monday + timedelta(hours=11)) == []
+    _people_come_and_go(detector, monday + timedelta(hours=11), hours=31)
+    tuesday_evening = monday + timedelta(days=1, hours=18)
+    assert _kinds(detector, tuesday_evening) == {("stuck", "sensor")}
+    stuck = detector.predict_one(tuesday_evening)[0]
+    assert stuck.reason.startswith(f"sensor has read {rest:g} since Fri 17:00, ")
+    assert "hours someone was here" in stuck.reason
+    # Saved and restored, it is still stuck; a fresh reading clears it.
+    state = json.loads(json.dumps(detector.to_dict()))
+    restored = AnomalyDetector.from_dict(state)
+    assert restored.predict_one(tuesday_evening) == detector.predict_one(
+        tuesday_evening
+    )
+    detector.learn_one(Observation(role, busy, tuesday_evening, "sensor"))
+    assert detector.predict_one(tuesday_evening) == []
+
+
+def test_dark_nights_with_someone_asleep_are_no_frozen_light_sensor() -> None:
+    # A bedroom: lit by day, dark from 22:00 to 07:00 while someone sleeps
+    # there and turns over in view of the motion sensor each hour.
+    detector = AnomalyDetector()
+    when = START
+    for day in range(14):
+        for minute in range(0, 24 * 60, 20):
+            when = START + timedelta(days=day, minutes=minute)
+            night = minute < 7 * 60 or minute >= 22 * 60
+            if night and minute % 60 == 0:
+                _someone_seen(detector, when)
+            lux = 0.0 if night else 300.0 + minute % 7
+            detector.learn_one(Observation(Role.ILLUMINANCE, lux, when, "sensor"))
+            assert ("stuck", "sensor") not in _kinds(detector, when)
+    # A night asleep is as long as the nights before: still dark, no fault.
+    assert detector.predict_one(when + timedelta(hours=8)) == []
+
+
+def test_a_device_switched_off_while_people_are_there_is_not_stuck() -> None:
+    # A TV nobody watched this week: at 0.5 W however often people come by.
+    detector = AnomalyDetector()
+    monday = _working_days(detector, Role.POWER, 0.5, 120.0, days=14)
+    _people_come_and_go(detector, monday, hours=5 * 24)
+    assert detector.predict_one(monday + timedelta(days=5)) == []
+
+
 def test_a_calm_night_as_long_as_calm_nights_before_is_not_stuck() -> None:
     # An office's temperature: a change every 15 min by day, flat at night.
     detector = AnomalyDetector()
@@ -639,6 +736,20 @@ def test_round_trip() -> None:
     del state["hvac_effect"]
     state["hvac_temperatures"] = [lowest, lowest, highest]
     assert AnomalyDetector.from_dict(state).hvac_temperatures == [lowest, highest]
+    # Saved before occupied hours were counted: counted, and each sensor's
+    # occupied hours at rest judged, from its next change on.
+    del state["occupied_count"]
+    state["sources"] = {
+        name: [record[:14] for record in records]
+        for name, records in state["sources"].items()
+    }
+    restored = AnomalyDetector.from_dict(state)
+    assert restored.occupied_count == 0
+    assert all(
+        record.occupied_at_change is None and record.longest_occupied_rest == 0
+        for records in restored.sources.values()
+        for record in records.values()
+    )
     # Saved before a sensor's lowest reading and longest run were kept: learned
     # afresh.
     state["sources"] = {

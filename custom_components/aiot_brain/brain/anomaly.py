@@ -4,7 +4,9 @@ Each source (sensor) is followed on its own, and each of its readings apart (a
 thermostat reports its temperature, its setpoint and its action):
 
 * out of range: a reading outside what its role can physically be;
-* stuck: the value has not changed for far longer than it usually goes unchanged;
+* stuck: the value has not changed for far longer than it usually goes unchanged,
+  or, at rest (darkness, standby, fresh air), through far more of the hours
+  someone was in the zone than it ever stayed so;
 * drifting: it moved away from its peers of the same role in the zone (two
   temperature sensors that used to agree now differ by much more than usual);
 * unavailable: Home Assistant has had no reading from it for an hour.
@@ -63,13 +65,23 @@ CONTINUOUS_ROLES = frozenset(
         Role.OUTDOOR_TEMPERATURE,
     }
 )
-# Readings at or below which a sensor may rest for any time: darkness, a device
-# switched off or on standby, and fresh air (outdoor CO2, where many sensors stop
-# at 400 ppm). A lux sensor reads 0 all night; that is not stuck. Nor is one of
-# these at the lowest it ever read: a kitchen's fridge and coffee machine on
-# standby (200 W) all weekend, a room's fresh air where a sensor never reads
-# below 480 ppm.
+# Readings at or below which a sensor may rest while nobody is there: darkness, a
+# device switched off or on standby, and fresh air (outdoor CO2, where many
+# sensors stop at 400 ppm). A lux sensor reads 0 all night; that is not stuck.
+# Nor is one of these at the lowest it ever read: a kitchen's fridge and coffee
+# machine on standby (200 W) all weekend, a room's fresh air where a sensor
+# never reads below 480 ppm.
 AT_REST = {Role.ILLUMINANCE: 5.0, Role.POWER: 5.0, Role.CO2: 450.0}
+# At rest through the hours someone is seen in the zone, one is stuck once
+# through this many, and twice as many as it ever was before (up to a day's
+# worth): a room's CO2 that stays at 400 ppm while people work in it, its light
+# sensor at 0 lx through their days, a kitchen's standby through their lunches.
+# A bedroom dark through its sleepers' nights, seen on nights before, is not.
+MIN_OCCUPIED_REST_HOURS = 12
+LONGEST_USUAL_OCCUPIED_REST = 24
+# A device switched off (this many watts or less) stays off for any time,
+# whoever is there: a heater all summer, a TV nobody watched this week.
+SWITCHED_OFF_WATTS = 5.0
 OCCUPANCY_ROLES = frozenset({Role.MOTION, Role.PRESENCE})
 # Someone seen while everyone is away is reported once the trackers still say
 # so this long after, and only where absences with someone seen have been rare
@@ -163,8 +175,10 @@ class _Source:
         "gap_spread",
         "gone_at",
         "last_change",
+        "longest_occupied_rest",
         "longest_run",
         "lowest",
+        "occupied_at_change",
         "out_of_range_at",
         "peer_samples",
         "role",
@@ -189,6 +203,10 @@ class _Source:
         self.out_of_range_at: datetime | None = None
         self.gone_at: datetime | None = None  # unavailable since
         self.lowest: float | None = None  # the lowest plausible value it read
+        # The zone's occupied hours when its value last changed, and the most
+        # of them it stayed at rest through (see MIN_OCCUPIED_REST_HOURS).
+        self.occupied_at_change: int | None = None
+        self.longest_occupied_rest = 0
 
     def to_list(self) -> list[Any]:
         return [
@@ -206,6 +224,8 @@ class _Source:
             to_iso(self.gone_at),
             self.lowest,
             self.longest_run,
+            self.occupied_at_change,
+            self.longest_occupied_rest,
         ]
 
     @classmethod
@@ -228,6 +248,11 @@ class _Source:
             source.lowest = float(data[12])
         # Saved before the longest run was kept: learned from the next one on.
         source.longest_run = float(data[13]) if len(data) > 13 else 0.0
+        # Saved before occupied hours at rest were counted: from its next change.
+        if len(data) > 15:
+            if data[14] is not None:
+                source.occupied_at_change = int(data[14])
+            source.longest_occupied_rest = int(data[15])
         return source
 
 
@@ -432,6 +457,9 @@ class AnomalyDetector:
         # Occupancy: hours of the week ever occupied (count of distinct weeks).
         self.occupied_hours = [0] * 168
         self.last_occupied_slot = -1
+        # Hours someone was seen here, counted since the start: how many a
+        # sensor at rest stayed so through.
+        self.occupied_count = 0
         # Since when someone's presence is watched here: a motion sensor put in
         # an area known for weeks has not seen its empty hours yet.
         self.watched_since: datetime | None = None
@@ -554,18 +582,31 @@ class AnomalyDetector:
     def _learn_flatness(self, source: _Source, when: datetime, value: float) -> None:
         if source.last_change is None:
             source.last_change = when
+            source.occupied_at_change = self.occupied_count
             return
         if source.value is not None and value != source.value:
             hours = max((when - source.last_change).total_seconds() / 3600.0, 0.0)
             # A night's darkness says nothing of how long it stays flat lit.
-            if hours <= LONGEST_USUAL_RUN_HOURS and not self._at_rest(
-                source, source.value
-            ):
-                source.longest_run = max(source.longest_run, hours)
+            if not self._at_rest(source, source.value):
+                if hours <= LONGEST_USUAL_RUN_HOURS:
+                    source.longest_run = max(source.longest_run, hours)
+            elif (
+                occupied := self._occupied_since_change(source)
+            ) is not None and occupied <= LONGEST_USUAL_OCCUPIED_REST:
+                source.longest_occupied_rest = max(
+                    source.longest_occupied_rest, occupied
+                )
             source.changes += 1
             weight = max(1.0 / source.changes, 0.02)
             source.run_hours += weight * (hours - source.run_hours)
             source.last_change = when
+            source.occupied_at_change = self.occupied_count
+
+    def _occupied_since_change(self, source: _Source) -> int | None:
+        """Return the hours someone was seen here since ``source`` last changed."""
+        if source.occupied_at_change is None:
+            return None
+        return self.occupied_count - source.occupied_at_change
 
     def _learn_peers(
         self, name: str, source: _Source, previous: datetime | None
@@ -703,6 +744,7 @@ class AnomalyDetector:
         slot = _hour_slot(when)
         if slot == self.last_occupied_slot:
             return
+        self.occupied_count += slot > self.last_occupied_slot
         self.last_occupied_slot = slot
         if self._history_days(when) >= self.min_history_days and not (
             self._ever_occupied_near(hour)
@@ -736,6 +778,9 @@ class AnomalyDetector:
             hour = slot % HOURS_PER_WEEK
             if slot > self.last_occupied_slot or not self.occupied_hours[hour]:
                 self.occupied_hours[hour] += 1
+        self.occupied_count += max(
+            last - max(self.last_occupied_slot, _hour_slot(start)), 0
+        )
         self.last_occupied_slot = max(self.last_occupied_slot, last)
 
     def _history_days(self, when: datetime) -> float:
@@ -834,25 +879,9 @@ class AnomalyDetector:
                     source.out_of_range_at,
                 )
             )
-        if (
-            source.role in CONTINUOUS_ROLES
-            and source.value is not None
-            and source.last_change is not None
-            and source.changes >= self.min_changes
-            and not self._at_rest(source, source.value)
-        ):
-            flat_hours = (when - source.last_change).total_seconds() / 3600.0
-            if flat_hours > self._stuck_limit(source):
-                found.append(
-                    Anomaly(
-                        "stuck",
-                        name,
-                        f"{name} has read {_reading(role, source.value, scale)} "
-                        f"since {clock(source.last_change, when, zone)}; "
-                        f"it usually changes every {source.run_hours * 60:.0f} min",
-                        source.last_change,
-                    )
-                )
+        stuck = self._stuck(name, source, when, scale, zone)
+        if stuck is not None:
+            found.append(stuck)
         moved = self._moved(source)
         if (
             moved is not None
@@ -870,6 +899,55 @@ class AnomalyDetector:
                 )
             )
         return found
+
+    def _stuck(
+        self,
+        name: str,
+        source: _Source,
+        when: datetime,
+        scale: TemperatureScale,
+        zone: tzinfo | None,
+    ) -> Anomaly | None:
+        """Report ``source`` stuck: flat far longer than usual (see AT_REST)."""
+        value, since = source.value, source.last_change
+        if (
+            source.role not in CONTINUOUS_ROLES
+            or value is None
+            or since is None
+            or source.changes < self.min_changes
+        ):
+            return None
+        if self._at_rest(source, value):
+            occupied = self._occupied_since_change(source)
+            if (
+                occupied is None
+                or occupied <= self._occupied_rest_limit(source)
+                or (source.role is Role.POWER and value <= SWITCHED_OFF_WATTS)
+            ):
+                return None
+            why = (
+                f", through {occupied} hours someone was here; it never stayed so "
+                f"through more than {source.longest_occupied_rest} before"
+            )
+        else:
+            flat_hours = (when - since).total_seconds() / 3600.0
+            if flat_hours <= self._stuck_limit(source):
+                return None
+            why = f"; it usually changes every {source.run_hours * 60:.0f} min"
+        return Anomaly(
+            "stuck",
+            name,
+            f"{name} has read {_reading(source.role, value, scale)} since "
+            f"{clock(since, when, zone)}{why}",
+            since,
+        )
+
+    @staticmethod
+    def _occupied_rest_limit(source: _Source) -> float:
+        """Return the occupied hours ``source`` may stay at rest through."""
+        return max(
+            MIN_OCCUPIED_REST_HOURS, STUCK_OVER_LONGEST * source.longest_occupied_rest
+        )
 
     def _stuck_limit(self, source: _Source) -> float:
         """Return the hours ``source`` may stay flat before it is stuck."""
@@ -971,6 +1049,7 @@ class AnomalyDetector:
             "hvac_course": list(self.hvac_course),
             "occupied_hours": list(self.occupied_hours),
             "last_occupied_slot": self.last_occupied_slot,
+            "occupied_count": self.occupied_count,
             "watched_since": to_iso(self.watched_since),
             "unusual_at": to_iso(self.unusual_at),
             "unusual_source": self.unusual_source,
@@ -1012,6 +1091,8 @@ class AnomalyDetector:
             detector.hvac_course = [float(v) for v in data.get("hvac_course", [])]
             detector.occupied_hours = [int(v) for v in data["occupied_hours"]]
             detector.last_occupied_slot = int(data["last_occupied_slot"])
+            # Saved before occupied hours were counted: from now on.
+            detector.occupied_count = int(data.get("occupied_count", 0))
             # Saved when any sensor's first reading started the history.
             detector.watched_since = from_iso(
                 data["watched_since"] if "watched_since" in data else data["first_seen"]
