@@ -527,6 +527,60 @@ def test_cooling_that_holds_a_warming_room_is_not_flagged() -> None:
     assert AnomalyDetector.from_dict(state).hvac_course == []
 
 
+def _kitchen_lunches(
+    detector: AnomalyDetector, *, days: int, working: bool, until: timedelta
+) -> datetime:
+    """An office kitchen: its appliances draw 1700 W at lunch (12:00-13:00), 200 W else.
+
+    Idle, it warms 1.2 K/h at lunch and 0.2 K/h by day, and cools back at night.
+    On day ``days`` the cooler, just big enough for the lunch, runs from 11:45:
+    one that works cools the kitchen 0.5 K/h before lunch and lets it warm only
+    0.4 K/h through it; one that does nothing lets it warm as it did idle.
+    Readings each 5 minutes, up to ``until`` after that day's noon; return then.
+    """
+    room, when = 21.0, START
+    end = START + timedelta(days=days, hours=12) + until
+    for step in range(int((end - START) / timedelta(minutes=5)) + 1):
+        when = START + timedelta(minutes=5 * step)
+        lunch = 12 <= when.hour < 13
+        cooling = when >= START + timedelta(days=days, hours=11, minutes=45)
+        if lunch:
+            rate = 0.4 if cooling and working else 1.2
+        elif 8 <= when.hour < 18:
+            rate = -0.5 if cooling and working else 0.2
+        else:
+            rate = -3.0 / 14.0
+        power = 1700.0 if lunch else 200.0
+        detector.learn_one(Observation(Role.POWER, power, when, "plug"))
+        detector.learn_one(Observation(Role.TEMPERATURE, round(room, 2), when, "t"))
+        action = -1 if cooling else 0
+        detector.learn_one(Observation(Role.HVAC_ACTION, action, when, "climate"))
+        room += rate / 12.0
+    return when
+
+
+def test_a_cooler_just_big_enough_for_its_lunch_is_not_flagged() -> None:
+    # Cooling from 11:45: the kitchen fell a little before lunch, and warms less
+    # through it than it used to idle at that load. A cooler that does nothing
+    # lets it warm as it used to.
+    for minutes in (50, 75):
+        after = timedelta(minutes=minutes)
+        detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+        when = _kitchen_lunches(detector, days=3, working=True, until=after)
+        assert detector.predict_one(when) == []
+        broken = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+        when = _kitchen_lunches(broken, days=3, working=False, until=after)
+        assert _kinds(broken, when) == {("hvac_no_effect", "hvac")}
+    # What the kitchen does idle at each load is kept across a restart.
+    state = json.loads(json.dumps(detector.to_dict()))
+    restored = AnomalyDetector.from_dict(state)
+    assert restored.to_dict() == detector.to_dict()
+    # Saved before: learned afresh.
+    del state["load_courses"], state["course_mark"], state["load_effect"]
+    restored = AnomalyDetector.from_dict(state)
+    assert (restored.load_courses, restored.course_mark) == ({}, None)
+
+
 def test_occupancy_at_a_time_never_seen() -> None:
     detector = AnomalyDetector(min_history_days=14)
     # Three weeks of occupancy on weekdays 8-17 only.

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+import math
 from typing import Any
 
 from .observation import PLAUSIBLE_RANGE, Observation, Role, as_number, role_of
@@ -53,6 +54,17 @@ LONGEST_USUAL_RUN_HOURS = 24.0
 # an HVAC that does nothing (the room going on as before) is still reported.
 MIN_IDLE_MINUTES = 10.0
 COURSE_HOURS = 1.0
+# Nor does a cooler just big enough for its load, under which the room still
+# warms (a kitchen's lunch, a print room's printers): it warms slower than it
+# did idle at that load. The load is what the zone's power meters draw, in bands
+# a factor of two wide; how fast the room went idle in each is learned over the
+# last LOAD_MEMORY_HOURS idle at it, and trusted after MIN_LOAD_IDLE_HOURS. A
+# load never seen idle, or a zone without a meter, excuses nothing. What the
+# HVAC kept the room from is judged over about the last COURSE_HOURS, never as
+# the run's best: over a long run a learned course drifts from the room's, and
+# a cooler that does nothing must still be reported.
+LOAD_MEMORY_HOURS = 24.0
+MIN_LOAD_IDLE_HOURS = 0.5
 # Roles whose values vary continuously: only these can be "stuck" or "drift".
 CONTINUOUS_ROLES = frozenset(
     {
@@ -454,6 +466,14 @@ class AnomalyDetector:
         self.idle_since: datetime | None = None
         self.idle_temperature: float | None = None
         self.hvac_course: list[float] = []
+        # Per load band: how fast (K/h) the room went while the HVAC was idle,
+        # and over how many hours (up to LOAD_MEMORY_HOURS). The last moment
+        # followed, with the indoor temperature and load band then; and during a
+        # run, how far (K) the HVAC kept the room from its course idle at those
+        # loads, lately (see LOAD_MEMORY_HOURS).
+        self.load_courses: dict[int, list[float]] = {}
+        self.course_mark: tuple[datetime, float, int | None] | None = None
+        self.load_effect: float | None = None
         # Occupancy: hours of the week ever occupied (count of distinct weeks).
         self.occupied_hours = [0] * 168
         self.last_occupied_slot = -1
@@ -519,6 +539,8 @@ class AnomalyDetector:
         previous, source.value, source.when = source.when, value, when
         if continuous:
             self._learn_peers(name, source, previous)
+        if source.role in (Role.TEMPERATURE, Role.POWER):
+            self._follow_course(when)
         if source.role is Role.TEMPERATURE and self.hvac_since is not None:
             self._track_hvac_temperature(when)
 
@@ -558,6 +580,8 @@ class AnomalyDetector:
         self.hvac_effect = 0.0
         self.hvac_course = []
         self.idle_since = self.idle_temperature = None
+        self.load_effect = None
+        self.course_mark = None
 
     def _source(self, name: str, role: Role) -> _Source | None:
         """Return the record of ``role`` read by ``name``, None beyond the bound."""
@@ -674,12 +698,14 @@ class AnomalyDetector:
                 self.idle_since = when
                 self.idle_temperature = self._indoor_temperature()
             return
+        self._follow_course(when)  # the course so far was the last action's
         self.hvac_action = action
         self.hvac_since = when if action != 0 else None
         indoor = self._indoor_temperature()
         self.hvac_temperatures = [] if indoor is None else [indoor, indoor]
         self.hvac_effect = 0.0
         self.hvac_course = []
+        self.load_effect = None if action == 0 else 0.0
         if action == 0:
             self.idle_since, self.idle_temperature = when, indoor
             return
@@ -713,6 +739,67 @@ class AnomalyDetector:
         self.hvac_temperatures = [lowest, highest]
         moved = indoor - lowest if self.hvac_action > 0 else highest - indoor
         self.hvac_effect = max(self.hvac_effect, moved, self._held(when, indoor))
+
+    def _load_band(self) -> int | None:
+        """Return the band of what the zone's power meters draw; None without one."""
+        watts = [
+            source.value
+            for _, source in self._records_of(Role.POWER)
+            if source.value is not None and source.gone_at is None
+        ]
+        if not watts:
+            return None
+        return round(math.log2(max(sum(watts), 1.0)))
+
+    def _follow_course(self, when: datetime) -> None:
+        """Follow the room's course since the last mark, at the load then.
+
+        Idle, it teaches how fast the room goes at that load; while the HVAC
+        runs, it adds how far the room would have gone idle.
+        """
+        indoor, mark, band = (
+            self._indoor_temperature(),
+            self.course_mark,
+            self._load_band(),
+        )
+        if indoor is None or mark is None:
+            self.course_mark = None if indoor is None else (when, indoor, band)
+            return
+        since, start, marked = mark
+        hours = (when - since).total_seconds() / 3600.0
+        if hours <= 0.0:
+            # Read at the same moment: what it read goes to the next stretch.
+            self.course_mark = (since, start, band)
+            return
+        if marked is not None and self.hvac_action == 0 and self.idle_since is not None:
+            rate, seen = self.load_courses.get(marked, (0.0, 0.0))
+            seen = min(seen + hours, LOAD_MEMORY_HOURS)
+            rate += min(hours / seen, 1.0) * ((indoor - start) / hours - rate)
+            self.load_courses[marked] = [rate, seen]
+        elif self.load_effect is not None:
+            self.load_effect = self._against_load(when, indoor)
+        self.course_mark = (when, indoor, band)
+
+    def _idle_rate(self, band: int | None) -> float:
+        """Return how fast (K/h) the room went idle at load ``band``, 0 if not known."""
+        rate, seen = (
+            self.load_courses.get(band, (0.0, 0.0)) if band is not None else (0.0, 0.0)
+        )
+        return rate if seen >= MIN_LOAD_IDLE_HOURS else 0.0
+
+    def _against_load(self, when: datetime, indoor: float | None) -> float:
+        """Return how far the HVAC kept the room (at ``indoor``) from its idle course.
+
+        From where the room would have gone idle at the loads of its run, as far
+        as they were seen idle, over about the last COURSE_HOURS.
+        """
+        mark = self.course_mark
+        if self.load_effect is None or mark is None or indoor is None:
+            return 0.0
+        since, start, band = mark
+        hours = max((when - since).total_seconds() / 3600.0, 0.0)
+        kept = (indoor - start - self._idle_rate(band) * hours) * self.hvac_action
+        return self.load_effect * math.exp(-hours / COURSE_HOURS) + kept
 
     def _held(self, when: datetime, indoor: float | None) -> float:
         """Return how far the HVAC kept the room (at ``indoor``) from its idle course.
@@ -988,7 +1075,12 @@ class AnomalyDetector:
             return None
         heating = self.hvac_action > 0
         # A room held where it was reads nothing new: held until now.
-        change = max(self.hvac_effect, self._held(when, self._indoor_temperature()))
+        indoor = self._indoor_temperature()
+        change = max(
+            self.hvac_effect,
+            self._held(when, indoor),
+            self._against_load(when, indoor),
+        )
         if change >= self.hvac_min_change:
             return None
         verb, direction = ("heating", "rose") if heating else ("cooling", "fell")
@@ -1047,6 +1139,13 @@ class AnomalyDetector:
             "hvac_effect": self.hvac_effect,
             "idle": [to_iso(self.idle_since), self.idle_temperature],
             "hvac_course": list(self.hvac_course),
+            "load_courses": [
+                [band, *course] for band, course in self.load_courses.items()
+            ],
+            "course_mark": None
+            if self.course_mark is None
+            else [to_iso(self.course_mark[0]), *self.course_mark[1:]],
+            "load_effect": self.load_effect,
             "occupied_hours": list(self.occupied_hours),
             "last_occupied_slot": self.last_occupied_slot,
             "occupied_count": self.occupied_count,
@@ -1089,6 +1188,19 @@ class AnomalyDetector:
             if idle_temperature is not None:
                 detector.idle_temperature = float(idle_temperature)
             detector.hvac_course = [float(v) for v in data.get("hvac_course", [])]
+            # Saved before the room's course was learned by load: none known.
+            detector.load_courses = {
+                int(band): [float(rate), float(seen)]
+                for band, rate, seen in data.get("load_courses", [])
+            }
+            mark = data.get("course_mark")
+            if mark is not None:
+                since = from_iso(mark[0])
+                band = None if mark[2] is None else int(mark[2])
+                if since is not None:
+                    detector.course_mark = (since, float(mark[1]), band)
+            load_effect = data.get("load_effect")
+            detector.load_effect = None if load_effect is None else float(load_effect)
             detector.occupied_hours = [int(v) for v in data["occupied_hours"]]
             detector.last_occupied_slot = int(data["last_occupied_slot"])
             # Saved before occupied hours were counted: from now on.
