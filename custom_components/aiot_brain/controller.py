@@ -128,8 +128,8 @@ OUR_CONTEXT_MEMORY = 600.0  # seconds
 ECHO_WINDOW = timedelta(minutes=2)
 # A colour temperature shown is the one asked for within this; a colour a lamp
 # shows is a white when it lies this close to the line of whites (CIE xy).
-_OFF_WHITE = 0.02
 _KELVIN_TOLERANCE = 100
+_OFF_WHITE = 0.02
 # What a person changes on a thermostat or a light; other attributes (the room
 # temperature, the HVAC action) change by themselves.
 _CLIMATE_SETTINGS = (
