@@ -540,9 +540,10 @@ class AnomalyDetector:
         if continuous:
             self._learn_peers(name, source, previous)
         if source.role in (Role.TEMPERATURE, Role.POWER):
-            self._follow_course(when)
-        if source.role is Role.TEMPERATURE and self.hvac_since is not None:
-            self._track_hvac_temperature(when)
+            indoor = self._indoor_temperature()  # once a reading: each mean reads all
+            self._follow_course(when, indoor)
+            if source.role is Role.TEMPERATURE and self.hvac_since is not None:
+                self._track_hvac_temperature(when, indoor)
 
     def keep_sources(self, sources: Collection[str]) -> None:
         """Forget the sensors not in ``sources``: they left the zone.
@@ -698,10 +699,10 @@ class AnomalyDetector:
                 self.idle_since = when
                 self.idle_temperature = self._indoor_temperature()
             return
-        self._follow_course(when)  # the course so far was the last action's
+        indoor = self._indoor_temperature()
+        self._follow_course(when, indoor)  # the course so far was the last action's
         self.hvac_action = action
         self.hvac_since = when if action != 0 else None
-        indoor = self._indoor_temperature()
         self.hvac_temperatures = [] if indoor is None else [indoor, indoor]
         self.hvac_effect = 0.0
         self.hvac_course = []
@@ -728,8 +729,7 @@ class AnomalyDetector:
         ]
         return sum(values) / len(values) if values else None
 
-    def _track_hvac_temperature(self, when: datetime) -> None:
-        indoor = self._indoor_temperature()
+    def _track_hvac_temperature(self, when: datetime, indoor: float | None) -> None:
         if indoor is None or self.hvac_since is None:
             return
         if not self.hvac_temperatures:
@@ -751,17 +751,13 @@ class AnomalyDetector:
             return None
         return round(math.log2(max(sum(watts), 1.0)))
 
-    def _follow_course(self, when: datetime) -> None:
-        """Follow the room's course since the last mark, at the load then.
+    def _follow_course(self, when: datetime, indoor: float | None) -> None:
+        """Follow the room's course (now at ``indoor``) since the last mark.
 
-        Idle, it teaches how fast the room goes at that load; while the HVAC
+        Idle, it teaches how fast the room goes at the load then; while the HVAC
         runs, it adds how far the room would have gone idle.
         """
-        indoor, mark, band = (
-            self._indoor_temperature(),
-            self.course_mark,
-            self._load_band(),
-        )
+        mark, band = self.course_mark, self._load_band()
         if indoor is None or mark is None:
             self.course_mark = None if indoor is None else (when, indoor, band)
             return
