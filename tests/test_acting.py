@@ -1083,6 +1083,25 @@ async def test_dismissed_heating_is_proposed_again_only_a_degree_apart(
     assert f"{DOMAIN}_suggestion_{THERMOSTAT}" in notifications
 
 
+async def test_dismiss_all_is_a_persons_not_now(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The notification list's "dismiss all" is a person's dismissal of each."""
+    notifications = await _heating_suggested(hass, freezer)
+    suggested = async_capture_events(hass, EVENT_SUGGESTION)
+
+    assert await async_setup_component(hass, "persistent_notification", {})
+    await hass.services.async_call(
+        "persistent_notification", "dismiss_all", {}, blocking=True
+    )
+    await minutes_pass(hass, freezer, 5)
+
+    assert suggested == []
+    assert f"{DOMAIN}_suggestion_{THERMOSTAT}" not in notifications
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.startswith("Not now (dismissed at 14:01, until Living room is empty)")
+
+
 async def test_a_suggestion_withdrawn_by_a_hold_is_no_persons_dismissal(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
