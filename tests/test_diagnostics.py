@@ -7,14 +7,18 @@ from unittest.mock import MagicMock
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
+    get_diagnostics_for_device,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
+from custom_components.aiot_brain.const import DOMAIN
+from custom_components.aiot_brain.entity import zone_device_identifier
 from custom_components.aiot_brain.network import BASELINE_PERIOD
 
 from .test_discovery import build_home
@@ -92,3 +96,48 @@ async def test_diagnostics_tell_the_unit_temperatures_are_shown_in(
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
 
     assert diagnostics["runtime"]["temperature_unit"] == "°F"
+
+
+async def test_a_zones_device_gives_what_that_zone_found_learned_and_decided(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator
+) -> None:
+    build_home(hass)
+    entry = await setup_entry(
+        hass,
+        zones=("kitchen", "living_room"),
+        outdoor_source="weather.home",
+        history_days=0,
+    )
+    hass.states.async_set("binary_sensor.kitchen_occupancy", "on")
+    await hass.async_block_till_done()
+    devices = dr.async_get(hass)
+    kitchen = devices.async_get_device_by_identifier(
+        zone_device_identifier(entry.entry_id, "kitchen"), entry.entry_id
+    )
+    assert kitchen is not None
+
+    diagnostics = await get_diagnostics_for_device(hass, hass_client, entry, kitchen)
+
+    assert diagnostics["options"]["control_level"] == "observe"
+    assert diagnostics["temperature_unit"] == "°C"
+    zone = diagnostics["zone"]
+    assert zone["zone_id"] == "kitchen"
+    assert zone["model"]["roles_seen"] == ["motion"]
+    assert zone["prediction"]["occupancy_probability"] > 0.5
+    # Which of the area's entities were taken for what: counts alone do not tell.
+    found = zone["discovery"]
+    assert found["learnable"] is True
+    assert found["entities"]["binary_sensor.kitchen_occupancy"] == ["motion"]
+    assert found["entities"]["sensor.kitchen_co2"] == ["co2"]
+    assert "living_room" not in str(zone)  # nor another zone's
+
+    # The building's device gives the whole building.
+    building = devices.async_get_device_by_identifier(
+        (DOMAIN, entry.entry_id), entry.entry_id
+    )
+    assert building is not None
+    whole = await get_diagnostics_for_device(hass, hass_client, entry, building)
+    assert [zone["zone_id"] for zone in whole["runtime"]["zones"]] == [
+        "kitchen",
+        "living_room",
+    ]

@@ -7,9 +7,12 @@ from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 
 from . import AiotBrainConfigEntry
 from .coordinator import AiotBrainCoordinator
+from .discovery import Zone
+from .entity import zone_device_identifier
 
 # Host and device names often carry people's names ("annas-iphone"); addresses
 # and announced ids (MAC addresses) locate devices. None is needed to understand
@@ -31,13 +34,7 @@ async def async_get_config_entry_diagnostics(
         "discovery": {
             "floors": [floor.floor_id for floor in discovery.floors],
             "zones": [
-                {
-                    "zone_id": zone.zone_id,
-                    "floor_id": zone.floor_id,
-                    "included": zone.zone_id in data.settings.zones,
-                    "learnable": zone.learnable,
-                    "counts": zone.counts(),
-                }
+                {"zone_id": zone.zone_id, **_found(zone, data.settings.zones)}
                 for zone in discovery.zones
             ],
             "outdoor": [entity.entity_id for entity in discovery.outdoor],
@@ -64,6 +61,52 @@ async def async_get_config_entry_diagnostics(
                 for device in network.devices.values()
             ],
         },
+    }
+
+
+async def async_get_device_diagnostics(
+    hass: HomeAssistant, entry: AiotBrainConfigEntry, device: dr.DeviceEntry
+) -> dict[str, Any]:
+    """Return diagnostics for a zone's device; the building's gives the whole entry."""
+    data = entry.runtime_data
+    coordinator = data.coordinator
+    zone = next(
+        (
+            zone
+            for zone in data.discovery.zones
+            if zone_device_identifier(entry.entry_id, zone.zone_id)
+            in device.identifiers
+        ),
+        None,
+    )
+    if zone is None:
+        return await async_get_config_entry_diagnostics(hass, entry)
+    found = _found(zone, data.settings.zones)
+    # Which entity was taken for what: the counts alone do not say which.
+    found["entities"] = {
+        entity.entity_id: [role.value for role in entity.roles]
+        for entity in zone.entities
+    }
+    summary = (
+        _zone(coordinator, zone.zone_id)
+        if zone.zone_id in coordinator.zones
+        else {"zone_id": zone.zone_id}
+    )
+    return {
+        "options": dict(entry.options),
+        "temperature_unit": hass.config.units.temperature_unit,
+        "building_mode": coordinator.building_mode.value,
+        "zone": {**summary, "discovery": found},
+    }
+
+
+def _found(zone: Zone, chosen: tuple[str, ...]) -> dict[str, Any]:
+    """Return what discovery found in a zone's area, in counts."""
+    return {
+        "floor_id": zone.floor_id,
+        "included": zone.zone_id in chosen,
+        "learnable": zone.learnable,
+        "counts": zone.counts(),
     }
 
 
