@@ -19,7 +19,15 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.aiot_brain.network import BASELINE_PERIOD
 
-from .test_acting import MOTION, THERMOSTAT, build_living_room, set_state, setup_brain
+from .test_acting import (
+    LAMP,
+    MOTION,
+    THERMOSTAT,
+    build_living_room,
+    lamp,
+    set_state,
+    setup_brain,
+)
 from .test_network import announce, setup_entry
 
 
@@ -69,6 +77,43 @@ async def test_actions_and_holds_appear_in_the_logbook_with_their_reasons(
     assert messages[0].startswith("Heating Living room to 20.0 °C: occupied (")
     assert messages[1].startswith("Holding the thermostat in Living room: changed by")
     assert all(entry["entity_id"] == THERMOSTAT for entry in ours)
+
+
+async def test_a_hold_asked_for_names_the_devices_in_words(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator
+) -> None:
+    hass.config.components.add("frontend")
+    assert await async_setup_component(hass, "logbook", {})
+    start = dt_util.utcnow()
+    await build_living_room(hass, lights=[lamp()])
+    await setup_brain(hass)
+
+    await hass.services.async_call(
+        "aiot_brain",
+        "hold",
+        {"area_id": "living_room", "duration": {"minutes": 30}},
+        blocking=True,
+    )
+    await async_wait_recording_done(hass)
+
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {"type": "logbook/get_events", "start_time": start.isoformat()}
+    )
+    response = await client.receive_json()
+
+    assert response["success"]
+    # The entry links the device; its message says what it is, as a person's
+    # change does, not "climate.living_room".
+    held = {
+        entry["entity_id"]: entry["message"]
+        for entry in response["result"]
+        if entry.get("name") == "AIoT Brain (Living room)"
+    }
+    assert held.keys() == {THERMOSTAT, LAMP}
+    assert held[THERMOSTAT].startswith("Holding the thermostat in Living room until")
+    assert held[LAMP].startswith("Holding the light in Living room until")
+    assert held[LAMP].endswith(": asked to hold")
 
 
 async def test_each_new_network_device_appears_in_the_logbook(

@@ -1116,7 +1116,7 @@ class BuildingController:
         # Timed in real time: across a change of the clocks the wall clock is not.
         until = wall_clock(dt_util.as_local(moment + duration))
         for entity_id, engine in self.zone_engines(zone).items():
-            engine.hold(entity_id, now, until, "asked to hold")
+            engine.hold(entity_id, now, until, _what(entity_id), "asked to hold")
             self._drop_suggestion(entity_id)
             self._fire_hold(zone_id, entity_id, engine.holds[entity_id].reason, until)
         self._notify(zone_id)
@@ -1251,11 +1251,10 @@ class BuildingController:
         if called is not None:
             # A lamp of a group we call holds the group: calling it would undo them.
             entity_id, engine = called
-            what = "the thermostat" if new.domain == "climate" else "the light"
             # Timed in real time: across a change of the clocks the wall clock is not.
             end = new.last_updated + engine.settings.hold_duration
             until = wall_clock(dt_util.as_local(end))
-            reason = engine.note_manual_change(entity_id, now, what, until)
+            reason = engine.note_manual_change(entity_id, now, _what(entity_id), until)
             self._drop_suggestion(entity_id)
             self._fire_hold(
                 zone.zone_id, entity_id, reason, engine.holds[entity_id].until
@@ -1635,3 +1634,8 @@ def _same_call(old: Command | None, new: Command) -> bool:
 
 def _notification_id(entity_id: str) -> str:
     return f"{DOMAIN}_suggestion_{entity_id}"
+
+
+def _what(entity_id: str) -> str:
+    """Say what a held device is, in words: the logbook links which one it is."""
+    return "the thermostat" if entity_id.startswith("climate.") else "the light"

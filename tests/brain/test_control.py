@@ -1526,14 +1526,20 @@ def test_a_hold_ends_when_the_zone_is_next_vacant() -> None:
 
 def test_resume_and_explicit_holds() -> None:
     engine = controller()
-    engine.hold("climate.study", NOW, NOW + timedelta(hours=1), "asked by a service")
+    engine.hold(
+        "climate.study",
+        NOW,
+        NOW + timedelta(hours=1),
+        "the thermostat",
+        "asked by a service",
+    )
     held = climate_decision(engine)
     assert (
-        held.reason == "Holding climate.study in Study until 18:00: asked by a service"
+        held.reason == "Holding the thermostat in Study until 18:00: asked by a service"
     )
     engine.resume("climate.study")
     assert climate_decision(engine).act
-    engine.hold("light.study", NOW, NOW + timedelta(hours=1), "party")
+    engine.hold("light.study", NOW, NOW + timedelta(hours=1), "the light", "party")
     engine.resume()
     assert not engine.holds
 
@@ -1541,8 +1547,8 @@ def test_resume_and_explicit_holds() -> None:
 def test_an_asked_hold_lasts_its_time_though_the_zone_empties() -> None:
     engine = controller()
     until = NOW + timedelta(hours=3)
-    engine.hold("climate.study", NOW, until, "asked to hold")
-    engine.hold("light.study", NOW, until, "asked to hold")
+    engine.hold("climate.study", NOW, until, "the thermostat", "asked to hold")
+    engine.hold("light.study", NOW, until, "the light", "asked to hold")
     on = LightState(on=True, brightness_pct=40, color_temp_kelvin=3000)
     empty = readings(last_motion=NOW, climate=ClimateState("heat", 21.0), light=on)
 
@@ -1903,7 +1909,13 @@ def test_state_round_trips_through_json() -> None:
 
 def test_an_asked_hold_is_still_asked_after_a_restart() -> None:
     engine = controller()
-    engine.hold("climate.study", NOW, NOW + timedelta(hours=3), "asked to hold")
+    engine.hold(
+        "climate.study",
+        NOW,
+        NOW + timedelta(hours=3),
+        "the thermostat",
+        "asked to hold",
+    )
     restored = controller()
     restored.load_dict(json.loads(json.dumps(engine.to_dict())))
 

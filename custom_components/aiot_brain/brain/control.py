@@ -638,10 +638,12 @@ class ZoneController:
             hold.reason = hold.reason.replace(f" in {self.name}", f" in {name}", 1)
         self.name = name
 
-    def hold(self, entity_id: str, when: datetime, until: datetime, why: str) -> None:
+    def hold(
+        self, entity_id: str, when: datetime, until: datetime, what: str, why: str
+    ) -> None:
         """Hold ``entity_id`` until ``until``, empty zone or not (a service asked)."""
         until_shown = self._clock(until)
-        reason = f"Holding {entity_id} in {self.name} until {until_shown}: {why}"
+        reason = f"Holding {what} in {self.name} until {until_shown}: {why}"
         self.holds[entity_id] = Hold(when, until, reason, asked=True)
 
     def resume(self, entity_id: str | None = None) -> None:
