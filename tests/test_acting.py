@@ -2565,6 +2565,32 @@ async def test_a_refused_call_issue_goes_when_the_lamp_leaves_the_area(
     assert issues.async_get_issue(DOMAIN, "call_refused_light.living_room") is None
 
 
+async def test_a_refused_call_issue_follows_its_lamp_renamed(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await _living_room_whose_lamp_refused(hass)
+    renamed = "light.living_room_lamp"
+
+    er.async_get(hass).async_update_entity(LAMP, new_entity_id=renamed)
+    await minutes_pass(hass, freezer, 1)
+
+    # Still refusing, under the id it has now: none is left for a lamp gone.
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, "call_refused_light.living_room") is None
+    issue = issues.async_get_issue(DOMAIN, f"call_refused_{renamed}")
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "entity": "living room lamp",  # its name now
+        "zone": "Living room",
+        "error": "the lamp does not answer",
+    }
+    # Deleted, it refuses nothing any more.
+    er.async_get(hass).async_remove(renamed)
+    await minutes_pass(hass, freezer, 1)
+    assert not issues.issues
+
+
 class TimingOutLamp(DemoLight):
     """A lamp behind a cloud whose request times out."""
 

@@ -285,7 +285,7 @@ class BuildingController:
             **dict.fromkeys(lights, Actuator.LIGHT),
         }
         self._members[zone.zone_id] = {**climates, **lights}
-        self._follow_renames(engines, wanted)
+        self._follow_renames(zone, engines, wanted)
         for entity_id in [e for e in engines if e not in wanted]:
             del engines[entity_id]
             self._forget(zone.zone_id, entity_id)
@@ -359,9 +359,12 @@ class BuildingController:
             self._renamed[new] = old
 
     def _follow_renames(
-        self, engines: dict[str, ZoneController], wanted: Iterable[str]
+        self, zone: Zone, engines: dict[str, ZoneController], wanted: Iterable[str]
     ) -> None:
-        """Give renamed entities the engines (holds, recent calls) of their old ids."""
+        """Give renamed entities the engines (holds, recent calls) of their old ids.
+
+        A device refusing calls still does under its new id: its issue says so.
+        """
         for new in wanted:
             old = self._renamed.pop(new, None)
             if old is None or old not in engines or new in engines:
@@ -370,6 +373,10 @@ class BuildingController:
             engine.rename(old, new)
             if old in self._sent:
                 self._sent[new] = self._sent.pop(old)
+            if (error := self._refusals.get(old)) is not None:
+                self._drop_refusal(old)
+                self._refusals[new] = error
+                self._report_refusal(zone, new, error)
 
     def _to_call(self, zone: Zone, kind: Actuator) -> dict[str, set[str]]:
         """Return the zone's devices of ``kind`` to call, each with its members.
@@ -992,20 +999,7 @@ class BuildingController:
                 # Disabled or reloading meanwhile: the unload removed our issues,
                 # and one raised now would outlive it.
                 return
-            state = self.hass.states.get(entity_id)
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                f"{ISSUE_CALL_REFUSED}_{entity_id}",
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key=ISSUE_CALL_REFUSED,
-                translation_placeholders={
-                    "entity": state.name if state is not None else entity_id,
-                    "zone": zone.name,
-                    "error": error,
-                },
-            )
+            self._report_refusal(zone, entity_id, error)
             self._notify(zone_id)
             return
         self._refusals.pop(command.entity_id, None)
@@ -1013,6 +1007,23 @@ class BuildingController:
             self.hass, DOMAIN, f"{ISSUE_CALL_REFUSED}_{command.entity_id}"
         )
         self._fire(EVENT_ACTION, zone, command, context)
+
+    def _report_refusal(self, zone: Zone, entity_id: str, error: str) -> None:
+        """Raise the repair issue of a device that refuses our calls."""
+        state = self.hass.states.get(entity_id)
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            f"{ISSUE_CALL_REFUSED}_{entity_id}",
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=ISSUE_CALL_REFUSED,
+            translation_placeholders={
+                "entity": state.name if state is not None else entity_id,
+                "zone": zone.name,
+                "error": error,
+            },
+        )
 
     def _suggest(self, zone_id: str, command: Command, now: datetime) -> None:
         pending = self.suggestions.get(command.entity_id)
