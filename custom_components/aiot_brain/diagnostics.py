@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
 from typing import Any
 
@@ -28,6 +29,13 @@ async def async_get_config_entry_diagnostics(
     discovery = data.discovery
     network = data.network
     coordinator = data.coordinator
+    zones = []
+    for zone_id in list(coordinator.zones):
+        if zone_id in coordinator.zones:  # not removed meanwhile
+            zones.append(_zone(coordinator, zone_id))
+        # Each zone in its own turn of the event loop: measuring the models of
+        # 200 areas takes about a second.
+        await asyncio.sleep(0)
     return {
         "options": dict(entry.options),
         "river_version": data.river_version,
@@ -49,7 +57,7 @@ async def async_get_config_entry_diagnostics(
             "learning_progress": round(coordinator.learning_progress, 2),
             "reset_zones": coordinator.reset_zones,
             "buffered_observations": coordinator.buffered_observations,
-            "zones": [_zone(coordinator, zone_id) for zone_id in coordinator.zones],
+            "zones": zones,
         },
         "network": None
         if network is None
