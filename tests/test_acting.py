@@ -2591,6 +2591,23 @@ async def test_a_refused_call_issue_follows_its_lamp_renamed(
     assert not issues.issues
 
 
+async def test_a_refused_call_issue_names_its_area_as_renamed(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await _living_room_whose_lamp_refused(hass)
+
+    ar.async_get(hass).async_update("living_room", name="Lounge")
+    await minutes_pass(hass, freezer, 1)
+
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, "call_refused_light.living_room"
+    )
+    assert issue is not None
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["zone"] == "Lounge"
+
+
 class TimingOutLamp(DemoLight):
     """A lamp behind a cloud whose request times out."""
 

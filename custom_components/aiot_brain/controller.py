@@ -285,7 +285,7 @@ class BuildingController:
             **dict.fromkeys(lights, Actuator.LIGHT),
         }
         self._members[zone.zone_id] = {**climates, **lights}
-        self._follow_renames(zone, engines, wanted)
+        self._follow_renames(engines, wanted)
         for entity_id in [e for e in engines if e not in wanted]:
             del engines[entity_id]
             self._forget(zone.zone_id, entity_id)
@@ -305,6 +305,10 @@ class BuildingController:
                         )
                 engines[entity_id] = engine
             engine.rename_zone(zone.name)
+            if (error := self._refusals.get(entity_id)) is not None:
+                # Its issue names the device and the area as they are called now
+                # (unchanged, the issue registry leaves it as it is).
+                self._report_refusal(zone, entity_id, error)
             engine.settings = settings
             state = self.hass.states.get(entity_id)
             if kind is Actuator.CLIMATE:
@@ -359,11 +363,11 @@ class BuildingController:
             self._renamed[new] = old
 
     def _follow_renames(
-        self, zone: Zone, engines: dict[str, ZoneController], wanted: Iterable[str]
+        self, engines: dict[str, ZoneController], wanted: Iterable[str]
     ) -> None:
         """Give renamed entities the engines (holds, recent calls) of their old ids.
 
-        A device refusing calls still does under its new id: its issue says so.
+        A device refusing calls still does under its new id.
         """
         for new in wanted:
             old = self._renamed.pop(new, None)
@@ -376,7 +380,6 @@ class BuildingController:
             if (error := self._refusals.get(old)) is not None:
                 self._drop_refusal(old)
                 self._refusals[new] = error
-                self._report_refusal(zone, new, error)
 
     def _to_call(self, zone: Zone, kind: Actuator) -> dict[str, set[str]]:
         """Return the zone's devices of ``kind`` to call, each with its members.
