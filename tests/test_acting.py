@@ -21,6 +21,7 @@ from homeassistant.components.demo.climate import DemoClimate
 from homeassistant.components.demo.light import DemoLight
 from homeassistant.components.light import ColorMode
 from homeassistant.components.persistent_notification import UpdateType
+from homeassistant.config_entries import ConfigEntryDisabler
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Context, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -2546,7 +2547,10 @@ async def test_a_refused_call_issue_goes_with_the_integration(
     freezer.move_to(START)
     entry = await _living_room_whose_lamp_refused(hass)
 
-    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.config_entries.async_set_disabled_by(
+        entry.entry_id, ConfigEntryDisabler.USER
+    )
+    await hass.async_block_till_done()
 
     issues = ir.async_get(hass)
     assert issues.async_get_issue(DOMAIN, "call_refused_light.living_room") is None
@@ -2600,9 +2604,7 @@ async def test_a_refused_call_issue_names_its_area_as_renamed(
     ar.async_get(hass).async_update("living_room", name="Lounge")
     await minutes_pass(hass, freezer, 1)
 
-    issue = ir.async_get(hass).async_get_issue(
-        DOMAIN, "call_refused_light.living_room"
-    )
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, "call_refused_light.living_room")
     assert issue is not None
     assert issue.translation_placeholders is not None
     assert issue.translation_placeholders["zone"] == "Lounge"
@@ -2670,10 +2672,14 @@ async def test_a_call_refused_after_the_integration_unloaded_raises_no_issue(
 
     hass.bus.async_listen(ir.EVENT_REPAIRS_ISSUE_REGISTRY_UPDATED, issue_updated)
 
-    unloading = hass.async_create_task(hass.config_entries.async_unload(entry.entry_id))
+    disabling = hass.async_create_task(
+        hass.config_entries.async_set_disabled_by(
+            entry.entry_id, ConfigEntryDisabler.USER
+        )
+    )
     await removed.wait()
     slow.answer.set()
-    assert await unloading
+    assert await disabling
     await hass.async_block_till_done()
 
     issues = ir.async_get(hass)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryDisabler
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import (
@@ -998,5 +999,35 @@ async def test_without_an_outdoor_source_a_repair_says_heating_cannot_be_timed(
         entry, options={**entry.options, "outdoor_source": "weather.home"}
     )
     assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert issues.async_get_issue(DOMAIN, "no_outdoor_source") is None
+
+
+async def test_a_repair_ignored_stays_ignored_when_the_options_are_saved(
+    hass: HomeAssistant,
+) -> None:
+    build_office(hass)
+    ar.async_get(hass).async_create("Cellar")  # nothing in it to learn from
+    # No outdoor source: there is none, say.
+    entry = await setup_office(hass, zones=("office", "cellar"))
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, "zone_without_sensors_cellar")
+    issues.async_ignore(DOMAIN, "no_outdoor_source", True)
+
+    # Saving the options reloads the integration: the cellar taken out.
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "zones": ["office"]}
+    )
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    issue = issues.async_get_issue(DOMAIN, "no_outdoor_source")
+    assert issue is not None
+    assert issue.dismissed_version is not None
+    assert issues.async_get_issue(DOMAIN, "zone_without_sensors_cellar") is None
+    # Disabled, it leaves nothing to repair.
+    await hass.config_entries.async_set_disabled_by(
+        entry.entry_id, ConfigEntryDisabler.USER
+    )
     await hass.async_block_till_done()
     assert issues.async_get_issue(DOMAIN, "no_outdoor_source") is None

@@ -92,7 +92,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: AiotBrainConfigEntry) -
         return False
     coordinator = entry.runtime_data.coordinator
     await coordinator.async_stop()
-    coordinator.async_remove_issues()
+    if entry.disabled_by is not None:
+        # Nothing settles them while it is disabled. Reloaded (its options saved),
+        # its next start does, and an issue the user ignored stays ignored.
+        coordinator.async_remove_issues()
     return True
 
 

@@ -999,8 +999,8 @@ class BuildingController:
                 f"Failed: {command.reason} ({entity_id} refused: {error})",
             )
             if self._stopped:
-                # Disabled or reloading meanwhile: the unload removed our issues,
-                # and one raised now would outlive it.
+                # Disabled or reloading meanwhile: one raised now would outlive
+                # it (a reload removes those raised before it at its start).
                 return
             self._report_refusal(zone, entity_id, error)
             self._notify(zone_id)

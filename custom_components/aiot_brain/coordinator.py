@@ -497,7 +497,7 @@ class AiotBrainCoordinator:
         self._apply_discovery()
         self._forget_deleted_areas()
         self._remove_stale_devices()
-        self._remove_unchosen_history_issues()
+        self._remove_stale_issues()
         self._unsubscribers += [
             async_track_time_interval(
                 self.hass, self._async_tick, TICK_INTERVAL, name="AIoT Brain tick"
@@ -1047,18 +1047,24 @@ class AiotBrainCoordinator:
                 registry.async_remove_device(device.id)
 
     @callback
-    def _remove_unchosen_history_issues(self) -> None:
-        """Dismiss the unread-history issues of areas no longer learned.
+    def _remove_stale_issues(self) -> None:
+        """Remove the issues left from before this start that nothing settles now.
 
-        They outlive a restart, and such an area has no Relearn to settle them.
+        Those of areas no longer learned: an unread history outlives a restart (and
+        such an area has no Relearn), and a reload keeps the others. And refused
+        calls: a device still refusing says so at its next call.
         """
-        prefix = f"{ISSUE_HISTORY_FAILED}_"
+        kinds = (ISSUE_HISTORY_FAILED, ISSUE_ZONE_WITHOUT_SENSORS)
+        prefixes = tuple(f"{kind}_" for kind in kinds)
+        of_zones = {f"{kind}_{zone_id}" for kind in kinds for zone_id in self.zones}
         stale = [
             issue_id
             for domain, issue_id in ir.async_get(self.hass).issues
             if domain == DOMAIN
-            and issue_id.startswith(prefix)
-            and issue_id.removeprefix(prefix) not in self.zones
+            and (
+                issue_id.startswith(f"{ISSUE_CALL_REFUSED}_")
+                or (issue_id.startswith(prefixes) and issue_id not in of_zones)
+            )
         ]
         for issue_id in stale:
             ir.async_delete_issue(self.hass, DOMAIN, issue_id)
