@@ -25,6 +25,7 @@ from custom_components.aiot_brain.diagnostics import (
 from custom_components.aiot_brain.entity import zone_device_identifier
 from custom_components.aiot_brain.network import BASELINE_PERIOD
 
+from .test_acting import START, _living_room_whose_lamp_refused
 from .test_discovery import build_home
 from .test_init import setup_entry
 from .test_network import announce
@@ -167,3 +168,19 @@ async def test_home_assistant_goes_on_while_a_buildings_diagnostics_are_gathered
         "kitchen",
         "living_room",
     ]
+
+
+async def test_diagnostics_tell_what_a_zone_last_did_and_that_it_failed(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    # "It did not switch the light on": what was tried, and the device's answer.
+    freezer.move_to(START)  # after dark
+    entry = await _living_room_whose_lamp_refused(hass)
+
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+
+    living_room = diagnostics["runtime"]["zones"][0]
+    last = living_room["control"]["last_action"]
+    assert last["reason"].startswith("Failed: Switching on Living room's light")
+    assert last["reason"].endswith("refused: the lamp does not answer)")
+    assert dt_util.parse_datetime(last["when"]) is not None

@@ -14,6 +14,7 @@ from . import AiotBrainConfigEntry
 from .coordinator import AiotBrainCoordinator
 from .discovery import Zone
 from .entity import zone_device_identifier
+from .state_mapping import aware_iso
 
 # Host and device names often carry people's names ("annas-iphone"); addresses
 # and announced ids (MAC addresses) locate devices. None is needed to understand
@@ -121,6 +122,7 @@ def _found(zone: Zone, chosen: tuple[str, ...]) -> dict[str, Any]:
 def _zone(coordinator: AiotBrainCoordinator, zone_id: str) -> dict[str, Any]:
     """Return what one zone learned and says now, in rounded numbers and words."""
     learning = zone_id in coordinator.learning
+    last = coordinator.control.last_action.get(zone_id)
     summary: dict[str, Any] = {
         "zone_id": zone_id,
         "learning_history": learning,
@@ -132,6 +134,10 @@ def _zone(coordinator: AiotBrainCoordinator, zone_id: str) -> dict[str, Any]:
             "decisions": coordinator.control.reasons(zone_id),
             "held": sorted(coordinator.control.holds(zone_id)),
             "suggestions": coordinator.control.zone_suggestions(zone_id),
+            # What it last did, or tried to and the device refused.
+            "last_action": None
+            if last is None
+            else {"when": aware_iso(last[0]), "reason": last[1]},
         },
     }
     if learning:
