@@ -451,7 +451,7 @@ class AnomalyDetector:
         self.min_history_days = float(min_history_days)
         self.unusual_hours = float(unusual_hours)
         self.max_sources = int(max_sources)
-        self.sources: dict[str, _Records] = {}
+        self.sources = {}
         # HVAC: the action running, since when, the indoor temperature's range
         # since it started (lowest, highest), and how far the temperature has
         # gone the HVAC's way from its lowest (heating) or highest (cooling)
@@ -487,6 +487,18 @@ class AnomalyDetector:
         self.unusual_source = ""
         self.visits = _VisitsWhileAway()
         self.bad_values = 0
+
+    @property
+    def sources(self) -> dict[str, _Records]:
+        """The records of each source followed, by its name."""
+        return self._sources
+
+    @sources.setter
+    def sources(self, sources: dict[str, _Records]) -> None:
+        self._sources = sources
+        # Each role's records, in the order of their sources: found once, not
+        # at each reading (see _records_of).
+        self._by_role: dict[Role, tuple[tuple[str, _Source], ...]] = {}
 
     # -- learning --------------------------------------------------------------
 
@@ -586,23 +598,27 @@ class AnomalyDetector:
 
     def _source(self, name: str, role: Role) -> _Source | None:
         """Return the record of ``role`` read by ``name``, None beyond the bound."""
-        records = self.sources.get(name)
+        records = self._sources.get(name)
         if records is None:
-            if len(self.sources) >= self.max_sources:
+            if len(self._sources) >= self.max_sources:
                 return None
-            records = self.sources[name] = {}
+            records = self._sources[name] = {}
         source = records.get(role)
         if source is None:
             source = records[role] = _Source(role)
+            self._by_role.pop(role, None)  # one more of its role
         return source
 
-    def _records_of(self, role: Role) -> list[tuple[str, _Source]]:
+    def _records_of(self, role: Role) -> tuple[tuple[str, _Source], ...]:
         """Return each source's record of ``role``, with the source's name."""
-        return [
-            (name, records[role])
-            for name, records in self.sources.items()
-            if role in records
-        ]
+        records = self._by_role.get(role)
+        if records is None:
+            records = self._by_role[role] = tuple(
+                (name, source_records[role])
+                for name, source_records in self._sources.items()
+                if role in source_records
+            )
+        return records
 
     def _learn_flatness(self, source: _Source, when: datetime, value: float) -> None:
         if source.last_change is None:
@@ -887,18 +903,19 @@ class AnomalyDetector:
         """
         when = when.replace(tzinfo=None)
         found: list[Anomaly] = []
-        for name, records in self.sources.items():
-            anomalies = [
-                anomaly
-                for source in records.values()
-                for anomaly in self._source_anomalies(
-                    name, source, when, scale, zone=zone
-                )
-            ]
+        for name, records in self._sources.items():
             # One word that a device is gone, not one per reading of it (a
-            # thermostat's setpoint and its own temperature).
-            gone = [anomaly for anomaly in anomalies if anomaly.kind == "unavailable"]
-            found += [a for a in anomalies if a.kind != "unavailable"] + gone[:1]
+            # thermostat's setpoint and its own temperature), after the others.
+            gone = None
+            for source in records.values():
+                if source.gone_at is None:
+                    self._add_reading_anomalies(
+                        found, name, source, when, scale, zone=zone
+                    )
+                elif gone is None:
+                    gone = self._unavailable(name, source, when, zone)
+            if gone is not None:
+                found.append(gone)
         hvac = self._hvac_anomaly(when, scale, zone)
         if hvac is not None:
             found.append(hvac)
@@ -923,33 +940,40 @@ class AnomalyDetector:
             found.append(away)
         return found
 
-    def _source_anomalies(
+    @staticmethod
+    def _unavailable(
+        name: str, source: _Source, when: datetime, zone: tzinfo | None
+    ) -> Anomaly | None:
+        """Report ``source`` (gone) unavailable, if its silence is news by now.
+
+        What it read last is old news: not stuck, not drifting.
+        """
+        gone_at = source.gone_at
+        if (
+            gone_at is None
+            or source.role not in WATCHED_WHEN_UNAVAILABLE
+            or when - gone_at < UNAVAILABLE_GRACE
+        ):
+            return None
+        return Anomaly(
+            "unavailable",
+            name,
+            f"{name} has been unavailable since {clock(gone_at, when, zone)}",
+            gone_at,
+        )
+
+    def _add_reading_anomalies(
         self,
+        found: list[Anomaly],
         name: str,
         source: _Source,
         when: datetime,
         scale: TemperatureScale,
         *,
         zone: tzinfo | None,
-    ) -> list[Anomaly]:
+    ) -> None:
+        """Add to ``found`` what is wrong with the readings of ``source`` (not gone)."""
         role = source.role
-        if source.gone_at is not None:
-            # What it read last is old news: not stuck, not drifting.
-            if (
-                role not in WATCHED_WHEN_UNAVAILABLE
-                or when - source.gone_at < UNAVAILABLE_GRACE
-            ):
-                return []
-            return [
-                Anomaly(
-                    "unavailable",
-                    name,
-                    f"{name} has been unavailable since "
-                    f"{clock(source.gone_at, when, zone)}",
-                    source.gone_at,
-                )
-            ]
-        found = []
         if source.out_of_range_at is not None:
             low, high = PLAUSIBLE_RANGE[source.role]
             found.append(
@@ -981,7 +1005,6 @@ class AnomalyDetector:
                     source.when,
                 )
             )
-        return found
 
     def _stuck(
         self,
