@@ -65,6 +65,9 @@ COURSE_HOURS = 1.0
 # a cooler that does nothing must still be reported.
 LOAD_MEMORY_HOURS = 24.0
 MIN_LOAD_IDLE_HOURS = 0.5
+# The readings that move the room's course: its temperature, and the load (W)
+# that warms it.
+_COURSE_ROLES = frozenset({Role.TEMPERATURE, Role.POWER})
 # Roles whose values vary continuously: only these can be "stuck" or "drift".
 CONTINUOUS_ROLES = frozenset(
     {
@@ -132,6 +135,8 @@ DRIFT_FLOOR = {
     Role.POWER: 100.0,
     Role.OUTDOOR_TEMPERATURE: 2.0,
 }
+# A peer's reading is compared with others for this long after it was read.
+PEER_FRESH = timedelta(minutes=30)
 # The recent gap to the peers is this many hours' average, whatever the rate a
 # sensor reads at: a drift lasts, while steam by a shower or an oven's heat
 # parts two sensors of one room for an hour or so.
@@ -306,9 +311,12 @@ WEEKDAYS = range(5)
 WEEKEND = range(5, 7)
 
 
+_A_MONDAY = datetime(2000, 1, 3)
+
+
 def _hour_slot(when: datetime) -> int:
     """Return the hours since a Monday's midnight: its remainder is the hour of the week."""
-    return int((when - datetime(2000, 1, 3)).total_seconds() // 3600)
+    return int((when - _A_MONDAY).total_seconds() // 3600)
 
 
 class _VisitsWhileAway:
@@ -505,10 +513,12 @@ class AnomalyDetector:
     def learn_one(self, observation: Observation) -> None:
         """Take one observation of the zone."""
         role = role_of(observation.role)
-        if role is None or not isinstance(observation.when, datetime):
+        when = observation.when
+        if role is None or not isinstance(when, datetime):
             self.bad_values += 1
             return
-        when = observation.when.replace(tzinfo=None)  # comparable with ours
+        if when.tzinfo is not None:
+            when = when.replace(tzinfo=None)  # comparable with ours
         source_name = str(observation.source or role.value)
         number = as_number(observation.value)
         if number is None:
@@ -538,7 +548,8 @@ class AnomalyDetector:
         self, name: str, source: _Source, when: datetime, value: float
     ) -> None:
         """Follow one plausible reading of one role of a sensor."""
-        continuous = source.role in CONTINUOUS_ROLES
+        role = source.role
+        continuous = role in CONTINUOUS_ROLES
         if continuous and source.gone_at is not None:
             # Back from unavailable: flat is counted from now, not over the
             # time it did not read.
@@ -551,10 +562,10 @@ class AnomalyDetector:
         previous, source.value, source.when = source.when, value, when
         if continuous:
             self._learn_peers(name, source, previous)
-        if source.role in (Role.TEMPERATURE, Role.POWER):
+        if role in _COURSE_ROLES:
             indoor = self._indoor_temperature()  # once a reading: each mean reads all
             self._follow_course(when, indoor)
-            if source.role is Role.TEMPERATURE and self.hvac_since is not None:
+            if role is Role.TEMPERATURE and self.hvac_since is not None:
                 self._track_hvac_temperature(when, indoor)
 
     def keep_sources(self, sources: Collection[str]) -> None:
@@ -655,7 +666,7 @@ class AnomalyDetector:
         """Compare ``source``'s reading with its peers'; it read before at ``previous``."""
         assert source.when is not None
         assert source.value is not None
-        fresh = source.when - timedelta(minutes=30)
+        fresh = source.when - PEER_FRESH
         peers = [
             peer.value
             for peer_name, peer in self._records_of(source.role)
@@ -839,10 +850,10 @@ class AnomalyDetector:
                 self._occupied_through(source.when, when)
             return
         self.visits.learn_seen(when, name)
-        hour = int(hour_of_week(when))
         slot = _hour_slot(when)
         if slot == self.last_occupied_slot:
             return
+        hour = int(hour_of_week(when))
         self.occupied_count += slot > self.last_occupied_slot
         self.last_occupied_slot = slot
         if self._history_days(when) >= self.min_history_days and not (
@@ -986,9 +997,10 @@ class AnomalyDetector:
                     source.out_of_range_at,
                 )
             )
-        stuck = self._stuck(name, source, when, scale, zone)
-        if stuck is not None:
-            found.append(stuck)
+        if role in CONTINUOUS_ROLES:
+            stuck = self._stuck(name, source, when, scale, zone)
+            if stuck is not None:
+                found.append(stuck)
         moved = self._moved(source)
         if (
             moved is not None
@@ -1014,14 +1026,9 @@ class AnomalyDetector:
         scale: TemperatureScale,
         zone: tzinfo | None,
     ) -> Anomaly | None:
-        """Report ``source`` stuck: flat far longer than usual (see AT_REST)."""
+        """Report ``source`` (continuous) stuck: flat far longer than usual (see AT_REST)."""
         value, since = source.value, source.last_change
-        if (
-            source.role not in CONTINUOUS_ROLES
-            or value is None
-            or since is None
-            or source.changes < self.min_changes
-        ):
+        if value is None or since is None or source.changes < self.min_changes:
             return None
         if self._at_rest(source, value):
             occupied = self._occupied_since_change(source)
