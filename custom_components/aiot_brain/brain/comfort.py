@@ -50,6 +50,7 @@ _EFFECT_PRIOR_STD = (1.0, 1.0)
 # An effect explains departures from what is usual at labels: until an input has
 # been seen at this many labels, the usual is unknown and the effect stays put.
 _EFFECT_MIN_LABELS = 3
+_OUTDOOR_TEMPERATURE = Role.OUTDOOR_TEMPERATURE.value  # its key in the conditions
 
 
 class _RunningMean:
@@ -303,8 +304,8 @@ class PreferredSetpoint:
             start = self._slot(cooling, False, 0)
             slots = self.profile[start : start + 2 * _HOURS]
             sums = (
-                sum(slot[0] for slot in slots),
-                sum(slot[0] * slot[1] for slot in slots),
+                sum([slot[0] for slot in slots]),
+                sum([slot[0] * slot[1] for slot in slots]),
             )
             self._label_sums[cooling] = sums
         return sums
@@ -327,7 +328,7 @@ class PreferredSetpoint:
         self, when: datetime, x: Mapping[str, object]
     ) -> tuple[bool, list[float]]:
         """Return whether the zone is cooling and the linear-effect inputs."""
-        outdoor = self._number(x, Role.OUTDOOR_TEMPERATURE.value)
+        outdoor = self._number(x, _OUTDOOR_TEMPERATURE)
         if outdoor is not None and plausible(Role.OUTDOOR_TEMPERATURE, outdoor) is None:
             self.bad_values += 1
             outdoor = None
@@ -379,11 +380,16 @@ class PreferredSetpoint:
                 continue  # nothing learned at this hour: skip the kernel
             distance = base + shift + 0.5 - hour
             closeness = math.exp(-0.5 * (distance / _KERNEL_HOURS) ** 2)
-            for slot, kinship in ((near, 1.0), (far, _OTHER_DAY_TYPE)):
-                share = closeness * kinship * slot[0]
-                weight += share
-                offset += share * slot[1]
-                second_moment += share * (slot[2] + slot[1] * slot[1])
+            near_share = closeness * near[0]
+            far_share = closeness * _OTHER_DAY_TYPE * far[0]
+            # The same day type's hour first, then the other's, into each sum.
+            weight = weight + near_share + far_share
+            offset = offset + near_share * near[1] + far_share * far[1]
+            second_moment = (
+                second_moment
+                + near_share * (near[2] + near[1] * near[1])
+                + far_share * (far[2] + far[1] * far[1])
+            )
         if weight <= 0.0:
             return 0.0, 0.0, 0.0
         mean = offset / weight
@@ -412,7 +418,7 @@ class PreferredSetpoint:
         return trust * offset + (1.0 - trust) * level, trust, scatter
 
     def _effect(self, inputs: list[float]) -> float:
-        return sum(e * i for e, i in zip(self.effects, inputs, strict=True))
+        return sum([e * i for e, i in zip(self.effects, inputs, strict=True)])
 
     def _estimate(self, when: datetime, x: Mapping[str, object]) -> tuple[float, float]:
         """Return the setpoint and its standard deviation."""
@@ -422,7 +428,7 @@ class PreferredSetpoint:
         profile, trust, scatter = self._shrunk_profile(when, cooling)
         setpoint = default + profile + self._effect(inputs)
         effect_variance = sum(
-            v * i * i for v, i in zip(self.effect_variance, inputs, strict=True)
+            [v * i * i for v, i in zip(self.effect_variance, inputs, strict=True)]
         )
         variance = (
             (1.0 - trust) * self.prior_std**2
