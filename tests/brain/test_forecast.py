@@ -286,6 +286,27 @@ def test_duration_model_tells_a_long_absence_from_an_errand() -> None:
     assert model.predict_one(day_out)["2h"] < 0.3
 
 
+def test_a_closure_once_over_does_not_keep_mondays_empty() -> None:
+    # Closed for two weeks (a holiday): the Mondays in it had nobody come at
+    # 08:00 after a weekend, as a Monday after a weekend looks. Once it is over,
+    # the next Monday is warmed for 08:00 as before it.
+    closure = (MONDAY + timedelta(weeks=4), MONDAY + timedelta(weeks=6))
+
+    def closed_two_weeks(when: datetime) -> bool:
+        return office(when) and not closure[0] <= when < closure[1]
+
+    model = OccupancyForecast()
+    monday = closure[1] + timedelta(weeks=1, hours=6)
+    when = MONDAY
+    while when <= monday:
+        model.learn_one(when, closed_two_weeks(when))
+        when += STEP
+    arrival, confidence = model.next_arrival(monday)
+    assert arrival == monday.replace(hour=8)
+    assert confidence >= 0.6  # confident enough to pre-heat
+    assert model.predict_one(monday)["2h"] > 0.5
+
+
 def test_duration_model_learns_only_outcomes_already_seen() -> None:
     model = OccupancyForecast()
     when = MONDAY

@@ -94,6 +94,8 @@ TIME_STEP = timedelta(minutes=15)
 HISTORY_DAYS = 28
 # ... and keeps at most this many changes of state (a flapping zone stays small).
 MAX_CHANGES = 400
+# An absence longer than this (a long weekend lasts up to 4 days) was a holiday.
+HOLIDAY_MINUTES = 4 * 24 * 60
 # Past moments count by how close they were in time of day (Gaussian, hours) ...
 DURATION_DAY_HOURS = 1.0
 # ... in how long the state had lasted (Gaussian in log(1 + hours)) ...
@@ -684,6 +686,13 @@ class OccupancyForecast:
         # States alternate, so a moment is in the current state when its change
         # has the current one's parity (and it is not before the history).
         alike = (at >= 0) & ((at & 1) == (current & 1))
+        if self.changes[current][1] == 0:
+            # An absence far longer than a weekend that is over (a holiday, a
+            # closure) says nothing of the usual week: the Monday after it is no
+            # Monday on which nobody comes.
+            ended = at + 1 < len(times)
+            lasted = times[np.minimum(at + 1, len(times) - 1)] - times[at]
+            alike &= ~(ended & (lasted > HOLIDAY_MINUTES))
         origins, at = origins[alike], at[alike]
         spell_hours = np.log1p((origins - times[at]) / 60.0)
         now_spell = math.log1p(max(now - int(times[current]), 0) / 60.0)
