@@ -613,6 +613,28 @@ def test_pre_heating_stops_when_the_arrival_moves_much_later() -> None:
     assert engine.preheat_lead is None
 
 
+def test_pre_heating_stops_when_nobody_comes_as_the_arrival_keeps_moving() -> None:
+    # The first morning of a holiday: the arrival, still forecast, is always a
+    # little later. Warmed for the arrival it began for, no more than the slack
+    # past that, not all morning.
+    engine = controller()
+    away = readings(temperature=20.0, last_motion=NOW - timedelta(hours=9))
+    reasons = []
+    for minutes in range(0, 181, 15):
+        when = NOW + timedelta(minutes=minutes)
+        confidence = 0.9 if minutes == 0 else 0.5  # enough to go on, not to begin
+        decision = climate_decision(
+            engine,
+            when,
+            predicted=arriving(when + timedelta(minutes=40), confidence),
+            seen=away,
+        )
+        reasons.append(decision.reason)
+    assert "Pre-heating" in reasons[0]
+    assert "setback" not in reasons[2]  # 17:30, warming for about 17:40
+    assert all("setback" in reason for reason in reasons[4:])  # from 18:00 on
+
+
 def test_a_heater_in_a_warm_room_is_not_said_to_pre_cool() -> None:
     decision = climate_decision(
         controller(),

@@ -583,8 +583,9 @@ class ZoneController:
         self.restarted = False  # restored from a state that says the above
         self.last_motion: datetime | None = None  # when people were last seen
         self.vacant_since: datetime | None = None
-        # How long before the arrival pre-heating began, while it goes on.
+        # How long before the arrival pre-heating began, and when, while it goes on.
         self.preheat_lead: timedelta | None = None
+        self.preheat_since: datetime | None = None
         self.last_reasons: dict[str, str] = {}
 
     # -- people ----------------------------------------------------------------
@@ -1217,13 +1218,18 @@ class ZoneController:
             )
             starts = confident and start_lead is not None and lead <= start_lead
             # Once warming, the room reaching comfort early or the forecast wavering
-            # a little is no reason to let it cool again.
+            # a little is no reason to let it cool again; an arrival that keeps
+            # moving later (nobody comes: a holiday) is, past the slack.
             goes_on = (
                 keep_preheating
                 and preheat_lead is not None
-                and lead <= preheat_lead + settings.preheat_slack
+                and self.preheat_since is not None
+                and arrival - self.preheat_since
+                <= preheat_lead + settings.preheat_slack
             )
             if needed is not None and (starts or goes_on):
+                if preheat_lead is None or self.preheat_since is None:
+                    self.preheat_since = now
                 self.preheat_lead = preheat_lead or start_lead
                 why = (
                     f"{verb}: arrival predicted {self._predicted(arrival, now)} "
@@ -2045,6 +2051,7 @@ class ZoneController:
                 if self.preheat_lead is None
                 else self.preheat_lead.total_seconds() / 60
             ),
+            "preheat_since": to_iso(self.preheat_since),
         }
 
     def load_dict(self, data: Mapping[str, Any]) -> None:
@@ -2097,6 +2104,8 @@ class ZoneController:
                 if preheat_minutes is None
                 else timedelta(minutes=float(preheat_minutes))
             )
+            # Absent from states saved before: pre-heating begins afresh.
+            preheat_since = from_iso(data.get("preheat_since"))
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             msg = f"corrupt controller state: {err!r}"
             raise ValueError(msg) from err
@@ -2110,7 +2119,7 @@ class ZoneController:
         self.asleep_since, self.fell_asleep = asleep_since, fell_asleep
         self.sleepers_stirred = sleepers_stirred
         self.night_light, self.was_lit = night_light, was_lit
-        self.preheat_lead = preheat_lead
+        self.preheat_lead, self.preheat_since = preheat_lead, preheat_since
 
 
 def _saved_same_calls(saved: Any) -> _SameCalls:
