@@ -7,7 +7,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
-from homeassistant.const import STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
     area_registry as ar,
@@ -36,6 +36,7 @@ from .test_coordinator import (
     add_entity,
     build_office,
     coordinator_of,
+    minutes_pass,
     setup_office,
     setup_office_with_motion_on,
 )
@@ -153,6 +154,55 @@ async def test_a_renamed_thermometer_is_read_at_once(
     # Its reading stands, under its new name: the office still knows how warm it is.
     assert office.latest.get(Role.TEMPERATURE) == 21.5
     assert set(office.readings[Role.TEMPERATURE]) == {"sensor.office_desk"}
+
+
+async def test_a_thermometer_added_beside_the_thermostat_reads_the_room_alone(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The thermostat's own reading (by its radiator) no longer counts once one does.
+
+    Neither in the room's temperature (as its mean with the thermostat's last
+    reading, frozen there for a day) nor as a sensor stuck at that reading.
+    """
+    freezer.move_to(START)
+    build_office(hass)
+    er.async_get(hass).async_remove("sensor.office_temperature")
+    entry = await setup_office(hass)
+    office = coordinator_of(entry).brain.zone("office")
+
+    async def hours_pass(hours: int, thermometer: str | None = None) -> None:
+        """Both read a little differently every minute, as real ones do."""
+        for minute in range(hours * 60):
+            wobble = 0.1 * ((minute + 1) % 3)
+            hass.states.async_set(
+                "climate.office_thermostat",
+                "heat",
+                {"current_temperature": 23.0 + wobble},
+            )
+            if thermometer is not None:
+                hass.states.async_set(
+                    thermometer, str(21.5 + wobble), {"unit_of_measurement": "°C"}
+                )
+            await minutes_pass(hass, freezer, 1)
+
+    await hours_pass(1)
+    assert office.latest[Role.TEMPERATURE] == 23.0
+
+    thermometer = add_entity(
+        hass,
+        "sensor",
+        "office_desk",
+        "office",
+        original_device_class="temperature",
+        unit_of_measurement="°C",
+    )
+    hass.states.async_set(thermometer, "21.5", {"unit_of_measurement": "°C"})
+    await registries_settle(hass, freezer)
+    assert office.latest[Role.TEMPERATURE] == 21.5
+
+    await hours_pass(7, thermometer)
+    anomaly = hass.states.get("binary_sensor.office_aiot_brain_anomaly")
+    assert anomaly.state == STATE_OFF, anomaly.attributes["reason"]
 
 
 async def test_sensors_moved_into_an_area_are_read_at_once(

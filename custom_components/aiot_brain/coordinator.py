@@ -257,6 +257,12 @@ class Router:
         self._zone_ids = tuple(zone_ids)
         self._people = Whereabouts()
 
+    def not_thermometers(self, zone_id: str) -> set[str]:
+        """Return the zone's thermostats whose own temperature it does not take."""
+        return {
+            entity_id for entity_id, zone in self._not_thermometers if zone == zone_id
+        }
+
     @property
     def entity_ids(self) -> list[str]:
         """Every entity whose states matter."""
@@ -883,7 +889,9 @@ class AiotBrainCoordinator:
         for zone_id in sources if zone_ids is None else zone_ids:
             zone = self.brain.zones.get(zone_id)
             if zone is not None and zone_id in sources and zone_id not in self.learning:
-                zone.keep_sources(sources[zone_id])
+                zone.keep_sources(
+                    sources[zone_id], self._router.not_thermometers(zone_id)
+                )
 
     @callback
     def _learn_whereabouts(self) -> None:

@@ -584,6 +584,15 @@ class AnomalyDetector:
             name: source for name, source in self.sources.items() if name in sources
         }
 
+    def forget_readings(self, names: Collection[str], role: Role) -> None:
+        """Forget what the sensors ``names`` read for ``role``: it is no longer read.
+
+        A thermostat's own temperature, once a room sensor reads the room's:
+        left unread, it would read the same for good (stuck).
+        """
+        for name in names:
+            self.sources.get(name, {}).pop(role, None)
+
     def lose_source(self, name: str, when: datetime) -> None:
         """Note that sensor ``name`` stopped reading (unavailable) at ``when``.
 

@@ -441,8 +441,12 @@ class ZoneBrain:
                 del readings[gone]
         return _ROOM_READINGS[role]([reading for reading, _ in readings.values()])
 
-    def _forget_readings(self, gone: Collection[str]) -> None:
+    def _forget_readings(
+        self, gone: Collection[str], roles: Collection[Role] | None = None
+    ) -> None:
         """Drop what the sensors ``gone`` read; the room reads what the rest do.
+
+        Of ``roles`` only, where given.
 
         With none left, the room's reading is not known: a dead thermometer's last
         temperature would time the heating days later, as would an outdoor source's
@@ -451,7 +455,7 @@ class ZoneBrain:
         """
         for role, readings in self.readings.items():
             lost = readings.keys() & gone
-            if not lost:
+            if not lost or (roles is not None and role not in roles):
                 continue
             for source in lost:
                 del readings[source]
@@ -587,15 +591,24 @@ class ZoneBrain:
             away_since=self.absences.away_now(),
         )
 
-    def keep_sources(self, sources: Collection[str]) -> None:
-        """Forget the sensors not in ``sources``: they left the zone."""
+    def keep_sources(
+        self, sources: Collection[str], not_thermometers: Collection[str] = ()
+    ) -> None:
+        """Forget the sensors not in ``sources``: they left the zone.
+
+        ``not_thermometers`` are thermostats whose own temperature the zone no
+        longer takes (a room sensor reads it now): their last one is forgotten
+        too, or the room would read its mean with it, frozen there for a day.
+        """
         self.occupancy.builder.keep_sources(sources)
         self._lamps_gone()
         self._forget_readings(
             {s for readings in self.readings.values() for s in readings} - set(sources)
         )
+        self._forget_readings(not_thermometers, (Role.TEMPERATURE,))
         self.lighting.exits.keep_sensors(sources)
         self.anomalies.keep_sources(sources)
+        self.anomalies.forget_readings(not_thermometers, Role.TEMPERATURE)
 
     def with_exit(self, prediction: ZonePrediction, when: datetime) -> ZonePrediction:
         """Return ``prediction`` with the signs of people gone or still in, as at ``when``.
