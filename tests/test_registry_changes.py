@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.climate import HVACMode
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
@@ -17,7 +18,10 @@ from homeassistant.helpers import (
 )
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    async_capture_events,
+    async_fire_time_changed,
+)
 
 from custom_components.aiot_brain import async_remove_config_entry_device
 from custom_components.aiot_brain.brain.observation import Role
@@ -27,9 +31,19 @@ from custom_components.aiot_brain.const import (
     CONF_ZONES,
     CONTROL_SAVE_DELAY,
     DOMAIN,
+    EVENT_ACTION,
     REDISCOVER_COOLDOWN,
 )
 
+from .test_acting import (
+    MOTION,
+    START as ACTING_START,
+    build_living_room,
+    outdoors,
+    set_state,
+    setup_brain,
+    thermostat,
+)
 from .test_config_flow import suggested
 from .test_coordinator import (
     START,
@@ -65,6 +79,9 @@ def add_sensor(
     return add_entity(
         hass, "binary_sensor", object_id, area_id, original_device_class=device_class
     )
+
+
+HEATING = [HVACMode.HEAT, HVACMode.OFF]
 
 
 def move_to_kitchen(hass: HomeAssistant, *entity_ids: str) -> None:
@@ -474,3 +491,83 @@ async def test_stale_zone_devices_are_removed_and_removable(
     assert not await async_remove_config_entry_device(hass, entry, office)
     assert not await async_remove_config_entry_device(hass, entry, building)
     assert await async_remove_config_entry_device(hass, entry, kitchen)
+
+
+async def warm_living_room_in_the_cold(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, thermometer: float | None
+) -> str:
+    """Someone in the living room, 5 °C outdoors, its thermostat reading 22.5 °C.
+
+    With ``thermometer``, a room sensor reads that beside it. Returns the sensor.
+    """
+    freezer.move_to(ACTING_START)
+    await build_living_room(
+        hass, climates=[thermostat("living_room", HEATING, current=22.5)]
+    )
+    outdoors(hass, 5.0)
+    sensor = add_entity(
+        hass,
+        "sensor",
+        "living_room_temperature",
+        "living_room" if thermometer is not None else None,
+        original_device_class="temperature",
+        unit_of_measurement="°C",
+    )
+    if thermometer is not None:
+        set_thermometer(hass, sensor, thermometer)
+    await setup_brain(hass, outdoor_source="sensor.outdoor")
+    await set_state(hass, MOTION, STATE_ON)
+    for _ in range(40):  # the room's temperature steady, as it has been for days
+        if thermometer is not None:
+            set_thermometer(hass, sensor, thermometer)
+        await minutes_pass(hass, freezer, 1)
+    return sensor
+
+
+def set_thermometer(hass: HomeAssistant, entity_id: str, celsius: float) -> None:
+    hass.states.async_set(
+        entity_id,
+        str(celsius),
+        {"unit_of_measurement": "°C", "device_class": "temperature"},
+        force_update=True,
+    )
+
+
+@pytest.mark.parametrize("journey", ["added", "replaced"])
+async def test_a_thermometer_added_or_replaced_opens_no_window(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, journey: str
+) -> None:
+    """A room sensor that reads otherwise than what read before is no window opened.
+
+    Added: the room's first, reading 19 °C where the radiator's thermostat read
+    22.5 °C. Replaced: the old sensor removed, the new one, hung elsewhere, reads
+    1.5 °C less. Either way the room did not cool in a minute: no setback.
+    """
+    old = await warm_living_room_in_the_cold(
+        hass, freezer, None if journey == "added" else 21.0
+    )
+    actions = async_capture_events(hass, EVENT_ACTION)
+    registry = er.async_get(hass)
+    new = add_entity(
+        hass,
+        "sensor",
+        "living_room_new_temperature",
+        None,
+        original_device_class="temperature",
+        unit_of_measurement="°C",
+    )
+    reading = 19.0 if journey == "added" else 19.5
+    set_thermometer(hass, new, reading)
+    if journey == "replaced":
+        registry.async_remove(old)
+        await registries_settle(hass, freezer)
+        await minutes_pass(hass, freezer, 2)  # the new one paired a moment later
+    registry.async_update_entity(new, area_id="living_room")
+    await registries_settle(hass, freezer)
+
+    window = "binary_sensor.living_room_aiot_brain_window_open"
+    for _ in range(30):
+        set_thermometer(hass, new, reading)
+        await minutes_pass(hass, freezer, 1)
+        assert hass.states.get(window).state == STATE_OFF
+    assert not [a for a in actions if "window open" in a.data["reason"]]

@@ -944,3 +944,27 @@ def test_the_light_is_told_whether_someone_still_breathes_there() -> None:
     assert lighting["exit_door"] == start + timedelta(minutes=10)
     later = zone.with_exit(zone.predict_one(now), now + timedelta(minutes=15))
     assert later.lighting["co2_rising"] is False
+
+
+def test_a_thermometer_joining_the_room_teaches_no_cooling_while_it_heats() -> None:
+    """The room's mean steps down as a cooler corner's sensor joins: no fall."""
+
+    def heated(second_sensor: bool) -> ZoneBrain:
+        zone = ZoneBrain()
+        zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 5.0, MONDAY, "out"))
+        for minute in range(120):
+            when = MONDAY + timedelta(minutes=minute)
+            zone.learn_one(Observation(Role.HVAC_ACTION, 1.0, when, "valve"))
+            warmth = 18.0 + minute / 30  # 2 K/h
+            zone.learn_one(Observation(Role.TEMPERATURE, warmth, when, "desk"))
+            if second_sensor and minute >= 40:
+                zone.learn_one(Observation(Role.TEMPERATURE, warmth - 2, when, "door"))
+        return zone
+
+    alone, joined = heated(False), heated(True)
+    conditions = {"temperature": 20.0, "outdoor_temperature": 5.0, "hvac_action": 1.0}
+    rate_alone = alone.thermal.predict_one(conditions)
+    rate_joined = joined.thermal.predict_one(conditions)
+    assert rate_alone is not None
+    assert rate_joined is not None
+    assert rate_joined == pytest.approx(rate_alone, abs=0.3)

@@ -188,6 +188,17 @@ class Level:
         return level
 
 
+def _shift(level: Level | None, value: float) -> None:
+    """Move ``level``'s averages to ``value`` together, keeping their trends."""
+    if level is None or level.updated is None:
+        return
+    step = value - level.last
+    level.fast += step
+    level.medium += step
+    level.slow += step
+    level.last = value
+
+
 def _short_slope(fast: float, medium: float) -> float:
     return (fast - medium) / (MEDIUM_MINUTES - FAST_MINUTES)
 
@@ -316,6 +327,27 @@ class OccupancyFeatures:
             if level is None:
                 level = self.levels[name] = Level()
             level.update(value, when)
+
+    def rebase(self, role: Role, value: float) -> None:
+        """Take ``value`` as the zone's ``role`` now, with no trend in the step.
+
+        A sensor joined or left the zone's reading: its averages move with it,
+        keeping the trends they had.
+        """
+        if role is Role.TEMPERATURE:
+            self.temperature = value
+        elif role is Role.HUMIDITY:
+            self.relative_humidity = value
+        if (
+            role in (Role.TEMPERATURE, Role.HUMIDITY)
+            and self.temperature is not None
+            and self.relative_humidity is not None
+        ):
+            ratio = humidity_ratio(self.temperature, self.relative_humidity)
+            _shift(self.levels.get("humidity_ratio"), ratio)
+        if role in (Role.ILLUMINANCE, Role.POWER):
+            value = math.log1p(value)
+        _shift(self.levels.get(role.value), value)
 
     def _any_on(self, role: str, source: str, value: float) -> float:
         """Return the zone's state of ``role`` after ``source`` reported ``value``.

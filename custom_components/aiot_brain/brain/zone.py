@@ -428,18 +428,24 @@ class ZoneBrain:
     ) -> float:
         """Return the room's reading of ``role`` after ``source`` read ``value``."""
         readings = self.readings.setdefault(role, {})
+        joins = source not in readings
         readings[source] = (value, when)
         if len(readings) > MAX_ROOM_SENSORS:
             others = (name for name in readings if name != source)
             del readings[min(others, key=lambda name: readings[name][1])]
-        if len(readings) == 1:
-            return value
-        if role is not Role.WINDOW:
-            for gone in [
-                s for s, (_, seen) in readings.items() if when - seen > READING_LIFETIME
-            ]:
-                del readings[gone]
-        return _ROOM_READINGS[role]([reading for reading, _ in readings.values()])
+        room = value
+        if len(readings) > 1:
+            if role is not Role.WINDOW:
+                for gone in [
+                    s
+                    for s, (_, seen) in readings.items()
+                    if when - seen > READING_LIFETIME
+                ]:
+                    del readings[gone]
+            room = _ROOM_READINGS[role]([reading for reading, _ in readings.values()])
+        if joins:
+            self._recomposed(role, room)
+        return room
 
     def _forget_readings(
         self, gone: Collection[str], roles: Collection[Role] | None = None
@@ -462,12 +468,25 @@ class ZoneBrain:
             if readings:
                 values = [reading for reading, _ in readings.values()]
                 self.latest[role] = _ROOM_READINGS[role](values)
+                self._recomposed(role, self.latest[role])
             else:
                 self.latest.pop(role, None)
                 if role is Role.OUTDOOR_TEMPERATURE:
                     self.thermal.lose_outdoor()
                 if role is Role.ILLUMINANCE:
                     self.lighting.illuminance = None
+
+    def _recomposed(self, role: Role, value: float) -> None:
+        """Take ``value`` as the room's ``role`` now that a sensor joined or left it.
+
+        Sensors of a room differ (one by the window, a thermostat by its
+        radiator): the step is no change of the air, and taken for one a
+        thermometer added, replaced or back from unavailable would read as a
+        window opened, or a heating span as the room cooling while it heated.
+        """
+        self.occupancy.builder.rebase(role, value)
+        if role is Role.TEMPERATURE:
+            self.thermal.interrupt()
 
     def _lose_source(self, source: str, when: datetime) -> None:
         """Forget what ``source`` said last: it stopped reading.
