@@ -3083,6 +3083,49 @@ async def test_a_thermostat_moved_to_another_area_keeps_its_hold_and_rate_limit(
     assert len(engine.calls[THERMOSTAT]) == 1  # our call before the person's
 
 
+@pytest.mark.parametrize("leaves", ["area_cleared", "disabled"])
+async def test_a_hold_resumed_after_a_restart_stays_ended_when_its_thermostat_returns(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_admin_user: MockUser,
+    leaves: str,
+) -> None:
+    """What was saved at the start is the thermostat's then, not whenever it returns.
+
+    The thermostat leaves the area (its area cleared by mistake, or disabled) and
+    comes back: the person's hold, ended since, must not be back with it.
+    """
+    entry = await turned_up_by_hand(hass, freezer, hass_admin_user)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert list(hass.states.get(CONTROL).attributes["held_until"]) == [THERMOSTAT]
+    await hass.services.async_call(
+        DOMAIN, "resume", {"area_id": "living_room"}, blocking=True
+    )
+    await minutes_pass(hass, freezer, 6)
+    assert hass.states.get(CONTROL).attributes["held_until"] == {}
+
+    registry = er.async_get(hass)
+    away: dict[str, Any] = (
+        {"area_id": None}
+        if leaves == "area_cleared"
+        else {"disabled_by": er.RegistryEntryDisabler.USER}
+    )
+    back: dict[str, Any] = (
+        {"area_id": "living_room"}
+        if leaves == "area_cleared"
+        else {"disabled_by": None}
+    )
+    registry.async_update_entity(THERMOSTAT, **away)
+    freezer.tick(timedelta(seconds=REDISCOVER_COOLDOWN + 1))
+    await minutes_pass(hass, freezer, 1)
+    registry.async_update_entity(THERMOSTAT, **back)
+    freezer.tick(timedelta(seconds=REDISCOVER_COOLDOWN + 1))
+    await minutes_pass(hass, freezer, 1)
+
+    assert hass.states.get(CONTROL).attributes["held_until"] == {}
+
+
 async def test_a_hold_is_said_in_the_areas_new_name(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:

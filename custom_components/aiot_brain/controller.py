@@ -322,14 +322,16 @@ class BuildingController:
         return engines
 
     def _saved_engine(self, zone_id: str, entity_id: str) -> Any:
-        """Return the saved state of the engine of ``entity_id`` in the zone.
+        """Return the saved state of the engine of ``entity_id`` in the zone, once.
 
-        A device moved to it while Home Assistant was down was saved with the zone
-        it left: it is taken from there, once.
+        It was the device's at the start: an engine made again later (the device
+        left the area and came back) would bring back holds ended since. A device
+        moved to it while Home Assistant was down was saved with the zone it left:
+        it is taken from there.
         """
         saved = self._saved.get(zone_id, {})
         if entity_id in saved:
-            return saved[entity_id]
+            return saved.pop(entity_id)
         for other, engines in self._saved.items():
             if entity_id in engines and entity_id not in self.engines.get(other, {}):
                 return engines.pop(entity_id)
