@@ -222,6 +222,44 @@ async def test_a_thermometer_added_beside_the_thermostat_reads_the_room_alone(
     assert anomaly.state == STATE_OFF, anomaly.attributes["reason"]
 
 
+async def test_a_renamed_thermometer_keeps_what_its_calm_nights_taught(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Flat all night, as on nights before: no fault under its new name either."""
+    freezer.move_to(START)  # 08:00
+    build_office(hass)
+    await setup_office(hass)
+    anomaly = "binary_sensor.office_aiot_brain_anomaly"
+
+    async def days_pass(days: int, thermometer: str) -> list[str]:
+        """It reads a little differently every ten minutes by day, not at night."""
+        alarms = []
+        for step in range(days * 144):
+            if 7 <= (8 + step // 6) % 24 < 23:
+                hass.states.async_set(
+                    thermometer,
+                    str(21.0 + 0.1 * (step % 4)),
+                    {"unit_of_measurement": "°C"},
+                )
+            freezer.tick(timedelta(minutes=10))
+            async_fire_time_changed(hass)
+            await hass.async_block_till_done()
+            if hass.states.get(anomaly).state == STATE_ON:
+                alarms.append(hass.states.get(anomaly).attributes["reason"])
+        return alarms
+
+    # Its first calm night is news; the next is not.
+    assert await days_pass(1, "sensor.office_temperature")
+    assert not await days_pass(1, "sensor.office_temperature")
+
+    er.async_get(hass).async_update_entity(
+        "sensor.office_temperature", new_entity_id="sensor.office_desk"
+    )
+    await registries_settle(hass, freezer)
+
+    assert not await days_pass(1, "sensor.office_desk")
+
+
 async def test_sensors_moved_into_an_area_are_read_at_once(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

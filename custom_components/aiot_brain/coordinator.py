@@ -777,6 +777,10 @@ class AiotBrainCoordinator:
         self._follow_renamed_outdoor_source(event.data)
         if old := event.data.get("old_entity_id"):
             self.control.async_entity_renamed(old, event.data["entity_id"])
+            # Before the zones forget the old id as a sensor gone.
+            for zone_id, zone in self.brain.zones.items():
+                if zone_id not in self.learning:
+                    zone.rename_source(old, event.data["entity_id"])
         self._rediscover.async_schedule_call()
 
     @callback

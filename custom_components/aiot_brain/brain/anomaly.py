@@ -584,6 +584,11 @@ class AnomalyDetector:
             name: source for name, source in self.sources.items() if name in sources
         }
 
+    def rename_source(self, old: str, new: str) -> None:
+        """Follow sensor ``old`` under its new name ``new``, with what it taught."""
+        if old in self.sources and new not in self.sources:
+            self.sources[new] = self.sources.pop(old)
+
     def forget_readings(self, names: Collection[str], role: Role) -> None:
         """Forget what the sensors ``names`` read for ``role``: it is no longer read.
 

@@ -378,6 +378,13 @@ class OccupancyFeatures:
         for role, on in self.on_sources.items():
             self._forget(role, on - set(sources), None)
 
+    def rename_source(self, old: str, new: str) -> None:
+        """Follow sensor ``old``, if on, under its new name ``new``."""
+        for on in self.on_sources.values():
+            if old in on:
+                on.discard(old)
+                on.add(new)
+
     def lose_source(self, source: str, when: datetime) -> None:
         """Take ``source`` as off from ``when``: it stopped reading (unavailable).
 

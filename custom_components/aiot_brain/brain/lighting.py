@@ -203,6 +203,13 @@ class ExitWatch:
             moved = max(moved, since)
         self.moved = moved if self.moved is None else max(self.moved, moved)
 
+    def rename_sensor(self, old: str, new: str) -> None:
+        """Follow motion sensor ``old`` under its new name ``new``, on and held."""
+        if old in self.motion_on and new not in self.motion_on:
+            self.motion_on[new] = self.motion_on.pop(old)
+        if old in self.holds and new not in self.holds:
+            self.holds[new] = self.holds.pop(old)
+
     def keep_sensors(self, sources: Collection[str]) -> None:
         """Forget the motion sensors not in ``sources``: they left the area.
 

@@ -629,6 +629,19 @@ class ZoneBrain:
         self.anomalies.keep_sources(sources)
         self.anomalies.forget_readings(not_thermometers, Role.TEMPERATURE)
 
+    def rename_source(self, old: str, new: str) -> None:
+        """Carry what was learned of sensor ``old`` to ``new``, its entity id renamed.
+
+        It is the same sensor: how long it usually stays flat (all of a calm
+        night), its peers' usual gap, its motion hold and its reading stay its own.
+        """
+        for readings in self.readings.values():
+            if old in readings and new not in readings:
+                readings[new] = readings.pop(old)
+        self.occupancy.builder.rename_source(old, new)
+        self.lighting.exits.rename_sensor(old, new)
+        self.anomalies.rename_source(old, new)
+
     def with_exit(self, prediction: ZonePrediction, when: datetime) -> ZonePrediction:
         """Return ``prediction`` with the signs of people gone or still in, as at ``when``.
 
