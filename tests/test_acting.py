@@ -1027,6 +1027,28 @@ async def test_a_suggestion_is_withdrawn_while_its_thermostat_is_unavailable(
     assert hass.states.get(CONTROL).attributes["last_action"] is None
 
 
+async def test_a_suggestion_back_with_its_thermostat_after_a_reload_is_no_news(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Its integration reloaded (unavailable for 30 s): the same proposal stands."""
+    notifications = await _heating_suggested(hass, freezer)
+    suggested = async_capture_events(hass, EVENT_SUGGESTION)
+    before = hass.states.get(THERMOSTAT)
+
+    hass.states.async_set(THERMOSTAT, STATE_UNAVAILABLE)
+    await hass.async_block_till_done()
+    await seconds_pass(hass, freezer, 30)
+    hass.states.async_set(THERMOSTAT, before.state, before.attributes)
+    await minutes_pass(hass, freezer, 2)
+
+    # Shown again, but not told again: an automation on the event fires once.
+    assert (
+        "Heating Living room to 20.0 °C"
+        in notifications[f"{DOMAIN}_suggestion_{THERMOSTAT}"]
+    )
+    assert suggested == []
+
+
 async def test_heating_proposed_half_a_degree_warmer_is_the_same_proposal(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -1054,7 +1054,11 @@ class BuildingController:
             self._fire(EVENT_SUGGESTION, zone, command)
 
     def _drop_suggestion(self, entity_id: str, still_proposed: bool = False) -> None:
-        """Withdraw the entity's suggestion; ``still_proposed``: only for a reload."""
+        """Withdraw the entity's suggestion; ``still_proposed``: for a while only.
+
+        A reload, or the device unavailable: the same proposal, made again when
+        it can be carried out, is no news.
+        """
         if not still_proposed:
             self.proposed.pop(entity_id, None)
         # Taken from the suggestions before its notification goes: the dismissal
@@ -1167,10 +1171,12 @@ class BuildingController:
         """
         old, new = event.data["old_state"], event.data["new_state"]
         if new is None or new.state in _NO_STATE:
-            # A call to it now would do nothing: what was proposed for it is void.
+            # A call to it now would do nothing: its suggestion is withdrawn. Back
+            # (its integration reloaded), the same proposal is shown again, not
+            # told again: an automation on the event would fire twice.
             suggestion = self.suggestions.get(event.data["entity_id"])
             if suggestion is not None:
-                self._drop_suggestion(event.data["entity_id"])
+                self._drop_suggestion(event.data["entity_id"], still_proposed=True)
                 self._notify(suggestion.zone_id)
             return None
         if self._ours(new, old):
