@@ -7,6 +7,7 @@ from datetime import timedelta
 from unittest.mock import MagicMock
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
@@ -31,13 +32,8 @@ from .test_init import setup_entry
 from .test_network import announce
 
 
-async def test_diagnostics(
-    hass: HomeAssistant,
-    hass_client: ClientSessionGenerator,
-    mock_async_zeroconf: MagicMock,
-    freezer: FrozenDateTimeFactory,
-    snapshot: SnapshotAssertion,
-) -> None:
+async def _someone_in_the_kitchen(hass: HomeAssistant) -> ConfigEntry:
+    """Set up the home's kitchen and living room, with someone in the kitchen."""
     build_home(hass)
     entry = await setup_entry(
         hass,
@@ -46,6 +42,17 @@ async def test_diagnostics(
         history_days=0,
     )
     hass.states.async_set("binary_sensor.kitchen_occupancy", "on")
+    return entry
+
+
+async def test_diagnostics(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    mock_async_zeroconf: MagicMock,
+    freezer: FrozenDateTimeFactory,
+    snapshot: SnapshotAssertion,
+) -> None:
+    entry = await _someone_in_the_kitchen(hass)
     hass.states.async_set(
         "sensor.kitchen_temperature", "68", {"unit_of_measurement": "°F"}
     )
@@ -106,14 +113,7 @@ async def test_diagnostics_tell_the_unit_temperatures_are_shown_in(
 async def test_a_zones_device_gives_what_that_zone_found_learned_and_decided(
     hass: HomeAssistant, hass_client: ClientSessionGenerator
 ) -> None:
-    build_home(hass)
-    entry = await setup_entry(
-        hass,
-        zones=("kitchen", "living_room"),
-        outdoor_source="weather.home",
-        history_days=0,
-    )
-    hass.states.async_set("binary_sensor.kitchen_occupancy", "on")
+    entry = await _someone_in_the_kitchen(hass)
     await hass.async_block_till_done()
     devices = dr.async_get(hass)
     kitchen = devices.async_get_device_by_identifier(
