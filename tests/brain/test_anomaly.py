@@ -319,6 +319,23 @@ def test_drifting_sensor_is_flagged() -> None:
     assert "K" in drift.reason
 
 
+def test_a_sensor_renamed_is_its_own_peer_no_more() -> None:
+    # Renamed, the shelf sensor is compared with the desk alone: taken for its
+    # own peer too, a 1.6 K drift would read as 0.8 K, under the 1 K floor.
+    detector = AnomalyDetector()
+    when = _two_temperature_sensors(detector, hours=48)
+    detector.rename_source("shelf", "shelf_2")
+    rng = random.Random(9)
+    for step in range(1, 24 * 6):
+        later = when + timedelta(minutes=10 * step)
+        room = 20.0 + 2.0 * math.sin(step / 40.0)
+        drift = min(step * 0.05, 1.6)
+        for source, offset in (("desk", 0.0), ("shelf_2", 0.3 + drift)):
+            value = round(room + offset + rng.gauss(0.0, 0.05), 1)
+            detector.learn_one(Observation(Role.TEMPERATURE, value, later, source))
+    assert ("drift", "shelf_2") in _kinds(detector, later)
+
+
 def test_only_the_sensor_that_drifted_is_flagged_not_its_peers() -> None:
     # Three thermometers in one room; the shelf one walks 3 K away. The other
     # two are each compared with a mean that includes it, and so seem to move

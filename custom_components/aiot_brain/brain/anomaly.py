@@ -586,8 +586,9 @@ class AnomalyDetector:
 
     def rename_source(self, old: str, new: str) -> None:
         """Follow sensor ``old`` under its new name ``new``, with what it taught."""
-        if old in self.sources and new not in self.sources:
-            self.sources[new] = self.sources.pop(old)
+        if old in self._sources and new not in self._sources:
+            self._sources[new] = self._sources.pop(old)
+            self._by_role.clear()  # its records, found under their old name
 
     def forget_readings(self, names: Collection[str], role: Role) -> None:
         """Forget what the sensors ``names`` read for ``role``: it is no longer read.
@@ -596,7 +597,8 @@ class AnomalyDetector:
         left unread, it would read the same for good (stuck).
         """
         for name in names:
-            self.sources.get(name, {}).pop(role, None)
+            self._sources.get(name, {}).pop(role, None)
+        self._by_role.pop(role, None)  # found with theirs among them
 
     def lose_source(self, name: str, when: datetime) -> None:
         """Note that sensor ``name`` stopped reading (unavailable) at ``when``.
