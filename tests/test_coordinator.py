@@ -1003,6 +1003,51 @@ async def test_without_an_outdoor_source_a_repair_says_heating_cannot_be_timed(
     assert issues.async_get_issue(DOMAIN, "no_outdoor_source") is None
 
 
+async def test_an_outdoor_source_deleted_raises_a_repair_until_it_is_back(
+    hass: HomeAssistant,
+) -> None:
+    # The weather integration removed (another chosen in its place, say): no
+    # area is warmed before people arrive any more, and nothing said so.
+    build_office(hass)
+    hass.states.async_set("weather.home", "rainy", {"temperature": 5.0})
+    await setup_office(hass, outdoor_source="weather.home")
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, "outdoor_source_gone") is None
+
+    er.async_get(hass).async_remove("weather.home")
+    hass.states.async_remove("weather.home")
+    await hass.async_block_till_done()
+
+    issue = issues.async_get_issue(DOMAIN, "outdoor_source_gone")
+    assert issue is not None
+    assert issue.translation_placeholders == {"entity": "weather.home"}
+    assert issues.async_get_issue(DOMAIN, "no_outdoor_source") is None
+
+    add_entity(hass, "weather", "home", None)
+    hass.states.async_set("weather.home", "rainy", {"temperature": 5.0})
+    await hass.async_block_till_done()
+    assert issues.async_get_issue(DOMAIN, "outdoor_source_gone") is None
+
+
+async def test_an_outdoor_source_missing_once_started_raises_a_repair(
+    hass: HomeAssistant,
+) -> None:
+    # Deleted while Home Assistant was down: once every entity is set up, it
+    # is not coming.
+    build_office(hass)
+    er.async_get(hass).async_remove("weather.home")
+    entry = await setup_office(hass, outdoor_source="weather.home")
+
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, "outdoor_source_gone") is not None
+    # Disabled, it leaves nothing to repair.
+    await hass.config_entries.async_set_disabled_by(
+        entry.entry_id, ConfigEntryDisabler.USER
+    )
+    await hass.async_block_till_done()
+    assert issues.async_get_issue(DOMAIN, "outdoor_source_gone") is None
+
+
 async def test_a_repair_ignored_stays_ignored_when_the_options_are_saved(
     hass: HomeAssistant,
 ) -> None:

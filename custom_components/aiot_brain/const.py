@@ -118,6 +118,7 @@ ISSUE_STATE_RESET: Final = "state_reset"
 ISSUE_CALL_REFUSED: Final = "call_refused"
 ISSUE_HISTORY_FAILED: Final = "history_failed"
 ISSUE_NO_OUTDOOR_SOURCE: Final = "no_outdoor_source"
+ISSUE_OUTDOOR_SOURCE_GONE: Final = "outdoor_source_gone"
 
 # Keys of the building's network entities (unique id suffixes and translation keys).
 KEY_NEW_NETWORK_DEVICE: Final = "new_network_device"

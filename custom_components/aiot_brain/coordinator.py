@@ -57,6 +57,7 @@ from homeassistant.helpers.event import (
     async_track_time_interval,
 )
 from homeassistant.helpers.json import json_bytes, json_fragment
+from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from orjson import Fragment
@@ -75,6 +76,7 @@ from .const import (
     ISSUE_CALL_REFUSED,
     ISSUE_HISTORY_FAILED,
     ISSUE_NO_OUTDOOR_SOURCE,
+    ISSUE_OUTDOOR_SOURCE_GONE,
     ISSUE_STATE_RESET,
     ISSUE_ZONE_WITHOUT_SENSORS,
     KEY_COMFORT_OFFSET,
@@ -524,6 +526,8 @@ class AiotBrainCoordinator:
             self.hass.bus.async_listen(
                 EVENT_CORE_CONFIG_UPDATE, self._async_core_config_updated
             ),
+            # Every entity there is has been set up: one still missing is gone.
+            async_at_started(self.hass, self._async_check_outdoor_source),
             # A suggestion's notification dismissed by a person says "not now".
             persistent_notification.async_register_callback(
                 self.hass, self.control.async_notifications_changed
@@ -775,6 +779,8 @@ class AiotBrainCoordinator:
     @callback
     def _async_registry_updated(self, event: Event[Any]) -> None:
         self._follow_renamed_outdoor_source(event.data)
+        if event.data.get("entity_id") == self.settings.outdoor_source:
+            self._update_outdoor_issue()  # removed, or back
         if old := event.data.get("old_entity_id"):
             self.control.async_entity_renamed(old, event.data["entity_id"])
             # Before the zones forget the old id as a sensor gone.
@@ -1116,8 +1122,28 @@ class AiotBrainCoordinator:
         thermostats = any(
             zone.actuators(Actuator.CLIMATE) for zone in self.zones.values()
         )
-        raised = self.settings.outdoor_source is None and thermostats
-        self._issue(ISSUE_NO_OUTDOOR_SOURCE, ISSUE_NO_OUTDOOR_SOURCE, raised=raised)
+        source = self.settings.outdoor_source
+        self._issue(
+            ISSUE_NO_OUTDOOR_SOURCE,
+            ISSUE_NO_OUTDOOR_SOURCE,
+            raised=source is None and thermostats,
+        )
+        # Deleted (its integration removed, say), it leaves the same silence.
+        gone = (
+            source is not None
+            and self.hass.is_running  # while it starts, entities are still coming
+            and self.hass.states.get(source) is None
+            and er.async_get(self.hass).async_get(source) is None
+        )
+        self._issue(
+            ISSUE_OUTDOOR_SOURCE_GONE,
+            ISSUE_OUTDOOR_SOURCE_GONE,
+            raised=gone and thermostats,
+            placeholders={"entity": str(source)},
+        )
+
+    async def _async_check_outdoor_source(self, _hass: HomeAssistant) -> None:
+        self._update_outdoor_issue()
 
     @callback
     def _zone_issue(self, kind: str, zone: Zone, *, raised: bool) -> None:
@@ -1158,7 +1184,8 @@ class AiotBrainCoordinator:
         A history that could not be read is not read again on its own: that
         issue stays until a Relearn, or until the integration is removed.
         """
-        ir.async_delete_issue(self.hass, DOMAIN, ISSUE_NO_OUTDOOR_SOURCE)
+        for issue_id in (ISSUE_NO_OUTDOOR_SOURCE, ISSUE_OUTDOOR_SOURCE_GONE):
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
         kinds = (ISSUE_ZONE_WITHOUT_SENSORS, ISSUE_CALL_REFUSED)
         prefixes = tuple(f"{kind}_" for kind in kinds)
         raised = [
@@ -1175,7 +1202,10 @@ class AiotBrainCoordinator:
     def _async_state_changed(self, event: Event[EventStateChangedData]) -> None:
         state = event.data["new_state"]
         if state is None:
-            return  # the entity was removed; the registry event follows
+            # The entity was removed; its registry entry goes before or after.
+            if event.data["entity_id"] == self.settings.outdoor_source:
+                self._update_outdoor_issue()
+            return
         if state.domain == "binary_sensor":
             self.control.async_sensor_change(event)
         # A change a person made carries their user id; on a thermostat or light,
