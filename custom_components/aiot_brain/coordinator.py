@@ -527,7 +527,7 @@ class AiotBrainCoordinator:
                 EVENT_CORE_CONFIG_UPDATE, self._async_core_config_updated
             ),
             # Every entity there is has been set up: one still missing is gone.
-            async_at_started(self.hass, self._async_check_outdoor_source),
+            async_at_started(self.hass, self._check_outdoor_source),
             # A suggestion's notification dismissed by a person says "not now".
             persistent_notification.async_register_callback(
                 self.hass, self.control.async_notifications_changed
@@ -1073,19 +1073,21 @@ class AiotBrainCoordinator:
         calls: a device still refusing says so at its next call.
         """
         kinds = (ISSUE_HISTORY_FAILED, ISSUE_ZONE_WITHOUT_SENSORS)
-        prefixes = tuple(f"{kind}_" for kind in kinds)
         of_zones = {f"{kind}_{zone_id}" for kind in kinds for zone_id in self.zones}
-        stale = [
-            issue_id
-            for domain, issue_id in ir.async_get(self.hass).issues
-            if domain == DOMAIN
-            and (
-                issue_id.startswith(f"{ISSUE_CALL_REFUSED}_")
-                or (issue_id.startswith(prefixes) and issue_id not in of_zones)
-            )
+        stale = self._issues_of(ISSUE_CALL_REFUSED) + [
+            issue_id for issue_id in self._issues_of(*kinds) if issue_id not in of_zones
         ]
         for issue_id in stale:
             ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+
+    def _issues_of(self, *kinds: str) -> list[str]:
+        """Return the ids of our repair issues of ``kinds`` (one per device or area)."""
+        prefixes = tuple(f"{kind}_" for kind in kinds)
+        return [
+            issue_id
+            for domain, issue_id in ir.async_get(self.hass).issues
+            if domain == DOMAIN and issue_id.startswith(prefixes)
+        ]
 
     def is_active_device(self, device: dr.DeviceEntry) -> bool:
         """Whether ``device`` is the building or the device of an active zone."""
@@ -1142,7 +1144,8 @@ class AiotBrainCoordinator:
             placeholders={"entity": str(source)},
         )
 
-    async def _async_check_outdoor_source(self, _hass: HomeAssistant) -> None:
+    @callback
+    def _check_outdoor_source(self, _hass: HomeAssistant) -> None:
         self._update_outdoor_issue()
 
     @callback
@@ -1184,16 +1187,11 @@ class AiotBrainCoordinator:
         A history that could not be read is not read again on its own: that
         issue stays until a Relearn, or until the integration is removed.
         """
-        for issue_id in (ISSUE_NO_OUTDOOR_SOURCE, ISSUE_OUTDOOR_SOURCE_GONE):
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-        kinds = (ISSUE_ZONE_WITHOUT_SENSORS, ISSUE_CALL_REFUSED)
-        prefixes = tuple(f"{kind}_" for kind in kinds)
-        raised = [
-            issue_id
-            for domain, issue_id in ir.async_get(self.hass).issues
-            if domain == DOMAIN and issue_id.startswith(prefixes)
-        ]
-        for issue_id in raised:
+        for issue_id in [
+            ISSUE_NO_OUTDOOR_SOURCE,
+            ISSUE_OUTDOOR_SOURCE_GONE,
+            *self._issues_of(ISSUE_ZONE_WITHOUT_SENSORS, ISSUE_CALL_REFUSED),
+        ]:
             ir.async_delete_issue(self.hass, DOMAIN, issue_id)
 
     # -- live learning ---------------------------------------------------------------

@@ -597,8 +597,8 @@ class AnomalyDetector:
         left unread, it would read the same for good (stuck).
         """
         for name in names:
-            self._sources.get(name, {}).pop(role, None)
-        self._by_role.pop(role, None)  # found with theirs among them
+            if self._sources.get(name, {}).pop(role, None) is not None:
+                self._by_role.pop(role, None)  # found with theirs among them
 
     def lose_source(self, name: str, when: datetime) -> None:
         """Note that sensor ``name`` stopped reading (unavailable) at ``when``.
