@@ -8,7 +8,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import HVACMode
 from homeassistant.components.demo.climate import DemoClimate
 from homeassistant.components.demo.light import DemoLight
-from homeassistant.const import STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Context, HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -26,14 +26,18 @@ from .test_acting import (
     LAMP,
     MOTION,
     START,
+    SUMMER,
     THERMOSTAT,
     build_living_room,
+    cooling_unit,
     coordinator_of,
     lamp,
     light_calls,
     minutes_pass,
+    outdoors,
     set_by_hand,
     set_living_room_mode,
+    set_mode_by_hand,
     set_state,
     setup_brain,
     thermostat,
@@ -318,3 +322,44 @@ async def test_a_bridge_writing_odd_attributes_stops_nothing(
         .attributes["reasons"][THERMOSTAT]
         .startswith("Holding the thermostat")
     )
+
+
+@pytest.mark.parametrize(
+    ("mode", "words"), [(HVACMode.DRY, "drying"), (HVACMode.FAN_ONLY, "on fan only")]
+)
+async def test_an_air_conditioner_left_drying_or_fanning_is_not_switched_to_heat(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_admin_user: MockUser,
+    mode: HVACMode,
+    words: str,
+) -> None:
+    """Once the person's hold is over it keeps their way while the room needs no other."""
+    freezer.move_to(SUMMER)
+    air_conditioner = cooling_unit(
+        25.0,
+        modes=[HVACMode.OFF, HVACMode.HEAT, HVACMode.COOL, HVACMode.DRY, mode],
+    )
+    await build_living_room(hass, [air_conditioner])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass, outdoor_source="sensor.outdoor")
+    outdoors(hass, 24.0)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+    await set_mode_by_hand(hass, hass_admin_user, mode)
+    # They go out: the room is empty, and the hold is over.
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 60)
+
+    assert hass.states.get(THERMOSTAT).state == mode
+    assert not [action for action in actions if action.data["entity_id"] == THERMOSTAT][
+        1:
+    ]
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.startswith(f"Living room already {words}, left so until it is")
+
+    # The room warms past the setback's cooling edge: it is cooled again.
+    air_conditioner._current_temperature = 29.0
+    air_conditioner.async_write_ha_state()
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(THERMOSTAT).state == HVACMode.COOL

@@ -56,6 +56,11 @@ COOL = "cool"
 HEAT_COOL = "heat_cool"
 AUTO = "auto"
 OFF = "off"
+FAN_ONLY = "fan_only"
+DRY = "dry"
+# Modes that neither heat nor cool, as someone left it: kept while the room needs
+# neither way. Each in the words that say so.
+_LEFT_ALONE_MODES = {OFF: "off", FAN_ONLY: "on fan only", DRY: "drying"}
 # Modes that neither heat nor cool to a setpoint: what they show is the last one.
 _NO_SETPOINT_MODES = frozenset({OFF, "fan_only", "dry"})
 READY = "Ready for the arrival"  # at comfort, or as near as the device can get
@@ -1689,10 +1694,10 @@ class ZoneController:
             )
         heat = target.heat if device.can_heat else None
         cool = target.cool if device.can_cool else None
-        left_off = None if force else self._left_off(state, current, heat, cool)
+        left_alone = None if force else self._left_alone(state, current, heat, cool)
         if heat is not None and cool is not None and device.holds_band:
-            if left_off is not None:
-                return None, left_off
+            if left_alone is not None:
+                return None, left_alone
             if (
                 not force
                 and state.hvac_mode == HEAT_COOL
@@ -1717,15 +1722,15 @@ class ZoneController:
         if single is None or not device.supports_temperature:
             return None, "as near as it can get (it cannot go that way)"
         mode, value, verb = single
-        if left_off is not None and mode != HEAT_COOL:
-            return None, left_off
+        if left_alone is not None and mode != HEAT_COOL:
+            return None, left_alone
         if not force and state.hvac_mode == mode and state.temperature == value:
             return None, f"{verb} to {degrees(value)}"
         data = {"hvac_mode": mode, "temperature": value}
         reason = f"{verb} {name} to {degrees(value)}"
         return ("climate", "set_temperature", data), reason
 
-    def _left_off(
+    def _left_alone(
         self,
         state: ClimateState,
         current: float | None,
@@ -1737,9 +1742,11 @@ class ZoneController:
         We never switch one off: someone did (a person, or another automation).
         It is left off while the room needs neither way, colder than ``heat`` or
         warmer than ``cool``, so that an air conditioner switched off on a mild
-        evening is not switched on again once the person's hold is over.
+        evening is not switched on again once the person's hold is over. So is one
+        someone left drying or on fan only: not switched to heat in summer.
         """
-        if state.hvac_mode != OFF or current is None:
+        words = _LEFT_ALONE_MODES.get(state.hvac_mode)
+        if words is None or current is None:
             return None
         too_cold = heat is not None and current < heat
         too_warm = cool is not None and current > cool
@@ -1750,7 +1757,7 @@ class ZoneController:
             f"colder than {degrees(heat)}" if heat is not None else "",
             f"warmer than {degrees(cool)}" if cool is not None else "",
         ]
-        return f"off, left so until it is {' or '.join(filter(None, until))}"
+        return f"{words}, left so until it is {' or '.join(filter(None, until))}"
 
     def _single_target(
         self,
