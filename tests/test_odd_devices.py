@@ -363,3 +363,28 @@ async def test_an_air_conditioner_left_drying_or_fanning_is_not_switched_to_heat
     air_conditioner.async_write_ha_state()
     await minutes_pass(hass, freezer, 1)
     assert hass.states.get(THERMOSTAT).state == HVACMode.COOL
+
+
+async def test_an_air_conditioner_that_reads_no_temperature_is_not_switched_to_heat(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Sent infrared, it cannot say how warm the room is, and nothing else does."""
+    freezer.move_to(SUMMER)
+    modes = [HVACMode.OFF, HVACMode.COOL, HVACMode.HEAT, HVACMode.DRY]
+    air_conditioner = thermostat("living_room", modes, mode=HVACMode.OFF, target=24.0)
+    air_conditioner._current_temperature = None
+    await build_living_room(hass, [air_conditioner])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass, outdoor_source="sensor.outdoor")
+    outdoors(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 10)
+
+    # Which way the room needs it is not known: it is left as someone left it.
+    assert hass.states.get(THERMOSTAT).state == HVACMode.OFF
+    assert not actions
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.startswith(
+        "Living room already off, left so while the room's temperature is unknown"
+    )

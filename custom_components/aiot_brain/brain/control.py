@@ -1744,13 +1744,18 @@ class ZoneController:
         warmer than ``cool``, so that an air conditioner switched off on a mild
         evening is not switched on again once the person's hold is over. So is one
         someone left drying or on fan only: not switched to heat in summer.
+        Where nothing reads the room (an air conditioner sent infrared), which
+        way it needs is not known: it is left so too, or one switched on to heat
+        would be.
         """
         words = _LEFT_ALONE_MODES.get(state.hvac_mode)
-        if words is None or current is None:
+        if words is None or (heat is None and cool is None):
             return None
+        if current is None:
+            return f"{words}, left so while the room's temperature is unknown"
         too_cold = heat is not None and current < heat
         too_warm = cool is not None and current > cool
-        if too_cold or too_warm or (heat is None and cool is None):
+        if too_cold or too_warm:
             return None
         degrees = self.settings.scale.degrees
         until = [
