@@ -10,6 +10,7 @@ from homeassistant.components.demo.climate import DemoClimate
 from homeassistant.components.demo.light import DemoLight
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockUser,
@@ -17,7 +18,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.aiot_brain.brain.observation import Role
-from custom_components.aiot_brain.const import EVENT_ACTION
+from custom_components.aiot_brain.const import DOMAIN, EVENT_ACTION
 from custom_components.aiot_brain.discovery import ZoneEntity
 from custom_components.aiot_brain.state_mapping import observations_from_state
 
@@ -40,6 +41,7 @@ from .test_acting import (
     set_mode_by_hand,
     set_state,
     setup_brain,
+    target,
     thermostat,
 )
 
@@ -387,4 +389,46 @@ async def test_an_air_conditioner_that_reads_no_temperature_is_not_switched_to_h
     reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
     assert reason.startswith(
         "Living room already off, left so while the room's temperature is unknown"
+    )
+
+
+async def test_a_sauna_is_left_to_its_bathers(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """It takes 40-110 °C, all above the highest setpoint: no room's thermostat.
+
+    Asked for a room's comfort within both, it was refused at every step (a repair
+    issue), and once a bather had it at 80 °C "heat protection" turned it down.
+    """
+    freezer.move_to(START)
+    sauna = thermostat("sauna", [HVACMode.HEAT, HVACMode.OFF], mode=HVACMode.OFF)
+    sauna._attr_min_temp, sauna._attr_max_temp = 40.0, 110.0
+    radiator = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF])
+    await build_living_room(hass, [radiator, sauna])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 3)
+    assert target(hass) == 20.0  # the room is heated
+    await hass.services.async_call(
+        "climate",
+        "set_temperature",
+        {"entity_id": "climate.sauna", "hvac_mode": HVACMode.HEAT, "temperature": 80},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    sauna._current_temperature = 75.0
+    sauna.async_write_ha_state()
+    # The bathers go out: a hold would be over.
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 60)
+
+    assert target(hass, "climate.sauna") == 80.0
+    assert not [a for a in actions if a.data["entity_id"] == "climate.sauna"]
+    assert not ir.async_get(hass).async_get_issue(DOMAIN, "call_refused_climate.sauna")
+    reason = hass.states.get(CONTROL).attributes["reasons"]["climate.sauna"]
+    assert reason == (
+        "Leaving Living room's thermostat alone: it takes 40.0 °C to 110.0 °C, "
+        "beyond the lowest and highest setpoints (16.0 °C to 28.0 °C)"
     )

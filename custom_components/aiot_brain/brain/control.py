@@ -953,6 +953,26 @@ class ZoneController:
             min(settings.heat_protection, device.max_temp),
         )
 
+    def _beyond_bounds(self) -> str | None:
+        """Say why a thermostat whose range lies beyond the bounds is left alone.
+
+        No target is both within its range and the lowest and highest setpoints:
+        it keeps no room (a sauna's 40-110 °C, say), and any we asked would be
+        refused, or protect a room from what its bathers want.
+        """
+        assert self.climate is not None
+        floor, ceiling = self._bounds()
+        if floor <= ceiling:
+            return None
+        settings, device = self.settings, self.climate
+        degrees = settings.scale.degrees
+        return (
+            f"Leaving {self.name}'s thermostat alone: it takes "
+            f"{degrees(device.min_temp)} to {degrees(device.max_temp)}, beyond the "
+            f"lowest and highest setpoints ({degrees(settings.frost_protection)} to "
+            f"{degrees(settings.heat_protection)})"
+        )
+
     def _bounds_on_step(self) -> tuple[float, float]:
         """Return the lowest and highest targets on the device's step within bounds.
 
@@ -1461,6 +1481,9 @@ class ZoneController:
         assert device is not None
         assert state is not None
         entity_id = device.entity_id
+        beyond = self._beyond_bounds()
+        if beyond is not None:
+            return Decision(entity_id, beyond)
         unsafe = self._unsafe(readings, state)
         if unsafe is not None:
             return self._finish(now, entity_id, unsafe[0], unsafe[1], level)
