@@ -2321,15 +2321,18 @@ async def build_lamps_and_group(
     members: list[str],
     hall_lamp: bool = False,
     outer_group: bool = False,
+    corner: bool = False,
 ) -> list[Event]:
     """Two living room lamps (and a hall lamp), a light group of ``members`` (and
-    a group of that group) in the living room, and motion there; return our
-    actions from now on."""
+    a group of that group, or a group of the reading lamp alone) in the living
+    room, and motion there; return our actions from now on."""
     lamps = [lamp("ceiling"), lamp("reading")] + ([lamp("hall")] if hall_lamp else [])
     setup_test_component_platform(hass, "light", lamps)
     groups = {"living_room_lights": members}
     if outer_group:
         groups["living_room_all"] = ["light.living_room_lights"]
+    if corner:
+        groups["reading_corner"] = ["light.reading"]
     platforms = [{"platform": "test"}] + [
         {"platform": "group", "name": key, "unique_id": key, "entities": entities}
         for key, entities in groups.items()
@@ -2394,6 +2397,28 @@ async def test_a_light_group_is_called_once_and_a_lamp_changed_by_hand_holds_it(
     )
     assert hass.states.get("light.reading").state == STATE_OFF
     assert len(light_calls(calls)) == 1
+
+
+async def test_a_lamp_in_two_groups_of_the_area_is_called_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A reading corner's group (or a Hue zone) within the room's: the room's is called."""
+    freezer.move_to(START)
+    calls = await build_lamps_and_group(
+        hass, ["light.ceiling", "light.reading"], corner=True
+    )
+    await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 40)
+
+    assert hass.states.get("light.reading").state == STATE_OFF
+    assert light_calls(calls) == [
+        ("light.turn_on", "light.living_room_lights"),
+        ("light.turn_off", "light.living_room_lights"),
+    ]
 
 
 async def test_a_light_group_leaves_the_colour_to_adaptive_lighting_of_a_lamp(

@@ -390,7 +390,10 @@ class BuildingController:
         instead of them: one call, and no two engines acting on one lamp. So is a
         thermostat that drives others, such as a Versatile Thermostat over the
         room's valve thermostats: calling those too would fight it. A group
-        reaching beyond the zone is left to its members' own zones.
+        reaching beyond the zone is left to its members' own zones. One whose
+        members are all another's (a reading corner's within the room's, a Hue
+        zone within its room) is called through that one, the first by name of
+        two alike: its lamps would be called twice.
         """
         in_zone = set(zone.actuators(kind))
         members: dict[str, set[str]] = {}
@@ -425,10 +428,21 @@ class BuildingController:
             if group and group <= in_zone
             for member in group
         }
-        return {
+        called = {
             entity_id: group
             for entity_id, group in members.items()
             if entity_id not in grouped and group <= in_zone
+        }
+        return {
+            entity_id: group
+            for entity_id, group in called.items()
+            if not any(
+                group
+                and other != entity_id
+                and group <= lamps
+                and (group < lamps or other < entity_id)
+                for other, lamps in called.items()
+            )
         }
 
     def _placed_in(self, zone: Zone, entity_id: str) -> bool:
