@@ -8,7 +8,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import HVACMode
 from homeassistant.components.demo.climate import DemoClimate
 from homeassistant.components.demo.light import DemoLight
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 import pytest
@@ -432,3 +432,19 @@ async def test_a_sauna_is_left_to_its_bathers(
         "Leaving Living room's thermostat alone: it takes 40.0 °C to 110.0 °C, "
         "beyond the lowest and highest setpoints (16.0 °C to 28.0 °C)"
     )
+
+
+async def test_a_sauna_alone_gives_no_time_to_temperature(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """It cannot warm the room to 20 °C: nothing is left to time."""
+    freezer.move_to(START)
+    sauna = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF], current=17.0)
+    sauna._attr_min_temp, sauna._attr_max_temp = 40.0, 110.0
+    await build_living_room(hass, [sauna])
+    await setup_brain(hass, outdoor_source="sensor.outdoor")
+    outdoors(hass, 5.0)
+    await minutes_pass(hass, freezer, 1)
+
+    time_to = hass.states.get("sensor.living_room_aiot_brain_time_to_temperature")
+    assert time_to.state == STATE_UNKNOWN

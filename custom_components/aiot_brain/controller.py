@@ -556,7 +556,8 @@ class BuildingController:
 
         A zone with no thermostat that shows its modes might go either way. One
         switched off goes neither way while nothing here may switch it on: the
-        area observes only, or its mode is off.
+        area observes only, or its mode is off. Nor does one that takes no target
+        between the lowest and highest setpoints (a sauna): it keeps no room.
         """
         states = [
             state
@@ -570,10 +571,14 @@ class BuildingController:
             self.level(zone.zone_id) is not ControlLevel.OBSERVE
             and self.mode(zone.zone_id) is not Mode.OFF
         )
+        settings = self.settings
         devices = [
-            self._climate_device(state)
+            device
             for state in states
             if switched_on or state.state != STATE_OFF
+            if (device := self._climate_device(state)).reaches(
+                settings.frost_protection, settings.heat_protection
+            )
         ]
         return (
             any(device.can_heat for device in devices),

@@ -231,6 +231,13 @@ class ClimateDevice:
         """Whether the thermostat has a mode that cools."""
         return COOL in self.hvac_modes or HEAT_COOL in self.hvac_modes
 
+    def reaches(self, lowest: float, highest: float) -> bool:
+        """Whether it takes a target between ``lowest`` and ``highest``.
+
+        One that takes none keeps no room (a sauna's 40-110 °C, say).
+        """
+        return max(self.min_temp, lowest) <= min(self.max_temp, highest)
+
 
 @dataclass(frozen=True, slots=True)
 class ClimateState:
@@ -961,10 +968,9 @@ class ZoneController:
         refused, or protect a room from what its bathers want.
         """
         assert self.climate is not None
-        floor, ceiling = self._bounds()
-        if floor <= ceiling:
-            return None
         settings, device = self.settings, self.climate
+        if device.reaches(settings.frost_protection, settings.heat_protection):
+            return None
         degrees = settings.scale.degrees
         return (
             f"Leaving {self.name}'s thermostat alone: it takes "
