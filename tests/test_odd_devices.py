@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.climate import HVACMode
+from homeassistant.components.climate import ClimateEntityFeature, HVACMode
 from homeassistant.components.demo.climate import DemoClimate
 from homeassistant.components.demo.light import DemoLight
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
@@ -448,3 +449,34 @@ async def test_a_sauna_alone_gives_no_time_to_temperature(
 
     time_to = hass.states.get("sensor.living_room_aiot_brain_time_to_temperature")
     assert time_to.state == STATE_UNKNOWN
+
+
+async def test_a_split_unit_with_one_target_switched_off_on_a_mild_evening_stays_off(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Its only way is heat/cool, to one target: off, it stays so as others do."""
+    freezer.move_to(datetime.fromisoformat("2026-07-07T01:00:00+00:00"))  # 18:00
+    modes = [HVACMode.OFF, HVACMode.HEAT_COOL]
+    unit = thermostat("living_room", modes, mode=HVACMode.HEAT_COOL, current=23.0)
+    unit._attr_supported_features &= ~ClimateEntityFeature.TARGET_TEMPERATURE_RANGE
+    await build_living_room(hass, [unit])
+    await setup_brain(hass, outdoor_source="sensor.outdoor")
+    outdoors(hass, 21.0)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+    await set_mode_by_hand(hass, hass_admin_user, HVACMode.OFF)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    # They go out: the room is empty, and the hold is over.
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 60)
+
+    assert hass.states.get(THERMOSTAT).state == HVACMode.OFF
+    assert not actions
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.startswith("Living room already off, left so until it is colder")
+
+    # The room warms past the setback's cooling edge: it is switched on again.
+    unit._current_temperature = 29.0
+    unit.async_write_ha_state()
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(THERMOSTAT).state == HVACMode.HEAT_COOL

@@ -1751,7 +1751,7 @@ class ZoneController:
         if single is None or not device.supports_temperature:
             return None, "as near as it can get (it cannot go that way)"
         mode, value, verb = single
-        if left_alone is not None and mode != HEAT_COOL:
+        if left_alone is not None:
             return None, left_alone
         if not force and state.hvac_mode == mode and state.temperature == value:
             return None, f"{verb} to {degrees(value)}"
