@@ -369,3 +369,19 @@ def test_a_first_label_is_not_explained_away_by_an_unusual_occupancy() -> None:
     model.learn_one(when, {"occupied": 0.2}, 22.5)
 
     assert model.predict_one(when, {"occupied": 1.0}) > 20.5
+
+
+def test_a_new_habit_is_followed_within_a_week_of_changes() -> None:
+    # Four weeks of 21 °C every evening, then a baby arrives: 22.5 °C. Like the
+    # thermostats people know, a handful of changes should do, one should not.
+    model = PreferredSetpoint(heating_default=20.0)
+    start = datetime(2026, 10, 5, 19)
+    winter = {"outdoor_temperature": 3.0, "occupied": 1.0}
+    for day in range(28):
+        model.learn_one(start + timedelta(days=day), winter, 21.0)
+    baby = start + timedelta(days=28)
+    model.learn_one(baby, winter, 22.5)
+    assert model.predict_one(baby, winter) < 22.0  # one change is no habit yet
+    for day in range(1, 7):  # each evening of that week, weekend included
+        model.learn_one(baby + timedelta(days=day), winter, 22.5)
+    assert model.predict_one(baby + timedelta(days=7), winter) > 22.0
