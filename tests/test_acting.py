@@ -43,6 +43,7 @@ from pytest_homeassistant_custom_component.common import (
     setup_test_component_platform,
 )
 
+from custom_components.aiot_brain.brain.comfort import PreferredSetpoint
 from custom_components.aiot_brain.const import (
     DOMAIN,
     EVENT_ACTION,
@@ -1243,6 +1244,29 @@ async def test_a_persons_change_is_held_learned_and_released_when_empty(
     assert target(hass) < 20.0
     assert hass.states.get(CONTROL).attributes["held_until"] == {}
     assert_calm(calls_to(actions, THERMOSTAT))
+
+
+async def test_a_dial_turned_back_and_forth_is_learned_once_where_it_was_left(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """A child turns it 21 -> 25 -> 19 -> 22 within a minute: one wish, 22 °C."""
+    freezer.move_to(START)
+    await build_living_room(hass)
+    entry = await setup_brain(hass, hold_minutes=60)
+    await set_state(hass, MOTION, STATE_ON)
+    comfort = coordinator_of(entry).brain.zone("living_room").comfort
+
+    for setpoint in (21.0, 25.0, 19.0, 22.0):
+        await set_by_hand(hass, hass_admin_user, setpoint)
+        await seconds_pass(hass, freezer, 15)
+    await minutes_pass(hass, freezer, 5)
+
+    assert comfort.labels == 1
+    assert target(hass) == 22.0  # held as they left it
+    once = PreferredSetpoint(20.0, 24.0)
+    once.learn_one(START + timedelta(seconds=45), {}, 22.0)
+    shown = hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint")
+    assert float(shown.state) == round(once.predict_one(START, {}), 1)
 
 
 async def test_the_comfort_setpoint_says_how_sure_it_is(

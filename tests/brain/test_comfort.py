@@ -385,3 +385,22 @@ def test_a_new_habit_is_followed_within_a_week_of_changes() -> None:
     for day in range(1, 7):  # each evening of that week, weekend included
         model.learn_one(baby + timedelta(days=day), winter, 22.5)
     assert model.predict_one(baby + timedelta(days=7), winter) > 22.0
+
+
+def test_a_dial_turned_back_and_forth_teaches_where_it_was_left() -> None:
+    # A child turns the dial 21 -> 25 -> 19 -> 22 within a minute: one label, 22.
+    start = datetime(2026, 10, 5, 19)
+    spun, settled = PreferredSetpoint(), PreferredSetpoint()
+    for model in (spun, settled):
+        for day in range(3):
+            model.learn_one(start + timedelta(days=day), {}, 21.0)
+    evening = start + timedelta(days=3)
+    for seconds, setpoint in ((0, 25.0), (15, 19.0), (40, 22.0)):
+        spun.learn_one(evening + timedelta(seconds=seconds), {}, setpoint)
+    settled.learn_one(evening + timedelta(seconds=40), {}, 22.0)
+    assert spun.labels == settled.labels == 4
+    assert spun.predict_one(evening, {}) == settled.predict_one(evening, {})
+    assert spun.predict_std_one(evening, {}) == settled.predict_std_one(evening, {})
+    # A change minutes later is a second thought, and a label of its own.
+    spun.learn_one(evening + timedelta(minutes=5), {}, 22.0)
+    assert spun.labels == 5

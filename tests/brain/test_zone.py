@@ -142,9 +142,11 @@ def test_manual_setpoints_teach_comfort() -> None:
     assert prediction.comfort_setpoint_std < 1.0
 
 
-def _turned_up(zone: ZoneBrain, setpoint: float, days: int = 3) -> None:
+def _turned_up(
+    zone: ZoneBrain, setpoint: float, days: int = 3, first_day: int = 0
+) -> None:
     """People set ``setpoint`` by hand each winter morning at 09:00."""
-    for day in range(days):
+    for day in range(first_day, first_day + days):
         morning = MONDAY + timedelta(days=day, hours=9)
         zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 5.0, morning, "out"))
         zone.learn_one(
@@ -166,7 +168,8 @@ def test_setpoints_outside_the_bounds_teach_no_comfort_before_or_after_saving() 
     ):
         _turned_up(zone, 5.0)
         assert zone.comfort.labels == labels
-        _turned_up(zone, 16.0, days=1)  # the lowest bound is a setpoint we set
+        # The lowest bound is a setpoint we set (on a morning of its own).
+        _turned_up(zone, 16.0, days=1, first_day=labels)
     assert restored.zone("hall").comfort.labels == 2
 
 

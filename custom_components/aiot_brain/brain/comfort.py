@@ -20,7 +20,7 @@ Three models live here:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 import math
 from typing import Any
 
@@ -56,6 +56,10 @@ _OUTDOOR_TEMPERATURE = Role.OUTDOOR_TEMPERATURE.value  # its key in the conditio
 # within about four changes, as people expect of a learning thermostat, while a
 # single change moves it a quarter of the way.
 _LEAST_SHARE = 0.25
+# A label this soon after the last one replaces it: the dial on its way to where
+# the person left it (a child's 21 -> 25 -> 19 -> 22, a knob that reports each
+# half degree it passes) is one wish, not one per step.
+_SETTLING = timedelta(minutes=1)
 
 
 class _RunningMean:
@@ -293,6 +297,9 @@ class PreferredSetpoint:
         self.bad_values = 0
         self._pool: ComfortPool | None = None
         self._zone_id = ""
+        # The last label's time and what was learned before it, to replace it by
+        # one that follows within _SETTLING. Not saved: a restart takes longer.
+        self._last_label: tuple[datetime, tuple[Any, ...]] | None = None
 
     def join(self, pool: ComfortPool, zone_id: str) -> None:
         """Share this zone's labels through ``pool``, and lean on the others'."""
@@ -467,6 +474,11 @@ class PreferredSetpoint:
         if not low <= setpoint <= high:
             return  # switched off or boosted by hand: no comfort anyone wants
         setpoint -= offset
+        if self._last_label is not None:
+            since = when - self._last_label[0]
+            if timedelta(0) <= since <= _SETTLING:
+                self._restore(self._last_label[1])
+        self._last_label = (when, self._learned())
         cooling, inputs = self._conditions(when, x)
         default = self.cooling_default if cooling else self.heating_default
         profile, _, _ = self._shrunk_profile(when, cooling)
@@ -499,6 +511,29 @@ class PreferredSetpoint:
         self.labels += 1
         if self._pool is not None:
             self._pool.update(self._zone_id, self._mode_sums())
+
+    def _learned(self) -> tuple[Any, ...]:
+        """Return a copy of what the labels taught."""
+        return (
+            [list(slot) for slot in self.profile],
+            list(self.effects),
+            list(self.effect_variance),
+            list(self.input_means),
+            list(self.input_counts),
+            self.labels,
+        )
+
+    def _restore(self, learned: tuple[Any, ...]) -> None:
+        """Go back to what :meth:`_learned` copied."""
+        (
+            self.profile,
+            self.effects,
+            self.effect_variance,
+            self.input_means,
+            self.input_counts,
+            self.labels,
+        ) = learned
+        self._label_sums.clear()
 
     def _learn_input_means(self, inputs: list[float]) -> None:
         for index, centred in enumerate(inputs):
