@@ -404,3 +404,4 @@ def test_a_dial_turned_back_and_forth_teaches_where_it_was_left() -> None:
     # A change minutes later is a second thought, and a label of its own.
     spun.learn_one(evening + timedelta(minutes=5), {}, 22.0)
     assert spun.labels == 5
+
