@@ -405,3 +405,24 @@ def test_a_dial_turned_back_and_forth_teaches_where_it_was_left() -> None:
     spun.learn_one(evening + timedelta(minutes=5), {}, 22.0)
     assert spun.labels == 5
 
+
+def test_the_explanation_names_only_what_moved_the_setpoint() -> None:
+    # 22 °C every winter evening at about 0 °C outside; asked on a spring evening
+    # at 15 °C, nothing learned of the outdoor temperature moved it: no "-0.0 K".
+    model = PreferredSetpoint(heating_default=20.0)
+    rng = random.Random(2)
+    for day in range(60):
+        winter = {"outdoor_temperature": rng.uniform(-3.0, 3.0), "occupied": 1.0}
+        model.learn_one(datetime(2026, 12, 1, 19) + timedelta(days=day), winter, 22.0)
+    spring = {"outdoor_temperature": 15.0, "occupied": 1.0}
+    evening = datetime(2027, 4, 12, 19)
+
+    explanation = model.explain(evening, spring)
+
+    assert explanation.startswith("22.0 °C ± 0.")
+    assert "0.0 K" not in explanation
+    assert "outdoor" not in explanation
+    # Less sure than in winter: the changes were made in other weather.
+    assert model.predict_std_one(evening, spring) > model.predict_std_one(
+        evening, {"outdoor_temperature": 0.0, "occupied": 1.0}
+    )

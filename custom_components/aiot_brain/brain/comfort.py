@@ -587,12 +587,16 @@ class PreferredSetpoint:
         for name, effect, value in zip(_EFFECTS, self.effects, inputs, strict=True):
             effects[name] = effects.get(name, 0.0) + effect * value
         ranked = sorted(effects.items(), key=lambda item: -abs(item[1]))
+        # What moved it less than the text shows ("-0.0 K") moved nothing.
         parts = [
-            f"{signal} {scale.difference(effect, '+')}" for signal, effect in ranked[:3]
+            f"{signal} {scale.difference(effect, '+')}"
+            for signal, effect in ranked[:3]
+            if round(effect * scale.per_kelvin, 1) != 0
         ]
+        because = "; " + ", ".join(parts) if parts else ""
         return (
             f"{estimate} from {self.labels} manual changes "
-            f"({mode} default {scale.degrees(default)}; " + ", ".join(parts) + ")"
+            f"({mode} default {scale.degrees(default)}{because})"
         )
 
     # -- state -----------------------------------------------------------------
