@@ -603,3 +603,53 @@ async def test_what_the_sun_taught_a_room_survives_a_restart(
     await hass.async_block_till_done()
     await arrive(hass, freezer, local(3, 13))
     assert hass.states.get(LAMP).state == STATE_OFF, lamp_reason(hass)
+
+
+async def test_a_reading_lamp_kept_dim_and_a_ceiling_light_kept_bright_each_get_theirs(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Two lamps, two habits: neither is given the mean of both."""
+    freezer.move_to(START)
+    reading = "light.living_room_reading"
+    await build_living_room(
+        hass, climates=[], lights=[lamp(), lamp("living_room_reading")]
+    )
+    await add_light_sensor(hass, 300)
+    await setup_brain(hass)
+
+    # A week of evenings: both come on; the reading lamp is kept at 30 %, the
+    # ceiling light at full.
+    for day in range(7):
+        await clock_at(hass, freezer, local(day, 20))
+        await set_lux(hass, 2)
+        await set_state(hass, MOTION, STATE_ON)
+        await minutes_pass(hass, freezer, 1)
+        for entity_id, level in ((reading, 30), (LAMP, 100)):
+            await hass.services.async_call(
+                "light",
+                "turn_on",
+                {"entity_id": entity_id, "brightness_pct": level},
+                blocking=True,
+                context=Context(user_id=hass_admin_user.id),
+            )
+        await clock_at(hass, freezer, local(day, 23))
+        for entity_id in (reading, LAMP):
+            await hass.services.async_call(
+                "light",
+                "turn_off",
+                {"entity_id": entity_id},
+                blocking=True,
+                context=Context(user_id=hass_admin_user.id),
+            )
+        await set_state(hass, MOTION, STATE_OFF)
+
+    await clock_at(hass, freezer, local(7, 20))
+    await set_lux(hass, 2)
+    await set_state(hass, MOTION, STATE_ON)
+    shown = {
+        entity_id: round(hass.states.get(entity_id).attributes["brightness"] / 2.55)
+        for entity_id in (reading, LAMP)
+    }
+    assert shown[reading] == pytest.approx(30, abs=3), lamp_reason(hass)
+    assert shown[LAMP] == pytest.approx(100, abs=3), lamp_reason(hass)
+    assert f"{reading} 32 % at 2700 K" in await lighting_explained(hass)

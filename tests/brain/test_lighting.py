@@ -585,3 +585,66 @@ def test_a_new_room_is_said_to_go_by_the_default_threshold() -> None:
     assert "learned" not in explanation.split(";")[0]
     assert "from 0 manual adjustments" in explanation
     assert "after 0 false-offs and 0 unchallenged offs" in explanation
+
+
+def _two_lamps(model: LightingPreference, evenings: int) -> None:
+    """Each evening the reading lamp is set to 30 %, the ceiling light to 100 %."""
+    for day in range(evenings):
+        evening = START + timedelta(days=day, hours=20)
+        model.learn_one(evening, {"illuminance": 2})
+        for minute, lamp, level in (
+            (1, "light.reading", 30),
+            (2, "light.ceiling", 100),
+        ):
+            model.learn_one(
+                evening + timedelta(minutes=minute),
+                {"light_brightness": level},
+                manual=True,
+                source=lamp,
+            )
+
+
+def test_two_lamps_each_learn_their_own_level() -> None:
+    model = LightingPreference()
+    _two_lamps(model, 7)
+    evening = START + timedelta(days=8, hours=20)
+    lamps = model.predict_one(evening, {"illuminance": 2})["lamps"]
+    assert lamps["light.reading"]["brightness"] == pytest.approx(30.0, abs=3.0)
+    assert lamps["light.ceiling"]["brightness"] == pytest.approx(100.0, abs=3.0)
+    # A lamp nobody set goes by the zone's level, as it always did.
+    assert "light.hall" not in lamps
+
+    # Renamed, the reading lamp keeps its level; gone from the zone, it is forgotten.
+    model.rename_lamp("light.reading", "light.reading_lamp")
+    state = json.loads(json.dumps(model.to_dict()))
+    restored = LightingPreference.from_dict(state)
+    lamps = restored.predict_one(evening, {"illuminance": 2})["lamps"]
+    assert lamps["light.reading_lamp"]["brightness"] == pytest.approx(30.0, abs=3.0)
+    relearned = LightingPreference()
+    relearned.keep_lessons_of(restored)
+    assert relearned.predict_one(evening, {"illuminance": 2}) == restored.predict_one(
+        evening, {"illuminance": 2}
+    )
+    restored.keep_lamps({"light.ceiling"})
+    assert set(restored.predict_one(evening, {})["lamps"]) == {"light.ceiling"}
+
+
+def test_a_zones_only_lamp_gets_the_zones_level() -> None:
+    """Its own adjustments are the zone's: they are not counted twice."""
+    model = LightingPreference()
+    evening = START + timedelta(hours=21)
+    model.learn_one(evening, {"light_brightness": 40}, manual=True, source="light.one")
+    answer = model.predict_one(evening + timedelta(days=1), {})
+    assert answer["lamps"]["light.one"]["brightness"] == answer["brightness"]
+    assert answer["lamps"]["light.one"]["color_temp"] == answer["color_temp"]
+
+
+def test_state_saved_before_lamps_were_told_apart_still_loads() -> None:
+    model = LightingPreference()
+    model.learn_one(START + timedelta(hours=22), {"light_brightness": 20}, True)
+    state = model.to_dict()
+    del state["lamps"]
+    restored = LightingPreference.from_dict(state)
+    assert restored.to_dict() == model.to_dict()
+    with pytest.raises(ValueError, match="corrupt"):
+        LightingPreference.from_dict({**state, "lamps": {"light.one": [[0.0]]}})

@@ -2017,6 +2017,8 @@ class ZoneController:
     def _light_level(
         self, device: LightDevice, lighting: Mapping[str, Any]
     ) -> tuple[dict[str, Any], str]:
+        # The lamp's own level where people set it, else the zone's.
+        lighting = lighting.get("lamps", {}).get(device.entity_id, lighting)
         modes = set(device.supported_color_modes)
         data: dict[str, Any] = {}
         words = ""

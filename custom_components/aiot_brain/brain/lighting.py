@@ -10,7 +10,8 @@ own change or not) and the illuminance around them:
 * the brightness and colour temperature people pick, per time of day and ambient
   band, shrunk towards broader averages while there are few adjustments: the
   time of day, then the hours around it (not the whole day: a level dimmed at
-  night says nothing of the morning);
+  night says nothing of the morning); each lamp's own too, shrunk towards the
+  zone's (a reading lamp kept at 30 % beside a ceiling light kept at full);
 * the vacancy delay before switching off an empty zone: lengthened when a person
   switches the light back on soon after we switched it off (a false-off), and
   shortened slowly while our switch-offs go unchallenged, within bounds;
@@ -73,6 +74,7 @@ _MIN_HOLD_SECONDS = 5.0
 # Motion sensors followed, as the anomaly detector's sources: sensors that come
 # and go under new names must not grow the saved state without end.
 MAX_MOTION_SENSORS = 32
+MAX_LAMPS = 16  # lamps whose own levels are kept, likewise
 
 
 class ExitWatch:
@@ -551,6 +553,48 @@ def _band(illuminance: float | None) -> int:
     return sum(1 for edge in _BANDS if illuminance >= edge)
 
 
+def _new_cells() -> list[list[float]]:
+    """Return empty level cells: one per (period, band), then one per period."""
+    return [[0.0, 0.0, 0.0, 0.0] for _ in range(_PERIODS * _BAND_COUNT + _PERIODS)]
+
+
+def _cells_from(data: Any) -> list[list[float]]:
+    """Return level cells saved as lists, checked for their sizes."""
+    cells = [[float(v) for v in cell] for cell in data]
+    if len(cells) != _PERIODS * _BAND_COUNT + _PERIODS or any(
+        len(cell) != 4 for cell in cells
+    ):
+        raise ValueError("wrong cell sizes")
+    return cells
+
+
+def _shrunk(
+    cells: list[list[float]],
+    when: datetime,
+    ambient: float | None,
+    prior: tuple[float, float, float],
+) -> tuple[float, float, float]:
+    """Return the level ``cells`` give at ``when``, shrunk towards ``prior``.
+
+    From broad to narrow (the hours around, the time of day, its ambient band):
+    each is shrunk towards the one above, the broadest towards ``prior``.
+    """
+    period = _period(when)
+    brightness, color_temp, weight = prior
+    nearby = [
+        cells[_PERIODS * _BAND_COUNT + (period + step) % _PERIODS] for step in _NEARBY
+    ]
+    for cell in (
+        [sum(values) for values in zip(*nearby, strict=True)],
+        cells[_PERIODS * _BAND_COUNT + period],
+        cells[period * _BAND_COUNT + _band(ambient)],
+    ):
+        brightness = (cell[1] + _SHRINK * brightness) / (cell[0] + _SHRINK)
+        color_temp = (cell[3] + _SHRINK * color_temp) / (cell[2] + _SHRINK)
+        weight = cell[0]
+    return brightness, color_temp, weight
+
+
 def _default_color_temp(when: datetime) -> float:
     """Warm light in the evening and night, neutral by day."""
     hour = hour_of_day(when)
@@ -586,7 +630,8 @@ class LightingPreference:
     ``learn_one(when, x, manual)`` takes the light's changes: ``x`` may hold
     ``light_on`` (1/0), ``light_brightness`` (%), ``light_color_temp`` (K) and
     ``illuminance`` (lx, best from a sensor the lamp does not light) or, where no
-    light sensor reads, ``sun_elevation`` (°); ``manual`` says
+    light sensor reads, ``sun_elevation`` (°); ``source`` names the lamp, whose
+    own level a person's change teaches too; ``manual`` says
     whether a person made the change (False: we did; None: not known, as in
     history, where a switch-off is nobody's auto-off). Illuminance alone (no light keys) just updates
     the ambient level, the sun's elevation alone the sun's.
@@ -627,9 +672,10 @@ class LightingPreference:
         self.shorten = float(shorten)
         # Per (period, band) cell and per period: [count, brightness sum,
         # colour-temperature count, colour-temperature sum], faded so habits can move.
-        self.cells = [
-            [0.0, 0.0, 0.0, 0.0] for _ in range(_PERIODS * _BAND_COUNT + _PERIODS)
-        ]
+        self.cells = _new_cells()
+        # Each lamp's own cells, by entity id: two lamps of a zone are kept at
+        # levels of their own.
+        self.lamps: dict[str, list[list[float]]] = {}
         self.illuminance: float | None = None
         self.light_on: bool | None = None
         self.auto_off_at: datetime | None = None
@@ -663,7 +709,11 @@ class LightingPreference:
         return value
 
     def learn_one(
-        self, when: datetime, x: Mapping[str, object], manual: bool | None = False
+        self,
+        when: datetime,
+        x: Mapping[str, object],
+        manual: bool | None = False,
+        source: str | None = None,
     ) -> None:
         """Take the light's change (or an illuminance reading) at ``when``."""
         if not isinstance(when, datetime):  # untyped callers may send anything
@@ -691,10 +741,10 @@ class LightingPreference:
             self.light_on = switched_on
         if manual and (brightness is not None or color_temp is not None):
             if brightness is not None and brightness > 0.0:
-                self._learn_level(when, ambient, brightness, color_temp)
+                self._learn_level(when, ambient, brightness, color_temp, source)
                 self.light_on = True
             elif brightness is None:
-                self._learn_level(when, ambient, None, color_temp)
+                self._learn_level(when, ambient, None, color_temp, source)
         if illuminance is not None:
             self.illuminance = illuminance
 
@@ -762,12 +812,20 @@ class LightingPreference:
         ambient: float | None,
         brightness: float | None,
         color_temp: float | None,
+        lamp: str | None,
     ) -> None:
         period = _period(when)
-        cells = (
-            self.cells[period * _BAND_COUNT + _band(ambient)],
-            self.cells[_PERIODS * _BAND_COUNT + period],
-        )
+        tables = [self.cells]
+        if lamp is not None and (lamp in self.lamps or len(self.lamps) < MAX_LAMPS):
+            tables.append(self.lamps.setdefault(lamp, _new_cells()))
+        cells = [
+            cell
+            for table in tables
+            for cell in (
+                table[period * _BAND_COUNT + _band(ambient)],
+                table[_PERIODS * _BAND_COUNT + period],
+            )
+        ]
         # A lamp's brightness and colour come one at a time, at the moment of the
         # one change they both belong to: it fades the old ones and counts once.
         new_change = when != self.adjusted_at
@@ -801,27 +859,25 @@ class LightingPreference:
     # -- prediction ------------------------------------------------------------
 
     def _level(
-        self, when: datetime, ambient: float | None
+        self, when: datetime, ambient: float | None, lamp: str | None = None
     ) -> tuple[float, float, float]:
-        """Brightness, colour temperature and the adjustments behind them."""
-        period = _period(when)
-        brightness = self.default_brightness
-        color_temp = _default_color_temp(when)
-        weight = 0.0
-        nearby = [
-            self.cells[_PERIODS * _BAND_COUNT + (period + step) % _PERIODS]
-            for step in _NEARBY
+        """Brightness, colour temperature and the adjustments behind them.
+
+        The zone's; or ``lamp``'s own, shrunk towards what the zone's other lamps
+        were set to (not counting its own adjustments twice): a zone's only lamp
+        gets the zone's.
+        """
+        default = (self.default_brightness, _default_color_temp(when), 0.0)
+        own = self.lamps.get(lamp) if lamp is not None else None
+        if own is None:
+            return _shrunk(self.cells, when, ambient, default)
+        # Faded by other lamps' changes too, the zone's sums may hold less of
+        # this lamp than its own do.
+        others = [
+            [max(zone - mine, 0.0) for zone, mine in zip(cell, cells, strict=True)]
+            for cell, cells in zip(self.cells, own, strict=True)
         ]
-        # From broad to narrow: each level is shrunk towards the one above.
-        for cell in (
-            [sum(values) for values in zip(*nearby, strict=True)],
-            self.cells[_PERIODS * _BAND_COUNT + period],
-            self.cells[period * _BAND_COUNT + _band(ambient)],
-        ):
-            brightness = (cell[1] + _SHRINK * brightness) / (cell[0] + _SHRINK)
-            color_temp = (cell[3] + _SHRINK * color_temp) / (cell[2] + _SHRINK)
-            weight = cell[0]
-        return brightness, color_temp, weight
+        return _shrunk(own, when, ambient, _shrunk(others, when, ambient, default))
 
     def _elevation(self, x: Mapping[str, object]) -> float | None:
         """Return the sun's elevation given in ``x``, else the last one seen."""
@@ -840,6 +896,13 @@ class LightingPreference:
         brightness, color_temp, _ = self._level(when, ambient)
         door = self.exits.door_delay()
         elevation = None if ambient is not None else self._elevation(x)
+        lamps = {}
+        for lamp in self.lamps:
+            lamp_brightness, lamp_color_temp, _ = self._level(when, ambient, lamp)
+            lamps[lamp] = {
+                "brightness": round(lamp_brightness, 1),
+                "color_temp": round(lamp_color_temp),
+            }
         return {
             "light_on": self.sun.wants_light(elevation)
             if ambient is None
@@ -847,6 +910,7 @@ class LightingPreference:
             "daylight": self.sun.decided(elevation),
             "brightness": round(brightness, 1),
             "color_temp": round(color_temp),
+            "lamps": lamps,  # each lamp's own level, where people set it
             "vacancy_delay": timedelta(seconds=round(self.vacancy_delay)),
             "door_delay": None if door is None else timedelta(seconds=round(door)),
         }
@@ -887,6 +951,9 @@ class LightingPreference:
             f"{_counted(self.adjustments, 'manual adjustment', 'manual adjustments')}"
             f" ({weight:.0f} recent here)"
         )
+        for lamp in sorted(self.lamps):
+            lamp_brightness, lamp_color_temp, _ = self._level(when, ambient, lamp)
+            level += f", {lamp} {lamp_brightness:.0f} % at {lamp_color_temp:.0f} K"
         # Until then the light waits longer for people sitting still (the
         # controller's floor): this delay alone would put them in the dark.
         delay = (
@@ -906,6 +973,9 @@ class LightingPreference:
         again. What sensors teach (the lamp's light, exits) is learned anew.
         """
         self.cells = [list(cell) for cell in other.cells]
+        self.lamps = {
+            lamp: [list(cell) for cell in cells] for lamp, cells in other.lamps.items()
+        }
         self.log_threshold = other.log_threshold
         self.vacancy_delay = other.vacancy_delay
         self.switches = other.switches
@@ -915,6 +985,17 @@ class LightingPreference:
         self.sun.threshold = other.sun.threshold
         self.sun.switches = other.sun.switches
         self.sun.bright = other.sun.bright
+
+    def rename_lamp(self, old: str, new: str) -> None:
+        """Keep lamp ``old``'s own levels under its new entity id ``new``."""
+        if old in self.lamps and new not in self.lamps:
+            self.lamps[new] = self.lamps.pop(old)
+
+    def keep_lamps(self, sources: Collection[str]) -> None:
+        """Forget the levels of lamps not in ``sources``: they left the zone."""
+        self.lamps = {
+            lamp: cells for lamp, cells in self.lamps.items() if lamp in sources
+        }
 
     # -- state -----------------------------------------------------------------
 
@@ -932,6 +1013,10 @@ class LightingPreference:
             "lengthen": self.lengthen,
             "shorten": self.shorten,
             "cells": [list(cell) for cell in self.cells],
+            "lamps": {
+                lamp: [list(cell) for cell in cells]
+                for lamp, cells in self.lamps.items()
+            },
             # The whole day's sums, which earlier releases read: going back to one
             # keeps the levels people taught.
             "overall": [
@@ -970,7 +1055,12 @@ class LightingPreference:
                 shorten=float(data["shorten"]),
             )
             model.log_threshold = float(data["log_threshold"])
-            model.cells = [[float(v) for v in cell] for cell in data["cells"]]
+            model.cells = _cells_from(data["cells"])
+            # Saved before lamps were told apart: each learns its own from now on.
+            model.lamps = {
+                str(lamp): _cells_from(cells)
+                for lamp, cells in data.get("lamps", {}).items()
+            }
             # A state saved with "overall", the whole day's average, loads: the
             # hours around each slice are pooled from the slices instead.
             illuminance = data["illuminance"]
@@ -994,9 +1084,6 @@ class LightingPreference:
             # Saved before the sun stood in for a light sensor: nothing learned.
             if "sun" in data:
                 model.sun = SunThreshold.from_dict(data["sun"])
-        except (KeyError, TypeError, ValueError) as error:
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
             raise ValueError(f"corrupt lighting state: {error}") from error
-        expected = _PERIODS * _BAND_COUNT + _PERIODS
-        if len(model.cells) != expected or any(len(cell) != 4 for cell in model.cells):
-            raise ValueError("corrupt lighting state: wrong cell sizes")
         return model

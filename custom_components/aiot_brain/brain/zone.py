@@ -348,7 +348,10 @@ class ZoneBrain:
             self.lighting.exits.learn_one(when, role, value, observation.source)
         if role in _LIGHT_KEYS:
             self.lighting.learn_one(
-                when, {_LIGHT_KEYS[role]: value}, manual=observation.manual
+                when,
+                {_LIGHT_KEYS[role]: value},
+                manual=observation.manual,
+                source=observation.source,
             )
         if role in (Role.NOBODY_HOME, Role.MOTION, Role.PRESENCE):
             self._learn_absence(role, when, value)
@@ -647,6 +650,7 @@ class ZoneBrain:
         )
         self._forget_readings(not_thermometers, (Role.TEMPERATURE,))
         self.lighting.exits.keep_sensors(sources)
+        self.lighting.keep_lamps(sources)
         self.anomalies.keep_sources(sources)
         self.anomalies.forget_readings(not_thermometers, Role.TEMPERATURE)
 
@@ -654,13 +658,15 @@ class ZoneBrain:
         """Carry what was learned of sensor ``old`` to ``new``, its entity id renamed.
 
         It is the same sensor: how long it usually stays flat (all of a calm
-        night), its peers' usual gap, its motion hold and its reading stay its own.
+        night), its peers' usual gap, its motion hold, its reading and a lamp's
+        levels stay its own.
         """
         for readings in self.readings.values():
             if old in readings and new not in readings:
                 readings[new] = readings.pop(old)
         self.occupancy.builder.rename_source(old, new)
         self.lighting.exits.rename_sensor(old, new)
+        self.lighting.rename_lamp(old, new)
         self.anomalies.rename_source(old, new)
 
     def with_exit(self, prediction: ZonePrediction, when: datetime) -> ZonePrediction:
