@@ -65,10 +65,14 @@ async def at_bedtime(
     return actions
 
 
-async def test_someone_up_at_three_gets_light_in_the_room_they_left_at_bedtime(
+async def test_someone_up_at_three_gets_a_dim_light_in_the_room_left_at_bedtime(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """The living room went quiet and dark at bedtime: nobody sleeps there."""
+    """The living room went quiet and dark at bedtime: nobody sleeps there.
+
+    Before anyone set a level at that hour, the light is a dim one: eyes used to
+    the dark, and others asleep nearby, want no full light at 3 am.
+    """
     actions = await at_bedtime(hass, freezer)
     await set_state(hass, MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 5)
@@ -82,7 +86,10 @@ async def test_someone_up_at_three_gets_light_in_the_room_they_left_at_bedtime(
     await minutes_pass(hass, freezer, 1)
     await set_state(hass, MOTION, STATE_ON)
 
-    assert hass.states.get(LAMP).state == STATE_ON
+    light = hass.states.get(LAMP)
+    assert light.state == STATE_ON
+    assert round(light.attributes["brightness"] / 2.55) == 30
+    assert light.attributes["color_temp_kelvin"] == 2700
     assert actions[-1].data["reason"].endswith("someone arrived and it is dark")
 
 

@@ -41,6 +41,9 @@ def test_defaults_before_data() -> None:
     assert answer["color_temp"] == 2700
     assert answer["vacancy_delay"] == timedelta(minutes=10)
     assert model.predict_one(datetime(2026, 1, 5, 12), {})["color_temp"] == 4000
+    # Up in the small hours: a dim light, until people set one.
+    assert model.predict_one(datetime(2026, 1, 6, 3), {})["brightness"] == 30.0
+    assert model.predict_one(datetime(2026, 1, 6, 7), {})["brightness"] == 80.0
     assert model.predict_one(evening, {"illuminance": 500})["light_on"] is False
     assert model.predict_proba_one(evening, {}) == 0.5
     assert model.threshold == pytest.approx(50.0)

@@ -40,6 +40,11 @@ _SHRINK = 3.0  # adjustments it takes for a slice to outweigh the broader averag
 _NEARBY = (-1, 0, 1)  # the slices a slice's broader average pools
 _LAMP_SETTLE_SECONDS = 120.0  # a reading this soon after a switch shows the lamp
 _LUX_MARGIN = 0.05  # log-lux a switch must lie past the threshold to move it
+# Brightness (%) before anything is learned in the small hours (00:00-06:00):
+# whoever is up then (to the bathroom, a glass of water) has eyes used to the
+# dark and others asleep nearby. Above a night light's 20 %: it is no night light.
+_SMALL_HOURS_BRIGHTNESS = 30.0
+_SMALL_HOURS_END = 6.0
 
 SUN_VERSION = 1
 _SUN_MARGIN = 2.0  # degrees a switch must lie past the threshold to move it
@@ -612,7 +617,8 @@ class LightingPreference:
     threshold_rate
         How far (in log-lux) one contradicting switch moves it.
     default_brightness
-        Brightness (%) before anything is learned.
+        Brightness (%) before anything is learned (at most 30 % in the small
+        hours, 00:00 to 06:00).
     vacancy_delay
         Initial delay (s) before switching off an empty zone.
     min_delay
@@ -867,7 +873,7 @@ class LightingPreference:
         were set to (not counting its own adjustments twice): a zone's only lamp
         gets the zone's.
         """
-        default = (self.default_brightness, _default_color_temp(when), 0.0)
+        default = (self._default_brightness(when), _default_color_temp(when), 0.0)
         own = self.lamps.get(lamp) if lamp is not None else None
         if own is None:
             return _shrunk(self.cells, when, ambient, default)
@@ -878,6 +884,12 @@ class LightingPreference:
             for cell, cells in zip(self.cells, own, strict=True)
         ]
         return _shrunk(own, when, ambient, _shrunk(others, when, ambient, default))
+
+    def _default_brightness(self, when: datetime) -> float:
+        """Brightness (%) before anything is learned: dim in the small hours."""
+        if hour_of_day(when) < _SMALL_HOURS_END:
+            return min(self.default_brightness, _SMALL_HOURS_BRIGHTNESS)
+        return self.default_brightness
 
     def _elevation(self, x: Mapping[str, object]) -> float | None:
         """Return the sun's elevation given in ``x``, else the last one seen."""
