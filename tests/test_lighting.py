@@ -653,3 +653,41 @@ async def test_a_reading_lamp_kept_dim_and_a_ceiling_light_kept_bright_each_get_
     assert shown[reading] == pytest.approx(30, abs=3), lamp_reason(hass)
     assert shown[LAMP] == pytest.approx(100, abs=3), lamp_reason(hass)
     assert f"{reading} 32 % at 2700 K" in await lighting_explained(hass)
+
+
+async def test_a_lamp_switched_on_at_last_nights_level_teaches_no_dim_morning(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Switched on from the wall or the app's plain on, a lamp shows its last level.
+
+    Nobody chose that 20 % for the morning: it is the night's, remembered.
+    """
+    freezer.move_to(START)
+    await lamp_room(hass, lux=300)
+    for day in range(7):
+        # Dimmed to 20 % late at night, switched off at bedtime.
+        await clock_at(hass, freezer, local(day, 22))
+        await set_lux(hass, 2)
+        await set_state(hass, MOTION, STATE_ON)
+        await minutes_pass(hass, freezer, 1)
+        await by_hand(hass, hass_admin_user, "turn_on", brightness_pct=20)
+        await clock_at(hass, freezer, local(day, 23))
+        await by_hand(hass, hass_admin_user, "turn_off")
+        await set_state(hass, MOTION, STATE_OFF)
+        # A dark morning: switched on as it was, and off when the day is up.
+        await clock_at(hass, freezer, local(day + 1, 7))
+        await by_hand(hass, hass_admin_user, "turn_on")
+        assert round(hass.states.get(LAMP).attributes["brightness"] / 2.55) == 20
+        await set_state(hass, MOTION, STATE_ON)
+        await clock_at(hass, freezer, local(day + 1, 8))
+        await by_hand(hass, hass_admin_user, "turn_off")
+        await set_state(hass, MOTION, STATE_OFF)
+        await set_lux(hass, 300)
+
+    # The next dark morning someone walks in: the morning's light, not the night's.
+    await clock_at(hass, freezer, local(8, 7))
+    await set_lux(hass, 2)
+    await set_state(hass, MOTION, STATE_ON)
+    light = hass.states.get(LAMP)
+    assert light.state == STATE_ON
+    assert round(light.attributes["brightness"] / 2.55) == 80, lamp_reason(hass)

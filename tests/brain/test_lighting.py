@@ -595,6 +595,8 @@ def _two_lamps(model: LightingPreference, evenings: int) -> None:
     for day in range(evenings):
         evening = START + timedelta(days=day, hours=20)
         model.learn_one(evening, {"illuminance": 2})
+        for lamp in ("light.reading", "light.ceiling"):  # on for who came in
+            model.learn_one(evening, {"light_brightness": 80}, False, lamp)
         for minute, lamp, level in (
             (1, "light.reading", 30),
             (2, "light.ceiling", 100),
@@ -651,3 +653,33 @@ def test_state_saved_before_lamps_were_told_apart_still_loads() -> None:
     assert restored.to_dict() == model.to_dict()
     with pytest.raises(ValueError, match="corrupt"):
         LightingPreference.from_dict({**state, "lamps": {"light.one": [[0.0]]}})
+
+
+def test_a_lamp_back_on_at_the_level_it_had_teaches_nothing() -> None:
+    """A wall switch or a plain "on" brings back the lamp's last level: no choice."""
+    model = LightingPreference()
+    night = START + timedelta(hours=22)
+    model.learn_one(night, {"light_brightness": 20}, True, "light.one")
+    model.learn_one(night, {"light_color_temp": 2700}, True, "light.one")
+    model.learn_one(night + timedelta(hours=1), {"light_on": 0}, True, "light.one")
+    morning = START + timedelta(days=1, hours=7)
+    before = model.to_dict()["cells"]
+    for key, value in (
+        ("light_on", 1),
+        ("light_brightness", 20),
+        ("light_color_temp", 2700),
+    ):
+        model.learn_one(morning, {key: value}, True, "light.one")
+    assert model.to_dict()["cells"] == before
+    # Turned up from there, it is a choice.
+    model.learn_one(
+        morning + timedelta(minutes=1), {"light_brightness": 90}, True, "light.one"
+    )
+    assert model.adjustments == 2
+    # What it showed survives a restart, and follows a rename.
+    model.rename_lamp("light.one", "light.two")
+    restored = LightingPreference.from_dict(json.loads(json.dumps(model.to_dict())))
+    restored.learn_one(
+        morning + timedelta(hours=1), {"light_brightness": 90}, True, "light.two"
+    )
+    assert restored.adjustments == 2

@@ -45,6 +45,9 @@ _LUX_MARGIN = 0.05  # log-lux a switch must lie past the threshold to move it
 # dark and others asleep nearby. Above a night light's 20 %: it is no night light.
 _SMALL_HOURS_BRIGHTNESS = 30.0
 _SMALL_HOURS_END = 6.0
+# A lamp's brightness (%) and colour (K) within this of what it last showed are
+# what it showed (a lamp's 0-255 steps and whole kelvins).
+_SAME_LEVEL = (0.5, 1.0)
 
 SUN_VERSION = 1
 _SUN_MARGIN = 2.0  # degrees a switch must lie past the threshold to move it
@@ -682,6 +685,8 @@ class LightingPreference:
         # Each lamp's own cells, by entity id: two lamps of a zone are kept at
         # levels of their own.
         self.lamps: dict[str, list[list[float]]] = {}
+        # Each lamp's brightness and colour when last on, as it comes back.
+        self.shown: dict[str, list[float | None]] = {}
         self.illuminance: float | None = None
         self.light_on: bool | None = None
         self.auto_off_at: datetime | None = None
@@ -745,6 +750,8 @@ class LightingPreference:
             if switched_on != self.light_on:
                 self._switched(when, switched_on, manual=manual, ambient=ambient)
             self.light_on = switched_on
+        if source is not None:
+            brightness, color_temp = self._new_on(source, brightness, color_temp)
         if manual and (brightness is not None or color_temp is not None):
             if brightness is not None and brightness > 0.0:
                 self._learn_level(when, ambient, brightness, color_temp, source)
@@ -753,6 +760,30 @@ class LightingPreference:
                 self._learn_level(when, ambient, None, color_temp, source)
         if illuminance is not None:
             self.illuminance = illuminance
+
+    def _new_on(
+        self, lamp: str, brightness: float | None, color_temp: float | None
+    ) -> tuple[float | None, float | None]:
+        """Return what ``lamp`` shows that it did not show when last on.
+
+        Switched on from the wall or by a plain "on", a lamp comes back at the
+        level it had (last night's 20 %, say): nobody chose it now.
+        """
+        shown = self.shown.get(lamp, [None, None])
+        new = [
+            value
+            if value is None or before is None or abs(value - before) > tolerance
+            else None
+            for value, before, tolerance in zip(
+                (brightness, color_temp), shown, _SAME_LEVEL, strict=True
+            )
+        ]
+        if lamp in self.shown or len(self.shown) < MAX_LAMPS:
+            self.shown[lamp] = [
+                before if value is None else value
+                for value, before in zip((brightness, color_temp), shown, strict=True)
+            ]
+        return new[0], new[1]
 
     def _switched(
         self,
@@ -1002,11 +1033,16 @@ class LightingPreference:
         """Keep lamp ``old``'s own levels under its new entity id ``new``."""
         if old in self.lamps and new not in self.lamps:
             self.lamps[new] = self.lamps.pop(old)
+        if old in self.shown and new not in self.shown:
+            self.shown[new] = self.shown.pop(old)
 
     def keep_lamps(self, sources: Collection[str]) -> None:
-        """Forget the levels of lamps not in ``sources``: they left the zone."""
+        """Forget the lamps not in ``sources``: they left the zone."""
         self.lamps = {
             lamp: cells for lamp, cells in self.lamps.items() if lamp in sources
+        }
+        self.shown = {
+            lamp: last for lamp, last in self.shown.items() if lamp in sources
         }
 
     # -- state -----------------------------------------------------------------
@@ -1035,6 +1071,7 @@ class LightingPreference:
                 sum(values)
                 for values in zip(*self.cells[_PERIODS * _BAND_COUNT :], strict=True)
             ],
+            "shown": {lamp: list(last) for lamp, last in self.shown.items()},
             "illuminance": self.illuminance,
             "light_on": self.light_on,
             "auto_off_at": to_iso(self.auto_off_at),
@@ -1075,6 +1112,11 @@ class LightingPreference:
             }
             # A state saved with "overall", the whole day's average, loads: the
             # hours around each slice are pooled from the slices instead.
+            # Saved before: what each lamp shows is seen anew.
+            model.shown = {
+                str(lamp): [None if v is None else float(v) for v in last][:2]
+                for lamp, last in data.get("shown", {}).items()
+            }
             illuminance = data["illuminance"]
             model.illuminance = None if illuminance is None else float(illuminance)
             light_on = data["light_on"]
