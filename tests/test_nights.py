@@ -338,3 +338,37 @@ async def test_a_sleep_before_a_long_downtime_ends(
     assert target(hass) == 16.0
     reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
     assert "setback: empty" in reason
+
+
+async def test_a_lamp_dimmed_by_hand_comes_back_at_that_level_half_an_hour_later(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Out of the room a while, back to the 30 % just chosen, not the evening's mean."""
+    await at_bedtime(hass, freezer)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    await by_hand(hass, hass_admin_user, "turn_on", brightness_pct=30)
+    await minutes_pass(hass, freezer, 4)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 21)
+    assert hass.states.get(LAMP).state == STATE_OFF  # off behind them
+
+    # Back from the hall a while later.
+    await minutes_pass(hass, freezer, 10)
+    await set_state(hass, HALL_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_ON)
+    light = hass.states.get(LAMP)
+    assert light.state == STATE_ON
+    assert round(light.attributes["brightness"] / 2.55) == 30
+    await set_state(hass, MOTION, STATE_OFF)
+    await set_state(hass, HALL_MOTION, STATE_OFF)
+
+    # The next morning: the morning's light, not last night's choice.
+    await minutes_pass(hass, freezer, 9 * 60)  # 08:00
+    await set_state(hass, HALL_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_ON)
+    light = hass.states.get(LAMP)
+    assert light.state == STATE_ON
+    assert round(light.attributes["brightness"] / 2.55) == 80

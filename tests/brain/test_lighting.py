@@ -683,3 +683,27 @@ def test_a_lamp_back_on_at_the_level_it_had_teaches_nothing() -> None:
         morning + timedelta(hours=1), {"light_brightness": 90}, True, "light.two"
     )
     assert restored.adjustments == 2
+
+
+def test_a_lamp_set_by_hand_comes_back_at_that_level_within_the_hour() -> None:
+    model = LightingPreference()
+    evening = START + timedelta(hours=22)
+    model.learn_one(evening, {"light_brightness": 80}, False, "light.one")  # ours
+    model.learn_one(
+        evening + timedelta(minutes=1), {"light_brightness": 30}, True, "light.one"
+    )
+    model.learn_one(
+        evening + timedelta(minutes=2), {"light_color_temp": 2200}, True, "light.one"
+    )
+    back = evening + timedelta(minutes=40)
+    restored = LightingPreference.from_dict(json.loads(json.dumps(model.to_dict())))
+    for lamp in (model, restored):
+        level = lamp.predict_one(back, {})["lamps"]["light.one"]
+        assert (level["brightness"], level["color_temp"]) == (30.0, 2200)
+    # Later, the habit: one adjustment weighs as one.
+    later = model.predict_one(evening + timedelta(hours=1.5), {})["lamps"]["light.one"]
+    assert later["brightness"] > 40.0
+    with pytest.raises(ValueError, match="corrupt"):
+        LightingPreference.from_dict(
+            {**model.to_dict(), "chosen": {"light.one": [None, 30.0, None]}}
+        )

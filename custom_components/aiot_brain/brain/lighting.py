@@ -48,6 +48,9 @@ _SMALL_HOURS_END = 6.0
 # A lamp's brightness (%) and colour (K) within this of what it last showed are
 # what it showed (a lamp's 0-255 steps and whole kelvins).
 _SAME_LEVEL = (0.5, 1.0)
+# A lamp's level set by hand this recently (s) is what it comes back on at: the
+# person who dimmed it and stepped out for a while wants it again.
+_RESUME_SECONDS = 3600.0
 
 SUN_VERSION = 1
 _SUN_MARGIN = 2.0  # degrees a switch must lie past the threshold to move it
@@ -526,6 +529,20 @@ def _within_entry(moment: datetime | None, when: datetime) -> bool:
     return moment is not None and abs((when - moment).total_seconds()) <= _ENTRY_SECONDS
 
 
+def _recent(at: datetime, when: datetime) -> bool:
+    """Whether a level set by hand at ``at`` is still what is wanted at ``when``."""
+    seconds = (when.replace(tzinfo=None) - at).total_seconds()
+    return 0.0 <= seconds <= _RESUME_SECONDS
+
+
+def _time(value: object) -> datetime:
+    """Return the moment saved as ``value``, which must be one."""
+    at = from_iso(value)
+    if at is None:
+        raise ValueError("no time")
+    return at
+
+
 def _period(when: datetime) -> int:
     return int(hour_of_day(when) // (24 / _PERIODS)) % _PERIODS
 
@@ -687,6 +704,8 @@ class LightingPreference:
         self.lamps: dict[str, list[list[float]]] = {}
         # Each lamp's brightness and colour when last on, as it comes back.
         self.shown: dict[str, list[float | None]] = {}
+        # Each lamp's last level set by hand: when, brightness and colour.
+        self.chosen: dict[str, tuple[datetime, float | None, float | None]] = {}
         self.illuminance: float | None = None
         self.light_on: bool | None = None
         self.auto_off_at: datetime | None = None
@@ -855,6 +874,7 @@ class LightingPreference:
         tables = [self.cells]
         if lamp is not None and (lamp in self.lamps or len(self.lamps) < MAX_LAMPS):
             tables.append(self.lamps.setdefault(lamp, _new_cells()))
+            self._note_choice(when, lamp, brightness, color_temp)
         cells = [
             cell
             for table in tables
@@ -881,6 +901,23 @@ class LightingPreference:
                 cell[2] += 1.0
                 cell[3] += color_temp
 
+    def _note_choice(
+        self,
+        when: datetime,
+        lamp: str,
+        brightness: float | None,
+        color_temp: float | None,
+    ) -> None:
+        """Note the level a person just set ``lamp`` to (one setting at a time)."""
+        at, last_brightness, last_color_temp = self.chosen.get(lamp, (when, None, None))
+        if not _recent(at, when):
+            last_brightness = last_color_temp = None
+        self.chosen[lamp] = (
+            when,
+            last_brightness if brightness is None else brightness,
+            last_color_temp if color_temp is None else color_temp,
+        )
+
     def _settle_auto_off(self, when: datetime, *, turned_on_by_hand: bool) -> None:
         assert self.auto_off_at is not None
         elapsed = (when - self.auto_off_at).total_seconds()
@@ -906,7 +943,7 @@ class LightingPreference:
         """
         default = (self._default_brightness(when), _default_color_temp(when), 0.0)
         own = self.lamps.get(lamp) if lamp is not None else None
-        if own is None:
+        if lamp is None or own is None:
             return _shrunk(self.cells, when, ambient, default)
         # Faded by other lamps' changes too, the zone's sums may hold less of
         # this lamp than its own do.
@@ -914,7 +951,17 @@ class LightingPreference:
             [max(zone - mine, 0.0) for zone, mine in zip(cell, cells, strict=True)]
             for cell, cells in zip(self.cells, own, strict=True)
         ]
-        return _shrunk(own, when, ambient, _shrunk(others, when, ambient, default))
+        brightness, color_temp, weight = _shrunk(
+            own, when, ambient, _shrunk(others, when, ambient, default)
+        )
+        # Set by hand a moment ago: that, not what the habit says.
+        at, chosen_brightness, chosen_color_temp = self.chosen.get(
+            lamp, (when, None, None)
+        )
+        if _recent(at, when):
+            brightness = brightness if chosen_brightness is None else chosen_brightness
+            color_temp = color_temp if chosen_color_temp is None else chosen_color_temp
+        return brightness, color_temp, weight
 
     def _default_brightness(self, when: datetime) -> float:
         """Brightness (%) before anything is learned: dim in the small hours."""
@@ -1035,6 +1082,8 @@ class LightingPreference:
             self.lamps[new] = self.lamps.pop(old)
         if old in self.shown and new not in self.shown:
             self.shown[new] = self.shown.pop(old)
+        if old in self.chosen and new not in self.chosen:
+            self.chosen[new] = self.chosen.pop(old)
 
     def keep_lamps(self, sources: Collection[str]) -> None:
         """Forget the lamps not in ``sources``: they left the zone."""
@@ -1043,6 +1092,9 @@ class LightingPreference:
         }
         self.shown = {
             lamp: last for lamp, last in self.shown.items() if lamp in sources
+        }
+        self.chosen = {
+            lamp: chosen for lamp, chosen in self.chosen.items() if lamp in sources
         }
 
     # -- state -----------------------------------------------------------------
@@ -1072,6 +1124,10 @@ class LightingPreference:
                 for values in zip(*self.cells[_PERIODS * _BAND_COUNT :], strict=True)
             ],
             "shown": {lamp: list(last) for lamp, last in self.shown.items()},
+            "chosen": {
+                lamp: [to_iso(at), brightness, color_temp]
+                for lamp, (at, brightness, color_temp) in self.chosen.items()
+            },
             "illuminance": self.illuminance,
             "light_on": self.light_on,
             "auto_off_at": to_iso(self.auto_off_at),
@@ -1116,6 +1172,14 @@ class LightingPreference:
             model.shown = {
                 str(lamp): [None if v is None else float(v) for v in last][:2]
                 for lamp, last in data.get("shown", {}).items()
+            }
+            model.chosen = {
+                str(lamp): (
+                    _time(at),
+                    None if brightness is None else float(brightness),
+                    None if color_temp is None else float(color_temp),
+                )
+                for lamp, (at, brightness, color_temp) in data.get("chosen", {}).items()
             }
             illuminance = data["illuminance"]
             model.illuminance = None if illuminance is None else float(illuminance)
