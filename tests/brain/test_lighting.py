@@ -634,6 +634,26 @@ def test_two_lamps_each_learn_their_own_level() -> None:
     assert set(restored.predict_one(evening, {})["lamps"]) == {"light.ceiling"}
 
 
+def test_lamps_set_apart_are_kept_up_to_a_bound_of_the_zones_state() -> None:
+    """Each lamp set apart takes up to 2.5 KB: beyond eight, a lamp goes by the zone's."""
+    model = LightingPreference()
+    lamps = [f"light.desk_{number}" for number in range(12)]
+    for day in range(7):
+        for hour in range(0, 24, 3):  # every slice of the day, dark, dim and bright
+            for lux in (2, 50, 500):
+                when = START + timedelta(days=day, hours=hour, minutes=lux % 49)
+                model.learn_one(when, {"illuminance": lux})
+                for number, lamp in enumerate(lamps):
+                    level = {"light_brightness": 10.3 + 7.1 * number + hour / 7}
+                    model.learn_one(
+                        when + timedelta(seconds=number + 1), level, True, lamp
+                    )
+    evening = START + timedelta(days=8, hours=20)
+    kept = model.predict_one(evening, {"illuminance": 2})["lamps"]
+    assert set(kept) == set(lamps[:8])
+    assert len(json.dumps(model.to_dict())) < 8 * 2_560 + 4_096
+
+
 def test_a_zones_only_lamp_gets_the_zones_level() -> None:
     """Its own adjustments are the zone's: they are not counted twice."""
     model = LightingPreference()

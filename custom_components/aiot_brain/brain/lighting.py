@@ -85,7 +85,9 @@ _MIN_HOLD_SECONDS = 5.0
 # Motion sensors followed, as the anomaly detector's sources: sensors that come
 # and go under new names must not grow the saved state without end.
 MAX_MOTION_SENSORS = 32
-MAX_LAMPS = 16  # lamps whose own levels are kept, likewise
+# Lamps whose own levels are kept, likewise: each lamp people set takes up to
+# 2.5 KB of the zone's 64 KB.
+MAX_LAMPS = 8
 
 
 class ExitWatch:
@@ -1160,14 +1162,14 @@ class LightingPreference:
                 shorten=float(data["shorten"]),
             )
             model.log_threshold = float(data["log_threshold"])
+            # A state saved with "overall", the whole day's average, loads: the
+            # hours around each slice are pooled from the slices instead.
             model.cells = _cells_from(data["cells"])
             # Saved before lamps were told apart: each learns its own from now on.
             model.lamps = {
                 str(lamp): _cells_from(cells)
                 for lamp, cells in data.get("lamps", {}).items()
             }
-            # A state saved with "overall", the whole day's average, loads: the
-            # hours around each slice are pooled from the slices instead.
             # Saved before: what each lamp shows is seen anew.
             model.shown = {
                 str(lamp): [None if v is None else float(v) for v in last][:2]
