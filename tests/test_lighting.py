@@ -346,6 +346,41 @@ async def test_sensors_back_from_a_restart_are_no_one_going_out_through_the_door
     assert "someone stayed behind after 0 of 0" in await lighting_explained(hass)
 
 
+async def test_someone_back_for_their_phone_gets_the_light_back_at_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
+    await setup_brain(hass)
+    await clock_at(hass, freezer, local(0, 17))
+    await set_state(hass, DOOR, STATE_ON)
+    await seconds_pass(hass, freezer, 3)
+    await set_state(hass, MOTION, STATE_ON)
+    await seconds_pass(hass, freezer, 3)
+    await set_state(hass, DOOR, STATE_OFF)
+    await minutes_pass(hass, freezer, 5)
+    assert hass.states.get(LAMP).state == STATE_ON
+    # They go out through the door; the light goes off behind them.
+    await set_state(hass, MOTION, STATE_OFF)
+    await seconds_pass(hass, freezer, 20)
+    await set_state(hass, DOOR, STATE_ON)
+    await seconds_pass(hass, freezer, 5)
+    await set_state(hass, DOOR, STATE_OFF)
+    for _ in range(12):
+        await minutes_pass(hass, freezer, 1)
+        if hass.states.get(LAMP).state == STATE_OFF:
+            break
+    assert hass.states.get(LAMP).state == STATE_OFF, lamp_reason(hass)
+
+    # Two minutes later they are back for their phone: light, not a wait.
+    await minutes_pass(hass, freezer, 2)
+    await set_state(hass, DOOR, STATE_ON)
+    await seconds_pass(hass, freezer, 3)
+    await set_state(hass, MOTION, STATE_ON)
+    await seconds_pass(hass, freezer, 5)
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+
+
 async def test_explain_says_when_the_learned_vacancy_delay_applies(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

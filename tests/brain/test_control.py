@@ -1751,6 +1751,36 @@ def test_light_off_after_the_vacancy_delay_and_no_redundant_calls() -> None:
     assert off.command is None
 
 
+def test_someone_back_just_after_the_light_went_off_is_not_left_in_the_dark() -> None:
+    """The spacing between calls is for a device's sake, not for a person's wait."""
+    engine = controller()
+    on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)
+    left = NOW - timedelta(minutes=11)
+    off = light_decision(
+        engine, predicted=vacant(), seen=readings(light=on, last_motion=left)
+    )
+    assert off.command is not None
+    assert off.command.service == "turn_off"
+    engine.record_call(off.entity_id, NOW, off.command)
+    back = NOW + timedelta(minutes=2)  # forgot their phone
+    seen = readings(light=LightState(False), last_motion=back)
+    arrived = light_decision(engine, back, predicted=vacant(), seen=seen)
+    assert arrived.act
+    assert arrived.command is not None
+    assert arrived.command.service == "turn_on"
+    engine.record_call(arrived.entity_id, back, arrived.command)
+    # Switching off again so soon waits its turn, as any call but a light for
+    # someone who walked in does.
+    again = light_decision(
+        engine,
+        back + timedelta(minutes=3),
+        predicted=vacant(),
+        seen=readings(light=on, last_motion=left),
+    )
+    assert not again.act
+    assert again.reason.startswith("Waiting (last call at 17:02, next allowed at")
+
+
 def test_light_stays_on_through_a_long_still_spell_while_the_model_sees_people() -> (
     None
 ):

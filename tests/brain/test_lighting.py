@@ -127,6 +127,15 @@ def test_learns_brightness_and_colour_by_time_and_ambient() -> None:
     assert "40 manual adjustments" in explanation
 
 
+def test_a_light_we_switch_back_on_for_someone_seen_again_was_a_false_off() -> None:
+    """Nobody has to reach for the switch for the delay to learn it was too short."""
+    model = LightingPreference(vacancy_delay=600.0, min_delay=120.0, max_delay=3600.0)
+    model.learn_one(START, {"light_on": 0})  # we switched it off
+    model.learn_one(START + timedelta(seconds=60), {"light_on": 1})  # and on again
+    assert (model.false_offs, model.quiet_offs) == (1, 0)
+    assert model.vacancy_delay == pytest.approx(600.0 * 1.5)
+
+
 def test_false_offs_lengthen_and_quiet_offs_shorten_the_delay() -> None:
     model = LightingPreference(vacancy_delay=600.0, min_delay=120.0, max_delay=3600.0)
     when = START

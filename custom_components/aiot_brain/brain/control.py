@@ -738,11 +738,21 @@ class ZoneController:
             f"next try at {self._clock(again, now)}"
         )
 
-    def rate_limited(self, entity_id: str, now: datetime) -> str | None:
-        """Return why a call to ``entity_id`` must wait, or None if it may go."""
+    def rate_limited(
+        self, entity_id: str, now: datetime, *, spaced: bool = True
+    ) -> str | None:
+        """Return why a call to ``entity_id`` must wait, or None if it may go.
+
+        Not ``spaced``, it need not wait the least interval since the last one:
+        only the calls of the hour count.
+        """
         settings = self.settings
         recent = self._calls_within_the_hour(entity_id, now)
-        if recent and self._elapsed(recent[-1], now) < settings.min_call_interval:
+        if (
+            spaced
+            and recent
+            and self._elapsed(recent[-1], now) < settings.min_call_interval
+        ):
             wait = self._moment(recent[-1]) + settings.min_call_interval
             return (
                 f"last call at {self._clock(recent[-1])}, "
@@ -922,14 +932,22 @@ class ZoneController:
         command: Command | None,
         reason: str,
         level: ControlLevel,
+        *,
+        spaced: bool = True,
     ) -> Decision:
-        """Apply the control level and the rate limits to a wanted command."""
+        """Apply the control level and the rate limits to a wanted command.
+
+        Not ``spaced`` (a light for someone who walked in), it waits for no least
+        interval since the last call, only for the hour's cap.
+        """
         if command is None:
             return Decision(entity_id, reason)
         if level is ControlLevel.OBSERVE:
             return Decision(entity_id, f"Observing only: {reason}", command)
         # An accepted suggestion is a call too: it is proposed only once it may go.
-        limited = self.rate_limited(entity_id, now) or self._unheeded(command, now)
+        limited = self.rate_limited(entity_id, now, spaced=spaced) or self._unheeded(
+            command, now
+        )
         if limited is not None:
             return Decision(
                 entity_id, f"Waiting ({limited}): {reason}", command, held=True
@@ -1921,10 +1939,9 @@ class ZoneController:
                 command = Command("light", "turn_off", entity_id, {}, reason)
                 return self._finish(now, entity_id, command, reason, level)
             return Decision(entity_id, f"{self.name}'s light stays on: {staying}")
+        just_seen = quiet_for is not None and quiet_for <= timedelta(minutes=1)
         arriving = (
-            not self.was_occupied
-            and quiet_for is not None
-            and quiet_for <= timedelta(minutes=1)
+            just_seen and (not self.was_occupied or self._back_since_off(readings))
         ) or (
             # A proposal must stand until someone can answer it: while they stay.
             level is ControlLevel.SUGGEST and bool(self.occupied) and gone is None
@@ -1951,7 +1968,26 @@ class ZoneController:
             f"dark{why}"
         )
         command = Command("light", "turn_on", entity_id, data, reason)
-        return self._finish(now, entity_id, command, reason, level)
+        # Whoever walked in waits in the dark for no spacing between calls (the
+        # light switched off a minute ago, behind them or on them): it is for a
+        # device that is sent call after call, and the hour's cap still holds.
+        return self._finish(now, entity_id, command, reason, level, spaced=False)
+
+    def _back_since_off(self, readings: ZoneReadings) -> bool:
+        """Whether someone was seen since we last switched the light off.
+
+        The zone may still count as occupied then (its vacancy delay is shorter
+        than the heating's): someone back for their phone, or moving again after
+        sitting still, wants the light back as much as one who arrives.
+        """
+        assert self.light is not None
+        last = self.same_calls.get(self.light.entity_id)
+        return (
+            last is not None
+            and last.key[0] == "turn_off"
+            and readings.last_motion is not None
+            and readings.last_motion > last.when
+        )
 
     def _kept_on(
         self, readings: ZoneReadings, lighting: Mapping[str, Any]

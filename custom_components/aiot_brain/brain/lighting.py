@@ -758,7 +758,9 @@ class LightingPreference:
         color_temp = self._clean(x, Role.LIGHT_COLOR_TEMP)
         self.sun.elevation = self._elevation(x)
         if self.auto_off_at is not None:
-            self._settle_auto_off(when, turned_on_by_hand=manual is True and on == 1.0)
+            # Back on soon after, by a hand or by us for someone seen again: the
+            # light went off on people.
+            self._settle_auto_off(when, turned_on=manual is not None and on == 1.0)
         if illuminance is not None and on is None:
             self._learn_lamp(when, illuminance)
             self.illuminance = illuminance
@@ -920,10 +922,10 @@ class LightingPreference:
             last_color_temp if color_temp is None else color_temp,
         )
 
-    def _settle_auto_off(self, when: datetime, *, turned_on_by_hand: bool) -> None:
+    def _settle_auto_off(self, when: datetime, *, turned_on: bool) -> None:
         assert self.auto_off_at is not None
         elapsed = (when - self.auto_off_at).total_seconds()
-        if turned_on_by_hand and elapsed <= self.complaint_window:
+        if turned_on and elapsed <= self.complaint_window:
             self.false_offs += 1
             self.vacancy_delay = min(self.vacancy_delay * self.lengthen, self.max_delay)
             self.auto_off_at = None
