@@ -453,6 +453,92 @@ async def test_people_who_just_left_are_not_taken_for_late(
     assert hass.states.get(NEXT_ARRIVAL).state == STATE_UNKNOWN
 
 
+NEXT_DEPARTURE = "sensor.office_aiot_brain_next_departure"
+
+
+def states_written(hass: HomeAssistant, *entity_ids: str) -> list[Event]:
+    """Collect the states ``entity_ids`` write from now on (each is a recorder row)."""
+    written: list[Event] = []
+
+    @callback
+    def follow(event: Event) -> None:
+        if event.data["entity_id"] in entity_ids:
+            written.append(event)
+
+    hass.bus.async_listen("state_changed", follow)
+    return written
+
+
+async def test_someone_sitting_still_does_not_flip_the_next_arrival_and_departure(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A motion sensor alone loses someone at a desk every few minutes: the times
+    to come do not flip to unknown and back with it (two logbook lines each time),
+    they follow the area once it has stayed in or out for a quarter of an hour."""
+    entry = await office_at_eight(hass, freezer)
+    now = dt_util.now().replace(tzinfo=None)  # the core's wall clock, 08:00
+    evening = now.replace(hour=17, minute=30)
+    show_prediction(
+        entry,
+        "office",
+        when=now,
+        occupied=False,
+        next_arrival=now.replace(hour=9),
+        arrival_confidence=0.8,
+        next_departure=now,
+        departure_confidence=1.0,
+    )
+    # In at 09:00, then lost and seen again every five minutes until 10:55.
+    freezer.move_to(START + timedelta(hours=1))
+    written = states_written(hass, NEXT_ARRIVAL, NEXT_DEPARTURE)
+    for minute in range(115):
+        now = dt_util.now().replace(tzinfo=None)
+        occupied = minute % 10 < 5
+        show_prediction(
+            entry,
+            "office",
+            when=now,
+            occupied=occupied,
+            next_arrival=now if occupied else now + timedelta(minutes=5),
+            arrival_confidence=1.0 if occupied else 0.8,
+            next_departure=evening if occupied else now,
+            departure_confidence=0.7 if occupied else 1.0,
+        )
+        freezer.tick(timedelta(minutes=1))
+
+    # Its arrival came (a time past is never kept), its departure is shown: once each.
+    assert hass.states.get(NEXT_ARRIVAL).state == STATE_UNKNOWN
+    departure = hass.states.get(NEXT_DEPARTURE)
+    assert dt_util.parse_datetime(departure.state) == dt_util.now().replace(
+        hour=17, minute=30, second=0, microsecond=0
+    )
+    assert departure.attributes["confidence"] == 70
+    assert len(written) == 2  # not 46
+
+    # Gone for good at 10:55: a quarter of an hour later, tomorrow's arrival shows.
+    tomorrow = now.replace(hour=9, minute=45, second=0) + timedelta(days=1)
+    for _ in range(16):
+        now = dt_util.now().replace(tzinfo=None)
+        show_prediction(
+            entry,
+            "office",
+            when=now,
+            occupied=False,
+            next_arrival=tomorrow,
+            arrival_confidence=0.9,
+            next_departure=now,
+            departure_confidence=1.0,
+        )
+        freezer.tick(timedelta(minutes=1))
+    arrival = hass.states.get(NEXT_ARRIVAL)
+    assert dt_util.parse_datetime(arrival.state) == dt_util.now().replace(
+        hour=9, minute=45, second=0, microsecond=0
+    ) + timedelta(days=1)
+    assert arrival.attributes["confidence"] == 90
+    assert hass.states.get(NEXT_DEPARTURE).state == STATE_UNKNOWN
+    assert len(written) == 4
+
+
 async def office_when_the_clocks_go_back(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> tuple[MockConfigEntry, datetime, datetime]:

@@ -199,6 +199,9 @@ class ChangeFilteredEntity(AiotBrainEntity):
     """
 
     _published: tuple[Any, Any, dict[str, Any]] | None = None
+    # Since when the value shown would be unknown where a time is published, or
+    # the other way round (see ``_settling``).
+    _unsettled_since: datetime | None = None
 
     def _shown(self) -> tuple[Any, Any, dict[str, Any]]:
         """Return availability, value and attributes as they are now.
@@ -220,6 +223,28 @@ class ChangeFilteredEntity(AiotBrainEntity):
         await super().async_added_to_hass()
         self._published = self._shown()
 
+    def _settling(self, published: Any, shown: Any) -> bool:
+        """Whether a value that went from unknown to a time, or back, is too new.
+
+        A description's ``hold_unknown_minutes`` is how long a time must stand to
+        replace an unknown, ``hold_time_minutes`` how long an unknown must stand
+        to replace a time: a motion sensor alone loses someone at a desk every few
+        minutes, and their next arrival would flip from unknown to a time and back
+        each time. A time kept that has passed is replaced at once.
+        """
+        hold: float = getattr(
+            self.entity_description,
+            "hold_unknown_minutes" if published is None else "hold_time_minutes",
+            0.0,
+        )
+        if not hold or (published is None) == (shown is None) or _passed(published):
+            self._unsettled_since = None
+            return False
+        now = dt_util.utcnow()
+        if self._unsettled_since is None:
+            self._unsettled_since = now
+        return now - self._unsettled_since < timedelta(minutes=hold)
+
     @callback
     def _handle_update(self) -> None:
         """Write the state only when it changed enough to matter.
@@ -231,6 +256,12 @@ class ChangeFilteredEntity(AiotBrainEntity):
         published = self._published
         deadband: float = getattr(self.entity_description, "deadband", 0.0)
         minutes: float = getattr(self.entity_description, "deadband_minutes", 0.0)
+        if (
+            published is not None
+            and published[0] == shown[0]
+            and self._settling(published[1], shown[1])
+        ):
+            return
         if published is not None and not (
             published[0] != shown[0]
             or significant(published[1], shown[1], deadband, minutes)

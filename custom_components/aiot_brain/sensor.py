@@ -135,6 +135,10 @@ class ZoneSensorDescription(SensorEntityDescription, ZonePredictionDescription):
     # the tick recomputes every minute.
     deadband: float = 0.0
     deadband_minutes: float = 0.0
+    # How long a time must stand to replace an unknown, and an unknown to replace
+    # a time (see ``ChangeFilteredEntity._settling``).
+    hold_unknown_minutes: float = 0.0
+    hold_time_minutes: float = 0.0
     # Attributes that are temperatures (°C in the prediction).
     temperature_attributes: frozenset[str] = frozenset()
     # Attributes that are temperature differences (K in the prediction).
@@ -184,6 +188,9 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         translation_key=KEY_NEXT_ARRIVAL,
         deadband=10,  # the confidence, in percent
         deadband_minutes=30,
+        # Unknown while people are in: they are gone once out for a quarter of an
+        # hour, not while someone sits still.
+        hold_unknown_minutes=15,
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=next_arrival,
         attributes_fn=lambda p: {
@@ -197,6 +204,8 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         translation_key=KEY_NEXT_DEPARTURE,
         deadband=10,  # the confidence, in percent
         deadband_minutes=30,
+        # Shown while people are in, also while someone sits still unseen.
+        hold_time_minutes=15,
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=next_departure,
         attributes_fn=lambda p: {
