@@ -539,6 +539,48 @@ async def test_someone_sitting_still_does_not_flip_the_next_arrival_and_departur
     assert len(written) == 4
 
 
+async def test_a_morning_arrival_wobbling_overnight_is_written_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Each quarter hour of the night the forecast weighs 08:00 against 08:30: a half
+    hour either way is no news hours ahead (a sixth of the time to it must pass);
+    in the hour before it, it is."""
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    midnight = datetime(2026, 11, 2, 23, 0, tzinfo=UTC)  # 00:00 local
+    freezer.move_to(midnight + timedelta(hours=1))
+    build_office(hass)
+    entry = await setup_office(hass)
+    written = states_written(hass, NEXT_ARRIVAL)
+    today = wall_clock(dt_util.as_local(midnight))
+    for quarter in range(16):  # 01:00 to 04:45
+        now = wall_clock(dt_util.now())
+        arrival = today.replace(hour=8, minute=30 if quarter % 2 else 0)
+        show_prediction(
+            entry,
+            "office",
+            when=now,
+            occupied=False,
+            next_arrival=arrival,
+            arrival_confidence=0.6,
+        )
+        freezer.tick(timedelta(minutes=15))
+
+    assert len(written) == 1  # not 16
+    # At 05:00 it is put back an hour: that is shown.
+    show_prediction(
+        entry,
+        "office",
+        when=wall_clock(dt_util.now()),
+        occupied=False,
+        next_arrival=today.replace(hour=9),
+        arrival_confidence=0.6,
+    )
+    assert len(written) == 2
+    assert dt_util.parse_datetime(hass.states.get(NEXT_ARRIVAL).state) == (
+        midnight + timedelta(hours=9)
+    )
+
+
 async def office_when_the_clocks_go_back(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> tuple[MockConfigEntry, datetime, datetime]:

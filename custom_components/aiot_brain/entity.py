@@ -94,6 +94,17 @@ def _passed(value: Any) -> bool:
     return isinstance(value, datetime) and dt_util.as_utc(value) <= dt_util.utcnow()
 
 
+def _ahead(value: Any) -> float:
+    """Return a sixth of the minutes until ``value``, if it is a time to come.
+
+    A time hours ahead that moves by half an hour is no news (the night's forecast
+    weighs 08:00 against 08:30 each quarter hour); in the hours before it, it is.
+    """
+    if not isinstance(value, datetime):
+        return 0.0
+    return max((dt_util.as_utc(value) - dt_util.utcnow()).total_seconds() / 360, 0.0)
+
+
 def building_unique_id(entry_id: str, key: str) -> str:
     """Return the unique id of the building entity ``key``."""
     return f"{entry_id}_{key}"
@@ -195,7 +206,8 @@ class ChangeFilteredEntity(AiotBrainEntity):
     The coordinator notifies on every change and every minute; the recorder keeps a
     row for every state written. ``_shown`` says what the entity shows; a
     description's ``deadband`` and ``deadband_minutes`` (if it has them) are the
-    change of a number and of a time worth a new state.
+    change of a number and of a time worth a new state (of a time hours ahead, a
+    sixth of the time to it, if more).
     """
 
     _published: tuple[Any, Any, dict[str, Any]] | None = None
@@ -264,7 +276,12 @@ class ChangeFilteredEntity(AiotBrainEntity):
             return
         if published is not None and not (
             published[0] != shown[0]
-            or significant(published[1], shown[1], deadband, minutes)
+            or significant(
+                published[1],
+                shown[1],
+                deadband,
+                minutes and max(minutes, _ahead(published[1])),
+            )
             or (_passed(published[1]) and significant(published[1], shown[1], 0.0))
             or published[2].keys() != shown[2].keys()
             or any(
