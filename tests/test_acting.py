@@ -254,6 +254,38 @@ async def test_automate_heats_an_occupied_zone_and_sets_back_when_it_is_empty(
     assert len(calls_to(actions, THERMOSTAT)) == 2
 
 
+async def test_the_control_sensor_is_written_when_what_it_does_changes(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Its reasons say when motion was last seen, and how sure occupancy is: they
+    change each minute someone moves. Each change is a row in the recorder's
+    database; a new state comes when the reasons say something else."""
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    written = async_capture_events(hass, "state_changed")
+
+    for minute in range(60):  # someone moving about for an hour
+        await set_state(hass, MOTION, STATE_ON if minute % 3 else STATE_OFF)
+        await minutes_pass(hass, freezer, 1)
+    assert (
+        hass.states.get(CONTROL)
+        .attributes["reasons"][THERMOSTAT]
+        .startswith("Living room already heating to 20.0 °C: occupied")
+    )
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 60)
+
+    assert (
+        "setback: empty since"
+        in hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    )
+    # Not 69: occupied, the motion seen, an arrival expected, the setback called
+    # then under way.
+    assert len(calls_to(written, CONTROL)) == 5
+
+
 async def test_everyone_away_a_day_and_a_night_sets_back_to_away(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

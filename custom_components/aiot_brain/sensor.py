@@ -271,11 +271,24 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
     ),
 )
 
-ZONE_CONTROL_STATUS = SensorEntityDescription(
+
+@dataclass(frozen=True, kw_only=True)
+class ControlSensorDescription(SensorEntityDescription):
+    """What a zone's controller does, and why."""
+
+    # Attributes compared by their gist for a new state (see ``_shown``).
+    rough_attributes: frozenset[str] = frozenset()
+
+
+ZONE_CONTROL_STATUS = ControlSensorDescription(
     key=KEY_CONTROL_STATUS,
     translation_key=KEY_CONTROL_STATUS,
     device_class=SensorDeviceClass.ENUM,
     options=[status.value for status in ControlStatus],
+    # The reasons say when motion was last seen and how sure occupancy is, which
+    # move each minute someone does: a new state (a recorder row) when they say
+    # something else, or their figures clearly move.
+    rough_attributes=frozenset({"reasons"}),
 )
 
 BUILDING_SENSORS: tuple[BuildingSensorDescription, ...] = (
