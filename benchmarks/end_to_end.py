@@ -43,15 +43,20 @@ occupied, so ``max(share, 1 - share)`` is what always guessing the commoner stat
 scores, and ``base_rate_brier`` is the Brier score of always answering that share
 (known only in hindsight). ``state_writes_per_zone_hour`` counts how often AIoT
 Brain's entities changed in the scored minutes, per zone: each change is a row in
-the recorder's database. ``anomaly_share`` is how often a zone's *Anomaly* sensor
-was on: the virtual building has no faulty sensors and no intruders, so each is
-a false alarm. Prints one JSON object, with the real seconds the run took.
+the recorder's database; ``state_writes_per_zone_day`` counts them per entity
+(its domain and translation key; the building's own entities shared among the
+zones), and ``logbook_lines_per_zone_day`` those of them the logbook lists (a
+change of state, of an entity that is no measurement). ``anomaly_share`` is how
+often a zone's *Anomaly* sensor was on: the virtual building has no faulty
+sensors and no intruders, so each is a false alarm. Prints one JSON object, with
+the real seconds the run took.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -64,6 +69,9 @@ from typing import Any
 
 from freezegun import api as freezegun_api, freeze_time
 from homeassistant import loader
+from homeassistant.components.logbook.helpers import (
+    _is_state_filtered as logbook_skips,
+)
 from homeassistant.config_entries import SOURCE_USER, ConfigEntry
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_ON
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
@@ -505,6 +513,19 @@ async def async_run(
         if run.zones and scored_hours
         else None
     )
+    scored_days = scored_hours / 24
+    for figure, counts in (
+        ("state_writes_per_zone_day", writes.by_entity),
+        ("logbook_lines_per_zone_day", writes.logbook_lines),
+    ):
+        result[figure] = (
+            {
+                name: round(count / len(run.zones) / scored_days, 1)
+                for name, count in sorted(counts.items())
+            }
+            if run.zones and scored_days
+            else None
+        )
     result["real_seconds"] = round(seconds, 2)
     result["simulated_minutes_per_real_second"] = (
         round(minutes / seconds, 1) if seconds else None
@@ -513,10 +534,17 @@ async def async_run(
 
 
 class _StateWrites:
-    """Counts AIoT Brain's state changes: each is a row in the recorder's database."""
+    """Counts AIoT Brain's state changes: each is a row in the recorder's database.
+
+    Per entity (``sensor.next_arrival``, ``binary_sensor.occupancy``: its domain
+    and translation key), and how many of them the logbook lists, as its own test
+    decides (a change of state, not of attributes alone, of no measurement).
+    """
 
     def __init__(self, hass: HomeAssistant) -> None:
         self.count = 0
+        self.by_entity: Counter[str] = Counter()
+        self.logbook_lines: Counter[str] = Counter()
         self.counting = False
         self._registry = er.async_get(hass)
         self.stop = hass.bus.async_listen(EVENT_STATE_CHANGED, self._changed)
@@ -524,8 +552,14 @@ class _StateWrites:
     @callback
     def _changed(self, event: Event[EventStateChangedData]) -> None:
         entry = self._registry.async_get(event.data["entity_id"])
-        if self.counting and entry is not None and entry.platform == DOMAIN:
-            self.count += 1
+        if not self.counting or entry is None or entry.platform != DOMAIN:
+            return
+        self.count += 1
+        name = f"{entry.domain}.{entry.translation_key}"
+        self.by_entity[name] += 1
+        old, new = event.data["old_state"], event.data["new_state"]
+        if old is not None and new is not None and not logbook_skips(new, old):
+            self.logbook_lines[name] += 1
 
 
 def building_figures(hass: HomeAssistant, run: EndToEnd) -> dict[str, Any]:
