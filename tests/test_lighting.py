@@ -315,20 +315,26 @@ async def test_a_lamp_switched_on_by_hand_at_a_level_is_one_adjustment(
     assert light.attributes["color_temp_kelvin"] == expected["color_temp"]
 
 
-async def test_sensors_back_from_a_restart_are_no_one_going_out_through_the_door(
+async def comes_in_through_the_door(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
+    """At 17:00 on the first day, someone comes into the lamp room by its door."""
     freezer.move_to(START)
     await build_living_room(hass, climates=[], lights=[lamp()], door=True)
     await setup_brain(hass)
-
-    # Someone comes in through the door and sits down to read.
     await clock_at(hass, freezer, local(0, 17))
     await set_state(hass, DOOR, STATE_ON)
     await seconds_pass(hass, freezer, 3)
     await set_state(hass, MOTION, STATE_ON)
     await seconds_pass(hass, freezer, 3)
     await set_state(hass, DOOR, STATE_OFF)
+
+
+async def test_sensors_back_from_a_restart_are_no_one_going_out_through_the_door(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await comes_in_through_the_door(hass, freezer)
+    # ... and sits down to read.
     await minutes_pass(hass, freezer, 2)
     await set_state(hass, MOTION, STATE_OFF)
     assert hass.states.get(LAMP).state == STATE_ON
@@ -349,15 +355,7 @@ async def test_sensors_back_from_a_restart_are_no_one_going_out_through_the_door
 async def test_someone_back_for_their_phone_gets_the_light_back_at_once(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    freezer.move_to(START)
-    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
-    await setup_brain(hass)
-    await clock_at(hass, freezer, local(0, 17))
-    await set_state(hass, DOOR, STATE_ON)
-    await seconds_pass(hass, freezer, 3)
-    await set_state(hass, MOTION, STATE_ON)
-    await seconds_pass(hass, freezer, 3)
-    await set_state(hass, DOOR, STATE_OFF)
+    await comes_in_through_the_door(hass, freezer)
     await minutes_pass(hass, freezer, 5)
     assert hass.states.get(LAMP).state == STATE_ON
     # They go out through the door; the light goes off behind them.
