@@ -481,8 +481,9 @@ class PreferredSetpoint:
             since = when - self._last_label[0]
             if timedelta(0) <= since <= _SETTLING:
                 self._restore(self._last_label[1])
-        self._last_label = (when, self._learned())
         cooling, inputs = self._conditions(when, x)
+        at = self._slot(cooling, is_weekend(when), int(hour_of_day(when)))
+        self._last_label = (when, self._learned(at))
         default = self.cooling_default if cooling else self.heating_default
         profile, _, _ = self._shrunk_profile(when, cooling)
         # Linear effects explain what the profile does not (Kalman step, diagonal).
@@ -501,9 +502,7 @@ class PreferredSetpoint:
             self.effect_variance[index] = max((1.0 - gain * value) * variance, 1e-4)
         # The profile slot learns what the effects do not explain.
         target = setpoint - default - self._effect(inputs)
-        slot = self.profile[
-            self._slot(cooling, is_weekend(when), int(hour_of_day(when)))
-        ]
+        slot = self.profile[at]
         slot[0] = slot[0] * self.fading**weight + weight
         share = weight * max(1.0 / slot[0], _LEAST_SHARE)
         deviation = target - slot[1]
@@ -515,10 +514,11 @@ class PreferredSetpoint:
         if self._pool is not None:
             self._pool.update(self._zone_id, self._mode_sums())
 
-    def _learned(self) -> tuple[Any, ...]:
-        """Return a copy of what the labels taught."""
+    def _learned(self, index: int) -> tuple[Any, ...]:
+        """Return a copy of what a label in profile slot ``index`` would change."""
         return (
-            [list(slot) for slot in self.profile],
+            index,
+            list(self.profile[index]),
             list(self.effects),
             list(self.effect_variance),
             list(self.input_means),
@@ -529,7 +529,8 @@ class PreferredSetpoint:
     def _restore(self, learned: tuple[Any, ...]) -> None:
         """Go back to what :meth:`_learned` copied."""
         (
-            self.profile,
+            index,
+            self.profile[index],
             self.effects,
             self.effect_variance,
             self.input_means,
