@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Generator
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 import json
 from pathlib import Path
 from typing import Any
@@ -938,3 +939,103 @@ async def test_what_the_saved_file_says_wins_over_home_assistants_copy(
     await hass.async_block_till_done()
 
     assert hass.states.get(OFFICE_MODE).state == "comfort"
+
+
+PREVIOUS_RELEASE = Path(__file__).parent / "fixtures" / "saved_by_previous_release.json"
+
+
+async def start_living_room_from_previous_release(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> tuple[MockConfigEntry, dict[str, Any]]:
+    """Start the living room on the file the previous release saved; its predictions.
+
+    The file is what release a648c0a's own core saved of a living room after four
+    days: evenings at home with the heating turned up and the lamp dimmed by hand,
+    a light switched off on someone who switched it back on, the thermostat held
+    (the hold action) and a suggestion for the lamp dismissed. With it, that core's
+    predictions at the moment it was saved. Made by feeding that release's
+    ``Brain`` simulated minutes and saving ``to_dict()`` beside two
+    ``ZoneController`` states, with the release's checkout first on the path.
+    """
+    fixture = json.loads(PREVIOUS_RELEASE.read_text(encoding="utf-8"))
+    predicted: dict[str, Any] = fixture["predicted"]
+    saved_at = datetime.fromisoformat(predicted["moment"])
+    # Home Assistant's entities are there as it starts; none changed since the save.
+    freezer.move_to(saved_at - timedelta(minutes=5))
+    await acting.build_living_room(hass, lights=[acting.lamp()])
+    hass.states.async_set(
+        "sensor.outdoor",
+        "6.0",
+        {"unit_of_measurement": "°C", "device_class": "temperature"},
+    )
+    hass.states.async_set(acting.MOTION, STATE_ON)
+    path = storage_file(hass)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(fixture["store"]), encoding="utf-8")
+    freezer.move_to(saved_at)
+    entry = await acting.setup_brain(hass, "suggest", outdoor_source="sensor.outdoor")
+    return entry, fixture
+
+
+async def test_what_the_previous_release_learned_is_kept_after_the_update(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    entry, fixture = await start_living_room_from_previous_release(hass, freezer)
+    old = fixture["predicted"]
+    saved_zone = fixture["store"]["data"]["brain"]["zones"]["living_room"]
+
+    coordinator = acting.coordinator_of(entry)
+    assert coordinator.reset_zones == []
+    assert ir.async_get(hass).async_get_issue(DOMAIN, "state_reset") is None
+    assert not list(storage_file(hass).parent.glob(f"{BRAIN_STORAGE_KEY}.unreadable.*"))
+    zone = coordinator.brain.zone("living_room")
+    new = zone.predict_one(
+        datetime.fromisoformat(old["moment"]), can_heat=True, can_cool=False
+    )
+    approx = partial(pytest.approx, rel=1e-9, abs=1e-9)
+    assert new.occupancy_probability == approx(old["occupancy_probability"])
+    assert new.comfort_setpoint == approx(old["comfort_setpoint"])
+    assert new.comfort_setpoint_std == approx(old["comfort_setpoint_std"])
+    assert new.heating_setpoint == approx(old["heating_setpoint"])
+    lighting = new.lighting
+    assert lighting["brightness"] == old["brightness"]
+    assert lighting["color_temp"] == old["color_temp"]
+    assert lighting["light_on"] == old["light_on"]
+    assert lighting["vacancy_delay"].total_seconds() == old["vacancy_delay"]
+    assert list(new.thermal or ()) == approx(old["thermal"])
+    assert new.forecast == approx(old["forecast"])
+    assert new.next_arrival == datetime.fromisoformat(old["next_arrival"])
+    assert new.arrival_confidence == approx(old["arrival_confidence"])
+    assert new.next_departure == datetime.fromisoformat(old["next_departure"])
+    assert new.departure_confidence == approx(old["departure_confidence"])
+    assert new.time_to_temperature == timedelta(seconds=old["time_to_temperature"])
+    assert [anomaly.reason for anomaly in new.anomalies] == old["anomalies"]
+    assert new.reasons["anomaly"] == old["anomaly_reason"]
+    assert new.reasons["absence"] == old["absence_reason"]
+    # What each model learned, whole: the anomaly and absence history with it.
+    for model in ("occupancy", "forecast", "comfort", "season", "thermal"):
+        assert getattr(zone, model).to_dict() == saved_zone[model], model
+    assert zone.anomalies.to_dict() == saved_zone["anomalies"]
+    assert zone.absences.to_dict() == saved_zone["absences"]
+    lighting_now = zone.lighting.to_dict()
+    assert {key: lighting_now[key] for key in saved_zone["lighting"]} == (
+        saved_zone["lighting"]
+    )
+    # What the entities show of it.
+    comfort = hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint")
+    assert float(comfort.state) == pytest.approx(old["comfort_setpoint"], abs=0.05)
+    # The thermostat's hold and the dismissed suggestion for the lamp stand.
+    engines = coordinator.control.engines["living_room"]
+    saved_engines = fixture["store"]["data"]["controller"]["living_room"]
+    hold = engines[acting.THERMOSTAT].holds[acting.THERMOSTAT]
+    assert [
+        hold.since.isoformat(),
+        hold.until.isoformat(),
+        hold.reason,
+        hold.asked,
+    ] == (saved_engines[acting.THERMOSTAT]["holds"][acting.THERMOSTAT])
+    held = hass.states.get(acting.CONTROL).attributes["held_until"]
+    assert list(held) == [acting.THERMOSTAT]
+    declined = engines[acting.LAMP].declined[acting.LAMP]
+    assert declined.command.data == {"brightness_pct": 80}
+    assert acting.LAMP not in coordinator.control.proposed
