@@ -684,6 +684,19 @@ def test_state_saved_before_lamps_were_told_apart_still_loads() -> None:
         LightingPreference.from_dict({**state, "lamps": {"light.one": [[0.0]]}})
 
 
+def test_a_lamps_last_level_saved_short_is_corrupt_not_a_fault_at_each_change() -> None:
+    """Read as it is, every change of the lamp would raise (no brightness, colour)."""
+    model = LightingPreference()
+    night = START + timedelta(hours=22)
+    model.learn_one(night, {"light_brightness": 20}, True, "light.one")
+    state = json.loads(json.dumps(model.to_dict()))
+    assert state["shown"] == {"light.one": [20.0, None]}
+
+    for shown in ([20.0], [], [20.0, 2700.0, 3.0]):
+        with pytest.raises(ValueError, match="corrupt"):
+            LightingPreference.from_dict({**state, "shown": {"light.one": shown}})
+
+
 def test_a_lamp_back_on_at_the_level_it_had_teaches_nothing() -> None:
     """A wall switch or a plain "on" brings back the lamp's last level: no choice."""
     model = LightingPreference()

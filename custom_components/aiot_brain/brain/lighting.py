@@ -595,6 +595,17 @@ def _cells_from(data: Any) -> list[list[float]]:
     return cells
 
 
+def _shown_from(data: Any) -> list[float | None]:
+    """Return a lamp's brightness and colour saved as a list, checked for its size.
+
+    Short, every change of the lamp would fail: it is corrupt.
+    """
+    shown = [None if value is None else float(value) for value in data]
+    if len(shown) != 2:
+        raise ValueError("wrong size of a lamp's last level")
+    return shown
+
+
 def _shrunk(
     cells: list[list[float]],
     when: datetime,
@@ -1174,7 +1185,7 @@ class LightingPreference:
             }
             # Saved before: what each lamp shows is seen anew.
             model.shown = {
-                str(lamp): [None if v is None else float(v) for v in last][:2]
+                str(lamp): _shown_from(last)
                 for lamp, last in data.get("shown", {}).items()
             }
             model.chosen = {
