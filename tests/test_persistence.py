@@ -7,6 +7,7 @@ from collections.abc import Generator
 from datetime import datetime, timedelta
 from functools import partial
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from custom_components.aiot_brain.brain.zone import ZonePrediction
 from custom_components.aiot_brain.const import (
     BRAIN_STORAGE_KEY,
     DOMAIN,
+    LOGGER,
     NETWORK_STORAGE_KEY,
 )
 
@@ -984,11 +986,7 @@ async def test_what_the_previous_release_learned_is_kept_after_the_update(
     old = fixture["predicted"]
     saved_zone = fixture["store"]["data"]["brain"]["zones"]["living_room"]
 
-    coordinator = acting.coordinator_of(entry)
-    assert coordinator.reset_zones == []
-    assert ir.async_get(hass).async_get_issue(DOMAIN, "state_reset") is None
-    assert not list(storage_file(hass).parent.glob(f"{BRAIN_STORAGE_KEY}.unreadable.*"))
-    zone = coordinator.brain.zone("living_room")
+    zone = acting.coordinator_of(entry).brain.zone("living_room")
     new = zone.predict_one(
         datetime.fromisoformat(old["moment"]), can_heat=True, can_cool=False
     )
@@ -1024,6 +1022,20 @@ async def test_what_the_previous_release_learned_is_kept_after_the_update(
     # What the entities show of it.
     comfort = hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint")
     assert float(comfort.state) == pytest.approx(old["comfort_setpoint"], abs=0.05)
+
+
+async def test_the_previous_releases_holds_and_dismissals_stand_after_the_update(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    entry, fixture = await start_living_room_from_previous_release(hass, freezer)
+    saved_zone = fixture["store"]["data"]["brain"]["zones"]["living_room"]
+
+    coordinator = acting.coordinator_of(entry)
+    assert coordinator.reset_zones == []
+    assert ir.async_get(hass).async_get_issue(DOMAIN, "state_reset") is None
+    assert not list(storage_file(hass).parent.glob(f"{BRAIN_STORAGE_KEY}.unreadable.*"))
     # The thermostat's hold and the dismissed suggestion for the lamp stand.
     engines = coordinator.control.engines["living_room"]
     saved_engines = fixture["store"]["data"]["controller"]["living_room"]
@@ -1039,3 +1051,23 @@ async def test_what_the_previous_release_learned_is_kept_after_the_update(
     declined = engines[acting.LAMP].declined[acting.LAMP]
     assert declined.command.data == {"brightness_pct": 80}
     assert acting.LAMP not in coordinator.control.proposed
+    # It goes on learning, deciding and saving from there without a fault.
+    await acting.set_state(hass, acting.MOTION, STATE_OFF)
+    await acting.minutes_pass(hass, freezer, 10)
+    # Nothing of ours warns, and nothing errs.
+    complaints = [
+        f"{record.name}: {record.getMessage()}"
+        for record in caplog.records
+        if record.levelno >= logging.ERROR
+        or (record.levelno >= logging.WARNING and record.name.startswith(LOGGER.name))
+    ]
+    assert complaints == []
+    saved = json.loads(storage_file(hass).read_text(encoding="utf-8"))["data"]
+    saved_now = saved["brain"]["zones"]["living_room"]
+    assert "lamps" in saved_now["lighting"]  # saved anew
+    assert saved_now["comfort"] == saved_zone["comfort"]
+    # Going back to the previous release, it finds all it reads, in its versions.
+    for model, state in saved_zone.items():
+        if isinstance(state, dict) and "version" in state:
+            assert set(saved_now[model]) >= set(state), model
+            assert saved_now[model].get("version") == state.get("version"), model
