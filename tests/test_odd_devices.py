@@ -9,13 +9,25 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import ClimateEntityFeature, HVACMode
 from homeassistant.components.demo.climate import DemoClimate
 from homeassistant.components.demo.light import DemoLight
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
+from homeassistant.config_entries import ConfigEntry, ConfigFlow
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN, Platform
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
 import pytest
 from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    MockModule,
+    MockPlatform,
     MockUser,
     async_capture_events,
+    mock_config_flow,
+    mock_integration,
+    mock_platform,
 )
 
 from custom_components.aiot_brain.brain.observation import Role
@@ -396,18 +408,19 @@ async def test_an_air_conditioner_that_reads_no_temperature_is_not_switched_to_h
 async def test_a_sauna_is_left_to_its_bathers(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:
-    """It takes 40-110 °C, all above the highest setpoint: no room's thermostat.
+    """It takes 40-110 °C, hotter than any room: no room's thermostat, whatever its name.
 
     Asked for a room's comfort within both, it was refused at every step (a repair
-    issue), and once a bather had it at 80 °C "heat protection" turned it down.
+    issue), and once a bather had it at 80 °C "heat protection" turned it down; its
+    75 °C were taken for the room's.
     """
     freezer.move_to(START)
-    sauna = thermostat("sauna", [HVACMode.HEAT, HVACMode.OFF], mode=HVACMode.OFF)
+    sauna = thermostat("harvia", [HVACMode.HEAT, HVACMode.OFF], mode=HVACMode.OFF)
     sauna._attr_min_temp, sauna._attr_max_temp = 40.0, 110.0
     radiator = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF])
     await build_living_room(hass, [radiator, sauna])
     actions = async_capture_events(hass, EVENT_ACTION)
-    await setup_brain(hass)
+    entry = await setup_brain(hass)
 
     await set_state(hass, MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 3)
@@ -415,7 +428,7 @@ async def test_a_sauna_is_left_to_its_bathers(
     await hass.services.async_call(
         "climate",
         "set_temperature",
-        {"entity_id": "climate.sauna", "hvac_mode": HVACMode.HEAT, "temperature": 80},
+        {"entity_id": "climate.harvia", "hvac_mode": HVACMode.HEAT, "temperature": 80},
         blocking=True,
         context=Context(user_id=hass_admin_user.id),
     )
@@ -425,13 +438,14 @@ async def test_a_sauna_is_left_to_its_bathers(
     await set_state(hass, MOTION, STATE_OFF)
     await minutes_pass(hass, freezer, 60)
 
-    assert target(hass, "climate.sauna") == 80.0
-    assert not [a for a in actions if a.data["entity_id"] == "climate.sauna"]
-    assert not ir.async_get(hass).async_get_issue(DOMAIN, "call_refused_climate.sauna")
-    reason = hass.states.get(CONTROL).attributes["reasons"]["climate.sauna"]
+    assert target(hass, "climate.harvia") == 80.0
+    assert not [a for a in actions if a.data["entity_id"] == "climate.harvia"]
+    assert not ir.async_get(hass).async_get_issue(DOMAIN, "call_refused_climate.harvia")
+    zone = coordinator_of(entry).brain.zone("living_room")
+    assert zone.latest[Role.TEMPERATURE] == 19.0
+    reason = hass.states.get(CONTROL).attributes["reasons"]["climate.harvia"]
     assert reason == (
-        "Leaving Living room's thermostat alone: it takes 40.0 °C to 110.0 °C, "
-        "beyond the lowest and highest setpoints (16.0 °C to 28.0 °C)"
+        "Left alone, no room's: it takes 40 °C at the least, hotter than any room"
     )
 
 
@@ -480,3 +494,126 @@ async def test_a_split_unit_with_one_target_switched_off_on_a_mild_evening_stays
     unit.async_write_ha_state()
     await minutes_pass(hass, freezer, 1)
     assert hass.states.get(THERMOSTAT).state == HVACMode.HEAT_COOL
+
+
+async def add_devices_of(
+    hass: HomeAssistant, integration: str, climates: list[DemoClimate], area: str
+) -> None:
+    """Climates as ``integration`` adds them, each on its device, set in ``area``."""
+
+    async def setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+        await hass.config_entries.async_forward_entry_setups(entry, [Platform.CLIMATE])
+        return True
+
+    async def add_climates(
+        hass: HomeAssistant, entry: ConfigEntry, add_entities: Any
+    ) -> None:
+        add_entities(climates)
+
+    mock_integration(hass, MockModule(integration, async_setup_entry=setup_entry))
+    mock_platform(hass, f"{integration}.config_flow", None)
+    mock_platform(
+        hass, f"{integration}.climate", MockPlatform(async_setup_entry=add_climates)
+    )
+    entry = MockConfigEntry(domain=integration)
+    entry.add_to_hass(hass)
+    with mock_config_flow(integration, ConfigFlow):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    areas = ar.async_get(hass)
+    area_id = (areas.async_get_area_by_name(area) or areas.async_create(area)).id
+    for climate in climates:
+        registered = er.async_get(hass).async_get(climate.entity_id)
+        assert registered is not None
+        assert registered.device_id is not None
+        dr.async_get(hass).async_update_device(registered.device_id, area_id=area_id)
+
+
+def appliance(object_id: str, device_name: str, current: float) -> DemoClimate:
+    """A climate of something in a room that is not the room: off, as left."""
+    entity = thermostat(object_id, [HVACMode.HEAT, HVACMode.OFF], mode=HVACMode.OFF)
+    entity._current_temperature = current
+    assert entity.device_info is not None
+    entity.device_info["name"] = device_name
+    return entity
+
+
+@pytest.mark.parametrize(
+    ("integration", "object_id", "device_name", "current", "why"),
+    [
+        # A car's cabin preheating: the battery drained every morning.
+        ("tesla_fleet", "model_y_climate", "Model Y", 6.0, "a car's, from tesla_fleet"),
+        ("test", "id_4_climatisation", "My car", 6.0, 'its names say "car"'),
+        ("screenlogic", "pool_heat", "Pentair", 27.0, 'its names say "pool"'),
+        ("balboa", "spa_heater", "Spa", 38.0, 'its names say "spa"'),
+        ("tuya", "aquarium_heater", "Tank", 25.0, 'its names say "aquarium"'),
+        ("tuya", "reptile", "Terrarium", 30.0, 'its names say "terrarium"'),
+        ("tuya", "wine_cooler", "Wine cooler", 12.0, 'its names say "wine cooler"'),
+        ("mqtt", "boiler_dhw", "Boiler", 50.0, 'its names say "dhw"'),
+        ("huum", "huum", "Sauna", 80.0, 'its names say "sauna"'),
+    ],
+)
+async def test_a_climate_of_something_else_than_the_room_is_left_alone(  # noqa: PLR0917
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    integration: str,
+    object_id: str,
+    device_name: str,
+    current: float,
+    why: str,
+) -> None:
+    """Someone walks in: the room is heated, the car, pool or fridge is not.
+
+    Nor is its temperature the room's: a sauna at 80 °C made the room read 49.5 °C.
+    """
+    freezer.move_to(START)
+    await build_living_room(hass)
+    odd = appliance(object_id, device_name, current)
+    await add_devices_of(hass, integration, [odd], "Living room")
+    actions = async_capture_events(hass, EVENT_ACTION)
+    entry = await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 3)
+
+    assert target(hass) == 20.0  # the room is heated
+    odd_id = f"climate.{object_id}"
+    assert hass.states.get(odd_id).state == HVACMode.OFF
+    assert not [a for a in actions if a.data["entity_id"] == odd_id]
+    zone = coordinator_of(entry).brain.zone("living_room")
+    assert zone.latest[Role.TEMPERATURE] == 19.0
+    reason = hass.states.get(CONTROL).attributes["reasons"][odd_id]
+    assert reason == f"Left alone, no room's: {why}"
+
+
+@pytest.mark.parametrize(
+    ("integration", "object_id", "device_name"),
+    [
+        ("daikin", "garage_heater", "Garage heater"),  # it heats the garage
+        ("test", "pool_house", "Pool house radiator"),
+        ("panasonic_cc", "aquarea", "Panasonic Aquarea"),  # a heat pump's brand
+        ("tuya", "carrier", "Carrier split unit"),
+        ("whirlpool", "bedroom_ac", "Whirlpool AC"),
+        ("tado", "spare_room", "Spare room"),
+    ],
+)
+async def test_a_room_heater_named_like_an_appliance_heats_the_room(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    integration: str,
+    object_id: str,
+    device_name: str,
+) -> None:
+    """Only the words themselves set a climate apart, never a room's or a brand's."""
+    freezer.move_to(START)
+    await build_living_room(hass, [])
+    heater = thermostat(object_id, [HVACMode.HEAT, HVACMode.OFF])
+    assert heater.device_info is not None
+    heater.device_info["name"] = device_name
+    await add_devices_of(hass, integration, [heater], "Living room")
+    await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 3)
+
+    assert target(hass, f"climate.{object_id}") == 20.0

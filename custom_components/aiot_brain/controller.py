@@ -829,11 +829,21 @@ class BuildingController:
         return ControlStatus.CONTROLLING
 
     def reasons(self, zone_id: str) -> dict[str, str]:
-        """Return the latest reason for each of the zone's thermostats and lights."""
+        """Return the latest reason for each of the zone's thermostats and lights.
+
+        Climates that keep no room (a car's, a sauna) are here too: left alone.
+        """
+        zone = self.coordinator.zones.get(zone_id)
         return {
-            entity_id: reason
-            for entity_id, engine in self._engines(zone_id).items()
-            if (reason := engine.last_reasons.get(entity_id)) is not None
+            **{
+                entity_id: f"Left alone, no room's: {why}"
+                for entity_id, why in (zone.left_alone if zone else ())
+            },
+            **{
+                entity_id: reason
+                for entity_id, engine in self._engines(zone_id).items()
+                if (reason := engine.last_reasons.get(entity_id)) is not None
+            },
         }
 
     def holds(self, zone_id: str) -> dict[str, datetime]:

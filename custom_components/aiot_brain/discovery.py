@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 import re
 
-from homeassistant.const import Platform
+from homeassistant.const import Platform, UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
     area_registry as ar,
@@ -20,9 +20,10 @@ from homeassistant.helpers import (
     entity_registry as er,
     floor_registry as fr,
 )
+from homeassistant.util.unit_conversion import TemperatureConverter
 
-from .brain.observation import Role
-from .const import DOMAIN
+from .brain.observation import Role, as_number
+from .const import DOMAIN, SETPOINT_HIGHEST
 
 
 class Actuator(StrEnum):
@@ -114,6 +115,35 @@ _SELF_RUNNING_WORDS = _words(
     r"k(ü|ue|u)hlschrank|gefrier|aquari|pumpe|w(ä|ae)rmepumpe|waschmaschine|"
     r"trockner|sp(ü|ue)lmaschine|geschirrsp(ü|ue)ler|luftentfeuchter|wallbox",
 )
+# Climates of things that are in a room without keeping it: a sauna, a pool or a
+# hot tub, an aquarium or a terrarium, a fridge or a wine cooler, hot water, a car
+# parked in the garage. Driven to a room's comfort, a car would be preheated every
+# morning; read, a sauna at 80 °C would make its room hot. (Not "whirlpool":
+# Whirlpool air conditioners are a room's.)
+_NOT_A_ROOMS_CLIMATE_WORDS = _words(
+    r"sauna|spa|hot[ _]?tub|jacuzzi|fridge|freezer|refrigerator|"
+    r"wine[ _]?cooler|water[ _]heater|hot[ _]water|dhw|car|vehicle",
+    r"pool|aquari|terrari|vivari|k(ü|ue|u)hlschrank|gefrier|weink(ü|ue|u)hl|"
+    r"(warm|brauch|trink)wasser|fahrzeug",
+)
+# Integrations whose climates are cars' (their cabins and batteries).
+_VEHICLE_PLATFORMS = frozenset(
+    {
+        "tesla_fleet",
+        "teslemetry",
+        "tessie",
+        "tesla_custom",
+        "volkswagencarnet",
+        "volkswagen_we_connect_id",
+        "myskoda",
+        "kia_uvo",
+        "renault",
+        "bmw_connected_drive",
+        "mbapi2020",
+        "audiconnect",
+        "polestar_api",
+    }
+)
 # Helpers that compute their readings from other sensors of the room.
 _DERIVED_PLATFORMS = frozenset({"mold_indicator", "thermal_comfort"})
 # Sensors named for the outdoors read the weather, as do thermometers in an outdoor
@@ -170,6 +200,8 @@ class Zone:
     name: str
     floor_id: str | None
     entities: tuple[ZoneEntity, ...] = ()
+    # Climates in the area that keep no room, and why: neither driven nor read.
+    left_alone: tuple[tuple[str, str], ...] = ()
 
     @property
     def learnable(self) -> bool:
@@ -274,6 +306,28 @@ def classify(
     return ZoneEntity(entry.entity_id, roles, actuator, entry.unit_of_measurement)
 
 
+def _keeps_no_room(
+    entry: er.RegistryEntry, device: dr.BaseDeviceEntry | None, unit: str
+) -> str | None:
+    """Say why a climate heats or cools no room, None if it may.
+
+    Its integration says it is a car's, its names what it is, or its lowest target
+    is hotter than any room is kept (a sauna that no name gives away).
+    """
+    if entry.platform in _VEHICLE_PLATFORMS:
+        return f"a car's, from {entry.platform}"
+    for name in filter(None, _names(entry, device)):
+        if found := _NOT_A_ROOMS_CLIMATE_WORDS.search(name):
+            return f'its names say "{found.group(0).replace("_", " ").lower()}"'
+    lowest = as_number((entry.capabilities or {}).get("min_temp"))
+    if lowest is not None and (
+        TemperatureConverter.convert(lowest, unit, UnitOfTemperature.CELSIUS)
+        > SETPOINT_HIGHEST
+    ):
+        return f"it takes {lowest:g} {unit} at the least, hotter than any room"
+    return None
+
+
 def _is_area_tracker(entry: er.RegistryEntry) -> bool:
     """Whether ``entry`` is the sensor that names the area a tracked device is in.
 
@@ -373,6 +427,8 @@ def async_discover(hass: HomeAssistant) -> Discovery:
 
     areas = {area.id: area for area in area_registry.async_list_areas()}
     per_zone: dict[str, list[ZoneEntity]] = {area_id: [] for area_id in areas}
+    left_alone: dict[str, list[tuple[str, str]]] = {area_id: [] for area_id in areas}
+    unit = hass.config.units.temperature_unit
     outdoor: list[ZoneEntity] = []
     home_presence: list[str] = []
     area_trackers: list[str] = []
@@ -395,6 +451,12 @@ def async_discover(hass: HomeAssistant) -> Discovery:
         area = areas.get(area_id) if area_id else None
         zone_entity = classify(entry, area.name if area else None, device)
         if zone_entity is None:
+            continue
+        if zone_entity.actuator is Actuator.CLIMATE and (
+            why := _keeps_no_room(entry, device, unit)
+        ):
+            if area is not None:
+                left_alone[area.id].append((entry.entity_id, why))
             continue
         if Role.OUTDOOR_TEMPERATURE in zone_entity.roles:
             outdoor.append(zone_entity)
@@ -420,6 +482,7 @@ def async_discover(hass: HomeAssistant) -> Discovery:
                 area.name,
                 area.floor_id,
                 tuple(sorted(per_zone[area.id], key=lambda e: e.entity_id)),
+                tuple(sorted(left_alone[area.id])),
             )
             for area in areas.values()
         ),
