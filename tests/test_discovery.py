@@ -677,3 +677,38 @@ async def test_a_renamed_bermuda_area_sensor_is_still_an_area_tracker(
         "sensor.annas_watch_room",
         "sensor.keys_tag_room",
     )
+
+
+@pytest.mark.parametrize(
+    "platform",
+    [
+        "tesla_fleet",  # a car integration
+        "some_car",  # any integration that tracks its own device
+    ],
+)
+async def test_a_car_in_the_garage_says_nothing_of_the_garage(
+    hass: HomeAssistant, platform: str
+) -> None:
+    """Its cabin's 30 °C is not the garage's, its charging all night nobody there."""
+    garage = ar.async_get(hass).async_create("Garage")
+    car = add_device(hass, "Model Y", garage.id, domain=platform)
+    entities = er.async_get(hass)
+    entities.async_get_or_create("device_tracker", platform, "location", device_id=car)
+    add_sensor(hass, "model_y_inside_temperature", "temperature", car, platform)
+    add_sensor(hass, "model_y_charger_power", "power", car, platform)
+    entities.async_get_or_create("media_player", platform, "media", device_id=car)
+    climate = entities.async_get_or_create(
+        "climate", platform, "climate", device_id=car, suggested_object_id="model_y"
+    )
+    # The garage's own: a heater that a router tracks too (it shares its MAC).
+    heater = add_device(hass, "Garage heater", garage.id, domain="daikin")
+    entities.async_get_or_create("device_tracker", "unifi", "heater", device_id=heater)
+    entities.async_get_or_create(
+        "climate", "daikin", "heater", device_id=heater, suggested_object_id="heater"
+    )
+    kept = add_sensor(hass, "garage_temperature", "temperature", heater, "daikin")
+
+    (zone,) = async_discover(hass).zones
+
+    assert [e.entity_id for e in zone.entities] == ["climate.heater", kept]
+    assert zone.left_alone == ((climate.entity_id, f"a car's, from {platform}"),)

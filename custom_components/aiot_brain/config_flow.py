@@ -19,7 +19,7 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     OptionsFlowWithReload,
 )
-from homeassistant.const import Platform, UnitOfTemperature
+from homeassistant.const import UnitOfTemperature
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.selector import (
@@ -63,7 +63,7 @@ from .const import (
     SETPOINT_LOWEST,
     ControlLevel,
 )
-from .discovery import Discovery, Zone, ZoneEntity, async_discover
+from .discovery import Discovery, Zone, ZoneEntity, async_discover, travels
 from .settings import Settings
 from .state_mapping import from_celsius, to_celsius
 
@@ -76,7 +76,6 @@ _TEMPERATURES = (
     CONF_SLEEP_TEMPERATURE,
 )
 # Car integrations: a car's "Outside temperature" is not the home's.
-_VEHICLE_PLATFORMS = frozenset({"renault", "tesla_fleet", "teslemetry", "tessie"})
 _OUTDOOR_SELECTOR = EntitySelector(
     EntitySelectorConfig(
         filter=[
@@ -117,21 +116,9 @@ def _outdoor_rank(hass: HomeAssistant, entity: ZoneEntity) -> int | None:
     if entry is None:  # removed meanwhile
         return None
     device = dr.async_get(hass).async_get(entry.device_id) if entry.device_id else None
-    if entry.platform in _VEHICLE_PLATFORMS or (
-        device is not None and _moves(entities, device.id)
-    ):
+    if travels(entities, entry, device):
         return None
     return 0 if entry.area_id or (device and device.area_id) else 1
-
-
-def _moves(entities: er.EntityRegistry, device_id: str) -> bool:
-    """Whether the device has a device tracker (a car, a phone)."""
-    return any(
-        entry.domain == Platform.DEVICE_TRACKER
-        for entry in er.async_entries_for_device(
-            entities, device_id, include_disabled_entities=True
-        )
-    )
 
 
 def _zone_label(zone: Zone, discovery: Discovery) -> str:

@@ -126,8 +126,9 @@ _NOT_A_ROOMS_CLIMATE_WORDS = _words(
     r"pool|aquari|terrari|vivari|k(ü|ue|u)hlschrank|gefrier|weink(ü|ue|u)hl|"
     r"(warm|brauch|trink)wasser|fahrzeug",
 )
-# Integrations whose climates are cars' (their cabins and batteries).
-_VEHICLE_PLATFORMS = frozenset(
+# Integrations of cars: their climates warm a cabin, their thermometers read it, and
+# their charging or their radio is no sign of people in the garage.
+VEHICLE_PLATFORMS = frozenset(
     {
         "tesla_fleet",
         "teslemetry",
@@ -306,15 +307,39 @@ def classify(
     return ZoneEntity(entry.entity_id, roles, actuator, entry.unit_of_measurement)
 
 
+def travels(
+    entities: er.EntityRegistry,
+    entry: er.RegistryEntry,
+    device: dr.BaseDeviceEntry | None,
+) -> bool:
+    """Whether ``entry`` is a car's (or a phone's): it is wherever that is.
+
+    A car integration's, or on a device its own integration tracks. A router's
+    tracker on a thermostat's device (they share its MAC address) says nothing.
+    """
+    return entry.platform in VEHICLE_PLATFORMS or (
+        device is not None
+        and any(
+            other.domain == Platform.DEVICE_TRACKER and other.platform == entry.platform
+            for other in er.async_entries_for_device(
+                entities, device.id, include_disabled_entities=True
+            )
+        )
+    )
+
+
 def _keeps_no_room(
-    entry: er.RegistryEntry, device: dr.BaseDeviceEntry | None, unit: str
+    entry: er.RegistryEntry,
+    device: dr.BaseDeviceEntry | None,
+    unit: str,
+    travelling: bool,
 ) -> str | None:
     """Say why a climate heats or cools no room, None if it may.
 
-    Its integration says it is a car's, its names what it is, or its lowest target
-    is hotter than any room is kept (a sauna that no name gives away).
+    It is a car's, its names say what it is, or its lowest target is hotter than
+    any room is kept (a sauna that no name gives away).
     """
-    if entry.platform in _VEHICLE_PLATFORMS:
+    if travelling:
         return f"a car's, from {entry.platform}"
     for name in filter(None, _names(entry, device)):
         if found := _NOT_A_ROOMS_CLIMATE_WORDS.search(name):
@@ -452,8 +477,9 @@ def async_discover(hass: HomeAssistant) -> Discovery:
         zone_entity = classify(entry, area.name if area else None, device)
         if zone_entity is None:
             continue
+        travelling = travels(entity_registry, entry, device)
         if zone_entity.actuator is Actuator.CLIMATE and (
-            why := _keeps_no_room(entry, device, unit)
+            why := _keeps_no_room(entry, device, unit, travelling)
         ):
             if area is not None:
                 left_alone[area.id].append((entry.entity_id, why))
@@ -462,10 +488,8 @@ def async_discover(hass: HomeAssistant) -> Discovery:
             outdoor.append(zone_entity)
         elif Role.PRESENCE in zone_entity.roles:
             area_trackers.append(entry.entity_id)
-        elif area is None:
-            unassigned.append(zone_entity)
-        else:
-            per_zone[area.id].append(zone_entity)
+        elif not travelling:  # a car's cabin, charging or radio: not its garage's
+            (unassigned if area is None else per_zone[area.id]).append(zone_entity)
 
     floors = sorted(
         (
