@@ -617,3 +617,27 @@ async def test_a_room_heater_named_like_an_appliance_heats_the_room(
     await minutes_pass(hass, freezer, 3)
 
     assert target(hass, f"climate.{object_id}") == 20.0
+
+
+async def test_a_thermostat_beyond_the_setpoints_is_not_the_rooms_thermometer(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A water heater shown as a climate (30-60 °C) heating to 55 °C beside a radiator.
+
+    Left alone, as it takes no target up to the highest setpoint, its 50 °C were
+    still the room's (34.5 °C with the radiator's 19 °C) and its heating the room's.
+    """
+    freezer.move_to(START)
+    boiler = thermostat("boiler", [HVACMode.HEAT, HVACMode.OFF], target=55.0)
+    boiler._attr_min_temp, boiler._attr_max_temp = 30.0, 60.0
+    boiler._current_temperature = 50.0
+    radiator = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF])
+    await build_living_room(hass, [radiator, boiler])
+    entry = await setup_brain(hass)
+
+    await minutes_pass(hass, freezer, 3)
+
+    zone = coordinator_of(entry).brain.zone("living_room")
+    assert zone.latest[Role.TEMPERATURE] == 19.0
+    assert zone.latest[Role.HVAC_ACTION] == 0.0
+    assert target(hass, "climate.boiler") == 55.0

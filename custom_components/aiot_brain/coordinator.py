@@ -98,6 +98,7 @@ from .settings import Settings
 from .state_mapping import (
     NO_READING,
     at_home,
+    keeps_no_room,
     observations_from_state,
     temperature_scale,
 )
@@ -215,9 +216,15 @@ class Router:
         home_presence: Iterable[str] = (),
         *,
         sun: ZoneEntity | None = None,
+        bounds: tuple[float, float] | None = None,
     ) -> None:
-        """Route the entities of ``zones``, the outdoor source, sun and trackers."""
+        """Route the entities of ``zones``, the outdoor source, sun and trackers.
+
+        A thermostat that takes no target within ``bounds`` (the lowest and highest
+        setpoints, °C) is left alone, and its readings are not its room's.
+        """
         self.temperature_unit = temperature_unit
+        self._bounds = bounds
         self.outdoor_source = outdoor.entity_id if outdoor is not None else None
         self._routes: dict[str, tuple[ZoneEntity, list[str]]] = {}
         zone_ids: list[str] = []
@@ -296,6 +303,10 @@ class Router:
         if route is None:
             return []
         entity, zone_ids = route
+        if self._bounds is not None and keeps_no_room(
+            state, self.temperature_unit, self._bounds
+        ):
+            return []
         if state.state in NO_READING:
             # Unavailable: what it said last no longer holds.
             when = dt_util.as_local(state.last_updated)
@@ -1012,6 +1023,7 @@ class AiotBrainCoordinator:
             self.hass.config.units.temperature_unit,
             self.discovery.home_presence,
             sun=SUN,
+            bounds=(self.settings.min_temperature, self.settings.max_temperature),
         )
 
     def outdoor_source(self) -> ZoneEntity | None:

@@ -15,6 +15,8 @@ from datetime import datetime
 from homeassistant.components.climate.const import (
     ATTR_CURRENT_TEMPERATURE,
     ATTR_HVAC_ACTION,
+    ATTR_MAX_TEMP,
+    ATTR_MIN_TEMP,
     ATTR_TARGET_TEMP_HIGH,
     ATTR_TARGET_TEMP_LOW,
     HVACAction,
@@ -295,6 +297,21 @@ def from_celsius(celsius: float, unit: str) -> float:
     return round(
         TemperatureConverter.convert(celsius, UnitOfTemperature.CELSIUS, unit), 1
     )
+
+
+def keeps_no_room(state: State, system_unit: str, bounds: tuple[float, float]) -> bool:
+    """Whether a thermostat takes no target within ``bounds`` (°C), as it shows.
+
+    Left alone then (a water heater shown as a climate, 30-60 °C), its temperature
+    is not the room's, nor is its heating.
+    """
+    if state.entity_id.partition(".")[0] != Platform.CLIMATE:
+        return False
+    lowest = to_celsius(state.attributes.get(ATTR_MIN_TEMP), system_unit)
+    highest = to_celsius(state.attributes.get(ATTR_MAX_TEMP), system_unit)
+    if lowest is None or highest is None:
+        return False
+    return max(lowest, bounds[0]) > min(highest, bounds[1])
 
 
 def to_celsius(value: object, unit: str) -> float | None:
