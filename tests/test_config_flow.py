@@ -299,6 +299,44 @@ async def test_a_cars_outside_temperature_is_not_the_default_outdoor_source(
     )
 
 
+async def test_a_weather_station_a_router_tracks_is_the_default_outdoor_source(
+    hass: HomeAssistant,
+) -> None:
+    """The router's tracker of its Wi-Fi shares its device: it goes nowhere."""
+    build_home(hass)
+    er.async_get(hass).async_remove("sensor.garden_temperature")
+    station_entry = MockConfigEntry(domain="ecowitt")
+    station_entry.add_to_hass(hass)
+    devices = dr.async_get(hass)
+    station = devices.async_get_or_create(
+        config_entry_id=station_entry.entry_id,
+        identifiers={("ecowitt", "station")},
+        name="Weather station",
+    )
+    garden = ar.async_get(hass).async_get_area_by_name("Garden")
+    assert garden is not None
+    devices.async_update_device(station.id, area_id=garden.id)
+    entities = er.async_get(hass)
+    entities.async_get_or_create(
+        "sensor",
+        "ecowitt",
+        "outdoor",
+        suggested_object_id="weather_station_temperature",
+        device_id=station.id,
+        original_device_class="temperature",
+        unit_of_measurement="°C",
+    )
+    entities.async_get_or_create("device_tracker", "unifi", "ws", device_id=station.id)
+
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+
+    assert suggested(result, CONF_OUTDOOR_SOURCE) == (
+        "sensor.weather_station_temperature"
+    )
+
+
 async def test_home_without_areas(hass: HomeAssistant) -> None:
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
