@@ -641,3 +641,35 @@ async def test_a_thermostat_beyond_the_setpoints_is_not_the_rooms_thermometer(
     assert zone.latest[Role.TEMPERATURE] == 19.0
     assert zone.latest[Role.HVAC_ACTION] == 0.0
     assert target(hass, "climate.boiler") == 55.0
+
+
+@pytest.mark.parametrize(
+    ("object_id", "why"),
+    [
+        ("aquarium", 'its names say "aquarium"'),
+        ("terrarium_heat_lamp", 'its names say "terrarium"'),
+        ("grow_light", 'its names say "grow light"'),
+    ],
+)
+async def test_a_light_for_fish_reptiles_or_plants_is_left_on(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, object_id: str, why: str
+) -> None:
+    """It keeps its own hours: the room emptying must not switch it off."""
+    freezer.move_to(START)
+    tank = lamp(object_id)
+    tank._attr_is_on = True
+    await build_living_room(hass, climates=[], lights=[lamp(), tank])
+    calls = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+    assert light_calls(calls) == [("light.turn_on", LAMP)]
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 60)
+
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert hass.states.get(f"light.{object_id}").state == STATE_ON
+    assert [call for call in light_calls(calls) if call[1] != LAMP] == []
+    reason = hass.states.get(CONTROL).attributes["reasons"][f"light.{object_id}"]
+    assert reason == f"Left alone, no room's: {why}"

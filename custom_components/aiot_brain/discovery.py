@@ -126,6 +126,11 @@ _NOT_A_ROOMS_CLIMATE_WORDS = _words(
     r"pool|aquari|terrari|vivari|k(ü|ue|u)hlschrank|gefrier|weink(ü|ue|u)hl|"
     r"(warm|brauch|trink)wasser|fahrzeug",
 )
+# Lights that keep the hours of fish, reptiles or plants, not of people in the room.
+_NOT_A_ROOMS_LIGHT_WORDS = _words(
+    r"grow[ _]?lights?|plant[ _]lights?",
+    r"aquari|terrari|vivari|pflanzenl(ampe|icht)",
+)
 # Integrations of cars: their climates warm a cabin, their thermometers read it, and
 # their charging or their radio is no sign of people in the garage.
 VEHICLE_PLATFORMS = frozenset(
@@ -201,7 +206,8 @@ class Zone:
     name: str
     floor_id: str | None
     entities: tuple[ZoneEntity, ...] = ()
-    # Climates in the area that keep no room, and why: neither driven nor read.
+    # Climates and lights in the area that serve no room, and why: neither driven
+    # nor read.
     left_alone: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -334,15 +340,20 @@ def _keeps_no_room(
     unit: str,
     travelling: bool,
 ) -> str | None:
-    """Say why a climate heats or cools no room, None if it may.
+    """Say why a climate or a light serves no room, None if it may.
 
-    It is a car's, its names say what it is, or its lowest target is hotter than
-    any room is kept (a sauna that no name gives away).
+    It is a car's, its names say what it is, or a climate's lowest target is
+    hotter than any room is kept (a sauna that no name gives away).
     """
     if travelling:
         return f"a car's, from {entry.platform}"
+    words = (
+        _NOT_A_ROOMS_LIGHT_WORDS
+        if entry.domain == Platform.LIGHT
+        else _NOT_A_ROOMS_CLIMATE_WORDS
+    )
     for name in filter(None, _names(entry, device)):
-        if found := _NOT_A_ROOMS_CLIMATE_WORDS.search(name):
+        if found := words.search(name):
             return f'its names say "{found.group(0).replace("_", " ").lower()}"'
     lowest = as_number((entry.capabilities or {}).get("min_temp"))
     if lowest is not None and (
@@ -478,7 +489,7 @@ def async_discover(hass: HomeAssistant) -> Discovery:
         if zone_entity is None:
             continue
         travelling = travels(entity_registry, entry, device)
-        if zone_entity.actuator is Actuator.CLIMATE and (
+        if zone_entity.actuator in (Actuator.CLIMATE, Actuator.LIGHT) and (
             why := _keeps_no_room(entry, device, unit, travelling)
         ):
             if area is not None:
