@@ -75,7 +75,6 @@ _TEMPERATURES = (
     CONF_MAX_TEMPERATURE,
     CONF_SLEEP_TEMPERATURE,
 )
-# Car integrations: a car's "Outside temperature" is not the home's.
 _OUTDOOR_SELECTOR = EntitySelector(
     EntitySelectorConfig(
         filter=[
@@ -107,7 +106,7 @@ def _outdoor_rank(hass: HomeAssistant, entity: ZoneEntity) -> int | None:
     A thermometer the user placed in an area (the garden, a balcony) comes first,
     then other thermometers named outdoor, then a forecast service's estimate. A
     car's "Outside temperature" reads wherever the car is: a device of a car
-    integration, or with a device tracker, is never the default.
+    integration, or one its own integration tracks, is never the default.
     """
     if entity.entity_id.startswith("weather."):
         return 2
