@@ -971,26 +971,3 @@ def test_a_thermometer_joining_the_room_teaches_no_cooling_while_it_heats() -> N
     assert rate_alone is not None
     assert rate_joined is not None
     assert rate_joined == pytest.approx(rate_alone, abs=0.3)
-
-
-def test_turned_up_while_the_room_is_still_warming_is_mostly_impatience() -> None:
-    """Home to 17 °C with the heating on its way to 20.5 °C, someone sets 24 °C:
-    cold now, not a warmer comfort for good. In a room already warm, 24 °C is
-    what they want."""
-
-    def comfort_after_turning_up(room: float) -> float:
-        zone = ZoneBrain(heating_default=20.0)
-        for day in range(7):  # their usual evening
-            evening = MONDAY + timedelta(days=day, hours=19)
-            zone.learn_one(
-                Observation(Role.HVAC_SETPOINT, 20.5, evening, "climate", manual=True)
-            )
-        arrival = MONDAY + timedelta(days=7, hours=19)
-        zone.learn_one(Observation(Role.TEMPERATURE, room, arrival, "thermometer"))
-        zone.learn_one(
-            Observation(Role.HVAC_SETPOINT, 24.0, arrival, "climate", manual=True)
-        )
-        return zone.predict_one(arrival + timedelta(days=1)).comfort_setpoint
-
-    assert comfort_after_turning_up(20.3) > 21.1
-    assert comfort_after_turning_up(17.0) < 20.8

@@ -459,15 +459,12 @@ class PreferredSetpoint:
         y: object,
         *,
         offset: float = 0.0,
-        weight: float = 1.0,
     ) -> None:
         """Learn from a setpoint ``y`` (°C) a person chose by hand at ``when``.
 
         ``offset`` (K) is what the thermostat is sent on top of the comfort (the
         area's Comfort offset): the setpoint teaches the comfort less it, or each
-        change would add the offset once more. ``weight`` (0..1) is how much the
-        setpoint says of the comfort people want: less for one turned up only to
-        warm a cold room sooner.
+        change would add the offset once more.
         """
         setpoint = plausible(Role.HVAC_SETPOINT, y)
         if setpoint is None or not isinstance(when, datetime):
@@ -488,7 +485,7 @@ class PreferredSetpoint:
         profile, _, _ = self._shrunk_profile(when, cooling)
         # Linear effects explain what the profile does not (Kalman step, diagonal).
         residual = setpoint - default - profile - self._effect(inputs)
-        noise = 0.25 / weight
+        noise = 0.25
         for index, value in enumerate(inputs):
             if value == 0.0 or self.input_counts[index] < _EFFECT_MIN_LABELS:
                 continue
@@ -503,8 +500,8 @@ class PreferredSetpoint:
         # The profile slot learns what the effects do not explain.
         target = setpoint - default - self._effect(inputs)
         slot = self.profile[at]
-        slot[0] = slot[0] * self.fading**weight + weight
-        share = weight * max(1.0 / slot[0], _LEAST_SHARE)
+        slot[0] = slot[0] * self.fading + 1.0
+        share = max(1.0 / slot[0], _LEAST_SHARE)
         deviation = target - slot[1]
         slot[1] += share * deviation
         slot[2] += share * (min(deviation * deviation, 25.0) * (1.0 - share) - slot[2])

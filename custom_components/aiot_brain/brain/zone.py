@@ -72,12 +72,6 @@ def _hvac_action(values: list[float]) -> float:
     return 1.0 if max(values) > 0.0 else -1.0 if min(values) < 0.0 else 0.0
 
 
-# A room further than this (K) from its setpoint is still on its way there: a
-# person's setpoint moved further the same way then teaches only this share of
-# a label (someone home to 17 °C who turns 20 °C up to 24 °C to warm sooner).
-_STILL_ON_ITS_WAY = 1.0
-_HURRIED_WEIGHT = 0.25
-
 # Roles a room may have several sensors of, and how the room's reading follows
 # from theirs: a switch between two sensors that differ is no change of the room.
 _ROOM_READINGS: dict[Role, Callable[[list[float]], float]] = {
@@ -335,7 +329,6 @@ class ZoneBrain:
         # The anomaly checks follow each sensor as it reads, the HVAC as the room's.
         self.anomalies.learn_one(observation if role is Role.HVAC_ACTION else reading)
         self._note_cooling(role, when, value)
-        before = self.latest.get(role)
         self.latest[role] = value
         self.occupancy.observe(observation)
         if role is Role.LIGHT_ON:
@@ -356,34 +349,20 @@ class ZoneBrain:
         if role in (Role.NOBODY_HOME, Role.MOTION, Role.PRESENCE):
             self._learn_absence(role, when, value)
         if role is Role.HVAC_SETPOINT and observation.manual:
-            self._learn_comfort(observation, when, value, before, comfort_offset)
+            self._learn_comfort(observation, when, value, comfort_offset)
 
     def _learn_comfort(
-        self,
-        observation: Observation,
-        when: datetime,
-        value: float,
-        before: float | None,
-        offset: float,
+        self, observation: Observation, when: datetime, value: float, offset: float
     ) -> None:
         """Learn a person's setpoint as the comfort of the way they set it.
 
         Set to cool, it is what they want when cooling, whatever the season: on a
         spring afternoon cooled after a morning's heating, no heating comfort.
-        Moved further the way the room has yet to go (turned up while it is still
-        well short of the setpoint ``before``), it is mostly the wish to get
-        there sooner: cold now, not a warmer comfort for good.
         """
         conditions = self._comfort_conditions(when)
         if observation.cooling is not None:
             conditions["hvac_mode"] = -1.0 if observation.cooling else 1.0
-        room = self.latest.get(Role.TEMPERATURE)
-        weight = 1.0
-        if before is not None and room is not None:
-            short = before - room  # above 0: the room is still to warm up
-            if (value - before) * short > 0.0 and abs(short) > _STILL_ON_ITS_WAY:
-                weight = _HURRIED_WEIGHT
-        self.comfort.learn_one(when, conditions, value, offset=offset, weight=weight)
+        self.comfort.learn_one(when, conditions, value, offset=offset)
 
     def _note_cooling(self, role: Role, when: datetime, value: float) -> None:
         """Note when the HVAC cools, and when it stops: the fall it leaves lingers."""
