@@ -480,6 +480,20 @@ async def test_a_light_sensor_that_stopped_reading_leaves_no_one_in_the_dark(
     assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
 
 
+async def dimmed_late_at_night(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, user: MockUser, day: int
+) -> None:
+    """At 22:00 the lamp comes on in the dark and is dimmed to 20 %; off at 23:00."""
+    await clock_at(hass, freezer, local(day, 22))
+    await set_lux(hass, 2)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    await by_hand(hass, user, "turn_on", brightness_pct=20)
+    await clock_at(hass, freezer, local(day, 23))
+    await by_hand(hass, user, "turn_off")
+    await set_state(hass, MOTION, STATE_OFF)
+
+
 async def test_a_lamp_dimmed_at_night_comes_on_bright_on_a_dark_morning(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:
@@ -488,14 +502,7 @@ async def test_a_lamp_dimmed_at_night_comes_on_bright_on_a_dark_morning(
 
     # A week of late evenings: the lamp comes on in the dark and is dimmed to 20 %.
     for day in range(7):
-        await clock_at(hass, freezer, local(day, 22))
-        await set_lux(hass, 2)
-        await set_state(hass, MOTION, STATE_ON)
-        await minutes_pass(hass, freezer, 1)
-        await by_hand(hass, hass_admin_user, "turn_on", brightness_pct=20)
-        await clock_at(hass, freezer, local(day, 23))
-        await by_hand(hass, hass_admin_user, "turn_off")
-        await set_state(hass, MOTION, STATE_OFF)
+        await dimmed_late_at_night(hass, freezer, hass_admin_user, day)
 
     # A dark winter morning: the night's dimming is no one's wish for it.
     await clock_at(hass, freezer, local(7, 7))
@@ -698,15 +705,7 @@ async def test_a_lamp_switched_on_at_last_nights_level_teaches_no_dim_morning(
     freezer.move_to(START)
     await lamp_room(hass, lux=300)
     for day in range(7):
-        # Dimmed to 20 % late at night, switched off at bedtime.
-        await clock_at(hass, freezer, local(day, 22))
-        await set_lux(hass, 2)
-        await set_state(hass, MOTION, STATE_ON)
-        await minutes_pass(hass, freezer, 1)
-        await by_hand(hass, hass_admin_user, "turn_on", brightness_pct=20)
-        await clock_at(hass, freezer, local(day, 23))
-        await by_hand(hass, hass_admin_user, "turn_off")
-        await set_state(hass, MOTION, STATE_OFF)
+        await dimmed_late_at_night(hass, freezer, hass_admin_user, day)
         # A dark morning: switched on as it was, and off when the day is up.
         await clock_at(hass, freezer, local(day + 1, 7))
         await by_hand(hass, hass_admin_user, "turn_on")

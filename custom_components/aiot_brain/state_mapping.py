@@ -41,7 +41,12 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import PowerConverter, TemperatureConverter
 
-from .brain.control import ControlSettings, wanted_cooling, wanted_temperature
+from .brain.control import (
+    ControlSettings,
+    takes_target_between,
+    wanted_cooling,
+    wanted_temperature,
+)
 from .brain.observation import Observation, Role, as_number
 from .brain.timefeatures import local_time
 from .brain.units import CELSIUS, FAHRENHEIT, TemperatureScale
@@ -300,18 +305,14 @@ def from_celsius(celsius: float, unit: str) -> float:
 
 
 def keeps_no_room(state: State, system_unit: str, bounds: tuple[float, float]) -> bool:
-    """Whether a thermostat takes no target within ``bounds`` (°C), as it shows.
-
-    Left alone then (a water heater shown as a climate, 30-60 °C), its temperature
-    is not the room's, nor is its heating.
-    """
+    """Whether a thermostat takes no target within ``bounds`` (°C), as it shows."""
     if state.entity_id.partition(".")[0] != Platform.CLIMATE:
         return False
     lowest = to_celsius(state.attributes.get(ATTR_MIN_TEMP), system_unit)
     highest = to_celsius(state.attributes.get(ATTR_MAX_TEMP), system_unit)
     if lowest is None or highest is None:
         return False
-    return max(lowest, bounds[0]) > min(highest, bounds[1])
+    return not takes_target_between(lowest, highest, *bounds)
 
 
 def to_celsius(value: object, unit: str) -> float | None:

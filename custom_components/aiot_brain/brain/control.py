@@ -232,11 +232,19 @@ class ClimateDevice:
         return COOL in self.hvac_modes or HEAT_COOL in self.hvac_modes
 
     def reaches(self, lowest: float, highest: float) -> bool:
-        """Whether it takes a target between ``lowest`` and ``highest``.
+        """Whether it takes a target between ``lowest`` and ``highest``."""
+        return takes_target_between(self.min_temp, self.max_temp, lowest, highest)
 
-        One that takes none keeps no room (a sauna's 40-110 °C, say).
-        """
-        return max(self.min_temp, lowest) <= min(self.max_temp, highest)
+
+def takes_target_between(
+    device_lowest: float, device_highest: float, lowest: float, highest: float
+) -> bool:
+    """Whether a thermostat's range meets ``lowest`` to ``highest``.
+
+    One whose range does not keeps no room (a sauna's 40-110 °C, say): it is left
+    alone, and neither its temperature nor its heating is the room's.
+    """
+    return max(device_lowest, lowest) <= min(device_highest, highest)
 
 
 @dataclass(frozen=True, slots=True)
