@@ -46,6 +46,7 @@ import json
 import math
 from pathlib import Path
 import re
+import sys
 from typing import Any
 
 from benchmarks.csvdata import (
@@ -455,6 +456,16 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     if arguments.scored_from_day < 1:
         parser.error("--scored-from-day counts from 1")
     first_day = arguments.scored_from_day
+    scored_slots = max(len(series.labels) - (first_day - 1) * SLOTS_PER_DAY, 0)
+    if not scored_slots:
+        # Every figure would print as null: say why and how to score a short file.
+        days = math.ceil(len(series.labels) / SLOTS_PER_DAY)
+        print(
+            f"{parser.prog}: the data spans {days} days and scoring starts on day "
+            f"{first_day}, so nothing is scored; --scored-from-day {min(2, days)} "
+            "scores its end",
+            file=sys.stderr,
+        )
     labelled = [label for label in series.labels if label is not None]
     result = {
         "task": "occupancy_forecast",
@@ -465,9 +476,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             "occupied_share": round(sum(labelled) / len(labelled), 4),
             "start": series.start.isoformat(),
             "scored_from_day": first_day,
-            "scored_slots": max(
-                len(series.labels) - (first_day - 1) * SLOTS_PER_DAY, 0
-            ),
+            "scored_slots": scored_slots,
             "aiot_brain_evidence": evidence,
             **(
                 {"input_checks": series.input_checks}

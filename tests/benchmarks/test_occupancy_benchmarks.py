@@ -303,6 +303,34 @@ def test_forecast_scores_from_a_later_day(
         occupancy_forecast.main([*arguments, "--scored-from-day", "0"])
 
 
+def test_forecast_on_data_shorter_than_the_first_scored_day_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Three days (UCI's test file is about as long): nothing from day 8 on.
+    lines = ["time,occupied"]
+    when = datetime(2024, 1, 1)
+    while when < datetime(2024, 1, 4):
+        lines.append(f"{when:%Y-%m-%d %H:%M},{int(8 <= when.hour < 17)}")
+        when += timedelta(minutes=15)
+    path = tmp_path / "short.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    arguments = ["--data", str(path), "--time-column", "time"]
+    arguments += ["--label-column", "occupied"]
+    result = occupancy_forecast.main(arguments)
+    printed = capsys.readouterr()
+    assert json.loads(printed.out) == result
+    assert result["data"]["scored_slots"] == 0
+    assert result["models"]["aiot_brain"]["1h"]["accuracy"] is None
+    assert "3 days" in printed.err
+    assert "--scored-from-day 2" in printed.err
+    # Scoring from day 2 scores its last two days, with nothing said.
+    later = occupancy_forecast.main([*arguments, "--scored-from-day", "2"])
+    printed = capsys.readouterr()
+    assert later["data"]["scored_slots"] == 2 * 96
+    assert later["models"]["aiot_brain"]["1h"]["accuracy"] is not None
+    assert printed.err == ""
+
+
 def test_forecast_reads_unix_times(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
