@@ -13,6 +13,8 @@ A change to a controlled entity in a context that is not ours is a person's (or
 another automation's): the entity is held, the change is learned as a label, and
 an event says so; a thermostat going back by itself to what it showed before our
 call is judged when the echo window is over (a cloud's stale report, or a hand).
+A bulb powered again at its wall switch is someone there too, at a level nobody
+chose: it is not held, and gets the level we would have switched it on at.
 Every decision keeps its one-line reason for the zone's control sensor, the
 logbook and ``aiot_brain.explain``.
 
@@ -126,6 +128,9 @@ OUR_CONTEXT_MEMORY = 600.0  # seconds
 # A device that reports our change back in its own context (many Zigbee and cloud
 # integrations do) is recognised by the values we asked for, this long after the call.
 ECHO_WINDOW = timedelta(minutes=2)
+# A light back from unavailable as it was, this soon, dropped off the network (or
+# its integration reloaded): nobody cut its power at the wall and gave it back.
+DROPOUT_AT_MOST = timedelta(minutes=5)
 # A colour temperature shown is the one asked for within this; a colour a lamp
 # shows is a white when it lies this close to the line of whites (CIE xy).
 _KELVIN_TOLERANCE = 100
@@ -234,6 +239,9 @@ class BuildingController:
         self._our_contexts: OrderedDict[str, float] = OrderedDict()
         self._sent: dict[str, _Sent] = {}
         self._unsure: dict[str, _Unsure] = {}  # by entity id
+        # Each unavailable light's last state before it went: back on, it tells
+        # a bulb powered at its wall switch from one back from a dropout.
+        self._before_cut: dict[str, State] = {}
         self._saved: dict[str, Any] = {}
         self._listeners: dict[str, list[CALLBACK_TYPE]] = {}
         # The last error of each device whose calls fail, logged as a warning once.
@@ -520,6 +528,7 @@ class BuildingController:
         self.observed.pop(entity_id, None)
         self.proposed.pop(entity_id, None)
         self._sent.pop(entity_id, None)
+        self._before_cut.pop(entity_id, None)
         self._forget_unsure(entity_id)
         self._drop_refusal(entity_id)
 
@@ -1200,6 +1209,13 @@ class BuildingController:
         """
         old, new = event.data["old_state"], event.data["new_state"]
         if new is None or new.state in _NO_STATE:
+            if (
+                new is not None
+                and new.domain == "light"
+                and old is not None
+                and old.state not in _NO_STATE
+            ):
+                self._before_cut[new.entity_id] = old
             # A call to it now would do nothing: its suggestion is withdrawn. Back
             # (its integration reloaded), the same proposal is shown again, not
             # told again: an automation on the event would fire twice.
@@ -1208,6 +1224,7 @@ class BuildingController:
                 self._drop_suggestion(event.data["entity_id"], still_proposed=True)
                 self._notify(suggestion.zone_id)
             return None
+        before_cut = self._before_cut.pop(new.entity_id, None)
         if self._ours(new, old):
             return False
         if _adaptive_lighting_made(new.context):
@@ -1215,8 +1232,11 @@ class BuildingController:
             # mode) on its own: nobody's hand, to hold or learn from.
             return None
         if old is None or old.state in _NO_STATE:
-            # Coming back says nothing of what changed, unless a user set it.
-            return True if new.context.user_id is not None else None
+            # Coming back says nothing of what changed, unless a user set it or
+            # it is a bulb powered at its wall switch.
+            if new.context.user_id is not None:
+                return True
+            return self._powered_at_the_wall(old, before_cut, new)
         if _settings(old) == _settings(new):
             return None
         zone = self.controlled_zone(new.entity_id)
@@ -1229,6 +1249,38 @@ class BuildingController:
             self._judge_later(old, new)
             return None
         return self._persons_change(zone, called, new)
+
+    def _powered_at_the_wall(
+        self, gone: State | None, before: State | None, new: State
+    ) -> bool | None:
+        """Take a light back on from unavailable (``gone``) as powered at the wall.
+
+        A bulb cut at its wall switch is unavailable until someone switches it
+        on there again; it then comes on at its own power-on level (a bright
+        white, or the level it had). That is someone there, like a lamp lit by
+        hand, but no level they chose: it is not held, and the engine sets our
+        level. One back soon as it was (``before`` it went) dropped off the
+        network; one not seen before it went (unavailable since the start) may
+        be its integration starting: neither is anybody's (None).
+        """
+        if new.domain != "light" or new.state != STATE_ON:
+            return None
+        if gone is None or before is None:
+            return None
+        if (
+            _settings(before) == _settings(new)
+            and new.last_updated - gone.last_changed <= DROPOUT_AT_MOST
+        ):
+            return None
+        zone = self.controlled_zone(new.entity_id)
+        if zone is None:
+            return None
+        self.last_touched[zone.zone_id] = wall_clock(dt_util.as_local(new.last_updated))
+        called = self._called_for(zone, new.entity_id)
+        light = self._light_state(new.entity_id)
+        if called is not None and called[0] == new.entity_id and light is not None:
+            called[1].note_powered_on(light)
+        return True
 
     def _back_to_before_our_call(self, new: State) -> bool:
         """Whether thermostat ``new`` went back by itself to before our last call.

@@ -57,6 +57,7 @@ NO_READING = frozenset({STATE_UNKNOWN, STATE_UNAVAILABLE, "", "none"})
 _TEMPERATURE_ROLES = frozenset({Role.TEMPERATURE, Role.OUTDOOR_TEMPERATURE})
 # Per-area presence trackers (Bermuda) name an area instead: the coordinator routes them.
 _ON_OFF_ROLES = frozenset({Role.MOTION, Role.DOOR, Role.WINDOW, Role.LIGHT_ON})
+_LIGHT_LEVELS = frozenset({Role.LIGHT_BRIGHTNESS, Role.LIGHT_COLOR_TEMP})
 _HVAC_ACTION_VALUES = {
     HVACAction.HEATING: 1.0,
     HVACAction.PREHEATING: 1.0,
@@ -132,7 +133,7 @@ def observations_from_state(
                     value,
                     when,
                     source=entity.entity_id,
-                    manual=manual,
+                    manual=None if _power_on_level(role, previous) else manual,
                     cooling=cooling,
                 )
             )
@@ -272,6 +273,17 @@ def _light_value(role: Role, state: State, previous: State | None) -> float | No
     if value is None or role is Role.LIGHT_COLOR_TEMP:
         return value
     return value / 255.0 * 100.0
+
+
+def _power_on_level(role: Role, previous: State | None) -> bool:
+    """Whether ``role`` is a light's level as it came back from unavailable.
+
+    Powered again at its wall switch, a bulb comes on at its own power-on level
+    (back on the network, at the one it had): whoever switched it on chose none.
+    """
+    return (
+        role in _LIGHT_LEVELS and previous is not None and previous.state in NO_READING
+    )
 
 
 def _on_off(value: str) -> float | None:

@@ -596,6 +596,10 @@ class ZoneController:
         # A person set the light dim tonight: a night light, left on till morning.
         self.night_light = False
         self.was_lit = False  # a light was on at the last step
+        # The light as it came on at its wall switch, at the bulb's own power-on
+        # level, while it still shows that and no call was made to it since.
+        # Not saved: one a restart loses is left at that level.
+        self.powered_on: LightState | None = None
         self.was_occupied = False
         # When a step last found people here. After a restart, when motion was
         # last seen is not known: this says whether the zone was used tonight.
@@ -626,6 +630,14 @@ class ZoneController:
         self.holds[entity_id] = Hold(when, until, reason)
         self.same_calls.pop(entity_id, None)  # it changes, so it takes calls
         return reason
+
+    def note_powered_on(self, light: LightState) -> None:
+        """Note the light come on at its wall switch, showing ``light``.
+
+        That is the bulb's own power-on level, nobody's choice: the next step
+        sets the level we would have switched it on at, unless held.
+        """
+        self.powered_on = light
 
     def decline(self, command: Command, when: datetime) -> None:
         """Note a proposal a person dismissed at ``when``: not made again meanwhile.
@@ -714,6 +726,8 @@ class ZoneController:
         self, entity_id: str, when: datetime, command: Command | None = None
     ) -> None:
         """Note that a call to ``entity_id`` (``command``, if known) was made."""
+        # Called since it came on at the wall: set, or changed anyway.
+        self.powered_on = None
         recent = self._calls_within_the_hour(entity_id, when)
         recent.append(when)
         self.calls[entity_id] = recent
@@ -1937,16 +1951,15 @@ class ZoneController:
             # Nobody seen for the vacancy delay: whoever set the light has left.
             del self.holds[entity_id]
             hold = None
+        if self.powered_on != state or hold is not None or mode is Mode.OFF:
+            # Changed since it came on at the wall, or someone's to leave alone.
+            self.powered_on = None
         if hold is not None:
             return Decision(entity_id, hold.reason, held=True)
         if mode is Mode.OFF:
             return Decision(entity_id, f"Mode off: leaving {self.name}'s light alone")
         if state.on:
-            if gone is not None:
-                reason = f"Switching off {self.name}'s light: {gone}"
-                command = Command("light", "turn_off", entity_id, {}, reason)
-                return self._finish(now, entity_id, command, reason, level)
-            return Decision(entity_id, f"{self.name}'s light stays on: {staying}")
+            return self._decide_lit(now, gone, staying, lighting, level)
         just_seen = quiet_for is not None and quiet_for <= timedelta(minutes=1)
         arriving = (
             just_seen and (not self.was_occupied or self._back_since_off(readings))
@@ -1979,6 +1992,41 @@ class ZoneController:
         # Whoever walked in waits in the dark for no spacing between calls (the
         # light switched off a minute ago, behind them or on them): it is for a
         # device that is sent call after call, and the hour's cap still holds.
+        return self._finish(now, entity_id, command, reason, level, spaced=False)
+
+    def _decide_lit(
+        self,
+        now: datetime,
+        gone: str | None,
+        staying: str,
+        lighting: Mapping[str, Any],
+        level: ControlLevel,
+    ) -> Decision:
+        """Decide for a light that is on: off once everyone has ``gone``.
+
+        One come on at the wall is at the bulb's own level, nobody's choice: it
+        gets the level we switch it on at (as Adaptive Lighting adapts a light
+        that became available).
+        """
+        device = self.light
+        assert device is not None
+        entity_id = device.entity_id
+        if gone is not None:
+            reason = f"Switching off {self.name}'s light: {gone}"
+            command = Command("light", "turn_off", entity_id, {}, reason)
+            return self._finish(now, entity_id, command, reason, level)
+        data, words = (
+            self._light_level(device, lighting) if self.powered_on else ({}, "")
+        )
+        if not data:  # as it came on, or a lamp that only switches
+            self.powered_on = None
+            return Decision(entity_id, f"{self.name}'s light stays on: {staying}")
+        reason = (
+            f"Setting {self.name}'s light{words}: switched on at the wall, at the "
+            "bulb's own level"
+        )
+        command = Command("light", "turn_on", entity_id, data, reason)
+        # Whoever switched it on is there, in a light nobody chose: no spacing.
         return self._finish(now, entity_id, command, reason, level, spaced=False)
 
     def _back_since_off(self, readings: ZoneReadings) -> bool:

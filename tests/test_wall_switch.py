@@ -1,0 +1,271 @@
+"""A smart bulb behind a wall switch: cut at the wall, then powered again.
+
+Cut, the bulb is unavailable; powered, it comes on at its own power-on level (a
+bright white, or the level it had). A bulb that merely drops off the network
+comes back soon, as it was. The bulb is a real light entity of Home Assistant's
+demo, whose availability follows its power.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.demo.light import DemoLight
+from homeassistant.components.light import ColorMode
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockUser,
+    async_capture_events,
+)
+
+from custom_components.aiot_brain.brain.lighting import LightingPreference
+from custom_components.aiot_brain.const import DOMAIN, EVENT_ACTION
+
+from .test_acting import (
+    LAMP,
+    MOTION,
+    START,
+    build_living_room,
+    coordinator_of,
+    minutes_pass,
+    seconds_pass,
+    set_state,
+    setup_brain,
+)
+from .test_lighting import by_hand, clock_at, lamp_reason, lighting_explained, local
+
+
+class WallSwitchedBulb(DemoLight):
+    """A bulb whose power a wall switch cuts: unavailable while it is cut."""
+
+    powered = True
+
+    @property
+    def available(self) -> bool:
+        return self.powered
+
+    def cut(self) -> None:
+        """The wall switch is switched off."""
+        self.powered = False
+        self.async_write_ha_state()
+
+    def power(self, brightness: int = 255, kelvin: int = 4000) -> None:
+        """The wall switch is switched on: the bulb comes on at its power-on level."""
+        self.powered = True
+        self._attr_is_on = True
+        self._attr_brightness = brightness
+        self._attr_color_mode = ColorMode.COLOR_TEMP
+        self._attr_color_temp_kelvin = kelvin
+        self.async_write_ha_state()
+
+    def back_on_the_network(self) -> None:
+        """Back from a dropout: as it was."""
+        self.powered = True
+        self.async_write_ha_state()
+
+
+async def wall_switched_room(hass: HomeAssistant) -> WallSwitchedBulb:
+    """The living room lit by a bulb behind the wall switch, off; set up."""
+    bulb = WallSwitchedBulb(unique_id="living_room", device_name="bulb", state=False)
+    bulb.entity_id = LAMP
+    await build_living_room(hass, climates=[], lights=[bulb])
+    return bulb
+
+
+def brightness_pct(hass: HomeAssistant) -> int:
+    return round(hass.states.get(LAMP).attributes["brightness"] / 2.55)
+
+
+async def switched_at_the_wall(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, bulb: WallSwitchedBulb
+) -> None:
+    """Someone switches the wall switch off and on again, as one does."""
+    bulb.cut()
+    await seconds_pass(hass, freezer, 2)
+    bulb.power()
+    await hass.async_block_till_done()
+
+
+async def test_a_bulb_switched_on_at_the_wall_gets_the_learned_level_and_is_let_be(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Powered at the wall, it comes on at 100 %: someone is there, nobody chose that.
+
+    The level is the one we would have switched it on at (as Adaptive Lighting
+    adapts a light that became available); the light stays on for whoever
+    switched it on, and its power-on level teaches nothing.
+    """
+    freezer.move_to(START)
+    bulb = await wall_switched_room(hass)
+    entry = await setup_brain(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    # One evening someone lights it by hand at 40 %, 2700 K.
+    await clock_at(hass, freezer, local(0, 19))
+    await by_hand(
+        hass, hass_admin_user, "turn_on", brightness_pct=40, color_temp_kelvin=2700
+    )
+    await set_state(hass, MOTION, STATE_ON)
+    await clock_at(hass, freezer, local(0, 23))
+    await by_hand(hass, hass_admin_user, "turn_off")
+    await set_state(hass, MOTION, STATE_OFF)
+    once = LightingPreference()
+    once.learn_one(
+        local(0, 19), {"light_brightness": 40.0, "light_color_temp": 2700}, True
+    )
+    expected = once.predict_one(local(1, 19), {})
+
+    # The next evening they switch it on at the wall, out of the sensor's view.
+    await clock_at(hass, freezer, local(1, 19))
+    await switched_at_the_wall(hass, freezer, bulb)
+
+    light = hass.states.get(LAMP)
+    assert light.state == STATE_ON, lamp_reason(hass)
+    assert brightness_pct(hass) == round(expected["brightness"]), lamp_reason(hass)
+    assert light.attributes["color_temp_kelvin"] == expected["color_temp"]
+    assert "switched on at the wall" in actions[-1].data["reason"]
+    # Someone is there: the light is not switched off on them a minute later.
+    await minutes_pass(hass, freezer, 5)
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+    assert not lamp_reason(hass).startswith("Holding")
+    # The bulb's 100 % was nobody's choice; our level neither.
+    assert "from 1 manual adjustment " in await lighting_explained(hass)
+    assert coordinator_of(entry).brain.zone("living_room").lighting.false_offs == 0
+
+
+async def test_a_bulb_cut_at_the_wall_is_left_alone_until_it_is_powered_again(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_admin_user: MockUser,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Cut at bedtime at its night's 20 %, it comes back at 20 % in the morning.
+
+    Meanwhile no call is made to it (and nothing is logged at each minute); the
+    cut is no switch-off of ours. In the morning it gets the morning's light.
+    """
+    freezer.move_to(START)
+    bulb = await wall_switched_room(hass)
+    entry = await setup_brain(hass)
+    await clock_at(hass, freezer, local(0, 22))
+    await set_state(hass, MOTION, STATE_ON)
+    await by_hand(hass, hass_admin_user, "turn_on", brightness_pct=20)
+    await clock_at(hass, freezer, local(0, 23))
+    await set_state(hass, MOTION, STATE_OFF)
+    calls = async_capture_events(hass, "call_service")
+    bulb.cut()
+    await hass.async_block_till_done()
+    assert hass.states.get(LAMP).state == STATE_UNAVAILABLE
+    caplog.clear()
+
+    await minutes_pass(hass, freezer, 60)
+    await set_state(hass, MOTION, STATE_ON)  # someone walks through in the dark
+    await minutes_pass(hass, freezer, 5)
+    assert [call for call in calls if call.data["domain"] == "light"] == []
+    assert "alone: it is unavailable" in lamp_reason(hass)
+    ours = [r for r in caplog.records if r.name.startswith("custom_components")]
+    assert not [r for r in ours if r.levelname in ("WARNING", "ERROR")]
+    await set_state(hass, MOTION, STATE_OFF)
+    lighting = coordinator_of(entry).brain.zone("living_room").lighting
+    assert (lighting.false_offs, lighting.quiet_offs) == (0, 0)
+
+    # A dark morning: switched on at the wall, the bulb shows last night's 20 %.
+    await clock_at(hass, freezer, local(1, 7))
+    bulb.power(brightness=51, kelvin=2700)
+    await hass.async_block_till_done()
+    assert hass.states.get(LAMP).state == STATE_ON
+    assert brightness_pct(hass) == 80, lamp_reason(hass)
+
+
+async def test_a_held_bulb_switched_on_at_the_wall_keeps_the_bulbs_level(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Asked to hold the room's lights, we leave the bulb as it came on, then too."""
+    freezer.move_to(START)
+    bulb = await wall_switched_room(hass)
+    await setup_brain(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await clock_at(hass, freezer, local(0, 19))
+    await hass.services.async_call(
+        DOMAIN,
+        "hold",
+        {"area_id": "living_room", "duration": {"minutes": 30}},
+        blocking=True,
+    )
+    await set_state(hass, MOTION, STATE_ON)
+
+    await switched_at_the_wall(hass, freezer, bulb)
+    await minutes_pass(hass, freezer, 40)  # the hold ends meanwhile
+
+    assert hass.states.get(LAMP).state == STATE_ON
+    assert brightness_pct(hass) == 100, lamp_reason(hass)
+    assert actions == []
+
+
+async def test_switching_the_light_back_on_at_the_wall_says_it_went_off_too_soon(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Someone sat still; we switched the light off; they get it back at the wall."""
+    freezer.move_to(START)
+    bulb = await wall_switched_room(hass)
+    entry = await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await set_state(hass, MOTION, STATE_OFF)
+    for _ in range(40):
+        await minutes_pass(hass, freezer, 1)
+        if hass.states.get(LAMP).state == STATE_OFF:
+            break
+    assert hass.states.get(LAMP).state == STATE_OFF, lamp_reason(hass)
+    lighting = coordinator_of(entry).brain.zone("living_room").lighting
+    delay = lighting.vacancy_delay
+
+    await seconds_pass(hass, freezer, 30)
+    await switched_at_the_wall(hass, freezer, bulb)
+
+    assert lighting.false_offs == 1
+    assert lighting.vacancy_delay > delay
+    await minutes_pass(hass, freezer, 5)
+    assert lighting.quiet_offs == 0
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+
+
+async def test_a_bulb_back_from_a_dropout_as_it_was_is_nobody_at_the_wall(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Off the network for a few seconds, on or off, it says nobody is there."""
+    freezer.move_to(START)
+    bulb = await wall_switched_room(hass)
+    await setup_brain(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await set_state(hass, MOTION, STATE_ON)
+    assert hass.states.get(LAMP).state == STATE_ON
+    shown = dict(hass.states.get(LAMP).attributes)
+    await set_state(hass, MOTION, STATE_OFF)
+    left = dt_util.now()
+
+    for _ in range(3):  # the radio drops out now and then
+        await minutes_pass(hass, freezer, 3)
+        bulb.cut()
+        await seconds_pass(hass, freezer, 5)
+        bulb.back_on_the_network()
+        await hass.async_block_till_done()
+        assert hass.states.get(LAMP).attributes == shown
+    # No call brought it to a level, and it goes off when it would have.
+    assert len(actions) == 1
+    for _ in range(40):
+        await minutes_pass(hass, freezer, 1)
+        if hass.states.get(LAMP).state == STATE_OFF:
+            break
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert dt_util.now() - left <= timedelta(minutes=22)
+
+    # Off, it drops out and comes back off: nothing to do.
+    bulb.cut()
+    await seconds_pass(hass, freezer, 5)
+    bulb.back_on_the_network()
+    await minutes_pass(hass, freezer, 2)
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert len(actions) == 2
