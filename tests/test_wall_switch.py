@@ -180,6 +180,46 @@ async def test_a_bulb_cut_at_the_wall_is_left_alone_until_it_is_powered_again(
     assert brightness_pct(hass) == 80, lamp_reason(hass)
 
 
+async def test_a_bulb_cut_since_the_start_is_someone_at_the_wall_when_powered(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Cut at the wall when Home Assistant started, it says nothing of before.
+
+    Powered hours later, someone switched it on there all the same; back within
+    minutes of the start, it was its integration starting.
+    """
+    freezer.move_to(START)
+    bulb = await wall_switched_room(hass)
+    bulb.cut()
+    await setup_brain(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+
+    await clock_at(hass, freezer, local(0, 19))
+    bulb.power()
+    await minutes_pass(hass, freezer, 5)
+
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+    assert brightness_pct(hass) == 80, lamp_reason(hass)
+    assert len(actions) == 1
+
+
+async def test_a_bulb_back_just_after_the_start_is_its_integration_starting(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    bulb = await wall_switched_room(hass)
+    bulb.cut()
+    await setup_brain(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+
+    await seconds_pass(hass, freezer, 30)
+    bulb.power()
+    await minutes_pass(hass, freezer, 2)
+
+    assert brightness_pct(hass) == 100, lamp_reason(hass)
+    assert actions == []
+
+
 async def test_a_held_bulb_switched_on_at_the_wall_keeps_the_bulbs_level(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

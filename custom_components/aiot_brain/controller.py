@@ -1260,16 +1260,13 @@ class BuildingController:
         white, or the level it had). That is someone there, like a lamp lit by
         hand, but no level they chose: it is not held, and the engine sets our
         level. One back soon as it was (``before`` it went) dropped off the
-        network; one not seen before it went (unavailable since the start) may
-        be its integration starting: neither is anybody's (None).
+        network, and one back soon that was not seen before it went (unavailable
+        since the start) is its integration starting: neither is anybody's (None).
         """
-        if new.domain != "light" or new.state != STATE_ON:
+        if new.domain != "light" or new.state != STATE_ON or gone is None:
             return None
-        if gone is None or before is None:
-            return None
-        if (
-            _settings(before) == _settings(new)
-            and new.last_updated - gone.last_changed <= DROPOUT_AT_MOST
+        if new.last_updated - gone.last_changed <= DROPOUT_AT_MOST and (
+            before is None or _settings(before) == _settings(new)
         ):
             return None
         zone = self.controlled_zone(new.entity_id)
