@@ -15,6 +15,8 @@ from homeassistant.components.demo.light import DemoLight
 from homeassistant.components.light import ColorMode
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar, entity_registry as er
+from homeassistant.helpers.entity_platform import async_get_platforms
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -217,6 +219,40 @@ async def test_a_bulb_back_just_after_the_start_is_its_integration_starting(
     await minutes_pass(hass, freezer, 2)
 
     assert brightness_pct(hass) == 100, lamp_reason(hass)
+    assert actions == []
+
+
+async def test_a_bulb_whose_integration_starts_late_is_nobody_at_the_wall(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Until its integration is up, a bulb shows the registry's restored placeholder.
+
+    Its hub unreachable at the start, the integration may come up long after:
+    the bulb then shows what it was showing all along, at nobody's hand.
+    """
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[])
+    area = ar.async_get(hass).async_get_area_by_name("Living room")
+    assert area is not None
+    entities = er.async_get(hass)
+    registered = entities.async_get_or_create(
+        "light", "test", "living_room", suggested_object_id="living_room"
+    )
+    registered = entities.async_update_entity(LAMP, area_id=area.id)
+    registered.write_unavailable_state(hass)
+    await setup_brain(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+
+    await minutes_pass(hass, freezer, 20)
+    await set_state(hass, MOTION, STATE_ON)  # someone sits by the lamp
+    bulb = WallSwitchedBulb(unique_id="living_room", device_name="bulb", state=True)
+    bulb.entity_id = LAMP
+    (platform,) = [p for p in async_get_platforms(hass, "test") if p.domain == "light"]
+    await platform.async_add_entities([bulb])
+    await minutes_pass(hass, freezer, 1)
+
+    assert hass.states.get(LAMP).state == STATE_ON
+    assert brightness_pct(hass) == 71, lamp_reason(hass)  # the demo's 180
     assert actions == []
 
 

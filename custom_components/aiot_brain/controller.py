@@ -56,6 +56,7 @@ from homeassistant.components.light.const import (
 )
 from homeassistant.const import (
     ATTR_ENTITY_ID,
+    ATTR_RESTORED,
     ATTR_SUPPORTED_FEATURES,
     ATTR_TEMPERATURE,
     STATE_OFF,
@@ -1262,8 +1263,15 @@ class BuildingController:
         level. One back soon as it was (``before`` it went) dropped off the
         network, and one back soon that was not seen before it went (unavailable
         since the start) is its integration starting: neither is anybody's (None).
+        Nor is one its integration sets up at last, however late (its hub was
+        unreachable at the start): it showed the registry's placeholder till then.
         """
-        if new.domain != "light" or new.state != STATE_ON or gone is None:
+        if (
+            new.domain != "light"
+            or new.state != STATE_ON
+            or gone is None
+            or gone.attributes.get(ATTR_RESTORED)
+        ):
             return None
         if new.last_updated - gone.last_changed <= DROPOUT_AT_MOST and (
             before is None or _settings(before) == _settings(new)
