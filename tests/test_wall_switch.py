@@ -138,6 +138,29 @@ async def test_a_bulb_switched_on_at_the_wall_gets_the_learned_level_and_is_let_
     assert coordinator_of(entry).brain.zone("living_room").lighting.false_offs == 0
 
 
+async def test_a_bulb_powered_at_the_level_we_would_set_gets_no_call(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A bulb that comes on at the level we would set it to is left as it is."""
+    freezer.move_to(START)
+    bulb = await wall_switched_room(hass)
+    await setup_brain(hass)
+    expected = LightingPreference().predict_one(local(1, 19), {})
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await clock_at(hass, freezer, local(1, 19))
+    bulb.cut()
+    await seconds_pass(hass, freezer, 2)
+    bulb.power(
+        brightness=round(round(expected["brightness"]) * 2.55),
+        kelvin=round(expected["color_temp"]),
+    )
+    await minutes_pass(hass, freezer, 2)
+
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+    assert [event.data["reason"] for event in actions] == []
+    assert "stays on" in lamp_reason(hass)
+
+
 async def test_a_bulb_cut_at_the_wall_is_left_alone_until_it_is_powered_again(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

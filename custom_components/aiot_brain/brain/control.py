@@ -322,6 +322,26 @@ class Command:
 _TEMPERATURES = ("temperature", "target_temp_low", "target_temp_high")
 
 
+def _shows(light: LightState | None, data: Mapping[str, Any]) -> bool:
+    """Whether ``light`` shows the level and white of turn_on ``data`` already.
+
+    Within a percent and the 100 K a lamp's whites are judged by: a lamp's own
+    rounding makes no call.
+    """
+    if light is None:
+        return False
+    wanted = data.get("brightness_pct")
+    if wanted is not None and (
+        light.brightness_pct is None or abs(light.brightness_pct - wanted) > 1
+    ):
+        return False
+    kelvin = data.get("color_temp_kelvin")
+    return kelvin is None or (
+        light.color_temp_kelvin is not None
+        and abs(light.color_temp_kelvin - kelvin) <= 100
+    )
+
+
 def same_proposal(old: Command | None, new: Command, scale: TemperatureScale) -> bool:
     """Whether ``new`` proposes what ``old`` did, perhaps updated.
 
@@ -2018,7 +2038,8 @@ class ZoneController:
         data, words = (
             self._light_level(device, lighting) if self.powered_on else ({}, "")
         )
-        if not data:  # as it came on, or a lamp that only switches
+        if not data or _shows(self.powered_on, data):
+            # A lamp that only switches, or one that came on as we would set it.
             self.powered_on = None
             return Decision(entity_id, f"{self.name}'s light stays on: {staying}")
         reason = (
