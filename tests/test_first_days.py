@@ -282,8 +282,8 @@ async def test_a_suggestion_accepted_is_carried_out_in_the_name_of_who_accepted_
 async def test_a_lamp_proposed_for_someone_staying_is_proposed_once(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """At 18:00 the light it would give turns warmer: the same proposal, updated."""
-    freezer.move_to(START + timedelta(hours=3, minutes=30))  # 17:30
+    """As the sun sets the light it would give turns warmer: the same proposal."""
+    freezer.move_to(START + timedelta(hours=2))  # 16:00, the sun 10° up
     await build_home(hass)
     suggested = async_capture_events(hass, EVENT_SUGGESTION)
     await setup_home(hass, "suggest")
@@ -297,7 +297,7 @@ async def test_a_lamp_proposed_for_someone_staying_is_proposed_once(
 
     lamp_proposals = [e for e in suggested if e.data["entity_id"] == LIVING_ROOM_LAMP]
     assert len(lamp_proposals) == 1
-    assert lamp_proposals[0].data["data"]["color_temp_kelvin"] == 4000
+    assert lamp_proposals[0].data["data"]["color_temp_kelvin"] > 3000
     # What is shown, and what accepting it would do, is the light of the hour.
     assert "2700 K" in notifications[f"{DOMAIN}_suggestion_{LIVING_ROOM_LAMP}"]
     await hass.services.async_call(

@@ -163,9 +163,10 @@ async def test_dimming_in_the_evening_teaches_no_colour_nobody_chose(
     await lamp_room(hass)
 
     for day in range(4):
-        # Home in the afternoon: the lamp comes on in daytime white. After
-        # dinner someone dims it, leaving its colour; at bedtime it goes off.
-        await clock_at(hass, freezer, local(day, 17))
+        # Home in the afternoon, the sun still high: the lamp comes on in
+        # daytime white. After dinner someone dims it, leaving its colour; at
+        # bedtime it goes off.
+        await clock_at(hass, freezer, local(day, 15))
         await set_state(hass, MOTION, STATE_ON)
         assert hass.states.get(LAMP).attributes["color_temp_kelvin"] == 4000
         await clock_at(hass, freezer, local(day, 19.5))
@@ -723,3 +724,38 @@ async def test_a_lamp_switched_on_at_last_nights_level_teaches_no_dim_morning(
     light = hass.states.get(LAMP)
     assert light.state == STATE_ON
     assert round(light.attributes["brightness"] / 2.55) == 80, lamp_reason(hass)
+
+
+async def in_berlin(hass: HomeAssistant) -> None:
+    """Home Assistant set up for a home in Berlin: its sun and its clock."""
+    await hass.config.async_update(latitude=52.52, longitude=13.40)
+    await hass.config.async_set_time_zone("Europe/Berlin")
+
+
+@pytest.mark.parametrize(
+    ("day", "warm"),
+    [
+        ("2026-12-14", True),  # the sun set at 15:52
+        ("2026-06-15", False),  # the sun sets at 21:31
+    ],
+)
+async def test_the_default_white_follows_the_sun_not_the_clock(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, day: str, warm: bool
+) -> None:
+    """Home at 16:30: in December it has been dark for half an hour, in June it is day."""
+    await in_berlin(hass)
+    freezer.move_to(
+        datetime.fromisoformat(f"{day}T16:30").replace(
+            tzinfo=dt_util.get_default_time_zone()
+        )
+    )
+    await lamp_room(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+    light = hass.states.get(LAMP)
+    assert light.state == STATE_ON
+    kelvin = light.attributes["color_temp_kelvin"]
+    if warm:
+        assert kelvin <= 3000, lamp_reason(hass)
+    else:
+        assert kelvin >= 4000, lamp_reason(hass)

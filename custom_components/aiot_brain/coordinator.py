@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+import astral.sun
 from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import (
@@ -59,6 +60,7 @@ from homeassistant.helpers.event import (
 from homeassistant.helpers.json import json_bytes, json_fragment
 from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.storage import Store
+from homeassistant.helpers.sun import get_astral_observer
 from homeassistant.util import dt as dt_util
 from orjson import Fragment
 
@@ -1313,7 +1315,7 @@ class AiotBrainCoordinator:
                 changed |= self._set_prediction(
                     zone_id,
                     replace(
-                        zone.with_light(previous, when),
+                        zone.with_light(previous, when, self._sun_elevation(when)),
                         occupancy_probability=probability,
                         occupied=probability >= 0.5,
                     ),
@@ -1417,8 +1419,21 @@ class AiotBrainCoordinator:
                 can_cool=can_cool,
                 scale=scale,
                 comfort_offset=self.zone_controls(zone_id).comfort_offset,
+                sun_elevation=self._sun_elevation(now),
             )
         return prediction  # noqa: RET504 - the guard swallows a fault
+
+    def _sun_elevation(self, when: datetime) -> float | None:
+        """Return the sun's elevation (°) at ``when`` over the home; None if unset.
+
+        Worked out from Home Assistant's location rather than read from sun.sun:
+        it needs no sun integration, and it is the moment's, not minutes old.
+        """
+        config = self.hass.config
+        if config.latitude == config.longitude == 0:  # the default: never set
+            return None
+        observer = get_astral_observer(self.hass)
+        return float(astral.sun.elevation(observer, dt_util.as_utc(when)))
 
     @contextmanager
     def zone_fault(self, zone_id: str, doing: str) -> Iterator[None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 import json
 import random
 
@@ -94,6 +95,30 @@ def test_automatic_switching_does_not_move_the_threshold() -> None:
     model.learn_one(START, {"light_on": 1})
     model.learn_one(START + timedelta(hours=1), {"light_on": 0})
     assert model.threshold == pytest.approx(50.0)
+
+
+def test_the_default_colour_follows_the_sun() -> None:
+    """Warm while the sun is down, the day's white once it is high, smooth between."""
+    model = LightingPreference()
+    afternoon = datetime(2026, 12, 14, 16, 30)  # by the clock, daytime white
+
+    def kelvin(elevation: float) -> float:
+        return float(
+            model.predict_one(afternoon, {"sun_elevation": elevation})["color_temp"]
+        )
+
+    assert kelvin(-5.0) == kelvin(0.0) == 2700
+    assert kelvin(15.0) == kelvin(60.0) == 4000
+    curve = [kelvin(elevation) for elevation in range(16)]
+    assert curve == sorted(curve)
+    assert max(b - a for a, b in pairwise(curve)) <= 200
+
+    # A colour people chose wins over it.
+    for day in range(10):
+        model.learn_one(
+            datetime(2026, 12, day + 1, 16, 30), {"light_color_temp": 4500}, True
+        )
+    assert kelvin(-5.0) == pytest.approx(4500, abs=150)
 
 
 def test_learns_brightness_and_colour_by_time_and_ambient() -> None:

@@ -12,6 +12,8 @@ own change or not) and the illuminance around them:
   time of day, then the hours around it (not the whole day: a level dimmed at
   night says nothing of the morning); each lamp's own too, shrunk towards the
   zone's (a reading lamp kept at 30 % beside a ceiling light kept at full);
+  the broadest of all, before anything is learned, is a default whose colour
+  follows the sun: warm while it is down, the day's white once it is high;
 * the vacancy delay before switching off an empty zone: lengthened when a person
   switches the light back on soon after we switched it off (a false-off), and
   shortened slowly while our switch-offs go unchallenged, within bounds;
@@ -48,6 +50,11 @@ _SMALL_HOURS_END = 6.0
 # A lamp's brightness (%) and colour (K) within this of what it last showed are
 # what it showed (a lamp's 0-255 steps and whole kelvins).
 _SAME_LEVEL = (0.5, 1.0)
+# The colour (K) before anything is learned: warm while the sun is down, the
+# day's white once it stands this high (°), as daylight itself is.
+_WARM_WHITE = 2700.0
+_DAY_WHITE = 4000.0
+_DAY_WHITE_ELEVATION = 15.0
 # A lamp's level set by hand this recently (s) is what it comes back on at: the
 # person who dimmed it and stepped out for a while wants it again.
 _RESUME_SECONDS = 3600.0
@@ -633,10 +640,21 @@ def _shrunk(
     return brightness, color_temp, weight
 
 
-def _default_color_temp(when: datetime) -> float:
-    """Warm light in the evening and night, neutral by day."""
-    hour = hour_of_day(when)
-    return 4000.0 if 7.0 <= hour < 18.0 else 2700.0
+def _default_color_temp(when: datetime, elevation: float | None) -> float:
+    """Warm light while the sun is down, the day's white once it is high.
+
+    Between, a smooth curve: the light whitens as daylight does after sunrise and
+    warms before sunset, whatever the season. Where the sun's ``elevation`` is not
+    known (no location), the clock stands in: warm from 18:00 to 07:00.
+    """
+    if elevation is None:
+        hour = hour_of_day(when)
+        return _DAY_WHITE if 7.0 <= hour < 18.0 else _WARM_WHITE
+    share = min(max(elevation / _DAY_WHITE_ELEVATION, 0.0), 1.0)
+    smooth = share * share * (3.0 - 2.0 * share)
+    # In steps of 100 K, which eyes barely tell apart: a proposal shown at dusk
+    # is not rewritten every minute for a change nobody sees.
+    return float(round(_WARM_WHITE + smooth * (_DAY_WHITE - _WARM_WHITE), -2))
 
 
 class LightingPreference:
@@ -948,15 +966,24 @@ class LightingPreference:
     # -- prediction ------------------------------------------------------------
 
     def _level(
-        self, when: datetime, ambient: float | None, lamp: str | None = None
+        self,
+        when: datetime,
+        ambient: float | None,
+        elevation: float | None,
+        lamp: str | None = None,
     ) -> tuple[float, float, float]:
         """Brightness, colour temperature and the adjustments behind them.
 
         The zone's; or ``lamp``'s own, shrunk towards what the zone's other lamps
         were set to (not counting its own adjustments twice): a zone's only lamp
-        gets the zone's.
+        gets the zone's. Before anything is learned, the colour follows the sun
+        at ``elevation`` (°).
         """
-        default = (self._default_brightness(when), _default_color_temp(when), 0.0)
+        default = (
+            self._default_brightness(when),
+            _default_color_temp(when, elevation),
+            0.0,
+        )
         own = self.lamps.get(lamp) if lamp is not None else None
         if lamp is None or own is None:
             return _shrunk(self.cells, when, ambient, default)
@@ -994,16 +1021,18 @@ class LightingPreference:
 
         ``x`` may hold ``illuminance`` (lx) and ``sun_elevation`` (°); otherwise
         the last ones seen are used. ``daylight`` says how the sun decided where no
-        light sensor reads (None: it did not).
+        light sensor reads (None: it did not). The sun also sets the colour before
+        people taught one.
         """
         illuminance = self._clean(x, Role.ILLUMINANCE)
         ambient = self._ambient(illuminance)
-        brightness, color_temp, _ = self._level(when, ambient)
+        sun = self._elevation(x)
+        brightness, color_temp, _ = self._level(when, ambient, sun)
         door = self.exits.door_delay()
-        elevation = None if ambient is not None else self._elevation(x)
+        elevation = None if ambient is not None else sun
         lamps = {}
         for lamp in self.lamps:
-            lamp_brightness, lamp_color_temp, _ = self._level(when, ambient, lamp)
+            lamp_brightness, lamp_color_temp, _ = self._level(when, ambient, sun, lamp)
             lamps[lamp] = {
                 "brightness": round(lamp_brightness, 1),
                 "color_temp": round(lamp_color_temp),
@@ -1034,9 +1063,10 @@ class LightingPreference:
         """Say which signals drove the lighting answer."""
         illuminance = self._clean(x, Role.ILLUMINANCE)
         ambient = self._ambient(illuminance)
-        brightness, color_temp, weight = self._level(when, ambient)
+        sun = self._elevation(x)
+        brightness, color_temp, weight = self._level(when, ambient, sun)
         if ambient is None:
-            light = self.sun.explain(self._elevation(x))
+            light = self.sun.explain(sun)
         else:
             wanted = "below" if ambient < self.threshold else "above"
             learned = (
@@ -1057,7 +1087,7 @@ class LightingPreference:
             f" ({weight:.0f} recent here)"
         )
         for lamp in sorted(self.lamps):
-            lamp_brightness, lamp_color_temp, _ = self._level(when, ambient, lamp)
+            lamp_brightness, lamp_color_temp, _ = self._level(when, ambient, sun, lamp)
             level += f", {lamp} {lamp_brightness:.0f} % at {lamp_color_temp:.0f} K"
         # Until then the light waits longer for people sitting still (the
         # controller's floor): this delay alone would put them in the dark.

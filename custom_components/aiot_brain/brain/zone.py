@@ -538,6 +538,7 @@ class ZoneBrain:
         can_cool: bool = True,
         scale: TemperatureScale = CELSIUS,
         comfort_offset: float = 0.0,
+        sun_elevation: float | None = None,
     ) -> ZonePrediction:
         """Return what the zone's models say at ``when`` (nothing is learned).
 
@@ -546,7 +547,8 @@ class ZoneBrain:
         comfort moved by ``comfort_offset`` (K), as the thermostats are sent it.
         The reasons write temperatures on ``scale``; the numbers stay °C. Those of
         anomalies and absences say times as the clocks of an aware ``when``'s zone
-        show them.
+        show them. ``sun_elevation`` (°, at ``when``) colours the light; where it
+        is not known, the last one seen, or the clock.
         """
         zone = when.tzinfo
         when = _query_time(when)
@@ -592,14 +594,16 @@ class ZoneBrain:
             comfort_setpoint_std=self.comfort.predict_std_one(when, conditions),
             time_to_temperature=time_to_temperature,
             time_to_temperature_target=target,
-            lighting=self._lighting(when),
+            lighting=self._lighting(when, sun_elevation),
             window_open=self._window_open(when),
             anomalies=tuple(self.anomalies.predict_one(when, scale, zone=zone)),
             reasons={
                 "occupancy": self.occupancy.explain(features),
                 "forecast": forecast_reason,
                 "comfort": self.comfort.explain(when, conditions, scale),
-                "lighting": self.lighting.explain(when, self._light_conditions()),
+                "lighting": self.lighting.explain(
+                    when, self._light_conditions(sun_elevation)
+                ),
                 "thermal": self.thermal.explain(scale),
                 "anomaly": self.anomalies.explain(when, scale, zone=zone),
                 "absence": self.absences.explain(when, zone),
@@ -656,17 +660,24 @@ class ZoneBrain:
         lighting = {**prediction.lighting, **self._still_in(_query_time(when))}
         return replace(prediction, lighting=lighting)
 
-    def with_light(self, prediction: ZonePrediction, when: datetime) -> ZonePrediction:
+    def with_light(
+        self,
+        prediction: ZonePrediction,
+        when: datetime,
+        sun_elevation: float | None = None,
+    ) -> ZonePrediction:
         """Return ``prediction`` with the light wanted at ``when`` and the exit, as now.
 
         A full prediction may be minutes old; the blinds that came down a moment
-        before someone walked in are a moment's news, as is an exit.
+        before someone walked in are a moment's news, as is an exit. The sun at
+        ``sun_elevation`` (°) colours the light, as in :meth:`predict_one`.
         """
-        return replace(prediction, lighting=self._lighting(_query_time(when)))
+        lighting = self._lighting(_query_time(when), sun_elevation)
+        return replace(prediction, lighting=lighting)
 
-    def _lighting(self, when: datetime) -> dict[str, Any]:
+    def _lighting(self, when: datetime, sun_elevation: float | None) -> dict[str, Any]:
         return {
-            **self.lighting.predict_one(when, self._light_conditions()),
+            **self.lighting.predict_one(when, self._light_conditions(sun_elevation)),
             **self._still_in(when),
         }
 
@@ -685,10 +696,13 @@ class ZoneBrain:
             "steam_rising": builder.steam_rising(when),
         }
 
-    def _light_conditions(self) -> dict[str, float]:
-        if Role.ILLUMINANCE not in self.latest:
-            return {}
-        return {"illuminance": self.latest[Role.ILLUMINANCE]}
+    def _light_conditions(self, sun_elevation: float | None) -> dict[str, float]:
+        conditions: dict[str, float] = {}
+        if Role.ILLUMINANCE in self.latest:
+            conditions[Role.ILLUMINANCE.value] = self.latest[Role.ILLUMINANCE]
+        if sun_elevation is not None:
+            conditions[Role.SUN_ELEVATION.value] = sun_elevation
+        return conditions
 
     def _comfort_conditions(self, when: datetime) -> dict[str, float]:
         conditions = {"occupied": self.occupancy_probability}
