@@ -11,7 +11,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.components.demo.light import DemoLight
+from homeassistant.components.light import LightEntityFeature
+from homeassistant.const import (
+    EVENT_CALL_SERVICE,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+)
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.util import dt as dt_util
@@ -25,7 +32,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.aiot_brain.brain.lighting import LightingPreference
 from custom_components.aiot_brain.brain.observation import Role
-from custom_components.aiot_brain.const import DOMAIN, EVENT_ACTION
+from custom_components.aiot_brain.const import DOMAIN, EVENT_ACTION, EVENT_HOLD
 
 from .test_acting import (
     CONTROL,
@@ -759,3 +766,91 @@ async def test_the_default_white_follows_the_sun_not_the_clock(
         assert kelvin <= 3000, lamp_reason(hass)
     else:
         assert kelvin >= 4000, lamp_reason(hass)
+
+
+def fading_lamp() -> DemoLight:
+    """A demo lamp that takes a transition: it fades in and out."""
+    entity = lamp()
+    entity._attr_supported_features |= LightEntityFeature.TRANSITION
+    return entity
+
+
+@pytest.mark.parametrize("fades", [True, False])
+async def test_a_lamp_that_fades_is_faded_in_and_out_and_no_other_is(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, fades: bool
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(
+        hass, climates=[], lights=[fading_lamp() if fades else lamp()]
+    )
+    await setup_brain(hass)
+    calls = async_capture_events(hass, EVENT_CALL_SERVICE)
+
+    # Someone comes in, then leaves the room empty.
+    await set_state(hass, MOTION, STATE_ON)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 30)
+    assert hass.states.get(LAMP).state == STATE_OFF
+
+    sent = {
+        event.data["service"]: event.data["service_data"]
+        for event in calls
+        if event.data["domain"] == "light"
+    }
+    assert sent.keys() == {"turn_on", "turn_off"}
+    if fades:
+        # On at once for whoever walked in; off gently in the empty room.
+        assert sent["turn_on"]["transition"] == 1
+        assert 2 <= sent["turn_off"]["transition"] <= 5
+    else:
+        assert "transition" not in sent["turn_on"]
+        assert "transition" not in sent["turn_off"]
+
+
+async def report(hass: HomeAssistant, state: str, brightness_pct: float) -> None:
+    """The lamp reports where it is, in a context of its own (as Zigbee lamps do)."""
+    attributes = dict(hass.states.get(LAMP).attributes)
+    if state == STATE_ON:
+        attributes["brightness"] = round(brightness_pct * 2.55)
+    hass.states.async_set(LAMP, state, attributes, context=Context())
+    await hass.async_block_till_done()
+
+
+async def until_off(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Let the minutes pass until the lamp is switched off, not one more."""
+    for _ in range(30):
+        await minutes_pass(hass, freezer, 1)
+        if hass.states.get(LAMP).state == STATE_OFF:
+            return
+    pytest.fail(lamp_reason(hass))
+
+
+async def test_a_lamp_reporting_its_way_through_our_fade_is_no_persons_change(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[fading_lamp()])
+    holds = async_capture_events(hass, EVENT_HOLD)
+    entry = await setup_brain(hass)
+    lighting = coordinator_of(entry).brain.zone("living_room").lighting
+
+    # Someone comes in: the lamp fades up to 80 %, reporting on its way.
+    await set_state(hass, MOTION, STATE_ON)
+    assert round(hass.states.get(LAMP).attributes["brightness"] / 2.55) == 80
+    for level in (10, 45, 80):
+        await report(hass, STATE_ON, level)
+    assert holds == []
+
+    # The room empties: the lamp fades out, reporting on its way.
+    await set_state(hass, MOTION, STATE_OFF)
+    await until_off(hass, freezer)
+    for level in (60, 20):
+        await report(hass, STATE_ON, level)
+    await report(hass, STATE_OFF, 0)
+    assert holds == []
+    assert lighting.adjustments == 0  # nobody chose any of those levels
+
+    # Long after the fade, someone switches it on at 20 % on the wall: theirs.
+    await minutes_pass(hass, freezer, 1)
+    await report(hass, STATE_ON, 20)
+    assert len(holds) == 1

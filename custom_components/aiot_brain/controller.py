@@ -52,7 +52,9 @@ from homeassistant.components.light.const import (
     ATTR_MAX_COLOR_TEMP_KELVIN,
     ATTR_MIN_COLOR_TEMP_KELVIN,
     ATTR_SUPPORTED_COLOR_MODES,
+    ATTR_TRANSITION,
     ATTR_XY_COLOR,
+    LightEntityFeature,
 )
 from homeassistant.const import (
     ATTR_ENTITY_ID,
@@ -132,9 +134,13 @@ ECHO_WINDOW = timedelta(minutes=2)
 # A light back from unavailable as it was, this soon, dropped off the network (or
 # its integration reloaded): nobody cut its power at the wall and gave it back.
 DROPOUT_AT_MOST = timedelta(minutes=5)
+# A lamp fading as our call asked may report its way there in contexts of its own
+# (on at 10 %, at 45 %, then the 80 % asked), the last steps this long after the fade.
+_FADE_REPORTED_WITHIN = timedelta(seconds=10)
 # A colour temperature shown is the one asked for within this; a colour a lamp
 # shows is a white when it lies this close to the line of whites (CIE xy).
 _KELVIN_TOLERANCE = 100
+_BRIGHTNESS_TOLERANCE = 2  # %: what a lamp's 0-255 steps and rounding move
 _OFF_WHITE = 0.02
 # What a person changes on a thermostat or a light; other attributes (the room
 # temperature, the HVAC action) change by themselves.
@@ -648,6 +654,10 @@ class BuildingController:
                 as_number(attributes.get(ATTR_MAX_COLOR_TEMP_KELVIN)) or 6500
             ),
             colour_managed=colour_managed,
+            fades=bool(
+                _flags(attributes.get(ATTR_SUPPORTED_FEATURES))
+                & LightEntityFeature.TRANSITION
+            ),
         )
 
     def _colour_managed_lights(self) -> frozenset[str]:
@@ -1412,14 +1422,15 @@ class BuildingController:
         ):
             return True
         sent = self._sent.get(state.entity_id)
+        if sent is None:
+            return False
         return (
-            sent is not None
-            and state.last_updated - sent.when <= ECHO_WINDOW
+            state.last_updated - sent.when <= ECHO_WINDOW
             and (
                 self._shows(state, sent.command)
                 or self._arriving(old, state, sent.command)
             )
-        )
+        ) or _fading(state, sent)
 
     def _shows(self, state: State, command: Command) -> bool:
         """Whether ``state`` shows what ``command`` asked for."""
@@ -1430,6 +1441,7 @@ class BuildingController:
         return all(
             self._shows_value(state, key, wanted)
             for key, wanted in command.data.items()
+            if key != ATTR_TRANSITION  # how it gets there, not what it shows
         )
 
     def _arriving(self, old: State | None, new: State, command: Command) -> bool:
@@ -1461,7 +1473,10 @@ class BuildingController:
             return bool(state.state == wanted)
         if key == ATTR_BRIGHTNESS_PCT:
             brightness = as_number(attributes.get(ATTR_BRIGHTNESS))
-            return brightness is not None and abs(brightness / 2.55 - wanted) <= 2
+            return (
+                brightness is not None
+                and abs(brightness / 2.55 - wanted) <= _BRIGHTNESS_TOLERANCE
+            )
         if key in _TEMPERATURE_KEYS:
             shown = self._celsius(attributes.get(key))
             return shown is not None and abs(shown - wanted) <= 0.3
@@ -1668,6 +1683,52 @@ def _settings(state: State) -> tuple[Any, ...]:
     """Return what a person may have changed on a thermostat or light."""
     names = _CLIMATE_SETTINGS if state.domain == "climate" else _LIGHT_SETTINGS
     return (state.state, *(state.attributes.get(name) for name in names))
+
+
+def _fading(state: State, sent: _Sent) -> bool:
+    """Whether light ``state`` is a step of the fade our last call asked for.
+
+    Until the fade is over, a lamp still on at a level between the one it showed
+    before the call and the one the call takes it to is on its way there.
+    """
+    command = sent.command
+    seconds = command.data.get(ATTR_TRANSITION)
+    if (
+        not seconds
+        or sent.before is None
+        or state.state != STATE_ON
+        or state.last_updated - sent.when
+        > timedelta(seconds=seconds) + _FADE_REPORTED_WITHIN
+    ):
+        return False
+    was_on, brightness, kelvin = sent.before
+    if was_on != STATE_ON:  # it fades up from dark, from whatever colour
+        brightness, kelvin = 0, None
+    attributes = state.attributes
+    steps = _BRIGHTNESS_TOLERANCE * 2.55
+    if command.service == "turn_off":
+        # Some lamps warm as they dim: their colour says nothing of the fade.
+        return _between(attributes.get(ATTR_BRIGHTNESS), brightness, 0, steps)
+    wanted_pct = command.data.get(ATTR_BRIGHTNESS_PCT)
+    return _between(
+        attributes.get(ATTR_BRIGHTNESS),
+        brightness,
+        None if wanted_pct is None else wanted_pct * 2.55,
+        steps,
+    ) and _between(
+        attributes.get(ATTR_COLOR_TEMP_KELVIN),
+        kelvin,
+        command.data.get(ATTR_COLOR_TEMP_KELVIN),
+        _KELVIN_TOLERANCE,
+    )
+
+
+def _between(value: object, start: object, end: object, tolerance: float) -> bool:
+    """Whether ``value`` lies between ``start`` and ``end`` (any of them None: yes)."""
+    value, start, end = as_number(value), as_number(start), as_number(end)
+    if value is None or start is None or end is None:
+        return True
+    return min(start, end) - tolerance <= value <= max(start, end) + tolerance
 
 
 def _shows_white(xy: object, kelvin: float) -> bool:

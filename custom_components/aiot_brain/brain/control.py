@@ -78,6 +78,10 @@ UNHEEDED_WAIT = timedelta(hours=1)
 MAX_UNHEEDED_WAIT = timedelta(hours=8)
 # A proposal dismissed where nothing sees the zone empty is made again a day on.
 DECLINED_AT_MOST = timedelta(days=1)
+# Seconds a light that can fade takes: on at once for whoever walks in, off
+# gently in a room left empty (anyone still there sees it going, not a snap).
+LIGHT_ON_TRANSITION = 1
+LIGHT_OFF_TRANSITION = 3
 
 
 class Mode(StrEnum):
@@ -264,6 +268,7 @@ class LightDevice:
 
     ``colour_managed`` marks a light whose colour another integration (such as
     Adaptive Lighting) manages: we switch it and set its brightness only.
+    ``fades`` marks one that takes a transition.
     """
 
     entity_id: str
@@ -271,6 +276,7 @@ class LightDevice:
     min_kelvin: int = 2000
     max_kelvin: int = 6500
     colour_managed: bool = False
+    fades: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -2008,7 +2014,7 @@ class ZoneController:
             f"Switching on {self.name}'s light{words}: someone arrived and it is "
             f"dark{why}"
         )
-        command = Command("light", "turn_on", entity_id, data, reason)
+        command = self._light_command("turn_on", data, reason)
         # Whoever walked in waits in the dark for no spacing between calls (the
         # light switched off a minute ago, behind them or on them): it is for a
         # device that is sent call after call, and the hour's cap still holds.
@@ -2033,7 +2039,7 @@ class ZoneController:
         entity_id = device.entity_id
         if gone is not None:
             reason = f"Switching off {self.name}'s light: {gone}"
-            command = Command("light", "turn_off", entity_id, {}, reason)
+            command = self._light_command("turn_off", {}, reason)
             return self._finish(now, entity_id, command, reason, level)
         data, words = (
             self._light_level(device, lighting) if self.powered_on else ({}, "")
@@ -2046,9 +2052,23 @@ class ZoneController:
             f"Setting {self.name}'s light{words}: switched on at the wall, at the "
             "bulb's own level"
         )
-        command = Command("light", "turn_on", entity_id, data, reason)
+        command = self._light_command("turn_on", data, reason)
         # Whoever switched it on is there, in a light nobody chose: no spacing.
         return self._finish(now, entity_id, command, reason, level, spaced=False)
+
+    def _light_command(
+        self, service: str, data: dict[str, Any], reason: str
+    ) -> Command:
+        """Return the light's call, faded where the light fades."""
+        assert self.light is not None
+        if self.light.fades:
+            data = {
+                **data,
+                "transition": LIGHT_ON_TRANSITION
+                if service == "turn_on"
+                else LIGHT_OFF_TRANSITION,
+            }
+        return Command("light", service, self.light.entity_id, data, reason)
 
     def _back_since_off(self, readings: ZoneReadings) -> bool:
         """Whether someone was seen since we last switched the light off.
