@@ -312,12 +312,23 @@ NINE = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
         (NINE, NINE + timedelta(minutes=30), 10, 30, True),
         (NINE, NINE + timedelta(minutes=15), 10, 0, True),
         (NINE, NINE, 0, 0, False),
+        (100, 97, 10, 0, False),  # leaving certainty: by the deadband
     ],
 )
 def test_significant_change(
     old: Any, new: Any, deadband: float, minutes: float, expected: bool
 ) -> None:
     assert entity.significant(old, new, deadband, minutes) is expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [(45, 52, True), (50, 45, True), (52, 58, False), (40, 49, False)],
+)
+def test_a_change_across_the_threshold_is_significant(
+    old: int, new: int, expected: bool
+) -> None:
+    assert entity.significant(old, new, 10, threshold=50) is expected
 
 
 async def test_small_wobbles_write_no_state(
@@ -356,6 +367,74 @@ def show_prediction(entry: MockConfigEntry, zone_id: str, **changes: Any) -> Non
     )
     for listener in coordinator._zone_listeners[zone_id]:
         listener()
+
+
+async def test_a_probability_crossing_half_is_written_at_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The Occupancy sensor turns on at 50 %: an automation comparing the
+    probability with 50 sees it cross then, not 10 points later."""
+    entry = await office_at_eight(hass, freezer)
+    probability = "sensor.office_aiot_brain_occupancy_probability"
+    show_prediction(entry, "office", occupancy_probability=0.2)
+    show_prediction(entry, "office", occupancy_probability=0.45)
+    written = states_written(hass, probability)
+
+    show_prediction(entry, "office", occupancy_probability=0.52, occupied=True)
+
+    assert [event.data["new_state"].state for event in written] == ["52"]
+    assert (
+        hass.states.get("binary_sensor.office_aiot_brain_occupancy").state == STATE_ON
+    )
+
+
+async def test_a_wobbling_comfort_uncertainty_writes_no_state(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """An hour of the uncertainty moving between 1.5 and 1.7 K says nothing new;
+    narrowed to 1.0 K (people's changes agree), it is written."""
+    entry = await office_at_eight(hass, freezer)
+    comfort = "sensor.office_aiot_brain_comfort_setpoint"
+    show_prediction(entry, "office", comfort_setpoint_std=1.6)
+    written = states_written(hass, comfort)
+
+    for minute in range(60):
+        std = (1.5, 1.6, 1.7, 1.6)[minute % 4] + minute % 3 * 0.01
+        show_prediction(entry, "office", comfort_setpoint_std=std)
+    assert written == []
+
+    show_prediction(entry, "office", comfort_setpoint_std=1.0)
+    assert [event.data["new_state"].attributes["uncertainty"] for event in written] == [
+        1.0
+    ]
+    show_prediction(entry, "office", comfort_setpoint=23.0)  # the comfort: exact
+    assert written[-1].data["new_state"].state == "23.0"
+
+
+async def test_a_time_to_temperature_hours_off_is_written_as_it_clearly_moves(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Three hours to go that shorten a minute each minute are no news each five
+    minutes; its last minutes are, and reaching the temperature is written at once."""
+    entry = await office_at_eight(hass, freezer)
+    time_to_temperature = "sensor.office_aiot_brain_time_to_temperature"
+    show_prediction(entry, "office", time_to_temperature=timedelta(minutes=180))
+    written = states_written(hass, time_to_temperature)
+
+    for left in range(179, 120, -1):  # an hour: 180 minutes to go, then 121
+        show_prediction(entry, "office", time_to_temperature=timedelta(minutes=left))
+    assert len(written) <= 2  # not 11
+
+    for left in (110, 103, 100):
+        show_prediction(entry, "office", time_to_temperature=timedelta(minutes=left))
+    assert "100" not in [
+        event.data["new_state"].state for event in written
+    ]  # 100 minutes: no mark
+
+    show_prediction(entry, "office", time_to_temperature=timedelta(minutes=6))
+    show_prediction(entry, "office", time_to_temperature=timedelta(minutes=4))
+    show_prediction(entry, "office", time_to_temperature=timedelta(0))
+    assert [event.data["new_state"].state for event in written][-2:] == ["6", "0"]
 
 
 NEXT_ARRIVAL = "sensor.office_aiot_brain_next_arrival"

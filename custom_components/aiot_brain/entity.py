@@ -8,7 +8,7 @@ survives renaming the area). Devices are identified the same way: the building b
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 import re
@@ -29,11 +29,25 @@ if TYPE_CHECKING:
     from .coordinator import AiotBrainCoordinator, ZoneControls
 
 
-def significant(old: Any, new: Any, deadband: float, minutes: float = 0.0) -> bool:
+# A percent reaching these is written at once: empty, certain.
+PERCENT_MARKS = (0, 100)
+
+
+def significant(
+    old: Any,
+    new: Any,
+    deadband: float,
+    minutes: float = 0.0,
+    *,
+    share: float = 0.0,
+    marks: tuple[float, ...] = PERCENT_MARKS,
+    threshold: float | None = None,
+) -> bool:
     """Whether ``new`` differs from ``old`` by enough to be worth a new state.
 
-    Numbers move by at least ``deadband`` or reach 0 or 100 (empty, certain, there),
-    times move by at least ``minutes``; anything else counts when it differs at all.
+    Numbers move by at least ``deadband`` or ``share`` of ``old`` (the more), reach
+    one of ``marks`` or go to the other side of ``threshold``; times move by at
+    least ``minutes``; anything else counts when it differs at all.
     """
     if type(old) is not type(new):
         return bool(old != new)
@@ -42,9 +56,15 @@ def significant(old: Any, new: Any, deadband: float, minutes: float = 0.0) -> bo
         # the hour that repeats when the clocks go back would look unchanged.
         change = dt_util.as_utc(new) - dt_util.as_utc(old)
         return bool(change) and abs(change) >= timedelta(minutes=minutes)
-    if not deadband or not isinstance(old, int | float):
+    if not (deadband or share) or not isinstance(old, int | float):
         return bool(old != new)
-    return abs(new - old) >= deadband or (new != old and new in (0, 100))
+    if new == old:
+        return False
+    return (
+        abs(new - old) >= max(deadband, share * abs(old))
+        or new in marks
+        or (threshold is not None and (old < threshold) != (new < threshold))
+    )
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -207,7 +227,10 @@ class ChangeFilteredEntity(AiotBrainEntity):
     row for every state written. ``_shown`` says what the entity shows; a
     description's ``deadband`` and ``deadband_minutes`` (if it has them) are the
     change of a number and of a time worth a new state (of a time hours ahead, a
-    sixth of the time to it, if more).
+    sixth of the time to it, if more); its ``deadband_share``, ``marks`` and
+    ``threshold`` are the rest of what makes a number's change worth it (see
+    ``significant``), its ``attribute_deadbands`` those of attributes that differ
+    from the state's.
     """
 
     _published: tuple[Any, Any, dict[str, Any]] | None = None
@@ -266,8 +289,15 @@ class ChangeFilteredEntity(AiotBrainEntity):
         """
         shown = self._shown()
         published = self._published
-        deadband: float = getattr(self.entity_description, "deadband", 0.0)
-        minutes: float = getattr(self.entity_description, "deadband_minutes", 0.0)
+        description = self.entity_description
+        deadband: float = getattr(description, "deadband", 0.0)
+        minutes: float = getattr(description, "deadband_minutes", 0.0)
+        share: float = getattr(description, "deadband_share", 0.0)
+        marks: tuple[float, ...] = getattr(description, "marks", PERCENT_MARKS)
+        threshold: float | None = getattr(description, "threshold", None)
+        attribute_deadbands: Mapping[str, float] = getattr(
+            description, "attribute_deadbands", {}
+        )
         if (
             published is not None
             and published[0] == shown[0]
@@ -281,11 +311,19 @@ class ChangeFilteredEntity(AiotBrainEntity):
                 shown[1],
                 deadband,
                 minutes and max(minutes, _ahead(published[1])),
+                share=share,
+                marks=marks,
+                threshold=threshold,
             )
             or (_passed(published[1]) and significant(published[1], shown[1], 0.0))
             or published[2].keys() != shown[2].keys()
             or any(
-                significant(published[2][name], value, deadband, minutes)
+                significant(
+                    published[2][name],
+                    value,
+                    attribute_deadbands.get(name, deadband),
+                    minutes,
+                )
                 for name, value in shown[2].items()
             )
         ):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -44,6 +44,7 @@ from .const import (
 )
 from .coordinator import AiotBrainCoordinator
 from .entity import (
+    PERCENT_MARKS,
     AiotBrainBuildingEntity,
     AiotBrainZoneEntity,
     NetworkInventoryEntity,
@@ -135,6 +136,14 @@ class ZoneSensorDescription(SensorEntityDescription, ZonePredictionDescription):
     # the tick recomputes every minute.
     deadband: float = 0.0
     deadband_minutes: float = 0.0
+    # The share of the value last written worth a new state too (the more), the
+    # values reaching which is written at once (a percent's: empty, certain), and
+    # the one whose side the value is on is (see ``significant``).
+    deadband_share: float = 0.0
+    marks: tuple[float, ...] = PERCENT_MARKS
+    threshold: float | None = None
+    # Attributes with a deadband of their own, in the unit they are shown in.
+    attribute_deadbands: Mapping[str, float] = field(default_factory=dict)
     # How long a time must stand to replace an unknown, and an unknown to replace
     # a time (see ``ChangeFilteredEntity._settling``).
     hold_unknown_minutes: float = 0.0
@@ -164,6 +173,9 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         key=KEY_OCCUPANCY_PROBABILITY,
         translation_key=KEY_OCCUPANCY_PROBABILITY,
         deadband=10,
+        # The Occupancy sensor is on from 50 % (``ZonePrediction.occupied``):
+        # automations comparing with it see it cross then, with the Occupancy.
+        threshold=50,
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
@@ -225,8 +237,10 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         # The state is the season's comfort; these are both seasons'.
         temperature_attributes=frozenset({"heating_comfort", "cooling_comfort"}),
         # How sure the comfort is: one standard deviation, which narrows as
-        # people's own changes near this hour agree.
+        # people's own changes near this hour agree. It wobbles by tenths as the
+        # hour moves on: written anew when it moves by half a degree.
         difference_attributes=frozenset({"uncertainty"}),
+        attribute_deadbands={"uncertainty": 0.5},
         attributes_fn=lambda prediction: {
             "heating_comfort": rounded(prediction.heating_setpoint),
             "cooling_comfort": rounded(prediction.cooling_setpoint),
@@ -236,7 +250,11 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
     ZoneSensorDescription(
         key=KEY_TIME_TO_TEMPERATURE,
         translation_key=KEY_TIME_TO_TEMPERATURE,
+        # Hours to go that move by minutes are no news; its last minutes are,
+        # and reaching the temperature (zero) is written at once.
         deadband=5,
+        deadband_share=0.2,
+        marks=(0,),
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.MINUTES,
         # A time still to come, no measurement: no long-term statistics.
