@@ -5,12 +5,13 @@ Demo lights driven through real service calls; motion sensors are plain states.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -117,6 +118,88 @@ async def test_a_sleeper_getting_up_and_coming_back_is_left_in_the_dark(
     assert hass.states.get(LAMP).state == STATE_OFF
     reason = hass.states.get(CONTROL).attributes["reasons"][LAMP]
     assert reason == "Living room's light stays off: people are asleep"
+    assert len(actions) == calls_before
+
+
+async def minutes_pass_until(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: datetime
+) -> None:
+    """Let the minutes pass one by one until ``when``."""
+    await minutes_pass(
+        hass, freezer, int((when - dt_util.utcnow()) / timedelta(minutes=1))
+    )
+
+
+async def lamp_off_behind_someone_at_2200(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> list[Event]:
+    """The living room is the only area watched; its lamp goes off behind them.
+
+    Return the actions from 22:00 on; the clock stands at the minute the lamp
+    went off.
+    """
+    freezer.move_to(START + timedelta(hours=8))  # 22:00
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    assert hass.states.get(LAMP).state == STATE_ON
+    await minutes_pass(hass, freezer, 5)
+    await set_state(hass, MOTION, STATE_OFF)  # out to the kitchen, unwatched
+    for _ in range(60):
+        await minutes_pass(hass, freezer, 1)
+        if hass.states.get(LAMP).state == STATE_OFF:
+            return actions
+    pytest.fail("the lamp never went off behind them")
+
+
+async def test_someone_back_minutes_after_the_lamp_went_off_behind_them_gets_light(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Back in the only watched room 10 minutes later: nobody sleeps there."""
+    actions = await lamp_off_behind_someone_at_2200(hass, freezer)
+    assert actions[-1].data["action"] == "light.turn_off"
+    await minutes_pass(hass, freezer, 10)
+
+    await set_state(hass, MOTION, STATE_ON)
+
+    assert hass.states.get(LAMP).state == STATE_ON
+    assert actions[-1].data["reason"].endswith("someone arrived and it is dark")
+
+
+@pytest.mark.parametrize("lamp_off", ["behind them", "by hand"])
+async def test_a_sleeper_turning_over_at_three_in_the_only_watched_room_stays_dark(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_admin_user: MockUser,
+    lamp_off: str,
+) -> None:
+    """In bed from 22:05, an hour still in the dark before turning over at 03:00.
+
+    Whether they fell asleep reading (the lamp went off behind them) or switched
+    it off themselves, whoever stirs then is a sleeper, not someone back.
+    """
+    if lamp_off == "by hand":
+        freezer.move_to(START + timedelta(hours=8))  # 22:00
+        await build_living_room(hass, climates=[], lights=[lamp()])
+        actions = async_capture_events(hass, EVENT_ACTION)
+        await setup_brain(hass)
+        await set_state(hass, MOTION, STATE_ON)
+        await minutes_pass(hass, freezer, 5)
+        await by_hand(hass, hass_admin_user, "turn_off")
+        await set_state(hass, MOTION, STATE_OFF)
+    else:
+        actions = await lamp_off_behind_someone_at_2200(hass, freezer)
+    await minutes_pass_until(hass, freezer, START + timedelta(hours=12))  # 02:00
+    await set_state(hass, MOTION, STATE_ON)  # turning over
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 60)  # 03:00
+    calls_before = len(actions)
+
+    await set_state(hass, MOTION, STATE_ON)  # turning over again
+    await minutes_pass(hass, freezer, 1)
+
+    assert hass.states.get(LAMP).state == STATE_OFF
     assert len(actions) == calls_before
 
 

@@ -626,6 +626,8 @@ class ZoneController:
         # level, while it still shows that and no call was made to it since.
         # Not saved: one a restart loses is left at that level.
         self.powered_on: LightState | None = None
+        # When the room was last seen lit (a night light left on leaves it dark).
+        self.last_lit: datetime | None = None
         self.was_occupied = False
         # When a step last found people here. After a restart, when motion was
         # last seen is not known: this says whether the zone was used tonight.
@@ -1430,7 +1432,7 @@ class ZoneController:
         )
 
     def _track_sleep(self, now: datetime, readings: ZoneReadings) -> None:
-        """Night, a while without motion and the light off: people sleep (or are out).
+        """Night, a while still in the dark: people sleep (or are out).
 
         Someone must have been there: seen since nightfall, or thought to be there.
         A room left empty all evening is empty, and whoever comes in arrives.
@@ -1449,6 +1451,8 @@ class ZoneController:
         # A night light left on leaves the room as dark as sleepers want it; any
         # light switched on says someone is up.
         dark = not lit or (light is not None and _dim(light) and not switched_on)
+        if not dark:
+            self.last_lit = now
         self.sleep_possible = False
         # Asleep since a night before (Home Assistant down all day): whoever slept
         # then is up; tonight's sleepers fall asleep anew.
@@ -1473,7 +1477,7 @@ class ZoneController:
             else:
                 self.sleepers_stirred = True
         if last_motion is None:
-            quiet = True
+            quiet = True  # nothing says when people last moved: the dark alone
             # Seen by nobody since a restart: there if used since nightfall. Since
             # a first start before nightfall, its sensor saw it empty all evening.
             watched_since = readings.quiet_since
@@ -1485,7 +1489,7 @@ class ZoneController:
                 and self.last_occupied >= self._nightfall(now)
             )
         else:
-            quiet = self._elapsed(last_motion, now) >= self.settings.quiet_for_sleep
+            quiet = self._still_in_the_dark(now, last_motion)
             there = bool(self.occupied) or last_motion >= self._nightfall(now)
         slept_tonight = (
             self.fell_asleep is not None and self.fell_asleep >= self._nightfall(now)
@@ -1495,6 +1499,19 @@ class ZoneController:
         if self.asleep_since is None and quiet and there and bedtime:
             self.asleep_since = self.fell_asleep = now
             self.sleepers_stirred = False
+
+    def _still_in_the_dark(self, now: datetime, last_motion: datetime) -> bool:
+        """Whether people here lay still in the dark as long as falling asleep takes.
+
+        Counted from the last motion, or from when the room was last lit if later:
+        the lamp that went off behind someone who left did so after the stillness
+        that said they had gone, and whoever moves there minutes later is back,
+        not waking. Someone who fell asleep reading lies still in the dark on.
+        """
+        still_since = last_motion
+        if self.last_lit is not None:
+            still_since = max(still_since, self.last_lit)
+        return self._elapsed(still_since, now) >= self.settings.quiet_for_sleep
 
     def _warming(
         self, prediction: ZonePrediction, readings: ZoneReadings, comfort: _Comfort
@@ -2222,6 +2239,7 @@ class ZoneController:
             "night_light": self.night_light,
             # A light on before a restart was not switched on by someone up.
             "was_lit": self.was_lit,
+            "last_lit": to_iso(self.last_lit),
             "preheat_minutes": (
                 None
                 if self.preheat_lead is None
@@ -2272,6 +2290,8 @@ class ZoneController:
             sleepers_stirred = bool(data.get("sleepers_stirred", False))
             night_light = bool(data.get("night_light", False))
             was_lit = bool(data.get("was_lit", False))
+            # Absent from states saved before: the stillness alone counts.
+            last_lit = from_iso(data.get("last_lit"))
             window_eco = bool(data["window_eco"])
             # Absent from states saved before pre-heating was remembered.
             preheat_minutes = data.get("preheat_minutes")
@@ -2295,6 +2315,7 @@ class ZoneController:
         self.asleep_since, self.fell_asleep = asleep_since, fell_asleep
         self.sleepers_stirred = sleepers_stirred
         self.night_light, self.was_lit = night_light, was_lit
+        self.last_lit = last_lit
         self.preheat_lead, self.preheat_since = preheat_lead, preheat_since
 
 
