@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
 )
 
-from custom_components.aiot_brain.const import EVENT_ACTION
+from custom_components.aiot_brain.const import DOMAIN, EVENT_ACTION
 
 from .test_acting import (
     CONTROL,
@@ -153,13 +153,20 @@ async def lamp_off_behind_someone_at_2200(
     pytest.fail("the lamp never went off behind them")
 
 
+@pytest.mark.parametrize("restarted", [False, True])
 async def test_someone_back_minutes_after_the_lamp_went_off_behind_them_gets_light(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, restarted: bool
 ) -> None:
-    """Back in the only watched room 10 minutes later: nobody sleeps there."""
+    """Back in the only watched room 10 minutes later: nobody sleeps there.
+
+    Nor after a restart meanwhile: when the room was last lit is kept.
+    """
     actions = await lamp_off_behind_someone_at_2200(hass, freezer)
     assert actions[-1].data["action"] == "light.turn_off"
-    await minutes_pass(hass, freezer, 10)
+    await minutes_pass(hass, freezer, 5)
+    if restarted:
+        await restart(hass, hass.config_entries.async_entries(DOMAIN)[0])
+    await minutes_pass(hass, freezer, 5)
 
     await set_state(hass, MOTION, STATE_ON)
 
