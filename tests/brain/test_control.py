@@ -431,6 +431,19 @@ def test_a_room_left_dark_for_the_night_is_set_back_not_kept_for_sleepers() -> N
     assert slept_in.reason.endswith("quiet and dark at night: sleep temperature")
 
 
+def test_someone_who_switches_the_lamp_off_in_bed_sleeps_from_when_last_seen() -> None:
+    """The lamp off two minutes after they were last seen is their own hand."""
+    engine = controller()
+    seen = datetime(2026, 1, 5, 22, 30)
+    reading = readings(last_motion=seen, light=LightState(on=True, brightness_pct=60))
+    climate_decision(engine, seen + timedelta(minutes=2), seen=reading)
+    dark = replace(reading, light=LightState(False))
+    climate_decision(engine, seen + timedelta(minutes=3), seen=dark)
+    # 20 minutes from when they were last seen, not from the lamp's going off.
+    asleep = climate_decision(engine, seen + timedelta(minutes=20), seen=dark)
+    assert asleep.reason.endswith("quiet and dark at night: sleep temperature")
+
+
 def test_someone_still_in_the_nights_second_half_is_up_not_asleep() -> None:
     morning = datetime(2026, 1, 6, 8, 0)  # night by default, until 09:00
     # Someone at a desk since 07:30, still, with the light off on a bright morning.

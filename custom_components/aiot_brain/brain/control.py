@@ -1503,14 +1503,20 @@ class ZoneController:
     def _still_in_the_dark(self, now: datetime, last_motion: datetime) -> bool:
         """Whether people here lay still in the dark as long as falling asleep takes.
 
-        Counted from the last motion, or from when the room was last lit if later:
-        the lamp that went off behind someone who left did so after the stillness
-        that said they had gone, and whoever moves there minutes later is back,
-        not waking. Someone who fell asleep reading lies still in the dark on.
+        Counted from the last motion; where the room stayed lit ``vacant_after``
+        longer, nobody there to switch it off, from when it was last lit. That
+        lamp went off behind someone who left, after the stillness that said they
+        had gone, and whoever moves there minutes later is back, not waking.
+        Someone who fell asleep reading lies still in the dark on. A light
+        switched off by whoever lies down goes off as they are seen.
         """
-        still_since = last_motion
-        if self.last_lit is not None:
-            still_since = max(still_since, self.last_lit)
+        still_since, lit = last_motion, self.last_lit
+        if (
+            lit is not None
+            and lit > last_motion
+            and self._elapsed(last_motion, lit) >= self.settings.vacant_after
+        ):
+            still_since = lit
         return self._elapsed(still_since, now) >= self.settings.quiet_for_sleep
 
     def _warming(
