@@ -437,6 +437,29 @@ async def test_a_time_to_temperature_hours_off_is_written_as_it_clearly_moves(
     assert [event.data["new_state"].state for event in written][-2:] == ["6", "0"]
 
 
+async def test_a_time_to_temperature_shows_a_new_target_at_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The time stays; the temperature it is the time to does not: that is news."""
+    entry = await office_at_eight(hass, freezer)
+    time_to_temperature = "sensor.office_aiot_brain_time_to_temperature"
+    to_go = timedelta(minutes=40)
+    show_prediction(
+        entry, "office", time_to_temperature=to_go, time_to_temperature_target=21.0
+    )
+    show_prediction(
+        entry, "office", time_to_temperature=to_go, time_to_temperature_target=23.0
+    )
+    state = hass.states.get(time_to_temperature)
+    assert state.attributes["target_temperature"] == 23.0
+    written = states_written(hass, time_to_temperature)
+    # A tenth's wobble of the target is no news.
+    show_prediction(
+        entry, "office", time_to_temperature=to_go, time_to_temperature_target=23.1
+    )
+    assert written == []
+
+
 NEXT_ARRIVAL = "sensor.office_aiot_brain_next_arrival"
 
 

@@ -261,6 +261,8 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         suggested_display_precision=0,
         value_fn=lambda prediction: minutes(prediction.time_to_temperature),
         temperature_attributes=frozenset({"target_temperature"}),
+        # The temperature it is the time to: a new one is news, however long.
+        attribute_deadbands={"target_temperature": 0.5},
         attributes_fn=lambda prediction: {
             "target_temperature": rounded(prediction.time_to_temperature_target)
         },
