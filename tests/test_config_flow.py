@@ -194,6 +194,57 @@ async def test_user_flow_errors_and_recovery(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
+@pytest.mark.parametrize(
+    ("changes", "errors"),
+    [
+        (
+            {CONF_HEATING_SETPOINT: 26.0, CONF_SLEEP_TEMPERATURE: 16.0},
+            {
+                CONF_HEATING_SETPOINT: "heating_above_cooling",
+                CONF_SLEEP_TEMPERATURE: "setpoint_out_of_bounds",
+            },
+        ),
+        (
+            {CONF_COOLING_SETPOINT: 28.0, CONF_SLEEP_TEMPERATURE: 28.0},
+            {
+                CONF_COOLING_SETPOINT: "setpoint_out_of_bounds",
+                CONF_SLEEP_TEMPERATURE: "setpoint_out_of_bounds",
+            },
+        ),
+        # Bounds out of order bound nothing: only what is wrong besides is shown.
+        (
+            {CONF_MIN_TEMPERATURE: 27.0, CONF_HEATING_SETPOINT: 26.0},
+            {
+                CONF_MIN_TEMPERATURE: "min_above_max",
+                CONF_HEATING_SETPOINT: "heating_above_cooling",
+            },
+        ),
+        # Heating below the lowest and above cooling: the second shows under the lowest.
+        (
+            {CONF_HEATING_SETPOINT: 16.5, CONF_COOLING_SETPOINT: 16.0},
+            {
+                CONF_HEATING_SETPOINT: "heating_above_cooling",
+                CONF_MIN_TEMPERATURE: "min_above_heating",
+            },
+        ),
+    ],
+)
+async def test_every_fault_is_shown_at_once(
+    hass: HomeAssistant, changes: dict[str, Any], errors: dict[str, str]
+) -> None:
+    """Each field says what is wrong with it: nothing waits for the next submit."""
+    build_home(hass)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], form_input(**changes)
+    )
+
+    assert result["errors"] == errors
+
+
 async def test_an_area_created_while_setting_up_joins(hass: HomeAssistant) -> None:
     """The form never showed it: it joins, as areas created later do."""
     build_home(hass)

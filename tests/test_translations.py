@@ -51,9 +51,11 @@ def test_same_keys_and_placeholders_as_english(language: str) -> None:
 def test_every_error_the_flows_raise_has_a_message() -> None:
     source = Path(config_flow.__file__).read_text(encoding="utf-8")
     raised = set(re.findall(r'errors\[[A-Z_]+\] = "(\w+)"', source))
+    for conflict in re.findall(r"_Conflict\((.*?)\)", source, re.DOTALL):
+        raised |= set(re.findall(r'"(\w+)"', conflict))
     english = _load("en.json")
 
-    assert raised
+    assert {"night_empty", "min_above_heating", "max_below_sleep"} <= raised
     assert raised <= english["config"]["error"].keys()
     assert raised <= english["options"]["error"].keys()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from homeassistant.config_entries import (
     ConfigEntry,
@@ -351,6 +351,15 @@ def _errors(
     return errors
 
 
+class _Conflict(NamedTuple):
+    """Two fields at odds, and the error each of them shows for it."""
+
+    field: str
+    error: str
+    other: str
+    other_error: str
+
+
 def _temperature_errors(user_input: dict[str, Any]) -> dict[str, str]:
     """Return what is wrong with the temperatures as the form shows them.
 
@@ -363,17 +372,89 @@ def _temperature_errors(user_input: dict[str, Any]) -> dict[str, str]:
     heating = user_input[CONF_HEATING_SETPOINT]
     cooling = user_input[CONF_COOLING_SETPOINT]
     sleep = user_input.get(CONF_SLEEP_TEMPERATURE)
-    if lowest >= highest:
-        return {CONF_MIN_TEMPERATURE: "min_above_max"}
-    if heating > cooling:
-        return {CONF_HEATING_SETPOINT: "heating_above_cooling"}
-    if heating < lowest:
-        return {CONF_HEATING_SETPOINT: "setpoint_out_of_bounds"}
-    if cooling > highest:
-        return {CONF_COOLING_SETPOINT: "setpoint_out_of_bounds"}
-    if sleep is not None and not lowest <= sleep <= highest:
-        return {CONF_SLEEP_TEMPERATURE: "setpoint_out_of_bounds"}
-    return {}
+    # Bounds out of order bound nothing: checked against them, every setpoint
+    # would show an error for the one fault.
+    bounded = lowest < highest
+    sleeps = sleep is not None
+    conflicts = [
+        conflict
+        for at_odds, conflict in (
+            (
+                lowest >= highest,
+                _Conflict(
+                    CONF_MIN_TEMPERATURE,
+                    "min_above_max",
+                    CONF_MAX_TEMPERATURE,
+                    "max_below_min",
+                ),
+            ),
+            (
+                heating > cooling,
+                _Conflict(
+                    CONF_HEATING_SETPOINT,
+                    "heating_above_cooling",
+                    CONF_COOLING_SETPOINT,
+                    "cooling_below_heating",
+                ),
+            ),
+            (
+                bounded and heating < lowest,
+                _Conflict(
+                    CONF_HEATING_SETPOINT,
+                    "setpoint_out_of_bounds",
+                    CONF_MIN_TEMPERATURE,
+                    "min_above_heating",
+                ),
+            ),
+            (
+                bounded and cooling > highest,
+                _Conflict(
+                    CONF_COOLING_SETPOINT,
+                    "setpoint_out_of_bounds",
+                    CONF_MAX_TEMPERATURE,
+                    "max_below_cooling",
+                ),
+            ),
+            (
+                bounded and sleeps and sleep < lowest,
+                _Conflict(
+                    CONF_SLEEP_TEMPERATURE,
+                    "setpoint_out_of_bounds",
+                    CONF_MIN_TEMPERATURE,
+                    "min_above_sleep",
+                ),
+            ),
+            (
+                bounded and sleeps and sleep > highest,
+                _Conflict(
+                    CONF_SLEEP_TEMPERATURE,
+                    "setpoint_out_of_bounds",
+                    CONF_MAX_TEMPERATURE,
+                    "max_below_sleep",
+                ),
+            ),
+        )
+        if at_odds
+    ]
+    return _placed(conflicts)
+
+
+def _placed(conflicts: list[_Conflict]) -> dict[str, str]:
+    """Return every conflict's error under one of its fields.
+
+    A field shows one error: a conflict whose field already shows one is shown
+    under its other field, so that no fault waits for the next submit.
+    """
+    errors: dict[str, str] = {}
+    for conflict in conflicts:
+        for field, error in (
+            (conflict.field, conflict.error),
+            (conflict.other, conflict.other_error),
+        ):
+            if field not in errors:
+                errors[field] = error
+                break
+    return errors
 
 
 def _in_order(settings: Settings) -> Settings:
