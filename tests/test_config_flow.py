@@ -79,6 +79,15 @@ def suggested(result: Any, key: str) -> Any:
     raise KeyError(key)
 
 
+def shown_input(result: Any) -> dict[str, Any]:
+    """What the frontend sends for a form submitted as shown."""
+    sent = {
+        marker.schema: suggested(result, marker.schema)
+        for marker in result["data_schema"].schema
+    }
+    return {key: value for key, value in sent.items() if value is not None}
+
+
 async def test_user_flow_shows_discovery_and_creates_the_entry(
     hass: HomeAssistant,
 ) -> None:
@@ -240,6 +249,87 @@ async def test_every_fault_is_shown_at_once(
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], form_input(**changes)
+    )
+
+    assert result["errors"] == errors
+
+
+@pytest.mark.parametrize(
+    ("units", "changes", "errors"),
+    [
+        # The lowest raised above the heating setpoint (20 °C), and so above the
+        # sleep temperature (18.5 °C) too.
+        (
+            METRIC_SYSTEM,
+            {CONF_MIN_TEMPERATURE: 21},
+            {
+                CONF_MIN_TEMPERATURE: "min_above_heating",
+                CONF_SLEEP_TEMPERATURE: "setpoint_out_of_bounds",
+            },
+        ),
+        # Above the sleep temperature only.
+        (
+            METRIC_SYSTEM,
+            {CONF_MIN_TEMPERATURE: 19},
+            {CONF_MIN_TEMPERATURE: "min_above_sleep"},
+        ),
+        (
+            METRIC_SYSTEM,
+            {CONF_MAX_TEMPERATURE: 16},
+            {CONF_MAX_TEMPERATURE: "max_below_min"},
+        ),
+        (
+            METRIC_SYSTEM,
+            {CONF_COOLING_SETPOINT: 19.5},
+            {CONF_COOLING_SETPOINT: "cooling_below_heating"},
+        ),
+        # Shown as 75 °F, the cooling setpoint (24 °C) is above a highest typed as 74.
+        (
+            US_CUSTOMARY_SYSTEM,
+            {CONF_MAX_TEMPERATURE: 74},
+            {CONF_MAX_TEMPERATURE: "max_below_cooling"},
+        ),
+        # Below the sleep temperature too: that shows under the sleep temperature.
+        (
+            METRIC_SYSTEM,
+            {CONF_MAX_TEMPERATURE: 18},
+            {
+                CONF_MAX_TEMPERATURE: "max_below_cooling",
+                CONF_SLEEP_TEMPERATURE: "setpoint_out_of_bounds",
+            },
+        ),
+        (
+            METRIC_SYSTEM,
+            {CONF_NIGHT_START: "09:00:00"},
+            {CONF_NIGHT_START: "night_empty"},
+        ),
+        # Both of a pair changed: where it always showed.
+        (
+            METRIC_SYSTEM,
+            {CONF_HEATING_SETPOINT: 25, CONF_COOLING_SETPOINT: 24.5},
+            {CONF_HEATING_SETPOINT: "heating_above_cooling"},
+        ),
+        (
+            METRIC_SYSTEM,
+            {CONF_HEATING_SETPOINT: 15},
+            {CONF_HEATING_SETPOINT: "setpoint_out_of_bounds"},
+        ),
+    ],
+)
+async def test_an_error_shows_under_the_field_the_user_changed(
+    hass: HomeAssistant,
+    units: Any,
+    changes: dict[str, Any],
+    errors: dict[str, str],
+) -> None:
+    """Of two fields at odds, the one changed is where the user looks."""
+    hass.config.units = units
+    entry = await _loaded_entry(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    shown = shown_input(result)
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**shown, **changes}
     )
 
     assert result["errors"] == errors

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import replace
+from datetime import time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
@@ -184,22 +185,41 @@ def _on_step(value: float, step: float) -> float:
     return float(steps) * step
 
 
+def _changed(user_input: dict[str, Any], unit: str, shown: Settings) -> set[str]:
+    """Return the temperatures and times the person changed from what was shown.
+
+    The frontend sends every field, touched or not: one typed again as it was
+    shown cannot be told from one left alone, and counts as unchanged.
+    """
+    before = shown.as_options()
+    changed = {
+        key
+        for key in _TEMPERATURES
+        if user_input.get(key)
+        != (None if before[key] is None else _shown_temperature(before[key], unit))
+    }
+    # The time selector may leave out the seconds.
+    changed.update(
+        key
+        for key in (CONF_NIGHT_START, CONF_NIGHT_END)
+        if time.fromisoformat(user_input[key]) != time.fromisoformat(before[key])
+    )
+    return changed
+
+
 def _in_celsius(
-    user_input: dict[str, Any], unit: str, shown: Settings
+    user_input: dict[str, Any], unit: str, shown: Settings, changed: set[str]
 ) -> dict[str, Any]:
     """Return the form's input with its temperatures in °C.
 
-    A temperature left as the form showed it (rounded) keeps the value stored. The
-    frontend sends every field, touched or not: one typed again as it was shown
-    cannot be told from one left alone, and keeps the value stored too.
+    A temperature left as the form showed it (rounded) keeps the value stored.
     """
     converted = dict(user_input)
     before = shown.as_options()
     for key in _TEMPERATURES:
-        value = user_input.get(key)
-        if before[key] is not None and value == _shown_temperature(before[key], unit):
+        if key not in changed:
             converted[key] = before[key]
-        elif (celsius := to_celsius(value, unit)) is not None:
+        elif (celsius := to_celsius(user_input.get(key), unit)) is not None:
             converted[key] = round(celsius, 2)
     return converted
 
@@ -324,11 +344,13 @@ def _schema(
     return probatio.Schema(fields)
 
 
-def _settings(user_input: dict[str, Any], unit: str, shown: Settings) -> Settings:
+def _settings(
+    user_input: dict[str, Any], unit: str, shown: Settings, changed: set[str]
+) -> Settings:
     """Return the settings the form's input says; the form showed ``shown``."""
     # The form leaves out an optional field the user emptied.
     return Settings.from_options(
-        {CONF_SLEEP_TEMPERATURE: None, **_in_celsius(user_input, unit, shown)}
+        {CONF_SLEEP_TEMPERATURE: None, **_in_celsius(user_input, unit, shown, changed)}
     )
 
 
@@ -337,6 +359,7 @@ def _errors(
     discovery: Discovery,
     settings: Settings,
     user_input: dict[str, Any],
+    changed: set[str],
 ) -> dict[str, str]:
     """Return what is wrong with the settings, per field."""
     errors: dict[str, str] = {}
@@ -345,14 +368,21 @@ def _errors(
     source = settings.outdoor_source
     if source and not (hass.states.get(source) or er.async_get(hass).async_get(source)):
         errors[CONF_OUTDOOR_SOURCE] = "outdoor_source_unknown"
-    errors.update(_temperature_errors(user_input))
+    conflicts = _temperature_conflicts(user_input)
     if settings.night_start == settings.night_end:
-        errors[CONF_NIGHT_END] = "night_empty"
+        conflicts.append(
+            _Conflict(CONF_NIGHT_END, "night_empty", CONF_NIGHT_START, "night_empty")
+        )
+    errors.update(_placed(conflicts, changed))
     return errors
 
 
 class _Conflict(NamedTuple):
-    """Two fields at odds, and the error each of them shows for it."""
+    """Two fields at odds, and the error each of them shows for it.
+
+    It shows under ``field`` unless the person changed ``other`` and not ``field``:
+    under the one they changed, where they look.
+    """
 
     field: str
     error: str
@@ -360,7 +390,7 @@ class _Conflict(NamedTuple):
     other_error: str
 
 
-def _temperature_errors(user_input: dict[str, Any]) -> dict[str, str]:
+def _temperature_conflicts(user_input: dict[str, Any]) -> list[_Conflict]:
     """Return what is wrong with the temperatures as the form shows them.
 
     They are compared as the person reads and typed them, in the form's unit: a
@@ -376,7 +406,7 @@ def _temperature_errors(user_input: dict[str, Any]) -> dict[str, str]:
     # would show an error for the one fault.
     bounded = lowest < highest
     sleeps = sleep is not None
-    conflicts = [
+    return [
         conflict
         for at_odds, conflict in (
             (
@@ -436,10 +466,9 @@ def _temperature_errors(user_input: dict[str, Any]) -> dict[str, str]:
         )
         if at_odds
     ]
-    return _placed(conflicts)
 
 
-def _placed(conflicts: list[_Conflict]) -> dict[str, str]:
+def _placed(conflicts: list[_Conflict], changed: set[str]) -> dict[str, str]:
     """Return every conflict's error under one of its fields.
 
     A field shows one error: a conflict whose field already shows one is shown
@@ -447,10 +476,13 @@ def _placed(conflicts: list[_Conflict]) -> dict[str, str]:
     """
     errors: dict[str, str] = {}
     for conflict in conflicts:
-        for field, error in (
+        places = [
             (conflict.field, conflict.error),
             (conflict.other, conflict.other_error),
-        ):
+        ]
+        if conflict.other in changed and conflict.field not in changed:
+            places.reverse()
+        for field, error in places:
             if field not in errors:
                 errors[field] = error
                 break
@@ -499,9 +531,10 @@ class _SettingsForm:
         current: Settings,
     ) -> tuple[Settings, dict[str, str]]:
         """Read submitted input; ``current`` is what is stored (or suggested) now."""
-        settings = _settings(user_input, self._unit, self._shown)
+        changed = _changed(user_input, self._unit, self._shown)
+        settings = _settings(user_input, self._unit, self._shown, changed)
         settings = _with_zones_joined(settings, current, self._shown_zones)
-        errors = _errors(hass, discovery, settings, user_input)
+        errors = _errors(hass, discovery, settings, user_input, changed)
         # Shown again after an error, the form keeps what the person typed.
         return (settings if errors else _in_order(settings)), errors
 
