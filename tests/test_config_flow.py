@@ -174,7 +174,7 @@ async def test_user_flow_shows_discovery_and_creates_the_entry(
         (
             {CONF_SLEEP_TEMPERATURE: 16.0},
             CONF_SLEEP_TEMPERATURE,
-            "setpoint_out_of_bounds",
+            "sleep_out_of_bounds",
         ),
         ({CONF_NIGHT_END: "21:00:00"}, CONF_NIGHT_END, "night_empty"),
     ],
@@ -210,14 +210,14 @@ async def test_user_flow_errors_and_recovery(
             {CONF_HEATING_SETPOINT: 26.0, CONF_SLEEP_TEMPERATURE: 16.0},
             {
                 CONF_HEATING_SETPOINT: "heating_above_cooling",
-                CONF_SLEEP_TEMPERATURE: "setpoint_out_of_bounds",
+                CONF_SLEEP_TEMPERATURE: "sleep_out_of_bounds",
             },
         ),
         (
             {CONF_COOLING_SETPOINT: 28.0, CONF_SLEEP_TEMPERATURE: 28.0},
             {
                 CONF_COOLING_SETPOINT: "setpoint_out_of_bounds",
-                CONF_SLEEP_TEMPERATURE: "setpoint_out_of_bounds",
+                CONF_SLEEP_TEMPERATURE: "sleep_out_of_bounds",
             },
         ),
         # Bounds out of order bound nothing: only what is wrong besides is shown.
@@ -264,7 +264,7 @@ async def test_every_fault_is_shown_at_once(
             {CONF_MIN_TEMPERATURE: 21},
             {
                 CONF_MIN_TEMPERATURE: "min_above_heating",
-                CONF_SLEEP_TEMPERATURE: "setpoint_out_of_bounds",
+                CONF_SLEEP_TEMPERATURE: "sleep_out_of_bounds",
             },
         ),
         # Above the sleep temperature only.
@@ -295,7 +295,7 @@ async def test_every_fault_is_shown_at_once(
             {CONF_MAX_TEMPERATURE: 18},
             {
                 CONF_MAX_TEMPERATURE: "max_below_cooling",
-                CONF_SLEEP_TEMPERATURE: "setpoint_out_of_bounds",
+                CONF_SLEEP_TEMPERATURE: "sleep_out_of_bounds",
             },
         ),
         (

@@ -449,7 +449,7 @@ def _temperature_conflicts(user_input: dict[str, Any]) -> list[_Conflict]:
                 bounded and sleeps and sleep < lowest,
                 _Conflict(
                     CONF_SLEEP_TEMPERATURE,
-                    "setpoint_out_of_bounds",
+                    "sleep_out_of_bounds",
                     CONF_MIN_TEMPERATURE,
                     "min_above_sleep",
                 ),
@@ -458,7 +458,7 @@ def _temperature_conflicts(user_input: dict[str, Any]) -> list[_Conflict]:
                 bounded and sleeps and sleep > highest,
                 _Conflict(
                     CONF_SLEEP_TEMPERATURE,
-                    "setpoint_out_of_bounds",
+                    "sleep_out_of_bounds",
                     CONF_MAX_TEMPERATURE,
                     "max_below_sleep",
                 ),
