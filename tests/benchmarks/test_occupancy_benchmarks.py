@@ -303,17 +303,22 @@ def test_forecast_scores_from_a_later_day(
         occupancy_forecast.main([*arguments, "--scored-from-day", "0"])
 
 
-def test_forecast_on_data_shorter_than_the_first_scored_day_says_so(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # Three days (UCI's test file is about as long): nothing from day 8 on.
+def three_days_at_work(path: Path) -> Path:
+    """Write three days of quarter hours, occupied 8-17 h, to ``path``."""
     lines = ["time,occupied"]
     when = datetime(2024, 1, 1)
     while when < datetime(2024, 1, 4):
         lines.append(f"{when:%Y-%m-%d %H:%M},{int(8 <= when.hour < 17)}")
         when += timedelta(minutes=15)
-    path = tmp_path / "short.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_forecast_on_data_shorter_than_the_first_scored_day_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Three days (UCI's test file is about as long): nothing from day 8 on.
+    path = three_days_at_work(tmp_path / "short.csv")
     arguments = ["--data", str(path), "--time-column", "time"]
     arguments += ["--label-column", "occupied"]
     result = occupancy_forecast.main(arguments)
@@ -471,13 +476,7 @@ def test_batch_baselines_learn_only_from_known_outcomes() -> None:
 def test_batch_baselines_are_scored_on_request(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lines = ["time,occupied"]
-    when = datetime(2024, 1, 1)
-    while when < datetime(2024, 1, 4):
-        lines.append(f"{when:%Y-%m-%d %H:%M},{int(8 <= when.hour < 17)}")
-        when += timedelta(minutes=15)
-    path = tmp_path / "home.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = three_days_at_work(tmp_path / "home.csv")
     arguments = ["--data", str(path), "--time-column", "time"]
     arguments += ["--label-column", "occupied", "--scored-from-day", "3"]
     plain = occupancy_forecast.main(arguments)
