@@ -104,9 +104,11 @@ def thermostat(
     return entity
 
 
-def lamp(object_id: str = "living_room") -> DemoLight:
+def lamp(
+    object_id: str = "living_room", kind: type[DemoLight] = DemoLight
+) -> DemoLight:
     """A demo light with brightness and colour temperature, off."""
-    entity = DemoLight(unique_id=object_id, device_name=object_id, state=False)
+    entity = kind(unique_id=object_id, device_name=object_id, state=False)
     entity.entity_id = f"light.{object_id}"
     return entity
 
@@ -2378,11 +2380,15 @@ async def build_lamps_and_group(
     hall_lamp: bool = False,
     outer_group: bool = False,
     corner: bool = False,
+    *,
+    kind: type[DemoLight] = DemoLight,
 ) -> list[Event]:
-    """Two living room lamps (and a hall lamp), a light group of ``members`` (and
-    a group of that group, or a group of the reading lamp alone) in the living
-    room, and motion there; return our actions from now on."""
-    lamps = [lamp("ceiling"), lamp("reading")] + ([lamp("hall")] if hall_lamp else [])
+    """Two living room lamps of ``kind`` (and a hall lamp), a light group of
+    ``members`` (and a group of that group, or a group of the reading lamp alone)
+    in the living room, and motion there; return our actions from now on."""
+    lamps = [lamp("ceiling", kind), lamp("reading", kind)] + (
+        [lamp("hall", kind)] if hall_lamp else []
+    )
     setup_test_component_platform(hass, "light", lamps)
     groups = {"living_room_lights": members}
     if outer_group:

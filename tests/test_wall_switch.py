@@ -14,7 +14,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.demo.light import DemoLight
 from homeassistant.components.light import ColorMode
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.helpers.entity_platform import async_get_platforms
 from homeassistant.util import dt as dt_util
@@ -28,9 +28,11 @@ from custom_components.aiot_brain.brain.lighting import LightingPreference
 from custom_components.aiot_brain.const import DOMAIN, EVENT_ACTION
 
 from .test_acting import (
+    CONTROL,
     LAMP,
     MOTION,
     START,
+    build_lamps_and_group,
     build_living_room,
     coordinator_of,
     minutes_pass,
@@ -38,7 +40,14 @@ from .test_acting import (
     set_state,
     setup_brain,
 )
-from .test_lighting import by_hand, clock_at, lamp_reason, lighting_explained, local
+from .test_lighting import (
+    GROUP,
+    by_hand,
+    clock_at,
+    lamp_reason,
+    lighting_explained,
+    local,
+)
 
 
 class WallSwitchedBulb(DemoLight):
@@ -55,7 +64,7 @@ class WallSwitchedBulb(DemoLight):
         self.powered = False
         self.async_write_ha_state()
 
-    def power(self, brightness: int = 255, kelvin: int = 4000) -> None:
+    def power(self, brightness: int | None = 255, kelvin: int = 4000) -> None:
         """The wall switch is switched on: the bulb comes on at its power-on level."""
         self.powered = True
         self._attr_is_on = True
@@ -67,6 +76,12 @@ class WallSwitchedBulb(DemoLight):
     def back_on_the_network(self) -> None:
         """Back from a dropout: as it was."""
         self.powered = True
+        self.async_write_ha_state()
+
+    def report(self, brightness: int) -> None:
+        """The bulb tells its level in a report of its own, as bulbs come up."""
+        self.async_set_context(Context())
+        self._attr_brightness = brightness
         self.async_write_ha_state()
 
 
@@ -368,3 +383,65 @@ async def test_a_bulb_back_from_a_dropout_as_it_was_is_nobody_at_the_wall(
     await minutes_pass(hass, freezer, 2)
     assert hass.states.get(LAMP).state == STATE_OFF
     assert len(actions) == 2
+
+
+async def test_a_lamp_of_a_group_going_or_coming_back_is_nobodys_change_of_the_group(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """The group shows its lamps' mean: one lamp cut, powered, or off the network
+    moves it, at nobody's hand. The lamp powered at the wall is someone there; it
+    keeps its own level (calling the group would change the other lamp too). A
+    person dimming the group in the app still holds it.
+    """
+    freezer.move_to(START)
+    actions = await build_lamps_and_group(
+        hass, ["light.ceiling", "light.reading"], kind=WallSwitchedBulb
+    )
+    (platform,) = [p for p in async_get_platforms(hass, "test") if p.domain == "light"]
+    reading = platform.entities["light.reading"]
+    assert isinstance(reading, WallSwitchedBulb)
+    await setup_brain(hass)
+    await clock_at(hass, freezer, local(1, 19))
+    await set_state(hass, MOTION, STATE_ON)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(GROUP).state == STATE_ON
+    level = hass.states.get("light.ceiling").attributes["brightness"]
+
+    def group_reason() -> str:
+        return str(hass.states.get(CONTROL).attributes["reasons"][GROUP])
+
+    # The reading lamp is switched off and on again at its wall switch, out of
+    # the motion sensor's view: it comes on at 100 %, the group's mean moves.
+    reading.cut()
+    await seconds_pass(hass, freezer, 2)
+    reading.power()
+    await hass.async_block_till_done()
+    assert hass.states.get(GROUP).attributes["brightness"] != level
+    await minutes_pass(hass, freezer, 1)
+    assert not group_reason().startswith("Holding"), group_reason()
+    # Off the network for a few seconds: the mean moves back and forth.
+    await minutes_pass(hass, freezer, 2)
+    reading.cut()
+    await seconds_pass(hass, freezer, 5)
+    reading.back_on_the_network()
+    await minutes_pass(hass, freezer, 1)
+    assert not group_reason().startswith("Holding"), group_reason()
+    # Whoever switched the lamp on is there: the lights stay on for them, and
+    # neither lamp is called (the group's call would change both).
+    assert hass.states.get(GROUP).state == STATE_ON, group_reason()
+    assert len(actions) == 1
+    assert hass.states.get("light.ceiling").attributes["brightness"] == level
+    assert hass.states.get("light.reading").attributes["brightness"] == 255
+    assert "from 0 manual adjustments" in await lighting_explained(hass)
+
+    # A person dims the group in the app: held, as ever.
+    await hass.services.async_call(
+        "light",
+        "turn_on",
+        {"entity_id": GROUP, "brightness_pct": 30},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await minutes_pass(hass, freezer, 1)
+    assert group_reason().startswith("Holding"), group_reason()

@@ -134,6 +134,9 @@ ECHO_WINDOW = timedelta(minutes=2)
 # A light back from unavailable as it was, this soon, dropped off the network (or
 # its integration reloaded): nobody cut its power at the wall and gave it back.
 DROPOUT_AT_MOST = timedelta(minutes=5)
+# A bulb coming up may report in steps, each in a context of its own (on with no
+# level, then its level a second later): the later steps this soon after it.
+POWER_ON_REPORTS_WITHIN = timedelta(seconds=5)
 # A lamp fading as our call asked may report its way there in contexts of its own
 # (on at 10 %, at 45 %, then the 80 % asked), the last steps this long after the fade.
 _FADE_REPORTED_WITHIN = timedelta(seconds=10)
@@ -249,6 +252,9 @@ class BuildingController:
         # Each unavailable light's last state before it went: back on, it tells
         # a bulb powered at its wall switch from one back from a dropout.
         self._before_cut: dict[str, State] = {}
+        # When each light last came back from unavailable, and whether it was
+        # powered at its wall switch then: its next reports are still it coming up.
+        self._came_up: dict[str, tuple[datetime, bool]] = {}
         self._saved: dict[str, Any] = {}
         self._listeners: dict[str, list[CALLBACK_TYPE]] = {}
         # The last error of each device whose calls fail, logged as a warning once.
@@ -536,6 +542,7 @@ class BuildingController:
         self.proposed.pop(entity_id, None)
         self._sent.pop(entity_id, None)
         self._before_cut.pop(entity_id, None)
+        self._came_up.pop(entity_id, None)
         self._forget_unsure(entity_id)
         self._drop_refusal(entity_id)
 
@@ -1247,8 +1254,8 @@ class BuildingController:
             # it is a bulb powered at its wall switch.
             if new.context.user_id is not None:
                 return True
-            return self._powered_at_the_wall(old, before_cut, new)
-        if _settings(old) == _settings(new):
+            return self._came_back(old, before_cut, new)
+        if _settings(old) == _settings(new) or self._lamp_went_or_came_back(new):
             return None
         zone = self.controlled_zone(new.entity_id)
         if zone is None:
@@ -1260,6 +1267,15 @@ class BuildingController:
             self._judge_later(old, new)
             return None
         return self._persons_change(zone, called, new)
+
+    def _came_back(
+        self, gone: State | None, before: State | None, new: State
+    ) -> bool | None:
+        """Judge a light back from unavailable, and note when for its next reports."""
+        at_the_wall = self._powered_at_the_wall(gone, before, new)
+        if gone is not None and new.domain == "light":
+            self._came_up[new.entity_id] = (new.last_updated, bool(at_the_wall))
+        return at_the_wall
 
     def _powered_at_the_wall(
         self, gone: State | None, before: State | None, new: State
@@ -1293,9 +1309,50 @@ class BuildingController:
         self.last_touched[zone.zone_id] = wall_clock(dt_util.as_local(new.last_updated))
         called = self._called_for(zone, new.entity_id)
         light = self._light_state(new.entity_id)
+        # A lamp of a group we call keeps its level: calling the group would
+        # switch on or move its other lamps too.
         if called is not None and called[0] == new.entity_id and light is not None:
             called[1].note_powered_on(light)
         return True
+
+    def _coming_up(self, state: State) -> bool:
+        """Whether light ``state`` is a later report of it coming up, nobody's.
+
+        A person's (a user's) or an automation's change is not.
+        """
+        came_up = self._came_up.get(state.entity_id)
+        return (
+            came_up is not None
+            and state.context.user_id is None
+            and state.context.parent_id is None
+            and state.last_updated - came_up[0] <= POWER_ON_REPORTS_WITHIN
+        )
+
+    def _lamp_went_or_came_back(self, group: State) -> bool:
+        """Whether ``group`` changed as a lamp of it went or came back: nobody did.
+
+        A light group shows its available lamps' mean, in the context of the
+        lamp's change. That lamp is unavailable now, or has just come back: seen
+        going (not yet judged back) or judged back already (the order in which the
+        two changes come is not known).
+        """
+        pending = list(_entity_ids(group.attributes.get(ATTR_ENTITY_ID)))
+        seen: set[str] = set()
+        while pending:
+            member = pending.pop()
+            state = self.hass.states.get(member)
+            if member in seen or state is None or state.context.id != group.context.id:
+                continue
+            seen.add(member)
+            if (
+                state.state in _NO_STATE
+                or member in self._before_cut
+                or self._coming_up(state)
+            ):
+                return True
+            # A group of groups: its group changed in that lamp's context too.
+            pending.extend(_entity_ids(state.attributes.get(ATTR_ENTITY_ID)))
+        return False
 
     def _back_to_before_our_call(self, new: State) -> bool:
         """Whether thermostat ``new`` went back by itself to before our last call.
