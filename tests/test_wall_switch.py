@@ -385,6 +385,35 @@ async def test_a_bulb_back_from_a_dropout_as_it_was_is_nobody_at_the_wall(
     assert len(actions) == 2
 
 
+async def test_a_bulb_reporting_its_level_a_second_after_power_on_still_gets_ours(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """On at the wall with no level yet, then its 100 % in a report of its own.
+
+    Both are the bulb coming up, nobody's hand: it is not held, and gets our level.
+    """
+    freezer.move_to(START)
+    bulb = await wall_switched_room(hass)
+    entry = await setup_brain(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await clock_at(hass, freezer, local(1, 19))
+    bulb.cut()
+    await seconds_pass(hass, freezer, 2)
+    bulb.power(brightness=None)
+    await hass.async_block_till_done()
+    await seconds_pass(hass, freezer, 1)
+    bulb.report(255)
+    await hass.async_block_till_done()
+    assert brightness_pct(hass) == 80, lamp_reason(hass)  # at once
+    await minutes_pass(hass, freezer, 2)
+
+    assert not lamp_reason(hass).startswith("Holding"), lamp_reason(hass)
+    assert brightness_pct(hass) == 80, lamp_reason(hass)
+    assert all("at the wall" in event.data["reason"] for event in actions)
+    assert "from 0 manual adjustments" in await lighting_explained(hass)
+    assert coordinator_of(entry).brain.zone("living_room").lighting.false_offs == 0
+
+
 async def test_a_lamp_of_a_group_going_or_coming_back_is_nobodys_change_of_the_group(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:
@@ -445,3 +474,41 @@ async def test_a_lamp_of_a_group_going_or_coming_back_is_nobodys_change_of_the_g
     )
     await minutes_pass(hass, freezer, 1)
     assert group_reason().startswith("Holding"), group_reason()
+
+
+async def test_a_group_whose_lamps_are_all_powered_at_the_wall_gets_our_level(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """One wall switch for the group's lamps: they come back one after the other."""
+    freezer.move_to(START)
+    actions = await build_lamps_and_group(
+        hass, ["light.ceiling", "light.reading"], kind=WallSwitchedBulb
+    )
+    (platform,) = [p for p in async_get_platforms(hass, "test") if p.domain == "light"]
+    bulbs = [
+        bulb
+        for name in ("ceiling", "reading")
+        if isinstance(bulb := platform.entities[f"light.{name}"], WallSwitchedBulb)
+    ]
+    assert len(bulbs) == 2
+    await setup_brain(hass)
+    await clock_at(hass, freezer, local(1, 19))
+    await set_state(hass, MOTION, STATE_ON)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 1)
+    level = hass.states.get("light.ceiling").attributes["brightness"]
+
+    for bulb in bulbs:
+        bulb.cut()
+    await seconds_pass(hass, freezer, 2)
+    for bulb in bulbs:
+        bulb.power()
+    await minutes_pass(hass, freezer, 1)
+
+    reason = hass.states.get(CONTROL).attributes["reasons"][GROUP]
+    assert not reason.startswith("Holding"), reason
+    assert [
+        hass.states.get(lamp).attributes["brightness"]
+        for lamp in ("light.ceiling", "light.reading")
+    ] == [level, level], reason
+    assert "at the wall" in actions[-1].data["reason"]

@@ -1255,6 +1255,9 @@ class BuildingController:
             if new.context.user_id is not None:
                 return True
             return self._came_back(old, before_cut, new)
+        if self._coming_up(new):
+            self._still_at_its_own_level(new)
+            return None
         if _settings(old) == _settings(new) or self._lamp_went_or_came_back(new):
             return None
         zone = self.controlled_zone(new.entity_id)
@@ -1276,6 +1279,17 @@ class BuildingController:
         if gone is not None and new.domain == "light":
             self._came_up[new.entity_id] = (new.last_updated, bool(at_the_wall))
         return at_the_wall
+
+    def _still_at_its_own_level(self, new: State) -> None:
+        """Set our level on a bulb powered at the wall that reports its level late.
+
+        What it reports is its own power-on level as much as its first report:
+        ours follows at once, as it did then.
+        """
+        zone = self.controlled_zone(new.entity_id)
+        at_the_wall = self._came_up[new.entity_id][1]
+        if zone is not None and at_the_wall and self._note_powered_on(new):
+            self.async_step([zone.zone_id])
 
     def _powered_at_the_wall(
         self, gone: State | None, before: State | None, new: State
@@ -1307,12 +1321,23 @@ class BuildingController:
         if zone is None:
             return None
         self.last_touched[zone.zone_id] = wall_clock(dt_util.as_local(new.last_updated))
+        self._note_powered_on(new)
+        return True
+
+    def _note_powered_on(self, new: State) -> bool:
+        """Have the engine set our level on light ``new``, at the bulb's own level.
+
+        Only a light called itself: a lamp of a group we call keeps its level
+        (calling the group would switch on or move its other lamps too).
+        """
+        zone = self.controlled_zone(new.entity_id)
+        if zone is None:
+            return False
         called = self._called_for(zone, new.entity_id)
         light = self._light_state(new.entity_id)
-        # A lamp of a group we call keeps its level: calling the group would
-        # switch on or move its other lamps too.
-        if called is not None and called[0] == new.entity_id and light is not None:
-            called[1].note_powered_on(light)
+        if called is None or called[0] != new.entity_id or light is None:
+            return False
+        called[1].note_powered_on(light)
         return True
 
     def _coming_up(self, state: State) -> bool:
