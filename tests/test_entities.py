@@ -392,10 +392,13 @@ async def test_a_wobbling_comfort_uncertainty_writes_no_state(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """An hour of the uncertainty moving between 1.5 and 1.7 K says nothing new;
-    narrowed to 1.0 K (people's changes agree), it is written."""
+    narrowed to 1.0 K (people's changes agree), it is written. (A move of 0.3 K,
+    the prior's 1.5 K once someone is in, is written: see test_acting.)"""
     entry = await office_at_eight(hass, freezer)
     comfort = "sensor.office_aiot_brain_comfort_setpoint"
-    show_prediction(entry, "office", comfort_setpoint_std=1.6)
+    show_prediction(entry, "office", comfort_setpoint_std=2.5)
+    show_prediction(entry, "office", comfort_setpoint_std=1.6)  # a clear move
+    assert hass.states.get(comfort).attributes["uncertainty"] == 1.6
     written = states_written(hass, comfort)
 
     for minute in range(60):

@@ -237,10 +237,10 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         # The state is the season's comfort; these are both seasons'.
         temperature_attributes=frozenset({"heating_comfort", "cooling_comfort"}),
         # How sure the comfort is: one standard deviation, which narrows as
-        # people's own changes near this hour agree. It wobbles by tenths as the
-        # hour moves on: written anew when it moves by half a degree.
+        # people's own changes near this hour agree. It wobbles by a tenth or two
+        # as the hour moves on: written anew when it moves by a quarter degree.
         difference_attributes=frozenset({"uncertainty"}),
-        attribute_deadbands={"uncertainty": 0.5},
+        attribute_deadbands={"uncertainty": 0.25},
         attributes_fn=lambda prediction: {
             "heating_comfort": rounded(prediction.heating_setpoint),
             "cooling_comfort": rounded(prediction.cooling_setpoint),
