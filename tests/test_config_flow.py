@@ -924,3 +924,28 @@ async def test_reconfigure_flow(hass: HomeAssistant) -> None:
     assert entry.options[CONF_ZONES] == ["office"]
     assert entry.state is ConfigEntryState.LOADED
     assert [zone.zone_id for zone in entry.runtime_data.zones] == ["office"]
+
+
+async def test_reconfigure_reloads_only_what_changed(hass: HomeAssistant) -> None:
+    """Saved as shown, nothing changed: the zones keep running, not restarted."""
+    entry = await _loaded_entry(hass)
+    runtime_before = entry.runtime_data
+
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], shown_input(result)
+    )
+    await hass.async_block_till_done()
+
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.runtime_data is runtime_before
+
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**shown_input(result), CONF_CONTROL_LEVEL: "suggest"}
+    )
+    await hass.async_block_till_done()
+
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.runtime_data is not runtime_before
+    assert entry.runtime_data.settings.control_level == "suggest"

@@ -601,8 +601,11 @@ class AiotBrainConfigFlow(ConfigFlow, domain=DOMAIN):
                 self.hass, discovery, user_input, settings
             )
             if not errors:
+                # Saved as shown, nothing changed: no zone restarts for nothing.
                 return self.async_update_reload_and_abort(
-                    entry, options=settings.as_options()
+                    entry,
+                    options=settings.as_options(),
+                    reload_even_if_entry_is_unchanged=False,
                 )
         return self.async_show_form(
             step_id="reconfigure",
