@@ -949,3 +949,28 @@ async def test_reconfigure_reloads_only_what_changed(hass: HomeAssistant) -> Non
     assert result["reason"] == "reconfigure_successful"
     assert entry.runtime_data is not runtime_before
     assert entry.runtime_data.settings.control_level == "suggest"
+
+
+@pytest.mark.parametrize("deleted", ["before the form opened", "while it was open"])
+@pytest.mark.parametrize("flow", ["options", "reconfigure"])
+async def test_a_deleted_area_leaves_the_saved_zones(
+    hass: HomeAssistant, flow: str, deleted: str
+) -> None:
+    entry = await _loaded_entry(hass, Settings(zones=("kitchen", "living_room")))
+    areas = ar.async_get(hass)
+    if deleted == "before the form opened":
+        areas.async_delete("living_room")
+    if flow == "options":
+        result = await hass.config_entries.options.async_init(entry.entry_id)
+        submit = hass.config_entries.options.async_configure
+    else:
+        result = await entry.start_reconfigure_flow(hass)
+        submit = hass.config_entries.flow.async_configure
+    if deleted == "while it was open":
+        assert suggested(result, CONF_ZONES) == ["kitchen", "living_room"]
+        areas.async_delete("living_room")
+
+    await submit(result["flow_id"], shown_input(result))
+    await hass.async_block_till_done()
+
+    assert entry.options[CONF_ZONES] == ["kitchen"]

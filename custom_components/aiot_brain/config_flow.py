@@ -241,20 +241,25 @@ def _offered_zones(
     ]
 
 
-def _with_zones_joined(
-    settings: Settings, current: Settings, shown: Collection[str]
+def _zones_of_the_home(
+    settings: Settings, current: Settings, shown: Collection[str], discovery: Discovery
 ) -> Settings:
-    """Return ``settings`` with the zones that joined while the form was open.
+    """Return ``settings`` with the zones of the areas the home has now.
 
-    An area created meanwhile joins the options at once, as new areas do; the
-    form did not show it, so what was submitted says nothing against it.
+    An area created while the form was open joins the options at once, as new
+    areas do; the form did not show it, so what was submitted says nothing against
+    it. A deleted area leaves them, deleted before or while the form was open: kept,
+    it would be saved back with every submit. An area whose sensors are gone is
+    still an area, offered and kept.
     """
     joined = [
         zone_id
         for zone_id in current.zones
         if zone_id not in shown and zone_id not in settings.zones
     ]
-    return replace(settings, zones=(*settings.zones, *joined)) if joined else settings
+    areas = {zone.zone_id for zone in discovery.zones}
+    zones = tuple(zone_id for zone_id in (*settings.zones, *joined) if zone_id in areas)
+    return replace(settings, zones=zones)
 
 
 def _schema(
@@ -533,7 +538,7 @@ class _SettingsForm:
         """Read submitted input; ``current`` is what is stored (or suggested) now."""
         changed = _changed(user_input, self._unit, self._shown)
         settings = _settings(user_input, self._unit, self._shown, changed)
-        settings = _with_zones_joined(settings, current, self._shown_zones)
+        settings = _zones_of_the_home(settings, current, self._shown_zones, discovery)
         errors = _errors(hass, discovery, settings, user_input, changed)
         # Shown again after an error, the form keeps what the person typed.
         return (settings if errors else _in_order(settings)), errors
