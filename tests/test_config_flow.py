@@ -24,12 +24,14 @@ from custom_components.aiot_brain.const import (
     CONF_COOLING_SETPOINT,
     CONF_HEATING_SETPOINT,
     CONF_HISTORY_DAYS,
+    CONF_HOLD_MINUTES,
     CONF_MAX_TEMPERATURE,
     CONF_MIN_TEMPERATURE,
     CONF_NETWORK_INVENTORY,
     CONF_NIGHT_END,
     CONF_NIGHT_START,
     CONF_OUTDOOR_SOURCE,
+    CONF_SETBACK_MINUTES,
     CONF_SLEEP_TEMPERATURE,
     CONF_ZONES,
     DOMAIN,
@@ -974,3 +976,32 @@ async def test_a_deleted_area_leaves_the_saved_zones(
     await hass.async_block_till_done()
 
     assert entry.options[CONF_ZONES] == ["kitchen"]
+
+
+async def test_the_form_asks_the_main_choices_first_and_groups_the_rest(
+    hass: HomeAssistant,
+) -> None:
+    """What to learn and how far to act come first; the night together; the rarely
+    changed last."""
+    build_home(hass)
+
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+
+    assert [marker.schema for marker in result["data_schema"].schema] == [
+        CONF_ZONES,
+        CONF_CONTROL_LEVEL,
+        CONF_OUTDOOR_SOURCE,
+        CONF_HEATING_SETPOINT,
+        CONF_COOLING_SETPOINT,
+        CONF_MIN_TEMPERATURE,
+        CONF_MAX_TEMPERATURE,
+        CONF_HOLD_MINUTES,
+        CONF_SETBACK_MINUTES,
+        CONF_SLEEP_TEMPERATURE,
+        CONF_NIGHT_START,
+        CONF_NIGHT_END,
+        CONF_HISTORY_DAYS,
+        CONF_NETWORK_INVENTORY,
+    ]

@@ -1,9 +1,9 @@
 """Config, options and reconfigure flows for AIoT Brain.
 
-All three show the same form: what discovery found, the zones to learn, the outdoor
-temperature source, comfort defaults and bounds, the control level, the hold and
-setback times, the night and its sleep temperature, the network inventory and how
-many days of history to learn from. The choices are stored as entry options.
+All three show the same form: what discovery found, the zones to learn, the control
+level, the outdoor temperature source, comfort defaults and bounds, the hold and
+setback times, the night and its sleep temperature, how many days of history to learn
+from and the network inventory. The choices are stored as entry options.
 """
 
 from __future__ import annotations
@@ -287,6 +287,16 @@ def _schema(
                 mode=SelectSelectorMode.LIST,
             )
         )
+    # How far it may act is the choice that matters most, after what to learn.
+    fields[
+        probatio.Required(CONF_CONTROL_LEVEL, default=settings.control_level.value)
+    ] = SelectSelector(
+        SelectSelectorConfig(
+            options=[level.value for level in ControlLevel],
+            translation_key=CONF_CONTROL_LEVEL,
+            mode=SelectSelectorMode.LIST,
+        )
+    )
     fields[_suggested(CONF_OUTDOOR_SOURCE, settings.outdoor_source)] = _OUTDOOR_SELECTOR
     for key, value in (
         (CONF_HEATING_SETPOINT, settings.heating_setpoint),
@@ -297,15 +307,6 @@ def _schema(
         fields[probatio.Required(key, default=_shown_temperature(value, unit))] = (
             temperature
         )
-    fields[
-        probatio.Required(CONF_CONTROL_LEVEL, default=settings.control_level.value)
-    ] = SelectSelector(
-        SelectSelectorConfig(
-            options=[level.value for level in ControlLevel],
-            translation_key=CONF_CONTROL_LEVEL,
-            mode=SelectSelectorMode.LIST,
-        )
-    )
     for key, value, highest in (
         (CONF_HOLD_MINUTES, settings.hold_minutes, HOLD_MINUTES_MAX),
         (CONF_SETBACK_MINUTES, settings.setback_minutes, SETBACK_MINUTES_MAX),
@@ -332,9 +333,7 @@ def _schema(
         (CONF_NIGHT_END, settings.night_end),
     ):
         fields[probatio.Required(key, default=moment.isoformat())] = TimeSelector()
-    fields[
-        probatio.Required(CONF_NETWORK_INVENTORY, default=settings.network_inventory)
-    ] = BooleanSelector()
+    # Rarely changed: last.
     fields[probatio.Required(CONF_HISTORY_DAYS, default=settings.history_days)] = (
         NumberSelector(
             NumberSelectorConfig(
@@ -346,6 +345,9 @@ def _schema(
             )
         )
     )
+    fields[
+        probatio.Required(CONF_NETWORK_INVENTORY, default=settings.network_inventory)
+    ] = BooleanSelector()
     return probatio.Schema(fields)
 
 
