@@ -414,6 +414,33 @@ async def test_a_wobbling_comfort_uncertainty_writes_no_state(
     assert written[-1].data["new_state"].state == "23.0"
 
 
+async def test_the_forecast_writes_its_other_horizons_when_they_clearly_move(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The next hour is the state, written at 10 points; the other horizons are
+    attributes that move each quarter hour by a few points: only a move of 20 is
+    news (an automation reading them sees them within that)."""
+    entry = await office_at_eight(hass, freezer)
+    forecast = "sensor.office_aiot_brain_occupancy_forecast_next_hour"
+
+    def horizons(hour: float, others: float) -> dict[str, float]:
+        return dict.fromkeys(("15min", "30min", "2h", "6h"), others) | {"1h": hour}
+
+    show_prediction(entry, "office", forecast=horizons(0.5, 0.5))
+    written = states_written(hass, forecast)
+
+    for others in (0.6, 0.65, 0.45, 0.35, 0.64):
+        show_prediction(entry, "office", forecast=horizons(0.5, others))
+    assert written == []
+
+    show_prediction(entry, "office", forecast=horizons(0.5, 0.75))
+    assert [event.data["new_state"].attributes["in_6_hours"] for event in written] == [
+        75
+    ]
+    show_prediction(entry, "office", forecast=horizons(0.62, 0.75))  # the state: 10
+    assert written[-1].data["new_state"].state == "62"
+
+
 async def test_a_time_to_temperature_hours_off_is_written_as_it_clearly_moves(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -190,6 +190,11 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         # A forecast is no measurement: no long-term statistics (kept for ever).
         suggested_display_precision=0,
         value_fn=lambda prediction: percent(prediction.forecast.get("1h")),
+        # The other horizons move by a few points each quarter hour: a new state
+        # when one moves by 20 (the next hour's, the state, at 10).
+        attribute_deadbands={
+            name: 20 for horizon, name in FORECAST_ATTRIBUTES.items() if horizon != "1h"
+        },
         attributes_fn=lambda prediction: {
             name: percent(prediction.forecast.get(horizon))
             for horizon, name in FORECAST_ATTRIBUTES.items()
