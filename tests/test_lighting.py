@@ -653,6 +653,37 @@ async def test_what_the_sun_taught_a_room_survives_a_restart(
     assert hass.states.get(LAMP).state == STATE_OFF, lamp_reason(hass)
 
 
+@under_the_sun
+async def test_what_the_sun_taught_a_room_holds_when_it_gets_a_light_sensor(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    await lamp_room(hass)
+    for day in (1, 2):
+        await switched_off_at_once_at_one(hass, freezer, hass_admin_user, day)
+
+    # A light sensor comes: 30 lx after lunch, below the default 50 lx that
+    # nobody has taught yet. The lamp stays off, as people taught it.
+    await add_light_sensor(hass, 30)
+    await arrive(hass, freezer, local(3, 13))
+    assert hass.states.get(LAMP).state == STATE_OFF, lamp_reason(hass)
+    reason = lamp_reason(hass)
+    assert "stays off: bright enough without it (sun at 37°, learned bright" in reason
+    await minutes_pass(hass, freezer, 1)  # explained as of the minute
+    explained = await lighting_explained(hass)
+    assert explained.startswith("ambient 30 lx, its threshold not yet taught by hand")
+
+    # Someone finds it too dark all the same and switches it on; off as they go.
+    await by_hand(hass, hass_admin_user, "turn_on")
+    await clock_at(hass, freezer, local(3, 14))
+    await by_hand(hass, hass_admin_user, "turn_off")
+    await set_state(hass, MOTION, STATE_OFF)
+
+    # From then on the sensor decides: 30 lx is too dark for them.
+    await arrive(hass, freezer, local(4, 13))
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+    assert "sun" not in lamp_reason(hass)
+
+
 async def test_a_reading_lamp_kept_dim_and_a_ceiling_light_kept_bright_each_get_theirs(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:

@@ -575,6 +575,51 @@ def test_a_relearned_zone_keeps_what_people_taught_it_of_the_sun() -> None:
     assert relearned.predict_one(noon, {"sun_elevation": 10.0})["light_on"]
 
 
+def _taught_by_the_sun() -> LightingPreference:
+    """A room without a light sensor, its lamp switched off at once two noons."""
+    model = LightingPreference()
+    for day in (1, 2):
+        noon = START + timedelta(days=day, hours=12)
+        model.learn_one(noon, {"sun_elevation": 20.0})
+        model.learn_one(noon, {"light_on": 1}, manual=False)
+        model.learn_one(noon + timedelta(minutes=2), {"light_on": 0}, manual=True)
+    return model
+
+
+def test_what_the_sun_taught_holds_once_a_light_sensor_reads() -> None:
+    model = _taught_by_the_sun()
+    noon = START + timedelta(days=3, hours=12)
+    # A light sensor arrives: 30 lx at noon, below the default 50 lx.
+    model.learn_one(noon, {"illuminance": 30})
+    high = model.predict_one(noon, {"illuminance": 30, "sun_elevation": 20.0})
+    assert high["light_on"] is False
+    assert high["daylight"].startswith("sun at 20°, learned bright enough above")
+    explanation = model.explain(noon, {"illuminance": 30, "sun_elevation": 20.0})
+    light = explanation.split(";")[0]
+    assert light.startswith("ambient 30 lx, its threshold not yet taught by hand")
+    assert "sun at 20°, learned bright enough above" in light
+    # The reverse: with the sun low, light as before, though 70 lx is above 50 lx.
+    low = model.predict_one(noon, {"illuminance": 70, "sun_elevation": 10.0})
+    assert low["light_on"] is True
+    assert "sun at 10°" in low["daylight"]
+
+
+def test_a_light_sensor_decides_once_people_switched_by_it() -> None:
+    model = _taught_by_the_sun()
+    afternoon = START + timedelta(days=3, hours=13)
+    model.learn_one(afternoon, {"illuminance": 30, "sun_elevation": 20.0})
+    # The lamp stays off; someone finds 30 lx too dark and switches it on.
+    model.learn_one(afternoon, {"light_on": 1}, manual=True)
+    model.learn_one(afternoon + timedelta(hours=1), {"light_on": 0}, manual=False)
+    later = START + timedelta(days=4, hours=13)
+    answer = model.predict_one(later, {"illuminance": 30, "sun_elevation": 20.0})
+    assert answer["light_on"] is True
+    assert answer["daylight"] is None
+    explanation = model.explain(later, {"illuminance": 30, "sun_elevation": 20.0})
+    assert explanation.startswith("ambient 30 lx is below the learned threshold")
+    assert "sun" not in explanation.split(";")[0]
+
+
 def test_rejects_bad_state() -> None:
     state = LightingPreference().to_dict()
     with pytest.raises(ValueError, match="version"):

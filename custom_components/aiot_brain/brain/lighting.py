@@ -6,7 +6,8 @@ own change or not) and the illuminance around them:
 * the ambient level below which people want light: switching on by hand at 40 lx
   says "40 lx is too dark", switching off by hand at 300 lx says "bright enough"
   (in the dark, it says only that someone went out or to bed); where no light
-  sensor reads, the sun's elevation stands in for it (:class:`SunThreshold`);
+  sensor reads, the sun's elevation stands in for it (:class:`SunThreshold`),
+  and keeps deciding where a sensor came later, until people switch by it;
 * the brightness and colour temperature people pick, per time of day and ambient
   band, shrunk towards broader averages while there are few adjustments: the
   time of day, then the hours around it (not the whole day: a level dimmed at
@@ -1016,20 +1017,32 @@ class LightingPreference:
         elevation = self._clean(x, Role.SUN_ELEVATION)
         return self.sun.elevation if elevation is None else elevation
 
+    def _by_sun(self, ambient: float | None, elevation: float | None) -> bool:
+        """Whether the sun, not the light sensor, says if light is wanted.
+
+        Where no sensor reads, always. Where one came after people taught the sun's
+        threshold, until someone first switches by hand while it reads: till then
+        its threshold is the default, and would drop what they taught (lamps on
+        in a room they kept unlit at noon, or off in one they kept lit).
+        """
+        if ambient is None:
+            return True
+        return self.switches == 0 and self.sun.decided(elevation) is not None
+
     def predict_one(self, when: datetime, x: Mapping[str, object]) -> dict[str, Any]:
         """Return whether light is wanted, and at what brightness and colour.
 
         ``x`` may hold ``illuminance`` (lx) and ``sun_elevation`` (°); otherwise
-        the last ones seen are used. ``daylight`` says how the sun decided where no
-        light sensor reads (None: it did not). The sun also sets the colour before
-        people taught one.
+        the last ones seen are used. ``daylight`` says how the sun decided, where
+        it did (None: it did not). The sun also sets the colour before people
+        taught one.
         """
         illuminance = self._clean(x, Role.ILLUMINANCE)
         ambient = self._ambient(illuminance)
         sun = self._elevation(x)
         brightness, color_temp, _ = self._level(when, ambient, sun)
         door = self.exits.door_delay()
-        elevation = None if ambient is not None else sun
+        by_sun = self._by_sun(ambient, sun)
         lamps = {}
         for lamp in self.lamps:
             lamp_brightness, lamp_color_temp, _ = self._level(when, ambient, sun, lamp)
@@ -1038,10 +1051,10 @@ class LightingPreference:
                 "color_temp": round(lamp_color_temp),
             }
         return {
-            "light_on": self.sun.wants_light(elevation)
-            if ambient is None
+            "light_on": self.sun.wants_light(sun)
+            if ambient is None or by_sun
             else ambient < self.threshold,
-            "daylight": self.sun.decided(elevation),
+            "daylight": self.sun.decided(sun) if by_sun else None,
             "brightness": round(brightness, 1),
             "color_temp": round(color_temp),
             "lamps": lamps,  # each lamp's own level, where people set it
@@ -1067,6 +1080,12 @@ class LightingPreference:
         brightness, color_temp, weight = self._level(when, ambient, sun)
         if ambient is None:
             light = self.sun.explain(sun)
+        elif self._by_sun(ambient, sun):
+            light = (
+                f"ambient {ambient:.0f} lx, its threshold not yet taught by hand "
+                f"(default {self.threshold:.0f} lx), so the sun decides: "
+                f"{self.sun.decided(sun)}"
+            )
         else:
             wanted = "below" if ambient < self.threshold else "above"
             learned = (
