@@ -885,3 +885,41 @@ async def test_a_lamp_reporting_its_way_through_our_fade_is_no_persons_change(
     await minutes_pass(hass, freezer, 1)
     await report(hass, STATE_ON, 20)
     assert len(holds) == 1
+
+
+@pytest.mark.parametrize(
+    ("brightness_left_out", "persons"),
+    [(False, (STATE_ON, 30)), (True, (STATE_OFF, 0))],
+)
+async def test_a_lamp_reporting_on_before_its_level_is_no_persons_change(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    brightness_left_out: bool,
+    persons: tuple[str, float],
+) -> None:
+    """Some Zigbee and cloud lamps report our call as on with no level (brightness
+    None, or left out), and their level a moment later, each in a context of its
+    own: both are our call arriving. Another level, or off, just after is a hand's.
+    """
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    holds = async_capture_events(hass, EVENT_HOLD)
+    entry = await setup_brain(hass)
+    lighting = coordinator_of(entry).brain.zone("living_room").lighting
+    await set_state(hass, MOTION, STATE_ON)
+    assert round(hass.states.get(LAMP).attributes["brightness"] / 2.55) == 80
+
+    attributes = dict(hass.states.get(LAMP).attributes)
+    if brightness_left_out:
+        del attributes["brightness"]
+    else:
+        attributes["brightness"] = None
+    hass.states.async_set(LAMP, STATE_ON, attributes, context=Context())
+    await seconds_pass(hass, freezer, 1)
+    await report(hass, STATE_ON, 80)
+    assert holds == []
+    assert lighting.adjustments == 0
+
+    await seconds_pass(hass, freezer, 10)
+    await report(hass, *persons)
+    assert len(holds) == 1

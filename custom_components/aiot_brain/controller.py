@@ -1554,6 +1554,10 @@ class BuildingController:
         if key in ("hvac_mode", "state"):
             return bool(state.state == wanted)
         if key == ATTR_BRIGHTNESS_PCT:
+            if attributes.get(ATTR_BRIGHTNESS) is None:
+                # Some lamps (Zigbee, cloud) report our call as on with no level
+                # yet, and the level a moment later: no level is none against ours.
+                return state.state == STATE_ON
             brightness = as_number(attributes.get(ATTR_BRIGHTNESS))
             return (
                 brightness is not None
