@@ -12,7 +12,8 @@ from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.demo.light import DemoLight
-from homeassistant.components.light import ColorMode
+from homeassistant.components.group.light import LightGroup
+from homeassistant.components.light import ColorMode, LightEntity
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
@@ -25,7 +26,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.aiot_brain.brain.lighting import LightingPreference
-from custom_components.aiot_brain.const import DOMAIN, EVENT_ACTION
+from custom_components.aiot_brain.const import DOMAIN, EVENT_ACTION, EVENT_HOLD
 
 from .test_acting import (
     CONTROL,
@@ -35,6 +36,7 @@ from .test_acting import (
     build_lamps_and_group,
     build_living_room,
     coordinator_of,
+    lamp,
     minutes_pass,
     seconds_pass,
     set_state,
@@ -512,3 +514,114 @@ async def test_a_group_whose_lamps_are_all_powered_at_the_wall_gets_our_level(
         for lamp in ("light.ceiling", "light.reading")
     ] == [level, level], reason
     assert "at the wall" in actions[-1].data["reason"]
+
+
+def registered_in_the_living_room(hass: HomeAssistant, object_id: str) -> None:
+    """A light of the test platform, placed in the living room, not seen yet."""
+    area = ar.async_get(hass).async_get_area_by_name("Living room")
+    assert area is not None
+    entities = er.async_get(hass)
+    entities.async_get_or_create(
+        "light", "test", object_id, suggested_object_id=object_id
+    )
+    entities.async_update_entity(f"light.{object_id}", area_id=area.id)
+
+
+async def first_seen(hass: HomeAssistant, light: LightEntity) -> None:
+    """The light shows up in Home Assistant at last, with no placeholder before."""
+    (platform,) = [p for p in async_get_platforms(hass, "test") if p.domain == "light"]
+    await platform.async_add_entities([light])
+    await hass.async_block_till_done()
+
+
+@pytest.mark.parametrize("after_the_start", [False, True])
+async def test_a_bulb_first_seen_on_after_the_start_is_someone_there_and_gets_ours(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, after_the_start: bool
+) -> None:
+    """Never seen before (just added, or its integration loads late and showed no
+    placeholder), it comes on at its own level, telling it a second later: that
+    is a bulb coming up, as at the wall. Someone is there but chose no level: it
+    gets ours, is not held and teaches nothing. Seen as we start, it is its
+    integration starting with ours: left as it is, and not held either.
+    """
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[])
+    registered_in_the_living_room(hass, "living_room")
+    await setup_brain(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    holds = async_capture_events(hass, EVENT_HOLD)
+    if after_the_start:
+        await clock_at(hass, freezer, local(1, 19))
+    else:
+        await seconds_pass(hass, freezer, 30)
+
+    bulb = WallSwitchedBulb(unique_id="living_room", device_name="bulb", state=True)
+    bulb.entity_id = LAMP
+    bulb._attr_brightness = None  # no level yet
+    await first_seen(hass, bulb)
+    await seconds_pass(hass, freezer, 1)
+    bulb.report(255)
+    await hass.async_block_till_done()
+    await minutes_pass(hass, freezer, 2)
+
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+    assert not lamp_reason(hass).startswith("Holding"), lamp_reason(hass)
+    assert holds == []
+    assert "from 0 manual adjustments" in await lighting_explained(hass)
+    if after_the_start:
+        assert brightness_pct(hass) == 80, lamp_reason(hass)
+        assert actions
+        assert all("bulb's own level" in event.data["reason"] for event in actions)
+        # Someone is there: the light is not switched off on them.
+        await minutes_pass(hass, freezer, 5)
+        assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+    else:
+        assert brightness_pct(hass) == 100, lamp_reason(hass)
+        assert actions == []
+
+
+async def test_a_light_group_first_seen_after_the_start_is_left_to_its_lamps(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A group made (or loaded) after the start shows the lamps that were on
+    before it: nobody switched it on, and it did not come up at a level of its
+    own. It is neither held nor given our level.
+    """
+    freezer.move_to(START)
+    await build_living_room(
+        hass, climates=[], lights=[lamp("ceiling"), lamp("reading")]
+    )
+    registered_in_the_living_room(hass, "living_room_lights")
+    await hass.services.async_call(
+        "light",
+        "turn_on",
+        {"entity_id": ["light.ceiling", "light.reading"]},
+        blocking=True,
+    )
+    await set_state(hass, MOTION, STATE_ON)  # someone reads by them
+    await setup_brain(hass)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    holds = async_capture_events(hass, EVENT_HOLD)
+    await clock_at(hass, freezer, local(1, 19))
+    assert actions == []  # lit already
+
+    group = LightGroup(
+        "living_room_lights",
+        "Living room lights",
+        ["light.ceiling", "light.reading"],
+        mode=None,
+    )
+    group.entity_id = GROUP
+    await first_seen(hass, group)
+    await minutes_pass(hass, freezer, 2)
+
+    assert hass.states.get(GROUP).state == STATE_ON
+    assert (
+        not hass.states.get(CONTROL).attributes["reasons"][GROUP].startswith("Holding")
+    )
+    assert holds == []
+    assert actions == []
+    assert [
+        hass.states.get(lamp_id).attributes["brightness"]
+        for lamp_id in ("light.ceiling", "light.reading")
+    ] == [180, 180]

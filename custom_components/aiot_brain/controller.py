@@ -1250,8 +1250,8 @@ class BuildingController:
             # mode) on its own: nobody's hand, to hold or learn from.
             return None
         if old is None or old.state in _NO_STATE:
-            # Coming back says nothing of what changed, unless a user set it or
-            # it is a bulb powered at its wall switch.
+            # Coming back (or first seen) says nothing of what changed, unless a
+            # user set it or it is a bulb powered at its wall switch.
             if new.context.user_id is not None:
                 return True
             return self._came_back(old, before_cut, new)
@@ -1275,10 +1275,38 @@ class BuildingController:
         self, gone: State | None, before: State | None, new: State
     ) -> bool | None:
         """Judge a light back from unavailable, and note when for its next reports."""
+        if gone is None:
+            self._first_seen(new)
+            return None
         at_the_wall = self._powered_at_the_wall(gone, before, new)
-        if gone is not None and new.domain == "light":
+        if new.domain == "light":
             self._came_up[new.entity_id] = (new.last_updated, bool(at_the_wall))
         return at_the_wall
+
+    def _first_seen(self, new: State) -> None:
+        """Take a light first seen on as a bulb coming up, as one powered at the wall.
+
+        Just added, or its integration loading late with no placeholder shown
+        before, it came on by itself at its own level: someone is there, but
+        chose no level. It is not held, teaches nothing and gets our level once.
+        Seen as we start, it is its integration starting with ours. A light group
+        appearing (a helper just made) shows lamps that were on before it: it is
+        left to them, not judged.
+        """
+        if new.domain != "light" or ATTR_ENTITY_ID in new.attributes:
+            return
+        powered = (
+            new.state == STATE_ON and new.last_updated - self._started > DROPOUT_AT_MOST
+        )
+        # Its next reports, this soon, are it coming up (its level a second later).
+        self._came_up[new.entity_id] = (new.last_updated, powered)
+        zone = self.controlled_zone(new.entity_id)
+        if powered and zone is not None:
+            self.last_touched[zone.zone_id] = wall_clock(
+                dt_util.as_local(new.last_updated)
+            )
+            if self._note_powered_on(new):
+                self.async_step([zone.zone_id])
 
     def _still_at_its_own_level(self, new: State) -> None:
         """Set our level on a bulb powered at the wall that reports its level late.
