@@ -2382,11 +2382,13 @@ async def build_lamps_and_group(
     corner: bool = False,
     *,
     kind: type[DemoLight] = DemoLight,
+    reading_kind: type[DemoLight] | None = None,
 ) -> list[Event]:
-    """Two living room lamps of ``kind`` (and a hall lamp), a light group of
-    ``members`` (and a group of that group, or a group of the reading lamp alone)
-    in the living room, and motion there; return our actions from now on."""
-    lamps = [lamp("ceiling", kind), lamp("reading", kind)] + (
+    """Two living room lamps of ``kind`` (the reading lamp of ``reading_kind``
+    where given; and a hall lamp), a light group of ``members`` (and a group of
+    that group, or a group of the reading lamp alone) in the living room, and
+    motion there; return our actions from now on."""
+    lamps = [lamp("ceiling", kind), lamp("reading", reading_kind or kind)] + (
         [lamp("hall", kind)] if hall_lamp else []
     )
     setup_test_component_platform(hass, "light", lamps)

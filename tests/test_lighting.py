@@ -21,6 +21,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
+from homeassistant.helpers.entity_platform import async_get_platforms
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -231,6 +232,66 @@ async def test_a_lamp_dimmed_in_a_group_teaches_its_level_not_the_groups_mean(
     assert calls[-1].data["data"]["brightness_pct"] == round(
         once.predict_one(local(1, 19), {})["brightness"]
     )
+
+
+class WarmestAt3000K(DemoLight):
+    """A bulb whose whites go down to 3000 K only, over a radio: it takes a call
+    and reports a moment later, in a context of its own, the nearest white it has.
+    """
+
+    _attr_min_color_temp_kelvin = 3000
+    _attr_max_color_temp_kelvin = 6500
+    asked: dict[str, Any]
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        self.asked = kwargs
+
+    async def async_report(self) -> None:
+        asked = dict(self.asked)
+        if (kelvin := asked.get("color_temp_kelvin")) is not None:
+            asked["color_temp_kelvin"] = min(max(kelvin, 3000), 6500)
+        self.async_set_context(Context())
+        await DemoLight.async_turn_on(self, **asked)
+        await self.hass.async_block_till_done()
+
+
+async def test_a_lamp_of_a_group_showing_the_nearest_white_it_has_is_not_held(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The group is sent 2700 K, which the reading lamp cannot show (Home
+    Assistant sends it on as it is): it reports 3000 K, and the group's mean
+    moves with it. That is our call, not a hand; its level still must be ours.
+    """
+    freezer.move_to(START)
+    calls = await build_lamps_and_group(
+        hass, ["light.ceiling", "light.reading"], reading_kind=WarmestAt3000K
+    )
+    (platform,) = [p for p in async_get_platforms(hass, "test") if p.domain == "light"]
+    reading = platform.entities["light.reading"]
+    assert isinstance(reading, WarmestAt3000K)
+    holds = async_capture_events(hass, EVENT_HOLD)
+    entry = await setup_brain(hass)
+    lighting = coordinator_of(entry).brain.zone("living_room").lighting
+    await clock_at(hass, freezer, local(0, 19))
+    await set_state(hass, MOTION, STATE_ON)
+    assert calls[-1].data["entity_id"] == GROUP
+    assert calls[-1].data["data"]["color_temp_kelvin"] == 2700
+
+    await seconds_pass(hass, freezer, 20)
+    await reading.async_report()
+    shown = hass.states.get("light.reading").attributes
+    assert (shown["color_temp_kelvin"], shown["brightness"]) == (3000, 204)
+    assert hass.states.get(GROUP).attributes["color_temp_kelvin"] == 2850
+    assert holds == []
+    assert lighting.adjustments == 0
+
+    # Someone dims it at the lamp a moment later: theirs, the group held.
+    await seconds_pass(hass, freezer, 10)
+    await reading.async_turn_on(brightness=77)
+    await reading.async_report()
+    assert holds
+    assert {hold.data["entity_id"] for hold in holds} == {GROUP}
+    assert lighting.adjustments == 1
 
 
 async def test_someone_walking_in_just_after_the_blinds_came_down_gets_light(

@@ -25,7 +25,7 @@ rate-limits and holds each of them on its own.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from functools import partial
@@ -1384,10 +1384,22 @@ class BuildingController:
     def _lamp_went_or_came_back(self, group: State) -> bool:
         """Whether ``group`` changed as a lamp of it went or came back: nobody did.
 
-        A light group shows its available lamps' mean, in the context of the
-        lamp's change. That lamp is unavailable now, or has just come back: seen
-        going (not yet judged back) or judged back already (the order in which the
-        two changes come is not known).
+        That lamp is unavailable now, or has just come back: seen going (not yet
+        judged back) or judged back already (the order in which the two changes
+        come is not known).
+        """
+        return any(
+            state.state in _NO_STATE
+            or state.entity_id in self._before_cut
+            or self._coming_up(state)
+            for state in self._changed_with(group)
+        )
+
+    def _changed_with(self, group: State) -> Iterator[State]:
+        """Yield the members of light group ``group`` whose change moved it.
+
+        A group shows its available lamps' mean, in the context of the lamp's
+        change: the members now showing that context.
         """
         pending = list(_entity_ids(group.attributes.get(ATTR_ENTITY_ID)))
         seen: set[str] = set()
@@ -1397,15 +1409,9 @@ class BuildingController:
             if member in seen or state is None or state.context.id != group.context.id:
                 continue
             seen.add(member)
-            if (
-                state.state in _NO_STATE
-                or member in self._before_cut
-                or self._coming_up(state)
-            ):
-                return True
+            yield state
             # A group of groups: its group changed in that lamp's context too.
             pending.extend(_entity_ids(state.attributes.get(ATTR_ENTITY_ID)))
-        return False
 
     def _back_to_before_our_call(self, new: State) -> bool:
         """Whether thermostat ``new`` went back by itself to before our last call.
@@ -1531,7 +1537,15 @@ class BuildingController:
             context.parent_id is not None and context.parent_id in self._our_contexts
         ):
             return True
-        sent = self._sent.get(state.entity_id)
+        # A light group moves with a lamp of it echoing our call: the lamp showing
+        # the nearest white it has beside one showing ours moves the mean off ours.
+        return self._echoes_our_call(state, old) or any(
+            self._echoes_our_call(lamp, None) for lamp in self._changed_with(state)
+        )
+
+    def _echoes_our_call(self, state: State, old: State | None) -> bool:
+        """Whether ``state`` is the device reporting the last call that reached it."""
+        sent = self._last_call_reaching(state)
         if sent is None:
             return False
         return (
@@ -1541,6 +1555,29 @@ class BuildingController:
                 or self._arriving(old, state, sent.command)
             )
         ) or _fading(state, sent)
+
+    def _last_call_reaching(self, state: State) -> _Sent | None:
+        """Return the last call made to ``state``'s device, or to the group we call.
+
+        Home Assistant passes a group's call on to its lamps as it is, and a lamp
+        may report it later in a context of its own (Zigbee and cloud lamps do).
+        The groups are the last step's: this runs at every change of a light.
+        """
+        sent = self._sent.get(state.entity_id)
+        zone = (
+            self.controlled_zone(state.entity_id) if state.domain == "light" else None
+        )
+        if zone is None:
+            return sent
+        for group, members in self._members.get(zone.zone_id, {}).items():
+            group_sent = self._sent.get(group)
+            if (
+                state.entity_id in members
+                and group_sent is not None
+                and (sent is None or group_sent.when > sent.when)
+            ):
+                return group_sent
+        return sent
 
     def _shows(self, state: State, command: Command) -> bool:
         """Whether ``state`` shows what ``command`` asked for."""
@@ -1599,6 +1636,13 @@ class BuildingController:
                 # No colour-temperature mode: Home Assistant sent the lamp the
                 # colour of that temperature, and it shows that colour instead.
                 return True
+            # A lamp sent a white beyond its own (its group's reach further, and
+            # Home Assistant passes the call on as it is) shows the nearest it has.
+            wanted = _nearest(
+                wanted,
+                attributes.get(ATTR_MIN_COLOR_TEMP_KELVIN),
+                attributes.get(ATTR_MAX_COLOR_TEMP_KELVIN),
+            )
             kelvin = as_number(attributes.get(key))
             if kelvin is None:
                 # Some lamps (of Zigbee2MQTT's, say) take the white and report it
@@ -1843,6 +1887,16 @@ def _between(value: object, start: object, end: object, tolerance: float) -> boo
     if value is None or start is None or end is None:
         return True
     return min(start, end) - tolerance <= value <= max(start, end) + tolerance
+
+
+def _nearest(value: float, lowest: object, highest: object) -> float:
+    """Return ``value`` brought within ``lowest`` and ``highest``, where they are read."""
+    low, high = as_number(lowest), as_number(highest)
+    if low is not None:
+        value = max(value, low)
+    if high is not None:
+        value = min(value, high)
+    return value
 
 
 def _shows_white(xy: object, kelvin: float) -> bool:
