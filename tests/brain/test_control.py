@@ -311,6 +311,64 @@ def test_a_reason_stays_the_same_while_only_the_clock_moves() -> None:
     assert reasons.pop().endswith("setback: empty since 17:00, arrival predicted 22:00")
 
 
+def test_a_setback_keeps_naming_an_arrival_the_forecast_wavers_over() -> None:
+    # At night the morning's arrival hours ahead is where the forecast's curve
+    # first reaches 0.5, and its confidence is P there: each quarter hour's
+    # forecast puts it a little above or below the pre-heating threshold (0.6),
+    # and a quarter hour earlier or later. The setback is the same all along; its
+    # reason, written anew at each change, said "arrival predicted 06:30", "no
+    # arrival expected soon" and "arrival predicted 07:00" by turns.
+    engine = controller()
+    night = datetime(2026, 1, 6, 1, 0)
+    empty = readings(
+        last_motion=night - timedelta(hours=2), climate=ClimateState("heat", 17.0)
+    )
+
+    def decide(quarter: int, confidence: float, at: time | None) -> Decision:
+        when = night + timedelta(minutes=15 * quarter)
+        predicted = (
+            vacant(next_arrival=None, arrival_confidence=0.0)
+            if at is None
+            else arriving(datetime.combine(night.date(), at), confidence)
+        )
+        return climate_decision(
+            engine, when, predicted=replace(predicted, when=when), seen=empty
+        )
+
+    # A fresh setback names an arrival only from the threshold up.
+    assert decide(0, 0.55, time(6, 30)).reason.endswith("no arrival expected soon")
+    forecasts = [
+        (0.67, time(6, 30)),
+        (0.59, time(6, 30)),
+        (0.61, time(7, 0)),
+        (0.51, time(6, 45)),
+        (0.60, time(6, 30)),
+        (0.55, time(7, 0)),
+        (0.66, time(6, 30)),
+    ]
+    wavering = [
+        decide(quarter, confidence, at)
+        for quarter, (confidence, at) in enumerate(forecasts, start=1)
+    ]
+    assert {decision.reason for decision in wavering} == {
+        "Study already heating to 17.0 °C: setback: empty since 01:00, "
+        "arrival predicted 06:30"
+    }
+    assert all(decision.command is None for decision in wavering)
+    # An arrival that clearly moves is said anew.
+    assert decide(8, 0.52, time(8, 0)).reason.endswith("arrival predicted 08:00")
+    # Clearly gone: no arrival within the forecast's week, or one far less sure
+    # than pre-heating ever goes on for. Then it takes the threshold again.
+    assert decide(9, 0.0, None).reason.endswith("no arrival expected soon")
+    assert decide(10, 0.55, time(6, 30)).reason.endswith("no arrival expected soon")
+    assert decide(11, 0.61, time(6, 30)).reason.endswith("arrival predicted 06:30")
+    assert decide(12, 0.4, time(6, 30)).reason.endswith("no arrival expected soon")
+    # Nor is one named that comes within the setback time less sure than warming
+    # for: it moves on with the clock.
+    assert decide(13, 0.61, time(6, 30)).reason.endswith("arrival predicted 06:30")
+    assert decide(20, 0.55, time(6, 30)).reason.endswith("no arrival expected soon")
+
+
 def test_no_pre_heating_below_the_confidence_threshold() -> None:
     decision = climate_decision(
         controller(),

@@ -115,7 +115,8 @@ class ControlSettings:
     Pre-heating starts at ``preheat_confidence`` and, once started, goes on while the
     arrival stays above ``preheat_keep_confidence`` and no more than
     ``preheat_slack`` later than planned, so a forecast hovering at the threshold
-    does not switch between pre-heating and setback. A light
+    does not switch between pre-heating and setback; a setback's reason names the
+    arrival alike. A light
     goes off after the learned vacancy delay once the occupancy model puts the zone
     below ``light_empty_below``, otherwise only after ``light_quiet_floor`` without
     motion (a person sitting still can miss a motion sensor for ten minutes). Where
@@ -638,6 +639,10 @@ class ZoneController:
         # How long before the arrival pre-heating began, and when, while it goes on.
         self.preheat_lead: timedelta | None = None
         self.preheat_since: datetime | None = None
+        # The arrival the last target's reason named, as it said it: a setback
+        # goes on naming it (see ``_arrival_named``). Words alone, not saved: after
+        # a restart it is named afresh.
+        self.arrival_named: datetime | None = None
         self.last_reasons: dict[str, str] = {}
 
     # -- people ----------------------------------------------------------------
@@ -1204,6 +1209,7 @@ class ZoneController:
         """Return the target around ``comfort`` for the mode and the occupancy."""
         settings = self.settings
         preheat_lead, self.preheat_lead = self.preheat_lead, None
+        named, self.arrival_named = self.arrival_named, None
         if mode is Mode.AWAY:
             return self._setback(comfort, settings.away_offset, "away", "away mode")
         if mode is Mode.ECO:
@@ -1212,7 +1218,9 @@ class ZoneController:
                 return eco
             # Eco saves at least what auto does: an empty room (at night, or on a
             # trip) set back further stays there, but is not warmed for an arrival.
-            vacant = self._vacant_target(now, prediction, readings, comfort, None)
+            vacant = self._vacant_target(
+                now, prediction, readings, comfort, None, named=named
+            )
             self.preheat_lead = None
             return self._saving_at_least(eco, vacant, f"eco mode, {vacant.reason}")
         if mode is Mode.COMFORT:
@@ -1222,7 +1230,9 @@ class ZoneController:
             return self._comfort(comfort, "nobody known to be here yet")
         if self.occupied:
             return self._occupied_target(now, prediction, readings, comfort)
-        return self._vacant_target(now, prediction, readings, comfort, preheat_lead)
+        return self._vacant_target(
+            now, prediction, readings, comfort, preheat_lead, named=named
+        )
 
     def _occupied_target(
         self,
@@ -1282,7 +1292,13 @@ class ZoneController:
         readings: ZoneReadings,
         comfort: _Comfort,
         preheat_lead: timedelta | None,
+        *,
+        named: datetime | None,
     ) -> _Target:
+        """Return the target of an empty zone: set back, or warmed for an arrival.
+
+        ``named`` is the arrival the last target's reason named, if it did.
+        """
         settings = self.settings
         if prediction.trip_since is not None:
             # Nobody comes back at the usual time: warm for no arrival until
@@ -1337,9 +1353,11 @@ class ZoneController:
                 if verb != READY:
                     over = "over " if needed >= settings.max_preheat else ""
                     why += f", {over}{_minutes(needed)} min needed"
+                self.arrival_named = time_shown(arrival, now)
                 return self._comfort(arrival_comfort, why)
         expected_back = arrival if arrival is not None and confident else None
         if expected_back is not None and expected_back - now < settings.setback_after:
+            self.arrival_named = time_shown(expected_back, now)
             return self._comfort(
                 arrival_comfort,
                 f"empty, but arrival predicted {self._predicted(expected_back, now)} "
@@ -1360,11 +1378,6 @@ class ZoneController:
         ):
             # Watched, and nobody ever seen: empty on that alone, no motion went off.
             since += " (nobody seen yet)"
-        back = (
-            f", arrival predicted {self._predicted(expected_back, now)}"
-            if expected_back is not None
-            else ", no arrival expected soon"
-        )
         if (
             self.asleep_since is not None
             and settings.sleep_temperature is not None
@@ -1373,9 +1386,54 @@ class ZoneController:
             # Sleepers lie still for longer than it takes to look empty: each
             # turning over would otherwise switch the room between two targets.
             return self._sleep_target(comfort, settings.sleep_temperature)
+        self.arrival_named = self._arrival_named(now, prediction, named)
+        back = (
+            ", no arrival expected soon"
+            if self.arrival_named is None
+            else f", arrival predicted {self._clock(self.arrival_named, now)}"
+        )
         return self._setback(
             comfort, settings.setback_offset, "eco", f"setback: empty{since}{back}"
         )
+
+    def _arrival_named(
+        self, now: datetime, prediction: ZonePrediction, named: datetime | None
+    ) -> datetime | None:
+        """Return the arrival a setback's reason names, as it says it; None for none.
+
+        Words alone: no decision rests on them. At night the morning's arrival,
+        hours ahead, is where the forecast's curve first reaches 0.5, and its
+        confidence P there: each quarter hour's forecast may put it either side of
+        the pre-heating threshold, and a quarter hour earlier or later. So an
+        arrival is named from the threshold up and, once named (``named``), while
+        pre-heating would go on for it; the time said stays while the forecast's
+        is within the pre-heating's slack of it, or a sixth of the time to it (as
+        the Next arrival sensor keeps its time). It is not said and unsaid, nor
+        moved back and forth, by turns each quarter hour.
+        """
+        settings = self.settings
+        arrival = prediction.next_arrival
+        least = (
+            settings.preheat_confidence
+            if named is None
+            else settings.preheat_keep_confidence
+        )
+        # Nearer than the setback time, a confident arrival is warmed for, and one
+        # less sure is none to name: it would move on with the clock.
+        if (
+            arrival is None
+            or arrival - now < settings.setback_after
+            or prediction.arrival_confidence < least
+        ):
+            return None
+        shown = time_shown(arrival, now)
+        if (
+            named is not None
+            and named > now
+            and abs(shown - named) <= max(settings.preheat_slack, (named - now) / 6)
+        ):
+            return named
+        return shown
 
     def _is_night(self, when: datetime) -> bool:
         clock = when.time()
