@@ -237,16 +237,16 @@ class Router:
         # What each zone hears from: its entities, the outdoor source, the trackers
         # and, without a light sensor, the sun.
         self.sources: dict[str, set[str]] = {}
-        # (entity id, zone id) of thermostats whose own reading the zone does not
-        # take, since a sensor of its own reads the room.
-        self._not_thermometers: set[tuple[str, str]] = set()
+        # By zone id, the thermostats whose own reading the zone does not take,
+        # since a sensor of its own reads the room.
+        self._not_thermometers: dict[str, frozenset[str]] = {}
         for zone in zones:
             zone_ids.append(zone.zone_id)
             if not zone.entities_with(Role.ILLUMINANCE):
                 unlit.append(zone.zone_id)
             thermometers = zone.thermometers
-            self._not_thermometers.update(
-                (entity.entity_id, zone.zone_id)
+            self._not_thermometers[zone.zone_id] = frozenset(
+                entity.entity_id
                 for entity in zone.entities_with(Role.TEMPERATURE)
                 if entity not in thermometers
             )
@@ -270,9 +270,7 @@ class Router:
 
     def not_thermometers(self, zone_id: str) -> set[str]:
         """Return the zone's thermostats whose own temperature it does not take."""
-        return {
-            entity_id for entity_id, zone in self._not_thermometers if zone == zone_id
-        }
+        return set(self._not_thermometers.get(zone_id, ()))
 
     @property
     def entity_ids(self) -> list[str]:
@@ -326,7 +324,7 @@ class Router:
             for zone_id in zone_ids
             for obs in observations
             if obs.role is not Role.TEMPERATURE
-            or (entity.entity_id, zone_id) not in self._not_thermometers
+            or entity.entity_id not in self._not_thermometers.get(zone_id, ())
         ]
 
     def _presence(self, state: State) -> list[tuple[str, Observation]]:
@@ -417,7 +415,11 @@ class ReplayClock:
             self.due = minute_end
 
 
-@dataclass
+# No generated repr: Home Assistant names the jobs of its timers and debouncers
+# after their callbacks, and would write out every zone, prediction and control
+# into the name, in one turn of the event loop (18 ms with 400 areas), at each
+# start and each rediscovery.
+@dataclass(repr=False)
 class AiotBrainCoordinator:
     """The learning core of one building, wired to Home Assistant."""
 
@@ -1072,10 +1074,10 @@ class AiotBrainCoordinator:
     def _remove_stale_devices(self) -> None:
         """Remove devices of zones that are no longer chosen or no longer exist."""
         registry = dr.async_get(self.hass)
+        # Made once, not for each device: both count in hundreds in a building.
+        active = self._active_identifiers()
         for device in dr.async_entries_for_config_entry(registry, self.entry.entry_id):
-            if device.id != self.building_device_id and not self.is_active_device(
-                device
-            ):
+            if device.id != self.building_device_id and not device.identifiers & active:
                 registry.async_remove_device(device.id)
 
     @callback
@@ -1105,11 +1107,14 @@ class AiotBrainCoordinator:
 
     def is_active_device(self, device: dr.DeviceEntry) -> bool:
         """Whether ``device`` is the building or the device of an active zone."""
-        identifiers = {(DOMAIN, self.entry.entry_id)} | {
+        return bool(device.identifiers & self._active_identifiers())
+
+    def _active_identifiers(self) -> set[tuple[str, str]]:
+        """Return the identifiers of the building's device and the active zones'."""
+        return {(DOMAIN, self.entry.entry_id)} | {
             zone_device_identifier(self.entry.entry_id, zone_id)
             for zone_id in self.zones
         }
-        return bool(device.identifiers & identifiers)
 
     @callback
     def _update_zone_issues(self) -> None:
