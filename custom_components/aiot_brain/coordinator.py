@@ -455,6 +455,8 @@ class AiotBrainCoordinator:
         self._save_due = 0.0  # loop time of the pending save
         self._ticking = False
         self._stopped = False
+        # The sun's elevation last worked out, with the moment and place it is of.
+        self._sun: tuple[tuple[datetime, float, float, int], float] | None = None
         self._router = Router((), None, (), self.hass.config.units.temperature_unit)
         self._buffer: list[tuple[str, Observation]] = []
         self._replay_lock = asyncio.Lock()
@@ -1437,8 +1439,14 @@ class AiotBrainCoordinator:
         config = self.hass.config
         if config.latitude == config.longitude == 0:  # the default: never set
             return None
-        observer = get_astral_observer(self.hass)
-        return float(astral.sun.elevation(observer, dt_util.as_utc(when)))
+        # Every zone predicts for the same minute: worked out once a tick, not
+        # once a zone (the home may move meanwhile: its place is in the key).
+        key = (when, config.latitude, config.longitude, config.elevation)
+        if self._sun is None or self._sun[0] != key:
+            observer = get_astral_observer(self.hass)
+            elevation = float(astral.sun.elevation(observer, dt_util.as_utc(when)))
+            self._sun = (key, elevation)
+        return self._sun[1]
 
     @contextmanager
     def zone_fault(self, zone_id: str, doing: str) -> Iterator[None]:
