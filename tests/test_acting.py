@@ -1936,6 +1936,48 @@ async def test_a_persons_heat_cool_change_is_learned_as_the_comfort_they_want(
     assert setpoint > 20.5
 
 
+async def test_a_band_cooling_raised_by_hand_teaches_the_cooling_comfort(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Too cold under the air conditioning: the cooling edge goes up, not back."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    freezer.move_to(START)
+    ecobee = thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.HEAT, HVACMode.COOL, HVACMode.HEAT_COOL],
+        target=None,
+        mode=HVACMode.HEAT_COOL,
+        low=66.0,
+        high=80.0,
+        current=77.0,
+        unit="°F",
+    )
+    await build_living_room(hass, climates=[ecobee])
+    await setup_brain(hass, hold_minutes=120)
+    await set_state(hass, MOTION, STATE_ON)
+    attributes = hass.states.get(THERMOSTAT).attributes
+    # Heats below 20 °C less the slack, cools above 24.5 °C, on whole °F.
+    assert (attributes["target_temp_low"], attributes["target_temp_high"]) == (68, 76)
+
+    comfort = "sensor.living_room_aiot_brain_comfort_setpoint"
+    for _ in range(3):
+        # Only the upper edge goes up, to 78 °F: cooling from there is enough.
+        await hass.services.async_call(
+            "climate",
+            "set_temperature",
+            {"entity_id": THERMOSTAT, "target_temp_low": 68, "target_temp_high": 78},
+            blocking=True,
+            context=Context(user_id=hass_admin_user.id),
+        )
+        await minutes_pass(hass, freezer, 150)  # the hold is over
+
+    learned = hass.states.get(comfort).attributes
+    assert learned["cooling_comfort"] > 76.0  # 75.2 °F before
+    assert learned["heating_comfort"] == 68.0  # the lower edge taught nothing
+    attributes = hass.states.get(THERMOSTAT).attributes
+    assert (attributes["target_temp_low"], attributes["target_temp_high"]) == (68, 77)
+
+
 @pytest.mark.parametrize(
     ("band", "protected", "why"),
     [

@@ -756,7 +756,7 @@ def test_a_persons_setting_read_as_a_label_gives_the_same_setting_back() -> None
     assert cooler_band == 21.5
 
 
-def test_a_heat_cool_band_stands_for_the_lower_edge_unless_it_was_cooled() -> None:
+def test_a_heat_cool_band_stands_for_its_lower_edge_unless_its_upper_moved() -> None:
     def band_setpoint(
         low: float, high: float, old_low: float | None, old_high: float | None
     ) -> float | None:
@@ -774,6 +774,10 @@ def test_a_heat_cool_band_stands_for_the_lower_edge_unless_it_was_cooled() -> No
     assert band_setpoint(22.0, 23.0, 19.5, 20.5) == 22.0
     # Too warm: only the upper edge comes down; cooling starts 0.5 K above the want.
     assert band_setpoint(18.0, 20.0, 19.5, 22.5) == 19.5
+    # Too cold under the cooling: only the upper edge goes up, and says from where.
+    assert band_setpoint(19.5, 25.5, 19.5, 24.5) == 25.0
+    # Both edges up (the band moved warmer): the lower is wanted.
+    assert band_setpoint(21.0, 25.5, 19.5, 24.5) == 21.0
     # Nothing known before: the lower edge.
     assert band_setpoint(19.5, 20.5, None, None) == 19.5
 

@@ -482,8 +482,9 @@ def wanted_temperature(
     Read as the controller sets it, so that a label and the target made of it agree.
     A single setpoint is the warmth wanted, except in cool mode, where cooling
     starts ``cooling_margin`` above the coolness wanted. A heat_cool band's lower
-    edge is the warmth wanted, unless only its upper edge just came down: then
-    that edge is where cooling should start. A thermostat that is off, or only
+    edge is the warmth wanted, unless only its upper edge just moved (see
+    :func:`_band_cooled`): then that edge is where cooling should start. A
+    thermostat that is off, or only
     dries or blows air, asks for none: what it shows then is its last setpoint, or
     its lowest (evohome's 5 °C).
     """
@@ -508,7 +509,7 @@ def wanted_cooling(
 ) -> bool | None:
     """Return whether what a thermostat's setting asks for is wanted when cooling.
 
-    True in cool mode, or where a band's upper edge just came down; False in heat
+    True in cool mode, or where a band's upper edge just moved alone; False in heat
     mode, or for a band's lower edge; None for one target kept both ways (auto,
     heat/cool), which the season tells.
     """
@@ -525,13 +526,20 @@ def _band_cooled(
     old_low: float | None,
     old_high: float | None,
 ) -> bool:
-    """Whether only a band's upper edge just came down: someone wants it cooler."""
-    return (
-        high is not None
-        and old_high is not None
-        and high < old_high
-        and (low is None or old_low is None or low <= old_low)
-    )
+    """Whether a band's upper edge just moved alone: the coolness someone wants.
+
+    Brought down, someone wants it cooler (a thermostat keeping its least gap
+    may push the lower edge down with it); raised with the lower edge where it
+    was, someone finds the cooling too cold. Raised with the lower edge moved, the
+    lower edge says what they want.
+    """
+    if high is None or old_high is None or math.isclose(high, old_high):
+        return False
+    if low is None or old_low is None:
+        return True
+    if high < old_high:
+        return low <= old_low
+    return math.isclose(low, old_low, abs_tol=0.01)
 
 
 def _showering(lighting: Mapping[str, Any]) -> bool:
