@@ -3824,6 +3824,34 @@ async def test_an_air_conditioner_set_to_dry_or_fan_by_hand_teaches_no_comfort(
     assert reason.startswith("Holding the thermostat in Living room")
 
 
+async def test_a_thermostat_switched_from_heat_to_cool_keeps_the_cooling_comfort(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """In May someone switches it to cool; it still shows the heating's 68 °F."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    freezer.move_to(datetime.fromisoformat("2026-05-18T21:00:00+00:00"))  # 14:00
+    room = thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.HEAT, HVACMode.COOL],
+        target=68.0,
+        current=74.0,
+        unit="°F",
+    )
+    await build_living_room(hass, [room])
+    await setup_brain(hass, hold_minutes=120)
+    await set_state(hass, MOTION, STATE_ON)
+    assert target(hass) == 68.0  # the heating comfort, 20 °C
+
+    await set_mode_by_hand(hass, hass_admin_user, HVACMode.COOL)
+    await minutes_pass(hass, freezer, 130)  # the hold is over
+
+    comfort = hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint")
+    assert comfort.attributes["cooling_comfort"] == 75.2  # 24 °C, not the 68 °F
+    # Cooled from above the cooling comfort, in the mode they chose.
+    shown = hass.states.get(THERMOSTAT)
+    assert (shown.state, shown.attributes["temperature"]) == (HVACMode.COOL, 76.0)
+
+
 async def test_an_air_conditioner_switched_off_on_a_mild_evening_stays_off(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:

@@ -130,6 +130,24 @@ async def test_a_heat_cool_band_stands_for_the_temperature_asked_for(
     assert _values(warmer)[Role.HVAC_SETPOINT] == 22.0
 
 
+async def test_a_mode_switched_alone_is_nobodys_setpoint(hass: HomeAssistant) -> None:
+    """Switched from heat to cool, it shows the heating's target: nobody chose it."""
+    heating: dict[str, object] = {"current_temperature": 23.0, "temperature": 20.0}
+    _observe(hass, CLIMATE, "heat", heating, manual=True)
+
+    def setpoint(state: str, attributes: dict[str, object]) -> Observation:
+        previous = hass.states.get(CLIMATE.entity_id)
+        observed = _observe(
+            hass, CLIMATE, state, attributes, manual=True, previous=previous
+        )
+        return next(o for o in observed if o.role is Role.HVAC_SETPOINT)
+
+    switched = setpoint("cool", heating)
+    assert switched.manual is None  # not taught as a cooling comfort
+    # A target set for cooling is someone's.
+    assert setpoint("cool", {**heating, "temperature": 24.0}).manual is True
+
+
 async def test_climate_attributes(hass: HomeAssistant) -> None:
     values = _values(
         _observe(

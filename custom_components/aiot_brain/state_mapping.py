@@ -133,7 +133,10 @@ def observations_from_state(
                     value,
                     when,
                     source=entity.entity_id,
-                    manual=None if _power_on_level(role, previous) else manual,
+                    manual=None
+                    if _power_on_level(role, previous)
+                    or _mode_switched_alone(role, state, previous)
+                    else manual,
                     cooling=cooling,
                 )
             )
@@ -283,6 +286,22 @@ def _power_on_level(role: Role, previous: State | None) -> bool:
     """
     return (
         role in _LIGHT_LEVELS and previous is not None and previous.state in NO_READING
+    )
+
+
+def _mode_switched_alone(role: Role, state: State, previous: State | None) -> bool:
+    """Whether ``role`` is a thermostat's setpoint as it was, only its mode switched.
+
+    Nobody chose that setpoint now: it was chosen before, for the way it went then
+    (the heating's 20 °C a thermostat carries into cool mode in May) or by us.
+    """
+    if role is not Role.HVAC_SETPOINT or previous is None:
+        return False
+    if previous.state in NO_READING or previous.state == state.state:
+        return False
+    return all(
+        state.attributes.get(key) == previous.attributes.get(key)
+        for key in (ATTR_TEMPERATURE, ATTR_TARGET_TEMP_LOW, ATTR_TARGET_TEMP_HIGH)
     )
 
 
