@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from unittest.mock import MagicMock
 
 import pytest
@@ -9,6 +10,13 @@ import pytest
 # Import the repository's package first: pytest-homeassistant-custom-component ships a
 # `custom_components` package of its own, and whichever is imported first wins.
 import custom_components.aiot_brain  # noqa: F401
+
+# pytest-homeassistant-custom-component logs every SQL statement, and the
+# recorder's every step in tests that use caplog; the recorder's thread, writing
+# between the moments pytest captures a test's output, printed them into the
+# suite's. Our tests read the recorder through its API, not its log.
+logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+logging.getLogger("homeassistant.components.recorder").setLevel(logging.INFO)
 
 
 @pytest.fixture(autouse=True)
