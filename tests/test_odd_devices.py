@@ -277,6 +277,62 @@ async def test_a_thermostat_turned_right_down_or_up_by_hand_teaches_no_comfort(
     assert float(hass.states.get(comfort_sensor).state) > 20.0
 
 
+class BoostingValve(DemoClimate):
+    """A radiator valve with a boost button: it opens fully for a while, then ends it.
+
+    Its setpoint stays as it was meanwhile, as many Zigbee valves show it.
+    """
+
+    _attr_min_temp = 5.0
+    _attr_max_temp = 30.0
+
+    async def async_end_boost(self) -> None:
+        """The boost's minutes are over: it goes back by itself, in its own context."""
+        self._preset = "none"
+        self.async_write_ha_state()
+        await self.hass.async_block_till_done()
+
+
+async def test_a_valves_boost_teaches_no_comfort(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Cold in a room kept at eco's 17 °C, someone presses boost: no wish for 17 °C."""
+    freezer.move_to(START)
+    valve = thermostat(
+        "living_room",
+        [HVACMode.HEAT, HVACMode.OFF],
+        preset="none",
+        presets=["none", "boost"],
+        kind=BoostingValve,
+    )
+    await build_living_room(hass, [valve])
+    entry = await setup_brain(hass)
+    zone = coordinator_of(entry).brain.zone("living_room")
+    comfort_sensor = "sensor.living_room_aiot_brain_comfort_setpoint"
+    await set_state(hass, MOTION, STATE_ON)
+    await set_living_room_mode(hass, "eco")
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass) == 17.0
+
+    await hass.services.async_call(
+        "climate",
+        "set_preset_mode",
+        {"entity_id": THERMOSTAT, "preset_mode": "boost"},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await minutes_pass(hass, freezer, 10)
+    assert zone.comfort.labels == 0
+    await valve.async_end_boost()
+    await minutes_pass(hass, freezer, 1)
+
+    assert zone.comfort.labels == 0
+    assert float(hass.states.get(comfort_sensor).state) == 20.0
+    # Still a person's change: held, not fought.
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert "changed by hand" in reason
+
+
 async def test_an_air_conditioners_lowest_setpoint_is_not_taken_for_frost(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

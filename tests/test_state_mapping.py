@@ -148,6 +148,24 @@ async def test_a_mode_switched_alone_is_nobodys_setpoint(hass: HomeAssistant) ->
     assert setpoint("cool", {**heating, "temperature": 24.0}).manual is True
 
 
+async def test_a_preset_switched_alone_is_nobodys_setpoint(hass: HomeAssistant) -> None:
+    """A valve's boost pressed, and ended, keeps the 17 °C of a room set back."""
+    setback: dict[str, object] = {"temperature": 17.0, "preset_mode": "none"}
+    _observe(hass, CLIMATE, "heat", setback, manual=True)
+
+    def setpoint(attributes: dict[str, object]) -> Observation:
+        previous = hass.states.get(CLIMATE.entity_id)
+        observed = _observe(
+            hass, CLIMATE, "heat", attributes, manual=True, previous=previous
+        )
+        return next(o for o in observed if o.role is Role.HVAC_SETPOINT)
+
+    assert setpoint({**setback, "preset_mode": "boost"}).manual is None
+    assert setpoint(setback).manual is None  # the boost over
+    # A preset that sets a target of its own shows what was chosen.
+    assert setpoint({"temperature": 21.0, "preset_mode": "comfort"}).manual is True
+
+
 async def test_climate_attributes(hass: HomeAssistant) -> None:
     values = _values(
         _observe(

@@ -135,7 +135,7 @@ def observations_from_state(
                     source=entity.entity_id,
                     manual=None
                     if _power_on_level(role, previous)
-                    or _mode_switched_alone(role, state, previous)
+                    or _setpoints_kept(role, state, previous)
                     else manual,
                     cooling=cooling,
                 )
@@ -289,15 +289,17 @@ def _power_on_level(role: Role, previous: State | None) -> bool:
     )
 
 
-def _mode_switched_alone(role: Role, state: State, previous: State | None) -> bool:
-    """Whether ``role`` is a thermostat's setpoint as it was, only its mode switched.
+def _setpoints_kept(role: Role, state: State, previous: State | None) -> bool:
+    """Whether ``role`` is a thermostat's setpoint as it was: only its mode or preset moved.
 
     Nobody chose that setpoint now: it was chosen before, for the way it went then
-    (the heating's 20 °C a thermostat carries into cool mode in May) or by us.
+    (the heating's 20 °C a thermostat carries into cool mode in May) or by us. A
+    valve's boost pressed, or ending by itself, keeps the setpoint it had too: the
+    17 °C of a room set back is no warmth wanted by whoever was cold.
     """
     if role is not Role.HVAC_SETPOINT or previous is None:
         return False
-    if previous.state in NO_READING or previous.state == state.state:
+    if previous.state in NO_READING:
         return False
     return all(
         state.attributes.get(key) == previous.attributes.get(key)
