@@ -31,7 +31,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.aiot_brain.brain.observation import Role
-from custom_components.aiot_brain.const import DOMAIN, EVENT_ACTION
+from custom_components.aiot_brain.const import DOMAIN, EVENT_ACTION, EVENT_HOLD
 from custom_components.aiot_brain.discovery import ZoneEntity
 from custom_components.aiot_brain.state_mapping import observations_from_state
 
@@ -277,34 +277,54 @@ async def test_a_thermostat_turned_right_down_or_up_by_hand_teaches_no_comfort(
     assert float(hass.states.get(comfort_sensor).state) > 20.0
 
 
-class BoostingValve(DemoClimate):
-    """A radiator valve with a boost button: it opens fully for a while, then ends it.
+class RadiatorValve(DemoClimate):
+    """A radiator valve with a boost button and a window function, as Zigbee ones.
 
-    Its setpoint stays as it was meanwhile, as many Zigbee valves show it.
+    Its boost opens it fully for a while, its setpoint kept; a quick fall in the
+    temperature it reads turns it down to 5 °C until the window is shut. Each
+    ends by itself, in a context of its own.
     """
 
     _attr_min_temp = 5.0
     _attr_max_temp = 30.0
+    _before_window: float | None = None
 
-    async def async_end_boost(self) -> None:
-        """The boost's minutes are over: it goes back by itself, in its own context."""
-        self._preset = "none"
+    async def async_report(self) -> None:
         self.async_write_ha_state()
         await self.hass.async_block_till_done()
 
+    async def async_end_boost(self) -> None:
+        self._preset = "none"
+        await self.async_report()
 
-async def test_a_valves_boost_teaches_no_comfort(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
-) -> None:
-    """Cold in a room kept at eco's 17 °C, someone presses boost: no wish for 17 °C."""
-    freezer.move_to(START)
+    async def async_window_opened(self) -> None:
+        self._before_window = self._target_temperature
+        self._target_temperature = self.min_temp
+        await self.async_report()
+
+    async def async_window_shut(self) -> None:
+        self._target_temperature = self._before_window
+        await self.async_report()
+
+
+def radiator_valve() -> RadiatorValve:
     valve = thermostat(
         "living_room",
         [HVACMode.HEAT, HVACMode.OFF],
         preset="none",
         presets=["none", "boost"],
-        kind=BoostingValve,
+        kind=RadiatorValve,
     )
+    assert isinstance(valve, RadiatorValve)
+    return valve
+
+
+async def test_a_valves_boost_teaches_no_comfort_and_holds_while_it_lasts(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Cold in a room kept at eco's 17 °C, someone presses boost: no wish for 17 °C."""
+    freezer.move_to(START)
+    valve = radiator_valve()
     await build_living_room(hass, [valve])
     entry = await setup_brain(hass)
     zone = coordinator_of(entry).brain.zone("living_room")
@@ -323,14 +343,47 @@ async def test_a_valves_boost_teaches_no_comfort(
     )
     await minutes_pass(hass, freezer, 10)
     assert zone.comfort.labels == 0
-    await valve.async_end_boost()
-    await minutes_pass(hass, freezer, 1)
-
-    assert zone.comfort.labels == 0
-    assert float(hass.states.get(comfort_sensor).state) == 20.0
-    # Still a person's change: held, not fought.
+    # A person's change: held, not fought, while the boost lasts.
     reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
     assert "changed by hand" in reason
+
+    await valve.async_end_boost()
+    await minutes_pass(hass, freezer, 1)
+    assert zone.comfort.labels == 0
+    assert float(hass.states.get(comfort_sensor).state) == 20.0
+    # Over by itself: the valve is as it was, and the area's plan goes on.
+    assert hass.states.get(CONTROL).attributes["held_until"] == {}
+
+
+async def test_a_valves_window_function_is_no_hand_once_the_window_is_shut(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The valve turns itself down to 5 °C for an airing, and back after it."""
+    freezer.move_to(START)
+    valve = radiator_valve()
+    await build_living_room(hass, [valve])
+    holds = async_capture_events(hass, EVENT_HOLD)
+    entry = await setup_brain(hass, hold_minutes=120)
+    zone = coordinator_of(entry).brain.zone("living_room")
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 20)
+    assert target(hass) == 20.0
+
+    await valve.async_window_opened()
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass) == 5.0  # not fought while it airs
+    await valve.async_window_shut()
+    await minutes_pass(hass, freezer, 1)
+
+    assert zone.comfort.labels == 0  # its 20 °C again is nobody's wish
+    assert hass.states.get(CONTROL).attributes["held_until"] == {}
+    assert holds[-1].data["reason"] == (
+        "Hold ended: the thermostat went back by itself to how it was"
+    )
+    # Switched to eco soon after, it is set back, not left two hours at 20 °C.
+    await set_living_room_mode(hass, "eco")
+    await minutes_pass(hass, freezer, 5)
+    assert target(hass) == 17.0
 
 
 async def test_an_air_conditioners_lowest_setpoint_is_not_taken_for_frost(

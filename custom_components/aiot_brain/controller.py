@@ -119,6 +119,7 @@ from .state_mapping import (
     from_celsius,
     observations_from_state,
     screen_on,
+    teaches_no_comfort,
     temperature_scale,
     to_celsius,
 )
@@ -249,6 +250,10 @@ class BuildingController:
         self._our_contexts: OrderedDict[str, float] = OrderedDict()
         self._sent: dict[str, _Sent] = {}
         self._unsure: dict[str, _Unsure] = {}  # by entity id
+        # By entity id: what a thermostat showed before a person's change that
+        # teaches nothing (a boost, a valve's window function, off), and when the
+        # hold it began began. Back by itself to just that, the gesture is over.
+        self._gestures: dict[str, tuple[tuple[Any, ...], datetime]] = {}
         # Each unavailable light's last state before it went: back on, it tells
         # a bulb powered at its wall switch from one back from a dropout.
         self._before_cut: dict[str, State] = {}
@@ -543,6 +548,7 @@ class BuildingController:
         self._sent.pop(entity_id, None)
         self._before_cut.pop(entity_id, None)
         self._came_up.pop(entity_id, None)
+        self._gestures.pop(entity_id, None)
         self._forget_unsure(entity_id)
         self._drop_refusal(entity_id)
 
@@ -1266,10 +1272,78 @@ class BuildingController:
         called = self._called_for(zone, new.entity_id)
         if called is not None and self._drives(called[0], new.entity_id):
             return None  # the thermostat over it at work, not a person
+        return self._judge(zone, called, old, new)
+
+    def _judge(
+        self,
+        zone: Zone,
+        called: tuple[str, ZoneController] | None,
+        old: State,
+        new: State,
+    ) -> bool | None:
+        """Judge a change that is not ours, nor a device over it at work."""
+        if self._gesture_over(zone, called, new):
+            return None
         if self._back_to_before_our_call(new):
             self._judge_later(old, new)
             return None
-        return self._persons_change(zone, called, new)
+        persons = self._persons_change(zone, called, new)
+        self._note_gesture(called, old, new)
+        return persons
+
+    def _note_gesture(
+        self, called: tuple[str, ZoneController] | None, old: State, new: State
+    ) -> None:
+        """Note a thermostat held for a change that teaches nothing, and from what."""
+        hold = None if called is None else called[1].holds.get(called[0])
+        settings = self.coordinator.settings
+        if (
+            new.domain == "climate"
+            and hold is not None
+            and teaches_no_comfort(
+                new,
+                old,
+                self.hass.config.units.temperature_unit,
+                (settings.min_temperature, settings.max_temperature),
+            )
+        ):
+            self._gestures[new.entity_id] = (_settings(old), hold.since)
+        else:
+            self._gestures.pop(new.entity_id, None)
+
+    def _gesture_over(
+        self, zone: Zone, called: tuple[str, ZoneController] | None, new: State
+    ) -> bool:
+        """End the hold of a thermostat back by itself from a gesture; say if it was.
+
+        A valve's boost ends after its minutes, its window function lets it heat
+        again once the window is shut: back in a context of its own to just what
+        it showed before, it is nobody's change. The hold that gesture began ends
+        (the valve is as it was, and the area's plan goes on), and nothing is
+        learned.
+        """
+        gesture = self._gestures.get(new.entity_id)
+        if (
+            gesture is None
+            or called is None
+            or new.context.user_id is not None
+            or new.context.parent_id is not None
+        ):
+            return False
+        entity_id, engine = called
+        hold = engine.holds.get(entity_id)
+        if hold is None or hold.since != gesture[1] or _settings(new) != gesture[0]:
+            return False
+        del self._gestures[new.entity_id]
+        engine.resume(entity_id)
+        self._fire_hold(
+            zone.zone_id,
+            entity_id,
+            f"Hold ended: {_what(entity_id)} went back by itself to how it was",
+            None,
+        )
+        self._notify(zone.zone_id)
+        return True
 
     def _came_back(
         self, gone: State | None, before: State | None, new: State

@@ -307,6 +307,21 @@ def _setpoints_kept(role: Role, state: State, previous: State | None) -> bool:
     )
 
 
+def teaches_no_comfort(
+    state: State, previous: State, unit: str, bounds: tuple[float, float]
+) -> bool:
+    """Whether a person's change of a thermostat to ``state`` teaches no comfort.
+
+    Only its mode or preset moved (a boost), it was switched off (or to dry or fan
+    only), or its setpoint lies outside ``bounds`` (°C), the lowest and highest
+    setpoints: turned right down, as a valve's window function does, or right up.
+    """
+    if _setpoints_kept(Role.HVAC_SETPOINT, state, previous):
+        return True
+    setpoint = _setpoint(state, previous, unit)
+    return setpoint is None or not bounds[0] <= setpoint <= bounds[1]
+
+
 def _on_off(value: str) -> float | None:
     if value == STATE_ON:
         return 1.0
