@@ -225,6 +225,41 @@ class _Unsure:
     cancel: CALLBACK_TYPE
 
 
+class RecordedMotion:
+    """What the recorder shows of motion sensors before a first start.
+
+    Read as their live changes are (``async_sensor_change``): when each last went
+    off, and since when each has read off with nobody seen (from when the record
+    begins, or since it came back: a restart, a sensor back from unavailable).
+    Fed the recorded states oldest first, as they are read.
+    """
+
+    def __init__(self, entity_ids: Iterable[str]) -> None:
+        """Follow ``entity_ids``; nothing is known of them yet."""
+        self.entity_ids = frozenset(entity_ids)
+        self.went_off: dict[str, datetime] = {}
+        self.back_off: dict[str, datetime] = {}
+        self._last: dict[str, State] = {}
+
+    def learn(self, states: Iterable[State]) -> None:
+        """Note what ``states``, recorded after those seen so far, show."""
+        for new in states:
+            if new.entity_id not in self.entity_ids:
+                continue
+            old = self._last.get(new.entity_id)
+            if old is not None and old.state == STATE_ON != new.state:
+                self.went_off[new.entity_id] = new.last_changed
+            elif new.state == STATE_OFF and (
+                old is None
+                or old.state != STATE_OFF
+                or old.last_changed != new.last_changed
+            ):
+                # Not an attribute's change: off with no change recorded before
+                # it (the record's start, a restart) saw nobody from then.
+                self.back_off[new.entity_id] = new.last_changed
+            self._last[new.entity_id] = new
+
+
 class BuildingController:
     """The controllers of every zone's thermostats and lights."""
 
@@ -266,11 +301,15 @@ class BuildingController:
         self._refusals: dict[str, str] = {}
         # By zone id: each device called, with the group members it is called for.
         self._members: dict[str, dict[str, set[str]]] = {}
-        # When each binary sensor was last seen to go from on to off, and when one
-        # came back reading off (unavailable before): it saw nobody since then.
+        # When each binary sensor was last seen to go from on to off (a motion
+        # sensor's also before a first start, as recorded), and when one came back
+        # reading off (unavailable before): it saw nobody since then.
         self._went_off: dict[str, datetime] = {}
         self._back_off: dict[str, datetime] = {}
         self._started = dt_util.utcnow()
+        # At a first start, since when each motion sensor has read off with
+        # nobody seen before it, as the recorder shows (see ``async_recorded``).
+        self._watched_before: dict[str, datetime] = {}
         self._stopped = False  # unloaded: calls still on their way raise no issue
         # The zones it was made from, and each thermostat's and light's zone.
         self._zone_of_device: tuple[dict[str, Zone] | None, dict[str, Zone]] = (
@@ -747,12 +786,21 @@ class BuildingController:
 
     def _quiet_since(self, zone: Zone) -> datetime:
         """Since when the zone's motion sensors have seen nobody, as far as known."""
-        came_back = [
-            self._back_off[entity.entity_id]
-            for entity in zone.entities_with(Role.MOTION)
-            if entity.entity_id in self._back_off
-        ]
-        return wall_clock(dt_util.as_local(max([self._started, *came_back])))
+        since = max(
+            (self._watched_since(e.entity_id) for e in zone.entities_with(Role.MOTION)),
+            default=self._started,
+        )
+        return wall_clock(dt_util.as_local(since))
+
+    def _watched_since(self, entity_id: str) -> datetime:
+        """Since when a motion sensor has seen nobody, as far as known.
+
+        Since we started, or since the recorder shows it reading off before a first
+        start; since it came back reading off, where it did later.
+        """
+        since = self._watched_before.get(entity_id, self._started)
+        came_back = self._back_off.get(entity_id)
+        return since if came_back is None else max(since, came_back)
 
     def _last_on(self, zone: Zone, role: Role, now: datetime) -> datetime | None:
         """When a binary sensor of ``role`` in the zone was last on (now if it is)."""
@@ -1220,6 +1268,28 @@ class BuildingController:
             self._went_off[new.entity_id] = new.last_changed
         elif new is not None and new.state == STATE_OFF:
             self._back_off[new.entity_id] = new.last_changed
+
+    @callback
+    def async_recorded(self, zone_ids: Iterable[str], recorded: RecordedMotion) -> None:
+        """Take what the recorder showed of the zones' motion sensors before we began.
+
+        Only for zones we keep nothing of (a first start): when people were last
+        seen there is not known otherwise, and the sleep rule would take a room
+        nobody entered all evening as maybe slept in. After a restart what was
+        saved tells, and a zone read again (a Relearn) knows it already. What our
+        sensors saw live meanwhile is newer and stays.
+        """
+        known = self.zone_ids
+        for zone_id in zone_ids:
+            zone = self.coordinator.zones.get(zone_id)
+            if zone is None or zone_id in known:
+                continue
+            for entity in zone.entities_with(Role.MOTION):
+                entity_id = entity.entity_id
+                if (went_off := recorded.went_off.get(entity_id)) is not None:
+                    self._went_off.setdefault(entity_id, went_off)
+                if (back_off := recorded.back_off.get(entity_id)) is not None:
+                    self._watched_before[entity_id] = back_off
 
     @callback
     def async_person_change(self, event: Event[EventStateChangedData]) -> bool | None:

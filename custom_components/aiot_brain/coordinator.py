@@ -91,7 +91,7 @@ from .const import (
     TICK_INTERVAL,
     Mode,
 )
-from .controller import BuildingController
+from .controller import BuildingController, RecordedMotion
 from .discovery import Actuator, Discovery, Zone, ZoneEntity, async_discover
 from .entity import zone_device_identifier
 from .history import async_replay_history
@@ -1518,8 +1518,15 @@ class AiotBrainCoordinator:
             zones = [self.zones[z] for z in zone_ids if z in self.zones]
             router = self._router_of(zones)
             clocks = {z.zone_id: ReplayClock(self.brain.zone(z.zone_id)) for z in zones}
+            # When people were last seen before the start, for the controller.
+            motion = RecordedMotion(
+                entity.entity_id
+                for z in zones
+                for entity in z.entities_with(Role.MOTION)
+            )
 
             def learn(states: list[State]) -> None:
+                motion.learn(states)
                 for state in states:
                     for zone_id, observation in router.route(state):
                         clocks[zone_id].learn(observation)
@@ -1549,6 +1556,8 @@ class AiotBrainCoordinator:
             else:
                 LOGGER.debug("Learned %s states of history for %s", replayed, zone_ids)
                 failed = False
+                # Read to its end only: someone seen after a fault would be missed.
+                self.control.async_recorded(zone_ids, motion)
             # Until a Relearn reads it in full, across restarts, or the zone goes
             # (also meanwhile: it would have no Relearn to settle it).
             for zone in zones:

@@ -305,7 +305,8 @@ class ZoneReadings:
     # came in from there. Only looked up where it tells a sleeper from an arrival.
     last_motion_elsewhere: datetime | None = None
     # Where when motion was last seen is not known (after a restart): since when
-    # the motion sensors are known to have seen nobody. Lights wait from it.
+    # the motion sensors are known to have seen nobody (at a first start, before
+    # it as far as the recorder shows). Lights wait from it.
     quiet_since: datetime | None = None
     # A TV is on, or a video plays: people watching sit still for an hour.
     screen_on: bool = False
@@ -1478,8 +1479,9 @@ class ZoneController:
     def _unseen(self, readings: ZoneReadings) -> bool:
         """Whether nothing tells when people were last here.
 
-        No motion sensor reads, or it has seen nobody since a first start. After a
-        restart, what the zone saw before it tells.
+        No motion sensor reads, or it has seen nobody since a first start (nor
+        before it, where the recorder shows that). After a restart, what the zone
+        saw before it tells.
         """
         return self.last_motion is None and (
             readings.quiet_since is None or not self.restarted
@@ -1545,7 +1547,8 @@ class ZoneController:
         if last_motion is None:
             quiet = True  # nothing says when people last moved: the dark alone
             # Seen by nobody since a restart: there if used since nightfall. Since
-            # a first start before nightfall, its sensor saw it empty all evening.
+            # a first start before nightfall (or since before it, as the recorder
+            # showed), its sensor saw it empty all evening.
             watched_since = readings.quiet_since
             there = (
                 self._unseen(readings)
