@@ -266,6 +266,82 @@ def test_a_cold_snap_pre_heats_as_early_as_allowed_not_never() -> None:
         assert decision.reason.endswith("(90%), over 240 min needed")
 
 
+# Underfloor heating, or a heat pump on a low flow temperature: at 5 °C out it
+# warms the room by about 0.4 K an hour at 19-20 °C, and left alone at 21 °C it
+# cools 0.8 K an hour.
+SLOW = ThermalResponse(loss=0.05, heating_rate=1.1, cooling_rate=-1.5, bias=0.0)
+# Radiators: 2.4 K an hour at 17 °C.
+FAST = ThermalResponse(loss=0.05, heating_rate=3.0, cooling_rate=-1.5, bias=0.0)
+
+
+def day_away(
+    thermal: ThermalResponse, *, learned: bool = True
+) -> list[tuple[datetime, float, float, str]]:
+    """Everyone leaves at 08:00 and is predicted back at 17:30 (90 %), 5 °C out.
+
+    The room follows ``thermal`` as the thermostat heats it: each quarter hour's
+    time, setpoint, temperature and reason.
+    """
+    engine = controller()
+    left = datetime(2026, 1, 5, 8, 0)
+    arrival = datetime(2026, 1, 5, 17, 30)
+    temperature, setpoint = 21.0, 21.0
+    day = []
+    when = left
+    while when <= arrival:
+        decision = climate_decision(
+            engine,
+            when,
+            predicted=replace(
+                arriving(arrival), when=when, thermal=thermal, heating_learned=learned
+            ),
+            seen=readings(
+                temperature=round(temperature, 1),
+                last_motion=left,
+                climate=ClimateState("heat", setpoint),
+            ),
+        )
+        if decision.command is not None:
+            setpoint = decision.command.data["temperature"]
+        day.append((when, setpoint, temperature, decision.reason))
+        for _ in range(3):  # five minutes at a time
+            heating = 1.0 if temperature < setpoint else 0.0
+            temperature += thermal.rate(temperature, 5.0, heating) / 12
+        when += timedelta(minutes=15)
+    return day
+
+
+def test_a_slow_room_is_set_back_no_further_than_it_warms_back_from() -> None:
+    # Set back 4 K, it would need over 10 hours to warm again: started 4 hours
+    # ahead, pre-heating left people a room at 19 °C every evening.
+    day = day_away(SLOW)
+    lowest = min(setpoint for _, setpoint, _, _ in day)
+    assert lowest == 20.0  # 19.8 °C, up to the thermostat's step
+    reasons = {reason for _, setpoint, _, reason in day if setpoint == lowest}
+    assert reasons == {
+        "Heating Study to 20.0 °C: setback: empty since 08:15, arrival predicted "
+        "17:30, no lower than 20.0 °C: from lower it would not be warm again by then",
+        "Study already heating to 20.0 °C: setback: empty since 08:15, arrival "
+        "predicted 17:30, no lower than 20.0 °C: from lower it would not be warm "
+        "again by then",
+    }
+    assert any("Pre-heating" in reason for _, _, _, reason in day)
+    _, _, arrived, _ = day[-1]
+    assert arrived >= 20.8
+
+
+def test_a_fast_room_is_set_back_as_far_as_ever() -> None:
+    day = day_away(FAST)
+    assert min(setpoint for _, setpoint, _, _ in day) == 17.0
+    assert day[-1][2] >= 20.8
+
+
+def test_a_room_whose_heating_is_not_learned_yet_is_set_back_as_ever() -> None:
+    day = day_away(SLOW, learned=False)
+    assert min(setpoint for _, setpoint, _, _ in day) == 17.0
+    assert day[-1][2] < 20.0  # the prior's rate alone says nothing of this room
+
+
 def test_no_pre_heating_while_everyone_is_away_on_a_trip() -> None:
     engine = controller()
     empty = readings(last_motion=NOW - timedelta(days=1))

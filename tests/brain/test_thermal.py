@@ -80,6 +80,22 @@ def test_learns_a_zone_that_heats_two_kelvin_an_hour() -> None:
     assert cooled.duration.total_seconds() / 3600 == pytest.approx(2.0, abs=0.2)
     assert "heats 2.0 K/h" in model.explain()
     assert "heats 3.6 °F/h" in model.explain(FAHRENHEIT)
+    assert model.heating_learned
+    assert not ThermalModel().heating_learned  # the prior is no room's rate
+
+
+def test_the_lowest_temperature_heating_recovers_from_in_time() -> None:
+    slow = ThermalResponse(loss=0.05, heating_rate=1.1, cooling_rate=-1.5, bias=0.0)
+    start = slow.heated_up_from(21.0, 5.0, timedelta(hours=3, minutes=45))
+    assert start == pytest.approx(19.76, abs=0.01)
+    back = slow.time_to(start, 21.0, 5.0)
+    assert back is not None
+    assert back.total_seconds() == pytest.approx(3.75 * 3600, abs=1)
+    steady = ThermalResponse(loss=0.0, heating_rate=0.4, cooling_rate=-1.0, bias=0.0)
+    assert steady.heated_up_from(21.0, 5.0, timedelta(hours=2)) == pytest.approx(20.2)
+    # Too cold out for the heating ever to get there: no lower than the target.
+    assert slow.heated_up_from(21.0, -15.0, timedelta(hours=4)) == 21.0
+    assert slow.heated_up_from(21.0, 200.0, timedelta(hours=4)) is None
 
 
 def test_drift_to_setback_follows_heat_loss() -> None:

@@ -278,6 +278,8 @@ def test_time_to_temperature_needs_both_temperatures() -> None:
     # The prediction carries the zone's response, which times the same way.
     assert predicted.thermal is not None
     assert predicted.thermal.time_to(17.0, predicted.heating_setpoint, 5.0) == duration
+    # Still the prior's rate: no setback is limited by it.
+    assert not predicted.heating_learned
 
 
 def test_the_thermal_model_learns_with_the_zones_occupancy(trained: ZoneBrain) -> None:

@@ -1401,8 +1401,56 @@ class ZoneController:
             if self.arrival_named is None
             else f", arrival predicted {self._clock(self.arrival_named, now)}"
         )
-        return self._setback(
+        setback = self._setback(
             comfort, settings.setback_offset, "eco", f"setback: empty{since}{back}"
+        )
+        return self._recoverable(setback, prediction, readings, comfort)
+
+    def _recoverable(
+        self,
+        setback: _Target,
+        prediction: ZonePrediction,
+        readings: ZoneReadings,
+        comfort: _Comfort,
+    ) -> _Target:
+        """Return ``setback`` no deeper than the heating recovers from in time.
+
+        Pre-heating starts at most ``max_preheat`` before the arrival named: set
+        back further, a slow room (underfloor heating, a heat pump on a low flow
+        temperature) would be cold at every arrival. Where the heating's rate is
+        not learned yet, or the outdoor temperature not known, the setback stands.
+        """
+        settings, device = self.settings, self.climate
+        assert device is not None
+        arrival, outdoor = self.arrival_named, readings.outdoor_temperature
+        thermal = prediction.thermal
+        if (
+            arrival is None
+            or outdoor is None
+            or thermal is None
+            or not prediction.heating_learned
+            or not device.can_heat
+            or setback.heat is None
+        ):
+            return setback
+        goal = comfort.heat
+        if self._is_bedtime(arrival) and settings.sleep_temperature is not None:
+            goal = comfort.for_sleep(settings.sleep_temperature).heat
+        # Pre-heating's own margin kept: warm by the arrival, not just at it.
+        within = settings.max_preheat - settings.preheat_margin
+        floor = thermal.heated_up_from(goal, outdoor, within)
+        if floor is None:
+            return setback
+        # Up to the thermostat's step: rounded down, it would be late again.
+        floor = min(_snap(floor, device.step, toward=math.inf), goal)
+        if floor <= setback.heat:
+            return setback
+        return replace(
+            setback,
+            heat=floor,
+            reason=f"{setback.reason}, no lower than "
+            f"{settings.scale.degrees(floor)}: from lower it would not be warm "
+            "again by then",
         )
 
     def _arrival_named(

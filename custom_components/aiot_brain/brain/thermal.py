@@ -36,6 +36,9 @@ _SIZE = len(_NAMES)
 # appliances) is kept small: otherwise it trades off against the loss, since the
 # indoor-outdoor gap varies little over a day.
 _PRIOR_VARIANCE = (0.01, 1.0, 1.0, 0.04, 0.25)
+# Spans measured mostly heating (five hours' worth at the least) before the
+# heating rate is taken as the room's own rather than the prior's.
+_HEATING_LEARNED = 20
 
 
 class TimeToTemperature(NamedTuple):
@@ -134,6 +137,30 @@ class ThermalResponse(NamedTuple):
         if hours is None or hours < 0 or hours > 24 * 7:
             return None
         return timedelta(seconds=round(hours * 3600))
+
+    def heated_up_from(
+        self, target: float, outdoor: float, within: timedelta
+    ) -> float | None:
+        """Return the lowest temperature heating an empty room reaches ``target`` from.
+
+        Within ``within``; ``target`` itself where heating never gets there. None
+        where a temperature is not plausible.
+        """
+        temperatures = _plausible_temperatures(target, target, outdoor)
+        if temperatures is None:
+            return None
+        target, _, outdoor = temperatures
+        hours = within.total_seconds() / 3600.0
+        drive = self._drive(1.0, 0.0)
+        # time_to's curve run backwards from the target.
+        if self.loss < 1e-6:
+            start = target - drive * hours
+        else:
+            equilibrium = outdoor + drive / self.loss
+            if equilibrium <= target:
+                return target
+            start = equilibrium + (target - equilibrium) * math.exp(self.loss * hours)
+        return min(start, target)
 
 
 class ThermalModel:
@@ -400,6 +427,11 @@ class ThermalModel:
             self.response().time_to(current, target, outdoor, hvac_action, occupied),
             self._confidence(hvac_action),
         )
+
+    @property
+    def heating_learned(self) -> bool:
+        """Whether enough heating was measured for its rate to be more than the prior."""
+        return self.samples[1] >= _HEATING_LEARNED
 
     def _confidence(self, hvac_action: float) -> float:
         state = 1 if hvac_action > 0 else 2 if hvac_action < 0 else 0

@@ -148,6 +148,9 @@ class ZonePrediction:
     # How the zone heats and cools: the time to any temperature, not only to the
     # comfort (None: not known, nothing is timed).
     thermal: ThermalResponse | None = None
+    # Whether the heating's rate was measured, not still mostly its prior: only a
+    # measured one limits how far an empty zone is set back.
+    heating_learned: bool = True
     # Since when everyone is away, where that has gone on far longer than usual
     # (a trip: nobody comes back at the usual time); None otherwise.
     trip_since: datetime | None = None
@@ -613,6 +616,7 @@ class ZoneBrain:
             heating_setpoint=heating,
             cooling_setpoint=cooling,
             thermal=thermal,
+            heating_learned=self.thermal.heating_learned,
             trip_since=trip_since,
             away_since=self.absences.away_now(),
         )
