@@ -782,3 +782,39 @@ async def test_a_light_for_fish_reptiles_or_plants_is_left_on(
     assert [call for call in light_calls(calls) if call[1] != LAMP] == []
     reason = hass.states.get(CONTROL).attributes["reasons"][f"light.{object_id}"]
     assert reason == f"Left alone, no room's: {why}"
+
+
+async def test_a_radiator_with_presets_in_its_own_words_is_driven_by_them(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A French pilot-wire radiator: "Confort", "Eco", "Hors-gel", no temperature."""
+    freezer.move_to(START)
+    radiator = thermostat(
+        "living_room",
+        [HVACMode.HEAT, HVACMode.OFF],
+        target=None,
+        preset="Hors-gel",
+        presets=["Confort", "Eco", "Hors-gel"],
+    )
+    await build_living_room(hass, [radiator])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+    assert hass.states.get(THERMOSTAT).attributes["preset_mode"] == "Confort"
+    assert (
+        actions[-1]
+        .data["reason"]
+        .startswith("Setting Living room to preset Confort: occupied")
+    )
+
+    await set_living_room_mode(hass, "eco")
+    await minutes_pass(hass, freezer, 5)
+    assert hass.states.get(THERMOSTAT).attributes["preset_mode"] == "Eco"
+    assert actions[-1].data["reason"] == ("Setting Living room to preset Eco: eco mode")
+    # Away has no preset of its own here: eco, not frost protection's 7 °C.
+    await set_living_room_mode(hass, "away")
+    await minutes_pass(hass, freezer, 10)
+    assert hass.states.get(THERMOSTAT).attributes["preset_mode"] == "Eco"
+    assert len(actions) == 2

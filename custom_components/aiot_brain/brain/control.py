@@ -39,6 +39,7 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 import math
 from typing import Any
+import unicodedata
 
 from .forecast import time_shown
 from .lighting import MAX_MOTION_HOLD
@@ -177,6 +178,42 @@ PRESET_CHOICES: dict[str, tuple[str, ...]] = {
     "away": ("away", "eco"),
     "sleep": ("sleep", "eco", "away"),
 }
+
+# What a preset is called in a device's own words (a French pilot-wire radiator's
+# "Confort", a German one's "Absenkung"), as it lowers, folds and unaccents it.
+# Frost protection ("Hors-gel", "Frostschutz") is none of them: 7 °C is no setback.
+PRESET_NAMES: dict[str, str] = {
+    "confort": "comfort",
+    "komfort": "comfort",
+    "conforto": "comfort",
+    "economy": "eco",
+    "economie": "eco",
+    "absenkung": "eco",
+    "absent": "away",
+    "abwesend": "away",
+    "night": "sleep",
+    "nuit": "sleep",
+    "nacht": "sleep",
+    "horsgel": "frost",
+    "antifrost": "frost",
+    "frostguard": "frost",
+    "frostprotection": "frost",
+    "frostschutz": "frost",
+}
+
+
+def preset_kind(name: str) -> str:
+    """Return the preset ``name`` stands for, in Home Assistant's own words.
+
+    A name of Home Assistant's ("comfort", "eco") is itself; one in a device's
+    own words, in any case or with accents, is the one it means where known.
+    """
+    folded = "".join(
+        letter
+        for letter in unicodedata.normalize("NFKD", name.casefold())
+        if letter.isalnum()
+    )
+    return PRESET_NAMES.get(folded, folded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -2059,7 +2096,13 @@ class ZoneController:
         """Return the device's preset nearest to what is wanted, if it has one."""
         choices = PRESET_CHOICES.get(wanted, (wanted,))
         return next(
-            (preset for preset in choices if preset in device.preset_modes), None
+            (
+                preset
+                for choice in choices
+                for preset in device.preset_modes
+                if preset_kind(preset) == choice
+            ),
+            None,
         )
 
     # -- lighting --------------------------------------------------------------------
