@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import ClimateEntityFeature, HVACMode
@@ -818,3 +818,76 @@ async def test_a_radiator_with_presets_in_its_own_words_is_driven_by_them(
     await minutes_pass(hass, freezer, 10)
     assert hass.states.get(THERMOSTAT).attributes["preset_mode"] == "Eco"
     assert len(actions) == 2
+
+
+class PresetThermostat(DemoClimate):
+    """A thermostat keeping a temperature for each preset, as Versatile Thermostat.
+
+    A preset shows its own temperature; a temperature set switches it to "none".
+    """
+
+    temperatures: ClassVar[dict[str, float]] = {
+        "comfort": 21.5,
+        "eco": 17.5,
+        "boost": 23.0,
+        "frost": 7.0,
+    }
+
+    async def async_set_preset_mode(self, preset_mode: str) -> None:
+        self._preset = preset_mode
+        self._target_temperature = self.temperatures.get(
+            preset_mode, self._target_temperature
+        )
+        self.async_write_ha_state()
+
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        self._preset = "none"
+        await super().async_set_temperature(**kwargs)
+
+
+async def test_a_temperature_per_preset_teaches_comfort_from_comfort_alone(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Switched to comfort by hand, its 21.5 °C is a wish; boost's or eco's is not."""
+    freezer.move_to(START)
+    versatile = thermostat(
+        "living_room",
+        [HVACMode.HEAT, HVACMode.OFF],
+        target=17.5,
+        preset="eco",
+        presets=["none", "frost", "eco", "comfort", "boost"],
+        kind=PresetThermostat,
+    )
+    await build_living_room(hass, [versatile])
+    entry = await setup_brain(hass)
+    zone = coordinator_of(entry).brain.zone("living_room")
+    comfort_sensor = "sensor.living_room_aiot_brain_comfort_setpoint"
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass) == 20.0
+
+    async def switch_by_hand(preset: str) -> None:
+        await hass.services.async_call(
+            "climate",
+            "set_preset_mode",
+            {"entity_id": THERMOSTAT, "preset_mode": preset},
+            blocking=True,
+            context=Context(user_id=hass_admin_user.id),
+        )
+        await minutes_pass(hass, freezer, 3)
+
+    await switch_by_hand("comfort")
+    assert zone.comfort.labels == 1
+    assert float(hass.states.get(comfort_sensor).state) == 21.1
+
+    # Pressed by someone cold, the boost's 23 °C is no comfort wanted ...
+    await switch_by_hand("boost")
+    assert target(hass) == 23.0
+    # ... nor eco's 17.5 °C, switched to on the way out.
+    await switch_by_hand("eco")
+    assert target(hass) == 17.5
+    assert zone.comfort.labels == 1
+    assert float(hass.states.get(comfort_sensor).state) == 21.1
+    # Each is held all the same: a hand chose it.
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert "changed by hand" in reason

@@ -166,6 +166,35 @@ async def test_a_preset_switched_alone_is_nobodys_setpoint(hass: HomeAssistant) 
     assert setpoint({"temperature": 21.0, "preset_mode": "comfort"}).manual is True
 
 
+@pytest.mark.parametrize(
+    ("preset", "chosen"),
+    [
+        ("comfort", True),
+        ("Confort", True),
+        ("none", True),  # a temperature set by hand
+        ("eco", None),
+        ("Éco", None),
+        ("away", None),
+        ("boost", None),
+        ("sleep", None),
+        ("Hors-gel", None),
+        ("activity", None),  # comfort's or eco's as motion has it
+    ],
+)
+async def test_a_presets_own_temperature_is_nobodys_setpoint(
+    hass: HomeAssistant, preset: str, chosen: bool | None
+) -> None:
+    """A thermostat that keeps a temperature for each preset shows the preset's."""
+    _observe(hass, CLIMATE, "heat", {"temperature": 20.0, "preset_mode": "home"})
+    previous = hass.states.get(CLIMATE.entity_id)
+    attributes = {"temperature": 18.0, "preset_mode": preset}
+    observed = _observe(
+        hass, CLIMATE, "heat", attributes, manual=True, previous=previous
+    )
+    setpoint = next(o for o in observed if o.role is Role.HVAC_SETPOINT)
+    assert setpoint.manual is chosen
+
+
 async def test_climate_attributes(hass: HomeAssistant) -> None:
     values = _values(
         _observe(

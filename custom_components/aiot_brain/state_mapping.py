@@ -17,6 +17,7 @@ from homeassistant.components.climate.const import (
     ATTR_HVAC_ACTION,
     ATTR_MAX_TEMP,
     ATTR_MIN_TEMP,
+    ATTR_PRESET_MODE,
     ATTR_TARGET_TEMP_HIGH,
     ATTR_TARGET_TEMP_LOW,
     HVACAction,
@@ -42,7 +43,9 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import PowerConverter, TemperatureConverter
 
 from .brain.control import (
+    PRESETS_OF_THEIR_OWN,
     ControlSettings,
+    preset_kind,
     takes_target_between,
     wanted_cooling,
     wanted_temperature,
@@ -136,6 +139,7 @@ def observations_from_state(
                     manual=None
                     if _power_on_level(role, previous)
                     or _setpoints_kept(role, state, previous)
+                    or _preset_of_its_own(role, state)
                     else manual,
                     cooling=cooling,
                 )
@@ -307,6 +311,19 @@ def _setpoints_kept(role: Role, state: State, previous: State | None) -> bool:
     )
 
 
+def _preset_of_its_own(role: Role, state: State) -> bool:
+    """Whether ``role`` is a thermostat's setpoint its preset keeps for itself.
+
+    Switched to eco, away or boost, a thermostat that keeps a temperature for each
+    preset (Versatile Thermostat, many valves) shows that preset's: set for a
+    setback or a boost, not the warmth whoever switched it wants.
+    """
+    if role is not Role.HVAC_SETPOINT:
+        return False
+    preset = state.attributes.get(ATTR_PRESET_MODE)
+    return isinstance(preset, str) and preset_kind(preset) in PRESETS_OF_THEIR_OWN
+
+
 def teaches_no_comfort(
     state: State, previous: State, unit: str, bounds: tuple[float, float]
 ) -> bool:
@@ -316,7 +333,9 @@ def teaches_no_comfort(
     only), or its setpoint lies outside ``bounds`` (°C), the lowest and highest
     setpoints: turned right down, as a valve's window function does, or right up.
     """
-    if _setpoints_kept(Role.HVAC_SETPOINT, state, previous):
+    if _setpoints_kept(Role.HVAC_SETPOINT, state, previous) or _preset_of_its_own(
+        Role.HVAC_SETPOINT, state
+    ):
         return True
     setpoint = _setpoint(state, previous, unit)
     return setpoint is None or not bounds[0] <= setpoint <= bounds[1]

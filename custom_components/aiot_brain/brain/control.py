@@ -201,6 +201,12 @@ PRESET_NAMES: dict[str, str] = {
     "frostschutz": "frost",
 }
 
+# Presets that keep a temperature of their own, set for something else than being
+# comfortable: a setback's, a boost's, or one that follows motion (Versatile
+# Thermostat's "activity", comfort's or eco's by turns). A target they show is
+# nobody's wish now.
+PRESETS_OF_THEIR_OWN = frozenset({"eco", "away", "sleep", "boost", "frost", "activity"})
+
 
 def preset_kind(name: str) -> str:
     """Return the preset ``name`` stands for, in Home Assistant's own words.
