@@ -2296,3 +2296,83 @@ def test_a_preset_only_thermostat_is_understood_in_its_own_words(
     there = readings(climate=ClimateState("heat", preset_mode=expected))
     later = NOW + timedelta(minutes=10)
     assert climate_decision(engine, later, seen=there, mode=mode).command is None
+
+
+def day_away_on_presets(thermal: ThermalResponse) -> list[tuple[str, float, str]]:
+    """``day_away`` with a radiator driven by presets alone: eco keeps 18 °C.
+
+    Each quarter hour's preset, temperature and reason.
+    """
+    device = ClimateDevice(
+        "climate.study",
+        hvac_modes=("off", "heat"),
+        preset_modes=("comfort", "eco", "frost"),
+        supports_temperature=False,
+        supports_range=False,
+    )
+    engine = ZoneController("Study", climate=device)
+    left = datetime(2026, 1, 5, 8, 0)
+    arrival = datetime(2026, 1, 5, 17, 30)
+    temperature, preset = 21.0, "comfort"
+    day = []
+    when = left
+    while when <= arrival:
+        decision = climate_decision(
+            engine,
+            when,
+            predicted=replace(arriving(arrival), when=when, thermal=thermal),
+            seen=readings(
+                temperature=round(temperature, 1),
+                last_motion=left,
+                climate=ClimateState("heat", preset_mode=preset),
+            ),
+        )
+        if decision.command is not None:
+            preset = decision.command.data["preset_mode"]
+        day.append((preset, temperature, decision.reason))
+        setpoint = {"comfort": 21.0, "eco": 18.0}[preset]
+        for _ in range(3):  # five minutes at a time
+            heating = 1.0 if temperature < setpoint else 0.0
+            temperature += thermal.rate(temperature, 5.0, heating) / 12
+        when += timedelta(minutes=15)
+    return day
+
+
+def test_a_slow_room_on_presets_is_kept_at_comfort_not_set_back_to_eco() -> None:
+    # Its eco (3 K below comfort) is lower than it warms back from in time: set
+    # to eco, people came home to 19 °C.
+    day = day_away_on_presets(SLOW)
+    assert {preset for preset, _, _ in day} == {"comfort"}
+    reasons = {reason for _, _, reason in day if "setback" in reason}
+    assert reasons == {
+        "Study already on preset comfort: setback: empty since 08:15, arrival "
+        "predicted 17:30, no lower than 20.0 °C: from eco it would not be warm "
+        "again by then",
+    }
+    assert day[-1][1] >= 20.8
+
+
+def test_a_fast_room_on_presets_is_set_back_to_eco_as_ever() -> None:
+    day = day_away_on_presets(FAST)
+    assert "eco" in {preset for preset, _, _ in day}
+    assert day[-1][0] == "comfort"
+    assert day[-1][1] >= 20.8
+
+
+@pytest.mark.parametrize(
+    ("heating_rate", "presets"),
+    [
+        (1.6, {"comfort"}),  # warms back from 18.0 °C, eco's: a step too close
+        (1.7, {"comfort", "eco"}),  # from 17.5 °C, a step below eco
+    ],
+)
+def test_a_room_on_presets_goes_to_eco_only_a_step_clear_of_the_floor(
+    heating_rate: float, presets: set[str]
+) -> None:
+    # The forecast's and the weather's small moves shift the floor by a step:
+    # a floor at eco's own temperature would switch it between the two by turns.
+    thermal = ThermalResponse(
+        loss=0.05, heating_rate=heating_rate, cooling_rate=-1.5, bias=0.0
+    )
+    day = day_away_on_presets(thermal)
+    assert {preset for preset, _, _ in day} == presets

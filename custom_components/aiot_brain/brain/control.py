@@ -1486,6 +1486,8 @@ class ZoneController:
             return setback
         # Up to the thermostat's step: rounded down, it would be late again.
         floor = min(_snap(floor, device.step, toward=math.inf), goal)
+        if device.presets_only:
+            return self._recoverable_preset(setback, readings, comfort, floor)
         if floor <= setback.heat:
             return setback
         return replace(
@@ -1493,6 +1495,38 @@ class ZoneController:
             heat=floor,
             reason=f"{setback.reason}, no lower than "
             f"{settings.scale.degrees(floor)}: from lower it would not be warm "
+            "again by then",
+        )
+
+    def _recoverable_preset(
+        self,
+        setback: _Target,
+        readings: ZoneReadings,
+        comfort: _Comfort,
+        floor: float,
+    ) -> _Target:
+        """Return ``setback``, or comfort where its eco preset is below ``floor``.
+
+        A thermostat driven by presets has nothing between comfort and eco, which
+        keeps a temperature it does not show: taken as the eco offset below
+        comfort, as eco mode's. Lower than the heating warms back from in time,
+        comfort it is, and stays while the floor is within a step of eco, so that
+        the forecast's and the weather's small moves do not switch it by turns.
+        """
+        assert self.climate is not None
+        eco = comfort.heat - self.settings.eco_offset
+        state = readings.climate
+        kept = (
+            state is not None
+            and state.preset_mode is not None
+            and preset_kind(state.preset_mode) in PRESET_CHOICES["comfort"]
+        )
+        if floor <= (eco - self.climate.step if kept else eco):
+            return setback
+        return self._comfort(
+            comfort,
+            f"{setback.reason}, no lower than "
+            f"{self.settings.scale.degrees(floor)}: from eco it would not be warm "
             "again by then",
         )
 
