@@ -42,6 +42,7 @@ from .test_acting import (
     START,
     SUMMER,
     THERMOSTAT,
+    WINDOW,
     build_living_room,
     cooling_unit,
     coordinator_of,
@@ -844,6 +845,20 @@ class PresetThermostat(DemoClimate):
         self._preset = "none"
         await super().async_set_temperature(**kwargs)
 
+    async def async_window(self, opened: bool) -> None:
+        """Its window function: eco's temperature while the window is open.
+
+        Its preset stays as it was; once the window is shut it goes back to the
+        temperature it had, each in a context of its own.
+        """
+        if opened:
+            self._before_window = self._target_temperature
+            self._target_temperature = self.temperatures["eco"]
+        else:
+            self._target_temperature = self._before_window
+        self.async_write_ha_state()
+        await self.hass.async_block_till_done()
+
 
 async def test_a_temperature_per_preset_teaches_comfort_from_comfort_alone(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
@@ -891,3 +906,44 @@ async def test_a_temperature_per_preset_teaches_comfort_from_comfort_alone(
     # Each is held all the same: a hand chose it.
     reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
     assert "changed by hand" in reason
+
+
+async def test_a_thermostats_own_window_function_teaches_no_comfort(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Versatile Thermostat's window action "eco": 17.5 °C while the window is open."""
+    freezer.move_to(START)
+    versatile = thermostat(
+        "living_room",
+        [HVACMode.HEAT, HVACMode.OFF],
+        presets=["none", "frost", "eco", "comfort", "boost"],
+        kind=PresetThermostat,
+    )
+    assert isinstance(versatile, PresetThermostat)
+    await build_living_room(hass, [versatile], window=True)
+    await set_state(hass, WINDOW, STATE_OFF)
+    holds = async_capture_events(hass, EVENT_HOLD)
+    entry = await setup_brain(hass)
+    zone = coordinator_of(entry).brain.zone("living_room")
+    comfort_sensor = "sensor.living_room_aiot_brain_comfort_setpoint"
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass) == 20.0
+
+    await set_state(hass, WINDOW, STATE_ON)
+    await versatile.async_window(opened=True)
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass) == 17.5  # not fought while it airs
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert "changed by hand" in reason
+    await set_state(hass, WINDOW, STATE_OFF)
+    await versatile.async_window(opened=False)
+    await minutes_pass(hass, freezer, 1)
+
+    # Neither its 17.5 °C nor its 20 °C again is anybody's wish.
+    assert zone.comfort.labels == 0
+    assert float(hass.states.get(comfort_sensor).state) == 20.0
+    assert hass.states.get(CONTROL).attributes["held_until"] == {}
+    assert holds[-1].data["reason"] == (
+        "Hold ended: the thermostat went back by itself to how it was"
+    )

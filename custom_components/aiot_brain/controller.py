@@ -1358,11 +1358,39 @@ class BuildingController:
             self._judge_later(old, new)
             return None
         persons = self._persons_change(zone, called, new)
-        self._note_gesture(called, old, new)
-        return persons
+        airing = self._turned_down_for_airing(zone, old, new)
+        self._note_gesture(called, old, new, teaches_nothing=airing)
+        return None if airing else persons
+
+    def _turned_down_for_airing(self, zone: Zone, old: State, new: State) -> bool:
+        """Whether thermostat ``new`` was turned down while a window of its zone is open.
+
+        A thermostat's own window function (Versatile Thermostat's, set to eco's
+        temperature, its preset kept) does it, as does a hand for the airing: the
+        temperature is no warmth anybody wants.
+        """
+        if new.domain != "climate" or not any(
+            state.state == STATE_ON
+            for entity in zone.entities_with(Role.WINDOW)
+            if (state := self.hass.states.get(entity.entity_id)) is not None
+        ):
+            return False
+        if new.state == STATE_OFF:
+            return old.state != STATE_OFF
+        return any(
+            (before := as_number(old.attributes.get(key))) is not None
+            and (after := as_number(new.attributes.get(key))) is not None
+            and after < before
+            for key in (ATTR_TEMPERATURE, ATTR_TARGET_TEMP_LOW)
+        )
 
     def _note_gesture(
-        self, called: tuple[str, ZoneController] | None, old: State, new: State
+        self,
+        called: tuple[str, ZoneController] | None,
+        old: State,
+        new: State,
+        *,
+        teaches_nothing: bool = False,
     ) -> None:
         """Note a thermostat held for a change that teaches nothing, and from what."""
         hold = None if called is None else called[1].holds.get(called[0])
@@ -1370,11 +1398,14 @@ class BuildingController:
         if (
             new.domain == "climate"
             and hold is not None
-            and teaches_no_comfort(
-                new,
-                old,
-                self.hass.config.units.temperature_unit,
-                (settings.min_temperature, settings.max_temperature),
+            and (
+                teaches_nothing
+                or teaches_no_comfort(
+                    new,
+                    old,
+                    self.hass.config.units.temperature_unit,
+                    (settings.min_temperature, settings.max_temperature),
+                )
             )
         ):
             self._gestures[new.entity_id] = (_settings(old), hold.since)
