@@ -94,6 +94,7 @@ from .brain.control import (
     ZoneController,
     ZoneReadings,
     same_proposal,
+    showering,
 )
 from .brain.observation import Role, as_number
 from .brain.timefeatures import wall_clock
@@ -774,12 +775,15 @@ class BuildingController:
             sees_people=watched or bool(self.coordinator.discovery.area_trackers),
         )
 
-    def _last_motion_elsewhere(self, zone: Zone, now: datetime) -> datetime | None:
-        """When motion was last seen in any other zone (now if it is)."""
+    def _last_motion_elsewhere(
+        self, zone_ids: Iterable[str], now: datetime
+    ) -> datetime | None:
+        """When motion was last seen in any zone but ``zone_ids`` (now if it is)."""
+        these = set(zone_ids)
         seen = [
             last
             for other in self.coordinator.zones.values()
-            if other.zone_id != zone.zone_id
+            if other.zone_id not in these
             and (last := self._last_on(other, Role.MOTION, now)) is not None
         ]
         return max(seen, default=None)
@@ -993,20 +997,30 @@ class BuildingController:
         readings = self._readings(zone, now)
         mode, level = self.mode(zone_id), self.level(zone_id)
         engines = self.zone_engines(zone, colour_managed)
-        if any(
-            engine.motion_since_sleep(readings.last_motion)
-            for engine in engines.values()
-        ):
-            readings = replace(
-                readings, last_motion_elsewhere=self._last_motion_elsewhere(zone, now)
-            )
+        # The thermostats that alone heat the floor (or the home) around them are
+        # decided from the occupancy of every room they heat.
+        whole = (
+            self._whole_floor(zone, prediction, readings, now)
+            if any(engine.climate is not None for engine in engines.values())
+            else None
+        )
         for entity_id, engine in engines.items():
             if level is ControlLevel.OBSERVE or mode is Mode.OFF:
                 # Control or the area switched off: nothing is retried (a frost
                 # or heat protection call refused again raises it again).
                 self._drop_refusal(entity_id)
+            seen, heard = prediction, readings
+            if whole is not None and engine.climate is not None:
+                seen, heard, rooms = whole
+            else:
+                rooms = (zone_id,)
+            if engine.motion_since_sleep(heard.last_motion):
+                heard = replace(
+                    heard,
+                    last_motion_elsewhere=self._last_motion_elsewhere(rooms, now),
+                )
             zone_readings = replace(
-                readings,
+                heard,
                 climate=self._climate_state(entity_id)
                 if engine.climate is not None
                 else None,
@@ -1014,8 +1028,75 @@ class BuildingController:
                 if engine.light is not None
                 else readings.light,
             )
-            for decision in engine.decide(now, prediction, zone_readings, mode, level):
+            for decision in engine.decide(now, seen, zone_readings, mode, level):
                 self._carry_out(zone_id, engine, decision, now)
+
+    def _whole_floor(
+        self,
+        zone: Zone,
+        prediction: ZonePrediction,
+        readings: ZoneReadings,
+        now: datetime,
+    ) -> tuple[ZonePrediction, ZoneReadings, tuple[str, ...]] | None:
+        """Return what the thermostats of ``zone`` decide from where they serve more.
+
+        Where they are the only ones of their floor (or home), they heat every room
+        of it without a thermostat of its own: people in any of those rooms are in
+        their heat. Each room that sees people counts: occupied while any is, set
+        back while all are empty, warmed for the earliest arrival. The prediction,
+        the readings and the zone ids returned are the floor's, None where
+        ``zone`` serves no other room that sees people. A zone where nothing sees
+        people is kept for anyone who may be there, as before.
+        """
+        coordinator = self.coordinator
+        discovery = coordinator.discovery
+        served = discovery.served_by(zone.zone_id)
+        if not served or not readings.sees_people:
+            return None
+        rooms: list[tuple[Zone, ZonePrediction, ZoneReadings]] = [
+            (zone, prediction, readings)
+        ]
+        for zone_id in served:
+            other = coordinator.zones.get(zone_id)
+            seen = coordinator.predictions.get(zone_id)
+            if other is None or seen is None or zone_id in coordinator.learning:
+                continue
+            heard = self._readings(other, now)
+            if heard.sees_people:
+                rooms.append((other, seen, heard))
+        if len(rooms) == 1:
+            return None
+        whole = merged_prediction([seen for _, seen, _ in rooms], self.settings, now)
+        lights = [heard.light for _, _, heard in rooms if heard.light is not None]
+        motions = [
+            (heard.last_motion, room)
+            for room, _, heard in rooms
+            if heard.last_motion is not None
+        ]
+        last_motion = max((when for when, _ in motions), default=None)
+        if whole.occupied:
+            # Where people most likely are: the model says so.
+            people = max(rooms, key=lambda room: room[1].occupancy_probability)[0]
+        elif motions:
+            people = max(motions, key=lambda seen: seen[0])[1]
+        else:
+            people = zone
+        quiet = [heard.quiet_since for _, _, heard in rooms if heard.quiet_since]
+        floor = discovery.floor_name(zone.floor_id)
+        return (
+            whole,
+            replace(
+                readings,
+                last_motion=last_motion,
+                # Watched for the shortest while: nobody seen since then.
+                quiet_since=max(quiet) if last_motion is None and quiet else None,
+                # Dark only where every room is: someone up lights their room.
+                light=_brightest(lights),
+                home=floor if floor is not None else "the home",
+                people_in=None if people is zone else people.name,
+            ),
+            tuple(room.zone_id for room, _, _ in rooms),
+        )
 
     def _carry_out(
         self, zone_id: str, engine: ZoneController, decision: Decision, now: datetime
@@ -2105,6 +2186,76 @@ def _white_xy(kelvin: float) -> tuple[float, float]:
     else:
         y = 3.0817580 * x**3 - 5.87338670 * x**2 + 3.75112997 * x - 0.37001483
     return x, y
+
+
+def merged_prediction(
+    predictions: list[ZonePrediction], settings: ControlSettings, now: datetime
+) -> ZonePrediction:
+    """Return the first of ``predictions`` (a thermostat's own room's) for them all.
+
+    Occupied while any room is; the earliest arrival one is confident of (else the
+    surest); a departure only where every occupied room expects its people to
+    leave, the latest; everyone away, or on a trip, only where every room says so.
+    Comfort, heating and windows stay the thermostat's own room's; so does the
+    lighting, unless a shower is running in another room.
+    """
+    own = predictions[0]
+    occupied = [p for p in predictions if p.occupied]
+    arrivals = [p for p in predictions if p.next_arrival is not None]
+    confident = [
+        p for p in arrivals if p.arrival_confidence >= settings.preheat_confidence
+    ]
+    arrival = (
+        min(confident, key=lambda p: p.next_arrival or now)
+        if confident
+        else max(arrivals, key=lambda p: p.arrival_confidence, default=own)
+    )
+    departure, departure_confidence = own.next_departure, own.departure_confidence
+    if occupied:
+        leaving = [
+            p
+            for p in occupied
+            if p.next_departure is not None
+            and p.departure_confidence >= settings.stop_confidence
+        ]
+        departure, departure_confidence = (
+            (
+                max(p.next_departure for p in leaving if p.next_departure),
+                min(p.departure_confidence for p in leaving),
+            )
+            if len(leaving) == len(occupied)
+            else (None, 0.0)
+        )
+    aways = [p.away_since for p in predictions]
+    trips = [p.trip_since for p in predictions]
+    shower = next(
+        (p.lighting for p in predictions if showering(p.lighting)), own.lighting
+    )
+    return replace(
+        own,
+        occupied=bool(occupied),
+        occupancy_probability=max(p.occupancy_probability for p in predictions),
+        next_arrival=arrival.next_arrival,
+        arrival_confidence=arrival.arrival_confidence,
+        next_departure=departure,
+        departure_confidence=departure_confidence,
+        away_since=None if None in aways else max(a for a in aways if a),
+        trip_since=None if None in trips else max(t for t in trips if t),
+        lighting=shower,
+    )
+
+
+def _brightest(lights: list[LightState]) -> LightState | None:
+    """Return the brightest of the lights that are on, else one that is off."""
+    lit = [light for light in lights if light.on]
+    if lit:
+        return max(
+            lit,
+            key=lambda light: (
+                100.0 if light.brightness_pct is None else light.brightness_pct
+            ),
+        )
+    return lights[0] if lights else None
 
 
 def _zone_light(lights: list[LightState]) -> LightState:

@@ -46,6 +46,7 @@ from homeassistant.helpers import (
     area_registry as ar,
     device_registry as dr,
     entity_registry as er,
+    floor_registry as fr,
     issue_registry as ir,
     restore_state,
 )
@@ -535,6 +536,10 @@ class AiotBrainCoordinator:
             ),
             self.hass.bus.async_listen(
                 er.EVENT_ENTITY_REGISTRY_UPDATED, self._async_registry_updated
+            ),
+            # A floor renamed or removed: a thermostat that heats it says so.
+            self.hass.bus.async_listen(
+                fr.EVENT_FLOOR_REGISTRY_UPDATED, self._async_registry_updated
             ),
             # Home Assistant stops without unloading: the last moment to save.
             self.hass.bus.async_listen(
@@ -1283,7 +1288,18 @@ class AiotBrainCoordinator:
             self._notify_building()
         # Lights must answer someone walking in at once, not at the next minute.
         if reacting := [zone_id for zone_id in touched if zone_id in react]:
-            self.control.async_step(reacting)
+            # And the thermostat that heats them from another room: someone coming
+            # into the living room is in its heat.
+            self.control.async_step(
+                [
+                    *reacting,
+                    *(
+                        server
+                        for server, served in self.discovery.serves
+                        if server not in reacting and set(served) & set(reacting)
+                    ),
+                ]
+            )
         # Keep a save pending: the store writes it when Home Assistant stops.
         self._schedule_save()
 

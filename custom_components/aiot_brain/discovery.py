@@ -8,6 +8,7 @@ alone (domain, device class, unit, names), so discovery is cheap and repeatable.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 import re
@@ -267,10 +268,21 @@ class Discovery:
     colour_managers: tuple[str, ...] = ()
     # Relevant entities in no area: they cannot be placed in a zone.
     unassigned: tuple[ZoneEntity, ...] = field(default=())
+    # By the id of a zone whose thermostats are the only ones of its floor (or of
+    # the home, where areas have no floors): the zones they serve besides it.
+    serves: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def zone(self, zone_id: str) -> Zone | None:
         """Return the zone with this id, if there is one."""
         return next((zone for zone in self.zones if zone.zone_id == zone_id), None)
+
+    def served_by(self, zone_id: str) -> tuple[str, ...]:
+        """Return the zones the thermostats of ``zone_id`` serve besides it."""
+        return next((served for server, served in self.serves if server == zone_id), ())
+
+    def floor_name(self, floor_id: str | None) -> str | None:
+        """Return the name of the floor, None for none."""
+        return next((f.name for f in self.floors if f.floor_id == floor_id), None)
 
     @property
     def learnable_zones(self) -> tuple[Zone, ...]:
@@ -444,6 +456,35 @@ def _skipped(entry: er.RegistryEntry) -> bool:
     )
 
 
+def served_areas(zones: Iterable[Zone]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Return which zones the only thermostat of a floor serves besides its own.
+
+    Many homes heat a whole floor, or the whole flat, from one thermostat in the
+    hallway or the living room: its heat is the heat of every room there without a
+    thermostat of its own. Areas are grouped by their floor (those with none
+    together: the home, where nobody set floors up); in a group where one zone
+    alone has thermostats, that zone serves the others. An outdoor area (a
+    garden, a balcony) is heated by nothing.
+    """
+    floors: dict[str | None, list[Zone]] = {}
+    for zone in zones:
+        floors.setdefault(zone.floor_id, []).append(zone)
+    serves: list[tuple[str, tuple[str, ...]]] = []
+    for group in floors.values():
+        heated = [zone for zone in group if zone.actuators(Actuator.CLIMATE)]
+        if len(heated) != 1:
+            continue
+        server = heated[0]
+        served = tuple(
+            zone.zone_id
+            for zone in group
+            if zone is not server and not _named((zone.name,), _OUTDOOR_WORDS)
+        )
+        if served:
+            serves.append((server.zone_id, served))
+    return tuple(sorted(serves))
+
+
 def _people_or_trackers(entity_ids: list[str]) -> tuple[str, ...]:
     """Return the person entities, or the device trackers if there are none.
 
@@ -534,4 +575,5 @@ def async_discover(hass: HomeAssistant) -> Discovery:
         area_trackers=tuple(sorted(area_trackers)),
         colour_managers=tuple(sorted(colour_managers)),
         unassigned=tuple(sorted(unassigned, key=lambda e: e.entity_id)),
+        serves=served_areas(zones),
     )

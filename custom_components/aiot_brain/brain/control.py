@@ -356,6 +356,12 @@ class ZoneReadings:
     # Whether anything can see people here: a motion or presence sensor that
     # reads, or phones placed in rooms.
     sees_people: bool = True
+    # Where the readings are of a whole floor or home (a thermostat that heats the
+    # rooms around it without one of their own): its name for reasons ("the
+    # home"), and the room people are in (or were last seen in), where that is
+    # another than this one.
+    home: str | None = None
+    people_in: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -586,7 +592,7 @@ def _band_cooled(
     return math.isclose(low, old_low, abs_tol=0.01)
 
 
-def _showering(lighting: Mapping[str, Any]) -> bool:
+def showering(lighting: Mapping[str, Any]) -> bool:
     """Whether a shower runs: someone is behind its curtain, out of sensors' view."""
     return bool(lighting.get("steam_rising"))
 
@@ -996,7 +1002,7 @@ class ZoneController:
             occupied = (
                 quiet_for < self.settings.vacant_after
                 or (prediction.occupied and (memory is None or quiet_for < memory))
-                or _showering(prediction.lighting)
+                or showering(prediction.lighting)
             )
         if occupied:
             self.vacant_since = None
@@ -1316,17 +1322,18 @@ class ZoneController:
             )
         if not readings.sees_people:
             return self._comfort(comfort, "no sensor here sees people come or go")
-        if not prediction.occupied and _showering(prediction.lighting):
+        if not prediction.occupied and showering(prediction.lighting):
             return self._comfort(comfort, f"occupied, {SHOWERING}")
         last_motion = self.last_motion
+        where = "" if readings.people_in is None else f" in {readings.people_in}"
         if not prediction.occupied and last_motion is not None:
             # Motion a few minutes ago keeps it occupied, not the model, which
             # already doubts it: its probability would read as a contradiction.
             return self._comfort(
-                comfort, f"occupied, motion at {self._clock(last_motion, now)}"
+                comfort, f"occupied, motion{where} at {self._clock(last_motion, now)}"
             )
         probability = prediction.occupancy_probability
-        return self._comfort(comfort, f"occupied ({probability:.0%})")
+        return self._comfort(comfort, f"occupied{where} ({probability:.0%})")
 
     def _sleep_target(self, comfort: _Comfort, sleep: float) -> _Target:
         """Return the target of a room people sleep in: the sleep temperature."""
@@ -1444,8 +1451,9 @@ class ZoneController:
             if self.arrival_named is None
             else f", arrival predicted {self._clock(self.arrival_named, now)}"
         )
+        empty = "empty" if readings.home is None else f"{readings.home} is empty"
         setback = self._setback(
-            comfort, settings.setback_offset, "eco", f"setback: empty{since}{back}"
+            comfort, settings.setback_offset, "eco", f"setback: {empty}{since}{back}"
         )
         return self._recoverable(setback, prediction, readings, comfort)
 
@@ -2316,7 +2324,7 @@ class ZoneController:
         if readings.screen_on:
             # Nobody seen, but the TV is on: people watching a film keep still.
             return "the TV is on"
-        if _showering(lighting):
+        if showering(lighting):
             return SHOWERING
         if self.night_light:
             # A child asleep by it lies still, and the parent went out the door.
