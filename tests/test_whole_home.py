@@ -40,12 +40,15 @@ BEDROOM_MOTION = "binary_sensor.bedroom_motion"
 
 
 async def build_home(
-    hass: HomeAssistant, floors: dict[str | None, dict[str, bool]]
+    hass: HomeAssistant,
+    floors: dict[str | None, dict[str, bool]],
+    *,
+    unwatched: tuple[str, ...] = (),
 ) -> None:
     """Areas on floors (None: no floor), each with motion, and a thermostat if True.
 
     Floors and areas are named as given; entities take the area's name, in lower
-    case with underscores.
+    case with underscores. The ``unwatched`` areas have no motion sensor.
     """
     climates = [
         thermostat(_slug(name), [HVACMode.HEAT, HVACMode.OFF])
@@ -69,6 +72,8 @@ async def build_home(
             area = ar.async_get(hass).async_create(name, floor_id=floor_id)
             if heated:
                 entities.async_update_entity(f"climate.{area.id}", area_id=area.id)
+            if name in unwatched:
+                continue
             motion = entities.async_get_or_create(
                 "binary_sensor",
                 "test",
@@ -254,3 +259,87 @@ async def test_a_room_moved_to_another_floor_is_heated_by_that_floors_thermostat
     assert "setback: empty since" in reason(hass)
     await minutes_pass(hass, freezer, 60)
     assert "setback: First floor is empty since" in reason(hass, "landing")
+
+
+async def test_a_thermostat_where_nothing_sees_people_follows_the_rooms_that_do(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The hallway has no motion sensor; the living room and the bedroom have."""
+    freezer.move_to(START)  # Monday, 14:00
+    await build_home(
+        hass,
+        {None: {"Hallway": True, "Living room": False, "Bedroom": False}},
+        unwatched=("Hallway",),
+    )
+    await setup_home(hass, "Hallway", "Living room", "Bedroom")
+    await someone_moves_about(hass, freezer, LIVING_MOTION, 60)
+    assert target(hass, HALLWAY) == 20.0
+    assert "in Living room" in reason(hass)
+
+    # Last seen at 14:50: every room that sees people is empty.
+    await minutes_pass(hass, freezer, 60)
+    assert target(hass, HALLWAY) == 16.0
+    assert "setback: the home is empty since 15:05" in reason(hass)
+
+
+async def test_a_home_where_nothing_sees_people_is_kept_at_comfort(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)  # Monday, 14:00
+    await build_home(
+        hass,
+        {None: {"Hallway": True, "Living room": False}},
+        unwatched=("Hallway", "Living room"),
+    )
+    await setup_home(hass, "Hallway", "Living room")
+    await minutes_pass(hass, freezer, 120)
+    assert target(hass, HALLWAY) == 20.0
+    assert "no sensor here sees people come or go" in reason(hass)
+
+
+async def test_one_thermostat_downstairs_keeps_the_sleepers_upstairs_warm(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Floors set up, the only thermostat in the hallway: bed is upstairs."""
+    freezer.move_to(START)  # Monday, 14:00
+    await build_home(
+        hass,
+        {
+            "Ground floor": {"Hallway": True, "Living room": False},
+            "Upstairs": {"Bedroom": False, "Balcony": False},
+        },
+    )
+    served = dict(async_discover(hass).serves)
+    assert served == {"hallway": ("living_room", "bedroom")}
+    await setup_home(hass, "Hallway", "Living room", "Bedroom")
+    await set_state(hass, HALLWAY_MOTION, STATE_ON)
+    await set_state(hass, HALLWAY_MOTION, STATE_OFF)
+    await someone_moves_about(hass, freezer, LIVING_MOTION, 8 * 60 + 30)  # to 22:30
+    assert target(hass, HALLWAY) == 20.0
+
+    await someone_moves_about(hass, freezer, BEDROOM_MOTION, 10)
+    await minutes_pass(hass, freezer, 50)  # 23:30
+    await someone_moves_about(hass, freezer, BEDROOM_MOTION, 10)
+    assert target(hass, HALLWAY) == 18.5
+    assert reason(hass).endswith("quiet and dark at night: sleep temperature")
+    await minutes_pass(hass, freezer, 120)  # 01:40
+    assert target(hass, HALLWAY) == 18.5
+
+
+async def test_one_thermostat_downstairs_is_set_back_once_upstairs_is_empty_too(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)  # Monday, 14:00
+    await build_home(
+        hass,
+        {"Ground floor": {"Hallway": True}, "Upstairs": {"Study": False}},
+    )
+    await setup_home(hass, "Hallway", "Study")
+    await someone_moves_about(hass, freezer, "binary_sensor.study_motion", 60)
+    assert target(hass, HALLWAY) == 20.0
+    assert "in Study" in reason(hass)
+
+    await minutes_pass(hass, freezer, 60)
+    assert target(hass, HALLWAY) == 16.0
+    # Not "Ground floor": it heats both.
+    assert "setback: the home is empty since 15:05" in reason(hass)

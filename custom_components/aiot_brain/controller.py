@@ -1040,22 +1040,25 @@ class BuildingController:
     ) -> tuple[ZonePrediction, ZoneReadings, tuple[str, ...]] | None:
         """Return what the thermostats of ``zone`` decide from where they serve more.
 
-        Where they are the only ones of their floor (or home), they heat every room
-        of it without a thermostat of its own: people in any of those rooms are in
-        their heat. Each room that sees people counts: occupied while any is, set
-        back while all are empty, warmed for the earliest arrival. The prediction,
-        the readings and the zone ids returned are the floor's, None where
-        ``zone`` serves no other room that sees people. A zone where nothing sees
-        people is kept for anyone who may be there, as before.
+        Where they are the only ones of the home (or of their floor, where others
+        heat other floors), they heat every room of it without a thermostat of its
+        own: people in any of those rooms are in their heat. Each room that sees
+        people counts: occupied while any is, set back while all are empty, warmed
+        for the earliest arrival. ``zone`` itself counts only where something sees
+        people there: a thermostat in a hallway without a motion sensor follows
+        the rooms people use, which do. The prediction, the readings and the zone
+        ids returned are those of all it serves, None where ``zone`` serves no
+        other room that sees people (one where nothing sees people is then kept
+        for anyone who may be there, as before).
         """
         coordinator = self.coordinator
         discovery = coordinator.discovery
         served = discovery.served_by(zone.zone_id)
-        if not served or not readings.sees_people:
+        if not served:
             return None
-        rooms: list[tuple[Zone, ZonePrediction, ZoneReadings]] = [
-            (zone, prediction, readings)
-        ]
+        rooms: list[tuple[Zone, ZonePrediction, ZoneReadings]] = (
+            [(zone, prediction, readings)] if readings.sees_people else []
+        )
         for zone_id in served:
             other = coordinator.zones.get(zone_id)
             seen = coordinator.predictions.get(zone_id)
@@ -1064,9 +1067,11 @@ class BuildingController:
             heard = self._readings(other, now)
             if heard.sees_people:
                 rooms.append((other, seen, heard))
-        if len(rooms) == 1:
+        if not any(room is not zone for room, _, _ in rooms):
             return None
-        whole = merged_prediction([seen for _, seen, _ in rooms], self.settings, now)
+        whole = merged_prediction(
+            prediction, [seen for _, seen, _ in rooms], self.settings, now
+        )
         lights = [heard.light for _, _, heard in rooms if heard.light is not None]
         motions = [
             (heard.last_motion, room)
@@ -1082,7 +1087,17 @@ class BuildingController:
         else:
             people = zone
         quiet = [heard.quiet_since for _, _, heard in rooms if heard.quiet_since]
-        floor = discovery.floor_name(zone.floor_id)
+        # A floor's name where it heats its floor alone; the only thermostat of a
+        # home with floors heats them all.
+        floor = (
+            discovery.floor_name(zone.floor_id)
+            if all(
+                (other := coordinator.zones.get(zone_id)) is None
+                or other.floor_id == zone.floor_id
+                for zone_id in served
+            )
+            else None
+        )
         return (
             whole,
             replace(
@@ -1094,8 +1109,10 @@ class BuildingController:
                 light=_brightest(lights),
                 home=floor if floor is not None else "the home",
                 people_in=None if people is zone else people.name,
+                # The rooms it serves see people come and go: it may save.
+                sees_people=True,
             ),
-            tuple(room.zone_id for room, _, _ in rooms),
+            (zone.zone_id, *(room.zone_id for room, _, _ in rooms if room is not zone)),
         )
 
     def _carry_out(
@@ -2189,17 +2206,21 @@ def _white_xy(kelvin: float) -> tuple[float, float]:
 
 
 def merged_prediction(
-    predictions: list[ZonePrediction], settings: ControlSettings, now: datetime
+    own: ZonePrediction,
+    predictions: list[ZonePrediction],
+    settings: ControlSettings,
+    now: datetime,
 ) -> ZonePrediction:
-    """Return the first of ``predictions`` (a thermostat's own room's) for them all.
+    """Return ``own`` (a thermostat's own room's) for the rooms of ``predictions``.
 
-    Occupied while any room is; the earliest arrival one is confident of (else the
-    surest); a departure only where every occupied room expects its people to
-    leave, the latest; everyone away, or on a trip, only where every room says so.
+    ``predictions`` are of the rooms whose people count, ``own`` among them where
+    something sees people in its room. Occupied while any room is; the earliest
+    arrival one is confident of (else the surest); a departure only where every
+    occupied room expects its people to leave, the latest; everyone away, or on a
+    trip, only where every room says so.
     Comfort, heating and windows stay the thermostat's own room's; so does the
     lighting, unless a shower is running in another room.
     """
-    own = predictions[0]
     occupied = [p for p in predictions if p.occupied]
     arrivals = [p for p in predictions if p.next_arrival is not None]
     confident = [

@@ -461,20 +461,25 @@ def served_areas(zones: Iterable[Zone]) -> tuple[tuple[str, tuple[str, ...]], ..
 
     Many homes heat a whole floor, or the whole flat, from one thermostat in the
     hallway or the living room: its heat is the heat of every room there without a
-    thermostat of its own. Areas are grouped by their floor (those with none
-    together: the home, where nobody set floors up); in a group where one zone
-    alone has thermostats, that zone serves the others. An outdoor area (a
-    garden, a balcony) is heated by nothing.
+    thermostat of its own. Where one zone alone in the home has thermostats, it
+    serves every other: a house with one thermostat downstairs heats the bedrooms
+    upstairs too, floors set up or not. Otherwise areas are grouped by their floor
+    (those with none together: the home, where nobody set floors up); in a group
+    where one zone alone has thermostats, that zone serves the others. An outdoor
+    area (a garden, a balcony) is heated by nothing.
     """
+    zones = list(zones)
     floors: dict[str | None, list[Zone]] = {}
     for zone in zones:
         floors.setdefault(zone.floor_id, []).append(zone)
+    heated = [zone for zone in zones if zone.actuators(Actuator.CLIMATE)]
+    groups = [zones] if len(heated) == 1 else list(floors.values())
     serves: list[tuple[str, tuple[str, ...]]] = []
-    for group in floors.values():
-        heated = [zone for zone in group if zone.actuators(Actuator.CLIMATE)]
-        if len(heated) != 1:
+    for group in groups:
+        servers = [zone for zone in group if zone.actuators(Actuator.CLIMATE)]
+        if len(servers) != 1:
             continue
-        server = heated[0]
+        server = servers[0]
         served = tuple(
             zone.zone_id
             for zone in group
