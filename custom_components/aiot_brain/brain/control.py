@@ -1469,7 +1469,11 @@ class ZoneController:
         Pre-heating starts at most ``max_preheat`` before the arrival named: set
         back further, a slow room (underfloor heating, a heat pump on a low flow
         temperature) would be cold at every arrival. Where the heating's rate is
-        not learned yet, or the outdoor temperature not known, the setback stands.
+        not learned yet, or the outdoor temperature not known, the setback stands;
+        so it does where pre-heating for all of ``max_preheat`` gets the room
+        within ``stop_drift`` of the goal: a room that just makes it (radiators
+        on a cold night) would otherwise be kept a little warmer all night for
+        the few tenths of a degree the model is unsure of.
         """
         settings, device = self.settings, self.climate
         assert device is not None
@@ -1487,6 +1491,12 @@ class ZoneController:
         goal = comfort.heat
         if self._is_bedtime(arrival) and settings.sleep_temperature is not None:
             goal = comfort.for_sleep(settings.sleep_temperature).heat
+        # Nearly warm by the arrival from the full setback: pre-heating copes.
+        nearly = thermal.heated_up_from(
+            goal - settings.stop_drift, outdoor, settings.max_preheat
+        )
+        if nearly is None or nearly <= setback.heat:
+            return setback
         # Pre-heating's own margin kept: warm by the arrival, not just at it.
         within = settings.max_preheat - settings.preheat_margin
         floor = thermal.heated_up_from(goal, outdoor, within)
