@@ -17,6 +17,7 @@ from homeassistant.helpers import (
     floor_registry as fr,
 )
 from homeassistant.setup import async_setup_component
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     setup_test_component_platform,
@@ -150,14 +151,29 @@ async def test_the_home_is_set_back_once_everyone_has_left_every_room(
     assert "setback: the home is empty since 15:" in reason(hass)
 
 
+@pytest.mark.parametrize(
+    "layout",
+    [
+        {None: {"Hallway": True, "Living room": False, "Bedroom": False}},
+        # Floors set up, the only thermostat downstairs: bed is upstairs.
+        {
+            "Ground floor": {"Hallway": True, "Living room": False},
+            "Upstairs": {"Bedroom": False, "Balcony": False},
+        },
+    ],
+    ids=["no floors", "bed upstairs"],
+)
 async def test_the_home_sleeps_at_the_sleep_temperature(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    layout: dict[str | None, dict[str, bool]],
 ) -> None:
     """An evening in the living room, then to bed at half past ten: not set back."""
     freezer.move_to(START)  # Monday, 14:00
-    await build_home(
-        hass, {None: {"Hallway": True, "Living room": False, "Bedroom": False}}
-    )
+    await build_home(hass, layout)
+    # The balcony is heated by nothing.
+    served = {server: set(rooms) for server, rooms in async_discover(hass).serves}
+    assert served == {"hallway": {"living_room", "bedroom"}}
     await setup_home(hass, "Hallway", "Living room", "Bedroom")
     await set_state(hass, HALLWAY_MOTION, STATE_ON)
     await set_state(hass, HALLWAY_MOTION, STATE_OFF)
@@ -295,35 +311,6 @@ async def test_a_home_where_nothing_sees_people_is_kept_at_comfort(
     await minutes_pass(hass, freezer, 120)
     assert target(hass, HALLWAY) == 20.0
     assert "no sensor here sees people come or go" in reason(hass)
-
-
-async def test_one_thermostat_downstairs_keeps_the_sleepers_upstairs_warm(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    """Floors set up, the only thermostat in the hallway: bed is upstairs."""
-    freezer.move_to(START)  # Monday, 14:00
-    await build_home(
-        hass,
-        {
-            "Ground floor": {"Hallway": True, "Living room": False},
-            "Upstairs": {"Bedroom": False, "Balcony": False},
-        },
-    )
-    served = dict(async_discover(hass).serves)
-    assert served == {"hallway": ("living_room", "bedroom")}
-    await setup_home(hass, "Hallway", "Living room", "Bedroom")
-    await set_state(hass, HALLWAY_MOTION, STATE_ON)
-    await set_state(hass, HALLWAY_MOTION, STATE_OFF)
-    await someone_moves_about(hass, freezer, LIVING_MOTION, 8 * 60 + 30)  # to 22:30
-    assert target(hass, HALLWAY) == 20.0
-
-    await someone_moves_about(hass, freezer, BEDROOM_MOTION, 10)
-    await minutes_pass(hass, freezer, 50)  # 23:30
-    await someone_moves_about(hass, freezer, BEDROOM_MOTION, 10)
-    assert target(hass, HALLWAY) == 18.5
-    assert reason(hass).endswith("quiet and dark at night: sleep temperature")
-    await minutes_pass(hass, freezer, 120)  # 01:40
-    assert target(hass, HALLWAY) == 18.5
 
 
 async def test_one_thermostat_downstairs_is_set_back_once_upstairs_is_empty_too(
