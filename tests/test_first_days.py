@@ -59,21 +59,25 @@ BEDROOM_CONTROL = "sensor.bedroom_aiot_brain_control"
 BEDROOM_LAMP = "light.bedroom"
 
 
-async def build_home(hass: HomeAssistant) -> None:
-    """A living room and a bedroom, each with motion, a thermostat and a lamp."""
+async def furnish(hass: HomeAssistant, rooms: dict[str, str]) -> list[str]:
+    """Rooms, each with motion, a thermostat and a lamp; return the motion sensors.
+
+    The motion sensors are registered, with no state yet.
+    """
     setup_test_component_platform(
         hass,
         "climate",
-        [thermostat(room, [HVACMode.HEAT, HVACMode.OFF]) for room in ROOMS],
+        [thermostat(room, [HVACMode.HEAT, HVACMode.OFF]) for room in rooms],
     )
-    setup_test_component_platform(hass, "light", [lamp(room) for room in ROOMS])
+    setup_test_component_platform(hass, "light", [lamp(room) for room in rooms])
     assert await async_setup_component(
         hass, "climate", {"climate": {"platform": "test"}}
     )
     assert await async_setup_component(hass, "light", {"light": {"platform": "test"}})
     await hass.async_block_till_done()
     areas, entities = ar.async_get(hass), er.async_get(hass)
-    for room, name in ROOMS.items():
+    motions = []
+    for room, name in rooms.items():
         area = areas.async_create(name)
         for entity_id in (f"climate.{room}", f"light.{room}"):
             entities.async_update_entity(entity_id, area_id=area.id)
@@ -85,8 +89,15 @@ async def build_home(hass: HomeAssistant) -> None:
             original_device_class="motion",
         )
         entities.async_update_entity(motion.entity_id, area_id=area.id)
-        hass.states.async_set(motion.entity_id, STATE_OFF)
+        motions.append(motion.entity_id)
     outdoors(hass, 5.0)
+    return motions
+
+
+async def build_home(hass: HomeAssistant) -> None:
+    """A living room and a bedroom, each with motion, a thermostat and a lamp."""
+    for motion in await furnish(hass, ROOMS):
+        hass.states.async_set(motion, STATE_OFF)
 
 
 async def setup_home(hass: HomeAssistant, level: str) -> MockConfigEntry:

@@ -10,30 +10,22 @@ from __future__ import annotations
 from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.climate import HVACMode
 from homeassistant.components.recorder import Recorder
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import area_registry as ar, entity_registry as er
-from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    setup_test_component_platform,
-)
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
 from .test_acting import (
     START,
-    lamp,
     minutes_pass,
-    outdoors,
     set_state,
     setup_brain,
     target,
-    thermostat,
 )
+from .test_first_days import furnish
 
 ROOMS = {"study": "Study", "bedroom": "Bedroom"}
 STUDY_MOTION = "binary_sensor.study_motion"
@@ -55,31 +47,7 @@ def at(hours: int, minutes: int = 0) -> timedelta:
 
 async def build_home(hass: HomeAssistant) -> None:
     """A study and a bedroom, each with motion, a thermostat and a lamp."""
-    setup_test_component_platform(
-        hass,
-        "climate",
-        [thermostat(room, [HVACMode.HEAT, HVACMode.OFF]) for room in ROOMS],
-    )
-    setup_test_component_platform(hass, "light", [lamp(room) for room in ROOMS])
-    assert await async_setup_component(
-        hass, "climate", {"climate": {"platform": "test"}}
-    )
-    assert await async_setup_component(hass, "light", {"light": {"platform": "test"}})
-    await hass.async_block_till_done()
-    areas, entities = ar.async_get(hass), er.async_get(hass)
-    for room, name in ROOMS.items():
-        area = areas.async_create(name)
-        for entity_id in (f"climate.{room}", f"light.{room}"):
-            entities.async_update_entity(entity_id, area_id=area.id)
-        motion = entities.async_get_or_create(
-            "binary_sensor",
-            "test",
-            f"{room}_motion",
-            suggested_object_id=f"{room}_motion",
-            original_device_class="motion",
-        )
-        entities.async_update_entity(motion.entity_id, area_id=area.id)
-    outdoors(hass, 5.0)
+    await furnish(hass, ROOMS)
 
 
 async def seen(
