@@ -332,6 +332,18 @@ def test_a_slow_room_is_set_back_no_further_than_it_warms_back_from() -> None:
     assert arrived >= 20.8
 
 
+def test_a_room_its_heating_cannot_warm_today_is_not_set_back_and_says_so() -> None:
+    # At 5 °C out this heating holds the room at 19 °C at best: from any setback
+    # it would not be warm by the arrival.
+    weak = ThermalResponse(loss=0.05, heating_rate=0.7, cooling_rate=-1.5, bias=0.0)
+    day = day_away(weak)
+    assert {setpoint for _, setpoint, _, _ in day} == {21.0}
+    assert {reason for _, _, _, reason in day if "empty since" in reason} == {
+        "Study already heating to 21.0 °C: empty since 08:15, arrival predicted "
+        "17:30, not set back: from lower it would not be warm again by then",
+    }
+
+
 def test_a_fast_room_is_set_back_as_far_as_ever() -> None:
     day = day_away(FAST)
     assert min(setpoint for _, setpoint, _, _ in day) == 17.0
@@ -2355,11 +2367,10 @@ def test_a_slow_room_on_presets_is_kept_at_comfort_not_set_back_to_eco() -> None
     # to eco, people came home to 19 °C.
     day = day_away_on_presets(SLOW)
     assert {preset for preset, _, _ in day} == {"comfort"}
-    reasons = {reason for _, _, reason in day if "setback" in reason}
+    reasons = {reason for _, _, reason in day if "empty since" in reason}
     assert reasons == {
-        "Study already on preset comfort: setback: empty since 08:15, arrival "
-        "predicted 17:30, no lower than 20.0 °C: from eco it would not be warm "
-        "again by then",
+        "Study already on preset comfort: empty since 08:15, arrival predicted "
+        "17:30, not set back: from eco it would not be warm again by then",
     }
     assert day[-1][1] >= 20.8
 

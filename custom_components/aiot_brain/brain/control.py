@@ -604,6 +604,15 @@ def _dim(light: LightState) -> bool:
     )
 
 
+def _not_set_back(setback_reason: str) -> str:
+    """Say that an empty zone is not set back, for the setback's own reason.
+
+    "setback: empty since 08:15, arrival predicted 17:30" would read as one
+    while the room stays at comfort.
+    """
+    return f"{setback_reason.removeprefix('setback: ')}, not set back"
+
+
 def _minutes(span: timedelta) -> int:
     return round(span.total_seconds() / 60)
 
@@ -1508,12 +1517,15 @@ class ZoneController:
             return self._recoverable_preset(setback, readings, comfort, floor)
         if floor <= setback.heat:
             return setback
+        held = (
+            _not_set_back(setback.reason)
+            if floor >= goal
+            else f"{setback.reason}, no lower than {settings.scale.degrees(floor)}"
+        )
         return replace(
             setback,
             heat=floor,
-            reason=f"{setback.reason}, no lower than "
-            f"{settings.scale.degrees(floor)}: from lower it would not be warm "
-            "again by then",
+            reason=f"{held}: from lower it would not be warm again by then",
         )
 
     def _recoverable_preset(
@@ -1543,9 +1555,8 @@ class ZoneController:
             return setback
         return self._comfort(
             comfort,
-            f"{setback.reason}, no lower than "
-            f"{self.settings.scale.degrees(floor)}: from eco it would not be warm "
-            "again by then",
+            f"{_not_set_back(setback.reason)}: from eco it would not be warm again "
+            "by then",
         )
 
     def _arrival_named(
