@@ -229,7 +229,7 @@ class _Unsure:
 class RecordedMotion:
     """What the recorder shows of motion sensors before a first start.
 
-    Read as their live changes are (``async_sensor_change``): when each last went
+    Read by the rule of their live changes (``note_off``): when each last went
     off, and since when each has read off with nobody seen (from when the record
     begins, or since it came back: a restart, a sensor back from unavailable).
     Fed the recorded states oldest first, as they are read.
@@ -245,20 +245,27 @@ class RecordedMotion:
     def learn(self, states: Iterable[State]) -> None:
         """Note what ``states``, recorded after those seen so far, show."""
         for new in states:
-            if new.entity_id not in self.entity_ids:
-                continue
-            old = self._last.get(new.entity_id)
-            if old is not None and old.state == STATE_ON != new.state:
-                self.went_off[new.entity_id] = new.last_changed
-            elif new.state == STATE_OFF and (
-                old is None
-                or old.state != STATE_OFF
-                or old.last_changed != new.last_changed
-            ):
-                # Not an attribute's change: off with no change recorded before
-                # it (the record's start, a restart) saw nobody from then.
-                self.back_off[new.entity_id] = new.last_changed
-            self._last[new.entity_id] = new
+            if new.entity_id in self.entity_ids:
+                old = self._last.get(new.entity_id)
+                note_off(self.went_off, self.back_off, old, new)
+                self._last[new.entity_id] = new
+
+
+def note_off(
+    went_off: dict[str, datetime],
+    back_off: dict[str, datetime],
+    old: State | None,
+    new: State,
+) -> None:
+    """Note when a binary sensor went from on to off, or came to read off.
+
+    Off otherwise (the first state known, back from unavailable) it has seen
+    nobody since it last changed.
+    """
+    if old is not None and old.state == STATE_ON != new.state:
+        went_off[new.entity_id] = new.last_changed
+    elif new.state == STATE_OFF:
+        back_off[new.entity_id] = new.last_changed
 
 
 class BuildingController:
@@ -1362,10 +1369,8 @@ class BuildingController:
     def async_sensor_change(self, event: Event[EventStateChangedData]) -> None:
         """Note when a motion or door sensor went off: someone was seen until then."""
         old, new = event.data["old_state"], event.data["new_state"]
-        if old is not None and new is not None and old.state == STATE_ON != new.state:
-            self._went_off[new.entity_id] = new.last_changed
-        elif new is not None and new.state == STATE_OFF:
-            self._back_off[new.entity_id] = new.last_changed
+        if new is not None:
+            note_off(self._went_off, self._back_off, old, new)
 
     @callback
     def async_recorded(self, zone_ids: Iterable[str], recorded: RecordedMotion) -> None:
