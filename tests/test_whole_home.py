@@ -277,22 +277,42 @@ async def test_a_room_moved_to_another_floor_is_heated_by_that_floors_thermostat
     assert "setback: First floor is empty since" in reason(hass, "landing")
 
 
-async def test_a_thermostat_where_nothing_sees_people_follows_the_rooms_that_do(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+@pytest.mark.parametrize(
+    ("floors", "unwatched", "room"),
+    [
+        # The hallway has no motion sensor; the living room and the bedroom have.
+        (
+            {None: {"Hallway": True, "Living room": False, "Bedroom": False}},
+            ("Hallway",),
+            "Living room",
+        ),
+        # The only thermostat is downstairs; the study upstairs is in its heat.
+        (
+            {"Ground floor": {"Hallway": True}, "Upstairs": {"Study": False}},
+            (),
+            "Study",
+        ),
+    ],
+    ids=["hallway unwatched", "study upstairs"],
+)
+async def test_the_home_is_set_back_once_every_room_that_sees_people_is_empty(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    floors: dict[str | None, dict[str, bool]],
+    unwatched: tuple[str, ...],
+    room: str,
 ) -> None:
-    """The hallway has no motion sensor; the living room and the bedroom have."""
+    """Someone in a room the hallway's thermostat heats until 14:50, then nobody."""
     freezer.move_to(START)  # Monday, 14:00
-    await build_home(
-        hass,
-        {None: {"Hallway": True, "Living room": False, "Bedroom": False}},
-        unwatched=("Hallway",),
-    )
-    await setup_home(hass, "Hallway", "Living room", "Bedroom")
-    await someone_moves_about(hass, freezer, LIVING_MOTION, 60)
+    await build_home(hass, floors, unwatched=unwatched)
+    await setup_home(hass, *(name for rooms in floors.values() for name in rooms))
+    motion = f"binary_sensor.{_slug(room)}_motion"
+    await someone_moves_about(hass, freezer, motion, 60)
     assert target(hass, HALLWAY) == 20.0
-    assert "in Living room" in reason(hass)
+    assert f"in {room}" in reason(hass)
 
-    # Last seen at 14:50: every room that sees people is empty.
+    # Last seen at 14:50: every room that sees people is empty. Not "Ground
+    # floor" where it heats both.
     await minutes_pass(hass, freezer, 60)
     assert target(hass, HALLWAY) == 16.0
     assert "setback: the home is empty since 15:05" in reason(hass)
@@ -311,22 +331,3 @@ async def test_a_home_where_nothing_sees_people_is_kept_at_comfort(
     await minutes_pass(hass, freezer, 120)
     assert target(hass, HALLWAY) == 20.0
     assert "no sensor here sees people come or go" in reason(hass)
-
-
-async def test_one_thermostat_downstairs_is_set_back_once_upstairs_is_empty_too(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    freezer.move_to(START)  # Monday, 14:00
-    await build_home(
-        hass,
-        {"Ground floor": {"Hallway": True}, "Upstairs": {"Study": False}},
-    )
-    await setup_home(hass, "Hallway", "Study")
-    await someone_moves_about(hass, freezer, "binary_sensor.study_motion", 60)
-    assert target(hass, HALLWAY) == 20.0
-    assert "in Study" in reason(hass)
-
-    await minutes_pass(hass, freezer, 60)
-    assert target(hass, HALLWAY) == 16.0
-    # Not "Ground floor": it heats both.
-    assert "setback: the home is empty since 15:05" in reason(hass)

@@ -1503,6 +1503,14 @@ def test_preset_only_thermostats_are_driven_by_presets() -> None:
         (("home", "eco", "sleep"), Mode.COMFORT, "home"),
         (("none", "comfort", "eco", "frost"), Mode.AWAY, "eco"),
         (("boost", "frost"), Mode.ECO, None),  # nothing near: left as it is
+        # A French pilot-wire radiator's own names, as its integration shows them.
+        (("Confort", "Eco", "Hors-gel", "Arrêt"), Mode.COMFORT, "Confort"),
+        (("Confort", "Eco", "Hors-gel", "Arrêt"), Mode.ECO, "Eco"),
+        # Frost protection is no setback: 7 °C in a room set back 3 K.
+        (("Confort", "Hors-gel"), Mode.AWAY, None),
+        (("Komfort", "Absenkung", "Frostschutz"), Mode.COMFORT, "Komfort"),
+        (("Comfort", "Eco", "Away"), Mode.AWAY, "Away"),
+        (("comfort", "eco", "Night"), Mode.COMFORT, "comfort"),
     ],
 )
 def test_a_preset_only_thermostat_gets_the_nearest_preset_it_has(
@@ -1523,6 +1531,11 @@ def test_a_preset_only_thermostat_gets_the_nearest_preset_it_has(
         return
     assert decision.command is not None
     assert decision.command.data == {"preset_mode": expected}
+    assert decision.reason.startswith(f"Setting Hall to preset {expected}: ")
+    # Shown as it is, it is not called again.
+    there = readings(climate=ClimateState("heat", preset_mode=expected))
+    later = NOW + timedelta(minutes=10)
+    assert climate_decision(engine, later, seen=there, mode=mode).command is None
 
 
 @pytest.mark.parametrize(
@@ -2282,44 +2295,6 @@ def test_heating_dismissed_where_nobody_is_seen_leaving_is_proposed_a_day_on() -
             "Not now (dismissed at Mon 17:00, until Study is empty): Heating Study"
         )
         assert suggested(NOW + timedelta(days=1), kept).suggest
-
-
-@pytest.mark.parametrize(
-    ("presets", "mode", "expected"),
-    [
-        # A French pilot-wire radiator's own names, as its integration shows them.
-        (("Confort", "Eco", "Hors-gel", "Arrêt"), Mode.COMFORT, "Confort"),
-        (("Confort", "Eco", "Hors-gel", "Arrêt"), Mode.ECO, "Eco"),
-        # Frost protection is no setback: 7 °C in a room set back 3 K.
-        (("Confort", "Hors-gel"), Mode.AWAY, None),
-        (("Komfort", "Absenkung", "Frostschutz"), Mode.COMFORT, "Komfort"),
-        (("Comfort", "Eco", "Away"), Mode.AWAY, "Away"),
-        (("comfort", "eco", "Night"), Mode.COMFORT, "comfort"),
-    ],
-)
-def test_a_preset_only_thermostat_is_understood_in_its_own_words(
-    presets: tuple[str, ...], mode: Mode, expected: str | None
-) -> None:
-    device = ClimateDevice(
-        "climate.radiator",
-        preset_modes=presets,
-        supports_temperature=False,
-        supports_range=False,
-    )
-    engine = ZoneController("Hall", climate=device)
-    seen = readings(climate=ClimateState("heat", preset_mode="elsewhere"))
-    decision = climate_decision(engine, seen=seen, mode=mode)
-    if expected is None:
-        assert decision.command is None
-        assert decision.reason.startswith("Hall already as it is (it has no preset")
-        return
-    assert decision.command is not None
-    assert decision.command.data == {"preset_mode": expected}
-    assert decision.reason.startswith(f"Setting Hall to preset {expected}: ")
-    # Shown as it is, it is not called again.
-    there = readings(climate=ClimateState("heat", preset_mode=expected))
-    later = NOW + timedelta(minutes=10)
-    assert climate_decision(engine, later, seen=there, mode=mode).command is None
 
 
 def day_away_on_presets(thermal: ThermalResponse) -> list[tuple[str, float, str]]:
