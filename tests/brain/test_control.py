@@ -277,17 +277,23 @@ BORDERLINE = ThermalResponse(loss=0.05, heating_rate=1.7, cooling_rate=-1.5, bia
 
 
 def day_away(
-    thermal: ThermalResponse, *, learned: bool = True
-) -> list[tuple[datetime, float, float, str]]:
+    thermal: ThermalResponse,
+    *,
+    learned: bool = True,
+    engine: ZoneController | None = None,
+) -> list[tuple[datetime, Any, float, str]]:
     """Everyone leaves at 08:00 and is predicted back at 17:30 (90 %), 5 °C out.
 
     The room follows ``thermal`` as the thermostat heats it: each quarter hour's
-    time, setpoint, temperature and reason.
+    time, setpoint, temperature and reason. A thermostat driven by presets alone
+    shows its preset for the setpoint (its eco keeps 18 °C).
     """
-    engine = controller()
+    engine = engine or controller()
+    assert engine.climate is not None
+    presets = engine.climate.presets_only
     left = datetime(2026, 1, 5, 8, 0)
     arrival = datetime(2026, 1, 5, 17, 30)
-    temperature, setpoint = 21.0, 21.0
+    temperature, setting = 21.0, "comfort" if presets else 21.0
     day = []
     when = left
     while when <= arrival:
@@ -300,12 +306,15 @@ def day_away(
             seen=readings(
                 temperature=round(temperature, 1),
                 last_motion=left,
-                climate=ClimateState("heat", setpoint),
+                climate=ClimateState("heat", preset_mode=setting)
+                if presets
+                else ClimateState("heat", setting),
             ),
         )
         if decision.command is not None:
-            setpoint = decision.command.data["temperature"]
-        day.append((when, setpoint, temperature, decision.reason))
+            setting = decision.command.data["preset_mode" if presets else "temperature"]
+        day.append((when, setting, temperature, decision.reason))
+        setpoint = {"comfort": 21.0, "eco": 18.0}[setting] if presets else setting
         for _ in range(3):  # five minutes at a time
             heating = 1.0 if temperature < setpoint else 0.0
             temperature += thermal.rate(temperature, 5.0, heating) / 12
@@ -2309,32 +2318,8 @@ def day_away_on_presets(thermal: ThermalResponse) -> list[tuple[str, float, str]
         supports_temperature=False,
         supports_range=False,
     )
-    engine = ZoneController("Study", climate=device)
-    left = datetime(2026, 1, 5, 8, 0)
-    arrival = datetime(2026, 1, 5, 17, 30)
-    temperature, preset = 21.0, "comfort"
-    day = []
-    when = left
-    while when <= arrival:
-        decision = climate_decision(
-            engine,
-            when,
-            predicted=replace(arriving(arrival), when=when, thermal=thermal),
-            seen=readings(
-                temperature=round(temperature, 1),
-                last_motion=left,
-                climate=ClimateState("heat", preset_mode=preset),
-            ),
-        )
-        if decision.command is not None:
-            preset = decision.command.data["preset_mode"]
-        day.append((preset, temperature, decision.reason))
-        setpoint = {"comfort": 21.0, "eco": 18.0}[preset]
-        for _ in range(3):  # five minutes at a time
-            heating = 1.0 if temperature < setpoint else 0.0
-            temperature += thermal.rate(temperature, 5.0, heating) / 12
-        when += timedelta(minutes=15)
-    return day
+    day = day_away(thermal, engine=ZoneController("Study", climate=device))
+    return [(preset, temperature, reason) for _, preset, temperature, reason in day]
 
 
 def test_a_slow_room_on_presets_is_kept_at_comfort_not_set_back_to_eco() -> None:
