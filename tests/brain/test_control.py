@@ -731,6 +731,26 @@ def test_pre_heating_for_a_morning_arrival_aims_at_comfort() -> None:
     assert "Pre-heating: arrival predicted 08:00 (90%)" in decision.reason
 
 
+@pytest.mark.parametrize("wanted_then", [19.0, 22.0])
+def test_pre_heating_aims_at_the_comfort_of_the_arrival(wanted_then: float) -> None:
+    # People who want 19 °C when they come in at 06:00 are not warmed to the
+    # 21 °C of now's hour, nor are those who want 22 °C left at 21 °C.
+    morning = datetime(2026, 1, 6, 5, 30)
+    predicted = replace(
+        arriving(morning + timedelta(minutes=30)),
+        arrival_heating_setpoint=wanted_then,
+    )
+    seen = readings(temperature=17.0, last_motion=morning - timedelta(hours=9))
+    decision = climate_decision(controller(), morning, predicted=predicted, seen=seen)
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == wanted_then
+    assert "Pre-heating: arrival predicted 06:00 (90%)" in decision.reason
+    # Until pre-heating starts, the setback stays now's comfort's, 4 K below it.
+    early = replace(predicted, next_arrival=morning + timedelta(hours=5))
+    decision = climate_decision(controller(), morning, predicted=early, seen=seen)
+    assert decision.reason.startswith("Study already heating to 17.0 °C: setback:")
+
+
 def test_pre_heating_goes_on_while_the_forecast_wavers() -> None:
     engine = controller()
     away = readings(temperature=18.0, last_motion=NOW - timedelta(hours=3))

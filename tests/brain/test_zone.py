@@ -17,17 +17,25 @@ from custom_components.aiot_brain.brain.zone import Brain, ZoneBrain
 MONDAY = datetime(2026, 11, 2)
 
 
-def _live_two_weeks(zone: ZoneBrain) -> datetime:
+def _live_two_weeks(
+    zone: ZoneBrain, setpoints: dict[tuple[int, int], float] | None = None
+) -> datetime:
     """Occupied 08:00-17:00 on weekdays with motion every 10 minutes, CO2 up.
 
     The CO2 settles towards 900 ppm with people in and back to 420 ppm within
     hours once they left, as a room's air does (a step would be an airing).
+    ``setpoints`` are set by hand each weekday at their (hour, minute).
     """
     when = MONDAY
     co2 = 420.0
     for minute in range(14 * 24 * 60):
         when = MONDAY + timedelta(minutes=minute)
         present = when.weekday() < 5 and 8 <= when.hour < 17
+        setpoint = (setpoints or {}).get((when.hour, when.minute))
+        if present and setpoint is not None:
+            zone.learn_one(
+                Observation(Role.HVAC_SETPOINT, setpoint, when, "climate", manual=True)
+            )
         if minute % 10 == 0:
             zone.learn_one(Observation(Role.MOTION, float(present), when, "motion"))
             settled = 900.0 if present else 420.0
@@ -111,6 +119,25 @@ def test_forecast_learns_the_working_week(trained: ZoneBrain) -> None:
     assert prediction.next_arrival is not None
     assert prediction.next_arrival.date() == monday_early.date()
     assert 7 <= prediction.next_arrival.hour <= 9
+
+
+def test_pre_heating_is_told_the_comfort_of_the_arrivals_hour() -> None:
+    # 19 °C set on coming in, 22 °C in the afternoon: at 05:00 the arrival is
+    # warmed for, at 08:00, wants the morning's, not what the small hours lean on.
+    zone = ZoneBrain(heating_default=20.0)
+    _live_two_weeks(zone, {(8, 10): 19.0, (15, 0): 22.0})
+    monday_early = MONDAY + timedelta(days=14, hours=5)
+    prediction = zone.predict_one(monday_early)
+    assert prediction.next_arrival is not None
+    assert 7 <= prediction.next_arrival.hour <= 9
+    assert prediction.arrival_heating_setpoint == pytest.approx(19.0, abs=0.5)
+    assert prediction.heating_setpoint is not None
+    assert prediction.heating_setpoint > prediction.arrival_heating_setpoint + 0.5
+    # A room in use has no arrival ahead to warm for.
+    came_in = MONDAY + timedelta(days=14, hours=8, minutes=30)
+    zone.learn_one(Observation(Role.MOTION, 1.0, came_in, "motion"))
+    zone.tick(came_in)
+    assert zone.predict_one(came_in).arrival_heating_setpoint is None
 
 
 def test_everyone_away_reaches_the_forecast() -> None:

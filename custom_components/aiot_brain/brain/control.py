@@ -1185,10 +1185,13 @@ class ZoneController:
         cool = comfort.cool + self.settings.cooling_margin
         return _Target(comfort.heat, cool, "comfort", why)
 
-    def _zone_comfort(self, prediction: ZonePrediction) -> _Comfort:
+    def _zone_comfort(
+        self, prediction: ZonePrediction, heating: float | None = None
+    ) -> _Comfort:
         """Return the comfort to control around, within the configured bounds.
 
-        A thermostat that only heats (or only cools) has one season, whatever the
+        ``heating`` stands for the prediction's heating comfort where given (that
+        of an arrival's hour). A thermostat that only heats (or only cools) has one season, whatever the
         weather: it is never asked to heat to what people want when cooling. One
         that does both heats from the heating comfort and cools from the cooling
         one, each no nearer than the season's comfort: a cool summer morning is not
@@ -1197,7 +1200,9 @@ class ZoneController:
         """
         assert self.climate is not None
         can_heat, can_cool = self.climate.can_heat, self.climate.can_cool
-        heating, cooling = prediction.heating_setpoint, prediction.cooling_setpoint
+        if heating is None:
+            heating = prediction.heating_setpoint
+        cooling = prediction.cooling_setpoint
         season = prediction.comfort_setpoint
         if can_heat and not can_cool and heating is not None:
             season = heating
@@ -1384,14 +1389,18 @@ class ZoneController:
             preheat_lead is not None
             and prediction.arrival_confidence >= settings.preheat_keep_confidence
         )
-        # What an arrival is warmed to; the setback stays the comfort's, or a
-        # forecast wavering over an arrival to sleep would move it each time.
+        # What an arrival is warmed to: its hour's comfort. The setback stays
+        # now's comfort's, or a forecast wavering over an arrival would move it.
         arrival_comfort = comfort
+        if prediction.arrival_heating_setpoint is not None:
+            arrival_comfort = self._zone_comfort(
+                prediction, prediction.arrival_heating_setpoint
+            )
         if arrival is not None and (confident or keep_preheating):
             if self._is_bedtime(arrival) and settings.sleep_temperature is not None:
                 # Whoever arrives in the first half of the night comes to sleep:
                 # warm the room for sleeping, not for the evening.
-                arrival_comfort = comfort.for_sleep(settings.sleep_temperature)
+                arrival_comfort = arrival_comfort.for_sleep(settings.sleep_temperature)
             verb, needed = self._warming(prediction, readings, arrival_comfort)
             lead = arrival - now
             start_lead = (

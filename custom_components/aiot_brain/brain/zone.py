@@ -145,6 +145,9 @@ class ZonePrediction:
     # a heater acts on the heating one even on a warm day (None: comfort_setpoint).
     heating_setpoint: float | None = None
     cooling_setpoint: float | None = None
+    # The heating comfort of the next arrival's hour, with people there: what
+    # pre-heating warms to (None: no arrival ahead).
+    arrival_heating_setpoint: float | None = None
     # How the zone heats and cools: the time to any temperature, not only to the
     # comfort (None: not known, nothing is timed).
     thermal: ThermalResponse | None = None
@@ -168,11 +171,13 @@ class ZonePrediction:
     def with_comfort_offset(self, offset: float) -> ZonePrediction:
         """Return the prediction with every comfort setpoint moved by ``offset`` K."""
         heating, cooling = self.heating_setpoint, self.cooling_setpoint
+        arriving = self.arrival_heating_setpoint
         return replace(
             self,
             comfort_setpoint=self.comfort_setpoint + offset,
             heating_setpoint=None if heating is None else heating + offset,
             cooling_setpoint=None if cooling is None else cooling + offset,
+            arrival_heating_setpoint=None if arriving is None else arriving + offset,
         )
 
 
@@ -577,6 +582,12 @@ class ZoneBrain:
         setpoint = self.comfort.predict_one(when, conditions)
         heating = self.comfort.predict_one(when, {**conditions, "hvac_mode": 1.0})
         cooling = self.comfort.predict_one(when, {**conditions, "hvac_mode": -1.0})
+        arrival_heating = None
+        if arrival is not None and arrival > when:
+            # Pre-heating warms for the hour people come in (19 °C on waking),
+            # with them there: not for now's hour in an empty room.
+            arriving = {**conditions, "occupied": 1.0, "hvac_mode": 1.0}
+            arrival_heating = self.comfort.predict_one(arrival, arriving)
         thermal = self.thermal.response()
         time_to_temperature, target = self._time_to_comfort(
             thermal,
@@ -615,6 +626,7 @@ class ZoneBrain:
             calibration_error=self.score.calibration_error,
             heating_setpoint=heating,
             cooling_setpoint=cooling,
+            arrival_heating_setpoint=arrival_heating,
             thermal=thermal,
             heating_learned=self.thermal.heating_learned,
             trip_since=trip_since,
