@@ -7,6 +7,9 @@ Assistant's demo entities; motion sensors are plain states.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime, timedelta
+
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import HVACMode
 from homeassistant.const import STATE_OFF, STATE_ON
@@ -23,6 +26,9 @@ from pytest_homeassistant_custom_component.common import (
     setup_test_component_platform,
 )
 
+from custom_components.aiot_brain.brain.control import ControlSettings
+from custom_components.aiot_brain.brain.zone import EarlyArrival, ZonePrediction
+from custom_components.aiot_brain.controller import merged_prediction
 from custom_components.aiot_brain.discovery import async_discover
 
 from .test_acting import (
@@ -331,3 +337,36 @@ async def test_a_home_where_nothing_sees_people_is_kept_at_comfort(
     await minutes_pass(hass, freezer, 120)
     assert target(hass, HALLWAY) == 20.0
     assert "no sensor here sees people come or go" in reason(hass)
+
+
+def test_the_comfort_of_an_arrivals_hour_is_the_thermostats_own_rooms_only() -> None:
+    # The hallway knows what people set at each hour; the living room, where
+    # they are expected first, has no thermostat to learn it from.
+    now = datetime(2026, 1, 6, 5, 0)
+    hallway = ZonePrediction(
+        when=now,
+        occupancy_probability=0.05,
+        occupied=False,
+        forecast={},
+        next_arrival=now + timedelta(hours=2),
+        arrival_confidence=0.9,
+        next_departure=None,
+        departure_confidence=0.0,
+        comfort_setpoint=21.0,
+        comfort_setpoint_std=0.5,
+        time_to_temperature=None,
+        lighting={},
+        window_open=None,
+        arrival_heating_setpoint=19.0,
+        early_arrival=EarlyArrival(now + timedelta(hours=3), 0.8, 19.5),
+    )
+    living_room = replace(hallway, next_arrival=now + timedelta(hours=1))
+    settings = ControlSettings()
+    merged = merged_prediction(hallway, [hallway, living_room], settings, now)
+    assert merged.next_arrival == living_room.next_arrival
+    assert merged.arrival_heating_setpoint is None
+    assert merged.early_arrival is None
+    merged = merged_prediction(hallway, [hallway], settings, now)
+    assert merged.next_arrival == hallway.next_arrival
+    assert merged.arrival_heating_setpoint == 19.0
+    assert merged.early_arrival == hallway.early_arrival

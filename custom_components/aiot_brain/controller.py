@@ -2263,6 +2263,12 @@ def merged_prediction(
         occupancy_probability=max(p.occupancy_probability for p in predictions),
         next_arrival=arrival.next_arrival,
         arrival_confidence=arrival.arrival_confidence,
+        # The comfort of an arrival's hour is known for the thermostat's own room
+        # only: another room's arrival is warmed for to now's.
+        arrival_heating_setpoint=own.arrival_heating_setpoint
+        if arrival is own
+        else None,
+        early_arrival=own.early_arrival if arrival is own else None,
         next_departure=departure,
         departure_confidence=departure_confidence,
         away_since=None if None in aways else max(a for a in aways if a),

@@ -27,7 +27,7 @@ from custom_components.aiot_brain.brain.control import (
 )
 from custom_components.aiot_brain.brain.thermal import ThermalResponse
 from custom_components.aiot_brain.brain.units import CELSIUS, FAHRENHEIT
-from custom_components.aiot_brain.brain.zone import ZonePrediction
+from custom_components.aiot_brain.brain.zone import EarlyArrival, ZonePrediction
 
 NOW = datetime(2026, 1, 5, 17, 0)
 HEATER = ClimateDevice("climate.study", hvac_modes=("off", "heat"))
@@ -749,6 +749,60 @@ def test_pre_heating_aims_at_the_comfort_of_the_arrival(wanted_then: float) -> N
     early = replace(predicted, next_arrival=morning + timedelta(hours=5))
     decision = climate_decision(controller(), morning, predicted=early, seen=seen)
     assert decision.reason.startswith("Study already heating to 17.0 °C: setback:")
+
+
+def early(at: datetime, thermal: ThermalResponse, **changes: Any) -> ZonePrediction:
+    """An empty zone whose only arrival in sight is an early one, at ``at``."""
+    told = EarlyArrival(at, confidence=0.8, heating_setpoint=21.0)
+    return vacant(early_arrival=told, thermal=thermal, **changes)
+
+
+def test_a_slow_room_warms_for_an_arrival_further_ahead_than_the_next() -> None:
+    # From the setback the slow room needs over 4 hours. At 04:00 the bathroom's
+    # 07:00 visit is beyond the 2 hours the next arrival looks ahead.
+    dawn = datetime(2026, 1, 6, 4, 0)
+    engine = controller()
+    seen = readings(temperature=17.0, last_motion=dawn - timedelta(hours=9))
+    decision = climate_decision(
+        engine, dawn, predicted=early(dawn + timedelta(hours=3), SLOW), seen=seen
+    )
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 21.0
+    assert decision.reason == (
+        "Heating Study to 21.0 °C: Pre-heating: arrival predicted 07:00 (80%), "
+        "over 240 min needed"
+    )
+    # Nearly warm by 06:30, it goes on for the same arrival.
+    later = dawn + timedelta(hours=2, minutes=30)
+    decision = climate_decision(
+        engine,
+        later,
+        predicted=early(dawn + timedelta(hours=3), SLOW, when=later),
+        seen=replace(seen, temperature=20.5, climate=ClimateState("heat", 21.0)),
+    )
+    assert "Pre-heating: arrival predicted 07:00 (80%)" in decision.reason
+
+
+@pytest.mark.parametrize(
+    ("thermal", "learned", "temperature"),
+    [(FAST, True, 17.0), (SLOW, False, 17.0), (SLOW, True, 20.6)],
+    ids=["fast", "not learned", "kept warm"],
+)
+def test_an_early_arrival_is_no_reason_to_warm_a_room_that_can_wait(
+    thermal: ThermalResponse, learned: bool, temperature: float
+) -> None:
+    # Radiators back from the setback within 2 hours wait for the next arrival;
+    # so do a room whose heating is not measured yet (its prior is slow) and a
+    # slow one the sun or its neighbours keep near comfort.
+    dawn = datetime(2026, 1, 6, 6, 0)
+    decision = climate_decision(
+        controller(),
+        dawn,
+        predicted=early(dawn + timedelta(hours=1), thermal, heating_learned=learned),
+        seen=readings(temperature=temperature, last_motion=dawn - timedelta(hours=9)),
+    )
+    assert ": setback: empty since 06:00" in decision.reason
+    assert "07:00" not in decision.reason
 
 
 def test_pre_heating_goes_on_while_the_forecast_wavers() -> None:

@@ -421,21 +421,28 @@ def test_a_scan_that_stops_early_finds_what_a_whole_week_finds(
     ]
 
 
-def test_a_short_daily_visit_is_expected_though_never_likely_at_one_moment(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A bathroom used for 12 minutes each morning, starting 06:30-06:50."""
+def bathroom_mornings(days: int = 14) -> tuple[OccupancyForecast, datetime]:
+    """A bathroom used for 12 minutes each morning, starting 06:30-06:50.
+
+    Returns the model and the midnight after its last day.
+    """
     model = OccupancyForecast()
     jitter = random.Random(1)
     start = datetime(2026, 1, 5)
-    days = 14
     for day in range(days):
         midnight = start + timedelta(days=day)
         visit = midnight + timedelta(hours=6, minutes=30 + jitter.randint(0, 20))
         for minute in range(24 * 60):
             when = midnight + timedelta(minutes=minute)
             model.learn_one(when, visit <= when < visit + timedelta(minutes=12))
-    early = start + timedelta(days=days, hours=5, minutes=30)
+    return model, start + timedelta(days=days)
+
+
+def test_a_short_daily_visit_is_expected_though_never_likely_at_one_moment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model, today = bathroom_mornings()
+    early = today + timedelta(hours=5, minutes=30)
     model.learn_one(early, False)
 
     arrival, confidence = model.next_arrival(early)
@@ -447,6 +454,29 @@ def test_a_short_daily_visit_is_expected_though_never_likely_at_one_moment(
     monkeypatch.setattr(OccupancyForecast, "_soon_arrival", lambda self, when: None)
     by_profile, _ = model.next_arrival(early)
     assert by_profile is None or by_profile > early + timedelta(hours=6)
+
+
+def test_a_short_daily_visit_is_told_early_for_a_slow_room() -> None:
+    # At 03:30 the visit is 3-3.5 hours off: too far for the next arrival, which
+    # looks 2 hours ahead, not for the early one a slow room warms for.
+    model, today = bathroom_mornings()
+    night = today + timedelta(hours=3, minutes=30)
+    model.learn_one(night, False)
+    arrival, _ = model.next_arrival(night)
+    assert arrival is None or arrival > today + timedelta(hours=12)
+    told = model.early_arrival(night)
+    assert told is not None
+    early, confidence = told
+    assert today + timedelta(hours=6) <= early <= today + timedelta(hours=7)
+    assert confidence >= 0.6
+    # Once the next arrival tells it, there is no early one.
+    morning = today + timedelta(hours=5, minutes=30)
+    model.learn_one(morning, False)
+    assert model.next_arrival(morning)[0] is not None
+    assert model.early_arrival(morning) is None
+    # Nor while someone is there.
+    model.learn_one(today + timedelta(hours=6, minutes=40), True)
+    assert model.early_arrival(today + timedelta(hours=6, minutes=41)) is None
 
 
 def test_an_occasional_visit_is_not_expected() -> None:

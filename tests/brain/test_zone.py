@@ -133,11 +133,19 @@ def test_pre_heating_is_told_the_comfort_of_the_arrivals_hour() -> None:
     assert prediction.arrival_heating_setpoint == pytest.approx(19.0, abs=0.5)
     assert prediction.heating_setpoint is not None
     assert prediction.heating_setpoint > prediction.arrival_heating_setpoint + 0.5
+    # Three hours ahead, beyond the 2 hours alike moments tell the next arrival
+    # from, the early arrival a slow room warms for is told too, with its comfort.
+    early = prediction.early_arrival
+    assert early is not None
+    assert 7 <= early.when.hour <= 9
+    assert early.heating_setpoint == pytest.approx(19.0, abs=0.5)
     # A room in use has no arrival ahead to warm for.
     came_in = MONDAY + timedelta(days=14, hours=8, minutes=30)
     zone.learn_one(Observation(Role.MOTION, 1.0, came_in, "motion"))
     zone.tick(came_in)
-    assert zone.predict_one(came_in).arrival_heating_setpoint is None
+    in_use = zone.predict_one(came_in)
+    assert in_use.arrival_heating_setpoint is None
+    assert in_use.early_arrival is None
 
 
 def test_everyone_away_reaches_the_forecast() -> None:

@@ -41,7 +41,7 @@ import math
 from typing import Any
 import unicodedata
 
-from .forecast import time_shown
+from .forecast import ARRIVAL_WINDOW_MINUTES, time_shown
 from .lighting import MAX_MOTION_HOLD
 from .saved import check_version, from_iso, to_iso
 from .timefeatures import clock, clock_put_back, local_time
@@ -1383,19 +1383,28 @@ class ZoneController:
                 f"empty, everyone away since "
                 f"{self._clock(prediction.trip_since, now)}, far longer than usual",
             )
-        arrival = prediction.next_arrival
-        confident = prediction.arrival_confidence >= settings.preheat_confidence
-        keep_preheating = (
-            preheat_lead is not None
-            and prediction.arrival_confidence >= settings.preheat_keep_confidence
-        )
+        arrival, confidence = prediction.next_arrival, prediction.arrival_confidence
         # What an arrival is warmed to: its hour's comfort. The setback stays
         # now's comfort's, or a forecast wavering over an arrival would move it.
-        arrival_comfort = comfort
-        if prediction.arrival_heating_setpoint is not None:
-            arrival_comfort = self._zone_comfort(
-                prediction, prediction.arrival_heating_setpoint
+        arriving = prediction.arrival_heating_setpoint
+        early = prediction.early_arrival
+        if (
+            early is not None
+            and (arrival is None or early.when < arrival)
+            and (
+                preheat_lead is not None
+                or self._slow_to_warm(prediction, readings, early.heating_setpoint)
             )
+        ):
+            arrival, confidence = early.when, early.confidence
+            arriving = early.heating_setpoint
+        confident = confidence >= settings.preheat_confidence
+        keep_preheating = (
+            preheat_lead is not None and confidence >= settings.preheat_keep_confidence
+        )
+        arrival_comfort = comfort
+        if arriving is not None:
+            arrival_comfort = self._zone_comfort(prediction, arriving)
         if arrival is not None and (confident or keep_preheating):
             if self._is_bedtime(arrival) and settings.sleep_temperature is not None:
                 # Whoever arrives in the first half of the night comes to sleep:
@@ -1425,7 +1434,7 @@ class ZoneController:
                 self.preheat_lead = preheat_lead or start_lead
                 why = (
                     f"{verb}: arrival predicted {self._predicted(arrival, now)} "
-                    f"({prediction.arrival_confidence:.0%})"
+                    f"({confidence:.0%})"
                 )
                 if verb != READY:
                     over = "over " if needed >= settings.max_preheat else ""
@@ -1438,7 +1447,7 @@ class ZoneController:
             return self._comfort(
                 arrival_comfort,
                 f"empty, but arrival predicted {self._predicted(expected_back, now)} "
-                f"({prediction.arrival_confidence:.0%})",
+                f"({confidence:.0%})",
             )
         # A moment, not a running "for N min": the reason (a state attribute,
         # recorded at each change) stays the same while nothing else changes.
@@ -1474,6 +1483,24 @@ class ZoneController:
             comfort, settings.setback_offset, "eco", f"setback: {empty}{since}{back}"
         )
         return self._recoverable(setback, prediction, readings, comfort)
+
+    def _slow_to_warm(
+        self, prediction: ZonePrediction, readings: ZoneReadings, heating: float
+    ) -> bool:
+        """Whether warming from here to ``heating`` °C takes long.
+
+        Longer, that is, than the forecast's next arrival looks ahead: such a room
+        starts warming for an early arrival (see ``ZonePrediction.early_arrival``),
+        others wait for the next. A room kept warm by the sun or its neighbours
+        is not slow, whatever its heating. Not where the heating's rate is not
+        learned yet (its prior is slow in the cold).
+        """
+        if not prediction.heating_learned:
+            return False
+        comfort = self._zone_comfort(prediction, heating)
+        _, needed = self._warming(prediction, readings, comfort)
+        window = timedelta(minutes=ARRIVAL_WINDOW_MINUTES)
+        return needed is not None and needed + self.settings.preheat_margin > window
 
     def _recoverable(
         self,

@@ -110,6 +110,10 @@ ARRIVAL_WINDOW_MINUTES = 120
 # ... of the moments within this many minutes of now's time of day (moments hours
 # away would time a morning's visit too early or too late).
 ARRIVAL_DAY_MINUTES = 30
+# An early arrival is told the same way from up to this many minutes ahead, the
+# longest pre-heating takes, where none came within the window above: a slow
+# room must start warming before that window sees a morning's short visit.
+EARLY_ARRIVAL_WINDOW_MINUTES = 240
 ARRIVAL_NEVER = 10**9  # the delay of a moment with no arrival after it yet
 QUARTER_MINUTES = 15
 MINUTES_PER_DAY = 1440
@@ -321,9 +325,11 @@ class OccupancyForecast:
         self._duration_cache: (
             tuple[_HistoryKey, tuple[tuple[float, ...], tuple[float, ...]]] | None
         ) = None
-        # The usual arrival (minutes from the quarter hour, share), or None, for
-        # the same key: it changes once a quarter hour, not every minute.
-        self._arrival_cache: tuple[_HistoryKey, tuple[int, float] | None] | None = None
+        # The usual arrival (minutes from the quarter hour, share), or None, per
+        # window, for the same key: it changes once a quarter hour, not every minute.
+        self._arrival_cache: dict[
+            int, tuple[_HistoryKey, tuple[int, float] | None]
+        ] = {}
         # The changes' minutes as an array, for as long as the history stays.
         self._times_cache: (
             tuple[tuple[int, tuple[int, int], tuple[int, int]], np.ndarray[Any, Any]]
@@ -724,36 +730,41 @@ class OccupancyForecast:
         now = minute // QUARTER_MINUTES * QUARTER_MINUTES
         return (now, len(self.changes), last, last[0] <= minute)
 
-    def _soon_arrival(self, when: datetime) -> tuple[datetime, float] | None:
+    def _soon_arrival(
+        self, when: datetime, window: int = ARRIVAL_WINDOW_MINUTES
+    ) -> tuple[datetime, float] | None:
         """Return when someone usually came in after moments like this one.
 
         None unless most alike moments were followed by an arrival within
-        ``ARRIVAL_WINDOW_MINUTES`` (see :meth:`_usual_arrival`).
+        ``window`` minutes (see :meth:`_usual_arrival`).
         """
         if not self.changes:
             return None
         minute = _minutes(when)
         key = self._history_key(minute)
-        if self._arrival_cache is None or self._arrival_cache[0] != key:
-            self._arrival_cache = (key, self._usual_arrival(minute))
-        usual = self._arrival_cache[1]
+        cached = self._arrival_cache.get(window)
+        if cached is None or cached[0] != key:
+            cached = self._arrival_cache[window] = (
+                key,
+                self._usual_arrival(minute, window),
+            )
+        usual = cached[1]
         if usual is None:
             return None
         delay, share = usual
         quarter = when - timedelta(minutes=minute % QUARTER_MINUTES)
         return max(quarter + timedelta(minutes=delay), when), share
 
-    def _usual_arrival(self, minute: int) -> tuple[int, float] | None:
+    def _usual_arrival(self, minute: int, window: int) -> tuple[int, float] | None:
         """Return how soon after this quarter hour someone usually came in, and how often.
 
         Of the past moments alike to now (empty as now, within
         ``ARRIVAL_DAY_MINUTES`` of the time of day, on a day of the same kind, as
-        long empty), the share that someone entered within
-        ``ARRIVAL_WINDOW_MINUTES``, and the weighted median of how long after
-        this quarter hour's time of day they came. A short
-        visit (the bathroom at 06:40) leaves P(occupied) below 0.5 at every moment
-        of the weekly profile, yet someone comes in nearly every morning. None
-        unless that share is at least a half.
+        long empty), the share that someone entered within ``window`` minutes,
+        and the weighted median of how long after this quarter hour's time of
+        day they came. A short visit (the bathroom at 06:40) leaves P(occupied)
+        below 0.5 at every moment of the weekly profile, yet someone comes in
+        nearly every morning. None unless that share is at least a half.
         """
         alike = self._alike_moments(minute)
         if alike is None:
@@ -761,7 +772,6 @@ class OccupancyForecast:
         times, origins, at, weights = alike
         later = np.minimum(at + 1, len(times) - 1)
         delays = np.where(at + 1 < len(times), times[later] - origins, ARRIVAL_NEVER)
-        window = ARRIVAL_WINDOW_MINUTES
         now = minute // QUARTER_MINUTES * QUARTER_MINUTES
         half_day = MINUTES_PER_DAY // 2
         minutes_apart = (origins - now + half_day) % MINUTES_PER_DAY - half_day
@@ -964,6 +974,18 @@ class OccupancyForecast:
             if probability >= 0.5:
                 return moment, probability
         return None, 0.0
+
+    def early_arrival(self, when: datetime) -> tuple[datetime, float] | None:
+        """Return an arrival told from up to ``EARLY_ARRIVAL_WINDOW_MINUTES`` ahead.
+
+        Only where :meth:`next_arrival` tells none from alike moments (nobody
+        usually came within ``ARRIVAL_WINDOW_MINUTES``), and with the same kind
+        of confidence; None otherwise. For a room that must start warming
+        sooner: at 04:00, for the bathroom's 07:00 visit.
+        """
+        if self.occupied or self._soon_arrival(when) is not None:
+            return None
+        return self._soon_arrival(when, EARLY_ARRIVAL_WINDOW_MINUTES)
 
     def next_departure(self, when: datetime) -> tuple[datetime | None, float]:
         """Return when the zone is next expected empty, and the confidence (0.5-1)."""

@@ -119,6 +119,16 @@ def _query_time(when: datetime) -> datetime:
 
 
 @dataclass(frozen=True, slots=True)
+class EarlyArrival:
+    """An arrival told from further ahead than the next arrival, for slow rooms."""
+
+    when: datetime
+    confidence: float
+    # The heating comfort of its hour, with people there.
+    heating_setpoint: float
+
+
+@dataclass(frozen=True, slots=True)
 class ZonePrediction:
     """Everything the zone's models say at one moment."""
 
@@ -148,6 +158,9 @@ class ZonePrediction:
     # The heating comfort of the next arrival's hour, with people there: what
     # pre-heating warms to (None: no arrival ahead).
     arrival_heating_setpoint: float | None = None
+    # Where no next arrival is told from alike moments within two hours, one told
+    # from up to four (see OccupancyForecast.early_arrival); None otherwise.
+    early_arrival: EarlyArrival | None = None
     # How the zone heats and cools: the time to any temperature, not only to the
     # comfort (None: not known, nothing is timed).
     thermal: ThermalResponse | None = None
@@ -171,13 +184,16 @@ class ZonePrediction:
     def with_comfort_offset(self, offset: float) -> ZonePrediction:
         """Return the prediction with every comfort setpoint moved by ``offset`` K."""
         heating, cooling = self.heating_setpoint, self.cooling_setpoint
-        arriving = self.arrival_heating_setpoint
+        arriving, early = self.arrival_heating_setpoint, self.early_arrival
         return replace(
             self,
             comfort_setpoint=self.comfort_setpoint + offset,
             heating_setpoint=None if heating is None else heating + offset,
             cooling_setpoint=None if cooling is None else cooling + offset,
             arrival_heating_setpoint=None if arriving is None else arriving + offset,
+            early_arrival=None
+            if early is None
+            else replace(early, heating_setpoint=early.heating_setpoint + offset),
         )
 
 
@@ -582,12 +598,21 @@ class ZoneBrain:
         setpoint = self.comfort.predict_one(when, conditions)
         heating = self.comfort.predict_one(when, {**conditions, "hvac_mode": 1.0})
         cooling = self.comfort.predict_one(when, {**conditions, "hvac_mode": -1.0})
+        # Pre-heating warms for the hour people come in (19 °C on waking), with
+        # them there: not for now's hour in an empty room.
+        arriving = {**conditions, "occupied": 1.0, "hvac_mode": 1.0}
         arrival_heating = None
         if arrival is not None and arrival > when:
-            # Pre-heating warms for the hour people come in (19 °C on waking),
-            # with them there: not for now's hour in an empty room.
-            arriving = {**conditions, "occupied": 1.0, "hvac_mode": 1.0}
             arrival_heating = self.comfort.predict_one(arrival, arriving)
+        early = None
+        told = None if trip_since is not None else self.forecast.early_arrival(when)
+        if told is not None:
+            early_when, early_confidence = told
+            early = EarlyArrival(
+                early_when,
+                early_confidence,
+                self.comfort.predict_one(early_when, arriving),
+            )
         thermal = self.thermal.response()
         time_to_temperature, target = self._time_to_comfort(
             thermal,
@@ -627,6 +652,7 @@ class ZoneBrain:
             heating_setpoint=heating,
             cooling_setpoint=cooling,
             arrival_heating_setpoint=arrival_heating,
+            early_arrival=early,
             thermal=thermal,
             heating_learned=self.thermal.heating_learned,
             trip_since=trip_since,
