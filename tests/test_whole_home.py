@@ -341,14 +341,15 @@ async def test_a_home_where_nothing_sees_people_is_kept_at_comfort(
 
 def test_the_comfort_of_an_arrivals_hour_is_the_thermostats_own_rooms_only() -> None:
     # The hallway knows what people set at each hour; the living room, where
-    # they are expected first, has no thermostat to learn it from.
+    # they are expected first, has no thermostat to learn it from. The hallway's
+    # own next arrival is the profile's, later than the early one it is told.
     now = datetime(2026, 1, 6, 5, 0)
     hallway = ZonePrediction(
         when=now,
         occupancy_probability=0.05,
         occupied=False,
         forecast={},
-        next_arrival=now + timedelta(hours=2),
+        next_arrival=now + timedelta(hours=5),
         arrival_confidence=0.9,
         next_departure=None,
         departure_confidence=0.0,

@@ -746,8 +746,8 @@ def test_pre_heating_aims_at_the_comfort_of_the_arrival(wanted_then: float) -> N
     assert decision.command.data["temperature"] == wanted_then
     assert "Pre-heating: arrival predicted 06:00 (90%)" in decision.reason
     # Until pre-heating starts, the setback stays now's comfort's, 4 K below it.
-    early = replace(predicted, next_arrival=morning + timedelta(hours=5))
-    decision = climate_decision(controller(), morning, predicted=early, seen=seen)
+    far_off = replace(predicted, next_arrival=morning + timedelta(hours=5))
+    decision = climate_decision(controller(), morning, predicted=far_off, seen=seen)
     assert decision.reason.startswith("Study already heating to 17.0 °C: setback:")
 
 

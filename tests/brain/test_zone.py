@@ -122,8 +122,9 @@ def test_forecast_learns_the_working_week(trained: ZoneBrain) -> None:
 
 
 def test_pre_heating_is_told_the_comfort_of_the_arrivals_hour() -> None:
-    # 19 °C set on coming in, 22 °C in the afternoon: at 05:00 the arrival is
-    # warmed for, at 08:00, wants the morning's, not what the small hours lean on.
+    # 19 °C set on coming in at 08:10, 22 °C at 15:00: at 05:00, pre-heating
+    # for the 08:00 arrival aims at the morning's comfort, not at what the
+    # small hours lean on.
     zone = ZoneBrain(heating_default=20.0)
     _live_two_weeks(zone, {(8, 10): 19.0, (15, 0): 22.0})
     monday_early = MONDAY + timedelta(days=14, hours=5)
