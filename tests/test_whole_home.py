@@ -340,9 +340,9 @@ async def test_a_home_where_nothing_sees_people_is_kept_at_comfort(
 
 
 def test_the_comfort_of_an_arrivals_hour_is_the_thermostats_own_rooms_only() -> None:
-    # The hallway knows what people set at each hour; the living room, where
-    # they are expected first, has no thermostat to learn it from. The hallway's
-    # own next arrival is the profile's, later than the early one it is told.
+    # The hallway knows what people set at each hour; the living room and the
+    # bathroom, where people are expected, have no thermostat to learn it from.
+    # The hallway's own next arrival is the profile's, later than its early one.
     now = datetime(2026, 1, 6, 5, 0)
     hallway = ZonePrediction(
         when=now,
@@ -361,13 +361,25 @@ def test_the_comfort_of_an_arrivals_hour_is_the_thermostats_own_rooms_only() -> 
         arrival_heating_setpoint=19.0,
         early_arrival=EarlyArrival(now + timedelta(hours=3), 0.8, 19.5),
     )
-    living_room = replace(hallway, next_arrival=now + timedelta(hours=1))
     settings = ControlSettings()
-    merged = merged_prediction(hallway, [hallway, living_room], settings, now)
-    assert merged.next_arrival == living_room.next_arrival
-    assert merged.arrival_heating_setpoint is None
-    assert merged.early_arrival is None
     merged = merged_prediction(hallway, [hallway], settings, now)
     assert merged.next_arrival == hallway.next_arrival
     assert merged.arrival_heating_setpoint == 19.0
     assert merged.early_arrival == hallway.early_arrival
+    # Someone comes into the living room first: warmed for to now's comfort.
+    living_room = replace(
+        hallway, next_arrival=now + timedelta(hours=1), early_arrival=None
+    )
+    merged = merged_prediction(hallway, [hallway, living_room], settings, now)
+    assert merged.next_arrival == living_room.next_arrival
+    assert merged.arrival_heating_setpoint is None
+    # The bathroom's short visit, told early, comes before the hallway's.
+    bathroom = replace(
+        hallway,
+        next_arrival=None,
+        early_arrival=EarlyArrival(now + timedelta(hours=2, minutes=30), 0.7, 22.0),
+    )
+    merged = merged_prediction(hallway, [hallway, bathroom], settings, now)
+    assert merged.early_arrival == EarlyArrival(
+        now + timedelta(hours=2, minutes=30), 0.7, None
+    )

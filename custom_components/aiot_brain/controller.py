@@ -99,7 +99,7 @@ from .brain.control import (
 from .brain.observation import Role, as_number
 from .brain.timefeatures import wall_clock
 from .brain.units import TemperatureScale
-from .brain.zone import ZonePrediction
+from .brain.zone import EarlyArrival, ZonePrediction
 from .const import (
     DOMAIN,
     EVENT_ACTION,
@@ -2268,13 +2268,31 @@ def merged_prediction(
         arrival_heating_setpoint=own.arrival_heating_setpoint
         if arrival is own
         else None,
-        early_arrival=own.early_arrival if arrival is own else None,
+        early_arrival=_earliest_early_arrival(own, predictions),
         next_departure=departure,
         departure_confidence=departure_confidence,
         away_since=None if None in aways else max(a for a in aways if a),
         trip_since=None if None in trips else max(t for t in trips if t),
         lighting=shower,
     )
+
+
+def _earliest_early_arrival(
+    own: ZonePrediction, predictions: list[ZonePrediction]
+) -> EarlyArrival | None:
+    """Return the earliest early arrival of the rooms, with its comfort if own's.
+
+    Underfloor heating driven from the hallway starts in time for the bathroom's
+    07:00 visit; the comfort of that hour is known for the hallway only.
+    """
+    early = min(
+        (p.early_arrival for p in predictions if p.early_arrival is not None),
+        key=lambda told: told.when,
+        default=None,
+    )
+    if early is None or early is own.early_arrival:
+        return early
+    return replace(early, heating_setpoint=None)
 
 
 def _brightest(lights: list[LightState]) -> LightState | None:

@@ -751,34 +751,47 @@ def test_pre_heating_aims_at_the_comfort_of_the_arrival(wanted_then: float) -> N
     assert decision.reason.startswith("Study already heating to 17.0 °C: setback:")
 
 
-def early(at: datetime, thermal: ThermalResponse, **changes: Any) -> ZonePrediction:
-    """An empty zone whose only arrival in sight is an early one, at ``at``."""
-    told = EarlyArrival(at, confidence=0.8, heating_setpoint=21.0)
+def early(
+    at: datetime,
+    thermal: ThermalResponse,
+    wanted: float | None = 21.0,
+    **changes: Any,
+) -> ZonePrediction:
+    """An empty zone whose only arrival in sight is an early one, at ``at``.
+
+    ``wanted`` is the comfort of its hour (None: not known).
+    """
+    told = EarlyArrival(at, confidence=0.8, heating_setpoint=wanted)
     return vacant(early_arrival=told, thermal=thermal, **changes)
 
 
-def test_a_slow_room_warms_for_an_arrival_further_ahead_than_the_next() -> None:
+@pytest.mark.parametrize(("wanted", "heated_to"), [(19.0, 19.0), (None, 21.0)])
+def test_a_slow_room_warms_for_an_arrival_further_ahead_than_the_next(
+    wanted: float | None, heated_to: float
+) -> None:
     # From the setback the slow room needs over 4 hours. At 04:00 the bathroom's
-    # 07:00 visit is beyond the 2 hours the next arrival looks ahead.
+    # 07:00 visit is beyond the 2 hours the next arrival looks ahead. It is
+    # warmed to the comfort of 07:00 where that is known, else to now's.
     dawn = datetime(2026, 1, 6, 4, 0)
     engine = controller()
     seen = readings(temperature=17.0, last_motion=dawn - timedelta(hours=9))
-    decision = climate_decision(
-        engine, dawn, predicted=early(dawn + timedelta(hours=3), SLOW), seen=seen
-    )
+    predicted = early(dawn + timedelta(hours=3), SLOW, wanted)
+    decision = climate_decision(engine, dawn, predicted=predicted, seen=seen)
     assert decision.command is not None
-    assert decision.command.data["temperature"] == 21.0
+    assert decision.command.data["temperature"] == heated_to
     assert decision.reason == (
-        "Heating Study to 21.0 °C: Pre-heating: arrival predicted 07:00 (80%), "
-        "over 240 min needed"
+        f"Heating Study to {heated_to} °C: Pre-heating: arrival predicted 07:00 "
+        "(80%), over 240 min needed"
     )
     # Nearly warm by 06:30, it goes on for the same arrival.
     later = dawn + timedelta(hours=2, minutes=30)
     decision = climate_decision(
         engine,
         later,
-        predicted=early(dawn + timedelta(hours=3), SLOW, when=later),
-        seen=replace(seen, temperature=20.5, climate=ClimateState("heat", 21.0)),
+        predicted=early(dawn + timedelta(hours=3), SLOW, wanted, when=later),
+        seen=replace(
+            seen, temperature=heated_to - 0.5, climate=ClimateState("heat", heated_to)
+        ),
     )
     assert "Pre-heating: arrival predicted 07:00 (80%)" in decision.reason
 

@@ -1485,9 +1485,12 @@ class ZoneController:
         return self._recoverable(setback, prediction, readings, comfort)
 
     def _slow_to_warm(
-        self, prediction: ZonePrediction, readings: ZoneReadings, heating: float
+        self,
+        prediction: ZonePrediction,
+        readings: ZoneReadings,
+        heating: float | None,
     ) -> bool:
-        """Whether warming from here to ``heating`` °C takes long.
+        """Whether warming from here to ``heating`` °C (None: now's comfort) takes long.
 
         Longer, that is, than the forecast's next arrival looks ahead: such a room
         starts warming for an early arrival (see ``ZonePrediction.early_arrival``),

@@ -124,8 +124,9 @@ class EarlyArrival:
 
     when: datetime
     confidence: float
-    # The heating comfort of its hour, with people there.
-    heating_setpoint: float
+    # The heating comfort of its hour, with people there (None: not known, as
+    # for another room's arrival: now's comfort stands).
+    heating_setpoint: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +192,8 @@ class ZonePrediction:
             heating_setpoint=None if heating is None else heating + offset,
             cooling_setpoint=None if cooling is None else cooling + offset,
             arrival_heating_setpoint=None if arriving is None else arriving + offset,
-            early_arrival=None
-            if early is None
+            early_arrival=early
+            if early is None or early.heating_setpoint is None
             else replace(early, heating_setpoint=early.heating_setpoint + offset),
         )
 
