@@ -34,6 +34,8 @@ from custom_components.aiot_brain import (
 )
 from custom_components.aiot_brain.brain.observation import Observation, Role
 from custom_components.aiot_brain.brain.timefeatures import wall_clock
+from custom_components.aiot_brain.brain.zone import EarlyArrival
+from custom_components.aiot_brain.const import DOMAIN
 
 from .test_coordinator import (
     START,
@@ -521,6 +523,42 @@ async def test_a_next_arrival_that_has_passed_is_not_shown(
     assert dt_util.parse_datetime(hass.states.get(arrival).state) == (
         dt_util.now().replace(minute=15, second=0, microsecond=0)
     )
+
+
+async def test_a_short_visit_told_early_is_shown_as_the_next_arrival(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    # At 08:00 the profile expects people at 13:00; someone has come in by 11:00
+    # on most days, told only as an early arrival: that is the one shown.
+    entry = await office_at_eight(hass, freezer)
+    today = dt_util.now().replace(tzinfo=None)  # the core's wall clock
+    show_prediction(
+        entry,
+        "office",
+        when=today,
+        occupied=False,
+        next_arrival=today.replace(hour=13),
+        arrival_confidence=0.55,
+        early_arrival=EarlyArrival(today.replace(hour=11), 0.8, 21.0),
+    )
+    state = hass.states.get(NEXT_ARRIVAL)
+    assert dt_util.parse_datetime(state.state) == dt_util.now().replace(hour=11)
+    assert state.attributes["confidence"] == 80
+    # get_forecast tells it as the sensor shows it.
+    response = await hass.services.async_call(
+        DOMAIN, "get_forecast", {}, blocking=True, return_response=True
+    )
+    assert response is not None
+    zones: Any = response["zones"]
+    assert dt_util.parse_datetime(zones["office"]["next_arrival"]) == (
+        dt_util.now().replace(hour=11)
+    )
+    assert zones["office"]["arrival_confidence"] == 0.8
+    # Once the next arrival is the sooner, it is shown with its own confidence.
+    show_prediction(entry, "office", when=today, next_arrival=today.replace(hour=10))
+    state = hass.states.get(NEXT_ARRIVAL)
+    assert dt_util.parse_datetime(state.state) == dt_util.now().replace(hour=10)
+    assert state.attributes["confidence"] == 55
 
 
 async def test_an_arrival_within_the_quarter_hour_is_not_shown_as_past(

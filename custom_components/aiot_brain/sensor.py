@@ -104,7 +104,8 @@ def next_arrival(prediction: ZonePrediction) -> datetime | None:
     have changed since (a full prediction comes each minute).
     """
     occupied = prediction.occupied or prediction.arrival_confidence >= 1.0
-    return upcoming(prediction.next_arrival, prediction.when, so_already=occupied)
+    arrival, _ = prediction.arrival_shown
+    return upcoming(arrival, prediction.when, so_already=occupied)
 
 
 def next_departure(prediction: ZonePrediction) -> datetime | None:
@@ -211,9 +212,7 @@ ZONE_SENSORS: tuple[ZoneSensorDescription, ...] = (
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=next_arrival,
         attributes_fn=lambda p: {
-            "confidence": percent(
-                confidence_shown(next_arrival(p), p.arrival_confidence)
-            )
+            "confidence": percent(confidence_shown(next_arrival(p), p.arrival_shown[1]))
         },
     ),
     ZoneSensorDescription(

@@ -374,7 +374,7 @@ async def _get_forecast(call: ServiceCall) -> ServiceResponse:
             # As the zone's sensors tell them: none where it is so already, and
             # on the forecast's step.
             **_expected(
-                "arrival", next_arrival(prediction), prediction.arrival_confidence
+                "arrival", next_arrival(prediction), prediction.arrival_shown[1]
             ),
             **_expected(
                 "departure", next_departure(prediction), prediction.departure_confidence

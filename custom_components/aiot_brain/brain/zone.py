@@ -178,6 +178,20 @@ class ZonePrediction:
     time_to_temperature_target: float | None = None
 
     @property
+    def arrival_shown(self) -> tuple[datetime | None, float]:
+        """Return the arrival to show, and its confidence: the next, or an early one.
+
+        At 04:00 the bathroom's 07:00 visit is told early only: shown, rather
+        than a later arrival or none, as slow rooms warm for it.
+        """
+        early = self.early_arrival
+        if early is not None and (
+            self.next_arrival is None or early.when < self.next_arrival
+        ):
+            return early.when, early.confidence
+        return self.next_arrival, self.arrival_confidence
+
+    @property
     def anomaly_reason(self) -> str | None:
         """Say what is unusual, each anomaly's reason in turn (None: nothing)."""
         return "; ".join(anomaly.reason for anomaly in self.anomalies) or None
