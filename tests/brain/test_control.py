@@ -815,7 +815,21 @@ def test_an_early_arrival_is_no_reason_to_warm_a_room_that_can_wait(
         seen=readings(temperature=temperature, last_motion=dawn - timedelta(hours=9)),
     )
     assert ": setback: empty since 06:00" in decision.reason
-    assert "07:00" not in decision.reason
+
+
+def test_a_setback_names_an_early_arrival_as_next_arrival_shows_it() -> None:
+    # Radiators wait for the bathroom's 07:00 visit; the reason says it is seen.
+    dawn = datetime(2026, 1, 6, 4, 0)
+    decision = climate_decision(
+        controller(),
+        dawn,
+        predicted=early(dawn + timedelta(hours=3), FAST),
+        seen=readings(temperature=17.0, last_motion=dawn - timedelta(hours=9)),
+    )
+    assert decision.reason == (
+        "Study already heating to 17.0 °C: setback: empty since 04:00, "
+        "arrival predicted 07:00"
+    )
 
 
 def test_pre_heating_goes_on_while_the_forecast_wavers() -> None:

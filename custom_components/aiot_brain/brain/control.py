@@ -1603,7 +1603,8 @@ class ZoneController:
     ) -> datetime | None:
         """Return the arrival a setback's reason names, as it says it; None for none.
 
-        Words alone: no decision rests on them. At night the morning's arrival,
+        The words, and the arrival a slow room's setback is limited for
+        (``_recoverable``). At night the morning's arrival,
         hours ahead, is where the forecast's curve first reaches 0.5, and its
         confidence P there: each quarter hour's forecast may put it either side of
         the pre-heating threshold, and a quarter hour earlier or later. So an
@@ -1614,7 +1615,8 @@ class ZoneController:
         moved back and forth, by turns each quarter hour.
         """
         settings = self.settings
-        arrival = prediction.next_arrival
+        # As *Next arrival* shows it: an early arrival where that comes first.
+        arrival, confidence = prediction.arrival_shown
         least = (
             settings.preheat_confidence
             if named is None
@@ -1625,7 +1627,7 @@ class ZoneController:
         if (
             arrival is None
             or arrival - now < settings.setback_after
-            or prediction.arrival_confidence < least
+            or confidence < least
         ):
             return None
         shown = time_shown(arrival, now)
