@@ -245,9 +245,11 @@ async def test_a_thermostat_in_each_room_follows_its_own_room(
 async def test_a_garden_or_a_room_nothing_sees_keeps_no_home_warm(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Served, a garden would heat the house for whoever mows the lawn."""
+    """Served, a garden would heat the house for whoever mows the lawn, and a
+    garage for whoever works on the car."""
     freezer.move_to(START)
-    await build_home(hass, {None: {"Hallway": True, "Garden": False, "Study": False}})
+    rooms = {"Hallway": True, "Garden": False, "Garage": False, "Study": False}
+    await build_home(hass, {None: rooms})
     assert async_discover(hass).serves == (("hallway", ("study",)),)
 
 

@@ -161,6 +161,9 @@ _OUTDOOR_WORDS = _words(
     r"(back)?yard",
     r"au(ss|ß)en|garten|balkon|terrass",
 )
+# Outbuildings the home's heating does not reach: someone working in the garage
+# keeps no house warm.
+_UNHEATED_WORDS = _words(r"garage|carport|shed", r"garage|carport|schuppen")
 # A contact that says only "opening" (as many door and window sensors do until
 # told otherwise) is on a window when its name or its device's says so, and not
 # door too: vendors name their contacts "Door/Window Sensor".
@@ -466,7 +469,8 @@ def served_areas(zones: Iterable[Zone]) -> tuple[tuple[str, tuple[str, ...]], ..
     upstairs too, floors set up or not. Otherwise areas are grouped by their floor
     (those with none together: the home, where nobody set floors up); in a group
     where one zone alone has thermostats, that zone serves the others. An outdoor
-    area (a garden, a balcony) is heated by nothing.
+    area (a garden, a balcony) or an outbuilding (a garage, a shed) is heated by
+    nothing.
     """
     zones = list(zones)
     floors: dict[str | None, list[Zone]] = {}
@@ -483,7 +487,9 @@ def served_areas(zones: Iterable[Zone]) -> tuple[tuple[str, tuple[str, ...]], ..
         served = tuple(
             zone.zone_id
             for zone in group
-            if zone is not server and not _named((zone.name,), _OUTDOOR_WORDS)
+            if zone is not server
+            and not _named((zone.name,), _OUTDOOR_WORDS)
+            and not _named((zone.name,), _UNHEATED_WORDS)
         )
         if served:
             serves.append((server.zone_id, served))
