@@ -43,6 +43,7 @@ from .test_acting import (
     target,
     thermostat,
 )
+from .test_coordinator import add_entity
 
 # Every Store reads and writes real files here: a saved state is written as one.
 from .test_persistence import (  # noqa: F401
@@ -81,15 +82,15 @@ async def furnish(hass: HomeAssistant, rooms: dict[str, str]) -> list[str]:
         area = areas.async_create(name)
         for entity_id in (f"climate.{room}", f"light.{room}"):
             entities.async_update_entity(entity_id, area_id=area.id)
-        motion = entities.async_get_or_create(
-            "binary_sensor",
-            "test",
-            f"{room}_motion",
-            suggested_object_id=f"{room}_motion",
-            original_device_class="motion",
+        motions.append(
+            add_entity(
+                hass,
+                "binary_sensor",
+                f"{room}_motion",
+                area.id,
+                original_device_class="motion",
+            )
         )
-        entities.async_update_entity(motion.entity_id, area_id=area.id)
-        motions.append(motion.entity_id)
     outdoors(hass, 5.0)
     return motions
 

@@ -39,6 +39,7 @@ from .test_acting import (
     target,
     thermostat,
 )
+from .test_coordinator import add_entity
 
 HALLWAY = "climate.hallway"
 HALLWAY_MOTION = "binary_sensor.hallway_motion"
@@ -81,15 +82,14 @@ async def build_home(
                 entities.async_update_entity(f"climate.{area.id}", area_id=area.id)
             if name in unwatched:
                 continue
-            motion = entities.async_get_or_create(
+            motion = add_entity(
+                hass,
                 "binary_sensor",
-                "test",
                 f"{area.id}_motion",
-                suggested_object_id=f"{area.id}_motion",
+                area.id,
                 original_device_class="motion",
             )
-            entities.async_update_entity(motion.entity_id, area_id=area.id)
-            hass.states.async_set(motion.entity_id, STATE_OFF)
+            hass.states.async_set(motion, STATE_OFF)
 
 
 def _slug(name: str) -> str:

@@ -1387,14 +1387,12 @@ class ZoneController:
         # What an arrival is warmed to: its hour's comfort. The setback stays
         # now's comfort's, or a forecast wavering over an arrival would move it.
         arriving = prediction.arrival_heating_setpoint
-        early = prediction.early_arrival
-        if (
-            early is not None
-            and (arrival is None or early.when < arrival)
-            and (
-                preheat_lead is not None
-                or self._slow_to_warm(prediction, readings, early.heating_setpoint)
-            )
+        # A room that must start before the next arrival is told warms for an
+        # early one (see _slow_to_warm), and once warming goes on for it.
+        early = prediction.early_first
+        if early is not None and (
+            preheat_lead is not None
+            or self._slow_to_warm(prediction, readings, early.heating_setpoint)
         ):
             arrival, confidence = early.when, early.confidence
             arriving = early.heating_setpoint

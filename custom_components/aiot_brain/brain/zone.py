@@ -178,16 +178,24 @@ class ZonePrediction:
     time_to_temperature_target: float | None = None
 
     @property
+    def early_first(self) -> EarlyArrival | None:
+        """Return the early arrival where it comes before the next one, else None."""
+        early = self.early_arrival
+        if early is not None and (
+            self.next_arrival is None or early.when < self.next_arrival
+        ):
+            return early
+        return None
+
+    @property
     def arrival_shown(self) -> tuple[datetime | None, float]:
         """Return the arrival to show, and its confidence: the next, or an early one.
 
         At 04:00 the bathroom's 07:00 visit is told early only: shown, rather
         than a later arrival or none, as slow rooms warm for it.
         """
-        early = self.early_arrival
-        if early is not None and (
-            self.next_arrival is None or early.when < self.next_arrival
-        ):
+        early = self.early_first
+        if early is not None:
             return early.when, early.confidence
         return self.next_arrival, self.arrival_confidence
 
