@@ -344,9 +344,24 @@ class AiotBrainController:
             window_open=window,
             last_motion=zone.last_on.get("motion"),
             last_door=zone.last_on.get("door"),
+            last_motion_elsewhere=self._last_motion_elsewhere(zone, view),
             climate=climate_state,
             light=light_state,
         )
+
+    def _last_motion_elsewhere(self, zone: _Zone, view: View) -> datetime | None:
+        """When motion was last seen in any other zone (now if it is), as HA shows it."""
+        seen: list[datetime] = []
+        for other in self.zones.values():
+            entity_id = other.roles.get("motion")
+            if other is zone or entity_id is None:
+                continue
+            state = view.states.get(entity_id)
+            if state is not None and state.state == "on":
+                seen.append(view.now)
+            elif (last := other.last_on.get("motion")) is not None:
+                seen.append(last)
+        return max(seen, default=None)
 
     def _climate(
         self, zone: _Zone, state: EntityState

@@ -188,3 +188,27 @@ def test_tracked_phones_show_as_people_and_tell_every_zone_who_is_home() -> None
 
 def test_nobody_is_tracked_unless_the_scenario_says_so() -> None:
     assert Building(load_scenario("family_home")).info.people == ()
+
+
+def test_each_zone_sees_when_motion_was_last_seen_elsewhere_as_in_ha() -> None:
+    """Someone walking into the bedroom from the living room is seen coming in."""
+    info = Building(load_scenario("apartment")).info
+    controller = AiotBrainController(info)
+    bedroom, living = controller.zones["bedroom"], controller.zones["living_kitchen"]
+    motion = living.roles["motion"]
+    now = datetime(2026, 3, 2, 23, 0)
+
+    def view(when: datetime, state: str) -> View:
+        return View(when, {motion: EntityState(motion, state, {}, when)}, [])
+
+    assert controller.readings(bedroom, view(now, "off")).last_motion_elsewhere is None
+    on = view(now, "on")
+    controller.step(on)
+    # On: seen now, in every other zone, whichever is read first ...
+    assert controller.readings(bedroom, on).last_motion_elsewhere == now
+    assert controller.readings(living, on).last_motion_elsewhere is None
+    # ... then, once off, when it was last seen on.
+    later = now + timedelta(minutes=5)
+    off = view(later, "off")
+    controller.step(off)
+    assert controller.readings(bedroom, off).last_motion_elsewhere == now
