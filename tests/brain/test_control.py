@@ -650,6 +650,156 @@ def test_a_sleeper_up_in_the_night_falls_asleep_again() -> None:
     assert restored.fell_asleep == engine.fell_asleep == back
 
 
+def _slept_then_up(
+    engine: ZoneController, night: datetime, up: datetime, minutes: int = 20
+) -> None:
+    """Asleep here from ``night``; from ``up``, someone moving about elsewhere."""
+    still = night - timedelta(minutes=30)
+    assert (
+        "sleep temperature"
+        in climate_decision(engine, night, seen=readings(last_motion=still)).reason
+    )
+    for minute in range(minutes + 1):
+        moment = up + timedelta(minutes=minute)
+        seen = readings(last_motion=still, last_motion_elsewhere=moment)
+        climate_decision(engine, moment, seen=seen)
+
+
+def _usually_up_at_half_past_six() -> ZoneController:
+    """A bedroom whose people got up at about 06:30 on three weekday mornings."""
+    engine = controller()
+    for day, up in ((5, time(6, 35)), (6, time(6, 20)), (7, time(6, 30))):
+        night = datetime(2026, 1, day, 23, 30)
+        _slept_then_up(engine, night, datetime.combine(night.date(), up) + ONE_DAY)
+    return engine
+
+
+ONE_DAY = timedelta(days=1)
+
+
+def test_people_getting_up_are_told_from_a_visit_to_the_bathroom() -> None:
+    engine = controller()
+    night = datetime(2026, 1, 5, 23, 30)
+    still = night - timedelta(minutes=30)
+    # Up at 04:00 for ten minutes, then back in bed: no getting up.
+    _slept_then_up(engine, night, datetime(2026, 1, 6, 4, 0), minutes=10)
+    # Sleepers in the next bedroom turning over: a minute or two, ten apart.
+    for minute in range(60):
+        moment = datetime(2026, 1, 6, 4, 30) + timedelta(minutes=minute)
+        turning = moment if minute % 10 < 2 else moment - timedelta(minutes=5)
+        seen = readings(last_motion=still, last_motion_elsewhere=turning)
+        climate_decision(engine, moment, seen=seen)
+    assert engine.wake_times.mornings == []
+    # Moving about from 06:40 for a quarter of an hour: up for the day at 06:40.
+    _slept_then_up(engine, night, datetime(2026, 1, 6, 6, 40))
+    assert engine.wake_times.mornings == [datetime(2026, 1, 6, 6, 40)]
+    # The light on here says the same, where nobody moves elsewhere: not for
+    # five minutes (the way to the bathroom), for a quarter of an hour.
+    lamp = controller()
+    night = datetime(2026, 1, 6, 23, 30)
+    climate_decision(lamp, night, seen=readings(last_motion=still))
+    lit = LightState(on=True, brightness_pct=80)
+    for up, minutes in (
+        (datetime(2026, 1, 7, 3, 0), 5),
+        (datetime(2026, 1, 7, 6, 45), 15),
+    ):
+        for minute in range(minutes + 1):
+            moment = up + timedelta(minutes=minute)
+            climate_decision(lamp, moment, seen=readings(last_motion=moment, light=lit))
+        dark = up + timedelta(minutes=minutes + 1)
+        climate_decision(lamp, dark, seen=readings(last_motion=dark))
+        assert lamp.wake_times.mornings == ([] if up.hour == 3 else [up])
+    # A night light left on is no one up.
+    dim = controller()
+    climate_decision(dim, night, seen=readings(last_motion=still))
+    glow = LightState(on=True, brightness_pct=10)
+    for minute in range(31):
+        moment = datetime(2026, 1, 7, 5, minute)
+        climate_decision(dim, moment, seen=readings(last_motion=still, light=glow))
+    assert dim.wake_times.mornings == []
+    # Someone moving about elsewhere at bedtime (the night's first half) is no
+    # one getting up.
+    late = controller()
+    _slept_then_up(late, datetime(2026, 1, 5, 22, 0), datetime(2026, 1, 6, 1, 0))
+    assert late.wake_times.mornings == []
+
+
+def test_a_bedroom_is_warm_by_the_time_its_people_usually_get_up() -> None:
+    engine = _usually_up_at_half_past_six()
+    assert engine.wake_times.predict_one(datetime(2026, 1, 9, 4, 0)) == datetime(
+        2026, 1, 9, 6, 30
+    )
+    night = datetime(2026, 1, 8, 23, 30)
+    still = night - timedelta(minutes=30)
+    assert (
+        "sleep temperature"
+        in climate_decision(engine, night, seen=readings(last_motion=still)).reason
+    )
+    # At 18.5 °C, 21 °C takes 75 minutes at 2 K an hour, with 15 to spare.
+    cold = readings(last_motion=still, temperature=18.5)
+    asleep = climate_decision(engine, datetime(2026, 1, 9, 4, 55), seen=cold)
+    assert "sleep temperature" in asleep.reason
+    warming = climate_decision(engine, datetime(2026, 1, 9, 5, 0), seen=cold)
+    assert warming.command is not None
+    assert warming.command.data["temperature"] == 21.0
+    assert warming.reason == (
+        "Heating Study to 21.0 °C: Pre-heating: usually up at 06:30, 75 min needed"
+    )
+    # It goes on as the room nears comfort ...
+    warmer = readings(
+        last_motion=still, temperature=20.8, climate=ClimateState("heat", 21.0)
+    )
+    kept = climate_decision(engine, datetime(2026, 1, 9, 6, 10), seen=warmer)
+    assert kept.command is None
+    assert "usually up at 06:30" in kept.reason
+    # ... until people are up: then the room is theirs again, as any morning.
+    _slept_then_up(engine, night, datetime(2026, 1, 9, 6, 25))
+    assert engine.wake_times.mornings[-1] == datetime(2026, 1, 9, 6, 25)
+    after = climate_decision(engine, datetime(2026, 1, 9, 6, 50), seen=warmer)
+    assert "usually up" not in after.reason
+    # A room already at comfort is kept there from a quarter of an hour before.
+    engine = _usually_up_at_half_past_six()
+    climate_decision(engine, night, seen=readings(last_motion=still))
+    warm = readings(last_motion=still, temperature=21.0)
+    early = climate_decision(engine, datetime(2026, 1, 9, 6, 10), seen=warm)
+    assert "sleep temperature" in early.reason
+    ready = climate_decision(engine, datetime(2026, 1, 9, 6, 15), seen=warm)
+    assert ready.reason.endswith("Ready for getting up: usually up at 06:30")
+    # Saturday is not a weekday: no morning of its kind seen, nothing warmed.
+    saturday = datetime(2026, 1, 10, 5, 30)
+    engine = _usually_up_at_half_past_six()
+    friday_night = datetime(2026, 1, 9, 23, 30)
+    climate_decision(engine, friday_night, seen=readings(last_motion=still))
+    weekend = climate_decision(engine, saturday, seen=cold)
+    assert "sleep temperature" in weekend.reason
+    assert "not learned yet (0 mornings seen)" in engine.wake_times.explain(saturday)
+
+
+def test_a_morning_that_comes_and_goes_warms_nothing_and_learning_survives_restarts() -> (
+    None
+):
+    engine = _usually_up_at_half_past_six()
+    # Up at 08:00 once (a late shift): the last three weekdays no longer agree.
+    night = datetime(2026, 1, 8, 23, 30)
+    _slept_then_up(engine, night, datetime(2026, 1, 9, 8, 0))
+    monday = datetime(2026, 1, 12, 5, 30)
+    assert engine.wake_times.predict_one(monday) is None
+    assert "varies too much" in engine.wake_times.explain(monday)
+    # What was learned is kept across a restart, as saved (JSON).
+    restored = controller()
+    restored.load_dict(json.loads(json.dumps(engine.to_dict())))
+    assert restored.wake_times.mornings == engine.wake_times.mornings
+    # A state saved before mornings were learned loads with none.
+    saved = engine.to_dict()
+    del saved["wake_times"]
+    older = controller()
+    older.load_dict(saved)
+    assert older.wake_times.mornings == []
+    saved["wake_times"] = {"version": 1, "mornings": ["not a time"]}
+    with pytest.raises(ValueError, match="corrupt controller state"):
+        controller().load_dict(saved)
+
+
 def test_the_night_and_the_sleep_temperature_are_the_users() -> None:
     # A night from 22:00 to 06:00: its first half ends at 02:00.
     night = controller(night_start=time(22, 0), night_end=time(6, 0))

@@ -46,6 +46,7 @@ from .lighting import MAX_MOTION_HOLD
 from .saved import check_version, from_iso, to_iso
 from .timefeatures import clock, clock_put_back, local_time
 from .units import CELSIUS, TemperatureScale
+from .waking import WakeTimes
 from .zone import ZonePrediction
 
 VERSION = 2
@@ -65,8 +66,17 @@ _LEFT_ALONE_MODES = {OFF: "off", FAN_ONLY: "on fan only", DRY: "drying"}
 # Modes that neither heat nor cool to a setpoint: what they show is the last one.
 _NO_SETPOINT_MODES = frozenset({OFF, "fan_only", "dry"})
 READY = "Ready for the arrival"  # at comfort, or as near as the device can get
+READY_FOR_WAKING = "Ready for getting up"
 # Motion in another zone this soon before motion here is someone walking in.
 _CAME_IN = timedelta(minutes=2)
+# People moving about elsewhere (or with the light on here) for this much of this
+# long, in the night's second half, got up for the day. A visit to the bathroom
+# at 4 am is shorter; sleepers turning over in the next bedroom move a minute or
+# two at a time, far apart.
+_UP_ACTIVE = timedelta(minutes=12)
+_UP_WITHIN = timedelta(minutes=20)
+# A step counts for at most this long (the first after a restart, say).
+_LONGEST_STEP = timedelta(minutes=2)
 # A light a person sets this dim (%) at night is a night light, not a reading lamp.
 _NIGHT_LIGHT_PCT = 20.0
 # People seen this long before a restart are taken to be still there after it.
@@ -687,6 +697,14 @@ class ZoneController:
         self.sleep_possible = False
         # Motion seen here since sleep began that nobody brought in: sleepers.
         self.sleepers_stirred = False
+        # The mornings the people who sleep here got up (see _watch_getting_up),
+        # the spell up being watched (not saved: a restart loses one morning),
+        # and since when the room warms for getting up.
+        self.wake_times = WakeTimes()
+        self.up_since: datetime | None = None
+        self.up_for = timedelta(0)
+        self.watched_at: datetime | None = None
+        self.waking_since: datetime | None = None
         # A person set the light dim tonight: a night light, left on till morning.
         self.night_light = False
         self.was_lit = False  # a light was on at the last step
@@ -1315,7 +1333,7 @@ class ZoneController:
     ) -> _Target:
         settings = self.settings
         if self.asleep_since is not None and settings.sleep_temperature is not None:
-            return self._sleep_target(comfort, settings.sleep_temperature)
+            return self._sleeping_target(now, prediction, readings, comfort)
         departure = prediction.next_departure
         drift = self._drift_time(readings, comfort.season)
         if (
@@ -1349,6 +1367,54 @@ class ZoneController:
         probability = prediction.occupancy_probability
         return self._comfort(comfort, f"occupied{where} ({probability:.0%})")
 
+    def _sleeping_target(
+        self,
+        now: datetime,
+        prediction: ZonePrediction,
+        readings: ZoneReadings,
+        comfort: _Comfort,
+    ) -> _Target:
+        """Return the target of a room people sleep in: the sleep temperature.
+
+        Where they usually get up soon, it is at comfort by then, as a schedule's
+        wake period would have it: the time it takes to warm up (optimum start)
+        before the time they usually get up, until they do (``preheat_slack``
+        after it at the latest).
+        """
+        settings = self.settings
+        sleep = settings.sleep_temperature
+        assert sleep is not None
+        wake = self.wake_times.predict_one(now)
+        if (
+            wake is None
+            or self._is_bedtime(now)
+            or self._got_up()
+            or now > wake + settings.preheat_slack
+        ):
+            self.waking_since = None
+            return self._sleep_target(comfort, sleep)
+        verb, needed = self._warming(prediction, readings, comfort)
+        if needed is None:
+            return self._sleep_target(comfort, sleep)
+        if self.waking_since is None:
+            if wake - now > self._start_lead(needed):
+                return self._sleep_target(comfort, sleep)
+            self.waking_since = now  # and goes on as the room nears comfort
+        up = f"usually up at {self._clock(wake, now)}"
+        if verb == READY:
+            return self._comfort(comfort, f"{READY_FOR_WAKING}: {up}")
+        return self._comfort(comfort, f"{verb}: {up}{self._needed(needed)}")
+
+    def _start_lead(self, needed: timedelta) -> timedelta:
+        """Return how long ahead warming starts: what it takes, with a margin."""
+        settings = self.settings
+        return min(needed + settings.preheat_margin, settings.max_preheat)
+
+    def _needed(self, needed: timedelta) -> str:
+        """Say how long warming takes: ", 42 min needed"."""
+        over = "over " if needed >= self.settings.max_preheat else ""
+        return f", {over}{_minutes(needed)} min needed"
+
     def _sleep_target(self, comfort: _Comfort, sleep: float) -> _Target:
         """Return the target of a room people sleep in: the sleep temperature."""
         return _Target(
@@ -1356,6 +1422,15 @@ class ZoneController:
             max(sleep, comfort.cool) + self.settings.cooling_margin,
             "sleep",
             "quiet and dark at night: sleep temperature",
+        )
+
+    def _got_up(self) -> bool:
+        """Whether the people who slept here last were seen getting up since."""
+        mornings = self.wake_times.mornings
+        return (
+            bool(mornings)
+            and self.fell_asleep is not None
+            and mornings[-1] >= self.fell_asleep
         )
 
     def _vacant_target(
@@ -1410,11 +1485,7 @@ class ZoneController:
                 arrival_comfort = arrival_comfort.for_sleep(settings.sleep_temperature)
             verb, needed = self._warming(prediction, readings, arrival_comfort)
             lead = arrival - now
-            start_lead = (
-                None
-                if needed is None
-                else min(needed + settings.preheat_margin, settings.max_preheat)
-            )
+            start_lead = None if needed is None else self._start_lead(needed)
             starts = confident and start_lead is not None and lead <= start_lead
             # Once warming, the room reaching comfort early or the forecast wavering
             # a little is no reason to let it cool again; an arrival that keeps
@@ -1435,8 +1506,7 @@ class ZoneController:
                     f"({confidence:.0%})"
                 )
                 if verb != READY:
-                    over = "over " if needed >= settings.max_preheat else ""
-                    why += f", {over}{_minutes(needed)} min needed"
+                    why += self._needed(needed)
                 self.arrival_named = time_shown(arrival, now)
                 return self._comfort(arrival_comfort, why)
         expected_back = arrival if arrival is not None and confident else None
@@ -1469,7 +1539,7 @@ class ZoneController:
         ):
             # Sleepers lie still for longer than it takes to look empty: each
             # turning over would otherwise switch the room between two targets.
-            return self._sleep_target(comfort, settings.sleep_temperature)
+            return self._sleeping_target(now, prediction, readings, comfort)
         self.arrival_named = self._arrival_named(now, prediction, named)
         back = (
             ", no arrival expected soon"
@@ -1680,6 +1750,20 @@ class ZoneController:
             readings.quiet_since is None or not self.restarted
         )
 
+    def watches_for_getting_up(self, now: datetime) -> bool:
+        """Whether people slept here tonight and are not seen up yet, past bedtime.
+
+        Only then does it matter whether people move about elsewhere.
+        """
+        fell_asleep = self.fell_asleep
+        return (
+            fell_asleep is not None
+            and fell_asleep >= self._nightfall(now)
+            and self._is_night(now)
+            and not self._is_bedtime(now)
+            and not self._got_up()
+        )
+
     def motion_since_sleep(self, last_motion: datetime | None) -> bool:
         """Whether motion here is the first since sleep began: a sleeper or a visitor.
 
@@ -1714,6 +1798,7 @@ class ZoneController:
         dark = not lit or (light is not None and _dim(light) and not switched_on)
         if not dark:
             self.last_lit = now
+        self._watch_getting_up(now, readings, lit_up=not dark)
         self.sleep_possible = False
         # Asleep since a night before (Home Assistant down all day): whoever slept
         # then is up; tonight's sleepers fall asleep anew.
@@ -1761,6 +1846,34 @@ class ZoneController:
         if self.asleep_since is None and quiet and there and bedtime:
             self.asleep_since = self.fell_asleep = now
             self.sleepers_stirred = False
+
+    def _watch_getting_up(
+        self, now: datetime, readings: ZoneReadings, *, lit_up: bool
+    ) -> None:
+        """Note when the people who slept here tonight got up for the day.
+
+        Whoever gets up moves about elsewhere (the bathroom, the kitchen: a
+        motion sensor there on) or has the light on here (not a night light), in
+        the night's second half, for ``_UP_ACTIVE`` of ``_UP_WITHIN``. That is
+        getting up, counted from when it began. The first of a home's people up
+        counts for every room slept in.
+        """
+        step = timedelta(0) if self.watched_at is None else now - self.watched_at
+        self.watched_at = now
+        if not self.watches_for_getting_up(now):
+            self.up_since = None
+            return
+        if self.up_since is not None and now - self.up_since > _UP_WITHIN:
+            self.up_since = None
+        if not (lit_up or readings.last_motion_elsewhere == now):
+            return
+        if self.up_since is None:
+            self.up_since, self.up_for = now, timedelta(0)
+            return
+        self.up_for += min(max(step, timedelta(0)), _LONGEST_STEP)
+        if self.up_for >= _UP_ACTIVE:
+            self.wake_times.learn_one(self.up_since)
+            self.up_since = None
 
     def _still_in_the_dark(self, now: datetime, last_motion: datetime) -> bool:
         """Whether people here lay still in the dark as long as falling asleep takes.
@@ -2520,6 +2633,7 @@ class ZoneController:
                 else self.preheat_lead.total_seconds() / 60
             ),
             "preheat_since": to_iso(self.preheat_since),
+            "wake_times": self.wake_times.to_dict(),
         }
 
     def load_dict(self, data: Mapping[str, Any]) -> None:
@@ -2576,6 +2690,12 @@ class ZoneController:
             )
             # Absent from states saved before: pre-heating begins afresh.
             preheat_since = from_iso(data.get("preheat_since"))
+            # Absent from states saved before: no morning seen yet.
+            wake_times = (
+                WakeTimes.from_dict(data["wake_times"])
+                if "wake_times" in data
+                else WakeTimes()
+            )
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             msg = f"corrupt controller state: {err!r}"
             raise ValueError(msg) from err
@@ -2591,6 +2711,7 @@ class ZoneController:
         self.night_light, self.was_lit = night_light, was_lit
         self.last_lit = last_lit
         self.preheat_lead, self.preheat_since = preheat_lead, preheat_since
+        self.wake_times = wake_times
 
 
 def _saved_same_calls(saved: Any) -> _SameCalls:
