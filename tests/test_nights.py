@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.climate import HVACMode
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
@@ -33,17 +34,29 @@ from .test_acting import (
     set_state,
     setup_brain,
     target,
+    thermostat,
 )
-from .test_lighting import by_hand
+from .test_lighting import by_hand, clock_at
 
 HALL_MOTION = "binary_sensor.hall_motion"
+ROOMS = ("living_room", "hall")
 
 
-async def living_room_and_hall(hass: HomeAssistant) -> None:
-    """A living room with a lamp and motion, and a hall with motion."""
-    await build_living_room(hass, climates=[], lights=[lamp()])
+async def living_room_and_hall(hass: HomeAssistant, *, heated: bool = False) -> None:
+    """A living room with a lamp and motion, and a hall with motion.
+
+    ``heated``: each with a thermostat of its own.
+    """
+    climates = (
+        [thermostat(room, [HVACMode.HEAT, HVACMode.OFF]) for room in ROOMS]
+        if heated
+        else []
+    )
+    await build_living_room(hass, climates=climates, lights=[lamp()])
     hall = ar.async_get(hass).async_create("Hall")
     entities = er.async_get(hass)
+    if heated:
+        entities.async_update_entity("climate.hall", area_id=hall.id)
     sensor = entities.async_get_or_create(
         "binary_sensor",
         "test",
@@ -462,3 +475,59 @@ async def test_a_lamp_dimmed_by_hand_comes_back_at_that_level_half_an_hour_later
     light = hass.states.get(LAMP)
     assert light.state == STATE_ON
     assert round(light.attributes["brightness"] / 2.55) == 80
+
+
+async def test_a_bedroom_is_warm_by_the_time_its_people_usually_get_up(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Up at 06:30 on three weekday mornings: on the fourth it is warm by then.
+
+    Whoever gets up is seen moving about in the hall; what was learned survives a
+    restart.
+    """
+    evening = START + timedelta(hours=8, minutes=30)  # Monday 22:30
+    freezer.move_to(evening)
+    await living_room_and_hall(hass, heated=True)
+    hass.states.async_set("sensor.outdoor", "5.0", {"unit_of_measurement": "°C"})
+    entry = await setup_brain(
+        hass, zones=("hall", "living_room"), outdoor_source="sensor.outdoor"
+    )
+    for night in range(4):
+        await clock_at(hass, freezer, evening + timedelta(days=night))
+        await set_state(hass, MOTION, STATE_ON)  # going to bed
+        await minutes_pass(hass, freezer, 1)
+        await set_state(hass, MOTION, STATE_OFF)
+        await minutes_pass(hass, freezer, 40)
+        await set_state(hass, MOTION, STATE_ON)  # turning over
+        await set_state(hass, MOTION, STATE_OFF)
+        await minutes_pass(hass, freezer, 10)
+        assert target(hass) == 18.5  # asleep
+        if night == 3:
+            break
+        await up_at_half_past_six(hass, freezer, evening + timedelta(days=night))
+    await restart(hass, entry)
+
+    # Thursday night: asleep at the sleep temperature past bedtime ...
+    friday = evening + timedelta(days=3)
+    await clock_at(hass, freezer, friday + timedelta(hours=4))  # 02:30
+    assert target(hass) == 18.5
+    # ... and warming, from as long before they usually get up as it takes.
+    await minutes_pass_until(hass, freezer, friday + timedelta(hours=7, minutes=45))
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.startswith(
+        "Living room already heating to 20.0 °C: Pre-heating: usually up at 06:30, "
+    )
+    assert target(hass) == 20.0  # the comfort, as by day
+    # Up: the room is left to the night's rules again.
+    await up_at_half_past_six(hass, freezer, friday)
+    assert target(hass) == 18.5
+
+
+async def up_at_half_past_six(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, evening: datetime
+) -> None:
+    """Someone moves about in the hall from 06:30 the morning after ``evening``."""
+    await clock_at(hass, freezer, evening + timedelta(hours=7, minutes=59))
+    await set_state(hass, HALL_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 20)
+    await set_state(hass, HALL_MOTION, STATE_OFF)

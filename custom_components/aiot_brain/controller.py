@@ -1021,7 +1021,9 @@ class BuildingController:
                 seen, heard, rooms = whole
             else:
                 rooms = (zone_id,)
-            if engine.motion_since_sleep(heard.last_motion):
+            if engine.motion_since_sleep(
+                heard.last_motion
+            ) or engine.watches_for_getting_up(now):
                 heard = replace(
                     heard,
                     last_motion_elsewhere=self._last_motion_elsewhere(rooms, now),
