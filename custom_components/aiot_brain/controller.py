@@ -289,6 +289,9 @@ class BuildingController:
         # When someone last changed a device by hand, by zone: they were there then,
         # whatever the motion sensor (whose change may come a moment later) says.
         self.last_touched: dict[str, datetime] = {}
+        # When motion was last seen in each zone, latest first, read once a step:
+        # every bedroom waiting for its people to get up asks at every step.
+        self._motion_seen: list[tuple[datetime, str]] | None = None
         # The contexts of our calls, oldest first, with when they were made.
         self._our_contexts: OrderedDict[str, float] = OrderedDict()
         self._sent: dict[str, _Sent] = {}
@@ -786,14 +789,18 @@ class BuildingController:
         self, zone_ids: Iterable[str], now: datetime
     ) -> datetime | None:
         """When motion was last seen in any zone but ``zone_ids`` (now if it is)."""
+        seen = self._motion_seen
+        if seen is None:
+            seen = self._motion_seen = sorted(
+                (
+                    (last, other.zone_id)
+                    for other in self.coordinator.zones.values()
+                    if (last := self._last_on(other, Role.MOTION, now)) is not None
+                ),
+                reverse=True,
+            )
         these = set(zone_ids)
-        seen = [
-            last
-            for other in self.coordinator.zones.values()
-            if other.zone_id not in these
-            and (last := self._last_on(other, Role.MOTION, now)) is not None
-        ]
-        return max(seen, default=None)
+        return next((last for last, zone_id in seen if zone_id not in these), None)
 
     def _quiet_since(self, zone: Zone) -> datetime:
         """Since when the zone's motion sensors have seen nobody, as far as known."""
@@ -975,6 +982,7 @@ class BuildingController:
         """Decide for ``zone_ids`` now and carry out what their level allows."""
         now = wall_clock(dt_util.as_local(when or dt_util.now()))
         colour_managed = self._colour_managed_lights()  # once for every zone
+        self._motion_seen = None  # read afresh at this step, once
         for zone_id in zone_ids:
             zone = self.coordinator.zones.get(zone_id)
             prediction = self.coordinator.predictions.get(zone_id)
