@@ -670,11 +670,9 @@ def _usually_up_at_half_past_six() -> ZoneController:
     engine = controller()
     for day, up in ((5, time(6, 35)), (6, time(6, 20)), (7, time(6, 30))):
         night = datetime(2026, 1, day, 23, 30)
-        _slept_then_up(engine, night, datetime.combine(night.date(), up) + ONE_DAY)
+        morning = datetime.combine(night.date() + timedelta(days=1), up)
+        _slept_then_up(engine, night, morning)
     return engine
-
-
-ONE_DAY = timedelta(days=1)
 
 
 def test_people_getting_up_are_told_from_a_visit_to_the_bathroom() -> None:
@@ -690,7 +688,7 @@ def test_people_getting_up_are_told_from_a_visit_to_the_bathroom() -> None:
         seen = readings(last_motion=still, last_motion_elsewhere=turning)
         climate_decision(engine, moment, seen=seen)
     assert engine.wake_times.mornings == []
-    # Moving about from 06:40 for a quarter of an hour: up for the day at 06:40.
+    # Moving about from 06:40 for twenty minutes: up for the day at 06:40.
     _slept_then_up(engine, night, datetime(2026, 1, 6, 6, 40))
     assert engine.wake_times.mornings == [datetime(2026, 1, 6, 6, 40)]
     # The light on here says the same, where nobody moves elsewhere: not for
@@ -775,9 +773,7 @@ def test_a_bedroom_is_warm_by_the_time_its_people_usually_get_up() -> None:
     assert "not learned yet (0 mornings seen)" in engine.wake_times.explain(saturday)
 
 
-def test_a_morning_that_comes_and_goes_warms_nothing_and_learning_survives_restarts() -> (
-    None
-):
+def test_a_changed_morning_warms_nothing_and_mornings_survive_restarts() -> None:
     engine = _usually_up_at_half_past_six()
     # Up at 08:00 once (a late shift): the last three weekdays no longer agree.
     night = datetime(2026, 1, 8, 23, 30)
