@@ -174,6 +174,8 @@ class AiotBrainController:
                 self._entity_zone[entity_id] = (zone.zone_id, role)
         self.decisions: list[tuple[datetime, str, str]] = []
         self._devices_known: set[str] = set()
+        # When motion was last seen in each zone, latest first, read once a view.
+        self._motion_seen: tuple[View, list[tuple[datetime, str]]] | None = None
         self.people = frozenset(building.people)
         self._whereabouts = Whereabouts()
 
@@ -351,17 +353,22 @@ class AiotBrainController:
 
     def _last_motion_elsewhere(self, zone: _Zone, view: View) -> datetime | None:
         """When motion was last seen in any other zone (now if it is), as HA shows it."""
-        seen: list[datetime] = []
-        for other in self.zones.values():
+        if self._motion_seen is None or self._motion_seen[0] is not view:
+            self._motion_seen = (view, sorted(self._motion_by_zone(view), reverse=True))
+        seen = self._motion_seen[1]
+        return next((last for last, key in seen if self.zones[key] is not zone), None)
+
+    def _motion_by_zone(self, view: View) -> Iterable[tuple[datetime, str]]:
+        """When each zone's motion sensor last saw someone (now if it is on)."""
+        for key, other in self.zones.items():
             entity_id = other.roles.get("motion")
-            if other is zone or entity_id is None:
+            if entity_id is None:
                 continue
             state = view.states.get(entity_id)
             if state is not None and state.state == "on":
-                seen.append(view.now)
+                yield view.now, key
             elif (last := other.last_on.get("motion")) is not None:
-                seen.append(last)
-        return max(seen, default=None)
+                yield last, key
 
     def _climate(
         self, zone: _Zone, state: EntityState

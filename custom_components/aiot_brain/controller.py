@@ -1029,9 +1029,7 @@ class BuildingController:
                 seen, heard, rooms = whole
             else:
                 rooms = (zone_id,)
-            if engine.motion_since_sleep(
-                heard.last_motion
-            ) or engine.watches_for_getting_up(now):
+            if engine.needs_motion_elsewhere(now, heard.last_motion):
                 heard = replace(
                     heard,
                     last_motion_elsewhere=self._last_motion_elsewhere(rooms, now),

@@ -1209,12 +1209,12 @@ class ZoneController:
         """Return the comfort to control around, within the configured bounds.
 
         ``heating`` stands for the prediction's heating comfort where given (that
-        of an arrival's hour). A thermostat that only heats (or only cools) has one season, whatever the
-        weather: it is never asked to heat to what people want when cooling. One
-        that does both heats from the heating comfort and cools from the cooling
-        one, each no nearer than the season's comfort: a cool summer morning is not
-        heated to the summer's comfort, nor a sunny winter room cooled to the
-        winter's.
+        of an arrival's hour). A thermostat that only heats (or only cools) has
+        one season, whatever the weather: it is never asked to heat to what people
+        want when cooling. One that does both heats from the heating comfort and
+        cools from the cooling one, each no nearer than the season's comfort: a
+        cool summer morning is not heated to the summer's comfort, nor a sunny
+        winter room cooled to the winter's.
         """
         assert self.climate is not None
         can_heat, can_cool = self.climate.can_heat, self.climate.can_cool
@@ -1381,24 +1381,36 @@ class ZoneController:
         before the time they usually get up, until they do (``preheat_slack``
         after it at the latest).
         """
-        settings = self.settings
-        sleep = settings.sleep_temperature
+        waking = self._waking_target(now, prediction, readings, comfort)
+        if waking is not None:
+            return waking
+        self.waking_since = None
+        sleep = self.settings.sleep_temperature
         assert sleep is not None
+        return self._sleep_target(comfort, sleep)
+
+    def _waking_target(
+        self,
+        now: datetime,
+        prediction: ZonePrediction,
+        readings: ZoneReadings,
+        comfort: _Comfort,
+    ) -> _Target | None:
+        """Return the comfort a slept-in room warms to for getting up, or None."""
         wake = self.wake_times.predict_one(now)
         if (
             wake is None
             or self._is_bedtime(now)
             or self._got_up()
-            or now > wake + settings.preheat_slack
+            or now > wake + self.settings.preheat_slack
         ):
-            self.waking_since = None
-            return self._sleep_target(comfort, sleep)
+            return None
         verb, needed = self._warming(prediction, readings, comfort)
         if needed is None:
-            return self._sleep_target(comfort, sleep)
+            return None
         if self.waking_since is None:
             if wake - now > self._start_lead(needed):
-                return self._sleep_target(comfort, sleep)
+                return None
             self.waking_since = now  # and goes on as the room nears comfort
         up = f"usually up at {self._clock(wake, now)}"
         if verb == READY:
@@ -1571,7 +1583,7 @@ class ZoneController:
         comfort = self._zone_comfort(prediction, heating)
         _, needed = self._warming(prediction, readings, comfort)
         window = timedelta(minutes=ARRIVAL_WINDOW_MINUTES)
-        return needed is not None and needed + self.settings.preheat_margin > window
+        return needed is not None and self._start_lead(needed) > window
 
     def _recoverable(
         self,
@@ -1750,11 +1762,20 @@ class ZoneController:
             readings.quiet_since is None or not self.restarted
         )
 
-    def watches_for_getting_up(self, now: datetime) -> bool:
-        """Whether people slept here tonight and are not seen up yet, past bedtime.
+    def needs_motion_elsewhere(
+        self, now: datetime, last_motion: datetime | None
+    ) -> bool:
+        """Whether it matters now when people last moved in other zones.
 
-        Only then does it matter whether people move about elsewhere.
+        To tell a sleeper turning over from someone walking in, and while waiting
+        for the people who slept here to get up. The glue looks it up only then.
         """
+        return self._motion_since_sleep(last_motion) or self._watches_for_getting_up(
+            now
+        )
+
+    def _watches_for_getting_up(self, now: datetime) -> bool:
+        """Whether people slept here tonight and are not seen up yet, past bedtime."""
         fell_asleep = self.fell_asleep
         return (
             fell_asleep is not None
@@ -1764,11 +1785,8 @@ class ZoneController:
             and not self._got_up()
         )
 
-    def motion_since_sleep(self, last_motion: datetime | None) -> bool:
-        """Whether motion here is the first since sleep began: a sleeper or a visitor.
-
-        Only then does it matter where else people moved just before.
-        """
+    def _motion_since_sleep(self, last_motion: datetime | None) -> bool:
+        """Whether motion here is the first since sleep began: a sleeper or a visitor."""
         return (
             self.asleep_since is not None
             and not self.sleepers_stirred
@@ -1811,7 +1829,7 @@ class ZoneController:
         if not night or not dark:
             return
         last_motion = self.last_motion  # also when seen just before a restart
-        if self.motion_since_sleep(last_motion):
+        if self._motion_since_sleep(last_motion):
             assert last_motion is not None
             elsewhere = readings.last_motion_elsewhere
             # Seen there just before, not after: someone going out is no visitor.
@@ -1860,7 +1878,7 @@ class ZoneController:
         """
         step = timedelta(0) if self.watched_at is None else now - self.watched_at
         self.watched_at = now
-        if not self.watches_for_getting_up(now):
+        if not self._watches_for_getting_up(now):
             self.up_since = None
             return
         if self.up_since is not None and now - self.up_since > _UP_WITHIN:
