@@ -485,42 +485,80 @@ async def test_a_bedroom_is_warm_by_the_time_its_people_usually_get_up(
     Whoever gets up is seen moving about in the hall; what was learned survives a
     restart.
     """
-    evening = START + timedelta(hours=8, minutes=30)  # Monday 22:30
-    freezer.move_to(evening)
-    await living_room_and_hall(hass, heated=True)
-    hass.states.async_set("sensor.outdoor", "5.0", {"unit_of_measurement": "°C"})
-    entry = await setup_brain(
-        hass, zones=("hall", "living_room"), outdoor_source="sensor.outdoor"
-    )
-    for night in range(4):
-        await clock_at(hass, freezer, evening + timedelta(days=night))
-        await set_state(hass, MOTION, STATE_ON)  # going to bed
-        await minutes_pass(hass, freezer, 1)
-        await set_state(hass, MOTION, STATE_OFF)
-        await minutes_pass(hass, freezer, 40)
-        await set_state(hass, MOTION, STATE_ON)  # turning over
-        await set_state(hass, MOTION, STATE_OFF)
-        await minutes_pass(hass, freezer, 10)
-        assert target(hass) == 18.5  # asleep
-        if night == 3:
-            break
-        await up_at_half_past_six(hass, freezer, evening + timedelta(days=night))
+    entry = await three_mornings_up_at_half_past_six(hass, freezer)
+    thursday = MONDAY_EVENING + timedelta(days=3)
+    await asleep_at_night(hass, freezer, thursday)
     await restart(hass, entry)
 
     # Thursday night: asleep at the sleep temperature past bedtime ...
-    friday = evening + timedelta(days=3)
-    await clock_at(hass, freezer, friday + timedelta(hours=4))  # 02:30
+    await clock_at(hass, freezer, thursday + timedelta(hours=4))  # 02:30
     assert target(hass) == 18.5
     # ... and warming, from as long before they usually get up as it takes.
-    await minutes_pass_until(hass, freezer, friday + timedelta(hours=7, minutes=45))
+    await minutes_pass_until(hass, freezer, thursday + timedelta(hours=7, minutes=45))
     reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
     assert reason.startswith(
         "Living room already heating to 20.0 °C: Pre-heating: usually up at 06:30, "
     )
     assert target(hass) == 20.0  # the comfort, as by day
     # Up: the room is left to the night's rules again.
-    await up_at_half_past_six(hass, freezer, friday)
+    await up_at_half_past_six(hass, freezer, thursday)
     assert target(hass) == 18.5
+
+
+async def test_a_reset_forgets_when_people_get_up(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Reset is a fresh start: the mornings learned go with the rest, for good."""
+    entry = await three_mornings_up_at_half_past_six(hass, freezer)
+
+    await hass.services.async_call(
+        DOMAIN, "reset", {"area_id": "living_room"}, blocking=True
+    )
+    await restart(hass, entry)
+
+    thursday = MONDAY_EVENING + timedelta(days=3)
+    await asleep_at_night(hass, freezer, thursday)
+    await minutes_pass_until(hass, freezer, thursday + timedelta(hours=7, minutes=45))
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert "usually up" not in reason
+    assert target(hass) == 18.5  # still the night's
+
+
+MONDAY_EVENING = START + timedelta(hours=8, minutes=30)  # 22:30
+
+
+async def three_mornings_up_at_half_past_six(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> MockConfigEntry:
+    """Asleep in the living room from Monday to Wednesday night, up at 06:30.
+
+    The living room is heated, with an outdoor sensor at 5 °C.
+    """
+    freezer.move_to(MONDAY_EVENING)
+    await living_room_and_hall(hass, heated=True)
+    hass.states.async_set("sensor.outdoor", "5.0", {"unit_of_measurement": "°C"})
+    entry = await setup_brain(
+        hass, zones=("hall", "living_room"), outdoor_source="sensor.outdoor"
+    )
+    for night in range(3):
+        await asleep_at_night(hass, freezer, MONDAY_EVENING + timedelta(days=night))
+        await up_at_half_past_six(hass, freezer, MONDAY_EVENING + timedelta(days=night))
+    return entry
+
+
+async def asleep_at_night(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, evening: datetime
+) -> None:
+    """To bed at ``evening``, turning over 40 minutes later: asleep."""
+    await clock_at(hass, freezer, evening)
+    await set_state(hass, MOTION, STATE_ON)  # going to bed
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 40)
+    await set_state(hass, MOTION, STATE_ON)  # turning over
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass) == 18.5  # asleep
 
 
 async def up_at_half_past_six(

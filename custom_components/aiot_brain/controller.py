@@ -582,6 +582,15 @@ class BuildingController:
         self.last_touched.pop(zone_id, None)
         self._saved.pop(zone_id, None)
 
+    @callback
+    def async_forget_mornings(self, zone_id: str) -> None:
+        """Forget when people get up in the zone, as its engines learned it."""
+        for engine in self.engines.get(zone_id, {}).values():
+            engine.forget_mornings()
+        for saved in self._saved.get(zone_id, {}).values():
+            if isinstance(saved, dict):
+                saved.pop("wake_times", None)  # read as no morning seen
+
     def _forget(self, zone_id: str, entity_id: str) -> None:
         """Forget an entity the zone no longer controls (its engine is gone).
 

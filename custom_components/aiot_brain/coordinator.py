@@ -1654,6 +1654,7 @@ class AiotBrainCoordinator:
             return
         self.brain.remove_zone(zone_id)
         self.brain.zone(zone_id)
+        self.control.async_forget_mornings(zone_id)
         # Nothing half-read is kept: an unread history's issue is settled.
         self._zone_issue(ISSUE_HISTORY_FAILED, self.zones[zone_id], raised=False)
         self._learn_standing_states([zone_id])

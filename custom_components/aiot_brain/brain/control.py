@@ -780,6 +780,11 @@ class ZoneController:
             if left or self._elapsed(declined.when, now) >= DECLINED_AT_MOST:
                 del self.declined[entity_id]
 
+    def forget_mornings(self) -> None:
+        """Forget when the people who sleep here get up: the zone was reset."""
+        self.wake_times = WakeTimes()
+        self.up_since = self.waking_since = None
+
     def rename_zone(self, name: str) -> None:
         """Take the zone's new name: its area renamed, or the device moved to another.
 
