@@ -796,6 +796,43 @@ def test_a_changed_morning_warms_nothing_and_mornings_survive_restarts() -> None
         controller().load_dict(saved)
 
 
+def test_a_restart_loses_neither_a_morning_nor_the_warming_for_it() -> None:
+    engine = controller()
+    night = datetime(2026, 1, 5, 23, 30)
+    still = night - timedelta(minutes=30)
+    # Up at 06:40, and Home Assistant restarts eight minutes into it.
+    _slept_then_up(engine, night, datetime(2026, 1, 6, 6, 40), minutes=8)
+    engine = _restarted(engine)
+    for minute in range(10, 21):
+        moment = datetime(2026, 1, 6, 6, 40) + timedelta(minutes=minute)
+        seen = readings(last_motion=still, last_motion_elsewhere=moment)
+        climate_decision(engine, moment, seen=seen)
+    assert engine.wake_times.mornings == [datetime(2026, 1, 6, 6, 40)]
+    # Warming for getting up goes on after a restart as it began before it.
+    engine = _usually_up_at_half_past_six()
+    night = datetime(2026, 1, 8, 23, 30)
+    climate_decision(engine, night, seen=readings(last_motion=still))
+    cold = readings(last_motion=still, temperature=18.5)
+    warming = climate_decision(engine, datetime(2026, 1, 9, 5, 0), seen=cold)
+    assert "usually up at 06:30" in warming.reason
+    engine = _restarted(engine)
+    # Nearly warm: now it would not start yet, but what began goes on.
+    nearly = readings(last_motion=still, temperature=20.8)
+    kept = climate_decision(engine, datetime(2026, 1, 9, 5, 10), seen=nearly)
+    assert "usually up at 06:30" in kept.reason
+    saved = engine.to_dict()
+    saved["up_minutes"] = "twelve"
+    with pytest.raises(ValueError, match="corrupt controller state"):
+        controller().load_dict(saved)
+
+
+def _restarted(engine: ZoneController) -> ZoneController:
+    """Return the engine as a restart brings it back: from its saved state."""
+    restored = controller()
+    restored.load_dict(json.loads(json.dumps(engine.to_dict())))
+    return restored
+
+
 def test_the_night_and_the_sleep_temperature_are_the_users() -> None:
     # A night from 22:00 to 06:00: its first half ends at 02:00.
     night = controller(night_start=time(22, 0), night_end=time(6, 0))

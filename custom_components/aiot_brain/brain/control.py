@@ -698,8 +698,7 @@ class ZoneController:
         # Motion seen here since sleep began that nobody brought in: sleepers.
         self.sleepers_stirred = False
         # The mornings the people who sleep here got up (see _watch_getting_up),
-        # the spell up being watched (not saved: a restart loses one morning),
-        # and since when the room warms for getting up.
+        # the spell up being watched, and since when the room warms for getting up.
         self.wake_times = WakeTimes()
         self.up_since: datetime | None = None
         self.up_for = timedelta(0)
@@ -2657,6 +2656,12 @@ class ZoneController:
             ),
             "preheat_since": to_iso(self.preheat_since),
             "wake_times": self.wake_times.to_dict(),
+            # A restart while people get up, or while the room warms for it,
+            # loses neither the morning nor the warming.
+            "up_since": to_iso(self.up_since),
+            "up_minutes": self.up_for.total_seconds() / 60,
+            "watched_at": to_iso(self.watched_at),
+            "waking_since": to_iso(self.waking_since),
         }
 
     def load_dict(self, data: Mapping[str, Any]) -> None:
@@ -2719,6 +2724,11 @@ class ZoneController:
                 if "wake_times" in data
                 else WakeTimes()
             )
+            # Absent from states saved before: no one seen up, no warming begun.
+            up_since = from_iso(data.get("up_since"))
+            up_for = timedelta(minutes=float(data.get("up_minutes", 0.0)))
+            watched_at = from_iso(data.get("watched_at"))
+            waking_since = from_iso(data.get("waking_since"))
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             msg = f"corrupt controller state: {err!r}"
             raise ValueError(msg) from err
@@ -2735,6 +2745,8 @@ class ZoneController:
         self.last_lit = last_lit
         self.preheat_lead, self.preheat_since = preheat_lead, preheat_since
         self.wake_times = wake_times
+        self.up_since, self.up_for = up_since, up_for
+        self.watched_at, self.waking_since = watched_at, waking_since
 
 
 def _saved_same_calls(saved: Any) -> _SameCalls:
