@@ -689,8 +689,19 @@ def test_people_getting_up_are_told_from_a_visit_to_the_bathroom() -> None:
         climate_decision(engine, moment, seen=seen)
     assert engine.wake_times.mornings == []
     # Moving about from 06:40 for twenty minutes: up for the day at 06:40.
+    assert engine.needs_motion_elsewhere(datetime(2026, 1, 6, 6, 39), still)
     _slept_then_up(engine, night, datetime(2026, 1, 6, 6, 40))
     assert engine.wake_times.mornings == [datetime(2026, 1, 6, 6, 40)]
+    # A light's engine warms nothing for it: it neither asks nor learns.
+    lights_only = ZoneController("Study", ControlSettings(), light=LIGHT)
+    lights_only.decide(night, prediction(), readings(last_motion=still), Mode.AUTO)
+    assert lights_only.asleep_since == night
+    assert not lights_only.needs_motion_elsewhere(datetime(2026, 1, 6, 6, 39), still)
+    for minute in range(21):
+        moment = datetime(2026, 1, 6, 6, 40) + timedelta(minutes=minute)
+        seen = readings(last_motion=still, last_motion_elsewhere=moment)
+        lights_only.decide(moment, prediction(), seen, Mode.AUTO)
+    assert lights_only.wake_times.mornings == []
     # The light on here says the same, where nobody moves elsewhere: not for
     # five minutes (the way to the bathroom), for a quarter of an hour.
     lamp = controller()

@@ -1779,10 +1779,15 @@ class ZoneController:
         )
 
     def _watches_for_getting_up(self, now: datetime) -> bool:
-        """Whether people slept here tonight and are not seen up yet, past bedtime."""
+        """Whether people slept here tonight and are not seen up yet, past bedtime.
+
+        Only a thermostat's engine watches: it warms the room for getting up; a
+        light's would learn the mornings for nothing.
+        """
         fell_asleep = self.fell_asleep
         return (
-            fell_asleep is not None
+            self.climate is not None
+            and fell_asleep is not None
             and fell_asleep >= self._nightfall(now)
             and self._is_night(now)
             and not self._is_bedtime(now)
