@@ -11,9 +11,11 @@ A Home Assistant (real state machine, registries and timers) gets the virtual
 building of ``--scenario`` through its config flow, then AIoT Brain through its own
 config flow with what that flow suggests: every zone discovery found and the
 building's outdoor thermometer; the network inventory off and no history to learn
-(the building is new); as the sleep temperature, the night the scenario's manager
-gives the simulator's baselines (their setback), not the form's default. ``--option`` fills in a field of that form as a building
-manager would (``heating_setpoint=21.5``; ``none`` empties it). ``--tracked``
+(the building is new); as the heating and cooling setpoints and the sleep
+temperature, the numbers the scenario's manager gives the simulator's baselines
+(their comfort, cooling and setback), not the form's defaults. ``--option`` fills in
+a field of that form as a building manager would (``heating_setpoint=20``; ``none``
+empties it). ``--tracked``
 gives those occupants a phone, which the building shows as a ``device_tracker``
 (default: nobody, as in the scenarios). ``--units us_customary`` runs a Home
 Assistant that shows °F, so the form, the readings and the calls all go through
@@ -93,6 +95,8 @@ import voluptuous as vol
 
 from custom_components.aiot_brain.const import (
     CONF_CONTROL_LEVEL,
+    CONF_COOLING_SETPOINT,
+    CONF_HEATING_SETPOINT,
     CONF_HISTORY_DAYS,
     CONF_NETWORK_INVENTORY,
     CONF_SLEEP_TEMPERATURE,
@@ -380,13 +384,19 @@ async def async_set_up(
     await hass.async_block_till_done()
     building_entry = flow["result"]
 
-    # The night the building's manager gave the simulator's baselines, as in the
-    # simulator (simulator.aiot_brain_controller.manager_settings); not our default.
-    night = from_celsius(
-        load_scenario(scenario).baseline.setback_c, hass.config.units.temperature_unit
-    )
+    # The numbers the building's manager gave the simulator's baselines, as in the
+    # simulator (simulator.aiot_brain_controller): their comfort and cooling
+    # setpoints until it learns, their night as its sleep temperature; not our
+    # defaults.
+    baseline = load_scenario(scenario).baseline
+    unit = hass.config.units.temperature_unit
+    manager = {
+        CONF_HEATING_SETPOINT: from_celsius(baseline.comfort_c, unit),
+        CONF_COOLING_SETPOINT: from_celsius(baseline.cooling_c, unit),
+        CONF_SLEEP_TEMPERATURE: from_celsius(baseline.setback_c, unit),
+    }
     brain_entry = await async_add_aiot_brain(
-        hass, control_level, {CONF_SLEEP_TEMPERATURE: night, **(options or {})}
+        hass, control_level, {**manager, **(options or {})}
     )
     return EndToEnd(
         hass,

@@ -147,7 +147,7 @@ class AiotBrainController:
         # One building: a zone leans on what people set in the others.
         self.brain = Brain(
             baseline.comfort_c,
-            baseline.comfort_c,
+            baseline.cooling_c,
             (self.settings.min_temperature, self.settings.max_temperature),
         )
         self.mode = mode

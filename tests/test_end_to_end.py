@@ -54,10 +54,12 @@ async def test_aiot_brain_tracks_the_virtual_apartment(
     assert set(run.coordinator.zones) == {areas[room] for room in rooms}
     assert {zone.name for zone in run.zones} == rooms
     # It runs on what the form suggests, as a person accepting it would (the
-    # weather as outdoor source), but sleeps on the manager's night: the
-    # baselines' setback, not a default of ours that they are not told.
+    # weather as outdoor source), but on the manager's numbers: the baselines'
+    # comfort and cooling setpoints and their setback as the night, not defaults
+    # of ours that they are not told.
     settings = run.coordinator.settings
     assert settings.outdoor_source is not None
+    assert (settings.heating_setpoint, settings.cooling_setpoint) == (21.0, 25.0)
     assert settings.sleep_temperature == 17.0
     # It hears the building's entities through the state machine, nothing else.
     heard = run.coordinator._router.entity_ids
@@ -148,10 +150,10 @@ async def test_an_american_home_drives_the_apartment_through_fahrenheit(
         dt_util.as_utc(START.replace(tzinfo=dt_util.get_default_time_zone()))
     )
     run = await end_to_end.async_set_up(hass, "apartment", 0, "automate")
-    # The form showed 68 °F and was given the manager's 62.6 °F for the night (the
-    # baselines' 17 °C setback); the settings keep °C.
+    # The form was given the manager's 69.8 °F for comfort and 62.6 °F for the
+    # night (the baselines' 21 °C and 17 °C setback); the settings keep °C.
     settings = run.coordinator.settings
-    assert (settings.heating_setpoint, settings.sleep_temperature) == (20.0, 17.0)
+    assert (settings.heating_setpoint, settings.sleep_temperature) == (21.0, 17.0)
     actions = async_capture_events(hass, EVENT_ACTION)
 
     async def advance() -> None:

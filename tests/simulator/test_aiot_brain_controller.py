@@ -106,6 +106,19 @@ def test_people_sleep_at_the_managers_night_as_with_the_baselines() -> None:
     )
 
 
+def test_comfort_starts_from_the_managers_setpoints_as_with_the_baselines() -> None:
+    """Heating to their comfort and cooling from their cooling setpoint, until taught."""
+    building = Building(load_scenario("office_floor"), seed=0)
+    controller = AiotBrainController(building.info)
+    building.run(controller, 5)
+    baseline = building.info.baseline
+    assert baseline.cooling_c > baseline.comfort_c + 1.0
+    for zone in controller.zones.values():
+        assert zone.prediction is not None
+        assert zone.prediction.heating_setpoint == baseline.comfort_c
+        assert zone.prediction.cooling_setpoint == baseline.cooling_c
+
+
 def _climate(temperature: float, current: float, when: datetime) -> EntityState:
     return EntityState(
         "climate.bedroom",
