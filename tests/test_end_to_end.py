@@ -144,7 +144,7 @@ async def test_aiot_brain_drives_the_virtual_apartment(
 async def test_an_american_home_drives_the_apartment_through_fahrenheit(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """The form's defaults, the readings and the calls all pass through °F."""
+    """The form, the readings and the calls all pass through °F."""
     hass.config.units = US_CUSTOMARY_SYSTEM
     freezer.move_to(
         dt_util.as_utc(START.replace(tzinfo=dt_util.get_default_time_zone()))

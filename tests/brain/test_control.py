@@ -105,6 +105,13 @@ def controller(**settings: Any) -> ZoneController:
     )
 
 
+def _restarted(engine: ZoneController) -> ZoneController:
+    """Return the engine as a restart brings it back: from its saved state."""
+    restored = controller()
+    restored.load_dict(json.loads(json.dumps(engine.to_dict())))
+    return restored
+
+
 def climate_decision(
     engine: ZoneController,
     when: datetime = NOW,
@@ -645,8 +652,7 @@ def test_a_sleeper_up_in_the_night_falls_asleep_again() -> None:
     dark = readings(last_motion=up + timedelta(minutes=5), light=LightState(False))
     assert "sleep temperature" in climate_decision(engine, back, seen=dark).reason
     # Kept across a restart (saved as JSON).
-    restored = controller()
-    restored.load_dict(json.loads(json.dumps(engine.to_dict())))
+    restored = _restarted(engine)
     assert restored.fell_asleep == engine.fell_asleep == back
 
 
@@ -793,8 +799,7 @@ def test_a_changed_morning_warms_nothing_and_mornings_survive_restarts() -> None
     assert engine.wake_times.predict_one(monday) is None
     assert "varies too much" in engine.wake_times.explain(monday)
     # What was learned is kept across a restart, as saved (JSON).
-    restored = controller()
-    restored.load_dict(json.loads(json.dumps(engine.to_dict())))
+    restored = _restarted(engine)
     assert restored.wake_times.mornings == engine.wake_times.mornings
     # A state saved before mornings were learned loads with none.
     saved = engine.to_dict()
@@ -835,13 +840,6 @@ def test_a_restart_loses_neither_a_morning_nor_the_warming_for_it() -> None:
     saved["up_minutes"] = "twelve"
     with pytest.raises(ValueError, match="corrupt controller state"):
         controller().load_dict(saved)
-
-
-def _restarted(engine: ZoneController) -> ZoneController:
-    """Return the engine as a restart brings it back: from its saved state."""
-    restored = controller()
-    restored.load_dict(json.loads(json.dumps(engine.to_dict())))
-    return restored
 
 
 def test_the_night_and_the_sleep_temperature_are_the_users() -> None:
@@ -2460,8 +2458,7 @@ def test_an_asked_hold_is_still_asked_after_a_restart() -> None:
         "the thermostat",
         "asked to hold",
     )
-    restored = controller()
-    restored.load_dict(json.loads(json.dumps(engine.to_dict())))
+    restored = _restarted(engine)
 
     empty = readings(last_motion=NOW, climate=ClimateState("heat", 21.0))
     assert climate_decision(
@@ -2588,8 +2585,7 @@ def test_heating_dismissed_where_nobody_is_seen_leaving_is_proposed_a_day_on() -
     assert proposal.suggest
     assert proposal.command is not None
     engine.decline(proposal.command, NOW)
-    restored = controller()
-    restored.load_dict(json.loads(json.dumps(engine.to_dict())))
+    restored = _restarted(engine)
 
     later = NOW + timedelta(hours=23)
     for kept in (engine, restored):
