@@ -149,6 +149,30 @@ def test_pre_heating_is_told_the_comfort_of_the_arrivals_hour() -> None:
     assert in_use.early_arrival is None
 
 
+def test_an_empty_zone_keeps_the_comfort_people_set_there() -> None:
+    """A meeting room's people set it warmer the fuller it is; empty, it is not colder.
+
+    The comfort is what people set, at the occupancy usual at their changes: an
+    empty room's, far from any label, would follow the occupancy effect down.
+    """
+    zone = ZoneBrain(heating_default=20.0)
+    for day in range(28):
+        evening = MONDAY + timedelta(days=day, hours=19)
+        zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 5.0, evening, "out"))
+        full = day % 2 == 0
+        zone.occupancy_probability = 1.0 if full else 0.6
+        setpoint = 22.0 if full else 21.0
+        zone.learn_one(
+            Observation(Role.HVAC_SETPOINT, setpoint, evening, "climate", manual=True)
+        )
+    zone.occupancy_probability = 0.02  # nobody there for hours
+    empty = zone.predict_one(MONDAY + timedelta(days=29, hours=19))
+    zone.occupancy_probability = 1.0
+    full = zone.predict_one(MONDAY + timedelta(days=29, hours=19))
+    assert 21.0 <= empty.comfort_setpoint <= 22.0
+    assert empty.heating_setpoint == full.heating_setpoint
+
+
 def test_everyone_away_reaches_the_forecast() -> None:
     zone = ZoneBrain()
     when = MONDAY + timedelta(hours=12)
