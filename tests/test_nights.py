@@ -37,6 +37,7 @@ from .test_acting import (
     thermostat,
 )
 from .test_lighting import by_hand, clock_at
+from .test_services import call
 
 HALL_MOTION = "binary_sensor.hall_motion"
 ROOMS = ("living_room", "hall")
@@ -511,9 +512,7 @@ async def test_a_reset_forgets_when_people_get_up(
     """Reset is a fresh start: the mornings learned go with the rest, for good."""
     entry = await three_mornings_up_at_half_past_six(hass, freezer)
 
-    await hass.services.async_call(
-        DOMAIN, "reset", {"area_id": "living_room"}, blocking=True
-    )
+    await call(hass, "reset", {"area_id": "living_room"})
     await restart(hass, entry)
 
     thursday = MONDAY_EVENING + timedelta(days=3)

@@ -660,15 +660,31 @@ def _slept_then_up(
     engine: ZoneController, night: datetime, up: datetime, minutes: int = 20
 ) -> None:
     """Asleep here from ``night``; from ``up``, someone moving about elsewhere."""
+    _asleep(engine, night)
+    _up_elsewhere(engine, night, up, minutes)
+
+
+def _asleep(engine: ZoneController, night: datetime) -> None:
+    """Still here for half an hour by ``night``: asleep (its thermostat says so)."""
     still = night - timedelta(minutes=30)
-    assert (
-        "sleep temperature"
-        in climate_decision(engine, night, seen=readings(last_motion=still)).reason
-    )
+    decisions = engine.decide(night, prediction(), readings(last_motion=still))
+    for decision in decisions:
+        if decision.entity_id.startswith("climate."):
+            assert "sleep temperature" in decision.reason
+
+
+def _up_elsewhere(
+    engine: ZoneController, night: datetime, up: datetime, minutes: int = 20
+) -> None:
+    """From ``up``, someone moving about elsewhere for ``minutes``."""
+    still = night - timedelta(minutes=30)
     for minute in range(minutes + 1):
         moment = up + timedelta(minutes=minute)
-        seen = readings(last_motion=still, last_motion_elsewhere=moment)
-        climate_decision(engine, moment, seen=seen)
+        engine.decide(
+            moment,
+            prediction(),
+            readings(last_motion=still, last_motion_elsewhere=moment),
+        )
 
 
 def _usually_up_at_half_past_six() -> ZoneController:
@@ -700,13 +716,10 @@ def test_people_getting_up_are_told_from_a_visit_to_the_bathroom() -> None:
     assert engine.wake_times.mornings == [datetime(2026, 1, 6, 6, 40)]
     # A light's engine warms nothing for it: it neither asks nor learns.
     lights_only = ZoneController("Study", ControlSettings(), light=LIGHT)
-    lights_only.decide(night, prediction(), readings(last_motion=still), Mode.AUTO)
+    _asleep(lights_only, night)
     assert lights_only.asleep_since == night
     assert not lights_only.needs_motion_elsewhere(datetime(2026, 1, 6, 6, 39), still)
-    for minute in range(21):
-        moment = datetime(2026, 1, 6, 6, 40) + timedelta(minutes=minute)
-        seen = readings(last_motion=still, last_motion_elsewhere=moment)
-        lights_only.decide(moment, prediction(), seen, Mode.AUTO)
+    _up_elsewhere(lights_only, night, datetime(2026, 1, 6, 6, 40))
     assert lights_only.wake_times.mornings == []
     # The light on here says the same, where nobody moves elsewhere: not for
     # five minutes (the way to the bathroom), for a quarter of an hour.

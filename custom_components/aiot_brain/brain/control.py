@@ -1391,7 +1391,12 @@ class ZoneController:
         self.waking_since = None
         sleep = self.settings.sleep_temperature
         assert sleep is not None
-        return self._sleep_target(comfort, sleep)
+        return _Target(
+            sleep,
+            max(sleep, comfort.cool) + self.settings.cooling_margin,
+            "sleep",
+            "quiet and dark at night: sleep temperature",
+        )
 
     def _waking_target(
         self,
@@ -1430,15 +1435,6 @@ class ZoneController:
         """Say how long warming takes: ", 42 min needed"."""
         over = "over " if needed >= self.settings.max_preheat else ""
         return f", {over}{_minutes(needed)} min needed"
-
-    def _sleep_target(self, comfort: _Comfort, sleep: float) -> _Target:
-        """Return the target of a room people sleep in: the sleep temperature."""
-        return _Target(
-            sleep,
-            max(sleep, comfort.cool) + self.settings.cooling_margin,
-            "sleep",
-            "quiet and dark at night: sleep temperature",
-        )
 
     def _got_up(self) -> bool:
         """Whether the people who slept here last were seen getting up since."""

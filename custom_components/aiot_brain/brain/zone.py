@@ -406,7 +406,12 @@ class ZoneBrain:
         Set to cool, it is what they want when cooling, whatever the season: on a
         spring afternoon cooled after a morning's heating, no heating comfort.
         """
-        conditions = self._comfort_conditions(when)
+        # Labels say how occupied the zone was as people set it; the comfort is
+        # told at the occupancy usual at them (see predict_one).
+        conditions = {
+            **self._comfort_conditions(when),
+            "occupied": self.occupancy_probability,
+        }
         if observation.cooling is not None:
             conditions["hvac_mode"] = -1.0 if observation.cooling else 1.0
         self.comfort.learn_one(when, conditions, value, offset=offset)
@@ -617,13 +622,13 @@ class ZoneBrain:
         else:
             forecast_reason = self.forecast.explain(when, x=evidence)
         departure, departure_confidence = self.forecast.next_departure(when)
-        # The comfort is what people want as they set it, empty room or not:
-        # at the occupancy usual at their changes, not now's. Setbacks are taken
-        # from it, and an empty room's would follow the occupancy effect far from
-        # any label (a meeting room's labels, all made in meetings, put it 2.7 K
-        # lower empty: it was pre-cooled to 19 °C for people who want 21.5 °C).
+        # The comfort is what people want as they set it, empty room or not: no
+        # occupancy given, it is told at the occupancy usual at their changes.
+        # Setbacks are taken from it, and an empty room's would follow the
+        # occupancy effect far from any label (a meeting room's labels, all made
+        # in meetings, put it 2.7 K lower empty: pre-cooled to 19 °C for people
+        # who want 21.5 °C).
         conditions = self._comfort_conditions(when)
-        del conditions["occupied"]
         setpoint = self.comfort.predict_one(when, conditions)
         heating = self.comfort.predict_one(when, {**conditions, "hvac_mode": 1.0})
         cooling = self.comfort.predict_one(when, {**conditions, "hvac_mode": -1.0})
@@ -775,7 +780,8 @@ class ZoneBrain:
         return conditions
 
     def _comfort_conditions(self, when: datetime) -> dict[str, float]:
-        conditions = {"occupied": self.occupancy_probability}
+        """Return the season and the weather the comfort is learned and told in."""
+        conditions: dict[str, float] = {}
         season = self.season.predict_one(when)
         if season is not None:
             conditions["hvac_mode"] = season
