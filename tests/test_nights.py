@@ -509,11 +509,18 @@ async def test_a_bedroom_is_warm_by_the_time_its_people_usually_get_up(
 async def test_a_reset_forgets_when_people_get_up(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Reset is a fresh start: the mornings learned go with the rest, for good."""
+    """Reset is a fresh start: the mornings learned go with the rest, for good.
+
+    ``explain`` tells them, and then that they are gone.
+    """
     entry = await three_mornings_up_at_half_past_six(hass, freezer)
+    assert await getting_up(hass) == {THERMOSTAT: "usually up at 06:30 on weekdays"}
 
     await call(hass, "reset", {"area_id": "living_room"})
     await restart(hass, entry)
+    assert await getting_up(hass) == {
+        THERMOSTAT: "getting up on weekdays not learned yet (0 mornings seen)"
+    }
 
     thursday = MONDAY_EVENING + timedelta(days=3)
     await asleep_at_night(hass, freezer, thursday)
@@ -521,6 +528,12 @@ async def test_a_reset_forgets_when_people_get_up(
     reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
     assert "usually up" not in reason
     assert target(hass) == 18.5  # still the night's
+
+
+async def getting_up(hass: HomeAssistant) -> dict[str, str]:
+    """Return what ``explain`` says of getting up in the living room."""
+    response = await call(hass, "explain", {"area_id": "living_room"})
+    return response["zones"]["living_room"]["getting_up"]
 
 
 MONDAY_EVENING = START + timedelta(hours=8, minutes=30)  # 22:30

@@ -954,6 +954,18 @@ class BuildingController:
             },
         }
 
+    def getting_up(self, zone_id: str) -> dict[str, str]:
+        """Say, for each of the zone's thermostats, when people usually get up there.
+
+        As today's kind of day (weekdays or weekend days) tells it.
+        """
+        now = wall_clock(dt_util.now())
+        return {
+            entity_id: engine.wake_times.explain(now)
+            for entity_id, engine in self._engines(zone_id).items()
+            if engine.climate is not None
+        }
+
     def holds(self, zone_id: str) -> dict[str, datetime]:
         """Return when each held entity of the zone is released (aware local times)."""
         now = wall_clock(dt_util.now())

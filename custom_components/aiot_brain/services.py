@@ -343,6 +343,7 @@ async def _explain(call: ServiceCall) -> ServiceResponse:
                 for entity_id, until in control.holds(zone_id).items()
             },
             "predictions": {} if prediction is None else dict(prediction.reasons),
+            "getting_up": control.getting_up(zone_id),
         }
     return {"zones": zones}
 
