@@ -480,6 +480,16 @@ def test_heating_that_fell_just_short_does_not_say_it_did_enough() -> None:
     assert "rose only 0.2 K (expected at least 0.3 K)" in reason
 
 
+def test_cooling_by_three_tenths_read_in_tenths_is_enough() -> None:
+    # 22.4 - 22.1 is a hair under 0.3 in floating point.
+    detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    detector.learn_one(Observation(Role.TEMPERATURE, 22.4, START, "t"))
+    detector.learn_one(Observation(Role.HVAC_ACTION, -1, START, "climate"))
+    later = START + timedelta(minutes=30)
+    detector.learn_one(Observation(Role.TEMPERATURE, 22.1, later, "t"))
+    assert detector.predict_one(START + timedelta(minutes=70)) == []
+
+
 def test_heating_a_room_still_cooling_down_counts_from_its_low() -> None:
     # At dawn the room goes on cooling for a while after the radiators start.
     detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
@@ -542,6 +552,74 @@ def test_cooling_that_holds_a_warming_room_is_not_flagged() -> None:
     assert AnomalyDetector.from_dict(state).hvac_course == detector.hvac_course
     del state["idle"], state["hvac_course"]
     assert AnomalyDetector.from_dict(state).hvac_course == []
+
+
+def _cooling_paused_for_a_setback(detector: AnomalyDetector, *, working: bool) -> None:
+    """A kitchen cooled from 22.1 °C, its cooler paused 5 minutes (a setback) at 55.
+
+    One that works brings it to 21.9 °C, then holds it against the people in
+    it; one that does nothing lets it warm 0.3 K an hour. Readings each 5 minutes
+    for 130 minutes.
+    """
+    for minute in range(0, 135, 5):
+        when = START + timedelta(minutes=minute)
+        if working:
+            temperature = 22.2 - 0.3 * min(minute, 55) / 55 if minute else 22.1
+            temperature = 22.0 if minute >= 60 else temperature
+        else:
+            temperature = 22.1 + 0.3 * minute / 60
+        detector.learn_one(
+            Observation(Role.TEMPERATURE, round(temperature, 1), when, "t")
+        )
+        action = 0 if minute == 55 else -1
+        detector.learn_one(Observation(Role.HVAC_ACTION, action, when, "climate"))
+
+
+def test_a_cooler_paused_for_minutes_goes_on_with_its_run() -> None:
+    # Its 0.3 K came before the pause; after it, it holds the room.
+    detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    _cooling_paused_for_a_setback(detector, working=True)
+    assert detector.predict_one(START + timedelta(minutes=130)) == []
+    # One that does nothing is reported from the run's start, not the pause's end.
+    broken = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    _cooling_paused_for_a_setback(broken, working=False)
+    reason = broken.explain(START + timedelta(minutes=100))
+    assert reason.startswith(f"cooling since {START:%H:%M} but the temperature fell")
+    # A restart in the pause keeps the run to go on with.
+    paused = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    paused.learn_one(Observation(Role.TEMPERATURE, 22.1, START, "t"))
+    paused.learn_one(Observation(Role.HVAC_ACTION, -1, START, "climate"))
+    at_pause = START + timedelta(minutes=55)
+    paused.learn_one(Observation(Role.HVAC_ACTION, 0, at_pause, "climate"))
+    state = json.loads(json.dumps(paused.to_dict()))
+    restored = AnomalyDetector.from_dict(state)
+    restored.learn_one(Observation(Role.HVAC_ACTION, -1, at_pause + PAUSE, "climate"))
+    assert restored.hvac_since == START
+    for corrupt in (
+        ["x"],
+        [-1, None, None, [], 0.0, [], None],
+        [*state["paused_run"][:3], [1.0], 0.0, [], None],
+    ):
+        with pytest.raises(ValueError, match="corrupt anomaly state"):
+            AnomalyDetector.from_dict({**state, "paused_run": corrupt})
+    # Saved before pauses were kept: a new run.
+    del state["paused_run"]
+    restored = AnomalyDetector.from_dict(state)
+    restored.learn_one(Observation(Role.HVAC_ACTION, -1, at_pause + PAUSE, "climate"))
+    assert restored.hvac_since == at_pause + PAUSE
+
+
+PAUSE = timedelta(minutes=5)
+
+
+def test_a_cooler_idle_for_longer_starts_a_new_run() -> None:
+    detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    detector.learn_one(Observation(Role.TEMPERATURE, 22.1, START, "t"))
+    detector.learn_one(Observation(Role.HVAC_ACTION, -1, START, "climate"))
+    detector.learn_one(Observation(Role.HVAC_ACTION, 0, START + PAUSE, "climate"))
+    again = START + timedelta(minutes=15)
+    detector.learn_one(Observation(Role.HVAC_ACTION, -1, again, "climate"))
+    assert detector.hvac_since == again
 
 
 def _kitchen_lunches(

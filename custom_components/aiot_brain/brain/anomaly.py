@@ -52,6 +52,8 @@ LONGEST_USUAL_RUN_HOURS = 24.0
 # room did not fall. Its course over the idle spell, if that lasted this long
 # (a flicker says nothing), counts for this long of the run at most, so that
 # an HVAC that does nothing (the room going on as before) is still reported.
+# Nor is a pause shorter than that a new run: a thermostat set back for
+# minutes, or a compressor resting, goes on with the run it paused.
 MIN_IDLE_MINUTES = 10.0
 COURSE_HOURS = 1.0
 # Nor does a cooler just big enough for its load, under which the room still
@@ -319,6 +321,49 @@ def _hour_slot(when: datetime) -> int:
     return int((when - _A_MONDAY).total_seconds() // 3600)
 
 
+@dataclass(slots=True)
+class _PausedRun:
+    """An HVAC run that paused: its action, when it paused, and where it stood."""
+
+    action: float
+    at: datetime
+    since: datetime
+    temperatures: list[float]  # lowest and highest, or none known
+    effect: float
+    course: list[float]
+    load_effect: float | None
+
+    def to_list(self) -> list[Any]:
+        return [
+            self.action,
+            to_iso(self.at),
+            to_iso(self.since),
+            self.temperatures,
+            self.effect,
+            self.course,
+            self.load_effect,
+        ]
+
+    @classmethod
+    def from_list(cls, data: list[Any]) -> _PausedRun:
+        """Restore what :meth:`to_list` saved; ValueError if it is unreadable."""
+        action, at, since, temperatures, effect, course, load_effect = data
+        at, since = from_iso(at), from_iso(since)
+        temperatures = [float(v) for v in temperatures]
+        course = [float(v) for v in course]
+        if at is None or since is None or {len(temperatures), len(course)} - {0, 2}:
+            raise ValueError("paused run without its times, or of wrong sizes")
+        return cls(
+            float(action),
+            at,
+            since,
+            temperatures,
+            float(effect),
+            course,
+            None if load_effect is None else float(load_effect),
+        )
+
+
 class _VisitsWhileAway:
     """Whether someone was seen in the zone while everyone was away, absence by absence.
 
@@ -482,6 +527,9 @@ class AnomalyDetector:
         self.load_courses: dict[int, list[float]] = {}
         self.course_mark: tuple[datetime, float, int | None] | None = None
         self.load_effect: float | None = None
+        # The run the HVAC paused (went idle) last, to go on with if it starts
+        # again the same way within MIN_IDLE_MINUTES.
+        self.paused_run: _PausedRun | None = None
         # Occupancy: hours of the week ever occupied (count of distinct weeks).
         self.occupied_hours = [0] * 168
         self.last_occupied_slot = -1
@@ -614,6 +662,7 @@ class AnomalyDetector:
             self._end_hvac_run()
 
     def _end_hvac_run(self) -> None:
+        self.paused_run = None
         self.hvac_action = 0.0
         self.hvac_since = None
         self.hvac_temperatures = []
@@ -744,6 +793,16 @@ class AnomalyDetector:
             return
         indoor = self._indoor_temperature()
         self._follow_course(when, indoor)  # the course so far was the last action's
+        if action == 0 and self.hvac_since is not None:
+            self.paused_run = _PausedRun(
+                self.hvac_action,
+                when,
+                self.hvac_since,
+                list(self.hvac_temperatures),
+                self.hvac_effect,
+                list(self.hvac_course),
+                self.load_effect,
+            )
         self.hvac_action = action
         self.hvac_since = when if action != 0 else None
         self.hvac_temperatures = [] if indoor is None else [indoor, indoor]
@@ -754,7 +813,8 @@ class AnomalyDetector:
             self.idle_since, self.idle_temperature = when, indoor
             return
         if (
-            indoor is not None
+            not self._resume_run(when, indoor)
+            and indoor is not None
             and self.idle_since is not None
             and self.idle_temperature is not None
         ):
@@ -763,6 +823,29 @@ class AnomalyDetector:
                 against = (self.idle_temperature - indoor) * action / idle_hours
                 self.hvac_course = [indoor, max(against, 0.0)]
         self.idle_since = self.idle_temperature = None
+
+    def _resume_run(self, when: datetime, indoor: float | None) -> bool:
+        """Go on with the paused run if it did the same moments ago; whether it did.
+
+        What the room did in the pause counts as in the run: a cooler that
+        brings a room back down from where the pause let it warm has an effect.
+        """
+        paused, self.paused_run = self.paused_run, None
+        if (
+            paused is None
+            or paused.action != self.hvac_action
+            or (when - paused.at).total_seconds() >= MIN_IDLE_MINUTES * 60.0
+        ):
+            return False
+        self.hvac_since = paused.since
+        self.hvac_temperatures = paused.temperatures or self.hvac_temperatures
+        if indoor is not None and self.hvac_temperatures:
+            lowest, highest = self.hvac_temperatures
+            self.hvac_temperatures = [min(lowest, indoor), max(highest, indoor)]
+        self.hvac_effect = paused.effect
+        self.hvac_course = paused.course
+        self.load_effect = paused.load_effect
+        return True
 
     def _indoor_temperature(self) -> float | None:
         values = [
@@ -1123,7 +1206,8 @@ class AnomalyDetector:
             self._held(when, indoor),
             self._against_load(when, indoor),
         )
-        if change >= self.hvac_min_change:
+        # Readings in tenths: 22.4 - 22.1 is 0.29999999999999716 in floats.
+        if change >= self.hvac_min_change - 1e-9:
             return None
         verb, direction = ("heating", "rose") if heating else ("cooling", "fell")
         # In the tenths shown, what fell short is short: 0.29 K is no "0.3 K".
@@ -1188,6 +1272,9 @@ class AnomalyDetector:
             if self.course_mark is None
             else [to_iso(self.course_mark[0]), *self.course_mark[1:]],
             "load_effect": self.load_effect,
+            "paused_run": None
+            if self.paused_run is None
+            else self.paused_run.to_list(),
             "occupied_hours": list(self.occupied_hours),
             "last_occupied_slot": self.last_occupied_slot,
             "occupied_count": self.occupied_count,
@@ -1243,6 +1330,11 @@ class AnomalyDetector:
                     detector.course_mark = (since, float(mark[1]), band)
             load_effect = data.get("load_effect")
             detector.load_effect = None if load_effect is None else float(load_effect)
+            # Saved before pauses were kept: none to go on with.
+            paused = data.get("paused_run")
+            detector.paused_run = (
+                None if paused is None else _PausedRun.from_list(paused)
+            )
             detector.occupied_hours = [int(v) for v in data["occupied_hours"]]
             detector.last_occupied_slot = int(data["last_occupied_slot"])
             # Saved before occupied hours were counted: from now on.
