@@ -518,9 +518,7 @@ async def test_a_reset_forgets_when_people_get_up(
 
     await call(hass, "reset", {"area_id": "living_room"})
     await restart(hass, entry)
-    assert await getting_up(hass) == {
-        THERMOSTAT: "getting up on weekdays not learned yet (0 mornings seen)"
-    }
+    assert await getting_up(hass) == {}  # nobody seen getting up there
 
     thursday = MONDAY_EVENING + timedelta(days=3)
     await asleep_at_night(hass, freezer, thursday)

@@ -957,13 +957,14 @@ class BuildingController:
     def getting_up(self, zone_id: str) -> dict[str, str]:
         """Say, for each of the zone's thermostats, when people usually get up there.
 
-        As today's kind of day (weekdays or weekend days) tells it.
+        As today's kind of day (weekdays or weekend days) tells it; only where
+        someone was seen getting up after sleeping there: an office says nothing.
         """
         now = wall_clock(dt_util.now())
         return {
             entity_id: engine.wake_times.explain(now)
             for entity_id, engine in self._engines(zone_id).items()
-            if engine.climate is not None
+            if engine.climate is not None and engine.wake_times.mornings
         }
 
     def holds(self, zone_id: str) -> dict[str, datetime]:

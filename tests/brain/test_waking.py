@@ -35,7 +35,11 @@ def test_weekdays_and_weekends_are_learned_apart() -> None:
 
 def test_nothing_is_told_before_the_last_mornings_of_a_kind_agree() -> None:
     wake = WakeTimes()
-    for day in range(AGREEING_MORNINGS - 1):
+    wake.learn_one(up(0, 6, 30))
+    assert wake.explain(up(1, 3)) == (
+        "getting up on weekdays not learned yet (1 morning seen)"
+    )
+    for day in range(1, AGREEING_MORNINGS - 1):
         wake.learn_one(up(day, 6, 30))
     assert wake.predict_one(up(3, 3)) is None
     assert wake.explain(up(3, 3)) == (

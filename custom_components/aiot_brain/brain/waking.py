@@ -92,7 +92,8 @@ class WakeTimes:
             return f"usually up at {usual:%H:%M} on {kind}"
         seen = sum(1 for m in self.mornings if is_weekend(m) == is_weekend(now))
         if seen < AGREEING_MORNINGS:
-            return f"getting up on {kind} not learned yet ({seen} mornings seen)"
+            mornings = "morning" if seen == 1 else "mornings"
+            return f"getting up on {kind} not learned yet ({seen} {mornings} seen)"
         return f"getting up on {kind} varies too much to tell"
 
     def to_dict(self) -> dict[str, Any]:
