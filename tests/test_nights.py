@@ -528,6 +528,50 @@ async def test_a_reset_forgets_when_people_get_up(
     assert target(hass) == 18.5  # still the night's
 
 
+async def test_a_living_room_left_for_bed_is_not_warmed_for_getting_up(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Left dark at bedtime for a bed elsewhere: nobody sleeps or gets up there.
+
+    Up at 06:30 on three mornings, as in the bedroom's test above; but nobody
+    turned over in the living room at night, so it learns no morning and is not
+    warmed for one on the fourth.
+    """
+    freezer.move_to(MONDAY_EVENING)
+    await living_room_and_hall(hass, heated=True)
+    hass.states.async_set("sensor.outdoor", "5.0", {"unit_of_measurement": "°C"})
+    await setup_brain(
+        hass, zones=("hall", "living_room"), outdoor_source="sensor.outdoor"
+    )
+    for night in range(3):
+        await off_to_bed_elsewhere(
+            hass, freezer, MONDAY_EVENING + timedelta(days=night)
+        )
+        await up_at_half_past_six(hass, freezer, MONDAY_EVENING + timedelta(days=night))
+    assert await getting_up(hass) == {}
+
+    thursday = MONDAY_EVENING + timedelta(days=3)
+    await off_to_bed_elsewhere(hass, freezer, thursday)
+    await minutes_pass_until(hass, freezer, thursday + timedelta(hours=7, minutes=45))
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert "usually up" not in reason
+    assert target(hass) < 20.0  # set back, empty
+
+
+async def off_to_bed_elsewhere(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, evening: datetime
+) -> None:
+    """Out of the living room at ``evening``, through the hall, to bed elsewhere."""
+    await clock_at(hass, freezer, evening)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_OFF)
+    await set_state(hass, HALL_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, HALL_MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 60)
+
+
 async def getting_up(hass: HomeAssistant) -> dict[str, str]:
     """Return what ``explain`` says of getting up in the living room."""
     response = await call(hass, "explain", {"area_id": "living_room"})

@@ -656,6 +656,48 @@ def test_a_sleeper_up_in_the_night_falls_asleep_again() -> None:
     assert restored.fell_asleep == engine.fell_asleep == back
 
 
+def test_a_room_nobody_slept_in_is_empty_when_walked_through_at_dawn() -> None:
+    """Left dark at bedtime, quiet all night: asleep by the rules, slept in by none.
+
+    Someone passing through from the hall at 05:30 on their way out, with the
+    light on for a moment, leaves it empty, not asleep again; a bedroom whose
+    sleeper turned over falls asleep again after that, as before.
+    """
+    evening = datetime(2026, 1, 5, 22, 30)
+    dawn = datetime(2026, 1, 6, 5, 30)
+    for turned_over in (False, True):
+        engine = controller()
+        climate_decision(engine, evening, seen=readings(last_motion=evening))
+        night = evening + timedelta(minutes=30)
+        climate_decision(engine, night, seen=readings(last_motion=evening))
+        assert engine.asleep_since == night
+        last_seen = evening
+        if turned_over:
+            last_seen = night + timedelta(minutes=60)
+            climate_decision(engine, last_seen, seen=readings(last_motion=last_seen))
+        assert engine.slept_here is turned_over
+        assert _restarted(engine).slept_here is turned_over
+        # In from the hall, the light on for a minute or two, and off again.
+        walked_in = readings(
+            last_motion=dawn,
+            last_motion_elsewhere=dawn,
+            light=LightState(on=True, brightness_pct=80),
+        )
+        for minutes in (0, 1):
+            climate_decision(engine, dawn + timedelta(minutes=minutes), seen=walked_in)
+        assert engine.asleep_since is None
+        later = dawn + timedelta(minutes=30)
+        dark = replace(walked_in, light=LightState(False))
+        climate_decision(engine, later, seen=dark)
+        assert (engine.asleep_since == later) is turned_over
+    # Saved before rooms were told slept in: a room asleep was.
+    state = json.loads(json.dumps(engine.to_dict()))
+    del state["slept_here"]
+    restored = controller()
+    restored.load_dict(state)
+    assert restored.slept_here
+
+
 def _slept_then_up(
     engine: ZoneController, night: datetime, up: datetime, minutes: int = 20
 ) -> None:
@@ -665,12 +707,17 @@ def _slept_then_up(
 
 
 def _asleep(engine: ZoneController, night: datetime) -> None:
-    """Still here for half an hour by ``night``: asleep (its thermostat says so)."""
+    """Still here for half an hour by ``night``: asleep (its thermostat says so).
+
+    Turning over five minutes later, as sleepers do: the room is slept in.
+    """
     still = night - timedelta(minutes=30)
-    decisions = engine.decide(night, prediction(), readings(last_motion=still))
-    for decision in decisions:
-        if decision.entity_id.startswith("climate."):
-            assert "sleep temperature" in decision.reason
+    turning_over = night + timedelta(minutes=5)
+    for moment, seen in ((night, still), (turning_over, turning_over)):
+        decisions = engine.decide(moment, prediction(), readings(last_motion=seen))
+        for decision in decisions:
+            if decision.entity_id.startswith("climate."):
+                assert "sleep temperature" in decision.reason
 
 
 def _up_elsewhere(

@@ -697,6 +697,11 @@ class ZoneController:
         self.sleep_possible = False
         # Motion seen here since sleep began that nobody brought in: sleepers.
         self.sleepers_stirred = False
+        # Sleepers seen here since the night's sleep began (or no sensor to tell):
+        # only then is the room slept in, warmed for getting up, and may fall
+        # asleep again late in the night. A living room left dark at bedtime is
+        # quiet and dark too, and nobody sleeps there.
+        self.slept_here = False
         # The mornings the people who sleep here got up (see _watch_getting_up),
         # the spell up being watched, and since when the room warms for getting up.
         self.wake_times = WakeTimes()
@@ -1783,6 +1788,7 @@ class ZoneController:
         fell_asleep = self.fell_asleep
         return (
             self.climate is not None
+            and self.slept_here
             and fell_asleep is not None
             and fell_asleep >= self._nightfall(now)
             and self._is_night(now)
@@ -1828,23 +1834,24 @@ class ZoneController:
         slept_before = (
             self.asleep_since is not None and self.asleep_since < self._nightfall(now)
         )
-        if slept_before or not night or not dark:
-            self.asleep_since = None
-            self.sleepers_stirred = False
-        if not night or not dark:
-            return
         last_motion = self.last_motion  # also when seen just before a restart
-        if self._motion_since_sleep(last_motion):
+        if not slept_before and self._motion_since_sleep(last_motion):
             assert last_motion is not None
             elsewhere = readings.last_motion_elsewhere
             # Seen there just before, not after: someone going out is no visitor.
+            # Anyone else is a sleeper, turning over or getting up.
             if (
                 elsewhere is not None
                 and timedelta(0) <= last_motion - elsewhere <= _CAME_IN
             ):
                 self.asleep_since = None
             else:
-                self.sleepers_stirred = True
+                self.sleepers_stirred = self.slept_here = True
+        if slept_before or not night or not dark:
+            self.asleep_since = None
+            self.sleepers_stirred = False
+        if not night or not dark:
+            return
         if last_motion is None:
             quiet = True  # nothing says when people last moved: the dark alone
             # Seen by nobody since a restart: there if used since nightfall. Since
@@ -1864,9 +1871,13 @@ class ZoneController:
         slept_tonight = (
             self.fell_asleep is not None and self.fell_asleep >= self._nightfall(now)
         )
-        bedtime = self._is_bedtime(now) or slept_tonight
+        # Again after waking in the night only where people slept: the living
+        # room someone walked through on their way out at dawn is empty.
+        bedtime = self._is_bedtime(now) or (slept_tonight and self.slept_here)
         self.sleep_possible = there and bedtime
         if self.asleep_since is None and quiet and there and bedtime:
+            if not slept_tonight:
+                self.slept_here = self._unseen(readings)
             self.asleep_since = self.fell_asleep = now
             self.sleepers_stirred = False
 
@@ -2646,6 +2657,7 @@ class ZoneController:
             "asleep_since": to_iso(self.asleep_since),
             "fell_asleep": to_iso(self.fell_asleep),
             "sleepers_stirred": self.sleepers_stirred,
+            "slept_here": self.slept_here,
             "night_light": self.night_light,
             # A light on before a restart was not switched on by someone up.
             "was_lit": self.was_lit,
@@ -2705,6 +2717,8 @@ class ZoneController:
             fell_asleep = from_iso(data.get("fell_asleep", data["asleep_since"]))
             # Absent from states saved before: as before, motion since says so.
             sleepers_stirred = bool(data.get("sleepers_stirred", False))
+            # Absent from states saved before: a room asleep was slept in.
+            slept_here = bool(data.get("slept_here", True))
             night_light = bool(data.get("night_light", False))
             was_lit = bool(data.get("was_lit", False))
             # Absent from states saved before: the stillness alone counts.
@@ -2741,7 +2755,7 @@ class ZoneController:
         self.restarted, self.last_motion = restarted, last_motion
         self.window_eco = window_eco
         self.asleep_since, self.fell_asleep = asleep_since, fell_asleep
-        self.sleepers_stirred = sleepers_stirred
+        self.sleepers_stirred, self.slept_here = sleepers_stirred, slept_here
         self.night_light, self.was_lit = night_light, was_lit
         self.last_lit = last_lit
         self.preheat_lead, self.preheat_since = preheat_lead, preheat_since
