@@ -671,10 +671,9 @@ def test_a_room_nobody_slept_in_is_empty_when_walked_through_at_dawn() -> None:
         night = evening + timedelta(minutes=30)
         climate_decision(engine, night, seen=readings(last_motion=evening))
         assert engine.asleep_since == night
-        last_seen = evening
         if turned_over:
-            last_seen = night + timedelta(minutes=60)
-            climate_decision(engine, last_seen, seen=readings(last_motion=last_seen))
+            at_one = night + timedelta(minutes=60)
+            climate_decision(engine, at_one, seen=readings(last_motion=at_one))
         assert engine.slept_here is turned_over
         assert _restarted(engine).slept_here is turned_over
         # In from the hall, the light on for a minute or two, and off again.
