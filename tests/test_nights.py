@@ -5,6 +5,7 @@ Demo lights driven through real service calls; motion sensors are plain states.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
@@ -537,17 +538,7 @@ async def test_a_living_room_left_for_bed_is_not_warmed_for_getting_up(
     turned over in the living room at night, so it learns no morning and is not
     warmed for one on the fourth.
     """
-    freezer.move_to(MONDAY_EVENING)
-    await living_room_and_hall(hass, heated=True)
-    hass.states.async_set("sensor.outdoor", "5.0", {"unit_of_measurement": "°C"})
-    await setup_brain(
-        hass, zones=("hall", "living_room"), outdoor_source="sensor.outdoor"
-    )
-    for night in range(3):
-        await off_to_bed_elsewhere(
-            hass, freezer, MONDAY_EVENING + timedelta(days=night)
-        )
-        await up_at_half_past_six(hass, freezer, MONDAY_EVENING + timedelta(days=night))
+    await three_mornings_up_at_half_past_six(hass, freezer, to_bed=off_to_bed_elsewhere)
     assert await getting_up(hass) == {}
 
     thursday = MONDAY_EVENING + timedelta(days=3)
@@ -581,25 +572,6 @@ async def getting_up(hass: HomeAssistant) -> dict[str, str]:
 MONDAY_EVENING = START + timedelta(hours=8, minutes=30)  # 22:30
 
 
-async def three_mornings_up_at_half_past_six(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> MockConfigEntry:
-    """Asleep in the living room from Monday to Wednesday night, up at 06:30.
-
-    The living room is heated, with an outdoor sensor at 5 °C.
-    """
-    freezer.move_to(MONDAY_EVENING)
-    await living_room_and_hall(hass, heated=True)
-    hass.states.async_set("sensor.outdoor", "5.0", {"unit_of_measurement": "°C"})
-    entry = await setup_brain(
-        hass, zones=("hall", "living_room"), outdoor_source="sensor.outdoor"
-    )
-    for night in range(3):
-        await asleep_at_night(hass, freezer, MONDAY_EVENING + timedelta(days=night))
-        await up_at_half_past_six(hass, freezer, MONDAY_EVENING + timedelta(days=night))
-    return entry
-
-
 async def asleep_at_night(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, evening: datetime
 ) -> None:
@@ -613,6 +585,30 @@ async def asleep_at_night(
     await set_state(hass, MOTION, STATE_OFF)
     await minutes_pass(hass, freezer, 10)
     assert target(hass) == 18.5  # asleep
+
+
+async def three_mornings_up_at_half_past_six(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    to_bed: Callable[
+        [HomeAssistant, FrozenDateTimeFactory, datetime], Awaitable[None]
+    ] = asleep_at_night,
+) -> MockConfigEntry:
+    """Off to bed as ``to_bed`` has it, Monday to Wednesday night; up at 06:30.
+
+    By default asleep in the living room. The living room is heated, with an
+    outdoor sensor at 5 °C.
+    """
+    freezer.move_to(MONDAY_EVENING)
+    await living_room_and_hall(hass, heated=True)
+    hass.states.async_set("sensor.outdoor", "5.0", {"unit_of_measurement": "°C"})
+    entry = await setup_brain(
+        hass, zones=("hall", "living_room"), outdoor_source="sensor.outdoor"
+    )
+    for night in range(3):
+        await to_bed(hass, freezer, MONDAY_EVENING + timedelta(days=night))
+        await up_at_half_past_six(hass, freezer, MONDAY_EVENING + timedelta(days=night))
+    return entry
 
 
 async def up_at_half_past_six(

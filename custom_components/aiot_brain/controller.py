@@ -584,12 +584,13 @@ class BuildingController:
 
     @callback
     def async_forget_mornings(self, zone_id: str) -> None:
-        """Forget when people get up in the zone, as its engines learned it."""
-        for engine in self.engines.get(zone_id, {}).values():
+        """Forget when people get up in the zone, as its engines learned it.
+
+        Engines known only by their saved state are made for it, as for
+        ``explain``: each forgets in one place, whatever it kept of a morning.
+        """
+        for engine in self._engines(zone_id).values():
             engine.forget_mornings()
-        for saved in self._saved.get(zone_id, {}).values():
-            if isinstance(saved, dict):
-                saved.pop("wake_times", None)  # read as no morning seen
 
     def _forget(self, zone_id: str, entity_id: str) -> None:
         """Forget an entity the zone no longer controls (its engine is gone).
@@ -958,13 +959,14 @@ class BuildingController:
         """Say, for each of the zone's thermostats, when people usually get up there.
 
         As today's kind of day (weekdays or weekend days) tells it; only where
-        someone was seen getting up after sleeping there: an office says nothing.
+        someone was seen getting up after sleeping there (which only thermostats'
+        engines watch for): an office says nothing.
         """
         now = wall_clock(dt_util.now())
         return {
             entity_id: engine.wake_times.explain(now)
             for entity_id, engine in self._engines(zone_id).items()
-            if engine.climate is not None and engine.wake_times.mornings
+            if engine.wake_times.mornings
         }
 
     def holds(self, zone_id: str) -> dict[str, datetime]:
