@@ -1013,8 +1013,13 @@ async def test_what_the_previous_release_learned_is_kept_after_the_update(
     assert new.reasons["anomaly"] == old["anomaly_reason"]
     assert new.reasons["absence"] == old["absence_reason"]
     # What each model learned, whole: the anomaly and absence history with it.
-    for model in ("occupancy", "forecast", "comfort", "season", "thermal"):
+    for model in ("forecast", "comfort", "season", "thermal"):
         assert getattr(zone, model).to_dict() == saved_zone[model], model
+    occupancy_now = zone.occupancy.to_dict()
+    assert {key: occupancy_now[key] for key in saved_zone["occupancy"]} == (
+        saved_zone["occupancy"]
+    )
+    assert occupancy_now["empty_learnt_at"] is None  # kept since: in no silence
     anomalies_now = zone.anomalies.to_dict()
     assert {key: anomalies_now[key] for key in saved_zone["anomalies"]} == (
         saved_zone["anomalies"]

@@ -10,7 +10,9 @@ playing is a positive example, and a quiet spell with CO2 falling towards fresh
 air is a negative one, as is a quiet zone while everyone's tracker says they are
 away. Positives come far more often than negatives, so the two
 classes are weighted to count alike. A confirmed quiet spell also labels, in hindsight,
-the minutes after its last motion as empty. The environmental features learnt
+the minutes after its last motion as empty (those whose CO2 already fell), and
+is learnt once a quarter hour, not each minute, so that a long empty day does not
+drown what the minutes after a departure look like. The environmental features learnt
 from those moments are what carries P(occupied) through the unclear ones, such
 as someone reading without moving while the CO2 stays up. A zone with no such
 reading (a motion sensor beside a thermostat) has nothing to learn and keeps the
@@ -101,6 +103,13 @@ CO2_NEAR_FRESH_AIR = math.log1p(0.5)  # co2_excess of 50 ppm
 # motion ends the silence and drops what was kept.
 HINDSIGHT_MINUTES = (10.0, 15.0, 20.0, 30.0)
 
+# A long silence's minutes are all alike (the air settled, nobody there). Learnt
+# each minute, an empty day outweighed its departure's few hindsight minutes by
+# hundreds to one, and the model learnt what a long-empty room looks like only:
+# the flat's living room read "occupied (85 %)" an hour after its person left.
+# Learnt once a quarter hour, the silence still teaches its course.
+EMPTY_LABEL_MINUTES = 15.0
+
 # Features that make self-labels; the model does not learn from them in that mode.
 LABEL_EVIDENCE = ("motion_", "presence_", "media_", "door_", "nobody_home_")
 # Readings of what people do to a room's air, light and sound. Without one of them a
@@ -184,6 +193,8 @@ class OccupancyModel:
         self.label_counts: dict[bool, float] = {False: 0.0, True: 0.0}
         # The environment at HINDSIGHT_MINUTES into the current silence.
         self.silence: list[dict[str, float]] = []
+        # When the current silence was last learnt as empty.
+        self.empty_learnt_at: datetime | None = None
         self._bad_labels = 0
 
     @property
@@ -223,14 +234,28 @@ class OccupancyModel:
         if label is None:
             self._remember_silence(features)
             return probability
-        environment = _environment(features)
-        moments = [environment] if label else [*self.silence, environment]
+        if label:
+            self.empty_learnt_at = None
+            moments = [_environment(features)]
+        elif self._learnt_empty_lately(when):
+            self.silence = []
+            return probability
+        else:
+            self.empty_learnt_at = when
+            moments = [*filter(_air_falls, self.silence), _environment(features)]
         self.silence = []
         for moment in filter(_shows_people_traces, moments):
             self.label_counts[label] += 1.0
             self.learn_one(moment, label, self.label_weight(label))
             self.self_labels += 1
         return probability
+
+    def _learnt_empty_lately(self, when: datetime) -> bool:
+        """Whether this silence was learnt as empty less than a quarter hour ago."""
+        if self.empty_learnt_at is None:
+            return False
+        minutes = (when - self.empty_learnt_at).total_seconds() / 60.0
+        return 0.0 <= minutes < EMPTY_LABEL_MINUTES
 
     def _remember_silence(self, features: dict[str, float]) -> None:
         """Keep the environment at the silence's next hindsight minute."""
@@ -381,6 +406,9 @@ class OccupancyModel:
             "self_labels": self.self_labels,
             "label_counts": [self.label_counts[False], self.label_counts[True]],
             "silence": [dict(moment) for moment in self.silence],
+            "empty_learnt_at": (
+                self.empty_learnt_at.isoformat() if self.empty_learnt_at else None
+            ),
             "bad_labels": self._bad_labels,
         }
 
@@ -406,6 +434,10 @@ class OccupancyModel:
             negatives, positives = data.get("label_counts", (0.0, 0.0))
             model.label_counts = {False: float(negatives), True: float(positives)}
             model.silence = [_floats(moment) for moment in data.get("silence", ())]
+            learnt_at = data.get("empty_learnt_at")  # saved before: none
+            model.empty_learnt_at = (
+                datetime.fromisoformat(learnt_at) if learnt_at else None
+            )
         except (KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"corrupt occupancy model state: {error!r}") from error
         return model
@@ -422,6 +454,16 @@ def _environment(features: dict[str, float]) -> dict[str, float]:
         for name, value in features.items()
         if not name.startswith(LABEL_EVIDENCE)
     }
+
+
+def _air_falls(moment: dict[str, float]) -> bool:
+    """Whether a kept moment can be told from someone still there by its air.
+
+    Ten minutes after the last motion the CO2 of a room just left may not have
+    turned down yet; learnt as empty, such a moment taught that a sleeper's or a
+    reader's steady air is empty too. Without a CO2 trend it is kept.
+    """
+    return moment.get("co2_slope", -1.0) < 0.0
 
 
 def _shows_people_traces(environment: dict[str, float]) -> bool:
