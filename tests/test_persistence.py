@@ -1019,7 +1019,7 @@ async def test_what_the_previous_release_learned_is_kept_after_the_update(
     assert {key: occupancy_now[key] for key in saved_zone["occupancy"]} == (
         saved_zone["occupancy"]
     )
-    assert occupancy_now["empty_learnt_at"] is None  # kept since: in no silence
+    assert occupancy_now["empty_learnt_at"] is None  # not saved by that release
     anomalies_now = zone.anomalies.to_dict()
     assert {key: anomalies_now[key] for key in saved_zone["anomalies"]} == (
         saved_zone["anomalies"]

@@ -436,7 +436,10 @@ def test_when_a_silence_was_last_learnt_survives_a_round_trip() -> None:
         quiet_minute(restored, later)
     assert restored.label_counts[False] == model.label_counts[False] + 2
     del state["empty_learnt_at"]  # saved before: the next quiet minute is learnt
-    assert OccupancyModel.from_dict(state).empty_learnt_at is None
+    saved_before = OccupancyModel.from_dict(state)
+    assert saved_before.empty_learnt_at is None
+    quiet_minute(saved_before, minute)
+    assert saved_before.label_counts[False] == model.label_counts[False] + 1
 
 
 def test_self_label_of_a_recent_departure() -> None:

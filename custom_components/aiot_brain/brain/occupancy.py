@@ -104,10 +104,10 @@ CO2_NEAR_FRESH_AIR = math.log1p(0.5)  # co2_excess of 50 ppm
 HINDSIGHT_MINUTES = (10.0, 15.0, 20.0, 30.0)
 
 # A long silence's minutes are all alike (the air settled, nobody there). Learnt
-# each minute, an empty day outweighed its departure's few hindsight minutes by
-# hundreds to one, and the model learnt what a long-empty room looks like only:
-# the flat's living room read "occupied (85 %)" an hour after its person left.
-# Learnt once a quarter hour, the silence still teaches its course.
+# each minute, an empty day outweighed the few hindsight minutes of its departure
+# by hundreds to one: the model knew what a long-empty room looks like, not one
+# just left, and a flat's living room read 85 % occupied an hour after its person
+# left. Learnt once a quarter hour, the silence still teaches its course.
 EMPTY_LABEL_MINUTES = 15.0
 
 # Features that make self-labels; the model does not learn from them in that mode.
