@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 import json
 import math
@@ -15,6 +16,16 @@ from custom_components.aiot_brain.brain.occupancy import OccupancyModel
 MONDAY = datetime(2024, 3, 4)
 
 
+def at_work(minute: int) -> bool:
+    """Whether someone is in at ``minute`` of the day: 9:00-17:00."""
+    return 9 * 60 <= minute < 17 * 60
+
+
+def at_home(minute: int) -> bool:
+    """Whether someone is in at ``minute`` of the day: 6:30-7:30 and 18:00-22:30."""
+    return 6 * 60 + 30 <= minute < 7 * 60 + 30 or 18 * 60 <= minute < 22 * 60 + 30
+
+
 def office_day(
     model: OccupancyModel,
     day: datetime,
@@ -23,19 +34,22 @@ def office_day(
     with_co2: bool = True,
     reading_from: int | None = None,
     aired_from: int | None = None,
+    occupied: Callable[[int], bool] = at_work,
+    minutes: range = range(6 * 60, 20 * 60),
 ) -> dict[int, float]:
     """Someone works 9:00-17:00; motion fires only now and then; CO2 follows.
 
-    From ``reading_from`` (minute of the day) the person sits still until 17:00:
-    no motion at all. From ``aired_from`` the window is wide open for a quarter
-    of an hour. Runs the self-supervised loop every minute and returns
-    P(occupied) per minute of the day.
+    From ``reading_from`` (minute of the day) the person sits still until they
+    leave: no motion at all. From ``aired_from`` the window is wide open for a
+    quarter of an hour. ``occupied`` and ``minutes`` make it another kind of day.
+    Runs the self-supervised loop every minute and returns P(occupied) per
+    minute of the day.
     """
     co2 = 420.0
     probabilities: dict[int, float] = {}
-    for minute in range(6 * 60, 20 * 60):
+    for minute in minutes:
         when = day + timedelta(minutes=minute)
-        present = 9 * 60 <= minute < 17 * 60
+        present = occupied(minute)
         # Mass balance: one person adds ~8 ppm/min, ventilation removes 2 %/min.
         aired = aired_from is not None and 0 <= minute - aired_from < 15
         ventilation = 0.2 if aired else 0.02
@@ -355,22 +369,15 @@ def home_day(
     *,
     reading_from: int | None = None,
 ) -> dict[int, float]:
-    """Someone is in 6:30-7:30 and 18:00-22:30; the room stands empty otherwise.
-
-    As :func:`office_day`, over the whole day: the empty spells are long.
-    """
-    co2 = 420.0
-    probabilities: dict[int, float] = {}
-    for minute in range(24 * 60):
-        when = day + timedelta(minutes=minute)
-        present = 390 <= minute < 450 or 18 * 60 <= minute < 22 * 60 + 30
-        co2 += (8.0 if present else 0.0) - 0.02 * (co2 - 420.0)
-        model.observe(Observation(Role.CO2, co2 + rng.gauss(0.0, 3.0), when))
-        still = reading_from is not None and minute >= reading_from
-        moving = present and not still and rng.random() < 0.3
-        model.observe(Observation(Role.MOTION, 1.0 if moving else 0.0, when))
-        probabilities[minute] = model.update(when)
-    return probabilities
+    """As :func:`office_day`, over a whole day at home: the empty spells are long."""
+    return office_day(
+        model,
+        day,
+        rng,
+        reading_from=reading_from,
+        occupied=at_home,
+        minutes=range(24 * 60),
+    )
 
 
 def test_a_room_empty_most_of_the_day_still_learns_its_departures() -> None:
