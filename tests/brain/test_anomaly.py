@@ -617,9 +617,47 @@ def test_a_cooler_idle_for_longer_starts_a_new_run() -> None:
     detector.learn_one(Observation(Role.TEMPERATURE, 22.1, START, "t"))
     detector.learn_one(Observation(Role.HVAC_ACTION, -1, START, "climate"))
     detector.learn_one(Observation(Role.HVAC_ACTION, 0, START + PAUSE, "climate"))
-    again = START + timedelta(minutes=15)
+    again = START + PAUSE + timedelta(minutes=20)
     detector.learn_one(Observation(Role.HVAC_ACTION, -1, again, "climate"))
     assert detector.hvac_since == again
+
+
+def _office_kitchen_morning(detector: AnomalyDetector, *, working: bool) -> datetime:
+    """The office kitchen of the end-to-end run, 07:20-10:30, read as it changes.
+
+    Idle, it warms from 21.7 to 22.0 °C by 08:12; cooled from 08:17, it is at
+    21.9 °C by 09:02; set back at 09:07 while it stood empty, it warms to 22.0;
+    cooled again from 09:20 for the people back in it, whose warmth it holds at
+    22.0 to 22.2 °C. A cooler that does nothing lets it warm on 0.3 K an hour.
+    """
+    start = START + timedelta(hours=7, minutes=20)
+    readings = {0: 21.7, 12: 21.8, 33: 21.9, 52: 22.0, 76: 22.1, 90: 22.0}
+    readings |= {102: 21.9, 112: 22.0, 126: 22.1, 144: 22.2}
+    readings |= {169: 22.1, 172: 22.2}
+    actions = {0: 0, 57: -1, 107: 0, 120: -1}
+    for minute in range(191):
+        when = start + timedelta(minutes=minute)
+        reading = readings.get(minute) if working else 21.7 + 0.3 * minute / 60
+        if reading is not None:
+            detector.learn_one(
+                Observation(Role.TEMPERATURE, round(reading, 1), when, "t")
+            )
+        if minute in actions:
+            detector.learn_one(
+                Observation(Role.HVAC_ACTION, actions[minute], when, "climate")
+            )
+    return when
+
+
+def test_a_setback_of_a_quarter_hour_is_a_pause_too() -> None:
+    detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    when = _office_kitchen_morning(detector, working=True)
+    # Its 0.3 K came before the setback; after it, it holds the room.
+    assert detector.predict_one(when) == []
+    assert detector.hvac_since == START + timedelta(hours=8, minutes=17)
+    broken = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    when = _office_kitchen_morning(broken, working=False)
+    assert broken.explain(when).startswith("cooling since 08:17 but the temperature")
 
 
 def _kitchen_lunches(

@@ -49,12 +49,15 @@ STUCK_OVER_LONGEST = 2.0
 LONGEST_USUAL_RUN_HOURS = 24.0
 # A room that warmed (cooled) while its HVAC was idle would have gone on so: a
 # cooler that holds a kitchen's lunch where it was has an effect, though the
-# room did not fall. Its course over the idle spell, if that lasted this long
-# (a flicker says nothing), counts for this long of the run at most, so that
-# an HVAC that does nothing (the room going on as before) is still reported.
-# Nor is a pause shorter than that a new run: a thermostat set back for
-# minutes, or a compressor resting, goes on with the run it paused.
-MIN_IDLE_MINUTES = 10.0
+# room did not fall. Its course over the idle spell, if that lasted this long,
+# counts for this long of the run at most, so that an HVAC that does nothing
+# (the room going on as before) is still reported. Shorter spells say too
+# little: read in tenths, a room's course over ten minutes is known to within
+# 0.6 K an hour, twice what a run is expected to do (an office kitchen idle 13
+# minutes moved one tenth, and the people back in it outran that course). Nor
+# is a pause shorter than that a new run: a thermostat set back for minutes, or
+# a compressor resting, goes on with the run it paused.
+MIN_IDLE_MINUTES = 20.0
 COURSE_HOURS = 1.0
 # Nor does a cooler just big enough for its load, under which the room still
 # warms (a kitchen's lunch, a print room's printers): it warms slower than it
