@@ -27,7 +27,7 @@ from typing import Any
 
 from .features import AIR_CHANGE_FEATURES, OccupancyFeatures
 from .observation import Observation, as_number
-from .saved import check_version
+from .saved import check_version, from_iso, to_iso
 
 OCCUPANCY_VERSION = 1
 
@@ -238,8 +238,7 @@ class OccupancyModel:
             self.empty_learnt_at = None
             moments = [_environment(features)]
         elif self._learnt_empty_lately(when):
-            self.silence = []
-            return probability
+            moments = []
         else:
             self.empty_learnt_at = when
             moments = [*filter(_air_falls, self.silence), _environment(features)]
@@ -406,9 +405,7 @@ class OccupancyModel:
             "self_labels": self.self_labels,
             "label_counts": [self.label_counts[False], self.label_counts[True]],
             "silence": [dict(moment) for moment in self.silence],
-            "empty_learnt_at": (
-                self.empty_learnt_at.isoformat() if self.empty_learnt_at else None
-            ),
+            "empty_learnt_at": to_iso(self.empty_learnt_at),
             "bad_labels": self._bad_labels,
         }
 
@@ -434,10 +431,8 @@ class OccupancyModel:
             negatives, positives = data.get("label_counts", (0.0, 0.0))
             model.label_counts = {False: float(negatives), True: float(positives)}
             model.silence = [_floats(moment) for moment in data.get("silence", ())]
-            learnt_at = data.get("empty_learnt_at")  # saved before: none
-            model.empty_learnt_at = (
-                datetime.fromisoformat(learnt_at) if learnt_at else None
-            )
+            # Saved before silences were learnt once a quarter hour: none.
+            model.empty_learnt_at = from_iso(data.get("empty_learnt_at"))
         except (KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"corrupt occupancy model state: {error!r}") from error
         return model
