@@ -340,6 +340,39 @@ def test_people_who_sit_still_long_keep_the_long_delay() -> None:
     assert "people sit still 11." in still.explain()
 
 
+def test_someone_who_comes_in_and_sits_down_unseen_did_not_stay_behind() -> None:
+    watch = ExitWatch()
+    start = START
+    for visit in range(150):
+        # The door into the empty room, then five minutes before the sensor
+        # first sees the one who came in (lying down, on a call).
+        when = start + timedelta(hours=visit)
+        watch.learn_one(when, Role.DOOR, 1.0)
+        watch.learn_one(when + timedelta(minutes=1), Role.DOOR, 0.0)
+        if visit:
+            # The room stood empty: the door let someone in, it is no exit.
+            assert watch.exit_door() is None
+            if visit == 1:
+                restored = ExitWatch.from_dict(json.loads(json.dumps(watch.to_dict())))
+                assert restored.entering
+                assert restored.to_dict() == watch.to_dict()
+        watch.learn_one(when + timedelta(minutes=5), Role.MOTION, 1.0)
+        watch.learn_one(when + timedelta(minutes=10), Role.MOTION, 0.0)
+        watch.learn_one(when + timedelta(minutes=20), Role.DOOR, 1.0)  # out
+        watch.learn_one(when + timedelta(minutes=21), Role.DOOR, 0.0)
+        assert watch.exit_door() == when + timedelta(minutes=20)
+    assert watch.stayers == 0.0
+    assert watch.exits > 130.0  # every visit's exit, faded
+    assert watch.door_delay() is not None
+    # One comes in and goes out again unseen: the second door is an exit.
+    when += timedelta(hours=1)
+    watch.learn_one(when, Role.DOOR, 1.0)
+    watch.learn_one(when + timedelta(minutes=1), Role.DOOR, 0.0)
+    assert watch.exit_door() is None
+    watch.learn_one(when + timedelta(minutes=4), Role.DOOR, 1.0)
+    assert watch.exit_door() == when + timedelta(minutes=4)
+
+
 def test_other_roles_and_lone_door_moves_teach_no_stayers() -> None:
     watch = ExitWatch()
     watch.learn_one(START, Role.LIGHT_ON, 1.0)
@@ -506,7 +539,6 @@ def test_round_trip() -> None:
     _switches(model, days=5)
     # An exit whose motion came back and is not yet settled, saved half-way.
     last = _visits(model.exits, 60, stays=3)
-    model.exits.learn_one(last + timedelta(hours=1), Role.DOOR, 1.0)
     model.exits.learn_one(last + timedelta(hours=1, minutes=5), Role.MOTION, 1.0)
     assert model.exits.returned is not None
     model.learn_one(START, {"light_brightness": 55, "light_color_temp": 3000}, True)

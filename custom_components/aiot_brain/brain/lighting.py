@@ -107,9 +107,11 @@ class ExitWatch:
     motion is when it cleared less its hold, learnt as its shortest "on", and a
     door opened after that was an exit. If motion comes back without the door
     opening again, someone stayed behind (a *stayer*). Motion within a minute of
-    the door is someone coming in, not an exit. A *quiet spell* is the time from
-    the motion sensors clearing to their next motion with no door moving in
-    between: someone there sitting still.
+    the door is someone coming in, not an exit; so is the door moving while the
+    zone stands empty after an exit, however long whoever came in then sits
+    before a sensor sees them (until the door moves again). A *quiet spell* is
+    the time from the motion sensors clearing to their next motion with no door
+    moving in between: someone there sitting still.
 
     In a zone where at most one exit in 100 leaves a stayer, a stayer is taken to be
     as still as anyone there: each further minute of quiet after an exit is as
@@ -148,6 +150,10 @@ class ExitWatch:
         self.door_opened: datetime | None = None
         self.pending: datetime | None = None  # an exit not yet settled
         self.returned: datetime | None = None  # motion back after it, not yet settled
+        # The door moved into the zone known empty: someone coming in, who may sit
+        # down before a sensor sees them. No exit is taken until motion is seen or
+        # the door moves again.
+        self.entering = False
         self.exits = 0.0
         self.stayers = 0.0
         self.gaps = 0.0  # quiet spells of people there
@@ -170,6 +176,8 @@ class ExitWatch:
         if self.returned is not None:
             self._settle_return(when, door=role is Role.DOOR)
         if role is Role.MOTION:
+            if value >= 0.5:
+                self.entering = False
             if value >= 0.5 and not self.motion_on:
                 self._quiet_spell(when)
                 if self.pending is not None:
@@ -179,13 +187,21 @@ class ExitWatch:
                         self.returned = when  # settled once no door follows
             self._motion(when, source or "", on=value >= 0.5)
         else:
-            opened = value >= 0.5
-            if opened and self.pending is not None and self.returned is None:
-                self._count(stayed=False)  # the door again: they had all gone
-            self.door_seen = when
-            if opened:
-                self.door_opened = when
+            self._door(when, opened=value >= 0.5)
         self._look_for_exit()
+
+    def _door(self, when: datetime, *, opened: bool) -> None:
+        """Follow the door: it settles an exit, lets someone in, or lets them go."""
+        if opened and self.entering:
+            # The door again, no one seen since it let someone in: they may be
+            # going, as unseen as they came.
+            self.entering = False
+        elif opened and self.pending is not None and self.returned is None:
+            self._count(stayed=False)  # the door again: they had all gone
+            self.entering = True
+        self.door_seen = when
+        if opened:
+            self.door_opened = when
 
     def _last_seen(self) -> datetime | None:
         """Return when a motion sensor or the door last changed, if ever."""
@@ -201,6 +217,7 @@ class ExitWatch:
         self.motion_on = dict.fromkeys(self.motion_on)  # on, since when not known
         self.motion_seen = self.moved = self.door_seen = self.door_opened = None
         self.pending = self.returned = None
+        self.entering = False
 
     def _door_open(self) -> bool:
         """Whether the door was last seen opening."""
@@ -245,7 +262,12 @@ class ExitWatch:
 
     def _look_for_exit(self) -> None:
         """Take the door's last move as an exit once no one is seen after it."""
-        if self.pending is None and not self.motion_on and self._door_after_motion():
+        if (
+            self.pending is None
+            and not self.entering
+            and not self.motion_on
+            and self._door_after_motion()
+        ):
             self.pending = self.door_seen
 
     def hold(self, source: str) -> float:
@@ -379,6 +401,7 @@ class ExitWatch:
             "door_opened": to_iso(self.door_opened),
             "pending": to_iso(self.pending),
             "returned": to_iso(self.returned),
+            "entering": self.entering,
             "exits": self.exits,
             "stayers": self.stayers,
             "gaps": self.gaps,
@@ -409,6 +432,7 @@ class ExitWatch:
             watch.door_opened = from_iso(data.get("door_opened"))
             watch.pending = from_iso(data["pending"])
             watch.returned = from_iso(data["returned"])
+            watch.entering = bool(data.get("entering", False))
             watch.exits = float(data["exits"])
             watch.stayers = float(data["stayers"])
             watch.gaps = float(data["gaps"])
