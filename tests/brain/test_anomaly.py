@@ -293,6 +293,32 @@ def test_a_calm_night_as_long_as_calm_nights_before_is_not_stuck() -> None:
     assert ("stuck", "office") in _kinds(detector, when + timedelta(hours=24))
 
 
+def test_a_room_left_to_itself_on_its_first_calm_night_is_not_stuck() -> None:
+    # A meeting room: people and a changing temperature by day, and nights that
+    # drift a tenth each hour, for a week.
+    detector = AnomalyDetector()
+    evening = START + timedelta(days=7, hours=19)
+    for step in range(7 * 24 * 4 + 19 * 4):
+        when = START + timedelta(minutes=15 * step)
+        if 8 <= when.hour < 17 and step % 2 == 0:
+            _someone_seen(detector, when)
+        changes = step if 8 <= when.hour < 17 else step // 4
+        value = 21.0 + 0.1 * (changes % 3)
+        detector.learn_one(Observation(Role.TEMPERATURE, value, when, "room"))
+    # Then a calm night: the room holds 20.1 °C from 19:00, nobody there.
+    detector.learn_one(Observation(Role.TEMPERATURE, 20.1, evening, "room"))
+    assert detector.predict_one(evening + timedelta(hours=12)) == []
+    # People come in at 07:00 and it still reads 20.1 °C: stuck.
+    morning = evening + timedelta(hours=12)
+    _someone_seen(detector, morning)
+    assert _kinds(detector, morning + timedelta(minutes=10)) == {("stuck", "room")}
+    stuck = detector.predict_one(morning + timedelta(minutes=10))[0]
+    assert stuck.reason.startswith("room has read 20.1 °C since Mon 19:00; ")
+    # Without its motion sensor nothing says the room was left alone.
+    detector.keep_sources({"room"})
+    assert _kinds(detector, evening + timedelta(hours=12)) == {("stuck", "room")}
+
+
 def test_silent_sensor_is_stuck_but_not_before_it_has_history() -> None:
     detector = AnomalyDetector(min_changes=20)
     for step in range(10):

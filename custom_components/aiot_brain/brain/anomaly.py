@@ -4,9 +4,10 @@ Each source (sensor) is followed on its own, and each of its readings apart (a
 thermostat reports its temperature, its setpoint and its action):
 
 * out of range: a reading outside what its role can physically be;
-* stuck: the value has not changed for far longer than it usually goes unchanged,
-  or, at rest (darkness, standby, fresh air), through far more of the hours
-  someone was in the zone than it ever stayed so;
+* stuck: the value has not changed for far longer than it usually goes unchanged
+  (and, where people are watched for, through an hour someone was there), or, at
+  rest (darkness, standby, fresh air), through far more of the hours someone was
+  in the zone than it ever stayed so;
 * drifting: it moved away from its peers of the same role in the zone (two
   temperature sensors that used to agree now differ by much more than usual);
 * unavailable: Home Assistant has had no reading from it for an hour.
@@ -722,6 +723,21 @@ class AnomalyDetector:
             source.last_change = when
             source.occupied_at_change = self.occupied_count
 
+    def _left_alone(self, source: _Source) -> bool:
+        """Whether no one was seen since ``source`` last changed, by a sensor still here.
+
+        A room left to itself may rest at one reading: an inner meeting room's
+        air held a tenth of a degree from the evening to the small hours of its
+        first calm night. A sensor flat while people come and go is stuck.
+        """
+        watched = any(
+            record.gone_at is None
+            for role in OCCUPANCY_ROLES
+            for _, record in self._records_of(role)
+        )
+        # Not known (saved before the hours were counted): judged by time alone.
+        return watched and self._occupied_since_change(source) == 0
+
     def _occupied_since_change(self, source: _Source) -> int | None:
         """Return the hours someone was seen here since ``source`` last changed."""
         if source.occupied_at_change is None:
@@ -1146,7 +1162,7 @@ class AnomalyDetector:
             )
         else:
             flat_hours = (when - since).total_seconds() / 3600.0
-            if flat_hours <= self._stuck_limit(source):
+            if flat_hours <= self._stuck_limit(source) or self._left_alone(source):
                 return None
             why = f"; it usually changes every {source.run_hours * 60:.0f} min"
         return Anomaly(
