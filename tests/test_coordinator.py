@@ -854,6 +854,9 @@ async def test_a_sensor_without_a_reading_is_forgotten_not_learned(
     gone_at = 11
     assert now["anomalies"]["sources"]["sensor.office_co2"][0].pop(gone_at)
     assert learned["anomalies"]["sources"]["sensor.office_co2"][0].pop(gone_at) is None
+    # Occupancy reads the air no more: it forgot the level, and only that.
+    assert "co2" not in now["occupancy"]["features"]["levels"]
+    assert learned["occupancy"]["features"]["levels"].pop("co2")
     assert now == learned
     await minutes_pass(hass, freezer, 1)
     assert hass.states.get(PROBABILITY).state not in (STATE_UNKNOWN, STATE_UNAVAILABLE)

@@ -130,7 +130,40 @@ def test_motion_evidence_fades_and_stale_levels_drop() -> None:
     assert later["motion_30min"] == pytest.approx(math.exp(-10.0 / 30.0))
     builder.update(Observation(Role.ILLUMINANCE, 400.0, START))
     assert "light_level" in builder.features(START + timedelta(minutes=30))
-    assert "light_level" not in builder.features(START + timedelta(minutes=90))
+    assert "light_level" in builder.features(START + timedelta(hours=6))
+    assert "light_level" not in builder.features(START + timedelta(hours=6, minutes=1))
+
+
+def test_no_reading_since_the_last_is_no_change() -> None:
+    # Two children asleep: the CO2 climbs, then holds at what they breathe out,
+    # and a sensor that reports only changes says nothing more all night.
+    builder = OccupancyFeatures()
+    for minute in range(0, 61, 5):
+        ppm = 1430.0 - 600.0 * math.exp(-minute / 20.0)
+        builder.update(Observation(Role.CO2, ppm, START + timedelta(minutes=minute)))
+    last = START + timedelta(hours=1)
+    trends = [
+        builder.features(last + timedelta(minutes=minutes))["co2_trend"]
+        for minutes in (0, 30, 180)
+    ]
+    assert trends[0] > trends[1] > 0.0
+    assert trends[2] == pytest.approx(0.0, abs=0.01)
+    # The last reading's level, above the baseline it had crept up to by then.
+    assert builder.co2_baseline is not None
+    excess = 1430.0 - 600.0 * math.exp(-3.0) - builder.co2_baseline
+    steady = builder.features(last + timedelta(hours=2))
+    assert steady["co2_excess"] == pytest.approx(math.log1p(excess / 100.0))
+    assert "co2_excess" in builder.features(last + timedelta(hours=6))
+    assert "co2_excess" not in builder.features(last + timedelta(hours=6, minutes=1))
+    # A lamp switched off: the step's flicker fades over the dark minutes after
+    # it, as it would over readings that did not change.
+    builder.update(Observation(Role.ILLUMINANCE, 400.0, last))
+    off = last + timedelta(minutes=10)
+    builder.update(Observation(Role.ILLUMINANCE, 0.0, off))
+    flicker = builder.features(off)["light_wiggle"]
+    assert flicker > 3.0
+    half_hour = builder.features(off + timedelta(minutes=30))["light_wiggle"]
+    assert half_hour == pytest.approx(flicker * math.exp(-3.0))
 
 
 def test_a_zone_sees_motion_while_any_of_its_sensors_does() -> None:

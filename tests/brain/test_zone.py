@@ -512,6 +512,36 @@ def test_time_to_temperature_is_unknown_once_no_thermometer_reads(leaves: str) -
     assert Role.OUTDOOR_TEMPERATURE in zone.latest
 
 
+@pytest.mark.parametrize("leaves", ["unavailable", "moved away"])
+def test_the_air_is_not_read_once_no_co2_sensor_reads(leaves: str) -> None:
+    zone = ZoneBrain()
+    zone.learn_one(Observation(Role.CO2, 1400.0, MONDAY, "sensor.co2"))
+    # Two hours with nothing new: still the room's air, holding steady.
+    later = MONDAY + timedelta(hours=2)
+    features = zone.occupancy.features(later)
+    assert features["co2_excess"] == pytest.approx(math.log1p(9.8))
+    assert features["co2_trend"] == pytest.approx(0.0, abs=1e-9)
+    # Heard again with the same reading all night, it is still read at up;
+    # a motion sensor heard clear again, while another sees someone, stays clear.
+    zone.learn_one(Observation(Role.MOTION, 1.0, MONDAY, "binary_sensor.bed"))
+    zone.learn_one(Observation(Role.MOTION, 0.0, MONDAY, "binary_sensor.door"))
+    for hour in range(3, 10):
+        zone.heard(Role.CO2, "sensor.co2", MONDAY + timedelta(hours=hour))
+        zone.heard(Role.MOTION, "binary_sensor.door", MONDAY + timedelta(hours=hour))
+    up = MONDAY + timedelta(hours=10)  # at dawn
+    zone.learn_one(Observation(Role.MOTION, 0.0, up, "binary_sensor.bed"))
+    assert zone.occupancy.features(up)["motion_now"] == 0.0
+    # (Above a fresh-air baseline that crept up by 5 ppm an hour meanwhile.)
+    assert zone.occupancy.features(up)["co2_excess"] == pytest.approx(
+        math.log1p(9.45), abs=0.01
+    )
+    if leaves == "unavailable":
+        zone.learn_one(Observation(Role.CO2, 0.0, up, "sensor.co2", gone=True))
+    else:
+        zone.keep_sources(set())
+    assert "co2_excess" not in zone.occupancy.features(up)
+
+
 @pytest.mark.parametrize("leaves", ["unavailable", "no longer chosen"])
 def test_an_outdoor_source_that_stops_reading_is_not_read_for_good(
     leaves: str,

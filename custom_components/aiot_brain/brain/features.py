@@ -29,8 +29,13 @@ FAST_MINUTES = 2.0
 MEDIUM_MINUTES = 10.0
 SLOW_MINUTES = 30.0
 
-# Readings older than this are stale: the signal's features are dropped.
-STALE_MINUTES = 60.0
+# A sensor that reports only changes stays silent through a steady state (two
+# children asleep hold a room's CO2 all night; a tenth of a degree holds for
+# hours), while Home Assistant shows its reading as current: no reading since
+# the last is no change. After this long a level is stale and its features are
+# dropped: by then Home Assistant has usually marked a silent device unavailable
+# (a battery Zigbee device after 6 hours), and its area forgets it at once.
+STALE_MINUTES = 360.0
 
 # Outdoor air is about 400-450 ppm; an empty room decays towards it over hours, so the
 # baseline starts there, follows any lower reading at once and creeps upwards only
@@ -158,15 +163,29 @@ class Level:
         """Return the recent trend in units per minute."""
         return _short_slope(self.fast, self.medium)
 
+    def as_of(self, when: datetime) -> Level:
+        """Return the level at ``when``, taking no reading since as no change.
+
+        A lamp switched off leaves a big step and then silence: the light's
+        flicker and trends must fade over the quiet minutes, not hold until the
+        next reading (the lamp's switching read as people an hour later).
+        """
+        if self.updated is None or when <= self.updated:
+            return self
+        minutes = _minutes(when, self.updated)
+        last = self.last
+        level = Level()
+        level.fast = _follow(self.fast, last, last, minutes, FAST_MINUTES)
+        level.medium = _follow(self.medium, last, last, minutes, MEDIUM_MINUTES)
+        level.slow = _follow(self.slow, last, last, minutes, SLOW_MINUTES)
+        level.last = last
+        level.wiggle = self.wiggle * (1.0 - average_weight(minutes, MEDIUM_MINUTES))
+        level.updated = self.updated
+        return level
+
     def short_slope_at(self, when: datetime) -> float:
         """Return the recent trend at ``when``, taking no reading since as no change."""
-        if self.updated is None or when <= self.updated:
-            return self.short_slope()
-        minutes = _minutes(when, self.updated)
-        return _short_slope(
-            _follow(self.fast, self.last, self.last, minutes, FAST_MINUTES),
-            _follow(self.medium, self.last, self.last, minutes, MEDIUM_MINUTES),
-        )
+        return self.as_of(when).short_slope()
 
     def long_slope(self) -> float:
         """Return the trend of the last half hour or so, in units per minute."""
@@ -385,6 +404,19 @@ class OccupancyFeatures:
                 on.discard(old)
                 on.add(new)
 
+    def heard(self, role: Role, value: float, when: datetime) -> None:
+        """Take the zone's ``value`` of ``role`` as read again, unchanged, at ``when``.
+
+        Only a level holds: a motion sensor's "off" again says nothing new.
+        """
+        if role in LEVEL_ROLES or role is Role.HUMIDITY:
+            self.update(Observation(role, value, when))
+
+    def lose_level(self, role: Role) -> None:
+        """Forget the zone's level of ``role``: no sensor of it reads any more."""
+        name = "humidity_ratio" if role is Role.HUMIDITY else role.value
+        self.levels.pop(name, None)
+
     def lose_source(self, source: str, when: datetime) -> None:
         """Take ``source`` as off from ``when``: it stopped reading (unavailable).
 
@@ -469,9 +501,8 @@ class OccupancyFeatures:
             for tau in RECENT_EVENT_MINUTES:
                 features[f"{name}_{tau:g}min"] = math.exp(-ago / tau)
         for name, level in self.levels.items():
-            if not _fresh(level, when):
-                continue
-            self._level_features(name, level, features)
+            if _fresh(level, when):
+                self._level_features(name, level.as_of(when), features)
         return features
 
     def temperature_slope(self, when: datetime) -> float | None:
@@ -479,7 +510,7 @@ class OccupancyFeatures:
         level = self.levels.get(Role.TEMPERATURE.value)
         if level is None or not _fresh(level, when):
             return None
-        return _temperature_slope(level)
+        return _temperature_slope(level.as_of(when))
 
     def co2_rising(self, when: datetime) -> bool:
         """Return whether CO2 rises now as only people breathing there make it."""

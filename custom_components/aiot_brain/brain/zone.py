@@ -477,6 +477,10 @@ class ZoneBrain:
         if moment is not None and source in readings:
             value, seen = readings[source]
             readings[source] = (value, max(seen, moment))
+            # The room still reads what it did: its level holds, not goes stale.
+            room = self.latest.get(role)
+            if room is not None:
+                self.occupancy.builder.heard(role, room, moment)
 
     def _room_reading(
         self, role: Role, source: str, value: float, when: datetime
@@ -526,6 +530,7 @@ class ZoneBrain:
                 self._recomposed(role, self.latest[role])
             else:
                 self.latest.pop(role, None)
+                self.occupancy.builder.lose_level(role)
                 if role is Role.OUTDOOR_TEMPERATURE:
                     self.thermal.lose_outdoor()
                 if role is Role.ILLUMINANCE:
