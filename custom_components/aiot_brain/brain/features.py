@@ -14,6 +14,7 @@ per minute, whatever the sampling rate.
 from __future__ import annotations
 
 from collections.abc import Collection
+from copy import copy
 from datetime import datetime
 import math
 from typing import Any
@@ -23,6 +24,9 @@ from .saved import check_version
 from .timefeatures import average_weight, clock_put_back, cyclic, hour_of_day, later
 
 FEATURES_VERSION = 1
+
+# The level humidity is read as: the air's water content, whatever its warmth.
+HUMIDITY_LEVEL = "humidity_ratio"
 
 # Time constants (minutes) of the fast, medium and slow averages of each level.
 FAST_MINUTES = 2.0
@@ -168,19 +172,13 @@ class Level:
 
         A lamp switched off leaves a big step and then silence: the light's
         flicker and trends must fade over the quiet minutes, not hold until the
-        next reading (the lamp's switching read as people an hour later).
+        next reading (the lamp's switching read as people an hour later). It is
+        what a reading of the same value at ``when`` would make of it.
         """
         if self.updated is None or when <= self.updated:
             return self
-        minutes = _minutes(when, self.updated)
-        last = self.last
-        level = Level()
-        level.fast = _follow(self.fast, last, last, minutes, FAST_MINUTES)
-        level.medium = _follow(self.medium, last, last, minutes, MEDIUM_MINUTES)
-        level.slow = _follow(self.slow, last, last, minutes, SLOW_MINUTES)
-        level.last = last
-        level.wiggle = self.wiggle * (1.0 - average_weight(minutes, MEDIUM_MINUTES))
-        level.updated = self.updated
+        level = copy(self)
+        level.update(self.last, when)
         return level
 
     def short_slope_at(self, when: datetime) -> float:
@@ -363,7 +361,7 @@ class OccupancyFeatures:
             and self.relative_humidity is not None
         ):
             ratio = humidity_ratio(self.temperature, self.relative_humidity)
-            _shift(self.levels.get("humidity_ratio"), ratio)
+            _shift(self.levels.get(HUMIDITY_LEVEL), ratio)
         if role in (Role.ILLUMINANCE, Role.POWER):
             value = math.log1p(value)
         _shift(self.levels.get(role.value), value)
@@ -414,7 +412,7 @@ class OccupancyFeatures:
 
     def lose_level(self, role: Role) -> None:
         """Forget the zone's level of ``role``: no sensor of it reads any more."""
-        name = "humidity_ratio" if role is Role.HUMIDITY else role.value
+        name = HUMIDITY_LEVEL if role is Role.HUMIDITY else role.value
         self.levels.pop(name, None)
 
     def lose_source(self, source: str, when: datetime) -> None:
@@ -473,7 +471,7 @@ class OccupancyFeatures:
         if self.temperature is None or self.relative_humidity is None:
             return
         ratio = humidity_ratio(self.temperature, self.relative_humidity)
-        self.levels.setdefault("humidity_ratio", Level()).update(ratio, when)
+        self.levels.setdefault(HUMIDITY_LEVEL, Level()).update(ratio, when)
 
     def _update_baseline(self, ppm: float, when: datetime) -> None:
         if self.co2_baseline is None or self.co2_baseline_time is None:
@@ -523,7 +521,7 @@ class OccupancyFeatures:
 
         Behind a curtain someone showers out of a motion sensor's view.
         """
-        return self._rises("humidity_ratio", STEAM_G_PER_KG_MINUTE, when)
+        return self._rises(HUMIDITY_LEVEL, STEAM_G_PER_KG_MINUTE, when)
 
     def _rises(self, name: str, per_minute: float, when: datetime) -> bool:
         """Return whether level ``name`` rises at least ``per_minute`` now.
@@ -560,7 +558,7 @@ class OccupancyFeatures:
             features[light_band(math.expm1(level.last))] = 1.0
             features["light_wiggle"] = level.wiggle
             features["light_slope"] = level.short_slope()
-        elif name == "humidity_ratio":
+        elif name == HUMIDITY_LEVEL:
             features["humidity_slope"] = level.short_slope() * 20.0
             features["humidity_trend"] = level.long_slope() * 20.0
         elif name == Role.TEMPERATURE.value:
