@@ -686,6 +686,79 @@ def test_a_setback_of_a_quarter_hour_is_a_pause_too() -> None:
     assert broken.explain(when).startswith("cooling since 08:17 but the temperature")
 
 
+def _meeting_room_morning(
+    detector: AnomalyDetector, *, working: bool, until: timedelta
+) -> datetime:
+    """An office meeting room from 08:30, read as it changes (a simulated morning).
+
+    Idle since midnight, at 21.3 °C then, it warms from 21.8 to 22.3 °C by 09:25;
+    people come in at 09:31 and stay. Its cooler, cycling at its target from
+    09:32, brings the room down a tenth or two, rests while their warmth brings
+    it back up, and goes on. One that does nothing never reaches its target: it
+    runs on while the room warms 0.3 K an hour. Returns the moment ``until``
+    after 08:30.
+    """
+    detector.learn_one(Observation(Role.TEMPERATURE, 21.3, START, "t"))
+    detector.learn_one(Observation(Role.HVAC_ACTION, 0, START, "climate"))
+    start = START + timedelta(hours=8, minutes=30)
+    readings = {0: 21.8, 6: 21.9, 19: 22.0, 32: 22.1, 43: 22.2, 55: 22.3}
+    readings |= {72: 22.2, 88: 22.1, 93: 22.2, 111: 22.1, 112: 22.2, 117: 22.3}
+    readings |= {138: 22.2, 152: 22.1}
+    actions = {62: -1} | ({92: 0, 97: -1, 112: 0, 122: -1} if working else {})
+    for minute in range(int(until / timedelta(minutes=1)) + 1):
+        when = start + timedelta(minutes=minute)
+        if working or minute <= 55:
+            reading = readings.get(minute)
+        else:
+            reading = 22.3 + 0.1 * ((minute - 55) // 20)
+        if reading is not None:
+            detector.learn_one(
+                Observation(Role.TEMPERATURE, round(reading, 1), when, "t")
+            )
+        if minute == 61:
+            detector.learn_one(Observation(Role.MOTION, 1, when, "motion"))
+        if minute in actions:
+            detector.learn_one(
+                Observation(Role.HVAC_ACTION, actions[minute], when, "climate")
+            )
+    return start + until
+
+
+def test_a_thermostat_cycling_at_its_target_is_not_flagged() -> None:
+    # At 11:01 its three stretches have brought the room down 0.2, 0.1 and
+    # 0.1 K, never more than 0.2 K below the warmest it was.
+    detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    eleven = timedelta(hours=2, minutes=31)
+    when = _meeting_room_morning(detector, working=True, until=eleven)
+    assert detector.predict_one(when) == []
+    assert detector.hvac_since == START + timedelta(hours=9, minutes=32)
+    # A cooler that does nothing is reported.
+    broken = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    when = _meeting_room_morning(broken, working=False, until=eleven)
+    assert broken.explain(when).startswith("cooling since 09:32 but the temperature")
+    # What its stretches did is kept through a restart in a pause.
+    paused = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    pause = timedelta(hours=1, minutes=55)
+    _meeting_room_morning(paused, working=True, until=pause)
+    assert paused.paused_run is not None
+    state = json.loads(json.dumps(paused.to_dict()))
+    restored = AnomalyDetector.from_dict(state)
+    assert restored.to_dict() == paused.to_dict()
+    at = START + timedelta(hours=8, minutes=30)
+    restored.learn_one(Observation(Role.HVAC_ACTION, -1, at + pause, "climate"))
+    restored.learn_one(Observation(Role.TEMPERATURE, 22.2, at + eleven, "t"))
+    assert restored.hvac_done == pytest.approx(0.3)
+    assert restored.predict_one(at + eleven) == []
+    # Saved before stretches were added up: they count from where it goes on.
+    state["paused_run"] = state["paused_run"][:7]
+    del state["hvac_stretch"], state["hvac_done"]
+    restored = AnomalyDetector.from_dict(state)
+    restored.learn_one(Observation(Role.HVAC_ACTION, -1, at + pause, "climate"))
+    assert (restored.hvac_since, restored.hvac_done) == (at + timedelta(minutes=62), 0)
+    with pytest.raises(ValueError, match="corrupt anomaly state"):
+        AnomalyDetector.from_dict({**state, "hvac_stretch": [22.0]})
+
+
 def _kitchen_lunches(
     detector: AnomalyDetector, *, days: int, working: bool, until: timedelta
 ) -> datetime:

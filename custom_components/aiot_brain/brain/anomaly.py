@@ -60,6 +60,11 @@ LONGEST_USUAL_RUN_HOURS = 24.0
 # a compressor resting, goes on with the run it paused.
 MIN_IDLE_MINUTES = 20.0
 COURSE_HOURS = 1.0
+# What each stretch of a run (between its pauses) took the room its way adds
+# up: a thermostat cycling at its target works, though it never moves the room
+# far. A meeting room's cooler, with people in, brought it down 0.2, 0.1 and
+# 0.1 K in three stretches of an hour and a half, the room warming back each
+# time it rested. A dead one never reaches its target, so never rests.
 # Nor does a cooler just big enough for its load, under which the room still
 # warms (a kitchen's lunch, a print room's printers): it warms slower than it
 # did idle at that load. The load is what the zone's power meters draw, in bands
@@ -336,6 +341,7 @@ class _PausedRun:
     effect: float
     course: list[float]
     load_effect: float | None
+    done: float = 0.0  # how far (K) its stretches took the room its way
 
     def to_list(self) -> list[Any]:
         return [
@@ -346,12 +352,15 @@ class _PausedRun:
             self.effect,
             self.course,
             self.load_effect,
+            self.done,
         ]
 
     @classmethod
     def from_list(cls, data: list[Any]) -> _PausedRun:
         """Restore what :meth:`to_list` saved; ValueError if it is unreadable."""
-        action, at, since, temperatures, effect, course, load_effect = data
+        action, at, since, temperatures, effect, course, load_effect, *done = data
+        # Saved before a run's stretches were added up: none counted.
+        (done,) = done or [0.0]
         at, since = from_iso(at), from_iso(since)
         temperatures = [float(v) for v in temperatures]
         course = [float(v) for v in course]
@@ -365,6 +374,7 @@ class _PausedRun:
             float(effect),
             course,
             None if load_effect is None else float(load_effect),
+            float(done),
         )
 
 
@@ -517,6 +527,11 @@ class AnomalyDetector:
         self.hvac_since: datetime | None = None
         self.hvac_temperatures: list[float] = []
         self.hvac_effect = 0.0
+        # The run's stretch since it last went on: the indoor temperature then
+        # and the furthest the room went the HVAC's way since; and how far (K)
+        # its stretches before took the room (see the stretches above).
+        self.hvac_stretch: list[float] = []
+        self.hvac_done = 0.0
         # Since when, and from what indoor temperature, the HVAC was idle; and
         # for the run, the temperature it started at and how fast (K/h) the room
         # went against it while idle (see COURSE_HOURS).
@@ -671,6 +686,8 @@ class AnomalyDetector:
         self.hvac_since = None
         self.hvac_temperatures = []
         self.hvac_effect = 0.0
+        self.hvac_stretch = []
+        self.hvac_done = 0.0
         self.hvac_course = []
         self.idle_since = self.idle_temperature = None
         self.load_effect = None
@@ -821,11 +838,14 @@ class AnomalyDetector:
                 self.hvac_effect,
                 list(self.hvac_course),
                 self.load_effect,
+                self._stretches_done(),
             )
         self.hvac_action = action
         self.hvac_since = when if action != 0 else None
         self.hvac_temperatures = [] if indoor is None else [indoor, indoor]
         self.hvac_effect = 0.0
+        self.hvac_stretch = [] if indoor is None else [indoor, indoor]
+        self.hvac_done = 0.0
         self.hvac_course = []
         self.load_effect = None if action == 0 else 0.0
         if action == 0:
@@ -864,7 +884,15 @@ class AnomalyDetector:
         self.hvac_effect = paused.effect
         self.hvac_course = paused.course
         self.load_effect = paused.load_effect
+        self.hvac_done = paused.done
         return True
+
+    def _stretches_done(self) -> float:
+        """Return how far (K) the run's stretches, this one too, moved the room."""
+        if not self.hvac_stretch:
+            return self.hvac_done
+        start, furthest = self.hvac_stretch
+        return self.hvac_done + (furthest - start) * self.hvac_action
 
     def _indoor_temperature(self) -> float | None:
         values = [
@@ -879,11 +907,18 @@ class AnomalyDetector:
             return
         if not self.hvac_temperatures:
             self.hvac_temperatures = [indoor, indoor]
+        if not self.hvac_stretch:
+            self.hvac_stretch = [indoor, indoor]
         lowest, highest = self.hvac_temperatures
         lowest, highest = min(lowest, indoor), max(highest, indoor)
         self.hvac_temperatures = [lowest, highest]
         moved = indoor - lowest if self.hvac_action > 0 else highest - indoor
-        self.hvac_effect = max(self.hvac_effect, moved, self._held(when, indoor))
+        start, furthest = self.hvac_stretch
+        if (indoor - furthest) * self.hvac_action > 0:
+            self.hvac_stretch = [start, indoor]
+        self.hvac_effect = max(
+            self.hvac_effect, moved, self._held(when, indoor), self._stretches_done()
+        )
 
     def _load_band(self) -> int | None:
         """Return the band of what the zone's power meters draw; None without one."""
@@ -1282,6 +1317,8 @@ class AnomalyDetector:
             "hvac_since": to_iso(self.hvac_since),
             "hvac_temperatures": list(self.hvac_temperatures),
             "hvac_effect": self.hvac_effect,
+            "hvac_stretch": list(self.hvac_stretch),
+            "hvac_done": self.hvac_done,
             "idle": [to_iso(self.idle_since), self.idle_temperature],
             "hvac_course": list(self.hvac_course),
             "load_courses": [
@@ -1330,6 +1367,9 @@ class AnomalyDetector:
             temperatures = [float(v) for v in data["hvac_temperatures"]]
             detector.hvac_temperatures = temperatures[-2:]
             detector.hvac_effect = float(data.get("hvac_effect", 0.0))
+            # Saved before a run's stretches were added up: from the next one.
+            detector.hvac_stretch = [float(v) for v in data.get("hvac_stretch", [])]
+            detector.hvac_done = float(data.get("hvac_done", 0.0))
             # Saved before the room's idle course was kept: none known.
             idle_since, idle_temperature = data.get("idle", [None, None])
             detector.idle_since = from_iso(idle_since)
@@ -1372,6 +1412,7 @@ class AnomalyDetector:
             len(detector.occupied_hours) != 168
             or len(detector.hvac_temperatures) not in (0, 2)
             or len(detector.hvac_course) not in (0, 2)
+            or len(detector.hvac_stretch) not in (0, 2)
         ):
             raise ValueError("corrupt anomaly state: wrong sizes")
         return detector
