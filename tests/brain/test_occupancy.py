@@ -240,8 +240,11 @@ def test_self_label_rules() -> None:
     assert OccupancyModel.self_label({**seen, "presence_now": 1.0})
     assert OccupancyModel.self_label({**seen, "media_now": 1.0, "door_30min": 0.5})
     quiet = {"motion_5min": 0.0, "motion_30min": 0.1, "co2_trend": -0.2}
-    quiet["co2_excess"] = 1.5
+    # 348 ppm above fresh air, falling 3 ppm a minute: half of it an hour.
+    quiet |= {"co2_excess": 1.5, "co2_slope": -0.6}
     assert OccupancyModel.self_label(quiet) is False
+    # Falling a quarter of it an hour: someone still breathes there.
+    assert OccupancyModel.self_label({**quiet, "co2_slope": -0.3}) is None
     # CO2 holding up: someone may be sitting still
     assert OccupancyModel.self_label({**quiet, "co2_trend": 0.0}) is None
     # CO2 flat but back at fresh air: empty
@@ -450,15 +453,41 @@ def test_when_a_silence_was_last_learnt_survives_a_round_trip() -> None:
 
 
 def test_self_label_of_a_recent_departure() -> None:
-    # 25 quiet minutes, CO2 falling over minutes and over the half hour: empty.
+    # 25 quiet minutes, CO2 falling over minutes and over the half hour as an
+    # empty room's does (348 ppm above fresh air, 3 ppm a minute): empty.
     left = {"motion_5min": 0.0, "motion_30min": math.exp(-25.0 / 30.0)}
-    falling = {**left, "co2_excess": 1.5, "co2_trend": -0.3, "co2_slope": -0.3}
+    falling = {**left, "co2_excess": 1.5, "co2_trend": -0.3, "co2_slope": -0.6}
     assert OccupancyModel.self_label(falling) is False
+    # Falling half as fast, as one of two sleepers' air does when the other
+    # got up: unsure.
+    assert OccupancyModel.self_label({**falling, "co2_slope": -0.3}) is None
     # Falling over the half hour but level now (someone still breathing): unsure.
     assert OccupancyModel.self_label({**falling, "co2_slope": 0.0}) is None
     # Too soon after the last motion: unsure.
     just_left = {**falling, "motion_30min": math.exp(-10.0 / 30.0)}
     assert OccupancyModel.self_label(just_left) is None
+
+
+def test_one_of_two_sleepers_left_alone_is_not_learnt_as_empty() -> None:
+    # A bedroom of 50 m3 whose air changes 0.7 times an hour; each sleeper adds
+    # 2.5 ppm a minute. Both sleep from 22:00; one gets up at 07:00 and leaves,
+    # the other sleeps on until 09:00, then leaves too.
+    model = OccupancyModel()
+    night = MONDAY + timedelta(hours=22)
+    co2, empty_labels = 420.0, {}
+    for minute in range(13 * 60):
+        when = night + timedelta(minutes=minute)
+        sleepers = 2 if minute < 9 * 60 else 1 if minute < 11 * 60 else 0
+        co2 += 2.5 * sleepers - 0.7 / 60.0 * (co2 - 420.0)
+        model.observe(Observation(Role.CO2, round(co2), when))
+        moving = minute in (0, 1, 9 * 60, 9 * 60 + 1, 11 * 60, 11 * 60 + 1)
+        model.observe(Observation(Role.MOTION, 1.0 if moving else 0.0, when))
+        model.update(when)
+        empty_labels[minute] = model.label_counts[False]
+    # The CO2 falls while one still sleeps, but as no empty room's does.
+    assert empty_labels[11 * 60] == empty_labels[9 * 60]
+    # Once both are up and gone, it falls as an empty room's: empty.
+    assert empty_labels[11 * 60 + 45] > empty_labels[11 * 60]
 
 
 def test_self_labels_of_both_classes_weigh_the_same_in_total() -> None:

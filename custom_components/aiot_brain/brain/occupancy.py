@@ -94,6 +94,13 @@ LONG_QUIET_MOTION = math.exp(-120.0 / 30.0)  # motion_30min after two hours
 AWAY_QUIET_MOTION = math.exp(-10.0 / 30.0)  # motion_30min after 10 minutes
 CO2_FALLING = -0.1  # co2_trend, i.e. -0.5 ppm per minute
 CO2_NEAR_FRESH_AIR = math.log1p(0.5)  # co2_excess of 50 ppm
+# In a room just left, CO2 falls at the rate its air changes, in proportion to
+# what is left above fresh air: 0.66-1.0 of it an hour in a family's simulated
+# kids' room (homes change their air 0.3-1 times an hour, offices more). Where
+# one of n people leaves, those left breathe on and it falls at most 1/n as
+# fast, ever slower: one child asleep after the other got up, 0.08-0.25 of it
+# an hour. Falling slower than this, CO2 does not say the room is empty.
+CO2_EMPTY_FALL_PER_HOUR = 0.4
 
 # Hindsight: a silence that ends up confirmed empty was most likely empty from
 # soon after the last motion. The environment at these minutes after it is kept
@@ -280,7 +287,8 @@ class OccupancyModel:
         while everyone is away; otherwise no motion for 45 minutes with CO2
         falling or back near fresh air, or for 20 minutes with CO2 falling over
         both the last minutes and the last half hour (two hours without a CO2
-        sensor).
+        sensor). Falling is as an empty room's CO2 falls (see
+        CO2_EMPTY_FALL_PER_HOUR), not as one where someone still breathes.
         None in a zone without a motion sensor (one that has never seen motion).
         """
         if "motion_30min" not in features:
@@ -305,14 +313,15 @@ class OccupancyModel:
             return False
         quiet = features["motion_30min"]
         if "co2_trend" in features:
+            falls_as_if_empty = _co2_fall_per_hour(features) >= CO2_EMPTY_FALL_PER_HOUR
             co2_says_empty = (
-                features["co2_trend"] <= CO2_FALLING
-                or features.get("co2_excess", 0.0) <= CO2_NEAR_FRESH_AIR
-            )
+                features["co2_trend"] <= CO2_FALLING and falls_as_if_empty
+            ) or features.get("co2_excess", 0.0) <= CO2_NEAR_FRESH_AIR
             if quiet <= QUIET_MOTION and co2_says_empty:
                 return False
             co2_still_falling = (
-                features["co2_trend"] <= CO2_FALLING
+                falls_as_if_empty
+                and features["co2_trend"] <= CO2_FALLING
                 and features.get("co2_slope", 0.0) <= CO2_FALLING
             )
             if quiet <= SHORT_QUIET_MOTION and co2_still_falling:
@@ -449,6 +458,16 @@ def _environment(features: dict[str, float]) -> dict[str, float]:
         for name, value in features.items()
         if not name.startswith(LABEL_EVIDENCE)
     }
+
+
+def _co2_fall_per_hour(features: dict[str, float]) -> float:
+    """Return how much of its excess over fresh air the CO2 loses an hour now.
+
+    From its last minutes' trend; an excess under 50 ppm counts as 50 (noise).
+    """
+    excess = 100.0 * math.expm1(features.get("co2_excess", 0.0))
+    fall = -5.0 * features.get("co2_slope", 0.0)  # ppm a minute
+    return fall * 60.0 / max(excess, 50.0)
 
 
 def _air_falls(moment: dict[str, float]) -> bool:
