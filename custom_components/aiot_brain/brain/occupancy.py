@@ -96,11 +96,23 @@ CO2_FALLING = -0.1  # co2_trend, i.e. -0.5 ppm per minute
 CO2_NEAR_FRESH_AIR = math.log1p(0.5)  # co2_excess of 50 ppm
 # In a room just left, CO2 falls at the rate its air changes, in proportion to
 # what is left above fresh air: 0.66-1.0 of it an hour in a family's simulated
-# kids' room (homes change their air 0.3-1 times an hour, offices more). Where
-# one of n people leaves, those left breathe on and it falls at most 1/n as
-# fast, ever slower: one child asleep after the other got up, 0.08-0.25 of it
-# an hour. Falling slower than this, CO2 does not say the room is empty.
+# kids' room (homes change their air 0.2-1 times an hour). Where one of n people
+# leaves, those left breathe on and it falls at most 1/n as fast, ever slower:
+# one child asleep after the other got up, 0.08-0.25 of it an hour. So CO2 says
+# a room is empty only while it falls at least half as fast as the room's air
+# changes (a closed, airtight bedroom's 0.2-0.3 times an hour), but never need
+# fall faster than 0.4 of it an hour: a rate learnt from a noisy sensor, or
+# against fresh air read too high, reads fast. The rate is learnt as the
+# fastest (the 90th percentile) the CO2 falls over the last minutes after 20
+# quiet ones while it falls over the half hour, from at least 100 ppm above
+# fresh air: people still there only slow it, and their air held steady says
+# nothing of it. Until the room shows its own, 0.8 times an hour.
 CO2_EMPTY_FALL_PER_HOUR = 0.4
+USUAL_AIR_CHANGES_PER_HOUR = 0.8
+AIR_CHANGE_QUANTILE = 0.9
+AIR_CHANGE_STEP = 0.005  # per quiet minute: 1,000 minutes take it down 0.5
+AIR_CHANGE_MIN_EXCESS_PPM = 100.0
+AIR_CHANGE_BOUNDS = (0.05, 10.0)
 
 # Hindsight: a silence that ends up confirmed empty was most likely empty from
 # soon after the last motion. The environment at these minutes after it is kept
@@ -202,6 +214,8 @@ class OccupancyModel:
         self.silence: list[dict[str, float]] = []
         # When the current silence was last learnt as empty.
         self.empty_learnt_at: datetime | None = None
+        # How many times an hour the zone's air changes (see above).
+        self.air_changes_per_hour = USUAL_AIR_CHANGES_PER_HOUR
         self._bad_labels = 0
 
     @property
@@ -238,6 +252,7 @@ class OccupancyModel:
         features = self.features(when)
         probability = self.predict_proba_one(features)[True]
         label = self.self_label(features)
+        self._learn_air_change(features)
         if label is None:
             self._remember_silence(features)
             return probability
@@ -255,6 +270,21 @@ class OccupancyModel:
             self.learn_one(moment, label, self.label_weight(label))
             self.self_labels += 1
         return probability
+
+    def _learn_air_change(self, features: dict[str, float]) -> None:
+        """Follow the fastest the CO2 falls while nobody moves (see the rate above)."""
+        if (
+            "co2_slope" not in features
+            or features.get("co2_trend", 0.0) > CO2_FALLING
+            or features.get("motion_30min", 1.0) > SHORT_QUIET_MOTION
+            or 100.0 * math.expm1(features.get("co2_excess", 0.0))
+            < AIR_CHANGE_MIN_EXCESS_PPM
+        ):
+            return
+        rate = self.air_changes_per_hour
+        below = _co2_fall_per_hour(features) <= rate
+        rate += AIR_CHANGE_STEP * (AIR_CHANGE_QUANTILE - below)
+        self.air_changes_per_hour = _air_changes(rate)
 
     def _learnt_empty_lately(self, when: datetime) -> bool:
         """Whether this silence was learnt as empty less than a quarter hour ago."""
@@ -278,8 +308,7 @@ class OccupancyModel:
         other = self.label_counts[not label] + LABEL_PSEUDO_COUNT
         return min(other / mine, 1.0)
 
-    @staticmethod
-    def self_label(features: dict[str, float]) -> bool | None:
+    def self_label(self, features: dict[str, float]) -> bool | None:
         """Return a label the evidence makes obvious, or None when it does not.
 
         Positive: fresh motion, presence, or a door used while media plays.
@@ -287,8 +316,8 @@ class OccupancyModel:
         while everyone is away; otherwise no motion for 45 minutes with CO2
         falling or back near fresh air, or for 20 minutes with CO2 falling over
         both the last minutes and the last half hour (two hours without a CO2
-        sensor). Falling is as an empty room's CO2 falls (see
-        CO2_EMPTY_FALL_PER_HOUR), not as one where someone still breathes.
+        sensor). Falling is as an empty room's CO2 falls, at least half as fast
+        as its air changes, not as one where someone still breathes.
         None in a zone without a motion sensor (one that has never seen motion).
         """
         if "motion_30min" not in features:
@@ -313,7 +342,8 @@ class OccupancyModel:
             return False
         quiet = features["motion_30min"]
         if "co2_trend" in features:
-            falls_as_if_empty = _co2_fall_per_hour(features) >= CO2_EMPTY_FALL_PER_HOUR
+            empty_fall = min(self.air_changes_per_hour / 2.0, CO2_EMPTY_FALL_PER_HOUR)
+            falls_as_if_empty = _co2_fall_per_hour(features) >= empty_fall
             co2_says_empty = (
                 features["co2_trend"] <= CO2_FALLING and falls_as_if_empty
             ) or features.get("co2_excess", 0.0) <= CO2_NEAR_FRESH_AIR
@@ -415,6 +445,7 @@ class OccupancyModel:
             "label_counts": [self.label_counts[False], self.label_counts[True]],
             "silence": [dict(moment) for moment in self.silence],
             "empty_learnt_at": to_iso(self.empty_learnt_at),
+            "air_changes_per_hour": self.air_changes_per_hour,
             "bad_labels": self._bad_labels,
         }
 
@@ -442,6 +473,10 @@ class OccupancyModel:
             model.silence = [_floats(moment) for moment in data.get("silence", ())]
             # Saved before silences were learnt once a quarter hour: none.
             model.empty_learnt_at = from_iso(data.get("empty_learnt_at"))
+            # Saved before the air's change was learnt: the usual rate.
+            model.air_changes_per_hour = _air_changes(
+                float(data.get("air_changes_per_hour", USUAL_AIR_CHANGES_PER_HOUR))
+            )
         except (KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"corrupt occupancy model state: {error!r}") from error
         return model
@@ -458,6 +493,13 @@ def _environment(features: dict[str, float]) -> dict[str, float]:
         for name, value in features.items()
         if not name.startswith(LABEL_EVIDENCE)
     }
+
+
+def _air_changes(rate: float) -> float:
+    """Return ``rate`` within the air changes an hour a room can have."""
+    if not math.isfinite(rate):
+        return USUAL_AIR_CHANGES_PER_HOUR
+    return min(max(rate, AIR_CHANGE_BOUNDS[0]), AIR_CHANGE_BOUNDS[1])
 
 
 def _co2_fall_per_hour(features: dict[str, float]) -> float:
