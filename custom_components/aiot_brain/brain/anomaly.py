@@ -60,11 +60,6 @@ LONGEST_USUAL_RUN_HOURS = 24.0
 # a compressor resting, goes on with the run it paused.
 MIN_IDLE_MINUTES = 20.0
 COURSE_HOURS = 1.0
-# What each stretch of a run (between its pauses) took the room its way adds
-# up: a thermostat cycling at its target works, though it never moves the room
-# far. A meeting room's cooler, with people in, brought it down 0.2, 0.1 and
-# 0.1 K in three stretches of an hour and a half, the room warming back each
-# time it rested. A dead one never reaches its target, so never rests.
 # Nor does a cooler just big enough for its load, under which the room still
 # warms (a kitchen's lunch, a print room's printers): it warms slower than it
 # did idle at that load. The load is what the zone's power meters draw, in bands
@@ -529,7 +524,7 @@ class AnomalyDetector:
         self.hvac_effect = 0.0
         # The run's stretch since it last went on: the indoor temperature then
         # and the furthest the room went the HVAC's way since; and how far (K)
-        # its stretches before took the room (see the stretches above).
+        # its stretches before took the room (see _stretches_done).
         self.hvac_stretch: list[float] = []
         self.hvac_done = 0.0
         # Since when, and from what indoor temperature, the HVAC was idle; and
@@ -888,7 +883,15 @@ class AnomalyDetector:
         return True
 
     def _stretches_done(self) -> float:
-        """Return how far (K) the run's stretches, this one too, moved the room."""
+        """Return how far (K) the run's stretches, this one too, moved the room.
+
+        What each stretch between the run's pauses took the room its way adds
+        up: a thermostat cycling at its target works, though it never moves the
+        room far. A meeting room's cooler, with people in, brought it down 0.2,
+        0.1 and 0.1 K in three stretches of an hour and a half, the room warming
+        back each time it rested. A dead one never reaches its target: it rests
+        only when set back, and none of its stretches moves the room.
+        """
         if not self.hvac_stretch:
             return self.hvac_done
         start, furthest = self.hvac_stretch
