@@ -7,8 +7,9 @@ calibrated, the model is a few dozen floats, and each update is plain arithmetic
 Labels come from ground truth when there is one (benchmarks) and otherwise from the
 zone itself (:meth:`OccupancyModel.self_label`): fresh motion, presence or media
 playing is a positive example, and a quiet spell with CO2 falling towards fresh
-air is a negative one, as is a quiet zone while everyone's tracker says they are
-away. Positives come far more often than negatives, so the two
+air as an empty room's does (as fast as the zone's air changes, learnt) is a
+negative one, as is a quiet zone while everyone's tracker says they are away.
+Positives come far more often than negatives, so the two
 classes are weighted to count alike. A confirmed quiet spell also labels, in hindsight,
 the minutes after its last motion as empty (those whose CO2 already fell), and
 is learnt once a quarter hour, not each minute, so that a long empty day does not
