@@ -69,12 +69,29 @@ def test_the_first_up_counts_and_bad_values_are_ignored_and_counted() -> None:
     assert wake.ignored == 7
 
 
-def test_two_weeks_are_remembered() -> None:
+def test_the_last_mornings_of_each_kind_are_remembered() -> None:
     wake = WakeTimes()
-    for day in range(KEPT_MORNINGS + 5):
+    for day in range(4 * 7):  # four weeks
         wake.learn_one(up(day, 6))
-    assert len(wake.mornings) == KEPT_MORNINGS
-    assert wake.mornings[0] == up(5, 6)
+    weekdays = [m for m in wake.mornings if m.weekday() < 5]
+    assert len(weekdays) == KEPT_MORNINGS
+    assert weekdays[0] == up(8, 6)  # the second week's Tuesday
+    assert len(wake.mornings) - len(weekdays) == 8  # every weekend day
+
+
+def test_weekdays_do_not_push_out_the_weekends() -> None:
+    # Three Saturday and Sunday mornings at 07:30 agree; then three weeks of
+    # weekdays, their weekends not seen (a lie-in nobody got up from).
+    wake = WakeTimes()
+    for day in (5, 6, 12):
+        wake.learn_one(up(day, 7, 30))
+    for week in range(2, 5):
+        for day in range(5):
+            wake.learn_one(up(7 * week + day, 6, 30))
+    saturday = up(7 * 5 + 5, 3)
+    assert wake.predict_one(saturday) == up(7 * 5 + 5, 7, 30)
+    restored = WakeTimes.from_dict(json.loads(json.dumps(wake.to_dict())))
+    assert restored.predict_one(saturday) == up(7 * 5 + 5, 7, 30)
 
 
 def test_round_trip_and_corrupt_state() -> None:

@@ -18,7 +18,10 @@ from .saved import check_version
 from .timefeatures import is_weekend
 
 WAKE_VERSION = 1
-# Mornings remembered, of both kinds: two weeks.
+# Mornings remembered, of each kind: a kind's last few are what tell. Kept
+# together, two weeks of weekdays pushed out the weekends': a family's
+# children's room had three agreeing weekend mornings, lost one of them to a
+# Monday, and was not warmed for getting up on the next Saturday or Sunday.
 KEPT_MORNINGS = 14
 # The last mornings of a kind that must agree before a time is told ...
 AGREEING_MORNINGS = 3
@@ -64,8 +67,7 @@ class WakeTimes:
             if woke < last:
                 self.ignored += 1
                 return False
-        self.mornings.append(woke)
-        del self.mornings[:-KEPT_MORNINGS]
+        self.mornings = _kept([*self.mornings, woke])
         return True
 
     def predict_one(self, now: datetime) -> datetime | None:
@@ -119,9 +121,16 @@ class WakeTimes:
         if not in_order:
             msg = "corrupt wake times: mornings out of order"
             raise ValueError(msg)
-        wake.mornings = mornings[-KEPT_MORNINGS:]
+        wake.mornings = _kept(mornings)
         wake.ignored = ignored
         return wake
+
+
+def _kept(mornings: list[datetime]) -> list[datetime]:
+    """Return the last KEPT_MORNINGS of each kind among ``mornings``, in order."""
+    weekends = [m for m in mornings if is_weekend(m)][-KEPT_MORNINGS:]
+    weekdays = [m for m in mornings if not is_weekend(m)][-KEPT_MORNINGS:]
+    return sorted(weekends + weekdays)
 
 
 def _minute_of_day(when: datetime) -> int:
