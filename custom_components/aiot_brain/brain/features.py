@@ -181,10 +181,6 @@ class Level:
         level.update(self.last, when)
         return level
 
-    def short_slope_at(self, when: datetime) -> float:
-        """Return the recent trend at ``when``, taking no reading since as no change."""
-        return self.as_of(when).short_slope()
-
     def long_slope(self) -> float:
         """Return the trend of the last half hour or so, in units per minute."""
         return (self.medium - self.slow) / (SLOW_MINUTES - MEDIUM_MINUTES)
@@ -532,7 +528,7 @@ class OccupancyFeatures:
         level = self.levels.get(name)
         if level is None or not _fresh(level, when):
             return False
-        return level.short_slope_at(when) >= per_minute
+        return level.as_of(when).short_slope() >= per_minute
 
     def airing(self, when: datetime) -> bool:
         """Return whether fresh air, not people, drives the air's trends now."""

@@ -112,7 +112,7 @@ CO2_EMPTY_FALL_PER_HOUR = 0.4
 USUAL_AIR_CHANGES_PER_HOUR = 0.8
 AIR_CHANGE_QUANTILE = 0.9
 AIR_CHANGE_STEP = 0.005  # per quiet minute: 1,000 minutes take it down 0.5
-AIR_CHANGE_MIN_EXCESS_PPM = 100.0
+AIR_CHANGE_MIN_EXCESS = math.log1p(1.0)  # co2_excess of 100 ppm
 AIR_CHANGE_BOUNDS = (0.05, 10.0)
 
 # Hindsight: a silence that ends up confirmed empty was most likely empty from
@@ -278,8 +278,7 @@ class OccupancyModel:
             "co2_slope" not in features
             or features.get("co2_trend", 0.0) > CO2_FALLING
             or features.get("motion_30min", 1.0) > SHORT_QUIET_MOTION
-            or 100.0 * math.expm1(features.get("co2_excess", 0.0))
-            < AIR_CHANGE_MIN_EXCESS_PPM
+            or features.get("co2_excess", 0.0) < AIR_CHANGE_MIN_EXCESS
         ):
             return
         rate = self.air_changes_per_hour
