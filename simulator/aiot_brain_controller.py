@@ -29,6 +29,7 @@ from custom_components.aiot_brain.brain.control import (
     Mode,
     ZoneController,
     ZoneReadings,
+    wanted_cooling,
     wanted_temperature,
 )
 from custom_components.aiot_brain.brain.observation import (
@@ -247,6 +248,7 @@ class AiotBrainController:
     ) -> list[Observation]:
         new, source, manual = change.new, change.entity_id, change.manual
         found: list[tuple[Role, float | None]] = []
+        cooling = None  # whether a setpoint is wanted when cooling, as HA reads it
         if role in _SENSOR_ROLES:
             value = _on_off(new.state) if role in _ON_OFF else as_number(new.state)
             found.append((_SENSOR_ROLES[role], value))
@@ -266,30 +268,47 @@ class AiotBrainController:
         elif role == "climate":
             action = new.attributes.get("hvac_action")
             found.append((Role.HVAC_ACTION, _HVAC_ACTION.get(str(action), 0.0)))
-            found.append((Role.HVAC_SETPOINT, self._setpoint_label(change)))
+            setting = self._setting(change)
+            found.append(
+                (
+                    Role.HVAC_SETPOINT,
+                    wanted_temperature(
+                        new.state,
+                        **setting,
+                        cooling_margin=self.settings.cooling_margin,
+                    ),
+                )
+            )
+            cooling = wanted_cooling(new.state, **setting)
             if not has_thermometer:
                 # A zone without its own sensor reads the thermostat's.
                 current = as_number(new.attributes.get("current_temperature"))
                 found.append((Role.TEMPERATURE, current))
         return [
-            Observation(role_, value, now, source, manual)
+            Observation(
+                role_,
+                value,
+                now,
+                source,
+                manual,
+                cooling=cooling if role_ is Role.HVAC_SETPOINT else None,
+            )
             for role_, value in found
             if value is not None
         ]
 
-    def _setpoint_label(self, change: StateChange) -> float | None:
-        """Return the setpoint a thermostat state stands for."""
+    @staticmethod
+    def _setting(change: StateChange) -> dict[str, float | None]:
+        """Return a thermostat's setpoints, and its band before this change."""
         new, old = change.new.attributes, change.old
         before = {} if old is None else old.attributes
-        return wanted_temperature(
-            change.new.state,
-            as_number(new.get("temperature")),
-            low=as_number(new.get("target_temp_low")),
-            high=as_number(new.get("target_temp_high")),
-            old_low=as_number(before.get("target_temp_low")),
-            old_high=as_number(before.get("target_temp_high")),
-            cooling_margin=self.settings.cooling_margin,
-        )
+        return {
+            "temperature": as_number(new.get("temperature")),
+            "low": as_number(new.get("target_temp_low")),
+            "high": as_number(new.get("target_temp_high")),
+            "old_low": as_number(before.get("target_temp_low")),
+            "old_high": as_number(before.get("target_temp_high")),
+        }
 
     # -- predicting and reading -------------------------------------------------------
 

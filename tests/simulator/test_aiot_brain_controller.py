@@ -169,6 +169,52 @@ def test_a_persons_thermostat_change_is_learned_and_held() -> None:
     assert not controller.zones["living_kitchen"].controller.holds
 
 
+def test_a_band_lowered_at_its_top_is_learned_as_the_coolness_wanted() -> None:
+    """As HA's glue reads it: a cooling edge set by hand teaches the cooling comfort.
+
+    On a cold morning the season says heating, yet someone who brings a heat/cool
+    band's upper edge down asks for cooling, not for more warmth.
+    """
+    building = Building(load_scenario("office_floor"), seed=0)
+    controller = AiotBrainController(building.info)
+    zone = controller.zones["open_office_1"]
+    entity_id = zone.roles["climate"]
+    now = datetime(2026, 5, 4, 10, 0)
+
+    def band(high: float, when: datetime) -> EntityState:
+        return EntityState(
+            entity_id,
+            "heat_cool",
+            {
+                "hvac_modes": ["off", "heat", "cool", "heat_cool"],
+                "min_temp": 7.0,
+                "max_temp": 30.0,
+                "target_temp_step": 0.5,
+                "current_temperature": 23.6,
+                "target_temp_low": 21.0,
+                "target_temp_high": high,
+                "hvac_action": "idle",
+                "preset_mode": "none",
+            },
+            when,
+        )
+
+    outdoor = EntityState(building.info.outdoor_temperature, "8.0", {}, now)
+    states = {entity_id: band(23.0, now), outdoor.entity_id: outdoor}
+    controller.step(View(now - timedelta(minutes=1), states, []))
+    before = zone.brain.predict_one(now)
+    change = StateChange(
+        entity_id, band(24.5, now - timedelta(hours=1)), band(23.0, now), manual=True
+    )
+    controller.step(View(now, states, [change]))
+    after = zone.brain.predict_one(now)
+    assert zone.brain.comfort.labels == 1
+    assert before.cooling_setpoint is not None
+    assert after.cooling_setpoint is not None
+    assert after.cooling_setpoint < before.cooling_setpoint - 0.5  # 22.5 °C wanted
+    assert after.heating_setpoint == before.heating_setpoint
+
+
 def test_tracked_phones_show_as_people_and_tell_every_zone_who_is_home() -> None:
     scenario = with_tracked(load_scenario("family_home"), "residents")
     building = Building(scenario, seed=0)
