@@ -10,6 +10,7 @@ import random
 import pytest
 
 from custom_components.aiot_brain.brain.comfort import (
+    ComfortPool,
     PreferredSetpoint,
     Season,
     ThermalPreference,
@@ -404,6 +405,39 @@ def test_a_dial_turned_back_and_forth_teaches_where_it_was_left() -> None:
     # A change minutes later is a second thought, and a label of its own.
     spun.learn_one(evening + timedelta(minutes=5), {}, 22.0)
     assert spun.labels == 5
+
+
+def test_a_zone_heated_warmer_than_the_rest_is_not_cooled_as_they_are() -> None:
+    """An office whose people heat to 22.5 °C, the rest of the floor to 21 °C.
+
+    The rest also cool to 21 °C; this office has only heated. It is not cooled
+    down to what the rest want, nor heated as if nothing were known of it.
+    """
+    pool = ComfortPool()
+    rest = PreferredSetpoint(heating_default=21.5, cooling_default=24.5)
+    warm = PreferredSetpoint(heating_default=21.5, cooling_default=24.5)
+    rest.join(pool, "open plan")
+    warm.join(pool, "corner office")
+    heating, cooling = {"hvac_mode": 1.0}, {"hvac_mode": -1.0}
+    monday = datetime(2026, 5, 4)
+    for day in range(10):
+        for hour in (9, 11, 14, 16):
+            when = monday + timedelta(days=day, hours=hour)
+            rest.learn_one(when, heating if hour < 12 else cooling, 21.0)
+    noon = monday + timedelta(days=10, hours=12)
+    assert rest.predict_one(noon, cooling) == pytest.approx(21.0, abs=0.3)
+    # Nothing of its own yet: as the rest.
+    assert warm.predict_one(noon, cooling) == pytest.approx(21.0, abs=0.3)
+
+    warm.learn_one(monday + timedelta(days=10, hours=8), heating, 22.5)
+
+    # 1.5 K above the rest when heating: no longer cooled to their 21 °C.
+    assert warm.predict_one(noon, cooling) > 21.5
+    assert "changes when heating +" in warm.explain(noon, cooling)
+    # Where only defaults stand for others, they are no one's wish to differ from.
+    alone = PreferredSetpoint(heating_default=21.5, cooling_default=24.5)
+    alone.learn_one(monday + timedelta(hours=8), heating, 22.5)
+    assert alone.predict_one(noon, cooling) == 24.5
 
 
 def test_the_explanation_names_only_what_moved_the_setpoint() -> None:

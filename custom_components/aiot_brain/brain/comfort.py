@@ -215,12 +215,16 @@ class ComfortPool:
             self._totals = (total(0), total(1))
         return self._totals
 
-    def offset(self, zone_id: str, cooling: bool) -> float:
-        """Return the other zones' mean offset (K), shrunk towards none while few."""
+    def others(self, zone_id: str, cooling: bool) -> tuple[float, float]:
+        """Return the other zones' label weight and mean offset (K).
+
+        The mean is shrunk towards none while their labels are few.
+        """
         mode = 1 if cooling else 0
         weight, total = self._added_up()[mode]
         own_weight, own_total = self._sums.get(zone_id, _NO_LABELS)[mode]
-        return (total - own_total) / (weight - own_weight + 1.0)
+        weight -= own_weight
+        return weight, (total - own_total) / (weight + 1.0)
 
 
 class PreferredSetpoint:
@@ -323,9 +327,13 @@ class PreferredSetpoint:
             self._label_sums[cooling] = sums
         return sums
 
-    def _shared_offset(self, cooling: bool) -> float:
-        """Return what people set in the building's other zones, as an offset (K)."""
-        return 0.0 if self._pool is None else self._pool.offset(self._zone_id, cooling)
+    def _others(self, cooling: bool) -> tuple[float, float]:
+        """Return the weight and mean offset (K) of the building's other zones' labels."""
+        return (
+            (0.0, 0.0)
+            if self._pool is None
+            else self._pool.others(self._zone_id, cooling)
+        )
 
     # -- inputs ----------------------------------------------------------------
 
@@ -412,11 +420,28 @@ class PreferredSetpoint:
         """Return the mode's offset over all hours, shrunk by its weight.
 
         An hour with no labels nearby leans on it: people who turned the heating up
-        in the morning and the afternoon most likely want it up at noon too. With
-        few labels it leans on the building's other zones.
+        in the morning and the afternoon most likely want it up at noon too.
+        """
+        return sum(self._level_parts(cooling))
+
+    def _level_parts(self, cooling: bool) -> tuple[float, float, float]:
+        """Return the mode's level (K) as its own labels', the building's and the other mode's.
+
+        With few labels of its own a mode leans on what people set in the
+        building's other zones in this mode, moved by how far this zone's people
+        set the other mode from what people set there: people who heat to 22.5 °C
+        where the rest of the office heats to 21 °C want no cooling down to the
+        21 °C the rest asks for either. Only against people's settings, not the
+        configured defaults, which nobody here chose.
         """
         weight, total = self._labels_of(cooling=cooling)
-        return (total + self._shared_offset(cooling)) / (weight + 1.0)
+        _, shared = self._others(cooling)
+        apart = 0.0
+        others_weight, others_offset = self._others(not cooling)
+        if others_weight > 0.0:
+            other_weight, other_total = self._labels_of(cooling=not cooling)
+            apart = (other_total - other_weight * others_offset) / (other_weight + 1.0)
+        return total / (weight + 1.0), shared / (weight + 1.0), apart / (weight + 1.0)
 
     def _shrunk_profile(
         self, when: datetime, cooling: bool
@@ -566,7 +591,7 @@ class PreferredSetpoint:
         mode = "cooling" if cooling else "heating"
         default = self.cooling_default if cooling else self.heating_default
         if self.labels == 0:
-            shared = self._shared_offset(cooling)
+            _, shared = self._others(cooling)
             if round(shared * scale.per_kelvin, 1) == 0:  # nothing the text would show
                 return f"{estimate}: the {mode} default, no manual changes learned yet"
             return (
@@ -578,9 +603,13 @@ class PreferredSetpoint:
         trust = weight / (weight + 1.0)
         # Where this hour has few labels of its own, the estimate leans on what
         # people set at the other hours: say so, or nothing explains it.
+        own, shared, apart = self._level_parts(cooling)
+        other_mode = "heating" if cooling else "cooling"
         effects = {
             "time of day": trust * offset,
-            "changes at other hours": (1.0 - trust) * self._level(cooling),
+            "changes at other hours": (1.0 - trust) * own,
+            "as people set other areas": (1.0 - trust) * shared,
+            f"changes when {other_mode}": (1.0 - trust) * apart,
         }
         for name, effect, value in zip(_EFFECTS, self.effects, inputs, strict=True):
             effects[name] = effects.get(name, 0.0) + effect * value
