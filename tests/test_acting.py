@@ -3872,15 +3872,15 @@ async def test_an_air_conditioner_switched_off_on_a_mild_evening_stays_off(
     assert not calls_to(actions, THERMOSTAT)
     reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
     assert reason.startswith(
-        "Living room already off, left so until it is warmer than 26.5 °C: setback"
+        "Living room already off, left so until it is warmer than 25.0 °C: setback"
     )
 
     # The room warms past the setback's cooling edge: it is cooled again.
-    air_conditioner._current_temperature = 27.0
+    air_conditioner._current_temperature = 25.5
     air_conditioner.async_write_ha_state()
     await minutes_pass(hass, freezer, 1)
     assert hass.states.get(THERMOSTAT).state == HVACMode.COOL
-    assert target(hass) == 26.5
+    assert target(hass) == 25.0
 
 
 async def test_heat_protection_cools_with_a_thermostat_driven_by_presets(

@@ -1693,6 +1693,30 @@ def test_cooling_only_thermostats_cool_above_comfort() -> None:
     assert decision.reason == "Cooling Office to 21.5 °C: occupied (90%)"
 
 
+def test_an_empty_room_is_cooled_from_a_little_higher_and_eco_from_higher_still() -> (
+    None
+):
+    """People walk in unannounced, and a cooler brings a room down slowly."""
+    cooler = ClimateDevice("climate.office", hvac_modes=("off", "cool"))
+    warm = readings(
+        temperature=25.0,
+        last_motion=NOW - timedelta(hours=3),
+        climate=ClimateState("cool", 21.5),
+    )
+    empty = climate_decision(
+        ZoneController("Office", climate=cooler), predicted=vacant(), seen=warm
+    )
+    assert empty.command is not None
+    # Comfort 21 °C: cooling starts above 21.5 °C, set back to 22.0 °C.
+    assert empty.command.data == {"hvac_mode": "cool", "temperature": 22.0}
+    assert empty.reason.startswith("Cooling Office to 22.0 °C: setback: empty since")
+    eco = climate_decision(
+        ZoneController("Office", climate=cooler), seen=warm, mode=Mode.ECO
+    )
+    assert eco.command is not None
+    assert eco.command.data == {"hvac_mode": "cool", "temperature": 23.5}
+
+
 def test_each_thermostat_works_to_the_comfort_of_the_season_it_can_serve() -> None:
     # A warm spell: the zone's season is cooling, and people want 24 °C cooling,
     # 20 °C heating.

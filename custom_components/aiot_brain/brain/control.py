@@ -120,9 +120,10 @@ class ControlSettings:
     Temperatures are °C, offsets K. ``eco_offset`` and ``away_offset`` set back from
     the comfort setpoint (down when heating, up when cooling, by at most
     ``cooling_setback_offset``), as does ``setback_offset`` while the zone is empty
-    in auto mode. ``cooling_margin`` is how far above the comfort setpoint cooling
-    starts; a heat_cool thermostat heats from ``heat_cool_slack`` below it (at most
-    that far: rounding to the thermostat's step goes towards the comfort).
+    in auto mode (up by ``vacant_cooling_offset`` when cooling). ``cooling_margin``
+    is how far above the comfort setpoint cooling starts; a heat_cool thermostat
+    heats from ``heat_cool_slack`` below it (at most that far: rounding to the
+    thermostat's step goes towards the comfort).
     Pre-heating starts at ``preheat_confidence`` and, once started, goes on while the
     arrival stays above ``preheat_keep_confidence`` and no more than
     ``preheat_slack`` later than planned, so a forecast hovering at the threshold
@@ -151,6 +152,7 @@ class ControlSettings:
     away_offset: float = 5.0
     cooling_margin: float = 0.5
     cooling_setback_offset: float = 2.0
+    vacant_cooling_offset: float = 0.5
     heat_cool_slack: float = 0.5
     sleep_temperature: float | None = 18.5
     night_start: time = time(20, 0)
@@ -1193,11 +1195,18 @@ class ZoneController:
         return min(max(setpoint, settings.min_temperature), settings.max_temperature)
 
     def _setback(
-        self, comfort: _Comfort, offset: float, preset: str, why: str
+        self,
+        comfort: _Comfort,
+        offset: float,
+        preset: str,
+        why: str,
+        *,
+        cool_offset: float | None = None,
     ) -> _Target:
         settings = self.settings
-        # Sun and equipment warm an empty room fast: cooling sets back less.
-        cool_offset = min(offset, settings.cooling_setback_offset)
+        if cool_offset is None:
+            # Sun and equipment warm an empty room fast: cooling sets back less.
+            cool_offset = min(offset, settings.cooling_setback_offset)
         return _Target(
             heat=max(comfort.heat - offset, settings.frost_protection),
             cool=min(
@@ -1564,8 +1573,16 @@ class ZoneController:
             else f", arrival predicted {self._clock(self.arrival_named, now)}"
         )
         empty = "empty" if readings.home is None else f"{readings.home} is empty"
+        # Whoever comes back unannounced warms the room: that helps the heating
+        # back up and works against the cooling, which brings a room down slowly
+        # (an office's meeting room set 2 K above was too warm for most of each
+        # meeting), so cooling sets back far less than heating.
         setback = self._setback(
-            comfort, settings.setback_offset, "eco", f"setback: {empty}{since}{back}"
+            comfort,
+            settings.setback_offset,
+            "eco",
+            f"setback: {empty}{since}{back}",
+            cool_offset=settings.vacant_cooling_offset,
         )
         return self._recoverable(setback, prediction, readings, comfort)
 
