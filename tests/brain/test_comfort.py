@@ -433,6 +433,9 @@ def test_a_zone_heated_warmer_than_the_rest_is_not_cooled_as_they_are() -> None:
 
     # 1.5 K above the rest when heating: no longer cooled to their 21 °C.
     assert warm.predict_one(noon, cooling) > 21.5
+    assert "from 1 manual change (cooling default 24.5 °C; as people set other" in (
+        warm.explain(noon, cooling)
+    )
     assert "changes when heating +" in warm.explain(noon, cooling)
     # Where only defaults stand for others, they are no one's wish to differ from.
     alone = PreferredSetpoint(heating_default=21.5, cooling_default=24.5)

@@ -621,8 +621,9 @@ class PreferredSetpoint:
             if round(effect * scale.per_kelvin, 1) != 0
         ]
         because = "; " + ", ".join(parts) if parts else ""
+        changes = "manual change" if self.labels == 1 else "manual changes"
         return (
-            f"{estimate} from {self.labels} manual changes "
+            f"{estimate} from {self.labels} {changes} "
             f"({mode} default {scale.degrees(default)}{because})"
         )
 
