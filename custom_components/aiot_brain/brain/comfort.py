@@ -431,8 +431,9 @@ class PreferredSetpoint:
         building's other zones in this mode, moved by how far this zone's people
         set the other mode from what people set there: people who heat to 22.5 °C
         where the rest of the office heats to 21 °C want no cooling down to the
-        21 °C the rest asks for either. Only against people's settings, not the
-        configured defaults, which nobody here chose.
+        21 °C the rest asks for either. Only where people in other areas set the
+        other mode: the configured defaults alone, which nobody here chose, are no
+        one's settings to differ from.
         """
         weight, total = self._labels_of(cooling=cooling)
         _, shared = self._others(cooling)
