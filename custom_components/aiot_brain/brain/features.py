@@ -13,7 +13,7 @@ per minute, whatever the sampling rate.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from copy import copy
 from datetime import datetime
 import math
@@ -55,6 +55,10 @@ CO2_BASELINE_CREEP_PPM_PER_HOUR = 5.0
 # (CO2's level stays: it falls, but what is left of it is still people's.)
 AIRING_CO2_PPM_PER_MINUTE = -15.0
 AIRING_MIN_FALL_PPM = 30.0  # above a sensor's noise
+# The CO2 features' scales: the excess over fresh air in hundreds of ppm (on a
+# log scale), its trends in fives of ppm a minute (see co2_ppm).
+CO2_EXCESS_STEP_PPM = 100.0
+CO2_SLOPE_STEP_PPM = 5.0
 AIRING_MEMORY_MINUTES = SLOW_MINUTES
 
 # CO2 rising this fast over the last minutes is people breathing there: one person
@@ -114,6 +118,15 @@ def humidity_ratio(temperature: float, relative_humidity: float) -> float:
     saturation = 6.112 * math.exp(17.62 * temperature / (243.12 + temperature))
     vapour = saturation * relative_humidity / 100.0
     return 622.0 * vapour / max(1013.25 - vapour, 1.0)
+
+
+def co2_ppm(features: Mapping[str, float]) -> tuple[float, float]:
+    """Return the CO2's excess over fresh air (ppm) and its recent trend (ppm a minute).
+
+    Read back from ``co2_excess`` and ``co2_slope`` (0 where missing).
+    """
+    excess = CO2_EXCESS_STEP_PPM * math.expm1(features.get("co2_excess", 0.0))
+    return excess, CO2_SLOPE_STEP_PPM * features.get("co2_slope", 0.0)
 
 
 def light_band(lux: float) -> str:
@@ -546,9 +559,9 @@ class OccupancyFeatures:
         # rate suits them all.
         if name == Role.CO2.value:
             excess = max(level.fast - (self.co2_baseline or level.fast), 0.0)
-            features["co2_excess"] = math.log1p(excess / 100.0)
-            features["co2_slope"] = level.short_slope() / 5.0
-            features["co2_trend"] = level.long_slope() / 5.0
+            features["co2_excess"] = math.log1p(excess / CO2_EXCESS_STEP_PPM)
+            features["co2_slope"] = level.short_slope() / CO2_SLOPE_STEP_PPM
+            features["co2_trend"] = level.long_slope() / CO2_SLOPE_STEP_PPM
         elif name == Role.ILLUMINANCE.value:
             features["light_level"] = level.last / 5.0
             features[light_band(math.expm1(level.last))] = 1.0

@@ -26,7 +26,7 @@ from datetime import datetime
 import math
 from typing import Any
 
-from .features import AIR_CHANGE_FEATURES, OccupancyFeatures
+from .features import AIR_CHANGE_FEATURES, OccupancyFeatures, co2_ppm
 from .observation import Observation, as_number
 from .saved import check_version, from_iso, to_iso
 
@@ -507,9 +507,8 @@ def _co2_fall_per_hour(features: dict[str, float]) -> float:
 
     From its last minutes' trend; an excess under 50 ppm counts as 50 (noise).
     """
-    excess = 100.0 * math.expm1(features.get("co2_excess", 0.0))
-    fall = -5.0 * features.get("co2_slope", 0.0)  # ppm a minute
-    return fall * 60.0 / max(excess, 50.0)
+    excess, slope = co2_ppm(features)
+    return -slope * 60.0 / max(excess, 50.0)
 
 
 def _air_falls(moment: dict[str, float]) -> bool:
