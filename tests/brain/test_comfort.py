@@ -388,6 +388,40 @@ def test_a_new_habit_is_followed_within_a_week_of_changes() -> None:
     assert model.predict_one(baby + timedelta(days=7), winter) > 22.0
 
 
+def test_a_habit_changed_at_every_hour_is_followed_from_scattered_changes() -> None:
+    # Two months of 21 °C, set once a day at whatever hour, then 22.5 °C the
+    # same way. Each hour sees a change about once a fortnight: the hours must
+    # learn from each other, or following takes months.
+    model = PreferredSetpoint(heating_default=20.0)
+    winter = {"outdoor_temperature": 3.0}
+    start = datetime(2026, 10, 5)
+
+    def scattered(day: int) -> datetime:
+        return start + timedelta(days=day, hours=7 + (day * 7) % 16, minutes=20)
+
+    for day in range(60):
+        model.learn_one(scattered(day), winter, 21.0)
+    for day in range(60, 90):
+        model.learn_one(scattered(day), winter, 22.5)
+    after = start + timedelta(days=90)
+    hours = [after.replace(hour=hour) for hour in range(7, 23)]
+    assert min(model.predict_one(when, winter) for when in hours) > 22.0
+
+
+def test_a_nights_complaints_move_the_evening_little() -> None:
+    # Evenings at 21.5 °C, nights at 18.5 °C, then five weeknights set to 18 °C.
+    model = PreferredSetpoint(heating_default=20.0)
+    start = datetime(2026, 10, 5)
+    for day in range(28):
+        model.learn_one(start + timedelta(days=day, hours=19), {}, 21.5)
+        model.learn_one(start + timedelta(days=day, hours=23), {}, 18.5)
+    for day in range(28, 33):
+        model.learn_one(start + timedelta(days=day, hours=23), {}, 18.0)
+    evening = start + timedelta(days=35, hours=19)  # a Monday, as they were
+    assert model.predict_one(evening + timedelta(hours=4), {}) < 18.3
+    assert model.predict_one(evening, {}) > 21.2
+
+
 def test_a_dial_turned_back_and_forth_teaches_where_it_was_left() -> None:
     # A child turns the dial 21 -> 25 -> 19 -> 22 within a minute: one label, 22.
     start = datetime(2026, 10, 5, 19)
@@ -395,16 +429,18 @@ def test_a_dial_turned_back_and_forth_teaches_where_it_was_left() -> None:
     for model in (spun, settled):
         for day in range(3):
             model.learn_one(start + timedelta(days=day), {}, 21.0)
+            model.learn_one(start + timedelta(days=day, hours=4), {}, 18.5)
     evening = start + timedelta(days=3)
     for seconds, setpoint in ((0, 25.0), (15, 19.0), (40, 22.0)):
         spun.learn_one(evening + timedelta(seconds=seconds), {}, setpoint)
     settled.learn_one(evening + timedelta(seconds=40), {}, 22.0)
-    assert spun.labels == settled.labels == 4
-    assert spun.predict_one(evening, {}) == settled.predict_one(evening, {})
-    assert spun.predict_std_one(evening, {}) == settled.predict_std_one(evening, {})
+    assert spun.labels == settled.labels == 7
+    for when in (evening, evening + timedelta(hours=4)):  # and the hours it spread to
+        assert spun.predict_one(when, {}) == settled.predict_one(when, {})
+        assert spun.predict_std_one(when, {}) == settled.predict_std_one(when, {})
     # A change minutes later is a second thought, and a label of its own.
     spun.learn_one(evening + timedelta(minutes=5), {}, 22.0)
-    assert spun.labels == 5
+    assert spun.labels == 8
 
 
 def test_a_zone_heated_warmer_than_the_rest_is_not_cooled_as_they_are() -> None:

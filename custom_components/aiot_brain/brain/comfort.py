@@ -60,6 +60,12 @@ _LEAST_SHARE = 0.25
 # the person left it (a child's 21 -> 25 -> 19 -> 22, a knob that reports each
 # half degree it passes) is one wish, not one per step.
 _SETTLING = timedelta(minutes=1)
+# The share of a label's surprise (how far it lies from what was predicted at its
+# hour) that every other hour learned in its mode takes: a habit changed at every
+# hour (a baby: warmer all day), shown by one change a day at scattered hours,
+# is followed within weeks rather than months, while a night's complaints move
+# the evening's comfort little.
+_SPREAD = 0.05
 
 
 class _RunningMean:
@@ -235,7 +241,8 @@ class PreferredSetpoint:
     hours) of how far people set the thermostat from the configured default, and
     small linear effects of occupancy and outdoor temperature (a Kalman filter). Old
     labels fade, and a new one always takes a quarter of its hour's offset, so a
-    changed habit wins within about four changes. With no labels the
+    changed habit wins within about four changes; the mode's other hours take a
+    little of it too (``_SPREAD``). With no labels the
     answer is the default of the current mode; the predictive standard deviation
     shrinks from ``prior_std`` as labels near that hour accumulate.
 
@@ -506,11 +513,12 @@ class PreferredSetpoint:
                 self._restore(self._last_label[1])
         cooling, inputs = self._conditions(when, x)
         at = self._slot(cooling, is_weekend(when), int(hour_of_day(when)))
-        self._last_label = (when, self._learned(at))
+        self._last_label = (when, self._learned(cooling))
         default = self.cooling_default if cooling else self.heating_default
         profile, _, _ = self._shrunk_profile(when, cooling)
         # Linear effects explain what the profile does not (Kalman step, diagonal).
         residual = setpoint - default - profile - self._effect(inputs)
+        self._spread(cooling, at, residual)
         noise = 0.25
         for index, value in enumerate(inputs):
             if value == 0.0 or self.input_counts[index] < _EFFECT_MIN_LABELS:
@@ -537,11 +545,20 @@ class PreferredSetpoint:
         if self._pool is not None:
             self._pool.update(self._zone_id, self._mode_sums())
 
-    def _learned(self, index: int) -> tuple[Any, ...]:
-        """Return a copy of what a label in profile slot ``index`` would change."""
+    def _spread(self, cooling: bool, at: int, surprise: float) -> None:
+        """Move the mode's other learned hours by a share of a label's ``surprise``."""
+        start = self._slot(cooling, False, 0)
+        for index in range(start, start + 2 * _HOURS):
+            slot = self.profile[index]
+            if index != at and slot[0] > 0.0:
+                slot[1] += _SPREAD * surprise
+
+    def _learned(self, cooling: bool) -> tuple[Any, ...]:
+        """Return a copy of what a label in a mode would change (each of its hours)."""
+        start = self._slot(cooling, False, 0)
         return (
-            index,
-            list(self.profile[index]),
+            start,
+            [list(slot) for slot in self.profile[start : start + 2 * _HOURS]],
             list(self.effects),
             list(self.effect_variance),
             list(self.input_means),
@@ -552,14 +569,15 @@ class PreferredSetpoint:
     def _restore(self, learned: tuple[Any, ...]) -> None:
         """Go back to what :meth:`_learned` copied."""
         (
-            index,
-            self.profile[index],
+            start,
+            slots,
             self.effects,
             self.effect_variance,
             self.input_means,
             self.input_counts,
             self.labels,
         ) = learned
+        self.profile[start : start + len(slots)] = slots
         self._label_sums.clear()
 
     def _learn_input_means(self, inputs: list[float]) -> None:
