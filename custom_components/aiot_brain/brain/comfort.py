@@ -513,7 +513,7 @@ class PreferredSetpoint:
                 self._restore(self._last_label[1])
         cooling, inputs = self._conditions(when, x)
         at = self._slot(cooling, is_weekend(when), int(hour_of_day(when)))
-        self._last_label = (when, self._learned(cooling))
+        self._last_label = (when, self._learned(cooling, at))
         default = self.cooling_default if cooling else self.heating_default
         profile, _, _ = self._shrunk_profile(when, cooling)
         # Linear effects explain what the profile does not (Kalman step, diagonal).
@@ -553,12 +553,19 @@ class PreferredSetpoint:
             if index != at and slot[0] > 0.0:
                 slot[1] += _SPREAD * surprise
 
-    def _learned(self, cooling: bool) -> tuple[Any, ...]:
-        """Return a copy of what a label in a mode would change (each of its hours)."""
+    def _learned(self, cooling: bool, at: int) -> tuple[Any, ...]:
+        """Return a copy of what a label in slot ``at`` would change.
+
+        Its slot, and the mode's other learned slots, which it spreads to.
+        """
         start = self._slot(cooling, False, 0)
+        profile = self.profile
         return (
-            start,
-            [list(slot) for slot in self.profile[start : start + 2 * _HOURS]],
+            {
+                index: list(profile[index])
+                for index in range(start, start + 2 * _HOURS)
+                if index == at or profile[index][0] > 0.0
+            },
             list(self.effects),
             list(self.effect_variance),
             list(self.input_means),
@@ -569,7 +576,6 @@ class PreferredSetpoint:
     def _restore(self, learned: tuple[Any, ...]) -> None:
         """Go back to what :meth:`_learned` copied."""
         (
-            start,
             slots,
             self.effects,
             self.effect_variance,
@@ -577,7 +583,8 @@ class PreferredSetpoint:
             self.input_counts,
             self.labels,
         ) = learned
-        self.profile[start : start + len(slots)] = slots
+        for index, slot in slots.items():
+            self.profile[index] = slot
         self._label_sums.clear()
 
     def _learn_input_means(self, inputs: list[float]) -> None:
