@@ -976,6 +976,35 @@ def test_without_hvac_the_season_follows_the_days_outdoor_temperature() -> None:
     assert zone.predict_one(MONDAY + timedelta(days=5)).comfort_setpoint == 24.0
 
 
+def test_the_comfort_follows_the_days_weather_not_the_hours() -> None:
+    """22.5 °C set each cool morning, 20 °C each warm afternoon, for two weeks.
+
+    The day's warming is the hour's, which the hour's profile learns: an
+    unusually warm morning is still wanted at 22.5 °C, a cool afternoon at 20.
+    """
+    zone = ZoneBrain(heating_default=20.0)
+
+    def outdoor(when: datetime) -> float:  # 8 °C at 03:00, 18 °C at 15:00
+        return 13.0 - 5.0 * math.cos((when.hour - 3) / 24 * 2 * math.pi)
+
+    for hour in range(14 * 24):
+        when = MONDAY + timedelta(hours=hour)
+        zone.learn_one(
+            Observation(Role.OUTDOOR_TEMPERATURE, outdoor(when), when, "out")
+        )
+        wish = {9: 22.5, 15: 20.0}.get(when.hour)
+        if wish is not None:
+            zone.learn_one(
+                Observation(Role.HVAC_SETPOINT, wish, when, "climate", manual=True)
+            )
+    warm_morning = MONDAY + timedelta(days=14, hours=9)
+    zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 18.0, warm_morning, "out"))
+    assert zone.predict_one(warm_morning).comfort_setpoint > 22.2
+    cool_afternoon = MONDAY + timedelta(days=14, hours=15)
+    zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 11.0, cool_afternoon, "out"))
+    assert zone.predict_one(cool_afternoon).comfort_setpoint < 20.4
+
+
 @pytest.mark.parametrize(
     "when",
     [

@@ -791,7 +791,14 @@ class ZoneBrain:
         if season is not None:
             conditions["hvac_mode"] = season
         if Role.OUTDOOR_TEMPERATURE in self.latest:
-            conditions["outdoor_temperature"] = self.latest[Role.OUTDOOR_TEMPERATURE]
+            # The weather of the last two days, as people's comfort follows what
+            # they have lived in, not the hour's: that rises and falls with each
+            # day as the hour's own profile does, and would teach a kitchen set
+            # warmer on cool mornings than on warm afternoons that warm weather
+            # wants a cooler room.
+            outdoor = self.season.outdoor.read(when)
+            if outdoor is not None:
+                conditions["outdoor_temperature"] = outdoor
         return conditions
 
     def _forecast_evidence(self, when: datetime) -> dict[str, float]:
