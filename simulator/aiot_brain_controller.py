@@ -29,6 +29,7 @@ from custom_components.aiot_brain.brain.control import (
     Mode,
     ZoneController,
     ZoneReadings,
+    thermostat_setting,
     wanted_cooling,
     wanted_temperature,
 )
@@ -268,7 +269,10 @@ class AiotBrainController:
         elif role == "climate":
             action = new.attributes.get("hvac_action")
             found.append((Role.HVAC_ACTION, _HVAC_ACTION.get(str(action), 0.0)))
-            setting = self._setting(change)
+            old = change.old
+            setting = thermostat_setting(
+                new.attributes, {} if old is None else old.attributes, as_number
+            )
             found.append(
                 (
                     Role.HVAC_SETPOINT,
@@ -296,19 +300,6 @@ class AiotBrainController:
             for role_, value in found
             if value is not None
         ]
-
-    @staticmethod
-    def _setting(change: StateChange) -> dict[str, float | None]:
-        """Return a thermostat's setpoints, and its band before this change."""
-        new, old = change.new.attributes, change.old
-        before = {} if old is None else old.attributes
-        return {
-            "temperature": as_number(new.get("temperature")),
-            "low": as_number(new.get("target_temp_low")),
-            "high": as_number(new.get("target_temp_high")),
-            "old_low": as_number(before.get("target_temp_low")),
-            "old_high": as_number(before.get("target_temp_high")),
-        }
 
     # -- predicting and reading -------------------------------------------------------
 

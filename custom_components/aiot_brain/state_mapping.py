@@ -47,6 +47,7 @@ from .brain.control import (
     ControlSettings,
     preset_kind,
     takes_target_between,
+    thermostat_setting,
     wanted_cooling,
     wanted_temperature,
 )
@@ -236,15 +237,11 @@ def _setting(
     state: State, previous: State | None, unit: str
 ) -> dict[str, float | None]:
     """Return a thermostat's setpoints, and its band before this state, in °C."""
-    attributes = state.attributes
-    before = previous.attributes if previous is not None else {}
-    return {
-        "temperature": to_celsius(attributes.get(ATTR_TEMPERATURE), unit),
-        "low": to_celsius(attributes.get(ATTR_TARGET_TEMP_LOW), unit),
-        "high": to_celsius(attributes.get(ATTR_TARGET_TEMP_HIGH), unit),
-        "old_low": to_celsius(before.get(ATTR_TARGET_TEMP_LOW), unit),
-        "old_high": to_celsius(before.get(ATTR_TARGET_TEMP_HIGH), unit),
-    }
+    return thermostat_setting(
+        state.attributes,
+        previous.attributes if previous is not None else {},
+        lambda value: to_celsius(value, unit),
+    )
 
 
 def screen_on(state: State) -> bool:

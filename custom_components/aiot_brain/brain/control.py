@@ -33,7 +33,7 @@ next empty), ``automate`` returns it as a command to carry out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from enum import StrEnum
@@ -527,6 +527,27 @@ class _Comfort:
         return _Comfort(
             min(self.season, sleep), min(self.heat, sleep), max(self.cool, sleep)
         )
+
+
+def thermostat_setting(
+    attributes: Mapping[str, Any],
+    before: Mapping[str, Any],
+    read: Callable[[Any], float | None],
+) -> dict[str, float | None]:
+    """Return a thermostat's setpoints, and its band before, in °C.
+
+    As :func:`wanted_temperature` and :func:`wanted_cooling` take them, from its
+    state's attributes now and before (named as Home Assistant names them), each
+    value made °C by ``read`` (None: none, or unreadable). Home Assistant's glue
+    and the simulator read their states with it.
+    """
+    return {
+        "temperature": read(attributes.get("temperature")),
+        "low": read(attributes.get("target_temp_low")),
+        "high": read(attributes.get("target_temp_high")),
+        "old_low": read(before.get("target_temp_low")),
+        "old_high": read(before.get("target_temp_high")),
+    }
 
 
 def wanted_temperature(
