@@ -494,7 +494,10 @@ class Building:
         """Too warm: turn the heating down, ask for cooling, or open a window."""
         mode = self.hvac_mode[zone]
         can_cool = self.cooler_w[zone] > 0
-        if mode == "heat" and self.target[zone] > preferred:
+        # Turning a heater down helps only where it keeps the room this warm: one
+        # the sun or its people warmed past the setting gains nothing from it.
+        heated = self.temp[zone] <= self.target[zone] + HYSTERESIS_C
+        if mode == "heat" and heated and self.target[zone] > preferred:
             self.target[zone] = preferred
         elif (
             mode == "heat_cool"

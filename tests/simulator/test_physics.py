@@ -8,7 +8,7 @@ import pytest
 
 from simulator import Building, Command, load_scenario
 from simulator.controllers import CONTROLLERS
-from simulator.occupants import ASLEEP
+from simulator.occupants import ASLEEP, AWAKE
 
 from .helpers import one_room
 
@@ -154,3 +154,47 @@ def test_sleepers_are_scored_against_their_night_preference() -> None:
     building.step()
     assert building.metrics.miss_time_min == 2
     assert building.metrics.miss_time_too_warm_min == 1  # too cold this time
+
+
+def _too_warm_in_the_living_room(target: float) -> Building:
+    """Sam awake in the flat's living room, kept at 24 °C with its thermostat at ``target``.
+
+    Stepped until Sam has been too warm for longer than their patience.
+    """
+    building = Building(load_scenario("apartment"), seed=1)
+    room = building.zone_index["living_kitchen"]
+    sam = building.occupants[0]
+    patience = sam.spec.patience_min
+    # Until they are up in there for longer than their patience lasts.
+    while not (
+        building.position[sam.index] == room
+        and building.activity[sam.index] == AWAKE
+        and sam.segments[0][0] - building.minute > patience + 1
+    ):
+        building.step()
+    building.apply(
+        Command(
+            "climate",
+            "set_temperature",
+            "climate.living_kitchen",
+            {"temperature": target, "hvac_mode": "heat"},
+        )
+    )
+    for _ in range(patience + 1):
+        building.temp[room] = 24.0  # the sun, say: 3.5 K above Sam's 20.5 °C
+        building.step()
+    assert building.position[sam.index] == room
+    return building
+
+
+def test_too_warm_people_turn_down_only_heating_that_keeps_them_warm() -> None:
+    # The sun warmed the room past its thermostat's 21 °C: turning that down would
+    # not cool it, so Sam opens the window, as they would with no thermostat at all.
+    sunny = _too_warm_in_the_living_room(target=21.0)
+    room = sunny.zone_index["living_kitchen"]
+    assert sunny.window_open[room]
+    assert sunny.target[room] == 21.0
+    # The heating keeps it at 24 °C: they turn it down to what they want, window shut.
+    heated = _too_warm_in_the_living_room(target=24.0)
+    assert heated.target[room] == 20.5
+    assert not heated.window_open[room]
