@@ -325,8 +325,7 @@ class PreferredSetpoint:
         # Asked for with every estimate, changed only by a label: remembered.
         sums = self._label_sums.get(cooling)
         if sums is None:
-            start = self._slot(cooling, False, 0)
-            slots = self.profile[start : start + 2 * _HOURS]
+            slots = [self.profile[index] for index in self._mode_slots(cooling)]
             sums = (
                 sum([slot[0] for slot in slots]),
                 sum([slot[0] * slot[1] for slot in slots]),
@@ -386,6 +385,12 @@ class PreferredSetpoint:
     @staticmethod
     def _slot(cooling: bool, weekend: bool, hour: int) -> int:
         return ((2 if cooling else 0) + (1 if weekend else 0)) * _HOURS + hour % _HOURS
+
+    @staticmethod
+    def _mode_slots(cooling: bool) -> range:
+        """Return the profile slots of a mode: its weekdays' hours, then weekends'."""
+        start = PreferredSetpoint._slot(cooling, False, 0)
+        return range(start, start + 2 * _HOURS)
 
     def _profile(self, when: datetime, cooling: bool) -> tuple[float, float, float]:
         """Kernel-smoothed offset, its label weight and the scatter around it.
@@ -547,8 +552,7 @@ class PreferredSetpoint:
 
     def _spread(self, cooling: bool, at: int, surprise: float) -> None:
         """Move the mode's other learned hours by a share of a label's ``surprise``."""
-        start = self._slot(cooling, False, 0)
-        for index in range(start, start + 2 * _HOURS):
+        for index in self._mode_slots(cooling):
             slot = self.profile[index]
             if index != at and slot[0] > 0.0:
                 slot[1] += _SPREAD * surprise
@@ -558,12 +562,11 @@ class PreferredSetpoint:
 
         Its slot, and the mode's other learned slots, which it spreads to.
         """
-        start = self._slot(cooling, False, 0)
         profile = self.profile
         return (
             {
                 index: list(profile[index])
-                for index in range(start, start + 2 * _HOURS)
+                for index in self._mode_slots(cooling)
                 if index == at or profile[index][0] > 0.0
             },
             list(self.effects),
@@ -665,8 +668,8 @@ class PreferredSetpoint:
             change = float(default) - (
                 self.cooling_default if cooling else self.heating_default
             )
-            start = self._slot(cooling, False, 0)
-            for slot in self.profile[start : start + 2 * _HOURS]:
+            for index in self._mode_slots(cooling):
+                slot = self.profile[index]
                 if slot[0] > 0.0:
                     slot[1] -= change
             self._label_sums.pop(cooling, None)
