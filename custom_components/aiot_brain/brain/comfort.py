@@ -325,7 +325,8 @@ class PreferredSetpoint:
         # Asked for with every estimate, changed only by a label: remembered.
         sums = self._label_sums.get(cooling)
         if sums is None:
-            slots = [self.profile[index] for index in self._mode_slots(cooling)]
+            mode = self._mode_slots(cooling)
+            slots = self.profile[mode.start : mode.stop]
             sums = (
                 sum([slot[0] for slot in slots]),
                 sum([slot[0] * slot[1] for slot in slots]),
