@@ -15,6 +15,10 @@ baselines, not a default of ours that they are not told.
 Home Assistant tracks, whatever the scenario says: each of them shows as a
 ``person`` entity, ``home`` while they are in the building.
 
+``--by-zone`` adds ``zones``: for each zone (by its id) its own ``heating_kwh``,
+``cooling_kwh``, ``miss_time_min``, ``miss_time_too_warm_min``,
+``lights_on_empty_min`` and ``false_offs``, which add up to the building's.
+
 Figures (all from the simulator's hidden truth, over the whole run):
 
 * ``heating_kwh``: heat delivered by heaters; ``cooling_kwh``: electricity drawn by
@@ -66,11 +70,13 @@ def run_benchmark(
     *,
     settings: Mapping[str, str] | None = None,
     tracked: str | None = None,
+    by_zone: bool = False,
 ) -> dict[str, object]:
     """Simulate ``days`` days and return the scores (see the module docstring).
 
-    ``settings`` changes the ``aiot_brain`` controller's settings, as text, and
-    ``tracked`` whose phones are tracked (see :func:`with_tracked`).
+    ``settings`` changes the ``aiot_brain`` controller's settings, as text,
+    ``tracked`` whose phones are tracked (see :func:`with_tracked`), and
+    ``by_zone`` adds each zone's own figures.
     """
     if controller_name not in CONTROLLERS:
         known = ", ".join(sorted(CONTROLLERS))
@@ -105,6 +111,11 @@ def run_benchmark(
         **({"settings": dict(settings)} if settings else {}),
         **({"tracked": tracked} if tracked is not None else {}),
         **building.metrics.result(len(building.devices)),
+        **(
+            {"zones": building.metrics.by_zone([z.id for z in scenario.zones])}
+            if by_zone
+            else {}
+        ),
         "sim_days_per_s": round(days / elapsed, 2),
     }
 
@@ -133,6 +144,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="whose phones HA tracks: residents, none or NAME,NAME (default: "
         "as the scenario says)",
     )
+    parser.add_argument(
+        "--by-zone",
+        action="store_true",
+        help="also give each zone's own figures, under zones",
+    )
     args = parser.parse_args(argv)
     try:
         settings = name_value_pairs(args.setting)
@@ -146,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.seed,
             settings=settings,
             tracked=args.tracked,
+            by_zone=args.by_zone,
         )
     except (ScenarioError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -93,6 +93,26 @@ class Metrics:
     calls: dict[str, int] = field(default_factory=dict)
     calls_hour_max: int = 0
     minutes: int = 0
+    # The same, zone by zone (index as in the scenario): where a building spends
+    # its heat and where its people miss their comfort.
+    zone_heating_j: list[float] = field(default_factory=list)
+    zone_cooling_j: list[float] = field(default_factory=list)
+    zone_miss_time_min: list[int] = field(default_factory=list)
+    zone_too_warm_min: list[int] = field(default_factory=list)
+    zone_lights_on_empty_min: list[int] = field(default_factory=list)
+    zone_false_offs: list[int] = field(default_factory=list)
+
+    @classmethod
+    def for_zones(cls, count: int) -> Metrics:
+        """Return empty metrics with room for ``count`` zones' own figures."""
+        return cls(
+            zone_heating_j=[0.0] * count,
+            zone_cooling_j=[0.0] * count,
+            zone_miss_time_min=[0] * count,
+            zone_too_warm_min=[0] * count,
+            zone_lights_on_empty_min=[0] * count,
+            zone_false_offs=[0] * count,
+        )
 
     def result(self, devices: int) -> dict[str, float | int]:
         """Return the benchmark figures, rounded for reading."""
@@ -112,6 +132,20 @@ class Metrics:
                 total_calls / max(devices, 1) / hours, 4
             ),
             "manual_interventions": self.manual_interventions,
+        }
+
+    def by_zone(self, zone_ids: list[str]) -> dict[str, dict[str, float | int]]:
+        """Return each zone's share of the figures that add up over zones."""
+        return {
+            zone_id: {
+                "heating_kwh": round(self.zone_heating_j[zone] / 3.6e6, 2),
+                "cooling_kwh": round(self.zone_cooling_j[zone] / 3.6e6, 2),
+                "miss_time_min": self.zone_miss_time_min[zone],
+                "miss_time_too_warm_min": self.zone_too_warm_min[zone],
+                "lights_on_empty_min": self.zone_lights_on_empty_min[zone],
+                "false_offs": self.zone_false_offs[zone],
+            }
+            for zone, zone_id in enumerate(zone_ids)
         }
 
 
@@ -214,7 +248,7 @@ class Building:
         self.outdoor_c = 0.0
         self.outdoor_lux = 0.0
 
-        self.metrics = Metrics()
+        self.metrics = Metrics.for_zones(len(scenario.zones))
         self._hour_calls: dict[str, int] = {}  # calls per entity in self._calls_hour
         self._calls_hour = -1
 
@@ -607,6 +641,8 @@ class Building:
             self.exchange_j[zone] += exchange * dt
             metrics.heating_j += heater * dt
             metrics.cooling_j += cooler * dt / cop
+            metrics.zone_heating_j[zone] += heater * dt
+            metrics.zone_cooling_j[zone] += cooler * dt / cop
             metrics.lighting_j += light * dt
             # Air: well mixed; a window adds ventilation.
             ach = (self.ach[zone] + (WINDOW_EXTRA_ACH if window else 0.0)) / 3600.0
@@ -649,8 +685,11 @@ class Building:
                     metrics.miss_time_min += 1
                     metrics.miss_time_too_warm_min += off > 0
                     metrics.comfort_degree_min += miss
+                    metrics.zone_miss_time_min[zone] += 1
+                    metrics.zone_too_warm_min[zone] += off > 0
             elif self.light_on[zone]:
                 metrics.lights_on_empty_min += 1
+                metrics.zone_lights_on_empty_min[zone] += 1
 
     # --- devices ----------------------------------------------------------------------
 
@@ -704,6 +743,7 @@ class Building:
                 raise CommandError(f"light.turn_off: unexpected data {sorted(data)}")
             if self.light_on[zone] and self.awake[zone]:
                 self.metrics.false_offs += 1
+                self.metrics.zone_false_offs[zone] += 1
             self._set_light(zone, on=False, manual=False)
             return
         if service != "turn_on":

@@ -169,3 +169,43 @@ def test_runs_as_a_module() -> None:
         timeout=60,
     )
     assert set(json.loads(completed.stdout)) >= KEYS
+
+
+def test_by_zone_shows_where_the_figures_come_from() -> None:
+    whole = run_benchmark("office_floor", 1.5, "reactive", seed=2)
+    assert "zones" not in whole
+    result = run_benchmark("office_floor", 1.5, "reactive", seed=2, by_zone=True)
+    zones = result["zones"]
+    assert isinstance(zones, dict)
+    ids = [zone.id for zone in load_scenario("office_floor").zones]
+    assert list(zones) == ids
+    # The run is the same with or without the split, and the zones add up to it.
+    for key in (
+        "miss_time_min",
+        "miss_time_too_warm_min",
+        "lights_on_empty_min",
+        "false_offs",
+    ):
+        assert result[key] == whole[key]
+        assert sum(zone[key] for zone in zones.values()) == result[key]
+    for key in ("heating_kwh", "cooling_kwh"):
+        assert result[key] == whole[key]
+        assert sum(zone[key] for zone in zones.values()) == pytest.approx(
+            result[key], abs=0.01 * len(ids)
+        )
+    # Each figure lands in its own zone: the booths have no HVAC, an office does.
+    assert zones["phone_booth_1"]["heating_kwh"] == 0
+    assert zones["phone_booth_1"]["cooling_kwh"] == 0
+    assert (
+        zones["open_office_1"]["heating_kwh"] + zones["open_office_1"]["cooling_kwh"]
+        > 0
+    )
+    assert sum(zone["miss_time_min"] > 0 for zone in zones.values()) > 1
+
+
+def test_by_zone_is_a_flag_of_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--scenario", "apartment", "--days", "0.5", "--controller", "reactive"]
+    assert main([*argv, "--by-zone"]) == 0
+    zones = json.loads(capsys.readouterr().out)["zones"]
+    assert set(zones) == {zone.id for zone in load_scenario("apartment").zones}
+    assert sum(zone["heating_kwh"] for zone in zones.values()) > 0
