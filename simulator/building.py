@@ -81,20 +81,15 @@ _LIGHT_STATIC = {
 class Metrics:
     """Scores computed from the hidden truth; see ``result`` for their meaning."""
 
-    heating_j: float = 0.0
-    cooling_j: float = 0.0
     lighting_j: float = 0.0
-    miss_time_min: int = 0
-    miss_time_too_warm_min: int = 0
     comfort_degree_min: float = 0.0
-    lights_on_empty_min: int = 0
-    false_offs: int = 0
     manual_interventions: int = 0
     calls: dict[str, int] = field(default_factory=dict)
     calls_hour_max: int = 0
     minutes: int = 0
-    # The same, zone by zone (index as in the scenario): where a building spends
-    # its heat and where its people miss their comfort.
+    # Kept zone by zone (index as in the scenario), to show where a building
+    # spends its heat and where its people miss their comfort; the building's
+    # figures are their sums.
     zone_heating_j: list[float] = field(default_factory=list)
     zone_cooling_j: list[float] = field(default_factory=list)
     zone_miss_time_min: list[int] = field(default_factory=list)
@@ -113,6 +108,36 @@ class Metrics:
             zone_lights_on_empty_min=[0] * count,
             zone_false_offs=[0] * count,
         )
+
+    @property
+    def heating_j(self) -> float:
+        """Heat the heaters delivered."""
+        return sum(self.zone_heating_j)
+
+    @property
+    def cooling_j(self) -> float:
+        """Electricity the coolers drew."""
+        return sum(self.zone_cooling_j)
+
+    @property
+    def miss_time_min(self) -> int:
+        """Zone-minutes people were more than 1 °C from their wish."""
+        return sum(self.zone_miss_time_min)
+
+    @property
+    def miss_time_too_warm_min(self) -> int:
+        """Those of them too warm."""
+        return sum(self.zone_too_warm_min)
+
+    @property
+    def lights_on_empty_min(self) -> int:
+        """Zone-minutes lit with nobody there."""
+        return sum(self.zone_lights_on_empty_min)
+
+    @property
+    def false_offs(self) -> int:
+        """Lights switched off on someone awake."""
+        return sum(self.zone_false_offs)
 
     def result(self, devices: int) -> dict[str, float | int]:
         """Return the benchmark figures, rounded for reading."""
@@ -639,8 +664,6 @@ class Building:
             self.gain_j[zone] += gains * dt
             self.loss_j[zone] += loss * dt
             self.exchange_j[zone] += exchange * dt
-            metrics.heating_j += heater * dt
-            metrics.cooling_j += cooler * dt / cop
             metrics.zone_heating_j[zone] += heater * dt
             metrics.zone_cooling_j[zone] += cooler * dt / cop
             metrics.lighting_j += light * dt
@@ -682,13 +705,10 @@ class Building:
                 off = self.temp[zone] - wanted[zone] / present[zone]
                 miss = abs(off) - 1.0
                 if miss > 0:
-                    metrics.miss_time_min += 1
-                    metrics.miss_time_too_warm_min += off > 0
                     metrics.comfort_degree_min += miss
                     metrics.zone_miss_time_min[zone] += 1
                     metrics.zone_too_warm_min[zone] += off > 0
             elif self.light_on[zone]:
-                metrics.lights_on_empty_min += 1
                 metrics.zone_lights_on_empty_min[zone] += 1
 
     # --- devices ----------------------------------------------------------------------
@@ -742,7 +762,6 @@ class Building:
             if data:
                 raise CommandError(f"light.turn_off: unexpected data {sorted(data)}")
             if self.light_on[zone] and self.awake[zone]:
-                self.metrics.false_offs += 1
                 self.metrics.zone_false_offs[zone] += 1
             self._set_light(zone, on=False, manual=False)
             return
