@@ -619,3 +619,37 @@ async def up_at_half_past_six(
     await set_state(hass, HALL_MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 20)
     await set_state(hass, HALL_MOTION, STATE_OFF)
+
+
+async def test_a_sleeper_turning_over_while_someone_is_up_in_the_hall_sleeps_on(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Asleep in the living room while someone moves about the hall until 01:00.
+
+    Turning over a moment after motion in the hall looks like someone coming in,
+    but people had been up in the hall for half an hour: it is the sleeper,
+    left in the dark at the sleep temperature.
+    """
+    freezer.move_to(MONDAY_EVENING)
+    await living_room_and_hall(hass, heated=True)
+    await setup_brain(hass, zones=("hall", "living_room"))
+    await set_state(hass, MOTION, STATE_ON)  # going to bed
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 29)  # 23:00
+    assert target(hass) == 16.0  # asleep or gone: nobody seen stirring yet
+    await set_state(hass, HALL_MOTION, STATE_ON)  # up late in the hall
+    await minutes_pass(hass, freezer, 30)
+
+    await set_state(hass, MOTION, STATE_ON)  # turning over
+    reason = hass.states.get(CONTROL).attributes["reasons"][LAMP]
+    assert reason == "Living room's light stays off: people are asleep"
+    await set_state(hass, MOTION, STATE_OFF)
+    for _ in range(90):
+        await minutes_pass(hass, freezer, 1)
+        assert hass.states.get(LAMP).state == STATE_OFF
+        assert target(hass) == 18.5
+    await set_state(hass, HALL_MOTION, STATE_OFF)
+
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.endswith("quiet and dark at night: sleep temperature")

@@ -1053,7 +1053,7 @@ class BuildingController:
                 seen, heard, rooms = whole
             else:
                 rooms = (zone_id,)
-            if engine.needs_motion_elsewhere(now, heard.last_motion):
+            if engine.needs_motion_elsewhere(now):
                 heard = replace(
                     heard,
                     last_motion_elsewhere=self._last_motion_elsewhere(rooms, now),

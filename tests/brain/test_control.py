@@ -757,14 +757,14 @@ def test_people_getting_up_are_told_from_a_visit_to_the_bathroom() -> None:
         climate_decision(engine, moment, seen=seen)
     assert engine.wake_times.mornings == []
     # Moving about from 06:40 for twenty minutes: up for the day at 06:40.
-    assert engine.needs_motion_elsewhere(datetime(2026, 1, 6, 6, 39), still)
+    assert engine.needs_motion_elsewhere(datetime(2026, 1, 6, 6, 39))
     _slept_then_up(engine, night, datetime(2026, 1, 6, 6, 40))
     assert engine.wake_times.mornings == [datetime(2026, 1, 6, 6, 40)]
     # A light's engine warms nothing for it: it neither asks nor learns.
     lights_only = ZoneController("Study", ControlSettings(), light=LIGHT)
     _asleep(lights_only, night)
     assert lights_only.asleep_since == night
-    assert not lights_only.needs_motion_elsewhere(datetime(2026, 1, 6, 6, 39), still)
+    assert not lights_only.needs_motion_elsewhere(datetime(2026, 1, 6, 6, 39))
     _up_elsewhere(lights_only, night, datetime(2026, 1, 6, 6, 40))
     assert lights_only.wake_times.mornings == []
     # The light on here says the same, where nobody moves elsewhere: not for
@@ -796,6 +796,63 @@ def test_people_getting_up_are_told_from_a_visit_to_the_bathroom() -> None:
     late = controller()
     _slept_then_up(late, datetime(2026, 1, 5, 22, 0), datetime(2026, 1, 6, 1, 0))
     assert late.wake_times.mornings == []
+
+
+def test_sleepers_turning_over_while_someone_is_up_late_sleep_on() -> None:
+    """The parents asleep while a teenager moves about the kitchen until two.
+
+    Each time they turn over, motion was seen elsewhere a moment before, as when
+    someone walks in; but people had moved about there for long: they are up
+    there, and the motion here was the sleepers.
+    """
+    engine = controller()
+    night = datetime(2026, 1, 9, 23, 30)
+    still = night - timedelta(minutes=30)
+    climate_decision(engine, night, seen=readings(last_motion=still))
+    assert engine.asleep_since == night
+    turns = (datetime(2026, 1, 10, 0, 20), datetime(2026, 1, 10, 1, 40))
+    last_turn = still
+    for minute in range(121):
+        moment = datetime(2026, 1, 10, 0, 0) + timedelta(minutes=minute)
+        if moment in turns:
+            last_turn = moment
+        # Seen every few minutes, as someone sitting and getting up now and then.
+        seen_there = moment - timedelta(minutes=minute % 4)
+        seen = readings(last_motion=last_turn, last_motion_elsewhere=seen_there)
+        decision = climate_decision(engine, moment, seen=seen)
+        assert "sleep temperature" in decision.reason, (moment, decision.reason)
+    assert engine.asleep_since == night
+    assert engine.slept_here
+    # Slept in: the morning its people get up is learned.
+    _up_elsewhere(engine, night, datetime(2026, 1, 10, 6, 40))
+    assert engine.wake_times.mornings == [datetime(2026, 1, 10, 6, 40)]
+    # Someone walking in from a room where people just began to move came in:
+    # the room is in use.
+    for moved_there in (1, 9):
+        visited = controller()
+        climate_decision(visited, night, seen=readings(last_motion=still))
+        came = turns[0]
+        for minute in range(moved_there, 0, -1):
+            moment = came - timedelta(minutes=minute)
+            seen = readings(last_motion=still, last_motion_elsewhere=moment)
+            climate_decision(visited, moment, seen=seen)
+        seen = readings(last_motion=came, last_motion_elsewhere=came)
+        decision = climate_decision(visited, came, seen=seen)
+        assert visited.asleep_since is None, moved_there
+        assert "occupied" in decision.reason
+    # In the night's second half people get up: the first at an office comes
+    # in from where others have been about for half an hour.
+    office = controller()
+    climate_decision(office, night, seen=readings(last_motion=still))
+    morning = datetime(2026, 1, 10, 8, 0)
+    for minute in range(30, 0, -1):
+        moment = morning - timedelta(minutes=minute)
+        seen = readings(last_motion=still, last_motion_elsewhere=moment)
+        climate_decision(office, moment, seen=seen)
+    seen = readings(last_motion=morning, last_motion_elsewhere=morning)
+    decision = climate_decision(office, morning, seen=seen)
+    assert office.asleep_since is None
+    assert "occupied" in decision.reason
 
 
 def test_a_bedroom_is_warm_by_the_time_its_people_usually_get_up() -> None:

@@ -67,8 +67,15 @@ _LEFT_ALONE_MODES = {OFF: "off", FAN_ONLY: "on fan only", DRY: "drying"}
 _NO_SETPOINT_MODES = frozenset({OFF, "fan_only", "dry"})
 READY = "Ready for the arrival"  # at comfort, or as near as the device can get
 READY_FOR_WAKING = "Ready for getting up"
-# Motion in another zone this soon before motion here is someone walking in.
+# Motion in another zone this soon before motion here is someone walking in ...
 _CAME_IN = timedelta(minutes=2)
+# ... unless, in the night's first half, people had moved about there this long,
+# with no break longer than this: someone up late there (a teenager in the
+# kitchen), and the motion here a sleeper turning over. Whoever does walk in from
+# there gets no light switched on for them: it is theirs to switch on, which says
+# they are up. In the second half people get up: the first in come in.
+_BUSY_ELSEWHERE = timedelta(minutes=10)
+_ELSEWHERE_BREAK = timedelta(minutes=5)
 # People moving about elsewhere (or with the light on here) for this much of this
 # long, in the night's second half, got up for the day. A visit to the bathroom
 # at 4 am is shorter; sleepers turning over in the next bedroom move a minute or
@@ -720,6 +727,9 @@ class ZoneController:
         self.sleep_possible = False
         # Motion seen here since sleep began that nobody brought in: sleepers.
         self.sleepers_stirred = False
+        # Since when people have moved about in other zones, as seen while that
+        # matters. Not saved: after a restart it is seen afresh.
+        self.busy_elsewhere_since: datetime | None = None
         # Sleepers seen here since the night's sleep began (or no sensor to tell):
         # only then is the room slept in, warmed for getting up, and may fall
         # asleep again late in the night. A living room left dark at bedtime is
@@ -1805,17 +1815,16 @@ class ZoneController:
             readings.quiet_since is None or not self.restarted
         )
 
-    def needs_motion_elsewhere(
-        self, now: datetime, last_motion: datetime | None
-    ) -> bool:
+    def needs_motion_elsewhere(self, now: datetime) -> bool:
         """Whether it matters now when people last moved in other zones.
 
-        To tell a sleeper turning over from someone walking in, and while waiting
-        for the people who slept here to get up. The glue looks it up only then.
+        To tell sleepers turning over from someone walking in, until they first
+        do (and whether people are up elsewhere meanwhile), and while waiting for
+        the people who slept here to get up. The glue looks it up only then.
         """
-        return self._motion_since_sleep(last_motion) or self._watches_for_getting_up(
-            now
-        )
+        return (
+            self.asleep_since is not None and not self.sleepers_stirred
+        ) or self._watches_for_getting_up(now)
 
     def _watches_for_getting_up(self, now: datetime) -> bool:
         """Whether people slept here tonight and are not seen up yet, past bedtime.
@@ -1855,6 +1864,9 @@ class ZoneController:
         motion sensor, until a light goes on or the night ends. Someone who comes
         in from another room just seen (the hallway, at 3 am), where nobody has
         stirred since, wakes no sleeper: the bathroom visited at bedtime is in use.
+        Not, at bedtime, from a room where people have moved about for a while:
+        they are up late there, and the sleepers here turned over
+        (``_BUSY_ELSEWHERE``).
         """
         night = self._is_night(now)
         light = readings.light
@@ -1873,14 +1885,25 @@ class ZoneController:
             self.asleep_since is not None and self.asleep_since < self._nightfall(now)
         )
         last_motion = self.last_motion  # also when seen just before a restart
+        elsewhere = readings.last_motion_elsewhere
+        if elsewhere is None or self._elapsed(elsewhere, now) > _ELSEWHERE_BREAK:
+            self.busy_elsewhere_since = None
+        elif self.busy_elsewhere_since is None:
+            self.busy_elsewhere_since = elsewhere
         if not slept_before and self._motion_since_sleep(last_motion):
             assert last_motion is not None
-            elsewhere = readings.last_motion_elsewhere
+            busy = self.busy_elsewhere_since
+            up_late = (
+                busy is not None
+                and last_motion - busy >= _BUSY_ELSEWHERE
+                and self._is_bedtime(now)
+            )
             # Seen there just before, not after: someone going out is no visitor.
             # Anyone else is a sleeper, turning over or getting up.
             if (
                 elsewhere is not None
                 and timedelta(0) <= last_motion - elsewhere <= _CAME_IN
+                and not up_late
             ):
                 self.asleep_since = None
             else:
