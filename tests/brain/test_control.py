@@ -853,6 +853,20 @@ def test_sleepers_turning_over_while_someone_is_up_late_sleep_on() -> None:
     decision = climate_decision(office, morning, seen=seen)
     assert office.asleep_since is None
     assert "occupied" in decision.reason
+    # Only what the glue looks up counts, as Home Assistant shows it: people up
+    # elsewhere before the room fell asleep were not looked for.
+    early = controller()
+    to_bed = datetime(2026, 1, 9, 23, 10)
+    for minute in range(25):
+        moment = to_bed + timedelta(minutes=minute)
+        seen = readings(last_motion=to_bed, last_motion_elsewhere=moment)
+        climate_decision(early, moment, seen=seen)
+    assert early.asleep_since == to_bed + timedelta(minutes=20)
+    stir = to_bed + timedelta(minutes=25)
+    assert early.needs_motion_elsewhere(stir)
+    seen = readings(last_motion=stir, last_motion_elsewhere=stir)
+    climate_decision(early, stir, seen=seen)
+    assert early.asleep_since is None  # up there for 4 minutes as seen: came in
 
 
 def test_a_bedroom_is_warm_by_the_time_its_people_usually_get_up() -> None:

@@ -73,7 +73,8 @@ _CAME_IN = timedelta(minutes=2)
 # with no break longer than this: someone up late there (a teenager in the
 # kitchen), and the motion here a sleeper turning over. Whoever does walk in from
 # there gets no light switched on for them: it is theirs to switch on, which says
-# they are up. In the second half people get up: the first in come in.
+# they are up. Not in the second half, when people get up: whoever comes into a
+# room then comes from where the others are up.
 _BUSY_ELSEWHERE = timedelta(minutes=10)
 _ELSEWHERE_BREAK = timedelta(minutes=5)
 # People moving about elsewhere (or with the light on here) for this much of this
@@ -728,7 +729,8 @@ class ZoneController:
         # Motion seen here since sleep began that nobody brought in: sleepers.
         self.sleepers_stirred = False
         # Since when people have moved about in other zones, as seen while that
-        # matters. Not saved: after a restart it is seen afresh.
+        # matters (``needs_motion_elsewhere``: only then does the glue look).
+        # Not saved: after a restart it is seen afresh.
         self.busy_elsewhere_since: datetime | None = None
         # Sleepers seen here since the night's sleep began (or no sensor to tell):
         # only then is the room slept in, warmed for getting up, and may fall
@@ -1868,6 +1870,7 @@ class ZoneController:
         they are up late there, and the sleepers here turned over
         (``_BUSY_ELSEWHERE``).
         """
+        looked_elsewhere = self.needs_motion_elsewhere(now)  # as the glue asked
         night = self._is_night(now)
         light = readings.light
         lit = light is not None and light.on
@@ -1886,7 +1889,11 @@ class ZoneController:
         )
         last_motion = self.last_motion  # also when seen just before a restart
         elsewhere = readings.last_motion_elsewhere
-        if elsewhere is None or self._elapsed(elsewhere, now) > _ELSEWHERE_BREAK:
+        if (
+            elsewhere is None
+            or not looked_elsewhere
+            or self._elapsed(elsewhere, now) > _ELSEWHERE_BREAK
+        ):
             self.busy_elsewhere_since = None
         elif self.busy_elsewhere_since is None:
             self.busy_elsewhere_since = elsewhere
