@@ -653,3 +653,29 @@ async def test_a_sleeper_turning_over_while_someone_is_up_in_the_hall_sleeps_on(
 
     reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
     assert reason.endswith("quiet and dark at night: sleep temperature")
+
+
+async def asleep_with_someone_up_in_the_hall_till_three(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, evening: datetime
+) -> None:
+    """To bed at ``evening``, asleep; someone up in the hall from 01:00 to 03:00."""
+    await asleep_at_night(hass, freezer, evening)
+    await clock_at(hass, freezer, evening + timedelta(hours=2, minutes=30))
+    await set_state(hass, HALL_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 120)
+    await set_state(hass, HALL_MOTION, STATE_OFF)
+
+
+async def test_someone_up_late_past_half_past_two_is_no_one_getting_up(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Up in the hall till three on three nights: the mornings are still 06:30.
+
+    The night's second half begins at 02:30, when moving about elsewhere is people
+    getting up; but whoever is still up from before then is up late.
+    """
+    await three_mornings_up_at_half_past_six(
+        hass, freezer, to_bed=asleep_with_someone_up_in_the_hall_till_three
+    )
+
+    assert await getting_up(hass) == {THERMOSTAT: "usually up at 06:30 on weekdays"}

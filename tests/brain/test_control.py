@@ -799,11 +799,12 @@ def test_people_getting_up_are_told_from_a_visit_to_the_bathroom() -> None:
 
 
 def test_sleepers_turning_over_while_someone_is_up_late_sleep_on() -> None:
-    """The parents asleep while a teenager moves about the kitchen until two.
+    """The parents asleep while a teenager moves about the kitchen until three.
 
     Each time they turn over, motion was seen elsewhere a moment before, as when
     someone walks in; but people had moved about there for long: they are up
-    there, and the motion here was the sleepers.
+    there, and the motion here was the sleepers. Nor is the teenager still up
+    in the night's second half (from 02:30) anyone getting up.
     """
     engine = controller()
     night = datetime(2026, 1, 9, 23, 30)
@@ -812,18 +813,19 @@ def test_sleepers_turning_over_while_someone_is_up_late_sleep_on() -> None:
     assert engine.asleep_since == night
     turns = (datetime(2026, 1, 10, 0, 20), datetime(2026, 1, 10, 1, 40))
     last_turn = still
-    for minute in range(121):
+    for minute in range(181):
         moment = datetime(2026, 1, 10, 0, 0) + timedelta(minutes=minute)
         if moment in turns:
             last_turn = moment
-        # Seen every few minutes, as someone sitting and getting up now and then.
-        seen_there = moment - timedelta(minutes=minute % 4)
+        # Seen three minutes in four, as someone moving about.
+        seen_there = moment - timedelta(minutes=minute % 4 // 3)
         seen = readings(last_motion=last_turn, last_motion_elsewhere=seen_there)
         decision = climate_decision(engine, moment, seen=seen)
         assert "sleep temperature" in decision.reason, (moment, decision.reason)
     assert engine.asleep_since == night
     assert engine.slept_here
-    # Slept in: the morning its people get up is learned.
+    # Slept in: the morning its people get up is learned, not the teenager's
+    # late night.
     _up_elsewhere(engine, night, datetime(2026, 1, 10, 6, 40))
     assert engine.wake_times.mornings == [datetime(2026, 1, 10, 6, 40)]
     # Someone walking in from a room where people just began to move came in:

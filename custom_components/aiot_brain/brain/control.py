@@ -728,10 +728,11 @@ class ZoneController:
         self.sleep_possible = False
         # Motion seen here since sleep began that nobody brought in: sleepers.
         self.sleepers_stirred = False
-        # Since when people have moved about in other zones, as seen while that
-        # matters (``needs_motion_elsewhere``: only then does the glue look).
-        # Not saved: after a restart it is seen afresh.
+        # Since when people have moved about in other zones, and when they were
+        # last seen there, as looked up while that matters (see
+        # ``needs_motion_elsewhere``). Not saved: after a restart, seen afresh.
         self.busy_elsewhere_since: datetime | None = None
+        self.busy_elsewhere_seen: datetime | None = None
         # Sleepers seen here since the night's sleep began (or no sensor to tell):
         # only then is the room slept in, warmed for getting up, and may fall
         # asleep again late in the night. A living room left dark at bedtime is
@@ -1820,12 +1821,15 @@ class ZoneController:
     def needs_motion_elsewhere(self, now: datetime) -> bool:
         """Whether it matters now when people last moved in other zones.
 
-        To tell sleepers turning over from someone walking in, until they first
-        do (and whether people are up elsewhere meanwhile), and while waiting for
-        the people who slept here to get up. The glue looks it up only then.
+        While people sleep here: to tell them turning over from someone walking
+        in (until they first do), and, for a thermostat, which warms the room
+        for getting up, people up late elsewhere from people getting up. And
+        while waiting for the people who slept here to get up. The glue looks it
+        up only then.
         """
+        asleep = self.asleep_since is not None
         return (
-            self.asleep_since is not None and not self.sleepers_stirred
+            asleep and (not self.sleepers_stirred or self.climate is not None)
         ) or self._watches_for_getting_up(now)
 
     def _watches_for_getting_up(self, now: datetime) -> bool:
@@ -1880,6 +1884,8 @@ class ZoneController:
         dark = not lit or (light is not None and _dim(light) and not switched_on)
         if not dark:
             self.last_lit = now
+        elsewhere = readings.last_motion_elsewhere
+        self._watch_elsewhere(now, elsewhere if looked_elsewhere else None)
         self._watch_getting_up(now, readings, lit_up=not dark)
         self.sleep_possible = False
         # Asleep since a night before (Home Assistant down all day): whoever slept
@@ -1888,15 +1894,6 @@ class ZoneController:
             self.asleep_since is not None and self.asleep_since < self._nightfall(now)
         )
         last_motion = self.last_motion  # also when seen just before a restart
-        elsewhere = readings.last_motion_elsewhere
-        if (
-            elsewhere is None
-            or not looked_elsewhere
-            or self._elapsed(elsewhere, now) > _ELSEWHERE_BREAK
-        ):
-            self.busy_elsewhere_since = None
-        elif self.busy_elsewhere_since is None:
-            self.busy_elsewhere_since = elsewhere
         if not slept_before and self._motion_since_sleep(last_motion):
             assert last_motion is not None
             busy = self.busy_elsewhere_since
@@ -1949,6 +1946,21 @@ class ZoneController:
             self.asleep_since = self.fell_asleep = now
             self.sleepers_stirred = False
 
+    def _watch_elsewhere(self, now: datetime, elsewhere: datetime | None) -> None:
+        """Follow the spell of people moving about in other zones, if any.
+
+        ``elsewhere`` is when motion was last seen there, as the glue looked it up
+        (None where it did not): a break longer than ``_ELSEWHERE_BREAK`` ends a
+        spell, and motion after it begins the next.
+        """
+        if elsewhere is None or self._elapsed(elsewhere, now) > _ELSEWHERE_BREAK:
+            self.busy_elsewhere_since = self.busy_elsewhere_seen = None
+            return
+        seen = self.busy_elsewhere_seen
+        if seen is None or self._elapsed(seen, elsewhere) > _ELSEWHERE_BREAK:
+            self.busy_elsewhere_since = elsewhere
+        self.busy_elsewhere_seen = elsewhere
+
     def _watch_getting_up(
         self, now: datetime, readings: ZoneReadings, *, lit_up: bool
     ) -> None:
@@ -1958,7 +1970,8 @@ class ZoneController:
         motion sensor there on) or has the light on here (not a night light), in
         the night's second half, for ``_UP_ACTIVE`` of ``_UP_WITHIN``. That is
         getting up, counted from when it began. The first of a home's people up
-        counts for every room slept in.
+        counts for every room slept in. People up elsewhere since the night's
+        first half are up late, not getting up, until they stop a while.
         """
         step = timedelta(0) if self.watched_at is None else now - self.watched_at
         self.watched_at = now
@@ -1967,7 +1980,12 @@ class ZoneController:
             return
         if self.up_since is not None and now - self.up_since > _UP_WITHIN:
             self.up_since = None
-        if not (lit_up or readings.last_motion_elsewhere == now):
+        busy = self.busy_elsewhere_since
+        up_late = busy is not None and (
+            self._is_bedtime(busy) or not self._is_night(busy)
+        )
+        moving_elsewhere = readings.last_motion_elsewhere == now and not up_late
+        if not (lit_up or moving_elsewhere):
             return
         if self.up_since is None:
             self.up_since, self.up_for = now, timedelta(0)
