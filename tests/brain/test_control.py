@@ -871,6 +871,26 @@ def test_sleepers_turning_over_while_someone_is_up_late_sleep_on() -> None:
     assert early.asleep_since is None  # up there for 4 minutes as seen: came in
 
 
+def test_a_light_on_since_before_the_nights_second_half_is_no_one_getting_up() -> None:
+    """A child back in the shared room at 02:15 reads with the light on till three.
+
+    From 02:30 a light on is what people getting up show; this one has been on
+    since before then: up late. The morning the room learns is 06:40.
+    """
+    engine = controller()
+    night = datetime(2026, 1, 9, 23, 30)
+    _asleep(engine, night)
+    lit = LightState(on=True, brightness_pct=80)
+    for minute in range(46):
+        moment = datetime(2026, 1, 10, 2, 15) + timedelta(minutes=minute)
+        climate_decision(engine, moment, seen=readings(last_motion=moment, light=lit))
+    out = datetime(2026, 1, 10, 3, 1)
+    climate_decision(engine, out, seen=readings(last_motion=out - timedelta(minutes=1)))
+    assert engine.wake_times.mornings == []
+    _up_elsewhere(engine, night, datetime(2026, 1, 10, 6, 40))
+    assert engine.wake_times.mornings == [datetime(2026, 1, 10, 6, 40)]
+
+
 def test_a_bedroom_is_warm_by_the_time_its_people_usually_get_up() -> None:
     engine = _usually_up_at_half_past_six()
     assert engine.wake_times.predict_one(datetime(2026, 1, 9, 4, 0)) == datetime(

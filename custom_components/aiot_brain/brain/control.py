@@ -752,8 +752,11 @@ class ZoneController:
         # level, while it still shows that and no call was made to it since.
         # Not saved: one a restart loses is left at that level.
         self.powered_on: LightState | None = None
-        # When the room was last seen lit (a night light left on leaves it dark).
+        # When the room was last seen lit (a night light left on leaves it dark),
+        # and since when it has been lit, if it is. Not saved: after a restart,
+        # lit since then.
         self.last_lit: datetime | None = None
+        self.lit_since: datetime | None = None
         self.was_occupied = False
         # When a step last found people here. After a restart, when motion was
         # last seen is not known: this says whether the zone was used tonight.
@@ -1882,11 +1885,14 @@ class ZoneController:
         # A night light left on leaves the room as dark as sleepers want it; any
         # light switched on says someone is up.
         dark = not lit or (light is not None and _dim(light) and not switched_on)
-        if not dark:
+        if dark:
+            self.lit_since = None
+        else:
             self.last_lit = now
+            self.lit_since = self.lit_since or now
         elsewhere = readings.last_motion_elsewhere
         self._watch_elsewhere(now, elsewhere if looked_elsewhere else None)
-        self._watch_getting_up(now, readings, lit_up=not dark)
+        self._watch_getting_up(now, readings)
         self.sleep_possible = False
         # Asleep since a night before (Home Assistant down all day): whoever slept
         # then is up; tonight's sleepers fall asleep anew.
@@ -1961,17 +1967,16 @@ class ZoneController:
             self.busy_elsewhere_since = elsewhere
         self.busy_elsewhere_seen = elsewhere
 
-    def _watch_getting_up(
-        self, now: datetime, readings: ZoneReadings, *, lit_up: bool
-    ) -> None:
+    def _watch_getting_up(self, now: datetime, readings: ZoneReadings) -> None:
         """Note when the people who slept here tonight got up for the day.
 
         Whoever gets up moves about elsewhere (the bathroom, the kitchen: a
         motion sensor there on) or has the light on here (not a night light), in
         the night's second half, for ``_UP_ACTIVE`` of ``_UP_WITHIN``. That is
         getting up, counted from when it began. The first of a home's people up
-        counts for every room slept in. People up elsewhere since the night's
-        first half are up late, not getting up, until they stop a while.
+        counts for every room slept in. People up since the night's first half,
+        elsewhere or with the light on here, are up late, not getting up, until
+        they stop a while.
         """
         step = timedelta(0) if self.watched_at is None else now - self.watched_at
         self.watched_at = now
@@ -1980,11 +1985,11 @@ class ZoneController:
             return
         if self.up_since is not None and now - self.up_since > _UP_WITHIN:
             self.up_since = None
-        busy = self.busy_elsewhere_since
-        up_late = busy is not None and (
-            self._is_bedtime(busy) or not self._is_night(busy)
+        busy, lit = self.busy_elsewhere_since, self.lit_since
+        moving_elsewhere = readings.last_motion_elsewhere == now and (
+            busy is None or not self._since_bedtime(busy)
         )
-        moving_elsewhere = readings.last_motion_elsewhere == now and not up_late
+        lit_up = lit is not None and not self._since_bedtime(lit)
         if not (lit_up or moving_elsewhere):
             return
         if self.up_since is None:
@@ -1994,6 +1999,13 @@ class ZoneController:
         if self.up_for >= _UP_ACTIVE:
             self.wake_times.learn_one(self.up_since)
             self.up_since = None
+
+    def _since_bedtime(self, began: datetime) -> bool:
+        """Whether something going on now began in the night's first half, or before.
+
+        Only asked in the night's second half: people up since then are up late.
+        """
+        return self._is_bedtime(began) or not self._is_night(began)
 
     def _still_in_the_dark(self, now: datetime, last_motion: datetime) -> bool:
         """Whether people here lay still in the dark as long as falling asleep takes.
