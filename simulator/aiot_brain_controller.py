@@ -196,6 +196,9 @@ class AiotBrainController:
                 continue
             prediction = self._fresh(zone, now, probability)
             readings = self.readings(zone, view)
+            if not zone.controller.needs_motion_elsewhere(now):
+                # As Home Assistant's glue: looked up only when the engine asks.
+                readings = replace(readings, last_motion_elsewhere=None)
             for decision in zone.controller.decide(
                 now, prediction, readings, self.mode, self.level
             ):

@@ -615,9 +615,16 @@ async def up_at_half_past_six(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, evening: datetime
 ) -> None:
     """Someone moves about in the hall from 06:30 the morning after ``evening``."""
-    await clock_at(hass, freezer, evening + timedelta(hours=7, minutes=59))
+    await in_the_hall(hass, freezer, evening + timedelta(hours=7, minutes=59), 20)
+
+
+async def in_the_hall(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: datetime, minutes: int
+) -> None:
+    """Someone moves about in the hall from ``when`` for ``minutes``."""
+    await clock_at(hass, freezer, when)
     await set_state(hass, HALL_MOTION, STATE_ON)
-    await minutes_pass(hass, freezer, 20)
+    await minutes_pass(hass, freezer, minutes)
     await set_state(hass, HALL_MOTION, STATE_OFF)
 
 
@@ -660,10 +667,7 @@ async def asleep_with_someone_up_in_the_hall_till_three(
 ) -> None:
     """To bed at ``evening``, asleep; someone up in the hall from 01:00 to 03:00."""
     await asleep_at_night(hass, freezer, evening)
-    await clock_at(hass, freezer, evening + timedelta(hours=2, minutes=30))
-    await set_state(hass, HALL_MOTION, STATE_ON)
-    await minutes_pass(hass, freezer, 120)
-    await set_state(hass, HALL_MOTION, STATE_OFF)
+    await in_the_hall(hass, freezer, evening + timedelta(hours=2, minutes=30), 120)
 
 
 async def test_someone_up_late_past_half_past_two_is_no_one_getting_up(

@@ -855,13 +855,23 @@ def test_sleepers_turning_over_while_someone_is_up_late_sleep_on() -> None:
     decision = climate_decision(office, morning, seen=seen)
     assert office.asleep_since is None
     assert "occupied" in decision.reason
-    # Only what the glue looks up counts, as Home Assistant shows it: people up
-    # elsewhere before the room fell asleep were not looked for.
+
+
+def test_people_up_elsewhere_count_from_when_the_glue_is_asked() -> None:
+    """Motion elsewhere counts from when the engine asks the glue to look.
+
+    Someone up elsewhere before the room fell asleep was not looked for: at the
+    first stir, five minutes after, their spell is that old, and whoever moved
+    came in.
+    """
     early = controller()
     to_bed = datetime(2026, 1, 9, 23, 10)
     for minute in range(25):
         moment = to_bed + timedelta(minutes=minute)
-        seen = readings(last_motion=to_bed, last_motion_elsewhere=moment)
+        asked = early.needs_motion_elsewhere(moment)
+        seen = readings(
+            last_motion=to_bed, last_motion_elsewhere=moment if asked else None
+        )
         climate_decision(early, moment, seen=seen)
     assert early.asleep_since == to_bed + timedelta(minutes=20)
     stir = to_bed + timedelta(minutes=25)

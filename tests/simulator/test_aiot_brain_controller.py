@@ -271,3 +271,23 @@ def test_each_zone_sees_when_motion_was_last_seen_elsewhere_as_in_ha() -> None:
     off = view(later, "off")
     controller.step(off)
     assert controller.readings(bedroom, off).last_motion_elsewhere == now
+
+
+def test_motion_elsewhere_is_shown_only_when_an_engine_asks_as_in_ha() -> None:
+    """Home Assistant's glue looks it up only then; the adapter shows no more."""
+    building = Building(load_scenario("family_home"), seed=0)
+    controller = AiotBrainController(building.info)
+    shown: dict[bool, set[bool]] = {True: set(), False: set()}
+    for zone in controller.zones.values():
+        engine = zone.controller
+        decide = engine.decide
+
+        def spy(now, prediction, readings, *args, _decide=decide, _engine=engine):
+            asked = _engine.needs_motion_elsewhere(now)
+            shown[asked].add(readings.last_motion_elsewhere is not None)
+            return _decide(now, prediction, readings, *args)
+
+        engine.decide = spy  # type: ignore[method-assign]
+    building.run(controller, 2 * 24 * 60)
+    assert shown[False] == {False}  # never shown unasked
+    assert True in shown[True]  # and shown when asked, at night

@@ -1877,7 +1877,6 @@ class ZoneController:
         they are up late there, and the sleepers here turned over
         (``_BUSY_ELSEWHERE``).
         """
-        looked_elsewhere = self.needs_motion_elsewhere(now)  # as the glue asked
         night = self._is_night(now)
         light = readings.light
         lit = light is not None and light.on
@@ -1891,7 +1890,7 @@ class ZoneController:
             self.last_lit = now
             self.lit_since = self.lit_since or now
         elsewhere = readings.last_motion_elsewhere
-        self._watch_elsewhere(now, elsewhere if looked_elsewhere else None)
+        self._watch_elsewhere(now, elsewhere)
         self._watch_getting_up(now, readings)
         self.sleep_possible = False
         # Asleep since a night before (Home Assistant down all day): whoever slept
@@ -1956,8 +1955,9 @@ class ZoneController:
         """Follow the spell of people moving about in other zones, if any.
 
         ``elsewhere`` is when motion was last seen there, as the glue looked it up
-        (None where it did not): a break longer than ``_ELSEWHERE_BREAK`` ends a
-        spell, and motion after it begins the next.
+        (None where it did not, as ``needs_motion_elsewhere`` has it): a break
+        longer than ``_ELSEWHERE_BREAK`` ends a spell, and motion after it begins
+        the next.
         """
         if elsewhere is None or self._elapsed(elsewhere, now) > _ELSEWHERE_BREAK:
             self.busy_elsewhere_since = self.busy_elsewhere_seen = None
