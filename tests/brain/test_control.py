@@ -901,6 +901,43 @@ def test_a_light_on_since_before_the_nights_second_half_is_no_one_getting_up() -
     assert engine.wake_times.mornings == [datetime(2026, 1, 10, 6, 40)]
 
 
+def test_people_up_late_before_a_restart_are_still_up_late_after_it() -> None:
+    """Home Assistant restarts at 02:40 while a teenager has been up since one.
+
+    Moving about the kitchen, or reading with the light on since 02:15: both
+    began in the night's first half, and the restart forgets neither, so no
+    02:40 morning is learned. The parents' 06:40 is.
+    """
+    night = datetime(2026, 1, 9, 23, 30)
+    still = night - timedelta(minutes=30)
+    restart = datetime(2026, 1, 10, 2, 40)
+    kitchen = controller()
+    _asleep(kitchen, night)
+    _up_elsewhere(kitchen, night, datetime(2026, 1, 10, 1, 0), minutes=100)
+    kitchen = _restarted(kitchen)
+    for minute in range(30):
+        moment = restart + timedelta(minutes=minute)
+        seen = readings(last_motion=still, last_motion_elsewhere=moment)
+        climate_decision(kitchen, moment, seen=seen)
+    assert kitchen.wake_times.mornings == []
+    _up_elsewhere(kitchen, night, datetime(2026, 1, 10, 6, 40))
+    assert kitchen.wake_times.mornings == [datetime(2026, 1, 10, 6, 40)]
+
+    reading = controller()
+    _asleep(reading, night)
+    lit = LightState(on=True, brightness_pct=80)
+    for minute in range(26):
+        moment = datetime(2026, 1, 10, 2, 15) + timedelta(minutes=minute)
+        seen = readings(last_motion=moment, light=lit)
+        climate_decision(reading, moment, seen=seen)
+    reading = _restarted(reading)
+    for minute in range(1, 30):
+        moment = restart + timedelta(minutes=minute)
+        seen = readings(last_motion=moment, light=lit)
+        climate_decision(reading, moment, seen=seen)
+    assert reading.wake_times.mornings == []
+
+
 def test_a_bedroom_is_warm_by_the_time_its_people_usually_get_up() -> None:
     engine = _usually_up_at_half_past_six()
     assert engine.wake_times.predict_one(datetime(2026, 1, 9, 4, 0)) == datetime(

@@ -730,7 +730,7 @@ class ZoneController:
         self.sleepers_stirred = False
         # Since when people have moved about in other zones, and when they were
         # last seen there, as looked up while that matters (see
-        # ``needs_motion_elsewhere``). Not saved: after a restart, seen afresh.
+        # ``needs_motion_elsewhere``).
         self.busy_elsewhere_since: datetime | None = None
         self.busy_elsewhere_seen: datetime | None = None
         # Sleepers seen here since the night's sleep began (or no sensor to tell):
@@ -753,8 +753,7 @@ class ZoneController:
         # Not saved: one a restart loses is left at that level.
         self.powered_on: LightState | None = None
         # When the room was last seen lit (a night light left on leaves it dark),
-        # and since when it has been lit, if it is. Not saved: after a restart,
-        # lit since then.
+        # and since when it has been lit, if it is.
         self.last_lit: datetime | None = None
         self.lit_since: datetime | None = None
         self.was_occupied = False
@@ -2756,10 +2755,15 @@ class ZoneController:
             "fell_asleep": to_iso(self.fell_asleep),
             "sleepers_stirred": self.sleepers_stirred,
             "slept_here": self.slept_here,
+            # A restart at night loses neither people up late elsewhere nor a
+            # light on since the night's first half: neither is getting up.
+            "busy_elsewhere_since": to_iso(self.busy_elsewhere_since),
+            "busy_elsewhere_seen": to_iso(self.busy_elsewhere_seen),
             "night_light": self.night_light,
             # A light on before a restart was not switched on by someone up.
             "was_lit": self.was_lit,
             "last_lit": to_iso(self.last_lit),
+            "lit_since": to_iso(self.lit_since),
             "preheat_minutes": (
                 None
                 if self.preheat_lead is None
@@ -2776,90 +2780,109 @@ class ZoneController:
         }
 
     def load_dict(self, data: Mapping[str, Any]) -> None:
-        """Restore what :meth:`to_dict` saved; ValueError if it is unreadable."""
+        """Restore what :meth:`to_dict` saved; ValueError if it is unreadable.
+
+        Nothing changes unless all of it is read.
+        """
         version = check_version(data, "controller", *READABLE_VERSIONS)
         try:
-            holds = {
-                str(entity_id): _saved_hold(saved, version)
-                for entity_id, saved in data["holds"].items()
+            restored = {
+                **_saved_actions(data, version, self.name),
+                **_saved_presence(data),
+                **_saved_night(data),
             }
-            calls = {
-                str(entity_id): [datetime.fromisoformat(m) for m in moments]
-                for entity_id, moments in data["calls"].items()
-            }
-            # Absent from states saved before: nothing was dismissed.
-            declined = {
-                str(entity_id): _saved_declined(str(entity_id), saved)
-                for entity_id, saved in data.get("declined", {}).items()
-            }
-            # Absent from states saved before: counted afresh.
-            same_calls = {
-                str(entity_id): _saved_same_calls(saved)
-                for entity_id, saved in data.get("same_calls", {}).items()
-            }
-            # Absent from states saved before: taken as the zone's name now.
-            name = str(data.get("name", self.name))
-            window_open_since = from_iso(data["window_open_since"])
-            vacant_since = from_iso(data["vacant_since"])
-            # Absent from states saved before: not known, as at a first start.
-            occupied = data.get("occupied")
-            if occupied is not None and not isinstance(occupied, bool):
-                raise TypeError(occupied)
-            # Absent from states saved before: not known, as at a first start,
-            # and the occupied trusted.
-            restarted = "last_occupied" in data
-            last_occupied = from_iso(data.get("last_occupied"))
-            last_motion = from_iso(data.get("last_motion"))
-            asleep_since = from_iso(data["asleep_since"])
-            # Absent from states saved before: taken as when the sleep began.
-            fell_asleep = from_iso(data.get("fell_asleep", data["asleep_since"]))
-            # Absent from states saved before: as before, motion since says so.
-            sleepers_stirred = bool(data.get("sleepers_stirred", False))
-            # Absent from states saved before: a room asleep was slept in.
-            slept_here = bool(data.get("slept_here", True))
-            night_light = bool(data.get("night_light", False))
-            was_lit = bool(data.get("was_lit", False))
-            # Absent from states saved before: the stillness alone counts.
-            last_lit = from_iso(data.get("last_lit"))
-            window_eco = bool(data["window_eco"])
-            # Absent from states saved before pre-heating was remembered.
-            preheat_minutes = data.get("preheat_minutes")
-            preheat_lead = (
-                None
-                if preheat_minutes is None
-                else timedelta(minutes=float(preheat_minutes))
-            )
-            # Absent from states saved before: pre-heating begins afresh.
-            preheat_since = from_iso(data.get("preheat_since"))
-            # Absent from states saved before: no morning seen yet.
-            wake_times = (
-                WakeTimes.from_dict(data["wake_times"])
-                if "wake_times" in data
-                else WakeTimes()
-            )
-            # Absent from states saved before: no one seen up, no warming begun.
-            up_since = from_iso(data.get("up_since"))
-            up_for = timedelta(minutes=float(data.get("up_minutes", 0.0)))
-            watched_at = from_iso(data.get("watched_at"))
-            waking_since = from_iso(data.get("waking_since"))
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             msg = f"corrupt controller state: {err!r}"
             raise ValueError(msg) from err
-        self.name, self.holds, self.calls = name, holds, calls
-        self.declined = declined
-        self.same_calls = same_calls
-        self.window_open_since, self.vacant_since = window_open_since, vacant_since
-        self.occupied, self.last_occupied = occupied, last_occupied
-        self.restarted, self.last_motion = restarted, last_motion
-        self.window_eco = window_eco
-        self.asleep_since, self.fell_asleep = asleep_since, fell_asleep
-        self.sleepers_stirred, self.slept_here = sleepers_stirred, slept_here
-        self.night_light, self.was_lit = night_light, was_lit
-        self.last_lit = last_lit
-        self.preheat_lead, self.preheat_since = preheat_lead, preheat_since
-        self.wake_times = wake_times
-        self.up_since, self.up_for = up_since, up_for
-        self.watched_at, self.waking_since = watched_at, waking_since
+        for attribute, value in restored.items():
+            setattr(self, attribute, value)
+
+
+def _saved_actions(data: Mapping[str, Any], version: int, name: str) -> dict[str, Any]:
+    """Return what a controller saved of its calls, holds and heating plans."""
+    # Absent from states saved before pre-heating was remembered.
+    preheat_minutes = data.get("preheat_minutes")
+    return {
+        # Absent from states saved before: taken as the zone's name now.
+        "name": str(data.get("name", name)),
+        "holds": {
+            str(entity_id): _saved_hold(saved, version)
+            for entity_id, saved in data["holds"].items()
+        },
+        "calls": {
+            str(entity_id): [datetime.fromisoformat(m) for m in moments]
+            for entity_id, moments in data["calls"].items()
+        },
+        # Absent from states saved before: nothing was dismissed.
+        "declined": {
+            str(entity_id): _saved_declined(str(entity_id), saved)
+            for entity_id, saved in data.get("declined", {}).items()
+        },
+        # Absent from states saved before: counted afresh.
+        "same_calls": {
+            str(entity_id): _saved_same_calls(saved)
+            for entity_id, saved in data.get("same_calls", {}).items()
+        },
+        "window_open_since": from_iso(data["window_open_since"]),
+        "window_eco": bool(data["window_eco"]),
+        "preheat_lead": (
+            None
+            if preheat_minutes is None
+            else timedelta(minutes=float(preheat_minutes))
+        ),
+        # Absent from states saved before: pre-heating begins afresh.
+        "preheat_since": from_iso(data.get("preheat_since")),
+    }
+
+
+def _saved_presence(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what a controller saved of when people and lights were last seen."""
+    # Absent from states saved before: not known, as at a first start.
+    occupied = data.get("occupied")
+    if occupied is not None and not isinstance(occupied, bool):
+        raise TypeError(occupied)
+    return {
+        "vacant_since": from_iso(data["vacant_since"]),
+        "occupied": occupied,
+        # Absent from states saved before: not known, as at a first start, and
+        # the occupied trusted.
+        "restarted": "last_occupied" in data,
+        "last_occupied": from_iso(data.get("last_occupied")),
+        "last_motion": from_iso(data.get("last_motion")),
+        "was_lit": bool(data.get("was_lit", False)),
+        # Absent from states saved before: the stillness alone counts, and a
+        # light on is lit since the restart.
+        "last_lit": from_iso(data.get("last_lit")),
+        "lit_since": from_iso(data.get("lit_since")),
+    }
+
+
+def _saved_night(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what a controller saved of the night: sleep, and getting up."""
+    return {
+        "asleep_since": from_iso(data["asleep_since"]),
+        # Absent from states saved before: taken as when the sleep began.
+        "fell_asleep": from_iso(data.get("fell_asleep", data["asleep_since"])),
+        # Absent from states saved before: as before, motion since says so.
+        "sleepers_stirred": bool(data.get("sleepers_stirred", False)),
+        # Absent from states saved before: a room asleep was slept in.
+        "slept_here": bool(data.get("slept_here", True)),
+        "night_light": bool(data.get("night_light", False)),
+        # Absent from states saved before: people elsewhere are seen afresh.
+        "busy_elsewhere_since": from_iso(data.get("busy_elsewhere_since")),
+        "busy_elsewhere_seen": from_iso(data.get("busy_elsewhere_seen")),
+        # Absent from states saved before: no morning seen yet.
+        "wake_times": (
+            WakeTimes.from_dict(data["wake_times"])
+            if "wake_times" in data
+            else WakeTimes()
+        ),
+        # Absent from states saved before: no one seen up, no warming begun.
+        "up_since": from_iso(data.get("up_since")),
+        "up_for": timedelta(minutes=float(data.get("up_minutes", 0.0))),
+        "watched_at": from_iso(data.get("watched_at")),
+        "waking_since": from_iso(data.get("waking_since")),
+    }
 
 
 def _saved_same_calls(saved: Any) -> _SameCalls:
