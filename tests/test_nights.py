@@ -670,16 +670,37 @@ async def asleep_with_someone_up_in_the_hall_till_three(
     await in_the_hall(hass, freezer, evening + timedelta(hours=2, minutes=30), 120)
 
 
+async def asleep_with_someone_up_in_the_hall_and_a_restart(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, evening: datetime
+) -> None:
+    """As above, with Home Assistant restarting at 02:40 while the hall is busy."""
+    await asleep_at_night(hass, freezer, evening)
+    await clock_at(hass, freezer, evening + timedelta(hours=2, minutes=30))
+    await set_state(hass, HALL_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 100)
+    await restart(hass, hass.config_entries.async_entries(DOMAIN)[0])
+    await minutes_pass(hass, freezer, 20)
+    await set_state(hass, HALL_MOTION, STATE_OFF)
+
+
+@pytest.mark.parametrize("restarted", [False, True])
 async def test_someone_up_late_past_half_past_two_is_no_one_getting_up(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, restarted: bool
 ) -> None:
     """Up in the hall till three on three nights: the mornings are still 06:30.
 
     The night's second half begins at 02:30, when moving about elsewhere is people
-    getting up; but whoever is still up from before then is up late.
+    getting up; but whoever is still up from before then is up late, also after
+    a restart in the middle of it.
     """
     await three_mornings_up_at_half_past_six(
-        hass, freezer, to_bed=asleep_with_someone_up_in_the_hall_till_three
+        hass,
+        freezer,
+        to_bed=(
+            asleep_with_someone_up_in_the_hall_and_a_restart
+            if restarted
+            else asleep_with_someone_up_in_the_hall_till_three
+        ),
     )
 
     assert await getting_up(hass) == {THERMOSTAT: "usually up at 06:30 on weekdays"}
