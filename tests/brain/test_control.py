@@ -1081,7 +1081,21 @@ def test_pre_heating_for_bedtime_aims_at_the_sleep_temperature() -> None:
     )
     assert decision.command is not None
     assert decision.command.data["temperature"] == 18.5
-    assert "Pre-heating: arrival predicted 22:30 (90%)" in decision.reason
+    assert decision.reason == (
+        "Heating Study to 18.5 °C: Pre-heating for bedtime: arrival predicted 22:30 "
+        "(90%), 45 min needed"
+    )
+    # Already at the sleep temperature: ready a quarter of an hour ahead, and
+    # before that not set back for so near an arrival. Bedtime is named, so
+    # 18.5 °C reads as what it is.
+    warm = readings(temperature=18.5, last_motion=evening - timedelta(hours=3))
+    for minutes, said in (
+        (30, "empty, but arrival predicted 22:30 (90%), for bedtime"),
+        (10, "Ready for bedtime: arrival predicted 22:10 (90%)"),
+    ):
+        arrival = arriving(evening + timedelta(minutes=minutes))
+        decision = climate_decision(controller(), evening, predicted=arrival, seen=warm)
+        assert decision.reason == f"Heating Study to 18.5 °C: {said}"
 
 
 def test_an_empty_room_is_set_back_alike_whether_anyone_comes_to_sleep() -> None:
@@ -1920,7 +1934,7 @@ def test_each_thermostat_works_to_the_comfort_of_the_season_it_can_serve() -> No
     assert warming.command.data["target_temp_low"] == 18.0
     assert warming.command.data["target_temp_high"] == 24.5  # as while asleep
     # 16 °C to the sleep temperature of 18.5 °C at 2 K an hour.
-    assert "Pre-heating: arrival predicted 22:30 (90%), 75 min needed" in (
+    assert "Pre-heating for bedtime: arrival predicted 22:30 (90%), 75 min needed" in (
         warming.reason
     )
     # ... and keeps its dead band around the season's comfort where people want
