@@ -1082,7 +1082,7 @@ def test_pre_heating_for_bedtime_aims_at_the_sleep_temperature() -> None:
     assert decision.command is not None
     assert decision.command.data["temperature"] == 18.5
     assert decision.reason == (
-        "Heating Study to 18.5 °C: Pre-heating for bedtime: arrival predicted 22:30 "
+        "Heating Study to 18.5 °C: Pre-heating for the night: arrival predicted 22:30 "
         "(90%), 45 min needed"
     )
     # Already at the sleep temperature: ready a quarter of an hour ahead, and
@@ -1090,8 +1090,8 @@ def test_pre_heating_for_bedtime_aims_at_the_sleep_temperature() -> None:
     # 18.5 °C reads as what it is.
     warm = readings(temperature=18.5, last_motion=evening - timedelta(hours=3))
     for minutes, said in (
-        (30, "empty, but arrival predicted 22:30 (90%), for bedtime"),
-        (10, "Ready for bedtime: arrival predicted 22:10 (90%)"),
+        (30, "empty, but arrival predicted 22:30 (90%), for the night"),
+        (10, "Ready for the night: arrival predicted 22:10 (90%)"),
     ):
         arrival = arriving(evening + timedelta(minutes=minutes))
         decision = climate_decision(controller(), evening, predicted=arrival, seen=warm)
@@ -1919,7 +1919,7 @@ def test_each_thermostat_works_to_the_comfort_of_the_season_it_can_serve() -> No
         assert band.command is not None
         assert band.command.data["target_temp_low"] == 18.0  # 18.5 less the slack
         assert band.command.data["target_temp_high"] == 24.5
-    # Warming a bedroom for bedtime aims at the sleep temperature in summer too.
+    # Warming a bedroom for the night aims at the sleep temperature in summer too.
     evening = datetime(2026, 6, 1, 22, 0)
     bedtime = replace(
         summer,
@@ -1934,8 +1934,9 @@ def test_each_thermostat_works_to_the_comfort_of_the_season_it_can_serve() -> No
     assert warming.command.data["target_temp_low"] == 18.0
     assert warming.command.data["target_temp_high"] == 24.5  # as while asleep
     # 16 °C to the sleep temperature of 18.5 °C at 2 K an hour.
-    assert "Pre-heating for bedtime: arrival predicted 22:30 (90%), 75 min needed" in (
-        warming.reason
+    assert (
+        "Pre-heating for the night: arrival predicted 22:30 (90%), 75 min needed"
+        in (warming.reason)
     )
     # ... and keeps its dead band around the season's comfort where people want
     # it warmer when cooling than when heating.

@@ -67,7 +67,7 @@ _LEFT_ALONE_MODES = {OFF: "off", FAN_ONLY: "on fan only", DRY: "drying"}
 _NO_SETPOINT_MODES = frozenset({OFF, "fan_only", "dry"})
 READY = "Ready for the arrival"  # at comfort, or as near as the device can get
 READY_FOR_WAKING = "Ready for getting up"
-READY_FOR_BEDTIME = "Ready for bedtime"
+READY_FOR_NIGHT = "Ready for the night"
 # Motion in another zone this soon before motion here is someone walking in ...
 _CAME_IN = timedelta(minutes=2)
 # ... unless, in the night's first half, people had moved about there this long,
@@ -1541,9 +1541,9 @@ class ZoneController:
         arrival_comfort = comfort
         if arriving is not None:
             arrival_comfort = self._zone_comfort(prediction, arriving)
-        # Whoever arrives in the first half of the night comes to sleep: warm the
-        # room for sleeping, not for the evening, and say so (the sleep temperature
-        # would read as a cold welcome).
+        # Whoever arrives in the night's first half comes to sleep, or soon will:
+        # the room is warmed to the sleep temperature, not the evening's comfort,
+        # and the reason says it is for the night (it would read as a cold welcome).
         sleep, bedtime = settings.sleep_temperature, False
         if sleep is not None and arrival is not None and self._is_bedtime(arrival):
             arrival_comfort, bedtime = arrival_comfort.for_sleep(sleep), True
@@ -1551,7 +1551,7 @@ class ZoneController:
             verb, needed = self._warming(prediction, readings, arrival_comfort)
             ready = verb == READY
             if bedtime:
-                verb = READY_FOR_BEDTIME if ready else f"{verb} for bedtime"
+                verb = READY_FOR_NIGHT if ready else f"{verb} for the night"
             lead = arrival - now
             start_lead = None if needed is None else self._start_lead(needed)
             starts = confident and start_lead is not None and lead <= start_lead
@@ -1583,7 +1583,7 @@ class ZoneController:
             return self._comfort(
                 arrival_comfort,
                 f"empty, but arrival predicted {self._predicted(expected_back, now)} "
-                f"({confidence:.0%}){', for bedtime' if bedtime else ''}",
+                f"({confidence:.0%}){', for the night' if bedtime else ''}",
             )
         # A moment, not a running "for N min": the reason (a state attribute,
         # recorded at each change) stays the same while nothing else changes.
