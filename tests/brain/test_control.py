@@ -1086,7 +1086,7 @@ def test_pre_heating_for_bedtime_aims_at_the_sleep_temperature() -> None:
         "(90%), 45 min needed"
     )
     # Already at the sleep temperature: ready a quarter of an hour ahead, and
-    # before that not set back for so near an arrival. Bedtime is named, so
+    # before that not set back for so near an arrival. The night is named, so
     # 18.5 °C reads as what it is.
     warm = readings(temperature=18.5, last_motion=evening - timedelta(hours=3))
     for minutes, said in (
@@ -1936,7 +1936,7 @@ def test_each_thermostat_works_to_the_comfort_of_the_season_it_can_serve() -> No
     # 16 °C to the sleep temperature of 18.5 °C at 2 K an hour.
     assert (
         "Pre-heating for the night: arrival predicted 22:30 (90%), 75 min needed"
-        in (warming.reason)
+        in warming.reason
     )
     # ... and keeps its dead band around the season's comfort where people want
     # it warmer when cooling than when heating.
@@ -2682,6 +2682,8 @@ def test_state_round_trips_through_json() -> None:
     restored = controller()
     restored.load_dict(saved)
     assert restored.to_dict() == engine.to_dict()
+    # Each thing read back lands on an attribute the engine has: none misnamed.
+    assert set(vars(restored)) == set(vars(controller()))
     assert restored.holds["climate.study"].until == NOW + timedelta(hours=2)
     assert restored.rate_limited("light.study", NOW + timedelta(minutes=1))
     assert restored.preheat_lead == engine.preheat_lead
