@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import HVACMode
@@ -619,11 +620,23 @@ async def up_at_half_past_six(
 
 
 async def in_the_hall(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: datetime, minutes: int
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    when: datetime,
+    minutes: int,
+    *,
+    restart_after: int | None = None,
 ) -> None:
-    """Someone moves about in the hall from ``when`` for ``minutes``."""
+    """Someone moves about in the hall from ``when`` for ``minutes``.
+
+    ``restart_after``: Home Assistant restarts that many minutes in.
+    """
     await clock_at(hass, freezer, when)
     await set_state(hass, HALL_MOTION, STATE_ON)
+    if restart_after is not None:
+        await minutes_pass(hass, freezer, restart_after)
+        await restart(hass, hass.config_entries.async_entries(DOMAIN)[0])
+        minutes -= restart_after
     await minutes_pass(hass, freezer, minutes)
     await set_state(hass, HALL_MOTION, STATE_OFF)
 
@@ -663,24 +676,24 @@ async def test_a_sleeper_turning_over_while_someone_is_up_in_the_hall_sleeps_on(
 
 
 async def asleep_with_someone_up_in_the_hall_till_three(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, evening: datetime
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    evening: datetime,
+    *,
+    restarted: bool = False,
 ) -> None:
-    """To bed at ``evening``, asleep; someone up in the hall from 01:00 to 03:00."""
-    await asleep_at_night(hass, freezer, evening)
-    await in_the_hall(hass, freezer, evening + timedelta(hours=2, minutes=30), 120)
+    """To bed at ``evening``, asleep; someone up in the hall from 01:00 to 03:00.
 
-
-async def asleep_with_someone_up_in_the_hall_and_a_restart(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, evening: datetime
-) -> None:
-    """As above, with Home Assistant restarting at 02:40 while the hall is busy."""
+    ``restarted``: Home Assistant restarts at 02:40, while the hall is busy.
+    """
     await asleep_at_night(hass, freezer, evening)
-    await clock_at(hass, freezer, evening + timedelta(hours=2, minutes=30))
-    await set_state(hass, HALL_MOTION, STATE_ON)
-    await minutes_pass(hass, freezer, 100)
-    await restart(hass, hass.config_entries.async_entries(DOMAIN)[0])
-    await minutes_pass(hass, freezer, 20)
-    await set_state(hass, HALL_MOTION, STATE_OFF)
+    await in_the_hall(
+        hass,
+        freezer,
+        evening + timedelta(hours=2, minutes=30),
+        120,
+        restart_after=100 if restarted else None,
+    )
 
 
 @pytest.mark.parametrize("restarted", [False, True])
@@ -696,10 +709,8 @@ async def test_someone_up_late_past_half_past_two_is_no_one_getting_up(
     await three_mornings_up_at_half_past_six(
         hass,
         freezer,
-        to_bed=(
-            asleep_with_someone_up_in_the_hall_and_a_restart
-            if restarted
-            else asleep_with_someone_up_in_the_hall_till_three
+        to_bed=partial(
+            asleep_with_someone_up_in_the_hall_till_three, restarted=restarted
         ),
     )
 

@@ -1541,16 +1541,13 @@ class ZoneController:
         arrival_comfort = comfort
         if arriving is not None:
             arrival_comfort = self._zone_comfort(prediction, arriving)
-        # Whoever arrives in the night's first half comes to sleep, or soon will:
-        # the room is warmed to the sleep temperature, not the evening's comfort,
-        # and the reason says it is for the night (it would read as a cold welcome).
-        sleep, bedtime = settings.sleep_temperature, False
-        if sleep is not None and arrival is not None and self._is_bedtime(arrival):
-            arrival_comfort, bedtime = arrival_comfort.for_sleep(sleep), True
+        sleep = self._sleep_for(arrival)
+        if sleep is not None:
+            arrival_comfort = arrival_comfort.for_sleep(sleep)
         if arrival is not None and (confident or keep_preheating):
             verb, needed = self._warming(prediction, readings, arrival_comfort)
             ready = verb == READY
-            if bedtime:
+            if sleep is not None:  # said: it would read as a cold welcome
                 verb = READY_FOR_NIGHT if ready else f"{verb} for the night"
             lead = arrival - now
             start_lead = None if needed is None else self._start_lead(needed)
@@ -1583,7 +1580,7 @@ class ZoneController:
             return self._comfort(
                 arrival_comfort,
                 f"empty, but arrival predicted {self._predicted(expected_back, now)} "
-                f"({confidence:.0%}){', for the night' if bedtime else ''}",
+                f"({confidence:.0%}){'' if sleep is None else ', for the night'}",
             )
         # A moment, not a running "for N min": the reason (a state attribute,
         # recorded at each change) stays the same while nothing else changes.
@@ -1627,6 +1624,18 @@ class ZoneController:
             cool_offset=settings.vacant_cooling_offset,
         )
         return self._recoverable(setback, prediction, readings, comfort)
+
+    def _sleep_for(self, arrival: datetime | None) -> float | None:
+        """Return the sleep temperature if people arriving then come to sleep.
+
+        Whoever arrives in the night's first half comes to sleep, or soon will:
+        the room is warmed to the sleep temperature, not the evening's comfort.
+        None for any other arrival, or where nobody sleeps (no sleep temperature).
+        """
+        sleep = self.settings.sleep_temperature
+        if sleep is None or arrival is None or not self._is_bedtime(arrival):
+            return None
+        return sleep
 
     def _slow_to_warm(
         self,
@@ -1681,8 +1690,9 @@ class ZoneController:
         ):
             return setback
         goal = comfort.heat
-        if self._is_bedtime(arrival) and settings.sleep_temperature is not None:
-            goal = comfort.for_sleep(settings.sleep_temperature).heat
+        sleep = self._sleep_for(arrival)
+        if sleep is not None:
+            goal = comfort.for_sleep(sleep).heat
         # Nearly warm by the arrival from the full setback: pre-heating copes.
         nearly = thermal.heated_up_from(
             goal - settings.stop_drift, outdoor, settings.max_preheat
