@@ -323,9 +323,29 @@ def test_a_false_off_lengthens_the_delay_after_the_door() -> None:
     assert longer is not None
     assert longer > short
     assert watch.stayers == 1.0
-    # Twice more: people stay behind here, the full delay is back.
-    _visits(watch, 2, stays=1, start=last + timedelta(hours=1))
+    # Twice more: longer again.
+    last = _visits(watch, 2, stays=1, start=last + timedelta(hours=1))
+    longer_still = watch.door_delay()
+    assert longer_still is not None
+    assert longer_still > longer
+    # Each time now: people stay behind here, the full delay is back.
+    _visits(watch, 40, stays=1, start=last + timedelta(hours=1))
     assert watch.door_delay() is None
+
+
+def test_a_family_room_someone_sometimes_stays_in_waits_longer_after_the_door() -> None:
+    # The kitchen: one exit in 20 leaves someone behind, who moves again soon, as
+    # everyone there does. The light goes off sooner than the full ten minutes,
+    # later than where nobody stays.
+    alone, family = ExitWatch(), ExitWatch()
+    _visits(alone, 300)
+    _visits(family, 300, stays=20)
+    alone_delay, family_delay = alone.door_delay(), family.door_delay()
+    assert alone_delay is not None
+    assert family_delay is not None
+    assert alone_delay + 60.0 < family_delay < 420.0
+    assert family.stayers > 0.04 * family.exits
+    assert "someone stayed behind after 13 of 270 recent exits" in family.explain()
 
 
 def test_people_who_sit_still_long_keep_the_long_delay() -> None:

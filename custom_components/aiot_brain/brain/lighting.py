@@ -74,7 +74,8 @@ EXITS_VERSION = 1
 _ENTRY_SECONDS = 60.0  # motion this soon after the door is someone coming in
 _EXIT_FADE = 0.999  # each exit fades the exit counts: about the last 1,000 count
 _GAP_FADE = 0.998  # each quiet spell fades the spell counts: about the last 500
-_MAX_STAY_SHARE = 0.01  # shorten only where at most 1 in 100 exits leaves someone
+_MAX_STAY_SHARE = 0.1  # shorten only where at most 1 in 10 exits leaves someone
+_MIN_EXITS = 100.0  # and only once this many were seen: fewer tell too little
 _MAX_GAP_MINUTES = 30.0  # a quiet spell longer than this counts as this long
 _PRIOR_GAP_MINUTES = 3.0  # people's quiet spells before any is seen
 _PRIOR_GAPS = 5.0  # how many spells that prior weighs
@@ -113,15 +114,18 @@ class ExitWatch:
     the time from the motion sensors clearing to their next motion with no door
     moving in between: someone there sitting still.
 
-    In a zone where at most one exit in 100 leaves a stayer, a stayer is taken to be
+    In a zone where at most one exit in ten leaves a stayer, a stayer is taken to be
     as still as anyone there: each further minute of quiet after an exit is as
     likely as the zone's quiet spells say (a geometric distribution with their
     mean). :meth:`door_delay` is then the quiet time after which a light would be
     switched off on someone left behind less than once in 20,000 exits, never below
     three minutes. A zone that one person at a time uses briskly gets a short
-    delay; one where people sit still long, a long one; one where people often stay
-    behind (a living room, a shared office) keeps the full delay. A false-off
-    teaches it too: the person left behind moves, a stayer.
+    delay; one where people sit still long, a long one; one where a few exits in
+    100 leave someone (a family's kitchen or living room) a longer one, as each
+    exit is likelier to leave someone to switch the light off on. Where people
+    stay behind more often still (a shared office, people settled in together)
+    the full delay holds. A false-off teaches it too: the person left behind
+    moves, a stayer.
 
     >>> from datetime import datetime, timedelta
     >>> watch = ExitWatch()
@@ -353,12 +357,15 @@ class ExitWatch:
     def door_delay(self) -> float | None:
         """Quiet seconds after such an exit before the zone is taken as empty.
 
-        None where people stay behind more often than once in 100 exits (or too
+        None where people stay behind more often than once in ten exits (or too
         few exits were seen to tell): those left behind there are often people who
-        just sat down, stiller than the zone's quiet spells say.
+        just sat down, stiller than the zone's quiet spells say. Below that, those
+        left behind in a family's rooms moved again as soon as the zone's quiet
+        spells say (3 to 7 minutes after the door, in the virtual family home's
+        living room and kitchen).
         """
         share = self._stay_share()
-        if share > _MAX_STAY_SHARE:
+        if share > _MAX_STAY_SHARE or self.exits < _MIN_EXITS:
             return None
         minutes = math.log(_FALSE_OFF_RISK / share) / math.log(self._still())
         return max(_MIN_DOOR_DELAY, minutes * 60.0)
