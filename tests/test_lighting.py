@@ -418,7 +418,9 @@ async def test_sensors_back_from_a_restart_are_no_one_going_out_through_the_door
     # Still reading, still: the light waits for the vacancy delay, not the door's.
     await minutes_pass(hass, freezer, 12)
     assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
-    assert "someone stayed behind after 0 of 0" in await lighting_explained(hass)
+    assert "the full delay after the door: 0 exits seen" in await lighting_explained(
+        hass
+    )
 
 
 async def test_someone_back_for_their_phone_gets_the_light_back_at_once(

@@ -274,6 +274,10 @@ def test_a_zone_one_person_uses_goes_dark_soon_after_the_door() -> None:
     watch = ExitWatch()
     last = _visits(watch, 15)
     assert watch.door_delay() is None  # too few exits to tell
+    assert watch.explain() == (
+        "the full delay after the door: 14 exits seen, 100 tell how often someone "
+        "stays behind"
+    )
     last = _visits(watch, 150, start=last + timedelta(hours=1))
     after_150 = watch.door_delay()
     _visits(watch, 300, start=last + timedelta(hours=1))

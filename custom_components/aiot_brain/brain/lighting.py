@@ -379,7 +379,12 @@ class ExitWatch:
     def explain(self) -> str:
         """Say what the delay after a door rests on."""
         delay = self.door_delay()
-        if delay is None:
+        if self.exits < _MIN_EXITS:
+            words = (
+                f"the full delay after the door: {self.exits:.0f} exits seen, "
+                f"{_MIN_EXITS:.0f} tell how often someone stays behind"
+            )
+        elif delay is None:
             words = (
                 f"the full delay after the door: someone stayed behind after "
                 f"{self.stayers:.0f} of {self.exits:.0f} recent exits"
