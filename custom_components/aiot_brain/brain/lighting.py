@@ -361,8 +361,8 @@ class ExitWatch:
         few exits were seen to tell): those left behind there are often people who
         just sat down, stiller than the zone's quiet spells say. Below that, those
         left behind in a family's rooms moved again as soon as the zone's quiet
-        spells say (3 to 7 minutes after the door, in the virtual family home's
-        living room and kitchen).
+        spells say (2 to 8 minutes after the door in the virtual family home's
+        living room and kitchen, over two 56-day runs).
         """
         share = self._stay_share()
         if share > _MAX_STAY_SHARE or self.exits < _MIN_EXITS:
