@@ -357,12 +357,12 @@ class ExitWatch:
     def door_delay(self) -> float | None:
         """Quiet seconds after such an exit before the zone is taken as empty.
 
-        None where people stay behind more often than once in ten exits (or too
-        few exits were seen to tell): those left behind there are often people who
-        just sat down, stiller than the zone's quiet spells say. Below that, those
-        left behind in a family's rooms moved again as soon as the zone's quiet
-        spells say (2 to 8 minutes after the door in the virtual family home's
-        living room and kitchen, over two 56-day runs).
+        None where fewer than 100 exits were seen (too few to tell), or where
+        people stay behind more often than once in ten: those left behind there are
+        often people who just sat down, stiller than the zone's quiet spells say.
+        Below that, those left behind in a family's rooms moved again as soon as
+        the zone's quiet spells say (2 to 8 minutes after the door in the virtual
+        family home's living room and kitchen, over two 56-day runs).
         """
         share = self._stay_share()
         if share > _MAX_STAY_SHARE or self.exits < _MIN_EXITS:
