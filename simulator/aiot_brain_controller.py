@@ -316,7 +316,9 @@ class AiotBrainController:
             or now - zone.predicted_at >= PREDICT_EVERY
             or turned
         ):
-            zone.prediction = zone.brain.predict_one(now)
+            zone.prediction = zone.brain.predict_one(
+                now, waking=zone.controller.waking_at(now)
+            )
             zone.predicted_at = now
 
     @staticmethod

@@ -12,7 +12,7 @@ from functools import partial
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import HVACMode
 from homeassistant.const import STATE_OFF, STATE_ON
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Context, Event, HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
@@ -31,6 +31,7 @@ from .test_acting import (
     START,
     THERMOSTAT,
     build_living_room,
+    coordinator_of,
     lamp,
     minutes_pass,
     set_state,
@@ -594,11 +595,12 @@ async def three_mornings_up_at_half_past_six(
     to_bed: Callable[
         [HomeAssistant, FrozenDateTimeFactory, datetime], Awaitable[None]
     ] = asleep_at_night,
+    on_rising: Callable[[HomeAssistant], Awaitable[None]] | None = None,
 ) -> MockConfigEntry:
     """Off to bed as ``to_bed`` has it, Monday to Wednesday night; up at 06:30.
 
-    By default asleep in the living room. The living room is heated, with an
-    outdoor sensor at 5 °C.
+    By default asleep in the living room; ``on_rising`` is what people do once
+    up. The living room is heated, with an outdoor sensor at 5 °C.
     """
     freezer.move_to(MONDAY_EVENING)
     await living_room_and_hall(hass, heated=True)
@@ -609,6 +611,8 @@ async def three_mornings_up_at_half_past_six(
     for night in range(3):
         await to_bed(hass, freezer, MONDAY_EVENING + timedelta(days=night))
         await up_at_half_past_six(hass, freezer, MONDAY_EVENING + timedelta(days=night))
+        if on_rising is not None:
+            await on_rising(hass)
     return entry
 
 
@@ -715,3 +719,54 @@ async def test_someone_up_late_past_half_past_two_is_no_one_getting_up(
     )
 
     assert await getting_up(hass) == {THERMOSTAT: "usually up at 06:30 on weekdays"}
+
+
+async def test_warming_for_getting_up_aims_at_the_comfort_people_want_on_rising(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Up at 06:30, and the heating turned up to 23 °C by hand soon after.
+
+    On the fourth morning the room warms for getting up to what people want
+    then, not to the comfort of the hour the warming starts in.
+    """
+    entry = await three_mornings_up_at_half_past_six(
+        hass, freezer, on_rising=turned_up_to_23
+    )
+    thursday = MONDAY_EVENING + timedelta(days=3)
+    await asleep_at_night(hass, freezer, thursday)
+    # Still the night's first half: nobody is getting up yet.
+    await minutes_pass_until(hass, freezer, thursday + timedelta(minutes=235))
+    assert (
+        coordinator_of(entry).predictions["living_room"].waking_heating_setpoint is None
+    )
+    assert target(hass) == 18.5
+    # From 02:30, four hours (the longest warm-up) before 06:30: warming to what
+    # people set on rising, not to 02:30's comfort (22 °C on the thermostat's
+    # half degrees).
+    await minutes_pass_until(hass, freezer, thursday + timedelta(minutes=245))
+    prediction = coordinator_of(entry).predictions["living_room"]
+    assert prediction.waking_heating_setpoint is not None
+    assert prediction.heating_setpoint is not None
+    assert prediction.waking_heating_setpoint > prediction.heating_setpoint + 0.5
+    assert target(hass) == 23.0
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.startswith(
+        "Living room already heating to 23.0 °C: Pre-heating: usually up at 06:30, "
+    )
+    # Up: the night's rules again, and no rising ahead to tell the comfort of.
+    await up_at_half_past_six(hass, freezer, thursday)
+    assert target(hass) == 18.5
+    assert (
+        coordinator_of(entry).predictions["living_room"].waking_heating_setpoint is None
+    )
+
+
+async def turned_up_to_23(hass: HomeAssistant) -> None:
+    """Someone up sets the living room's heating to 23 °C from the app."""
+    await hass.services.async_call(
+        "climate",
+        "set_temperature",
+        {"entity_id": THERMOSTAT, "temperature": 23.0},
+        blocking=True,
+        context=Context(),
+    )

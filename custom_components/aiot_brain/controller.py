@@ -978,6 +978,20 @@ class BuildingController:
             if (hold := engine.holds.get(entity_id)) is not None and hold.until > now
         }
 
+    def waking_at(self, zone_id: str, now: datetime) -> datetime | None:
+        """Return when the people who sleep in the zone usually get up, if ahead.
+
+        The earliest its thermostats' engines warm for (None: none does): the
+        brain tells that hour's comfort with the prediction.
+        """
+        clock = wall_clock(dt_util.as_local(now))
+        times = [
+            wake
+            for engine in self._engines(zone_id).values()
+            if (wake := engine.waking_at(clock)) is not None
+        ]
+        return min(times, default=None)
+
     def _engines(self, zone_id: str) -> dict[str, ZoneController]:
         """Return the zone's engines, made at once where only their saved state is.
 

@@ -1443,6 +1443,7 @@ class AiotBrainCoordinator:
                 scale=scale,
                 comfort_offset=self.zone_controls(zone_id).comfort_offset,
                 sun_elevation=self._sun_elevation(now),
+                waking=self.control.waking_at(zone_id, now),
             )
         return prediction  # noqa: RET504 - the guard swallows a fault
 

@@ -989,6 +989,34 @@ def test_a_bedroom_is_warm_by_the_time_its_people_usually_get_up() -> None:
     assert "not learned yet (0 mornings seen)" in engine.wake_times.explain(saturday)
 
 
+def test_warming_for_getting_up_aims_at_the_comfort_of_the_hour_people_get_up() -> None:
+    engine = _usually_up_at_half_past_six()
+    night = datetime(2026, 1, 8, 23, 30)
+    still = night - timedelta(minutes=30)
+    climate_decision(engine, night, seen=readings(last_motion=still))
+    # The brain is asked for the comfort of 06:30 only once the night's first
+    # half is over, and only for a thermostat.
+    assert engine.waking_at(datetime(2026, 1, 9, 1, 0)) is None
+    assert engine.waking_at(datetime(2026, 1, 9, 4, 0)) == datetime(2026, 1, 9, 6, 30)
+    lamp_only = ZoneController("Study", ControlSettings(), light=LIGHT)
+    assert lamp_only.waking_at(datetime(2026, 1, 9, 4, 0)) is None
+    # 21 °C now, 22.5 °C on rising: from 18.5 °C, 4 K take 120 minutes at 2 K an
+    # hour, with 15 to spare. To now's comfort (2.5 K, 75 minutes) it would wait.
+    cold = readings(last_motion=still, temperature=18.5)
+    at_4_15 = datetime(2026, 1, 9, 4, 15)
+    assert "sleep temperature" in climate_decision(engine, at_4_15, seen=cold).reason
+    rising = prediction(waking_heating_setpoint=22.5)
+    warming = climate_decision(engine, at_4_15, predicted=rising, seen=cold)
+    assert warming.command is not None
+    assert warming.command.data["temperature"] == 22.5
+    assert warming.reason == (
+        "Heating Study to 22.5 °C: Pre-heating: usually up at 06:30, 120 min needed"
+    )
+    # Up: nothing ahead to warm for, nor to ask the comfort of.
+    _slept_then_up(engine, night, datetime(2026, 1, 9, 6, 25))
+    assert engine.waking_at(datetime(2026, 1, 9, 6, 50)) is None
+
+
 def test_a_changed_morning_warms_nothing_and_mornings_survive_restarts() -> None:
     engine = _usually_up_at_half_past_six()
     # Up at 08:00 once (a late shift): the last three weekdays no longer agree.

@@ -149,6 +149,24 @@ def test_pre_heating_is_told_the_comfort_of_the_arrivals_hour() -> None:
     assert in_use.early_arrival is None
 
 
+def test_the_comfort_of_the_hour_people_get_up_is_told_where_asked() -> None:
+    # The same habits: at 04:00, warming for a 08:10 rising aims at 19 °C, and a
+    # comfort offset (the area's number) moves it as it moves the others.
+    zone = ZoneBrain(heating_default=20.0)
+    _live_two_weeks(zone, {(8, 10): 19.0, (15, 0): 22.0})
+    small_hours = MONDAY + timedelta(days=14, hours=4)
+    rising = small_hours.replace(hour=8, minute=10)
+    assert zone.predict_one(small_hours).waking_heating_setpoint is None
+    prediction = zone.predict_one(small_hours, waking=rising)
+    assert prediction.waking_heating_setpoint == pytest.approx(19.0, abs=0.5)
+    assert prediction.heating_setpoint is not None
+    assert prediction.heating_setpoint > prediction.waking_heating_setpoint + 0.5
+    warmer = prediction.with_comfort_offset(1.0)
+    assert warmer.waking_heating_setpoint == pytest.approx(
+        prediction.waking_heating_setpoint + 1.0
+    )
+
+
 def test_an_empty_zone_keeps_the_comfort_people_set_there() -> None:
     """A meeting room's people set it warmer the fuller it is; empty, it is not colder.
 

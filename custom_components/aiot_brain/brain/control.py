@@ -1456,15 +1456,17 @@ class ZoneController:
         readings: ZoneReadings,
         comfort: _Comfort,
     ) -> _Target | None:
-        """Return the comfort a slept-in room warms to for getting up, or None."""
-        wake = self.wake_times.predict_one(now)
-        if (
-            wake is None
-            or self._is_bedtime(now)
-            or self._got_up()
-            or now > wake + self.settings.preheat_slack
-        ):
+        """Return the comfort a slept-in room warms to for getting up, or None.
+
+        The comfort of the hour people get up, where the brain was told it (see
+        ``waking_at``): at 03:00, the room warms for 06:30's, not 03:00's.
+        """
+        wake = self.waking_at(now)
+        if wake is None:
             return None
+        waking = prediction.waking_heating_setpoint
+        if waking is not None:
+            comfort = self._zone_comfort(prediction, waking)
         verb, needed = self._warming(prediction, readings, comfort)
         if needed is None:
             return None
@@ -1476,6 +1478,25 @@ class ZoneController:
         if verb == READY:
             return self._comfort(comfort, f"{READY_FOR_WAKING}: {up}")
         return self._comfort(comfort, f"{verb}: {up}{self._needed(needed)}")
+
+    def waking_at(self, now: datetime) -> datetime | None:
+        """Return when the people who slept here usually get up, if still ahead.
+
+        Only for a thermostat, which warms the room for it; None in the night's
+        first half, once they are up, or ``preheat_slack`` after it. The glue has
+        the brain tell that hour's comfort (``waking_heating_setpoint``).
+        """
+        if self.climate is None:
+            return None
+        wake = self.wake_times.predict_one(now)
+        if (
+            wake is None
+            or self._is_bedtime(now)
+            or self._got_up()
+            or now > wake + self.settings.preheat_slack
+        ):
+            return None
+        return wake
 
     def _start_lead(self, needed: timedelta) -> timedelta:
         """Return how long ahead warming starts: what it takes, with a margin."""

@@ -159,6 +159,10 @@ class ZonePrediction:
     # The heating comfort of the next arrival's hour, with people there: what
     # pre-heating warms to (None: no arrival ahead).
     arrival_heating_setpoint: float | None = None
+    # The heating comfort of the hour the people who sleep here usually get up,
+    # where the thermostat's engine told it (ZoneBrain.predict_one's ``waking``):
+    # what warming for getting up warms to (None: now's comfort stands).
+    waking_heating_setpoint: float | None = None
     # Where no next arrival is told from alike moments within two hours, one told
     # from up to four (see OccupancyForecast.early_arrival); None otherwise.
     early_arrival: EarlyArrival | None = None
@@ -208,12 +212,14 @@ class ZonePrediction:
         """Return the prediction with every comfort setpoint moved by ``offset`` K."""
         heating, cooling = self.heating_setpoint, self.cooling_setpoint
         arriving, early = self.arrival_heating_setpoint, self.early_arrival
+        waking = self.waking_heating_setpoint
         return replace(
             self,
             comfort_setpoint=self.comfort_setpoint + offset,
             heating_setpoint=None if heating is None else heating + offset,
             cooling_setpoint=None if cooling is None else cooling + offset,
             arrival_heating_setpoint=None if arriving is None else arriving + offset,
+            waking_heating_setpoint=None if waking is None else waking + offset,
             early_arrival=early
             if early is None or early.heating_setpoint is None
             else replace(early, heating_setpoint=early.heating_setpoint + offset),
@@ -596,6 +602,7 @@ class ZoneBrain:
         scale: TemperatureScale = CELSIUS,
         comfort_offset: float = 0.0,
         sun_elevation: float | None = None,
+        waking: datetime | None = None,
     ) -> ZonePrediction:
         """Return what the zone's models say at ``when`` (nothing is learned).
 
@@ -605,7 +612,9 @@ class ZoneBrain:
         The reasons write temperatures on ``scale``; the numbers stay °C. Those of
         anomalies and absences say times as the clocks of an aware ``when``'s zone
         show them. ``sun_elevation`` (°, at ``when``) colours the light; where it
-        is not known, the last one seen, or the clock.
+        is not known, the last one seen, or the clock. ``waking`` is when the
+        people who sleep here usually get up, where a thermostat warms for it:
+        that hour's comfort is told too.
         """
         zone = when.tzinfo
         when = _query_time(when)
@@ -642,6 +651,9 @@ class ZoneBrain:
         arrival_heating = None
         if arrival is not None and arrival > when:
             arrival_heating = self.comfort.predict_one(arrival, arriving)
+        waking_heating = None
+        if waking is not None:
+            waking_heating = self.comfort.predict_one(_query_time(waking), arriving)
         early = None
         told = None if trip_since is not None else self.forecast.early_arrival(when)
         if told is not None:
@@ -690,6 +702,7 @@ class ZoneBrain:
             heating_setpoint=heating,
             cooling_setpoint=cooling,
             arrival_heating_setpoint=arrival_heating,
+            waking_heating_setpoint=waking_heating,
             early_arrival=early,
             thermal=thermal,
             heating_learned=self.thermal.heating_learned,
