@@ -57,8 +57,9 @@ _SENSOR_ROLES = {
 }
 _ON_OFF = frozenset({"motion", "door", "window"})
 _HVAC_ACTION = {"heating": 1.0, "preheating": 1.0, "cooling": -1.0}
-# A full prediction (arrival scan and all) is refreshed this often and whenever the
-# zone turns occupied or empty; occupancy itself is fresh every minute from the tick.
+# A full prediction (arrival scan and all) is refreshed this often, whenever the
+# zone turns occupied or empty, and whenever its engine starts or stops warming for
+# getting up; occupancy itself is fresh every minute from the tick.
 PREDICT_EVERY = timedelta(minutes=30)
 # Binary sensors whose last "on" says when someone was last seen in or at the zone.
 _SEEN_ROLES = ("motion", "door")
@@ -310,15 +311,20 @@ class AiotBrainController:
         now = view.now
         previous = zone.prediction
         turned = previous is not None and previous.occupied != (probability >= 0.5)
+        waking = zone.controller.waking_at(now)
+        # As Home Assistant's glue, which predicts each minute: the comfort of the
+        # hour people get up is told from when the engine asks for it until then.
+        asked = previous is not None and (waking is None) != (
+            previous.waking_heating_setpoint is None
+        )
         if (
             previous is None
             or zone.predicted_at is None
             or now - zone.predicted_at >= PREDICT_EVERY
             or turned
+            or asked
         ):
-            zone.prediction = zone.brain.predict_one(
-                now, waking=zone.controller.waking_at(now)
-            )
+            zone.prediction = zone.brain.predict_one(now, waking=waking)
             zone.predicted_at = now
 
     @staticmethod

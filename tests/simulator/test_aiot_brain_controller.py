@@ -291,3 +291,23 @@ def test_motion_elsewhere_is_shown_only_when_an_engine_asks_as_in_ha() -> None:
     building.run(controller, 2 * 24 * 60)
     assert shown[False] == {False}  # never shown unasked
     assert True in shown[True]  # and shown when asked, at night
+
+
+def test_the_comfort_of_the_hour_people_get_up_is_told_as_soon_as_it_is_asked() -> None:
+    # A week of the family's usual mornings (a holiday and a weekend among them):
+    # on the second Tuesday, from 02:30, slept-in rooms may warm for getting up.
+    # As in Home Assistant, which predicts each minute, their predictions tell
+    # the comfort of the hour people get up from then, not up to 30 minutes later.
+    building = Building(load_scenario("family_home"))
+    controller = AiotBrainController(building.info)
+    building.run(controller, 8 * 24 * 60)
+    asked = 0
+    for _ in range(8 * 60):
+        building.run(controller, 1)
+        for zone in controller.zones.values():
+            if zone.controller.waking_at(building.now) is None:
+                continue
+            assert zone.prediction is not None
+            assert zone.prediction.waking_heating_setpoint is not None, zone.name
+            asked += 1
+    assert asked > 60
