@@ -147,6 +147,9 @@ class ControlSettings:
     seldom still for long, unless CO2 still rises as people breathing there make
     it (someone stayed behind). Neither while the TV is on or humidity rises as a
     shower makes it.
+    A room within ``near_comfort`` of comfort is near enough: optimum start has
+    it that near by the arrival (the thermostat, set to comfort, brings the rest
+    as people come in), optimum stop lets it drift that far before they leave.
     Reasons write temperatures on ``scale``. Where the building's ``time_zone`` is
     given, the rate limits count real time also while the core's clock eases over
     a change of the clocks (see :func:`~.timefeatures.wall_clock`).
@@ -174,7 +177,7 @@ class ControlSettings:
     max_preheat: timedelta = timedelta(hours=4)
     setback_after: timedelta = timedelta(minutes=45)
     stop_confidence: float = 0.7
-    stop_drift: float = 0.5
+    near_comfort: float = 0.5
     window_delay: timedelta = timedelta(minutes=5)
     hold_duration: timedelta = timedelta(hours=2)
     vacant_after: timedelta = timedelta(minutes=15)
@@ -1404,7 +1407,7 @@ class ZoneController:
                 "eco",
                 f"departure predicted {self._predicted(departure, now)} "
                 f"({prediction.departure_confidence:.0%}), "
-                f"it stays within {settings.scale.difference(settings.stop_drift)} "
+                f"it stays within {settings.scale.difference(settings.near_comfort)} "
                 "until then",
             )
         if not readings.sees_people:
@@ -1693,7 +1696,7 @@ class ZoneController:
         temperature) would be cold at every arrival. Where the heating's rate is
         not learned yet, or the outdoor temperature not known, the setback stands;
         so it does where pre-heating for all of ``max_preheat`` gets the room
-        within ``stop_drift`` of the goal: a room that just makes it (radiators
+        within ``near_comfort`` of the goal: a room that just makes it (radiators
         on a cold night) would otherwise be kept a little warmer all night for
         the few tenths of a degree the model is unsure of.
         """
@@ -1716,7 +1719,7 @@ class ZoneController:
             goal = comfort.for_sleep(sleep).heat
         # Nearly warm by the arrival from the full setback: pre-heating copes.
         nearly = thermal.heated_up_from(
-            goal - settings.stop_drift, outdoor, settings.max_preheat
+            goal - settings.near_comfort, outdoor, settings.max_preheat
         )
         if nearly is None or nearly <= setback.heat:
             return setback
@@ -2067,20 +2070,23 @@ class ZoneController:
     ) -> tuple[str, timedelta | None]:
         """Return what reaching comfort from here takes: a verb and the time needed.
 
-        The room is ready anywhere between the band's edges. Below, it heats to the
-        heat edge; above, it cools to the cool edge: a cold summer morning is warmed
-        to the heating comfort, not to the summer's. Zero where the thermostat
-        cannot go that way; None where the time cannot be told.
+        The room is ready anywhere between the band's edges, or within
+        ``near_comfort`` of them: the thermostat, set to the edge, brings the rest
+        as people come in, and the empty room is not heated for it ahead. Below,
+        it heats to the heat edge; above, it cools to the cool edge: a cold summer
+        morning is warmed to the heating comfort, not to the summer's. Zero where
+        the thermostat cannot go that way; None where the time cannot be told.
         """
         device = self.climate
         assert device is not None
         current, outdoor = readings.temperature, readings.outdoor_temperature
         if current is None:
             return READY, None
+        near = self.settings.near_comfort
         if current > comfort.cool + self.settings.cooling_margin:
-            verb, goal, able = "Pre-cooling", comfort.cool, device.can_cool
-        elif current < comfort.heat - 0.2:
-            verb, goal, able = "Pre-heating", comfort.heat, device.can_heat
+            verb, goal, able = "Pre-cooling", comfort.cool + near, device.can_cool
+        elif current < comfort.heat - near:
+            verb, goal, able = "Pre-heating", comfort.heat - near, device.can_heat
         else:
             return READY, timedelta(0)
         if not able:
@@ -2101,9 +2107,9 @@ class ZoneController:
         gap = abs(comfort - outdoor)
         if gap < 1.0:
             return None
-        # Losing ``stop_drift`` of a ``gap`` K difference at about 5 % of the gap an
+        # Losing ``near_comfort`` of a ``gap`` K difference at about 5 % of the gap an
         # hour (a typical room's time constant of 20 h).
-        hours = self.settings.stop_drift / (0.05 * gap)
+        hours = self.settings.near_comfort / (0.05 * gap)
         return timedelta(hours=min(hours, 2.0))
 
     def _decide_climate(
