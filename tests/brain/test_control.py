@@ -2035,6 +2035,16 @@ def test_pre_heating_is_timed_to_the_edge_of_the_band_it_heats_to() -> None:
     assert cooling.reason.endswith(
         "Pre-cooling: arrival predicted 08:00 (90%), 120 min needed"
     )
+    # Within half a degree of the cooling comfort it is ready, also where cooling
+    # starts nearer to it than that.
+    nearly_cool = readings(temperature=24.3, last_motion=morning - timedelta(hours=9))
+    ready = climate_decision(
+        ZoneController("Office", ControlSettings(cooling_margin=0.2), climate=office),
+        morning,
+        predicted=arriving_in(0.25),
+        seen=nearly_cool,
+    )
+    assert ready.reason.endswith("Ready for the arrival: arrival predicted 06:15 (90%)")
     # Without knowing how the zone heats, nothing is timed: no early start.
     unknown = climate_decision(
         ZoneController("Office", climate=office),

@@ -2068,7 +2068,7 @@ class ZoneController:
     def _warming(
         self, prediction: ZonePrediction, readings: ZoneReadings, comfort: _Comfort
     ) -> tuple[str, timedelta | None]:
-        """Return what reaching comfort from here takes: a verb and the time needed.
+        """Return what getting near comfort from here takes: a verb and the time.
 
         The room is ready anywhere between the band's edges, or within
         ``near_comfort`` of them: the thermostat, set to the edge, brings the rest
@@ -2083,7 +2083,7 @@ class ZoneController:
         if current is None:
             return READY, None
         near = self.settings.near_comfort
-        if current > comfort.cool + self.settings.cooling_margin:
+        if current > comfort.cool + max(self.settings.cooling_margin, near):
             verb, goal, able = "Pre-cooling", comfort.cool + near, device.can_cool
         elif current < comfort.heat - near:
             verb, goal, able = "Pre-heating", comfort.heat - near, device.can_heat
