@@ -275,9 +275,20 @@ def test_a_zone_one_person_uses_goes_dark_soon_after_the_door() -> None:
     last = _visits(watch, 15)
     assert watch.door_delay() is None  # too few exits to tell
     assert watch.explain() == (
-        "the full delay after the door: 14 exits seen, 100 tell how often someone "
-        "stays behind"
+        "the full delay after the door: 14 exits seen (0 leaving someone behind), "
+        "too few to tell how often someone stays behind"
     )
+    # About 30 exits with nobody left behind tell it is seldom: the delay shortens.
+    last = _visits(watch, 20, start=last + timedelta(hours=1))
+    after_34 = watch.door_delay()
+    assert after_34 is not None
+    assert after_34 < 600.0
+    # One of those exits leaving someone would need more to tell.
+    one_stayed = ExitWatch()
+    _visits(one_stayed, 35, stays=100)  # the first visit leaves someone
+    assert round(one_stayed.stayers) == 1
+    assert one_stayed.door_delay() is None
+    assert "(1 leaving someone behind), too few to tell" in one_stayed.explain()
     last = _visits(watch, 150, start=last + timedelta(hours=1))
     after_150 = watch.door_delay()
     _visits(watch, 300, start=last + timedelta(hours=1))

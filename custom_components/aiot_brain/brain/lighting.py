@@ -75,7 +75,10 @@ _ENTRY_SECONDS = 60.0  # motion this soon after the door is someone coming in
 _EXIT_FADE = 0.999  # each exit fades the exit counts: about the last 1,000 count
 _GAP_FADE = 0.998  # each quiet spell fades the spell counts: about the last 500
 _MAX_STAY_SHARE = 0.1  # shorten only where at most 1 in 10 exits leaves someone
-_MIN_EXITS = 100.0  # and only once this many were seen: fewer tell too little
+# ... as far as the exits seen can tell: their stayers plus this many, over the
+# exits plus as many, a rough 95 % upper bound (the rule of three: 27 exits with
+# nobody left behind bound the share at one in ten).
+_BOUND_STAYERS = 3.0
 _MAX_GAP_MINUTES = 30.0  # a quiet spell longer than this counts as this long
 _PRIOR_GAP_MINUTES = 3.0  # people's quiet spells before any is seen
 _PRIOR_GAPS = 5.0  # how many spells that prior weighs
@@ -114,8 +117,9 @@ class ExitWatch:
     the time from the motion sensors clearing to their next motion with no door
     moving in between: someone there sitting still.
 
-    In a zone where at most one exit in ten leaves a stayer, a stayer is taken to be
-    as still as anyone there: each further minute of quiet after an exit is as
+    In a zone where at most one exit in ten leaves a stayer (as far as the exits
+    seen can tell: about 30 with nobody left behind, more with some), a stayer is
+    taken to be as still as anyone there: each further minute of quiet after an exit is as
     likely as the zone's quiet spells say (a geometric distribution with their
     mean). :meth:`door_delay` is then the quiet time after which a light would be
     switched off on someone left behind less than once in 20,000 exits, never below
@@ -350,6 +354,10 @@ class ExitWatch:
         """How often someone stays behind when the door moves after the motion."""
         return (self.stayers + 1.0) / (self.exits + 2.0)
 
+    def _stay_bound(self) -> float:
+        """How often someone may stay behind, as far as the exits seen can tell."""
+        return (self.stayers + _BOUND_STAYERS) / (self.exits + _BOUND_STAYERS)
+
     def _still(self) -> float:
         """How likely someone there is to stay quiet one more minute."""
         return 1.0 - 1.0 / max(self._mean_gap(), 1.5)
@@ -357,16 +365,16 @@ class ExitWatch:
     def door_delay(self) -> float | None:
         """Quiet seconds after such an exit before the zone is taken as empty.
 
-        None where fewer than 100 exits were seen (too few to tell), or where
-        people stay behind more often than once in ten: those left behind there are
+        None where people may stay behind more often than once in ten, as far as
+        the exits seen can tell (``_BOUND_STAYERS``): those left behind there are
         often people who just sat down, stiller than the zone's quiet spells say.
         Below that, those left behind in a family's rooms moved again as soon as
         the zone's quiet spells say (2 to 8 minutes after the door in the virtual
         family home's living room and kitchen, over two 56-day runs).
         """
-        share = self._stay_share()
-        if share > _MAX_STAY_SHARE or self.exits < _MIN_EXITS:
+        if self._stay_bound() > _MAX_STAY_SHARE:
             return None
+        share = self._stay_share()
         minutes = math.log(_FALSE_OFF_RISK / share) / math.log(self._still())
         return max(_MIN_DOOR_DELAY, minutes * 60.0)
 
@@ -379,10 +387,11 @@ class ExitWatch:
     def explain(self) -> str:
         """Say what the delay after a door rests on."""
         delay = self.door_delay()
-        if self.exits < _MIN_EXITS:
+        if delay is None and self.stayers <= _MAX_STAY_SHARE * self.exits:
             words = (
-                f"the full delay after the door: {self.exits:.0f} exits seen, "
-                f"{_MIN_EXITS:.0f} tell how often someone stays behind"
+                f"the full delay after the door: {self.exits:.0f} exits seen "
+                f"({self.stayers:.0f} leaving someone behind), too few to tell how "
+                "often someone stays behind"
             )
         elif delay is None:
             words = (
