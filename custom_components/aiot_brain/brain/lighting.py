@@ -119,17 +119,17 @@ class ExitWatch:
 
     In a zone where at most one exit in ten leaves a stayer (as far as the exits
     seen can tell: about 30 with nobody left behind, more with some), a stayer is
-    taken to be as still as anyone there: each further minute of quiet after an exit is as
-    likely as the zone's quiet spells say (a geometric distribution with their
-    mean). :meth:`door_delay` is then the quiet time after which a light would be
-    switched off on someone left behind less than once in 20,000 exits, never below
-    three minutes. A zone that one person at a time uses briskly gets a short
-    delay; one where people sit still long, a long one; one where a few exits in
-    100 leave someone (a family's kitchen or living room) a longer one, as each
-    exit is likelier to leave someone to switch the light off on. Where people
-    stay behind more often still (a shared office, people settled in together)
-    the full delay holds. A false-off teaches it too: the person left behind
-    moves, a stayer.
+    taken to be as still as anyone there: each further minute of quiet after an
+    exit is as likely as the zone's quiet spells say (a geometric distribution
+    with their mean). :meth:`door_delay` is then the quiet time after which a
+    light would be switched off on someone left behind less than once in 20,000
+    exits, never below three minutes. A zone that one person at a time uses
+    briskly gets a short delay; one where people sit still long, a long one; one
+    where a few exits in 100 leave someone (a family's kitchen or living room) a
+    longer one, as each exit is likelier to leave someone to switch the light off
+    on. Where people stay behind more often still (a shared office, people
+    settled in together) the full delay holds. A false-off teaches it too: the
+    person left behind moves, a stayer.
 
     >>> from datetime import datetime, timedelta
     >>> watch = ExitWatch()
