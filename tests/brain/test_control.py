@@ -862,6 +862,43 @@ def test_sleepers_turning_over_while_someone_is_up_late_sleep_on() -> None:
     assert "occupied" in decision.reason
 
 
+def test_someone_in_from_people_up_late_with_the_light_on_makes_no_bedroom() -> None:
+    """The kitchen, left dark at 21:40, is taken as asleep at 22:00.
+
+    At 22:19 someone up in the living room since 22:00 walks in. People up late
+    there make motion here look like sleepers turning over; the light switched
+    on at once says someone came in, and the kitchen is not slept in (it would
+    learn their mornings). Sleepers turning over lie on in the dark: two
+    minutes on, the room is slept in, also across a restart in between.
+    """
+    night = datetime(2026, 1, 9, 22, 0)
+    still = night - timedelta(minutes=20)
+    came = night + timedelta(minutes=19)
+    lit = LightState(on=True, brightness_pct=80)
+    for light_on in (True, False):
+        engine = controller()
+        for minute in range(19):
+            moment = night + timedelta(minutes=minute)
+            seen = readings(last_motion=still, last_motion_elsewhere=moment)
+            climate_decision(engine, moment, seen=seen)
+        assert engine.asleep_since == night
+        seen = readings(last_motion=came, last_motion_elsewhere=came)
+        climate_decision(engine, came, seen=seen)
+        assert engine.sleepers_stirred
+        assert not engine.slept_here  # not yet: whoever it is may switch on
+        engine = _restarted(engine)
+        for minute in (1, 2):
+            moment = came + timedelta(minutes=minute)
+            seen = readings(
+                last_motion=came,
+                last_motion_elsewhere=moment,
+                light=lit if light_on else LightState(False),
+            )
+            climate_decision(engine, moment, seen=seen)
+        assert engine.slept_here is not light_on
+        assert (engine.asleep_since == night) is not light_on
+
+
 def test_people_up_elsewhere_count_from_when_the_glue_is_asked() -> None:
     """Motion elsewhere counts from when the engine asks the glue to look.
 

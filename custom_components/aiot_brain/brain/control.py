@@ -732,6 +732,9 @@ class ZoneController:
         self.sleep_possible = False
         # Motion seen here since sleep began that nobody brought in: sleepers.
         self.sleepers_stirred = False
+        # When that motion came while people were up elsewhere: it shows sleepers
+        # once the room stays dark after it (see _first_stir).
+        self.stirred_at: datetime | None = None
         # Since when people have moved about in other zones, and when they were
         # last seen there, as looked up while that matters (see
         # ``needs_motion_elsewhere``).
@@ -1914,7 +1917,8 @@ class ZoneController:
         stirred since, wakes no sleeper: the bathroom visited at bedtime is in use.
         Not, at bedtime, from a room where people have moved about for a while:
         they are up late there, and the sleepers here turned over
-        (``_BUSY_ELSEWHERE``).
+        (``_BUSY_ELSEWHERE``); and whoever comes in from there switches the light
+        on at once, which says the room is not slept in (``_first_stir``).
         """
         night = self._is_night(now)
         light = readings.light
@@ -1940,25 +1944,12 @@ class ZoneController:
         last_motion = self.last_motion  # also when seen just before a restart
         if not slept_before and self._motion_since_sleep(last_motion):
             assert last_motion is not None
-            busy = self.busy_elsewhere_since
-            up_late = (
-                busy is not None
-                and last_motion - busy >= _BUSY_ELSEWHERE
-                and self._is_bedtime(now)
-            )
-            # Seen there just before, not after: someone going out is no visitor.
-            # Anyone else is a sleeper, turning over or getting up.
-            if (
-                elsewhere is not None
-                and timedelta(0) <= last_motion - elsewhere <= _CAME_IN
-                and not up_late
-            ):
-                self.asleep_since = None
-            else:
-                self.sleepers_stirred = self.slept_here = True
+            self._first_stir(now, last_motion, elsewhere)
         if slept_before or not night or not dark:
             self.asleep_since = None
             self.sleepers_stirred = False
+            self.stirred_at = None
+        self._settle_stir(now)
         if not night or not dark:
             return
         if last_motion is None:
@@ -1989,6 +1980,43 @@ class ZoneController:
                 self.slept_here = self._unseen(readings)
             self.asleep_since = self.fell_asleep = now
             self.sleepers_stirred = False
+
+    def _first_stir(
+        self, now: datetime, moved: datetime, elsewhere: datetime | None
+    ) -> None:
+        """Take the first motion since sleep began: someone come in, or sleepers.
+
+        Seen elsewhere just before, not after (someone going out is no visitor),
+        and not from people up late there: someone came in, and the room is in
+        use. Anyone else is a sleeper, turning over or getting up: the room is
+        slept in, at once where nobody is up elsewhere; else once it stays dark
+        (``_settle_stir``), for whoever comes in from them switches the light on.
+        """
+        busy = self.busy_elsewhere_since
+        up_late = (
+            busy is not None
+            and moved - busy >= _BUSY_ELSEWHERE
+            and self._is_bedtime(now)
+        )
+        if (
+            elsewhere is not None
+            and timedelta(0) <= moved - elsewhere <= _CAME_IN
+            and not up_late
+        ):
+            self.asleep_since = None
+            return
+        self.sleepers_stirred = True
+        if busy is None:
+            self.slept_here = True
+        else:
+            self.stirred_at = moved
+
+    def _settle_stir(self, now: datetime) -> None:
+        """Mark the room slept in once it stayed asleep ``_CAME_IN`` after it stirred."""
+        stirred = self.stirred_at
+        if stirred is not None and self._elapsed(stirred, now) >= _CAME_IN:
+            self.slept_here = True
+            self.stirred_at = None
 
     def _watch_elsewhere(self, now: datetime, elsewhere: datetime | None) -> None:
         """Follow the spell of people moving about in other zones, if any.
@@ -2797,6 +2825,7 @@ class ZoneController:
             "asleep_since": to_iso(self.asleep_since),
             "fell_asleep": to_iso(self.fell_asleep),
             "sleepers_stirred": self.sleepers_stirred,
+            "stirred_at": to_iso(self.stirred_at),
             "slept_here": self.slept_here,
             # A restart at night loses neither people up late elsewhere nor a
             # light on since the night's first half: neither is getting up.
@@ -2908,6 +2937,8 @@ def _saved_night(data: Mapping[str, Any]) -> dict[str, Any]:
         "fell_asleep": from_iso(data.get("fell_asleep", data["asleep_since"])),
         # Absent from states saved before: as before, motion since says so.
         "sleepers_stirred": bool(data.get("sleepers_stirred", False)),
+        # Absent from states saved before: no motion waiting to show sleepers.
+        "stirred_at": from_iso(data.get("stirred_at")),
         # Absent from states saved before: a room asleep was slept in.
         "slept_here": bool(data.get("slept_here", True)),
         "night_light": bool(data.get("night_light", False)),
