@@ -730,11 +730,9 @@ class ZoneController:
         self.fell_asleep: datetime | None = None  # when sleep last began here
         # Night, dark, and someone here since nightfall: stillness may be sleep.
         self.sleep_possible = False
-        # Motion seen here since sleep began that nobody brought in: sleepers.
+        # Motion seen here since sleep began that nobody brought in: sleepers
+        # (slept in once the room stays dark after it, see _first_stir).
         self.sleepers_stirred = False
-        # When that motion came while people were up elsewhere: it shows sleepers
-        # once the room stays dark after it (see _first_stir).
-        self.stirred_at: datetime | None = None
         # Since when people have moved about in other zones, and when they were
         # last seen there, as looked up while that matters (see
         # ``needs_motion_elsewhere``).
@@ -1948,7 +1946,6 @@ class ZoneController:
         if slept_before or not night or not dark:
             self.asleep_since = None
             self.sleepers_stirred = False
-            self.stirred_at = None
         self._settle_stir(now)
         if not night or not dark:
             return
@@ -1989,8 +1986,9 @@ class ZoneController:
         Seen elsewhere just before, not after (someone going out is no visitor),
         and not from people up late there: someone came in, and the room is in
         use. Anyone else is a sleeper, turning over or getting up: the room is
-        slept in, at once where nobody is up elsewhere; else once it stays dark
-        (``_settle_stir``), for whoever comes in from them switches the light on.
+        slept in, at once where nobody is up elsewhere; else once it lies dark and
+        still (``_settle_stir``), for whoever comes in from them switches the
+        light on.
         """
         busy = self.busy_elsewhere_since
         up_late = (
@@ -2008,15 +2006,21 @@ class ZoneController:
         self.sleepers_stirred = True
         if busy is None:
             self.slept_here = True
-        else:
-            self.stirred_at = moved
 
     def _settle_stir(self, now: datetime) -> None:
-        """Mark the room slept in once it stayed asleep ``_CAME_IN`` after it stirred."""
-        stirred = self.stirred_at
-        if stirred is not None and self._elapsed(stirred, now) >= _CAME_IN:
+        """Mark the room slept in once it stirred and lay still ``_CAME_IN`` since.
+
+        Stirred and not slept in is only ever a motion waiting to be settled
+        (``_first_stir``); a light switched on meanwhile woke the room.
+        """
+        moved = self.last_motion
+        if (
+            self.sleepers_stirred
+            and not self.slept_here
+            and moved is not None
+            and self._elapsed(moved, now) >= _CAME_IN
+        ):
             self.slept_here = True
-            self.stirred_at = None
 
     def _watch_elsewhere(self, now: datetime, elsewhere: datetime | None) -> None:
         """Follow the spell of people moving about in other zones, if any.
@@ -2825,7 +2829,6 @@ class ZoneController:
             "asleep_since": to_iso(self.asleep_since),
             "fell_asleep": to_iso(self.fell_asleep),
             "sleepers_stirred": self.sleepers_stirred,
-            "stirred_at": to_iso(self.stirred_at),
             "slept_here": self.slept_here,
             # A restart at night loses neither people up late elsewhere nor a
             # light on since the night's first half: neither is getting up.
@@ -2937,8 +2940,6 @@ def _saved_night(data: Mapping[str, Any]) -> dict[str, Any]:
         "fell_asleep": from_iso(data.get("fell_asleep", data["asleep_since"])),
         # Absent from states saved before: as before, motion since says so.
         "sleepers_stirred": bool(data.get("sleepers_stirred", False)),
-        # Absent from states saved before: no motion waiting to show sleepers.
-        "stirred_at": from_iso(data.get("stirred_at")),
         # Absent from states saved before: a room asleep was slept in.
         "slept_here": bool(data.get("slept_here", True)),
         "night_light": bool(data.get("night_light", False)),
