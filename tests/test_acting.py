@@ -2279,6 +2279,124 @@ async def test_the_light_goes_off_soon_after_someone_leaves_through_the_door(
     )
 
 
+async def visit_through_the_door(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """In through the door, a while inside (still for a minute), out through it."""
+    await set_state(hass, MOTION, STATE_ON)
+    await set_state(hass, DOOR, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, DOOR, STATE_OFF)
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_OFF)
+    await set_state(hass, DOOR, STATE_ON)  # out through the door
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, DOOR, STATE_OFF)
+    await minutes_pass(hass, freezer, 1)
+
+
+AIR = "sensor.living_room_co2"
+
+
+async def breathe(hass: HomeAssistant, ppm: int) -> None:
+    hass.states.async_set(AIR, str(ppm), {"unit_of_measurement": "ppm"})
+    await hass.async_block_till_done()
+
+
+async def visit_with_air(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    *,
+    falls: bool,
+    stays: bool = False,
+) -> None:
+    """In through the door, still a minute inside, out; the air behind them.
+
+    One of two ``stays`` and moves again two minutes later: the air holds behind
+    the other, and falls once the second goes too.
+    """
+    await breathe(hass, 900)
+    await visit_through_the_door(hass, freezer)
+    await breathe(hass, 880 if falls and not stays else 900)
+    if stays:
+        await minutes_pass(hass, freezer, 1)
+        await set_state(hass, MOTION, STATE_ON)
+        await minutes_pass(hass, freezer, 2)
+        await set_state(hass, MOTION, STATE_OFF)
+        await set_state(hass, DOOR, STATE_ON)
+        await minutes_pass(hass, freezer, 1)
+        await set_state(hass, DOOR, STATE_OFF)
+        await minutes_pass(hass, freezer, 1)
+        await breathe(hass, 880)
+
+
+@pytest.mark.parametrize("air_falls", [True, False])
+async def test_a_room_whose_air_falls_behind_the_last_one_out_goes_dark_sooner(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, air_falls: bool
+) -> None:
+    """Where a CO2 sensor reads, the air behind each exit tells it apart."""
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
+    area = ar.async_get(hass).async_get_area_by_name("Living room")
+    assert area is not None
+    air = er.async_get(hass).async_get_or_create(
+        "sensor",
+        "test",
+        "living_room_co2",
+        suggested_object_id="living_room_co2",
+        original_device_class="carbon_dioxide",
+        unit_of_measurement="ppm",
+    )
+    assert air.entity_id == AIR
+    er.async_get(hass).async_update_entity(AIR, area_id=area.id)
+
+    await setup_brain(hass)
+    await set_living_room_mode(hass, "off")
+    # Mostly one person at a time; now and then one of two stays behind.
+    for number in range(90):
+        await visit_with_air(hass, freezer, falls=True, stays=number % 30 == 0)
+        await minutes_pass(hass, freezer, 2)
+    await set_living_room_mode(hass, "auto")
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await hass.services.async_call(
+        "light", "turn_on", {"entity_id": LAMP}, blocking=True, context=Context()
+    )
+    # A minute after the door shut behind them:
+    await visit_with_air(hass, freezer, falls=air_falls)
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    learned = coordinator_of(entry).predictions["living_room"].lighting["door_delay"]
+    if air_falls:
+        # Nobody stayed behind such air: sooner than the 6 min that all exits
+        # together would say, the three that left someone among them.
+        assert learned is not None
+        assert learned < timedelta(minutes=5)
+        minutes = math.ceil(learned.total_seconds() / 60)
+        learned_minutes = round(learned.total_seconds() / 60)
+        await minutes_pass(hass, freezer, minutes - 2)
+        assert hass.states.get(LAMP).state == STATE_ON
+        await minutes_pass(hass, freezer, 1)
+        assert hass.states.get(LAMP).state == STATE_OFF
+        assert (
+            actions[-1]
+            .data["reason"]
+            .endswith(f"no one has been seen since (after {learned_minutes} min)")
+        )
+        return
+    # Behind air that held someone stayed every time: the full wait.
+    assert learned is None
+    await minutes_pass(hass, freezer, 8)
+    assert hass.states.get(LAMP).state == STATE_ON
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert (
+        actions[-1].data["reason"].endswith("no one has been seen since (after 10 min)")
+    )
+
+
 async def test_a_room_one_person_uses_learns_to_go_dark_sooner_after_the_door(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -2289,20 +2407,7 @@ async def test_a_room_one_person_uses_learns_to_go_dark_sooner_after_the_door(
     # 120 visits: in through the door, a while inside (still for a minute), out
     # through the door. Nobody is ever left behind.
     for _ in range(120):
-        await set_state(hass, MOTION, STATE_ON)
-        await set_state(hass, DOOR, STATE_ON)
-        await minutes_pass(hass, freezer, 1)
-        await set_state(hass, DOOR, STATE_OFF)
-        await minutes_pass(hass, freezer, 1)
-        await set_state(hass, MOTION, STATE_OFF)
-        await minutes_pass(hass, freezer, 1)
-        await set_state(hass, MOTION, STATE_ON)
-        await minutes_pass(hass, freezer, 1)
-        await set_state(hass, MOTION, STATE_OFF)
-        await set_state(hass, DOOR, STATE_ON)
-        await minutes_pass(hass, freezer, 1)
-        await set_state(hass, DOOR, STATE_OFF)
-        await minutes_pass(hass, freezer, 1)
+        await visit_through_the_door(hass, freezer)
     entry = hass.config_entries.async_entries(DOMAIN)[0]
     learned = coordinator_of(entry).predictions["living_room"].lighting["door_delay"]
     assert timedelta(minutes=3) <= learned < timedelta(minutes=8)

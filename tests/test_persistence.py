@@ -1033,9 +1033,17 @@ async def test_what_the_previous_release_learned_is_kept_after_the_update(
         assert learned == {**saved_zone[model], **added.get(model, {})}, model
     lighting_now = zone.lighting.to_dict()
     saved_lighting = saved_zone["lighting"]
+    # Nor had it watched the air after exits.
+    no_air = {
+        "co2": {},
+        "air_at_door": {},
+        "air_fell": False,
+        "unaired": None,
+        "by_air": {"fell": [0.0, 0.0], "held": [0.0, 0.0]},
+    }
     assert {key: lighting_now[key] for key in saved_lighting} == {
         **saved_lighting,
-        "exits": {**saved_lighting["exits"], "entering": False},
+        "exits": {**saved_lighting["exits"], "entering": False, **no_air},
     }
     # What the entities show of it.
     comfort = hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint")

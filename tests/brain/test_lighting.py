@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 import json
 import random
+from typing import Protocol
 
 import pytest
 
@@ -239,34 +240,53 @@ def test_times_that_are_not_times_are_counted() -> None:
     assert model.false_offs == 1
 
 
+class _Senses(Protocol):
+    """Whatever takes the sensors' changes: an exit watch, or a whole zone."""
+
+    def learn_one(
+        self, when: datetime, role: Role, value: float, source: str | None = None
+    ) -> None: ...
+
+
 def _visits(
-    watch: ExitWatch,
+    watch: _Senses,
     count: int,
     *,
     still: int = 1,
     stays: int = 0,
     start: datetime = START,
+    air: bool = False,
 ) -> datetime:
     """People come in, sit ``still`` minutes once and go out through the door.
 
     Every ``stays``-th time one of them stays behind a while. Returns when the last
-    visit began.
+    visit began. With ``air``, a CO2 sensor reads too: within two minutes of the
+    last one out the air falls 30 ppm; behind one of two, 5 ppm.
     """
     when = start
     for visit in range(count):
         when = start + timedelta(hours=visit)
-        watch.learn_one(when, Role.MOTION, 1.0)  # seen coming in, the door just after
-        watch.learn_one(when, Role.DOOR, 1.0)
-        watch.learn_one(when + timedelta(minutes=1), Role.DOOR, 0.0)
-        watch.learn_one(when + timedelta(minutes=5), Role.MOTION, 0.0)
-        watch.learn_one(when + timedelta(minutes=5 + still), Role.MOTION, 1.0)
-        watch.learn_one(when + timedelta(minutes=20), Role.MOTION, 0.0)
-        watch.learn_one(when + timedelta(minutes=20), Role.DOOR, 1.0)  # one goes
-        if stays and visit % stays == 0:
-            back = when + timedelta(minutes=25)
-            watch.learn_one(back, Role.MOTION, 1.0)  # the one left behind moves
-            watch.learn_one(back + timedelta(minutes=3), Role.MOTION, 0.0)
-            watch.learn_one(back + timedelta(minutes=3), Role.DOOR, 1.0)
+        stays_on = stays and visit % stays == 0
+        minutes: list[tuple[float, Role, float]] = [
+            (0, Role.MOTION, 1.0),  # seen coming in, the door just after
+            (0, Role.DOOR, 1.0),
+            (1, Role.DOOR, 0.0),
+            (5, Role.MOTION, 0.0),
+            (5 + still, Role.MOTION, 1.0),
+            (20, Role.MOTION, 0.0),
+            (20, Role.DOOR, 1.0),  # one goes
+        ]
+        if stays_on:  # the one left behind moves, then goes too
+            minutes += [(25, Role.MOTION, 1.0), (28, Role.MOTION, 0.0)]
+            minutes += [(28, Role.DOOR, 1.0)]
+        if air:
+            minutes += [(0, Role.CO2, 500.0), (19, Role.CO2, 900.0)]
+            minutes += [(21, Role.CO2, 895.0 if stays_on else 870.0)]
+            if stays_on:
+                minutes += [(29, Role.CO2, 860.0)]
+        for minute, role, value in sorted(minutes, key=lambda event: event[0]):
+            source = "sensor.co2" if role is Role.CO2 else None
+            watch.learn_one(when + timedelta(minutes=minute), role, value, source)
     return when
 
 
@@ -361,6 +381,131 @@ def test_a_family_room_someone_sometimes_stays_in_waits_longer_after_the_door() 
     assert alone_delay + 60.0 < family_delay < 420.0
     assert family.stayers > 0.04 * family.exits
     assert "someone stayed behind after 13 of 270 recent exits" in family.explain()
+
+
+def test_a_room_whose_air_falls_behind_the_last_one_out_goes_dark_sooner() -> None:
+    watch, unmeasured = ExitWatch(), ExitWatch()
+    last = _visits(watch, 300, stays=20, air=True)
+    _visits(unmeasured, 300, stays=20)
+    # Each stay makes two exits: the one that left someone, behind which the
+    # air held, and the stayer's own, behind which it fell.
+    fell, held = watch.by_air["fell"], watch.by_air["held"]
+    assert fell[1] == 0.0
+    assert held == [pytest.approx(watch.stayers)] * 2
+    assert fell[0] + held[0] == pytest.approx(watch.exits)
+    assert round(watch.stayers) == round(unmeasured.stayers) == 13
+    # The last visit's exit waits, the air fallen behind it: sooner than where
+    # no CO2 sensor tells.
+    usual, fell_delay = unmeasured.door_delay(), watch.door_delay()
+    assert usual is not None
+    assert fell_delay is not None
+    assert fell_delay < usual - 60.0
+    assert watch.explain().endswith(
+        "; the air fell behind this one, as behind 257 of them (0 leaving someone) "
+        "(motion sensors hold on 180 s)"
+    )
+    # The next exit: while the air holds, one may have stayed. Behind such air
+    # someone did every time, so the full delay.
+    when = last + timedelta(hours=1)
+    watch.learn_one(when, Role.MOTION, 1.0)  # in through the door
+    watch.learn_one(when, Role.DOOR, 1.0)
+    watch.learn_one(when + timedelta(minutes=5), Role.CO2, 900.0, "sensor.co2")
+    watch.learn_one(when + timedelta(minutes=10), Role.MOTION, 0.0)
+    watch.learn_one(when + timedelta(minutes=10), Role.DOOR, 1.0)
+    assert watch.exit_door() == when + timedelta(minutes=10)
+    assert watch.door_delay() is None
+    assert watch.explain().startswith(
+        "the full delay after the door: someone stayed behind after 13 of 13 recent "
+        "exits behind which the air held"
+    )
+    watch.learn_one(when + timedelta(minutes=11), Role.CO2, 891.0, "sensor.co2")
+    assert watch.door_delay() is None  # 9 ppm down: too little
+    watch.learn_one(when + timedelta(minutes=12), Role.CO2, 890.0, "sensor.co2")
+    assert watch.door_delay() == pytest.approx(fell_delay, abs=1.0)
+    # Air that falls only after the window tells nothing of who is left.
+    watch.learn_one(when + timedelta(minutes=40), Role.MOTION, 1.0)
+    watch.learn_one(when + timedelta(minutes=40), Role.DOOR, 1.0)
+    watch.learn_one(when + timedelta(minutes=45), Role.CO2, 900.0, "sensor.co2")
+    watch.learn_one(when + timedelta(minutes=50), Role.MOTION, 0.0)
+    watch.learn_one(when + timedelta(minutes=50), Role.DOOR, 1.0)
+    watch.learn_one(when + timedelta(minutes=54), Role.CO2, 860.0, "sensor.co2")
+    assert watch.door_delay() is None
+
+
+@pytest.mark.parametrize(("air_changes", "fell"), [(0.8, True), (3.0, False)])
+def test_the_air_falls_for_an_empty_room_only_as_an_empty_rooms_air_does(
+    air_changes: float, fell: bool
+) -> None:
+    watch = ExitWatch()
+    air = {"fresh_air": 420.0, "air_changes": air_changes}
+    # Two people long in a small room: the air stands at their balance.
+    watch.learn_one(START, Role.CO2, 1750.0, "sensor.co2", **air)
+    watch.learn_one(START, Role.MOTION, 1.0)
+    door = START + timedelta(minutes=10)
+    watch.learn_one(door, Role.MOTION, 0.0)
+    watch.learn_one(door, Role.DOOR, 1.0)
+    # One goes: the air falls at half an empty room's pace, 10 ppm in 2 minutes
+    # where an empty room's would have lost 35.
+    watch.learn_one(door + timedelta(minutes=2), Role.CO2, 1740.0, "sensor.co2", **air)
+    assert not watch.air_fell
+    # 40 ppm in two and a half: as an empty room's air falls, where it changes
+    # 0.8 times an hour (it would lose 44); not where it changes 3 times (156).
+    later = door + timedelta(minutes=2, seconds=30)
+    watch.learn_one(later, Role.CO2, 1710.0, "sensor.co2", **air)
+    assert watch.air_fell is fell
+
+
+def test_a_stayer_who_moves_at_once_counts_by_the_air_that_followed() -> None:
+    watch = ExitWatch()
+    door = START + timedelta(minutes=20)
+    watch.learn_one(START, Role.CO2, 700.0, "sensor.co2")
+    watch.learn_one(START, Role.MOTION, 1.0)
+    watch.learn_one(door, Role.MOTION, 0.0)
+    watch.learn_one(door, Role.DOOR, 1.0)
+    watch.learn_one(door + timedelta(minutes=1, seconds=10), Role.MOTION, 1.0)
+    watch.learn_one(door + timedelta(minutes=2, seconds=20), Role.MOTION, 0.0)
+    assert round(watch.stayers) == 1  # counted, but its air is not told yet
+    assert watch.by_air == {"fell": [0.0, 0.0], "held": [0.0, 0.0]}
+    saved = ExitWatch.from_dict(json.loads(json.dumps(watch.to_dict())))
+    assert saved.to_dict() == watch.to_dict()
+    for each in (watch, saved):  # the window over, nothing fell: still air
+        each.learn_one(
+            door + timedelta(minutes=3, seconds=30), Role.CO2, 695.0, "sensor.co2"
+        )
+        assert each.by_air == {"fell": [0.0, 0.0], "held": [1.0, 1.0]}
+    # The next: the air falls after the one left behind moved, still within the
+    # window (one of two went from a room their breath had warmed). It counts
+    # as air that fell, and teaches that one may stay behind such air.
+    door += timedelta(hours=1)
+    watch.learn_one(door - timedelta(minutes=5), Role.MOTION, 1.0)
+    watch.learn_one(door, Role.MOTION, 0.0)
+    watch.learn_one(door, Role.DOOR, 1.0)
+    watch.learn_one(door + timedelta(minutes=1, seconds=10), Role.MOTION, 1.0)
+    watch.learn_one(door + timedelta(minutes=2, seconds=20), Role.MOTION, 0.0)
+    watch.learn_one(
+        door + timedelta(minutes=2, seconds=40), Role.CO2, 680.0, "sensor.co2"
+    )
+    assert watch.by_air["fell"] == [1.0, 1.0]
+
+
+def test_a_corrupt_exit_waiting_on_its_air_is_refused() -> None:
+    state = {**ExitWatch().to_dict(), "unaired": [None, True]}
+    with pytest.raises(ValueError, match="corrupt exit state"):
+        ExitWatch.from_dict(state)
+    state = {**ExitWatch().to_dict(), "co2": {"sensor.co2": "lots"}}
+    with pytest.raises(ValueError, match="corrupt exit state"):
+        ExitWatch.from_dict(state)
+
+
+def test_an_exit_state_saved_before_the_air_was_watched_loads() -> None:
+    watch = ExitWatch()
+    _visits(watch, 40, stays=20, air=True)
+    state = watch.to_dict()
+    for key in ("co2", "air_at_door", "air_fell", "unaired", "by_air"):
+        del state[key]
+    restored = ExitWatch.from_dict(state)
+    assert restored.by_air == ExitWatch().by_air
+    assert restored.exits == watch.exits
 
 
 def test_people_who_sit_still_long_keep_the_long_delay() -> None:
@@ -563,6 +708,28 @@ def test_a_motion_sensor_taken_from_the_zone_while_on_is_forgotten() -> None:
     assert watch.exit_door() == seen + timedelta(minutes=5, seconds=4)
 
 
+def test_co2_sensors_renamed_or_taken_from_the_zone_are_followed_so() -> None:
+    watch = ExitWatch()
+    for number in range(6):  # more than are followed: the first four are
+        watch.learn_one(START, Role.CO2, 600.0 + number, f"sensor.co2_{number}")
+    assert sorted(watch.co2) == [f"sensor.co2_{number}" for number in range(4)]
+    watch.learn_one(START, Role.DOOR, 1.0, "binary_sensor.door")
+    watch.rename_sensor("sensor.co2_0", "sensor.booth_co2")
+    assert watch.co2["sensor.booth_co2"] == watch.air_at_door["sensor.booth_co2"]
+    watch.learn_one(START + timedelta(minutes=1), Role.CO2, 580.0, "sensor.booth_co2")
+    assert watch.air_fell  # its reading at the door carried over
+    watch.keep_sensors({"sensor.booth_co2", "binary_sensor.door"})
+    assert watch.co2 == {"sensor.booth_co2": 580.0}
+    assert list(watch.air_at_door) == ["sensor.booth_co2"]
+    watch.learn_one(START + timedelta(minutes=2), Role.CO2, 640.0, "sensor.co2_5")
+    assert watch.co2["sensor.co2_5"] == 640.0  # room again for a new one
+    # One that stops reading tells nothing of the air after the next door.
+    watch.air_lost("sensor.booth_co2")
+    watch.air_lost("sensor.co2_5")
+    watch.learn_one(START + timedelta(minutes=3), Role.DOOR, 1.0, "binary_sensor.door")
+    assert watch.co2 == watch.air_at_door == {}
+
+
 def test_an_exit_state_saved_with_one_motion_flag_loads() -> None:
     state = ExitWatch().to_dict()
     restored = ExitWatch.from_dict({**state, "motion_on": True})
@@ -573,7 +740,7 @@ def test_round_trip() -> None:
     model = LightingPreference()
     _switches(model, days=5)
     # An exit whose motion came back and is not yet settled, saved half-way.
-    last = _visits(model.exits, 60, stays=3)
+    last = _visits(model.exits, 60, stays=3, air=True)
     model.exits.learn_one(last + timedelta(hours=1, minutes=5), Role.MOTION, 1.0)
     assert model.exits.returned is not None
     model.learn_one(START, {"light_brightness": 55, "light_color_temp": 3000}, True)

@@ -14,6 +14,8 @@ from custom_components.aiot_brain.brain.observation import Observation, Role
 from custom_components.aiot_brain.brain.timefeatures import local_time, wall_clock
 from custom_components.aiot_brain.brain.zone import Brain, ZoneBrain
 
+from .test_lighting import _visits
+
 MONDAY = datetime(2026, 11, 2)
 
 
@@ -1110,3 +1112,42 @@ def test_a_thermometer_joining_the_room_teaches_no_cooling_while_it_heats() -> N
     assert rate_alone is not None
     assert rate_joined is not None
     assert rate_joined == pytest.approx(rate_alone, abs=0.3)
+
+
+class _Sensors:
+    """A zone's sensors, read into it as the glue reads them."""
+
+    def __init__(self, zone: ZoneBrain) -> None:
+        self.zone = zone
+
+    def learn_one(
+        self, when: datetime, role: Role, value: float, source: str | None = None
+    ) -> None:
+        self.zone.learn_one(Observation(role, value, when, source or role.value))
+
+
+def test_the_wait_after_the_door_follows_the_air_behind_it_at_once() -> None:
+    zone = ZoneBrain()
+    last = _visits(_Sensors(zone), 300, stays=20, air=True)
+    # The next visit's exit, a full prediction made just before it.
+    when = last + timedelta(hours=1)
+    zone.learn_one(Observation(Role.MOTION, 1.0, when, "motion"))
+    zone.learn_one(Observation(Role.DOOR, 1.0, when, "door"))
+    zone.learn_one(Observation(Role.CO2, 900.0, when, "sensor.co2"))
+    out = when + timedelta(minutes=10)
+    prediction = zone.predict_one(out - timedelta(minutes=1))
+    zone.learn_one(Observation(Role.MOTION, 0.0, out, "motion"))
+    zone.learn_one(Observation(Role.DOOR, 1.0, out, "door"))
+    held = zone.with_exit(prediction, out).lighting
+    assert held["exit_door"] == out
+    assert held["door_delay"] is None  # behind such air, someone stayed
+    # The air falls behind the last one out: the wait shortens as it does.
+    fell = out + timedelta(minutes=2)
+    zone.learn_one(Observation(Role.CO2, 880.0, fell, "sensor.co2"))
+    delay = zone.with_exit(prediction, fell).lighting["door_delay"]
+    assert delay is not None
+    assert delay < timedelta(minutes=4)
+    assert zone.predict_one(fell).lighting["door_delay"] == delay
+    # The CO2 sensor goes unavailable: its last reading tells no more air.
+    zone.learn_one(Observation(Role.CO2, 0.0, fell, "sensor.co2", gone=True))
+    assert zone.lighting.exits.co2 == {}

@@ -25,12 +25,14 @@ own change or not) and the illuminance around them:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, MutableMapping
 from datetime import datetime, timedelta
 import math
 from typing import Any
 
+from .features import CO2_OUTDOOR_PPM
 from .observation import Role, plausible
+from .occupancy import USUAL_AIR_CHANGES_PER_HOUR
 from .saved import check_version, from_iso, to_iso
 from .timefeatures import clock_put_back, hour_of_day
 
@@ -84,6 +86,18 @@ _PRIOR_GAP_MINUTES = 3.0  # people's quiet spells before any is seen
 _PRIOR_GAPS = 5.0  # how many spells that prior weighs
 _FALSE_OFF_RISK = 0.00005  # chance per exit of a light off on someone left behind
 _MIN_DOOR_DELAY = 180.0  # s: never sooner, whatever the zone has shown
+# The air after an exit: CO2 falling within this long of the door (no longer
+# than the shortest delay, so it is told by the time the light could go) ...
+_AIR_WINDOW = timedelta(seconds=_MIN_DOOR_DELAY)
+# ... by this share of what an empty room's air would lose meanwhile (its excess
+# over fresh air, at its air changes), is what the last person leaving makes.
+# One of two going from air at the balance their breath held loses half of it.
+_AIR_SHARE = 0.75
+# And by this much at least (ppm): a sensor's step, not its noise.
+_AIR_DROP_PPM = 10.0
+# CO2 sensors followed at most, as motion sensors are (see MAX_MOTION_SENSORS).
+_MAX_AIR_SENSORS = 4
+_FELL, _HELD = "fell", "held"  # the air after an exit
 # A motion sensor stays on for its hold after it last saw someone. Its shortest
 # "on" is that hold once it has shown this many ...
 _HOLD_SPELLS = 20
@@ -131,6 +145,13 @@ class ExitWatch:
     settled in together) the full delay holds. A false-off teaches it too: the
     person left behind moves, a stayer.
 
+    Where CO2 is measured, the air tells exits apart: after most exits it falls
+    within minutes, as it does when the last person leaves, and after some it
+    does not, as when one of two stays. How often each kind leaves someone
+    behind is learnt on its own, and sets the delay after that kind of exit: a
+    phone booth whose air falls behind the caller goes dark sooner, and keeps
+    the long delay when it does not.
+
     >>> from datetime import datetime, timedelta
     >>> watch = ExitWatch()
     >>> start = datetime(2026, 1, 5, 8)
@@ -166,19 +187,48 @@ class ExitWatch:
         self.stayers = 0.0
         self.gaps = 0.0  # quiet spells of people there
         self.gap_minutes = 0.0  # and their length, summed
+        # The air: each CO2 sensor's last reading (ppm), what it read when the
+        # door last moved, and whether it fell since as the last one out makes it.
+        self.co2: dict[str, float] = {}
+        self.air_at_door: dict[str, float] = {}
+        self.air_fell = False
+        # An exit counted before its air was told (someone stayed and moved at
+        # once): when its door moved, and whether someone stayed.
+        self.unaired: tuple[datetime, bool] | None = None
+        # Exits after which the air fell, and after which it did not: each kind's
+        # count and stayers, faded as the exits' are.
+        self.by_air: dict[str, list[float]] = {_FELL: [0.0, 0.0], _HELD: [0.0, 0.0]}
 
     def learn_one(
-        self, when: datetime, role: Role, value: float, source: str | None = None
+        self,
+        when: datetime,
+        role: Role,
+        value: float,
+        source: str | None = None,
+        *,
+        fresh_air: float | None = None,
+        air_changes: float | None = None,
     ) -> None:
         """Take a motion or door sensor's change (1 on or open, 0 clear or shut).
 
         ``source`` names the sensor: where one of two motion sensors clears, the
-        other may still see someone.
+        other may still see someone. A CO2 reading (ppm) comes with the zone's
+        fresh air (ppm) and air changes an hour, where known.
         """
-        if role not in (Role.MOTION, Role.DOOR):
+        if role not in (Role.MOTION, Role.DOOR, Role.CO2):
             return
         if clock_put_back(when, self._last_seen()):
             self._forget_times()
+        if role is Role.CO2:
+            self._breathe(
+                when,
+                value,
+                source or "",
+                CO2_OUTDOOR_PPM if fresh_air is None else fresh_air,
+                USUAL_AIR_CHANGES_PER_HOUR if air_changes is None else air_changes,
+            )
+            return
+        self._settle_air(when)
         if role is Role.DOOR and value < 0.5 and not self._door_open():
             return  # no move: its first reading, or the sensor back from a restart
         if self.returned is not None:
@@ -205,11 +255,63 @@ class ExitWatch:
             # going, as unseen as they came.
             self.entering = False
         elif opened and self.pending is not None and self.returned is None:
-            self._count(stayed=False)  # the door again: they had all gone
+            self._count(when, stayed=False)  # the door again: they had all gone
             self.entering = True
         self.door_seen = when
         if opened:
             self.door_opened = when
+        self._settle_air(when, door_moved=True)
+        self.air_at_door = dict(self.co2)
+        self.air_fell = False
+
+    def _breathe(
+        self,
+        when: datetime,
+        ppm: float,
+        source: str,
+        fresh_air: float,
+        air_changes: float,
+    ) -> None:
+        """Follow one CO2 sensor, and whether the air fell since the door moved.
+
+        Fell, that is, as an empty room's air falls (``_AIR_SHARE``).
+        """
+        if source not in self.co2 and len(self.co2) >= _MAX_AIR_SENSORS:
+            return
+        self.co2[source] = ppm
+        before = self.air_at_door.get(source)
+        door = self.door_seen
+        if before is not None and door is not None and when - door <= _AIR_WINDOW:
+            hours = max((when - door).total_seconds(), 0.0) / 3600.0
+            empty_fall = (before - fresh_air) * -math.expm1(-air_changes * hours)
+            if before - ppm >= max(_AIR_DROP_PPM, _AIR_SHARE * empty_fall):
+                self.air_fell = True
+        self._settle_air(when)
+
+    def _air_kind(self) -> str | None:
+        """Return how the air went after the door last moved; None: not measured."""
+        if not self.air_at_door:
+            return None
+        return _FELL if self.air_fell else _HELD
+
+    def _settle_air(self, when: datetime, *, door_moved: bool = False) -> None:
+        """Count the exit waiting on its air once that is told.
+
+        Told once it fell, or once the window is over; the door moving again
+        ends it, as the air after that door is another exit's.
+        """
+        if self.unaired is None:
+            return
+        door, stayed = self.unaired
+        if not (self.air_fell or door_moved or when - door > _AIR_WINDOW):
+            return
+        self.unaired = None
+        kind = self._air_kind()
+        if kind is None:
+            return
+        for each, tally in self.by_air.items():  # faded as one, like the exits
+            tally[0] = tally[0] * _EXIT_FADE + (each == kind)
+            tally[1] = tally[1] * _EXIT_FADE + (each == kind and stayed)
 
     def _last_seen(self) -> datetime | None:
         """Return when a motion sensor or the door last changed, if ever."""
@@ -226,6 +328,9 @@ class ExitWatch:
         self.motion_seen = self.moved = self.door_seen = self.door_opened = None
         self.pending = self.returned = None
         self.entering = False
+        self.air_at_door = {}
+        self.air_fell = False
+        self.unaired = None
 
     def _door_open(self) -> bool:
         """Whether the door was last seen opening."""
@@ -252,20 +357,27 @@ class ExitWatch:
         self.moved = moved if self.moved is None else max(self.moved, moved)
 
     def rename_sensor(self, old: str, new: str) -> None:
-        """Follow motion sensor ``old`` under its new name ``new``, on and held."""
-        if old in self.motion_on and new not in self.motion_on:
-            self.motion_on[new] = self.motion_on.pop(old)
-        if old in self.holds and new not in self.holds:
-            self.holds[new] = self.holds.pop(old)
+        """Follow sensor ``old`` under its new name ``new``: on, held, its air."""
+        for by_sensor in (self.motion_on, self.holds, self.co2, self.air_at_door):
+            _rename(by_sensor, old, new)
+
+    def air_lost(self, source: str) -> None:
+        """Forget CO2 sensor ``source``'s air: it stopped reading, and tells none."""
+        self.co2.pop(source, None)
+        self.air_at_door.pop(source, None)
 
     def keep_sensors(self, sources: Collection[str]) -> None:
-        """Forget the motion sensors not in ``sources``: they left the area.
+        """Forget the motion and CO2 sensors not in ``sources``: they left the area.
 
         One taken away while on would stay on here for good, and no door would
         tell an exit again.
         """
         self.motion_on = {s: on for s, on in self.motion_on.items() if s in sources}
         self.holds = {s: hold for s, hold in self.holds.items() if s in sources}
+        self.co2 = {s: ppm for s, ppm in self.co2.items() if s in sources}
+        self.air_at_door = {
+            s: ppm for s, ppm in self.air_at_door.items() if s in sources
+        }
         self._look_for_exit()
 
     def _look_for_exit(self) -> None:
@@ -335,7 +447,7 @@ class ExitWatch:
             self._came_in(came_in)
         elif not _within_entry(self.returned, when):
             self.returned = None
-            self._count(stayed=True)
+            self._count(when, stayed=True)
 
     def _came_in(self, when: datetime) -> None:
         """Someone came in through the door: all had gone since the exit."""
@@ -343,20 +455,26 @@ class ExitWatch:
         if _within_entry(self.pending, when):
             self.pending = None  # that door was them coming in, not an exit
         else:
-            self._count(stayed=False)
+            self._count(when, stayed=False)
 
-    def _count(self, *, stayed: bool) -> None:
+    def _count(self, when: datetime, *, stayed: bool) -> None:
+        """Count the pending exit; its kind once its air is told."""
+        assert self.pending is not None
+        self.unaired = (self.pending, stayed)
         self.pending = None
         self.exits = self.exits * _EXIT_FADE + 1.0
         self.stayers = self.stayers * _EXIT_FADE + stayed
+        self._settle_air(when)
 
-    def _stay_share(self) -> float:
+    @staticmethod
+    def _stay_share(exits: float, stayers: float) -> float:
         """How often someone stays behind when the door moves after the motion."""
-        return (self.stayers + 1.0) / (self.exits + 2.0)
+        return (stayers + 1.0) / (exits + 2.0)
 
-    def _stay_bound(self) -> float:
-        """How often someone may stay behind, as far as the exits seen can tell."""
-        return (self.stayers + _BOUND_STAYERS) / (self.exits + _BOUND_STAYERS)
+    @staticmethod
+    def _stay_bound(exits: float, stayers: float) -> float:
+        """How often someone may stay behind, as far as ``exits`` seen can tell."""
+        return (stayers + _BOUND_STAYERS) / (exits + _BOUND_STAYERS)
 
     def _still(self) -> float:
         """How likely someone there is to stay quiet one more minute."""
@@ -370,13 +488,36 @@ class ExitWatch:
         often people who just sat down, stiller than the zone's quiet spells say.
         Below that, those left behind in a family's rooms moved again as soon as
         the zone's quiet spells say (2 to 8 minutes after the door in the virtual
-        family home's living room and kitchen, over two 56-day runs).
+        family home's living room and kitchen, over two 56-day runs). Where the
+        air is measured, the exits behind which it went as it went behind this
+        one tell. They lean on all exits as on one stayer's worth of them, in
+        place of the share's even prior: a kind seen seldom is taken to leave
+        someone as often as any exit does, until its own exits tell otherwise.
         """
-        if self._stay_bound() > _MAX_STAY_SHARE:
+        kind, exits, stayers = self._tally()
+        if kind is not None:
+            exits += 1.0 / self._stay_share(self.exits, self.stayers) - 2.0
+        if self._stay_bound(exits, stayers) > _MAX_STAY_SHARE:
             return None
-        share = self._stay_share()
+        share = self._stay_share(exits, stayers)
         minutes = math.log(_FALSE_OFF_RISK / share) / math.log(self._still())
         return max(_MIN_DOOR_DELAY, minutes * 60.0)
+
+    def door_wait(self) -> timedelta | None:
+        """Return :meth:`door_delay` to the second, as the controller waits it."""
+        delay = self.door_delay()
+        return None if delay is None else timedelta(seconds=round(delay))
+
+    def _tally(self) -> tuple[str | None, float, float]:
+        """Return the exits like the pending one: how the air went, count, stayers.
+
+        Where the air was not measured, or no exit is pending: all exits.
+        """
+        kind = self._air_kind() if self.pending is not None else None
+        if kind is None:
+            return None, self.exits, self.stayers
+        exits, stayers = self.by_air[kind]
+        return kind, exits, stayers
 
     def _mean_gap(self) -> float:
         """Minutes people there stay quiet at a time, shrunk towards three."""
@@ -387,16 +528,18 @@ class ExitWatch:
     def explain(self) -> str:
         """Say what the delay after a door rests on."""
         delay = self.door_delay()
-        if delay is None and self.stayers <= _MAX_STAY_SHARE * self.exits:
+        kind, exits, stayers = self._tally()
+        air = "" if kind is None else f" behind which the air {kind}"
+        if delay is None and stayers <= _MAX_STAY_SHARE * exits:
             words = (
-                f"the full delay after the door: {self.exits:.0f} exits seen "
-                f"({self.stayers:.0f} leaving someone behind), too few to tell how "
+                f"the full delay after the door: {exits:.0f} exits seen{air} "
+                f"({stayers:.0f} leaving someone behind), too few to tell how "
                 "often someone stays behind"
             )
         elif delay is None:
             words = (
                 f"the full delay after the door: someone stayed behind after "
-                f"{self.stayers:.0f} of {self.exits:.0f} recent exits"
+                f"{stayers:.0f} of {exits:.0f} recent exits{air}"
             )
         else:
             words = (
@@ -404,6 +547,11 @@ class ExitWatch:
                 f"{self.stayers:.0f} of {self.exits:.0f} recent exits, and people "
                 f"sit still {self._mean_gap():.1f} min at a time"
             )
+            if kind is not None:
+                words += (
+                    f"; the air {kind} behind this one, as behind {exits:.0f} of "
+                    f"them ({stayers:.0f} leaving someone)"
+                )
         holds = sorted({round(self.hold(name)) for name in self.holds} - {0})
         if holds:
             seconds = "/".join(str(hold) for hold in holds)
@@ -427,6 +575,13 @@ class ExitWatch:
             "stayers": self.stayers,
             "gaps": self.gaps,
             "gap_minutes": self.gap_minutes,
+            "co2": self.co2,
+            "air_at_door": self.air_at_door,
+            "air_fell": self.air_fell,
+            "unaired": None
+            if self.unaired is None
+            else [to_iso(self.unaired[0]), self.unaired[1]],
+            "by_air": self.by_air,
         }
 
     @classmethod
@@ -458,9 +613,34 @@ class ExitWatch:
             watch.stayers = float(data["stayers"])
             watch.gaps = float(data["gaps"])
             watch.gap_minutes = float(data["gap_minutes"])
+            # Saved before the air was watched: it is learnt from now on.
+            watch.co2 = _ppm_by_sensor(data.get("co2", {}))
+            watch.air_at_door = _ppm_by_sensor(data.get("air_at_door", {}))
+            watch.air_fell = bool(data.get("air_fell", False))
+            unaired = data.get("unaired")
+            if unaired is not None:
+                door, stayed = unaired
+                moved = from_iso(door)
+                if moved is None:
+                    raise ValueError("an exit waiting on its air has no door time")
+                watch.unaired = (moved, bool(stayed))
+            for kind, (exits, stayers) in data.get("by_air", {}).items():
+                if kind in watch.by_air:
+                    watch.by_air[kind] = [float(exits), float(stayers)]
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             raise ValueError(f"corrupt exit state: {error}") from error
         return watch
+
+
+def _rename(by_sensor: MutableMapping[str, Any], old: str, new: str) -> None:
+    """Move what ``by_sensor`` holds of ``old`` to ``new``, unless ``new`` has some."""
+    if old in by_sensor and new not in by_sensor:
+        by_sensor[new] = by_sensor.pop(old)
+
+
+def _ppm_by_sensor(saved: Mapping[str, Any]) -> dict[str, float]:
+    """Return CO2 readings (ppm) by sensor, read back from saved state."""
+    return {str(sensor): float(ppm) for sensor, ppm in saved.items()}
 
 
 class SunThreshold:
@@ -1086,7 +1266,6 @@ class LightingPreference:
         ambient = self._ambient(illuminance)
         sun = self._elevation(x)
         brightness, color_temp, _ = self._level(when, ambient, sun)
-        door = self.exits.door_delay()
         by_sun = self._by_sun(ambient, sun)
         lamps = {}
         for lamp in self.lamps:
@@ -1104,7 +1283,7 @@ class LightingPreference:
             "color_temp": round(color_temp),
             "lamps": lamps,  # each lamp's own level, where people set it
             "vacancy_delay": timedelta(seconds=round(self.vacancy_delay)),
-            "door_delay": None if door is None else timedelta(seconds=round(door)),
+            "door_delay": self.exits.door_wait(),
         }
 
     def predict_proba_one(self, when: datetime, x: Mapping[str, object]) -> float:

@@ -390,8 +390,16 @@ class ZoneBrain:
         self._learn_thermal(role, when, value)
         if role in (Role.HVAC_ACTION, Role.OUTDOOR_TEMPERATURE):
             self.season.learn_one(when, {role.value: value})
-        if role in (Role.MOTION, Role.DOOR):
-            self.lighting.exits.learn_one(when, role, value, observation.source)
+        if role in (Role.MOTION, Role.DOOR, Role.CO2):
+            occupancy = self.occupancy
+            self.lighting.exits.learn_one(
+                when,
+                role,
+                value,
+                observation.source,
+                fresh_air=occupancy.builder.co2_baseline,
+                air_changes=occupancy.air_changes_per_hour,
+            )
         if role in _LIGHT_KEYS:
             self.lighting.learn_one(
                 when,
@@ -557,10 +565,12 @@ class ZoneBrain:
     def _lose_source(self, source: str, when: datetime) -> None:
         """Forget what ``source`` said last: it stopped reading.
 
-        The exit watch keeps it (on stays on there): a door opened meanwhile is no
-        exit of someone that sensor might still see.
+        The exit watch keeps a motion sensor (on stays on there): a door opened
+        meanwhile is no exit of someone that sensor might still see. A CO2
+        sensor's air it forgets: it no longer tells how the air goes.
         """
         self.occupancy.builder.lose_source(source, when)
+        self.lighting.exits.air_lost(source)
         self._lamps_gone()
         self.anomalies.lose_source(source, when)
         self._forget_readings({source})
@@ -777,14 +787,16 @@ class ZoneBrain:
     def _still_in(self, when: datetime) -> dict[str, Any]:
         """Return the moment's signs of people gone or still in, unseen.
 
-        The exit the door rule waits for, whether CO2 rises as only people
-        breathing there make it (someone stayed behind, sitting still) and
-        whether humidity rises as only a shower makes it (someone behind the
-        curtain).
+        The exit the door rule waits for and how long it waits (as the air
+        went behind that exit), whether CO2 rises as only people breathing
+        there make it (someone stayed behind, sitting still) and whether
+        humidity rises as only a shower makes it (someone behind the curtain).
         """
         builder = self.occupancy.builder
+        exits = self.lighting.exits
         return {
-            "exit_door": self.lighting.exits.exit_door(),
+            "exit_door": exits.exit_door(),
+            "door_delay": exits.door_wait(),
             "co2_rising": builder.co2_rising(when),
             "steam_rising": builder.steam_rising(when),
         }
