@@ -1283,7 +1283,6 @@ class LightingPreference:
             "color_temp": round(color_temp),
             "lamps": lamps,  # each lamp's own level, where people set it
             "vacancy_delay": timedelta(seconds=round(self.vacancy_delay)),
-            "door_delay": self.exits.door_wait(),
         }
 
     def predict_proba_one(self, when: datetime, x: Mapping[str, object]) -> float:
