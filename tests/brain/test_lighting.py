@@ -11,6 +11,7 @@ from typing import Protocol
 import pytest
 
 from custom_components.aiot_brain.brain.lighting import (
+    ExitPool,
     ExitWatch,
     LightingPreference,
     SunThreshold,
@@ -381,6 +382,69 @@ def test_a_family_room_someone_sometimes_stays_in_waits_longer_after_the_door() 
     assert alone_delay + 60.0 < family_delay < 420.0
     assert family.stayers > 0.04 * family.exits
     assert "someone stayed behind after 13 of 270 recent exits" in family.explain()
+
+
+def _home(*rooms: str) -> list[ExitWatch]:
+    """Return a watch for each of ``rooms``, joined in one building."""
+    pool = ExitPool()
+    watches = [ExitWatch() for _ in rooms]
+    for watch, room in zip(watches, rooms, strict=True):
+        watch.join(pool, room)
+    return watches
+
+
+def test_a_room_leans_on_the_other_rooms_where_nobody_stays_behind() -> None:
+    # A flat one person lives in: hundreds of exits from its other rooms, none
+    # leaving anyone behind, make its bathroom surer of it than its own 40.
+    bathroom, living = _home("bathroom", "living")
+    alone = ExitWatch()
+    _visits(living, 600)
+    _visits(bathroom, 40)
+    _visits(alone, 40)
+    assert bathroom.exits == alone.exits
+    leaning, own = bathroom.door_delay(), alone.door_delay()
+    assert leaning is not None
+    assert own is not None
+    assert leaning < own - 90.0
+    assert "after 0 of 38 recent exits (0 of 451 in the other rooms)" in (
+        bathroom.explain()
+    )
+    # A family's rooms, where one exit in 20 leaves someone, lend less.
+    family_bathroom, family_kitchen = _home("bathroom", "kitchen")
+    _visits(family_kitchen, 600, stays=20)
+    _visits(family_bathroom, 40)
+    family = family_bathroom.door_delay()
+    assert family is not None
+    assert leaning < family < own
+
+
+def test_a_room_where_people_stay_behind_keeps_its_delay_whatever_the_others() -> None:
+    # The rule of three weighs the room's own exits: a kitchen where one exit in
+    # four leaves someone keeps the full delay in a home whose other rooms never
+    # do, and one with too few exits to tell waits it too.
+    kitchen, new_room, hall = _home("kitchen", "new room", "hall")
+    _visits(hall, 600)
+    _visits(kitchen, 300, stays=4)
+    _visits(new_room, 15)
+    assert kitchen.door_delay() is None
+    assert new_room.door_delay() is None
+    assert hall.door_delay() is not None
+
+
+def test_a_room_taken_from_the_building_is_leaned_on_no_more() -> None:
+    pool = ExitPool()
+    bathroom, living, alone = ExitWatch(), ExitWatch(), ExitWatch()
+    bathroom.join(pool, "bathroom")
+    living.join(pool, "living")
+    _visits(living, 600)
+    _visits(bathroom, 40)
+    _visits(alone, 40)
+    assert pool.others("bathroom") == (pytest.approx(living.exits), 0.0)
+    assert bathroom.door_delay() != alone.door_delay()
+    pool.remove("living")
+    assert pool.others("bathroom") == (0.0, 0.0)
+    assert bathroom.door_delay() == alone.door_delay()
+    assert "in the other rooms" not in bathroom.explain()
 
 
 def test_a_room_whose_air_falls_behind_the_last_one_out_goes_dark_sooner() -> None:

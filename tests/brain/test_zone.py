@@ -1151,3 +1151,32 @@ def test_the_wait_after_the_door_follows_the_air_behind_it_at_once() -> None:
     # The CO2 sensor goes unavailable: its last reading tells no more air.
     zone.learn_one(Observation(Role.CO2, 0.0, fell, "sensor.co2", gone=True))
     assert zone.lighting.exits.co2 == {}
+
+
+def test_a_buildings_zones_lean_on_each_others_exits_and_still_do_restored() -> None:
+    brain = Brain()
+    bathroom, living = brain.zone("bathroom"), brain.zone("living")
+    alone = ZoneBrain()
+    _visits(_Sensors(living), 600)
+    last = _visits(_Sensors(bathroom), 40)
+    _visits(_Sensors(alone), 40)
+    after = last + timedelta(minutes=21)
+    leaning = bathroom.predict_one(after).lighting["door_delay"]
+    own = alone.predict_one(after).lighting["door_delay"]
+    assert leaning is not None
+    assert own is not None
+    assert leaning < own - timedelta(minutes=1)
+    restored, reset = Brain.from_dict(json.loads(json.dumps(brain.to_dict())))
+    assert reset == []
+    assert restored.zone("bathroom").predict_one(after).lighting["door_delay"] == (
+        leaning
+    )
+    # A living room started afresh has no exits to lend; one removed, none.
+    restored.restart_zone("living")
+    assert restored.zone("bathroom").predict_one(after).lighting["door_delay"] == own
+    _visits(_Sensors(restored.zone("living")), 600)
+    assert restored.zone("bathroom").predict_one(after).lighting["door_delay"] == (
+        leaning
+    )
+    restored.remove_zone("living")
+    assert restored.zone("bathroom").predict_one(after).lighting["door_delay"] == own

@@ -116,6 +116,43 @@ MAX_MOTION_SENSORS = 32
 MAX_LAMPS = 8
 
 
+class ExitPool:
+    """The exits of a building's zones, for each zone to lean on the others'.
+
+    How often an exit leaves someone behind is much the same across a home: in
+    a flat where one person lives nobody stays behind in any room, and in a
+    family's home people do in most. Each zone keeps its own exits and stayers
+    here; :meth:`ExitWatch.door_delay` leans on the other zones' (see there).
+    Added up afresh after a change, not kept as a running sum: a restored
+    building then answers exactly as the one that was saved.
+    """
+
+    def __init__(self) -> None:
+        """Start with no zones."""
+        self._counts: dict[str, tuple[float, float]] = {}
+        self._totals: tuple[float, float] | None = (0.0, 0.0)  # None: to add up
+
+    def update(self, zone_id: str, exits: float, stayers: float) -> None:
+        """Keep ``zone_id``'s exits and stayers (faded counts)."""
+        self._counts[zone_id] = (exits, stayers)
+        self._totals = None
+
+    def remove(self, zone_id: str) -> None:
+        """Forget a zone's exits."""
+        self._counts.pop(zone_id, None)
+        self._totals = None
+
+    def others(self, zone_id: str) -> tuple[float, float]:
+        """Return the exits and stayers of the zones other than ``zone_id``."""
+        if self._totals is None:
+            self._totals = (
+                sum(exits for exits, _ in self._counts.values()),
+                sum(stayers for _, stayers in self._counts.values()),
+            )
+        own_exits, own_stayers = self._counts.get(zone_id, (0.0, 0.0))
+        return self._totals[0] - own_exits, self._totals[1] - own_stayers
+
+
 class ExitWatch:
     """How soon after the door moved behind the last motion a zone is empty.
 
@@ -198,6 +235,14 @@ class ExitWatch:
         # Exits after which the air fell, and after which it did not: each kind's
         # count and stayers, faded as the exits' are.
         self.by_air: dict[str, list[float]] = {_FELL: [0.0, 0.0], _HELD: [0.0, 0.0]}
+        # The building's other zones, whose exits this one's lean on (``join``).
+        self._pool: ExitPool | None = None
+        self._zone_id = ""
+
+    def join(self, pool: ExitPool, zone_id: str) -> None:
+        """Share this zone's exits through ``pool``, and lean on the others'."""
+        self._pool, self._zone_id = pool, zone_id
+        pool.update(zone_id, self.exits, self.stayers)
 
     def learn_one(
         self,
@@ -464,6 +509,8 @@ class ExitWatch:
         self.pending = None
         self.exits = self.exits * _EXIT_FADE + 1.0
         self.stayers = self.stayers * _EXIT_FADE + stayed
+        if self._pool is not None:
+            self._pool.update(self._zone_id, self.exits, self.stayers)
         self._settle_air(when)
 
     @staticmethod
@@ -493,11 +540,21 @@ class ExitWatch:
         one tell. They lean on all exits as on one stayer's worth of them, in
         place of the share's even prior: a kind seen seldom is taken to leave
         someone as often as any exit does, until its own exits tell otherwise.
+        The zone's exits lean so on the building's other zones' (``join``): a
+        flat's bathroom, where nobody ever stays behind, is surer of it for the
+        hundreds of exits in the flat's other rooms that left nobody either.
+        The other zones make the share smaller or larger, never the rule of
+        three: that weighs the zone's own exits, so a room where people do stay
+        behind keeps the full delay, however seldom they do elsewhere.
         """
         kind, exits, stayers = self._tally()
-        if kind is not None:
-            exits += 1.0 / self._stay_share(self.exits, self.stayers) - 2.0
-        if self._stay_bound(exits, stayers) > _MAX_STAY_SHARE:
+        zone_exits = self.exits + _leaning(self._home_share())
+        if kind is None:
+            counted, exits = exits, zone_exits
+        else:
+            counted = exits + _leaning(self._stay_share(self.exits, self.stayers))
+            exits += _leaning(self._stay_share(zone_exits, self.stayers))
+        if self._stay_bound(counted, stayers) > _MAX_STAY_SHARE:
             return None
         share = self._stay_share(exits, stayers)
         minutes = math.log(_FALSE_OFF_RISK / share) / math.log(self._still())
@@ -518,6 +575,12 @@ class ExitWatch:
             return None, self.exits, self.stayers
         exits, stayers = self.by_air[kind]
         return kind, exits, stayers
+
+    def _home_share(self) -> float:
+        """How often the other zones' exits leave someone; even odds with none."""
+        if self._pool is None:
+            return self._stay_share(0.0, 0.0)
+        return self._stay_share(*self._pool.others(self._zone_id))
 
     def _mean_gap(self) -> float:
         """Minutes people there stay quiet at a time, shrunk towards three."""
@@ -542,10 +605,15 @@ class ExitWatch:
                 f"{stayers:.0f} of {exits:.0f} recent exits{air}"
             )
         else:
+            elsewhere = ""
+            if self._pool is not None:
+                others, stayed = self._pool.others(self._zone_id)
+                if others >= 0.5:
+                    elsewhere = f" ({stayed:.0f} of {others:.0f} in the other rooms)"
             words = (
                 f"{delay / 60:.0f} min after the door: someone stayed behind after "
-                f"{self.stayers:.0f} of {self.exits:.0f} recent exits, and people "
-                f"sit still {self._mean_gap():.1f} min at a time"
+                f"{self.stayers:.0f} of {self.exits:.0f} recent exits{elsewhere}, "
+                f"and people sit still {self._mean_gap():.1f} min at a time"
             )
             if kind is not None:
                 words += (
@@ -630,6 +698,15 @@ class ExitWatch:
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             raise ValueError(f"corrupt exit state: {error}") from error
         return watch
+
+
+def _leaning(share: float) -> float:
+    """Return the exits that, with the even prior, make one stayer in 1/``share``.
+
+    Added to a zone's (or a kind's) exits, they are a broader tally's share
+    weighing as one stayer's worth of its exits.
+    """
+    return 1.0 / share - 2.0
 
 
 def _rename(by_sensor: MutableMapping[str, Any], old: str, new: str) -> None:

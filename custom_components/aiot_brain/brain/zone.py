@@ -26,7 +26,7 @@ from .absence import Absences
 from .anomaly import Anomaly, AnomalyDetector
 from .comfort import ComfortPool, PreferredSetpoint, Season
 from .forecast import OccupancyForecast
-from .lighting import LightingPreference
+from .lighting import ExitPool, LightingPreference
 from .observation import Observation, Role, as_number, plausible
 from .occupancy import OccupancyModel
 from .saved import check_version, from_iso, to_iso
@@ -1014,6 +1014,7 @@ class Brain:
         self.setpoint_bounds = setpoint_bounds
         self.zones: dict[str, ZoneBrain] = {}
         self.comfort_pool = ComfortPool()
+        self.exit_pool = ExitPool()
 
     def zone(self, zone_id: str) -> ZoneBrain:
         """Return the zone's models, starting them if the zone is new."""
@@ -1025,11 +1026,13 @@ class Brain:
         self.zones[zone_id] = zone
         zone.comfort.bounds = self.setpoint_bounds
         zone.comfort.join(self.comfort_pool, zone_id)
+        zone.lighting.exits.join(self.exit_pool, zone_id)
 
     def remove_zone(self, zone_id: str) -> None:
         """Forget a zone and everything learned about it."""
         self.zones.pop(zone_id, None)
         self.comfort_pool.remove(zone_id)
+        self.exit_pool.remove(zone_id)
 
     def forget_comfort(self, zone_id: str) -> None:
         """Forget the setpoints people taught a zone; keep everything else.
