@@ -180,7 +180,8 @@ class ExitWatch:
     longer one, as each exit is likelier to leave someone to switch the light off
     on. Where people stay behind more often still (a shared office, people
     settled in together) the full delay holds. A false-off teaches it too: the
-    person left behind moves, a stayer.
+    person left behind moves, a stayer. A zone that has seen few exits of its
+    own leans on its building's other zones' (:class:`ExitPool`).
 
     Where CO2 is measured, the air tells exits apart: after most exits it falls
     within minutes, as it does when the last person leaves, and after some it
