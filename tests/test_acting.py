@@ -2279,6 +2279,16 @@ async def test_the_light_goes_off_soon_after_someone_leaves_through_the_door(
     )
 
 
+async def out_through_the_door(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The last motion clears as someone opens the door, which shuts behind them."""
+    await set_state(hass, MOTION, STATE_OFF)
+    await set_state(hass, DOOR, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, DOOR, STATE_OFF)
+
+
 async def visit_through_the_door(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -2292,10 +2302,7 @@ async def visit_through_the_door(
     await minutes_pass(hass, freezer, 1)
     await set_state(hass, MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 1)
-    await set_state(hass, MOTION, STATE_OFF)
-    await set_state(hass, DOOR, STATE_ON)  # out through the door
-    await minutes_pass(hass, freezer, 1)
-    await set_state(hass, DOOR, STATE_OFF)
+    await out_through_the_door(hass, freezer)
     await minutes_pass(hass, freezer, 1)
 
 
@@ -2326,10 +2333,7 @@ async def visit_with_air(
         await minutes_pass(hass, freezer, 1)
         await set_state(hass, MOTION, STATE_ON)
         await minutes_pass(hass, freezer, 2)
-        await set_state(hass, MOTION, STATE_OFF)
-        await set_state(hass, DOOR, STATE_ON)
-        await minutes_pass(hass, freezer, 1)
-        await set_state(hass, DOOR, STATE_OFF)
+        await out_through_the_door(hass, freezer)
         await minutes_pass(hass, freezer, 1)
         await breathe(hass, 880)
 
@@ -2423,10 +2427,7 @@ async def test_a_room_one_person_uses_learns_to_go_dark_sooner_after_the_door(
     await minutes_pass(hass, freezer, 1)
     await set_state(hass, DOOR, STATE_OFF)
     await minutes_pass(hass, freezer, 2)
-    await set_state(hass, MOTION, STATE_OFF)
-    await set_state(hass, DOOR, STATE_ON)  # out through the door
-    await minutes_pass(hass, freezer, 1)
-    await set_state(hass, DOOR, STATE_OFF)
+    await out_through_the_door(hass, freezer)
     # This visit's coming in settled the last visit's exit: one more learned.
     learned = coordinator_of(entry).predictions["living_room"].lighting["door_delay"]
     minutes = math.ceil(learned.total_seconds() / 60)

@@ -418,12 +418,10 @@ class ExitWatch:
         One taken away while on would stay on here for good, and no door would
         tell an exit again.
         """
-        self.motion_on = {s: on for s, on in self.motion_on.items() if s in sources}
-        self.holds = {s: hold for s, hold in self.holds.items() if s in sources}
-        self.co2 = {s: ppm for s, ppm in self.co2.items() if s in sources}
-        self.air_at_door = {
-            s: ppm for s, ppm in self.air_at_door.items() if s in sources
-        }
+        self.motion_on = _kept(self.motion_on, sources)
+        self.holds = _kept(self.holds, sources)
+        self.co2 = _kept(self.co2, sources)
+        self.air_at_door = _kept(self.air_at_door, sources)
         self._look_for_exit()
 
     def _look_for_exit(self) -> None:
@@ -708,6 +706,13 @@ def _leaning(share: float) -> float:
     weighing as one stayer's worth of its exits.
     """
     return 1.0 / share - 2.0
+
+
+def _kept[Held](
+    by_sensor: Mapping[str, Held], sources: Collection[str]
+) -> dict[str, Held]:
+    """Return what ``by_sensor`` holds of the sensors in ``sources`` only."""
+    return {sensor: held for sensor, held in by_sensor.items() if sensor in sources}
 
 
 def _rename(by_sensor: MutableMapping[str, Any], old: str, new: str) -> None:
