@@ -2279,6 +2279,52 @@ async def test_the_light_goes_off_soon_after_someone_leaves_through_the_door(
     )
 
 
+async def test_the_light_goes_off_when_the_wait_runs_out_not_at_the_next_minute(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The door shuts half a minute after a step: ten minutes later, it is dark."""
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    assert hass.states.get(LAMP).state == STATE_ON
+    await minutes_pass(hass, freezer, 3)
+    await seconds_pass(hass, freezer, 25)
+    await set_state(hass, MOTION, STATE_OFF)
+    await set_state(hass, DOOR, STATE_ON)  # out through the door
+    await seconds_pass(hass, freezer, 5)
+    await set_state(hass, DOOR, STATE_OFF)
+    shut = dt_util.utcnow()
+
+    await seconds_pass(hass, freezer, 30)  # the minute's step
+    await minutes_pass(hass, freezer, 9)
+    await seconds_pass(hass, freezer, 29)
+    assert dt_util.utcnow() == shut + timedelta(minutes=10, seconds=-1)
+    assert hass.states.get(LAMP).state == STATE_ON
+    await seconds_pass(hass, freezer, 2)  # half a minute before the next step
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert actions[-1].data["reason"] == (
+        "Switching off Living room's light: the door moved at 14:03 and no one has "
+        "been seen since (after 10 min)"
+    )
+    assert len(calls_to(actions, LAMP)) == 2
+
+    # Planned again, and unloaded before it runs out: nothing acts any more.
+    await seconds_pass(hass, freezer, 5)
+    await set_state(hass, MOTION, STATE_ON)
+    assert hass.states.get(LAMP).state == STATE_ON
+    await set_state(hass, MOTION, STATE_OFF)
+    await set_state(hass, DOOR, STATE_ON)
+    await set_state(hass, DOOR, STATE_OFF)
+    await minutes_pass(hass, freezer, 9)
+    await seconds_pass(hass, freezer, 34)  # the step 36 s before the wait is out
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await seconds_pass(hass, freezer, 59)
+    assert hass.states.get(LAMP).state == STATE_ON
+
+
 async def out_through_the_door(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

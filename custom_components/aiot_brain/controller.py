@@ -108,6 +108,7 @@ from .const import (
     EVENT_SUGGESTION,
     ISSUE_CALL_REFUSED,
     LOGGER,
+    TICK_INTERVAL,
     ControlLevel,
     ControlStatus,
     Mode,
@@ -296,6 +297,9 @@ class BuildingController:
         self._our_contexts: OrderedDict[str, float] = OrderedDict()
         self._sent: dict[str, _Sent] = {}
         self._unsure: dict[str, _Unsure] = {}  # by entity id
+        # Each zone's next decision before the minute's step, where a wait its
+        # lights are kept on for runs out sooner (Decision.decide_again_in).
+        self._decide_again: dict[str, CALLBACK_TYPE] = {}
         # By entity id: what a thermostat showed before a person's change that
         # teaches nothing (a boost, a valve's window function, off), and when the
         # hold it began began. Back by itself to just that, the gesture is over.
@@ -571,10 +575,14 @@ class BuildingController:
             self._drop_suggestion(entity_id, still_proposed=True)
         for entity_id in list(self._unsure):
             self._forget_unsure(entity_id)
+        for zone_id in list(self._decide_again):
+            self._decide_again.pop(zone_id)()
 
     @callback
     def async_remove_zone(self, zone_id: str) -> None:
         """Forget a zone's engines and dismiss its suggestions."""
+        if (cancel := self._decide_again.pop(zone_id, None)) is not None:
+            cancel()
         for entity_id in self.engines.pop(zone_id, {}):
             self._forget(zone_id, entity_id)
         self._members.pop(zone_id, None)
@@ -1050,6 +1058,7 @@ class BuildingController:
         readings = self._readings(zone, now)
         mode, level = self.mode(zone_id), self.level(zone_id)
         engines = self.zone_engines(zone, colour_managed)
+        soonest: timedelta | None = None
         # The thermostats that alone heat the floor (or the home) around them are
         # decided from the occupancy of every room they heat.
         whole = (
@@ -1083,6 +1092,29 @@ class BuildingController:
             )
             for decision in engine.decide(now, seen, zone_readings, mode, level):
                 self._carry_out(zone_id, engine, decision, now)
+                if (again := decision.decide_again_in) is not None:
+                    soonest = again if soonest is None else min(soonest, again)
+        self._decide_again_in(zone_id, soonest)
+
+    def _decide_again_in(self, zone_id: str, wait: timedelta | None) -> None:
+        """Decide for the zone again after ``wait``, in place of any earlier plan.
+
+        Each step plans afresh. A wait as long as a minute is left to the
+        minute's steps: one of them comes while less is left, and plans it.
+        """
+        if (cancel := self._decide_again.pop(zone_id, None)) is not None:
+            cancel()
+        if wait is None or wait >= TICK_INTERVAL or self._stopped:
+            return
+
+        @callback
+        def decide(_now: datetime) -> None:
+            self._decide_again.pop(zone_id, None)
+            self.async_step([zone_id])
+
+        self._decide_again[zone_id] = async_track_point_in_utc_time(
+            self.hass, decide, dt_util.utcnow() + wait
+        )
 
     def _whole_floor(
         self,

@@ -2691,6 +2691,35 @@ def test_a_zone_nobody_stays_behind_in_goes_dark_sooner_after_the_door() -> None
     assert sooner.command is None
 
 
+def test_a_light_kept_on_says_when_its_wait_runs_out() -> None:
+    # Decided again then, the light goes off on time, not at the next step.
+    on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)
+    door = NOW - timedelta(minutes=3)
+    learned = went_out(door, timedelta(minutes=4, seconds=30))
+    out = readings(light=on, last_motion=door - timedelta(minutes=1), last_door=door)
+    waiting = light_decision(controller(), predicted=learned, seen=out)
+    assert waiting.command is None
+    assert waiting.decide_again_in == timedelta(minutes=1, seconds=30)
+    then = NOW + timedelta(minutes=1, seconds=30)
+    decision = light_decision(controller(), then, predicted=learned, seen=out)
+    assert decision.command is not None
+    assert decision.command.service == "turn_off"
+    assert decision.decide_again_in is None
+    # No door: the quiet's wait (20 min while the model still sees people).
+    quiet = readings(light=on, last_motion=NOW - timedelta(minutes=15))
+    assert light_decision(controller(), seen=quiet).decide_again_in == timedelta(
+        minutes=5
+    )
+    # Someone seen now starts the whole wait again; a light that is off waits for
+    # nothing.
+    moving = readings(light=on, last_motion=NOW)
+    assert light_decision(controller(), seen=moving).decide_again_in == timedelta(
+        minutes=20
+    )
+    off = readings(light=LightState(on=False), last_motion=NOW - timedelta(minutes=15))
+    assert light_decision(controller(), seen=off).decide_again_in is None
+
+
 def test_a_door_left_open_keeps_the_long_delay() -> None:
     # An open door reads "seen now": whoever is inside may just be sitting still.
     learned = went_out(NOW - timedelta(minutes=5), timedelta(minutes=4))

@@ -456,6 +456,9 @@ class Decision:
 
     ``command`` is what would be called; ``act`` says whether the caller should
     call it now (automate), ``suggest`` whether it is to be proposed.
+    ``decide_again_in`` is how soon (real time) a wait this decision rests on
+    runs out, with nothing else changing: a light kept on until the zone has
+    been quiet for its delay goes off then, not at the next minute's step.
     """
 
     entity_id: str
@@ -464,6 +467,7 @@ class Decision:
     act: bool = False
     suggest: bool = False
     held: bool = False
+    decide_again_in: timedelta | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -967,6 +971,10 @@ class ZoneController:
             for when in self.calls.get(entity_id, [])
             if self._elapsed(when, now) < timedelta(hours=1)
         ]
+
+    def _left(self, since: datetime, wait: timedelta, now: datetime) -> timedelta:
+        """Return how much of ``wait`` from ``since`` is still to run: 0 once over."""
+        return wait - min(self._elapsed(since, now), wait)
 
     def _elapsed(self, since: datetime, now: datetime) -> timedelta:
         """Return the real time from ``since`` to ``now``, both of the core's clock.
@@ -2557,7 +2565,7 @@ class ZoneController:
             # Motion alone: people sitting still miss a sensor for minutes on end,
             # so only a long silence says they have gone.
             delay = max(delay, settings.light_quiet_floor)
-        gone = self._gone_through_door(
+        gone, door_wait_left = self._gone_through_door(
             now,
             readings,
             exited=lighting.get("exit_door") is not None,
@@ -2569,11 +2577,8 @@ class ZoneController:
             # still. Only the long silence says they left too (or fell asleep).
             gone, staying = None, "CO2 is rising as people make it"
         quiet_from = readings.quiet_since if last_motion is None else last_motion
-        if (
-            gone is None
-            and quiet_from is not None
-            and self._elapsed(quiet_from, now) >= delay
-        ):
+        quiet_left = None if quiet_from is None else self._left(quiet_from, delay, now)
+        if gone is None and quiet_from is not None and not quiet_left:
             gone = (
                 f"no motion since {self._clock(quiet_from, now)} "
                 f"(vacancy delay {_minutes(delay)} min)"
@@ -2595,7 +2600,9 @@ class ZoneController:
         if mode is Mode.OFF:
             return Decision(entity_id, f"Mode off: leaving {self.name}'s light alone")
         if state.on:
-            return self._decide_lit(now, gone, staying, lighting, level)
+            return self._decide_lit(
+                now, gone, staying, lighting, level, waits=(door_wait_left, quiet_left)
+            )
         just_seen = quiet_for is not None and quiet_for <= timedelta(minutes=1)
         arriving = (
             just_seen and (not self.was_occupied or self._back_since_off(readings))
@@ -2637,12 +2644,16 @@ class ZoneController:
         staying: str,
         lighting: Mapping[str, Any],
         level: ControlLevel,
+        *,
+        waits: tuple[timedelta | None, ...],
     ) -> Decision:
         """Decide for a light that is on: off once everyone has ``gone``.
 
-        One come on at the wall is at the bulb's own level, nobody's choice: it
-        gets the level we switch it on at (as Adaptive Lighting adapts a light
-        that became available).
+        Kept on, it is decided again when the first of ``waits`` (the time left
+        before the door's or the quiet's rule could say so) runs out: off on
+        time, not up to a minute later at the next step. One come on at the wall
+        is at the bulb's own level, nobody's choice: it gets the level we switch
+        it on at (as Adaptive Lighting adapts a light that became available).
         """
         device = self.light
         assert device is not None
@@ -2654,17 +2665,24 @@ class ZoneController:
         data, words = (
             self._light_level(device, lighting) if self.powered_on else ({}, "")
         )
+        running = [wait for wait in waits if wait]
+        again = min(running, default=None)
         if not data or _shows(self.powered_on, data):
             # A lamp that only switches, or one that came on as we would set it.
             self.powered_on = None
-            return Decision(entity_id, f"{self.name}'s light stays on: {staying}")
+            return Decision(
+                entity_id,
+                f"{self.name}'s light stays on: {staying}",
+                decide_again_in=again,
+            )
         reason = (
             f"Setting {self.name}'s light{words}: switched on at the wall, at the "
             "bulb's own level"
         )
         command = self._light_command("turn_on", data, reason)
         # Whoever switched it on is there, in a light nobody chose: no spacing.
-        return self._finish(now, entity_id, command, reason, level, spaced=False)
+        decision = self._finish(now, entity_id, command, reason, level, spaced=False)
+        return replace(decision, decide_again_in=again)
 
     def _light_command(
         self, service: str, data: dict[str, Any], reason: str
@@ -2726,7 +2744,7 @@ class ZoneController:
         *,
         exited: bool,
         learned: timedelta | None,
-    ) -> str | None:
+    ) -> tuple[str | None, timedelta | None]:
         """Say so if the zone's door moved after the last motion, a while ago.
 
         Whether it did, the zone's exit watch tells (``exited``): it takes each
@@ -2736,7 +2754,8 @@ class ZoneController:
         zone has ``learned`` from how often someone stays behind, within
         ``light_after_door``. A door open now or motion now says nothing yet, and
         nor does motion that cleared long after the door (someone was there after
-        it, or the sensor came back from a restart).
+        it, or the sensor came back from a restart). Not yet: how long the wait
+        has left (None where none runs).
         """
         door, motion = readings.last_door, readings.last_motion
         if (
@@ -2746,16 +2765,16 @@ class ZoneController:
             or max(door, motion) >= now
             or motion - door > MAX_MOTION_HOLD
         ):
-            return None
+            return None, None
         delay = self.settings.light_after_door
         if learned is not None:
             delay = min(delay, learned)
-        if self._elapsed(door, now) < delay:
-            return None
+        if left := self._left(door, delay, now):
+            return None, left
         return (
             f"the door moved at {self._clock(door, now)} and no one has been seen "
             f"since (after {_minutes(delay)} min)"
-        )
+        ), None
 
     def _light_level(
         self, device: LightDevice, lighting: Mapping[str, Any]
