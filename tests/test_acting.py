@@ -2241,6 +2241,19 @@ async def test_the_light_stays_on_while_the_tv_is_on_and_nobody_moves(
     assert len(calls_to(actions, LAMP)) == 2
 
 
+async def lit_in_a_room_with_a_door(hass: HomeAssistant) -> list[Event]:
+    """Set up a living room with a door and a lamp, lit for someone who came in.
+
+    Return the integration's actions from then on.
+    """
+    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    assert hass.states.get(LAMP).state == STATE_ON
+    return actions
+
+
 @pytest.mark.parametrize(
     ("night", "door_moved"),
     [(None, "14:05"), (A_WEEK_BEFORE, "01:35"), (SPRING_FORWARD, "01:35")],
@@ -2257,11 +2270,7 @@ async def test_the_light_goes_off_soon_after_someone_leaves_through_the_door(
     else:
         await hass.config.async_set_time_zone("Europe/Berlin")
         freezer.move_to(night)
-    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
-    actions = async_capture_events(hass, EVENT_ACTION)
-    await setup_brain(hass)
-    await set_state(hass, MOTION, STATE_ON)
-    assert hass.states.get(LAMP).state == STATE_ON
+    actions = await lit_in_a_room_with_a_door(hass)
 
     await minutes_pass(hass, freezer, 3)
     await set_state(hass, MOTION, STATE_OFF)
@@ -2284,11 +2293,7 @@ async def test_the_light_goes_off_when_the_wait_runs_out_not_at_the_next_minute(
 ) -> None:
     """The door shuts half a minute after a step: ten minutes later, it is dark."""
     freezer.move_to(START)
-    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
-    actions = async_capture_events(hass, EVENT_ACTION)
-    await setup_brain(hass)
-    await set_state(hass, MOTION, STATE_ON)
-    assert hass.states.get(LAMP).state == STATE_ON
+    actions = await lit_in_a_room_with_a_door(hass)
     await minutes_pass(hass, freezer, 3)
     await seconds_pass(hass, freezer, 25)
     await set_state(hass, MOTION, STATE_OFF)
