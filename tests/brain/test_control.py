@@ -2407,6 +2407,7 @@ def test_minimum_interval_between_calls_to_one_entity() -> None:
         "Waiting (last call at 16:58, next allowed at 17:03): "
         "Heating Study to 21.0 °C: occupied (90%)"
     )
+    assert decision.decide_again_in == timedelta(minutes=3)
 
 
 def test_calls_and_holds_made_while_the_clock_was_ahead_wait_for_nothing() -> None:
@@ -2450,6 +2451,7 @@ def test_at_most_n_calls_per_entity_per_hour() -> None:
     decision = climate_decision(engine)
     assert not decision.act
     assert "3 calls in the last hour, at most 3 allowed" in decision.reason
+    assert decision.decide_again_in == timedelta(minutes=10)
     # The oldest call leaves the hour: one more may go.
     assert climate_decision(engine, NOW + timedelta(minutes=11)).act
 
@@ -2591,6 +2593,8 @@ def test_someone_back_just_after_the_light_went_off_is_not_left_in_the_dark() ->
     )
     assert not again.act
     assert again.reason.startswith("Waiting (last call at 17:02, next allowed at")
+    # Decided again as its turn comes, at 17:07.
+    assert again.decide_again_in == timedelta(minutes=2)
 
 
 def test_light_stays_on_through_a_long_still_spell_while_the_model_sees_people() -> (

@@ -458,7 +458,8 @@ class Decision:
     call it now (automate), ``suggest`` whether it is to be proposed.
     ``decide_again_in`` is how soon (real time) a wait this decision rests on
     runs out, with nothing else changing: a light kept on until the zone has
-    been quiet for its delay goes off then, not at the next minute's step.
+    been quiet for its delay goes off then, not at the next minute's step, and
+    a call waiting for its turn goes when its turn comes.
     """
 
     entity_id: str
@@ -468,6 +469,14 @@ class Decision:
     suggest: bool = False
     held: bool = False
     decide_again_in: timedelta | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CallWait:
+    """Why a call to a device must wait, and how long (real time) is left."""
+
+    reason: str
+    left: timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -911,7 +920,7 @@ class ZoneController:
             count = last.count + 1 if last is not None and last.key == key else 1
             self.same_calls[entity_id] = _SameCalls(key, when, count)
 
-    def _unheeded(self, command: Command, now: datetime) -> str | None:
+    def _unheeded(self, command: Command, now: datetime) -> CallWait | None:
         """Return why ``command`` waits, its device not taking it; None if it may go.
 
         Sent again and again, it would be sent 4 times an hour for ever.
@@ -926,17 +935,18 @@ class ZoneController:
         wait = min(
             UNHEEDED_WAIT * 2 ** (last.count - UNHEEDED_CALLS), MAX_UNHEEDED_WAIT
         )
-        if self._elapsed(last.when, now) >= wait:
+        if not (left := self._left(last.when, wait, now)):
             return None
         again = self._moment(last.when) + wait
-        return (
+        return CallWait(
             f"the last {last.count} calls alike were not taken, "
-            f"next try at {self._clock(again, now)}"
+            f"next try at {self._clock(again, now)}",
+            left,
         )
 
     def rate_limited(
         self, entity_id: str, now: datetime, *, spaced: bool = True
-    ) -> str | None:
+    ) -> CallWait | None:
         """Return why a call to ``entity_id`` must wait, or None if it may go.
 
         Not ``spaced``, it need not wait the least interval since the last one:
@@ -944,20 +954,21 @@ class ZoneController:
         """
         settings = self.settings
         recent = self._calls_within_the_hour(entity_id, now)
-        if (
-            spaced
-            and recent
-            and self._elapsed(recent[-1], now) < settings.min_call_interval
-        ):
-            wait = self._moment(recent[-1]) + settings.min_call_interval
-            return (
-                f"last call at {self._clock(recent[-1])}, "
-                f"next allowed at {self._clock(wait)}"
-            )
+        if spaced and recent:
+            last = recent[-1]
+            if left := self._left(last, settings.min_call_interval, now):
+                wait = self._moment(last) + settings.min_call_interval
+                return CallWait(
+                    f"last call at {self._clock(last)}, "
+                    f"next allowed at {self._clock(wait)}",
+                    left,
+                )
         if len(recent) >= settings.max_calls_per_hour:
-            return (
+            return CallWait(
                 f"{len(recent)} calls in the last hour, "
-                f"at most {settings.max_calls_per_hour} allowed"
+                f"at most {settings.max_calls_per_hour} allowed",
+                # Until the first of them is an hour old.
+                self._left(min(recent), timedelta(hours=1), now),
             )
         return None
 
@@ -1150,7 +1161,11 @@ class ZoneController:
         )
         if limited is not None:
             return Decision(
-                entity_id, f"Waiting ({limited}): {reason}", command, held=True
+                entity_id,
+                f"Waiting ({limited.reason}): {reason}",
+                command,
+                held=True,
+                decide_again_in=limited.left,
             )
         if level is ControlLevel.SUGGEST:
             declined = self.declined.get(entity_id)
