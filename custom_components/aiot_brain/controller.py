@@ -1058,7 +1058,7 @@ class BuildingController:
         readings = self._readings(zone, now)
         mode, level = self.mode(zone_id), self.level(zone_id)
         engines = self.zone_engines(zone, colour_managed)
-        soonest: timedelta | None = None
+        waits: list[timedelta] = []  # till each decision's wait runs out
         # The thermostats that alone heat the floor (or the home) around them are
         # decided from the occupancy of every room they heat.
         whole = (
@@ -1092,9 +1092,9 @@ class BuildingController:
             )
             for decision in engine.decide(now, seen, zone_readings, mode, level):
                 self._carry_out(zone_id, engine, decision, now)
-                if (again := decision.decide_again_in) is not None:
-                    soonest = again if soonest is None else min(soonest, again)
-        self._decide_again_in(zone_id, soonest)
+                if decision.decide_again_in is not None:
+                    waits.append(decision.decide_again_in)
+        self._decide_again_in(zone_id, min(waits, default=None))
 
     def _decide_again_in(self, zone_id: str, wait: timedelta | None) -> None:
         """Decide for the zone again after ``wait``, in place of any earlier plan.

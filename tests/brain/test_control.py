@@ -2724,6 +2724,21 @@ def test_a_light_kept_on_says_when_its_wait_runs_out() -> None:
     assert light_decision(controller(), seen=off).decide_again_in is None
 
 
+def test_a_light_to_set_after_its_wall_switch_says_the_sooner_of_its_waits() -> None:
+    # Come on at the wall at its own level, with the hour's calls used up until
+    # 17:02; the quiet's wait would run out only at 17:05.
+    engine = controller(max_calls_per_hour=4)
+    for minutes in (58, 50, 40, 30):
+        engine.record_call("light.study", NOW - timedelta(minutes=minutes))
+    bulb = LightState(on=True, brightness_pct=100, color_temp_kelvin=2700)
+    engine.note_powered_on(bulb)
+    quiet = readings(light=bulb, last_motion=NOW - timedelta(minutes=15))
+    decision = light_decision(engine, seen=quiet)
+    assert decision.command is not None
+    assert decision.reason.startswith("Waiting (4 calls in the last hour")
+    assert decision.decide_again_in == timedelta(minutes=2)
+
+
 def test_a_door_left_open_keeps_the_long_delay() -> None:
     # An open door reads "seen now": whoever is inside may just be sitting still.
     learned = went_out(NOW - timedelta(minutes=5), timedelta(minutes=4))

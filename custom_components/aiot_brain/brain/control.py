@@ -479,6 +479,11 @@ class CallWait:
     left: timedelta
 
 
+def _soonest(*waits: timedelta | None) -> timedelta | None:
+    """Return the shortest of ``waits`` still to run; None if none is."""
+    return min((wait for wait in waits if wait), default=None)
+
+
 @dataclass(frozen=True, slots=True)
 class _SameCalls:
     """The last call to a device, and how many alike were made in a row."""
@@ -2680,8 +2685,7 @@ class ZoneController:
         data, words = (
             self._light_level(device, lighting) if self.powered_on else ({}, "")
         )
-        running = [wait for wait in waits if wait]
-        again = min(running, default=None)
+        again = _soonest(*waits)
         if not data or _shows(self.powered_on, data):
             # A lamp that only switches, or one that came on as we would set it.
             self.powered_on = None
@@ -2697,7 +2701,9 @@ class ZoneController:
         command = self._light_command("turn_on", data, reason)
         # Whoever switched it on is there, in a light nobody chose: no spacing.
         decision = self._finish(now, entity_id, command, reason, level, spaced=False)
-        return replace(decision, decide_again_in=again)
+        return replace(
+            decision, decide_again_in=_soonest(decision.decide_again_in, again)
+        )
 
     def _light_command(
         self, service: str, data: dict[str, Any], reason: str
