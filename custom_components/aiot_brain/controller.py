@@ -297,8 +297,8 @@ class BuildingController:
         self._our_contexts: OrderedDict[str, float] = OrderedDict()
         self._sent: dict[str, _Sent] = {}
         self._unsure: dict[str, _Unsure] = {}  # by entity id
-        # Each zone's next decision before the minute's step, where a wait its
-        # lights are kept on for runs out sooner (Decision.decide_again_in).
+        # Each zone's next decision before the minute's step, where a wait one
+        # of its decisions rests on runs out sooner (Decision.decide_again_in).
         self._decide_again: dict[str, CALLBACK_TYPE] = {}
         # By entity id: what a thermostat showed before a person's change that
         # teaches nothing (a boost, a valve's window function, off), and when the
