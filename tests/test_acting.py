@@ -1474,6 +1474,30 @@ async def test_a_thermostat_that_never_takes_our_call_still_waits_after_a_restar
     )
 
 
+async def test_a_call_waiting_its_turn_goes_when_its_turn_comes(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Five minutes after the last call, not at the minute's step after that."""
+    freezer.move_to(START)
+    room = thermostat(
+        "living_room",
+        [HVACMode.HEAT, HVACMode.OFF],
+        target=17.0,
+        mode=HVACMode.OFF,
+        kind=SlowThermostat,
+    )
+    await build_living_room(hass, [room])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await seconds_pass(hass, freezer, 25)
+    await set_state(hass, MOTION, STATE_ON)  # heat, at once
+    for _ in range(11 * 12):  # eleven minutes, five seconds at a time
+        await seconds_pass(hass, freezer, 5)
+    # It never shows the call taken: called again as soon as it may be, twice.
+    times = [event.time_fired - START for event in actions]
+    assert times == [timedelta(minutes=m, seconds=25) for m in (0, 5, 10)]
+
+
 async def test_a_thermostat_that_never_takes_our_call_is_not_called_for_ever(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
