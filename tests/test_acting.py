@@ -1432,9 +1432,16 @@ class SlowThermostat(CloudThermostat):
 
 
 async def heat_a_cold_slow_thermostat(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, start: datetime = START
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    start: datetime = START,
+    *,
+    seconds_later: int = 0,
 ) -> tuple[SlowThermostat, list[Event], list[Event]]:
-    """Send heat at 20 °C to a thermostat off at 17 °C; return it, holds and calls."""
+    """Send heat at 20 °C to a thermostat off at 17 °C; return it, holds and calls.
+
+    Someone comes in ``seconds_later`` than the integration is set up.
+    """
     freezer.move_to(start)
     room = thermostat(
         "living_room",
@@ -1447,6 +1454,7 @@ async def heat_a_cold_slow_thermostat(
     holds = async_capture_events(hass, EVENT_HOLD)
     actions = async_capture_events(hass, EVENT_ACTION)
     await setup_brain(hass)
+    await seconds_pass(hass, freezer, seconds_later)
     await set_state(hass, MOTION, STATE_ON)
     assert len(actions) == 1
     assert (room.asked["hvac_mode"], room.asked["temperature"]) == (HVACMode.HEAT, 20)
@@ -1478,19 +1486,7 @@ async def test_a_call_waiting_its_turn_goes_when_its_turn_comes(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Five minutes after the last call, not at the minute's step after that."""
-    freezer.move_to(START)
-    room = thermostat(
-        "living_room",
-        [HVACMode.HEAT, HVACMode.OFF],
-        target=17.0,
-        mode=HVACMode.OFF,
-        kind=SlowThermostat,
-    )
-    await build_living_room(hass, [room])
-    actions = async_capture_events(hass, EVENT_ACTION)
-    await setup_brain(hass)
-    await seconds_pass(hass, freezer, 25)
-    await set_state(hass, MOTION, STATE_ON)  # heat, at once
+    _, _, actions = await heat_a_cold_slow_thermostat(hass, freezer, seconds_later=25)
     for _ in range(11 * 12):  # eleven minutes, five seconds at a time
         await seconds_pass(hass, freezer, 5)
     # It never shows the call taken: called again as soon as it may be, twice.
