@@ -2308,10 +2308,14 @@ async def test_the_light_goes_off_soon_after_someone_leaves_through_the_door(
     )
 
 
-async def test_the_light_goes_off_when_the_wait_runs_out_not_at_the_next_minute(
+async def left_half_a_minute_after_a_step(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    """The door shuts half a minute after a step: ten minutes later, it is dark."""
+) -> tuple[list[Event], datetime]:
+    """Light a room with a door for someone who goes out half a minute after a step.
+
+    Return the actions and when the door shut, at the last step before the
+    10 minutes' wait after it runs out (half a minute before).
+    """
     freezer.move_to(START)
     actions = await lit_in_a_room_with_a_door(hass)
     await minutes_pass(hass, freezer, 3)
@@ -2321,9 +2325,16 @@ async def test_the_light_goes_off_when_the_wait_runs_out_not_at_the_next_minute(
     await seconds_pass(hass, freezer, 5)
     await set_state(hass, DOOR, STATE_OFF)
     shut = dt_util.utcnow()
-
     await seconds_pass(hass, freezer, 30)  # the minute's step
     await minutes_pass(hass, freezer, 9)
+    return actions, shut
+
+
+async def test_the_light_goes_off_when_the_wait_runs_out_not_at_the_next_minute(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The door shuts half a minute after a step: ten minutes later, it is dark."""
+    actions, shut = await left_half_a_minute_after_a_step(hass, freezer)
     await seconds_pass(hass, freezer, 29)
     assert dt_util.utcnow() == shut + timedelta(minutes=10, seconds=-1)
     assert hass.states.get(LAMP).state == STATE_ON
@@ -2342,12 +2353,26 @@ async def test_the_light_goes_off_when_the_wait_runs_out_not_at_the_next_minute(
     await set_state(hass, MOTION, STATE_OFF)
     await set_state(hass, DOOR, STATE_ON)
     await set_state(hass, DOOR, STATE_OFF)
-    await minutes_pass(hass, freezer, 9)
-    await seconds_pass(hass, freezer, 34)  # the step 36 s before the wait is out
+    await seconds_pass(hass, freezer, 24)  # the minute's step
+    await minutes_pass(hass, freezer, 9)  # the last one 36 s before the wait is out
+    await seconds_pass(hass, freezer, 10)
     entry = hass.config_entries.async_entries(DOMAIN)[0]
     assert await hass.config_entries.async_unload(entry.entry_id)
     await seconds_pass(hass, freezer, 59)
     assert hass.states.get(LAMP).state == STATE_ON
+
+
+async def test_someone_seen_as_the_wait_runs_out_keeps_the_light(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Its off was planned for 14:13:30; someone who stayed moves at 14:13:20."""
+    actions, shut = await left_half_a_minute_after_a_step(hass, freezer)
+    await seconds_pass(hass, freezer, 20)
+    await set_state(hass, MOTION, STATE_ON)
+    await seconds_pass(hass, freezer, 20)
+    assert dt_util.utcnow() > shut + timedelta(minutes=10)
+    assert hass.states.get(LAMP).state == STATE_ON
+    assert len(calls_to(actions, LAMP)) == 1
 
 
 async def out_through_the_door(
