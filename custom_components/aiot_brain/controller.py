@@ -1106,15 +1106,17 @@ class BuildingController:
             cancel()
         if wait is None or wait >= TICK_INTERVAL or self._stopped:
             return
-
-        @callback
-        def decide(_now: datetime) -> None:
-            self._decide_again.pop(zone_id, None)
-            self.async_step([zone_id])
-
         self._decide_again[zone_id] = async_track_point_in_utc_time(
-            self.hass, decide, dt_util.utcnow() + wait
+            self.hass,
+            partial(self._async_decide_again, zone_id),
+            dt_util.utcnow() + wait,
         )
+
+    @callback
+    def _async_decide_again(self, zone_id: str, _now: datetime) -> None:
+        """Decide for the zone as planned: a wait it rests on ran out."""
+        self._decide_again.pop(zone_id, None)
+        self.async_step([zone_id])
 
     def _whole_floor(
         self,

@@ -25,6 +25,7 @@ import math
 from typing import Any
 
 from .observation import Role, as_number, plausible
+from .pool import ZonePool
 from .saved import check_version
 from .timefeatures import hour_of_day, is_weekend, later
 from .units import CELSIUS, TemperatureScale
@@ -182,7 +183,6 @@ class Season:
 
 # Per mode (heating, cooling): the labels' weight and their weighted offset sum.
 _ModeSums = tuple[tuple[float, float], tuple[float, float]]
-_NO_LABELS: _ModeSums = ((0.0, 0.0), (0.0, 0.0))
 
 
 class ComfortPool:
@@ -196,41 +196,27 @@ class ComfortPool:
 
     def __init__(self) -> None:
         """Start with no zones."""
-        self._sums: dict[str, _ModeSums] = {}
-        self._totals: _ModeSums | None = _NO_LABELS  # None: to be added up again
+        self._sums = ZonePool(4)  # heating's weight and sum, then cooling's
 
     def update(self, zone_id: str, sums: _ModeSums) -> None:
         """Keep ``zone_id``'s (weight, weighted offset) for heating and cooling."""
-        self._sums[zone_id] = sums
-        self._totals = None
+        (heating_weight, heating_sum), (cooling_weight, cooling_sum) = sums
+        self._sums.update(
+            zone_id, (heating_weight, heating_sum, cooling_weight, cooling_sum)
+        )
 
     def remove(self, zone_id: str) -> None:
         """Forget a zone's labels."""
-        self._sums.pop(zone_id, None)
-        self._totals = None
-
-    def _added_up(self) -> _ModeSums:
-        # Added up afresh after a change, once, not kept as a running sum: a
-        # restored building then answers exactly as the one that was saved.
-        if self._totals is None:
-
-            def total(mode: int) -> tuple[float, float]:
-                pairs = [sums[mode] for sums in self._sums.values()]
-                return sum(weight for weight, _ in pairs), sum(s for _, s in pairs)
-
-            self._totals = (total(0), total(1))
-        return self._totals
+        self._sums.remove(zone_id)
 
     def others(self, zone_id: str, cooling: bool) -> tuple[float, float]:
         """Return the other zones' label weight and mean offset (K).
 
         The mean is shrunk towards none while their labels are few.
         """
-        mode = 1 if cooling else 0
-        weight, total = self._added_up()[mode]
-        own_weight, own_total = self._sums.get(zone_id, _NO_LABELS)[mode]
-        weight -= own_weight
-        return weight, (total - own_total) / (weight + 1.0)
+        totals = self._sums.others(zone_id)
+        weight, total = totals[2:] if cooling else totals[:2]
+        return weight, total / (weight + 1.0)
 
 
 class PreferredSetpoint:

@@ -33,6 +33,7 @@ from typing import Any
 from .features import CO2_OUTDOOR_PPM
 from .observation import Role, plausible
 from .occupancy import USUAL_AIR_CHANGES_PER_HOUR
+from .pool import ZonePool
 from .saved import check_version, from_iso, to_iso
 from .timefeatures import clock_put_back, hour_of_day
 
@@ -116,41 +117,19 @@ MAX_MOTION_SENSORS = 32
 MAX_LAMPS = 8
 
 
-class ExitPool:
+class ExitPool(ZonePool):
     """The exits of a building's zones, for each zone to lean on the others'.
 
     How often an exit leaves someone behind is much the same across a home: in
     a flat where one person lives nobody stays behind in any room, and in a
-    family's home people do in most. Each zone keeps its own exits and stayers
-    here; :meth:`ExitWatch.door_delay` leans on the other zones' (see there).
-    Added up afresh after a change, not kept as a running sum: a restored
-    building then answers exactly as the one that was saved.
+    family's home people do in most. Each zone keeps its exits and stayers
+    (faded counts) here; :meth:`ExitWatch.door_delay` leans on the other
+    zones' (see there).
     """
 
     def __init__(self) -> None:
         """Start with no zones."""
-        self._counts: dict[str, tuple[float, float]] = {}
-        self._totals: tuple[float, float] | None = (0.0, 0.0)  # None: to add up
-
-    def update(self, zone_id: str, exits: float, stayers: float) -> None:
-        """Keep ``zone_id``'s exits and stayers (faded counts)."""
-        self._counts[zone_id] = (exits, stayers)
-        self._totals = None
-
-    def remove(self, zone_id: str) -> None:
-        """Forget a zone's exits."""
-        self._counts.pop(zone_id, None)
-        self._totals = None
-
-    def others(self, zone_id: str) -> tuple[float, float]:
-        """Return the exits and stayers of the zones other than ``zone_id``."""
-        if self._totals is None:
-            self._totals = (
-                sum(exits for exits, _ in self._counts.values()),
-                sum(stayers for _, stayers in self._counts.values()),
-            )
-        own_exits, own_stayers = self._counts.get(zone_id, (0.0, 0.0))
-        return self._totals[0] - own_exits, self._totals[1] - own_stayers
+        super().__init__(2)
 
 
 class ExitWatch:
@@ -243,7 +222,7 @@ class ExitWatch:
     def join(self, pool: ExitPool, zone_id: str) -> None:
         """Share this zone's exits through ``pool``, and lean on the others'."""
         self._pool, self._zone_id = pool, zone_id
-        pool.update(zone_id, self.exits, self.stayers)
+        pool.update(zone_id, (self.exits, self.stayers))
 
     def learn_one(
         self,
@@ -509,7 +488,7 @@ class ExitWatch:
         self.exits = self.exits * _EXIT_FADE + 1.0
         self.stayers = self.stayers * _EXIT_FADE + stayed
         if self._pool is not None:
-            self._pool.update(self._zone_id, self.exits, self.stayers)
+            self._pool.update(self._zone_id, (self.exits, self.stayers))
         self._settle_air(when)
 
     @staticmethod
