@@ -13,6 +13,15 @@ class ZonePool:
 
     The totals are added up afresh after a change, not kept as a running sum: a
     restored building then answers exactly as the one that was saved.
+
+    >>> exits = ZonePool(2)  # each zone's exits, and those that left someone
+    >>> exits.update("bathroom", (40.0, 0.0))
+    >>> exits.update("living room", (600.0, 3.0))
+    >>> exits.others("bathroom")
+    (600.0, 3.0)
+    >>> exits.remove("living room")
+    >>> exits.others("bathroom")
+    (0.0, 0.0)
     """
 
     def __init__(self, size: int) -> None:
