@@ -2261,12 +2261,18 @@ async def test_the_light_stays_on_while_the_tv_is_on_and_nobody_moves(
     assert len(calls_to(actions, LAMP)) == 2
 
 
-async def lit_in_a_room_with_a_door(hass: HomeAssistant) -> list[Event]:
+async def lit_in_a_room_with_a_door(
+    hass: HomeAssistant, *, air: int | None = None
+) -> list[Event]:
     """Set up a living room with a door and a lamp, lit for someone who came in.
 
-    Return the integration's actions from then on.
+    With ``air``, a CO2 sensor reads that there (ppm). Return the integration's
+    actions from then on.
     """
     await build_living_room(hass, climates=[], lights=[lamp()], door=True)
+    if air is not None:
+        give_the_living_room_air(hass)
+        await breathe(hass, air)
     actions = async_capture_events(hass, EVENT_ACTION)
     await setup_brain(hass)
     await set_state(hass, MOTION, STATE_ON)
@@ -2405,6 +2411,22 @@ async def visit_through_the_door(
 AIR = "sensor.living_room_co2"
 
 
+def give_the_living_room_air(hass: HomeAssistant) -> None:
+    """Put a CO2 sensor in the living room."""
+    area = ar.async_get(hass).async_get_area_by_name("Living room")
+    assert area is not None
+    air = er.async_get(hass).async_get_or_create(
+        "sensor",
+        "test",
+        "living_room_co2",
+        suggested_object_id="living_room_co2",
+        original_device_class="carbon_dioxide",
+        unit_of_measurement="ppm",
+    )
+    assert air.entity_id == AIR
+    er.async_get(hass).async_update_entity(AIR, area_id=area.id)
+
+
 async def breathe(hass: HomeAssistant, ppm: int) -> None:
     hass.states.async_set(AIR, str(ppm), {"unit_of_measurement": "ppm"})
     await hass.async_block_till_done()
@@ -2441,18 +2463,7 @@ async def test_a_room_whose_air_falls_behind_the_last_one_out_goes_dark_sooner(
     """Where a CO2 sensor reads, the air behind each exit tells it apart."""
     freezer.move_to(START)
     await build_living_room(hass, climates=[], lights=[lamp()], door=True)
-    area = ar.async_get(hass).async_get_area_by_name("Living room")
-    assert area is not None
-    air = er.async_get(hass).async_get_or_create(
-        "sensor",
-        "test",
-        "living_room_co2",
-        suggested_object_id="living_room_co2",
-        original_device_class="carbon_dioxide",
-        unit_of_measurement="ppm",
-    )
-    assert air.entity_id == AIR
-    er.async_get(hass).async_update_entity(AIR, area_id=area.id)
+    give_the_living_room_air(hass)
 
     await setup_brain(hass)
     await set_living_room_mode(hass, "off")
@@ -2494,6 +2505,35 @@ async def test_a_room_whose_air_falls_behind_the_last_one_out_goes_dark_sooner(
     assert hass.states.get(LAMP).state == STATE_OFF
     assert (
         actions[-1].data["reason"].endswith("no one has been seen since (after 10 min)")
+    )
+
+
+async def test_the_light_goes_off_after_the_door_once_the_air_falls_behind_it(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Half an hour's call in a small room: its air's rise is old news once it falls.
+
+    The air's minutes-long average still says it rises as someone's breath
+    makes it when the wait runs out.
+    """
+    freezer.move_to(START)
+    actions = await lit_in_a_room_with_a_door(hass, air=800)
+    for minute in range(1, 31):
+        await minutes_pass(hass, freezer, 1)
+        await breathe(hass, 800 + 25 * minute)
+    await set_state(hass, MOTION, STATE_OFF)
+    await set_state(hass, DOOR, STATE_ON)  # out through the door
+    await seconds_pass(hass, freezer, 5)
+    await set_state(hass, DOOR, STATE_OFF)
+    for minute in range(1, 10):
+        await minutes_pass(hass, freezer, 1)
+        await breathe(hass, 1550 - 12 * minute)  # as an empty room's air falls
+    assert hass.states.get(LAMP).state == STATE_ON
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert actions[-1].data["reason"] == (
+        "Switching off Living room's light: the door moved at 14:30 and no one "
+        "has been seen since (after 10 min)"
     )
 
 

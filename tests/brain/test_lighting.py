@@ -519,6 +519,34 @@ def test_the_air_falls_for_an_empty_room_only_as_an_empty_rooms_air_does(
     assert watch.air_fell is fell
 
 
+def test_the_air_falling_behind_an_exit_is_told_until_it_rises_back() -> None:
+    watch = ExitWatch()
+    air = {"fresh_air": 420.0, "air_changes": 0.5}
+    # A caller in a phone booth: the air rises with their breath.
+    watch.learn_one(START, Role.MOTION, 1.0)
+    for minute in range(10):
+        when = START + timedelta(minutes=minute)
+        watch.learn_one(when, Role.CO2, 800.0 + 20.0 * minute, "sensor.co2", **air)
+    assert not watch.air_falling()  # nobody gone
+    door = START + timedelta(minutes=10)
+    watch.learn_one(door, Role.MOTION, 0.0)
+    watch.learn_one(door, Role.DOOR, 1.0)
+    watch.learn_one(door + timedelta(minutes=1), Role.CO2, 980.0, "sensor.co2", **air)
+    assert not watch.air_falling()  # held so far
+    # Out: 10 ppm down in two minutes, as the booth's air would lose empty.
+    falls = door + timedelta(minutes=2)
+    watch.learn_one(falls, Role.CO2, 970.0, "sensor.co2", **air)
+    assert watch.air_falling()
+    saved = ExitWatch.from_dict(json.loads(json.dumps(watch.to_dict())))
+    assert saved.air_falling()
+    # Back above where it was at the door: someone breathes there after all.
+    watch.learn_one(falls + timedelta(minutes=3), Role.CO2, 990.0, "sensor.co2")
+    assert not watch.air_falling()
+    # Seen again: no exit pending, whatever the air did.
+    saved.learn_one(falls + timedelta(minutes=3), Role.MOTION, 1.0)
+    assert not saved.air_falling()
+
+
 def test_a_stayer_who_moves_at_once_counts_by_the_air_that_followed() -> None:
     watch = ExitWatch()
     door = START + timedelta(minutes=20)

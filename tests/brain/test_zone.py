@@ -1094,6 +1094,32 @@ def test_the_light_is_told_whether_someone_still_breathes_there() -> None:
     assert later.lighting["co2_rising"] is False
 
 
+def test_the_light_is_told_no_one_breathes_there_once_the_air_falls() -> None:
+    # A caller alone in a phone booth for twenty minutes, then out through the
+    # door. Its air falls at once, as an empty booth's does, but the
+    # minutes-long averages still carry the caller's breath: not as someone
+    # left behind breathing, for the light.
+    zone = ZoneBrain()
+    start = MONDAY + timedelta(hours=12)
+    zone.learn_one(Observation(Role.DOOR, 1.0, start, "door"))
+    zone.learn_one(Observation(Role.MOTION, 1.0, start, "motion"))
+    for minute in range(20):
+        when = start + timedelta(minutes=minute)
+        zone.learn_one(Observation(Role.CO2, 800.0 + 20.0 * minute, when, "co2"))
+    door = start + timedelta(minutes=20)
+    zone.learn_one(Observation(Role.MOTION, 0.0, door, "motion"))
+    zone.learn_one(Observation(Role.DOOR, 1.0, door, "door"))
+    zone.learn_one(Observation(Role.DOOR, 0.0, door, "door"))
+    for minute in range(1, 8):
+        when = door + timedelta(minutes=minute)
+        zone.learn_one(Observation(Role.CO2, 1180.0 - 10.0 * minute, when, "co2"))
+    now = door + timedelta(minutes=7)
+    assert zone.occupancy.builder.co2_rising(now)
+    lighting = zone.predict_one(now).lighting
+    assert lighting["exit_door"] == door
+    assert lighting["co2_rising"] is False
+
+
 def test_a_thermometer_joining_the_room_teaches_no_cooling_while_it_heats() -> None:
     """The room's mean steps down as a cooler corner's sensor joins: no fall."""
 

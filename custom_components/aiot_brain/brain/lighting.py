@@ -313,6 +313,24 @@ class ExitWatch:
                 self.air_fell = True
         self._settle_air(when)
 
+    def air_falling(self) -> bool:
+        """Whether the air fell behind the exit and has not risen back since.
+
+        Then CO2 is not rising as someone left behind breathing would make it,
+        whatever the minutes-long averages still carry of the caller's breath
+        before the door: a phone booth's ran on for ten minutes after its last
+        caller had gone. How often someone stays behind air that fell, the
+        door's wait after it has learnt.
+        """
+        return (
+            self.exit_door() is not None
+            and self.air_fell
+            and all(
+                self.co2.get(source, before) <= before
+                for source, before in self.air_at_door.items()
+            )
+        )
+
     def _air_kind(self) -> str | None:
         """Return how the air went after the door last moved; None: not measured."""
         if not self.air_at_door:

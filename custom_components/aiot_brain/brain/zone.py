@@ -789,15 +789,16 @@ class ZoneBrain:
 
         The exit the door rule waits for and how long it waits (as the air
         went behind that exit), whether CO2 rises as only people breathing
-        there make it (someone stayed behind, sitting still) and whether
-        humidity rises as only a shower makes it (someone behind the curtain).
+        there make it (someone stayed behind, sitting still; not while the air
+        falls behind the exit) and whether humidity rises as only a shower
+        makes it (someone behind the curtain).
         """
         builder = self.occupancy.builder
         exits = self.lighting.exits
         return {
             "exit_door": exits.exit_door(),
             "door_delay": exits.door_wait(),
-            "co2_rising": builder.co2_rising(when),
+            "co2_rising": builder.co2_rising(when) and not exits.air_falling(),
             "steam_rising": builder.steam_rising(when),
         }
 
