@@ -2508,13 +2508,15 @@ async def test_a_room_whose_air_falls_behind_the_last_one_out_goes_dark_sooner(
     )
 
 
+@pytest.mark.parametrize("someone_stays", [False, True])
 async def test_the_light_goes_off_after_the_door_once_the_air_falls_behind_it(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, someone_stays: bool
 ) -> None:
     """Half an hour's call in a small room: its air's rise is old news once it falls.
 
     The air's minutes-long average still says it rises as someone's breath
-    makes it when the wait runs out.
+    makes it when the wait runs out. Where one of two stays on the phone,
+    sitting still, the air goes on rising: only the long quiet ends the light.
     """
     freezer.move_to(START)
     actions = await lit_in_a_room_with_a_door(hass, air=800)
@@ -2525,15 +2527,29 @@ async def test_the_light_goes_off_after_the_door_once_the_air_falls_behind_it(
     await set_state(hass, DOOR, STATE_ON)  # out through the door
     await seconds_pass(hass, freezer, 5)
     await set_state(hass, DOOR, STATE_OFF)
+    # As an empty room's air falls, or as the one left behind breathes it up.
+    change = 12 if someone_stays else -12
     for minute in range(1, 10):
         await minutes_pass(hass, freezer, 1)
-        await breathe(hass, 1550 - 12 * minute)  # as an empty room's air falls
+        await breathe(hass, 1550 + change * minute)
+    assert hass.states.get(LAMP).state == STATE_ON
+    await minutes_pass(hass, freezer, 1)
+    if not someone_stays:
+        assert hass.states.get(LAMP).state == STATE_OFF
+        assert actions[-1].data["reason"] == (
+            "Switching off Living room's light: the door moved at 14:30 and no "
+            "one has been seen since (after 10 min)"
+        )
+        return
+    for minute in range(10, 19):
+        await breathe(hass, 1550 + change * minute)
+        await minutes_pass(hass, freezer, 1)
     assert hass.states.get(LAMP).state == STATE_ON
     await minutes_pass(hass, freezer, 1)
     assert hass.states.get(LAMP).state == STATE_OFF
     assert actions[-1].data["reason"] == (
-        "Switching off Living room's light: the door moved at 14:30 and no one "
-        "has been seen since (after 10 min)"
+        "Switching off Living room's light: no motion since 14:30 (vacancy "
+        "delay 20 min)"
     )
 
 
