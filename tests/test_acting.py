@@ -113,6 +113,28 @@ def lamp(
     return entity
 
 
+def place_sensor(
+    hass: HomeAssistant,
+    domain: str,
+    object_id: str,
+    device_class: str,
+    area_id: str,
+    **registered: Any,
+) -> str:
+    """Register a test sensor in the area; return its entity id."""
+    entities = er.async_get(hass)
+    created = entities.async_get_or_create(
+        domain,
+        "test",
+        object_id,
+        suggested_object_id=object_id,
+        original_device_class=device_class,
+        **registered,
+    )
+    entities.async_update_entity(created.entity_id, area_id=area_id)
+    return created.entity_id
+
+
 async def build_living_room(
     hass: HomeAssistant,
     climates: list[DemoClimate] | None = None,
@@ -143,15 +165,8 @@ async def build_living_room(
     if door:
         sensors.append(("living_room_door", "door"))
     for object_id, device_class in sensors:
-        created = entities.async_get_or_create(
-            "binary_sensor",
-            "test",
-            object_id,
-            suggested_object_id=object_id,
-            original_device_class=device_class,
-        )
-        entities.async_update_entity(created.entity_id, area_id=area.id)
-        hass.states.async_set(created.entity_id, STATE_OFF)
+        sensor = place_sensor(hass, "binary_sensor", object_id, device_class, area.id)
+        hass.states.async_set(sensor, STATE_OFF)
 
 
 async def setup_brain(
@@ -810,14 +825,7 @@ async def test_a_fault_in_one_zone_does_not_stop_acting_in_the_others(
     freezer.move_to(START)
     await build_living_room(hass)
     hall = ar.async_get(hass).async_create("Hall")
-    sensor = er.async_get(hass).async_get_or_create(
-        "binary_sensor",
-        "test",
-        "hall_motion",
-        suggested_object_id="hall_motion",
-        original_device_class="motion",
-    )
-    er.async_get(hass).async_update_entity(sensor.entity_id, area_id=hall.id)
+    place_sensor(hass, "binary_sensor", "hall_motion", "motion", hall.id)
     entry = await setup_brain(hass, zones=("hall", "living_room"))
     control = coordinator_of(entry).control
     engines = control.zone_engines
@@ -2326,10 +2334,7 @@ async def left_half_a_minute_after_a_step(
     actions = await lit_in_a_room_with_a_door(hass)
     await minutes_pass(hass, freezer, 3)
     await seconds_pass(hass, freezer, 25)
-    await set_state(hass, MOTION, STATE_OFF)
-    await set_state(hass, DOOR, STATE_ON)  # out through the door
-    await seconds_pass(hass, freezer, 5)
-    await set_state(hass, DOOR, STATE_OFF)
+    await out_through_the_door(hass, freezer, open_for=5)
     shut = dt_util.utcnow()
     await seconds_pass(hass, freezer, 30)  # the minute's step
     await minutes_pass(hass, freezer, 9)
@@ -2382,12 +2387,15 @@ async def test_someone_seen_as_the_wait_runs_out_keeps_the_light(
 
 
 async def out_through_the_door(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, *, open_for: int = 60
 ) -> None:
-    """The last motion clears as someone opens the door, which shuts behind them."""
+    """The last motion clears as someone opens the door, which shuts behind them.
+
+    It stands open ``open_for`` seconds.
+    """
     await set_state(hass, MOTION, STATE_OFF)
     await set_state(hass, DOOR, STATE_ON)
-    await minutes_pass(hass, freezer, 1)
+    await seconds_pass(hass, freezer, open_for)
     await set_state(hass, DOOR, STATE_OFF)
 
 
@@ -2415,16 +2423,15 @@ def give_the_living_room_air(hass: HomeAssistant) -> None:
     """Put a CO2 sensor in the living room."""
     area = ar.async_get(hass).async_get_area_by_name("Living room")
     assert area is not None
-    air = er.async_get(hass).async_get_or_create(
+    air = place_sensor(
+        hass,
         "sensor",
-        "test",
         "living_room_co2",
-        suggested_object_id="living_room_co2",
-        original_device_class="carbon_dioxide",
+        "carbon_dioxide",
+        area.id,
         unit_of_measurement="ppm",
     )
-    assert air.entity_id == AIR
-    er.async_get(hass).async_update_entity(AIR, area_id=area.id)
+    assert air == AIR
 
 
 async def breathe(hass: HomeAssistant, ppm: int) -> None:
@@ -2523,34 +2530,21 @@ async def test_the_light_goes_off_after_the_door_once_the_air_falls_behind_it(
     for minute in range(1, 31):
         await minutes_pass(hass, freezer, 1)
         await breathe(hass, 800 + 25 * minute)
-    await set_state(hass, MOTION, STATE_OFF)
-    await set_state(hass, DOOR, STATE_ON)  # out through the door
-    await seconds_pass(hass, freezer, 5)
-    await set_state(hass, DOOR, STATE_OFF)
+    await out_through_the_door(hass, freezer, open_for=5)
     # As an empty room's air falls, or as the one left behind breathes it up.
-    change = 12 if someone_stays else -12
-    for minute in range(1, 10):
+    if someone_stays:
+        change, off_after = 12, 20
+        why = "no motion since 14:30 (vacancy delay 20 min)"
+    else:
+        change, off_after = -12, 10
+        why = "the door moved at 14:30 and no one has been seen since (after 10 min)"
+    for minute in range(1, off_after):
         await minutes_pass(hass, freezer, 1)
         await breathe(hass, 1550 + change * minute)
-    assert hass.states.get(LAMP).state == STATE_ON
-    await minutes_pass(hass, freezer, 1)
-    if not someone_stays:
-        assert hass.states.get(LAMP).state == STATE_OFF
-        assert actions[-1].data["reason"] == (
-            "Switching off Living room's light: the door moved at 14:30 and no "
-            "one has been seen since (after 10 min)"
-        )
-        return
-    for minute in range(10, 19):
-        await breathe(hass, 1550 + change * minute)
-        await minutes_pass(hass, freezer, 1)
-    assert hass.states.get(LAMP).state == STATE_ON
+        assert hass.states.get(LAMP).state == STATE_ON
     await minutes_pass(hass, freezer, 1)
     assert hass.states.get(LAMP).state == STATE_OFF
-    assert actions[-1].data["reason"] == (
-        "Switching off Living room's light: no motion since 14:30 (vacancy "
-        "delay 20 min)"
-    )
+    assert actions[-1].data["reason"] == f"Switching off Living room's light: {why}"
 
 
 async def test_a_room_one_person_uses_learns_to_go_dark_sooner_after_the_door(
