@@ -1033,13 +1033,18 @@ async def test_what_the_previous_release_learned_is_kept_after_the_update(
         assert learned == {**saved_zone[model], **added.get(model, {})}, model
     lighting_now = zone.lighting.to_dict()
     saved_lighting = saved_zone["lighting"]
-    # Nor had it watched the air after exits.
+    # Nor had it watched the air or the power after exits.
     no_air = {
         "co2": {},
         "air_at_door": {},
         "air_fell": False,
-        "unaired": None,
-        "by_air": {"fell": [0.0, 0.0], "held": [0.0, 0.0]},
+        "power": None,
+        "power_read": None,
+        "power_idle": None,
+        "power_used": None,
+        "power_idled": False,
+        "untold": None,
+        "by_kind": {},
     }
     assert {key: lighting_now[key] for key in saved_lighting} == {
         **saved_lighting,

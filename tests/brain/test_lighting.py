@@ -257,12 +257,15 @@ def _visits(
     stays: int = 0,
     start: datetime = START,
     air: bool = False,
+    power: bool = False,
 ) -> datetime:
     """People come in, sit ``still`` minutes once and go out through the door.
 
     Every ``stays``-th time one of them stays behind a while. Returns when the last
     visit began. With ``air``, a CO2 sensor reads too: within two minutes of the
-    last one out the air falls 30 ppm; behind one of two, 5 ppm.
+    last one out the air falls 30 ppm; behind one of two, 5 ppm. With ``power``,
+    the room's meter reads 80 W while people are in (a screen on), and 20 W on
+    standby once the last one is out, the moment after the door.
     """
     when = start
     for visit in range(count):
@@ -285,6 +288,11 @@ def _visits(
             minutes += [(21, Role.CO2, 895.0 if stays_on else 870.0)]
             if stays_on:
                 minutes += [(29, Role.CO2, 860.0)]
+        if power:
+            minutes += [
+                (0, Role.POWER, 80.0),
+                (28 if stays_on else 20, Role.POWER, 20.0),
+            ]
         for minute, role, value in sorted(minutes, key=lambda event: event[0]):
             source = "sensor.co2" if role is Role.CO2 else None
             watch.learn_one(when + timedelta(minutes=minute), role, value, source)
@@ -447,23 +455,34 @@ def test_a_room_taken_from_the_building_is_leaned_on_no_more() -> None:
     assert "in the other rooms" not in bathroom.explain()
 
 
+def _sooner_where_told(
+    watch: ExitWatch, unmeasured: ExitWatch, empty: str, other: str
+) -> float:
+    """Check that no stayer was left behind ``watch``'s exits of kind ``empty``,
+    all its exits are of that kind or ``other``, and the one pending waits over a
+    minute less than where nothing tells; return that wait (s).
+    """
+    told, untold = watch.by_kind[empty], watch.by_kind[other]
+    assert told[1] == 0.0
+    assert told[0] + untold[0] == pytest.approx(watch.exits)
+    usual, delay = unmeasured.door_delay(), watch.door_delay()
+    assert usual is not None
+    assert delay is not None
+    assert delay < usual - 60.0
+    return delay
+
+
 def test_a_room_whose_air_falls_behind_the_last_one_out_goes_dark_sooner() -> None:
     watch, unmeasured = ExitWatch(), ExitWatch()
     last = _visits(watch, 300, stays=20, air=True)
     _visits(unmeasured, 300, stays=20)
     # Each stay makes two exits: the one that left someone, behind which the
     # air held, and the stayer's own, behind which it fell.
-    fell, held = watch.by_air["fell"], watch.by_air["held"]
-    assert fell[1] == 0.0
-    assert held == [pytest.approx(watch.stayers)] * 2
-    assert fell[0] + held[0] == pytest.approx(watch.exits)
+    assert watch.by_kind["held"] == [pytest.approx(watch.stayers)] * 2
     assert round(watch.stayers) == round(unmeasured.stayers) == 13
     # The last visit's exit waits, the air fallen behind it: sooner than where
     # no CO2 sensor tells.
-    usual, fell_delay = unmeasured.door_delay(), watch.door_delay()
-    assert usual is not None
-    assert fell_delay is not None
-    assert fell_delay < usual - 60.0
+    fell_delay = _sooner_where_told(watch, unmeasured, "fell", "held")
     assert watch.explain().endswith(
         "; the air fell behind this one, as behind 257 of them (0 leaving someone) "
         "(motion sensors hold on 180 s)"
@@ -519,6 +538,85 @@ def test_the_air_falls_for_an_empty_room_only_as_an_empty_rooms_air_does(
     assert watch.air_fell is fell
 
 
+def test_a_room_whose_power_goes_idle_behind_the_last_one_out_goes_dark_sooner() -> (
+    None
+):
+    watch, unmeasured = ExitWatch(), ExitWatch()
+    last = _visits(watch, 300, stays=20, power=True)
+    _visits(unmeasured, 300, stays=20)
+    # Behind one of two the screen stays on: every stayer was left behind power
+    # still drawn, none behind power gone idle.
+    assert watch.by_kind["drawn"][1] == pytest.approx(watch.stayers)
+    idled_delay = _sooner_where_told(watch, unmeasured, "idled", "drawn")
+    assert watch.explain().endswith(
+        "; the power went idle behind this one, as behind 256 of them (0 leaving "
+        "someone) (motion sensors hold on 180 s)"
+    )
+    saved = ExitWatch.from_dict(json.loads(json.dumps(watch.to_dict())))
+    assert saved.door_delay() == idled_delay
+    # The next exit leaves the screen on: someone may be watching it.
+    when = last + timedelta(hours=1)
+    for each in (watch, saved):
+        each.learn_one(when, Role.MOTION, 1.0)
+        each.learn_one(when, Role.DOOR, 1.0)
+        each.learn_one(when + timedelta(minutes=1), Role.POWER, 80.0)
+        each.learn_one(when + timedelta(minutes=10), Role.MOTION, 0.0)
+        each.learn_one(when + timedelta(minutes=10), Role.DOOR, 1.0)
+        assert each.door_delay() is None
+        assert each.explain().startswith(
+            "the full delay after the door: someone stayed behind after 13 of 13 "
+            "recent exits behind which the power did not go idle"
+        )
+        # Its standby a minute later, as a screen that sleeps when left.
+        each.learn_one(when + timedelta(minutes=11), Role.POWER, 21.0)
+        assert each.door_delay() == pytest.approx(idled_delay, abs=1.0)
+        # Back on: someone there switched it on.
+        each.learn_one(when + timedelta(minutes=12), Role.POWER, 80.0)
+        assert each.door_delay() is None
+
+
+def test_a_room_idle_all_along_tells_nothing_by_its_power() -> None:
+    # Nobody used anything there (a reading corner), or the screen went to
+    # standby long after the door: neither says the last one left.
+    watch = ExitWatch()
+    _visits(watch, 300, stays=20, power=True)
+    when = START + timedelta(days=20)
+    watch.learn_one(when, Role.MOTION, 1.0)
+    watch.learn_one(when, Role.DOOR, 1.0)
+    watch.learn_one(when + timedelta(minutes=10), Role.MOTION, 0.0)
+    watch.learn_one(when + timedelta(minutes=10), Role.DOOR, 1.0)
+    assert watch.door_delay() is None
+    when += timedelta(hours=1)
+    watch.learn_one(when, Role.MOTION, 1.0)
+    watch.learn_one(when, Role.DOOR, 1.0)
+    watch.learn_one(when + timedelta(minutes=1), Role.POWER, 80.0)
+    watch.learn_one(when + timedelta(minutes=10), Role.MOTION, 0.0)
+    watch.learn_one(when + timedelta(minutes=10), Role.DOOR, 1.0)
+    watch.learn_one(when + timedelta(minutes=14), Role.POWER, 20.0)
+    assert watch.door_delay() is None
+
+
+def test_the_idle_power_is_the_lowest_the_room_draws_lately() -> None:
+    watch = ExitWatch()
+    day = timedelta(days=1)
+    for evening in range(7):  # a TV three hours an evening, 20 W on standby
+        when = START + evening * day
+        watch.learn_one(when, Role.POWER, 20.0)
+        watch.learn_one(when + timedelta(hours=10), Role.POWER, 150.0)
+        watch.learn_one(when + timedelta(hours=13), Role.POWER, 20.0)
+    assert watch.power_idle == 20.0
+    # A games console added on standby: 45 W. The next evenings' 47 W is no
+    # one's use once the idle level has crept up to it, within two weeks.
+    watch.learn_one(START + 7 * day, Role.POWER, 45.0)
+    assert watch.power_idle is not None
+    assert watch.power_idle < 21.0
+    for evening in range(7, 28):
+        when = START + evening * day
+        watch.learn_one(when + timedelta(hours=10), Role.POWER, 175.0)
+        watch.learn_one(when + timedelta(hours=13), Role.POWER, 45.0)
+    assert watch.power_idle == pytest.approx(45.0, abs=2.0)
+
+
 def test_the_air_falling_behind_an_exit_is_told_until_it_rises_back() -> None:
     watch = ExitWatch()
     air = {"fresh_air": 420.0, "air_changes": 0.5}
@@ -557,14 +655,14 @@ def test_a_stayer_who_moves_at_once_counts_by_the_air_that_followed() -> None:
     watch.learn_one(door + timedelta(minutes=1, seconds=10), Role.MOTION, 1.0)
     watch.learn_one(door + timedelta(minutes=2, seconds=20), Role.MOTION, 0.0)
     assert round(watch.stayers) == 1  # counted, but its air is not told yet
-    assert watch.by_air == {"fell": [0.0, 0.0], "held": [0.0, 0.0]}
+    assert watch.by_kind == {}
     saved = ExitWatch.from_dict(json.loads(json.dumps(watch.to_dict())))
     assert saved.to_dict() == watch.to_dict()
     for each in (watch, saved):  # the window over, nothing fell: still air
         each.learn_one(
             door + timedelta(minutes=3, seconds=30), Role.CO2, 695.0, "sensor.co2"
         )
-        assert each.by_air == {"fell": [0.0, 0.0], "held": [1.0, 1.0]}
+        assert each.by_kind == {"held": [1.0, 1.0]}
     # The next: the air falls after the one left behind moved, still within the
     # window (one of two went from a room their breath had warmed). It counts
     # as air that fell, and teaches that one may stay behind such air.
@@ -577,11 +675,11 @@ def test_a_stayer_who_moves_at_once_counts_by_the_air_that_followed() -> None:
     watch.learn_one(
         door + timedelta(minutes=2, seconds=40), Role.CO2, 680.0, "sensor.co2"
     )
-    assert watch.by_air["fell"] == [1.0, 1.0]
+    assert watch.by_kind["fell"] == [1.0, 1.0]
 
 
 def test_a_corrupt_exit_waiting_on_its_air_is_refused() -> None:
-    state = {**ExitWatch().to_dict(), "unaired": [None, True]}
+    state = {**ExitWatch().to_dict(), "untold": [None, True]}
     with pytest.raises(ValueError, match="corrupt exit state"):
         ExitWatch.from_dict(state)
     state = {**ExitWatch().to_dict(), "co2": {"sensor.co2": "lots"}}
@@ -589,15 +687,45 @@ def test_a_corrupt_exit_waiting_on_its_air_is_refused() -> None:
         ExitWatch.from_dict(state)
 
 
+_POWER_KEYS = ("power", "power_read", "power_idle", "power_used", "power_idled")
+
+
 def test_an_exit_state_saved_before_the_air_was_watched_loads() -> None:
     watch = ExitWatch()
-    _visits(watch, 40, stays=20, air=True)
+    _visits(watch, 40, stays=20, air=True, power=True)
     state = watch.to_dict()
-    for key in ("co2", "air_at_door", "air_fell", "unaired", "by_air"):
+    for key in ("co2", "air_at_door", "air_fell", "untold", "by_kind", *_POWER_KEYS):
         del state[key]
     restored = ExitWatch.from_dict(state)
-    assert restored.by_air == ExitWatch().by_air
+    assert restored.by_kind == ExitWatch().by_kind
     assert restored.exits == watch.exits
+
+
+def test_an_exit_state_saved_before_the_power_was_watched_keeps_its_air() -> None:
+    # Till then the air's kinds were saved as "by_air", and an exit waiting on
+    # its air as "unaired".
+    watch = ExitWatch()
+    last = _visits(watch, 40, stays=20, air=True)
+    state = watch.to_dict()
+    for key in _POWER_KEYS:
+        del state[key]
+    del state["untold"]
+    state["by_air"] = state.pop("by_kind")
+    door = last + timedelta(minutes=20)
+    state["unaired"] = [door.isoformat(), True]
+    restored = ExitWatch.from_dict(state)
+    assert restored.by_kind == watch.by_kind
+    assert restored.untold == (door, True)
+    assert restored.door_delay() == watch.door_delay()
+    # The window over, it is counted as air that fell (as it did), with the
+    # stayer it was saved with.
+    restored.learn_one(door + timedelta(minutes=4), Role.CO2, 850.0, "sensor.co2")
+    assert restored.untold is None
+    exits, stayers = watch.by_kind["fell"]
+    assert restored.by_kind["fell"] == [
+        pytest.approx(exits * 0.999 + 1.0),
+        pytest.approx(stayers * 0.999 + 1.0),
+    ]
 
 
 def test_people_who_sit_still_long_keep_the_long_delay() -> None:

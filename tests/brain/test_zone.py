@@ -1156,18 +1156,55 @@ class _Sensors:
         self.zone.learn_one(Observation(role, value, when, source or role.value))
 
 
+def _in_again(
+    zone: ZoneBrain, last: datetime, *readings: tuple[Role, float, str]
+) -> datetime:
+    """The next visit, an hour after ``last``: in through the door, sensors
+    reading as ``readings`` say (role, value, source) as it opens; return when.
+    """
+    when = last + timedelta(hours=1)
+    zone.learn_one(Observation(Role.MOTION, 1.0, when, "motion"))
+    zone.learn_one(Observation(Role.DOOR, 1.0, when, "door"))
+    for role, value, source in readings:
+        zone.learn_one(Observation(role, value, when, source))
+    return when
+
+
+def _out(zone: ZoneBrain, when: datetime) -> None:
+    """The last one seen goes out through the door at ``when``."""
+    zone.learn_one(Observation(Role.MOTION, 0.0, when, "motion"))
+    zone.learn_one(Observation(Role.DOOR, 1.0, when, "door"))
+
+
+def test_the_wait_after_the_door_follows_the_whole_rooms_power() -> None:
+    zone = ZoneBrain()
+    last = _visits(_Sensors(zone), 300, stays=20, power=True)
+    # The next visit: a desk lamp on a second meter, 30 W, besides the screen.
+    when = _in_again(
+        zone, last, (Role.POWER, 80.0, "power"), (Role.POWER, 30.0, "desk")
+    )
+    out = when + timedelta(minutes=10)
+    _out(zone, out)
+    # The screen to standby, the lamp left on: the room still draws 50 W.
+    zone.learn_one(Observation(Role.POWER, 20.0, out, "power"))
+    assert zone.lighting.exits.power == 50.0
+    assert zone.predict_one(out).lighting["door_delay"] is None
+    # The lamp off too, within the minute: the whole room is idle.
+    off = out + timedelta(minutes=1)
+    zone.learn_one(Observation(Role.POWER, 0.0, off, "desk"))
+    delay = zone.predict_one(off).lighting["door_delay"]
+    assert delay is not None
+    assert delay < timedelta(minutes=4)
+
+
 def test_the_wait_after_the_door_follows_the_air_behind_it_at_once() -> None:
     zone = ZoneBrain()
     last = _visits(_Sensors(zone), 300, stays=20, air=True)
     # The next visit's exit, a full prediction made just before it.
-    when = last + timedelta(hours=1)
-    zone.learn_one(Observation(Role.MOTION, 1.0, when, "motion"))
-    zone.learn_one(Observation(Role.DOOR, 1.0, when, "door"))
-    zone.learn_one(Observation(Role.CO2, 900.0, when, "sensor.co2"))
+    when = _in_again(zone, last, (Role.CO2, 900.0, "sensor.co2"))
     out = when + timedelta(minutes=10)
     prediction = zone.predict_one(out - timedelta(minutes=1))
-    zone.learn_one(Observation(Role.MOTION, 0.0, out, "motion"))
-    zone.learn_one(Observation(Role.DOOR, 1.0, out, "door"))
+    _out(zone, out)
     held = zone.with_exit(prediction, out).lighting
     assert held["exit_door"] == out
     assert held["door_delay"] is None  # behind such air, someone stayed

@@ -98,7 +98,29 @@ _AIR_SHARE = 0.75
 _AIR_DROP_PPM = 10.0
 # CO2 sensors followed at most, as motion sensors are (see MAX_MOTION_SENSORS).
 _MAX_AIR_SENSORS = 4
-_FELL, _HELD = "fell", "held"  # the air after an exit
+# The room's power is idle within this of the lowest it draws lately (W, or this
+# share of it): standby and a meter's noise, not a screen or a kettle on ...
+_IDLE_MARGIN_W = 5.0
+_IDLE_MARGIN_SHARE = 0.1
+# ... and that lowest level creeps up towards what the room draws, over about a
+# week: a device added on standby raises it for good.
+_IDLE_CREEP_SECONDS = 7 * 86400.0
+# How an exit went, as an exit's kind is told (the parts of its name): the air
+# fell after it or held, the power went idle with it or did not.
+_FELL, _HELD = "fell", "held"
+_IDLED, _DRAWN = "idled", "drawn"
+_KIND_WORDS = {
+    _FELL: "the air fell",
+    _HELD: "the air held",
+    _IDLED: "the power went idle",
+    _DRAWN: "the power did not go idle",
+}
+_KINDS = frozenset(
+    [
+        *_KIND_WORDS,
+        *(f"{air} {power}" for air in (_FELL, _HELD) for power in (_IDLED, _DRAWN)),
+    ]
+)
 # A motion sensor stays on for its hold after it last saw someone. Its shortest
 # "on" is that hold once it has shown this many ...
 _HOLD_SPELLS = 20
@@ -164,10 +186,16 @@ class ExitWatch:
 
     Where CO2 is measured, the air tells exits apart: after most exits it falls
     within minutes, as it does when the last person leaves, and after some it
-    does not, as when one of two stays. How often each kind leaves someone
-    behind is learnt on its own, and sets the delay after that kind of exit: a
-    phone booth whose air falls behind the caller goes dark sooner, and keeps
-    the long delay when it does not.
+    does not, as when one of two stays. Where the room's power is metered, it
+    tells them apart too: it goes idle with the last one out where people
+    switch off what they used (a screen, a computer, a kettle), and keeps being
+    drawn behind someone who stayed to use it. How often each kind (the air's
+    and the power's way together) leaves someone behind is learnt on its own,
+    and sets the delay after that kind of exit: a phone booth whose air falls
+    behind the caller goes dark sooner, a study whose computer went to standby
+    with its user too, and each keeps the long delay when it does not. A room
+    whose power tells nothing of its people (a fridge cycling, nothing used)
+    learns the same of both kinds, and waits much as before.
 
     >>> from datetime import datetime, timedelta
     >>> watch = ExitWatch()
@@ -209,12 +237,20 @@ class ExitWatch:
         self.co2: dict[str, float] = {}
         self.air_at_door: dict[str, float] = {}
         self.air_fell = False
-        # An exit counted before its air was told (someone stayed and moved at
+        # An exit counted before its kind was told (someone stayed and moved at
         # once): when its door moved, and whether someone stayed.
-        self.unaired: tuple[datetime, bool] | None = None
-        # Exits after which the air fell, and after which it did not: each kind's
-        # count and stayers, faded as the exits' are.
-        self.by_air: dict[str, list[float]] = {_FELL: [0.0, 0.0], _HELD: [0.0, 0.0]}
+        self.untold: tuple[datetime, bool] | None = None
+        # The room's power: its last reading (W) and when, its idle level, when
+        # it last drew more than that, and whether it went idle with the door's
+        # last move (used until just before it, idle since).
+        self.power: float | None = None
+        self.power_read: datetime | None = None
+        self.power_idle: float | None = None
+        self.power_used: datetime | None = None
+        self.power_idled = False
+        # Exits of each kind (how the air and the power went after them, as
+        # _kind names them): their count and stayers, faded as the exits' are.
+        self.by_kind: dict[str, list[float]] = {}
         # The building's other zones, whose exits this one's lean on (``join``).
         self._pool: ExitPool | None = None
         self._zone_id = ""
@@ -238,9 +274,10 @@ class ExitWatch:
 
         ``source`` names the sensor: where one of two motion sensors clears, the
         other may still see someone. A CO2 reading (ppm) comes with the zone's
-        fresh air (ppm) and air changes an hour, where known.
+        fresh air (ppm) and air changes an hour, where known; a power reading
+        (W) is the whole room's.
         """
-        if role not in (Role.MOTION, Role.DOOR, Role.CO2):
+        if role not in (Role.MOTION, Role.DOOR, Role.CO2, Role.POWER):
             return
         if clock_put_back(when, self._last_seen()):
             self._forget_times()
@@ -252,8 +289,16 @@ class ExitWatch:
                 CO2_OUTDOOR_PPM if fresh_air is None else fresh_air,
                 USUAL_AIR_CHANGES_PER_HOUR if air_changes is None else air_changes,
             )
-            return
-        self._settle_air(when)
+        elif role is Role.POWER:
+            self._draw(when, value)
+        else:
+            self._sense(when, role, value, source)
+
+    def _sense(
+        self, when: datetime, role: Role, value: float, source: str | None
+    ) -> None:
+        """Take a motion or door sensor's change."""
+        self._settle_kind(when)
         if role is Role.DOOR and value < 0.5 and not self._door_open():
             return  # no move: its first reading, or the sensor back from a restart
         if self.returned is not None:
@@ -285,9 +330,53 @@ class ExitWatch:
         self.door_seen = when
         if opened:
             self.door_opened = when
-        self._settle_air(when, door_moved=True)
+        self._settle_kind(when, door_moved=True)
         self.air_at_door = dict(self.co2)
         self.air_fell = False
+        self.power_idled = False
+        self._note_idling(when)
+
+    def _draw(self, when: datetime, watts: float) -> None:
+        """Follow the room's power: its idle level, and whether it went idle.
+
+        The idle level is the lowest the room draws, crept up towards what it
+        drew since its last reading: a screen or a kettle on for minutes barely
+        moves it, a device added on standby raises it within a week or two.
+        """
+        if not (self._idle(self.power) and self._idle(watts)):
+            self.power_used = when
+        drawn, idle, read = self.power, self.power_idle, self.power_read
+        if drawn is not None and idle is not None and read is not None:
+            seconds = max((when - read).total_seconds(), 0.0)
+            idle += (drawn - idle) * -math.expm1(-seconds / _IDLE_CREEP_SECONDS)
+        self.power_idle = watts if idle is None else min(idle, watts)
+        self.power, self.power_read = watts, when
+        self._note_idling(when)
+        self._settle_kind(when)
+
+    def _idle(self, watts: float | None) -> bool:
+        """Whether the room draws ``watts`` at its idle level (None: not known)."""
+        idle = self.power_idle
+        if watts is None or idle is None:
+            return True
+        return watts <= idle + max(_IDLE_MARGIN_W, _IDLE_MARGIN_SHARE * idle)
+
+    def _note_idling(self, when: datetime) -> None:
+        """Note the power gone idle with the door: used until just before, idle now.
+
+        Just before, as someone switches a screen off and then goes, and within
+        the air's window after, as a meter reports a moment late.
+        """
+        door, used = self.door_seen, self.power_used
+        if (
+            door is not None
+            and used is not None
+            and self.power is not None
+            and self._idle(self.power)
+            and used >= door - _AIR_WINDOW
+            and when - door <= _AIR_WINDOW
+        ):
+            self.power_idled = True
 
     def _breathe(
         self,
@@ -311,7 +400,7 @@ class ExitWatch:
             empty_fall = (before - fresh_air) * -math.expm1(-air_changes * hours)
             if before - ppm >= max(_AIR_DROP_PPM, _AIR_SHARE * empty_fall):
                 self.air_fell = True
-        self._settle_air(when)
+        self._settle_kind(when)
 
     def air_falling(self) -> bool:
         """Whether the air fell behind the exit and has not risen back since.
@@ -331,28 +420,41 @@ class ExitWatch:
             )
         )
 
-    def _air_kind(self) -> str | None:
-        """Return how the air went after the door last moved; None: not measured."""
-        if not self.air_at_door:
-            return None
-        return _FELL if self.air_fell else _HELD
+    def _kind(self) -> str | None:
+        """Return how the air and the power went after the door last moved.
 
-    def _settle_air(self, when: datetime, *, door_moved: bool = False) -> None:
-        """Count the exit waiting on its air once that is told.
-
-        Told once it fell, or once the window is over; the door moving again
-        ends it, as the air after that door is another exit's.
+        The power as it is now: a screen switched on since says someone is
+        there. None where neither is measured.
         """
-        if self.unaired is None:
+        parts = []
+        if self.air_at_door:
+            parts.append(_FELL if self.air_fell else _HELD)
+        if self.power is not None:
+            idled = self.power_idled and self._idle(self.power)
+            parts.append(_IDLED if idled else _DRAWN)
+        return " ".join(parts) or None
+
+    def _settle_kind(self, when: datetime, *, door_moved: bool = False) -> None:
+        """Count the exit waiting on its kind once that is told.
+
+        Told once the air fell and the power went idle (each where measured),
+        or once the window is over; the door moving again ends it, as what
+        follows that door is another exit's.
+        """
+        if self.untold is None:
             return
-        door, stayed = self.unaired
-        if not (self.air_fell or door_moved or when - door > _AIR_WINDOW):
+        door, stayed = self.untold
+        told = (self.air_fell or not self.air_at_door) and (
+            self.power_idled or self.power is None
+        )
+        if not (told or door_moved or when - door > _AIR_WINDOW):
             return
-        self.unaired = None
-        kind = self._air_kind()
+        self.untold = None
+        kind = self._kind()
         if kind is None:
             return
-        for each, tally in self.by_air.items():  # faded as one, like the exits
+        self.by_kind.setdefault(kind, [0.0, 0.0])
+        for each, tally in self.by_kind.items():  # faded as one, like the exits
             tally[0] = tally[0] * _EXIT_FADE + (each == kind)
             tally[1] = tally[1] * _EXIT_FADE + (each == kind and stayed)
 
@@ -373,7 +475,9 @@ class ExitWatch:
         self.entering = False
         self.air_at_door = {}
         self.air_fell = False
-        self.unaired = None
+        self.power_read = self.power_used = None
+        self.power_idled = False
+        self.untold = None
 
     def _door_open(self) -> bool:
         """Whether the door was last seen opening."""
@@ -499,15 +603,15 @@ class ExitWatch:
             self._count(when, stayed=False)
 
     def _count(self, when: datetime, *, stayed: bool) -> None:
-        """Count the pending exit; its kind once its air is told."""
+        """Count the pending exit; its kind once that is told."""
         assert self.pending is not None
-        self.unaired = (self.pending, stayed)
+        self.untold = (self.pending, stayed)
         self.pending = None
         self.exits = self.exits * _EXIT_FADE + 1.0
         self.stayers = self.stayers * _EXIT_FADE + stayed
         if self._pool is not None:
             self._pool.update(self._zone_id, (self.exits, self.stayers))
-        self._settle_air(when)
+        self._settle_kind(when)
 
     @staticmethod
     def _stay_share(exits: float, stayers: float) -> float:
@@ -532,8 +636,8 @@ class ExitWatch:
         Below that, those left behind in a family's rooms moved again as soon as
         the zone's quiet spells say (2 to 8 minutes after the door in the virtual
         family home's living room and kitchen, over two 56-day runs). Where the
-        air is measured, the exits behind which it went as it went behind this
-        one tell. They lean on all exits as on one stayer's worth of them, in
+        air or the power is measured, the exits behind which they went as they
+        went behind this one tell. They lean on all exits as on one stayer's worth of them, in
         place of the share's even prior: a kind seen seldom is taken to leave
         someone as often as any exit does, until its own exits tell otherwise.
         The zone's exits lean so on the building's other zones' (``join``): a
@@ -562,14 +666,15 @@ class ExitWatch:
         return None if delay is None else timedelta(seconds=round(delay))
 
     def _tally(self) -> tuple[str | None, float, float]:
-        """Return the exits like the pending one: how the air went, count, stayers.
+        """Return the exits like the pending one: their kind, count and stayers.
 
-        Where the air was not measured, or no exit is pending: all exits.
+        Where neither the air nor the power is measured, or no exit is
+        pending: all exits.
         """
-        kind = self._air_kind() if self.pending is not None else None
+        kind = self._kind() if self.pending is not None else None
         if kind is None:
             return None, self.exits, self.stayers
-        exits, stayers = self.by_air[kind]
+        exits, stayers = self.by_kind.get(kind, (0.0, 0.0))
         return kind, exits, stayers
 
     def _home_share(self) -> float:
@@ -588,17 +693,17 @@ class ExitWatch:
         """Say what the delay after a door rests on."""
         delay = self.door_delay()
         kind, exits, stayers = self._tally()
-        air = "" if kind is None else f" behind which the air {kind}"
+        behind = "" if kind is None else f" behind which {_kind_words(kind)}"
         if delay is None and stayers <= _MAX_STAY_SHARE * exits:
             words = (
-                f"the full delay after the door: {exits:.0f} exits seen{air} "
+                f"the full delay after the door: {exits:.0f} exits seen{behind} "
                 f"({stayers:.0f} leaving someone behind), too few to tell how "
                 "often someone stays behind"
             )
         elif delay is None:
             words = (
                 f"the full delay after the door: someone stayed behind after "
-                f"{stayers:.0f} of {exits:.0f} recent exits{air}"
+                f"{stayers:.0f} of {exits:.0f} recent exits{behind}"
             )
         else:
             elsewhere = ""
@@ -613,8 +718,8 @@ class ExitWatch:
             )
             if kind is not None:
                 words += (
-                    f"; the air {kind} behind this one, as behind {exits:.0f} of "
-                    f"them ({stayers:.0f} leaving someone)"
+                    f"; {_kind_words(kind)} behind this one, as behind "
+                    f"{exits:.0f} of them ({stayers:.0f} leaving someone)"
                 )
         holds = sorted({round(self.hold(name)) for name in self.holds} - {0})
         if holds:
@@ -642,10 +747,15 @@ class ExitWatch:
             "co2": self.co2,
             "air_at_door": self.air_at_door,
             "air_fell": self.air_fell,
-            "unaired": None
-            if self.unaired is None
-            else [to_iso(self.unaired[0]), self.unaired[1]],
-            "by_air": self.by_air,
+            "power": self.power,
+            "power_read": to_iso(self.power_read),
+            "power_idle": self.power_idle,
+            "power_used": to_iso(self.power_used),
+            "power_idled": self.power_idled,
+            "untold": None
+            if self.untold is None
+            else [to_iso(self.untold[0]), self.untold[1]],
+            "by_kind": self.by_kind,
         }
 
     @classmethod
@@ -681,19 +791,37 @@ class ExitWatch:
             watch.co2 = _ppm_by_sensor(data.get("co2", {}))
             watch.air_at_door = _ppm_by_sensor(data.get("air_at_door", {}))
             watch.air_fell = bool(data.get("air_fell", False))
-            unaired = data.get("unaired")
-            if unaired is not None:
-                door, stayed = unaired
+            # Saved before the power was watched, or with none: likewise.
+            watch.power = _watts(data.get("power"))
+            watch.power_read = from_iso(data.get("power_read"))
+            watch.power_idle = _watts(data.get("power_idle"))
+            watch.power_used = from_iso(data.get("power_used"))
+            watch.power_idled = bool(data.get("power_idled", False))
+            untold = data.get("untold", data.get("unaired"))  # its name till then
+            if untold is not None:
+                door, stayed = untold
                 moved = from_iso(door)
                 if moved is None:
-                    raise ValueError("an exit waiting on its air has no door time")
-                watch.unaired = (moved, bool(stayed))
-            for kind, (exits, stayers) in data.get("by_air", {}).items():
-                if kind in watch.by_air:
-                    watch.by_air[kind] = [float(exits), float(stayers)]
+                    raise ValueError("an exit waiting on its kind has no door time")
+                watch.untold = (moved, bool(stayed))
+            # Saved as the air's kinds alone till the power was watched.
+            kinds = data.get("by_kind", data.get("by_air", {}))
+            for kind, (exits, stayers) in kinds.items():
+                if kind in _KINDS:
+                    watch.by_kind[kind] = [float(exits), float(stayers)]
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             raise ValueError(f"corrupt exit state: {error}") from error
         return watch
+
+
+def _kind_words(kind: str) -> str:
+    """Say how the air and the power went behind an exit of ``kind``."""
+    return " and ".join(_KIND_WORDS[part] for part in kind.split())
+
+
+def _watts(value: Any) -> float | None:
+    """Return a saved power reading (W); None: none was."""
+    return None if value is None else float(value)
 
 
 def _leaning(share: float) -> float:

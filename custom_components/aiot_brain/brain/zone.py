@@ -390,7 +390,7 @@ class ZoneBrain:
         self._learn_thermal(role, when, value)
         if role in (Role.HVAC_ACTION, Role.OUTDOOR_TEMPERATURE):
             self.season.learn_one(when, {role.value: value})
-        if role in (Role.MOTION, Role.DOOR, Role.CO2):
+        if role in (Role.MOTION, Role.DOOR, Role.CO2, Role.POWER):
             occupancy = self.occupancy
             self.lighting.exits.learn_one(
                 when,
