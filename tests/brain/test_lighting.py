@@ -538,9 +538,7 @@ def test_the_air_falls_for_an_empty_room_only_as_an_empty_rooms_air_does(
     assert watch.air_fell is fell
 
 
-def test_a_room_whose_power_goes_idle_behind_the_last_one_out_goes_dark_sooner() -> (
-    None
-):
+def test_a_room_whose_power_idles_behind_the_last_one_out_goes_dark_sooner() -> None:
     watch, unmeasured = ExitWatch(), ExitWatch()
     last = _visits(watch, 300, stays=20, power=True)
     _visits(unmeasured, 300, stays=20)
@@ -605,8 +603,8 @@ def test_the_idle_power_is_the_lowest_the_room_draws_lately() -> None:
         watch.learn_one(when + timedelta(hours=10), Role.POWER, 150.0)
         watch.learn_one(when + timedelta(hours=13), Role.POWER, 20.0)
     assert watch.power_idle == 20.0
-    # A games console added on standby: 45 W. The next evenings' 47 W is no
-    # one's use once the idle level has crept up to it, within two weeks.
+    # A games console added on standby: 45 W. The idle level creeps up to it
+    # within three weeks, however high the evenings' use.
     watch.learn_one(START + 7 * day, Role.POWER, 45.0)
     assert watch.power_idle is not None
     assert watch.power_idle < 21.0
