@@ -2439,44 +2439,79 @@ async def breathe(hass: HomeAssistant, ppm: int) -> None:
     await hass.async_block_till_done()
 
 
-async def visit_with_air(
+METER = "sensor.living_room_power"
+
+
+def give_the_living_room_a_meter(hass: HomeAssistant) -> None:
+    """Put a power meter in the living room (its TV's and lamps' sockets)."""
+    area = ar.async_get(hass).async_get_area_by_name("Living room")
+    assert area is not None
+    meter = place_sensor(
+        hass, "sensor", "living_room_power", "power", area.id, unit_of_measurement="W"
+    )
+    assert meter == METER
+
+
+async def draw(hass: HomeAssistant, watts: int) -> None:
+    hass.states.async_set(METER, str(watts), {"unit_of_measurement": "W"})
+    await hass.async_block_till_done()
+
+
+# What tells an exit apart: how the sensor is put in the living room, how it
+# reads, and what it reads while people are in and behind the last one out.
+TELLING = {
+    "air": (give_the_living_room_air, breathe, (900, 880)),
+    "power": (give_the_living_room_a_meter, draw, (80, 20)),
+}
+
+
+async def visit_telling(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
+    sign: str,
     *,
-    falls: bool,
+    empty: bool,
     stays: bool = False,
 ) -> None:
-    """In through the door, still a minute inside, out; the air behind them.
+    """In through the door, still a minute inside, out; the ``sign`` behind them.
 
-    One of two ``stays`` and moves again two minutes later: the air holds behind
-    the other, and falls once the second goes too.
+    It reads as behind the last one out if the room is ``empty``, else as with
+    people in. One of two ``stays`` and moves again two minutes later: it reads
+    as with people in behind the other, and as empty once the second goes too.
     """
-    await breathe(hass, 900)
+    _, read, (people_in, gone) = TELLING[sign]
+    await read(hass, people_in)
     await visit_through_the_door(hass, freezer)
-    await breathe(hass, 880 if falls and not stays else 900)
+    await read(hass, gone if empty and not stays else people_in)
     if stays:
         await minutes_pass(hass, freezer, 1)
         await set_state(hass, MOTION, STATE_ON)
         await minutes_pass(hass, freezer, 2)
         await out_through_the_door(hass, freezer)
         await minutes_pass(hass, freezer, 1)
-        await breathe(hass, 880)
+        await read(hass, gone)
 
 
-@pytest.mark.parametrize("air_falls", [True, False])
-async def test_a_room_whose_air_falls_behind_the_last_one_out_goes_dark_sooner(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, air_falls: bool
+@pytest.mark.parametrize("tells_empty", [True, False])
+@pytest.mark.parametrize("sign", ["air", "power"])
+async def test_a_room_whose_air_or_power_tells_the_last_one_out_goes_dark_sooner(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, sign: str, tells_empty: bool
 ) -> None:
-    """Where a CO2 sensor reads, the air behind each exit tells it apart."""
+    """Where a CO2 sensor or a power meter reads, it tells each exit apart.
+
+    The air falls behind the last one out, and the power goes idle as they
+    switch off the TV; behind one of two they hold.
+    """
     freezer.move_to(START)
     await build_living_room(hass, climates=[], lights=[lamp()], door=True)
-    give_the_living_room_air(hass)
+    put_in, _, _ = TELLING[sign]
+    put_in(hass)
 
     await setup_brain(hass)
     await set_living_room_mode(hass, "off")
     # Mostly one person at a time; now and then one of two stays behind.
     for number in range(90):
-        await visit_with_air(hass, freezer, falls=True, stays=number % 30 == 0)
+        await visit_telling(hass, freezer, sign, empty=True, stays=number % 30 == 0)
         await minutes_pass(hass, freezer, 2)
     await set_living_room_mode(hass, "auto")
     actions = async_capture_events(hass, EVENT_ACTION)
@@ -2484,12 +2519,12 @@ async def test_a_room_whose_air_falls_behind_the_last_one_out_goes_dark_sooner(
         "light", "turn_on", {"entity_id": LAMP}, blocking=True, context=Context()
     )
     # A minute after the door shut behind them:
-    await visit_with_air(hass, freezer, falls=air_falls)
+    await visit_telling(hass, freezer, sign, empty=tells_empty)
     entry = hass.config_entries.async_entries(DOMAIN)[0]
     learned = coordinator_of(entry).predictions["living_room"].lighting["door_delay"]
-    if air_falls:
-        # Nobody stayed behind such air: sooner than the 6 min that all exits
-        # together would say, the three that left someone among them.
+    if tells_empty:
+        # Nobody stayed behind such an exit: sooner than the 6 min that all
+        # exits together would say, the three that left someone among them.
         assert learned is not None
         assert learned < timedelta(minutes=5)
         minutes = math.ceil(learned.total_seconds() / 60)
@@ -2504,7 +2539,8 @@ async def test_a_room_whose_air_falls_behind_the_last_one_out_goes_dark_sooner(
             .endswith(f"no one has been seen since (after {learned_minutes} min)")
         )
         return
-    # Behind air that held someone stayed every time: the full wait.
+    # Behind air that held, or power still drawn, someone stayed every time:
+    # the full wait.
     assert learned is None
     await minutes_pass(hass, freezer, 8)
     assert hass.states.get(LAMP).state == STATE_ON

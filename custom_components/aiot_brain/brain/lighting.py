@@ -420,17 +420,19 @@ class ExitWatch:
             )
         )
 
-    def _kind(self) -> str | None:
+    def _kind(self, *, now: bool = False) -> str | None:
         """Return how the air and the power went after the door last moved.
 
-        The power as it is now: a screen switched on since says someone is
-        there. None where neither is measured.
+        And, ``now``, whether the power is still idle: a screen switched on
+        since says someone is there. An exit is counted by how it went, though
+        the next one in may have switched the screen on before the door told
+        them. None where neither is measured.
         """
         parts = []
         if self.air_at_door:
             parts.append(_FELL if self.air_fell else _HELD)
         if self.power is not None:
-            idled = self.power_idled and self._idle(self.power)
+            idled = self.power_idled and (not now or self._idle(self.power))
             parts.append(_IDLED if idled else _DRAWN)
         return " ".join(parts) or None
 
@@ -671,7 +673,7 @@ class ExitWatch:
         Where neither the air nor the power is measured, or no exit is
         pending: all exits.
         """
-        kind = self._kind() if self.pending is not None else None
+        kind = self._kind(now=True) if self.pending is not None else None
         if kind is None:
             return None, self.exits, self.stayers
         exits, stayers = self.by_kind.get(kind, (0.0, 0.0))
