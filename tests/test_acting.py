@@ -2279,7 +2279,7 @@ async def lit_in_a_room_with_a_door(
     """
     await build_living_room(hass, climates=[], lights=[lamp()], door=True)
     if air is not None:
-        give_the_living_room_air(hass)
+        put_in_the_living_room(hass, "air")
         await breathe(hass, air)
     actions = async_capture_events(hass, EVENT_ACTION)
     await setup_brain(hass)
@@ -2416,53 +2416,35 @@ async def visit_through_the_door(
     await minutes_pass(hass, freezer, 1)
 
 
-AIR = "sensor.living_room_co2"
+# What tells an exit apart, put in the living room: its entity, device class
+# and unit, and what it reads while people are in and behind the last one out.
+TELLING = {
+    "air": ("sensor.living_room_co2", "carbon_dioxide", "ppm", (900, 880)),
+    "power": ("sensor.living_room_power", "power", "W", (80, 20)),
+}
 
 
-def give_the_living_room_air(hass: HomeAssistant) -> None:
-    """Put a CO2 sensor in the living room."""
+def put_in_the_living_room(hass: HomeAssistant, sign: str) -> None:
+    """Put the sensor that reads ``sign`` (a CO2 sensor, a meter) in the living room."""
+    entity_id, device_class, unit, _ = TELLING[sign]
     area = ar.async_get(hass).async_get_area_by_name("Living room")
     assert area is not None
-    air = place_sensor(
-        hass,
-        "sensor",
-        "living_room_co2",
-        "carbon_dioxide",
-        area.id,
-        unit_of_measurement="ppm",
+    object_id = entity_id.partition(".")[2]
+    placed = place_sensor(
+        hass, "sensor", object_id, device_class, area.id, unit_of_measurement=unit
     )
-    assert air == AIR
+    assert placed == entity_id
+
+
+async def read(hass: HomeAssistant, sign: str, value: int) -> None:
+    """The living room's ``sign`` sensor reads ``value``."""
+    entity_id, _, unit, _ = TELLING[sign]
+    hass.states.async_set(entity_id, str(value), {"unit_of_measurement": unit})
+    await hass.async_block_till_done()
 
 
 async def breathe(hass: HomeAssistant, ppm: int) -> None:
-    hass.states.async_set(AIR, str(ppm), {"unit_of_measurement": "ppm"})
-    await hass.async_block_till_done()
-
-
-METER = "sensor.living_room_power"
-
-
-def give_the_living_room_a_meter(hass: HomeAssistant) -> None:
-    """Put a power meter in the living room (its TV's and lamps' sockets)."""
-    area = ar.async_get(hass).async_get_area_by_name("Living room")
-    assert area is not None
-    meter = place_sensor(
-        hass, "sensor", "living_room_power", "power", area.id, unit_of_measurement="W"
-    )
-    assert meter == METER
-
-
-async def draw(hass: HomeAssistant, watts: int) -> None:
-    hass.states.async_set(METER, str(watts), {"unit_of_measurement": "W"})
-    await hass.async_block_till_done()
-
-
-# What tells an exit apart: how the sensor is put in the living room, how it
-# reads, and what it reads while people are in and behind the last one out.
-TELLING = {
-    "air": (give_the_living_room_air, breathe, (900, 880)),
-    "power": (give_the_living_room_a_meter, draw, (80, 20)),
-}
+    await read(hass, "air", ppm)
 
 
 async def visit_telling(
@@ -2479,17 +2461,17 @@ async def visit_telling(
     people in. One of two ``stays`` and moves again two minutes later: it reads
     as with people in behind the other, and as empty once the second goes too.
     """
-    _, read, (people_in, gone) = TELLING[sign]
-    await read(hass, people_in)
+    people_in, gone = TELLING[sign][3]
+    await read(hass, sign, people_in)
     await visit_through_the_door(hass, freezer)
-    await read(hass, gone if empty and not stays else people_in)
+    await read(hass, sign, gone if empty and not stays else people_in)
     if stays:
         await minutes_pass(hass, freezer, 1)
         await set_state(hass, MOTION, STATE_ON)
         await minutes_pass(hass, freezer, 2)
         await out_through_the_door(hass, freezer)
         await minutes_pass(hass, freezer, 1)
-        await read(hass, gone)
+        await read(hass, sign, gone)
 
 
 @pytest.mark.parametrize("tells_empty", [True, False])
@@ -2504,8 +2486,7 @@ async def test_a_room_whose_air_or_power_tells_the_last_one_out_goes_dark_sooner
     """
     freezer.move_to(START)
     await build_living_room(hass, climates=[], lights=[lamp()], door=True)
-    put_in, _, _ = TELLING[sign]
-    put_in(hass)
+    put_in_the_living_room(hass, sign)
 
     await setup_brain(hass)
     await set_living_room_mode(hass, "off")

@@ -639,9 +639,10 @@ class ExitWatch:
         the zone's quiet spells say (2 to 8 minutes after the door in the virtual
         family home's living room and kitchen, over two 56-day runs). Where the
         air or the power is measured, the exits behind which they went as they
-        went behind this one tell. They lean on all exits as on one stayer's worth of them, in
-        place of the share's even prior: a kind seen seldom is taken to leave
-        someone as often as any exit does, until its own exits tell otherwise.
+        went behind this one tell. They lean on all exits as on one stayer's
+        worth of them, in place of the share's even prior: a kind seen seldom
+        is taken to leave someone as often as any exit does, until its own
+        exits tell otherwise.
         The zone's exits lean so on the building's other zones' (``join``): a
         flat's bathroom, where nobody ever stays behind, is surer of it for the
         hundreds of exits in the flat's other rooms that left nobody either.

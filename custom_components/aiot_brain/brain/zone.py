@@ -787,8 +787,8 @@ class ZoneBrain:
     def _still_in(self, when: datetime) -> dict[str, Any]:
         """Return the moment's signs of people gone or still in, unseen.
 
-        The exit the door rule waits for and how long it waits (as the air
-        went behind that exit), whether CO2 rises as only people breathing
+        The exit the door rule waits for and how long it waits (as the air and
+        the power went behind that exit), whether CO2 rises as only people breathing
         there make it (someone stayed behind, sitting still; not while the air
         falls behind the exit) and whether humidity rises as only a shower
         makes it (someone behind the curtain).
