@@ -899,6 +899,58 @@ def test_someone_in_from_people_up_late_with_the_light_on_makes_no_bedroom() -> 
         assert (engine.asleep_since == night) is not light_on
 
 
+@pytest.mark.parametrize(
+    ("door_at_the_stir", "came_in"),
+    [
+        (datetime(2026, 1, 9, 21, 58), False),  # shut behind the child at bedtime
+        (datetime(2026, 1, 9, 23, 0), True),  # opened as the motion came
+        (datetime(2026, 1, 9, 23, 1), True),  # open now
+        (None, True),  # no door sensor: the motion next door tells
+    ],
+)
+def test_a_child_turning_over_behind_a_shut_door_is_no_one_coming_in(
+    door_at_the_stir: datetime | None, came_in: bool
+) -> None:
+    """The children's room sleeps from 22:30; at 23:01 the child turns over.
+
+    The parents walked about the landing on their way to bed just before, as
+    someone coming in would. The room's door stayed shut since 21:58: nobody
+    came in, the room sleeps on, and no light goes on over the child. A door
+    that moved with the motion, or stands open, lets someone in, and so does
+    a room without a door sensor, as before.
+    """
+    engine = controller()
+    night = datetime(2026, 1, 9, 22, 30)
+    still = night - timedelta(minutes=30)
+    shut_at = None if door_at_the_stir is None else datetime(2026, 1, 9, 21, 58)
+    # Still for half an hour: the model takes it as empty, the engine as asleep.
+    quiet = readings(last_motion=still, last_door=shut_at)
+    climate_decision(engine, night, predicted=vacant(), seen=quiet)
+    assert engine.asleep_since == night
+    for minute in range(5):
+        moment = datetime(2026, 1, 9, 22, 56) + timedelta(minutes=minute)
+        seen = replace(quiet, last_motion_elsewhere=moment)
+        climate_decision(engine, moment, predicted=vacant(), seen=seen)
+    stir = datetime(2026, 1, 9, 23, 1)
+    seen = readings(
+        last_motion=stir,
+        last_motion_elsewhere=stir - timedelta(minutes=1),
+        last_door=door_at_the_stir,
+    )
+    decisions = {d.entity_id: d for d in engine.decide(stir, vacant(), seen)}
+    heating, light = decisions[HEATER.entity_id], decisions[LIGHT.entity_id]
+    if came_in:
+        assert engine.asleep_since is None
+        assert "occupied" in heating.reason
+        assert light.act
+        assert "someone arrived and it is dark" in light.reason
+    else:
+        assert engine.asleep_since == night
+        assert engine.slept_here
+        assert "sleep temperature" in heating.reason
+        assert light.command is None
+
+
 def test_people_up_elsewhere_count_from_when_the_glue_is_asked() -> None:
     """Motion elsewhere counts from when the engine asks the glue to look.
 

@@ -1970,7 +1970,7 @@ class ZoneController:
         last_motion = self.last_motion  # also when seen just before a restart
         if not slept_before and self._motion_since_sleep(last_motion):
             assert last_motion is not None
-            self._first_stir(now, last_motion, elsewhere)
+            self._first_stir(now, last_motion, elsewhere, readings.last_door)
         if slept_before or not night or not dark:
             self.asleep_since = None
             self.sleepers_stirred = False
@@ -2007,18 +2007,27 @@ class ZoneController:
             self.sleepers_stirred = False
 
     def _first_stir(
-        self, now: datetime, moved: datetime, elsewhere: datetime | None
+        self,
+        now: datetime,
+        moved: datetime,
+        elsewhere: datetime | None,
+        door: datetime | None,
     ) -> None:
         """Take the first motion since sleep began: someone come in, or sleepers.
 
         Seen elsewhere just before, not after (someone going out is no visitor),
         and not from people up late there: someone came in, and the room is in
-        use. Anyone else is a sleeper, turning over or getting up: the room is
-        slept in, at once where nobody is up elsewhere; else once it lies dark and
+        use. Not through a door that reads and stayed shut (``door``, when it was
+        last seen open): a child turning over as the parents go to bed next door
+        is a sleeper, and gets no light switched on. A door must open before
+        anyone walks past it into the motion sensor's view. Anyone else is a
+        sleeper, turning over or getting up: the room is slept in, at once where
+        nobody is up elsewhere or the door tells; else once it lies dark and
         still (``_settle_stir``), for whoever comes in from them switches the
         light on.
         """
         busy = self.busy_elsewhere_since
+        shut = door is not None and moved - door > _CAME_IN
         up_late = (
             busy is not None
             and moved - busy >= _BUSY_ELSEWHERE
@@ -2028,11 +2037,12 @@ class ZoneController:
             elsewhere is not None
             and timedelta(0) <= moved - elsewhere <= _CAME_IN
             and not up_late
+            and not shut
         ):
             self.asleep_since = None
             return
         self.sleepers_stirred = True
-        if busy is None:
+        if busy is None or shut:
             self.slept_here = True
 
     def _settle_stir(self, now: datetime) -> None:
