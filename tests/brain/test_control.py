@@ -900,24 +900,31 @@ def test_someone_in_from_people_up_late_with_the_light_on_makes_no_bedroom() -> 
 
 
 @pytest.mark.parametrize(
-    ("door_at_the_stir", "came_in"),
+    ("door_at_the_stir", "door_a_moment_after", "came_in"),
     [
-        (datetime(2026, 1, 9, 21, 58), False),  # shut behind the child at bedtime
-        (datetime(2026, 1, 9, 23, 0), True),  # opened as the motion came
-        (datetime(2026, 1, 9, 23, 1), True),  # open now
-        (None, True),  # no door sensor: the motion next door tells
+        (datetime(2026, 1, 9, 21, 58), None, False),  # shut behind the child
+        (datetime(2026, 1, 9, 23, 0), None, True),  # opened just before the motion
+        (datetime(2026, 1, 9, 23, 1), None, True),  # open now
+        (  # shut as the motion sensor reports, open as its own report follows
+            datetime(2026, 1, 9, 21, 58),
+            datetime(2026, 1, 9, 23, 1, 1),
+            True,
+        ),
+        (None, None, True),  # no door sensor: the motion next door tells
     ],
 )
 def test_a_child_turning_over_behind_a_shut_door_is_no_one_coming_in(
-    door_at_the_stir: datetime | None, came_in: bool
+    door_at_the_stir: datetime | None,
+    door_a_moment_after: datetime | None,
+    came_in: bool,
 ) -> None:
     """The children's room sleeps from 22:30; at 23:01 the child turns over.
 
     The parents walked about the landing on their way to bed just before, as
     someone coming in would. The room's door stayed shut since 21:58: nobody
     came in, the room sleeps on, and no light goes on over the child. A door
-    that moved with the motion, or stands open, lets someone in, and so does
-    a room without a door sensor, as before.
+    that moved with the motion, before or after the motion sensor reported, or
+    stands open, lets someone in, and so does a room without a door sensor.
     """
     engine = controller()
     night = datetime(2026, 1, 9, 22, 30)
@@ -932,12 +939,16 @@ def test_a_child_turning_over_behind_a_shut_door_is_no_one_coming_in(
         seen = replace(quiet, last_motion_elsewhere=moment)
         climate_decision(engine, moment, predicted=vacant(), seen=seen)
     stir = datetime(2026, 1, 9, 23, 1)
-    seen = readings(
-        last_motion=stir,
-        last_motion_elsewhere=stir - timedelta(minutes=1),
-        last_door=door_at_the_stir,
-    )
-    decisions = {d.entity_id: d for d in engine.decide(stir, vacant(), seen)}
+    moments = [(stir, door_at_the_stir)]
+    if door_a_moment_after is not None:
+        moments.append((door_a_moment_after, door_a_moment_after))
+    for moment, door in moments:
+        seen = readings(
+            last_motion=moment,  # on still
+            last_motion_elsewhere=stir - timedelta(minutes=1),
+            last_door=door,
+        )
+        decisions = {d.entity_id: d for d in engine.decide(moment, vacant(), seen)}
     heating, light = decisions[HEATER.entity_id], decisions[LIGHT.entity_id]
     if came_in:
         assert engine.asleep_since is None
@@ -946,9 +957,12 @@ def test_a_child_turning_over_behind_a_shut_door_is_no_one_coming_in(
         assert "someone arrived and it is dark" in light.reason
     else:
         assert engine.asleep_since == night
-        assert engine.slept_here
         assert "sleep temperature" in heating.reason
         assert light.command is None
+        later = stir + timedelta(minutes=3)
+        seen = replace(seen, last_motion_elsewhere=later)
+        assert "sleep temperature" in climate_decision(engine, later, seen=seen).reason
+        assert engine.slept_here  # lay still since
 
 
 def test_people_up_elsewhere_count_from_when_the_glue_is_asked() -> None:

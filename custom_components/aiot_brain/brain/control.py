@@ -751,6 +751,10 @@ class ZoneController:
         # Motion seen here since sleep began that nobody brought in: sleepers
         # (slept in once the room stays dark after it, see _first_stir).
         self.sleepers_stirred = False
+        # That motion came just after motion elsewhere, as someone walking in,
+        # but the door had stayed shut: the door reporting a moment after the
+        # motion sensor still says someone came in (see _settle_stir).
+        self.stirred_behind_shut_door = False
         # Since when people have moved about in other zones, and when they were
         # last seen there, as looked up while that matters (see
         # ``needs_motion_elsewhere``).
@@ -1973,8 +1977,8 @@ class ZoneController:
             self._first_stir(now, last_motion, elsewhere, readings.last_door)
         if slept_before or not night or not dark:
             self.asleep_since = None
-            self.sleepers_stirred = False
-        self._settle_stir(now)
+            self.sleepers_stirred = self.stirred_behind_shut_door = False
+        self._settle_stir(now, readings.last_door)
         if not night or not dark:
             return
         if last_motion is None:
@@ -2004,7 +2008,7 @@ class ZoneController:
             if not slept_tonight:
                 self.slept_here = self._unseen(readings)
             self.asleep_since = self.fell_asleep = now
-            self.sleepers_stirred = False
+            self.sleepers_stirred = self.stirred_behind_shut_door = False
 
     def _first_stir(
         self,
@@ -2019,45 +2023,48 @@ class ZoneController:
         and not from people up late there: someone came in, and the room is in
         use. Not through a door that reads and stayed shut (``door``, when it was
         last seen open): a child turning over as the parents go to bed next door
-        is a sleeper, and gets no light switched on. A door must open before
-        anyone walks past it into the motion sensor's view. Anyone else is a
-        sleeper, turning over or getting up: the room is slept in, at once where
-        nobody is up elsewhere or the door tells; else once it lies dark and
-        still (``_settle_stir``), for whoever comes in from them switches the
-        light on.
+        is a sleeper, and gets no light switched on. Anyone else is a sleeper,
+        turning over or getting up: the room is slept in, at once where nobody
+        is up elsewhere; else once it lies dark and still (``_settle_stir``), for
+        whoever comes in from them switches the light on, or their door reports
+        them a moment after the motion sensor did.
         """
         busy = self.busy_elsewhere_since
-        shut = door is not None and moved - door > _CAME_IN
         up_late = (
             busy is not None
             and moved - busy >= _BUSY_ELSEWHERE
             and self._is_bedtime(now)
         )
-        if (
+        from_elsewhere = (
             elsewhere is not None
             and timedelta(0) <= moved - elsewhere <= _CAME_IN
             and not up_late
-            and not shut
-        ):
+        )
+        shut = door is not None and moved - door > _CAME_IN
+        if from_elsewhere and not shut:
             self.asleep_since = None
             return
         self.sleepers_stirred = True
-        if busy is None or shut:
+        self.stirred_behind_shut_door = from_elsewhere
+        if busy is None:
             self.slept_here = True
 
-    def _settle_stir(self, now: datetime) -> None:
+    def _settle_stir(self, now: datetime, door: datetime | None) -> None:
         """Mark the room slept in once it stirred and lay still ``_CAME_IN`` since.
 
         Stirred and not slept in is only ever a motion waiting to be settled
-        (``_first_stir``); a light switched on meanwhile woke the room.
+        (``_first_stir``); a light switched on meanwhile woke the room. So does
+        the door, last seen open (``door``) since a motion taken for sleepers
+        only for the door being shut: sensors report one moment in either order.
         """
         moved = self.last_motion
-        if (
-            self.sleepers_stirred
-            and not self.slept_here
-            and moved is not None
-            and self._elapsed(moved, now) >= _CAME_IN
-        ):
+        if not self.sleepers_stirred or self.slept_here or moved is None:
+            return
+        if self.stirred_behind_shut_door and door is not None and door >= moved:
+            self.asleep_since = None
+            self.sleepers_stirred = self.stirred_behind_shut_door = False
+            self.was_occupied = False  # whoever came in arrives now, for the light
+        elif self._elapsed(moved, now) >= _CAME_IN:
             self.slept_here = True
 
     def _watch_elsewhere(self, now: datetime, elsewhere: datetime | None) -> None:
@@ -2879,6 +2886,7 @@ class ZoneController:
             "asleep_since": to_iso(self.asleep_since),
             "fell_asleep": to_iso(self.fell_asleep),
             "sleepers_stirred": self.sleepers_stirred,
+            "stirred_behind_shut_door": self.stirred_behind_shut_door,
             "slept_here": self.slept_here,
             # A restart at night loses neither people up late elsewhere nor a
             # light on since the night's first half: neither is getting up.
@@ -2990,6 +2998,8 @@ def _saved_night(data: Mapping[str, Any]) -> dict[str, Any]:
         "fell_asleep": from_iso(data.get("fell_asleep", data["asleep_since"])),
         # Absent from states saved before: as before, motion since says so.
         "sleepers_stirred": bool(data.get("sleepers_stirred", False)),
+        # Absent from states saved before: the door was not asked.
+        "stirred_behind_shut_door": bool(data.get("stirred_behind_shut_door", False)),
         # Absent from states saved before: a room asleep was slept in.
         "slept_here": bool(data.get("slept_here", True)),
         "night_light": bool(data.get("night_light", False)),
