@@ -454,6 +454,19 @@ async def set_by_hand(
     )
 
 
+async def switch_lamp_by_hand(
+    hass: HomeAssistant, user: MockUser, service: str
+) -> None:
+    """A person switches the lamp with ``service`` ("turn_on", "turn_off")."""
+    await hass.services.async_call(
+        "light",
+        service,
+        {"entity_id": LAMP},
+        blocking=True,
+        context=Context(user_id=user.id),
+    )
+
+
 async def set_mode_by_hand(hass: HomeAssistant, user: MockUser, mode: str) -> None:
     """A person switches the thermostat to ``mode`` from the UI."""
     await hass.services.async_call(
@@ -1197,13 +1210,7 @@ async def test_a_suggestion_waiting_shows_over_another_devices_hold(
     await minutes_pass(hass, freezer, 1)
 
     # The lamp switched on by hand is held; the heating still waits for a yes.
-    await hass.services.async_call(
-        "light",
-        "turn_on",
-        {"entity_id": LAMP},
-        blocking=True,
-        context=Context(user_id=hass_admin_user.id),
-    )
+    await switch_lamp_by_hand(hass, hass_admin_user, "turn_on")
     await minutes_pass(hass, freezer, 1)
     control = hass.states.get(CONTROL)
     assert list(control.attributes["held_until"]) == [LAMP]
@@ -3367,13 +3374,7 @@ async def test_a_light_switched_by_hand_is_left_alone_until_the_room_empties(
     await setup_brain(hass)
     await set_state(hass, MOTION, STATE_ON)
 
-    await hass.services.async_call(
-        "light",
-        "turn_off",
-        {"entity_id": LAMP},
-        blocking=True,
-        context=Context(user_id=hass_admin_user.id),
-    )
+    await switch_lamp_by_hand(hass, hass_admin_user, "turn_off")
     await set_state(hass, MOTION, STATE_OFF)
     await set_state(hass, MOTION, STATE_ON)  # a new arrival would turn it on
     await minutes_pass(hass, freezer, 2)
@@ -3610,13 +3611,7 @@ async def test_a_light_switched_on_by_hand_stays_on_before_motion_is_seen(
     await minutes_pass(hass, freezer, 30)  # nobody seen for long
 
     # The wall switch's change comes before the motion sensor's.
-    await hass.services.async_call(
-        "light",
-        "turn_on",
-        {"entity_id": LAMP},
-        blocking=True,
-        context=Context(user_id=hass_admin_user.id),
-    )
+    await switch_lamp_by_hand(hass, hass_admin_user, "turn_on")
     await minutes_pass(hass, freezer, 5)
 
     assert hass.states.get(LAMP).state == STATE_ON
@@ -3755,13 +3750,7 @@ async def test_a_lamp_switched_on_by_hand_where_no_motion_sensor_sees_stays_on(
     await setup_brain(hass)
     await minutes_pass(hass, freezer, 5)
 
-    await hass.services.async_call(
-        "light",
-        "turn_on",
-        {"entity_id": LAMP},
-        blocking=True,
-        context=Context(user_id=hass_admin_user.id),
-    )
+    await switch_lamp_by_hand(hass, hass_admin_user, "turn_on")
     await minutes_pass(hass, freezer, 90)
 
     assert [event.data["reason"] for event in calls_to(actions, LAMP)] == []
@@ -3912,13 +3901,7 @@ async def test_a_child_turning_over_as_the_parents_go_to_bed_gets_no_light(
     await set_state(hass, MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 180)
     assert hass.states.get(LAMP).state == STATE_ON
-    await hass.services.async_call(
-        "light",
-        "turn_off",
-        {"entity_id": LAMP},
-        blocking=True,
-        context=Context(user_id=hass_admin_user.id),
-    )
+    await switch_lamp_by_hand(hass, hass_admin_user, "turn_off")
     await set_state(hass, MOTION, STATE_OFF)
     await minutes_pass(hass, freezer, 60)
 
