@@ -965,6 +965,36 @@ def test_a_child_turning_over_behind_a_shut_door_is_no_one_coming_in(
         assert engine.slept_here  # lay still since
 
 
+def test_the_first_comer_whose_door_reports_after_the_motion_is_let_in() -> None:
+    """An office added at midnight, nobody seen since: taken as slept in.
+
+    At 07:26 the first worker walks in from the corridor, busy since 07:18.
+    The office's motion sensor reports before its door, shut since midnight:
+    a sleeper, as yet. The door's report a moment later lets them in: the
+    light goes on and the room warms for them.
+    """
+    engine = controller()
+    midnight = datetime(2026, 5, 4, 0, 1)
+    dark = readings(last_motion=None, last_door=midnight)
+    climate_decision(engine, midnight, predicted=vacant(), seen=dark)
+    assert engine.asleep_since == midnight
+    assert engine.slept_here  # nothing tells otherwise
+    for minute in range(8):
+        moment = datetime(2026, 5, 4, 7, 18) + timedelta(minutes=minute)
+        seen = replace(dark, last_motion_elsewhere=moment)
+        climate_decision(engine, moment, predicted=vacant(), seen=seen)
+    came = datetime(2026, 5, 4, 7, 26)
+    seen = replace(dark, last_motion=came, last_motion_elsewhere=came)
+    climate_decision(engine, came, predicted=vacant(), seen=seen)
+    assert engine.asleep_since == midnight  # the door has not reported yet
+    reported = came + timedelta(seconds=1)
+    seen = replace(seen, last_motion=reported, last_door=reported)
+    decisions = {d.entity_id: d for d in engine.decide(reported, vacant(), seen)}
+    assert engine.asleep_since is None
+    assert "occupied" in decisions[HEATER.entity_id].reason
+    assert decisions[LIGHT.entity_id].act
+
+
 def test_people_up_elsewhere_count_from_when_the_glue_is_asked() -> None:
     """Motion elsewhere counts from when the engine asks the glue to look.
 

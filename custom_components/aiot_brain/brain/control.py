@@ -2055,16 +2055,23 @@ class ZoneController:
         Stirred and not slept in is only ever a motion waiting to be settled
         (``_first_stir``); a light switched on meanwhile woke the room. So does
         the door, last seen open (``door``) since a motion taken for sleepers
-        only for the door being shut: sensors report one moment in either order.
+        only for the door being shut, until the room lay still as long: sensors
+        report one moment in either order. Also in a room taken as slept in
+        before anyone was seen (a first night), whose first comer may be the
+        morning's.
         """
         moved = self.last_motion
-        if not self.sleepers_stirred or self.slept_here or moved is None:
+        if not self.sleepers_stirred or moved is None:
             return
-        if self.stirred_behind_shut_door and door is not None and door >= moved:
-            self.asleep_since = None
-            self.sleepers_stirred = self.stirred_behind_shut_door = False
-            self.was_occupied = False  # whoever came in arrives now, for the light
-        elif self._elapsed(moved, now) >= _CAME_IN:
+        still = self._elapsed(moved, now) >= _CAME_IN
+        if self.stirred_behind_shut_door:
+            if door is not None and door >= moved:
+                self.asleep_since = None
+                self.sleepers_stirred = self.stirred_behind_shut_door = False
+                self.was_occupied = False  # whoever came in arrives now, for the light
+                return
+            self.stirred_behind_shut_door = not still
+        if still:
             self.slept_here = True
 
     def _watch_elsewhere(self, now: datetime, elsewhere: datetime | None) -> None:
