@@ -687,6 +687,13 @@ def test_a_corrupt_exit_waiting_on_its_air_is_refused() -> None:
     state = {**ExitWatch().to_dict(), "co2": {"sensor.co2": "lots"}}
     with pytest.raises(ValueError, match="corrupt exit state"):
         ExitWatch.from_dict(state)
+    for watts in ("lots", [80.0], {"W": 80.0}):
+        for key in ("power", "power_idle"):
+            state = {**ExitWatch().to_dict(), key: watts}
+            with pytest.raises(ValueError, match="corrupt exit state"):
+                ExitWatch.from_dict(state)
+    restored = ExitWatch.from_dict({**ExitWatch().to_dict(), "power": "80.5"})
+    assert restored.power == 80.5  # text that reads as a number, as before
 
 
 _POWER_KEYS = ("power", "power_read", "power_idle", "power_used", "power_idled")

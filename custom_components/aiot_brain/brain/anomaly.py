@@ -34,7 +34,7 @@ import math
 from typing import Any
 
 from .observation import PLAUSIBLE_RANGE, Observation, Role, as_number, role_of
-from .saved import check_version, from_iso, to_iso
+from .saved import check_version, from_iso, from_number, to_iso
 from .timefeatures import average_weight, clock, hour_of_week
 from .units import CELSIUS, TemperatureScale
 
@@ -254,7 +254,7 @@ class _Source:
     @classmethod
     def from_list(cls, data: list[Any]) -> _Source:
         source = cls(Role(data[0]))
-        source.value = None if data[1] is None else float(data[1])
+        source.value = from_number(data[1])
         source.when = from_iso(data[2])
         source.last_change = from_iso(data[3])
         source.changes = int(data[4])
@@ -368,7 +368,7 @@ class _PausedRun:
             temperatures,
             float(effect),
             course,
-            None if load_effect is None else float(load_effect),
+            from_number(load_effect),
             float(done),
         )
 
@@ -1391,7 +1391,7 @@ class AnomalyDetector:
                 if since is not None:
                     detector.course_mark = (since, float(mark[1]), band)
             load_effect = data.get("load_effect")
-            detector.load_effect = None if load_effect is None else float(load_effect)
+            detector.load_effect = from_number(load_effect)
             # Saved before pauses were kept: none to go on with.
             paused = data.get("paused_run")
             detector.paused_run = (

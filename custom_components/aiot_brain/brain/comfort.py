@@ -26,7 +26,7 @@ from typing import Any
 
 from .observation import Role, as_number, plausible
 from .pool import ZonePool
-from .saved import check_version
+from .saved import check_version, from_number
 from .timefeatures import hour_of_day, is_weekend, later
 from .units import CELSIUS, TemperatureScale
 
@@ -99,7 +99,7 @@ class _RunningMean:
         if not isinstance(data, list) or len(data) != 3:
             raise ValueError(f"a running mean needs 3 values, got {data!r}")
         mean, value, since = data
-        self.mean = None if mean is None else float(mean)
+        self.mean = from_number(mean)
         self.value = float(value)
         self.since = None if since is None else datetime.fromisoformat(str(since))
         if (self.mean is None) != (self.since is None):

@@ -20,7 +20,7 @@ import math
 from typing import Any
 
 from .observation import Observation, Role, plausible, role_of
-from .saved import check_version
+from .saved import check_version, from_number
 from .timefeatures import average_weight, clock_put_back, cyclic, hour_of_day, later
 
 FEATURES_VERSION = 1
@@ -622,13 +622,13 @@ class OccupancyFeatures:
                 str(role): {str(source) for source in on}
                 for role, on in data.get("on_sources", {}).items()
             }
-            builder.co2_baseline = _optional_float(data["co2_baseline"])
+            builder.co2_baseline = from_number(data["co2_baseline"])
             baseline_time = data["co2_baseline_time"]
             builder.co2_baseline_time = (
                 datetime.fromisoformat(baseline_time) if baseline_time else None
             )
-            builder.temperature = _optional_float(data["temperature"])
-            builder.relative_humidity = _optional_float(data["relative_humidity"])
+            builder.temperature = from_number(data["temperature"])
+            builder.relative_humidity = from_number(data["relative_humidity"])
             # Absent before airings were told apart.
             builder.window_open = bool(data.get("window_open", False))
             aired_at = data.get("aired_at")
@@ -638,7 +638,3 @@ class OccupancyFeatures:
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ValueError(f"corrupt occupancy feature state: {error}") from error
         return builder
-
-
-def _optional_float(value: Any) -> float | None:
-    return None if value is None else float(value)

@@ -34,7 +34,7 @@ from .features import CO2_OUTDOOR_PPM
 from .observation import Role, plausible
 from .occupancy import USUAL_AIR_CHANGES_PER_HOUR
 from .pool import ZonePool
-from .saved import check_version, from_iso, to_iso
+from .saved import check_version, from_iso, from_number, to_iso
 from .timefeatures import clock_put_back, hour_of_day
 
 VERSION = 1
@@ -795,9 +795,9 @@ class ExitWatch:
             watch.air_at_door = _ppm_by_sensor(data.get("air_at_door", {}))
             watch.air_fell = bool(data.get("air_fell", False))
             # Saved before the power was watched, or with none: likewise.
-            watch.power = _watts(data.get("power"))
+            watch.power = from_number(data.get("power"))
             watch.power_read = from_iso(data.get("power_read"))
-            watch.power_idle = _watts(data.get("power_idle"))
+            watch.power_idle = from_number(data.get("power_idle"))
             watch.power_used = from_iso(data.get("power_used"))
             watch.power_idled = bool(data.get("power_idled", False))
             untold = data.get("untold", data.get("unaired"))  # its name till then
@@ -820,11 +820,6 @@ class ExitWatch:
 def _kind_words(kind: str) -> str:
     """Say how the air and the power went behind an exit of ``kind``."""
     return " and ".join(_KIND_WORDS[part] for part in kind.split())
-
-
-def _watts(value: Any) -> float | None:
-    """Return a saved power reading (W); None: none was."""
-    return None if value is None else float(value)
 
 
 def _leaning(share: float) -> float:
@@ -960,7 +955,7 @@ class SunThreshold:
         sun = cls()
         try:
             elevation = data["elevation"]
-            sun.elevation = None if elevation is None else float(elevation)
+            sun.elevation = from_number(elevation)
             sun.threshold = float(data["threshold"])
             sun.switches = int(data["switches"])
             sun.bright = int(data["bright"])
@@ -1044,7 +1039,7 @@ def _shown_from(data: Any) -> list[float | None]:
 
     Short, every change of the lamp would fail: it is corrupt.
     """
-    shown = [None if value is None else float(value) for value in data]
+    shown = [from_number(value) for value in data]
     if len(shown) != 2:
         raise ValueError("wrong size of a lamp's last level")
     return shown
@@ -1674,13 +1669,13 @@ class LightingPreference:
             model.chosen = {
                 str(lamp): (
                     _time(at),
-                    None if brightness is None else float(brightness),
-                    None if color_temp is None else float(color_temp),
+                    from_number(brightness),
+                    from_number(color_temp),
                 )
                 for lamp, (at, brightness, color_temp) in data.get("chosen", {}).items()
             }
             illuminance = data["illuminance"]
-            model.illuminance = None if illuminance is None else float(illuminance)
+            model.illuminance = from_number(illuminance)
             light_on = data["light_on"]
             model.light_on = None if light_on is None else bool(light_on)
             model.auto_off_at = from_iso(data["auto_off_at"])
@@ -1688,7 +1683,7 @@ class LightingPreference:
             model.lamp_switches = int(data["lamp_switches"])
             model.switch_at = from_iso(data["switch_at"])
             switch_from = data["switch_from"]
-            model.switch_from = None if switch_from is None else float(switch_from)
+            model.switch_from = from_number(switch_from)
             model.switches = int(data["switches"])
             model.adjustments = int(data["adjustments"])
             model.false_offs = int(data["false_offs"])

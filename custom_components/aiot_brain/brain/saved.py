@@ -32,3 +32,13 @@ def from_iso(value: object) -> datetime | None:
         msg = f"expected a time, got {value!r}"
         raise TypeError(msg)
     return datetime.fromisoformat(value)
+
+
+def from_number(value: object) -> float | None:
+    """Return a number read back from saved state, or None (TypeError, ValueError)."""
+    if value is None:
+        return None
+    if not isinstance(value, int | float | str):
+        msg = f"expected a number, got {value!r}"
+        raise TypeError(msg)
+    return float(value)

@@ -23,7 +23,7 @@ import math
 from typing import Any, NamedTuple
 
 from .observation import Role, as_number, plausible
-from .saved import check_version, from_iso, to_iso
+from .saved import check_version, from_iso, from_number, to_iso
 from .timefeatures import clock_put_back
 from .units import CELSIUS, TemperatureScale
 
@@ -489,9 +489,6 @@ class ThermalModel:
         """Restore a model saved with :meth:`to_dict`."""
         version = check_version(data, "thermal model", *READABLE_VERSIONS)
 
-        def optional(value: object) -> float | None:
-            return None if value is None else float(value)  # type: ignore[arg-type]
-
         try:
             loss, heating_rate, cooling_rate = (float(v) for v in data["prior"][:3])
             model = cls(
@@ -512,12 +509,12 @@ class ThermalModel:
             model.span_heating = float(data["span_heating"])
             model.span_cooling = float(data["span_cooling"])
             model.span_occupied = float(data.get("span_occupied", 0.0))
-            model.span_outdoor = optional(data["span_outdoor"])
+            model.span_outdoor = from_number(data["span_outdoor"])
             model.last_time = from_iso(data["last_time"])
             model.action = float(data["action"])
             model.occupied = float(data.get("occupied", 0.0))
-            model.outdoor = optional(data["outdoor"])
-            model.temperature = optional(data["temperature"])
+            model.outdoor = from_number(data["outdoor"])
+            model.temperature = from_number(data["temperature"])
             model.samples = [int(v) for v in data["samples"]]
             model.error_variance = float(data["error_variance"])
             model.bad_values = int(data["bad_values"])

@@ -788,10 +788,10 @@ class ZoneBrain:
         """Return the moment's signs of people gone or still in, unseen.
 
         The exit the door rule waits for and how long it waits (as the air and
-        the power went behind that exit), whether CO2 rises as only people breathing
-        there make it (someone stayed behind, sitting still; not while the air
-        falls behind the exit) and whether humidity rises as only a shower
-        makes it (someone behind the curtain).
+        the power went behind that exit), whether CO2 rises as only people
+        breathing there make it (someone stayed behind, sitting still; not while
+        the air falls behind the exit) and whether humidity rises as only a
+        shower makes it (someone behind the curtain).
         """
         builder = self.occupancy.builder
         exits = self.lighting.exits
