@@ -240,8 +240,13 @@ class AiotBrainController:
         if role in _SEEN_ROLES and change.new.state == "on":
             zone.last_on[role] = now
         if change.manual and role in ("climate", "light"):
-            what = "the thermostat" if role == "climate" else "the light"
-            zone.controller.note_manual_change(change.entity_id, now, what)
+            climate = role == "climate"
+            zone.controller.note_manual_change(
+                change.entity_id,
+                now,
+                "the thermostat" if climate else "the light",
+                climate=self._climate(zone, change.new)[0] if climate else None,
+            )
 
     def _observations(
         self,

@@ -34,6 +34,7 @@ from .test_acting import (
     coordinator_of,
     lamp,
     minutes_pass,
+    set_by_hand,
     set_state,
     setup_brain,
     target,
@@ -531,6 +532,53 @@ async def test_a_reset_forgets_when_people_get_up(
     assert target(hass) == 18.5  # still the night's
 
 
+@pytest.mark.parametrize("forget", ["reset", "forget_comfort"])
+async def test_the_temperature_set_in_bed_is_what_the_room_sleeps_at_from_then_on(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_admin_user: MockUser,
+    forget: str,
+) -> None:
+    """Cold at 01:00, someone in bed turns the room up to 19.5 °C and sleeps on.
+
+    Held its two hours, it then stays the room's sleep temperature in place of
+    the options' 18.5 °C: that night, and the next after a restart. A reset
+    forgets it, and so does forgetting the temperatures people set.
+    """
+    freezer.move_to(MONDAY_EVENING)
+    await living_room_and_hall(hass, heated=True)
+    entry = await setup_brain(hass, zones=("hall", "living_room"))
+    await asleep_at_night(hass, freezer, MONDAY_EVENING)
+    await clock_at(hass, freezer, MONDAY_EVENING + timedelta(hours=2, minutes=30))
+    await set_by_hand(hass, hass_admin_user, 19.5)
+    await minutes_pass(hass, freezer, 150)  # 03:30: the hold is over
+
+    assert hass.states.get(CONTROL).attributes["held_until"] == {}
+    assert target(hass) == 19.5
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason == (
+        "Living room already heating to 19.5 °C: quiet and dark at night: the "
+        "sleep temperature people set here"
+    )
+
+    tuesday = MONDAY_EVENING + timedelta(days=1)
+    await up_at_half_past_six(hass, freezer, MONDAY_EVENING)
+    await restart(hass, entry)
+    said = {THERMOSTAT: "sleeps at 19.5 °C, as people set it here at night"}
+    assert await sleeping_at(hass) == said
+    await asleep_at_night(hass, freezer, tuesday, sleep_temperature=19.5)
+    await up_at_half_past_six(hass, freezer, tuesday)
+    await call(hass, forget, {"area_id": "living_room"})
+    assert await sleeping_at(hass) == {}
+    await asleep_at_night(hass, freezer, tuesday + timedelta(days=1))
+
+
+async def sleeping_at(hass: HomeAssistant) -> dict[str, str]:
+    """Return what ``explain`` says people set the living room to sleep at."""
+    response = await call(hass, "explain", {"area_id": "living_room"})
+    return response["zones"]["living_room"]["sleeping_at"]
+
+
 async def test_a_living_room_left_for_bed_is_not_warmed_for_getting_up(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -575,9 +623,12 @@ MONDAY_EVENING = START + timedelta(hours=8, minutes=30)  # 22:30
 
 
 async def asleep_at_night(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, evening: datetime
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    evening: datetime,
+    sleep_temperature: float = 18.5,
 ) -> None:
-    """To bed at ``evening``, turning over 40 minutes later: asleep."""
+    """To bed at ``evening``, turning over 40 minutes later: asleep (so warm)."""
     await clock_at(hass, freezer, evening)
     await set_state(hass, MOTION, STATE_ON)  # going to bed
     await minutes_pass(hass, freezer, 1)
@@ -586,7 +637,7 @@ async def asleep_at_night(
     await set_state(hass, MOTION, STATE_ON)  # turning over
     await set_state(hass, MOTION, STATE_OFF)
     await minutes_pass(hass, freezer, 10)
-    assert target(hass) == 18.5  # asleep
+    assert target(hass) == sleep_temperature  # asleep
 
 
 async def three_mornings_up_at_half_past_six(

@@ -591,14 +591,20 @@ class BuildingController:
         self._saved.pop(zone_id, None)
 
     @callback
-    def async_forget_mornings(self, zone_id: str) -> None:
-        """Forget when people get up in the zone, as its engines learned it.
+    def async_forget_nights(self, zone_id: str) -> None:
+        """Forget when people get up in the zone, and what they set it to sleep at.
 
         Engines known only by their saved state are made for it, as for
-        ``explain``: each forgets in one place, whatever it kept of a morning.
+        ``explain``: each forgets in one place, whatever it kept of a night.
         """
         for engine in self._engines(zone_id).values():
-            engine.forget_mornings()
+            engine.forget_nights()
+
+    @callback
+    def async_forget_sleep_temperature(self, zone_id: str) -> None:
+        """Forget what people set the zone's thermostats to sleep at, by hand."""
+        for engine in self._engines(zone_id).values():
+            engine.forget_sleep_temperature()
 
     def _forget(self, zone_id: str, entity_id: str) -> None:
         """Forget an entity the zone no longer controls (its engine is gone).
@@ -975,6 +981,18 @@ class BuildingController:
             entity_id: engine.wake_times.explain(now)
             for entity_id, engine in self._engines(zone_id).items()
             if engine.wake_times.mornings
+        }
+
+    def sleeping_at(self, zone_id: str) -> dict[str, str]:
+        """Say, for each of the zone's thermostats, what people set it to sleep at.
+
+        Only where they did, in bed at night: elsewhere the options' sleep
+        temperature holds.
+        """
+        return {
+            entity_id: said
+            for entity_id, engine in self._engines(zone_id).items()
+            if (said := engine.explain_sleep()) is not None
         }
 
     def holds(self, zone_id: str) -> dict[str, datetime]:
@@ -1846,7 +1864,19 @@ class BuildingController:
             # Timed in real time: across a change of the clocks the wall clock is not.
             end = new.last_updated + engine.settings.hold_duration
             until = wall_clock(dt_util.as_local(end))
-            reason = engine.note_manual_change(entity_id, now, _what(entity_id), until)
+            reason = engine.note_manual_change(
+                entity_id,
+                now,
+                _what(entity_id),
+                until,
+                # What they set the thermostat to: at night, maybe what they
+                # sleep at.
+                climate=(
+                    self._climate_state(entity_id)
+                    if new.domain == "climate" and new.entity_id == entity_id
+                    else None
+                ),
+            )
             self._drop_suggestion(entity_id)
             self._fire_hold(
                 zone.zone_id, entity_id, reason, engine.holds[entity_id].until

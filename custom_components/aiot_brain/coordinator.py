@@ -1655,7 +1655,7 @@ class AiotBrainCoordinator:
             return
         self.brain.remove_zone(zone_id)
         self.brain.zone(zone_id)
-        self.control.async_forget_mornings(zone_id)
+        self.control.async_forget_nights(zone_id)
         # Nothing half-read is kept: an unread history's issue is settled.
         self._zone_issue(ISSUE_HISTORY_FAILED, self.zones[zone_id], raised=False)
         self._learn_standing_states([zone_id])
@@ -1667,6 +1667,7 @@ class AiotBrainCoordinator:
         if zone_id not in self.zones or zone_id in self.learning:
             return
         self.brain.forget_comfort(zone_id)
+        self.control.async_forget_sleep_temperature(zone_id)
         self._publish([zone_id])
         self._schedule_save(CONTROL_SAVE_DELAY)
 

@@ -344,6 +344,7 @@ async def _explain(call: ServiceCall) -> ServiceResponse:
             },
             "predictions": {} if prediction is None else dict(prediction.reasons),
             "getting_up": control.getting_up(zone_id),
+            "sleeping_at": control.sleeping_at(zone_id),
         }
     return {"zones": zones}
 

@@ -1229,6 +1229,179 @@ def test_the_night_and_the_sleep_temperature_are_the_users() -> None:
     assert decision.command.data["temperature"] == 21.0
 
 
+BEDTIME = datetime(2026, 1, 5, 23, 30)  # asleep since 23:00, as still since then
+
+
+def _set_in_bed(
+    engine: ZoneController, when: datetime, climate: ClimateState
+) -> ZoneReadings:
+    """Asleep since 23:00, and at ``when`` someone sets the thermostat so, in bed.
+
+    Return the readings of the room lying still in the dark at that setting.
+    """
+    still = readings(last_motion=BEDTIME - timedelta(minutes=30))
+    asleep = climate_decision(engine, BEDTIME, seen=still)
+    assert asleep.reason.endswith("quiet and dark at night: sleep temperature")
+    engine.note_manual_change("climate.study", when, "the thermostat", climate=climate)
+    return replace(still, climate=climate)
+
+
+def test_the_temperature_people_set_in_bed_is_what_they_sleep_at() -> None:
+    """Cold at 01:00, someone turns the bedroom up to 20 °C and sleeps on.
+
+    The 20 °C is held its two hours, then kept as the room's own sleep
+    temperature, that night and the next, through a restart, until a reset.
+    """
+    engine = controller()
+    set_at = datetime(2026, 1, 6, 1, 0)
+    in_bed = _set_in_bed(engine, set_at, ClimateState("heat", 20.0))
+    climate_decision(engine, set_at + timedelta(minutes=19), seen=in_bed)
+    assert engine.chosen_sleep is None  # not still long enough to fall asleep
+    assert _restarted(engine).night_setting == (set_at, 20.0)
+    held = climate_decision(engine, set_at + timedelta(minutes=20), seen=in_bed)
+    assert held.held
+    assert engine.chosen_sleep == 20.0
+
+    after_hold = climate_decision(engine, set_at + timedelta(hours=2), seen=in_bed)
+    assert after_hold.command is None
+    assert after_hold.reason == (
+        "Study already heating to 20.0 °C: quiet and dark at night: the sleep "
+        "temperature people set here"
+    )
+    # By day, set back as before; the next night, asleep at their 20 °C.
+    next_night = BEDTIME + timedelta(days=1)
+    set_back = readings(
+        last_motion=next_night - timedelta(minutes=30),
+        climate=ClimateState("heat", 17.0),
+    )
+    for engine_now in (engine, _restarted(engine)):
+        decision = climate_decision(engine_now, next_night, seen=set_back)
+        assert decision.command is not None
+        assert decision.command.data["temperature"] == 20.0
+    # Reset: the options' sleep temperature again.
+    engine.forget_nights()
+    decision = climate_decision(
+        engine, next_night + timedelta(minutes=1), seen=set_back
+    )
+    assert decision.command is not None
+    assert decision.command.data["temperature"] == 18.5
+    assert decision.reason.endswith("quiet and dark at night: sleep temperature")
+
+
+def test_the_sleep_temperature_people_set_keeps_to_the_bounds_and_the_band() -> None:
+    # Set to 28 °C at night: the room sleeps at the 26 °C the bounds allow.
+    engine = controller()
+    set_at = datetime(2026, 1, 6, 1, 0)
+    in_bed = _set_in_bed(engine, set_at, ClimateState("heat", 28.0))
+    climate_decision(engine, set_at + timedelta(minutes=20), seen=in_bed)
+    assert engine.chosen_sleep == 28.0
+    asleep = readings(
+        last_motion=BEDTIME - timedelta(minutes=30), climate=ClimateState("heat", 17.0)
+    )
+    later = climate_decision(engine, set_at + timedelta(hours=3), seen=asleep)
+    assert later.command is not None
+    assert later.command.data["temperature"] == 26.0
+    # A heat/cool band heats from half a degree below the comfort, as we set
+    # it: 19.5 °C up to 24 °C is a sleep temperature of 20 °C.
+    band = ClimateDevice("climate.study", hvac_modes=("off", "heat_cool"))
+    engine = ZoneController("Study", climate=band)
+    chosen = ClimateState("heat_cool", target_low=19.5, target_high=24.0)
+    in_bed = _set_in_bed(engine, set_at, chosen)
+    climate_decision(engine, set_at + timedelta(minutes=20), seen=in_bed)
+    assert engine.chosen_sleep == 20.0
+
+
+def test_a_temperature_set_in_bed_is_kept_once_people_lie_still_at_it() -> None:
+    """Turned up at 01:00, then moving about for 10 minutes: kept at 01:30."""
+    engine = controller()
+    set_at = datetime(2026, 1, 6, 1, 0)
+    in_bed = _set_in_bed(engine, set_at, ClimateState("heat", 21.0))
+    for minute in range(11):
+        moment = set_at + timedelta(minutes=minute)
+        climate_decision(engine, moment, seen=replace(in_bed, last_motion=moment))
+    moved = set_at + timedelta(minutes=10)
+    in_bed = replace(in_bed, last_motion=moved)
+    climate_decision(engine, moved + timedelta(minutes=19), seen=in_bed)
+    assert engine.chosen_sleep is None
+    climate_decision(engine, moved + timedelta(minutes=20), seen=in_bed)
+    assert engine.chosen_sleep == 21.0
+
+
+@pytest.mark.parametrize(
+    "who", ["switches the light on", "got up for the day", "goes to bed"]
+)
+def test_a_temperature_set_at_night_by_someone_up_is_only_held(who: str) -> None:
+    """Only whoever lies still at it, the room asleep, sleeps at it.
+
+    Turned up at 05:00, then the light switched on: someone up. Turned up at
+    06:40 by whoever was up and about elsewhere from 06:20. Turned up at
+    22:40 while the room was warm for the evening: an evening's wish.
+    """
+    engine = controller()
+    climate = ClimateState("heat", 21.0)
+    still = readings(last_motion=BEDTIME - timedelta(minutes=30), climate=climate)
+    if who == "switches the light on":
+        set_at = datetime(2026, 1, 6, 5, 0)
+        _set_in_bed(engine, set_at, climate)
+        lit = replace(still, light=LightState(on=True, brightness_pct=60))
+        climate_decision(engine, set_at + timedelta(minutes=1), seen=lit)
+        assert engine.night_setting is None  # as the light goes on
+    else:
+        if who == "got up for the day":
+            _slept_then_up(engine, BEDTIME, datetime(2026, 1, 6, 6, 20))
+            set_at = datetime(2026, 1, 6, 6, 40)
+        else:
+            set_at = datetime(2026, 1, 5, 22, 40)
+            climate_decision(engine, set_at, seen=readings(last_motion=set_at))
+        engine.note_manual_change(
+            "climate.study", set_at, "the thermostat", climate=climate
+        )
+    climate_decision(engine, set_at + timedelta(minutes=30), seen=still)
+    assert engine.chosen_sleep is None
+    assert engine.night_setting is None
+
+
+def test_turned_up_as_it_warms_for_getting_up_is_no_sleep_temperature() -> None:
+    """At 05:10, in bed, 22 °C for getting up: a morning's wish, not a night's."""
+    engine = _usually_up_at_half_past_six()
+    night = datetime(2026, 1, 8, 23, 30)
+    still = night - timedelta(minutes=30)
+    climate_decision(engine, night, seen=readings(last_motion=still))
+    cold = readings(last_motion=still, temperature=18.0)
+    warming = climate_decision(engine, datetime(2026, 1, 9, 5, 0), seen=cold)
+    assert "usually up at 06:30" in warming.reason
+    set_at = datetime(2026, 1, 9, 5, 10)
+    turned_up = ClimateState("heat", 22.0)
+    engine.note_manual_change(
+        "climate.study", set_at, "the thermostat", climate=turned_up
+    )
+    in_bed = replace(cold, climate=turned_up)
+    climate_decision(engine, set_at + timedelta(minutes=30), seen=in_bed)
+    assert engine.asleep_since is not None  # still in bed, not seen up
+    assert engine.chosen_sleep is None
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("chosen_sleep", "warm"),
+        ("chosen_sleep", "nan"),
+        ("chosen_sleep", [20.0]),
+        ("night_setting", ["01:00", 20.0]),
+        ("night_setting", ["2026-01-06T01:00:00", None]),
+        ("night_setting", ["2026-01-06T01:00:00", "inf"]),
+        ("night_setting", "2026-01-06T01:00:00"),
+    ],
+)
+def test_a_corrupt_sleep_temperature_set_at_night_is_refused(
+    key: str, value: object
+) -> None:
+    saved = controller().to_dict()
+    saved[key] = value
+    with pytest.raises(ValueError, match="corrupt controller state"):
+        controller().load_dict(saved)
+
+
 def test_a_young_sleeper_at_eight_in_the_evening_gets_the_sleep_temperature() -> None:
     engine = controller()
     evening = datetime(2026, 1, 5, 20, 30)

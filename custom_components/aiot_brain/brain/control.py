@@ -43,7 +43,7 @@ import unicodedata
 
 from .forecast import ARRIVAL_WINDOW_MINUTES, time_shown
 from .lighting import MAX_MOTION_HOLD
-from .saved import check_version, from_iso, to_iso
+from .saved import check_version, from_iso, from_number, to_iso
 from .timefeatures import clock, clock_put_back, local_time
 from .units import CELSIUS, TemperatureScale
 from .waking import WakeTimes
@@ -772,6 +772,16 @@ class ZoneController:
         self.up_for = timedelta(0)
         self.watched_at: datetime | None = None
         self.waking_since: datetime | None = None
+        # The temperature people here set by hand at night and slept on at: the
+        # zone's own sleep temperature from then on, in place of the options'.
+        # One just set waits, with when it was set, until they lie still
+        # (see _settle_night_setting).
+        self.chosen_sleep: float | None = None
+        self.night_setting: tuple[datetime, float] | None = None
+        # The last target worked out for the thermostat was the sleep
+        # temperature, held by a person since or not (not saved: the next step
+        # after a restart works it out again).
+        self.kept_for_sleep = False
         # A person set the light dim tonight: a night light, left on till morning.
         self.night_light = False
         self.was_lit = False  # a light was on at the last step
@@ -802,13 +812,31 @@ class ZoneController:
     # -- people ----------------------------------------------------------------
 
     def note_manual_change(
-        self, entity_id: str, when: datetime, what: str, until: datetime | None = None
+        self,
+        entity_id: str,
+        when: datetime,
+        what: str,
+        until: datetime | None = None,
+        *,
+        climate: ClimateState | None = None,
     ) -> str:
         """Hold ``entity_id`` after a person's change; return the hold's reason.
 
         The hold lasts ``hold_duration``; a caller that knows the change of the
         clocks gives its end ``until`` (the wall clock may repeat or skip an hour).
+        ``climate`` is what a person set the zone's thermostat to: set while the
+        room was kept at the sleep temperature, it may be the one they want to
+        sleep at (see ``_settle_night_setting``).
         """
+        heat = None if climate is None else self._heats_to(climate)
+        if (
+            heat is not None
+            and self.climate is not None
+            and entity_id == self.climate.entity_id
+            and self.kept_for_sleep
+            and not self._got_up()
+        ):
+            self.night_setting = (when, heat)
         until = until or when + self.settings.hold_duration
         reason = (
             f"Holding {what} in {self.name}: changed by hand at {self._clock(when)}, "
@@ -849,10 +877,18 @@ class ZoneController:
             if left or self._elapsed(declined.when, now) >= DECLINED_AT_MOST:
                 del self.declined[entity_id]
 
-    def forget_mornings(self) -> None:
-        """Forget when the people who sleep here get up: the zone was reset."""
+    def forget_nights(self) -> None:
+        """Forget when the people who sleep here get up, and what they sleep at.
+
+        The zone was reset.
+        """
         self.wake_times = WakeTimes()
         self.up_since = self.waking_since = None
+        self.forget_sleep_temperature()
+
+    def forget_sleep_temperature(self) -> None:
+        """Forget what people set here to sleep at: the options' holds again."""
+        self.chosen_sleep = self.night_setting = None
 
     def rename_zone(self, name: str) -> None:
         """Take the zone's new name: its area renamed, or the device moved to another.
@@ -1476,14 +1512,55 @@ class ZoneController:
         if waking is not None:
             return waking
         self.waking_since = None
-        sleep = self.settings.sleep_temperature
+        sleep = self._sleep_temperature()
         assert sleep is not None
+        which = (
+            "sleep temperature"
+            if self.chosen_sleep is None
+            else "the sleep temperature people set here"
+        )
         return _Target(
             sleep,
             max(sleep, comfort.cool) + self.settings.cooling_margin,
             "sleep",
-            "quiet and dark at night: sleep temperature",
+            f"quiet and dark at night: {which}",
         )
+
+    def _sleep_temperature(self) -> float | None:
+        """Return the temperature people sleep at here; None where nobody sleeps.
+
+        The one they set here by hand at night and slept on at, within the
+        bounds, or else the options'. Emptied in the options, nobody sleeps here.
+        """
+        sleep = self.settings.sleep_temperature
+        if sleep is None or self.chosen_sleep is None:
+            return sleep
+        return self._comfort_bounds(self.chosen_sleep)
+
+    def explain_sleep(self) -> str | None:
+        """Say what people set here to sleep at; None where they did not.
+
+        There the options' sleep temperature holds.
+        """
+        sleep = self._sleep_temperature()
+        if sleep is None or self.chosen_sleep is None:
+            return None
+        degrees = self.settings.scale.degrees(sleep)
+        return f"sleeps at {degrees}, as people set it here at night"
+
+    def _heats_to(self, state: ClimateState) -> float | None:
+        """Return the comfort a thermostat showing ``state`` heats to, if it heats.
+
+        A band heats from ``heat_cool_slack`` below the comfort (as we set it).
+        """
+        value = None
+        if state.hvac_mode == HEAT:
+            value = state.temperature
+        elif state.hvac_mode == HEAT_COOL:
+            value = state.temperature
+            if state.target_low is not None:
+                value = state.target_low + self.settings.heat_cool_slack
+        return value if value is not None and math.isfinite(value) else None
 
     def _waking_target(
         self,
@@ -1689,7 +1766,7 @@ class ZoneController:
         the room is warmed to the sleep temperature, not the evening's comfort.
         None for any other arrival, or where nobody sleeps (no sleep temperature).
         """
-        sleep = self.settings.sleep_temperature
+        sleep = self._sleep_temperature()
         if sleep is None or arrival is None or not self._is_bedtime(arrival):
             return None
         return sleep
@@ -1979,6 +2056,7 @@ class ZoneController:
             self.asleep_since = None
             self.sleepers_stirred = self.stirred_behind_shut_door = False
         self._settle_stir(now, readings.last_door)
+        self._settle_night_setting(now)
         if not night or not dark:
             return
         if last_motion is None:
@@ -2009,6 +2087,27 @@ class ZoneController:
                 self.slept_here = self._unseen(readings)
             self.asleep_since = self.fell_asleep = now
             self.sleepers_stirred = self.stirred_behind_shut_door = False
+
+    def _settle_night_setting(self, now: datetime) -> None:
+        """Keep a temperature set by hand at night once people lie still at it.
+
+        Set while the room was kept at the sleep temperature, by someone in bed
+        or back to it: where the room then lies still as long as falling asleep
+        takes, still taken as slept in, it is what they sleep at, every night
+        from then on. A light switched on, or people seen getting up, says that
+        whoever set it was up (the heating turned up at dawn): it is only held.
+        """
+        if self.night_setting is None:
+            return
+        when, heat = self.night_setting
+        if self.asleep_since is None or self._got_up():
+            self.night_setting = None
+            return
+        moved = self.last_motion
+        still_since = when if moved is None else max(when, moved)
+        if self._elapsed(still_since, now) >= self.settings.quiet_for_sleep:
+            self.chosen_sleep = heat
+            self.night_setting = None
 
     def _first_stir(
         self,
@@ -2231,6 +2330,7 @@ class ZoneController:
         if mode is Mode.AUTO and self.occupied is None and not self.window_eco:
             return Decision(entity_id, self._not_known_yet(readings, now))
         target = self._target(now, prediction, readings, mode)
+        self.kept_for_sleep = target.preset == "sleep"
         if device.holds_band and target.heat is not None:
             # Heating and cooling around comfort need a dead band between them, or
             # the heat one removes is soon put back by the other.
@@ -2917,6 +3017,12 @@ class ZoneController:
             "up_minutes": self.up_for.total_seconds() / 60,
             "watched_at": to_iso(self.watched_at),
             "waking_since": to_iso(self.waking_since),
+            "chosen_sleep": self.chosen_sleep,
+            "night_setting": (
+                None
+                if self.night_setting is None
+                else [self.night_setting[0].isoformat(), self.night_setting[1]]
+            ),
         }
 
     def load_dict(self, data: Mapping[str, Any]) -> None:
@@ -3024,7 +3130,31 @@ def _saved_night(data: Mapping[str, Any]) -> dict[str, Any]:
         "up_for": timedelta(minutes=float(data.get("up_minutes", 0.0))),
         "watched_at": from_iso(data.get("watched_at")),
         "waking_since": from_iso(data.get("waking_since")),
+        # Absent from states saved before: nobody set one yet.
+        "chosen_sleep": _saved_temperature(data.get("chosen_sleep")),
+        "night_setting": _saved_night_setting(data.get("night_setting")),
     }
+
+
+def _saved_night_setting(saved: Any) -> tuple[datetime, float] | None:
+    """Return a saved temperature set at night that waits to be kept, if any."""
+    if saved is None:
+        return None
+    when, heat = saved
+    temperature = _saved_temperature(heat)
+    if temperature is None:
+        msg = "a temperature set at night without its temperature"
+        raise ValueError(msg)
+    return datetime.fromisoformat(when), temperature
+
+
+def _saved_temperature(saved: Any) -> float | None:
+    """Return a temperature read back from saved state: it drives a thermostat."""
+    value = from_number(saved)
+    if value is not None and not math.isfinite(value):
+        msg = f"not a temperature: {saved!r}"
+        raise ValueError(msg)
+    return value
 
 
 def _saved_same_calls(saved: Any) -> _SameCalls:
