@@ -1268,6 +1268,16 @@ def test_the_temperature_people_set_in_bed_is_what_they_sleep_at() -> None:
         "Study already heating to 20.0 °C: quiet and dark at night: the sleep "
         "temperature people set here"
     )
+    # Warmed for whoever comes to bed at 22:30 the next evening: to their 20 °C.
+    evening = datetime(2026, 1, 6, 22, 0)
+    empty = readings(temperature=16.5, last_motion=evening - timedelta(hours=3))
+    arrival = arriving(evening + timedelta(minutes=30))
+    for_bed = climate_decision(
+        _restarted(engine), evening, predicted=arrival, seen=empty
+    )
+    assert for_bed.command is not None
+    assert for_bed.command.data["temperature"] == 20.0
+    assert "Pre-heating for the night" in for_bed.reason
     # By day, set back as before; the next night, asleep at their 20 °C.
     next_night = BEDTIME + timedelta(days=1)
     set_back = readings(
