@@ -1321,6 +1321,18 @@ def test_the_sleep_temperature_people_set_keeps_to_the_bounds_and_the_band() -> 
     assert engine.chosen_sleep == 20.0
 
 
+def test_the_sleep_temperature_people_set_is_told_in_the_homes_unit() -> None:
+    engine = controller(scale=FAHRENHEIT)
+    assert engine.explain_sleep() is None  # nobody set one: the options' holds
+    set_at = datetime(2026, 1, 6, 1, 0)
+    in_bed = _set_in_bed(engine, set_at, ClimateState("heat", 19.5))
+    climate_decision(engine, set_at + timedelta(minutes=20), seen=in_bed)
+    assert engine.explain_sleep() == "sleeps at 67.1 °F, as people set it here at night"
+    # Where the options say nobody sleeps, it says nothing either.
+    engine.settings = replace(engine.settings, sleep_temperature=None)
+    assert engine.explain_sleep() is None
+
+
 def test_a_temperature_set_in_bed_is_kept_once_people_lie_still_at_it() -> None:
     """Turned up at 01:00, then moving about for 10 minutes: kept at 01:30."""
     engine = controller()
