@@ -15,6 +15,7 @@ from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Context, Event, HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -571,6 +572,30 @@ async def test_the_temperature_set_in_bed_is_what_the_room_sleeps_at_from_then_o
     await call(hass, forget, {"area_id": "living_room"})
     assert await sleeping_at(hass) == {}
     await asleep_at_night(hass, freezer, tuesday + timedelta(days=1))
+
+
+async def test_a_sleep_temperature_set_in_bed_in_fahrenheit_is_kept_in_fahrenheit(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """In a home that shows °F, 68 °F set in bed is 68 °F every night after."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    freezer.move_to(MONDAY_EVENING)
+    room = thermostat(
+        "living_room", [HVACMode.HEAT, HVACMode.OFF], target=62.0, unit="°F"
+    )
+    await build_living_room(hass, [room])
+    entry = await setup_brain(hass)
+    await asleep_at_night(hass, freezer, MONDAY_EVENING, sleep_temperature=65.0)
+    await clock_at(hass, freezer, MONDAY_EVENING + timedelta(hours=2, minutes=30))
+    await set_by_hand(hass, hass_admin_user, 68.0)
+    await minutes_pass(hass, freezer, 150)  # the hold is over
+
+    assert target(hass) == 68.0
+    said = {THERMOSTAT: "sleeps at 68.0 °F, as people set it here at night"}
+    assert await sleeping_at(hass) == said
+    await restart(hass, entry)
+    tuesday = MONDAY_EVENING + timedelta(days=1)
+    await asleep_at_night(hass, freezer, tuesday, sleep_temperature=68.0)
 
 
 async def sleeping_at(hass: HomeAssistant) -> dict[str, str]:
