@@ -169,6 +169,15 @@ async def build_living_room(
         hass.states.async_set(sensor, STATE_OFF)
 
 
+async def build_american_living_room(hass: HomeAssistant) -> None:
+    """A living room as above, in a home that shows °F, heated to 62 °F."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    room = thermostat(
+        "living_room", [HVACMode.HEAT, HVACMode.OFF], target=62.0, unit="°F"
+    )
+    await build_living_room(hass, [room])
+
+
 async def setup_brain(
     hass: HomeAssistant, level: str = "automate", **settings: Any
 ) -> MockConfigEntry:
@@ -370,12 +379,8 @@ async def test_an_american_home_is_heated_and_told_why_in_fahrenheit(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """HA shows °F: calls, reasons, attributes and answers all speak °F."""
-    hass.config.units = US_CUSTOMARY_SYSTEM
     freezer.move_to(START)
-    room = thermostat(
-        "living_room", [HVACMode.HEAT, HVACMode.OFF], target=62.0, unit="°F"
-    )
-    await build_living_room(hass, [room])
+    await build_american_living_room(hass)
     actions = async_capture_events(hass, EVENT_ACTION)
     await setup_brain(hass)
 

@@ -15,7 +15,6 @@ from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Context, Event, HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 from homeassistant.util import dt as dt_util
-from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -31,6 +30,7 @@ from .test_acting import (
     MOTION,
     START,
     THERMOSTAT,
+    build_american_living_room,
     build_living_room,
     coordinator_of,
     lamp,
@@ -578,12 +578,8 @@ async def test_a_sleep_temperature_set_in_bed_in_fahrenheit_is_kept_in_fahrenhei
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:
     """In a home that shows °F, 68 °F set in bed is 68 °F every night after."""
-    hass.config.units = US_CUSTOMARY_SYSTEM
     freezer.move_to(MONDAY_EVENING)
-    room = thermostat(
-        "living_room", [HVACMode.HEAT, HVACMode.OFF], target=62.0, unit="°F"
-    )
-    await build_living_room(hass, [room])
+    await build_american_living_room(hass)
     entry = await setup_brain(hass)
     await asleep_at_night(hass, freezer, MONDAY_EVENING, sleep_temperature=65.0)
     await clock_at(hass, freezer, MONDAY_EVENING + timedelta(hours=2, minutes=30))

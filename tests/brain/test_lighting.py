@@ -687,7 +687,7 @@ def test_a_corrupt_exit_waiting_on_its_air_is_refused() -> None:
     state = {**ExitWatch().to_dict(), "co2": {"sensor.co2": "lots"}}
     with pytest.raises(ValueError, match="corrupt exit state"):
         ExitWatch.from_dict(state)
-    for watts in ("lots", [80.0], {"W": 80.0}):
+    for watts in ("lots", [80.0], {"W": 80.0}, "nan", float("inf")):
         for key in ("power", "power_idle"):
             state = {**ExitWatch().to_dict(), key: watts}
             with pytest.raises(ValueError, match="corrupt exit state"):

@@ -1551,7 +1551,9 @@ class ZoneController:
     def _heats_to(self, state: ClimateState) -> float | None:
         """Return the comfort a thermostat showing ``state`` heats to, if it heats.
 
-        A band heats from ``heat_cool_slack`` below the comfort (as we set it).
+        A band heats from ``heat_cool_slack`` below the comfort, as we set it: a
+        band set to 19.5-24 °C sleeps at 20 °C, which we send as 19.5 °C again.
+        (A comfort label, :func:`wanted_temperature`, takes the lower edge itself.)
         """
         value = None
         if state.hvac_mode == HEAT:
@@ -3131,7 +3133,7 @@ def _saved_night(data: Mapping[str, Any]) -> dict[str, Any]:
         "watched_at": from_iso(data.get("watched_at")),
         "waking_since": from_iso(data.get("waking_since")),
         # Absent from states saved before: nobody set one yet.
-        "chosen_sleep": _saved_temperature(data.get("chosen_sleep")),
+        "chosen_sleep": from_number(data.get("chosen_sleep")),
         "night_setting": _saved_night_setting(data.get("night_setting")),
     }
 
@@ -3141,20 +3143,11 @@ def _saved_night_setting(saved: Any) -> tuple[datetime, float] | None:
     if saved is None:
         return None
     when, heat = saved
-    temperature = _saved_temperature(heat)
+    temperature = from_number(heat)
     if temperature is None:
         msg = "a temperature set at night without its temperature"
         raise ValueError(msg)
     return datetime.fromisoformat(when), temperature
-
-
-def _saved_temperature(saved: Any) -> float | None:
-    """Return a temperature read back from saved state: it drives a thermostat."""
-    value = from_number(saved)
-    if value is not None and not math.isfinite(value):
-        msg = f"not a temperature: {saved!r}"
-        raise ValueError(msg)
-    return value
 
 
 def _saved_same_calls(saved: Any) -> _SameCalls:

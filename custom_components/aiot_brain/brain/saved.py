@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+import math
 
 
 def check_version(data: object, name: str, *readable: int) -> int:
@@ -35,10 +36,18 @@ def from_iso(value: object) -> datetime | None:
 
 
 def from_number(value: object) -> float | None:
-    """Return a number read back from saved state, or None (TypeError, ValueError)."""
+    """Return a number read back from saved state, or None (TypeError, ValueError).
+
+    Every number a model saves is a finite reading or estimate: NaN or infinity
+    read back is corrupt.
+    """
     if value is None:
         return None
     if not isinstance(value, int | float | str):
         msg = f"expected a number, got {value!r}"
         raise TypeError(msg)
-    return float(value)
+    number = float(value)
+    if not math.isfinite(number):
+        msg = f"expected a finite number, got {value!r}"
+        raise ValueError(msg)
+    return number
