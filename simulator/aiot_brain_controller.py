@@ -8,7 +8,8 @@ commands go out only as the interface's service-call-like ``Command`` objects.
 
 Learning labels: a person's thermostat change teaches the comfort model (the target
 they chose; in heat_cool mode the bound they moved, the upper one minus our cooling
-margin), a person's light change teaches the lighting model.
+margin or the lower one plus our band's slack), a person's light change teaches the
+lighting model.
 """
 
 from __future__ import annotations
@@ -289,6 +290,7 @@ class AiotBrainController:
                         new.state,
                         **setting,
                         cooling_margin=self.settings.cooling_margin,
+                        heat_cool_slack=self.settings.heat_cool_slack,
                     ),
                 )
             )

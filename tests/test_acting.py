@@ -1976,6 +1976,53 @@ async def test_a_persons_heat_cool_change_is_learned_as_the_comfort_they_want(
     assert setpoint > 20.5
 
 
+async def test_a_band_raised_by_hand_comes_back_where_people_set_it(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """A band's lower edge is where heating starts, half a degree below comfort.
+
+    Learned as the comfort itself, the band would come back half a degree below
+    what people set, and be turned up again, time after time.
+    """
+    freezer.move_to(START)
+    band = thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.HEAT_COOL],
+        target=None,
+        mode=HVACMode.HEAT_COOL,
+        low=15.0,
+        high=28.0,
+    )
+    await build_living_room(hass, climates=[band])
+    await setup_brain(hass, hold_minutes=120)
+    await set_state(hass, MOTION, STATE_ON)
+    attributes = hass.states.get(THERMOSTAT).attributes
+    high = attributes["target_temp_high"]
+    assert attributes["target_temp_low"] == 19.5  # 20 °C less the slack
+
+    for _ in range(3):
+        await hass.services.async_call(
+            "climate",
+            "set_temperature",
+            {
+                "entity_id": THERMOSTAT,
+                "target_temp_low": 21.0,
+                "target_temp_high": high,
+            },
+            blocking=True,
+            context=Context(user_id=hass_admin_user.id),
+        )
+        await minutes_pass(hass, freezer, 150)  # the hold is over
+
+    comfort = hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint")
+    assert comfort.attributes["heating_comfort"] > 20.5
+    assert hass.states.get(THERMOSTAT).attributes["target_temp_low"] == 21.0
+    reasons = hass.states.get("sensor.living_room_aiot_brain_control").attributes
+    assert reasons["reasons"][THERMOSTAT].startswith(
+        "Living room already heats below 21.0 °C"
+    )
+
+
 async def test_a_band_cooling_raised_by_hand_teaches_the_cooling_comfort(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:

@@ -107,7 +107,8 @@ async def test_a_heat_cool_band_stands_for_the_temperature_asked_for(
 ) -> None:
     band = {"current_temperature": 23.0, "target_temp_low": 19.5}
     before = _observe(hass, CLIMATE, "heat_cool", {**band, "target_temp_high": 20.5})
-    assert _values(before)[Role.HVAC_SETPOINT] == 19.5  # the warmth wanted
+    # A band heats from 0.5 K below the warmth wanted, as AIoT Brain sets one.
+    assert _values(before)[Role.HVAC_SETPOINT] == 20.0
     previous = hass.states.get(CLIMATE.entity_id)
     # Too warm: only the upper edge comes down, to where cooling should start.
     cooler = _observe(
@@ -118,7 +119,7 @@ async def test_a_heat_cool_band_stands_for_the_temperature_asked_for(
         previous=previous,
     )
     assert _values(cooler)[Role.HVAC_SETPOINT] == 19.5
-    # Too cold: the lower edge goes up, and is what they want.
+    # Too cold: the lower edge goes up, to where heating should start.
     previous = hass.states.get(CLIMATE.entity_id)
     warmer = _observe(
         hass,
@@ -127,7 +128,7 @@ async def test_a_heat_cool_band_stands_for_the_temperature_asked_for(
         {"current_temperature": 18.0, "target_temp_low": 22, "target_temp_high": 23},
         previous=previous,
     )
-    assert _values(warmer)[Role.HVAC_SETPOINT] == 22.0
+    assert _values(warmer)[Role.HVAC_SETPOINT] == 22.5
 
 
 async def test_a_mode_switched_alone_is_nobodys_setpoint(hass: HomeAssistant) -> None:

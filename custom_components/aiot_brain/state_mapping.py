@@ -78,8 +78,10 @@ _SCREEN_OFF = frozenset({STATE_OFF, "standby", "unavailable", "unknown"})
 _SCREEN_CONTENT = frozenset({"movie", "tvshow", "episode", "video", "channel"})
 _WEATHER_TEMPERATURE_UNIT = "temperature_unit"
 _SUN_ELEVATION = "elevation"  # of sun.sun, in degrees
-# A thermostat cools from this far above the comfort it stands for.
+# A thermostat cools from this far above the comfort it stands for, and a band
+# heats from this far below it.
 _COOLING_MARGIN = ControlSettings().cooling_margin
+_HEAT_COOL_SLACK = ControlSettings().heat_cool_slack
 # Temperature units as firmware and templates write them ("C", "ºC" with the
 # ordinal sign, "℃"), once degree signs, spaces and case are set aside.
 _NOT_IN_UNIT_NAMES = str.maketrans("", "", "°º⁰˚ ")
@@ -224,7 +226,10 @@ def _hvac_action(state: State) -> float | None:
 def _setpoint(state: State, previous: State | None, unit: str) -> float | None:
     """Return the temperature a thermostat state asks for, in °C."""
     return wanted_temperature(
-        state.state, **_setting(state, previous, unit), cooling_margin=_COOLING_MARGIN
+        state.state,
+        **_setting(state, previous, unit),
+        cooling_margin=_COOLING_MARGIN,
+        heat_cool_slack=_HEAT_COOL_SLACK,
     )
 
 

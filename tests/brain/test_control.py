@@ -1701,8 +1701,9 @@ def test_a_persons_setting_read_as_a_label_gives_the_same_setting_back() -> None
     # Heating to 22 °C wants 22 °C; cooling to 23 °C wants 22.5 °C, since the
     # controller cools from 0.5 K above what is wanted.
     single = {"low": None, "high": None, "old_low": None, "old_high": None}
-    heated = wanted_temperature("heat", 22.0, **single, cooling_margin=0.5)
-    cooled = wanted_temperature("cool", 23.0, **single, cooling_margin=0.5)
+    margins = {"cooling_margin": 0.5, "heat_cool_slack": 0.5}
+    heated = wanted_temperature("heat", 22.0, **single, **margins)
+    cooled = wanted_temperature("cool", 23.0, **single, **margins)
     assert (heated, cooled) == (22.0, 22.5)
     for device, label, mode, setting in (
         (HEATER, heated, "heat", 22.0),
@@ -1721,17 +1722,26 @@ def test_a_persons_setting_read_as_a_label_gives_the_same_setting_back() -> None
         )
         assert decision.command is not None
         assert decision.command.data == {"hvac_mode": mode, "temperature": setting}
-    # A band is read by its edges.
+    # A band is read by its edges: the upper one brought down is where cooling
+    # starts, the lower one raised where heating does, 0.5 K below the comfort.
     cooler_band = wanted_temperature(
-        "heat_cool",
-        None,
-        low=21.0,
-        high=22.0,
-        old_low=21.0,
-        old_high=23.0,
-        cooling_margin=0.5,
+        "heat_cool", None, low=21.0, high=22.0, old_low=21.0, old_high=23.0, **margins
     )
-    assert cooler_band == 21.5
+    warmer_band = wanted_temperature(
+        "heat_cool", None, low=22.0, high=25.0, old_low=20.0, old_high=25.0, **margins
+    )
+    assert (cooler_band, warmer_band) == (21.5, 22.5)
+    band = ClimateDevice("climate.study", hvac_modes=("off", "heat_cool"))
+    decision = climate_decision(
+        ZoneController("Study", climate=band),
+        predicted=prediction(comfort_setpoint=warmer_band),
+        seen=readings(
+            temperature=20.0,
+            climate=ClimateState("heat_cool", target_low=20.0, target_high=25.0),
+        ),
+    )
+    assert decision.command is not None
+    assert decision.command.data["target_temp_low"] == 22.0
 
 
 def test_a_heat_cool_band_stands_for_its_lower_edge_unless_its_upper_moved() -> None:
@@ -1746,18 +1756,20 @@ def test_a_heat_cool_band_stands_for_its_lower_edge_unless_its_upper_moved() -> 
             old_low=old_low,
             old_high=old_high,
             cooling_margin=0.5,
+            heat_cool_slack=0.5,
         )
 
-    # Too cold: the lower edge goes up (and the upper with it); the lower is wanted.
-    assert band_setpoint(22.0, 23.0, 19.5, 20.5) == 22.0
+    # Too cold: the lower edge goes up (and the upper with it); heating starts
+    # 0.5 K below the want.
+    assert band_setpoint(22.0, 23.0, 19.5, 20.5) == 22.5
     # Too warm: only the upper edge comes down; cooling starts 0.5 K above the want.
     assert band_setpoint(18.0, 20.0, 19.5, 22.5) == 19.5
     # Too cold under the cooling: only the upper edge goes up, and says from where.
     assert band_setpoint(19.5, 25.5, 19.5, 24.5) == 25.0
     # Both edges up (the band moved warmer): the lower is wanted.
-    assert band_setpoint(21.0, 25.5, 19.5, 24.5) == 21.0
+    assert band_setpoint(21.0, 25.5, 19.5, 24.5) == 21.5
     # Nothing known before: the lower edge.
-    assert band_setpoint(19.5, 20.5, None, None) == 19.5
+    assert band_setpoint(19.5, 20.5, None, None) == 20.0
 
 
 # -- bounds ------------------------------------------------------------------------

@@ -589,15 +589,16 @@ def wanted_temperature(
     old_low: float | None,
     old_high: float | None,
     cooling_margin: float,
+    heat_cool_slack: float,
 ) -> float | None:
     """Return the temperature a thermostat's setting asks for (a comfort label).
 
     Read as the controller sets it, so that a label and the target made of it agree.
     A single setpoint is the warmth wanted, except in cool mode, where cooling
-    starts ``cooling_margin`` above the coolness wanted. A heat_cool band's lower
-    edge is the warmth wanted, unless only its upper edge just moved (see
-    :func:`_band_cooled`): then that edge is where cooling should start. A
-    thermostat that is off, or only
+    starts ``cooling_margin`` above the coolness wanted. A heat_cool band heats
+    from its lower edge, ``heat_cool_slack`` below the warmth wanted, unless only
+    its upper edge just moved (see :func:`_band_cooled`): then that edge is where
+    cooling should start. A thermostat that is off, or only
     dries or blows air, asks for none: what it shows then is its last setpoint, or
     its lowest (evohome's 5 °C).
     """
@@ -608,7 +609,7 @@ def wanted_temperature(
     if _band_cooled(low, high, old_low, old_high):
         assert high is not None
         return high - cooling_margin
-    return low
+    return None if low is None else low + heat_cool_slack
 
 
 def wanted_cooling(
@@ -1551,17 +1552,21 @@ class ZoneController:
     def _heats_to(self, state: ClimateState) -> float | None:
         """Return the comfort a thermostat showing ``state`` heats to, if it heats.
 
-        A band heats from ``heat_cool_slack`` below the comfort, as we set it: a
-        band set to 19.5-24 °C sleeps at 20 °C, which we send as 19.5 °C again.
-        (A comfort label, :func:`wanted_temperature`, takes the lower edge itself.)
+        Read as a comfort label is: a band set to 19.5-24 °C sleeps at 20 °C, which
+        we send as 19.5 °C again.
         """
-        value = None
-        if state.hvac_mode == HEAT:
-            value = state.temperature
-        elif state.hvac_mode == HEAT_COOL:
-            value = state.temperature
-            if state.target_low is not None:
-                value = state.target_low + self.settings.heat_cool_slack
+        if state.hvac_mode not in (HEAT, HEAT_COOL):
+            return None
+        value = wanted_temperature(
+            state.hvac_mode,
+            state.temperature,
+            low=state.target_low,
+            high=state.target_high,
+            old_low=None,
+            old_high=None,
+            cooling_margin=self.settings.cooling_margin,
+            heat_cool_slack=self.settings.heat_cool_slack,
+        )
         return value if value is not None and math.isfinite(value) else None
 
     def _waking_target(
