@@ -1770,6 +1770,18 @@ def test_a_heat_cool_band_stands_for_its_lower_edge_unless_its_upper_moved() -> 
     assert band_setpoint(21.0, 25.5, 19.5, 24.5) == 21.5
     # Nothing known before: the lower edge.
     assert band_setpoint(19.5, 20.5, None, None) == 20.0
+    # A band shown in auto, where we set none, heats from the warmth wanted.
+    auto_band = wanted_temperature(
+        "auto",
+        None,
+        low=19.5,
+        high=24.0,
+        old_low=None,
+        old_high=None,
+        cooling_margin=0.5,
+        heat_cool_slack=0.5,
+    )
+    assert auto_band == 19.5
 
 
 # -- bounds ------------------------------------------------------------------------

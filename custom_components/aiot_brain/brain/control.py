@@ -595,10 +595,11 @@ def wanted_temperature(
 
     Read as the controller sets it, so that a label and the target made of it agree.
     A single setpoint is the warmth wanted, except in cool mode, where cooling
-    starts ``cooling_margin`` above the coolness wanted. A heat_cool band heats
-    from its lower edge, ``heat_cool_slack`` below the warmth wanted, unless only
-    its upper edge just moved (see :func:`_band_cooled`): then that edge is where
-    cooling should start. A thermostat that is off, or only
+    starts ``cooling_margin`` above the coolness wanted. A band's lower edge is
+    where heating starts: in heat_cool mode, where the controller keeps a band,
+    ``heat_cool_slack`` below the warmth wanted; in another mode (a band shown in
+    auto) the warmth wanted itself: the controller sets no band in that mode. Where only a band's upper edge just moved (see :func:`_band_cooled`),
+    that edge is where cooling should start. A thermostat that is off, or only
     dries or blows air, asks for none: what it shows then is its last setpoint, or
     its lowest (evohome's 5 °C).
     """
@@ -609,7 +610,9 @@ def wanted_temperature(
     if _band_cooled(low, high, old_low, old_high):
         assert high is not None
         return high - cooling_margin
-    return None if low is None else low + heat_cool_slack
+    if low is None or hvac_mode != HEAT_COOL:
+        return low
+    return low + heat_cool_slack
 
 
 def wanted_cooling(
