@@ -104,6 +104,18 @@ def thermostat(
     return entity
 
 
+def wide_band_thermostat() -> DemoClimate:
+    """The living room's heat/cool thermostat, its band wide open (15-28 °C)."""
+    return thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.HEAT_COOL],
+        target=None,
+        mode=HVACMode.HEAT_COOL,
+        low=15.0,
+        high=28.0,
+    )
+
+
 def lamp(
     object_id: str = "living_room", kind: type[DemoLight] = DemoLight
 ) -> DemoLight:
@@ -1949,15 +1961,7 @@ async def test_a_persons_heat_cool_change_is_learned_as_the_comfort_they_want(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:
     freezer.move_to(START)
-    band = thermostat(
-        "living_room",
-        [HVACMode.OFF, HVACMode.HEAT_COOL],
-        target=None,
-        mode=HVACMode.HEAT_COOL,
-        low=15.0,
-        high=28.0,
-    )
-    await build_living_room(hass, climates=[band])
+    await build_living_room(hass, climates=[wide_band_thermostat()])
     await setup_brain(hass)
     await set_state(hass, MOTION, STATE_ON)
 
@@ -1985,15 +1989,7 @@ async def test_a_band_raised_by_hand_comes_back_where_people_set_it(
     what people set, and be turned up again, time after time.
     """
     freezer.move_to(START)
-    band = thermostat(
-        "living_room",
-        [HVACMode.OFF, HVACMode.HEAT_COOL],
-        target=None,
-        mode=HVACMode.HEAT_COOL,
-        low=15.0,
-        high=28.0,
-    )
-    await build_living_room(hass, climates=[band])
+    await build_living_room(hass, climates=[wide_band_thermostat()])
     await setup_brain(hass, hold_minutes=120)
     await set_state(hass, MOTION, STATE_ON)
     attributes = hass.states.get(THERMOSTAT).attributes
