@@ -1766,9 +1766,9 @@ def test_a_heat_cool_band_stands_for_its_lower_edge_unless_its_upper_moved() -> 
     assert band_setpoint(18.0, 20.0, 19.5, 22.5) == 19.5
     # Too cold under the cooling: only the upper edge goes up, and says from where.
     assert band_setpoint(19.5, 25.5, 19.5, 24.5) == 25.0
-    # Both edges up (the band moved warmer): the lower is wanted.
+    # Both edges up (the band moved warmer): the lower one says what is wanted.
     assert band_setpoint(21.0, 25.5, 19.5, 24.5) == 21.5
-    # Nothing known before: the lower edge.
+    # Nothing known before: the lower edge, as well.
     assert band_setpoint(19.5, 20.5, None, None) == 20.0
     # A band shown in auto, where we set none, heats from the warmth wanted.
     auto_band = wanted_temperature(
