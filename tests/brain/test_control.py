@@ -1410,6 +1410,7 @@ def test_turned_up_as_it_warms_for_getting_up_is_no_sleep_temperature() -> None:
         ("chosen_sleep", "nan"),
         ("chosen_sleep", [20.0]),
         ("night_setting", ["01:00", 20.0]),
+        ("night_setting", [None, 20.0]),
         ("night_setting", ["2026-01-06T01:00:00", None]),
         ("night_setting", ["2026-01-06T01:00:00", "inf"]),
         ("night_setting", "2026-01-06T01:00:00"),

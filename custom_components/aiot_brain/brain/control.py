@@ -3032,7 +3032,7 @@ class ZoneController:
             "night_setting": (
                 None
                 if self.night_setting is None
-                else [self.night_setting[0].isoformat(), self.night_setting[1]]
+                else [to_iso(self.night_setting[0]), self.night_setting[1]]
             ),
         }
 
@@ -3152,11 +3152,11 @@ def _saved_night_setting(saved: Any) -> tuple[datetime, float] | None:
     if saved is None:
         return None
     when, heat = saved
-    temperature = from_number(heat)
-    if temperature is None:
-        msg = "a temperature set at night without its temperature"
+    moment, temperature = from_iso(when), from_number(heat)
+    if moment is None or temperature is None:
+        msg = "a temperature set at night without its time or temperature"
         raise ValueError(msg)
-    return datetime.fromisoformat(when), temperature
+    return moment, temperature
 
 
 def _saved_same_calls(saved: Any) -> _SameCalls:
