@@ -2328,7 +2328,7 @@ def test_each_thermostat_works_to_the_comfort_of_the_season_it_can_serve() -> No
         in warming.reason
     )
     # ... and keeps its dead band around the season's comfort where people want
-    # it warmer when cooling than when heating.
+    # it warmer when heating than when cooling.
     inverted = prediction(
         comfort_setpoint=21.0, heating_setpoint=22.0, cooling_setpoint=21.0
     )

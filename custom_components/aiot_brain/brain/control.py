@@ -1346,7 +1346,8 @@ class ZoneController:
         want when cooling. One that does both heats from the heating comfort and
         cools from the cooling one, each no nearer than the season's comfort: a
         cool summer morning is not heated to the summer's comfort, nor a sunny
-        winter room cooled to the winter's.
+        winter room cooled to the winter's. Where people want it warmer when
+        heating than when cooling, both are the season's comfort.
         """
         assert self.climate is not None
         can_heat, can_cool = self.climate.can_heat, self.climate.can_cool
