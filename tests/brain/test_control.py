@@ -2336,6 +2336,11 @@ def test_each_thermostat_works_to_the_comfort_of_the_season_it_can_serve() -> No
     assert band.command is not None
     assert band.command.data["target_temp_low"] == 20.5
     assert band.command.data["target_temp_high"] == 21.5
+    # In the heating season, around the heating comfort.
+    band = climate_decision(both, predicted=replace(inverted, comfort_setpoint=22.0))
+    assert band.command is not None
+    assert band.command.data["target_temp_low"] == 21.5
+    assert band.command.data["target_temp_high"] == 22.5
 
 
 def test_pre_heating_is_timed_to_the_edge_of_the_band_it_heats_to() -> None:
