@@ -289,8 +289,7 @@ class AiotBrainController:
                     wanted_temperature(
                         new.state,
                         **setting,
-                        cooling_margin=self.settings.cooling_margin,
-                        heat_cool_slack=self.settings.heat_cool_slack,
+                        settings=self.settings,
                     ),
                 )
             )

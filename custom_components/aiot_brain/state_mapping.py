@@ -78,10 +78,9 @@ _SCREEN_OFF = frozenset({STATE_OFF, "standby", "unavailable", "unknown"})
 _SCREEN_CONTENT = frozenset({"movie", "tvshow", "episode", "video", "channel"})
 _WEATHER_TEMPERATURE_UNIT = "temperature_unit"
 _SUN_ELEVATION = "elevation"  # of sun.sun, in degrees
-# A thermostat cools from this far above the comfort it stands for, and a band
-# heats from this far below it.
-_COOLING_MARGIN = ControlSettings().cooling_margin
-_HEAT_COOL_SLACK = ControlSettings().heat_cool_slack
+# A thermostat's setting is read as the controller sets one: cooling from its
+# margin above the comfort it stands for, a band heating from its slack below.
+_CONTROL_SETTINGS = ControlSettings()
 # Temperature units as firmware and templates write them ("C", "ºC" with the
 # ordinal sign, "℃"), once degree signs, spaces and case are set aside.
 _NOT_IN_UNIT_NAMES = str.maketrans("", "", "°º⁰˚ ")
@@ -228,8 +227,7 @@ def _setpoint(state: State, previous: State | None, unit: str) -> float | None:
     return wanted_temperature(
         state.state,
         **_setting(state, previous, unit),
-        cooling_margin=_COOLING_MARGIN,
-        heat_cool_slack=_HEAT_COOL_SLACK,
+        settings=_CONTROL_SETTINGS,
     )
 
 

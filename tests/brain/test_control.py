@@ -1702,9 +1702,9 @@ def test_a_persons_setting_read_as_a_label_gives_the_same_setting_back() -> None
     # Heating to 22 °C wants 22 °C; cooling to 23 °C wants 22.5 °C, since the
     # controller cools from 0.5 K above what is wanted.
     single = {"low": None, "high": None, "old_low": None, "old_high": None}
-    margins = {"cooling_margin": 0.5, "heat_cool_slack": 0.5}
-    heated = wanted_temperature("heat", 22.0, **single, **margins)
-    cooled = wanted_temperature("cool", 23.0, **single, **margins)
+    margins = ControlSettings(cooling_margin=0.5, heat_cool_slack=0.5)
+    heated = wanted_temperature("heat", 22.0, **single, settings=margins)
+    cooled = wanted_temperature("cool", 23.0, **single, settings=margins)
     assert (heated, cooled) == (22.0, 22.5)
     for device, label, mode, setting in (
         (HEATER, heated, "heat", 22.0),
@@ -1726,10 +1726,22 @@ def test_a_persons_setting_read_as_a_label_gives_the_same_setting_back() -> None
     # A band is read by its edges: the upper one brought down is where cooling
     # starts, the lower one raised where heating does, 0.5 K below the comfort.
     cooler_band = wanted_temperature(
-        "heat_cool", None, low=21.0, high=22.0, old_low=21.0, old_high=23.0, **margins
+        "heat_cool",
+        None,
+        low=21.0,
+        high=22.0,
+        old_low=21.0,
+        old_high=23.0,
+        settings=margins,
     )
     warmer_band = wanted_temperature(
-        "heat_cool", None, low=22.0, high=25.0, old_low=20.0, old_high=25.0, **margins
+        "heat_cool",
+        None,
+        low=22.0,
+        high=25.0,
+        old_low=20.0,
+        old_high=25.0,
+        settings=margins,
     )
     assert (cooler_band, warmer_band) == (21.5, 22.5)
     band = ClimateDevice("climate.study", hvac_modes=("off", "heat_cool"))
@@ -1747,17 +1759,20 @@ def test_a_persons_setting_read_as_a_label_gives_the_same_setting_back() -> None
 
 def test_a_heat_cool_band_stands_for_its_lower_edge_unless_its_upper_moved() -> None:
     def band_setpoint(
-        low: float, high: float, old_low: float | None, old_high: float | None
+        low: float,
+        high: float,
+        old_low: float | None,
+        old_high: float | None,
+        mode: str = "heat_cool",
     ) -> float | None:
         return wanted_temperature(
-            "heat_cool",
+            mode,
             None,
             low=low,
             high=high,
             old_low=old_low,
             old_high=old_high,
-            cooling_margin=0.5,
-            heat_cool_slack=0.5,
+            settings=ControlSettings(cooling_margin=0.5, heat_cool_slack=0.5),
         )
 
     # Too cold: the lower edge goes up (and the upper with it); heating starts
@@ -1772,17 +1787,7 @@ def test_a_heat_cool_band_stands_for_its_lower_edge_unless_its_upper_moved() -> 
     # Nothing known before: the lower edge, as well.
     assert band_setpoint(19.5, 20.5, None, None) == 20.0
     # A band shown in auto, where we set none, heats from the warmth wanted.
-    auto_band = wanted_temperature(
-        "auto",
-        None,
-        low=19.5,
-        high=24.0,
-        old_low=None,
-        old_high=None,
-        cooling_margin=0.5,
-        heat_cool_slack=0.5,
-    )
-    assert auto_band == 19.5
+    assert band_setpoint(19.5, 24.0, None, None, mode="auto") == 19.5
 
 
 # -- bounds ------------------------------------------------------------------------

@@ -588,14 +588,13 @@ def wanted_temperature(
     high: float | None,
     old_low: float | None,
     old_high: float | None,
-    cooling_margin: float,
-    heat_cool_slack: float,
+    settings: ControlSettings,
 ) -> float | None:
     """Return the temperature a thermostat's setting asks for (a comfort label).
 
-    Read as the controller sets it, so that a label and the target made of it agree.
-    A single setpoint is the warmth wanted, except in cool mode, where cooling
-    starts ``cooling_margin`` above the coolness wanted. A band's lower edge is
+    Read as a controller with ``settings`` sets it, so that a label and the target
+    made of it agree. A single setpoint is the warmth wanted, except in cool mode,
+    where cooling starts ``cooling_margin`` above the coolness wanted. A band's lower edge is
     where heating starts: in heat_cool mode, where the controller keeps a band,
     ``heat_cool_slack`` below the warmth wanted; in another mode (a band shown in
     auto) the warmth wanted itself: the controller sets no band in that mode.
@@ -606,14 +605,15 @@ def wanted_temperature(
     """
     if hvac_mode in _NO_SETPOINT_MODES:
         return None
+    margin = settings.cooling_margin
     if temperature is not None:
-        return temperature - cooling_margin if hvac_mode == COOL else temperature
+        return temperature - margin if hvac_mode == COOL else temperature
     if _band_cooled(low, high, old_low, old_high):
         assert high is not None
-        return high - cooling_margin
+        return high - margin
     if low is None or hvac_mode != HEAT_COOL:
         return low
-    return low + heat_cool_slack
+    return low + settings.heat_cool_slack
 
 
 def wanted_cooling(
@@ -1569,8 +1569,7 @@ class ZoneController:
             high=state.target_high,
             old_low=None,
             old_high=None,
-            cooling_margin=self.settings.cooling_margin,
-            heat_cool_slack=self.settings.heat_cool_slack,
+            settings=self.settings,
         )
         return value if value is not None and math.isfinite(value) else None
 
