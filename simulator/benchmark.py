@@ -17,7 +17,8 @@ Home Assistant tracks, whatever the scenario says: each of them shows as a
 
 ``--by-zone`` adds ``zones``: for each zone (by its id) its own ``heating_kwh``,
 ``cooling_kwh``, ``miss_time_min``, ``miss_time_too_warm_min``,
-``lights_on_empty_min`` and ``false_offs``, which add up to the building's.
+``miss_time_asleep_min``, ``lights_on_empty_min`` and ``false_offs``, which add up
+to the building's.
 
 Figures (all from the simulator's hidden truth, over the whole run):
 
@@ -28,6 +29,10 @@ Figures (all from the simulator's hidden truth, over the whole run):
   ``miss_time_too_warm_min``: those of them too warm. Heating cannot help those:
   where a building without heat is already too warm, no heating controller does
   better.
+  ``miss_time_asleep_min``: those of them with everyone there asleep. Sleepers never
+  touch a thermostat, so no controller hears from them what they want at night
+  (``aiot_brain`` starts from the scenario's ``baseline.setback_c``, the
+  baselines' night).
 * ``comfort_degree_hours``: the same deviation beyond 1 °C, integrated (K·h).
 * ``lights_on_empty_min``: zone-minutes with the light on and nobody there.
 * ``false_offs``: lights the controller switched off while someone awake was there.

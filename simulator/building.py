@@ -94,6 +94,7 @@ class Metrics:
     zone_cooling_j: list[float] = field(default_factory=list)
     zone_miss_time_min: list[int] = field(default_factory=list)
     zone_too_warm_min: list[int] = field(default_factory=list)
+    zone_asleep_miss_min: list[int] = field(default_factory=list)
     zone_lights_on_empty_min: list[int] = field(default_factory=list)
     zone_false_offs: list[int] = field(default_factory=list)
 
@@ -105,6 +106,7 @@ class Metrics:
             zone_cooling_j=[0.0] * count,
             zone_miss_time_min=[0] * count,
             zone_too_warm_min=[0] * count,
+            zone_asleep_miss_min=[0] * count,
             zone_lights_on_empty_min=[0] * count,
             zone_false_offs=[0] * count,
         )
@@ -130,6 +132,11 @@ class Metrics:
         return sum(self.zone_too_warm_min)
 
     @property
+    def miss_time_asleep_min(self) -> int:
+        """Those of them with everyone there asleep."""
+        return sum(self.zone_asleep_miss_min)
+
+    @property
     def lights_on_empty_min(self) -> int:
         """Zone-minutes lit with nobody there."""
         return sum(self.zone_lights_on_empty_min)
@@ -149,6 +156,7 @@ class Metrics:
             "lighting_kwh": round(self.lighting_j / 3.6e6, 2),
             "miss_time_min": self.miss_time_min,
             "miss_time_too_warm_min": self.miss_time_too_warm_min,
+            "miss_time_asleep_min": self.miss_time_asleep_min,
             "comfort_degree_hours": round(self.comfort_degree_min / 60.0, 2),
             "lights_on_empty_min": self.lights_on_empty_min,
             "false_offs": self.false_offs,
@@ -167,6 +175,7 @@ class Metrics:
                 "cooling_kwh": round(self.zone_cooling_j[zone] / 3.6e6, 2),
                 "miss_time_min": self.zone_miss_time_min[zone],
                 "miss_time_too_warm_min": self.zone_too_warm_min[zone],
+                "miss_time_asleep_min": self.zone_asleep_miss_min[zone],
                 "lights_on_empty_min": self.zone_lights_on_empty_min[zone],
                 "false_offs": self.zone_false_offs[zone],
             }
@@ -700,6 +709,7 @@ class Building:
                 else:
                     wanted[zone] += person.prefs.setpoint[minute_of_day]
                 present[zone] += 1
+        asleep = self.asleep
         for zone in range(count):
             if present[zone]:
                 off = self.temp[zone] - wanted[zone] / present[zone]
@@ -708,6 +718,7 @@ class Building:
                     metrics.comfort_degree_min += miss
                     metrics.zone_miss_time_min[zone] += 1
                     metrics.zone_too_warm_min[zone] += off > 0
+                    metrics.zone_asleep_miss_min[zone] += asleep[zone] == present[zone]
             elif self.light_on[zone]:
                 metrics.zone_lights_on_empty_min[zone] += 1
 

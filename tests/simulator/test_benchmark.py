@@ -20,6 +20,7 @@ KEYS = {
     "lighting_kwh",
     "miss_time_min",
     "miss_time_too_warm_min",
+    "miss_time_asleep_min",
     "comfort_degree_hours",
     "lights_on_empty_min",
     "false_offs",
@@ -183,6 +184,7 @@ def test_by_zone_shows_where_the_figures_come_from() -> None:
     for key in (
         "miss_time_min",
         "miss_time_too_warm_min",
+        "miss_time_asleep_min",
         "lights_on_empty_min",
         "false_offs",
     ):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import math
 
 import pytest
 
 from simulator import Building, Command, load_scenario
 from simulator.controllers import CONTROLLERS
-from simulator.occupants import ASLEEP, AWAKE
+from simulator.occupants import ASLEEP, AWAKE, Occupant
 
 from .helpers import one_room
 
@@ -154,6 +155,49 @@ def test_sleepers_are_scored_against_their_night_preference() -> None:
     building.step()
     assert building.metrics.miss_time_min == 2
     assert building.metrics.miss_time_too_warm_min == 1  # too cold this time
+
+
+def _step_until(building: Building, ready: Callable[[], bool]) -> None:
+    for _ in range(3 * 1440):
+        if ready():
+            return
+        building.step()
+    raise AssertionError("never came about in three days")
+
+
+def test_misses_while_everyone_there_sleeps_are_told_apart() -> None:
+    # The family's kids share a room: David goes to bed at eight, Clara later.
+    building = Building(load_scenario("family_home"))
+    room = building.zone_index["kids_room"]
+    clara, david = building.occupants[2], building.occupants[3]
+    assert (clara.spec.name, david.spec.name) == ("Clara", "David")
+
+    def there(person: Occupant, activity: int) -> bool:
+        return (
+            building.position[person.index] == room
+            and building.activity[person.index] == activity
+        )
+
+    def missed_one_minute(asleep: bool) -> None:
+        # Far off for whoever is there, awake or asleep.
+        metrics = building.metrics
+        misses = metrics.zone_miss_time_min[room]
+        asleep_misses = metrics.zone_asleep_miss_min[room]
+        building.temp[room] = 30.0
+        building.step()
+        assert metrics.zone_miss_time_min[room] == misses + 1
+        assert metrics.zone_asleep_miss_min[room] == asleep_misses + asleep
+
+    _step_until(building, lambda: there(david, ASLEEP) and there(clara, AWAKE))
+    missed_one_minute(asleep=False)  # Clara is up: she can say what she wants
+    _step_until(building, lambda: there(david, ASLEEP) and there(clara, ASLEEP))
+    missed_one_minute(asleep=True)
+    zones = building.metrics.by_zone([zone.id for zone in building.scenario.zones])
+    assert zones["kids_room"]["miss_time_asleep_min"] >= 1
+    assert zones["living_room"]["miss_time_asleep_min"] == 0
+    assert sum(zone["miss_time_asleep_min"] for zone in zones.values()) == (
+        building.metrics.miss_time_asleep_min
+    )
 
 
 def _too_warm_in_the_living_room(target: float) -> Building:
