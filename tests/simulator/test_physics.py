@@ -178,20 +178,28 @@ def test_misses_while_everyone_there_sleeps_are_told_apart() -> None:
             and building.activity[person.index] == activity
         )
 
-    def missed_one_minute(asleep: bool) -> None:
-        # Far off for whoever is there, awake or asleep.
+    def misses_in_a_minute(while_so: Callable[[], bool]) -> tuple[int, int]:
+        """Misses and misses asleep in the kids' room, far too warm for a minute."""
+        _step_until(building, while_so)
         metrics = building.metrics
         misses = metrics.zone_miss_time_min[room]
         asleep_misses = metrics.zone_asleep_miss_min[room]
         building.temp[room] = 30.0
         building.step()
-        assert metrics.zone_miss_time_min[room] == misses + 1
-        assert metrics.zone_asleep_miss_min[room] == asleep_misses + asleep
+        assert while_so()  # still so when the minute was scored
+        return (
+            metrics.zone_miss_time_min[room] - misses,
+            metrics.zone_asleep_miss_min[room] - asleep_misses,
+        )
 
-    _step_until(building, lambda: there(david, ASLEEP) and there(clara, AWAKE))
-    missed_one_minute(asleep=False)  # Clara is up: she can say what she wants
-    _step_until(building, lambda: there(david, ASLEEP) and there(clara, ASLEEP))
-    missed_one_minute(asleep=True)
+    def clara_up() -> bool:
+        return there(david, ASLEEP) and there(clara, AWAKE)
+
+    def both_asleep() -> bool:
+        return there(david, ASLEEP) and there(clara, ASLEEP)
+
+    assert misses_in_a_minute(clara_up) == (1, 0)  # she can say what she wants
+    assert misses_in_a_minute(both_asleep) == (1, 1)
     zones = building.metrics.by_zone([zone.id for zone in building.scenario.zones])
     assert zones["kids_room"]["miss_time_asleep_min"] >= 1
     assert zones["living_room"]["miss_time_asleep_min"] == 0
