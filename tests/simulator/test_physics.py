@@ -218,12 +218,14 @@ def _too_warm_in_the_living_room(target: float) -> Building:
     sam = building.occupants[0]
     patience = sam.spec.patience_min
     # Until they are up in there for longer than their patience lasts.
-    while not (
-        building.position[sam.index] == room
-        and building.activity[sam.index] == AWAKE
-        and sam.segments[0][0] - building.minute > patience + 1
-    ):
-        building.step()
+    _step_until(
+        building,
+        lambda: (
+            building.position[sam.index] == room
+            and building.activity[sam.index] == AWAKE
+            and sam.segments[0][0] - building.minute > patience + 1
+        ),
+    )
     building.apply(
         Command(
             "climate",

@@ -594,10 +594,11 @@ def wanted_temperature(
 
     Read as a controller with ``settings`` sets it, so that a label and the target
     made of it agree. A single setpoint is the warmth wanted, except in cool mode,
-    where cooling starts ``cooling_margin`` above the coolness wanted. A band's lower edge is
-    where heating starts: in heat_cool mode, where the controller keeps a band,
-    ``heat_cool_slack`` below the warmth wanted; in another mode (a band shown in
-    auto) the warmth wanted itself: the controller sets no band in that mode.
+    where cooling starts the settings' ``cooling_margin`` above the coolness
+    wanted. A band's lower edge is where heating starts: in heat_cool mode, where
+    the controller keeps a band, ``heat_cool_slack`` below the warmth wanted; in
+    another mode (a band shown in auto) the warmth wanted itself: the controller
+    sets no band in that mode.
     Where only a band's upper edge just moved (see :func:`_band_cooled`), that edge
     is where cooling should start. A thermostat that is off, or only dries or
     blows air, asks for none: what it shows then is its last setpoint, or its
