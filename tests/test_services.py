@@ -245,6 +245,10 @@ async def test_a_known_target_that_is_no_zone_is_named_as_the_user_sees_it(
         ("get_forecast", {"hours": 1000}),
         ("get_forecast", {"hours": 12.5}),
         ("get_forecast", {"hours": "twelve"}),
+        # None (``hours:`` left empty), a list and a map: refused, not a crash.
+        ("get_forecast", {"hours": None}),
+        ("get_forecast", {"hours": [12]}),
+        ("get_forecast", {"hours": {"hours": 12}}),
         ("explain", {"area_id": 7, "colour": "blue"}),
     ],
 )
@@ -521,6 +525,46 @@ async def test_an_error_about_a_whole_building_names_a_few_zones_not_all(
     assert named.startswith("Living room, Office 0, ")
     assert named.endswith(", …")
     assert len(named.split(", ")) <= 11
+
+
+@pytest.mark.parametrize(
+    ("service", "data"),
+    [
+        ("set_mode", {"area_id": [], "mode": "off"}),
+        ("reset", {"area_id": []}),
+        ("forget_comfort", {"entity_id": [], "floor_id": None}),
+        ("hold", {"label_id": []}),
+        ("explain", {"device_id": []}),
+    ],
+)
+async def test_a_target_rendered_empty_is_refused_not_taken_for_the_building(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    service: str,
+    data: dict[str, Any],
+) -> None:
+    """A template that gave no areas must not switch off or reset every zone."""
+    freezer.move_to(START)
+    await build_living_room(hass)
+    entry = await setup_brain(hass)
+    coordinator = entry.runtime_data.coordinator
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 3)
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await call(hass, service, data)
+
+    assert raised.value.translation_key == "empty_target"
+    assert hass.states.get(BUILDING_MODE).state == "auto"
+    assert hass.states.get(ZONE_MODE).state == "auto"
+    assert coordinator.brain.zone("living_room").forecast.last_update is not None
+    assert not coordinator.control.holds("living_room")
+    # One named target among empty ones is aimed at as ever.
+    await call(
+        hass, "set_mode", {"area_id": "living_room", "label_id": []} | {"mode": "eco"}
+    )
+    assert hass.states.get(ZONE_MODE).state == "eco"
+    assert hass.states.get(BUILDING_MODE).state == "auto"
 
 
 async def test_reset_forgets_what_a_zone_learned(

@@ -85,10 +85,17 @@ def _unquoted_off(value: Any) -> Any:
 
 
 def _whole_number(value: Any) -> int:
-    """Return a whole number; 12.5 hours is refused, not cut to 12."""
-    number = float(value)
+    """Return a whole number; 12.5 hours is refused, not cut to 12.
+
+    So are None (``hours:`` left empty), a list and a map: float() raises a
+    TypeError for those, which the schema would not turn into a refusal.
+    """
+    msg = "expected a whole number"
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as error:
+        raise probatio.Invalid(msg) from error
     if not number.is_integer() or isinstance(value, bool):
-        msg = "expected a whole number"
         raise probatio.Invalid(msg)
     return int(number)
 
@@ -144,9 +151,17 @@ class _Targets(NamedTuple):
 
 
 def _targets(coordinator: AiotBrainCoordinator, data: Mapping[str, Any]) -> _Targets:
-    """Return what the call's targets aim at; error on one that aims at nothing."""
-    if not any(data.get(key) for key in TARGET_KEYS):
+    """Return what the call's targets aim at; error on one that aims at nothing.
+
+    Only a call that names no target at all means the building. Targets named
+    but empty (a template that gave no areas) are refused: taken for none, they
+    would reset or switch off every zone.
+    """
+    named = [key for key in TARGET_KEYS if key in data]
+    if not named:
         return _Targets(True, [])
+    if not any(data[key] for key in named):
+        raise _error("empty_target")
     building = False
     zone_ids: list[str] = []
     for key, target, aims in _aims(coordinator, data):
