@@ -1455,12 +1455,18 @@ class CloudThermostat(DemoClimate):
 
 
 class SlowThermostat(CloudThermostat):
-    """A radio thermostat: HA sends the call on; the device reports back later."""
+    """A radio thermostat: HA sends the calls on; the device reports back later.
+
+    ``asked`` is what it was sent and has not shown yet, the mode included.
+    """
 
     asked: dict[str, Any]
 
+    async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
+        self.asked = {"hvac_mode": hvac_mode}
+
     async def async_set_temperature(self, **kwargs: Any) -> None:
-        self.asked = kwargs
+        self.asked = {**getattr(self, "asked", {}), **kwargs}
 
 
 async def heat_a_cold_slow_thermostat(
@@ -1546,6 +1552,9 @@ async def test_a_thermostat_that_never_takes_our_call_is_not_called_for_ever(
     # Another call is no call alike: it goes at once (and is taken, online again).
     await minutes_pass(hass, freezer, 120)
     assert len(actions) == 5  # the next try: four hours after the last
+    room.async_set_hvac_mode = partial(  # type: ignore[method-assign]
+        DemoClimate.async_set_hvac_mode, room
+    )
     room.async_set_temperature = partial(  # type: ignore[method-assign]
         DemoClimate.async_set_temperature, room
     )

@@ -10,8 +10,14 @@ from homeassistant.components.climate import ClimateEntityFeature, HVACMode
 from homeassistant.components.demo.climate import DemoClimate
 from homeassistant.components.demo.light import DemoLight
 from homeassistant.config_entries import ConfigEntry, ConfigFlow
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN, Platform
-from homeassistant.core import Context, HomeAssistant
+from homeassistant.const import (
+    EVENT_CALL_SERVICE,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNKNOWN,
+    Platform,
+)
+from homeassistant.core import Context, Event, HomeAssistant
 from homeassistant.helpers import (
     area_registry as ar,
     device_registry as dr,
@@ -276,6 +282,82 @@ async def test_a_thermostat_turned_right_down_or_up_by_hand_teaches_no_comfort(
     await set_to(22.0)
     assert zone.comfort.labels == 1
     assert float(hass.states.get(comfort_sensor).state) > 20.0
+
+
+class ModeBlindThermostat(DemoClimate):
+    """A thermostat whose integration reads set_temperature's temperatures only.
+
+    Home Assistant hands the call's optional hvac_mode on to the integration, and
+    many (Tuya, Shelly, tado, KNX, ...) leave it unread: only set_hvac_mode
+    switches such a thermostat on, or from heating to cooling.
+    """
+
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        kwargs.pop("hvac_mode", None)
+        await super().async_set_temperature(**kwargs)
+
+
+def climate_calls(events: list[Event]) -> list[tuple[str, dict[str, Any]]]:
+    """The climate services called, with their data less the entity id."""
+    return [
+        (
+            event.data["service"],
+            {
+                key: value
+                for key, value in event.data["service_data"].items()
+                if key != "entity_id"
+            },
+        )
+        for event in events
+        if event.data["domain"] == "climate"
+    ]
+
+
+async def test_frost_protection_switches_on_a_thermostat_deaf_to_set_temperatures_mode(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    cold = thermostat(
+        "living_room",
+        [HVACMode.HEAT, HVACMode.OFF],
+        target=12.0,
+        current=14.0,
+        mode=HVACMode.OFF,
+        kind=ModeBlindThermostat,
+    )
+    await build_living_room(hass, climates=[cold])
+    calls = async_capture_events(hass, EVENT_CALL_SERVICE)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_living_room_mode(hass, "off")
+    await minutes_pass(hass, freezer, 30)
+
+    # 14 °C, below the 16 °C floor: switched on first, then set, as one action.
+    assert hass.states.get(THERMOSTAT).state == HVACMode.HEAT
+    assert target(hass) == 16.0
+    assert climate_calls(calls) == [
+        ("set_hvac_mode", {"hvac_mode": HVACMode.HEAT}),
+        ("set_temperature", {"temperature": 16.0}),
+    ]
+    assert [event.data["data"] for event in actions] == [
+        {"hvac_mode": "heat", "temperature": 16.0}
+    ]
+
+
+async def test_a_thermostat_already_heating_is_only_set(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """No mode call where the thermostat shows the mode wanted already."""
+    freezer.move_to(START)
+    await build_living_room(hass)
+    calls = async_capture_events(hass, EVENT_CALL_SERVICE)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+
+    assert hass.states.get(THERMOSTAT).state == HVACMode.HEAT
+    assert climate_calls(calls) == [("set_temperature", {"temperature": target(hass)})]
+    assert target(hass) > 17.0
 
 
 class RadiatorValve(DemoClimate):

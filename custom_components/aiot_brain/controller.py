@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.components import persistent_notification
 from homeassistant.components.climate.const import (
+    ATTR_HVAC_MODE,
     ATTR_HVAC_MODES,
     ATTR_MAX_TEMP,
     ATTR_MIN_TEMP,
@@ -43,6 +44,9 @@ from homeassistant.components.climate.const import (
     ATTR_TARGET_TEMP_HIGH,
     ATTR_TARGET_TEMP_LOW,
     ATTR_TARGET_TEMP_STEP,
+    DOMAIN as CLIMATE_DOMAIN,
+    SERVICE_SET_HVAC_MODE,
+    SERVICE_SET_TEMPERATURE,
     ClimateEntityFeature,
 )
 from homeassistant.components.light.const import (
@@ -1281,15 +1285,18 @@ class BuildingController:
         which would otherwise fill the log.
         """
         zone_id = zone.zone_id
-        data = self._native_data(command)
+        calls = _service_calls(
+            command, self._native_data(command), self.hass.states.get(command.entity_id)
+        )
         try:
-            await self.hass.services.async_call(
-                command.domain,
-                command.service,
-                {ATTR_ENTITY_ID: command.entity_id, **data},
-                blocking=True,
-                context=context,
-            )
+            for service, data in calls:
+                await self.hass.services.async_call(
+                    command.domain,
+                    service,
+                    {ATTR_ENTITY_ID: command.entity_id, **data},
+                    blocking=True,
+                    context=context,
+                )
         # Whatever the device's integration raises (a timeout, its own bug), the
         # call was not carried out: the device refused it, and the step goes on.
         except Exception as err:  # noqa: BLE001
@@ -2448,6 +2455,33 @@ def _adaptive_lighting_made(context: Context) -> bool:
     Its ids read "<time>:al:<name>:<what>:<n>" (in older versions "al:<name>:…").
     """
     return ":al:" in context.id or context.id.startswith("al:")
+
+
+def _service_calls(
+    command: Command, data: dict[str, Any], shown: State | None
+) -> list[tuple[str, dict[str, Any]]]:
+    """Return the services, with their data, that carry out ``command``, in order.
+
+    Home Assistant hands set_temperature's ``hvac_mode`` to the thermostat's
+    integration, and many ignore it: a thermostat that is off would stay off at
+    its new setpoint, and frost protection would heat nothing. So the mode is set
+    first with set_hvac_mode, as Home Assistant's scenes do, where it is not the
+    one shown, and the temperatures then go alone.
+    """
+    if (
+        command.domain != CLIMATE_DOMAIN
+        or command.service != SERVICE_SET_TEMPERATURE
+        or ATTR_HVAC_MODE not in data
+    ):
+        return [(command.service, data)]
+    mode = data[ATTR_HVAC_MODE]
+    temperatures = {key: value for key, value in data.items() if key != ATTR_HVAC_MODE}
+    if shown is not None and shown.state == mode:
+        return [(command.service, temperatures)]
+    return [
+        (SERVICE_SET_HVAC_MODE, {ATTR_HVAC_MODE: mode}),
+        (command.service, temperatures),
+    ]
 
 
 def _same_call(old: Command | None, new: Command) -> bool:
