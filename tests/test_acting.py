@@ -1417,6 +1417,53 @@ async def test_an_automation_is_not_fought_but_not_learned_either(
     assert setpoint == 20.0
 
 
+async def test_an_automation_answering_our_call_is_held_not_fought(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """'Never above 19 °C': an automation that our own change sets off.
+
+    Home Assistant runs it in a context whose parent is our call's; its change
+    is still another hand's, held as any automation's and not learned.
+    """
+    freezer.move_to(START)
+    await build_living_room(hass)
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "alias": "Never above 19",
+                "triggers": [
+                    {
+                        "trigger": "numeric_state",
+                        "entity_id": THERMOSTAT,
+                        "attribute": "temperature",
+                        "above": 19,
+                    }
+                ],
+                "actions": [
+                    {
+                        "action": "climate.set_temperature",
+                        "target": {"entity_id": THERMOSTAT},
+                        "data": {"temperature": 19},
+                    }
+                ],
+            }
+        },
+    )
+    actions = async_capture_events(hass, EVENT_ACTION)
+    holds = async_capture_events(hass, EVENT_HOLD)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 60)
+
+    assert [event.data["data"]["temperature"] for event in actions] == [20.0]
+    assert len(holds) == 1
+    assert target(hass) == 19.0
+    comfort = hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint")
+    assert float(comfort.state) == 20.0
+
+
 async def test_a_device_echoing_our_call_is_not_a_person_but_a_knob_is(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -1927,10 +1927,9 @@ class BuildingController:
 
     def _ours(self, state: State, old: State | None) -> bool:
         self._forget_old_contexts()
-        context = state.context
-        if context.id in self._our_contexts or (
-            context.parent_id is not None and context.parent_id in self._our_contexts
-        ):
+        # Our call's own context only: one whose parent is ours is an automation
+        # that our change set off (Home Assistant runs it so), another hand.
+        if state.context.id in self._our_contexts:
             return True
         # A light group moves with a lamp of it echoing our call: the lamp showing
         # the nearest white it has beside one showing ours moves the mean off ours.
