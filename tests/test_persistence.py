@@ -380,6 +380,8 @@ async def test_invalid_json_starts_afresh(
         # Written by a later release (the user went back to this one).
         {"version": 2, "minor_version": 1, "key": BRAIN_STORAGE_KEY, "data": {}},
         {"version": 1, "key": BRAIN_STORAGE_KEY},  # no data
+        # A version below any written (a broken file): no way to migrate it.
+        {"version": 0, "key": BRAIN_STORAGE_KEY, "data": {}},
         ["not", "a", "document"],
     ],
 )
@@ -680,6 +682,66 @@ async def test_a_reading_that_changed_while_not_running_is_read_at_start(
 
     office = entry.runtime_data.coordinator.brain.zone("office")
     assert office.latest[Role.TEMPERATURE] == 17.0
+
+
+@pytest.mark.parametrize(
+    "saved_at",
+    [
+        "2026-13-02T16:00:00+00:00",  # month 13: no moment at all
+        "2026-11-02T16:00:00",  # no offset from UTC, which it is compared with
+    ],
+)
+async def test_a_broken_save_time_stops_nothing_and_loses_nothing(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, saved_at: str
+) -> None:
+    entry = await office_and_kitchen_saved(hass, freezer)
+    saved = json.loads(storage_file(hass).read_text(encoding="utf-8"))["data"]
+    write_store(hass, {**saved, "saved_at": saved_at})
+    # A cold night while Home Assistant was down: when the file was saved is
+    # not known, so the reading is news.
+    freezer.tick(timedelta(hours=8))
+    hass.states.async_set(
+        "sensor.office_temperature", "17.0", {"unit_of_measurement": "°C"}
+    )
+    freezer.tick(timedelta(seconds=5))
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.LOADED
+    coordinator = entry.runtime_data.coordinator
+    assert coordinator.reset_zones == []
+    assert coordinator.brain.zone("office").occupancy.self_labels > 0
+    assert coordinator.brain.zone("office").latest[Role.TEMPERATURE] == 17.0
+    assert hass.states.get("select.kitchen_aiot_brain_mode").state == "away"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, "state_reset") is None
+
+
+async def test_a_setup_that_fails_half_way_leaves_nothing_running(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its listeners and its minute tick stop, and the saved file stays as it was.
+
+    Left running, a retry would start a second coordinator beside it, both
+    learning, acting and writing the same file.
+    """
+    entry = await office_and_kitchen_saved(hass, freezer)
+    text = storage_file(hass).read_text(encoding="utf-8")
+    listening = hass.bus.async_listeners()
+
+    async def fail(*_: Any) -> None:
+        raise RuntimeError("a fault late in the start")
+
+    monkeypatch.setattr(hass.config_entries, "async_forward_entry_setups", fail)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert hass.bus.async_listeners() == listening
+    await minutes_pass(hass, freezer, 10)  # no tick left to learn or save
+    assert storage_file(hass).read_text(encoding="utf-8") == text
 
 
 async def test_a_reload_is_no_arrival_for_someone_sitting_in_the_dark(

@@ -74,6 +74,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: AiotBrainConfigEntry) ->
     )
     await _move_building_anomaly(hass, entry, building.id)
     coordinator = AiotBrainCoordinator(hass, entry, settings, building.id)
+    # Home Assistant runs this after an unload and after a setup that failed.
+    entry.async_on_unload(coordinator.async_stop_listening)
     await coordinator.async_start()
     entry.runtime_data = AiotBrainData(
         river_version=river_version,

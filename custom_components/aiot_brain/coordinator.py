@@ -143,9 +143,19 @@ def _building_figures(prediction: ZonePrediction | None) -> tuple[Any, ...] | No
 
 
 def _saved_at(stored: Any) -> datetime | None:
-    """Return when the learned state was saved (None: not known)."""
+    """Return when the learned state was saved (None: not known).
+
+    Not known either where the file's time is no moment (month 13) or names no
+    offset from UTC, which it is compared with: a broken field stops nothing.
+    """
     saved = stored.get("saved_at") if isinstance(stored, dict) else None
-    return dt_util.parse_datetime(saved) if isinstance(saved, str) else None
+    if not isinstance(saved, str):
+        return None
+    try:
+        moment = dt_util.parse_datetime(saved)
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
 
 
 def _saved_ids(stored: Any, key: str) -> set[str] | None:
@@ -604,6 +614,16 @@ class AiotBrainCoordinator:
 
     async def async_stop(self) -> None:
         """Stop listening and write the learned state at once."""
+        self.async_stop_listening()
+        await self._async_save()
+
+    @callback
+    def async_stop_listening(self) -> None:
+        """Stop every listener and timer, writing nothing; again, it does nothing.
+
+        A start that failed half-way stops so: a retry would run a second
+        coordinator beside it, and what it had read may be only part of the file.
+        """
         self._stopped = True
         self._rediscover.async_cancel()
         for unsubscribe in self._unsubscribers:
@@ -611,7 +631,7 @@ class AiotBrainCoordinator:
         self._unsubscribers.clear()
         self._stop_following_states()
         self.control.async_stop()
-        await self._async_save()
+        self._cancel_pending_save()
 
     @callback
     def _async_core_config_updated(self, _event: Event[Any]) -> None:

@@ -22,13 +22,20 @@ async def async_load(hass: HomeAssistant, store: Store[Any]) -> tuple[Any, bool]
     """Return the stored data (None: none) and whether a file was unreadable.
 
     Home Assistant sets a file that is not JSON aside itself. One written by a
-    later release, or JSON that is no storage document, would stop the setup:
-    it is set aside too (kept for a later release, or for the user), and the
+    later release, of a version below any we wrote (which the store has no way
+    to migrate), or JSON that is no storage document, would stop the setup: it
+    is set aside too (kept for a later release, or for the user), and the
     caller starts afresh.
     """
     try:
         return await store.async_load(), False
-    except (HomeAssistantError, KeyError, TypeError, ValueError) as err:
+    except (
+        HomeAssistantError,
+        KeyError,
+        NotImplementedError,
+        TypeError,
+        ValueError,
+    ) as err:
         aside = await _async_set_aside(hass, store, os.replace)
         LOGGER.error(
             "Cannot read %s (%r); starting afresh, the file is kept as %s",
