@@ -1060,6 +1060,25 @@ async def _heating_suggested(
     return notifications
 
 
+async def test_a_suggestion_follows_its_thermostat_renamed_as_no_news(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    suggested = async_capture_events(hass, EVENT_SUGGESTION)
+    notifications = await _heating_suggested(hass, freezer)
+    renamed = "climate.living_room_radiator"
+
+    er.async_get(hass).async_update_entity(THERMOSTAT, new_entity_id=renamed)
+    await minutes_pass(hass, freezer, 5)
+
+    shown = sorted(key for key in notifications if key.startswith(f"{DOMAIN}_sugg"))
+    assert shown == [f"{DOMAIN}_suggestion_{renamed}"]
+    assert list(hass.states.get(CONTROL).attributes["suggestions"]) == [renamed]
+    assert len(suggested) == 1  # the same proposal, under its new name
+    await hass.services.async_call(DOMAIN, "accept_suggestion", {}, blocking=True)
+    await hass.async_block_till_done()
+    assert target(hass, renamed) == 20.0
+
+
 async def test_a_suggestion_is_withdrawn_when_its_thermostat_leaves_the_area(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -453,7 +453,9 @@ class BuildingController:
     ) -> None:
         """Give renamed entities the engines (holds, recent calls) of their old ids.
 
-        A device refusing calls still does under its new id.
+        A device refusing calls still does under its new id. What was proposed or
+        would have been done goes along: the suggestion under the old id is
+        withdrawn and, made again under the new one, is no news.
         """
         for new in wanted:
             old = self._renamed.pop(new, None)
@@ -466,6 +468,17 @@ class BuildingController:
             if (error := self._refusals.get(old)) is not None:
                 self._drop_refusal(old)
                 self._refusals[new] = error
+            self._drop_suggestion(old, still_proposed=True)
+            for told in (self.observed, self.proposed):
+                if (command := told.pop(old, None)) is not None:
+                    told[new] = replace(command, entity_id=new)
+            if old in self._gestures:
+                self._gestures[new] = self._gestures.pop(old)
+            if old in self._came_up:
+                self._came_up[new] = self._came_up.pop(old)
+            # A state of the old id, and its timer, would wait for it for ever.
+            self._before_cut.pop(old, None)
+            self._forget_unsure(old)
 
     def _to_call(self, zone: Zone, kind: Actuator) -> dict[str, set[str]]:
         """Return the zone's devices of ``kind`` to call, each with its members.
