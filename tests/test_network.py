@@ -321,6 +321,43 @@ async def test_stored_devices_unreadable_or_long_gone_are_forgotten_alone(
     assert len(events) == 1
 
 
+@pytest.mark.parametrize(
+    "broken",
+    ["2026-13-01T00:00:00+00:00", "2026-10-01T12:00:00"],
+    ids=["no_moment", "no_offset"],
+)
+async def test_stored_times_that_cannot_be_read_cost_only_themselves(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    zeroconf: MagicMock,
+    broken: str,
+) -> None:
+    """A device's time or the baseline's end, broken: the setup and news go on."""
+    seen = dt_util.utcnow().isoformat()
+    hass_storage[NETWORK_STORAGE_KEY] = {
+        "version": 1,
+        "key": NETWORK_STORAGE_KEY,
+        "data": {
+            "devices": [
+                {"key": "printer", "name": "Printer", "last_seen": seen},
+                {"key": "hue-bridge", "name": "Hue", "last_seen": broken},
+            ],
+            "unacknowledged": [],
+            "baseline_until": broken,
+        },
+    }
+
+    entry = await setup_entry(hass)  # the setup succeeds
+
+    # Kept until it is seen again, as one whose time was never written.
+    assert sorted(inventory_of(entry).devices) == ["hue-bridge", "printer"]
+    events = async_capture_events(hass, EVENT_NEW_NETWORK_DEVICE)
+    announce(inventory_of(entry), zeroconf, "_wled._tcp.local.", "WLED", "wled-1")
+    await hass.async_block_till_done()
+    assert "wled-1" in inventory_of(entry).devices
+    assert len(events) == 1
+
+
 async def test_device_resolved_on_request(
     hass: HomeAssistant, zeroconf: MagicMock
 ) -> None:

@@ -105,7 +105,7 @@ from .state_mapping import (
     observations_from_state,
     temperature_scale,
 )
-from .storage import async_keep_copy, async_load
+from .storage import async_keep_copy, async_load, stored_moment
 
 # While replaying history a zone is ticked just after each minute with data, as the
 # live timer would, and every few minutes in between so quiet spells are learned.
@@ -143,19 +143,8 @@ def _building_figures(prediction: ZonePrediction | None) -> tuple[Any, ...] | No
 
 
 def _saved_at(stored: Any) -> datetime | None:
-    """Return when the learned state was saved (None: not known).
-
-    Not known either where the file's time is no moment (month 13) or names no
-    offset from UTC, which it is compared with: a broken field stops nothing.
-    """
-    saved = stored.get("saved_at") if isinstance(stored, dict) else None
-    if not isinstance(saved, str):
-        return None
-    try:
-        moment = dt_util.parse_datetime(saved)
-    except ValueError:
-        return None
-    return moment if moment is not None and moment.tzinfo is not None else None
+    """Return when the learned state was saved (None: not known)."""
+    return stored_moment(stored.get("saved_at") if isinstance(stored, dict) else None)
 
 
 def _saved_ids(stored: Any, key: str) -> set[str] | None:

@@ -25,7 +25,7 @@ from .const import (
     NETWORK_STORAGE_KEY,
     STORAGE_VERSION,
 )
-from .storage import async_load
+from .storage import async_load, stored_moment
 
 # Service types of home and building devices, and what kind of device each means.
 SERVICE_TYPES: dict[str, str] = {
@@ -208,9 +208,9 @@ class NetworkInventory:
         self.unacknowledged = [key for key in unacknowledged if key in self.devices]
         # A reload within the first start's baseline (an option changed right
         # after setting up) goes on with it rather than end it early.
-        baseline = stored.get("baseline_until")
-        if isinstance(baseline, str):
-            self._baseline_until = dt_util.parse_datetime(baseline)
+        baseline = stored_moment(stored.get("baseline_until"))
+        if baseline is not None:
+            self._baseline_until = baseline
 
     @staticmethod
     def _readable(items: list[Any]) -> list[NetworkDevice]:
@@ -228,7 +228,8 @@ class NetworkInventory:
             except KeyError, TypeError, AttributeError:
                 unreadable += 1
                 continue
-            last_seen = dt_util.parse_datetime(device.last_seen)
+            # One whose time cannot be read stays until it is seen again.
+            last_seen = stored_moment(device.last_seen)
             if last_seen is None or last_seen >= seen_since:
                 devices.append(device)
         if unreadable:

@@ -1,8 +1,9 @@
-"""Reading a ``Store`` that may hold a file this release cannot take."""
+"""Reading a ``Store`` that may hold a file this release cannot take, or parts of one."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 import glob
 import os
 from pathlib import Path
@@ -44,6 +45,22 @@ async def async_load(hass: HomeAssistant, store: Store[Any]) -> tuple[Any, bool]
             aside,
         )
         return None, True
+
+
+def stored_moment(value: object) -> datetime | None:
+    """Return a moment read back from a stored file; None where it holds none.
+
+    Nor does a time that is no moment (month 13: a flipped bit), or one that
+    names no offset from UTC, which the aware times it is compared with need:
+    a broken field costs itself, not the setup.
+    """
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt_util.parse_datetime(value)
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
 
 
 async def async_keep_copy(hass: HomeAssistant, store: Store[Any]) -> str:
