@@ -32,6 +32,7 @@ from custom_components.aiot_brain import history
 from custom_components.aiot_brain.brain.control import ControlLevel
 from custom_components.aiot_brain.brain.lighting import LightingPreference
 from custom_components.aiot_brain.brain.observation import Observation, Role
+from custom_components.aiot_brain.brain.zone import ZoneBrain
 from custom_components.aiot_brain.const import DOMAIN, REDISCOVER_COOLDOWN
 
 from .test_coordinator import (
@@ -446,6 +447,40 @@ async def test_a_failing_history_read_does_not_leave_zones_waiting(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert coordinator_of(entry).learning == set()
     assert issues.async_get_issue(DOMAIN, "history_failed_office") is None
+
+
+async def test_a_fault_in_one_zones_history_leaves_the_others_theirs(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bug in the kitchen's model costs the office nothing of its week."""
+    await record_working_week(hass, freezer)
+    for state in (STATE_ON, STATE_OFF):  # someone in the kitchen early that Monday
+        hass.states.async_set("binary_sensor.kitchen_motion", state)
+        freezer.tick(timedelta(minutes=2))
+    await async_wait_recording_done(hass)
+    learn_one = ZoneBrain.learn_one
+
+    def kitchen_broken(self: ZoneBrain, observation: Observation, **kw: Any) -> Any:
+        if observation.source.startswith("binary_sensor.kitchen"):
+            raise ZeroDivisionError("a bug in the kitchen's model")
+        return learn_one(self, observation, **kw)
+
+    monkeypatch.setattr(ZoneBrain, "learn_one", kitchen_broken)
+    entry = office_entry(hass, zones=("office", "kitchen"), history_days=14)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    coordinator = coordinator_of(entry)
+    assert coordinator.learning == set()
+    assert "Learning the history of kitchen failed" in caplog.text
+    # The office learned its week of office hours, and is told nothing failed.
+    assert coordinator.brain.zone("office").occupancy.self_labels > 0
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, "history_failed_office") is None
+    assert issues.async_get_issue(DOMAIN, "history_failed_kitchen") is not None
 
 
 async def test_an_unread_history_issue_goes_with_its_zone_from_the_options(

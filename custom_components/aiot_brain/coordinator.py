@@ -1551,15 +1551,32 @@ class AiotBrainCoordinator:
                 for entity in z.entities_with(Role.MOTION)
             )
 
+            # A zone whose model fails reads no further; the others read on.
+            faulted: set[str] = set()
+
+            def fault(zone_id: str) -> None:
+                faulted.add(zone_id)
+                LOGGER.exception(
+                    "Learning the history of %s failed; it goes on from now", zone_id
+                )
+
             def learn(states: list[State]) -> None:
                 motion.learn(states)
                 for state in states:
                     for zone_id, observation in router.route(state):
-                        clocks[zone_id].learn(observation)
+                        if zone_id not in faulted:
+                            try:
+                                clocks[zone_id].learn(observation)
+                            except Exception:  # noqa: BLE001 - that zone's alone
+                                fault(zone_id)
 
             def finish() -> None:
-                for clock in clocks.values():
-                    clock.advance(end)
+                for zone_id, clock in clocks.items():
+                    if zone_id not in faulted:
+                        try:
+                            clock.advance(end)
+                        except Exception:  # noqa: BLE001 - that zone's alone
+                            fault(zone_id)
 
             self._set_progress(0.0)
             try:
@@ -1578,17 +1595,21 @@ class AiotBrainCoordinator:
                     "Learning the history of %s failed; they go on from now", zone_ids
                 )
                 self._set_progress(1.0)
-                failed = True
+                failed = set(zone_ids)
             else:
                 LOGGER.debug("Learned %s states of history for %s", replayed, zone_ids)
-                failed = False
+                failed = faulted
                 # Read to its end only: someone seen after a fault would be missed.
-                self.control.async_recorded(zone_ids, motion)
+                self.control.async_recorded(
+                    [zone_id for zone_id in zone_ids if zone_id not in failed], motion
+                )
             # Until a Relearn reads it in full, across restarts, or the zone goes
             # (also meanwhile: it would have no Relearn to settle it).
             for zone in zones:
                 if zone.zone_id in self.zones:
-                    self._zone_issue(ISSUE_HISTORY_FAILED, zone, raised=failed)
+                    self._zone_issue(
+                        ISSUE_HISTORY_FAILED, zone, raised=zone.zone_id in failed
+                    )
             self._finish_learning(zone_ids)
             await self._async_predict(zone_ids, dt_util.now())
 
