@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.climate import HVACAction, HVACMode
 from homeassistant.components.recorder import Recorder
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant, State, callback
@@ -35,6 +36,7 @@ from custom_components.aiot_brain.brain.observation import Observation, Role
 from custom_components.aiot_brain.brain.zone import ZoneBrain
 from custom_components.aiot_brain.const import DOMAIN, REDISCOVER_COOLDOWN
 
+from . import test_acting as acting
 from .test_coordinator import (
     OCCUPANCY,
     START,
@@ -481,6 +483,33 @@ async def test_a_fault_in_one_zones_history_leaves_the_others_theirs(
     issues = ir.async_get(hass)
     assert issues.async_get_issue(DOMAIN, "history_failed_office") is None
     assert issues.async_get_issue(DOMAIN, "history_failed_kitchen") is not None
+
+
+async def test_a_thermostat_beyond_the_setpoints_teaches_the_room_nothing_from_history(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A water heater shown as a climate (30-60 °C), its 50 °C recorded for hours.
+
+    The recorder keeps no thermostat's range, so its recorded states could not
+    tell that it keeps no room: the room read 34.5 °C with the radiator's 19 °C.
+    """
+    freezer.move_to(acting.START - timedelta(hours=3))
+    boiler = acting.thermostat("boiler", [HVACMode.HEAT, HVACMode.OFF], target=55.0)
+    boiler._attr_min_temp, boiler._attr_max_temp = 30.0, 60.0
+    boiler._current_temperature = 50.0
+    boiler._hvac_action = HVACAction.HEATING
+    radiator = acting.thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF])
+    await acting.build_living_room(hass, [radiator, boiler])
+    await async_wait_recording_done(hass)
+    freezer.move_to(acting.START)
+
+    entry = await acting.setup_brain(hass, history_days=14)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    zone = coordinator_of(entry).brain.zone("living_room")
+    assert zone.latest[Role.TEMPERATURE] == 19.0
+    assert "climate.boiler" not in zone.readings.get(Role.TEMPERATURE, {})
+    assert "climate.boiler" not in zone.readings.get(Role.HVAC_ACTION, {})
 
 
 async def test_an_unread_history_issue_goes_with_its_zone_from_the_options(

@@ -268,6 +268,16 @@ class Router:
         self._zone_ids = tuple(zone_ids)
         self._people = Whereabouts()
 
+    def keeps_no_room(self, state: State) -> bool:
+        """Whether ``state`` is of a thermostat that takes no target in the bounds.
+
+        A water heater shown as a climate, say: neither its temperature nor its
+        heating is the room's. Only a state that shows its range can tell.
+        """
+        return self._bounds is not None and keeps_no_room(
+            state, self.temperature_unit, self._bounds
+        )
+
     def not_thermometers(self, zone_id: str) -> set[str]:
         """Return the zone's thermostats whose own temperature it does not take."""
         return set(self._not_thermometers.get(zone_id, ()))
@@ -303,9 +313,7 @@ class Router:
         if route is None:
             return []
         entity, zone_ids = route
-        if self._bounds is not None and keeps_no_room(
-            state, self.temperature_unit, self._bounds
-        ):
+        if self.keeps_no_room(state):
             return []
         if state.state in NO_READING:
             # Unavailable: what it said last no longer holds.
@@ -1543,6 +1551,14 @@ class AiotBrainCoordinator:
             start = end - timedelta(days=self.settings.history_days)
             zones = [self.zones[z] for z in zone_ids if z in self.zones]
             router = self._router_of(zones)
+            # The recorder keeps no thermostat's range: one that keeps no room is
+            # told from its state now, and its history is not read.
+            entity_ids = [
+                entity_id
+                for entity_id in router.entity_ids
+                if (now := self.hass.states.get(entity_id)) is None
+                or not router.keeps_no_room(now)
+            ]
             clocks = {z.zone_id: ReplayClock(self.brain.zone(z.zone_id)) for z in zones}
             # When people were last seen before the start, for the controller.
             motion = RecordedMotion(
@@ -1582,7 +1598,7 @@ class AiotBrainCoordinator:
             try:
                 replayed = await async_replay_history(
                     self.hass,
-                    router.entity_ids,
+                    entity_ids,
                     start,
                     end,
                     learn,
