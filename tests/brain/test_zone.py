@@ -842,6 +842,27 @@ def test_a_zone_learns_again_once_its_clock_is_put_back(ahead: timedelta) -> Non
     assert prediction.time_to_temperature is not None
 
 
+def test_a_clock_put_back_onto_a_minute_already_ticked_raises_nothing() -> None:
+    """Ticks on whole minutes, as the history replay's: two hours ahead, put right.
+
+    At 08:00 again, a forecast was queued at 08:00 the first time: the two alike
+    left the queue comparing their features, and ticks hours later raised.
+    """
+    zone = ZoneBrain()
+    morning = MONDAY.replace(hour=8)
+    for minute in range(121):  # 08:00 .. 10:00
+        zone.tick(morning + timedelta(minutes=minute))
+    for minute in range(8 * 60):  # put back to 08:00, then on to 16:00
+        zone.tick(morning + timedelta(minutes=minute))
+        zone.predict_one(morning + timedelta(minutes=minute))
+    forecast = zone.forecast
+    assert forecast.bad_values == 0
+    assert forecast.last_update == morning + timedelta(minutes=8 * 60 - 1)
+    # Each forecast due is queued once: nothing made before the clock was put back.
+    queued = [(due, index) for due, index, *_ in forecast.pending]
+    assert len(queued) == len(set(queued))
+
+
 def test_cooling_before_the_clock_was_put_back_hides_no_open_window() -> None:
     zone = ZoneBrain()
     zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 0.0, MONDAY, "out"))

@@ -400,9 +400,11 @@ class OccupancyForecast:
     def _put_back(self, when: datetime) -> None:
         """Start timing afresh from ``when``: the clock was put back to it.
 
-        What the models learned stays. The changes and forecasts stamped after
-        ``when`` are forgotten: the history must stay in time order, and a
-        forecast made at the wrong time is due at no real moment.
+        What the models learned stays. The changes stamped after ``when`` are
+        forgotten, and the forecasts made at or after it: the history must stay
+        in time order, a forecast made at the wrong time is due at no real
+        moment, and one made at ``when`` itself is made again (two alike would
+        leave the queue comparing their features).
         """
         minute = _minutes(when)
         while self.changes and self.changes[-1][0] > minute:
@@ -417,7 +419,7 @@ class OccupancyForecast:
         self.pending = [
             forecast
             for forecast in self.pending
-            if forecast[0] - HORIZON_DELTAS[forecast[1]] <= when
+            if forecast[0] - HORIZON_DELTAS[forecast[1]] < when
         ]
         heapq.heapify(self.pending)
         self.last_update = self.last_forecast = None
