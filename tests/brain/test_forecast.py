@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import copy
 from datetime import datetime, timedelta
 import json
 import math
@@ -219,6 +220,32 @@ def test_from_dict_rejects_unknown_or_corrupt_state() -> None:
         state["profile_batch"] = batch
         with pytest.raises(ValueError, match="corrupt"):
             OccupancyForecast.from_dict(state)
+
+
+def test_state_that_reads_but_could_not_run_is_rejected() -> None:
+    """Shapes and ranges too: a damaged file resets the zone at once, rather than
+    restoring a model that raises at every forecast after."""
+    saved = json.loads(json.dumps(trained().to_dict()))
+    assert saved["pending"]
+    damages = {
+        "one state's transitions": lambda state: state["transitions"][0].pop(),
+        "one state's daily ones": lambda state: state["daily_transitions"][2].pop(),
+        "no such horizon": lambda state: state["pending"][0].__setitem__(1, 7),
+        "no such state": lambda state: state["pending"][0].__setitem__(2, 2),
+        "no such hour": lambda state: state["pending"][0].__setitem__(3, 48),
+        "a negative sum": lambda state: state["squared_gradients"][0].__setitem__(
+            "state", -1.0
+        ),
+    }
+    for damage, apply in damages.items():
+        state = copy.deepcopy(saved)
+        apply(state)
+        try:
+            OccupancyForecast.from_dict(state)
+        except ValueError:
+            continue
+        pytest.fail(f"read without a word: {damage}")
+    OccupancyForecast.from_dict(saved)  # undamaged, it reads
 
 
 def test_bad_values_are_ignored_and_counted() -> None:

@@ -197,6 +197,12 @@ def test_from_dict_rejects_unknown_or_corrupt_state() -> None:
     del state["weights"]
     with pytest.raises(ValueError, match="corrupt"):
         OccupancyModel.from_dict(state)
+    # A sum of squares below zero would fail each step's square root after.
+    for sums, bias in (({"co2_excess": -1.0}, 0.5), ({}, -0.5), ({}, "x")):
+        state = OccupancyModel().to_dict()
+        state["squared_gradients"], state["bias_squared_gradient"] = sums, bias
+        with pytest.raises(ValueError, match="sum of squares"):
+            OccupancyModel.from_dict(state)
 
 
 def test_bad_values_are_ignored_and_counted() -> None:

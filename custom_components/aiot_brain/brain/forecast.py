@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from .observation import as_number
-from .saved import check_version
+from .saved import check_version, from_sum_of_squares
 from .timefeatures import clock_put_back, is_weekend
 
 FORECAST_VERSION = 2
@@ -1101,7 +1101,10 @@ class OccupancyForecast:
                 for pair in data["daily_transitions"]
             ]
             model.weights = [_floats(w) for w in data["weights"]]
-            model.squared_gradients = [_floats(s) for s in data["squared_gradients"]]
+            model.squared_gradients = [
+                {str(name): from_sum_of_squares(value) for name, value in s.items()}
+                for s in data["squared_gradients"]
+            ]
             if not (
                 len(model.transitions)
                 == len(model.daily_transitions)
@@ -1110,6 +1113,10 @@ class OccupancyForecast:
                 == len(HORIZONS_MINUTES)
             ):
                 raise ValueError("wrong number of horizons")
+            if any(len(pair) != 2 for pair in model.transitions):
+                raise ValueError("a horizon's transitions are not one per state")
+            if any(len(pair) != 2 for pair in model.daily_transitions):
+                raise ValueError("a horizon's transitions are not one per state")
             model.pending = [
                 (
                     datetime.fromisoformat(due),
@@ -1120,6 +1127,13 @@ class OccupancyForecast:
                 )
                 for due, index, state, hour, features in data["pending"]
             ]
+            for _, index, state, hour, _ in model.pending:
+                if not (
+                    0 <= index < len(HORIZONS_MINUTES)
+                    and state in (0, 1)
+                    and 0 <= hour < TRANSITION_BINS
+                ):
+                    raise ValueError(f"corrupt pending forecast {index, state, hour}")
             heapq.heapify(model.pending)
             model.changes = _changes_from_list(data.get("changes", []))
             model.losses = [

@@ -28,7 +28,7 @@ from typing import Any
 
 from .features import AIR_CHANGE_FEATURES, OccupancyFeatures, co2_ppm
 from .observation import Observation, as_number
-from .saved import check_version, from_iso, to_iso
+from .saved import check_version, from_iso, from_sum_of_squares, to_iso
 
 OCCUPANCY_VERSION = 1
 
@@ -462,8 +462,13 @@ class OccupancyModel:
             model.builder = OccupancyFeatures.from_dict(data["features"])
             model.weights = _floats(data["weights"])
             model.bias = float(data["bias"])
-            model.squared_gradients = _floats(data["squared_gradients"])
-            model.bias_squared_gradient = float(data["bias_squared_gradient"])
+            model.squared_gradients = {
+                str(name): from_sum_of_squares(value)
+                for name, value in data["squared_gradients"].items()
+            }
+            model.bias_squared_gradient = from_sum_of_squares(
+                data["bias_squared_gradient"]
+            )
             model.labels_seen = int(data["labels_seen"])
             model.self_labels = int(data["self_labels"])
             model._bad_labels = int(data["bad_labels"])

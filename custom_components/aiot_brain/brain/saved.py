@@ -51,3 +51,21 @@ def from_number(value: object) -> float | None:
         msg = f"expected a finite number, got {value!r}"
         raise ValueError(msg)
     return number
+
+
+def from_sum_of_squares(value: object) -> float:
+    """Return a sum of squares read back from saved state (TypeError, ValueError).
+
+    It is a square root's argument at the next step: below zero, or not
+    finite, it is corrupt.
+    """
+    msg = f"expected a sum of squares, got {value!r}"
+    if not isinstance(value, int | float | str):
+        raise TypeError(msg)
+    try:
+        number = float(value)
+    except ValueError as error:
+        raise ValueError(msg) from error
+    if not 0.0 <= number < math.inf:
+        raise ValueError(msg)
+    return number
