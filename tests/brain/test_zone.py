@@ -895,6 +895,53 @@ def test_round_trip_gives_identical_predictions(trained: ZoneBrain) -> None:
     assert trained.state_bytes() <= 64 * 1024
 
 
+_DESK_READINGS = {
+    Role.TEMPERATURE: 21.0,
+    Role.HUMIDITY: 40.0,
+    Role.CO2: 600.0,
+    Role.ILLUMINANCE: 300.0,
+    Role.SOUND: 40.0,
+    Role.POWER: 50.0,
+    Role.HVAC_ACTION: 1.0,
+    Role.WINDOW: 0.0,
+}
+
+
+def test_an_open_plan_floor_stays_within_64_kb() -> None:
+    """32 desks' multisensors and 8 lamps people dim by hand, ten days long."""
+    zone = ZoneBrain()
+    floor = "open_plan_office_second_floor"
+    for minute in range(0, 10 * 24 * 60, 5):
+        when = MONDAY + timedelta(minutes=minute)
+        present = 8 <= when.hour < 18
+        for desk in range(32):
+            if (minute // 5 + desk) % 8:
+                continue
+            for role, reading in _DESK_READINGS.items():
+                # Daylight through the day: dark, dim, bright, brighter.
+                light = (minute // 60) % 4 if role is Role.ILLUMINANCE else 1
+                value = reading * light + desk % 3
+                source = f"sensor.{floor}_desk_{desk:02d}_{role.value}"
+                zone.learn_one(Observation(role, value, when, source))
+            motion = f"binary_sensor.{floor}_desk_{desk:02d}_motion"
+            zone.learn_one(Observation(Role.MOTION, float(present), when, motion))
+        for lamp in range(8):
+            if (minute // 5 + lamp) % 12:
+                continue
+            lamp_id = f"light.{floor}_ceiling_{lamp}"
+            for role, value in (
+                (Role.LIGHT_ON, float(present or (minute // 5) % 2 == 0)),
+                (Role.LIGHT_BRIGHTNESS, 30.0 + (minute // 60) % 60),
+                (Role.LIGHT_COLOR_TEMP, 2700.0 + 10 * ((minute // 60) % 100)),
+            ):
+                zone.learn_one(Observation(role, value, when, lamp_id, manual=True))
+        outdoor = "sensor.weather_station_outdoor_temperature"
+        zone.learn_one(Observation(Role.OUTDOOR_TEMPERATURE, 5.0, when, outdoor))
+        zone.tick(when)
+    assert len(zone.lighting.lamps) == 8
+    assert zone.state_bytes() <= 64 * 1024
+
+
 def test_brain_resets_only_the_corrupt_zone(trained: ZoneBrain) -> None:
     brain = Brain(heating_default=21.0)
     brain.zones["office"] = trained

@@ -1365,6 +1365,10 @@ class LightingPreference:
             if color_temp is not None:
                 cell[2] += 1.0
                 cell[3] += color_temp
+            # Two decimals are plenty for sums of levels and keep the saved state
+            # small (eight lamps' cells were half a large zone's 64 KB); rounded
+            # here, a restored model is the same model.
+            cell[:] = [round(value, 2) for value in cell]
 
     def _note_choice(
         self,
