@@ -657,6 +657,16 @@ async def test_an_area_deleted_while_not_running_is_forgotten_as_at_run_time(
     assert kitchen.occupancy.self_labels == 0
 
 
+def cold_night_while_down(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """The office cools to 17 °C while Home Assistant is down; as it starts, the
+    sensor's integration sets up before AIoT Brain does."""
+    freezer.tick(timedelta(hours=8))
+    hass.states.async_set(
+        "sensor.office_temperature", "17.0", {"unit_of_measurement": "°C"}
+    )
+    freezer.tick(timedelta(seconds=5))
+
+
 async def test_a_reading_that_changed_while_not_running_is_read_at_start(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -670,13 +680,7 @@ async def test_a_reading_that_changed_while_not_running_is_read_at_start(
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
 
-    # A cold night while Home Assistant was down; as it starts, the sensor's
-    # integration sets up before AIoT Brain does.
-    freezer.tick(timedelta(hours=8))
-    hass.states.async_set(
-        "sensor.office_temperature", "17.0", {"unit_of_measurement": "°C"}
-    )
-    freezer.tick(timedelta(seconds=5))
+    cold_night_while_down(hass, freezer)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
@@ -697,13 +701,8 @@ async def test_a_broken_save_time_stops_nothing_and_loses_nothing(
     entry = await office_and_kitchen_saved(hass, freezer)
     saved = json.loads(storage_file(hass).read_text(encoding="utf-8"))["data"]
     write_store(hass, {**saved, "saved_at": saved_at})
-    # A cold night while Home Assistant was down: when the file was saved is
-    # not known, so the reading is news.
-    freezer.tick(timedelta(hours=8))
-    hass.states.async_set(
-        "sensor.office_temperature", "17.0", {"unit_of_measurement": "°C"}
-    )
-    freezer.tick(timedelta(seconds=5))
+    # When the file was saved is not known, so the night's reading is news.
+    cold_night_while_down(hass, freezer)
 
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
