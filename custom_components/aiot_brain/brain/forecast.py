@@ -1113,9 +1113,10 @@ class OccupancyForecast:
                 == len(HORIZONS_MINUTES)
             ):
                 raise ValueError("wrong number of horizons")
-            if any(len(pair) != 2 for pair in model.transitions):
-                raise ValueError("a horizon's transitions are not one per state")
-            if any(len(pair) != 2 for pair in model.daily_transitions):
+            if any(
+                len(pair) != 2
+                for pair in (*model.transitions, *model.daily_transitions)
+            ):
                 raise ValueError("a horizon's transitions are not one per state")
             model.pending = [
                 (
