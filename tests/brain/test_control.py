@@ -2542,6 +2542,86 @@ def test_a_preset_only_thermostat_that_is_off_is_switched_on_only_for_comfort() 
     )
 
 
+def test_a_preset_only_radiator_switched_off_in_a_warm_room_stays_off() -> None:
+    """As any thermostat someone switched off: on again once the room needs it.
+
+    The room is 23.5 °C against a comfort of 21 °C, the person still there
+    after their hold: the radiator is not switched on to heat it further.
+    """
+    radiator = ClimateDevice(
+        "climate.radiator",
+        hvac_modes=("off", "heat"),
+        preset_modes=("comfort", "eco", "away"),
+        supports_temperature=False,
+        supports_range=False,
+    )
+    engine = ZoneController("Hall", climate=radiator)
+    engine.note_manual_change("climate.radiator", NOW, "the thermostat")
+    later = NOW + timedelta(hours=2, minutes=1)
+    warm = climate_decision(
+        engine, later, seen=readings(temperature=23.5, climate=ClimateState("off"))
+    )
+    assert warm.command is None
+    assert warm.reason == (
+        "Hall already off, left so until it is colder than 21.0 °C: occupied (90%)"
+    )
+    cold = climate_decision(
+        engine,
+        later + timedelta(minutes=10),
+        seen=readings(temperature=19.5, climate=ClimateState("off")),
+    )
+    assert cold.command is not None
+    assert cold.command.data == {"hvac_mode": "heat"}
+
+
+SCHEDULED_VALVE = ClimateDevice("climate.valve", hvac_modes=("off", "heat", "auto"))
+SCHEDULED_SPLIT = ClimateDevice(
+    "climate.split", hvac_modes=("off", "heat", "cool", "auto"), supports_range=False
+)
+PROTECTION = ControlSettings(frost_protection=16.0, heat_protection=28.0)
+
+
+@pytest.mark.parametrize("held", [False, True])
+def test_frost_protection_never_turns_down_a_thermostat_on_its_schedule(
+    held: bool,
+) -> None:
+    """A valve in auto, its schedule at 21 °C, heats the aired room already.
+
+    Switched to heat at the lowest setpoint, it would be turned down: with the
+    area off, or held by the person who put it back on its schedule, it stayed so.
+    """
+    engine = ZoneController("Hall", PROTECTION, climate=SCHEDULED_VALVE)
+    if held:
+        engine.note_manual_change("climate.valve", NOW, "the thermostat")
+    cold = readings(temperature=14.0, climate=ClimateState("auto", 21.0))
+    decision = climate_decision(
+        engine,
+        NOW + timedelta(minutes=1),
+        seen=cold,
+        mode=Mode.AUTO if held else Mode.OFF,
+    )
+    assert decision.command is None
+    # Its schedule below the floor is no protection: it is raised to it.
+    scheduled_low = readings(temperature=14.0, climate=ClimateState("auto", 12.0))
+    raised = climate_decision(
+        engine, NOW + timedelta(minutes=2), seen=scheduled_low, mode=Mode.OFF
+    )
+    assert raised.command is not None
+    assert raised.command.data == {"hvac_mode": "heat", "temperature": 16.0}
+
+
+def test_heat_protection_never_raises_a_thermostat_cooling_on_its_schedule() -> None:
+    engine = ZoneController("Hall", PROTECTION, climate=SCHEDULED_SPLIT)
+    hot = readings(temperature=29.0, climate=ClimateState("auto", 22.0))
+    assert climate_decision(engine, seen=hot, mode=Mode.OFF).command is None
+    scheduled_high = readings(temperature=29.0, climate=ClimateState("auto", 30.0))
+    lowered = climate_decision(
+        engine, NOW + timedelta(minutes=1), seen=scheduled_high, mode=Mode.OFF
+    )
+    assert lowered.command is not None
+    assert lowered.command.data["temperature"] == 28.0  # no higher than allowed
+
+
 def test_a_thermostat_that_neither_heats_nor_cools_is_left_alone_when_cold() -> None:
     fan = ClimateDevice("climate.fan", hvac_modes=("off", "fan_only"))
     engine = ZoneController("Hall", climate=fan)

@@ -2393,8 +2393,12 @@ class ZoneController:
             state.target_low is not None or state.target_high is not None
         )
         banded = state.hvac_mode == HEAT_COOL or (ranged and state.hvac_mode == AUTO)
-        heats = banded or state.hvac_mode == HEAT
-        cools = banded or state.hvac_mode == COOL
+        # One target shown in auto (its own schedule) is kept either way: a valve
+        # on its schedule at 21 °C heats a cold room already, and switched to heat
+        # at the lowest setpoint it would be turned down.
+        scheduled = state.hvac_mode == AUTO and not ranged
+        heats = banded or scheduled or state.hvac_mode == HEAT
+        cools = banded or scheduled or state.hvac_mode == COOL
         heat_target = (
             state.target_low
             if (banded or ranged) and state.target_low is not None
@@ -2528,36 +2532,13 @@ class ZoneController:
         """
         name = self.name
         degrees = self.settings.scale.degrees
-        if device.presets_only:
-            preset = self._preset_for(device, target.preset)
-            if preset is None:
-                return None, f"as it is (it has no preset for {target.preset})"
-            way = self._preset_way(device, state, target, current)
-            if state.hvac_mode == OFF:
-                # A preset does not switch it on, and off saves more than any
-                # setback: it is switched on only for comfort, then set next step.
-                if target.preset != "comfort" or way is None:
-                    return None, f"off, which saves more than preset {preset}"
-                return (
-                    ("climate", "set_hvac_mode", {"hvac_mode": way}),
-                    f"switching {name} on for preset {preset}",
-                )
-            if way is not None and way != state.hvac_mode:
-                # Its presets keep the temperatures of the way it is on: a room
-                # too warm is cooled, not kept at the heating preset.
-                return (
-                    ("climate", "set_hvac_mode", {"hvac_mode": way}),
-                    f"switching {name} to {way} for preset {preset}",
-                )
-            if state.preset_mode == preset and not force:
-                return None, f"on preset {preset}"
-            return (
-                ("climate", "set_preset_mode", {"preset_mode": preset}),
-                f"setting {name} to preset {preset}",
-            )
         heat = target.heat if device.can_heat else None
         cool = target.cool if device.can_cool else None
         left_alone = None if force else self._left_alone(state, current, heat, cool)
+        if device.presets_only:
+            return self._preset_command(
+                device, state, target, current, left_alone, force=force
+            )
         if heat is not None and cool is not None and device.holds_band:
             if left_alone is not None:
                 return None, left_alone
@@ -2592,6 +2573,52 @@ class ZoneController:
         data = {"hvac_mode": mode, "temperature": value}
         reason = f"{verb} {name} to {degrees(value)}"
         return ("climate", "set_temperature", data), reason
+
+    def _preset_command(
+        self,
+        device: ClimateDevice,
+        state: ClimateState,
+        target: _Target,
+        current: float | None,
+        left_alone: str | None,
+        *,
+        force: bool,
+    ) -> tuple[tuple[str, str, dict[str, Any]] | None, str]:
+        """Return the call that brings a thermostat of presets only to ``target``.
+
+        ``left_alone`` says why one someone switched off stays so, as for any
+        other thermostat (None: it is to be switched on, where that helps).
+        """
+        name = self.name
+        preset = self._preset_for(device, target.preset)
+        if preset is None:
+            return None, f"as it is (it has no preset for {target.preset})"
+        way = self._preset_way(device, state, target, current)
+        if state.hvac_mode == OFF:
+            # A preset does not switch it on, and off saves more than any setback:
+            # it is switched on only for comfort, then set next step, and only
+            # once the room needs it.
+            if target.preset != "comfort" or way is None:
+                return None, f"off, which saves more than preset {preset}"
+            if left_alone is not None:
+                return None, left_alone
+            return (
+                ("climate", "set_hvac_mode", {"hvac_mode": way}),
+                f"switching {name} on for preset {preset}",
+            )
+        if way is not None and way != state.hvac_mode:
+            # Its presets keep the temperatures of the way it is on: a room too
+            # warm is cooled, not kept at the heating preset.
+            return (
+                ("climate", "set_hvac_mode", {"hvac_mode": way}),
+                f"switching {name} to {way} for preset {preset}",
+            )
+        if state.preset_mode == preset and not force:
+            return None, f"on preset {preset}"
+        return (
+            ("climate", "set_preset_mode", {"preset_mode": preset}),
+            f"setting {name} to preset {preset}",
+        )
 
     def _left_alone(
         self,
