@@ -99,6 +99,21 @@ def arriving(at: datetime, confidence: float = 0.9) -> ZonePrediction:
     return vacant(next_arrival=at, arrival_confidence=confidence)
 
 
+def presets_only(
+    entity_id: str,
+    preset_modes: tuple[str, ...],
+    hvac_modes: tuple[str, ...] = ("off", "heat"),
+) -> ClimateDevice:
+    """A thermostat driven by its presets alone (a pilot wire, Versatile Thermostat)."""
+    return ClimateDevice(
+        entity_id,
+        hvac_modes=hvac_modes,
+        preset_modes=preset_modes,
+        supports_temperature=False,
+        supports_range=False,
+    )
+
+
 def controller(**settings: Any) -> ZoneController:
     return ZoneController(
         "Study", ControlSettings(**settings), climate=HEATER, light=LIGHT
@@ -2419,13 +2434,7 @@ def test_pre_heating_is_timed_to_the_edge_of_the_band_it_heats_to() -> None:
 
 
 def test_preset_only_thermostats_are_driven_by_presets() -> None:
-    device = ClimateDevice(
-        "climate.versatile",
-        hvac_modes=("off", "heat"),
-        preset_modes=("none", "comfort", "eco", "frost"),
-        supports_temperature=False,
-        supports_range=False,
-    )
+    device = presets_only("climate.versatile", ("none", "comfort", "eco", "frost"))
     engine = ZoneController("Hall", climate=device)
     decision = climate_decision(
         engine, seen=readings(climate=ClimateState("heat", preset_mode="eco"))
@@ -2466,12 +2475,7 @@ def test_preset_only_thermostats_are_driven_by_presets() -> None:
 def test_a_preset_only_thermostat_gets_the_nearest_preset_it_has(
     presets: tuple[str, ...], mode: Mode, expected: str | None
 ) -> None:
-    device = ClimateDevice(
-        "climate.radiator",
-        preset_modes=presets,
-        supports_temperature=False,
-        supports_range=False,
-    )
+    device = presets_only("climate.radiator", presets)
     engine = ZoneController("Hall", climate=device)
     seen = readings(climate=ClimateState("heat", preset_mode="elsewhere"))
     decision = climate_decision(engine, seen=seen, mode=mode)
@@ -2495,12 +2499,8 @@ def test_a_preset_only_thermostat_gets_the_nearest_preset_it_has(
 def test_preset_only_thermostats_are_switched_on_against_frost(
     hvac_modes: tuple[str, ...], switch_on: str | None
 ) -> None:
-    device = ClimateDevice(
-        "climate.versatile",
-        hvac_modes=hvac_modes,
-        preset_modes=("comfort", "eco"),
-        supports_temperature=False,
-        supports_range=False,
+    device = presets_only(
+        "climate.versatile", ("comfort", "eco"), hvac_modes=hvac_modes
     )
     engine = ZoneController("Hall", climate=device)
     decision = climate_decision(
@@ -2517,12 +2517,8 @@ def test_preset_only_thermostats_are_switched_on_against_frost(
 
 
 def test_a_preset_only_thermostat_that_is_off_is_switched_on_only_for_comfort() -> None:
-    device = ClimateDevice(
-        "climate.radiator",
-        hvac_modes=("off", "auto"),
-        preset_modes=("comfort", "eco", "away"),
-        supports_temperature=False,
-        supports_range=False,
+    device = presets_only(
+        "climate.radiator", ("comfort", "eco", "away"), hvac_modes=("off", "auto")
     )
     assert device.can_heat  # a radiator that names no way to go heats
     engine = ZoneController("Hall", climate=device)
@@ -2548,13 +2544,7 @@ def test_a_preset_only_radiator_switched_off_in_a_warm_room_stays_off() -> None:
     The room is 23.5 °C against a comfort of 21 °C, the person still there
     after their hold: the radiator is not switched on to heat it further.
     """
-    radiator = ClimateDevice(
-        "climate.radiator",
-        hvac_modes=("off", "heat"),
-        preset_modes=("comfort", "eco", "away"),
-        supports_temperature=False,
-        supports_range=False,
-    )
+    radiator = presets_only("climate.radiator", ("comfort", "eco", "away"))
     engine = ZoneController("Hall", climate=radiator)
     engine.note_manual_change("climate.radiator", NOW, "the thermostat")
     later = NOW + timedelta(hours=2, minutes=1)
@@ -3380,13 +3370,7 @@ def day_away_on_presets(thermal: ThermalResponse) -> list[tuple[str, float, str]
 
     Each quarter hour's preset, temperature and reason.
     """
-    device = ClimateDevice(
-        "climate.study",
-        hvac_modes=("off", "heat"),
-        preset_modes=("comfort", "eco", "frost"),
-        supports_temperature=False,
-        supports_range=False,
-    )
+    device = presets_only("climate.study", ("comfort", "eco", "frost"))
     day = day_away(thermal, engine=ZoneController("Study", climate=device))
     return [(preset, temperature, reason) for _, preset, temperature, reason in day]
 

@@ -56,16 +56,14 @@ def from_number(value: object) -> float | None:
 def from_sum_of_squares(value: object) -> float:
     """Return a sum of squares read back from saved state (TypeError, ValueError).
 
-    It is a square root's argument at the next step: below zero, or not
-    finite, it is corrupt.
+    A number as :func:`from_number` reads it, and more: it is a square root's
+    argument at the next step, so below zero it is corrupt.
     """
     msg = f"expected a sum of squares, got {value!r}"
-    if not isinstance(value, int | float | str):
-        raise TypeError(msg)
     try:
-        number = float(value)
+        number = from_number(value)
     except ValueError as error:
         raise ValueError(msg) from error
-    if not 0.0 <= number < math.inf:
+    if number is None or number < 0.0:
         raise ValueError(msg)
     return number
