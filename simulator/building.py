@@ -203,6 +203,7 @@ class Building:
         self._sensor_rng = random.Random(f"{seed}:sensors")
         self._behaviour_rng = random.Random(f"{seed}:behaviour")
         self._meeting_rng = random.Random(f"{seed}:meetings")
+        self._door_rng = random.Random(f"{seed}:doors")
 
         zones = scenario.zones
         self.zone_ids = [zone.id for zone in zones]
@@ -220,6 +221,7 @@ class Building:
         self.light_w = [zone.light_w for zone in zones]
         self.light_lux = [zone.light_lux for zone in zones]
         self.miss_rate = [zone.motion_miss_rate for zone in zones]
+        self.door_left_open = [zone.door_left_open for zone in zones]
         self.neighbours: list[list[tuple[int, float]]] = [[] for _ in zones]
         for first, second, ua in scenario.neighbours:
             a, b = self.zone_index[first], self.zone_index[second]
@@ -246,7 +248,8 @@ class Building:
         self.window_open = [False] * count
         self.window_close_at = [0] * count
         self.motion_until = [-1] * count
-        self.door_until = [-1] * count
+        self.door_until = [-1] * count  # a door opened and shut behind someone
+        self.door_open = [False] * count  # a door left standing open
         self.power_w = [zone.standby_w for zone in zones]
         self.awake = [0] * count
         self.asleep = [0] * count
@@ -429,9 +432,9 @@ class Building:
                 if old_zone != zone:
                     if old_zone >= 0:
                         left.append((index, old_zone))
-                        self.door_until[old_zone] = minute
+                        self._through_door(old_zone, minute)
                     if zone >= 0:
-                        self.door_until[zone] = minute
+                        self._through_door(zone, minute)
                 if act == AWAKE and (old_zone != zone or old_act == ASLEEP):
                     entered.append((index, zone))
                     self.motion_until[zone] = minute + MOTION_HOLD_MIN
@@ -460,6 +463,18 @@ class Building:
                 self.window_open[zone] = False
         for index, _ in entered:
             self._dark_wait[index] = 2  # switch the light on at once if it is dark
+
+    def _through_door(self, zone: int, minute: int) -> None:
+        """Someone goes through the zone's door, which they may leave standing open.
+
+        A contact sees a shut door opened (on for that minute and the next, or
+        until it is shut again) and an open one shut; nobody going through a
+        door that stands open.
+        """
+        leaves_open = self._door_rng.random() < self.door_left_open[zone]
+        if not self.door_open[zone]:
+            self.door_until[zone] = minute
+        self.door_open[zone] = leaves_open
 
     def _airing(self, zone: int, minute: int) -> None:
         """Air the bedroom for a while after getting up (some people do)."""
@@ -952,7 +967,10 @@ class Building:
                 if kind == "motion":
                     publish_flag(entity_id, self.motion_until[zone] >= minute, kind)
                 elif kind == "door":
-                    publish_flag(entity_id, self.door_until[zone] >= minute - 1, kind)
+                    shows_open = (
+                        self.door_open[zone] or self.door_until[zone] >= minute - 1
+                    )
+                    publish_flag(entity_id, shows_open, kind)
                 elif kind == "window":
                     publish_flag(entity_id, self.window_open[zone], kind)
                 elif kind == "temperature":

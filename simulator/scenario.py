@@ -72,6 +72,7 @@ class ZoneSpec:
     appliance_w: float = 0.0
     media_w: float = 0.0
     motion_miss_rate: float = 0.4
+    door_left_open: float = 0.5
     initial_c: float = 19.0
     sensors: tuple[str, ...] = SENSOR_KINDS
 
@@ -340,6 +341,7 @@ _ZONE_NUMBERS = {
     "appliance_w": (0.0, 20_000.0),
     "media_w": (0.0, 5000.0),
     "motion_miss_rate": (0.0, 1.0),
+    "door_left_open": (0.0, 1.0),
     "initial_c": (-10.0, 40.0),
 }
 _ZONE_OTHER = frozenset({"id", "name", "kind", "sensors", "count"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -233,3 +234,50 @@ def test_constant_controller_holds_comfort_against_changes() -> None:
     assert reverted_at is not None
     assert reverted_at < 60
     assert building.states["climate.study"].attributes["temperature"] == 21.0
+
+
+def _crossings_and_door_openings(left_open: float) -> tuple[int, int]:
+    """Return 3 days' crossings of the kitchen's door and the openings its contact saw."""
+    scenario = load_scenario("family_home")
+    scenario = replace(
+        scenario,
+        zones=tuple(replace(zone, door_left_open=left_open) for zone in scenario.zones),
+    )
+    building = Building(scenario, seed=3)
+    zone = building.zone_index["kitchen"]
+    door = entity_id_for("kitchen", "door")
+    building.take_view()
+    crossings = openings = 0
+    for _ in range(3 * 1440):
+        before = list(building.position)
+        building.step()
+        crossings += sum(
+            (old == zone) != (new == zone)
+            for old, new in zip(before, building.position, strict=True)
+        )
+        openings += sum(
+            change.entity_id == door and change.new.state == "on"
+            for change in building.take_view().changes
+        )
+    return crossings, openings
+
+
+def test_a_door_contact_misses_whoever_goes_through_a_door_left_open() -> None:
+    crossings, openings = _crossings_and_door_openings(0.0)
+    # Shut behind everyone, the door is seen opened for each of them (two people
+    # through it in one minute open it once).
+    assert 0.9 * crossings <= openings <= crossings
+    crossings, openings = _crossings_and_door_openings(1.0)
+    assert crossings > 30
+    assert openings == 1  # opened once and never shut again
+    # Left open half the time, it is shut (and seen opened) before half of them.
+    crossings, openings = _crossings_and_door_openings(0.5)
+    assert 0.3 * crossings < openings < 0.7 * crossings
+
+
+def test_open_plan_office_areas_have_no_door_contact() -> None:
+    info = Building(load_scenario("office_floor")).info
+    doors = {zone.zone_id: zone.entity("door") for zone in info.zones}
+    assert doors["open_office_1"] is None
+    assert doors["kitchen"] is None
+    assert doors["meeting_1"] == entity_id_for("meeting_1", "door")
