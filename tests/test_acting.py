@@ -2737,6 +2737,85 @@ async def test_a_room_one_person_uses_learns_to_go_dark_sooner_after_the_door(
     )
 
 
+HALL_MOTION = "binary_sensor.hall_motion"
+
+
+async def trip_to_the_hall(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Someone alone at home is back in the living room, sits, moves, goes to the hall.
+
+    Both motion sensors stay on 90 s after they last saw someone. Back from the
+    hall, they are seen in the living room at once (the hall's sensor clears a
+    minute later); seen once more after a still spell, they go to the hall and
+    come back from it two minutes later.
+    """
+    await set_state(hass, MOTION, STATE_ON)
+    await seconds_pass(hass, freezer, 60)
+    await set_state(hass, HALL_MOTION, STATE_OFF)
+    await seconds_pass(hass, freezer, 30)
+    await set_state(hass, MOTION, STATE_OFF)  # seen as they came back
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_ON)  # still a minute, then seen again
+    await minutes_pass(hass, freezer, 3)
+    await seconds_pass(hass, freezer, 10)  # last seen here; in the hall at once
+    await set_state(hass, HALL_MOTION, STATE_ON)
+    await seconds_pass(hass, freezer, 80)
+    await set_state(hass, MOTION, STATE_OFF)
+    await seconds_pass(hass, freezer, 50)
+
+
+async def test_the_light_goes_off_a_learned_while_after_someone_moves_on(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    # No door contact: where someone is seen next tells that they left.
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    hall = ar.async_get(hass).async_create("Hall")
+    place_sensor(hass, "binary_sensor", "hall_motion", "motion", hall.id)
+    hass.states.async_set(HALL_MOTION, STATE_OFF)
+    entry = await setup_brain(hass, zones=("living_room", "hall"))
+    await set_living_room_mode(hass, "off")
+    for _ in range(40):
+        await trip_to_the_hall(hass, freezer)
+    lighting = coordinator_of(entry).predictions["living_room"].lighting
+    learned = lighting["moved_on_delay"]
+    assert learned is not None
+    assert timedelta(minutes=3) <= learned < timedelta(minutes=8)
+    await set_living_room_mode(hass, "auto")
+    actions = async_capture_events(hass, EVENT_ACTION)
+
+    # Back from the hall, the light switched on by hand, and off to the hall again.
+    await set_state(hass, MOTION, STATE_ON)
+    await hass.services.async_call(
+        "light", "turn_on", {"entity_id": LAMP}, blocking=True, context=Context()
+    )
+    await seconds_pass(hass, freezer, 60)
+    await set_state(hass, HALL_MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 2)
+    await set_state(hass, HALL_MOTION, STATE_ON)
+    await seconds_pass(hass, freezer, 80)
+    await set_state(hass, MOTION, STATE_OFF)
+    # The wait counts from the sensor here clearing.
+    minutes = math.ceil(learned.total_seconds() / 60)
+    await minutes_pass(hass, freezer, minutes - 1)
+    assert hass.states.get(LAMP).state == STATE_ON
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert (
+        actions[-1]
+        .data["reason"]
+        .startswith(
+            "Switching off Living room's light: people moved on to another room at "
+        )
+    )
+    assert (
+        actions[-1]
+        .data["reason"]
+        .endswith(
+            f"no one has been seen here since (after {round(learned.total_seconds() / 60)} min)"
+        )
+    )
+
+
 async def visit_seen_by_a_holding_sensor(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -3157,6 +3157,58 @@ def test_the_learned_door_delay_never_exceeds_the_setting() -> None:
     assert decision.reason.endswith("(after 10 min)")
 
 
+def moved_on(went: datetime, delay: timedelta | None) -> ZonePrediction:
+    """Motion came on in another zone at ``went``; ``delay`` learned to wait after."""
+    return with_signs(prediction(), moved_on=went, moved_on_delay=delay)
+
+
+def test_light_off_a_learned_while_after_people_moved_on_to_another_room() -> None:
+    # Last seen here at 16:50; the sensor cleared at 16:52, and motion came on
+    # in the bathroom at 16:51. Without a door, the quiet alone would wait 20 min.
+    on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)
+    cleared = NOW - timedelta(minutes=8)
+    seen = readings(light=on, last_motion=cleared)
+    went = moved_on(NOW - timedelta(minutes=9), timedelta(minutes=6))
+    waiting = light_decision(
+        controller(), NOW - timedelta(minutes=3), predicted=went, seen=seen
+    )
+    assert waiting.command is None
+    # The wait counts from the sensor here clearing, the later of the two.
+    assert waiting.decide_again_in == timedelta(minutes=1)
+    decision = light_decision(
+        controller(), NOW - timedelta(minutes=2), predicted=went, seen=seen
+    )
+    assert decision.command is not None
+    assert decision.command.service == "turn_off"
+    assert decision.reason == (
+        "Switching off Study's light: people moved on to another room at 16:51 and "
+        "no one has been seen here since (after 6 min)"
+    )
+    # Where people often stay behind (no delay learned), the quiet's wait holds.
+    unsure = moved_on(NOW - timedelta(minutes=9), None)
+    assert light_decision(controller(), predicted=unsure, seen=seen).command is None
+    # Motion here now: someone is here.
+    moving = readings(light=on, last_motion=NOW)
+    assert light_decision(controller(), predicted=went, seen=moving).command is None
+    # Never longer than the setting for the wait after a door.
+    long_wait = moved_on(NOW - timedelta(minutes=9), timedelta(minutes=40))
+    decision = light_decision(
+        controller(), NOW + timedelta(minutes=2), predicted=long_wait, seen=seen
+    )
+    assert decision.command is not None
+    assert decision.reason.endswith("(after 10 min)")
+
+
+def test_people_moving_on_do_not_switch_off_on_someone_breathing_here() -> None:
+    on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)
+    seen = readings(light=on, last_motion=NOW - timedelta(minutes=8))
+    went = moved_on(NOW - timedelta(minutes=9), timedelta(minutes=4))
+    breathing = with_signs(went, co2_rising=True)
+    decision = light_decision(controller(), predicted=breathing, seen=seen)
+    assert decision.command is None
+    assert decision.reason == "Study's light stays on: CO2 is rising as people make it"
+
+
 def test_motion_after_the_door_means_someone_came_in() -> None:
     on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)
     door = NOW - timedelta(minutes=12)

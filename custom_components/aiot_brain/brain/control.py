@@ -2748,12 +2748,7 @@ class ZoneController:
             # Motion alone: people sitting still miss a sensor for minutes on end,
             # so only a long silence says they have gone.
             delay = max(delay, settings.light_quiet_floor)
-        gone, door_wait_left = self._gone_through_door(
-            now,
-            readings,
-            exited=lighting.get("exit_door") is not None,
-            learned=lighting.get("door_delay"),
-        )
+        gone, exit_waits = self._gone_out(now, readings, lighting)
         staying = "occupied"
         if gone is not None and lighting.get("co2_rising"):
             # Someone went out, but CO2 still rises: one stayed behind, sitting
@@ -2784,7 +2779,12 @@ class ZoneController:
             return Decision(entity_id, f"Mode off: leaving {self.name}'s light alone")
         if state.on:
             return self._decide_lit(
-                now, gone, staying, lighting, level, waits=(door_wait_left, quiet_left)
+                now,
+                gone,
+                staying,
+                lighting,
+                level,
+                waits=(*exit_waits, quiet_left),
             )
         just_seen = quiet_for is not None and quiet_for <= timedelta(minutes=1)
         arriving = (
@@ -2958,6 +2958,48 @@ class ZoneController:
         return (
             f"the door moved at {self._clock(door, now)} and no one has been seen "
             f"since (after {_minutes(delay)} min)"
+        ), None
+
+    def _gone_out(
+        self, now: datetime, readings: ZoneReadings, lighting: Mapping[str, Any]
+    ) -> tuple[str | None, tuple[timedelta | None, ...]]:
+        """Say so if everyone went out through the door or moved on elsewhere.
+
+        Not yet: how long each rule's wait has left (None where none runs).
+        """
+        gone, door_left = self._gone_through_door(
+            now,
+            readings,
+            exited=lighting.get("exit_door") is not None,
+            learned=lighting.get("door_delay"),
+        )
+        if gone is not None:
+            return gone, ()
+        gone, moved_on_left = self._gone_moved_on(now, readings, lighting)
+        return gone, (door_left, moved_on_left)
+
+    def _gone_moved_on(
+        self, now: datetime, readings: ZoneReadings, lighting: Mapping[str, Any]
+    ) -> tuple[str | None, timedelta | None]:
+        """Say so if people moved on to another zone after the last motion here.
+
+        The zone's exit watch tells when motion came on elsewhere after the last
+        movement here, and how long to wait after it (``moved_on_delay``, None
+        where people often stay behind here), within ``light_after_door``. The
+        wait counts from then, or from the sensors here clearing if later: the
+        quiet spells it rests on are timed from that. Not yet: how long the wait
+        has left (None where none runs).
+        """
+        went, learned = lighting.get("moved_on"), lighting.get("moved_on_delay")
+        motion = readings.last_motion
+        if went is None or learned is None or motion is None or motion >= now:
+            return None, None
+        delay = min(self.settings.light_after_door, learned)
+        if left := self._left(max(went, motion), delay, now):
+            return None, left
+        return (
+            f"people moved on to another room at {self._clock(went, now)} and no "
+            f"one has been seen here since (after {_minutes(delay)} min)"
         ), None
 
     def _light_level(

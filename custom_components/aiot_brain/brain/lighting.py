@@ -31,6 +31,7 @@ import math
 from typing import Any
 
 from .features import CO2_OUTDOOR_PPM
+from .moved_on import MotionMap, MovedOnWatch
 from .observation import Role, plausible
 from .occupancy import USUAL_AIR_CHANGES_PER_HOUR
 from .pool import ZonePool
@@ -146,12 +147,19 @@ class ExitPool(ZonePool):
     a flat where one person lives nobody stays behind in any room, and in a
     family's home people do in most. Each zone keeps its exits and stayers
     (faded counts) here; :meth:`ExitWatch.door_delay` leans on the other
-    zones' (see there).
+    zones' (see there). Where motion is seen in each zone is kept here too
+    (``motion``), for a zone to tell that people moved on from it.
     """
 
     def __init__(self) -> None:
         """Start with no zones."""
         super().__init__(2)
+        self.motion = MotionMap()
+
+    def remove(self, zone_id: str) -> None:
+        """Forget a zone's exits and motion."""
+        super().remove(zone_id)
+        self.motion.forget(zone_id)
 
 
 class ExitWatch:
@@ -251,13 +259,16 @@ class ExitWatch:
         # Exits of each kind (how the air and the power went after them, as
         # _kind names them): their count and stayers, faded as the exits' are.
         self.by_kind: dict[str, list[float]] = {}
+        # Motion coming on in another zone after the last movement here.
+        self.moved_on = MovedOnWatch()
         # The building's other zones, whose exits this one's lean on (``join``).
         self._pool: ExitPool | None = None
         self._zone_id = ""
 
     def join(self, pool: ExitPool, zone_id: str) -> None:
-        """Share this zone's exits through ``pool``, and lean on the others'."""
+        """Share this zone's exits and motion through ``pool``; lean on the others'."""
         self._pool, self._zone_id = pool, zone_id
+        self.moved_on.join(pool.motion, zone_id)
         pool.update(zone_id, (self.exits, self.stayers))
 
     def learn_one(
@@ -281,6 +292,7 @@ class ExitWatch:
             return
         if clock_put_back(when, self._last_seen()):
             self._forget_times()
+        self.moved_on.settle(when)
         if role is Role.CO2:
             self._breathe(
                 when,
@@ -313,7 +325,10 @@ class ExitWatch:
                         self._came_in(when)
                     else:
                         self.returned = when  # settled once no door follows
+            was_on, moved = bool(self.motion_on), self.moved
             self._motion(when, source or "", on=value >= 0.5)
+            if bool(self.motion_on) != was_on:
+                self.moved_on.seen(when, on=not was_on, moved=moved)
         else:
             self._door(when, opened=value >= 0.5)
         self._look_for_exit()
@@ -474,6 +489,7 @@ class ExitWatch:
         self.motion_on = dict.fromkeys(self.motion_on)  # on, since when not known
         self.motion_seen = self.moved = self.door_seen = self.door_opened = None
         self.pending = self.returned = None
+        self.moved_on.back = None
         self.entering = False
         self.air_at_door = {}
         self.air_fell = False
@@ -571,10 +587,16 @@ class ExitWatch:
         return self.pending
 
     def _quiet_spell(self, when: datetime) -> None:
-        """Motion again with no door since it cleared: someone sat still so long."""
+        """Motion again with no door since it cleared: someone sat still so long.
+
+        Unless motion came on elsewhere meanwhile: then whoever moves again here
+        may as well have come back from there.
+        """
         cleared = self.motion_seen
-        if cleared is None or (
-            self.door_seen is not None and self.door_seen >= cleared
+        if (
+            cleared is None
+            or (self.door_seen is not None and self.door_seen >= cleared)
+            or self.moved_on.moved_on(self.moved, when) is not None
         ):
             return
         minutes = (when - cleared).total_seconds() / 60.0
@@ -659,14 +681,40 @@ class ExitWatch:
             exits += _leaning(self._stay_share(zone_exits, self.stayers))
         if self._stay_bound(counted, stayers) > _MAX_STAY_SHARE:
             return None
-        share = self._stay_share(exits, stayers)
+        return self._delay(self._stay_share(exits, stayers))
+
+    def _delay(self, share: float) -> float:
+        """Quiet seconds after which someone left behind so often would have moved."""
         minutes = math.log(_FALSE_OFF_RISK / share) / math.log(self._still())
         return max(_MIN_DOOR_DELAY, minutes * 60.0)
 
     def door_wait(self) -> timedelta | None:
         """Return :meth:`door_delay` to the second, as the controller waits it."""
-        delay = self.door_delay()
-        return None if delay is None else timedelta(seconds=round(delay))
+        return _seconds(self.door_delay())
+
+    def moved_on_at(self, when: datetime) -> datetime | None:
+        """Return when motion came on elsewhere after the last movement here, if since.
+
+        None while a sensor here sees someone, or where no one moved on.
+        """
+        if self.motion_on:
+            return None
+        return self.moved_on.moved_on(self.moved, when)
+
+    def moved_on_delay(self) -> float | None:
+        """Quiet seconds after people moved on before the zone is taken as empty.
+
+        As after a door (:meth:`door_delay`), from how often it left someone
+        behind here; None where that may be more often than once in ten.
+        """
+        exits, stayers = self.moved_on.exits, self.moved_on.stayers
+        if self._stay_bound(exits, stayers) > _MAX_STAY_SHARE:
+            return None
+        return self._delay(self._stay_share(exits, stayers))
+
+    def moved_on_wait(self) -> timedelta | None:
+        """Return :meth:`moved_on_delay` to the second, as the controller waits it."""
+        return _seconds(self.moved_on_delay())
 
     def _tally(self) -> tuple[str | None, float, float]:
         """Return the exits like the pending one: their kind, count and stayers.
@@ -728,7 +776,29 @@ class ExitWatch:
         if holds:
             seconds = "/".join(str(hold) for hold in holds)
             words += f" (motion sensors hold on {seconds} s)"
-        return words
+        return words + self._explain_moved_on()
+
+    def _explain_moved_on(self) -> str:
+        """Say what the wait after people moved on rests on, once any did."""
+        exits, stayers = self.moved_on.exits, self.moved_on.stayers
+        if exits < 0.5:
+            return ""
+        counts = f"{stayers:.0f} of {exits:.0f} recent moves"
+        delay = self.moved_on_delay()
+        if delay is not None:
+            return (
+                f"; {delay / 60:.0f} min after people moved on to another room: "
+                f"someone stayed behind after {counts}"
+            )
+        if stayers <= _MAX_STAY_SHARE * exits:
+            return (
+                "; the full delay after people moved on to another room: "
+                f"someone stayed behind after {counts}, too few to tell"
+            )
+        return (
+            "; the full delay after people moved on to another room: someone "
+            f"stayed behind after {counts}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the state as JSON-compatible data."""
@@ -759,6 +829,7 @@ class ExitWatch:
             if self.untold is None
             else [to_iso(self.untold[0]), self.untold[1]],
             "by_kind": self.by_kind,
+            "moved_on": self.moved_on.to_dict(),
         }
 
     @classmethod
@@ -812,9 +883,17 @@ class ExitWatch:
             for kind, (exits, stayers) in kinds.items():
                 if kind in _KINDS:
                     watch.by_kind[kind] = [float(exits), float(stayers)]
+            # Saved before people moving on were watched: learnt from now on.
+            if "moved_on" in data:
+                watch.moved_on = MovedOnWatch.from_dict(data["moved_on"])
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             raise ValueError(f"corrupt exit state: {error}") from error
         return watch
+
+
+def _seconds(delay: float | None) -> timedelta | None:
+    """Return a delay in seconds as a wait to the second."""
+    return None if delay is None else timedelta(seconds=round(delay))
 
 
 def _kind_words(kind: str) -> str:

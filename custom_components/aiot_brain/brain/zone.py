@@ -788,7 +788,8 @@ class ZoneBrain:
         """Return the moment's signs of people gone or still in, unseen.
 
         The exit the door rule waits for and how long it waits (as the air and
-        the power went behind that exit), whether CO2 rises as only people
+        the power went behind that exit), when people moved on to another zone
+        and how long to wait after that, whether CO2 rises as only people
         breathing there make it (someone stayed behind, sitting still; not while
         the air falls behind the exit) and whether humidity rises as only a
         shower makes it (someone behind the curtain).
@@ -798,6 +799,8 @@ class ZoneBrain:
         return {
             "exit_door": exits.exit_door(),
             "door_delay": exits.door_wait(),
+            "moved_on": exits.moved_on_at(when),
+            "moved_on_delay": exits.moved_on_wait(),
             "co2_rising": builder.co2_rising(when) and not exits.air_falling(),
             "steam_rising": builder.steam_rising(when),
         }

@@ -1,0 +1,199 @@
+"""People seen moving on: motion in another zone after the last movement in this one.
+
+Most rooms have no door contact, and a door left standing open tells nothing of who
+goes through it. What such a room's motion sensor does tell, with the others of the
+building, is where people went: someone last seen here and seen next in the hall or
+the bathroom has moved on. Whether that leaves this room empty depends on who else
+lives there. In a flat where one person lives it always does; in a family's living
+room someone often stays, sitting still. So each zone learns how often motion coming
+on elsewhere after its last movement left someone behind (:class:`MovedOnWatch`),
+and waits for it no longer than those it learned from say (as after a door).
+
+Someone who stayed is told from someone who came back as a person who lives alone
+tells them: when motion comes back here, a person who came back has left the other
+rooms (their sensors clear within their hold, and none comes on), while a person
+left behind here leaves the one who moved on moving there. So motion back here
+while another zone sees movement all through the next minutes is counted as
+someone who stayed, and with no zone seeing any by then as someone who came back.
+A return while others are about counts as someone who stayed too, so a busy home
+learns that it must wait, as it should: there, motion elsewhere says little of this
+room. In between (motion elsewhere coming on since: the one who came back may have
+moved on again) it is not counted.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+# Motion that comes on in other zones, the latest first asked for (a bounded record:
+# a building of hundreds of zones must not keep an hour of it).
+_RECENT_ARRIVALS = 64
+_SPELLS_KEPT = 3  # each zone's last spells of motion, for who was moving when
+# How long after motion came back here the other zones show whether someone else
+# is about: the longest a sensor holds (a person who came back has left their
+# sensor's view by then) and a minute more.
+SETTLE = timedelta(minutes=5, seconds=10)
+# Motion back after this long is someone coming back, whoever is about: a stayer
+# still that long would be in the long tail the quiet spells already weigh.
+_LONGEST_STAY = timedelta(minutes=30)
+_FADE = 0.999  # each counted exit fades the counts: about the last 1,000 count
+
+
+class MotionMap:
+    """Where in a building motion sensors see people: each zone's latest spells.
+
+    >>> start = datetime(2026, 1, 5, 8)
+    >>> board = MotionMap()
+    >>> board.seen("study", start, on=True)
+    >>> board.seen("hall", start + timedelta(minutes=2), on=True)
+    >>> board.seen("study", start + timedelta(minutes=4), on=False)
+    >>> board.first_after("study", start + timedelta(minutes=1)).minute
+    2
+    >>> board.moving_all_through("study", start, start + timedelta(minutes=9))
+    False
+    >>> board.moving_all_through("study", start + timedelta(minutes=3), start + timedelta(minutes=9))
+    True
+    >>> board.seen_elsewhere("hall", start + timedelta(minutes=3), start + timedelta(minutes=5))
+    False
+    """
+
+    def __init__(self) -> None:
+        """Start knowing no motion."""
+        self._spells: dict[str, deque[list[datetime | None]]] = {}
+        self._arrivals: deque[tuple[datetime, str]] = deque(maxlen=_RECENT_ARRIVALS)
+        self._latest: datetime | None = None
+
+    def seen(self, zone_id: str, when: datetime, *, on: bool) -> None:
+        """Take a zone's motion coming on (from all clear) or all its sensors clearing.
+
+        One older than the latest taken is a replay of the past beside the present
+        (a zone learning its history): it says nothing of where people are now.
+        """
+        if self._latest is not None and when < self._latest:
+            return
+        self._latest = when
+        spells = self._spells.setdefault(zone_id, deque(maxlen=_SPELLS_KEPT))
+        if on:
+            spells.append([when, None])
+            self._arrivals.append((when, zone_id))
+        elif spells and spells[-1][1] is None:
+            spells[-1][1] = when
+
+    def forget(self, zone_id: str) -> None:
+        """Forget a zone: it left the building."""
+        self._spells.pop(zone_id, None)
+
+    def first_after(self, zone_id: str, since: datetime) -> datetime | None:
+        """Return when motion first came on in another zone after ``since``, if it did."""
+        first = None
+        for when, zone in reversed(self._arrivals):
+            if when <= since:
+                break
+            if zone != zone_id:
+                first = when
+        return first
+
+    def _others(self, zone_id: str) -> list[tuple[datetime, datetime | None]]:
+        """Return the spells of motion of the zones other than ``zone_id``."""
+        return [
+            (start, end)
+            for zone, spells in self._spells.items()
+            if zone != zone_id
+            for start, end in spells
+            if start is not None
+        ]
+
+    def moving_all_through(
+        self, zone_id: str, since: datetime, until: datetime
+    ) -> bool:
+        """Whether another zone saw movement all the time from ``since`` to ``until``."""
+        return any(
+            start <= since and (end is None or end > until)
+            for start, end in self._others(zone_id)
+        )
+
+    def seen_elsewhere(self, zone_id: str, since: datetime, at: datetime) -> bool:
+        """Whether another zone's motion came on after ``since`` or is on, by ``at``."""
+        return any(
+            since < start <= at or (start <= at and (end is None or end > at))
+            for start, end in self._others(zone_id)
+        )
+
+
+class MovedOnWatch:
+    """How often motion coming on elsewhere after this zone's last movement left it empty.
+
+    Fed this zone's motion coming on and clearing, with the last movement its
+    sensors saw (their hold taken off), by :class:`~.lighting.ExitWatch`.
+    """
+
+    def __init__(self) -> None:
+        """Start knowing no one moving on."""
+        self.exits = 0.0
+        self.stayers = 0.0
+        self.back: datetime | None = None  # motion back after moving on, to settle
+        self._map: MotionMap | None = None
+        self._zone_id = ""
+
+    def join(self, board: MotionMap, zone_id: str) -> None:
+        """Follow the building's motion on ``board``, as zone ``zone_id``."""
+        self._map, self._zone_id = board, zone_id
+
+    def moved_on(self, moved: datetime | None, when: datetime) -> datetime | None:
+        """Return when motion came on elsewhere after ``moved``, by ``when``.
+
+        ``moved`` is this zone's last movement, its sensors all clear since.
+        """
+        if self._map is None or moved is None:
+            return None
+        first = self._map.first_after(self._zone_id, moved)
+        return first if first is not None and first <= when else None
+
+    def seen(self, when: datetime, *, on: bool, moved: datetime | None) -> None:
+        """Take this zone's motion coming on (from all clear) or all clearing.
+
+        ``moved`` is the last movement its sensors saw before ``when``.
+        """
+        if self._map is None:
+            return
+        self.settle(when)
+        if on:
+            went = self.moved_on(moved, when)
+            if went is not None and when - went > _LONGEST_STAY:
+                self._count(stayed=False)
+            elif went is not None:
+                self.back = when
+        self._map.seen(self._zone_id, when, on=on)
+
+    def settle(self, when: datetime) -> None:
+        """Count the motion back here as someone staying or coming back, once told."""
+        back, board = self.back, self._map
+        if back is None or board is None or when < back + SETTLE:
+            return
+        self.back = None
+        told = back + SETTLE
+        if board.moving_all_through(self._zone_id, back, told):
+            self._count(stayed=True)
+        elif not board.seen_elsewhere(self._zone_id, back, told):
+            self._count(stayed=False)
+
+    def _count(self, *, stayed: bool) -> None:
+        self.exits = self.exits * _FADE + 1.0
+        self.stayers = self.stayers * _FADE + stayed
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return what was learnt as JSON-compatible data."""
+        return {"exits": self.exits, "stayers": self.stayers}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MovedOnWatch:
+        """Restore what :meth:`to_dict` saved (a ``ValueError`` if it is not that)."""
+        watch = cls()
+        exits, stayers = float(data["exits"]), float(data["stayers"])
+        if not 0.0 <= stayers <= exits:
+            raise ValueError(f"moved-on counts out of range: {exits}, {stayers}")
+        watch.exits, watch.stayers = exits, stayers
+        return watch
