@@ -1094,7 +1094,7 @@ async def test_what_the_previous_release_learned_is_kept_after_the_update(
         assert learned == {**saved_zone[model], **added.get(model, {})}, model
     lighting_now = zone.lighting.to_dict()
     saved_lighting = saved_zone["lighting"]
-    # Nor had it watched the air or the power after exits.
+    # Nor had it watched the air or the power after exits, nor people moving on.
     no_air = {
         "co2": {},
         "air_at_door": {},
@@ -1106,6 +1106,7 @@ async def test_what_the_previous_release_learned_is_kept_after_the_update(
         "power_idled": False,
         "untold": None,
         "by_kind": {},
+        "moved_on": {"exits": 0.0, "stayers": 0.0},
     }
     assert {key: lighting_now[key] for key in saved_lighting} == {
         **saved_lighting,
