@@ -2816,6 +2816,44 @@ async def test_the_light_goes_off_a_learned_while_after_someone_moves_on(
     )
 
 
+async def test_a_lamp_switched_on_by_hand_after_someone_moved_on_stays_on(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    hall = ar.async_get(hass).async_create("Hall")
+    place_sensor(hass, "binary_sensor", "hall_motion", "motion", hall.id)
+    hass.states.async_set(HALL_MOTION, STATE_OFF)
+    entry = await setup_brain(hass, zones=("living_room", "hall"))
+    await set_living_room_mode(hass, "off")
+    for _ in range(40):  # as test_acting's: one person, alone, learns the wait
+        await trip_to_the_hall(hass, freezer)
+    learned = (
+        coordinator_of(entry).predictions["living_room"].lighting["moved_on_delay"]
+    )
+    assert learned is not None
+    await set_living_room_mode(hass, "auto")
+    actions = async_capture_events(hass, EVENT_ACTION)
+
+    # Someone comes in and sits down to read; the sensor clears.
+    await set_state(hass, MOTION, STATE_ON)
+    await seconds_pass(hass, freezer, 60)
+    await set_state(hass, HALL_MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 2)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 1)
+    # A visitor crosses the hall.
+    await set_state(hass, HALL_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    # The reader, still sitting, switches the lamp on by hand: someone is here.
+    await hass.services.async_call(
+        "light", "turn_on", {"entity_id": LAMP}, blocking=True, context=Context()
+    )
+    await minutes_pass(hass, freezer, math.ceil(learned / timedelta(minutes=1)) + 2)
+    reasons = [action.data["reason"] for action in actions]
+    assert hass.states.get(LAMP).state == STATE_ON, reasons[-1:]
+
+
 async def visit_seen_by_a_holding_sensor(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -1594,6 +1594,7 @@ class AiotBrainCoordinator:
                         except Exception:  # noqa: BLE001 - that zone's alone
                             fault(zone_id)
 
+            self.brain.follow_motion(clocks, apart=True)
             self._set_progress(0.0)
             try:
                 replayed = await async_replay_history(
@@ -1619,6 +1620,7 @@ class AiotBrainCoordinator:
                 self.control.async_recorded(
                     [zone_id for zone_id in zone_ids if zone_id not in failed], motion
                 )
+            self.brain.follow_motion(clocks)
             # Until a Relearn reads it in full, across restarts, or the zone goes
             # (also meanwhile: it would have no Relearn to settle it).
             for zone in zones:

@@ -953,8 +953,8 @@ def test_co2_sensors_renamed_or_taken_from_the_zone_are_followed_so() -> None:
     watch.learn_one(START + timedelta(minutes=2), Role.CO2, 640.0, "sensor.co2_5")
     assert watch.co2["sensor.co2_5"] == 640.0  # room again for a new one
     # One that stops reading tells nothing of the air after the next door.
-    watch.air_lost("sensor.booth_co2")
-    watch.air_lost("sensor.co2_5")
+    watch.sensor_lost("sensor.booth_co2")
+    watch.sensor_lost("sensor.co2_5")
     watch.learn_one(START + timedelta(minutes=3), Role.DOOR, 1.0, "binary_sensor.door")
     assert watch.co2 == watch.air_at_door == {}
 

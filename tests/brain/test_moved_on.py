@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 import json
+import sys
+import threading
 
 import pytest
 
+from custom_components.aiot_brain.brain.control import LightState
 from custom_components.aiot_brain.brain.lighting import ExitPool, ExitWatch
-from custom_components.aiot_brain.brain.moved_on import MotionMap, MovedOnWatch
-from custom_components.aiot_brain.brain.observation import Role
+from custom_components.aiot_brain.brain.moved_on import MotionMap
+from custom_components.aiot_brain.brain.observation import Observation, Role
+from custom_components.aiot_brain.brain.zone import Brain
+
+from .test_control import controller, light_decision, prediction, readings, with_signs
 
 START = datetime(2026, 1, 5, 7)
 MINUTE = timedelta(minutes=1)
@@ -89,14 +95,15 @@ def test_a_room_one_person_uses_learns_that_moving_on_leaves_it_empty() -> None:
     rooms = _home("living", "bathroom", "study")
     living = rooms["living"]
     last = _trips(rooms, 10)
-    # Each trip's two: to the bathroom, settled a while after they came back, and
-    # on to the study, an hour before they came back (but the last trip's).
-    assert living.moved_on.exits == pytest.approx(18, rel=0.01)
+    # Each trip's two (faded a little): to the bathroom, told as the study's sensor
+    # sees them a while after they came back, and on to the study, counted as
+    # they come back an hour later (but the last trip's).
+    assert living.moved_on.exits == pytest.approx(19, rel=0.01)
     assert living.moved_on.stayers == 0
     assert living.moved_on_delay() is None  # too few to tell
     assert living.explain().endswith(
         "; the full delay after people moved on to another room: someone stayed "
-        "behind after 0 of 18 recent moves, too few to tell"
+        "behind after 0 of 19 recent moves, too few to tell"
     )
     last = _trips(rooms, 40, start=last + timedelta(hours=1))
     delay = living.moved_on_delay()
@@ -126,7 +133,7 @@ def test_a_room_someone_stays_in_while_another_moves_on_keeps_waiting() -> None:
     assert living.moved_on_delay() is None
     assert living.explain().endswith(
         "; the full delay after people moved on to another room: someone stayed "
-        "behind after 14 of 98 recent moves"
+        "behind after 14 of 99 recent moves"
     )
 
 
@@ -171,15 +178,33 @@ def test_motion_back_long_after_moving_on_is_someone_coming_back() -> None:
     assert living.moved_on.stayers == 0
 
 
-def test_the_past_replayed_beside_the_present_tells_nothing_of_moving_on() -> None:
+def test_a_zone_learning_its_history_does_so_apart_from_the_present() -> None:
+    brain = Brain()
+    living, bathroom = brain.zone("living"), brain.zone("bathroom")
+    now = START + timedelta(days=14)
+    living.learn_one(Observation(Role.MOTION, 1.0, now))
+    living.learn_one(Observation(Role.MOTION, 0.0, now + 3 * MINUTE))
+    # The bathroom relearns its history meanwhile: its past motion is no one
+    # moving on from the living room now.
+    brain.follow_motion(["bathroom"], apart=True)
+    bathroom.learn_one(Observation(Role.MOTION, 1.0, START))
+    assert living.lighting.exits.moved_on_at(now + 4 * MINUTE) is None
+    # Back among the building's zones once it has learnt it.
+    brain.follow_motion(["bathroom"])
+    bathroom.learn_one(Observation(Role.MOTION, 0.0, now + 4 * MINUTE))
+    bathroom.learn_one(Observation(Role.MOTION, 1.0, now + 5 * MINUTE))
+    assert living.lighting.exits.moved_on_at(now + 6 * MINUTE) == now + 5 * MINUTE
+
+
+def test_motion_from_before_the_clock_was_put_back_is_forgotten() -> None:
     board = MotionMap()
-    board.seen("hall", START + timedelta(days=14), on=True)  # now, live
-    board.seen("bathroom", START, on=True)  # the history of another zone
-    assert board.first_after("living", START - MINUTE) == START + timedelta(days=14)
-    watch = MovedOnWatch()
-    watch.join(board, "living")
-    # Asked at a moment of that history, nothing had moved on yet.
-    assert watch.moved_on(START - MINUTE, START + MINUTE) is None
+    board.seen("hall", START + timedelta(hours=3), on=True)
+    board.seen("bathroom", START, on=True)  # the clock put back three hours
+    assert board.first_after("living", START - MINUTE) == START
+    assert not board.seen_elsewhere("bathroom", START - MINUTE, START + MINUTE)
+    # A moment late is only late: let go.
+    board.seen("study", START - timedelta(seconds=5), on=True)
+    assert board.first_after("living", START - MINUTE) == START
 
 
 def test_a_zone_taken_from_the_building_is_no_longer_seen_moving() -> None:
@@ -216,3 +241,195 @@ def test_corrupt_moving_on_counts_are_refused(counts: dict[str, object]) -> None
     saved["moved_on"] = counts
     with pytest.raises(ValueError, match="corrupt exit state"):
         ExitWatch.from_dict(saved)
+
+
+def _learnt_alone(watch: ExitWatch) -> None:
+    """What 300 moves with nobody left behind taught (a flat one person lives in)."""
+    watch.moved_on.exits, watch.moved_on.stayers = 300.0, 0.0
+    assert watch.moved_on_wait() is not None
+
+
+def test_a_shut_door_with_no_one_through_it_is_no_one_moving_on() -> None:
+    rooms = _home("living", "bathroom", "study")
+    living = rooms["living"]
+    # The living-room door stands open all day: living learns that a move
+    # elsewhere leaves it empty (one person at home).
+    living.learn_one(START - MINUTE, Role.DOOR, 1.0)
+    last = _trips(rooms, 50)
+    assert living.moved_on_wait() is not None
+    # Evening: someone comes in, shuts the door behind them (seen moving in the
+    # room before and after), sits down and keeps still.
+    evening = last + timedelta(hours=3)
+    _feed(rooms, [(evening, "living", 1.0)])
+    living.learn_one(evening + MINUTE, Role.DOOR, 0.0)  # shut, from the inside
+    _feed(rooms, [(evening + 10 * MINUTE, "living", 0.0)])  # last moved at 7
+    # A visitor walks into the study: no one went through the shut door.
+    _feed(rooms, [(evening + 12 * MINUTE, "study", 1.0)])
+    now = evening + 20 * MINUTE
+    assert living.exit_door() is None  # the door rule knows nobody left
+    lighting = {
+        "moved_on": living.moved_on_at(now),
+        "moved_on_delay": living.moved_on_wait(),
+    }
+    seen = readings(
+        light=LightState(on=True, brightness_pct=70, color_temp_kelvin=2700),
+        last_motion=evening + 10 * MINUTE,
+        last_door=evening + MINUTE,  # last seen open when shut
+    )
+    decision = light_decision(
+        controller(),
+        now,
+        predicted=with_signs(prediction(when=now), **lighting),
+        seen=seen,
+    )
+    # The README: "Where an area has no door sensor, or its door stands open".
+    assert decision.command is None, decision.reason
+
+
+def test_motion_stamped_before_the_clock_was_put_back_is_no_one_moving_on() -> None:
+    rooms = _home("living", "hall")
+    living = rooms["living"]
+    _learnt_alone(living)
+    noon = START.replace(hour=12)
+    events = []
+    _seen(events, "living", noon, 3)
+    _seen(events, "hall", noon + 10 * MINUTE, 3)  # hall: 12:10 on (old clock)
+    _feed(rooms, events)
+    # The clock is put back two hours (12:15 -> 10:15). From then on only the
+    # living room sees anyone: one person, sitting, moving now and again.
+    when = noon - 2 * timedelta(hours=1) + 15 * MINUTE
+    while when < noon:
+        _feed(rooms, [(when, "living", 1.0), (when + 3 * MINUTE, "living", 0.0)])
+        when += 8 * MINUTE
+    # 12:03 on, cleared 12:06: last moved 12:03. Nobody anywhere else since.
+    now = noon + 11 * MINUTE
+    assert living.moved_on_at(now) is None, "the hall's 12:10 was before the jump"
+
+
+def _stayer_case(*, living_clears: datetime) -> ExitWatch:
+    """One moves on to the hall and moves there 17 min; the one who stayed moves again.
+
+    The hall's sensor then sees three short spells (someone pacing), while the
+    living room's sensor stays on until ``living_clears``.
+    """
+    rooms = _home("living", "hall")
+    t = START
+    events = [
+        (t, "living", 1.0),
+        (t + 5 * MINUTE, "living", 0.0),  # last moved at 2 (3 min hold)
+        (t + 3 * MINUTE, "hall", 1.0),  # moved on: seen in the hall
+        (t + 20 * MINUTE, "hall", 0.0),  # moving there all through
+        (t + 6 * MINUTE, "living", 1.0),  # motion back: the one who stayed
+        (living_clears, "living", 0.0),
+    ]
+    for start in (22, 25, 28):  # the hall's sensor goes on and off
+        events += [
+            (t + start * MINUTE, "hall", 1.0),
+            (t + (start + 1) * MINUTE, "hall", 0.0),
+        ]
+    _feed(rooms, events)
+    return rooms["living"]
+
+
+def test_a_stayer_is_a_stayer_however_long_they_keep_moving() -> None:
+    prompt = _stayer_case(living_clears=START + 12 * MINUTE)
+    assert (prompt.moved_on.exits, prompt.moved_on.stayers) == (1.0, 1.0)
+    late = _stayer_case(living_clears=START + 40 * MINUTE)
+    assert (late.moved_on.exits, late.moved_on.stayers) == (1.0, 1.0)
+
+
+def test_a_motion_sensor_taken_from_a_zone_while_on_leaves_no_one_moving() -> None:
+    rooms = _home("living", "bathroom", "study", "store")
+    store = rooms["store"]
+    store.learn_one(START - timedelta(hours=2), Role.MOTION, 1.0)
+    # Its only sensor moves to another area while on: the store forgets it.
+    store.keep_sensors([])
+    assert not store.motion_on
+    _trips(rooms, 10)
+    # As without the store (test_moved_on: 0 of 18).
+    assert rooms["living"].moved_on.stayers == 0
+
+
+def test_a_motion_sensor_gone_unavailable_while_on_teaches_others_no_stayers() -> None:
+    brain = Brain()
+    for zone_id in ("living", "bathroom", "study", "store"):
+        brain.zone(zone_id).lighting.exits.holds = {"": (180.0, 20)}
+    store = brain.zone("store")
+    store.learn_one(Observation(Role.MOTION, 1.0, START - timedelta(hours=2)))
+    # Its battery dies while it is on: it reads unavailable for days.
+    store.learn_one(
+        Observation(Role.MOTION, 0.0, START - timedelta(hours=1), gone=True)
+    )
+    rooms = {z: brain.zone(z).lighting.exits for z in ("living", "bathroom", "study")}
+    _trips(rooms, 30)
+    living = rooms["living"]
+    # Nobody ever stayed: as in a building without the store.
+    assert living.moved_on.stayers == 0
+    assert living.moved_on_wait() is not None
+
+
+def test_a_zone_learning_history_in_a_thread_beside_live_zones_does_not_fail() -> None:
+    pool = ExitPool()
+    live = {f"room{i}": ExitWatch() for i in range(40)}
+    for zone_id, watch in live.items():
+        watch.join(pool, zone_id)
+    now = START + timedelta(days=14)
+    # The live building's recent arrivals fill the map.
+    for i, watch in enumerate(live.values()):
+        watch.learn_one(now + i * timedelta(seconds=1), Role.MOTION, 1.0)
+    replayed = ExitWatch()
+    replayed.join(pool, "relearned")
+    # As the coordinator has it: a zone learns its history apart (Brain.follow_motion).
+    replayed.moved_on.join(MotionMap(), "relearned")
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def replay() -> None:  # as coordinator._async_learn_history's ``learn``
+        when = START
+        try:
+            while not stop.is_set():
+                replayed.learn_one(when, Role.MOTION, 1.0)
+                replayed.learn_one(when + MINUTE, Role.MOTION, 0.0)
+                when += 2 * MINUTE
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    thread = threading.Thread(target=replay)
+    thread.start()
+    try:
+        when = now + MINUTE
+        for step in range(60_000):  # the event loop: live motion coming and going
+            watch = live[f"room{step % 40}"]
+            watch.learn_one(when, Role.MOTION, float(step // 40 % 2 == 0))
+            when += timedelta(milliseconds=100)
+            if errors:
+                break
+    finally:
+        stop.set()
+        thread.join()
+        sys.setswitchinterval(interval)
+    assert not errors, repr(errors[0])
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [{"exits": "inf", "stayers": 0}, {"exits": "inf", "stayers": "inf"}],
+)
+def test_counts_no_model_saves_are_refused(counts: dict[str, object]) -> None:
+    saved = ExitWatch().to_dict()
+    saved["moved_on"] = counts
+    try:
+        watch = ExitWatch.from_dict(saved)
+    except ValueError:
+        return
+    # Accepted: the zone's every prediction asks this.
+    pytest.fail(f"accepted; moved_on_delay() -> {_delay_or_error(watch)}")
+
+
+def _delay_or_error(watch: ExitWatch) -> object:
+    try:
+        return watch.moved_on_delay()
+    except Exception as error:  # noqa: BLE001
+        return repr(error)

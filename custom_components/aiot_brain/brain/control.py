@@ -86,6 +86,8 @@ _UP_ACTIVE = timedelta(minutes=12)
 _UP_WITHIN = timedelta(minutes=20)
 # A step counts for at most this long (the first after a restart, say).
 _LONGEST_STEP = timedelta(minutes=2)
+# Two times of one sensor's change, as the controller and the core each took it.
+_SAME_MOMENT = timedelta(seconds=2)
 # A light a person sets this dim (%) at night is a night light, not a reading lamp.
 _NIGHT_LIGHT_PCT = 20.0
 # People seen this long before a restart are taken to be still there after it.
@@ -2987,12 +2989,22 @@ class ZoneController:
         movement here, and how long to wait after it (``moved_on_delay``, None
         where people often stay behind here), within ``light_after_door``. The
         wait counts from then, or from the sensors here clearing if later: the
-        quiet spells it rests on are timed from that. Not yet: how long the wait
-        has left (None where none runs).
+        quiet spells it rests on are timed from that. A hand on the light
+        since the sensors here cleared is someone here after the move. Not
+        yet: how long the wait has left (None where none runs).
         """
         went, learned = lighting.get("moved_on"), lighting.get("moved_on_delay")
+        cleared = lighting.get("motion_cleared")
         motion = readings.last_motion
-        if went is None or learned is None or motion is None or motion >= now:
+        if (
+            went is None
+            or learned is None
+            or motion is None
+            or motion >= now
+            or (cleared is not None and motion - cleared > _SAME_MOMENT)
+        ):
+            # Seen since the sensors here cleared: a hand on the light, someone
+            # here after the move.
             return None, None
         delay = min(self.settings.light_after_door, learned)
         if left := self._left(max(went, motion), delay, now):

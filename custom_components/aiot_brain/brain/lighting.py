@@ -328,7 +328,9 @@ class ExitWatch:
             was_on, moved = bool(self.motion_on), self.moved
             self._motion(when, source or "", on=value >= 0.5)
             if bool(self.motion_on) != was_on:
-                self.moved_on.seen(when, on=not was_on, moved=moved)
+                self.moved_on.seen(
+                    when, on=not was_on, moved=moved, counted=not self._door_shut()
+                )
         else:
             self._door(when, opened=value >= 0.5)
         self._look_for_exit()
@@ -501,6 +503,10 @@ class ExitWatch:
         """Whether the door was last seen opening."""
         return self.door_opened is not None and self.door_opened == self.door_seen
 
+    def _door_shut(self) -> bool:
+        """Whether the zone has a door, last seen shut: nobody goes through unseen."""
+        return self.door_seen is not None and not self._door_open()
+
     def _motion(self, when: datetime, source: str, *, on: bool) -> None:
         """Follow one motion sensor, its hold and the last movement it saw."""
         self.motion_seen = when
@@ -526,10 +532,18 @@ class ExitWatch:
         for by_sensor in (self.motion_on, self.holds, self.co2, self.air_at_door):
             _rename(by_sensor, old, new)
 
-    def air_lost(self, source: str) -> None:
-        """Forget CO2 sensor ``source``'s air: it stopped reading, and tells none."""
+    def sensor_lost(self, source: str) -> None:
+        """Take it that sensor ``source`` stopped reading.
+
+        A CO2 sensor's air is forgotten: it tells none. A motion sensor that was
+        on stays on here (a door opened meanwhile is no exit of someone it might
+        still see), but the other zones no longer take it for someone moving
+        here: one whose battery died while on would have it so for good.
+        """
         self.co2.pop(source, None)
         self.air_at_door.pop(source, None)
+        if source in self.motion_on:
+            self.moved_on.quiet()
 
     def keep_sensors(self, sources: Collection[str]) -> None:
         """Forget the motion and CO2 sensors not in ``sources``: they left the area.
@@ -537,7 +551,10 @@ class ExitWatch:
         One taken away while on would stay on here for good, and no door would
         tell an exit again.
         """
+        was_on = bool(self.motion_on)
         self.motion_on = _kept(self.motion_on, sources)
+        if was_on and not self.motion_on:
+            self.moved_on.quiet()
         self.holds = _kept(self.holds, sources)
         self.co2 = _kept(self.co2, sources)
         self.air_at_door = _kept(self.air_at_door, sources)
@@ -695,9 +712,10 @@ class ExitWatch:
     def moved_on_at(self, when: datetime) -> datetime | None:
         """Return when motion came on elsewhere after the last movement here, if since.
 
-        None while a sensor here sees someone, or where no one moved on.
+        None while a sensor here sees someone, where no one moved on, or where
+        the zone's door is shut: whoever went out would have moved it.
         """
-        if self.motion_on:
+        if self.motion_on or self._door_shut():
             return None
         return self.moved_on.moved_on(self.moved, when)
 

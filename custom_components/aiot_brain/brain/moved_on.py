@@ -28,10 +28,12 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from .saved import from_number
+from .timefeatures import clock_put_back
+
 # Motion that comes on in other zones, the latest first asked for (a bounded record:
 # a building of hundreds of zones must not keep an hour of it).
 _RECENT_ARRIVALS = 64
-_SPELLS_KEPT = 3  # each zone's last spells of motion, for who was moving when
 # How long after motion came back here the other zones show whether someone else
 # is about: the longest a sensor holds (a person who came back has left their
 # sensor's view by then) and a minute more.
@@ -39,6 +41,12 @@ SETTLE = timedelta(minutes=5, seconds=10)
 # Motion back after this long is someone coming back, whoever is about: a stayer
 # still that long would be in the long tail the quiet spells already weigh.
 _LONGEST_STAY = timedelta(minutes=30)
+# Each zone's spells of motion are kept this long after they ended, for who was
+# moving when (at most _SPELLS_KEPT of them: a sensor flickering must not grow
+# it); motion back here is told from them within _TOLD_WITHIN, or not at all.
+_KEEP_SPELLS = timedelta(minutes=45)
+_SPELLS_KEPT = 64
+_TOLD_WITHIN = timedelta(minutes=30)
 _FADE = 0.999  # each counted exit fades the counts: about the last 1,000 count
 
 
@@ -65,26 +73,53 @@ class MotionMap:
         self._spells: dict[str, deque[list[datetime | None]]] = {}
         self._arrivals: deque[tuple[datetime, str]] = deque(maxlen=_RECENT_ARRIVALS)
         self._latest: datetime | None = None
+        # Zones whose motion came back after people moved on, to tell who it was
+        # as soon as the building's sensors can (``MovedOnWatch.settle``).
+        self._waiting: dict[str, MovedOnWatch] = {}
 
     def seen(self, zone_id: str, when: datetime, *, on: bool) -> None:
         """Take a zone's motion coming on (from all clear) or all its sensors clearing.
 
-        One older than the latest taken is a replay of the past beside the present
-        (a zone learning its history): it says nothing of where people are now.
+        One a moment older than the latest taken came in late: it is let go. After
+        the clock was put back, what came before tells nothing of the times to come.
         """
-        if self._latest is not None and when < self._latest:
+        if clock_put_back(when, self._latest):
+            self._spells.clear()
+            self._arrivals.clear()
+        elif self._latest is not None and when < self._latest:
             return
         self._latest = when
         spells = self._spells.setdefault(zone_id, deque(maxlen=_SPELLS_KEPT))
+        while (
+            spells and (end := spells[0][1]) is not None and when - end > _KEEP_SPELLS
+        ):
+            spells.popleft()
         if on:
             spells.append([when, None])
             self._arrivals.append((when, zone_id))
         elif spells and spells[-1][1] is None:
             spells[-1][1] = when
+        for watch in list(self._waiting.values()):
+            watch.settle(when)
+
+    def wait(self, zone_id: str, watch: MovedOnWatch | None) -> None:
+        """Have ``watch`` settle as the building's sensors tell (None: no longer)."""
+        if watch is None:
+            self._waiting.pop(zone_id, None)
+        else:
+            self._waiting[zone_id] = watch
+
+    def quiet(self, zone_id: str) -> None:
+        """Take a zone's sensors as seeing no one from now: it lost the one on."""
+        if self._latest is not None:
+            self.seen(zone_id, self._latest, on=False)
 
     def forget(self, zone_id: str) -> None:
         """Forget a zone: it left the building."""
         self._spells.pop(zone_id, None)
+        self._waiting.pop(zone_id, None)
+        kept = [arrival for arrival in self._arrivals if arrival[1] != zone_id]
+        self._arrivals = deque(kept, maxlen=_RECENT_ARRIVALS)
 
     def first_after(self, zone_id: str, since: datetime) -> datetime | None:
         """Return when motion first came on in another zone after ``since``, if it did."""
@@ -139,7 +174,12 @@ class MovedOnWatch:
         self._zone_id = ""
 
     def join(self, board: MotionMap, zone_id: str) -> None:
-        """Follow the building's motion on ``board``, as zone ``zone_id``."""
+        """Follow the building's motion on ``board``, as zone ``zone_id``.
+
+        Motion back here waiting to be told is let go: another board's spells
+        cannot tell it.
+        """
+        self._waiting(None)
         self._map, self._zone_id = board, zone_id
 
     def moved_on(self, moved: datetime | None, when: datetime) -> datetime | None:
@@ -152,33 +192,54 @@ class MovedOnWatch:
         first = self._map.first_after(self._zone_id, moved)
         return first if first is not None and first <= when else None
 
-    def seen(self, when: datetime, *, on: bool, moved: datetime | None) -> None:
+    def seen(
+        self, when: datetime, *, on: bool, moved: datetime | None, counted: bool = True
+    ) -> None:
         """Take this zone's motion coming on (from all clear) or all clearing.
 
-        ``moved`` is the last movement its sensors saw before ``when``.
+        ``moved`` is the last movement its sensors saw before ``when``. Not
+        ``counted``: whoever moves here again could not have gone unseen (the
+        door is shut), so it teaches nothing of people moving on.
         """
         if self._map is None:
             return
         self.settle(when)
-        if on:
-            went = self.moved_on(moved, when)
-            if went is not None and when - went > _LONGEST_STAY:
-                self._count(stayed=False)
-            elif went is not None:
-                self.back = when
+        went = self.moved_on(moved, when) if on and counted else None
+        if went is not None and when - went > _LONGEST_STAY:
+            self._count(stayed=False)
+        elif went is not None:
+            self.back = when
+            self._waiting(self)
         self._map.seen(self._zone_id, when, on=on)
 
+    def quiet(self) -> None:
+        """Take this zone's sensors as seeing no one: it lost the one that was on."""
+        if self._map is not None:
+            self._map.quiet(self._zone_id)
+
     def settle(self, when: datetime) -> None:
-        """Count the motion back here as someone staying or coming back, once told."""
+        """Count the motion back here as someone staying or coming back, once told.
+
+        Told from the other zones' spells of motion at the first change of any
+        sensor of the building after it can be: later (after a restart, or with
+        the building quiet), it is not counted.
+        """
         back, board = self.back, self._map
         if back is None or board is None or when < back + SETTLE:
             return
         self.back = None
+        self._waiting(None)
         told = back + SETTLE
+        if when - told > _TOLD_WITHIN:
+            return
         if board.moving_all_through(self._zone_id, back, told):
             self._count(stayed=True)
         elif not board.seen_elsewhere(self._zone_id, back, told):
             self._count(stayed=False)
+
+    def _waiting(self, watch: MovedOnWatch | None) -> None:
+        if self._map is not None:
+            self._map.wait(self._zone_id, watch)
 
     def _count(self, *, stayed: bool) -> None:
         self.exits = self.exits * _FADE + 1.0
@@ -192,8 +253,8 @@ class MovedOnWatch:
     def from_dict(cls, data: Mapping[str, Any]) -> MovedOnWatch:
         """Restore what :meth:`to_dict` saved (a ``ValueError`` if it is not that)."""
         watch = cls()
-        exits, stayers = float(data["exits"]), float(data["stayers"])
-        if not 0.0 <= stayers <= exits:
+        exits, stayers = from_number(data["exits"]), from_number(data["stayers"])
+        if exits is None or stayers is None or not 0.0 <= stayers <= exits:
             raise ValueError(f"moved-on counts out of range: {exits}, {stayers}")
         watch.exits, watch.stayers = exits, stayers
         return watch

@@ -14,7 +14,7 @@ turned into their own wall-clock time on the way in (see
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -27,6 +27,7 @@ from .anomaly import Anomaly, AnomalyDetector
 from .comfort import ComfortPool, PreferredSetpoint, Season
 from .forecast import OccupancyForecast
 from .lighting import ExitPool, LightingPreference
+from .moved_on import MotionMap
 from .observation import Observation, Role, as_number, plausible
 from .occupancy import OccupancyModel
 from .saved import check_version, from_iso, to_iso
@@ -570,7 +571,7 @@ class ZoneBrain:
         sensor's air it forgets: it no longer tells how the air goes.
         """
         self.occupancy.builder.lose_source(source, when)
-        self.lighting.exits.air_lost(source)
+        self.lighting.exits.sensor_lost(source)
         self._lamps_gone()
         self.anomalies.lose_source(source, when)
         self._forget_readings({source})
@@ -789,7 +790,8 @@ class ZoneBrain:
 
         The exit the door rule waits for and how long it waits (as the air and
         the power went behind that exit), when people moved on to another zone
-        and how long to wait after that, whether CO2 rises as only people
+        and how long to wait after that (and when the motion sensors here last
+        changed, for a hand on the light since to tell someone is here), whether CO2 rises as only people
         breathing there make it (someone stayed behind, sitting still; not while
         the air falls behind the exit) and whether humidity rises as only a
         shower makes it (someone behind the curtain).
@@ -801,6 +803,7 @@ class ZoneBrain:
             "door_delay": exits.door_wait(),
             "moved_on": exits.moved_on_at(when),
             "moved_on_delay": exits.moved_on_wait(),
+            "motion_cleared": exits.motion_seen,
             "co2_rising": builder.co2_rising(when) and not exits.air_falling(),
             "steam_rising": builder.steam_rising(when),
         }
@@ -1031,6 +1034,18 @@ class Brain:
         zone.comfort.bounds = self.setpoint_bounds
         zone.comfort.join(self.comfort_pool, zone_id)
         zone.lighting.exits.join(self.exit_pool, zone_id)
+
+    def follow_motion(self, zone_ids: Iterable[str], *, apart: bool = False) -> None:
+        """Follow ``zone_ids``' motion on the building's map, or ``apart`` on their own.
+
+        Zones learning their history learn apart (together, as their history
+        runs): their past beside the other zones' present would tell of people
+        moving on who never did, and they learn in another thread.
+        """
+        board = MotionMap() if apart else self.exit_pool.motion
+        for zone_id in zone_ids:
+            if (zone := self.zones.get(zone_id)) is not None:
+                zone.lighting.exits.moved_on.join(board, zone_id)
 
     def remove_zone(self, zone_id: str) -> None:
         """Forget a zone and everything learned about it."""
