@@ -24,7 +24,7 @@ moved on again) it is not counted.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -131,31 +131,38 @@ class MotionMap:
                 first = when
         return first
 
-    def _others(self, zone_id: str) -> list[tuple[datetime, datetime | None]]:
-        """Return the spells of motion of the zones other than ``zone_id``."""
-        return [
-            (start, end)
-            for zone, spells in self._spells.items()
-            if zone != zone_id
-            for start, end in spells
-            if start is not None
-        ]
+    def _others(self, zone_id: str) -> Iterator[deque[list[datetime | None]]]:
+        """Return the spells of motion of each zone other than ``zone_id``."""
+        return (spells for zone, spells in self._spells.items() if zone != zone_id)
 
     def moving_all_through(
         self, zone_id: str, since: datetime, until: datetime
     ) -> bool:
-        """Whether another zone saw movement all the time from ``since`` to ``until``."""
-        return any(
-            start <= since and (end is None or end > until)
-            for start, end in self._others(zone_id)
-        )
+        """Whether another zone saw movement all the time from ``since`` to ``until``.
+
+        Only a zone's last spell begun by ``since`` can: each earlier one ended
+        before the next began.
+        """
+        for spells in self._others(zone_id):
+            for start, end in reversed(spells):
+                assert start is not None
+                if start <= since:
+                    if end is None or end > until:
+                        return True
+                    break
+        return False
 
     def seen_elsewhere(self, zone_id: str, since: datetime, at: datetime) -> bool:
         """Whether another zone's motion came on after ``since`` or is on, by ``at``."""
-        return any(
-            since < start <= at or (start <= at and (end is None or end > at))
-            for start, end in self._others(zone_id)
-        )
+        for spells in self._others(zone_id):
+            for start, end in reversed(spells):
+                assert start is not None
+                if start > at:
+                    continue
+                if start > since or end is None or end > at:
+                    return True
+                break  # begun by ``since``, over by ``at``: as were those before it
+        return False
 
 
 class MovedOnWatch:
