@@ -284,6 +284,21 @@ def test_a_shut_door_with_no_one_through_it_is_no_one_moving_on() -> None:
     )
     # The README: "Where an area has no door sensor, or its door stands open".
     assert decision.command is None, decision.reason
+    # Later they go out, shutting the door behind them, and are seen in the
+    # bathroom: the door moved after the last movement, so they did move on.
+    late = evening + timedelta(hours=1)
+    events: Events = [(late, "living", 1.0), (late + 3 * MINUTE, "living", 0.0)]
+    events += [
+        (late + MINUTE, "living_door", 1.0),
+        (late + 2 * MINUTE, "living_door", 0.0),
+    ]
+    events.append((late + 2 * MINUTE, "bathroom", 1.0))
+    for when, room, value in sorted(events, key=lambda event: event[0]):
+        if room == "living_door":
+            living.learn_one(when, Role.DOOR, value)
+        else:
+            rooms[room].learn_one(when, Role.MOTION, value)
+    assert living.moved_on_at(late + 4 * MINUTE) == late + 2 * MINUTE
 
 
 def test_motion_stamped_before_the_clock_was_put_back_is_no_one_moving_on() -> None:

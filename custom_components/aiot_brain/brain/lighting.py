@@ -329,7 +329,7 @@ class ExitWatch:
             self._motion(when, source or "", on=value >= 0.5)
             if bool(self.motion_on) != was_on:
                 self.moved_on.seen(
-                    when, on=not was_on, moved=moved, counted=not self._door_shut()
+                    when, on=not was_on, moved=moved, counted=not self._shut_in()
                 )
         else:
             self._door(when, opened=value >= 0.5)
@@ -503,9 +503,17 @@ class ExitWatch:
         """Whether the door was last seen opening."""
         return self.door_opened is not None and self.door_opened == self.door_seen
 
-    def _door_shut(self) -> bool:
-        """Whether the zone has a door, last seen shut: nobody goes through unseen."""
-        return self.door_seen is not None and not self._door_open()
+    def _shut_in(self) -> bool:
+        """Whether the zone's door is shut and did not move after the last movement.
+
+        Then whoever was last seen is still inside: going out, they would have
+        moved it.
+        """
+        return (
+            self.door_seen is not None
+            and not self._door_open()
+            and not self._door_after_motion()
+        )
 
     def _motion(self, when: datetime, source: str, *, on: bool) -> None:
         """Follow one motion sensor, its hold and the last movement it saw."""
@@ -713,9 +721,10 @@ class ExitWatch:
         """Return when motion came on elsewhere after the last movement here, if since.
 
         None while a sensor here sees someone, where no one moved on, or where
-        the zone's door is shut: whoever went out would have moved it.
+        the zone's door is shut and did not move since: whoever went out would
+        have moved it.
         """
-        if self.motion_on or self._door_shut():
+        if self.motion_on or self._shut_in():
             return None
         return self.moved_on.moved_on(self.moved, when)
 
