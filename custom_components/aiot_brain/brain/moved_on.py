@@ -187,6 +187,7 @@ class MovedOnWatch:
         cannot tell it.
         """
         self._waiting(None)
+        self.back = None
         self._map, self._zone_id = board, zone_id
 
     def moved_on(self, moved: datetime | None, when: datetime) -> datetime | None:
@@ -206,7 +207,8 @@ class MovedOnWatch:
 
         ``moved`` is the last movement its sensors saw before ``when``. Not
         ``counted``: whoever moves here again could not have gone unseen (the
-        door is shut), so it teaches nothing of people moving on.
+        door is shut and did not move since), so it teaches nothing of people
+        moving on.
         """
         if self._map is None:
             return

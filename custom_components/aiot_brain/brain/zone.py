@@ -567,8 +567,9 @@ class ZoneBrain:
         """Forget what ``source`` said last: it stopped reading.
 
         The exit watch keeps a motion sensor (on stays on there): a door opened
-        meanwhile is no exit of someone that sensor might still see. A CO2
-        sensor's air it forgets: it no longer tells how the air goes.
+        meanwhile is no exit of someone that sensor might still see; the other
+        zones no longer take it for someone moving here. A CO2 sensor's air it
+        forgets: it no longer tells how the air goes.
         """
         self.occupancy.builder.lose_source(source, when)
         self.lighting.exits.sensor_lost(source)
@@ -791,10 +792,10 @@ class ZoneBrain:
         The exit the door rule waits for and how long it waits (as the air and
         the power went behind that exit), when people moved on to another zone
         and how long to wait after that (and when the motion sensors here last
-        changed, for a hand on the light since to tell someone is here), whether CO2 rises as only people
-        breathing there make it (someone stayed behind, sitting still; not while
-        the air falls behind the exit) and whether humidity rises as only a
-        shower makes it (someone behind the curtain).
+        changed: a hand on the light since is someone here), whether CO2 rises
+        as only people breathing there make it (someone stayed behind, sitting
+        still; not while the air falls behind the exit) and whether humidity
+        rises as only a shower makes it (someone behind the curtain).
         """
         builder = self.occupancy.builder
         exits = self.lighting.exits
