@@ -63,6 +63,7 @@ MOTION = "binary_sensor.living_room_motion"
 WINDOW = "binary_sensor.living_room_window"
 DOOR = "binary_sensor.living_room_door"
 CONTROL = "sensor.living_room_aiot_brain_control"
+MINUTE = timedelta(minutes=1)
 TRIP = "binary_sensor.aiot_brain_away_on_a_trip"
 
 
@@ -2723,18 +2724,23 @@ async def test_a_room_one_person_uses_learns_to_go_dark_sooner_after_the_door(
     await out_through_the_door(hass, freezer)
     # This visit's coming in settled the last visit's exit: one more learned.
     learned = coordinator_of(entry).predictions["living_room"].lighting["door_delay"]
-    minutes = math.ceil(learned.total_seconds() / 60)
+    await lamp_goes_off_after(hass, freezer, learned)
+    assert (
+        actions[-1]
+        .data["reason"]
+        .endswith(f"no one has been seen since (after {round(learned / MINUTE)} min)")
+    )
+
+
+async def lamp_goes_off_after(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, wait: timedelta
+) -> None:
+    """The lamp stays on for ``wait`` (to the next whole minute) and then goes off."""
+    minutes = math.ceil(wait / MINUTE)
     await minutes_pass(hass, freezer, minutes - 1)
     assert hass.states.get(LAMP).state == STATE_ON
     await minutes_pass(hass, freezer, 1)
     assert hass.states.get(LAMP).state == STATE_OFF
-    assert (
-        actions[-1]
-        .data["reason"]
-        .endswith(
-            f"no one has been seen since (after {round(learned.total_seconds() / 60)} min)"
-        )
-    )
 
 
 HALL_MOTION = "binary_sensor.hall_motion"
@@ -2763,10 +2769,14 @@ async def trip_to_the_hall(hass: HomeAssistant, freezer: FrozenDateTimeFactory) 
     await seconds_pass(hass, freezer, 50)
 
 
-async def test_the_light_goes_off_a_learned_while_after_someone_moves_on(
+async def taught_that_moving_on_leaves_the_living_room_empty(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    # No door contact: where someone is seen next tells that they left.
+) -> timedelta:
+    """A living room with a lamp and a hall, no door: 40 trips of one person alone.
+
+    Returns the wait after people moved on that the living room learned, its
+    mode back to auto.
+    """
     freezer.move_to(START)
     await build_living_room(hass, climates=[], lights=[lamp()])
     hall = ar.async_get(hass).async_create("Hall")
@@ -2777,10 +2787,18 @@ async def test_the_light_goes_off_a_learned_while_after_someone_moves_on(
     for _ in range(40):
         await trip_to_the_hall(hass, freezer)
     lighting = coordinator_of(entry).predictions["living_room"].lighting
-    learned = lighting["moved_on_delay"]
+    learned: timedelta | None = lighting["moved_on_delay"]
     assert learned is not None
-    assert timedelta(minutes=3) <= learned < timedelta(minutes=8)
     await set_living_room_mode(hass, "auto")
+    return learned
+
+
+async def test_the_light_goes_off_a_learned_while_after_someone_moves_on(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    # No door contact: where someone is seen next tells that they left.
+    learned = await taught_that_moving_on_leaves_the_living_room_empty(hass, freezer)
+    assert timedelta(minutes=3) <= learned < timedelta(minutes=8)
     actions = async_capture_events(hass, EVENT_ACTION)
 
     # Back from the hall, the light switched on by hand, and off to the hall again.
@@ -2795,44 +2813,20 @@ async def test_the_light_goes_off_a_learned_while_after_someone_moves_on(
     await seconds_pass(hass, freezer, 80)
     await set_state(hass, MOTION, STATE_OFF)
     # The wait counts from the sensor here clearing.
-    minutes = math.ceil(learned.total_seconds() / 60)
-    await minutes_pass(hass, freezer, minutes - 1)
-    assert hass.states.get(LAMP).state == STATE_ON
-    await minutes_pass(hass, freezer, 1)
-    assert hass.states.get(LAMP).state == STATE_OFF
-    assert (
-        actions[-1]
-        .data["reason"]
-        .startswith(
-            "Switching off Living room's light: people moved on to another room at "
-        )
+    await lamp_goes_off_after(hass, freezer, learned)
+    reason = actions[-1].data["reason"]
+    assert reason.startswith(
+        "Switching off Living room's light: people moved on to another room at "
     )
-    assert (
-        actions[-1]
-        .data["reason"]
-        .endswith(
-            f"no one has been seen here since (after {round(learned.total_seconds() / 60)} min)"
-        )
+    assert reason.endswith(
+        f"no one has been seen here since (after {round(learned / MINUTE)} min)"
     )
 
 
 async def test_a_lamp_switched_on_by_hand_after_someone_moved_on_stays_on(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    freezer.move_to(START)
-    await build_living_room(hass, climates=[], lights=[lamp()])
-    hall = ar.async_get(hass).async_create("Hall")
-    place_sensor(hass, "binary_sensor", "hall_motion", "motion", hall.id)
-    hass.states.async_set(HALL_MOTION, STATE_OFF)
-    entry = await setup_brain(hass, zones=("living_room", "hall"))
-    await set_living_room_mode(hass, "off")
-    for _ in range(40):  # as test_acting's: one person, alone, learns the wait
-        await trip_to_the_hall(hass, freezer)
-    learned = (
-        coordinator_of(entry).predictions["living_room"].lighting["moved_on_delay"]
-    )
-    assert learned is not None
-    await set_living_room_mode(hass, "auto")
+    learned = await taught_that_moving_on_leaves_the_living_room_empty(hass, freezer)
     actions = async_capture_events(hass, EVENT_ACTION)
 
     # Someone comes in and sits down to read; the sensor clears.
