@@ -42,12 +42,17 @@ SETTLE = timedelta(minutes=5, seconds=10)
 # still that long would be in the long tail the quiet spells already weigh.
 _LONGEST_STAY = timedelta(minutes=30)
 # Each zone's spells of motion are kept this long after they ended, for who was
-# moving when (at most _SPELLS_KEPT of them: a sensor flickering must not grow
+# moving when (at most _MOST_SPELLS of them: a sensor flickering must not grow
 # it); motion back here is told from them within _TOLD_WITHIN, or not at all.
 _KEEP_SPELLS = timedelta(minutes=45)
-_SPELLS_KEPT = 64
+_MOST_SPELLS = 64
 _TOLD_WITHIN = timedelta(minutes=30)
-_FADE = 0.999  # each counted exit fades the counts: about the last 1,000 count
+# Each counted move fades the counts, as each exit after a door fades the exit
+# watch's: about the last 1,000 count.
+_FADE = 0.999
+
+# A spell of motion: when it began, and when it ended (None while it goes on).
+Spell = tuple[datetime, datetime | None]
 
 
 class MotionMap:
@@ -70,7 +75,7 @@ class MotionMap:
 
     def __init__(self) -> None:
         """Start knowing no motion."""
-        self._spells: dict[str, deque[list[datetime | None]]] = {}
+        self._spells: dict[str, deque[Spell]] = {}
         self._arrivals: deque[tuple[datetime, str]] = deque(maxlen=_RECENT_ARRIVALS)
         self._latest: datetime | None = None
         # Zones whose motion came back after people moved on, to tell who it was
@@ -89,16 +94,16 @@ class MotionMap:
         elif self._latest is not None and when < self._latest:
             return
         self._latest = when
-        spells = self._spells.setdefault(zone_id, deque(maxlen=_SPELLS_KEPT))
+        spells = self._spells.setdefault(zone_id, deque(maxlen=_MOST_SPELLS))
         while (
             spells and (end := spells[0][1]) is not None and when - end > _KEEP_SPELLS
         ):
             spells.popleft()
         if on:
-            spells.append([when, None])
+            spells.append((when, None))
             self._arrivals.append((when, zone_id))
         elif spells and spells[-1][1] is None:
-            spells[-1][1] = when
+            spells[-1] = (spells[-1][0], when)
         for watch in list(self._waiting.values()):
             watch.settle(when)
 
@@ -131,7 +136,7 @@ class MotionMap:
                 first = when
         return first
 
-    def _others(self, zone_id: str) -> Iterator[deque[list[datetime | None]]]:
+    def _others(self, zone_id: str) -> Iterator[deque[Spell]]:
         """Return the spells of motion of each zone other than ``zone_id``."""
         return (spells for zone, spells in self._spells.items() if zone != zone_id)
 
@@ -145,7 +150,6 @@ class MotionMap:
         """
         for spells in self._others(zone_id):
             for start, end in reversed(spells):
-                assert start is not None
                 if start <= since:
                     if end is None or end > until:
                         return True
@@ -156,7 +160,6 @@ class MotionMap:
         """Whether another zone's motion came on after ``since`` or is on, by ``at``."""
         for spells in self._others(zone_id):
             for start, end in reversed(spells):
-                assert start is not None
                 if start > at:
                     continue
                 if start > since or end is None or end > at:
@@ -186,7 +189,7 @@ class MovedOnWatch:
         Motion back here waiting to be told is let go: another board's spells
         cannot tell it.
         """
-        self._waiting(None)
+        self._settle_later(waiting=False)
         self.back = None
         self._map, self._zone_id = board, zone_id
 
@@ -218,7 +221,7 @@ class MovedOnWatch:
             self._count(stayed=False)
         elif went is not None:
             self.back = when
-            self._waiting(self)
+            self._settle_later(waiting=True)
         self._map.seen(self._zone_id, when, on=on)
 
     def quiet(self) -> None:
@@ -237,7 +240,7 @@ class MovedOnWatch:
         if back is None or board is None or when < back + SETTLE:
             return
         self.back = None
-        self._waiting(None)
+        self._settle_later(waiting=False)
         told = back + SETTLE
         if when - told > _TOLD_WITHIN:
             return
@@ -246,9 +249,10 @@ class MovedOnWatch:
         elif not board.seen_elsewhere(self._zone_id, back, told):
             self._count(stayed=False)
 
-    def _waiting(self, watch: MovedOnWatch | None) -> None:
+    def _settle_later(self, *, waiting: bool) -> None:
+        """Have the map settle this zone's motion back as its sensors tell, or not."""
         if self._map is not None:
-            self._map.wait(self._zone_id, watch)
+            self._map.wait(self._zone_id, self if waiting else None)
 
     def _count(self, *, stayed: bool) -> None:
         self.exits = self.exits * _FADE + 1.0
