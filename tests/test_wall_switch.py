@@ -348,6 +348,38 @@ async def test_switching_the_light_back_on_at_the_wall_says_it_went_off_too_soon
     assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
 
 
+async def test_someone_coming_in_minutes_after_the_light_went_off_is_no_false_off(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Three minutes after the off, the sensor sees someone come in: lit for them.
+
+    Nobody sat that long in the dark: the delay is not lengthened but
+    shortened, as it would be lengthened for someone seen again within two
+    minutes (people come in as often then).
+    """
+    freezer.move_to(START)
+    await wall_switched_room(hass)
+    entry = await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await set_state(hass, MOTION, STATE_OFF)
+    for _ in range(40):
+        await minutes_pass(hass, freezer, 1)
+        if hass.states.get(LAMP).state == STATE_OFF:
+            break
+    assert hass.states.get(LAMP).state == STATE_OFF, lamp_reason(hass)
+    lighting = coordinator_of(entry).brain.zone("living_room").lighting
+    delay = lighting.vacancy_delay
+
+    await minutes_pass(hass, freezer, 3)
+    await set_state(hass, MOTION, STATE_ON)
+
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+    assert (lighting.false_offs, lighting.arrivals_after_offs) == (0, 1)
+    assert lighting.vacancy_delay == pytest.approx(delay / 1.5)
+    await minutes_pass(hass, freezer, 1)
+    assert "1 arrival soon after an off" in await lighting_explained(hass)
+
+
 async def test_a_bulb_back_from_a_dropout_as_it_was_is_nobody_at_the_wall(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

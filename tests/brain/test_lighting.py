@@ -194,6 +194,66 @@ def test_false_offs_lengthen_and_quiet_offs_shorten_the_delay() -> None:
     assert "false-offs" in model.explain(when, {})
 
 
+def test_someone_coming_in_soon_after_an_off_takes_back_a_false_off() -> None:
+    """Back on three minutes after: nobody waits that long in the dark; they came in."""
+    model = LightingPreference(vacancy_delay=600.0, min_delay=120.0, max_delay=3600.0)
+    model.learn_one(START, {"light_on": 0})  # we switched it off
+    model.learn_one(START + timedelta(seconds=60), {"light_on": 1}, manual=True)
+    assert model.vacancy_delay == pytest.approx(900.0)
+    later = START + timedelta(hours=1)
+    model.learn_one(later, {"light_on": 0})
+    model.learn_one(later + timedelta(seconds=180), {"light_on": 1})  # seen: by us
+    assert (model.false_offs, model.arrivals_after_offs, model.quiet_offs) == (1, 1, 0)
+    assert model.vacancy_delay == pytest.approx(600.0)
+    # A reading between the two windows settles nothing yet.
+    later += timedelta(hours=1)
+    model.learn_one(later, {"light_on": 0})
+    model.learn_one(later + timedelta(seconds=150), {"illuminance": 3})
+    model.learn_one(later + timedelta(seconds=200), {"light_on": 1}, manual=True)
+    assert model.arrivals_after_offs == 2
+    assert model.quiet_offs == 0
+    assert model.vacancy_delay == pytest.approx(400.0)
+    assert "2 arrivals soon after an off" in model.explain(later, {})
+
+
+def test_people_coming_back_now_and_then_do_not_lengthen_the_delay() -> None:
+    """A family's room: one off in ten is followed by someone coming back in.
+
+    They come back as often within two minutes as two minutes later; nobody was
+    ever left in the dark, so the delay shrinks to its shortest. Counted as
+    false-offs, the first window's would have grown it to the longest.
+    """
+    model = LightingPreference(vacancy_delay=600.0, min_delay=120.0, max_delay=3600.0)
+    when = START
+    for off in range(400):
+        model.learn_one(when, {"light_on": 0})  # we switched it off
+        if off % 20 == 3:
+            model.learn_one(when + timedelta(seconds=90), {"light_on": 1})
+        elif off % 20 == 13:
+            model.learn_one(when + timedelta(seconds=200), {"light_on": 1})
+        else:
+            model.learn_one(when + timedelta(minutes=30), {"light_on": 1})
+        when += timedelta(hours=1)
+    assert (model.false_offs, model.arrivals_after_offs) == (20, 20)
+    assert model.vacancy_delay == 120.0
+
+
+def test_arrivals_after_offs_are_kept_and_an_older_state_has_none() -> None:
+    model = LightingPreference(vacancy_delay=600.0)
+    model.learn_one(START, {"light_on": 0})
+    model.learn_one(START + timedelta(seconds=60), {"light_on": 0})  # a reading
+    saved = json.loads(json.dumps(model.to_dict()))
+    restored = LightingPreference.from_dict(saved)
+    # The off is still being watched after the restart: an arrival now counts.
+    restored.learn_one(START + timedelta(seconds=200), {"light_on": 1})
+    assert restored.arrivals_after_offs == 1
+    again = LightingPreference.from_dict(json.loads(json.dumps(restored.to_dict())))
+    assert again.arrivals_after_offs == 1
+    assert again.vacancy_delay == pytest.approx(400.0)
+    del saved["arrivals_after_offs"]
+    assert LightingPreference.from_dict(saved).arrivals_after_offs == 0
+
+
 def test_a_switch_off_not_known_to_be_ours_is_no_auto_off() -> None:
     """History does not say who switched off: the delay learns nothing from it."""
     model = LightingPreference(vacancy_delay=600.0)
@@ -1129,7 +1189,10 @@ def test_a_new_room_is_said_to_go_by_the_default_threshold() -> None:
     assert "below the default threshold 50 lx (no manual switch yet)" in explanation
     assert "learned" not in explanation.split(";")[0]
     assert "from 0 manual adjustments" in explanation
-    assert "after 0 false-offs and 0 unchallenged offs" in explanation
+    assert (
+        "after 0 false-offs, 0 arrivals soon after an off and 0 unchallenged offs"
+        in explanation
+    )
 
 
 def _two_lamps(model: LightingPreference, evenings: int) -> None:

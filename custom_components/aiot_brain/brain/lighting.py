@@ -1215,10 +1215,13 @@ class LightingPreference:
     max_delay
         Longest delay (s) it may grow to.
     complaint_window
-        A manual switch-on within this many seconds of our
-        switch-off counts as a false-off.
+        A switch-on (by hand, or by us for someone seen again) within this
+        many seconds of our switch-off counts as a false-off; one within the
+        next as many seconds, as someone coming in.
     lengthen
-        Factor the delay grows by after a false-off.
+        Factor the delay grows by after a false-off, and shrinks by after
+        someone came in: people come in as often in the one window as in the
+        other, so the delay grows only for those left in the dark.
     shorten
         Factor the delay shrinks by after an unchallenged switch-off.
 
@@ -1288,6 +1291,7 @@ class LightingPreference:
         self.adjusted_at: datetime | None = None  # the last adjustment's moment
         self.false_offs = 0
         self.quiet_offs = 0
+        self.arrivals_after_offs = 0
         self.bad_values = 0
         self.exits = ExitWatch()
         self.sun = SunThreshold()
@@ -1500,7 +1504,14 @@ class LightingPreference:
             self.false_offs += 1
             self.vacancy_delay = min(self.vacancy_delay * self.lengthen, self.max_delay)
             self.auto_off_at = None
-        elif elapsed > self.complaint_window:
+        elif turned_on and elapsed <= 2 * self.complaint_window:
+            # Someone came in. They come in as often within the window before,
+            # where they count as a false-off: each takes one back. Someone left
+            # in the dark does not wait that long.
+            self.arrivals_after_offs += 1
+            self.vacancy_delay = max(self.vacancy_delay / self.lengthen, self.min_delay)
+            self.auto_off_at = None
+        elif elapsed > 2 * self.complaint_window:
             self.quiet_offs += 1
             self.vacancy_delay = max(self.vacancy_delay * self.shorten, self.min_delay)
             self.auto_off_at = None
@@ -1652,7 +1663,9 @@ class LightingPreference:
         delay = (
             f"vacancy delay {self.vacancy_delay / 60:.0f} min once the room is "
             f"surely empty, after "
-            f"{_counted(self.false_offs, 'false-off', 'false-offs')} and "
+            f"{_counted(self.false_offs, 'false-off', 'false-offs')}, "
+            f"{_counted(self.arrivals_after_offs, 'arrival', 'arrivals')} "
+            "soon after an off and "
             f"{_counted(self.quiet_offs, 'unchallenged off', 'unchallenged offs')}"
         )
         return f"{light}; {level}; {delay}; {self.exits.explain()}"
@@ -1675,6 +1688,7 @@ class LightingPreference:
         self.adjustments = other.adjustments
         self.false_offs = other.false_offs
         self.quiet_offs = other.quiet_offs
+        self.arrivals_after_offs = other.arrivals_after_offs
         self.sun.threshold = other.sun.threshold
         self.sun.switches = other.sun.switches
         self.sun.bright = other.sun.bright
@@ -1742,6 +1756,7 @@ class LightingPreference:
             "adjustments": self.adjustments,
             "false_offs": self.false_offs,
             "quiet_offs": self.quiet_offs,
+            "arrivals_after_offs": self.arrivals_after_offs,
             "bad_values": self.bad_values,
             "exits": self.exits.to_dict(),
             "sun": self.sun.to_dict(),
@@ -1798,6 +1813,8 @@ class LightingPreference:
             model.adjustments = int(data["adjustments"])
             model.false_offs = int(data["false_offs"])
             model.quiet_offs = int(data["quiet_offs"])
+            # Saved before arrivals were told from false-offs: none counted.
+            model.arrivals_after_offs = int(data.get("arrivals_after_offs", 0))
             model.bad_values = int(data["bad_values"])
             # Saved before exits were watched: they are learned from now on.
             if "exits" in data:
