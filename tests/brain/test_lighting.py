@@ -338,11 +338,12 @@ def _visits(
             (5, Role.MOTION, 0.0),
             (5 + still, Role.MOTION, 1.0),
             (20, Role.MOTION, 0.0),
-            (20, Role.DOOR, 1.0),  # one goes
+            (20, Role.DOOR, 1.0),  # one goes, shutting the door behind them
+            (20.5, Role.DOOR, 0.0),
         ]
         if stays_on:  # the one left behind moves, then goes too
             minutes += [(25, Role.MOTION, 1.0), (28, Role.MOTION, 0.0)]
-            minutes += [(28, Role.DOOR, 1.0)]
+            minutes += [(28, Role.DOOR, 1.0), (28.5, Role.DOOR, 0.0)]
         if air:
             minutes += [(0, Role.CO2, 500.0), (19, Role.CO2, 900.0)]
             minutes += [(21, Role.CO2, 895.0 if stays_on else 870.0)]
@@ -840,6 +841,72 @@ def test_someone_who_comes_in_and_sits_down_unseen_did_not_stay_behind() -> None
     assert watch.exit_door() is None
     watch.learn_one(when + timedelta(minutes=4), Role.DOOR, 1.0)
     assert watch.exit_door() == when + timedelta(minutes=4)
+
+
+def test_someone_coming_in_through_a_door_left_open_is_no_stayer() -> None:
+    """Whoever walks in through a door left standing open moves no door.
+
+    One person uses the room; every other time they leave its door open behind
+    them, and come in through it an hour later, seen only by the motion
+    sensor. That motion may as well be someone who stayed: those exits are not
+    counted, and the others tell that nobody stays behind.
+    """
+    watch = ExitWatch()
+    when = START
+    half_a_minute = timedelta(seconds=30)
+    for visit in range(200):
+        when = START + timedelta(hours=visit)
+        if visit % 2 == 0:  # the door was shut behind the last one out
+            watch.learn_one(when, Role.DOOR, 1.0)
+            watch.learn_one(when + half_a_minute, Role.DOOR, 0.0)
+        watch.learn_one(when + timedelta(minutes=1), Role.MOTION, 1.0)
+        watch.learn_one(when + timedelta(minutes=5), Role.MOTION, 0.0)
+        watch.learn_one(when + timedelta(minutes=20), Role.DOOR, 1.0)  # out
+        if visit % 2 == 1:
+            watch.learn_one(when + timedelta(minutes=20) + half_a_minute, Role.DOOR, 0)
+        assert watch.exit_door() == when + timedelta(minutes=20)
+    assert watch.stayers == 0.0
+    assert round(watch.exits) == 94  # the 99 shut behind and settled, faded
+    assert watch.door_delay() is not None
+    # The last one out shut it. Now two come in; one goes, leaving it open, and
+    # the other moves a minute and a half later: one stayed behind, as ever.
+    later = when + timedelta(hours=1)
+    watch.learn_one(later, Role.DOOR, 1.0)
+    watch.learn_one(later + half_a_minute, Role.DOOR, 0.0)
+    watch.learn_one(later + timedelta(minutes=1), Role.MOTION, 1.0)
+    watch.learn_one(later + timedelta(minutes=5), Role.MOTION, 0.0)
+    watch.learn_one(later + timedelta(minutes=20), Role.DOOR, 1.0)
+    watch.learn_one(later + timedelta(minutes=21.5), Role.MOTION, 1.0)
+    watch.learn_one(later + timedelta(minutes=25), Role.MOTION, 0.0)
+    assert watch.stayers == pytest.approx(1.0)
+
+
+def test_a_door_left_open_and_shut_later_is_the_exit_to_count() -> None:
+    """Shut with no one seen since it stood open: whoever shut it went out."""
+    watch = ExitWatch()
+    half_a_minute = timedelta(seconds=30)
+    watch.learn_one(START, Role.DOOR, 1.0)
+    watch.learn_one(START + half_a_minute, Role.DOOR, 0.0)
+    watch.learn_one(START + timedelta(minutes=1), Role.MOTION, 1.0)
+    watch.learn_one(START + timedelta(minutes=5), Role.MOTION, 0.0)
+    watch.learn_one(START + timedelta(minutes=20), Role.DOOR, 1.0)  # left open
+    shut = START + timedelta(minutes=40)
+    watch.learn_one(shut, Role.DOOR, 0.0)
+    assert watch.exit_door() == shut
+    # The next one in opens it: everyone had gone.
+    watch.learn_one(shut + timedelta(hours=1), Role.DOOR, 1.0)
+    assert (watch.exits, watch.stayers) == (1.0, 0.0)
+    # Shut by someone coming in, seen at once: no exit, and nothing counted.
+    watch.learn_one(shut + timedelta(hours=1, seconds=30), Role.DOOR, 0.0)
+    watch.learn_one(shut + timedelta(hours=1, minutes=1), Role.MOTION, 1.0)
+    watch.learn_one(shut + timedelta(hours=1, minutes=3), Role.MOTION, 0.0)
+    watch.learn_one(shut + timedelta(hours=1, minutes=20), Role.DOOR, 1.0)  # open
+    entered = shut + timedelta(hours=1, minutes=40)
+    watch.learn_one(entered, Role.DOOR, 0.0)
+    watch.learn_one(entered + half_a_minute, Role.MOTION, 1.0)
+    assert watch.exit_door() is None
+    assert watch.pending is None
+    assert (round(watch.exits, 3), watch.stayers) == (1.0, 0.0)
 
 
 def test_other_roles_and_lone_door_moves_teach_no_stayers() -> None:

@@ -301,6 +301,36 @@ def test_a_shut_door_with_no_one_through_it_is_no_one_moving_on() -> None:
     assert living.moved_on_at(late + 4 * MINUTE) == late + 2 * MINUTE
 
 
+def test_a_door_shut_behind_the_one_who_moved_on_lets_them_move_on() -> None:
+    """They came in through the open door and shut it going out, the sensor still on.
+
+    Shut after the last movement it held on to, the door was moved by someone
+    going out: seen in the bathroom next, they moved on. Shut before it, by
+    someone who moved in the room after, it says they are still in.
+    """
+    rooms = _home("living", "bathroom", "study")
+    living = rooms["living"]
+    living.learn_one(START - MINUTE, Role.DOOR, 1.0)  # it stands open
+    last = _trips(rooms, 50)
+    assert living.moved_on_wait() is not None
+    late = last + timedelta(hours=2)
+    # Seen once as they get up (the sensor holds on three minutes), the door
+    # shut a minute later, and the bathroom's sensor sees them a minute after.
+    living.learn_one(late, Role.MOTION, 1.0)
+    living.learn_one(late + MINUTE, Role.DOOR, 0.0)
+    rooms["bathroom"].learn_one(late + 2 * MINUTE, Role.MOTION, 1.0)
+    living.learn_one(late + 3 * MINUTE, Role.MOTION, 0.0)
+    assert living.moved_on_at(late + 4 * MINUTE) == late + 2 * MINUTE
+    # Back, they shut the door behind them and move in the room after it: in.
+    back = late + timedelta(minutes=20)
+    living.learn_one(back, Role.DOOR, 1.0)
+    living.learn_one(back + MINUTE, Role.DOOR, 0.0)
+    living.learn_one(back + 2 * MINUTE, Role.MOTION, 1.0)
+    rooms["study"].learn_one(back + 3 * MINUTE, Role.MOTION, 1.0)
+    living.learn_one(back + 5 * MINUTE, Role.MOTION, 0.0)
+    assert living.moved_on_at(back + 6 * MINUTE) is None
+
+
 def test_motion_stamped_before_the_clock_was_put_back_is_no_one_moving_on() -> None:
     rooms = _home("living", "hall")
     living = rooms["living"]

@@ -75,6 +75,7 @@ _SUN_CORRECTION_SECONDS = 300.0
 _SUN_UP = 0.0  # degrees: below the horizon no daylight lights a room
 
 EXITS_VERSION = 1
+_DOOR_PASS_SECONDS = 180.0  # a door open longer was left open, not gone through
 _ENTRY_SECONDS = 60.0  # motion this soon after the door is someone coming in
 _EXIT_FADE = 0.999  # each exit fades the exit counts: about the last 1,000 count
 _GAP_FADE = 0.998  # each quiet spell fades the spell counts: about the last 500
@@ -170,7 +171,10 @@ class ExitWatch:
     so the door of someone going out often moves before it clears: the last
     motion is when it cleared less its hold, learnt as its shortest "on", and a
     door opened after that was an exit. If motion comes back without the door
-    opening again, someone stayed behind (a *stayer*). Motion within a minute of
+    opening again, someone stayed behind (a *stayer*), unless the door was left
+    open behind the exit (open more than three minutes): anyone may have come in
+    through it unseen, so the exit is not counted; shut at last, it is the exit
+    to count. Motion within a minute of
     the door is someone coming in, not an exit; so is the door moving while the
     zone stands empty after an exit, however long whoever came in then sits
     before a sensor sees them (until the door moves again). A *quiet spell* is
@@ -212,10 +216,12 @@ class ExitWatch:
     ...     t = start + timedelta(hours=visit)
     ...     watch.learn_one(t, Role.DOOR, 1.0)
     ...     watch.learn_one(t, Role.MOTION, 1.0)
+    ...     watch.learn_one(t + timedelta(seconds=5), Role.DOOR, 0.0)
     ...     watch.learn_one(t + timedelta(minutes=5), Role.MOTION, 0.0)
     ...     watch.learn_one(t + timedelta(minutes=6), Role.MOTION, 1.0)  # still there
     ...     watch.learn_one(t + timedelta(minutes=9), Role.MOTION, 0.0)
     ...     watch.learn_one(t + timedelta(minutes=9), Role.DOOR, 1.0)  # out
+    ...     watch.learn_one(t + timedelta(minutes=9, seconds=5), Role.DOOR, 0.0)
     >>> round(watch.door_delay() / 60)  # minutes
     4
 
@@ -315,6 +321,8 @@ class ExitWatch:
             return  # no move: its first reading, or the sensor back from a restart
         if self.returned is not None:
             self._settle_return(when, door=role is Role.DOOR)
+        if self._left_open(when):
+            self._behind_open_door(when, role, value)
         if role is Role.MOTION:
             if value >= 0.5:
                 self.entering = False
@@ -334,6 +342,17 @@ class ExitWatch:
         else:
             self._door(when, opened=value >= 0.5)
         self._look_for_exit()
+
+    def _behind_open_door(self, when: datetime, role: Role, value: float) -> None:
+        """Take a change after the door was left open behind the pending exit."""
+        if role is Role.DOOR and value < 0.5:
+            # Shut at last, by someone going out or coming in, as through any
+            # door: this is the exit to count.
+            self.pending = when
+        elif value >= 0.5:
+            # Whoever moves now may as well have come in through it as stayed
+            # behind: the exit is not counted.
+            self.pending = None
 
     def _door(self, when: datetime, *, opened: bool) -> None:
         """Follow the door: it settles an exit, lets someone in, or lets them go."""
@@ -503,16 +522,35 @@ class ExitWatch:
         """Whether the door was last seen opening."""
         return self.door_opened is not None and self.door_opened == self.door_seen
 
+    def _left_open(self, when: datetime) -> bool:
+        """Whether the door was left open behind the pending exit, and still is.
+
+        Open since, that is, for longer than going through it takes: anyone may
+        have come in since, unseen by it. Not once the motion back is being
+        settled: it came while the door could still be shut behind the leaver.
+        """
+        opened = self.door_opened
+        return (
+            self.pending is not None
+            and self.returned is None
+            and self._door_open()
+            and opened is not None
+            and opened <= self.pending
+            and (when - opened).total_seconds() > _DOOR_PASS_SECONDS
+        )
+
     def _shut_in(self) -> bool:
         """Whether the zone's door is shut and did not move after the last movement.
 
         Then whoever was last seen is still inside: going out, they would have
-        moved it.
+        moved it, if only to shut it behind them where it stood open.
         """
+        door, moved = self.door_seen, self.moved
         return (
-            self.door_seen is not None
+            door is not None
             and not self._door_open()
             and not self._door_after_motion()
+            and (moved is None or door <= moved)
         )
 
     def _motion(self, when: datetime, source: str, *, on: bool) -> None:
