@@ -174,12 +174,12 @@ class ExitWatch:
     opening again, someone stayed behind (a *stayer*), unless the door was left
     open behind the exit (open more than three minutes): anyone may have come in
     through it unseen, so the exit is not counted; shut at last, it is the exit
-    to count. Motion within a minute of
-    the door is someone coming in, not an exit; so is the door moving while the
-    zone stands empty after an exit, however long whoever came in then sits
-    before a sensor sees them (until the door moves again). A *quiet spell* is
-    the time from the motion sensors clearing to their next motion with no door
-    moving in between: someone there sitting still.
+    to count. Motion within a minute of the door is someone coming in, not an
+    exit; so is the door moving while the zone stands empty after an exit,
+    however long whoever came in then sits before a sensor sees them (until the
+    door moves again). A *quiet spell* is the time from the motion sensors
+    clearing to their next motion with no door moving in between: someone there
+    sitting still.
 
     In a zone where at most one exit in ten leaves a stayer (as far as the exits
     seen can tell: about 30 with nobody left behind, more with some), a stayer is
