@@ -21,6 +21,7 @@ from homeassistant.helpers.entity_platform import async_get_platforms
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
     MockUser,
     async_capture_events,
 )
@@ -321,13 +322,10 @@ async def test_a_held_bulb_switched_on_at_the_wall_keeps_the_bulbs_level(
     assert actions == []
 
 
-async def test_switching_the_light_back_on_at_the_wall_says_it_went_off_too_soon(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    """Someone sat still; we switched the light off; they get it back at the wall."""
-    freezer.move_to(START)
-    bulb = await wall_switched_room(hass)
-    entry = await setup_brain(hass)
+async def switched_off_after_someone_moved(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, entry: MockConfigEntry
+) -> LightingPreference:
+    """Someone moves once; we switch the lamp off after the wait; the room's lighting."""
     await set_state(hass, MOTION, STATE_ON)
     await set_state(hass, MOTION, STATE_OFF)
     for _ in range(40):
@@ -335,7 +333,17 @@ async def test_switching_the_light_back_on_at_the_wall_says_it_went_off_too_soon
         if hass.states.get(LAMP).state == STATE_OFF:
             break
     assert hass.states.get(LAMP).state == STATE_OFF, lamp_reason(hass)
-    lighting = coordinator_of(entry).brain.zone("living_room").lighting
+    return coordinator_of(entry).brain.zone("living_room").lighting
+
+
+async def test_switching_the_light_back_on_at_the_wall_says_it_went_off_too_soon(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Someone sat still; we switched the light off; they get it back at the wall."""
+    freezer.move_to(START)
+    bulb = await wall_switched_room(hass)
+    entry = await setup_brain(hass)
+    lighting = await switched_off_after_someone_moved(hass, freezer, entry)
     delay = lighting.vacancy_delay
 
     await seconds_pass(hass, freezer, 30)
@@ -360,14 +368,7 @@ async def test_someone_coming_in_minutes_after_the_light_went_off_is_no_false_of
     freezer.move_to(START)
     await wall_switched_room(hass)
     entry = await setup_brain(hass)
-    await set_state(hass, MOTION, STATE_ON)
-    await set_state(hass, MOTION, STATE_OFF)
-    for _ in range(40):
-        await minutes_pass(hass, freezer, 1)
-        if hass.states.get(LAMP).state == STATE_OFF:
-            break
-    assert hass.states.get(LAMP).state == STATE_OFF, lamp_reason(hass)
-    lighting = coordinator_of(entry).brain.zone("living_room").lighting
+    lighting = await switched_off_after_someone_moved(hass, freezer, entry)
     delay = lighting.vacancy_delay
 
     await minutes_pass(hass, freezer, 3)
