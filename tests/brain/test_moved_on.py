@@ -331,6 +331,79 @@ def test_a_door_shut_behind_the_one_who_moved_on_lets_them_move_on() -> None:
     assert living.moved_on_at(back + 6 * MINUTE) is None
 
 
+def _feed_with_doors(rooms: dict[str, ExitWatch], events: Events) -> None:
+    """As :func:`_feed`, where a room named ``<room>_door`` is that room's door."""
+    for when, room, value in sorted(events, key=lambda event: event[0]):
+        if room.endswith("_door"):
+            rooms[room.removesuffix("_door")].learn_one(when, Role.DOOR, value)
+        else:
+            rooms[room].learn_one(when, Role.MOTION, value)
+
+
+def test_someone_who_came_in_and_shut_the_door_behind_them_has_not_moved_on() -> None:
+    """Opened, seen stepping in, shut behind them ten seconds later: they are in.
+
+    The sensor holds on its three minutes and clears as they sit still, so its
+    last movement is when it came on, before the door shut. Someone moving in the
+    bathroom then is someone else: the light is not switched off on them.
+    """
+    rooms = _home("living", "bathroom", "study")
+    living = rooms["living"]
+    last = _trips(rooms, 50)
+    assert living.moved_on_wait() is not None
+    came = last + timedelta(hours=2)
+    second = timedelta(seconds=1)
+    _feed_with_doors(
+        rooms,
+        [
+            (came, "living_door", 1.0),
+            (came + 2 * second, "living", 1.0),
+            (came + 10 * second, "living_door", 0.0),
+            (came + 3 * MINUTE + 2 * second, "living", 0.0),
+            (came + 5 * MINUTE, "bathroom", 1.0),
+        ],
+    )
+    assert living.exit_door() is None
+    assert living.moved_on_at(came + 6 * MINUTE) is None
+
+
+def test_a_stayer_behind_a_door_shut_by_the_one_who_moved_on_is_counted() -> None:
+    """One of two shuts the open door going out; the other, sitting still, moves later.
+
+    The light may go off on the one left behind: each time it teaches the room
+    that moving on leaves someone there, and the wait lengthens.
+    """
+    rooms = _home("living", "bathroom", "study")
+    living = rooms["living"]
+    living.learn_one(START - MINUTE, Role.DOOR, 1.0)  # it stands open
+    last = _trips(rooms, 50)
+    assert living.moved_on_wait() is not None
+    stayers = living.moved_on.stayers
+    for evening in range(10):
+        when = last + timedelta(hours=2 + evening * 2)
+        _feed_with_doors(
+            rooms,
+            [
+                (when, "living", 1.0),
+                (when + MINUTE, "living_door", 0.0),  # shut going out
+                (when + 2 * MINUTE, "bathroom", 1.0),
+                (when + 3 * MINUTE, "living", 0.0),
+            ],
+        )
+        assert living.moved_on_at(when + 4 * MINUTE) == when + 2 * MINUTE
+        _feed_with_doors(
+            rooms,
+            [
+                (when + 8 * MINUTE, "living", 1.0),  # the other moves
+                (when + 12 * MINUTE, "living", 0.0),
+                (when + 17 * MINUTE, "bathroom", 0.0),
+                (when + 40 * MINUTE, "living_door", 1.0),  # both go, leaving it open
+            ],
+        )
+    assert living.moved_on.stayers - stayers > 5
+    assert living.moved_on_wait() is None
+
+
 def test_motion_stamped_before_the_clock_was_put_back_is_no_one_moving_on() -> None:
     rooms = _home("living", "hall")
     living = rooms["living"]

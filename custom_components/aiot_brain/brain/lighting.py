@@ -334,11 +334,11 @@ class ExitWatch:
                     else:
                         self.returned = when  # settled once no door follows
             was_on, moved = bool(self.motion_on), self.moved
+            # Asked before this motion is the last movement, as moved_on_at was.
+            counted = not self._shut_in()
             self._motion(when, source or "", on=value >= 0.5)
             if bool(self.motion_on) != was_on:
-                self.moved_on.seen(
-                    when, on=not was_on, moved=moved, counted=not self._shut_in()
-                )
+                self.moved_on.seen(when, on=not was_on, moved=moved, counted=counted)
         else:
             self._door(when, opened=value >= 0.5)
         self._look_for_exit()
@@ -543,14 +543,17 @@ class ExitWatch:
         """Whether the zone's door is shut and did not move after the last movement.
 
         Then whoever was last seen is still inside: going out, they would have
-        moved it, if only to shut it behind them where it stood open.
+        moved it, if only to shut it behind them where it stood open. Shut just
+        after it was opened for the movement, it was shut behind someone coming in.
         """
         door, moved = self.door_seen, self.moved
         return (
             door is not None
             and not self._door_open()
             and not self._door_after_motion()
-            and (moved is None or door <= moved)
+            and (
+                moved is None or door <= moved or _within_entry(self.door_opened, moved)
+            )
         )
 
     def _motion(self, when: datetime, source: str, *, on: bool) -> None:
