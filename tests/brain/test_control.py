@@ -3010,6 +3010,38 @@ def test_light_stays_on_through_a_long_still_spell_while_the_model_sees_people()
     )
 
 
+def test_light_goes_off_sooner_where_people_were_seen_to_sit_still_less_long() -> None:
+    # The zone's quiet spells under the light say people there move again well
+    # within 13 minutes: that long a silence says they left, model or not.
+    on = LightState(on=True, brightness_pct=70, color_temp_kelvin=2700)
+    learned = with_signs(prediction(), quiet_floor=timedelta(minutes=13))
+    reading = readings(light=on, last_motion=NOW - timedelta(minutes=12))
+    waiting = light_decision(controller(), predicted=learned, seen=reading)
+    assert waiting.command is None
+    assert waiting.decide_again_in == timedelta(minutes=1)
+    decision = light_decision(
+        controller(), NOW + timedelta(minutes=1), predicted=learned, seen=reading
+    )
+    assert decision.command is not None
+    assert decision.command.service == "turn_off"
+    assert decision.reason == (
+        "Switching off Study's light: no motion since 16:48 (vacancy delay 13 min)"
+    )
+    # Never longer than the configured floor, nor shorter than the vacancy delay
+    # people's complaints taught.
+    slow = with_signs(prediction(), quiet_floor=timedelta(minutes=40))
+    assert light_decision(
+        controller(), predicted=slow, seen=reading
+    ).decide_again_in == timedelta(minutes=8)
+    taught = replace(
+        learned,
+        lighting={**learned.lighting, "vacancy_delay": timedelta(minutes=16)},
+    )
+    assert light_decision(
+        controller(), predicted=taught, seen=reading
+    ).decide_again_in == timedelta(minutes=4)
+
+
 def went_out(door: datetime, door_delay: timedelta | None = None) -> ZonePrediction:
     """The zone's exit watch saw the door move behind the last person at ``door``."""
     return with_signs(prediction(), exit_door=door, door_delay=door_delay)

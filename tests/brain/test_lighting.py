@@ -1412,3 +1412,91 @@ def test_a_lamp_set_by_hand_comes_back_at_that_level_within_the_hour() -> None:
         LightingPreference.from_dict(
             {**model.to_dict(), "chosen": {"light.one": [None, 30.0, None]}}
         )
+
+
+def _sit_under_the_light(
+    model: LightingPreference, gaps: list[float], *, lit: bool = True
+) -> datetime:
+    """Someone sits in the room, still for each of ``gaps`` minutes in turn.
+
+    No door moves and no one is seen elsewhere; the light is on throughout, or
+    off throughout. Returns when they were last seen.
+    """
+    when = START
+    model.learn_one(when, {"light_on": 1.0 if lit else 0.0}, manual=True)
+    for gap in gaps:
+        model.exits.learn_one(when, Role.MOTION, 1.0)
+        when += timedelta(minutes=1)
+        model.exits.learn_one(when, Role.MOTION, 0.0)
+        when += timedelta(minutes=gap)
+    model.exits.learn_one(when, Role.MOTION, 1.0)
+    return when
+
+
+# People who move again within minutes: at most 6 minutes still, one spell in 8.
+_BRISK = [1.0, 1.0, 2.0, 1.0, 3.0, 1.0, 2.0, 6.0]
+
+
+def test_people_seen_to_move_again_within_minutes_shorten_the_quiet_floor() -> None:
+    model = LightingPreference()
+    _sit_under_the_light(model, _BRISK * 24 + _BRISK[:7])  # 199 spells: too few
+    assert model.exits.quiet_floor() is None
+    _sit_under_the_light(model, _BRISK * 40)
+    floor = model.exits.quiet_floor()
+    assert floor is not None
+    # Well past the longest spell seen, and well short of 20 minutes.
+    assert 12 * 60 < floor < 17 * 60
+    assert model.exits.quiet_wait() == timedelta(seconds=round(floor))
+    assert model.exits.explain().endswith(
+        f"; {floor / 60:.0f} min without motion at most, as people under the "
+        "light moved again in 323 recent quiet spells"
+    )
+
+
+def test_the_quiet_floor_counts_only_spells_under_the_light() -> None:
+    # The same spells in the dark may be anyone's: people gone out (the light
+    # off behind them) and back, asleep, or in daylight.
+    model = LightingPreference()
+    _sit_under_the_light(model, _BRISK * 40, lit=False)
+    assert model.exits.quiet_floor() is None
+
+
+def test_a_zone_where_people_sometimes_sit_still_long_keeps_the_floor() -> None:
+    # One spell in a hundred is someone reading, still for 40 minutes.
+    model = LightingPreference()
+    _sit_under_the_light(model, ([*_BRISK] * 12 + [2.0, 2.0, 2.0, 40.0]) * 4)
+    assert model.exits.quiet_floor() is None
+    # Read for 12 minutes instead, as often: the floor leaves them time to.
+    model = LightingPreference()
+    _sit_under_the_light(model, ([*_BRISK] * 12 + [2.0, 2.0, 2.0, 12.0]) * 4)
+    floor = model.exits.quiet_floor()
+    assert floor is not None
+    assert floor > 13 * 60
+
+
+def test_the_quiet_floor_never_goes_below_ten_minutes() -> None:
+    model = LightingPreference()
+    _sit_under_the_light(model, [0.5] * 400)
+    assert model.exits.quiet_floor() == 600.0
+
+
+def test_the_spells_under_the_light_survive_a_round_trip() -> None:
+    model = LightingPreference()
+    last_seen = _sit_under_the_light(model, _BRISK * 40)
+    floor = model.exits.quiet_floor()
+    restored = LightingPreference.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert restored.exits.quiet_floor() == floor
+    assert restored.exits.lit_since == START
+    # Still lit after the restart: the next spell counts.
+    restored.exits.learn_one(last_seen, Role.MOTION, 0.0)
+    restored.exits.learn_one(last_seen + timedelta(minutes=30), Role.MOTION, 1.0)
+    assert restored.exits.lit_spells[-1] == 1.0
+    # Saved before they were kept: none, and none lit.
+    saved = model.exits.to_dict()
+    del saved["lit_spells"], saved["lit_since"]
+    old = ExitWatch.from_dict(saved)
+    assert old.quiet_floor() is None
+    assert old.lit_since is None
+    saved["lit_spells"] = [1.0, 2.0]
+    with pytest.raises(ValueError, match="2 quiet spell bins, not 31"):
+        ExitWatch.from_dict(saved)

@@ -2748,8 +2748,11 @@ class ZoneController:
         seen_leaving = prediction.occupancy_probability < settings.light_empty_below
         if not seen_leaving:
             # Motion alone: people sitting still miss a sensor for minutes on end,
-            # so only a long silence says they have gone.
-            delay = max(delay, settings.light_quiet_floor)
+            # so only a long silence says they have gone: the floor, or as long as
+            # people there have been seen to sit still under the light if shorter.
+            learned = lighting.get("quiet_floor")
+            floor = settings.light_quiet_floor
+            delay = max(delay, floor if learned is None else min(floor, learned))
         gone, exit_waits = self._gone_out(now, readings, lighting)
         staying = "occupied"
         if gone is not None and lighting.get("co2_rising"):

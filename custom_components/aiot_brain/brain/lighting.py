@@ -88,6 +88,13 @@ _MAX_GAP_MINUTES = 30.0  # a quiet spell longer than this counts as this long
 _PRIOR_GAP_MINUTES = 3.0  # people's quiet spells before any is seen
 _PRIOR_GAPS = 5.0  # how many spells that prior weighs
 _FALSE_OFF_RISK = 0.00005  # chance per exit of a light off on someone left behind
+# The quiet spells under the light, by whole minutes (the last bin 30 and more).
+# The light's quiet floor shortens where at most this share of them lasted some
+# whole minutes, told from at least as many spells as the share's inverse; never
+# below the minimum: a reader may miss a motion sensor for ten minutes.
+_STILL_BINS = 31
+_STILL_TAIL = 0.005
+_MIN_QUIET_FLOOR = 600.0
 _MIN_DOOR_DELAY = 180.0  # s: never sooner, whatever the zone has shown
 # The air after an exit: CO2 falling within this long of the door (no longer
 # than the shortest delay, so it is told by the time the light could go) ...
@@ -246,6 +253,11 @@ class ExitWatch:
         self.stayers = 0.0
         self.gaps = 0.0  # quiet spells of people there
         self.gap_minutes = 0.0  # and their length, summed
+        # Those while the light was on, by whole minutes (faded alike), and since
+        # when the light is on (None: off). They say how long people sit still
+        # under it, whatever the spells of people who went out with it off.
+        self.lit_spells = [0.0] * _STILL_BINS
+        self.lit_since: datetime | None = None
         # The air: each CO2 sensor's last reading (ppm), what it read when the
         # door last moved, and whether it fell since as the last one out makes it.
         self.co2: dict[str, float] = {}
@@ -668,6 +680,16 @@ class ExitWatch:
         minutes = (when - cleared).total_seconds() / 60.0
         self.gaps = self.gaps * _GAP_FADE + 1.0
         self.gap_minutes = self.gap_minutes * _GAP_FADE + min(minutes, _MAX_GAP_MINUTES)
+        if self.lit_since is not None and self.lit_since <= cleared:
+            self.lit_spells = [count * _GAP_FADE for count in self.lit_spells]
+            self.lit_spells[min(int(minutes), _STILL_BINS - 1)] += 1.0
+
+    def light(self, when: datetime, *, on: bool) -> None:
+        """Take the zone's light switched on or off at ``when``."""
+        if not on:
+            self.lit_since = None
+        elif self.lit_since is None:
+            self.lit_since = when
 
     def _settle_return(self, when: datetime, *, door: bool) -> None:
         """Motion came back after an exit: someone stayed, unless a door came with it.
@@ -758,6 +780,33 @@ class ExitWatch:
         """Return :meth:`door_delay` to the second, as the controller waits it."""
         return _seconds(self.door_delay())
 
+    def quiet_floor(self) -> float | None:
+        """Quiet seconds under the light after which nobody there is still sitting.
+
+        The shortest whole minutes that at most one of the zone's quiet spells
+        under the light in 200 lasted (``_STILL_TAIL``), and then as long as its
+        stillness (:meth:`_still`) takes to make a spell that long a hundred
+        times rarer (``_FALSE_OFF_RISK``); never below ten minutes. None until
+        200 such spells are seen, or where more than one in 200 lasted half an
+        hour (people read or doze there): the controller's floor holds. The
+        spells with motion elsewhere meanwhile are not counted, and in a busy
+        home those are more often the long ones: so the margin.
+        """
+        total = sum(self.lit_spells)
+        if total < 1.0 / _STILL_TAIL:
+            return None
+        rarer = math.log(_FALSE_OFF_RISK / _STILL_TAIL) / math.log(self._still())
+        tail = total  # the spells of at least ``minutes``
+        for minutes, count in enumerate(self.lit_spells[:-1]):
+            if tail <= _STILL_TAIL * total:
+                return max(_MIN_QUIET_FLOOR, (minutes + rarer) * 60.0)
+            tail -= count
+        return None
+
+    def quiet_wait(self) -> timedelta | None:
+        """Return :meth:`quiet_floor` to the second, as the controller waits it."""
+        return _seconds(self.quiet_floor())
+
     def moved_on_at(self, when: datetime) -> datetime | None:
         """Return when motion came on elsewhere after the last movement here, if since.
 
@@ -844,7 +893,7 @@ class ExitWatch:
         if holds:
             seconds = "/".join(str(hold) for hold in holds)
             words += f" (motion sensors hold on {seconds} s)"
-        return words + self._explain_moved_on()
+        return words + self._explain_moved_on() + self._explain_quiet()
 
     def _explain_moved_on(self) -> str:
         """Say what the wait after people moved on rests on, once any did."""
@@ -868,6 +917,16 @@ class ExitWatch:
             f"stayed behind after {counts}"
         )
 
+    def _explain_quiet(self) -> str:
+        """Say how long motion alone waits where the spells under the light tell."""
+        floor = self.quiet_floor()
+        if floor is None:
+            return ""
+        return (
+            f"; {floor / 60:.0f} min without motion at most, as people under the "
+            f"light moved again in {sum(self.lit_spells):.0f} recent quiet spells"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Return the state as JSON-compatible data."""
         return {
@@ -885,6 +944,8 @@ class ExitWatch:
             "stayers": self.stayers,
             "gaps": self.gaps,
             "gap_minutes": self.gap_minutes,
+            "lit_spells": self.lit_spells,
+            "lit_since": to_iso(self.lit_since),
             "co2": self.co2,
             "air_at_door": self.air_at_door,
             "air_fell": self.air_fell,
@@ -929,6 +990,13 @@ class ExitWatch:
             watch.stayers = float(data["stayers"])
             watch.gaps = float(data["gaps"])
             watch.gap_minutes = float(data["gap_minutes"])
+            # Saved before the spells under the light were kept: learnt from now.
+            saved = data.get("lit_spells", watch.lit_spells)
+            spells = [float(count) for count in saved]
+            if len(spells) != _STILL_BINS:
+                raise ValueError(f"{len(spells)} quiet spell bins, not {_STILL_BINS}")
+            watch.lit_spells = spells
+            watch.lit_since = from_iso(data.get("lit_since"))
             # Saved before the air was watched: it is learnt from now on.
             watch.co2 = _ppm_by_sensor(data.get("co2", {}))
             watch.air_at_door = _ppm_by_sensor(data.get("air_at_door", {}))
@@ -1382,6 +1450,7 @@ class LightingPreference:
         ambient = self._ambient(None)
         if on is not None:
             switched_on = on >= 0.5
+            self.exits.light(when, on=switched_on)
             if switched_on != self.light_on:
                 self._switched(when, switched_on, manual=manual, ambient=ambient)
             self.light_on = switched_on

@@ -804,6 +804,7 @@ class ZoneBrain:
             "door_delay": exits.door_wait(),
             "moved_on": exits.moved_on_at(when),
             "moved_on_delay": exits.moved_on_wait(),
+            "quiet_floor": exits.quiet_wait(),
             "motion_cleared": exits.motion_seen,
             "co2_rising": builder.co2_rising(when) and not exits.air_falling(),
             "steam_rising": builder.steam_rising(when),
