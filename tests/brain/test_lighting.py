@@ -216,6 +216,35 @@ def test_someone_coming_in_soon_after_an_off_takes_back_a_false_off() -> None:
     assert "2 arrivals soon after an off" in model.explain(later, {})
 
 
+def test_someone_let_in_by_the_door_soon_after_an_off_teaches_nothing() -> None:
+    model = LightingPreference(vacancy_delay=600.0, min_delay=120.0, max_delay=3600.0)
+    for hour, seconds in enumerate((30, 150)):  # in either window
+        off = START + timedelta(hours=hour)
+        model.learn_one(off, {"light_on": 0})  # we switched it off
+        came = off + timedelta(seconds=seconds)
+        model.exits.learn_one(came - timedelta(seconds=5), Role.DOOR, 1.0)
+        model.exits.learn_one(came, Role.MOTION, 1.0)
+        model.learn_one(came, {"light_on": 1}, manual=True)
+        model.exits.learn_one(came + timedelta(seconds=5), Role.DOOR, 0.0)
+    assert (model.false_offs, model.arrivals_after_offs, model.quiet_offs) == (0, 0, 0)
+    assert model.vacancy_delay == 600.0
+    # The door opened as people went, before the off, lets nobody in: whoever
+    # switches on within the window was left in the dark.
+    off = START + timedelta(days=1)
+    model.exits.learn_one(off - timedelta(seconds=30), Role.DOOR, 1.0)
+    model.learn_one(off, {"light_on": 0})
+    model.learn_one(off + timedelta(seconds=20), {"light_on": 1}, manual=True)
+    assert model.false_offs == 1
+    assert model.vacancy_delay == pytest.approx(900.0)
+    # Nor does a door opened long before the light comes back on.
+    off = START + timedelta(days=2)
+    model.learn_one(off, {"light_on": 0})
+    model.exits.learn_one(off + timedelta(seconds=5), Role.DOOR, 0.0)
+    model.exits.learn_one(off + timedelta(seconds=10), Role.DOOR, 1.0)
+    model.learn_one(off + timedelta(seconds=110), {"light_on": 1}, manual=True)
+    assert model.false_offs == 2
+
+
 def test_people_coming_back_now_and_then_do_not_lengthen_the_delay() -> None:
     """A family's room: one off in ten is followed by someone coming back in.
 

@@ -780,6 +780,11 @@ class ExitWatch:
         """Return :meth:`door_delay` to the second, as the controller waits it."""
         return _seconds(self.door_delay())
 
+    def let_in(self, since: datetime, when: datetime) -> bool:
+        """Whether the door opened after ``since`` to let someone in at ``when``."""
+        opened = self.door_opened
+        return opened is not None and opened > since and _within_entry(opened, when)
+
     def quiet_floor(self) -> float | None:
         """Quiet seconds under the light after which nobody there is still sitting.
 
@@ -1326,7 +1331,8 @@ class LightingPreference:
     complaint_window
         A switch-on (by hand, or by us for someone seen again) within this
         many seconds of our switch-off counts as a false-off; one within the
-        next as many seconds, as someone coming in.
+        next as many seconds, as someone coming in. Either, with the door just
+        opened, is someone coming in through it, and teaches nothing.
     lengthen
         Factor the delay grows by after a false-off, and shrinks by after
         someone came in: people come in as often in the one window as in the
@@ -1610,21 +1616,23 @@ class LightingPreference:
     def _settle_auto_off(self, when: datetime, *, turned_on: bool) -> None:
         assert self.auto_off_at is not None
         elapsed = (when - self.auto_off_at).total_seconds()
-        if turned_on and elapsed <= self.complaint_window:
-            self.false_offs += 1
-            self.vacancy_delay = min(self.vacancy_delay * self.lengthen, self.max_delay)
-            self.auto_off_at = None
-        elif turned_on and elapsed <= 2 * self.complaint_window:
-            # Someone came in. They come in as often within the window before,
-            # where they count as a false-off: each takes one back. Someone left
-            # in the dark does not wait that long.
-            self.arrivals_after_offs += 1
-            self.vacancy_delay = max(self.vacancy_delay / self.lengthen, self.min_delay)
-            self.auto_off_at = None
-        elif elapsed > 2 * self.complaint_window:
+        if elapsed > 2 * self.complaint_window:
             self.quiet_offs += 1
             self.vacancy_delay = max(self.vacancy_delay * self.shorten, self.min_delay)
-            self.auto_off_at = None
+        elif not turned_on:
+            return
+        elif self.exits.let_in(self.auto_off_at, when):
+            pass  # the door just let someone in: nobody was left in the dark
+        elif elapsed <= self.complaint_window:
+            self.false_offs += 1
+            self.vacancy_delay = min(self.vacancy_delay * self.lengthen, self.max_delay)
+        else:
+            # Someone came in unseen by a door. They come in as often within the
+            # window before, where they count as a false-off: each takes one
+            # back. Someone left in the dark does not wait that long.
+            self.arrivals_after_offs += 1
+            self.vacancy_delay = max(self.vacancy_delay / self.lengthen, self.min_delay)
+        self.auto_off_at = None
 
     # -- prediction ------------------------------------------------------------
 
