@@ -243,6 +243,18 @@ def test_someone_let_in_by_the_door_soon_after_an_off_teaches_nothing() -> None:
     model.exits.learn_one(off + timedelta(seconds=10), Role.DOOR, 1.0)
     model.learn_one(off + timedelta(seconds=110), {"light_on": 1}, manual=True)
     assert model.false_offs == 2
+    # A door reported just after the light it came with, across a restart.
+    came = off + timedelta(seconds=110)
+    restored = LightingPreference.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert restored.complaint == (came, 600.0 * 1.5)
+    restored.door_opened(came + timedelta(seconds=2))
+    assert restored.false_offs == 1
+    assert restored.vacancy_delay == pytest.approx(900.0)
+    saved = restored.to_dict()
+    assert saved["complaint"] is None
+    saved["complaint"] = [None, 600.0]
+    with pytest.raises(ValueError, match="a false-off has no time"):
+        LightingPreference.from_dict(saved)
 
 
 def test_people_coming_back_now_and_then_do_not_lengthen_the_delay() -> None:

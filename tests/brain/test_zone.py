@@ -684,6 +684,41 @@ def test_one_lamp_of_two_switched_off_is_not_the_room_going_dark() -> None:
     assert zone.lighting.switches == switches + 1
 
 
+@pytest.mark.parametrize("door_first", [True, False])
+def test_a_light_back_on_with_the_door_just_opened_is_no_false_off(
+    door_first: bool,
+) -> None:
+    # We switched the light off; a minute later someone opens the door and the
+    # light comes back on for them. The door's contact and the light report
+    # that moment in either order.
+    zone = ZoneBrain()
+    evening = MONDAY + timedelta(hours=10)
+    zone.learn_one(Observation(Role.LIGHT_ON, 1.0, evening, "light.sofa"))
+    off = evening + timedelta(minutes=30)
+    zone.learn_one(Observation(Role.LIGHT_ON, 0.0, off, "light.sofa", manual=False))
+    delay = zone.lighting.vacancy_delay
+    back = off + timedelta(minutes=1)
+    door = Observation(Role.DOOR, 1.0, back, "binary_sensor.door")
+    light = Observation(Role.LIGHT_ON, 1.0, back, "light.sofa", manual=True)
+    for observation in (door, light) if door_first else (light, door):
+        zone.learn_one(observation)
+    assert zone.lighting.false_offs == 0
+    assert zone.lighting.vacancy_delay == delay
+    # Without the door, someone was left in the dark.
+    zone.learn_one(Observation(Role.DOOR, 0.0, back, "binary_sensor.door"))
+    again = back + timedelta(minutes=30)
+    zone.learn_one(Observation(Role.LIGHT_ON, 0.0, again, "light.sofa", manual=False))
+    on = again + timedelta(minutes=1)
+    zone.learn_one(Observation(Role.LIGHT_ON, 1.0, on, "light.sofa", manual=True))
+    assert zone.lighting.false_offs == 1
+    assert zone.lighting.vacancy_delay == delay * zone.lighting.lengthen
+    # Nor is a door opened later than the light came on to let anyone in.
+    later = on + timedelta(minutes=2)
+    zone.learn_one(Observation(Role.DOOR, 1.0, later, "binary_sensor.door"))
+    assert zone.lighting.false_offs == 1
+    assert zone.lighting.complaint is None
+
+
 @pytest.mark.parametrize("leaves", ["unavailable", "moved away"])
 def test_a_lamp_cut_at_the_wall_no_longer_hides_the_daylight(leaves: str) -> None:
     zone = ZoneBrain()

@@ -1398,6 +1398,9 @@ class LightingPreference:
         self.illuminance: float | None = None
         self.light_on: bool | None = None
         self.auto_off_at: datetime | None = None
+        # The last false-off: when the light came back on, and the delay before.
+        # The door opening with it after all was someone let in (see door_opened).
+        self.complaint: tuple[datetime, float] | None = None
         # The lamp's own share of the illuminance, from the steps seen at switches.
         self.lamp_lux = 0.0
         self.lamp_switches = 0
@@ -1627,6 +1630,7 @@ class LightingPreference:
             pass  # the door just let someone in: nobody was left in the dark
         elif elapsed <= self.complaint_window:
             self.false_offs += 1
+            self.complaint = (when, self.vacancy_delay)
             self.vacancy_delay = min(self.vacancy_delay * self.lengthen, self.max_delay)
         else:
             # Someone came in unseen by a door. They come in as often within the
@@ -1635,6 +1639,20 @@ class LightingPreference:
             self.arrivals_after_offs += 1
             self.vacancy_delay = max(self.vacancy_delay / self.lengthen, self.min_delay)
         self.auto_off_at = None
+
+    def door_opened(self, when: datetime) -> None:
+        """Take the zone's door opening: with a false-off, someone let in after all.
+
+        Sensors report one moment in either order, so the door may come just
+        after the light it let someone switch on.
+        """
+        if self.complaint is None:
+            return
+        came_on, delay = self.complaint
+        self.complaint = None
+        if _within_entry(came_on, when.replace(tzinfo=None)):
+            self.false_offs -= 1
+            self.vacancy_delay = delay
 
     # -- prediction ------------------------------------------------------------
 
@@ -1868,6 +1886,9 @@ class LightingPreference:
             "illuminance": self.illuminance,
             "light_on": self.light_on,
             "auto_off_at": to_iso(self.auto_off_at),
+            "complaint": None
+            if self.complaint is None
+            else [to_iso(self.complaint[0]), self.complaint[1]],
             "lamp_lux": self.lamp_lux,
             "lamp_switches": self.lamp_switches,
             "switch_at": to_iso(self.switch_at),
@@ -1924,6 +1945,12 @@ class LightingPreference:
             light_on = data["light_on"]
             model.light_on = None if light_on is None else bool(light_on)
             model.auto_off_at = from_iso(data["auto_off_at"])
+            complaint = data.get("complaint")  # none kept before doors told
+            if complaint is not None:
+                came_on = from_iso(complaint[0])
+                if came_on is None:
+                    raise ValueError("a false-off has no time")
+                model.complaint = (came_on, float(complaint[1]))
             model.lamp_lux = float(data["lamp_lux"])
             model.lamp_switches = int(data["lamp_switches"])
             model.switch_at = from_iso(data["switch_at"])

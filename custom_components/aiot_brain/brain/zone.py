@@ -392,15 +392,7 @@ class ZoneBrain:
         if role in (Role.HVAC_ACTION, Role.OUTDOOR_TEMPERATURE):
             self.season.learn_one(when, {role.value: value})
         if role in (Role.MOTION, Role.DOOR, Role.CO2, Role.POWER):
-            occupancy = self.occupancy
-            self.lighting.exits.learn_one(
-                when,
-                role,
-                value,
-                observation.source,
-                fresh_air=occupancy.builder.co2_baseline,
-                air_changes=occupancy.air_changes_per_hour,
-            )
+            self._learn_exits(role, when, value, observation.source)
         if role in _LIGHT_KEYS:
             self.lighting.learn_one(
                 when,
@@ -473,6 +465,22 @@ class ZoneBrain:
         action_unknown = self.readings.get(Role.HVAC_ACTION) == {}
         if self.latest.get(Role.WINDOW, 0.0) >= 0.5 or action_unknown:
             self.thermal.interrupt()
+
+    def _learn_exits(
+        self, role: Role, when: datetime, value: float, source: str | None
+    ) -> None:
+        """Tell the light's exit watch of a motion, door, CO2 or power change."""
+        if role is Role.DOOR and value >= 0.5:
+            self.lighting.door_opened(when)
+        occupancy = self.occupancy
+        self.lighting.exits.learn_one(
+            when,
+            role,
+            value,
+            source,
+            fresh_air=occupancy.builder.co2_baseline,
+            air_changes=occupancy.air_changes_per_hour,
+        )
 
     def _learn_absence(self, role: Role, when: datetime, value: float) -> None:
         """Follow everyone's absence, and whether someone is seen here meanwhile."""
