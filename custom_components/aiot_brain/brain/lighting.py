@@ -1333,8 +1333,9 @@ class LightingPreference:
     complaint_window
         A switch-on (by hand, or by us for someone seen again) within this
         many seconds of our switch-off counts as a false-off; one within the
-        next as many seconds, as someone coming in. Either, with the door just
-        opened, is someone coming in through it, and teaches nothing.
+        next as many seconds, as someone coming in. Either, with the door
+        opening within a minute of it (see :meth:`door_opened`), is someone
+        coming in through it, and teaches nothing.
     lengthen
         Factor the delay grows by after a false-off, and shrinks by after
         someone came in: people come in as often in the one window as in the
