@@ -246,7 +246,7 @@ def test_someone_let_in_by_the_door_soon_after_an_off_teaches_nothing() -> None:
     # A door reported just after the light it came with, across a restart.
     came = off + timedelta(seconds=110)
     restored = LightingPreference.from_dict(json.loads(json.dumps(model.to_dict())))
-    assert restored.complaint == (came, 600.0 * 1.5)
+    assert restored.complaint == (came, 600.0 * 1.5, True)
     restored.door_opened(came + timedelta(seconds=2))
     assert restored.false_offs == 1
     assert restored.vacancy_delay == pytest.approx(900.0)
@@ -1541,3 +1541,108 @@ def test_the_spells_under_the_light_survive_a_round_trip() -> None:
     saved["lit_spells"] = [1.0, 2.0]
     with pytest.raises(ValueError, match="2 quiet spell bins, not 31"):
         ExitWatch.from_dict(saved)
+
+
+def _sit_as_we_switch_off(model: LightingPreference, gaps: list[float]) -> None:
+    """Someone sits under the light, still for each of ``gaps`` minutes in turn.
+
+    As the controller runs it: a spell longer than 20 minutes has the light
+    switched off by us at 20 minutes, and back on by hand half a minute later.
+    """
+    when = START
+    model.learn_one(when, {"light_on": 1.0}, manual=True)
+    for gap in gaps:
+        model.exits.learn_one(when, Role.MOTION, 1.0)
+        when += timedelta(minutes=1)
+        model.exits.learn_one(when, Role.MOTION, 0.0)
+        if gap > 20.0:
+            off = when + timedelta(minutes=20)
+            model.learn_one(off, {"light_on": 0.0}, manual=False)
+            back = off + timedelta(seconds=30)
+            model.exits.learn_one(back, Role.MOTION, 1.0)
+            model.learn_one(back, {"light_on": 1.0}, manual=True)
+            model.exits.learn_one(back + timedelta(seconds=1), Role.MOTION, 0.0)
+        when += timedelta(minutes=gap)
+    model.exits.learn_one(when, Role.MOTION, 1.0)
+
+
+def test_a_spell_our_switch_off_cut_counts_as_long_as_it_went_on() -> None:
+    # One spell in a hundred is someone reading still for 40 minutes, whom the
+    # light goes off on at 20: their spell ends in the dark, yet counts as 20
+    # minutes and a half, so the light keeps waiting at least as long.
+    model = LightingPreference()
+    _sit_as_we_switch_off(model, ([*_BRISK] * 12 + [2.0, 2.0, 2.0, 40.0]) * 4)
+    assert model.false_offs == 4
+    assert model.exits.lit_spells[20] > 3.0  # four, faded by the spells since
+    floor = model.exits.quiet_floor()
+    assert floor is None or floor > 20 * 60
+
+
+def test_only_a_spell_someone_complained_of_counts_as_cut_short() -> None:
+    model = LightingPreference()
+    model.learn_one(START, {"light_on": 1.0}, manual=True)
+    model.exits.learn_one(START, Role.MOTION, 1.0)
+    model.exits.learn_one(START + timedelta(minutes=1), Role.MOTION, 0.0)
+    off = START + timedelta(minutes=21)
+    model.learn_one(off, {"light_on": 0.0}, manual=False)
+    restored = LightingPreference.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert restored.exits.lit_cut == START + timedelta(minutes=1)
+    # Back on by hand within the window, after a restart: cut at 20.5 minutes.
+    back = off + timedelta(seconds=30)
+    restored.learn_one(back, {"light_on": 1.0}, manual=True)
+    assert restored.exits.lit_spells[20] == 1.0
+    # Someone back an hour after another off was no one left in the dark; nor
+    # is a spell begun in the dark one under the light.
+    restored.exits.learn_one(back, Role.MOTION, 1.0)
+    restored.exits.learn_one(back + timedelta(minutes=1), Role.MOTION, 0.0)
+    later = back + timedelta(minutes=25)
+    restored.learn_one(later, {"light_on": 0.0}, manual=False)
+    restored.exits.learn_one(later + timedelta(minutes=5), Role.MOTION, 0.0)
+    restored.exits.learn_one(later + timedelta(minutes=8), Role.MOTION, 1.0)
+    restored.learn_one(later + timedelta(hours=1), {"light_on": 1.0}, manual=True)
+    assert sum(restored.exits.lit_spells) == pytest.approx(1.0, abs=0.01)
+
+
+def test_a_door_just_after_an_arrival_soon_after_an_off_teaches_nothing() -> None:
+    model = LightingPreference(vacancy_delay=600.0, min_delay=120.0, max_delay=3600.0)
+    model.learn_one(START, {"light_on": 0})  # we switched it off
+    came = START + timedelta(seconds=150)
+    model.learn_one(came, {"light_on": 1}, manual=True)
+    assert model.vacancy_delay == pytest.approx(400.0)
+    model.door_opened(came + timedelta(seconds=2))
+    assert (model.false_offs, model.arrivals_after_offs) == (0, 0)
+    assert model.vacancy_delay == 600.0
+
+
+@pytest.mark.parametrize("complaint", [[], ["2026-01-05T00:00:00"]])
+def test_a_false_off_saved_short_is_corrupt_state(complaint: list[object]) -> None:
+    saved = LightingPreference().to_dict()
+    saved["complaint"] = complaint
+    with pytest.raises(ValueError, match="corrupt lighting state"):
+        LightingPreference.from_dict(saved)
+
+
+def test_spells_and_doors_are_told_with_aware_times() -> None:
+    model = LightingPreference(vacancy_delay=600.0)
+    aware = START.replace(tzinfo=UTC)
+    model.learn_one(aware, {"light_on": 1.0}, manual=True)
+    model.exits.learn_one(aware, Role.MOTION, 1.0)
+    model.exits.learn_one(aware + timedelta(minutes=1), Role.MOTION, 0.0)
+    model.exits.learn_one(aware + timedelta(minutes=3), Role.MOTION, 1.0)
+    assert model.exits.lit_spells[2] == 1.0
+    off = aware + timedelta(hours=1)
+    model.learn_one(off, {"light_on": 0})
+    model.exits.learn_one(off + timedelta(seconds=25), Role.DOOR, 1.0)
+    model.learn_one(off + timedelta(seconds=30), {"light_on": 1}, manual=True)
+    assert model.false_offs == 0
+    assert model.vacancy_delay == 600.0
+
+
+def test_a_light_switched_on_by_its_brightness_alone_is_lit() -> None:
+    model = LightingPreference()
+    model.learn_one(START, {"light_brightness": 60.0}, manual=True)
+    assert model.light_on is True
+    model.exits.learn_one(START, Role.MOTION, 1.0)
+    model.exits.learn_one(START + timedelta(minutes=1), Role.MOTION, 0.0)
+    model.exits.learn_one(START + timedelta(minutes=3), Role.MOTION, 1.0)
+    assert model.exits.lit_spells[2] == 1.0

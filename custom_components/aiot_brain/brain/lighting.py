@@ -260,6 +260,9 @@ class ExitWatch:
         # under it, whatever the spells of people who went out with it off.
         self.lit_spells = [0.0] * _STILL_BINS
         self.lit_since: datetime | None = None
+        # When the quiet spell under the light that our switch-off cut began: a
+        # hand switching it back on then says it was someone's (see cut_short).
+        self.lit_cut: datetime | None = None
         # The air: each CO2 sensor's last reading (ppm), what it read when the
         # door last moved, and whether it fell since as the last one out makes it.
         self.co2: dict[str, float] = {}
@@ -682,16 +685,43 @@ class ExitWatch:
         minutes = (when - cleared).total_seconds() / 60.0
         self.gaps = self.gaps * _GAP_FADE + 1.0
         self.gap_minutes = self.gap_minutes * _GAP_FADE + min(minutes, _MAX_GAP_MINUTES)
-        if self.lit_since is not None and self.lit_since <= cleared:
-            self.lit_spells = [count * _GAP_FADE for count in self.lit_spells]
-            self.lit_spells[min(int(minutes), _STILL_BINS - 1)] += 1.0
+        if self._lit_through(cleared):
+            self._lit_spell(minutes)
 
-    def light(self, when: datetime, *, on: bool) -> None:
-        """Take the zone's light switched on or off at ``when``."""
-        if not on:
-            self.lit_since = None
-        elif self.lit_since is None:
-            self.lit_since = when
+    def _lit_through(self, cleared: datetime) -> bool:
+        """Whether the light has been on since the sensors cleared at ``cleared``."""
+        lit = self.lit_since
+        return lit is not None and lit <= cleared.replace(tzinfo=None)
+
+    def _lit_spell(self, minutes: float) -> None:
+        self.lit_spells = [count * _GAP_FADE for count in self.lit_spells]
+        self.lit_spells[min(int(minutes), _STILL_BINS - 1)] += 1.0
+
+    def light(self, when: datetime, *, on: bool, ours: bool = False) -> None:
+        """Take the zone's light switched on or off (``ours``: by us) at ``when``.
+
+        Times are taken as their wall clock, as the light's model takes them.
+        """
+        cleared = self.motion_seen
+        if on:
+            self.lit_cut = None
+            self.lit_since = self.lit_since or when.replace(tzinfo=None)
+            return
+        if ours and not self.motion_on and cleared and self._lit_through(cleared):
+            self.lit_cut = cleared.replace(tzinfo=None)
+        self.lit_since = None
+
+    def cut_short(self, when: datetime) -> None:
+        """Count the quiet spell our switch-off cut, as lasting until ``when``.
+
+        Someone there switched the light back on (a false-off): they had sat
+        still that long under it. Left out, the spells of those who sit still
+        longest would never be counted, ended in the dark as ours end them.
+        """
+        if self.lit_cut is not None:
+            seconds = (when.replace(tzinfo=None) - self.lit_cut).total_seconds()
+            self._lit_spell(max(seconds, 0.0) / 60.0)
+            self.lit_cut = None
 
     def _settle_return(self, when: datetime, *, door: bool) -> None:
         """Motion came back after an exit: someone stayed, unless a door came with it.
@@ -785,7 +815,10 @@ class ExitWatch:
     def let_in(self, since: datetime, when: datetime) -> bool:
         """Whether the door opened after ``since`` to let someone in at ``when``."""
         opened = self.door_opened
-        return opened is not None and opened > since and _within_entry(opened, when)
+        if opened is None:
+            return False
+        opened = opened.replace(tzinfo=None)  # the light's wall clock
+        return opened > since and _within_entry(opened, when)
 
     def quiet_floor(self) -> float | None:
         """Quiet seconds under the light after which nobody there is still sitting.
@@ -953,6 +986,7 @@ class ExitWatch:
             "gap_minutes": self.gap_minutes,
             "lit_spells": self.lit_spells,
             "lit_since": to_iso(self.lit_since),
+            "lit_cut": to_iso(self.lit_cut),
             "co2": self.co2,
             "air_at_door": self.air_at_door,
             "air_fell": self.air_fell,
@@ -1004,6 +1038,7 @@ class ExitWatch:
                 raise ValueError(f"{len(spells)} quiet spell bins, not {_STILL_BINS}")
             watch.lit_spells = spells
             watch.lit_since = from_iso(data.get("lit_since"))
+            watch.lit_cut = from_iso(data.get("lit_cut"))
             # Saved before the air was watched: it is learnt from now on.
             watch.co2 = _ppm_by_sensor(data.get("co2", {}))
             watch.air_at_door = _ppm_by_sensor(data.get("air_at_door", {}))
@@ -1399,9 +1434,10 @@ class LightingPreference:
         self.illuminance: float | None = None
         self.light_on: bool | None = None
         self.auto_off_at: datetime | None = None
-        # The last false-off: when the light came back on, and the delay before.
-        # The door opening with it after all was someone let in (see door_opened).
-        self.complaint: tuple[datetime, float] | None = None
+        # The last false-off or arrival: when the light came back on, the delay
+        # before, and whether it was a false-off. The door opening with it after
+        # all was someone let in (see door_opened).
+        self.complaint: tuple[datetime, float, bool] | None = None
         # The lamp's own share of the illuminance, from the steps seen at switches.
         self.lamp_lux = 0.0
         self.lamp_switches = 0
@@ -1462,7 +1498,7 @@ class LightingPreference:
         ambient = self._ambient(None)
         if on is not None:
             switched_on = on >= 0.5
-            self.exits.light(when, on=switched_on)
+            self.exits.light(when, on=switched_on, ours=manual is False)
             if switched_on != self.light_on:
                 self._switched(when, switched_on, manual=manual, ambient=ambient)
             self.light_on = switched_on
@@ -1471,6 +1507,7 @@ class LightingPreference:
         if manual and (brightness is not None or color_temp is not None):
             if brightness is not None and brightness > 0.0:
                 self._learn_level(when, ambient, brightness, color_temp, source)
+                self.exits.light(when, on=True)
                 self.light_on = True
             elif brightness is None:
                 self._learn_level(when, ambient, None, color_temp, source)
@@ -1631,28 +1668,35 @@ class LightingPreference:
             pass  # the door just let someone in: nobody was left in the dark
         elif elapsed <= self.complaint_window:
             self.false_offs += 1
-            self.complaint = (when, self.vacancy_delay)
+            self.complaint = (when, self.vacancy_delay, True)
             self.vacancy_delay = min(self.vacancy_delay * self.lengthen, self.max_delay)
+            self.exits.cut_short(when)
         else:
             # Someone came in unseen by a door. They come in as often within the
             # window before, where they count as a false-off: each takes one
             # back. Someone left in the dark does not wait that long.
             self.arrivals_after_offs += 1
+            self.complaint = (when, self.vacancy_delay, False)
             self.vacancy_delay = max(self.vacancy_delay / self.lengthen, self.min_delay)
         self.auto_off_at = None
 
     def door_opened(self, when: datetime) -> None:
-        """Take the zone's door opening: with a false-off, someone let in after all.
+        """Take the zone's door opening: with the light back on, someone let in.
 
         Sensors report one moment in either order, so the door may come just
-        after the light it let someone switch on.
+        after the light it let someone switch on: the false-off or arrival that
+        light counted is taken back (a quiet spell it counted as cut short by
+        our switch-off stays counted, which errs on the safe side).
         """
         if self.complaint is None:
             return
-        came_on, delay = self.complaint
+        came_on, delay, false_off = self.complaint
         self.complaint = None
         if _within_entry(came_on, when.replace(tzinfo=None)):
-            self.false_offs -= 1
+            if false_off:
+                self.false_offs -= 1
+            else:
+                self.arrivals_after_offs -= 1
             self.vacancy_delay = delay
 
     # -- prediction ------------------------------------------------------------
@@ -1889,7 +1933,7 @@ class LightingPreference:
             "auto_off_at": to_iso(self.auto_off_at),
             "complaint": None
             if self.complaint is None
-            else [to_iso(self.complaint[0]), self.complaint[1]],
+            else [to_iso(self.complaint[0]), *self.complaint[1:]],
             "lamp_lux": self.lamp_lux,
             "lamp_switches": self.lamp_switches,
             "switch_at": to_iso(self.switch_at),
@@ -1948,10 +1992,12 @@ class LightingPreference:
             model.auto_off_at = from_iso(data["auto_off_at"])
             complaint = data.get("complaint")  # none kept before doors told
             if complaint is not None:
-                came_on = from_iso(complaint[0])
-                if came_on is None:
+                # Saved as a false-off's time and delay till arrivals were kept.
+                came_on, delay, *kind = complaint
+                at = from_iso(came_on)
+                if at is None:
                     raise ValueError("a false-off has no time")
-                model.complaint = (came_on, float(complaint[1]))
+                model.complaint = (at, float(delay), bool(kind[0]) if kind else True)
             model.lamp_lux = float(data["lamp_lux"])
             model.lamp_switches = int(data["lamp_switches"])
             model.switch_at = from_iso(data["switch_at"])
