@@ -252,7 +252,7 @@ def test_someone_let_in_by_the_door_soon_after_an_off_teaches_nothing() -> None:
     assert restored.vacancy_delay == pytest.approx(900.0)
     saved = restored.to_dict()
     assert saved["complaint"] is None
-    saved["complaint"] = [None, 600.0]
+    saved["complaint"] = [None, 600.0, True]
     with pytest.raises(ValueError, match="a false-off has no time"):
         LightingPreference.from_dict(saved)
 

@@ -694,6 +694,7 @@ class ExitWatch:
         return lit is not None and lit <= cleared.replace(tzinfo=None)
 
     def _lit_spell(self, minutes: float) -> None:
+        """Count a quiet spell under the light ``minutes`` long, fading the others."""
         self.lit_spells = [count * _GAP_FADE for count in self.lit_spells]
         self.lit_spells[min(int(minutes), _STILL_BINS - 1)] += 1.0
 
@@ -1992,12 +1993,11 @@ class LightingPreference:
             model.auto_off_at = from_iso(data["auto_off_at"])
             complaint = data.get("complaint")  # none kept before doors told
             if complaint is not None:
-                # Saved as a false-off's time and delay till arrivals were kept.
-                came_on, delay, *kind = complaint
+                came_on, delay, false_off = complaint
                 at = from_iso(came_on)
                 if at is None:
                     raise ValueError("a false-off has no time")
-                model.complaint = (at, float(delay), bool(kind[0]) if kind else True)
+                model.complaint = (at, float(delay), bool(false_off))
             model.lamp_lux = float(data["lamp_lux"])
             model.lamp_switches = int(data["lamp_switches"])
             model.switch_at = from_iso(data["switch_at"])
