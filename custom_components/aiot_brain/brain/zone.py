@@ -469,7 +469,11 @@ class ZoneBrain:
     def _learn_exits(
         self, role: Role, when: datetime, value: float, source: str | None
     ) -> None:
-        """Tell the light's exit watch of a motion, door, CO2 or power change."""
+        """Tell the light's exit watch of a motion, door, CO2 or power change.
+
+        A door opening is told to the light too: it may have let in whoever
+        switched it back on just now.
+        """
         if role is Role.DOOR and value >= 0.5:
             self.lighting.door_opened(when)
         occupancy = self.occupancy
@@ -800,10 +804,11 @@ class ZoneBrain:
         The exit the door rule waits for and how long it waits (as the air and
         the power went behind that exit), when people moved on to another zone
         and how long to wait after that (and when the motion sensors here last
-        changed: a hand on the light since is someone here), whether CO2 rises
-        as only people breathing there make it (someone stayed behind, sitting
-        still; not while the air falls behind the exit) and whether humidity
-        rises as only a shower makes it (someone behind the curtain).
+        changed: a hand on the light since is someone here), how long motion
+        alone waits where people under the light move again soon, whether CO2
+        rises as only people breathing there make it (someone stayed behind,
+        sitting still; not while the air falls behind the exit) and whether
+        humidity rises as only a shower makes it (someone behind the curtain).
         """
         builder = self.occupancy.builder
         exits = self.lighting.exits
