@@ -1646,3 +1646,25 @@ def test_a_light_switched_on_by_its_brightness_alone_is_lit() -> None:
     model.exits.learn_one(START + timedelta(minutes=1), Role.MOTION, 0.0)
     model.exits.learn_one(START + timedelta(minutes=3), Role.MOTION, 1.0)
     assert model.exits.lit_spells[2] == 1.0
+
+
+def test_a_door_just_after_a_false_off_takes_its_cut_spell_back() -> None:
+    model = LightingPreference()
+    model.learn_one(START, {"light_on": 1.0}, manual=True)
+    model.exits.learn_one(START, Role.MOTION, 1.0)
+    model.exits.learn_one(START + timedelta(minutes=1), Role.MOTION, 0.0)
+    off = START + timedelta(minutes=21)
+    model.learn_one(off, {"light_on": 0.0}, manual=False)
+    back = off + timedelta(seconds=30)
+    model.learn_one(back, {"light_on": 1.0}, manual=True)
+    assert (model.false_offs, model.exits.lit_spells[20]) == (1, 1.0)
+    # Across a restart, the door reported just after: someone let in.
+    restored = LightingPreference.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert restored.exits.cut_bin == 20
+    restored.door_opened(back + timedelta(seconds=3))
+    assert (restored.false_offs, sum(restored.exits.lit_spells)) == (0, 0.0)
+    assert restored.exits.cut_bin is None
+    saved = model.exits.to_dict()
+    saved["cut_bin"] = 31
+    with pytest.raises(ValueError, match="no quiet spell bin 31"):
+        ExitWatch.from_dict(saved)

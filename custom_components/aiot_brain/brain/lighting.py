@@ -263,6 +263,9 @@ class ExitWatch:
         # When the quiet spell under the light that our switch-off cut began: a
         # hand switching it back on then says it was someone's (see cut_short).
         self.lit_cut: datetime | None = None
+        # The minute bin of the last spell counted as cut short, until the door
+        # says it was someone let in after all (see uncut).
+        self.cut_bin: int | None = None
         # The air: each CO2 sensor's last reading (ppm), what it read when the
         # door last moved, and whether it fell since as the last one out makes it.
         self.co2: dict[str, float] = {}
@@ -693,10 +696,12 @@ class ExitWatch:
         lit = self.lit_since
         return lit is not None and lit <= cleared.replace(tzinfo=None)
 
-    def _lit_spell(self, minutes: float) -> None:
-        """Count a quiet spell under the light ``minutes`` long, fading the others."""
+    def _lit_spell(self, minutes: float) -> int:
+        """Count a quiet spell under the light ``minutes`` long; return its bin."""
         self.lit_spells = [count * _GAP_FADE for count in self.lit_spells]
-        self.lit_spells[min(int(minutes), _STILL_BINS - 1)] += 1.0
+        spell = min(int(minutes), _STILL_BINS - 1)
+        self.lit_spells[spell] += 1.0
+        return spell
 
     def light(self, when: datetime, *, on: bool, ours: bool = False) -> None:
         """Take the zone's light switched on or off (``ours``: by us) at ``when``.
@@ -719,10 +724,18 @@ class ExitWatch:
         still that long under it. Left out, the spells of those who sit still
         longest would never be counted, ended in the dark as ours end them.
         """
+        self.cut_bin = None
         if self.lit_cut is not None:
             seconds = (when.replace(tzinfo=None) - self.lit_cut).total_seconds()
-            self._lit_spell(max(seconds, 0.0) / 60.0)
+            self.cut_bin = self._lit_spell(max(seconds, 0.0) / 60.0)
             self.lit_cut = None
+
+    def uncut(self) -> None:
+        """Take back the last spell counted as cut short: the door let someone in."""
+        if self.cut_bin is not None:
+            spells = self.lit_spells
+            spells[self.cut_bin] = max(spells[self.cut_bin] - 1.0, 0.0)
+            self.cut_bin = None
 
     def _settle_return(self, when: datetime, *, door: bool) -> None:
         """Motion came back after an exit: someone stayed, unless a door came with it.
@@ -988,6 +1001,7 @@ class ExitWatch:
             "lit_spells": self.lit_spells,
             "lit_since": to_iso(self.lit_since),
             "lit_cut": to_iso(self.lit_cut),
+            "cut_bin": self.cut_bin,
             "co2": self.co2,
             "air_at_door": self.air_at_door,
             "air_fell": self.air_fell,
@@ -1032,14 +1046,7 @@ class ExitWatch:
             watch.stayers = float(data["stayers"])
             watch.gaps = float(data["gaps"])
             watch.gap_minutes = float(data["gap_minutes"])
-            # Saved before the spells under the light were kept: learnt from now.
-            saved = data.get("lit_spells", watch.lit_spells)
-            spells = [float(count) for count in saved]
-            if len(spells) != _STILL_BINS:
-                raise ValueError(f"{len(spells)} quiet spell bins, not {_STILL_BINS}")
-            watch.lit_spells = spells
-            watch.lit_since = from_iso(data.get("lit_since"))
-            watch.lit_cut = from_iso(data.get("lit_cut"))
+            watch._restore_lit(data)
             # Saved before the air was watched: it is learnt from now on.
             watch.co2 = _ppm_by_sensor(data.get("co2", {}))
             watch.air_at_door = _ppm_by_sensor(data.get("air_at_door", {}))
@@ -1068,6 +1075,19 @@ class ExitWatch:
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             raise ValueError(f"corrupt exit state: {error}") from error
         return watch
+
+    def _restore_lit(self, data: Mapping[str, Any]) -> None:
+        """Restore the spells under the light (none, saved before they were kept)."""
+        spells = [float(count) for count in data.get("lit_spells", self.lit_spells)]
+        if len(spells) != _STILL_BINS:
+            raise ValueError(f"{len(spells)} quiet spell bins, not {_STILL_BINS}")
+        self.lit_spells = spells
+        self.lit_since = from_iso(data.get("lit_since"))
+        self.lit_cut = from_iso(data.get("lit_cut"))
+        cut_bin = data.get("cut_bin")
+        if cut_bin is not None and cut_bin not in range(_STILL_BINS):
+            raise ValueError(f"no quiet spell bin {cut_bin!r}")
+        self.cut_bin = cut_bin
 
 
 def _seconds(delay: float | None) -> timedelta | None:
@@ -1686,8 +1706,7 @@ class LightingPreference:
 
         Sensors report one moment in either order, so the door may come just
         after the light it let someone switch on: the false-off or arrival that
-        light counted is taken back (a quiet spell it counted as cut short by
-        our switch-off stays counted, which errs on the safe side).
+        light counted is taken back, and a false-off's spell cut short too.
         """
         if self.complaint is None:
             return
@@ -1696,6 +1715,7 @@ class LightingPreference:
         if _within_entry(came_on, when.replace(tzinfo=None)):
             if false_off:
                 self.false_offs -= 1
+                self.exits.uncut()
             else:
                 self.arrivals_after_offs -= 1
             self.vacancy_delay = delay
