@@ -1094,8 +1094,13 @@ async def test_what_the_previous_release_learned_is_kept_after_the_update(
         assert learned == {**saved_zone[model], **added.get(model, {})}, model
     lighting_now = zone.lighting.to_dict()
     saved_lighting = saved_zone["lighting"]
-    # Nor had it watched the air or the power after exits, nor people moving on.
+    # Nor had it watched the air or the power after exits, nor people moving on,
+    # nor kept the quiet spells under the light.
     no_air = {
+        "lit_spells": [0.0] * 31,
+        "lit_since": None,
+        "lit_cut": None,
+        "cut_bin": None,
         "co2": {},
         "air_at_door": {},
         "air_fell": False,
