@@ -1578,13 +1578,19 @@ def test_a_spell_our_switch_off_cut_counts_as_long_as_it_went_on() -> None:
     assert floor is None or floor > 20 * 60
 
 
-def test_only_a_spell_someone_complained_of_counts_as_cut_short() -> None:
-    model = LightingPreference()
+def _switched_off_on_someone_still(model: LightingPreference) -> datetime:
+    """Someone sits still under the light; we switch it off 20 quiet minutes on."""
     model.learn_one(START, {"light_on": 1.0}, manual=True)
     model.exits.learn_one(START, Role.MOTION, 1.0)
     model.exits.learn_one(START + timedelta(minutes=1), Role.MOTION, 0.0)
     off = START + timedelta(minutes=21)
     model.learn_one(off, {"light_on": 0.0}, manual=False)
+    return off
+
+
+def test_only_a_spell_someone_complained_of_counts_as_cut_short() -> None:
+    model = LightingPreference()
+    off = _switched_off_on_someone_still(model)
     restored = LightingPreference.from_dict(json.loads(json.dumps(model.to_dict())))
     assert restored.exits.lit_cut == START + timedelta(minutes=1)
     # Back on by hand within the window, after a restart: cut at 20.5 minutes.
@@ -1650,11 +1656,7 @@ def test_a_light_switched_on_by_its_brightness_alone_is_lit() -> None:
 
 def test_a_door_just_after_a_false_off_takes_its_cut_spell_back() -> None:
     model = LightingPreference()
-    model.learn_one(START, {"light_on": 1.0}, manual=True)
-    model.exits.learn_one(START, Role.MOTION, 1.0)
-    model.exits.learn_one(START + timedelta(minutes=1), Role.MOTION, 0.0)
-    off = START + timedelta(minutes=21)
-    model.learn_one(off, {"light_on": 0.0}, manual=False)
+    off = _switched_off_on_someone_still(model)
     back = off + timedelta(seconds=30)
     model.learn_one(back, {"light_on": 1.0}, manual=True)
     assert (model.false_offs, model.exits.lit_spells[20]) == (1, 1.0)
