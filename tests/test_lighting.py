@@ -423,6 +423,38 @@ async def test_sensors_back_from_a_restart_are_no_one_going_out_through_the_door
     )
 
 
+async def test_a_door_sensor_back_open_moved_no_door_behind_the_reader(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    # Someone comes in, leaves the door open and sits down to read.
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
+    entry = await setup_brain(hass)
+    await clock_at(hass, freezer, local(0, 17))
+    await set_state(hass, DOOR, STATE_ON)
+    await seconds_pass(hass, freezer, 3)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+    await set_state(hass, MOTION, STATE_OFF)
+    assert hass.states.get(LAMP).state == STATE_ON
+    # The door's contact drops off the network and comes back, reading open.
+    await minutes_pass(hass, freezer, 3)
+    await set_state(hass, DOOR, STATE_UNAVAILABLE)
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, DOOR, STATE_ON)
+
+    # Nobody went out through it ...
+    exits = coordinator_of(entry).brain.zone("living_room").lighting.exits
+    assert exits.exit_door() is None
+    # ... and the reader turning a page is one who sat still 8 minutes under the
+    # light, as the learned quiet floor must know.
+    await minutes_pass(hass, freezer, 4)
+    await set_state(hass, MOTION, STATE_ON)
+    assert hass.states.get(LAMP).state == STATE_ON
+    assert exits.lit_spells[8] == 1.0
+    assert sum(exits.lit_spells) == 1.0
+
+
 async def test_someone_back_for_their_phone_gets_the_light_back_at_once(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -1095,8 +1095,9 @@ async def test_what_the_previous_release_learned_is_kept_after_the_update(
     lighting_now = zone.lighting.to_dict()
     saved_lighting = saved_zone["lighting"]
     # Nor had it watched the air or the power after exits, nor people moving on,
-    # nor kept the quiet spells under the light.
+    # nor kept the quiet spells under the light or each door sensor's reading.
     no_air = {
+        "doors": {},
         "lit_spells": [0.0] * 31,
         "lit_since": None,
         "lit_cut": None,

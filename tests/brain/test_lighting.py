@@ -494,6 +494,12 @@ def test_a_family_room_someone_sometimes_stays_in_waits_longer_after_the_door() 
     assert "someone stayed behind after 13 of 270 recent exits" in family.explain()
 
 
+def _through_door(watch: ExitWatch, when: datetime) -> None:
+    """Someone goes through the door at ``when``: opened, and shut behind them."""
+    watch.learn_one(when, Role.DOOR, 1.0)
+    watch.learn_one(when + timedelta(seconds=30), Role.DOOR, 0.0)
+
+
 def _home(*rooms: str) -> list[ExitWatch]:
     """Return a watch for each of ``rooms``, joined in one building."""
     pool = ExitPool()
@@ -593,10 +599,10 @@ def test_a_room_whose_air_falls_behind_the_last_one_out_goes_dark_sooner() -> No
     # someone did every time, so the full delay.
     when = last + timedelta(hours=1)
     watch.learn_one(when, Role.MOTION, 1.0)  # in through the door
-    watch.learn_one(when, Role.DOOR, 1.0)
+    _through_door(watch, when)
     watch.learn_one(when + timedelta(minutes=5), Role.CO2, 900.0, "sensor.co2")
     watch.learn_one(when + timedelta(minutes=10), Role.MOTION, 0.0)
-    watch.learn_one(when + timedelta(minutes=10), Role.DOOR, 1.0)
+    _through_door(watch, when + timedelta(minutes=10))
     assert watch.exit_door() == when + timedelta(minutes=10)
     assert watch.door_delay() is None
     assert watch.explain().startswith(
@@ -609,10 +615,10 @@ def test_a_room_whose_air_falls_behind_the_last_one_out_goes_dark_sooner() -> No
     assert watch.door_delay() == pytest.approx(fell_delay, abs=1.0)
     # Air that falls only after the window tells nothing of who is left.
     watch.learn_one(when + timedelta(minutes=40), Role.MOTION, 1.0)
-    watch.learn_one(when + timedelta(minutes=40), Role.DOOR, 1.0)
+    _through_door(watch, when + timedelta(minutes=40))
     watch.learn_one(when + timedelta(minutes=45), Role.CO2, 900.0, "sensor.co2")
     watch.learn_one(when + timedelta(minutes=50), Role.MOTION, 0.0)
-    watch.learn_one(when + timedelta(minutes=50), Role.DOOR, 1.0)
+    _through_door(watch, when + timedelta(minutes=50))
     watch.learn_one(when + timedelta(minutes=54), Role.CO2, 860.0, "sensor.co2")
     assert watch.door_delay() is None
 
@@ -661,11 +667,11 @@ def test_a_room_whose_power_idles_behind_the_last_one_out_goes_dark_sooner() -> 
     for each in (watch, saved):
         each.learn_one(when, Role.POWER, 80.0)
         each.learn_one(when, Role.MOTION, 1.0)
-        each.learn_one(when, Role.DOOR, 1.0)
+        _through_door(each, when)
         assert each.by_kind["idled"][0] == pytest.approx(idled_exits * 0.999 + 1.0)
         # They leave the screen on: someone may be watching it.
         each.learn_one(when + timedelta(minutes=10), Role.MOTION, 0.0)
-        each.learn_one(when + timedelta(minutes=10), Role.DOOR, 1.0)
+        _through_door(each, when + timedelta(minutes=10))
         assert each.door_delay() is None
         assert each.explain().startswith(
             "the full delay after the door: someone stayed behind after 13 of 13 "
@@ -686,16 +692,16 @@ def test_a_room_idle_all_along_tells_nothing_by_its_power() -> None:
     _visits(watch, 300, stays=20, power=True)
     when = START + timedelta(days=20)
     watch.learn_one(when, Role.MOTION, 1.0)
-    watch.learn_one(when, Role.DOOR, 1.0)
+    _through_door(watch, when)
     watch.learn_one(when + timedelta(minutes=10), Role.MOTION, 0.0)
-    watch.learn_one(when + timedelta(minutes=10), Role.DOOR, 1.0)
+    _through_door(watch, when + timedelta(minutes=10))
     assert watch.door_delay() is None
     when += timedelta(hours=1)
     watch.learn_one(when, Role.MOTION, 1.0)
-    watch.learn_one(when, Role.DOOR, 1.0)
+    _through_door(watch, when)
     watch.learn_one(when + timedelta(minutes=1), Role.POWER, 80.0)
     watch.learn_one(when + timedelta(minutes=10), Role.MOTION, 0.0)
-    watch.learn_one(when + timedelta(minutes=10), Role.DOOR, 1.0)
+    _through_door(watch, when + timedelta(minutes=10))
     watch.learn_one(when + timedelta(minutes=14), Role.POWER, 20.0)
     assert watch.door_delay() is None
 
@@ -770,10 +776,11 @@ def test_a_stayer_who_moves_at_once_counts_by_the_air_that_followed() -> None:
     # The next: the air falls after the one left behind moved, still within the
     # window (one of two went from a room their breath had warmed). It counts
     # as air that fell, and teaches that one may stay behind such air.
+    # The first door still stands open: they go out by the room's other one.
     door += timedelta(hours=1)
     watch.learn_one(door - timedelta(minutes=5), Role.MOTION, 1.0)
     watch.learn_one(door, Role.MOTION, 0.0)
-    watch.learn_one(door, Role.DOOR, 1.0)
+    watch.learn_one(door, Role.DOOR, 1.0, "binary_sensor.back_door")
     watch.learn_one(door + timedelta(minutes=1, seconds=10), Role.MOTION, 1.0)
     watch.learn_one(door + timedelta(minutes=2, seconds=20), Role.MOTION, 0.0)
     watch.learn_one(
@@ -902,10 +909,12 @@ def test_someone_coming_in_through_a_door_left_open_is_no_stayer() -> None:
             watch.learn_one(when + half_a_minute, Role.DOOR, 0.0)
         watch.learn_one(when + timedelta(minutes=1), Role.MOTION, 1.0)
         watch.learn_one(when + timedelta(minutes=5), Role.MOTION, 0.0)
-        watch.learn_one(when + timedelta(minutes=20), Role.DOOR, 1.0)  # out
-        if visit % 2 == 1:
-            watch.learn_one(when + timedelta(minutes=20) + half_a_minute, Role.DOOR, 0)
-        assert watch.exit_door() == when + timedelta(minutes=20)
+        out = when + timedelta(minutes=20)
+        if visit % 2 == 0:
+            watch.learn_one(out, Role.DOOR, 1.0)  # and left open
+        else:
+            watch.learn_one(out, Role.DOOR, 0.0)  # shut behind them
+        assert watch.exit_door() == out
     assert watch.stayers == 0.0
     assert round(watch.exits) == 94  # the 99 shut behind and settled, faded
     assert watch.door_delay() is not None
@@ -948,6 +957,42 @@ def test_a_door_left_open_and_shut_later_is_the_exit_to_count() -> None:
     assert watch.exit_door() is None
     assert watch.pending is None
     assert (round(watch.exits, 3), watch.stayers) == (1.0, 0.0)
+
+
+def test_a_door_sensor_reading_open_again_moved_no_door() -> None:
+    """Back from unavailable or a restart, or with only its attributes changed,
+    a contact reads again that its door stands open: nobody went through it.
+
+    Someone came in and left the door open, and sits still. Taken for a move
+    after the last motion, the reading would be them going out.
+    """
+    watch = ExitWatch()
+    door, back_door = "binary_sensor.door", "binary_sensor.back_door"
+    watch.learn_one(START, Role.DOOR, 1.0, door)
+    watch.learn_one(START + timedelta(seconds=30), Role.MOTION, 1.0)
+    watch.learn_one(START + timedelta(minutes=4), Role.MOTION, 0.0)
+    again = START + timedelta(minutes=20)
+    watch.learn_one(again, Role.DOOR, 1.0, door)
+    assert watch.exit_door() is None
+    assert watch.door_opened == START
+    # Saved and restored, it still knows the door stands open.
+    watch = ExitWatch.from_dict(watch.to_dict())
+    assert watch.doors == {door: True}
+    watch.learn_one(again + timedelta(minutes=5), Role.DOOR, 1.0, door)
+    assert watch.exit_door() is None
+    # The room's other door opening is someone going out through it ...
+    out = again + timedelta(minutes=10)
+    watch.learn_one(out, Role.DOOR, 1.0, back_door)
+    assert watch.exit_door() == out
+    # ... and the first one shut, the door moving too.
+    shut = out + timedelta(minutes=1)
+    watch.learn_one(shut, Role.DOOR, 0.0, door)
+    assert watch.door_seen == shut
+    # A contact renamed is followed; one taken from the zone is forgotten.
+    watch.rename_sensor(door, "binary_sensor.front_door")
+    assert watch.doors == {"binary_sensor.front_door": False, back_door: True}
+    watch.keep_sensors({back_door})
+    assert watch.doors == {back_door: True}
 
 
 def test_other_roles_and_lone_door_moves_teach_no_stayers() -> None:

@@ -719,6 +719,26 @@ def test_a_light_back_on_with_the_door_just_opened_is_no_false_off(
     assert zone.lighting.complaint is None
 
 
+def test_a_door_reading_open_again_let_no_one_in() -> None:
+    # The door stands open. We switched the light off on someone sitting still,
+    # who switches it back on as the door's contact, back from unavailable,
+    # reads open again: nobody came in, someone was left in the dark.
+    zone = ZoneBrain()
+    evening = MONDAY + timedelta(hours=10)
+    door = "binary_sensor.door"
+    zone.learn_one(Observation(Role.DOOR, 1.0, evening, door))
+    zone.learn_one(Observation(Role.LIGHT_ON, 1.0, evening, "light.sofa"))
+    off = evening + timedelta(minutes=30)
+    zone.learn_one(Observation(Role.LIGHT_ON, 0.0, off, "light.sofa", manual=False))
+    delay = zone.lighting.vacancy_delay
+    back = off + timedelta(minutes=1)
+    zone.learn_one(Observation(Role.DOOR, 0.0, back, door, gone=True))
+    zone.learn_one(Observation(Role.LIGHT_ON, 1.0, back, "light.sofa", manual=True))
+    zone.learn_one(Observation(Role.DOOR, 1.0, back, door))
+    assert zone.lighting.false_offs == 1
+    assert zone.lighting.vacancy_delay == delay * zone.lighting.lengthen
+
+
 @pytest.mark.parametrize("leaves", ["unavailable", "moved away"])
 def test_a_lamp_cut_at_the_wall_no_longer_hides_the_daylight(leaves: str) -> None:
     zone = ZoneBrain()
@@ -1263,13 +1283,16 @@ def _in_again(
     zone: ZoneBrain, last: datetime, *readings: tuple[Role, float, str]
 ) -> datetime:
     """The next visit, an hour after ``last``: in through the door, sensors
-    reading as ``readings`` say (role, value, source) as it opens; return when.
+    reading as ``readings`` say (role, value, source) as it opens, and the door
+    shut behind them; return when.
     """
     when = last + timedelta(hours=1)
     zone.learn_one(Observation(Role.MOTION, 1.0, when, "motion"))
     zone.learn_one(Observation(Role.DOOR, 1.0, when, "door"))
     for role, value, source in readings:
         zone.learn_one(Observation(role, value, when, source))
+    shut = when + timedelta(seconds=30)
+    zone.learn_one(Observation(Role.DOOR, 0.0, shut, "door"))
     return when
 
 

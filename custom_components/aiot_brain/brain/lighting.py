@@ -245,6 +245,7 @@ class ExitWatch:
         self.holds: dict[str, tuple[float, int]] = {}  # shortest "on" (s), spells
         self.door_seen: datetime | None = None
         self.door_opened: datetime | None = None
+        self.doors: dict[str, bool] = {}  # each door sensor's last reading: open
         self.pending: datetime | None = None  # an exit not yet settled
         self.returned: datetime | None = None  # motion back after it, not yet settled
         # The door moved into the zone known empty: someone coming in, who may sit
@@ -337,8 +338,8 @@ class ExitWatch:
     ) -> None:
         """Take a motion or door sensor's change."""
         self._settle_kind(when)
-        if role is Role.DOOR and value < 0.5 and not self._door_open():
-            return  # no move: its first reading, or the sensor back from a restart
+        if role is Role.DOOR and not self._door_read(source or "", value >= 0.5):
+            return  # no move
         if self.returned is not None:
             self._settle_return(when, door=role is Role.DOOR)
         if self._left_open(when):
@@ -538,6 +539,24 @@ class ExitWatch:
         self.power_idled = False
         self.untold = None
 
+    def door_moves(self, source: str, *, opened: bool) -> bool:
+        """Whether door sensor ``source`` reading ``opened`` now is a door moving.
+
+        Not where it reads again what it read last: back from unavailable or a
+        restart, or only its attributes changed. Its first reading is a move
+        where it opens, or shuts the zone's door last seen opening.
+        """
+        last = self.doors.get(source)
+        if last is None:
+            return opened or self._door_open()
+        return last != opened
+
+    def _door_read(self, source: str, opened: bool) -> bool:
+        """Note what door sensor ``source`` reads now; whether the door moved."""
+        moved = self.door_moves(source, opened=opened)
+        self.doors[source] = opened
+        return moved
+
     def _door_open(self) -> bool:
         """Whether the door was last seen opening."""
         return self.door_opened is not None and self.door_opened == self.door_seen
@@ -597,8 +616,14 @@ class ExitWatch:
         self.moved = moved if self.moved is None else max(self.moved, moved)
 
     def rename_sensor(self, old: str, new: str) -> None:
-        """Follow sensor ``old`` under its new name ``new``: on, held, its air."""
-        for by_sensor in (self.motion_on, self.holds, self.co2, self.air_at_door):
+        """Follow sensor ``old`` under its new name ``new``: on, held, open, its air."""
+        for by_sensor in (
+            self.motion_on,
+            self.holds,
+            self.doors,
+            self.co2,
+            self.air_at_door,
+        ):
             _rename(by_sensor, old, new)
 
     def sensor_lost(self, source: str) -> None:
@@ -615,7 +640,7 @@ class ExitWatch:
             self.moved_on.quiet()
 
     def keep_sensors(self, sources: Collection[str]) -> None:
-        """Forget the motion and CO2 sensors not in ``sources``: they left the area.
+        """Forget the motion, door and CO2 sensors not in ``sources``: they left the area.
 
         One taken away while on would stay on here for good, and no door would
         tell an exit again.
@@ -625,6 +650,7 @@ class ExitWatch:
         if was_on and not self.motion_on:
             self.moved_on.quiet()
         self.holds = _kept(self.holds, sources)
+        self.doors = _kept(self.doors, sources)
         self.co2 = _kept(self.co2, sources)
         self.air_at_door = _kept(self.air_at_door, sources)
         self._look_for_exit()
@@ -991,6 +1017,7 @@ class ExitWatch:
             "holds": {name: list(hold) for name, hold in self.holds.items()},
             "door_seen": to_iso(self.door_seen),
             "door_opened": to_iso(self.door_opened),
+            "doors": self.doors,
             "pending": to_iso(self.pending),
             "returned": to_iso(self.returned),
             "entering": self.entering,
@@ -1039,6 +1066,12 @@ class ExitWatch:
             }
             watch.door_seen = from_iso(data["door_seen"])
             watch.door_opened = from_iso(data.get("door_opened"))
+            # Saved before each door sensor's reading was kept: its next one
+            # is taken as it was then.
+            watch.doors = {
+                str(name): bool(opened)
+                for name, opened in data.get("doors", {}).items()
+            }
             watch.pending = from_iso(data["pending"])
             watch.returned = from_iso(data["returned"])
             watch.entering = bool(data.get("entering", False))

@@ -472,12 +472,17 @@ class ZoneBrain:
         """Tell the light's exit watch of a motion, door, CO2 or power change.
 
         A door opening is told to the light too: it may have let in whoever
-        switched it back on just now.
+        switched it back on just now. A sensor reading open again did not move.
         """
-        if role is Role.DOOR and value >= 0.5:
+        exits = self.lighting.exits
+        if (
+            role is Role.DOOR
+            and value >= 0.5
+            and exits.door_moves(source or "", opened=True)
+        ):
             self.lighting.door_opened(when)
         occupancy = self.occupancy
-        self.lighting.exits.learn_one(
+        exits.learn_one(
             when,
             role,
             value,
