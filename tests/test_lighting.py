@@ -385,18 +385,23 @@ async def test_a_lamp_switched_on_by_hand_at_a_level_is_one_adjustment(
 
 
 async def comes_in_through_the_door(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    """At 17:00 on the first day, someone comes into the lamp room by its door."""
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, *, shuts: bool = True
+) -> MockConfigEntry:
+    """At 17:00 on the first day, someone comes into the lamp room by its door.
+
+    They shut it behind them, unless told not to.
+    """
     freezer.move_to(START)
     await build_living_room(hass, climates=[], lights=[lamp()], door=True)
-    await setup_brain(hass)
+    entry = await setup_brain(hass)
     await clock_at(hass, freezer, local(0, 17))
     await set_state(hass, DOOR, STATE_ON)
     await seconds_pass(hass, freezer, 3)
     await set_state(hass, MOTION, STATE_ON)
     await seconds_pass(hass, freezer, 3)
-    await set_state(hass, DOOR, STATE_OFF)
+    if shuts:
+        await set_state(hass, DOOR, STATE_OFF)
+    return entry
 
 
 async def test_sensors_back_from_a_restart_are_no_one_going_out_through_the_door(
@@ -427,13 +432,7 @@ async def test_a_door_sensor_back_open_moved_no_door_behind_the_reader(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     # Someone comes in, leaves the door open and sits down to read.
-    freezer.move_to(START)
-    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
-    entry = await setup_brain(hass)
-    await clock_at(hass, freezer, local(0, 17))
-    await set_state(hass, DOOR, STATE_ON)
-    await seconds_pass(hass, freezer, 3)
-    await set_state(hass, MOTION, STATE_ON)
+    entry = await comes_in_through_the_door(hass, freezer, shuts=False)
     await minutes_pass(hass, freezer, 2)
     await set_state(hass, MOTION, STATE_OFF)
     assert hass.states.get(LAMP).state == STATE_ON
