@@ -539,23 +539,18 @@ class ExitWatch:
         self.power_idled = False
         self.untold = None
 
-    def door_moves(self, source: str, *, opened: bool) -> bool:
-        """Whether door sensor ``source`` reading ``opened`` now is a door moving.
+    def _door_read(self, source: str, opened: bool) -> bool:
+        """Note what door sensor ``source`` reads now; whether the door moved.
 
         Not where it reads again what it read last: back from unavailable or a
         restart, or only its attributes changed. Its first reading is a move
         where it opens, or shuts the zone's door last seen opening.
         """
         last = self.doors.get(source)
+        self.doors[source] = opened
         if last is None:
             return opened or self._door_open()
         return last != opened
-
-    def _door_read(self, source: str, opened: bool) -> bool:
-        """Note what door sensor ``source`` reads now; whether the door moved."""
-        moved = self.door_moves(source, opened=opened)
-        self.doors[source] = opened
-        return moved
 
     def _door_open(self) -> bool:
         """Whether the door was last seen opening."""

@@ -471,16 +471,11 @@ class ZoneBrain:
     ) -> None:
         """Tell the light's exit watch of a motion, door, CO2 or power change.
 
-        A door opening is told to the light too: it may have let in whoever
-        switched it back on just now. A sensor reading open again did not move.
+        A door the watch took as opening (not a sensor reading open again) is
+        told to the light too: it may have let in whoever switched it back on
+        just now.
         """
         exits = self.lighting.exits
-        if (
-            role is Role.DOOR
-            and value >= 0.5
-            and exits.door_moves(source or "", opened=True)
-        ):
-            self.lighting.door_opened(when)
         occupancy = self.occupancy
         exits.learn_one(
             when,
@@ -490,6 +485,8 @@ class ZoneBrain:
             fresh_air=occupancy.builder.co2_baseline,
             air_changes=occupancy.air_changes_per_hour,
         )
+        if role is Role.DOOR and exits.door_opened == when:
+            self.lighting.door_opened(when)
 
     def _learn_absence(self, role: Role, when: datetime, value: float) -> None:
         """Follow everyone's absence, and whether someone is seen here meanwhile."""
