@@ -1047,6 +1047,36 @@ async def test_suggest_proposes_and_a_person_accepts(
     assert raised.value.translation_placeholders == {"zones": "Living room"}
 
 
+async def test_frost_protection_proposed_in_an_area_switched_off_can_be_accepted(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Frost protection holds in off mode: at the suggest level it is proposed,
+    and a yes to it carries it out, not an answer that nothing waits."""
+    freezer.move_to(START)
+    cold = thermostat(
+        "living_room", [HVACMode.HEAT, HVACMode.OFF], target=12.0, current=14.0
+    )
+    await build_living_room(hass, climates=[cold])
+    await setup_brain(hass, level="suggest")
+    notifications = follow_notifications(hass)
+    await hass.services.async_call(
+        DOMAIN, "set_mode", {"area_id": "living_room", "mode": "off"}, blocking=True
+    )
+    await minutes_pass(hass, freezer, 1)
+    message = notifications[f"{DOMAIN}_suggestion_{THERMOSTAT}"]
+    assert message.startswith("Frost protection in Living room")
+    # Waiting for a yes, though switched off.
+    assert hass.states.get(CONTROL).state == "suggesting"
+
+    await hass.services.async_call(
+        DOMAIN, "accept_suggestion", {"area_id": "living_room"}, blocking=True
+    )
+    await hass.async_block_till_done()
+
+    assert target(hass) == 16.0
+    assert hass.states.get(CONTROL).state == "off"
+
+
 async def _heating_suggested(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> dict[str, str]:
@@ -1078,6 +1108,30 @@ async def test_a_suggestion_follows_its_thermostat_renamed_as_no_news(
     await hass.services.async_call(DOMAIN, "accept_suggestion", {}, blocking=True)
     await hass.async_block_till_done()
     assert target(hass, renamed) == 20.0
+
+
+async def test_a_suggestion_waiting_says_the_areas_new_name_as_no_news(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The living room is renamed Lounge while heating is proposed for it: the
+    notification says which area to accept it for, so it says Lounge now."""
+    suggested = async_capture_events(hass, EVENT_SUGGESTION)
+    notifications = await _heating_suggested(hass, freezer)
+
+    ar.async_get(hass).async_update("living_room", name="Lounge")
+    freezer.tick(timedelta(seconds=REDISCOVER_COOLDOWN + 1))
+    await minutes_pass(hass, freezer, 2)
+
+    message = notifications[f"{DOMAIN}_suggestion_{THERMOSTAT}"]
+    assert "Living room" not in message
+    assert message.startswith("Heating Lounge to 20.0 °C")
+    assert "accept_suggestion` for Lounge" in message
+    assert (
+        hass.states.get(CONTROL)
+        .attributes["suggestions"][THERMOSTAT]
+        .startswith("Heating Lounge to 20.0 °C")
+    )
+    assert len(suggested) == 1  # the same proposal, in the area's new name
 
 
 async def test_a_suggestion_is_withdrawn_when_its_thermostat_leaves_the_area(

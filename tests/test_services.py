@@ -23,10 +23,14 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.yaml import parse_yaml
 import probatio
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    MockUser,
+    async_capture_events,
+)
 
 from custom_components.aiot_brain.brain.observation import Role
-from custom_components.aiot_brain.const import DOMAIN
+from custom_components.aiot_brain.const import DOMAIN, EVENT_ACTION
 from custom_components.aiot_brain.entity import zone_device_identifier
 
 from .test_acting import (
@@ -93,6 +97,57 @@ async def test_set_mode_by_area_floor_label_device_entity_or_the_building(
     await call(hass, "set_mode", {"mode": "away"})
     assert hass.states.get(BUILDING_MODE).state == "away"
     assert hass.states.get(ZONE_MODE).state == "off"  # the zone keeps its own
+
+
+@pytest.mark.parametrize(
+    "modes",
+    [
+        # The zone's own, the building's, then both to: the outcome.
+        # The building first would send the zone's eco (17 °C) in between.
+        ("eco", "away", "auto", 20.0),
+        # The zone first would send the building's away (16 °C) in between.
+        ("off", "away", "eco", 17.0),
+    ],
+)
+async def test_set_mode_on_the_building_and_an_area_at_once_sends_only_the_end(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    modes: tuple[str, str, str, float],
+) -> None:
+    """A manager sets the building and the living room to one mode in one call.
+
+    The thermostat gets the outcome, not first the mode of the moment between,
+    which would spend a call of its hour on nobody's wish.
+    """
+    zone_mode, building_mode, mode, temperature = modes
+    freezer.move_to(START)
+    await build_living_room(hass)
+    entry = await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await call(hass, "set_mode", {"area_id": "living_room", "mode": zone_mode})
+    await call(hass, "set_mode", {"mode": building_mode})
+    await minutes_pass(hass, freezer, 61)
+    await set_state(hass, MOTION, STATE_ON)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    devices = dr.async_get(hass)
+    zone_device = devices.async_get_device_by_identifier(
+        zone_device_identifier(entry.entry_id, "living_room"), entry.entry_id
+    )
+    building = devices.async_get_device_by_identifier(
+        (DOMAIN, entry.entry_id), entry.entry_id
+    )
+    assert zone_device is not None
+    assert building is not None
+
+    await call(
+        hass, "set_mode", {"device_id": [building.id, zone_device.id], "mode": mode}
+    )
+    await hass.async_block_till_done()
+
+    assert hass.states.get(BUILDING_MODE).state == mode
+    assert hass.states.get(ZONE_MODE).state == mode
+    assert [event.data["data"]["temperature"] for event in actions] == [temperature]
+    assert target(hass) == temperature
 
 
 async def test_a_floors_comfort_offset_is_set_at_once(
@@ -475,6 +530,35 @@ async def test_a_hold_asked_for_lasts_while_the_room_is_empty(
     await minutes_pass(hass, freezer, 31)  # its time is up
     assert hass.states.get(CONTROL).attributes["held_until"] == {}
     assert hass.states.get(LAMP).state == STATE_OFF
+
+
+async def test_a_hand_on_the_dial_does_not_cut_short_a_hold_asked_for(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """A manager holds the room for 8 hours (an event, a repair).
+
+    Someone there turns the dial: the room is still left alone for the 8 hours
+    asked for, not only until that person leaves.
+    """
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    assert target(hass) == 20.0
+    await call(hass, "hold", {"area_id": "living_room", "duration": {"hours": 8}})
+
+    await set_by_hand(hass, hass_admin_user, 22.5)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 240)
+
+    assert target(hass) == 22.5
+    control = hass.states.get(CONTROL)
+    assert control.state == "holding"
+    assert control.attributes["held_until"] == {THERMOSTAT: "2026-11-02T22:00:00-08:00"}
+    assert control.attributes["reasons"][THERMOSTAT].startswith(
+        "Holding the thermostat in Living room until 22:00: asked to hold, "
+        "changed by hand at 14:00"
+    )
 
 
 async def test_hold_without_a_duration_when_manual_changes_are_not_held(

@@ -203,6 +203,7 @@ class Suggestion:
     zone_id: str
     command: Command
     proposed: datetime
+    zone_name: str  # as its notification says it
 
 
 @dataclass(slots=True)
@@ -945,18 +946,24 @@ class BuildingController:
             zone.actuators(Actuator.CLIMATE) or zone.actuators(Actuator.LIGHT)
         ):
             return ControlStatus.NO_DEVICES
+        learning = zone_id in self.coordinator.learning
+        level = self.level(zone_id)
+        if (
+            level is ControlLevel.SUGGEST
+            and not learning
+            and self.zone_suggestions(zone_id)
+        ):
+            # Waiting for a person's yes matters more than a device left alone,
+            # and in an area switched off, protection may still be proposed.
+            return ControlStatus.SUGGESTING
         if self.mode(zone_id) is Mode.OFF:
             return ControlStatus.OFF
-        if zone_id in self.coordinator.learning:
+        if learning:
             return ControlStatus.LEARNING
-        level = self.level(zone_id)
         if level is ControlLevel.OBSERVE:
             # It holds nothing back from anyone: it only watches (held_until says
             # what it would leave alone).
             return ControlStatus.OBSERVING
-        if level is ControlLevel.SUGGEST and self.zone_suggestions(zone_id):
-            # Waiting for a person's yes matters more than a device left alone.
-            return ControlStatus.SUGGESTING
         now = wall_clock(dt_util.now())
         if any(
             engine.holds.get(entity_id) is not None
@@ -1365,10 +1372,17 @@ class BuildingController:
 
     def _suggest(self, zone_id: str, command: Command, now: datetime) -> None:
         pending = self.suggestions.get(command.entity_id)
-        if pending is not None and _same_call(pending.command, command):
-            return
-        self.suggestions[command.entity_id] = Suggestion(zone_id, command, now)
         zone = self.coordinator.zones[zone_id]
+        if (
+            pending is not None
+            and _same_call(pending.command, command)
+            # Its area renamed: the notification says whose it is by name.
+            and pending.zone_name == zone.name
+        ):
+            return
+        self.suggestions[command.entity_id] = Suggestion(
+            zone_id, command, now, zone.name
+        )
         persistent_notification.async_create(
             self.hass,
             # Accepting is per area: say so, or a yes to the lamp heats the room too.
@@ -1446,9 +1460,14 @@ class BuildingController:
             self._drop_suggestion(entity_id)
             # Withdrawn by an area switched off or no longer suggesting, where no
             # step has said so yet (none comes while it reads its history).
+            # Elsewhere a step decided it under the mode of now: switched off, it
+            # proposes only frost or heat protection, which holds in off mode too.
             if (
                 located is None
-                or self.mode(zone_id) is Mode.OFF
+                or (
+                    self.mode(zone_id) is Mode.OFF
+                    and zone_id in self.coordinator.learning
+                )
                 or self.level(zone_id) is not ControlLevel.SUGGEST
             ):
                 self._notify(zone_id)

@@ -1730,17 +1730,31 @@ class AiotBrainCoordinator:
     ) -> None:
         """Change zones' controls (None: the building's mode) and keep them."""
         if zone_ids is None:
-            self.building_mode = Mode(changes["mode"])
-            self._notify_building()
+            self.set_building_mode(Mode(changes["mode"]))
         else:
-            for zone_id in zone_ids:
-                controls = self.zone_controls(zone_id)
-                self.controls[zone_id] = replace(controls, **changes)
-                for listener in self._zone_listeners.get(zone_id, ()):
-                    listener()
-            if "comfort_offset" in changes:
-                # The time to temperature is timed to the comfort with its offset.
-                self._publish(zone_ids, notify_building=False)
+            self.set_zone_controls(zone_ids, **changes)
+        await self.async_controls_changed(zone_ids)
+
+    @callback
+    def set_building_mode(self, mode: Mode) -> None:
+        """Change the building's mode; it acts at ``async_controls_changed``."""
+        self.building_mode = mode
+        self._notify_building()
+
+    @callback
+    def set_zone_controls(self, zone_ids: list[str], **changes: Any) -> None:
+        """Change zones' controls; they act at ``async_controls_changed``."""
+        for zone_id in zone_ids:
+            controls = self.zone_controls(zone_id)
+            self.controls[zone_id] = replace(controls, **changes)
+            for listener in self._zone_listeners.get(zone_id, ()):
+                listener()
+        if "comfort_offset" in changes:
+            # The time to temperature is timed to the comfort with its offset.
+            self._publish(zone_ids, notify_building=False)
+
+    async def async_controls_changed(self, zone_ids: list[str] | None) -> None:
+        """Keep the changed controls, and act on them (None: the building's)."""
         self._schedule_save(CONTROL_SAVE_DELAY)
         # A new mode or level applies now, not at the next minute.
         await self.async_decide(list(self.zones) if zone_ids is None else zone_ids)

@@ -304,10 +304,15 @@ async def _set_mode(call: ServiceCall) -> None:
     coordinator = _coordinator(call.hass)
     mode = Mode(call.data[ATTR_MODE])
     targets = _targets(coordinator, call.data)
-    if targets.building:
-        await coordinator.async_set_controls(None, mode=mode)
+    # Both set before either acts: one at a time, a zone would be sent the mode
+    # of the moment between (its own old one, or the building's).
     if targets.zone_ids:
-        await coordinator.async_set_controls(targets.zone_ids, mode=mode)
+        coordinator.set_zone_controls(targets.zone_ids, mode=mode)
+    if targets.building:
+        coordinator.set_building_mode(mode)
+    await coordinator.async_controls_changed(
+        None if targets.building else targets.zone_ids
+    )
 
 
 async def _accept_suggestion(call: ServiceCall) -> None:

@@ -827,11 +827,13 @@ class ZoneController:
         until: datetime | None = None,
         *,
         climate: ClimateState | None = None,
+        how: str = "changed by hand",
     ) -> str:
         """Hold ``entity_id`` after a person's change; return the hold's reason.
 
         The hold lasts ``hold_duration``; a caller that knows the change of the
         clocks gives its end ``until`` (the wall clock may repeat or skip an hour).
+        ``how`` says what was seen of the change.
         ``climate`` is what a person set the zone's thermostat to: set while the
         room was kept at the sleep temperature, it may be the one they want to
         sleep at (see ``_settle_night_setting``).
@@ -846,12 +848,22 @@ class ZoneController:
         ):
             self.night_setting = (when, heat)
         until = until or when + self.settings.hold_duration
+        self.same_calls.pop(entity_id, None)  # it changes, so it takes calls
+        held = self.holds.get(entity_id)
+        if held is not None and held.asked and held.until > until:
+            # Held when asked, for longer: a hand on it meanwhile cuts that short
+            # neither by its own time nor by the zone going empty.
+            reason = (
+                f"Holding {what} in {self.name} until {self._clock(held.until)}: "
+                f"asked to hold, {how} at {self._clock(when)}"
+            )
+            self.holds[entity_id] = replace(held, reason=reason)
+            return reason
         reason = (
-            f"Holding {what} in {self.name}: changed by hand at {self._clock(when)}, "
+            f"Holding {what} in {self.name}: {how} at {self._clock(when)}, "
             f"left alone until {self._clock(until)} or until the zone is empty"
         )
         self.holds[entity_id] = Hold(when, until, reason)
-        self.same_calls.pop(entity_id, None)  # it changes, so it takes calls
         return reason
 
     def note_powered_on(self, light: LightState) -> None:
