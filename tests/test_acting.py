@@ -3247,6 +3247,45 @@ async def test_a_failed_call_is_logged_and_not_reported_as_done(
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
 
+class OnceDeafLamp(DemoLight):
+    """A Zigbee lamp whose first command is lost (its radio busy): refused once."""
+
+    refused = 0
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        if not self.refused:
+            self.refused += 1
+            raise HomeAssistantError("no answer from the lamp")
+        await super().async_turn_on(**kwargs)
+
+
+async def test_a_lamp_that_refused_once_is_tried_again_while_someone_is_there(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Someone walks into the dark and stays, moving about: the lamp's first call
+    is lost. They are not left in the dark until they leave and come back."""
+    deaf, actions = await someone_comes_in_by_a_failing_lamp(
+        hass, freezer, OnceDeafLamp
+    )
+    assert isinstance(deaf, OnceDeafLamp)
+    assert deaf.refused == 1
+    assert hass.states.get(LAMP).state == STATE_OFF
+
+    await seconds_pass(hass, freezer, 30)
+    await set_state(hass, MOTION, STATE_OFF)
+    await seconds_pass(hass, freezer, 30)
+    await set_state(hass, MOTION, STATE_ON)  # still there, moving
+
+    assert hass.states.get(LAMP).state == STATE_ON
+    assert [event.data["action"] for event in actions] == ["light.turn_on"]
+    # Lit, it is not switched on again at the next movement.
+    await minutes_pass(hass, freezer, 2)
+    await set_state(hass, MOTION, STATE_OFF)
+    await seconds_pass(hass, freezer, 30)
+    await set_state(hass, MOTION, STATE_ON)
+    assert len(actions) == 1
+
+
 async def _living_room_whose_lamp_refused(hass: HomeAssistant) -> MockConfigEntry:
     """Set up a living room whose lamp does not answer, its repair issue raised."""
     broken = UnreachableLamp(unique_id="living_room", device_name="lamp", state=False)

@@ -56,7 +56,9 @@ from .test_acting import (
     light_calls,
     minutes_pass,
     outdoors,
+    seconds_pass,
     set_by_hand,
+    set_comfort_offset,
     set_living_room_mode,
     set_mode_by_hand,
     set_state,
@@ -467,6 +469,145 @@ async def test_a_valves_window_function_is_no_hand_once_the_window_is_shut(
     await set_living_room_mode(hass, "eco")
     await minutes_pass(hass, freezer, 5)
     assert target(hass) == 17.0
+
+
+class WholeDegreeCloudThermostat(DemoClimate):
+    """A cloud air conditioner that takes whole degrees only (it shows no step).
+
+    The cloud reports the device's own setting on its next poll, in a context of
+    its own: 20.5 °C asked is 21 °C set.
+    """
+
+    asked: dict[str, Any]  # what the cloud was sent since its last poll
+
+    async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
+        self.asked = {"hvac_mode": hvac_mode}
+
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        kwargs.pop("entity_id", None)
+        self.asked = {**getattr(self, "asked", {}), **kwargs}
+
+    async def async_poll(self) -> None:
+        """The cloud's next poll: what the device took, to its whole degree."""
+        settings = dict(self.asked)
+        if "temperature" in settings:
+            settings["temperature"] = float(int(settings["temperature"] + 0.5))
+        await DemoClimate.async_set_temperature(self, **settings)
+        await self.hass.async_block_till_done()
+
+
+async def test_a_thermostat_rounding_our_setpoint_is_not_a_persons_change(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    room = thermostat(
+        "living_room",
+        [HVACMode.HEAT, HVACMode.OFF],
+        target=17.0,
+        mode=HVACMode.OFF,
+        kind=WholeDegreeCloudThermostat,
+    )
+    assert isinstance(room, WholeDegreeCloudThermostat)
+    await build_living_room(hass, [room])
+    holds = async_capture_events(hass, EVENT_HOLD)
+    entry = await setup_brain(hass)
+    await set_comfort_offset(hass, 0.5)
+    await set_state(hass, MOTION, STATE_ON)
+    assert room.asked == {"hvac_mode": HVACMode.HEAT, "temperature": 20.5}
+
+    await seconds_pass(hass, freezer, 30)
+    await room.async_poll()  # heat, 21 °C: our call as the device took it
+    assert target(hass) == 21.0
+    await minutes_pass(hass, freezer, 10)
+
+    # Nobody touched it: nothing learned, no hold, the zone still controlled.
+    assert coordinator_of(entry).brain.zone("living_room").comfort.labels == 0
+    assert holds == []
+    assert hass.states.get(CONTROL).state == "controlling"
+
+
+class WholeDegreeThermostat(DemoClimate):
+    """A local air conditioner that takes whole degrees only (it shows no step).
+
+    It shows at once what it made of the call, in the call's context: 20.5 °C
+    asked is 21 °C set.
+    """
+
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        if "temperature" in kwargs:
+            kwargs["temperature"] = float(int(kwargs["temperature"] + 0.5))
+        await super().async_set_temperature(**kwargs)
+
+
+async def test_a_thermostat_rounding_our_setpoint_is_not_sent_it_again_and_again(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    room = thermostat(
+        "living_room",
+        [HVACMode.HEAT, HVACMode.OFF],
+        target=17.0,
+        mode=HVACMode.OFF,
+        kind=WholeDegreeThermostat,
+    )
+    await build_living_room(hass, [room])
+    holds = async_capture_events(hass, EVENT_HOLD)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    entry = await setup_brain(hass)
+    await set_comfort_offset(hass, 0.5)
+    await set_state(hass, MOTION, STATE_ON)
+    assert target(hass) == 21.0
+
+    await minutes_pass(hass, freezer, 60 * 6)
+
+    # It took the call: 21 °C is as near 20.5 °C as it goes, and asking again
+    # would change nothing.
+    assert holds == []
+    assert len(actions) == 1
+    reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    assert reason.startswith("Living room already heating to 20.5 °C")
+
+    # Known after a restart too.
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await minutes_pass(hass, freezer, 30)
+    assert len(actions) == 1
+
+
+async def test_a_valve_turned_down_for_an_airing_is_not_heated_with_the_window_open(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A winter airing: the valve's window function turns it down to 5 °C and the
+    air by it falls to 15 °C, below the lowest setpoint (16 °C). Heated back with
+    the window wide open, it would heat the street; only frost is kept off."""
+    freezer.move_to(START)
+    valve = radiator_valve()
+    await build_living_room(hass, [valve], window=True)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 20)
+    assert target(hass) == 20.0
+    called = len(actions)
+
+    await set_state(hass, WINDOW, STATE_ON)
+    await valve.async_window_opened()
+    await minutes_pass(hass, freezer, 3)
+    valve._current_temperature = 15.0  # the cold air by the window
+    await valve.async_report()
+    await minutes_pass(hass, freezer, 7)
+    assert target(hass) == 5.0, [a.data["reason"] for a in actions[called:]]
+
+    # Left open for hours, the room nears frost: it is heated, window or not.
+    valve._current_temperature = 6.5
+    await valve.async_report()
+    await minutes_pass(hass, freezer, 1)
+    assert target(hass) == 16.0
+    assert (
+        actions[-1]
+        .data["reason"]
+        .startswith("Frost protection in Living room: 6.5 °C is below 7.0 °C")
+    )
 
 
 async def test_an_air_conditioners_lowest_setpoint_is_not_taken_for_frost(

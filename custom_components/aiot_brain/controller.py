@@ -151,6 +151,9 @@ _FADE_REPORTED_WITHIN = timedelta(seconds=10)
 # shows is a white when it lies this close to the line of whites (CIE xy).
 _KELVIN_TOLERANCE = 100
 _BRIGHTNESS_TOLERANCE = 2  # %: what a lamp's 0-255 steps and rounding move
+# K: what a thermostat rounding to its own grid moves a setpoint (one of whole
+# degrees that shows no step is sent half ones, as Home Assistant's own card does).
+_SETPOINT_TOLERANCE = 0.5
 _OFF_WHITE = 0.02
 # What a person changes on a thermostat or a light; other attributes (the room
 # temperature, the HVAC action) change by themselves.
@@ -1308,8 +1311,9 @@ class BuildingController:
         calls = _service_calls(
             command, self._native_data(command), self.hass.states.get(command.entity_id)
         )
+        service = command.service
         try:
-            for service, data in calls:
+            for service, data in calls:  # the one refused is logged
                 await self.hass.services.async_call(
                     command.domain,
                     service,
@@ -1327,15 +1331,17 @@ class BuildingController:
             (LOGGER.warning if first else LOGGER.debug)(
                 "Could not call %s.%s for %s: %s",
                 command.domain,
-                command.service,
+                service,
                 entity_id,
                 error,
             )
-            if self.engine_of(entity_id) is None:
+            located = self.engine_of(entity_id)
+            if located is None:
                 # Its area deleted (or the device gone from it) meanwhile: no
                 # call is tried again to settle an issue, so none is raised.
                 self._refusals.pop(entity_id)
                 return
+            located[1].note_refused(entity_id)
             self.last_action[zone_id] = (
                 when,
                 f"Failed: {command.reason} ({entity_id} refused: {error})",
@@ -1560,6 +1566,7 @@ class BuildingController:
             return None
         before_cut = self._before_cut.pop(new.entity_id, None)
         if self._ours(new, old):
+            self._note_taken(new, old)
             return False
         if _adaptive_lighting_made(new.context):
             # Adapting the light it manages (every minute or two, or for its sleep
@@ -1963,11 +1970,36 @@ class BuildingController:
         # that our change set off (Home Assistant runs it so), another hand.
         if state.context.id in self._our_contexts:
             return True
+        if state.context.user_id is not None:
+            # A user's own call (from a dashboard or the app): a hand, however
+            # near ours what it set; a device's echo comes in no user's name.
+            return False
         # A light group moves with a lamp of it echoing our call: the lamp showing
         # the nearest white it has beside one showing ours moves the mean off ours.
         return self._echoes_our_call(state, old) or any(
             self._echoes_our_call(lamp, None) for lamp in self._changed_with(state)
         )
+
+    def _note_taken(self, new: State, old: State | None) -> None:
+        """Tell a thermostat's engine the setpoint it moved to for the one we asked.
+
+        Only one it moved now: a report of its new mode alone, its setpoint still
+        the one before, tells nothing of what it made of ours.
+        """
+        sent = self._sent.get(new.entity_id)
+        if new.domain != "climate" or sent is None or old is None:
+            return
+        asked = as_number(sent.command.data.get(ATTR_TEMPERATURE))
+        shown = self._celsius(new.attributes.get(ATTR_TEMPERATURE))
+        before = self._celsius(old.attributes.get(ATTR_TEMPERATURE))
+        if (
+            asked is not None
+            and shown is not None
+            and shown != before
+            and abs(shown - asked) <= _SETPOINT_TOLERANCE
+            and (located := self.engine_of(new.entity_id)) is not None
+        ):
+            located[1].note_taken(asked, shown)
 
     def _echoes_our_call(self, state: State, old: State | None) -> bool:
         """Whether ``state`` is the device reporting the last call that reached it."""
@@ -2056,7 +2088,7 @@ class BuildingController:
             )
         if key in _TEMPERATURE_KEYS:
             shown = self._celsius(attributes.get(key))
-            return shown is not None and abs(shown - wanted) <= 0.3
+            return shown is not None and abs(shown - wanted) <= _SETPOINT_TOLERANCE
         if key == ATTR_COLOR_TEMP_KELVIN:
             if key not in attributes:
                 # No colour-temperature mode: Home Assistant sent the lamp the

@@ -84,6 +84,8 @@ _ELSEWHERE_BREAK = timedelta(minutes=5)
 # two at a time, far apart.
 _UP_ACTIVE = timedelta(minutes=12)
 _UP_WITHIN = timedelta(minutes=20)
+# °C: frost protection while a window is open, whatever the lowest setpoint.
+_OPEN_WINDOW_FROST = 7.0
 # A step counts for at most this long (the first after a restart, say).
 _LONGEST_STEP = timedelta(minutes=2)
 # Two times of one sensor's change, as the controller and the core each took it.
@@ -749,6 +751,13 @@ class ZoneController:
         self.declined: dict[str, Declined] = {}
         self.calls: dict[str, list[datetime]] = {}
         self.same_calls: dict[str, _SameCalls] = {}
+        # The entities whose last call was refused (a Zigbee command lost, say):
+        # it did not reach them.
+        self.refused: set[str] = set()
+        # The setpoint the thermostat showed for the one last asked of it, where
+        # it rounds to a grid of its own (21 °C for 20.5, whole degrees with no
+        # step shown): there already, so asking again would change nothing.
+        self.taken_as: tuple[float, float] | None = None
         self.window_open_since: datetime | None = None
         self.window_eco = False
         self.occupied: bool | None = None
@@ -976,6 +985,7 @@ class ZoneController:
         """Note that a call to ``entity_id`` (``command``, if known) was made."""
         # Called since it came on at the wall: set, or changed anyway.
         self.powered_on = None
+        self.refused.discard(entity_id)
         recent = self._calls_within_the_hour(entity_id, when)
         recent.append(when)
         self.calls[entity_id] = recent
@@ -984,6 +994,18 @@ class ZoneController:
             last = self.same_calls.get(entity_id)
             count = last.count + 1 if last is not None and last.key == key else 1
             self.same_calls[entity_id] = _SameCalls(key, when, count)
+
+    def note_refused(self, entity_id: str) -> None:
+        """Note that the last call to ``entity_id`` was refused: it never got it."""
+        self.refused.add(entity_id)
+
+    def note_taken(self, asked: float, shown: float) -> None:
+        """Note the thermostat showing ``shown`` (°C) in answer to ``asked``."""
+        self.taken_as = None if shown == asked else (asked, shown)
+
+    def _shows_setpoint(self, shown: float | None, value: float) -> bool:
+        """Whether a thermostat showing ``shown`` is at ``value``, as it takes it."""
+        return shown == value or self.taken_as == (value, shown)
 
     def _unheeded(self, command: Command, now: datetime) -> CallWait | None:
         """Return why ``command`` waits, its device not taking it; None if it may go.
@@ -2399,6 +2421,11 @@ class ZoneController:
         # The room is protected at the user's levels; a device's range only limits
         # the target (a split unit set no lower than 18 °C is no frost at 17 °C).
         cold, hot = settings.frost_protection, settings.heat_protection
+        if readings.window_open:
+            # Aired (or left open), as its contact says: heated to the lowest
+            # setpoint, it would heat the street and undo a valve's own window
+            # function. Only frost itself is kept off meanwhile.
+            cold = min(cold, _OPEN_WINDOW_FROST)
         current = readings.temperature
         degrees = settings.scale.degrees
         # One that shows only a band heats to its low target and cools to its high
@@ -2424,7 +2451,7 @@ class ZoneController:
             else state.temperature
         )
         if device.presets_only:
-            return self._unsafe_presets(current, state)
+            return self._unsafe_presets(current, state, cold)
         # Where no step lies within the bounds, the nearest one is as safe as it gets.
         if heats and heat_target is not None and heat_target > max(ceiling, highest):
             target = _Target(highest, None, "comfort", "")
@@ -2468,18 +2495,19 @@ class ZoneController:
         )
 
     def _unsafe_presets(
-        self, current: float | None, state: ClimateState
+        self, current: float | None, state: ClimateState, cold: float
     ) -> tuple[Command, str] | None:
         """Return the mode that protects a room whose thermostat takes presets alone.
 
-        Its presets set no temperature we know: frost protection switches it on
-        to heat where it is off, heat protection to cool where it does not.
+        Its presets set no temperature we know: frost protection (below ``cold``)
+        switches it on to heat where it is off, heat protection to cool where it
+        does not.
         """
         device = self.climate
         assert device is not None
         settings = self.settings
         degrees = settings.scale.degrees
-        cold, hot = settings.frost_protection, settings.heat_protection
+        hot = settings.heat_protection
         switch_on = device.heating_mode
         if current is None:
             return None
@@ -2582,7 +2610,11 @@ class ZoneController:
         mode, value, verb = single
         if left_alone is not None:
             return None, left_alone
-        if not force and state.hvac_mode == mode and state.temperature == value:
+        if (
+            not force
+            and state.hvac_mode == mode
+            and self._shows_setpoint(state.temperature, value)
+        ):
             return None, f"{verb} to {degrees(value)}"
         data = {"hvac_mode": mode, "temperature": value}
         reason = f"{verb} {name} to {degrees(value)}"
@@ -2900,17 +2932,18 @@ class ZoneController:
         return Command("light", service, self.light.entity_id, data, reason)
 
     def _back_since_off(self, readings: ZoneReadings) -> bool:
-        """Whether someone was seen since we last switched the light off.
+        """Whether someone was seen since we last switched the light off, or on.
 
         The zone may still count as occupied then (its vacancy delay is shorter
         than the heating's): someone back for their phone, or moving again after
-        sitting still, wants the light back as much as one who arrives.
+        sitting still, wants the light back as much as one who arrives. So does
+        one still in the dark after our switch-on was refused.
         """
-        assert self.light is not None
-        last = self.same_calls.get(self.light.entity_id)
+        entity_id = self.light.entity_id if self.light is not None else ""
+        last = self.same_calls.get(entity_id)
         return (
             last is not None
-            and last.key[0] == "turn_off"
+            and (last.key[0] == "turn_off" or entity_id in self.refused)
             and readings.last_motion is not None
             and readings.last_motion > last.when
         )
@@ -3081,6 +3114,7 @@ class ZoneController:
                 ]
                 for entity_id, declined in self.declined.items()
             },
+            "taken_as": None if self.taken_as is None else list(self.taken_as),
             # A device that takes no call waits as long after a restart.
             "same_calls": {
                 entity_id: [
@@ -3177,6 +3211,8 @@ def _saved_actions(data: Mapping[str, Any], version: int, name: str) -> dict[str
             str(entity_id): _saved_same_calls(saved)
             for entity_id, saved in data.get("same_calls", {}).items()
         },
+        # Absent from states saved before: learned again at the next call.
+        "taken_as": _saved_taken_as(data.get("taken_as")),
         "window_open_since": from_iso(data["window_open_since"]),
         "window_eco": bool(data["window_eco"]),
         "preheat_lead": (
@@ -3187,6 +3223,16 @@ def _saved_actions(data: Mapping[str, Any], version: int, name: str) -> dict[str
         # Absent from states saved before: pre-heating begins afresh.
         "preheat_since": from_iso(data.get("preheat_since")),
     }
+
+
+def _saved_taken_as(saved: Any) -> tuple[float, float] | None:
+    """Return the setpoint asked and the one shown for it, as saved (None: none)."""
+    if saved is None:
+        return None
+    asked, shown = (float(value) for value in saved)
+    if not (math.isfinite(asked) and math.isfinite(shown)):
+        raise ValueError(saved)
+    return asked, shown
 
 
 def _saved_presence(data: Mapping[str, Any]) -> dict[str, Any]:
