@@ -312,6 +312,10 @@ class BuildingController:
         # teaches nothing (a boost, a valve's window function, off), and when the
         # hold it began began. Back by itself to just that, the gesture is over.
         self._gestures: dict[str, tuple[tuple[Any, ...], datetime]] = {}
+        # By entity id: what each thermostat we control showed when last heard
+        # from. Back from a while unheard (a restart, its radio down) showing
+        # something else, and not our last call, someone changed it meanwhile.
+        self._heard: dict[str, tuple[Any, ...]] = {}
         # Each unavailable light's last state before it went: back on, it tells
         # a bulb powered at its wall switch from one back from a dropout.
         self._before_cut: dict[str, State] = {}
@@ -381,6 +385,7 @@ class BuildingController:
             colour_managed = self._colour_managed_lights()
         for entity_id, kind in wanted.items():
             engine = engines.get(entity_id)
+            made = engine is None
             if engine is None:
                 engine = ZoneController(zone.name, settings)
                 saved = self._saved_engine(zone.zone_id, entity_id)
@@ -401,6 +406,11 @@ class BuildingController:
             state = self.hass.states.get(entity_id)
             if kind is Actuator.CLIMATE:
                 engine.climate = None if state is None else self._climate_device(state)
+                if made and state is not None and state.state not in _NO_STATE:
+                    # Made at a start: as it shows now, next to when last heard.
+                    heard = self._heard.get(entity_id)
+                    self._heard[entity_id] = _settings(state)
+                    self._found_changed(zone, entity_id, engine, state, heard)
             else:
                 # A group is coloured by Adaptive Lighting when a member is.
                 coloured = bool({entity_id, *lights[entity_id]} & colour_managed)
@@ -478,6 +488,8 @@ class BuildingController:
                     told[new] = replace(command, entity_id=new)
             if old in self._gestures:
                 self._gestures[new] = self._gestures.pop(old)
+            if old in self._heard:
+                self._heard[new] = self._heard.pop(old)
             if old in self._came_up:
                 self._came_up[new] = self._came_up.pop(old)
             # A state of the old id, and its timer, would wait for it for ever.
@@ -644,6 +656,7 @@ class BuildingController:
         self._before_cut.pop(entity_id, None)
         self._came_up.pop(entity_id, None)
         self._gestures.pop(entity_id, None)
+        self._heard.pop(entity_id, None)
         self._forget_unsure(entity_id)
         self._drop_refusal(entity_id)
 
@@ -1565,6 +1578,7 @@ class BuildingController:
                 self._notify(suggestion.zone_id)
             return None
         before_cut = self._before_cut.pop(new.entity_id, None)
+        heard = self._heard_now(new)
         if self._ours(new, old):
             self._note_taken(new, old)
             return False
@@ -1577,6 +1591,10 @@ class BuildingController:
             # user set it or it is a bulb powered at its wall switch.
             if new.context.user_id is not None:
                 return True
+            zone = self.controlled_zone(new.entity_id)
+            called = None if zone is None else self._called_for(zone, new.entity_id)
+            if called is not None and self._found_changed(zone, *called, new, heard):
+                return None
             return self._came_back(old, before_cut, new)
         if self._coming_up(new):
             self._still_at_its_own_level(new)
@@ -1690,6 +1708,51 @@ class BuildingController:
             f"Hold ended: {_what(entity_id)} went back by itself to how it was",
             None,
         )
+        self._notify(zone.zone_id)
+        return True
+
+    def _heard_now(self, new: State) -> tuple[Any, ...] | None:
+        """Note what a thermostat we control shows; return what it showed before."""
+        if new.domain != "climate" or self.controlled_zone(new.entity_id) is None:
+            return None
+        heard = self._heard.get(new.entity_id)
+        self._heard[new.entity_id] = _settings(new)
+        return heard
+
+    def _found_changed(
+        self,
+        zone: Zone | None,
+        entity_id: str,
+        engine: ZoneController,
+        new: State,
+        heard: tuple[Any, ...] | None,
+    ) -> bool:
+        """Hold a thermostat found changed after a while unheard; say if it was.
+
+        Set at its dial while Home Assistant restarted, or from its own app while
+        its radio was down, it shows neither what it did when last heard nor our
+        last call: someone's setting, not to be fought. Nothing is learned: who
+        set it, and when, is not known.
+        """
+        sent = self._sent.get(entity_id)
+        if (
+            zone is None
+            or heard is None
+            or new.entity_id != entity_id  # a member of a group we call
+            or _settings(new) == heard
+            or (sent is not None and self._shows(new, sent.command))
+            or engine.holds.get(entity_id) is not None
+        ):
+            return False
+        now = wall_clock(dt_util.as_local(new.last_updated))
+        # Timed in real time: across a change of the clocks the wall clock is not.
+        end = new.last_updated + engine.settings.hold_duration
+        until = wall_clock(dt_util.as_local(end))
+        reason = engine.note_manual_change(
+            entity_id, now, _what(entity_id), until, how="found changed"
+        )
+        self._drop_suggestion(entity_id)
+        self._fire_hold(zone.zone_id, entity_id, reason, engine.holds[entity_id].until)
         self._notify(zone.zone_id)
         return True
 
@@ -2226,6 +2289,44 @@ class BuildingController:
                 continue
             if when.tzinfo is not None:  # compared with aware state times
                 self._sent[command.entity_id] = _Sent(command, when)
+
+    def shown_to_dict(self) -> dict[str, Any]:
+        """Return what thermostats showed, when last heard and before a gesture.
+
+        Changed while Home Assistant restarts, a thermostat is someone's; a boost
+        or a valve's window function ending after it is still nobody's change.
+        """
+        return {
+            "heard": {
+                entity_id: list(settings) for entity_id, settings in self._heard.items()
+            },
+            "gestures": {
+                entity_id: [list(settings), since.isoformat()]
+                for entity_id, (settings, since) in self._gestures.items()
+            },
+        }
+
+    def load_shown(self, data: object) -> None:
+        """Take what :meth:`shown_to_dict` saved; an unreadable entry is not."""
+        if not isinstance(data, Mapping):
+            return
+        heard, gestures = data.get("heard"), data.get("gestures")
+        for entity_id, settings in (
+            heard if isinstance(heard, Mapping) else {}
+        ).items():
+            if isinstance(settings, list):
+                self._heard[str(entity_id)] = tuple(settings)
+        for entity_id, saved in (
+            gestures if isinstance(gestures, Mapping) else {}
+        ).items():
+            try:
+                settings, since = saved
+                self._gestures[str(entity_id)] = (
+                    tuple(settings),
+                    datetime.fromisoformat(since),
+                )
+            except TypeError, ValueError:
+                continue
 
     def told_to_dict(self) -> dict[str, Any]:
         """Return the calls last reported (observe) and proposed (suggest) as JSON."""

@@ -652,6 +652,7 @@ class AiotBrainCoordinator:
             self.control.load_sent(stored.get("sent"))
             self.control.load_last_actions(stored.get("last_actions"))
             self.control.load_told(stored.get("told"))
+            self.control.load_shown(stored.get("shown"))
         brain = stored.get("brain") if isinstance(stored, dict) else None
         try:
             self.brain, reset = await self.hass.async_add_executor_job(
@@ -775,6 +776,7 @@ class AiotBrainCoordinator:
                     "sent": self.control.sent_to_dict(),
                     "last_actions": self.control.last_actions_to_dict(),
                     "told": self.control.told_to_dict(),
+                    "shown": self.control.shown_to_dict(),
                     "known_areas": sorted(self._known_areas),
                     "relearning": sorted(self._relearning),
                     "saved_at": saved_at.isoformat(),

@@ -2786,7 +2786,7 @@ class ZoneController:
         entity_id = device.entity_id
         lighting = prediction.lighting
         delay = lighting.get("vacancy_delay", timedelta(minutes=10))
-        last_motion = readings.last_motion
+        last_motion = self.last_motion  # also when seen just before a restart
         quiet_for = None if last_motion is None else self._elapsed(last_motion, now)
         settings = self.settings
         seen_leaving = prediction.occupancy_probability < settings.light_empty_below
