@@ -496,22 +496,30 @@ class WholeDegreeCloudThermostat(DemoClimate):
         await self.hass.async_block_till_done()
 
 
-async def test_a_thermostat_rounding_our_setpoint_is_not_a_persons_change(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    freezer.move_to(START)
+async def whole_degree_living_room[T: DemoClimate](
+    hass: HomeAssistant, kind: type[T]
+) -> T:
+    """Build the living room around a thermostat of ``kind``, off at 17 °C."""
     room = thermostat(
         "living_room",
         [HVACMode.HEAT, HVACMode.OFF],
         target=17.0,
         mode=HVACMode.OFF,
-        kind=WholeDegreeCloudThermostat,
+        kind=kind,
     )
-    assert isinstance(room, WholeDegreeCloudThermostat)
+    assert isinstance(room, kind)
     await build_living_room(hass, [room])
+    return room
+
+
+async def test_a_thermostat_rounding_our_setpoint_is_not_a_persons_change(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    room = await whole_degree_living_room(hass, WholeDegreeCloudThermostat)
     holds = async_capture_events(hass, EVENT_HOLD)
     entry = await setup_brain(hass)
-    await set_comfort_offset(hass, 0.5)
+    await set_comfort_offset(hass, 0.5)  # 20.5 °C, half a degree
     await set_state(hass, MOTION, STATE_ON)
     assert room.asked == {"hvac_mode": HVACMode.HEAT, "temperature": 20.5}
 
@@ -543,18 +551,11 @@ async def test_a_thermostat_rounding_our_setpoint_is_not_sent_it_again_and_again
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     freezer.move_to(START)
-    room = thermostat(
-        "living_room",
-        [HVACMode.HEAT, HVACMode.OFF],
-        target=17.0,
-        mode=HVACMode.OFF,
-        kind=WholeDegreeThermostat,
-    )
-    await build_living_room(hass, [room])
+    await whole_degree_living_room(hass, WholeDegreeThermostat)
     holds = async_capture_events(hass, EVENT_HOLD)
     actions = async_capture_events(hass, EVENT_ACTION)
     entry = await setup_brain(hass)
-    await set_comfort_offset(hass, 0.5)
+    await set_comfort_offset(hass, 0.5)  # 20.5 °C, half a degree
     await set_state(hass, MOTION, STATE_ON)
     assert target(hass) == 21.0
 

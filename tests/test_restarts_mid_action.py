@@ -39,7 +39,11 @@ from .test_acting import (
     thermostat,
 )
 from .test_nights import restart
-from .test_odd_devices import WholeDegreeCloudThermostat, radiator_valve
+from .test_odd_devices import (
+    WholeDegreeCloudThermostat,
+    radiator_valve,
+    whole_degree_living_room,
+)
 
 
 @pytest.fixture
@@ -248,15 +252,7 @@ async def test_a_thermostat_back_from_a_restart_as_we_left_it_is_not_held(
     not come when Home Assistant stopped.
     """
     freezer.move_to(START)
-    room = thermostat(
-        "living_room",
-        [HVACMode.HEAT, HVACMode.OFF],
-        target=17.0,
-        mode=HVACMode.OFF,
-        kind=WholeDegreeCloudThermostat,
-    )
-    assert isinstance(room, WholeDegreeCloudThermostat)
-    await build_living_room(hass, [room])
+    room = await whole_degree_living_room(hass, WholeDegreeCloudThermostat)
     holds = async_capture_events(hass, EVENT_HOLD)
     entry = await setup_brain(hass)
     await set_state(hass, MOTION, STATE_ON)

@@ -1593,7 +1593,11 @@ class BuildingController:
                 return True
             zone = self.controlled_zone(new.entity_id)
             called = None if zone is None else self._called_for(zone, new.entity_id)
-            if called is not None and self._found_changed(zone, *called, new, heard):
+            if (
+                zone is not None
+                and called is not None
+                and self._found_changed(zone, *called, new, heard)
+            ):
                 return None
             return self._came_back(old, before_cut, new)
         if self._coming_up(new):
@@ -1721,7 +1725,7 @@ class BuildingController:
 
     def _found_changed(
         self,
-        zone: Zone | None,
+        zone: Zone,
         entity_id: str,
         engine: ZoneController,
         new: State,
@@ -1736,8 +1740,7 @@ class BuildingController:
         """
         sent = self._sent.get(entity_id)
         if (
-            zone is None
-            or heard is None
+            heard is None
             or new.entity_id != entity_id  # a member of a group we call
             or _settings(new) == heard
             or (sent is not None and self._shows(new, sent.command))
