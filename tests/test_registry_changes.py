@@ -42,6 +42,7 @@ from .test_acting import (
     outdoors,
     set_state,
     setup_brain,
+    target,
     thermostat,
 )
 from .test_config_flow import suggested
@@ -330,6 +331,44 @@ async def test_the_outdoor_source_is_followed_when_it_is_renamed(
     # The options show the new id, without a reload.
     assert entry.options[CONF_OUTDOOR_SOURCE] == "sensor.outdoor_temperature"
     assert coordinator_of(entry) is coordinator
+
+
+async def test_a_window_contact_shown_as_a_door_leaves_no_window_open(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """An open contact, shown as a window, set to "Show as: Door" and then shut.
+
+    What it read as a window is forgotten: the area is not aired for good, and
+    its thermostat heats for the person there again, also after a reload.
+    """
+    freezer.move_to(ACTING_START)
+    await build_living_room(hass, window=True)
+    contact = "binary_sensor.living_room_window"
+    entry = await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await set_state(hass, contact, STATE_ON)
+    await minutes_pass(hass, freezer, 10)
+    window = "binary_sensor.living_room_aiot_brain_window_open"
+    assert hass.states.get(window).state == STATE_ON
+    assert target(hass) == 17.0  # eco while it airs
+
+    er.async_get(hass).async_update_entity(contact, device_class="door")
+    await registries_settle(hass, freezer)
+    await set_state(hass, contact, STATE_OFF)
+    for _ in range(4):  # two hours of someone moving about in the room
+        await set_state(hass, MOTION, STATE_OFF)
+        await set_state(hass, MOTION, STATE_ON)
+        await minutes_pass(hass, freezer, 30)
+    assert hass.states.get(window).state != STATE_ON  # no window it knows of
+    assert target(hass) == 20.0
+    zone = coordinator_of(entry).brain.zone("living_room")
+    assert not zone.occupancy.builder.window_open
+
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await minutes_pass(hass, freezer, 5)
+    assert hass.states.get(window).state != STATE_ON
+    assert target(hass) == 20.0
 
 
 async def test_new_area_becomes_a_zone(

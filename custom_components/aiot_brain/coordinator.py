@@ -278,6 +278,11 @@ class Router:
             state, self.temperature_unit, self._bounds
         )
 
+    @property
+    def roles(self) -> dict[str, tuple[Role, ...]]:
+        """What each routed entity reads, by entity id."""
+        return {entity_id: route[0].roles for entity_id, route in self._routes.items()}
+
     def not_thermometers(self, zone_id: str) -> set[str]:
         """Return the zone's thermostats whose own temperature it does not take."""
         return set(self._not_thermometers.get(zone_id, ()))
@@ -936,12 +941,14 @@ class AiotBrainCoordinator:
         down), would stay in the zone's learned state: a motion sensor that was on
         for good, a temperature that never changes again (an anomaly).
         """
-        sources = self._router.sources
+        sources, roles = self._router.sources, self._router.roles
         for zone_id in sources if zone_ids is None else zone_ids:
             zone = self.brain.zones.get(zone_id)
             if zone is not None and zone_id in sources and zone_id not in self.learning:
                 zone.keep_sources(
-                    sources[zone_id], self._router.not_thermometers(zone_id)
+                    sources[zone_id],
+                    self._router.not_thermometers(zone_id),
+                    roles,
                 )
 
     @callback

@@ -423,6 +423,8 @@ class OccupancyFeatures:
         """Forget the zone's level of ``role``: no sensor of it reads any more."""
         name = HUMIDITY_LEVEL if role is Role.HUMIDITY else role.value
         self.levels.pop(name, None)
+        if role is Role.WINDOW:
+            self.window_open = False  # no contact says it is open any more
 
     def lose_source(self, source: str, when: datetime) -> None:
         """Take ``source`` as off from ``when``: it stopped reading (unavailable).

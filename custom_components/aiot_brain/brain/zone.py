@@ -737,13 +737,19 @@ class ZoneBrain:
         )
 
     def keep_sources(
-        self, sources: Collection[str], not_thermometers: Collection[str] = ()
+        self,
+        sources: Collection[str],
+        not_thermometers: Collection[str] = (),
+        roles: Mapping[str, Collection[Role]] | None = None,
     ) -> None:
         """Forget the sensors not in ``sources``: they left the zone.
 
         ``not_thermometers`` are thermostats whose own temperature the zone no
         longer takes (a room sensor reads it now): their last one is forgotten
         too, or the room would read its mean with it, frozen there for a day.
+        ``roles``, by sensor, are what each reads now: what one read as another
+        kind is forgotten too (a contact shown as a door since, left "open" as a
+        window, would keep the room aired for good).
         """
         self.occupancy.builder.keep_sources(sources)
         self._lamps_gone()
@@ -751,6 +757,10 @@ class ZoneBrain:
             {s for readings in self.readings.values() for s in readings} - set(sources)
         )
         self._forget_readings(not_thermometers, (Role.TEMPERATURE,))
+        for role, readings in list(self.readings.items()):
+            if roles is not None:
+                other = {s for s in readings if s in roles and role not in roles[s]}
+                self._forget_readings(other, (role,))
         self.lighting.exits.keep_sensors(sources)
         self.lighting.keep_lamps(sources)
         self.anomalies.keep_sources(sources)
