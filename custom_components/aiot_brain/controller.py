@@ -316,6 +316,9 @@ class BuildingController:
         # from. Back from a while unheard (a restart, its radio down) showing
         # something else, and not our last call, someone changed it meanwhile.
         self._heard: dict[str, tuple[Any, ...]] = {}
+        # When Home Assistant's unit system last changed, and its unit before: a
+        # thermostat's state written before then shows its settings in that unit.
+        self._unit_changed: tuple[datetime | None, str] = (None, "")
         # Each unavailable light's last state before it went: back on, it tells
         # a bulb powered at its wall switch from one back from a dropout.
         self._before_cut: dict[str, State] = {}
@@ -669,13 +672,36 @@ class BuildingController:
 
     # -- what the zone shows ---------------------------------------------------------
 
-    def _celsius(self, value: object) -> float | None:
-        unit = self.hass.config.units.temperature_unit
+    def _unit_of(self, state: State | None) -> str:
+        """Return the temperature unit a thermostat's ``state`` was written in.
+
+        Home Assistant's, unless written before its unit system last changed: a
+        thermostat shows its settings in the new unit from its next state on.
+        """
+        changed, before = self._unit_changed
+        if state is not None and changed is not None and state.last_updated < changed:
+            return before
+        return self.hass.config.units.temperature_unit
+
+    def _celsius(self, value: object, state: State | None = None) -> float | None:
+        """Return ``value``, a temperature ``state`` shows (None: one shown now), in °C."""
+        unit = self._unit_of(state)
         number = to_celsius(value, unit)
         # A converted value is rounded, so the same °F always reads the same °C.
         if number is None or unit == UnitOfTemperature.CELSIUS:
             return number
         return round(number, 2)
+
+    @property
+    def _setpoint_tolerance(self) -> float:
+        """Return how far (K) a setpoint shown may lie off ours and still be ours.
+
+        Home Assistant shows °F setpoints in whole degrees: a device's own rounding
+        (to whole °C, say) moves by half a shown degree more.
+        """
+        if self.hass.config.units.temperature_unit == UnitOfTemperature.CELSIUS:
+            return _SETPOINT_TOLERANCE
+        return _SETPOINT_TOLERANCE + 0.5 * 5 / 9
 
     def _native(self, celsius: float) -> float:
         return from_celsius(celsius, self.hass.config.units.temperature_unit)
@@ -732,9 +758,7 @@ class BuildingController:
             if features & ClimateEntityFeature.PRESET_MODE
             else ()
         )
-        fahrenheit = (
-            self.hass.config.units.temperature_unit != UnitOfTemperature.CELSIUS
-        )
+        fahrenheit = self._unit_of(state) != UnitOfTemperature.CELSIUS
         step = as_number(attributes.get(ATTR_TARGET_TEMP_STEP))
         if step is None:
             step = 1.0 if fahrenheit else 0.5
@@ -749,16 +773,16 @@ class BuildingController:
             preset_modes=presets,
             supports_temperature=supports_temperature,
             supports_range=supports_range,
-            min_temp=self._limit(attributes.get(ATTR_MIN_TEMP), inset, 7.0),
-            max_temp=self._limit(attributes.get(ATTR_MAX_TEMP), -inset, 35.0),
+            min_temp=self._limit(state, ATTR_MIN_TEMP, inset, 7.0),
+            max_temp=self._limit(state, ATTR_MAX_TEMP, -inset, 35.0),
             # A step of 1 °F is 5/9 K: the engine then snaps to the same grid.
             step=step * 5 / 9 if fahrenheit else step,
         )
 
-    def _limit(self, shown: object, inset: float, default: float) -> float:
-        """Return a thermostat's limit in °C, shifted by ``inset`` in HA's unit."""
-        number = as_number(shown)
-        limit = None if number is None else self._celsius(number + inset)
+    def _limit(self, state: State, key: str, inset: float, default: float) -> float:
+        """Return a thermostat's limit ``key`` in °C, shifted by ``inset`` as shown."""
+        number = as_number(state.attributes.get(key))
+        limit = None if number is None else self._celsius(number + inset, state)
         return default if limit is None else limit
 
     def _light_device(self, state: State, colour_managed: bool) -> LightDevice:
@@ -898,13 +922,12 @@ class BuildingController:
 
     def _mean(self, entities: Iterable[ZoneEntity], role: Role) -> float | None:
         """Return the mean of what ``entities`` read now for ``role``, in °C."""
-        unit = self.hass.config.units.temperature_unit
         values = [
             observation.value
             for entity in entities
             if (state := self.hass.states.get(entity.entity_id)) is not None
             for observation in observations_from_state(
-                entity, state, system_temperature_unit=unit
+                entity, state, system_temperature_unit=self._unit_of(state)
             )
             if observation.role is role
         ]
@@ -918,9 +941,9 @@ class BuildingController:
         preset = attributes.get(ATTR_PRESET_MODE)
         return ClimateState(
             hvac_mode=state.state,
-            temperature=self._celsius(attributes.get(ATTR_TEMPERATURE)),
-            target_low=self._celsius(attributes.get(ATTR_TARGET_TEMP_LOW)),
-            target_high=self._celsius(attributes.get(ATTR_TARGET_TEMP_HIGH)),
+            temperature=self._celsius(attributes.get(ATTR_TEMPERATURE), state),
+            target_low=self._celsius(attributes.get(ATTR_TARGET_TEMP_LOW), state),
+            target_high=self._celsius(attributes.get(ATTR_TARGET_TEMP_HIGH), state),
             preset_mode=None if preset is None else str(preset),
         )
 
@@ -1579,6 +1602,8 @@ class BuildingController:
             return None
         before_cut = self._before_cut.pop(new.entity_id, None)
         heard = self._heard_now(new)
+        if self._before_unit_change(new, old):
+            return None
         if self._ours(new, old):
             self._note_taken(new, old)
             return False
@@ -1587,19 +1612,7 @@ class BuildingController:
             # mode) on its own: nobody's hand, to hold or learn from.
             return None
         if old is None or old.state in _NO_STATE:
-            # Coming back (or first seen) says nothing of what changed, unless a
-            # user set it or it is a bulb powered at its wall switch.
-            if new.context.user_id is not None:
-                return True
-            zone = self.controlled_zone(new.entity_id)
-            called = None if zone is None else self._called_for(zone, new.entity_id)
-            if (
-                zone is not None
-                and called is not None
-                and self._found_changed(zone, *called, new, heard)
-            ):
-                return None
-            return self._came_back(old, before_cut, new)
+            return self._back(old, before_cut, new, heard)
         if self._coming_up(new):
             self._still_at_its_own_level(new)
             return None
@@ -1714,6 +1727,51 @@ class BuildingController:
         )
         self._notify(zone.zone_id)
         return True
+
+    @callback
+    def async_unit_changed(self, before: str) -> None:
+        """Take Home Assistant's temperature unit as changed just now from ``before``."""
+        self._unit_changed = (dt_util.utcnow(), before)
+        self._heard.clear()  # shown in the old unit
+        self._gestures.clear()
+
+    def _before_unit_change(self, new: State, old: State | None) -> bool:
+        """Whether ``new`` is a thermostat's first state since the unit changed.
+
+        Its same settings, written in the new unit, are nobody's change.
+        """
+        changed = self._unit_changed[0]
+        return (
+            new.domain == "climate"
+            and old is not None
+            and changed is not None
+            and old.last_updated < changed
+        )
+
+    def _back(
+        self,
+        gone: State | None,
+        before: State | None,
+        new: State,
+        heard: tuple[Any, ...] | None,
+    ) -> bool | None:
+        """Judge a device back from unavailable (or first seen) showing ``new``.
+
+        Coming back says nothing of what changed, unless a user set it, a
+        thermostat shows another setting than when last heard, or it is a bulb
+        powered at its wall switch.
+        """
+        if new.context.user_id is not None:
+            return True
+        zone = self.controlled_zone(new.entity_id)
+        called = None if zone is None else self._called_for(zone, new.entity_id)
+        if (
+            zone is not None
+            and called is not None
+            and self._found_changed(zone, *called, new, heard)
+        ):
+            return None
+        return self._came_back(gone, before, new)
 
     def _heard_now(self, new: State) -> tuple[Any, ...] | None:
         """Note what a thermostat we control shows; return what it showed before."""
@@ -2056,13 +2114,13 @@ class BuildingController:
         if new.domain != "climate" or sent is None or old is None:
             return
         asked = as_number(sent.command.data.get(ATTR_TEMPERATURE))
-        shown = self._celsius(new.attributes.get(ATTR_TEMPERATURE))
-        before = self._celsius(old.attributes.get(ATTR_TEMPERATURE))
+        shown = self._celsius(new.attributes.get(ATTR_TEMPERATURE), new)
+        before = self._celsius(old.attributes.get(ATTR_TEMPERATURE), old)
         if (
             asked is not None
             and shown is not None
             and shown != before
-            and abs(shown - asked) <= _SETPOINT_TOLERANCE
+            and abs(shown - asked) <= self._setpoint_tolerance
             and (located := self.engine_of(new.entity_id)) is not None
         ):
             located[1].note_taken(asked, shown)
@@ -2153,8 +2211,8 @@ class BuildingController:
                 and abs(brightness / 2.55 - wanted) <= _BRIGHTNESS_TOLERANCE
             )
         if key in _TEMPERATURE_KEYS:
-            shown = self._celsius(attributes.get(key))
-            return shown is not None and abs(shown - wanted) <= _SETPOINT_TOLERANCE
+            shown = self._celsius(attributes.get(key), state)
+            return shown is not None and abs(shown - wanted) <= self._setpoint_tolerance
         if key == ATTR_COLOR_TEMP_KELVIN:
             if key not in attributes:
                 # No colour-temperature mode: Home Assistant sent the lamp the
@@ -2300,6 +2358,8 @@ class BuildingController:
         or a valve's window function ending after it is still nobody's change.
         """
         return {
+            # In the unit they were shown in: switched while stopped, none holds.
+            "unit": self.hass.config.units.temperature_unit,
             "heard": {
                 entity_id: list(settings) for entity_id, settings in self._heard.items()
             },
@@ -2314,6 +2374,8 @@ class BuildingController:
         if not isinstance(data, Mapping):
             return
         heard, gestures = data.get("heard"), data.get("gestures")
+        if data.get("unit") != self.hass.config.units.temperature_unit:
+            heard = gestures = None
         for entity_id, settings in (
             heard if isinstance(heard, Mapping) else {}
         ).items():

@@ -639,7 +639,10 @@ class AiotBrainCoordinator:
     def _async_core_config_updated(self, _event: Event[Any]) -> None:
         # Thermostats and weather report in the unit system's unit, which the user
         # may just have changed. The controller and the entities read it as they go.
-        self._router.temperature_unit = self.hass.config.units.temperature_unit
+        unit = self.hass.config.units.temperature_unit
+        if unit != self._router.temperature_unit:
+            self.control.async_unit_changed(self._router.temperature_unit)
+        self._router.temperature_unit = unit
 
     # -- persistence -----------------------------------------------------------------
 

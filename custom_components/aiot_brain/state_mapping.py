@@ -43,6 +43,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import PowerConverter, TemperatureConverter
 
 from .brain.control import (
+    BOUNDS_KEPT_TO,
     PRESETS_OF_THEIR_OWN,
     ControlSettings,
     preset_kind,
@@ -338,7 +339,10 @@ def teaches_no_comfort(
     ):
         return True
     setpoint = _setpoint(state, previous, unit)
-    return setpoint is None or not bounds[0] <= setpoint <= bounds[1]
+    low, high = bounds
+    return setpoint is None or not (
+        low - BOUNDS_KEPT_TO <= setpoint <= high + BOUNDS_KEPT_TO
+    )
 
 
 def _on_off(value: str) -> float | None:

@@ -690,6 +690,12 @@ def _minutes(span: timedelta) -> int:
     return round(span.total_seconds() / 60)
 
 
+# K: the lowest and highest setpoints are given to a hundredth of a degree (as the
+# options keep them): 60 °F is kept as 15.56 °C, a hair above it, and is still
+# 60 °F, neither 61 °F on a thermostat's step nor above a room at 60 °F.
+BOUNDS_KEPT_TO = 0.005
+
+
 def _snap(value: float, step: float, toward: float | None = None) -> float:
     """Put ``value`` on the device's step: the nearest, or the nearest on ``toward``'s side."""
     if step <= 0:
@@ -1309,8 +1315,8 @@ class ZoneController:
         assert self.climate is not None
         step = self.climate.step
         floor, ceiling = self._bounds()
-        lowest = _snap(floor, step, toward=math.inf)
-        highest = _snap(ceiling, step, toward=-math.inf)
+        lowest = _snap(floor - BOUNDS_KEPT_TO, step, toward=math.inf)
+        highest = _snap(ceiling + BOUNDS_KEPT_TO, step, toward=-math.inf)
         if lowest > highest:
             # No step lies within the bounds: the step nearest their middle stands
             # for both, so that no target can flap between the two steps around.
@@ -2461,7 +2467,7 @@ class ZoneController:
             )
         elif (
             current is not None
-            and current < cold
+            and current < cold - BOUNDS_KEPT_TO
             and (not heats or heat_target is None or heat_target < min(floor, lowest))
         ):
             target = _Target(lowest, None, "comfort", "")
@@ -2471,7 +2477,7 @@ class ZoneController:
             )
         elif (
             current is not None
-            and current > hot
+            and current > hot + BOUNDS_KEPT_TO
             and device.can_cool
             and (
                 not cools or cool_target is None or cool_target > max(ceiling, highest)
@@ -2511,14 +2517,18 @@ class ZoneController:
         switch_on = device.heating_mode
         if current is None:
             return None
-        if current < cold and state.hvac_mode == OFF and switch_on is not None:
+        if (
+            current < cold - BOUNDS_KEPT_TO
+            and state.hvac_mode == OFF
+            and switch_on is not None
+        ):
             mode = switch_on
             reason = (
                 f"Frost protection in {self.name}: {degrees(current)} is below "
                 f"{degrees(cold)}, switching heating on"
             )
         elif (
-            current > hot
+            current > hot + BOUNDS_KEPT_TO
             and COOL in device.hvac_modes
             and state.hvac_mode not in (COOL, HEAT_COOL, AUTO)
         ):
