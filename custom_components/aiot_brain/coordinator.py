@@ -1588,15 +1588,33 @@ class AiotBrainCoordinator:
                     "Learning the history of %s failed; it goes on from now", zone_id
                 )
 
+            recorded: set[str] = set()  # the entities the recorder showed
+
             def learn(states: list[State]) -> None:
                 motion.learn(states)
                 for state in states:
-                    for zone_id, observation in router.route(state):
-                        if zone_id not in faulted:
-                            try:
-                                clocks[zone_id].learn(observation)
-                            except Exception:  # noqa: BLE001 - that zone's alone
-                                fault(zone_id)
+                    recorded.add(state.entity_id)
+                    teach(router.route(state))
+
+            def teach(routed: list[tuple[str, Observation]]) -> None:
+                for zone_id, observation in routed:
+                    if zone_id not in faulted:
+                        try:
+                            clocks[zone_id].learn(observation)
+                        except Exception:  # noqa: BLE001 - that zone's alone
+                            fault(zone_id)
+
+            # What the recorder did not show (kept out of it, or unchanged since
+            # before what it keeps) is read as it stands, as a start without
+            # history would; what changed since comes live.
+            def standing() -> list[tuple[str, Observation]]:
+                return router.route_standing(
+                    state
+                    for entity_id in router.entity_ids
+                    if entity_id not in recorded
+                    and (state := self.hass.states.get(entity_id)) is not None
+                    and state.last_updated < end
+                )
 
             def finish() -> None:
                 for zone_id, clock in clocks.items():
@@ -1617,6 +1635,7 @@ class AiotBrainCoordinator:
                     learn,
                     progress=self._set_progress,
                 )
+                await self.hass.async_add_executor_job(teach, standing())
                 await self.hass.async_add_executor_job(finish)
             except Exception:  # noqa: BLE001 - the zones must not wait for ever
                 # What was learned up to the fault stays; the rest comes live.
@@ -1678,7 +1697,8 @@ class AiotBrainCoordinator:
         if zone_id not in self.zones or zone_id in self.learning:
             return
         zone = self.brain.restart_zone(zone_id)
-        self._publish([zone_id])
+        # While it reads, its entities keep what it last said: the fresh model
+        # knows nothing yet, not even the motion that is on now.
         self.async_learn_history([zone_id])
         if zone_id in self.learning:
             self._relearning[zone_id] = _encoded(zone)

@@ -1,0 +1,178 @@
+"""What the recorder does not show, and what a Relearn shows meanwhile.
+
+With the real recorder on SQLite: entities kept out of it, or unchanged since
+before what it keeps, are read as they stand after the history.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import threading
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder import Recorder
+from homeassistant.const import STATE_ON
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_purge_done,
+    async_wait_recording_done,
+)
+
+from custom_components.aiot_brain import history
+from custom_components.aiot_brain.brain.observation import Role
+
+from .test_coordinator import (
+    OCCUPANCY,
+    PROBABILITY,
+    START,
+    add_people,
+    build_office,
+    coordinator_of,
+    minutes_pass,
+    setup_office,
+)
+from .test_warm_start import RELEARN, record_working_week
+
+states_between = history._states_between  # the real read, which tests wrap
+TIME_TO_TEMPERATURE = "sensor.office_aiot_brain_time_to_temperature"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(
+    recorder_mock: Recorder, enable_custom_integrations: None
+) -> None:
+    """Start the recorder before Home Assistant, as the recorder fixtures require."""
+
+
+@pytest.mark.parametrize(
+    "recorder_config",
+    [
+        {
+            "exclude": {
+                "entities": ["sensor.office_temperature", "binary_sensor.office_motion"]
+            }
+        }
+    ],
+)
+async def test_first_setup_with_history_knows_states_the_recorder_does_not_keep(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Chatty sensors are often kept out of the recorder; they still read now."""
+    freezer.move_to(START)
+    build_office(hass)
+    hass.states.async_set(
+        "sensor.office_temperature", "18.5", {"unit_of_measurement": "°C"}
+    )
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    hass.states.async_set("sensor.office_co2", "600", {"unit_of_measurement": "ppm"})
+    hass.states.async_set(
+        "weather.home", "rainy", {"temperature": 5.0, "temperature_unit": "°C"}
+    )
+    await async_wait_recording_done(hass)
+    freezer.tick(timedelta(hours=1))  # none of them will change for a while
+
+    entry = await setup_office(hass, history_days=14, outdoor_source="weather.home")
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    # As with no history to read: someone is moving, and the office is at 18.5 °C.
+    assert hass.states.get(OCCUPANCY).state == STATE_ON
+    assert hass.states.get(TIME_TO_TEMPERATURE).state not in ("unknown", None)
+    assert coordinator_of(entry).brain.zone("office").latest[Role.TEMPERATURE] == 18.5
+
+
+async def test_relearn_does_not_clear_the_occupancy_of_an_occupied_area(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone works in the office; the user presses Relearn.
+
+    While the history is read (minutes in a big home), the office must not read
+    empty: automations turn its lights and heating off on that.
+    """
+    await record_working_week(hass, freezer)
+    entry = await setup_office(hass, history_days=14)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(OCCUPANCY).state == STATE_ON
+    read = threading.Event()
+
+    def slow(hass: HomeAssistant, *args: Any) -> list[Any]:
+        read.wait(timeout=10)
+        return states_between(hass, *args)
+
+    monkeypatch.setattr(history, "_states_between", slow)
+    await hass.services.async_call(
+        "button", "press", {"entity_id": RELEARN}, blocking=True
+    )
+    assert coordinator_of(entry).learning == {"office"}
+    shown = hass.states.get(OCCUPANCY).state
+    probability = hass.states.get(PROBABILITY).state
+    read.set()
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert shown == STATE_ON, probability
+
+
+@pytest.mark.parametrize(
+    "recorder_config", [{"exclude": {"entities": ["sensor.office_temperature"]}}]
+)
+async def test_relearn_keeps_the_reading_of_a_sensor_the_recorder_does_not_keep(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The office's thermometer is kept out of the recorder (it reports often).
+
+    Before Relearn the office knows it is at 18.5 °C and how long heating takes;
+    after it, it knows neither until the thermometer next reports.
+    """
+    await record_working_week(hass, freezer)
+    hass.states.async_set(
+        "weather.home", "rainy", {"temperature": 5.0, "temperature_unit": "°C"}
+    )
+    freezer.tick(timedelta(minutes=1))
+    entry = await setup_office(hass, history_days=14, outdoor_source="weather.home")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    hass.states.async_set(
+        "sensor.office_temperature", "18.5", {"unit_of_measurement": "°C"}
+    )
+    await minutes_pass(hass, freezer, 1)
+    before = hass.states.get(TIME_TO_TEMPERATURE).state
+    assert before not in ("unknown", "unavailable")
+
+    await hass.services.async_call(
+        "button", "press", {"entity_id": RELEARN}, blocking=True
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await minutes_pass(hass, freezer, 1)
+
+    assert coordinator_of(entry).learning == set()
+    assert hass.states.get(TIME_TO_TEMPERATURE).state == before
+
+
+async def test_first_setup_knows_a_state_older_than_the_recorder_keeps(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Home Assistant keeps 10 days of history, AIoT Brain reads 14 by default.
+
+    Both are away on a fortnight's holiday: the recorder purged their leaving,
+    but they are away still. Set up now, the home must know nobody is in.
+    """
+    add_people(hass)
+    build_office(hass)
+    freezer.move_to(START - timedelta(days=12))
+    hass.states.async_set("person.anna", "not_home")
+    hass.states.async_set("person.ben", "not_home")
+    await async_wait_recording_done(hass)
+    freezer.move_to(START)
+    await hass.services.async_call(
+        "recorder", "purge", {"keep_days": 10}, blocking=True
+    )
+    await async_wait_purge_done(hass)
+
+    entry = await setup_office(hass, history_days=14)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await minutes_pass(hass, freezer, 1)
+
+    zone = coordinator_of(entry).brain.zone("office")
+    assert zone.latest.get(Role.NOBODY_HOME) == 1.0
