@@ -27,6 +27,7 @@ from custom_components.aiot_brain import async_remove_config_entry_device
 from custom_components.aiot_brain.brain.observation import Role
 from custom_components.aiot_brain.const import (
     BRAIN_STORAGE_KEY,
+    CONF_HOLD_MINUTES,
     CONF_OUTDOOR_SOURCE,
     CONF_ZONES,
     CONTROL_SAVE_DELAY,
@@ -45,7 +46,7 @@ from .test_acting import (
     target,
     thermostat,
 )
-from .test_config_flow import suggested
+from .test_config_flow import shown_input, suggested
 from .test_coordinator import (
     START,
     add_entity,
@@ -331,6 +332,43 @@ async def test_the_outdoor_source_is_followed_when_it_is_renamed(
     # The options show the new id, without a reload.
     assert entry.options[CONF_OUTDOOR_SOURCE] == "sensor.outdoor_temperature"
     assert coordinator_of(entry) is coordinator
+
+
+async def test_the_outdoor_source_renamed_while_the_options_are_open_is_kept(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Renamed while the options form is open, and left as shown there: the form
+    takes it under its new name, and says nothing of a field nobody touched."""
+    freezer.move_to(START)
+    build_office(hass)
+    add_entity(
+        hass,
+        "sensor",
+        "garden_temperature",
+        None,
+        original_device_class="temperature",
+        unit_of_measurement="°C",
+    )
+    entry = await setup_office(hass, outdoor_source="sensor.garden_temperature")
+    form = await hass.config_entries.options.async_init(entry.entry_id)
+    assert suggested(form, CONF_OUTDOOR_SOURCE) == "sensor.garden_temperature"
+
+    er.async_get(hass).async_update_entity(
+        "sensor.garden_temperature", new_entity_id="sensor.outdoor_temperature"
+    )
+    await registries_settle(hass, freezer)
+    hass.states.async_set(
+        "sensor.outdoor_temperature", "4.0", {"unit_of_measurement": "°C"}
+    )
+    await hass.async_block_till_done()
+    result = await hass.config_entries.options.async_configure(
+        form["flow_id"], {**shown_input(form), CONF_HOLD_MINUTES: 60}
+    )
+    await hass.async_block_till_done()
+
+    assert result.get("errors") in (None, {})
+    assert entry.options[CONF_OUTDOOR_SOURCE] == "sensor.outdoor_temperature"
+    assert entry.options[CONF_HOLD_MINUTES] == 60
 
 
 async def test_a_window_contact_shown_as_a_door_leaves_no_window_open(

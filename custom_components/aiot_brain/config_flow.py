@@ -541,6 +541,14 @@ class _SettingsForm:
         changed = _changed(user_input, self._unit, self._shown)
         settings = _settings(user_input, self._unit, self._shown, changed)
         settings = _zones_of_the_home(settings, current, self._shown_zones, discovery)
+        if (
+            settings.outdoor_source is not None
+            and settings.outdoor_source == self._shown.outdoor_source
+            and current.outdoor_source not in (None, self._shown.outdoor_source)
+        ):
+            # Renamed while the form was open (the options followed it), and the
+            # field left as it was shown: the source under its new name.
+            settings = replace(settings, outdoor_source=current.outdoor_source)
         errors = _errors(hass, discovery, settings, user_input, changed)
         # Shown again after an error, the form keeps what the person typed.
         return (settings if errors else _in_order(settings)), errors
