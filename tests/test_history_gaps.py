@@ -15,6 +15,7 @@ from homeassistant.components.recorder import Recorder
 from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.common import MockUser
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_purge_done,
     async_wait_recording_done,
@@ -22,7 +23,9 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 
 from custom_components.aiot_brain import history
 from custom_components.aiot_brain.brain.observation import Role
+from custom_components.aiot_brain.const import DOMAIN
 
+from . import test_acting as acting
 from .test_coordinator import (
     OCCUPANCY,
     PROBABILITY,
@@ -176,3 +179,53 @@ async def test_first_setup_knows_a_state_older_than_the_recorder_keeps(
 
     zone = coordinator_of(entry).brain.zone("office")
     assert zone.latest.get(Role.NOBODY_HOME) == 1.0
+
+
+async def comfort_shown(hass: HomeAssistant) -> float:
+    forecast = await hass.services.async_call(
+        DOMAIN, "get_forecast", {}, blocking=True, return_response=True
+    )
+    return forecast["zones"]["living_room"]["comfort_setpoint"]
+
+
+async def test_a_setpoint_set_by_hand_during_a_relearn_survives_a_reload(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    hass_admin_user: MockUser,
+) -> None:
+    """Relearn keeps what people taught by hand, across restarts (README).
+
+    Someone turns the heating up to 23 °C while the living room relearns; the
+    options are then saved (a reload) before the history is read to its end.
+    """
+    freezer.move_to(acting.START - timedelta(days=2))
+    await acting.build_living_room(hass)
+    await async_wait_recording_done(hass)
+    freezer.move_to(acting.START)
+    entry = await acting.setup_brain(hass, level="observe", history_days=14)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    default = await comfort_shown(hass)
+    read = threading.Event()
+
+    def slow(hass: HomeAssistant, *args: Any) -> list[Any]:
+        read.wait(timeout=10)
+        return states_between(hass, *args)
+
+    monkeypatch.setattr(history, "_states_between", slow)
+    await hass.services.async_call(
+        DOMAIN, "relearn", {"area_id": "living_room"}, blocking=True
+    )
+    assert acting.coordinator_of(entry).learning == {"living_room"}
+    await acting.minutes_pass(hass, freezer, 1)
+    await acting.set_by_hand(hass, hass_admin_user, 23.0)
+    await acting.minutes_pass(hass, freezer, 1)
+    # The options are saved before the history is read to its end: a reload.
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    read.set()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await acting.minutes_pass(hass, freezer, 1)
+
+    assert acting.coordinator_of(entry).learning == set()
+    # As without the reload (22.2 °C), not the 20 °C default again.
+    assert await comfort_shown(hass) > default + 0.5

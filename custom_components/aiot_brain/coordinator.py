@@ -130,6 +130,11 @@ def _cleared(observation: Observation) -> bool:
     return observation.role in _FADING_EVENTS and not observation.value
 
 
+def _copied(zone: ZoneBrain) -> ZoneBrain:
+    """Return a copy of the zone's state, apart from the zone and its building."""
+    return ZoneBrain.from_dict(zone.to_dict())
+
+
 def _encoded(zone: ZoneBrain) -> Fragment:
     """Return the zone's state as JSON, ready to be written as part of a document."""
     return json_fragment(json_bytes(zone.to_dict()))
@@ -473,9 +478,10 @@ class AiotBrainCoordinator:
         self._router = Router((), None, (), self.hass.config.units.temperature_unit)
         self._buffer: list[tuple[str, Observation]] = []
         self._replay_lock = asyncio.Lock()
-        # Zones relearning history, as they were before it: what people taught
-        # them by hand, which a save keeps until they have read it all.
-        self._relearning: dict[str, Fragment] = {}
+        # Zones reading history, as a save keeps them until they have read it all:
+        # what people taught them by hand, before it and meanwhile (a restart
+        # reads the history again, which cannot teach it).
+        self._relearning: dict[str, ZoneBrain] = {}
         self._known_areas: set[str] = set()
         self._zone_listeners: dict[str, list[CALLBACK_TYPE]] = {}
         # Those of the zone listeners that show P(occupied).
@@ -574,7 +580,7 @@ class AiotBrainCoordinator:
         unread = (
             (_saved_ids(stored, "relearning") or set()) | set(self.reset_zones)
         ) & set(known)
-        self._relearning = {zone_id: _encoded(known[zone_id]) for zone_id in unread}
+        self._relearning = {zone_id: _copied(known[zone_id]) for zone_id in unread}
         learned = [z for z in self.zones if z in known and z not in unread]
         unlearned = [z for z in self.zones if z not in known or z in unread]
         # What changed after the save and before we listened (a sensor set up
@@ -764,7 +770,7 @@ class AiotBrainCoordinator:
             zones: dict[str, Fragment] = {}
             for zone_id, zone in self.brain.zones.items():
                 if zone_id in self._relearning:
-                    zones[zone_id] = self._relearning[zone_id]
+                    zones[zone_id] = _encoded(self._relearning[zone_id])
                 elif zone_id not in self.learning:
                     early = encoded.get(zone_id)
                     zones[zone_id] = (
@@ -1035,10 +1041,26 @@ class AiotBrainCoordinator:
         """Learn ``observation`` now, or after the history the zone reads; True: now."""
         if zone_id in self.learning:
             self._buffer.append((zone_id, observation))
+            if observation.manual:
+                self._keep_lesson(zone_id, observation)
             return False
         with self.zone_fault(zone_id, "learning"):
             self._teach(zone_id, observation)
         return True
+
+    def _keep_lesson(self, zone_id: str, observation: Observation) -> None:
+        """Keep a person's lesson to a zone reading history where a save sees it.
+
+        It is learned from the buffer once the history is read; the zone as saved
+        meanwhile learns it now, or a restart before then would lose it.
+        """
+        kept = self._relearning.get(zone_id)
+        if kept is None:  # reading for the first time: nothing taught before
+            kept = self._relearning[zone_id] = self.brain.blank_zone()
+        kept.learn_one(
+            observation, comfort_offset=self.zone_controls(zone_id).comfort_offset
+        )
+        self._schedule_save()
 
     def _teach(self, zone_id: str, observation: Observation) -> None:
         """Let the zone learn ``observation`` as it is now.
@@ -1701,7 +1723,7 @@ class AiotBrainCoordinator:
         # knows nothing yet, not even the motion that is on now.
         self.async_learn_history([zone_id])
         if zone_id in self.learning:
-            self._relearning[zone_id] = _encoded(zone)
+            self._relearning[zone_id] = _copied(zone)
         # Asked for, like a reset: a power cut soon after must not undo it.
         self._schedule_save(CONTROL_SAVE_DELAY)
 

@@ -1053,8 +1053,14 @@ class Brain:
     def zone(self, zone_id: str) -> ZoneBrain:
         """Return the zone's models, starting them if the zone is new."""
         if zone_id not in self.zones:
-            self._add(zone_id, ZoneBrain(self.heating_default, self.cooling_default))
+            self._add(zone_id, self.blank_zone())
         return self.zones[zone_id]
+
+    def blank_zone(self) -> ZoneBrain:
+        """Return a new zone of the building's defaults, not one of its zones."""
+        zone = ZoneBrain(self.heating_default, self.cooling_default)
+        zone.comfort.bounds = self.setpoint_bounds
+        return zone
 
     def _add(self, zone_id: str, zone: ZoneBrain) -> None:
         self.zones[zone_id] = zone
@@ -1102,7 +1108,7 @@ class Brain:
         """
         old = self.zones.get(zone_id)
         self.remove_zone(zone_id)
-        fresh = ZoneBrain(self.heating_default, self.cooling_default)
+        fresh = self.blank_zone()
         if old is not None:
             fresh.comfort = old.comfort
             fresh.lighting.keep_lessons_of(old.lighting)
