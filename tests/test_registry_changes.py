@@ -7,7 +7,11 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import HVACMode
-from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigEntryDisabler,
+    ConfigEntryState,
+)
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
@@ -332,6 +336,43 @@ async def test_the_outdoor_source_is_followed_when_it_is_renamed(
     # The options show the new id, without a reload.
     assert entry.options[CONF_OUTDOOR_SOURCE] == "sensor.outdoor_temperature"
     assert coordinator_of(entry) is coordinator
+
+
+async def test_the_outdoor_source_renamed_while_the_entry_is_disabled_is_found(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Disabled for a while, the outdoor thermometer renamed meanwhile: enabled
+    again, AIoT Brain reads it under its new name, and calls it gone nowhere."""
+    freezer.move_to(START)
+    build_office(hass)
+    add_entity(
+        hass,
+        "sensor",
+        "garden_temperature",
+        None,
+        original_device_class="temperature",
+        unit_of_measurement="°C",
+    )
+    entry = await setup_office(hass, outdoor_source="sensor.garden_temperature")
+    await hass.config_entries.async_set_disabled_by(
+        entry.entry_id, ConfigEntryDisabler.USER
+    )
+    await hass.async_block_till_done()
+
+    er.async_get(hass).async_update_entity(
+        "sensor.garden_temperature", new_entity_id="sensor.outdoor_temperature"
+    )
+    await hass.config_entries.async_set_disabled_by(entry.entry_id, None)
+    await hass.async_block_till_done()
+    hass.states.async_set(
+        "sensor.outdoor_temperature", "4.0", {"unit_of_measurement": "°C"}
+    )
+    await minutes_pass(hass, freezer, 2)
+
+    assert entry.options[CONF_OUTDOOR_SOURCE] == "sensor.outdoor_temperature"
+    assert not ir.async_get(hass).async_get_issue(DOMAIN, "outdoor_source_gone")
+    office = coordinator_of(entry).brain.zone("office")
+    assert office.latest[Role.OUTDOOR_TEMPERATURE] == 4.0
 
 
 async def test_the_outdoor_source_renamed_while_the_options_are_open_is_kept(

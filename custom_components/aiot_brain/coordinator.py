@@ -528,6 +528,7 @@ class AiotBrainCoordinator:
                 aside,
             )
         self._report_reset()
+        self._find_renamed_outdoor_source(stored)
         self.discovery = async_discover(self.hass)
         # The areas there were at setup (left out or chosen), and those that joined
         # since; any other joins once it has something to learn. Kept across
@@ -793,6 +794,8 @@ class AiotBrainCoordinator:
                     "shown": self.control.shown_to_dict(),
                     "known_areas": sorted(self._known_areas),
                     "relearning": sorted(self._relearning),
+                    # It finds the source renamed while this entry is not loaded.
+                    "outdoor_source_id": self._outdoor_source_id(),
                     "saved_at": saved_at.isoformat(),
                 }
             )
@@ -843,6 +846,32 @@ class AiotBrainCoordinator:
                 if zone_id not in self.learning:
                     zone.rename_source(old, event.data["entity_id"])
         self._rediscover.async_schedule_call()
+
+    @callback
+    def _find_renamed_outdoor_source(self, stored: object) -> None:
+        """Follow the outdoor source renamed while this entry was not loaded.
+
+        Its registry entry keeps its id across renames: the one saved finds it.
+        """
+        source = self.settings.outdoor_source
+        registry = er.async_get(self.hass)
+        saved = stored.get("outdoor_source_id") if isinstance(stored, dict) else None
+        if (
+            source is None
+            or not isinstance(saved, str)
+            or registry.async_get(source) is not None
+            or (entry := registry.async_get(saved)) is None
+        ):
+            return
+        self._follow_renamed_outdoor_source(
+            {"old_entity_id": source, "entity_id": entry.entity_id}
+        )
+
+    def _outdoor_source_id(self) -> str | None:
+        """Return the registry id of the outdoor source (None: not registered)."""
+        source = self.settings.outdoor_source
+        entry = None if source is None else er.async_get(self.hass).async_get(source)
+        return None if entry is None else entry.id
 
     @callback
     def _follow_renamed_outdoor_source(self, data: dict[str, Any]) -> None:
