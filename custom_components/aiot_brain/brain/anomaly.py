@@ -614,8 +614,12 @@ class AnomalyDetector:
         continuous = role in CONTINUOUS_ROLES
         if continuous and source.gone_at is not None:
             # Back from unavailable: flat is counted from now, not over the
-            # time it did not read.
-            source.last_change = None
+            # time it did not read; back at the same value, it goes on being
+            # flat, less that time (a frozen sensor stays stuck over a restart).
+            if source.value == value and source.last_change is not None:
+                source.last_change += max(when - source.gone_at, timedelta(0))
+            else:
+                source.last_change = None
         source.out_of_range_at = source.gone_at = None
         if continuous:
             self._learn_flatness(source, when, value)
@@ -1081,7 +1085,11 @@ class AnomalyDetector:
                     )
                 elif gone is None:
                     gone = self._unavailable(name, source, when, zone)
-            if gone is not None:
+            # A device of which any reading is heard again is back: a thermostat
+            # switched off reads no setpoint, a contact made a window no door.
+            if gone is not None and all(
+                source.gone_at is not None for source in records.values()
+            ):
                 found.append(gone)
         hvac = self._hvac_anomaly(when, scale, zone)
         if hvac is not None:
@@ -1255,6 +1263,11 @@ class AnomalyDetector:
         minutes = (when - self.hvac_since).total_seconds() / 60.0
         if minutes < self.hvac_minutes:
             return None
+        if any(
+            record.value is not None and record.value >= 0.5 and record.gone_at is None
+            for _, record in self._records_of(Role.WINDOW)
+        ):
+            return None  # the window, not the heating, sets the room's course
         heating = self.hvac_action > 0
         # A room held where it was reads nothing new: held until now.
         indoor = self._indoor_temperature()

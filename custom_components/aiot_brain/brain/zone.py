@@ -761,6 +761,7 @@ class ZoneBrain:
             if roles is not None:
                 other = {s for s in readings if s in roles and role not in roles[s]}
                 self._forget_readings(other, (role,))
+                self.anomalies.forget_readings(other, role)
         self.lighting.exits.keep_sensors(sources)
         self.lighting.keep_lamps(sources)
         self.anomalies.keep_sources(sources)

@@ -1,0 +1,164 @@
+"""The anomaly sensors as a household sees them: no alarm for a device back,
+heating an open window, and a frozen sensor still stuck over a restart."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+
+from .test_coordinator import (
+    START,
+    add_entity,
+    build_office,
+    minutes_pass,
+    setup_office,
+)
+from .test_registry_changes import registries_settle
+
+ANOMALY = "binary_sensor.office_aiot_brain_anomaly"
+BUILDING_ANOMALY = "binary_sensor.aiot_brain_anomaly"
+THERMOSTAT = "climate.office_thermostat"
+CELSIUS = {"unit_of_measurement": "°C"}
+
+
+async def test_a_thermostat_switched_off_for_summer_is_not_unavailable_after_a_blip(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A valve off for the summer drops off the radio for seconds and is back.
+
+    Off, it asks for no setpoint: nothing new is read for its setpoint, and the
+    area keeps saying it is unavailable, for the whole summer.
+    """
+    freezer.move_to(START)
+    build_office(hass)
+    await setup_office(hass)
+    hass.states.async_set("sensor.office_temperature", "21.0", CELSIUS)
+    hass.states.async_set(
+        THERMOSTAT,
+        "heat",
+        {"current_temperature": 21.0, "temperature": 21.0, "hvac_action": "idle"},
+    )
+    await minutes_pass(hass, freezer, 10)
+    # Summer: heating switched off.
+    off = {"current_temperature": 21.0, "temperature": 21.0, "hvac_action": "off"}
+    hass.states.async_set(THERMOSTAT, "off", off)
+    await minutes_pass(hass, freezer, 10)
+
+    # A radio blip of a few seconds.
+    hass.states.async_set(THERMOSTAT, STATE_UNAVAILABLE)
+    await hass.async_block_till_done()
+    hass.states.async_set(THERMOSTAT, "off", {**off, "current_temperature": 21.1})
+    await minutes_pass(hass, freezer, 120)
+
+    state = hass.states.get(ANOMALY)
+    assert state.state == STATE_OFF, state.attributes["reason"]
+    assert hass.states.get(BUILDING_ANOMALY).state == STATE_OFF
+
+
+async def test_a_contact_turned_from_door_to_window_is_not_unavailable_for_good(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A contact first shown as a door, set to a window in the UI, has a new battery."""
+    freezer.move_to(START)
+    build_office(hass)
+    contact = add_entity(
+        hass, "binary_sensor", "office_contact", "office", original_device_class="door"
+    )
+    await setup_office(hass)
+    hass.states.async_set(contact, STATE_OFF)
+    await minutes_pass(hass, freezer, 10)
+
+    # The user sees it is on the window, and says so.
+    er.async_get(hass).async_update_entity(contact, device_class="window")
+    await registries_settle(hass, freezer)
+    hass.states.async_set(contact, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+    hass.states.async_set(contact, STATE_OFF)
+    await minutes_pass(hass, freezer, 5)
+
+    # Its battery is changed: unavailable for a minute, then back.
+    hass.states.async_set(contact, STATE_UNAVAILABLE)
+    await minutes_pass(hass, freezer, 1)
+    hass.states.async_set(contact, STATE_OFF)
+    await minutes_pass(hass, freezer, 120)
+
+    state = hass.states.get(ANOMALY)
+    assert state.state == STATE_OFF, state.attributes["reason"]
+
+
+async def test_heating_with_the_window_open_is_no_heating_fault(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Airing the room while the valve heats: the heating is fine, the window is open.
+
+    The area's own Window open sensor is on; its Anomaly sensor blames the heating.
+    """
+    freezer.move_to(START)
+    build_office(hass)
+    window = add_entity(
+        hass, "binary_sensor", "office_window", "office", original_device_class="window"
+    )
+    await setup_office(hass)
+    hass.states.async_set(window, STATE_OFF)
+    hass.states.async_set("sensor.office_temperature", "21.0", CELSIUS)
+    heating = {
+        "current_temperature": 21.0,
+        "temperature": 21.5,
+        "hvac_action": "heating",
+    }
+    hass.states.async_set(THERMOSTAT, "heat", heating)
+    await minutes_pass(hass, freezer, 5)
+
+    hass.states.async_set(window, STATE_ON)
+    temperature = 21.0
+    for _ in range(8):
+        temperature -= 0.2
+        hass.states.async_set(
+            "sensor.office_temperature", f"{temperature:.1f}", CELSIUS
+        )
+        await minutes_pass(hass, freezer, 10)
+
+    assert (
+        hass.states.get("binary_sensor.office_aiot_brain_window_open").state == STATE_ON
+    )
+    state = hass.states.get(ANOMALY)
+    assert state.state == STATE_OFF, state.attributes["reason"]
+
+
+async def test_a_frozen_thermometer_is_still_stuck_after_a_restart(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A sensor whose chip hung reads 20.5 for good; Home Assistant restarts.
+
+    Its integration (ESPHome, MQTT) shows it unavailable for the seconds until it
+    connects, and then it reads 20.5 again: still stuck, since 13:10.
+    """
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    thermometer = "sensor.office_temperature"
+    for step in range(30):
+        hass.states.async_set(thermometer, f"{20.0 + step % 3 / 10:.1f}", CELSIUS)
+        await minutes_pass(hass, freezer, 10)
+    hass.states.async_set(thermometer, "20.5", CELSIUS)
+    await minutes_pass(hass, freezer, 8 * 60)
+    assert hass.states.get(ANOMALY).attributes["kinds"] == ["stuck"]
+
+    # Home Assistant restarts: the sensor is unavailable until its integration
+    # connects, seconds after AIoT Brain started.
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(seconds=30))
+    hass.states.async_set(thermometer, STATE_UNAVAILABLE)
+    freezer.tick(timedelta(seconds=30))
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    hass.states.async_set(thermometer, "20.5", CELSIUS)
+    await minutes_pass(hass, freezer, 10)
+
+    state = hass.states.get(ANOMALY)
+    assert state.attributes["kinds"] == ["stuck"], state.attributes["reason"]
