@@ -288,6 +288,19 @@ class Router:
         """What each routed entity reads, by entity id."""
         return {entity_id: route[0].roles for entity_id, route in self._routes.items()}
 
+    def keep_people(self, previous: Router) -> None:
+        """Know where ``previous`` last knew each person still tracked to be."""
+        self._people.at_home = {
+            person: home
+            for person, home in previous._people.at_home.items()
+            if person in self._home_presence
+        }
+
+    @property
+    def someone_home(self) -> bool:
+        """Whether a tracked person was last known to be home."""
+        return any(self._people.at_home.values())
+
     def not_thermometers(self, zone_id: str) -> set[str]:
         """Return the zone's thermostats whose own temperature it does not take."""
         return set(self._not_thermometers.get(zone_id, ()))
@@ -933,10 +946,13 @@ class AiotBrainCoordinator:
             self._remove_zone(zone_id)
         for zone in added:
             self.controls.setdefault(zone.zone_id, ZoneControls())
-        heard = self._router.sources
+        heard, previous = self._router.sources, self._router
         self._router = self._router_of(zones.values())
+        # Where people were stays known: a person removed while the others are
+        # out makes everyone away from now, not since the others left.
+        self._router.keep_people(previous)
         self._forget_departed_sensors()
-        self._learn_whereabouts()
+        self._learn_whereabouts(previous.someone_home)
         if self._unsubscribers:  # at run time; at start, each zone in its turn
             # A sensor moved in or renamed is news from now on.
             now = dt_util.now()
@@ -990,14 +1006,23 @@ class AiotBrainCoordinator:
                 )
 
     @callback
-    def _learn_whereabouts(self) -> None:
+    def _learn_whereabouts(self, someone_home: bool = False) -> None:
         """Tell the zones with learned state where people are now.
 
         A new router knows nobody's whereabouts until they next change, and
         people come and go while Home Assistant is down. Zones without learned
-        state learn them with their history.
+        state learn them with their history. ``someone_home``: someone was known
+        to be home until now, so everyone is away from now on, if they are.
         """
         routed = self._route_standing(self._router, sorted(self._router.whereabouts))
+        if someone_home:
+            now = dt_util.now()
+            routed = [
+                (zone_id, replace(observation, when=max(observation.when, now)))
+                if observation.role is Role.NOBODY_HOME and observation.value >= 0.5
+                else (zone_id, observation)
+                for zone_id, observation in routed
+            ]
         # A zone someone was placed in before, and no tracker places anyone in now,
         # is empty of them: they left while nobody was listening. Unless a tracker
         # says nothing yet (its integration still loading as Home Assistant

@@ -89,7 +89,9 @@ PLAUSIBLE_RANGE: dict[Role, tuple[float, float]] = {
 class Whereabouts:
     """Whether everyone is away, from each tracked person's "home" or "away".
 
-    A person whose whereabouts are not known (no tracker yet) counts neither way.
+    A person whose whereabouts are not known (no tracker yet) counts neither way;
+    one known before and not now (a phone switched off) may be home: nobody can be
+    said to be away then.
 
     >>> people = Whereabouts()
     >>> people.update("person.anna", False)
@@ -98,11 +100,15 @@ class Whereabouts:
     False
     >>> people.update("person.anna", False) is None  # no news
     True
+    >>> people.update("person.ben", False)
+    True
+    >>> people.update("person.ben", None)  # his phone switched off: he may be home
+    False
     """
 
     def __init__(self) -> None:
         """Start knowing nobody's whereabouts."""
-        self.at_home: dict[str, bool] = {}
+        self.at_home: dict[str, bool | None] = {}  # None: known before, not now
 
     def update(self, person: str, home: bool | None) -> bool | None:
         """Take one person's news (None: not known now).
@@ -111,9 +117,7 @@ class Whereabouts:
         """
         seen_before = person in self.at_home
         before = self.everyone_away
-        if home is None:
-            self.at_home.pop(person, None)
-        else:
+        if home is not None or seen_before:
             self.at_home[person] = home
         after = self.everyone_away
         if seen_before and after == before:
@@ -123,7 +127,9 @@ class Whereabouts:
     @property
     def everyone_away(self) -> bool:
         """True when people are tracked and none of them is home."""
-        return bool(self.at_home) and not any(self.at_home.values())
+        return bool(self.at_home) and all(
+            home is False for home in self.at_home.values()
+        )
 
 
 def as_number(value: object) -> float | None:
