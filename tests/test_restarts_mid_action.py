@@ -12,7 +12,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import HVACMode
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import Context, HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -277,3 +277,39 @@ async def test_a_thermostat_back_from_a_restart_as_we_left_it_is_not_held(
     assert holds == []
     assert hass.states.get(CONTROL).attributes["held_until"] == {}
     assert target(hass) == (17.0 if shows == "our_last_call" else 20.0)
+
+
+async def test_a_thermostat_filling_in_its_setpoint_after_a_restart_is_not_held(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Restarted, the thermostat's integration (MQTT with a topic per setting,
+    say) shows it heating before its setpoint has arrived, then the same 20 °C
+    as before. Nobody touched it: it is not held as found changed.
+
+    (Its setpoint arriving next is still taken for a hand: a state with no
+    setpoint, then one, is what a person switching it on makes too.)"""
+    freezer.move_to(START)
+    await build_living_room(
+        hass, [thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF])]
+    )
+    holds = async_capture_events(hass, EVENT_HOLD)
+    entry = await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass) == 20.0
+    full = hass.states.get(THERMOSTAT)
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    hass.states.async_set(THERMOSTAT, STATE_UNAVAILABLE, {})
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    # Its mode first, its setpoint not yet known: not found changed.
+    partial = {k: v for k, v in full.attributes.items() if k != "temperature"}
+    hass.states.async_set(THERMOSTAT, HVACMode.HEAT, partial)
+    await hass.async_block_till_done()
+    await minutes_pass(hass, freezer, 1)
+
+    assert holds == []
+    assert hass.states.get(CONTROL).attributes["held_until"] == {}

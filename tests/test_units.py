@@ -25,6 +25,7 @@ from .test_acting import (
     coordinator_of,
     minutes_pass,
     seconds_pass,
+    set_by_hand,
     set_comfort_offset,
     set_living_room_mode,
     set_mode_by_hand,
@@ -216,3 +217,29 @@ async def test_a_unit_system_changed_while_stopped_finds_no_thermostat_changed(
     assert target(hass) == 68
     assert holds == []
     assert hass.states.get(CONTROL).attributes["held_until"] == {}
+
+
+async def test_a_person_setting_a_quiet_thermostat_after_a_unit_change_is_held(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Switched to °F; the thermostat (push-only, it writes no state by itself)
+    has not reported since. An hour later a person sets it to 75 °F from the
+    dashboard: that is a person's change, to hold and not to fight."""
+    freezer.move_to(START)
+    room = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF])
+    await build_living_room(hass, [room])
+    holds = async_capture_events(hass, EVENT_HOLD)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass) == 20.0
+
+    await hass.config.async_update(unit_system="us_customary")
+    await minutes_pass(hass, freezer, 60)
+
+    await set_by_hand(hass, hass_admin_user, 75)
+    await minutes_pass(hass, freezer, 10)
+
+    assert target(hass) == 75
+    assert [event.data["entity_id"] for event in holds] == [THERMOSTAT]
+    assert THERMOSTAT in hass.states.get(CONTROL).attributes["held_until"]

@@ -1738,7 +1738,8 @@ class BuildingController:
     def _before_unit_change(self, new: State, old: State | None) -> bool:
         """Whether ``new`` is a thermostat's first state since the unit changed.
 
-        Its same settings, written in the new unit, are nobody's change.
+        Showing the settings it did before, written in the new unit, it is nobody's
+        change; a person's first change since, made before it reported, is one.
         """
         changed = self._unit_changed[0]
         return (
@@ -1746,7 +1747,23 @@ class BuildingController:
             and old is not None
             and changed is not None
             and old.last_updated < changed
+            and new.state == old.state
+            and new.attributes.get(ATTR_PRESET_MODE)
+            == old.attributes.get(ATTR_PRESET_MODE)
+            and all(
+                self._same_setpoint(
+                    self._celsius(old.attributes.get(key), old),
+                    self._celsius(new.attributes.get(key), new),
+                )
+                for key in _TEMPERATURE_KEYS
+            )
         )
+
+    def _same_setpoint(self, was: float | None, now: float | None) -> bool:
+        """Whether two setpoints (°C) are one, as a thermostat's rounding shows it."""
+        if was is None or now is None:
+            return was is now
+        return abs(was - now) <= self._setpoint_tolerance
 
     def _back(
         self,
@@ -1801,6 +1818,12 @@ class BuildingController:
             heard is None
             or new.entity_id != entity_id  # a member of a group we call
             or _settings(new) == heard
+            # Reported a setting at a time as it comes back: what it has not
+            # shown yet is not changed.
+            or any(
+                was is not None and now is None
+                for was, now in zip(heard, _settings(new), strict=False)
+            )
             or (sent is not None and self._shows(new, sent.command))
             or engine.holds.get(entity_id) is not None
         ):
