@@ -757,11 +757,11 @@ class ZoneBrain:
             {s for readings in self.readings.values() for s in readings} - set(sources)
         )
         self._forget_readings(not_thermometers, (Role.TEMPERATURE,))
+        now_read = roles or {}
         for role, readings in list(self.readings.items()):
-            if roles is not None:
-                other = {s for s in readings if s in roles and role not in roles[s]}
-                self._forget_readings(other, (role,))
-                self.anomalies.forget_readings(other, role)
+            other = {s for s in readings if s in now_read and role not in now_read[s]}
+            self._forget_readings(other, (role,))
+            self.anomalies.forget_readings(other, role)
         self.lighting.exits.keep_sensors(sources)
         self.lighting.keep_lamps(sources)
         self.anomalies.keep_sources(sources)
