@@ -301,14 +301,10 @@ async def test_a_sensor_moved_while_home_assistant_was_down_is_forgotten_at_star
     assert office.occupancy.builder.state["motion"] == 0.0
 
 
-# A hidden source is one discovery does not see: renaming it changes nothing there.
-@pytest.mark.parametrize("hidden_by", [None, er.RegistryEntryHider.USER])
-async def test_the_outdoor_source_is_followed_when_it_is_renamed(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    hidden_by: er.RegistryEntryHider | None,
-) -> None:
-    freezer.move_to(START)
+async def office_with_a_garden_thermometer(
+    hass: HomeAssistant, hidden_by: er.RegistryEntryHider | None = None
+) -> ConfigEntry:
+    """Set up the office, its outdoor source the garden's thermometer."""
     build_office(hass)
     add_entity(
         hass,
@@ -319,7 +315,18 @@ async def test_the_outdoor_source_is_followed_when_it_is_renamed(
         unit_of_measurement="°C",
         hidden_by=hidden_by,
     )
-    entry = await setup_office(hass, outdoor_source="sensor.garden_temperature")
+    return await setup_office(hass, outdoor_source="sensor.garden_temperature")
+
+
+# A hidden source is one discovery does not see: renaming it changes nothing there.
+@pytest.mark.parametrize("hidden_by", [None, er.RegistryEntryHider.USER])
+async def test_the_outdoor_source_is_followed_when_it_is_renamed(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hidden_by: er.RegistryEntryHider | None,
+) -> None:
+    freezer.move_to(START)
+    entry = await office_with_a_garden_thermometer(hass, hidden_by)
     coordinator = coordinator_of(entry)
 
     er.async_get(hass).async_update_entity(
@@ -344,16 +351,7 @@ async def test_the_outdoor_source_renamed_while_the_entry_is_disabled_is_found(
     """Disabled for a while, the outdoor thermometer renamed meanwhile: enabled
     again, AIoT Brain reads it under its new name, and calls it gone nowhere."""
     freezer.move_to(START)
-    build_office(hass)
-    add_entity(
-        hass,
-        "sensor",
-        "garden_temperature",
-        None,
-        original_device_class="temperature",
-        unit_of_measurement="°C",
-    )
-    entry = await setup_office(hass, outdoor_source="sensor.garden_temperature")
+    entry = await office_with_a_garden_thermometer(hass)
     await hass.config_entries.async_set_disabled_by(
         entry.entry_id, ConfigEntryDisabler.USER
     )
@@ -381,16 +379,7 @@ async def test_the_outdoor_source_renamed_while_the_options_are_open_is_kept(
     """Renamed while the options form is open, and left as shown there: the form
     takes it under its new name, and says nothing of a field nobody touched."""
     freezer.move_to(START)
-    build_office(hass)
-    add_entity(
-        hass,
-        "sensor",
-        "garden_temperature",
-        None,
-        original_device_class="temperature",
-        unit_of_measurement="°C",
-    )
-    entry = await setup_office(hass, outdoor_source="sensor.garden_temperature")
+    entry = await office_with_a_garden_thermometer(hass)
     form = await hass.config_entries.options.async_init(entry.entry_id)
     assert suggested(form, CONF_OUTDOOR_SOURCE) == "sensor.garden_temperature"
 
