@@ -30,8 +30,8 @@ async def test_a_thermostat_switched_off_for_summer_is_not_unavailable_after_a_b
 ) -> None:
     """A valve off for the summer drops off the radio for seconds and is back.
 
-    Off, it asks for no setpoint: nothing new is read for its setpoint, and the
-    area keeps saying it is unavailable, for the whole summer.
+    Off, it shows no setpoint, so none is read again: the device is back all the
+    same, and no alarm says it is unavailable all summer.
     """
     freezer.move_to(START)
     build_office(hass)
@@ -95,7 +95,7 @@ async def test_heating_with_the_window_open_is_no_heating_fault(
 ) -> None:
     """Airing the room while the valve heats: the heating is fine, the window is open.
 
-    The area's own Window open sensor is on; its Anomaly sensor blames the heating.
+    The area's own Window open sensor is on; its Anomaly sensor blames nothing.
     """
     freezer.move_to(START)
     build_office(hass)

@@ -127,7 +127,7 @@ async def test_relearn_keeps_the_reading_of_a_sensor_the_recorder_does_not_keep(
     """The office's thermometer is kept out of the recorder (it reports often).
 
     Before Relearn the office knows it is at 18.5 °C and how long heating takes;
-    after it, it knows neither until the thermometer next reports.
+    after it, it still does, without waiting for the thermometer's next report.
     """
     await record_working_week(hass, freezer)
     hass.states.async_set(

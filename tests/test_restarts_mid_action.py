@@ -140,9 +140,9 @@ async def test_a_light_switched_on_for_someone_goes_off_on_time_over_a_reload(
 ) -> None:
     """Someone leaves; the vacancy delay runs from when they were last seen.
 
-    With a reload (an option changed) or a restart halfway through the wait, it
-    ran again from the restart, and the reason named the restart as the time
-    motion was last seen.
+    A reload (an option changed) or a restart halfway through the wait does not
+    start it again, and the reason names when motion was last seen, not the
+    restart.
     """
     freezer.move_to(START)
     await build_living_room(hass, climates=[], lights=[lamp()])

@@ -57,7 +57,7 @@ async def test_a_phone_switched_off_at_home_is_not_taken_for_everyone_away(
     """Ben is at work; Anna is at home in a room with only a radiator thermostat.
 
     Her phone's battery dies (its tracker goes unavailable, so her person entity
-    turns "unknown"): nothing says she left, yet the room is set back under her.
+    turns "unknown"): nothing says she left, and the room is not set back under her.
     """
     freezer.move_to(START)
     await build_living_room(hass)
@@ -72,7 +72,7 @@ async def test_a_phone_switched_off_at_home_is_not_taken_for_everyone_away(
     await minutes_pass(hass, freezer, 10)
 
     reason = hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
-    assert target(hass) == 20.0, reason  # HEAD: 16.0, set back under Anna
+    assert target(hass) == 20.0, reason
 
 
 async def test_a_phone_switched_off_at_home_raises_no_someone_while_away_alarm(
@@ -80,7 +80,7 @@ async def test_a_phone_switched_off_at_home_raises_no_someone_while_away_alarm(
 ) -> None:
     """Anna and Ben work 08:00-17:00 for six days. On the seventh Anna stays home
     and her phone's battery dies; she walks into the living room. Nobody broke
-    in, yet the area's Anomaly says someone is there while everyone is away."""
+    in: the area's Anomaly does not say someone is there while everyone is away."""
     freezer.move_to(START)
     await build_living_room(hass)
     await set_up_people(hass, anna="home", ben="home")
@@ -105,7 +105,7 @@ async def test_a_phone_switched_off_at_home_raises_no_someone_while_away_alarm(
     await minutes_pass(hass, freezer, 15)
 
     anomaly = hass.states.get(ANOMALY)
-    assert anomaly.state == STATE_OFF, anomaly.attributes  # HEAD: on
+    assert anomaly.state == STATE_OFF, anomaly.attributes
 
 
 async def test_a_person_removed_while_home_starts_no_trip_of_days_ago(
