@@ -318,7 +318,7 @@ class BuildingController:
         self._heard: dict[str, tuple[Any, ...]] = {}
         # When Home Assistant's unit system last changed, and its unit before: a
         # thermostat's state written before then shows its settings in that unit.
-        self._unit_changed: tuple[datetime | None, str] = (None, "")
+        self._unit_changed: tuple[datetime, str] | None = None
         # Each unavailable light's last state before it went: back on, it tells
         # a bulb powered at its wall switch from one back from a dropout.
         self._before_cut: dict[str, State] = {}
@@ -678,9 +678,13 @@ class BuildingController:
         Home Assistant's, unless written before its unit system last changed: a
         thermostat shows its settings in the new unit from its next state on.
         """
-        changed, before = self._unit_changed
-        if state is not None and changed is not None and state.last_updated < changed:
-            return before
+        changed = self._unit_changed
+        if (
+            state is not None
+            and changed is not None
+            and state.last_updated < changed[0]
+        ):
+            return changed[1]
         return self.hass.config.units.temperature_unit
 
     def _celsius(self, value: object, state: State | None = None) -> float | None:
@@ -1602,8 +1606,6 @@ class BuildingController:
             return None
         before_cut = self._before_cut.pop(new.entity_id, None)
         heard = self._heard_now(new)
-        if self._before_unit_change(new, old):
-            return None
         if self._ours(new, old):
             self._note_taken(new, old)
             return False
@@ -1616,7 +1618,7 @@ class BuildingController:
         if self._coming_up(new):
             self._still_at_its_own_level(new)
             return None
-        if _settings(old) == _settings(new) or self._lamp_went_or_came_back(new):
+        if self._same_settings(old, new) or self._lamp_went_or_came_back(new):
             return None
         zone = self.controlled_zone(new.entity_id)
         if zone is None:
@@ -1735,18 +1737,17 @@ class BuildingController:
         self._heard.clear()  # shown in the old unit
         self._gestures.clear()
 
-    def _before_unit_change(self, new: State, old: State | None) -> bool:
-        """Whether ``new`` is a thermostat's first state since the unit changed.
+    def _same_settings(self, old: State, new: State) -> bool:
+        """Whether ``new`` shows the settings ``old`` did, each read in its own unit.
 
-        Showing the settings it did before, written in the new unit, it is nobody's
-        change; a person's first change since, made before it reported, is one.
+        A thermostat's first state since Home Assistant's unit system changed shows
+        its settings in the new unit: the same ones are nobody's change.
         """
-        changed = self._unit_changed[0]
+        if _settings(old) == _settings(new):
+            return True
         return (
             new.domain == "climate"
-            and old is not None
-            and changed is not None
-            and old.last_updated < changed
+            and self._unit_of(old) != self._unit_of(new)
             and new.state == old.state
             and new.attributes.get(ATTR_PRESET_MODE)
             == old.attributes.get(ATTR_PRESET_MODE)
@@ -2144,9 +2145,10 @@ class BuildingController:
             and shown is not None
             and shown != before
             and abs(shown - asked) <= self._setpoint_tolerance
-            and (located := self.engine_of(new.entity_id)) is not None
+            and (zone := self.controlled_zone(new.entity_id)) is not None
+            and (engine := self.engines.get(zone.zone_id, {}).get(new.entity_id))
         ):
-            located[1].note_taken(asked, shown)
+            engine.note_taken(asked, shown)
 
     def _echoes_our_call(self, state: State, old: State | None) -> bool:
         """Whether ``state`` is the device reporting the last call that reached it."""
