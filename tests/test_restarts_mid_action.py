@@ -12,10 +12,12 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import HVACMode
+from homeassistant.components.demo.climate import DemoClimate
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import Context, HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
     MockUser,
     async_capture_events,
 )
@@ -56,6 +58,20 @@ def hass_config_dir(hass_tmp_config_dir: str) -> str:
 def hass_storage() -> Generator[dict[str, Any]]:
     """No stand-in: every Store reads and writes real files."""
     return {}
+
+
+async def heated_for_someone(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> tuple[DemoClimate, MockConfigEntry]:
+    """Someone comes into the living room: its thermostat heats it to 20 °C."""
+    freezer.move_to(START)
+    room = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF])
+    await build_living_room(hass, [room])
+    entry = await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass) == 20.0
+    return room, entry
 
 
 async def test_a_valves_window_function_ending_after_a_restart_is_no_hand(
@@ -193,14 +209,8 @@ async def test_a_thermostat_turned_up_during_a_restart_is_not_turned_back(
     entry reloads: it shows neither what it did nor what AIoT Brain last set.
     Setting it back to 20 °C would fight whoever set it.
     """
-    freezer.move_to(START)
-    room = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF])
-    await build_living_room(hass, [room])
     actions = async_capture_events(hass, EVENT_ACTION)
-    entry = await setup_brain(hass)
-    await set_state(hass, MOTION, STATE_ON)
-    await minutes_pass(hass, freezer, 10)
-    assert target(hass) == 20.0
+    room, entry = await heated_for_someone(hass, freezer)
     assert len(actions) == 1
 
     assert await hass.config_entries.async_unload(entry.entry_id)
@@ -288,15 +298,8 @@ async def test_a_thermostat_filling_in_its_setpoint_after_a_restart_is_not_held(
 
     (Its setpoint arriving next is still taken for a hand: a state with no
     setpoint, then one, is what a person switching it on makes too.)"""
-    freezer.move_to(START)
-    await build_living_room(
-        hass, [thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF])]
-    )
     holds = async_capture_events(hass, EVENT_HOLD)
-    entry = await setup_brain(hass)
-    await set_state(hass, MOTION, STATE_ON)
-    await minutes_pass(hass, freezer, 10)
-    assert target(hass) == 20.0
+    _, entry = await heated_for_someone(hass, freezer)
     full = hass.states.get(THERMOSTAT)
 
     assert await hass.config_entries.async_unload(entry.entry_id)

@@ -40,6 +40,7 @@ from .test_odd_devices import (
     WholeDegreeThermostat,
     whole_degree_living_room,
 )
+from .test_restarts_mid_action import heated_for_someone
 
 
 async def test_a_whole_celsius_cloud_thermostat_in_a_fahrenheit_home_is_not_a_hand(
@@ -101,14 +102,8 @@ async def test_switching_home_assistant_to_fahrenheit_is_no_persons_change(
     Home Assistant converts a thermostat's attributes when it next writes its state:
     until then it still shows 20 °C (and takes 7-35 °C), now to be read as °F.
     """
-    freezer.move_to(START)
-    room = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF])
-    await build_living_room(hass, [room])
     holds = async_capture_events(hass, EVENT_HOLD)
-    entry = await setup_brain(hass)
-    await set_state(hass, MOTION, STATE_ON)
-    await minutes_pass(hass, freezer, 10)
-    assert target(hass) == 20.0
+    room, entry = await heated_for_someone(hass, freezer)
 
     await hass.config.async_update(unit_system="us_customary")
     await minutes_pass(hass, freezer, 1)
@@ -225,14 +220,8 @@ async def test_a_person_setting_a_quiet_thermostat_after_a_unit_change_is_held(
     """Switched to °F; the thermostat (push-only, it writes no state by itself)
     has not reported since. An hour later a person sets it to 75 °F from the
     dashboard: that is a person's change, to hold and not to fight."""
-    freezer.move_to(START)
-    room = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF])
-    await build_living_room(hass, [room])
     holds = async_capture_events(hass, EVENT_HOLD)
-    await setup_brain(hass)
-    await set_state(hass, MOTION, STATE_ON)
-    await minutes_pass(hass, freezer, 10)
-    assert target(hass) == 20.0
+    await heated_for_someone(hass, freezer)
 
     await hass.config.async_update(unit_system="us_customary")
     await minutes_pass(hass, freezer, 60)
