@@ -38,6 +38,7 @@ from custom_components.aiot_brain.const import DOMAIN, EVENT_ACTION, EVENT_HOLD
 from .test_acting import (
     CONTROL,
     DOOR,
+    HALL_MOTION,
     LAMP,
     MOTION,
     START,
@@ -46,6 +47,7 @@ from .test_acting import (
     coordinator_of,
     lamp,
     minutes_pass,
+    place_sensor,
     seconds_pass,
     set_state,
     setup_brain,
@@ -452,6 +454,116 @@ async def test_a_door_sensor_back_open_moved_no_door_behind_the_reader(
     assert hass.states.get(LAMP).state == STATE_ON
     assert exits.lit_spells[8] == 1.0
     assert sum(exits.lit_spells) == 1.0
+
+
+async def test_a_reader_behind_the_door_they_shut_keeps_the_light_until_an_hour_unseen(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    entry = await comes_in_through_the_door(hass, freezer)
+    # ... sits down to read, out of the motion sensor's sight, for 45 minutes.
+    await minutes_pass(hass, freezer, 2)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 45)
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+    assert lamp_reason(hass).endswith("the door is shut behind someone who came in")
+
+    # Shut in across a restart too.
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await minutes_pass(hass, freezer, 5)
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+
+    # An hour unseen: asleep over the book, or gone out another way.
+    await minutes_pass(hass, freezer, 10)
+    assert hass.states.get(LAMP).state == STATE_OFF, lamp_reason(hass)
+
+
+async def test_a_door_that_stays_shut_while_people_come_and_go_keeps_no_light_on(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    # The living room's contact is on the patio door. At noon someone comes in
+    # from the garden by it and shuts it; then they go out through the hall.
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
+    await setup_brain(hass)
+    await set_state(hass, DOOR, STATE_OFF)
+    await clock_at(hass, freezer, local(0, 12))
+    await set_state(hass, DOOR, STATE_ON)
+    await seconds_pass(hass, freezer, 3)
+    await set_state(hass, MOTION, STATE_ON)
+    await seconds_pass(hass, freezer, 3)
+    await set_state(hass, DOOR, STATE_OFF)
+    await minutes_pass(hass, freezer, 5)
+    await set_state(hass, MOTION, STATE_OFF)
+
+    # In the evening someone comes in through the hall, the patio door unmoved.
+    await clock_at(hass, freezer, local(0, 17))
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+    await set_state(hass, MOTION, STATE_OFF)
+    assert hass.states.get(LAMP).state == STATE_ON
+
+    await minutes_pass(hass, freezer, 25)
+    assert hass.states.get(LAMP).state == STATE_OFF, lamp_reason(hass)
+
+
+async def switched_off_on_the_sofa(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """In the evening the lamp comes on for someone on the living room sofa.
+
+    A hall's motion sensor would see them go. At 18:00 they switch the lamp off
+    by hand, for a film in the dark, and sit still.
+    """
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    hall = ar.async_get(hass).async_create("Hall")
+    place_sensor(hass, "binary_sensor", "hall_motion", "motion", hall.id)
+    hass.states.async_set(HALL_MOTION, STATE_OFF)
+    await setup_brain(hass, zones=("living_room", "hall"))
+    await clock_at(hass, freezer, local(0, 17.4))
+    await set_state(hass, HALL_MOTION, STATE_ON)  # on their way in
+    await clock_at(hass, freezer, local(0, 17.5))
+    await set_state(hass, HALL_MOTION, STATE_OFF)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
+    await clock_at(hass, freezer, local(0, 18))
+    await hass.services.async_call(
+        "light", "turn_off", {"entity_id": LAMP}, blocking=True, context=Context()
+    )
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_OFF)
+
+
+async def test_someone_who_switched_the_lamp_off_gets_no_light_when_they_stir(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await switched_off_on_the_sofa(hass, freezer)
+    # Half an hour still in the dark, long enough for the heating to count the
+    # room empty; then they reach for their drink.
+    await minutes_pass(hass, freezer, 30)
+    await set_state(hass, MOTION, STATE_ON)
+    await seconds_pass(hass, freezer, 5)
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert "changed by hand" in lamp_reason(hass)
+
+
+async def test_someone_back_after_switching_the_lamp_off_and_going_out_gets_light(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await switched_off_on_the_sofa(hass, freezer)
+    # The film over, they go out through the hall, and come back 30 min later.
+    await minutes_pass(hass, freezer, 5)
+    await set_state(hass, HALL_MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+    await set_state(hass, HALL_MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 30)
+    await set_state(hass, HALL_MOTION, STATE_ON)
+    await seconds_pass(hass, freezer, 20)
+    await set_state(hass, MOTION, STATE_ON)
+    await seconds_pass(hass, freezer, 5)
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
 
 
 async def test_someone_back_for_their_phone_gets_the_light_back_at_once(

@@ -1095,9 +1095,11 @@ async def test_what_the_previous_release_learned_is_kept_after_the_update(
     lighting_now = zone.lighting.to_dict()
     saved_lighting = saved_zone["lighting"]
     # Nor had it watched the air or the power after exits, nor people moving on,
-    # nor kept the quiet spells under the light or each door sensor's reading.
+    # nor kept the quiet spells under the light or each door sensor's reading,
+    # nor which opening of the door let someone in.
     no_air = {
         "doors": {},
+        "door_let_in": None,
         "lit_spells": [0.0] * 31,
         "lit_since": None,
         "lit_cut": None,

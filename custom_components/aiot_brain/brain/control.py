@@ -150,7 +150,8 @@ class ControlSettings:
     sooner where the zone has learned that people seldom stay behind and are
     seldom still for long, unless CO2 still rises as people breathing there make
     it (someone stayed behind). Neither while the TV is on or humidity rises as a
-    shower makes it.
+    shower makes it. Nor while the door is shut behind someone who came in, for up
+    to an hour without motion (see :meth:`~.lighting.ExitWatch.shut_behind`).
     A room within ``near_comfort`` of comfort is near enough: optimum start has
     it that near by the arrival (the thermostat, set to comfort, brings the rest
     as people come in), optimum stop lets it drift that far before they leave.
@@ -962,8 +963,14 @@ class ZoneController:
         if old in self.same_calls:
             self.same_calls[new] = self.same_calls.pop(old)
 
-    def active_hold(self, entity_id: str, now: datetime) -> Hold | None:
-        """Return the entity's hold if it still applies at ``now``."""
+    def active_hold(
+        self, entity_id: str, now: datetime, *, still_in: bool = False
+    ) -> Hold | None:
+        """Return the entity's hold if it still applies at ``now``.
+
+        While the person who made it is known to be ``still_in``, the zone
+        counting as empty does not end it.
+        """
         hold = self.holds.get(entity_id)
         if hold is None:
             return None
@@ -974,6 +981,7 @@ class ZoneController:
         # A person who turned the bedroom up and lies still in bed is not gone.
         ended_by_vacancy = (
             not hold.asked
+            and not still_in
             and self.vacant_since is not None
             and self.vacant_since > hold.since
             and not self.sleep_possible
@@ -2820,12 +2828,20 @@ class ZoneController:
                 f"no motion since {self._clock(quiet_from, now)} "
                 f"(vacancy delay {_minutes(delay)} min)"
             )
-        hold = self.active_hold(entity_id, now)
+        # Whoever switched the light off by hand may sit on in the dark: where
+        # people going out are seen, only someone seen going ends their hold.
+        in_the_dark = (
+            not state.on
+            and lighting.get("sees_leaving", False)
+            and lighting.get("exit_door") is None
+            and lighting.get("moved_on") is None
+        )
+        hold = self.active_hold(entity_id, now, still_in=in_the_dark)
         self._note_night_light(now, state, hold)
         kept_on = self._kept_on(readings, lighting) if gone is not None else None
         if kept_on is not None:
             gone, staying = None, kept_on
-        if gone is not None and hold is not None and not hold.asked:
+        if gone is not None and hold is not None and not hold.asked and not in_the_dark:
             # Nobody seen for the vacancy delay: whoever set the light has left.
             del self.holds[entity_id]
             hold = None
@@ -2967,6 +2983,10 @@ class ZoneController:
             return "the TV is on"
         if showering(lighting):
             return SHOWERING
+        if lighting.get("shut_in"):
+            # The door shut behind whoever came in has not moved: they are in,
+            # reading, out of the motion sensor's sight.
+            return "the door is shut behind someone who came in"
         if self.night_light:
             # A child asleep by it lies still, and the parent went out the door.
             return "a night light someone left on"

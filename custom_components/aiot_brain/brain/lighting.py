@@ -77,6 +77,8 @@ _SUN_UP = 0.0  # degrees: below the horizon no daylight lights a room
 EXITS_VERSION = 1
 _DOOR_PASS_SECONDS = 180.0  # a door open longer was left open, not gone through
 _ENTRY_SECONDS = 60.0  # motion this soon after the door is someone coming in
+# Unseen this long behind the door shut after them, no one is taken to be in.
+SHUT_IN_LIMIT = timedelta(hours=1)
 _EXIT_FADE = 0.999  # each exit fades the exit counts: about the last 1,000 count
 _GAP_FADE = 0.998  # each quiet spell fades the spell counts: about the last 500
 _MAX_STAY_SHARE = 0.1  # shorten only where at most 1 in 10 exits leaves someone
@@ -245,6 +247,8 @@ class ExitWatch:
         self.holds: dict[str, tuple[float, int]] = {}  # shortest "on" (s), spells
         self.door_seen: datetime | None = None
         self.door_opened: datetime | None = None
+        # The door's opening that let someone in: motion came on just after it.
+        self.door_let_in: datetime | None = None
         self.doors: dict[str, bool] = {}  # each door sensor's last reading: open
         self.pending: datetime | None = None  # an exit not yet settled
         self.returned: datetime | None = None  # motion back after it, not yet settled
@@ -347,6 +351,7 @@ class ExitWatch:
         if role is Role.MOTION:
             if value >= 0.5:
                 self.entering = False
+                self._note_let_in(when)
             if value >= 0.5 and not self.motion_on:
                 self._quiet_spell(when)
                 if self.pending is not None:
@@ -530,6 +535,7 @@ class ExitWatch:
         """
         self.motion_on = dict.fromkeys(self.motion_on)  # on, since when not known
         self.motion_seen = self.moved = self.door_seen = self.door_opened = None
+        self.door_let_in = None
         self.pending = self.returned = None
         self.moved_on.back = None
         self.entering = False
@@ -589,6 +595,41 @@ class ExitWatch:
                 moved is None or door <= moved or _within_entry(self.door_opened, moved)
             )
         )
+
+    def _note_let_in(self, when: datetime) -> None:
+        """Motion came on at ``when``: note the door's opening it came in by, if so.
+
+        Motion back after an hour unseen, the door unmoved, came in another way.
+        """
+        moved = self.moved
+        if not self.motion_on and moved is not None and when - moved >= SHUT_IN_LIMIT:
+            self.door_let_in = None
+        opened = self.door_opened
+        if opened is not None and opened <= when and _within_entry(opened, when):
+            self.door_let_in = opened
+
+    def shut_behind(self, when: datetime) -> bool:
+        """Whether the door was shut behind someone it let in, and has not moved since.
+
+        Whoever came in is inside still, however still they sit: going out, they
+        would have opened it. Only a door seen letting someone in says so: one
+        that stays shut while people come and go another way says nothing. Not
+        after an hour without motion: a reader that still has fallen asleep over
+        the book, or went out another way.
+        """
+        moved = self.moved
+        return (
+            bool(self.doors)
+            and self.door_let_in is not None
+            and self.door_let_in == self.door_opened
+            and not self._door_open()
+            and moved is not None
+            and when - moved < SHUT_IN_LIMIT
+        )
+
+    def sees_leaving(self) -> bool:
+        """Whether people going out are seen: by the door, or by other zones' motion."""
+        return bool(self.doors) or self.moved_on.sees_others()
 
     def _motion(self, when: datetime, source: str, *, on: bool) -> None:
         """Follow one motion sensor, its hold and the last movement it saw."""
@@ -1012,6 +1053,7 @@ class ExitWatch:
             "holds": {name: list(hold) for name, hold in self.holds.items()},
             "door_seen": to_iso(self.door_seen),
             "door_opened": to_iso(self.door_opened),
+            "door_let_in": to_iso(self.door_let_in),
             "doors": self.doors,
             "pending": to_iso(self.pending),
             "returned": to_iso(self.returned),
@@ -1061,6 +1103,7 @@ class ExitWatch:
             }
             watch.door_seen = from_iso(data["door_seen"])
             watch.door_opened = from_iso(data.get("door_opened"))
+            watch.door_let_in = from_iso(data.get("door_let_in"))
             # Saved before each door sensor's reading was kept: its next one
             # is taken as it was then.
             watch.doors = {
