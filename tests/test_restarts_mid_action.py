@@ -294,10 +294,8 @@ async def test_a_thermostat_filling_in_its_setpoint_after_a_restart_is_not_held(
 ) -> None:
     """Restarted, the thermostat's integration (MQTT with a topic per setting,
     say) shows it heating before its setpoint has arrived, then the same 20 °C
-    as before. Nobody touched it: it is not held as found changed.
-
-    (Its setpoint arriving next is still taken for a hand: a state with no
-    setpoint, then one, is what a person switching it on makes too.)"""
+    as before. Nobody touched it: it is not held, as found changed or as changed
+    by hand."""
     holds = async_capture_events(hass, EVENT_HOLD)
     _, entry = await heated_for_someone(hass, freezer)
     full = hass.states.get(THERMOSTAT)
@@ -312,7 +310,37 @@ async def test_a_thermostat_filling_in_its_setpoint_after_a_restart_is_not_held(
     partial = {k: v for k, v in full.attributes.items() if k != "temperature"}
     hass.states.async_set(THERMOSTAT, HVACMode.HEAT, partial)
     await hass.async_block_till_done()
+    assert holds == []
+
+    # Then its setpoint, the 20 °C it had: no hand either.
+    hass.states.async_set(THERMOSTAT, HVACMode.HEAT, dict(full.attributes))
+    await hass.async_block_till_done()
     await minutes_pass(hass, freezer, 1)
 
     assert holds == []
     assert hass.states.get(CONTROL).attributes["held_until"] == {}
+
+
+async def test_a_thermostat_filling_in_another_setpoint_after_a_restart_is_held(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Its setpoint arriving after its mode shows 23 °C: set by hand meanwhile."""
+    holds = async_capture_events(hass, EVENT_HOLD)
+    _, entry = await heated_for_someone(hass, freezer)
+    full = hass.states.get(THERMOSTAT)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    hass.states.async_set(THERMOSTAT, STATE_UNAVAILABLE, {})
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    partial = {k: v for k, v in full.attributes.items() if k != "temperature"}
+    hass.states.async_set(THERMOSTAT, HVACMode.HEAT, partial)
+    await hass.async_block_till_done()
+    hass.states.async_set(THERMOSTAT, HVACMode.HEAT, {**partial, "temperature": 23.0})
+    await hass.async_block_till_done()
+    await minutes_pass(hass, freezer, 1)
+
+    assert len(holds) == 1
+    assert THERMOSTAT in hass.states.get(CONTROL).attributes["held_until"]
+    assert target(hass) == 23.0

@@ -1618,7 +1618,11 @@ class BuildingController:
         if self._coming_up(new):
             self._still_at_its_own_level(new)
             return None
-        if self._same_settings(old, new) or self._lamp_went_or_came_back(new):
+        if (
+            self._same_settings(old, new)
+            or _filled_in(old, new, heard)
+            or self._lamp_went_or_came_back(new)
+        ):
             return None
         zone = self.controlled_zone(new.entity_id)
         if zone is None:
@@ -1792,11 +1796,21 @@ class BuildingController:
         return self._came_back(gone, before, new)
 
     def _heard_now(self, new: State) -> tuple[Any, ...] | None:
-        """Note what a thermostat we control shows; return what it showed before."""
+        """Note what a thermostat we control shows; return what it showed before.
+
+        A setting it does not show (yet: reported one at a time as it comes back)
+        is kept as last heard.
+        """
         if new.domain != "climate" or self.controlled_zone(new.entity_id) is None:
             return None
         heard = self._heard.get(new.entity_id)
-        self._heard[new.entity_id] = _settings(new)
+        shown = _settings(new)
+        if heard is not None:
+            shown = tuple(
+                was if now is None else now
+                for was, now in zip(heard, shown, strict=True)
+            )
+        self._heard[new.entity_id] = shown
         return heard
 
     def _found_changed(
@@ -2490,6 +2504,24 @@ def _settings(state: State) -> tuple[Any, ...]:
     """Return what a person may have changed on a thermostat or light."""
     names = _CLIMATE_SETTINGS if state.domain == "climate" else _LIGHT_SETTINGS
     return (state.state, *(state.attributes.get(name) for name in names))
+
+
+def _filled_in(old: State, new: State, heard: tuple[Any, ...] | None) -> bool:
+    """Whether thermostat ``new`` only shows settings ``old`` did not, as ``heard``.
+
+    Reported one at a time as it comes back, its setpoint arrives after its
+    mode: the one it had, nobody's change.
+    """
+    if heard is None:
+        return False
+    changed = [
+        (was, now, known)
+        for was, now, known in zip(_settings(old), _settings(new), heard, strict=True)
+        if was != now
+    ]
+    return bool(changed) and all(
+        was is None and now == known for was, now, known in changed
+    )
 
 
 def _fading(state: State, sent: _Sent) -> bool:
