@@ -52,6 +52,7 @@ from .test_acting import (
     set_state,
     setup_brain,
 )
+from .test_whereabouts import PHONES, set_up_people
 
 ILLUMINANCE = "sensor.living_room_illuminance"
 GROUP = "light.living_room_lights"
@@ -510,12 +511,14 @@ async def test_a_door_that_stays_shut_while_people_come_and_go_keeps_no_light_on
 async def switched_off_on_the_sofa(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """In the evening the lamp comes on for someone on the living room sofa.
+    """In the evening the lamp comes on for Anna on the living room sofa.
 
-    A hall's motion sensor would see them go. At 18:00 they switch the lamp off
-    by hand, for a film in the dark, and sit still.
+    A hall's motion sensor would see her go; her phone is home, Ben's away. At
+    18:00 she switches the lamp off by hand, for a film in the dark, and sits
+    still.
     """
     freezer.move_to(START)
+    await set_up_people(hass, anna="home", ben="not_home")
     await build_living_room(hass, climates=[], lights=[lamp()])
     hall = ar.async_get(hass).async_create("Hall")
     place_sensor(hass, "binary_sensor", "hall_motion", "motion", hall.id)
@@ -547,6 +550,21 @@ async def test_someone_who_switched_the_lamp_off_gets_no_light_when_they_stir(
     await seconds_pass(hass, freezer, 5)
     assert hass.states.get(LAMP).state == STATE_OFF
     assert "changed by hand" in lamp_reason(hass)
+
+
+async def test_someone_back_after_switching_the_lamp_off_and_leaving_home_gets_light(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await switched_off_on_the_sofa(hass, freezer)
+    # She goes out by the patio, unseen by the hall; her phone leaves home.
+    await minutes_pass(hass, freezer, 5)
+    hass.states.async_set(PHONES["anna"], "not_home")
+    await minutes_pass(hass, freezer, 40)
+    hass.states.async_set(PHONES["anna"], "home")
+    await hass.async_block_till_done()
+    await set_state(hass, MOTION, STATE_ON)
+    await seconds_pass(hass, freezer, 5)
+    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
 
 
 async def test_someone_back_after_switching_the_lamp_off_and_going_out_gets_light(

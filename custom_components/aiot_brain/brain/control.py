@@ -2829,9 +2829,11 @@ class ZoneController:
                 f"(vacancy delay {_minutes(delay)} min)"
             )
         # Whoever switched the light off by hand may sit on in the dark: where
-        # people going out are seen, only someone seen going ends their hold.
+        # people going out are seen, only someone seen going (or everyone's
+        # phone away) ends their hold.
         in_the_dark = (
             not state.on
+            and prediction.away_since is None
             and lighting.get("sees_leaving", False)
             and lighting.get("exit_door") is None
             and lighting.get("moved_on") is None
