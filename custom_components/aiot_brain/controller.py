@@ -1805,7 +1805,7 @@ class BuildingController:
             return None
         heard = self._heard.get(new.entity_id)
         shown = _settings(new)
-        if heard is not None:
+        if heard is not None and len(heard) == len(shown):
             shown = tuple(
                 was if now is None else now
                 for was, now in zip(heard, shown, strict=True)
@@ -2512,7 +2512,7 @@ def _filled_in(old: State, new: State, heard: tuple[Any, ...] | None) -> bool:
     Reported one at a time as it comes back, its setpoint arrives after its
     mode: the one it had, nobody's change.
     """
-    if heard is None:
+    if heard is None or len(heard) != len(_settings(new)):
         return False
     changed = [
         (was, now, known)
