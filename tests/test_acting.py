@@ -1196,6 +1196,26 @@ async def test_a_suggestion_back_with_its_thermostat_after_a_reload_is_no_news(
     assert suggested == []
 
 
+async def test_a_suggestion_can_be_accepted_at_once_after_a_reload(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Reloaded, the proposal is shown again at once, and told to no one again."""
+    notifications = await _heating_suggested(hass, freezer)
+    suggested = async_capture_events(hass, EVENT_SUGGESTION)
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert f"{DOMAIN}_suggestion_{THERMOSTAT}" in notifications
+    await hass.services.async_call(
+        DOMAIN, "accept_suggestion", {"area_id": "living_room"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert target(hass) == 20.0
+    assert suggested == []
+
+
 async def test_heating_proposed_half_a_degree_warmer_is_the_same_proposal(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

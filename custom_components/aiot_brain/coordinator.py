@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import astral.sun
@@ -614,7 +615,18 @@ class AiotBrainCoordinator:
                 last_heard=saved_at,
             ),
         )
+        # Decided at once once every integration is up, not at the next minute:
+        # a suggestion shown before a restart or reload can be accepted again
+        # as soon as it is shown again.
+        self._unsubscribers.append(
+            async_at_started(self.hass, partial(self._async_decide_at_start, learned))
+        )
         await self._async_start_zones(unlearned)
+
+    async def _async_decide_at_start(
+        self, zone_ids: list[str], _hass: HomeAssistant
+    ) -> None:
+        await self.async_decide(zone_ids)
 
     async def _async_start_zones(self, zone_ids: list[str]) -> None:
         """Start zones new to the brain, predicting them one a turn.
