@@ -479,6 +479,25 @@ async def test_a_reader_behind_the_door_they_shut_keeps_the_light_until_an_hour_
     assert hass.states.get(LAMP).state == STATE_OFF, lamp_reason(hass)
 
 
+async def test_someone_seen_as_they_open_the_door_to_go_out_is_not_shut_in(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await comes_in_through_the_door(hass, freezer)
+    await minutes_pass(hass, freezer, 2)
+    await set_state(hass, MOTION, STATE_OFF)
+    # Twenty minutes on, they get up and go out: the sensor sees them at the
+    # moment the door opens, and clears as they shut it behind them.
+    await minutes_pass(hass, freezer, 20)
+    await set_state(hass, DOOR, STATE_ON)
+    await set_state(hass, MOTION, STATE_ON)
+    await seconds_pass(hass, freezer, 5)
+    await set_state(hass, MOTION, STATE_OFF)
+    await set_state(hass, DOOR, STATE_OFF)
+
+    await minutes_pass(hass, freezer, 11)
+    assert hass.states.get(LAMP).state == STATE_OFF, lamp_reason(hass)
+
+
 async def test_a_door_that_stays_shut_while_people_come_and_go_keeps_no_light_on(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -599,13 +599,22 @@ class ExitWatch:
     def _note_let_in(self, when: datetime) -> None:
         """Motion came on at ``when``: note the door's opening it came in by, if so.
 
-        Motion back after an hour unseen, the door unmoved, came in another way.
+        That is motion coming on just after the door opened on a zone whose
+        sensors were clear: whoever is seen came in. Not motion at the same
+        moment (someone going out may have been seen on their way to the door),
+        nor motion back after an hour unseen, the door unmoved: that came in
+        another way.
         """
-        moved = self.moved
+        moved, opened = self.moved, self.door_opened
         if not self.motion_on and moved is not None and when - moved >= SHUT_IN_LIMIT:
             self.door_let_in = None
-        opened = self.door_opened
-        if opened is not None and opened <= when and _within_entry(opened, when):
+        if (
+            opened is not None
+            and not self.motion_on
+            and (self.motion_seen is None or self.motion_seen <= opened)
+            and opened < when
+            and _within_entry(opened, when)
+        ):
             self.door_let_in = opened
 
     def shut_behind(self, when: datetime) -> bool:
