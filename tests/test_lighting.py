@@ -47,10 +47,10 @@ from .test_acting import (
     coordinator_of,
     lamp,
     minutes_pass,
-    place_sensor,
     seconds_pass,
     set_state,
     setup_brain,
+    taught_that_moving_on_leaves_the_living_room_empty,
 )
 from .test_whereabouts import PHONES, set_up_people
 
@@ -498,6 +498,26 @@ async def test_someone_seen_as_they_open_the_door_to_go_out_is_not_shut_in(
     assert hass.states.get(LAMP).state == STATE_OFF, lamp_reason(hass)
 
 
+async def test_someone_who_switched_the_lamp_off_behind_their_door_stays_in_the_dark(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await comes_in_through_the_door(hass, freezer)
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(LAMP).state == STATE_ON
+    # A nap: they switch the lamp off and lie still for 40 minutes.
+    await hass.services.async_call(
+        "light", "turn_off", {"entity_id": LAMP}, blocking=True, context=Context()
+    )
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 40)
+
+    await set_state(hass, MOTION, STATE_ON)
+    await seconds_pass(hass, freezer, 5)
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert "changed by hand" in lamp_reason(hass)
+
+
 async def test_a_door_that_stays_shut_while_people_come_and_go_keeps_no_light_on(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -530,27 +550,23 @@ async def test_a_door_that_stays_shut_while_people_come_and_go_keeps_no_light_on
 async def switched_off_on_the_sofa(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """In the evening the lamp comes on for Anna on the living room sofa.
+    """Anna, at home alone, on the living room sofa the next evening.
 
-    A hall's motion sensor would see her go; her phone is home, Ben's away. At
-    18:00 she switches the lamp off by hand, for a film in the dark, and sits
-    still.
+    The living room has learned from her trips that whoever moves on to the
+    hall leaves it empty (Ben is away, his phone too). At 17:30 she comes in
+    from the hall and the lamp comes on; at 18:00 she switches it off by hand,
+    for a nap, and lies still.
     """
-    freezer.move_to(START)
     await set_up_people(hass, anna="home", ben="not_home")
-    await build_living_room(hass, climates=[], lights=[lamp()])
-    hall = ar.async_get(hass).async_create("Hall")
-    place_sensor(hass, "binary_sensor", "hall_motion", "motion", hall.id)
-    hass.states.async_set(HALL_MOTION, STATE_OFF)
-    await setup_brain(hass, zones=("living_room", "hall"))
-    await clock_at(hass, freezer, local(0, 17.4))
-    await set_state(hass, HALL_MOTION, STATE_ON)  # on their way in
-    await clock_at(hass, freezer, local(0, 17.5))
+    await taught_that_moving_on_leaves_the_living_room_empty(hass, freezer)
+    await clock_at(hass, freezer, local(1, 17.4))
+    await set_state(hass, HALL_MOTION, STATE_ON)  # on her way in
+    await clock_at(hass, freezer, local(1, 17.5))
     await set_state(hass, HALL_MOTION, STATE_OFF)
     await set_state(hass, MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 1)
     assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
-    await clock_at(hass, freezer, local(0, 18))
+    await clock_at(hass, freezer, local(1, 18))
     await hass.services.async_call(
         "light", "turn_off", {"entity_id": LAMP}, blocking=True, context=Context()
     )
@@ -563,7 +579,7 @@ async def test_someone_who_switched_the_lamp_off_gets_no_light_when_they_stir(
 ) -> None:
     await switched_off_on_the_sofa(hass, freezer)
     # Half an hour still in the dark, long enough for the heating to count the
-    # room empty; then they reach for their drink.
+    # room empty; then she turns over.
     await minutes_pass(hass, freezer, 30)
     await set_state(hass, MOTION, STATE_ON)
     await seconds_pass(hass, freezer, 5)
@@ -590,7 +606,7 @@ async def test_someone_back_after_switching_the_lamp_off_and_going_out_gets_ligh
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     await switched_off_on_the_sofa(hass, freezer)
-    # The film over, they go out through the hall, and come back 30 min later.
+    # Up again, she goes out through the hall, and comes back 30 min later.
     await minutes_pass(hass, freezer, 5)
     await set_state(hass, HALL_MOTION, STATE_ON)
     await minutes_pass(hass, freezer, 2)

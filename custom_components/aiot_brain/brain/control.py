@@ -2828,15 +2828,10 @@ class ZoneController:
                 f"no motion since {self._clock(quiet_from, now)} "
                 f"(vacancy delay {_minutes(delay)} min)"
             )
-        # Whoever switched the light off by hand may sit on in the dark: where
-        # people going out are seen, only someone seen going (or everyone's
-        # phone away) ends their hold.
         in_the_dark = (
             not state.on
             and prediction.away_since is None
-            and lighting.get("sees_leaving", False)
-            and lighting.get("exit_door") is None
-            and lighting.get("moved_on") is None
+            and self._sitting_in_the_dark(lighting)
         )
         hold = self.active_hold(entity_id, now, still_in=in_the_dark)
         self._note_night_light(now, state, hold)
@@ -2974,6 +2969,25 @@ class ZoneController:
             and (last.key[0] == "turn_off" or entity_id in self.refused)
             and readings.last_motion is not None
             and readings.last_motion > last.when
+        )
+
+    @staticmethod
+    def _sitting_in_the_dark(lighting: Mapping[str, Any]) -> bool:
+        """Whether whoever switched the light off by hand is surely still here.
+
+        Behind the door they shut as they came in; or, where people moving on to
+        another zone have been seen to leave this one empty, nobody moved on
+        since. Only someone seen going (or every phone away) then ends their
+        hold: stirring after half an hour in the dark, they get no light switched
+        on at them. Where people often stay behind, motion elsewhere says too
+        little either way.
+        """
+        if lighting.get("shut_in"):
+            return True
+        return (
+            lighting.get("moved_on_delay") is not None
+            and lighting.get("exit_door") is None
+            and lighting.get("moved_on") is None
         )
 
     def _kept_on(

@@ -636,10 +636,6 @@ class ExitWatch:
             and when - moved < SHUT_IN_LIMIT
         )
 
-    def sees_leaving(self) -> bool:
-        """Whether people going out are seen: by the door, or by other zones' motion."""
-        return bool(self.doors) or self.moved_on.sees_others()
-
     def _motion(self, when: datetime, source: str, *, on: bool) -> None:
         """Follow one motion sensor, its hold and the last movement it saw."""
         self.motion_seen = when

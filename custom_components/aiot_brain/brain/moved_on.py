@@ -136,10 +136,6 @@ class MotionMap:
                 first = when
         return first
 
-    def sees_others(self, zone_id: str) -> bool:
-        """Whether zones other than ``zone_id`` have motion sensors that reported."""
-        return any(zone != zone_id for zone in self._spells)
-
     def _others(self, zone_id: str) -> Iterator[deque[Spell]]:
         """Return the spells of motion of each zone other than ``zone_id``."""
         return (spells for zone, spells in self._spells.items() if zone != zone_id)
@@ -196,10 +192,6 @@ class MovedOnWatch:
         self._settle_later(waiting=False)
         self.back = None
         self._map, self._zone_id = board, zone_id
-
-    def sees_others(self) -> bool:
-        """Whether other zones' motion sensors would see people moving on from here."""
-        return self._map is not None and self._map.sees_others(self._zone_id)
 
     def moved_on(self, moved: datetime | None, when: datetime) -> datetime | None:
         """Return when motion came on elsewhere after ``moved``, by ``when``.

@@ -819,8 +819,7 @@ class ZoneBrain:
         and how long to wait after that (and when the motion sensors here last
         changed: a hand on the light since is someone here), how long motion
         alone waits where people under the light move again soon, whether the
-        door was shut behind someone who came in and did not move since, whether
-        people going out would be seen at all, whether CO2
+        door was shut behind someone who came in and did not move since, whether CO2
         rises as only people breathing there make it (someone stayed behind,
         sitting still; not while the air falls behind the exit) and whether
         humidity rises as only a shower makes it (someone behind the curtain).
@@ -834,7 +833,6 @@ class ZoneBrain:
             "moved_on_delay": exits.moved_on_wait(),
             "quiet_floor": exits.quiet_wait(),
             "shut_in": exits.shut_behind(when),
-            "sees_leaving": exits.sees_leaving(),
             "motion_cleared": exits.motion_seen,
             "co2_rising": builder.co2_rising(when) and not exits.air_falling(),
             "steam_rising": builder.steam_rising(when),
