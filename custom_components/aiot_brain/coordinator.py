@@ -615,9 +615,9 @@ class AiotBrainCoordinator:
                 last_heard=saved_at,
             ),
         )
-        # Decided at once once every integration is up, not at the next minute:
-        # a suggestion shown before a restart or reload can be accepted again
-        # as soon as it is shown again.
+        # Decided as soon as every integration is up (at once after a reload), not
+        # at the next minute: a suggestion shown before a restart or reload is
+        # shown again, and can be accepted, from then on.
         self._unsubscribers.append(
             async_at_started(self.hass, partial(self._async_decide_at_start, learned))
         )

@@ -623,8 +623,8 @@ class ExitWatch:
         Whoever came in is inside still, however still they sit: going out, they
         would have opened it. Only a door seen letting someone in says so: one
         that stays shut while people come and go another way says nothing. Not
-        after an hour without motion: a reader that still has fallen asleep over
-        the book, or went out another way.
+        after an hour without motion: a reader so still has fallen asleep over the
+        book, or went out another way.
         """
         moved = self.moved
         return (
