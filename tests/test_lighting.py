@@ -457,6 +457,23 @@ async def test_a_door_sensor_back_open_moved_no_door_behind_the_reader(
     assert sum(exits.lit_spells) == 1.0
 
 
+async def switches_the_lamp_off_and_lies_still(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Someone switches the lamp off from the app, and the sensor clears."""
+    await hass.services.async_call(
+        "light", "turn_off", {"entity_id": LAMP}, blocking=True, context=Context()
+    )
+    await minutes_pass(hass, freezer, 1)
+    await set_state(hass, MOTION, STATE_OFF)
+
+
+def assert_left_in_the_dark(hass: HomeAssistant) -> None:
+    """The lamp is off, held for whoever switched it off."""
+    assert hass.states.get(LAMP).state == STATE_OFF
+    assert "changed by hand" in lamp_reason(hass)
+
+
 async def test_a_reader_behind_the_door_they_shut_keeps_the_light_until_an_hour_unseen(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -505,17 +522,12 @@ async def test_someone_who_switched_the_lamp_off_behind_their_door_stays_in_the_
     await minutes_pass(hass, freezer, 1)
     assert hass.states.get(LAMP).state == STATE_ON
     # A nap: they switch the lamp off and lie still for 40 minutes.
-    await hass.services.async_call(
-        "light", "turn_off", {"entity_id": LAMP}, blocking=True, context=Context()
-    )
-    await minutes_pass(hass, freezer, 1)
-    await set_state(hass, MOTION, STATE_OFF)
+    await switches_the_lamp_off_and_lies_still(hass, freezer)
     await minutes_pass(hass, freezer, 40)
 
     await set_state(hass, MOTION, STATE_ON)
     await seconds_pass(hass, freezer, 5)
-    assert hass.states.get(LAMP).state == STATE_OFF
-    assert "changed by hand" in lamp_reason(hass)
+    assert_left_in_the_dark(hass)
 
 
 async def test_a_door_that_stays_shut_while_people_come_and_go_keeps_no_light_on(
@@ -567,11 +579,7 @@ async def switched_off_on_the_sofa(
     await minutes_pass(hass, freezer, 1)
     assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
     await clock_at(hass, freezer, local(1, 18))
-    await hass.services.async_call(
-        "light", "turn_off", {"entity_id": LAMP}, blocking=True, context=Context()
-    )
-    await minutes_pass(hass, freezer, 1)
-    await set_state(hass, MOTION, STATE_OFF)
+    await switches_the_lamp_off_and_lies_still(hass, freezer)
 
 
 async def test_someone_who_switched_the_lamp_off_gets_no_light_when_they_stir(
@@ -583,8 +591,7 @@ async def test_someone_who_switched_the_lamp_off_gets_no_light_when_they_stir(
     await minutes_pass(hass, freezer, 30)
     await set_state(hass, MOTION, STATE_ON)
     await seconds_pass(hass, freezer, 5)
-    assert hass.states.get(LAMP).state == STATE_OFF
-    assert "changed by hand" in lamp_reason(hass)
+    assert_left_in_the_dark(hass)
 
 
 async def test_someone_back_after_switching_the_lamp_off_and_leaving_home_gets_light(

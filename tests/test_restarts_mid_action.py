@@ -289,31 +289,40 @@ async def test_a_thermostat_back_from_a_restart_as_we_left_it_is_not_held(
     assert target(hass) == (17.0 if shows == "our_last_call" else 20.0)
 
 
-async def test_a_thermostat_filling_in_its_setpoint_after_a_restart_is_not_held(
+async def restarted_before_the_thermostats_setpoint(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    """Restarted, the thermostat's integration (MQTT with a topic per setting,
-    say) shows it heating before its setpoint has arrived, then the same 20 °C
-    as before. Nobody touched it: it is not held, as found changed or as changed
-    by hand."""
-    holds = async_capture_events(hass, EVENT_HOLD)
-    _, entry = await heated_for_someone(hass, freezer)
-    full = hass.states.get(THERMOSTAT)
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Heated for someone, then restarted with the thermostat unavailable.
 
+    Returns its attributes before, and the same without its setpoint, as its
+    integration (MQTT with a topic per setting, say) reports them first.
+    """
+    _, entry = await heated_for_someone(hass, freezer)
+    full = dict(hass.states.get(THERMOSTAT).attributes)
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
     hass.states.async_set(THERMOSTAT, STATE_UNAVAILABLE, {})
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+    return full, {k: v for k, v in full.items() if k != "temperature"}
+
+
+async def test_a_thermostat_filling_in_its_setpoint_after_a_restart_is_not_held(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Restarted, the thermostat shows it heating before its setpoint has
+    arrived, then the same 20 °C as before. Nobody touched it: it is not held,
+    as found changed or as changed by hand."""
+    holds = async_capture_events(hass, EVENT_HOLD)
+    full, partial = await restarted_before_the_thermostats_setpoint(hass, freezer)
 
     # Its mode first, its setpoint not yet known: not found changed.
-    partial = {k: v for k, v in full.attributes.items() if k != "temperature"}
     hass.states.async_set(THERMOSTAT, HVACMode.HEAT, partial)
     await hass.async_block_till_done()
     assert holds == []
 
     # Then its setpoint, the 20 °C it had: no hand either.
-    hass.states.async_set(THERMOSTAT, HVACMode.HEAT, dict(full.attributes))
+    hass.states.async_set(THERMOSTAT, HVACMode.HEAT, full)
     await hass.async_block_till_done()
     await minutes_pass(hass, freezer, 1)
 
@@ -326,15 +335,8 @@ async def test_a_thermostat_filling_in_another_setpoint_after_a_restart_is_held(
 ) -> None:
     """Its setpoint arriving after its mode shows 23 °C: set by hand meanwhile."""
     holds = async_capture_events(hass, EVENT_HOLD)
-    _, entry = await heated_for_someone(hass, freezer)
-    full = hass.states.get(THERMOSTAT)
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    await hass.async_block_till_done()
-    hass.states.async_set(THERMOSTAT, STATE_UNAVAILABLE, {})
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    _, partial = await restarted_before_the_thermostats_setpoint(hass, freezer)
 
-    partial = {k: v for k, v in full.attributes.items() if k != "temperature"}
     hass.states.async_set(THERMOSTAT, HVACMode.HEAT, partial)
     await hass.async_block_till_done()
     hass.states.async_set(THERMOSTAT, HVACMode.HEAT, {**partial, "temperature": 23.0})
