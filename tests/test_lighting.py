@@ -530,6 +530,26 @@ async def test_someone_who_switched_the_lamp_off_behind_their_door_stays_in_the_
     assert_left_in_the_dark(hass)
 
 
+async def test_motion_a_minute_after_the_door_opened_is_no_one_it_let_in(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Someone steps in within seconds of the door: a minute on, it may be anyone."""
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
+    await setup_brain(hass)
+    await clock_at(hass, freezer, local(0, 17))
+    await set_state(hass, DOOR, STATE_ON)
+    await seconds_pass(hass, freezer, 60)
+    await set_state(hass, MOTION, STATE_ON)
+    await seconds_pass(hass, freezer, 3)
+    await set_state(hass, DOOR, STATE_OFF)
+    await minutes_pass(hass, freezer, 2)
+    await set_state(hass, MOTION, STATE_OFF)
+
+    await minutes_pass(hass, freezer, 25)
+    assert hass.states.get(LAMP).state == STATE_OFF, lamp_reason(hass)
+
+
 async def test_a_door_that_stays_shut_while_people_come_and_go_keeps_no_light_on(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

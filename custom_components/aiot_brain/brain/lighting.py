@@ -77,6 +77,10 @@ _SUN_UP = 0.0  # degrees: below the horizon no daylight lights a room
 EXITS_VERSION = 1
 _DOOR_PASS_SECONDS = 180.0  # a door open longer was left open, not gone through
 _ENTRY_SECONDS = 60.0  # motion this soon after the door is someone coming in
+# Someone the door lets in is seen this soon after it opens: a sensor clear when it
+# opened sees whoever steps in within seconds. (Motion a minute on may as well be
+# someone else's, or the sensor's own lag behind one who just went out.)
+_LET_IN_SECONDS = 30.0
 # Unseen this long behind the door shut after them, no one is taken to be in.
 SHUT_IN_LIMIT = timedelta(hours=1)
 _EXIT_FADE = 0.999  # each exit fades the exit counts: about the last 1,000 count
@@ -599,8 +603,8 @@ class ExitWatch:
     def _note_let_in(self, when: datetime) -> None:
         """Motion came on at ``when``: note the door's opening it came in by, if so.
 
-        That is motion coming on just after the door opened on a zone whose
-        sensors were clear: whoever is seen came in. Not motion at the same
+        That is motion coming on within seconds after the door opened on a zone
+        whose sensors were clear: whoever is seen came in. Not motion at the same
         moment (someone going out may have been seen on their way to the door),
         nor motion back after an hour unseen, the door unmoved: that came in
         another way.
@@ -612,8 +616,7 @@ class ExitWatch:
             opened is not None
             and not self.motion_on
             and (self.motion_seen is None or self.motion_seen <= opened)
-            and opened < when
-            and _within_entry(opened, when)
+            and 0.0 < (when - opened).total_seconds() <= _LET_IN_SECONDS
         ):
             self.door_let_in = opened
 
