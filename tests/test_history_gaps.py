@@ -59,6 +59,18 @@ def auto_enable_custom_integrations(
         }
     ],
 )
+def history_held_back(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Hold each read of the recorder's history back until the event returned is set."""
+    read = threading.Event()
+
+    def slow(hass: HomeAssistant, *args: Any) -> list[Any]:
+        read.wait(timeout=10)
+        return states_between(hass, *args)
+
+    monkeypatch.setattr(history, "_states_between", slow)
+    return read
+
+
 async def test_first_setup_with_history_knows_states_the_recorder_does_not_keep(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -99,13 +111,7 @@ async def test_relearn_does_not_clear_the_occupancy_of_an_occupied_area(
     hass.states.async_set("binary_sensor.office_motion", STATE_ON)
     await minutes_pass(hass, freezer, 1)
     assert hass.states.get(OCCUPANCY).state == STATE_ON
-    read = threading.Event()
-
-    def slow(hass: HomeAssistant, *args: Any) -> list[Any]:
-        read.wait(timeout=10)
-        return states_between(hass, *args)
-
-    monkeypatch.setattr(history, "_states_between", slow)
+    read = history_held_back(monkeypatch)
     await hass.services.async_call(
         "button", "press", {"entity_id": RELEARN}, blocking=True
     )
@@ -206,13 +212,7 @@ async def test_a_setpoint_set_by_hand_during_a_relearn_survives_a_reload(
     entry = await acting.setup_brain(hass, level="observe", history_days=14)
     await hass.async_block_till_done(wait_background_tasks=True)
     default = await comfort_shown(hass)
-    read = threading.Event()
-
-    def slow(hass: HomeAssistant, *args: Any) -> list[Any]:
-        read.wait(timeout=10)
-        return states_between(hass, *args)
-
-    monkeypatch.setattr(history, "_states_between", slow)
+    read = history_held_back(monkeypatch)
     await hass.services.async_call(
         DOMAIN, "relearn", {"area_id": "living_room"}, blocking=True
     )

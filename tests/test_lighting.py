@@ -388,18 +388,23 @@ async def test_a_lamp_switched_on_by_hand_at_a_level_is_one_adjustment(
 
 
 async def comes_in_through_the_door(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, *, shuts: bool = True
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    *,
+    shuts: bool = True,
+    seen_after: int = 3,
 ) -> MockConfigEntry:
     """At 17:00 on the first day, someone comes into the lamp room by its door.
 
-    They shut it behind them, unless told not to.
+    The motion sensor sees them ``seen_after`` seconds after the door opens. They
+    shut it behind them, unless told not to.
     """
     freezer.move_to(START)
     await build_living_room(hass, climates=[], lights=[lamp()], door=True)
     entry = await setup_brain(hass)
     await clock_at(hass, freezer, local(0, 17))
     await set_state(hass, DOOR, STATE_ON)
-    await seconds_pass(hass, freezer, 3)
+    await seconds_pass(hass, freezer, seen_after)
     await set_state(hass, MOTION, STATE_ON)
     await seconds_pass(hass, freezer, 3)
     if shuts:
@@ -534,15 +539,7 @@ async def test_motion_a_minute_after_the_door_opened_is_no_one_it_let_in(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Someone steps in within seconds of the door: a minute on, it may be anyone."""
-    freezer.move_to(START)
-    await build_living_room(hass, climates=[], lights=[lamp()], door=True)
-    await setup_brain(hass)
-    await clock_at(hass, freezer, local(0, 17))
-    await set_state(hass, DOOR, STATE_ON)
-    await seconds_pass(hass, freezer, 60)
-    await set_state(hass, MOTION, STATE_ON)
-    await seconds_pass(hass, freezer, 3)
-    await set_state(hass, DOOR, STATE_OFF)
+    await comes_in_through_the_door(hass, freezer, seen_after=60)
     await minutes_pass(hass, freezer, 2)
     await set_state(hass, MOTION, STATE_OFF)
 

@@ -1618,11 +1618,7 @@ class BuildingController:
         if self._coming_up(new):
             self._still_at_its_own_level(new)
             return None
-        if (
-            self._same_settings(old, new)
-            or _filled_in(old, new, heard)
-            or self._lamp_went_or_came_back(new)
-        ):
+        if self._same_settings(old, new, heard) or self._lamp_went_or_came_back(new):
             return None
         zone = self.controlled_zone(new.entity_id)
         if zone is None:
@@ -1741,13 +1737,18 @@ class BuildingController:
         self._heard.clear()  # shown in the old unit
         self._gestures.clear()
 
-    def _same_settings(self, old: State, new: State) -> bool:
+    def _same_settings(
+        self, old: State, new: State, heard: tuple[Any, ...] | None = None
+    ) -> bool:
         """Whether ``new`` shows the settings ``old`` did, each read in its own unit.
 
-        A thermostat's first state since Home Assistant's unit system changed shows
-        its settings in the new unit: the same ones are nobody's change.
+        A setting ``old`` did not show yet is the one ``heard`` last: a thermostat
+        reporting a setting at a time as it comes back shows its mode, then the
+        setpoint it had, nobody's change. Its first state since Home Assistant's
+        unit system changed shows its settings in the new unit: the same ones are
+        nobody's change either.
         """
-        if _settings(old) == _settings(new):
+        if _as_heard(_settings(old), heard) == _settings(new):
             return True
         return (
             new.domain == "climate"
@@ -1804,13 +1805,7 @@ class BuildingController:
         if new.domain != "climate" or self.controlled_zone(new.entity_id) is None:
             return None
         heard = self._heard.get(new.entity_id)
-        shown = _settings(new)
-        if heard is not None and len(heard) == len(shown):
-            shown = tuple(
-                was if now is None else now
-                for was, now in zip(heard, shown, strict=True)
-            )
-        self._heard[new.entity_id] = shown
+        self._heard[new.entity_id] = _as_heard(_settings(new), heard)
         return heard
 
     def _found_changed(
@@ -2506,21 +2501,15 @@ def _settings(state: State) -> tuple[Any, ...]:
     return (state.state, *(state.attributes.get(name) for name in names))
 
 
-def _filled_in(old: State, new: State, heard: tuple[Any, ...] | None) -> bool:
-    """Whether thermostat ``new`` only shows settings ``old`` did not, as ``heard``.
+def _as_heard(shown: tuple[Any, ...], heard: tuple[Any, ...] | None) -> tuple[Any, ...]:
+    """Return the settings ``shown``, each not shown (None) as ``heard`` last.
 
-    Reported one at a time as it comes back, its setpoint arrives after its
-    mode: the one it had, nobody's change.
+    Only where both have as many settings: one saved by another release may not.
     """
-    if heard is None or len(heard) != len(_settings(new)):
-        return False
-    changed = [
-        (was, now, known)
-        for was, now, known in zip(_settings(old), _settings(new), heard, strict=True)
-        if was != now
-    ]
-    return bool(changed) and all(
-        was is None and now == known for was, now, known in changed
+    if heard is None or len(heard) != len(shown):
+        return shown
+    return tuple(
+        last if now is None else now for now, last in zip(shown, heard, strict=True)
     )
 
 
