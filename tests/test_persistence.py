@@ -1075,11 +1075,16 @@ async def test_what_the_previous_release_learned_is_kept_after_the_update(
     assert new.reasons["absence"] == old["absence_reason"]
     # What each model learned, whole: the anomaly and absence history with it.
     # What the models keep since that release starts empty: no silence learnt
-    # lately, the usual air change, no run paused nor its stretches added up, no
-    # one let in unseen.
+    # lately, the usual air change, no run paused nor its stretches added up nor
+    # how slow runs were, no one let in unseen.
     added = {
         "occupancy": {"empty_learnt_at": None, "air_changes_per_hour": 0.8},
-        "anomalies": {"paused_run": None, "hvac_stretch": [], "hvac_done": 0.0},
+        "anomalies": {
+            "paused_run": None,
+            "hvac_stretch": [],
+            "hvac_done": 0.0,
+            "hvac_lags": [0.0, 0.0],
+        },
     }
     for model in (
         "occupancy",

@@ -1172,3 +1172,55 @@ def test_a_state_saved_with_one_record_per_source_loads() -> None:
     co2 = detector.sources["co2"][Role.CO2]
     assert (co2.changes, co2.run_hours) == (50, 0.2)
     assert detector.to_dict()["version"] == 2
+
+
+def _underfloor_morning(
+    detector: AnomalyDetector,
+    day: int,
+    *,
+    rise_after: float | None = 40.0,
+    heat_hours: int = 4,
+) -> list[int]:
+    """Heat from 05:00 for ``heat_hours``; the minutes it was reported idle.
+
+    The floor warms first: the room goes on cooling for 40 minutes, and rises
+    a tenth of a degree every 20 minutes from ``rise_after`` (never with None).
+    """
+    heat_on = START + timedelta(days=day, hours=5)
+    reported = []
+    detector.learn_one(Observation(Role.HVAC_ACTION, 1, heat_on, "climate"))
+    for minute in range(0, heat_hours * 60, 10):
+        when = heat_on + timedelta(minutes=minute)
+        room = 18.0 - 0.1 * min(minute, 40) / 20
+        if rise_after is not None and minute > rise_after:
+            room += 0.1 * ((minute - rise_after) // 20)
+        detector.learn_one(Observation(Role.TEMPERATURE, round(room, 1), when, "t"))
+        if ("hvac_no_effect", "hvac") in _kinds(detector, when):
+            reported.append(minute)
+    heat_off = heat_on + timedelta(hours=heat_hours)
+    detector.learn_one(Observation(Role.HVAC_ACTION, 0, heat_off, "climate"))
+    return reported
+
+
+def test_slow_heating_is_reported_on_its_first_morning_only() -> None:
+    detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    # 0.3 K up from its low 100 minutes after it started: the first morning
+    # it is reported until then, nothing known of it.
+    assert _underfloor_morning(detector, 0) == [60, 70, 80, 90]
+    assert _underfloor_morning(detector, 1) == []
+    # Restarted, it still knows.
+    state = json.loads(json.dumps(detector.to_dict()))
+    restored = AnomalyDetector.from_dict(state)
+    assert restored.to_dict() == detector.to_dict()
+    assert _underfloor_morning(restored, 2) == []
+    # When it fails, it is reported, after twice as long as it ever took.
+    assert _underfloor_morning(restored, 3, rise_after=None) == [200, 210, 220, 230]
+
+
+def test_a_run_slower_than_a_few_hours_is_no_usual_one() -> None:
+    detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    # A window open (no sensor on it): the room warms 0.3 K in 5 h 20 min.
+    reported = _underfloor_morning(detector, 0, rise_after=260.0, heat_hours=6)
+    assert (reported[0], reported[-1]) == (60, 310)
+    # A failing heating is reported an hour in, as before.
+    assert _underfloor_morning(detector, 1, rise_after=None)[0] == 60

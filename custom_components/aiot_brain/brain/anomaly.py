@@ -71,6 +71,14 @@ COURSE_HOURS = 1.0
 # a cooler that does nothing must still be reported.
 LOAD_MEMORY_HOURS = 24.0
 MIN_LOAD_IDLE_HOURS = 0.5
+# Heating slow by nature (underfloor, a heat pump at a low flow temperature)
+# takes well over an hour to move a room cold from the night: a run is judged
+# once twice as long as the slowest run that took effect took (as a sensor is
+# stuck at twice its longest run), heating and cooling apart. A run slower than
+# SLOWEST_USUAL_LAG_HOURS is not learned as usual: a window was open, or it
+# was the fault the next one is news of.
+LAG_OVER_SLOWEST = 2.0
+SLOWEST_USUAL_LAG_HOURS = 4.0
 # The readings that move the room's course: its temperature, and the load (W)
 # that warms it.
 _COURSE_ROLES = frozenset({Role.TEMPERATURE, Role.POWER})
@@ -465,7 +473,8 @@ class AnomalyDetector:
     min_peer_samples
         Comparisons with the peers needed before judging drift.
     hvac_minutes
-        How long the HVAC must run before its effect is judged.
+        How long the HVAC must run before its effect is judged, at least (see
+        LAG_OVER_SLOWEST).
     hvac_min_change
         The least change (K) expected in that time.
     min_history_days
@@ -522,6 +531,8 @@ class AnomalyDetector:
         self.hvac_since: datetime | None = None
         self.hvac_temperatures: list[float] = []
         self.hvac_effect = 0.0
+        # The longest (hours) a heating and a cooling run took to take effect.
+        self.hvac_lags = [0.0, 0.0]
         # The run's stretch since it last went on: the indoor temperature then
         # and the furthest the room went the HVAC's way since; and how far (K)
         # its stretches before took the room (see _stretches_done).
@@ -923,9 +934,27 @@ class AnomalyDetector:
         start, furthest = self.hvac_stretch
         if (indoor - furthest) * self.hvac_action > 0:
             self.hvac_stretch = [start, indoor]
+        had_effect = self._took_effect(self.hvac_effect)
         self.hvac_effect = max(
             self.hvac_effect, moved, self._held(when, indoor), self._stretches_done()
         )
+        if not had_effect and self._took_effect(self.hvac_effect):
+            self._learn_lag((when - self.hvac_since).total_seconds() / 3600.0)
+
+    def _took_effect(self, change: float) -> bool:
+        # Readings in tenths: 22.4 - 22.1 is 0.29999999999999716 in floats.
+        return change >= self.hvac_min_change - 1e-9
+
+    def _learn_lag(self, hours: float) -> None:
+        """Learn that the run going on took ``hours`` to take effect (see LAG_OVER_SLOWEST)."""
+        if hours <= SLOWEST_USUAL_LAG_HOURS:
+            kind = 0 if self.hvac_action > 0 else 1
+            self.hvac_lags[kind] = max(self.hvac_lags[kind], hours)
+
+    def _judged_after(self) -> float:
+        """Return the minutes the HVAC's run goes on before its effect is judged."""
+        lag = self.hvac_lags[0 if self.hvac_action > 0 else 1]
+        return max(self.hvac_minutes, LAG_OVER_SLOWEST * lag * 60.0)
 
     def _load_band(self) -> int | None:
         """Return the band of what the zone's power meters draw; None without one."""
@@ -1261,7 +1290,7 @@ class AnomalyDetector:
         if self.hvac_since is None or len(self.hvac_temperatures) != 2:
             return None
         minutes = (when - self.hvac_since).total_seconds() / 60.0
-        if minutes < self.hvac_minutes:
+        if minutes < self._judged_after():
             return None
         if any(
             record.value is not None and record.value >= 0.5 and record.gone_at is None
@@ -1276,8 +1305,7 @@ class AnomalyDetector:
             self._held(when, indoor),
             self._against_load(when, indoor),
         )
-        # Readings in tenths: 22.4 - 22.1 is 0.29999999999999716 in floats.
-        if change >= self.hvac_min_change - 1e-9:
+        if self._took_effect(change):
             return None
         verb, direction = ("heating", "rose") if heating else ("cooling", "fell")
         # In the tenths shown, what fell short is short: 0.29 K is no "0.3 K".
@@ -1333,6 +1361,7 @@ class AnomalyDetector:
             "hvac_since": to_iso(self.hvac_since),
             "hvac_temperatures": list(self.hvac_temperatures),
             "hvac_effect": self.hvac_effect,
+            "hvac_lags": list(self.hvac_lags),
             "hvac_stretch": list(self.hvac_stretch),
             "hvac_done": self.hvac_done,
             "idle": [to_iso(self.idle_since), self.idle_temperature],
@@ -1383,6 +1412,8 @@ class AnomalyDetector:
             temperatures = [float(v) for v in data["hvac_temperatures"]]
             detector.hvac_temperatures = temperatures[-2:]
             detector.hvac_effect = float(data.get("hvac_effect", 0.0))
+            # Saved before slow runs were learned: none known.
+            detector.hvac_lags = [float(v) for v in data.get("hvac_lags", [0.0, 0.0])]
             # Saved before a run's stretches were added up: from the next one.
             detector.hvac_stretch = [float(v) for v in data.get("hvac_stretch", [])]
             detector.hvac_done = float(data.get("hvac_done", 0.0))
@@ -1429,6 +1460,7 @@ class AnomalyDetector:
             or len(detector.hvac_temperatures) not in (0, 2)
             or len(detector.hvac_course) not in (0, 2)
             or len(detector.hvac_stretch) not in (0, 2)
+            or len(detector.hvac_lags) != 2
         ):
             raise ValueError("corrupt anomaly state: wrong sizes")
         return detector
