@@ -11,15 +11,18 @@ import threading
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.recorder import Recorder
+from homeassistant.components.recorder import Recorder, get_instance
+from homeassistant.components.recorder.db_schema import RecorderRuns
 from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockUser
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_purge_done,
     async_wait_recording_done,
 )
+from sqlalchemy.exc import OperationalError
 
 from custom_components.aiot_brain import history
 from custom_components.aiot_brain.brain.observation import Role
@@ -229,3 +232,87 @@ async def test_a_setpoint_set_by_hand_during_a_relearn_survives_a_reload(
     assert acting.coordinator_of(entry).learning == set()
     # As without the reload (22.2 °C), not the 20 °C default again.
     assert await comfort_shown(hass) > default + 0.5
+
+
+async def record_week_with_home_assistant_down(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, *, crashed: bool
+) -> None:
+    """Office hours, but Home Assistant is down from Wednesday 12:00 to Friday 12:00.
+
+    It stops with the motion sensor on: what the recorder shows last of it.
+    """
+    build_office(hass)
+    local_start = dt_util.as_local(START).replace(hour=0)  # a Monday
+    down = local_start + timedelta(days=2, hours=12)
+    back = local_start + timedelta(days=4, hours=12)
+    for day in range(5):
+        for minute in range(6 * 60, 20 * 60, 10):
+            moment = local_start + timedelta(days=day, minutes=minute)
+            if down <= moment < back:
+                continue
+            freezer.move_to(moment)
+            hass.states.async_set(
+                "binary_sensor.office_motion",
+                STATE_ON if 8 * 60 <= minute < 17 * 60 and moment != back else "off",
+            )
+    freezer.move_to(down)
+    hass.states.async_set("binary_sensor.office_motion", STATE_ON)
+    await async_wait_recording_done(hass)
+
+    def recorder_down_meanwhile() -> None:
+        # The recorder of this test runs from now: its first run ends as it
+        # went down (or is closed at the restart, after a crash).
+        with get_instance(hass).get_session() as session:
+            current = session.query(RecorderRuns).one()
+            current.start = dt_util.as_utc(back)
+            session.add(
+                RecorderRuns(
+                    start=dt_util.as_utc(local_start),
+                    end=dt_util.as_utc(back if crashed else down),
+                    closed_incorrect=crashed,
+                    created=dt_util.as_utc(local_start),
+                )
+            )
+            session.commit()
+
+    await get_instance(hass).async_add_executor_job(recorder_down_meanwhile)
+    freezer.move_to(local_start + timedelta(days=7, hours=6))
+
+
+@pytest.mark.parametrize("crashed", [False, True])
+async def test_history_teaches_nothing_of_the_days_home_assistant_was_down(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, crashed: bool
+) -> None:
+    """The motion sensor's last "on" before the stop is no one there for two days."""
+    await record_week_with_home_assistant_down(hass, freezer, crashed=crashed)
+
+    entry = await setup_office(hass, history_days=14)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    profile = coordinator_of(entry).brain.zone("office").forecast.profile
+    monday = dt_util.now().replace(tzinfo=None)
+    wednesday_night = monday.replace(hour=23) + timedelta(days=2)
+    for hours in (0, 4, 8, 10):
+        assert profile(wednesday_night + timedelta(hours=hours)) <= 0.5, hours
+    assert profile(monday.replace(hour=11)) > 0.5
+
+
+async def test_history_is_learned_when_the_recorder_cannot_say_when_it_was_down(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await record_week_with_home_assistant_down(hass, freezer, crashed=False)
+
+    def locked(*args: Any) -> list[Any]:
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(history, "_gaps_between", locked)
+    entry = await setup_office(hass, history_days=14)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert "Could not read when the recorder was stopped" in caplog.text
+    profile = coordinator_of(entry).brain.zone("office").forecast.profile
+    monday = dt_util.now().replace(tzinfo=None)
+    assert profile(monday.replace(hour=11)) > 0.5  # the history, read as it is

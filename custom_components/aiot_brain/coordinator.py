@@ -96,7 +96,7 @@ from .const import (
 from .controller import BuildingController, RecordedMotion
 from .discovery import Actuator, Discovery, Zone, ZoneEntity, async_discover
 from .entity import zone_device_identifier
-from .history import async_replay_history
+from .history import async_recorder_gaps, async_replay_history
 from .network import NetworkInventory
 from .settings import Settings
 from .state_mapping import (
@@ -429,10 +429,18 @@ class ReplayClock:
 
     zone: ZoneBrain
     due: datetime | None = None
+    # When Home Assistant was down, oldest first: no tick runs in them, as none
+    # ran live; the zone goes on at the restart, as it did then.
+    gaps: list[tuple[datetime, datetime]] = field(default_factory=list)
 
     def advance(self, until: datetime) -> None:
         """Run every tick due up to ``until``."""
         while self.due is not None and self.due <= until:
+            while self.gaps and self.gaps[0][1] <= self.due:
+                del self.gaps[0]
+            if self.gaps and self.gaps[0][0] < self.due:
+                self.due = self.gaps.pop(0)[1]
+                continue
             self.zone.tick(dt_util.as_local(self.due))
             self.due += REPLAY_QUIET_TICK
 
@@ -1715,6 +1723,9 @@ class AiotBrainCoordinator:
             self.brain.follow_motion(clocks, apart=True)
             self._set_progress(0.0)
             try:
+                gaps = await async_recorder_gaps(self.hass, start, end)
+                for clock in clocks.values():
+                    clock.gaps = list(gaps)
                 replayed = await async_replay_history(
                     self.hass,
                     entity_ids,

@@ -11,11 +11,16 @@ import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
+from itertools import pairwise
 
 from homeassistant.components.recorder import history
 from homeassistant.components.recorder.core import Recorder
+from homeassistant.components.recorder.db_schema import RecorderRuns, States
+from homeassistant.components.recorder.models import process_timestamp
 from homeassistant.core import HomeAssistant, State
-from homeassistant.helpers.recorder import get_instance
+from homeassistant.helpers.recorder import get_instance, session_scope
+from homeassistant.util import dt as dt_util
+from sqlalchemy import func, or_
 from sqlalchemy.exc import SQLAlchemyError
 
 from .const import LOGGER
@@ -34,6 +39,9 @@ OVERLAP = timedelta(seconds=1)
 # SHORTEST_CHUNK, so that hours of them are not held in memory at once.
 CHUNK_STATES = 20_000
 SHORTEST_CHUNK = timedelta(minutes=5)
+# While Home Assistant was down nothing was recorded: what the sensors showed
+# before stands for none of that time. A restart's minute or two is no gap.
+SHORTEST_GAP = timedelta(minutes=15)
 
 
 def _states_between(
@@ -66,6 +74,61 @@ def _states_between(
     ]
     states.sort(key=lambda state: state.last_updated)
     return states
+
+
+def _gaps_between(
+    hass: HomeAssistant, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """Return when the recorder recorded nothing between ``start`` and ``end``.
+
+    Between two of its runs: the first ended as Home Assistant stopped or, where
+    it crashed, with the last state it wrote (the next start closes such a run).
+    """
+    gaps = []
+    with session_scope(hass=hass, read_only=True) as session:
+        runs = (
+            session.query(RecorderRuns)
+            .filter(
+                RecorderRuns.start < end,
+                or_(RecorderRuns.end.is_(None), RecorderRuns.end > start),
+            )
+            .order_by(RecorderRuns.start)
+            .all()
+        )
+        for run, following in pairwise(runs):
+            ended = process_timestamp(run.end)
+            began = process_timestamp(following.start)
+            if ended is None:
+                continue
+            if run.closed_incorrect:
+                last = (
+                    session.query(func.max(States.last_updated_ts))
+                    .filter(
+                        States.last_updated_ts
+                        >= process_timestamp(run.start).timestamp(),
+                        States.last_updated_ts < ended.timestamp(),
+                    )
+                    .scalar()
+                )
+                if last is not None:
+                    ended = dt_util.utc_from_timestamp(last)
+            if began - ended >= SHORTEST_GAP:
+                gaps.append((max(ended, start), min(began, end)))
+    return gaps
+
+
+async def async_recorder_gaps(
+    hass: HomeAssistant, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """Return the spells between ``start`` and ``end`` Home Assistant was down."""
+    recorder = get_instance(hass)
+    try:
+        return await recorder.async_add_executor_job(
+            partial(_gaps_between, hass, start, end)
+        )
+    except SQLAlchemyError as err:
+        LOGGER.warning("Could not read when the recorder was stopped (%s)", err)
+        return []
 
 
 async def async_replay_history(
