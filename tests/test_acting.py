@@ -4559,6 +4559,32 @@ async def test_heat_protection_cools_with_a_thermostat_driven_by_presets(
     )
 
 
+async def test_frost_protection_heats_with_a_thermostat_driven_by_presets_left_cooling(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Below the lowest setpoint, 16 °C, in off mode: cool mode's presets keep it cold."""
+    freezer.move_to(START)
+    heat_pump = thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.HEAT, HVACMode.COOL],
+        target=None,
+        mode=HVACMode.COOL,
+        preset="eco",
+        presets=["comfort", "eco", "away"],
+        current=12.0,
+    )
+    await build_living_room(hass, climates=[heat_pump])
+    actions = async_capture_events(hass, EVENT_ACTION)
+    await setup_brain(hass)
+    await set_living_room_mode(hass, "off")
+    await minutes_pass(hass, freezer, 1)
+
+    assert hass.states.get(THERMOSTAT).state == HVACMode.HEAT
+    assert actions[0].data["reason"] == (
+        "Frost protection in Living room: 12.0 °C is below 16.0 °C, switching heating on"
+    )
+
+
 async def test_a_cooler_setpoint_on_a_spring_afternoon_teaches_the_cooling_comfort(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
 ) -> None:

@@ -534,6 +534,20 @@ async def test_a_thermostat_rounding_our_setpoint_is_not_a_persons_change(
     assert hass.states.get(CONTROL).state == "controlling"
 
 
+async def test_a_whole_degree_thermostat_showing_its_step_gets_halves_rounded_up(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """As one showing no step rounds them itself: 20.5 °C is 21 °C, as 21.5 is 22."""
+    freezer.move_to(START)
+    room = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF], target=17.0)
+    room._attr_target_temperature_step = 1.0
+    await build_living_room(hass, [room])
+    await setup_brain(hass)
+    await set_comfort_offset(hass, 0.5)  # 20.5 °C
+    await set_state(hass, MOTION, STATE_ON)
+    assert target(hass) == 21.0
+
+
 class WholeDegreeThermostat(DemoClimate):
     """A local air conditioner that takes whole degrees only (it shows no step).
 

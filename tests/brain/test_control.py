@@ -2138,8 +2138,8 @@ def test_heat_cool_thermostats_get_a_low_and_a_high_target() -> None:
             },
         ),
         (("off", "cool"), 0.5, {"hvac_mode": "cool", "temperature": 21.5}),
-        # A heater's target carries no margin: the nearest step.
-        (("off", "heat"), 0.5, {"hvac_mode": "heat", "temperature": 21.0}),
+        # A heater's target carries no margin: the nearest step, a half up.
+        (("off", "heat"), 0.5, {"hvac_mode": "heat", "temperature": 21.5}),
         # Whole degrees: rounded inwards the band would close, so the nearest.
         (
             ("off", "heat_cool"),

@@ -703,7 +703,9 @@ def _snap(value: float, step: float, toward: float | None = None) -> float:
         return round(value, 2)
     steps = round(value / step, 6)  # 20.4999999 is 20.5
     if toward is None or abs(toward - value) < 1e-9:
-        steps = round(steps)
+        # Halves up, as a thermostat's own rounding goes: round() takes 20.5 to
+        # 20 but 21.5 to 22 (to the even one).
+        steps = math.floor(steps + 0.5)
     elif toward > value:
         steps = math.ceil(steps)
     else:
@@ -1348,8 +1350,15 @@ class ZoneController:
         heat = snapped(target.heat, target.hold if device.holds_band else None)
         cool = snapped(target.cool, target.hold)
         hold = snapped(target.hold)
-        if heat is not None and cool is not None and cool - heat < device.step / 2:
-            # Both on one step (the band closed): the nearest steps instead.
+        if (
+            heat is not None
+            and cool is not None
+            and cool - heat < device.step / 2
+            and device.can_heat
+            and device.can_cool
+        ):
+            # Both on one step (the band closed): the nearest steps instead. A
+            # device that goes one way only has no band to close.
             heat, cool = snapped(target.heat), snapped(target.cool)
         if heat is not None and cool is not None and cool < heat:
             cool = heat
@@ -2514,8 +2523,8 @@ class ZoneController:
         """Return the mode that protects a room whose thermostat takes presets alone.
 
         Its presets set no temperature we know: frost protection (below ``cold``)
-        switches it on to heat where it is off, heat protection to cool where it
-        does not.
+        switches it to heat where it does not (off, or left cooling, drying or
+        fanning), heat protection to cool where it does not.
         """
         device = self.climate
         assert device is not None
@@ -2527,7 +2536,7 @@ class ZoneController:
             return None
         if (
             current < cold - BOUNDS_KEPT_TO
-            and state.hvac_mode == OFF
+            and state.hvac_mode not in (HEAT, HEAT_COOL, AUTO)
             and switch_on is not None
         ):
             mode = switch_on
