@@ -1206,3 +1206,37 @@ async def test_a_lamp_reporting_on_before_its_level_is_no_persons_change(
     await seconds_pass(hass, freezer, 10)
     await report(hass, *persons)
     assert len(holds) == 1
+
+
+async def test_someone_who_switched_the_lamp_off_for_a_film_stays_in_the_dark(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """No door to tell who is in: the TV playing since the lamp went off does."""
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    tv = er.async_get(hass).async_get_or_create(
+        "media_player",
+        "test",
+        "tv",
+        suggested_object_id="tv",
+        original_device_class="tv",
+    )
+    er.async_get(hass).async_update_entity(tv.entity_id, area_id="living_room")
+    await setup_brain(hass)
+    await clock_at(hass, freezer, local(0, 20))
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(LAMP).state == STATE_ON
+    hass.states.async_set(tv.entity_id, "playing", {"device_class": "tv"})
+    await switches_the_lamp_off_and_lies_still(hass, freezer)
+    await minutes_pass(hass, freezer, 40)
+
+    await set_state(hass, MOTION, STATE_ON)  # reaching for a drink
+    await seconds_pass(hass, freezer, 5)
+    assert_left_in_the_dark(hass)
+
+    # The film is over and they get up: the lamp is theirs to switch on.
+    hass.states.async_set(tv.entity_id, "off", {"device_class": "tv"})
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 1)
+    assert hass.states.get(LAMP).state == STATE_OFF
