@@ -50,6 +50,7 @@ from .test_acting import (
     THERMOSTAT,
     WINDOW,
     build_living_room,
+    calls_to,
     cooling_unit,
     coordinator_of,
     lamp,
@@ -1185,3 +1186,51 @@ async def test_a_thermostats_own_window_function_teaches_no_comfort(
     assert holds[-1].data["reason"] == (
         "Hold ended: the thermostat went back by itself to how it was"
     )
+
+
+class WholeDegreeBandThermostat(DemoClimate):
+    """A heat/cool thermostat of whole degrees that shows no step.
+
+    It rounds the band it is sent to its own grid and shows at once what it made
+    of it: 19.5-24.5 °C asked is 20-25 °C set.
+    """
+
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        for key in ("target_temp_low", "target_temp_high"):
+            if key in kwargs:
+                kwargs[key] = float(int(kwargs[key] + 0.5))
+        await super().async_set_temperature(**kwargs)
+
+
+async def test_a_band_thermostat_rounding_our_band_is_not_sent_it_again_and_again(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    band = thermostat(
+        "living_room",
+        [HVACMode.OFF, HVACMode.HEAT_COOL],
+        target=None,
+        mode=HVACMode.HEAT_COOL,
+        low=15.0,
+        high=28.0,
+        kind=WholeDegreeBandThermostat,
+    )
+    await build_living_room(hass, [band])
+    holds = async_capture_events(hass, EVENT_HOLD)
+    actions = async_capture_events(hass, EVENT_ACTION)
+    entry = await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    shown = hass.states.get(THERMOSTAT).attributes
+    assert (shown["target_temp_low"], shown["target_temp_high"]) == (20.0, 25.0)
+
+    await minutes_pass(hass, freezer, 3 * 60)
+
+    # It took the call: asking again would change nothing, nor is it refusing.
+    assert holds == []
+    assert len(calls_to(actions, THERMOSTAT)) == 1
+    assert "not taken" not in hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT]
+    # Nor after a restart.
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await minutes_pass(hass, freezer, 10)
+    assert len(calls_to(actions, THERMOSTAT)) == 1

@@ -31,6 +31,7 @@ from .test_acting import (
     START,
     THERMOSTAT,
     build_living_room,
+    calls_to,
     coordinator_of,
     lamp,
     minutes_pass,
@@ -346,3 +347,59 @@ async def test_a_thermostat_filling_in_another_setpoint_after_a_restart_is_held(
     assert len(holds) == 1
     assert THERMOSTAT in hass.states.get(CONTROL).attributes["held_until"]
     assert target(hass) == 23.0
+
+
+async def test_a_thermostat_back_before_its_setpoint_is_left_alone_until_it_shows_it(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Turned to 23 °C at its dial while off the network, it comes back showing
+    its mode first and its setpoint a minute later (MQTT with a topic per
+    setting, Z-Wave's values one by one). Nothing is sent meanwhile over the
+    setpoint not yet known, and the 23 °C is then held."""
+    freezer.move_to(START)
+    room = thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF])
+    await build_living_room(hass, [room])
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass) == 20.0
+    actions = async_capture_events(hass, EVENT_ACTION)
+    full = dict(hass.states.get(THERMOSTAT).attributes)
+    hass.states.async_set(THERMOSTAT, STATE_UNAVAILABLE, {})
+    await minutes_pass(hass, freezer, 10)
+    room._target_temperature = 23.0
+
+    partial = {key: value for key, value in full.items() if key != "temperature"}
+    hass.states.async_set(THERMOSTAT, HVACMode.HEAT, partial)
+    await hass.async_block_till_done()
+    await minutes_pass(hass, freezer, 1)  # a decision falls in between
+    assert calls_to(actions, THERMOSTAT) == []
+    room.async_write_ha_state()  # its setpoint arrives
+    await hass.async_block_till_done()
+    await minutes_pass(hass, freezer, 5)
+
+    assert target(hass) == 23.0
+    assert THERMOSTAT in hass.states.get(CONTROL).attributes["held_until"]
+    assert calls_to(actions, THERMOSTAT) == []
+
+
+async def test_a_thermostat_back_that_never_shows_its_setpoint_is_driven_again(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """One whose setpoint never comes is not waited for beyond two minutes."""
+    freezer.move_to(START)
+    await build_living_room(
+        hass, [thermostat("living_room", [HVACMode.HEAT, HVACMode.OFF])]
+    )
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 10)
+    full = dict(hass.states.get(THERMOSTAT).attributes)
+    hass.states.async_set(THERMOSTAT, STATE_UNAVAILABLE, {})
+    await minutes_pass(hass, freezer, 10)
+    partial = {key: value for key, value in full.items() if key != "temperature"}
+    hass.states.async_set(THERMOSTAT, HVACMode.HEAT, partial)
+    await hass.async_block_till_done()
+
+    await minutes_pass(hass, freezer, 3)
+    assert target(hass) == 20.0  # sent again, and shown

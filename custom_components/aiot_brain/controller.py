@@ -147,6 +147,11 @@ POWER_ON_REPORTS_WITHIN = timedelta(seconds=5)
 # A lamp fading as our call asked may report its way there in contexts of its own
 # (on at 10 %, at 45 %, then the 80 % asked), the last steps this long after the fade.
 _FADE_REPORTED_WITHIN = timedelta(seconds=10)
+# A thermostat back from unavailable may report a setting at a time (its mode,
+# then its setpoint): until it shows again each it showed before, for up to this
+# long, it is not acted on. A call meanwhile would set it from a setpoint not
+# known, over one someone may have set at its dial.
+_SETTLING = timedelta(minutes=2)
 # A colour temperature shown is the one asked for within this; a colour a lamp
 # shows is a white when it lies this close to the line of whites (CIE xy).
 _KELVIN_TOLERANCE = 100
@@ -316,6 +321,9 @@ class BuildingController:
         # from. Back from a while unheard (a restart, its radio down) showing
         # something else, and not our last call, someone changed it meanwhile.
         self._heard: dict[str, tuple[Any, ...]] = {}
+        # The thermostats back from unavailable that still show none of some
+        # setting they showed before (see _SETTLING).
+        self._settling: set[str] = set()
         # When Home Assistant's unit system last changed, and its unit before: a
         # thermostat's state written before then shows its settings in that unit.
         self._unit_changed: tuple[datetime, str] | None = None
@@ -941,6 +949,13 @@ class BuildingController:
         state = self.hass.states.get(entity_id)
         if state is None or state.state in _NO_STATE:
             return None
+        if entity_id in self._settling:
+            if (
+                _missing_settings(state, self._heard.get(entity_id))
+                and dt_util.utcnow() - state.last_changed < _SETTLING
+            ):
+                return None  # still coming back
+            self._settling.discard(entity_id)
         attributes = state.attributes
         preset = attributes.get(ATTR_PRESET_MODE)
         return ClimateState(
@@ -1614,6 +1629,8 @@ class BuildingController:
             # mode) on its own: nobody's hand, to hold or learn from.
             return None
         if old is None or old.state in _NO_STATE:
+            if _missing_settings(new, heard):
+                self._settling.add(new.entity_id)
             return self._back(old, before_cut, new, heard)
         if self._coming_up(new):
             self._still_at_its_own_level(new)
@@ -2138,26 +2155,31 @@ class BuildingController:
         )
 
     def _note_taken(self, new: State, old: State | None) -> None:
-        """Tell a thermostat's engine the setpoint it moved to for the one we asked.
+        """Tell a thermostat's engine the setpoints it moved to for those we asked.
 
-        Only one it moved now: a report of its new mode alone, its setpoint still
-        the one before, tells nothing of what it made of ours.
+        Only those it moved now: a report of its new mode alone, its setpoint
+        still the one before, tells nothing of what it made of ours.
         """
         sent = self._sent.get(new.entity_id)
         if new.domain != "climate" or sent is None or old is None:
             return
-        asked = as_number(sent.command.data.get(ATTR_TEMPERATURE))
-        shown = self._celsius(new.attributes.get(ATTR_TEMPERATURE), new)
-        before = self._celsius(old.attributes.get(ATTR_TEMPERATURE), old)
-        if (
-            asked is not None
-            and shown is not None
-            and shown != before
-            and abs(shown - asked) <= self._setpoint_tolerance
-            and (zone := self.controlled_zone(new.entity_id)) is not None
-            and (engine := self.engines.get(zone.zone_id, {}).get(new.entity_id))
-        ):
-            engine.note_taken(asked, shown)
+        zone = self.controlled_zone(new.entity_id)
+        if zone is None:
+            return
+        engine = self.engines.get(zone.zone_id, {}).get(new.entity_id)
+        if engine is None:
+            return
+        for key in _TEMPERATURE_KEYS:
+            asked = as_number(sent.command.data.get(key))
+            shown = self._celsius(new.attributes.get(key), new)
+            before = self._celsius(old.attributes.get(key), old)
+            if (
+                asked is not None
+                and shown is not None
+                and shown != before
+                and abs(shown - asked) <= self._setpoint_tolerance
+            ):
+                engine.note_taken(asked, shown)
 
     def _echoes_our_call(self, state: State, old: State | None) -> bool:
         """Whether ``state`` is the device reporting the last call that reached it."""
@@ -2499,6 +2521,16 @@ def _settings(state: State) -> tuple[Any, ...]:
     """Return what a person may have changed on a thermostat or light."""
     names = _CLIMATE_SETTINGS if state.domain == "climate" else _LIGHT_SETTINGS
     return (state.state, *(state.attributes.get(name) for name in names))
+
+
+def _missing_settings(state: State, heard: tuple[Any, ...] | None) -> bool:
+    """Whether thermostat ``state`` shows none of a setting it showed when ``heard``."""
+    shown = _settings(state)
+    if state.domain != "climate" or heard is None or len(heard) != len(shown):
+        return False
+    return any(
+        now is None and last is not None for now, last in zip(shown, heard, strict=True)
+    )
 
 
 def _as_heard(shown: tuple[Any, ...], heard: tuple[Any, ...] | None) -> tuple[Any, ...]:

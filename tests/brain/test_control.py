@@ -3498,3 +3498,20 @@ def test_a_room_on_presets_goes_to_eco_only_a_step_clear_of_the_floor(
     )
     day = day_away_on_presets(thermal)
     assert {preset for preset, _, _ in day} == presets
+
+
+def test_what_a_thermostat_makes_of_the_setpoints_asked_is_kept_over_a_restart() -> (
+    None
+):
+    engine = controller()
+    engine.note_taken(19.5, 20.0)  # a band's edges, rounded to whole degrees
+    engine.note_taken(24.5, 25.0)
+    engine.note_taken(21.0, 21.0)  # shown as asked: nothing to keep
+    restored = _restarted(engine)
+    assert restored.taken_as == {19.5: 20.0, 24.5: 25.0}
+    # Saved as one pair by an earlier release.
+    state = json.loads(json.dumps(engine.to_dict()))
+    state["taken_as"] = [20.5, 21.0]
+    restored = controller()
+    restored.load_dict(state)
+    assert restored.taken_as == {20.5: 21.0}

@@ -695,6 +695,9 @@ def _minutes(span: timedelta) -> int:
 # options keep them): 60 °F is kept as 15.56 °C, a hair above it, and is still
 # 60 °F, neither 61 °F on a thermostat's step nor above a room at 60 °F.
 BOUNDS_KEPT_TO = 0.005
+# The setpoints a thermostat rounding to a grid of its own was seen to take kept:
+# a band's two edges, and the single target of the other way.
+TAKEN_KEPT = 4
 
 
 def _snap(value: float, step: float, toward: float | None = None) -> float:
@@ -763,10 +766,11 @@ class ZoneController:
         # The entities whose last call was refused (a Zigbee command lost, say):
         # it did not reach them.
         self.refused: set[str] = set()
-        # The setpoint the thermostat showed for the one last asked of it, where
-        # it rounds to a grid of its own (21 °C for 20.5, whole degrees with no
-        # step shown): there already, so asking again would change nothing.
-        self.taken_as: tuple[float, float] | None = None
+        # The setpoints the thermostat showed for the ones last asked of it (a
+        # target, or a band's two edges), where it rounds to a grid of its own
+        # (21 °C for 20.5, whole degrees with no step shown): there already, so
+        # asking again would change nothing. Asked: shown, the latest TAKEN_KEPT.
+        self.taken_as: dict[float, float] = {}
         self.window_open_since: datetime | None = None
         self.window_eco = False
         self.occupied: bool | None = None
@@ -1017,11 +1021,17 @@ class ZoneController:
 
     def note_taken(self, asked: float, shown: float) -> None:
         """Note the thermostat showing ``shown`` (°C) in answer to ``asked``."""
-        self.taken_as = None if shown == asked else (asked, shown)
+        self.taken_as.pop(asked, None)
+        if shown != asked:
+            self.taken_as[asked] = shown
+            while len(self.taken_as) > TAKEN_KEPT:
+                del self.taken_as[next(iter(self.taken_as))]
 
     def _shows_setpoint(self, shown: float | None, value: float) -> bool:
         """Whether a thermostat showing ``shown`` is at ``value``, as it takes it."""
-        return shown == value or self.taken_as == (value, shown)
+        return shown == value or (
+            shown is not None and self.taken_as.get(value) == shown
+        )
 
     def _unheeded(self, command: Command, now: datetime) -> CallWait | None:
         """Return why ``command`` waits, its device not taking it; None if it may go.
@@ -2614,8 +2624,8 @@ class ZoneController:
             if (
                 not force
                 and state.hvac_mode == HEAT_COOL
-                and state.target_low == heat
-                and state.target_high == cool
+                and self._shows_setpoint(state.target_low, heat)
+                and self._shows_setpoint(state.target_high, cool)
             ):
                 return (
                     None,
@@ -3169,7 +3179,7 @@ class ZoneController:
                 ]
                 for entity_id, declined in self.declined.items()
             },
-            "taken_as": None if self.taken_as is None else list(self.taken_as),
+            "taken_as": [[asked, shown] for asked, shown in self.taken_as.items()],
             # A device that takes no call waits as long after a restart.
             "same_calls": {
                 entity_id: [
@@ -3280,14 +3290,16 @@ def _saved_actions(data: Mapping[str, Any], version: int, name: str) -> dict[str
     }
 
 
-def _saved_taken_as(saved: Any) -> tuple[float, float] | None:
-    """Return the setpoint asked and the one shown for it, as saved (None: none)."""
+def _saved_taken_as(saved: Any) -> dict[float, float]:
+    """Return the setpoints asked and the ones shown for them, as saved."""
     if saved is None:
-        return None
-    asked, shown = (float(value) for value in saved)
-    if not (math.isfinite(asked) and math.isfinite(shown)):
+        return {}
+    if saved and not isinstance(saved[0], list):
+        saved = [saved]  # saved as one pair before a band's edges were kept
+    taken = {float(asked): float(shown) for asked, shown in saved}
+    if not all(map(math.isfinite, (*taken, *taken.values()))):
         raise ValueError(saved)
-    return asked, shown
+    return dict(list(taken.items())[-TAKEN_KEPT:])
 
 
 def _saved_presence(data: Mapping[str, Any]) -> dict[str, Any]:
