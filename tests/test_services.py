@@ -30,7 +30,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.aiot_brain.brain.observation import Role
-from custom_components.aiot_brain.const import DOMAIN, EVENT_ACTION
+from custom_components.aiot_brain.const import DOMAIN, EVENT_ACTION, EVENT_HOLD
 from custom_components.aiot_brain.entity import zone_device_identifier
 
 from .test_acting import (
@@ -51,6 +51,7 @@ from .test_acting import (
 
 ZONE_MODE = "select.living_room_aiot_brain_mode"
 BUILDING_MODE = "select.aiot_brain_building_mode"
+CONTROL_SWITCH = "switch.living_room_aiot_brain_control"
 
 
 async def call(
@@ -561,6 +562,28 @@ async def test_a_hand_on_the_dial_does_not_cut_short_a_hold_asked_for(
     )
 
 
+async def test_a_hold_by_a_label_on_two_entities_of_an_area_is_told_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A manager labels the living room's Mode and Control, and holds by the label.
+
+    The room is held once: one event (one logbook line) for its thermostat, not
+    one for each labelled entity, which would run an automation on it twice.
+    """
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass)
+    label = lr.async_get(hass).async_create("Meeting rooms")
+    for entity_id in (ZONE_MODE, CONTROL_SWITCH):
+        er.async_get(hass).async_update_entity(entity_id, labels={label.label_id})
+    holds = async_capture_events(hass, EVENT_HOLD)
+
+    await call(hass, "hold", {"label_id": label.label_id, "duration": {"hours": 1}})
+    await hass.async_block_till_done()
+
+    assert [event.data["entity_id"] for event in holds] == [THERMOSTAT]
+
+
 async def test_hold_without_a_duration_when_manual_changes_are_not_held(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -609,6 +632,30 @@ async def test_an_error_about_a_whole_building_names_a_few_zones_not_all(
     assert named.startswith("Living room, Office 0, ")
     assert named.endswith(", …")
     assert len(named.split(", ")) <= 11
+
+
+async def test_an_error_about_an_area_labelled_with_its_device_names_it_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The living room and its AIoT Brain device carry one label; nothing is
+    suggested there yet, and the error says so of the room once."""
+    freezer.move_to(START)
+    await build_living_room(hass)
+    entry = await setup_brain(hass, level="suggest")
+    label = lr.async_get(hass).async_create("Meeting rooms")
+    ar.async_get(hass).async_update("living_room", labels={label.label_id})
+    devices = dr.async_get(hass)
+    device = devices.async_get_device_by_identifier(
+        zone_device_identifier(entry.entry_id, "living_room"), entry.entry_id
+    )
+    assert device is not None
+    devices.async_update_device(device.id, labels={label.label_id})
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await call(hass, "accept_suggestion", {"label_id": label.label_id})
+
+    assert raised.value.translation_key == "no_suggestion"
+    assert raised.value.translation_placeholders == {"zones": "Living room"}
 
 
 @pytest.mark.parametrize(

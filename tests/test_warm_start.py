@@ -16,6 +16,7 @@ from homeassistant.helpers import (
     area_registry as ar,
     entity_registry as er,
     issue_registry as ir,
+    label_registry as lr,
 )
 from homeassistant.util import dt as dt_util
 import pytest
@@ -271,6 +272,37 @@ async def test_a_building_relearn_while_one_area_reads_does_the_others_and_says_
     assert raised.value.translation_placeholders == {"zones": "Office"}
     assert coordinator.brain.zone("kitchen") is not kitchen  # reset all the same
     await hass.async_block_till_done(wait_background_tasks=True)  # the read ends
+
+
+async def test_a_relearn_by_a_label_on_two_of_an_areas_entities_says_no_error(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The office's Mode and Control carry a label; a script relearns by it.
+
+    The office reads its history again, and the call does not fail saying it is
+    still reading and "the other zones were done" (there are none): the script
+    would take the relearn for failed.
+    """
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass, history_days=14)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    coordinator = coordinator_of(entry)
+    before = coordinator.brain.zone("office")
+    label = lr.async_get(hass).async_create("Meeting rooms")
+    for entity_id in (
+        "select.office_aiot_brain_mode",
+        "switch.office_aiot_brain_control",
+    ):
+        er.async_get(hass).async_update_entity(entity_id, labels={label.label_id})
+
+    await hass.services.async_call(
+        DOMAIN, "relearn", {"label_id": label.label_id}, blocking=True
+    )
+
+    assert coordinator.learning == {"office"}
+    await hass.async_block_till_done(wait_background_tasks=True)  # the read ends
+    assert coordinator.brain.zone("office") is not before
 
 
 async def test_explain_says_an_area_reading_its_history_is_not_ready(

@@ -170,7 +170,9 @@ def _targets(coordinator: AiotBrainCoordinator, data: Mapping[str, Any]) -> _Tar
                 "unknown_target", target=_target_name(coordinator.hass, key, target)
             )
         building = building or aims.building
-        zone_ids += [zone_id for zone_id in aims.zone_ids if zone_id not in zone_ids]
+        # One target may name a zone twice too (a label on two of its entities,
+        # or on the area and its device): each zone is acted on once.
+        zone_ids = list(dict.fromkeys([*zone_ids, *aims.zone_ids]))
     return _Targets(building, zone_ids)
 
 
