@@ -8,8 +8,14 @@ import re
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder, get_instance, history
 from homeassistant.components.recorder.statistics import async_list_statistic_ids
-from homeassistant.const import EVENT_STATE_CHANGED, STATE_OFF, STATE_ON
+from homeassistant.const import (
+    EVENT_STATE_CHANGED,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+)
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
@@ -104,6 +110,62 @@ async def test_forecast_horizons_are_not_recorded(
     for state in recorded[FORECAST]:
         assert state.attributes["unit_of_measurement"] == "%"
         assert not any(name.startswith("in_") for name in state.attributes)
+
+
+async def test_a_building_wide_outage_is_recorded_with_how_many_areas_it_hit(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Sixty meeting rooms lose their Zigbee coordinator for an hour.
+
+    The building's Anomaly sensor names every room with its motion, temperature,
+    humidity and CO2 sensors gone: more than the 16 KB of attributes the recorder
+    keeps of a state, beyond which it keeps none. The history still shows the
+    problem and how many areas it hit; the live state names them.
+    """
+    freezer.move_to(START)
+    areas = ar.async_get(hass)
+    rooms, sensors = [], []
+    for number in range(60):
+        room = areas.async_create(f"Meeting room {number:02d}").id
+        rooms.append(room)
+        motion = add_entity(
+            hass,
+            "binary_sensor",
+            f"{room}_motion",
+            room,
+            original_device_class="motion",
+        )
+        hass.states.async_set(motion, STATE_OFF)
+        sensors.append(motion)
+        for kind, unit, value in (
+            ("temperature", "°C", "21.0"),
+            ("humidity", "%", "45"),
+            ("carbon_dioxide", "ppm", "600"),
+        ):
+            sensor = add_entity(
+                hass, "sensor", f"{room}_{kind}", room,
+                original_device_class=kind, unit_of_measurement=unit,
+            )  # fmt: skip
+            hass.states.async_set(sensor, value, {"unit_of_measurement": unit})
+            sensors.append(sensor)
+    await setup_office(hass, zones=tuple(rooms))
+    await minutes_pass(hass, freezer, 3)
+
+    for sensor in sensors:
+        hass.states.async_set(sensor, STATE_UNAVAILABLE)
+    await minutes_pass(hass, freezer, 65)
+    await async_wait_recording_done(hass)
+
+    shown = hass.states.get(BUILDING_ANOMALY)
+    assert shown.state == STATE_ON
+    assert len(shown.attributes["areas"]) == 60
+    recorded = await get_instance(hass).async_add_executor_job(
+        history.state_changes_during_period, hass, START, None, BUILDING_ANOMALY
+    )
+    last = recorded[BUILDING_ANOMALY][-1]
+    assert last.state == STATE_ON
+    assert last.attributes["device_class"] == "problem"
+    assert last.attributes["count"] == 60
 
 
 def drifted_by(hass: HomeAssistant, sensor: str) -> float:

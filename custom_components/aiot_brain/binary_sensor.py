@@ -106,7 +106,10 @@ BUILDING_BINARY_SENSORS: tuple[BuildingBinarySensorDescription, ...] = (
         translation_key=KEY_BUILDING_ANOMALY,
         device_class=BinarySensorDeviceClass.PROBLEM,
         value_fn=lambda coordinator: bool(coordinator.anomalies),
-        attributes_fn=lambda coordinator: {"areas": coordinator.anomalies},
+        attributes_fn=lambda coordinator: {
+            "areas": coordinator.anomalies,
+            "count": len(coordinator.anomalies),
+        },
         rough_attributes=frozenset({"areas"}),
     ),
     # Everyone away far longer than usual: for automations of a holiday home.
@@ -172,6 +175,10 @@ class BuildingBinarySensor(AiotBrainBuildingEntity, BinarySensorEntity):
     """A yes/no of the whole building."""
 
     entity_description: BuildingBinarySensorDescription
+    # Every anomalous area with its reason: an outage of a large building's
+    # network makes that more than the 16 KB the recorder keeps of a state's
+    # attributes, and it would keep none. The recorder keeps the *count*.
+    _unrecorded_attributes = frozenset({"areas"})
 
     @property
     def is_on(self) -> bool:
