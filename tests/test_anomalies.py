@@ -162,3 +162,31 @@ async def test_a_frozen_thermometer_is_still_stuck_after_a_restart(
 
     state = hass.states.get(ANOMALY)
     assert state.attributes["kinds"] == ["stuck"], state.attributes["reason"]
+
+
+async def test_a_plug_reading_below_zero_is_no_faulty_power_sensor(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A plug-in solar panel feeds back through the desk's plug on a sunny day.
+
+    Its plug reads below zero (so do many plugs by a watt or two with nothing on):
+    nothing is drawn there, and the sensor is fine.
+    """
+    freezer.move_to(START)
+    build_office(hass)
+    plug = add_entity(
+        hass,
+        "sensor",
+        "office_desk_power",
+        "office",
+        original_device_class="power",
+        unit_of_measurement="W",
+    )
+    await setup_office(hass)
+
+    for watts in ("300", "-1200", "-1.5"):
+        hass.states.async_set(plug, watts, {"unit_of_measurement": "W"})
+        await minutes_pass(hass, freezer, 5)
+
+    state = hass.states.get(ANOMALY)
+    assert state.state == STATE_OFF, state.attributes["reason"]

@@ -528,6 +528,37 @@ async def test_the_power_of_appliances_that_run_on_their_own_is_no_activity(
     assert [e.entity_id for e in zone.entities_with(Role.POWER)] == sorted(kept)
 
 
+@pytest.mark.parametrize(
+    ("object_id", "device_name"),
+    [
+        ("garage_solar_power", "Plug 5"),
+        ("garage_inverter_power", "Plug 5"),
+        ("garage_pv_power", "Plug 5"),
+        ("solaredge_ac_power", "SolarEdge"),
+        ("home_battery_power", "Powerwall"),
+        ("grid_import_power", "P1"),
+        ("leistung", "Wechselrichter"),
+        ("leistung", "Batteriespeicher"),
+        ("netzbezug", "Stromzähler"),
+    ],
+)
+async def test_the_power_a_home_makes_stores_or_draws_is_no_sign_of_people(
+    hass: HomeAssistant, object_id: str, device_name: str
+) -> None:
+    """An inverter in the garage makes power all sunny day with nobody there."""
+    garage = ar.async_get(hass).async_create("Garage")
+    # A recorder ("PVR") and a gaming PC ("Gridiron") only look like the words.
+    kept = [
+        add_sensor(hass, name, "power", add_device(hass, device, garage.id))
+        for name, device in (("pvr_power", "TV box"), ("pc_power", "Gridiron PC"))
+    ]
+    add_sensor(hass, object_id, "power", add_device(hass, device_name, garage.id))
+
+    (zone,) = async_discover(hass).zones
+
+    assert [e.entity_id for e in zone.entities_with(Role.POWER)] == sorted(kept)
+
+
 async def test_mold_indicator_is_not_the_room_humidity(hass: HomeAssistant) -> None:
     """Home Assistant's helper computes a humidity and joins its sensor's device."""
     bathroom = ar.async_get(hass).async_create("Bathroom")

@@ -102,6 +102,12 @@ async def test_absurd_numbers_reach_the_core(hass: HomeAssistant) -> None:
     assert _values(hot) == {Role.TEMPERATURE: 5000.0}
 
 
+async def test_power_below_zero_is_nothing_drawn(hass: HomeAssistant) -> None:
+    """A plug a panel feeds back through, or one a watt off with nothing on."""
+    fed_back = _observe(hass, POWER, "-1.2", {"unit_of_measurement": "kW"})
+    assert _values(fed_back) == {Role.POWER: 0.0}
+
+
 async def test_a_heat_cool_band_stands_for_the_temperature_asked_for(
     hass: HomeAssistant,
 ) -> None:

@@ -109,12 +109,17 @@ _NOT_ROOM_AIR_WORDS = _words(
 )
 # Power of appliances that run on their own, long after anyone touched them (a
 # fridge's compressor, a washing machine's two hours, a server): no sign of people.
+# Nor is the power the home makes, stores or draws from the grid: an inverter in the
+# garage works all sunny day with nobody there.
 _SELF_RUNNING_WORDS = _words(
     r"fridge|freezer|refrigerator|aquarium|pump|heat[ _]?pump|boiler|server|nas|"
     r"router|washer|washing[ _]machine|dryer|dishwasher|dehumidifier|"
-    r"ev[ _]charger|wallbox|water[ _]heater",
+    r"ev[ _]charger|wallbox|water[ _]heater|"
+    r"pv|inverter|battery|grid|smart[ _]?meter|p1[ _]?meter",
     r"k(ü|ue|u)hlschrank|gefrier|aquari|pumpe|w(ä|ae)rmepumpe|waschmaschine|"
-    r"trockner|sp(ü|ue)lmaschine|geschirrsp(ü|ue)ler|luftentfeuchter|wallbox",
+    r"trockner|sp(ü|ue)lmaschine|geschirrsp(ü|ue)ler|luftentfeuchter|wallbox|"
+    r"solar|photovoltai|wechselrichter|batterie|akku|speicher|netz|einspeis|"
+    r"balkonkraftwerk",
 )
 # Climates of things that are in a room without keeping it: a sauna, a pool or a
 # hot tub, an aquarium or a terrarium, a fridge or a wine cooler, hot water, a car

@@ -411,15 +411,21 @@ def _temperature_unit(unit: object, system_unit: str) -> str:
 
 
 def _watts(value: object, unit: str | None) -> float | None:
+    """Return the watts drawn; power below zero is none drawn, and no fault.
+
+    A plug a solar panel feeds back through reads below zero, as many plugs do by
+    a watt or two with nothing on.
+    """
     number = as_number(value)
     if number is None:
         return None
     try:
-        return PowerConverter.convert(
+        watts = PowerConverter.convert(
             number, unit or UnitOfPower.WATT, UnitOfPower.WATT
         )
     except HomeAssistantError:
         return None
+    return max(watts, 0.0)
 
 
 def aware(when: datetime) -> datetime:
