@@ -3793,6 +3793,27 @@ async def test_a_renamed_thermostat_keeps_its_hold_and_its_rate_limit(
     assert len(engine.calls[renamed]) == 1  # our call before the person's
 
 
+async def test_a_thermostat_renamed_while_the_entry_is_unloaded_keeps_its_hold(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Renamed while AIoT Brain is disabled or reloading, it is the same device."""
+    entry = await turned_up_by_hand(hass, freezer, hass_admin_user)
+    held_until = hass.states.get(CONTROL).attributes["held_until"][THERMOSTAT]
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    renamed = "climate.living_room_radiator"
+    er.async_get(hass).async_update_entity(THERMOSTAT, new_entity_id=renamed)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await minutes_pass(hass, freezer, 30)
+
+    assert target(hass, renamed) == 22.5
+    assert hass.states.get(CONTROL).attributes["held_until"] == {renamed: held_until}
+    engine = coordinator_of(entry).control.engines["living_room"][renamed]
+    assert len(engine.calls[renamed]) == 1  # our call before the person's
+
+
 def on_a_device(hass: HomeAssistant, entity_id: str, area_id: str) -> str:
     """Put ``entity_id`` on a device of its own in ``area_id``; return the device id.
 

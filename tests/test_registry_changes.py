@@ -266,6 +266,38 @@ async def test_a_renamed_thermometer_keeps_what_its_calm_nights_taught(
     assert not await days_pass(1, "sensor.office_desk")
 
 
+async def test_a_thermometer_renamed_while_the_entry_is_unloaded_keeps_what_it_taught(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Renamed while AIoT Brain is disabled or reloading, it is the same sensor."""
+    freezer.move_to(START)
+    build_office(hass)
+    entry = await setup_office(hass)
+    for step in range(12):  # it reads a little differently every ten minutes
+        hass.states.async_set(
+            "sensor.office_temperature",
+            str(21.0 + 0.1 * (step % 4)),
+            {"unit_of_measurement": "°C"},
+        )
+        await minutes_pass(hass, freezer, 10)
+    office = coordinator_of(entry).brain.zone("office")
+    taught = office.anomalies.sources["sensor.office_temperature"][Role.TEMPERATURE]
+    assert taught.changes >= 10
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    er.async_get(hass).async_update_entity(
+        "sensor.office_temperature", new_entity_id="sensor.office_desk"
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    office = coordinator_of(entry).brain.zone("office")
+    assert "sensor.office_temperature" not in office.anomalies.sources
+    kept = office.anomalies.sources["sensor.office_desk"][Role.TEMPERATURE]
+    assert (kept.changes, kept.run_hours) == (taught.changes, taught.run_hours)
+
+
 async def test_sensors_moved_into_an_area_are_read_at_once(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -388,7 +388,7 @@ class BuildingController:
             **dict.fromkeys(lights, Actuator.LIGHT),
         }
         self._members[zone.zone_id] = {**climates, **lights}
-        self._follow_renames(engines, wanted)
+        restored = self._follow_renames(zone, engines, wanted)
         for entity_id in [e for e in engines if e not in wanted]:
             del engines[entity_id]
             self._forget(zone.zone_id, entity_id)
@@ -396,18 +396,11 @@ class BuildingController:
             colour_managed = self._colour_managed_lights()
         for entity_id, kind in wanted.items():
             engine = engines.get(entity_id)
-            made = engine is None
+            made = engine is None or entity_id in restored
             if engine is None:
-                engine = ZoneController(zone.name, settings)
-                saved = self._saved_engine(zone.zone_id, entity_id)
-                if saved is not None:
-                    try:
-                        engine.load_dict(saved)
-                    except ValueError as err:
-                        LOGGER.warning(
-                            "Controller state of %s reset: %s", entity_id, err
-                        )
-                engines[entity_id] = engine
+                engine = engines[entity_id] = self._saved_or_new_engine(
+                    zone, entity_id, entity_id
+                )
             engine.rename_zone(zone.name)
             if (error := self._refusals.get(entity_id)) is not None:
                 # Its issue names the device and the area as they are called now
@@ -429,6 +422,19 @@ class BuildingController:
                     None if state is None else self._light_device(state, coloured)
                 )
         return engines
+
+    def _saved_or_new_engine(
+        self, zone: Zone, entity_id: str, saved_as: str
+    ) -> ZoneController:
+        """Return an engine for ``entity_id``, as saved under ``saved_as`` if it was."""
+        engine = ZoneController(zone.name, self.settings)
+        saved = self._saved_engine(zone.zone_id, saved_as)
+        if saved is not None:
+            try:
+                engine.load_dict(saved)
+            except ValueError as err:
+                LOGGER.warning("Controller state of %s reset: %s", entity_id, err)
+        return engine
 
     def _saved_engine(self, zone_id: str, entity_id: str) -> Any:
         """Return the saved state of the engine of ``entity_id`` in the zone, once.
@@ -469,23 +475,37 @@ class BuildingController:
 
     @callback
     def async_entity_renamed(self, old: str, new: str) -> None:
-        """Note a renamed thermostat or lamp, to keep its holds and rate limits."""
-        if self.engine_of(old) is not None:
+        """Note a renamed thermostat or lamp, to keep its holds and rate limits.
+
+        Also one renamed while not loaded, whose engine was saved under its old id.
+        """
+        if self.engine_of(old) is not None or self._was_saved(old):
             self._renamed[new] = old
 
+    def _was_saved(self, entity_id: str) -> bool:
+        """Whether an engine of ``entity_id`` was saved and is yet to be made."""
+        return any(entity_id in saved for saved in self._saved.values())
+
     def _follow_renames(
-        self, engines: dict[str, ZoneController], wanted: Iterable[str]
-    ) -> None:
+        self, zone: Zone, engines: dict[str, ZoneController], wanted: Iterable[str]
+    ) -> set[str]:
         """Give renamed entities the engines (holds, recent calls) of their old ids.
 
         A device refusing calls still does under its new id. What was proposed or
         would have been done goes along: the suggestion under the old id is
-        withdrawn and, made again under the new one, is no news.
+        withdrawn and, made again under the new one, is no news. Returns the
+        entities whose engines were made from the saved state.
         """
+        restored: set[str] = set()
         for new in wanted:
             old = self._renamed.pop(new, None)
-            if old is None or old not in engines or new in engines:
+            if old is None or new in engines:
                 continue
+            if old not in engines:  # renamed while not loaded: as saved
+                if not self._was_saved(old):
+                    continue
+                engines[old] = self._saved_or_new_engine(zone, new, old)
+                restored.add(new)
             engine = engines[new] = engines.pop(old)
             engine.rename(old, new)
             if old in self._sent:
@@ -506,6 +526,7 @@ class BuildingController:
             # A state of the old id, and its timer, would wait for it for ever.
             self._before_cut.pop(old, None)
             self._forget_unsure(old)
+        return restored
 
     def _to_call(self, zone: Zone, kind: Actuator) -> dict[str, set[str]]:
         """Return the zone's devices of ``kind`` to call, each with its members.

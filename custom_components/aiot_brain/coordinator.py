@@ -551,6 +551,8 @@ class AiotBrainCoordinator:
             )
         self._report_reset()
         self._find_renamed_outdoor_source(stored)
+        # Before discovery forgets them as sensors gone.
+        self._find_renamed_sources(stored)
         self.discovery = async_discover(self.hass)
         # The areas there were at setup (left out or chosen), and those that joined
         # since; any other joins once it has something to learn. Kept across
@@ -829,6 +831,8 @@ class AiotBrainCoordinator:
                     "relearning": sorted(self._relearning),
                     # It finds the source renamed while this entry is not loaded.
                     "outdoor_source_id": self._outdoor_source_id(),
+                    # So are the sensors, lights and thermostats.
+                    "source_ids": self._source_ids(),
                     "saved_at": saved_at.isoformat(),
                 }
             )
@@ -873,12 +877,45 @@ class AiotBrainCoordinator:
         if event.data.get("entity_id") == self.settings.outdoor_source:
             self._update_outdoor_issue()  # removed, or back
         if old := event.data.get("old_entity_id"):
-            self.control.async_entity_renamed(old, event.data["entity_id"])
-            # Before the zones forget the old id as a sensor gone.
-            for zone_id, zone in self.brain.zones.items():
-                if zone_id not in self.learning:
-                    zone.rename_source(old, event.data["entity_id"])
+            self._rename_source(old, event.data["entity_id"])
         self._rediscover.async_schedule_call()
+
+    @callback
+    def _rename_source(self, old: str, new: str) -> None:
+        """Carry what entity ``old`` taught, and its holds, to ``new``, its new id.
+
+        It is the same sensor, light or thermostat: done before the zones forget
+        the old id as one gone.
+        """
+        self.control.async_entity_renamed(old, new)
+        for zone_id, zone in self.brain.zones.items():
+            if zone_id not in self.learning:
+                zone.rename_source(old, new)
+
+    @callback
+    def _find_renamed_sources(self, stored: object) -> None:
+        """Follow the entities renamed while this entry was not loaded.
+
+        Their registry entries keep their ids across renames: the ids saved find
+        them. A file saved before these ids were kept has none to find.
+        """
+        saved = stored.get("source_ids") if isinstance(stored, dict) else None
+        if not isinstance(saved, dict):
+            return
+        registry = er.async_get(self.hass)
+        for registry_id, old in saved.items():
+            entry = registry.async_get(str(registry_id))
+            if isinstance(old, str) and entry is not None and entry.entity_id != old:
+                self._rename_source(old, entry.entity_id)
+
+    def _source_ids(self) -> dict[str, str]:
+        """Return the entity id of each routed entity, by its registry id."""
+        registry = er.async_get(self.hass)
+        return {
+            entry.id: entry.entity_id
+            for entity_id in self._router.entity_ids
+            if (entry := registry.async_get(entity_id)) is not None
+        }
 
     @callback
     def _find_renamed_outdoor_source(self, stored: object) -> None:
