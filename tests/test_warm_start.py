@@ -816,6 +816,41 @@ async def test_a_sensor_moved_away_while_its_area_reads_its_history_is_forgotten
     assert Role.TEMPERATURE not in office.latest  # nothing there reads it now
 
 
+async def test_a_sensor_renamed_while_its_area_reads_its_history_keeps_what_it_taught(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The recorder keeps its history under the new id from then on."""
+    await record_working_week(hass, freezer)
+    renamed = threading.Event()
+
+    def after_the_rename(hass: HomeAssistant, *args: Any) -> list[State]:
+        renamed.wait(timeout=10)
+        return states_between(hass, *args)
+
+    monkeypatch.setattr(history, "_states_between", after_the_rename)
+    entry = await setup_office(hass, history_days=14)
+    coordinator = coordinator_of(entry)
+    assert coordinator.learning == {"office"}
+
+    er.async_get(hass).async_update_entity(
+        "sensor.office_co2", new_entity_id="sensor.office_air"
+    )
+    await async_wait_recording_done(hass)
+    renamed.set()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    freezer.tick(timedelta(seconds=REDISCOVER_COOLDOWN + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+    office = coordinator.brain.zone("office")
+    assert coordinator.learning == set()
+    assert "sensor.office_co2" not in office.anomalies.sources
+    # Each working day's rise and fall, as the history taught them.
+    assert office.anomalies.sources["sensor.office_air"][Role.CO2].changes >= DAYS
+
+
 async def test_an_area_deleted_while_its_history_fails_raises_no_issue(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

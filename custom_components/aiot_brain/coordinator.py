@@ -17,7 +17,7 @@ buffer is applied when the replay ends.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -311,6 +311,13 @@ class Router:
         """Every entity whose states matter."""
         return sorted({*self._routes, *self.whereabouts})
 
+    def route_as(self, new: str, old: str) -> bool:
+        """Route the states of ``new`` as those of ``old``; False: ``old`` has none."""
+        route = self._routes.get(old)
+        if route is not None:
+            self._routes.setdefault(new, route)
+        return route is not None
+
     @property
     def whereabouts(self) -> frozenset[str]:
         """The trackers that say where people are."""
@@ -504,6 +511,10 @@ class AiotBrainCoordinator:
         # what people taught them by hand, before it and meanwhile (a restart
         # reads the history again, which cannot teach it).
         self._relearning: dict[str, ZoneBrain] = {}
+        # By zone id, the entities renamed (old id, new id) while it reads history.
+        self._renamed_while_learning: dict[str, list[tuple[str, str]]] = {}
+        # The router and entities of the history being read, while it is.
+        self._replay: tuple[Router, list[str]] | None = None
         self._known_areas: set[str] = set()
         self._zone_listeners: dict[str, list[CALLBACK_TYPE]] = {}
         # Those of the zone listeners that show P(occupied).
@@ -885,12 +896,31 @@ class AiotBrainCoordinator:
         """Carry what entity ``old`` taught, and its holds, to ``new``, its new id.
 
         It is the same sensor, light or thermostat: done before the zones forget
-        the old id as one gone.
+        the old id as one gone. A zone reading its history is renamed once it has
+        read it: the replay teaches it in a worker meanwhile.
         """
         self.control.async_entity_renamed(old, new)
+        self._follow_in_replay(old, new)
         for zone_id, zone in self.brain.zones.items():
-            if zone_id not in self.learning:
+            if zone_id in self.learning:
+                self._renamed_while_learning.setdefault(zone_id, []).append((old, new))
+            else:
                 zone.rename_source(old, new)
+            if (kept := self._relearning.get(zone_id)) is not None:
+                kept.rename_source(old, new)  # as saved meanwhile
+
+    @callback
+    def _follow_in_replay(self, old: str, new: str) -> None:
+        """Read on the history of ``old`` under ``new``, as the recorder renames it.
+
+        Its states are taught under ``old`` until the replay ends, when the zone
+        is renamed. The worker only looks routes up in the replay's router: one is
+        added from here, and no zone is touched.
+        """
+        if self._replay is not None:
+            router, entity_ids = self._replay
+            if router.route_as(new, old) and new not in entity_ids:
+                entity_ids.append(new)
 
     @callback
     def _find_renamed_sources(self, stored: object) -> None:
@@ -1045,19 +1075,24 @@ class AiotBrainCoordinator:
         self._unsubscribe_states = []
 
     @callback
-    def _forget_departed_sensors(self, zone_ids: Iterable[str] | None = None) -> None:
+    def _forget_departed_sensors(
+        self,
+        zone_ids: Iterable[str] | None = None,
+        renamed: Mapping[str, set[str]] | None = None,
+    ) -> None:
         """Let each zone (of ``zone_ids``) forget the sensors it no longer hears from.
 
         A sensor moved to another area, or removed (also while Home Assistant was
         down), would stay in the zone's learned state: a motion sensor that was on
-        for good, a temperature that never changes again (an anomaly).
+        for good, a temperature that never changes again (an anomaly). Those
+        ``renamed`` (new ids, by zone id) stay.
         """
         sources, roles = self._router.sources, self._router.roles
         for zone_id in sources if zone_ids is None else zone_ids:
             zone = self.brain.zones.get(zone_id)
             if zone is not None and zone_id in sources and zone_id not in self.learning:
                 zone.keep_sources(
-                    sources[zone_id],
+                    sources[zone_id] | (renamed or {}).get(zone_id, set()),
                     self._router.not_thermometers(zone_id),
                     roles,
                 )
@@ -1214,6 +1249,7 @@ class AiotBrainCoordinator:
         """Forget a zone whose area is gone, with its device and entities."""
         self.brain.remove_zone(zone_id)
         self._relearning.pop(zone_id, None)
+        self._renamed_while_learning.pop(zone_id, None)
         self._set_prediction(zone_id, None)
         self.controls.pop(zone_id, None)
         self.control.async_remove_zone(zone_id)
@@ -1691,19 +1727,32 @@ class AiotBrainCoordinator:
             self.hass, self._async_learn_history(zone_ids, end), "AIoT Brain history"
         )
 
+    def _begin_replay(self, zones: list[Zone]) -> tuple[Router, list[str]]:
+        """Return the router of ``zones``' history and the entities to read it of.
+
+        The recorder keeps no thermostat's range: one that keeps no room is told
+        from its state now, and its history is not read. A sensor renamed while
+        the zones waited for this replay, or while it reads, is read under its new
+        id too (see ``_follow_in_replay``).
+        """
+        router = self._router_of(zones)
+        entity_ids = [
+            entity_id
+            for entity_id in router.entity_ids
+            if (now := self.hass.states.get(entity_id)) is None
+            or not router.keeps_no_room(now)
+        ]
+        self._replay = (router, entity_ids)
+        for zone in zones:
+            for old, new in self._renamed_while_learning.get(zone.zone_id, []):
+                self._follow_in_replay(old, new)
+        return router, entity_ids
+
     async def _async_learn_history(self, zone_ids: list[str], end: datetime) -> None:
         async with self._replay_lock:
             start = end - timedelta(days=self.settings.history_days)
             zones = [self.zones[z] for z in zone_ids if z in self.zones]
-            router = self._router_of(zones)
-            # The recorder keeps no thermostat's range: one that keeps no room is
-            # told from its state now, and its history is not read.
-            entity_ids = [
-                entity_id
-                for entity_id in router.entity_ids
-                if (now := self.hass.states.get(entity_id)) is None
-                or not router.keeps_no_room(now)
-            ]
+            router, entity_ids = self._begin_replay(zones)
             clocks = {z.zone_id: ReplayClock(self.brain.zone(z.zone_id)) for z in zones}
             # When people were last seen before the start, for the controller.
             motion = RecordedMotion(
@@ -1803,11 +1852,19 @@ class AiotBrainCoordinator:
         """Apply what arrived live meanwhile, then predict and save.
 
         A sensor that left a zone while it read its history was in the history
-        and the buffer: the zone forgets it now, as it would have then.
+        and the buffer: the zone forgets it now, as it would have then. One
+        renamed meanwhile keeps what it taught under its new id.
         """
+        self._replay = None  # read: a rename is the zones' alone from now on
         self.learning.difference_update(zone_ids)
+        renamed: dict[str, set[str]] = {}
         for zone_id in zone_ids:
             self._relearning.pop(zone_id, None)
+            # Before the buffer, learned under the new ids.
+            for old, new in self._renamed_while_learning.pop(zone_id, []):
+                if zone := self.brain.zones.get(zone_id):
+                    zone.rename_source(old, new)
+                    renamed.setdefault(zone_id, set()).add(new)
             self.control.async_status_changed(zone_id)  # it is learning no more
         waiting = []
         for zone_id, observation in self._buffer:
@@ -1816,7 +1873,8 @@ class AiotBrainCoordinator:
             elif zone_id in self.zones:
                 self._teach(zone_id, observation)
         self._buffer = waiting
-        self._forget_departed_sensors(zone_ids)
+        # The new ids may not be among the sources yet: the rediscovery is to come.
+        self._forget_departed_sensors(zone_ids, renamed)
         self._schedule_save()
 
     @callback

@@ -143,8 +143,9 @@ async def async_replay_history(
     """Give ``learn`` the recorded states between ``start`` and ``end``, in order.
 
     ``learn`` runs in an executor thread, one chunk at a time; ``progress`` gets the
-    fraction done (0..1) on the event loop after each chunk. Returns the number of
-    states replayed.
+    fraction done (0..1) on the event loop after each chunk. ``entity_ids`` is read
+    again at each chunk: one added meanwhile (renamed) is read from then on.
+    Returns the number of states replayed.
     """
     if not entity_ids or start >= end:
         if progress:
@@ -155,13 +156,13 @@ async def async_replay_history(
     # in the history nor among the live changes learned after it.
     if written := recorder.async_get_commit_future():
         await written
-    ids = list(entity_ids)
     total = (end - start).total_seconds()
     replayed = 0
     chunk_start = start
     chunk = CHUNK
     while chunk_start < end:
         chunk_end = min(chunk_start + chunk, end)
+        ids = list(entity_ids)
         read = partial(
             _states_between, hass, chunk_start, chunk_end, ids, chunk_start == start
         )
