@@ -2185,10 +2185,8 @@ class BuildingController:
         if new.domain != "climate" or sent is None or old is None:
             return
         zone = self.controlled_zone(new.entity_id)
-        if zone is None:
-            return
-        engine = self.engines.get(zone.zone_id, {}).get(new.entity_id)
-        if engine is None:
+        engines = {} if zone is None else self.engines.get(zone.zone_id, {})
+        if (engine := engines.get(new.entity_id)) is None:
             return
         for key in _TEMPERATURE_KEYS:
             asked = as_number(sent.command.data.get(key))

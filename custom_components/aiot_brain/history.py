@@ -96,10 +96,9 @@ def _gaps_between(
             .all()
         )
         for run, following in pairwise(runs):
-            ended = process_timestamp(run.end)
+            # A run never closed (not even at the next start) ran until it.
+            ended = process_timestamp(run.end or following.start)
             began = process_timestamp(following.start)
-            if ended is None:
-                continue
             if run.closed_incorrect:
                 last = (
                     session.query(func.max(States.last_updated_ts))
