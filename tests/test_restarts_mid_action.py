@@ -403,3 +403,23 @@ async def test_a_thermostat_back_that_never_shows_its_setpoint_is_driven_again(
 
     await minutes_pass(hass, freezer, 3)
     assert target(hass) == 20.0  # sent again, and shown
+
+
+async def test_a_thermostat_still_without_its_setpoint_reading_the_room_is_no_hand(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Its setpoint not shown yet (nor ever, in a mode that has none, as a band's
+    heat/cool mode has no single setpoint), the room's temperature it reads
+    moving is nobody's change: it is not held, nor taken for someone there."""
+    holds = async_capture_events(hass, EVENT_HOLD)
+    _, partial = await restarted_before_the_thermostats_setpoint(hass, freezer)
+    hass.states.async_set(THERMOSTAT, HVACMode.HEAT, partial)
+    await hass.async_block_till_done()
+
+    warmer = {**partial, "current_temperature": partial["current_temperature"] + 0.5}
+    hass.states.async_set(THERMOSTAT, HVACMode.HEAT, warmer)
+    await hass.async_block_till_done()
+    await minutes_pass(hass, freezer, 1)
+
+    assert holds == []
+    assert hass.states.get(CONTROL).attributes["held_until"] == {}

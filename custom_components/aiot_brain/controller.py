@@ -1786,7 +1786,7 @@ class BuildingController:
         unit system changed shows its settings in the new unit: the same ones are
         nobody's change either.
         """
-        if _as_heard(_settings(old), heard) == _settings(new):
+        if _shown_as_before(_settings(old), _settings(new), heard):
             return True
         return (
             new.domain == "climate"
@@ -2549,6 +2549,23 @@ def _missing_settings(state: State, heard: tuple[Any, ...] | None) -> bool:
         return False
     return any(
         now is None and last is not None for now, last in zip(shown, heard, strict=True)
+    )
+
+
+def _shown_as_before(
+    before: tuple[Any, ...], now: tuple[Any, ...], heard: tuple[Any, ...] | None
+) -> bool:
+    """Whether settings ``now`` are those shown ``before``, or filled in as ``heard``.
+
+    Each setting not shown before is shown now as last heard, or still not: a
+    thermostat that has not reported its setpoint yet (or shows none in its
+    mode), reading another room temperature, is nobody's change.
+    """
+    if heard is None or len(heard) != len(before) or len(now) != len(before):
+        return before == now
+    return all(
+        shown == was or (was is None and shown == last)
+        for was, shown, last in zip(before, now, heard, strict=True)
     )
 
 
