@@ -553,12 +553,13 @@ class WholeDegreeThermostat(DemoClimate):
     """A local air conditioner that takes whole degrees only (it shows no step).
 
     It shows at once what it made of the call, in the call's context: 20.5 °C
-    asked is 21 °C set.
+    asked is 21 °C set, and a band of 19.5-24.5 °C is 20-25 °C.
     """
 
     async def async_set_temperature(self, **kwargs: Any) -> None:
-        if "temperature" in kwargs:
-            kwargs["temperature"] = float(int(kwargs["temperature"] + 0.5))
+        for key in ("temperature", "target_temp_low", "target_temp_high"):
+            if key in kwargs:
+                kwargs[key] = float(int(kwargs[key] + 0.5))
         await super().async_set_temperature(**kwargs)
 
 
@@ -1188,20 +1189,6 @@ async def test_a_thermostats_own_window_function_teaches_no_comfort(
     )
 
 
-class WholeDegreeBandThermostat(DemoClimate):
-    """A heat/cool thermostat of whole degrees that shows no step.
-
-    It rounds the band it is sent to its own grid and shows at once what it made
-    of it: 19.5-24.5 °C asked is 20-25 °C set.
-    """
-
-    async def async_set_temperature(self, **kwargs: Any) -> None:
-        for key in ("target_temp_low", "target_temp_high"):
-            if key in kwargs:
-                kwargs[key] = float(int(kwargs[key] + 0.5))
-        await super().async_set_temperature(**kwargs)
-
-
 async def test_a_band_thermostat_rounding_our_band_is_not_sent_it_again_and_again(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -1213,7 +1200,7 @@ async def test_a_band_thermostat_rounding_our_band_is_not_sent_it_again_and_agai
         mode=HVACMode.HEAT_COOL,
         low=15.0,
         high=28.0,
-        kind=WholeDegreeBandThermostat,
+        kind=WholeDegreeThermostat,
     )
     await build_living_room(hass, [band])
     holds = async_capture_events(hass, EVENT_HOLD)
