@@ -236,6 +236,10 @@ def test_state_that_reads_but_could_not_run_is_rejected() -> None:
         "a negative sum": lambda state: state["squared_gradients"][0].__setitem__(
             "state", -1.0
         ),
+        # Saved in hundredths again, it would not fit a 64-bit integer.
+        "a count far below zero": lambda state: state["transitions"][0][0][
+            1
+        ].__setitem__(3, -1e308),
     }
     for damage, apply in damages.items():
         state = copy.deepcopy(saved)

@@ -789,6 +789,14 @@ def test_a_stayer_who_moves_at_once_counts_by_the_air_that_followed() -> None:
     assert watch.by_kind["fell"] == [1.0, 1.0]
 
 
+@pytest.mark.parametrize("key", ["exits", "stayers", "gaps", "gap_minutes"])
+def test_an_exit_count_below_zero_is_refused(key: str) -> None:
+    """Read back, it would fail the zone's every prediction after."""
+    state = {**ExitWatch().to_dict(), key: -7}
+    with pytest.raises(ValueError, match="corrupt exit state"):
+        ExitWatch.from_dict(state)
+
+
 def test_a_corrupt_exit_waiting_on_its_air_is_refused() -> None:
     state = {**ExitWatch().to_dict(), "untold": [None, True]}
     with pytest.raises(ValueError, match="corrupt exit state"):

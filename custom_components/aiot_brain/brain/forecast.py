@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from .observation import as_number
-from .saved import check_version, from_sum_of_squares
+from .saved import check_version, from_count, from_sum_of_squares
 from .timefeatures import clock_put_back, is_weekend
 
 FORECAST_VERSION = 2
@@ -256,8 +256,8 @@ class Counts:
         occupied, total = data
         if len(occupied) != bins or len(total) != bins:
             raise ValueError(f"expected {bins} bins, got {len(occupied)}/{len(total)}")
-        counts.occupied = [int(value) / 100 for value in occupied]
-        counts.total = [int(value) / 100 for value in total]
+        counts.occupied = [from_count(value) / 100 for value in occupied]
+        counts.total = [from_count(value) / 100 for value in total]
         return counts
 
 

@@ -35,7 +35,7 @@ from .moved_on import MotionMap, MovedOnWatch
 from .observation import Role, plausible
 from .occupancy import USUAL_AIR_CHANGES_PER_HOUR
 from .pool import ZonePool
-from .saved import check_version, from_iso, from_number, to_iso
+from .saved import check_version, from_count, from_iso, from_number, to_iso
 from .timefeatures import clock_put_back, hour_of_day
 
 VERSION = 1
@@ -1121,10 +1121,10 @@ class ExitWatch:
             watch.pending = from_iso(data["pending"])
             watch.returned = from_iso(data["returned"])
             watch.entering = bool(data.get("entering", False))
-            watch.exits = float(data["exits"])
-            watch.stayers = float(data["stayers"])
-            watch.gaps = float(data["gaps"])
-            watch.gap_minutes = float(data["gap_minutes"])
+            watch.exits = from_count(data["exits"])
+            watch.stayers = from_count(data["stayers"])
+            watch.gaps = from_count(data["gaps"])
+            watch.gap_minutes = from_count(data["gap_minutes"])
             watch._restore_lit(data)
             # Saved before the air was watched: it is learnt from now on.
             watch.co2 = _ppm_by_sensor(data.get("co2", {}))
@@ -1147,7 +1147,7 @@ class ExitWatch:
             kinds = data.get("by_kind", data.get("by_air", {}))
             for kind, (exits, stayers) in kinds.items():
                 if kind in _KINDS:
-                    watch.by_kind[kind] = [float(exits), float(stayers)]
+                    watch.by_kind[kind] = [from_count(exits), from_count(stayers)]
             # Saved before people moving on were watched: learnt from now on.
             if "moved_on" in data:
                 watch.moved_on = MovedOnWatch.from_dict(data["moved_on"])
@@ -1157,7 +1157,9 @@ class ExitWatch:
 
     def _restore_lit(self, data: Mapping[str, Any]) -> None:
         """Restore the spells under the light (none, saved before they were kept)."""
-        spells = [float(count) for count in data.get("lit_spells", self.lit_spells)]
+        spells = [
+            from_count(count) for count in data.get("lit_spells", self.lit_spells)
+        ]
         if len(spells) != _STILL_BINS:
             raise ValueError(f"{len(spells)} quiet spell bins, not {_STILL_BINS}")
         self.lit_spells = spells

@@ -53,13 +53,13 @@ def from_number(value: object) -> float | None:
     return number
 
 
-def from_sum_of_squares(value: object) -> float:
-    """Return a sum of squares read back from saved state (TypeError, ValueError).
+def from_count(value: object, kind: str = "a count") -> float:
+    """Return a count read back from saved state (TypeError, ValueError).
 
-    A number as :func:`from_number` reads it, and more: it is a square root's
-    argument at the next step, so below zero it is corrupt.
+    A number as :func:`from_number` reads it, and more: below zero it is corrupt
+    (a rate of it, or a logarithm, would fail at every step after).
     """
-    msg = f"expected a sum of squares, got {value!r}"
+    msg = f"expected {kind}, got {value!r}"
     try:
         number = from_number(value)
     except ValueError as error:
@@ -67,3 +67,11 @@ def from_sum_of_squares(value: object) -> float:
     if number is None or number < 0.0:
         raise ValueError(msg)
     return number
+
+
+def from_sum_of_squares(value: object) -> float:
+    """Return a sum of squares read back from saved state (TypeError, ValueError).
+
+    A square root's argument at the next step: a count, as :func:`from_count`.
+    """
+    return from_count(value, "a sum of squares")
