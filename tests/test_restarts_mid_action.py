@@ -374,6 +374,10 @@ async def test_a_thermostat_back_before_its_setpoint_is_left_alone_until_it_show
     await hass.async_block_till_done()
     await minutes_pass(hass, freezer, 1)  # a decision falls in between
     assert calls_to(actions, THERMOSTAT) == []
+    assert hass.states.get(CONTROL).attributes["reasons"][THERMOSTAT] == (
+        "Leaving Living room's thermostat alone: it is back, and has yet to report "
+        "each of its settings"
+    )
     room.async_write_ha_state()  # its setpoint arrives
     await hass.async_block_till_done()
     await minutes_pass(hass, freezer, 5)

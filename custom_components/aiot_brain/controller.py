@@ -1202,11 +1202,13 @@ class BuildingController:
                     heard,
                     last_motion_elsewhere=self._last_motion_elsewhere(rooms, now),
                 )
+            climate = (
+                self._climate_state(entity_id) if engine.climate is not None else None
+            )
             zone_readings = replace(
                 heard,
-                climate=self._climate_state(entity_id)
-                if engine.climate is not None
-                else None,
+                climate=climate,
+                climate_settling=entity_id in self._settling,
                 light=self._light_state(entity_id)
                 if engine.light is not None
                 else readings.light,

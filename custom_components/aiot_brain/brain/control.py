@@ -370,6 +370,9 @@ class ZoneReadings:
     window_open: bool | None = None
     last_motion: datetime | None = None
     climate: ClimateState | None = None
+    # The thermostat, back from unavailable, has yet to show each setting it
+    # showed before: left alone meanwhile (its climate state is None).
+    climate_settling: bool = False
     light: LightState | None = None
     # When a door of the zone was last seen open (now while it is open).
     last_door: datetime | None = None
@@ -1148,11 +1151,20 @@ class ZoneController:
         self._end_declines(now)
         decisions: list[Decision] = []
         if self.climate is not None:
-            decisions.append(
-                self._unavailable(self.climate.entity_id, "thermostat")
-                if readings.climate is None
-                else self._decide_climate(now, prediction, readings, mode, level)
-            )
+            if readings.climate_settling:
+                decisions.append(
+                    Decision(
+                        self.climate.entity_id,
+                        f"Leaving {self.name}'s thermostat alone: it is back, and "
+                        "has yet to report each of its settings",
+                    )
+                )
+            else:
+                decisions.append(
+                    self._unavailable(self.climate.entity_id, "thermostat")
+                    if readings.climate is None
+                    else self._decide_climate(now, prediction, readings, mode, level)
+                )
         if self.light is not None:
             decisions.append(
                 self._unavailable(self.light.entity_id, "light")
