@@ -4553,57 +4553,61 @@ async def test_an_air_conditioner_switched_off_on_a_mild_evening_stays_off(
     assert target(hass) == 25.0
 
 
-async def test_heat_protection_cools_with_a_thermostat_driven_by_presets(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+@pytest.mark.parametrize(
+    ("when", "left", "current", "outside", "switched_to", "reason"),
+    [
+        # Above the highest setpoint, 28 °C, even in off mode.
+        (
+            SUMMER,
+            HVACMode.OFF,
+            31.0,
+            36.0,
+            HVACMode.COOL,
+            "Heat protection in Living room: 31.0 °C is above 28.0 °C, switching "
+            "cooling on",
+        ),
+        # Below the lowest setpoint, 16 °C: cool mode's presets would keep it cold.
+        (
+            START,
+            HVACMode.COOL,
+            12.0,
+            -5.0,
+            HVACMode.HEAT,
+            "Frost protection in Living room: 12.0 °C is below 16.0 °C, switching "
+            "heating on",
+        ),
+    ],
+)
+async def test_protection_switches_a_thermostat_driven_by_presets_the_way_it_needs(  # noqa: PLR0917
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    when: datetime,
+    left: HVACMode,
+    current: float,
+    outside: float,
+    switched_to: HVACMode,
+    reason: str,
 ) -> None:
-    """Above the highest setpoint, 28 °C, even in off mode, as frost protection heats."""
-    freezer.move_to(SUMMER)
+    """In off mode too: its presets set no temperature we know, its mode does."""
+    freezer.move_to(when)
     presets = thermostat(
         "living_room",
         [HVACMode.OFF, HVACMode.HEAT, HVACMode.COOL],
         target=None,
-        mode=HVACMode.OFF,
+        mode=left,
         preset="eco",
         presets=["comfort", "eco", "away"],
-        current=31.0,
+        current=current,
     )
     await build_living_room(hass, climates=[presets])
     actions = async_capture_events(hass, EVENT_ACTION)
     await setup_brain(hass, outdoor_source="sensor.outdoor")
-    outdoors(hass, 36.0)
+    outdoors(hass, outside)
     await set_living_room_mode(hass, "off")
     await minutes_pass(hass, freezer, 1)
 
-    assert hass.states.get(THERMOSTAT).state == HVACMode.COOL
-    assert actions[0].data["reason"] == (
-        "Heat protection in Living room: 31.0 °C is above 28.0 °C, switching cooling on"
-    )
-
-
-async def test_frost_protection_heats_with_a_thermostat_driven_by_presets_left_cooling(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    """Below the lowest setpoint, 16 °C, in off mode: cool mode's presets keep it cold."""
-    freezer.move_to(START)
-    heat_pump = thermostat(
-        "living_room",
-        [HVACMode.OFF, HVACMode.HEAT, HVACMode.COOL],
-        target=None,
-        mode=HVACMode.COOL,
-        preset="eco",
-        presets=["comfort", "eco", "away"],
-        current=12.0,
-    )
-    await build_living_room(hass, climates=[heat_pump])
-    actions = async_capture_events(hass, EVENT_ACTION)
-    await setup_brain(hass)
-    await set_living_room_mode(hass, "off")
-    await minutes_pass(hass, freezer, 1)
-
-    assert hass.states.get(THERMOSTAT).state == HVACMode.HEAT
-    assert actions[0].data["reason"] == (
-        "Frost protection in Living room: 12.0 °C is below 16.0 °C, switching heating on"
-    )
+    assert hass.states.get(THERMOSTAT).state == switched_to
+    assert actions[0].data["reason"] == reason
 
 
 async def test_a_cooler_setpoint_on_a_spring_afternoon_teaches_the_cooling_comfort(

@@ -2547,11 +2547,7 @@ def _settings(state: State) -> tuple[Any, ...]:
 def _missing_settings(state: State, heard: tuple[Any, ...] | None) -> bool:
     """Whether thermostat ``state`` shows none of a setting it showed when ``heard``."""
     shown = _settings(state)
-    if state.domain != "climate" or heard is None or len(heard) != len(shown):
-        return False
-    return any(
-        now is None and last is not None for now, last in zip(shown, heard, strict=True)
-    )
+    return _as_heard(shown, heard) != shown
 
 
 def _shown_as_before(

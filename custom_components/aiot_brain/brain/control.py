@@ -1151,20 +1151,15 @@ class ZoneController:
         self._end_declines(now)
         decisions: list[Decision] = []
         if self.climate is not None:
-            if readings.climate_settling:
-                decisions.append(
-                    Decision(
-                        self.climate.entity_id,
-                        f"Leaving {self.name}'s thermostat alone: it is back, and "
-                        "has yet to report each of its settings",
-                    )
+            decisions.append(
+                self._unavailable(
+                    self.climate.entity_id,
+                    "thermostat",
+                    settling=readings.climate_settling,
                 )
-            else:
-                decisions.append(
-                    self._unavailable(self.climate.entity_id, "thermostat")
-                    if readings.climate is None
-                    else self._decide_climate(now, prediction, readings, mode, level)
-                )
+                if readings.climate is None
+                else self._decide_climate(now, prediction, readings, mode, level)
+            )
         if self.light is not None:
             decisions.append(
                 self._unavailable(self.light.entity_id, "light")
@@ -1175,15 +1170,20 @@ class ZoneController:
             self.last_reasons[decision.entity_id] = decision.reason
         return decisions
 
-    def _unavailable(self, entity_id: str, what: str) -> Decision:
+    def _unavailable(
+        self, entity_id: str, what: str, *, settling: bool = False
+    ) -> Decision:
         """Say that a device showing no state is left alone, not what it was doing.
 
         A call would do nothing; the reason before it went would read as if it
-        still did that.
+        still did that. One ``settling`` is back, but not yet all there.
         """
-        return Decision(
-            entity_id, f"Leaving {self.name}'s {what} alone: it is unavailable"
+        why = (
+            "it is back, and has yet to report each of its settings"
+            if settling
+            else "it is unavailable"
         )
+        return Decision(entity_id, f"Leaving {self.name}'s {what} alone: {why}")
 
     def _track_occupancy(
         self, now: datetime, prediction: ZonePrediction, readings: ZoneReadings
