@@ -2571,6 +2571,41 @@ SCHEDULED_SPLIT = ClimateDevice(
 PROTECTION = ControlSettings(frost_protection=16.0, heat_protection=28.0)
 
 
+@pytest.mark.parametrize(
+    ("seen", "expected"),
+    [
+        # Off: a thermostat of heat/cool alone goes by its band in that mode, and
+        # one sent a single target there may keep heating to its old low edge.
+        (
+            ClimateState("off", None, 5.0, 25.0),
+            {
+                "hvac_mode": "heat_cool",
+                "target_temp_low": 7.0,
+                "target_temp_high": 25.0,
+            },
+        ),
+        (
+            ClimateState("off", 20.0),
+            {
+                "hvac_mode": "heat_cool",
+                "target_temp_low": 7.0,
+                "target_temp_high": 30.0,
+            },
+        ),
+    ],
+)
+def test_frost_protection_switches_a_heat_cool_thermostat_on_with_a_band(
+    seen: ClimateState, expected: dict[str, Any]
+) -> None:
+    both = ClimateDevice("climate.server", hvac_modes=("off", "heat_cool"))
+    engine = ZoneController("Server room", climate=both)
+    decision = climate_decision(
+        engine, seen=readings(temperature=5.5, climate=seen), mode=Mode.OFF
+    )
+    assert decision.command is not None
+    assert decision.command.data == expected
+
+
 @pytest.mark.parametrize("held", [False, True])
 def test_frost_protection_never_turns_down_a_thermostat_on_its_schedule(
     held: bool,

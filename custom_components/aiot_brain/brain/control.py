@@ -2529,8 +2529,12 @@ class ZoneController:
             )
         else:
             return None
-        if device.band_only or (device.holds_band and banded):
-            # A band is kept a band: the person's other edge stays where it is.
+        one_way = HEAT if target.heat is not None else COOL
+        if device.band_only or (
+            device.holds_band and (banded or one_way not in device.hvac_modes)
+        ):
+            # A band is kept a band: the person's other edge stays where it is. One
+            # only heat/cool can protect goes by its band there, not one target.
             target = self._protective_band(target, state, lowest, highest)
         call, words = self._climate_command(device, state, target, current, force=True)
         if call is None:
