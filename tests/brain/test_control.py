@@ -2572,11 +2572,12 @@ PROTECTION = ControlSettings(frost_protection=16.0, heat_protection=28.0)
 
 
 @pytest.mark.parametrize(
-    ("seen", "expected"),
+    ("room", "seen", "expected"),
     [
         # Off: a thermostat of heat/cool alone goes by its band in that mode, and
         # one sent a single target there may keep heating to its old low edge.
         (
+            5.5,
             ClimateState("off", None, 5.0, 25.0),
             {
                 "hvac_mode": "heat_cool",
@@ -2585,6 +2586,7 @@ PROTECTION = ControlSettings(frost_protection=16.0, heat_protection=28.0)
             },
         ),
         (
+            5.5,
             ClimateState("off", 20.0),
             {
                 "hvac_mode": "heat_cool",
@@ -2592,15 +2594,25 @@ PROTECTION = ControlSettings(frost_protection=16.0, heat_protection=28.0)
                 "target_temp_high": 30.0,
             },
         ),
+        # And so to cool a room above the highest setpoint.
+        (
+            31.0,
+            ClimateState("off", None, 18.0, 33.0),
+            {
+                "hvac_mode": "heat_cool",
+                "target_temp_low": 18.0,
+                "target_temp_high": 30.0,
+            },
+        ),
     ],
 )
-def test_frost_protection_switches_a_heat_cool_thermostat_on_with_a_band(
-    seen: ClimateState, expected: dict[str, Any]
+def test_protection_switches_a_heat_cool_thermostat_on_with_a_band(
+    room: float, seen: ClimateState, expected: dict[str, Any]
 ) -> None:
     both = ClimateDevice("climate.server", hvac_modes=("off", "heat_cool"))
     engine = ZoneController("Server room", climate=both)
     decision = climate_decision(
-        engine, seen=readings(temperature=5.5, climate=seen), mode=Mode.OFF
+        engine, seen=readings(temperature=room, climate=seen), mode=Mode.OFF
     )
     assert decision.command is not None
     assert decision.command.data == expected
