@@ -2096,10 +2096,12 @@ class BuildingController:
         ``called``: the device we call for it (itself, or its group), if any.
         """
         now = wall_clock(dt_util.as_local(new.last_updated))
-        if new.domain != "climate" or new.context.user_id is None:
+        automation = new.context.parent_id is not None
+        if not automation and (new.domain != "climate" or new.context.user_id is None):
             # A hand on it is someone there. A thermostat set from the app may be
             # set from anywhere (the bedroom's, from the sofa); a lamp is lit
-            # from the app for the room one is in.
+            # from the app for the room one is in. An automation (lights at dusk,
+            # a heating schedule) runs whoever is in.
             self.last_touched[zone.zone_id] = now
         if called is not None:
             # A lamp of a group we call holds the group: calling it would undo them.
@@ -2119,6 +2121,7 @@ class BuildingController:
                     if new.domain == "climate" and new.entity_id == entity_id
                     else None
                 ),
+                how="changed by an automation" if automation else "changed by hand",
             )
             self._drop_suggestion(entity_id)
             self._fire_hold(
@@ -2127,7 +2130,7 @@ class BuildingController:
             self._notify(zone.zone_id)
         if self._echoes_lamps(zone, new):
             return None
-        return True if new.context.parent_id is None else None
+        return None if automation else True
 
     @staticmethod
     def _echoes_lamps(zone: Zone, state: State) -> bool:

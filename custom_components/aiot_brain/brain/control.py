@@ -2873,8 +2873,17 @@ class ZoneController:
         kept_on = self._kept_on(readings, lighting) if gone is not None else None
         if kept_on is not None:
             gone, staying = None, kept_on
-        if gone is not None and hold is not None and not hold.asked and not in_the_dark:
+        if (
+            gone is not None
+            and hold is not None
+            and not hold.asked
+            and not in_the_dark
+            and quiet_from is not None
+            and quiet_from >= hold.since
+        ):
             # Nobody seen for the vacancy delay: whoever set the light has left.
+            # One set with nobody seen since (an automation's lights at dusk) is
+            # held until the zone is next empty, or its time.
             del self.holds[entity_id]
             hold = None
         if self.powered_on != state or hold is not None or mode is Mode.OFF:
