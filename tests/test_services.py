@@ -45,6 +45,7 @@ from .test_acting import (
     set_by_hand,
     set_state,
     setup_brain,
+    switch_lamp_by_hand,
     target,
     thermostat,
 )
@@ -802,3 +803,115 @@ async def test_relearn_starts_the_zone_again(
     assert "living_room" in coordinator.predictions
     entity = er.async_get(hass).async_get(CONTROL)
     assert entity is not None
+
+
+async def test_a_hand_on_the_dial_does_not_end_a_default_hold_when_the_room_empties(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """A manager holds the room for the hold time (2 hours, the default).
+
+    Half an hour in, someone there turns the dial up, then leaves. The README:
+    the hold "leaves the targeted areas' thermostats and lights alone for its
+    duration (by default the hold time) even while the areas are empty, until
+    the time is up or resume, a hand on them meanwhile included". The room must
+    stay as that person left it until 16:00.
+    """
+    freezer.move_to(START)  # 14:00 local
+    await build_living_room(hass)
+    await setup_brain(hass)  # hold time: the default 120 minutes
+    await set_state(hass, MOTION, STATE_ON)
+    assert target(hass) == 20.0
+    await call(hass, "hold", {"area_id": "living_room"})  # until 16:00
+    await minutes_pass(hass, freezer, 30)
+
+    await set_by_hand(hass, hass_admin_user, 22.5)
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 60)  # 15:30, still within the hold asked
+
+    control = hass.states.get(CONTROL)
+    assert control.state == "holding", control.attributes["reasons"]
+    # The hand holds it its own time (to 16:30), asked for as the rest.
+    assert control.attributes["held_until"] == {THERMOSTAT: "2026-11-02T16:30:00-08:00"}
+    assert target(hass) == 22.5
+
+
+async def test_a_hold_asked_right_after_a_change_at_the_dial_lasts_while_empty(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """An automation holds the room for 2 hours when its thermostat is turned.
+
+    The thermostat reports the turn of its dial (no user: a device's own state),
+    the automation asks for the hold at once; the room then empties. The hold
+    asked for must last its 2 hours, not end with the room's emptying.
+    """
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+    turned = {**hass.states.get(THERMOSTAT).attributes, "temperature": 17.0}
+    hass.states.async_set(THERMOSTAT, "heat", turned)  # turned at the dial
+    await call(hass, "hold", {"area_id": "living_room", "duration": {"hours": 2}})
+    await minutes_pass(hass, freezer, 2)
+
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 40)  # 14:44, the hold runs to 16:02
+
+    control = hass.states.get(CONTROL)
+    assert control.state == "holding", control.attributes["reasons"]
+    assert target(hass) == 17.0
+
+
+async def test_a_lamp_switched_by_hand_stays_held_while_the_room_is_empty(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """The room is held for the hold time; someone switches its lamp off and on.
+
+    Then they leave: the lamp must stay on until the hold asked for ends (16:00),
+    not be switched off as the room empties.
+    """
+    freezer.move_to(START)
+    await build_living_room(hass, lights=[lamp()])
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    assert hass.states.get(LAMP).state == STATE_ON
+    await call(hass, "hold", {"area_id": "living_room"})  # until 16:00
+    await minutes_pass(hass, freezer, 20)
+
+    await switch_lamp_by_hand(hass, hass_admin_user, "turn_off")
+    await minutes_pass(hass, freezer, 1)
+    await switch_lamp_by_hand(hass, hass_admin_user, "turn_on")
+    await set_state(hass, MOTION, STATE_OFF)
+    await minutes_pass(hass, freezer, 60)  # 15:21
+
+    held_until = hass.states.get(CONTROL).attributes["held_until"]
+    assert LAMP in held_until, hass.states.get(CONTROL).attributes["reasons"]
+    assert hass.states.get(LAMP).state == STATE_ON
+
+
+async def test_a_short_hold_asked_for_does_not_cut_short_a_persons_hold(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Someone turns the heating up to 23 °C: held for the hold time (2 hours).
+
+    Five minutes later an automation asks for a 10-minute hold (a cleaning robot
+    runs, say). Asking to be left alone for 10 minutes must not end that
+    person's hold: ten minutes on, with them still there, the thermostat is not
+    turned down.
+    """
+    freezer.move_to(START)
+    await build_living_room(hass)
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 1)
+    await set_by_hand(hass, hass_admin_user, 23.0)
+    await minutes_pass(hass, freezer, 4)
+    assert hass.states.get(CONTROL).attributes["held_until"] == {
+        THERMOSTAT: "2026-11-02T16:01:00-08:00"
+    }
+
+    await call(hass, "hold", {"area_id": "living_room", "duration": {"minutes": 10}})
+    await minutes_pass(hass, freezer, 15)  # 14:20, someone still there
+
+    assert hass.states.get(CONTROL).state == "holding"
+    assert target(hass) == 23.0

@@ -875,14 +875,15 @@ class ZoneController:
         until = until or when + self.settings.hold_duration
         self.same_calls.pop(entity_id, None)  # it changes, so it takes calls
         held = self.holds.get(entity_id)
-        if held is not None and held.asked and held.until > until:
-            # Held when asked, for longer: a hand on it meanwhile cuts that short
-            # neither by its own time nor by the zone going empty.
+        if held is not None and held.asked:
+            # Held when asked: a hand on it meanwhile may hold it longer, but cuts
+            # that short neither by its own time nor by the zone going empty.
+            until = max(held.until, until)
             reason = (
-                f"Holding {what} in {self.name} until {self._clock(held.until)}: "
+                f"Holding {what} in {self.name} until {self._clock(until)}: "
                 f"asked to hold, {how} at {self._clock(when)}"
             )
-            self.holds[entity_id] = replace(held, reason=reason)
+            self.holds[entity_id] = replace(held, until=until, reason=reason)
             return reason
         reason = (
             f"Holding {what} in {self.name}: {how} at {self._clock(when)}, "
@@ -947,7 +948,13 @@ class ZoneController:
     def hold(
         self, entity_id: str, when: datetime, until: datetime, what: str, why: str
     ) -> None:
-        """Hold ``entity_id`` until ``until``, empty zone or not (a service asked)."""
+        """Hold ``entity_id`` until ``until``, empty zone or not (a service asked).
+
+        A hold running longer keeps its end: asking to be left alone for a while
+        does not hand the device back sooner than a person's change holds it.
+        """
+        if (held := self.holds.get(entity_id)) is not None:
+            until = max(until, held.until)
         until_shown = self._clock(until)
         reason = f"Holding {what} in {self.name} until {until_shown}: {why}"
         self.holds[entity_id] = Hold(when, until, reason, asked=True)
