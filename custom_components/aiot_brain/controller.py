@@ -2216,7 +2216,7 @@ class BuildingController:
                 self._shows(state, sent.command)
                 or self._arriving(old, state, sent.command)
             )
-        ) or _fading(state, sent)
+        ) or _fading(state, old, sent)
 
     def _last_call_reaching(self, state: State) -> _Sent | None:
         """Return the last call made to ``state``'s device, or to the group we call.
@@ -2582,11 +2582,12 @@ def _as_heard(shown: tuple[Any, ...], heard: tuple[Any, ...] | None) -> tuple[An
     )
 
 
-def _fading(state: State, sent: _Sent) -> bool:
+def _fading(state: State, old: State | None, sent: _Sent) -> bool:
     """Whether light ``state`` is a step of the fade our last call asked for.
 
     Until the fade is over, a lamp still on at a level between the one it showed
-    before the call and the one the call takes it to is on its way there.
+    before the call and the one the call takes it to is on its way there. On its
+    way out it only dims from what it showed last (``old``, where known).
     """
     command = sent.command
     seconds = command.data.get(ATTR_TRANSITION)
@@ -2605,7 +2606,16 @@ def _fading(state: State, sent: _Sent) -> bool:
     steps = _BRIGHTNESS_TOLERANCE * 2.55
     if command.service == "turn_off":
         # Some lamps warm as they dim: their colour says nothing of the fade.
-        return _between(attributes.get(ATTR_BRIGHTNESS), brightness, 0, steps)
+        level = attributes.get(ATTR_BRIGHTNESS)
+        if old is not None and old.state != STATE_ON:
+            # Some show off at once and report their way down after, below where
+            # they started; back on at that level is a remote's "on", a hand.
+            start, now = as_number(brightness), as_number(level)
+            return start is not None and now is not None and now < start - steps
+        return _between(level, brightness, 0, steps) and (
+            old is None
+            or _between(level, old.attributes.get(ATTR_BRIGHTNESS), 0, steps)
+        )
     wanted_pct = command.data.get(ATTR_BRIGHTNESS_PCT)
     return _between(
         attributes.get(ATTR_BRIGHTNESS),
