@@ -9,6 +9,7 @@ demo, whose availability follows its power.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.demo.light import DemoLight
@@ -658,3 +659,116 @@ async def test_a_light_group_first_seen_after_the_start_is_left_to_its_lamps(
         hass.states.get(lamp_id).attributes["brightness"]
         for lamp_id in ("light.ceiling", "light.reading")
     ] == [180, 180]
+
+
+async def set_apart_four_evenings(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, user: MockUser
+) -> None:
+    """The reading lamp set to 30 % and the ceiling light to full, 4 evenings."""
+    for day in range(4):
+        await clock_at(hass, freezer, local(day, 19))
+        await set_state(hass, MOTION, STATE_ON)
+        await clock_at(hass, freezer, local(day, 19.1))
+        for entity_id, level in (("light.reading", 30), ("light.ceiling", 100)):
+            await hass.services.async_call(
+                "light",
+                "turn_on",
+                {"entity_id": entity_id, "brightness_pct": level},
+                blocking=True,
+                context=Context(user_id=user.id),
+            )
+        await clock_at(hass, freezer, local(day, 23))
+        await hass.services.async_call(
+            "light",
+            "turn_off",
+            {"entity_id": "light.living_room_lights"},
+            blocking=True,
+            context=Context(user_id=user.id),
+        )
+        await set_state(hass, MOTION, STATE_OFF)
+
+
+def levels_shown(hass: HomeAssistant) -> tuple[float, float]:
+    """The reading lamp's and the ceiling light's brightness, in %."""
+    return (
+        hass.states.get("light.reading").attributes["brightness"] / 2.55,
+        hass.states.get("light.ceiling").attributes["brightness"] / 2.55,
+    )
+
+
+async def test_lamps_of_a_group_set_apart_come_on_each_at_its_own_level(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """A reading lamp kept at 30 % beside a ceiling light kept at full, in a group.
+
+    The README promises each lamp its own level where people set them apart;
+    the room's light group switched as one must not bring both to one level.
+    """
+    freezer.move_to(START)
+    await build_lamps_and_group(hass, ["light.ceiling", "light.reading"])
+    await setup_brain(hass)
+    await set_apart_four_evenings(hass, freezer, hass_admin_user)
+
+    holds = async_capture_events(hass, EVENT_HOLD)
+    await clock_at(hass, freezer, local(4, 19))
+    await set_state(hass, MOTION, STATE_ON)
+    reading, ceiling = levels_shown(hass)
+    levels = (round(reading), round(ceiling))
+    assert reading <= 40, levels
+    assert ceiling >= 90, levels
+    assert holds == []
+
+
+class ReportsLater(DemoLight):
+    """A radio bulb that, once ``late``, takes a call and reports it a moment
+    later, in a context of its own."""
+
+    late = False
+    asked: dict[str, Any] | None = None
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        if self.late:
+            self.asked = kwargs
+        else:
+            await super().async_turn_on(**kwargs)
+
+    async def async_report(self) -> None:
+        if self.asked is not None:
+            self.async_set_context(Context())
+            await super().async_turn_on(**self.asked)
+            self.asked = None
+            await self.hass.async_block_till_done()
+
+
+async def test_lamps_of_a_group_called_apart_reporting_later_are_not_held(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Each lamp of a group of groups, called at its own level, reports it later:
+    our calls, not a hand on them; the group is not held, and learns nothing."""
+    freezer.move_to(START)
+    await build_lamps_and_group(
+        hass, ["light.ceiling", "light.reading"], outer_group=True, kind=ReportsLater
+    )
+    (platform,) = [p for p in async_get_platforms(hass, "test") if p.domain == "light"]
+    entry = await setup_brain(hass)
+    await set_apart_four_evenings(hass, freezer, hass_admin_user)
+    lighting = coordinator_of(entry).brain.zone("living_room").lighting
+    adjustments = lighting.adjustments
+
+    bulbs = [platform.entities[key] for key in ("light.ceiling", "light.reading")]
+    for bulb in bulbs:
+        assert isinstance(bulb, ReportsLater)
+        bulb.late = True
+
+    holds = async_capture_events(hass, EVENT_HOLD)
+    await clock_at(hass, freezer, local(4, 19))
+    await set_state(hass, MOTION, STATE_ON)
+    await seconds_pass(hass, freezer, 20)
+    for bulb in bulbs:
+        assert isinstance(bulb, ReportsLater)
+        await bulb.async_report()
+    reading, ceiling = levels_shown(hass)
+    assert reading <= 40
+    assert ceiling >= 90
+    assert holds == []
+    assert lighting.adjustments == adjustments

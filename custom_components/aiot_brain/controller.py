@@ -1354,12 +1354,15 @@ class BuildingController:
         asked: Context | None = None,
     ) -> None:
         engine.record_call(command.entity_id, now, command)
-        shown = self.hass.states.get(command.entity_id)
-        self._sent[command.entity_id] = _Sent(
-            command,
-            dt_util.utcnow(),
-            None if shown is None or shown.state in _NO_STATE else _settings(shown),
-        )
+        lamps = self._lamps_apart(zone_id, engine, command)
+        # The lamps' calls are the last to reach them: each echoes its own.
+        for sent in (command, *lamps):
+            shown = self.hass.states.get(sent.entity_id)
+            self._sent[sent.entity_id] = _Sent(
+                sent,
+                dt_util.utcnow(),
+                None if shown is None or shown.state in _NO_STATE else _settings(shown),
+            )
         self.last_action[zone_id] = (now, command.reason)
         context = (
             Context()
@@ -1371,14 +1374,64 @@ class BuildingController:
         zone = self.coordinator.zones[zone_id]
         self.coordinator.entry.async_create_task(
             self.hass,
-            self._async_call(zone, command, context, now),
+            self._async_call(zone, command, context, now, lamps),
             f"AIoT Brain {command.domain}.{command.service}",
         )
 
+    def _lamps_apart(
+        self, zone_id: str, engine: ZoneController, command: Command
+    ) -> list[Command]:
+        """Return calls to the lamps of the group ``command`` switches on, if needed.
+
+        Home Assistant passes a group's call on to its lamps as it is: a reading
+        lamp kept at 30 % beside a ceiling light kept at full would both come on
+        at the area's level. Where people set a lamp of it apart, each lamp is
+        called instead, at its own level or the group's: none passes through the
+        group's level on its way, which its report could show as a hand's change.
+        """
+        group = engine.light
+        members = self._members.get(zone_id, {}).get(command.entity_id)
+        prediction = self.coordinator.predictions.get(zone_id)
+        if (
+            command.service != "turn_on"
+            or group is None
+            or not members
+            or prediction is None
+        ):
+            return []
+        data = {
+            key: value for key, value in command.data.items() if key != ATTR_TRANSITION
+        }
+        lamps, apart = [], False
+        for entity_id in sorted(members):
+            state = self.hass.states.get(entity_id)
+            if (
+                state is None
+                or state.state in _NO_STATE  # cut at the wall: no call reaches it
+                # A group within it: its own lamps are among the members.
+                or _entity_ids(state.attributes.get(ATTR_ENTITY_ID))
+            ):
+                continue
+            lamp = self._light_device(state, group.colour_managed)
+            own = engine.own_level(lamp, prediction.lighting)
+            apart = apart or own is not None
+            lamp_data = {**data, **(own or {})}
+            if lamp.fades and ATTR_TRANSITION in command.data:
+                lamp_data[ATTR_TRANSITION] = command.data[ATTR_TRANSITION]
+            lamps.append(replace(command, entity_id=entity_id, data=lamp_data))
+        return lamps if apart else []
+
     async def _async_call(
-        self, zone: Zone, command: Command, context: Context, when: datetime
+        self,
+        zone: Zone,
+        command: Command,
+        context: Context,
+        when: datetime,
+        lamps: list[Command] | None = None,
     ) -> None:
         """Make the call; the action event says it was made, once it was.
+
+        ``lamps``: the calls to a group's lamps that carry it out in its place.
 
         A refused call shows as the zone's last action and as a repair issue
         until a call to the device succeeds, and is logged as a warning the first
@@ -1386,16 +1439,20 @@ class BuildingController:
         which would otherwise fill the log.
         """
         zone_id = zone.zone_id
-        calls = _service_calls(
-            command, self._native_data(command), self.hass.states.get(command.entity_id)
-        )
+        calls = [
+            (call.entity_id, service, data)
+            for call in (lamps or [command])
+            for service, data in _service_calls(
+                call, self._native_data(call), self.hass.states.get(call.entity_id)
+            )
+        ]
         service = command.service
         try:
-            for service, data in calls:  # the one refused is logged
+            for target, service, data in calls:  # the one refused is logged
                 await self.hass.services.async_call(
                     command.domain,
                     service,
-                    {ATTR_ENTITY_ID: command.entity_id, **data},
+                    {ATTR_ENTITY_ID: target, **data},
                     blocking=True,
                     context=context,
                 )

@@ -3180,6 +3180,17 @@ class ZoneController:
             words += f", {data['color_temp_kelvin']} K"
         return data, words
 
+    def own_level(
+        self, lamp: LightDevice, lighting: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
+        """Return the level of ``lamp``, a lamp of this group, if set apart.
+
+        None where it goes by the area's, as the group's own call sets it.
+        """
+        own, _ = self._light_level(lamp, lighting)
+        area, _ = self._light_level(lamp, {**lighting, "lamps": {}})
+        return own if own != area else None
+
     # -- state -------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
