@@ -4689,3 +4689,41 @@ async def test_a_persons_change_the_night_the_clocks_change_says_when_it_was(
     )
     shown = hass.states.get(CONTROL).attributes["held_until"]
     assert shown == {THERMOSTAT: held_until}
+
+
+async def test_a_lamp_switched_off_by_hand_is_not_proposed_on_while_they_stay(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """At the Suggest level, as at Automate: no light proposed at someone who stays.
+
+    Someone came in (the lamp was proposed), lit it by hand, then switched it off
+    to watch a film in the dark, and stays the evening moving now and then. When
+    their hold ends, nobody arrived: no notification proposes the lamp again.
+    """
+    freezer.move_to(START)
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    suggestions = async_capture_events(hass, EVENT_SUGGESTION)
+    await setup_brain(hass, "suggest")
+    await set_state(hass, MOTION, STATE_ON)
+    assert len(suggestions) == 1
+
+    async def by_hand(service: str) -> None:
+        await hass.services.async_call(
+            "light",
+            service,
+            {"entity_id": LAMP},
+            blocking=True,
+            context=Context(user_id=hass_admin_user.id),
+        )
+
+    await by_hand("turn_on")
+    await minutes_pass(hass, freezer, 3)
+    await by_hand("turn_off")
+
+    for _ in range(30):
+        await set_state(hass, MOTION, STATE_OFF)
+        await minutes_pass(hass, freezer, 5)
+        await set_state(hass, MOTION, STATE_ON)
+    assert [event.data["reason"] for event in suggestions[1:]] == []
+    reason = hass.states.get(CONTROL).attributes["reasons"][LAMP]
+    assert not reason.startswith("Suggested"), reason

@@ -149,8 +149,11 @@ def light_decision(
     predicted: ZonePrediction | None = None,
     seen: ZoneReadings | None = None,
     mode: Mode = Mode.AUTO,
+    level: ControlLevel = ControlLevel.AUTOMATE,
 ) -> Decision:
-    decisions = engine.decide(when, predicted or prediction(), seen or readings(), mode)
+    decisions = engine.decide(
+        when, predicted or prediction(), seen or readings(), mode, level
+    )
     return next(d for d in decisions if d.entity_id.startswith("light."))
 
 
@@ -3320,6 +3323,36 @@ def test_a_light_switched_off_by_hand_is_not_switched_back_on() -> None:
     decision = light_decision(engine, NOW + timedelta(minutes=1))
     assert decision.held
     assert decision.command is None
+
+
+def test_a_proposed_light_waits_for_them_but_a_hand_switch_off_answers_it() -> None:
+    """At the suggest level, an arrival's proposal stands while they stay.
+
+    A lamp a person switched off since is their answer: when their hold ends,
+    nobody arrived, and it is not proposed again.
+    """
+    engine = controller()
+
+    def proposed(minutes: int) -> Decision:
+        when = NOW + timedelta(minutes=minutes)
+        return light_decision(
+            engine,
+            when,
+            seen=readings(last_motion=when),
+            level=ControlLevel.SUGGEST,
+        )
+
+    light_decision(engine, predicted=vacant(), seen=readings(last_motion=None))
+    assert proposed(1).suggest
+    assert proposed(5).suggest  # they stay and have not answered yet
+    engine = _restarted(engine)
+    assert proposed(6).suggest  # nor after a restart
+    engine.note_manual_change("light.study", NOW + timedelta(minutes=7), "the light")
+    assert proposed(8).held
+    # Their hold has ended; they moved all along, and nobody arrived.
+    after = proposed(7 + 121)
+    assert not after.suggest
+    assert after.reason == "Study's light stays off: no one arriving"
 
 
 # -- state ---------------------------------------------------------------------------

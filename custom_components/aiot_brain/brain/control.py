@@ -827,6 +827,9 @@ class ZoneController:
         self.last_lit: datetime | None = None
         self.lit_since: datetime | None = None
         self.was_occupied = False
+        # Someone arrived with the light off, and it has been neither on nor set
+        # by hand since: at the suggest level its proposal stands while they stay.
+        self.arrival_unanswered = False
         # When a step last found people here. After a restart, when motion was
         # last seen is not known: this says whether the zone was used tonight.
         self.last_occupied: datetime | None = None
@@ -2896,6 +2899,8 @@ class ZoneController:
         if self.powered_on != state or hold is not None or mode is Mode.OFF:
             # Changed since it came on at the wall, or someone's to leave alone.
             self.powered_on = None
+        # Held (set by hand), on, or in off mode: no arrival's proposal stands.
+        unanswered, self.arrival_unanswered = self.arrival_unanswered, False
         if hold is not None:
             return Decision(entity_id, hold.reason, held=True)
         if mode is Mode.OFF:
@@ -2914,8 +2919,14 @@ class ZoneController:
             just_seen and (not self.was_occupied or self._back_since_off(readings))
         ) or (
             # A proposal must stand until someone can answer it: while they stay.
-            level is ControlLevel.SUGGEST and bool(self.occupied) and gone is None
+            # Only the arrival's: a lamp a person lit or switched off since is
+            # their answer, and nobody arrived to propose it again.
+            level is ControlLevel.SUGGEST
+            and unanswered
+            and bool(self.occupied)
+            and gone is None
         )
+        self.arrival_unanswered = arriving
         if not arriving:
             return Decision(
                 entity_id, f"{self.name}'s light stays off: no one arriving"
@@ -3238,6 +3249,8 @@ class ZoneController:
             "vacant_since": to_iso(self.vacant_since),
             # Someone was there at the last step: a restart is no arrival.
             "occupied": self.occupied,
+            # A proposal standing for them is shown again after a restart.
+            "arrival_unanswered": self.arrival_unanswered,
             "last_occupied": to_iso(self.last_occupied),
             "last_motion": to_iso(self.last_motion),
             "asleep_since": to_iso(self.asleep_since),
@@ -3354,6 +3367,8 @@ def _saved_presence(data: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "vacant_since": from_iso(data["vacant_since"]),
         "occupied": occupied,
+        # Absent from states saved before: no proposal stands till someone arrives.
+        "arrival_unanswered": bool(data.get("arrival_unanswered", False)),
         # Absent from states saved before: not known, as at a first start, and
         # the occupied trusted.
         "restarted": "last_occupied" in data,
