@@ -1242,16 +1242,26 @@ async def test_someone_who_switched_the_lamp_off_for_a_film_stays_in_the_dark(
     assert hass.states.get(LAMP).state == STATE_OFF
 
 
-async def test_a_lamp_switched_back_on_at_its_remote_as_it_fades_out_is_a_hand(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+@pytest.mark.parametrize(
+    "reports",
+    [
+        # Pressed "on" at its remote a few seconds on: back at its last level.
+        [(5, 80)],
+        # Shown at 40 % on its way out (our fade), then brought back to 80 % there.
+        [(0, 40), (3, 80)],
+    ],
+)
+async def test_a_lamp_brought_back_up_at_its_remote_as_it_fades_out_is_a_hand(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    reports: list[tuple[int, int]],
 ) -> None:
-    """Someone reading still sees the lamp fade out on them and presses "on".
+    """Someone reading still sees the lamp fade out on them and brings it back.
 
-    A lamp that fades goes off over three seconds in a room that looks empty.
-    The reader presses its remote's "on" a few seconds later (a Hue dimmer: no
-    user, no automation); the bulb comes back at its last level. That is a
-    hand on the lamp, not a step of our fade: it is held, and not switched off
-    on them again a few minutes later.
+    A lamp that fades goes off over three seconds in a room that looks empty; the
+    reader uses its remote (a Hue dimmer: no user, no automation). A fade out only
+    dims: that is a hand on the lamp, held, and not switched off on them again a
+    few minutes later.
     """
     freezer.move_to(START)
     await build_living_room(hass, climates=[], lights=[fading_lamp()])
@@ -1261,34 +1271,12 @@ async def test_a_lamp_switched_back_on_at_its_remote_as_it_fades_out_is_a_hand(
     await set_state(hass, MOTION, STATE_ON)
     await set_state(hass, MOTION, STATE_OFF)
     await until_off(hass, freezer)
-
-    await seconds_pass(hass, freezer, 5)
-    await report(hass, STATE_ON, 80)
+    for wait, level in reports:
+        assert holds == []
+        await seconds_pass(hass, freezer, wait)
+        await report(hass, STATE_ON, level)
     assert hass.states.get(LAMP).state == STATE_ON
 
-    await minutes_pass(hass, freezer, 10)
-    assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
-    assert len(holds) == 1
-
-
-async def test_a_lamp_brightened_at_its_remote_on_its_way_out_is_a_hand(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    """The lamp reports itself at 40 % on its way out; then someone brings it back
-    to 80 % at its remote: a fade out only dims, so that is their hand."""
-    freezer.move_to(START)
-    await build_living_room(hass, climates=[], lights=[fading_lamp()])
-    holds = async_capture_events(hass, EVENT_HOLD)
-    await setup_brain(hass)
-
-    await set_state(hass, MOTION, STATE_ON)
-    await set_state(hass, MOTION, STATE_OFF)
-    await until_off(hass, freezer)
-    await report(hass, STATE_ON, 40)
-    assert holds == []
-
-    await seconds_pass(hass, freezer, 3)
-    await report(hass, STATE_ON, 80)
     await minutes_pass(hass, freezer, 10)
     assert hass.states.get(LAMP).state == STATE_ON, lamp_reason(hass)
     assert len(holds) == 1
