@@ -4707,18 +4707,9 @@ async def test_a_lamp_switched_off_by_hand_is_not_proposed_on_while_they_stay(
     await set_state(hass, MOTION, STATE_ON)
     assert len(suggestions) == 1
 
-    async def by_hand(service: str) -> None:
-        await hass.services.async_call(
-            "light",
-            service,
-            {"entity_id": LAMP},
-            blocking=True,
-            context=Context(user_id=hass_admin_user.id),
-        )
-
-    await by_hand("turn_on")
+    await switch_lamp_by_hand(hass, hass_admin_user, "turn_on")
     await minutes_pass(hass, freezer, 3)
-    await by_hand("turn_off")
+    await switch_lamp_by_hand(hass, hass_admin_user, "turn_off")
 
     for _ in range(30):
         await set_state(hass, MOTION, STATE_OFF)
