@@ -6,6 +6,7 @@ dusk or a heating schedule say nothing of who is in the room.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -97,3 +98,30 @@ async def test_a_lamp_held_for_an_automation_does_not_say_a_hand_changed_it(
     reason = lamp_reason(hass)
     assert reason.startswith("Holding"), reason
     assert "by hand" not in reason, reason
+
+
+async def test_a_lamp_an_automation_dims_at_night_is_no_night_light(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A film automation dims the living room's lamp to 10 % at 21:00.
+
+    Set so by a hand, it would be a night light a child sleeps by, kept on till
+    the morning; set so by an automation, it goes off once the room is empty.
+    """
+    freezer.move_to(START + timedelta(hours=7))  # 21:00
+    await build_living_room(hass, climates=[], lights=[lamp()])
+    await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+    await hass.services.async_call(
+        "light",
+        "turn_on",
+        {"entity_id": LAMP, "brightness_pct": 10},
+        blocking=True,
+        context=Context(parent_id=Context().id),
+    )
+    await minutes_pass(hass, freezer, 3)
+    await set_state(hass, MOTION, STATE_OFF)
+
+    await minutes_pass(hass, freezer, 60)
+    assert hass.states.get(LAMP).state == STATE_OFF, lamp_reason(hass)

@@ -2178,7 +2178,7 @@ class BuildingController:
                     if new.domain == "climate" and new.entity_id == entity_id
                     else None
                 ),
-                how="changed by an automation" if automation else "changed by hand",
+                automated=automation,
             )
             self._drop_suggestion(entity_id)
             self._fire_hold(

@@ -3398,6 +3398,21 @@ def test_an_asked_hold_is_still_asked_after_a_restart() -> None:
     ).held
 
 
+def test_an_automations_hold_is_still_one_after_a_restart() -> None:
+    engine = controller()
+    engine.note_manual_change("light.study", NOW, "the light", automated=True)
+    engine.note_manual_change("climate.study", NOW, "the thermostat")
+    saved = engine.to_dict()
+    restored = _restarted(engine)
+    assert restored.holds["light.study"].automated
+    assert "changed by an automation" in restored.holds["light.study"].reason
+    assert not restored.holds["climate.study"].automated
+    # A hold saved before automations' were told apart is a person's.
+    saved["holds"]["light.study"] = saved["holds"]["light.study"][:4]
+    restored.load_dict(saved)
+    assert not restored.holds["light.study"].automated
+
+
 def test_a_state_saved_before_asked_holds_loads_its_holds_as_a_persons() -> None:
     until = NOW + timedelta(hours=2)
     old = {

@@ -512,12 +512,15 @@ class Hold:
 
     ``asked`` holds (the hold action) last until ``until``: whoever asked may well
     have meant the empty room. A person's change only holds while they are there.
+    ``automated``: made by an automation, so that a lamp it dimmed at night is no
+    night light someone left on for a sleeper.
     """
 
     since: datetime
     until: datetime
     reason: str
     asked: bool = False
+    automated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -856,16 +859,20 @@ class ZoneController:
         *,
         climate: ClimateState | None = None,
         how: str = "changed by hand",
+        automated: bool = False,
     ) -> str:
         """Hold ``entity_id`` after a person's change; return the hold's reason.
 
         The hold lasts ``hold_duration``; a caller that knows the change of the
         clocks gives its end ``until`` (the wall clock may repeat or skip an hour).
-        ``how`` says what was seen of the change.
+        ``how`` says what was seen of the change, unless an automation made it
+        (``automated``).
         ``climate`` is what a person set the zone's thermostat to: set while the
         room was kept at the sleep temperature, it may be the one they want to
         sleep at (see ``_settle_night_setting``).
         """
+        if automated:
+            how = "changed by an automation"
         heat = None if climate is None else self._heats_to(climate)
         if (
             heat is not None
@@ -892,7 +899,7 @@ class ZoneController:
             f"Holding {what} in {self.name}: {how} at {self._clock(when)}, "
             f"left alone until {self._clock(until)} or until the zone is empty"
         )
-        self.holds[entity_id] = Hold(when, until, reason)
+        self.holds[entity_id] = Hold(when, until, reason, automated=automated)
         return reason
 
     def note_powered_on(self, light: LightState) -> None:
@@ -3076,7 +3083,7 @@ class ZoneController:
         """Note a light a person set dim at night: a night light, kept till morning."""
         if not state.on or not _dim(state) or not self._is_night(now):
             self.night_light = False
-        elif hold is not None and not hold.asked:
+        elif hold is not None and not hold.asked and not hold.automated:
             self.night_light = True
 
     def _gone_through_door(
@@ -3215,6 +3222,7 @@ class ZoneController:
                     hold.until.isoformat(),
                     hold.reason,
                     hold.asked,
+                    hold.automated,
                 ]
                 for entity_id, hold in self.holds.items()
             },
@@ -3445,12 +3453,15 @@ def _saved_hold(saved: Any, version: int) -> Hold:
     """Return a hold as :meth:`ZoneController.to_dict` saved it."""
     if version == 1:
         since, until, reason = saved
-        asked = False  # each was ended by vacancy then
+        asked, automated = False, False  # each was ended by vacancy then
     else:
-        since, until, reason, asked = saved
+        since, until, reason, asked, *rest = saved
+        # Saved before automations' holds were told apart: a person's.
+        automated = bool(rest and rest[0])
     return Hold(
         datetime.fromisoformat(since),
         datetime.fromisoformat(until),
         str(reason),
         asked=bool(asked),
+        automated=automated,
     )
