@@ -748,3 +748,55 @@ async def test_a_thermometer_added_or_replaced_opens_no_window(
         await minutes_pass(hass, freezer, 1)
         assert hass.states.get(window).state == STATE_OFF
     assert not [a for a in actions if "window open" in a.data["reason"]]
+
+
+def weather_and_a_cold_office(hass: HomeAssistant) -> None:
+    """The office at 18 °C, heating to 20 °C, the weather 5 °C outside."""
+    build_office(hass)
+    hass.states.async_set("weather.home", "rainy", {"temperature": 5.0})
+    hass.states.async_set(
+        "sensor.office_temperature", "18.0", {"unit_of_measurement": "°C"}
+    )
+    hass.states.async_set(
+        "climate.office_thermostat",
+        "heat",
+        {
+            "current_temperature": 18.0,
+            "temperature": 20.0,
+            "hvac_action": "heating",
+            "min_temp": 7,
+            "max_temp": 30,
+        },
+    )
+
+
+TIME_TO_TEMPERATURE = "sensor.office_aiot_brain_time_to_temperature"
+
+
+@pytest.mark.parametrize("how", ["deleted", "disabled"])
+async def test_an_outdoor_source_gone_times_no_heating_with_its_last_reading(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, how: str
+) -> None:
+    """ "with no thermometer left reading, or no outdoor temperature, the area's
+    *Time to temperature* is unknown": the weather integration removed (or its
+    entity disabled), its last 5 °C must not go on timing the heating."""
+    freezer.move_to(START)
+    weather_and_a_cold_office(hass)
+    entry = await setup_office(hass, outdoor_source="weather.home")
+    await minutes_pass(hass, freezer, 2)
+    assert hass.states.get(TIME_TO_TEMPERATURE).state not in ("unknown", None)
+
+    registry = er.async_get(hass)
+    if how == "deleted":
+        registry.async_remove("weather.home")
+    else:
+        registry.async_update_entity(
+            "weather.home", disabled_by=er.RegistryEntryDisabler.USER
+        )
+    hass.states.async_remove("weather.home")  # as its platform does
+    await registries_settle(hass, freezer)
+    await minutes_pass(hass, freezer, 7 * 60)
+
+    assert hass.states.get(TIME_TO_TEMPERATURE).state == "unknown"
+    office = coordinator_of(entry).brain.zone("office")
+    assert office.latest.get(Role.OUTDOOR_TEMPERATURE) is None

@@ -1424,9 +1424,16 @@ class AiotBrainCoordinator:
     def _async_state_changed(self, event: Event[EventStateChangedData]) -> None:
         state = event.data["new_state"]
         if state is None:
-            # The entity was removed; its registry entry goes before or after.
-            if event.data["entity_id"] == self.settings.outdoor_source:
+            # The entity was removed or disabled; its registry entry goes before or
+            # after. Its last reading must not outlive it, as when it is unavailable:
+            # an outdoor source stays routed, and would time the heating for good.
+            entity_id = event.data["entity_id"]
+            if entity_id == self.settings.outdoor_source:
                 self._update_outdoor_issue()
+            self._learn_change(
+                self._router.route(State(entity_id, STATE_UNAVAILABLE)),
+                dt_util.now(),
+            )
             return
         if state.domain == "binary_sensor":
             self.control.async_sensor_change(event)
