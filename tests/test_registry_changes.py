@@ -800,3 +800,33 @@ async def test_an_outdoor_source_gone_times_no_heating_with_its_last_reading(
     assert hass.states.get(TIME_TO_TEMPERATURE).state == "unknown"
     office = coordinator_of(entry).brain.zone("office")
     assert office.latest.get(Role.OUTDOOR_TEMPERATURE) is None
+
+
+async def test_an_outdoor_source_disabled_raises_a_repair(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The weather entity chosen as the outdoor source, disabled by its user.
+
+    Home Assistant takes its state away; the registry keeps it. Heating can no
+    more be timed than with it deleted, and a repair issue says so.
+    """
+    freezer.move_to(START)
+    build_office(hass)
+    hass.states.async_set("weather.home", "rainy", {"temperature": 5.0})
+    await setup_office(hass, outdoor_source="weather.home")
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, "outdoor_source_gone") is None
+
+    er.async_get(hass).async_update_entity(
+        "weather.home", disabled_by=er.RegistryEntryDisabler.USER
+    )
+    hass.states.async_remove("weather.home")  # as its platform does
+    await registries_settle(hass, freezer)
+    await minutes_pass(hass, freezer, 2)
+
+    assert issues.async_get_issue(DOMAIN, "outdoor_source_gone") is not None
+    # Enabled again, it is back.
+    er.async_get(hass).async_update_entity("weather.home", disabled_by=None)
+    hass.states.async_set("weather.home", "rainy", {"temperature": 5.0})
+    await registries_settle(hass, freezer)
+    assert issues.async_get_issue(DOMAIN, "outdoor_source_gone") is None

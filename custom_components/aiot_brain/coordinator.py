@@ -1354,12 +1354,14 @@ class AiotBrainCoordinator:
             ISSUE_NO_OUTDOOR_SOURCE,
             raised=source is None and thermostats,
         )
-        # Deleted (its integration removed, say), it leaves the same silence.
+        # Deleted (its integration removed, say) or disabled, it leaves the same
+        # silence: a disabled entity keeps its registry entry, but no state.
+        entry = er.async_get(self.hass).async_get(source) if source else None
         gone = (
             source is not None
             and self.hass.is_running  # while it starts, entities are still coming
             and self.hass.states.get(source) is None
-            and er.async_get(self.hass).async_get(source) is None
+            and (entry is None or entry.disabled_by is not None)
         )
         self._issue(
             ISSUE_OUTDOOR_SOURCE_GONE,
