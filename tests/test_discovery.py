@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
@@ -19,6 +20,8 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.aiot_brain.brain.observation import Role
 from custom_components.aiot_brain.discovery import Actuator, async_discover
+
+from .test_coordinator import START, build_office, coordinator_of, setup_office
 
 
 def build_home(hass: HomeAssistant) -> None:  # noqa: PLR0915  (one line per entity)
@@ -743,3 +746,68 @@ async def test_a_car_in_the_garage_says_nothing_of_the_garage(
 
     assert [e.entity_id for e in zone.entities] == ["climate.heater", kept]
     assert zone.left_alone == ((climate.entity_id, f"a car's, from {platform}"),)
+
+
+def fritz_dect_301(hass: HomeAssistant, area_id: str) -> tuple[str, str]:
+    """A FRITZ!DECT 301 radiator valve as Home Assistant's fritzbox integration
+    registers it: its climate and, on the same device, its temperature sensor
+    (not diagnostic: the integration marks it so only on plugs and bulbs)."""
+    device = add_device(hass, "FRITZ!DECT 301 Wohnzimmer", area_id, "fritzbox")
+    entities = er.async_get(hass)
+    valve = entities.async_get_or_create(
+        "climate",
+        "fritzbox",
+        "099950123456",
+        suggested_object_id="fritz_dect_301_wohnzimmer",
+        device_id=device,
+    ).entity_id
+    reading = entities.async_get_or_create(
+        "sensor",
+        "fritzbox",
+        "099950123456_temperature",
+        suggested_object_id="fritz_dect_301_wohnzimmer_temperature",
+        device_id=device,
+        original_device_class="temperature",
+        unit_of_measurement="°C",
+        translation_key="temperature",
+    ).entity_id
+    return valve, reading
+
+
+async def test_a_valves_own_temperature_sensor_is_not_the_rooms_beside_a_room_sensor(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """ "A thermostat's or valve's own temperature counts only in an area with no
+    room sensor of its own: it hangs next to the heat."
+
+    A valve whose integration shows its reading as a sensor of its own as well
+    (FRITZ!DECT 301) is the same valve by the radiator: with a room thermometer in
+    the area, its 24 °C must not be averaged into the room's 20 °C.
+    """
+    freezer.move_to(START)
+    build_office(hass)  # the office has a room thermometer of its own
+    _valve, reading = fritz_dect_301(hass, "office")
+
+    entry = await setup_office(hass)
+    hass.states.async_set(
+        "sensor.office_temperature", "20.0", {"unit_of_measurement": "°C"}
+    )
+    hass.states.async_set(reading, "24.0", {"unit_of_measurement": "°C"})
+    await hass.async_block_till_done()
+
+    assert coordinator_of(entry).brain.zone("office").latest[Role.TEMPERATURE] == 20.0
+    zone = async_discover(hass).zone("office")
+    assert zone is not None
+    assert [e.entity_id for e in zone.thermometers] == ["sensor.office_temperature"]
+
+
+async def test_a_valves_own_temperature_sensor_reads_a_room_with_none_of_its_own(
+    hass: HomeAssistant,
+) -> None:
+    """Without a room sensor, the valve's sensor is what reads the room."""
+    room = ar.async_get(hass).async_create("Bedroom")
+    valve, reading = fritz_dect_301(hass, room.id)
+
+    zone = async_discover(hass).zones[0]
+
+    assert [e.entity_id for e in zone.thermometers] == [valve, reading]

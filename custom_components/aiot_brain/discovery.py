@@ -218,6 +218,9 @@ class Zone:
     # Climates and lights in the area that serve no room, and why: neither driven
     # nor read.
     left_alone: tuple[tuple[str, str], ...] = ()
+    # Temperature sensors on a thermostat's or valve's device (a FRITZ!DECT 301
+    # shows its reading as a sensor too): they read by the heat, as it does.
+    by_the_heat: tuple[str, ...] = ()
 
     @property
     def learnable(self) -> bool:
@@ -241,7 +244,11 @@ class Zone:
         a room has a sensor of its own, that is the room's temperature.
         """
         readers = self.entities_with(Role.TEMPERATURE)
-        sensors = tuple(entity for entity in readers if entity.actuator is None)
+        sensors = tuple(
+            entity
+            for entity in readers
+            if entity.actuator is None and entity.entity_id not in self.by_the_heat
+        )
         return sensors or readers
 
     def actuators(self, kind: Actuator) -> tuple[str, ...]:
@@ -384,6 +391,16 @@ def _keeps_no_room(
     return None
 
 
+def _has_climate(entities: er.EntityRegistry, device_id: str) -> bool:
+    """Whether the device is a thermostat's or a valve's: it has a climate."""
+    return any(
+        other.domain == Platform.CLIMATE
+        for other in er.async_entries_for_device(
+            entities, device_id, include_disabled_entities=True
+        )
+    )
+
+
 def _is_area_tracker(entry: er.RegistryEntry) -> bool:
     """Whether ``entry`` is the sensor that names the area a tracked device is in.
 
@@ -521,6 +538,7 @@ def async_discover(hass: HomeAssistant) -> Discovery:
     areas = {area.id: area for area in area_registry.async_list_areas()}
     per_zone: dict[str, list[ZoneEntity]] = {area_id: [] for area_id in areas}
     left_alone: dict[str, list[tuple[str, str]]] = {area_id: [] for area_id in areas}
+    by_the_heat: dict[str, list[str]] = {area_id: [] for area_id in areas}
     unit = hass.config.units.temperature_unit
     outdoor: list[ZoneEntity] = []
     home_presence: list[str] = []
@@ -558,6 +576,14 @@ def async_discover(hass: HomeAssistant) -> Discovery:
             area_trackers.append(entry.entity_id)
         elif not travelling:  # a car's cabin, charging or radio: not its garage's
             (unassigned if area is None else per_zone[area.id]).append(zone_entity)
+            if (
+                area is not None
+                and Role.TEMPERATURE in zone_entity.roles
+                and zone_entity.actuator is None
+                and device is not None
+                and _has_climate(entity_registry, device.id)
+            ):
+                by_the_heat[area.id].append(entry.entity_id)
 
     floors = sorted(
         (
@@ -575,6 +601,7 @@ def async_discover(hass: HomeAssistant) -> Discovery:
                 area.floor_id,
                 tuple(sorted(per_zone[area.id], key=lambda e: e.entity_id)),
                 tuple(sorted(left_alone[area.id])),
+                tuple(sorted(by_the_heat[area.id])),
             )
             for area in areas.values()
         ),
