@@ -14,11 +14,13 @@ from homeassistant.helpers import (
     entity_registry as er,
     floor_registry as fr,
 )
+from homeassistant.util import slugify
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.aiot_brain.brain.observation import Role
+from custom_components.aiot_brain.config_flow import default_settings
 from custom_components.aiot_brain.discovery import Actuator, async_discover
 
 from .test_coordinator import START, build_office, coordinator_of, setup_office
@@ -811,3 +813,65 @@ async def test_a_valves_own_temperature_sensor_reads_a_room_with_none_of_its_own
     zone = async_discover(hass).zones[0]
 
     assert [e.entity_id for e in zone.thermometers] == [valve, reading]
+
+
+@pytest.mark.parametrize(
+    "device_name",
+    [
+        "Balcony door",
+        "Patio door",
+        "Terrace door",
+        "Balkontür",
+        "Terrassentür",
+        "Balcony window",
+        "Balkonfenster",
+    ],
+)
+async def test_a_door_sensors_thermometer_indoors_is_the_rooms(
+    hass: HomeAssistant, device_name: str
+) -> None:
+    """A door/window sensor with a thermometer (Fibaro FGDW-002) on the balcony door.
+
+    It hangs indoors, on the living room's side of the door: its temperature is
+    the room's, not the weather's, as "Pool house" names a room.
+    """
+    living = ar.async_get(hass).async_create("Living room")
+    contact = add_device(hass, device_name, living.id, "zwave_js")
+    # Its entity id as Home Assistant makes it from the device's name.
+    thermometer = add_sensor(
+        hass,
+        f"{slugify(device_name)}_air_temperature",
+        "temperature",
+        contact,
+        "zwave_js",
+    )
+    er.async_get(hass).async_get_or_create(
+        "weather", "met", "home", suggested_object_id="home"
+    )
+
+    discovery = async_discover(hass)
+
+    assert default_settings(hass, discovery).outdoor_source == "weather.home"
+    assert thermometer not in [e.entity_id for e in discovery.outdoor]
+    assert [e.entity_id for e in discovery.zones[0].thermometers] == [thermometer]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Balcony",
+        "Balkon",
+        "Terrasse",
+        "Balkon Temperatur",
+        "Terrassentemperatur",
+        "Terrace sensor",
+    ],
+)
+async def test_a_balcony_thermometer_still_reads_the_weather(
+    hass: HomeAssistant, name: str
+) -> None:
+    """Only a door or window word after it makes a balcony's name the room's."""
+    device = add_device(hass, name, None)
+    thermometer = add_sensor(hass, "aqara_t1_temperature", "temperature", device)
+
+    assert [e.entity_id for e in async_discover(hass).outdoor] == [thermometer]

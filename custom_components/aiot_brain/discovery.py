@@ -160,11 +160,14 @@ VEHICLE_PLATFORMS = frozenset(
 _DERIVED_PLATFORMS = frozenset({"mold_indicator", "thermal_comfort"})
 # Sensors named for the outdoors read the weather, as do thermometers in an outdoor
 # area (the humidity and light of a garden are its own). A "Winter garden" or a
-# "Wintergarten" is a room.
+# "Wintergarten" is a room, and so is a balcony's, terrace's or patio's door or
+# window ("Balkontür", "Terrassenfenster"): a contact's thermometer there hangs
+# indoors. (Entity ids spell "tür" "tur".)
 _OUTDOOR_WORDS = _words(
-    r"outdoors?|outside|exterior|(?<!winter[ _])garden|balcony|terrace|patio|"
-    r"(back)?yard",
-    r"au(ss|ß)en|garten|balkon|terrass",
+    r"outdoors?|outside|exterior|(?<!winter[ _])garden|(back)?yard|"
+    r"(?:balcony|terrace|patio)(?![ _-]?(?:doors?|windows?)(?![^\W_]))",
+    r"au(ss|ß)en|garten|"
+    r"(?:balkon|terrass)(?!(?:en?)?[ _-]?(?:t(?:ü|ue|u)r|fenster))",
 )
 # Outbuildings the home's heating does not reach: someone working in the garage
 # keeps no house warm.
