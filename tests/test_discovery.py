@@ -536,6 +536,47 @@ async def test_the_power_of_appliances_that_run_on_their_own_is_no_activity(
 @pytest.mark.parametrize(
     ("object_id", "device_name"),
     [
+        ("office_heater_power", "Plug 7"),
+        ("oil_radiator_power", "Plug 7"),
+        ("air_conditioner_power", "Plug 7"),
+        ("leistung", "Heizlüfter"),
+        ("leistung", "Klimagerät"),
+    ],
+)
+async def test_the_power_of_a_heater_or_an_air_conditioner_is_no_sign_of_people(
+    hass: HomeAssistant, object_id: str, device_name: str
+) -> None:
+    """Pre-heating an empty office runs its heater: that is no one come in."""
+    office = ar.async_get(hass).async_create("Office")
+    kept = add_sensor(hass, "desk_power", "power", add_device(hass, "Desk", office.id))
+    add_sensor(hass, object_id, "power", add_device(hass, device_name, office.id))
+
+    (zone,) = async_discover(hass).zones
+
+    assert [e.entity_id for e in zone.entities_with(Role.POWER)] == [kept]
+
+
+async def test_the_power_an_air_conditioners_device_shows_is_no_sign_of_people(
+    hass: HomeAssistant,
+) -> None:
+    """A split unit's integration shows its draw beside its climate, on one device."""
+    office = ar.async_get(hass).async_create("Office")
+    unit = add_device(hass, "Daikin FTXM25", office.id, domain="daikin")
+    entities = er.async_get(hass)
+    entities.async_get_or_create(
+        "climate", "daikin", "ftxm25", device_id=unit, suggested_object_id="office"
+    )
+    add_sensor(hass, "ftxm25_power", "power", unit, platform="daikin")
+
+    (zone,) = async_discover(hass).zones
+
+    assert zone.entities_with(Role.POWER) == ()
+    assert [e.entity_id for e in zone.entities] == ["climate.office"]
+
+
+@pytest.mark.parametrize(
+    ("object_id", "device_name"),
+    [
         ("garage_solar_power", "Plug 5"),
         ("garage_inverter_power", "Plug 5"),
         ("garage_pv_power", "Plug 5"),

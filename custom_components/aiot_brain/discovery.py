@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 import re
 
@@ -115,11 +115,12 @@ _SELF_RUNNING_WORDS = _words(
     r"fridge|freezer|refrigerator|aquarium|pump|heat[ _]?pump|boiler|server|nas|"
     r"router|washer|washing[ _]machine|dryer|dishwasher|dehumidifier|"
     r"ev[ _]charger|wallbox|water[ _]heater|"
-    r"pv|inverter|battery|grid|smart[ _]?meter|p1[ _]?meter",
+    r"pv|inverter|battery|grid|smart[ _]?meter|p1[ _]?meter|"
+    r"heater|radiator|air[ _]?con(ditioner|ditioning)?",
     r"k(ü|ue|u)hlschrank|gefrier|aquari|pumpe|w(ä|ae)rmepumpe|waschmaschine|"
     r"trockner|sp(ü|ue)lmaschine|geschirrsp(ü|ue)ler|luftentfeuchter|wallbox|"
     r"solar|photovoltai|wechselrichter|batterie|akku|speicher|netz|einspeis|"
-    r"balkonkraftwerk",
+    r"balkonkraftwerk|heiz|klimager(ä|ae)t|klimaanlage",
 )
 # Climates of things that are in a room without keeping it: a sauna, a pool or a
 # hot tub, an aquarium or a terrarium, a fridge or a wine cooler, hot water, a car
@@ -404,6 +405,28 @@ def _has_climate(entities: er.EntityRegistry, device_id: str) -> bool:
     )
 
 
+def _without_heaters_draw(
+    entities: er.EntityRegistry,
+    zone_entity: ZoneEntity | None,
+    device: dr.BaseDeviceEntry | None,
+) -> ZoneEntity | None:
+    """Return ``zone_entity`` without the power it reads on a climate's device.
+
+    That is a heater's or an air conditioner's own draw: it runs as we drive it
+    (pre-heating an empty room), not as people come and go. None: nothing is left.
+    """
+    if (
+        zone_entity is None
+        or Role.POWER not in zone_entity.roles
+        or zone_entity.actuator is not None
+        or device is None
+        or not _has_climate(entities, device.id)
+    ):
+        return zone_entity
+    roles = tuple(role for role in zone_entity.roles if role is not Role.POWER)
+    return replace(zone_entity, roles=roles) if roles else None
+
+
 def _is_area_tracker(entry: er.RegistryEntry) -> bool:
     """Whether ``entry`` is the sensor that names the area a tracked device is in.
 
@@ -563,7 +586,11 @@ def async_discover(hass: HomeAssistant) -> Discovery:
         device = device_registry.async_get(entry.device_id) if entry.device_id else None
         area_id = entry.area_id or (device.area_id if device else None)
         area = areas.get(area_id) if area_id else None
-        zone_entity = classify(entry, area.name if area else None, device)
+        zone_entity = _without_heaters_draw(
+            entity_registry,
+            classify(entry, area.name if area else None, device),
+            device,
+        )
         if zone_entity is None:
             continue
         travelling = travels(entity_registry, entry, device)
