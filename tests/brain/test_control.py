@@ -3450,6 +3450,9 @@ def test_a_state_saved_before_asked_holds_loads_its_holds_as_a_persons() -> None
             "vacant_since": None,
             "asleep_since": None,
         },
+        # A number no time span holds.
+        {**controller().to_dict(), "preheat_minutes": 1e308},
+        {**controller().to_dict(), "up_minutes": 1e308},
     ],
 )
 def test_unreadable_state_is_refused(data: Any) -> None:

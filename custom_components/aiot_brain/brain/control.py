@@ -3308,7 +3308,7 @@ class ZoneController:
                 **_saved_presence(data),
                 **_saved_night(data),
             }
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as err:
             msg = f"corrupt controller state: {err!r}"
             raise ValueError(msg) from err
         for attribute, value in restored.items():
