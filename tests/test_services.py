@@ -667,6 +667,9 @@ async def test_an_error_about_an_area_labelled_with_its_device_names_it_once(
         ("forget_comfort", {"entity_id": [], "floor_id": None}),
         ("hold", {"label_id": []}),
         ("explain", {"device_id": []}),
+        # A template that gave a blank name.
+        ("set_mode", {"area_id": "", "mode": "off"}),
+        ("reset", {"floor_id": [" "]}),
     ],
 )
 async def test_a_target_rendered_empty_is_refused_not_taken_for_the_building(

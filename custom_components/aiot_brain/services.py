@@ -154,13 +154,13 @@ def _targets(coordinator: AiotBrainCoordinator, data: Mapping[str, Any]) -> _Tar
     """Return what the call's targets aim at; error on one that aims at nothing.
 
     Only a call that names no target at all means the building. Targets named
-    but empty (a template that gave no areas) are refused: taken for none, they
-    would reset or switch off every zone.
+    but empty (a template that gave no areas, or a blank name) are refused: taken
+    for none, they would reset or switch off every zone.
     """
     named = [key for key in TARGET_KEYS if key in data]
     if not named:
         return _Targets(True, [])
-    if not any(data[key] for key in named):
+    if not any(str(target).strip() for key in named for target in data[key]):
         raise _error("empty_target")
     building = False
     zone_ids: list[str] = []
