@@ -274,6 +274,10 @@ class Router:
         self._zone_ids = tuple(zone_ids)
         self._people = Whereabouts()
 
+    def reads(self, entity_id: str) -> bool:
+        """Whether ``entity_id`` is a sensor whose readings the zones take."""
+        return entity_id in self._routes
+
     def keeps_no_room(self, state: State) -> bool:
         """Whether ``state`` is of a thermostat that takes no target in the bounds.
 
@@ -1429,13 +1433,16 @@ class AiotBrainCoordinator:
             # The entity was removed or disabled; its registry entry goes before or
             # after. Its last reading must not outlive it, as when it is unavailable:
             # an outdoor source stays routed, and would time the heating for good.
+            # (A person or tracker removed is not: whoever it tracked is dropped
+            # from the whereabouts as the areas are read again.)
             entity_id = event.data["entity_id"]
             if entity_id == self.settings.outdoor_source:
                 self._update_outdoor_issue()
-            self._learn_change(
-                self._router.route(State(entity_id, STATE_UNAVAILABLE)),
-                dt_util.now(),
-            )
+            if self._router.reads(entity_id):
+                self._learn_change(
+                    self._router.route(State(entity_id, STATE_UNAVAILABLE)),
+                    dt_util.now(),
+                )
             return
         if state.domain == "binary_sensor":
             self.control.async_sensor_change(event)
