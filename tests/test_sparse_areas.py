@@ -95,3 +95,38 @@ async def test_a_phone_espresense_places_in_a_room_makes_it_occupied(
     await set_state(hass, phone, "kitchen")
     await minutes_pass(hass, freezer, 60)
     assert hass.states.get(OCCUPANCY).state == STATE_OFF
+
+
+async def test_an_area_tracker_naming_an_area_goes_to_it_not_to_one_of_that_id(
+    hass, freezer
+) -> None:
+    """The kitchen became the workshop, and a new kitchen was made beside it.
+
+    The old one keeps its id, "kitchen"; Bermuda names the new one, "Kitchen": the
+    phone is in the new kitchen, not in the workshop.
+    """
+    freezer.move_to(START)
+    areas = ar.async_get(hass)
+    old = areas.async_create("Kitchen")
+    areas.async_update(old.id, name="Workshop")
+    new = areas.async_create("Kitchen")
+    assert (old.id, new.id) == ("kitchen", "kitchen_2")
+    for area in (old, new):
+        add_entity(
+            hass,
+            "binary_sensor",
+            f"{area.id}_motion",
+            area.id,
+            original_device_class="motion",
+        )
+    phone = add_entity(hass, "sensor", "phone_area", None, platform="bermuda")
+    await set_state(hass, phone, STATE_UNKNOWN)
+    await setup_brain(hass, zones=("kitchen", "kitchen_2"))
+    await minutes_pass(hass, freezer, 30)
+
+    await set_state(hass, phone, "Kitchen")
+    await minutes_pass(hass, freezer, 1)
+
+    occupancy = "binary_sensor.{}_aiot_brain_occupancy"
+    assert hass.states.get(occupancy.format("workshop")).state == STATE_OFF
+    assert hass.states.get(occupancy.format("kitchen")).state == STATE_ON

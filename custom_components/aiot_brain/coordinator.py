@@ -257,7 +257,6 @@ class Router:
                 if entity not in thermometers
             )
             self._zone_by_name[zone.name.casefold()] = zone.zone_id
-            self._zone_by_name[zone.zone_id.casefold()] = zone.zone_id
             sources = self.sources[zone.zone_id] = set(self.whereabouts)
             for entity in zone.entities:
                 if entity.roles:
@@ -265,6 +264,10 @@ class Router:
                         zone.zone_id
                     )
                     sources.add(entity.entity_id)
+        for zone_id in zone_ids:
+            # By its id too (ESPresense names rooms so), where no area is so named:
+            # a kitchen renamed the workshop keeps the id of the kitchen made since.
+            self._zone_by_name.setdefault(zone_id.casefold(), zone_id)
         for shared, hearing in ((outdoor, zone_ids), (sun, unlit)):
             if shared is not None and hearing:
                 self._routes[shared.entity_id] = (shared, hearing)
