@@ -1148,6 +1148,56 @@ async def test_a_temperature_per_preset_teaches_comfort_from_comfort_alone(
     assert "changed by hand" in reason
 
 
+class HolidayThermostat(PresetThermostat):
+    """A radiator valve keeping a temperature for its "holiday" preset (away)."""
+
+    temperatures: ClassVar[dict[str, float]] = {
+        **PresetThermostat.temperatures,
+        "holiday": 17.0,
+        "vacation": 17.0,
+    }
+
+
+@pytest.mark.parametrize("preset", ["holiday", "vacation"])
+async def test_a_holiday_preset_s_own_temperature_teaches_no_comfort(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_admin_user: MockUser,
+    preset: str,
+) -> None:
+    """Away in a valve's own words: its 17 °C is a setback, not a wish."""
+    freezer.move_to(START)
+    valve = thermostat(
+        "living_room",
+        [HVACMode.HEAT, HVACMode.OFF],
+        target=20.0,
+        preset="none",
+        presets=["none", "comfort", "eco", preset],
+        kind=HolidayThermostat,
+    )
+    await build_living_room(hass, [valve])
+    entry = await setup_brain(hass)
+    zone = coordinator_of(entry).brain.zone("living_room")
+    comfort_sensor = "sensor.living_room_aiot_brain_comfort_setpoint"
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 10)
+    assert float(hass.states.get(comfort_sensor).state) == 20.0
+
+    # Leaving for a week, someone switches the valve to its holiday preset.
+    await hass.services.async_call(
+        "climate",
+        "set_preset_mode",
+        {"entity_id": THERMOSTAT, "preset_mode": preset},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await minutes_pass(hass, freezer, 3)
+    assert target(hass) == 17.0
+
+    assert zone.comfort.labels == 0
+    assert float(hass.states.get(comfort_sensor).state) == 20.0
+
+
 async def test_a_thermostats_own_window_function_teaches_no_comfort(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

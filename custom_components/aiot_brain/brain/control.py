@@ -220,6 +220,12 @@ PRESET_NAMES: dict[str, str] = {
     "absenkung": "eco",
     "absent": "away",
     "abwesend": "away",
+    # A valve's or thermostat's setback for being away for days.
+    "holiday": "away",
+    "vacation": "away",
+    "urlaub": "away",
+    "vacances": "away",
+    "vakantie": "away",
     "night": "sleep",
     "nuit": "sleep",
     "nacht": "sleep",
