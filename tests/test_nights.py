@@ -30,6 +30,7 @@ from .test_acting import (
     MOTION,
     START,
     THERMOSTAT,
+    WINDOW,
     build_american_living_room,
     build_living_room,
     coordinator_of,
@@ -42,6 +43,7 @@ from .test_acting import (
     thermostat,
 )
 from .test_lighting import by_hand, clock_at
+from .test_odd_devices import PresetThermostat
 from .test_services import call
 
 HALL_MOTION = "binary_sensor.hall_motion"
@@ -592,6 +594,91 @@ async def test_a_sleep_temperature_set_in_bed_in_fahrenheit_is_kept_in_fahrenhei
     await restart(hass, entry)
     tuesday = MONDAY_EVENING + timedelta(days=1)
     await asleep_at_night(hass, freezer, tuesday, sleep_temperature=68.0)
+
+
+async def test_a_valve_s_window_function_at_night_is_no_sleep_temperature(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The bedroom window opened for air at 01:00: the valve drops to eco's 17.5 °C.
+
+    That teaches nothing (as the README says of a thermostat turned down while a
+    window of its area is open), so it must not become the temperature the
+    room sleeps at every night from then on either.
+    """
+    freezer.move_to(MONDAY_EVENING)
+    valve = thermostat(
+        "living_room",
+        [HVACMode.HEAT, HVACMode.OFF],
+        presets=["none", "frost", "eco", "comfort", "boost"],
+        kind=PresetThermostat,
+    )
+    hall = thermostat("hall", [HVACMode.HEAT, HVACMode.OFF])
+    await build_living_room(hass, climates=[valve, hall], lights=[lamp()], window=True)
+    area = ar.async_get(hass).async_create("Hall")
+    entities = er.async_get(hass)
+    entities.async_update_entity("climate.hall", area_id=area.id)
+    sensor = entities.async_get_or_create(
+        "binary_sensor",
+        "test",
+        "hall_motion",
+        suggested_object_id="hall_motion",
+        original_device_class="motion",
+    )
+    entities.async_update_entity(sensor.entity_id, area_id=area.id)
+    hass.states.async_set(HALL_MOTION, STATE_OFF)
+    entry = await setup_brain(hass, zones=("hall", "living_room"))
+    zone = coordinator_of(entry).brain.zone("living_room")
+    await asleep_at_night(hass, freezer, MONDAY_EVENING)
+
+    # 01:00: the window is opened; the valve's own window function turns it down.
+    await clock_at(hass, freezer, MONDAY_EVENING + timedelta(hours=2, minutes=30))
+    await set_state(hass, WINDOW, STATE_ON)
+    await valve.async_window(True)
+    assert target(hass) == 17.5
+    await minutes_pass(hass, freezer, 30)  # asleep meanwhile
+    await set_state(hass, WINDOW, STATE_OFF)
+    await valve.async_window(False)  # back by itself to what it was
+    await minutes_pass(hass, freezer, 5)
+
+    assert zone.comfort.labels == 0  # no comfort learned, as promised
+    assert await sleeping_at(hass) == {}  # nor a sleep temperature
+    assert target(hass) == 18.5
+
+
+async def test_a_boost_pressed_in_bed_is_no_sleep_temperature(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_admin_user: MockUser
+) -> None:
+    """Cold at 01:00, someone presses the valve's boost (23 °C) and sleeps on.
+
+    A boost's own temperature teaches nothing; it must not become what the room
+    sleeps at every night from then on.
+    """
+    freezer.move_to(MONDAY_EVENING)
+    valve = thermostat(
+        "living_room",
+        [HVACMode.HEAT, HVACMode.OFF],
+        preset="none",
+        presets=["none", "frost", "eco", "comfort", "boost"],
+        kind=PresetThermostat,
+    )
+    await build_living_room(hass, climates=[valve], lights=[lamp()])
+    entry = await setup_brain(hass)
+    zone = coordinator_of(entry).brain.zone("living_room")
+    await asleep_at_night(hass, freezer, MONDAY_EVENING)
+
+    await clock_at(hass, freezer, MONDAY_EVENING + timedelta(hours=2, minutes=30))
+    await hass.services.async_call(
+        "climate",
+        "set_preset_mode",
+        {"entity_id": THERMOSTAT, "preset_mode": "boost"},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    assert target(hass) == 23.0
+    await minutes_pass(hass, freezer, 30)  # asleep again
+
+    assert zone.comfort.labels == 0  # no comfort learned, as promised
+    assert await sleeping_at(hass) == {}  # nor a sleep temperature
 
 
 async def sleeping_at(hass: HomeAssistant) -> dict[str, str]:

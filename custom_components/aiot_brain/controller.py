@@ -235,7 +235,7 @@ class _Unsure:
     the echo window is over. Not saved: one a restart loses is never a hold.
     """
 
-    old: State | None
+    old: State
     new: State
     cancel: CALLBACK_TYPE
 
@@ -1738,10 +1738,29 @@ class BuildingController:
         if self._back_to_before_our_call(new):
             self._judge_later(old, new)
             return None
-        persons = self._persons_change(zone, called, new)
-        airing = self._turned_down_for_airing(zone, old, new)
-        self._note_gesture(called, old, new, teaches_nothing=airing)
-        return None if airing else persons
+        teaches_nothing = self._teaches_no_comfort(zone, old, new)
+        persons = self._persons_change(
+            zone, called, new, teaches_comfort=not teaches_nothing
+        )
+        self._note_gesture(called, old, new, teaches_nothing=teaches_nothing)
+        return None if self._turned_down_for_airing(zone, old, new) else persons
+
+    def _teaches_no_comfort(self, zone: Zone, old: State, new: State) -> bool:
+        """Whether a hand's change of thermostat ``new`` from ``old`` teaches no comfort.
+
+        Turned down for an airing, a preset's own temperature (a boost's, eco's),
+        a mode or preset switched alone, switched off, or beyond the lowest or
+        highest setpoint: none is the warmth anybody wants, by day or to sleep at.
+        """
+        if new.domain != "climate":
+            return False
+        settings = self.coordinator.settings
+        return self._turned_down_for_airing(zone, old, new) or teaches_no_comfort(
+            new,
+            old,
+            self.hass.config.units.temperature_unit,
+            (settings.min_temperature, settings.max_temperature),
+        )
 
     def _turned_down_for_airing(self, zone: Zone, old: State, new: State) -> bool:
         """Whether thermostat ``new`` was turned down while a window of its zone is open.
@@ -1771,24 +1790,11 @@ class BuildingController:
         old: State,
         new: State,
         *,
-        teaches_nothing: bool = False,
+        teaches_nothing: bool,
     ) -> None:
         """Note a thermostat held for a change that teaches nothing, and from what."""
         hold = None if called is None else called[1].holds.get(called[0])
-        settings = self.coordinator.settings
-        if (
-            new.domain == "climate"
-            and hold is not None
-            and (
-                teaches_nothing
-                or teaches_no_comfort(
-                    new,
-                    old,
-                    self.hass.config.units.temperature_unit,
-                    (settings.min_temperature, settings.max_temperature),
-                )
-            )
-        ):
+        if new.domain == "climate" and hold is not None and teaches_nothing:
             self._gestures[new.entity_id] = (_settings(old), hold.since)
         else:
             self._gestures.pop(new.entity_id, None)
@@ -2106,7 +2112,7 @@ class BuildingController:
             and new.last_updated - sent.when <= ECHO_WINDOW
         )
 
-    def _judge_later(self, old: State | None, new: State) -> None:
+    def _judge_later(self, old: State, new: State) -> None:
         """Judge ``new`` when the echo window of the last call to it is over.
 
         We call a device again only minutes after the last call: waiting fights
@@ -2138,7 +2144,10 @@ class BuildingController:
         if state is None or zone is None or _settings(state) != _settings(unsure.new):
             return
         called = self._called_for(zone, entity_id)
-        if self._persons_change(zone, called, unsure.new):
+        teaches_comfort = not self._teaches_no_comfort(zone, unsure.old, unsure.new)
+        if self._persons_change(
+            zone, called, unsure.new, teaches_comfort=teaches_comfort
+        ):
             self.coordinator.async_learn_person_change(unsure.new, unsure.old)
 
     def _forget_unsure(self, entity_id: str) -> None:
@@ -2146,11 +2155,18 @@ class BuildingController:
             unsure.cancel()
 
     def _persons_change(
-        self, zone: Zone, called: tuple[str, ZoneController] | None, new: State
+        self,
+        zone: Zone,
+        called: tuple[str, ZoneController] | None,
+        new: State,
+        *,
+        teaches_comfort: bool,
     ) -> bool | None:
         """Hold the device a hand changed to ``new``; say if it was a person's.
 
         ``called``: the device we call for it (itself, or its group), if any.
+        ``teaches_comfort``: a thermostat's change teaches a comfort, see
+        ``_teaches_no_comfort``.
         """
         now = wall_clock(dt_util.as_local(new.last_updated))
         automation = new.context.parent_id is not None
@@ -2172,10 +2188,15 @@ class BuildingController:
                 _what(entity_id),
                 until,
                 # What they set the thermostat to: at night, maybe what they
-                # sleep at.
+                # sleep at. Not what teaches no comfort either (an automation's,
+                # a boost's, a valve's window function's): it would be kept
+                # every night after.
                 climate=(
                     self._climate_state(entity_id)
-                    if new.domain == "climate" and new.entity_id == entity_id
+                    if new.domain == "climate"
+                    and new.entity_id == entity_id
+                    and teaches_comfort
+                    and not automation
                     else None
                 ),
                 automated=automation,
