@@ -1,7 +1,8 @@
 """Changes an automation makes: held, not fought, and no sign of anyone there.
 
-An automation's context has a parent (what set it off) and no user. Lights on at
-dusk or a heating schedule say nothing of who is in the room.
+An automation's context has no user, and a parent (what set it off) or, set off by
+a time or the sun, none. Lights on at dusk or a heating schedule say nothing of
+who is in the room.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Context, HomeAssistant
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
-from custom_components.aiot_brain.const import EVENT_ACTION
+from custom_components.aiot_brain.const import EVENT_ACTION, EVENT_HOLD
 
 from .test_acting import (
     LAMP,
@@ -24,14 +27,17 @@ from .test_acting import (
     THERMOSTAT,
     build_living_room,
     calls_to,
+    coordinator_of,
     lamp,
     minutes_pass,
     set_state,
     setup_brain,
+    target,
 )
 from .test_lighting import lamp_reason, lamp_room
 
 READING_LAMP = "light.living_room_reading"
+COMFORT = "sensor.living_room_aiot_brain_comfort_setpoint"
 
 
 @pytest.mark.parametrize(
@@ -125,3 +131,50 @@ async def test_a_lamp_an_automation_dims_at_night_is_no_night_light(
 
     await minutes_pass(hass, freezer, 60)
     assert hass.states.get(LAMP).state == STATE_OFF, lamp_reason(hass)
+
+
+# The automation's time trigger waits for tomorrow's 14:10 as the test ends.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_a_heating_schedule_automation_teaches_no_comfort(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A heating schedule (an automation on a time trigger) is nobody's wish.
+
+    Home Assistant runs a time-triggered automation in a context with neither a
+    user nor a parent: its change is still held as an automation's, not learned
+    as a person's comfort, nor taken for a hand in the room.
+    """
+    freezer.move_to(START)  # 14:00 local
+    await build_living_room(hass)
+    at = (dt_util.as_local(START) + timedelta(minutes=10)).strftime("%H:%M:%S")
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "alias": "Heating schedule",
+                "triggers": [{"trigger": "time", "at": at}],
+                "actions": [
+                    {
+                        "action": "climate.set_temperature",
+                        "target": {"entity_id": THERMOSTAT},
+                        "data": {"temperature": 24},
+                    }
+                ],
+            }
+        },
+    )
+    holds = async_capture_events(hass, EVENT_HOLD)
+    entry = await setup_brain(hass)
+    await set_state(hass, MOTION, STATE_ON)
+    await minutes_pass(hass, freezer, 5)
+    assert target(hass) == 20.0
+    assert float(hass.states.get(COMFORT).state) == 20.0
+
+    await minutes_pass(hass, freezer, 10)  # the schedule ran at 14:10
+
+    assert target(hass) == 24.0
+    assert len(holds) == 1  # held, as any other hand's change
+    # But not learned: nobody set 24 °C, nor was anyone's hand on it.
+    assert float(hass.states.get(COMFORT).state) == 20.0
+    assert "living_room" not in coordinator_of(entry).control.last_touched

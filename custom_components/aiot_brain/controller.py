@@ -135,6 +135,15 @@ if TYPE_CHECKING:
 
 # Our calls' contexts are recognised in the state changes they cause for this long.
 OUR_CONTEXT_MEMORY = 600.0  # seconds
+# Home Assistant's events as an automation's or a script's run starts, in the
+# context its actions' calls carry.
+EVENT_AUTOMATION_TRIGGERED = "automation_triggered"
+EVENT_SCRIPT_STARTED = "script_started"
+# Those runs are recognised in the changes they cause for this long (a run waiting
+# longer between its steps no more), and only the latest so many: a building's
+# automations may run every few seconds.
+RUN_CONTEXT_MEMORY = 3600.0  # seconds
+RUN_CONTEXTS_KEPT = 2000
 # A device that reports our change back in its own context (many Zigbee and cloud
 # integrations do) is recognised by the values we asked for, this long after the call.
 ECHO_WINDOW = timedelta(minutes=2)
@@ -308,6 +317,9 @@ class BuildingController:
         self._motion_seen: list[tuple[datetime, str]] | None = None
         # The contexts of our calls, oldest first, with when they were made.
         self._our_contexts: OrderedDict[str, float] = OrderedDict()
+        # The contexts of automations' and scripts' runs, oldest first, with when
+        # they started (see async_run_started).
+        self._run_contexts: OrderedDict[str, float] = OrderedDict()
         self._sent: dict[str, _Sent] = {}
         self._unsure: dict[str, _Unsure] = {}  # by entity id
         # Each zone's next decision before the minute's step, where a wait one
@@ -1815,7 +1827,7 @@ class BuildingController:
             gesture is None
             or called is None
             or new.context.user_id is not None
-            or new.context.parent_id is not None
+            or self._automated(new.context)
         ):
             return False
         entity_id, engine = called
@@ -2059,7 +2071,7 @@ class BuildingController:
         return (
             came_up is not None
             and state.context.user_id is None
-            and state.context.parent_id is None
+            and not self._automated(state.context)
             and state.last_updated - came_up[0] <= POWER_ON_REPORTS_WITHIN
         )
 
@@ -2106,7 +2118,7 @@ class BuildingController:
         return (
             new.domain == "climate"
             and new.context.user_id is None
-            and new.context.parent_id is None
+            and not self._automated(new.context)
             and sent is not None
             and sent.before == _settings(new)
             and new.last_updated - sent.when <= ECHO_WINDOW
@@ -2169,7 +2181,7 @@ class BuildingController:
         ``_teaches_no_comfort``.
         """
         now = wall_clock(dt_util.as_local(new.last_updated))
-        automation = new.context.parent_id is not None
+        automation = self._automated(new.context)
         if not automation and (new.domain != "climate" or new.context.user_id is None):
             # A hand on it is someone there. A thermostat set from the app may be
             # set from anywhere (the bedroom's, from the sofa); a lamp is lit
@@ -2390,6 +2402,32 @@ class BuildingController:
                 return _shows_white(attributes.get(ATTR_XY_COLOR), wanted)
             return bool(abs(kelvin - wanted) <= _KELVIN_TOLERANCE)
         return bool(attributes.get(key) == wanted)
+
+    @callback
+    def async_run_started(self, event: Event[Any]) -> None:
+        """Remember the context of an automation's or a script's run as it starts.
+
+        Its actions' calls carry it. Set off by a time, a time pattern or the sun,
+        an automation runs with neither a user nor a parent to tell it by: its
+        change would pass for a hand at the device.
+        """
+        now = time.monotonic()
+        oldest = now - RUN_CONTEXT_MEMORY
+        runs = self._run_contexts
+        while runs and (
+            len(runs) >= RUN_CONTEXTS_KEPT or next(iter(runs.values())) < oldest
+        ):
+            runs.popitem(last=False)
+        runs[event.context.id] = now
+        runs.move_to_end(event.context.id)
+
+    def _automated(self, context: Context) -> bool:
+        """Whether an automation or a script made a change in ``context``.
+
+        One set off by something (a sensor, a person's call) has it as its parent;
+        one set off by a time or the sun is known by its run's context.
+        """
+        return context.parent_id is not None or context.id in self._run_contexts
 
     def _remember(self, context: Context) -> None:
         self._forget_old_contexts()

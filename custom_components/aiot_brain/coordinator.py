@@ -93,7 +93,12 @@ from .const import (
     TICK_INTERVAL,
     Mode,
 )
-from .controller import BuildingController, RecordedMotion
+from .controller import (
+    EVENT_AUTOMATION_TRIGGERED,
+    EVENT_SCRIPT_STARTED,
+    BuildingController,
+    RecordedMotion,
+)
 from .discovery import Actuator, Discovery, Zone, ZoneEntity, async_discover
 from .entity import zone_device_identifier
 from .history import async_recorder_gaps, async_replay_history
@@ -614,6 +619,13 @@ class AiotBrainCoordinator:
             # A suggestion's notification dismissed by a person says "not now".
             persistent_notification.async_register_callback(
                 self.hass, self.control.async_notifications_changed
+            ),
+            # What automations and scripts change is nobody's hand.
+            self.hass.bus.async_listen(
+                EVENT_AUTOMATION_TRIGGERED, self.control.async_run_started
+            ),
+            self.hass.bus.async_listen(
+                EVENT_SCRIPT_STARTED, self.control.async_run_started
             ),
         ]
         # Zones without learned state (first setup, new, or reset) learn history.
