@@ -4718,3 +4718,50 @@ async def test_a_lamp_switched_off_by_hand_is_not_proposed_on_while_they_stay(
     assert [event.data["reason"] for event in suggestions[1:]] == []
     reason = hass.states.get(CONTROL).attributes["reasons"][LAMP]
     assert not reason.startswith("Suggested"), reason
+
+
+async def test_turned_back_for_an_airing_just_after_our_call_teaches_nothing(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Just after AIoT Brain turned it up, someone opens the window and turns the
+    dial back down to where it was, for the airing.
+
+    Judged only once the two minutes after our call are over, it teaches nothing,
+    as it would a few minutes later.
+    """
+    freezer.move_to(START)
+    await build_living_room(hass, window=True)
+    entry = await setup_brain(hass)
+    zone = coordinator_of(entry).brain.zone("living_room")
+    await set_state(hass, MOTION, STATE_ON)
+    await set_living_room_mode(hass, "eco")
+    await minutes_pass(hass, freezer, 10)
+    assert target(hass) == 17.0
+    await set_living_room_mode(hass, "auto")
+    await minutes_pass(hass, freezer, 1)
+    assert target(hass) == 20.0  # our call
+
+    await set_state(hass, WINDOW, STATE_ON)
+    shown = hass.states.get(THERMOSTAT)
+    # Turned back at the dial: the device reports it in a context of its own.
+    hass.states.async_set(
+        THERMOSTAT, shown.state, {**shown.attributes, "temperature": 17.0}
+    )
+    await hass.async_block_till_done()
+    await minutes_pass(hass, freezer, 5)
+
+    assert target(hass) == 17.0
+    assert zone.comfort.labels == 0
+    comfort = hass.states.get("sensor.living_room_aiot_brain_comfort_setpoint")
+    assert float(comfort.state) == 20.0
+
+    # The window shut, it is turned back up to just what it showed: the airing
+    # is over, and so is its hold.
+    await set_state(hass, WINDOW, STATE_OFF)
+    shown = hass.states.get(THERMOSTAT)
+    hass.states.async_set(
+        THERMOSTAT, shown.state, {**shown.attributes, "temperature": 20.0}
+    )
+    await hass.async_block_till_done()
+    assert THERMOSTAT not in coordinator_of(entry).control.holds("living_room")
+    assert zone.comfort.labels == 0

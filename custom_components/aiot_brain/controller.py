@@ -246,6 +246,8 @@ class _Unsure:
 
     old: State
     new: State
+    # Turned down while a window of its zone was open: for the airing, if a hand's.
+    airing: bool
     cancel: CALLBACK_TYPE
 
 
@@ -1747,27 +1749,30 @@ class BuildingController:
         """Judge a change that is not ours, nor a device over it at work."""
         if self._gesture_over(zone, called, new):
             return None
+        # Whether a window was open as it changed, also when it is judged later.
+        airing = self._turned_down_for_airing(zone, old, new)
         if self._back_to_before_our_call(new):
-            self._judge_later(old, new)
+            self._judge_later(old, new, airing)
             return None
-        teaches_nothing = self._teaches_no_comfort(zone, old, new)
+        teaches_nothing = airing or self._teaches_no_comfort(old, new)
         persons = self._persons_change(
             zone, called, new, teaches_comfort=not teaches_nothing
         )
         self._note_gesture(called, old, new, teaches_nothing=teaches_nothing)
-        return None if self._turned_down_for_airing(zone, old, new) else persons
+        return None if airing else persons
 
-    def _teaches_no_comfort(self, zone: Zone, old: State, new: State) -> bool:
+    def _teaches_no_comfort(self, old: State, new: State) -> bool:
         """Whether a hand's change of thermostat ``new`` from ``old`` teaches no comfort.
 
-        Turned down for an airing, a preset's own temperature (a boost's, eco's),
-        a mode or preset switched alone, switched off, or beyond the lowest or
-        highest setpoint: none is the warmth anybody wants, by day or to sleep at.
+        A preset's own temperature (a boost's, eco's), a mode or preset switched
+        alone, switched off, or beyond the lowest or highest setpoint: none is the
+        warmth anybody wants, by day or to sleep at. Nor is one turned down for an
+        airing, which the caller knows as it changes.
         """
         if new.domain != "climate":
             return False
         settings = self.coordinator.settings
-        return self._turned_down_for_airing(zone, old, new) or teaches_no_comfort(
+        return teaches_no_comfort(
             new,
             old,
             self.hass.config.units.temperature_unit,
@@ -2124,7 +2129,7 @@ class BuildingController:
             and new.last_updated - sent.when <= ECHO_WINDOW
         )
 
-    def _judge_later(self, old: State, new: State) -> None:
+    def _judge_later(self, old: State, new: State, airing: bool) -> None:
         """Judge ``new`` when the echo window of the last call to it is over.
 
         We call a device again only minutes after the last call: waiting fights
@@ -2135,6 +2140,7 @@ class BuildingController:
         self._unsure[entity_id] = _Unsure(
             old,
             new,
+            airing,
             async_track_point_in_utc_time(
                 self.hass,
                 partial(self._async_judge, entity_id),
@@ -2148,7 +2154,8 @@ class BuildingController:
 
         Showing something else now (our call again), it was a stale report:
         nothing to hold or learn. Still showing it, a hand turned it back: the
-        person's change, held and learned as of when they made it.
+        person's change, held and learned as of when they made it, but for an
+        airing, which teaches nothing, as when judged at once.
         """
         unsure = self._unsure.pop(entity_id)
         state = self.hass.states.get(entity_id)
@@ -2156,10 +2163,16 @@ class BuildingController:
         if state is None or zone is None or _settings(state) != _settings(unsure.new):
             return
         called = self._called_for(zone, entity_id)
-        teaches_comfort = not self._teaches_no_comfort(zone, unsure.old, unsure.new)
-        if self._persons_change(
-            zone, called, unsure.new, teaches_comfort=teaches_comfort
-        ):
+        teaches_nothing = unsure.airing or self._teaches_no_comfort(
+            unsure.old, unsure.new
+        )
+        persons = self._persons_change(
+            zone, called, unsure.new, teaches_comfort=not teaches_nothing
+        )
+        self._note_gesture(
+            called, unsure.old, unsure.new, teaches_nothing=teaches_nothing
+        )
+        if persons and not unsure.airing:
             self.coordinator.async_learn_person_change(unsure.new, unsure.old)
 
     def _forget_unsure(self, entity_id: str) -> None:
