@@ -506,6 +506,21 @@ def test_heating_that_fell_just_short_does_not_say_it_did_enough() -> None:
     assert "rose only 0.2 K (expected at least 0.3 K)" in reason
 
 
+def test_heating_with_a_window_seen_open_by_the_zone_is_no_fault() -> None:
+    # No contact on the window: the zone sees it open by the room's quick fall.
+    detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    detector.learn_one(Observation(Role.TEMPERATURE, 21.0, START, "t"))
+    detector.learn_one(Observation(Role.HVAC_ACTION, 1, START, "climate"))
+    for minute in range(10, 100, 10):
+        when = START + timedelta(minutes=minute)
+        detector.learn_one(Observation(Role.TEMPERATURE, 21.0 - minute / 50, when, "t"))
+    late = START + timedelta(minutes=95)
+    assert detector.predict_one(late, window_open=True) == []
+    assert detector.explain(late, window_open=True).startswith("no anomalies")
+    # Shut, the same run is without effect.
+    assert _kinds(detector, late) == {("hvac_no_effect", "hvac")}
+
+
 def test_cooling_by_three_tenths_read_in_tenths_is_enough() -> None:
     # 22.4 - 22.1 is a hair under 0.3 in floating point.
     detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)

@@ -690,6 +690,9 @@ class ZoneBrain:
                 self.comfort.predict_one(early_when, arriving),
             )
         thermal = self.thermal.response()
+        # Seen by a contact or by the room's fall: either way the window, not
+        # the heating, sets the room's course, and no heating fault is told.
+        window_open = self._window_open(when)
         time_to_temperature, target = self._time_to_comfort(
             thermal,
             heating + comfort_offset if can_heat else None,
@@ -710,8 +713,12 @@ class ZoneBrain:
             time_to_temperature=time_to_temperature,
             time_to_temperature_target=target,
             lighting=self._lighting(when, sun_elevation),
-            window_open=self._window_open(when),
-            anomalies=tuple(self.anomalies.predict_one(when, scale, zone=zone)),
+            window_open=window_open,
+            anomalies=tuple(
+                self.anomalies.predict_one(
+                    when, scale, zone=zone, window_open=bool(window_open)
+                )
+            ),
             reasons={
                 "occupancy": self.occupancy.explain(features),
                 "forecast": forecast_reason,
@@ -720,7 +727,9 @@ class ZoneBrain:
                     when, self._light_conditions(sun_elevation)
                 ),
                 "thermal": self.thermal.explain(scale),
-                "anomaly": self.anomalies.explain(when, scale, zone=zone),
+                "anomaly": self.anomalies.explain(
+                    when, scale, zone=zone, window_open=bool(window_open)
+                ),
                 "absence": self.absences.explain(when, zone),
             },
             accuracy=self.score.accuracy,
