@@ -9,6 +9,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from .test_coordinator import (
     START,
@@ -235,5 +236,54 @@ async def test_heating_with_a_window_open_seen_by_its_fall_is_no_heating_fault(
         await minutes_pass(hass, freezer, 1)
 
     assert hass.states.get(WINDOW_OPEN).state == STATE_ON
+    state = hass.states.get(ANOMALY)
+    assert state.state == STATE_OFF, state.attributes["reason"]
+
+
+async def _hours_pass(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hours: int
+) -> None:
+    """Let ``hours`` pass, the timer firing every quarter of an hour."""
+    for _ in range(hours * 4):
+        freezer.tick(timedelta(minutes=15))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+
+
+async def test_coming_home_from_a_weekend_away_raises_no_stuck_thermometer(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A Zigbee thermometer reports a change of 0.5 K, not the same value again.
+
+    For three days the room is lived in: someone there by day, the sensor moving
+    between 21.0 and 21.5 °C through the day, flat through each night. Then the
+    household goes away for the weekend, the heating holds the room at 17.0 and
+    the sensor has nothing new to say. When someone walks in on Sunday evening,
+    the room has not changed yet: the sensor is fine, nothing to report.
+    """
+    freezer.move_to(START)  # Monday 08:00
+    build_office(hass)
+    await setup_office(hass)
+    thermometer = "sensor.office_temperature"
+    motion = "binary_sensor.office_motion"
+    for _ in range(3):
+        for hour in range(12):  # 08:00 to 20:00: someone there, the room moving
+            hass.states.async_set(motion, STATE_ON)
+            hass.states.async_set(thermometer, "21.5" if hour % 2 else "21.0", CELSIUS)
+            await minutes_pass(hass, freezer, 30)
+            hass.states.async_set(motion, STATE_OFF)
+            await minutes_pass(hass, freezer, 30)
+        await _hours_pass(hass, freezer, 12)  # a calm night, flat
+    assert hass.states.get(ANOMALY).state == STATE_OFF
+
+    # Thursday 08:00: away until Sunday evening; the room is held at 17.0.
+    hass.states.async_set(thermometer, "17.0", CELSIUS)
+    await _hours_pass(hass, freezer, 3 * 24 + 10)
+    assert hass.states.get(ANOMALY).state == STATE_OFF
+
+    # Sunday 18:00: home again.
+    hass.states.async_set(motion, STATE_ON)
+    await minutes_pass(hass, freezer, 2)
+
     state = hass.states.get(ANOMALY)
     assert state.state == STATE_OFF, state.attributes["reason"]

@@ -308,15 +308,46 @@ def test_a_room_left_to_itself_on_its_first_calm_night_is_not_stuck() -> None:
     # Then a calm night: the room holds 20.1 °C from 19:00, nobody there.
     detector.learn_one(Observation(Role.TEMPERATURE, 20.1, evening, "room"))
     assert detector.predict_one(evening + timedelta(hours=12)) == []
-    # People come in at 07:00 and it still reads 20.1 °C: stuck.
+    # People come in at 07:00: the room has had no time to move yet.
     morning = evening + timedelta(hours=12)
     _someone_seen(detector, morning)
-    assert _kinds(detector, morning + timedelta(minutes=10)) == {("stuck", "room")}
-    stuck = detector.predict_one(morning + timedelta(minutes=10))[0]
+    assert detector.predict_one(morning + timedelta(minutes=10)) == []
+    # An hour with them later it still reads 20.1 °C: stuck.
+    later = morning + timedelta(minutes=70)
+    assert _kinds(detector, later) == {("stuck", "room")}
+    stuck = detector.predict_one(later)[0]
     assert stuck.reason.startswith("room has read 20.1 °C since Mon 19:00; ")
     # Without its motion sensor nothing says the room was left alone.
     detector.keep_sources({"room"})
     assert _kinds(detector, evening + timedelta(hours=12)) == {("stuck", "room")}
+
+
+def test_a_thermometer_flat_through_a_weekend_away_is_not_stuck_at_the_return() -> None:
+    # It reports a change of 0.5 K: lived-in days move it, nights hold it.
+    detector = AnomalyDetector()
+    for step in range(3 * 24 * 4):
+        when = START + timedelta(minutes=15 * step)
+        if 8 <= when.hour < 20:
+            if step % 4 == 0:
+                _someone_seen(detector, when)
+            value = 21.5 if when.hour % 2 else 21.0
+        else:
+            value = 21.0
+        detector.learn_one(Observation(Role.TEMPERATURE, value, when, "t"))
+    # Away from Thursday 08:00, the room held at 17.0 until Sunday evening.
+    away = START + timedelta(days=3, hours=8)
+    detector.learn_one(Observation(Role.TEMPERATURE, 17.0, away, "t"))
+    back = away + timedelta(days=3, hours=10)
+    assert detector.predict_one(back) == []
+    _someone_seen(detector, back)
+    # At the first motion back the room had no time to move: not stuck.
+    state = json.loads(json.dumps(detector.to_dict()))
+    for judged in (detector, AnomalyDetector.from_dict(state)):
+        assert judged.predict_one(back + timedelta(minutes=2)) == []
+        assert judged.predict_one(back + timedelta(minutes=59)) == []
+        # Still 17.0 with them there an hour on: stuck.
+        later = back + timedelta(minutes=61)
+        assert _kinds(judged, later) == {("stuck", "t")}
 
 
 def test_silent_sensor_is_stuck_but_not_before_it_has_history() -> None:

@@ -214,6 +214,7 @@ class _Source:
         "peer_samples",
         "role",
         "run_hours",
+        "seen_after_change",
         "slow_gap",
         "value",
         "when",
@@ -238,6 +239,8 @@ class _Source:
         # of them it stayed at rest through (see MIN_OCCUPIED_REST_HOURS).
         self.occupied_at_change: int | None = None
         self.longest_occupied_rest = 0
+        # When someone was first seen here after its value last changed.
+        self.seen_after_change: datetime | None = None
 
     def to_list(self) -> list[Any]:
         return [
@@ -257,6 +260,7 @@ class _Source:
             self.longest_run,
             self.occupied_at_change,
             self.longest_occupied_rest,
+            to_iso(self.seen_after_change),
         ]
 
     @classmethod
@@ -284,6 +288,8 @@ class _Source:
             if data[14] is not None:
                 source.occupied_at_change = int(data[14])
             source.longest_occupied_rest = int(data[15])
+        # Saved before it was kept: judged on the occupied hours alone.
+        source.seen_after_change = from_iso(data[16]) if len(data) > 16 else None
         return source
 
 
@@ -731,6 +737,7 @@ class AnomalyDetector:
         if source.last_change is None:
             source.last_change = when
             source.occupied_at_change = self.occupied_count
+            source.seen_after_change = None
             return
         if source.value is not None and value != source.value:
             hours = max((when - source.last_change).total_seconds() / 3600.0, 0.0)
@@ -749,13 +756,17 @@ class AnomalyDetector:
             source.run_hours += weight * (hours - source.run_hours)
             source.last_change = when
             source.occupied_at_change = self.occupied_count
+            source.seen_after_change = None
 
-    def _left_alone(self, source: _Source) -> bool:
-        """Whether no one was seen since ``source`` last changed, by a sensor still here.
+    def _left_alone(self, source: _Source, when: datetime) -> bool:
+        """Whether no one was seen here for an hour since ``source`` last changed.
 
-        A room left to itself may rest at one reading: an inner meeting room's
-        air held a tenth of a degree from the evening to the small hours of its
-        first calm night. A sensor flat while people come and go is stuck.
+        Seen by a sensor still here. A room left to itself may rest at one
+        reading: an inner meeting room's air held a tenth of a degree from the
+        evening to the small hours of its first calm night. A sensor flat while
+        people come and go is stuck; but one flat through a weekend away has had
+        no time to see them at the first motion back (a sensor that reports only
+        a change of 0.5 K): it is judged once an hour with them has passed.
         """
         watched = any(
             record.gone_at is None
@@ -763,7 +774,18 @@ class AnomalyDetector:
             for _, record in self._records_of(role)
         )
         # Not known (saved before the hours were counted): judged by time alone.
-        return watched and self._occupied_since_change(source) == 0
+        seen = source.seen_after_change
+        return watched and (
+            self._occupied_since_change(source) == 0
+            or (seen is not None and when - seen < timedelta(hours=1))
+        )
+
+    def _seen_from(self, when: datetime) -> None:
+        """Note that someone was seen here from ``when`` on, in an hour not counted yet."""
+        for records in self._sources.values():
+            for source in records.values():
+                if source.seen_after_change is None and source.last_change is not None:
+                    source.seen_after_change = max(when, source.last_change)
 
     def _occupied_since_change(self, source: _Source) -> int | None:
         """Return the hours someone was seen here since ``source`` last changed."""
@@ -1043,7 +1065,9 @@ class AnomalyDetector:
         if slot == self.last_occupied_slot:
             return
         hour = int(hour_of_week(when))
-        self.occupied_count += slot > self.last_occupied_slot
+        if slot > self.last_occupied_slot:
+            self.occupied_count += 1
+            self._seen_from(when)
         self.last_occupied_slot = slot
         if self._history_days(when) >= self.min_history_days and not (
             self._ever_occupied_near(hour)
@@ -1077,9 +1101,10 @@ class AnomalyDetector:
             hour = slot % HOURS_PER_WEEK
             if slot > self.last_occupied_slot or not self.occupied_hours[hour]:
                 self.occupied_hours[hour] += 1
-        self.occupied_count += max(
-            last - max(self.last_occupied_slot, _hour_slot(start)), 0
-        )
+        first = max(self.last_occupied_slot, _hour_slot(start)) + 1
+        if first <= last:
+            self.occupied_count += last - first + 1
+            self._seen_from(_A_MONDAY + timedelta(hours=first))
         self.last_occupied_slot = max(self.last_occupied_slot, last)
 
     def _history_days(self, when: datetime) -> float:
@@ -1239,7 +1264,9 @@ class AnomalyDetector:
             )
         else:
             flat_hours = (when - since).total_seconds() / 3600.0
-            if flat_hours <= self._stuck_limit(source) or self._left_alone(source):
+            if flat_hours <= self._stuck_limit(source) or self._left_alone(
+                source, when
+            ):
                 return None
             why = f"; it usually changes every {source.run_hours * 60:.0f} min"
         return Anomaly(
