@@ -287,3 +287,54 @@ async def test_coming_home_from_a_weekend_away_raises_no_stuck_thermometer(
 
     state = hass.states.get(ANOMALY)
     assert state.state == STATE_OFF, state.attributes["reason"]
+
+
+async def test_a_light_sensor_back_with_a_new_battery_in_the_dark_is_not_stuck(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A light sensor's battery dies one evening; it is replaced two days later.
+
+    Meanwhile people worked in the room (the motion sensor saw them), which the
+    dead sensor could not see. Its new battery goes in at night, in the dark: it
+    reads 0 lx, as it did when it died. It has been working for a minute: it is
+    not "stuck at 0 lx through the hours someone was here".
+    """
+    freezer.move_to(START)
+    build_office(hass)
+    lux = add_entity(
+        hass,
+        "sensor",
+        "office_illuminance",
+        "office",
+        original_device_class="illuminance",
+        unit_of_measurement="lx",
+    )
+    await setup_office(hass)
+    motion = "binary_sensor.office_motion"
+    lx = {"unit_of_measurement": "lx"}
+    hass.states.async_set(motion, STATE_ON)
+    for step in range(30):  # a working day, lit
+        hass.states.async_set(lux, "300" if step % 2 else "150", lx)
+        await minutes_pass(hass, freezer, 15)
+    hass.states.async_set(motion, STATE_OFF)
+    hass.states.async_set(lux, "0", lx)  # evening: dark
+    await minutes_pass(hass, freezer, 60)
+
+    # Its battery dies.
+    hass.states.async_set(lux, STATE_UNAVAILABLE)
+    await _hours_pass(hass, freezer, 12)
+    for _ in range(2):  # two working days, the motion sensor seeing people
+        for _ in range(10):
+            hass.states.async_set(motion, STATE_ON)
+            await minutes_pass(hass, freezer, 30)
+            hass.states.async_set(motion, STATE_OFF)
+            await minutes_pass(hass, freezer, 30)
+        await _hours_pass(hass, freezer, 14)
+    assert hass.states.get(ANOMALY).attributes["kinds"] == ["unavailable"]
+
+    # A new battery, at night, in the dark.
+    hass.states.async_set(lux, "0", lx)
+    await minutes_pass(hass, freezer, 1)
+
+    state = hass.states.get(ANOMALY)
+    assert state.state == STATE_OFF, state.attributes["reason"]

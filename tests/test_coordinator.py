@@ -850,10 +850,16 @@ async def test_a_sensor_without_a_reading_is_forgotten_not_learned(
     learned.pop("readings")
     assert learned.pop("latest") == {"co2": 650.0}
     # Unavailable since then (the anomaly check says so after an hour).
-    # Its one record (of CO2) says when it went, in its twelfth field.
-    gone_at = 11
-    assert now["anomalies"]["sources"]["sensor.office_co2"][0].pop(gone_at)
-    assert learned["anomalies"]["sources"]["sensor.office_co2"][0].pop(gone_at) is None
+    # Its one record (of CO2) says when it went, in its twelfth field, and the
+    # area's occupied hours then, in its eighteenth (popped first: each pop
+    # moves the fields after it).
+    gone_at, occupied_at_gone = 11, 17
+    now_co2 = now["anomalies"]["sources"]["sensor.office_co2"][0]
+    learned_co2 = learned["anomalies"]["sources"]["sensor.office_co2"][0]
+    assert now_co2.pop(occupied_at_gone) is not None
+    assert learned_co2.pop(occupied_at_gone) is None
+    assert now_co2.pop(gone_at)
+    assert learned_co2.pop(gone_at) is None
     # Occupancy reads the air no more: it forgot the level, and only that.
     assert "co2" not in now["occupancy"]["features"]["levels"]
     assert learned["occupancy"]["features"]["levels"].pop("co2")

@@ -1087,8 +1087,9 @@ async def test_what_the_previous_release_learned_is_kept_after_the_update(
         },
     }
     # Each reading's record keeps more at its end: when someone was first seen
-    # after its last change, none known.
-    kept_since: list[Any] = [None]
+    # after its last change, none known, and the area's occupied hours when it
+    # went unavailable, none (it had not).
+    kept_since: list[Any] = [None, None]
     added["anomalies"]["sources"] = {
         name: [[*record, *kept_since] for record in records]
         for name, records in saved_zone["anomalies"]["sources"].items()

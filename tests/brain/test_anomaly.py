@@ -253,6 +253,27 @@ def test_a_sensor_frozen_at_its_rest_while_people_come_and_go_is_stuck(
     assert detector.predict_one(tuesday_evening) == []
 
 
+def test_a_light_sensor_back_in_the_dark_after_days_dead_is_not_stuck() -> None:
+    detector = AnomalyDetector()
+    night = _working_days(detector, Role.ILLUMINANCE, 0.0, 350.0, days=3)
+    # Its battery dies in the dark; people work in the room two days meanwhile.
+    detector.lose_source("sensor", night)
+    _people_come_and_go(detector, night, 48)
+    back = night + timedelta(days=2)
+    # A new battery, at night: 0 lx as when it died, not stuck through those days.
+    detector.learn_one(Observation(Role.ILLUMINANCE, 0.0, back, "sensor"))
+    state = json.loads(json.dumps(detector.to_dict()))
+    assert detector.predict_one(back) == []
+    assert AnomalyDetector.from_dict(state).predict_one(back) == []
+    # Dark through two more days of them, working, it is.
+    _people_come_and_go(detector, back, 48)
+    found = detector.predict_one(back + timedelta(days=2))
+    assert [(anomaly.kind, anomaly.source) for anomaly in found] == [
+        ("stuck", "sensor")
+    ]
+    assert "through 18 hours someone was here" in found[0].reason
+
+
 def test_dark_nights_with_someone_asleep_are_no_frozen_light_sensor() -> None:
     # A bedroom: lit by day, dark from 22:00 to 07:00 while someone sleeps
     # there and turns over in view of the motion sensor each hour.

@@ -210,6 +210,7 @@ class _Source:
         "longest_run",
         "lowest",
         "occupied_at_change",
+        "occupied_at_gone",
         "out_of_range_at",
         "peer_samples",
         "role",
@@ -234,6 +235,8 @@ class _Source:
         self.peer_samples = 0
         self.out_of_range_at: datetime | None = None
         self.gone_at: datetime | None = None  # unavailable since
+        # The zone's occupied hours then: those it was away for were not its.
+        self.occupied_at_gone: int | None = None
         self.lowest: float | None = None  # the lowest plausible value it read
         # The zone's occupied hours when its value last changed, and the most
         # of them it stayed at rest through (see MIN_OCCUPIED_REST_HOURS).
@@ -261,6 +264,7 @@ class _Source:
             self.occupied_at_change,
             self.longest_occupied_rest,
             to_iso(self.seen_after_change),
+            self.occupied_at_gone,
         ]
 
     @classmethod
@@ -290,6 +294,9 @@ class _Source:
             source.longest_occupied_rest = int(data[15])
         # Saved before it was kept: judged on the occupied hours alone.
         source.seen_after_change = from_iso(data[16]) if len(data) > 16 else None
+        # Saved before it was kept: the hours it was away count as flat.
+        if len(data) > 17 and data[17] is not None:
+            source.occupied_at_gone = int(data[17])
         return source
 
 
@@ -632,12 +639,24 @@ class AnomalyDetector:
         if continuous and source.gone_at is not None:
             # Back from unavailable: flat is counted from now, not over the
             # time it did not read; back at the same value, it goes on being
-            # flat, less that time (a frozen sensor stays stuck over a restart).
+            # flat, less that time and the hours someone was seen in it (a
+            # frozen sensor stays stuck over a restart; a light sensor with a
+            # new battery in the dark is not stuck through the days it was dead).
             if source.value == value and source.last_change is not None:
-                source.last_change += max(when - source.gone_at, timedelta(0))
+                away = max(when - source.gone_at, timedelta(0))
+                source.last_change += away
+                if source.seen_after_change is not None:
+                    source.seen_after_change += away
+                if (
+                    source.occupied_at_change is not None
+                    and source.occupied_at_gone is not None
+                ):
+                    source.occupied_at_change += max(
+                        self.occupied_count - source.occupied_at_gone, 0
+                    )
             else:
                 source.last_change = None
-        source.out_of_range_at = source.gone_at = None
+        source.out_of_range_at = source.gone_at = source.occupied_at_gone = None
         if continuous:
             self._learn_flatness(source, when, value)
             if source.lowest is None or value < source.lowest:
@@ -693,6 +712,7 @@ class AnomalyDetector:
         for source in records.values():
             if source.gone_at is None:
                 source.gone_at = when.replace(tzinfo=None)
+                source.occupied_at_gone = self.occupied_count
         if Role.HVAC_ACTION in records:
             self._end_hvac_run()
 
@@ -784,7 +804,12 @@ class AnomalyDetector:
         """Note that someone was seen here from ``when`` on, in an hour not counted yet."""
         for records in self._sources.values():
             for source in records.values():
-                if source.seen_after_change is None and source.last_change is not None:
+                # One unavailable sees nothing of them (see _learn_source).
+                if (
+                    source.seen_after_change is None
+                    and source.last_change is not None
+                    and source.gone_at is None
+                ):
                     source.seen_after_change = max(when, source.last_change)
 
     def _occupied_since_change(self, source: _Source) -> int | None:
