@@ -1193,6 +1193,54 @@ def test_heating_without_effect_where_the_thermostat_reads_the_room_too() -> Non
     assert _kinds(detector, when) == {("hvac_no_effect", "hvac")}
 
 
+@pytest.mark.parametrize(
+    ("action", "setpoint", "readings", "fault"),
+    [
+        (1.0, 21.0, (21.0, 21.1), False),  # a modulating valve holding its target
+        (1.0, 21.0, (20.9, 21.0), False),  # one taken to heat a tenth below it
+        (1.0, 21.0, (20.7, 20.7), True),  # three tenths below: not held there
+        (-1.0, 24.0, (24.2, 24.1), False),  # a cooler holding its target
+        (-1.0, 24.0, (24.4, 24.4), True),
+    ],
+    ids=[
+        "heating-at",
+        "heating-tenth-below",
+        "heating-below",
+        "cooling-at",
+        "cooling-above",
+    ],
+)
+def test_an_hvac_holding_its_room_at_the_target_is_no_fault(
+    action: float, setpoint: float, readings: tuple[float, float], fault: bool
+) -> None:
+    detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    when = START
+    for minute in range(0, 100, 5):
+        when = START + timedelta(minutes=minute)
+        reading = readings[minute // 10 % 2]
+        _thermostat(detector, when, reading, setpoint, action)
+        detector.learn_one(Observation(Role.TEMPERATURE, reading, when, "t"))
+    expected = {("hvac_no_effect", "hvac")} if fault else set()
+    assert _kinds(detector, when) == expected
+
+
+def test_a_room_falling_away_from_its_target_is_judged_afresh() -> None:
+    """Held at its target for two hours, then three tenths below it for good.
+
+    The run that held it did its work: the fall is given its own hour, not called a
+    fault at once for the two hours before it, and is one after that hour.
+    """
+    detector = AnomalyDetector(hvac_minutes=60, hvac_min_change=0.3)
+    for minute in range(0, 185, 5):
+        when = START + timedelta(minutes=minute)
+        reading = 21.0 if minute < 120 else 20.7
+        _thermostat(detector, when, reading, 21.0, 1.0)
+        detector.learn_one(Observation(Role.TEMPERATURE, reading, when, "t"))
+        if minute == 125:
+            assert _kinds(detector, when) == set()
+    assert _kinds(detector, when) == {("hvac_no_effect", "hvac")}
+
+
 def test_a_thermostat_whose_temperature_is_stuck_but_not_its_setpoint() -> None:
     detector = AnomalyDetector()
     when = _heated_room(detector, days=10)

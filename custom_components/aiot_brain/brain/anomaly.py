@@ -79,6 +79,11 @@ MIN_LOAD_IDLE_HOURS = 0.5
 # was the fault the next one is news of.
 LAG_OVER_SLOWEST = 2.0
 SLOWEST_USUAL_LAG_HOURS = 4.0
+# A room within this of what its thermostats ask (up to a tenth or two below it
+# when heating, above it when cooling) is held there, not failed: a modulating
+# valve says "heating" all the while it is a little open, and one that reports
+# no action is taken to heat a tenth below its target.
+AT_TARGET = 0.2
 # The readings that move the room's course: its temperature, and the load (W)
 # that warms it.
 _COURSE_ROLES = frozenset({Role.TEMPERATURE, Role.POWER})
@@ -987,6 +992,13 @@ class AnomalyDetector:
         )
         if not had_effect and self._took_effect(self.hvac_effect):
             self._learn_lag((when - self.hvac_since).total_seconds() / 3600.0)
+        if self._at_target(indoor, heating=self.hvac_action > 0):
+            # Held where it is asked to be, the run did its work: one that goes
+            # on is judged afresh from here, should the room fall away from it.
+            self.hvac_since = when
+            self.hvac_temperatures = [indoor, indoor]
+            self.hvac_stretch = [indoor, indoor]
+            self.hvac_effect = 0.0
 
     def _took_effect(self, change: float) -> bool:
         # Readings in tenths: 22.4 - 22.1 is 0.29999999999999716 in floats.
@@ -1375,6 +1387,23 @@ class AnomalyDetector:
             f"{scale.difference(self.hvac_min_change)})",
             self.hvac_since,
         )
+
+    def _at_target(self, indoor: float | None, *, heating: bool) -> bool:
+        """Whether the room (at ``indoor``) is where its thermostats ask (see AT_TARGET).
+
+        Heating, up to the highest they ask; cooling, down to the lowest.
+        """
+        setpoints = [
+            record.value
+            for _, record in self._records_of(Role.HVAC_SETPOINT)
+            if record.value is not None and record.gone_at is None
+        ]
+        if indoor is None or not setpoints:
+            return False
+        # Readings in tenths: 21.0 - 0.2 is a hair above 20.8 in floats.
+        if heating:
+            return indoor >= max(setpoints) - AT_TARGET - 1e-9
+        return indoor <= min(setpoints) + AT_TARGET + 1e-9
 
     def explain(
         self,
