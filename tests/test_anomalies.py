@@ -9,6 +9,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from .test_coordinator import (
@@ -340,16 +341,26 @@ async def test_a_light_sensor_back_with_a_new_battery_in_the_dark_is_not_stuck(
     assert state.state == STATE_OFF, state.attributes["reason"]
 
 
+@pytest.mark.parametrize(
+    ("action", "readings"),
+    [
+        # A modulating valve says "heating" as long as it is a little open.
+        ({"hvac_action": "heating"}, ("21.1", "21.0")),
+        # One that reports no action is taken to heat a tenth below its target.
+        ({}, ("20.9", "21.0")),
+    ],
+    ids=["heating-at-its-target", "no-action-a-tenth-below"],
+)
 async def test_a_valve_holding_its_room_at_the_target_is_no_heating_fault(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    action: dict[str, str],
+    readings: tuple[str, str],
 ) -> None:
-    """A modulating radiator valve says "heating" as long as it is a little open.
+    """The room stays at the valve's target (21 °C) for an hour, heated a little.
 
-    The room is at the valve's target (21 °C) and stays there for an hour, the
-    valve open a little all along, as a valve that modulates keeps it (never
-    pausing as an on/off thermostat would). The heating works: the room is where it
-    is asked to be. The area's Anomaly sensor should not say the heating has no
-    effect.
+    The heating works: the room is where it is asked to be. The area's Anomaly
+    sensor should not say the heating has no effect.
     """
     freezer.move_to(START)
     build_office(hass)
@@ -363,41 +374,10 @@ async def test_a_valve_holding_its_room_at_the_target_is_no_heating_fault(
     hass.states.async_set("sensor.office_temperature", "21.0", CELSIUS)
     await minutes_pass(hass, freezer, 30)
 
-    # The valve opens a little and holds the room at its target.
-    held = {"current_temperature": 21.0, "temperature": 21.0, "hvac_action": "heating"}
+    held = {"current_temperature": float(readings[0]), "temperature": 21.0, **action}
     hass.states.async_set(THERMOSTAT, "heat", held)
     for minute in range(75):
-        reading = "21.1" if minute % 20 < 10 else "21.0"
-        hass.states.async_set("sensor.office_temperature", reading, CELSIUS)
-        await minutes_pass(hass, freezer, 1)
-
-    state = hass.states.get(ANOMALY)
-    assert state.state == STATE_OFF, state.attributes["reason"]
-
-
-async def test_a_valve_without_an_action_a_tenth_below_its_target_is_no_fault(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    """A valve that reports no action reads 20.9 °C, its target 21.0.
-
-    It is taken to heat (below its target); the room holds at 20.9 to 21.0 for
-    an hour, as a valve holding its target keeps it. Nothing is wrong.
-    """
-    freezer.move_to(START)
-    build_office(hass)
-    await setup_office(hass)
-    await hass.services.async_call(
-        "switch", "turn_off", {"entity_id": CONTROL}, blocking=True
-    )
-    at_target = {"current_temperature": 21.0, "temperature": 21.0}
-    hass.states.async_set(THERMOSTAT, "heat", at_target)
-    hass.states.async_set("sensor.office_temperature", "21.0", CELSIUS)
-    await minutes_pass(hass, freezer, 30)
-
-    below = {"current_temperature": 20.9, "temperature": 21.0}
-    hass.states.async_set(THERMOSTAT, "heat", below)
-    for minute in range(75):
-        reading = "20.9" if minute % 20 < 10 else "21.0"
+        reading = readings[0] if minute % 20 < 10 else readings[1]
         hass.states.async_set("sensor.office_temperature", reading, CELSIUS)
         await minutes_pass(hass, freezer, 1)
 

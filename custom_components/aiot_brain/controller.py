@@ -251,6 +251,37 @@ class _Unsure:
     cancel: CALLBACK_TYPE
 
 
+class _RecentContexts:
+    """Context ids seen lately: each for ``memory`` seconds, at most ``most`` of them.
+
+    Oldest first, so only the old ones are looked at as they go, not every one of
+    the last minutes in a large building.
+    """
+
+    def __init__(self, memory: float, most: int | None = None) -> None:
+        self._memory = memory
+        self._most = most
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    def add(self, context_id: str) -> None:
+        """Remember ``context_id`` from now on."""
+        self._forget_old()
+        if self._most is not None:
+            while len(self._seen) >= self._most:
+                self._seen.popitem(last=False)
+        self._seen[context_id] = time.monotonic()
+        self._seen.move_to_end(context_id)
+
+    def __contains__(self, context_id: object) -> bool:
+        self._forget_old()
+        return context_id in self._seen
+
+    def _forget_old(self) -> None:
+        oldest = time.monotonic() - self._memory
+        while self._seen and next(iter(self._seen.values())) < oldest:
+            self._seen.popitem(last=False)
+
+
 class RecordedMotion:
     """What the recorder shows of motion sensors before a first start.
 
@@ -317,11 +348,10 @@ class BuildingController:
         # When motion was last seen in each zone, latest first, read once a step:
         # every bedroom waiting for its people to get up asks at every step.
         self._motion_seen: list[tuple[datetime, str]] | None = None
-        # The contexts of our calls, oldest first, with when they were made.
-        self._our_contexts: OrderedDict[str, float] = OrderedDict()
-        # The contexts of automations' and scripts' runs, oldest first, with when
-        # they started (see async_run_started).
-        self._run_contexts: OrderedDict[str, float] = OrderedDict()
+        # The contexts of our calls, and of automations' and scripts' runs (see
+        # async_run_started).
+        self._our_contexts = _RecentContexts(OUR_CONTEXT_MEMORY)
+        self._run_contexts = _RecentContexts(RUN_CONTEXT_MEMORY, RUN_CONTEXTS_KEPT)
         self._sent: dict[str, _Sent] = {}
         self._unsure: dict[str, _Unsure] = {}  # by entity id
         # Each zone's next decision before the minute's step, where a wait one
@@ -1383,7 +1413,7 @@ class BuildingController:
             if asked is None
             else Context(user_id=asked.user_id, parent_id=asked.id)
         )
-        self._remember(context)
+        self._our_contexts.add(context.id)
         # The zone as it is now: its area may be deleted before the device answers.
         zone = self.coordinator.zones[zone_id]
         self.coordinator.entry.async_create_task(
@@ -1754,6 +1784,23 @@ class BuildingController:
         if self._back_to_before_our_call(new):
             self._judge_later(old, new, airing)
             return None
+        return self._hold_hands_change(zone, called, old, new, airing=airing)
+
+    def _hold_hands_change(
+        self,
+        zone: Zone,
+        called: tuple[str, ZoneController] | None,
+        old: State,
+        new: State,
+        *,
+        airing: bool,
+    ) -> bool | None:
+        """Hold a hand's change from ``old`` to ``new``; say if it is one to learn.
+
+        Turned down for an airing (``airing``, as the window was when it changed),
+        it teaches nothing, nor does what ``_teaches_no_comfort`` names: each is
+        held all the same.
+        """
         teaches_nothing = airing or self._teaches_no_comfort(old, new)
         persons = self._persons_change(
             zone, called, new, teaches_comfort=not teaches_nothing
@@ -2163,16 +2210,9 @@ class BuildingController:
         if state is None or zone is None or _settings(state) != _settings(unsure.new):
             return
         called = self._called_for(zone, entity_id)
-        teaches_nothing = unsure.airing or self._teaches_no_comfort(
-            unsure.old, unsure.new
-        )
-        persons = self._persons_change(
-            zone, called, unsure.new, teaches_comfort=not teaches_nothing
-        )
-        self._note_gesture(
-            called, unsure.old, unsure.new, teaches_nothing=teaches_nothing
-        )
-        if persons and not unsure.airing:
+        if self._hold_hands_change(
+            zone, called, unsure.old, unsure.new, airing=unsure.airing
+        ):
             self.coordinator.async_learn_person_change(unsure.new, unsure.old)
 
     def _forget_unsure(self, entity_id: str) -> None:
@@ -2213,15 +2253,13 @@ class BuildingController:
                 _what(entity_id),
                 until,
                 # What they set the thermostat to: at night, maybe what they
-                # sleep at. Not what teaches no comfort either (an automation's,
-                # a boost's, a valve's window function's): it would be kept
-                # every night after.
+                # sleep at. Not what teaches no comfort (a boost's, a valve's
+                # window function's): it would be kept every night after.
                 climate=(
                     self._climate_state(entity_id)
                     if new.domain == "climate"
                     and new.entity_id == entity_id
                     and teaches_comfort
-                    and not automation
                     else None
                 ),
                 automated=automation,
@@ -2268,7 +2306,6 @@ class BuildingController:
         return None
 
     def _ours(self, state: State, old: State | None) -> bool:
-        self._forget_old_contexts()
         # Our call's own context only: one whose parent is ours is an automation
         # that our change set off (Home Assistant runs it so), another hand.
         if state.context.id in self._our_contexts:
@@ -2424,15 +2461,7 @@ class BuildingController:
         an automation runs with neither a user nor a parent to tell it by: its
         change would pass for a hand at the device.
         """
-        now = time.monotonic()
-        oldest = now - RUN_CONTEXT_MEMORY
-        runs = self._run_contexts
-        while runs and (
-            len(runs) >= RUN_CONTEXTS_KEPT or next(iter(runs.values())) < oldest
-        ):
-            runs.popitem(last=False)
-        runs[event.context.id] = now
-        runs.move_to_end(event.context.id)
+        self._run_contexts.add(event.context.id)
 
     def _automated(self, context: Context) -> bool:
         """Whether an automation or a script made a change in ``context``.
@@ -2441,19 +2470,6 @@ class BuildingController:
         one set off by a time or the sun is known by its run's context.
         """
         return context.parent_id is not None or context.id in self._run_contexts
-
-    def _remember(self, context: Context) -> None:
-        self._forget_old_contexts()
-        self._our_contexts[context.id] = time.monotonic()
-
-    def _forget_old_contexts(self) -> None:
-        # Done at every change of a thermostat or light: only the old ones are
-        # looked at, not every call of the last minutes in a large building.
-        oldest = time.monotonic() - OUR_CONTEXT_MEMORY
-        while self._our_contexts:
-            if next(iter(self._our_contexts.values())) >= oldest:
-                return
-            self._our_contexts.popitem(last=False)
 
     # -- telling -----------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ Each anomaly comes with its reason in words.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 import math
@@ -1184,7 +1184,7 @@ class AnomalyDetector:
                 source.gone_at is not None for source in records.values()
             ):
                 found.append(gone)
-        hvac = None if window_open else self._hvac_anomaly(when, scale, zone)
+        hvac = self._hvac_anomaly(when, scale, zone, window_open=window_open)
         if hvac is not None:
             found.append(hvac)
         if self.unusual_at is not None and timedelta(0) <= when - self.unusual_at <= (
@@ -1351,18 +1351,25 @@ class AnomalyDetector:
         )
 
     def _hvac_anomaly(
-        self, when: datetime, scale: TemperatureScale, zone: tzinfo | None
+        self,
+        when: datetime,
+        scale: TemperatureScale,
+        zone: tzinfo | None,
+        *,
+        window_open: bool,
     ) -> Anomaly | None:
         if self.hvac_since is None or len(self.hvac_temperatures) != 2:
             return None
         minutes = (when - self.hvac_since).total_seconds() / 60.0
         if minutes < self._judged_after():
             return None
-        if any(
+        if window_open or any(
             record.value is not None and record.value >= 0.5 and record.gone_at is None
             for _, record in self._records_of(Role.WINDOW)
         ):
-            return None  # the window, not the heating, sets the room's course
+            # The window (by its contact, or seen by the room's fall), not the
+            # heating, sets the room's course.
+            return None
         heating = self.hvac_action > 0
         # A room held where it was reads nothing new: held until now.
         indoor = self._indoor_temperature()
@@ -1414,7 +1421,12 @@ class AnomalyDetector:
         window_open: bool = False,
     ) -> str:
         """Say what is wrong at ``when``, or that nothing is (see :meth:`predict_one`)."""
-        anomalies = self.predict_one(when, scale, zone=zone, window_open=window_open)
+        return self.words(
+            self.predict_one(when, scale, zone=zone, window_open=window_open)
+        )
+
+    def words(self, anomalies: Sequence[Anomaly]) -> str:
+        """Say what ``anomalies`` (found by :meth:`predict_one`) are, or that none is."""
         if not anomalies:
             return f"no anomalies among {len(self.sources)} sources"
         return "; ".join(anomaly.reason for anomaly in anomalies)

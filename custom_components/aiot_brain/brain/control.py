@@ -879,7 +879,8 @@ class ZoneController:
         """
         if automated:
             how = "changed by an automation"
-        heat = None if climate is None else self._heats_to(climate)
+        # An automation's setting is nobody's to sleep at: never a night setting.
+        heat = None if climate is None or automated else self._heats_to(climate)
         if (
             heat is not None
             and self.climate is not None

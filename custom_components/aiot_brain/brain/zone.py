@@ -693,6 +693,11 @@ class ZoneBrain:
         # Seen by a contact or by the room's fall: either way the window, not
         # the heating, sets the room's course, and no heating fault is told.
         window_open = self._window_open(when)
+        anomalies = tuple(
+            self.anomalies.predict_one(
+                when, scale, zone=zone, window_open=bool(window_open)
+            )
+        )
         time_to_temperature, target = self._time_to_comfort(
             thermal,
             heating + comfort_offset if can_heat else None,
@@ -714,11 +719,7 @@ class ZoneBrain:
             time_to_temperature_target=target,
             lighting=self._lighting(when, sun_elevation),
             window_open=window_open,
-            anomalies=tuple(
-                self.anomalies.predict_one(
-                    when, scale, zone=zone, window_open=bool(window_open)
-                )
-            ),
+            anomalies=anomalies,
             reasons={
                 "occupancy": self.occupancy.explain(features),
                 "forecast": forecast_reason,
@@ -727,9 +728,7 @@ class ZoneBrain:
                     when, self._light_conditions(sun_elevation)
                 ),
                 "thermal": self.thermal.explain(scale),
-                "anomaly": self.anomalies.explain(
-                    when, scale, zone=zone, window_open=bool(window_open)
-                ),
+                "anomaly": self.anomalies.words(anomalies),
                 "absence": self.absences.explain(when, zone),
             },
             accuracy=self.score.accuracy,
